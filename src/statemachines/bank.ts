@@ -1,0 +1,109 @@
+/**
+ * Bank ledger state machine. Balances are integers (cents); money enters only by
+ * deposits and moves only by transfers, so the total of balances equals the sum of
+ * successful deposits. A failed command returns an error output and the state unchanged.
+ */
+import { type AppStateMachine, type Failure, checkName, failure, isRecord } from './types.js';
+
+export type BankState = { readonly accounts: Readonly<Record<string, number>> };
+
+export type BankInput =
+  | { op: 'open'; account: string }
+  | { op: 'deposit'; account: string; amount: number }
+  | { op: 'transfer'; from: string; to: string; amount: number }
+  | { op: 'balance'; account: string };
+
+export type BankOutput =
+  | { ok: true; op: 'open'; account: string }
+  | { ok: true; op: 'deposit'; account: string; balance: number }
+  | { ok: true; op: 'transfer'; from: string; to: string; amount: number }
+  | { ok: true; op: 'balance'; account: string; balance: number }
+  | Failure;
+
+/** Largest single amount; keeps every sum of balances exact in a double. */
+export const MAX_AMOUNT = 1_000_000_000_000;
+
+function checkAmount(x: unknown): number | Failure {
+  if (typeof x !== 'number' || !Number.isSafeInteger(x) || x <= 0 || x > MAX_AMOUNT) {
+    return failure('BadInput', `amount must be an integer in 1..${MAX_AMOUNT}`);
+  }
+  return x;
+}
+
+function balanceOf(state: BankState, account: string): number | undefined {
+  return Object.hasOwn(state.accounts, account) ? state.accounts[account] : undefined;
+}
+
+function withBalances(state: BankState, changes: Record<string, number>): BankState {
+  // A fresh object per step: the caller's state is never touched.
+  const accounts: Record<string, number> = { ...state.accounts };
+  for (const [k, v] of Object.entries(changes)) Object.defineProperty(accounts, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return { accounts };
+}
+
+function unknownAccount(name: string): Failure {
+  return failure('UnknownAccount', `no account named ${JSON.stringify(name)}`);
+}
+
+export function sumBalances(state: BankState): number {
+  let total = 0;
+  for (const v of Object.values(state.accounts)) total += v;
+  return total;
+}
+
+export const bank: AppStateMachine<BankState, BankOutput> = {
+  initial: () => ({ accounts: {} }),
+
+  apply(state, input) {
+    if (!isRecord(input)) return [state, failure('BadInput', 'bank input must be an object with an "op" field')];
+    switch (input.op) {
+      case 'open': {
+        const account = checkName(input.account, 'account');
+        if (typeof account !== 'string') return [state, account];
+        if (balanceOf(state, account) !== undefined) {
+          return [state, failure('AccountExists', `account ${JSON.stringify(account)} already exists`)];
+        }
+        return [withBalances(state, { [account]: 0 }), { ok: true, op: 'open', account }];
+      }
+      case 'deposit': {
+        const account = checkName(input.account, 'account');
+        if (typeof account !== 'string') return [state, account];
+        const amount = checkAmount(input.amount);
+        if (typeof amount !== 'number') return [state, amount];
+        const before = balanceOf(state, account);
+        if (before === undefined) return [state, unknownAccount(account)];
+        if (sumBalances(state) + amount > Number.MAX_SAFE_INTEGER) {
+          return [state, failure('Overflow', 'deposit would exceed the largest exact total')];
+        }
+        return [withBalances(state, { [account]: before + amount }), { ok: true, op: 'deposit', account, balance: before + amount }];
+      }
+      case 'transfer': {
+        const from = checkName(input.from, 'from');
+        if (typeof from !== 'string') return [state, from];
+        const to = checkName(input.to, 'to');
+        if (typeof to !== 'string') return [state, to];
+        const amount = checkAmount(input.amount);
+        if (typeof amount !== 'number') return [state, amount];
+        if (from === to) return [state, failure('BadInput', 'transfer needs two different accounts')];
+        const fromBalance = balanceOf(state, from);
+        if (fromBalance === undefined) return [state, unknownAccount(from)];
+        const toBalance = balanceOf(state, to);
+        if (toBalance === undefined) return [state, unknownAccount(to)];
+        if (fromBalance < amount) {
+          return [state, failure('InsufficientFunds', `${JSON.stringify(from)} has ${fromBalance}, needs ${amount}`)];
+        }
+        const next = withBalances(state, { [from]: fromBalance - amount, [to]: toBalance + amount });
+        return [next, { ok: true, op: 'transfer', from, to, amount }];
+      }
+      case 'balance': {
+        const account = checkName(input.account, 'account');
+        if (typeof account !== 'string') return [state, account];
+        const balance = balanceOf(state, account);
+        if (balance === undefined) return [state, unknownAccount(account)];
+        return [state, { ok: true, op: 'balance', account, balance }];
+      }
+      default:
+        return [state, failure('BadInput', `unknown bank op ${JSON.stringify(input.op)}; expected open, deposit, transfer or balance`)];
+    }
+  },
+};

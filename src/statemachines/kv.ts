@@ -1,0 +1,72 @@
+/**
+ * Key-value store state machine: get, set and compare-and-set. `cas` swaps only when
+ * the current value (null when the key is absent) equals `expected`; otherwise it
+ * reports the current value and leaves the state unchanged.
+ */
+import { type AppStateMachine, type Failure, checkName, failure, isRecord } from './types.js';
+
+export type KvState = { readonly entries: Readonly<Record<string, string>> };
+
+export type KvInput =
+  | { op: 'get'; key: string }
+  | { op: 'set'; key: string; value: string }
+  | { op: 'cas'; key: string; expected: string | null; value: string };
+
+export type KvOutput =
+  | { ok: true; op: 'get'; key: string; value: string | null }
+  | { ok: true; op: 'set'; key: string }
+  | { ok: true; op: 'cas'; key: string; swapped: boolean; current: string | null }
+  | Failure;
+
+/** Largest value stored under one key, in characters. */
+export const MAX_VALUE_LENGTH = 4096;
+
+function checkValue(x: unknown, field: string): string | Failure {
+  if (typeof x !== 'string' || x.length > MAX_VALUE_LENGTH) {
+    return failure('BadInput', `${field} must be a string of at most ${MAX_VALUE_LENGTH} characters`);
+  }
+  return x;
+}
+
+function current(state: KvState, key: string): string | null {
+  return Object.hasOwn(state.entries, key) ? (state.entries[key] as string) : null;
+}
+
+function withEntry(state: KvState, key: string, value: string): KvState {
+  const entries: Record<string, string> = { ...state.entries };
+  // defineProperty so that a key such as "__proto__" is stored as plain data.
+  Object.defineProperty(entries, key, { value, enumerable: true, writable: true, configurable: true });
+  return { entries };
+}
+
+export const kv: AppStateMachine<KvState, KvOutput> = {
+  initial: () => ({ entries: {} }),
+
+  apply(state, input) {
+    if (!isRecord(input)) return [state, failure('BadInput', 'kv input must be an object with an "op" field')];
+    const key = checkName(input.key, 'key');
+    switch (input.op) {
+      case 'get':
+        if (typeof key !== 'string') return [state, key];
+        return [state, { ok: true, op: 'get', key, value: current(state, key) }];
+      case 'set': {
+        if (typeof key !== 'string') return [state, key];
+        const value = checkValue(input.value, 'value');
+        if (typeof value !== 'string') return [state, value];
+        return [withEntry(state, key, value), { ok: true, op: 'set', key }];
+      }
+      case 'cas': {
+        if (typeof key !== 'string') return [state, key];
+        const value = checkValue(input.value, 'value');
+        if (typeof value !== 'string') return [state, value];
+        const expected = input.expected === null ? null : checkValue(input.expected, 'expected');
+        if (expected !== null && typeof expected !== 'string') return [state, expected];
+        const now = current(state, key);
+        if (now !== expected) return [state, { ok: true, op: 'cas', key, swapped: false, current: now }];
+        return [withEntry(state, key, value), { ok: true, op: 'cas', key, swapped: true, current: value }];
+      }
+      default:
+        return [state, failure('BadInput', `unknown kv op ${JSON.stringify(input.op)}; expected get, set or cas`)];
+    }
+  },
+};

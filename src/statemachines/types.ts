@@ -1,0 +1,33 @@
+/**
+ * The shape of an application state machine as the library drives it: a pure,
+ * deterministic step `(state, input) -> [state', output]` that never mutates `state`.
+ * Inputs arrive from the network, so `apply` takes `unknown` and answers bad input with
+ * an error output instead of throwing (a replica must never crash on a client's command).
+ */
+export interface AppStateMachine<S, O> {
+  initial(): S;
+  apply(state: S, input: unknown): [S, O];
+}
+
+/** Every output is either a success carrying data or a named error with a message. */
+export type Failure = { readonly ok: false; readonly error: string; readonly message: string };
+
+export function failure(error: string, message: string): Failure {
+  return { ok: false, error, message };
+}
+
+/** Plain-object check that excludes arrays and null (JSON objects only). */
+export function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Longest key/account name accepted; a named limit keeps states bounded per entry. */
+export const MAX_NAME_LENGTH = 64;
+
+/** A valid name: a non-empty string of at most MAX_NAME_LENGTH characters. */
+export function checkName(x: unknown, field: string): string | Failure {
+  if (typeof x !== 'string' || x.length === 0 || x.length > MAX_NAME_LENGTH) {
+    return failure('BadInput', `${field} must be a string of 1..${MAX_NAME_LENGTH} characters`);
+  }
+  return x;
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { bank, sumBalances, MAX_AMOUNT, type BankState } from '../../src/statemachines/bank.js';
+import { deepFreeze } from './freeze.js';
+
+function run(inputs: unknown[]): { state: BankState; outputs: unknown[] } {
+  let state = deepFreeze(bank.initial());
+  const outputs: unknown[] = [];
+  for (const input of inputs) {
+    const [next, out] = bank.apply(state, input);
+    state = deepFreeze(next);
+    outputs.push(out);
+  }
+  return { state, outputs };
+}
+
+describe('bank state machine', () => {
+  it('opens, deposits, transfers and reads balances', () => {
+    const { state, outputs } = run([
+      { op: 'open', account: 'a' },
+      { op: 'open', account: 'b' },
+      { op: 'deposit', account: 'a', amount: 100 },
+      { op: 'transfer', from: 'a', to: 'b', amount: 30 },
+      { op: 'balance', account: 'b' },
+    ]);
+    expect(state.accounts).toEqual({ a: 70, b: 30 });
+    expect(outputs[2]).toEqual({ ok: true, op: 'deposit', account: 'a', balance: 100 });
+    expect(outputs[3]).toEqual({ ok: true, op: 'transfer', from: 'a', to: 'b', amount: 30 });
+    expect(outputs[4]).toEqual({ ok: true, op: 'balance', account: 'b', balance: 30 });
+  });
+
+  it('a transfer with insufficient funds fails cleanly and leaves the state unchanged', () => {
+    const { state: before } = run([{ op: 'open', account: 'a' }, { op: 'open', account: 'b' }, { op: 'deposit', account: 'a', amount: 10 }]);
+    const [after, out] = bank.apply(before, { op: 'transfer', from: 'a', to: 'b', amount: 11 });
+    expect(after).toBe(before);
+    expect(out).toMatchObject({ ok: false, error: 'InsufficientFunds' });
+  });
+
+  it('a transfer to or from an unknown account fails cleanly', () => {
+    const { state } = run([{ op: 'open', account: 'a' }, { op: 'deposit', account: 'a', amount: 10 }]);
+    expect(bank.apply(state, { op: 'transfer', from: 'a', to: 'zz', amount: 1 })).toEqual([state, expect.objectContaining({ error: 'UnknownAccount' })]);
+    expect(bank.apply(state, { op: 'transfer', from: 'zz', to: 'a', amount: 1 })).toEqual([state, expect.objectContaining({ error: 'UnknownAccount' })]);
+    expect(bank.apply(state, { op: 'deposit', account: 'zz', amount: 1 })[1]).toMatchObject({ error: 'UnknownAccount' });
+  });
+
+  it('answers bad input with an error output and never throws', () => {
+    const s = bank.initial();
+    const bad: unknown[] = [
+      null, 3, 'open', [], {}, { op: 'fly' }, { op: 'open' }, { op: 'open', account: '' },
+      { op: 'open', account: 'x'.repeat(65) }, { op: 'deposit', account: 'a', amount: -1 },
+      { op: 'deposit', account: 'a', amount: 1.5 }, { op: 'deposit', account: 'a', amount: '5' },
+      { op: 'deposit', account: 'a', amount: MAX_AMOUNT + 1 }, { op: 'transfer', from: 'a', to: 'a', amount: 1 },
+      { op: 'balance', account: 7 },
+    ];
+    for (const input of bad) {
+      const [next, out] = bank.apply(s, input);
+      expect(next).toBe(s);
+      expect(out).toMatchObject({ ok: false });
+      expect((out as { message: string }).message.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses to open an account twice and treats "__proto__" as an ordinary name', () => {
+    const { state, outputs } = run([
+      { op: 'open', account: '__proto__' },
+      { op: 'deposit', account: '__proto__', amount: 5 },
+      { op: 'open', account: '__proto__' },
+      { op: 'balance', account: 'toString' },
+    ]);
+    expect(Object.hasOwn(state.accounts, '__proto__')).toBe(true);
+    expect(sumBalances(state)).toBe(5);
+    expect(outputs[2]).toMatchObject({ error: 'AccountExists' });
+    expect(outputs[3]).toMatchObject({ error: 'UnknownAccount' });
+  });
+
+  it('property: total of balances == sum of successful deposits, and no step mutates its input state', () => {
+    const names = ['a', 'b', 'c', 'd'];
+    const account = fc.constantFrom(...names, 'ghost');
+    const op = fc.oneof(
+      fc.record({ op: fc.constant('open'), account }),
+      fc.record({ op: fc.constant('deposit'), account, amount: fc.integer({ min: -5, max: 1000 }) }),
+      fc.record({ op: fc.constant('transfer'), from: account, to: account, amount: fc.integer({ min: -5, max: 1000 }) }),
+      fc.record({ op: fc.constant('balance'), account }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (inputs) => {
+        let state = deepFreeze(bank.initial());
+        let deposited = 0;
+        for (const input of inputs) {
+          const snapshot = JSON.stringify(state);
+          const [next, out] = bank.apply(state, input); // deepFreeze makes any mutation throw
+          expect(JSON.stringify(state)).toBe(snapshot);
+          if (out.ok && out.op === 'deposit') deposited += (input as { amount: number }).amount;
+          if (!out.ok) expect(next).toBe(state);
+          for (const v of Object.values(next.accounts)) expect(v).toBeGreaterThanOrEqual(0);
+          state = deepFreeze(next);
+          expect(sumBalances(state)).toBe(deposited);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

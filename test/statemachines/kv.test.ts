@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { kv, MAX_VALUE_LENGTH } from '../../src/statemachines/kv.js';
+import { deepFreeze } from './freeze.js';
+
+describe('kv state machine', () => {
+  it('get of a missing key is null; set then get returns the value', () => {
+    const s0 = deepFreeze(kv.initial());
+    expect(kv.apply(s0, { op: 'get', key: 'k' })[1]).toEqual({ ok: true, op: 'get', key: 'k', value: null });
+    const [s1] = kv.apply(s0, { op: 'set', key: 'k', value: 'v' });
+    expect(kv.apply(deepFreeze(s1), { op: 'get', key: 'k' })[1]).toEqual({ ok: true, op: 'get', key: 'k', value: 'v' });
+    expect(s0.entries).toEqual({});
+  });
+
+  it('cas swaps only on a matching expected value (null means absent)', () => {
+    const s0 = deepFreeze(kv.initial());
+    const [s1, o1] = kv.apply(s0, { op: 'cas', key: 'k', expected: null, value: 'a' });
+    expect(o1).toEqual({ ok: true, op: 'cas', key: 'k', swapped: true, current: 'a' });
+    const [s2, o2] = kv.apply(deepFreeze(s1), { op: 'cas', key: 'k', expected: 'zzz', value: 'b' });
+    expect(o2).toEqual({ ok: true, op: 'cas', key: 'k', swapped: false, current: 'a' });
+    expect(s2).toBe(s1);
+    const [s3] = kv.apply(s2, { op: 'cas', key: 'k', expected: 'a', value: 'b' });
+    expect(s3.entries).toEqual({ k: 'b' });
+  });
+
+  it('answers bad input with an error output and never throws', () => {
+    const s = kv.initial();
+    for (const input of [
+      undefined, 'get', [1], { op: 'del', key: 'k' }, { op: 'get' }, { op: 'get', key: '' },
+      { op: 'set', key: 'k' }, { op: 'set', key: 'k', value: 5 }, { op: 'set', key: 'k', value: 'x'.repeat(MAX_VALUE_LENGTH + 1) },
+      { op: 'cas', key: 'k', value: 'v' }, { op: 'cas', key: 'k', expected: 3, value: 'v' },
+    ]) {
+      const [next, out] = kv.apply(s, input);
+      expect(next).toBe(s);
+      expect(out).toMatchObject({ ok: false, error: 'BadInput' });
+    }
+  });
+
+  it('property: behaves like a Map model, CAS included, without mutating input states', () => {
+    const key = fc.constantFrom('a', 'b', '__proto__');
+    const val = fc.constantFrom('x', 'y', 'z');
+    const op = fc.oneof(
+      fc.record({ op: fc.constant('get'), key }),
+      fc.record({ op: fc.constant('set'), key, value: val }),
+      fc.record({ op: fc.constant('cas'), key, expected: fc.option(val, { nil: null }), value: val }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 50 }), (inputs) => {
+        const model = new Map<string, string>();
+        let state = deepFreeze(kv.initial());
+        for (const input of inputs) {
+          const [next, out] = kv.apply(state, input);
+          const now = model.get(input.key) ?? null;
+          if (input.op === 'get') expect(out).toMatchObject({ ok: true, value: now });
+          if (input.op === 'set') model.set(input.key, input.value);
+          if (input.op === 'cas') {
+            const swap = now === input.expected;
+            expect(out).toMatchObject({ ok: true, swapped: swap, current: swap ? input.value : now });
+            if (swap) model.set(input.key, input.value);
+            else expect(next).toBe(state);
+          }
+          state = deepFreeze(next);
+          expect(Object.fromEntries(Object.entries(state.entries))).toEqual(Object.fromEntries(model));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
