@@ -1,0 +1,189 @@
+/**
+ * The public sans-IO API of a cluster node.
+ *
+ * A Node never does I/O. The host (deterministic simulator, or a socket transport) calls one
+ * of `start`, `receive`, `fireTimer`, `invoke`, and gets back an `Output`: the envelopes to
+ * send, the timers to arm, and the client results to hand to the application. Storage,
+ * tracing, logging and randomness are injected through `NodeEnvironment`.
+ *
+ * Rules the host can rely on:
+ * - Every call is deterministic: same Node state + same call => same Output, same trace.
+ * - `receive` NEVER throws on what the network hands it: an invalid envelope or message is
+ *   dropped, counted in `stats.invalidMessages`, and logged with the reason. A thrown Error
+ *   from a Node is a bug (a broken internal invariant), never an input error.
+ * - Messages a node sends to itself (Adopted, Preempted, Propose to its own leader, Invoke
+ *   from its own requester, and any other self-addressed message) are delivered inside the
+ *   same call through a local FIFO queue, each as its own handler step with its own trace
+ *   event. Only envelopes for OTHER nodes appear in `Output.messages`.
+ * - Timers are requests: the host fires `fireTimer(name, key)` once per request after
+ *   `afterMs`. There is no cancel; a timer that is no longer relevant is a harmless no-op.
+ * - Crash = the host drops the Node object and later builds a new one with the SAME
+ *   `DurableStorage` and `startAs: 'join'` (a Bootstrap that sends Join: spec NodeRestart).
+ *   Pass `resume` (last trace seq and Lamport clock of the old incarnation, readable from
+ *   `node.traceSeq` / `node.clock`) so trace numbering and clocks keep increasing.
+ * - Objects are never shared: a Node deep-copies every message it receives and every
+ *   message it emits, so mutating an Envelope after the call affects nobody.
+ */
+import type { Limits, Timing } from '../protocol/limits.js';
+import type { Message, SpecMessage } from '../protocol/messages.js';
+import type { Ballot, NodeId, Proposal, PValue, SlotProp } from '../protocol/values.js';
+import type { RoleFactories } from './role-factories.js';
+
+export type { NodeId, Ballot, Proposal, PValue, SlotProp, Message, SpecMessage, Limits, Timing };
+
+/** A message in flight. `clock` is the sender's Lamport clock at the sending step. */
+export interface Envelope {
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly clock: number;
+  readonly message: Message;
+}
+
+/** "Call `fireTimer(name, key)` after `afterMs` ms." */
+export interface TimerRequest {
+  readonly name: string;
+  readonly key?: string;
+  readonly afterMs: number;
+}
+
+/** The answer to `invoke(clientId, input)` on this node. */
+export interface ClientResult {
+  readonly clientId: number;
+  readonly output: unknown;
+}
+
+export interface Output {
+  readonly messages: Envelope[];
+  readonly timers: TimerRequest[];
+  readonly results: ClientResult[];
+}
+
+/** What survives a crash: the acceptor's promise and accepted pvalues, and the leader's ballot. */
+export interface DurableState {
+  readonly aBallot: Ballot;
+  readonly aAccepted: readonly PValue[];
+  readonly lBallot: Ballot;
+}
+
+/**
+ * Durable storage. `save` must be durable when it returns: the node writes before it sends
+ * any message that depends on the write (a Promise, an Accepted, a Prepare with a new ballot).
+ */
+export interface DurableStorage {
+  load(): DurableState | undefined;
+  save(state: DurableState): void;
+}
+
+/** A deterministic application: `apply` returns the new state and the client's output. */
+export interface StateMachine<S = unknown> {
+  initial(): S;
+  apply(state: S, input: string): [S, unknown];
+}
+
+export type RoleName =
+  | 'Acceptor' | 'Replica' | 'Leader' | 'Scout' | 'Commander' | 'Requester' | 'Node' | 'Bootstrap' | 'Seed';
+
+/** The spec variables of one node after a step (sets as arrays sorted by JSON text). */
+export interface NodeSpecState {
+  aBallot: Ballot;
+  aAccepted: PValue[];
+  lBallot: Ballot;
+  lActive: boolean;
+  lProposals: SlotProp[];
+  scout: { ballot: Ballot; acks: NodeId[]; pvalues: PValue[] } | null;
+  commanders: { ballot: Ballot; slot: number; prop: Proposal; acks: NodeId[] }[];
+  rSlotIn: number;
+  rSlotOut: number;
+  rRequests: Proposal[];
+  rProposals: SlotProp[];
+  rDecisions: SlotProp[];
+  /** Proposals this node's Requester has invoked (in this incarnation). */
+  invoked: Proposal[];
+}
+
+/** One spec action (or a "Stutter") performed by one role of one node. */
+export interface TraceEvent {
+  node: NodeId;
+  /** Per node, from 1, increasing across restarts (see NodeEnvironment.resume). */
+  seq: number;
+  /** The node's Lamport clock after the step. */
+  clock: number;
+  role: RoleName;
+  /** The spec action name, e.g. "AcceptorReceivePrepare", or "Stutter". */
+  action: string;
+  params: {
+    from?: NodeId;
+    /** The received message, spec projection (non-spec messages appear as they are). */
+    message?: Message;
+    timer?: string;
+    proposal?: Proposal;
+  };
+  /** Spec projections of the messages sent in this step, deduplicated, sorted by JSON text. */
+  sent: SpecMessage[];
+  state: NodeSpecState;
+}
+
+export type TraceSink = (event: TraceEvent) => void;
+
+export interface NodeEnvironment {
+  readonly storage: DurableStorage;
+  /** Absent: tracing is off and the node builds no trace data at all. */
+  readonly trace?: TraceSink;
+  readonly log?: (line: string) => void;
+  /** Not used by the protocol today (it needs no randomness); reserved for jitter. */
+  readonly random?: () => number;
+  /** Continue trace numbering and the Lamport clock of a previous incarnation. */
+  readonly resume?: { readonly traceSeq: number; readonly clock: number };
+}
+
+export interface NodeOptions {
+  readonly stateMachine: StateMachine<any>;
+  /**
+   * 'member': start as Acceptor + Replica + Leader (the spec's initial state; default).
+   * 'seed': a Seed that welcomes peers once a majority has asked to Join.
+   * 'join': a Bootstrap that sends Join until welcomed (a fresh or restarted node).
+   */
+  readonly startAs?: 'member' | 'seed' | 'join';
+  readonly limits?: Partial<Limits>;
+  readonly timing?: Partial<Timing>;
+  /** Role classes to use instead of the real ones (tests, fakes, trace-checker mutants). */
+  readonly roles?: Partial<RoleFactories>;
+}
+
+export interface NodeStats {
+  /** Envelopes/messages dropped by validation. */
+  invalidMessages: number;
+  /** Valid messages no role on this node handles right now (e.g. Prepare to a Bootstrap). */
+  unhandledMessages: number;
+  /** Trace events emitted (0 with tracing off). */
+  events: number;
+}
+
+/** Returned by `invoke` when the request cannot be taken (see `Output.results` otherwise). */
+export type InvokeRefusal = 'duplicate-client-id' | 'too-many-pending' | 'input-too-long';
+
+/** What `Node` implements (src/node/node.ts). */
+export interface NodeApi {
+  readonly id: NodeId;
+  readonly peers: readonly NodeId[];
+  readonly stats: Readonly<NodeStats>;
+  /** Sequence number of the last trace event (0 if none). */
+  readonly traceSeq: number;
+  /** Current Lamport clock. */
+  readonly clock: number;
+  /** Names of the roles currently hosted, e.g. ['Acceptor', 'Replica', 'Leader', 'Requester']. */
+  roleNames(): RoleName[];
+  /** Call once: sets up the roles for `startAs`, arms the first timers. */
+  start(): Output;
+  /** A message from the network (any value: it is validated first). */
+  receive(envelope: unknown): Output;
+  fireTimer(name: string, key?: string): Output;
+  /**
+   * The Requester sends `Invoke` for `(self, clientId, input)` to the local replica and
+   * retransmits until `Invoked`; the output comes back in some later `Output.results`.
+   * `clientId` must be unique per node across restarts (the replica deduplicates by it).
+   */
+  invoke(clientId: number, input: string): Output & { refused?: InvokeRefusal };
+  /** This node's spec variables (for tests and the simulator's checks). */
+  specState(): NodeSpecState;
+}

@@ -1,0 +1,19 @@
+/**
+ * Role classes are injected (cluster.py's dependency injection): tests substitute fakes,
+ * the trace checker's tests substitute MUTANTS, e.g.
+ *   class SloppyAcceptor extends Acceptor { override receivePrepare(...) { ... } }
+ *   new Node(id, peers, env, { stateMachine, roles: { Acceptor: SloppyAcceptor } })
+ */
+import type { Ballot, Proposal } from '../protocol/values.js';
+import type { Role, RoleHost } from './role.js';
+
+export interface RoleFactories {
+  Acceptor: new (host: RoleHost) => Role;
+  Replica: new (host: RoleHost) => Role;
+  Leader: new (host: RoleHost) => Role;
+  Scout: new (host: RoleHost, ballot: Ballot) => Role;
+  Commander: new (host: RoleHost, ballot: Ballot, slot: number, prop: Proposal) => Role;
+  Requester: new (host: RoleHost) => Role;
+  Bootstrap: new (host: RoleHost) => Role;
+  Seed: new (host: RoleHost) => Role;
+}

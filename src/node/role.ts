@@ -1,0 +1,80 @@
+/**
+ * The contract between a Node and the roles it hosts (cluster.py's Role, made sans-IO).
+ *
+ * A role is a small class whose handlers are deterministic functions of (its own state,
+ * one message or timer). A handler never does I/O: it changes its state, then tells the
+ * host what to do (`send`, `setTimer`, `result`, add/remove roles) and, for every spec
+ * action it performed, calls `host.action(...)` right after the state change and sends that
+ * make up the action. Sends not followed by an action in the same handler are recorded as a
+ * "Stutter" step (retransmissions, heartbeats, hints).
+ */
+import type { Limits, Timing } from '../protocol/limits.js';
+import type { Message, MessageType } from '../protocol/messages.js';
+import type { NodeId, Proposal } from '../protocol/values.js';
+import type { DurableState, NodeSpecState, RoleName, StateMachine } from './api.js';
+import type { RoleFactories } from './role-factories.js';
+
+/** Extra trace parameters an action may name (the received message or timer is implied). */
+export interface ActionParams {
+  readonly proposal?: Proposal;
+  /** Overrides the implied (from, message): a Seed welcoming a joiner it heard earlier. */
+  readonly from?: NodeId;
+  readonly message?: Message;
+}
+
+/** What a role may ask of its node. */
+export interface RoleHost {
+  readonly self: NodeId;
+  /** Every node of the cluster, this one included, ascending. */
+  readonly peers: readonly NodeId[];
+  readonly limits: Limits;
+  readonly timing: Timing;
+  readonly stateMachine: StateMachine<any>;
+  readonly factories: RoleFactories;
+  /** Queue `message` for `to` (a node id or a list); self-addressed ones are delivered locally. */
+  send(to: NodeId | readonly NodeId[], message: Message): void;
+  setTimer(name: string, key: string | undefined, afterMs: number): void;
+  /** Record one spec action of `role`, performed just now. */
+  action(role: RoleName, action: string, params?: ActionParams): void;
+  /** Hand a client its result (Requester only). */
+  result(clientId: number, output: unknown): void;
+  durable(): DurableState;
+  /** Write durable state now (before any message that depends on it leaves). */
+  saveDurable(update: Partial<DurableState>): void;
+  addRole(role: Role): void;
+  removeRole(role: Role): void;
+  /** The first hosted role with this name, if any. */
+  findRole<R extends Role>(name: RoleName): R | undefined;
+  /** Dispatch `message` again to the roles that handle it now (after a role change). */
+  redeliver(from: NodeId, message: Message): void;
+  log(line: string): void;
+}
+
+export abstract class Role {
+  abstract readonly name: RoleName;
+  /** The message types this role receives. */
+  abstract readonly handles: readonly MessageType[];
+
+  constructor(protected readonly host: RoleHost) {}
+
+  /** Called once when added to a node (arm timers, send first messages). */
+  start(): void {}
+
+  /** Called when removed from a node. */
+  stop(): void {}
+
+  /** Handle one message of a type in `handles`. */
+  abstract receive(from: NodeId, message: Message): void;
+
+  /** A timer named `<RoleName>.<purpose>` fired; `key` tells instances apart. */
+  onTimer(_name: string, _key: string | undefined): void {}
+
+  /** Write this role's spec variables into `state` (only called with tracing on). */
+  abstract snapshot(state: NodeSpecState): void;
+}
+
+/** Timer names are `<RoleName>.<purpose>` so the node can route them. */
+export function timerRole(name: string): string {
+  const dot = name.indexOf('.');
+  return dot < 0 ? name : name.slice(0, dot);
+}

@@ -1,0 +1,70 @@
+/**
+ * Named limits and timings. Every queue, retry and size in the protocol has a bound here,
+ * with the reason for its value. Schemas in traces/schemas/messages repeat the size limits
+ * (test/protocol/schemas.test.ts checks they agree).
+ */
+
+export interface Limits {
+  /** Largest cluster we accept; bounds every per-node array (acks, peers). */
+  readonly maxNodes: number;
+  /** Longest `input` string of a proposal: one command, not a bulk upload (UTF-16 units). */
+  readonly maxInputLength: number;
+  /** Most pvalues in a Promise/Adopted: an acceptor holds one per slot, so this bounds the
+   * slots a scout can adopt at once. */
+  readonly maxPValues: number;
+  /** Most decisions in a Welcome: a joining node receives the whole decided log. */
+  readonly maxWelcomeDecisions: number;
+  /** Most Decision messages sent in answer to one CatchUp (the asker asks again for more). */
+  readonly maxCatchUpDecisions: number;
+  /** Proposals a replica may have in flight beyond its execution point (spec `Window`). */
+  readonly window: number;
+  /** Requests a replica queues (rRequests) or a requester keeps pending; beyond it new
+   * requests are refused, so a flood of clients cannot exhaust memory. */
+  readonly maxPendingRequests: number;
+  /** Largest slot or ballot number accepted from the wire (JS integers stay exact). */
+  readonly maxNumber: number;
+}
+
+export const DEFAULT_LIMITS: Limits = Object.freeze({
+  maxNodes: 64,
+  maxInputLength: 65_536,
+  maxPValues: 10_000,
+  maxWelcomeDecisions: 100_000,
+  maxCatchUpDecisions: 100,
+  window: 5,
+  maxPendingRequests: 1_000,
+  maxNumber: Number.MAX_SAFE_INTEGER,
+});
+
+/** Timer intervals in milliseconds (of the injected clock: simulated or real). */
+export interface Timing {
+  /** Resend Join until a Welcome arrives. */
+  readonly joinRetransmitMs: number;
+  /** A Seed re-welcomes late joiners for this long before becoming a Bootstrap itself. */
+  readonly seedLingerMs: number;
+  /** Resend Prepare while a scout waits for a quorum. */
+  readonly prepareRetransmitMs: number;
+  /** Resend Accept while a commander waits for a quorum. */
+  readonly acceptRetransmitMs: number;
+  /** Resend Invoke until the Invoked arrives. */
+  readonly invokeRetransmitMs: number;
+  /** An active leader sends Active this often. */
+  readonly heartbeatMs: number;
+  /** A replica that heard no Active from its leader for this long moves to the next peer;
+   * an inactive leader with work and no live higher leader spawns a scout. Must exceed
+   * heartbeatMs so one lost heartbeat does not trigger it. */
+  readonly leaderTimeoutMs: number;
+  /** A replica with a gap (or stuck proposals) proposes no-ops and asks peers to catch up. */
+  readonly gapMs: number;
+}
+
+export const DEFAULT_TIMING: Timing = Object.freeze({
+  joinRetransmitMs: 500,
+  seedLingerMs: 2_000,
+  prepareRetransmitMs: 500,
+  acceptRetransmitMs: 500,
+  invokeRetransmitMs: 1_000,
+  heartbeatMs: 300,
+  leaderTimeoutMs: 1_000,
+  gapMs: 700,
+});

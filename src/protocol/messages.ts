@@ -1,0 +1,66 @@
+/**
+ * Wire messages (docs/protocol.md, "Messages"). Each spec message is the spec record plus a
+ * `type` field; a few carry extra fields the spec does not model (Invoked.output,
+ * Welcome.state), dropped by `toSpecMessage`. Active, Accepting and CatchUp are not in the
+ * spec at all: their steps are stuttering.
+ */
+import type { Ballot, NodeId, Proposal, PValue, SlotProp } from './values.js';
+
+export interface Prepare { readonly type: 'Prepare'; readonly ballot: Ballot }
+export interface Promise {
+  readonly type: 'Promise';
+  readonly acceptor: NodeId;
+  readonly ballot: Ballot;
+  readonly promised: Ballot;
+  readonly accepted: readonly PValue[];
+}
+export interface Accept { readonly type: 'Accept'; readonly ballot: Ballot; readonly slot: number; readonly prop: Proposal }
+export interface Accepted {
+  readonly type: 'Accepted';
+  readonly acceptor: NodeId;
+  readonly ballot: Ballot;
+  readonly slot: number;
+  readonly promised: Ballot;
+}
+export interface Decision { readonly type: 'Decision'; readonly slot: number; readonly prop: Proposal }
+export interface Propose { readonly type: 'Propose'; readonly slot: number; readonly prop: Proposal }
+export interface Adopted { readonly type: 'Adopted'; readonly ballot: Ballot; readonly pvalues: readonly PValue[] }
+export interface Preempted { readonly type: 'Preempted'; readonly leader: NodeId; readonly ballot: Ballot }
+export interface Invoke { readonly type: 'Invoke'; readonly replica: NodeId; readonly prop: Proposal }
+/** `output` is the application's result (not modelled by the spec). */
+export interface Invoked { readonly type: 'Invoked'; readonly prop: Proposal; readonly output?: unknown }
+export interface Join { readonly type: 'Join'; readonly node: NodeId }
+/** `state` is the welcoming replica's application state after slot `slot - 1` (not modelled). */
+export interface Welcome {
+  readonly type: 'Welcome';
+  readonly node: NodeId;
+  readonly slot: number;
+  readonly decisions: readonly SlotProp[];
+  readonly state?: unknown;
+}
+
+/** Leader heartbeat (not in the spec). */
+export interface Active { readonly type: 'Active'; readonly ballot: Ballot }
+/** An acceptor's hint to its own replica that `leader` now leads (not in the spec). */
+export interface Accepting { readonly type: 'Accepting'; readonly leader: NodeId }
+/** A replica asking peers for the decisions from `slot` on (not in the spec). */
+export interface CatchUp { readonly type: 'CatchUp'; readonly replica: NodeId; readonly slot: number }
+
+export type SpecMessage =
+  | Prepare | Promise | Accept | Accepted | Decision | Propose | Adopted | Preempted
+  | Invoke | Invoked | Join | Welcome;
+export type NonSpecMessage = Active | Accepting | CatchUp;
+export type Message = SpecMessage | NonSpecMessage;
+export type MessageType = Message['type'];
+export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;
+
+export const SPEC_MESSAGE_TYPES = [
+  'Prepare', 'Promise', 'Accept', 'Accepted', 'Decision', 'Propose', 'Adopted', 'Preempted',
+  'Invoke', 'Invoked', 'Join', 'Welcome',
+] as const satisfies readonly SpecMessage['type'][];
+export const NON_SPEC_MESSAGE_TYPES = ['Active', 'Accepting', 'CatchUp'] as const satisfies readonly NonSpecMessage['type'][];
+export const MESSAGE_TYPES: readonly MessageType[] = [...SPEC_MESSAGE_TYPES, ...NON_SPEC_MESSAGE_TYPES];
+
+export function isSpecMessage(m: Message): m is SpecMessage {
+  return m.type !== 'Active' && m.type !== 'Accepting' && m.type !== 'CatchUp';
+}

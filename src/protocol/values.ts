@@ -1,0 +1,105 @@
+/**
+ * Protocol values shared by spec, code and traces (docs/protocol.md, "Values").
+ * Plain JSON-shaped records so a value can go on the wire or into a trace unchanged.
+ */
+
+/** A node id: an integer 1..N. */
+export type NodeId = number;
+
+/** A ballot `<<num, leader>>`, ordered lexicographically. */
+export interface Ballot {
+  readonly num: number;
+  readonly leader: NodeId;
+}
+
+/** A client request `<<caller, clientId, input>>`; `input` is opaque to the protocol. */
+export interface Proposal {
+  readonly caller: NodeId;
+  readonly clientId: number;
+  readonly input: string;
+}
+
+/** A pvalue `[ballot, slot, prop]`: what an acceptor accepted. */
+export interface PValue {
+  readonly ballot: Ballot;
+  readonly slot: number;
+  readonly prop: Proposal;
+}
+
+/** A `[slot, prop]` pair: the shape of decisions, leader proposals and replica proposals. */
+export interface SlotProp {
+  readonly slot: number;
+  readonly prop: Proposal;
+}
+
+/** `<<0, 0>>`: below every real ballot (the initial promise of an acceptor). */
+export const BOTTOM_BALLOT: Ballot = Object.freeze({ num: 0, leader: 0 });
+
+/** The no-op `<<0, 0, "noop">>` a replica proposes to fill a gap. */
+export const NOOP: Proposal = Object.freeze({ caller: 0, clientId: 0, input: 'noop' });
+
+/** A real leader's first ballot is `<<0, self>>`. */
+export function firstBallot(leader: NodeId): Ballot {
+  return { num: 0, leader };
+}
+
+/** Lexicographic comparison: negative if a < b, 0 if equal, positive if a > b. */
+export function compareBallots(a: Ballot, b: Ballot): number {
+  return a.num !== b.num ? a.num - b.num : a.leader - b.leader;
+}
+
+export function ballotLess(a: Ballot, b: Ballot): boolean {
+  return compareBallots(a, b) < 0;
+}
+
+export function ballotEquals(a: Ballot, b: Ballot): boolean {
+  return a.num === b.num && a.leader === b.leader;
+}
+
+export function maxBallot(a: Ballot, b: Ballot): Ballot {
+  return ballotLess(a, b) ? b : a;
+}
+
+export function proposalEquals(a: Proposal, b: Proposal): boolean {
+  return a.caller === b.caller && a.clientId === b.clientId && a.input === b.input;
+}
+
+export function isNoop(p: Proposal): boolean {
+  return proposalEquals(p, NOOP);
+}
+
+/** A request's identity: `(caller, clientId)`; the input is not part of it. */
+export function requestKey(p: Proposal): string {
+  return `${p.caller}:${p.clientId}`;
+}
+
+/** A stable text key for a proposal (identity and input), e.g. for sets. */
+export function proposalKey(p: Proposal): string {
+  return JSON.stringify([p.caller, p.clientId, p.input]);
+}
+
+export function ballotKey(b: Ballot): string {
+  return `${b.num}.${b.leader}`;
+}
+
+/** Fresh copies, so no role ever holds an object another node (or the caller) can mutate. */
+export function copyBallot(b: Ballot): Ballot {
+  return { num: b.num, leader: b.leader };
+}
+
+export function copyProposal(p: Proposal): Proposal {
+  return { caller: p.caller, clientId: p.clientId, input: p.input };
+}
+
+export function copyPValue(pv: PValue): PValue {
+  return { ballot: copyBallot(pv.ballot), slot: pv.slot, prop: copyProposal(pv.prop) };
+}
+
+export function copySlotProp(sp: SlotProp): SlotProp {
+  return { slot: sp.slot, prop: copyProposal(sp.prop) };
+}
+
+/** Is `acks` (distinct node ids) a quorum of `n` nodes, i.e. `2 * |acks| > n`? */
+export function isQuorum(ackCount: number, clusterSize: number): boolean {
+  return 2 * ackCount > clusterSize;
+}
