@@ -160,7 +160,8 @@ export interface NodeStats {
 }
 
 /** Returned by `invoke` when the request cannot be taken (see `Output.results` otherwise). */
-export type InvokeRefusal = 'duplicate-client-id' | 'too-many-pending' | 'input-too-long';
+/** 'not-a-member': the node has no Requester yet (start() was not called). */
+export type InvokeRefusal = 'not-a-member' | 'duplicate-client-id' | 'too-many-pending' | 'input-too-long';
 
 /** What `Node` implements (src/node/node.ts). */
 export interface NodeApi {

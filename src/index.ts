@@ -1,0 +1,20 @@
+/** Public exports of the cluster library's protocol core. */
+export * from './node/api.js';
+export { Node, MAX_LOCAL_STEPS } from './node/node.js';
+export { Role, timerRole, type RoleHost, type ActionParams } from './node/role.js';
+export type { RoleFactories } from './node/role-factories.js';
+export { DEFAULT_ROLES } from './node/default-roles.js';
+export { Acceptor } from './roles/acceptor.js';
+export { Replica, type WelcomeState } from './roles/replica.js';
+export { Leader } from './roles/leader.js';
+export { Scout } from './roles/scout.js';
+export { Commander } from './roles/commander.js';
+export { Requester } from './roles/requester.js';
+export { Bootstrap, becomeMember } from './roles/bootstrap.js';
+export { Seed } from './roles/seed.js';
+export * from './protocol/values.js';
+export * from './protocol/messages.js';
+export { DEFAULT_LIMITS, DEFAULT_TIMING } from './protocol/limits.js';
+export { toSpecMessage, toTraceMessage } from './protocol/projection.js';
+export { checkEnvelope, checkMessage, type Checked } from './protocol/validate.js';
+export { messageSchemas, loadMessageSchema, messageSchemaDir } from './protocol/schemas.js';

@@ -1,0 +1,348 @@
+/**
+ * Node: hosts roles, validates and dispatches what arrives, delivers self-addressed messages
+ * through a local FIFO queue, and turns the roles' requests into one Output per call.
+ * See api.ts for the contract with the host.
+ */
+import { DEFAULT_LIMITS, DEFAULT_TIMING, type Limits, type Timing } from '../protocol/limits.js';
+import type { Message, SpecMessage } from '../protocol/messages.js';
+import { toSpecMessage, toTraceMessage } from '../protocol/projection.js';
+import { checkEnvelope } from '../protocol/validate.js';
+import { BOTTOM_BALLOT, copyBallot, copyPValue, firstBallot, type NodeId } from '../protocol/values.js';
+import type {
+  ClientResult, DurableState, Envelope, InvokeRefusal, NodeApi, NodeEnvironment, NodeOptions, NodeSpecState,
+  NodeStats, Output, RoleName, StateMachine, TimerRequest, TraceEvent,
+} from './api.js';
+import { DEFAULT_ROLES } from './default-roles.js';
+import { timerRole, type ActionParams, type Role, type RoleHost } from './role.js';
+import type { RoleFactories } from './role-factories.js';
+import type { Requester } from '../roles/requester.js';
+
+/** Self-addressed messages one call may generate before we call it a livelock (a bug). */
+export const MAX_LOCAL_STEPS = 1_000_000;
+
+interface Pending { readonly to: NodeId; readonly message: Message }
+interface Context { from?: NodeId; message?: Message; timer?: string; role?: RoleName }
+
+export class Node implements NodeApi {
+  readonly id: NodeId;
+  readonly peers: readonly NodeId[];
+  readonly stats: NodeStats = { invalidMessages: 0, unhandledMessages: 0, events: 0 };
+  readonly limits: Limits;
+  readonly timing: Timing;
+
+  private readonly env: NodeEnvironment;
+  private readonly startAs: 'member' | 'seed' | 'join';
+  private readonly factories: RoleFactories;
+  private readonly stateMachine: StateMachine<any>;
+  private readonly host: RoleHost;
+  private readonly roles: Role[] = [];
+  private readonly localQueue: { from: NodeId; message: Message }[] = [];
+  private durableState: DurableState;
+  private seq: number;
+  private lamport: number;
+  private started = false;
+  private busy = false;
+
+  // Per call:
+  private messages: Envelope[] = [];
+  private timers: TimerRequest[] = [];
+  private results: ClientResult[] = [];
+  // Per step:
+  private stepSends: Pending[] = [];
+  private rolesChanged = false;
+  private context: Context = {};
+
+  constructor(id: NodeId, peers: readonly NodeId[], env: NodeEnvironment, options: NodeOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    const sorted = [...new Set(peers)].sort((a, b) => a - b);
+    if (!Number.isSafeInteger(id) || id < 1 || !sorted.includes(id)) throw new Error(`node id ${id} must be a positive integer among peers ${JSON.stringify(peers)}`);
+    if (sorted.some((p) => !Number.isSafeInteger(p) || p < 1)) throw new Error(`peers must be positive integers, got ${JSON.stringify(peers)}`);
+    if (sorted.length > this.limits.maxNodes) throw new Error(`${sorted.length} nodes exceed maxNodes ${this.limits.maxNodes}`);
+    this.id = id;
+    this.peers = Object.freeze(sorted);
+    this.env = env;
+    this.startAs = options.startAs ?? 'member';
+    this.factories = { ...DEFAULT_ROLES, ...options.roles };
+    this.stateMachine = options.stateMachine;
+    this.seq = env.resume?.traceSeq ?? 0;
+    this.lamport = env.resume?.clock ?? 0;
+    const loaded = env.storage.load();
+    if (loaded === undefined) {
+      this.durableState = { aBallot: BOTTOM_BALLOT, aAccepted: [], lBallot: firstBallot(id) };
+      env.storage.save(this.durableState);
+    } else {
+      if (loaded.lBallot.leader !== id) throw new Error(`durable lBallot ${JSON.stringify(loaded.lBallot)} does not belong to node ${id}`);
+      this.durableState = { aBallot: copyBallot(loaded.aBallot), aAccepted: loaded.aAccepted.map(copyPValue), lBallot: copyBallot(loaded.lBallot) };
+    }
+    this.host = this.makeHost();
+  }
+
+  get traceSeq(): number {
+    return this.seq;
+  }
+
+  get clock(): number {
+    return this.lamport;
+  }
+
+  roleNames(): RoleName[] {
+    return this.roles.map((r) => r.name);
+  }
+
+  /** The hosted roles (tests and the simulator inspect them; do not mutate). */
+  hostedRoles(): readonly Role[] {
+    return this.roles;
+  }
+
+  start(): Output {
+    if (this.started) throw new Error(`node ${this.id}: start() called twice`);
+    this.started = true;
+    return this.call({}, () => {
+      this.addRole(new this.factories.Requester(this.host));
+      if (this.startAs === 'member') {
+        this.addRole(new this.factories.Acceptor(this.host));
+        this.addRole(new this.factories.Replica(this.host));
+        this.addRole(new this.factories.Leader(this.host));
+      } else if (this.startAs === 'seed') {
+        this.addRole(new this.factories.Seed(this.host));
+      } else {
+        this.addRole(new this.factories.Bootstrap(this.host));
+      }
+      this.rolesChanged = false; // the initial roles are not a step
+      this.endStep('Node');
+    });
+  }
+
+  receive(raw: unknown): Output {
+    const checked = checkEnvelope(raw, this.id, this.peers);
+    if (!checked.ok) {
+      this.stats.invalidMessages++;
+      this.log(`node ${this.id}: dropped invalid input: ${checked.reason}`);
+      return { messages: [], timers: [], results: [] };
+    }
+    const envelope = checked.value;
+    return this.call({}, () => {
+      this.lamport = Math.max(this.lamport, envelope.clock);
+      this.dispatch(envelope.from, envelope.message);
+    });
+  }
+
+  fireTimer(name: string, key?: string): Output {
+    return this.call({ timer: name }, () => {
+      const owner = timerRole(name);
+      for (const role of [...this.roles]) {
+        if (role.name !== owner || !this.roles.includes(role)) continue;
+        this.context = { timer: name, role: role.name };
+        role.onTimer(name, key);
+        this.endStep(role.name);
+      }
+    });
+  }
+
+  invoke(clientId: number, input: string): Output & { refused?: InvokeRefusal } {
+    if (!Number.isSafeInteger(clientId) || clientId < 1) throw new RangeError(`clientId must be a positive safe integer, got ${clientId}`);
+    if (typeof input !== 'string') throw new TypeError(`input must be a string, got ${typeof input}`);
+    if (input.length > this.limits.maxInputLength) return { messages: [], timers: [], results: [], refused: 'input-too-long' };
+    const requester = this.roles.find((r) => r.name === 'Requester') as Requester | undefined;
+    if (requester === undefined) return { messages: [], timers: [], results: [], refused: 'not-a-member' };
+    let outcome: string = 'ok';
+    const output = this.call({}, () => {
+      this.context = { role: 'Requester' };
+      outcome = requester.invoke(clientId, input);
+      this.endStep('Requester');
+    });
+    return outcome === 'ok' ? output : { ...output, refused: outcome as InvokeRefusal };
+  }
+
+  specState(): NodeSpecState {
+    const d = this.durableState;
+    const state: NodeSpecState = {
+      aBallot: copyBallot(d.aBallot),
+      aAccepted: d.aAccepted.map(copyPValue),
+      lBallot: copyBallot(d.lBallot),
+      lActive: false,
+      lProposals: [],
+      scout: null,
+      commanders: [],
+      rSlotIn: 1,
+      rSlotOut: 1,
+      rRequests: [],
+      rProposals: [],
+      rDecisions: [],
+      invoked: [],
+    };
+    for (const role of this.roles) role.snapshot(state);
+    state.aAccepted = sortByJson(state.aAccepted);
+    state.commanders = sortByJson(state.commanders);
+    return state;
+  }
+
+  // ---- internals ----
+
+  /** Run one host call: the body, then every locally queued message, each its own step. */
+  private call(context: Context, body: () => void): Output {
+    if (this.busy) throw new Error(`node ${this.id}: re-entrant call`);
+    this.busy = true;
+    try {
+      this.context = context;
+      body();
+      for (let steps = 0; this.localQueue.length > 0; steps++) {
+        if (steps >= MAX_LOCAL_STEPS) throw new Error(`invariant: node ${this.id} exceeded ${MAX_LOCAL_STEPS} local steps in one call`);
+        const next = this.localQueue.shift()!;
+        this.dispatch(next.from, next.message);
+      }
+      const out: Output = { messages: this.messages, timers: this.timers, results: this.results };
+      this.messages = [];
+      this.timers = [];
+      this.results = [];
+      return out;
+    } finally {
+      this.context = {};
+      this.busy = false;
+    }
+  }
+
+  private dispatch(from: NodeId, message: Message): void {
+    const handlers = this.roles.filter((r) => (r.handles as readonly string[]).includes(message.type));
+    if (handlers.length === 0) {
+      this.stats.unhandledMessages++;
+      return;
+    }
+    for (const role of handlers) {
+      if (!this.roles.includes(role)) continue; // removed by an earlier handler of this message
+      this.context = { from, message, role: role.name };
+      role.receive(from, message);
+      this.endStep(role.name);
+    }
+  }
+
+  /** Close the current step: anything sent or changed since the last action is a Stutter. */
+  private endStep(role: RoleName): void {
+    if (this.stepSends.length > 0 || this.rolesChanged) this.recordStep(role, 'Stutter', undefined);
+  }
+
+  /** One step: advance the clock, release its sends, emit its trace event. */
+  private recordStep(role: RoleName, action: string, params: ActionParams | undefined): void {
+    this.lamport++;
+    const sends = this.stepSends;
+    this.stepSends = [];
+    this.rolesChanged = false;
+    for (const { to, message } of sends) {
+      if (to === this.id) this.localQueue.push({ from: this.id, message: structuredClone(message) });
+      else this.messages.push({ from: this.id, to, clock: this.lamport, message: structuredClone(message) });
+    }
+    const sink = this.env.trace;
+    if (sink === undefined) return; // tracing off: build nothing
+    this.seq++;
+    this.stats.events++;
+    const from = params?.from ?? this.context.from;
+    const message = params?.message ?? this.context.message;
+    const event: TraceEvent = {
+      node: this.id,
+      seq: this.seq,
+      clock: this.lamport,
+      role,
+      action,
+      params: {
+        ...(from !== undefined ? { from } : {}),
+        ...(message !== undefined ? { message: toTraceMessage(message) } : {}),
+        ...(this.context.timer !== undefined ? { timer: this.context.timer } : {}),
+        ...(params?.proposal !== undefined ? { proposal: { ...params.proposal } } : {}),
+      },
+      sent: specSet(sends.map((s) => s.message)),
+      state: this.specState(),
+    };
+    sink(event);
+  }
+
+  private addRole(role: Role): void {
+    this.roles.push(role);
+    this.rolesChanged = true;
+    role.start();
+  }
+
+  private removeRole(role: Role): void {
+    const i = this.roles.indexOf(role);
+    if (i < 0) return;
+    this.roles.splice(i, 1);
+    this.rolesChanged = true;
+    role.stop();
+  }
+
+  private log(line: string): void {
+    this.env.log?.(line);
+  }
+
+  private makeHost(): RoleHost {
+    const node = this;
+    return {
+      self: node.id,
+      peers: node.peers,
+      limits: node.limits,
+      timing: node.timing,
+      stateMachine: node.stateMachine,
+      factories: node.factories,
+      send(to, message) {
+        if (typeof to === 'number') node.stepSends.push({ to, message });
+        else for (const t of to) node.stepSends.push({ to: t, message });
+      },
+      setTimer(name, key, afterMs) {
+        node.timers.push(key === undefined ? { name, afterMs } : { name, key, afterMs });
+      },
+      action(role, action, params) {
+        node.recordStep(role, action, params);
+      },
+      result(clientId, output) {
+        node.results.push({ clientId, output });
+      },
+      durable() {
+        return node.durableState;
+      },
+      saveDurable(update) {
+        const next: DurableState = {
+          aBallot: copyBallot(update.aBallot ?? node.durableState.aBallot),
+          aAccepted: (update.aAccepted ?? node.durableState.aAccepted).map(copyPValue),
+          lBallot: copyBallot(update.lBallot ?? node.durableState.lBallot),
+        };
+        node.env.storage.save(next);
+        node.durableState = next;
+      },
+      addRole(role) {
+        node.addRole(role);
+      },
+      removeRole(role) {
+        node.removeRole(role);
+      },
+      findRole<R extends Role>(name: RoleName): R | undefined {
+        return node.roles.find((r) => r.name === name) as R | undefined;
+      },
+      redeliver(from, message) {
+        const outer = node.context;
+        node.endStep(outer.role ?? 'Node');
+        node.dispatch(from, message);
+        node.context = outer;
+      },
+      log(line) {
+        node.log(line);
+      },
+    };
+  }
+}
+
+function sortByJson<T>(items: T[]): T[] {
+  return items
+    .map((item) => [JSON.stringify(item), item] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([, item]) => item);
+}
+
+/** Spec projections of `messages`, deduplicated (spec messages have no receiver), sorted. */
+function specSet(messages: Message[]): SpecMessage[] {
+  const byText = new Map<string, SpecMessage>();
+  for (const m of messages) {
+    const spec = toSpecMessage(m);
+    if (spec !== undefined) byText.set(JSON.stringify(spec), spec);
+  }
+  return [...byText.keys()].sort().map((k) => byText.get(k)!);
+}

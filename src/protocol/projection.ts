@@ -1,0 +1,44 @@
+/**
+ * The spec projection of a wire message: the spec record with fields in one fixed order,
+ * sets sorted by JSON text, fields the spec does not model dropped. Two messages equal in
+ * the spec have the same JSON text here.
+ */
+import type { Message, SpecMessage } from './messages.js';
+import type { Ballot, Proposal, PValue, SlotProp } from './values.js';
+
+const ballot = (b: Ballot): Ballot => ({ num: b.num, leader: b.leader });
+const prop = (p: Proposal): Proposal => ({ caller: p.caller, clientId: p.clientId, input: p.input });
+const pvalue = (pv: PValue): PValue => ({ ballot: ballot(pv.ballot), slot: pv.slot, prop: prop(pv.prop) });
+const decision = (d: SlotProp): SlotProp => ({ slot: d.slot, prop: prop(d.prop) });
+
+function sortedSet<T>(items: readonly T[]): T[] {
+  const byText = new Map<string, T>();
+  for (const item of items) byText.set(JSON.stringify(item), item);
+  return [...byText.keys()].sort().map((k) => byText.get(k)!);
+}
+
+/** The spec message for `m`, or undefined for a message the spec does not model. */
+export function toSpecMessage(m: Message): SpecMessage | undefined {
+  switch (m.type) {
+    case 'Prepare': return { type: 'Prepare', ballot: ballot(m.ballot) };
+    case 'Promise':
+      return { type: 'Promise', acceptor: m.acceptor, ballot: ballot(m.ballot), promised: ballot(m.promised), accepted: sortedSet(m.accepted.map(pvalue)) };
+    case 'Accept': return { type: 'Accept', ballot: ballot(m.ballot), slot: m.slot, prop: prop(m.prop) };
+    case 'Accepted':
+      return { type: 'Accepted', acceptor: m.acceptor, ballot: ballot(m.ballot), slot: m.slot, promised: ballot(m.promised) };
+    case 'Decision': return { type: 'Decision', slot: m.slot, prop: prop(m.prop) };
+    case 'Propose': return { type: 'Propose', slot: m.slot, prop: prop(m.prop) };
+    case 'Adopted': return { type: 'Adopted', ballot: ballot(m.ballot), pvalues: sortedSet(m.pvalues.map(pvalue)) };
+    case 'Preempted': return { type: 'Preempted', leader: m.leader, ballot: ballot(m.ballot) };
+    case 'Invoke': return { type: 'Invoke', replica: m.replica, prop: prop(m.prop) };
+    case 'Invoked': return { type: 'Invoked', prop: prop(m.prop) };
+    case 'Join': return { type: 'Join', node: m.node };
+    case 'Welcome': return { type: 'Welcome', node: m.node, slot: m.slot, decisions: sortedSet(m.decisions.map(decision)) };
+    case 'Active': case 'Accepting': case 'CatchUp': return undefined;
+  }
+}
+
+/** For trace params: the spec projection, or a non-spec message as it is (copied). */
+export function toTraceMessage(m: Message): Message {
+  return toSpecMessage(m) ?? structuredClone(m);
+}

@@ -1,0 +1,45 @@
+/**
+ * The message JSON Schemas (traces/schemas/messages/<Type>.schema.json + defs.schema.json),
+ * compiled once with ajv (draft 2020-12).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { MESSAGE_TYPES, type MessageType } from './messages.js';
+
+const SCHEMA_DIR_IN_REPO = join('traces', 'schemas', 'messages');
+
+/** Find traces/schemas/messages from this module, whether run from src/ or dist/src/. */
+export function messageSchemaDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, SCHEMA_DIR_IN_REPO);
+    if (existsSync(join(candidate, 'defs.schema.json'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`cannot find ${SCHEMA_DIR_IN_REPO} above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+export function loadMessageSchema(name: MessageType | 'defs'): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(messageSchemaDir(), `${name}.schema.json`), 'utf8')) as Record<string, unknown>;
+}
+
+export interface CompiledMessageSchemas {
+  readonly ajv: Ajv2020;
+  readonly validators: ReadonlyMap<MessageType, ValidateFunction>;
+}
+
+let compiled: CompiledMessageSchemas | undefined;
+
+/** Compile every message schema once per process. */
+export function messageSchemas(): CompiledMessageSchemas {
+  if (compiled !== undefined) return compiled;
+  const ajv = new Ajv2020({ allErrors: false, strict: true });
+  ajv.addSchema(loadMessageSchema('defs'));
+  const validators = new Map<MessageType, ValidateFunction>();
+  for (const type of MESSAGE_TYPES) validators.set(type, ajv.compile(loadMessageSchema(type)));
+  compiled = { ajv, validators };
+  return compiled;
+}

@@ -1,0 +1,114 @@
+/**
+ * Boundary checks for everything a node receives from outside. Returns a reason instead of
+ * throwing: the node drops, counts and logs invalid input, it never hands it to a role.
+ */
+import type { Envelope } from '../node/api.js';
+import { messageSchemas } from './schemas.js';
+import { MESSAGE_TYPES, type Message, type MessageType } from './messages.js';
+import type { Ballot, NodeId, Proposal } from './values.js';
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isInt(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x);
+}
+
+/** Validate one message against its JSON Schema and the cluster's node ids. */
+export function checkMessage(raw: unknown, peers: readonly NodeId[]): Checked<Message> {
+  if (!isRecord(raw)) return { ok: false, reason: `message: expected an object, got ${describe(raw)}` };
+  const type = raw['type'];
+  if (typeof type !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(type)) {
+    return { ok: false, reason: `message/type: unknown message type ${JSON.stringify(type)?.slice(0, 40)}` };
+  }
+  const validate = messageSchemas().validators.get(type as MessageType)!;
+  if (!validate(raw)) {
+    const e = validate.errors?.[0];
+    const where = e?.instancePath === '' || e === undefined ? '' : e.instancePath;
+    const extra = e?.keyword === 'additionalProperties' ? ` (${(e.params as { additionalProperty: string }).additionalProperty})` : '';
+    return { ok: false, reason: `${type} message${where}: ${e?.message ?? 'invalid'}${extra}` };
+  }
+  const m = raw as unknown as Message;
+  const idProblem = checkIds(m, new Set(peers));
+  if (idProblem !== undefined) return { ok: false, reason: `${type} message: ${idProblem}` };
+  return { ok: true, value: m };
+}
+
+/** Validate an envelope addressed to `self`, then its message; returns a private deep copy. */
+export function checkEnvelope(raw: unknown, self: NodeId, peers: readonly NodeId[]): Checked<Envelope> {
+  if (!isRecord(raw)) return { ok: false, reason: `envelope: expected an object, got ${describe(raw)}` };
+  for (const key of Object.keys(raw)) {
+    if (key !== 'from' && key !== 'to' && key !== 'clock' && key !== 'message') return { ok: false, reason: `envelope: unexpected property ${JSON.stringify(key.slice(0, 40))}` };
+  }
+  const { from, to, clock, message } = raw;
+  if (!isInt(from)) return { ok: false, reason: `envelope/from: expected an integer node id, got ${describe(from)}` };
+  if (!isInt(to)) return { ok: false, reason: `envelope/to: expected an integer node id, got ${describe(to)}` };
+  if (!isInt(clock) || clock < 0) return { ok: false, reason: `envelope/clock: expected a non-negative integer, got ${describe(clock)}` };
+  if (to !== self) return { ok: false, reason: `envelope/to: addressed to node ${to}, this is node ${self}` };
+  if (from === self || !peers.includes(from)) return { ok: false, reason: `envelope/from: ${from} is not another node of this cluster` };
+  const checked = checkMessage(message, peers);
+  if (!checked.ok) return checked;
+  return { ok: true, value: { from, to, clock, message: structuredClone(checked.value) } };
+}
+
+/**
+ * Ids the schema cannot know: every node id must belong to this cluster (replies go there),
+ * 0 only in the bottom ballot <<0, 0>> and the no-op, and requests come from real callers.
+ */
+function checkIds(m: Message, peers: ReadonlySet<NodeId>): string | undefined {
+  const node = (id: NodeId, what: string) => (peers.has(id) ? undefined : `${what} ${id} is not a node of this cluster`);
+  const ballot = (b: Ballot, what: string, mayBeBottom: boolean): string | undefined => {
+    if (b.leader === 0) return b.num === 0 && mayBeBottom ? undefined : `${what} ${JSON.stringify(b)}: leader 0 only in the bottom ballot <<0, 0>>`;
+    return node(b.leader, `${what}.leader`);
+  };
+  const prop = (p: Proposal, what: string): string | undefined => {
+    if (p.caller === 0) return p.clientId === 0 && p.input === 'noop' ? undefined : `${what}: caller 0 is only for the no-op`;
+    return node(p.caller, `${what}.caller`);
+  };
+  const first = (...problems: (string | undefined)[]) => problems.find((p) => p !== undefined);
+  switch (m.type) {
+    case 'Prepare': case 'Active': return ballot(m.ballot, 'ballot', false);
+    case 'Promise':
+      return first(node(m.acceptor, 'acceptor'), ballot(m.ballot, 'ballot', false), ballot(m.promised, 'promised', true),
+        ...m.accepted.map((pv, i) => first(ballot(pv.ballot, `accepted/${i}/ballot`, false), prop(pv.prop, `accepted/${i}/prop`))));
+    case 'Accept': return first(ballot(m.ballot, 'ballot', false), prop(m.prop, 'prop'));
+    case 'Accepted':
+      return first(node(m.acceptor, 'acceptor'), ballot(m.ballot, 'ballot', false), ballot(m.promised, 'promised', true));
+    case 'Decision': case 'Propose': return prop(m.prop, 'prop');
+    case 'Adopted':
+      return first(ballot(m.ballot, 'ballot', false),
+        ...m.pvalues.map((pv, i) => first(ballot(pv.ballot, `pvalues/${i}/ballot`, false), prop(pv.prop, `pvalues/${i}/prop`))));
+    case 'Preempted': return first(node(m.leader, 'leader'), ballot(m.ballot, 'ballot', false));
+    case 'Invoke': return first(node(m.replica, 'replica'), prop(m.prop, 'prop'));
+    case 'Invoked': return prop(m.prop, 'prop');
+    case 'Join': return node(m.node, 'node');
+    case 'Welcome': {
+      const state = m.state as { executed: { prop: Proposal }[] };
+      return first(node(m.node, 'node'), ...m.decisions.map((d, i) => prop(d.prop, `decisions/${i}/prop`)),
+        ...state.executed.map((e, i) => prop(e.prop, `state/executed/${i}/prop`)),
+        duplicateSlot(m.decisions.map((d) => d.slot)));
+    }
+    case 'Accepting': return node(m.leader, 'leader');
+    case 'CatchUp': return node(m.replica, 'replica');
+  }
+}
+
+function duplicateSlot(slots: number[]): string | undefined {
+  const seen = new Set<number>();
+  for (const s of slots) {
+    if (seen.has(s)) return `decisions: two decisions for slot ${s}`;
+    seen.add(s);
+  }
+  return undefined;
+}
+
+function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  if (typeof x === 'string') return `the string ${JSON.stringify(x.slice(0, 40))}`;
+  if (typeof x === 'object') return 'an object';
+  return `${typeof x} ${String(x).slice(0, 40)}`;
+}

@@ -1,0 +1,62 @@
+/**
+ * Bootstrap: a node that is not (or no longer) a member. It announces itself with Join
+ * (spec NodeRestart: its volatile state is initial) and repeats it until some replica
+ * answers with a Welcome for it; then the node becomes Acceptor + Replica + Leader and the
+ * new Replica takes the Welcome.
+ */
+import type { Message, Welcome } from '../protocol/messages.js';
+import type { NodeId } from '../protocol/values.js';
+import type { NodeSpecState } from '../node/api.js';
+import { Role, type RoleHost } from '../node/role.js';
+
+export const BOOTSTRAP_JOIN_TIMER = 'Bootstrap.join';
+
+/** Turn the node into a full member (used by Bootstrap, and by tests). */
+export function becomeMember(host: RoleHost): void {
+  host.addRole(new host.factories.Acceptor(host));
+  host.addRole(new host.factories.Replica(host));
+  host.addRole(new host.factories.Leader(host));
+}
+
+export class Bootstrap extends Role {
+  readonly name = 'Bootstrap' as const;
+  readonly handles = ['Welcome'] as const;
+
+  constructor(host: RoleHost) {
+    super(host);
+  }
+
+  /** NodeRestart: send Join to every peer. */
+  override start(): void {
+    this.host.send(this.others(), { type: 'Join', node: this.host.self });
+    this.host.action('Node', 'NodeRestart');
+    this.host.setTimer(BOOTSTRAP_JOIN_TIMER, undefined, this.host.timing.joinRetransmitMs);
+  }
+
+  receive(from: NodeId, message: Message): void {
+    if (message.type === 'Welcome') this.receiveWelcome(from, message);
+  }
+
+  /** Welcomed: become a member (a Stutter: no spec variable changes), then let the replica take it. */
+  receiveWelcome(from: NodeId, m: Welcome): void {
+    if (m.node !== this.host.self) return;
+    this.host.removeRole(this);
+    becomeMember(this.host);
+    this.host.redeliver(from, m);
+  }
+
+  /** Resend Join until welcomed (already sent: a Stutter). */
+  override onTimer(name: string): void {
+    if (name !== BOOTSTRAP_JOIN_TIMER) return;
+    this.host.send(this.others(), { type: 'Join', node: this.host.self });
+    this.host.setTimer(BOOTSTRAP_JOIN_TIMER, undefined, this.host.timing.joinRetransmitMs);
+  }
+
+  snapshot(_state: NodeSpecState): void {
+    // No spec variables of its own: a non-member has the initial volatile state.
+  }
+
+  protected others(): NodeId[] {
+    return this.host.peers.filter((p) => p !== this.host.self);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Commander: runs phase 2 for one (ballot, slot, prop). On Accepted from a quorum it
+ * announces the Decision to every replica; on a higher promise it reports Preempted.
+ */
+import type { Accepted, Message } from '../protocol/messages.js';
+import {
+  ballotEquals, ballotKey, copyBallot, copyProposal, isQuorum, type Ballot, type NodeId, type Proposal,
+} from '../protocol/values.js';
+import type { NodeSpecState } from '../node/api.js';
+import { Role, type RoleHost } from '../node/role.js';
+
+export const COMMANDER_RETRANSMIT_TIMER = 'Commander.retransmit';
+
+export function commanderKey(ballot: Ballot, slot: number): string {
+  return `${ballotKey(ballot)}/${slot}`;
+}
+
+export class Commander extends Role {
+  readonly name = 'Commander' as const;
+  readonly handles = ['Accepted'] as const;
+
+  readonly ballot: Ballot;
+  readonly slot: number;
+  readonly prop: Proposal;
+  protected readonly acks = new Set<NodeId>();
+
+  constructor(host: RoleHost, ballot: Ballot, slot: number, prop: Proposal) {
+    super(host);
+    this.ballot = copyBallot(ballot);
+    this.slot = slot;
+    this.prop = copyProposal(prop);
+  }
+
+  /** Part of the leader action that spawned it: send Accept to every acceptor. */
+  override start(): void {
+    this.host.send(this.host.peers, this.accept());
+    this.host.setTimer(COMMANDER_RETRANSMIT_TIMER, commanderKey(this.ballot, this.slot), this.host.timing.acceptRetransmitMs);
+  }
+
+  receive(_from: NodeId, message: Message): void {
+    if (message.type === 'Accepted') this.receiveAccepted(message);
+  }
+
+  /** CommanderReceiveAccepted: only for an Accepted answering this (ballot, slot). */
+  receiveAccepted(m: Accepted): void {
+    if (!ballotEquals(m.ballot, this.ballot) || m.slot !== this.slot) return;
+    if (ballotEquals(m.promised, m.ballot)) {
+      this.acks.add(m.acceptor);
+      if (isQuorum(this.acks.size, this.host.peers.length)) {
+        this.host.send(this.host.peers, { type: 'Decision', slot: this.slot, prop: this.prop });
+        this.host.removeRole(this);
+      }
+    } else {
+      this.host.send(this.host.self, { type: 'Preempted', leader: this.host.self, ballot: m.promised });
+      this.host.removeRole(this);
+    }
+    this.host.action('Commander', 'CommanderReceiveAccepted');
+  }
+
+  /** Resend Accept to the acceptors that have not answered yes (a Stutter). */
+  override onTimer(name: string, key: string | undefined): void {
+    if (name !== COMMANDER_RETRANSMIT_TIMER || key !== commanderKey(this.ballot, this.slot)) return;
+    this.host.send(this.host.peers.filter((p) => !this.acks.has(p)), this.accept());
+    this.host.setTimer(COMMANDER_RETRANSMIT_TIMER, key, this.host.timing.acceptRetransmitMs);
+  }
+
+  snapshot(state: NodeSpecState): void {
+    state.commanders.push({
+      ballot: copyBallot(this.ballot),
+      slot: this.slot,
+      prop: copyProposal(this.prop),
+      acks: [...this.acks].sort((a, b) => a - b),
+    });
+  }
+
+  protected accept(): Message {
+    return { type: 'Accept', ballot: this.ballot, slot: this.slot, prop: this.prop };
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Leader: owns a ballot (durable), spawns a Scout to get it adopted, then a Commander per
+ * proposal. Preempted by a higher ballot it goes passive with the next ballot, and scouts
+ * again on the next Propose or on its timeout, unless another leader is heard to be active.
+ */
+import type { Adopted, Message, Preempted, Propose } from '../protocol/messages.js';
+import {
+  ballotEquals, ballotLess, copyBallot, copyProposal, copySlotProp, type Ballot, type NodeId, type PValue,
+  type Proposal,
+} from '../protocol/values.js';
+import type { NodeSpecState } from '../node/api.js';
+import { Role, type RoleHost } from '../node/role.js';
+import { sortedByJson } from './sorted.js';
+
+export const LEADER_HEARTBEAT_TIMER = 'Leader.heartbeat';
+export const LEADER_TIMEOUT_TIMER = 'Leader.timeout';
+
+export class Leader extends Role {
+  readonly name = 'Leader' as const;
+  readonly handles = ['Propose', 'Adopted', 'Preempted', 'Active'] as const;
+
+  protected ballot: Ballot;
+  protected active = false;
+  /** slot -> proposal (spec lProposals: at most one per slot). */
+  protected readonly proposals = new Map<number, Proposal>();
+  /** Another leader sent Active since our last timeout: do not fight it. */
+  protected heardOtherLeader = false;
+
+  constructor(host: RoleHost) {
+    super(host);
+    this.ballot = copyBallot(host.durable().lBallot);
+    if (this.ballot.leader !== host.self) throw new Error(`invariant: lBallot ${JSON.stringify(this.ballot)} is not led by node ${host.self}`);
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  get currentBallot(): Ballot {
+    return this.ballot;
+  }
+
+  override start(): void {
+    this.host.setTimer(LEADER_HEARTBEAT_TIMER, undefined, this.host.timing.heartbeatMs);
+    this.host.setTimer(LEADER_TIMEOUT_TIMER, undefined, this.host.timing.leaderTimeoutMs);
+  }
+
+  receive(from: NodeId, message: Message): void {
+    switch (message.type) {
+      case 'Propose': return this.receivePropose(message);
+      case 'Adopted': return this.receiveAdopted(message);
+      case 'Preempted': return this.receivePreempted(message);
+      case 'Active': if (from !== this.host.self) this.heardOtherLeader = true; return;
+      default: return;
+    }
+  }
+
+  /** LeaderReceivePropose: take the first proposal for a slot; drive it now if active. */
+  receivePropose(m: Propose): void {
+    if (this.proposals.has(m.slot)) return; // the spec step changes nothing and sends nothing
+    this.proposals.set(m.slot, copyProposal(m.prop));
+    if (this.active) this.spawnCommander(m.slot, m.prop);
+    this.host.action('Leader', 'LeaderReceivePropose');
+    if (!this.active && !this.heardOtherLeader) this.spawnScout();
+  }
+
+  /** LeaderReceiveAdopted: adopt the highest-ballot pvalue per slot, then re-drive every slot. */
+  receiveAdopted(m: Adopted): void {
+    if (!ballotEquals(m.ballot, this.ballot) || this.active) return;
+    const best = new Map<number, PValue>();
+    for (const pv of m.pvalues) {
+      const seen = best.get(pv.slot);
+      if (seen === undefined || ballotLess(seen.ballot, pv.ballot)) best.set(pv.slot, pv);
+      else if (ballotEquals(seen.ballot, pv.ballot) && JSON.stringify(seen.prop) !== JSON.stringify(pv.prop)) {
+        throw new Error(`invariant: two pvalues with ballot ${JSON.stringify(pv.ballot)} for slot ${pv.slot}`);
+      }
+    }
+    for (const [slot, pv] of best) this.proposals.set(slot, copyProposal(pv.prop));
+    this.active = true;
+    for (const slot of [...this.proposals.keys()].sort((a, b) => a - b)) {
+      this.spawnCommander(slot, this.proposals.get(slot)!);
+    }
+    this.host.action('Leader', 'LeaderReceiveAdopted');
+  }
+
+  /** LeaderReceivePreempted: a higher ballot exists; go passive with the next ballot (durable first). */
+  receivePreempted(m: Preempted): void {
+    if (!ballotLess(this.ballot, m.ballot)) return;
+    const next = { num: m.ballot.num + 1, leader: this.host.self };
+    this.host.saveDurable({ lBallot: next });
+    this.ballot = next;
+    this.active = false;
+    this.host.action('Leader', 'LeaderReceivePreempted');
+  }
+
+  /** LeaderSpawnScout: try to get the current ballot adopted. */
+  spawnScout(): void {
+    if (this.active || this.host.findRole('Scout') !== undefined) return;
+    this.host.addRole(new this.host.factories.Scout(this.host, this.ballot));
+    this.host.action('Leader', 'LeaderSpawnScout');
+  }
+
+  override onTimer(name: string): void {
+    if (name === LEADER_HEARTBEAT_TIMER) {
+      // Heartbeats let replicas and passive leaders see this leader is alive (a Stutter).
+      if (this.active) this.host.send(this.others(), { type: 'Active', ballot: this.ballot });
+      this.host.setTimer(LEADER_HEARTBEAT_TIMER, undefined, this.host.timing.heartbeatMs);
+    } else if (name === LEADER_TIMEOUT_TIMER) {
+      // Work pending and no live leader heard from: try to lead.
+      if (!this.active && this.proposals.size > 0 && !this.heardOtherLeader) this.spawnScout();
+      this.heardOtherLeader = false;
+      this.host.setTimer(LEADER_TIMEOUT_TIMER, undefined, this.host.timing.leaderTimeoutMs);
+    }
+  }
+
+  snapshot(state: NodeSpecState): void {
+    state.lBallot = copyBallot(this.ballot);
+    state.lActive = this.active;
+    state.lProposals = sortedByJson([...this.proposals].map(([slot, prop]) => copySlotProp({ slot, prop })));
+  }
+
+  protected spawnCommander(slot: number, prop: Proposal): void {
+    this.host.addRole(new this.host.factories.Commander(this.host, this.ballot, slot, prop));
+  }
+
+  protected others(): NodeId[] {
+    return this.host.peers.filter((p) => p !== this.host.self);
+  }
+}

@@ -1,0 +1,305 @@
+/**
+ * Replica: turns client requests into proposals for slots, learns decisions, and executes
+ * them in slot order on the application's state machine, each request at most once.
+ *
+ * Beyond the spec (all Stutter steps): it follows the current leader (Accepting hints,
+ * Active heartbeats, moving to the next peer when its leader goes silent), retransmits its
+ * proposals, and asks peers to CatchUp when it sees a gap or stops making progress.
+ */
+import type { Active, CatchUp, Decision, Invoke, Join, Message, Welcome } from '../protocol/messages.js';
+import {
+  ballotLess, copyProposal, copySlotProp, isNoop, NOOP, proposalEquals, proposalKey, BOTTOM_BALLOT,
+  type Ballot, type NodeId, type Proposal, type SlotProp,
+} from '../protocol/values.js';
+import type { NodeSpecState } from '../node/api.js';
+import { Role, type RoleHost } from '../node/role.js';
+import { sortedByJson } from './sorted.js';
+
+export const REPLICA_GAP_TIMER = 'Replica.gap';
+export const REPLICA_LEADER_TIMER = 'Replica.leaderTimeout';
+
+/** What a Welcome carries besides the spec fields: the state after executing slots < slot. */
+export interface WelcomeState {
+  readonly app: unknown;
+  /** Every executed request with its output: the duplicate-suppression table. */
+  readonly executed: readonly { readonly prop: Proposal; readonly output: unknown }[];
+}
+
+export class Replica extends Role {
+  readonly name = 'Replica' as const;
+  readonly handles = ['Invoke', 'Decision', 'Join', 'Welcome', 'Active', 'Accepting', 'CatchUp'] as const;
+
+  protected slotIn = 1;
+  protected slotOut = 1;
+  /** proposalKey -> proposal, in arrival order (spec rRequests). */
+  protected readonly requests = new Map<string, Proposal>();
+  /** slot -> own proposal not yet executed (spec rProposals). */
+  protected readonly proposals = new Map<number, Proposal>();
+  /** slot -> decided proposal (spec rDecisions). Kept whole: Welcome sends it. */
+  protected readonly decisions = new Map<number, Proposal>();
+  /** proposalKey of every decided proposal: "is it decided somewhere?" without a scan. */
+  protected readonly decidedKeys = new Set<string>();
+  protected maxDecidedSlot = 0;
+  /** proposalKey -> output of every executed request: duplicate suppression without a scan. */
+  protected readonly executed = new Map<string, { prop: Proposal; output: unknown }>();
+  protected app: unknown;
+
+  /** Whom we send proposals to, and the highest ballot we saw it lead with. */
+  protected leader: NodeId;
+  protected leaderBallot: Ballot = BOTTOM_BALLOT;
+  protected leaderHeard = false;
+  /** slotOut at the previous gap tick: no progress since then means we may be missing decisions. */
+  protected slotOutAtLastTick = 1;
+
+  constructor(host: RoleHost) {
+    super(host);
+    this.app = host.stateMachine.initial();
+    // Everyone starts with the lowest id as leader: one leader, not a duel, in the common case.
+    this.leader = host.peers[0] ?? host.self;
+  }
+
+  override start(): void {
+    this.host.setTimer(REPLICA_GAP_TIMER, undefined, this.host.timing.gapMs);
+    this.host.setTimer(REPLICA_LEADER_TIMER, undefined, this.host.timing.leaderTimeoutMs);
+  }
+
+  /** The application state after executing every slot below `slotOut` (for tests and Welcome). */
+  get appState(): unknown {
+    return this.app;
+  }
+
+  get nextSlotToExecute(): number {
+    return this.slotOut;
+  }
+
+  receive(from: NodeId, message: Message): void {
+    switch (message.type) {
+      case 'Invoke': this.receiveInvoke(message); break;
+      case 'Decision': this.receiveDecision(message); break;
+      case 'Join': this.receiveJoin(message); break;
+      case 'Welcome': this.receiveWelcome(message); break;
+      case 'Active': this.receiveActive(from, message); break;
+      case 'Accepting': this.followLeader(message.leader, undefined); break;
+      case 'CatchUp': this.receiveCatchUp(message); break;
+      default: return;
+    }
+  }
+
+  /** ReplicaReceiveInvoke: answer a duplicate, ignore a pending one, queue a new one. */
+  receiveInvoke(m: Invoke): void {
+    if (m.replica !== this.host.self) return;
+    const key = proposalKey(m.prop);
+    const done = this.executed.get(key);
+    if (done !== undefined) {
+      this.host.send(m.prop.caller, { type: 'Invoked', prop: m.prop, output: done.output });
+      this.host.action('Replica', 'ReplicaReceiveInvoke');
+      return;
+    }
+    if (this.requests.has(key) || this.decidedKeys.has(key) || this.isProposed(m.prop)) return;
+    if (this.requests.size >= this.host.limits.maxPendingRequests) {
+      this.host.log(`replica ${this.host.self}: request queue full (${this.requests.size}); dropping Invoke ${key}`);
+      return; // as if the Invoke were lost: the requester retransmits
+    }
+    this.requests.set(key, copyProposal(m.prop));
+    this.host.action('Replica', 'ReplicaReceiveInvoke');
+    this.proposeAll();
+  }
+
+  /** ReplicaReceiveDecision, then execute what became executable. */
+  receiveDecision(m: Decision): void {
+    const known = this.decisions.get(m.slot);
+    if (known !== undefined) {
+      if (!proposalEquals(known, m.prop)) {
+        throw new Error(`invariant (Agreement): slot ${m.slot} decided as ${JSON.stringify(known)} and ${JSON.stringify(m.prop)}`);
+      }
+      return; // already known: the spec step changes nothing
+    }
+    this.learn(m.slot, m.prop);
+    this.host.action('Replica', 'ReplicaReceiveDecision');
+    this.executeAll();
+    this.proposeAll();
+  }
+
+  /** ReplicaReceiveJoin: welcome a (re)joining node with our decisions and state. */
+  receiveJoin(m: Join): void {
+    if (m.node === this.host.self) return;
+    if (this.decisions.size > this.host.limits.maxWelcomeDecisions) {
+      this.host.log(`replica ${this.host.self}: ${this.decisions.size} decisions exceed maxWelcomeDecisions; cannot welcome ${m.node}`);
+      return;
+    }
+    const state: WelcomeState = { app: this.app, executed: [...this.executed.values()] };
+    this.host.send(m.node, {
+      type: 'Welcome',
+      node: m.node,
+      slot: this.slotOut,
+      decisions: [...this.decisions].sort((a, b) => a[0] - b[0]).map(([slot, prop]) => ({ slot, prop })),
+      state,
+    });
+    this.host.action('Replica', 'ReplicaReceiveJoin');
+  }
+
+  /** ReplicaReceiveWelcome: jump ahead to the welcoming replica's slot and state. */
+  receiveWelcome(m: Welcome): void {
+    if (m.node !== this.host.self || !(this.slotOut < m.slot) || this.proposals.size !== 0) return;
+    const state = m.state as WelcomeState;
+    for (const d of m.decisions) {
+      const known = this.decisions.get(d.slot);
+      if (known === undefined) this.learn(d.slot, d.prop);
+      else if (!proposalEquals(known, d.prop)) {
+        throw new Error(`invariant (Agreement): Welcome decides slot ${d.slot} as ${JSON.stringify(d.prop)}, we have ${JSON.stringify(known)}`);
+      }
+    }
+    this.app = state.app;
+    this.executed.clear();
+    for (const e of state.executed) this.executed.set(proposalKey(e.prop), { prop: copyProposal(e.prop), output: e.output });
+    this.slotOut = m.slot;
+    this.slotIn = Math.max(this.slotIn, m.slot);
+    this.slotOutAtLastTick = this.slotOut;
+    this.host.action('Replica', 'ReplicaReceiveWelcome');
+    this.executeAll();
+    this.proposeAll();
+  }
+
+  /** Answer a CatchUp with the decisions we know from its slot on (resent Decisions: a Stutter). */
+  receiveCatchUp(m: CatchUp): void {
+    if (m.replica === this.host.self) return;
+    let sent = 0;
+    for (let slot = m.slot; sent < this.host.limits.maxCatchUpDecisions; slot++) {
+      const prop = this.decisions.get(slot);
+      if (prop === undefined) break;
+      this.host.send(m.replica, { type: 'Decision', slot, prop });
+      sent++;
+    }
+  }
+
+  /** ReplicaPropose / ReplicaSkipSlot while the window allows, one spec action each. */
+  protected proposeAll(): void {
+    while (this.requests.size > 0 && this.slotIn < this.slotOut + this.host.limits.window) {
+      if (this.decisions.has(this.slotIn)) {
+        this.slotIn++;
+        this.host.action('Replica', 'ReplicaSkipSlot');
+        continue;
+      }
+      const [key, prop] = this.requests.entries().next().value as [string, Proposal];
+      this.propose(key, prop);
+    }
+  }
+
+  /** ReplicaPropose of one request (the oldest). */
+  protected propose(key: string, prop: Proposal): void {
+    const slot = this.slotIn;
+    this.proposals.set(slot, prop);
+    this.requests.delete(key);
+    this.host.send(this.leader, { type: 'Propose', slot, prop });
+    this.slotIn++;
+    this.host.action('Replica', 'ReplicaPropose', { proposal: prop });
+  }
+
+  /** ReplicaExecute for every slot from slotOut that is decided. */
+  protected executeAll(): void {
+    for (let d = this.decisions.get(this.slotOut); d !== undefined; d = this.decisions.get(this.slotOut)) {
+      this.execute(this.slotOut, d);
+    }
+  }
+
+  protected execute(slot: number, decided: Proposal): void {
+    const own = this.proposals.get(slot);
+    if (own !== undefined) {
+      this.proposals.delete(slot);
+      if (!proposalEquals(own, decided) && !isNoop(own)) this.requests.set(proposalKey(own), own);
+    }
+    const key = proposalKey(decided);
+    if (!isNoop(decided) && !this.executed.has(key)) {
+      const [next, output] = this.host.stateMachine.apply(this.app, decided.input);
+      this.app = next;
+      this.executed.set(key, { prop: decided, output });
+      this.host.send(decided.caller, { type: 'Invoked', prop: decided, output });
+    }
+    this.slotOut++;
+    this.host.action('Replica', 'ReplicaExecute');
+  }
+
+  /** ReplicaProposeNoop when a gap blocks execution; also ask peers for what we missed. */
+  override onTimer(name: string): void {
+    if (name === REPLICA_GAP_TIMER) {
+      const gap = !this.decisions.has(this.slotOut) && this.hasDecisionAfter(this.slotOut);
+      if (gap && !this.proposals.has(this.slotOut)) {
+        this.host.send(this.leader, { type: 'Propose', slot: this.slotOut, prop: NOOP });
+        this.host.action('Replica', 'ReplicaProposeNoop');
+      }
+      const stuck = this.slotOut === this.slotOutAtLastTick && (this.proposals.size > 0 || this.requests.size > 0);
+      if (gap || stuck) {
+        this.host.send(this.others(), { type: 'CatchUp', replica: this.host.self, slot: this.slotOut });
+        this.resendProposals();
+      }
+      this.slotOutAtLastTick = this.slotOut;
+      this.host.setTimer(REPLICA_GAP_TIMER, undefined, this.host.timing.gapMs);
+    } else if (name === REPLICA_LEADER_TIMER) {
+      if (!this.leaderHeard && !this.ownLeaderActive() && this.proposals.size > 0) {
+        // Our leader went silent: try the next peer (cluster.py), with everything pending.
+        const i = this.host.peers.indexOf(this.leader);
+        this.leader = this.host.peers[(i + 1) % this.host.peers.length] ?? this.host.self;
+        this.leaderBallot = BOTTOM_BALLOT;
+        this.resendProposals();
+      }
+      this.leaderHeard = false;
+      this.host.setTimer(REPLICA_LEADER_TIMER, undefined, this.host.timing.leaderTimeoutMs);
+    }
+  }
+
+  snapshot(state: NodeSpecState): void {
+    state.rSlotIn = this.slotIn;
+    state.rSlotOut = this.slotOut;
+    state.rRequests = sortedByJson([...this.requests.values()].map(copyProposal));
+    state.rProposals = sortedByJson([...this.proposals].map(([slot, prop]) => copySlotProp({ slot, prop })));
+    state.rDecisions = sortedByJson([...this.decisions].map(([slot, prop]) => copySlotProp({ slot, prop })));
+  }
+
+  protected receiveActive(from: NodeId, m: Active): void {
+    if (from === this.host.self) return;
+    this.followLeader(m.ballot.leader, m.ballot);
+    if (m.ballot.leader === this.leader) this.leaderHeard = true;
+  }
+
+  /** Switch to `leader` unless we already follow a leader with a higher ballot. */
+  protected followLeader(leader: NodeId, ballot: Ballot | undefined): void {
+    if (ballot !== undefined && ballotLess(ballot, this.leaderBallot)) return;
+    if (ballot !== undefined) this.leaderBallot = ballot;
+    if (leader === this.leader || leader === 0) return;
+    this.leader = leader;
+    this.leaderHeard = true;
+    this.resendProposals();
+  }
+
+  /** Resend every pending proposal to the current leader (Propose already sent: a Stutter). */
+  protected resendProposals(): void {
+    for (const [slot, prop] of [...this.proposals].sort((a, b) => a[0] - b[0])) {
+      this.host.send(this.leader, { type: 'Propose', slot, prop });
+    }
+  }
+
+  protected learn(slot: number, prop: Proposal): void {
+    this.decisions.set(slot, copyProposal(prop));
+    this.decidedKeys.add(proposalKey(prop));
+    this.maxDecidedSlot = Math.max(this.maxDecidedSlot, slot);
+  }
+
+  protected isProposed(prop: Proposal): boolean {
+    for (const p of this.proposals.values()) if (proposalEquals(p, prop)) return true;
+    return false; // rProposals holds at most `window` entries: a short scan
+  }
+
+  protected hasDecisionAfter(slot: number): boolean {
+    return this.maxDecidedSlot > slot;
+  }
+
+  protected ownLeaderActive(): boolean {
+    if (this.leader !== this.host.self) return false;
+    const leader = this.host.findRole<Role & { isActive: boolean }>('Leader');
+    return leader?.isActive ?? false;
+  }
+
+  protected others(): NodeId[] {
+    return this.host.peers.filter((p) => p !== this.host.self);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Requester: the client side on each node. It sends Invoke for a request to the replica on
+ * its own node, retransmits until the Invoked arrives, and hands the output back once.
+ */
+import type { Invoked, Message } from '../protocol/messages.js';
+import { copyProposal, proposalEquals, type NodeId, type Proposal } from '../protocol/values.js';
+import type { NodeSpecState } from '../node/api.js';
+import { Role, type RoleHost } from '../node/role.js';
+import { sortedByJson } from './sorted.js';
+
+export const REQUESTER_RETRANSMIT_TIMER = 'Requester.retransmit';
+
+export type InvokeOutcome = 'ok' | 'duplicate-client-id' | 'too-many-pending';
+
+export class Requester extends Role {
+  readonly name = 'Requester' as const;
+  readonly handles = ['Invoked'] as const;
+
+  /** clientId -> request awaiting its Invoked. */
+  protected readonly pending = new Map<number, Proposal>();
+  /** Every clientId used in this incarnation (spec `invoked`, restricted to this caller). */
+  protected readonly invoked = new Map<number, Proposal>();
+
+  constructor(host: RoleHost) {
+    super(host);
+  }
+
+  /** RequesterInvoke: record the request as invoked and send it to the local replica. */
+  invoke(clientId: number, input: string): InvokeOutcome {
+    if (this.invoked.has(clientId)) return 'duplicate-client-id';
+    if (this.pending.size >= this.host.limits.maxPendingRequests) return 'too-many-pending';
+    const prop: Proposal = { caller: this.host.self, clientId, input };
+    this.invoked.set(clientId, prop);
+    this.pending.set(clientId, prop);
+    this.host.send(this.host.self, { type: 'Invoke', replica: this.host.self, prop });
+    this.host.action('Requester', 'RequesterInvoke', { proposal: prop });
+    this.host.setTimer(REQUESTER_RETRANSMIT_TIMER, String(clientId), this.host.timing.invokeRetransmitMs);
+    return 'ok';
+  }
+
+  receive(_from: NodeId, message: Message): void {
+    if (message.type === 'Invoked') this.receiveInvoked(message);
+  }
+
+  /** The answer to a pending request (a Stutter in the spec): hand it to the client once. */
+  receiveInvoked(m: Invoked): void {
+    if (m.prop.caller !== this.host.self) return;
+    const prop = this.pending.get(m.prop.clientId);
+    if (prop === undefined || !proposalEquals(prop, m.prop)) return;
+    this.pending.delete(m.prop.clientId);
+    this.host.result(m.prop.clientId, m.output);
+  }
+
+  /** Resend a pending Invoke (already sent: a Stutter). */
+  override onTimer(name: string, key: string | undefined): void {
+    if (name !== REQUESTER_RETRANSMIT_TIMER || key === undefined) return;
+    const prop = this.pending.get(Number(key));
+    if (prop === undefined) return;
+    this.host.send(this.host.self, { type: 'Invoke', replica: this.host.self, prop });
+    this.host.setTimer(REQUESTER_RETRANSMIT_TIMER, key, this.host.timing.invokeRetransmitMs);
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  snapshot(state: NodeSpecState): void {
+    state.invoked = sortedByJson([...this.invoked.values()].map(copyProposal));
+  }
+}

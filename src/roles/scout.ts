@@ -1,0 +1,72 @@
+/**
+ * Scout: runs phase 1 for its leader's ballot. It collects Promises from a quorum of
+ * acceptors (and every pvalue they accepted), then reports Adopted to its leader, or
+ * Preempted as soon as one acceptor promised a higher ballot. At most one per node.
+ */
+import type { Message, Promise } from '../protocol/messages.js';
+import {
+  ballotEquals, ballotKey, copyBallot, copyPValue, isQuorum, type Ballot, type NodeId, type PValue,
+} from '../protocol/values.js';
+import type { NodeSpecState } from '../node/api.js';
+import { Role, type RoleHost } from '../node/role.js';
+import { sortedByJson } from './sorted.js';
+
+export const SCOUT_RETRANSMIT_TIMER = 'Scout.retransmit';
+
+export class Scout extends Role {
+  readonly name = 'Scout' as const;
+  readonly handles = ['Promise'] as const;
+
+  readonly ballot: Ballot;
+  protected readonly acks = new Set<NodeId>();
+  /** JSON text -> pvalue: a set of pvalues. */
+  protected readonly pvalues = new Map<string, PValue>();
+
+  constructor(host: RoleHost, ballot: Ballot) {
+    super(host);
+    this.ballot = copyBallot(ballot);
+  }
+
+  /** Part of LeaderSpawnScout: the leader records the action after this sends Prepare. */
+  override start(): void {
+    this.host.send(this.host.peers, { type: 'Prepare', ballot: this.ballot });
+    this.host.setTimer(SCOUT_RETRANSMIT_TIMER, ballotKey(this.ballot), this.host.timing.prepareRetransmitMs);
+  }
+
+  receive(_from: NodeId, message: Message): void {
+    if (message.type === 'Promise') this.receivePromise(message);
+  }
+
+  /** ScoutReceivePromise: only for a Promise answering this scout's ballot. */
+  receivePromise(m: Promise): void {
+    if (!ballotEquals(m.ballot, this.ballot)) return;
+    if (ballotEquals(m.promised, m.ballot)) {
+      this.acks.add(m.acceptor);
+      for (const pv of m.accepted) this.pvalues.set(JSON.stringify(pv), copyPValue(pv));
+      if (isQuorum(this.acks.size, this.host.peers.length)) {
+        this.host.send(this.host.self, { type: 'Adopted', ballot: this.ballot, pvalues: [...this.pvalues.values()] });
+        this.host.removeRole(this);
+      }
+    } else {
+      this.host.send(this.host.self, { type: 'Preempted', leader: this.host.self, ballot: m.promised });
+      this.host.removeRole(this);
+    }
+    this.host.action('Scout', 'ScoutReceivePromise');
+  }
+
+  /** Resend Prepare to the acceptors that have not promised yet (a Stutter). */
+  override onTimer(name: string, key: string | undefined): void {
+    if (name !== SCOUT_RETRANSMIT_TIMER || key !== ballotKey(this.ballot)) return;
+    const missing = this.host.peers.filter((p) => !this.acks.has(p));
+    this.host.send(missing, { type: 'Prepare', ballot: this.ballot });
+    this.host.setTimer(SCOUT_RETRANSMIT_TIMER, key, this.host.timing.prepareRetransmitMs);
+  }
+
+  snapshot(state: NodeSpecState): void {
+    state.scout = {
+      ballot: copyBallot(this.ballot),
+      acks: [...this.acks].sort((a, b) => a - b),
+      pvalues: sortedByJson([...this.pvalues.values()].map(copyPValue)),
+    };
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Seed: forms a new cluster. It waits until a majority of nodes (itself included) has asked
+ * to Join, welcomes them with slot 1 and no decisions (what a fresh replica would send:
+ * spec ReplicaReceiveJoin), keeps welcoming late joiners for a while, then becomes a
+ * Bootstrap itself and joins the cluster it started.
+ */
+import type { Join, Message } from '../protocol/messages.js';
+import { isQuorum, type NodeId } from '../protocol/values.js';
+import type { NodeSpecState } from '../node/api.js';
+import { Role, type RoleHost } from '../node/role.js';
+import type { WelcomeState } from './replica.js';
+
+export const SEED_LINGER_TIMER = 'Seed.linger';
+
+export class Seed extends Role {
+  readonly name = 'Seed' as const;
+  readonly handles = ['Join'] as const;
+
+  /** Nodes that asked to Join, in order of first request. */
+  protected readonly joiners: NodeId[] = [];
+  protected formed = false;
+
+  constructor(host: RoleHost) {
+    super(host);
+  }
+
+  receive(from: NodeId, message: Message): void {
+    if (message.type === 'Join') this.receiveJoin(from, message);
+  }
+
+  receiveJoin(_from: NodeId, m: Join): void {
+    if (m.node === this.host.self) return;
+    if (!this.joiners.includes(m.node)) {
+      if (this.joiners.length >= this.host.peers.length) return; // cannot happen: ids are validated
+      this.joiners.push(m.node);
+    }
+    if (this.formed) {
+      this.welcome(m.node);
+      return;
+    }
+    if (!isQuorum(this.joiners.length + 1, this.host.peers.length)) return;
+    this.formed = true;
+    for (const node of this.joiners) this.welcome(node);
+    this.host.setTimer(SEED_LINGER_TIMER, undefined, this.host.timing.seedLingerMs);
+  }
+
+  /** Done forming: join the cluster like any restarting node. */
+  override onTimer(name: string): void {
+    if (name !== SEED_LINGER_TIMER) return;
+    this.host.removeRole(this);
+    this.host.addRole(new this.host.factories.Bootstrap(this.host));
+  }
+
+  snapshot(_state: NodeSpecState): void {
+    // No spec variables: the node's replica state is the initial one it welcomes with.
+  }
+
+  /** ReplicaReceiveJoin as a fresh replica: slot 1, no decisions, the initial app state. */
+  protected welcome(node: NodeId): void {
+    const state: WelcomeState = { app: this.host.stateMachine.initial(), executed: [] };
+    this.host.send(node, { type: 'Welcome', node, slot: 1, decisions: [], state });
+    this.host.action('Seed', 'ReplicaReceiveJoin', { from: node, message: { type: 'Join', node } });
+  }
+}
