@@ -5,7 +5,7 @@ export { Role, timerRole, type RoleHost, type ActionParams } from './node/role.j
 export type { RoleFactories } from './node/role-factories.js';
 export { DEFAULT_ROLES } from './node/default-roles.js';
 export { Acceptor } from './roles/acceptor.js';
-export { Replica, type WelcomeState } from './roles/replica.js';
+export { Replica } from './roles/replica.js';
 export { Leader } from './roles/leader.js';
 export { Scout } from './roles/scout.js';
 export { Commander } from './roles/commander.js';

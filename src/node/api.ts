@@ -25,11 +25,11 @@
  *   message it emits, so mutating an Envelope after the call affects nobody.
  */
 import type { Limits, Timing } from '../protocol/limits.js';
-import type { Message, SpecMessage } from '../protocol/messages.js';
+import type { Message, SpecMessage, TraceMessage } from '../protocol/messages.js';
 import type { Ballot, NodeId, Proposal, PValue, SlotProp } from '../protocol/values.js';
 import type { RoleFactories } from './role-factories.js';
 
-export type { NodeId, Ballot, Proposal, PValue, SlotProp, Message, SpecMessage, Limits, Timing };
+export type { NodeId, Ballot, Proposal, PValue, SlotProp, Message, SpecMessage, TraceMessage, Limits, Timing };
 
 /** A message in flight. `clock` is the sender's Lamport clock at the sending step. */
 export interface Envelope {
@@ -97,6 +97,8 @@ export interface NodeSpecState {
   rRequests: Proposal[];
   rProposals: SlotProp[];
   rDecisions: SlotProp[];
+  /** The requests this replica executed, in execution order (a sequence, not sorted). */
+  rExecuted: Proposal[];
   /** Proposals this node's Requester has invoked (in this incarnation). */
   invoked: Proposal[];
 }
@@ -114,7 +116,7 @@ export interface TraceEvent {
   params: {
     from?: NodeId;
     /** The received message, spec projection (non-spec messages appear as they are). */
-    message?: Message;
+    message?: TraceMessage;
     timer?: string;
     proposal?: Proposal;
   };

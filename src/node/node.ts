@@ -170,6 +170,7 @@ export class Node implements NodeApi {
       rRequests: [],
       rProposals: [],
       rDecisions: [],
+      rExecuted: [],
       invoked: [],
     };
     for (const role of this.roles) role.snapshot(state);

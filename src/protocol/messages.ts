@@ -30,13 +30,24 @@ export interface Invoke { readonly type: 'Invoke'; readonly replica: NodeId; rea
 /** `output` is the application's result (not modelled by the spec). */
 export interface Invoked { readonly type: 'Invoked'; readonly prop: Proposal; readonly output?: unknown }
 export interface Join { readonly type: 'Join'; readonly node: NodeId }
-/** `state` is the welcoming replica's application state after slot `slot - 1` (not modelled). */
+/**
+ * `executed` is the welcoming replica's rExecuted (in order); `state` (not modelled) is its
+ * application state after slot `slot - 1` and the output of each executed request.
+ */
 export interface Welcome {
   readonly type: 'Welcome';
   readonly node: NodeId;
   readonly slot: number;
   readonly decisions: readonly SlotProp[];
-  readonly state?: unknown;
+  readonly executed: readonly Proposal[];
+  readonly state: WelcomeState;
+}
+
+/** The part of a Welcome the spec does not model. */
+export interface WelcomeState {
+  readonly app: unknown;
+  /** `outputs[i]` is the output of `executed[i]`: answers for duplicate requests. */
+  readonly outputs: readonly unknown[];
 }
 
 /** Leader heartbeat (not in the spec). */
@@ -46,21 +57,28 @@ export interface Accepting { readonly type: 'Accepting'; readonly leader: NodeId
 /** A replica asking peers for the decisions from `slot` on (not in the spec). */
 export interface CatchUp { readonly type: 'CatchUp'; readonly replica: NodeId; readonly slot: number }
 
-export type SpecMessage =
+/** Wire messages whose type the spec models (they may carry extra fields). */
+export type SpecTypedMessage =
   | Prepare | Promise | Accept | Accepted | Decision | Propose | Adopted | Preempted
   | Invoke | Invoked | Join | Welcome;
+/** A spec message exactly: the projection of a SpecTypedMessage (see projection.ts). */
+export type SpecMessage =
+  | Prepare | Promise | Accept | Accepted | Decision | Propose | Adopted | Preempted
+  | Invoke | Omit<Invoked, 'output'> | Join | Omit<Welcome, 'state'>;
 export type NonSpecMessage = Active | Accepting | CatchUp;
-export type Message = SpecMessage | NonSpecMessage;
+export type Message = SpecTypedMessage | NonSpecMessage;
+/** A message as a trace shows it: a spec projection, or a non-spec message as it is. */
+export type TraceMessage = SpecMessage | NonSpecMessage;
 export type MessageType = Message['type'];
 export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;
 
 export const SPEC_MESSAGE_TYPES = [
   'Prepare', 'Promise', 'Accept', 'Accepted', 'Decision', 'Propose', 'Adopted', 'Preempted',
   'Invoke', 'Invoked', 'Join', 'Welcome',
-] as const satisfies readonly SpecMessage['type'][];
+] as const satisfies readonly SpecTypedMessage['type'][];
 export const NON_SPEC_MESSAGE_TYPES = ['Active', 'Accepting', 'CatchUp'] as const satisfies readonly NonSpecMessage['type'][];
 export const MESSAGE_TYPES: readonly MessageType[] = [...SPEC_MESSAGE_TYPES, ...NON_SPEC_MESSAGE_TYPES];
 
-export function isSpecMessage(m: Message): m is SpecMessage {
+export function isSpecTyped(m: Message): m is SpecTypedMessage {
   return m.type !== 'Active' && m.type !== 'Accepting' && m.type !== 'CatchUp';
 }

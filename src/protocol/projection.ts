@@ -3,7 +3,7 @@
  * sets sorted by JSON text, fields the spec does not model dropped. Two messages equal in
  * the spec have the same JSON text here.
  */
-import type { Message, SpecMessage } from './messages.js';
+import type { Message, SpecMessage, TraceMessage } from './messages.js';
 import type { Ballot, Proposal, PValue, SlotProp } from './values.js';
 
 const ballot = (b: Ballot): Ballot => ({ num: b.num, leader: b.leader });
@@ -33,12 +33,12 @@ export function toSpecMessage(m: Message): SpecMessage | undefined {
     case 'Invoke': return { type: 'Invoke', replica: m.replica, prop: prop(m.prop) };
     case 'Invoked': return { type: 'Invoked', prop: prop(m.prop) };
     case 'Join': return { type: 'Join', node: m.node };
-    case 'Welcome': return { type: 'Welcome', node: m.node, slot: m.slot, decisions: sortedSet(m.decisions.map(decision)) };
+    case 'Welcome': return { type: 'Welcome', node: m.node, slot: m.slot, decisions: sortedSet(m.decisions.map(decision)), executed: m.executed.map(prop) };
     case 'Active': case 'Accepting': case 'CatchUp': return undefined;
   }
 }
 
 /** For trace params: the spec projection, or a non-spec message as it is (copied). */
-export function toTraceMessage(m: Message): Message {
+export function toTraceMessage(m: Message): TraceMessage {
   return toSpecMessage(m) ?? structuredClone(m);
 }

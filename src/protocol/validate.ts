@@ -85,12 +85,12 @@ function checkIds(m: Message, peers: ReadonlySet<NodeId>): string | undefined {
     case 'Invoke': return first(node(m.replica, 'replica'), prop(m.prop, 'prop'));
     case 'Invoked': return prop(m.prop, 'prop');
     case 'Join': return node(m.node, 'node');
-    case 'Welcome': {
-      const state = m.state as { executed: { prop: Proposal }[] };
+    case 'Welcome':
       return first(node(m.node, 'node'), ...m.decisions.map((d, i) => prop(d.prop, `decisions/${i}/prop`)),
-        ...state.executed.map((e, i) => prop(e.prop, `state/executed/${i}/prop`)),
-        duplicateSlot(m.decisions.map((d) => d.slot)));
-    }
+        ...m.executed.map((p, i) => prop(p, `executed/${i}`)),
+        duplicateSlot(m.decisions.map((d) => d.slot)),
+        m.state.outputs.length === m.executed.length ? undefined
+          : `state/outputs: ${m.state.outputs.length} outputs for ${m.executed.length} executed requests`);
     case 'Accepting': return node(m.leader, 'leader');
     case 'CatchUp': return node(m.replica, 'replica');
   }

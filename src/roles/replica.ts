@@ -6,7 +6,7 @@
  * Active heartbeats, moving to the next peer when its leader goes silent), retransmits its
  * proposals, and asks peers to CatchUp when it sees a gap or stops making progress.
  */
-import type { Active, CatchUp, Decision, Invoke, Join, Message, Welcome } from '../protocol/messages.js';
+import type { Active, CatchUp, Decision, Invoke, Join, Message, Welcome, WelcomeState } from '../protocol/messages.js';
 import {
   ballotLess, copyProposal, copySlotProp, isNoop, NOOP, proposalEquals, proposalKey, BOTTOM_BALLOT,
   type Ballot, type NodeId, type Proposal, type SlotProp,
@@ -17,13 +17,6 @@ import { sortedByJson } from './sorted.js';
 
 export const REPLICA_GAP_TIMER = 'Replica.gap';
 export const REPLICA_LEADER_TIMER = 'Replica.leaderTimeout';
-
-/** What a Welcome carries besides the spec fields: the state after executing slots < slot. */
-export interface WelcomeState {
-  readonly app: unknown;
-  /** Every executed request with its output: the duplicate-suppression table. */
-  readonly executed: readonly { readonly prop: Proposal; readonly output: unknown }[];
-}
 
 export class Replica extends Role {
   readonly name = 'Replica' as const;
@@ -40,7 +33,9 @@ export class Replica extends Role {
   /** proposalKey of every decided proposal: "is it decided somewhere?" without a scan. */
   protected readonly decidedKeys = new Set<string>();
   protected maxDecidedSlot = 0;
-  /** proposalKey -> output of every executed request: duplicate suppression without a scan. */
+  /** The executed requests in order (spec rExecuted) with their outputs. */
+  protected executedLog: { prop: Proposal; output: unknown }[] = [];
+  /** proposalKey -> entry of executedLog: duplicate suppression without a scan. */
   protected readonly executed = new Map<string, { prop: Proposal; output: unknown }>();
   protected app: unknown;
 
@@ -127,12 +122,13 @@ export class Replica extends Role {
       this.host.log(`replica ${this.host.self}: ${this.decisions.size} decisions exceed maxWelcomeDecisions; cannot welcome ${m.node}`);
       return;
     }
-    const state: WelcomeState = { app: this.app, executed: [...this.executed.values()] };
+    const state: WelcomeState = { app: this.app, outputs: this.executedLog.map((e) => e.output) };
     this.host.send(m.node, {
       type: 'Welcome',
       node: m.node,
       slot: this.slotOut,
       decisions: [...this.decisions].sort((a, b) => a[0] - b[0]).map(([slot, prop]) => ({ slot, prop })),
+      executed: this.executedLog.map((e) => e.prop),
       state,
     });
     this.host.action('Replica', 'ReplicaReceiveJoin');
@@ -141,7 +137,6 @@ export class Replica extends Role {
   /** ReplicaReceiveWelcome: jump ahead to the welcoming replica's slot and state. */
   receiveWelcome(m: Welcome): void {
     if (m.node !== this.host.self || !(this.slotOut < m.slot) || this.proposals.size !== 0) return;
-    const state = m.state as WelcomeState;
     for (const d of m.decisions) {
       const known = this.decisions.get(d.slot);
       if (known === undefined) this.learn(d.slot, d.prop);
@@ -149,9 +144,10 @@ export class Replica extends Role {
         throw new Error(`invariant (Agreement): Welcome decides slot ${d.slot} as ${JSON.stringify(d.prop)}, we have ${JSON.stringify(known)}`);
       }
     }
-    this.app = state.app;
+    this.app = m.state.app;
+    this.executedLog = m.executed.map((prop, i) => ({ prop: copyProposal(prop), output: m.state.outputs[i] }));
     this.executed.clear();
-    for (const e of state.executed) this.executed.set(proposalKey(e.prop), { prop: copyProposal(e.prop), output: e.output });
+    for (const e of this.executedLog) this.executed.set(proposalKey(e.prop), e);
     this.slotOut = m.slot;
     this.slotIn = Math.max(this.slotIn, m.slot);
     this.slotOutAtLastTick = this.slotOut;
@@ -212,7 +208,9 @@ export class Replica extends Role {
     if (!isNoop(decided) && !this.executed.has(key)) {
       const [next, output] = this.host.stateMachine.apply(this.app, decided.input);
       this.app = next;
-      this.executed.set(key, { prop: decided, output });
+      const entry = { prop: decided, output };
+      this.executedLog.push(entry);
+      this.executed.set(key, entry);
       this.host.send(decided.caller, { type: 'Invoked', prop: decided, output });
     }
     this.slotOut++;
@@ -253,6 +251,7 @@ export class Replica extends Role {
     state.rRequests = sortedByJson([...this.requests.values()].map(copyProposal));
     state.rProposals = sortedByJson([...this.proposals].map(([slot, prop]) => copySlotProp({ slot, prop })));
     state.rDecisions = sortedByJson([...this.decisions].map(([slot, prop]) => copySlotProp({ slot, prop })));
+    state.rExecuted = this.executedLog.map((e) => copyProposal(e.prop));
   }
 
   protected receiveActive(from: NodeId, m: Active): void {

@@ -4,11 +4,10 @@
  * spec ReplicaReceiveJoin), keeps welcoming late joiners for a while, then becomes a
  * Bootstrap itself and joins the cluster it started.
  */
-import type { Join, Message } from '../protocol/messages.js';
+import type { Join, Message, WelcomeState } from '../protocol/messages.js';
 import { isQuorum, type NodeId } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import { Role, type RoleHost } from '../node/role.js';
-import type { WelcomeState } from './replica.js';
 
 export const SEED_LINGER_TIMER = 'Seed.linger';
 
@@ -57,8 +56,8 @@ export class Seed extends Role {
 
   /** ReplicaReceiveJoin as a fresh replica: slot 1, no decisions, the initial app state. */
   protected welcome(node: NodeId): void {
-    const state: WelcomeState = { app: this.host.stateMachine.initial(), executed: [] };
-    this.host.send(node, { type: 'Welcome', node, slot: 1, decisions: [], state });
+    const state: WelcomeState = { app: this.host.stateMachine.initial(), outputs: [] };
+    this.host.send(node, { type: 'Welcome', node, slot: 1, decisions: [], executed: [], state });
     this.host.action('Seed', 'ReplicaReceiveJoin', { from: node, message: { type: 'Join', node } });
   }
 }
