@@ -1,0 +1,197 @@
+/**
+ * A Member is what an application holds: it drives one sans-IO Node with real timers
+ * (setTimeout) and an injected Transport, and turns `invoke(input)` into a Promise of the
+ * state machine's output.
+ *
+ * - Results resolve (or reject) in the order `invoke` was called on this member, even when
+ *   the cluster decides later requests first.
+ * - A request keeps its client id for its whole life: when the node cannot take it yet
+ *   (still joining, queue full) the member retries the same id, and the replica executes a
+ *   (caller, client id) at most once.
+ * - `invoke` rejects with DeadlineExceededError after `deadlineMs` if the cluster cannot
+ *   decide (no live majority); the request may still execute later, at most once.
+ */
+import type { DurableStorage, Limits, NodeApi, NodeId, Output, Timing, TraceSink } from '../node/api.js';
+import { MemoryStorage } from '../sim/storage.js';
+import { encodeInput, toNodeStateMachine } from '../statemachines/codec.js';
+import type { AppStateMachine } from '../statemachines/types.js';
+import { DeadlineExceededError, InvokeRefusedError, MemberStateError, MemberStoppedError } from './errors.js';
+import { type NodeFactory, defaultNodeFactory } from './nodeFactory.js';
+import type { Transport } from './transport.js';
+
+export interface MemberOptions {
+  /** This member's node id; must be one of `peers`. */
+  readonly id: NodeId;
+  /** Where the acceptor's promise and the leader's ballot survive a restart (default: in memory). */
+  readonly storage?: DurableStorage;
+  /** How long an invoke may wait for its decision (default 10 s). */
+  readonly deadlineMs?: number;
+  /** Wait before re-offering a request the node could not take yet (default 100 ms). */
+  readonly retryMs?: number;
+  /** 'member' (default) for a fresh cluster, 'join' to (re)join a running one. */
+  readonly startAs?: 'member' | 'seed' | 'join';
+  readonly timing?: Partial<Timing>;
+  readonly limits?: Partial<Limits>;
+  readonly trace?: TraceSink;
+  readonly log?: (line: string) => void;
+  /**
+   * First client id; ids must be unique per node across restarts. Default: the start time
+   * in ms times 1000, so a restarted member does not reuse its predecessor's ids unless the
+   * predecessor issued more than 1000 requests per millisecond it lived.
+   */
+  readonly clientIdBase?: number;
+  readonly createNode?: NodeFactory;
+}
+
+export const DEFAULT_DEADLINE_MS = 10_000;
+const DEFAULT_RETRY_MS = 100;
+
+interface Pending<O> {
+  readonly clientId: number;
+  readonly text: string;
+  readonly resolve: (o: O) => void;
+  readonly reject: (e: Error) => void;
+  outcome: { ok: true; value: O } | { ok: false; error: Error } | undefined;
+  deadline: NodeJS.Timeout | undefined;
+  retry: NodeJS.Timeout | undefined;
+}
+
+export class Member<S, O> {
+  private readonly node: NodeApi;
+  private readonly pending = new Map<number, Pending<O>>();
+  /** Requests in invocation order; the head is resolved first. */
+  private readonly order: Pending<O>[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly deadlineMs: number;
+  private readonly retryMs: number;
+  private nextClientId: number;
+  private state: 'new' | 'running' | 'stopped' = 'new';
+
+  constructor(
+    stateMachine: AppStateMachine<S, O>,
+    private readonly transport: Transport,
+    peers: readonly NodeId[],
+    options: MemberOptions,
+  ) {
+    if (!peers.includes(options.id)) throw new RangeError(`member id ${options.id} is not among peers [${peers.join(', ')}]`);
+    this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    this.retryMs = options.retryMs ?? DEFAULT_RETRY_MS;
+    if (!(this.deadlineMs > 0)) throw new RangeError(`deadlineMs must be positive, got ${this.deadlineMs}`);
+    this.nextClientId = options.clientIdBase ?? Date.now() * 1000;
+    if (!Number.isSafeInteger(this.nextClientId) || this.nextClientId < 1) {
+      throw new RangeError(`clientIdBase must be a positive safe integer, got ${this.nextClientId}`);
+    }
+    const createNode = options.createNode ?? defaultNodeFactory;
+    this.node = createNode(
+      options.id,
+      [...peers].sort((a, b) => a - b),
+      {
+        stateMachine: toNodeStateMachine(stateMachine),
+        ...(options.startAs ? { startAs: options.startAs } : {}),
+        ...(options.timing ? { timing: options.timing } : {}),
+        ...(options.limits ? { limits: options.limits } : {}),
+      },
+      {
+        storage: options.storage ?? new MemoryStorage(),
+        ...(options.trace ? { trace: options.trace } : {}),
+        ...(options.log ? { log: options.log } : {}),
+      },
+    );
+  }
+
+  get id(): NodeId {
+    return this.node.id;
+  }
+
+  /** Starts the node and begins receiving; call once. */
+  start(): void {
+    if (this.state !== 'new') throw new MemberStateError(`start() on a ${this.state} member`);
+    this.state = 'running';
+    this.transport.onReceive((envelope) => {
+      if (this.state === 'running') this.apply(this.node.receive(envelope));
+    });
+    this.apply(this.node.start());
+  }
+
+  /** Stops timers and the transport; pending invokes reject with MemberStoppedError. Idempotent. */
+  stop(): void {
+    if (this.state === 'stopped') return;
+    this.state = 'stopped';
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.transport.close();
+    for (const p of this.order) {
+      clearTimeout(p.deadline);
+      clearTimeout(p.retry);
+      p.reject(new MemberStoppedError(p.clientId));
+    }
+    this.order.length = 0;
+    this.pending.clear();
+  }
+
+  /** Submits `input` to the cluster; resolves with the state machine's output. */
+  invoke(input: unknown): Promise<O> {
+    if (this.state !== 'running') return Promise.reject(new MemberStateError(`invoke() on a ${this.state} member; call start() first`));
+    let text: string;
+    try {
+      text = encodeInput(input);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new TypeError(String(e)));
+    }
+    const clientId = this.nextClientId++;
+    return new Promise<O>((resolve, reject) => {
+      const p: Pending<O> = { clientId, text, resolve, reject, outcome: undefined, deadline: undefined, retry: undefined };
+      p.deadline = setTimeout(() => this.settle(p, { ok: false, error: new DeadlineExceededError(clientId, this.deadlineMs) }), this.deadlineMs);
+      this.pending.set(clientId, p);
+      this.order.push(p);
+      this.offer(p);
+    });
+  }
+
+  /** Hands the request to the node; a transient refusal is retried with the same client id. */
+  private offer(p: Pending<O>): void {
+    p.retry = undefined;
+    if (this.state !== 'running' || p.outcome) return;
+    const out = this.node.invoke(p.clientId, p.text);
+    const refused = out.refused;
+    if (refused === 'input-too-long') {
+      this.settle(p, { ok: false, error: new InvokeRefusedError(p.clientId, refused) });
+    } else if (refused === 'not-a-member' || refused === 'too-many-pending') {
+      p.retry = setTimeout(() => this.offer(p), this.retryMs);
+    }
+    // 'duplicate-client-id' means the node already has this request: wait for its result.
+    this.apply(out);
+  }
+
+  private settle(p: Pending<O>, outcome: NonNullable<Pending<O>['outcome']>): void {
+    if (p.outcome) return;
+    p.outcome = outcome;
+    clearTimeout(p.deadline);
+    clearTimeout(p.retry);
+    this.pending.delete(p.clientId);
+    // Resolve strictly in invocation order: only a settled head leaves the queue.
+    while (this.order[0]?.outcome) {
+      const head = this.order.shift()!;
+      const o = head.outcome!;
+      if (o.ok) head.resolve(o.value);
+      else head.reject(o.error);
+    }
+  }
+
+  /** Does what the node asked: send, arm timers, deliver results. */
+  private apply(out: Output): void {
+    if (this.state !== 'running') return;
+    for (const env of out.messages) this.transport.send(env);
+    for (const t of out.timers) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (this.state === 'running') this.apply(this.node.fireTimer(t.name, t.key));
+      }, t.afterMs);
+      this.timers.add(timer);
+    }
+    for (const r of out.results) {
+      const p = this.pending.get(r.clientId);
+      if (p) this.settle(p, { ok: true, value: r.output as O });
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * A Scenario is everything that fixes a simulated run, as JSON-serialisable data: seed,
+ * cluster size, application, workload shape and fault schedule. `runScenario` runs it and
+ * checks safety; `replayCommand` prints the command line that runs it again.
+ */
+import type { NodeId, TraceSink } from '../node/api.js';
+import { bank, sumBalances, type BankState } from '../statemachines/bank.js';
+import { decodeInput, toNodeStateMachine } from '../statemachines/codec.js';
+import { kv } from '../statemachines/kv.js';
+import { type Replayer, checkAll } from './checks.js';
+import { defaultNodeFactory } from './nodeFactory.js';
+import { Prng } from './prng.js';
+import type { FaultSchedule } from './schedule.js';
+import { type NodeFactory, type SimConfig, type SimResult, Simulator } from './simulator.js';
+import { type AppName, type WorkloadShape, generateWorkload } from './workload.js';
+
+export interface Scenario {
+  readonly seed: number;
+  readonly nodes: number;
+  readonly app: AppName;
+  readonly workload: WorkloadShape;
+  readonly schedule: FaultSchedule;
+}
+
+export interface RunExtras {
+  readonly createNode?: NodeFactory;
+  readonly trace?: (node: NodeId) => TraceSink | undefined;
+  readonly eventLog?: boolean;
+  readonly countActions?: boolean;
+  readonly track?: boolean;
+  readonly maxEvents?: number;
+  readonly maxTimeMs?: number;
+  readonly settleMs?: number;
+}
+
+export interface ScenarioRun {
+  readonly result: SimResult;
+  /** Safety violations (empty when the run is safe). */
+  readonly violations: string[];
+}
+
+/** Invoked by every live node while settling: an unknown op, so it changes no state. */
+export const PROBE_INPUT = JSON.stringify({ op: 'probe' });
+
+export function appStateMachine(app: AppName): Replayer {
+  return (app === 'bank' ? toNodeStateMachine(bank) : toNodeStateMachine(kv)) as Replayer;
+}
+
+function depositedBy(input: string, output: unknown): number {
+  const decoded = decodeInput(input);
+  const ok = typeof output === 'object' && output !== null && (output as { ok?: unknown }).ok === true;
+  if (!ok || !decoded.ok) return 0;
+  const v = decoded.value as { op?: unknown; amount?: unknown };
+  return v.op === 'deposit' && typeof v.amount === 'number' ? v.amount : 0;
+}
+
+export function simConfigOf(s: Scenario, extras: RunExtras = {}): SimConfig {
+  const rng = Prng.fromSeed(s.seed);
+  const clients = generateWorkload(s.app, s.workload, s.nodes, rng.fork());
+  return {
+    seed: s.seed,
+    nodes: s.nodes,
+    stateMachine: appStateMachine(s.app),
+    schedule: s.schedule,
+    clients,
+    createNode: extras.createNode ?? defaultNodeFactory,
+    probeInput: PROBE_INPUT,
+    ...(extras.trace ? { trace: extras.trace } : {}),
+    ...(extras.eventLog !== undefined ? { eventLog: extras.eventLog } : {}),
+    ...(extras.countActions !== undefined ? { countActions: extras.countActions } : {}),
+    ...(extras.track !== undefined ? { track: extras.track } : {}),
+    ...(extras.maxEvents !== undefined ? { maxEvents: extras.maxEvents } : {}),
+    ...(extras.maxTimeMs !== undefined ? { maxTimeMs: extras.maxTimeMs } : {}),
+    ...(extras.settleMs !== undefined ? { settleMs: extras.settleMs } : {}),
+  };
+}
+
+export function runScenario(s: Scenario, extras: RunExtras = {}): ScenarioRun {
+  const result = new Simulator(simConfigOf(s, extras)).run();
+  if (extras.track === false) return { result, violations: [] };
+  const sm = appStateMachine(s.app);
+  const bankChecks = s.app === 'bank'
+    ? { total: (app: unknown) => sumBalances(app as BankState), deposited: depositedBy }
+    : undefined;
+  return { result, violations: checkAll(result, sm, bankChecks) };
+}
+
+/** Shell-quotes a JSON text for a POSIX shell (single quotes; embedded ones escaped). */
+function quote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+export function replayCommand(s: Scenario): string {
+  return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
+}
+
+/** One paragraph describing a run that went wrong, ending with the command that replays it. */
+export function describeFailure(s: Scenario, run: ScenarioRun, extra: string[] = []): string {
+  const r = run.result;
+  return [
+    `seed ${s.seed}, ${s.nodes} nodes, ${s.app}: stop=${r.stopReason} completed=${r.completed} settled=${r.settled} acks=${r.acks.length} t=${r.timeMs.toFixed(0)}ms`,
+    ...run.violations.slice(0, 10).map((v) => `  violation: ${v}`),
+    ...extra.map((v) => `  ${v}`),
+    `  replay: ${replayCommand(s)}`,
+  ].join('\n');
+}

@@ -1,0 +1,534 @@
+/**
+ * Deterministic discrete-event simulator of a cluster of Nodes. One virtual clock, one
+ * event queue, one seeded Prng: the same configuration gives the same run, event for event.
+ * The simulator owns everything a Node does not: the network (with its faults), timers,
+ * durable storage across crashes, and the clients that invoke requests.
+ *
+ * Every run is bounded (maxEvents, maxTimeMs), so it always terminates.
+ */
+import type { Limits, NodeApi, NodeEnvironment, NodeId, NodeOptions, Output, StateMachine, Timing, TraceSink } from '../node/api.js';
+import { EventQueue } from './eventQueue.js';
+import { EventLog } from './eventLog.js';
+import { SimNetwork } from './network.js';
+import { Prng } from './prng.js';
+import type { Fault, FaultKind, FaultSchedule } from './schedule.js';
+import { MemoryStorage } from './storage.js';
+import { type TrackedOutput, type TrackedState, tagInput, trackedStateMachine } from './tracking.js';
+
+export type NodeFactory = (id: NodeId, peers: readonly NodeId[], options: NodeOptions, env: NodeEnvironment) => NodeApi;
+
+/** One client: invokes its inputs one after the other on `node` (clients run in parallel). */
+export interface ClientSpec {
+  readonly node: NodeId;
+  /** Application inputs, already serialised (the Node's input strings). */
+  readonly inputs: readonly string[];
+  readonly startAt?: number;
+}
+
+export interface SimConfig {
+  readonly seed: number;
+  readonly nodes: number;
+  readonly stateMachine: StateMachine<any>;
+  readonly schedule: FaultSchedule;
+  readonly clients: readonly ClientSpec[];
+  readonly createNode: NodeFactory;
+  readonly trace?: (node: NodeId) => TraceSink | undefined;
+  readonly timing?: Partial<Timing>;
+  readonly limits?: Partial<Limits>;
+  /** Record executed request ids inside the replicated state (default true; costs O(n) per command). */
+  readonly track?: boolean;
+  /** Keep the compact event log (default true). */
+  readonly eventLog?: boolean;
+  /** Count spec actions (e.g. leader changes) through a trace sink (default false). */
+  readonly countActions?: boolean;
+  readonly maxEvents?: number;
+  readonly maxTimeMs?: number;
+  /** After the workload, heal everything and wait this long for every live node to catch up. */
+  readonly settleMs?: number;
+  /** Serialised input every live node invokes while settling; its decision pulls laggards forward. */
+  readonly probeInput?: string;
+  /** A client whose node is down or refused the request tries again after this long. */
+  readonly clientRetryMs?: number;
+}
+
+export const DEFAULT_MAX_EVENTS = 2_000_000;
+export const DEFAULT_MAX_TIME_MS = 600_000;
+export const DEFAULT_SETTLE_MS = 30_000;
+const DEFAULT_CLIENT_RETRY_MS = 250;
+const SETTLE_CHECK_MS = 100;
+
+/** An acknowledged request: the client got its result. */
+export interface Ack {
+  readonly rid: string;
+  readonly node: NodeId;
+  readonly clientId: number;
+  readonly input: string;
+  /** Position in the executing replica's history (tracked runs; -1 otherwise). */
+  readonly pos: number;
+  readonly output: unknown;
+  readonly time: number;
+}
+
+export interface SimStats {
+  events: number;
+  messagesSent: number;
+  copiesDelivered: number;
+  dropped: { loss: number; partition: number; crashed: number };
+  duplicated: number;
+  timersFired: number;
+  invokes: number;
+  refusals: number;
+  faults: Record<FaultKind, number>;
+  crashes: number;
+  restarts: number;
+  /** Counts of trace actions, with countActions (e.g. LeaderReceiveAdopted = leader changes). */
+  actions: Record<string, number>;
+}
+
+export type StopReason = 'settled' | 'maxEvents' | 'maxTime' | 'idle' | 'settleTimeout';
+
+export interface SimResult {
+  readonly seed: number;
+  readonly stopReason: StopReason;
+  /** Every client finished its inputs. */
+  readonly completed: boolean;
+  /** Every live node had its probe executed after the workload (so it caught up). */
+  readonly settled: boolean;
+  readonly timeMs: number;
+  readonly acks: readonly Ack[];
+  readonly stats: SimStats;
+  readonly live: readonly NodeId[];
+  /** Tracked runs: the latest replicated state seen on each live node. */
+  readonly finalStates: ReadonlyMap<NodeId, TrackedState<unknown>>;
+  /** Tracked runs: the last state of every incarnation (crashed ones too), for the prefix check. */
+  readonly allStates: readonly { node: NodeId; incarnation: number; state: TrackedState<unknown> }[];
+  /** The inputs by request id (to replay a replica's history). */
+  readonly inputs: ReadonlyMap<string, string>;
+  readonly log: readonly string[];
+  /** Per live node at the end: its spec state's rSlotOut (the next slot to execute). */
+  readonly slotOut: ReadonlyMap<NodeId, number>;
+}
+
+type SimEvent =
+  | { k: 'deliver'; text: string; from: NodeId; to: NodeId; type: string }
+  | { k: 'timer'; node: NodeId; inc: number; name: string; key: string | undefined }
+  | { k: 'fault'; index: number; phase: 'start' | 'end' }
+  | { k: 'client'; client: number }
+  | { k: 'settleCheck' };
+
+interface NodeSlot {
+  readonly id: NodeId;
+  readonly storage: MemoryStorage;
+  node: NodeApi | null;
+  incarnation: number;
+  traceSeq: number;
+  clock: number;
+  latest: TrackedState<unknown> | undefined;
+  appliedInCall: boolean;
+}
+
+interface Pending {
+  readonly clientId: number;
+  readonly rid: string;
+  readonly input: string;
+  readonly text: string;
+  invokedIn: number;
+}
+
+interface ClientRun {
+  readonly spec: ClientSpec;
+  readonly probe: boolean;
+  next: number;
+  pending: Pending | undefined;
+  done: boolean;
+}
+
+export class Simulator {
+  private readonly cfg: SimConfig;
+  private readonly queue = new EventQueue<SimEvent>();
+  private readonly rng: Prng;
+  private readonly net: SimNetwork;
+  private readonly slots = new Map<NodeId, NodeSlot>();
+  private readonly peers: NodeId[];
+  private readonly clients: ClientRun[] = [];
+  private readonly clientIds = new Map<NodeId, number>();
+  private readonly acks: Ack[] = [];
+  private readonly inputs = new Map<string, string>();
+  private readonly allStates: { node: NodeId; incarnation: number; state: TrackedState<unknown> }[] = [];
+  private readonly killed = new Map<number, NodeId>();
+  private readonly log: EventLog;
+  private readonly stats: SimStats;
+  private now = 0;
+  private pendingFaultEvents = 0;
+  private settling = false;
+  private settleDeadline = Infinity;
+  private ran = false;
+
+  constructor(cfg: SimConfig) {
+    if (!Number.isInteger(cfg.nodes) || cfg.nodes < 1) throw new RangeError(`nodes must be a positive integer, got ${cfg.nodes}`);
+    for (const c of cfg.clients) {
+      if (!Number.isInteger(c.node) || c.node < 1 || c.node > cfg.nodes) throw new RangeError(`client node ${c.node} is not in 1..${cfg.nodes}`);
+    }
+    this.cfg = cfg;
+    this.rng = Prng.fromSeed(cfg.seed);
+    this.net = new SimNetwork(cfg.schedule.network, this.rng.fork());
+    this.peers = Array.from({ length: cfg.nodes }, (_, i) => i + 1);
+    this.log = new EventLog(cfg.eventLog ?? true);
+    this.stats = {
+      events: 0, messagesSent: 0, copiesDelivered: 0, dropped: { loss: 0, partition: 0, crashed: 0 }, duplicated: 0,
+      timersFired: 0, invokes: 0, refusals: 0, faults: { partition: 0, crash: 0, killLeader: 0, lossBurst: 0 },
+      crashes: 0, restarts: 0, actions: {},
+    };
+  }
+
+  run(): SimResult {
+    if (this.ran) throw new Error('a Simulator runs once; build a new one to run again');
+    this.ran = true;
+    const maxEvents = this.cfg.maxEvents ?? DEFAULT_MAX_EVENTS;
+    const maxTime = this.cfg.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
+    for (const id of this.peers) {
+      const slot: NodeSlot = { id, storage: new MemoryStorage(), node: null, incarnation: 0, traceSeq: 0, clock: 0, latest: undefined, appliedInCall: false };
+      this.slots.set(id, slot);
+    }
+    for (const id of this.peers) this.boot(this.slots.get(id)!, 'member');
+    this.cfg.schedule.faults.forEach((f, index) => this.scheduleFault(f, index));
+    this.cfg.clients.forEach((spec, i) => {
+      this.clients.push({ spec, probe: false, next: 0, pending: undefined, done: false });
+      this.queue.push(spec.startAt ?? 0, { k: 'client', client: i });
+    });
+    this.maybeSettle();
+
+    let stopReason: StopReason = 'idle';
+    for (;;) {
+      if (this.settling && this.probesDone()) { stopReason = 'settled'; break; }
+      const item = this.queue.pop();
+      if (item === undefined) { stopReason = 'idle'; break; }
+      if (item.time > maxTime) { stopReason = 'maxTime'; break; }
+      if (item.time > this.settleDeadline) { stopReason = 'settleTimeout'; break; }
+      if (this.stats.events >= maxEvents) { stopReason = 'maxEvents'; break; }
+      this.now = item.time;
+      this.stats.events++;
+      this.handle(item.event);
+    }
+    return this.result(stopReason);
+  }
+
+  // ---- nodes -------------------------------------------------------------------------
+
+  private boot(slot: NodeSlot, startAs: 'member' | 'join'): void {
+    const track = this.cfg.track ?? true;
+    const sm = track
+      ? trackedStateMachine(this.cfg.stateMachine, (s) => { slot.latest = s; slot.appliedInCall = true; })
+      : this.cfg.stateMachine;
+    const trace = this.traceFor(slot.id);
+    const env: NodeEnvironment = {
+      storage: slot.storage,
+      ...(trace ? { trace } : {}),
+      ...(slot.incarnation > 0 ? { resume: { traceSeq: slot.traceSeq, clock: slot.clock } } : {}),
+    };
+    const options: NodeOptions = {
+      stateMachine: sm,
+      startAs,
+      ...(this.cfg.timing ? { timing: this.cfg.timing } : {}),
+      ...(this.cfg.limits ? { limits: this.cfg.limits } : {}),
+    };
+    slot.incarnation++;
+    slot.latest = undefined;
+    slot.node = this.cfg.createNode(slot.id, this.peers, options, env);
+    this.process(slot, slot.node.start());
+  }
+
+  private traceFor(id: NodeId): TraceSink | undefined {
+    const user = this.cfg.trace?.(id);
+    if (!this.cfg.countActions) return user;
+    const actions = this.stats.actions;
+    return (e) => {
+      actions[e.action] = (actions[e.action] ?? 0) + 1;
+      user?.(e);
+    };
+  }
+
+  private crash(id: NodeId): boolean {
+    const slot = this.slots.get(id)!;
+    if (slot.node === null) return false;
+    slot.traceSeq = slot.node.traceSeq;
+    slot.clock = slot.node.clock;
+    if (slot.latest) this.allStates.push({ node: id, incarnation: slot.incarnation, state: slot.latest });
+    slot.node = null;
+    this.stats.crashes++;
+    this.log.add(this.now, `C ${id}`);
+    return true;
+  }
+
+  private restart(id: NodeId): void {
+    const slot = this.slots.get(id)!;
+    if (slot.node !== null) return;
+    this.stats.restarts++;
+    this.log.add(this.now, `R ${id}`);
+    this.boot(slot, 'join');
+    // Clients of this node re-invoke their unanswered request with the same client id.
+    this.clients.forEach((c, i) => {
+      if (c.spec.node === id && !c.done) this.queue.push(this.now, { k: 'client', client: i });
+    });
+  }
+
+  /** Sends, arms and delivers what a Node returned from one call. */
+  private process(slot: NodeSlot, out: Output): void {
+    for (const env of out.messages) {
+      this.stats.messagesSent++;
+      const type = env.message.type;
+      // The JSON text is the deep copy: each delivered copy is parsed afresh.
+      const text = JSON.stringify(env);
+      const plan = this.net.plan(env.from, env.to);
+      if ('dropped' in plan) {
+        this.stats.dropped[plan.dropped]++;
+        this.log.add(this.now, `X ${env.from}>${env.to} ${type} ${plan.dropped}`);
+        continue;
+      }
+      if (plan.delays.length > 1) this.stats.duplicated++;
+      for (const d of plan.delays) this.queue.push(this.now + d, { k: 'deliver', text, from: env.from, to: env.to, type });
+    }
+    for (const t of out.timers) {
+      this.queue.push(this.now + t.afterMs, { k: 'timer', node: slot.id, inc: slot.incarnation, name: t.name, key: t.key });
+    }
+    for (const r of out.results) this.onResult(slot, r.clientId, r.output);
+  }
+
+  // ---- events ------------------------------------------------------------------------
+
+  private handle(e: SimEvent): void {
+    switch (e.k) {
+      case 'deliver': return this.deliver(e);
+      case 'timer': {
+        const slot = this.slots.get(e.node)!;
+        if (slot.node === null || slot.incarnation !== e.inc) return; // a timer of a crashed incarnation
+        this.stats.timersFired++;
+        this.log.add(this.now, `T ${e.node} ${e.name}${e.key === undefined ? '' : ` ${e.key}`}`);
+        this.process(slot, slot.node.fireTimer(e.name, e.key));
+        return;
+      }
+      case 'fault': return this.fault(e.index, e.phase);
+      case 'client': return this.clientStep(e.client);
+      case 'settleCheck': return;
+    }
+  }
+
+  private deliver(e: Extract<SimEvent, { k: 'deliver' }>): void {
+    const slot = this.slots.get(e.to)!;
+    if (slot.node === null) {
+      this.stats.dropped.crashed++;
+      this.log.add(this.now, `X ${e.from}>${e.to} ${e.type} crashed`);
+      return;
+    }
+    if (!this.net.connected(e.from, e.to)) {
+      this.stats.dropped.partition++;
+      this.log.add(this.now, `X ${e.from}>${e.to} ${e.type} partition`);
+      return;
+    }
+    this.stats.copiesDelivered++;
+    this.log.add(this.now, `D ${e.from}>${e.to} ${e.type}`);
+    const envelope = JSON.parse(e.text) as { message: { type: string; slot?: number; state?: unknown } };
+    const welcome = envelope.message.type === 'Welcome';
+    const before = welcome ? slot.node.specState().rSlotOut : 0;
+    slot.appliedInCall = false;
+    this.process(slot, slot.node.receive(envelope));
+    if (welcome && slot.node !== null) this.adoptWelcomeState(slot, before, envelope.message);
+  }
+
+  /**
+   * A Welcome replaces the replica's state without an apply call; when the node took it
+   * (its rSlotOut jumped to the Welcome's slot) and applied nothing after, the Welcome's
+   * state is the replica's state.
+   */
+  private adoptWelcomeState(slot: NodeSlot, before: number, m: { slot?: number; state?: unknown }): void {
+    if (slot.appliedInCall || slot.node === null || !isTracked(m.state)) return;
+    const after = slot.node.specState().rSlotOut;
+    if (after !== before && after === m.slot) slot.latest = m.state;
+  }
+
+  // ---- faults ------------------------------------------------------------------------
+
+  private scheduleFault(f: Fault, index: number): void {
+    this.queue.push(f.at, { k: 'fault', index, phase: 'start' });
+    this.pendingFaultEvents++;
+    const end = f.kind === 'partition' ? f.heal : f.kind === 'lossBurst' ? f.until : f.restart;
+    if (end !== null) {
+      this.queue.push(end, { k: 'fault', index, phase: 'end' });
+      this.pendingFaultEvents++;
+    }
+  }
+
+  private fault(index: number, phase: 'start' | 'end'): void {
+    const f = this.cfg.schedule.faults[index]!;
+    this.pendingFaultEvents--;
+    if (phase === 'start') this.stats.faults[f.kind]++;
+    this.log.add(this.now, `F ${phase} ${index} ${f.kind}`);
+    switch (f.kind) {
+      case 'partition':
+        if (phase === 'start') this.net.startPartition(f); else this.net.healPartition(f);
+        break;
+      case 'lossBurst':
+        if (phase === 'start') this.net.startBurst(f); else this.net.endBurst(f);
+        break;
+      case 'crash':
+        if (phase === 'start') this.crash(f.node); else this.restart(f.node);
+        break;
+      case 'killLeader': {
+        if (phase === 'start') {
+          const victim = this.leader();
+          if (victim !== undefined && this.crash(victim)) this.killed.set(index, victim);
+          this.log.add(this.now, `K ${victim ?? 'none'}`);
+        } else {
+          const victim = this.killed.get(index);
+          if (victim !== undefined) this.restart(victim);
+        }
+        break;
+      }
+    }
+    this.maybeSettle();
+  }
+
+  /** The active leader with the highest ballot, if any node believes it leads. */
+  leader(): NodeId | undefined {
+    let best: { id: NodeId; num: number; leader: number } | undefined;
+    for (const slot of this.slots.values()) {
+      if (slot.node === null) continue;
+      const s = slot.node.specState();
+      if (!s.lActive) continue;
+      const b = s.lBallot;
+      if (!best || b.num > best.num || (b.num === best.num && b.leader > best.leader)) best = { id: slot.id, num: b.num, leader: b.leader };
+    }
+    return best?.id;
+  }
+
+  // ---- clients -----------------------------------------------------------------------
+
+  private clientStep(index: number): void {
+    const c = this.clients[index]!;
+    if (c.done) return;
+    const slot = this.slots.get(c.spec.node)!;
+    if (c.pending === undefined) {
+      if (c.next >= c.spec.inputs.length) {
+        c.done = true;
+        this.maybeSettle();
+        return;
+      }
+      const input = c.spec.inputs[c.next]!;
+      const clientId = (this.clientIds.get(c.spec.node) ?? 0) + 1;
+      this.clientIds.set(c.spec.node, clientId);
+      const rid = c.probe ? `probe:${c.spec.node}:${clientId}` : `${c.spec.node}:${clientId}`;
+      const track = this.cfg.track ?? true;
+      c.pending = { clientId, rid, input, text: track ? tagInput(rid, input) : input, invokedIn: 0 };
+      this.inputs.set(rid, input);
+    }
+    const p = c.pending;
+    if (slot.node === null) return; // the restart re-schedules this client
+    if (p.invokedIn === slot.incarnation) return; // the node's Requester retransmits on its own
+    this.stats.invokes++;
+    const out = slot.node.invoke(p.clientId, p.text);
+    if (out.refused !== undefined && out.refused !== 'duplicate-client-id') {
+      this.stats.refusals++;
+      this.log.add(this.now, `I! ${c.spec.node} ${p.clientId} ${out.refused}`);
+      this.queue.push(this.now + (this.cfg.clientRetryMs ?? DEFAULT_CLIENT_RETRY_MS), { k: 'client', client: index });
+    } else {
+      p.invokedIn = slot.incarnation;
+      this.log.add(this.now, `I ${c.spec.node} ${p.clientId}`);
+    }
+    this.process(slot, out);
+  }
+
+  private onResult(slot: NodeSlot, clientId: number, output: unknown): void {
+    const index = this.clients.findIndex((c) => c.spec.node === slot.id && c.pending?.clientId === clientId);
+    const text = JSON.stringify(output);
+    if (index < 0) {
+      this.log.add(this.now, `Q? ${slot.id} ${clientId}`);
+      return;
+    }
+    const c = this.clients[index]!;
+    const p = c.pending!;
+    const tracked = (this.cfg.track ?? true) && isTrackedOutput(output);
+    this.acks.push({
+      rid: p.rid, node: slot.id, clientId, input: p.input, time: this.now,
+      pos: tracked ? output.pos : -1, output: tracked ? output.out : output,
+    });
+    this.log.add(this.now, `Q ${slot.id} ${clientId} ${text}`);
+    c.pending = undefined;
+    c.next++;
+    this.queue.push(this.now, { k: 'client', client: index });
+  }
+
+  // ---- settling ----------------------------------------------------------------------
+
+  /** Once the workload is done and no fault is pending, heal everything and probe every live node. */
+  private maybeSettle(): void {
+    if (this.settling || this.pendingFaultEvents > 0) return;
+    if (this.clients.some((c) => !c.probe && !c.done)) return;
+    this.settling = true;
+    this.settleDeadline = this.now + (this.cfg.settleMs ?? DEFAULT_SETTLE_MS);
+    this.net.healAll();
+    this.log.add(this.now, 'S');
+    const probe = this.cfg.probeInput;
+    if (probe === undefined) return;
+    for (const slot of this.slots.values()) {
+      if (slot.node === null) continue;
+      this.clients.push({ spec: { node: slot.id, inputs: [probe] }, probe: true, next: 0, pending: undefined, done: false });
+      this.queue.push(this.now, { k: 'client', client: this.clients.length - 1 });
+    }
+    // Keeps the loop turning (and the deadline observed) even if the nodes fall silent.
+    for (let t = this.now + SETTLE_CHECK_MS; t <= this.settleDeadline; t += SETTLE_CHECK_MS * 10) this.queue.push(t, { k: 'settleCheck' });
+  }
+
+  /** Every probe answered, and (tracked runs) every live replica executed as far as the others. */
+  private probesDone(): boolean {
+    if (!this.clients.every((c) => !c.probe || c.done || (c.pending === undefined && c.next >= c.spec.inputs.length))) return false;
+    if (!(this.cfg.track ?? true)) return true;
+    let len = -1;
+    for (const slot of this.slots.values()) {
+      if (slot.node === null) continue;
+      const n = slot.latest?.history.length ?? 0;
+      if (len >= 0 && n !== len) return false;
+      len = n;
+    }
+    return true;
+  }
+
+  private result(stopReason: StopReason): SimResult {
+    const finalStates = new Map<NodeId, TrackedState<unknown>>();
+    const live: NodeId[] = [];
+    const slotOut = new Map<NodeId, number>();
+    const allStates = [...this.allStates];
+    for (const slot of this.slots.values()) {
+      if (slot.node === null) continue;
+      live.push(slot.id);
+      slotOut.set(slot.id, slot.node.specState().rSlotOut);
+      if (slot.latest) {
+        finalStates.set(slot.id, slot.latest);
+        allStates.push({ node: slot.id, incarnation: slot.incarnation, state: slot.latest });
+      }
+    }
+    const probes = this.clients.filter((c) => c.probe);
+    return {
+      seed: this.cfg.seed,
+      stopReason,
+      completed: this.clients.every((c) => c.probe || c.done || c.next >= c.spec.inputs.length),
+      settled: this.settling && probes.length > 0 && this.probesDone(),
+      timeMs: this.now,
+      acks: this.acks,
+      stats: this.stats,
+      live,
+      finalStates,
+      allStates,
+      inputs: this.inputs,
+      log: this.log.lines,
+      slotOut,
+    };
+  }
+}
+
+function isTracked(x: unknown): x is TrackedState<unknown> {
+  return typeof x === 'object' && x !== null && Array.isArray((x as { history?: unknown }).history) && 'app' in x;
+}
+
+function isTrackedOutput(x: unknown): x is TrackedOutput {
+  return typeof x === 'object' && x !== null && typeof (x as { pos?: unknown }).pos === 'number' && 'out' in x;
+}
