@@ -24,12 +24,14 @@ export interface PartitionFault { readonly kind: 'partition'; readonly at: numbe
 export interface CrashFault { readonly kind: 'crash'; readonly at: number; readonly node: number; readonly restart: number | null }
 /** At `at`, crash whichever node is the active leader (the lowest id if several think so). */
 export interface KillLeaderFault { readonly kind: 'killLeader'; readonly at: number; readonly restart: number | null }
+/** At `at`, cut the active leader off from every other node until `heal`. */
+export interface IsolateLeaderFault { readonly kind: 'isolateLeader'; readonly at: number; readonly heal: number }
 /** From `at` until `until`, the loss rate is `loss` instead of the network's. */
 export interface LossBurstFault { readonly kind: 'lossBurst'; readonly at: number; readonly until: number; readonly loss: number }
 
-export type Fault = PartitionFault | CrashFault | KillLeaderFault | LossBurstFault;
+export type Fault = PartitionFault | CrashFault | KillLeaderFault | IsolateLeaderFault | LossBurstFault;
 export type FaultKind = Fault['kind'];
-export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'crash', 'killLeader', 'lossBurst'];
+export const FAULT_KINDS: readonly FaultKind[] = ['partition', 'crash', 'killLeader', 'isolateLeader', 'lossBurst'];
 
 export interface FaultSchedule {
   readonly network: NetworkFaults;
@@ -106,6 +108,8 @@ function parseFault(x: unknown, where: string, nodes: number): Fault {
       return { kind: 'crash', at, node: nodeId(x.node, `${where}.node`, nodes), restart: restartTime(x, where, at) };
     case 'killLeader':
       return { kind: 'killLeader', at, restart: restartTime(x, where, at) };
+    case 'isolateLeader':
+      return { kind: 'isolateLeader', at, heal: num(x, 'heal', where, at, MAX_TIME_MS) };
     case 'lossBurst':
       return { kind: 'lossBurst', at, until: num(x, 'until', where, at, MAX_TIME_MS), loss: num(x, 'loss', where, 0, MAX_RATE) };
     default:

@@ -11,7 +11,7 @@ import { EventQueue } from './eventQueue.js';
 import { EventLog } from './eventLog.js';
 import { SimNetwork } from './network.js';
 import { Prng } from './prng.js';
-import type { Fault, FaultKind, FaultSchedule } from './schedule.js';
+import type { Fault, FaultKind, FaultSchedule, PartitionFault } from './schedule.js';
 import { MemoryStorage } from './storage.js';
 import { type TrackedOutput, type TrackedState, tagInput, trackedStateMachine } from './tracking.js';
 
@@ -156,6 +156,7 @@ export class Simulator {
   private readonly inputs = new Map<string, string>();
   private readonly allStates: { node: NodeId; incarnation: number; state: TrackedState<unknown> }[] = [];
   private readonly killed = new Map<number, NodeId>();
+  private readonly isolations = new Map<number, PartitionFault>();
   private readonly log: EventLog;
   private readonly stats: SimStats;
   private now = 0;
@@ -176,7 +177,7 @@ export class Simulator {
     this.log = new EventLog(cfg.eventLog ?? true);
     this.stats = {
       events: 0, messagesSent: 0, copiesDelivered: 0, dropped: { loss: 0, partition: 0, crashed: 0 }, duplicated: 0,
-      timersFired: 0, invokes: 0, refusals: 0, faults: { partition: 0, crash: 0, killLeader: 0, lossBurst: 0 },
+      timersFired: 0, invokes: 0, refusals: 0, faults: { partition: 0, crash: 0, killLeader: 0, isolateLeader: 0, lossBurst: 0 },
       crashes: 0, restarts: 0, actions: {},
     };
   }
@@ -351,7 +352,7 @@ export class Simulator {
   private scheduleFault(f: Fault, index: number): void {
     this.queue.push(f.at, { k: 'fault', index, phase: 'start' });
     this.pendingFaultEvents++;
-    const end = f.kind === 'partition' ? f.heal : f.kind === 'lossBurst' ? f.until : f.restart;
+    const end = f.kind === 'partition' || f.kind === 'isolateLeader' ? f.heal : f.kind === 'lossBurst' ? f.until : f.restart;
     if (end !== null) {
       this.queue.push(end, { k: 'fault', index, phase: 'end' });
       this.pendingFaultEvents++;
@@ -381,6 +382,21 @@ export class Simulator {
         } else {
           const victim = this.killed.get(index);
           if (victim !== undefined) this.restart(victim);
+        }
+        break;
+      }
+      case 'isolateLeader': {
+        if (phase === 'start') {
+          const victim = this.leader();
+          if (victim !== undefined) {
+            const p: PartitionFault = { kind: 'partition', at: f.at, heal: f.heal, groups: [[victim]] };
+            this.isolations.set(index, p);
+            this.net.startPartition(p);
+          }
+          this.log.add(this.now, `L ${victim ?? 'none'}`);
+        } else {
+          const p = this.isolations.get(index);
+          if (p) this.net.healPartition(p);
         }
         break;
       }

@@ -1,0 +1,93 @@
+/**
+ * Each safety check must reject the violation it names. These results are built by hand
+ * (a "mutant" run for each claim); a correct run is accepted by all checks.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkAcknowledged, checkAll, checkBankTotals, checkExactlyOnce, checkInvented, checkPrefixes, checkReplay } from '../../src/sim/checks.js';
+import { appStateMachine } from '../../src/sim/scenario.js';
+import type { Ack, SimResult } from '../../src/sim/simulator.js';
+import { sumBalances, type BankState } from '../../src/statemachines/bank.js';
+
+const sm = appStateMachine('bank');
+const inputs = new Map([
+  ['1:1', JSON.stringify({ op: 'open', account: 'a' })],
+  ['1:2', JSON.stringify({ op: 'deposit', account: 'a', amount: 5 })],
+  ['2:1', JSON.stringify({ op: 'deposit', account: 'a', amount: 7 })],
+]);
+
+function stateOf(history: string[]): { app: unknown; history: string[] } {
+  let app = sm.initial();
+  for (const rid of history) app = sm.apply(app, inputs.get(rid)!)[0];
+  return { app, history };
+}
+
+function ack(rid: string, pos: number): Ack {
+  const history = ['1:1', '1:2', '2:1'].slice(0, pos + 1);
+  let app = sm.initial();
+  let out: unknown;
+  for (const r of history) [app, out] = sm.apply(app, inputs.get(r)!);
+  return { rid, node: 1, clientId: 1, input: inputs.get(rid)!, pos, output: out, time: 0 };
+}
+
+function result(histories: Record<number, string[]>, over: Partial<SimResult> = {}): SimResult {
+  const finalStates = new Map(Object.entries(histories).map(([n, h]) => [Number(n), stateOf(h)]));
+  return {
+    seed: 1, stopReason: 'settled', completed: true, settled: true, timeMs: 0,
+    acks: [ack('1:1', 0), ack('1:2', 1)],
+    stats: {} as SimResult['stats'],
+    live: [...finalStates.keys()],
+    finalStates,
+    allStates: [...finalStates].map(([node, state]) => ({ node, incarnation: 1, state })),
+    inputs, log: [], slotOut: new Map(),
+    ...over,
+  };
+}
+
+const bankChecks = { total: (app: unknown) => sumBalances(app as BankState), deposited: (input: string, out: unknown) => ((out as { ok: boolean }).ok && JSON.parse(input).op === 'deposit' ? JSON.parse(input).amount : 0) };
+
+describe('safety checks', () => {
+  it('accept a correct run (replicas at different but consistent points)', () => {
+    const r = result({ 1: ['1:1', '1:2', '2:1'], 2: ['1:1', '1:2', '2:1'], 3: ['1:1', '1:2', '2:1'] });
+    expect(checkAll(r, sm, bankChecks)).toEqual([]);
+    const lagging = result({ 1: ['1:1', '1:2', '2:1'], 2: ['1:1', '1:2'] }, { settled: false });
+    expect(checkAll(lagging, sm, bankChecks)).toEqual([]);
+  });
+
+  it('prefix: diverging histories are reported with the position', () => {
+    const r = result({ 1: ['1:1', '1:2', '2:1'], 2: ['1:1', '2:1', '1:2'] });
+    expect(checkPrefixes(r)).toEqual([expect.stringMatching(/diverge at position 1: node 1 .* executed 1:2, node 2 .* executed 2:1/)]);
+  });
+
+  it('exactly once: a request executed twice is reported', () => {
+    const r = result({ 1: ['1:1', '1:2', '1:2'] });
+    expect(checkExactlyOnce(r)).toEqual([expect.stringMatching(/executed request 1:2 twice, at positions 1 and 2/)]);
+  });
+
+  it('invented: a request nobody invoked is reported', () => {
+    const r = result({ 1: ['1:1', '9:9'] }, { acks: [] });
+    expect(checkInvented(r)).toEqual([expect.stringMatching(/executed 9:9, which no client invoked/)]);
+  });
+
+  it('acknowledged: an ack missing from a live replica after settling, or at another position, is reported', () => {
+    const missing = result({ 1: ['1:1', '1:2'], 2: ['1:1'] });
+    expect(checkAcknowledged(missing)).toEqual([expect.stringMatching(/acknowledged 1:2 \(position 1\) is missing from live node 2/)]);
+    const moved = result({ 1: ['1:1', '1:2'], 2: ['1:1', '2:1', '1:2'] });
+    expect(checkAcknowledged(moved)).toEqual([expect.stringMatching(/acknowledged 1:2 was executed at position 1, but live node 2 executed 2:1 there/)]);
+  });
+
+  it('replay: a state that is not what the history gives, or a lying ack, is reported', () => {
+    const r = result({ 1: ['1:1', '1:2'] });
+    const bad = { app: { accounts: { a: 999 } }, history: ['1:1', '1:2'] };
+    const tampered = { ...r, finalStates: new Map([[1, bad]]) };
+    expect(checkReplay(tampered, sm)).toEqual([expect.stringMatching(/is not what its history produces/)]);
+    const lying = { ...r, acks: [{ ...ack('1:2', 1), output: { ok: true, op: 'deposit', account: 'a', balance: 6 } }] };
+    expect(checkReplay(lying, sm)).toEqual([expect.stringMatching(/acknowledged 1:2 returned .* but node 1's history gives/)]);
+  });
+
+  it('bank: a total that differs from the executed deposits is reported', () => {
+    const r = result({ 1: ['1:1', '1:2'] });
+    const minted = { app: { accounts: { a: 6 } }, history: ['1:1', '1:2'] };
+    const bad = { ...r, allStates: [{ node: 1, incarnation: 1, state: minted }] };
+    expect(checkBankTotals(bad, sm, bankChecks.total, bankChecks.deposited)).toEqual([expect.stringMatching(/total balance 6 but executed deposits sum to 5/)]);
+  });
+});
