@@ -4,7 +4,7 @@
  */
 import type { Accept, Message, Prepare } from '../protocol/messages.js';
 import {
-  ballotEquals, ballotLess, copyBallot, copyPValue, type Ballot, type NodeId, type PValue,
+  ballotEquals, ballotLess, copyBallot, copyProposal, copyPValue, type Ballot, type NodeId, type PValue,
 } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import { Role, type RoleHost } from '../node/role.js';
@@ -57,7 +57,7 @@ export class Acceptor extends Role {
     if (!ballotLess(m.ballot, this.ballot)) {
       raised = !ballotEquals(m.ballot, this.ballot);
       this.ballot = copyBallot(m.ballot);
-      this.accepted.set(m.slot, { ballot: copyBallot(m.ballot), slot: m.slot, prop: m.prop });
+      this.accepted.set(m.slot, { ballot: copyBallot(m.ballot), slot: m.slot, prop: copyProposal(m.prop) });
       this.persist();
     }
     this.host.send(m.ballot.leader, {

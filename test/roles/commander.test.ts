@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { Commander, COMMANDER_RETRANSMIT_TIMER } from '../../src/roles/commander.js';
+import { ballot, FakeHost, prop, specOf } from './fake-host.js';
+
+const B = ballot(1, 1);
+const P = prop(2, 7);
+const yes = (acceptor: number, slot = 4) => ({ type: 'Accepted' as const, acceptor, ballot: B, slot, promised: B });
+
+function startedCommander() {
+  const host = new FakeHost({ self: 1 });
+  const commander = new Commander(host, B, 4, P);
+  host.addRole(commander);
+  host.clear();
+  return { host, commander };
+}
+
+describe('Commander', () => {
+  it('sends Accept to every acceptor when it starts', () => {
+    const host = new FakeHost({ self: 1 });
+
+    host.addRole(new Commander(host, B, 4, P));
+
+    expect(host.sends('Accept')).toEqual([1, 2, 3].map((to) => ({ to, message: { type: 'Accept', ballot: B, slot: 4, prop: P } })));
+    expect(host.timers()).toEqual([{ name: COMMANDER_RETRANSMIT_TIMER, key: '1.1/4' }]);
+  });
+
+  it('decides on a quorum of Accepted and tells every replica', () => {
+    const { host, commander } = startedCommander();
+
+    commander.receive(1, yes(1));
+    expect(host.sends('Decision')).toEqual([]);
+    commander.receive(3, yes(3));
+
+    expect(host.sends('Decision')).toEqual([1, 2, 3].map((to) => ({ to, message: { type: 'Decision', slot: 4, prop: P } })));
+    expect(host.actions()).toEqual(['CommanderReceiveAccepted', 'CommanderReceiveAccepted']);
+    expect(host.journal.some((e) => e.kind === 'remove')).toBe(true);
+  });
+
+  it('is preempted by a higher promise and tells its leader', () => {
+    const { host, commander } = startedCommander();
+
+    commander.receive(2, { type: 'Accepted', acceptor: 2, ballot: B, slot: 4, promised: ballot(3, 3) });
+
+    expect(host.sends('Preempted')).toEqual([{ to: 1, message: { type: 'Preempted', leader: 1, ballot: ballot(3, 3) } }]);
+    expect(host.sends('Decision')).toEqual([]);
+  });
+
+  it('ignores an Accepted for another slot or ballot', () => {
+    const { host, commander } = startedCommander();
+
+    commander.receive(2, yes(2, 5));
+    commander.receive(2, { type: 'Accepted', acceptor: 2, ballot: ballot(0, 1), slot: 4, promised: ballot(0, 1) });
+
+    expect(host.journal).toEqual([]);
+    expect(specOf(commander).commanders).toEqual([{ ballot: B, slot: 4, prop: P, acks: [] }]);
+  });
+
+  it('retransmits Accept only to acceptors that have not accepted', () => {
+    const { host, commander } = startedCommander();
+    commander.receive(2, yes(2));
+    host.clear();
+
+    commander.onTimer(COMMANDER_RETRANSMIT_TIMER, '1.1/4');
+
+    expect(host.sends('Accept').map((s) => s.to)).toEqual([1, 3]);
+    expect(host.actions()).toEqual([]);
+  });
+});

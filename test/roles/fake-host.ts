@@ -1,0 +1,136 @@
+/**
+ * A fake node for role unit tests: records what a role asks for (sends, timers, actions,
+ * durable writes, role changes) in one ordered journal, and dispatches nothing by itself.
+ */
+import { DEFAULT_LIMITS, DEFAULT_TIMING, type Limits, type Timing } from '../../src/protocol/limits.js';
+import type { Message, MessageType } from '../../src/protocol/messages.js';
+import { BOTTOM_BALLOT, firstBallot, type NodeId } from '../../src/protocol/values.js';
+import type { DurableState, RoleName, StateMachine } from '../../src/node/api.js';
+import { DEFAULT_ROLES } from '../../src/node/default-roles.js';
+import type { ActionParams, Role, RoleHost } from '../../src/node/role.js';
+import type { RoleFactories } from '../../src/node/role-factories.js';
+
+export type JournalEntry =
+  | { kind: 'send'; to: NodeId; message: Message }
+  | { kind: 'timer'; name: string; key: string | undefined; afterMs: number }
+  | { kind: 'action'; role: RoleName; action: string; params: ActionParams | undefined }
+  | { kind: 'save'; state: DurableState }
+  | { kind: 'result'; clientId: number; output: unknown }
+  | { kind: 'add'; role: RoleName }
+  | { kind: 'remove'; role: RoleName };
+
+/** A counter: input is a number to add; output is the new total. */
+export const counter: StateMachine<number> = {
+  initial: () => 0,
+  apply: (state, input) => {
+    const next = state + Number(input);
+    return [next, next];
+  },
+};
+
+export interface FakeHostOptions {
+  self?: NodeId;
+  peers?: NodeId[];
+  durable?: Partial<DurableState>;
+  limits?: Partial<Limits>;
+  timing?: Partial<Timing>;
+  factories?: Partial<RoleFactories>;
+  stateMachine?: StateMachine<any>;
+}
+
+export class FakeHost implements RoleHost {
+  readonly self: NodeId;
+  readonly peers: readonly NodeId[];
+  readonly limits: Limits;
+  readonly timing: Timing;
+  readonly stateMachine: StateMachine<any>;
+  readonly factories: RoleFactories;
+  readonly journal: JournalEntry[] = [];
+  readonly roles: Role[] = [];
+  readonly logs: string[] = [];
+  private state: DurableState;
+
+  constructor(options: FakeHostOptions = {}) {
+    this.self = options.self ?? 1;
+    this.peers = options.peers ?? [1, 2, 3];
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.stateMachine = options.stateMachine ?? counter;
+    this.factories = { ...DEFAULT_ROLES, ...options.factories };
+    this.state = { aBallot: BOTTOM_BALLOT, aAccepted: [], lBallot: firstBallot(this.self), ...options.durable };
+  }
+
+  // ---- RoleHost ----
+  send(to: NodeId | readonly NodeId[], message: Message): void {
+    for (const t of typeof to === 'number' ? [to] : to) this.journal.push({ kind: 'send', to: t, message: structuredClone(message) });
+  }
+  setTimer(name: string, key: string | undefined, afterMs: number): void {
+    this.journal.push({ kind: 'timer', name, key, afterMs });
+  }
+  action(role: RoleName, action: string, params?: ActionParams): void {
+    this.journal.push({ kind: 'action', role, action, params });
+  }
+  result(clientId: number, output: unknown): void {
+    this.journal.push({ kind: 'result', clientId, output });
+  }
+  durable(): DurableState {
+    return this.state;
+  }
+  saveDurable(update: Partial<DurableState>): void {
+    this.state = { ...this.state, ...structuredClone(update) };
+    this.journal.push({ kind: 'save', state: this.state });
+  }
+  addRole(role: Role): void {
+    this.roles.push(role);
+    this.journal.push({ kind: 'add', role: role.name });
+    role.start();
+  }
+  removeRole(role: Role): void {
+    const i = this.roles.indexOf(role);
+    if (i >= 0) this.roles.splice(i, 1);
+    this.journal.push({ kind: 'remove', role: role.name });
+  }
+  findRole<R extends Role>(name: RoleName): R | undefined {
+    return this.roles.find((r) => r.name === name) as R | undefined;
+  }
+  redeliver(from: NodeId, message: Message): void {
+    for (const r of [...this.roles]) if ((r.handles as readonly MessageType[]).includes(message.type)) r.receive(from, message);
+  }
+  log(line: string): void {
+    this.logs.push(line);
+  }
+
+  // ---- inspection ----
+  /** Forget what happened so far (the "arrange" part of a test). */
+  clear(): void {
+    this.journal.length = 0;
+  }
+  sends(type?: MessageType): { to: NodeId; message: Message }[] {
+    return this.journal.flatMap((e) => (e.kind === 'send' && (type === undefined || e.message.type === type) ? [{ to: e.to, message: e.message }] : []));
+  }
+  actions(): string[] {
+    return this.journal.flatMap((e) => (e.kind === 'action' ? [e.action] : []));
+  }
+  timers(): { name: string; key: string | undefined }[] {
+    return this.journal.flatMap((e) => (e.kind === 'timer' ? [{ name: e.name, key: e.key }] : []));
+  }
+  kinds(): string[] {
+    return this.journal.map((e) => e.kind);
+  }
+  rolesNamed(name: RoleName): Role[] {
+    return this.roles.filter((r) => r.name === name);
+  }
+}
+
+export const ballot = (num: number, leader: NodeId) => ({ num, leader });
+export const prop = (caller: NodeId, clientId: number, input = String(clientId)) => ({ caller, clientId, input });
+
+/** The spec variables a role writes (the rest keep their initial values). */
+export function specOf(role: Role): import('../../src/node/api.js').NodeSpecState {
+  const state: import('../../src/node/api.js').NodeSpecState = {
+    aBallot: BOTTOM_BALLOT, aAccepted: [], lBallot: BOTTOM_BALLOT, lActive: false, lProposals: [], scout: null,
+    commanders: [], rSlotIn: 1, rSlotOut: 1, rRequests: [], rProposals: [], rDecisions: [], rExecuted: [], invoked: [],
+  };
+  role.snapshot(state);
+  return state;
+}

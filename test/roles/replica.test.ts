@@ -1,0 +1,267 @@
+import { describe, expect, it, vi } from 'vitest';
+import { NOOP } from '../../src/protocol/values.js';
+import { Replica, REPLICA_GAP_TIMER, REPLICA_LEADER_TIMER } from '../../src/roles/replica.js';
+import { counter, FakeHost, prop, specOf } from './fake-host.js';
+
+function replicaOn(options: ConstructorParameters<typeof FakeHost>[0] = {}) {
+  const host = new FakeHost({ self: 2, ...options });
+  const replica = new Replica(host);
+  host.addRole(replica);
+  host.clear();
+  return { host, replica };
+}
+const invoke = (p: ReturnType<typeof prop>, replica = 2) => ({ type: 'Invoke' as const, replica, prop: p });
+const decision = (slot: number, p: ReturnType<typeof prop>) => ({ type: 'Decision' as const, slot, prop: p });
+
+describe('Replica', () => {
+  it('queues a new request and proposes it for its next slot to the leader it follows', () => {
+    const { host, replica } = replicaOn();
+
+    replica.receive(2, invoke(prop(2, 1)));
+
+    expect(host.actions()).toEqual(['ReplicaReceiveInvoke', 'ReplicaPropose']);
+    expect(host.sends('Propose')).toEqual([{ to: 1, message: { type: 'Propose', slot: 1, prop: prop(2, 1) } }]);
+    expect(specOf(replica)).toMatchObject({ rSlotIn: 2, rRequests: [], rProposals: [{ slot: 1, prop: prop(2, 1) }] });
+  });
+
+  it('ignores an Invoke for another replica, and a request it already knows', () => {
+    const { host, replica } = replicaOn();
+    replica.receive(2, invoke(prop(2, 1)));
+    host.clear();
+
+    replica.receive(2, invoke(prop(2, 1)));
+    replica.receive(3, invoke(prop(3, 1), 3));
+
+    expect(host.journal).toEqual([]);
+  });
+
+  it('executes decisions strictly in slot order and answers each caller', () => {
+    const { host, replica } = replicaOn();
+
+    replica.receive(1, decision(2, prop(3, 1, '10')));
+    expect(host.actions()).toEqual(['ReplicaReceiveDecision']);
+    replica.receive(1, decision(1, prop(2, 1, '5')));
+
+    expect(host.actions()).toEqual(['ReplicaReceiveDecision', 'ReplicaReceiveDecision', 'ReplicaExecute', 'ReplicaExecute']);
+    expect(host.sends('Invoked')).toEqual([
+      { to: 2, message: { type: 'Invoked', prop: prop(2, 1, '5'), output: 5 } },
+      { to: 3, message: { type: 'Invoked', prop: prop(3, 1, '10'), output: 15 } },
+    ]);
+    expect(specOf(replica)).toMatchObject({ rSlotOut: 3, rExecuted: [prop(2, 1, '5'), prop(3, 1, '10')] });
+    expect(replica.appState).toBe(15);
+  });
+
+  it('skips the no-op and a request decided twice, executing each request once', () => {
+    const apply = vi.fn(counter.apply);
+    const { host, replica } = replicaOn({ stateMachine: { initial: () => 0, apply } });
+
+    replica.receive(1, decision(1, prop(3, 1, '4')));
+    replica.receive(1, decision(2, NOOP));
+    replica.receive(1, decision(3, prop(3, 1, '4')));
+
+    expect(apply).toHaveBeenCalledTimes(1);
+    expect(host.sends('Invoked')).toHaveLength(1);
+    expect(specOf(replica)).toMatchObject({ rSlotOut: 4, rExecuted: [prop(3, 1, '4')] });
+  });
+
+  it('answers a retransmitted Invoke for an executed request from its table, without executing again', () => {
+    const apply = vi.fn(counter.apply);
+    const { host, replica } = replicaOn({ stateMachine: { initial: () => 0, apply } });
+    replica.receive(2, invoke(prop(2, 1, '7')));
+    replica.receive(1, decision(1, prop(2, 1, '7')));
+    host.clear();
+
+    replica.receive(2, invoke(prop(2, 1, '7')));
+
+    expect(host.actions()).toEqual(['ReplicaReceiveInvoke']);
+    expect(host.sends()).toEqual([{ to: 2, message: { type: 'Invoked', prop: prop(2, 1, '7'), output: 7 } }]);
+    expect(apply).toHaveBeenCalledTimes(1);
+  });
+
+  it('re-queues and re-proposes a request that lost its slot to another', () => {
+    const { host, replica } = replicaOn();
+    replica.receive(2, invoke(prop(2, 1)));
+    host.clear();
+
+    replica.receive(1, decision(1, prop(3, 9)));
+
+    expect(host.actions()).toEqual(['ReplicaReceiveDecision', 'ReplicaExecute', 'ReplicaPropose']);
+    expect(host.sends('Propose')).toEqual([{ to: 1, message: { type: 'Propose', slot: 2, prop: prop(2, 1) } }]);
+  });
+
+  it('skips slots already decided when proposing', () => {
+    const { host, replica } = replicaOn();
+    replica.receive(1, decision(2, prop(3, 9)));
+    host.clear();
+
+    replica.receive(2, invoke(prop(2, 1)));
+
+    expect(host.actions()).toEqual(['ReplicaReceiveInvoke', 'ReplicaPropose']);
+    expect(specOf(replica)).toMatchObject({ rSlotIn: 2 });
+    replica.receive(2, invoke(prop(2, 2)));
+    expect(host.actions().slice(2)).toEqual(['ReplicaReceiveInvoke', 'ReplicaSkipSlot', 'ReplicaPropose']);
+    expect(host.sends('Propose').map((s) => s.message)).toEqual([
+      { type: 'Propose', slot: 1, prop: prop(2, 1) }, { type: 'Propose', slot: 3, prop: prop(2, 2) },
+    ]);
+  });
+
+  it('proposes at most `window` slots beyond the next slot to execute', () => {
+    const { host, replica } = replicaOn({ limits: { window: 2 } });
+
+    for (let i = 1; i <= 4; i++) replica.receive(2, invoke(prop(2, i)));
+
+    expect(host.sends('Propose').map((s) => (s.message as { slot: number }).slot)).toEqual([1, 2]);
+    expect(specOf(replica).rRequests).toEqual([prop(2, 3), prop(2, 4)]);
+  });
+
+  it('refuses requests beyond maxPendingRequests, as if the Invoke were lost', () => {
+    const { host, replica } = replicaOn({ limits: { window: 1, maxPendingRequests: 2 } });
+
+    for (let i = 1; i <= 4; i++) replica.receive(2, invoke(prop(2, i)));
+
+    expect(specOf(replica).rRequests).toEqual([prop(2, 2), prop(2, 3)]);
+    expect(host.logs.join('\n')).toMatch(/request queue full/);
+  });
+
+  it('throws on two different decisions for one slot: that is a broken protocol, not bad input', () => {
+    const { replica } = replicaOn();
+    replica.receive(1, decision(1, prop(2, 1)));
+
+    expect(() => replica.receive(1, decision(1, prop(3, 1)))).toThrow(/Agreement/);
+  });
+
+  it('on its gap timer proposes a no-op for a blocking slot and asks peers to catch up', () => {
+    const { host, replica } = replicaOn();
+    replica.receive(1, decision(2, prop(3, 1)));
+    host.clear();
+
+    replica.onTimer(REPLICA_GAP_TIMER, undefined);
+
+    expect(host.actions()).toEqual(['ReplicaProposeNoop']);
+    expect(host.sends('Propose')).toEqual([{ to: 1, message: { type: 'Propose', slot: 1, prop: NOOP } }]);
+    expect(host.sends('CatchUp')).toEqual([1, 3].map((to) => ({ to, message: { type: 'CatchUp', replica: 2, slot: 1 } })));
+  });
+
+  it('does not propose a no-op over its own proposal for the blocking slot', () => {
+    const { host, replica } = replicaOn();
+    replica.receive(2, invoke(prop(2, 1)));
+    replica.receive(1, decision(2, prop(3, 1)));
+    host.clear();
+
+    replica.onTimer(REPLICA_GAP_TIMER, undefined);
+
+    expect(host.actions()).toEqual([]);
+    expect(host.sends('CatchUp')).toHaveLength(2);
+    expect(host.sends('Propose')).toEqual([{ to: 1, message: { type: 'Propose', slot: 1, prop: prop(2, 1) } }]);
+  });
+
+  it('answers a CatchUp with the decisions it knows from that slot, at most maxCatchUpDecisions', () => {
+    const { host, replica } = replicaOn({ limits: { maxCatchUpDecisions: 2 } });
+    for (let s = 1; s <= 4; s++) replica.receive(1, decision(s, prop(1, s)));
+    host.clear();
+
+    replica.receive(3, { type: 'CatchUp', replica: 3, slot: 2 });
+
+    expect(host.sends()).toEqual([2, 3].map((slot) => ({ to: 3, message: { type: 'Decision', slot, prop: prop(1, slot) } })));
+    expect(host.actions()).toEqual([]);
+  });
+
+  it('a replica that missed a Decision learns it from a peer answering its CatchUp', () => {
+    const behind = replicaOn({ self: 2 });
+    const ahead = replicaOn({ self: 3 });
+    ahead.replica.receive(1, decision(1, prop(1, 1)));
+    ahead.replica.receive(1, decision(2, prop(1, 2)));
+    behind.replica.receive(1, decision(2, prop(1, 2))); // missed slot 1
+    behind.replica.onTimer(REPLICA_GAP_TIMER, undefined);
+    const [catchUp] = behind.host.sends('CatchUp').filter((s) => s.to === 3);
+    ahead.host.clear();
+
+    ahead.replica.receive(2, catchUp!.message);
+    for (const { message } of ahead.host.sends('Decision')) behind.replica.receive(3, message);
+
+    expect(specOf(behind.replica)).toMatchObject({ rSlotOut: 3, rExecuted: [prop(1, 1), prop(1, 2)] });
+  });
+
+  it('welcomes a joining node with its next slot, decisions, executed requests and state', () => {
+    const { host, replica } = replicaOn();
+    replica.receive(1, decision(1, prop(3, 1, '4')));
+    replica.receive(1, decision(3, prop(3, 2, '6')));
+    host.clear();
+
+    replica.receive(1, { type: 'Join', node: 1 });
+
+    expect(host.actions()).toEqual(['ReplicaReceiveJoin']);
+    expect(host.sends()).toEqual([{
+      to: 1,
+      message: {
+        type: 'Welcome', node: 1, slot: 2,
+        decisions: [{ slot: 1, prop: prop(3, 1, '4') }, { slot: 3, prop: prop(3, 2, '6') }],
+        executed: [prop(3, 1, '4')],
+        state: { app: 4, outputs: [4] },
+      },
+    }]);
+  });
+
+  it('does not welcome itself', () => {
+    const { host, replica } = replicaOn();
+    replica.receive(2, { type: 'Join', node: 2 });
+    expect(host.journal).toEqual([]);
+  });
+
+  it('on a Welcome from a replica ahead, takes its decisions, state and duplicate table', () => {
+    const apply = vi.fn(counter.apply);
+    const { host, replica } = replicaOn({ stateMachine: { initial: () => 0, apply } });
+
+    replica.receive(3, {
+      type: 'Welcome', node: 2, slot: 2,
+      decisions: [{ slot: 1, prop: prop(3, 1, '4') }, { slot: 2, prop: prop(1, 1, '1') }],
+      executed: [prop(3, 1, '4')],
+      state: { app: 4, outputs: [4] },
+    });
+
+    expect(host.actions()).toEqual(['ReplicaReceiveWelcome', 'ReplicaExecute']);
+    expect(specOf(replica)).toMatchObject({ rSlotIn: 2, rSlotOut: 3, rExecuted: [prop(3, 1, '4'), prop(1, 1, '1')] });
+    expect(replica.appState).toBe(5);
+    host.clear();
+    replica.receive(2, invoke(prop(3, 1, '4'), 2));
+    expect(host.sends('Invoked')).toEqual([{ to: 3, message: { type: 'Invoked', prop: prop(3, 1, '4'), output: 4 } }]);
+    expect(apply).toHaveBeenCalledTimes(1);
+  });
+
+  it('ignores a Welcome that is not ahead of it, or while it has proposals in flight', () => {
+    const welcome = { type: 'Welcome' as const, node: 2, slot: 1, decisions: [], executed: [], state: { app: 0, outputs: [] } };
+    const fresh = replicaOn();
+    fresh.replica.receive(3, welcome);
+    expect(fresh.host.journal).toEqual([]);
+
+    const busy = replicaOn();
+    busy.replica.receive(2, invoke(prop(2, 1)));
+    busy.host.clear();
+    busy.replica.receive(3, { ...welcome, slot: 5 });
+    expect(busy.host.journal).toEqual([]);
+  });
+
+  it('follows the leader an acceptor hints at, and resends its pending proposals there', () => {
+    const { host, replica } = replicaOn();
+    replica.receive(2, invoke(prop(2, 1)));
+    host.clear();
+
+    replica.receive(2, { type: 'Accepting', leader: 3 });
+
+    expect(host.sends('Propose')).toEqual([{ to: 3, message: { type: 'Propose', slot: 1, prop: prop(2, 1) } }]);
+    expect(host.actions()).toEqual([]);
+  });
+
+  it('moves to the next peer when its leader stays silent with proposals pending', () => {
+    const { host, replica } = replicaOn();
+    replica.receive(2, invoke(prop(2, 1)));
+    replica.receive(1, { type: 'Active', ballot: { num: 0, leader: 1 } });
+    host.clear();
+
+    replica.onTimer(REPLICA_LEADER_TIMER, undefined); // heard leader 1 in this period
+    expect(host.sends('Propose')).toEqual([]);
+    replica.onTimer(REPLICA_LEADER_TIMER, undefined); // silent for a whole period
+
+    expect(host.sends('Propose')).toEqual([{ to: 2, message: { type: 'Propose', slot: 1, prop: prop(2, 1) } }]);
+  });
+});
