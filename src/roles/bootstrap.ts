@@ -46,7 +46,7 @@ export class Bootstrap extends Role {
   }
 
   /** Resend Join until welcomed (already sent: a Stutter). */
-  override onTimer(name: string): void {
+  override onTimer(name: string, _key?: string): void {
     if (name !== BOOTSTRAP_JOIN_TIMER) return;
     this.host.send(this.others(), { type: 'Join', node: this.host.self });
     this.host.setTimer(BOOTSTRAP_JOIN_TIMER, undefined, this.host.timing.joinRetransmitMs);

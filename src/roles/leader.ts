@@ -100,7 +100,7 @@ export class Leader extends Role {
     this.host.action('Leader', 'LeaderSpawnScout');
   }
 
-  override onTimer(name: string): void {
+  override onTimer(name: string, _key?: string): void {
     if (name === LEADER_HEARTBEAT_TIMER) {
       // Heartbeats let replicas and passive leaders see this leader is alive (a Stutter).
       if (this.active) this.host.send(this.others(), { type: 'Active', ballot: this.ballot });

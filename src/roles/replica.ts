@@ -218,7 +218,7 @@ export class Replica extends Role {
   }
 
   /** ReplicaProposeNoop when a gap blocks execution; also ask peers for what we missed. */
-  override onTimer(name: string): void {
+  override onTimer(name: string, _key?: string): void {
     if (name === REPLICA_GAP_TIMER) {
       const gap = !this.decisions.has(this.slotOut) && this.hasDecisionAfter(this.slotOut);
       if (gap && !this.proposals.has(this.slotOut)) {

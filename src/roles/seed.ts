@@ -44,7 +44,7 @@ export class Seed extends Role {
   }
 
   /** Done forming: join the cluster like any restarting node. */
-  override onTimer(name: string): void {
+  override onTimer(name: string, _key?: string): void {
     if (name !== SEED_LINGER_TIMER) return;
     this.host.removeRole(this);
     this.host.addRole(new this.host.factories.Bootstrap(this.host));
