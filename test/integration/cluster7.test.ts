@@ -1,0 +1,3 @@
+import { clusterSuite } from './clusterSuite.js';
+
+clusterSuite(7);
