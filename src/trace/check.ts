@@ -1,0 +1,199 @@
+/**
+ * Checking one trace: header against the spec, then per event JSON Schema, per-node order
+ * (seq, Lamport clock), and replay against the spec through one or both in-process oracles.
+ * Streaming: memory holds the spec state and one line, whatever the trace length.
+ */
+import { readFileSync } from 'node:fs';
+import type { SpecConstants, TraceEvent, TraceHeader } from './types.js';
+import { TRACE_FORMAT } from './types.js';
+import { type Located, TraceInputError, fileValues, mergedValues } from './lines.js';
+import { type TraceSchemas, loadTraceSchemas } from './schemas.js';
+import { EmbeddedOracle, FastOracle, type Oracle, type StepVerdict } from './oracles.js';
+import { configFromConstants } from './specState.js';
+import { DEFAULT_SPEC_PATH, declaredConstants } from './tlaEngine.js';
+
+export type FailureKind = 'input' | 'header' | 'schema' | 'order' | 'spec' | 'oracles-disagree';
+
+export interface Failure {
+  file: string;
+  line: number;
+  kind: FailureKind;
+  message: string;
+  pointer?: string;
+  action?: string;
+  oracle?: string;
+  diff?: string[];
+}
+
+export interface TraceVerdict {
+  name: string;
+  ok: boolean;
+  events: number;
+  /** Events the embedded oracle replayed (a prefix when embeddedMaxEvents is set). */
+  embeddedEvents: number;
+  failure?: Failure;
+}
+
+export interface CheckOptions {
+  fast?: boolean;
+  embedded?: boolean;
+  /** Replay only the first K events with the embedded oracle (it costs tens of ms per event). */
+  embeddedMaxEvents?: number;
+  /** Skip replay: schema and order only (used to measure schema validation alone). */
+  schemaOnly?: boolean;
+  specPath?: string;
+  schemas?: TraceSchemas;
+  onEvents?: (count: number) => void;
+}
+
+/** A trace to check: one file, or the per-node part files of one run (merged by clock). */
+export interface TraceInput { name: string; files: string[] }
+
+const specCache = new Map<string, { text: string; module: string; constants: string[] }>();
+export function loadSpec(path = DEFAULT_SPEC_PATH): { text: string; module: string; constants: string[] } {
+  let s = specCache.get(path);
+  if (!s) {
+    const text = readFileSync(path, 'utf8');
+    const module = /-{4,}\s*MODULE\s+(\w+)/.exec(text)?.[1] ?? '';
+    s = { text, module, constants: declaredConstants(text) };
+    specCache.set(path, s);
+  }
+  return s;
+}
+
+/** Constants every trace header must give (the rest are model bounds or have defaults). */
+const REQUIRED_CONSTANTS = ['N', 'Window'];
+const BOUND_CONSTANTS = ['RequestsPerCaller', 'MaxBallot', 'MaxSlot', 'MaxRestarts'];
+
+/** The header's problems with respect to the spec, or null. */
+export function headerProblem(h: TraceHeader, spec: { module: string; constants: string[] }): { pointer: string; message: string } | null {
+  if (h.spec.module !== spec.module) return { pointer: '/spec/module', message: `trace is for module ${h.spec.module}, the spec is ${spec.module}` };
+  const c = h.spec.constants as unknown as Record<string, unknown>;
+  for (const k of Object.keys(c)) {
+    if (!spec.constants.includes(k)) return { pointer: `/spec/constants/${k}`, message: `${k} is not a constant of ${spec.module} (it declares ${spec.constants.join(', ')})` };
+  }
+  for (const k of REQUIRED_CONSTANTS) if (c[k] === undefined) return { pointer: `/spec/constants`, message: `constant ${k} is missing` };
+  const N = h.spec.constants.N;
+  const nodes = h.cluster.nodes;
+  if (nodes.length !== N || nodes.some((n, i) => n !== i + 1)) {
+    return { pointer: '/cluster/nodes', message: `cluster nodes ${JSON.stringify(nodes)} do not map to the spec's Node == 1..N with N = ${N}` };
+  }
+  for (const k of ['LeaderNodes', 'Callers'] as const) {
+    const v = h.spec.constants[k];
+    if (v !== undefined && v.some((n) => n < 1 || n > N)) return { pointer: `/spec/constants/${k}`, message: `${k} must be a subset of 1..${N}` };
+  }
+  for (const k of BOUND_CONSTANTS) {
+    const v = c[k];
+    if (v !== undefined && !(Number.isSafeInteger(v) && (v as number) >= 0)) return { pointer: `/spec/constants/${k}`, message: `${k} must be a natural number` };
+  }
+  if (c.Mutant !== undefined && c.Mutant !== 'none') {
+    return { pointer: '/spec/constants/Mutant', message: 'an implementation trace is checked against the correct spec: Mutant must be "none"' };
+  }
+  return null;
+}
+
+class Stop extends Error {
+  constructor(readonly failure: Failure) { super(failure.message); }
+}
+
+export async function checkTrace(input: TraceInput, opts: CheckOptions = {}): Promise<TraceVerdict> {
+  const verdict: TraceVerdict = { name: input.name, ok: false, events: 0, embeddedEvents: 0 };
+  try {
+    await run(input, opts, verdict);
+    verdict.ok = true;
+  } catch (e) {
+    if (e instanceof Stop) verdict.failure = e.failure;
+    else if (e instanceof TraceInputError) verdict.failure = { file: e.file, line: e.line, kind: 'input', message: e.message };
+    else if (e instanceof Error && 'code' in e && typeof (e as NodeJS.ErrnoException).path === 'string') {
+      verdict.failure = { file: (e as NodeJS.ErrnoException).path!, line: 0, kind: 'input', message: e.message };
+    } else throw e;
+  }
+  return verdict;
+}
+
+async function run(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict): Promise<void> {
+  const schemas = opts.schemas ?? loadTraceSchemas();
+  const spec = loadSpec(opts.specPath);
+  const source: AsyncGenerator<Located> = input.files.length === 1 ? fileValues(input.files[0]!) : mergedValues(input.files);
+  const fail = (at: Located, f: Omit<Failure, 'file' | 'line'>): never => { throw new Stop({ file: at.file, line: at.line, ...f }); };
+
+  // Headers: one per file, all describing the same run.
+  let header: TraceHeader | null = null;
+  const headerFiles = new Set<string>();
+  const oracles: Oracle[] = [];
+  let embedded: EmbeddedOracle | null = null;
+  const lastSeq = new Map<number, number>();
+  const lastClock = new Map<number, number>();
+  let constants!: SpecConstants;
+  let N = 0;
+
+  for await (const at of source) {
+    const v = at.value as { kind?: unknown };
+    if (!headerFiles.has(at.file)) {
+      headerFiles.add(at.file);
+      if (v === null || typeof v !== 'object' || v.kind !== 'header') {
+        fail(at, { kind: 'header', message: `the first line must be the trace header ({"kind":"header","format":"${TRACE_FORMAT}",...})` });
+      }
+      const p = schemas.header(v);
+      if (p) fail(at, { kind: 'header', pointer: p.pointer, message: `header ${p.pointer || '(root)'} ${p.message}` });
+      const h = v as TraceHeader;
+      const hp = headerProblem(h, spec);
+      if (hp) fail(at, { kind: 'header', pointer: hp.pointer, message: `header does not match the spec: ${hp.message}` });
+      if (input.files.length > 1 && h.part === undefined) fail(at, { kind: 'header', message: 'merging several files needs per-node part files (header.part)' });
+      if (header === null) {
+        header = h;
+        constants = h.spec.constants;
+        N = constants.N;
+        if (!opts.schemaOnly) {
+          if (opts.fast !== false) oracles.push(new FastOracle(configFromConstants(constants)));
+          if (opts.embedded) { embedded = new EmbeddedOracle(spec.text, constants); oracles.push(embedded); }
+        }
+      } else if (JSON.stringify(h.spec) !== JSON.stringify(header.spec) || h.runId !== header.runId) {
+        fail(at, { kind: 'header', message: 'part files of one run must have the same spec, constants and runId' });
+      }
+      continue;
+    }
+    if (v !== null && typeof v === 'object' && v.kind === 'header') fail(at, { kind: 'header', message: 'a second header line in one trace' });
+    const p = schemas.event(v);
+    if (p) {
+      const action = (v as { action?: unknown }).action;
+      fail(at, { kind: 'schema', pointer: p.pointer, message: `${p.pointer || '(root)'} ${p.message}`, ...(typeof action === 'string' ? { action } : {}) });
+    }
+    const ev = v as TraceEvent;
+    if (ev.node > N) fail(at, { kind: 'order', pointer: '/node', message: `node ${ev.node} is not in 1..${N}`, action: ev.action });
+    const prevSeq = lastSeq.get(ev.node) ?? 0;
+    if (ev.seq !== prevSeq + 1) fail(at, { kind: 'order', pointer: '/seq', action: ev.action, message: `node ${ev.node}: seq ${ev.seq} follows ${prevSeq} (events missing or out of order)` });
+    const prevClock = lastClock.get(ev.node) ?? 0;
+    if (ev.clock <= prevClock) fail(at, { kind: 'order', pointer: '/clock', action: ev.action, message: `node ${ev.node}: Lamport clock ${ev.clock} does not increase (previous ${prevClock})` });
+    lastSeq.set(ev.node, ev.seq);
+    lastClock.set(ev.node, ev.clock);
+    if (embedded && opts.embeddedMaxEvents !== undefined && verdict.embeddedEvents >= opts.embeddedMaxEvents) {
+      oracles.splice(oracles.indexOf(embedded), 1);
+      embedded = null;
+    }
+    const results: [Oracle, StepVerdict][] = oracles.map((o) => [o, o.step(ev)]);
+    if (embedded) verdict.embeddedEvents++;
+    const bad = results.find(([, r]) => !r.ok);
+    if (bad) {
+      const [o, r] = bad as [Oracle, Extract<StepVerdict, { ok: false }>];
+      const good = results.find(([, x]) => x.ok);
+      if (good) {
+        fail(at, { kind: 'oracles-disagree', action: ev.action, oracle: o.name,
+          message: `the ${good[0].name} oracle accepts this ${ev.action} but the ${o.name} oracle rejects it: ${r.problem}`, diff: r.diff });
+      }
+      fail(at, { kind: 'spec', action: ev.action, oracle: o.name, message: r.problem, diff: r.diff });
+    }
+    verdict.events++;
+    if (opts.onEvents && (verdict.events & 1023) === 0) opts.onEvents(1024);
+  }
+  if (header === null) throw new TraceInputError(input.files[0] ?? '?', 1, 'empty file: a trace starts with a header line');
+  if (opts.onEvents) opts.onEvents(verdict.events & 1023);
+}
+
+export function formatVerdict(v: TraceVerdict): string {
+  if (v.ok) return `PASS ${v.name} (${v.events} events${v.embeddedEvents > 0 ? `, ${v.embeddedEvents} also through the embedded spec` : ''})`;
+  const f = v.failure!;
+  const lines = [`FAIL ${v.name}`, `  ${f.file}:${f.line}: ${f.kind}${f.action ? ` (action ${f.action}${f.oracle ? `, ${f.oracle} oracle` : ''})` : ''}: ${f.message}`];
+  if (f.diff && f.diff.length > 0) lines.push('  difference (spec vs trace):', ...f.diff.map((d) => '  ' + d));
+  return lines.join('\n');
+}

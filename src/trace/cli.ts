@@ -1,0 +1,104 @@
+/** The check-traces command line (scripts/check-traces.ts), as a function tests can call. */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkTrace, formatVerdict, type TraceInput } from './check.js';
+import { loadTraceSchemas } from './schemas.js';
+import { runTlc, tlcJar } from './tlc.js';
+
+const USAGE = 'usage: check-traces [--embedded] [--embedded-max K] [--tlc] [--schema-only] [--quiet] <trace files or folders>';
+const TRACE_EXTENSIONS = ['.ndjson', '.jsonl'];
+
+/** Files under the given paths; part files `<run>.node<k>.ndjson` of one run become one input. */
+export function collectInputs(paths: readonly string[]): TraceInput[] {
+  const files: string[] = [];
+  const walk = (p: string): void => {
+    const st = statSync(p);
+    if (st.isDirectory()) for (const name of readdirSync(p).sort()) walk(join(p, name));
+    else if (TRACE_EXTENSIONS.some((e) => p.endsWith(e))) files.push(p);
+  };
+  for (const p of paths) {
+    try {
+      if (statSync(p).isFile()) files.push(p); else walk(p);
+    } catch {
+      throw new UsageError(`no such file or folder: ${p}`);
+    }
+  }
+  const groups = new Map<string, string[]>();
+  const inputs: TraceInput[] = [];
+  for (const f of files) {
+    const m = /^(.*)\.node\d+\.(ndjson|jsonl)$/.exec(f);
+    if (m) {
+      const g = groups.get(m[1]!) ?? [];
+      if (g.length === 0) { groups.set(m[1]!, g); inputs.push({ name: m[1]!, files: g }); }
+      g.push(f);
+    } else inputs.push({ name: f, files: [f] });
+  }
+  return inputs;
+}
+
+class UsageError extends Error {}
+
+export async function runCheckTracesCli(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'),
+  err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  let embedded = false; let tlc = false; let schemaOnly = false; let quiet = false;
+  let embeddedMaxEvents: number | undefined;
+  const paths: string[] = [];
+  try {
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i]!;
+      if (a === '--embedded') embedded = true;
+      else if (a === '--tlc') tlc = true;
+      else if (a === '--schema-only') schemaOnly = true;
+      else if (a === '--quiet') quiet = true;
+      else if (a === '--embedded-max') {
+        const k = Number(argv[++i]);
+        if (!Number.isSafeInteger(k) || k < 0) throw new UsageError('--embedded-max needs a whole number');
+        embeddedMaxEvents = k; embedded = true;
+      } else if (a === '--help' || a === '-h') { out(USAGE); return 0; }
+      else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
+      else paths.push(a);
+    }
+    if (paths.length === 0) throw new UsageError('no trace given');
+    const inputs = collectInputs(paths);
+    if (inputs.length === 0) throw new UsageError(`no ${TRACE_EXTENSIONS.join(' or ')} files under ${paths.join(', ')}`);
+    let schemas;
+    try {
+      schemas = loadTraceSchemas();
+    } catch (e) {
+      err(`check-traces: cannot load the trace schemas: ${(e as Error).message}\n`);
+      return 2;
+    }
+    if (tlc && !tlcJar()) err('check-traces: --tlc: TLA2TOOLS_JAR is not set to a readable tla2tools.jar; TLC replay skipped\n');
+    const started = performance.now();
+    let events = 0; let done = 0; let failed = 0; let lastReport = started;
+    const progress = (n: number): void => {
+      events += n;
+      const now = performance.now();
+      if (now - lastReport > 1000) {
+        lastReport = now;
+        err(`check-traces: ${done}/${inputs.length} traces, ${events} events, ${Math.round(events / ((now - started) / 1000))} events/s\n`);
+      }
+    };
+    for (const input of inputs) {
+      const v = await checkTrace(input, { embedded, ...(embeddedMaxEvents !== undefined ? { embeddedMaxEvents } : {}), schemaOnly, schemas, onEvents: progress });
+      done++;
+      if (!v.ok) failed++;
+      if (!v.ok || !quiet) out(formatVerdict(v));
+      if (v.ok && tlc && tlcJar()) {
+        const r = await runTlc(input.files);
+        if (!r.ok) failed++;
+        out(`${r.ok ? 'PASS' : 'FAIL'} ${input.name} (TLC: ${r.message})`);
+      }
+    }
+    const secs = (performance.now() - started) / 1000;
+    err(`check-traces: ${done} traces, ${events} events in ${secs.toFixed(1)} s (${Math.round(events / Math.max(secs, 1e-3))} events/s), ${failed} failed\n`);
+    return failed > 0 ? 1 : 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`check-traces: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+

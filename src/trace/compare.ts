@@ -1,0 +1,79 @@
+/**
+ * Comparing what the spec allows with what a trace event shows: the acting node's state
+ * after the step (field by field, as canonical texts) and the messages the step added.
+ */
+import type { NodeStateJson, SpecMessage } from './types.js';
+import { canonical, SEQUENCE_KEYS } from './canonical.js';
+import { messageKey } from './keys.js';
+import { nodeFields, type SpecState, type VSet } from './specState.js';
+
+export const STATE_FIELDS = [
+  'aBallot', 'aAccepted', 'lBallot', 'lActive', 'lProposals', 'scout', 'commanders',
+  'rSlotIn', 'rSlotOut', 'rRequests', 'rProposals', 'rDecisions', 'rExecuted', 'invoked',
+] as const satisfies readonly (keyof NodeStateJson)[];
+
+export type Fields = Record<(typeof STATE_FIELDS)[number], string>;
+
+export function traceFields(state: NodeStateJson): Fields {
+  const out = {} as Fields;
+  for (const f of STATE_FIELDS) out[f] = canonical(state[f], SEQUENCE_KEYS.has(f));
+  return out;
+}
+
+/** Keys of the messages in `sent` that are not already in msgs: the step's effect on msgs. */
+export function newMessageKeys(sent: readonly SpecMessage[], msgs: VSet<SpecMessage>): Set<string> {
+  const out = new Set<string>();
+  for (const m of sent) {
+    const k = messageKey(m);
+    if (!msgs.has(k)) out.add(k);
+  }
+  return out;
+}
+
+const MAX_SHOWN = 400;
+const clip = (s: string): string => (s.length > MAX_SHOWN ? s.slice(0, MAX_SHOWN) + '...' : s);
+
+/** One line per element that differs when both sides are set texts, else the two values. */
+function fieldDiff(field: string, spec: string, trace: string): string[] {
+  if (spec.startsWith('[') && trace.startsWith('[') && !SEQUENCE_KEYS.has(field)) {
+    const a = new Set(splitTop(spec)); const b = new Set(splitTop(trace));
+    const out: string[] = [];
+    for (const x of a) if (!b.has(x)) out.push(`  ${field}: spec has ${clip(x)}, trace lacks it`);
+    for (const x of b) if (!a.has(x)) out.push(`  ${field}: trace has ${clip(x)}, spec does not`);
+    if (out.length > 0) return out;
+  }
+  return [`  ${field}: spec ${clip(spec)}, trace ${clip(trace)}`];
+}
+
+/** Top-level elements of a canonical array text. */
+function splitTop(text: string): string[] {
+  const inner = text.slice(1, -1);
+  if (inner === '') return [];
+  const out: string[] = [];
+  let depth = 0; let start = 0; let inStr = false;
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i];
+    if (inStr) { if (c === '\\') i++; else if (c === '"') inStr = false; continue; }
+    if (c === '"') inStr = true;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+    else if (c === ',' && depth === 0) { out.push(inner.slice(start, i)); start = i + 1; }
+  }
+  out.push(inner.slice(start));
+  return out;
+}
+
+/** Differences between the spec's successor (node n, new messages) and the trace's; [] if equal. */
+export function diffStep(
+  expected: Fields, expectedNew: ReadonlySet<string>, actual: Fields, actualNew: ReadonlySet<string>,
+): string[] {
+  const out: string[] = [];
+  for (const f of STATE_FIELDS) if (expected[f] !== actual[f]) out.push(...fieldDiff(f, expected[f], actual[f]));
+  for (const k of expectedNew) if (!actualNew.has(k)) out.push(`  sent: spec sends ${clip(k)}, trace does not`);
+  for (const k of actualNew) if (!expectedNew.has(k)) out.push(`  sent: trace sends ${clip(k)}, which the spec does not (and it was never sent before)`);
+  return out;
+}
+
+export function expectedFields(s: SpecState, n: number): Fields {
+  return nodeFields(s, n) as Fields;
+}

@@ -1,0 +1,335 @@
+/**
+ * The spec's actions as pure TypeScript functions (the "fast path" oracle). Each function
+ * mirrors one action of spec/MultiPaxos.tla: given a state and the action's parameters it
+ * returns every successor the action allows (usually one, none when disabled).
+ * test/trace/conformance.test.ts proves the encoding equal to the .tla on a small model by
+ * comparing successor sets with tla-checker's explore_next on every reachable state.
+ */
+import type { Ballot, Proposal, PValue, SlotProp, SpecMessage, MessageOf } from './types.js';
+import {
+  type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, type VSet,
+  NOOP, NOOP_KEY, ballotEq, ballotLt, boundedRequests, commanderSpecKey, emptyVolatile, propEq,
+} from './specState.js';
+import { messageKey, propKey, pvalueKey, slotPropKey } from './keys.js';
+
+export const MESSAGE_ACTIONS = {
+  AcceptorReceivePrepare: 'Prepare',
+  AcceptorReceiveAccept: 'Accept',
+  ScoutReceivePromise: 'Promise',
+  CommanderReceiveAccepted: 'Accepted',
+  LeaderReceivePropose: 'Propose',
+  LeaderReceiveAdopted: 'Adopted',
+  LeaderReceivePreempted: 'Preempted',
+  ReplicaReceiveInvoke: 'Invoke',
+  ReplicaReceiveDecision: 'Decision',
+  ReplicaReceiveJoin: 'Join',
+  ReplicaReceiveWelcome: 'Welcome',
+} as const;
+export const PROPOSAL_ACTIONS = ['ReplicaPropose', 'RequesterInvoke'] as const;
+export const NODE_ACTIONS = ['LeaderSpawnScout', 'ReplicaSkipSlot', 'ReplicaProposeNoop', 'ReplicaExecute', 'NodeRestart'] as const;
+
+export type MessageAction = keyof typeof MESSAGE_ACTIONS;
+export type ProposalAction = (typeof PROPOSAL_ACTIONS)[number];
+export type NodeAction = (typeof NODE_ACTIONS)[number];
+export type ActionName = MessageAction | ProposalAction | NodeAction;
+export const ACTIONS: readonly ActionName[] = [
+  ...(Object.keys(MESSAGE_ACTIONS) as MessageAction[]), ...PROPOSAL_ACTIONS, ...NODE_ACTIONS,
+];
+export const isAction = (a: string): a is ActionName => (ACTIONS as readonly string[]).includes(a);
+
+/** The parameter the action takes besides the node: a message in msgs, a proposal, or nothing. */
+export type Param = { message: SpecMessage } | { proposal: Proposal } | Record<string, never>;
+
+/** One successor: the acting node's new state, what it sends, and the global side effects. */
+export interface Step {
+  action: ActionName;
+  n: number;
+  node: NodeSpec;
+  sent: SpecMessage[];
+  invoke?: Proposal;
+  restart?: boolean;
+  /** The parameter the step was taken with (for generators that write it back out). */
+  param?: Param;
+}
+
+const isQuorum = (cfg: SpecConfig, acks: ReadonlySet<number>): boolean => 2 * acks.size > cfg.N;
+const withAdd = <T>(s: VSet<T>, key: string, v: T): Map<string, T> => new Map(s).set(key, v);
+const decided = (x: NodeSpec, slot: number): boolean => {
+  for (const d of x.rDecisions.values()) if (d.slot === slot) return true;
+  return false;
+};
+
+function acceptorReceivePrepare(n: number, x: NodeSpec, m: MessageOf<'Prepare'>): NodeSpec | [NodeSpec, SpecMessage[]] {
+  const aBallot = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
+  const reply: SpecMessage = { type: 'Promise', acceptor: n, ballot: m.ballot, promised: aBallot, accepted: [...x.aAccepted.values()] };
+  return [{ ...x, aBallot }, [reply]];
+}
+
+function acceptorReceiveAccept(n: number, x: NodeSpec, m: MessageOf<'Accept'>): [NodeSpec, SpecMessage[]] {
+  let next = x;
+  if (!ballotLt(m.ballot, x.aBallot)) {
+    const acc = new Map<string, PValue>();
+    for (const [k, pv] of x.aAccepted) if (pv.slot !== m.slot) acc.set(k, pv);
+    const pv: PValue = { ballot: m.ballot, slot: m.slot, prop: m.prop };
+    acc.set(pvalueKey(pv), pv);
+    next = { ...x, aBallot: m.ballot, aAccepted: acc };
+  }
+  return [next, [{ type: 'Accepted', acceptor: n, ballot: m.ballot, slot: m.slot, promised: next.aBallot }]];
+}
+
+function scoutReceivePromise(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Promise'>): [NodeSpec, SpecMessage[]] | null {
+  const sc = x.scout;
+  if (sc === null || !ballotEq(m.ballot, sc.ballot)) return null;
+  if (!ballotEq(m.promised, m.ballot)) {
+    return [{ ...x, scout: null }, [{ type: 'Preempted', leader: n, ballot: m.promised }]];
+  }
+  const acks = new Set(sc.acks).add(m.acceptor);
+  const pvalues = new Map(sc.pvalues);
+  for (const pv of m.accepted) pvalues.set(pvalueKey(pv), pv);
+  if (isQuorum(cfg, acks)) {
+    return [{ ...x, scout: null }, [{ type: 'Adopted', ballot: sc.ballot, pvalues: [...pvalues.values()] }]];
+  }
+  return [{ ...x, scout: { ballot: sc.ballot, acks, pvalues } }, []];
+}
+
+function commanderReceiveAccepted(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Accepted'>): Array<[NodeSpec, SpecMessage[]]> {
+  const out: Array<[NodeSpec, SpecMessage[]]> = [];
+  for (const [key, c] of x.commanders) {
+    if (!ballotEq(c.ballot, m.ballot) || c.slot !== m.slot) continue;
+    const rest = new Map(x.commanders);
+    rest.delete(key);
+    if (!ballotEq(m.promised, m.ballot)) {
+      out.push([{ ...x, commanders: rest }, [{ type: 'Preempted', leader: n, ballot: m.promised }]]);
+      continue;
+    }
+    const acks = new Set(c.acks).add(m.acceptor);
+    if (isQuorum(cfg, acks)) {
+      out.push([{ ...x, commanders: rest }, [{ type: 'Decision', slot: c.slot, prop: c.prop }]]);
+    } else {
+      const nc: CommanderSpec = { ...c, acks };
+      out.push([{ ...x, commanders: rest.set(commanderSpecKey(nc), nc) }, []]);
+    }
+  }
+  return out;
+}
+
+function leaderSpawnScout(cfg: SpecConfig, n: number, x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
+  if (cfg.bounds.leaderNodes !== undefined && !cfg.bounds.leaderNodes.has(n)) return null;
+  if (x.lActive || x.scout !== null) return null;
+  return [{ ...x, scout: { ballot: x.lBallot, acks: new Set(), pvalues: new Map() } }, [{ type: 'Prepare', ballot: x.lBallot }]];
+}
+
+function newCommander(ballot: Ballot, slot: number, prop: Proposal): [string, CommanderSpec] {
+  const c: CommanderSpec = { ballot, slot, prop, acks: new Set() };
+  return [commanderSpecKey(c), c];
+}
+
+function leaderReceivePropose(x: NodeSpec, m: MessageOf<'Propose'>): [NodeSpec, SpecMessage[]] | null {
+  for (const p of x.lProposals.values()) if (p.slot === m.slot) return null;
+  const d: SlotProp = { slot: m.slot, prop: m.prop };
+  const lProposals = withAdd(x.lProposals, slotPropKey(d), d);
+  if (!x.lActive) return [{ ...x, lProposals }, []];
+  const [ck, c] = newCommander(x.lBallot, m.slot, m.prop);
+  return [{ ...x, lProposals, commanders: withAdd(x.commanders, ck, c) },
+    [{ type: 'Accept', ballot: x.lBallot, slot: m.slot, prop: m.prop }]];
+}
+
+function leaderReceiveAdopted(x: NodeSpec, m: MessageOf<'Adopted'>): [NodeSpec, SpecMessage[]] | null {
+  if (!ballotEq(m.ballot, x.lBallot) || x.lActive) return null;
+  const best = new Map<number, PValue>();
+  for (const pv of m.pvalues) {
+    const b = best.get(pv.slot);
+    if (b === undefined || ballotLt(b.ballot, pv.ballot)) best.set(pv.slot, pv);
+  }
+  const lProposals = new Map<string, SlotProp>();
+  for (const [k, p] of x.lProposals) if (!best.has(p.slot)) lProposals.set(k, p);
+  for (const pv of best.values()) {
+    const d: SlotProp = { slot: pv.slot, prop: pv.prop };
+    lProposals.set(slotPropKey(d), d);
+  }
+  const commanders = new Map(x.commanders);
+  const sent: SpecMessage[] = [];
+  for (const p of lProposals.values()) {
+    const [ck, c] = newCommander(x.lBallot, p.slot, p.prop);
+    commanders.set(ck, c);
+    sent.push({ type: 'Accept', ballot: x.lBallot, slot: p.slot, prop: p.prop });
+  }
+  return [{ ...x, lProposals, lActive: true, commanders }, sent];
+}
+
+function leaderReceivePreempted(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Preempted'>): [NodeSpec, SpecMessage[]] | null {
+  if (m.leader !== n || !ballotLt(x.lBallot, m.ballot)) return null;
+  if (cfg.bounds.maxBallot !== undefined && m.ballot.num + 1 > cfg.bounds.maxBallot) return null;
+  return [{ ...x, lActive: false, lBallot: { num: m.ballot.num + 1, leader: n } }, []];
+}
+
+const executed = (x: NodeSpec, p: Proposal): boolean => x.rExecutedKeys.has(propKey(p));
+const slotBoundOk = (cfg: SpecConfig, x: NodeSpec): boolean =>
+  cfg.bounds.maxSlot === undefined || x.rSlotIn <= cfg.bounds.maxSlot;
+
+function replicaReceiveInvoke(n: number, x: NodeSpec, m: MessageOf<'Invoke'>): [NodeSpec, SpecMessage[]] | null {
+  if (m.replica !== n) return null;
+  const p = m.prop;
+  if (executed(x, p)) return [x, [{ type: 'Invoked', prop: p }]];
+  const k = propKey(p);
+  if (x.rRequests.has(k)) return [x, []];
+  for (const d of x.rProposals.values()) if (propEq(d.prop, p)) return [x, []];
+  for (const d of x.rDecisions.values()) if (propEq(d.prop, p)) return [x, []];
+  return [{ ...x, rRequests: withAdd(x.rRequests, k, p) }, []];
+}
+
+function replicaPropose(cfg: SpecConfig, x: NodeSpec, p: Proposal): [NodeSpec, SpecMessage[]] | null {
+  const k = propKey(p);
+  if (!x.rRequests.has(k) || x.rSlotIn >= x.rSlotOut + cfg.Window || !slotBoundOk(cfg, x) || decided(x, x.rSlotIn)) return null;
+  const d: SlotProp = { slot: x.rSlotIn, prop: p };
+  const rRequests = new Map(x.rRequests);
+  rRequests.delete(k);
+  return [{ ...x, rProposals: withAdd(x.rProposals, slotPropKey(d), d), rRequests, rSlotIn: x.rSlotIn + 1 },
+    [{ type: 'Propose', slot: d.slot, prop: p }]];
+}
+
+function replicaSkipSlot(cfg: SpecConfig, x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
+  if (x.rRequests.size === 0 || x.rSlotIn >= x.rSlotOut + cfg.Window || !slotBoundOk(cfg, x) || !decided(x, x.rSlotIn)) return null;
+  return [{ ...x, rSlotIn: x.rSlotIn + 1 }, []];
+}
+
+function replicaProposeNoop(x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
+  if (decided(x, x.rSlotOut)) return null;
+  let later = false;
+  for (const d of x.rDecisions.values()) if (d.slot > x.rSlotOut) later = true;
+  if (!later) return null;
+  for (const d of x.rProposals.values()) if (d.slot === x.rSlotOut) return null;
+  return [x, [{ type: 'Propose', slot: x.rSlotOut, prop: NOOP }]];
+}
+
+function replicaReceiveDecision(x: NodeSpec, m: MessageOf<'Decision'>): [NodeSpec, SpecMessage[]] {
+  const d: SlotProp = { slot: m.slot, prop: m.prop };
+  const k = slotPropKey(d);
+  return [x.rDecisions.has(k) ? x : { ...x, rDecisions: withAdd(x.rDecisions, k, d) }, []];
+}
+
+/**
+ * The spec picks the slot's value with CHOOSE; with Agreement there is one decision per slot.
+ * If a broken run delivered two, every one is offered (a superset of the spec's single
+ * choice), so the checker then rejects the run at the Decision that broke Agreement instead.
+ */
+function replicaExecute(x: NodeSpec): Array<[NodeSpec, SpecMessage[]]> {
+  const s = x.rSlotOut;
+  const out: Array<[NodeSpec, SpecMessage[]]> = [];
+  for (const d of x.rDecisions.values()) {
+    if (d.slot !== s) continue;
+    const p = d.prop;
+    const rRequests = new Map(x.rRequests);
+    const rProposals = new Map<string, SlotProp>();
+    for (const [k, q] of x.rProposals) {
+      if (q.slot !== s) { rProposals.set(k, q); continue; }
+      if (!propEq(q.prop, p) && propKey(q.prop) !== NOOP_KEY) rRequests.set(propKey(q.prop), q.prop);
+    }
+    const pk = propKey(p);
+    const perform = pk !== NOOP_KEY && !x.rExecutedKeys.has(pk);
+    const next: NodeSpec = { ...x, rRequests, rProposals, rSlotOut: s + 1 };
+    if (perform) {
+      next.rExecuted = [...x.rExecuted, p];
+      next.rExecutedKeys = new Set(x.rExecutedKeys).add(pk);
+    }
+    out.push([next, perform ? [{ type: 'Invoked', prop: p }] : []]);
+  }
+  return out;
+}
+
+function replicaReceiveJoin(n: number, x: NodeSpec, m: MessageOf<'Join'>): [NodeSpec, SpecMessage[]] | null {
+  if (m.node === n) return null;
+  return [x, [{ type: 'Welcome', node: m.node, slot: x.rSlotOut, decisions: [...x.rDecisions.values()], executed: [...x.rExecuted] }]];
+}
+
+function replicaReceiveWelcome(n: number, x: NodeSpec, m: MessageOf<'Welcome'>): [NodeSpec, SpecMessage[]] | null {
+  if (m.node !== n || x.rSlotOut >= m.slot || x.rProposals.size !== 0) return null;
+  const rDecisions = new Map(x.rDecisions);
+  for (const d of m.decisions) rDecisions.set(slotPropKey(d), d);
+  const rExecuted = [...m.executed];
+  const rExecutedKeys = new Set(rExecuted.map(propKey));
+  return [{ ...x, rDecisions, rExecuted, rExecutedKeys, rSlotOut: m.slot, rSlotIn: Math.max(x.rSlotIn, m.slot) }, []];
+}
+
+/** Every successor of `s` through `action` on node `n` with the given parameter. */
+export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: number, param: Param): Step[] {
+  const x = s.nodes[n];
+  if (x === undefined || n < 1 || n > cfg.N) return [];
+  const one = (r: [NodeSpec, SpecMessage[]] | null, extra: Partial<Step> = {}): Step[] =>
+    r === null ? [] : [{ action, n, node: r[0], sent: r[1], param, ...extra }];
+  if (action in MESSAGE_ACTIONS) {
+    if (!('message' in param)) return [];
+    const m = param.message;
+    if (m.type !== MESSAGE_ACTIONS[action as MessageAction] || !s.msgs.has(messageKey(m))) return [];
+    switch (m.type) {
+      case 'Prepare': return one(acceptorReceivePrepare(n, x, m) as [NodeSpec, SpecMessage[]]);
+      case 'Accept': return one(acceptorReceiveAccept(n, x, m));
+      case 'Promise': return one(scoutReceivePromise(cfg, n, x, m));
+      case 'Accepted': return commanderReceiveAccepted(cfg, n, x, m).map((r) => ({ action, n, node: r[0], sent: r[1], param }));
+      case 'Propose': return one(leaderReceivePropose(x, m));
+      case 'Adopted': return one(leaderReceiveAdopted(x, m));
+      case 'Preempted': return one(leaderReceivePreempted(cfg, n, x, m));
+      case 'Invoke': return one(replicaReceiveInvoke(n, x, m));
+      case 'Decision': return one(replicaReceiveDecision(x, m));
+      case 'Join': return one(replicaReceiveJoin(n, x, m));
+      case 'Welcome': return one(replicaReceiveWelcome(n, x, m));
+      default: return [];
+    }
+  }
+  switch (action) {
+    case 'ReplicaPropose':
+      return 'proposal' in param ? one(replicaPropose(cfg, x, param.proposal)) : [];
+    case 'RequesterInvoke': {
+      // RequesterInvoke(r) has no node parameter: the Requester of r.caller performs it.
+      if (!('proposal' in param)) return [];
+      const r = param.proposal;
+      if (r.caller !== n || s.invoked.has(propKey(r))) return [];
+      // Next draws r from Requests = [caller : Callers, clientId : 1..RequestsPerCaller, ...].
+      if (cfg.bounds.callers !== undefined && !cfg.bounds.callers.has(r.caller)) return [];
+      if (cfg.bounds.requestsPerCaller !== undefined && (r.clientId < 1 || r.clientId > cfg.bounds.requestsPerCaller)) return [];
+      return one([x, [{ type: 'Invoke', replica: r.caller, prop: r }]], { invoke: r });
+    }
+    case 'LeaderSpawnScout': return one(leaderSpawnScout(cfg, n, x));
+    case 'ReplicaSkipSlot': return one(replicaSkipSlot(cfg, x));
+    case 'ReplicaProposeNoop': return one(replicaProposeNoop(x));
+    case 'ReplicaExecute': return replicaExecute(x).map((r) => ({ action, n, node: r[0], sent: r[1], param }));
+    case 'NodeRestart': {
+      if (cfg.bounds.maxRestarts !== undefined && s.restarts >= cfg.bounds.maxRestarts) return [];
+      return one([emptyVolatile(n, x), [{ type: 'Join', node: n }]], { restart: true });
+    }
+    default: return [];
+  }
+}
+
+/** The state after a step (new maps only for what changed). */
+export function applyStep(s: SpecState, step: Step): SpecState {
+  let msgs = s.msgs;
+  for (const m of step.sent) {
+    const k = messageKey(m);
+    if (!msgs.has(k)) {
+      if (msgs === s.msgs) msgs = new Map(s.msgs);
+      (msgs as Map<string, SpecMessage>).set(k, m);
+    }
+  }
+  const nodes = s.nodes.slice();
+  nodes[step.n] = step.node;
+  let invoked = s.invoked;
+  if (step.invoke) invoked = new Map(s.invoked).set(propKey(step.invoke), step.invoke);
+  const restarts = step.restart ? s.restarts + 1 : s.restarts;
+  return { msgs, invoked, restarts, nodes };
+}
+
+/** Every successor of `s` (all actions, nodes and parameters): used by the conformance test. */
+export function allSteps(cfg: SpecConfig, s: SpecState): Step[] {
+  const out: Step[] = [];
+  const requests = boundedRequests(cfg);
+  for (let n = 1; n <= cfg.N; n++) {
+    for (const m of s.msgs.values()) {
+      for (const [a, t] of Object.entries(MESSAGE_ACTIONS)) if (m.type === t) out.push(...stepsFor(cfg, s, a as ActionName, n, { message: m }));
+    }
+    for (const p of s.nodes[n]!.rRequests.values()) out.push(...stepsFor(cfg, s, 'ReplicaPropose', n, { proposal: p }));
+    for (const r of requests) if (r.caller === n) out.push(...stepsFor(cfg, s, 'RequesterInvoke', n, { proposal: r }));
+    for (const a of NODE_ACTIONS) out.push(...stepsFor(cfg, s, a, n, {}));
+  }
+  return out;
+}

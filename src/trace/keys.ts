@@ -1,0 +1,48 @@
+/**
+ * Hand-written canonical texts for the spec's value shapes: the same strings canonical()
+ * produces (keys in code-point order), without its generic sort, because the fast replay
+ * computes them for every value it touches. test/trace/keys.test.ts checks the equality.
+ */
+import type { Ballot, CommanderState, Proposal, PValue, SlotProp, SpecMessage } from './types.js';
+import { canonical } from './canonical.js';
+
+export const ballotKey = (b: Ballot): string => `{"leader":${b.leader},"num":${b.num}}`;
+export const propKey = (p: Proposal): string =>
+  `{"caller":${p.caller},"clientId":${p.clientId},"input":${JSON.stringify(p.input)}}`;
+export const pvalueKey = (v: PValue): string =>
+  `{"ballot":${ballotKey(v.ballot)},"prop":${propKey(v.prop)},"slot":${v.slot}}`;
+export const slotPropKey = (d: SlotProp): string => `{"prop":${propKey(d.prop)},"slot":${d.slot}}`;
+export const numSetKey = (xs: Iterable<number>): string => `[${[...new Set(xs)].map(String).sort().join(',')}]`;
+export const commanderKey = (c: CommanderState): string =>
+  `{"acks":${numSetKey(c.acks)},"ballot":${ballotKey(c.ballot)},"prop":${propKey(c.prop)},"slot":${c.slot}}`;
+
+export const seqKey = (ps: readonly Proposal[]): string => '[' + ps.map(propKey).join(',') + ']';
+
+function setKeyOf<T>(xs: readonly T[], key: (x: T) => string): string {
+  if (xs.length === 0) return '[]';
+  const ks = xs.map(key).sort();
+  let out = '[' + ks[0]!;
+  for (let i = 1; i < ks.length; i++) if (ks[i] !== ks[i - 1]) out += ',' + ks[i]!;
+  return out + ']';
+}
+
+export function messageKey(m: SpecMessage): string {
+  switch (m.type) {
+    case 'Prepare': return `{"ballot":${ballotKey(m.ballot)},"type":"Prepare"}`;
+    case 'Promise':
+      return `{"acceptor":${m.acceptor},"accepted":${setKeyOf(m.accepted, pvalueKey)},"ballot":${ballotKey(m.ballot)},"promised":${ballotKey(m.promised)},"type":"Promise"}`;
+    case 'Accept': return `{"ballot":${ballotKey(m.ballot)},"prop":${propKey(m.prop)},"slot":${m.slot},"type":"Accept"}`;
+    case 'Accepted':
+      return `{"acceptor":${m.acceptor},"ballot":${ballotKey(m.ballot)},"promised":${ballotKey(m.promised)},"slot":${m.slot},"type":"Accepted"}`;
+    case 'Decision': return `{"prop":${propKey(m.prop)},"slot":${m.slot},"type":"Decision"}`;
+    case 'Propose': return `{"prop":${propKey(m.prop)},"slot":${m.slot},"type":"Propose"}`;
+    case 'Adopted': return `{"ballot":${ballotKey(m.ballot)},"pvalues":${setKeyOf(m.pvalues, pvalueKey)},"type":"Adopted"}`;
+    case 'Preempted': return `{"ballot":${ballotKey(m.ballot)},"leader":${m.leader},"type":"Preempted"}`;
+    case 'Invoke': return `{"prop":${propKey(m.prop)},"replica":${m.replica},"type":"Invoke"}`;
+    case 'Invoked': return `{"prop":${propKey(m.prop)},"type":"Invoked"}`;
+    case 'Join': return `{"node":${m.node},"type":"Join"}`;
+    case 'Welcome':
+      return `{"decisions":${setKeyOf(m.decisions, slotPropKey)},"executed":${seqKey(m.executed)},"node":${m.node},"slot":${m.slot},"type":"Welcome"}`;
+    default: return canonical(m);
+  }
+}

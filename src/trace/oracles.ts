@@ -1,0 +1,164 @@
+/**
+ * The two in-process oracles a trace is replayed against. Both answer the same question for
+ * each event: is there a successor of the current spec state, through the action the event
+ * names with the event's parameters, whose projection on the event's node and on msgs is
+ * exactly what the event shows? If so they move to that successor.
+ *  - FastOracle: the spec's actions as TypeScript (fastSpec.ts), for volume.
+ *  - EmbeddedOracle: the spec itself, through tla-checker's explore_next on a TraceStep.
+ */
+import type { Proposal, SpecConstants, SpecMessage, TraceEvent } from './types.js';
+import { type Fields, diffStep, expectedFields, newMessageKeys, traceFields } from './compare.js';
+import { type ActionName, type Param, MESSAGE_ACTIONS, PROPOSAL_ACTIONS, applyStep, isAction, stepsFor } from './fastSpec.js';
+import { type SpecConfig, type SpecState, configFromConstants, initialState } from './specState.js';
+import { messageKey } from './keys.js';
+import { fromTla, tlaLiteral, type TlaState } from './tlaCodec.js';
+import { UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
+
+export type StepVerdict = { ok: true } | { ok: false; problem: string; diff: string[] };
+
+export interface Oracle {
+  readonly name: string;
+  step(ev: TraceEvent): StepVerdict;
+}
+
+export function paramOf(ev: TraceEvent): Param {
+  if (ev.action in MESSAGE_ACTIONS) return ev.params.message ? { message: ev.params.message } : {};
+  if ((PROPOSAL_ACTIONS as readonly string[]).includes(ev.action)) return ev.params.proposal ? { proposal: ev.params.proposal } : {};
+  return {};
+}
+
+/** A Stutter event: the node's state is unchanged and everything it sent was already sent. */
+function checkStutter(s: SpecState, ev: TraceEvent): StepVerdict {
+  const diff = diffStep(expectedFields(s, ev.node), new Set(), traceFields(ev.state), newMessageKeys(ev.sent, s.msgs));
+  return diff.length === 0 ? { ok: true }
+    : { ok: false, problem: 'a Stutter event must change no spec variable and send only messages already sent', diff };
+}
+
+/** Picks the candidate successor matching the event, or explains the closest miss. */
+function matchSuccessor<T>(
+  s: SpecState, ev: TraceEvent, candidates: readonly T[], project: (c: T) => { next: SpecState; ok?: boolean },
+): { chosen: T | null; verdict: StepVerdict } {
+  let actual: Fields;
+  let actualNew: Set<string>;
+  try {
+    actual = traceFields(ev.state);
+    actualNew = newMessageKeys(ev.sent, s.msgs);
+  } catch (e) {
+    return { chosen: null, verdict: { ok: false, problem: `event cannot be read as spec values: ${(e as Error).message}`, diff: [] } };
+  }
+  let firstDiff: string[] | null = null;
+  for (const c of candidates) {
+    const { next, ok } = project(c);
+    const expectedNew = new Set<string>();
+    for (const k of next.msgs.keys()) if (!s.msgs.has(k)) expectedNew.add(k);
+    const diff = diffStep(expectedFields(next, ev.node), expectedNew, actual, actualNew);
+    if (ok === false) diff.push('  ghost variables: the spec step sets monotone or refines to FALSE');
+    if (diff.length === 0) return { chosen: c, verdict: { ok: true } };
+    firstDiff ??= diff;
+  }
+  if (candidates.length === 0) {
+    return { chosen: null, verdict: { ok: false, problem: `${ev.action} is not enabled with these parameters in the spec state here`, diff: [] } };
+  }
+  return {
+    chosen: null,
+    verdict: { ok: false, problem: `the spec's ${ev.action} leads elsewhere (difference: spec allows vs trace shows)`, diff: firstDiff ?? [] },
+  };
+}
+
+export class FastOracle implements Oracle {
+  readonly name = 'fast';
+  private s: SpecState;
+  constructor(private readonly cfg: SpecConfig) {
+    this.s = initialState(cfg);
+  }
+  get state(): SpecState { return this.s; }
+
+  step(ev: TraceEvent): StepVerdict {
+    if (ev.action === 'Stutter') return checkStutter(this.s, ev);
+    if (!isAction(ev.action)) return { ok: false, problem: `unknown action ${ev.action}`, diff: [] };
+    let steps;
+    try {
+      steps = stepsFor(this.cfg, this.s, ev.action, ev.node, paramOf(ev));
+    } catch (e) {
+      return { ok: false, problem: `parameters cannot be read as spec values: ${(e as Error).message}`, diff: [] };
+    }
+    const s = this.s;
+    const { chosen, verdict } = matchSuccessor(s, ev, steps, (st) => ({ next: applyStep(s, st) }));
+    if (chosen) this.s = applyStep(s, chosen);
+    return verdict;
+  }
+}
+
+/** The constants tla-checker gets for a replay: the header's, with "unbounded" for absent bounds. */
+export function replayConstants(c: SpecConstants): Record<string, ConstantValue> {
+  const nodes = Array.from({ length: c.N }, (_, i) => i + 1);
+  return {
+    N: c.N,
+    LeaderNodes: c.LeaderNodes ?? nodes,
+    Callers: c.Callers ?? nodes,
+    RequestsPerCaller: c.RequestsPerCaller ?? 1,
+    Window: c.Window,
+    MaxBallot: c.MaxBallot ?? UNBOUNDED,
+    MaxSlot: c.MaxSlot ?? UNBOUNDED,
+    MaxRestarts: c.MaxRestarts ?? UNBOUNDED,
+    Mutant: 'none',
+  };
+}
+
+/**
+ * The TraceStep for an event: the named action with the event's parameters, plus the
+ * conditions Next puts around it (the node exists, the message was sent, the request is
+ * one of a caller's).
+ */
+export function traceStepExpr(ev: TraceEvent, c: SpecConstants): string {
+  const a = ev.action as ActionName;
+  if (a in MESSAGE_ACTIONS) {
+    return `LET m == ${tlaLiteral(ev.params.message as SpecMessage)} IN ${ev.node} \\in Node /\\ m \\in msgs /\\ ${a}(${ev.node}, m)`;
+  }
+  if (a === 'ReplicaPropose') return `${ev.node} \\in Node /\\ ReplicaPropose(${ev.node}, ${tlaLiteral(ev.params.proposal as Proposal)})`;
+  if (a === 'RequesterInvoke') {
+    const r = ev.params.proposal as Proposal;
+    const bound = c.RequestsPerCaller !== undefined ? ` /\\ r.clientId <= RequestsPerCaller` : '';
+    return `LET r == ${tlaLiteral(r)} IN r.caller = ${ev.node} /\\ r.caller \\in Callers${bound} /\\ RequesterInvoke(r)`;
+  }
+  return `${ev.node} \\in Node /\\ ${a}(${ev.node})`;
+}
+
+export class EmbeddedOracle implements Oracle {
+  readonly name = 'embedded';
+  private tlaState: TlaState;
+  private s: SpecState;
+  private readonly constants: Record<string, ConstantValue>;
+  constructor(private readonly spec: string, private readonly header: SpecConstants) {
+    this.constants = replayConstants(header);
+    const inits = exploreInit(spec, cfgText(this.constants, 'Next'));
+    if (inits.length !== 1) throw new Error(`the spec has ${inits.length} initial states; trace replay needs exactly one`);
+    this.tlaState = inits[0]!;
+    this.s = fromTla(this.tlaState).state;
+  }
+
+  step(ev: TraceEvent): StepVerdict {
+    if (ev.action === 'Stutter') return checkStutter(this.s, ev);
+    if (!isAction(ev.action)) return { ok: false, problem: `unknown action ${ev.action}`, diff: [] };
+    let transitions;
+    try {
+      const text = specWith(this.spec, `TraceStep == ${traceStepExpr(ev, this.header)}`);
+      transitions = exploreNext(text, cfgText(this.constants, 'TraceStep'), this.tlaState);
+    } catch (e) {
+      return { ok: false, problem: `tla-checker could not evaluate the step: ${(e as Error).message}`, diff: [] };
+    }
+    const decoded = transitions.map((t) => ({ t, d: fromTla(t.state) }));
+    const { chosen, verdict } = matchSuccessor(this.s, ev, decoded, (x) => ({ next: x.d.state, ok: x.d.monotone && x.d.refines }));
+    if (chosen) {
+      this.tlaState = chosen.t.state;
+      this.s = chosen.d.state;
+    }
+    return verdict;
+  }
+}
+
+export function fastOracleFor(c: SpecConstants): FastOracle {
+  return new FastOracle(configFromConstants(c));
+}
+
+export { messageKey };

@@ -1,0 +1,174 @@
+/**
+ * The spec's state, as plain TypeScript data. A set is a Map from the canonical text of an
+ * element to the element, so set equality is key equality. Values are never mutated in
+ * place: an action builds new maps for what it changes (successors share the rest).
+ */
+import type { Ballot, CommanderState, NodeStateJson, Proposal, PValue, SlotProp, SpecConstants, SpecMessage } from './types.js';
+import { ballotKey, commanderKey, messageKey, numSetKey, propKey, pvalueKey, seqKey, slotPropKey } from './keys.js';
+
+export type VSet<T> = ReadonlyMap<string, T>;
+
+export interface ScoutSpec { ballot: Ballot; acks: ReadonlySet<number>; pvalues: VSet<PValue> }
+export interface CommanderSpec { ballot: Ballot; slot: number; prop: Proposal; acks: ReadonlySet<number> }
+
+export interface NodeSpec {
+  aBallot: Ballot;
+  aAccepted: VSet<PValue>;
+  lBallot: Ballot;
+  lActive: boolean;
+  lProposals: VSet<SlotProp>;
+  scout: ScoutSpec | null;
+  commanders: VSet<CommanderSpec>;
+  rSlotIn: number;
+  rSlotOut: number;
+  rRequests: VSet<Proposal>;
+  rProposals: VSet<SlotProp>;
+  rDecisions: VSet<SlotProp>;
+  /** A sequence; `rExecutedKeys` is its range, kept alongside for O(1) "was p executed". */
+  rExecuted: readonly Proposal[];
+  rExecutedKeys: ReadonlySet<string>;
+}
+
+/** Constants that restrict actions; undefined = unbounded (trace replay of a long run). */
+export interface SpecBounds {
+  leaderNodes?: ReadonlySet<number>;
+  callers?: ReadonlySet<number>;
+  requestsPerCaller?: number;
+  maxBallot?: number;
+  maxSlot?: number;
+  maxRestarts?: number;
+}
+
+export interface SpecConfig {
+  N: number;
+  Window: number;
+  bounds: SpecBounds;
+}
+
+export interface SpecState {
+  msgs: VSet<SpecMessage>;
+  invoked: VSet<Proposal>;
+  restarts: number;
+  nodes: readonly NodeSpec[]; // index 1..N (index 0 unused)
+}
+
+export const ZERO_BALLOT: Ballot = { num: 0, leader: 0 };
+export const NOOP: Proposal = { caller: 0, clientId: 0, input: 'noop' };
+export const NOOP_KEY = propKey(NOOP);
+
+export const ballotLt = (a: Ballot, b: Ballot): boolean => a.num < b.num || (a.num === b.num && a.leader < b.leader);
+export const ballotEq = (a: Ballot, b: Ballot): boolean => a.num === b.num && a.leader === b.leader;
+export const propEq = (a: Proposal, b: Proposal): boolean =>
+  a.caller === b.caller && a.clientId === b.clientId && a.input === b.input;
+
+export const commanderSpecKey = (c: CommanderSpec): string => commanderKey({ ...c, acks: [...c.acks] });
+export const scoutKey = (s: ScoutSpec | null): string =>
+  s === null ? 'null' : `{"acks":${numSetKey(s.acks)},"ballot":${ballotKey(s.ballot)},"pvalues":${setKey(s.pvalues)}}`;
+
+export function setOf<T>(items: Iterable<T>, key: (x: T) => string): Map<string, T> {
+  const m = new Map<string, T>();
+  for (const x of items) m.set(key(x), x);
+  return m;
+}
+
+export function setKey(s: VSet<unknown>): string {
+  if (s.size === 0) return '[]';
+  return '[' + [...s.keys()].sort().join(',') + ']';
+}
+
+export function emptyVolatile(n: number, durable: Pick<NodeSpec, 'aBallot' | 'aAccepted' | 'lBallot'>): NodeSpec {
+  return {
+    ...durable,
+    lActive: false,
+    lProposals: new Map(),
+    scout: null,
+    commanders: new Map(),
+    rSlotIn: 1,
+    rSlotOut: 1,
+    rRequests: new Map(),
+    rProposals: new Map(),
+    rDecisions: new Map(),
+    rExecuted: [],
+    rExecutedKeys: new Set(),
+  };
+  void n;
+}
+
+export function initialNode(n: number): NodeSpec {
+  return emptyVolatile(n, { aBallot: ZERO_BALLOT, aAccepted: new Map(), lBallot: { num: 0, leader: n }, });
+}
+
+export function initialState(cfg: SpecConfig): SpecState {
+  const nodes: NodeSpec[] = [initialNode(0)];
+  for (let n = 1; n <= cfg.N; n++) nodes.push(initialNode(n));
+  return { msgs: new Map(), invoked: new Map(), restarts: 0, nodes };
+}
+
+export function configFromConstants(c: SpecConstants): SpecConfig {
+  const bounds: SpecBounds = {};
+  if (c.LeaderNodes !== undefined) bounds.leaderNodes = new Set(c.LeaderNodes);
+  if (c.Callers !== undefined) bounds.callers = new Set(c.Callers);
+  if (c.RequestsPerCaller !== undefined) bounds.requestsPerCaller = c.RequestsPerCaller;
+  if (c.MaxBallot !== undefined) bounds.maxBallot = c.MaxBallot;
+  if (c.MaxSlot !== undefined) bounds.maxSlot = c.MaxSlot;
+  if (c.MaxRestarts !== undefined) bounds.maxRestarts = c.MaxRestarts;
+  return { N: c.N, Window: c.Window, bounds };
+}
+
+/** The spec's `Requests` when bounded (callers x 1..RequestsPerCaller x {"op"}): the model's clients. */
+export function boundedRequests(cfg: SpecConfig): Proposal[] {
+  const out: Proposal[] = [];
+  const { callers, requestsPerCaller } = cfg.bounds;
+  if (callers === undefined || requestsPerCaller === undefined) return out;
+  for (const caller of callers) for (let id = 1; id <= requestsPerCaller; id++) out.push({ caller, clientId: id, input: 'op' });
+  return out;
+}
+
+/** Canonical text of one node's projection, in the trace's `state` shape (invoked: the node's callers only). */
+export function nodeFields(s: SpecState, n: number): Record<keyof NodeStateJson, string> {
+  const x = s.nodes[n]!;
+  const inv: string[] = [];
+  for (const [k, p] of s.invoked) if (p.caller === n) inv.push(k);
+  inv.sort();
+  return {
+    aBallot: ballotKey(x.aBallot),
+    aAccepted: setKey(x.aAccepted),
+    lBallot: ballotKey(x.lBallot),
+    lActive: String(x.lActive),
+    lProposals: setKey(x.lProposals),
+    scout: scoutKey(x.scout),
+    commanders: setKey(x.commanders),
+    rSlotIn: String(x.rSlotIn),
+    rSlotOut: String(x.rSlotOut),
+    rRequests: setKey(x.rRequests),
+    rProposals: setKey(x.rProposals),
+    rDecisions: setKey(x.rDecisions),
+    rExecuted: seqKey(x.rExecuted),
+    invoked: '[' + inv.join(',') + ']',
+  };
+}
+
+/** The node's projection as trace JSON (sets sorted by canonical text). */
+export function nodeToJson(s: SpecState, n: number): NodeStateJson {
+  const x = s.nodes[n]!;
+  const vals = <T>(m: VSet<T>): T[] => [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map((e) => e[1]);
+  const nums = (xs: ReadonlySet<number>): number[] => [...xs].sort((a, b) => (String(a) < String(b) ? -1 : 1));
+  return {
+    aBallot: x.aBallot,
+    aAccepted: vals(x.aAccepted),
+    lBallot: x.lBallot,
+    lActive: x.lActive,
+    lProposals: vals(x.lProposals),
+    scout: x.scout === null ? null : { ballot: x.scout.ballot, acks: nums(x.scout.acks), pvalues: vals(x.scout.pvalues) },
+    commanders: vals(x.commanders).map((c) => ({ ...c, acks: nums(c.acks) })),
+    rSlotIn: x.rSlotIn,
+    rSlotOut: x.rSlotOut,
+    rRequests: vals(x.rRequests),
+    rProposals: vals(x.rProposals),
+    rDecisions: vals(x.rDecisions),
+    rExecuted: [...x.rExecuted],
+    invoked: vals(new Map([...s.invoked].filter(([, p]) => p.caller === n))),
+  };
+}
+
+export { ballotKey, propKey, pvalueKey, slotPropKey, messageKey };

@@ -1,0 +1,82 @@
+/**
+ * Traces generated from the spec itself (random walks of the TypeScript encoding): valid by
+ * construction, used to test the checker's plumbing and to make invalid fixtures by editing
+ * one line. They say nothing about the implementation; traces of the real simulator do.
+ */
+import type { SpecConstants, TraceEvent, TraceHeader } from './types.js';
+import { TRACE_FORMAT } from './types.js';
+import { type Step, allSteps, applyStep } from './fastSpec.js';
+import { configFromConstants, initialState, nodeToJson, type SpecState } from './specState.js';
+import { messageKey } from './keys.js';
+import { sortedSet } from './canonical.js';
+
+export const ROLE_OF: Record<string, string> = {
+  AcceptorReceivePrepare: 'Acceptor', AcceptorReceiveAccept: 'Acceptor', ScoutReceivePromise: 'Scout',
+  CommanderReceiveAccepted: 'Commander', LeaderSpawnScout: 'Leader', LeaderReceivePropose: 'Leader',
+  LeaderReceiveAdopted: 'Leader', LeaderReceivePreempted: 'Leader', ReplicaReceiveInvoke: 'Replica',
+  ReplicaPropose: 'Replica', ReplicaSkipSlot: 'Replica', ReplicaProposeNoop: 'Replica',
+  ReplicaReceiveDecision: 'Replica', ReplicaExecute: 'Replica', ReplicaReceiveJoin: 'Replica',
+  ReplicaReceiveWelcome: 'Replica', RequesterInvoke: 'Requester', NodeRestart: 'Node',
+};
+
+function mulberry(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface WalkOptions { constants: SpecConstants; steps: number; seed: number; stutterEvery?: number }
+
+/** A header and events of a random walk through the spec (bounded by the constants given). */
+export function specWalk(opts: WalkOptions): { header: TraceHeader; events: TraceEvent[] } {
+  const cfg = configFromConstants(opts.constants);
+  const random = mulberry(opts.seed);
+  let s: SpecState = initialState(cfg);
+  const seq = new Array<number>(cfg.N + 1).fill(0);
+  const clock = new Array<number>(cfg.N + 1).fill(0);
+  const sentAt = new Map<string, number>();
+  const events: TraceEvent[] = [];
+  for (let i = 0; i < opts.steps; i++) {
+    const steps = allSteps(cfg, s);
+    if (steps.length === 0) break;
+    const step: Step = steps[Math.floor(random() * steps.length)]!;
+    const n = step.n;
+    const next = applyStep(s, step);
+    const param = paramFromStep(step);
+    const recvClock = param.message ? (sentAt.get(messageKey(param.message)) ?? 0) : 0;
+    clock[n] = Math.max(clock[n]!, recvClock) + 1;
+    seq[n] = seq[n]! + 1;
+    for (const m of step.sent) { const k = messageKey(m); if (!sentAt.has(k)) sentAt.set(k, clock[n]!); }
+    events.push({
+      node: n, seq: seq[n]!, clock: clock[n]!, role: ROLE_OF[step.action]!, action: step.action,
+      params: param, sent: sortedSet(step.sent), state: nodeToJson(next, n),
+    });
+    s = next;
+    if (opts.stutterEvery && i % opts.stutterEvery === opts.stutterEvery - 1 && s.msgs.size > 0) {
+      // A retransmission: some message this node already sent, re-sent; nothing changes.
+      const again = [...s.msgs.values()][Math.floor(random() * s.msgs.size)]!;
+      const m = 1 + Math.floor(random() * cfg.N);
+      clock[m] = clock[m]! + 1; seq[m] = seq[m]! + 1;
+      events.push({ node: m, seq: seq[m]!, clock: clock[m]!, role: 'Replica', action: 'Stutter',
+        params: { timer: 'retransmit' }, sent: [again], state: nodeToJson(s, m) });
+    }
+  }
+  const header: TraceHeader = {
+    kind: 'header', format: TRACE_FORMAT,
+    spec: { module: 'MultiPaxos', constants: opts.constants },
+    cluster: { nodes: Array.from({ length: cfg.N }, (_, i) => i + 1) },
+    seed: opts.seed, runId: `spec-walk-${opts.seed}`, generator: 'src/trace/specWalk.ts',
+  };
+  return { header, events };
+}
+
+function paramFromStep(step: Step): TraceEvent['params'] {
+  if (step.param && 'message' in step.param) return { message: step.param.message };
+  if (step.param && 'proposal' in step.param) return { proposal: step.param.proposal };
+  return {};
+}

@@ -1,0 +1,147 @@
+/**
+ * Between the fast replay's SpecState and tla-checker's JSON encoding of a spec state.
+ * tla-checker encodes a function with domain 1..N and a sequence as {"__tuple": [...]},
+ * a set as an array, a record as an object (checked on the real spec by the conformance test).
+ * NoScout is a record in the spec; the trace writes it as null.
+ */
+import type { Ballot, Proposal, PValue, SlotProp, SpecMessage } from './types.js';
+import { type CommanderSpec, type NodeSpec, type SpecState, type VSet, ZERO_BALLOT, commanderSpecKey, setKey, setOf } from './specState.js';
+import { ballotKey, messageKey, propKey, pvalueKey, seqKey, slotPropKey } from './keys.js';
+
+export type TlaJson = unknown;
+export interface TlaState { [variable: string]: TlaJson }
+
+const tuple = (xs: unknown[]): { __tuple: unknown[] } => ({ __tuple: xs });
+function untuple(v: unknown, what: string): unknown[] {
+  if (Array.isArray(v) && v.length === 0) return []; // an empty sequence may print as {}
+  if (v && typeof v === 'object' && Array.isArray((v as { __tuple?: unknown }).__tuple)) return (v as { __tuple: unknown[] }).__tuple;
+  if (v && typeof v === 'object' && Array.isArray((v as { __fn?: unknown }).__fn)) {
+    return ((v as { __fn: [number, unknown][] }).__fn).slice().sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+  }
+  throw new Error(`tla-checker state: ${what} is not a tuple: ${JSON.stringify(v).slice(0, 200)}`);
+}
+
+const NO_SCOUT = { ballot: ZERO_BALLOT, acks: [], pvalues: [] };
+
+function messageToTla(m: SpecMessage): TlaJson {
+  if (m.type === 'Welcome') return { ...m, executed: tuple(m.executed) };
+  return m;
+}
+function messageFromTla(v: unknown): SpecMessage {
+  const m = v as Record<string, unknown>;
+  if (m.type === 'Welcome') return { ...(m as object), executed: untuple(m.executed, 'Welcome.executed') } as SpecMessage;
+  return m as unknown as SpecMessage;
+}
+
+export function toTla(s: SpecState, N: number): TlaState {
+  const per = <T>(f: (x: NodeSpec) => T): { __tuple: T[] } => tuple(s.nodes.slice(1, N + 1).map(f)) as { __tuple: T[] };
+  const vals = <T>(m: VSet<T>): T[] => [...m.values()];
+  return {
+    msgs: vals(s.msgs).map(messageToTla),
+    aBallot: per((x) => x.aBallot),
+    aAccepted: per((x) => vals(x.aAccepted)),
+    lBallot: per((x) => x.lBallot),
+    lActive: per((x) => x.lActive),
+    lProposals: per((x) => vals(x.lProposals)),
+    scout: per((x) => (x.scout === null ? NO_SCOUT : { ballot: x.scout.ballot, acks: [...x.scout.acks], pvalues: vals(x.scout.pvalues) })),
+    commanders: per((x) => vals(x.commanders).map((c) => ({ ...c, acks: [...c.acks] }))),
+    rSlotIn: per((x) => x.rSlotIn),
+    rSlotOut: per((x) => x.rSlotOut),
+    rRequests: per((x) => vals(x.rRequests)),
+    rProposals: per((x) => vals(x.rProposals)),
+    rDecisions: per((x) => vals(x.rDecisions)),
+    rExecuted: per((x) => tuple([...x.rExecuted])),
+    invoked: vals(s.invoked),
+    restarts: s.restarts,
+    monotone: true,
+    refines: true,
+  };
+}
+
+/** Ghost variables must stay TRUE in every step of a correct behaviour; decoding checks it. */
+export interface DecodedState { state: SpecState; monotone: boolean; refines: boolean }
+
+export function fromTla(t: TlaState): DecodedState {
+  const col = (name: string): unknown[] => untuple(t[name], name);
+  const aBallot = col('aBallot') as Ballot[];
+  const N = aBallot.length;
+  const cols = {
+    aAccepted: col('aAccepted') as PValue[][], lBallot: col('lBallot') as Ballot[], lActive: col('lActive') as boolean[],
+    lProposals: col('lProposals') as SlotProp[][], scout: col('scout') as { ballot: Ballot; acks: number[]; pvalues: PValue[] }[],
+    commanders: col('commanders') as { ballot: Ballot; slot: number; prop: Proposal; acks: number[] }[][],
+    rSlotIn: col('rSlotIn') as number[], rSlotOut: col('rSlotOut') as number[], rRequests: col('rRequests') as Proposal[][],
+    rProposals: col('rProposals') as SlotProp[][], rDecisions: col('rDecisions') as SlotProp[][], rExecuted: col('rExecuted'),
+  };
+  const nodes: NodeSpec[] = [undefined as unknown as NodeSpec];
+  for (let i = 0; i < N; i++) {
+    const sc = cols.scout[i]!;
+    const isNoScout = ballotKey(sc.ballot) === ballotKey(ZERO_BALLOT) && sc.acks.length === 0 && sc.pvalues.length === 0;
+    const rExecuted = untuple(cols.rExecuted[i], 'rExecuted[n]') as Proposal[];
+    nodes.push({
+      aBallot: aBallot[i]!,
+      aAccepted: setOf(cols.aAccepted[i]!, pvalueKey),
+      lBallot: cols.lBallot[i]!,
+      lActive: cols.lActive[i]!,
+      lProposals: setOf(cols.lProposals[i]!, slotPropKey),
+      scout: isNoScout ? null : { ballot: sc.ballot, acks: new Set(sc.acks), pvalues: setOf(sc.pvalues, pvalueKey) },
+      commanders: setOf(cols.commanders[i]!.map((c): CommanderSpec => ({ ...c, acks: new Set(c.acks) })), commanderSpecKey),
+      rSlotIn: cols.rSlotIn[i]!,
+      rSlotOut: cols.rSlotOut[i]!,
+      rRequests: setOf(cols.rRequests[i]!, propKey),
+      rProposals: setOf(cols.rProposals[i]!, slotPropKey),
+      rDecisions: setOf(cols.rDecisions[i]!, slotPropKey),
+      rExecuted,
+      rExecutedKeys: new Set(rExecuted.map(propKey)),
+    });
+  }
+  const msgs = setOf((t.msgs as unknown[]).map(messageFromTla), messageKey);
+  return {
+    state: { msgs, invoked: setOf(t.invoked as Proposal[], propKey), restarts: t.restarts as number, nodes },
+    monotone: t.monotone === true,
+    refines: t.refines === true,
+  };
+}
+
+/** Canonical text of a whole spec state: equal texts iff equal states. */
+export function stateKey(s: SpecState, N: number): string {
+  const parts: string[] = [setKey(s.msgs), setKey(s.invoked), String(s.restarts)];
+  for (let n = 1; n <= N; n++) {
+    const x = s.nodes[n]!;
+    parts.push([
+      ballotKey(x.aBallot), setKey(x.aAccepted), ballotKey(x.lBallot), String(x.lActive), setKey(x.lProposals),
+      x.scout === null ? 'null' : `${ballotKey(x.scout.ballot)}|${[...x.scout.acks].sort().join(',')}|${setKey(x.scout.pvalues)}`,
+      setKey(x.commanders), String(x.rSlotIn), String(x.rSlotOut), setKey(x.rRequests), setKey(x.rProposals),
+      setKey(x.rDecisions), seqKey(x.rExecuted),
+    ].join(';'));
+  }
+  return parts.join('\n');
+}
+
+// ---- TLA+ literals for TraceStep -------------------------------------------------------
+
+export function tlaString(s: string): string {
+  return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + '"';
+}
+
+/** A TLA+ literal for a trace JSON value: objects are records, arrays are sets except the sequences. */
+export function tlaLiteral(v: unknown, isSequence = false): string {
+  if (typeof v === 'string') return tlaString(v);
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v) || v < 0) throw new Error(`not a natural number: ${v}`);
+    return String(v);
+  }
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (Array.isArray(v)) {
+    const items = v.map((x) => tlaLiteral(x));
+    return isSequence ? `<<${items.join(', ')}>>` : `{${items.join(', ')}}`;
+  }
+  if (v && typeof v === 'object') {
+    const fields = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .map(([k, x]) => `${k} |-> ${tlaLiteral(x, k === 'executed' || k === 'rExecuted')}`);
+    return `[${fields.join(', ')}]`;
+  }
+  throw new Error(`no TLA+ literal for ${JSON.stringify(v)}`);
+}
+
+export { messageKey };

@@ -1,0 +1,96 @@
+/**
+ * JSON shapes of a trace: the header, the events, and the spec-level values they carry.
+ * These are the spec's values projected to JSON (see docs/protocol.md and docs/trace-format.md).
+ */
+
+export interface Ballot { num: number; leader: number }
+export interface Proposal { caller: number; clientId: number; input: string }
+export interface PValue { ballot: Ballot; slot: number; prop: Proposal }
+export interface SlotProp { slot: number; prop: Proposal }
+export interface ScoutState { ballot: Ballot; acks: number[]; pvalues: PValue[] }
+export interface CommanderState { ballot: Ballot; slot: number; prop: Proposal; acks: number[] }
+
+export type SpecMessage =
+  | { type: 'Prepare'; ballot: Ballot }
+  | { type: 'Promise'; acceptor: number; ballot: Ballot; promised: Ballot; accepted: PValue[] }
+  | { type: 'Accept'; ballot: Ballot; slot: number; prop: Proposal }
+  | { type: 'Accepted'; acceptor: number; ballot: Ballot; slot: number; promised: Ballot }
+  | { type: 'Decision'; slot: number; prop: Proposal }
+  | { type: 'Propose'; slot: number; prop: Proposal }
+  | { type: 'Adopted'; ballot: Ballot; pvalues: PValue[] }
+  | { type: 'Preempted'; leader: number; ballot: Ballot }
+  | { type: 'Invoke'; replica: number; prop: Proposal }
+  | { type: 'Invoked'; prop: Proposal }
+  | { type: 'Join'; node: number }
+  | { type: 'Welcome'; node: number; slot: number; decisions: SlotProp[]; executed: Proposal[] };
+
+export type MessageType = SpecMessage['type'];
+export type MessageOf<T extends MessageType> = Extract<SpecMessage, { type: T }>;
+
+/** One node's spec variables, after a step. Sets are arrays (order is not significant to the checker). */
+export interface NodeStateJson {
+  aBallot: Ballot;
+  aAccepted: PValue[];
+  lBallot: Ballot;
+  lActive: boolean;
+  lProposals: SlotProp[];
+  scout: ScoutState | null;
+  commanders: CommanderState[];
+  rSlotIn: number;
+  rSlotOut: number;
+  rRequests: Proposal[];
+  rProposals: SlotProp[];
+  rDecisions: SlotProp[];
+  /** A sequence (order matters), unlike every other array here. */
+  rExecuted: Proposal[];
+  /** The part of the global `invoked` whose caller is this node. */
+  invoked: Proposal[];
+}
+
+export interface EventParams {
+  from?: number;
+  message?: SpecMessage;
+  timer?: string;
+  proposal?: Proposal;
+}
+
+export interface TraceEvent {
+  node: number;
+  seq: number;
+  clock: number;
+  role: string;
+  action: string;
+  params: EventParams;
+  sent: SpecMessage[];
+  state: NodeStateJson;
+}
+
+export interface TraceHeader {
+  kind: 'header';
+  format: string;
+  spec: { module: string; constants: SpecConstants };
+  cluster: { nodes: number[] };
+  seed?: number | string;
+  runId?: string;
+  /** Present when this file holds the events of one node only (merge by Lamport clock before replay). */
+  part?: { node: number };
+  generator?: string;
+}
+
+/**
+ * The spec constants a trace maps to. The model bounds (RequestsPerCaller, MaxBallot, MaxSlot,
+ * MaxRestarts) are optional: absent means unbounded, i.e. "as many as the trace shows".
+ */
+export interface SpecConstants {
+  N: number;
+  Window: number;
+  LeaderNodes?: number[];
+  Callers?: number[];
+  RequestsPerCaller?: number;
+  MaxBallot?: number;
+  MaxSlot?: number;
+  MaxRestarts?: number;
+  Mutant?: string;
+}
+
+export const TRACE_FORMAT = 'paxos-trace/1';

@@ -1,0 +1,30 @@
+/**
+ * The TypeScript encoding of the spec's actions (src/trace/fastSpec.ts) equals the .tla:
+ * at every visited reachable state of a small model, the set of (action, successor) pairs it
+ * produces for every node and every parameter equals the set tla-checker's explore_next
+ * gives. States come from (1) one guided path per action, so every action is compared in a
+ * state where it is enabled, and (2) a seeded random exploration. CONFORMANCE_STATES raises
+ * the size of (2) for a longer run.
+ */
+import { describe, expect, it } from 'vitest';
+import { ACTIONS } from '../../src/trace/fastSpec.js';
+import { checkConformance, checkGuidedPaths } from './conformanceModel.js';
+
+const RANDOM_STATES = Number(process.env.CONFORMANCE_STATES ?? 400);
+
+describe('fast spec encoding conforms to spec/MultiPaxos.tla', () => {
+  it('has the same successors on a guided path to every action', () => {
+    const r = checkGuidedPaths(1);
+    console.log(`conformance (guided): ${r.states} states, ${r.transitions} spec transitions compared`);
+    expect(r.mismatches).toEqual([]);
+    expect(r.unreached).toEqual([]);
+    expect([...r.actionsSeen].sort()).toEqual([...ACTIONS].sort());
+  }, 600_000);
+
+  it(`has the same successors on ${RANDOM_STATES} randomly explored states`, () => {
+    const r = checkConformance(RANDOM_STATES, 2);
+    console.log(`conformance (random): ${r.states} states, ${r.transitions} spec transitions compared, ${r.actionsSeen.size} actions`);
+    expect(r.mismatches).toEqual([]);
+    expect(r.states).toBe(RANDOM_STATES);
+  }, 600_000);
+});
