@@ -1,0 +1,78 @@
+/** checkModel: one model, one engine, from text or from the spec directory. */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCfg, printCfg, withConstants } from './cfg.js';
+import { checkEmbedded } from './embedded.js';
+import { checkTlc, findJar, findJava, requireTlc, type TlcSetup } from './tlcRunner.js';
+import type { Engine, ModelResult, Progress } from './types.js';
+
+/** The directory holding package.json above this file (works from src/ and from dist/). */
+export function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
+
+export function defaultSpecDir(): string {
+  return join(repoRoot(), 'spec');
+}
+
+export interface CheckModelOptions {
+  moduleName: string;
+  /** The module's text; read from `<specDir>/<moduleName>.tla` when absent. */
+  moduleText?: string;
+  cfgText: string;
+  engine: Engine;
+  /** `Name -> TLA+ value text`; replaces (or adds) `CONSTANT Name = value` in the cfg. */
+  constantsOverride?: Record<string, string>;
+  timeoutMs?: number;
+  /** Model name in the result (default: the module name). */
+  model?: string;
+  /** Where user modules named in EXTENDS/INSTANCE are found (default: the repo's spec/). */
+  specDir?: string;
+  onProgress?: (p: Progress) => void;
+  progressEveryMs?: number;
+  /** Embedded engine: stop after this many distinct states. */
+  maxStates?: number;
+  /** TLC: pass `-coverage <minutes>`. */
+  tlcCoverageMinutes?: number;
+  /** TLC: java and jar (default: found from the environment; missing ones throw EngineUnavailable). */
+  tlc?: TlcSetup;
+  /** Where a cfg came from, for error messages. */
+  cfgFile?: string;
+}
+
+/** The default engine: TLC when java and a jar are found, else the embedded one. */
+export function defaultEngine(env: NodeJS.ProcessEnv = process.env): Engine {
+  return findJava(env) !== undefined && findJar(repoRoot(), env) !== undefined ? 'tlc' : 'embedded';
+}
+
+export async function checkModel(opts: CheckModelOptions): Promise<ModelResult> {
+  const specDir = resolve(opts.specDir ?? defaultSpecDir());
+  let cfg = parseCfg(opts.cfgText, opts.cfgFile ?? `<cfg of ${opts.model ?? opts.moduleName}>`);
+  if (opts.constantsOverride) cfg = withConstants(cfg, opts.constantsOverride);
+  const cfgText = printCfg(cfg);
+  const moduleText = opts.moduleText ?? readFileSync(join(specDir, `${opts.moduleName}.tla`), 'utf8');
+  const model = opts.model ?? opts.moduleName;
+  if (opts.engine === 'embedded') {
+    const loadModule = (name: string) => {
+      const p = join(specDir, `${name}.tla`);
+      return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+    };
+    return checkEmbedded({
+      model, moduleText, loadModule, cfg, cfgText,
+      timeoutMs: opts.timeoutMs, maxStates: opts.maxStates,
+      onProgress: opts.onProgress, progressEveryMs: opts.progressEveryMs,
+    });
+  }
+  const setup = opts.tlc ?? requireTlc(repoRoot());
+  return checkTlc({
+    model, moduleName: opts.moduleName, moduleText, specDir, cfgText, setup,
+    timeoutMs: opts.timeoutMs, coverageMinutes: opts.tlcCoverageMinutes, onProgress: opts.onProgress,
+  });
+}

@@ -1,0 +1,173 @@
+/** The embedded engine: tla-checker (WebAssembly) run in a worker thread, its reply mapped to a ModelResult. */
+import type { TlcConfig } from './cfg.js';
+import { labelActions, splitTextTrace, toCounterexampleStates } from './embeddedTrace.js';
+import { EmbeddedTimeout, runEmbeddedJob, type EmbeddedRawResult } from './embeddedWorker.js';
+import { flattenModule, FlattenError, type Flattened } from './flatten.js';
+import type { Counterexample, ModelResult, Progress } from './types.js';
+import { loadTlaChecker } from './wasm.js';
+
+/** Named limits; a model larger than this is a job for TLC. */
+export const EMBEDDED_DEFAULT_MAX_STATES = 5_000_000;
+export const EMBEDDED_DEFAULT_MAX_DEPTH = 100_000;
+
+export interface EmbeddedRequest {
+  model: string;
+  moduleText: string;
+  loadModule: (name: string) => string | undefined;
+  cfg: TlcConfig;
+  cfgText: string;
+  timeoutMs?: number;
+  maxStates?: number;
+  progressEveryMs?: number;
+  onProgress?: (p: Progress) => void;
+}
+
+/** Prepares the single module tla-checker needs; returns a reason when it cannot. */
+export function prepareEmbeddedModule(
+  moduleText: string,
+  loadModule: (name: string) => string | undefined,
+): { ok: true; flat: Flattened } | { ok: false; message: string } {
+  try {
+    const flat = flattenModule(moduleText, loadModule);
+    if (flat.instances.length > 0) {
+      return { ok: false, message: `needs TLC: the spec uses INSTANCE of ${flat.instances.join(', ')}, which the embedded engine cannot load` };
+    }
+    return { ok: true, flat };
+  } catch (e) {
+    if (e instanceof FlattenError) return { ok: false, message: e.message };
+    throw e;
+  }
+}
+
+function offsetToLine(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+export async function checkEmbedded(req: EmbeddedRequest): Promise<ModelResult> {
+  const started = Date.now();
+  const base = { model: req.model, engine: 'embedded' as const };
+  const prepared = prepareEmbeddedModule(req.moduleText, req.loadModule);
+  if (!prepared.ok) return { ...base, verdict: 'error', distinctStates: 0, durationMs: Date.now() - started, message: prepared.message };
+  const spec = prepared.flat.text;
+  const tick = req.onProgress
+    ? (elapsedMs: number) => req.onProgress!({ engine: 'embedded', elapsedMs })
+    : undefined;
+  const run = (cfgText: string) =>
+    runEmbeddedJob(
+      {
+        spec,
+        cfg: cfgText,
+        maxStates: req.maxStates ?? EMBEDDED_DEFAULT_MAX_STATES,
+        maxDepth: EMBEDDED_DEFAULT_MAX_DEPTH,
+        allowDeadlock: req.cfg.checkDeadlock === false,
+      },
+      { timeoutMs: req.timeoutMs, tickMs: req.progressEveryMs, onTick: tick },
+    );
+  let raw: EmbeddedRawResult;
+  try {
+    raw = await run(req.cfgText);
+  } catch (e) {
+    const message = e instanceof EmbeddedTimeout ? e.message : (e as Error).message;
+    return { ...base, verdict: 'error', distinctStates: 0, durationMs: Date.now() - started, message };
+  }
+  const result: ModelResult = { ...base, verdict: 'error', distinctStates: raw.states_explored, durationMs: 0 };
+  const msg = raw.error_message ?? '';
+  if (raw.success) {
+    result.verdict = 'pass';
+  } else {
+    switch (raw.error_type) {
+      case 'InvariantViolation': {
+        result.verdict = 'invariant';
+        // tla-checker numbers the cfg's invariants from 0, in the order they are listed.
+        const idx = /Invariant (\d+) violated/.exec(msg);
+        const name = idx ? req.cfg.invariants[Number(idx[1])] : undefined;
+        if (name !== undefined) result.violated = name;
+        else result.message = msg;
+        break;
+      }
+      case 'LivenessViolation':
+        result.verdict = 'property';
+        result.violated = await whichProperty(req, run);
+        if (result.violated === undefined) result.message = msg;
+        break;
+      case 'Deadlock':
+        result.verdict = 'deadlock';
+        break;
+      case 'ParseError': {
+        result.verdict = 'parse-error';
+        const m = /message: "((?:[^"\\]|\\.)*)"/.exec(msg);
+        result.message = m ? m[1]!.replace(/\\(.)/g, '$1') : msg;
+        const span = /span: Some\(Span \{ start: (\d+)/.exec(msg);
+        if (span) {
+          const { line, column } = offsetToLine(spec, Number(span[1]));
+          const origin = prepared.flat.lineMap[line - 1];
+          result.location = origin ? { module: origin.module, line: origin.line, column } : { line, column };
+        }
+        break;
+      }
+      case 'ConfigError':
+        result.verdict = 'parse-error';
+        result.message = `cfg: ${msg}`;
+        break;
+      case 'MaxStatesExceeded':
+        result.message = `state limit reached (${raw.states_explored} states): the embedded engine stops at ${req.maxStates ?? EMBEDDED_DEFAULT_MAX_STATES}; use --max-states or TLC`;
+        break;
+      default:
+        // SANY would reject an undefined name before checking; tla-checker finds it while evaluating.
+        result.verdict = /^undefined (variable|operator)/.test(msg) ? 'parse-error' : 'error';
+        result.message = `${raw.error_type ?? 'error'}: ${msg}`;
+    }
+  }
+  if (raw.trace && raw.trace.length > 0 && result.verdict !== 'parse-error' && result.verdict !== 'error') {
+    result.counterexample = buildCounterexample(spec, req.cfgText, raw.trace);
+  }
+  result.durationMs = Date.now() - started;
+  return result;
+}
+
+/** A liveness trace comes as [prefix, cycle]; the cycle's states follow the prefix and it loops back to the cycle's start. */
+function buildCounterexample(spec: string, cfgText: string, trace: string[]): Counterexample {
+  const prefix = splitTextTrace(trace[0]!);
+  const cycle = trace.length > 1 ? splitTextTrace(trace[1]!) : [];
+  let raw = prefix;
+  let loopTo: number | undefined;
+  if (cycle.length > 0) {
+    const same = (a: Record<string, string>, b: Record<string, string> | undefined) => b !== undefined && JSON.stringify(a) === JSON.stringify(b);
+    // The cycle starts at a state already on the prefix (usually its last one).
+    const first = cycle[0]!;
+    const at = prefix.findIndex((s) => same(s, first));
+    if (at >= 0) {
+      raw = [...prefix, ...cycle.slice(1)];
+      loopTo = at;
+    } else {
+      raw = [...prefix, ...cycle];
+      loopTo = prefix.length;
+    }
+  }
+  const labels = labelActions(loadTlaChecker(), spec, cfgText, raw);
+  const cex: Counterexample = { states: toCounterexampleStates(raw, labels) };
+  if (loopTo !== undefined) cex.loopTo = loopTo;
+  return cex;
+}
+
+/** tla-checker prints the violated formula, not its name: with several properties, check each alone. */
+async function whichProperty(req: EmbeddedRequest, run: (cfg: string) => Promise<EmbeddedRawResult>): Promise<string | undefined> {
+  const props = req.cfg.properties;
+  if (props.length === 1) return props[0];
+  for (const p of props) {
+    const single = req.cfgText
+      .split('\n')
+      .filter((l) => !/^\s*PROPERT(Y|IES)\b/.test(l))
+      .join('\n') + `\nPROPERTY ${p}\n`;
+    // Only valid when PROPERTY lines hold one name each; printCfg writes them so.
+    try {
+      const r = await run(single);
+      if (r.error_type === 'LivenessViolation') return p;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,99 @@
+/**
+ * Finds the action names a spec's next-state relation declares, by reading its definitions:
+ * starting from Next, an operator whose body primes a variable (or says UNCHANGED) is an
+ * action; an operator that only combines other actions (`Group == A \/ B`) is looked through.
+ * That matches how tla-checker names transitions.
+ */
+import { blankComments } from './flatten.js';
+
+export interface Definition {
+  name: string;
+  body: string;
+}
+
+const KEYWORDS = new Set([
+  'IF', 'THEN', 'ELSE', 'CASE', 'OTHER', 'LET', 'IN', 'EXCEPT', 'DOMAIN', 'SUBSET', 'UNION', 'CHOOSE',
+  'UNCHANGED', 'ENABLED', 'TRUE', 'FALSE', 'LAMBDA', 'WF_', 'SF_', 'BOOLEAN', 'STRING', 'Nat', 'Int',
+]);
+
+/** Top-level definitions `Name(args) == body` that start in column 0. */
+export function topLevelDefinitions(moduleText: string): Map<string, Definition> {
+  const text = blankComments(moduleText);
+  const lines = text.split('\n');
+  const defs = new Map<string, Definition>();
+  let current: { name: string; lines: string[] } | undefined;
+  const close = () => {
+    if (current) defs.set(current.name, { name: current.name, body: current.lines.join('\n') });
+    current = undefined;
+  };
+  for (const line of lines) {
+    const def = /^([A-Za-z_][A-Za-z0-9_]*)\s*(\([^)]*\))?\s*==(.*)$/.exec(line);
+    const infix = /^\S/.test(line) && !def;
+    if (def) {
+      close();
+      current = { name: def[1]!, lines: [def[3]!] };
+    } else if (infix || /^\s*(-{4,}|={4,})/.test(line)) {
+      close(); // a new declaration (VARIABLES, CONSTANTS, ASSUME, ...) or a separator ends the body
+    } else if (current) {
+      current.lines.push(line);
+    }
+  }
+  close();
+  return defs;
+}
+
+function referenced(body: string, defs: Map<string, Definition>): string[] {
+  const noStrings = body.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  const out: string[] = [];
+  for (const m of noStrings.matchAll(/(?<![\\A-Za-z0-9_!])([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    const n = m[1]!;
+    if (!KEYWORDS.has(n) && defs.has(n) && !out.includes(n)) out.push(n);
+  }
+  return out;
+}
+
+function primesDirectly(body: string): boolean {
+  const noStrings = body.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  return /[A-Za-z0-9_)\]>]'/.test(noStrings) || /\bUNCHANGED\b/.test(noStrings);
+}
+
+/** The name of the next-state relation: the cfg's NEXT, or the `[][Next]_vars` inside SPECIFICATION. */
+export function nextName(defs: Map<string, Definition>, cfg: { next?: string; specification?: string }): string | undefined {
+  if (cfg.next !== undefined) return cfg.next;
+  if (cfg.specification === undefined) return undefined;
+  const spec = defs.get(cfg.specification);
+  const m = spec ? /\[\]\s*\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]_/.exec(spec.body) : null;
+  return m ? m[1] : undefined;
+}
+
+/** Action names declared by the next-state relation, in the order they appear. */
+export function declaredActions(moduleText: string, cfg: { next?: string; specification?: string }): string[] {
+  const defs = topLevelDefinitions(moduleText);
+  const next = nextName(defs, cfg);
+  const nextDef = next !== undefined ? defs.get(next) : undefined;
+  if (nextDef === undefined) return [];
+  const isAction = new Map<string, boolean>();
+  const actionLike = (name: string, stack: string[]): boolean => {
+    const known = isAction.get(name);
+    if (known !== undefined) return known;
+    if (stack.includes(name)) return false;
+    const d = defs.get(name)!;
+    const v = primesDirectly(d.body) || referenced(d.body, defs).some((r) => actionLike(r, [...stack, name]));
+    isAction.set(name, v);
+    return v;
+  };
+  const out: string[] = [];
+  const walk = (body: string, stack: string[]) => {
+    for (const r of referenced(body, defs)) {
+      if (stack.includes(r) || !actionLike(r, stack)) continue;
+      const d = defs.get(r)!;
+      if (primesDirectly(d.body)) {
+        if (!out.includes(r)) out.push(r);
+      } else {
+        walk(d.body, [...stack, r]); // a grouping of actions: its parts are the actions
+      }
+    }
+  };
+  walk(nextDef.body, [nextDef.name]);
+  return out;
+}

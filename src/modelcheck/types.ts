@@ -1,0 +1,58 @@
+/** Shared result types of the model-checking driver (both engines report in this shape). */
+
+export type Engine = 'embedded' | 'tlc';
+
+export type Verdict = 'pass' | 'invariant' | 'property' | 'deadlock' | 'error' | 'parse-error';
+
+/** One state of a counterexample; `action` is the name of the step that led to it (absent for the first state). */
+export interface CounterexampleState {
+  action?: string;
+  /** Variable values as parsed TLA+ values (see tlaValue.ts), keyed by variable name. */
+  vars: Record<string, unknown>;
+}
+
+export interface Counterexample {
+  states: CounterexampleState[];
+  /**
+   * For a lasso (liveness counterexample): the 0-based index of the state the behaviour loops back to.
+   * A stuttering lasso loops to its last state.
+   */
+  loopTo?: number;
+}
+
+export interface SourceLocation {
+  file?: string;
+  module?: string;
+  line: number;
+  column: number;
+}
+
+export interface ModelResult {
+  model: string;
+  engine: Engine;
+  verdict: Verdict;
+  /** Name of the violated invariant or property (when known). */
+  violated?: string;
+  distinctStates: number;
+  /** Absent for the embedded engine: tla-checker does not count generated states. */
+  statesGenerated?: number;
+  /** Absent for the embedded engine: tla-checker does not report depth. */
+  depth?: number;
+  durationMs: number;
+  counterexample?: Counterexample;
+  /** Human-readable detail: error text, or why an engine could not check the model. */
+  message?: string;
+  /** Where a parse error was found (TLC reports line/column; tla-checker a source offset). */
+  location?: SourceLocation;
+  /** Action coverage from TLC's -coverage output: action name -> distinct states it found. */
+  coverage?: Record<string, number>;
+}
+
+/** A progress report while a run is going on; fields TLC does not send are absent. */
+export interface Progress {
+  engine: Engine;
+  elapsedMs: number;
+  distinctStates?: number;
+  statesGenerated?: number;
+  queue?: number;
+}
