@@ -123,8 +123,8 @@ interface NodeSlot {
   incarnation: number;
   traceSeq: number;
   clock: number;
+  /** The last state an apply call produced (fallback when the node hides its Replica). */
   latest: TrackedState<unknown> | undefined;
-  appliedInCall: boolean;
 }
 
 interface Pending {
@@ -188,7 +188,7 @@ export class Simulator {
     const maxEvents = this.cfg.maxEvents ?? DEFAULT_MAX_EVENTS;
     const maxTime = this.cfg.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     for (const id of this.peers) {
-      const slot: NodeSlot = { id, storage: new MemoryStorage(), node: null, incarnation: 0, traceSeq: 0, clock: 0, latest: undefined, appliedInCall: false };
+      const slot: NodeSlot = { id, storage: new MemoryStorage(), node: null, incarnation: 0, traceSeq: 0, clock: 0, latest: undefined };
       this.slots.set(id, slot);
     }
     for (const id of this.peers) this.boot(this.slots.get(id)!, 'member');
@@ -219,7 +219,7 @@ export class Simulator {
   private boot(slot: NodeSlot, startAs: 'member' | 'join'): void {
     const track = this.cfg.track ?? true;
     const sm = track
-      ? trackedStateMachine(this.cfg.stateMachine, (s) => { slot.latest = s; slot.appliedInCall = true; })
+      ? trackedStateMachine(this.cfg.stateMachine, (s) => { slot.latest = s; })
       : this.cfg.stateMachine;
     const trace = this.traceFor(slot.id);
     const env: NodeEnvironment = {
@@ -254,7 +254,8 @@ export class Simulator {
     if (slot.node === null) return false;
     slot.traceSeq = slot.node.traceSeq;
     slot.clock = slot.node.clock;
-    if (slot.latest) this.allStates.push({ node: id, incarnation: slot.incarnation, state: slot.latest });
+    const last = this.replicaState(slot);
+    if (last) this.allStates.push({ node: id, incarnation: slot.incarnation, state: last });
     slot.node = null;
     this.stats.crashes++;
     this.log.add(this.now, `C ${id}`);
@@ -328,23 +329,20 @@ export class Simulator {
     }
     this.stats.copiesDelivered++;
     this.log.add(this.now, `D ${e.from}>${e.to} ${e.type}`);
-    const envelope = JSON.parse(e.text) as { message: { type: string; slot?: number; state?: unknown } };
-    const welcome = envelope.message.type === 'Welcome';
-    const before = welcome ? slot.node.specState().rSlotOut : 0;
-    slot.appliedInCall = false;
-    this.process(slot, slot.node.receive(envelope));
-    if (welcome && slot.node !== null) this.adoptWelcomeState(slot, before, envelope.message);
+    this.process(slot, slot.node.receive(JSON.parse(e.text)));
   }
 
   /**
-   * A Welcome replaces the replica's state without an apply call; when the node took it
-   * (its rSlotOut jumped to the Welcome's slot) and applied nothing after, the Welcome's
-   * state is the replica's state.
+   * The replicated state a node's Replica holds now. Read from the hosted Replica role
+   * (it also covers state received in a Welcome, which no apply call shows); nodes that do
+   * not expose their roles fall back to the last state an apply call produced.
    */
-  private adoptWelcomeState(slot: NodeSlot, before: number, m: { slot?: number; state?: unknown }): void {
-    if (slot.appliedInCall || slot.node === null || !isTracked(m.state)) return;
-    const after = slot.node.specState().rSlotOut;
-    if (after !== before && after === m.slot) slot.latest = m.state;
+  private replicaState(slot: NodeSlot): TrackedState<unknown> | undefined {
+    if (slot.node === null) return undefined;
+    const roles = (slot.node as { hostedRoles?: () => readonly { name: string; appState?: unknown }[] }).hostedRoles?.();
+    if (roles === undefined) return slot.latest;
+    const app = roles.find((r) => r.name === 'Replica')?.appState;
+    return isTracked(app) ? app : undefined;
   }
 
   // ---- faults ------------------------------------------------------------------------
@@ -501,7 +499,7 @@ export class Simulator {
     let len = -1;
     for (const slot of this.slots.values()) {
       if (slot.node === null) continue;
-      const n = slot.latest?.history.length ?? 0;
+      const n = this.replicaState(slot)?.history.length ?? -1;
       if (len >= 0 && n !== len) return false;
       len = n;
     }
@@ -517,9 +515,10 @@ export class Simulator {
       if (slot.node === null) continue;
       live.push(slot.id);
       slotOut.set(slot.id, slot.node.specState().rSlotOut);
-      if (slot.latest) {
-        finalStates.set(slot.id, slot.latest);
-        allStates.push({ node: slot.id, incarnation: slot.incarnation, state: slot.latest });
+      const state = this.replicaState(slot);
+      if (state) {
+        finalStates.set(slot.id, state);
+        allStates.push({ node: slot.id, incarnation: slot.incarnation, state });
       }
     }
     const probes = this.clients.filter((c) => c.probe);
