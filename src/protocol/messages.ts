@@ -82,3 +82,9 @@ export const MESSAGE_TYPES: readonly MessageType[] = [...SPEC_MESSAGE_TYPES, ...
 export function isSpecTyped(m: Message): m is SpecTypedMessage {
   return m.type !== 'Active' && m.type !== 'Accepting' && m.type !== 'CatchUp';
 }
+
+/**
+ * Messages a node only ever sends to itself (Scout/Commander -> its Leader, Acceptor -> its
+ * Replica, Requester -> its Replica). One arriving from another node is forged: dropped.
+ */
+export const NODE_LOCAL_MESSAGE_TYPES: readonly MessageType[] = ['Adopted', 'Preempted', 'Accepting', 'Invoke'];

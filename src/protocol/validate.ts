@@ -4,7 +4,7 @@
  */
 import type { Envelope } from '../node/api.js';
 import { messageSchemas } from './schemas.js';
-import { MESSAGE_TYPES, type Message, type MessageType } from './messages.js';
+import { MESSAGE_TYPES, NODE_LOCAL_MESSAGE_TYPES, type Message, type MessageType } from './messages.js';
 import type { Ballot, NodeId, Proposal } from './values.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -51,6 +51,9 @@ export function checkEnvelope(raw: unknown, self: NodeId, peers: readonly NodeId
   if (from === self || !peers.includes(from)) return { ok: false, reason: `envelope/from: ${from} is not another node of this cluster` };
   const checked = checkMessage(message, peers);
   if (!checked.ok) return checked;
+  if (NODE_LOCAL_MESSAGE_TYPES.includes(checked.value.type)) {
+    return { ok: false, reason: `${checked.value.type} message: node-local, it never comes from another node (from ${from})` };
+  }
   return { ok: true, value: { from, to, clock, message: structuredClone(checked.value) } };
 }
 

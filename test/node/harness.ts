@@ -1,0 +1,110 @@
+/**
+ * A minimal in-memory cluster for Node tests: FIFO delivery with an optional drop rule,
+ * timers fired on demand, in-memory durable storage, every trace event kept.
+ * (The deterministic simulator in src/sim is the real thing; this is small on purpose.)
+ */
+import { Node } from '../../src/node/node.js';
+import type {
+  ClientResult, DurableState, DurableStorage, Envelope, NodeOptions, Output, TimerRequest, TraceEvent,
+} from '../../src/node/api.js';
+import type { NodeId } from '../../src/protocol/values.js';
+import { counter } from '../roles/fake-host.js';
+
+export class MemoryStorage implements DurableStorage {
+  state: DurableState | undefined;
+  saves = 0;
+  load(): DurableState | undefined {
+    return this.state === undefined ? undefined : structuredClone(this.state);
+  }
+  save(state: DurableState): void {
+    this.saves++;
+    this.state = structuredClone(state);
+  }
+}
+
+export class Cluster {
+  readonly nodes = new Map<NodeId, Node>();
+  readonly storage = new Map<NodeId, MemoryStorage>();
+  readonly inFlight: Envelope[] = [];
+  readonly timers = new Map<NodeId, TimerRequest[]>();
+  readonly results = new Map<NodeId, ClientResult[]>();
+  readonly events: TraceEvent[] = [];
+  private readonly crashed = new Map<NodeId, Node>();
+  readonly logs: string[] = [];
+  /** Return true to lose a message. */
+  drop: (e: Envelope) => boolean = () => false;
+
+  constructor(readonly ids: NodeId[], readonly options: Partial<NodeOptions> = {}, starts: Partial<Record<NodeId, NodeOptions['startAs']>> = {}) {
+    for (const id of ids) this.boot(id, starts[id] ?? 'member');
+  }
+
+  boot(id: NodeId, startAs: NodeOptions['startAs'], old?: Node): Node {
+    const storage = this.storage.get(id) ?? new MemoryStorage();
+    this.storage.set(id, storage);
+    const node = new Node(id, this.ids, {
+      storage,
+      trace: (e) => this.events.push(e),
+      log: (line) => this.logs.push(line),
+      ...(old ? { resume: { traceSeq: old.traceSeq, clock: old.clock } } : {}),
+    }, { stateMachine: counter, ...this.options, startAs });
+    this.nodes.set(id, node);
+    this.timers.set(id, []); // a crash loses the old incarnation's timers
+    this.absorb(id, node.start());
+    return node;
+  }
+
+  node(id: NodeId): Node {
+    return this.nodes.get(id)!;
+  }
+
+  /** Crash `id` (its in-flight input is lost) and restart it from its durable storage. */
+  restart(id: NodeId): Node {
+    const old = this.nodes.get(id) ?? this.crashed.get(id);
+    this.nodes.delete(id);
+    return this.boot(id, 'join', old);
+  }
+
+  crash(id: NodeId): void {
+    const old = this.nodes.get(id);
+    if (old !== undefined) this.crashed.set(id, old);
+    this.nodes.delete(id);
+    this.timers.set(id, []);
+  }
+
+  invoke(id: NodeId, clientId: number, input: string): void {
+    this.absorb(id, this.node(id).invoke(clientId, input));
+  }
+
+  /** Deliver messages in FIFO order until none is left (or `limit` deliveries). */
+  run(limit = 100_000): void {
+    for (let i = 0; this.inFlight.length > 0; i++) {
+      if (i >= limit) throw new Error(`no quiescence after ${limit} deliveries`);
+      const e = this.inFlight.shift()!;
+      const node = this.nodes.get(e.to);
+      if (node === undefined || this.drop(e)) continue;
+      this.absorb(e.to, node.receive(JSON.parse(JSON.stringify(e))));
+    }
+  }
+
+  /** Fire every pending timer once (each node's, in request order), then run. */
+  tick(): void {
+    for (const id of this.ids) {
+      const node = this.nodes.get(id);
+      const due = this.timers.get(id) ?? [];
+      this.timers.set(id, []);
+      if (node === undefined) continue;
+      for (const t of due) this.absorb(id, node.fireTimer(t.name, t.key));
+    }
+    this.run();
+  }
+
+  resultsOf(id: NodeId): ClientResult[] {
+    return this.results.get(id) ?? [];
+  }
+
+  private absorb(id: NodeId, out: Output): void {
+    this.inFlight.push(...out.messages);
+    this.timers.get(id)!.push(...out.timers);
+    this.results.set(id, [...this.resultsOf(id), ...out.results]);
+  }
+}

@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import type { DurableState, Envelope, NodeSpecState, Output, TraceEvent } from '../../src/node/api.js';
+import { Node } from '../../src/node/node.js';
+import type { Prepare } from '../../src/protocol/messages.js';
+import { ballotLess, copyBallot } from '../../src/protocol/values.js';
+import { Acceptor } from '../../src/roles/acceptor.js';
+import { counter } from '../roles/fake-host.js';
+import { Cluster, MemoryStorage } from './harness.js';
+
+function tracedNode(id = 1, trace = true) {
+  const events: TraceEvent[] = [];
+  const storage = new MemoryStorage();
+  const node = new Node(id, [1, 2, 3], { storage, ...(trace ? { trace: (e: TraceEvent) => events.push(e) } : {}) }, { stateMachine: counter });
+  node.start();
+  return { node, events, storage };
+}
+const B = { num: 1, leader: 2 };
+
+describe('Node', () => {
+  it('delivers self-addressed messages through its local queue, one event per spec action, in order', () => {
+    const { node, events } = tracedNode(1);
+
+    const out = node.invoke(1, '5');
+
+    expect(events.map((e) => `${e.role}.${e.action}`)).toEqual([
+      'Requester.RequesterInvoke', // Invoke to the local replica
+      'Replica.ReplicaReceiveInvoke',
+      'Replica.ReplicaPropose', // Propose to leader 1 = this node
+      'Leader.LeaderReceivePropose',
+      'Leader.LeaderSpawnScout', // Prepare to every acceptor, this one first through the queue
+      'Acceptor.AcceptorReceivePrepare',
+      'Acceptor.Stutter', // the Accepting hint to its replica
+      'Scout.ScoutReceivePromise', // one yes: no quorum yet
+    ]);
+    expect(out.messages.map((e) => [e.to, e.message.type])).toEqual([[2, 'Prepare'], [3, 'Prepare']]);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(events.map((e) => e.clock)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(out.messages.every((e) => e.clock === 5)).toBe(true); // stamped with the sending step's clock
+  });
+
+  it('records the spec projection of what a step sent, once per spec message', () => {
+    const { node, events } = tracedNode(1);
+    node.invoke(1, '5');
+
+    const spawn = events.find((e) => e.action === 'LeaderSpawnScout')!;
+
+    expect(spawn.sent).toEqual([{ type: 'Prepare', ballot: { num: 0, leader: 1 } }]); // sent to 3 acceptors, one spec message
+    expect(spawn.state.scout).toEqual({ ballot: { num: 0, leader: 1 }, acks: [], pvalues: [] });
+    const receive = events.find((e) => e.action === 'AcceptorReceivePrepare')!;
+    expect(receive.params).toEqual({ from: 1, message: { type: 'Prepare', ballot: { num: 0, leader: 1 } } });
+  });
+
+  it('takes the sender Lamport clock into account', () => {
+    const { node, events } = tracedNode(1);
+
+    node.receive({ from: 2, to: 1, clock: 41, message: { type: 'Prepare', ballot: B } });
+
+    expect(events[0]?.clock).toBe(42);
+    expect(node.clock).toBe(43); // and the Accepting hint step
+  });
+
+  it('a Stutter step changes no spec variable and sends only what was already sent', () => {
+    const c = new Cluster([1, 2, 3]);
+    c.invoke(2, 1, '5');
+    c.invoke(3, 1, '6');
+    c.run();
+    c.crash(1);
+    for (let i = 0; i < 6; i++) c.tick();
+    c.restart(1);
+    c.run();
+
+    const sent = new Set<string>();
+    const last = new Map<number, NodeSpecState>();
+    let stutters = 0;
+    for (const e of c.events) {
+      const prev = last.get(e.node);
+      if (e.action === 'Stutter') {
+        stutters++;
+        if (prev !== undefined) expect(e.state).toEqual(prev);
+        for (const m of e.sent) expect(sent.has(JSON.stringify(m))).toBe(true);
+      }
+      for (const m of e.sent) sent.add(JSON.stringify(m));
+      last.set(e.node, e.state);
+    }
+    expect(stutters).toBeGreaterThan(0);
+  });
+
+  it('with tracing off emits nothing and behaves exactly the same', () => {
+    const run = (trace: boolean) => {
+      const { node } = tracedNode(1, trace);
+      const outs: Output[] = [node.invoke(1, '5')];
+      outs.push(node.receive({ from: 2, to: 1, clock: 9, message: { type: 'Promise', acceptor: 2, ballot: { num: 0, leader: 1 }, promised: { num: 0, leader: 1 }, accepted: [] } }));
+      outs.push(node.fireTimer('Leader.heartbeat'));
+      return { outs, node };
+    };
+    const on = run(true);
+    const off = run(false);
+
+    expect(off.outs).toEqual(on.outs);
+    expect(off.node.stats.events).toBe(0);
+    expect(on.node.stats.events).toBeGreaterThan(0);
+    expect(off.node.specState()).toEqual(on.node.specState());
+  });
+
+  it('shares no object with its caller: mutating inputs or outputs afterwards changes nothing', () => {
+    const { node } = tracedNode(1);
+    const input = { from: 2, to: 1, clock: 0, message: { type: 'Accept', ballot: { num: 1, leader: 2 }, slot: 1, prop: { caller: 2, clientId: 1, input: 'x' } } };
+
+    const out = node.receive(input);
+    input.message.ballot.num = 99;
+    input.message.prop.input = 'evil';
+    (out.messages[0]!.message as { ballot: { num: number } }).ballot.num = 77;
+
+    expect(node.specState().aAccepted).toEqual([{ ballot: { num: 1, leader: 2 }, slot: 1, prop: { caller: 2, clientId: 1, input: 'x' } }]);
+    expect(node.specState().aBallot).toEqual({ num: 1, leader: 2 });
+  });
+
+  it('gives every receiver its own copy of a broadcast', () => {
+    const { node } = tracedNode(1);
+
+    const out = node.invoke(1, '5');
+    const [a, b] = out.messages as [Envelope, Envelope];
+    (a.message as Prepare as { ballot: { num: number } }).ballot.num = 5;
+
+    expect((b.message as Prepare).ballot.num).toBe(0);
+  });
+
+  it('writes the acceptor state durably before the reply leaves', () => {
+    const saved: DurableState[] = [];
+    const storage = { load: () => undefined, save: (s: DurableState) => { saved.push(structuredClone(s)); } };
+    const node = new Node(1, [1, 2, 3], { storage }, { stateMachine: counter });
+    node.start();
+    const savesBefore = saved.length;
+
+    const out = node.receive({ from: 2, to: 1, clock: 0, message: { type: 'Prepare', ballot: B } });
+
+    expect(out.messages).toHaveLength(1); // the Promise, handed out only when receive returns...
+    expect(saved.length).toBe(savesBefore + 1); // ...after the promise was saved
+    expect(saved.at(-1)?.aBallot).toEqual(B);
+  });
+
+  it('restarted from its storage keeps aBallot, aAccepted and lBallot, and forgets the rest', () => {
+    const c = new Cluster([1, 2, 3]);
+    c.invoke(1, 1, '5');
+    c.run();
+    c.node(2).receive({ from: 3, to: 2, clock: 0, message: { type: 'Prepare', ballot: { num: 4, leader: 3 } } });
+    c.node(1).receive({ from: 3, to: 1, clock: 0, message: { type: 'Prepare', ballot: { num: 4, leader: 3 } } });
+    // Leader 1, still active at <<0, 1>>, drives a proposal, meets <<4, 3>> and moves to <<5, 1>>.
+    c.node(1).receive({ from: 2, to: 1, clock: 0, message: { type: 'Propose', slot: 9, prop: { caller: 2, clientId: 9, input: '1' } } });
+    c.run();
+    const before = c.node(1).specState();
+    expect(before.lBallot).toEqual({ num: 5, leader: 1 });
+
+    const restarted = c.restart(1);
+    const after = restarted.specState();
+
+    expect(after).toMatchObject({ aBallot: before.aBallot, aAccepted: before.aAccepted, lBallot: before.lBallot });
+    expect(after).toMatchObject({ lActive: false, lProposals: [], rSlotOut: 1, rDecisions: [], rExecuted: [], scout: null });
+  });
+
+  it('lets tests inject role classes: a mutant acceptor replaces the real one', () => {
+    class ForgetfulAcceptor extends Acceptor {
+      override receivePrepare(m: Prepare): void {
+        // Mutant: promises every ballot, even a lower one.
+        this.ballot = copyBallot(m.ballot);
+        this.host.send(m.ballot.leader, { type: 'Promise', acceptor: this.host.self, ballot: m.ballot, promised: m.ballot, accepted: [] });
+        this.host.action('Acceptor', 'AcceptorReceivePrepare');
+      }
+    }
+    const node = new Node(1, [1, 2, 3], { storage: new MemoryStorage() }, { stateMachine: counter, roles: { Acceptor: ForgetfulAcceptor } });
+    node.start();
+    node.receive({ from: 2, to: 1, clock: 0, message: { type: 'Prepare', ballot: { num: 5, leader: 2 } } });
+
+    const out = node.receive({ from: 3, to: 1, clock: 0, message: { type: 'Prepare', ballot: { num: 1, leader: 3 } } });
+
+    expect(out.messages[0]?.message).toMatchObject({ type: 'Promise', promised: { num: 1, leader: 3 } });
+    expect(ballotLess(node.specState().aBallot, { num: 5, leader: 2 })).toBe(true);
+  });
+
+  it('counts a valid message no role handles right now, without a step', () => {
+    const storage = new MemoryStorage();
+    const node = new Node(2, [1, 2, 3], { storage }, { stateMachine: counter, startAs: 'join' });
+    node.start();
+
+    const out = node.receive({ from: 1, to: 2, clock: 0, message: { type: 'Prepare', ballot: { num: 1, leader: 1 } } });
+
+    expect(out.messages).toEqual([]);
+    expect(node.stats.unhandledMessages).toBe(1);
+  });
+
+  it('ignores timers of roles it no longer hosts', () => {
+    const { node, events } = tracedNode(1);
+    const before = events.length;
+
+    const out = node.fireTimer('Scout.retransmit', '0.1');
+
+    expect(out).toEqual({ messages: [], timers: [], results: [] });
+    expect(events.length).toBe(before);
+  });
+
+  it('refuses invoke before start, a reused clientId, and an input beyond maxInputLength', () => {
+    const unstarted = new Node(1, [1, 2, 3], { storage: new MemoryStorage() }, { stateMachine: counter });
+    expect(unstarted.invoke(1, 'x').refused).toBe('not-a-member');
+
+    const { node } = tracedNode(1);
+    expect(node.invoke(1, 'x').refused).toBeUndefined();
+    expect(node.invoke(1, 'y').refused).toBe('duplicate-client-id');
+    expect(node.invoke(2, 'x'.repeat(70_000)).refused).toBe('input-too-long');
+  });
+
+  it('rejects a bad configuration with a clear error', () => {
+    const storage = new MemoryStorage();
+    expect(() => new Node(4, [1, 2, 3], { storage }, { stateMachine: counter })).toThrow(/node id 4 must be a positive integer among peers/);
+    expect(() => new Node(1, [1, 0], { storage }, { stateMachine: counter })).toThrow(/peers must be positive integers/);
+    storage.state = { aBallot: B, aAccepted: [], lBallot: { num: 0, leader: 2 } };
+    expect(() => new Node(1, [1, 2, 3], { storage }, { stateMachine: counter })).toThrow(/does not belong to node 1/);
+  });
+});
