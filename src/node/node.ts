@@ -16,6 +16,7 @@ import { DEFAULT_ROLES } from './default-roles.js';
 import { timerRole, type ActionParams, type Role, type RoleHost } from './role.js';
 import type { RoleFactories } from './role-factories.js';
 import type { Requester } from '../roles/requester.js';
+import { invariant } from '../protocol/assert.js';
 
 /** Self-addressed messages one call may generate before we call it a livelock (a bug). */
 export const MAX_LOCAL_STEPS = 1_000_000;
@@ -189,7 +190,7 @@ export class Node implements NodeApi {
       this.context = context;
       body();
       for (let steps = 0; this.localQueue.length > 0; steps++) {
-        if (steps >= MAX_LOCAL_STEPS) throw new Error(`invariant: node ${this.id} exceeded ${MAX_LOCAL_STEPS} local steps in one call`);
+        invariant(steps < MAX_LOCAL_STEPS, () => `node ${this.id} exceeded ${MAX_LOCAL_STEPS} local steps in one call`);
         const next = this.localQueue.shift()!;
         this.dispatch(next.from, next.message);
       }

@@ -9,6 +9,7 @@ import {
 import type { NodeSpecState } from '../node/api.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
+import { invariant } from '../protocol/assert.js';
 
 export class Acceptor extends Role {
   readonly name = 'Acceptor' as const;
@@ -23,7 +24,7 @@ export class Acceptor extends Role {
     const durable = host.durable();
     this.ballot = copyBallot(durable.aBallot);
     for (const pv of durable.aAccepted) {
-      if (this.accepted.has(pv.slot)) throw new Error(`invariant: durable aAccepted has two pvalues for slot ${pv.slot}`);
+      invariant(!this.accepted.has(pv.slot), () => `durable aAccepted has two pvalues for slot ${pv.slot}`);
       this.accepted.set(pv.slot, copyPValue(pv));
     }
   }
@@ -81,6 +82,12 @@ export class Acceptor extends Role {
   }
 
   protected persist(): void {
+    const before = this.host.durable();
+    invariant(!ballotLess(this.ballot, before.aBallot), () => `acceptor ${this.host.self} would lower its promise below ${JSON.stringify(before.aBallot)}`);
+    for (const pv of before.aAccepted) {
+      const now = this.accepted.get(pv.slot);
+      invariant(now !== undefined && !ballotLess(now.ballot, pv.ballot), () => `acceptor ${this.host.self} would lose or lower its pvalue for slot ${pv.slot}`);
+    }
     this.host.saveDurable({ aBallot: this.ballot, aAccepted: this.acceptedList() });
   }
 

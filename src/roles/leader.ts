@@ -11,6 +11,7 @@ import {
 import type { NodeSpecState } from '../node/api.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
+import { invariant } from '../protocol/assert.js';
 
 export const LEADER_HEARTBEAT_TIMER = 'Leader.heartbeat';
 export const LEADER_TIMEOUT_TIMER = 'Leader.timeout';
@@ -29,7 +30,7 @@ export class Leader extends Role {
   constructor(host: RoleHost) {
     super(host);
     this.ballot = copyBallot(host.durable().lBallot);
-    if (this.ballot.leader !== host.self) throw new Error(`invariant: lBallot ${JSON.stringify(this.ballot)} is not led by node ${host.self}`);
+    invariant(this.ballot.leader === host.self, () => `lBallot ${JSON.stringify(this.ballot)} is not led by node ${host.self}`);
   }
 
   get isActive(): boolean {
@@ -71,9 +72,8 @@ export class Leader extends Role {
     for (const pv of m.pvalues) {
       const seen = best.get(pv.slot);
       if (seen === undefined || ballotLess(seen.ballot, pv.ballot)) best.set(pv.slot, pv);
-      else if (ballotEquals(seen.ballot, pv.ballot) && JSON.stringify(seen.prop) !== JSON.stringify(pv.prop)) {
-        throw new Error(`invariant: two pvalues with ballot ${JSON.stringify(pv.ballot)} for slot ${pv.slot}`);
-      }
+      else invariant(!ballotEquals(seen.ballot, pv.ballot) || JSON.stringify(seen.prop) === JSON.stringify(pv.prop),
+        () => `two different pvalues with ballot ${JSON.stringify(pv.ballot)} for slot ${pv.slot}`);
     }
     for (const [slot, pv] of best) this.proposals.set(slot, copyProposal(pv.prop));
     this.active = true;
@@ -87,6 +87,7 @@ export class Leader extends Role {
   receivePreempted(m: Preempted): void {
     if (!ballotLess(this.ballot, m.ballot)) return;
     const next = { num: m.ballot.num + 1, leader: this.host.self };
+    invariant(ballotLess(this.ballot, next), () => `leader ${this.host.self} would not move up from ${JSON.stringify(this.ballot)}`);
     this.host.saveDurable({ lBallot: next });
     this.ballot = next;
     this.active = false;
@@ -120,6 +121,7 @@ export class Leader extends Role {
   }
 
   protected spawnCommander(slot: number, prop: Proposal): void {
+    invariant(this.active, () => `leader ${this.host.self} spawns a commander while passive`);
     this.host.addRole(new this.host.factories.Commander(this.host, this.ballot, slot, prop));
   }
 

@@ -14,6 +14,7 @@ import {
 import type { NodeSpecState } from '../node/api.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
+import { invariant } from '../protocol/assert.js';
 
 export const REPLICA_GAP_TIMER = 'Replica.gap';
 export const REPLICA_LEADER_TIMER = 'Replica.leaderTimeout';
@@ -104,9 +105,7 @@ export class Replica extends Role {
   receiveDecision(m: Decision): void {
     const known = this.decisions.get(m.slot);
     if (known !== undefined) {
-      if (!proposalEquals(known, m.prop)) {
-        throw new Error(`invariant (Agreement): slot ${m.slot} decided as ${JSON.stringify(known)} and ${JSON.stringify(m.prop)}`);
-      }
+      invariant(proposalEquals(known, m.prop), () => `(Agreement) slot ${m.slot} decided as ${JSON.stringify(known)} and ${JSON.stringify(m.prop)}`);
       return; // already known: the spec step changes nothing
     }
     this.learn(m.slot, m.prop);
@@ -140,9 +139,7 @@ export class Replica extends Role {
     for (const d of m.decisions) {
       const known = this.decisions.get(d.slot);
       if (known === undefined) this.learn(d.slot, d.prop);
-      else if (!proposalEquals(known, d.prop)) {
-        throw new Error(`invariant (Agreement): Welcome decides slot ${d.slot} as ${JSON.stringify(d.prop)}, we have ${JSON.stringify(known)}`);
-      }
+      else invariant(proposalEquals(known, d.prop), () => `(Agreement) Welcome decides slot ${d.slot} as ${JSON.stringify(d.prop)}, we have ${JSON.stringify(known)}`);
     }
     this.app = m.state.app;
     this.executedLog = m.executed.map((prop, i) => ({ prop: copyProposal(prop), output: m.state.outputs[i] }));
@@ -199,6 +196,7 @@ export class Replica extends Role {
   }
 
   protected execute(slot: number, decided: Proposal): void {
+    invariant(slot === this.slotOut, () => `replica ${this.host.self} executes slot ${slot} out of order (next is ${this.slotOut})`);
     const own = this.proposals.get(slot);
     if (own !== undefined) {
       this.proposals.delete(slot);
@@ -211,6 +209,7 @@ export class Replica extends Role {
       const entry = { prop: decided, output };
       this.executedLog.push(entry);
       this.executed.set(key, entry);
+      invariant(this.executed.size === this.executedLog.length, () => `replica ${this.host.self} executed a request twice`);
       this.host.send(decided.caller, { type: 'Invoked', prop: decided, output });
     }
     this.slotOut++;

@@ -95,3 +95,13 @@ describe('Acceptor', () => {
     expect(specOf(acceptor)).toMatchObject({ aBallot: ballot(1, 2), aAccepted: [{ ballot: ballot(1, 2), slot: 1, prop: prop(2, 1, 'x') }] });
   });
 });
+
+describe('Acceptor invariants', () => {
+  it('refuses durable state with two pvalues for one slot: a bug, reported as InvariantViolation', async () => {
+    const { InvariantViolation } = await import('../../src/protocol/assert.js');
+    const pv = { ballot: ballot(1, 1), slot: 1, prop: prop(1, 1) };
+    const host = new FakeHost({ durable: { aBallot: ballot(1, 1), aAccepted: [pv, { ...pv, prop: prop(1, 2) }] } });
+
+    expect(() => new Acceptor(host)).toThrow(InvariantViolation);
+  });
+});

@@ -1,0 +1,11 @@
+/**
+ * Dense assertions (TigerBeetle style): a failed one is a bug in this code, never bad input
+ * (input is validated at the node boundary), so it throws and stops the run loudly.
+ */
+export class InvariantViolation extends Error {
+  override readonly name = 'InvariantViolation';
+}
+
+export function invariant(condition: boolean, message: () => string): asserts condition {
+  if (!condition) throw new InvariantViolation(`invariant: ${message()}`);
+}
