@@ -166,6 +166,10 @@ export function parseCfg(text: string, file = '<cfg>'): TlcConfig {
   let i = 0;
   const lastLine = toks.length > 0 ? toks[toks.length - 1]!.line : 1;
   const isKeyword = (t: Token | undefined) => t !== undefined && t.kind === 'word' && KEYWORDS.has(t.text);
+  // TLC would read a misspelt keyword after a list (INVARIANTZ) as one more name; an all-caps word
+  // at the start of a line is taken to be meant as a keyword, so the typo is reported.
+  const startsSection = (t: Token) => t.kind === 'word' && /^[A-Z][A-Z_]+$/.test(t.text) && (t.start === 0 || text[t.start - 1] === '\n');
+  const listItem = (t: Token | undefined) => t !== undefined && t.kind === 'word' && !isKeyword(t) && !startsSection(t);
   const expectName = (kw: Token): string => {
     const t = toks[i];
     if (t === undefined || t.kind !== 'word' || isKeyword(t)) {
@@ -176,7 +180,7 @@ export function parseCfg(text: string, file = '<cfg>'): TlcConfig {
   };
   const names = (): string[] => {
     const out: string[] = [];
-    while (i < toks.length && toks[i]!.kind === 'word' && !isKeyword(toks[i])) out.push(toks[i++]!.text);
+    while (listItem(toks[i])) out.push(toks[i++]!.text);
     return out;
   };
   /** Reads one value: a token or a bracketed group, joined by `:>`/`@@`/`..` (function and range literals). */
@@ -217,7 +221,7 @@ export function parseCfg(text: string, file = '<cfg>'): TlcConfig {
     }
   };
   const constants = () => {
-    while (i < toks.length && toks[i]!.kind === 'word' && !isKeyword(toks[i])) {
+    while (listItem(toks[i])) {
       const nameTok = toks[i++]!;
       const op = toks[i];
       if (op?.text === '=') {

@@ -3,9 +3,9 @@
  * this walks the state graph at random (explore_init / explore_next), seeded so a run can be
  * repeated, and counts the action name of every step taken.
  */
-import { parseCfg } from './cfg.js';
+import { parseCfg, printCfg } from './cfg.js';
 import { flattenModule } from './flatten.js';
-import { declaredActions } from './nextActions.js';
+import { declaredActions, exploreCfg } from './nextActions.js';
 import { loadTlaChecker } from './wasm.js';
 
 export interface CoverageOptions {
@@ -63,6 +63,7 @@ export function exploreActionCoverage(moduleText: string, cfgText: string, opts:
   if (flat.instances.length > 0) throw new CoverageError(`needs TLC: the spec uses INSTANCE of ${flat.instances.join(', ')}`);
   const spec = flat.text;
   const tc = loadTlaChecker();
+  cfgText = printCfg(exploreCfg(spec, cfg));
 
   const init = JSON.parse(tc.explore_init(spec, cfgText, '{}')) as { ok: boolean; error?: string; states?: Array<{ json: unknown }> };
   if (!init.ok || !init.states) throw new CoverageError(`explore_init failed: ${init.error ?? 'no initial states'}`);

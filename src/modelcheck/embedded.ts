@@ -1,5 +1,6 @@
 /** The embedded engine: tla-checker (WebAssembly) run in a worker thread, its reply mapped to a ModelResult. */
-import type { TlcConfig } from './cfg.js';
+import { printCfg, type TlcConfig } from './cfg.js';
+import { exploreCfg } from './nextActions.js';
 import { labelActions, splitTextTrace, toCounterexampleStates } from './embeddedTrace.js';
 import { EmbeddedTimeout, runEmbeddedJob, type EmbeddedRawResult } from './embeddedWorker.js';
 import { flattenModule, FlattenError, type Flattened } from './flatten.js';
@@ -121,7 +122,7 @@ export async function checkEmbedded(req: EmbeddedRequest): Promise<ModelResult> 
     }
   }
   if (raw.trace && raw.trace.length > 0 && result.verdict !== 'parse-error' && result.verdict !== 'error') {
-    result.counterexample = buildCounterexample(spec, req.cfgText, raw.trace);
+    result.counterexample = buildCounterexample(spec, printCfg(exploreCfg(spec, req.cfg)), raw.trace);
   }
   result.durationMs = Date.now() - started;
   return result;

@@ -61,9 +61,21 @@ function primesDirectly(body: string): boolean {
 export function nextName(defs: Map<string, Definition>, cfg: { next?: string; specification?: string }): string | undefined {
   if (cfg.next !== undefined) return cfg.next;
   if (cfg.specification === undefined) return undefined;
-  const spec = defs.get(cfg.specification);
-  const m = spec ? /\[\]\s*\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]_/.exec(spec.body) : null;
-  return m ? m[1] : undefined;
+  // SPECIFICATION may name a conjunction of other definitions (LiveSpec == Spec /\ WF_vars(Next)).
+  const seen = new Set<string>();
+  const find = (name: string): string | undefined => {
+    const d = defs.get(name);
+    if (d === undefined || seen.has(name)) return undefined;
+    seen.add(name);
+    const m = /\[\]\s*\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]_/.exec(d.body);
+    if (m) return m[1];
+    for (const r of referenced(d.body, defs)) {
+      const found = find(r);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return find(cfg.specification);
 }
 
 /** Action names declared by the next-state relation, in the order they appear. */
@@ -96,4 +108,38 @@ export function declaredActions(moduleText: string, cfg: { next?: string; specif
   };
   walk(nextDef.body, [nextDef.name]);
   return out;
+}
+
+/** The Init name: the cfg's INIT, or the conjunct before `[][Next]_vars` inside SPECIFICATION. */
+export function initName(defs: Map<string, Definition>, cfg: { init?: string; specification?: string }): string | undefined {
+  if (cfg.init !== undefined) return cfg.init;
+  const seen = new Set<string>();
+  const find = (name: string | undefined): string | undefined => {
+    const d = name !== undefined ? defs.get(name) : undefined;
+    if (d === undefined || seen.has(d.name)) return undefined;
+    seen.add(d.name);
+    const m = /([A-Za-z_][A-Za-z0-9_]*)\s*\/\\\s*\[\]\s*\[/.exec(d.body);
+    if (m) return m[1];
+    for (const r of referenced(d.body, defs)) {
+      const found = find(r);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return find(cfg.specification);
+}
+
+/**
+ * tla-checker's explore_* calls accept SPECIFICATION only in the exact `Init /\ [][Next]_vars`
+ * form; a cfg naming a spec with fairness (LiveSpec == Spec /\ WF_vars(Next)) is rewritten to
+ * INIT/NEXT for them (fairness does not change which steps exist).
+ */
+export function exploreCfg<T extends { init?: string; next?: string; specification?: string }>(moduleText: string, cfg: T): T {
+  if (cfg.specification === undefined) return cfg;
+  const defs = topLevelDefinitions(moduleText);
+  const init = initName(defs, cfg);
+  const next = nextName(defs, cfg);
+  if (init === undefined || next === undefined) return cfg;
+  const { specification: _dropped, ...rest } = cfg;
+  return { ...rest, init, next } as T;
 }

@@ -1,0 +1,11 @@
+/** npm run check-spec: see docs/check-spec.md. */
+import { runCli } from '../src/modelcheck/cli.js';
+
+runCli(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    // Anything reaching here is a bug in the driver, not a user error: say so briefly.
+    process.stderr.write(`check-spec: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { CfgError, parseCfg, printCfg, withConstants } from '../../src/modelcheck/cfg.js';
+import { fixture } from './helpers.js';
+
+describe('cfg parser', () => {
+  it('reads the toy configs', () => {
+    const ok = parseCfg(fixture('ok.cfg'));
+    expect(ok.specification).toBe('Spec');
+    expect(ok.invariants).toEqual(['TypeOK', 'OneValuePerSlot']);
+    expect(ok.checkDeadlock).toBe(false);
+    expect(ok.constants).toEqual([
+      { name: 'Proposer', value: '{p1, p2}' },
+      { name: 'Value', value: '{v1, v2}' },
+      { name: 'NSlots', value: '2' },
+      { name: 'Buggy', value: 'FALSE' },
+    ]);
+    expect(parseCfg(fixture('liveness.cfg')).properties).toEqual(['EventuallyTwoValues']);
+    expect(parseCfg(fixture('deadlock.cfg')).checkDeadlock).toBe(true);
+  });
+
+  it('reads the metadata comments', () => {
+    const c = parseCfg(fixture('spec/violation.cfg'));
+    expect(c.meta).toEqual({ module: 'Slots', ci: false, engines: ['embedded', 'tlc'], expect: { kind: 'violation', property: 'OneValuePerSlot' } });
+    expect(parseCfg('\\* module: M\n\\* engines: tlc\n\\* expect: pass\nINIT I NEXT N').meta).toEqual({ module: 'M', engines: ['tlc'], expect: { kind: 'pass' } });
+  });
+
+  it('rejects bad metadata naming the line', () => {
+    expect(() => parseCfg('\\* module: M\n\\* ci: maybe\nSPECIFICATION S', 'a.cfg')).toThrow('a.cfg:2: "ci:" must be true or false');
+    expect(() => parseCfg('\\* engines: apalache\nSPECIFICATION S', 'a.cfg')).toThrow('a.cfg:1: unknown engine "apalache"');
+    expect(() => parseCfg('\\* expect: fail\nSPECIFICATION S', 'a.cfg')).toThrow('a.cfg:1: "expect:"');
+  });
+
+  it('names file and line of an unknown keyword', () => {
+    const err = (() => { try { parseCfg('SPECIFICATION Spec\nINVARIANT A\nINVARIANTZ B\n', 'spec/x.cfg'); } catch (e) { return e; } })();
+    expect(err).toBeInstanceOf(CfgError);
+    expect((err as CfgError).line).toBe(3);
+    expect((err as Error).message).toMatch(/^spec\/x\.cfg:3: unknown keyword "INVARIANTZ"/);
+  });
+
+  it('rejects a cfg without SPECIFICATION or INIT, and INIT without NEXT', () => {
+    expect(() => parseCfg('CONSTANTS N = 3\nINVARIANT Inv\n', 'm.cfg')).toThrow(/^m\.cfg:2: no SPECIFICATION and no INIT/);
+    expect(() => parseCfg('INIT Init\n', 'm.cfg')).toThrow('INIT without NEXT');
+  });
+
+  it('rejects broken values and comments with their line', () => {
+    expect(() => parseCfg('SPECIFICATION S\nCONSTANTS\n  N = {1, 2\n', 'm.cfg')).toThrow(/m\.cfg:3: unbalanced/);
+    expect(() => parseCfg('SPECIFICATION S\nCONSTANTS N\n', 'm.cfg')).toThrow(/m\.cfg:2: constant N needs/);
+    expect(() => parseCfg('(* open\nSPECIFICATION S\n', 'm.cfg')).toThrow(/m\.cfg:1: unterminated comment/);
+  });
+
+  it('reads substitutions, block comments, strings and function values', () => {
+    const c = parseCfg('(* a (* nested *) comment *)\nSPECIFICATION S\nCONSTANTS A <- DefA\n B <- [M] Op\n C = "X"\n F = (a :> 1 @@ b :> 2)\n G = <<1, -2>>\n');
+    expect(c.constants).toEqual([
+      { name: 'A', substitution: 'DefA' },
+      { name: 'B', substitution: '[M] Op' },
+      { name: 'C', value: '"X"' },
+      { name: 'F', value: '(a :> 1 @@ b :> 2)' },
+      { name: 'G', value: '<<1, -2>>' },
+    ]);
+  });
+
+  it('prints what it parsed, and overrides constants', () => {
+    const c = parseCfg(fixture('spec/violation.cfg'));
+    expect(parseCfg(printCfg(c))).toEqual(c);
+    const o = withConstants(c, { Buggy: 'FALSE', Mutant: '"X"' });
+    expect(o.constants.find((k) => k.name === 'Buggy')!.value).toBe('FALSE');
+    expect(printCfg(o)).toContain('Mutant = "X"');
+    expect(c.constants.find((k) => k.name === 'Buggy')!.value).toBe('TRUE'); // the original is untouched
+  });
+});
