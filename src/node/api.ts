@@ -165,6 +165,10 @@ export interface NodeStats {
 /** 'not-a-member': the node has no Requester yet (start() was not called). */
 export type InvokeRefusal = 'not-a-member' | 'duplicate-client-id' | 'too-many-pending' | 'input-too-long';
 
+export interface InvokeOptions {
+  readonly retry?: boolean;
+}
+
 /** What `Node` implements (src/node/node.ts). */
 export interface NodeApi {
   readonly id: NodeId;
@@ -185,8 +189,13 @@ export interface NodeApi {
    * The Requester sends `Invoke` for `(self, clientId, input)` to the local replica and
    * retransmits until `Invoked`; the output comes back in some later `Output.results`.
    * `clientId` must be unique per node across restarts (the replica deduplicates by it).
+   *
+   * `options.retry`: this exact (clientId, input) was already invoked by an EARLIER
+   * incarnation of this node (the client is re-sending after a restart). The Requester then
+   * only retransmits the Invoke: a Stutter step, not a RequesterInvoke (the spec's
+   * `invoked` already holds the request, so a second RequesterInvoke would not be enabled).
    */
-  invoke(clientId: number, input: string): Output & { refused?: InvokeRefusal };
+  invoke(clientId: number, input: string, options?: InvokeOptions): Output & { refused?: InvokeRefusal };
   /** This node's spec variables (for tests and the simulator's checks). */
   specState(): NodeSpecState;
 }

@@ -9,7 +9,7 @@ import { toSpecMessage, toTraceMessage } from '../protocol/projection.js';
 import { checkEnvelope } from '../protocol/validate.js';
 import { BOTTOM_BALLOT, copyBallot, copyPValue, firstBallot, type NodeId } from '../protocol/values.js';
 import type {
-  ClientResult, DurableState, Envelope, InvokeRefusal, NodeApi, NodeEnvironment, NodeOptions, NodeSpecState,
+  ClientResult, DurableState, Envelope, InvokeOptions, InvokeRefusal, NodeApi, NodeEnvironment, NodeOptions, NodeSpecState,
   NodeStats, Output, RoleName, StateMachine, TimerRequest, TraceEvent,
 } from './api.js';
 import { DEFAULT_ROLES } from './default-roles.js';
@@ -141,7 +141,7 @@ export class Node implements NodeApi {
     });
   }
 
-  invoke(clientId: number, input: string): Output & { refused?: InvokeRefusal } {
+  invoke(clientId: number, input: string, options: InvokeOptions = {}): Output & { refused?: InvokeRefusal } {
     if (!Number.isSafeInteger(clientId) || clientId < 1) throw new RangeError(`clientId must be a positive safe integer, got ${clientId}`);
     if (typeof input !== 'string') throw new TypeError(`input must be a string, got ${typeof input}`);
     if (input.length > this.limits.maxInputLength) return { messages: [], timers: [], results: [], refused: 'input-too-long' };
@@ -150,7 +150,7 @@ export class Node implements NodeApi {
     let outcome: string = 'ok';
     const output = this.call({}, () => {
       this.context = { role: 'Requester' };
-      outcome = requester.invoke(clientId, input);
+      outcome = requester.invoke(clientId, input, options.retry === true);
       this.endStep('Requester');
     });
     return outcome === 'ok' ? output : { ...output, refused: outcome as InvokeRefusal };

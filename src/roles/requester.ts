@@ -25,15 +25,21 @@ export class Requester extends Role {
     super(host);
   }
 
-  /** RequesterInvoke: record the request as invoked and send it to the local replica. */
-  invoke(clientId: number, input: string): InvokeOutcome {
-    if (this.invoked.has(clientId)) return 'duplicate-client-id';
+  /**
+   * RequesterInvoke: record the request as invoked and send it to the local replica.
+   * With `retry` (an earlier incarnation of this node invoked it already) it is only a
+   * retransmission: a Stutter that does not touch `invoked`.
+   */
+  invoke(clientId: number, input: string, retry = false): InvokeOutcome {
+    if (this.invoked.has(clientId) || this.pending.has(clientId)) return 'duplicate-client-id';
     if (this.pending.size >= this.host.limits.maxPendingRequests) return 'too-many-pending';
     const prop: Proposal = { caller: this.host.self, clientId, input };
-    this.invoked.set(clientId, prop);
     this.pending.set(clientId, prop);
     this.host.send(this.host.self, { type: 'Invoke', replica: this.host.self, prop });
-    this.host.action('Requester', 'RequesterInvoke', { proposal: prop });
+    if (!retry) {
+      this.invoked.set(clientId, prop);
+      this.host.action('Requester', 'RequesterInvoke', { proposal: prop });
+    }
     this.host.setTimer(REQUESTER_RETRANSMIT_TIMER, String(clientId), this.host.timing.invokeRetransmitMs);
     return 'ok';
   }

@@ -76,7 +76,7 @@ describe('a three-node cluster of Nodes', () => {
     const seqs = c.events.filter((e) => e.node === 3).map((e) => e.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1)); // numbering continues across the restart
 
-    c.invoke(3, 1, '4'); // the client retries the request it never heard back about
+    c.invoke(3, 1, '4', { retry: true }); // the client re-sends, to the new incarnation, a request it sent before
     c.run();
     expect(c.resultsOf(3).at(-1)).toEqual({ clientId: 1, output: 4 });
     expect(appState(c, 3)).toBe(4); // answered from the duplicate table, not executed twice

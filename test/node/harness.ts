@@ -71,8 +71,8 @@ export class Cluster {
     this.timers.set(id, []);
   }
 
-  invoke(id: NodeId, clientId: number, input: string): void {
-    this.absorb(id, this.node(id).invoke(clientId, input));
+  invoke(id: NodeId, clientId: number, input: string, options: { retry?: boolean } = {}): void {
+    this.absorb(id, this.node(id).invoke(clientId, input, options));
   }
 
   /** Deliver messages in FIFO order until none is left (or `limit` deliveries). */

@@ -23,6 +23,19 @@ describe('Requester', () => {
     expect(specOf(requester).invoked).toEqual([prop(2, 7, 'add 1')]);
   });
 
+  it('re-sending after a restart is a retransmission, not a new RequesterInvoke', () => {
+    const { host, requester } = requesterOn();
+
+    expect(requester.invoke(7, 'x', true)).toBe('ok');
+
+    expect(host.actions()).toEqual([]);
+    expect(host.sends()).toEqual([{ to: 2, message: { type: 'Invoke', replica: 2, prop: prop(2, 7, 'x') } }]);
+    expect(specOf(requester).invoked).toEqual([]);
+    expect(requester.invoke(7, 'x')).toBe('duplicate-client-id');
+    requester.receive(2, { type: 'Invoked', prop: prop(2, 7, 'x'), output: 3 });
+    expect(host.journal.at(-1)).toEqual({ kind: 'result', clientId: 7, output: 3 });
+  });
+
   it('refuses a clientId it already used, and more than maxPendingRequests at once', () => {
     const { requester } = requesterOn({ limits: { maxPendingRequests: 2 } });
     requester.invoke(1, 'a');
