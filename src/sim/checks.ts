@@ -135,6 +135,7 @@ export function checkBankTotals(
 
 export function checkAll(result: SimResult, sm: Replayer, bank?: { total: (app: unknown) => number; deposited: (input: string, output: unknown) => number }): string[] {
   return [
+    ...(result.nodeError !== undefined ? [`a node failed an internal assertion ${result.nodeError}`] : []),
     ...checkPrefixes(result),
     ...checkExactlyOnce(result),
     ...checkInvented(result),

@@ -85,11 +85,13 @@ export interface SimStats {
   actions: Record<string, number>;
 }
 
-export type StopReason = 'settled' | 'maxEvents' | 'maxTime' | 'idle' | 'settleTimeout';
+export type StopReason = 'settled' | 'maxEvents' | 'maxTime' | 'idle' | 'settleTimeout' | 'nodeError';
 
 export interface SimResult {
   readonly seed: number;
   readonly stopReason: StopReason;
+  /** A Node threw (a broken internal invariant: always a bug); the run stopped there. */
+  readonly nodeError: string | undefined;
   /** Every client finished its inputs. */
   readonly completed: boolean;
   /** Every live node had its probe executed after the workload (so it caught up). */
@@ -164,6 +166,7 @@ export class Simulator {
   private settling = false;
   private settleDeadline = Infinity;
   private ran = false;
+  private nodeError: string | undefined;
 
   constructor(cfg: SimConfig) {
     if (!Number.isInteger(cfg.nodes) || cfg.nodes < 1) throw new RangeError(`nodes must be a positive integer, got ${cfg.nodes}`);
@@ -209,7 +212,15 @@ export class Simulator {
       if (this.stats.events >= maxEvents) { stopReason = 'maxEvents'; break; }
       this.now = item.time;
       this.stats.events++;
-      this.handle(item.event);
+      try {
+        this.handle(item.event);
+      } catch (e) {
+        // A Node never throws on input; a throw is a failed assertion inside it.
+        this.nodeError = `at ${this.now.toFixed(3)} ms, handling ${describeEvent(item.event)}: ${e instanceof Error ? e.message : String(e)}`;
+        this.log.add(this.now, `E ${this.nodeError}`);
+        stopReason = 'nodeError';
+        break;
+      }
     }
     return this.result(stopReason);
   }
@@ -525,6 +536,7 @@ export class Simulator {
     return {
       seed: this.cfg.seed,
       stopReason,
+      nodeError: this.nodeError,
       completed: this.clients.every((c) => c.probe || c.done || c.next >= c.spec.inputs.length),
       settled: this.settling && probes.length > 0 && this.probesDone(),
       timeMs: this.now,
@@ -537,6 +549,16 @@ export class Simulator {
       log: this.log.lines,
       slotOut,
     };
+  }
+}
+
+function describeEvent(e: SimEvent): string {
+  switch (e.k) {
+    case 'deliver': return `${e.type} ${e.from}>${e.to}`;
+    case 'timer': return `timer ${e.name} on node ${e.node}`;
+    case 'fault': return `fault ${e.index} (${e.phase})`;
+    case 'client': return `client ${e.client}`;
+    case 'settleCheck': return 'settle check';
   }
 }
 

@@ -32,7 +32,7 @@ function ack(rid: string, pos: number): Ack {
 function result(histories: Record<number, string[]>, over: Partial<SimResult> = {}): SimResult {
   const finalStates = new Map(Object.entries(histories).map(([n, h]) => [Number(n), stateOf(h)]));
   return {
-    seed: 1, stopReason: 'settled', completed: true, settled: true, timeMs: 0,
+    seed: 1, stopReason: 'settled', nodeError: undefined, completed: true, settled: true, timeMs: 0,
     acks: [ack('1:1', 0), ack('1:2', 1)],
     stats: {} as SimResult['stats'],
     live: [...finalStates.keys()],
