@@ -4,6 +4,7 @@
  * in one synchronous call and reports nothing on the way).
  */
 import { Worker } from 'node:worker_threads';
+import { timeoutMessage } from './types.js';
 import { tlaCheckerPaths } from './wasm.js';
 
 export interface EmbeddedRawResult {
@@ -43,7 +44,7 @@ const { pathToFileURL } = require('node:url');
 
 export class EmbeddedTimeout extends Error {
   constructor(readonly timeoutMs: number) {
-    super(`timed out after ${Math.round(timeoutMs / 1000)} s`);
+    super(timeoutMessage(timeoutMs));
     this.name = 'EmbeddedTimeout';
   }
 }

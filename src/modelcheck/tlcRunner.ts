@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { tlcJsonToItf } from './itf.js';
 import { TlcOutputReader } from './tlcOutput.js';
-import type { CounterexampleState, ModelResult, Progress } from './types.js';
+import { timeoutMessage, type CounterexampleState, type ModelResult, type Progress } from './types.js';
 
 /** Where `npm run tlc:install` puts the jar, relative to the repository root (ignored by git). */
 export const DEFAULT_JAR = join('.tlc', 'tla2tools.jar');
@@ -125,7 +125,16 @@ export async function checkTlc(req: TlcRequest): Promise<ModelResult> {
       onProgress: (p) => req.onProgress?.({ engine: 'tlc', elapsedMs: Date.now() - started, distinctStates: p.distinctStates, statesGenerated: p.statesGenerated, queue: p.queue }),
     });
     const { code, stderr, timedOut, spawnError } = await new Promise<{ code: number | null; stderr: string; timedOut: boolean; spawnError?: string }>((done) => {
-      const child = spawn(req.setup.java, args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+      // Own process group, so a timeout stops TLC and anything it started.
+      const child = spawn(req.setup.java, args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const stop = (signal: NodeJS.Signals) => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, signal);
+          else child.kill(signal);
+        } catch {
+          // already gone
+        }
+      };
       let err = '';
       let timedOut = false;
       child.stdout.setEncoding('utf8');
@@ -135,8 +144,8 @@ export async function checkTlc(req: TlcRequest): Promise<ModelResult> {
       const timer = req.timeoutMs !== undefined && req.timeoutMs > 0
         ? setTimeout(() => {
           timedOut = true;
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+          stop('SIGTERM');
+          setTimeout(() => stop('SIGKILL'), 2000).unref();
         }, req.timeoutMs)
         : undefined;
       child.on('error', (e) => { if (timer) clearTimeout(timer); done({ code: null, stderr: err, timedOut, spawnError: e.message }); });
@@ -184,7 +193,7 @@ export async function checkTlc(req: TlcRequest): Promise<ModelResult> {
       result.message = `could not start ${req.setup.java}: ${spawnError}`;
     } else if (timedOut) {
       result.verdict = 'error';
-      result.message = `timed out after ${Math.round((req.timeoutMs ?? 0) / 1000)} s`;
+      result.message = timeoutMessage(req.timeoutMs ?? 0);
     } else if (result.verdict === 'error' && outcome.version === undefined) {
       // TLC never started (bad jar, old java): java's own complaint says why.
       const tail = stderr.trim().split('\n').slice(-3).join(' | ');

@@ -56,3 +56,8 @@ export interface Progress {
   statesGenerated?: number;
   queue?: number;
 }
+
+/** "timed out after 0.3 s" / "after 120 s": enough precision to recognise the limit that was set. */
+export function timeoutMessage(ms: number): string {
+  return `timed out after ${ms < 10_000 ? (ms / 1000).toFixed(1) : Math.round(ms / 1000)} s`;
+}
