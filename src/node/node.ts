@@ -285,6 +285,7 @@ export class Node implements NodeApi {
       timing: node.timing,
       stateMachine: node.stateMachine,
       factories: node.factories,
+      tracing: node.env.trace !== undefined,
       send(to, message) {
         if (typeof to === 'number') node.stepSends.push({ to, message });
         else for (const t of to) node.stepSends.push({ to: t, message });

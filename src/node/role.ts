@@ -31,6 +31,8 @@ export interface RoleHost {
   readonly timing: Timing;
   readonly stateMachine: StateMachine<any>;
   readonly factories: RoleFactories;
+  /** Tracing is on: build ActionParams only then (with tracing off nothing is allocated for it). */
+  readonly tracing: boolean;
   /** Queue `message` for `to` (a node id or a list); self-addressed ones are delivered locally. */
   send(to: NodeId | readonly NodeId[], message: Message): void;
   setTimer(name: string, key: string | undefined, afterMs: number): void;

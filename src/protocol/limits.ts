@@ -9,8 +9,9 @@ export interface Limits {
   readonly maxNodes: number;
   /** Longest `input` string of a proposal: one command, not a bulk upload (UTF-16 units). */
   readonly maxInputLength: number;
-  /** Most pvalues in a Promise/Adopted: an acceptor holds one per slot, so this bounds the
-   * slots a scout can adopt at once. */
+  /** Most pvalues in a Promise/Adopted. An acceptor keeps one per slot it ever accepted (the
+   * spec has no log compaction), so this is also the longest log across which a new leader
+   * can still be elected: keep it equal to maxWelcomeDecisions. */
   readonly maxPValues: number;
   /** Most decisions in a Welcome: a joining node receives the whole decided log. */
   readonly maxWelcomeDecisions: number;
@@ -28,7 +29,7 @@ export interface Limits {
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxNodes: 64,
   maxInputLength: 65_536,
-  maxPValues: 10_000,
+  maxPValues: 100_000,
   maxWelcomeDecisions: 100_000,
   maxCatchUpDecisions: 100,
   window: 5,

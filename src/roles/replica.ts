@@ -185,7 +185,7 @@ export class Replica extends Role {
     this.requests.delete(key);
     this.host.send(this.leader, { type: 'Propose', slot, prop });
     this.slotIn++;
-    this.host.action('Replica', 'ReplicaPropose', { proposal: prop });
+    this.host.action('Replica', 'ReplicaPropose', this.host.tracing ? { proposal: prop } : undefined);
   }
 
   /** ReplicaExecute for every slot from slotOut that is decided. */

@@ -38,7 +38,7 @@ export class Requester extends Role {
     this.host.send(this.host.self, { type: 'Invoke', replica: this.host.self, prop });
     if (!retry) {
       this.invoked.set(clientId, prop);
-      this.host.action('Requester', 'RequesterInvoke', { proposal: prop });
+      this.host.action('Requester', 'RequesterInvoke', this.host.tracing ? { proposal: prop } : undefined);
     }
     this.host.setTimer(REQUESTER_RETRANSMIT_TIMER, String(clientId), this.host.timing.invokeRetransmitMs);
     return 'ok';

@@ -58,6 +58,6 @@ export class Seed extends Role {
   protected welcome(node: NodeId): void {
     const state: WelcomeState = { app: this.host.stateMachine.initial(), outputs: [] };
     this.host.send(node, { type: 'Welcome', node, slot: 1, decisions: [], executed: [], state });
-    this.host.action('Seed', 'ReplicaReceiveJoin', { from: node, message: { type: 'Join', node } });
+    this.host.action('Seed', 'ReplicaReceiveJoin', this.host.tracing ? { from: node, message: { type: 'Join', node } } : undefined);
   }
 }

@@ -35,7 +35,7 @@ const malformed: [string, unknown, string][] = [
   ['slot 0', env({ type: 'Decision', slot: 0, prop: P }), 'Decision message/slot: must be >= 1'],
   ['an extra field', env({ type: 'Join', node: 2, admin: true }), 'must NOT have additional properties (admin)'],
   ['an input beyond maxInputLength', env({ type: 'Propose', slot: 1, prop: { ...P, input: 'x'.repeat(DEFAULT_LIMITS.maxInputLength + 1) } }), 'Propose message/prop/input: must NOT have more than 65536 characters'],
-  ['more pvalues than maxPValues', env({ type: 'Promise', acceptor: 2, ballot: B, promised: B, accepted: pvalues(DEFAULT_LIMITS.maxPValues + 1) }), 'Promise message/accepted: must NOT have more than 10000 items'],
+  ['more pvalues than maxPValues', env({ type: 'Promise', acceptor: 2, ballot: B, promised: B, accepted: pvalues(DEFAULT_LIMITS.maxPValues + 1) }), `Promise message/accepted: must NOT have more than ${DEFAULT_LIMITS.maxPValues} items`],
   ['a ballot led by a node outside the cluster', env({ type: 'Prepare', ballot: { num: 1, leader: 7 } }), 'ballot.leader 7 is not a node of this cluster'],
   ['a ballot led by node 0 above <<0, 0>>', env({ type: 'Accept', ballot: { num: 3, leader: 0 }, slot: 1, prop: P }), 'leader 0 only in the bottom ballot'],
   ['caller 0 that is not the no-op', env({ type: 'Decision', slot: 1, prop: { caller: 0, clientId: 5, input: 'x' } }), 'caller 0 is only for the no-op'],

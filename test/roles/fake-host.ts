@@ -45,6 +45,7 @@ export class FakeHost implements RoleHost {
   readonly timing: Timing;
   readonly stateMachine: StateMachine<any>;
   readonly factories: RoleFactories;
+  readonly tracing = true;
   readonly journal: JournalEntry[] = [];
   readonly roles: Role[] = [];
   readonly logs: string[] = [];
