@@ -2,9 +2,9 @@
  * Comparing what the spec allows with what a trace event shows: the acting node's state
  * after the step (field by field, as canonical texts) and the messages the step added.
  */
-import type { NodeStateJson, SpecMessage } from './types.js';
+import type { NodeStateJson, Proposal, SpecMessage } from './types.js';
 import { canonical, SEQUENCE_KEYS } from './canonical.js';
-import { messageKey } from './keys.js';
+import { messageKey, propKey } from './keys.js';
 import { nodeFields, type SpecState, type VSet } from './specState.js';
 
 export const STATE_FIELDS = [
@@ -74,6 +74,32 @@ export function diffStep(
   return out;
 }
 
-export function expectedFields(s: SpecState, n: number): Fields {
-  return nodeFields(s, n) as Fields;
+/**
+ * The spec's node fields, except `invoked`: the refinement mapping for it is "what this
+ * node's Requester invoked since the node last (re)started" (a Requester's memory does not
+ * survive a crash, while the spec's `invoked` is the clients' history). The replay keeps
+ * that per incarnation (IncarnationInvoked) and passes it in.
+ */
+export function expectedFields(s: SpecState, n: number, invoked: string): Fields {
+  return { ...(nodeFields(s, n) as Fields), invoked };
+}
+
+/** Per node: the requests its Requester invoked in the current incarnation (canonical texts). */
+export class IncarnationInvoked {
+  private readonly sets = new Map<number, ReadonlySet<string>>();
+  current(n: number): ReadonlySet<string> {
+    return this.sets.get(n) ?? new Set();
+  }
+  /** The set after the event's step (RequesterInvoke adds, NodeRestart clears). */
+  after(ev: { node: number; action: string; params: { proposal?: Proposal } }): ReadonlySet<string> {
+    if (ev.action === 'NodeRestart') return new Set();
+    if (ev.action === 'RequesterInvoke' && ev.params.proposal) return new Set(this.current(ev.node)).add(propKey(ev.params.proposal));
+    return this.current(ev.node);
+  }
+  set(n: number, v: ReadonlySet<string>): void {
+    this.sets.set(n, v);
+  }
+  static text(v: ReadonlySet<string>): string {
+    return '[' + [...v].sort().join(',') + ']';
+  }
 }

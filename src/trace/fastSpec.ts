@@ -8,7 +8,7 @@
 import type { Ballot, Proposal, PValue, SlotProp, SpecMessage, MessageOf } from './types.js';
 import {
   type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, type VSet,
-  NOOP, NOOP_KEY, ballotEq, ballotLt, boundedRequests, commanderSpecKey, emptyVolatile, propEq,
+  NOOP, NOOP_KEY, ballotEq, ballotLt, boundedRequests, commanderSpecKey, emptyVolatile, propEq, setKey,
 } from './specState.js';
 import { messageKey, propKey, pvalueKey, slotPropKey } from './keys.js';
 
@@ -59,13 +59,16 @@ const decided = (x: NodeSpec, slot: number): boolean => {
   return false;
 };
 
-function acceptorReceivePrepare(n: number, x: NodeSpec, m: MessageOf<'Prepare'>): NodeSpec | [NodeSpec, SpecMessage[]] {
+// Actions whose step would change nothing are disabled in the spec (a repeated answer is a
+// stuttering step, not the action): `sent` is the msgs set, to test "reply \notin msgs".
+function acceptorReceivePrepare(n: number, x: NodeSpec, m: MessageOf<'Prepare'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
   const aBallot = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
   const reply: SpecMessage = { type: 'Promise', acceptor: n, ballot: m.ballot, promised: aBallot, accepted: [...x.aAccepted.values()] };
+  if (sent.has(messageKey(reply))) return null;
   return [{ ...x, aBallot }, [reply]];
 }
 
-function acceptorReceiveAccept(n: number, x: NodeSpec, m: MessageOf<'Accept'>): [NodeSpec, SpecMessage[]] {
+function acceptorReceiveAccept(n: number, x: NodeSpec, m: MessageOf<'Accept'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
   let next = x;
   if (!ballotLt(m.ballot, x.aBallot)) {
     const acc = new Map<string, PValue>();
@@ -74,7 +77,9 @@ function acceptorReceiveAccept(n: number, x: NodeSpec, m: MessageOf<'Accept'>): 
     acc.set(pvalueKey(pv), pv);
     next = { ...x, aBallot: m.ballot, aAccepted: acc };
   }
-  return [next, [{ type: 'Accepted', acceptor: n, ballot: m.ballot, slot: m.slot, promised: next.aBallot }]];
+  const reply: SpecMessage = { type: 'Accepted', acceptor: n, ballot: m.ballot, slot: m.slot, promised: next.aBallot };
+  if (sent.has(messageKey(reply)) && setKey(next.aAccepted) === setKey(x.aAccepted)) return null;
+  return [next, [reply]];
 }
 
 function scoutReceivePromise(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Promise'>): [NodeSpec, SpecMessage[]] | null {
@@ -83,6 +88,7 @@ function scoutReceivePromise(cfg: SpecConfig, n: number, x: NodeSpec, m: Message
   if (!ballotEq(m.promised, m.ballot)) {
     return [{ ...x, scout: null }, [{ type: 'Preempted', leader: n, ballot: m.promised }]];
   }
+  if (sc.acks.has(m.acceptor)) return null;
   const acks = new Set(sc.acks).add(m.acceptor);
   const pvalues = new Map(sc.pvalues);
   for (const pv of m.accepted) pvalues.set(pvalueKey(pv), pv);
@@ -102,6 +108,7 @@ function commanderReceiveAccepted(cfg: SpecConfig, n: number, x: NodeSpec, m: Me
       out.push([{ ...x, commanders: rest }, [{ type: 'Preempted', leader: n, ballot: m.promised }]]);
       continue;
     }
+    if (c.acks.has(m.acceptor)) continue;
     const acks = new Set(c.acks).add(m.acceptor);
     if (isQuorum(cfg, acks)) {
       out.push([{ ...x, commanders: rest }, [{ type: 'Decision', slot: c.slot, prop: c.prop }]]);
@@ -167,14 +174,17 @@ const executed = (x: NodeSpec, p: Proposal): boolean => x.rExecutedKeys.has(prop
 const slotBoundOk = (cfg: SpecConfig, x: NodeSpec): boolean =>
   cfg.bounds.maxSlot === undefined || x.rSlotIn <= cfg.bounds.maxSlot;
 
-function replicaReceiveInvoke(n: number, x: NodeSpec, m: MessageOf<'Invoke'>): [NodeSpec, SpecMessage[]] | null {
+function replicaReceiveInvoke(n: number, x: NodeSpec, m: MessageOf<'Invoke'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
   if (m.replica !== n) return null;
   const p = m.prop;
-  if (executed(x, p)) return [x, [{ type: 'Invoked', prop: p }]];
+  if (executed(x, p)) {
+    const answer: SpecMessage = { type: 'Invoked', prop: p };
+    return sent.has(messageKey(answer)) ? null : [x, [answer]];
+  }
   const k = propKey(p);
-  if (x.rRequests.has(k)) return [x, []];
-  for (const d of x.rProposals.values()) if (propEq(d.prop, p)) return [x, []];
-  for (const d of x.rDecisions.values()) if (propEq(d.prop, p)) return [x, []];
+  if (x.rRequests.has(k)) return null;
+  for (const d of x.rProposals.values()) if (propEq(d.prop, p)) return null;
+  for (const d of x.rDecisions.values()) if (propEq(d.prop, p)) return null;
   return [{ ...x, rRequests: withAdd(x.rRequests, k, p) }, []];
 }
 
@@ -193,19 +203,20 @@ function replicaSkipSlot(cfg: SpecConfig, x: NodeSpec): [NodeSpec, SpecMessage[]
   return [{ ...x, rSlotIn: x.rSlotIn + 1 }, []];
 }
 
-function replicaProposeNoop(x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
+function replicaProposeNoop(x: NodeSpec, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
   if (decided(x, x.rSlotOut)) return null;
   let later = false;
   for (const d of x.rDecisions.values()) if (d.slot > x.rSlotOut) later = true;
   if (!later) return null;
   for (const d of x.rProposals.values()) if (d.slot === x.rSlotOut) return null;
-  return [x, [{ type: 'Propose', slot: x.rSlotOut, prop: NOOP }]];
+  const propose: SpecMessage = { type: 'Propose', slot: x.rSlotOut, prop: NOOP };
+  return sent.has(messageKey(propose)) ? null : [x, [propose]];
 }
 
-function replicaReceiveDecision(x: NodeSpec, m: MessageOf<'Decision'>): [NodeSpec, SpecMessage[]] {
+function replicaReceiveDecision(x: NodeSpec, m: MessageOf<'Decision'>): [NodeSpec, SpecMessage[]] | null {
   const d: SlotProp = { slot: m.slot, prop: m.prop };
   const k = slotPropKey(d);
-  return [x.rDecisions.has(k) ? x : { ...x, rDecisions: withAdd(x.rDecisions, k, d) }, []];
+  return x.rDecisions.has(k) ? null : [{ ...x, rDecisions: withAdd(x.rDecisions, k, d) }, []];
 }
 
 /**
@@ -237,9 +248,10 @@ function replicaExecute(x: NodeSpec): Array<[NodeSpec, SpecMessage[]]> {
   return out;
 }
 
-function replicaReceiveJoin(n: number, x: NodeSpec, m: MessageOf<'Join'>): [NodeSpec, SpecMessage[]] | null {
+function replicaReceiveJoin(n: number, x: NodeSpec, m: MessageOf<'Join'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
   if (m.node === n) return null;
-  return [x, [{ type: 'Welcome', node: m.node, slot: x.rSlotOut, decisions: [...x.rDecisions.values()], executed: [...x.rExecuted] }]];
+  const welcome: SpecMessage = { type: 'Welcome', node: m.node, slot: x.rSlotOut, decisions: [...x.rDecisions.values()], executed: [...x.rExecuted] };
+  return sent.has(messageKey(welcome)) ? null : [x, [welcome]];
 }
 
 function replicaReceiveWelcome(n: number, x: NodeSpec, m: MessageOf<'Welcome'>): [NodeSpec, SpecMessage[]] | null {
@@ -261,17 +273,20 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
     if (!('message' in param)) return [];
     const m = param.message;
     if (m.type !== MESSAGE_ACTIONS[action as MessageAction] || !s.msgs.has(messageKey(m))) return [];
+    // Next binds the node of these actions to the message (the addressee it names).
+    if ((m.type === 'Promise' || m.type === 'Accepted' || m.type === 'Adopted') && m.ballot.leader !== n) return [];
+    if ((m.type === 'Preempted' && m.leader !== n) || (m.type === 'Invoke' && m.replica !== n) || (m.type === 'Welcome' && m.node !== n)) return [];
     switch (m.type) {
-      case 'Prepare': return one(acceptorReceivePrepare(n, x, m) as [NodeSpec, SpecMessage[]]);
-      case 'Accept': return one(acceptorReceiveAccept(n, x, m));
+      case 'Prepare': return one(acceptorReceivePrepare(n, x, m, s.msgs));
+      case 'Accept': return one(acceptorReceiveAccept(n, x, m, s.msgs));
       case 'Promise': return one(scoutReceivePromise(cfg, n, x, m));
       case 'Accepted': return commanderReceiveAccepted(cfg, n, x, m).map((r) => ({ action, n, node: r[0], sent: r[1], param }));
       case 'Propose': return one(leaderReceivePropose(x, m));
       case 'Adopted': return one(leaderReceiveAdopted(x, m));
       case 'Preempted': return one(leaderReceivePreempted(cfg, n, x, m));
-      case 'Invoke': return one(replicaReceiveInvoke(n, x, m));
+      case 'Invoke': return one(replicaReceiveInvoke(n, x, m, s.msgs));
       case 'Decision': return one(replicaReceiveDecision(x, m));
-      case 'Join': return one(replicaReceiveJoin(n, x, m));
+      case 'Join': return one(replicaReceiveJoin(n, x, m, s.msgs));
       case 'Welcome': return one(replicaReceiveWelcome(n, x, m));
       default: return [];
     }
@@ -283,15 +298,16 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
       // RequesterInvoke(r) has no node parameter: the Requester of r.caller performs it.
       if (!('proposal' in param)) return [];
       const r = param.proposal;
-      if (r.caller !== n || s.invoked.has(propKey(r))) return [];
+      if (r.caller !== n) return [];
       // Next draws r from Requests = [caller : Callers, clientId : 1..RequestsPerCaller, ...].
       if (cfg.bounds.callers !== undefined && !cfg.bounds.callers.has(r.caller)) return [];
       if (cfg.bounds.requestsPerCaller !== undefined && (r.clientId < 1 || r.clientId > cfg.bounds.requestsPerCaller)) return [];
+      if (s.invoked.has(propKey(r))) return [];
       return one([x, [{ type: 'Invoke', replica: r.caller, prop: r }]], { invoke: r });
     }
     case 'LeaderSpawnScout': return one(leaderSpawnScout(cfg, n, x));
     case 'ReplicaSkipSlot': return one(replicaSkipSlot(cfg, x));
-    case 'ReplicaProposeNoop': return one(replicaProposeNoop(x));
+    case 'ReplicaProposeNoop': return one(replicaProposeNoop(x, s.msgs));
     case 'ReplicaExecute': return replicaExecute(x).map((r) => ({ action, n, node: r[0], sent: r[1], param }));
     case 'NodeRestart': {
       if (cfg.bounds.maxRestarts !== undefined && s.restarts >= cfg.bounds.maxRestarts) return [];

@@ -7,7 +7,7 @@
  *  - EmbeddedOracle: the spec itself, through tla-checker's explore_next on a TraceStep.
  */
 import type { Proposal, SpecConstants, SpecMessage, TraceEvent } from './types.js';
-import { type Fields, diffStep, expectedFields, newMessageKeys, traceFields } from './compare.js';
+import { type Fields, IncarnationInvoked, diffStep, expectedFields, newMessageKeys, traceFields } from './compare.js';
 import { type ActionName, type Param, MESSAGE_ACTIONS, PROPOSAL_ACTIONS, applyStep, isAction, stepsFor } from './fastSpec.js';
 import { type SpecConfig, type SpecState, configFromConstants, initialState } from './specState.js';
 import { messageKey } from './keys.js';
@@ -28,16 +28,22 @@ export function paramOf(ev: TraceEvent): Param {
 }
 
 /** A Stutter event: the node's state is unchanged and everything it sent was already sent. */
-function checkStutter(s: SpecState, ev: TraceEvent): StepVerdict {
-  const diff = diffStep(expectedFields(s, ev.node), new Set(), traceFields(ev.state), newMessageKeys(ev.sent, s.msgs));
-  return diff.length === 0 ? { ok: true }
-    : { ok: false, problem: 'a Stutter event must change no spec variable and send only messages already sent', diff };
+function checkStutter(s: SpecState, inc: IncarnationInvoked, ev: TraceEvent): StepVerdict {
+  // A client retrying after its node restarted invokes a request again: the spec's invoked
+  // and msgs already have it, while the new incarnation's Requester records it afresh.
+  const after = inc.after(ev);
+  const diff = diffStep(expectedFields(s, ev.node, IncarnationInvoked.text(after)), new Set(), traceFields(ev.state), newMessageKeys(ev.sent, s.msgs));
+  if (diff.length > 0) return { ok: false, problem: 'a Stutter event must change no spec variable and send only messages already sent', diff };
+  inc.set(ev.node, after);
+  return { ok: true };
 }
 
 /** Picks the candidate successor matching the event, or explains the closest miss. */
 function matchSuccessor<T>(
-  s: SpecState, ev: TraceEvent, candidates: readonly T[], project: (c: T) => { next: SpecState; ok?: boolean },
+  s: SpecState, inc: IncarnationInvoked, ev: TraceEvent, candidates: readonly T[], project: (c: T) => { next: SpecState; ok?: boolean },
 ): { chosen: T | null; verdict: StepVerdict } {
+  const invokedAfter = inc.after(ev);
+  const invoked = IncarnationInvoked.text(invokedAfter);
   let actual: Fields;
   let actualNew: Set<string>;
   try {
@@ -51,13 +57,20 @@ function matchSuccessor<T>(
     const { next, ok } = project(c);
     const expectedNew = new Set<string>();
     for (const k of next.msgs.keys()) if (!s.msgs.has(k)) expectedNew.add(k);
-    const diff = diffStep(expectedFields(next, ev.node), expectedNew, actual, actualNew);
+    const diff = diffStep(expectedFields(next, ev.node, invoked), expectedNew, actual, actualNew);
     if (ok === false) diff.push('  ghost variables: the spec step sets monotone or refines to FALSE');
-    if (diff.length === 0) return { chosen: c, verdict: { ok: true } };
+    if (diff.length === 0) {
+      inc.set(ev.node, invokedAfter);
+      return { chosen: c, verdict: { ok: true } };
+    }
     firstDiff ??= diff;
   }
   if (candidates.length === 0) {
-    return { chosen: null, verdict: { ok: false, problem: `${ev.action} is not enabled with these parameters in the spec state here`, diff: [] } };
+    // The spec disables an action whose step would change nothing (a Prepare answered again
+    // with the same Promise): such a step is a stuttering step, allowed if it is exactly one.
+    const asStutter = checkStutter(s, inc, ev);
+    if (asStutter.ok) return { chosen: null, verdict: asStutter };
+    return { chosen: null, verdict: { ok: false, problem: `${ev.action} is not enabled with these parameters in the spec state here, and the step is not a stuttering step either`, diff: asStutter.diff } };
   }
   return {
     chosen: null,
@@ -68,13 +81,14 @@ function matchSuccessor<T>(
 export class FastOracle implements Oracle {
   readonly name = 'fast';
   private s: SpecState;
+  private readonly inc = new IncarnationInvoked();
   constructor(private readonly cfg: SpecConfig) {
     this.s = initialState(cfg);
   }
   get state(): SpecState { return this.s; }
 
   step(ev: TraceEvent): StepVerdict {
-    if (ev.action === 'Stutter') return checkStutter(this.s, ev);
+    if (ev.action === 'Stutter') return checkStutter(this.s, this.inc, ev);
     if (!isAction(ev.action)) return { ok: false, problem: `unknown action ${ev.action}`, diff: [] };
     let steps;
     try {
@@ -83,7 +97,7 @@ export class FastOracle implements Oracle {
       return { ok: false, problem: `parameters cannot be read as spec values: ${(e as Error).message}`, diff: [] };
     }
     const s = this.s;
-    const { chosen, verdict } = matchSuccessor(s, ev, steps, (st) => ({ next: applyStep(s, st) }));
+    const { chosen, verdict } = matchSuccessor(s, this.inc, ev, steps, (st) => ({ next: applyStep(s, st) }));
     if (chosen) this.s = applyStep(s, chosen);
     return verdict;
   }
@@ -124,6 +138,56 @@ export function traceStepExpr(ev: TraceEvent, c: SpecConstants): string {
   return `${ev.node} \\in Node /\\ ${a}(${ev.node})`;
 }
 
+/**
+ * tla-checker's strings have no escapes (a quote ends the string, a backslash stays), and
+ * the spec treats a request's input as opaque: the embedded oracle replaces every input by a
+ * token ("noop" stays, the spec names it) and maps back only to print differences.
+ */
+export class InputInterner {
+  private readonly toTok = new Map<string, string>([['noop', 'noop']]);
+  private readonly fromTok = new Map<string, string>([['noop', 'noop']]);
+  token(input: string): string {
+    let t = this.toTok.get(input);
+    if (t === undefined) {
+      t = `in${this.toTok.size}`;
+      this.toTok.set(input, t);
+      this.fromTok.set(t, input);
+    }
+    return t;
+  }
+  /** A copy of a JSON value with every `input` string replaced by its token. */
+  encode<T>(v: T): T {
+    if (Array.isArray(v)) return v.map((x) => this.encode(x)) as T;
+    if (v === null || typeof v !== 'object') return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = k === 'input' && typeof x === 'string' ? this.token(x) : this.encode(x);
+    return out as T;
+  }
+  /** Difference lines with tokens shown as the original inputs. */
+  decodeText(text: string): string {
+    return text.replace(/"input":"(in\d+)"/g, (m, t: string) => {
+      const orig = this.fromTok.get(t);
+      return orig === undefined ? m : `"input":${JSON.stringify(orig)}`;
+    });
+  }
+}
+
+/**
+ * The spec plus a step counter and the TraceStep. explore_next leaves out a successor equal
+ * to the state it starts from, yet a step that changes nothing (a duplicate Prepare answered
+ * again) is a step the spec allows; the counter makes every step change something.
+ */
+function stepSpec(spec: string, stepExpr: string): string {
+  // tla-checker keeps only one VARIABLES list, so the counter joins the spec's own.
+  const withCounter = spec.replace(/^(\s*VARIABLES?)(\s)/m, '$1 tStep,$2');
+  return specWith(withCounter, [
+    'TraceInit == Init /\\ tStep = 0',
+    `TraceStep == (${stepExpr}) /\\ tStep' = tStep + 1`,
+  ].join('\n'));
+}
+const traceCfg = (constants: Record<string, ConstantValue>): string =>
+  cfgText(constants, 'TraceStep').replace('INIT Init', 'INIT TraceInit');
+
 export class EmbeddedOracle implements Oracle {
   readonly name = 'embedded';
   private tlaState: TlaState;
@@ -131,24 +195,31 @@ export class EmbeddedOracle implements Oracle {
   private readonly constants: Record<string, ConstantValue>;
   constructor(private readonly spec: string, private readonly header: SpecConstants) {
     this.constants = replayConstants(header);
-    const inits = exploreInit(spec, cfgText(this.constants, 'Next'));
+    const inits = exploreInit(stepSpec(spec, 'FALSE'), traceCfg(this.constants));
     if (inits.length !== 1) throw new Error(`the spec has ${inits.length} initial states; trace replay needs exactly one`);
     this.tlaState = inits[0]!;
     this.s = fromTla(this.tlaState).state;
   }
 
+  private readonly interner = new InputInterner();
+  private readonly inc = new IncarnationInvoked();
+
   step(ev: TraceEvent): StepVerdict {
-    if (ev.action === 'Stutter') return checkStutter(this.s, ev);
+    const v = this.stepEncoded(this.interner.encode(ev));
+    return v.ok ? v : { ...v, diff: v.diff.map((d) => this.interner.decodeText(d)) };
+  }
+
+  private stepEncoded(ev: TraceEvent): StepVerdict {
+    if (ev.action === 'Stutter') return checkStutter(this.s, this.inc, ev);
     if (!isAction(ev.action)) return { ok: false, problem: `unknown action ${ev.action}`, diff: [] };
     let transitions;
     try {
-      const text = specWith(this.spec, `TraceStep == ${traceStepExpr(ev, this.header)}`);
-      transitions = exploreNext(text, cfgText(this.constants, 'TraceStep'), this.tlaState);
+      transitions = exploreNext(stepSpec(this.spec, traceStepExpr(ev, this.header)), traceCfg(this.constants), this.tlaState);
     } catch (e) {
       return { ok: false, problem: `tla-checker could not evaluate the step: ${(e as Error).message}`, diff: [] };
     }
     const decoded = transitions.map((t) => ({ t, d: fromTla(t.state) }));
-    const { chosen, verdict } = matchSuccessor(this.s, ev, decoded, (x) => ({ next: x.d.state, ok: x.d.monotone && x.d.refines }));
+    const { chosen, verdict } = matchSuccessor(this.s, this.inc, ev, decoded, (x) => ({ next: x.d.state, ok: x.d.monotone && x.d.refines }));
     if (chosen) {
       this.tlaState = chosen.t.state;
       this.s = chosen.d.state;

@@ -149,7 +149,7 @@ export function nodeFields(s: SpecState, n: number): Record<keyof NodeStateJson,
 }
 
 /** The node's projection as trace JSON (sets sorted by canonical text). */
-export function nodeToJson(s: SpecState, n: number): NodeStateJson {
+export function nodeToJson(s: SpecState, n: number, invoked?: readonly Proposal[]): NodeStateJson {
   const x = s.nodes[n]!;
   const vals = <T>(m: VSet<T>): T[] => [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map((e) => e[1]);
   const nums = (xs: ReadonlySet<number>): number[] => [...xs].sort((a, b) => (String(a) < String(b) ? -1 : 1));
@@ -167,7 +167,7 @@ export function nodeToJson(s: SpecState, n: number): NodeStateJson {
     rProposals: vals(x.rProposals),
     rDecisions: vals(x.rDecisions),
     rExecuted: [...x.rExecuted],
-    invoked: vals(new Map([...s.invoked].filter(([, p]) => p.caller === n))),
+    invoked: invoked ? vals(setOf(invoked, propKey)) : vals(new Map([...s.invoked].filter(([, p]) => p.caller === n))),
   };
 }
 

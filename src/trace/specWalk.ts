@@ -3,7 +3,7 @@
  * construction, used to test the checker's plumbing and to make invalid fixtures by editing
  * one line. They say nothing about the implementation; traces of the real simulator do.
  */
-import type { SpecConstants, TraceEvent, TraceHeader } from './types.js';
+import type { Proposal, SpecConstants, TraceEvent, TraceHeader } from './types.js';
 import { TRACE_FORMAT } from './types.js';
 import { type Step, allSteps, applyStep } from './fastSpec.js';
 import { configFromConstants, initialState, nodeToJson, type SpecState } from './specState.js';
@@ -40,6 +40,8 @@ export function specWalk(opts: WalkOptions): { header: TraceHeader; events: Trac
   const seq = new Array<number>(cfg.N + 1).fill(0);
   const clock = new Array<number>(cfg.N + 1).fill(0);
   const sentAt = new Map<string, number>();
+  // What each node's Requester invoked in its current incarnation (the trace's `invoked`).
+  const inc = new Map<number, Proposal[]>();
   const events: TraceEvent[] = [];
   for (let i = 0; i < opts.steps; i++) {
     const steps = allSteps(cfg, s);
@@ -47,6 +49,8 @@ export function specWalk(opts: WalkOptions): { header: TraceHeader; events: Trac
     const step: Step = steps[Math.floor(random() * steps.length)]!;
     const n = step.n;
     const next = applyStep(s, step);
+    if (step.action === 'NodeRestart') inc.set(n, []);
+    if (step.invoke) inc.set(n, [...(inc.get(n) ?? []), step.invoke]);
     const param = paramFromStep(step);
     const recvClock = param.message ? (sentAt.get(messageKey(param.message)) ?? 0) : 0;
     clock[n] = Math.max(clock[n]!, recvClock) + 1;
@@ -54,7 +58,7 @@ export function specWalk(opts: WalkOptions): { header: TraceHeader; events: Trac
     for (const m of step.sent) { const k = messageKey(m); if (!sentAt.has(k)) sentAt.set(k, clock[n]!); }
     events.push({
       node: n, seq: seq[n]!, clock: clock[n]!, role: ROLE_OF[step.action]!, action: step.action,
-      params: param, sent: sortedSet(step.sent), state: nodeToJson(next, n),
+      params: param, sent: sortedSet(step.sent), state: nodeToJson(next, n, inc.get(n) ?? []),
     });
     s = next;
     if (opts.stutterEvery && i % opts.stutterEvery === opts.stutterEvery - 1 && s.msgs.size > 0) {
@@ -63,7 +67,7 @@ export function specWalk(opts: WalkOptions): { header: TraceHeader; events: Trac
       const m = 1 + Math.floor(random() * cfg.N);
       clock[m] = clock[m]! + 1; seq[m] = seq[m]! + 1;
       events.push({ node: m, seq: seq[m]!, clock: clock[m]!, role: 'Replica', action: 'Stutter',
-        params: { timer: 'retransmit' }, sent: [again], state: nodeToJson(s, m) });
+        params: { timer: 'retransmit' }, sent: [again], state: nodeToJson(s, m, inc.get(m) ?? []) });
     }
   }
   const header: TraceHeader = {

@@ -105,7 +105,7 @@ export function checkGuidedPaths(seed = 1, model: Record<string, number | string
   const random = rng(seed);
   const result = { states: 0, transitions: 0, actionsSeen: new Set<string>(), mismatches: [] as string[], unreached: [] as string[] };
   for (const target of ACTIONS) {
-    const path = pathTo(tsCfg, target, random);
+    const path = pathTo(tsCfg, target, random) ?? pathTo(tsCfg, target, random, 3000, 220);
     if (!path) { result.unreached.push(target); continue; }
     let tlaState = exploreInit(spec, cfg)[0]!;
     let ts = initialState(tsCfg);
