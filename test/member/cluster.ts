@@ -1,0 +1,27 @@
+import type { DurableStorage, Timing } from '../../src/node/api.js';
+import { InMemoryNetwork, type InMemoryNetworkOptions } from '../../src/member/inMemoryTransport.js';
+import { Member, type MemberOptions } from '../../src/member/member.js';
+import { bank, type BankOutput, type BankState } from '../../src/statemachines/bank.js';
+
+/** Short protocol timers so that recovery in real time takes milliseconds, not seconds. */
+export const FAST_TIMING: Partial<Timing> = {
+  joinRetransmitMs: 50, seedLingerMs: 200, prepareRetransmitMs: 50, acceptRetransmitMs: 50,
+  invokeRetransmitMs: 80, heartbeatMs: 30, leaderTimeoutMs: 120, gapMs: 70,
+};
+
+export type BankMember = Member<BankState, BankOutput>;
+
+export function inMemoryCluster(n: number, opts: { net?: InMemoryNetworkOptions; member?: Partial<MemberOptions>; start?: number[] } = {}) {
+  const net = new InMemoryNetwork(opts.net);
+  const peers = Array.from({ length: n }, (_, i) => i + 1);
+  const members = peers.map((id) => new Member(bank, net.transport(id), peers, { id, timing: FAST_TIMING, clientIdBase: 1, ...opts.member }));
+  for (const m of members) if (!opts.start || opts.start.includes(m.id)) m.start();
+  return { net, peers, members, stop: () => members.forEach((m) => m.stop()) };
+}
+
+export async function setupAccounts(m: BankMember): Promise<void> {
+  await m.invoke({ op: 'open', account: 'a' });
+  await m.invoke({ op: 'open', account: 'b' });
+}
+
+export type { DurableStorage };
