@@ -1,7 +1,9 @@
 /**
  * Runs tla-checker's check_spec_with_cfg in a worker thread, so the main thread stays free to
  * print progress and to stop a run that exceeds its time limit (tla-checker runs to completion
- * in one synchronous call and reports nothing on the way).
+ * in one synchronous call and reports nothing on the way). One worker is kept between runs
+ * (starting one and loading the wasm costs more than checking a small model); a worker that
+ * times out is terminated and replaced.
  */
 import { Worker } from 'node:worker_threads';
 import { timeoutMessage } from './types.js';
@@ -24,22 +26,24 @@ export interface EmbeddedJob {
   allowDeadlock: boolean;
 }
 
-// Plain JS, evaluated in the worker: it only loads the wasm and makes the one call.
+// Plain JS, evaluated in the worker: it loads the wasm once and answers one job per message.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { readFileSync } = require('node:fs');
 const { pathToFileURL } = require('node:url');
-(async () => {
+const ready = import(pathToFileURL(workerData.js).href).then((tc) => {
+  tc.initSync({ module: readFileSync(workerData.wasm) });
+  return tc;
+});
+parentPort.on('message', async (j) => {
   try {
-    const tc = await import(pathToFileURL(workerData.js).href);
-    tc.initSync({ module: readFileSync(workerData.wasm) });
-    const j = workerData.job;
+    const tc = await ready;
     const out = tc.check_spec_with_cfg(j.spec, j.cfg, '{}', j.maxStates, j.maxDepth, j.allowDeadlock, false);
     parentPort.postMessage({ ok: true, out });
   } catch (e) {
-    parentPort.postMessage({ ok: false, error: String(e && e.message || e) });
+    parentPort.postMessage({ ok: false, error: String((e && e.message) || e) });
   }
-})();
+});
 `;
 
 export class EmbeddedTimeout extends Error {
@@ -49,20 +53,45 @@ export class EmbeddedTimeout extends Error {
   }
 }
 
+/** The idle worker kept for the next run (unref'd: it never keeps the process alive). */
+let idle: Worker | undefined;
+
+function takeWorker(): Worker {
+  const w = idle ?? new Worker(WORKER_SOURCE, { eval: true, workerData: tlaCheckerPaths() });
+  idle = undefined;
+  w.ref();
+  return w;
+}
+
+function release(w: Worker): void {
+  w.removeAllListeners('message');
+  w.removeAllListeners('error');
+  w.removeAllListeners('exit');
+  w.unref();
+  if (idle === undefined) {
+    idle = w;
+    w.once('exit', () => { if (idle === w) idle = undefined; });
+  } else {
+    void w.terminate();
+  }
+}
+
 /** Runs one check; calls `onTick(elapsedMs)` every `tickMs` while it runs. */
 export function runEmbeddedJob(
   job: EmbeddedJob,
   opts: { timeoutMs?: number; tickMs?: number; onTick?: (elapsedMs: number) => void } = {},
 ): Promise<EmbeddedRawResult> {
   const started = Date.now();
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...tlaCheckerPaths(), job } });
+  const worker = takeWorker();
   return new Promise<EmbeddedRawResult>((resolve, reject) => {
     let done = false;
     const timers: NodeJS.Timeout[] = [];
-    const finish = (f: () => void) => {
+    const finish = (keepWorker: boolean, f: () => void) => {
       if (done) return;
       done = true;
       for (const t of timers) clearTimeout(t);
+      if (keepWorker) release(worker);
+      else void worker.terminate();
       f();
     };
     if (opts.onTick) {
@@ -71,11 +100,11 @@ export function runEmbeddedJob(
     }
     if (opts.timeoutMs !== undefined && opts.timeoutMs > 0) {
       const ms = opts.timeoutMs;
-      timers.push(setTimeout(() => finish(() => { void worker.terminate(); reject(new EmbeddedTimeout(ms)); }), ms));
+      timers.push(setTimeout(() => finish(false, () => reject(new EmbeddedTimeout(ms))), ms));
     }
     worker.once('message', (m: { ok: boolean; out?: string; error?: string }) => {
-      finish(() => {
-        void worker.terminate();
+      // After a wasm panic the instance may be broken: do not keep that worker.
+      finish(m.ok, () => {
         if (!m.ok || m.out === undefined) { reject(new Error(`tla-checker failed: ${m.error ?? 'no output'}`)); return; }
         try {
           resolve(JSON.parse(m.out) as EmbeddedRawResult);
@@ -84,7 +113,8 @@ export function runEmbeddedJob(
         }
       });
     });
-    worker.once('error', (e) => finish(() => reject(new Error(`tla-checker crashed: ${e.message}`))));
-    worker.once('exit', (code) => finish(() => reject(new Error(`tla-checker worker exited with code ${code} before answering`))));
+    worker.once('error', (e) => finish(false, () => reject(new Error(`tla-checker crashed: ${e.message}`))));
+    worker.once('exit', (code) => finish(false, () => reject(new Error(`tla-checker worker exited with code ${code} before answering`))));
+    worker.postMessage(job);
   });
 }
