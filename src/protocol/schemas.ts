@@ -28,18 +28,29 @@ export function loadMessageSchema(name: MessageType | 'defs'): Record<string, un
 
 export interface CompiledMessageSchemas {
   readonly ajv: Ajv2020;
-  readonly validators: ReadonlyMap<MessageType, ValidateFunction>;
+  /** The validator of one message type, compiled on first use and then kept. */
+  validator(type: MessageType): ValidateFunction;
 }
 
 let compiled: CompiledMessageSchemas | undefined;
 
-/** Compile every message schema once per process. */
+/** One ajv instance per process; each message schema is compiled at most once. */
 export function messageSchemas(): CompiledMessageSchemas {
   if (compiled !== undefined) return compiled;
   const ajv = new Ajv2020({ allErrors: false, strict: true });
   ajv.addSchema(loadMessageSchema('defs'));
   const validators = new Map<MessageType, ValidateFunction>();
-  for (const type of MESSAGE_TYPES) validators.set(type, ajv.compile(loadMessageSchema(type)));
-  compiled = { ajv, validators };
+  compiled = {
+    ajv,
+    validator(type) {
+      let v = validators.get(type);
+      if (v === undefined) {
+        if (!MESSAGE_TYPES.includes(type)) throw new Error(`no schema for message type ${JSON.stringify(type)}`);
+        v = ajv.compile(loadMessageSchema(type));
+        validators.set(type, v);
+      }
+      return v;
+    },
+  };
   return compiled;
 }

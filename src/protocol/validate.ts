@@ -24,7 +24,7 @@ export function checkMessage(raw: unknown, peers: readonly NodeId[]): Checked<Me
   if (typeof type !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(type)) {
     return { ok: false, reason: `message/type: unknown message type ${JSON.stringify(type)?.slice(0, 40)}` };
   }
-  const validate = messageSchemas().validators.get(type as MessageType)!;
+  const validate = messageSchemas().validator(type as MessageType);
   if (!validate(raw)) {
     const e = validate.errors?.[0];
     const where = e?.instancePath === '' || e === undefined ? '' : e.instancePath;

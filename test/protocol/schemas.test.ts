@@ -67,5 +67,6 @@ describe('message JSON Schemas', () => {
 
   it('are compiled once per process', () => {
     expect(messageSchemas()).toBe(messageSchemas());
+    expect(messageSchemas().validator('Prepare')).toBe(messageSchemas().validator('Prepare'));
   });
 });
