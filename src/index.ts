@@ -19,3 +19,5 @@ export { InvariantViolation, invariant } from './protocol/assert.js';
 export { toSpecMessage, toTraceMessage } from './protocol/projection.js';
 export { checkEnvelope, checkMessage, type Checked } from './protocol/validate.js';
 export { messageSchemas, loadMessageSchema, messageSchemaDir } from './protocol/schemas.js';
+// The application-facing Member API (src/member, owned by the simulation/member engineer).
+export * from './member/index.js';
