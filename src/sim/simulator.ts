@@ -450,7 +450,8 @@ export class Simulator {
     if (slot.node === null) return; // the restart re-schedules this client
     if (p.invokedIn === slot.incarnation) return; // the node's Requester retransmits on its own
     this.stats.invokes++;
-    const out = slot.node.invoke(p.clientId, p.text);
+    // Re-sent after a restart: for the spec this is a retransmission, not a new request.
+    const out = p.invokedIn > 0 ? slot.node.invoke(p.clientId, p.text, { retry: true }) : slot.node.invoke(p.clientId, p.text);
     if (out.refused !== undefined && out.refused !== 'duplicate-client-id') {
       this.stats.refusals++;
       this.log.add(this.now, `I! ${c.spec.node} ${p.clientId} ${out.refused}`);

@@ -1,0 +1,72 @@
+/**
+ * The replay command line: `--seed N --nodes N --app bank|kv --workload '<json>'
+ * --schedule '<json>' [--log]`. Parsing is separate from running so it can be tested, and
+ * every user error is a ReplayUsageError with one clear message (the script prints it
+ * without a stack trace).
+ */
+import { parseArgs } from 'node:util';
+import type { Scenario } from './scenario.js';
+import { ScheduleError, parseSchedule } from './schedule.js';
+import { MAX_CLIENTS, MAX_OPS } from './workload.js';
+
+export class ReplayUsageError extends Error {
+  override readonly name = 'ReplayUsageError';
+}
+
+export const REPLAY_USAGE =
+  "usage: npx tsx scripts/replay.ts --seed <int> --nodes <1..64> --app bank|kv --workload '{\"clients\":C,\"ops\":K}' --schedule '<FaultSchedule JSON>' [--log]";
+
+export interface ReplayRequest {
+  readonly scenario: Scenario;
+  readonly printLog: boolean;
+}
+
+function int(name: string, text: string | undefined, lo: number, hi: number): number {
+  if (text === undefined) throw new ReplayUsageError(`missing --${name}\n${REPLAY_USAGE}`);
+  const v = Number(text);
+  if (!/^-?\d+$/.test(text) || !Number.isSafeInteger(v) || v < lo || v > hi) throw new ReplayUsageError(`--${name} must be an integer in ${lo}..${hi}, got ${JSON.stringify(text)}`);
+  return v;
+}
+
+function json(name: string, text: string | undefined): unknown {
+  if (text === undefined) throw new ReplayUsageError(`missing --${name}\n${REPLAY_USAGE}`);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new ReplayUsageError(`--${name} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        seed: { type: 'string' }, nodes: { type: 'string' }, app: { type: 'string' },
+        workload: { type: 'string' }, schedule: { type: 'string' }, log: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new ReplayUsageError(`${(e as Error).message}\n${REPLAY_USAGE}`);
+  }
+  const str = (k: string) => values[k] as string | undefined;
+  const seed = int('seed', str('seed'), -(2 ** 53 - 1), 2 ** 53 - 1);
+  const nodes = int('nodes', str('nodes'), 1, 64);
+  const app = str('app');
+  if (app !== 'bank' && app !== 'kv') throw new ReplayUsageError(`--app must be bank or kv, got ${JSON.stringify(app)}`);
+  const w = json('workload', str('workload')) as { clients?: unknown; ops?: unknown } | null;
+  if (typeof w !== 'object' || w === null) throw new ReplayUsageError('--workload must be a JSON object {"clients":C,"ops":K}');
+  const clients = int('workload clients', String(w.clients), 1, MAX_CLIENTS);
+  const ops = int('workload ops', String(w.ops), 0, MAX_OPS);
+  let schedule;
+  try {
+    schedule = parseSchedule(json('schedule', str('schedule')), nodes);
+  } catch (e) {
+    if (e instanceof ScheduleError) throw new ReplayUsageError(`--schedule: ${e.message}`);
+    throw e;
+  }
+  return { scenario: { seed, nodes, app, workload: { clients, ops }, schedule }, printLog: values.log === true };
+}

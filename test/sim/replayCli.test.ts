@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ReplayUsageError, parseReplayArgs } from '../../src/sim/replayCli.js';
+import { replayCommand, type Scenario } from '../../src/sim/scenario.js';
+import { scheduleOf } from '../../src/sim/schedule.js';
+
+/** Splits a printed replay command the way a POSIX shell would (single quotes only). */
+function shellWords(cmd: string): string[] {
+  const words: string[] = [];
+  const re = /'((?:[^']|'\\'')*)'|(\S+)/g;
+  for (let m = re.exec(cmd); m; m = re.exec(cmd)) words.push(m[1] !== undefined ? m[1].replaceAll("'\\''", "'") : m[2]!);
+  return words;
+}
+
+describe('replay command line', () => {
+  it('parses back exactly the scenario replayCommand printed', () => {
+    const s: Scenario = {
+      seed: 42, nodes: 5, app: 'kv', workload: { clients: 2, ops: 3 },
+      schedule: scheduleOf({ loss: 0.2 }, [{ kind: 'partition', at: 1, heal: 9, groups: [[1, 2]] }, { kind: 'killLeader', at: 3, restart: null }]),
+    };
+    const words = shellWords(replayCommand(s));
+    expect(words.slice(0, 3)).toEqual(['npx', 'tsx', 'scripts/replay.ts']);
+    expect(parseReplayArgs(words.slice(3))).toEqual({ scenario: s, printLog: false });
+  });
+
+  it.each([
+    [[], /missing --seed/],
+    [['--seed', '1.5'], /--seed must be an integer/],
+    [['--seed', '1', '--nodes', '3', '--app', 'chess'], /--app must be bank or kv/],
+    [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{'], /--workload is not valid JSON/],
+    [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":0,"ops":1}'], /--workload clients must be an integer in 1\.\./],
+    [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":1,"ops":1}', '--schedule', '{"network":5}'], /--schedule: schedule.network must be an object/],
+    [['--bogus'], /Unknown option/],
+  ])('rejects %j with a clear message', (argv, message) => {
+    expect(() => parseReplayArgs(argv)).toThrow(ReplayUsageError);
+    expect(() => parseReplayArgs(argv)).toThrow(message);
+  });
+});
