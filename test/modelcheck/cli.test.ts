@@ -163,9 +163,12 @@ describe('check-spec with TLC', () => {
     expect(v.code).toBe(1);
     expect(v.out).toContain('engines disagree: verdicts differ (tlc: invariant OneValuePerSlot, embedded: pass)');
     // progress-tool.out passes with 3,145,726 states; the embedded engine finds 9 for ok.cfg.
-    const c = await withFakeTlc('progress-tool.out', (env) => cli(['--model', 'ok', '--engine', 'both', '--json'], env));
+    const c = await withFakeTlc('progress-tool.out', (env) => cli(['--model', 'ok', '--engine', 'both', '--json', '--progress'], env));
     expect(c.code).toBe(1);
     expect(JSON.parse(c.out).models[0].note).toBe('engines disagree: distinct states differ (tlc: 3145726, embedded: 9)');
+    // --progress: TLC's progress reports go to stderr, stdout stays pure JSON.
+    expect(c.err).toMatch(/^\[ok tlc\] \d+ s: 202,524 distinct states, 4,549,281 generated, 126,702 on queue$/m);
+    expect(c.err.match(/^\[ok tlc\]/gm)).toHaveLength(3);
   });
 
   it('saves a TLC counterexample as <model>-tlc.itf.json', async () => {
