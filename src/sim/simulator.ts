@@ -49,6 +49,8 @@ export interface SimConfig {
   readonly probeInput?: string;
   /** A client whose node is down or refused the request tries again after this long. */
   readonly clientRetryMs?: number;
+  /** Called every `every` events (the benchmark samples memory with it). */
+  readonly sampler?: { readonly every: number; readonly fn: () => void };
 }
 
 export const DEFAULT_MAX_EVENTS = 2_000_000;
@@ -190,6 +192,7 @@ export class Simulator {
     this.ran = true;
     const maxEvents = this.cfg.maxEvents ?? DEFAULT_MAX_EVENTS;
     const maxTime = this.cfg.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
+    const sampler = this.cfg.sampler;
     for (const id of this.peers) {
       const slot: NodeSlot = { id, storage: new MemoryStorage(), node: null, incarnation: 0, traceSeq: 0, clock: 0, latest: undefined };
       this.slots.set(id, slot);
@@ -212,6 +215,7 @@ export class Simulator {
       if (this.stats.events >= maxEvents) { stopReason = 'maxEvents'; break; }
       this.now = item.time;
       this.stats.events++;
+      if (sampler && this.stats.events % sampler.every === 0) sampler.fn();
       try {
         this.handle(item.event);
       } catch (e) {
