@@ -49,6 +49,7 @@ const MSG = {
   actionPropertyViolated: 2112,
   state: 2217,
   lassoEnd: 2218,
+  backToState: 2122,
   success: 2193,
   progress: 2200,
   finalCounts: 2199,
@@ -258,7 +259,8 @@ export function interpret(messages: readonly TlcMessage[], loose: readonly strin
         if (s) states.push(s.state);
         break;
       }
-      case MSG.lassoEnd: {
+      case MSG.lassoEnd:
+      case MSG.backToState: {
         const back = /Back to state (\d+)/.exec(m.body);
         loopTo = back ? Number(back[1]) - 1 : states.length - 1;
         break;
