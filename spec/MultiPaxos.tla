@@ -1,0 +1,653 @@
+----------------------------- MODULE MultiPaxos -----------------------------
+(***************************************************************************)
+(* Multi-Paxos as this cluster runs it, after "Paxos Made Moderately       *)
+(* Complex" (van Renesse and Altinbuken) and the "Clustering by Consensus" *)
+(* design.  Every node hosts an Acceptor, a Replica and a Leader; a Leader *)
+(* runs a Scout for phase 1 and one Commander per slot for phase 2.       *)
+(*                                                                         *)
+(* The spec is written at the level of the implementation's roles and      *)
+(* messages: every action is one step of one role on one node, named as   *)
+(* the handler that implements it (see docs/protocol.md), so that a trace *)
+(* of the running code can be replayed against it event by event.        *)
+(*                                                                         *)
+(* The network is the set `msgs` of every message ever sent.  Receiving a *)
+(* message does not remove it, so a message may be received never (loss), *)
+(* many times (duplication) and in any order (reordering).  Timers are     *)
+(* actions that may fire at any time.  A crash and restart loses all role *)
+(* state but the Acceptor's and the Leader's ballot, which are durable.   *)
+(*                                                                         *)
+(* Actions take their values from the message they receive and from the   *)
+(* node's state, never from enumerating constants, so that a trace with    *)
+(* any number of ballots, slots and requests can be replayed.  The model   *)
+(* bounds (MaxBallot, MaxSlot, MaxRestarts) appear only as guards on the   *)
+(* three actions that create a new ballot, a new slot or a restart.        *)
+(***************************************************************************)
+EXTENDS Naturals, FiniteSets, Sequences
+
+CONSTANTS
+    N,            \* number of nodes; nodes are 1..N
+    LeaderNodes,  \* the nodes whose leader timer may fire (a subset of 1..N)
+    Callers,      \* the nodes on which clients invoke requests
+    RequestsPerCaller, \* how many requests each caller invokes
+    Window,       \* how many slots a replica may propose beyond its slot_out
+    MaxBallot,    \* model bound: highest ballot number a leader may move to
+    MaxSlot,      \* model bound: highest slot a replica may propose for
+    MaxRestarts,  \* model bound: how many crash-restarts may happen in all
+    Mutant        \* "none", or the name of a deliberate bug (see Mutants)
+
+VARIABLES
+    msgs,        \* the set of all messages sent so far
+    aBallot,     \* aBallot[n]: the ballot acceptor n promised (durable)
+    aAccepted,   \* aAccepted[n]: its accepted pvalues, one per slot (durable)
+    lBallot,     \* lBallot[n]: leader n's current ballot (durable)
+    lActive,     \* lActive[n]: leader n has been adopted with lBallot[n]
+    lProposals,  \* lProposals[n]: the [slot, prop] leader n is driving
+    scout,       \* scout[n]: leader n's phase-1 scout, or NoScout
+    commanders,  \* commanders[n]: leader n's phase-2 commanders
+    rSlotIn,     \* rSlotIn[n]: the next slot replica n will propose for
+    rSlotOut,    \* rSlotOut[n]: the next slot replica n will execute
+    rRequests,   \* rRequests[n]: client requests waiting for a slot
+    rProposals,  \* rProposals[n]: [slot, prop] that replica n proposed
+    rDecisions,  \* rDecisions[n]: [slot, prop] that replica n knows decided
+    rExecuted,   \* rExecuted[n]: the requests replica n executed, in order
+    invoked,     \* the client requests invoked so far
+    restarts,    \* how many crash-restarts have happened
+    monotone,    \* ghost: every step so far kept acceptors monotone
+    refines      \* ghost: every step so far was a step of LogSpec
+
+protocolVars == <<msgs, aBallot, aAccepted, lBallot, lActive, lProposals,
+                  scout, commanders, rSlotIn, rSlotOut, rRequests,
+                  rProposals, rDecisions, rExecuted, invoked, restarts>>
+vars == <<protocolVars, monotone, refines>>
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* Values.                                                                 *)
+(***************************************************************************)
+Node == 1..N
+
+\* A ballot is a pair <<num, leader>> ordered lexicographically; it is a
+\* record [num, leader] so that it reads the same in the spec, on the wire
+\* and in traces.
+Bottom == [num |-> 0, leader |-> 0]   \* below every leader's ballot
+Less(a, b) == \/ a.num < b.num
+              \/ a.num = b.num /\ a.leader < b.leader
+Max(a, b) == IF a < b THEN b ELSE a
+
+\* A client request: the caller's node, a per-caller id, and the input the
+\* state machine executes (opaque to the protocol).
+NoOp == [caller |-> 0, clientId |-> 0, input |-> "noop"]
+Requests == [caller : Callers, clientId : 1..RequestsPerCaller, input : {"op"}]
+Proposal == Requests \cup {NoOp}
+
+
+\* A quorum is a strict majority.  (Mutant SmallQuorum: one less.)
+IsQuorum(S) == IF Mutant = "SmallQuorum" THEN 2 * Cardinality(S) >= N - 1
+                                         ELSE 2 * Cardinality(S) > N
+
+NoScout == [ballot |-> Bottom, acks |-> {}, pvalues |-> {}]
+
+\* The proposal decided for slot s among decided pairs D (at most one).
+HasSlot(D, s) == \E d \in D : d.slot = s
+SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
+
+Range(seq) == {seq[i] : i \in 1..Len(seq)}
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* Step checks.  Two properties are about steps, not states: an acceptor  *)
+(* only moves forward, and the decided log only grows as LogSpec allows.  *)
+(* TLC checks such action properties directly; the embedded engine cannot, *)
+(* so each step records in a ghost variable whether it kept the property:  *)
+(* `monotone` where an acceptor's state is written, `refines` where a     *)
+(* message is sent (a step that sends nothing leaves the log alone).  The  *)
+(* ghosts stay TRUE in every correct behaviour, so they add no states.     *)
+(***************************************************************************)
+acceptorVars == <<aBallot, aAccepted, monotone>>
+leaderVars == <<lBallot, lActive, lProposals, scout, commanders>>
+replicaVars == <<rSlotIn, rSlotOut, rRequests, rProposals, rDecisions, rExecuted>>
+networkVars == <<msgs, refines>>
+
+\* The acceptor of n moves to promised ballot b with accepted pvalues A.
+AcceptorStepMonotone(n, b, A) ==
+    /\ ~Less(b, aBallot[n])
+    /\ \A pv \in aAccepted[n] :
+          \/ pv \in A
+          \/ \E pw \in A : pw.slot = pv.slot /\ Less(pv.ballot, pw.ballot)
+SetAcceptor(n, b, A) ==
+    /\ aBallot' = [aBallot EXCEPT ![n] = b]
+    /\ aAccepted' = [aAccepted EXCEPT ![n] = A]
+    /\ monotone' = (monotone /\ AcceptorStepMonotone(n, b, A))
+
+\* The refinement mapping to LogSpec: a slot's chosen value is the one in
+\* any Decision message.
+ChosenIn(M) == {[slot |-> m.slot, value |-> m.prop] : m \in {x \in M : x.type = "Decision"}}
+
+\* LogSpec's next-state relation, on the mapped log before and after a step.
+IsLogStep(before, after) ==
+    \/ before = after
+    \/ \E e \in after :
+          /\ after = before \cup {e}
+          /\ ~\E f \in before : f.slot = e.slot
+
+(***************************************************************************)
+(* Messages (their types are in IsMessage below).  Replies to a Scout or  *)
+(* Commander go to the leader named in the ballot they answer; Prepare,   *)
+(* Accept, Decision and Propose are broadcasts and carry no addressee.    *)
+(***************************************************************************)
+SendAll(M) ==
+    /\ msgs' = msgs \cup M
+    /\ refines' = (refines /\ \/ \A m \in M : m.type # "Decision" \/ m \in msgs
+                              \/ IsLogStep(ChosenIn(msgs), ChosenIn(msgs \cup M)))
+Send(m) == SendAll({m})
+SendNothing == UNCHANGED networkVars
+
+-----------------------------------------------------------------------------
+Init ==
+    /\ msgs = {}
+    /\ aBallot = [n \in Node |-> Bottom]
+    /\ aAccepted = [n \in Node |-> {}]
+    /\ lBallot = [n \in Node |-> [num |-> 0, leader |-> n]]
+    /\ lActive = [n \in Node |-> FALSE]
+    /\ lProposals = [n \in Node |-> {}]
+    /\ scout = [n \in Node |-> NoScout]
+    /\ commanders = [n \in Node |-> {}]
+    /\ rSlotIn = [n \in Node |-> 1]
+    /\ rSlotOut = [n \in Node |-> 1]
+    /\ rRequests = [n \in Node |-> {}]
+    /\ rProposals = [n \in Node |-> {}]
+    /\ rDecisions = [n \in Node |-> {}]
+    /\ rExecuted = [n \in Node |-> <<>>]
+    /\ invoked = {}
+    /\ restarts = 0
+    /\ monotone = TRUE
+    /\ refines = TRUE
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* Acceptor.                                                               *)
+(***************************************************************************)
+
+(* Acceptor n receives a Prepare.  It promises the ballot if it is higher *)
+(* than any it promised before, and answers with the ballot it has now    *)
+(* promised and every pvalue it has accepted: a higher promised ballot    *)
+(* tells the scout it was preempted; the pvalues let the new leader carry *)
+(* on whatever may already have been chosen.  (Answering a Prepare again  *)
+(* with the same Promise changes nothing: a stuttering step.)             *)
+AcceptorReceivePrepare(n, m) ==
+    /\ m.type = "Prepare"
+    /\ LET promised == IF Less(aBallot[n], m.ballot) THEN m.ballot ELSE aBallot[n]
+           reply == [type |-> "Promise", acceptor |-> n, ballot |-> m.ballot,
+                     promised |-> promised,
+                     accepted |-> IF Mutant = "PromiseOmitsAccepted" THEN {} ELSE aAccepted[n]]
+       IN  /\ reply \notin msgs
+           /\ SetAcceptor(n, promised, aAccepted[n])
+           /\ Send(reply)
+    /\ UNCHANGED <<leaderVars, replicaVars, invoked, restarts>>
+
+(* Acceptor n receives an Accept.  Unless it promised a higher ballot, it  *)
+(* accepts the pvalue, replacing what it accepted for that slot (which has *)
+(* a lower or equal ballot), and promises the ballot.  It answers with the *)
+(* ballot it has now promised: equal to the Accept's ballot means yes.     *)
+AcceptorReceiveAccept(n, m) ==
+    /\ m.type = "Accept"
+    /\ LET ok == Mutant = "AcceptLowerBallot" \/ ~Less(m.ballot, aBallot[n])
+           promised == IF ok THEN m.ballot ELSE aBallot[n]
+           accepted == IF ok THEN {pv \in aAccepted[n] : pv.slot # m.slot}
+                                  \cup {[ballot |-> m.ballot, slot |-> m.slot, prop |-> m.prop]}
+                             ELSE aAccepted[n]
+           reply == [type |-> "Accepted", acceptor |-> n, ballot |-> m.ballot,
+                     slot |-> m.slot, promised |-> promised]
+       IN  /\ reply \notin msgs \/ accepted # aAccepted[n]
+           /\ SetAcceptor(n, promised, accepted)
+           /\ Send(reply)
+    /\ UNCHANGED <<leaderVars, replicaVars, invoked, restarts>>
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* Scout: phase 1 for leader n's current ballot.                           *)
+(***************************************************************************)
+
+(* The scout of node n receives a Promise for its ballot.  A yes from an   *)
+(* acceptor not heard before is counted and its accepted pvalues kept;    *)
+(* once a quorum said yes the ballot is adopted with every pvalue they    *)
+(* reported.  A higher promised ballot means another leader got ahead:    *)
+(* the scout reports Preempted to its leader and ends.                     *)
+ScoutReceivePromise(n, m) ==
+    /\ m.type = "Promise"
+    /\ scout[n] # NoScout
+    /\ m.ballot = scout[n].ballot
+    /\ IF m.promised = m.ballot
+         THEN LET acks == scout[n].acks \cup {m.acceptor}
+                  pvalues == IF Mutant = "ScoutIgnoresAccepted"
+                               THEN scout[n].pvalues
+                               ELSE scout[n].pvalues \cup m.accepted
+              IN  /\ m.acceptor \notin scout[n].acks
+                  /\ IF IsQuorum(acks)
+                       THEN /\ scout' = [scout EXCEPT ![n] = NoScout]
+                            /\ Send([type |-> "Adopted", ballot |-> m.ballot, pvalues |-> pvalues])
+                       ELSE /\ scout' = [scout EXCEPT ![n] = [ballot |-> m.ballot,
+                                                              acks |-> acks, pvalues |-> pvalues]]
+                            /\ SendNothing
+         ELSE /\ scout' = [scout EXCEPT ![n] = NoScout]
+              /\ Send([type |-> "Preempted", leader |-> n, ballot |-> m.promised])
+    /\ UNCHANGED <<acceptorVars, lBallot, lActive, lProposals, commanders,
+                   replicaVars, invoked, restarts>>
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* Commander: phase 2 for one slot under leader n's ballot.                *)
+(***************************************************************************)
+
+(* A commander of node n receives an Accepted for its ballot and slot.  A  *)
+(* yes from an acceptor not heard before is counted; once a quorum         *)
+(* accepted, the proposal is chosen and the commander tells every replica  *)
+(* and ends.  A higher promised ballot preempts it.                        *)
+CommanderReceiveAccepted(n, m) ==
+    /\ m.type = "Accepted"
+    /\ \E c \in commanders[n] :
+          /\ c.ballot = m.ballot
+          /\ c.slot = m.slot
+          /\ IF m.promised = m.ballot
+               THEN LET acks == c.acks \cup {m.acceptor}
+                        slot == IF Mutant = "DecisionWrongSlot" THEN c.slot + 1 ELSE c.slot
+                    IN  /\ m.acceptor \notin c.acks
+                        /\ IF IsQuorum(acks)
+                             THEN /\ commanders' = [commanders EXCEPT ![n] = @ \ {c}]
+                                  /\ Send([type |-> "Decision", slot |-> slot, prop |-> c.prop])
+                             ELSE /\ commanders' = [commanders EXCEPT ![n] =
+                                                      (@ \ {c}) \cup {[c EXCEPT !.acks = acks]}]
+                                  /\ SendNothing
+               ELSE /\ commanders' = [commanders EXCEPT ![n] = @ \ {c}]
+                    /\ Send([type |-> "Preempted", leader |-> n, ballot |-> m.promised])
+    /\ UNCHANGED <<acceptorVars, lBallot, lActive, lProposals, scout,
+                   replicaVars, invoked, restarts>>
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* Leader.                                                                 *)
+(***************************************************************************)
+
+\* A fresh commander for decision-shaped d under ballot b, and its Accept.
+Commander(b, d) == [ballot |-> b, slot |-> d.slot, prop |-> d.prop, acks |-> {}]
+AcceptFor(b, d) == [type |-> "Accept", ballot |-> b, slot |-> d.slot, prop |-> d.prop]
+
+(* Leader n's timer fires while it is not active and runs no scout: it     *)
+(* starts a scout for its ballot, which sends Prepare to every acceptor.   *)
+(* (Retransmitting the Prepare later sends a message already sent.)        *)
+LeaderSpawnScout(n) ==
+    /\ n \in LeaderNodes
+    /\ ~lActive[n]
+    /\ scout[n] = NoScout
+    /\ scout' = [scout EXCEPT ![n] = [ballot |-> lBallot[n], acks |-> {}, pvalues |-> {}]]
+    /\ Send([type |-> "Prepare", ballot |-> lBallot[n]])
+    /\ UNCHANGED <<acceptorVars, lBallot, lActive, lProposals, commanders,
+                   replicaVars, invoked, restarts>>
+
+(* Leader n receives a Propose for a slot it has no proposal for.  It keeps *)
+(* it, and if it is active it starts a commander for it at once.           *)
+LeaderReceivePropose(n, m) ==
+    /\ m.type = "Propose"
+    /\ ~HasSlot(lProposals[n], m.slot)
+    /\ LET d == [slot |-> m.slot, prop |-> m.prop] IN
+       /\ lProposals' = [lProposals EXCEPT ![n] = @ \cup {d}]
+       /\ IF lActive[n]
+            THEN /\ commanders' = [commanders EXCEPT ![n] = @ \cup {Commander(lBallot[n], d)}]
+                 /\ Send(AcceptFor(lBallot[n], d))
+            ELSE /\ UNCHANGED commanders
+                 /\ SendNothing
+    /\ UNCHANGED <<acceptorVars, lBallot, lActive, scout, replicaVars, invoked, restarts>>
+
+\* For every slot with an adopted pvalue, the proposal of the pvalue with the
+\* highest ballot.  (A leader proposes one value per slot and ballot, so the
+\* highest ballot names one proposal.)
+PMax(pvalues) ==
+    {[slot |-> pv.slot, prop |-> pv.prop] :
+        pv \in {p \in pvalues : \A q \in pvalues : q.slot = p.slot => ~Less(p.ballot, q.ballot)}}
+
+\* Mutant LeaderPicksLowest: the lowest-ballot pvalue instead.
+PMin(pvalues) ==
+    {[slot |-> pv.slot, prop |-> pv.prop] :
+        pv \in {p \in pvalues : \A q \in pvalues : q.slot = p.slot => ~Less(q.ballot, p.ballot)}}
+
+(* Leader n learns its scout adopted its ballot.  For every slot that some *)
+(* acceptor of the quorum accepted, the highest-ballot proposal replaces   *)
+(* the leader's own, since it may have been chosen.  The leader becomes    *)
+(* active and re-drives every proposal it now holds with a commander: a    *)
+(* slot adopted but not re-driven could otherwise stay undecided forever.  *)
+LeaderReceiveAdopted(n, m) ==
+    /\ m.type = "Adopted"
+    /\ m.ballot = lBallot[n]
+    /\ ~lActive[n]
+    /\ LET adopted == IF Mutant = "LeaderPicksLowest" THEN PMin(m.pvalues) ELSE PMax(m.pvalues)
+           props == adopted \cup {d \in lProposals[n] : ~HasSlot(adopted, d.slot)}
+           driven == IF Mutant = "NoRedrive" THEN {} ELSE props
+       IN  /\ lProposals' = [lProposals EXCEPT ![n] = props]
+           /\ lActive' = [lActive EXCEPT ![n] = TRUE]
+           /\ commanders' = [commanders EXCEPT ![n] = @ \cup {Commander(m.ballot, d) : d \in driven}]
+           /\ SendAll({AcceptFor(m.ballot, d) : d \in driven})
+    /\ UNCHANGED <<acceptorVars, lBallot, scout, replicaVars, invoked, restarts>>
+
+(* Leader n learns that one of its scouts or commanders met a higher       *)
+(* ballot.  It stops being active and moves to a ballot above the one that *)
+(* preempted it; its leader timer will start a scout for it.               *)
+LeaderReceivePreempted(n, m) ==
+    /\ m.type = "Preempted"
+    /\ m.leader = n
+    /\ Less(lBallot[n], m.ballot)
+    /\ m.ballot.num + 1 <= MaxBallot                       \* model bound
+    /\ lBallot' = [lBallot EXCEPT ![n] =
+                     IF Mutant = "TupleBallot" THEN <<m.ballot.num + 1, n>>
+                                               ELSE [num |-> m.ballot.num + 1, leader |-> n]]
+    /\ lActive' = [lActive EXCEPT ![n] = FALSE]
+    /\ SendNothing
+    /\ UNCHANGED <<acceptorVars, lProposals, scout, commanders, replicaVars, invoked, restarts>>
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* Replica.                                                                *)
+(***************************************************************************)
+
+Executed(n, p) == p \in Range(rExecuted[n])
+Known(n, p) == \/ p \in rRequests[n]
+               \/ \E d \in rProposals[n] : d.prop = p
+               \/ \E d \in rDecisions[n] : d.prop = p
+
+(* Replica n receives a client's Invoke.  A request it already executed is *)
+(* answered again (the client may have missed the answer); one it already  *)
+(* knows of is ignored; a new one waits for a slot.                        *)
+ReplicaReceiveInvoke(n, m) ==
+    /\ m.type = "Invoke"
+    /\ m.replica = n
+    /\ IF Executed(n, m.prop)
+         THEN /\ [type |-> "Invoked", prop |-> m.prop] \notin msgs
+              /\ Send([type |-> "Invoked", prop |-> m.prop])
+              /\ UNCHANGED rRequests
+         ELSE /\ ~Known(n, m.prop)
+              /\ rRequests' = [rRequests EXCEPT ![n] = @ \cup {m.prop}]
+              /\ SendNothing
+    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rSlotOut, rProposals,
+                   rDecisions, rExecuted, invoked, restarts>>
+
+(* Replica n proposes waiting request p for its next free slot, if that    *)
+(* slot is within the window above the next slot to execute.               *)
+ReplicaPropose(n, p) ==
+    /\ p \in rRequests[n]
+    /\ rSlotIn[n] < rSlotOut[n] + Window
+    /\ rSlotIn[n] <= MaxSlot                                \* model bound
+    /\ ~HasSlot(rDecisions[n], rSlotIn[n])
+    /\ rProposals' = [rProposals EXCEPT ![n] = @ \cup {[slot |-> rSlotIn[n], prop |-> p]}]
+    /\ rRequests' = [rRequests EXCEPT ![n] = @ \ {p}]
+    /\ rSlotIn' = [rSlotIn EXCEPT ![n] = @ + 1]
+    /\ Send([type |-> "Propose", slot |-> rSlotIn[n], prop |-> p])
+    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotOut, rDecisions, rExecuted, invoked, restarts>>
+
+(* Replica n has requests waiting but its next slot was already decided   *)
+(* (another replica's proposal took it): it moves on to the next slot.     *)
+ReplicaSkipSlot(n) ==
+    /\ rRequests[n] # {}
+    /\ rSlotIn[n] < rSlotOut[n] + Window
+    /\ rSlotIn[n] <= MaxSlot                                \* model bound
+    /\ HasSlot(rDecisions[n], rSlotIn[n])
+    /\ rSlotIn' = [rSlotIn EXCEPT ![n] = @ + 1]
+    /\ SendNothing
+    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotOut, rRequests, rProposals,
+                   rDecisions, rExecuted, invoked, restarts>>
+
+(* Replica n's gap timer: the next slot to execute is undecided while a   *)
+(* later one is decided, and n proposed nothing for it (whoever did may    *)
+(* have crashed).  It proposes a no-op so that execution can move on.      *)
+ReplicaProposeNoop(n) ==
+    /\ ~HasSlot(rDecisions[n], rSlotOut[n])
+    /\ \E d \in rDecisions[n] : d.slot > rSlotOut[n]
+    /\ ~HasSlot(rProposals[n], rSlotOut[n])
+    /\ LET noop == IF Mutant = "ForgeRequest"
+                     THEN [caller |-> 0, clientId |-> 1, input |-> "forged"]
+                     ELSE NoOp
+           propose == [type |-> "Propose", slot |-> rSlotOut[n], prop |-> noop]
+       IN  /\ propose \notin msgs
+           /\ Send(propose)
+    /\ UNCHANGED <<acceptorVars, leaderVars, replicaVars, invoked, restarts>>
+
+(* Replica n receives a Decision it did not know and records it.           *)
+ReplicaReceiveDecision(n, m) ==
+    /\ m.type = "Decision"
+    /\ [slot |-> m.slot, prop |-> m.prop] \notin rDecisions[n]
+    /\ rDecisions' = [rDecisions EXCEPT ![n] = @ \cup {[slot |-> m.slot, prop |-> m.prop]}]
+    /\ SendNothing
+    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rSlotOut, rRequests, rProposals,
+                   rExecuted, invoked, restarts>>
+
+(* Replica n executes its next slot, which is decided.  If n had proposed  *)
+(* a different request for it, that request lost the slot and waits for    *)
+(* another.  A request executed before (it was decided in two slots) and   *)
+(* the no-op are skipped; anything else is executed and its caller is      *)
+(* answered.  Slots are executed strictly in order.                        *)
+ReplicaExecute(n) ==
+    /\ \E s \in {x.slot : x \in rDecisions[n]} :
+       /\ IF Mutant = "ExecuteOutOfOrder" THEN s >= rSlotOut[n] ELSE s = rSlotOut[n]
+       /\ LET p == SlotValue(rDecisions[n], s)
+              mine == {d \in rProposals[n] : d.slot = s}
+              lost == {d.prop : d \in {e \in mine : e.prop # p /\ e.prop # NoOp}}
+              perform == p # NoOp /\ (Mutant = "ExecuteTwice" \/ ~Executed(n, p))
+          IN  /\ rRequests' = [rRequests EXCEPT ![n] = @ \cup lost]
+              /\ rProposals' = [rProposals EXCEPT ![n] = @ \ mine]
+              /\ rExecuted' = IF perform THEN [rExecuted EXCEPT ![n] = Append(@, p)]
+                                         ELSE rExecuted
+              /\ IF perform THEN Send([type |-> "Invoked", prop |-> p]) ELSE SendNothing
+              /\ rSlotOut' = [rSlotOut EXCEPT ![n] = s + 1]
+    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rDecisions, invoked, restarts>>
+
+(* Replica n receives a restarted node's Join and welcomes it with what it *)
+(* knows: its next slot to execute, the decisions, and what it executed.   *)
+ReplicaReceiveJoin(n, m) ==
+    /\ m.type = "Join"
+    /\ m.node # n
+    /\ LET welcome == [type |-> "Welcome", node |-> m.node, slot |-> rSlotOut[n],
+                       decisions |-> rDecisions[n], executed |-> rExecuted[n]]
+       IN  /\ welcome \notin msgs
+           /\ Send(welcome)
+    /\ UNCHANGED <<acceptorVars, leaderVars, replicaVars, invoked, restarts>>
+
+(* Replica n, which has proposed nothing since it restarted, receives a    *)
+(* Welcome from a replica that is further ahead: it takes over the         *)
+(* decisions and what was executed, and continues from that slot.          *)
+ReplicaReceiveWelcome(n, m) ==
+    /\ m.type = "Welcome"
+    /\ m.node = n
+    /\ rSlotOut[n] < m.slot
+    /\ rProposals[n] = {}
+    /\ rDecisions' = [rDecisions EXCEPT ![n] = @ \cup m.decisions]
+    /\ rExecuted' = [rExecuted EXCEPT ![n] = m.executed]
+    /\ rSlotOut' = [rSlotOut EXCEPT ![n] = m.slot]
+    /\ rSlotIn' = [rSlotIn EXCEPT ![n] = Max(@, m.slot)]
+    /\ SendNothing
+    /\ UNCHANGED <<acceptorVars, leaderVars, rRequests, rProposals, invoked, restarts>>
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* Clients and crashes.                                                    *)
+(***************************************************************************)
+
+(* A client on node r.caller invokes request r through its Requester,      *)
+(* which sends it to the replica of its own node.                          *)
+RequesterInvoke(r) ==
+    /\ r \notin invoked
+    /\ invoked' = invoked \cup {r}
+    /\ Send([type |-> "Invoke", replica |-> r.caller, prop |-> r])
+    /\ UNCHANGED <<acceptorVars, leaderVars, replicaVars, restarts>>
+
+(* Node n crashes and restarts.  The acceptor's promise and accepted       *)
+(* pvalues and the leader's ballot were on disk and survive; everything    *)
+(* else starts afresh, and the node's Bootstrap asks its peers to Join.    *)
+NodeRestart(n) ==
+    /\ restarts < MaxRestarts                              \* model bound
+    /\ restarts' = restarts + 1
+    /\ IF Mutant = "VolatileAcceptor"
+         THEN SetAcceptor(n, Bottom, {})
+         ELSE UNCHANGED acceptorVars
+    /\ lBallot' = IF Mutant = "VolatileLeaderBallot"
+                    THEN [lBallot EXCEPT ![n] = [num |-> 0, leader |-> n]]
+                    ELSE lBallot
+    /\ lActive' = [lActive EXCEPT ![n] = FALSE]
+    /\ lProposals' = [lProposals EXCEPT ![n] = {}]
+    /\ scout' = [scout EXCEPT ![n] = NoScout]
+    /\ commanders' = [commanders EXCEPT ![n] = {}]
+    /\ rSlotIn' = [rSlotIn EXCEPT ![n] = 1]
+    /\ rSlotOut' = [rSlotOut EXCEPT ![n] = 1]
+    /\ rRequests' = [rRequests EXCEPT ![n] = {}]
+    /\ rProposals' = [rProposals EXCEPT ![n] = {}]
+    /\ rDecisions' = [rDecisions EXCEPT ![n] = {}]
+    /\ rExecuted' = [rExecuted EXCEPT ![n] = <<>>]
+    /\ Send([type |-> "Join", node |-> n])
+    /\ UNCHANGED invoked
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* The next-state relation.  A message-driven action is tried on the      *)
+(* messages of its type only.                                              *)
+(***************************************************************************)
+Msgs(t) == {m \in msgs : m.type = t}
+
+Next ==
+    \/ \E m \in Msgs("Prepare") : \E n \in Node : AcceptorReceivePrepare(n, m)
+    \/ \E m \in Msgs("Accept") : \E n \in Node : AcceptorReceiveAccept(n, m)
+    \/ \E m \in Msgs("Promise") : ScoutReceivePromise(m.ballot.leader, m)
+    \/ \E m \in Msgs("Accepted") : CommanderReceiveAccepted(m.ballot.leader, m)
+    \/ \E n \in Node : LeaderSpawnScout(n)
+    \/ \E m \in Msgs("Propose") : \E n \in Node : LeaderReceivePropose(n, m)
+    \/ \E m \in Msgs("Adopted") : LeaderReceiveAdopted(m.ballot.leader, m)
+    \/ \E m \in Msgs("Preempted") : LeaderReceivePreempted(m.leader, m)
+    \/ \E m \in Msgs("Invoke") : ReplicaReceiveInvoke(m.replica, m)
+    \/ \E n \in Node : \E p \in rRequests[n] : ReplicaPropose(n, p)
+    \/ \E n \in Node : ReplicaSkipSlot(n)
+    \/ \E n \in Node : ReplicaProposeNoop(n)
+    \/ \E m \in Msgs("Decision") : \E n \in Node : ReplicaReceiveDecision(n, m)
+    \/ \E n \in Node : ReplicaExecute(n)
+    \/ \E m \in Msgs("Join") : \E n \in Node : ReplicaReceiveJoin(n, m)
+    \/ \E m \in Msgs("Welcome") : ReplicaReceiveWelcome(m.node, m)
+    \/ \E r \in Requests : RequesterInvoke(r)
+    \/ \E n \in Node : NodeRestart(n)
+
+Spec == Init /\ [][Next]_vars
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* Properties.                                                             *)
+(***************************************************************************)
+
+(* The types are written with the model bounds, and as predicates rather *)
+(* than as SUBSET or Seq sets, which an engine would have to enumerate.   *)
+BallotT == [num : 0..MaxBallot, leader : 0..N]
+SlotT == 1..(MaxSlot + 1)
+ProposalT == Proposal
+PValueT == [ballot : BallotT, slot : SlotT, prop : ProposalT]
+DecidedT == [slot : SlotT, prop : ProposalT]
+IsSetOf(S, T) == \A x \in S : x \in T
+IsSeqOf(q, T) == \A i \in 1..Len(q) : q[i] \in T
+
+\* Every message is one of the protocol's, with fields of the right types.
+IsMessage(m) ==
+    CASE m.type = "Prepare" -> m \in [type : {"Prepare"}, ballot : BallotT]
+      [] m.type = "Promise" -> /\ m.acceptor \in Node /\ m.ballot \in BallotT
+                               /\ m.promised \in BallotT /\ IsSetOf(m.accepted, PValueT)
+      [] m.type = "Accept" -> m \in [type : {"Accept"}, ballot : BallotT, slot : SlotT, prop : ProposalT]
+      [] m.type = "Accepted" -> m \in [type : {"Accepted"}, acceptor : Node, ballot : BallotT,
+                                       slot : SlotT, promised : BallotT]
+      [] m.type = "Decision" -> m \in [type : {"Decision"}, slot : SlotT, prop : ProposalT]
+      [] m.type = "Propose" -> m \in [type : {"Propose"}, slot : SlotT, prop : ProposalT]
+      [] m.type = "Adopted" -> m.ballot \in BallotT /\ IsSetOf(m.pvalues, PValueT)
+      [] m.type = "Preempted" -> m \in [type : {"Preempted"}, leader : Node, ballot : BallotT]
+      [] m.type = "Invoke" -> m \in [type : {"Invoke"}, replica : Node, prop : ProposalT]
+      [] m.type = "Invoked" -> m \in [type : {"Invoked"}, prop : ProposalT]
+      [] m.type = "Join" -> m \in [type : {"Join"}, node : Node]
+      [] m.type = "Welcome" -> /\ m.node \in Node /\ m.slot \in SlotT
+                               /\ IsSetOf(m.decisions, DecidedT) /\ IsSeqOf(m.executed, ProposalT)
+      [] OTHER -> FALSE
+
+\* Every variable holds a value of its intended type.
+TypeOK ==
+    /\ \A m \in msgs : IsMessage(m)
+    /\ \A n \in Node :
+        /\ aBallot[n] \in BallotT
+        /\ IsSetOf(aAccepted[n], PValueT)
+        /\ lBallot[n] \in BallotT
+        /\ lActive[n] \in BOOLEAN
+        /\ IsSetOf(lProposals[n], DecidedT)
+        /\ scout[n].ballot \in BallotT
+        /\ IsSetOf(scout[n].acks, Node)
+        /\ IsSetOf(scout[n].pvalues, PValueT)
+        /\ \A c \in commanders[n] : /\ c.ballot \in BallotT /\ c.slot \in SlotT
+                                    /\ c.prop \in ProposalT /\ IsSetOf(c.acks, Node)
+        /\ rSlotIn[n] \in SlotT
+        /\ rSlotOut[n] \in SlotT
+        /\ IsSetOf(rRequests[n], ProposalT)
+        /\ IsSetOf(rProposals[n], DecidedT)
+        /\ IsSetOf(rDecisions[n], DecidedT)
+        /\ IsSeqOf(rExecuted[n], ProposalT)
+    /\ IsSetOf(invoked, Requests)
+    /\ restarts \in 0..MaxRestarts
+    /\ monotone \in BOOLEAN
+    /\ refines \in BOOLEAN
+
+\* Everything decided anywhere: in a Decision message or at a replica.
+AllDecided == {[slot |-> m.slot, prop |-> m.prop] : m \in {x \in msgs : x.type = "Decision"}}
+              \cup UNION {rDecisions[n] : n \in Node}
+
+\* Agreement: no two different proposals are decided for the same slot.
+Agreement == \A d, e \in AllDecided : d.slot = e.slot => d.prop = e.prop
+
+\* Validity: every decided proposal other than the no-op was invoked.
+Validity == \A d \in AllDecided : d.prop # NoOp => d.prop \in invoked
+
+\* Replica consistency: what two replicas executed are prefixes of one
+\* another, and no replica executes a request twice.
+IsPrefix(s, t) == Len(s) <= Len(t) /\ \A i \in 1..Len(s) : s[i] = t[i]
+ExecutedPrefix == \A n1, n2 \in Node : IsPrefix(rExecuted[n1], rExecuted[n2])
+                                       \/ IsPrefix(rExecuted[n2], rExecuted[n1])
+NoDuplicateExecution == \A n \in Node : \A i, j \in 1..Len(rExecuted[n]) :
+                            i # j => rExecuted[n][i] # rExecuted[n][j]
+ReplicaConsistency == ExecutedPrefix /\ NoDuplicateExecution
+
+\* Acceptor monotonicity (an action property, recorded by Observe): an
+\* acceptor's promised ballot never decreases, and an accepted pvalue is
+\* only replaced by one for the same slot with a higher ballot.
+AcceptorMonotonicity == monotone
+AcceptorMonotonicityStep == [][\A n \in Node : AcceptorStepMonotone(n)]_vars   \* TLC only
+
+\* Refinement (a step property, recorded by Observe): every step changes the
+\* decided log as a step of LogSpec does, or leaves it alone.  The same
+\* refinement is checked by TLC in MultiPaxosRefinesLog.tla.
+RefinesLog == refines
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* Liveness.  Under these fairness assumptions, every invoked request is   *)
+(* eventually executed by every replica: every role step that is enabled  *)
+(* long enough is taken (so every message is eventually received: in this *)
+(* network, losses end), and clients, leader timers and crashes are left  *)
+(* free (the liveness model has one leader node and no crashes).           *)
+(***************************************************************************)
+Fairness ==
+    \A n \in Node :
+        /\ WF_vars(\E m \in msgs : AcceptorReceivePrepare(n, m))
+        /\ WF_vars(\E m \in msgs : AcceptorReceiveAccept(n, m))
+        /\ WF_vars(\E m \in msgs : ScoutReceivePromise(n, m))
+        /\ WF_vars(\E m \in msgs : CommanderReceiveAccepted(n, m))
+        /\ WF_vars(LeaderSpawnScout(n))
+        /\ WF_vars(\E m \in msgs : LeaderReceivePropose(n, m))
+        /\ WF_vars(\E m \in msgs : LeaderReceiveAdopted(n, m))
+        /\ WF_vars(\E m \in msgs : LeaderReceivePreempted(n, m))
+        /\ WF_vars(\E m \in msgs : ReplicaReceiveInvoke(n, m))
+        /\ WF_vars(\E p \in rRequests[n] : ReplicaPropose(n, p))
+        /\ WF_vars(ReplicaSkipSlot(n))
+        /\ WF_vars(ReplicaProposeNoop(n))
+        /\ WF_vars(\E m \in msgs : ReplicaReceiveDecision(n, m))
+        /\ WF_vars(ReplicaExecute(n))
+
+LiveSpec == Spec /\ Fairness
+
+\* Every invoked request is eventually executed by every replica.
+EventuallyExecuted == \A r \in Requests :
+                         r \in invoked ~> \A n \in Node : r \in Range(rExecuted[n])
+=============================================================================
