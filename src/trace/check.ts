@@ -102,6 +102,7 @@ export async function checkTrace(input: TraceInput, opts: CheckOptions = {}): Pr
     await run(input, opts, verdict);
     verdict.ok = true;
   } catch (e) {
+    if (opts.onEvents) opts.onEvents(verdict.events & 1023);
     if (e instanceof Stop) verdict.failure = e.failure;
     else if (e instanceof TraceInputError) verdict.failure = { file: e.file, line: e.line, kind: 'input', message: e.message };
     else if (e instanceof Error && 'code' in e && typeof (e as NodeJS.ErrnoException).path === 'string') {

@@ -1,0 +1,156 @@
+/**
+ * Broken role classes, injected into a real Node through NodeOptions.roles (the cluster.py
+ * dependency-injection style). Each one breaks one safety-relevant rule and keeps everything
+ * else, so the only thing that can catch it is the trace checker. They bypass the roles'
+ * own dense assertions on purpose: the point is to see the spec, not an assertion, reject them.
+ */
+import type { Accept, Adopted, Decision, Prepare, Promise as PromiseMsg, Accepted } from '../protocol/messages.js';
+import {
+  BOTTOM_BALLOT, ballotEquals, ballotLess, copyBallot, copyProposal, isNoop, isQuorum, proposalKey, type PValue,
+} from '../protocol/values.js';
+import type { RoleHost } from '../node/role.js';
+import { Acceptor } from '../roles/acceptor.js';
+import { Scout } from '../roles/scout.js';
+import { Commander } from '../roles/commander.js';
+import { Leader } from '../roles/leader.js';
+import { Replica } from '../roles/replica.js';
+
+/** Accepts an Accept whatever ballot it promised (the promise itself never goes down). */
+export class AcceptLowerBallotAcceptor extends Acceptor {
+  override receiveAccept(m: Accept): void {
+    if (ballotLess(this.ballot, m.ballot)) this.ballot = copyBallot(m.ballot);
+    this.accepted.set(m.slot, { ballot: copyBallot(m.ballot), slot: m.slot, prop: copyProposal(m.prop) });
+    this.host.saveDurable({ aBallot: this.ballot, aAccepted: this.acceptedList() });
+    this.host.send(m.ballot.leader, { type: 'Accepted', acceptor: this.host.self, ballot: m.ballot, slot: m.slot, promised: m.ballot });
+    this.host.action('Acceptor', 'AcceptorReceiveAccept');
+  }
+}
+
+/** Answers a Prepare without the pvalues it accepted: a new leader cannot carry them on. */
+export class PromiseOmitsAcceptedAcceptor extends Acceptor {
+  override receivePrepare(m: Prepare): void {
+    if (ballotLess(this.ballot, m.ballot)) {
+      this.ballot = copyBallot(m.ballot);
+      this.persist();
+    }
+    this.host.send(m.ballot.leader, { type: 'Promise', acceptor: this.host.self, ballot: m.ballot, promised: this.ballot, accepted: [] });
+    this.host.action('Acceptor', 'AcceptorReceivePrepare');
+  }
+}
+
+/** Forgets its promise and accepted pvalues on a restart (never reads durable storage). */
+export class VolatileAcceptor extends Acceptor {
+  constructor(host: RoleHost) {
+    super(host);
+    this.ballot = copyBallot(BOTTOM_BALLOT);
+    this.accepted.clear();
+  }
+  protected override persist(): void {
+    this.host.saveDurable({ aBallot: this.ballot, aAccepted: this.acceptedList() });
+  }
+}
+
+/** Adopts its ballot on the first yes: less than a quorum. */
+export class MinorityScout extends Scout {
+  override receivePromise(m: PromiseMsg): void {
+    if (!ballotEquals(m.ballot, this.ballot)) return;
+    if (ballotEquals(m.promised, m.ballot)) {
+      this.acks.add(m.acceptor);
+      for (const pv of m.accepted) this.pvalues.set(JSON.stringify(pv), pv);
+      this.host.send(this.host.self, { type: 'Adopted', ballot: this.ballot, pvalues: [...this.pvalues.values()] });
+      this.host.removeRole(this);
+    } else {
+      this.host.send(this.host.self, { type: 'Preempted', leader: this.host.self, ballot: m.promised });
+      this.host.removeRole(this);
+    }
+    this.host.action('Scout', 'ScoutReceivePromise');
+  }
+}
+
+/** Decides on the first yes: a minority. */
+export class MinorityCommander extends Commander {
+  override receiveAccepted(m: Accepted): void {
+    if (!ballotEquals(m.ballot, this.ballot) || m.slot !== this.slot) return;
+    if (ballotEquals(m.promised, m.ballot)) {
+      this.acks.add(m.acceptor);
+      this.host.send(this.host.peers, { type: 'Decision', slot: this.slot, prop: this.prop });
+    } else {
+      this.host.send(this.host.self, { type: 'Preempted', leader: this.host.self, ballot: m.promised });
+    }
+    this.host.removeRole(this);
+    this.host.action('Commander', 'CommanderReceiveAccepted');
+  }
+}
+
+/** Broadcasts the Decision for the slot after its own. */
+export class WrongSlotCommander extends Commander {
+  override receiveAccepted(m: Accepted): void {
+    if (!ballotEquals(m.ballot, this.ballot) || m.slot !== this.slot) return;
+    if (ballotEquals(m.promised, m.ballot)) {
+      this.acks.add(m.acceptor);
+      if (isQuorum(this.acks.size, this.host.peers.length)) {
+        this.host.send(this.host.peers, { type: 'Decision', slot: this.slot + 1, prop: this.prop });
+        this.host.removeRole(this);
+      }
+    } else {
+      this.host.send(this.host.self, { type: 'Preempted', leader: this.host.self, ballot: m.promised });
+      this.host.removeRole(this);
+    }
+    this.host.action('Commander', 'CommanderReceiveAccepted');
+  }
+}
+
+/** On adoption keeps, per slot, the LOWEST-ballot pvalue instead of the highest. */
+export class LowestPValueLeader extends Leader {
+  override receiveAdopted(m: Adopted): void {
+    if (!ballotEquals(m.ballot, this.ballot) || this.active) return;
+    const pick = new Map<number, PValue>();
+    for (const pv of m.pvalues) {
+      const seen = pick.get(pv.slot);
+      if (seen === undefined || ballotLess(pv.ballot, seen.ballot)) pick.set(pv.slot, pv);
+    }
+    for (const [slot, pv] of pick) this.proposals.set(slot, copyProposal(pv.prop));
+    this.active = true;
+    for (const slot of [...this.proposals.keys()].sort((a, b) => a - b)) this.spawnCommander(slot, this.proposals.get(slot)!);
+    this.host.action('Leader', 'LeaderReceiveAdopted');
+  }
+}
+
+/** On adoption keeps its own proposals where it has one, ignoring what acceptors accepted. */
+export class OwnProposalLeader extends Leader {
+  override receiveAdopted(m: Adopted): void {
+    if (!ballotEquals(m.ballot, this.ballot) || this.active) return;
+    for (const pv of m.pvalues) if (!this.proposals.has(pv.slot)) this.proposals.set(pv.slot, copyProposal(pv.prop));
+    this.active = true;
+    for (const slot of [...this.proposals.keys()].sort((a, b) => a - b)) this.spawnCommander(slot, this.proposals.get(slot)!);
+    this.host.action('Leader', 'LeaderReceiveAdopted');
+  }
+}
+
+/** Executes a decision as soon as it arrives, skipping undecided slots before it. */
+export class OutOfOrderReplica extends Replica {
+  override receiveDecision(m: Decision): void {
+    if (this.decisions.has(m.slot)) return;
+    this.learn(m.slot, m.prop);
+    this.host.action('Replica', 'ReplicaReceiveDecision');
+    if (m.slot > this.slotOut) this.slotOut = m.slot; // jump the gap
+    this.executeAll();
+  }
+}
+
+/** Executes a decision again each time it is delivered again (no duplicate suppression). */
+export class ExecuteTwiceReplica extends Replica {
+  override receiveDecision(m: Decision): void {
+    if (!this.decisions.has(m.slot) || m.slot >= this.slotOut || isNoop(m.prop)) {
+      super.receiveDecision(m);
+      return;
+    }
+    const [next, output] = this.host.stateMachine.apply(this.app, m.prop.input);
+    this.app = next;
+    const entry = { prop: copyProposal(m.prop), output };
+    this.executedLog.push(entry);
+    this.executed.set(proposalKey(m.prop), entry);
+    this.host.send(m.prop.caller, { type: 'Invoked', prop: m.prop, output });
+    this.host.action('Replica', 'ReplicaExecute');
+  }
+}
