@@ -297,8 +297,14 @@ export function interpret(messages: readonly TlcMessage[], loose: readonly strin
         }
         break;
       }
-      default:
-        if (m.severity === 1 || m.severity === 2) errors.push(m.body.trim());
+      default: {
+        // Violations reported under codes not listed above (e.g. a property violated by the initial state).
+        const inv = /Invariant (\S+) is violated/.exec(m.body);
+        const prop = /[Pp]ropert(?:y|ies) (\S+) (?:is|was) violated/.exec(m.body);
+        if (m.severity === 1 && inv) { violation ??= 'invariant'; out.violated ??= inv[1]; }
+        else if (m.severity === 1 && prop) { violation ??= 'property'; out.violated ??= prop[1]; }
+        else if (m.severity === 1 || m.severity === 2) errors.push(m.body.trim());
+      }
     }
   }
   if (states.length > 0) {

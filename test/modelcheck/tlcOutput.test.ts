@@ -137,6 +137,12 @@ describe('TLC output reader on every recorded transcript', () => {
     expect(r.finish(75)).toMatchObject({ verdict: 'error', message: 'TLC threw an unexpected exception.' });
   });
 
+  it('recognises a violation reported under another code by its wording', () => {
+    const r = new TlcOutputReader();
+    r.push('@!@!@STARTMSG 2108:1 @!@!@\nProperty Safe is violated by the initial state.\n@!@!@ENDMSG 2108 @!@!@\n');
+    expect(r.finish(12)).toMatchObject({ verdict: 'property', violated: 'Safe' });
+  });
+
   it('reads action coverage lines when TLC prints them (-coverage)', () => {
     const r = new TlcOutputReader();
     r.push('@!@!@STARTMSG 2773:0 @!@!@\n<Write line 16, col 3 to line 18, col 27 of module Slots>: 8:24\n@!@!@ENDMSG 2773 @!@!@\n');
