@@ -41,6 +41,9 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
 export interface Timing {
   /** Resend Join until a Welcome arrives. */
   readonly joinRetransmitMs: number;
+  /** Join retransmissions after which a Bootstrap, still unwelcomed, welcomes other joiners
+   * itself as a fresh replica: when every node restarted, no member is left to do it. */
+  readonly joinsBeforeWelcomingPeers: number;
   /** A Seed re-welcomes late joiners for this long before becoming a Bootstrap itself. */
   readonly seedLingerMs: number;
   /** Resend Prepare while a scout waits for a quorum. */
@@ -61,6 +64,7 @@ export interface Timing {
 
 export const DEFAULT_TIMING: Timing = Object.freeze({
   joinRetransmitMs: 500,
+  joinsBeforeWelcomingPeers: 3,
   seedLingerMs: 2_000,
   prepareRetransmitMs: 500,
   acceptRetransmitMs: 500,

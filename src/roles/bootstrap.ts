@@ -3,8 +3,13 @@
  * (spec NodeRestart: its volatile state is initial) and repeats it until some replica
  * answers with a Welcome for it; then the node becomes Acceptor + Replica + Leader and the
  * new Replica takes the Welcome.
+ *
+ * If nobody welcomes it for `joinsBeforeWelcomingPeers` retransmissions, the whole cluster
+ * may have restarted: it then welcomes other joiners itself, as the fresh replica it is
+ * (slot 1, no decisions: spec ReplicaReceiveJoin). Their replicas rebuild the log from the
+ * acceptors through the new leader's re-drive and CatchUp.
  */
-import type { Message, Welcome } from '../protocol/messages.js';
+import type { Join, Message, Welcome, WelcomeState } from '../protocol/messages.js';
 import type { NodeId } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import { Role, type RoleHost } from '../node/role.js';
@@ -20,7 +25,10 @@ export function becomeMember(host: RoleHost): void {
 
 export class Bootstrap extends Role {
   readonly name = 'Bootstrap' as const;
-  readonly handles = ['Welcome'] as const;
+  readonly handles = ['Welcome', 'Join'] as const;
+
+  /** Join retransmissions so far without a Welcome. */
+  protected unanswered = 0;
 
   constructor(host: RoleHost) {
     super(host);
@@ -35,6 +43,16 @@ export class Bootstrap extends Role {
 
   receive(from: NodeId, message: Message): void {
     if (message.type === 'Welcome') this.receiveWelcome(from, message);
+    else if (message.type === 'Join') this.receiveJoin(message);
+  }
+
+  /** ReplicaReceiveJoin as a fresh replica, once we have waited long enough in vain. */
+  receiveJoin(m: Join): void {
+    if (m.node === this.host.self || this.unanswered < this.host.timing.joinsBeforeWelcomingPeers) return;
+    const state: WelcomeState = { app: this.host.stateMachine.initial(), outputs: [] };
+    this.host.send(m.node, { type: 'Welcome', node: m.node, slot: 1, decisions: [], executed: [], state });
+    // Role 'Replica': it is the spec Replica's action, done for the replica this node will host.
+    this.host.action('Replica', 'ReplicaReceiveJoin');
   }
 
   /** Welcomed: become a member (a Stutter: no spec variable changes), then let the replica take it. */
@@ -48,6 +66,7 @@ export class Bootstrap extends Role {
   /** Resend Join until welcomed (already sent: a Stutter). */
   override onTimer(name: string, _key?: string): void {
     if (name !== BOOTSTRAP_JOIN_TIMER) return;
+    this.unanswered++;
     this.host.send(this.others(), { type: 'Join', node: this.host.self });
     this.host.setTimer(BOOTSTRAP_JOIN_TIMER, undefined, this.host.timing.joinRetransmitMs);
   }

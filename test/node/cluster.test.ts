@@ -82,6 +82,25 @@ describe('a three-node cluster of Nodes', () => {
     expect(appState(c, 3)).toBe(4); // answered from the duplicate table, not executed twice
   });
 
+  it('recovers when every node restarted: unwelcomed Bootstraps welcome each other, the log is rebuilt', () => {
+    const c = new Cluster([1, 2, 3]);
+    for (let i = 1; i <= 3; i++) c.invoke(i, 1, String(i));
+    c.run();
+    const before = executed(c, 1);
+
+    for (const id of [1, 2, 3]) c.restart(id);
+    c.run();
+    expect(c.node(1).roleNames()).toEqual(['Requester', 'Bootstrap']); // nobody is left to welcome
+    for (let i = 0; i < 6; i++) c.tick();
+    for (const id of [1, 2, 3]) expect(c.node(id).roleNames()).toContain('Replica');
+
+    c.invoke(2, 2, '100'); // new work makes a leader re-drive what the acceptors accepted
+    for (let i = 0; i < 10 && c.resultsOf(2).length < 2; i++) c.tick();
+
+    for (const id of [1, 2, 3]) expect(executed(c, id).slice(0, 3)).toEqual(before);
+    expect(c.resultsOf(2).at(-1)).toEqual({ clientId: 2, output: 106 });
+  });
+
   it('forms from a Seed once a majority asked to Join, and then serves requests', () => {
     const c = new Cluster([1, 2, 3], {}, { 1: 'seed', 2: 'join', 3: 'join' });
     c.run();

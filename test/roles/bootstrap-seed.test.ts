@@ -31,6 +31,23 @@ describe('Bootstrap', () => {
     expect(specOf(host.rolesNamed('Replica')[0]!)).toMatchObject({ rSlotOut: 2, rExecuted: [prop(3, 1, '5')] });
   });
 
+  it('welcomes other joiners as a fresh replica only after waiting in vain for a while', () => {
+    const host = new FakeHost({ self: 2, timing: { joinsBeforeWelcomingPeers: 2 } });
+    const bootstrap = new Bootstrap(host);
+    host.addRole(bootstrap);
+    bootstrap.onTimer(BOOTSTRAP_JOIN_TIMER, undefined);
+    host.clear();
+
+    bootstrap.receive(3, { type: 'Join', node: 3 });
+    expect(host.journal).toEqual([]);
+    bootstrap.onTimer(BOOTSTRAP_JOIN_TIMER, undefined);
+    host.clear();
+    bootstrap.receive(3, { type: 'Join', node: 3 });
+
+    expect(host.actions()).toEqual(['ReplicaReceiveJoin']);
+    expect(host.sends()).toEqual([{ to: 3, message: { type: 'Welcome', node: 3, slot: 1, decisions: [], executed: [], state: { app: 0, outputs: [] } } }]);
+  });
+
   it('ignores a Welcome for another node', () => {
     const host = new FakeHost({ self: 2 });
     const bootstrap = new Bootstrap(host);
