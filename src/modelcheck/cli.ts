@@ -151,7 +151,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
         const rel = relative(io.cwd, file);
         report.counterexampleFile = rel.startsWith('..') || rel === '' ? file : rel;
       }
-      if (opts.coverage && engine === 'embedded' && result.verdict !== 'parse-error') {
+      if (opts.coverage && engine === 'embedded' && result.verdict !== 'parse-error' && result.verdict !== 'error') {
         try {
           const moduleText = readFileSync(join(specDir, `${m.module}.tla`), 'utf8');
           const cov = exploreActionCoverage(moduleText, m.cfgText, {

@@ -76,6 +76,14 @@ describe('embedded engine (tla-checker in a worker thread) on the toy spec', () 
     expect(v).toMatchObject({ verdict: 'invariant', violated: 'OneValuePerSlot' });
   });
 
+  it('maps a parse error in a flattened spec back to its module and line', async () => {
+    // A dangling '+' at the end of Next: tla-checker stops at the '==' of Spec, line 19 of SlotsExt.tla.
+    const ext = fixture('spec/SlotsExt.tla').replace('Write(p, s, v)\n', 'Write(p, s, v) +\n');
+    const r = await checkModel({ moduleName: 'SlotsExt', moduleText: ext, cfgText: fixture('ok.cfg'), engine: 'embedded', specDir: SPEC_DIR });
+    expect(r.verdict).toBe('parse-error');
+    expect(r.location).toEqual({ module: 'SlotsExt', line: 19, column: 6 });
+  });
+
   it('says a spec using INSTANCE of a user module needs TLC', async () => {
     const r = await checkModel({ moduleName: 'SlotsInst', cfgText: fixture('ok.cfg'), engine: 'embedded', specDir: SPEC_DIR });
     expect(r.verdict).toBe('error');
