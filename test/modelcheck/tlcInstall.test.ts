@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { installTlc, InstallError, MIN_JAR_BYTES, TLC_JAR_URL } from '../../src/modelcheck/tlcInstall.js';
+import { FAKE_JAVA, FIXTURES } from './helpers.js';
 
 // No test reaches the network: fetch is injected, or points at a closed local port.
 const dest = () => join(mkdtempSync(join(tmpdir(), 'tlc-install-unit-')), '.tlc', 'tla2tools.jar');
@@ -38,5 +39,25 @@ describe('tlc:install', () => {
     expect(r).toEqual({ path: d, bytes: MIN_JAR_BYTES + 10 });
     expect(readFileSync(d).length).toBe(MIN_JAR_BYTES + 10);
     expect(logs.join('')).toContain('java not found: the jar was not test-run');
+  });
+
+  it('test-runs the jar with java and keeps it only if it prints a TLC version line', async () => {
+    const body = new Uint8Array(MIN_JAR_BYTES);
+    body[0] = 0x50;
+    body[1] = 0x4b;
+    const bad = dest();
+    delete process.env.FAKE_TLC_TRANSCRIPT; // the fake java then prints nothing
+    await expect(installTlc({ dest: bad, fetchImpl: reply(body), java: FAKE_JAVA })).rejects.toThrow(/does not run as TLC/);
+    expect(existsSync(bad)).toBe(false);
+    expect(existsSync(`${bad}.part`)).toBe(false);
+    process.env.FAKE_TLC_TRANSCRIPT = join(FIXTURES, 'ok-tool.out'); // prints TLC's version banner
+    try {
+      const good = dest();
+      const r = await installTlc({ dest: good, fetchImpl: reply(body), java: FAKE_JAVA });
+      expect(r.version).toBe('TLC2 Version 2026.04.29.170100 (rev: cc6b616)');
+      expect(existsSync(good)).toBe(true);
+    } finally {
+      delete process.env.FAKE_TLC_TRANSCRIPT;
+    }
   });
 });
