@@ -44,6 +44,8 @@ export class Replica extends Role {
   protected leader: NodeId;
   protected leaderBallot: Ballot = BOTTOM_BALLOT;
   protected leaderHeard = false;
+  /** The slot whose no-op we proposed last (later sends for it are retransmissions). */
+  protected noopSlot = 0;
   /** slotOut at the previous gap tick: no progress since then means we may be missing decisions. */
   protected slotOutAtLastTick = 1;
 
@@ -81,14 +83,17 @@ export class Replica extends Role {
     }
   }
 
-  /** ReplicaReceiveInvoke: answer a duplicate, ignore a pending one, queue a new one. */
+  /**
+   * ReplicaReceiveInvoke: queue a new request. An executed one is answered again from the
+   * duplicate table: a Stutter, since its Invoked was sent when it was executed (here or by
+   * the replica whose Welcome told us), and the spec's action requires it was not.
+   */
   receiveInvoke(m: Invoke): void {
     if (m.replica !== this.host.self) return;
     const key = proposalKey(m.prop);
     const done = this.executed.get(key);
     if (done !== undefined) {
       this.host.send(m.prop.caller, { type: 'Invoked', prop: m.prop, output: done.output });
-      this.host.action('Replica', 'ReplicaReceiveInvoke');
       return;
     }
     if (this.requests.has(key) || this.decidedKeys.has(key) || this.isProposed(m.prop)) return;
@@ -222,7 +227,9 @@ export class Replica extends Role {
       const gap = !this.decisions.has(this.slotOut) && this.hasDecisionAfter(this.slotOut);
       if (gap && !this.proposals.has(this.slotOut)) {
         this.host.send(this.leader, { type: 'Propose', slot: this.slotOut, prop: NOOP });
-        this.host.action('Replica', 'ReplicaProposeNoop');
+        // The spec step requires the Propose is new; ours again is a retransmission (Stutter).
+        if (this.noopSlot !== this.slotOut) this.host.action('Replica', 'ReplicaProposeNoop');
+        this.noopSlot = this.slotOut;
       }
       const stuck = this.slotOut === this.slotOutAtLastTick && (this.proposals.size > 0 || this.requests.size > 0);
       if (gap || stuck) {

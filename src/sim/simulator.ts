@@ -85,6 +85,13 @@ export interface SimStats {
   restarts: number;
   /** Counts of trace actions, with countActions (e.g. LeaderReceiveAdopted = leader changes). */
   actions: Record<string, number>;
+  /**
+   * Leaders seen on the wire: each time an Accept or Active carries a ballot higher than any
+   * seen before, a node has become leader with it (cheap: no tracing needed).
+   */
+  leaderElections: number;
+  /** Elections that moved the leadership to a different node. */
+  leaderChanges: number;
 }
 
 export type StopReason = 'settled' | 'maxEvents' | 'maxTime' | 'idle' | 'settleTimeout' | 'nodeError';
@@ -169,6 +176,7 @@ export class Simulator {
   private settleDeadline = Infinity;
   private ran = false;
   private nodeError: string | undefined;
+  private leaderBallot: { num: number; leader: number } | undefined;
 
   constructor(cfg: SimConfig) {
     if (!Number.isInteger(cfg.nodes) || cfg.nodes < 1) throw new RangeError(`nodes must be a positive integer, got ${cfg.nodes}`);
@@ -183,7 +191,7 @@ export class Simulator {
     this.stats = {
       events: 0, messagesSent: 0, copiesDelivered: 0, dropped: { loss: 0, partition: 0, crashed: 0 }, duplicated: 0,
       timersFired: 0, invokes: 0, refusals: 0, faults: { partition: 0, crash: 0, killLeader: 0, isolateLeader: 0, lossBurst: 0 },
-      crashes: 0, restarts: 0, actions: {},
+      crashes: 0, restarts: 0, actions: {}, leaderElections: 0, leaderChanges: 0,
     };
   }
 
@@ -294,6 +302,7 @@ export class Simulator {
     for (const env of out.messages) {
       this.stats.messagesSent++;
       const type = env.message.type;
+      if (type === 'Accept' || type === 'Active') this.noteLeader(env.message.ballot);
       // The JSON text is the deep copy: each delivered copy is parsed afresh.
       const text = JSON.stringify(env);
       const plan = this.net.plan(env.from, env.to);
@@ -309,6 +318,15 @@ export class Simulator {
       this.queue.push(this.now + t.afterMs, { k: 'timer', node: slot.id, inc: slot.incarnation, name: t.name, key: t.key });
     }
     for (const r of out.results) this.onResult(slot, r.clientId, r.output);
+  }
+
+  private noteLeader(b: { num: number; leader: number }): void {
+    const last = this.leaderBallot;
+    if (last && (b.num < last.num || (b.num === last.num && b.leader <= last.leader))) return;
+    this.stats.leaderElections++;
+    if (last && last.leader !== b.leader) this.stats.leaderChanges++;
+    this.leaderBallot = { num: b.num, leader: b.leader };
+    this.log.add(this.now, `B ${b.num}.${b.leader}`);
   }
 
   // ---- events ------------------------------------------------------------------------

@@ -30,7 +30,7 @@ export function messageKey(m: SpecMessage): string {
   switch (m.type) {
     case 'Prepare': return `{"ballot":${ballotKey(m.ballot)},"type":"Prepare"}`;
     case 'Promise':
-      return `{"acceptor":${m.acceptor},"accepted":${setKeyOf(m.accepted, pvalueKey)},"ballot":${ballotKey(m.ballot)},"promised":${ballotKey(m.promised)},"type":"Promise"}`;
+      return `{"accepted":${setKeyOf(m.accepted, pvalueKey)},"acceptor":${m.acceptor},"ballot":${ballotKey(m.ballot)},"promised":${ballotKey(m.promised)},"type":"Promise"}`;
     case 'Accept': return `{"ballot":${ballotKey(m.ballot)},"prop":${propKey(m.prop)},"slot":${m.slot},"type":"Accept"}`;
     case 'Accepted':
       return `{"acceptor":${m.acceptor},"ballot":${ballotKey(m.ballot)},"promised":${ballotKey(m.promised)},"slot":${m.slot},"type":"Accepted"}`;

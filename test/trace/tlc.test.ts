@@ -1,0 +1,66 @@
+/**
+ * The TLC trace-validation module generator. Without TLC here, the generated definitions are
+ * run by tla-checker on an inlined copy: a valid trace is fully consumed (TraceNotDone is
+ * violated: the verdict "accepted"), a trace with one wrong event is not. TLC itself runs
+ * only when TLA2TOOLS_JAR names a jar.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import * as tla from 'tla-checker';
+import { declaredVariables, inlinedTraceSpec, runTlc, TRACE_MODULE, tlcJar, traceModule } from '../../src/trace/tlc.js';
+import { specWalk } from '../../src/trace/specWalk.js';
+import { DEFAULT_SPEC_PATH } from '../../src/trace/tlaEngine.js';
+
+tla.initSync({ module: readFileSync(fileURLToPath(new URL('tla_checker_bg.wasm', import.meta.resolve('tla-checker')))) });
+const spec = readFileSync(DEFAULT_SPEC_PATH, 'utf8');
+const walk = specWalk({
+  constants: { N: 3, Window: 2, Callers: [1, 2, 3], RequestsPerCaller: 2, MaxBallot: 3, MaxSlot: 4, MaxRestarts: 2 },
+  steps: 40, seed: 3, stutterEvery: 9,
+});
+const EXAMPLES = new URL('../../traces/examples/', import.meta.url).pathname;
+
+function run(module: string, cfg: string): { success: boolean; error_type: string | null; states_explored: number } {
+  return JSON.parse(tla.check_spec_with_cfg(module, cfg, '{}', 100_000, 10_000, true, false));
+}
+
+describe('TLC trace module generator', () => {
+  it('writes a module that EXTENDS the spec, holds every event, and a cfg with the trace constants', () => {
+    const { module, cfg } = traceModule(walk.header, walk.events, spec);
+    expect(module).toMatch(new RegExp(`^---- MODULE ${TRACE_MODULE} ----\\n`));
+    expect(module).toMatch(/\nEXTENDS MultiPaxos, Sequences, TLC\n/);
+    expect(module.trimEnd().endsWith('====')).toBe(true);
+    expect(module.match(/\[action \|-> "/g)).toHaveLength(walk.events.length);
+    for (const a of new Set(walk.events.map((e) => e.action))) expect(module).toContain(`action |-> "${a}"`);
+    for (const open of ['(', '[', '{', '<<']) {
+      const close = { '(': ')', '[': ']', '{': '}', '<<': '>>' }[open]!;
+      expect(module.split(open).length).toBe(module.split(close).length);
+    }
+    expect(cfg).toMatch(/INIT TraceInit\nNEXT TraceNext\nINVARIANT TraceNotDone\n/);
+    expect(cfg).toMatch(/\n {2}N = 3\n/);
+    expect(declaredVariables(spec)).toContain('rExecuted');
+  });
+
+  it('accepts a valid trace: tla-checker consumes every event (TraceNotDone violated)', () => {
+    const { module, cfg } = inlinedTraceSpec(spec, walk.header, walk.events);
+    const r = run(module, cfg);
+    expect(r.success).toBe(false);
+    expect(r.error_type).toBe('InvariantViolation');
+    expect(r.states_explored).toBe(walk.events.length + 1);
+  });
+
+  it('rejects a trace with one wrong event: the run stops there without consuming the trace', () => {
+    const bad = walk.events.slice();
+    const k = 20;
+    bad[k] = { ...bad[k]!, state: { ...bad[k]!.state, rSlotIn: bad[k]!.state.rSlotIn + 1 } };
+    const { module, cfg } = inlinedTraceSpec(spec, walk.header, bad);
+    const r = run(module, cfg);
+    expect(r.success).toBe(true);
+    expect(r.states_explored).toBe(k + 1);
+  });
+
+  it.skipIf(tlcJar() === null)('TLC accepts a golden trace (only with TLA2TOOLS_JAR)', async () => {
+    const r = await runTlc([`${EXAMPLES}normal.ndjson`]);
+    expect(r.ok).toBe(true);
+  }, 600_000);
+});
