@@ -45,6 +45,7 @@ export class Commander extends Role {
   receiveAccepted(m: Accepted): void {
     if (!ballotEquals(m.ballot, this.ballot) || m.slot !== this.slot) return;
     if (ballotEquals(m.promised, m.ballot)) {
+      if (this.acks.has(m.acceptor)) return; // a duplicate yes: no spec step
       this.acks.add(m.acceptor);
       if (isQuorum(this.acks.size, this.host.peers.length)) {
         this.host.send(this.host.peers, { type: 'Decision', slot: this.slot, prop: this.prop });

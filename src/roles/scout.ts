@@ -41,6 +41,7 @@ export class Scout extends Role {
   receivePromise(m: Promise): void {
     if (!ballotEquals(m.ballot, this.ballot)) return;
     if (ballotEquals(m.promised, m.ballot)) {
+      if (this.acks.has(m.acceptor)) return; // a duplicate yes: no spec step
       this.acks.add(m.acceptor);
       for (const pv of m.accepted) this.pvalues.set(JSON.stringify(pv), copyPValue(pv));
       if (isQuorum(this.acks.size, this.host.peers.length)) {

@@ -36,6 +36,17 @@ describe('Commander', () => {
     expect(host.journal.some((e) => e.kind === 'remove')).toBe(true);
   });
 
+  it('does not count the same acceptor twice (a duplicate is no step)', () => {
+    const { host, commander } = startedCommander();
+
+    commander.receive(2, yes(2));
+    commander.receive(2, yes(2));
+
+    expect(host.actions()).toEqual(['CommanderReceiveAccepted']);
+    expect(host.sends('Decision')).toEqual([]);
+    expect(specOf(commander).commanders[0]?.acks).toEqual([2]);
+  });
+
   it('is preempted by a higher promise and tells its leader', () => {
     const { host, commander } = startedCommander();
 

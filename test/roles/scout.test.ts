@@ -54,6 +54,7 @@ describe('Scout', () => {
     scout.receive(2, yes(2));
     scout.receive(2, yes(2));
 
+    expect(host.actions()).toEqual(['ScoutReceivePromise']); // the duplicate is no step
     expect(host.sends('Adopted')).toEqual([]);
     expect(specOf(scout).scout?.acks).toEqual([2]);
   });
