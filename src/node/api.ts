@@ -20,7 +20,10 @@
  * - Crash = the host drops the Node object and later builds a new one with the SAME
  *   `DurableStorage` and `startAs: 'join'` (a Bootstrap that sends Join: spec NodeRestart).
  *   Pass `resume` (last trace seq and Lamport clock of the old incarnation, readable from
- *   `node.traceSeq` / `node.clock`) so trace numbering and clocks keep increasing.
+ *   `node.traceSeq` / `node.clock`) so trace numbering and clocks keep increasing. Discard
+ *   the old incarnation's pending timers (periodic timers re-arm themselves: firing an old
+ *   one on the new Node would start a second chain). A client re-sending a request the old
+ *   incarnation had invoked calls `invoke(..., { retry: true })`.
  * - Objects are never shared: a Node deep-copies every message it receives and every
  *   message it emits, so mutating an Envelope after the call affects nobody.
  */
