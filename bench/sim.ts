@@ -10,24 +10,8 @@ import { Prng } from '../src/sim/prng.js';
 import { PROBE_INPUT, appStateMachine } from '../src/sim/scenario.js';
 import { defaultNodeFactory } from '../src/sim/nodeFactory.js';
 import { scheduleOf } from '../src/sim/schedule.js';
-import { type ClientSpec, Simulator } from '../src/sim/simulator.js';
-import { BANK_ACCOUNTS, bankSetup } from '../src/sim/workload.js';
-import { encodeInput } from '../src/statemachines/codec.js';
-
-function transfers(total: number, clients: number, rng: Prng): ClientSpec[] {
-  const specs: ClientSpec[] = [];
-  for (let c = 0; c < clients; c++) {
-    const n = Math.floor(total / clients) + (c < total % clients ? 1 : 0);
-    const inputs = Array.from({ length: n }, () => {
-      const from = rng.pick(BANK_ACCOUNTS);
-      const to = rng.pick(BANK_ACCOUNTS.filter((a) => a !== from));
-      return encodeInput({ op: 'transfer', from, to, amount: rng.int(1, 50) });
-    });
-    // The setup runs first on client 0; the others start once it is surely done.
-    specs.push({ node: (c % 5) + 1, inputs: c === 0 ? [...bankSetup(), ...inputs] : inputs, startAt: c === 0 ? 0 : 500 });
-  }
-  return specs;
-}
+import { Simulator } from '../src/sim/simulator.js';
+import { transferWorkload } from '../src/sim/workload.js';
 
 function run(label: string, loss: number, total: number, clients: number, seed: number): void {
   global.gc?.();
@@ -40,7 +24,7 @@ function run(label: string, loss: number, total: number, clients: number, seed: 
   };
   const sim = new Simulator({
     seed, nodes: 5, stateMachine: appStateMachine('bank'), schedule: scheduleOf({ loss }),
-    clients: transfers(total, clients, Prng.fromSeed(seed)), createNode: defaultNodeFactory,
+    clients: transferWorkload(total, clients, 5, Prng.fromSeed(seed)), createNode: defaultNodeFactory,
     probeInput: PROBE_INPUT, track: false, eventLog: false, maxEvents: 50_000_000, maxTimeMs: 10_000_000,
     sampler: { every: 5000, fn: sample },
   });

@@ -37,6 +37,9 @@ export interface BankDemoSummary {
 }
 
 const NODES = 5;
+const CLIENTS = 5;
+/** Virtual time over which the workload is spread (the faults happen inside it). */
+const WORKLOAD_SPAN_MS = 9000;
 
 /** The faults of the demo: 3% loss throughout, plus one of each scripted fault. */
 export function demoSchedule(): FaultSchedule {
@@ -54,7 +57,8 @@ export function runBankDemo(options: BankDemoOptions = {}): BankDemoSummary {
   const schedule = demoSchedule();
   const sim = new Simulator({
     seed, nodes: NODES, stateMachine: appStateMachine('bank'), schedule,
-    clients: transferWorkload(transfers, 5, NODES, Prng.fromSeed(seed).fork(), 200),
+    // Spread the transfers over the faults' time span, so every fault hits mid-stream.
+    clients: transferWorkload(transfers, CLIENTS, NODES, Prng.fromSeed(seed).fork(), 200, Math.floor(WORKLOAD_SPAN_MS / Math.max(1, transfers / CLIENTS))),
     createNode: defaultNodeFactory, probeInput: PROBE_INPUT, eventLog: false,
   });
   const r = sim.run();

@@ -23,6 +23,8 @@ export interface ClientSpec {
   /** Application inputs, already serialised (the Node's input strings). */
   readonly inputs: readonly string[];
   readonly startAt?: number;
+  /** Pause between getting a result and invoking the next input (virtual ms). */
+  readonly thinkMs?: number;
 }
 
 export interface SimConfig {
@@ -502,7 +504,7 @@ export class Simulator {
     this.log.add(this.now, `Q ${slot.id} ${clientId} ${text}`);
     c.pending = undefined;
     c.next++;
-    this.queue.push(this.now, { k: 'client', client: index });
+    this.queue.push(this.now + (c.spec.thinkMs ?? 0), { k: 'client', client: index });
   }
 
   // ---- settling ----------------------------------------------------------------------

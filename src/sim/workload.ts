@@ -76,9 +76,10 @@ export function generateWorkload(app: AppName, shape: WorkloadShape, nodes: numb
  * `total` random transfers between the bank accounts, spread over `clients` parallel
  * clients on `nodes` nodes. Client 0 first opens and funds the accounts; the others start
  * at `othersStartAt` (virtual ms), by which time the setup is normally done (a transfer
- * that comes earlier fails cleanly with UnknownAccount).
+ * that comes earlier fails cleanly with UnknownAccount). Each client pauses `thinkMs`
+ * between operations.
  */
-export function transferWorkload(total: number, clients: number, nodes: number, rng: Prng, othersStartAt = 500): ClientSpec[] {
+export function transferWorkload(total: number, clients: number, nodes: number, rng: Prng, othersStartAt = 500, thinkMs = 0): ClientSpec[] {
   const specs: ClientSpec[] = [];
   for (let c = 0; c < clients; c++) {
     const n = Math.floor(total / clients) + (c < total % clients ? 1 : 0);
@@ -87,7 +88,7 @@ export function transferWorkload(total: number, clients: number, nodes: number, 
       const to = rng.pick(BANK_ACCOUNTS.filter((a) => a !== from));
       return encodeInput({ op: 'transfer', from, to, amount: rng.int(1, 50) });
     });
-    specs.push({ node: (c % nodes) + 1, inputs: c === 0 ? [...bankSetup(), ...inputs] : inputs, startAt: c === 0 ? 0 : othersStartAt });
+    specs.push({ node: (c % nodes) + 1, inputs: c === 0 ? [...bankSetup(), ...inputs] : inputs, startAt: c === 0 ? 0 : othersStartAt, thinkMs });
   }
   return specs;
 }

@@ -15,7 +15,7 @@ function scenario(nodes: number, over: Partial<Scenario>): Scenario {
 export function clusterSuite(nodes: number): void {
   describe(`${nodes}-node cluster`, () => {
     it('executes requests in sequence', () => {
-      const run = runHealthy(scenario(nodes, { workload: { clients: 1, ops: 15 } }), { countActions: true });
+      const run = runHealthy(scenario(nodes, { workload: { clients: 1, ops: 15 } }));
       const times = run.result.acks.map((a) => a.time);
       expect(times).toEqual([...times].sort((a, b) => a - b));
       expect(leaderElections(run)).toBe(1);
@@ -30,7 +30,7 @@ export function clusterSuite(nodes: number): void {
       const run = runHealthy(scenario(nodes, {
         workload: { clients: 3, ops: 10 },
         schedule: scheduleOf({}, [{ kind: 'killLeader', at: 60, restart: 2500 }]),
-      }), { countActions: true });
+      }));
       expect(run.result.stats.crashes).toBe(1);
       expect(run.result.acks.some((a) => a.time < 60)).toBe(true);
       expect(run.result.acks.some((a) => a.time > 60 && !a.rid.startsWith('probe:'))).toBe(true);
@@ -41,7 +41,7 @@ export function clusterSuite(nodes: number): void {
       const run = runHealthy(scenario(nodes, {
         workload: { clients: 3, ops: 10 },
         schedule: scheduleOf({}, [{ kind: 'isolateLeader', at: 60, heal: 4000 }]),
-      }), { countActions: true });
+      }));
       expect(run.result.log.some((l) => / L \d+$/.test(l))).toBe(true);
       expect(run.result.stats.dropped.partition).toBeGreaterThan(0);
       expect(leaderElections(run)).toBeGreaterThanOrEqual(2);

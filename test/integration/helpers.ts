@@ -13,7 +13,7 @@ export function runHealthy(s: Scenario, extras: RunExtras = {}): ScenarioRun {
   return run;
 }
 
-/** Times a node became an active leader (spec action LeaderReceiveAdopted; needs countActions). */
+/** Times a node became leader with a new ballot (seen on the wire by the simulator). */
 export function leaderElections(run: ScenarioRun): number {
-  return run.result.stats.actions.LeaderReceiveAdopted ?? 0;
+  return run.result.stats.leaderElections;
 }

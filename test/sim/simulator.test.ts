@@ -91,6 +91,14 @@ describe('Simulator', () => {
     expect(run.result.stats.restarts).toBe(1);
   });
 
+  it('counts leader elections from the wire, consistent with the trace', () => {
+    const run = runScenario(faulty, { countActions: true });
+    const adopted = run.result.stats.actions.LeaderReceiveAdopted ?? 0;
+    expect(run.result.stats.leaderElections).toBeGreaterThanOrEqual(2);
+    expect(run.result.stats.leaderElections).toBeLessThanOrEqual(adopted);
+    expect(run.result.stats.leaderChanges).toBeLessThanOrEqual(run.result.stats.leaderElections - 1);
+  });
+
   it('every run is bounded: maxEvents and maxTimeMs stop it', () => {
     const short = runScenario(faulty, { maxEvents: 50 });
     expect(short.result.stopReason).toBe('maxEvents');
