@@ -6,121 +6,25 @@
  *
  * Every run is bounded (maxEvents, maxTimeMs), so it always terminates.
  */
-import type { Limits, NodeApi, NodeEnvironment, NodeId, NodeOptions, Output, StateMachine, Timing, TraceSink } from '../node/api.js';
+import type { NodeApi, NodeEnvironment, NodeId, NodeOptions, Output, TraceSink } from '../node/api.js';
 import { EventQueue } from './eventQueue.js';
 import { EventLog } from './eventLog.js';
 import { SimNetwork } from './network.js';
 import { Prng } from './prng.js';
-import type { Fault, FaultKind, FaultSchedule, PartitionFault } from './schedule.js';
+import type { Fault, PartitionFault } from './schedule.js';
 import { MemoryStorage } from './storage.js';
 import { type TrackedOutput, type TrackedState, tagInput, trackedStateMachine } from './tracking.js';
+import {
+  type Ack, type ClientSpec, DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME_MS, DEFAULT_SETTLE_MS, type SimConfig, type SimResult,
+  type SimStats, type StopReason,
+} from './types.js';
 
-export type NodeFactory = (id: NodeId, peers: readonly NodeId[], options: NodeOptions, env: NodeEnvironment) => NodeApi;
+export type { Ack, ClientSpec, NodeFactory, SimConfig, SimResult, SimStats, StopReason } from './types.js';
+export { DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME_MS, DEFAULT_SETTLE_MS } from './types.js';
 
-/** One client: invokes its inputs one after the other on `node` (clients run in parallel). */
-export interface ClientSpec {
-  readonly node: NodeId;
-  /** Application inputs, already serialised (the Node's input strings). */
-  readonly inputs: readonly string[];
-  readonly startAt?: number;
-  /** Pause between getting a result and invoking the next input (virtual ms). */
-  readonly thinkMs?: number;
-}
-
-export interface SimConfig {
-  readonly seed: number;
-  readonly nodes: number;
-  readonly stateMachine: StateMachine<any>;
-  readonly schedule: FaultSchedule;
-  readonly clients: readonly ClientSpec[];
-  readonly createNode: NodeFactory;
-  readonly trace?: (node: NodeId) => TraceSink | undefined;
-  readonly timing?: Partial<Timing>;
-  readonly limits?: Partial<Limits>;
-  /** Record executed request ids inside the replicated state (default true; costs O(n) per command). */
-  readonly track?: boolean;
-  /** Keep the compact event log (default true). */
-  readonly eventLog?: boolean;
-  /** Count spec actions (e.g. leader changes) through a trace sink (default false). */
-  readonly countActions?: boolean;
-  readonly maxEvents?: number;
-  readonly maxTimeMs?: number;
-  /** After the workload, heal everything and wait this long for every live node to catch up. */
-  readonly settleMs?: number;
-  /** Serialised input every live node invokes while settling; its decision pulls laggards forward. */
-  readonly probeInput?: string;
-  /** A client whose node is down or refused the request tries again after this long. */
-  readonly clientRetryMs?: number;
-  /** Called every `every` events (the benchmark samples memory with it). */
-  readonly sampler?: { readonly every: number; readonly fn: () => void };
-}
-
-export const DEFAULT_MAX_EVENTS = 2_000_000;
-export const DEFAULT_MAX_TIME_MS = 600_000;
-export const DEFAULT_SETTLE_MS = 30_000;
 const DEFAULT_CLIENT_RETRY_MS = 250;
-const SETTLE_CHECK_MS = 100;
-
-/** An acknowledged request: the client got its result. */
-export interface Ack {
-  readonly rid: string;
-  readonly node: NodeId;
-  readonly clientId: number;
-  readonly input: string;
-  /** Position in the executing replica's history (tracked runs; -1 otherwise). */
-  readonly pos: number;
-  readonly output: unknown;
-  readonly time: number;
-}
-
-export interface SimStats {
-  events: number;
-  messagesSent: number;
-  copiesDelivered: number;
-  dropped: { loss: number; partition: number; crashed: number };
-  duplicated: number;
-  timersFired: number;
-  invokes: number;
-  refusals: number;
-  faults: Record<FaultKind, number>;
-  crashes: number;
-  restarts: number;
-  /** Counts of trace actions, with countActions (e.g. LeaderReceiveAdopted = leader changes). */
-  actions: Record<string, number>;
-  /**
-   * Leaders seen on the wire: each time an Accept or Active carries a ballot higher than any
-   * seen before, a node has become leader with it (cheap: no tracing needed).
-   */
-  leaderElections: number;
-  /** Elections that moved the leadership to a different node. */
-  leaderChanges: number;
-}
-
-export type StopReason = 'settled' | 'maxEvents' | 'maxTime' | 'idle' | 'settleTimeout' | 'nodeError';
-
-export interface SimResult {
-  readonly seed: number;
-  readonly stopReason: StopReason;
-  /** A Node threw (a broken internal invariant: always a bug); the run stopped there. */
-  readonly nodeError: string | undefined;
-  /** Every client finished its inputs. */
-  readonly completed: boolean;
-  /** Every live node had its probe executed after the workload (so it caught up). */
-  readonly settled: boolean;
-  readonly timeMs: number;
-  readonly acks: readonly Ack[];
-  readonly stats: SimStats;
-  readonly live: readonly NodeId[];
-  /** Tracked runs: the latest replicated state seen on each live node. */
-  readonly finalStates: ReadonlyMap<NodeId, TrackedState<unknown>>;
-  /** Tracked runs: the last state of every incarnation (crashed ones too), for the prefix check. */
-  readonly allStates: readonly { node: NodeId; incarnation: number; state: TrackedState<unknown> }[];
-  /** The inputs by request id (to replay a replica's history). */
-  readonly inputs: ReadonlyMap<string, string>;
-  readonly log: readonly string[];
-  /** Per live node at the end: its spec state's rSlotOut (the next slot to execute). */
-  readonly slotOut: ReadonlyMap<NodeId, number>;
-}
+/** While settling, an idle-proof tick every this many virtual ms keeps the deadline observed. */
+const SETTLE_TICK_MS = 1000;
 
 type SimEvent =
   | { k: 'deliver'; text: string; from: NodeId; to: NodeId; type: string }
@@ -525,7 +429,7 @@ export class Simulator {
       this.queue.push(this.now, { k: 'client', client: this.clients.length - 1 });
     }
     // Keeps the loop turning (and the deadline observed) even if the nodes fall silent.
-    for (let t = this.now + SETTLE_CHECK_MS; t <= this.settleDeadline; t += SETTLE_CHECK_MS * 10) this.queue.push(t, { k: 'settleCheck' });
+    for (let t = this.now + SETTLE_TICK_MS; t <= this.settleDeadline; t += SETTLE_TICK_MS) this.queue.push(t, { k: 'settleCheck' });
   }
 
   /** Every probe answered, and (tracked runs) every live replica executed as far as the others. */
