@@ -5,7 +5,10 @@
  * trace is also replayed through the embedded spec (tla-checker) for its first E events.
  *
  *   npx tsx scripts/validate-sim-traces.ts [--runs 200] [--seed 1] [--embedded-every 25]
- *     [--embedded-max 150] [--out DIR] [--keep]
+ *     [--embedded-max 150] [--format mixed|full|compact] [--out DIR] [--keep]
+ *
+ * --format: traces with the full node state in every event, compact ones (state deltas), or
+ * (default) both, alternating, so that both forms the checker reads are exercised.
  *
  * Exits 1 if any trace fails (the failing trace is kept and its path printed).
  */
@@ -19,12 +22,12 @@ import { traceScenario } from '../src/trace/simTrace.js';
 import { replayCommand } from '../src/sim/scenario.js';
 
 function usage(message: string): never {
-  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--out DIR] [--keep]\n`);
+  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--format mixed|full|compact] [--out DIR] [--keep]\n`);
   process.exit(2);
 }
 
 const args = process.argv.slice(2);
-const opt = { runs: 200, seed: 1, embeddedEvery: 25, embeddedMax: 150, out: '', keep: false };
+const opt = { runs: 200, seed: 1, embeddedEvery: 25, embeddedMax: 150, out: '', keep: false, format: 'mixed' };
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
   const num = (): number => {
@@ -38,6 +41,10 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--embedded-max') opt.embeddedMax = num();
   else if (a === '--out') opt.out = args[++i] ?? usage('--out needs a folder');
   else if (a === '--keep') opt.keep = true;
+  else if (a === '--format') {
+    opt.format = args[++i] ?? '';
+    if (!['mixed', 'full', 'compact'].includes(opt.format)) usage('--format is mixed, full or compact');
+  }
   else usage(`unknown argument ${a}`);
 }
 
@@ -50,7 +57,8 @@ for (let r = 0; r < opt.runs; r++) {
   const scenario = faultScenario(opt.seed + r);
   const path = join(dir, `sim-${scenario.seed}.ndjson`);
   const t0 = performance.now();
-  const traced = traceScenario(scenario, path, { eventLog: false }, 'scripts/validate-sim-traces.ts');
+  const compact = opt.format === 'compact' || (opt.format === 'mixed' && r % 2 === 1);
+  const traced = traceScenario(scenario, path, { eventLog: false }, 'scripts/validate-sim-traces.ts', compact);
   const t1 = performance.now();
   simMs += t1 - t0;
   if (traced.run.violations.length > 0) {

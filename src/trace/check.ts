@@ -78,7 +78,7 @@ export function headerProblem(h: TraceHeader, spec: { module: string; constants:
   if (nodes.length !== N || nodes.some((n, i) => n !== i + 1)) {
     return { pointer: '/cluster/nodes', message: `cluster nodes ${JSON.stringify(nodes)} do not map to the spec's Node == 1..N with N = ${N}` };
   }
-  for (const k of ['LeaderNodes', 'Callers'] as const) {
+  for (const k of ['LeaderNodes', 'ReplicaNodes', 'Callers'] as const) {
     const v = h.spec.constants[k];
     if (v !== undefined && v.some((n) => n < 1 || n > N)) return { pointer: `/spec/constants/${k}`, message: `${k} must be a subset of 1..${N}` };
   }

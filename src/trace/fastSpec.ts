@@ -248,8 +248,9 @@ function replicaExecute(x: NodeSpec): Array<[NodeSpec, SpecMessage[]]> {
   return out;
 }
 
-function replicaReceiveJoin(n: number, x: NodeSpec, m: MessageOf<'Join'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
+function replicaReceiveJoin(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Join'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
   if (m.node === n) return null;
+  if (cfg.bounds.replicaNodes !== undefined && !cfg.bounds.replicaNodes.has(m.node)) return null;
   const welcome: SpecMessage = { type: 'Welcome', node: m.node, slot: x.rSlotOut, decisions: [...x.rDecisions.values()], executed: [...x.rExecuted] };
   return sent.has(messageKey(welcome)) ? null : [x, [welcome]];
 }
@@ -263,10 +264,27 @@ function replicaReceiveWelcome(n: number, x: NodeSpec, m: MessageOf<'Welcome'>):
   return [{ ...x, rDecisions, rExecuted, rExecutedKeys, rSlotOut: m.slot, rSlotIn: Math.max(x.rSlotIn, m.slot) }, []];
 }
 
+/** The node set Next draws n from, per action ("Node" when n comes from the message). */
+export const NEXT_NODES: Record<ActionName, 'Node' | 'LeaderNodes' | 'ReplicaNodes'> = {
+  AcceptorReceivePrepare: 'Node', AcceptorReceiveAccept: 'Node', ScoutReceivePromise: 'Node',
+  CommanderReceiveAccepted: 'Node', LeaderSpawnScout: 'Node', LeaderReceivePropose: 'LeaderNodes',
+  LeaderReceiveAdopted: 'Node', LeaderReceivePreempted: 'Node', ReplicaReceiveInvoke: 'Node',
+  ReplicaPropose: 'ReplicaNodes', ReplicaSkipSlot: 'ReplicaNodes', ReplicaProposeNoop: 'ReplicaNodes',
+  ReplicaReceiveDecision: 'ReplicaNodes', ReplicaExecute: 'ReplicaNodes', ReplicaReceiveJoin: 'ReplicaNodes',
+  ReplicaReceiveWelcome: 'Node', RequesterInvoke: 'Node', NodeRestart: 'Node',
+};
+
+function inNextNodes(cfg: SpecConfig, action: ActionName, n: number): boolean {
+  const set = NEXT_NODES[action];
+  if (set === 'LeaderNodes') return cfg.bounds.leaderNodes === undefined || cfg.bounds.leaderNodes.has(n);
+  if (set === 'ReplicaNodes') return cfg.bounds.replicaNodes === undefined || cfg.bounds.replicaNodes.has(n);
+  return true;
+}
+
 /** Every successor of `s` through `action` on node `n` with the given parameter. */
 export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: number, param: Param): Step[] {
   const x = s.nodes[n];
-  if (x === undefined || n < 1 || n > cfg.N) return [];
+  if (x === undefined || n < 1 || n > cfg.N || !inNextNodes(cfg, action, n)) return [];
   const one = (r: [NodeSpec, SpecMessage[]] | null, extra: Partial<Step> = {}): Step[] =>
     r === null ? [] : [{ action, n, node: r[0], sent: r[1], param, ...extra }];
   if (action in MESSAGE_ACTIONS) {
@@ -286,7 +304,7 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
       case 'Preempted': return one(leaderReceivePreempted(cfg, n, x, m));
       case 'Invoke': return one(replicaReceiveInvoke(n, x, m, s.msgs));
       case 'Decision': return one(replicaReceiveDecision(x, m));
-      case 'Join': return one(replicaReceiveJoin(n, x, m, s.msgs));
+      case 'Join': return one(replicaReceiveJoin(cfg, n, x, m, s.msgs));
       case 'Welcome': return one(replicaReceiveWelcome(n, x, m));
       default: return [];
     }

@@ -1,6 +1,7 @@
 import { closeSync, createWriteStream, openSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import type { TraceEvent, TraceHeader } from './types.js';
+import { DeltaEncoder } from './deltaEncoder.js';
 
 /** Bytes buffered before a synchronous flush: bounds the writer's memory whatever the trace length. */
 export const WRITE_BUFFER_BYTES = 256 * 1024;
@@ -17,8 +18,12 @@ export class NdjsonTraceFile {
   private closed = false;
   events = 0;
 
-  constructor(readonly path: string, header: TraceHeader) {
+  private readonly encoder: DeltaEncoder | null;
+
+  /** `compact`: write each event's state as a delta against the node's previous event. */
+  constructor(readonly path: string, header: TraceHeader, options: { compact?: boolean } = {}) {
     this.fd = openSync(path, 'w');
+    this.encoder = options.compact ? new DeltaEncoder(header.spec.constants.N) : null;
     this.push(JSON.stringify(header));
   }
 
@@ -26,7 +31,7 @@ export class NdjsonTraceFile {
   emit(event: TraceEvent): void {
     if (this.closed) throw new Error(`trace ${this.path} is closed`);
     this.events++;
-    this.push(JSON.stringify(event));
+    this.push(JSON.stringify(this.encoder ? this.encoder.encode(event) : event));
   }
 
   private push(line: string): void {

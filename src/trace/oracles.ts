@@ -7,9 +7,10 @@
  *  - EmbeddedOracle: the spec itself, through tla-checker's explore_next on a TraceStep.
  */
 import type { Proposal, SpecConstants, SpecMessage, TraceEvent } from './types.js';
-import { type Fields, IncarnationInvoked, diffStep, expectedFields, newMessageKeys, traceFields } from './compare.js';
-import { type ActionName, type Param, MESSAGE_ACTIONS, PROPOSAL_ACTIONS, applyStep, isAction, stepsFor } from './fastSpec.js';
-import { type SpecConfig, type SpecState, configFromConstants, initialState } from './specState.js';
+import { type Fields, IncarnationInvoked, diffStep, expectedFields, newMessageKeys } from './compare.js';
+import { type NodeView, TraceViews, viewMatches } from './traceView.js';
+import { type ActionName, type Param, MESSAGE_ACTIONS, NEXT_NODES, PROPOSAL_ACTIONS, applyStep, isAction, stepsFor } from './fastSpec.js';
+import { type SpecConfig, type SpecState, configFromConstants, initialState, nodeToJson } from './specState.js';
 import { messageKey } from './keys.js';
 import { fromTla, tlaLiteral, type TlaState } from './tlaCodec.js';
 import { UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
@@ -27,68 +28,100 @@ export function paramOf(ev: TraceEvent): Param {
   return {};
 }
 
+/** The trace's node views and Requester memories, kept beside each oracle's spec state. */
+class TraceSide {
+  readonly inc = new IncarnationInvoked();
+  readonly views: TraceViews;
+  constructor(init: SpecState) {
+    this.views = new TraceViews((n) => nodeToJson(init, n, []));
+  }
+}
+
+function difference(s: SpecState, next: SpecState, n: number, invoked: ReadonlySet<string>, expectedNew: ReadonlySet<string>, view: NodeView, actualNew: ReadonlySet<string>): string[] {
+  return diffStep(expectedFields(next, n, IncarnationInvoked.text(invoked)), expectedNew, view.fields() as Fields, actualNew);
+}
+
 /** A Stutter event: the node's state is unchanged and everything it sent was already sent. */
-function checkStutter(s: SpecState, inc: IncarnationInvoked, ev: TraceEvent): StepVerdict {
+function checkStutter(s: SpecState, side: TraceSide, ev: TraceEvent): StepVerdict {
   // A client retrying after its node restarted invokes a request again: the spec's invoked
   // and msgs already have it, while the new incarnation's Requester records it afresh.
-  const after = inc.after(ev);
-  const diff = diffStep(expectedFields(s, ev.node, IncarnationInvoked.text(after)), new Set(), traceFields(ev.state), newMessageKeys(ev.sent, s.msgs));
-  if (diff.length > 0) return { ok: false, problem: 'a Stutter event must change no spec variable and send only messages already sent', diff };
-  inc.set(ev.node, after);
-  return { ok: true };
+  const after = side.inc.after(ev);
+  let view: NodeView;
+  try { view = side.views.after(ev); } catch (e) {
+    return { ok: false, problem: `the event's state delta does not apply: ${(e as Error).message}`, diff: [] };
+  }
+  const actualNew = newMessageKeys(ev.sent, s.msgs);
+  if (actualNew.size === 0 && viewMatches(view, s.nodes[ev.node]!, after)) {
+    side.inc.set(ev.node, after);
+    side.views.commit(ev.node, view);
+    return { ok: true };
+  }
+  return { ok: false, problem: 'a Stutter event must change no spec variable and send only messages already sent',
+    diff: difference(s, s, ev.node, after, new Set(), view, actualNew) };
 }
 
 /** Picks the candidate successor matching the event, or explains the closest miss. */
 function matchSuccessor<T>(
-  s: SpecState, inc: IncarnationInvoked, ev: TraceEvent, candidates: readonly T[], project: (c: T) => { next: SpecState; ok?: boolean },
+  s: SpecState, side: TraceSide, ev: TraceEvent, candidates: readonly T[],
+  project: (c: T) => { next: SpecState; newKeys: ReadonlySet<string>; ok?: boolean },
 ): { chosen: T | null; verdict: StepVerdict } {
-  const invokedAfter = inc.after(ev);
-  const invoked = IncarnationInvoked.text(invokedAfter);
-  let actual: Fields;
+  if (candidates.length === 0) {
+    // The spec disables an action whose step would change nothing (a Prepare answered again
+    // with the same Promise): such a step is a stuttering step, allowed if it is exactly one.
+    const asStutter = checkStutter(s, side, ev);
+    if (asStutter.ok) return { chosen: null, verdict: asStutter };
+    return { chosen: null, verdict: { ok: false, problem: `${ev.action} is not enabled with these parameters in the spec state here, and the step is not a stuttering step either`, diff: asStutter.diff } };
+  }
+  const invokedAfter = side.inc.after(ev);
+  let view: NodeView;
   let actualNew: Set<string>;
   try {
-    actual = traceFields(ev.state);
+    view = side.views.after(ev);
     actualNew = newMessageKeys(ev.sent, s.msgs);
   } catch (e) {
     return { chosen: null, verdict: { ok: false, problem: `event cannot be read as spec values: ${(e as Error).message}`, diff: [] } };
   }
-  let firstDiff: string[] | null = null;
   for (const c of candidates) {
-    const { next, ok } = project(c);
-    const expectedNew = new Set<string>();
-    for (const k of next.msgs.keys()) if (!s.msgs.has(k)) expectedNew.add(k);
-    const diff = diffStep(expectedFields(next, ev.node, invoked), expectedNew, actual, actualNew);
-    if (ok === false) diff.push('  ghost variables: the spec step sets monotone or refines to FALSE');
-    if (diff.length === 0) {
-      inc.set(ev.node, invokedAfter);
+    const { next, newKeys, ok } = project(c);
+    if (ok !== false && sameKeys(newKeys, actualNew) && viewMatches(view, next.nodes[ev.node]!, invokedAfter)) {
+      side.inc.set(ev.node, invokedAfter);
+      side.views.commit(ev.node, view);
       return { chosen: c, verdict: { ok: true } };
     }
-    firstDiff ??= diff;
   }
-  if (candidates.length === 0) {
-    // The spec disables an action whose step would change nothing (a Prepare answered again
-    // with the same Promise): such a step is a stuttering step, allowed if it is exactly one.
-    const asStutter = checkStutter(s, inc, ev);
-    if (asStutter.ok) return { chosen: null, verdict: asStutter };
-    return { chosen: null, verdict: { ok: false, problem: `${ev.action} is not enabled with these parameters in the spec state here, and the step is not a stuttering step either`, diff: asStutter.diff } };
-  }
+  const { next, newKeys, ok } = project(candidates[0]!);
+  const diff = difference(s, next, ev.node, invokedAfter, newKeys, view, actualNew);
+  if (ok === false) diff.push('  ghost variables: the spec step sets monotone or refines to FALSE');
   return {
     chosen: null,
-    verdict: { ok: false, problem: `the spec's ${ev.action} leads elsewhere (difference: spec allows vs trace shows)`, diff: firstDiff ?? [] },
+    verdict: { ok: false, problem: `the spec's ${ev.action} leads elsewhere (difference: spec allows vs trace shows)`, diff },
   };
+}
+
+function sameKeys(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const k of a) if (!b.has(k)) return false;
+  return true;
+}
+
+function newKeysOf(before: SpecState, sent: readonly SpecMessage[]): Set<string> {
+  const out = new Set<string>();
+  for (const m of sent) { const k = messageKey(m); if (!before.msgs.has(k)) out.add(k); }
+  return out;
 }
 
 export class FastOracle implements Oracle {
   readonly name = 'fast';
   private s: SpecState;
-  private readonly inc = new IncarnationInvoked();
+  private readonly side: TraceSide;
   constructor(private readonly cfg: SpecConfig) {
     this.s = initialState(cfg);
+    this.side = new TraceSide(this.s);
   }
   get state(): SpecState { return this.s; }
 
   step(ev: TraceEvent): StepVerdict {
-    if (ev.action === 'Stutter') return checkStutter(this.s, this.inc, ev);
+    if (ev.action === 'Stutter') return checkStutter(this.s, this.side, ev);
     if (!isAction(ev.action)) return { ok: false, problem: `unknown action ${ev.action}`, diff: [] };
     let steps;
     try {
@@ -97,7 +130,7 @@ export class FastOracle implements Oracle {
       return { ok: false, problem: `parameters cannot be read as spec values: ${(e as Error).message}`, diff: [] };
     }
     const s = this.s;
-    const { chosen, verdict } = matchSuccessor(s, this.inc, ev, steps, (st) => ({ next: applyStep(s, st) }));
+    const { chosen, verdict } = matchSuccessor(s, this.side, ev, steps, (st) => ({ next: applyStep(s, st), newKeys: newKeysOf(s, st.sent) }));
     if (chosen) this.s = applyStep(s, chosen);
     return verdict;
   }
@@ -109,6 +142,7 @@ export function replayConstants(c: SpecConstants): Record<string, ConstantValue>
   return {
     N: c.N,
     LeaderNodes: c.LeaderNodes ?? nodes,
+    ReplicaNodes: c.ReplicaNodes ?? nodes,
     Callers: c.Callers ?? nodes,
     RequestsPerCaller: c.RequestsPerCaller ?? 1,
     Window: c.Window,
@@ -127,15 +161,15 @@ export function replayConstants(c: SpecConstants): Record<string, ConstantValue>
 export function traceStepExpr(ev: TraceEvent, c: SpecConstants): string {
   const a = ev.action as ActionName;
   if (a in MESSAGE_ACTIONS) {
-    return `LET m == ${tlaLiteral(ev.params.message as SpecMessage)} IN ${ev.node} \\in Node /\\ m \\in msgs /\\ ${a}(${ev.node}, m)`;
+    return `LET m == ${tlaLiteral(ev.params.message as SpecMessage)} IN ${ev.node} \\in ${NEXT_NODES[a]} /\\ m \\in msgs /\\ ${a}(${ev.node}, m)`;
   }
-  if (a === 'ReplicaPropose') return `${ev.node} \\in Node /\\ ReplicaPropose(${ev.node}, ${tlaLiteral(ev.params.proposal as Proposal)})`;
+  if (a === 'ReplicaPropose') return `${ev.node} \\in ReplicaNodes /\\ ReplicaPropose(${ev.node}, ${tlaLiteral(ev.params.proposal as Proposal)})`;
   if (a === 'RequesterInvoke') {
     const r = ev.params.proposal as Proposal;
     const bound = c.RequestsPerCaller !== undefined ? ` /\\ r.clientId <= RequestsPerCaller` : '';
     return `LET r == ${tlaLiteral(r)} IN r.caller = ${ev.node} /\\ r.caller \\in Callers${bound} /\\ RequesterInvoke(r)`;
   }
-  return `${ev.node} \\in Node /\\ ${a}(${ev.node})`;
+  return `${ev.node} \\in ${NEXT_NODES[a]} /\\ ${a}(${ev.node})`;
 }
 
 /**
@@ -199,10 +233,11 @@ export class EmbeddedOracle implements Oracle {
     if (inits.length !== 1) throw new Error(`the spec has ${inits.length} initial states; trace replay needs exactly one`);
     this.tlaState = inits[0]!;
     this.s = fromTla(this.tlaState).state;
+    this.side = new TraceSide(this.s);
   }
 
   private readonly interner = new InputInterner();
-  private readonly inc = new IncarnationInvoked();
+  private side!: TraceSide;
 
   step(ev: TraceEvent): StepVerdict {
     const v = this.stepEncoded(this.interner.encode(ev));
@@ -210,7 +245,7 @@ export class EmbeddedOracle implements Oracle {
   }
 
   private stepEncoded(ev: TraceEvent): StepVerdict {
-    if (ev.action === 'Stutter') return checkStutter(this.s, this.inc, ev);
+    if (ev.action === 'Stutter') return checkStutter(this.s, this.side, ev);
     if (!isAction(ev.action)) return { ok: false, problem: `unknown action ${ev.action}`, diff: [] };
     let transitions;
     try {
@@ -219,7 +254,12 @@ export class EmbeddedOracle implements Oracle {
       return { ok: false, problem: `tla-checker could not evaluate the step: ${(e as Error).message}`, diff: [] };
     }
     const decoded = transitions.map((t) => ({ t, d: fromTla(t.state) }));
-    const { chosen, verdict } = matchSuccessor(this.s, this.inc, ev, decoded, (x) => ({ next: x.d.state, ok: x.d.monotone && x.d.refines }));
+    const before = this.s;
+    const { chosen, verdict } = matchSuccessor(before, this.side, ev, decoded, (x) => {
+      const newKeys = new Set<string>();
+      for (const k of x.d.state.msgs.keys()) if (!before.msgs.has(k)) newKeys.add(k);
+      return { next: x.d.state, newKeys, ok: x.d.monotone && x.d.refines };
+    });
     if (chosen) {
       this.tlaState = chosen.t.state;
       this.s = chosen.d.state;

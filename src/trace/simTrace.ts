@@ -26,8 +26,8 @@ export function headerFor(s: Scenario, window: number, generator: string): Trace
 export interface TracedRun { run: ScenarioRun; events: number; path: string }
 
 /** Runs the scenario and writes its trace to `path` (streamed: bounded memory). */
-export function traceScenario(s: Scenario, path: string, extras: RunExtras = {}, generator = 'src/trace/simTrace.ts'): TracedRun {
-  const file = new NdjsonTraceFile(path, headerFor(s, DEFAULT_LIMITS.window, generator));
+export function traceScenario(s: Scenario, path: string, extras: RunExtras = {}, generator = 'src/trace/simTrace.ts', compact = false): TracedRun {
+  const file = new NdjsonTraceFile(path, headerFor(s, DEFAULT_LIMITS.window, generator), { compact });
   const sink = (ev: NodeTraceEvent): void => file.emit(ev as unknown as TraceEvent);
   try {
     const run = runScenario(s, { ...extras, trace: (_node: NodeId) => sink });

@@ -32,6 +32,7 @@ export interface NodeSpec {
 /** Constants that restrict actions; undefined = unbounded (trace replay of a long run). */
 export interface SpecBounds {
   leaderNodes?: ReadonlySet<number>;
+  replicaNodes?: ReadonlySet<number>;
   callers?: ReadonlySet<number>;
   requestsPerCaller?: number;
   maxBallot?: number;
@@ -107,6 +108,7 @@ export function initialState(cfg: SpecConfig): SpecState {
 export function configFromConstants(c: SpecConstants): SpecConfig {
   const bounds: SpecBounds = {};
   if (c.LeaderNodes !== undefined) bounds.leaderNodes = new Set(c.LeaderNodes);
+  if (c.ReplicaNodes !== undefined) bounds.replicaNodes = new Set(c.ReplicaNodes);
   if (c.Callers !== undefined) bounds.callers = new Set(c.Callers);
   if (c.RequestsPerCaller !== undefined) bounds.requestsPerCaller = c.RequestsPerCaller;
   if (c.MaxBallot !== undefined) bounds.maxBallot = c.MaxBallot;

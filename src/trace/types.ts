@@ -62,7 +62,9 @@ export interface TraceEvent {
   action: string;
   params: EventParams;
   sent: SpecMessage[];
+  /** The node's full state after the step, or (compact traces) `delta`: its change. */
   state: NodeStateJson;
+  delta?: import('./traceView.js').StateDelta;
 }
 
 export interface TraceHeader {
@@ -85,6 +87,7 @@ export interface SpecConstants {
   N: number;
   Window: number;
   LeaderNodes?: number[];
+  ReplicaNodes?: number[];
   Callers?: number[];
   RequestsPerCaller?: number;
   MaxBallot?: number;

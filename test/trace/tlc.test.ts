@@ -36,6 +36,7 @@ describe('TLC trace module generator', () => {
       const close = { '(': ')', '[': ']', '{': '}', '<<': '>>' }[open]!;
       expect(module.split(open).length).toBe(module.split(close).length);
     }
+    expect(module).toContain('(e.action = "Stutter" \\/ ~ENABLED NamedAction(e)) /\\ Stutters(e)');
     expect(cfg).toMatch(/INIT TraceInit\nNEXT TraceNext\nINVARIANT TraceNotDone\n/);
     expect(cfg).toMatch(/\n {2}N = 3\n/);
     expect(declaredVariables(spec)).toContain('rExecuted');

@@ -1,0 +1,53 @@
+/**
+ * Turns full-state events into compact ones (`delta` instead of `state`): per node it keeps
+ * the previous state's element keys and writes only what changed. Used by the trace writer
+ * of the simulator; the checker accepts both forms (docs/trace-format.md, "Compact events").
+ */
+import type { NodeStateJson, Proposal, TraceEvent } from './types.js';
+import { ballotKey, commanderKey, propKey, pvalueKey, slotPropKey } from './keys.js';
+import { SCALAR_FIELDS, SET_FIELDS, type StateDelta } from './traceView.js';
+import { initialState, nodeToJson } from './specState.js';
+
+const KEY: Record<(typeof SET_FIELDS)[number], (x: never) => string> = {
+  aAccepted: pvalueKey as (x: never) => string, lProposals: slotPropKey as (x: never) => string,
+  commanders: commanderKey as (x: never) => string, rRequests: propKey as (x: never) => string,
+  rProposals: slotPropKey as (x: never) => string, rDecisions: slotPropKey as (x: never) => string,
+  invoked: propKey as (x: never) => string,
+};
+
+interface Previous { sets: Map<string, Map<string, unknown>>; scalars: Map<string, string>; executed: string[] }
+
+function snapshot(state: NodeStateJson): Previous {
+  const sets = new Map<string, Map<string, unknown>>();
+  for (const f of SET_FIELDS) sets.set(f, new Map((state[f] as never[]).map((x) => [KEY[f](x), x])));
+  const scalars = new Map<string, string>();
+  for (const f of SCALAR_FIELDS) scalars.set(f, f === 'aBallot' || f === 'lBallot' ? ballotKey(state[f]) : JSON.stringify(state[f]));
+  return { sets, scalars, executed: state.rExecuted.map(propKey) };
+}
+
+export class DeltaEncoder {
+  private readonly prev = new Map<number, Previous>();
+  constructor(private readonly N: number) {}
+
+  encode(ev: TraceEvent): TraceEvent {
+    const before = this.prev.get(ev.node) ?? snapshot(nodeToJson(initialState({ N: this.N, Window: 1, bounds: {} }), ev.node, []));
+    const now = snapshot(ev.state);
+    const delta: StateDelta = {};
+    const d = delta as Record<string, unknown>;
+    for (const f of SCALAR_FIELDS) if (now.scalars.get(f) !== before.scalars.get(f)) d[f] = ev.state[f];
+    for (const f of SET_FIELDS) {
+      const a = before.sets.get(f)!; const b = now.sets.get(f)!;
+      const add: unknown[] = []; const remove: unknown[] = [];
+      for (const [k, x] of b) if (!a.has(k)) add.push(x);
+      for (const [k, x] of a) if (!b.has(k)) remove.push(x);
+      if (add.length > 0 || remove.length > 0) d[f] = { ...(add.length > 0 ? { add } : {}), ...(remove.length > 0 ? { remove } : {}) };
+    }
+    const prefix = before.executed.length <= now.executed.length && before.executed.every((k, i) => now.executed[i] === k);
+    if (!prefix) delta.rExecuted = { reset: ev.state.rExecuted };
+    else if (now.executed.length > before.executed.length) delta.rExecuted = { append: ev.state.rExecuted.slice(before.executed.length) as Proposal[] };
+    this.prev.set(ev.node, now);
+    const { state: _full, ...rest } = ev;
+    void _full;
+    return { ...rest, delta } as TraceEvent;
+  }
+}
