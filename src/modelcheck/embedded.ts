@@ -70,7 +70,9 @@ export async function checkEmbedded(req: EmbeddedRequest): Promise<ModelResult> 
   try {
     raw = await run(req.cfgText);
   } catch (e) {
-    const message = e instanceof EmbeddedTimeout ? e.message : (e as Error).message;
+    const message = e instanceof EmbeddedTimeout
+      ? `${e.message} (tla-checker reports no partial counts; use TLC or smaller constants for a model this size)`
+      : (e as Error).message;
     return { ...base, verdict: 'error', distinctStates: 0, durationMs: Date.now() - started, message };
   }
   const result: ModelResult = { ...base, verdict: 'error', distinctStates: raw.states_explored, durationMs: 0 };

@@ -95,7 +95,8 @@ describe('embedded engine (tla-checker in a worker thread) on the toy spec', () 
     const t0 = Date.now();
     const r = await embedded(fixture('progress.cfg'), { timeoutMs: 700, progressEveryMs: 200, onProgress: (p) => ticks.push(p.elapsedMs) });
     expect(Date.now() - t0).toBeLessThan(5000);
-    expect(r).toMatchObject({ verdict: 'error', message: 'timed out after 0.7 s' });
+    expect(r.verdict).toBe('error');
+    expect(r.message).toMatch(/^timed out after 0\.7 s \(tla-checker reports no partial counts/);
     expect(ticks.length).toBeGreaterThanOrEqual(2);
     expect(ticks[0]).toBeGreaterThanOrEqual(190);
   });
