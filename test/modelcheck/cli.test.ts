@@ -1,28 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../../src/modelcheck/cli.js';
+import { runCli } from '../../src/modelcheck/cli.js';
 import { parseCliArgs } from '../../src/modelcheck/cliArgs.js';
-import { FAKE_JAR, FAKE_JAVA, FIXTURES, SPEC_DIR } from './helpers.js';
+import { cli as runIn, NO_TLC, REPO, scratchOutDir } from './cliHarness.js';
 
-const REPO = join(FIXTURES, '..', '..', '..');
 let outDir = '';
-const NO_TLC = { PATH: '/nonexistent-dir' };
-
-beforeAll(() => {
-  chmodSync(FAKE_JAVA, 0o755);
-  outDir = mkdtempSync(join(tmpdir(), 'check-spec-cli-'));
-});
-
-async function cli(args: string[], env: NodeJS.ProcessEnv = NO_TLC) {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (s) => { out += s; }, err: (s) => { err += s; }, env, isTTY: false, cwd: REPO };
-  const code = await runCli(['--spec-dir', SPEC_DIR, '--out-dir', outDir, ...args], io);
-  return { code, out, err };
-}
+beforeAll(() => { outDir = scratchOutDir(); });
+const cli = (args: string[], env?: NodeJS.ProcessEnv) => runIn(outDir, args, env);
 
 describe('check-spec arguments', () => {
   it('parses repeatable and valued flags', () => {
@@ -126,76 +112,3 @@ describe('check-spec on the toy models (embedded engine)', () => {
   });
 });
 
-describe('check-spec with TLC', () => {
-  it('--engine tlc without java or jar -> exit 2 with a clear message', async () => {
-    const r = await cli(['--engine', 'tlc']);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^check-spec: the TLC engine is not available: java is not on PATH/);
-    expect(r.err).not.toMatch(/\n\s+at /);
-  });
-
-  const tlcEnv = (transcript: string) => ({ JAVA: FAKE_JAVA, TLA2TOOLS_JAR: FAKE_JAR, FAKE_TLC_TRANSCRIPT: join(FIXTURES, transcript) });
-  async function withFakeTlc<T>(transcript: string, f: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
-    const env = tlcEnv(transcript);
-    process.env.FAKE_TLC_TRANSCRIPT = env.FAKE_TLC_TRANSCRIPT; // read by the spawned fake java
-    try {
-      return await f(env);
-    } finally {
-      delete process.env.FAKE_TLC_TRANSCRIPT;
-    }
-  }
-
-  it('defaults to TLC when java and a jar are found', async () => {
-    const r = await withFakeTlc('ok-tool.out', (env) => cli(['--model', 'ok'], env));
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/ok\s+tlc\s+pass\s+9\s+25\s+3\s/);
-  });
-
-  it('--engine both: agreeing engines pass, both rows printed', async () => {
-    const r = await withFakeTlc('ok-tool.out', (env) => cli(['--model', 'ok', '--engine', 'both'], env));
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/ok\s+tlc\s+pass\s+9\s+25\s+3/);
-    expect(r.out).toMatch(/ok\s+embedded\s+pass\s+9\s+-\s+-/);
-  });
-
-  it('--engine both: disagreeing verdicts or state counts -> exit 1', async () => {
-    const v = await withFakeTlc('violation-tool.out', (env) => cli(['--model', 'ok', '--engine', 'both'], env));
-    expect(v.code).toBe(1);
-    expect(v.out).toContain('engines disagree: verdicts differ (tlc: invariant OneValuePerSlot, embedded: pass)');
-    // progress-tool.out passes with 3,145,726 states; the embedded engine finds 9 for ok.cfg.
-    const c = await withFakeTlc('progress-tool.out', (env) => cli(['--model', 'ok', '--engine', 'both', '--json', '--progress'], env));
-    expect(c.code).toBe(1);
-    expect(JSON.parse(c.out).models[0].note).toBe('engines disagree: distinct states differ (tlc: 3145726, embedded: 9)');
-    // --progress: TLC's progress reports go to stderr, stdout stays pure JSON.
-    expect(c.err).toMatch(/^\[ok tlc\] \d+ s: 202,524 distinct states, 4,549,281 generated, 126,702 on queue$/m);
-    expect(c.err.match(/^\[ok tlc\]/gm)).toHaveLength(3);
-  });
-
-  it('saves a TLC counterexample as <model>-tlc.itf.json', async () => {
-    const r = await withFakeTlc('violation-tool.out', (env) => cli(['--model', 'violation'], env));
-    expect(r.code).toBe(0);
-    const itf = JSON.parse(readFileSync(join(outDir, 'violation-tlc.itf.json'), 'utf8'));
-    expect(itf.states[2].written).toEqual({ '#tup': [{ '#set': [{ '#unserializable': 'v1' }, { '#unserializable': 'v2' }] }, { '#set': [] }] });
-  });
-});
-
-describe('the scripts as run by npm', () => {
-  const tsx = join(REPO, 'node_modules', '.bin', 'tsx');
-
-  it('check-spec: bad usage exits 2 with one message and no stack trace', () => {
-    const r = spawnSync(tsx, ['scripts/check-spec.ts', '--engine', 'bogus'], { cwd: REPO, encoding: 'utf8' });
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain('check-spec: --engine must be tlc, embedded or both, got "bogus"');
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  });
-
-  it('tlc:install offline fails fast with a clear message and writes no jar', () => {
-    const t0 = Date.now();
-    const r = spawnSync(tsx, ['scripts/tlc-install.ts'], { cwd: REPO, encoding: 'utf8', env: { ...process.env, TLC_JAR_URL: 'http://127.0.0.1:2/tla2tools.jar' } });
-    expect(Date.now() - t0).toBeLessThan(15_000);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/tlc:install: could not download http:\/\/127\.0\.0\.1:2\/tla2tools\.jar: .*Are you offline\?/);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(existsSync(join(REPO, '.tlc', 'tla2tools.jar.part'))).toBe(false);
-  });
-});

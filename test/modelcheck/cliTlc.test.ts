@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli as runIn, REPO, scratchOutDir } from './cliHarness.js';
+import { FAKE_JAR, FAKE_JAVA, FIXTURES } from './helpers.js';
+
+let outDir = '';
+beforeAll(() => { outDir = scratchOutDir(); });
+const cli = (args: string[], env?: NodeJS.ProcessEnv) => runIn(outDir, args, env);
+
+describe('check-spec with TLC', () => {
+  it('--engine tlc without java or jar -> exit 2 with a clear message', async () => {
+    const r = await cli(['--engine', 'tlc']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^check-spec: the TLC engine is not available: java is not on PATH/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  const tlcEnv = (transcript: string) => ({ JAVA: FAKE_JAVA, TLA2TOOLS_JAR: FAKE_JAR, FAKE_TLC_TRANSCRIPT: join(FIXTURES, transcript) });
+  async function withFakeTlc<T>(transcript: string, f: (env: NodeJS.ProcessEnv) => Promise<T>): Promise<T> {
+    const env = tlcEnv(transcript);
+    process.env.FAKE_TLC_TRANSCRIPT = env.FAKE_TLC_TRANSCRIPT; // read by the spawned fake java
+    try {
+      return await f(env);
+    } finally {
+      delete process.env.FAKE_TLC_TRANSCRIPT;
+    }
+  }
+
+  it('defaults to TLC when java and a jar are found', async () => {
+    const r = await withFakeTlc('ok-tool.out', (env) => cli(['--model', 'ok'], env));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/ok\s+tlc\s+pass\s+9\s+25\s+3\s/);
+  });
+
+  it('--engine both: agreeing engines pass, both rows printed', async () => {
+    const r = await withFakeTlc('ok-tool.out', (env) => cli(['--model', 'ok', '--engine', 'both'], env));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/ok\s+tlc\s+pass\s+9\s+25\s+3/);
+    expect(r.out).toMatch(/ok\s+embedded\s+pass\s+9\s+-\s+-/);
+  });
+
+  it('--engine both: disagreeing verdicts or state counts -> exit 1', async () => {
+    const v = await withFakeTlc('violation-tool.out', (env) => cli(['--model', 'ok', '--engine', 'both'], env));
+    expect(v.code).toBe(1);
+    expect(v.out).toContain('engines disagree: verdicts differ (tlc: invariant OneValuePerSlot, embedded: pass)');
+    // progress-tool.out passes with 3,145,726 states; the embedded engine finds 9 for ok.cfg.
+    const c = await withFakeTlc('progress-tool.out', (env) => cli(['--model', 'ok', '--engine', 'both', '--json', '--progress'], env));
+    expect(c.code).toBe(1);
+    expect(JSON.parse(c.out).models[0].note).toBe('engines disagree: distinct states differ (tlc: 3145726, embedded: 9)');
+    // --progress: TLC's progress reports go to stderr, stdout stays pure JSON.
+    expect(c.err).toMatch(/^\[ok tlc\] \d+ s: 202,524 distinct states, 4,549,281 generated, 126,702 on queue$/m);
+    expect(c.err.match(/^\[ok tlc\]/gm)).toHaveLength(3);
+  });
+
+  it('saves a TLC counterexample as <model>-tlc.itf.json', async () => {
+    const r = await withFakeTlc('violation-tool.out', (env) => cli(['--model', 'violation'], env));
+    expect(r.code).toBe(0);
+    const itf = JSON.parse(readFileSync(join(outDir, 'violation-tlc.itf.json'), 'utf8'));
+    expect(itf.states[2].written).toEqual({ '#tup': [{ '#set': [{ '#unserializable': 'v1' }, { '#unserializable': 'v2' }] }, { '#set': [] }] });
+  });
+});
+
+/** Runs a script the way npm does (through tsx), asynchronously so the two below overlap. */
+function runScript(script: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(join(REPO, 'node_modules', '.bin', 'tsx'), [script, ...args], { cwd: REPO, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (c: string) => { stderr += c; });
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
+describe('the scripts as run by npm', () => {
+  it('check-spec: bad usage exits 2 with one message and no stack trace; tlc:install offline fails fast with a clear message', async () => {
+    const t0 = Date.now();
+    const [usage, install] = await Promise.all([
+      runScript('scripts/check-spec.ts', ['--engine', 'bogus']),
+      runScript('scripts/tlc-install.ts', [], { ...process.env, TLC_JAR_URL: 'http://127.0.0.1:2/tla2tools.jar' }),
+    ]);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('check-spec: --engine must be tlc, embedded or both, got "bogus"');
+    expect(usage.stderr).not.toMatch(/\n\s+at /);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(install.status).toBe(1);
+    expect(install.stderr).toMatch(/tlc:install: could not download http:\/\/127\.0\.0\.1:2\/tla2tools\.jar: .*Are you offline\?/);
+    expect(install.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(REPO, '.tlc', 'tla2tools.jar.part'))).toBe(false);
+  });
+});
