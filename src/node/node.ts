@@ -303,9 +303,12 @@ export class Node implements NodeApi {
         return node.durableState;
       },
       saveDurable(update) {
+        // A fresh object per save, never mutated afterwards (storage may keep it as is). The
+        // aAccepted array is handed over by the caller (see RoleHost.saveDurable) and its
+        // pvalues are frozen: copying every pvalue on every write made the log quadratic.
         const next: DurableState = {
           aBallot: copyBallot(update.aBallot ?? node.durableState.aBallot),
-          aAccepted: (update.aAccepted ?? node.durableState.aAccepted).map(copyPValue),
+          aAccepted: update.aAccepted ?? node.durableState.aAccepted,
           lBallot: copyBallot(update.lBallot ?? node.durableState.lBallot),
         };
         node.env.storage.save(next);

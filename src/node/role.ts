@@ -41,7 +41,9 @@ export interface RoleHost {
   /** Hand a client its result (Requester only). */
   result(clientId: number, output: unknown): void;
   durable(): DurableState;
-  /** Write durable state now (before any message that depends on it leaves). */
+  /** Write durable state now (before any message that depends on it leaves). An aAccepted
+   * array passed here is handed over: neither it nor its pvalues may be mutated afterwards
+   * (the Acceptor passes a fresh array of frozen pvalues). */
   saveDurable(update: Partial<DurableState>): void;
   addRole(role: Role): void;
   removeRole(role: Role): void;

@@ -62,16 +62,9 @@ export function checkEnvelope(raw: unknown, self: NodeId, peers: readonly NodeId
  * 0 only in the bottom ballot <<0, 0>> and the no-op, and requests come from real callers.
  */
 function checkIds(m: Message, peers: ReadonlySet<NodeId>): string | undefined {
-  const node = (id: NodeId, what: string) => (peers.has(id) ? undefined : `${what} ${id} is not a node of this cluster`);
-  const ballot = (b: Ballot, what: string, mayBeBottom: boolean): string | undefined => {
-    if (b.leader === 0) return b.num === 0 && mayBeBottom ? undefined : `${what} ${JSON.stringify(b)}: leader 0 only in the bottom ballot <<0, 0>>`;
-    return node(b.leader, `${what}.leader`);
-  };
-  const prop = (p: Proposal, what: string): string | undefined => {
-    if (p.caller === 0) return p.clientId === 0 && p.input === 'noop' ? undefined : `${what}: caller 0 is only for the no-op`;
-    return node(p.caller, `${what}.caller`);
-  };
-  const first = (...problems: (string | undefined)[]) => problems.find((p) => p !== undefined);
+  const node = (id: NodeId, what: string) => nodeProblem(peers, id, what);
+  const ballot = (b: Ballot, what: string, mayBeBottom: boolean) => ballotProblem(peers, b, what, mayBeBottom);
+  const prop = (p: Proposal, what: string) => proposalProblem(peers, p, what);
   switch (m.type) {
     case 'Prepare': case 'Active': return ballot(m.ballot, 'ballot', false);
     case 'Promise':
@@ -97,6 +90,24 @@ function checkIds(m: Message, peers: ReadonlySet<NodeId>): string | undefined {
     case 'Accepting': return node(m.leader, 'leader');
     case 'CatchUp': return node(m.replica, 'replica');
   }
+}
+
+function nodeProblem(peers: ReadonlySet<NodeId>, id: NodeId, what: string): string | undefined {
+  return peers.has(id) ? undefined : `${what} ${id} is not a node of this cluster`;
+}
+
+function ballotProblem(peers: ReadonlySet<NodeId>, b: Ballot, what: string, mayBeBottom: boolean): string | undefined {
+  if (b.leader === 0) return b.num === 0 && mayBeBottom ? undefined : `${what} ${JSON.stringify(b)}: leader 0 only in the bottom ballot <<0, 0>>`;
+  return nodeProblem(peers, b.leader, `${what}.leader`);
+}
+
+function proposalProblem(peers: ReadonlySet<NodeId>, p: Proposal, what: string): string | undefined {
+  if (p.caller === 0) return p.clientId === 0 && p.input === 'noop' ? undefined : `${what}: caller 0 is only for the no-op`;
+  return nodeProblem(peers, p.caller, `${what}.caller`);
+}
+
+function first(...problems: (string | undefined)[]): string | undefined {
+  return problems.find((p) => p !== undefined);
 }
 
 function duplicateSlot(slots: number[]): string | undefined {

@@ -11,12 +11,21 @@ import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
 import { invariant } from '../protocol/assert.js';
 
+function frozenPValue(pv: PValue): PValue {
+  return Object.freeze({
+    ballot: Object.freeze(copyBallot(pv.ballot)),
+    slot: pv.slot,
+    prop: Object.freeze(copyProposal(pv.prop)),
+  });
+}
+
 export class Acceptor extends Role {
   readonly name = 'Acceptor' as const;
   readonly handles = ['Prepare', 'Accept'] as const;
 
   protected ballot: Ballot;
-  /** slot -> the one pvalue kept for it (the highest ballot accepted there). */
+  /** slot -> the one pvalue kept for it (the highest ballot accepted there). Each pvalue is
+   * frozen, so durable snapshots can share them instead of copying the whole log per write. */
   protected readonly accepted = new Map<number, PValue>();
 
   constructor(host: RoleHost) {
@@ -25,7 +34,7 @@ export class Acceptor extends Role {
     this.ballot = copyBallot(durable.aBallot);
     for (const pv of durable.aAccepted) {
       invariant(!this.accepted.has(pv.slot), () => `durable aAccepted has two pvalues for slot ${pv.slot}`);
-      this.accepted.set(pv.slot, copyPValue(pv));
+      this.accepted.set(pv.slot, frozenPValue(pv));
     }
   }
 
@@ -57,8 +66,11 @@ export class Acceptor extends Role {
     let raised = false;
     if (!ballotLess(m.ballot, this.ballot)) {
       raised = !ballotEquals(m.ballot, this.ballot);
+      const replaced = this.accepted.get(m.slot);
+      invariant(replaced === undefined || !ballotLess(m.ballot, replaced.ballot),
+        () => `acceptor ${this.host.self} would replace ${JSON.stringify(replaced)} by a lower ballot`);
       this.ballot = copyBallot(m.ballot);
-      this.accepted.set(m.slot, { ballot: copyBallot(m.ballot), slot: m.slot, prop: copyProposal(m.prop) });
+      this.accepted.set(m.slot, frozenPValue({ ballot: m.ballot, slot: m.slot, prop: m.prop }));
       this.persist();
     }
     this.host.send(m.ballot.leader, {
@@ -77,17 +89,15 @@ export class Acceptor extends Role {
     state.aAccepted = sortedByJson([...this.accepted.values()].map(copyPValue));
   }
 
+  /** The accepted pvalues (a set; shared frozen objects, in the order first accepted). */
   protected acceptedList(): PValue[] {
-    return [...this.accepted.values()].sort((a, b) => a.slot - b.slot);
+    return [...this.accepted.values()];
   }
 
   protected persist(): void {
     const before = this.host.durable();
     invariant(!ballotLess(this.ballot, before.aBallot), () => `acceptor ${this.host.self} would lower its promise below ${JSON.stringify(before.aBallot)}`);
-    for (const pv of before.aAccepted) {
-      const now = this.accepted.get(pv.slot);
-      invariant(now !== undefined && !ballotLess(now.ballot, pv.ballot), () => `acceptor ${this.host.self} would lose or lower its pvalue for slot ${pv.slot}`);
-    }
+    invariant(this.accepted.size >= before.aAccepted.length, () => `acceptor ${this.host.self} would forget accepted pvalues`);
     this.host.saveDurable({ aBallot: this.ballot, aAccepted: this.acceptedList() });
   }
 
