@@ -60,6 +60,8 @@ export class Node implements NodeApi {
     if (!Number.isSafeInteger(id) || id < 1 || !sorted.includes(id)) throw new Error(`node id ${id} must be a positive integer among peers ${JSON.stringify(peers)}`);
     if (sorted.some((p) => !Number.isSafeInteger(p) || p < 1)) throw new Error(`peers must be positive integers, got ${JSON.stringify(peers)}`);
     if (sorted.length > this.limits.maxNodes) throw new Error(`${sorted.length} nodes exceed maxNodes ${this.limits.maxNodes}`);
+    // The message schemas accept node ids up to DEFAULT_LIMITS.maxNodes (ids are 1..N).
+    if (sorted.some((p) => p > DEFAULT_LIMITS.maxNodes)) throw new Error(`node ids must be at most ${DEFAULT_LIMITS.maxNodes}, got ${JSON.stringify(peers)}`);
     this.id = id;
     this.peers = Object.freeze(sorted);
     this.env = env;

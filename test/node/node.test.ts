@@ -212,6 +212,7 @@ describe('Node', () => {
     const storage = new MemoryStorage();
     expect(() => new Node(4, [1, 2, 3], { storage }, { stateMachine: counter })).toThrow(/node id 4 must be a positive integer among peers/);
     expect(() => new Node(1, [1, 0], { storage }, { stateMachine: counter })).toThrow(/peers must be positive integers/);
+    expect(() => new Node(1, [1, 100], { storage }, { stateMachine: counter })).toThrow(/node ids must be at most 64/);
     storage.state = { aBallot: B, aAccepted: [], lBallot: { num: 0, leader: 2 } };
     expect(() => new Node(1, [1, 2, 3], { storage }, { stateMachine: counter })).toThrow(/does not belong to node 1/);
   });
