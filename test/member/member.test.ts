@@ -56,6 +56,19 @@ describe('Member over the in-memory transport', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 
+  it('a member cut off from the others times out, then works again once reconnected', async () => {
+    const c = inMemoryCluster(3, { member: { deadlineMs: 400 } });
+    cleanups.push(c.stop);
+    await setupAccounts(c.members[0]!);
+    c.net.disconnect(3);
+    await expect(c.members[2]!.invoke({ op: 'open', account: 'c' })).rejects.toBeInstanceOf(DeadlineExceededError);
+    c.net.disconnect(3, false);
+    // The timed-out request may still execute (at most once), so either answer is right.
+    const again = await c.members[2]!.invoke({ op: 'open', account: 'c' });
+    expect(again.ok ? 'ok' : again.error).toMatch(/^(ok|AccountExists)$/);
+    expect(await c.members[2]!.invoke({ op: 'balance', account: 'c' })).toMatchObject({ ok: true, balance: 0 });
+  });
+
   it('keeps invocation order when an earlier request times out', async () => {
     const c = inMemoryCluster(3, { start: [1], member: { deadlineMs: 200 } });
     cleanups.push(c.stop);
