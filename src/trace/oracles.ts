@@ -9,9 +9,9 @@
 import type { Proposal, SpecConstants, SpecMessage, TraceEvent } from './types.js';
 import { type Fields, IncarnationInvoked, diffStep, expectedFields, newMessageKeys } from './compare.js';
 import { type NodeView, TraceViews, viewMatches } from './traceView.js';
-import { type ActionName, type Param, MESSAGE_ACTIONS, NEXT_NODES, PROPOSAL_ACTIONS, applyStep, isAction, stepsFor } from './fastSpec.js';
-import { type SpecConfig, type SpecState, configFromConstants, initialState, nodeToJson } from './specState.js';
-import { messageKey } from './keys.js';
+import { type ActionName, type Param, type Step, MESSAGE_ACTIONS, NEXT_NODES, PROPOSAL_ACTIONS, isAction, stepsFor } from './fastSpec.js';
+import { type NodeSpec, type SpecConfig, type SpecState, configFromConstants, initialState, nodeToJson } from './specState.js';
+import { messageKey, propKey } from './keys.js';
 import { fromTla, tlaLiteral, type TlaState } from './tlaCodec.js';
 import { UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
 
@@ -98,6 +98,15 @@ function matchSuccessor<T>(
   };
 }
 
+/** Applies a step to the oracle's own state in place: O(what the step changed). */
+function commitInPlace(s: SpecState, step: Step): void {
+  const msgs = s.msgs as Map<string, SpecMessage>;
+  for (const m of step.sent) { const k = messageKey(m); if (!msgs.has(k)) msgs.set(k, m); }
+  (s.nodes as NodeSpec[])[step.n] = step.node;
+  if (step.invoke) (s.invoked as Map<string, Proposal>).set(propKey(step.invoke), step.invoke);
+  if (step.restart) (s as { restarts: number }).restarts++;
+}
+
 function sameKeys(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   if (a.size !== b.size) return false;
   for (const k of a) if (!b.has(k)) return false;
@@ -130,8 +139,14 @@ export class FastOracle implements Oracle {
       return { ok: false, problem: `parameters cannot be read as spec values: ${(e as Error).message}`, diff: [] };
     }
     const s = this.s;
-    const { chosen, verdict } = matchSuccessor(s, this.side, ev, steps, (st) => ({ next: applyStep(s, st), newKeys: newKeysOf(s, st.sent) }));
-    if (chosen) this.s = applyStep(s, chosen);
+    // Comparing a candidate needs only the acting node's new state and the new messages, so
+    // no successor state is built (copying msgs per event would make replay O(trace length)).
+    const { chosen, verdict } = matchSuccessor(s, this.side, ev, steps, (st) => {
+      const nodes = s.nodes.slice();
+      nodes[st.n] = st.node;
+      return { next: { ...s, nodes }, newKeys: newKeysOf(s, st.sent) };
+    });
+    if (chosen) commitInPlace(s, chosen);
     return verdict;
   }
 }
