@@ -27,7 +27,8 @@ EXTENDS Naturals, FiniteSets, Sequences
 CONSTANTS
     N,            \* number of nodes; nodes are 1..N
     LeaderNodes,  \* the nodes whose leader timer may fire (a subset of 1..N)
-    Callers,      \* the nodes on which clients invoke requests
+    ReplicaNodes, \* the nodes that run a replica (a subset of 1..N)
+    Callers,      \* the nodes on which clients invoke requests (replica nodes)
     RequestsPerCaller, \* how many requests each caller invokes
     Window,       \* how many slots a replica may propose beyond its slot_out
     MaxBallot,    \* model bound: highest ballot number a leader may move to
@@ -443,6 +444,7 @@ ReplicaExecute(n) ==
 ReplicaReceiveJoin(n, m) ==
     /\ m.type = "Join"
     /\ m.node # n
+    /\ m.node \in ReplicaNodes
     /\ LET welcome == [type |-> "Welcome", node |-> m.node, slot |-> rSlotOut[n],
                        decisions |-> rDecisions[n], executed |-> rExecuted[n]]
        IN  /\ welcome \notin msgs
@@ -515,16 +517,16 @@ Next ==
     \/ \E m \in Msgs("Promise") : ScoutReceivePromise(m.ballot.leader, m)
     \/ \E m \in Msgs("Accepted") : CommanderReceiveAccepted(m.ballot.leader, m)
     \/ \E n \in Node : LeaderSpawnScout(n)
-    \/ \E m \in Msgs("Propose") : \E n \in Node : LeaderReceivePropose(n, m)
+    \/ \E m \in Msgs("Propose") : \E n \in LeaderNodes : LeaderReceivePropose(n, m)
     \/ \E m \in Msgs("Adopted") : LeaderReceiveAdopted(m.ballot.leader, m)
     \/ \E m \in Msgs("Preempted") : LeaderReceivePreempted(m.leader, m)
     \/ \E m \in Msgs("Invoke") : ReplicaReceiveInvoke(m.replica, m)
-    \/ \E n \in Node : \E p \in rRequests[n] : ReplicaPropose(n, p)
-    \/ \E n \in Node : ReplicaSkipSlot(n)
-    \/ \E n \in Node : ReplicaProposeNoop(n)
-    \/ \E m \in Msgs("Decision") : \E n \in Node : ReplicaReceiveDecision(n, m)
-    \/ \E n \in Node : ReplicaExecute(n)
-    \/ \E m \in Msgs("Join") : \E n \in Node : ReplicaReceiveJoin(n, m)
+    \/ \E n \in ReplicaNodes : \E p \in rRequests[n] : ReplicaPropose(n, p)
+    \/ \E n \in ReplicaNodes : ReplicaSkipSlot(n)
+    \/ \E n \in ReplicaNodes : ReplicaProposeNoop(n)
+    \/ \E m \in Msgs("Decision") : \E n \in ReplicaNodes : ReplicaReceiveDecision(n, m)
+    \/ \E n \in ReplicaNodes : ReplicaExecute(n)
+    \/ \E m \in Msgs("Join") : \E n \in ReplicaNodes : ReplicaReceiveJoin(n, m)
     \/ \E m \in Msgs("Welcome") : ReplicaReceiveWelcome(m.node, m)
     \/ \E r \in Requests : RequesterInvoke(r)
     \/ \E n \in Node : NodeRestart(n)
@@ -603,8 +605,8 @@ Validity == \A d \in AllDecided : d.prop # NoOp => d.prop \in invoked
 \* Replica consistency: what two replicas executed are prefixes of one
 \* another, and no replica executes a request twice.
 IsPrefix(s, t) == Len(s) <= Len(t) /\ \A i \in 1..Len(s) : s[i] = t[i]
-ExecutedPrefix == \A n1, n2 \in Node : IsPrefix(rExecuted[n1], rExecuted[n2])
-                                       \/ IsPrefix(rExecuted[n2], rExecuted[n1])
+ExecutedPrefix == \A n1, n2 \in ReplicaNodes :
+                      IsPrefix(rExecuted[n1], rExecuted[n2]) \/ IsPrefix(rExecuted[n2], rExecuted[n1])
 NoDuplicateExecution == \A n \in Node : \A i, j \in 1..Len(rExecuted[n]) :
                             i # j => rExecuted[n][i] # rExecuted[n][j]
 ReplicaConsistency == ExecutedPrefix /\ NoDuplicateExecution
@@ -649,5 +651,5 @@ LiveSpec == Spec /\ Fairness
 
 \* Every invoked request is eventually executed by every replica.
 EventuallyExecuted == \A r \in Requests :
-                         r \in invoked ~> \A n \in Node : r \in Range(rExecuted[n])
+                         r \in invoked ~> \A n \in ReplicaNodes : r \in Range(rExecuted[n])
 =============================================================================
