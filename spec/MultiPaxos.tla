@@ -96,6 +96,27 @@ Range(seq) == {seq[i] : i \in 1..Len(seq)}
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
+(* Mutants.  Setting the constant Mutant to one of these names plants a   *)
+(* deliberate bug, to show that model checking catches it (see            *)
+(* test/spec/mutants.test.ts, which names the property each one breaks):  *)
+(*   SmallQuorum            a quorum is one node less than a majority     *)
+(*   AcceptLowerBallot      an acceptor accepts a ballot below its promise *)
+(*   PromiseOmitsAccepted   a Promise leaves out the accepted pvalues     *)
+(*   ScoutIgnoresAccepted   a scout drops the pvalues Promises report     *)
+(*   NoRedrive              an adopted leader does not re-drive proposals *)
+(*   VolatileAcceptor       an acceptor forgets its state on a restart    *)
+(*   ReplicaCorruptsRequest a replica alters a client's request           *)
+(*   ExecuteOwnProposal     a replica executes what it proposed for a slot *)
+(*                          instead of what was decided                   *)
+(*   ProposeSlotZero        a replica proposes for slot 0                 *)
+(***************************************************************************)
+Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
+            "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
+            "ReplicaCorruptsRequest", "ExecuteOwnProposal", "ProposeSlotZero"}
+ASSUME Mutant \in Mutants
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
 (* Step checks.  Two properties are about steps, not states: an acceptor  *)
 (* only moves forward, and the decided log only grows as LogSpec allows.  *)
 (* TLC checks such action properties directly; the embedded engine cannot, *)
@@ -251,11 +272,10 @@ CommanderReceiveAccepted(n, m) ==
           /\ c.slot = m.slot
           /\ IF m.promised = m.ballot
                THEN LET acks == c.acks \cup {m.acceptor}
-                        slot == IF Mutant = "DecisionWrongSlot" THEN c.slot + 1 ELSE c.slot
                     IN  /\ m.acceptor \notin c.acks
                         /\ IF IsQuorum(acks)
                              THEN /\ commanders' = [commanders EXCEPT ![n] = @ \ {c}]
-                                  /\ Send([type |-> "Decision", slot |-> slot, prop |-> c.prop])
+                                  /\ Send([type |-> "Decision", slot |-> c.slot, prop |-> c.prop])
                              ELSE /\ commanders' = [commanders EXCEPT ![n] =
                                                       (@ \ {c}) \cup {[c EXCEPT !.acks = acks]}]
                                   /\ SendNothing
@@ -306,11 +326,6 @@ PMax(pvalues) ==
     {[slot |-> pv.slot, prop |-> pv.prop] :
         pv \in {p \in pvalues : \A q \in pvalues : q.slot = p.slot => ~Less(p.ballot, q.ballot)}}
 
-\* Mutant LeaderPicksLowest: the lowest-ballot pvalue instead.
-PMin(pvalues) ==
-    {[slot |-> pv.slot, prop |-> pv.prop] :
-        pv \in {p \in pvalues : \A q \in pvalues : q.slot = p.slot => ~Less(q.ballot, p.ballot)}}
-
 (* Leader n learns its scout adopted its ballot.  For every slot that some *)
 (* acceptor of the quorum accepted, the highest-ballot proposal replaces   *)
 (* the leader's own, since it may have been chosen.  The leader becomes    *)
@@ -320,7 +335,7 @@ LeaderReceiveAdopted(n, m) ==
     /\ m.type = "Adopted"
     /\ m.ballot = lBallot[n]
     /\ ~lActive[n]
-    /\ LET adopted == IF Mutant = "LeaderPicksLowest" THEN PMin(m.pvalues) ELSE PMax(m.pvalues)
+    /\ LET adopted == PMax(m.pvalues)
            props == adopted \cup {d \in lProposals[n] : ~HasSlot(adopted, d.slot)}
            driven == IF Mutant = "NoRedrive" THEN {} ELSE props
        IN  /\ lProposals' = [lProposals EXCEPT ![n] = props]
@@ -337,9 +352,7 @@ LeaderReceivePreempted(n, m) ==
     /\ m.leader = n
     /\ Less(lBallot[n], m.ballot)
     /\ m.ballot.num + 1 <= MaxBallot                       \* model bound
-    /\ lBallot' = [lBallot EXCEPT ![n] =
-                     IF Mutant = "TupleBallot" THEN <<m.ballot.num + 1, n>>
-                                               ELSE [num |-> m.ballot.num + 1, leader |-> n]]
+    /\ lBallot' = [lBallot EXCEPT ![n] = [num |-> m.ballot.num + 1, leader |-> n]]
     /\ lActive' = [lActive EXCEPT ![n] = FALSE]
     /\ SendNothing
     /\ UNCHANGED <<acceptorVars, lProposals, scout, commanders, replicaVars, invoked, restarts>>
@@ -365,7 +378,9 @@ ReplicaReceiveInvoke(n, m) ==
               /\ Send([type |-> "Invoked", prop |-> m.prop])
               /\ UNCHANGED rRequests
          ELSE /\ ~Known(n, m.prop)
-              /\ rRequests' = [rRequests EXCEPT ![n] = @ \cup {m.prop}]
+              /\ rRequests' = [rRequests EXCEPT ![n] = @ \cup
+                                 {IF Mutant = "ReplicaCorruptsRequest"
+                                    THEN [m.prop EXCEPT !.input = "corrupted"] ELSE m.prop}]
               /\ SendNothing
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rSlotOut, rProposals,
                    rDecisions, rExecuted, invoked, restarts>>
@@ -377,10 +392,11 @@ ReplicaPropose(n, p) ==
     /\ rSlotIn[n] < rSlotOut[n] + Window
     /\ rSlotIn[n] <= MaxSlot                                \* model bound
     /\ ~HasSlot(rDecisions[n], rSlotIn[n])
-    /\ rProposals' = [rProposals EXCEPT ![n] = @ \cup {[slot |-> rSlotIn[n], prop |-> p]}]
+    /\ LET slot == IF Mutant = "ProposeSlotZero" THEN rSlotIn[n] - 1 ELSE rSlotIn[n] IN
+       /\ rProposals' = [rProposals EXCEPT ![n] = @ \cup {[slot |-> slot, prop |-> p]}]
+       /\ Send([type |-> "Propose", slot |-> slot, prop |-> p])
     /\ rRequests' = [rRequests EXCEPT ![n] = @ \ {p}]
     /\ rSlotIn' = [rSlotIn EXCEPT ![n] = @ + 1]
-    /\ Send([type |-> "Propose", slot |-> rSlotIn[n], prop |-> p])
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotOut, rDecisions, rExecuted, invoked, restarts>>
 
 (* Replica n has requests waiting but its next slot was already decided   *)
@@ -402,10 +418,7 @@ ReplicaProposeNoop(n) ==
     /\ ~HasSlot(rDecisions[n], rSlotOut[n])
     /\ \E d \in rDecisions[n] : d.slot > rSlotOut[n]
     /\ ~HasSlot(rProposals[n], rSlotOut[n])
-    /\ LET noop == IF Mutant = "ForgeRequest"
-                     THEN [caller |-> 0, clientId |-> 1, input |-> "forged"]
-                     ELSE NoOp
-           propose == [type |-> "Propose", slot |-> rSlotOut[n], prop |-> noop]
+    /\ LET propose == [type |-> "Propose", slot |-> rSlotOut[n], prop |-> NoOp]
        IN  /\ propose \notin msgs
            /\ Send(propose)
     /\ UNCHANGED <<acceptorVars, leaderVars, replicaVars, invoked, restarts>>
@@ -426,11 +439,13 @@ ReplicaReceiveDecision(n, m) ==
 (* answered.  Slots are executed strictly in order.                        *)
 ReplicaExecute(n) ==
     /\ \E s \in {x.slot : x \in rDecisions[n]} :
-       /\ IF Mutant = "ExecuteOutOfOrder" THEN s >= rSlotOut[n] ELSE s = rSlotOut[n]
-       /\ LET p == SlotValue(rDecisions[n], s)
-              mine == {d \in rProposals[n] : d.slot = s}
+       /\ s = rSlotOut[n]
+       /\ LET mine == {d \in rProposals[n] : d.slot = s}
+              p == IF Mutant = "ExecuteOwnProposal" /\ mine # {}
+                     THEN (CHOOSE d \in mine : TRUE).prop
+                     ELSE SlotValue(rDecisions[n], s)
               lost == {d.prop : d \in {e \in mine : e.prop # p /\ e.prop # NoOp}}
-              perform == p # NoOp /\ (Mutant = "ExecuteTwice" \/ ~Executed(n, p))
+              perform == p # NoOp /\ ~Executed(n, p)
           IN  /\ rRequests' = [rRequests EXCEPT ![n] = @ \cup lost]
               /\ rProposals' = [rProposals EXCEPT ![n] = @ \ mine]
               /\ rExecuted' = IF perform THEN [rExecuted EXCEPT ![n] = Append(@, p)]
@@ -488,9 +503,7 @@ NodeRestart(n) ==
     /\ IF Mutant = "VolatileAcceptor"
          THEN SetAcceptor(n, Bottom, {})
          ELSE UNCHANGED acceptorVars
-    /\ lBallot' = IF Mutant = "VolatileLeaderBallot"
-                    THEN [lBallot EXCEPT ![n] = [num |-> 0, leader |-> n]]
-                    ELSE lBallot
+    /\ UNCHANGED lBallot
     /\ lActive' = [lActive EXCEPT ![n] = FALSE]
     /\ lProposals' = [lProposals EXCEPT ![n] = {}]
     /\ scout' = [scout EXCEPT ![n] = NoScout]
