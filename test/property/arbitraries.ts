@@ -39,14 +39,23 @@ export function scheduleArb(nodes: number, maxFaults = 4): fc.Arbitrary<FaultSch
   return fc.record({ network: networkArb(), faults: fc.array(faultArb(nodes), { maxLength: maxFaults }) });
 }
 
-export function scenarioArb(app: AppName, sizes: readonly number[] = [3, 5]): fc.Arbitrary<Scenario> {
+export interface ScenarioLimits {
+  readonly maxFaults: number;
+  readonly maxClients: number;
+  readonly maxOps: number;
+}
+
+/** Small enough for hundreds of runs per test file; the soak runs raise them. */
+export const DEFAULT_SCENARIO_LIMITS: ScenarioLimits = { maxFaults: 4, maxClients: 4, maxOps: 5 };
+
+export function scenarioArb(app: AppName, sizes: readonly number[] = [3, 5], limits: ScenarioLimits = DEFAULT_SCENARIO_LIMITS): fc.Arbitrary<Scenario> {
   return fc.constantFrom(...sizes).chain((nodes) =>
     fc.record({
       seed: fc.integer({ min: 0, max: 0x7fffffff }),
       nodes: fc.constant(nodes),
       app: fc.constant(app),
-      workload: fc.record({ clients: fc.integer({ min: 1, max: 4 }), ops: fc.integer({ min: 1, max: 5 }) }),
-      schedule: scheduleArb(nodes),
+      workload: fc.record({ clients: fc.integer({ min: 1, max: limits.maxClients }), ops: fc.integer({ min: 1, max: limits.maxOps }) }),
+      schedule: scheduleArb(nodes, limits.maxFaults),
     }),
   );
 }

@@ -11,10 +11,10 @@ import { assertSafeAndLive } from './safety.js';
 
 describe('bank cluster under random faults', () => {
   it('stays safe and finishes (3 and 5 nodes)', () => {
-    fc.assert(fc.property(scenarioArb('bank', [3, 5]), (s) => assertSafeAndLive(s)), { numRuns: 100 });
+    fc.assert(fc.property(scenarioArb('bank', [3, 5]), (s) => assertSafeAndLive(s)), { numRuns: 150 });
   });
 
   it('stays safe and finishes (7 nodes)', () => {
-    fc.assert(fc.property(scenarioArb('bank', [7]), (s) => assertSafeAndLive(s)), { numRuns: 20 });
+    fc.assert(fc.property(scenarioArb('bank', [7]), (s) => assertSafeAndLive(s)), { numRuns: 30 });
   });
 });

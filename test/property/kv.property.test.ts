@@ -9,6 +9,6 @@ import { assertSafeAndLive } from './safety.js';
 
 describe('kv cluster under random faults', () => {
   it('stays safe and finishes (3 and 5 nodes)', () => {
-    fc.assert(fc.property(scenarioArb('kv', [3, 5]), (s) => assertSafeAndLive(s)), { numRuns: 80 });
+    fc.assert(fc.property(scenarioArb('kv', [3, 5]), (s) => assertSafeAndLive(s)), { numRuns: 120 });
   });
 });
