@@ -25,6 +25,15 @@ describe('Member over the in-memory transport', () => {
     expect(await m.invoke({ op: 'balance', account: 'b' })).toMatchObject({ balance: 20 });
   });
 
+  it('hands its node the trace sink it was given', async () => {
+    const events: { node: number; action: string }[] = [];
+    const c = inMemoryCluster(3, { member: { trace: (e) => events.push({ node: e.node, action: e.action }) } });
+    cleanups.push(c.stop);
+    await setupAccounts(c.members[0]!);
+    expect(new Set(events.map((e) => e.node))).toEqual(new Set([1, 2, 3]));
+    expect(events.some((e) => e.action === 'ReplicaExecute')).toBe(true);
+  });
+
   it('resolves parallel invokes in invocation order, each executed once', async () => {
     const c = inMemoryCluster(3);
     cleanups.push(c.stop);
