@@ -13,7 +13,7 @@ import type {
   NodeStats, Output, RoleName, StateMachine, TimerRequest, TraceEvent,
 } from './api.js';
 import { DEFAULT_ROLES } from './default-roles.js';
-import { timerRole, type ActionParams, type Role, type RoleHost } from './role.js';
+import { routeKeyOf, timerRole, type ActionParams, type Role, type RoleHost } from './role.js';
 import type { RoleFactories } from './role-factories.js';
 import type { Requester } from '../roles/requester.js';
 import { invariant } from '../protocol/assert.js';
@@ -36,7 +36,12 @@ export class Node implements NodeApi {
   private readonly factories: RoleFactories;
   private readonly stateMachine: StateMachine<any>;
   private readonly host: RoleHost;
-  private readonly roles: Role[] = [];
+  /** Hosted roles in the order they were added (a Set: commanders come and go by thousands). */
+  private readonly roles = new Set<Role>();
+  /** `<RoleName>|<routeKey>` -> the instances with that key (normally one). */
+  private readonly routed = new Map<string, Role[]>();
+  /** The few roles without a route key (Acceptor, Replica, Leader, ...), in order added. */
+  private readonly unrouted: Role[] = [];
   private readonly localQueue: { from: NodeId; message: Message }[] = [];
   private durableState: DurableState;
   private seq: number;
@@ -90,12 +95,12 @@ export class Node implements NodeApi {
   }
 
   roleNames(): RoleName[] {
-    return this.roles.map((r) => r.name);
+    return [...this.roles].map((r) => r.name);
   }
 
   /** The hosted roles (tests and the simulator inspect them; do not mutate). */
   hostedRoles(): readonly Role[] {
-    return this.roles;
+    return [...this.roles];
   }
 
   start(): Output {
@@ -134,8 +139,10 @@ export class Node implements NodeApi {
   fireTimer(name: string, key?: string): Output {
     return this.call({ timer: name }, () => {
       const owner = timerRole(name);
-      for (const role of [...this.roles]) {
-        if (role.name !== owner || !this.roles.includes(role)) continue;
+      const keyed = key === undefined ? undefined : this.routed.get(`${owner}|${key}`);
+      const candidates = keyed ?? this.unrouted.filter((r) => r.name === owner);
+      for (const role of [...candidates]) {
+        if (!this.roles.has(role)) continue;
         this.context = { timer: name, role: role.name };
         role.onTimer(name, key);
         this.endStep(role.name);
@@ -147,7 +154,7 @@ export class Node implements NodeApi {
     if (!Number.isSafeInteger(clientId) || clientId < 1) throw new RangeError(`clientId must be a positive safe integer, got ${clientId}`);
     if (typeof input !== 'string') throw new TypeError(`input must be a string, got ${typeof input}`);
     if (input.length > this.limits.maxInputLength) return { messages: [], timers: [], results: [], refused: 'input-too-long' };
-    const requester = this.roles.find((r) => r.name === 'Requester') as Requester | undefined;
+    const requester = [...this.roles].find((r) => r.name === 'Requester') as Requester | undefined;
     if (requester === undefined) return { messages: [], timers: [], results: [], refused: 'not-a-member' };
     let outcome: string = 'ok';
     const output = this.call({}, () => {
@@ -208,13 +215,16 @@ export class Node implements NodeApi {
   }
 
   private dispatch(from: NodeId, message: Message): void {
-    const handlers = this.roles.filter((r) => (r.handles as readonly string[]).includes(message.type));
+    const route = routeKeyOf(message);
+    const handlers = route !== undefined
+      ? [...(this.routed.get(route) ?? [])]
+      : this.unrouted.filter((r) => (r.handles as readonly string[]).includes(message.type));
     if (handlers.length === 0) {
       this.stats.unhandledMessages++;
       return;
     }
     for (const role of handlers) {
-      if (!this.roles.includes(role)) continue; // removed by an earlier handler of this message
+      if (!this.roles.has(role)) continue; // removed by an earlier handler of this message
       this.context = { from, message, role: role.name };
       role.receive(from, message);
       this.endStep(role.name);
@@ -261,15 +271,29 @@ export class Node implements NodeApi {
   }
 
   private addRole(role: Role): void {
-    this.roles.push(role);
+    this.roles.add(role);
+    const key = role.routeKey();
+    if (key !== undefined) {
+      const route = `${role.name}|${key}`;
+      this.routed.set(route, [...(this.routed.get(route) ?? []), role]);
+    } else {
+      this.unrouted.push(role);
+    }
     this.rolesChanged = true;
     role.start();
   }
 
   private removeRole(role: Role): void {
-    const i = this.roles.indexOf(role);
-    if (i < 0) return;
-    this.roles.splice(i, 1);
+    if (!this.roles.delete(role)) return;
+    const key = role.routeKey();
+    if (key !== undefined) {
+      const route = `${role.name}|${key}`;
+      const rest = (this.routed.get(route) ?? []).filter((r) => r !== role);
+      if (rest.length === 0) this.routed.delete(route);
+      else this.routed.set(route, rest);
+    } else {
+      this.unrouted.splice(this.unrouted.indexOf(role), 1);
+    }
     this.rolesChanged = true;
     role.stop();
   }
@@ -323,7 +347,8 @@ export class Node implements NodeApi {
         node.removeRole(role);
       },
       findRole<R extends Role>(name: RoleName): R | undefined {
-        return node.roles.find((r) => r.name === name) as R | undefined;
+        for (const r of node.roles) if (r.name === name) return r as R;
+        return undefined;
       },
       redeliver(from, message) {
         const outer = node.context;

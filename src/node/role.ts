@@ -75,6 +75,22 @@ export abstract class Role {
 
   /** Write this role's spec variables into `state` (only called with tracing on). */
   abstract snapshot(state: NodeSpecState): void;
+
+  /**
+   * For roles a node may host many of (Commanders, a Scout): the key naming this instance.
+   * The node then hands it only the messages `routeKeyOf` names for it, and the timers with
+   * that key, in O(1) instead of offering them to every instance.
+   */
+  routeKey(): string | undefined {
+    return undefined;
+  }
+}
+
+/** The instance a message is for, as `<RoleName>|<routeKey>`, or undefined (every handler). */
+export function routeKeyOf(message: Message): string | undefined {
+  if (message.type === 'Accepted') return `Commander|${message.ballot.num}.${message.ballot.leader}/${message.slot}`;
+  if (message.type === 'Promise') return `Scout|${message.ballot.num}.${message.ballot.leader}`;
+  return undefined;
 }
 
 /** Timer names are `<RoleName>.<purpose>` so the node can route them. */

@@ -31,6 +31,10 @@ export class Commander extends Role {
     this.prop = copyProposal(prop);
   }
 
+  override routeKey(): string {
+    return commanderKey(this.ballot, this.slot);
+  }
+
   /** Part of the leader action that spawned it: send Accept to every acceptor. */
   override start(): void {
     this.host.send(this.host.peers, this.accept());

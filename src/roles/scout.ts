@@ -27,6 +27,10 @@ export class Scout extends Role {
     this.ballot = copyBallot(ballot);
   }
 
+  override routeKey(): string {
+    return ballotKey(this.ballot);
+  }
+
   /** Part of LeaderSpawnScout: the leader records the action after this sends Prepare. */
   override start(): void {
     this.host.send(this.host.peers, { type: 'Prepare', ballot: this.ballot });
