@@ -147,7 +147,14 @@ async function run(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict)
         N = constants.N;
         if (!opts.schemaOnly) {
           if (opts.fast !== false) oracles.push(new FastOracle(configFromConstants(constants)));
-          if (opts.embedded) { embedded = new EmbeddedOracle(spec.text, constants); oracles.push(embedded); }
+          if (opts.embedded) {
+            try {
+              embedded = new EmbeddedOracle(spec.text, constants);
+            } catch (e) {
+              fail(at, { kind: 'header', message: `the embedded spec cannot start with this header's constants: ${(e as Error).message}` });
+            }
+            oracles.push(embedded!);
+          }
         }
       } else if (JSON.stringify(h.spec) !== JSON.stringify(header.spec) || h.runId !== header.runId) {
         fail(at, { kind: 'header', message: 'part files of one run must have the same spec, constants and runId' });

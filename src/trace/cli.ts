@@ -80,7 +80,14 @@ export async function runCheckTracesCli(argv: readonly string[], out: (s: string
       }
     };
     for (const input of inputs) {
-      const v = await checkTrace(input, { embedded, ...(embeddedMaxEvents !== undefined ? { embeddedMaxEvents } : {}), schemaOnly, schemas, onEvents: progress });
+      let v;
+      try {
+        v = await checkTrace(input, { embedded, ...(embeddedMaxEvents !== undefined ? { embeddedMaxEvents } : {}), schemaOnly, schemas, onEvents: progress });
+      } catch (e) {
+        // Not a verdict on the trace: the checker itself could not run (e.g. the spec is unreadable).
+        err(`check-traces: cannot check ${input.name}: ${(e as Error).message}\n`);
+        return 2;
+      }
       done++;
       if (!v.ok) failed++;
       if (!v.ok || !quiet) out(formatVerdict(v));
