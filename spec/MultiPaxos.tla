@@ -31,7 +31,7 @@ CONSTANTS
     Callers,      \* the nodes on which clients invoke requests (replica nodes)
     RequestsPerCaller, \* how many requests each caller invokes
     Window,       \* how many slots a replica may propose beyond its slot_out
-    MaxBallot,    \* model bound: highest ballot number a leader may move to
+    MaxBallot,    \* model bound: highest ballot number a preempted leader moves to
     MaxSlot,      \* model bound: highest slot a replica may propose for
     MaxRestarts,  \* model bound: how many crash-restarts may happen in all
     Mutant        \* "none", or the name of a deliberate bug (see Mutants)
@@ -109,10 +109,12 @@ Range(seq) == {seq[i] : i \in 1..Len(seq)}
 (*   ExecuteOwnProposal     a replica executes what it proposed for a slot *)
 (*                          instead of what was decided                   *)
 (*   ProposeSlotZero        a replica proposes for slot 0                 *)
+(*   ReuseBallotAfterRestart a restarted leader keeps its old ballot      *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
-            "ReplicaCorruptsRequest", "ExecuteOwnProposal", "ProposeSlotZero"}
+            "ReplicaCorruptsRequest", "ExecuteOwnProposal", "ProposeSlotZero",
+            "ReuseBallotAfterRestart"}
 ASSUME Mutant \in Mutants
 
 -----------------------------------------------------------------------------
@@ -497,13 +499,17 @@ RequesterInvoke(r) ==
 (* Node n crashes and restarts.  The acceptor's promise and accepted       *)
 (* pvalues and the leader's ballot were on disk and survive; everything    *)
 (* else starts afresh, and the node's Bootstrap asks its peers to Join.    *)
+(* The leader moves to a ballot it never used: it forgot what it proposed  *)
+(* under its old one, and proposing again under that same ballot could get *)
+(* a second value accepted for a slot (mutant ReuseBallotAfterRestart).    *)
 NodeRestart(n) ==
     /\ restarts < MaxRestarts                              \* model bound
     /\ restarts' = restarts + 1
     /\ IF Mutant = "VolatileAcceptor"
          THEN SetAcceptor(n, Bottom, {})
          ELSE UNCHANGED acceptorVars
-    /\ UNCHANGED lBallot
+    /\ lBallot' = IF Mutant = "ReuseBallotAfterRestart" THEN lBallot
+                  ELSE [lBallot EXCEPT ![n] = [num |-> @.num + 1, leader |-> n]]
     /\ lActive' = [lActive EXCEPT ![n] = FALSE]
     /\ lProposals' = [lProposals EXCEPT ![n] = {}]
     /\ scout' = [scout EXCEPT ![n] = NoScout]
@@ -553,7 +559,7 @@ Spec == Init /\ [][Next]_vars
 
 (* The types are written with the model bounds, and as predicates rather *)
 (* than as SUBSET or Seq sets, which an engine would have to enumerate.   *)
-BallotT == [num : 0..MaxBallot, leader : 0..N]
+BallotT == [num : 0..(MaxBallot + MaxRestarts), leader : 0..N]
 SlotT == 1..(MaxSlot + 1)
 ProposalT == Proposal
 PValueT == [ballot : BallotT, slot : SlotT, prop : ProposalT]
@@ -628,7 +634,8 @@ ReplicaConsistency == ExecutedPrefix /\ NoDuplicateExecution
 \* acceptor's promised ballot never decreases, and an accepted pvalue is
 \* only replaced by one for the same slot with a higher ballot.
 AcceptorMonotonicity == monotone
-AcceptorMonotonicityStep == [][\A n \in Node : AcceptorStepMonotone(n)]_vars   \* TLC only
+AcceptorMonotonicityStep ==   \* TLC only
+    [][\A n \in Node : AcceptorStepMonotone(n, aBallot'[n], aAccepted'[n])]_vars
 
 \* Refinement (a step property, recorded by Observe): every step changes the
 \* decided log as a step of LogSpec does, or leaves it alone.  The same

@@ -34,8 +34,14 @@ export class Bootstrap extends Role {
     super(host);
   }
 
-  /** NodeRestart: send Join to every peer. */
+  /**
+   * NodeRestart: move the leader to a ballot it never used, then send Join to every peer.
+   * The old incarnation's proposals under its ballot are forgotten; proposing again under
+   * that same ballot could get a second value accepted for a slot.
+   */
   override start(): void {
+    const used = this.host.durable().lBallot;
+    this.host.saveDurable({ lBallot: { num: used.num + 1, leader: this.host.self } });
     this.host.send(this.others(), { type: 'Join', node: this.host.self });
     this.host.action('Node', 'NodeRestart');
     this.host.setTimer(BOOTSTRAP_JOIN_TIMER, undefined, this.host.timing.joinRetransmitMs);

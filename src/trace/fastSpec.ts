@@ -329,7 +329,9 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
     case 'ReplicaExecute': return replicaExecute(x).map((r) => ({ action, n, node: r[0], sent: r[1], param }));
     case 'NodeRestart': {
       if (cfg.bounds.maxRestarts !== undefined && s.restarts >= cfg.bounds.maxRestarts) return [];
-      return one([emptyVolatile(n, x), [{ type: 'Join', node: n }]], { restart: true });
+      // The restarted leader moves to a ballot it never used (it forgot what it proposed under the old one).
+      const restarted = emptyVolatile(n, { ...x, lBallot: { num: x.lBallot.num + 1, leader: n } });
+      return one([restarted, [{ type: 'Join', node: n }]], { restart: true });
     }
     default: return [];
   }
