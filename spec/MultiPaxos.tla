@@ -20,7 +20,7 @@
 (* node's state, never from enumerating constants, so that a trace with    *)
 (* any number of ballots, slots and requests can be replayed.  The model   *)
 (* bounds (MaxBallot, MaxSlot, MaxRestarts) appear only as guards on the   *)
-(* three actions that create a new ballot, a new slot or a restart.        *)
+(* actions that start a scout, take a new slot, or restart a node.         *)
 (***************************************************************************)
 EXTENDS Naturals, FiniteSets, Sequences
 
@@ -31,7 +31,7 @@ CONSTANTS
     Callers,      \* the nodes on which clients invoke requests (replica nodes)
     RequestsPerCaller, \* how many requests each caller invokes
     Window,       \* how many slots a replica may propose beyond its slot_out
-    MaxBallot,    \* model bound: highest ballot number a preempted leader moves to
+    MaxBallot,    \* model bound: highest ballot number a leader runs a scout for
     MaxSlot,      \* model bound: highest slot a replica may propose for
     MaxRestarts,  \* model bound: how many crash-restarts may happen in all
     Mutant        \* "none", or the name of a deliberate bug (see Mutants)
@@ -302,6 +302,7 @@ LeaderSpawnScout(n) ==
     /\ n \in LeaderNodes
     /\ ~lActive[n]
     /\ scout[n] = NoScout
+    /\ lBallot[n].num <= MaxBallot                         \* model bound
     /\ scout' = [scout EXCEPT ![n] = [ballot |-> lBallot[n], acks |-> {}, pvalues |-> {}]]
     /\ Send([type |-> "Prepare", ballot |-> lBallot[n]])
     /\ UNCHANGED <<acceptorVars, lBallot, lActive, lProposals, commanders,
@@ -353,7 +354,6 @@ LeaderReceivePreempted(n, m) ==
     /\ m.type = "Preempted"
     /\ m.leader = n
     /\ Less(lBallot[n], m.ballot)
-    /\ m.ballot.num + 1 <= MaxBallot                       \* model bound
     /\ lBallot' = [lBallot EXCEPT ![n] = [num |-> m.ballot.num + 1, leader |-> n]]
     /\ lActive' = [lActive EXCEPT ![n] = FALSE]
     /\ SendNothing
@@ -559,7 +559,7 @@ Spec == Init /\ [][Next]_vars
 
 (* The types are written with the model bounds, and as predicates rather *)
 (* than as SUBSET or Seq sets, which an engine would have to enumerate.   *)
-BallotT == [num : 0..(MaxBallot + MaxRestarts), leader : 0..N]
+BallotT == [num : 0..(MaxBallot + MaxRestarts + 1), leader : 0..N]
 SlotT == 1..(MaxSlot + 1)
 ProposalT == Proposal
 PValueT == [ballot : BallotT, slot : SlotT, prop : ProposalT]

@@ -123,6 +123,7 @@ function commanderReceiveAccepted(cfg: SpecConfig, n: number, x: NodeSpec, m: Me
 function leaderSpawnScout(cfg: SpecConfig, n: number, x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
   if (cfg.bounds.leaderNodes !== undefined && !cfg.bounds.leaderNodes.has(n)) return null;
   if (x.lActive || x.scout !== null) return null;
+  if (cfg.bounds.maxBallot !== undefined && x.lBallot.num > cfg.bounds.maxBallot) return null;
   return [{ ...x, scout: { ballot: x.lBallot, acks: new Set(), pvalues: new Map() } }, [{ type: 'Prepare', ballot: x.lBallot }]];
 }
 
@@ -166,7 +167,6 @@ function leaderReceiveAdopted(x: NodeSpec, m: MessageOf<'Adopted'>): [NodeSpec, 
 
 function leaderReceivePreempted(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Preempted'>): [NodeSpec, SpecMessage[]] | null {
   if (m.leader !== n || !ballotLt(x.lBallot, m.ballot)) return null;
-  if (cfg.bounds.maxBallot !== undefined && m.ballot.num + 1 > cfg.bounds.maxBallot) return null;
   return [{ ...x, lActive: false, lBallot: { num: m.ballot.num + 1, leader: n } }, []];
 }
 
