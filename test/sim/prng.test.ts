@@ -24,12 +24,7 @@ describe('Prng (xoshiro128**)', () => {
   it('accepts seed 0 and keeps int() within bounds with every value reachable', () => {
     const p = Prng.fromSeed(0);
     const seen = new Set<number>();
-    for (let i = 0; i < 2000; i++) {
-      const v = p.int(3, 7);
-      expect(v).toBeGreaterThanOrEqual(3);
-      expect(v).toBeLessThanOrEqual(7);
-      seen.add(v);
-    }
+    for (let i = 0; i < 2000; i++) seen.add(p.int(3, 7));
     expect([...seen].sort()).toEqual([3, 4, 5, 6, 7]);
   });
 
@@ -37,12 +32,16 @@ describe('Prng (xoshiro128**)', () => {
     const p = Prng.fromSeed(7);
     const buckets = new Array<number>(10).fill(0);
     const n = 20000;
+    let min = 1;
+    let max = 0;
     for (let i = 0; i < n; i++) {
       const x = p.next();
-      expect(x).toBeGreaterThanOrEqual(0);
-      expect(x).toBeLessThan(1);
+      min = Math.min(min, x);
+      max = Math.max(max, x);
       buckets[Math.floor(x * 10)]!++;
     }
+    expect(min).toBeGreaterThanOrEqual(0);
+    expect(max).toBeLessThan(1);
     for (const b of buckets) expect(Math.abs(b - n / 10)).toBeLessThan(n / 10 * 0.1);
   });
 
