@@ -21,3 +21,5 @@ export { checkEnvelope, checkMessage, type Checked } from './protocol/validate.j
 export { messageSchemas, loadMessageSchema, messageSchemaDir } from './protocol/schemas.js';
 // The application-facing Member API (src/member, owned by the simulation/member engineer).
 export * from './member/index.js';
+// The state machines shipped with the library: a bank ledger and a key-value store.
+export * from './statemachines/index.js';
