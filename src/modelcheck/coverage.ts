@@ -7,6 +7,7 @@ import { parseCfg, printCfg } from './cfg.js';
 import { flattenModule } from './flatten.js';
 import { declaredActions, exploreCfg } from './nextActions.js';
 import { loadTlaChecker } from './wasm.js';
+import { mulberry32 } from '../util/mulberry32.js';
 
 export interface CoverageOptions {
   walks?: number;
@@ -30,16 +31,7 @@ export interface ActionCoverage {
 export const COVERAGE_DEFAULTS = { walks: 300, depth: 40, seed: 1, cacheLimit: 50_000 } as const;
 
 /** mulberry32: a small seeded PRNG, so the same seed walks the same paths. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededRandom = mulberry32;
 
 interface Step {
   action: string | null;

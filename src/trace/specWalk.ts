@@ -9,6 +9,7 @@ import { type Step, allSteps, applyStep } from './fastSpec.js';
 import { configFromConstants, initialState, nodeToJson, type SpecState } from './specState.js';
 import { messageKey } from './keys.js';
 import { sortedSet } from './canonical.js';
+import { mulberry32 as mulberry } from '../util/mulberry32.js';
 
 export const ROLE_OF: Record<string, string> = {
   AcceptorReceivePrepare: 'Acceptor', AcceptorReceiveAccept: 'Acceptor', ScoutReceivePromise: 'Scout',
@@ -19,16 +20,6 @@ export const ROLE_OF: Record<string, string> = {
   ReplicaReceiveWelcome: 'Replica', RequesterInvoke: 'Requester', NodeRestart: 'Node',
 };
 
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface WalkOptions { constants: SpecConstants; steps: number; seed: number; stutterEvery?: number }
 

@@ -8,6 +8,7 @@ import { ACTIONS, allSteps, applyStep, type Step } from '../../src/trace/fastSpe
 import { configFromConstants, initialState, type SpecConfig, type SpecState } from '../../src/trace/specState.js';
 import { fromTla, stateKey, toTla, type TlaState } from '../../src/trace/tlaCodec.js';
 import { DEFAULT_SPEC_PATH, cfgText, exploreInit, exploreNext } from '../../src/trace/tlaEngine.js';
+import { mulberry32 as rng } from '../../src/util/mulberry32.js';
 
 export interface ConformanceResult {
   states: number;
@@ -21,17 +22,6 @@ export const SMALL_MODEL = {
   MaxBallot: 1, MaxSlot: 2, MaxRestarts: 1, Mutant: 'none',
 } as const;
 
-/** A deterministic PRNG (mulberry32) so the explored sample is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Compares the spec's and the TS encoding's successors of one state; returns the spec's. */
 function compareAt(spec: string, cfg: string, tsCfg: SpecConfig, tlaState: TlaState, result: ConformanceResult): { action: string; key: string; state: TlaState }[] {
