@@ -62,20 +62,7 @@ export function nextName(defs: Map<string, Definition>, cfg: { next?: string; sp
   if (cfg.next !== undefined) return cfg.next;
   if (cfg.specification === undefined) return undefined;
   // SPECIFICATION may name a conjunction of other definitions (LiveSpec == Spec /\ WF_vars(Next)).
-  const seen = new Set<string>();
-  const find = (name: string): string | undefined => {
-    const d = defs.get(name);
-    if (d === undefined || seen.has(name)) return undefined;
-    seen.add(name);
-    const m = /\[\]\s*\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]_/.exec(d.body);
-    if (m) return m[1];
-    for (const r of referenced(d.body, defs)) {
-      const found = find(r);
-      if (found !== undefined) return found;
-    }
-    return undefined;
-  };
-  return find(cfg.specification);
+  return searchSpecification(defs, cfg.specification, /\[\]\s*\[\s*([A-Za-z_][A-Za-z0-9_]*)\s*\]_/);
 }
 
 /** Action names declared by the next-state relation, in the order they appear. */
@@ -113,12 +100,20 @@ export function declaredActions(moduleText: string, cfg: { next?: string; specif
 /** The Init name: the cfg's INIT, or the conjunct before `[][Next]_vars` inside SPECIFICATION. */
 export function initName(defs: Map<string, Definition>, cfg: { init?: string; specification?: string }): string | undefined {
   if (cfg.init !== undefined) return cfg.init;
+  return searchSpecification(defs, cfg.specification, /([A-Za-z_][A-Za-z0-9_]*)\s*\/\\\s*\[\]\s*\[/);
+}
+
+/**
+ * The first capture of `pattern` in the SPECIFICATION's definition, or in the definitions it
+ * refers to, depth first (each visited once, so a cycle ends).
+ */
+function searchSpecification(defs: Map<string, Definition>, specification: string | undefined, pattern: RegExp): string | undefined {
   const seen = new Set<string>();
   const find = (name: string | undefined): string | undefined => {
     const d = name !== undefined ? defs.get(name) : undefined;
     if (d === undefined || seen.has(d.name)) return undefined;
     seen.add(d.name);
-    const m = /([A-Za-z_][A-Za-z0-9_]*)\s*\/\\\s*\[\]\s*\[/.exec(d.body);
+    const m = pattern.exec(d.body);
     if (m) return m[1];
     for (const r of referenced(d.body, defs)) {
       const found = find(r);
@@ -126,7 +121,7 @@ export function initName(defs: Map<string, Definition>, cfg: { init?: string; sp
     }
     return undefined;
   };
-  return find(cfg.specification);
+  return find(specification);
 }
 
 /**
