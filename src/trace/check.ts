@@ -1,12 +1,13 @@
 /**
  * Checking one trace: header against the spec, then per event JSON Schema, per-node order
  * (seq, Lamport clock), and replay against the spec through one or both in-process oracles.
- * Streaming: memory holds the spec state and one line, whatever the trace length.
+ * Streaming: memory holds the spec state and one line, whatever the trace length. Checking is
+ * synchronous (reading included): checkTrace is async only for its callers' convenience.
  */
 import { readFileSync } from 'node:fs';
 import type { SpecConstants, TraceEvent, TraceHeader } from './types.js';
 import { TRACE_FORMAT } from './types.js';
-import { type Located, TraceInputError, fileValues, mergedValues } from './lines.js';
+import { type Located, TraceInputError, traceValues } from './lines.js';
 import { type TraceSchemas, loadTraceSchemas } from './schemas.js';
 import { EmbeddedOracle, FastOracle, type Oracle, type StepVerdict } from './oracles.js';
 import { configFromConstants } from './specState.js';
@@ -97,9 +98,13 @@ class Stop extends Error {
 }
 
 export async function checkTrace(input: TraceInput, opts: CheckOptions = {}): Promise<TraceVerdict> {
+  return checkTraceSync(input, opts);
+}
+
+export function checkTraceSync(input: TraceInput, opts: CheckOptions = {}): TraceVerdict {
   const verdict: TraceVerdict = { name: input.name, ok: false, events: 0, embeddedEvents: 0 };
   try {
-    await run(input, opts, verdict);
+    run(input, opts, verdict);
     verdict.ok = true;
   } catch (e) {
     if (opts.onEvents) opts.onEvents(verdict.events & 1023);
@@ -112,26 +117,34 @@ export async function checkTrace(input: TraceInput, opts: CheckOptions = {}): Pr
   return verdict;
 }
 
-async function run(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict): Promise<void> {
+function run(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict): void {
   const schemas = opts.schemas ?? loadTraceSchemas();
   const spec = loadSpec(opts.specPath);
-  const source: AsyncGenerator<Located> = input.files.length === 1 ? fileValues(input.files[0]!) : mergedValues(input.files);
+  const source = traceValues(input.files);
+  try {
+    replay(input, opts, verdict, schemas, spec, source);
+  } finally {
+    source.close();
+  }
+}
+
+function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, schemas: TraceSchemas,
+  spec: ReturnType<typeof loadSpec>, source: ReturnType<typeof traceValues>): void {
   const fail = (at: Located, f: Omit<Failure, 'file' | 'line'>): never => { throw new Stop({ file: at.file, line: at.line, ...f }); };
 
-  // Headers: one per file, all describing the same run.
+  // Headers: one per file (its line 1), all describing the same run.
   let header: TraceHeader | null = null;
-  const headerFiles = new Set<string>();
   const oracles: Oracle[] = [];
   let embedded: EmbeddedOracle | null = null;
-  const lastSeq = new Map<number, number>();
-  const lastClock = new Map<number, number>();
+  // Per node (index 1..N): the last seq and Lamport clock seen.
+  let lastSeq: number[] = [];
+  let lastClock: number[] = [];
   let constants!: SpecConstants;
   let N = 0;
 
-  for await (const at of source) {
+  for (let at = source.next(); at !== null; at = source.next()) {
     const v = at.value as { kind?: unknown };
-    if (!headerFiles.has(at.file)) {
-      headerFiles.add(at.file);
+    if (at.line === 1) {
       if (v === null || typeof v !== 'object' || v.kind !== 'header') {
         fail(at, { kind: 'header', message: `the first line must be the trace header ({"kind":"header","format":"${TRACE_FORMAT}",...})` });
       }
@@ -145,6 +158,8 @@ async function run(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict)
         header = h;
         constants = h.spec.constants;
         N = constants.N;
+        lastSeq = new Array<number>(N + 1).fill(0);
+        lastClock = new Array<number>(N + 1).fill(0);
         if (!opts.schemaOnly) {
           if (opts.fast !== false) oracles.push(new FastOracle(configFromConstants(constants)));
           if (opts.embedded) {
@@ -168,28 +183,36 @@ async function run(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict)
       fail(at, { kind: 'schema', pointer: p.pointer, message: `${p.pointer || '(root)'} ${p.message}`, ...(typeof action === 'string' ? { action } : {}) });
     }
     const ev = v as TraceEvent;
-    if (ev.node > N) fail(at, { kind: 'order', pointer: '/node', message: `node ${ev.node} is not in 1..${N}`, action: ev.action });
-    const prevSeq = lastSeq.get(ev.node) ?? 0;
-    if (ev.seq !== prevSeq + 1) fail(at, { kind: 'order', pointer: '/seq', action: ev.action, message: `node ${ev.node}: seq ${ev.seq} follows ${prevSeq} (events missing or out of order)` });
-    const prevClock = lastClock.get(ev.node) ?? 0;
-    if (ev.clock <= prevClock) fail(at, { kind: 'order', pointer: '/clock', action: ev.action, message: `node ${ev.node}: Lamport clock ${ev.clock} does not increase (previous ${prevClock})` });
-    lastSeq.set(ev.node, ev.seq);
-    lastClock.set(ev.node, ev.clock);
+    const node = ev.node;
+    if (node > N) fail(at, { kind: 'order', pointer: '/node', message: `node ${node} is not in 1..${N}`, action: ev.action });
+    const prevSeq = lastSeq[node]!;
+    if (ev.seq !== prevSeq + 1) fail(at, { kind: 'order', pointer: '/seq', action: ev.action, message: `node ${node}: seq ${ev.seq} follows ${prevSeq} (events missing or out of order)` });
+    const prevClock = lastClock[node]!;
+    if (ev.clock <= prevClock) fail(at, { kind: 'order', pointer: '/clock', action: ev.action, message: `node ${node}: Lamport clock ${ev.clock} does not increase (previous ${prevClock})` });
+    lastSeq[node] = ev.seq;
+    lastClock[node] = ev.clock;
     if (embedded && opts.embeddedMaxEvents !== undefined && verdict.embeddedEvents >= opts.embeddedMaxEvents) {
       oracles.splice(oracles.indexOf(embedded), 1);
       embedded = null;
     }
-    const results: [Oracle, StepVerdict][] = oracles.map((o) => [o, o.step(ev)]);
-    if (embedded) verdict.embeddedEvents++;
-    const bad = results.find(([, r]) => !r.ok);
-    if (bad) {
-      const [o, r] = bad as [Oracle, Extract<StepVerdict, { ok: false }>];
-      const good = results.find(([, x]) => x.ok);
-      if (good) {
-        fail(at, { kind: 'oracles-disagree', action: ev.action, oracle: o.name,
-          message: `the ${good[0].name} oracle accepts this ${ev.action} but the ${o.name} oracle rejects it: ${r.problem}`, diff: r.diff });
+    if (oracles.length === 1) {
+      // The usual case (one oracle): no result list.
+      const r = oracles[0]!.step(ev);
+      if (embedded) verdict.embeddedEvents++;
+      if (!r.ok) fail(at, { kind: 'spec', action: ev.action, oracle: oracles[0]!.name, message: r.problem, diff: r.diff });
+    } else if (oracles.length > 1) {
+      const results: [Oracle, StepVerdict][] = oracles.map((o) => [o, o.step(ev)]);
+      if (embedded) verdict.embeddedEvents++;
+      const bad = results.find(([, r]) => !r.ok);
+      if (bad) {
+        const [o, r] = bad as [Oracle, Extract<StepVerdict, { ok: false }>];
+        const good = results.find(([, x]) => x.ok);
+        if (good) {
+          fail(at, { kind: 'oracles-disagree', action: ev.action, oracle: o.name,
+            message: `the ${good[0].name} oracle accepts this ${ev.action} but the ${o.name} oracle rejects it: ${r.problem}`, diff: r.diff });
+        }
+        fail(at, { kind: 'spec', action: ev.action, oracle: o.name, message: r.problem, diff: r.diff });
       }
-      fail(at, { kind: 'spec', action: ev.action, oracle: o.name, message: r.problem, diff: r.diff });
     }
     verdict.events++;
     if (opts.onEvents && (verdict.events & 1023) === 0) opts.onEvents(1024);

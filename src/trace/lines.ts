@@ -3,7 +3,7 @@
  * the file and line it came from. Problems with the input itself (not JSON, a truncated last
  * line, an empty line) are thrown as TraceInputError naming file and line.
  */
-import { readLines } from './ndjsonReader.js';
+import { LineReader, LineTooLongError } from './ndjsonReader.js';
 
 export interface Located<T = unknown> { file: string; line: number; value: T }
 
@@ -14,7 +14,8 @@ export class TraceInputError extends Error {
 }
 
 export function parseLine(file: string, line: number, text: string, terminated: boolean): unknown {
-  if (text.trim() === '') throw new TraceInputError(file, line, 'empty line (one JSON value per line expected)');
+  // An event line starts with '{': the whitespace test is only for the rest.
+  if (text.charCodeAt(0) !== 0x7b && text.trim() === '') throw new TraceInputError(file, line, 'empty line (one JSON value per line expected)');
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -26,12 +27,33 @@ export function parseLine(file: string, line: number, text: string, terminated: 
   return value;
 }
 
-/** Every line of one file, parsed. */
-export async function* fileValues(file: string): AsyncGenerator<Located> {
-  for await (const l of readLines(file)) yield { file, line: l.line, value: parseLine(file, l.line, l.text, l.terminated) };
+/** Parsed lines, pulled one at a time (synchronous: nothing in checking a line waits). */
+export interface ValueSource {
+  next(): Located | null;
+  /** Releases the files early (a source read to its end has closed them). */
+  close(): void;
 }
 
-interface Cursor { it: AsyncGenerator<Located>; head: Located | null }
+/** Every line of one file, parsed. */
+export class FileValues implements ValueSource {
+  private readonly lines: LineReader;
+  constructor(readonly file: string) {
+    this.lines = new LineReader(file);
+  }
+  next(): Located | null {
+    let l;
+    try {
+      l = this.lines.next();
+    } catch (e) {
+      if (e instanceof LineTooLongError) throw new TraceInputError(this.file, e.line, e.message);
+      throw e;
+    }
+    return l === null ? null : { file: this.file, line: l.line, value: parseLine(this.file, l.line, l.text, l.terminated) };
+  }
+  close(): void { this.lines.close(); }
+}
+
+interface Cursor { it: FileValues; head: Located | null }
 
 const order = (v: unknown): [number, number, number] => {
   const e = v as { clock?: unknown; node?: unknown; seq?: unknown };
@@ -46,26 +68,63 @@ const before = (a: Located, b: Located): boolean => {
 /**
  * Merges per-node traces (each file: a header, then that node's events in its own order)
  * into one sequence ordered by Lamport clock, ties broken by node id. A Lamport order is a
- * linear extension of happens-before, so every receive comes after its send. Yields the
- * headers first (one per file), then the merged events. Memory: one pending event per file.
+ * linear extension of happens-before, so every receive comes after its send. Gives the
+ * headers first (one per file, each file's second line read right after its header), then
+ * the merged events. Memory: one pending event per file.
  */
-export async function* mergedValues(files: readonly string[]): AsyncGenerator<Located> {
-  const cursors: Cursor[] = [];
-  for (const f of files) {
-    const it = fileValues(f);
-    const first = await it.next();
-    if (first.done) throw new TraceInputError(f, 1, 'empty file: a trace starts with a header line');
-    yield first.value;
-    const second = await it.next();
-    cursors.push({ it, head: second.done ? null : second.value });
-  }
-  for (;;) {
+export class MergedValues implements ValueSource {
+  private readonly cursors: Cursor[] = [];
+  private opening: FileValues | null = null;
+  private opened = 0;
+  constructor(private readonly files: readonly string[]) {}
+
+  next(): Located | null {
+    while (this.opened < this.files.length) {
+      if (this.opening === null) {
+        const f = this.files[this.opened]!;
+        this.opening = new FileValues(f);
+        const first = this.opening.next();
+        if (first === null) throw new TraceInputError(f, 1, 'empty file: a trace starts with a header line');
+        return first;
+      }
+      this.cursors.push({ it: this.opening, head: this.opening.next() });
+      this.opening = null;
+      this.opened++;
+    }
     let best: Cursor | null = null;
-    for (const c of cursors) if (c.head && (best === null || before(c.head, best.head!))) best = c;
-    if (best === null) return;
+    for (const c of this.cursors) if (c.head && (best === null || before(c.head, best.head!))) best = c;
+    if (best === null) return null;
     const out = best.head!;
-    const next = await best.it.next();
-    best.head = next.done ? null : next.value;
-    yield out;
+    best.head = best.it.next();
+    return out;
   }
+
+  close(): void {
+    this.opening?.close();
+    for (const c of this.cursors) c.it.close();
+  }
+}
+
+/** The lines of a trace: its one file, or its part files merged. */
+export function traceValues(files: readonly string[]): ValueSource {
+  return files.length === 1 ? new FileValues(files[0]!) : new MergedValues(files);
+}
+
+async function* drain(open: () => ValueSource): AsyncGenerator<Located> {
+  const src = open();
+  try {
+    for (let v = src.next(); v !== null; v = src.next()) yield v;
+  } finally {
+    src.close();
+  }
+}
+
+/** Every line of one file, parsed (as an async iterable). */
+export function fileValues(file: string): AsyncGenerator<Located> {
+  return drain(() => new FileValues(file));
+}
+
+/** The merge of per-node part files (see MergedValues), as an async iterable. */
+export function mergedValues(files: readonly string[]): AsyncGenerator<Located> {
+  return drain(() => new MergedValues(files));
 }

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 
 /** One line of an NDJSON file, numbered from 1. `terminated` is false only for a last line with no newline. */
@@ -12,8 +12,8 @@ export interface NdjsonLine {
 export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 export class LineTooLongError extends Error {
-  constructor(readonly line: number) {
-    super(`line ${line} is longer than ${MAX_LINE_BYTES} bytes`);
+  constructor(readonly line: number, limit = MAX_LINE_BYTES) {
+    super(`line ${line} is longer than ${limit} bytes`);
   }
 }
 
@@ -47,5 +47,82 @@ export async function* readLines(source: string | Readable): AsyncGenerator<Ndjs
   if (partial.length > 0) {
     lineNo++;
     yield { line: lineNo, text: partial, terminated: false };
+  }
+}
+
+/** Bytes read per system call by LineReader. */
+const CHUNK_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
+
+/**
+ * The same lines as readLines, read synchronously from a file: the checker does nothing
+ * asynchronous, and an await per line costs more than parsing it. Holds one chunk plus one
+ * partial line; only whole lines are decoded (a newline byte never falls inside a UTF-8
+ * sequence), so a character split across chunks is never mangled.
+ */
+export class LineReader {
+  private fd: number | null;
+  private buf: Buffer;
+  /** Bytes in buf not yet decoded (the partial line after the last newline). */
+  private filled = 0;
+  private text = '';
+  private pos = 0;
+  private eof = false;
+  line = 0;
+
+  /** `chunkBytes` and `maxLineBytes` are parameters for tests of chunk boundaries and the line limit. */
+  constructor(readonly path: string, chunkBytes = CHUNK_BYTES, private readonly maxLineBytes = MAX_LINE_BYTES) {
+    this.buf = Buffer.allocUnsafe(chunkBytes);
+    this.fd = openSync(path, 'r');
+  }
+
+  /** The next line, or null at the end of the file (the file is then closed). */
+  next(): NdjsonLine | null {
+    for (;;) {
+      const nl = this.text.indexOf('\n', this.pos);
+      if (nl >= 0) {
+        let piece = this.text.slice(this.pos, nl);
+        this.pos = nl + 1;
+        if (piece.endsWith('\r')) piece = piece.slice(0, -1);
+        return { line: ++this.line, text: piece, terminated: true };
+      }
+      if (this.eof) {
+        this.close();
+        if (this.filled === 0) return null;
+        const rest = this.buf.toString('utf8', 0, this.filled);
+        this.filled = 0;
+        return { line: ++this.line, text: rest, terminated: false };
+      }
+      this.fill();
+    }
+  }
+
+  /** Reads until the buffer holds a newline (then decodes up to the last one) or the file ends. */
+  private fill(): void {
+    for (;;) {
+      if (this.filled === this.buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.min(this.buf.length * 2, this.maxLineBytes + CHUNK_BYTES));
+        this.buf.copy(bigger, 0, 0, this.filled);
+        this.buf = bigger;
+      }
+      const n = readSync(this.fd!, this.buf, this.filled, this.buf.length - this.filled, null);
+      if (n === 0) { this.eof = true; this.text = ''; this.pos = 0; return; }
+      const from = this.filled;
+      this.filled += n;
+      const last = this.buf.lastIndexOf(NEWLINE, this.filled - 1);
+      // Only the line carried over from earlier reads can exceed the limit (a chunk is smaller).
+      const carried = last < from ? this.filled : this.buf.indexOf(NEWLINE, from);
+      if (carried > this.maxLineBytes) { this.close(); throw new LineTooLongError(this.line + 1, this.maxLineBytes); }
+      if (last < from) continue;
+      this.text = this.buf.toString('utf8', 0, last + 1);
+      this.pos = 0;
+      this.buf.copy(this.buf, 0, last + 1, this.filled);
+      this.filled -= last + 1;
+      return;
+    }
+  }
+
+  close(): void {
+    if (this.fd !== null) { closeSync(this.fd); this.fd = null; }
   }
 }

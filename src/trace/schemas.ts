@@ -54,7 +54,7 @@ let cached: { dir: string; schemas: TraceSchemas } | null = null;
 /** Compiles every schema under `dir` once (per process) and returns the two line validators. */
 export function loadTraceSchemas(dir: string = DEFAULT_SCHEMA_DIR): TraceSchemas {
   if (cached && cached.dir === dir) return cached.schemas;
-  const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true });
+  const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true, discriminator: true });
   for (const file of schemaFiles(dir)) {
     let schema: unknown;
     try {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { readLines } from '../../src/trace/ndjsonReader.js';
+import { LineReader, readLines } from '../../src/trace/ndjsonReader.js';
 import { NdjsonTraceFile, WRITE_BUFFER_BYTES, writeTraceStream } from '../../src/trace/ndjsonWriter.js';
 import { mergedValues } from '../../src/trace/lines.js';
 import { checkTrace } from '../../src/trace/check.js';
@@ -44,6 +44,38 @@ describe('readLines', () => {
         expect(got.map((l) => l.text)).toEqual(rows);
         expect(got.every((l) => l.terminated)).toBe(true);
       }), { numRuns: 200 });
+  });
+});
+
+describe('LineReader (synchronous, used by the checker)', () => {
+  const readAll = (path: string, chunk: number, max?: number): { line: number; text: string; terminated: boolean }[] => {
+    const r = new LineReader(path, chunk, max);
+    const out = [];
+    for (let l = r.next(); l !== null; l = r.next()) out.push(l);
+    return out;
+  };
+
+  it('gives the same lines as readLines for any text and any chunk size, multi-byte characters included', async () => {
+    const dir = tmp();
+    let i = 0;
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom('', '\r', 'é€😀')), { maxLength: 8 }),
+      fc.boolean(), fc.integer({ min: 1, max: 16 }),
+      async (rows, lastNewline, chunk) => {
+        const text = rows.join('\n') + (lastNewline ? '\n' : '');
+        const path = join(dir, `t${i++}.ndjson`);
+        writeFileSync(path, text);
+        const expected = [];
+        for await (const l of readLines(path)) expected.push(l);
+        expect(readAll(path, chunk)).toEqual(expected);
+      }), { numRuns: 300 });
+  });
+
+  it('rejects a line longer than the limit, naming its number', () => {
+    const path = join(tmp(), 'long.ndjson');
+    writeFileSync(path, '{"a":1}\n' + 'x'.repeat(100) + '\n');
+    expect(() => readAll(path, 8, 64)).toThrow('line 2 is longer than 64 bytes');
+    expect(readAll(path, 8, 128)).toHaveLength(2);
   });
 });
 
