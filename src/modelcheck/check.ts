@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCfg, printCfg, withConstants } from './cfg.js';
+import { nameCoverage } from './coverageNames.js';
 import { checkEmbedded } from './embedded.js';
 import { checkTlc, findJar, findJava, requireTlc, type TlcSetup } from './tlcRunner.js';
 import type { Engine, ModelResult, Progress } from './types.js';
@@ -39,6 +40,10 @@ export interface CheckModelOptions {
   progressEveryMs?: number;
   /** Embedded engine: stop after this many distinct states. */
   maxStates?: number;
+  /** Embedded: save the full state graph (DOT) to this file. */
+  graphFile?: string;
+  /** Embedded: do not build the state graph (no action coverage). */
+  noGraph?: boolean;
   /** TLC: pass `-coverage <minutes>`. */
   tlcCoverageMinutes?: number;
   /** TLC: java and jar (default: found from the environment; missing ones throw EngineUnavailable). */
@@ -68,11 +73,21 @@ export async function checkModel(opts: CheckModelOptions): Promise<ModelResult> 
       model, moduleText, loadModule, cfg, cfgText,
       timeoutMs: opts.timeoutMs, maxStates: opts.maxStates,
       onProgress: opts.onProgress, progressEveryMs: opts.progressEveryMs,
+      graphFile: opts.graphFile, noGraph: opts.noGraph,
     });
   }
   const setup = opts.tlc ?? requireTlc(repoRoot());
-  return checkTlc({
+  const result = await checkTlc({
     model, moduleName: opts.moduleName, moduleText, specDir, cfgText, setup,
     timeoutMs: opts.timeoutMs, coverageMinutes: opts.tlcCoverageMinutes, onProgress: opts.onProgress,
   });
+  if (result.coverage !== undefined) {
+    result.coverage = nameCoverage(result.coverage, (name) => {
+      if (name === opts.moduleName) return moduleText;
+      const p = join(specDir, `${name}.tla`);
+      return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+    });
+    result.coverageUnit = 'distinct states';
+  }
+  return result;
 }

@@ -1,12 +1,16 @@
 /** `npm run check-spec`: checks the models in spec/ with TLC and/or the embedded engine. */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { CfgError } from './cfg.js';
 import { checkModel, defaultEngine, repoRoot } from './check.js';
 import { parseCliArgs, USAGE, UsageError, type CliOptions } from './cliArgs.js';
-import { COVERAGE_DEFAULTS, exploreActionCoverage, formatCoverage } from './coverage.js';
+import { formatCoverageTable, formatModuleCoverage, reachedBy, type ModuleCoverage } from './coverageReport.js';
+import { flattenModule } from './flatten.js';
+import { declaredActions } from './nextActions.js';
+import { WitnessError, listWitnesses, replayWitness } from './witness.js';
 import { counterexampleToItf } from './itf.js';
-import { listModels, selectModels, UnknownModel, type ModelInfo } from './models.js';
+import { listModels, loadModel, selectModels, UnknownModel, type ModelInfo } from './models.js';
 import { formatCounterexample, formatResultsTable, verdictText } from './table.js';
 import { EngineUnavailable, requireTlc, type TlcSetup } from './tlcRunner.js';
 import type { Engine, ModelResult, Progress } from './types.js';
@@ -37,7 +41,6 @@ export interface ModelReport extends ModelResult {
   expected: string;
   asExpected: boolean;
   counterexampleFile?: string;
-  actionCoverage?: { seen: Record<string, number>; declared: string[]; neverReached: string[] };
   note?: string;
 }
 
@@ -118,10 +121,13 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
     }
   }
   const showProgress = opts.progress || io.isTTY;
-  const reports: ModelReport[] = [];
   const skipped: string[] = [];
   let failed = false;
-  for (const m of selected) {
+  const graphDir = opts.stateGraphDir !== undefined ? resolve(io.cwd, opts.stateGraphDir) : undefined;
+  if (graphDir !== undefined) mkdirSync(graphDir, { recursive: true });
+
+  /** Checks one model with each engine asked for; compares the engines when there are two. */
+  const checkOne = async (m: ModelInfo): Promise<ModelReport[]> => {
     const pair: ModelReport[] = [];
     for (const engine of engines) {
       if (!m.engines.includes(engine)) {
@@ -138,6 +144,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
         timeoutMs: opts.timeoutSec !== undefined ? opts.timeoutSec * 1000 : undefined,
         maxStates: opts.maxStates,
         tlcCoverageMinutes: opts.coverage && engine === 'tlc' ? 1 : undefined,
+        noGraph: !opts.coverage,
+        ...(graphDir !== undefined && engine === 'embedded' ? { graphFile: join(graphDir, `${m.name}.dot`) } : {}),
         tlc,
         progressEveryMs: PROGRESS_EVERY_MS,
         onProgress: showProgress ? (p) => io.err(progressLine(m.name, p)) : undefined,
@@ -150,24 +158,6 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
         writeFileSync(file, JSON.stringify(counterexampleToItf(result.counterexample, vars, { model: m.name, engine, verdict: result.verdict, violated: result.violated }), null, 2) + '\n');
         const rel = relative(io.cwd, file);
         report.counterexampleFile = rel.startsWith('..') || rel === '' ? file : rel;
-      }
-      if (opts.coverage && engine === 'embedded' && result.verdict !== 'parse-error' && result.verdict !== 'error') {
-        try {
-          const moduleText = readFileSync(join(specDir, `${m.module}.tla`), 'utf8');
-          const cov = exploreActionCoverage(moduleText, m.cfgText, {
-            walks: opts.walks ?? COVERAGE_DEFAULTS.walks,
-            depth: opts.depth ?? COVERAGE_DEFAULTS.depth,
-            seed: opts.seed ?? COVERAGE_DEFAULTS.seed,
-            loadModule: (name) => { const p = join(specDir, `${name}.tla`); return existsSync(p) ? readFileSync(p, 'utf8') : undefined; },
-          });
-          report.actionCoverage = {
-            seen: Object.fromEntries(cov.seen),
-            declared: cov.declared,
-            neverReached: cov.declared.filter((a) => !cov.seen.has(a)),
-          };
-        } catch (e) {
-          report.note = `action coverage failed: ${(e as Error).message}`;
-        }
       }
       if (!report.asExpected) failed = true;
       pair.push(report);
@@ -186,10 +176,36 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
         for (const r of pair) { r.asExpected = false; r.note = `engines disagree: ${disagree}`; }
       }
     }
-    reports.push(...pair);
+    return pair;
+  };
+
+  // The models are independent: run `jobs` of them at a time, report them in the order given.
+  const jobs = Math.max(1, Math.min(opts.jobs ?? Math.min(2, availableParallelism()), selected.length));
+  const perModel: ModelReport[][] = new Array(selected.length);
+  let nextIndex = 0;
+  await Promise.all(Array.from({ length: jobs }, async () => {
+    while (nextIndex < selected.length) {
+      const i = nextIndex++;
+      perModel[i] = await checkOne(selected[i]!);
+    }
+  }));
+  const reports = perModel.flat();
+
+  // Action coverage per module; with the CI selection (or --all) an action that nothing reaches fails the run.
+  const coverage: ModuleCoverage[] = [];
+  if (opts.coverage) {
+    for (const module of [...new Set(selected.map((m) => m.module))]) {
+      const models = selected.filter((m) => m.module === module);
+      const covered = reports.filter((r) => r.coverage !== undefined && models.some((m) => m.name === r.model));
+      if (covered.length === 0) continue;
+      const c = moduleCoverage(module, models[0]!, covered, specDir);
+      coverage.push(c);
+      if (opts.models.length === 0 && (c.unreached.length > 0 || c.witnessErrors.length > 0)) failed = true;
+    }
   }
+
   if (opts.json) {
-    io.out(JSON.stringify({ ok: !failed, models: reports, skipped }, null, 2) + '\n');
+    io.out(JSON.stringify({ ok: !failed, models: reports, coverage, skipped }, null, 2) + '\n');
     return failed ? 1 : 0;
   }
   for (const r of reports) {
@@ -202,13 +218,49 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
       if (r.counterexample) io.out(formatCounterexample(r.counterexample).replace(/^/gm, '  ') + '\n');
       if (r.counterexampleFile) io.out(`  counterexample saved to ${r.counterexampleFile}\n`);
     }
-    if (r.actionCoverage) io.out(`${where}: ${formatCoverage(r.actionCoverage)}\n`);
-    else if (opts.coverage && r.engine === 'tlc') {
-      io.out(`${where}: ${r.coverage ? `TLC action coverage (distinct states per action): ${JSON.stringify(r.coverage)}` : 'TLC printed no action coverage'}\n`);
-    }
     if (r.note) io.out(`${where}: ${r.note}\n`);
   }
   io.out('\n' + formatResultsTable(reports, reports.map((r) => (r.asExpected ? 'ok' : `UNEXPECTED (expected ${r.expected})`))) + '\n');
+  for (const c of coverage) {
+    const table = formatCoverageTable(reports.filter((r) => r.coverage !== undefined && selected.some((m) => m.name === r.model && m.module === c.module)), c.declared);
+    if (table) io.out('\n' + table + '\n');
+    io.out(formatModuleCoverage(c) + '\n');
+  }
   for (const s of skipped) io.out(`skipped ${s}\n`);
   return failed ? 1 : 0;
+}
+
+/** Which actions the module's models reached, and witnesses (spec/witnesses) for the others. */
+function moduleCoverage(module: string, first: ModelInfo, covered: ModelReport[], specDir: string): ModuleCoverage {
+  const loadModule = (name: string) => { const p = join(specDir, `${name}.tla`); return existsSync(p) ? readFileSync(p, 'utf8') : undefined; };
+  const moduleText = loadModule(module) ?? '';
+  const declared = declaredActions(moduleText, first.cfg);
+  const by = reachedBy(covered, declared);
+  const c: ModuleCoverage = { module, declared, reachedBy: by, witnesses: {}, unreached: [], witnessErrors: [] };
+  const missing = declared.filter((a) => by[a]!.length === 0);
+  if (missing.length === 0) return c;
+  let witnesses: ReturnType<typeof listWitnesses> = [];
+  try {
+    witnesses = listWitnesses(join(specDir, 'witnesses'));
+  } catch (e) {
+    if (!(e instanceof WitnessError)) throw e;
+    c.witnessErrors.push(e.message);
+  }
+  let flat: string | undefined;
+  for (const action of missing) {
+    for (const { file, witness } of witnesses.filter((w) => w.witness.mutant === 'none' && w.witness.reaches === action)) {
+      const cfgPath = join(specDir, `${witness.model}.cfg`);
+      if (!existsSync(cfgPath)) { c.witnessErrors.push(`${file}: model ${witness.model} (${cfgPath}) does not exist`); continue; }
+      try {
+        flat ??= flattenModule(moduleText, loadModule).text;
+        const r = replayWitness(flat, loadModel(cfgPath).cfg, 'none', witness.steps);
+        if (r.ok) { c.witnesses[action] = relative(process.cwd(), file) || file; break; }
+        c.witnessErrors.push(`${file}: step ${r.refusedAt + 1} of ${witness.steps.length} refused: ${r.reason}`);
+      } catch (e) {
+        c.witnessErrors.push(`${file}: ${(e as Error).message}`);
+      }
+    }
+    if (c.witnesses[action] === undefined) c.unreached.push(action);
+  }
+  return c;
 }

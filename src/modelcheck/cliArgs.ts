@@ -10,10 +10,12 @@ export interface CliOptions {
   json: boolean;
   progress: boolean;
   timeoutSec?: number;
+  /** Action coverage (embedded: from the state graph; TLC: -coverage); on unless --no-coverage. */
   coverage: boolean;
-  walks?: number;
-  depth?: number;
-  seed?: number;
+  /** Save each embedded run's full state graph as <dir>/<model>.dot. */
+  stateGraphDir?: string;
+  /** Models checked at the same time. */
+  jobs?: number;
   maxStates?: number;
   specDir?: string;
   outDir?: string;
@@ -35,10 +37,11 @@ export const USAGE = `usage: npm run check-spec -- [options]
   --json               print the results as one JSON object on stdout (nothing else)
   --progress           print progress even when stderr is not a terminal
   --timeout <seconds>  stop a model's run after this long (verdict: error)
-  --coverage           report action coverage (TLC: -coverage 1; embedded: seeded random walks)
-  --walks <n>          random walks for embedded coverage (default 300)
-  --depth <n>          steps per walk (default 40)
-  --seed <n>           seed of the walks (default 1)
+  --no-coverage        skip action coverage (embedded: do not build the state graph, for models
+                       too large to hold it in memory; TLC: no -coverage)
+  --state-graph <dir>  embedded engine: save each model's full state graph as <dir>/<model>.dot
+                       (read by npm run conformance)
+  --jobs <n>           models checked at the same time (default: 2, or 1 on a one-core machine)
   --max-states <n>     embedded engine: give up after n distinct states
   --spec-dir <dir>     where the models live (default: spec/)
   --out-dir <dir>      where counterexamples go (default: out/counterexamples)
@@ -46,7 +49,7 @@ export const USAGE = `usage: npm run check-spec -- [options]
 
 exit status: 0 every model as expected, 1 a violation/error/engine disagreement, 2 bad usage or setup`;
 
-const VALUE_FLAGS = new Set(['--model', '--engine', '--timeout', '--walks', '--depth', '--seed', '--max-states', '--spec-dir', '--out-dir']);
+const VALUE_FLAGS = new Set(['--model', '--engine', '--timeout', '--state-graph', '--jobs', '--max-states', '--spec-dir', '--out-dir']);
 
 function positiveInt(flag: string, v: string, allowZero = false): number {
   if (!/^\d+$/.test(v) || (!allowZero && Number(v) === 0)) throw new UsageError(`${flag} needs a ${allowZero ? 'non-negative' : 'positive'} integer, got ${JSON.stringify(v)}`);
@@ -54,7 +57,7 @@ function positiveInt(flag: string, v: string, allowZero = false): number {
 }
 
 export function parseCliArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { models: [], all: false, json: false, progress: false, coverage: false, help: false };
+  const o: CliOptions = { models: [], all: false, json: false, progress: false, coverage: true, help: false };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i]!;
     let value: string | undefined;
@@ -83,10 +86,9 @@ export function parseCliArgs(argv: string[]): CliOptions {
       case '--json': o.json = true; break;
       case '--progress': o.progress = true; break;
       case '--timeout': o.timeoutSec = positiveInt(arg, value!); break;
-      case '--coverage': o.coverage = true; break;
-      case '--walks': o.walks = positiveInt(arg, value!); break;
-      case '--depth': o.depth = positiveInt(arg, value!); break;
-      case '--seed': o.seed = positiveInt(arg, value!, true); break;
+      case '--no-coverage': o.coverage = false; break;
+      case '--state-graph': o.stateGraphDir = value!; break;
+      case '--jobs': o.jobs = positiveInt(arg, value!); break;
       case '--max-states': o.maxStates = positiveInt(arg, value!); break;
       case '--spec-dir': o.specDir = value!; break;
       case '--out-dir': o.outDir = value!; break;
@@ -95,5 +97,6 @@ export function parseCliArgs(argv: string[]): CliOptions {
     }
   }
   if (o.all && o.models.length > 0) throw new UsageError('--all and --model exclude each other');
+  if (o.stateGraphDir !== undefined && !o.coverage) throw new UsageError('--state-graph needs the state graph that --no-coverage turns off');
   return o;
 }

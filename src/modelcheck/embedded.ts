@@ -21,6 +21,10 @@ export interface EmbeddedRequest {
   maxStates?: number;
   progressEveryMs?: number;
   onProgress?: (p: Progress) => void;
+  /** Save the full state graph (DOT) here. */
+  graphFile?: string;
+  /** Skip the state graph (and so the action coverage): for models too large to hold it. */
+  noGraph?: boolean;
 }
 
 /** Prepares the single module tla-checker needs; returns a reason when it cannot. */
@@ -63,6 +67,8 @@ export async function checkEmbedded(req: EmbeddedRequest): Promise<ModelResult> 
         maxStates: req.maxStates ?? EMBEDDED_DEFAULT_MAX_STATES,
         maxDepth: EMBEDDED_DEFAULT_MAX_DEPTH,
         allowDeadlock: req.cfg.checkDeadlock === false,
+        graph: req.noGraph !== true,
+        ...(req.graphFile !== undefined ? { graphFile: req.graphFile } : {}),
       },
       { timeoutMs: req.timeoutMs, tickMs: req.progressEveryMs, onTick: tick },
     );
@@ -76,6 +82,10 @@ export async function checkEmbedded(req: EmbeddedRequest): Promise<ModelResult> 
     return { ...base, verdict: 'error', distinctStates: 0, durationMs: Date.now() - started, message };
   }
   const result: ModelResult = { ...base, verdict: 'error', distinctStates: raw.states_explored, durationMs: 0 };
+  if (raw.actions !== undefined) {
+    result.coverage = raw.actions;
+    result.coverageUnit = 'transitions';
+  }
   const msg = raw.error_message ?? '';
   if (raw.success) {
     result.verdict = 'pass';

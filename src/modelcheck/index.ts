@@ -3,7 +3,6 @@ export type { Counterexample, CounterexampleState, Engine, ModelResult, Progress
 export { checkModel, defaultEngine, defaultSpecDir, repoRoot, type CheckModelOptions } from './check.js';
 export { listModels, loadModel, selectModels, UnknownModel, type ModelInfo } from './models.js';
 export { formatResultsTable, formatCounterexample, verdictText } from './table.js';
-export { exploreActionCoverage, formatCoverage, type ActionCoverage, type CoverageOptions } from './coverage.js';
 export { declaredActions } from './nextActions.js';
 export { parseCfg, printCfg, withConstants, CfgError, type TlcConfig, type ModelMeta } from './cfg.js';
 export { flattenModule, FlattenError, STANDARD_MODULES } from './flatten.js';
@@ -11,3 +10,5 @@ export { counterexampleToItf, formatItf, type ItfDocument, type ItfValue } from 
 export { parseTlaValue } from './tlaValue.js';
 export { parseTlcTranscript, TlcOutputReader } from './tlcOutput.js';
 export { EngineUnavailable, findJar, findJava, requireTlc } from './tlcRunner.js';
+export { formatCoverageTable, formatModuleCoverage, type ModuleCoverage } from './coverageReport.js';
+export { listWitnesses, readWitness, replayWitness, evalInState, WitnessError, type Witness } from './witness.js';

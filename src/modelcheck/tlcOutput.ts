@@ -290,10 +290,16 @@ export function interpret(messages: readonly TlcMessage[], loose: readonly strin
       case MSG.coverageInit:
       case MSG.coverageNext:
       case MSG.coverageValue: {
-        // e.g. "<Write line 16, col 3 to line 18, col 27 of module Slots>: 8:24" (distinct:generated)
+        // e.g. "<Write line 16, col 3 to line 18, col 27 of module Slots>: 8:24" (distinct:generated).
+        // An action called inside a quantifier of Next is reported as a part of Next, with its
+        // span: "<Next line 533, col 1 to line 533, col 4 of module M (534 8 534 78)>: 51:30802";
+        // it is kept as "Next@M:534:8-534:78" for the caller to name from the module's text.
         for (const l of m.body.split('\n')) {
-          const c = /^<(\w+) line \d+, col \d+ to line \d+, col \d+ of module \w+>: ([\d,]+)(?::([\d,]+))?/.exec(l.trim());
-          if (c) coverage[c[1]!] = (coverage[c[1]!] ?? 0) + num(c[2]!);
+          const c = /^<(\w+) line \d+, col \d+ to line \d+, col \d+ of module (\w+)(?: \((\d+) (\d+) (\d+) (\d+)\))?>: ([\d,]+)(?::([\d,]+))?/.exec(l.trim());
+          if (!c) continue;
+          const key = c[3] !== undefined ? `${c[1]}@${c[2]}:${c[3]}:${c[4]}-${c[5]}:${c[6]}` : c[1]!;
+          // TLC reports coverage again every -coverage minutes, cumulatively: keep the largest.
+          coverage[key] = Math.max(coverage[key] ?? 0, num(c[7]!));
         }
         break;
       }

@@ -2,6 +2,8 @@
 
 export type Engine = 'embedded' | 'tlc';
 
+export type CoverageUnit = 'distinct states' | 'transitions';
+
 export type Verdict = 'pass' | 'invariant' | 'property' | 'deadlock' | 'error' | 'parse-error';
 
 /** One state of a counterexample; `action` is the name of the step that led to it (absent for the first state). */
@@ -44,8 +46,12 @@ export interface ModelResult {
   message?: string;
   /** Where a parse error was found (TLC reports line/column; tla-checker a source offset). */
   location?: SourceLocation;
-  /** Action coverage from TLC's -coverage output: action name -> distinct states it found. */
+  /**
+   * Action coverage: action name -> count. TLC (-coverage): distinct states the action found;
+   * embedded: transitions of the action in the full state graph. `coverageUnit` says which.
+   */
   coverage?: Record<string, number>;
+  coverageUnit?: CoverageUnit;
 }
 
 /** A progress report while a run is going on; fields TLC does not send are absent. */

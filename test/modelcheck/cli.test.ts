@@ -12,9 +12,10 @@ const cli = (args: string[], env?: NodeJS.ProcessEnv) => runIn(outDir, args, env
 
 describe('check-spec arguments', () => {
   it('parses repeatable and valued flags', () => {
-    expect(parseCliArgs(['--model', 'a', '--model=b', '--engine', 'both', '--timeout', '30', '--json', '--coverage', '--seed', '0'])).toMatchObject({
-      models: ['a', 'b'], engine: 'both', timeoutSec: 30, json: true, coverage: true, seed: 0,
+    expect(parseCliArgs(['--model', 'a', '--model=b', '--engine', 'both', '--timeout', '30', '--json', '--state-graph', 'g', '--jobs', '1'])).toMatchObject({
+      models: ['a', 'b'], engine: 'both', timeoutSec: 30, json: true, coverage: true, stateGraphDir: 'g', jobs: 1,
     });
+    expect(parseCliArgs(['--no-coverage'])).toMatchObject({ coverage: false });
   });
 
   it.each([
@@ -24,6 +25,9 @@ describe('check-spec arguments', () => {
     [['--timeout', 'soon'], '--timeout needs a positive integer, got "soon"'],
     [['--all', '--model', 'ok'], '--all and --model exclude each other'],
     [['--json=yes'], '--json takes no value'],
+    [['--jobs', '0'], '--jobs needs a positive integer, got "0"'],
+    [['--walks', '3'], 'unknown argument "--walks"'],
+    [['--state-graph', 'g', '--no-coverage'], '--state-graph needs the state graph that --no-coverage turns off'],
   ])('%j -> usage error naming the argument, exit 2', async (args, message) => {
     const r = await cli(args);
     expect(r.code).toBe(2);
@@ -97,12 +101,19 @@ describe('check-spec on the toy models (embedded engine)', () => {
     expect(j.models[1].counterexample.states).toHaveLength(3);
   });
 
-  it('--coverage reports action coverage per model', async () => {
-    const r = await cli(['--model', 'ok', '--coverage', '--walks', '20', '--depth', '5']);
+  it('prints action coverage from the state graph, and --state-graph saves the graph', async () => {
+    const graphs = mkdtempSync(join(tmpdir(), 'check-spec-graphs-'));
+    const r = await cli(['--model', 'ok', '--state-graph', graphs]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('ok (embedded): action coverage: 1/1, never reached: []');
+    expect(r.out).toMatch(/action coverage \(embedded: transitions; "-": never\)\naction\s+ok\n-+\s+-+\nWrite\s+\d+\n/);
+    expect(r.out).toContain('Slots: 1 of 1 actions reached by the models checked\n  every action of Next is reachable');
+    const dot = readFileSync(join(graphs, 'ok.dot'), 'utf8');
+    expect(dot).toMatch(/^digraph/);
+    expect(dot.match(/^  s\d+ \[label=/gm)).toHaveLength(9);
+    const noCov = await cli(['--model', 'ok', '--no-coverage']);
+    expect(noCov.code).toBe(0);
+    expect(noCov.out).not.toContain('action coverage');
   });
-
   it('a model limited to TLC is skipped by the embedded engine, and refused when asked for by name', async () => {
     const all = await cli(['--all', '--engine', 'embedded']);
     expect(all.out).toContain('skipped inst: not checked with the embedded engine (its cfg says "engines: tlc")');

@@ -1,66 +1,106 @@
+/**
+ * Action coverage: TLC's located coverage entries named from the module text, and check-spec
+ * failing a CI run when an action of Next is reached by no model and no witness.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { exploreActionCoverage, formatCoverage, seededRandom } from '../../src/modelcheck/coverage.js';
-import { declaredActions } from '../../src/modelcheck/nextActions.js';
-import { fixture, SLOTS } from './helpers.js';
+import { runCli } from '../../src/modelcheck/cli.js';
+import { actionInSpan, nameCoverage } from '../../src/modelcheck/coverageNames.js';
+import { TlcOutputReader } from '../../src/modelcheck/tlcOutput.js';
+import { NO_TLC, REPO } from './cliHarness.js';
 
-const COUNTER = `---- MODULE Counter ----
-EXTENDS Naturals
-VARIABLES x, y
-Init == x = 0 /\\ y = 0
-Inc == x < 3 /\\ x' = x + 1 /\\ UNCHANGED y
-SetY(k) == y' = k
-Dec == x > 0 /\\ x' = x - 1 /\\ SetY(1)
-Group == Inc \\/ Dec
-\\* Unreachable: y never becomes 7.
-Jump == y = 7 /\\ x' = 0 /\\ y' = 0
-Limit == x \\in 0..3
-vars == <<x, y>>
-Next == \\/ Group
-        \\/ Jump
-        \\/ (x = 3 /\\ Limit /\\ y' = 2 /\\ UNCHANGED x)
-Spec == Init /\\ [][Next]_vars
-LiveSpec == Spec /\\ WF_vars(Next)
-====
-`;
-const COUNTER_CFG = 'SPECIFICATION LiveSpec\n';
+describe('TLC coverage of actions called inside quantifiers of Next', () => {
+  const moduleText = [
+    '---- MODULE M ----',
+    'Next ==',
+    '    \\/ \\E m \\in Msgs("Prepare") : \\E n \\in Node : AcceptorReceivePrepare(n, m)',
+    '    \\/ \\E n \\in Node : LeaderSpawnScout(n)',
+    '====',
+  ].join('\n');
 
-describe('declared actions of Next', () => {
-  it('lists the actions Next reaches, looking through groupings, ignoring predicates', () => {
-    expect(declaredActions(COUNTER, { specification: 'LiveSpec' })).toEqual(['Inc', 'Dec', 'Jump']);
-    expect(declaredActions(COUNTER, { next: 'Group' })).toEqual(['Inc', 'Dec']);
-    expect(declaredActions(SLOTS, { specification: 'Spec' })).toEqual(['Write']);
+  it('takes the last operator applied in the span', () => {
+    expect(actionInSpan('\\E m \\in Msgs("Prepare") : \\E n \\in Node : AcceptorReceivePrepare(n, m)')).toBe('AcceptorReceivePrepare');
+    expect(actionInSpan('ReplicaExecute')).toBe('ReplicaExecute');
+  });
+
+  it('reads located entries from TLC -tool output and names them from the module', () => {
+    const reader = new TlcOutputReader();
+    const body = [
+      '<Next line 2, col 1 to line 2, col 4 of module M (3 8 3 78)>: 51:30802',
+      '<Next line 2, col 1 to line 2, col 4 of module M (4 8 4 42)>: 2:58',
+      '<LeaderSpawnScout line 9, col 1 to line 9, col 19 of module M>: 2:58',
+    ].join('\n');
+    reader.push(`@!@!@STARTMSG 2221:0 @!@!@\n${body}\n@!@!@ENDMSG 2221 @!@!@\n`);
+    const raw = reader.finish(0).coverage!;
+    expect(raw).toEqual({ 'Next@M:3:8-3:78': 51, 'Next@M:4:8-4:42': 2, LeaderSpawnScout: 2 });
+    expect(nameCoverage(raw, (name) => (name === 'M' ? moduleText : undefined))).toEqual({ AcceptorReceivePrepare: 51, LeaderSpawnScout: 2 });
+    // A module that cannot be read leaves the entry as TLC gave it.
+    expect(nameCoverage(raw, () => undefined)).toEqual(raw);
   });
 });
 
-describe('random-walk action coverage (embedded engine)', () => {
-  it('counts the actions seen and finds the unreachable one', () => {
-    const c = exploreActionCoverage(COUNTER, COUNTER_CFG, { walks: 20, depth: 15, seed: 7 });
-    expect(c.declared).toEqual(['Inc', 'Dec', 'Jump']);
-    expect(c.seen.get('Inc')).toBeGreaterThan(0);
-    expect(c.seen.get('Dec')).toBeGreaterThan(0);
-    expect(c.seen.has('Jump')).toBe(false);
-    expect(c.seen.get('(unnamed)')).toBeGreaterThan(0); // the inline disjunct has no name
-    expect([...c.seen.values()].reduce((a, b) => a + b, 0)).toBe(c.steps);
-    expect(formatCoverage(c)).toBe('action coverage: 2/3, never reached: [Jump], also seen: [(unnamed)]');
+describe('check-spec: every action of Next must be reachable', () => {
+  const toy = [
+    '---- MODULE Toy ----',
+    'EXTENDS Naturals',
+    'CONSTANTS Limit',
+    'VARIABLES x',
+    'Init == x = 0',
+    '(* Counts up to Limit. *)',
+    'Inc == x < Limit /\\ x\' = x + 1',
+    '(* Back to zero from 2: only reachable when Limit >= 2. *)',
+    'Reset == x = 2 /\\ x\' = 0',
+    'Next == Inc \\/ Reset',
+    'Spec == Init /\\ [][Next]_x',
+    '====',
+  ].join('\n');
+  const cfg = (ci: boolean, limit: number) => `\\* module: Toy\n\\* ci: ${ci}\n\\* engines: embedded,tlc\nSPECIFICATION Spec\nCONSTANTS Limit = ${limit}\nCHECK_DEADLOCK FALSE\n`;
+  const run = async (dir: string, args: string[] = []) => {
+    let out = ''; let err = '';
+    const code = await runCli(['--spec-dir', dir, '--out-dir', join(dir, 'out'), ...args],
+      { out: (s) => { out += s; }, err: (s) => { err += s; }, env: NO_TLC, isTTY: false, cwd: REPO });
+    return { code, out, err };
+  };
+  const specDir = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'check-spec-toy-'));
+    writeFileSync(join(dir, 'Toy.tla'), toy);
+    writeFileSync(join(dir, 'small.cfg'), cfg(true, 1));
+    writeFileSync(join(dir, 'big.cfg'), cfg(false, 2));
+    return dir;
+  };
+
+  it('an action no CI model reaches fails the run', async () => {
+    const r = await run(specDir());
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('Toy: 1 of 2 actions reached by the models checked\n  NOT reached by any model or witness: Reset');
   });
 
-  it('is deterministic for a seed and varies with it', () => {
-    const a = exploreActionCoverage(COUNTER, COUNTER_CFG, { walks: 10, depth: 10, seed: 1 });
-    const b = exploreActionCoverage(COUNTER, COUNTER_CFG, { walks: 10, depth: 10, seed: 1 });
-    expect([...a.seen]).toEqual([...b.seen]);
-    const seqs = [1, 2, 3].map((s) => { const r = seededRandom(s); return [r(), r(), r()]; });
-    expect(new Set(seqs.map((x) => x.join())).size).toBe(3);
+  it('a model named with --model only reports it', async () => {
+    const r = await run(specDir(), ['--model', 'small']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('NOT reached by any model or witness: Reset');
   });
 
-  it('covers the toy spec with the default bounds quickly (explore_next replies are memoised)', () => {
-    const t0 = Date.now();
-    const c = exploreActionCoverage(SLOTS, fixture('ok.cfg'));
-    expect(c.declared).toEqual(['Write']);
-    expect(c.seen.get('Write')).toBeGreaterThan(0);
-    expect(Date.now() - t0).toBeLessThan(5000);
+  it('a witness replayed on the embedded engine shows it reachable', async () => {
+    const dir = specDir();
+    mkdirSync(join(dir, 'witnesses'));
+    const steps = [{ action: 'Inc', args: [] }, { action: 'Inc', args: [] }, { action: 'Reset', args: [] }];
+    writeFileSync(join(dir, 'witnesses', 'reset.json'), JSON.stringify({ mutant: 'none', model: 'big', reaches: 'Reset', violates: [], steps }));
+    const r = await run(dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Reset: reached by witness \S*reset\.json \(replayed step by step on the embedded engine\)\n {2}every action of Next is reachable/);
   });
 
-  it('reports a broken spec clearly', () => {
-    expect(() => exploreActionCoverage(SLOTS.replace('Init ==', 'Init == =='), fixture('ok.cfg'), { walks: 1 })).toThrow(/explore_init failed/);
+  it('a witness that does not replay fails the run, naming the step', async () => {
+    const dir = specDir();
+    mkdirSync(join(dir, 'witnesses'));
+    const steps = [{ action: 'Inc', args: [] }, { action: 'Reset', args: [] }];
+    writeFileSync(join(dir, 'witnesses', 'reset.json'), JSON.stringify({ mutant: 'none', model: 'big', reaches: 'Reset', violates: [], steps }));
+    const r = await run(dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/witness FAILED: \S*reset\.json: step 2 of 2 refused: Reset is not enabled/);
+    expect(r.out).toContain('NOT reached by any model or witness: Reset');
   });
 });
