@@ -1,0 +1,177 @@
+/**
+ * The fast spec encoding equals spec/MultiPaxos.tla on EVERY reachable state of
+ * spec/ci-restart.cfg (a CI model with crashes, Join and Welcome: 16 of the 18 actions):
+ * its full state graph comes from the embedded engine (~25 s), then successor sets are
+ * compared state by state. The rest shows the comparison can fail: a wrong TS encoding and
+ * a graph with a missing edge are both reported, and explore_next says which side is wrong.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadModel, type ModelInfo } from '../../src/modelcheck/models.js';
+import { type GraphItem, engineStateGraph, linesOf, readStateGraph, stateToEmbeddedJson } from '../../src/modelcheck/stateGraph.js';
+import { loadTlaChecker } from '../../src/modelcheck/wasm.js';
+import { type Successors, checkGraphConformance, diagnose, fastSuccessors } from '../../src/trace/graphConformance.js';
+import { configFromConstants, type SpecConfig } from '../../src/trace/specState.js';
+import { fromTla, stateKey } from '../../src/trace/tlaCodec.js';
+import { cfgText, exploreInit, exploreNext } from '../../src/trace/tlaEngine.js';
+import type { SpecConstants } from '../../src/trace/types.js';
+import { SPEC_DIR, conformModel, flatSpec, modelConstants } from '../../scripts/check-conformance.js';
+
+let model: ModelInfo;
+let spec: string;
+let exploreCfg: string;
+let cfg: SpecConfig;
+let dot: string;
+let engineStates: number;
+let items: GraphItem[] = [];
+
+function loadGraph(): void {
+  if (items.length > 0) return;
+  model = loadModel(join(SPEC_DIR, 'ci-restart.cfg'));
+  const constants = modelConstants(model);
+  cfg = configFromConstants(constants as unknown as SpecConstants);
+  spec = flatSpec();
+  exploreCfg = cfgText(constants, 'Next');
+  const g = engineStateGraph(loadTlaChecker(), spec, model.cfgText);
+  dot = g.dot;
+  engineStates = g.statesExplored;
+  items = [...readStateGraph(linesOf(dot))];
+}
+
+const N = () => cfg.N;
+const states = () => items.filter((i): i is Extract<GraphItem, { kind: 'state' }> => i.kind === 'state');
+const edges = () => items.filter((i): i is Extract<GraphItem, { kind: 'edge' }> => i.kind === 'edge');
+const keyOfJson = (json: Record<string, unknown>) => stateKey(fromTla(json).state, N());
+
+describe('graph conformance on every state of ci-restart', () => {
+  beforeAll(loadGraph, 300_000);
+  it('compares every state the engine reached and finds the encoding equal', () => {
+    const r = checkGraphConformance(items, { cfg });
+    console.log(`graph conformance ci-restart: ${r.states} states, ${r.transitions} transitions, ${Object.keys(r.perAction).length} actions`);
+    expect(r.errors).toEqual([]);
+    expect(r.mismatches).toEqual([]);
+    expect(r.states).toBe(engineStates);
+    expect(r.states).toBe(5143);
+    expect(r.transitions).toBe(edges().length);
+    expect(r.tsTransitions).toBe(r.transitions);
+    expect(Object.keys(r.perAction).length).toBe(16);
+    expect(r.ok).toBe(true);
+  });
+
+  it('decodes graph states exactly as explore_init and explore_next encode them', () => {
+    const byId = new Map(states().map((s) => [s.id, stateToEmbeddedJson(s.vars)]));
+    const keyOf = new Map([...byId].map(([id, json]) => [id, keyOfJson(json)]));
+    const init = exploreInit(spec, exploreCfg).map(keyOfJson);
+    expect(init).toEqual([keyOf.get('s0')]);
+    // A few states with many successors, each fed back to the engine in our JSON encoding.
+    const out = new Map<string, Set<string>>();
+    for (const e of edges()) {
+      if (!out.has(e.from)) out.set(e.from, new Set());
+      out.get(e.from)!.add(`${e.action}\n${keyOf.get(e.to)}`);
+    }
+    const sample = ['s0', ...[...out.entries()].sort((a, b) => b[1].size - a[1].size).slice(0, 3).map(([id]) => id), 's5142'];
+    for (const id of sample) {
+      const fromEngine = new Set(exploreNext(spec, exploreCfg, byId.get(id)!).map((t) => `${t.action}\n${keyOfJson(t.state as Record<string, unknown>)}`));
+      expect(fromEngine, id).toEqual(out.get(id) ?? new Set());
+    }
+  }, 60_000);
+});
+
+describe('the graph comparison can fail', () => {
+  beforeAll(loadGraph, 300_000);
+  it('reports a TS encoding that drops one action, and explore_next blames the encoding', () => {
+    const dropWelcome: Successors = function* (c, s) {
+      for (const t of fastSuccessors(c, s)) if (t.action !== 'ReplicaReceiveWelcome') yield t;
+    };
+    const r = checkGraphConformance(items, { cfg, successors: dropWelcome });
+    const enabledAt = new Set(edges().filter((e) => e.action === 'ReplicaReceiveWelcome').map((e) => e.from));
+    expect(r.ok).toBe(false);
+    expect(r.mismatchCount).toBe(enabledAt.size);
+    const m = r.mismatches[0]!;
+    expect(m.tsOnly).toEqual([]);
+    expect(m.specOnly.every((t) => t.startsWith('ReplicaReceiveWelcome -> s'))).toBe(true);
+    const json = stateToEmbeddedJson(states().find((s) => s.id === m.id)!.vars);
+    expect(diagnose(m, N(), () => exploreNext(spec, exploreCfg, json) as never)).toMatch(/agrees with the graph: the TS encoding \(fastSpec\) is wrong/);
+  });
+
+  it('reports a TS encoding with one perturbed successor', () => {
+    // ReplicaExecute that forgets to advance rSlotOut: a successor the spec does not have.
+    const lazyExecute: Successors = function* (c, s) {
+      for (const t of fastSuccessors(c, s)) {
+        if (t.action !== 'ReplicaExecute') { yield t; continue; }
+        const n = t.state.nodes.findIndex((x, i) => i > 0 && x.rSlotOut !== s.nodes[i]!.rSlotOut);
+        const nodes = t.state.nodes.map((x, i) => (i === n ? { ...x, rSlotOut: s.nodes[i]!.rSlotOut } : x));
+        yield { action: t.action, state: { ...t.state, nodes } };
+      }
+    };
+    const r = checkGraphConformance(items, { cfg, successors: lazyExecute });
+    expect(r.mismatchCount).toBeGreaterThan(0);
+    expect(r.mismatches[0]!.tsOnly[0]).toMatch(/^ReplicaExecute -> a state not in the graph/);
+    expect(r.mismatches[0]!.specOnly[0]).toMatch(/^ReplicaExecute -> s\d+/);
+  });
+
+  it('reports a graph with a missing edge, and explore_next blames the graph', () => {
+    const victim = edges()[1000]!;
+    const r = checkGraphConformance(items.filter((i) => i !== victim), { cfg });
+    expect(r.mismatchCount).toBe(1);
+    const m = r.mismatches[0]!;
+    expect(m.id).toBe(victim.from);
+    expect(m.specOnly).toEqual([]);
+    expect(m.tsOnly).toHaveLength(1);
+    expect(m.tsOnly[0]).toMatch(new RegExp(`^${victim.action} -> ${victim.to} `));
+    const json = stateToEmbeddedJson(states().find((s) => s.id === m.id)!.vars);
+    expect(diagnose(m, N(), () => exploreNext(spec, exploreCfg, json) as never)).toMatch(/agrees with the TS encoding: the graph is incomplete/);
+  });
+
+  it('reports a graph state that breaks a ghost variable, and one the TS Init does not reach', () => {
+    const s = states()[10]!;
+    const broken: GraphItem = { ...s, vars: { ...s.vars, refines: false } };
+    // An extra copy of a state under a new id, reached by no edge, with restarts changed.
+    const stray: GraphItem = { ...s, id: 'sX', vars: { ...s.vars, restarts: { '#bigint': '7' } } };
+    const r = checkGraphConformance([...items.map((i) => (i === s ? broken : i)), stray], { cfg });
+    expect(r.ok).toBe(false);
+    expect(r.errors.join('\n')).toMatch(new RegExp(`state ${s.id} .*ghost refines is FALSE`));
+    expect(r.errors.join('\n')).toMatch(/1 states are not reachable from the TS initial state, e.g. sX/);
+  });
+});
+
+describe('npm run conformance on a graph file', () => {
+  beforeAll(loadGraph, 300_000);
+  it('reads DIR/<model>.dot instead of running the engine', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conformance-'));
+    writeFileSync(join(dir, 'ci-restart.dot'), dot);
+    const run = conformModel(model, { graphsDir: dir });
+    expect(run.source).toBe('file');
+    expect(run.report.ok).toBe(true);
+    expect(run.report.states).toBe(engineStates);
+  });
+});
+
+describe('npm run conformance: usage and input errors', () => {
+  const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check-conformance.ts', ...args], { encoding: 'utf8' });
+
+  it('exits 2 with one line for an unknown model, a missing --graphs directory and an unsupported model', () => {
+    for (const [args, msg] of [
+      [['no-such-model'], /^conformance: unknown model no-such-model \(known: .*ci-restart/],
+      [['--graphs', '/nonexistent-graphs', 'ci-restart'], /^conformance: --graphs \/nonexistent-graphs: no such directory$/],
+      [['tlc-refinement'], /^conformance: model tlc-refinement checks module MultiPaxosRefinesLog/],
+      [['--bogus'], /^conformance: unknown option --bogus$/],
+    ] as const) {
+      const r = run([...args]);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr.trim()).toMatch(msg);
+    }
+  }, 60_000);
+
+  it('exits 2 naming file and line for a malformed graph file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'conformance-bad-'));
+    writeFileSync(join(dir, 'ci-restart.dot'), 'digraph StateGraph {\n  s0 [label="msgs={"];\n}\n');
+    const r = run(['--graphs', dir, 'ci-restart']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe(`conformance: ci-restart: ${join(dir, 'ci-restart.dot')}: state graph line 2: variable msgs: value ended early: "{"`);
+  }, 60_000);
+});
