@@ -21,7 +21,10 @@ export function traceFields(state: NodeStateJson): Fields {
 }
 
 /** Keys of the messages in `sent` that are not already in msgs: the step's effect on msgs. */
-export function newMessageKeys(sent: readonly SpecMessage[], msgs: VSet<SpecMessage>): Set<string> {
+const NONE: ReadonlySet<string> = new Set();
+
+export function newMessageKeys(sent: readonly SpecMessage[], msgs: VSet<SpecMessage>): ReadonlySet<string> {
+  if (sent.length === 0) return NONE;
   const out = new Set<string>();
   for (const m of sent) {
     const k = messageKey(m);

@@ -35,7 +35,8 @@ export type ActionName = MessageAction | ProposalAction | NodeAction;
 export const ACTIONS: readonly ActionName[] = [
   ...(Object.keys(MESSAGE_ACTIONS) as MessageAction[]), ...PROPOSAL_ACTIONS, ...NODE_ACTIONS,
 ];
-export const isAction = (a: string): a is ActionName => (ACTIONS as readonly string[]).includes(a);
+const ACTION_SET: ReadonlySet<string> = new Set(ACTIONS);
+export const isAction = (a: string): a is ActionName => ACTION_SET.has(a);
 
 /** The parameter the action takes besides the node: a message in msgs, a proposal, or nothing. */
 export type Param = { message: SpecMessage } | { proposal: Proposal } | Record<string, never>;
@@ -281,12 +282,20 @@ function inNextNodes(cfg: SpecConfig, action: ActionName, n: number): boolean {
   return true;
 }
 
+/** The step list of an action with at most one successor (a module function: no closure per call). */
+function oneStep(action: ActionName, n: number, param: Param, r: [NodeSpec, SpecMessage[]] | null, extra?: Partial<Step>): Step[] {
+  return r === null ? [] : [{ action, n, node: r[0], sent: r[1], param, ...extra }];
+}
+function manySteps(action: ActionName, n: number, param: Param, rs: Array<[NodeSpec, SpecMessage[]]>): Step[] {
+  const out: Step[] = [];
+  for (const r of rs) out.push({ action, n, node: r[0], sent: r[1], param });
+  return out;
+}
+
 /** Every successor of `s` through `action` on node `n` with the given parameter. */
 export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: number, param: Param): Step[] {
   const x = s.nodes[n];
   if (x === undefined || n < 1 || n > cfg.N || !inNextNodes(cfg, action, n)) return [];
-  const one = (r: [NodeSpec, SpecMessage[]] | null, extra: Partial<Step> = {}): Step[] =>
-    r === null ? [] : [{ action, n, node: r[0], sent: r[1], param, ...extra }];
   if (action in MESSAGE_ACTIONS) {
     if (!('message' in param)) return [];
     const m = param.message;
@@ -295,23 +304,23 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
     if ((m.type === 'Promise' || m.type === 'Accepted' || m.type === 'Adopted') && m.ballot.leader !== n) return [];
     if ((m.type === 'Preempted' && m.leader !== n) || (m.type === 'Invoke' && m.replica !== n) || (m.type === 'Welcome' && m.node !== n)) return [];
     switch (m.type) {
-      case 'Prepare': return one(acceptorReceivePrepare(n, x, m, s.msgs));
-      case 'Accept': return one(acceptorReceiveAccept(n, x, m, s.msgs));
-      case 'Promise': return one(scoutReceivePromise(cfg, n, x, m));
-      case 'Accepted': return commanderReceiveAccepted(cfg, n, x, m).map((r) => ({ action, n, node: r[0], sent: r[1], param }));
-      case 'Propose': return one(leaderReceivePropose(x, m));
-      case 'Adopted': return one(leaderReceiveAdopted(x, m));
-      case 'Preempted': return one(leaderReceivePreempted(cfg, n, x, m));
-      case 'Invoke': return one(replicaReceiveInvoke(n, x, m, s.msgs));
-      case 'Decision': return one(replicaReceiveDecision(x, m));
-      case 'Join': return one(replicaReceiveJoin(cfg, n, x, m, s.msgs));
-      case 'Welcome': return one(replicaReceiveWelcome(n, x, m));
+      case 'Prepare': return oneStep(action, n, param, acceptorReceivePrepare(n, x, m, s.msgs));
+      case 'Accept': return oneStep(action, n, param, acceptorReceiveAccept(n, x, m, s.msgs));
+      case 'Promise': return oneStep(action, n, param, scoutReceivePromise(cfg, n, x, m));
+      case 'Accepted': return manySteps(action, n, param, commanderReceiveAccepted(cfg, n, x, m));
+      case 'Propose': return oneStep(action, n, param, leaderReceivePropose(x, m));
+      case 'Adopted': return oneStep(action, n, param, leaderReceiveAdopted(x, m));
+      case 'Preempted': return oneStep(action, n, param, leaderReceivePreempted(cfg, n, x, m));
+      case 'Invoke': return oneStep(action, n, param, replicaReceiveInvoke(n, x, m, s.msgs));
+      case 'Decision': return oneStep(action, n, param, replicaReceiveDecision(x, m));
+      case 'Join': return oneStep(action, n, param, replicaReceiveJoin(cfg, n, x, m, s.msgs));
+      case 'Welcome': return oneStep(action, n, param, replicaReceiveWelcome(n, x, m));
       default: return [];
     }
   }
   switch (action) {
     case 'ReplicaPropose':
-      return 'proposal' in param ? one(replicaPropose(cfg, x, param.proposal)) : [];
+      return 'proposal' in param ? oneStep(action, n, param, replicaPropose(cfg, x, param.proposal)) : [];
     case 'RequesterInvoke': {
       // RequesterInvoke(r) has no node parameter: the Requester of r.caller performs it.
       if (!('proposal' in param)) return [];
@@ -321,17 +330,17 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
       if (cfg.bounds.callers !== undefined && !cfg.bounds.callers.has(r.caller)) return [];
       if (cfg.bounds.requestsPerCaller !== undefined && (r.clientId < 1 || r.clientId > cfg.bounds.requestsPerCaller)) return [];
       if (s.invoked.has(propKey(r))) return [];
-      return one([x, [{ type: 'Invoke', replica: r.caller, prop: r }]], { invoke: r });
+      return oneStep(action, n, param, [x, [{ type: 'Invoke', replica: r.caller, prop: r }]], { invoke: r });
     }
-    case 'LeaderSpawnScout': return one(leaderSpawnScout(cfg, n, x));
-    case 'ReplicaSkipSlot': return one(replicaSkipSlot(cfg, x));
-    case 'ReplicaProposeNoop': return one(replicaProposeNoop(x, s.msgs));
-    case 'ReplicaExecute': return replicaExecute(x).map((r) => ({ action, n, node: r[0], sent: r[1], param }));
+    case 'LeaderSpawnScout': return oneStep(action, n, param, leaderSpawnScout(cfg, n, x));
+    case 'ReplicaSkipSlot': return oneStep(action, n, param, replicaSkipSlot(cfg, x));
+    case 'ReplicaProposeNoop': return oneStep(action, n, param, replicaProposeNoop(x, s.msgs));
+    case 'ReplicaExecute': return manySteps(action, n, param, replicaExecute(x));
     case 'NodeRestart': {
       if (cfg.bounds.maxRestarts !== undefined && s.restarts >= cfg.bounds.maxRestarts) return [];
       // The restarted leader moves to a ballot it never used (it forgot what it proposed under the old one).
       const restarted = emptyVolatile(n, { ...x, lBallot: { num: x.lBallot.num + 1, leader: n } });
-      return one([restarted, [{ type: 'Join', node: n }]], { restart: true });
+      return oneStep(action, n, param, [restarted, [{ type: 'Join', node: n }]], { restart: true });
     }
     default: return [];
   }

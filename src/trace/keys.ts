@@ -7,8 +7,27 @@ import type { Ballot, CommanderState, Proposal, PValue, SlotProp, SpecMessage } 
 import { canonical } from './canonical.js';
 
 export const ballotKey = (b: Ballot): string => `{"leader":${b.leader},"num":${b.num}}`;
+
+/**
+ * JSON texts of request inputs. One request's input appears in several values of an event
+ * (the message received, the messages sent, the state change), each a fresh string from
+ * JSON.parse; escaping it (inputs are often JSON themselves) costs more than looking it up.
+ * Bounded: cleared when full.
+ */
+const INPUT_JSON = new Map<string, string>();
+const INPUT_JSON_MAX = 1 << 14;
+function inputJson(input: string): string {
+  let j = INPUT_JSON.get(input);
+  if (j === undefined) {
+    if (INPUT_JSON.size >= INPUT_JSON_MAX) INPUT_JSON.clear();
+    j = JSON.stringify(input);
+    INPUT_JSON.set(input, j);
+  }
+  return j;
+}
+
 export const propKey = (p: Proposal): string =>
-  `{"caller":${p.caller},"clientId":${p.clientId},"input":${JSON.stringify(p.input)}}`;
+  `{"caller":${p.caller},"clientId":${p.clientId},"input":${inputJson(p.input)}}`;
 export const pvalueKey = (v: PValue): string =>
   `{"ballot":${ballotKey(v.ballot)},"prop":${propKey(v.prop)},"slot":${v.slot}}`;
 export const slotPropKey = (d: SlotProp): string => `{"prop":${propKey(d.prop)},"slot":${d.slot}}`;

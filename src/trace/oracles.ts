@@ -22,9 +22,11 @@ export interface Oracle {
   step(ev: TraceEvent): StepVerdict;
 }
 
+const PROPOSAL_ACTION_SET: ReadonlySet<string> = new Set(PROPOSAL_ACTIONS);
+
 export function paramOf(ev: TraceEvent): Param {
   if (ev.action in MESSAGE_ACTIONS) return ev.params.message ? { message: ev.params.message } : {};
-  if ((PROPOSAL_ACTIONS as readonly string[]).includes(ev.action)) return ev.params.proposal ? { proposal: ev.params.proposal } : {};
+  if (PROPOSAL_ACTION_SET.has(ev.action)) return ev.params.proposal ? { proposal: ev.params.proposal } : {};
   return {};
 }
 
@@ -37,8 +39,16 @@ class TraceSide {
   }
 }
 
-function difference(s: SpecState, next: SpecState, n: number, invoked: ReadonlySet<string>, expectedNew: ReadonlySet<string>, view: NodeView, actualNew: ReadonlySet<string>): string[] {
-  return diffStep(expectedFields(next, n, IncarnationInvoked.text(invoked)), expectedNew, view.fields() as Fields, actualNew);
+/** A candidate successor as matching needs it: the acting node's new state and the messages it adds to msgs. */
+interface Projected {
+  node: NodeSpec;
+  newKeys: ReadonlyMap<string, SpecMessage> | ReadonlySet<string>;
+  /** False when the step breaks a ghost variable (embedded oracle). */
+  ok?: boolean;
+}
+
+function difference(next: SpecState, n: number, invoked: ReadonlySet<string>, expectedNew: Iterable<string>, view: NodeView, actualNew: ReadonlySet<string>): string[] {
+  return diffStep(expectedFields(next, n, IncarnationInvoked.text(invoked)), new Set(expectedNew), view.fields() as Fields, actualNew);
 }
 
 /** A Stutter event: the node's state is unchanged and everything it sent was already sent. */
@@ -57,79 +67,102 @@ function checkStutter(s: SpecState, side: TraceSide, ev: TraceEvent): StepVerdic
     return { ok: true };
   }
   return { ok: false, problem: 'a Stutter event must change no spec variable and send only messages already sent',
-    diff: difference(s, s, ev.node, after, new Set(), view, actualNew) };
+    diff: difference(s, ev.node, after, [], view, actualNew) };
 }
 
 /** Picks the candidate successor matching the event, or explains the closest miss. */
 function matchSuccessor<T>(
-  s: SpecState, side: TraceSide, ev: TraceEvent, candidates: readonly T[],
-  project: (c: T) => { next: SpecState; newKeys: ReadonlySet<string>; ok?: boolean },
-): { chosen: T | null; verdict: StepVerdict } {
+  s: SpecState, side: TraceSide, ev: TraceEvent, candidates: readonly T[], project: (c: T) => Projected,
+  successor: (c: T) => SpecState,
+): { chosen: T | null; projected: Projected | null; verdict: StepVerdict } {
   if (candidates.length === 0) {
     // The spec disables an action whose step would change nothing (a Prepare answered again
     // with the same Promise): such a step is a stuttering step, allowed if it is exactly one.
     const asStutter = checkStutter(s, side, ev);
-    if (asStutter.ok) return { chosen: null, verdict: asStutter };
-    return { chosen: null, verdict: { ok: false, problem: `${ev.action} is not enabled with these parameters in the spec state here, and the step is not a stuttering step either`, diff: asStutter.diff } };
+    if (asStutter.ok) return { chosen: null, projected: null, verdict: asStutter };
+    return { chosen: null, projected: null, verdict: { ok: false, problem: `${ev.action} is not enabled with these parameters in the spec state here, and the step is not a stuttering step either`, diff: asStutter.diff } };
   }
   const invokedAfter = side.inc.after(ev);
   let view: NodeView;
-  let actualNew: Set<string>;
+  let actualNew: ReadonlySet<string>;
   try {
     view = side.views.after(ev);
     actualNew = newMessageKeys(ev.sent, s.msgs);
   } catch (e) {
-    return { chosen: null, verdict: { ok: false, problem: `event cannot be read as spec values: ${(e as Error).message}`, diff: [] } };
+    return { chosen: null, projected: null, verdict: { ok: false, problem: `event cannot be read as spec values: ${(e as Error).message}`, diff: [] } };
   }
+  let first: Projected | null = null;
   for (const c of candidates) {
-    const { next, newKeys, ok } = project(c);
-    if (ok !== false && sameKeys(newKeys, actualNew) && viewMatches(view, next.nodes[ev.node]!, invokedAfter)) {
+    const p = project(c);
+    if (first === null) first = p;
+    if (p.ok !== false && sameKeys(p.newKeys, actualNew) && viewMatches(view, p.node, invokedAfter)) {
       side.inc.set(ev.node, invokedAfter);
       side.views.commit(ev.node, view);
-      return { chosen: c, verdict: { ok: true } };
+      return { chosen: c, projected: p, verdict: { ok: true } };
     }
   }
-  const { next, newKeys, ok } = project(candidates[0]!);
-  const diff = difference(s, next, ev.node, invokedAfter, newKeys, view, actualNew);
-  if (ok === false) diff.push('  ghost variables: the spec step sets monotone or refines to FALSE');
+  const diff = difference(successor(candidates[0]!), ev.node, invokedAfter, first!.newKeys.keys(), view, actualNew);
+  if (first!.ok === false) diff.push('  ghost variables: the spec step sets monotone or refines to FALSE');
   return {
     chosen: null,
+    projected: null,
     verdict: { ok: false, problem: `the spec's ${ev.action} leads elsewhere (difference: spec allows vs trace shows)`, diff },
   };
 }
 
 /** Applies a step to the oracle's own state in place: O(what the step changed). */
-function commitInPlace(s: SpecState, step: Step): void {
+function commitInPlace(s: SpecState, step: Step, newMsgs: ReadonlyMap<string, SpecMessage>): void {
   const msgs = s.msgs as Map<string, SpecMessage>;
-  for (const m of step.sent) { const k = messageKey(m); if (!msgs.has(k)) msgs.set(k, m); }
+  for (const [k, m] of newMsgs) msgs.set(k, m);
   (s.nodes as NodeSpec[])[step.n] = step.node;
   if (step.invoke) (s.invoked as Map<string, Proposal>).set(propKey(step.invoke), step.invoke);
   if (step.restart) (s as { restarts: number }).restarts++;
 }
 
-function sameKeys(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+function sameKeys(a: ReadonlyMap<string, unknown> | ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   if (a.size !== b.size) return false;
-  for (const k of a) if (!b.has(k)) return false;
+  for (const k of b) if (!a.has(k)) return false;
   return true;
 }
 
-function newKeysOf(before: SpecState, sent: readonly SpecMessage[]): Set<string> {
-  const out = new Set<string>();
-  for (const m of sent) { const k = messageKey(m); if (!before.msgs.has(k)) out.add(k); }
+const NO_MESSAGES: ReadonlyMap<string, SpecMessage> = new Map();
+
+/** The messages of `sent` not yet in msgs, by key. */
+function newMessagesOf(before: SpecState, sent: readonly SpecMessage[]): ReadonlyMap<string, SpecMessage> {
+  if (sent.length === 0) return NO_MESSAGES;
+  const out = new Map<string, SpecMessage>();
+  for (const m of sent) { const k = messageKey(m); if (!before.msgs.has(k)) out.set(k, m); }
   return out;
 }
+
+/** What a failed replay answers from then on: views are updated in place, so it cannot go on. */
+const STOPPED: StepVerdict = { ok: false, problem: 'replay already stopped at an earlier event that failed', diff: [] };
 
 export class FastOracle implements Oracle {
   readonly name = 'fast';
   private s: SpecState;
   private readonly side: TraceSide;
+  private stopped = false;
+  // Built once: the state is updated in place, so they always see the current one.
+  private readonly project: (st: Step) => Projected;
+  private readonly successor: (st: Step) => SpecState;
   constructor(private readonly cfg: SpecConfig) {
-    this.s = initialState(cfg);
-    this.side = new TraceSide(this.s);
+    const s = initialState(cfg);
+    this.s = s;
+    this.side = new TraceSide(s);
+    this.project = (st) => ({ node: st.node, newKeys: newMessagesOf(s, st.sent) });
+    this.successor = (st) => { const nodes = s.nodes.slice(); nodes[st.n] = st.node; return { ...s, nodes }; };
   }
   get state(): SpecState { return this.s; }
 
   step(ev: TraceEvent): StepVerdict {
+    if (this.stopped) return STOPPED;
+    const v = this.replay(ev);
+    if (!v.ok) this.stopped = true;
+    return v;
+  }
+
+  private replay(ev: TraceEvent): StepVerdict {
     if (ev.action === 'Stutter') return checkStutter(this.s, this.side, ev);
     if (!isAction(ev.action)) return { ok: false, problem: `unknown action ${ev.action}`, diff: [] };
     let steps;
@@ -138,15 +171,10 @@ export class FastOracle implements Oracle {
     } catch (e) {
       return { ok: false, problem: `parameters cannot be read as spec values: ${(e as Error).message}`, diff: [] };
     }
-    const s = this.s;
     // Comparing a candidate needs only the acting node's new state and the new messages, so
     // no successor state is built (copying msgs per event would make replay O(trace length)).
-    const { chosen, verdict } = matchSuccessor(s, this.side, ev, steps, (st) => {
-      const nodes = s.nodes.slice();
-      nodes[st.n] = st.node;
-      return { next: { ...s, nodes }, newKeys: newKeysOf(s, st.sent) };
-    });
-    if (chosen) commitInPlace(s, chosen);
+    const { chosen, projected, verdict } = matchSuccessor(this.s, this.side, ev, steps, this.project, this.successor);
+    if (chosen) commitInPlace(this.s, chosen, projected!.newKeys as ReadonlyMap<string, SpecMessage>);
     return verdict;
   }
 }
@@ -254,9 +282,14 @@ export class EmbeddedOracle implements Oracle {
   private readonly interner = new InputInterner();
   private side!: TraceSide;
 
+  private stopped = false;
+
   step(ev: TraceEvent): StepVerdict {
+    if (this.stopped) return STOPPED;
     const v = this.stepEncoded(this.interner.encode(ev));
-    return v.ok ? v : { ...v, diff: v.diff.map((d) => this.interner.decodeText(d)) };
+    if (v.ok) return v;
+    this.stopped = true;
+    return { ...v, diff: v.diff.map((d) => this.interner.decodeText(d)) };
   }
 
   private stepEncoded(ev: TraceEvent): StepVerdict {
@@ -273,8 +306,8 @@ export class EmbeddedOracle implements Oracle {
     const { chosen, verdict } = matchSuccessor(before, this.side, ev, decoded, (x) => {
       const newKeys = new Set<string>();
       for (const k of x.d.state.msgs.keys()) if (!before.msgs.has(k)) newKeys.add(k);
-      return { next: x.d.state, newKeys, ok: x.d.monotone && x.d.refines };
-    });
+      return { node: x.d.state.nodes[ev.node]!, newKeys, ok: x.d.monotone && x.d.refines };
+    }, (x) => x.d.state);
     if (chosen) {
       this.tlaState = chosen.t.state;
       this.s = chosen.d.state;

@@ -1,14 +1,17 @@
 /**
- * What the trace says each node's state is, kept per node as canonical keys: a set field as
- * the set of its elements' keys, a scalar as its canonical text, rExecuted as the text of the
- * sequence. An event carries either the full `state` or a `delta` against the node's previous
- * event (fields absent are unchanged; a set field lists what was added and removed; rExecuted
- * what was appended, or its new value after a reset). Comparing with the spec's state is then
- * hash lookups, no sorting; the view holds O(spec state) whatever the trace length.
+ * What the trace says each node's state is. An event carries either the full `state` or a
+ * `delta` against the node's previous event (fields absent are unchanged; a set field lists
+ * what was added and removed; rExecuted what was appended, or its new value after a reset).
+ * The view holds set fields as the sets of their elements' canonical keys, scalars as values,
+ * rExecuted as the keys of its elements; comparing with the spec's state is hash lookups, no
+ * sorting, and the view holds O(spec state) whatever the trace length.
+ *
+ * A delta is applied in place: replay stops at the first event that fails, so the view
+ * before a failed event is never needed again (a NodeView that failed to apply is dropped).
  */
-import type { NodeStateJson, Proposal, PValue, SlotProp } from './types.js';
-import { ballotKey, commanderKey, propKey, pvalueKey, seqKey, slotPropKey } from './keys.js';
-import type { NodeSpec } from './specState.js';
+import type { Ballot, NodeStateJson, Proposal, PValue, SlotProp } from './types.js';
+import { ballotKey, commanderKey, propKey, pvalueKey, slotPropKey } from './keys.js';
+import type { NodeSpec, ScoutSpec } from './specState.js';
 import { scoutKey } from './specState.js';
 
 export const SET_FIELDS = ['aAccepted', 'lProposals', 'commanders', 'rRequests', 'rProposals', 'rDecisions', 'invoked'] as const;
@@ -26,16 +29,9 @@ const ELEMENT_KEY: Record<SetField, (x: never) => string> = {
   invoked: propKey as (x: never) => string,
 };
 
-function scalarKey(f: ScalarField, v: unknown): string {
-  switch (f) {
-    case 'aBallot': case 'lBallot': return ballotKey(v as { num: number; leader: number });
-    case 'scout': {
-      if (v === null) return 'null';
-      const s = v as { ballot: { num: number; leader: number }; acks: number[]; pvalues: PValue[] };
-      return scoutKey({ ballot: s.ballot, acks: new Set(s.acks), pvalues: new Map(s.pvalues.map((p) => [pvalueKey(p), p])) });
-    }
-    default: return JSON.stringify(v);
-  }
+function scoutText(v: NodeStateJson['scout']): string {
+  if (v === null) return 'null';
+  return scoutKey({ ballot: v.ballot, acks: new Set(v.acks), pvalues: new Map(v.pvalues.map((p: PValue) => [pvalueKey(p), p])) });
 }
 
 export type StateDelta = Partial<{
@@ -46,89 +42,130 @@ export type StateDelta = Partial<{
 
 export class TraceShapeError extends Error {}
 
+/** Per field, the spec value (never mutated once built) the view's field was last found equal to. */
+type Verified = Partial<Record<SetField | 'scout', unknown>>;
+
 export class NodeView {
-  scalars = new Map<ScalarField, string>();
-  sets = new Map<SetField, Set<string>>();
-  executed = '[]';
+  aBallot: Ballot = { num: 0, leader: 0 };
+  lBallot: Ballot = { num: 0, leader: 0 };
+  lActive = false;
+  rSlotIn = 1;
+  rSlotOut = 1;
+  /** Canonical text of the scout (null: "null"). */
+  scout = 'null';
+  readonly sets = {} as Record<SetField, Set<string>>;
+  /** Keys of rExecuted's elements, in order. */
+  executed: string[] = [];
+  /** Cleared for a field whenever the field changes. */
+  verified: Verified = {};
+  /** A spec sequence the first elements of `executed` were found equal to (appending keeps that true). */
+  executedPrefix: readonly Proposal[] | null = null;
 
   static fromJson(state: NodeStateJson): NodeView {
     const v = new NodeView();
-    for (const f of SCALAR_FIELDS) v.scalars.set(f, scalarKey(f, state[f]));
-    for (const f of SET_FIELDS) v.sets.set(f, new Set((state[f] as never[]).map(ELEMENT_KEY[f])));
-    v.executed = seqKey(state.rExecuted);
+    v.aBallot = state.aBallot;
+    v.lBallot = state.lBallot;
+    v.lActive = state.lActive;
+    v.rSlotIn = state.rSlotIn;
+    v.rSlotOut = state.rSlotOut;
+    v.scout = scoutText(state.scout);
+    for (const f of SET_FIELDS) v.sets[f] = new Set((state[f] as never[]).map(ELEMENT_KEY[f]));
+    v.executed = state.rExecuted.map(propKey);
     return v;
   }
 
-  /** A copy with the delta applied (the previous view stays as it was). */
-  withDelta(d: StateDelta): NodeView {
-    const v = new NodeView();
-    v.scalars = new Map(this.scalars);
-    v.sets = new Map(this.sets);
-    v.executed = this.executed;
-    for (const f of SCALAR_FIELDS) if (f in d) v.scalars.set(f, scalarKey(f, d[f]));
+  /** Applies a delta in place (the caller drops the view if it throws). */
+  apply(d: StateDelta): void {
+    if (d.aBallot !== undefined) this.aBallot = d.aBallot;
+    if (d.lBallot !== undefined) this.lBallot = d.lBallot;
+    if (d.lActive !== undefined) this.lActive = d.lActive;
+    if ('scout' in d) { this.scout = scoutText(d.scout!); this.verified.scout = undefined; }
+    if (d.rSlotIn !== undefined) this.rSlotIn = d.rSlotIn;
+    if (d.rSlotOut !== undefined) this.rSlotOut = d.rSlotOut;
     for (const f of SET_FIELDS) {
       const change = d[f];
       if (change === undefined) continue;
-      const next = new Set(this.sets.get(f));
-      for (const x of change.remove ?? []) {
-        const k = ELEMENT_KEY[f](x as never);
-        if (!next.delete(k)) throw new TraceShapeError(`delta removes ${k} from ${f}, which does not hold it`);
+      const set = this.sets[f];
+      this.verified[f] = undefined;
+      if (change.remove !== undefined) {
+        for (const x of change.remove) {
+          const k = ELEMENT_KEY[f](x as never);
+          if (!set.delete(k)) throw new TraceShapeError(`delta removes ${k} from ${f}, which does not hold it`);
+        }
       }
-      for (const x of change.add ?? []) {
-        const k = ELEMENT_KEY[f](x as never);
-        if (next.has(k)) throw new TraceShapeError(`delta adds ${k} to ${f}, which already holds it`);
-        next.add(k);
+      if (change.add !== undefined) {
+        for (const x of change.add) {
+          const k = ELEMENT_KEY[f](x as never);
+          if (set.has(k)) throw new TraceShapeError(`delta adds ${k} to ${f}, which already holds it`);
+          set.add(k);
+        }
       }
-      v.sets.set(f, next);
     }
-    if (d.rExecuted?.reset !== undefined) v.executed = seqKey(d.rExecuted.reset);
-    if (d.rExecuted?.append !== undefined && d.rExecuted.append.length > 0) {
-      const tail = d.rExecuted.append.map(propKey).join(',');
-      v.executed = v.executed === '[]' ? `[${tail}]` : `${v.executed.slice(0, -1)},${tail}]`;
+    const ex = d.rExecuted;
+    if (ex !== undefined) {
+      if (ex.reset !== undefined) { this.executed = ex.reset.map(propKey); this.executedPrefix = null; }
+      if (ex.append !== undefined) for (const p of ex.append) this.executed.push(propKey(p));
     }
-    return v;
   }
 
   /** Canonical texts per field (for printing a difference). */
   fields(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const f of SCALAR_FIELDS) out[f] = this.scalars.get(f)!;
-    for (const f of SET_FIELDS) out[f] = '[' + [...this.sets.get(f)!].sort().join(',') + ']';
-    out.rExecuted = this.executed;
+    out.aBallot = ballotKey(this.aBallot);
+    out.lBallot = ballotKey(this.lBallot);
+    out.lActive = JSON.stringify(this.lActive);
+    out.scout = this.scout;
+    out.rSlotIn = JSON.stringify(this.rSlotIn);
+    out.rSlotOut = JSON.stringify(this.rSlotOut);
+    for (const f of SET_FIELDS) out[f] = '[' + [...this.sets[f]].sort().join(',') + ']';
+    out.rExecuted = '[' + this.executed.join(',') + ']';
     return out;
   }
 }
 
-const seqCache = new WeakMap<readonly Proposal[], string>();
-const cachedSeqKey = (xs: readonly Proposal[]): string => {
-  let k = seqCache.get(xs);
-  if (k === undefined) { k = seqKey(xs); seqCache.set(xs, k); }
-  return k;
-};
+const sameBallot = (a: Ballot, b: Ballot): boolean => a.num === b.num && a.leader === b.leader;
 
-/**
- * Sets are never mutated once built (views and spec states copy on change), so a trace set
- * found equal to a spec set stays equal: remembering the pair makes an unchanged field O(1),
- * and a step costs O(what it changed) instead of O(state).
- */
-const verifiedWith = new WeakMap<ReadonlySet<string>, object>();
-function sameSet(spec: ReadonlyMap<string, unknown> | ReadonlySet<string>, trace: ReadonlySet<string>): boolean {
-  if (verifiedWith.get(trace) === spec) return true;
+function sameSet(view: NodeView, f: SetField, spec: ReadonlyMap<string, unknown> | ReadonlySet<string>): boolean {
+  if (view.verified[f] === spec) return true;
+  const trace = view.sets[f];
   if (spec.size !== trace.size) return false;
   for (const k of trace) if (!spec.has(k)) return false;
-  verifiedWith.set(trace, spec);
+  view.verified[f] = spec;
+  return true;
+}
+
+function sameScout(view: NodeView, s: ScoutSpec | null): boolean {
+  if (s === null) return view.scout === 'null';
+  if (view.verified.scout === s) return true;
+  if (view.scout !== scoutKey(s)) return false;
+  view.verified.scout = s;
+  return true;
+}
+
+/**
+ * A spec step that appends copies the sequence, sharing its elements: an element identical to
+ * the one at the same index of the sequence last verified needs no key.
+ */
+function sameExecuted(view: NodeView, xs: readonly Proposal[]): boolean {
+  const ks = view.executed;
+  if (ks.length !== xs.length) return false;
+  const prev = view.executedPrefix;
+  if (prev === xs) return true;
+  for (let i = 0; i < ks.length; i++) {
+    if (prev !== null && i < prev.length && xs[i] === prev[i]) continue;
+    if (ks[i] !== propKey(xs[i]!)) return false;
+  }
+  view.executedPrefix = xs;
   return true;
 }
 
 /** Does the trace's view of node n equal the spec's node state (with the node's invoked)? */
 export function viewMatches(view: NodeView, x: NodeSpec, invoked: ReadonlySet<string>): boolean {
-  const s = view.scalars;
-  if (s.get('rSlotIn') !== String(x.rSlotIn) || s.get('rSlotOut') !== String(x.rSlotOut) || s.get('lActive') !== String(x.lActive)) return false;
-  if (s.get('aBallot') !== ballotKey(x.aBallot) || s.get('lBallot') !== ballotKey(x.lBallot) || s.get('scout') !== scoutKey(x.scout)) return false;
-  const t = view.sets;
-  return sameSet(x.aAccepted, t.get('aAccepted')!) && sameSet(x.lProposals, t.get('lProposals')!) && sameSet(x.commanders, t.get('commanders')!)
-    && sameSet(x.rRequests, t.get('rRequests')!) && sameSet(x.rProposals, t.get('rProposals')!) && sameSet(x.rDecisions, t.get('rDecisions')!)
-    && sameSet(invoked, t.get('invoked')!) && cachedSeqKey(x.rExecuted) === view.executed;
+  return view.rSlotIn === x.rSlotIn && view.rSlotOut === x.rSlotOut && view.lActive === x.lActive
+    && sameBallot(view.aBallot, x.aBallot) && sameBallot(view.lBallot, x.lBallot) && sameScout(view, x.scout)
+    && sameSet(view, 'aAccepted', x.aAccepted) && sameSet(view, 'lProposals', x.lProposals) && sameSet(view, 'commanders', x.commanders)
+    && sameSet(view, 'rRequests', x.rRequests) && sameSet(view, 'rProposals', x.rProposals) && sameSet(view, 'rDecisions', x.rDecisions)
+    && sameSet(view, 'invoked', invoked) && sameExecuted(view, x.rExecuted);
 }
 
 /** Per node, the trace's current view; a node's first view starts from the spec's Init. */
@@ -140,10 +177,16 @@ export class TraceViews {
     if (!v) { v = NodeView.fromJson(this.initial(n)); this.views.set(n, v); }
     return v;
   }
-  /** The view after the event (not yet committed). */
+  /**
+   * The view after the event: a new one for a full state, else the node's own view with the
+   * delta applied in place. Not committed until the event matches (commit); if the event
+   * fails, replay stops and the view is not used again.
+   */
   after(ev: { node: number; state?: NodeStateJson; delta?: StateDelta }): NodeView {
     if (ev.state !== undefined) return NodeView.fromJson(ev.state);
-    return this.current(ev.node).withDelta(ev.delta ?? {});
+    const v = this.current(ev.node);
+    v.apply(ev.delta ?? {});
+    return v;
   }
   commit(n: number, v: NodeView): void {
     this.views.set(n, v);
