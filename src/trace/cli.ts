@@ -1,11 +1,13 @@
 /** The check-traces command line (scripts/check-traces.ts), as a function tests can call. */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkTrace, formatVerdict, type TraceInput } from './check.js';
+import { type TraceVerdict, formatVerdict, type TraceInput } from './check.js';
+import { CheckerError, checkTraces, defaultWorkers } from './pool.js';
 import { loadTraceSchemas } from './schemas.js';
 import { runTlc, tlcJar } from './tlc.js';
 
-const USAGE = 'usage: check-traces [--embedded] [--embedded-max K] [--tlc] [--schema-only] [--quiet] <trace files or folders>';
+const USAGE = 'usage: check-traces [--embedded] [--embedded-max K] [--tlc] [--schema-only] [--quiet] [--jobs J] <trace files or folders>\n' +
+  '  --jobs J: check J traces at a time in worker threads (default: the number of cores; 1: in this thread)';
 const TRACE_EXTENSIONS = ['.ndjson', '.jsonl'];
 
 /** Files under the given paths; part files `<run>.node<k>.ndjson` of one run become one input. */
@@ -42,6 +44,7 @@ export async function runCheckTracesCli(argv: readonly string[], out: (s: string
   err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   let embedded = false; let tlc = false; let schemaOnly = false; let quiet = false;
   let embeddedMaxEvents: number | undefined;
+  let jobs = defaultWorkers();
   const paths: string[] = [];
   try {
     for (let i = 0; i < argv.length; i++) {
@@ -54,6 +57,10 @@ export async function runCheckTracesCli(argv: readonly string[], out: (s: string
         const k = Number(argv[++i]);
         if (!Number.isSafeInteger(k) || k < 0) throw new UsageError('--embedded-max needs a whole number');
         embeddedMaxEvents = k; embedded = true;
+      } else if (a === '--jobs') {
+        const j = Number(argv[++i]);
+        if (!Number.isSafeInteger(j) || j < 1) throw new UsageError('--jobs needs a whole number of at least 1');
+        jobs = j;
       } else if (a === '--help' || a === '-h') { out(USAGE); return 0; }
       else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
       else paths.push(a);
@@ -61,9 +68,9 @@ export async function runCheckTracesCli(argv: readonly string[], out: (s: string
     if (paths.length === 0) throw new UsageError('no trace given');
     const inputs = collectInputs(paths);
     if (inputs.length === 0) throw new UsageError(`no ${TRACE_EXTENSIONS.join(' or ')} files under ${paths.join(', ')}`);
-    let schemas;
+    // Workers load their own; this thread needs them only when it checks itself.
     try {
-      schemas = loadTraceSchemas();
+      if (jobs <= 1 || inputs.length === 1) loadTraceSchemas();
     } catch (e) {
       err(`check-traces: cannot load the trace schemas: ${(e as Error).message}\n`);
       return 2;
@@ -79,19 +86,25 @@ export async function runCheckTracesCli(argv: readonly string[], out: (s: string
         err(`check-traces: ${done}/${inputs.length} traces, ${events} events, ${Math.round(events / ((now - started) / 1000))} events/s\n`);
       }
     };
-    for (const input of inputs) {
-      let v;
-      try {
-        v = await checkTrace(input, { embedded, ...(embeddedMaxEvents !== undefined ? { embeddedMaxEvents } : {}), schemaOnly, schemas, onEvents: progress });
-      } catch (e) {
-        // Not a verdict on the trace: the checker itself could not run (e.g. the spec is unreadable).
-        err(`check-traces: cannot check ${input.name}: ${(e as Error).message}\n`);
-        return 2;
-      }
+    const passed: TraceInput[] = [];
+    const onVerdict = (v: TraceVerdict, input: TraceInput): void => {
       done++;
       if (!v.ok) failed++;
+      else passed.push(input);
       if (!v.ok || !quiet) out(formatVerdict(v));
-      if (v.ok && tlc && tlcJar()) {
+    };
+    try {
+      await checkTraces(inputs, { embedded, ...(embeddedMaxEvents !== undefined ? { embeddedMaxEvents } : {}), schemaOnly },
+        { workers: jobs, onVerdict, onEvents: progress });
+    } catch (e) {
+      // Not a verdict on a trace: the checker itself could not run (e.g. the spec is unreadable).
+      if (!(e instanceof CheckerError)) throw e;
+      err(`check-traces: ${e.message}\n`);
+      return 2;
+    }
+    // TLC runs after the in-process checks, on the traces that passed them, in input order.
+    if (tlc && tlcJar()) {
+      for (const input of passed) {
         const r = await runTlc(input.files);
         if (!r.ok) failed++;
         out(`${r.ok ? 'PASS' : 'FAIL'} ${input.name} (TLC: ${r.message})`);
