@@ -1,11 +1,12 @@
 /**
  * Trace validation in CI: runs seeded fault-injected simulations (loss, duplication,
  * reordering, partitions, crashes, leader kills and isolations), writes each run's trace,
- * and validates every trace (schema + replay through the fast spec encoding); every K-th
- * trace is also replayed through the embedded spec (tla-checker) for its first E events.
+ * and validates every trace (schema + replay through the fast spec encoding) in worker
+ * threads while the simulator writes the next ones; every K-th trace is also replayed
+ * through the embedded spec (tla-checker) for its first E events, after the others.
  *
  *   npx tsx scripts/validate-sim-traces.ts [--runs 200] [--seed 1] [--embedded-every 25]
- *     [--embedded-max 150] [--format mixed|full|compact] [--out DIR] [--keep]
+ *     [--embedded-max 150] [--format mixed|full|compact] [--out DIR] [--keep] [--jobs J]
  *
  * --format: traces with the full node state in every event, compact ones (state deltas), or
  * (default) both, alternating, so that both forms the checker reads are exercised.
@@ -15,19 +16,19 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkTrace, formatVerdict } from '../src/trace/check.js';
+import { type TraceInput, type TraceVerdict, formatVerdict } from '../src/trace/check.js';
 import { faultScenario } from '../src/trace/faultScenarios.js';
-import { loadTraceSchemas } from '../src/trace/schemas.js';
+import { TracePool, defaultWorkers } from '../src/trace/pool.js';
 import { traceScenario } from '../src/trace/simTrace.js';
-import { replayCommand } from '../src/sim/scenario.js';
+import { type Scenario, replayCommand } from '../src/sim/scenario.js';
 
 function usage(message: string): never {
-  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--format mixed|full|compact] [--out DIR] [--keep]\n`);
+  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--format mixed|full|compact] [--out DIR] [--keep] [--jobs J]\n`);
   process.exit(2);
 }
 
 const args = process.argv.slice(2);
-const opt = { runs: 200, seed: 1, embeddedEvery: 25, embeddedMax: 150, out: '', keep: false, format: 'mixed' };
+const opt = { runs: 200, seed: 1, embeddedEvery: 25, embeddedMax: 150, out: '', keep: false, format: 'mixed', jobs: defaultWorkers() };
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
   const num = (): number => {
@@ -41,6 +42,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--embedded-max') opt.embeddedMax = num();
   else if (a === '--out') opt.out = args[++i] ?? usage('--out needs a folder');
   else if (a === '--keep') opt.keep = true;
+  else if (a === '--jobs') { opt.jobs = num(); if (opt.jobs < 1) usage('--jobs needs at least 1'); }
   else if (a === '--format') {
     opt.format = args[++i] ?? '';
     if (!['mixed', 'full', 'compact'].includes(opt.format)) usage('--format is mixed, full or compact');
@@ -50,43 +52,55 @@ for (let i = 0; i < args.length; i++) {
 
 const dir = opt.out || mkdtempSync(join(tmpdir(), 'sim-traces-'));
 mkdirSync(dir, { recursive: true });
-const schemas = loadTraceSchemas();
 const started = performance.now();
-let events = 0; let embeddedEvents = 0; let failed = 0; let unsafe = 0; let simMs = 0; let checkMs = 0;
-let fastEvents = 0; let fastMs = 0;
+const pool = new TracePool(opt.jobs);
+
+interface Run { scenario: Scenario; input: TraceInput }
+let failed = 0; let unsafe = 0; let simMs = 0;
+const report = (v: TraceVerdict, run: Run): void => {
+  if (!v.ok) {
+    failed++;
+    process.stdout.write(`${formatVerdict(v)}\n  scenario: ${replayCommand(run.scenario)}\n`);
+  } else if (!opt.keep && !opt.out) rmSync(run.input.name);
+};
+
+// The fast path on every trace but the embedded sample, checked while the next runs simulate.
+let fastEvents = 0; let fastFrom = 0; let fastTo = 0; let inThreadMs = 0;
+const fastChecks: Promise<void>[] = [];
+const sample: Run[] = [];
 for (let r = 0; r < opt.runs; r++) {
   const scenario = faultScenario(opt.seed + r);
   const path = join(dir, `sim-${scenario.seed}.ndjson`);
   const t0 = performance.now();
   const compact = opt.format === 'compact' || (opt.format === 'mixed' && r % 2 === 1);
   const traced = traceScenario(scenario, path, { eventLog: false }, 'scripts/validate-sim-traces.ts', compact);
-  const t1 = performance.now();
-  simMs += t1 - t0;
+  simMs += performance.now() - t0;
   if (traced.run.violations.length > 0) {
     unsafe++;
     process.stdout.write(`UNSAFE run seed ${scenario.seed}: ${traced.run.violations.slice(0, 3).join('; ')}\n  replay: ${replayCommand(scenario)}\n`);
   }
-  const embedded = opt.embeddedEvery > 0 && r % opt.embeddedEvery === 0;
-  const v = await checkTrace({ name: path, files: [path] }, { schemas, embedded, embeddedMaxEvents: opt.embeddedMax });
-  checkMs += performance.now() - t1;
-  if (!embedded) { fastEvents += v.events; fastMs += performance.now() - t1; }
-  events += v.events;
-  embeddedEvents += v.embeddedEvents;
-  if (!v.ok) {
-    failed++;
-    process.stdout.write(`${formatVerdict(v)}\n  scenario: ${replayCommand(scenario)}\n`);
-  } else if (!opt.keep && !opt.out) rmSync(path);
-  if ((r + 1) % 20 === 0 || r + 1 === opt.runs) {
-    const secs = (performance.now() - started) / 1000;
-    process.stderr.write(`validate-sim-traces: ${r + 1}/${opt.runs} runs, ${events} events, ${secs.toFixed(1)} s\n`);
-  }
+  const run: Run = { scenario, input: { name: path, files: [path] } };
+  if (opt.embeddedEvery > 0 && r % opt.embeddedEvery === 0) { sample.push(run); continue; }
+  if (fastFrom === 0) fastFrom = performance.now();
+  const t1 = performance.now();
+  fastChecks.push(pool.check(run.input).then((v) => { fastEvents += v.events; fastTo = performance.now(); report(v, run); }));
+  inThreadMs += performance.now() - t1; // the whole check when it runs in this thread, else ~0
+  if ((r + 1) % 50 === 0 || r + 1 === opt.runs) process.stderr.write(`validate-sim-traces: ${r + 1}/${opt.runs} runs simulated, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
+// A checker that cannot run rejects: the script then fails with its message.
+await Promise.all(fastChecks);
+// The sample: fast and embedded oracles together, event by event.
+let events = fastEvents; let embeddedEvents = 0;
+await Promise.all(sample.map((run) => pool.check(run.input, { embedded: true, embeddedMaxEvents: opt.embeddedMax }).then((v) => {
+  events += v.events; embeddedEvents += v.embeddedEvents; report(v, run);
+})));
+await pool.close();
 const secs = (performance.now() - started) / 1000;
 process.stdout.write(
   `validate-sim-traces: ${opt.runs} traces, ${events} events validated (schema + fast replay), ` +
   `${embeddedEvents} events also through the embedded spec; ${failed} traces failed, ${unsafe} unsafe runs; ` +
-  `${secs.toFixed(1)} s (simulation ${(simMs / 1000).toFixed(1)} s, checking ${(checkMs / 1000).toFixed(1)} s; ` +
-  `fast path ${Math.round(fastEvents / Math.max(fastMs / 1000, 1e-3))} events/s on the traces without the embedded sample)\n`,
+  `${secs.toFixed(1)} s (simulation ${(simMs / 1000).toFixed(1)} s, checking in ${pool.workers > 1 ? `${pool.workers} worker threads beside it` : 'this thread'}; ` +
+  `fast path ${Math.round(fastEvents / Math.max((pool.workers > 1 ? fastTo - fastFrom : inThreadMs) / 1000, 1e-3))} events/s on the traces without the embedded sample)\n`,
 );
 if (!opt.out && failed === 0 && !opt.keep) rmSync(dir, { recursive: true, force: true });
 else process.stdout.write(`traces in ${dir}\n`);

@@ -14,7 +14,7 @@ export interface PoolRequest { id: number; input: TraceInput; options: PoolCheck
 export type PoolReply = { progress: number } | { id: number; verdict: TraceVerdict } | { id: number; error: string };
 
 export interface PoolOptions {
-  /** Worker threads; 0 or 1 checks in this thread. Default: the machine's available parallelism. */
+  /** Worker threads; 1 or fewer: check in this thread. Default: the machine's available parallelism. */
   workers?: number;
   /** Called with each verdict, in input order. */
   onVerdict?: (v: TraceVerdict, input: TraceInput) => void;
@@ -45,60 +45,110 @@ function startWorker(): Worker {
   return new Worker(`import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(url.href)}, ${JSON.stringify(import.meta.url)}))`, { eval: true });
 }
 
+interface Job { id: number; input: TraceInput; options: PoolCheckOptions; resolve: (v: TraceVerdict) => void; reject: (e: Error) => void }
+
 /**
- * Checks every input and returns the verdicts in input order. Throws (after stopping the
- * workers) if the checker itself cannot run.
+ * A pool of worker threads that stays up for many traces: check() queues a trace and
+ * resolves with its verdict, so a producer (a simulator writing traces) can keep going while
+ * workers check. With one worker or fewer it checks in this thread, synchronously.
+ */
+export class TracePool {
+  private readonly idle: Worker[] = [];
+  private readonly threads: Worker[] = [];
+  private readonly queue: Job[] = [];
+  private readonly running = new Map<Worker, Job>();
+  private nextId = 0;
+  private broken: Error | null = null;
+
+  constructor(readonly workers: number = defaultWorkers(), private readonly onEvents?: (count: number) => void) {
+    for (let k = 0; k < (workers > 1 ? workers : 0); k++) {
+      const w = startWorker();
+      this.threads.push(w);
+      this.idle.push(w);
+      w.on('message', (m: PoolReply) => this.reply(w, m));
+      w.on('error', (e) => this.fail(e));
+      w.on('exit', (code) => { if (code !== 0 && !this.closing) this.fail(new Error(`a trace-checking worker exited with code ${code}`)); });
+    }
+  }
+
+  check(input: TraceInput, options: PoolCheckOptions = {}): Promise<TraceVerdict> {
+    if (this.threads.length === 0) {
+      try {
+        return Promise.resolve(checkTraceSync(input, { ...options, ...(this.onEvents ? { onEvents: this.onEvents } : {}) }));
+      } catch (e) {
+        return Promise.reject(new CheckerError(input, (e as Error).message));
+      }
+    }
+    if (this.broken) return Promise.reject(this.broken);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, input, options, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const w = this.idle.pop()!;
+      const job = this.queue.shift()!;
+      this.running.set(w, job);
+      w.postMessage({ id: job.id, input: job.input, options: job.options } satisfies PoolRequest);
+    }
+  }
+
+  private reply(w: Worker, m: PoolReply): void {
+    if ('progress' in m) { this.onEvents?.(m.progress); return; }
+    const job = this.running.get(w)!;
+    this.running.delete(w);
+    this.idle.push(w);
+    if ('error' in m) job.reject(new CheckerError(job.input, m.error));
+    else job.resolve(m.verdict);
+    this.dispatch();
+  }
+
+  private fail(e: Error): void {
+    this.broken = e;
+    for (const job of [...this.running.values(), ...this.queue]) job.reject(e);
+    this.running.clear();
+    this.queue.length = 0;
+  }
+
+  private closing = false;
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.threads.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Checks every input and returns the verdicts in input order (each also given to onVerdict as
+ * soon as the verdicts before it are in). Rejects with a CheckerError if the checker itself
+ * cannot run.
  */
 export async function checkTraces(inputs: readonly TraceInput[], options: PoolCheckOptions, pool: PoolOptions = {}): Promise<TraceVerdict[]> {
   const workers = Math.min(pool.workers ?? defaultWorkers(), inputs.length);
-  const verdicts: (TraceVerdict | undefined)[] = new Array(inputs.length);
-  let delivered = 0;
-  const deliver = (): void => {
-    while (delivered < inputs.length && verdicts[delivered] !== undefined) {
-      pool.onVerdict?.(verdicts[delivered]!, inputs[delivered]!);
-      delivered++;
-    }
-  };
-  if (workers <= 1) {
-    for (let i = 0; i < inputs.length; i++) {
-      try {
-        verdicts[i] = checkTraceSync(inputs[i]!, { ...options, ...(pool.onEvents ? { onEvents: pool.onEvents } : {}) });
-      } catch (e) {
-        throw new CheckerError(inputs[i]!, (e as Error).message);
-      }
-      deliver();
-    }
-    return verdicts as TraceVerdict[];
-  }
-  let next = 0;
-  const threads: Worker[] = [];
+  const p = new TracePool(workers, pool.onEvents);
   try {
-    await new Promise<void>((resolve, reject) => {
-      let running = 0;
-      const feed = (w: Worker): void => {
-        if (next >= inputs.length) { if (running === 0) resolve(); return; }
-        const id = next++;
-        running++;
-        w.postMessage({ id, input: inputs[id]!, options } satisfies PoolRequest);
-      };
-      for (let k = 0; k < workers; k++) {
-        const w = startWorker();
-        threads.push(w);
-        w.on('message', (m: PoolReply) => {
-          if ('progress' in m) { pool.onEvents?.(m.progress); return; }
-          running--;
-          if ('error' in m) { reject(new CheckerError(inputs[m.id]!, m.error)); return; }
-          verdicts[m.id] = m.verdict;
-          deliver();
-          feed(w);
-        });
-        w.on('error', reject);
-        w.on('exit', (code) => { if (code !== 0) reject(new Error(`a trace-checking worker exited with code ${code}`)); });
-        feed(w);
+    if (workers <= 1) {
+      // In this thread: one trace at a time, each verdict delivered as it comes.
+      const out: TraceVerdict[] = [];
+      for (const input of inputs) {
+        const v = await p.check(input, options);
+        pool.onVerdict?.(v, input);
+        out.push(v);
       }
-    });
+      return out;
+    }
+    const pending = inputs.map((input) => p.check(input, options));
+    // Every promise gets a handler now: one failing early must not be an unhandled rejection.
+    for (const x of pending) x.catch(() => undefined);
+    const out: TraceVerdict[] = [];
+    for (let i = 0; i < inputs.length; i++) {
+      const v = await pending[i]!;
+      pool.onVerdict?.(v, inputs[i]!);
+      out.push(v);
+    }
+    return out;
   } finally {
-    await Promise.all(threads.map((w) => w.terminate()));
+    await p.close();
   }
-  return verdicts as TraceVerdict[];
 }
