@@ -1,18 +1,24 @@
 /**
- * npm run bench:traces -- [--events 1000000] [--corpus DIR] [--embedded-events 600]
+ * npm run bench:traces -- [--events 1000000] [--corpus DIR] [--embedded-events 600] [--workers W]
  *
  * Validates a corpus of simulator traces (seeded fault-injected runs, compact events) of at
  * least --events events and prints events/s for: schema validation alone; schema + replay
- * through the fast TypeScript encoding; the embedded spec (tla-checker) on a subset, with the
- * time 1M events would take at that rate; and the peak memory while checking. The corpus is
- * generated once (two processes) and kept in --corpus for the next run.
+ * through the fast TypeScript encoding, in this thread and with W worker threads (default:
+ * the cores); the embedded spec (tla-checker) on a subset, with the time 1M events would take
+ * at that rate; and the peak memory. Rates are given per wall second and per CPU-second of
+ * this process (all its threads): other jobs on the machine lower the first, not the second.
+ * The corpus is generated once (two processes) and kept in --corpus for the next run; it is
+ * generated again when the spec it was made for changed.
  */
 import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkTrace } from '../src/trace/check.js';
+import { type CheckOptions, checkTrace, checkTraceSync } from '../src/trace/check.js';
+import { checkTraces } from '../src/trace/pool.js';
+import { DEFAULT_SPEC_PATH } from '../src/trace/tlaEngine.js';
 import { faultScenario } from '../src/trace/faultScenarios.js';
 import { loadTraceSchemas } from '../src/trace/schemas.js';
 import { traceScenario } from '../src/trace/simTrace.js';
@@ -26,6 +32,7 @@ const TARGET = Number(arg('--events', '1000000'));
 const CORPUS = arg('--corpus', join(tmpdir(), 'paxos-trace-corpus'));
 const EMBEDDED_EVENTS = Number(arg('--embedded-events', '600'));
 const WORKERS = 2;
+const CHECK_WORKERS = Number(arg('--workers', String(availableParallelism())));
 
 /** Child process: write compact traces for seeds worker, worker+WORKERS, ... until its share is reached. */
 function generatePart(worker: number, share: number): void {
@@ -37,9 +44,14 @@ function generatePart(worker: number, share: number): void {
   process.send?.({ events });
 }
 
+/** The corpus is made by this implementation for this spec: a trace of an older spec may fail replay. */
+const specHash = (): string => createHash('sha256').update(readFileSync(DEFAULT_SPEC_PATH)).digest('hex').slice(0, 16);
+
 function corpusEvents(): number {
   const f = join(CORPUS, 'events.json');
-  return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as { events: number }).events : 0;
+  if (!existsSync(f)) return 0;
+  const meta = JSON.parse(readFileSync(f, 'utf8')) as { events: number; spec?: string };
+  return meta.spec === specHash() ? meta.events : 0;
 }
 
 async function ensureCorpus(): Promise<void> {
@@ -54,64 +66,80 @@ async function ensureCorpus(): Promise<void> {
     child.on('exit', (code) => { if (code !== 0) reject(new Error(`corpus worker ${w} exited with ${code}`)); });
   })));
   const events = parts.reduce((a, b) => a + b, 0);
-  writeFileSync(join(CORPUS, 'events.json'), JSON.stringify({ events }));
+  writeFileSync(join(CORPUS, 'events.json'), JSON.stringify({ events, spec: specHash() }));
   process.stderr.write(`bench: corpus of ${events} events generated in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 }
+
+interface Pass { events: number; secs: number; cpu: number }
+
+const cpuSeconds = (c: NodeJS.CpuUsage): number => (c.user + c.system) / 1e6;
+const fail = (name: string, f: string, line: number | undefined, message: string | undefined): never => {
+  throw new Error(`${name}: ${f} failed at line ${line}: ${message} (a corpus from an older implementation? delete ${CORPUS})`);
+};
 
 async function main(): Promise<void> {
   await ensureCorpus();
   const files = readdirSync(CORPUS).filter((f) => f.endsWith('.ndjson')).sort().map((f) => join(CORPUS, f));
+  const inputs = files.map((f) => ({ name: f, files: [f] }));
   const bytes = files.reduce((a, f) => a + statSync(f).size, 0);
   const schemas = loadTraceSchemas();
-  let peakRss = 0; let peakHeap = 0;
-  const sample = (): void => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  };
-  const timer = setInterval(sample, 50);
+  let peakHeap = 0;
+  const sampleHeap = (): void => { peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed); };
 
-  const pass = async (name: string, opts: Parameters<typeof checkTrace>[1]): Promise<{ events: number; secs: number; cpu: number }> => {
-    const t = performance.now();
-    const c0 = process.cpuUsage();
+  /** Every trace in this thread (synchronous checking: sampled every 1024 events). */
+  const single = (name: string, opts: CheckOptions): Pass => {
+    const t = performance.now(); const c0 = process.cpuUsage();
     let events = 0;
-    for (const f of files) {
-      const v = await checkTrace({ name: f, files: [f] }, { schemas, ...opts });
-      if (!v.ok) throw new Error(`${name}: ${f} failed at line ${v.failure?.line}: ${v.failure?.message}`);
+    for (const input of inputs) {
+      const v = checkTraceSync(input, { schemas, ...opts, onEvents: sampleHeap });
+      if (!v.ok) fail(name, input.name, v.failure?.line, v.failure?.message);
       events += v.events;
-      sample();
     }
-    const c = process.cpuUsage(c0);
-    return { events, secs: (performance.now() - t) / 1000, cpu: (c.user + c.system) / 1e6 };
+    return { events, secs: (performance.now() - t) / 1000, cpu: cpuSeconds(process.cpuUsage(c0)) };
+  };
+  /** Every trace through the worker pool (CPU time of the whole process: every thread). */
+  const parallel = async (name: string, opts: { schemaOnly?: boolean }): Promise<Pass> => {
+    const t = performance.now(); const c0 = process.cpuUsage();
+    const verdicts = await checkTraces(inputs, opts, { workers: CHECK_WORKERS });
+    let events = 0;
+    for (const v of verdicts) {
+      if (!v.ok) fail(name, v.name, v.failure?.line, v.failure?.message);
+      events += v.events;
+    }
+    return { events, secs: (performance.now() - t) / 1000, cpu: cpuSeconds(process.cpuUsage(c0)) };
   };
 
-  const schema = await pass('schema', { schemaOnly: true });
-  const fast = await pass('fast', {});
-  const replayOnly = fast.secs - schema.secs;
+  const schema = single('schema', { schemaOnly: true });
+  const fast = single('fast', {});
+  const rssSingle = process.resourceUsage().maxRSS * 1024;
+  const schemaPar = await parallel('schema, workers', { schemaOnly: true });
+  const fastPar = await parallel('fast, workers', {});
+  const rssAll = process.resourceUsage().maxRSS * 1024;
 
   // The embedded spec costs tens of ms per event: a prefix of a few traces, extrapolated.
   let embEvents = 0; const tEmb = performance.now(); const cEmb = process.cpuUsage();
   for (const f of files) {
     if (embEvents >= EMBEDDED_EVENTS) break;
     const v = await checkTrace({ name: f, files: [f] }, { schemas, fast: false, embedded: true, embeddedMaxEvents: Math.min(200, EMBEDDED_EVENTS - embEvents) });
-    if (!v.ok && v.failure) throw new Error(`embedded: ${f} failed at line ${v.failure.line}: ${v.failure.message}`);
+    if (!v.ok && v.failure) fail('embedded', f, v.failure.line, v.failure.message);
     embEvents += v.embeddedEvents;
   }
   const embSecs = (performance.now() - tEmb) / 1000;
-  const embCpu = ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cEmb));
-  clearInterval(timer);
-  sample();
+  const embCpu = cpuSeconds(process.cpuUsage(cEmb));
 
   const rate = (n: number, s: number): string => `${Math.round(n / s).toLocaleString('en-US')} events/s`;
   // Wall time suffers when other processes share the cores; CPU time is this process's own.
-  const both = (n: number, wall: number, cpu: number): string => `${rate(n, wall)} wall, ${rate(n, cpu)} per CPU-second  (${wall.toFixed(1)} s wall, ${cpu.toFixed(1)} s CPU)`;
+  const both = (p: Pass): string => `${rate(p.events, p.secs)} wall, ${rate(p.events, p.cpu)} per CPU-second  (${p.secs.toFixed(1)} s wall, ${p.cpu.toFixed(1)} s CPU)`;
+  const mib = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
   const lines = [
     `corpus: ${files.length} traces, ${fast.events.toLocaleString('en-US')} events, ${(bytes / 1e6).toFixed(0)} MB (compact events; ${CORPUS})`,
-    `schema validation alone (read + parse + ajv): ${both(schema.events, schema.secs, schema.cpu)}`,
-    `schema + fast TypeScript replay:               ${both(fast.events, fast.secs, fast.cpu)}`,
-    `  replay alone (difference of the two):        ${rate(fast.events, Math.max(replayOnly, 1e-3))} wall, ${rate(fast.events, Math.max(fast.cpu - schema.cpu, 1e-3))} per CPU-second`,
-    `embedded spec (tla-checker), ${embEvents} events: ${both(embEvents, embSecs, embCpu)}; 1M events would take ~${(1e6 / (embEvents / embCpu) / 3600).toFixed(1)} CPU-hours`,
-    `peak memory while checking: RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB, heap ${(peakHeap / 2 ** 20).toFixed(0)} MiB (one trace's spec state at a time: streaming)`,
+    `schema validation alone (read + parse + ajv), 1 thread:  ${both(schema)}`,
+    `schema + fast TypeScript replay, 1 thread:              ${both(fast)}`,
+    `  replay alone (difference of the two):                 ${rate(fast.events, Math.max(fast.secs - schema.secs, 1e-3))} wall, ${rate(fast.events, Math.max(fast.cpu - schema.cpu, 1e-3))} per CPU-second`,
+    `schema validation alone, ${CHECK_WORKERS} worker threads:           ${both(schemaPar)}`,
+    `schema + fast TypeScript replay, ${CHECK_WORKERS} worker threads:   ${both(fastPar)}`,
+    `embedded spec (tla-checker), ${embEvents} events: ${both({ events: embEvents, secs: embSecs, cpu: embCpu })}; 1M events would take ~${(1e6 / (embEvents / embCpu) / 3600).toFixed(1)} CPU-hours`,
+    `peak memory: RSS ${mib(rssSingle)} checking in one thread (heap ${mib(peakHeap)}; one trace's spec state at a time: streaming), ${mib(rssAll)} with ${CHECK_WORKERS} workers`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
 }
