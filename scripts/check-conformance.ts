@@ -32,6 +32,7 @@ export const USAGE = `usage: npm run conformance -- [--graphs DIR] [model ...]
                  MultiPaxos whose SPECIFICATION is Spec or LiveSpec)
   --graphs DIR   read each model's state graph from DIR/<model>.dot when present
                  (npm run check-spec -- --state-graph DIR writes them); else run the engine
+  --actions      also print each model's transitions per action
   -h, --help     this text
 
 exit status: 0 the encoding equals the spec on every state, 1 a mismatch, 2 bad usage or input`;
@@ -129,11 +130,14 @@ export function conformModel(m: ModelInfo, opts: { graphsDir?: string; successor
   return { model: m.name, source: g.source, graphSeconds: g.seconds, checkSeconds, ...(g.engineStates !== undefined ? { engineStates: g.engineStates } : {}), report, diagnoses };
 }
 
-export function parseArgs(argv: string[]): { graphsDir?: string; models: string[]; help: boolean } {
-  const out: { graphsDir?: string; models: string[]; help: boolean } = { models: [], help: false };
+interface Args { graphsDir?: string; models: string[]; actions: boolean; help: boolean }
+
+export function parseArgs(argv: string[]): Args {
+  const out: Args = { models: [], actions: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '-h' || a === '--help') out.help = true;
+    else if (a === '--actions') out.actions = true;
     else if (a === '--graphs') {
       const d = argv[++i];
       if (d === undefined) throw new UsageError('--graphs needs a directory');
@@ -169,10 +173,12 @@ export function summary(r: ModelRun): string {
 export function main(argv: string[]): number {
   let models: ModelInfo[];
   let graphsDir: string | undefined;
+  let actions = false;
   try {
     const args = parseArgs(argv);
     if (args.help) { process.stdout.write(USAGE + '\n'); return 0; }
     graphsDir = args.graphsDir;
+    actions = args.actions;
     models = selectModels(args.models);
     for (const m of models) modelConstants(m); // refuse unsupported models before any long run
   } catch (e) {
@@ -194,6 +200,10 @@ export function main(argv: string[]): number {
       throw e;
     }
     process.stdout.write(summary(run) + '\n');
+    if (actions) {
+      const per = Object.entries(run.report.perAction).sort(([a], [b]) => a.localeCompare(b));
+      process.stdout.write(`  ${per.map(([a, n]) => `${a}=${n}`).join(' ')}\n`);
+    }
     if (!run.report.ok) {
       failed = true;
       process.stdout.write(formatReport(run.report) + '\n');
