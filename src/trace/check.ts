@@ -1,8 +1,8 @@
 /**
  * Checking one trace: header against the spec, then per event JSON Schema, per-node order
  * (seq, Lamport clock), and replay against the spec through one or both in-process oracles.
- * Streaming: memory holds the spec state and one line, whatever the trace length. Checking is
- * synchronous (reading included): checkTrace is async only for its callers' convenience.
+ * Streaming: memory holds the spec state, one line and one read buffer, whatever the trace
+ * length. Checking is synchronous (reading included): checkTrace is async only for callers.
  */
 import { readFileSync } from 'node:fs';
 import type { SpecConstants, TraceEvent, TraceHeader } from './types.js';
