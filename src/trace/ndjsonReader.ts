@@ -68,6 +68,8 @@ export class LineReader {
   private text = '';
   private pos = 0;
   private eof = false;
+  /** No text decoded yet: a byte-order mark there is dropped, as TextDecoder (readLines) does. */
+  private atStart = true;
   line = 0;
 
   /** `chunkBytes` and `maxLineBytes` are parameters for tests of chunk boundaries and the line limit. */
@@ -89,8 +91,9 @@ export class LineReader {
       if (this.eof) {
         this.close();
         if (this.filled === 0) return null;
-        const rest = this.buf.toString('utf8', 0, this.filled);
+        const rest = this.dropBom(this.buf.toString('utf8', 0, this.filled));
         this.filled = 0;
+        if (rest === '') return null;
         return { line: ++this.line, text: rest, terminated: false };
       }
       this.fill();
@@ -114,12 +117,18 @@ export class LineReader {
       const carried = last < from ? this.filled : this.buf.indexOf(NEWLINE, from);
       if (carried > this.maxLineBytes) { this.close(); throw new LineTooLongError(this.line + 1, this.maxLineBytes); }
       if (last < from) continue;
-      this.text = this.buf.toString('utf8', 0, last + 1);
+      this.text = this.dropBom(this.buf.toString('utf8', 0, last + 1));
       this.pos = 0;
       this.buf.copy(this.buf, 0, last + 1, this.filled);
       this.filled -= last + 1;
       return;
     }
+  }
+
+  private dropBom(text: string): string {
+    if (!this.atStart) return text;
+    this.atStart = false;
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
 
   close(): void {

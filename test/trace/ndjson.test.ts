@@ -55,14 +55,14 @@ describe('LineReader (synchronous, used by the checker)', () => {
     return out;
   };
 
-  it('gives the same lines as readLines for any text and any chunk size, multi-byte characters included', async () => {
+  it('gives the same lines as readLines for any text and any chunk size, multi-byte characters and a byte-order mark included', async () => {
     const dir = tmp();
     let i = 0;
     await fc.assert(fc.asyncProperty(
       fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom('', '\r', 'é€😀')), { maxLength: 8 }),
-      fc.boolean(), fc.integer({ min: 1, max: 16 }),
-      async (rows, lastNewline, chunk) => {
-        const text = rows.join('\n') + (lastNewline ? '\n' : '');
+      fc.boolean(), fc.integer({ min: 1, max: 16 }), fc.boolean(),
+      async (rows, lastNewline, chunk, bom) => {
+        const text = (bom ? '\uFEFF' : '') + rows.join('\n') + (lastNewline ? '\n' : '');
         const path = join(dir, `t${i++}.ndjson`);
         writeFileSync(path, text);
         const expected = [];
