@@ -7,6 +7,11 @@
  * the TS encoding's Init does not lead to). Sets are compared, since the DOT lists an
  * (action, target) pair once however many bindings lead to it.
  *
+ * A model with a CONSTRAINT is a special case: tla-checker leaves states outside it out of the
+ * graph, with the edges to them. With `pruned`, a TS transition to a state not in the graph is
+ * then counted (and sampled, for the caller to check against the constraint) instead of being a
+ * mismatch; every other transition is still compared both ways.
+ *
  * Items are consumed one at a time: per state only interned keys are kept, not the state.
  */
 import type { GraphItem } from '../modelcheck/stateGraph.js';
@@ -49,6 +54,9 @@ export interface GraphConformanceReport {
   mismatchCount: number;
   /** The first mismatches (up to maxMismatches). */
   mismatches: Mismatch[];
+  /** With `pruned`: distinct TS transitions to states the graph does not hold, and a few of them. */
+  leftGraph: number;
+  leftGraphSamples: Array<{ id: string; action: string; target: string }>;
   /** States and edges that break the graph's own consistency (ghost FALSE, duplicates, unreachable). */
   errors: string[];
   ok: boolean;
@@ -59,6 +67,10 @@ export interface GraphConformanceOptions {
   successors?: Successors;
   maxMismatches?: number;
   maxErrors?: number;
+  /** The graph omits the states outside a CONSTRAINT (see above). */
+  pruned?: boolean;
+  /** How many transitions out of a pruned graph to sample (default 20). */
+  maxSamples?: number;
 }
 
 /** Lines of `b` that differ from `a` (keys are one line per global variable or node), for messages. */
@@ -77,6 +89,8 @@ export class GraphConformance {
   private readonly successors: Successors;
   private readonly maxMismatches: number;
   private readonly maxErrors: number;
+  private readonly pruned: boolean;
+  private readonly maxSamples: number;
   /** Interned state keys: index -> key, key -> index (successor keys of non-graph states too). */
   private readonly keys: string[] = [];
   private readonly keyIndex = new Map<string, number>();
@@ -95,6 +109,8 @@ export class GraphConformance {
     this.successors = opts.successors ?? fastSuccessors;
     this.maxMismatches = opts.maxMismatches ?? 5;
     this.maxErrors = opts.maxErrors ?? 20;
+    this.pruned = opts.pruned ?? false;
+    this.maxSamples = opts.maxSamples ?? 20;
   }
 
   private intern(key: string): number {
@@ -149,13 +165,23 @@ export class GraphConformance {
     let tsTransitions = 0;
     let mismatchCount = 0;
     const mismatches: Mismatch[] = [];
+    let leftGraph = 0;
+    const leftGraphSamples: GraphConformanceReport['leftGraphSamples'] = [];
+    const outside = (t: string): boolean => !this.keyNode.has(Number(t.slice(t.indexOf(' ') + 1)));
     for (const [id, spec] of specSucc) {
       const ts = this.tsSucc.get(id)!;
       transitions += spec.size;
       tsTransitions += ts.size;
       for (const t of spec) { const a = t.slice(0, t.indexOf(' ')); perAction[a] = (perAction[a] ?? 0) + 1; }
       const specOnly = [...spec].filter((t) => !ts.has(t));
-      const tsOnly = [...ts].filter((t) => !spec.has(t));
+      let tsOnly = [...ts].filter((t) => !spec.has(t));
+      if (this.pruned) {
+        for (const t of tsOnly.filter(outside)) {
+          leftGraph++;
+          if (leftGraphSamples.length < this.maxSamples) leftGraphSamples.push({ id, action: t.slice(0, t.indexOf(' ')), target: this.keys[Number(t.slice(t.indexOf(' ') + 1))]! });
+        }
+        tsOnly = tsOnly.filter((t) => !outside(t));
+      }
       if (specOnly.length === 0 && tsOnly.length === 0) continue;
       mismatchCount++;
       if (mismatches.length < this.maxMismatches) {
@@ -170,7 +196,7 @@ export class GraphConformance {
     this.checkReachable(specSucc);
     return {
       states: this.nodeKey.size, edges: this.edgeList.length, transitions, tsTransitions, perAction,
-      mismatchCount, mismatches, errors: this.errors,
+      mismatchCount, mismatches, leftGraph, leftGraphSamples, errors: this.errors,
       ok: mismatchCount === 0 && this.errorCount === 0 && this.nodeKey.size > 0,
     };
   }
