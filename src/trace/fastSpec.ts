@@ -2,8 +2,9 @@
  * The spec's actions as pure TypeScript functions (the "fast path" oracle). Each function
  * mirrors one action of spec/MultiPaxos.tla: given a state and the action's parameters it
  * returns every successor the action allows (usually one, none when disabled).
- * test/trace/conformance.test.ts proves the encoding equal to the .tla on a small model by
- * comparing successor sets with tla-checker's explore_next on every reachable state.
+ * `npm run conformance` (src/trace/graphConformance.ts; in CI on every CI model, in npm test
+ * on ci-restart) proves the encoding equal to the .tla: at every state of tla-checker's full
+ * state graph of a model, its (action, successor) pairs equal the graph's edges.
  */
 import type { Ballot, Proposal, PValue, SlotProp, SpecMessage, MessageOf } from './types.js';
 import {
