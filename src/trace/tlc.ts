@@ -137,38 +137,59 @@ export function tlcJar(): string | null {
   try { accessSync(jar); return jar; } catch { return null; }
 }
 
-async function readTrace(files: readonly string[]): Promise<{ header: TraceHeader; events: TraceEvent[] }> {
+/** Where an event came from, to name it in a verdict. */
+export interface EventOrigin { file: string; line: number; action: string }
+
+async function readTrace(files: readonly string[]): Promise<{ header: TraceHeader; events: TraceEvent[]; origins: EventOrigin[] }> {
   let header: TraceHeader | null = null;
   const events: TraceEvent[] = [];
+  const origins: EventOrigin[] = [];
   const src = files.length === 1 ? fileValues(files[0]!) : mergedValues(files);
   for await (const at of src) {
     const v = at.value as { kind?: string };
     if (v.kind === 'header') header ??= v as unknown as TraceHeader;
-    else events.push(v as unknown as TraceEvent);
+    else {
+      events.push(v as unknown as TraceEvent);
+      origins.push({ file: at.file, line: at.line, action: String((v as { action?: unknown }).action) });
+    }
   }
   if (!header) throw new Error('trace has no header');
-  return { header, events };
+  return { header, events, origins };
 }
 
-export interface TlcResult { ok: boolean; message: string }
+export interface TlcResult { ok: boolean; message: string; /** The first event TLC could not match. */ rejected?: EventOrigin }
+
+/**
+ * TLC's verdict on a trace module. Accepted: TraceNotDone is violated (every event consumed).
+ * Rejected: the search ended without consuming the trace; the states form a chain whose k-th
+ * level has tIndex = k, so the depth TLC reports is the index of the first event it could not match.
+ */
+export function tlcTraceVerdict(outText: string, origins: readonly EventOrigin[], dir: string): TlcResult {
+  if (/Invariant TraceNotDone is violated/.test(outText)) return { ok: true, message: `accepted: all ${origins.length} events consumed` };
+  if (/Model checking completed\. No error has been found/.test(outText)) {
+    const depth = /The depth of the complete state graph search is (\d+)/.exec(outText);
+    const at = depth ? origins[Number(depth[1]) - 1] : undefined;
+    if (depth && at) {
+      return { ok: false, rejected: at,
+        message: `rejected at ${at.file}:${at.line}: TLC found no step of the spec for this ${at.action} (event ${depth[1]} of ${origins.length}; the events before it were matched) (module in ${dir})` };
+    }
+    return { ok: false, message: `rejected: TLC could not match every event (module in ${dir})` };
+  }
+  return { ok: false, message: `TLC failed (module in ${dir}): ${outText.split('\n').filter((l) => /Error|error/.test(l)).slice(0, 3).join(' | ')}` };
+}
 
 /** Runs TLC on the trace (needs java and TLA2TOOLS_JAR); "skipped" counts as ok. */
 export async function runTlc(files: readonly string[], specPath = DEFAULT_SPEC_PATH): Promise<TlcResult> {
   const jar = tlcJar();
   if (!jar) return { ok: true, message: 'skipped: TLA2TOOLS_JAR not set' };
   const dir = mkdtempSync(join(tmpdir(), 'tlc-trace-'));
-  const { header, events } = await readTrace(files);
+  const { header, events, origins } = await readTrace(files);
   const { module, cfg } = traceModule(header, events, readFileSync(specPath, 'utf8'));
   copyFileSync(specPath, join(dir, `${header.spec.module}.tla`));
   writeFileSync(join(dir, `${TRACE_MODULE}.tla`), module);
   writeFileSync(join(dir, `${TRACE_MODULE}.cfg`), cfg);
   const r = spawnSync('java', ['-XX:+UseParallelGC', '-cp', jar, 'tlc2.TLC', '-deadlock', '-workers', '1', '-config', `${TRACE_MODULE}.cfg`, TRACE_MODULE],
     { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const outText = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.error) return { ok: false, message: `could not run java: ${r.error.message}` };
-  if (/Invariant TraceNotDone is violated/.test(outText)) return { ok: true, message: `accepted: all ${events.length} events consumed` };
-  if (/Model checking completed\. No error has been found/.test(outText)) {
-    return { ok: false, message: `rejected: TLC could not match every event (module in ${dir})` };
-  }
-  return { ok: false, message: `TLC failed (module in ${dir}): ${outText.split('\n').filter((l) => /Error|error/.test(l)).slice(0, 3).join(' | ')}` };
+  return tlcTraceVerdict(`${r.stdout ?? ''}${r.stderr ?? ''}`, origins, dir);
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as tla from 'tla-checker';
-import { declaredVariables, inlinedTraceSpec, runTlc, TRACE_MODULE, tlcJar, traceModule } from '../../src/trace/tlc.js';
+import { declaredVariables, inlinedTraceSpec, runTlc, TRACE_MODULE, tlcJar, tlcTraceVerdict, traceModule } from '../../src/trace/tlc.js';
 import { specWalk } from '../../src/trace/specWalk.js';
 import { DEFAULT_SPEC_PATH } from '../../src/trace/tlaEngine.js';
 
@@ -19,6 +19,7 @@ const walk = specWalk({
   steps: 40, seed: 3, stutterEvery: 9,
 });
 const EXAMPLES = new URL('../../traces/examples/', import.meta.url).pathname;
+const TLC_OUT = new URL('../fixtures/tlc-trace/', import.meta.url).pathname;
 
 function run(module: string, cfg: string): { success: boolean; error_type: string | null; states_explored: number } {
   return JSON.parse(tla.check_spec_with_cfg(module, cfg, '{}', 100_000, 10_000, true, false));
@@ -58,6 +59,18 @@ describe('TLC trace module generator', () => {
     const r = run(module, cfg);
     expect(r.success).toBe(true);
     expect(r.states_explored).toBe(k + 1);
+  });
+
+  it('reads TLC\'s verdict: the depth of a rejected search names the first event it could not match', () => {
+    // Real TLC output on test/fixtures/traces/state-differs.ndjson, whose 15th event (line 16) is wrong.
+    const origins = Array.from({ length: 39 }, (_, i) => ({ file: 'state-differs.ndjson', line: i + 2, action: i === 14 ? 'AcceptorReceiveAccept' : 'X' }));
+    const rejected = tlcTraceVerdict(readFileSync(`${TLC_OUT}rejected-at-15.out`, 'utf8'), origins, '/tmp/d');
+    expect(rejected.ok).toBe(false);
+    expect(rejected.rejected).toEqual({ file: 'state-differs.ndjson', line: 16, action: 'AcceptorReceiveAccept' });
+    expect(rejected.message).toContain('rejected at state-differs.ndjson:16: TLC found no step of the spec for this AcceptorReceiveAccept (event 15 of 39');
+    const accepted = tlcTraceVerdict(readFileSync(`${TLC_OUT}accepted.out`, 'utf8'), origins.slice(0, 5), '/tmp/d');
+    expect(accepted).toEqual({ ok: true, message: 'accepted: all 5 events consumed' });
+    expect(tlcTraceVerdict('Error: Could not find module MultiPaxos', origins, '/tmp/d')).toMatchObject({ ok: false, message: expect.stringContaining('TLC failed') });
   });
 
   it.skipIf(tlcJar() === null)('TLC accepts a golden trace (only with TLA2TOOLS_JAR)', async () => {
