@@ -4,9 +4,9 @@
  * else, so the only thing that can catch it is the trace checker. They bypass the roles'
  * own dense assertions on purpose: the point is to see the spec, not an assertion, reject them.
  */
-import type { Accept, Adopted, Decision, Prepare, Promise as PromiseMsg, Accepted } from '../protocol/messages.js';
+import type { Accept, Decision, Prepare } from '../protocol/messages.js';
 import {
-  BOTTOM_BALLOT, ballotEquals, ballotLess, copyBallot, copyProposal, isNoop, isQuorum, proposalKey, type PValue,
+  BOTTOM_BALLOT, ballotLess, copyBallot, copyProposal, isNoop, proposalKey, type PValue,
 } from '../protocol/values.js';
 import type { RoleHost } from '../node/role.js';
 import { Acceptor } from '../roles/acceptor.js';
@@ -52,78 +52,41 @@ export class VolatileAcceptor extends Acceptor {
 
 /** Adopts its ballot on the first yes: less than a quorum. */
 export class MinorityScout extends Scout {
-  override receivePromise(m: PromiseMsg): void {
-    if (!ballotEquals(m.ballot, this.ballot)) return;
-    if (ballotEquals(m.promised, m.ballot)) {
-      this.acks.add(m.acceptor);
-      for (const pv of m.accepted) this.pvalues.set(JSON.stringify(pv), pv);
-      this.host.send(this.host.self, { type: 'Adopted', ballot: this.ballot, pvalues: [...this.pvalues.values()] });
-      this.host.removeRole(this);
-    } else {
-      this.host.send(this.host.self, { type: 'Preempted', leader: this.host.self, ballot: m.promised });
-      this.host.removeRole(this);
-    }
-    this.host.action('Scout', 'ScoutReceivePromise');
+  protected override hasQuorum(): boolean {
+    return this.acks.size >= 1;
   }
 }
 
 /** Decides on the first yes: a minority. */
 export class MinorityCommander extends Commander {
-  override receiveAccepted(m: Accepted): void {
-    if (!ballotEquals(m.ballot, this.ballot) || m.slot !== this.slot) return;
-    if (ballotEquals(m.promised, m.ballot)) {
-      this.acks.add(m.acceptor);
-      this.host.send(this.host.peers, { type: 'Decision', slot: this.slot, prop: this.prop });
-    } else {
-      this.host.send(this.host.self, { type: 'Preempted', leader: this.host.self, ballot: m.promised });
-    }
-    this.host.removeRole(this);
-    this.host.action('Commander', 'CommanderReceiveAccepted');
+  protected override hasQuorum(): boolean {
+    return this.acks.size >= 1;
   }
 }
 
 /** Broadcasts the Decision for the slot after its own. */
 export class WrongSlotCommander extends Commander {
-  override receiveAccepted(m: Accepted): void {
-    if (!ballotEquals(m.ballot, this.ballot) || m.slot !== this.slot) return;
-    if (ballotEquals(m.promised, m.ballot)) {
-      this.acks.add(m.acceptor);
-      if (isQuorum(this.acks.size, this.host.peers.length)) {
-        this.host.send(this.host.peers, { type: 'Decision', slot: this.slot + 1, prop: this.prop });
-        this.host.removeRole(this);
-      }
-    } else {
-      this.host.send(this.host.self, { type: 'Preempted', leader: this.host.self, ballot: m.promised });
-      this.host.removeRole(this);
-    }
-    this.host.action('Commander', 'CommanderReceiveAccepted');
+  protected override decisionSlot(): number {
+    return this.slot + 1;
   }
 }
 
 /** On adoption keeps, per slot, the LOWEST-ballot pvalue instead of the highest. */
 export class LowestPValueLeader extends Leader {
-  override receiveAdopted(m: Adopted): void {
-    if (!ballotEquals(m.ballot, this.ballot) || this.active) return;
+  protected override adoptPValues(pvalues: readonly PValue[]): void {
     const pick = new Map<number, PValue>();
-    for (const pv of m.pvalues) {
+    for (const pv of pvalues) {
       const seen = pick.get(pv.slot);
       if (seen === undefined || ballotLess(pv.ballot, seen.ballot)) pick.set(pv.slot, pv);
     }
     for (const [slot, pv] of pick) this.proposals.set(slot, copyProposal(pv.prop));
-    this.active = true;
-    for (const slot of [...this.proposals.keys()].sort((a, b) => a - b)) this.spawnCommander(slot, this.proposals.get(slot)!);
-    this.host.action('Leader', 'LeaderReceiveAdopted');
   }
 }
 
 /** On adoption keeps its own proposals where it has one, ignoring what acceptors accepted. */
 export class OwnProposalLeader extends Leader {
-  override receiveAdopted(m: Adopted): void {
-    if (!ballotEquals(m.ballot, this.ballot) || this.active) return;
-    for (const pv of m.pvalues) if (!this.proposals.has(pv.slot)) this.proposals.set(pv.slot, copyProposal(pv.prop));
-    this.active = true;
-    for (const slot of [...this.proposals.keys()].sort((a, b) => a - b)) this.spawnCommander(slot, this.proposals.get(slot)!);
-    this.host.action('Leader', 'LeaderReceiveAdopted');
+  protected override adoptPValues(pvalues: readonly PValue[]): void {
+    for (const pv of pvalues) if (!this.proposals.has(pv.slot)) this.proposals.set(pv.slot, copyProposal(pv.prop));
   }
 }
 

@@ -51,8 +51,8 @@ export class Commander extends Role {
     if (ballotEquals(m.promised, m.ballot)) {
       if (this.acks.has(m.acceptor)) return; // a duplicate yes: no spec step
       this.acks.add(m.acceptor);
-      if (isQuorum(this.acks.size, this.host.peers.length)) {
-        this.host.send(this.host.peers, { type: 'Decision', slot: this.slot, prop: this.prop });
+      if (this.hasQuorum()) {
+        this.host.send(this.host.peers, { type: 'Decision', slot: this.decisionSlot(), prop: this.prop });
         this.host.removeRole(this);
       }
     } else {
@@ -60,6 +60,16 @@ export class Commander extends Role {
       this.host.removeRole(this);
     }
     this.host.action('Commander', 'CommanderReceiveAccepted');
+  }
+
+  /** The acceptors that accepted are a majority. */
+  protected hasQuorum(): boolean {
+    return isQuorum(this.acks.size, this.host.peers.length);
+  }
+
+  /** The slot the Decision announces: this commander's own. */
+  protected decisionSlot(): number {
+    return this.slot;
   }
 
   /** Resend Accept to the acceptors that have not answered yes (a Stutter). */

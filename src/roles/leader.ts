@@ -68,19 +68,24 @@ export class Leader extends Role {
   /** LeaderReceiveAdopted: adopt the highest-ballot pvalue per slot, then re-drive every slot. */
   receiveAdopted(m: Adopted): void {
     if (!ballotEquals(m.ballot, this.ballot) || this.active) return;
+    this.adoptPValues(m.pvalues);
+    this.active = true;
+    for (const slot of [...this.proposals.keys()].sort((a, b) => a - b)) {
+      this.spawnCommander(slot, this.proposals.get(slot)!);
+    }
+    this.host.action('Leader', 'LeaderReceiveAdopted');
+  }
+
+  /** Per slot, the proposal of the highest-ballot pvalue replaces the leader's own (pmax). */
+  protected adoptPValues(pvalues: readonly PValue[]): void {
     const best = new Map<number, PValue>();
-    for (const pv of m.pvalues) {
+    for (const pv of pvalues) {
       const seen = best.get(pv.slot);
       if (seen === undefined || ballotLess(seen.ballot, pv.ballot)) best.set(pv.slot, pv);
       else invariant(!ballotEquals(seen.ballot, pv.ballot) || JSON.stringify(seen.prop) === JSON.stringify(pv.prop),
         () => `two different pvalues with ballot ${JSON.stringify(pv.ballot)} for slot ${pv.slot}`);
     }
     for (const [slot, pv] of best) this.proposals.set(slot, copyProposal(pv.prop));
-    this.active = true;
-    for (const slot of [...this.proposals.keys()].sort((a, b) => a - b)) {
-      this.spawnCommander(slot, this.proposals.get(slot)!);
-    }
-    this.host.action('Leader', 'LeaderReceiveAdopted');
   }
 
   /** LeaderReceivePreempted: a higher ballot exists; go passive with the next ballot (durable first). */

@@ -48,7 +48,7 @@ export class Scout extends Role {
       if (this.acks.has(m.acceptor)) return; // a duplicate yes: no spec step
       this.acks.add(m.acceptor);
       for (const pv of m.accepted) this.pvalues.set(JSON.stringify(pv), copyPValue(pv));
-      if (isQuorum(this.acks.size, this.host.peers.length)) {
+      if (this.hasQuorum()) {
         this.host.send(this.host.self, { type: 'Adopted', ballot: this.ballot, pvalues: [...this.pvalues.values()] });
         this.host.removeRole(this);
       }
@@ -57,6 +57,11 @@ export class Scout extends Role {
       this.host.removeRole(this);
     }
     this.host.action('Scout', 'ScoutReceivePromise');
+  }
+
+  /** The acceptors that promised are a majority. */
+  protected hasQuorum(): boolean {
+    return isQuorum(this.acks.size, this.host.peers.length);
   }
 
   /** Resend Prepare to the acceptors that have not promised yet (a Stutter). */
