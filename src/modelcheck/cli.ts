@@ -198,7 +198,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
       const models = selected.filter((m) => m.module === module);
       const covered = reports.filter((r) => r.coverage !== undefined && models.some((m) => m.name === r.model));
       if (covered.length === 0) continue;
-      const c = moduleCoverage(module, models[0]!, covered, specDir);
+      const c = moduleCoverage(module, models[0]!, covered, specDir, io.cwd);
       coverage.push(c);
       if (opts.models.length === 0 && (c.unreached.length > 0 || c.witnessErrors.length > 0)) failed = true;
     }
@@ -231,7 +231,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
 }
 
 /** Which actions the module's models reached, and witnesses (spec/witnesses) for the others. */
-function moduleCoverage(module: string, first: ModelInfo, covered: ModelReport[], specDir: string): ModuleCoverage {
+function moduleCoverage(module: string, first: ModelInfo, covered: ModelReport[], specDir: string, cwd: string): ModuleCoverage {
   const loadModule = (name: string) => { const p = join(specDir, `${name}.tla`); return existsSync(p) ? readFileSync(p, 'utf8') : undefined; };
   const moduleText = loadModule(module) ?? '';
   const declared = declaredActions(moduleText, first.cfg);
@@ -254,7 +254,7 @@ function moduleCoverage(module: string, first: ModelInfo, covered: ModelReport[]
       try {
         flat ??= flattenModule(moduleText, loadModule).text;
         const r = replayWitness(flat, loadModel(cfgPath).cfg, 'none', witness.steps);
-        if (r.ok) { c.witnesses[action] = relative(process.cwd(), file) || file; break; }
+        if (r.ok) { c.witnesses[action] = relative(cwd, file) || file; break; }
         c.witnessErrors.push(`${file}: step ${r.refusedAt + 1} of ${witness.steps.length} refused: ${r.reason}`);
       } catch (e) {
         c.witnessErrors.push(`${file}: ${(e as Error).message}`);

@@ -59,7 +59,8 @@ export async function checkEmbedded(req: EmbeddedRequest): Promise<ModelResult> 
   const tick = req.onProgress
     ? (elapsedMs: number) => req.onProgress!({ engine: 'embedded', elapsedMs })
     : undefined;
-  const run = (cfgText: string) =>
+  // The state graph is wanted once: reruns that only find which property failed skip it.
+  const run = (cfgText: string, graph = req.noGraph !== true) =>
     runEmbeddedJob(
       {
         spec,
@@ -67,8 +68,8 @@ export async function checkEmbedded(req: EmbeddedRequest): Promise<ModelResult> 
         maxStates: req.maxStates ?? EMBEDDED_DEFAULT_MAX_STATES,
         maxDepth: EMBEDDED_DEFAULT_MAX_DEPTH,
         allowDeadlock: req.cfg.checkDeadlock === false,
-        graph: req.noGraph !== true,
-        ...(req.graphFile !== undefined ? { graphFile: req.graphFile } : {}),
+        graph,
+        ...(graph && req.graphFile !== undefined ? { graphFile: req.graphFile } : {}),
       },
       { timeoutMs: req.timeoutMs, tickMs: req.progressEveryMs, onTick: tick },
     );
@@ -166,7 +167,7 @@ function buildCounterexample(spec: string, cfgText: string, trace: string[]): Co
 }
 
 /** tla-checker prints the violated formula, not its name: with several properties, check each alone. */
-async function whichProperty(req: EmbeddedRequest, run: (cfg: string) => Promise<EmbeddedRawResult>): Promise<string | undefined> {
+async function whichProperty(req: EmbeddedRequest, run: (cfg: string, graph: boolean) => Promise<EmbeddedRawResult>): Promise<string | undefined> {
   const props = req.cfg.properties;
   if (props.length === 1) return props[0];
   for (const p of props) {
@@ -176,7 +177,7 @@ async function whichProperty(req: EmbeddedRequest, run: (cfg: string) => Promise
       .join('\n') + `\nPROPERTY ${p}\n`;
     // Only valid when PROPERTY lines hold one name each; printCfg writes them so.
     try {
-      const r = await run(single);
+      const r = await run(single, false);
       if (r.error_type === 'LivenessViolation') return p;
     } catch {
       return undefined;
