@@ -6,6 +6,7 @@ import type { NodeStateJson, Proposal, SpecMessage } from './types.js';
 import { canonical, SEQUENCE_KEYS } from './canonical.js';
 import { messageKey, propKey } from './keys.js';
 import { nodeFields, type SpecState, type VSet } from './specState.js';
+import { PSet } from './pmap.js';
 
 export const STATE_FIELDS = [
   'aBallot', 'aAccepted', 'lBallot', 'lActive', 'lProposals', 'scout', 'commanders',
@@ -89,18 +90,21 @@ export function expectedFields(s: SpecState, n: number, invoked: string): Fields
 
 /** Per node: the requests its Requester invoked in the current incarnation (canonical texts). */
 export class IncarnationInvoked {
-  private readonly sets = new Map<number, ReadonlySet<string>>();
-  current(n: number): ReadonlySet<string> {
-    return this.sets.get(n) ?? new Set();
+  // Persistent sets: an invoke costs O(1), not a copy of everything the node invoked.
+  private readonly sets = new Map<number, PSet>();
+  current(n: number): PSet {
+    let s = this.sets.get(n);
+    if (s === undefined) { s = PSet.empty(); this.sets.set(n, s); }
+    return s;
   }
   /** The set after the event's step (RequesterInvoke adds, NodeRestart clears). */
-  after(ev: { node: number; action: string; params: { proposal?: Proposal } }): ReadonlySet<string> {
-    if (ev.action === 'NodeRestart') return new Set();
-    if (ev.action === 'RequesterInvoke' && ev.params.proposal) return new Set(this.current(ev.node)).add(propKey(ev.params.proposal));
+  after(ev: { node: number; action: string; params: { proposal?: Proposal } }): PSet {
+    if (ev.action === 'NodeRestart') return PSet.empty();
+    if (ev.action === 'RequesterInvoke' && ev.params.proposal) return this.current(ev.node).with(propKey(ev.params.proposal));
     return this.current(ev.node);
   }
   set(n: number, v: ReadonlySet<string>): void {
-    this.sets.set(n, v);
+    this.sets.set(n, PSet.from(v));
   }
   static text(v: ReadonlySet<string>): string {
     return '[' + [...v].sort().join(',') + ']';

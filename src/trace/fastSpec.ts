@@ -9,9 +9,11 @@
 import type { Ballot, Proposal, PValue, SlotProp, SpecMessage, MessageOf } from './types.js';
 import {
   type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, type VSet,
-  NOOP, NOOP_KEY, ballotEq, ballotLt, boundedRequests, commanderSpecKey, emptyVolatile, propEq, setKey,
+  DECISION_BY_PROP, DECISION_BY_SLOT,
+  NOOP, NOOP_KEY, acceptedOf, ballotEq, ballotLt, boundedRequests, commanderSpecKey, decisionsOf, emptyVolatile, leaderProposalsOf, propEq,
 } from './specState.js';
 import { messageKey, propKey, pvalueKey, slotPropKey } from './keys.js';
+import { PSet } from './pmap.js';
 
 export const MESSAGE_ACTIONS = {
   AcceptorReceivePrepare: 'Prepare',
@@ -56,10 +58,7 @@ export interface Step {
 
 const isQuorum = (cfg: SpecConfig, acks: ReadonlySet<number>): boolean => 2 * acks.size > cfg.N;
 const withAdd = <T>(s: VSet<T>, key: string, v: T): Map<string, T> => new Map(s).set(key, v);
-const decided = (x: NodeSpec, slot: number): boolean => {
-  for (const d of x.rDecisions.values()) if (d.slot === slot) return true;
-  return false;
-};
+const decided = (x: NodeSpec, slot: number): boolean => decisionsOf(x).bucketSize(DECISION_BY_SLOT, slot) > 0;
 
 // Actions whose step would change nothing are disabled in the spec (a repeated answer is a
 // stuttering step, not the action): `sent` is the msgs set, to test "reply \notin msgs".
@@ -72,15 +71,20 @@ function acceptorReceivePrepare(n: number, x: NodeSpec, m: MessageOf<'Prepare'>,
 
 function acceptorReceiveAccept(n: number, x: NodeSpec, m: MessageOf<'Accept'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
   let next = x;
+  // The accepted set keeps one pvalue per slot: the new one replaces the slot's others.
+  let changed = false;
   if (!ballotLt(m.ballot, x.aBallot)) {
-    const acc = new Map<string, PValue>();
-    for (const [k, pv] of x.aAccepted) if (pv.slot !== m.slot) acc.set(k, pv);
+    const before = acceptedOf(x);
     const pv: PValue = { ballot: m.ballot, slot: m.slot, prop: m.prop };
-    acc.set(pvalueKey(pv), pv);
+    const pk = pvalueKey(pv);
+    let acc = before;
+    for (const k of before.bucketKeys(0, m.slot)) if (k !== pk) acc = acc.without(k);
+    acc = acc.with(pk, pv);
+    changed = acc !== before;
     next = { ...x, aBallot: m.ballot, aAccepted: acc };
   }
   const reply: SpecMessage = { type: 'Accepted', acceptor: n, ballot: m.ballot, slot: m.slot, promised: next.aBallot };
-  if (sent.has(messageKey(reply)) && setKey(next.aAccepted) === setKey(x.aAccepted)) return null;
+  if (sent.has(messageKey(reply)) && !changed) return null;
   return [next, [reply]];
 }
 
@@ -135,9 +139,10 @@ function newCommander(ballot: Ballot, slot: number, prop: Proposal): [string, Co
 }
 
 function leaderReceivePropose(x: NodeSpec, m: MessageOf<'Propose'>): [NodeSpec, SpecMessage[]] | null {
-  for (const p of x.lProposals.values()) if (p.slot === m.slot) return null;
+  const before = leaderProposalsOf(x);
+  if (before.bucketSize(0, m.slot) > 0) return null;
   const d: SlotProp = { slot: m.slot, prop: m.prop };
-  const lProposals = withAdd(x.lProposals, slotPropKey(d), d);
+  const lProposals = before.with(slotPropKey(d), d);
   if (!x.lActive) return [{ ...x, lProposals }, []];
   const [ck, c] = newCommander(x.lBallot, m.slot, m.prop);
   return [{ ...x, lProposals, commanders: withAdd(x.commanders, ck, c) },
@@ -186,7 +191,7 @@ function replicaReceiveInvoke(n: number, x: NodeSpec, m: MessageOf<'Invoke'>, se
   const k = propKey(p);
   if (x.rRequests.has(k)) return null;
   for (const d of x.rProposals.values()) if (propEq(d.prop, p)) return null;
-  for (const d of x.rDecisions.values()) if (propEq(d.prop, p)) return null;
+  if (decisionsOf(x).bucketSize(DECISION_BY_PROP, k) > 0) return null;
   return [{ ...x, rRequests: withAdd(x.rRequests, k, p) }, []];
 }
 
@@ -218,7 +223,8 @@ function replicaProposeNoop(x: NodeSpec, sent: VSet<SpecMessage>): [NodeSpec, Sp
 function replicaReceiveDecision(x: NodeSpec, m: MessageOf<'Decision'>): [NodeSpec, SpecMessage[]] | null {
   const d: SlotProp = { slot: m.slot, prop: m.prop };
   const k = slotPropKey(d);
-  return x.rDecisions.has(k) ? null : [{ ...x, rDecisions: withAdd(x.rDecisions, k, d) }, []];
+  const before = decisionsOf(x);
+  return before.has(k) ? null : [{ ...x, rDecisions: before.with(k, d) }, []];
 }
 
 /**
@@ -229,8 +235,7 @@ function replicaReceiveDecision(x: NodeSpec, m: MessageOf<'Decision'>): [NodeSpe
 function replicaExecute(x: NodeSpec): Array<[NodeSpec, SpecMessage[]]> {
   const s = x.rSlotOut;
   const out: Array<[NodeSpec, SpecMessage[]]> = [];
-  for (const d of x.rDecisions.values()) {
-    if (d.slot !== s) continue;
+  for (const d of decisionsOf(x).bucket(DECISION_BY_SLOT, s)) {
     const p = d.prop;
     const rRequests = new Map(x.rRequests);
     const rProposals = new Map<string, SlotProp>();
@@ -243,7 +248,7 @@ function replicaExecute(x: NodeSpec): Array<[NodeSpec, SpecMessage[]]> {
     const next: NodeSpec = { ...x, rRequests, rProposals, rSlotOut: s + 1 };
     if (perform) {
       next.rExecuted = [...x.rExecuted, p];
-      next.rExecutedKeys = new Set(x.rExecutedKeys).add(pk);
+      next.rExecutedKeys = PSet.from(x.rExecutedKeys).with(pk);
     }
     out.push([next, perform ? [{ type: 'Invoked', prop: p }] : []]);
   }
@@ -259,10 +264,11 @@ function replicaReceiveJoin(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageO
 
 function replicaReceiveWelcome(n: number, x: NodeSpec, m: MessageOf<'Welcome'>): [NodeSpec, SpecMessage[]] | null {
   if (m.node !== n || x.rSlotOut >= m.slot || x.rProposals.size !== 0) return null;
-  const rDecisions = new Map(x.rDecisions);
-  for (const d of m.decisions) rDecisions.set(slotPropKey(d), d);
+  let rDecisions = decisionsOf(x);
+  for (const d of m.decisions) rDecisions = rDecisions.with(slotPropKey(d), d);
   const rExecuted = [...m.executed];
-  const rExecutedKeys = new Set(rExecuted.map(propKey));
+  let rExecutedKeys = PSet.empty();
+  for (const p of rExecuted) rExecutedKeys = rExecutedKeys.with(propKey(p));
   return [{ ...x, rDecisions, rExecuted, rExecutedKeys, rSlotOut: m.slot, rSlotIn: Math.max(x.rSlotIn, m.slot) }, []];
 }
 

@@ -5,8 +5,23 @@
  */
 import type { Ballot, CommanderState, NodeStateJson, Proposal, PValue, SlotProp, SpecConstants, SpecMessage } from './types.js';
 import { ballotKey, commanderKey, messageKey, numSetKey, propKey, pvalueKey, seqKey, slotPropKey } from './keys.js';
+import { type Indexer, PMap, PSet } from './pmap.js';
 
 export type VSet<T> = ReadonlyMap<string, T>;
+
+/**
+ * The sets that grow with a run (an acceptor's pvalues, a leader's proposals, a replica's
+ * decisions) are persistent maps (pmap.ts) in the states the fast spec builds, indexed by
+ * slot (decisions also by proposal): an action costs what it changes, not the set's size.
+ * Other code may hand the fast spec plain Maps; it converts them on first use.
+ */
+export const BY_SLOT: readonly Indexer<{ slot: number }>[] = [(v) => v.slot];
+export const DECISION_INDEXES: readonly Indexer<SlotProp>[] = [(d) => d.slot, (d) => propKey(d.prop)];
+export const DECISION_BY_SLOT = 0;
+export const DECISION_BY_PROP = 1;
+export const acceptedOf = (x: NodeSpec): PMap<PValue> => PMap.from(x.aAccepted, BY_SLOT);
+export const leaderProposalsOf = (x: NodeSpec): PMap<SlotProp> => PMap.from(x.lProposals, BY_SLOT);
+export const decisionsOf = (x: NodeSpec): PMap<SlotProp> => PMap.from(x.rDecisions, DECISION_INDEXES);
 
 export interface ScoutSpec { ballot: Ballot; acks: ReadonlySet<number>; pvalues: VSet<PValue> }
 export interface CommanderSpec { ballot: Ballot; slot: number; prop: Proposal; acks: ReadonlySet<number> }
@@ -81,22 +96,22 @@ export function emptyVolatile(n: number, durable: Pick<NodeSpec, 'aBallot' | 'aA
   return {
     ...durable,
     lActive: false,
-    lProposals: new Map(),
+    lProposals: PMap.empty<SlotProp>(BY_SLOT),
     scout: null,
     commanders: new Map(),
     rSlotIn: 1,
     rSlotOut: 1,
     rRequests: new Map(),
     rProposals: new Map(),
-    rDecisions: new Map(),
+    rDecisions: PMap.empty(DECISION_INDEXES),
     rExecuted: [],
-    rExecutedKeys: new Set(),
+    rExecutedKeys: PSet.empty(),
   };
   void n;
 }
 
 export function initialNode(n: number): NodeSpec {
-  return emptyVolatile(n, { aBallot: ZERO_BALLOT, aAccepted: new Map(), lBallot: { num: 0, leader: n }, });
+  return emptyVolatile(n, { aBallot: ZERO_BALLOT, aAccepted: PMap.empty<PValue>(BY_SLOT), lBallot: { num: 0, leader: n } });
 }
 
 export function initialState(cfg: SpecConfig): SpecState {

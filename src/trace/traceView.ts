@@ -4,7 +4,9 @@
  * what was added and removed; rExecuted what was appended, or its new value after a reset).
  * The view holds set fields as the sets of their elements' canonical keys, scalars as values,
  * rExecuted as the keys of its elements; comparing with the spec's state is hash lookups, no
- * sorting, and the view holds O(spec state) whatever the trace length.
+ * sorting, and the view holds O(spec state) whatever the trace length. Against the fast spec's
+ * persistent sets, a comparison looks only at the keys changed since the last one (the
+ * delta's and the spec step's), so an event costs what it changes, not the size of the sets.
  *
  * A delta is applied in place: replay stops at the first event that fails, so the view
  * before a failed event is never needed again (a NodeView that failed to apply is dropped).
@@ -13,6 +15,7 @@ import type { Ballot, NodeStateJson, Proposal, PValue, SlotProp } from './types.
 import { ballotKey, commanderKey, propKey, pvalueKey, slotPropKey } from './keys.js';
 import type { NodeSpec, ScoutSpec } from './specState.js';
 import { scoutKey } from './specState.js';
+import { PMap, PSet } from './pmap.js';
 
 export const SET_FIELDS = ['aAccepted', 'lProposals', 'commanders', 'rRequests', 'rProposals', 'rDecisions', 'invoked'] as const;
 export const SCALAR_FIELDS = ['aBallot', 'lBallot', 'lActive', 'scout', 'rSlotIn', 'rSlotOut'] as const;
@@ -56,8 +59,14 @@ export class NodeView {
   readonly sets = {} as Record<SetField, Set<string>>;
   /** Keys of rExecuted's elements, in order. */
   executed: string[] = [];
-  /** Cleared for a field whenever the field changes. */
+  /**
+   * Per set field: a spec value the field was found equal to, and the keys the trace's
+   * deltas changed since then (the field equals the verified value outside them). Comparing
+   * with a later version of the same persistent set then looks only at the keys either side
+   * changed. The scout's entry is cleared whenever the scout changes.
+   */
   verified: Verified = {};
+  pending: Partial<Record<SetField, Set<string>>> = {};
   /** A spec sequence the first elements of `executed` were found equal to (appending keeps that true). */
   executedPrefix: readonly Proposal[] | null = null;
 
@@ -86,11 +95,12 @@ export class NodeView {
       const change = d[f];
       if (change === undefined) continue;
       const set = this.sets[f];
-      this.verified[f] = undefined;
+      const pending = this.pending[f] ?? (this.pending[f] = new Set());
       if (change.remove !== undefined) {
         for (const x of change.remove) {
           const k = ELEMENT_KEY[f](x as never);
           if (!set.delete(k)) throw new TraceShapeError(`delta removes ${k} from ${f}, which does not hold it`);
+          pending.add(k);
         }
       }
       if (change.add !== undefined) {
@@ -98,6 +108,7 @@ export class NodeView {
           const k = ELEMENT_KEY[f](x as never);
           if (set.has(k)) throw new TraceShapeError(`delta adds ${k} to ${f}, which already holds it`);
           set.add(k);
+          pending.add(k);
         }
       }
     }
@@ -125,12 +136,29 @@ export class NodeView {
 
 const sameBallot = (a: Ballot, b: Ballot): boolean => a.num === b.num && a.leader === b.leader;
 
+const persistent = (s: unknown): PMap<unknown> | null => (s instanceof PMap ? s : s instanceof PSet ? (s.map as unknown as PMap<unknown>) : null);
+
 function sameSet(view: NodeView, f: SetField, spec: ReadonlyMap<string, unknown> | ReadonlySet<string>): boolean {
-  if (view.verified[f] === spec) return true;
   const trace = view.sets[f];
   if (spec.size !== trace.size) return false;
-  for (const k of trace) if (!spec.has(k)) return false;
+  const verified = view.verified[f];
+  const pending = view.pending[f];
+  // The keys at which spec and the verified value may differ (null: unknown, compare all).
+  let changed: readonly string[] | null = null;
+  if (verified === spec) changed = [];
+  else {
+    const a = persistent(verified); const b = persistent(spec);
+    if (a !== null && b !== null) changed = a.changedKeys(b);
+  }
+  if (changed !== null) {
+    // Outside `changed` and `pending`, trace = verified = spec.
+    for (const k of changed) if (spec.has(k) !== trace.has(k)) return false;
+    if (pending !== undefined) for (const k of pending) if (spec.has(k) !== trace.has(k)) return false;
+  } else {
+    for (const k of trace) if (!spec.has(k)) return false;
+  }
   view.verified[f] = spec;
+  view.pending[f] = undefined;
   return true;
 }
 
