@@ -26,8 +26,27 @@ function inputJson(input: string): string {
   return j;
 }
 
-export const propKey = (p: Proposal): string =>
-  `{"caller":${p.caller},"clientId":${p.clientId},"input":${inputJson(p.input)}}`;
+/**
+ * Proposal keys by (caller, clientId): a request's proposal recurs in most events of its
+ * lifetime, and comparing its input with the cached one (equal strings: a memcmp) is cheaper
+ * than hashing the input and building the text again. Bounded: cleared when full.
+ */
+interface CachedKey { input: string; key: string }
+const PROP_KEYS = new Map<number, Map<number, CachedKey>>();
+let propKeysCached = 0;
+const PROP_KEYS_MAX = 1 << 15;
+
+export function propKey(p: Proposal): string {
+  let byId = PROP_KEYS.get(p.caller);
+  const hit = byId?.get(p.clientId);
+  if (hit !== undefined && hit.input === p.input) return hit.key;
+  const key = `{"caller":${p.caller},"clientId":${p.clientId},"input":${inputJson(p.input)}}`;
+  if (propKeysCached >= PROP_KEYS_MAX) { PROP_KEYS.clear(); propKeysCached = 0; byId = undefined; }
+  if (byId === undefined) { byId = new Map(); PROP_KEYS.set(p.caller, byId); }
+  if (!byId.has(p.clientId)) propKeysCached++;
+  byId.set(p.clientId, { input: p.input, key });
+  return key;
+}
 export const pvalueKey = (v: PValue): string =>
   `{"ballot":${ballotKey(v.ballot)},"prop":${propKey(v.prop)},"slot":${v.slot}}`;
 export const slotPropKey = (d: SlotProp): string => `{"prop":${propKey(d.prop)},"slot":${d.slot}}`;
