@@ -1,11 +1,14 @@
 /**
- * npm run bench:traces -- [--events 1000000] [--corpus DIR] [--embedded-events 600] [--workers W]
+ * npm run bench:traces -- [--events 1000000] [--corpus DIR] [--embedded-events 600] [--workers W] [--long-ops 250]
  *
  * Validates a corpus of simulator traces (seeded fault-injected runs, compact events) of at
  * least --events events and prints events/s for: schema validation alone; schema + replay
  * through the fast TypeScript encoding, in this thread and with W worker threads (default:
  * the cores); the embedded spec (tla-checker) on a subset, with the time 1M events would take
- * at that rate; and the peak memory. Rates are given per wall second and per CPU-second of
+ * at that rate; and the peak memory. Two reference lines bound what any checker of these
+ * files can do in Node: reading the lines alone, and reading plus JSON.parse. A last pass
+ * checks one long run (--long-ops requests per client) and gives the rate over its first and
+ * last quarter: replay costs what an event changes, so the two should be about equal. Rates are given per wall second and per CPU-second of
  * this process (all its threads): other jobs on the machine lower the first, not the second.
  * The corpus is generated once (two processes) and kept in --corpus for the next run; it is
  * generated again when the spec it was made for changed.
@@ -20,6 +23,7 @@ import { type CheckOptions, checkTrace, checkTraceSync } from '../src/trace/chec
 import { checkTraces } from '../src/trace/pool.js';
 import { DEFAULT_SPEC_PATH } from '../src/trace/tlaEngine.js';
 import { faultScenario } from '../src/trace/faultScenarios.js';
+import { LineReader } from '../src/trace/ndjsonReader.js';
 import { loadTraceSchemas } from '../src/trace/schemas.js';
 import { traceScenario } from '../src/trace/simTrace.js';
 
@@ -33,6 +37,8 @@ const CORPUS = arg('--corpus', join(tmpdir(), 'paxos-trace-corpus'));
 const EMBEDDED_EVENTS = Number(arg('--embedded-events', '600'));
 const WORKERS = 2;
 const CHECK_WORKERS = Number(arg('--workers', String(availableParallelism())));
+const LONG_OPS = Number(arg('--long-ops', '250'));
+const LONG_SEED = 7;
 
 /** Child process: write compact traces for seeds worker, worker+WORKERS, ... until its share is reached. */
 function generatePart(worker: number, share: number): void {
@@ -72,6 +78,21 @@ async function ensureCorpus(): Promise<void> {
 
 interface Pass { events: number; secs: number; cpu: number }
 
+/** One long run (3 nodes, 3 clients, LONG_OPS requests each, faults of seed 7), written once. */
+function ensureLongTrace(): string {
+  const dir = join(CORPUS, 'long');
+  const path = join(dir, `long-${LONG_OPS}.ndjson`);
+  const meta = join(dir, `long-${LONG_OPS}.json`);
+  if (existsSync(meta) && (JSON.parse(readFileSync(meta, 'utf8')) as { spec?: string }).spec === specHash()) return path;
+  mkdirSync(dir, { recursive: true });
+  const t0 = performance.now();
+  process.stderr.write(`bench: generating one long run (${LONG_OPS} requests per client) in ${path}...\n`);
+  const { events } = traceScenario({ ...faultScenario(LONG_SEED), nodes: 3, workload: { clients: 3, ops: LONG_OPS } }, path, { eventLog: false }, 'bench/traces.ts', true);
+  writeFileSync(meta, JSON.stringify({ events, spec: specHash() }));
+  process.stderr.write(`bench: ${events} events generated in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+  return path;
+}
+
 const cpuSeconds = (c: NodeJS.CpuUsage): number => (c.user + c.system) / 1e6;
 const fail = (name: string, f: string, line: number | undefined, message: string | undefined): never => {
   throw new Error(`${name}: ${f} failed at line ${line}: ${message} (a corpus from an older implementation? delete ${CORPUS})`);
@@ -109,6 +130,21 @@ async function main(): Promise<void> {
     return { events, secs: (performance.now() - t) / 1000, cpu: cpuSeconds(process.cpuUsage(c0)) };
   };
 
+  /** The floor under any checker of these files: reading lines, then reading and parsing them. */
+  const reading = (parse: boolean): Pass => {
+    const t = performance.now(); const c = process.cpuUsage();
+    let events = 0;
+    for (const f of files) {
+      const r = new LineReader(f);
+      for (let l = r.next(); l !== null; l = r.next()) {
+        if (parse) JSON.parse(l.text);
+        if (l.line > 1) events++;
+      }
+    }
+    return { events, secs: (performance.now() - t) / 1000, cpu: cpuSeconds(process.cpuUsage(c)) };
+  };
+  const readOnly = reading(false);
+  const parseOnly = reading(true);
   const schema = single('schema', { schemaOnly: true });
   const fast = single('fast', {});
   const rssSingle = process.resourceUsage().maxRSS * 1024;
@@ -127,18 +163,37 @@ async function main(): Promise<void> {
   const embSecs = (performance.now() - tEmb) / 1000;
   const embCpu = cpuSeconds(process.cpuUsage(cEmb));
 
+  // One long trace: the rate over its first and last quarter (sampled every 1024 events).
+  const longPath = ensureLongTrace();
+  const marks: Array<[number, number]> = [];
+  let longSeen = 0;
+  const tLong = performance.now();
+  const longVerdict = checkTraceSync({ name: longPath, files: [longPath] }, { schemas, onEvents: (k) => { longSeen += k; marks.push([longSeen, performance.now()]); } });
+  const longSecs = (performance.now() - tLong) / 1000;
+  if (!longVerdict.ok) fail('long', longPath, longVerdict.failure?.line, longVerdict.failure?.message);
+  const quarter = (from: number, to: number): number => {
+    const inside = marks.filter(([n]) => n >= from && n <= to);
+    if (inside.length < 2) return NaN;
+    const [n0, t0] = inside[0]!; const [n1, t1] = inside[inside.length - 1]!;
+    return (n1 - n0) / ((t1 - t0) / 1000);
+  };
+  const ev = longVerdict.events;
+
   const rate = (n: number, s: number): string => `${Math.round(n / s).toLocaleString('en-US')} events/s`;
   // Wall time suffers when other processes share the cores; CPU time is this process's own.
   const both = (p: Pass): string => `${rate(p.events, p.secs)} wall, ${rate(p.events, p.cpu)} per CPU-second  (${p.secs.toFixed(1)} s wall, ${p.cpu.toFixed(1)} s CPU)`;
   const mib = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
   const lines = [
     `corpus: ${files.length} traces, ${fast.events.toLocaleString('en-US')} events, ${(bytes / 1e6).toFixed(0)} MB (compact events; ${CORPUS})`,
+    `read lines alone (no parsing), 1 thread:                ${both(readOnly)}`,
+    `read + JSON.parse alone (no schema, no replay), 1 thread: ${both(parseOnly)}`,
     `schema validation alone (read + parse + ajv), 1 thread:  ${both(schema)}`,
     `schema + fast TypeScript replay, 1 thread:              ${both(fast)}`,
     `  replay alone (difference of the two):                 ${rate(fast.events, Math.max(fast.secs - schema.secs, 1e-3))} wall, ${rate(fast.events, Math.max(fast.cpu - schema.cpu, 1e-3))} per CPU-second`,
     `schema validation alone, ${CHECK_WORKERS} worker threads:           ${both(schemaPar)}`,
     `schema + fast TypeScript replay, ${CHECK_WORKERS} worker threads:   ${both(fastPar)}`,
     `embedded spec (tla-checker), ${embEvents} events: ${both({ events: embEvents, secs: embSecs, cpu: embCpu })}; 1M events would take ~${(1e6 / (embEvents / embCpu) / 3600).toFixed(1)} CPU-hours`,
+    `one long run, ${ev.toLocaleString('en-US')} events, schema + fast replay, 1 thread: ${rate(ev, longSecs)}; first quarter ${rate(ev / 4, ev / 4 / quarter(0, ev / 4))}, last quarter ${rate(ev / 4, ev / 4 / quarter(ev * 3 / 4, ev))}`,
     `peak memory: RSS ${mib(rssSingle)} checking in one thread (heap ${mib(peakHeap)}; one trace's spec state at a time: streaming), ${mib(rssAll)} with ${CHECK_WORKERS} workers`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
