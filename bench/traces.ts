@@ -1,5 +1,5 @@
 /**
- * npm run bench:traces -- [--events 1000000] [--corpus DIR] [--embedded-events 600] [--workers W] [--long-ops 250]
+ * npm run bench:traces -- [--events 1000000] [--corpus DIR] [--embedded-events 600] [--workers W] [--long-ops 250] [--tlc-events 150]
  *
  * Validates a corpus of simulator traces (seeded fault-injected runs, compact events) of at
  * least --events events and prints events/s for: schema validation alone; schema + replay
@@ -8,7 +8,9 @@
  * at that rate; and the peak memory. Two reference lines bound what any checker of these
  * files can do in Node: reading the lines alone, and reading plus JSON.parse. A last pass
  * checks one long run (--long-ops requests per client) and gives the rate over its first and
- * last quarter: replay costs what an event changes, so the two should be about equal. Rates are given per wall second and per CPU-second of
+ * last quarter: replay costs what an event changes, so the two should be about equal. With
+ * TLA2TOOLS_JAR set, TLC's trace validation (src/trace/tlc.ts) runs on the first corpus traces
+ * until --tlc-events events. Rates are given per wall second and per CPU-second of
  * this process (all its threads): other jobs on the machine lower the first, not the second.
  * The corpus is generated once (two processes) and kept in --corpus for the next run; it is
  * generated again when the spec it was made for changed.
@@ -26,6 +28,7 @@ import { faultScenario } from '../src/trace/faultScenarios.js';
 import { LineReader } from '../src/trace/ndjsonReader.js';
 import { loadTraceSchemas } from '../src/trace/schemas.js';
 import { traceScenario } from '../src/trace/simTrace.js';
+import { runTlc, tlcJar } from '../src/trace/tlc.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string): string => {
@@ -39,6 +42,7 @@ const WORKERS = 2;
 const CHECK_WORKERS = Number(arg('--workers', String(availableParallelism())));
 const LONG_OPS = Number(arg('--long-ops', '250'));
 const LONG_SEED = 7;
+const TLC_EVENTS = Number(arg('--tlc-events', '150'));
 
 /** Child process: write compact traces for seeds worker, worker+WORKERS, ... until its share is reached. */
 function generatePart(worker: number, share: number): void {
@@ -179,6 +183,22 @@ async function main(): Promise<void> {
   };
   const ev = longVerdict.events;
 
+  // TLC: a JVM and a model check per trace; whole traces until TLC_EVENTS events.
+  let tlcLine = 'TLC trace validation: not run (TLA2TOOLS_JAR is not set; npm run tlc:install downloads tla2tools.jar)';
+  if (tlcJar() !== null && TLC_EVENTS > 0) {
+    let tlcEvents = 0; let tlcTraces = 0;
+    const tTlc = performance.now();
+    for (const f of files) {
+      if (tlcEvents >= TLC_EVENTS) break;
+      const r = await runTlc([f]);
+      if (!r.ok) fail('TLC', f, r.rejected?.line, r.message);
+      tlcEvents += Number(/all (\d+) events/.exec(r.message)?.[1] ?? 0);
+      tlcTraces++;
+    }
+    const tlcSecs = (performance.now() - tTlc) / 1000;
+    tlcLine = `TLC trace validation (tla2tools.jar, one JVM per trace), ${tlcTraces} traces, ${tlcEvents} events: ${(tlcEvents / tlcSecs).toFixed(1)} events/s wall (${tlcSecs.toFixed(0)} s); 1M events would take ~${(1e6 / (tlcEvents / tlcSecs) / 86400).toFixed(1)} days`;
+  }
+
   const rate = (n: number, s: number): string => `${Math.round(n / s).toLocaleString('en-US')} events/s`;
   // Wall time suffers when other processes share the cores; CPU time is this process's own.
   const both = (p: Pass): string => `${rate(p.events, p.secs)} wall, ${rate(p.events, p.cpu)} per CPU-second  (${p.secs.toFixed(1)} s wall, ${p.cpu.toFixed(1)} s CPU)`;
@@ -193,6 +213,7 @@ async function main(): Promise<void> {
     `schema validation alone, ${CHECK_WORKERS} worker threads:           ${both(schemaPar)}`,
     `schema + fast TypeScript replay, ${CHECK_WORKERS} worker threads:   ${both(fastPar)}`,
     `embedded spec (tla-checker), ${embEvents} events: ${both({ events: embEvents, secs: embSecs, cpu: embCpu })}; 1M events would take ~${(1e6 / (embEvents / embCpu) / 3600).toFixed(1)} CPU-hours`,
+    tlcLine,
     `one long run, ${ev.toLocaleString('en-US')} events, schema + fast replay, 1 thread: ${rate(ev, longSecs)}; first quarter ${rate(ev / 4, ev / 4 / quarter(0, ev / 4))}, last quarter ${rate(ev / 4, ev / 4 / quarter(ev * 3 / 4, ev))}`,
     `peak memory: RSS ${mib(rssSingle)} checking in one thread (heap ${mib(peakHeap)}; one trace's spec state at a time: streaming), ${mib(rssAll)} with ${CHECK_WORKERS} workers`,
   ];

@@ -51,3 +51,43 @@ export class DeltaEncoder {
     return { ...rest, delta } as TraceEvent;
   }
 }
+
+/**
+ * The inverse: full-state events from compact ones, for consumers that need each event's
+ * whole state (the TLC trace module). Per node it keeps the state of its last event; a delta
+ * that does not apply (removing what is not there, adding what is) throws, naming the field.
+ */
+export class DeltaDecoder {
+  private readonly prev = new Map<number, NodeStateJson>();
+  constructor(private readonly N: number) {}
+
+  decode(ev: TraceEvent): TraceEvent {
+    if (ev.state !== undefined) { this.prev.set(ev.node, ev.state); return ev; }
+    const before = this.prev.get(ev.node) ?? nodeToJson(initialState({ N: this.N, Window: 1, bounds: {} }), ev.node, []);
+    const d = (ev.delta ?? {}) as StateDelta;
+    const state = { ...before } as Record<string, unknown>;
+    for (const f of SCALAR_FIELDS) if (f in d) state[f] = (d as Record<string, unknown>)[f];
+    for (const f of SET_FIELDS) {
+      const change = d[f];
+      if (change === undefined) continue;
+      const items = new Map((before[f] as never[]).map((x) => [KEY[f](x), x as unknown]));
+      for (const x of change.remove ?? []) {
+        if (!items.delete(KEY[f](x as never))) throw new Error(`delta removes from ${f} an element it does not hold`);
+      }
+      for (const x of change.add ?? []) {
+        const k = KEY[f](x as never);
+        if (items.has(k)) throw new Error(`delta adds to ${f} an element it already holds`);
+        items.set(k, x);
+      }
+      state[f] = [...items.values()];
+    }
+    const ex = d.rExecuted;
+    if (ex?.reset !== undefined) state.rExecuted = [...ex.reset];
+    if (ex?.append !== undefined) state.rExecuted = [...(state.rExecuted as Proposal[]), ...ex.append];
+    const full = state as unknown as NodeStateJson;
+    this.prev.set(ev.node, full);
+    const { delta: _delta, ...rest } = ev;
+    void _delta;
+    return { ...rest, state: full } as TraceEvent;
+  }
+}

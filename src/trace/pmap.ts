@@ -104,17 +104,16 @@ export class PMap<V> implements ReadonlyMap<string, V> {
    */
   changedKeys(other: PMap<V>, limit = 64): string[] | null {
     if (other === this) return [];
-    const seen = new Map<PMap<V>, number>();
+    // Replay compares consecutive versions: usually one or two steps apart (short paths, no map).
     const path: PMap<V>[] = [];
     for (let p: PMap<V> | null = this; p !== null && path.length <= limit; p = p.next) {
-      seen.set(p, path.length);
       path.push(p);
       if (p === other) return path.slice(0, -1).map((q) => q.key);
     }
     const keys: string[] = [];
     for (let p: PMap<V> | null = other, n = 0; p !== null && n <= limit; p = p.next, n++) {
-      const at = seen.get(p);
-      if (at !== undefined) {
+      const at = path.indexOf(p);
+      if (at >= 0) {
         for (let i = 0; i < at; i++) keys.push(path[i]!.key);
         return keys;
       }

@@ -16,6 +16,7 @@ import { replayConstants } from './oracles.js';
 import { cfgText, DEFAULT_SPEC_PATH, specWith } from './tlaEngine.js';
 import { fileValues, mergedValues } from './lines.js';
 import { type ActionName, MESSAGE_ACTIONS, NEXT_NODES } from './fastSpec.js';
+import { DeltaDecoder } from './deltaEncoder.js';
 
 export const TRACE_MODULE = 'MultiPaxosTrace';
 
@@ -140,16 +141,25 @@ export function tlcJar(): string | null {
 /** Where an event came from, to name it in a verdict. */
 export interface EventOrigin { file: string; line: number; action: string }
 
-async function readTrace(files: readonly string[]): Promise<{ header: TraceHeader; events: TraceEvent[]; origins: EventOrigin[] }> {
+export async function readTrace(files: readonly string[]): Promise<{ header: TraceHeader; events: TraceEvent[]; origins: EventOrigin[] }> {
   let header: TraceHeader | null = null;
+  let decoder: DeltaDecoder | null = null;
   const events: TraceEvent[] = [];
   const origins: EventOrigin[] = [];
   const src = files.length === 1 ? fileValues(files[0]!) : mergedValues(files);
   for await (const at of src) {
     const v = at.value as { kind?: string };
-    if (v.kind === 'header') header ??= v as unknown as TraceHeader;
-    else {
-      events.push(v as unknown as TraceEvent);
+    if (v.kind === 'header') {
+      header ??= v as unknown as TraceHeader;
+      decoder ??= new DeltaDecoder(header.spec.constants.N);
+    } else {
+      // TLC's module constrains each step to the event's whole state: compact events are expanded.
+      if (decoder === null) throw new Error(`${at.file}:${at.line}: an event before the trace header`);
+      try {
+        events.push(decoder.decode(v as unknown as TraceEvent));
+      } catch (e) {
+        throw new Error(`${at.file}:${at.line}: ${(e as Error).message}`);
+      }
       origins.push({ file: at.file, line: at.line, action: String((v as { action?: unknown }).action) });
     }
   }

@@ -8,7 +8,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as tla from 'tla-checker';
-import { declaredVariables, inlinedTraceSpec, runTlc, TRACE_MODULE, tlcJar, tlcTraceVerdict, traceModule } from '../../src/trace/tlc.js';
+import { declaredVariables, inlinedTraceSpec, readTrace, runTlc, TRACE_MODULE, tlcJar, tlcTraceVerdict, traceModule } from '../../src/trace/tlc.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { traceFields } from '../../src/trace/compare.js';
+import { faultScenario } from '../../src/trace/faultScenarios.js';
+import { traceScenario } from '../../src/trace/simTrace.js';
 import { specWalk } from '../../src/trace/specWalk.js';
 import { DEFAULT_SPEC_PATH } from '../../src/trace/tlaEngine.js';
 
@@ -71,6 +77,29 @@ describe('TLC trace module generator', () => {
     const accepted = tlcTraceVerdict(readFileSync(`${TLC_OUT}accepted.out`, 'utf8'), origins.slice(0, 5), '/tmp/d');
     expect(accepted).toEqual({ ok: true, message: 'accepted: all 5 events consumed' });
     expect(tlcTraceVerdict('Error: Could not find module MultiPaxos', origins, '/tmp/d')).toMatchObject({ ok: false, message: expect.stringContaining('TLC failed') });
+  });
+
+  it('reads a compact trace as the full-state trace of the same run (TLC needs every event\'s whole state)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tlc-compact-'));
+    const s = faultScenario(31);
+    traceScenario(s, join(dir, 'full.ndjson'), { eventLog: false }, 'test', false);
+    traceScenario(s, join(dir, 'compact.ndjson'), { eventLog: false }, 'test', true);
+    const full = await readTrace([join(dir, 'full.ndjson')]);
+    const compact = await readTrace([join(dir, 'compact.ndjson')]);
+    expect(compact.events.length).toBe(full.events.length);
+    expect(compact.events.length).toBeGreaterThan(100);
+    compact.events.forEach((ev, i) => {
+      expect(ev.delta).toBeUndefined();
+      expect(traceFields(ev.state), `event ${i + 1}`).toEqual(traceFields(full.events[i]!.state));
+    });
+    // A delta that does not apply is an error naming the field, not a crash.
+    const lines = readFileSync(join(dir, 'compact.ndjson'), 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.includes('"rDecisions":{"add"'));
+    const ev = JSON.parse(lines[at]!);
+    ev.delta.rDecisions = { remove: ev.delta.rDecisions.add };
+    lines[at] = JSON.stringify(ev);
+    writeFileSync(join(dir, 'bad.ndjson'), lines.join('\n'));
+    await expect(readTrace([join(dir, 'bad.ndjson')])).rejects.toThrow(/bad.ndjson:\d+: delta removes from rDecisions/);
   });
 
   it.skipIf(tlcJar() === null)('TLC accepts a golden trace (only with TLA2TOOLS_JAR)', async () => {
