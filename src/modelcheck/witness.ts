@@ -11,6 +11,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { printCfg, withConstants, type TlcConfig } from './cfg.js';
 import { loadTlaChecker } from './wasm.js';
+import { tlaValueLiteral } from './tlaLiteral.js';
 
 export interface WitnessStep { action: string; args: unknown[] }
 
@@ -66,20 +67,20 @@ export function listWitnesses(dir: string): { file: string; witness: Witness }[]
   return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => ({ file: join(dir, f), witness: readWitness(join(dir, f)) }));
 }
 
-/** A JSON value as a TLA+ literal: objects are records, arrays are sets. */
-export function tlaLiteralOf(v: unknown): string {
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v).toUpperCase();
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `{${v.map(tlaLiteralOf).join(', ')}}`;
-  if (v !== null && typeof v === 'object') return `[${Object.entries(v).map(([k, x]) => `${k} |-> ${tlaLiteralOf(x)}`).join(', ')}]`;
-  throw new WitnessError(`no TLA+ literal for ${JSON.stringify(v)}`);
+/** A step argument as a TLA+ literal (a sequence is written as tla-checker prints it: {"__tuple": [...]}). */
+function argLiteral(v: unknown): string {
+  try {
+    return tlaValueLiteral(v);
+  } catch (e) {
+    throw new WitnessError((e as Error).message);
+  }
 }
 
 /** The module with one more definition, `Step`, before its closing line. */
 function withStep(specText: string, step: WitnessStep): string {
   const end = specText.lastIndexOf('\n====');
   if (end < 0) throw new WitnessError('the module has no closing ==== line');
-  const call = step.args.length === 0 ? step.action : `${step.action}(${step.args.map(tlaLiteralOf).join(', ')})`;
+  const call = step.args.length === 0 ? step.action : `${step.action}(${step.args.map(argLiteral).join(', ')})`;
   return `${specText.slice(0, end)}\nStep == ${call}\n${specText.slice(end + 1)}`;
 }
 

@@ -15,6 +15,9 @@ const KEY: Record<(typeof SET_FIELDS)[number], (x: never) => string> = {
   invoked: propKey as (x: never) => string,
 };
 
+/** A node's state at Init, as trace JSON: what its first delta is relative to. */
+const initialJson = (N: number, node: number): NodeStateJson => nodeToJson(initialState({ N, Window: 1, bounds: {} }), node, []);
+
 interface Previous { sets: Map<string, Map<string, unknown>>; scalars: Map<string, string>; executed: string[] }
 
 function snapshot(state: NodeStateJson): Previous {
@@ -30,7 +33,7 @@ export class DeltaEncoder {
   constructor(private readonly N: number) {}
 
   encode(ev: TraceEvent): TraceEvent {
-    const before = this.prev.get(ev.node) ?? snapshot(nodeToJson(initialState({ N: this.N, Window: 1, bounds: {} }), ev.node, []));
+    const before = this.prev.get(ev.node) ?? snapshot(initialJson(this.N, ev.node));
     const now = snapshot(ev.state);
     const delta: StateDelta = {};
     const d = delta as Record<string, unknown>;
@@ -63,7 +66,7 @@ export class DeltaDecoder {
 
   decode(ev: TraceEvent): TraceEvent {
     if (ev.state !== undefined) { this.prev.set(ev.node, ev.state); return ev; }
-    const before = this.prev.get(ev.node) ?? nodeToJson(initialState({ N: this.N, Window: 1, bounds: {} }), ev.node, []);
+    const before = this.prev.get(ev.node) ?? initialJson(this.N, ev.node);
     const d = (ev.delta ?? {}) as StateDelta;
     const state = { ...before } as Record<string, unknown>;
     for (const f of SCALAR_FIELDS) if (f in d) state[f] = (d as Record<string, unknown>)[f];

@@ -9,24 +9,6 @@ import { canonical } from './canonical.js';
 export const ballotKey = (b: Ballot): string => `{"leader":${b.leader},"num":${b.num}}`;
 
 /**
- * JSON texts of request inputs. One request's input appears in several values of an event
- * (the message received, the messages sent, the state change), each a fresh string from
- * JSON.parse; escaping it (inputs are often JSON themselves) costs more than looking it up.
- * Bounded: cleared when full.
- */
-const INPUT_JSON = new Map<string, string>();
-const INPUT_JSON_MAX = 1 << 14;
-function inputJson(input: string): string {
-  let j = INPUT_JSON.get(input);
-  if (j === undefined) {
-    if (INPUT_JSON.size >= INPUT_JSON_MAX) INPUT_JSON.clear();
-    j = JSON.stringify(input);
-    INPUT_JSON.set(input, j);
-  }
-  return j;
-}
-
-/**
  * Proposal keys by (caller, clientId): a request's proposal recurs in most events of its
  * lifetime, and comparing its input with the cached one (equal strings: a memcmp) is cheaper
  * than hashing the input and building the text again. Bounded: cleared when full.
@@ -40,7 +22,7 @@ export function propKey(p: Proposal): string {
   let byId = PROP_KEYS.get(p.caller);
   const hit = byId?.get(p.clientId);
   if (hit !== undefined && hit.input === p.input) return hit.key;
-  const key = `{"caller":${p.caller},"clientId":${p.clientId},"input":${inputJson(p.input)}}`;
+  const key = `{"caller":${p.caller},"clientId":${p.clientId},"input":${JSON.stringify(p.input)}}`;
   if (propKeysCached >= PROP_KEYS_MAX) { PROP_KEYS.clear(); propKeysCached = 0; byId = undefined; }
   if (byId === undefined) { byId = new Map(); PROP_KEYS.set(p.caller, byId); }
   if (!byId.has(p.clientId)) propKeysCached++;

@@ -7,6 +7,8 @@
 import type { Ballot, Proposal, PValue, SlotProp, SpecMessage } from './types.js';
 import { type CommanderSpec, type NodeSpec, type SpecState, type VSet, ZERO_BALLOT, commanderSpecKey, setKey, setOf } from './specState.js';
 import { ballotKey, messageKey, propKey, pvalueKey, seqKey, slotPropKey } from './keys.js';
+import { tlaValueLiteral } from '../modelcheck/tlaLiteral.js';
+import { SEQUENCE_KEYS } from './canonical.js';
 
 export type TlaJson = unknown;
 export interface TlaState { [variable: string]: TlaJson }
@@ -119,29 +121,9 @@ export function stateKey(s: SpecState, N: number): string {
 
 // ---- TLA+ literals for TraceStep -------------------------------------------------------
 
-export function tlaString(s: string): string {
-  return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + '"';
-}
-
 /** A TLA+ literal for a trace JSON value: objects are records, arrays are sets except the sequences. */
 export function tlaLiteral(v: unknown, isSequence = false): string {
-  if (typeof v === 'string') return tlaString(v);
-  if (typeof v === 'number') {
-    if (!Number.isSafeInteger(v) || v < 0) throw new Error(`not a natural number: ${v}`);
-    return String(v);
-  }
-  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-  if (Array.isArray(v)) {
-    const items = v.map((x) => tlaLiteral(x));
-    return isSequence ? `<<${items.join(', ')}>>` : `{${items.join(', ')}}`;
-  }
-  if (v && typeof v === 'object') {
-    const fields = Object.entries(v as Record<string, unknown>)
-      .filter(([, x]) => x !== undefined)
-      .map(([k, x]) => `${k} |-> ${tlaLiteral(x, k === 'executed' || k === 'rExecuted')}`);
-    return `[${fields.join(', ')}]`;
-  }
-  throw new Error(`no TLA+ literal for ${JSON.stringify(v)}`);
+  return tlaValueLiteral(v, SEQUENCE_KEYS, isSequence);
 }
 
 export { messageKey };
