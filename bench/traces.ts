@@ -9,7 +9,7 @@
  * files can do in Node: reading the lines alone, and reading plus JSON.parse. A last pass
  * checks one long run (--long-ops requests per client) and gives the rate over its first and
  * last quarter: replay costs what an event changes, so the two should be about equal. With
- * TLA2TOOLS_JAR set, TLC's trace validation (src/trace/tlc.ts) runs on the first corpus traces
+ * TLA2TOOLS_JAR set, TLC's trace validation (src/trace/replay/tlc.ts) runs on the first corpus traces
  * until --tlc-events events. Rates are given per wall second and per CPU-second of
  * this process (all its threads): other jobs on the machine lower the first, not the second.
  * The corpus is generated once (two processes) and kept in --corpus for the next run; it is
@@ -21,14 +21,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CheckOptions, checkTrace, checkTraceSync } from '../src/trace/check.js';
-import { checkTraces } from '../src/trace/pool.js';
-import { DEFAULT_SPEC_PATH } from '../src/trace/tlaEngine.js';
-import { faultScenario } from '../src/trace/faultScenarios.js';
-import { LineReader } from '../src/trace/ndjsonReader.js';
-import { loadTraceSchemas } from '../src/trace/schemas.js';
-import { traceScenario } from '../src/trace/simTrace.js';
-import { runTlc, tlcJar } from '../src/trace/tlc.js';
+import { type CheckOptions, checkTrace, checkTraceSync } from '../src/trace/replay/check.js';
+import { checkTraces } from '../src/trace/replay/pool.js';
+import { DEFAULT_SPEC_PATH } from '../src/trace/replay/tlaEngine.js';
+import { faultScenario } from '../src/trace/runs/faultScenarios.js';
+import { LineReader } from '../src/trace/format/ndjsonReader.js';
+import { loadTraceSchemas } from '../src/trace/format/schemas.js';
+import { traceScenario } from '../src/trace/runs/simTrace.js';
+import { runTlc, tlcJar } from '../src/trace/replay/tlc.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, def: string): string => {

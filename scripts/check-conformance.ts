@@ -1,9 +1,9 @@
 /**
  * npm run conformance -- [--graphs DIR] [model ...]
  *
- * Proves the fast spec encoding (src/trace/fastSpec.ts) equal to spec/MultiPaxos.tla on every
+ * Proves the fast spec encoding (src/trace/spec/fastSpec.ts) equal to spec/MultiPaxos.tla on every
  * reachable state of each model: compares successor sets at every state of the model's full
- * state graph (src/trace/graphConformance.ts). The graph is read from DIR/<model>.dot when
+ * state graph (src/trace/conformance/graphConformance.ts). The graph is read from DIR/<model>.dot when
  * given and present (npm run check-spec -- --state-graph DIR writes them), else made by the
  * embedded engine. A model with a CONSTRAINT (ci-gap) is compared on the states the graph
  * keeps; TS transitions out of them are counted and a sample is shown outside the constraint.
@@ -18,12 +18,12 @@ import { listModels, loadModel, type ModelInfo } from '../src/modelcheck/models.
 import { type GraphItem, StateGraphError, engineStateGraph, linesOf, readStateGraph, stateToEmbeddedJson } from '../src/modelcheck/stateGraph.js';
 import { parseTlaValue } from '../src/modelcheck/tlaValue.js';
 import { loadTlaChecker } from '../src/modelcheck/wasm.js';
-import { type GraphConformanceReport, type Successors, checkGraphConformance, diagnose, fastSuccessors, formatReport } from '../src/trace/graphConformance.js';
-import { fromTla, stateKey, toTla } from '../src/trace/tlaCodec.js';
-import { LineReader } from '../src/trace/ndjsonReader.js';
-import { configFromConstants, type SpecConfig } from '../src/trace/specState.js';
-import { cfgText, exploreNext, type ConstantValue } from '../src/trace/tlaEngine.js';
-import type { SpecConstants } from '../src/trace/types.js';
+import { type GraphConformanceReport, type Successors, checkGraphConformance, diagnose, fastSuccessors, formatReport } from '../src/trace/conformance/graphConformance.js';
+import { fromTla, stateKey, toTla } from '../src/trace/replay/tlaCodec.js';
+import { LineReader } from '../src/trace/format/ndjsonReader.js';
+import { configFromConstants, type SpecConfig } from '../src/trace/spec/specState.js';
+import { cfgText, exploreNext, type ConstantValue } from '../src/trace/replay/tlaEngine.js';
+import type { SpecConstants } from '../src/trace/format/types.js';
 
 export const SPEC_DIR = resolve(import.meta.dirname, '..', 'spec');
 /** The specifications whose next-state relation is Next (LiveSpec only adds fairness). */

@@ -6,6 +6,6 @@
  * --tlc also through TLC when TLA2TOOLS_JAR is set). Prints PASS or FAIL per trace, exits 1
  * if any trace fails, 2 on a usage error. Progress goes to stderr.
  */
-import { runCheckTracesCli } from '../src/trace/cli.js';
+import { runCheckTracesCli } from '../src/trace/replay/cli.js';
 
 process.exitCode = await runCheckTracesCli(process.argv.slice(2));

@@ -7,8 +7,8 @@ import { renameSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { scheduleOf } from '../src/sim/schedule.js';
 import type { Scenario } from '../src/sim/scenario.js';
-import { checkTrace, formatVerdict } from '../src/trace/check.js';
-import { traceScenario } from '../src/trace/simTrace.js';
+import { checkTrace, formatVerdict } from '../src/trace/replay/check.js';
+import { traceScenario } from '../src/trace/runs/simTrace.js';
 
 const OUT = fileURLToPath(new URL('../traces/examples/', import.meta.url));
 

@@ -16,10 +16,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type TraceInput, type TraceVerdict, formatVerdict } from '../src/trace/check.js';
-import { faultScenario } from '../src/trace/faultScenarios.js';
-import { TracePool, defaultWorkers } from '../src/trace/pool.js';
-import { traceScenario } from '../src/trace/simTrace.js';
+import { type TraceInput, type TraceVerdict, formatVerdict } from '../src/trace/replay/check.js';
+import { faultScenario } from '../src/trace/runs/faultScenarios.js';
+import { TracePool, defaultWorkers } from '../src/trace/replay/pool.js';
+import { traceScenario } from '../src/trace/runs/simTrace.js';
 import { type Scenario, replayCommand } from '../src/sim/scenario.js';
 
 function usage(message: string): never {

@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkTrace, type Failure } from '../trace/check.js';
-import { traceScenario } from '../trace/simTrace.js';
+import { checkTrace, type Failure } from '../trace/replay/check.js';
+import { traceScenario } from '../trace/runs/simTrace.js';
 import type { Mutant } from './catalogue.js';
 
 export interface MutantOutcome {

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCheckTracesCli } from '../../src/trace/cli.js';
+import { runCheckTracesCli } from '../../src/trace/replay/cli.js';
 
 const FIXTURES = new URL('../fixtures/traces/', import.meta.url).pathname;
 const EXAMPLES = new URL('../../traces/examples/', import.meta.url).pathname;

@@ -1,5 +1,5 @@
 /**
- * The TypeScript encoding of the spec's actions (src/trace/fastSpec.ts) against the .tla on a
+ * The TypeScript encoding of the spec's actions (src/trace/spec/fastSpec.ts) against the .tla on a
  * model no CI state graph covers: two leaders, a window of two, ballots up to 1 and a restart
  * (SMALL_MODEL), where ReplicaProposeNoop is reachable. graphConformance.test.ts compares
  * every state of a CI model; this samples states of the larger model: at each visited state
@@ -9,7 +9,7 @@
  * CONFORMANCE_STATES raises the size of (2) for a longer run.
  */
 import { describe, expect, it } from 'vitest';
-import { ACTIONS } from '../../src/trace/fastSpec.js';
+import { ACTIONS } from '../../src/trace/spec/fastSpec.js';
 import { SMALL_MODEL, checkConformance, checkGuidedPaths } from './conformanceModel.js';
 
 const RANDOM_STATES = Number(process.env.CONFORMANCE_STATES ?? 200);

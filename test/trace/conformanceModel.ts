@@ -4,10 +4,10 @@
  * Shared by the conformance test and scripts that want a larger run.
  */
 import { readFileSync } from 'node:fs';
-import { ACTIONS, allSteps, applyStep, type Step } from '../../src/trace/fastSpec.js';
-import { configFromConstants, initialState, type SpecConfig, type SpecState } from '../../src/trace/specState.js';
-import { fromTla, stateKey, toTla, type TlaState } from '../../src/trace/tlaCodec.js';
-import { DEFAULT_SPEC_PATH, cfgText, exploreInit, exploreNext } from '../../src/trace/tlaEngine.js';
+import { ACTIONS, allSteps, applyStep, type Step } from '../../src/trace/spec/fastSpec.js';
+import { configFromConstants, initialState, type SpecConfig, type SpecState } from '../../src/trace/spec/specState.js';
+import { fromTla, stateKey, toTla, type TlaState } from '../../src/trace/replay/tlaCodec.js';
+import { DEFAULT_SPEC_PATH, cfgText, exploreInit, exploreNext } from '../../src/trace/replay/tlaEngine.js';
 import { mulberry32 as rng } from '../../src/util/mulberry32.js';
 
 export interface ConformanceResult {

@@ -9,9 +9,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkTraceSync } from '../../src/trace/check.js';
-import { faultScenario } from '../../src/trace/faultScenarios.js';
-import { traceScenario } from '../../src/trace/simTrace.js';
+import { checkTraceSync } from '../../src/trace/replay/check.js';
+import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
+import { traceScenario } from '../../src/trace/runs/simTrace.js';
 
 const FIELDS = ['aAccepted', 'lProposals', 'rDecisions', 'rRequests', 'invoked'] as const;
 type Delta = Record<string, { add?: unknown[]; remove?: unknown[] } | undefined>;

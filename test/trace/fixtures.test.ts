@@ -5,7 +5,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkTrace } from '../../src/trace/check.js';
+import { checkTrace } from '../../src/trace/replay/check.js';
 
 const FIXTURES = new URL('../fixtures/traces/', import.meta.url).pathname;
 const EXAMPLES = new URL('../../traces/examples/', import.meta.url).pathname;

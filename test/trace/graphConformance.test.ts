@@ -13,11 +13,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel, type ModelInfo } from '../../src/modelcheck/models.js';
 import { type GraphItem, engineStateGraph, linesOf, readStateGraph, stateToEmbeddedJson } from '../../src/modelcheck/stateGraph.js';
 import { loadTlaChecker } from '../../src/modelcheck/wasm.js';
-import { type Successors, checkGraphConformance, diagnose, fastSuccessors } from '../../src/trace/graphConformance.js';
-import { configFromConstants, type SpecConfig } from '../../src/trace/specState.js';
-import { fromTla, stateKey } from '../../src/trace/tlaCodec.js';
-import { cfgText, exploreInit, exploreNext } from '../../src/trace/tlaEngine.js';
-import type { SpecConstants } from '../../src/trace/types.js';
+import { type Successors, checkGraphConformance, diagnose, fastSuccessors } from '../../src/trace/conformance/graphConformance.js';
+import { configFromConstants, type SpecConfig } from '../../src/trace/spec/specState.js';
+import { fromTla, stateKey } from '../../src/trace/replay/tlaCodec.js';
+import { cfgText, exploreInit, exploreNext } from '../../src/trace/replay/tlaEngine.js';
+import type { SpecConstants } from '../../src/trace/format/types.js';
 import { SPEC_DIR, conformModel, flatSpec, modelConstants } from '../../scripts/check-conformance.js';
 
 let model: ModelInfo;

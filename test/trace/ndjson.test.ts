@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { LineReader, readLines } from '../../src/trace/ndjsonReader.js';
-import { NdjsonTraceFile, WRITE_BUFFER_BYTES, writeTraceStream } from '../../src/trace/ndjsonWriter.js';
-import { mergedValues } from '../../src/trace/lines.js';
-import { checkTrace } from '../../src/trace/check.js';
-import type { TraceEvent, TraceHeader } from '../../src/trace/types.js';
+import { LineReader, readLines } from '../../src/trace/format/ndjsonReader.js';
+import { NdjsonTraceFile, WRITE_BUFFER_BYTES, writeTraceStream } from '../../src/trace/format/ndjsonWriter.js';
+import { mergedValues } from '../../src/trace/format/lines.js';
+import { checkTrace } from '../../src/trace/replay/check.js';
+import type { TraceEvent, TraceHeader } from '../../src/trace/format/types.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'ndjson-'));
 const EXAMPLES = new URL('../../traces/examples/', import.meta.url).pathname;

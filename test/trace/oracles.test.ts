@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkTrace } from '../../src/trace/check.js';
-import { canonical } from '../../src/trace/canonical.js';
-import { messageKey, propKey, pvalueKey, slotPropKey, ballotKey } from '../../src/trace/keys.js';
-import type { SpecMessage } from '../../src/trace/types.js';
+import { checkTrace } from '../../src/trace/replay/check.js';
+import { canonical } from '../../src/trace/format/canonical.js';
+import { messageKey, propKey, pvalueKey, slotPropKey, ballotKey } from '../../src/trace/format/keys.js';
+import type { SpecMessage } from '../../src/trace/format/types.js';
 
 const EXAMPLES = new URL('../../traces/examples/', import.meta.url).pathname;
 

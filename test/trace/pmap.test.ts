@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PMap, PSet } from '../../src/trace/pmap.js';
+import { PMap, PSet } from '../../src/trace/spec/pmap.js';
 
 /** Values carry a slot so the bucket index can be checked against a scan. */
 interface V { slot: number; tag: string }

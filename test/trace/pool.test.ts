@@ -1,8 +1,8 @@
 /** The worker pool gives the verdicts the checker gives in this thread, in input order. */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkTrace } from '../../src/trace/check.js';
-import { CheckerError, TracePool, checkTraces } from '../../src/trace/pool.js';
+import { checkTrace } from '../../src/trace/replay/check.js';
+import { CheckerError, TracePool, checkTraces } from '../../src/trace/replay/pool.js';
 
 const FIXTURES = new URL('../fixtures/traces/', import.meta.url).pathname;
 const EXAMPLES = new URL('../../traces/examples/', import.meta.url).pathname;

@@ -8,9 +8,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkTrace, formatVerdict } from '../../src/trace/check.js';
-import { faultScenario } from '../../src/trace/faultScenarios.js';
-import { traceScenario } from '../../src/trace/simTrace.js';
+import { checkTrace, formatVerdict } from '../../src/trace/replay/check.js';
+import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
+import { traceScenario } from '../../src/trace/runs/simTrace.js';
 import { replayCommand } from '../../src/sim/scenario.js';
 
 const RUNS = 12;

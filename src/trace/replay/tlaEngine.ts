@@ -16,7 +16,7 @@ function init(): void {
   ready = true;
 }
 
-export const DEFAULT_SPEC_PATH = fileURLToPath(new URL('../../spec/MultiPaxos.tla', import.meta.url));
+export const DEFAULT_SPEC_PATH = fileURLToPath(new URL('../../../spec/MultiPaxos.tla', import.meta.url));
 
 export type ConstantValue = number | string | readonly number[];
 

@@ -3,13 +3,13 @@
  * construction, used to test the checker's plumbing and to make invalid fixtures by editing
  * one line. They say nothing about the implementation; traces of the real simulator do.
  */
-import type { Proposal, SpecConstants, TraceEvent, TraceHeader } from './types.js';
-import { TRACE_FORMAT } from './types.js';
+import type { Proposal, SpecConstants, TraceEvent, TraceHeader } from '../format/types.js';
+import { TRACE_FORMAT } from '../format/types.js';
 import { type Step, allSteps, applyStep } from './fastSpec.js';
 import { configFromConstants, initialState, nodeToJson, type SpecState } from './specState.js';
-import { messageKey } from './keys.js';
-import { sortedSet } from './canonical.js';
-import { mulberry32 as mulberry } from '../util/mulberry32.js';
+import { messageKey } from '../format/keys.js';
+import { sortedSet } from '../format/canonical.js';
+import { mulberry32 as mulberry } from '../../util/mulberry32.js';
 
 export const ROLE_OF: Record<string, string> = {
   AcceptorReceivePrepare: 'Acceptor', AcceptorReceiveAccept: 'Acceptor', ScoutReceivePromise: 'Scout',

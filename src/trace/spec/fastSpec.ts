@@ -2,17 +2,17 @@
  * The spec's actions as pure TypeScript functions (the "fast path" oracle). Each function
  * mirrors one action of spec/MultiPaxos.tla: given a state and the action's parameters it
  * returns every successor the action allows (usually one, none when disabled).
- * `npm run conformance` (src/trace/graphConformance.ts; in CI on every CI model, in npm test
+ * `npm run conformance` (src/trace/conformance/graphConformance.ts; in CI on every CI model, in npm test
  * on ci-restart) proves the encoding equal to the .tla: at every state of tla-checker's full
  * state graph of a model, its (action, successor) pairs equal the graph's edges.
  */
-import type { Ballot, Proposal, PValue, SlotProp, SpecMessage, MessageOf } from './types.js';
+import type { Ballot, Proposal, PValue, SlotProp, SpecMessage, MessageOf } from '../format/types.js';
 import {
   type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, type VSet,
   DECISION_BY_PROP, DECISION_BY_SLOT,
   NOOP, NOOP_KEY, acceptedOf, ballotEq, ballotLt, boundedRequests, commanderSpecKey, decisionsOf, emptyVolatile, leaderProposalsOf, propEq,
 } from './specState.js';
-import { messageKey, propKey, pvalueKey, slotPropKey } from './keys.js';
+import { messageKey, propKey, pvalueKey, slotPropKey } from '../format/keys.js';
 import { PSet } from './pmap.js';
 
 export const MESSAGE_ACTIONS = {

@@ -5,12 +5,12 @@
  * length. Checking is synchronous (reading included): checkTrace is async only for callers.
  */
 import { readFileSync } from 'node:fs';
-import type { SpecConstants, TraceEvent, TraceHeader } from './types.js';
-import { TRACE_FORMAT } from './types.js';
-import { type Located, TraceInputError, traceValues } from './lines.js';
-import { type TraceSchemas, loadTraceSchemas } from './schemas.js';
+import type { SpecConstants, TraceEvent, TraceHeader } from '../format/types.js';
+import { TRACE_FORMAT } from '../format/types.js';
+import { type Located, TraceInputError, traceValues } from '../format/lines.js';
+import { type TraceSchemas, loadTraceSchemas } from '../format/schemas.js';
 import { EmbeddedOracle, FastOracle, type Oracle, type StepVerdict } from './oracles.js';
-import { configFromConstants } from './specState.js';
+import { configFromConstants } from '../spec/specState.js';
 import { DEFAULT_SPEC_PATH, declaredConstants } from './tlaEngine.js';
 
 export type FailureKind = 'input' | 'header' | 'schema' | 'order' | 'spec' | 'oracles-disagree';

@@ -3,8 +3,8 @@
  * element to the element, so set equality is key equality. Values are never mutated in
  * place: an action builds new maps for what it changes (successors share the rest).
  */
-import type { Ballot, CommanderState, NodeStateJson, Proposal, PValue, SlotProp, SpecConstants, SpecMessage } from './types.js';
-import { ballotKey, commanderKey, messageKey, numSetKey, propKey, pvalueKey, seqKey, slotPropKey } from './keys.js';
+import type { Ballot, CommanderState, NodeStateJson, Proposal, PValue, SlotProp, SpecConstants, SpecMessage } from '../format/types.js';
+import { ballotKey, commanderKey, messageKey, numSetKey, propKey, pvalueKey, seqKey, slotPropKey } from '../format/keys.js';
 import { type Indexer, PMap, PSet } from './pmap.js';
 
 export type VSet<T> = ReadonlyMap<string, T>;

@@ -4,11 +4,11 @@
  * a set as an array, a record as an object (checked on the real spec by the conformance test).
  * NoScout is a record in the spec; the trace writes it as null.
  */
-import type { Ballot, Proposal, PValue, SlotProp, SpecMessage } from './types.js';
-import { type CommanderSpec, type NodeSpec, type SpecState, type VSet, ZERO_BALLOT, commanderSpecKey, setKey, setOf } from './specState.js';
-import { ballotKey, messageKey, propKey, pvalueKey, seqKey, slotPropKey } from './keys.js';
-import { tlaValueLiteral } from '../modelcheck/tlaLiteral.js';
-import { SEQUENCE_KEYS } from './canonical.js';
+import type { Ballot, Proposal, PValue, SlotProp, SpecMessage } from '../format/types.js';
+import { type CommanderSpec, type NodeSpec, type SpecState, type VSet, ZERO_BALLOT, commanderSpecKey, setKey, setOf } from '../spec/specState.js';
+import { ballotKey, messageKey, propKey, pvalueKey, seqKey, slotPropKey } from '../format/keys.js';
+import { tlaValueLiteral } from '../../modelcheck/tlaLiteral.js';
+import { SEQUENCE_KEYS } from '../format/canonical.js';
 
 export type TlaJson = unknown;
 export interface TlaState { [variable: string]: TlaJson }

@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type TraceVerdict, formatVerdict, type TraceInput } from './check.js';
 import { CheckerError, checkTraces, defaultWorkers } from './pool.js';
-import { loadTraceSchemas } from './schemas.js';
+import { loadTraceSchemas } from '../format/schemas.js';
 import { runTlc, tlcJar } from './tlc.js';
 
 const USAGE = 'usage: check-traces [--embedded] [--embedded-max K] [--tlc] [--schema-only] [--quiet] [--jobs J] <trace files or folders>\n' +

@@ -4,10 +4,10 @@
  * kills and isolations, loss bursts). The seed fixes everything, so a failing trace can be
  * regenerated from its seed alone.
  */
-import { Prng } from '../sim/prng.js';
-import type { Scenario } from '../sim/scenario.js';
-import type { Fault } from '../sim/schedule.js';
-import { scheduleOf } from '../sim/schedule.js';
+import { Prng } from '../../sim/prng.js';
+import type { Scenario } from '../../sim/scenario.js';
+import type { Fault } from '../../sim/schedule.js';
+import { scheduleOf } from '../../sim/schedule.js';
 
 /** Faults one scenario may schedule: enough to mix several kinds, few enough for runs to finish. */
 export const MAX_SCENARIO_FAULTS = 4;

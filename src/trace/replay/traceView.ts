@@ -11,14 +11,15 @@
  * A delta is applied in place: replay stops at the first event that fails, so the view
  * before a failed event is never needed again (a NodeView that failed to apply is dropped).
  */
-import type { Ballot, NodeStateJson, Proposal, PValue, SlotProp } from './types.js';
-import { ballotKey, commanderKey, propKey, pvalueKey, slotPropKey } from './keys.js';
-import type { NodeSpec, ScoutSpec } from './specState.js';
-import { scoutKey } from './specState.js';
-import { PMap, PSet } from './pmap.js';
+import type { Ballot, NodeStateJson, Proposal, PValue, SlotProp } from '../format/types.js';
+import { ballotKey, commanderKey, propKey, pvalueKey, slotPropKey } from '../format/keys.js';
+import type { NodeSpec, ScoutSpec } from '../spec/specState.js';
+import { scoutKey } from '../spec/specState.js';
+import { PMap, PSet } from '../spec/pmap.js';
+import { SCALAR_FIELDS, SET_FIELDS, type StateDelta } from '../format/types.js';
 
-export const SET_FIELDS = ['aAccepted', 'lProposals', 'commanders', 'rRequests', 'rProposals', 'rDecisions', 'invoked'] as const;
-export const SCALAR_FIELDS = ['aBallot', 'lBallot', 'lActive', 'scout', 'rSlotIn', 'rSlotOut'] as const;
+export { SCALAR_FIELDS, SET_FIELDS, type StateDelta };
+
 type SetField = (typeof SET_FIELDS)[number];
 type ScalarField = (typeof SCALAR_FIELDS)[number];
 
@@ -36,12 +37,6 @@ function scoutText(v: NodeStateJson['scout']): string {
   if (v === null) return 'null';
   return scoutKey({ ballot: v.ballot, acks: new Set(v.acks), pvalues: new Map(v.pvalues.map((p: PValue) => [pvalueKey(p), p])) });
 }
-
-export type StateDelta = Partial<{
-  [F in ScalarField]: NodeStateJson[F];
-}> & Partial<Record<SetField, { add?: unknown[]; remove?: unknown[] }>> & {
-  rExecuted?: { append?: Proposal[]; reset?: Proposal[] };
-};
 
 export class TraceShapeError extends Error {}
 

@@ -14,11 +14,11 @@
  *
  * Items are consumed one at a time: per state only interned keys are kept, not the state.
  */
-import type { GraphItem } from '../modelcheck/stateGraph.js';
-import { stateToEmbeddedJson } from '../modelcheck/stateGraph.js';
-import { allSteps, applyStep } from './fastSpec.js';
-import { type SpecConfig, type SpecState, initialState } from './specState.js';
-import { fromTla, stateKey } from './tlaCodec.js';
+import type { GraphItem } from '../../modelcheck/stateGraph.js';
+import { stateToEmbeddedJson } from '../../modelcheck/stateGraph.js';
+import { allSteps, applyStep } from '../spec/fastSpec.js';
+import { type SpecConfig, type SpecState, initialState } from '../spec/specState.js';
+import { fromTla, stateKey } from '../replay/tlaCodec.js';
 
 /** The TS successors of a state; replaceable so a test can show a wrong encoding is caught. */
 export type Successors = (cfg: SpecConfig, s: SpecState) => Iterable<{ action: string; state: SpecState }>;

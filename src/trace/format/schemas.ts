@@ -8,7 +8,7 @@ export const HEADER_SCHEMA_ID = `${SCHEMA_BASE}events/header.schema.json`;
 export const EVENT_SCHEMA_ID = `${SCHEMA_BASE}events/event.schema.json`;
 
 /** traces/schemas in this repository, resolved from this file so the CLI works from any cwd. */
-export const DEFAULT_SCHEMA_DIR = fileURLToPath(new URL('../../traces/schemas/', import.meta.url));
+export const DEFAULT_SCHEMA_DIR = fileURLToPath(new URL('../../../traces/schemas/', import.meta.url));
 
 export interface SchemaProblem {
   /** JSON pointer (RFC 6901) into the line's value, "" for the whole value. */

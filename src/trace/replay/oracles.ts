@@ -6,12 +6,12 @@
  *  - FastOracle: the spec's actions as TypeScript (fastSpec.ts), for volume.
  *  - EmbeddedOracle: the spec itself, through tla-checker's explore_next on a TraceStep.
  */
-import type { Proposal, SpecConstants, SpecMessage, TraceEvent } from './types.js';
+import type { Proposal, SpecConstants, SpecMessage, TraceEvent } from '../format/types.js';
 import { type Fields, IncarnationInvoked, diffStep, expectedFields, newMessageKeys } from './compare.js';
 import { type NodeView, TraceViews, viewMatches } from './traceView.js';
-import { type ActionName, type Param, type Step, MESSAGE_ACTIONS, NEXT_NODES, PROPOSAL_ACTIONS, isAction, stepsFor } from './fastSpec.js';
-import { type NodeSpec, type SpecConfig, type SpecState, configFromConstants, initialState, nodeToJson } from './specState.js';
-import { messageKey, propKey } from './keys.js';
+import { type ActionName, type Param, type Step, MESSAGE_ACTIONS, NEXT_NODES, PROPOSAL_ACTIONS, isAction, stepsFor } from '../spec/fastSpec.js';
+import { type NodeSpec, type SpecConfig, type SpecState, configFromConstants, initialState, nodeToJson } from '../spec/specState.js';
+import { messageKey, propKey } from '../format/keys.js';
 import { fromTla, tlaLiteral, type TlaState } from './tlaCodec.js';
 import { UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
 

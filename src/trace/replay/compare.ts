@@ -2,11 +2,11 @@
  * Comparing what the spec allows with what a trace event shows: the acting node's state
  * after the step (field by field, as canonical texts) and the messages the step added.
  */
-import type { NodeStateJson, Proposal, SpecMessage } from './types.js';
-import { canonical, SEQUENCE_KEYS } from './canonical.js';
-import { messageKey, propKey } from './keys.js';
-import { nodeFields, type SpecState, type VSet } from './specState.js';
-import { PSet } from './pmap.js';
+import type { NodeStateJson, Proposal, SpecMessage } from '../format/types.js';
+import { canonical, SEQUENCE_KEYS } from '../format/canonical.js';
+import { messageKey, propKey } from '../format/keys.js';
+import { nodeFields, type SpecState, type VSet } from '../spec/specState.js';
+import { PSet } from '../spec/pmap.js';
 
 export const STATE_FIELDS = [
   'aBallot', 'aAccepted', 'lBallot', 'lActive', 'lProposals', 'scout', 'commanders',

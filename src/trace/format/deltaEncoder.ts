@@ -5,8 +5,8 @@
  */
 import type { NodeStateJson, Proposal, TraceEvent } from './types.js';
 import { ballotKey, commanderKey, propKey, pvalueKey, slotPropKey } from './keys.js';
-import { SCALAR_FIELDS, SET_FIELDS, type StateDelta } from './traceView.js';
-import { initialState, nodeToJson } from './specState.js';
+import { SCALAR_FIELDS, SET_FIELDS, type StateDelta } from './types.js';
+import { initialState, nodeToJson } from '../spec/specState.js';
 
 const KEY: Record<(typeof SET_FIELDS)[number], (x: never) => string> = {
   aAccepted: pvalueKey as (x: never) => string, lProposals: slotPropKey as (x: never) => string,

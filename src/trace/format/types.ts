@@ -2,7 +2,6 @@
  * JSON shapes of a trace: the header, the events, and the spec-level values they carry.
  * These are the spec's values projected to JSON (see docs/protocol.md and docs/trace-format.md).
  */
-
 export interface Ballot { num: number; leader: number }
 export interface Proposal { caller: number; clientId: number; input: string }
 export interface PValue { ballot: Ballot; slot: number; prop: Proposal }
@@ -47,6 +46,22 @@ export interface NodeStateJson {
   invoked: Proposal[];
 }
 
+/**
+ * The `delta` of a compact trace event: a node's change since its previous event. Fields absent
+ * are unchanged; a set field lists the elements added and removed; rExecuted what was appended,
+ * or its whole new value after a reset (a restart or a Welcome).
+ */
+export const SET_FIELDS = ['aAccepted', 'lProposals', 'commanders', 'rRequests', 'rProposals', 'rDecisions', 'invoked'] as const;
+export const SCALAR_FIELDS = ['aBallot', 'lBallot', 'lActive', 'scout', 'rSlotIn', 'rSlotOut'] as const;
+type SetField = (typeof SET_FIELDS)[number];
+type ScalarField = (typeof SCALAR_FIELDS)[number];
+
+export type StateDelta = Partial<{
+  [F in ScalarField]: NodeStateJson[F];
+}> & Partial<Record<SetField, { add?: unknown[]; remove?: unknown[] }>> & {
+  rExecuted?: { append?: Proposal[]; reset?: Proposal[] };
+};
+
 export interface EventParams {
   from?: number;
   message?: SpecMessage;
@@ -64,7 +79,7 @@ export interface TraceEvent {
   sent: SpecMessage[];
   /** The node's full state after the step, or (compact traces) `delta`: its change. */
   state: NodeStateJson;
-  delta?: import('./traceView.js').StateDelta;
+  delta?: StateDelta;
 }
 
 export interface TraceHeader {

@@ -4,12 +4,12 @@
  * discrete-event simulator runs one step at a time, so that order is already a valid
  * interleaving (each receive after its send); no merge is needed.
  */
-import type { NodeId, TraceEvent as NodeTraceEvent } from '../node/api.js';
-import { DEFAULT_LIMITS } from '../protocol/limits.js';
-import { type RunExtras, type Scenario, runScenario, type ScenarioRun } from '../sim/scenario.js';
-import { NdjsonTraceFile } from './ndjsonWriter.js';
-import type { TraceEvent, TraceHeader } from './types.js';
-import { TRACE_FORMAT } from './types.js';
+import type { NodeId, TraceEvent as NodeTraceEvent } from '../../node/api.js';
+import { DEFAULT_LIMITS } from '../../protocol/limits.js';
+import { type RunExtras, type Scenario, runScenario, type ScenarioRun } from '../../sim/scenario.js';
+import { NdjsonTraceFile } from '../format/ndjsonWriter.js';
+import type { TraceEvent, TraceHeader } from '../format/types.js';
+import { TRACE_FORMAT } from '../format/types.js';
 
 export function headerFor(s: Scenario, window: number, generator: string): TraceHeader {
   return {
@@ -26,7 +26,7 @@ export function headerFor(s: Scenario, window: number, generator: string): Trace
 export interface TracedRun { run: ScenarioRun; events: number; path: string }
 
 /** Runs the scenario and writes its trace to `path` (streamed: bounded memory). */
-export function traceScenario(s: Scenario, path: string, extras: RunExtras = {}, generator = 'src/trace/simTrace.ts', compact = false): TracedRun {
+export function traceScenario(s: Scenario, path: string, extras: RunExtras = {}, generator = 'src/trace/runs/simTrace.ts', compact = false): TracedRun {
   const file = new NdjsonTraceFile(path, headerFor(s, DEFAULT_LIMITS.window, generator), { compact });
   const sink = (ev: NodeTraceEvent): void => file.emit(ev as unknown as TraceEvent);
   try {
