@@ -155,7 +155,7 @@ export function parseStateGraph(text: string): StateGraph {
 /**
  * A graph state in tla-checker's JSON encoding (the inverse of itf.ts's embeddedJsonToItf):
  * sets as arrays, tuples as {"__tuple"}, functions as {"__fn"}, model values as {"__model"}.
- * This is what explore_next takes and what src/trace/tlaCodec.ts's fromTla reads.
+ * This is what explore_next takes and what src/trace/replay/tlaCodec.ts's fromTla reads.
  */
 export function itfToEmbeddedJson(v: ItfValue): unknown {
   if (typeof v === 'boolean' || typeof v === 'string') return v;
