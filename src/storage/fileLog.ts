@@ -1,0 +1,239 @@
+/**
+ * FileDurableLog: a DurableLog in a data directory.
+ *
+ *   DIR/meta.json            format version, node id, cluster id (meta.ts)
+ *   DIR/durable.log          the records, appended, each framed with length + CRC (frame.ts)
+ *   DIR/durable.log.compact  exists only while a compaction writes the live state
+ *
+ * Appends are buffered in memory; `sync()` writes them with one write and one fsync. While an
+ * fsync is in flight, later appends wait for ONE next fsync, however many sync() calls ask
+ * for it (group commit): under load the fsync rate stays near the disk's, not the request's.
+ */
+import { dirname, join } from 'node:path';
+import { StorageCorruptError, StorageFailedError, StorageMissingError, StorageRefusedError } from './errors.js';
+import { nodeFileOps, type FileOps, type WritableFile } from './fileOps.js';
+import { DurableFold, emptyDurableState, recordsOf } from './fold.js';
+import { encodeFrame } from './frame.js';
+import { FORMAT_VERSION, META_FILE, checkMeta, readMeta, writeMeta } from './meta.js';
+import { checkRecord, encodeRecord } from './record.js';
+import { recoverLog } from './recovery.js';
+import type { DurableLog, DurableRecord, DurableState } from './types.js';
+import { invariant } from '../protocol/assert.js';
+
+export const LOG_FILE = 'durable.log';
+export const COMPACTION_FILE = 'durable.log.compact';
+
+/**
+ * When to rewrite the log as its live state. With at most `maxLogToLive` times the live
+ * state's bytes in the log, recovery reads at most that much more than it keeps, and each
+ * rewrite (O(live state)) follows at least (maxLogToLive - 1) x live bytes of appends, so it
+ * costs O(1) per appended byte. Below `minLogBytes` a rewrite saves too little to bother.
+ */
+export interface CompactionPolicy {
+  readonly minLogBytes: number;
+  readonly maxLogToLive: number;
+}
+
+export const DEFAULT_COMPACTION: CompactionPolicy = Object.freeze({ minLogBytes: 4 << 20, maxLogToLive: 4 });
+
+export interface FileDurableLogOptions {
+  readonly nodeId: number;
+  /** true: start a new node in an empty or missing directory (a CLI's --new); false: the
+   * directory must already hold this node's state. */
+  readonly create: boolean;
+  readonly clusterId?: string;
+  readonly compaction?: Partial<CompactionPolicy>;
+  readonly ops?: FileOps;
+  /** Operator-facing lines (a torn tail cut at startup); default console.warn. */
+  readonly log?: (line: string) => void;
+}
+
+/** Files an interrupted creation may have left behind (and nothing that holds state). */
+const CREATION_LEFTOVERS = new Set([LOG_FILE, `${META_FILE}.tmp`, COMPACTION_FILE]);
+
+export class FileDurableLog implements DurableLog {
+  /** Frames appended and not yet handed to a write. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** The write + fsync in flight, if any. */
+  private flushing: Promise<void> | undefined;
+  /** The one flush that will take what is pending once `flushing` is done. */
+  private queued: Promise<void> | undefined;
+  private failure: StorageFailedError | undefined;
+  private closed = false;
+  /** Log size below which compaction is not even considered (raised after each look). */
+  private nextCompactionCheck: number;
+
+  private constructor(
+    readonly dir: string,
+    private file: WritableFile,
+    private readonly fold: DurableFold,
+    /** Bytes in the log file (written and fsynced). */
+    private logBytes: number,
+    private readonly policy: CompactionPolicy,
+    private readonly ops: FileOps,
+  ) {
+    this.nextCompactionCheck = policy.minLogBytes;
+  }
+
+  /** Opens (and recovers) the node's data directory; see FileDurableLogOptions.create. */
+  static async open(dir: string, options: FileDurableLogOptions): Promise<FileDurableLog> {
+    const ops = options.ops ?? nodeFileOps;
+    const log = options.log ?? ((line: string) => console.warn(line));
+    const meta = await readMeta(ops, dir);
+    if (meta === undefined) {
+      await createDataDirectory(ops, dir, options);
+    } else {
+      if (options.create) throw new StorageRefusedError(dir, `it already holds node ${meta.nodeId}'s state; drop --new to restart that node`);
+      checkMeta(meta, dir, options);
+    }
+    const logPath = join(dir, LOG_FILE);
+    // A compaction that crashed before its rename leaves this behind; the log it was
+    // replacing is still whole, so the leftover is only garbage.
+    await ops.remove(join(dir, COMPACTION_FILE));
+    const bytes = await ops.readFile(logPath);
+    if (bytes === undefined) throw new StorageCorruptError(logPath, undefined, 'missing, but meta.json says this directory holds a node');
+    const recovered = recoverLog(bytes, logPath, emptyDurableState(options.nodeId));
+    const file = await ops.openAppend(logPath);
+    if (recovered.tornTail !== undefined) {
+      const { offset, bytes: cut, reason } = recovered.tornTail;
+      log(`${logPath}: cut a torn tail of ${cut} bytes at byte offset ${offset} (${reason}): the last write before a crash, never acknowledged`);
+      await file.truncate(recovered.validBytes);
+      await file.sync();
+    }
+    const policy = { ...DEFAULT_COMPACTION, ...options.compaction };
+    return new FileDurableLog(dir, file, recovered.fold, recovered.validBytes, policy, ops);
+  }
+
+  load(): DurableState | undefined {
+    return this.fold.applied === 0 ? undefined : this.fold.state();
+  }
+
+  append(records: readonly DurableRecord[]): void {
+    invariant(!this.closed, () => `append on the closed log of ${this.dir}`);
+    for (const record of records) {
+      const checked = checkRecord(record);
+      invariant(checked.ok, () => `append of a malformed record: ${checked.ok ? '' : checked.reason}`);
+      const frame = encodeFrame(encodeRecord(record));
+      this.fold.apply(record);
+      this.pending.push(frame);
+      this.pendingBytes += frame.length;
+    }
+  }
+
+  get pendingSync(): boolean {
+    return this.pending.length > 0 || this.flushing !== undefined;
+  }
+
+  sync(): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.pending.length === 0) return this.flushing ?? Promise.resolve();
+    if (this.flushing === undefined) return this.startFlush();
+    const next = () => this.startFlush();
+    this.queued ??= this.flushing.then(next, next);
+    return this.queued;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.sync();
+    } finally {
+      this.closed = true;
+      await this.file.close();
+    }
+  }
+
+  /** Takes everything pending into one write + fsync (or one compaction). */
+  private startFlush(): Promise<void> {
+    this.queued = undefined;
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const batch = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    // Decided now, synchronously: the live state is exactly the log plus this batch.
+    const compacted = this.compactionDue(batch.length);
+    const flush = (compacted === undefined ? this.writeAndSync(batch) : this.rewrite(compacted))
+      .catch((e: unknown) => {
+        this.failure ??= new StorageFailedError(join(this.dir, LOG_FILE), e);
+        throw this.failure;
+      })
+      .finally(() => {
+        if (this.flushing === flush) this.flushing = undefined;
+      });
+    this.flushing = flush;
+    return flush;
+  }
+
+  private async writeAndSync(batch: Buffer): Promise<void> {
+    await this.file.write(batch);
+    await this.file.sync();
+    this.logBytes += batch.length;
+  }
+
+  /** The live state's frames when the log would be too large for it, else undefined. */
+  private compactionDue(batchBytes: number): Buffer | undefined {
+    const logBytes = this.logBytes + batchBytes;
+    if (logBytes < this.nextCompactionCheck) return undefined;
+    const live = Buffer.concat(recordsOf(this.fold.state()).map((record) => encodeFrame(encodeRecord(record))));
+    if (logBytes >= live.length * this.policy.maxLogToLive) return live;
+    this.nextCompactionCheck = Math.max(this.policy.minLogBytes, live.length * this.policy.maxLogToLive);
+    return undefined;
+  }
+
+  /**
+   * Replaces the log by `live` so that a crash at any point leaves one whole, valid log:
+   * write a new file and fsync it (a rename of an unsynced file can survive a crash as an
+   * empty or partial file under the OLD name), rename it over the log (atomic), then fsync
+   * the directory (the rename is a change to the directory; until that is durable, a crash
+   * may bring back the old log, which would be missing this batch that we report durable).
+   */
+  private async rewrite(live: Buffer): Promise<void> {
+    const logPath = join(this.dir, LOG_FILE);
+    const compactPath = join(this.dir, COMPACTION_FILE);
+    const next = await this.ops.createFile(compactPath);
+    try {
+      await next.write(live);
+      await next.sync();
+      await this.ops.rename(compactPath, logPath);
+      await this.ops.syncDirectory(this.dir);
+    } catch (e) {
+      await next.close().catch(() => undefined);
+      throw e;
+    }
+    // The open descriptor follows the renamed file: keep appending through it.
+    const old = this.file;
+    this.file = next;
+    this.logBytes = live.length;
+    this.nextCompactionCheck = Math.max(this.policy.minLogBytes, live.length * this.policy.maxLogToLive);
+    await old.close();
+  }
+}
+
+/** A new node's directory: an empty log, then meta.json, which marks creation complete. */
+async function createDataDirectory(ops: FileOps, dir: string, options: FileDurableLogOptions): Promise<void> {
+  const entries = await ops.readDirectory(dir);
+  const logPath = join(dir, LOG_FILE);
+  if (entries?.includes(LOG_FILE) && ((await ops.readFile(logPath))?.length ?? 0) > 0) {
+    throw new StorageCorruptError(join(dir, META_FILE), undefined, `missing, but ${logPath} holds records`);
+  }
+  if (!options.create) throw new StorageMissingError(dir);
+  const foreign = (entries ?? []).filter((name) => !CREATION_LEFTOVERS.has(name));
+  if (foreign.length > 0) {
+    throw new StorageRefusedError(dir, `it has no ${META_FILE} and is not empty (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''})`);
+  }
+  if (entries === undefined) {
+    await ops.makeDirectory(dir);
+    // The new directory's own entry lives in its parent: make it durable too.
+    await ops.syncDirectory(dirname(dir));
+  }
+  const log = await ops.openAppend(logPath);
+  try {
+    await log.sync();
+  } finally {
+    await log.close();
+  }
+  // meta.json last, and its directory fsync also covers the log's entry: once meta.json
+  // exists, the log does.
+  await writeMeta(ops, dir, { format: FORMAT_VERSION, nodeId: options.nodeId, clusterId: options.clusterId ?? null });
+}

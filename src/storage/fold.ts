@@ -1,0 +1,115 @@
+/**
+ * The meaning of the records: how a sequence of them folds into a DurableState. Recovery,
+ * compaction and both DurableLog implementations use this one definition.
+ *
+ * The rules are the spec's AcceptorMonotonicity (a promise never goes down; a pvalue is only
+ * replaced by one with a higher ballot) plus the same for the leader's ballot and the
+ * compaction floor. They are assertions: a record that breaks one is a bug in the writer.
+ */
+import { invariant } from '../protocol/assert.js';
+import { BOTTOM_BALLOT, ballotLess, firstBallot, type Ballot, type NodeId, type PValue } from '../protocol/values.js';
+import type { DurableRecord, DurableState } from './types.js';
+
+/** A node's durable state before its first record: the same defaults as src/node/node.ts. */
+export function emptyDurableState(nodeId: NodeId): DurableState {
+  return { aBallot: BOTTOM_BALLOT, aAccepted: [], lBallot: firstBallot(nodeId), compactedBelow: 0 };
+}
+
+/**
+ * A mutable fold: O(1) per record, for recovery and for the logs' live state. Records are
+ * copied and frozen on the way in, so the caller may reuse its objects.
+ */
+export class DurableFold {
+  private aBallot: Ballot;
+  private lBallot: Ballot;
+  private compactedBelow: number;
+  private readonly accepted = new Map<number, PValue>();
+  /** Records applied since construction (0: `state()` is still the starting state). */
+  applied = 0;
+
+  constructor(start: DurableState) {
+    this.aBallot = start.aBallot;
+    this.lBallot = start.lBallot;
+    this.compactedBelow = start.compactedBelow;
+    for (const pv of start.aAccepted) {
+      invariant(!this.accepted.has(pv.slot), () => `two pvalues for slot ${pv.slot} in a durable state`);
+      this.accepted.set(pv.slot, frozenPValue(pv));
+    }
+  }
+
+  apply(record: DurableRecord): void {
+    switch (record.kind) {
+      case 'promise':
+        invariant(!ballotLess(record.ballot, this.aBallot),
+          () => `a promise of ${show(record.ballot)} would lower the promised ballot ${show(this.aBallot)}`);
+        this.aBallot = frozenBallot(record.ballot);
+        break;
+      case 'accept': {
+        const { slot, ballot } = record.pvalue;
+        const kept = this.accepted.get(slot);
+        invariant(slot >= this.compactedBelow, () => `an accept for slot ${slot} is below the compaction floor ${this.compactedBelow}`);
+        invariant(kept === undefined || !ballotLess(ballot, kept.ballot),
+          () => `an accept at ${show(ballot)} would replace the pvalue of slot ${slot} accepted at ${show(kept!.ballot)}`);
+        this.accepted.set(slot, frozenPValue(record.pvalue));
+        break;
+      }
+      case 'leaderBallot':
+        invariant(!ballotLess(record.ballot, this.lBallot),
+          () => `leader ballot ${show(record.ballot)} would lower ${show(this.lBallot)}`);
+        this.lBallot = frozenBallot(record.ballot);
+        break;
+      case 'compact':
+        invariant(record.belowSlot >= this.compactedBelow,
+          () => `compaction below slot ${record.belowSlot} would lower the floor ${this.compactedBelow}`);
+        this.compactedBelow = record.belowSlot;
+        for (const slot of this.accepted.keys()) if (slot < record.belowSlot) this.accepted.delete(slot);
+        break;
+    }
+    this.applied++;
+  }
+
+  /** A snapshot; pvalues are frozen and shared, `aAccepted` is sorted by slot. */
+  state(): DurableState {
+    const aAccepted = [...this.accepted.values()].sort((a, b) => a.slot - b.slot);
+    return { aBallot: this.aBallot, aAccepted, lBallot: this.lBallot, compactedBelow: this.compactedBelow };
+  }
+}
+
+/** The pure form of one step, as the rules are stated: O(state), for tests and readers. */
+export function applyRecord(state: DurableState, record: DurableRecord): DurableState {
+  const fold = new DurableFold(state);
+  fold.apply(record);
+  return fold.state();
+}
+
+export function foldRecords(start: DurableState, records: readonly DurableRecord[]): DurableState {
+  const fold = new DurableFold(start);
+  for (const record of records) fold.apply(record);
+  return fold.state();
+}
+
+/** The records that rebuild `state` from `emptyDurableState`: what compaction writes. */
+export function recordsOf(state: DurableState): DurableRecord[] {
+  return [
+    { kind: 'compact', belowSlot: state.compactedBelow },
+    ...state.aAccepted.map((pvalue): DurableRecord => ({ kind: 'accept', pvalue })),
+    { kind: 'promise', ballot: state.aBallot },
+    { kind: 'leaderBallot', ballot: state.lBallot },
+  ];
+}
+
+function frozenBallot(b: Ballot): Ballot {
+  return Object.freeze({ num: b.num, leader: b.leader });
+}
+
+function frozenPValue(pv: PValue): PValue {
+  return Object.freeze({
+    ballot: frozenBallot(pv.ballot),
+    slot: pv.slot,
+    prop: Object.freeze({ caller: pv.prop.caller, clientId: pv.prop.clientId, input: pv.prop.input }),
+  });
+}
+
+function show(b: Ballot): string {
+  return `<<${b.num}, ${b.leader}>>`;
+}

@@ -1,0 +1,54 @@
+/**
+ * The incremental durable-storage interface: the roles append small records instead of
+ * handing over their whole durable state on every write.
+ *
+ * THE HOST CONTRACT (etcd raft's Ready pattern). During one step the roles call
+ * `append(records)`; that only buffers them. Before the host sends ANY message produced by
+ * that step, it must `await sync()`. A Promise, an Accepted or a Prepare with a new ballot
+ * is a claim about durable state ("I will never accept below b", "I accepted v"); if it left
+ * before the fsync and the node then lost power, the node would come back having forgotten
+ * a promise that another node already counted on, and two values could be chosen for a slot.
+ * One `sync()` covers every record appended before the call (group commit), so a host that
+ * handles many messages per turn pays one fsync for all of them.
+ */
+import type { DurableState as NodeDurableState } from '../node/api.js';
+import type { Ballot, PValue } from '../protocol/values.js';
+
+/** One durable change. Each kind changes exactly one part of the state. */
+export type DurableRecord =
+  /** The acceptor's promised ballot (never lowered). An accept does not raise it: an acceptor
+   * whose ballot rises on an Accept appends a promise record first. */
+  | { readonly kind: 'promise'; readonly ballot: Ballot }
+  /** Replaces the pvalue kept for `pvalue.slot` (never by a lower ballot). */
+  | { readonly kind: 'accept'; readonly pvalue: PValue }
+  /** The leader's current ballot (never lowered). */
+  | { readonly kind: 'leaderBallot'; readonly ballot: Ballot }
+  /** The acceptor discards its pvalues below `belowSlot` (their slots are decided and kept
+   * in a snapshot elsewhere). The floor never goes down, and nothing is accepted below it. */
+  | { readonly kind: 'compact'; readonly belowSlot: number };
+
+export type DurableRecordKind = DurableRecord['kind'];
+
+/** What the records fold to: the node's DurableState (src/node/api.ts), `aAccepted` sorted
+ * by slot, plus the compaction floor. It is assignable to the node's DurableState. */
+export interface DurableState extends NodeDurableState {
+  /** Every slot below this was compacted away (0: nothing was). */
+  readonly compactedBelow: number;
+}
+
+export interface DurableLog {
+  /** The fold of every record appended so far and not lost to a crash; `undefined` when no
+   * record was ever appended (a brand-new node). Call it at startup, before appending. */
+  load(): DurableState | undefined;
+  /** Buffers records; they are NOT durable yet. Throws (InvariantViolation) on a record that
+   * would break the fold's rules: that is a bug in the caller, never an input error. */
+  append(records: readonly DurableRecord[]): void;
+  /** Resolves once every record appended before this call is durable. Concurrent calls share
+   * one fsync in flight. Rejects (and every later call rejects) after an I/O error: the host
+   * must then stop the node, since it cannot know which of its writes survived. */
+  sync(): Promise<void>;
+  /** True while some appended record is not known durable yet. */
+  readonly pendingSync: boolean;
+  /** Syncs what is pending, then releases the storage; the log is unusable afterwards. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,70 @@
+/**
+ * Recovery on any damage a crash or a disk can do to a log: for any sequence of records an
+ * acceptor could have written, cut at ANY byte and optionally with one byte flipped anywhere
+ * before the cut, recovery yields the fold of a prefix of the records (cutting only a torn
+ * tail), or stops with StorageCorruptError at the damaged record when intact records follow.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { StorageCorruptError } from '../../src/storage/errors.js';
+import { emptyDurableState, foldRecords } from '../../src/storage/fold.js';
+import { recoverLog } from '../../src/storage/recovery.js';
+import type { DurableRecord } from '../../src/storage/types.js';
+import { NODE, logBytesOf, validRecordsArb } from './helpers.js';
+
+const FILE = '/data/durable.log';
+const empty = emptyDurableState(NODE);
+
+/** Records, a cut in [0, file length], and maybe a flipped byte (position, XOR mask). */
+const damagedLogArb = validRecordsArb().chain((records) => {
+  const { bytes } = logBytesOf(records);
+  return fc.record({
+    records: fc.constant(records),
+    cut: fc.integer({ min: 0, max: bytes.length }),
+    flip: bytes.length === 0
+      ? fc.constant(undefined)
+      : fc.option(fc.record({ at: fc.nat(bytes.length - 1), mask: fc.integer({ min: 1, max: 255 }) }), { nil: undefined }),
+  });
+});
+
+/** The index of the record whose frame holds byte `at`. */
+function recordAt(starts: readonly number[], at: number): number {
+  let i = 0;
+  while (starts[i + 1]! <= at) i++;
+  return i;
+}
+
+describe('recovery of a damaged log (property)', () => {
+  it('yields the fold of a prefix, or the damaged record\'s offset when intact records follow it', () => {
+    fc.assert(fc.property(damagedLogArb, ({ records, cut, flip }) => {
+      const { bytes: whole, starts } = logBytesOf(records);
+      const bytes = Buffer.from(whole.subarray(0, cut));
+      if (flip !== undefined && flip.at < cut) bytes[flip.at]! ^= flip.mask;
+      const complete = starts.filter((end, i) => i > 0 && end <= cut).length;
+      const flipped = flip !== undefined && flip.at < cut ? recordAt(starts, flip.at) : undefined;
+
+      const expectPrefix = (kept: number) => {
+        const recovered = recoverLog(bytes, FILE, empty);
+        expect(recovered.fold.state()).toEqual(foldRecords(empty, records.slice(0, kept) as DurableRecord[]));
+        expect(recovered.validBytes).toBe(starts[kept]);
+        expect(recovered.tornTail !== undefined).toBe(bytes.length > starts[kept]!);
+      };
+      if (flipped !== undefined && flipped < complete - 1) {
+        // An intact record follows the damaged one: stop, naming the file and offset.
+        let error: unknown;
+        try {
+          recoverLog(bytes, FILE, empty);
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(StorageCorruptError);
+        expect((error as StorageCorruptError).offset).toBe(starts[flipped]);
+        expect((error as Error).message).toContain(`${FILE} at byte offset ${starts[flipped]}`);
+      } else if (flipped !== undefined && flipped < complete) {
+        expectPrefix(flipped); // the last whole record is damaged: a torn tail from there
+      } else {
+        expectPrefix(complete); // a cut (crash) only: the whole records survive
+      }
+    }), { numRuns: 2000 });
+  });
+});
