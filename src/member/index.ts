@@ -4,3 +4,4 @@ export { type Transport } from './transport.js';
 export { InMemoryNetwork, type InMemoryNetworkOptions } from './inMemoryTransport.js';
 export { UdpTransport, LOOPBACK, MAX_DATAGRAM_BYTES } from './udpTransport.js';
 export { type NodeFactory, defaultNodeFactory } from './nodeFactory.js';
+export * from '../transport/index.js';

@@ -1,0 +1,221 @@
+/**
+ * The outgoing connection to one peer: this node dials it, completes the handshake, and
+ * writes this node's envelopes to it, in the order they were sent. Bodies wait in a bounded
+ * queue while the link is down or the peer reads slowly, so nothing here ever blocks the
+ * caller or the other peers' links. A lost connection is redialed after an exponential
+ * backoff with jitter, capped; only a non-empty queue triggers a dial.
+ */
+import { type Socket, connect } from 'node:net';
+import type { NodeId } from '../node/api.js';
+import { OutboundSession } from './outboundSession.js';
+import type { RejectReason } from './rejectReasons.js';
+import { SendQueue, type SendQueueLimits } from './sendQueue.js';
+
+export interface PeerAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface PeerLinkOptions {
+  readonly self: NodeId;
+  readonly peer: NodeId;
+  readonly address: PeerAddress;
+  readonly key: Buffer;
+  readonly queue: SendQueueLimits;
+  readonly reconnectMinMs: number;
+  readonly reconnectMaxMs: number;
+  /** Longest wait for the TCP connection and the challenge together. */
+  readonly connectTimeoutMs: number;
+  readonly now: () => number;
+  readonly random: () => number;
+  readonly events: PeerLinkEvents;
+}
+
+/** What the link reports to its transport (counters and rate-limited logs live there). */
+export interface PeerLinkEvents {
+  dialed(peer: NodeId): void;
+  sent(peer: NodeId): void;
+  queueFull(peer: NodeId, dropped: number): void;
+  rejected(peer: NodeId, reason: RejectReason, detail: string): void;
+  connectFailed(peer: NodeId, detail: string): void;
+}
+
+export type PeerLinkState = 'idle' | 'connecting' | 'open' | 'backoff' | 'closed';
+
+export interface PeerLinkStatus {
+  readonly state: PeerLinkState;
+  readonly queued: number;
+  readonly queuedBytes: number;
+  readonly sent: number;
+  readonly droppedQueueFull: number;
+  /** Dials that ended before an open connection served for `reconnectMaxMs`, in a row. */
+  readonly failures: number;
+}
+
+export class PeerLink {
+  private readonly queue: SendQueue;
+  private linkState: PeerLinkState = 'idle';
+  private socket: Socket | undefined;
+  private session: OutboundSession | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private waitingForDrain = false;
+  private flushScheduled = false;
+  private openedAt: number | undefined;
+  private lastError: string | undefined;
+  private failures = 0;
+  private sentCount = 0;
+  private droppedCount = 0;
+
+  constructor(private readonly options: PeerLinkOptions) {
+    this.queue = new SendQueue(options.queue);
+  }
+
+  get address(): PeerAddress {
+    return this.options.address;
+  }
+
+  status(): PeerLinkStatus {
+    return {
+      state: this.linkState, queued: this.queue.length, queuedBytes: this.queue.byteLength,
+      sent: this.sentCount, droppedQueueFull: this.droppedCount, failures: this.failures,
+    };
+  }
+
+  enqueue(body: Buffer): void {
+    if (this.linkState === 'closed') return;
+    const dropped = this.queue.push(body);
+    if (dropped > 0) {
+      this.droppedCount += dropped;
+      this.options.events.queueFull(this.options.peer, dropped);
+    }
+    if (this.linkState === 'idle') this.dial();
+    else if (this.linkState === 'open') this.scheduleFlush();
+  }
+
+  close(): void {
+    if (this.linkState === 'closed') return;
+    this.linkState = 'closed';
+    clearTimeout(this.timer);
+    this.queue.clear();
+    this.socket?.destroy();
+    this.socket = undefined;
+  }
+
+  private dial(): void {
+    this.linkState = 'connecting';
+    this.session = new OutboundSession(this.options.key, this.options.self);
+    this.waitingForDrain = false;
+    this.openedAt = undefined;
+    this.lastError = undefined;
+    this.options.events.dialed(this.options.peer);
+    const socket = connect({ host: this.options.address.host, port: this.options.address.port });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    // Detects a peer that vanished without closing (power loss, cable) on an idle link.
+    socket.setKeepAlive(true, KEEPALIVE_MS);
+    this.armTimer(this.options.connectTimeoutMs, () => {
+      this.lastError = `no challenge within ${this.options.connectTimeoutMs} ms`;
+      socket.destroy();
+    });
+    socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
+    socket.on('drain', () => {
+      this.waitingForDrain = false;
+      this.flush();
+    });
+    socket.on('error', (e: Error) => {
+      this.lastError = (e as NodeJS.ErrnoException).code ?? e.message;
+    });
+    socket.on('close', () => this.onClose(socket));
+  }
+
+  private onData(socket: Socket, chunk: Buffer): void {
+    if (socket !== this.socket || this.session === undefined) return;
+    const outcome = this.session.receive(chunk);
+    if (outcome === undefined) return;
+    if (outcome.type === 'rejected') {
+      this.options.events.rejected(this.options.peer, outcome.reason, outcome.detail);
+      this.lastError = `bad challenge: ${outcome.detail}`;
+      socket.destroy();
+      return;
+    }
+    clearTimeout(this.timer);
+    this.linkState = 'open';
+    this.openedAt = this.options.now();
+    socket.write(outcome.hello);
+    this.flush();
+  }
+
+  private onClose(socket: Socket): void {
+    if (socket !== this.socket) return;
+    this.socket = undefined;
+    this.session = undefined;
+    clearTimeout(this.timer);
+    if (this.linkState === 'closed') return;
+    // A connection that served for a while was healthy: its end is news, not another failure.
+    const served = this.openedAt !== undefined && this.options.now() - this.openedAt >= this.options.reconnectMaxMs;
+    if (served) {
+      this.failures = 0;
+    } else {
+      this.failures++;
+      this.options.events.connectFailed(this.options.peer, this.lastError ?? (this.openedAt === undefined ? 'closed during the handshake' : 'closed by the peer'));
+    }
+    this.linkState = 'backoff';
+    this.armTimer(this.backoffMs(), () => {
+      this.linkState = 'idle';
+      if (this.queue.length > 0) this.dial();
+    });
+  }
+
+  /** Exponential in consecutive failures, capped, with equal jitter so restarted peers are not redialed in lockstep. */
+  private backoffMs(): number {
+    const { reconnectMinMs, reconnectMaxMs } = this.options;
+    const exponent = Math.min(this.failures, 30);
+    const ceiling = Math.min(reconnectMaxMs, reconnectMinMs * 2 ** exponent);
+    return ceiling / 2 + (this.options.random() * ceiling) / 2;
+  }
+
+  private armTimer(ms: number, fire: () => void): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(fire, ms);
+    // Never what keeps a process alive: the sockets and the server do that while they exist.
+    this.timer.unref();
+  }
+
+  /** One flush per turn of the event loop, so the envelopes of one step go out in one write. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    const socket = this.socket;
+    const session = this.session;
+    if (this.linkState !== 'open' || socket === undefined || session === undefined || this.waitingForDrain) return;
+    if (session.exhausted) {
+      socket.destroy();
+      return;
+    }
+    socket.cork();
+    for (let body = this.queue.shift(); body !== undefined; body = this.queue.shift()) {
+      const [header, payload] = session.frame(body);
+      socket.write(header);
+      const roomLeft = socket.write(payload);
+      this.sentCount++;
+      this.options.events.sent(this.options.peer);
+      // Past the socket's high-water mark, bodies wait in our bounded queue instead of Node's unbounded buffer.
+      if (!roomLeft) {
+        this.waitingForDrain = true;
+        break;
+      }
+      if (session.exhausted) break;
+    }
+    socket.uncork();
+  }
+}
+
+/** Idle time before TCP keepalive probes start. */
+const KEEPALIVE_MS = 10_000;
