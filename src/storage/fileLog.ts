@@ -98,8 +98,13 @@ export class FileDurableLog implements DurableLog {
     if (recovered.tornTail !== undefined) {
       const { offset, bytes: cut, reason } = recovered.tornTail;
       log(`${logPath}: cut a torn tail of ${cut} bytes at byte offset ${offset} (${reason}): the last write before a crash, never acknowledged`);
-      await file.truncate(recovered.validBytes);
-      await file.sync();
+      try {
+        await file.truncate(recovered.validBytes);
+        await file.sync();
+      } catch (e) {
+        await file.close().catch(() => undefined);
+        throw e;
+      }
     }
     const policy = { ...DEFAULT_COMPACTION, ...options.compaction };
     return new FileDurableLog(dir, file, recovered.fold, recovered.validBytes, policy, ops);
@@ -127,10 +132,14 @@ export class FileDurableLog implements DurableLog {
 
   sync(): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
+    // The queued flush takes everything pending when it starts. Checked first: between the
+    // end of one flush and the start of the queued one, code awaiting the first may append
+    // and sync again, and must not start a second flush that races the queued one.
+    if (this.queued !== undefined) return this.queued;
     if (this.pending.length === 0) return this.flushing ?? Promise.resolve();
     if (this.flushing === undefined) return this.startFlush();
     const next = () => this.startFlush();
-    this.queued ??= this.flushing.then(next, next);
+    this.queued = this.flushing.then(next, next);
     return this.queued;
   }
 
@@ -148,6 +157,8 @@ export class FileDurableLog implements DurableLog {
   private startFlush(): Promise<void> {
     this.queued = undefined;
     if (this.failure !== undefined) return Promise.reject(this.failure);
+    // One flush at a time, so fsyncs complete in the order of the records they cover.
+    invariant(this.flushing === undefined && this.pending.length > 0, () => `a flush of ${this.dir} started with another in flight or nothing to write`);
     const batch = Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;

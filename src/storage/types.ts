@@ -40,8 +40,9 @@ export interface DurableLog {
   /** The fold of every record appended so far and not lost to a crash; `undefined` when no
    * record was ever appended (a brand-new node). Call it at startup, before appending. */
   load(): DurableState | undefined;
-  /** Buffers records; they are NOT durable yet. Throws (InvariantViolation) on a record that
-   * would break the fold's rules: that is a bug in the caller, never an input error. */
+  /** Buffers records; they are NOT durable yet. Throws on a record that is malformed, too
+   * large for a frame, or would break the fold's rules: a bug in the caller, never an input
+   * error (the roles validate what they receive first). */
   append(records: readonly DurableRecord[]): void;
   /** Resolves once every record appended before this call is durable. Concurrent calls share
    * one fsync in flight. Rejects (and every later call rejects) after an I/O error: the host

@@ -42,6 +42,31 @@ describe('FileDurableLog group commit', () => {
     await log.close();
   });
 
+  it('a sync() from a continuation of a finished fsync joins the queued flush instead of racing it', async () => {
+    const { log, ops } = await openCounted();
+    const records = [accept(0, 1), accept(1, 1), accept(2, 1)];
+    const { starts } = logBytesOf(records);
+    const covered: Record<string, boolean> = {};
+    log.append([records[0]!]);
+    // This continuation runs as soon as the first fsync is done, before the queued flush starts.
+    const first = log.sync().then(() => {
+      covered['record 0'] = ops.durableBytes >= starts[1]!;
+      log.append([records[2]!]);
+      return log.sync().then(() => {
+        covered['record 2'] = ops.durableBytes >= starts[3]!;
+      });
+    });
+    log.append([records[1]!]);
+    const second = log.sync().then(() => {
+      covered['record 1'] = ops.durableBytes >= starts[2]!;
+    });
+    await Promise.all([first, second]);
+
+    expect(covered).toEqual({ 'record 0': true, 'record 1': true, 'record 2': true });
+    expect(ops.fileSyncs).toBe(2);
+    await log.close();
+  });
+
   it('one sync per append costs one fsync per append (the batch-1 baseline the counter is checked on)', async () => {
     const { log, ops } = await openCounted();
     for (let i = 0; i < 10; i++) {

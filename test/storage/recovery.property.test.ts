@@ -4,13 +4,16 @@
  * before the cut, recovery yields the fold of a prefix of the records (cutting only a torn
  * tail), or stops with StorageCorruptError at the damaged record when intact records follow.
  */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { StorageCorruptError } from '../../src/storage/errors.js';
+import { FileDurableLog, LOG_FILE } from '../../src/storage/fileLog.js';
 import { emptyDurableState, foldRecords } from '../../src/storage/fold.js';
 import { recoverLog } from '../../src/storage/recovery.js';
 import type { DurableRecord } from '../../src/storage/types.js';
-import { NODE, logBytesOf, validRecordsArb } from './helpers.js';
+import { NODE, logBytesOf, tempDirs, validRecordsArb } from './helpers.js';
 
 const FILE = '/data/durable.log';
 const empty = emptyDurableState(NODE);
@@ -66,5 +69,37 @@ describe('recovery of a damaged log (property)', () => {
         expectPrefix(complete); // a cut (crash) only: the whole records survive
       }
     }), { numRuns: 2000 });
+  });
+});
+
+describe('FileDurableLog.open on a damaged log (property, through the file system)', () => {
+  const dirs = tempDirs();
+  afterAll(() => dirs.cleanup());
+
+  it('loads what recoverLog gives, leaves the file cut to the intact prefix, or refuses and leaves it alone', async () => {
+    await fc.assert(fc.asyncProperty(damagedLogArb, async ({ records, cut, flip }) => {
+      const dir = await dirs.make();
+      await (await FileDurableLog.open(dir, { nodeId: NODE, create: true })).close();
+      const bytes = Buffer.from(logBytesOf(records).bytes.subarray(0, cut));
+      if (flip !== undefined && flip.at < cut) bytes[flip.at]! ^= flip.mask;
+      await writeFile(join(dir, LOG_FILE), bytes);
+
+      let expected: ReturnType<typeof recoverLog> | StorageCorruptError;
+      try {
+        expected = recoverLog(bytes, join(dir, LOG_FILE), empty);
+      } catch (e) {
+        expected = e as StorageCorruptError;
+      }
+      const opened = await FileDurableLog.open(dir, { nodeId: NODE, create: false, log: () => undefined }).catch((e: unknown) => e);
+      if (expected instanceof StorageCorruptError) {
+        expect(opened).toEqual(expected);
+        expect(await readFile(join(dir, LOG_FILE))).toEqual(bytes);
+      } else {
+        const log = opened as FileDurableLog;
+        expect(log.load()).toEqual(expected.validBytes === 0 ? undefined : expected.fold.state());
+        await log.close();
+        expect((await readFile(join(dir, LOG_FILE))).length).toBe(expected.validBytes);
+      }
+    }), { numRuns: 60 });
   });
 });
