@@ -193,11 +193,12 @@ export class FileDurableLog implements DurableLog {
   }
 
   /**
-   * Replaces the log by `live` so that a crash at any point leaves one whole, valid log:
-   * write a new file and fsync it (a rename of an unsynced file can survive a crash as an
-   * empty or partial file under the OLD name), rename it over the log (atomic), then fsync
-   * the directory (the rename is a change to the directory; until that is durable, a crash
-   * may bring back the old log, which would be missing this batch that we report durable).
+   * Replaces the log by `live` so that a crash at any point leaves one whole, valid log.
+   * 1. Write a new file and fsync it: else the rename may reach the disk before the data, and
+   *    a crash leaves an empty or partial file named durable.log.
+   * 2. Rename it over the log: atomic, a crash sees the old file or the new one.
+   * 3. fsync the directory: the rename is a change to the directory, and until that is
+   *    durable a crash may bring back the old log, without this batch we report durable.
    */
   private async rewrite(live: Buffer): Promise<void> {
     const logPath = join(this.dir, LOG_FILE);

@@ -12,7 +12,7 @@ import type { DurableLog, DurableRecord, DurableState } from './types.js';
 
 export class MemoryDurableLog implements DurableLog {
   /** The fold of the records synced so far: what survives `crash()`. */
-  private durable: DurableFold;
+  private readonly durable: DurableFold;
   /** Records appended since the last sync. */
   private pending: DurableRecord[] = [];
   /** The fold of durable + pending, which `append` checks each record against. */
