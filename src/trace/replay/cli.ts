@@ -92,6 +92,7 @@ export async function runCheckTracesCli(argv: readonly string[], out: (s: string
       if (!v.ok) failed++;
       else passed.push(input);
       if (!v.ok || !quiet) out(formatVerdict(v));
+      if (!v.ok) out(`  picture: npm run view-trace -- ${v.name}  (draws the run with the rejected event highlighted)`);
     };
     try {
       await checkTraces(inputs, { embedded, ...(embeddedMaxEvents !== undefined ? { embeddedMaxEvents } : {}), schemaOnly },

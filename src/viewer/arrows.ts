@@ -1,0 +1,95 @@
+/**
+ * Messages as arrows: each receive is matched to the send it most likely got.
+ *
+ * A receive is an event whose params carry the `message` and its sender `from`; its send is
+ * an earlier event (in replay order) of node `from` whose `sent` holds an equal message
+ * (equal as spec values: canonical texts). A message may have been sent several times
+ * (retransmissions, or the same reply to a duplicate): the Lamport clock then picks. A
+ * receive from another node sets the clock to max(own, message's) + 1, so when it jumps past
+ * the node's own clock + 1 the message carried clock - 1, and the send with that clock is the
+ * one. Otherwise the latest send before the receive's clock is taken.
+ */
+import { canonical } from '../trace/format/canonical.js';
+import { NODE_ACTIONS, PROPOSAL_ACTIONS } from '../trace/spec/fastSpec.js';
+import type { ViewEvent } from './types.js';
+
+export interface Arrow {
+  /** Event indexes (replay order) of the send and the receive. */
+  from: number;
+  to: number;
+  /** The message's `type`. */
+  type: string;
+}
+
+export interface ArrowMatch {
+  arrows: Arrow[];
+  /** Receives whose send is not in the trace (a non-spec message, or a send not traced). */
+  unmatched: number[];
+}
+
+/**
+ * Actions whose `message` only names the input that led to the step (docs/trace-format.md):
+ * the message was received by the step before, which has the arrow.
+ */
+const NOT_RECEIVES: ReadonlySet<string> = new Set<string>([...NODE_ACTIONS, ...PROPOSAL_ACTIONS, 'Init']);
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The message an event receives and its sender, or null. */
+export function receivedMessage(e: ViewEvent): { from: number; message: Obj } | null {
+  if (NOT_RECEIVES.has(e.action)) return null;
+  const p = e.raw.params;
+  if (!isObj(p) || !isObj(p.message) || typeof p.message.type !== 'string' || !Number.isSafeInteger(p.from)) return null;
+  return { from: p.from as number, message: p.message };
+}
+
+/** The messages an event sends (objects with a string `type`; anything else is ignored). */
+export function sentMessages(e: ViewEvent): Obj[] {
+  const s = e.raw.sent;
+  return Array.isArray(s) ? s.filter((m): m is Obj => isObj(m) && typeof m.type === 'string') : [];
+}
+
+export function matchArrows(events: readonly ViewEvent[]): ArrowMatch {
+  // (sender, message text) -> indexes of the events that sent it, in replay order.
+  const sends = new Map<string, number[]>();
+  const lastOfNode = new Map<number, { clock: number | null; key: string | null }>();
+  const arrows: Arrow[] = [];
+  const unmatched: number[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const r = receivedMessage(e);
+    const key = r === null ? null : `${r.from}|${canonical(r.message)}`;
+    const prev = e.node === null ? undefined : lastOfNode.get(e.node);
+    // The node's next step on the same input (several steps from one receive) is no second receive.
+    const continues = key !== null && prev !== undefined && prev.key === key && e.clock !== null && prev.clock === e.clock - 1;
+    if (r !== null && key !== null && !continues) {
+      const src = pickSend(events, sends.get(key), e, prev?.clock ?? null, r.from);
+      if (src === null) unmatched.push(i);
+      else arrows.push({ from: src, to: i, type: r.message.type as string });
+    }
+    if (e.node !== null) lastOfNode.set(e.node, { clock: e.clock, key });
+    for (const m of sentMessages(e)) {
+      if (e.node === null) continue;
+      const k = `${e.node}|${canonical(m)}`;
+      const list = sends.get(k);
+      if (list === undefined) sends.set(k, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
+    }
+  }
+  return { arrows, unmatched };
+}
+
+function pickSend(events: readonly ViewEvent[], candidates: number[] | undefined, recv: ViewEvent,
+  prevClock: number | null, from: number): number | null {
+  if (candidates === undefined || candidates.length === 0) return null;
+  const c = recv.clock;
+  if (c !== null && from !== recv.node && (prevClock === null ? c > 1 : c - 1 > prevClock)) {
+    for (let j = candidates.length - 1; j >= 0; j--) if (events[candidates[j]!]!.clock === c - 1) return candidates[j]!;
+  }
+  for (let j = candidates.length - 1; j >= 0; j--) {
+    const sc = events[candidates[j]!]!.clock;
+    if (c === null || sc === null || sc < c) return candidates[j]!;
+  }
+  return null;
+}
