@@ -23,7 +23,7 @@ export interface InboundConfig {
 
 export type InboundEvent =
   | { readonly type: 'authenticated'; readonly peer: NodeId }
-  | { readonly type: 'envelope'; readonly value: unknown }
+  | { readonly type: 'envelope'; readonly peer: NodeId; readonly value: unknown }
   | { readonly type: 'rejected'; readonly reason: RejectReason; readonly detail: string; readonly fatal: boolean };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -113,7 +113,7 @@ export class InboundSession {
     if (from !== this.peerId) {
       return reject('wrongFrom', `envelope from ${JSON.stringify(from)?.slice(0, 40) ?? 'nothing'} on the connection of node ${this.peerId}`, false);
     }
-    return { type: 'envelope', value };
+    return { type: 'envelope', peer: this.peerId, value };
   }
 }
 

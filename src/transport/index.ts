@@ -18,7 +18,7 @@
  * up the others. Frames are authenticated, not encrypted: run the cluster on a private
  * network, or inside a tunnel, if its commands are secret.
  */
-export { TcpTransport, TCP_DEFAULTS, type TcpTransportOptions, type TcpTransportStats } from './tcpTransport.js';
+export { TcpTransport, TCP_DEFAULTS, type TcpTransportOptions, type TcpTransportStats, type PeerStatus } from './tcpTransport.js';
 export type { PeerAddress, PeerLinkState, PeerLinkStatus } from './peerLink.js';
 export { REJECT_REASONS, type RejectReason, type RejectCounts } from './rejectReasons.js';
 export {

@@ -76,6 +76,11 @@ export interface TcpTransportStats {
   connections: { dialed: number; failed: number; accepted: number; authenticated: number };
 }
 
+export interface PeerStatus extends PeerLinkStatus {
+  /** Envelopes received from this peer (over its authenticated connections). */
+  readonly received: number;
+}
+
 type Settings = Required<Omit<TcpTransportOptions, 'peers'>>;
 
 export class TcpTransport implements Transport {
@@ -90,6 +95,7 @@ export class TcpTransport implements Transport {
   /** Every accepted connection (socket -> how to end it), and the one each authenticated peer sends on now. */
   private readonly inbound = new Map<Socket, () => void>();
   private readonly inboundByPeer = new Map<NodeId, Socket>();
+  private readonly receivedByPeer = new Map<NodeId, number>();
   private readonly dropLog: DropLog;
   private readonly linkEvents: PeerLinkEvents;
   private handler: ((envelope: unknown) => void) | undefined;
@@ -165,9 +171,10 @@ export class TcpTransport implements Transport {
     }
   }
 
-  /** The outgoing link to `peer` (state, queue, drops), or undefined if it is not a peer. */
-  peerStatus(peer: NodeId): PeerLinkStatus | undefined {
-    return this.links.get(peer)?.status();
+  /** The outgoing link to `peer` (state, queue, drops) and the envelopes received from it; undefined if it is not a peer. */
+  peerStatus(peer: NodeId): PeerStatus | undefined {
+    const link = this.links.get(peer);
+    return link === undefined ? undefined : { ...link.status(), received: this.receivedByPeer.get(peer) ?? 0 };
   }
 
   send(envelope: Envelope): void {
@@ -232,6 +239,7 @@ export class TcpTransport implements Transport {
         const source = session.peer === undefined ? socket.remoteAddress ?? '?' : `node ${session.peer}`;
         if (event.type === 'envelope') {
           this.stats.received++;
+          this.receivedByPeer.set(event.peer, (this.receivedByPeer.get(event.peer) ?? 0) + 1);
           this.handler?.(event.value);
         } else if (event.type === 'authenticated') {
           clearTimeout(handshakeTimer);

@@ -132,12 +132,12 @@ describe('Members over TcpTransport', () => {
     // Schema-invalid but authentic: the transport delivers it, the Node drops and counts it.
     const node1 = nodes.get(1)!;
     const invalidBefore = node1.stats.invalidMessages;
-    const receivedBefore = target.stats.received;
+    const receivedBefore = target.peerStatus(4)!.received;
     const schema = await RawClient.connect(port);
     const { session: s1 } = await schema.hello(4);
     schema.write(dataFrame(s1, { from: 4, to: 1, clock: 0, message: { type: 'Prepare', ballot: 'high' } }));
     await waitFor(() => node1.stats.invalidMessages === invalidBefore + 1, 'the node to reject the Prepare');
-    expect(target.stats.received).toBe(receivedBefore + 1);
+    expect(target.peerStatus(4)!.received).toBe(receivedBefore + 1);
     schema.destroy();
 
     // Replays: the whole recorded byte stream of an earlier connection, then a frame sent twice on one.
@@ -145,7 +145,7 @@ describe('Members over TcpTransport', () => {
     const first = await recorded.hello(4);
     const frame = dataFrame(first.session, catchUp(4));
     recorded.write(frame);
-    await waitFor(() => target.stats.received === receivedBefore + 2, 'the recorded frame to be received once');
+    await waitFor(() => target.peerStatus(4)!.received === receivedBefore + 2, 'the recorded frame to be received once');
     recorded.destroy();
     await expectRejected('replayed', async (c) => {
       await c.challenge();
@@ -156,7 +156,7 @@ describe('Members over TcpTransport', () => {
       const once = dataFrame(session, catchUp(4));
       c.write(Buffer.concat([once, once]));
     });
-    expect(target.stats.received).toBe(receivedBefore + 3);
+    expect(target.peerStatus(4)!.received).toBe(receivedBefore + 3);
 
     expect(target.stats.rejected).toEqual(expected);
     for (const reason of REJECT_REASONS.filter((r) => r !== 'badChallenge')) {
