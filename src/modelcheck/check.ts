@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { parseCfg, printCfg, withConstants } from './cfg.js';
 import { nameCoverage } from './coverageNames.js';
 import { checkEmbedded } from './embedded.js';
-import { checkTlc, findJar, findJava, requireTlc, type TlcSetup } from './tlcRunner.js';
+import { checkTlc, type SimulateOptions } from './tlcRunner.js';
+import { findJar, findJava, requireTlc, type TlcSetup } from './tlcSetup.js';
 import type { Engine, ModelResult, Progress } from './types.js';
 
 /** The directory holding package.json above this file (works from src/ and from dist/). */
@@ -46,6 +47,10 @@ export interface CheckModelOptions {
   noGraph?: boolean;
   /** TLC: pass `-coverage <minutes>`. */
   tlcCoverageMinutes?: number;
+  /** TLC: -workers, a number or "auto" (default "auto": one per core). */
+  tlcWorkers?: string;
+  /** TLC: random simulation instead of exhaustive checking. */
+  simulate?: SimulateOptions;
   /** TLC: java and jar (default: found from the environment; missing ones throw EngineUnavailable). */
   tlc?: TlcSetup;
   /** Where a cfg came from, for error messages. */
@@ -80,6 +85,8 @@ export async function checkModel(opts: CheckModelOptions): Promise<ModelResult> 
   const result = await checkTlc({
     model, moduleName: opts.moduleName, moduleText, specDir, cfgText, setup,
     timeoutMs: opts.timeoutMs, coverageMinutes: opts.tlcCoverageMinutes, onProgress: opts.onProgress,
+    ...(opts.tlcWorkers !== undefined ? { workers: opts.tlcWorkers } : {}),
+    ...(opts.simulate !== undefined ? { simulate: opts.simulate } : {}),
   });
   if (result.coverage !== undefined) {
     result.coverage = nameCoverage(result.coverage, (name) => {

@@ -12,7 +12,7 @@ import { WitnessError, listWitnesses, replayWitness } from './witness.js';
 import { counterexampleToItf } from './itf.js';
 import { listModels, loadModel, selectModels, UnknownModel, type ModelInfo } from './models.js';
 import { formatCounterexample, formatResultsTable, verdictText } from './table.js';
-import { EngineUnavailable, requireTlc, type TlcSetup } from './tlcRunner.js';
+import { EngineUnavailable, requireTlc, type TlcSetup } from './tlcSetup.js';
 import type { Engine, ModelResult, Progress } from './types.js';
 
 export interface CliIo {

@@ -9,6 +9,6 @@ export { flattenModule, FlattenError, STANDARD_MODULES } from './flatten.js';
 export { counterexampleToItf, formatItf, type ItfDocument, type ItfValue } from './itf.js';
 export { parseTlaValue } from './tlaValue.js';
 export { parseTlcTranscript, TlcOutputReader } from './tlcOutput.js';
-export { EngineUnavailable, findJar, findJava, requireTlc } from './tlcRunner.js';
+export { EngineUnavailable, findJar, findJava, requireTlc } from './tlcSetup.js';
 export { formatCoverageTable, formatModuleCoverage, type ModuleCoverage } from './coverageReport.js';
 export { listWitnesses, readWitness, replayWitness, evalInState, WitnessError, type Witness } from './witness.js';

@@ -6,6 +6,44 @@ export type CoverageUnit = 'distinct states' | 'transitions';
 
 export type Verdict = 'pass' | 'invariant' | 'property' | 'deadlock' | 'error' | 'parse-error';
 
+/**
+ * Why a run ended in `error` or `parse-error`, when that is known: the results table shows it
+ * next to the verdict, so running out of memory is not mistaken for a bad spec.
+ */
+export type ErrorKind =
+  | 'spec' // the spec does not parse (TLC exit 150)
+  | 'cfg' // the model's cfg is wrong (TLC exit 151, tla-checker ConfigError)
+  | 'out-of-memory'
+  | 'disk' // TLC could not write its states or fingerprints
+  | 'state-space' // the model is too large for the checker (TLC exit 152, the embedded state limit)
+  | 'stack-overflow'
+  | 'evaluation' // TLC could not evaluate the spec (exit 75-77)
+  | 'assumption' // an ASSUME or POSTCONDITION is false (exit 10)
+  | 'assert' // an Assert(...) failed (exit 14)
+  | 'timeout'
+  | 'killed' // stopped by a signal from outside
+  | 'distributed' // distributed TLC could not run (workers lost, an unusable TLC build)
+  | 'crash'; // anything else TLC or java reports as a failure
+
+export const ERROR_KIND_LABEL: Record<ErrorKind, string> = {
+  spec: 'spec',
+  cfg: 'cfg',
+  'out-of-memory': 'out of memory',
+  disk: 'disk',
+  'state-space': 'state space too large',
+  'stack-overflow': 'stack overflow',
+  evaluation: 'evaluation',
+  assumption: 'assumption false',
+  assert: 'Assert failed',
+  timeout: 'timed out',
+  killed: 'killed',
+  distributed: 'distributed run failed',
+  crash: 'crash',
+};
+
+/** How TLC explored: breadth-first over every state (default), random traces, or a server with workers. */
+export type TlcMode = 'exhaustive' | 'simulate' | 'distributed';
+
 /** One state of a counterexample; `action` is the name of the step that led to it (absent for the first state). */
 export interface CounterexampleState {
   action?: string;
@@ -44,6 +82,12 @@ export interface ModelResult {
   counterexample?: Counterexample;
   /** Human-readable detail: error text, or why an engine could not check the model. */
   message?: string;
+  /** For `error` and `parse-error`: what kind of failure, when known. */
+  errorKind?: ErrorKind;
+  /** TLC only: how it explored (absent means exhaustive). */
+  mode?: TlcMode;
+  /** Simulation: the number of random traces TLC generated. */
+  traces?: number;
   /** Where a parse error was found (TLC reports line/column; tla-checker a source offset). */
   location?: SourceLocation;
   /**
@@ -61,6 +105,8 @@ export interface Progress {
   distinctStates?: number;
   statesGenerated?: number;
   queue?: number;
+  /** Simulation: traces generated so far. */
+  traces?: number;
 }
 
 /** "timed out after 0.3 s" / "after 120 s": enough precision to recognise the limit that was set. */

@@ -11,10 +11,13 @@ const int = (n: number) => ({ '#bigint': String(n) });
 describe('TLC output reader on every recorded transcript', () => {
   const transcripts = readdirSync(FIXTURES).filter((f) => f.endsWith('.out')).sort();
 
-  it('has all nine transcripts to read', () => {
+  it('has all twenty transcripts to read', () => {
     expect(transcripts).toEqual([
-      'deadlock-tool.out', 'liveness-ok-tool.out', 'liveness-violation-tool.out', 'ok-plain.out', 'ok-tool.out',
-      'parse-error-tool.out', 'progress-tool.out', 'violation-plain.out', 'violation-tool.out',
+      'cfg-error-tool.out', 'cutoff-tool.out', 'deadlock-tool.out',
+      'distributed-fpset-server-tool.out', 'distributed-server-tool.out', 'distributed-violation-server-tool.out',
+      'liveness-ok-tool.out', 'liveness-violation-tool.out', 'noend-tool.out', 'ok-plain.out', 'ok-tool.out', 'oom-tool.out',
+      'parse-error-tool.out', 'progress-tool.out', 'refinement-coverage-tool.out',
+      'simulate-ok-plain.out', 'simulate-ok-tool.out', 'simulate-violation-tool.out', 'violation-plain.out', 'violation-tool.out',
     ]);
   });
 
@@ -120,7 +123,7 @@ describe('TLC output reader on every recorded transcript', () => {
 
   it('reports progress while the stream is still open', () => {
     const seen: number[] = [];
-    const reader = new TlcOutputReader({ onProgress: (p) => seen.push(p.distinctStates) });
+    const reader = new TlcOutputReader({ onProgress: (p) => seen.push(p.distinctStates!) });
     const text = fixture('progress-tool.out');
     const cut = text.indexOf('@!@!@STARTMSG 2193');
     reader.push(text.slice(0, cut));
