@@ -55,7 +55,8 @@ describe('Members over TcpTransport', () => {
     // A four-node cluster whose node 4 is down: the raw client plays node 4, an insider
     // holding the key, so its frames pass authentication where the attack needs them to.
     const port4 = await freePort();
-    const { list, logs } = await transports(3, { handshakeTimeoutMs: 300 });
+    // 1 s: long enough that no real peer's handshake times out on a loaded machine.
+    const { list, logs } = await transports(3, { handshakeTimeoutMs: 1000 });
     const addresses = new Map(list.map((t) => [t.id, t.address()]));
     addresses.set(4, { host: HOST, port: port4 });
     for (const t of list) t.setPeers(addresses);
