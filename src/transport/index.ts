@@ -14,8 +14,8 @@
  * most once per (reason, peer) per interval; a frame that breaks the stream closes the
  * connection and the peer redials. The Node still validates every envelope against the
  * protocol's schemas. Each peer's outgoing link has a bounded queue (oldest dropped first,
- * counted) and redials with capped exponential backoff, so a slow or dead peer never holds
- * up the others. Frames are authenticated, not encrypted: run the cluster on a private
+ * counted, see `peerStatus(id)`) and redials with capped exponential backoff, so a slow or
+ * dead peer never holds up the others. Frames are authenticated, not encrypted: run the cluster on a private
  * network, or inside a tunnel, if its commands are secret.
  */
 export { TcpTransport, TCP_DEFAULTS, type TcpTransportOptions, type TcpTransportStats, type PeerStatus } from './tcpTransport.js';

@@ -151,6 +151,13 @@ export class TcpTransport implements Transport {
   /** Replaces the peer table; links whose address is unchanged keep their connection and queue. */
   setPeers(peers: ReadonlyMap<NodeId, PeerAddress>): void {
     if (this.isClosed) return;
+    // Checked here, at configuration time: a bad port would otherwise throw inside a later send.
+    for (const [id, a] of peers) {
+      if (!Number.isSafeInteger(id) || id < 1 || id > 0xffff_ffff) throw new RangeError(`peer id must be a positive integer, got ${id}`);
+      if (typeof a?.host !== 'string' || a.host === '' || !Number.isInteger(a.port) || a.port < 1 || a.port > 65_535) {
+        throw new RangeError(`peer ${id}: address must be { host, port } with port 1..65535, got ${JSON.stringify(a)}`);
+      }
+    }
     for (const [id, link] of this.links) {
       const next = peers.get(id);
       if (next === undefined || next.host !== link.address.host || next.port !== link.address.port) {

@@ -44,6 +44,9 @@ describe('TcpTransport', () => {
     await expect(TcpTransport.listen({ id: 2, key: Buffer.alloc(16) })).rejects.toThrow(/at least 32 bytes/);
     await expect(TcpTransport.listen({ id: 0, key: KEY })).rejects.toThrow(/positive integer node id/);
     await expect(TcpTransport.listen({ id: 2, key: KEY, maxFrameBytes: 1024, maxQueuedBytes: 100 })).rejects.toThrow(/must hold at least one largest frame/);
+    expect(() => a.setPeers(new Map([[2, { host: HOST, port: 0 }]]))).toThrow(/peer 2: address must be \{ host, port \} with port 1..65535/);
+    expect(() => a.setPeers(new Map([[-1, { host: HOST, port: 80 }]]))).toThrow(/peer id must be a positive integer/);
+    expect(a.peerStatus(2)).toBeUndefined();
   });
 
   it('delivers envelopes in order, and queues them for a peer that is down until it comes up', async () => {
