@@ -226,6 +226,12 @@ export function parseCfg(text: string, file = '<cfg>'): TlcConfig {
       const op = toks[i];
       if (op?.text === '=') {
         i++;
+        // `N =` and nothing before the next assignment or section: the value is missing on N's
+        // own line (reading on would take the next constant's name as N's value).
+        const v = toks[i];
+        const startsNext = v !== undefined && v.kind === 'word' && v.line !== op.line
+          && (isKeyword(v) || startsSection(v) || ['=', '<-'].includes(toks[i + 1]?.text ?? ''));
+        if (v === undefined || startsNext) throw new CfgError(file, op.line, `constant ${nameTok.text} has no value after "="`);
         cfg.constants.push({ name: nameTok.text, value: readValue(nameTok) });
       } else if (op?.text === '<-') {
         i++;

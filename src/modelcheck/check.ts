@@ -75,7 +75,8 @@ export async function checkModel(opts: CheckModelOptions): Promise<ModelResult> 
       return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
     };
     return checkEmbedded({
-      model, moduleText, loadModule, cfg, cfgText,
+      model, moduleName: opts.moduleName, moduleText, loadModule, cfg, cfgText,
+      moduleFile: (name) => join(specDir, `${name}.tla`),
       timeoutMs: opts.timeoutMs, maxStates: opts.maxStates,
       onProgress: opts.onProgress, progressEveryMs: opts.progressEveryMs,
       graphFile: opts.graphFile, noGraph: opts.noGraph,

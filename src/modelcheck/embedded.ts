@@ -4,7 +4,8 @@ import { exploreCfg } from './nextActions.js';
 import { labelActions, splitTextTrace, toCounterexampleStates } from './embeddedTrace.js';
 import { EmbeddedTimeout, runEmbeddedJob, type EmbeddedRawResult } from './embeddedWorker.js';
 import { flattenModule, FlattenError, type Flattened } from './flatten.js';
-import type { Counterexample, ModelResult, Progress } from './types.js';
+import { checkModuleStructure, withoutTrailer } from './moduleStructure.js';
+import type { Counterexample, ModelResult, Progress, SourceLocation } from './types.js';
 import { loadTlaChecker } from './wasm.js';
 
 /** Named limits; a model larger than this is a job for TLC. */
@@ -13,7 +14,11 @@ export const EMBEDDED_DEFAULT_MAX_DEPTH = 100_000;
 
 export interface EmbeddedRequest {
   model: string;
+  /** The module's name (its file is `<moduleName>.tla`). */
+  moduleName?: string;
   moduleText: string;
+  /** The path of a module's file, for error locations (default: `<name>.tla`). */
+  moduleFile?: (name: string) => string;
   loadModule: (name: string) => string | undefined;
   cfg: TlcConfig;
   cfgText: string;
@@ -27,13 +32,37 @@ export interface EmbeddedRequest {
   noGraph?: boolean;
 }
 
-/** Prepares the single module tla-checker needs; returns a reason when it cannot. */
+export type Prepared =
+  | { ok: true; flat: Flattened }
+  | { ok: false; message: string; parseError?: { location: SourceLocation } };
+
+/**
+ * Prepares the single module tla-checker needs, after the structural checks SANY would make on
+ * it and on every module it extends (moduleStructure.ts); returns a reason when it cannot.
+ */
 export function prepareEmbeddedModule(
   moduleText: string,
   loadModule: (name: string) => string | undefined,
-): { ok: true; flat: Flattened } | { ok: false; message: string } {
+  names: { module?: string; file?: (name: string) => string } = {},
+): Prepared {
+  const fileOf = names.file ?? ((m: string) => `${m}.tla`);
+  const structural = (text: string, module: string | undefined): Prepared | undefined => {
+    const [e] = checkModuleStructure(text, module);
+    if (e === undefined) return undefined;
+    const name = module ?? /MODULE\s+(\w+)/.exec(text)?.[1];
+    const location: SourceLocation = { line: e.line, column: e.column };
+    if (name !== undefined) { location.module = name; location.file = fileOf(name); }
+    return { ok: false, message: e.message, parseError: { location } };
+  };
+  const rootProblem = structural(moduleText, names.module);
+  if (rootProblem) return rootProblem;
   try {
-    const flat = flattenModule(moduleText, loadModule);
+    // TLC ignores what follows the closing line; tla-checker would parse it.
+    const flat = flattenModule(withoutTrailer(moduleText), loadModule);
+    for (const m of flat.inlined) {
+      const problem = structural(loadModule(m) ?? '', m);
+      if (problem) return problem;
+    }
     if (flat.instances.length > 0) {
       return { ok: false, message: `needs TLC: the spec uses INSTANCE of ${flat.instances.join(', ')}, which the embedded engine cannot load` };
     }
@@ -53,8 +82,14 @@ function offsetToLine(text: string, offset: number): { line: number; column: num
 export async function checkEmbedded(req: EmbeddedRequest): Promise<ModelResult> {
   const started = Date.now();
   const base = { model: req.model, engine: 'embedded' as const };
-  const prepared = prepareEmbeddedModule(req.moduleText, req.loadModule);
-  if (!prepared.ok) return { ...base, verdict: 'error', distinctStates: 0, durationMs: Date.now() - started, message: prepared.message };
+  const fileOf = req.moduleFile ?? ((m: string) => `${m}.tla`);
+  const prepared = prepareEmbeddedModule(req.moduleText, req.loadModule, { module: req.moduleName, file: fileOf });
+  if (!prepared.ok) {
+    const failed = { ...base, distinctStates: 0, durationMs: Date.now() - started, message: prepared.message };
+    return prepared.parseError
+      ? { ...failed, verdict: 'parse-error', errorKind: 'spec', location: prepared.parseError.location }
+      : { ...failed, verdict: 'error' };
+  }
   const spec = prepared.flat.text;
   const tick = req.onProgress
     ? (elapsedMs: number) => req.onProgress!({ engine: 'embedded', elapsedMs })
@@ -77,10 +112,11 @@ export async function checkEmbedded(req: EmbeddedRequest): Promise<ModelResult> 
   try {
     raw = await run(req.cfgText);
   } catch (e) {
-    const message = e instanceof EmbeddedTimeout
+    const timedOut = e instanceof EmbeddedTimeout;
+    const message = timedOut
       ? `${e.message} (tla-checker reports no partial counts; use TLC or smaller constants for a model this size)`
       : (e as Error).message;
-    return { ...base, verdict: 'error', distinctStates: 0, durationMs: Date.now() - started, message };
+    return { ...base, verdict: 'error', errorKind: timedOut ? 'timeout' : 'crash', distinctStates: 0, durationMs: Date.now() - started, message };
   }
   const result: ModelResult = { ...base, verdict: 'error', distinctStates: raw.states_explored, durationMs: 0 };
   if (raw.actions !== undefined) {
@@ -111,27 +147,46 @@ export async function checkEmbedded(req: EmbeddedRequest): Promise<ModelResult> 
         break;
       case 'ParseError': {
         result.verdict = 'parse-error';
+        result.errorKind = 'spec';
         const m = /message: "((?:[^"\\]|\\.)*)"/.exec(msg);
         result.message = m ? m[1]!.replace(/\\(.)/g, '$1') : msg;
         const span = /span: Some\(Span \{ start: (\d+)/.exec(msg);
         if (span) {
           const { line, column } = offsetToLine(spec, Number(span[1]));
           const origin = prepared.flat.lineMap[line - 1];
-          result.location = origin ? { module: origin.module, line: origin.line, column } : { line, column };
+          result.location = origin ? { module: origin.module, file: fileOf(origin.module), line: origin.line, column } : { line, column };
         }
         break;
       }
-      case 'ConfigError':
+      case 'ConfigError': {
         result.verdict = 'parse-error';
-        result.message = `cfg: ${msg}`;
+        const dropped = droppedDefinition(msg, prepared.flat);
+        if (dropped) {
+          // tla-checker skips a definition it cannot parse; the cfg then names something "not found".
+          result.errorKind = 'spec';
+          result.location = { ...dropped.at, file: fileOf(dropped.at.module) };
+          result.message = droppedMessage(dropped.name, msg);
+        } else {
+          result.errorKind = 'cfg';
+          result.message = `cfg: ${msg}`;
+        }
         break;
+      }
       case 'MaxStatesExceeded':
+        result.errorKind = 'state-space';
         result.message = `state limit reached (${raw.states_explored} states): the embedded engine stops at ${req.maxStates ?? EMBEDDED_DEFAULT_MAX_STATES}; use --max-states or TLC`;
         break;
-      default:
+      default: {
         // SANY would reject an undefined name before checking; tla-checker finds it while evaluating.
         result.verdict = /^undefined (variable|operator)/.test(msg) ? 'parse-error' : 'error';
+        if (result.verdict === 'parse-error') result.errorKind = 'spec';
         result.message = `${raw.error_type ?? 'error'}: ${msg}`;
+        const dropped = result.verdict === 'parse-error' ? droppedDefinition(msg, prepared.flat) : undefined;
+        if (dropped) {
+          result.location = { ...dropped.at, file: fileOf(dropped.at.module) };
+          result.message = droppedMessage(dropped.name, msg);
+        }
+      }
     }
   }
   if (raw.trace && raw.trace.length > 0 && result.verdict !== 'parse-error' && result.verdict !== 'error') {
@@ -139,6 +194,24 @@ export async function checkEmbedded(req: EmbeddedRequest): Promise<ModelResult> 
   }
   result.durationMs = Date.now() - started;
   return result;
+}
+
+/**
+ * tla-checker drops a definition it cannot parse and goes on; the name is then "not found" (a
+ * cfg's INVARIANT) or "undefined" (Next). When the module does define that name, the
+ * definition is where the syntax error is: its module and line.
+ */
+function droppedDefinition(msg: string, flat: Flattened): { name: string; at: { module: string; line: number; column: number } } | undefined {
+  const name = /definition '(\w+)' not found/.exec(msg)?.[1] ?? /^undefined (?:variable|operator) `(\w+)`/.exec(msg)?.[1];
+  if (name === undefined) return undefined;
+  const definesIt = new RegExp(`^${name}\\s*(\\([^)]*\\))?\\s*==`);
+  const at = flat.text.split('\n').findIndex((l) => definesIt.test(l));
+  const origin = at >= 0 ? flat.lineMap[at] : undefined;
+  return origin ? { name, at: { module: origin.module, line: origin.line, column: 1 } } : undefined;
+}
+
+function droppedMessage(name: string, said: string): string {
+  return `the embedded engine could not parse the definition of ${name} (a syntax error in it or just before it; tla-checker said: ${said})`;
 }
 
 /** A liveness trace comes as [prefix, cycle]; the cycle's states follow the prefix and it loops back to the cycle's start. */

@@ -1,9 +1,17 @@
 /** Text output: the results table and readable counterexamples. */
 import { formatItf } from './itf.js';
-import type { Counterexample, ModelResult } from './types.js';
+import { ERROR_KIND_LABEL, type Counterexample, type ModelResult } from './types.js';
 
-export function verdictText(r: Pick<ModelResult, 'verdict' | 'violated'>): string {
-  return r.violated !== undefined ? `${r.verdict} ${r.violated}` : r.verdict;
+/** `invariant Agreement`, `error (out of memory)`, `pass`. */
+export function verdictText(r: Pick<ModelResult, 'verdict' | 'violated' | 'errorKind'>): string {
+  if (r.violated !== undefined) return `${r.verdict} ${r.violated}`;
+  if (r.errorKind !== undefined && (r.verdict === 'error' || r.verdict === 'parse-error')) return `${r.verdict} (${ERROR_KIND_LABEL[r.errorKind]})`;
+  return r.verdict;
+}
+
+/** `tlc`, `tlc simulate`, `tlc distributed`, `embedded`. */
+function engineText(r: Pick<ModelResult, 'engine' | 'mode'>): string {
+  return r.mode !== undefined && r.mode !== 'exhaustive' ? `${r.engine} ${r.mode}` : r.engine;
 }
 
 function duration(ms: number): string {
@@ -15,28 +23,31 @@ function count(n: number | undefined): string {
 }
 
 /**
- * One row per result. The embedded engine reports neither generated states nor depth ("-").
- * `notes` adds a last column (e.g. "as expected").
+ * One row per result. The embedded engine reports neither generated states nor depth ("-"); a
+ * simulation counts no distinct states ("-") and adds a traces column. `notes` adds a last
+ * column (e.g. "as expected").
  */
 export function formatResultsTable(results: ModelResult[], notes?: string[]): string {
-  const header = ['model', 'engine', 'verdict', 'distinct states', 'states generated', 'depth', 'duration'];
+  const withTraces = results.some((r) => r.traces !== undefined);
+  const header = ['model', 'engine', 'verdict', 'distinct states', 'states generated', 'depth', ...(withTraces ? ['traces'] : []), 'duration'];
   if (notes) header.push('result');
   const rows = results.map((r, i) => {
     const failed = r.verdict === 'error' || r.verdict === 'parse-error';
     const row = [
       r.model,
-      r.engine,
+      engineText(r),
       verdictText(r),
-      failed && r.distinctStates === 0 ? '-' : count(r.distinctStates),
+      r.mode === 'simulate' || (failed && r.distinctStates === 0) ? '-' : count(r.distinctStates),
       count(r.statesGenerated),
       count(r.depth),
+      ...(withTraces ? [count(r.traces)] : []),
       duration(r.durationMs),
     ];
     if (notes) row.push(notes[i] ?? '');
     return row;
   });
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const numeric = new Set([3, 4, 5, 6]);
+  const numeric = new Set(header.map((h, c) => (['distinct states', 'states generated', 'depth', 'traces', 'duration'].includes(h) ? c : -1)));
   const fmt = (cells: string[]) => cells.map((x, c) => (numeric.has(c) ? x.padStart(widths[c]!) : x.padEnd(widths[c]!))).join('  ').trimEnd();
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)].join('\n');
 }

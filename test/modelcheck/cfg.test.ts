@@ -48,6 +48,15 @@ describe('cfg parser', () => {
     expect(() => parseCfg('(* open\nSPECIFICATION S\n', 'm.cfg')).toThrow(/m\.cfg:1: unterminated comment/);
   });
 
+  it('reports "N =" without a value at its own line, not as an unknown keyword "=" on the next', () => {
+    const lines = ['SPECIFICATION Spec', 'CONSTANTS', '    N =', '    LeaderNodes = {1}', 'INVARIANT TypeOK'];
+    expect(() => parseCfg(lines.join('\n'), 'spec/m.cfg')).toThrow(/^spec\/m\.cfg:3: constant N has no value after "="$/);
+    expect(() => parseCfg('SPECIFICATION Spec\nCONSTANTS N =\nINVARIANT TypeOK\n', 'm.cfg')).toThrow(/^m\.cfg:2: constant N has no value after "="$/);
+    expect(() => parseCfg('SPECIFICATION Spec\nCONSTANTS N =', 'm.cfg')).toThrow(/^m\.cfg:2: constant N has no value after "="$/);
+    // A value on the next line is still a value, as TLC reads it.
+    expect(parseCfg('SPECIFICATION Spec\nCONSTANTS N =\n  3\n  M = 2\n').constants).toEqual([{ name: 'N', value: '3' }, { name: 'M', value: '2' }]);
+  });
+
   it('reads substitutions, block comments, strings and function values', () => {
     const c = parseCfg('(* a (* nested *) comment *)\nSPECIFICATION S\nCONSTANTS A <- DefA\n B <- [M] Op\n C = "X"\n F = (a :> 1 @@ b :> 2)\n G = <<1, -2>>\n');
     expect(c.constants).toEqual([

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkModel } from '../../src/modelcheck/check.js';
 import { fixture, SLOTS, SPEC_DIR } from './helpers.js';
@@ -81,7 +82,7 @@ describe('embedded engine (tla-checker in a worker thread) on the toy spec', () 
     const ext = fixture('spec/SlotsExt.tla').replace('Write(p, s, v)\n', 'Write(p, s, v) +\n');
     const r = await checkModel({ moduleName: 'SlotsExt', moduleText: ext, cfgText: fixture('ok.cfg'), engine: 'embedded', specDir: SPEC_DIR });
     expect(r.verdict).toBe('parse-error');
-    expect(r.location).toEqual({ module: 'SlotsExt', line: 19, column: 6 });
+    expect(r.location).toEqual({ module: 'SlotsExt', file: join(SPEC_DIR, 'SlotsExt.tla'), line: 19, column: 6 });
   });
 
   it('says a spec using INSTANCE of a user module needs TLC', async () => {
