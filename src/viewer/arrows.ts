@@ -36,12 +36,16 @@ const NOT_RECEIVES: ReadonlySet<string> = new Set<string>([...NODE_ACTIONS, ...P
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The message an event receives and its sender, or null. */
-export function receivedMessage(e: ViewEvent): { from: number; message: Obj } | null {
-  if (NOT_RECEIVES.has(e.action)) return null;
+/** The input an event names (a message and its sender), whether or not the event is its receive. */
+function inputOf(e: ViewEvent): { from: number; message: Obj } | null {
   const p = e.raw.params;
   if (!isObj(p) || !isObj(p.message) || typeof p.message.type !== 'string' || !Number.isSafeInteger(p.from)) return null;
   return { from: p.from as number, message: p.message };
+}
+
+/** The message an event receives and its sender, or null. */
+export function receivedMessage(e: ViewEvent): { from: number; message: Obj } | null {
+  return NOT_RECEIVES.has(e.action) ? null : inputOf(e);
 }
 
 /** The messages an event sends (objects with a string `type`; anything else is ignored). */
@@ -58,8 +62,9 @@ export function matchArrows(events: readonly ViewEvent[]): ArrowMatch {
   const unmatched: number[] = [];
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
-    const r = receivedMessage(e);
-    const key = r === null ? null : `${r.from}|${canonical(r.message)}`;
+    const input = inputOf(e);
+    const r = NOT_RECEIVES.has(e.action) ? null : input;
+    const key = input === null ? null : `${input.from}|${canonical(input.message)}`;
     const prev = e.node === null ? undefined : lastOfNode.get(e.node);
     // The node's next step on the same input (several steps from one receive) is no second receive.
     const continues = key !== null && prev !== undefined && prev.key === key && e.clock !== null && prev.clock === e.clock - 1;

@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from './pageData.js';
 
-/** The browser code, in the order it is concatenated (later files use earlier ones). */
+/**
+ * The browser code, in the order it is concatenated (later files use earlier ones). It comes
+ * before the details in the page: it draws while the browser is still reading them.
+ */
 export const PAGE_SCRIPTS = ['util.js', 'data.js', 'overview.js', 'draw.js', 'details.js', 'main.js'] as const;
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
 
@@ -52,13 +55,13 @@ ${pageFile('viewer.css')}
   <aside id="details"></aside>
 </main>
 <script type="application/json" id="viewer-data">${scriptJson(data)}</script>
-<script type="application/octet-stream" id="viewer-details">${page.detailsGzipBase64}</script>
 <script>
 (() => {
 'use strict';
 ${script}
 })();
 </script>
+<script type="application/octet-stream" id="viewer-details">${page.detailsGzipBase64}</script>
 </body>
 </html>
 `;

@@ -23,8 +23,13 @@ export interface PageData {
   tags: string[];
   types: string[];
   rows: number;
-  /** Per event, in replay order. `clock`, `seq` are -1 when absent; `file` is -1 for a counterexample. */
-  ev: { lane: number[]; row: number[]; act: number[]; role: number[]; tag: number[]; flag: number[]; clock: number[]; seq: number[]; file: number[]; line: number[] };
+  /**
+   * Per event, in replay order. `rowStep` and `lineStep` are delta-encoded (each value minus
+   * the one before: mostly 0 and 1, a third of the text). `file` (index into files, -1 for a
+   * counterexample) is given per event only for part files; `fileAll` otherwise. Clock and
+   * seq are in each event's line (the details).
+   */
+  ev: { lane: number[]; rowStep: number[]; act: number[]; role: number[]; tag: number[]; flag: number[]; lineStep: number[]; file?: number[]; fileAll?: number };
   /** Per arrow (sorted by receive): send and receive event indexes, message type index. */
   ar: { from: number[]; to: number[]; type: number[] };
   /** Lane index -> that node's state before its first event. */
@@ -58,23 +63,26 @@ export function buildPage(run: ViewRun, match: ArrowMatch): Page {
   const actions = new Table(); const roles = new Table(); const tags = new Table(); const types = new Table();
   const rows = packRows(run.events, match.arrows);
   const { flags, marks } = eventFlags(run.events, match.unmatched, run.highlight?.event ?? null, run.initialStates);
-  const ev: PageData['ev'] = { lane: [], row: [], act: [], role: [], tag: [], flag: [], clock: [], seq: [], file: [], line: [] };
+  const ev: PageData['ev'] = { lane: [], rowStep: [], act: [], role: [], tag: [], flag: [], lineStep: [] };
+  const files: number[] = [];
+  let lastRow = 0; let lastLine = 0;
   const lines: string[] = new Array<string>(n);
   for (let i = 0; i < n; i++) {
     const e = run.events[i]!;
     ev.lane.push(laneOf.get(e.node) ?? laneOf.get(null)!);
-    ev.row.push(rows[i]!);
+    ev.rowStep.push(rows[i]! - lastRow);
+    lastRow = rows[i]!;
     ev.act.push(actions.id(e.action));
     ev.role.push(roles.id(typeof e.raw.role === 'string' ? e.raw.role : ''));
     const mark = marks.get(i);
     ev.tag.push(tags.id(mark === undefined ? eventTag(e) : [mark, eventTag(e)].filter((x) => x !== '').join(' · ')));
     ev.flag.push(flags[i]!);
-    ev.clock.push(e.clock ?? -1);
-    ev.seq.push(e.seq ?? -1);
-    ev.file.push(e.file ?? -1);
-    ev.line.push(e.line ?? -1);
+    files.push(e.file ?? -1);
+    ev.lineStep.push((e.line ?? -1) - lastLine);
+    lastLine = e.line ?? -1;
     lines[i] = e.text ?? JSON.stringify(e.raw);
   }
+  if (files.every((f) => f === files[0])) ev.fileAll = files[0] ?? -1; else ev.file = files;
   const arrows = [...match.arrows].sort((a, b) => a.to - b.to);
   const ar: PageData['ar'] = { from: arrows.map((a) => a.from), to: arrows.map((a) => a.to), type: arrows.map((a) => types.id(a.type)) };
   const init: Record<number, unknown> = {};

@@ -45,7 +45,7 @@ class Notes {
 
 interface FileContents { header: Obj | null; events: ViewEvent[] }
 
-function readFile(path: string, fileIndex: number, notes: Notes, budget: { left: number }): FileContents {
+function readFile(path: string, fileIndex: number, notes: Notes, budget: { left: number; limit: number }): FileContents {
   const out: FileContents = { header: null, events: [] };
   let reader: LineReader;
   try {
@@ -78,7 +78,7 @@ function readFile(path: string, fileIndex: number, notes: Notes, budget: { left:
         continue;
       }
       if (l.line === 1) notes.add(`${path}:1: the first line is not a trace header`);
-      if (budget.left <= 0) { notes.add(`${path}:${l.line}: more than ${MAX_EVENTS} events; the rest are not shown`); break; }
+      if (budget.left <= 0) { notes.add(`${path}:${l.line}: more than ${budget.limit} events; the rest are not shown`); break; }
       budget.left--;
       out.events.push(toViewEvent(value, l.text, fileIndex, l.line));
     }
@@ -147,9 +147,14 @@ export function initialStatesFor(nodes: readonly number[]): Record<number, unkno
 /** One trace (a file, or the part files of one run) as a ViewRun, in the order the checker replays it. */
 export function readTrace(name: string, files: readonly string[], maxEvents = MAX_EVENTS): ViewRun {
   const notes = new Notes();
-  const budget = { left: maxEvents };
-  const contents = files.map((f, i) => readFile(f, i, notes, budget));
+  // Each file may give the limit (a part file's events interleave with the others'); the merge is cut to it.
+  const contents = files.map((f, i) => readFile(f, i, notes, { left: maxEvents, limit: maxEvents }));
   const events = contents.length === 1 ? contents[0]!.events : mergeByClock(contents.map((c) => c.events));
+  if (contents.length > 1 && events.length > maxEvents) {
+    const first = events[maxEvents]!;
+    notes.add(`${files[first.file!]}:${first.line}: more than ${maxEvents} events; the rest are not shown`);
+    events.length = maxEvents;
+  }
   const header = contents.find((c) => c.header !== null)?.header ?? null;
   const nodes = headerNodes(header);
   const extra = new Set<number>();

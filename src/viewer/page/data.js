@@ -73,9 +73,13 @@ class Model {
     this.colours = typeColours(data);
     const n = this.count;
     const ev = data.ev;
+    /** Row, line and file of each event (decoded from the compact columns). */
+    this.row = undelta(ev.rowStep);
+    this.line = undelta(ev.lineStep);
+    this.file = ev.file !== undefined ? Int32Array.from(ev.file) : new Int32Array(n).fill(ev.fileAll ?? -1);
     /** First event index of each row (rows never decrease in replay order); rowStart[rows] = count. */
     this.rowStart = new Int32Array(data.rows + 1).fill(n);
-    for (let i = n - 1; i >= 0; i--) this.rowStart[/** @type {number} */ (ev.row[i])] = i;
+    for (let i = n - 1; i >= 0; i--) this.rowStart[/** @type {number} */ (this.row[i])] = i;
     for (let r = data.rows - 1; r >= 0; r--) if (/** @type {number} */ (this.rowStart[r]) > /** @type {number} */ (this.rowStart[r + 1])) this.rowStart[r] = /** @type {number} */ (this.rowStart[r + 1]);
     /** Each lane's events, in order; and each event's position in its lane. */
     const sizes = new Int32Array(data.lanes.length);
@@ -100,8 +104,8 @@ class Model {
     const next = this.outStart.slice(0, n);
     data.ar.from.forEach((from, a) => { this.outOrder[next[from]++] = a; });
     /** Arrow rows as typed arrays: scanned on every frame to find those crossing the window. */
-    this.arFromRow = Int32Array.from(data.ar.from, (i) => /** @type {number} */ (ev.row[i]));
-    this.arToRow = Int32Array.from(data.ar.to, (i) => /** @type {number} */ (ev.row[i]));
+    this.arFromRow = Int32Array.from(data.ar.from, (i) => /** @type {number} */ (this.row[i]));
+    this.arToRow = Int32Array.from(data.ar.to, (i) => /** @type {number} */ (this.row[i]));
     /** Whether the node's leader is active after each event (from the leaderUp/leaderDown marks). */
     this.leaderActive = new Uint8Array(n);
     const active = new Uint8Array(data.lanes.length);
@@ -127,8 +131,8 @@ class Model {
   action(i) { return /** @type {string} */ (this.data.actions[/** @type {number} */ (this.data.ev.act[i])]); }
   /** @param {number} i */
   where(i) {
-    const f = /** @type {number} */ (this.data.ev.file[i]);
-    return f < 0 ? '' : `${this.data.files[f] ?? '?'}:${this.data.ev.line[i]}`;
+    const f = /** @type {number} */ (this.file[i]);
+    return f < 0 ? '' : `${this.data.files[f] ?? '?'}:${this.line[i]}`;
   }
 
   /** Decompresses the details (gzip, base64) embedded in the page. @param {string} base64 */

@@ -55,8 +55,9 @@ class Details {
     const facts = [];
     const role = d.roles[/** @type {number} */ (ev.role[i])];
     if (role) facts.push(['role', role]);
-    if (/** @type {number} */ (ev.clock[i]) >= 0) facts.push([d.kind === 'counterexample' ? 'state' : 'Lamport clock', String(ev.clock[i])]);
-    if (/** @type {number} */ (ev.seq[i]) >= 0) facts.push(['seq', String(ev.seq[i])]);
+    const raw = m.raw(i);
+    if (raw !== null && typeof raw.clock === 'number') facts.push([d.kind === 'counterexample' ? 'state' : 'Lamport clock', String(raw.clock)]);
+    if (raw !== null && typeof raw.seq === 'number') facts.push(['seq', String(raw.seq)]);
     if (m.where(i)) facts.push(['line', m.where(i)]);
     const tag = d.tags[/** @type {number} */ (ev.tag[i])];
     if (tag) facts.push(['summary', tag]);
@@ -66,7 +67,6 @@ class Details {
       p.append(this.section(d.highlight.title, [el('pre', { class: 'difference' }, [d.highlight.lines.join('\n')])], 'det-highlight'));
     }
     if (f & d.flagBits.unknown) p.append(el('p', { class: 'note' }, [`${action} is not an action the viewer knows: drawn as a plain event; its line is below.`]));
-    const raw = m.raw(i);
     if (raw === null) {
       p.append(el('p', { class: 'note' }, [m.detailsError ?? 'Loading the event details…']));
       return;

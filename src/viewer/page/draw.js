@@ -37,7 +37,7 @@ class Diagram {
     this.laneW = LANE_MIN_W;
     this.viewW = 0; this.viewH = 0; this.scrollH = 0; this.rowsPerPx = 1 / ROW_H;
     this.pending = false;
-    this.laneRows = model.laneEvents.map((list) => Int32Array.from(list, (i) => /** @type {number} */ (model.data.ev.row[i])));
+    this.laneRows = model.laneEvents.map((list) => Int32Array.from(list, (i) => /** @type {number} */ (model.row[i])));
     this.defs = this.markerDefs();
     scroller.addEventListener('scroll', () => this.schedule());
     svg.addEventListener('click', (e) => {
@@ -93,7 +93,7 @@ class Diagram {
 
   /** Scrolls so that event i is in view (in the middle, unless it already is in view). @param {number} i */
   reveal(i, always = false) {
-    const row = /** @type {number} */ (this.model.data.ev.row[i]);
+    const row = /** @type {number} */ (this.model.row[i]);
     const top = this.topRow();
     const visible = (this.viewH - HEADER_H) / ROW_H;
     if (!always && row >= top + 1 && row <= top + visible - 2) return;
@@ -118,7 +118,7 @@ class Diagram {
   }
 
   render() {
-    const m = this.model; const d = m.data; const ev = d.ev;
+    const m = this.model; const d = m.data;
     const { top, first, last } = this.windowRows();
     const parts = [this.defs];
     const fromEvent = /** @type {number} */ (m.rowStart[Math.max(0, Math.min(first, d.rows))]);
@@ -132,7 +132,7 @@ class Diagram {
     }
     // Row bands: the rejected or violating event's row.
     if (hl !== null) {
-      const r = /** @type {number} */ (ev.row[hl]);
+      const r = /** @type {number} */ (m.row[hl]);
       if (r >= first && r <= last) parts.push(`<rect class="hl-band" x="0" y="${this.y(r, top) - ROW_H / 2}" width="${this.viewW}" height="${ROW_H}"/>`);
     }
     // Lanes, with a band where the node's leader is active.
@@ -221,7 +221,7 @@ class Diagram {
   event(i, top, maxChars) {
     const m = this.model; const d = m.data; const ev = d.ev; const bits = d.flagBits;
     const f = m.flag(i);
-    const x = this.x(i); const y = this.y(/** @type {number} */ (ev.row[i]), top);
+    const x = this.x(i); const y = this.y(/** @type {number} */ (m.row[i]), top);
     if (x < GUTTER_W - DOT_X || x > this.viewW + 10) return '';
     const action = m.action(i);
     const tag = /** @type {string} */ (d.tags[/** @type {number} */ (ev.tag[i])]);

@@ -1,6 +1,6 @@
 // @ts-check
-// Starting the page: read the drawing data, draw the first window, then decompress the
-// details. The <html> element's data-viewer attribute says how far it got ("painted", then
+// Starting the page: read the drawing data, draw the first window, then (once the browser has
+// read the rest of the page) decompress the details. The <html> element's data-viewer attribute says how far it got ("painted", then
 // "ready"), and window.viewerTimings when (ms since navigation start), for the browser tests.
 
 /** @param {string} id */
@@ -48,12 +48,14 @@ function main() {
         timings.painted = performance.now();
         document.documentElement.setAttribute('data-viewer', 'painted');
         overview.draw();
-        const b64 = byId('viewer-details').textContent ?? '';
-        model.loadDetails(b64.trim()).then(() => {
+        // The details follow this script in the page: read them once the browser has.
+        const load = () => model.loadDetails((byId('viewer-details').textContent ?? '').trim()).then(() => {
           timings.ready = performance.now();
           document.documentElement.setAttribute('data-viewer', 'ready');
           if (details.shown !== null) details.show(details.shown);
         });
+        if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', load, { once: true });
+        else load();
       });
     }
   };
@@ -141,7 +143,7 @@ function gotoBox(model, go) {
     else if (line) {
       const file = line[1] === undefined ? 0 : d.files.findIndex((f) => f === line[1] || f.endsWith('/' + line[1]));
       const n = Number(line[2]);
-      found = d.ev.line.findIndex((l, i) => l === n && d.ev.file[i] === file);
+      found = model.line.findIndex((l, i) => l === n && model.file[i] === file);
     }
     if (found < 0 || found >= model.count) { msg.textContent = `no event ${q}`; return; }
     msg.textContent = '';

@@ -47,7 +47,7 @@ class Overview {
     const hPx = Math.max(1, Math.ceil(h));
     const counts = new Uint32Array(lanes * hPx);
     for (let i = 0; i < m.count; i++) {
-      counts[/** @type {number} */ (ev.lane[i]) * hPx + Math.min(hPx - 1, Math.floor(y(/** @type {number} */ (ev.row[i]))))]++;
+      counts[/** @type {number} */ (ev.lane[i]) * hPx + Math.min(hPx - 1, Math.floor(y(/** @type {number} */ (m.row[i]))))]++;
     }
     const max = counts.reduce((a, b) => Math.max(a, b), 1);
     for (let l = 0; l < lanes; l++) {
@@ -61,18 +61,18 @@ class Overview {
     // Leader-active stretches of each lane.
     g.fillStyle = 'rgba(214, 158, 0, 0.85)';
     for (let i = 0; i < m.count; i++) {
-      if (m.leaderActive[i]) g.fillRect(3 + /** @type {number} */ (ev.lane[i]) * colW + colW / 2 - 1, y(/** @type {number} */ (ev.row[i])), 3, Math.max(1, h / rows));
+      if (m.leaderActive[i]) g.fillRect(3 + /** @type {number} */ (ev.lane[i]) * colW + colW / 2 - 1, y(/** @type {number} */ (m.row[i])), 3, Math.max(1, h / rows));
     }
     for (let i = 0; i < m.count; i++) {
       const f = /** @type {number} */ (ev.flag[i]);
       if (!(f & (bits.crash | bits.leaderUp))) continue;
       g.fillStyle = f & bits.crash ? '#d01c1c' : '#b8860b';
-      g.fillRect(3 + /** @type {number} */ (ev.lane[i]) * colW, y(/** @type {number} */ (ev.row[i])) - 1, colW, 3);
+      g.fillRect(3 + /** @type {number} */ (ev.lane[i]) * colW, y(/** @type {number} */ (m.row[i])) - 1, colW, 3);
     }
     const hl = d.highlight?.event ?? null;
     if (hl !== null) {
       g.fillStyle = '#c00050';
-      g.fillRect(0, y(/** @type {number} */ (ev.row[hl])) - 2, OVERVIEW_W, 5);
+      g.fillRect(0, y(/** @type {number} */ (m.row[hl])) - 2, OVERVIEW_W, 5);
     }
     this.update();
   }

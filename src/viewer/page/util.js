@@ -10,8 +10,8 @@
  * @typedef {{
  *   format: string, kind: 'trace' | 'counterexample', title: string, subtitle: string, files: string[],
  *   lanes: Lane[], actions: string[], roles: string[], tags: string[], types: string[], rows: number,
- *   ev: { lane: number[], row: number[], act: number[], role: number[], tag: number[], flag: number[],
- *         clock: number[], seq: number[], file: number[], line: number[] },
+ *   ev: { lane: number[], rowStep: number[], act: number[], role: number[], tag: number[], flag: number[],
+ *         lineStep: number[], file?: number[], fileAll?: number },
  *   ar: { from: number[], to: number[], type: number[] },
  *   init: Record<string, unknown>, highlight: PageHighlight | null, notes: string[],
  *   flagBits: { leaderUp: number, leaderDown: number, ballot: number, crash: number, unknown: number, unmatched: number, highlight: number }
@@ -101,6 +101,14 @@ function messageText(m) {
 function shortJson(v, max = 400) {
   const s = JSON.stringify(v) ?? String(v);
   return s.length > max ? s.slice(0, max) + ` … (${s.length} characters)` : s;
+}
+
+/** The values of a delta-encoded column (each value minus the one before). @param {number[]} steps */
+function undelta(steps) {
+  const out = new Int32Array(steps.length);
+  let v = 0;
+  for (let i = 0; i < steps.length; i++) { v += /** @type {number} */ (steps[i]); out[i] = v; }
+  return out;
 }
 
 /** Index of the last element of a sorted array that is <= x, or -1. @param {ArrayLike<number>} a @param {number} x */

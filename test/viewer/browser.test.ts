@@ -1,0 +1,182 @@
+/**
+ * The viewer's pages in a real headless browser (Debian's chromium through playwright-core):
+ * the lanes, arrows and highlighted event are drawn, a click shows the event's details, and
+ * a run of 100,000 events opens on its first window (load-to-first-paint is measured and
+ * printed, not asserted: the machine is shared). Screenshots go to out/viewer/ (a CI artifact).
+ */
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runViewTraceCli } from '../../src/viewer/cli.js';
+import { type Browser, ensureChromium, launch } from './chromium.js';
+import { writeSteadyRun } from './steadyRun.js';
+
+const chromium = ensureChromium();
+if ('skip' in chromium) console.warn(`viewer browser tests skipped: ${chromium.skip}`);
+
+const OUT = resolve('out', 'viewer');
+
+/** Writes a page with view-trace; returns its path. */
+async function writePage(name: string, args: string[], dir = OUT): Promise<string> {
+  const file = join(dir, `${name}.html`);
+  let err = '';
+  const code = await runViewTraceCli([...args, '--out', file], { out: () => {}, err: (s) => { err += s; }, cwd: process.cwd() });
+  expect(code, err).toBe(0);
+  return file;
+}
+
+describe.skipIf('skip' in chromium)('the viewer page in chromium', () => {
+  let browser: Browser;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    browser = await launch((chromium as { path: string }).path);
+  }, 120_000);
+  afterAll(async () => { await browser?.close(); });
+
+  async function open(file: string): Promise<Page> {
+    const page = await browser.context.newPage();
+    page.on('pageerror', (e) => errors.push(`${file}: ${e.message}`));
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('html[data-viewer="ready"]', { timeout: 60_000 });
+    return page;
+  }
+  const texts = (page: Page, selector: string): Promise<string[]> => page.$$eval(selector, (els) => els.map((e) => e.textContent ?? ''));
+
+  it('draws a rejected trace: one lane per node, arrows, the rejected event highlighted with the difference', async () => {
+    const page = await open(await writePage('rejected-trace', ['test/fixtures/traces/state-differs.ndjson']));
+    expect(await texts(page, '#view .lane-label')).toEqual(['node 1', 'node 2', 'node 3']);
+    expect(await page.locator('#view line.lane').count()).toBe(3);
+    const types = await page.$$eval('#view .arrow', (els) => els.map((e) => e.getAttribute('data-type')));
+    expect(types.length).toBeGreaterThan(5);
+    expect(new Set(types)).toEqual(expect.objectContaining({}));
+    for (const t of ['Prepare', 'Promise', 'Accept']) expect(types).toContain(t);
+    // The rejected event (line 16) is drawn, marked, and opened in the details panel.
+    const hl = page.locator('#view g.ev.highlight');
+    expect(await hl.count()).toBe(1);
+    expect(await hl.locator('text.act').textContent()).toBe('AcceptorReceiveAccept');
+    const banner = await page.locator('#banner').textContent();
+    expect(banner).toContain('check-traces rejects test/fixtures/traces/state-differs.ndjson:16');
+    expect(banner).toContain('aBallot: spec {"leader":1,"num":0}, trace {"leader":1,"num":7}');
+    expect(await page.locator('#details h2').textContent()).toContain('AcceptorReceiveAccept');
+    expect(await page.locator('#details .det-highlight pre').textContent()).toContain('difference (spec vs trace)');
+    expect(await page.locator('#details dl.facts').textContent()).toContain('state-differs.ndjson:16');
+    // The legend names every message type drawn.
+    const legend = await page.locator('#legend').textContent();
+    for (const t of new Set(types)) expect(legend).toContain(t!);
+    await page.screenshot({ path: join(OUT, 'rejected-trace.png') });
+    await page.close();
+  });
+
+  it('shows an event\'s details on click: what it received and from whom, what it sent, the state after it', async () => {
+    const page = await open(join(OUT, 'rejected-trace.html'));
+    const promise = page.locator('#view g.ev', { has: page.locator('text.act', { hasText: /^ScoutReceivePromise$/ }) }).first();
+    const i = await promise.getAttribute('data-i');
+    await promise.click();
+    await expect.poll(() => page.locator('#details').getAttribute('data-event')).toBe(i);
+    expect(await page.locator('#details h2').textContent()).toMatch(/^#\d+ · node 1 · ScoutReceivePromise$/);
+    const received = await page.locator('#details section', { hasText: 'received' }).first().textContent();
+    expect(received).toMatch(/Promise b0\.1 from \d — sent by #\d+ \(node \d, AcceptorReceivePrepare\)/);
+    const state = page.locator('#details table.state');
+    expect(await texts(page, '#details table.state th')).toEqual(expect.arrayContaining(['aBallot', 'rDecisions', '● scout']));
+    expect(await state.locator('tr.changed').count()).toBeGreaterThan(0);
+    expect(await page.locator('#view g.ev.selected').getAttribute('data-i')).toBe(i);
+    await page.screenshot({ path: join(OUT, 'event-details.png') });
+    // Following the "sent by" link selects the sending event.
+    await page.locator('#details section', { hasText: 'received' }).locator('a.ev-link').click();
+    expect(await page.locator('#details h2').textContent()).toMatch(/AcceptorReceivePrepare$/);
+    await page.close();
+  });
+
+  it('draws a counterexample with its violating state highlighted and the crash marked', async () => {
+    const page = await open(await writePage('counterexample', ['test/viewer/fixtures/volatile-acceptor.itf.json']));
+    expect(await texts(page, '#view .lane-label')).toEqual(['node 1', 'node 2']);
+    expect(await texts(page, '#view .row-label')).toEqual(expect.arrayContaining(['state 0', 'state 12']));
+    const hl = page.locator('#view g.ev.highlight');
+    expect(await hl.locator('text.act').textContent()).toBe('NodeRestart');
+    expect(await hl.locator('tspan.mark.crash').count()).toBe(1);
+    expect(await page.locator('#banner').textContent()).toContain('AcceptorMonotonicity is violated in state 12 (the last one)');
+    expect(await page.locator('#view .arrow').count()).toBeGreaterThan(4);
+    expect(await page.locator('#view g.ev.mark-leader').count()).toBe(1);
+    await page.screenshot({ path: join(OUT, 'counterexample.png') });
+    await page.close();
+  });
+
+  it('draws events of kinds it does not know as labelled dots, and shows their lines whole', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'viewer-unknown-'));
+    const trace = join(dir, 'client-events.ndjson');
+    const header = { kind: 'header', format: 'paxos-trace/1', spec: { module: 'MultiPaxos', constants: { N: 2, Window: 1 } }, cluster: { nodes: [1, 2] } };
+    const reply = { type: 'ClientReply', request: 'r1', outcome: 'ok' };
+    writeFileSync(trace, [header,
+      { node: 1, seq: 1, clock: 1, role: 'Client', action: 'ClientInvoke', params: { request: 'r1' }, sent: [], client: 'c-7' },
+      { node: 1, seq: 2, clock: 2, role: 'Replica', action: 'ReplicaAnswer', params: {}, sent: [reply] },
+      { node: 2, seq: 1, clock: 3, role: 'Client', action: 'ClientOutcome', params: { from: 1, message: reply }, sent: [] },
+    ].map((x) => JSON.stringify(x)).join('\n') + '\n');
+    const page = await open(await writePage('unknown-kinds', [trace, '--no-check']));
+    expect(await texts(page, '#view g.ev.unknown text.act')).toEqual(['ClientInvoke', 'ReplicaAnswer', 'ClientOutcome']);
+    expect(await page.$$eval('#view .arrow', (els) => els.map((e) => e.getAttribute('data-type')))).toEqual(['ClientReply']);
+    await page.locator('#view g.ev.unknown').first().click();
+    const details = await page.locator('#details').textContent();
+    expect(details).toContain('ClientInvoke is not an action the viewer knows');
+    expect(details).toContain('c-7');
+    await page.close();
+  });
+
+  it('opens a run of 100,000 events on its first window, scrolls it, and expands a state deep in it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'viewer-100k-'));
+    const trace = join(dir, 'steady-100k.ndjson');
+    let t = performance.now();
+    const events = writeSteadyRun(trace, { events: 100_000 });
+    const generated = performance.now() - t;
+    t = performance.now();
+    // --no-check: the page opens on its first window (with a rejection it would open on the rejected event).
+    const file = await writePage('steady-100k', [trace, '--no-check'], dir);
+    const written = performance.now() - t;
+    const page = await browser.context.newPage();
+    page.on('pageerror', (e) => errors.push(`100k: ${e.message}`));
+    t = performance.now();
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'commit' });
+    await page.waitForSelector('html[data-viewer="painted"], html[data-viewer="ready"]', { timeout: 60_000 });
+    const paintedWall = performance.now() - t;
+    await page.waitForSelector('html[data-viewer="ready"]', { timeout: 60_000 });
+    const readyWall = performance.now() - t;
+    const timings = await page.evaluate(`({ ...window.viewerTimings,
+      fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1 })`) as { painted: number; ready: number; fcp: number };
+    // The first window: the first event, the first rows, and only a window's worth of elements.
+    expect(await page.locator('#view g.ev[data-i="0"]').count()).toBe(1);
+    expect(await page.locator('#view svg, #view').getAttribute('data-first-row')).toBe('0');
+    const drawn = await page.locator('#view g.ev').count();
+    expect(drawn).toBeGreaterThan(10);
+    expect(drawn).toBeLessThan(400);
+    expect(await page.locator('#stats').textContent()).toContain('100,000 events');
+    await page.screenshot({ path: join(OUT, 'steady-100k.png') });
+    // Half-way down: the window there is drawn, and an event in it expands its state from ~30,000 deltas.
+    await page.evaluate("const s = document.getElementById('scroller'); s.scrollTop = s.scrollHeight / 2;");
+    await expect.poll(async () => Number(await page.locator('#view').getAttribute('data-first-row'))).toBeGreaterThan(1000);
+    const deep = page.locator('#view g.ev').nth(5);
+    const deepIndex = Number(await deep.getAttribute('data-i'));
+    expect(deepIndex).toBeGreaterThan(30_000);
+    t = performance.now();
+    await deep.click();
+    await page.waitForSelector('#details table.state');
+    const expandMs = performance.now() - t;
+    expect(await page.locator('#details p.note.bad').count()).toBe(0);
+    expect(await texts(page, '#details table.state th')).toEqual(expect.arrayContaining([expect.stringMatching(/rDecisions$/)]));
+    await page.screenshot({ path: join(OUT, 'steady-100k-middle.png') });
+    await page.close();
+    const bytes = statSync(file).size;
+    console.log(`viewer, ${events.toLocaleString('en')} events: page ${bytes.toLocaleString('en')} bytes (trace ${statSync(trace).size.toLocaleString('en')});` +
+      ` generated in ${(generated / 1000).toFixed(1)} s, page written in ${(written / 1000).toFixed(1)} s;` +
+      ` first window painted ${timings.painted.toFixed(0)} ms after navigation start (first contentful paint ${timings.fcp.toFixed(0)} ms;` +
+      ` ${paintedWall.toFixed(0)} ms from goto), details ready at ${timings.ready.toFixed(0)} ms (${readyWall.toFixed(0)} ms from goto);` +
+      ` click on event #${deepIndex + 1} to its expanded state ${expandMs.toFixed(0)} ms; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  }, 300_000);
+
+  it('raised no error in any page', () => {
+    expect(errors).toEqual([]);
+  });
+});
