@@ -7,7 +7,7 @@ import { checkModel, defaultEngine, repoRoot } from './check.js';
 import { parseCliArgs, USAGE, UsageError, type CliOptions } from './cliArgs.js';
 import { formatCoverageTable, formatModuleCoverage, reachedBy, type ModuleCoverage } from './coverageReport.js';
 import { flattenModule } from './flatten.js';
-import { declaredActions } from './nextActions.js';
+import { declaredActionsOfModel } from './nextActions.js';
 import { WitnessError, listWitnesses, replayWitness } from './witness.js';
 import { counterexampleToItf } from './itf.js';
 import { listModels, loadModel, selectModels, UnknownModel, type ModelInfo } from './models.js';
@@ -234,9 +234,10 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
 function moduleCoverage(module: string, first: ModelInfo, covered: ModelReport[], specDir: string, cwd: string): ModuleCoverage {
   const loadModule = (name: string) => { const p = join(specDir, `${name}.tla`); return existsSync(p) ? readFileSync(p, 'utf8') : undefined; };
   const moduleText = loadModule(module) ?? '';
-  const declared = declaredActions(moduleText, first.cfg);
+  const { actions: declared, nextModule } = declaredActionsOfModel(module, moduleText, loadModule, first.cfg);
   const by = reachedBy(covered, declared);
   const c: ModuleCoverage = { module, declared, reachedBy: by, witnesses: {}, unreached: [], witnessErrors: [] };
+  if (nextModule !== undefined && nextModule !== module) c.nextModule = nextModule;
   const missing = declared.filter((a) => by[a]!.length === 0);
   if (missing.length === 0) return c;
   let witnesses: ReturnType<typeof listWitnesses> = [];

@@ -7,8 +7,10 @@ import type { ModelResult } from './types.js';
 
 export interface ModuleCoverage {
   module: string;
-  /** Actions Next declares, in their order in Next. */
+  /** Actions Next declares, in their order in Next (empty: Next was not found, coverage not computed). */
   declared: string[];
+  /** The module that defines Next, when it is not `module` itself (a module that EXTENDS it). */
+  nextModule?: string;
   /** Action -> the models (with engine) whose check reached it. */
   reachedBy: Record<string, string[]>;
   /** Action -> witness file that reaches it (for actions no model reached). */
@@ -53,8 +55,13 @@ export function formatCoverageTable(results: Covered[], declared: string[]): str
 }
 
 export function formatModuleCoverage(c: ModuleCoverage): string {
+  if (c.declared.length === 0) {
+    // Nothing to compare against: saying "every action is reachable" would be vacuous.
+    return `${c.module}: action coverage not computed: no next-state relation with actions was found in ${c.module} or the modules it extends`;
+  }
   const byModels = c.declared.filter((a) => (c.reachedBy[a] ?? []).length > 0);
-  const lines = [`${c.module}: ${byModels.length} of ${c.declared.length} actions reached by the models checked`];
+  const whose = c.nextModule !== undefined && c.nextModule !== c.module ? ` (the actions of Next in ${c.nextModule}, which ${c.module} extends)` : '';
+  const lines = [`${c.module}: ${byModels.length} of ${c.declared.length} actions reached by the models checked${whose}`];
   for (const [a, file] of Object.entries(c.witnesses)) lines.push(`  ${a}: reached by witness ${file} (replayed step by step on the embedded engine)`);
   for (const e of c.witnessErrors) lines.push(`  witness FAILED: ${e}`);
   if (c.unreached.length > 0) lines.push(`  NOT reached by any model or witness: ${c.unreached.join(', ')}`);

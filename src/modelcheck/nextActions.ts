@@ -4,7 +4,7 @@
  * action; an operator that only combines other actions (`Group == A \/ B`) is looked through.
  * That matches how tla-checker names transitions.
  */
-import { blankComments } from './flatten.js';
+import { blankComments, flattenModule, FlattenError } from './flatten.js';
 
 export interface Definition {
   name: string;
@@ -95,6 +95,37 @@ export function declaredActions(moduleText: string, cfg: { next?: string; specif
   };
   walk(nextDef.body, [nextDef.name]);
   return out;
+}
+
+/**
+ * The actions of the next-state relation of a model whose module may take its Next from a
+ * module it EXTENDS (MultiPaxosRefinesLog takes MultiPaxos's): the module is read with its
+ * user modules inlined. `nextModule` is the module that defines Next, when it is found.
+ */
+export function declaredActionsOfModel(
+  moduleName: string,
+  moduleText: string,
+  loadModule: (name: string) => string | undefined,
+  cfg: { next?: string; specification?: string },
+): { actions: string[]; nextModule?: string } {
+  let text = moduleText;
+  let inlined: string[] = [];
+  try {
+    const flat = flattenModule(moduleText, loadModule);
+    text = flat.text;
+    inlined = flat.inlined;
+  } catch (e) {
+    if (!(e instanceof FlattenError)) throw e;
+  }
+  const actions = declaredActions(text, cfg);
+  const defs = topLevelDefinitions(text);
+  const next = nextName(defs, cfg);
+  if (next === undefined || !defs.has(next)) return { actions };
+  const owner = [moduleName, ...inlined].find((m) => {
+    const t = m === moduleName ? moduleText : loadModule(m);
+    return t !== undefined && topLevelDefinitions(t).has(next);
+  });
+  return owner !== undefined ? { actions, nextModule: owner } : { actions };
 }
 
 /** The Init name: the cfg's INIT, or the conjunct before `[][Next]_vars` inside SPECIFICATION. */

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/modelcheck/cli.js';
 import { actionInSpan, nameCoverage } from '../../src/modelcheck/coverageNames.js';
+import { formatModuleCoverage } from '../../src/modelcheck/coverageReport.js';
 import { TlcOutputReader } from '../../src/modelcheck/tlcOutput.js';
-import { NO_TLC, REPO } from './cliHarness.js';
+import { cli, NO_TLC, REPO, scratchOutDir } from './cliHarness.js';
+import { FAKE_JAR, FAKE_JAVA, FIXTURES } from './helpers.js';
 
 describe('TLC coverage of actions called inside quantifiers of Next', () => {
   const moduleText = [
@@ -102,5 +104,28 @@ describe('check-spec: every action of Next must be reachable', () => {
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/witness FAILED: \S*reset\.json: step 2 of 2 refused: Reset is not enabled/);
     expect(r.out).toContain('NOT reached by any model or witness: Reset');
+  });
+});
+
+describe('coverage of a model whose module takes Next from a module it extends', () => {
+  it('tlc-refinement (refinement-coverage-tool.out, replayed by a fake java): the actions of MultiPaxos\'s Next, not "0 of 0 ... every action reachable"', async () => {
+    const env = { JAVA: FAKE_JAVA, TLA2TOOLS_JAR: FAKE_JAR, FAKE_TLC_TRANSCRIPT: join(FIXTURES, 'refinement-coverage-tool.out') };
+    process.env.FAKE_TLC_TRANSCRIPT = env.FAKE_TLC_TRANSCRIPT; // read by the spawned fake java
+    try {
+      const r = await cli(scratchOutDir(), ['--spec-dir', join(FIXTURES, 'multipaxos'), '--model', 'tlc-refinement', '--engine', 'tlc'], env);
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('MultiPaxosRefinesLog: 12 of 18 actions reached by the models checked (the actions of Next in MultiPaxos, which MultiPaxosRefinesLog extends)');
+      expect(r.out).toContain('  NOT reached by any model or witness: LeaderReceivePreempted, ReplicaSkipSlot, ReplicaProposeNoop, ReplicaReceiveJoin, ReplicaReceiveWelcome, NodeRestart');
+      expect(r.out).toMatch(/^CommanderReceiveAccepted\s+1,838$/m);
+      expect(r.out).not.toContain('0 of 0');
+    } finally {
+      delete process.env.FAKE_TLC_TRANSCRIPT;
+    }
+  });
+
+  it('says plainly when no next-state relation is found', () => {
+    const text = formatModuleCoverage({ module: 'M', declared: [], reachedBy: {}, witnesses: {}, unreached: [], witnessErrors: [] });
+    expect(text).toBe('M: action coverage not computed: no next-state relation with actions was found in M or the modules it extends');
+    expect(text).not.toMatch(/every action/);
   });
 });
