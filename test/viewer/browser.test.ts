@@ -73,7 +73,7 @@ describe.skipIf('skip' in chromium)('the viewer page in chromium', () => {
   });
 
   it('shows an event\'s details on click: what it received and from whom, what it sent, the state after it', async () => {
-    const page = await open(join(OUT, 'rejected-trace.html'));
+    const page = await open(await writePage('event-details', ['test/fixtures/traces/state-differs.ndjson', '--no-check']));
     const promise = page.locator('#view g.ev', { has: page.locator('text.act', { hasText: /^ScoutReceivePromise$/ }) }).first();
     const i = await promise.getAttribute('data-i');
     await promise.click();
@@ -83,7 +83,9 @@ describe.skipIf('skip' in chromium)('the viewer page in chromium', () => {
     expect(received).toMatch(/Promise b0\.1 from \d — sent by #\d+ \(node \d, AcceptorReceivePrepare\)/);
     const state = page.locator('#details table.state');
     expect(await texts(page, '#details table.state th')).toEqual(expect.arrayContaining(['aBallot', 'rDecisions', '● scout']));
-    expect(await state.locator('tr.changed').count()).toBeGreaterThan(0);
+    // The first Promise adds its acceptor to the scout's acks: the row says what the scout was.
+    expect(await state.locator('tr.changed').first().textContent())
+      .toBe('● scout{"ballot":{"num":0,"leader":1},"acks":[1],"pvalues":[]}was {"ballot":{"num":0,"leader":1},"acks":[],"pvalues":[]}');
     expect(await page.locator('#view g.ev.selected').getAttribute('data-i')).toBe(i);
     await page.screenshot({ path: join(OUT, 'event-details.png') });
     // Following the "sent by" link selects the sending event.
@@ -102,6 +104,10 @@ describe.skipIf('skip' in chromium)('the viewer page in chromium', () => {
     expect(await page.locator('#banner').textContent()).toContain('AcceptorMonotonicity is violated in state 12 (the last one)');
     expect(await page.locator('#view .arrow').count()).toBeGreaterThan(4);
     expect(await page.locator('#view g.ev.mark-leader').count()).toBe(1);
+    // The details say what the restart did to the acceptor's promise: the violation itself.
+    expect(await page.locator('#details h2').textContent()).toBe('state 12 · node 1 · NodeRestart');
+    expect(await page.locator('#details tr.changed', { hasText: 'aBallot' }).textContent())
+      .toBe('● aBallot{"leader":0,"num":0}was {"leader":1,"num":0}');
     await page.screenshot({ path: join(OUT, 'counterexample.png') });
     await page.close();
   });

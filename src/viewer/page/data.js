@@ -65,6 +65,23 @@ function applyDelta(w, delta) {
   return problems;
 }
 
+/**
+ * What a step did to one field: the old value of a scalar, the elements a set gained and lost,
+ * what a sequence appended (or that it was replaced).
+ * @param {string} field @param {unknown} was @param {unknown} now
+ * @returns {{ was?: unknown, added?: unknown[], removed?: unknown[], appended?: unknown[], replaced?: boolean }}
+ */
+function fieldChange(field, was, now) {
+  if (!Array.isArray(was) || !Array.isArray(now)) return { was };
+  if (SEQUENCE_KEYS.has(field)) {
+    const prefix = was.length <= now.length && was.every((x, k) => canonical(x) === canonical(now[k]));
+    return prefix ? { appended: now.slice(was.length) } : { replaced: true };
+  }
+  const a = new Set(was.map((x) => canonical(x)));
+  const b = new Set(now.map((x) => canonical(x)));
+  return { added: now.filter((x) => !a.has(canonical(x))), removed: was.filter((x) => !b.has(canonical(x))) };
+}
+
 class Model {
   /** @param {PageData} data */
   constructor(data) {
@@ -125,6 +142,8 @@ class Model {
     this.checkpoints = data.lanes.map(() => new Map());
   }
 
+  /** How the page names event i: its number, or a counterexample's state. @param {number} i */
+  label(i) { return this.data.kind === 'counterexample' ? `state ${this.row[i]}` : `#${i + 1}`; }
   /** @param {number} i */
   flag(i) { return /** @type {number} */ (this.data.ev.flag[i]); }
   /** @param {number} i */
@@ -176,9 +195,10 @@ class Model {
   }
 
   /**
-   * The node's state after event i, the fields the event changed, and problems applying deltas.
+   * The node's state after event i and before it, the fields the event changed, and problems
+   * applying deltas.
    * @param {number} i
-   * @returns {{ state: Obj | null, changed: Set<string>, problems: string[] }}
+   * @returns {{ state: Obj | null, before: Obj | null, changed: Set<string>, problems: string[] }}
    */
   stateAfter(i) {
     const lane = /** @type {number} */ (this.data.ev.lane[i]);
@@ -195,13 +215,18 @@ class Model {
     let changed = new Set();
     /** @type {string[]} */
     let problems = [];
+    /** @type {Obj | null} */
+    let before = null;
     for (let p = from + 1; p <= target; p++) {
       const raw = this.raw(/** @type {number} */ (list[p]));
-      if (raw === null) return { state: null, changed, problems: ['the details are still loading'] };
+      if (raw === null) return { state: null, before: null, changed, problems: ['the details are still loading'] };
       changed = new Set(); problems = [];
+      if (p === target) before = known ? plainState(w) : null;
       if (isObj(raw.state)) {
-        const before = plainState(w);
-        for (const [k, v] of Object.entries(raw.state)) if (!known || canonical(before[k], SEQUENCE_KEYS.has(k)) !== canonical(v, SEQUENCE_KEYS.has(k))) changed.add(k);
+        const was = p === target ? before : null;
+        for (const [k, v] of Object.entries(raw.state)) {
+          if (!known || (was !== null && canonical(was[k], SEQUENCE_KEYS.has(k)) !== canonical(v, SEQUENCE_KEYS.has(k)))) changed.add(k);
+        }
         w = workState(raw.state);
         known = true;
       } else if (isObj(raw.delta)) {
@@ -211,6 +236,6 @@ class Model {
       }
       if ((p + 1) % CHECKPOINT_EVERY === 0 && !marks.has(p)) marks.set(p, copyWork(w));
     }
-    return { state: known ? plainState(w) : null, changed, problems };
+    return { state: known ? plainState(w) : null, before, changed, problems };
   }
 }

@@ -4,6 +4,33 @@
 // state after the step expanded from deltas with the fields it changed marked, and the line
 // as written. An event of a kind the viewer does not know shows the same, from its line.
 
+/** Elements shown of a long set or sequence, at each end. */
+const SHOWN_AT_EACH_END = 3;
+
+/** A value for a table cell: a long array as its size, first and last elements. @param {unknown} v */
+function abbreviated(v) {
+  if (!Array.isArray(v) || v.length <= 2 * SHOWN_AT_EACH_END + 1) return shortJson(v);
+  const ends = [...v.slice(0, SHOWN_AT_EACH_END).map((x) => shortJson(x, 120)), '…', ...v.slice(-SHOWN_AT_EACH_END).map((x) => shortJson(x, 120))];
+  return `${v.length} elements: [${ends.join(', ')}]`;
+}
+
+/** Lines under a changed field saying what changed. @param {ReturnType<typeof fieldChange>} c */
+function changeLines(c) {
+  /** @type {HTMLElement[]} */
+  const out = [];
+  /** @param {string} cls @param {string} sign @param {unknown[]} xs */
+  const list = (cls, sign, xs) => {
+    for (const x of xs.slice(0, 8)) out.push(el('div', { class: `chg ${cls}` }, [`${sign} ${shortJson(x, 200)}`]));
+    if (xs.length > 8) out.push(el('div', { class: `chg ${cls}` }, [`${sign} … and ${xs.length - 8} more`]));
+  };
+  if ('was' in c) out.push(el('div', { class: 'chg was' }, [`was ${shortJson(c.was, 200)}`]));
+  if (c.added) list('add', '+', c.added);
+  if (c.removed) list('remove', '−', c.removed);
+  if (c.appended) list('add', '+', c.appended);
+  if (c.replaced) out.push(el('div', { class: 'chg was' }, ['replaced (not an extension of what it was)']));
+  return out;
+}
+
 class Details {
   /** @param {Model} model @param {HTMLElement} panel @param {(i: number) => void} go */
   constructor(model, panel, go) {
@@ -20,7 +47,7 @@ class Details {
   link(i) {
     const d = this.model.data;
     return el('a', { href: '#', 'data-go': String(i), class: 'ev-link' },
-      [`#${i + 1} (${d.lanes[/** @type {number} */ (d.ev.lane[i])]?.label ?? '?'}, ${this.model.action(i)})`]);
+      [`${this.model.label(i)} (${d.lanes[/** @type {number} */ (d.ev.lane[i])]?.label ?? '?'}, ${this.model.action(i)})`]);
   }
 
   /** @param {number} t type index */
@@ -51,7 +78,7 @@ class Details {
     p.setAttribute('data-event', String(i));
     const action = m.action(i);
     const lane = d.lanes[/** @type {number} */ (ev.lane[i])];
-    p.append(el('h2', {}, [`#${i + 1} · ${lane?.label ?? '?'} · `, el('span', { class: 'det-action' }, [action])]));
+    p.append(el('h2', {}, [`${m.label(i)} · ${lane?.label ?? '?'} · `, el('span', { class: 'det-action' }, [action])]));
     const facts = [];
     const role = d.roles[/** @type {number} */ (ev.role[i])];
     if (role) facts.push(['role', role]);
@@ -137,15 +164,19 @@ class Details {
   state(i, raw) {
     const m = this.model;
     if (!isObj(raw.state) && !isObj(raw.delta) && m.data.init[String(m.data.ev.lane[i])] === undefined) return;
-    const { state, changed, problems } = m.stateAfter(i);
+    const { state, before, changed, problems } = m.stateAfter(i);
     const children = [];
     for (const pr of problems) children.push(el('p', { class: 'note bad' }, [pr]));
     if (state !== null) {
-      const rows = Object.entries(state).map(([k, v]) => el('tr', changed.has(k) ? { class: 'changed' } : {}, [
-        el('th', {}, [changed.has(k) ? `● ${k}` : k]), el('td', {}, [shortJson(v)]),
-      ]));
+      // The fields this step changed first, each with what changed; then the others.
+      const fields = [...Object.keys(state).filter((k) => changed.has(k)), ...Object.keys(state).filter((k) => !changed.has(k))];
+      const rows = fields.map((k) => {
+        const td = el('td', {}, [abbreviated(state[k])]);
+        if (changed.has(k) && before !== null) td.append(...changeLines(fieldChange(k, before[k], state[k])));
+        return el('tr', changed.has(k) ? { class: 'changed' } : {}, [el('th', {}, [changed.has(k) ? `● ${k}` : k]), td]);
+      });
       children.push(el('table', { class: 'state' }, rows));
-      children.push(el('p', { class: 'hint' }, [changed.size > 0 ? '● = changed by this step' : 'this step changed nothing in the node\'s state']));
+      children.push(el('p', { class: 'hint' }, [changed.size > 0 ? '● = changed by this step (what it was, or what it gained and lost)' : 'this step changed nothing in the node\'s state']));
     }
     if (isObj(raw.delta)) children.push(el('details', {}, [el('summary', {}, ['the delta as written']), this.pre(raw.delta)]));
     this.panel.append(this.section(isObj(raw.delta) ? 'state after the step (expanded from the deltas)' : 'state after the step', children));

@@ -237,7 +237,7 @@ class Diagram {
     const glyph = f & bits.crash ? ['crash', '✖'] : f & bits.leaderUp ? ['leader', '♛'] : f & bits.leaderDown ? ['down', '⤓'] : f & bits.ballot ? ['ballot', '⇡'] : null;
     if (glyph !== null) cls.push(`mark-${glyph[0]}`);
     const letter = f & bits.unknown ? '?' : action === 'Init' ? '·' : (ROLE_LETTERS[role] ?? (role.charAt(0) || '·'));
-    const title = `#${i + 1} node ${d.lanes[/** @type {number} */ (ev.lane[i])]?.label ?? '?'} ${action}${tag ? ' — ' + tag : ''}${m.where(i) ? ' (' + m.where(i) + ')' : ''}`;
+    const title = `${m.label(i)} ${d.lanes[/** @type {number} */ (ev.lane[i])]?.label ?? '?'} ${action}${tag ? ' — ' + tag : ''}${m.where(i) ? ' (' + m.where(i) + ')' : ''}`;
     return `<g class="${cls.join(' ')}" data-i="${i}" transform="translate(${x},${y})">` +
       `<title>${esc(title)}</title>` +
       `<rect class="hit" x="-${DOT_X - 4}" y="-${ROW_H / 2 - 2}" width="${this.laneW - 8}" height="${ROW_H - 4}"/>` +
