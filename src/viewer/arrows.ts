@@ -4,10 +4,8 @@
  * A receive is an event whose params carry the `message` and its sender `from`; its send is
  * an earlier event (in replay order) of node `from` whose `sent` holds an equal message
  * (equal as spec values: canonical texts). A message may have been sent several times
- * (retransmissions, or the same reply to a duplicate): the Lamport clock then picks. A
- * receive from another node sets the clock to max(own, message's) + 1, so when it jumps past
- * the node's own clock + 1 the message carried clock - 1, and the send with that clock is the
- * one. Otherwise the latest send before the receive's clock is taken.
+ * (retransmissions, or the same reply to a duplicate): the Lamport clock then picks (see
+ * pickSend).
  */
 import { canonical } from '../trace/format/canonical.js';
 import { NODE_ACTIONS, PROPOSAL_ACTIONS } from '../trace/spec/fastSpec.js';
@@ -69,7 +67,7 @@ export function matchArrows(events: readonly ViewEvent[]): ArrowMatch {
     // The node's next step on the same input (several steps from one receive) is no second receive.
     const continues = key !== null && prev !== undefined && prev.key === key && e.clock !== null && prev.clock === e.clock - 1;
     if (r !== null && key !== null && !continues) {
-      const src = pickSend(events, sends.get(key), e, prev?.clock ?? null, r.from);
+      const src = pickSend(events, sends.get(key), e);
       if (src === null) unmatched.push(i);
       else arrows.push({ from: src, to: i, type: r.message.type as string });
     }
@@ -85,13 +83,14 @@ export function matchArrows(events: readonly ViewEvent[]): ArrowMatch {
   return { arrows, unmatched };
 }
 
-function pickSend(events: readonly ViewEvent[], candidates: number[] | undefined, recv: ViewEvent,
-  prevClock: number | null, from: number): number | null {
-  if (candidates === undefined || candidates.length === 0) return null;
+/**
+ * The send a receive got: the latest one whose clock is below the receive's. A sender's
+ * clocks increase, so when the receive's clock jumped to the message's + 1, that is the very
+ * send that carried it; otherwise it is the last send before the receive could have happened.
+ */
+function pickSend(events: readonly ViewEvent[], candidates: number[] | undefined, recv: ViewEvent): number | null {
+  if (candidates === undefined) return null;
   const c = recv.clock;
-  if (c !== null && from !== recv.node && (prevClock === null ? c > 1 : c - 1 > prevClock)) {
-    for (let j = candidates.length - 1; j >= 0; j--) if (events[candidates[j]!]!.clock === c - 1) return candidates[j]!;
-  }
   for (let j = candidates.length - 1; j >= 0; j--) {
     const sc = events[candidates[j]!]!.clock;
     if (c === null || sc === null || sc < c) return candidates[j]!;

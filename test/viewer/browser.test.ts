@@ -4,12 +4,14 @@
  * a run of 100,000 events opens on its first window (load-to-first-paint is measured and
  * printed, not asserted: the machine is shared). Screenshots go to out/viewer/ (a CI artifact).
  */
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeltaDecoder } from '../../src/trace/format/deltaEncoder.js';
+import type { TraceEvent } from '../../src/trace/format/types.js';
 import { runViewTraceCli } from '../../src/viewer/cli.js';
 import { type Browser, ensureChromium, launch } from './chromium.js';
 import { writeSteadyRun } from './steadyRun.js';
@@ -129,6 +131,33 @@ describe.skipIf('skip' in chromium)('the viewer page in chromium', () => {
     const details = await page.locator('#details').textContent();
     expect(details).toContain('ClientInvoke is not an action the viewer knows');
     expect(details).toContain('c-7');
+    await page.close();
+  });
+
+  it('expands compact events to the states the trace decoder gives, whichever event is opened first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'viewer-deltas-'));
+    const trace = join(dir, 'compact.ndjson');
+    writeSteadyRun(trace, { events: 3000 });
+    const lines = readFileSync(trace, 'utf8').trimEnd().split('\n');
+    const decoder = new DeltaDecoder(3);
+    const states = lines.slice(1).map((l) => decoder.decode(JSON.parse(l) as TraceEvent).state);
+    const page = await open(await writePage('compact', [trace, '--no-check'], dir));
+    // Late, then early (before the checkpoints the first made), then late again (from them).
+    for (const i of [2900, 700, 2990]) {
+      await page.fill('#goto-input', `#${i + 1}`);
+      await page.press('#goto-input', 'Enter');
+      await expect.poll(() => page.locator('#details').getAttribute('data-event')).toBe(String(i));
+      const shown = await page.$$eval('#details table.state tr', (rows) => rows.map((r) =>
+        [r.querySelector('th')!.textContent!.replace('● ', ''), r.querySelector('td')!.firstChild!.textContent!]));
+      const expected = states[i]!;
+      for (const [field, text] of shown) {
+        const value = (expected as unknown as Record<string, unknown>)[field!];
+        if (Array.isArray(value) && value.length > 7) expect(text, `event #${i + 1} ${field}`).toMatch(new RegExp(`^${value.length} elements: `));
+        else if (Array.isArray(value)) expect((JSON.parse(text!) as unknown[]).map((x) => JSON.stringify(x)).sort(), `event #${i + 1} ${field}`).toEqual(value.map((x) => JSON.stringify(x)).sort());
+        else expect(JSON.parse(text!), `event #${i + 1} ${field}`).toEqual(value);
+      }
+      expect(shown.map(([f]) => f).sort()).toEqual(Object.keys(expected).sort());
+    }
     await page.close();
   });
 

@@ -24,9 +24,10 @@ function found(): string | null {
   return CANDIDATES.find((p) => existsSync(p)) ?? null;
 }
 
+/** With its recommended packages: fonts-liberation, without which the screenshots' labels have no font. */
 function tryApt(): string | null {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = (): void => { execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { env, stdio: 'ignore', timeout: 600_000 }); };
+  const install = (): void => { execFileSync('apt-get', ['install', '-y', 'chromium'], { env, stdio: 'ignore', timeout: 600_000 }); };
   try {
     install();
   } catch {
