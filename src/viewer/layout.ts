@@ -133,5 +133,15 @@ export function eventTag(e: ViewEvent): string {
   const sent = Array.isArray(e.raw.sent) ? e.raw.sent.filter(isObj) : [];
   if (sent.length === 1) return `sends ${messageSummary(sent[0]!)}`;
   if (sent.length > 1) return `sends ${sent.length} messages`;
-  return '';
+  return otherParams(p);
+}
+
+/** Parameters of a shape the viewer does not know (new event kinds): their first one's scalar values. */
+function otherParams(p: Obj): string {
+  const [key, value] = Object.entries(p).find(([k]) => k !== 'from') ?? [];
+  if (key === undefined) return '';
+  const scalar = (v: unknown): string | null =>
+    typeof v === 'string' ? (v.length > 18 ? `${v.slice(0, 17)}…` : v) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null;
+  const parts = isObj(value) ? Object.values(value).map(scalar).filter((x): x is string => x !== null) : [scalar(value) ?? '…'];
+  return `${key}: ${parts.join(' ')}`;
 }

@@ -79,6 +79,9 @@ describe('summaries', () => {
     expect(eventTag(ev(1, 1, 'RequesterInvoke', { proposal: prop }))).toBe('request 2:7');
     expect(eventTag(ev(1, 1, 'Stutter', { timer: 'heartbeat' }))).toBe('timer heartbeat');
     expect(eventTag(ev(1, 1, 'LeaderSpawnScout', {}, [msg]))).toBe('sends Prepare b0.1');
+    // A kind the viewer does not know: its first parameter's values.
+    expect(eventTag(ev(1, 1, 'ClientInvoke', { client: { kind: 'invoke', clientId: 3, input: '{"op":"put","key":"k1"}', at: 12.5 } })))
+      .toBe('client: invoke 3 {"op":"put","key"… 12.5');
     expect(eventTag(ev(1, 1, 'ReplicaExecute', { message: { type: 'Decision', slot: 2, prop: { caller: 0, clientId: 0, input: 'noop' } } }))).toBe('Decision s2 noop');
   });
 });

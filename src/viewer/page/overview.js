@@ -29,6 +29,11 @@ class Overview {
   draw() {
     const m = this.model; const d = m.data; const ev = d.ev; const bits = d.flagBits;
     const h = Math.max(1, this.diagram.viewH - HEADER_H);
+    // A run that fits in the window needs no overview.
+    const fits = d.rows <= (this.diagram.viewH - HEADER_H) / ROW_H;
+    this.canvas.hidden = fits;
+    this.box.hidden = fits;
+    if (fits) return;
     const dpr = window.devicePixelRatio || 1;
     this.canvas.width = OVERVIEW_W * dpr;
     this.canvas.height = h * dpr;
