@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCheckTracesCli } from '../../src/trace/replay/cli.js';
 import { runViewTraceCli } from '../../src/viewer/cli.js';
 import type { PageData } from '../../src/viewer/pageData.js';
+import { REJECTED, rejection } from './rejectedFixture.js';
 import { writeSteadyRun } from './steadyRun.js';
 
 let out: string;
@@ -33,24 +34,25 @@ describe('view-trace', () => {
     // --no-check: this test is about drawing, and the example traces follow the spec as it is being edited.
     const r = await view(['traces/examples/normal.ndjson', '--no-check']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/wrote .*\.html \(109 events, \d+ arrows, \d+ bytes/);
+    const lines = readFileSync('traces/examples/normal.ndjson', 'utf8').trimEnd().split('\n').slice(1);
+    expect(r.out).toMatch(new RegExp(`wrote .*\\.html \\(${lines.length} events, \\d+ arrows, \\d+ bytes`));
     const p = r.page!;
     expect(p.lanes.map((l) => l.label)).toEqual(['node 1', 'node 2', 'node 3']);
-    expect(p.ev.lane).toHaveLength(109);
+    expect(p.ev.lane).toHaveLength(lines.length);
     expect(p.ar.from.length).toBeGreaterThan(40);
     // The details are the lines as written, in replay order.
-    const lines = readFileSync('traces/examples/normal.ndjson', 'utf8').trimEnd().split('\n').slice(1);
     expect(r.details).toEqual(lines);
   });
 
   it('points at the event check-traces rejects, with the checker\'s difference', async () => {
-    const r = await view(['test/fixtures/traces/state-differs.ndjson']);
+    const expected = rejection();
+    const r = await view([REJECTED]);
     expect(r.code).toBe(0);
     const h = r.page!.highlight!;
-    expect(h.title).toBe('check-traces rejects test/fixtures/traces/state-differs.ndjson:16: spec (action AcceptorReceiveAccept, fast oracle)');
-    expect(h.lines).toContain('difference (spec vs trace):');
-    expect(h.lines.join('\n')).toMatch(/aBallot: spec \{"leader":1,"num":0\}, trace \{"leader":1,"num":7\}/);
-    expect(lineOf(r.page!, h.event!)).toBe(16);
+    expect(expected.kind).toBe('spec');
+    expect(h.title).toBe(`check-traces rejects ${REJECTED}:${expected.line}: spec (action ${expected.action}, fast oracle)`);
+    expect(h.lines).toEqual([expected.failure.message, 'difference (spec vs trace):', ...expected.failure.diff!]);
+    expect(lineOf(r.page!, h.event!)).toBe(expected.line);
     expect(r.page!.ev.flag[h.event!]! & r.page!.flagBits.highlight).toBeTruthy();
     expect(r.out).toMatch(/highlighted: check-traces rejects/);
   });
@@ -110,10 +112,10 @@ describe('view-trace', () => {
 
   it('is what check-traces tells to run for a trace it rejects', async () => {
     let printed = '';
-    const code = await runCheckTracesCli(['--jobs', '1', 'test/fixtures/traces/state-differs.ndjson'], (s) => { printed += s + '\n'; }, () => {});
+    const code = await runCheckTracesCli(['--jobs', '1', REJECTED], (s) => { printed += s + '\n'; }, () => {});
     expect(code).toBe(1);
     const command = /picture: npm run view-trace -- (\S+)/.exec(printed);
-    expect(command?.[1]).toBe('test/fixtures/traces/state-differs.ndjson');
-    expect((await view([command![1]!])).page!.highlight?.title).toMatch(/state-differs\.ndjson:16/);
+    expect(command?.[1]).toBe(REJECTED);
+    expect((await view([command![1]!])).page!.highlight?.title).toContain(`${REJECTED}:${rejection().line}:`);
   });
 });

@@ -99,10 +99,14 @@ class Details {
       return;
     }
     this.received(i, raw);
-    const params = isObj(raw.params) ? raw.params : null;
-    if (params !== null && Object.keys(params).length > 0) p.append(this.section('params', [this.pre(params)]));
     this.sent(i, raw);
     this.state(i, raw);
+    // The parameters in full: open for a kind the viewer does not summarise, folded otherwise.
+    const params = isObj(raw.params) ? raw.params : null;
+    if (params !== null && Object.keys(params).length > 0) {
+      const box = el('details', f & d.flagBits.unknown ? { open: '' } : {}, [el('summary', {}, ['as written']), this.pre(params)]);
+      p.append(this.section('params', [box]));
+    }
     for (const [k, v] of Object.entries(raw)) {
       if (['node', 'seq', 'clock', 'role', 'action', 'params', 'sent', 'state', 'delta'].includes(k)) continue;
       p.append(this.section(k, [this.pre(v)]));

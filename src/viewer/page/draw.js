@@ -37,6 +37,8 @@ class Diagram {
     this.laneW = LANE_MIN_W;
     this.viewW = 0; this.viewH = 0; this.scrollH = 0; this.rowsPerPx = 1 / ROW_H;
     this.pending = false;
+    /** Whether the overview strip is on the page (not for a run that fits in the window). */
+    this.overviewShown = true;
     this.laneRows = model.laneEvents.map((list) => Int32Array.from(list, (i) => /** @type {number} */ (model.row[i])));
     this.defs = this.markerDefs();
     scroller.addEventListener('scroll', () => this.schedule());
@@ -120,7 +122,9 @@ class Diagram {
   render() {
     const m = this.model; const d = m.data;
     const { top, first, last } = this.windowRows();
-    const parts = [this.defs];
+    // What scrolls is clipped short of the overview strip, so nothing peeks out beside it.
+    const clipW = this.overviewShown ? this.viewW - OVERVIEW_W - 12 : this.viewW;
+    const parts = [this.defs, `<clipPath id="scrolling"><rect x="0" y="0" width="${clipW}" height="${this.viewH}"/></clipPath>`, '<g clip-path="url(#scrolling)">'];
     const fromEvent = /** @type {number} */ (m.rowStart[Math.max(0, Math.min(first, d.rows))]);
     const toEvent = /** @type {number} */ (m.rowStart[Math.max(0, Math.min(last + 1, d.rows))]);
     const hl = d.highlight?.event ?? null;
@@ -154,6 +158,8 @@ class Diagram {
     const maxChars = Math.max(8, Math.floor((this.laneW - DOT_X - 22) / CHAR_W));
     for (let i = fromEvent; i < toEvent; i++) parts.push(this.event(i, top, maxChars));
     // Gutter and lane headers on top of everything that scrolls under them.
+    parts.push('</g>');
+    // The gutter with the row labels, the lane headers, and the corner over both.
     parts.push(`<rect class="gutter" x="0" y="0" width="${GUTTER_W - 4}" height="${this.viewH}"/>`);
     for (let r = first; r <= last; r++) {
       const label = d.kind === 'counterexample' ? `state ${r}` : `#${/** @type {number} */ (m.rowStart[r]) + 1}`;
@@ -161,10 +167,11 @@ class Diagram {
     }
     parts.push(`<rect class="header" x="0" y="0" width="${this.viewW}" height="${HEADER_H}"/>`);
     d.lanes.forEach((lane, l) => {
-      const lx = this.laneLeft(l);
+      const lx = this.laneLeft(l) + DOT_X - 14;
       if (lx + this.laneW < GUTTER_W || lx > this.viewW) return;
-      parts.push(`<text class="lane-label" data-lane="${l}" x="${Math.max(lx + DOT_X - 14, GUTTER_W)}" y="${HEADER_H - 12}">${esc(lane.label)}</text>`);
+      parts.push(`<text class="lane-label" data-lane="${l}" x="${lx}" y="${HEADER_H - 12}">${esc(lane.label)}</text>`);
     });
+    parts.push(`<rect class="gutter" x="0" y="0" width="${GUTTER_W - 4}" height="${HEADER_H}"/>`);
     parts.push(`<text class="corner" x="8" y="${HEADER_H - 12}">${d.kind === 'counterexample' ? 'step' : 'event'}</text>`);
     this.svg.innerHTML = parts.join('');
     this.svg.setAttribute('data-first-row', String(first));

@@ -33,6 +33,7 @@ class Overview {
     const fits = d.rows <= (this.diagram.viewH - HEADER_H) / ROW_H;
     this.canvas.hidden = fits;
     this.box.hidden = fits;
+    if (this.diagram.overviewShown === fits) { this.diagram.overviewShown = !fits; this.diagram.schedule(); }
     if (fits) return;
     const dpr = window.devicePixelRatio || 1;
     this.canvas.width = OVERVIEW_W * dpr;
