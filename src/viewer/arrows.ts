@@ -41,13 +41,8 @@ function inputOf(e: ViewEvent): { from: number; message: Obj } | null {
   return { from: p.from as number, message: p.message };
 }
 
-/** The message an event receives and its sender, or null. */
-export function receivedMessage(e: ViewEvent): { from: number; message: Obj } | null {
-  return NOT_RECEIVES.has(e.action) ? null : inputOf(e);
-}
-
 /** The messages an event sends (objects with a string `type`; anything else is ignored). */
-export function sentMessages(e: ViewEvent): Obj[] {
+function sentMessages(e: ViewEvent): Obj[] {
   const s = e.raw.sent;
   return Array.isArray(s) ? s.filter((m): m is Obj => isObj(m) && typeof m.type === 'string') : [];
 }
@@ -61,6 +56,7 @@ export function matchArrows(events: readonly ViewEvent[]): ArrowMatch {
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     const input = inputOf(e);
+    // The event receives its input unless its action only names the input of an earlier step.
     const r = NOT_RECEIVES.has(e.action) ? null : input;
     const key = input === null ? null : `${input.from}|${canonical(input.message)}`;
     const prev = e.node === null ? undefined : lastOfNode.get(e.node);

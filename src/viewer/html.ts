@@ -42,7 +42,7 @@ ${pageFile('viewer.css')}
 <header id="top">
   <div><h1>${escapeHtml(title)}</h1>${data.subtitle !== '' ? `<span class="sub">${escapeHtml(data.subtitle)}</span>` : ''}</div>
   <div id="stats"></div>
-  <form id="goto"><input id="goto-input" placeholder="#event, line, or file:line" aria-label="go to"><button type="submit">go</button><span id="goto-msg"></span></form>
+  <form id="goto"><input id="goto-input" placeholder="#event, line, file:line or state k" aria-label="go to"><button type="submit">go</button><span id="goto-msg"></span></form>
 </header>
 <section id="banner" hidden></section>
 <section id="notes" hidden></section>

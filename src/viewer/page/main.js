@@ -33,7 +33,7 @@ function main() {
   legend(model);
   gotoBox(model, (i) => select(i, true));
   document.addEventListener('keydown', (e) => {
-    if (/** @type {Element} */ (e.target).closest('input, textarea')) return;
+    if (e.target instanceof Element && e.target.closest('input, textarea')) return;
     const cur = diagram.selected;
     if (e.key === 'ArrowDown' || e.key === 'j') { e.preventDefault(); select(cur === null ? 0 : cur + 1, true); }
     else if (e.key === 'ArrowUp' || e.key === 'k') { e.preventDefault(); select(cur === null ? 0 : cur - 1, true); }
@@ -117,15 +117,14 @@ function legend(model) {
     ['mark crash', '✖', 'crash + restart'], ['lg-band', '┃', 'leader active'], ['lg-hl', '◉', d.kind === 'counterexample' ? 'violating state' : 'rejected event'],
     ['lg-unknown', '?', 'action the viewer does not know'], ['lg-unmatched', '•', 'send not in the trace'],
   ].map(([cls, glyph, text]) => el('span', { class: 'lg-item' }, [el('span', { class: /** @type {string} */ (cls) }, [/** @type {string} */ (glyph)]), ` ${text}`]));
-  byId('legend').append(
-    el('span', { class: 'lg-title' }, ['messages']), ...types,
-    el('span', { class: 'lg-title' }, ['roles']), ...roles,
-    el('span', { class: 'lg-title' }, ['marks']), ...marks,
-  );
+  /** @param {string} title @param {HTMLElement[]} items */
+  const group = (title, items) => (items.length === 0 ? [] : [el('span', { class: 'lg-title' }, [title]), ...items]);
+  byId('legend').append(...group('messages', types), ...group('roles', roles), ...group('marks', marks));
 }
 
 /**
- * The go-to box: "#12" is the 12th event, "16" line 16 of the (first) file, "file:16" a line of a part file.
+ * The go-to box: "#12" is the 12th event, "16" line 16 of the (first) file, "file:16" a line of a
+ * part file, "state 3" a counterexample's state.
  * @param {Model} model @param {(i: number) => void} go
  */
 function gotoBox(model, go) {
@@ -138,8 +137,14 @@ function gotoBox(model, go) {
     const d = model.data;
     let found = -1;
     const ev = /^#(\d+)$/.exec(q);
+    const state = /^state\s+(\d+)$/i.exec(q);
     const line = /^(?:(.+):)?(\d+)$/.exec(q);
     if (ev) found = Number(ev[1]) - 1;
+    else if (state) {
+      // A counterexample's state: the step that led to it (the Init row for state 0).
+      const r = Number(state[1]);
+      found = r < d.rows ? /** @type {number} */ (model.rowStart[r]) : -1;
+    }
     else if (line) {
       const file = line[1] === undefined ? 0 : d.files.findIndex((f) => f === line[1] || f.endsWith('/' + line[1]));
       const n = Number(line[2]);
