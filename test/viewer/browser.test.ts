@@ -4,7 +4,7 @@
  * a run of 100,000 events opens on its first window (load-to-first-paint is measured and
  * printed, not asserted: the machine is shared). Screenshots go to out/viewer/ (a CI artifact).
  */
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -211,7 +211,9 @@ describe.skipIf('skip' in chromium)('the viewer page in chromium', () => {
     await page.screenshot({ path: join(OUT, 'steady-100k-middle.png') });
     await page.close();
     const bytes = statSync(file).size;
-    console.log(`viewer, ${events.toLocaleString('en')} events: page ${bytes.toLocaleString('en')} bytes (trace ${statSync(trace).size.toLocaleString('en')});` +
+    const traceBytes = statSync(trace).size;
+    rmSync(dir, { recursive: true, force: true }); // 50 MB of trace and page
+    console.log(`viewer, ${events.toLocaleString('en')} events: page ${bytes.toLocaleString('en')} bytes (trace ${traceBytes.toLocaleString('en')});` +
       ` generated in ${(generated / 1000).toFixed(1)} s, page written in ${(written / 1000).toFixed(1)} s;` +
       ` first window painted ${timings.painted.toFixed(0)} ms after navigation start (first contentful paint ${timings.fcp.toFixed(0)} ms;` +
       ` ${paintedWall.toFixed(0)} ms from goto), details ready at ${timings.ready.toFixed(0)} ms (${readyWall.toFixed(0)} ms from goto);` +
