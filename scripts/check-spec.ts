@@ -1,5 +1,9 @@
 /** npm run check-spec: see docs/check-spec.md. */
 import { runCli } from '../src/modelcheck/cli.js';
+import { stopAllOnSignals } from '../src/modelcheck/processes.js';
+
+// Stopped from outside (Ctrl-C, `timeout`, a cancelled CI job): stop TLC and the worker threads too.
+stopAllOnSignals();
 
 runCli(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

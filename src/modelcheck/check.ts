@@ -2,12 +2,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCfg, printCfg, withConstants } from './cfg.js';
-import { nameCoverage } from './coverageNames.js';
+import { parseCfg, printCfg, withConstants, type TlcConfig } from './cfg.js';
+import { actionInSpan, nameCoverage, spanText } from './coverageNames.js';
+import { declaredActionsOfModel } from './nextActions.js';
 import { checkEmbedded } from './embedded.js';
+import { checkTlcDistributed } from './tlcDistributed.js';
 import { checkTlc, type SimulateOptions } from './tlcRunner.js';
 import { findJar, findJava, requireTlc, type TlcSetup } from './tlcSetup.js';
-import type { Engine, ModelResult, Progress } from './types.js';
+import type { Counterexample, Engine, ModelResult, Progress } from './types.js';
 
 /** The directory holding package.json above this file (works from src/ and from dist/). */
 export function repoRoot(): string {
@@ -51,10 +53,23 @@ export interface CheckModelOptions {
   tlcWorkers?: string;
   /** TLC: random simulation instead of exhaustive checking. */
   simulate?: SimulateOptions;
+  /** TLC: distributed mode (a TLCServer and TLCWorker processes); `tlcWorkers` is then the threads per worker. */
+  distributed?: DistributedOptions;
   /** TLC: java and jar (default: found from the environment; missing ones throw EngineUnavailable). */
   tlc?: TlcSetup;
   /** Where a cfg came from, for error messages. */
   cfgFile?: string;
+}
+
+export interface DistributedOptions {
+  localWorkers: number;
+  workerHosts: string[];
+  serverHost?: string;
+  port?: number;
+  fpSets: boolean;
+  /** The ssh program that starts workers on workerHosts (default "ssh"). */
+  ssh?: string;
+  onWorkerLine?: (worker: string, line: string) => void;
 }
 
 /** The default engine: TLC when java and a jar are found, else the embedded one. */
@@ -83,19 +98,53 @@ export async function checkModel(opts: CheckModelOptions): Promise<ModelResult> 
     });
   }
   const setup = opts.tlc ?? requireTlc(repoRoot());
-  const result = await checkTlc({
+  const readModule = (name: string) => {
+    if (name === opts.moduleName) return moduleText;
+    const p = join(specDir, `${name}.tla`);
+    return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+  };
+  const named = (r: ModelResult) => {
+    if (r.counterexample) nameNextSteps(r.counterexample, opts.moduleName, readModule, cfg);
+    return r;
+  };
+  if (opts.distributed !== undefined) {
+    const d = opts.distributed;
+    return named(await checkTlcDistributed({
+      model, moduleName: opts.moduleName, moduleText, specDir, cfgText, cfg, setup,
+      localWorkers: d.localWorkers, workerHosts: d.workerHosts, fpSets: d.fpSets,
+      ...(d.serverHost !== undefined ? { serverHost: d.serverHost } : {}),
+      ...(d.port !== undefined ? { port: d.port } : {}),
+      ...(d.ssh !== undefined ? { ssh: d.ssh } : {}),
+      ...(d.onWorkerLine !== undefined ? { onWorkerLine: d.onWorkerLine } : {}),
+      ...(opts.tlcWorkers !== undefined ? { workerThreads: opts.tlcWorkers } : {}),
+      timeoutMs: opts.timeoutMs, onProgress: opts.onProgress,
+    }));
+  }
+  const result = named(await checkTlc({
     model, moduleName: opts.moduleName, moduleText, specDir, cfgText, setup,
     timeoutMs: opts.timeoutMs, coverageMinutes: opts.tlcCoverageMinutes, onProgress: opts.onProgress,
     ...(opts.tlcWorkers !== undefined ? { workers: opts.tlcWorkers } : {}),
     ...(opts.simulate !== undefined ? { simulate: opts.simulate } : {}),
-  });
+  }));
   if (result.coverage !== undefined) {
-    result.coverage = nameCoverage(result.coverage, (name) => {
-      if (name === opts.moduleName) return moduleText;
-      const p = join(specDir, `${name}.tla`);
-      return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
-    });
+    result.coverage = nameCoverage(result.coverage, readModule);
     result.coverageUnit = 'distinct states';
   }
   return result;
+}
+
+/**
+ * TLC labels a step of an action called inside a quantifier of Next with "Next" and the span of
+ * that disjunct; the action is the one the span applies (as for coverage, coverageNames.ts).
+ */
+function nameNextSteps(cex: Counterexample, moduleName: string, readModule: (name: string) => string | undefined, cfg: TlcConfig): void {
+  const next = declaredActionsOfModel(moduleName, readModule(moduleName) ?? '', readModule, cfg).next;
+  for (const s of cex.states) {
+    const span = s.actionSpan;
+    delete s.actionSpan;
+    if (span === undefined || s.action === undefined || s.action !== next) continue;
+    const text = readModule(span.module);
+    const action = text !== undefined ? actionInSpan(spanText(text, span.line, span.column, span.endLine, span.endColumn)) : undefined;
+    if (action !== undefined) s.action = action;
+  }
 }

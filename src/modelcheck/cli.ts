@@ -12,6 +12,7 @@ import { WitnessError, listWitnesses, replayWitness } from './witness.js';
 import { counterexampleToItf } from './itf.js';
 import { listModels, loadModel, selectModels, UnknownModel, type ModelInfo } from './models.js';
 import { formatCounterexample, formatResultsTable, verdictText } from './table.js';
+import { defaultServerHost, TLC_SERVER_DEFAULT_PORT } from './tlcDistributed.js';
 import { EngineUnavailable, requireTlc, type TlcSetup } from './tlcSetup.js';
 import type { Engine, ModelResult, Progress } from './types.js';
 
@@ -33,6 +34,9 @@ export function defaultIo(): CliIo {
     cwd: process.cwd(),
   };
 }
+
+/** What every worker prints while it parses the spec: not worth a progress line each. */
+const SANY_CHATTER = /^(Parsing file|Semantic processing of module|Linting of module)/;
 
 /** How often progress is printed while a model runs. */
 export const PROGRESS_EVERY_MS = 10_000;
@@ -58,6 +62,9 @@ function meetsExpectation(m: ModelInfo, r: ModelResult): boolean {
 
 function progressLine(model: string, p: Progress): string {
   const secs = `${Math.round(p.elapsedMs / 1000)} s`;
+  if (p.engine === 'tlc' && p.traces !== undefined) {
+    return `[${model} tlc simulate] ${secs}: ${p.traces.toLocaleString('en-US')} traces, ${(p.statesGenerated ?? 0).toLocaleString('en-US')} states generated\n`;
+  }
   if (p.engine === 'tlc' && p.distinctStates !== undefined) {
     return `[${model} tlc] ${secs}: ${p.distinctStates.toLocaleString('en-US')} distinct states, ${(p.statesGenerated ?? 0).toLocaleString('en-US')} generated, ${(p.queue ?? 0).toLocaleString('en-US')} on queue\n`;
   }
@@ -96,7 +103,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
     io.err(`check-spec: no models selected (no cfg in ${specDir} has "\\* ci: true"; use --all or --model)\n`);
     return 2;
   }
-  const choice = opts.engine ?? defaultEngine(io.env);
+  // Simulation and distributed mode are TLC's: they ask for it even when it is not the default.
+  const choice = opts.engine ?? (opts.simulate || opts.distributed ? 'tlc' : defaultEngine(io.env));
   const engines: Engine[] = choice === 'both' ? ['tlc', 'embedded'] : [choice];
   let tlc: TlcSetup | undefined;
   if (engines.includes('tlc')) {
@@ -126,6 +134,15 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
   const graphDir = opts.stateGraphDir !== undefined ? resolve(io.cwd, opts.stateGraphDir) : undefined;
   if (graphDir !== undefined) mkdirSync(graphDir, { recursive: true });
 
+  // The models are independent: run `jobs` of them at a time (distributed: one, they would share the server's port).
+  const jobs = opts.distributed ? 1 : Math.max(1, Math.min(opts.jobs ?? Math.min(2, availableParallelism()), selected.length));
+  // TLC's threads: the cores shared among the models checked at once, unless --workers says.
+  const tlcWorkers = opts.workers !== undefined ? String(opts.workers) : String(defaultTlcWorkers(jobs, opts.distributed?.localWorkers));
+  const distributed = opts.distributed
+    ? { ...opts.distributed, ssh: io.env.SSH ?? 'ssh', onWorkerLine: showProgress ? (w: string, l: string) => { if (!SANY_CHATTER.test(l)) io.err(`[${w}] ${l}\n`); } : undefined }
+    : undefined;
+  if (opts.distributed && tlc) io.err(distributedRecipe(tlc, opts.distributed));
+
   /** Checks one model with each engine asked for; compares the engines when there are two. */
   const checkOne = async (m: ModelInfo): Promise<ModelReport[]> => {
     const pair: ModelReport[] = [];
@@ -143,7 +160,11 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
         specDir,
         timeoutMs: opts.timeoutSec !== undefined ? opts.timeoutSec * 1000 : undefined,
         maxStates: opts.maxStates,
-        tlcCoverageMinutes: opts.coverage && engine === 'tlc' ? 1 : undefined,
+        // Distributed TLC ignores -coverage; a simulation's counts are not the state graph's.
+        tlcCoverageMinutes: opts.coverage && engine === 'tlc' && !opts.simulate && !opts.distributed ? 1 : undefined,
+        ...(engine === 'tlc' ? { tlcWorkers } : {}),
+        ...(engine === 'tlc' && opts.simulate ? { simulate: opts.simulate } : {}),
+        ...(engine === 'tlc' && distributed ? { distributed } : {}),
         noGraph: !opts.coverage,
         ...(graphDir !== undefined && engine === 'embedded' ? { graphFile: join(graphDir, `${m.name}.dot`) } : {}),
         tlc,
@@ -179,8 +200,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
     return pair;
   };
 
-  // The models are independent: run `jobs` of them at a time, report them in the order given.
-  const jobs = Math.max(1, Math.min(opts.jobs ?? Math.min(2, availableParallelism()), selected.length));
+  // Reported in the order given, whatever order they finish in.
   const perModel: ModelReport[][] = new Array(selected.length);
   let nextIndex = 0;
   await Promise.all(Array.from({ length: jobs }, async () => {
@@ -215,6 +235,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
       io.out(`\n${where}: ${r.verdict}${loc}: ${r.message ?? ''}\n`);
     } else if (r.verdict !== 'pass') {
       io.out(`\n${where}: ${r.verdict === 'deadlock' ? 'deadlock reached' : `${r.verdict} ${r.violated ?? '(unnamed)'} violated`}${r.asExpected ? ' (as expected)' : ''}\n`);
+      if (r.message) io.out(`  (${r.message})\n`);
       if (r.counterexample) io.out(formatCounterexample(r.counterexample).replace(/^/gm, '  ') + '\n');
       if (r.counterexampleFile) io.out(`  counterexample saved to ${r.counterexampleFile}\n`);
     }
@@ -228,6 +249,25 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
   }
   for (const s of skipped) io.out(`skipped ${s}\n`);
   return failed ? 1 : 0;
+}
+
+/**
+ * TLC worker threads when --workers is not given: the cores divided among the models checked at
+ * the same time (and, distributed, among the local worker processes), at least one.
+ */
+export function defaultTlcWorkers(jobs: number, localWorkers?: number, cores = availableParallelism()): number {
+  const sharers = localWorkers !== undefined && localWorkers > 0 ? localWorkers : jobs;
+  return Math.max(1, Math.floor(cores / sharers));
+}
+
+/** How to add a worker on another machine to this run (printed on stderr in distributed mode). */
+function distributedRecipe(tlc: TlcSetup, d: NonNullable<CliOptions['distributed']>): string {
+  const server = d.serverHost ?? defaultServerHost(d.workerHosts);
+  // A plain worker: with --fp-sets the server waits for exactly the fingerprint sets check-spec starts.
+  const main = 'tlc2.tool.distributed.TLCWorker';
+  const port = d.port ?? TLC_SERVER_DEFAULT_PORT;
+  return `check-spec: distributed TLC, server at ${server}:${port}; to add a worker on another machine (it must reach ${server}):\n`
+    + `  java -Djava.rmi.server.hostname=<that machine's address> -Dtlc2.tool.distributed.TLCServer.port=${port} -cp ${tlc.jar} ${main} ${server}\n`;
 }
 
 /** Which actions the module's models reached, and witnesses (spec/witnesses) for the others. */

@@ -8,7 +8,7 @@
 const LOCATED = /^(\w+)@(\w+):(\d+):(\d+)-(\d+):(\d+)$/;
 
 /** The text of a 1-based, inclusive span of a module. */
-function spanText(text: string, l1: number, c1: number, l2: number, c2: number): string {
+export function spanText(text: string, l1: number, c1: number, l2: number, c2: number): string {
   const lines = text.split('\n').slice(l1 - 1, l2);
   if (lines.length === 0) return '';
   lines[lines.length - 1] = lines[lines.length - 1]!.slice(0, c2);

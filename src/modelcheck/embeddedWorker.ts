@@ -12,6 +12,7 @@
  * back: it is tens of megabytes on the CI models.
  */
 import { Worker } from 'node:worker_threads';
+import { trackWorker } from './processes.js';
 import { timeoutMessage } from './types.js';
 import { tlaCheckerPaths } from './wasm.js';
 
@@ -79,8 +80,14 @@ export class EmbeddedTimeout extends Error {
 const idle: Worker[] = [];
 const MAX_IDLE = 4;
 
+function newWorker(): Worker {
+  const w = new Worker(WORKER_SOURCE, { eval: true, workerData: tlaCheckerPaths() });
+  trackWorker(w);
+  return w;
+}
+
 function takeWorker(): Worker {
-  const w = idle.pop() ?? new Worker(WORKER_SOURCE, { eval: true, workerData: tlaCheckerPaths() });
+  const w = idle.pop() ?? newWorker();
   w.removeAllListeners('exit');
   w.ref();
   return w;

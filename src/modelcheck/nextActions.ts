@@ -107,7 +107,7 @@ export function declaredActionsOfModel(
   moduleText: string,
   loadModule: (name: string) => string | undefined,
   cfg: { next?: string; specification?: string },
-): { actions: string[]; nextModule?: string } {
+): { actions: string[]; nextModule?: string; next?: string } {
   let text = moduleText;
   let inlined: string[] = [];
   try {
@@ -125,7 +125,7 @@ export function declaredActionsOfModel(
     const t = m === moduleName ? moduleText : loadModule(m);
     return t !== undefined && topLevelDefinitions(t).has(next);
   });
-  return owner !== undefined ? { actions, nextModule: owner } : { actions };
+  return owner !== undefined ? { actions, nextModule: owner, next } : { actions, next };
 }
 
 /** The Init name: the cfg's INIT, or the conjunct before `[][Next]_vars` inside SPECIFICATION. */

@@ -53,6 +53,8 @@ function parseState(body: string): CounterexampleState | undefined {
   if (Number(m[1]) > 1 && !/^Initial predicate/.test(label)) {
     const name = /^([A-Za-z_][A-Za-z0-9_!]*)/.exec(label);
     if (name && name[1] !== 'Action' && name[1] !== 'line') state.action = name[1]!;
+    const span = /line (\d+), col (\d+) to line (\d+), col (\d+) of module (\w+)$/.exec(label);
+    if (span) state.actionSpan = { module: span[5]!, line: Number(span[1]), column: Number(span[2]), endLine: Number(span[3]), endColumn: Number(span[4]) };
   }
   return state;
 }

@@ -47,6 +47,11 @@ export type TlcMode = 'exhaustive' | 'simulate' | 'distributed';
 /** One state of a counterexample; `action` is the name of the step that led to it (absent for the first state). */
 export interface CounterexampleState {
   action?: string;
+  /**
+   * TLC: the source span TLC gave for the step. A step of an action called inside a quantifier
+   * of Next is labelled "Next" with the span of that disjunct; check.ts names it from the span.
+   */
+  actionSpan?: { module: string; line: number; column: number; endLine: number; endColumn: number };
   /** Variable values as parsed TLA+ values (see tlaValue.ts), keyed by variable name. */
   vars: Record<string, unknown>;
 }
