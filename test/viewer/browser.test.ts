@@ -209,6 +209,12 @@ describe.skipIf('skip' in chromium)('the viewer page in chromium', () => {
     expect(await page.locator('#details p.note.bad').count()).toBe(0);
     expect(await texts(page, '#details table.state th')).toEqual(expect.arrayContaining([expect.stringMatching(/rDecisions$/)]));
     await page.screenshot({ path: join(OUT, 'steady-100k-middle.png') });
+    // At the very bottom: the last event is drawn, and the drawing still fills the window from its top (lane headers in view).
+    await page.evaluate("const s = document.getElementById('scroller'); s.scrollTop = s.scrollHeight;");
+    await expect.poll(() => page.locator('#view g.ev').last().getAttribute('data-i')).toBe(String(events - 1));
+    const fit = await page.evaluate(`(() => { const s = document.getElementById('scroller').getBoundingClientRect();
+      const v = document.getElementById('view').getBoundingClientRect(); return [v.top - s.top, v.height - s.height]; })()`) as number[];
+    expect(fit.map((px) => Math.abs(px) < 1)).toEqual([true, true]);
     await page.close();
     const bytes = statSync(file).size;
     const traceBytes = statSync(trace).size;

@@ -39,7 +39,9 @@ function main() {
     else if (e.key === 'ArrowUp' || e.key === 'k') { e.preventDefault(); select(cur === null ? 0 : cur - 1, true); }
     else if (e.key === 'h' && data.highlight?.event != null) select(data.highlight.event, true);
   });
-  window.addEventListener('resize', () => { diagram.layout(); overview.draw(); });
+  // The diagram's size changes with the window, and once the header, banner and legend above it are filled in.
+  diagram.layout();
+  new ResizeObserver(() => { diagram.layout(); overview.draw(); }).observe(byId('scroller'));
   diagram.onRender = () => {
     overview.update();
     if (timings.painted === undefined) {
