@@ -263,11 +263,13 @@ export function defaultTlcWorkers(jobs: number, localWorkers?: number, cores = a
 /** How to add a worker on another machine to this run (printed on stderr in distributed mode). */
 function distributedRecipe(tlc: TlcSetup, d: NonNullable<CliOptions['distributed']>): string {
   const server = d.serverHost ?? defaultServerHost(d.workerHosts);
-  // A plain worker: with --fp-sets the server waits for exactly the fingerprint sets check-spec starts.
-  const main = 'tlc2.tool.distributed.TLCWorker';
   const port = d.port ?? TLC_SERVER_DEFAULT_PORT;
+  if (/^(127\.|localhost$|::1$)/.test(server)) {
+    return `check-spec: distributed TLC, server at ${server}:${port} (loopback: workers on other machines need --server-host <this machine's address>)\n`;
+  }
+  // A plain worker: with --fp-sets the server waits for exactly the fingerprint sets check-spec starts.
   return `check-spec: distributed TLC, server at ${server}:${port}; to add a worker on another machine (it must reach ${server}):\n`
-    + `  java -Djava.rmi.server.hostname=<that machine's address> -Dtlc2.tool.distributed.TLCServer.port=${port} -cp ${tlc.jar} ${main} ${server}\n`;
+    + `  java -Djava.rmi.server.hostname=<that machine's address> -Dtlc2.tool.distributed.TLCServer.port=${port} -cp ${tlc.jar} tlc2.tool.distributed.TLCWorker ${server}\n`;
 }
 
 /** Which actions the module's models reached, and witnesses (spec/witnesses) for the others. */

@@ -3,6 +3,7 @@
  * or random simulation with -simulate), reads its output as it streams, and maps it to a
  * ModelResult. Distributed TLC is tlcDistributed.ts.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { makeScratch } from './tlcScratch.js';
 import { TlcOutputReader } from './tlcOutput.js';
@@ -14,7 +15,10 @@ import type { ModelResult, Progress } from './types.js';
 export { DEFAULT_JAR, EngineUnavailable, findJar, findJava, requireTlc, type TlcSetup } from './tlcSetup.js';
 export { statesFromDump } from './tlcResult.js';
 
-/** TLC's -simulate: `traces` random behaviours of at most `depth` states each. */
+/**
+ * TLC's -simulate: `traces` random behaviours in all (rounded up to a multiple of the workers),
+ * of at most `depth` states each.
+ */
 export interface SimulateOptions {
   traces: number;
   depth: number;
@@ -45,7 +49,9 @@ export function tlcArgs(req: Pick<TlcRequest, 'moduleName' | 'coverageMinutes' |
   const args = ['-XX:+UseParallelGC', '-cp', jar, 'tlc2.TLC', '-tool', '-workers', req.workers ?? 'auto',
     '-config', join(workDir, 'model.cfg'), '-dumpTrace', 'json', join(workDir, 'trace.json'), '-metadir', join(workDir, 'states')];
   if (req.simulate) {
-    args.push('-simulate', `num=${req.simulate.traces}`, '-depth', String(req.simulate.depth));
+    // TLC's num is per simulation worker (Simulator.java gives each SimulationWorker traceNum traces).
+    const threads = req.workers === undefined || req.workers === 'auto' ? availableParallelism() : Math.max(1, Number(req.workers));
+    args.push('-simulate', `num=${Math.ceil(req.simulate.traces / threads)}`, '-depth', String(req.simulate.depth));
     if (req.simulate.seed !== undefined) args.push('-seed', req.simulate.seed);
   }
   if (req.coverageMinutes !== undefined) args.push('-coverage', String(req.coverageMinutes));

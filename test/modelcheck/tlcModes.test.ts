@@ -61,6 +61,9 @@ describe('command lines', () => {
     const args = tlcArgs({ moduleName: 'M', workers: '1', simulate: { traces: 300, depth: 40, seed: '7' } }, 'tla2tools.jar', '/w');
     expect(args.slice(args.indexOf('-simulate'))).toEqual(['-simulate', 'num=300', '-depth', '40', '-seed', '7', 'M']);
     expect(args.slice(4, 7)).toEqual(['-tool', '-workers', '1']);
+    // TLC generates num traces per worker: the total asked for is shared among them.
+    const two = tlcArgs({ moduleName: 'M', workers: '2', simulate: { traces: 301, depth: 40 } }, 'tla2tools.jar', '/w');
+    expect(two[two.indexOf('-simulate') + 1]).toBe('num=151');
   });
 
   it('server: TLCServer with its port, report interval, -deadlock for CHECK_DEADLOCK FALSE, distributed fingerprint sets on request', () => {
