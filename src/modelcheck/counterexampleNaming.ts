@@ -7,24 +7,9 @@
  */
 import { printCfg, type TlcConfig } from './cfg.js';
 import { exploreCfg } from './nextActions.js';
+import { stateToEmbeddedJson, type GraphVars } from './stateGraph.js';
 import type { Counterexample } from './types.js';
 import { loadTlaChecker } from './wasm.js';
-
-/** An ITF value (as parsed from TLC's printout) in tla-checker's JSON state encoding (the inverse of itf.ts's embeddedJsonToItf). */
-export function itfToEmbeddedJson(v: unknown): unknown {
-  if (typeof v === 'boolean' || typeof v === 'string' || typeof v === 'number') return v;
-  if (Array.isArray(v)) return v.map(itfToEmbeddedJson);
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if ('#bigint' in o) return Number(o['#bigint']);
-    if ('#set' in o) return (o['#set'] as unknown[]).map(itfToEmbeddedJson);
-    if ('#tup' in o) return { __tuple: (o['#tup'] as unknown[]).map(itfToEmbeddedJson) };
-    if ('#map' in o) return { __fn: (o['#map'] as Array<[unknown, unknown]>).map(([k, x]) => [itfToEmbeddedJson(k), itfToEmbeddedJson(x)]) };
-    if ('#unserializable' in o) return { __model: o['#unserializable'] };
-    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, itfToEmbeddedJson(x)]));
-  }
-  return v;
-}
 
 export type Naming =
   | { named: true; verdict: 'invariant'; violated: string }
@@ -37,8 +22,9 @@ export function nameCounterexample(spec: string, cfg: TlcConfig, cex: Counterexa
   if (last === undefined) return { named: false, why: 'the counterexample has no states' };
   const tc = loadTlaChecker();
   const cfgText = printCfg(exploreCfg(spec, cfg));
-  const state = JSON.stringify(itfToEmbeddedJson(last.vars));
   try {
+    // The values came from TLC's printout (tlaValue.ts), which writes them as ITF.
+    const state = JSON.stringify(stateToEmbeddedJson(last.vars as GraphVars));
     const inv = JSON.parse(tc.explore_invariants(spec, cfgText, '{}', state)) as { ok: boolean; error?: string; invariants?: Array<{ name: string; holds: boolean }> };
     if (!inv.ok || !inv.invariants) return { named: false, why: `the embedded engine could not evaluate the invariants in the last state: ${inv.error ?? 'no answer'}` };
     const broken = inv.invariants.find((i) => !i.holds);
