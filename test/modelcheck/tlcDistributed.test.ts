@@ -10,8 +10,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkModel } from '../../src/modelcheck/check.js';
 import { checkTlcDistributed, UNUSABLE_BUILD_MESSAGE } from '../../src/modelcheck/tlcDistributed.js';
 import { parseCfg } from '../../src/modelcheck/cfg.js';
+import { nameCounterexample } from '../../src/modelcheck/counterexampleNaming.js';
 import { findJava } from '../../src/modelcheck/tlcSetup.js';
-import { FAKE_JAR, FIXTURES, fixture } from './helpers.js';
+import { parseTlcTranscript } from '../../src/modelcheck/tlcOutput.js';
+import { FAKE_JAR, FIXTURES, fixture, SLOTS } from './helpers.js';
 
 const MULTIPAXOS_DIR = join(FIXTURES, 'multipaxos');
 const FAKE_JAVA_DISTRIBUTED = join(FIXTURES, 'fake-java-distributed.sh');
@@ -88,6 +90,17 @@ describe('distributed TLC with a fake java (recorded output)', () => {
     }, () => checkTlcDistributed(request('ci-normal.cfg', FAKE_JAVA_DISTRIBUTED, FAKE_JAR, { port: 4713, workersGoneGraceMs: 300 })));
     expect(r).toMatchObject({ verdict: 'error', errorKind: 'distributed', message: UNUSABLE_BUILD_MESSAGE });
     expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+});
+
+describe('naming a counterexample TLC did not name', () => {
+  const cex = (transcript: string) => parseTlcTranscript(fixture(transcript)).outcome.counterexample!;
+  it('the first invariant false in the last state; a deadlock when none is and nothing follows', () => {
+    expect(nameCounterexample(SLOTS, parseCfg(fixture('violation.cfg')), cex('violation-tool.out'))).toEqual({ named: true, verdict: 'invariant', violated: 'OneValuePerSlot' });
+    expect(nameCounterexample(SLOTS, parseCfg(fixture('deadlock.cfg')), cex('deadlock-tool.out'))).toEqual({ named: true, verdict: 'deadlock' });
+    // The same deadlocked state under a cfg that does not check deadlock: nothing to name.
+    const unnamed = nameCounterexample(SLOTS, { ...parseCfg(fixture('deadlock.cfg')), checkDeadlock: false }, cex('deadlock-tool.out'));
+    expect(unnamed).toMatchObject({ named: false, why: expect.stringMatching(/every invariant holds/) });
   });
 });
 
