@@ -12,11 +12,11 @@
 import { accessSync, constants as fsConstants, existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CfgError } from '../src/modelcheck/cfg.js';
-import { flattenModule } from '../src/modelcheck/flatten.js';
+import { CfgError } from '../src/modelcheck/cfg/cfg.js';
+import { flattenModule } from '../src/modelcheck/tla/flatten.js';
 import { listModels, loadModel, type ModelInfo } from '../src/modelcheck/models.js';
 import { type GraphItem, StateGraphError, engineStateGraph, linesOf, readStateGraph, stateToEmbeddedJson } from '../src/modelcheck/stateGraph.js';
-import { parseTlaValue } from '../src/modelcheck/tlaValue.js';
+import { parseTlaValue } from '../src/modelcheck/values/tlaValue.js';
 import { loadTlaChecker } from '../src/modelcheck/wasm.js';
 import { type GraphConformanceReport, type Successors, checkGraphConformance, diagnose, fastSuccessors, formatReport } from '../src/trace/conformance/graphConformance.js';
 import { fromTla, stateKey, toTla } from '../src/trace/replay/tlaCodec.js';

@@ -1,6 +1,6 @@
 /** npm run check-spec: see docs/check-spec.md. */
-import { runCli } from '../src/modelcheck/cli.js';
-import { stopAllOnSignals } from '../src/modelcheck/processes.js';
+import { runCli } from '../src/modelcheck/cli/cli.js';
+import { stopAllOnSignals } from '../src/modelcheck/shared/processes.js';
 
 // Stopped from outside (Ctrl-C, `timeout`, a cancelled CI job): stop TLC and the worker threads too.
 stopAllOnSignals();

@@ -1,8 +1,8 @@
 /** npm run tlc:install: puts TLC's tla2tools.jar at .tlc/tla2tools.jar (see docs/check-spec.md). */
 import { join } from 'node:path';
 import { repoRoot } from '../src/modelcheck/check.js';
-import { DEFAULT_JAR, findJava } from '../src/modelcheck/tlcRunner.js';
-import { installTlc, InstallError } from '../src/modelcheck/tlcInstall.js';
+import { DEFAULT_JAR, findJava } from '../src/modelcheck/tlc/runner.js';
+import { installTlc, InstallError } from '../src/modelcheck/tlc/install.js';
 
 const dest = join(repoRoot(), DEFAULT_JAR);
 // TLC_JAR_URL overrides the release URL (a mirror, or a test of the offline path).

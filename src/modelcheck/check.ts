@@ -2,14 +2,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCfg, printCfg, withConstants, type TlcConfig } from './cfg.js';
-import { actionInSpan, nameCoverage, spanText } from './coverageNames.js';
-import { declaredActionsOfModel } from './nextActions.js';
-import { checkEmbedded } from './embedded.js';
-import { checkTlcDistributed } from './tlcDistributed.js';
-import { checkTlc, type SimulateOptions } from './tlcRunner.js';
-import { findJar, findJava, requireTlc, type TlcSetup } from './tlcSetup.js';
-import type { Counterexample, Engine, ModelResult, Progress } from './types.js';
+import { parseCfg, printCfg, withConstants, type TlcConfig } from './cfg/cfg.js';
+import { actionInSpan, nameCoverage, spanText } from './report/coverageNames.js';
+import { declaredActionsOfModel } from './tla/nextActions.js';
+import { checkEmbedded } from './embedded/engine.js';
+import { checkTlcDistributed } from './tlc/distributed.js';
+import { checkTlc, type SimulateOptions } from './tlc/runner.js';
+import { findJar, findJava, requireTlc, type TlcSetup } from './tlc/setup.js';
+import type { Counterexample, Engine, ModelResult, Progress } from './shared/types.js';
 
 /** The directory holding package.json above this file (works from src/ and from dist/). */
 export function repoRoot(): string {

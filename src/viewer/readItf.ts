@@ -13,7 +13,7 @@
  * An ITF file of another module is drawn on one lane, each state's variables in TLA+ syntax.
  */
 import { basename } from 'node:path';
-import { formatItf, type ItfValue } from '../modelcheck/itf.js';
+import { formatItf, type ItfValue } from '../modelcheck/values/itf.js';
 import { stateToEmbeddedJson } from '../modelcheck/stateGraph.js';
 import { messageKey, propKey } from '../trace/format/keys.js';
 import type { Proposal, SpecMessage } from '../trace/format/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CfgError, parseCfg, printCfg, withConstants } from '../../src/modelcheck/cfg.js';
+import { CfgError, parseCfg, printCfg, withConstants } from '../../src/modelcheck/cfg/cfg.js';
 import { fixture } from './helpers.js';
 
 describe('cfg parser', () => {

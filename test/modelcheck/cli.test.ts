@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/modelcheck/cli.js';
-import { parseCliArgs } from '../../src/modelcheck/cliArgs.js';
+import { runCli } from '../../src/modelcheck/cli/cli.js';
+import { parseCliArgs } from '../../src/modelcheck/cli/cliArgs.js';
 import { cli as runIn, NO_TLC, REPO, scratchOutDir } from './cliHarness.js';
 
 let outDir = '';

@@ -2,7 +2,7 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliIo } from '../../src/modelcheck/cli.js';
+import { runCli, type CliIo } from '../../src/modelcheck/cli/cli.js';
 import { FAKE_JAVA, FIXTURES, SPEC_DIR } from './helpers.js';
 
 export const REPO = join(FIXTURES, '..', '..', '..');

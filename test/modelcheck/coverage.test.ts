@@ -6,10 +6,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/modelcheck/cli.js';
-import { actionInSpan, nameCoverage } from '../../src/modelcheck/coverageNames.js';
-import { formatModuleCoverage } from '../../src/modelcheck/coverageReport.js';
-import { TlcOutputReader } from '../../src/modelcheck/tlcOutput.js';
+import { runCli } from '../../src/modelcheck/cli/cli.js';
+import { actionInSpan, nameCoverage } from '../../src/modelcheck/report/coverageNames.js';
+import { formatModuleCoverage } from '../../src/modelcheck/report/coverageReport.js';
+import { TlcOutputReader } from '../../src/modelcheck/tlc/output.js';
 import { cli, NO_TLC, REPO, scratchOutDir } from './cliHarness.js';
 import { FAKE_JAR, FAKE_JAVA, FIXTURES } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blankComments, flattenModule } from '../../src/modelcheck/flatten.js';
+import { blankComments, flattenModule } from '../../src/modelcheck/tla/flatten.js';
 import { fixture } from './helpers.js';
 
 const modules: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { counterexampleToItf, embeddedJsonToItf, formatItf, tlcJsonToItf } from '../../src/modelcheck/itf.js';
-import { parseStateText, parseTlaValue } from '../../src/modelcheck/tlaValue.js';
-import { statesFromDump } from '../../src/modelcheck/tlcRunner.js';
+import { counterexampleToItf, embeddedJsonToItf, formatItf, tlcJsonToItf } from '../../src/modelcheck/values/itf.js';
+import { parseStateText, parseTlaValue } from '../../src/modelcheck/values/tlaValue.js';
+import { statesFromDump } from '../../src/modelcheck/tlc/runner.js';
 import { fixture } from './helpers.js';
 
 describe('printed TLA+ values to ITF', () => {

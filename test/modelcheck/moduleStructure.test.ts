@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkModel } from '../../src/modelcheck/check.js';
-import { checkModuleStructure, withoutTrailer } from '../../src/modelcheck/moduleStructure.js';
+import { checkModuleStructure, withoutTrailer } from '../../src/modelcheck/tla/moduleStructure.js';
 import { FIXTURES, fixture, SLOTS, SPEC_DIR } from './helpers.js';
 
 const MULTIPAXOS_DIR = join(FIXTURES, 'multipaxos');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tlaString, tlaValueLiteral } from '../../src/modelcheck/tlaLiteral.js';
+import { tlaString, tlaValueLiteral } from '../../src/modelcheck/values/tlaLiteral.js';
 
 describe('JSON values as TLA+ literals', () => {
   it('writes records, sets, naturals, booleans and escaped strings', () => {

@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkModel } from '../../src/modelcheck/check.js';
-import { checkTlcDistributed, UNUSABLE_BUILD_MESSAGE } from '../../src/modelcheck/tlcDistributed.js';
-import { parseCfg } from '../../src/modelcheck/cfg.js';
-import { nameCounterexample } from '../../src/modelcheck/counterexampleNaming.js';
-import { findJava } from '../../src/modelcheck/tlcSetup.js';
-import { parseTlcTranscript } from '../../src/modelcheck/tlcOutput.js';
+import { checkTlcDistributed, UNUSABLE_BUILD_MESSAGE } from '../../src/modelcheck/tlc/distributed.js';
+import { parseCfg } from '../../src/modelcheck/cfg/cfg.js';
+import { nameCounterexample } from '../../src/modelcheck/tlc/counterexampleNaming.js';
+import { findJava } from '../../src/modelcheck/tlc/setup.js';
+import { parseTlcTranscript } from '../../src/modelcheck/tlc/output.js';
 import { FAKE_JAR, FIXTURES, fixture, SLOTS } from './helpers.js';
 
 const MULTIPAXOS_DIR = join(FIXTURES, 'multipaxos');

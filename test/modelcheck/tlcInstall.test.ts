@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { installTlc, InstallError, MIN_JAR_BYTES, TLC_JAR_URL } from '../../src/modelcheck/tlcInstall.js';
+import { installTlc, InstallError, MIN_JAR_BYTES, TLC_JAR_URL } from '../../src/modelcheck/tlc/install.js';
 import { FAKE_JAVA, FIXTURES } from './helpers.js';
 
 // No test reaches the network: fetch is injected, or points at a closed local port.

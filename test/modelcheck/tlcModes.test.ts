@@ -7,12 +7,12 @@ import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseCfg } from '../../src/modelcheck/cfg.js';
+import { parseCfg } from '../../src/modelcheck/cfg/cfg.js';
 import { checkModel } from '../../src/modelcheck/check.js';
-import { parseCliArgs, UsageError } from '../../src/modelcheck/cliArgs.js';
-import { defaultTlcWorkers } from '../../src/modelcheck/cli.js';
-import { serverArgs, sshArgs, workerArgs } from '../../src/modelcheck/tlcDistributed.js';
-import { tlcArgs } from '../../src/modelcheck/tlcRunner.js';
+import { parseCliArgs, UsageError } from '../../src/modelcheck/cli/cliArgs.js';
+import { defaultTlcWorkers } from '../../src/modelcheck/cli/cli.js';
+import { serverArgs, sshArgs, workerArgs } from '../../src/modelcheck/tlc/distributed.js';
+import { tlcArgs } from '../../src/modelcheck/tlc/runner.js';
 import { cli, scratchOutDir } from './cliHarness.js';
 import { FAKE_JAR, FAKE_JAVA, FIXTURES, fixture } from './helpers.js';
 

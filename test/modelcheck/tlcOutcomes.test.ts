@@ -4,8 +4,8 @@
  * transcript was recorded with a TLC built from source (TRANSCRIPTS.md says how).
  */
 import { describe, expect, it } from 'vitest';
-import { exitCodeMeaning } from '../../src/modelcheck/tlcExitCodes.js';
-import { parseTlcTranscript, TlcOutputReader } from '../../src/modelcheck/tlcOutput.js';
+import { exitCodeMeaning } from '../../src/modelcheck/tlc/exitCodes.js';
+import { parseTlcTranscript, TlcOutputReader } from '../../src/modelcheck/tlc/output.js';
 import { fixture } from './helpers.js';
 
 describe('a TLC run that was cut off', () => {

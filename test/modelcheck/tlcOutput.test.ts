@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseTlcTranscript, TlcOutputReader } from '../../src/modelcheck/tlcOutput.js';
-import type { Counterexample } from '../../src/modelcheck/types.js';
+import { parseTlcTranscript, TlcOutputReader } from '../../src/modelcheck/tlc/output.js';
+import type { Counterexample } from '../../src/modelcheck/shared/types.js';
 import { FIXTURES, fixture } from './helpers.js';
 
 const tup = (...xs: unknown[]) => ({ '#tup': xs });

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkModel } from '../../src/modelcheck/check.js';
-import { findJar, findJava, requireTlc, tlcArgs, EngineUnavailable } from '../../src/modelcheck/tlcRunner.js';
-import type { Progress } from '../../src/modelcheck/types.js';
+import { findJar, findJava, requireTlc, tlcArgs, EngineUnavailable } from '../../src/modelcheck/tlc/runner.js';
+import type { Progress } from '../../src/modelcheck/shared/types.js';
 import { FAKE_JAR, FAKE_JAVA, FIXTURES, fixture, SLOTS, SPEC_DIR } from './helpers.js';
 
 const setup = { java: FAKE_JAVA, jar: FAKE_JAR };

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/modelcheck/index.js';
-import { WitnessError, evalInState, listWitnesses, readWitness, replayWitness } from '../../src/modelcheck/witness.js';
+import { WitnessError, evalInState, listWitnesses, readWitness, replayWitness } from '../../src/modelcheck/embedded/witness.js';
 
 const here = import.meta.dirname;
 const specDir = join(here, '..', '..', 'spec');

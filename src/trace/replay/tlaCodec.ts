@@ -7,7 +7,7 @@
 import type { Ballot, Proposal, PValue, SlotProp, SpecMessage } from '../format/types.js';
 import { type CommanderSpec, type NodeSpec, type SpecState, type VSet, ZERO_BALLOT, commanderSpecKey, setKey, setOf } from '../spec/specState.js';
 import { ballotKey, messageKey, propKey, pvalueKey, seqKey, slotPropKey } from '../format/keys.js';
-import { tlaValueLiteral } from '../../modelcheck/tlaLiteral.js';
+import { tlaValueLiteral } from '../../modelcheck/values/tlaLiteral.js';
 import { SEQUENCE_KEYS } from '../format/canonical.js';
 
 export type TlaJson = unknown;

@@ -5,11 +5,11 @@
  * cfg that is false there is the one TLC stopped at; none false and no successor, with deadlock
  * checking on, is a deadlock.
  */
-import { printCfg, type TlcConfig } from './cfg.js';
-import { exploreCfg } from './nextActions.js';
-import { stateToEmbeddedJson, type GraphVars } from './stateGraph.js';
-import type { Counterexample } from './types.js';
-import { loadTlaChecker } from './wasm.js';
+import { printCfg, type TlcConfig } from '../cfg/cfg.js';
+import { exploreCfg } from '../tla/nextActions.js';
+import { stateToEmbeddedJson, type GraphVars } from '../stateGraph.js';
+import type { Counterexample } from '../shared/types.js';
+import { loadTlaChecker } from '../wasm.js';
 
 export type Naming =
   | { named: true; verdict: 'invariant'; violated: string }

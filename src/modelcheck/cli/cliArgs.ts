@@ -1,5 +1,5 @@
 /** Command-line arguments of `npm run check-spec`. */
-import type { Engine } from './types.js';
+import type { Engine } from '../shared/types.js';
 
 export type EngineChoice = Engine | 'both';
 

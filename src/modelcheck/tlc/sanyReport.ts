@@ -2,7 +2,7 @@
  * Reads SANY's parse or semantic error report (printed by TLC outside any -tool frame) into a
  * location and one line of message.
  */
-import type { SourceLocation } from './types.js';
+import type { SourceLocation } from '../shared/types.js';
 
 /**
  * The module the report blames. SANY words it several ways; "Module body" (in "Was expecting

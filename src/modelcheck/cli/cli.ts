@@ -2,19 +2,19 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { CfgError } from './cfg.js';
-import { checkModel, defaultEngine, repoRoot } from './check.js';
+import { CfgError } from '../cfg/cfg.js';
+import { checkModel, defaultEngine, repoRoot } from '../check.js';
 import { parseCliArgs, USAGE, UsageError, type CliOptions } from './cliArgs.js';
-import { formatCoverageTable, formatModuleCoverage, reachedBy, type ModuleCoverage } from './coverageReport.js';
-import { flattenModule } from './flatten.js';
-import { declaredActionsOfModel } from './nextActions.js';
-import { WitnessError, listWitnesses, replayWitness } from './witness.js';
-import { counterexampleToItf } from './itf.js';
-import { listModels, loadModel, selectModels, UnknownModel, type ModelInfo } from './models.js';
-import { formatCounterexample, formatResultsTable, verdictText } from './table.js';
-import { defaultServerHost, TLC_SERVER_DEFAULT_PORT } from './tlcDistributed.js';
-import { EngineUnavailable, requireTlc, type TlcSetup } from './tlcSetup.js';
-import type { Engine, ModelResult, Progress } from './types.js';
+import { formatCoverageTable, formatModuleCoverage, reachedBy, type ModuleCoverage } from '../report/coverageReport.js';
+import { flattenModule } from '../tla/flatten.js';
+import { declaredActionsOfModel } from '../tla/nextActions.js';
+import { WitnessError, listWitnesses, replayWitness } from '../embedded/witness.js';
+import { counterexampleToItf } from '../values/itf.js';
+import { listModels, loadModel, selectModels, UnknownModel, type ModelInfo } from '../models.js';
+import { formatCounterexample, formatResultsTable, verdictText } from '../report/table.js';
+import { defaultServerHost, TLC_SERVER_DEFAULT_PORT } from '../tlc/distributed.js';
+import { EngineUnavailable, requireTlc, type TlcSetup } from '../tlc/setup.js';
+import type { Engine, ModelResult, Progress } from '../shared/types.js';
 
 export interface CliIo {
   out: (s: string) => void;

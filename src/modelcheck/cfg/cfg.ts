@@ -3,7 +3,7 @@
  * this project puts on a model's first lines (`\* module: X`, `\* ci: true`, `\* engines: ...`,
  * `\* expect: ...`).
  */
-import type { Engine } from './types.js';
+import type { Engine } from '../shared/types.js';
 
 export interface ModelMeta {
   module?: string;

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
-import { signalGroup, trackChild } from './processes.js';
+import { signalGroup, trackChild } from '../shared/processes.js';
 
 export interface JavaRun {
   /** The exit code, or 128 + n for a process killed by signal n (as a shell reports it). */

@@ -14,15 +14,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { TlcConfig } from './cfg.js';
+import type { TlcConfig } from '../cfg/cfg.js';
 import { nameCounterexample } from './counterexampleNaming.js';
-import { flattenModule } from './flatten.js';
-import { startJava, type JavaProcess } from './tlcProcess.js';
-import { TlcOutputReader } from './tlcOutput.js';
-import { tlcResult } from './tlcResult.js';
-import { makeScratch } from './tlcScratch.js';
-import type { TlcSetup } from './tlcSetup.js';
-import type { ModelResult, Progress } from './types.js';
+import { flattenModule } from '../tla/flatten.js';
+import { startJava, type JavaProcess } from './javaProcess.js';
+import { TlcOutputReader } from './output.js';
+import { tlcResult } from './result.js';
+import { makeScratch } from './scratch.js';
+import type { TlcSetup } from './setup.js';
+import type { ModelResult, Progress } from '../shared/types.js';
 
 /** TLC's default RMI registry port (TLCServer.Port). */
 export const TLC_SERVER_DEFAULT_PORT = 10997;

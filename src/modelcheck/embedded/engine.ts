@@ -1,12 +1,12 @@
 /** The embedded engine: tla-checker (WebAssembly) run in a worker thread, its reply mapped to a ModelResult. */
-import { printCfg, type TlcConfig } from './cfg.js';
-import { exploreCfg } from './nextActions.js';
-import { labelActions, splitTextTrace, toCounterexampleStates } from './embeddedTrace.js';
-import { EmbeddedTimeout, runEmbeddedJob, type EmbeddedRawResult } from './embeddedWorker.js';
-import { flattenModule, FlattenError, type Flattened } from './flatten.js';
-import { checkModuleStructure, withoutTrailer } from './moduleStructure.js';
-import type { Counterexample, ModelResult, Progress, SourceLocation } from './types.js';
-import { loadTlaChecker } from './wasm.js';
+import { printCfg, type TlcConfig } from '../cfg/cfg.js';
+import { exploreCfg } from '../tla/nextActions.js';
+import { labelActions, splitTextTrace, toCounterexampleStates } from './trace.js';
+import { EmbeddedTimeout, runEmbeddedJob, type EmbeddedRawResult } from './worker.js';
+import { flattenModule, FlattenError, type Flattened } from '../tla/flatten.js';
+import { checkModuleStructure, withoutTrailer } from '../tla/moduleStructure.js';
+import type { Counterexample, ModelResult, Progress, SourceLocation } from '../shared/types.js';
+import { loadTlaChecker } from '../wasm.js';
 
 /** Named limits; a model larger than this is a job for TLC. */
 export const EMBEDDED_DEFAULT_MAX_STATES = 5_000_000;

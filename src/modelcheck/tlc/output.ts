@@ -4,11 +4,11 @@
  * messages come unframed and are recognised by their wording. Either way the reader turns
  * them into messages, reports progress as it goes, and folds them into one result.
  */
-import { interpret, type TlcOutcome } from './tlcInterpret.js';
-import { MSG, parseProgress, parseSimulationProgress, type TlcMessage, type TlcProgress } from './tlcMessages.js';
+import { interpret, type TlcOutcome } from './interpret.js';
+import { MSG, parseProgress, parseSimulationProgress, type TlcMessage, type TlcProgress } from './messages.js';
 
-export type { TlcMessage, TlcProgress } from './tlcMessages.js';
-export { parseCounts, parseProgress, parseSimulationProgress } from './tlcMessages.js';
+export type { TlcMessage, TlcProgress } from './messages.js';
+export { parseCounts, parseProgress, parseSimulationProgress } from './messages.js';
 
 const START = /^@!@!@STARTMSG (\d+):(\d+) @!@!@$/;
 const END = /^@!@!@ENDMSG (\d+) @!@!@$/;

@@ -3,10 +3,10 @@
  * counterexample, coverage, and, for a run that failed, why.
  */
 import { sanyLocation, sanyMessage } from './sanyReport.js';
-import { parseStateText } from './tlaValue.js';
-import { exitCodeMeaning, failureKindOfMessage, failureKindOfText } from './tlcExitCodes.js';
-import { MSG, num, parseCounts, parseProgress, parseSimulationProgress, type TlcMessage } from './tlcMessages.js';
-import type { Counterexample, CounterexampleState, ErrorKind, SourceLocation, Verdict } from './types.js';
+import { parseStateText } from '../values/tlaValue.js';
+import { exitCodeMeaning, failureKindOfMessage, failureKindOfText } from './exitCodes.js';
+import { MSG, num, parseCounts, parseProgress, parseSimulationProgress, type TlcMessage } from './messages.js';
+import type { Counterexample, CounterexampleState, ErrorKind, SourceLocation, Verdict } from '../shared/types.js';
 
 /** What TLC's output says, before it is tied to a model and engine. */
 export interface TlcOutcome {

@@ -1,9 +1,9 @@
 /** A TLC outcome (tlcInterpret.ts) tied to a model: the ModelResult every engine reports. */
 import { existsSync, readFileSync } from 'node:fs';
-import { tlcJsonToItf } from './itf.js';
-import type { TlcOutcome } from './tlcInterpret.js';
-import type { JavaRun } from './tlcProcess.js';
-import { timeoutMessage, type CounterexampleState, type ModelResult, type TlcMode } from './types.js';
+import { tlcJsonToItf } from '../values/itf.js';
+import type { TlcOutcome } from './interpret.js';
+import type { JavaRun } from './javaProcess.js';
+import { timeoutMessage, type CounterexampleState, type ModelResult, type TlcMode } from '../shared/types.js';
 
 interface TlcDump {
   vars?: string[];

@@ -12,9 +12,9 @@
  * back: it is tens of megabytes on the CI models.
  */
 import { Worker } from 'node:worker_threads';
-import { trackWorker } from './processes.js';
-import { timeoutMessage } from './types.js';
-import { tlaCheckerPaths } from './wasm.js';
+import { trackWorker } from '../shared/processes.js';
+import { timeoutMessage } from '../shared/types.js';
+import { tlaCheckerPaths } from '../wasm.js';
 
 export interface EmbeddedRawResult {
   success: boolean;

@@ -7,7 +7,7 @@
  * overflow, a TLC bug) becomes 255. Codes 1 and 128+n come from java itself: an exception that
  * escaped `main` (a java.lang.OutOfMemoryError on the main thread exits 1) and death by signal n.
  */
-import type { ErrorKind, Verdict } from './types.js';
+import type { ErrorKind, Verdict } from '../shared/types.js';
 
 export interface ExitMeaning {
   verdict: Verdict;

@@ -1,6 +1,6 @@
 /** Text output: the results table and readable counterexamples. */
-import { formatItf } from './itf.js';
-import { ERROR_KIND_LABEL, type Counterexample, type ModelResult } from './types.js';
+import { formatItf } from '../values/itf.js';
+import { ERROR_KIND_LABEL, type Counterexample, type ModelResult } from '../shared/types.js';
 
 /** `invariant Agreement`, `error (out of memory)`, `pass`. */
 export function verdictText(r: Pick<ModelResult, 'verdict' | 'violated' | 'errorKind'>): string {

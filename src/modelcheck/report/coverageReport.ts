@@ -3,7 +3,7 @@
  * module, which actions of Next no model reached. An action no model reaches is shown
  * reachable by a witness (spec/witnesses, replayed on the embedded engine) or reported.
  */
-import type { ModelResult } from './types.js';
+import type { ModelResult } from '../shared/types.js';
 
 export interface ModuleCoverage {
   module: string;

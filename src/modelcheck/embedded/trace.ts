@@ -2,9 +2,9 @@
  * Reads tla-checker's text trace ("State 0\n  var = value\n...") and names the action of each
  * step by replaying it with explore_init / explore_next (tla-checker's trace does not say).
  */
-import { parseTlaValue } from './tlaValue.js';
-import type { CounterexampleState } from './types.js';
-import type { TlaChecker } from './wasm.js';
+import { parseTlaValue } from '../values/tlaValue.js';
+import type { CounterexampleState } from '../shared/types.js';
+import type { TlaChecker } from '../wasm.js';
 
 /** One state as printed: variable name -> value text. */
 export type RawState = Record<string, string>;

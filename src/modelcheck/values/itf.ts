@@ -5,7 +5,7 @@
  * A TLC model value (an uninterpreted constant such as `p1`) has no ITF form; it is written
  * as `{"#unserializable": "p1"}` so it is not confused with the string "p1".
  */
-import type { Counterexample, Engine } from './types.js';
+import type { Counterexample, Engine } from '../shared/types.js';
 
 export type ItfValue =
   | boolean

@@ -5,15 +5,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { makeScratch } from './tlcScratch.js';
-import { TlcOutputReader } from './tlcOutput.js';
-import { startJava } from './tlcProcess.js';
-import { tlcResult } from './tlcResult.js';
-import type { TlcSetup } from './tlcSetup.js';
-import type { ModelResult, Progress } from './types.js';
+import { makeScratch } from './scratch.js';
+import { TlcOutputReader } from './output.js';
+import { startJava } from './javaProcess.js';
+import { tlcResult } from './result.js';
+import type { TlcSetup } from './setup.js';
+import type { ModelResult, Progress } from '../shared/types.js';
 
-export { DEFAULT_JAR, EngineUnavailable, findJar, findJava, requireTlc, type TlcSetup } from './tlcSetup.js';
-export { statesFromDump } from './tlcResult.js';
+export { DEFAULT_JAR, EngineUnavailable, findJar, findJava, requireTlc, type TlcSetup } from './setup.js';
+export { statesFromDump } from './result.js';
 
 /**
  * TLC's -simulate: `traces` random behaviours in all (rounded up to a multiple of the workers),
