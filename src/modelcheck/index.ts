@@ -1,14 +1,16 @@
-/** Programmatic API of the model-checking driver behind `npm run check-spec`. */
-export type { Counterexample, CounterexampleState, Engine, ModelResult, Progress, Verdict } from './shared/types.js';
-export { checkModel, defaultEngine, defaultSpecDir, repoRoot, type CheckModelOptions } from './check.js';
+/**
+ * Programmatic API of the model-checking driver behind `npm run check-spec`. One folder per
+ * concern, each with an index.ts that says what it holds: cfg/ (models), tla/ (reading
+ * modules), values/ (TLA+ values, ITF), embedded/ (tla-checker), tlc/ (TLC), report/ (what is
+ * printed), cli/ (the command), shared/ (result types, started processes). check.ts checks one
+ * model with either engine.
+ */
+export type { Counterexample, CounterexampleState, Engine, ErrorKind, ModelResult, Progress, TlcMode, Verdict } from './shared/index.js';
+export { checkModel, defaultEngine, defaultSpecDir, repoRoot, type CheckModelOptions, type DistributedOptions } from './check.js';
 export { listModels, loadModel, selectModels, UnknownModel, type ModelInfo } from './models.js';
-export { formatResultsTable, formatCounterexample, verdictText } from './report/table.js';
-export { declaredActions } from './tla/nextActions.js';
-export { parseCfg, printCfg, withConstants, CfgError, type TlcConfig, type ModelMeta } from './cfg/cfg.js';
-export { flattenModule, FlattenError, STANDARD_MODULES } from './tla/flatten.js';
-export { counterexampleToItf, formatItf, type ItfDocument, type ItfValue } from './values/itf.js';
-export { parseTlaValue } from './values/tlaValue.js';
-export { parseTlcTranscript, TlcOutputReader } from './tlc/output.js';
-export { EngineUnavailable, findJar, findJava, requireTlc } from './tlc/setup.js';
-export { formatCoverageTable, formatModuleCoverage, type ModuleCoverage } from './report/coverageReport.js';
-export { listWitnesses, readWitness, replayWitness, evalInState, WitnessError, type Witness } from './embedded/witness.js';
+export { formatResultsTable, formatCounterexample, verdictText, formatCoverageTable, formatModuleCoverage, type ModuleCoverage } from './report/index.js';
+export { declaredActions, flattenModule, FlattenError, STANDARD_MODULES, checkModuleStructure } from './tla/index.js';
+export { parseCfg, printCfg, withConstants, CfgError, type TlcConfig, type ModelMeta } from './cfg/index.js';
+export { counterexampleToItf, formatItf, parseTlaValue, type ItfDocument, type ItfValue } from './values/index.js';
+export { parseTlcTranscript, TlcOutputReader, EngineUnavailable, findJar, findJava, requireTlc, exitCodeMeaning } from './tlc/index.js';
+export { listWitnesses, readWitness, replayWitness, evalInState, WitnessError, type Witness } from './embedded/index.js';
