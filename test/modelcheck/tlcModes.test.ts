@@ -56,6 +56,29 @@ describe('options', () => {
   });
 });
 
+describe('-workers on the TLC command line', () => {
+  const argsOf = async (extra: string[]) => {
+    const argsFile = join(mkdtempSync(join(tmpdir(), 'tlc-workers-')), 'args.txt');
+    const env = { JAVA: FAKE_JAVA, TLA2TOOLS_JAR: FAKE_JAR, FAKE_TLC_TRANSCRIPT: join(FIXTURES, 'ok-tool.out'), FAKE_TLC_ARGS: argsFile };
+    Object.assign(process.env, { FAKE_TLC_TRANSCRIPT: env.FAKE_TLC_TRANSCRIPT, FAKE_TLC_ARGS: argsFile });
+    try {
+      const r = await cli(scratchOutDir(), ['--model', 'ok', '--engine', 'tlc', '--no-coverage', ...extra], env);
+      expect(r.code).toBe(0);
+      const args = readFileSync(argsFile, 'utf8').trim().split('\n');
+      return args[args.indexOf('-workers') + 1];
+    } finally {
+      delete process.env.FAKE_TLC_TRANSCRIPT;
+      delete process.env.FAKE_TLC_ARGS;
+    }
+  };
+
+  it('is --workers when given, else the cores shared among the models run at once (not "auto")', async () => {
+    expect(await argsOf(['--workers', '3'])).toBe('3');
+    expect(await argsOf(['--workers', 'auto'])).toBe('auto');
+    expect(await argsOf([])).toBe(String(defaultTlcWorkers(1)));
+  });
+});
+
 describe('command lines', () => {
   it('simulation: -simulate num=K -depth D [-seed S]', () => {
     const args = tlcArgs({ moduleName: 'M', workers: '1', simulate: { traces: 300, depth: 40, seed: '7' } }, 'tla2tools.jar', '/w');
