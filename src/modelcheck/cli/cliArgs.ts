@@ -70,6 +70,8 @@ export const USAGE = `usage: npm run check-spec -- [options]
                        the cores shared among the models checked at once (2 cores, 2 jobs: 1 each)
   --max-states <n>     embedded engine: give up after n distinct states
   --spec-dir <dir>     where the models live (default: spec/)
+  --out-dir <dir>      where counterexamples go (default: out/counterexamples)
+  -h, --help           this text
 
  TLC beyond one exhaustive run (--engine tlc; see docs/check-spec.md):
   --simulate           random simulation: TLC generates traces instead of every state
@@ -83,10 +85,9 @@ export const USAGE = `usage: npm run check-spec -- [options]
                            local workers only, else this machine's hostname)
     --port <n>             the server's RMI port (default 10997, TLC's)
     --fp-sets              every worker process also holds part of the fingerprint set
-  --out-dir <dir>      where counterexamples go (default: out/counterexamples)
-  -h, --help           this text
 
-exit status: 0 every model as expected, 1 a violation/error/engine disagreement, 2 bad usage or setup`;
+exit status: 0 every model as expected, 1 a violation/error/engine disagreement, 2 bad usage or setup,
+128+n stopped by signal n (TLC and the worker threads it started are stopped first)`;
 
 const VALUE_FLAGS = new Set(['--model', '--engine', '--timeout', '--state-graph', '--jobs', '--max-states', '--spec-dir', '--out-dir',
   '--workers', '--traces', '--depth', '--seed', '--local-workers', '--worker-hosts', '--server-host', '--port']);
