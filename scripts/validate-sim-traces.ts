@@ -11,13 +11,18 @@
  * --format: traces with the full node state in every event, compact ones (state deltas), or
  * (default) both, alternating, so that both forms the checker reads are exercised.
  *
- * Exits 1 if any trace fails (the failing trace is kept and its path printed).
+ * Every trace names its application, so the checker also replays the state machine along each
+ * replica's history and checks the client-level history for linearizability (one invoke, one
+ * operation). A run whose requests do not all complete once its faults have healed fails too
+ * (a liveness check: the simulator heals everything, then waits for every live node).
+ *
+ * Exits 1 if any trace fails or any run is unsafe or unfinished (its replay command printed).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TraceInput, type TraceVerdict, formatVerdict } from '../src/trace/replay/check.js';
-import { faultScenario } from '../src/trace/runs/faultScenarios.js';
+import { faultScenario, isLongRun } from '../src/trace/runs/faultScenarios.js';
 import { TracePool, defaultWorkers } from '../src/trace/replay/pool.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
 import { type Scenario, replayCommand } from '../src/sim/scenario.js';
@@ -56,8 +61,11 @@ const started = performance.now();
 const pool = new TracePool(opt.jobs);
 
 interface Run { scenario: Scenario; input: TraceInput }
-let failed = 0; let unsafe = 0; let simMs = 0;
+let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0;
+let operations = 0; let linearizabilityMs = 0;
 const report = (v: TraceVerdict, run: Run): void => {
+  operations += v.client?.operations ?? 0;
+  linearizabilityMs += v.client?.linearizabilityMs ?? 0;
   if (!v.ok) {
     failed++;
     process.stdout.write(`${formatVerdict(v)}\n  scenario: ${replayCommand(run.scenario)}\n`);
@@ -73,11 +81,17 @@ for (let r = 0; r < opt.runs; r++) {
   const path = join(dir, `sim-${scenario.seed}.ndjson`);
   const t0 = performance.now();
   const compact = opt.format === 'compact' || (opt.format === 'mixed' && r % 2 === 1);
-  const traced = traceScenario(scenario, path, { eventLog: false }, 'scripts/validate-sim-traces.ts', compact);
+  const traced = traceScenario(scenario, path, { eventLog: false, track: !isLongRun(scenario) }, 'scripts/validate-sim-traces.ts', compact);
   simMs += performance.now() - t0;
   if (traced.run.violations.length > 0) {
     unsafe++;
     process.stdout.write(`UNSAFE run seed ${scenario.seed}: ${traced.run.violations.slice(0, 3).join('; ')}\n  replay: ${replayCommand(scenario)}\n`);
+  }
+  const result = traced.run.result;
+  if (!result.completed || !result.settled) {
+    unfinished++;
+    process.stdout.write(`UNFINISHED run seed ${scenario.seed}: after the faults healed, ${result.completed ? 'some live node did not catch up' : 'some request never completed'} ` +
+      `(stop=${result.stopReason}, ${result.acks.length} requests answered, t=${result.timeMs.toFixed(0)} ms)\n  replay: ${replayCommand(scenario)}\n`);
   }
   const run: Run = { scenario, input: { name: path, files: [path] } };
   if (opt.embeddedEvery > 0 && r % opt.embeddedEvery === 0) { sample.push(run); continue; }
@@ -98,10 +112,11 @@ await pool.close();
 const secs = (performance.now() - started) / 1000;
 process.stdout.write(
   `validate-sim-traces: ${opt.runs} traces, ${events} events validated (schema + fast replay), ` +
-  `${embeddedEvents} events also through the embedded spec; ${failed} traces failed, ${unsafe} unsafe runs; ` +
+  `${embeddedEvents} events also through the embedded spec; ${operations} client operations checked for linearizability in ${(linearizabilityMs / 1000).toFixed(2)} s; ` +
+  `${failed} traces failed, ${unsafe} unsafe runs, ${unfinished} unfinished runs; ` +
   `${secs.toFixed(1)} s (simulation ${(simMs / 1000).toFixed(1)} s, checking in ${pool.workers > 1 ? `${pool.workers} worker threads beside it` : 'this thread'}; ` +
   `fast path ${Math.round(fastEvents / Math.max((pool.workers > 1 ? fastTo - fastFrom : inThreadMs) / 1000, 1e-3))} events/s on the traces without the embedded sample)\n`,
 );
 if (!opt.out && failed === 0 && !opt.keep) rmSync(dir, { recursive: true, force: true });
 else process.stdout.write(`traces in ${dir}\n`);
-process.exitCode = failed > 0 || unsafe > 0 ? 1 : 0;
+process.exitCode = failed > 0 || unsafe > 0 || unfinished > 0 ? 1 : 0;

@@ -110,11 +110,18 @@ Range(seq) == {seq[i] : i \in 1..Len(seq)}
 (*                          instead of what was decided                   *)
 (*   ProposeSlotZero        a replica proposes for slot 0                 *)
 (*   ReuseBallotAfterRestart a restarted leader keeps its old ballot      *)
+(*   AnswerOnDecision       a replica answers a client when it learns the *)
+(*                          decision, before executing it                 *)
+(*   AnswerLatestIndex      a replica answers a retried request with the  *)
+(*                          result of its latest execution                *)
+(*   ExecuteTwice           a replica executes a request decided in two   *)
+(*                          slots twice                                   *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
             "ReplicaCorruptsRequest", "ExecuteOwnProposal", "ProposeSlotZero",
-            "ReuseBallotAfterRestart"}
+            "ReuseBallotAfterRestart", "AnswerOnDecision", "AnswerLatestIndex",
+            "ExecuteTwice"}
 ASSUME Mutant \in Mutants
 
 -----------------------------------------------------------------------------
@@ -365,20 +372,35 @@ LeaderReceivePreempted(n, m) ==
 (***************************************************************************)
 
 Executed(n, p) == p \in Range(rExecuted[n])
+\* Where executed request p stands in replica n's history (p executed once).
+IndexOf(n, p) == CHOOSE i \in 1..Len(rExecuted[n]) : rExecuted[n][i] = p
+
+(***************************************************************************)
+(* A client's answer.  The application is a deterministic state machine   *)
+(* that the spec leaves abstract: the output of the i-th request a replica *)
+(* executes is a function of the first i requests of its history.  So an   *)
+(* answer names the request, the replica that gives it, and the index i of *)
+(* the request in that replica's history: two answers with the same index *)
+(* in agreeing histories carry the same output (ClientAnswers, below).     *)
+(***************************************************************************)
+Answer(n, p, i) == [type |-> "Invoked", replica |-> n, prop |-> p, index |-> i]
 Known(n, p) == \/ p \in rRequests[n]
                \/ \E d \in rProposals[n] : d.prop = p
                \/ \E d \in rDecisions[n] : d.prop = p
 
 (* Replica n receives a client's Invoke.  A request it already executed is *)
-(* answered again (the client may have missed the answer); one it already  *)
-(* knows of is ignored; a new one waits for a slot.                        *)
+(* answered again, with where it stands in n's history (the client may     *)
+(* have missed the answer, or n learnt of the execution from a Welcome);   *)
+(* one it already knows of is ignored; a new one waits for a slot.         *)
 ReplicaReceiveInvoke(n, m) ==
     /\ m.type = "Invoke"
     /\ m.replica = n
     /\ IF Executed(n, m.prop)
-         THEN /\ [type |-> "Invoked", prop |-> m.prop] \notin msgs
-              /\ Send([type |-> "Invoked", prop |-> m.prop])
-              /\ UNCHANGED rRequests
+         THEN LET i == IF Mutant = "AnswerLatestIndex" THEN Len(rExecuted[n])
+                                                      ELSE IndexOf(n, m.prop)
+              IN  /\ Answer(n, m.prop, i) \notin msgs
+                  /\ Send(Answer(n, m.prop, i))
+                  /\ UNCHANGED rRequests
          ELSE /\ ~Known(n, m.prop)
               /\ rRequests' = [rRequests EXCEPT ![n] = @ \cup
                                  {IF Mutant = "ReplicaCorruptsRequest"
@@ -425,12 +447,16 @@ ReplicaProposeNoop(n) ==
            /\ Send(propose)
     /\ UNCHANGED <<acceptorVars, leaderVars, replicaVars, invoked, restarts>>
 
-(* Replica n receives a Decision it did not know and records it.           *)
+(* Replica n receives a Decision it did not know and records it.  (Mutant   *)
+(* AnswerOnDecision answers the client at once, guessing the request will *)
+(* be the next one n executes.)                                            *)
 ReplicaReceiveDecision(n, m) ==
     /\ m.type = "Decision"
     /\ [slot |-> m.slot, prop |-> m.prop] \notin rDecisions[n]
     /\ rDecisions' = [rDecisions EXCEPT ![n] = @ \cup {[slot |-> m.slot, prop |-> m.prop]}]
-    /\ SendNothing
+    /\ IF Mutant = "AnswerOnDecision" /\ m.prop # NoOp /\ ~Executed(n, m.prop)
+         THEN Send(Answer(n, m.prop, Len(rExecuted[n]) + 1))
+         ELSE SendNothing
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rSlotOut, rRequests, rProposals,
                    rExecuted, invoked, restarts>>
 
@@ -438,7 +464,8 @@ ReplicaReceiveDecision(n, m) ==
 (* a different request for it, that request lost the slot and waits for    *)
 (* another.  A request executed before (it was decided in two slots) and   *)
 (* the no-op are skipped; anything else is executed and its caller is      *)
-(* answered.  Slots are executed strictly in order.                        *)
+(* answered with the request's index in n's history.  Slots are executed  *)
+(* strictly in order.                                                      *)
 ReplicaExecute(n) ==
     /\ \E s \in {x.slot : x \in rDecisions[n]} :
        /\ s = rSlotOut[n]
@@ -447,12 +474,12 @@ ReplicaExecute(n) ==
                      THEN (CHOOSE d \in mine : TRUE).prop
                      ELSE SlotValue(rDecisions[n], s)
               lost == {d.prop : d \in {e \in mine : e.prop # p /\ e.prop # NoOp}}
-              perform == p # NoOp /\ ~Executed(n, p)
+              perform == p # NoOp /\ (Mutant = "ExecuteTwice" \/ ~Executed(n, p))
           IN  /\ rRequests' = [rRequests EXCEPT ![n] = @ \cup lost]
               /\ rProposals' = [rProposals EXCEPT ![n] = @ \ mine]
               /\ rExecuted' = IF perform THEN [rExecuted EXCEPT ![n] = Append(@, p)]
                                          ELSE rExecuted
-              /\ IF perform THEN Send([type |-> "Invoked", prop |-> p]) ELSE SendNothing
+              /\ IF perform THEN Send(Answer(n, p, Len(rExecuted[n]) + 1)) ELSE SendNothing
               /\ rSlotOut' = [rSlotOut EXCEPT ![n] = s + 1]
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rDecisions, invoked, restarts>>
 
@@ -580,7 +607,8 @@ IsMessage(m) ==
       [] m.type = "Adopted" -> m.ballot \in BallotT /\ IsSetOf(m.pvalues, PValueT)
       [] m.type = "Preempted" -> m \in [type : {"Preempted"}, leader : Node, ballot : BallotT]
       [] m.type = "Invoke" -> m \in [type : {"Invoke"}, replica : Node, prop : ProposalT]
-      [] m.type = "Invoked" -> m \in [type : {"Invoked"}, prop : ProposalT]
+      [] m.type = "Invoked" -> m \in [type : {"Invoked"}, replica : Node, prop : ProposalT,
+                                      index : 1..(MaxSlot + 1)]
       [] m.type = "Join" -> m \in [type : {"Join"}, node : Node]
       [] m.type = "Welcome" -> /\ m.node \in Node /\ m.slot \in SlotT
                                /\ IsSetOf(m.decisions, DecidedT) /\ IsSeqOf(m.executed, ProposalT)
@@ -629,6 +657,18 @@ ExecutedPrefix == \A n1, n2 \in ReplicaNodes :
 NoDuplicateExecution == \A n \in Node : \A i, j \in 1..Len(rExecuted[n]) :
                             i # j => rExecuted[n][i] # rExecuted[n][j]
 ReplicaConsistency == ExecutedPrefix /\ NoDuplicateExecution
+
+\* Client answers: a client is told only the result of its request's one
+\* execution.  Every answer is for a decided request; all answers for one
+\* request name the same index; and a replica whose history reaches that
+\* index has the request there.  With ReplicaConsistency this makes every
+\* answer the output of the request at the one place it holds in the log.
+Answers == {m \in msgs : m.type = "Invoked"}
+AnsweredDecided == \A m \in Answers : \E d \in AllDecided : d.prop = m.prop
+AnswersAgree == \A m1, m2 \in Answers : m1.prop = m2.prop => m1.index = m2.index
+AnsweredAsExecuted == \A m \in Answers : \A n \in ReplicaNodes :
+                          m.index <= Len(rExecuted[n]) => rExecuted[n][m.index] = m.prop
+ClientAnswers == AnsweredDecided /\ AnswersAgree /\ AnsweredAsExecuted
 
 \* Acceptor monotonicity (an action property, recorded by Observe): an
 \* acceptor's promised ballot never decreases, and an accepted pvalue is

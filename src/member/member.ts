@@ -44,6 +44,12 @@ export interface MemberOptions {
 }
 
 export const DEFAULT_DEADLINE_MS = 10_000;
+
+/** Wall-clock time with sub-millisecond resolution: client events of several processes on
+ * one machine are then ordered as they happened, which linearizability is checked against. */
+function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
 const DEFAULT_RETRY_MS = 100;
 
 interface Pending<O> {
@@ -139,6 +145,8 @@ export class Member<S, O> {
       return Promise.reject(e instanceof Error ? e : new TypeError(String(e)));
     }
     const clientId = this.nextClientId++;
+    // The application's call, for the client-level checks of the trace (linearizability).
+    this.node.traceClient({ kind: 'invoke', clientId, input: text, at: wallClockMs() });
     return new Promise<O>((resolve, reject) => {
       const p: Pending<O> = { clientId, text, resolve, reject, outcome: undefined, deadline: undefined, retry: undefined };
       p.deadline = setTimeout(() => this.settle(p, { ok: false, error: new DeadlineExceededError(clientId, this.deadlineMs) }), this.deadlineMs);
@@ -166,6 +174,9 @@ export class Member<S, O> {
   private settle(p: Pending<O>, outcome: NonNullable<Pending<O>['outcome']>): void {
     if (p.outcome) return;
     p.outcome = outcome;
+    this.node.traceClient(outcome.ok
+      ? { kind: 'return', clientId: p.clientId, output: outcome.value, at: wallClockMs() }
+      : { kind: 'error', clientId: p.clientId, error: outcome.error.name, at: wallClockMs() });
     clearTimeout(p.deadline);
     clearTimeout(p.retry);
     this.pending.delete(p.clientId);

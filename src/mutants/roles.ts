@@ -110,10 +110,10 @@ export class ExecuteTwiceReplica extends Replica {
     }
     const [next, output] = this.host.stateMachine.apply(this.app, m.prop.input);
     this.app = next;
-    const entry = { prop: copyProposal(m.prop), output };
+    const entry = { prop: copyProposal(m.prop), output, index: this.executedLog.length + 1 };
     this.executedLog.push(entry);
     this.executed.set(proposalKey(m.prop), entry);
-    this.host.send(m.prop.caller, { type: 'Invoked', prop: m.prop, output });
-    this.host.action('Replica', 'ReplicaExecute');
+    this.answer(entry);
+    this.host.action('Replica', 'ReplicaExecute', this.host.tracing ? this.executeParams(m.prop, entry) : undefined);
   }
 }

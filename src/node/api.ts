@@ -84,7 +84,7 @@ export interface StateMachine<S = unknown> {
 }
 
 export type RoleName =
-  | 'Acceptor' | 'Replica' | 'Leader' | 'Scout' | 'Commander' | 'Requester' | 'Node' | 'Bootstrap' | 'Seed';
+  | 'Acceptor' | 'Replica' | 'Leader' | 'Scout' | 'Commander' | 'Requester' | 'Node' | 'Bootstrap' | 'Seed' | 'Client';
 
 /** The spec variables of one node after a step (sets as arrays sorted by JSON text). */
 export interface NodeSpecState {
@@ -122,6 +122,12 @@ export interface TraceEvent {
     message?: TraceMessage;
     timer?: string;
     proposal?: Proposal;
+    /** A replica's output for the request it executed or answered again. */
+    output?: unknown;
+    /** stateDigest of the application state after an execution, or sent or installed by a Welcome. */
+    digest?: string;
+    /** Client events (role 'Client'): what the application asked and what it was told. */
+    client?: ClientEventParams;
   };
   /** Spec projections of the messages sent in this step, deduplicated, sorted by JSON text. */
   sent: SpecMessage[];
@@ -129,6 +135,17 @@ export interface TraceEvent {
 }
 
 export type TraceSink = (event: TraceEvent) => void;
+
+/**
+ * A client event: the application called `invoke` (ClientInvoke) or was given its outcome
+ * (ClientReturn). `clientId` names the request, `at` is the host's clock in ms (virtual time in
+ * the simulator, wall-clock time in a real process): the client-level history that
+ * linearizability is checked on is built from these.
+ */
+export type ClientEventParams =
+  | { readonly kind: 'invoke'; readonly clientId: number; readonly input: string; readonly at: number }
+  | { readonly kind: 'return'; readonly clientId: number; readonly at: number; readonly output: unknown }
+  | { readonly kind: 'error'; readonly clientId: number; readonly at: number; readonly error: string };
 
 export interface NodeEnvironment {
   readonly storage: DurableStorage;
@@ -199,6 +216,12 @@ export interface NodeApi {
    * `invoked` already holds the request, so a second RequesterInvoke would not be enabled).
    */
   invoke(clientId: number, input: string, options?: InvokeOptions): Output & { refused?: InvokeRefusal };
+  /**
+   * Record a client event in the trace (a ClientInvoke or ClientReturn event of role 'Client',
+   * a stuttering step for the spec). The host calls it when the application invokes, and when
+   * it hands the application an outcome. Does nothing with tracing off.
+   */
+  traceClient(event: ClientEventParams): void;
   /** This node's spec variables (for tests and the simulator's checks). */
   specState(): NodeSpecState;
 }

@@ -9,7 +9,7 @@ import { toSpecMessage, toTraceMessage } from '../protocol/projection.js';
 import { checkEnvelope } from '../protocol/validate.js';
 import { BOTTOM_BALLOT, copyBallot, copyPValue, firstBallot, type NodeId } from '../protocol/values.js';
 import type {
-  ClientResult, DurableState, Envelope, InvokeOptions, InvokeRefusal, NodeApi, NodeEnvironment, NodeOptions, NodeSpecState,
+  ClientEventParams, ClientResult, DurableState, Envelope, InvokeOptions, InvokeRefusal, NodeApi, NodeEnvironment, NodeOptions, NodeSpecState,
   NodeStats, Output, RoleName, StateMachine, TimerRequest, TraceEvent,
 } from './api.js';
 import { DEFAULT_ROLES } from './default-roles.js';
@@ -165,6 +165,13 @@ export class Node implements NodeApi {
     return outcome === 'ok' ? output : { ...output, refused: outcome as InvokeRefusal };
   }
 
+  traceClient(event: ClientEventParams): void {
+    if (this.env.trace === undefined) return;
+    if (this.busy) throw new Error(`node ${this.id}: traceClient inside a call`);
+    this.context = {};
+    this.recordStep('Client', event.kind === 'invoke' ? 'ClientInvoke' : 'ClientReturn', { client: event });
+  }
+
   specState(): NodeSpecState {
     const d = this.durableState;
     const state: NodeSpecState = {
@@ -263,6 +270,9 @@ export class Node implements NodeApi {
         ...(message !== undefined ? { message: toTraceMessage(message) } : {}),
         ...(this.context.timer !== undefined ? { timer: this.context.timer } : {}),
         ...(params?.proposal !== undefined ? { proposal: { ...params.proposal } } : {}),
+        ...(params?.output !== undefined ? { output: structuredClone(params.output) } : {}),
+        ...(params?.digest !== undefined ? { digest: params.digest } : {}),
+        ...(params?.client !== undefined ? { client: { ...params.client } } : {}),
       },
       sent: specSet(sends.map((s) => s.message)),
       state: this.specState(),

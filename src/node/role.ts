@@ -11,12 +11,18 @@
 import type { Limits, Timing } from '../protocol/limits.js';
 import type { Message, MessageType } from '../protocol/messages.js';
 import type { NodeId, Proposal } from '../protocol/values.js';
-import type { DurableState, NodeSpecState, RoleName, StateMachine } from './api.js';
+import type { ClientEventParams, DurableState, NodeSpecState, RoleName, StateMachine } from './api.js';
 import type { RoleFactories } from './role-factories.js';
 
 /** Extra trace parameters an action may name (the received message or timer is implied). */
 export interface ActionParams {
   readonly proposal?: Proposal;
+  /** The output a replica executed or answered with (the application's result). */
+  readonly output?: unknown;
+  /** stateDigest of the application state a replica holds after the step, sends or installs. */
+  readonly digest?: string;
+  /** A client event (the host's traceClient). */
+  readonly client?: ClientEventParams;
   /** Overrides the implied (from, message): a Seed welcoming a joiner it heard earlier. */
   readonly from?: NodeId;
   readonly message?: Message;

@@ -27,8 +27,18 @@ export interface Propose { readonly type: 'Propose'; readonly slot: number; read
 export interface Adopted { readonly type: 'Adopted'; readonly ballot: Ballot; readonly pvalues: readonly PValue[] }
 export interface Preempted { readonly type: 'Preempted'; readonly leader: NodeId; readonly ballot: Ballot }
 export interface Invoke { readonly type: 'Invoke'; readonly replica: NodeId; readonly prop: Proposal }
-/** `output` is the application's result (not modelled by the spec). */
-export interface Invoked { readonly type: 'Invoked'; readonly prop: Proposal; readonly output?: unknown }
+/**
+ * Replica `replica` answers the caller of `prop`: the request is the `index`-th (from 1) it
+ * executed. `output` is the application's result, which the spec leaves abstract (a function
+ * of the first `index` requests of the history).
+ */
+export interface Invoked {
+  readonly type: 'Invoked';
+  readonly replica: NodeId;
+  readonly prop: Proposal;
+  readonly index: number;
+  readonly output?: unknown;
+}
 export interface Join { readonly type: 'Join'; readonly node: NodeId }
 /**
  * `executed` is the welcoming replica's rExecuted (in order); `state` (not modelled) is its

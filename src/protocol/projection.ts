@@ -31,7 +31,7 @@ export function toSpecMessage(m: Message): SpecMessage | undefined {
     case 'Adopted': return { type: 'Adopted', ballot: ballot(m.ballot), pvalues: sortedSet(m.pvalues.map(pvalue)) };
     case 'Preempted': return { type: 'Preempted', leader: m.leader, ballot: ballot(m.ballot) };
     case 'Invoke': return { type: 'Invoke', replica: m.replica, prop: prop(m.prop) };
-    case 'Invoked': return { type: 'Invoked', prop: prop(m.prop) };
+    case 'Invoked': return { type: 'Invoked', replica: m.replica, prop: prop(m.prop), index: m.index };
     case 'Join': return { type: 'Join', node: m.node };
     case 'Welcome': return { type: 'Welcome', node: m.node, slot: m.slot, decisions: sortedSet(m.decisions.map(decision)), executed: m.executed.map(prop) };
     case 'Active': case 'Accepting': case 'CatchUp': return undefined;

@@ -79,7 +79,7 @@ function checkIds(m: Message, peers: ReadonlySet<NodeId>): string | undefined {
         ...m.pvalues.map((pv, i) => first(ballot(pv.ballot, `pvalues/${i}/ballot`, false), prop(pv.prop, `pvalues/${i}/prop`))));
     case 'Preempted': return first(node(m.leader, 'leader'), ballot(m.ballot, 'ballot', false));
     case 'Invoke': return first(node(m.replica, 'replica'), prop(m.prop, 'prop'));
-    case 'Invoked': return prop(m.prop, 'prop');
+    case 'Invoked': return first(node(m.replica, 'replica'), prop(m.prop, 'prop'));
     case 'Join': return node(m.node, 'node');
     case 'Welcome':
       return first(node(m.node, 'node'), ...m.decisions.map((d, i) => prop(d.prop, `decisions/${i}/prop`)),

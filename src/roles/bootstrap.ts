@@ -13,6 +13,8 @@ import type { Join, Message, Welcome, WelcomeState } from '../protocol/messages.
 import type { NodeId } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import { Role, type RoleHost } from '../node/role.js';
+import type { Requester } from './requester.js';
+import { stateDigest } from '../statemachines/digest.js';
 
 export const BOOTSTRAP_JOIN_TIMER = 'Bootstrap.join';
 
@@ -42,6 +44,8 @@ export class Bootstrap extends Role {
   override start(): void {
     const used = this.host.durable().lBallot;
     this.host.saveDurable({ lBallot: { num: used.num + 1, leader: this.host.self } });
+    // A Seed handing over keeps the node's Requester: its invoked requests end with this step.
+    this.host.findRole<Requester>('Requester')?.forgetIncarnation();
     this.host.send(this.others(), { type: 'Join', node: this.host.self });
     this.host.action('Node', 'NodeRestart');
     this.host.setTimer(BOOTSTRAP_JOIN_TIMER, undefined, this.host.timing.joinRetransmitMs);
@@ -58,7 +62,7 @@ export class Bootstrap extends Role {
     const state: WelcomeState = { app: this.host.stateMachine.initial(), outputs: [] };
     this.host.send(m.node, { type: 'Welcome', node: m.node, slot: 1, decisions: [], executed: [], state });
     // Role 'Replica': it is the spec Replica's action, done for the replica this node will host.
-    this.host.action('Replica', 'ReplicaReceiveJoin');
+    this.host.action('Replica', 'ReplicaReceiveJoin', this.host.tracing ? { digest: stateDigest(state.app) } : undefined);
   }
 
   /** Welcomed: become a member (a Stutter: no spec variable changes), then let the replica take it. */

@@ -12,9 +12,13 @@ import {
   type Ballot, type NodeId, type Proposal, type SlotProp,
 } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
-import { Role, type RoleHost } from '../node/role.js';
+import { Role, type ActionParams, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
 import { invariant } from '../protocol/assert.js';
+import { stateDigest } from '../statemachines/digest.js';
+
+/** One executed request: its output and its index (from 1) in this replica's history. */
+interface Execution { readonly prop: Proposal; readonly output: unknown; readonly index: number }
 
 export const REPLICA_GAP_TIMER = 'Replica.gap';
 export const REPLICA_LEADER_TIMER = 'Replica.leaderTimeout';
@@ -35,9 +39,9 @@ export class Replica extends Role {
   protected readonly decidedKeys = new Set<string>();
   protected maxDecidedSlot = 0;
   /** The executed requests in order (spec rExecuted) with their outputs. */
-  protected executedLog: { prop: Proposal; output: unknown }[] = [];
+  protected executedLog: Execution[] = [];
   /** proposalKey -> entry of executedLog: duplicate suppression without a scan. */
-  protected readonly executed = new Map<string, { prop: Proposal; output: unknown }>();
+  protected readonly executed = new Map<string, Execution>();
   protected app: unknown;
 
   /** Whom we send proposals to, and the highest ballot we saw it lead with. */
@@ -85,15 +89,16 @@ export class Replica extends Role {
 
   /**
    * ReplicaReceiveInvoke: queue a new request. An executed one is answered again from the
-   * duplicate table: a Stutter, since its Invoked was sent when it was executed (here or by
-   * the replica whose Welcome told us), and the spec's action requires it was not.
+   * duplicate table, with its index in our history (the spec's answer; when we sent that
+   * answer before, the trace checker takes the step as the stuttering step it then is).
    */
   receiveInvoke(m: Invoke): void {
     if (m.replica !== this.host.self) return;
     const key = proposalKey(m.prop);
     const done = this.executed.get(key);
     if (done !== undefined) {
-      this.host.send(m.prop.caller, { type: 'Invoked', prop: m.prop, output: done.output });
+      this.answer(done);
+      this.host.action('Replica', 'ReplicaReceiveInvoke', this.host.tracing ? { output: done.output } : undefined);
       return;
     }
     if (this.requests.has(key) || this.decidedKeys.has(key) || this.isProposed(m.prop)) return;
@@ -135,7 +140,7 @@ export class Replica extends Role {
       executed: this.executedLog.map((e) => e.prop),
       state,
     });
-    this.host.action('Replica', 'ReplicaReceiveJoin');
+    this.host.action('Replica', 'ReplicaReceiveJoin', this.host.tracing ? { digest: stateDigest(state.app) } : undefined);
   }
 
   /** ReplicaReceiveWelcome: jump ahead to the welcoming replica's slot and state. */
@@ -147,13 +152,13 @@ export class Replica extends Role {
       else invariant(proposalEquals(known, d.prop), () => `(Agreement) Welcome decides slot ${d.slot} as ${JSON.stringify(d.prop)}, we have ${JSON.stringify(known)}`);
     }
     this.app = m.state.app;
-    this.executedLog = m.executed.map((prop, i) => ({ prop: copyProposal(prop), output: m.state.outputs[i] }));
+    this.executedLog = m.executed.map((prop, i) => ({ prop: copyProposal(prop), output: m.state.outputs[i], index: i + 1 }));
     this.executed.clear();
     for (const e of this.executedLog) this.executed.set(proposalKey(e.prop), e);
     this.slotOut = m.slot;
     this.slotIn = Math.max(this.slotIn, m.slot);
     this.slotOutAtLastTick = this.slotOut;
-    this.host.action('Replica', 'ReplicaReceiveWelcome');
+    this.host.action('Replica', 'ReplicaReceiveWelcome', this.host.tracing ? { digest: stateDigest(this.app) } : undefined);
     this.executeAll();
     this.proposeAll();
   }
@@ -208,17 +213,28 @@ export class Replica extends Role {
       if (!proposalEquals(own, decided) && !isNoop(own)) this.requests.set(proposalKey(own), own);
     }
     const key = proposalKey(decided);
+    let entry: Execution | undefined;
     if (!isNoop(decided) && !this.executed.has(key)) {
       const [next, output] = this.host.stateMachine.apply(this.app, decided.input);
       this.app = next;
-      const entry = { prop: decided, output };
+      entry = { prop: decided, output, index: this.executedLog.length + 1 };
       this.executedLog.push(entry);
       this.executed.set(key, entry);
       invariant(this.executed.size === this.executedLog.length, () => `replica ${this.host.self} executed a request twice`);
-      this.host.send(decided.caller, { type: 'Invoked', prop: decided, output });
+      this.answer(entry);
     }
     this.slotOut++;
-    this.host.action('Replica', 'ReplicaExecute');
+    this.host.action('Replica', 'ReplicaExecute', this.host.tracing ? this.executeParams(decided, entry) : undefined);
+  }
+
+  /** Tell the request's caller its output and where the request stands in our history. */
+  protected answer(e: Execution): void {
+    this.host.send(e.prop.caller, { type: 'Invoked', replica: this.host.self, prop: e.prop, index: e.index, output: e.output });
+  }
+
+  /** What the trace checker needs to replay the application: the output and the state after. */
+  protected executeParams(decided: Proposal, e: Execution | undefined): ActionParams {
+    return e === undefined ? { proposal: decided } : { proposal: decided, output: e.output, digest: stateDigest(this.app) };
   }
 
   /** ReplicaProposeNoop when a gap blocks execution; also ask peers for what we missed. */

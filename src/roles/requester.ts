@@ -66,6 +66,15 @@ export class Requester extends Role {
     this.host.setTimer(REQUESTER_RETRANSMIT_TIMER, key, this.host.timing.invokeRetransmitMs);
   }
 
+  /**
+   * The node took a NodeRestart step without losing this Requester (a Seed that becomes a
+   * Bootstrap): what it invoked belongs to the incarnation that ended, as it would after a
+   * crash. Pending requests stay and are retransmitted, as a client retries after a restart.
+   */
+  forgetIncarnation(): void {
+    this.invoked.clear();
+  }
+
   get pendingCount(): number {
     return this.pending.size;
   }

@@ -8,6 +8,7 @@ import type { Join, Message, WelcomeState } from '../protocol/messages.js';
 import { isQuorum, type NodeId } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import { Role, type RoleHost } from '../node/role.js';
+import { stateDigest } from '../statemachines/digest.js';
 
 export const SEED_LINGER_TIMER = 'Seed.linger';
 
@@ -58,6 +59,7 @@ export class Seed extends Role {
   protected welcome(node: NodeId): void {
     const state: WelcomeState = { app: this.host.stateMachine.initial(), outputs: [] };
     this.host.send(node, { type: 'Welcome', node, slot: 1, decisions: [], executed: [], state });
-    this.host.action('Seed', 'ReplicaReceiveJoin', this.host.tracing ? { from: node, message: { type: 'Join', node } } : undefined);
+    this.host.action('Seed', 'ReplicaReceiveJoin',
+      this.host.tracing ? { from: node, message: { type: 'Join', node }, digest: stateDigest(state.app) } : undefined);
   }
 }

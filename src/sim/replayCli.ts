@@ -14,7 +14,7 @@ export class ReplayUsageError extends Error {
 }
 
 export const REPLAY_USAGE =
-  "usage: npx tsx scripts/replay.ts --seed <int> --nodes <1..64> --app bank|kv --workload '{\"clients\":C,\"ops\":K}' --schedule '<FaultSchedule JSON>' [--log]";
+  "usage: npx tsx scripts/replay.ts --seed <int> --nodes <1..64> --app bank|kv --workload '{\"clients\":C,\"ops\":K}' --schedule '<FaultSchedule JSON>' [--formation members|seed] [--log]";
 
 export interface ReplayRequest {
   readonly scenario: Scenario;
@@ -44,7 +44,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
       args: [...argv],
       options: {
         seed: { type: 'string' }, nodes: { type: 'string' }, app: { type: 'string' },
-        workload: { type: 'string' }, schedule: { type: 'string' }, log: { type: 'boolean' },
+        workload: { type: 'string' }, schedule: { type: 'string' }, log: { type: 'boolean' }, formation: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -68,5 +68,12 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
     if (e instanceof ScheduleError) throw new ReplayUsageError(`--schedule: ${e.message}`);
     throw e;
   }
-  return { scenario: { seed, nodes, app, workload: { clients, ops }, schedule }, printLog: values.log === true };
+  const formation = str('formation');
+  if (formation !== undefined && formation !== 'members' && formation !== 'seed') {
+    throw new ReplayUsageError(`--formation must be members or seed, got ${JSON.stringify(formation)}`);
+  }
+  return {
+    scenario: { seed, nodes, app, workload: { clients, ops }, schedule, ...(formation === 'seed' ? { formation } : {}) },
+    printLog: values.log === true,
+  };
 }

@@ -12,6 +12,7 @@ import { defaultNodeFactory } from './nodeFactory.js';
 import { Prng } from './prng.js';
 import type { FaultSchedule } from './schedule.js';
 import { type NodeFactory, type SimConfig, type SimResult, Simulator } from './simulator.js';
+import type { Formation } from './types.js';
 import { type AppName, type WorkloadShape, generateWorkload } from './workload.js';
 
 export interface Scenario {
@@ -20,6 +21,8 @@ export interface Scenario {
   readonly app: AppName;
   readonly workload: WorkloadShape;
   readonly schedule: FaultSchedule;
+  /** 'seed': the cluster forms from a Seed (node 1) that the other nodes Join (default 'members'). */
+  readonly formation?: Formation;
 }
 
 export interface RunExtras {
@@ -64,6 +67,7 @@ export function simConfigOf(s: Scenario, extras: RunExtras = {}): SimConfig {
     schedule: s.schedule,
     clients,
     createNode: extras.createNode ?? defaultNodeFactory,
+    ...(s.formation !== undefined ? { formation: s.formation } : {}),
     probeInput: PROBE_INPUT,
     ...(extras.trace ? { trace: extras.trace } : {}),
     ...(extras.eventLog !== undefined ? { eventLog: extras.eventLog } : {}),
@@ -91,7 +95,8 @@ function quote(text: string): string {
 }
 
 export function replayCommand(s: Scenario): string {
-  return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
+  const formation = s.formation === 'seed' ? ' --formation seed' : '';
+  return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app}${formation} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
 }
 
 /** One paragraph describing a run that went wrong, ending with the command that replays it. */

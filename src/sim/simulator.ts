@@ -50,6 +50,8 @@ interface Pending {
   readonly input: string;
   readonly text: string;
   invokedIn: number;
+  /** The application's call is in the trace (ClientInvoke, on the first attempt). */
+  traced: boolean;
 }
 
 interface ClientRun {
@@ -111,7 +113,8 @@ export class Simulator {
       const slot: NodeSlot = { id, storage: new MemoryStorage(), node: null, incarnation: 0, traceSeq: 0, clock: 0, latest: undefined };
       this.slots.set(id, slot);
     }
-    for (const id of this.peers) this.boot(this.slots.get(id)!, 'member');
+    const seeded = this.cfg.formation === 'seed';
+    for (const id of this.peers) this.boot(this.slots.get(id)!, !seeded ? 'member' : id === 1 ? 'seed' : 'join');
     this.cfg.schedule.faults.forEach((f, index) => this.scheduleFault(f, index));
     this.cfg.clients.forEach((spec, i) => {
       this.clients.push({ spec, probe: false, next: 0, pending: undefined, done: false });
@@ -145,7 +148,7 @@ export class Simulator {
 
   // ---- nodes -------------------------------------------------------------------------
 
-  private boot(slot: NodeSlot, startAs: 'member' | 'join'): void {
+  private boot(slot: NodeSlot, startAs: 'member' | 'seed' | 'join'): void {
     const track = this.cfg.track ?? true;
     const sm = track
       ? trackedStateMachine(this.cfg.stateMachine, (s) => { slot.latest = s; })
@@ -371,13 +374,17 @@ export class Simulator {
       this.clientIds.set(c.spec.node, clientId);
       const rid = c.probe ? `probe:${c.spec.node}:${clientId}` : `${c.spec.node}:${clientId}`;
       const track = this.cfg.track ?? true;
-      c.pending = { clientId, rid, input, text: track ? tagInput(rid, input) : input, invokedIn: 0 };
+      c.pending = { clientId, rid, input, text: track ? tagInput(rid, input) : input, invokedIn: 0, traced: false };
       this.inputs.set(rid, input);
     }
     const p = c.pending;
     if (slot.node === null) return; // the restart re-schedules this client
     if (p.invokedIn === slot.incarnation) return; // the node's Requester retransmits on its own
     this.stats.invokes++;
+    if (!p.traced) {
+      slot.node.traceClient({ kind: 'invoke', clientId: p.clientId, input: p.text, at: this.now });
+      p.traced = true;
+    }
     // Re-sent after a restart: for the spec this is a retransmission, not a new request.
     const out = p.invokedIn > 0 ? slot.node.invoke(p.clientId, p.text, { retry: true }) : slot.node.invoke(p.clientId, p.text);
     if (out.refused !== undefined && out.refused !== 'duplicate-client-id') {
@@ -400,6 +407,7 @@ export class Simulator {
     }
     const c = this.clients[index]!;
     const p = c.pending!;
+    slot.node?.traceClient({ kind: 'return', clientId, output, at: this.now });
     const tracked = (this.cfg.track ?? true) && isTrackedOutput(output);
     this.acks.push({
       rid: p.rid, node: slot.id, clientId, input: p.input, time: this.now,

@@ -18,6 +18,8 @@ export interface ClientSpec {
   readonly thinkMs?: number;
 }
 
+export type Formation = 'members' | 'seed';
+
 export interface SimConfig {
   readonly seed: number;
   readonly nodes: number;
@@ -25,6 +27,11 @@ export interface SimConfig {
   readonly schedule: FaultSchedule;
   readonly clients: readonly ClientSpec[];
   readonly createNode: NodeFactory;
+  /**
+   * How the cluster starts: 'members' (default) boots every node as a member (the spec's Init);
+   * 'seed' boots node 1 as a Seed and the others as Bootstraps that Join it (a cluster forming).
+   */
+  readonly formation?: Formation;
   readonly trace?: (node: NodeId) => TraceSink | undefined;
   readonly timing?: Partial<Timing>;
   readonly limits?: Partial<Limits>;

@@ -39,7 +39,7 @@ const malformed: [string, unknown, string][] = [
   ['a ballot led by a node outside the cluster', env({ type: 'Prepare', ballot: { num: 1, leader: 7 } }), 'ballot.leader 7 is not a node of this cluster'],
   ['a ballot led by node 0 above <<0, 0>>', env({ type: 'Accept', ballot: { num: 3, leader: 0 }, slot: 1, prop: P }), 'leader 0 only in the bottom ballot'],
   ['caller 0 that is not the no-op', env({ type: 'Decision', slot: 1, prop: { caller: 0, clientId: 5, input: 'x' } }), 'caller 0 is only for the no-op'],
-  ['an Invoked for the no-op', env({ type: 'Invoked', prop: { caller: 0, clientId: 0, input: 'noop' } }), 'Invoked message/prop/caller: must be >= 1'],
+  ['an Invoked for the no-op', env({ type: 'Invoked', replica: 1, prop: { caller: 0, clientId: 0, input: 'noop' }, index: 1 }), 'Invoked message/prop/caller: must be >= 1'],
   ['a node-local Preempted from another node', env({ type: 'Preempted', leader: 1, ballot: B }), 'Preempted message: node-local'],
   ['a node-local Invoke from another node', env({ type: 'Invoke', replica: 1, prop: P }), 'Invoke message: node-local'],
   ['a Welcome with two decisions for one slot', env({ type: 'Welcome', node: 1, slot: 2, decisions: [{ slot: 1, prop: P }, { slot: 1, prop: { ...P, clientId: 2 } }], executed: [], state: { app: 0, outputs: [] } }), 'two decisions for slot 1'],

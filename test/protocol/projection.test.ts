@@ -6,7 +6,7 @@ const P = { caller: 2, clientId: 1, input: 'x' };
 
 describe('spec projection of wire messages', () => {
   it('drops the fields the spec does not model', () => {
-    expect(toSpecMessage({ type: 'Invoked', prop: P, output: 42 })).toEqual({ type: 'Invoked', prop: P });
+    expect(toSpecMessage({ type: 'Invoked', replica: 2, prop: P, index: 3, output: 42 })).toEqual({ type: 'Invoked', replica: 2, prop: P, index: 3 });
     expect(toSpecMessage({ type: 'Welcome', node: 2, slot: 1, decisions: [], executed: [P], state: { app: 1, outputs: [1] } }))
       .toEqual({ type: 'Welcome', node: 2, slot: 1, decisions: [], executed: [P] });
   });

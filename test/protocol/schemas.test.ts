@@ -21,7 +21,7 @@ const examples = {
   Adopted: { type: 'Adopted', ballot: B, pvalues: [PV] },
   Preempted: { type: 'Preempted', leader: 1, ballot: B },
   Invoke: { type: 'Invoke', replica: 2, prop: P },
-  Invoked: { type: 'Invoked', prop: P, output: { any: ['json'] } },
+  Invoked: { type: 'Invoked', replica: 2, prop: P, index: 1, output: { any: ['json'] } },
   Join: { type: 'Join', node: 3 },
   Welcome: { type: 'Welcome', node: 3, slot: 2, decisions: [{ slot: 1, prop: P }], executed: [P], state: { app: { x: 1 }, outputs: [null] } },
   Active: { type: 'Active', ballot: B },

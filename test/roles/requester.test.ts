@@ -32,7 +32,7 @@ describe('Requester', () => {
     expect(host.sends()).toEqual([{ to: 2, message: { type: 'Invoke', replica: 2, prop: prop(2, 7, 'x') } }]);
     expect(specOf(requester).invoked).toEqual([]);
     expect(requester.invoke(7, 'x')).toBe('duplicate-client-id');
-    requester.receive(2, { type: 'Invoked', prop: prop(2, 7, 'x'), output: 3 });
+    requester.receive(2, { type: 'Invoked', replica: 2, prop: prop(2, 7, 'x'), index: 1, output: 3 });
     expect(host.journal.at(-1)).toEqual({ kind: 'result', clientId: 7, output: 3 });
   });
 
@@ -50,9 +50,9 @@ describe('Requester', () => {
     requester.invoke(7, 'x');
     host.clear();
 
-    requester.receive(1, { type: 'Invoked', prop: prop(3, 7, 'x'), output: 'not mine' });
-    requester.receive(1, { type: 'Invoked', prop: prop(2, 7, 'x'), output: 42 });
-    requester.receive(3, { type: 'Invoked', prop: prop(2, 7, 'x'), output: 42 });
+    requester.receive(1, { type: 'Invoked', replica: 2, prop: prop(3, 7, 'x'), index: 1, output: 'not mine' });
+    requester.receive(1, { type: 'Invoked', replica: 2, prop: prop(2, 7, 'x'), index: 1, output: 42 });
+    requester.receive(3, { type: 'Invoked', replica: 2, prop: prop(2, 7, 'x'), index: 1, output: 42 });
 
     expect(host.journal).toEqual([{ kind: 'result', clientId: 7, output: 42 }]);
     expect(requester.pendingCount).toBe(0);
@@ -67,7 +67,7 @@ describe('Requester', () => {
     expect(host.sends()).toEqual([{ to: 2, message: { type: 'Invoke', replica: 2, prop: prop(2, 7, 'x') } }]);
     expect(host.actions()).toEqual([]);
 
-    requester.receive(2, { type: 'Invoked', prop: prop(2, 7, 'x'), output: 1 });
+    requester.receive(2, { type: 'Invoked', replica: 2, prop: prop(2, 7, 'x'), index: 1, output: 1 });
     host.clear();
     requester.onTimer(REQUESTER_RETRANSMIT_TIMER, '7');
     expect(host.journal).toEqual([]);

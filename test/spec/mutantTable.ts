@@ -14,7 +14,8 @@ export interface SpecMutant {
 
 /** Every property the spec states; each must be broken by at least one mutant. */
 export const SPEC_PROPERTIES = [
-  'TypeOK', 'Agreement', 'Validity', 'ReplicaConsistency', 'AcceptorMonotonicity', 'RefinesLog', 'EventuallyExecuted',
+  'TypeOK', 'Agreement', 'Validity', 'ReplicaConsistency', 'ClientAnswers', 'AcceptorMonotonicity', 'RefinesLog',
+  'EventuallyExecuted',
 ];
 
 export const SPEC_MUTANTS: SpecMutant[] = [
@@ -22,4 +23,7 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   { mutant: 'ReplicaCorruptsRequest', model: 'ci-normal', property: 'Validity', kind: 'invariant' },
   { mutant: 'VolatileAcceptor', model: 'ci-restart', property: 'AcceptorMonotonicity', kind: 'invariant' },
   { mutant: 'NoRedrive', model: 'liveness', property: 'EventuallyExecuted', kind: 'liveness' },
+  { mutant: 'AnswerOnDecision', model: 'client-answers', property: 'ClientAnswers', kind: 'invariant' },
+  { mutant: 'AnswerLatestIndex', model: 'client-answers', property: 'ClientAnswers', kind: 'invariant' },
+  { mutant: 'ExecuteTwice', model: 'restart-reproposes', property: 'ReplicaConsistency', kind: 'invariant' },
 ];

@@ -58,7 +58,8 @@ describe('a compact event that misstates a growing set is rejected at its line',
         const v = checkMutated(line, (d) => {
           const c = d[field]!;
           c.add = c.add!.slice(1);
-          if (c.add.length === 0 && !c.remove?.length) delete d[field];
+          if (c.add.length === 0) delete c.add;
+          if (!c.add && !c.remove?.length) delete d[field];
         });
         expect(v.ok, `line ${line}`).toBe(false);
         expect(v.failure?.line).toBe(line);

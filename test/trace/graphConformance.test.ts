@@ -54,7 +54,7 @@ describe('graph conformance on every state of ci-restart', () => {
     expect(r.errors).toEqual([]);
     expect(r.mismatches).toEqual([]);
     expect(r.states).toBe(engineStates);
-    expect(r.states).toBe(5143);
+    expect(r.states).toBe(6499);
     expect(r.transitions).toBe(edges().length);
     expect(r.tsTransitions).toBe(r.transitions);
     expect(Object.keys(r.perAction).length).toBe(16);

@@ -80,7 +80,7 @@ describe('LineReader (synchronous, used by the checker)', () => {
 });
 
 const header: TraceHeader = {
-  kind: 'header', format: 'paxos-trace/1', spec: { module: 'MultiPaxos', constants: { N: 3, Window: 5 } }, cluster: { nodes: [1, 2, 3] },
+  kind: 'header', format: 'paxos-trace/2', spec: { module: 'MultiPaxos', constants: { N: 3, Window: 5 } }, cluster: { nodes: [1, 2, 3] },
 };
 
 describe('writers', () => {

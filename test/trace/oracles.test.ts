@@ -36,7 +36,7 @@ const message: fc.Arbitrary<SpecMessage> = fc.oneof(
   fc.record({ type: fc.constant('Promise' as const), acceptor: fc.nat(9), ballot, promised: ballot, accepted: fc.array(pvalue, { maxLength: 4 }) }),
   fc.record({ type: fc.constant('Accepted' as const), acceptor: fc.nat(9), ballot, slot: nat, promised: ballot }),
   fc.record({ type: fc.constant('Welcome' as const), node: fc.nat(9), slot: nat, decisions: fc.array(slotProp, { maxLength: 4 }), executed: fc.array(prop, { maxLength: 4 }) }),
-  fc.record({ type: fc.constant('Invoked' as const), prop }),
+  fc.record({ type: fc.constant('Invoked' as const), replica: fc.integer({ min: 1, max: 3 }), prop, index: fc.integer({ min: 1, max: 5 }) }),
 );
 
 describe('keys', () => {

@@ -59,7 +59,7 @@ export function messageKey(m: SpecMessage): string {
     case 'Adopted': return `{"ballot":${ballotKey(m.ballot)},"pvalues":${setKeyOf(m.pvalues, pvalueKey)},"type":"Adopted"}`;
     case 'Preempted': return `{"ballot":${ballotKey(m.ballot)},"leader":${m.leader},"type":"Preempted"}`;
     case 'Invoke': return `{"prop":${propKey(m.prop)},"replica":${m.replica},"type":"Invoke"}`;
-    case 'Invoked': return `{"prop":${propKey(m.prop)},"type":"Invoked"}`;
+    case 'Invoked': return `{"index":${m.index},"prop":${propKey(m.prop)},"replica":${m.replica},"type":"Invoked"}`;
     case 'Join': return `{"node":${m.node},"type":"Join"}`;
     case 'Welcome':
       return `{"decisions":${setKeyOf(m.decisions, slotPropKey)},"executed":${seqKey(m.executed)},"node":${m.node},"slot":${m.slot},"type":"Welcome"}`;

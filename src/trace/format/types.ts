@@ -19,7 +19,7 @@ export type SpecMessage =
   | { type: 'Adopted'; ballot: Ballot; pvalues: PValue[] }
   | { type: 'Preempted'; leader: number; ballot: Ballot }
   | { type: 'Invoke'; replica: number; prop: Proposal }
-  | { type: 'Invoked'; prop: Proposal }
+  | { type: 'Invoked'; replica: number; prop: Proposal; index: number }
   | { type: 'Join'; node: number }
   | { type: 'Welcome'; node: number; slot: number; decisions: SlotProp[]; executed: Proposal[] };
 
@@ -67,6 +67,24 @@ export interface EventParams {
   message?: SpecMessage;
   timer?: string;
   proposal?: Proposal;
+  /** A replica's output for the request it executed or answered again (not in the spec). */
+  output?: unknown;
+  /** stateDigest of the application state after an execution, or sent or installed by a Welcome. */
+  digest?: string;
+  /** ClientInvoke / ClientReturn events: what the application asked and what it was told. */
+  client?: ClientEvent;
+}
+
+export type ClientEvent =
+  | { kind: 'invoke'; clientId: number; input: string; at: number }
+  | { kind: 'return'; clientId: number; at: number; output: unknown }
+  | { kind: 'error'; clientId: number; at: number; error: string };
+
+/** The application the replicas ran: what the client-level checks replay. */
+export interface TraceApp {
+  name: 'bank' | 'kv';
+  /** Inputs wrapped by the simulator's tracking state machine (src/sim/tracking.ts). */
+  tracked?: boolean;
 }
 
 export interface TraceEvent {
@@ -92,6 +110,8 @@ export interface TraceHeader {
   /** Present when this file holds the events of one node only (merge by Lamport clock before replay). */
   part?: { node: number };
   generator?: string;
+  /** Absent: the client-level checks (state-machine replay, linearizability) are skipped. */
+  app?: TraceApp;
 }
 
 /**
@@ -111,4 +131,10 @@ export interface SpecConstants {
   Mutant?: string;
 }
 
-export const TRACE_FORMAT = 'paxos-trace/1';
+export const TRACE_FORMAT = 'paxos-trace/2';
+
+/** Events that are not spec actions: the application's calls and answers (role 'Client'). */
+export const CLIENT_ACTIONS = ['ClientInvoke', 'ClientReturn'] as const;
+/** Actions the spec sees as stuttering steps: a Stutter, or a client event. */
+export const isStuttering = (action: string): boolean =>
+  action === 'Stutter' || action === 'ClientInvoke' || action === 'ClientReturn';

@@ -12,8 +12,10 @@ import { type TraceSchemas, loadTraceSchemas } from '../format/schemas.js';
 import { EmbeddedOracle, FastOracle, type Oracle, type StepVerdict } from './oracles.js';
 import { configFromConstants } from '../spec/specState.js';
 import { DEFAULT_SPEC_PATH, declaredConstants } from './tlaEngine.js';
+import { AppReplay, ClientCheckError } from '../client/appReplay.js';
+import { checkLinearizable, explain, modelFor } from '../client/linearizability/index.js';
 
-export type FailureKind = 'input' | 'header' | 'schema' | 'order' | 'spec' | 'oracles-disagree';
+export type FailureKind = 'input' | 'header' | 'schema' | 'order' | 'spec' | 'oracles-disagree' | 'client' | 'linearizability';
 
 export interface Failure {
   file: string;
@@ -32,7 +34,17 @@ export interface TraceVerdict {
   events: number;
   /** Events the embedded oracle replayed (a prefix when embeddedMaxEvents is set). */
   embeddedEvents: number;
+  /** The client-level checks, when the header names the application. */
+  client?: ClientVerdict;
   failure?: Failure;
+}
+
+export interface ClientVerdict {
+  /** Requests executed (the length of the replicas' longest history). */
+  executed: number;
+  /** Client operations checked for linearizability, and how long the check took. */
+  operations: number;
+  linearizabilityMs: number;
 }
 
 export interface CheckOptions {
@@ -42,6 +54,8 @@ export interface CheckOptions {
   embeddedMaxEvents?: number;
   /** Skip replay: schema and order only (used to measure schema validation alone). */
   schemaOnly?: boolean;
+  /** Skip the client-level checks even when the header names the application. */
+  noClient?: boolean;
   specPath?: string;
   schemas?: TraceSchemas;
   onEvents?: (count: number) => void;
@@ -135,6 +149,9 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
   // Headers: one per file (its line 1), all describing the same run.
   let header: TraceHeader | null = null;
   const oracles: Oracle[] = [];
+  let client: AppReplay | null = null;
+  // Where each client operation returned (or was invoked): a linearizability failure names it.
+  const opLines = new Map<string, Located>();
   let embedded: EmbeddedOracle | null = null;
   // Per node (index 1..N): the last seq and Lamport clock seen.
   let lastSeq: number[] = [];
@@ -161,6 +178,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
         lastSeq = new Array<number>(N + 1).fill(0);
         lastClock = new Array<number>(N + 1).fill(0);
         if (!opts.schemaOnly) {
+          if (h.app !== undefined && opts.noClient !== true) client = new AppReplay(h.app);
           if (opts.fast !== false) oracles.push(new FastOracle(configFromConstants(constants)));
           if (opts.embedded) {
             try {
@@ -214,15 +232,41 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
         fail(at, { kind: 'spec', action: ev.action, oracle: o.name, message: r.problem, diff: r.diff });
       }
     }
+    if (client !== null) {
+      try {
+        client.step(ev);
+      } catch (e) {
+        if (e instanceof ClientCheckError) fail(at, { kind: 'client', action: ev.action, message: e.message });
+        throw e;
+      }
+      if (ev.params.client !== undefined) opLines.set(`${ev.node}:${ev.params.client.clientId}`, { ...at, value: undefined });
+    }
     verdict.events++;
     if (opts.onEvents && (verdict.events & 1023) === 0) opts.onEvents(1024);
   }
   if (header === null) throw new TraceInputError(input.files[0] ?? '?', 1, 'empty file: a trace starts with a header line');
+  if (client !== null) verdict.client = checkClients(client, header, opLines, fail);
   if (opts.onEvents) opts.onEvents(verdict.events & 1023);
 }
 
+/** Linearizability of the client-level history the trace recorded (one invoke, one operation). */
+function checkClients(client: AppReplay, header: TraceHeader, opLines: ReadonlyMap<string, Located>,
+  fail: (at: Located, f: Omit<Failure, 'file' | 'line'>) => never): ClientVerdict {
+  const ops = client.operations();
+  const result = checkLinearizable(modelFor(header.app!.name), ops);
+  if (result.ok !== true) {
+    const stuck = result.ok === false ? result.stuckAt[0]?.op.id : undefined;
+    const at = (stuck !== undefined ? opLines.get(stuck) : undefined) ?? [...opLines.values()].pop();
+    fail(at ?? { file: '?', line: 0, value: undefined }, { kind: 'linearizability', message: explain(result) });
+  }
+  return { executed: client.executed, operations: ops.length, linearizabilityMs: result.ms };
+}
+
 export function formatVerdict(v: TraceVerdict): string {
-  if (v.ok) return `PASS ${v.name} (${v.events} events${v.embeddedEvents > 0 ? `, ${v.embeddedEvents} also through the embedded spec` : ''})`;
+  if (v.ok) {
+    const client = v.client ? `, ${v.client.operations} client operations linearizable (${v.client.linearizabilityMs.toFixed(1)} ms)` : '';
+    return `PASS ${v.name} (${v.events} events${v.embeddedEvents > 0 ? `, ${v.embeddedEvents} also through the embedded spec` : ''}${client})`;
+  }
   const f = v.failure!;
   const lines = [`FAIL ${v.name}`, `  ${f.file}:${f.line}: ${f.kind}${f.action ? ` (action ${f.action}${f.oracle ? `, ${f.oracle} oracle` : ''})` : ''}: ${f.message}`];
   if (f.diff && f.diff.length > 0) lines.push('  difference (spec vs trace):', ...f.diff.map((d) => '  ' + d));

@@ -6,7 +6,7 @@
  *  - FastOracle: the spec's actions as TypeScript (fastSpec.ts), for volume.
  *  - EmbeddedOracle: the spec itself, through tla-checker's explore_next on a TraceStep.
  */
-import type { Proposal, SpecConstants, SpecMessage, TraceEvent } from '../format/types.js';
+import { isStuttering, type Proposal, type SpecConstants, type SpecMessage, type TraceEvent } from '../format/types.js';
 import { type Fields, IncarnationInvoked, diffStep, expectedFields, newMessageKeys } from './compare.js';
 import { type NodeView, TraceViews, viewMatches } from './traceView.js';
 import { type ActionName, type Param, type Step, MESSAGE_ACTIONS, NEXT_NODES, PROPOSAL_ACTIONS, isAction, stepsFor } from '../spec/fastSpec.js';
@@ -26,7 +26,7 @@ const PROPOSAL_ACTION_SET: ReadonlySet<string> = new Set(PROPOSAL_ACTIONS);
 
 export function paramOf(ev: TraceEvent): Param {
   if (ev.action in MESSAGE_ACTIONS) return ev.params.message ? { message: ev.params.message } : {};
-  if (PROPOSAL_ACTION_SET.has(ev.action)) return ev.params.proposal ? { proposal: ev.params.proposal } : {};
+  if (PROPOSAL_ACTION_SET.has(ev.action) || ev.action === 'ReplicaExecute') return ev.params.proposal ? { proposal: ev.params.proposal } : {};
   return {};
 }
 
@@ -163,7 +163,7 @@ export class FastOracle implements Oracle {
   }
 
   private replay(ev: TraceEvent): StepVerdict {
-    if (ev.action === 'Stutter') return checkStutter(this.s, this.side, ev);
+    if (isStuttering(ev.action)) return checkStutter(this.s, this.side, ev);
     if (!isAction(ev.action)) return { ok: false, problem: `unknown action ${ev.action}`, diff: [] };
     let steps;
     try {
@@ -293,7 +293,7 @@ export class EmbeddedOracle implements Oracle {
   }
 
   private stepEncoded(ev: TraceEvent): StepVerdict {
-    if (ev.action === 'Stutter') return checkStutter(this.s, this.side, ev);
+    if (isStuttering(ev.action)) return checkStutter(this.s, this.side, ev);
     if (!isAction(ev.action)) return { ok: false, problem: `unknown action ${ev.action}`, diff: [] };
     let transitions;
     try {

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SpecConstants, TraceEvent, TraceHeader } from '../format/types.js';
+import { isStuttering, type SpecConstants, type TraceEvent, type TraceHeader } from '../format/types.js';
 import { tlaLiteral } from './tlaCodec.js';
 import { replayConstants } from './oracles.js';
 import { cfgText, DEFAULT_SPEC_PATH, specWith } from './tlaEngine.js';
@@ -23,8 +23,10 @@ export const TRACE_MODULE = 'MultiPaxosTrace';
 function eventLiteral(ev: TraceEvent): string {
   const { scout, ...rest } = ev.state;
   const state = tlaLiteral(rest).slice(0, -1) + `, scout |-> ${scout === null ? 'NoScout' : tlaLiteral(scout)}]`;
-  const fields = [`action |-> ${tlaLiteral(ev.action)}`, `node |-> ${ev.node}`];
-  if (ev.params.message && ev.action !== 'Stutter') fields.push(`msg |-> ${tlaLiteral(ev.params.message)}`);
+  // Client events are stuttering steps for the spec: TLC sees them as Stutters.
+  const action = isStuttering(ev.action) ? 'Stutter' : ev.action;
+  const fields = [`action |-> ${tlaLiteral(action)}`, `node |-> ${ev.node}`];
+  if (ev.params.message && action !== 'Stutter') fields.push(`msg |-> ${tlaLiteral(ev.params.message)}`);
   if (ev.params.proposal) fields.push(`prop |-> ${tlaLiteral(ev.params.proposal)}`);
   fields.push(`sent |-> ${tlaLiteral(ev.sent)}`, `state |-> ${state}`);
   return `[${fields.join(', ')}]`;

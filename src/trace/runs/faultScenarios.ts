@@ -11,13 +11,36 @@ import { scheduleOf } from '../../sim/schedule.js';
 
 /** Faults one scenario may schedule: enough to mix several kinds, few enough for runs to finish. */
 export const MAX_SCENARIO_FAULTS = 4;
+/**
+ * One scenario in this many is a long run (1,000 commands): long histories, many slots. Few,
+ * because emitting a trace event still costs O(the node's state) (about 110 s for the
+ * 30,000 events of one long run on this machine).
+ */
+export const LONG_RUN_EVERY = 200;
+/** Clients and operations of a long run: five clients of 200 commands each. */
+const LONG_RUN = { clients: 5, ops: 200 } as const;
 
+/**
+ * A long run is simulated without the history-tracking state machine (which copies the
+ * history on every command): its trace's client-level checks replay the plain application.
+ */
+export const isLongRun = (s: Scenario): boolean => s.workload.clients * s.workload.ops >= LONG_RUN.clients * LONG_RUN.ops;
+
+/**
+ * About a third of the scenarios form the cluster from a Seed (node 1) that the other nodes
+ * Join: their clients are spread over every node, so requests are invoked on nodes that have
+ * not joined yet (the Seed itself is one until it hands over), and half of them crash a node
+ * while the cluster forms. One in LONG_RUN_EVERY is a long run of 1,000 commands.
+ */
 export function faultScenario(seed: number): Scenario {
   const rng = Prng.fromSeed(seed * 7919 + 17);
   const nodes = rng.chance(0.7) ? 3 : 5;
+  const seeded = rng.chance(0.35);
+  const long = seed % LONG_RUN_EVERY === 0;
   const faults: Fault[] = [];
+  if (seeded && rng.chance(0.5)) faults.push({ kind: 'crash', at: rng.int(1, 40), node: rng.int(1, nodes), restart: rng.int(60, 400) });
   const count = rng.int(1, MAX_SCENARIO_FAULTS);
-  let t = rng.int(20, 200);
+  let t = rng.int(20, 200) + (faults.length > 0 ? 400 : 0);
   for (let i = 0; i < count; i++) {
     const kind = rng.int(0, 4);
     if (kind === 0) {
@@ -40,11 +63,14 @@ export function faultScenario(seed: number): Scenario {
     reorder: rng.int(0, 30) / 100,
     reorderMs: rng.int(5, 60),
   };
+  const clients = rng.int(1, 3);
+  const ops = rng.int(2, 6);
   return {
     seed,
     nodes,
     app: rng.chance(0.5) ? 'bank' : 'kv',
-    workload: { clients: rng.int(1, 3), ops: rng.int(2, 6) },
+    workload: long ? LONG_RUN : seeded ? { clients: nodes, ops } : { clients, ops },
     schedule: scheduleOf(network, faults),
+    ...(seeded ? { formation: 'seed' as const } : {}),
   };
 }

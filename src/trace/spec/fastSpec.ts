@@ -178,6 +178,12 @@ function leaderReceivePreempted(cfg: SpecConfig, n: number, x: NodeSpec, m: Mess
 }
 
 const executed = (x: NodeSpec, p: Proposal): boolean => x.rExecutedKeys.has(propKey(p));
+/** IndexOf(n, p): where executed request p stands in the history, from 1. Scanned from the
+ * end: a request asked for again after its execution is nearly always a recent one. */
+function indexOf(history: readonly Proposal[], p: Proposal): number {
+  for (let i = history.length - 1; i >= 0; i--) if (propEq(history[i]!, p)) return i + 1;
+  throw new Error(`indexOf: ${propKey(p)} is not in the history`);
+}
 const slotBoundOk = (cfg: SpecConfig, x: NodeSpec): boolean =>
   cfg.bounds.maxSlot === undefined || x.rSlotIn <= cfg.bounds.maxSlot;
 
@@ -185,7 +191,7 @@ function replicaReceiveInvoke(n: number, x: NodeSpec, m: MessageOf<'Invoke'>, se
   if (m.replica !== n) return null;
   const p = m.prop;
   if (executed(x, p)) {
-    const answer: SpecMessage = { type: 'Invoked', prop: p };
+    const answer: SpecMessage = { type: 'Invoked', replica: n, prop: p, index: indexOf(x.rExecuted, p) };
     return sent.has(messageKey(answer)) ? null : [x, [answer]];
   }
   const k = propKey(p);
@@ -232,11 +238,13 @@ function replicaReceiveDecision(x: NodeSpec, m: MessageOf<'Decision'>): [NodeSpe
  * If a broken run delivered two, every one is offered (a superset of the spec's single
  * choice), so the checker then rejects the run at the Decision that broke Agreement instead.
  */
-function replicaExecute(x: NodeSpec): Array<[NodeSpec, SpecMessage[]]> {
+function replicaExecute(n: number, x: NodeSpec, claimed: Proposal | undefined): Array<[NodeSpec, SpecMessage[]]> {
   const s = x.rSlotOut;
   const out: Array<[NodeSpec, SpecMessage[]]> = [];
   for (const d of decisionsOf(x).bucket(DECISION_BY_SLOT, s)) {
     const p = d.prop;
+    // A trace event names what it executed: only the decision of that proposal matches it.
+    if (claimed !== undefined && !propEq(claimed, p)) continue;
     const rRequests = new Map(x.rRequests);
     const rProposals = new Map<string, SlotProp>();
     for (const [k, q] of x.rProposals) {
@@ -250,7 +258,7 @@ function replicaExecute(x: NodeSpec): Array<[NodeSpec, SpecMessage[]]> {
       next.rExecuted = [...x.rExecuted, p];
       next.rExecutedKeys = PSet.from(x.rExecutedKeys).with(pk);
     }
-    out.push([next, perform ? [{ type: 'Invoked', prop: p }] : []]);
+    out.push([next, perform ? [{ type: 'Invoked', replica: n, prop: p, index: next.rExecuted.length }] : []]);
   }
   return out;
 }
@@ -342,7 +350,7 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
     case 'LeaderSpawnScout': return oneStep(action, n, param, leaderSpawnScout(cfg, n, x));
     case 'ReplicaSkipSlot': return oneStep(action, n, param, replicaSkipSlot(cfg, x));
     case 'ReplicaProposeNoop': return oneStep(action, n, param, replicaProposeNoop(x, s.msgs));
-    case 'ReplicaExecute': return manySteps(action, n, param, replicaExecute(x));
+    case 'ReplicaExecute': return manySteps(action, n, param, replicaExecute(n, x, 'proposal' in param ? param.proposal : undefined));
     case 'NodeRestart': {
       if (cfg.bounds.maxRestarts !== undefined && s.restarts >= cfg.bounds.maxRestarts) return [];
       // The restarted leader moves to a ballot it never used (it forgot what it proposed under the old one).

@@ -1,0 +1,240 @@
+/**
+ * What clients were told, checked against the application itself. The spec leaves the
+ * application abstract (an answer names the index of its request in the answering replica's
+ * history); this replays the real state machine along that history and checks, event by
+ * event, what the spec cannot see:
+ *
+ * - every execution's output and state digest are what the history produces (a replica that
+ *   applied another input, or whose state drifted, is caught at its first execution);
+ * - every answer a replica sends (on execution, or again for a retried request) carries the
+ *   output of its request at the index it names, and that index was executed somewhere;
+ * - a Welcome carries, and its receiver installs, the state of the history it transfers;
+ * - every request a Requester invokes is one the application invoked on that node
+ *   (ClientInvoke), and every outcome the application is given (ClientReturn) is the output
+ *   of its request's one execution.
+ *
+ * Replicas' histories are prefixes of one another (the spec's ReplicaConsistency, which the
+ * replay against the spec enforces), so one global history with one application state at its
+ * end serves every replica: a replica is an index into it. Memory: the outputs and digests
+ * of the history (a few bytes per executed request) and one application state.
+ */
+import type { StateMachine } from '../../node/api.js';
+import { bank } from '../../statemachines/bank.js';
+import { kv } from '../../statemachines/kv.js';
+import { toNodeStateMachine } from '../../statemachines/codec.js';
+import { canonicalJson, stateDigest } from '../../statemachines/digest.js';
+import { trackedStateMachine } from '../../sim/tracking.js';
+import type { Proposal, TraceApp, TraceEvent } from '../format/types.js';
+import type { Operation } from './linearizability/index.js';
+
+/** A client-level check that failed at one event. */
+export class ClientCheckError extends Error {}
+
+interface Executed {
+  readonly request: string;
+  readonly output: unknown;
+  readonly outputText: string;
+  readonly digest: string;
+}
+
+interface ClientOp {
+  readonly node: number;
+  readonly clientId: number;
+  readonly input: string;
+  readonly call: number;
+  ret?: number;
+  output?: unknown;
+  settled: boolean;
+}
+
+const requestId = (caller: number, clientId: number): string => `${caller}:${clientId}`;
+const requestOf = (p: Proposal): string => requestId(p.caller, p.clientId);
+
+export function appStateMachine(app: TraceApp): StateMachine<unknown> {
+  const inner = toNodeStateMachine<unknown, unknown>(app.name === 'bank' ? bank : kv);
+  return app.tracked ? (trackedStateMachine(inner, () => {}) as StateMachine<unknown>) : inner;
+}
+
+export class AppReplay {
+  private readonly sm: StateMachine<unknown>;
+  private readonly initialDigest: string;
+  /** The global history: entry i is the request executed at index i + 1. */
+  private readonly history: Executed[] = [];
+  /** request id ("caller:clientId") -> its index in the history (from 1). */
+  private readonly indexOf = new Map<string, number>();
+  /** The application state after the whole history. */
+  private state: unknown;
+  /** Per node: how many requests of the history its replica has executed (0 after a restart). */
+  private readonly executedBy = new Map<number, number>();
+  /** Client operations by request id, in the order they were invoked. */
+  private readonly ops = new Map<string, ClientOp>();
+
+  constructor(private readonly app: TraceApp) {
+    this.sm = appStateMachine(app);
+    this.state = this.sm.initial();
+    this.initialDigest = stateDigest(this.state);
+  }
+
+  get executed(): number {
+    return this.history.length;
+  }
+
+  /** Checks one event the spec replay accepted; throws ClientCheckError on a violation. */
+  step(ev: TraceEvent): void {
+    const n = ev.node;
+    switch (ev.action) {
+      case 'ClientInvoke': return this.clientEvent(ev);
+      case 'ClientReturn': return this.clientEvent(ev);
+      case 'NodeRestart': this.executedBy.set(n, 0); break;
+      case 'RequesterInvoke': this.requesterInvoke(n, ev.params.proposal!); break;
+      case 'ReplicaExecute': this.execute(n, ev); break;
+      case 'ReplicaReceiveJoin': this.welcomeSent(n, ev); break;
+      case 'ReplicaReceiveWelcome': this.welcomeInstalled(n, ev); break;
+      default: break;
+    }
+    this.answers(ev);
+  }
+
+  /** The client-level history for the linearizability check (inputs and outputs unwrapped). */
+  operations(): Operation[] {
+    const out: Operation[] = [];
+    for (const [id, op] of this.ops) {
+      const input = this.command(op.input);
+      if (op.ret !== undefined) {
+        out.push({ id, client: `${op.node}`, input, call: op.call, ret: op.ret, output: this.unwrapOutput(op.output) });
+      } else {
+        out.push({ id, client: `${op.node}`, input, call: op.call });
+      }
+    }
+    return out;
+  }
+
+  private execute(n: number, ev: TraceEvent): void {
+    const before = this.executedBy.get(n) ?? 0;
+    const answer = ev.sent.find((m) => m.type === 'Invoked' && m.replica === n);
+    if (answer === undefined || answer.type !== 'Invoked') {
+      if (ev.params.output !== undefined || ev.params.digest !== undefined) {
+        throw new ClientCheckError(`replica ${n} reports an output or digest for a slot it did not execute (the no-op, or a request executed before)`);
+      }
+      return;
+    }
+    const index = before + 1;
+    if (answer.index !== index) throw new ClientCheckError(`replica ${n} executed its request ${index} but answers with index ${answer.index}`);
+    const id = requestOf(answer.prop);
+    if (index === this.history.length + 1) {
+      const [next, output] = this.sm.apply(this.state, answer.prop.input);
+      this.state = next;
+      this.history.push({ request: id, output, outputText: canonicalJson(output), digest: stateDigest(next) });
+      this.indexOf.set(id, index);
+    } else if (this.history[index - 1]!.request !== id) {
+      throw new ClientCheckError(`replica ${n} executed request ${id} as the ${index}th, another replica executed ${this.history[index - 1]!.request} there`);
+    }
+    const expected = this.history[index - 1]!;
+    if (canonicalJson(ev.params.output) !== expected.outputText) {
+      throw new ClientCheckError(`replica ${n} executed request ${id} (index ${index}) with output ${canonicalJson(ev.params.output)}; the application gives ${expected.outputText}`);
+    }
+    if (ev.params.digest !== expected.digest) {
+      throw new ClientCheckError(`replica ${n}'s state after request ${id} (index ${index}) has digest ${ev.params.digest ?? '(none)'}; the history gives ${expected.digest}`);
+    }
+    this.executedBy.set(n, index);
+  }
+
+  /** Every Invoked a step sends must carry the output of its request at the index it names. */
+  private answers(ev: TraceEvent): void {
+    for (const m of ev.sent) {
+      if (m.type !== 'Invoked') continue;
+      const entry = this.history[m.index - 1];
+      if (entry === undefined) {
+        throw new ClientCheckError(`replica ${m.replica} answers request ${requestOf(m.prop)} as the ${m.index}th of its history, which no replica has executed yet`);
+      }
+      if (entry.request !== requestOf(m.prop)) {
+        throw new ClientCheckError(`replica ${m.replica} answers request ${requestOf(m.prop)} with index ${m.index}, where the history has ${entry.request}`);
+      }
+      if (canonicalJson(ev.params.output) !== entry.outputText) {
+        throw new ClientCheckError(`replica ${m.replica} answers request ${requestOf(m.prop)} with output ${canonicalJson(ev.params.output)}; its execution gave ${entry.outputText}`);
+      }
+    }
+  }
+
+  private welcomeSent(n: number, ev: TraceEvent): void {
+    const count = this.executedBy.get(n) ?? 0;
+    const expected = this.digestAt(count);
+    if (ev.params.digest !== expected) {
+      throw new ClientCheckError(`node ${n} welcomes with an application state of digest ${ev.params.digest ?? '(none)'}; its history of ${count} requests gives ${expected}`);
+    }
+  }
+
+  private welcomeInstalled(n: number, ev: TraceEvent): void {
+    const m = ev.params.message;
+    if (m?.type !== 'Welcome') return;
+    const count = m.executed.length;
+    const expected = this.digestAt(count);
+    if (ev.params.digest !== expected) {
+      throw new ClientCheckError(`replica ${n} installs a Welcome state of digest ${ev.params.digest ?? '(none)'}; the ${count} requests it transfers give ${expected}`);
+    }
+    this.executedBy.set(n, count);
+  }
+
+  private digestAt(count: number): string {
+    if (count === 0) return this.initialDigest;
+    const entry = this.history[count - 1];
+    if (entry === undefined) throw new ClientCheckError(`a state of ${count} executed requests, but only ${this.history.length} were executed`);
+    return entry.digest;
+  }
+
+  private requesterInvoke(n: number, p: Proposal): void {
+    const op = this.ops.get(requestOf(p));
+    if (op === undefined || op.node !== n) {
+      throw new ClientCheckError(`node ${n}'s Requester invokes request ${requestOf(p)}, which the application did not invoke (no ClientInvoke): a request the client would see executed without asking`);
+    }
+    if (op.input !== p.input) throw new ClientCheckError(`node ${n}'s Requester invokes request ${requestOf(p)} with input ${JSON.stringify(p.input)}; the application asked ${JSON.stringify(op.input)}`);
+  }
+
+  private clientEvent(ev: TraceEvent): void {
+    const c = ev.params.client;
+    if (c === undefined) throw new ClientCheckError(`${ev.action} without params.client`);
+    const id = requestId(ev.node, c.clientId);
+    if (c.kind === 'invoke') {
+      if (this.ops.has(id)) throw new ClientCheckError(`the application invokes request ${id} twice: one invoke is one request`);
+      this.ops.set(id, { node: ev.node, clientId: c.clientId, input: c.input, call: c.at, settled: false });
+      return;
+    }
+    const op = this.ops.get(id);
+    if (op === undefined) throw new ClientCheckError(`an outcome for request ${id}, which the application never invoked`);
+    if (op.settled) throw new ClientCheckError(`a second outcome for request ${id}`);
+    if (c.at < op.call) throw new ClientCheckError(`request ${id} returns at ${c.at}, before it was invoked at ${op.call}`);
+    op.settled = true;
+    if (c.kind === 'error') return; // its effect is unknown: it may take effect once, or never
+    const index = this.indexOf.get(id);
+    if (index === undefined) throw new ClientCheckError(`the application is told an output for request ${id}, which no replica has executed`);
+    const entry = this.history[index - 1]!;
+    if (canonicalJson(c.output) !== entry.outputText) {
+      throw new ClientCheckError(`the application is told ${canonicalJson(c.output)} for request ${id}; its execution (index ${index}) gave ${entry.outputText}`);
+    }
+    op.ret = c.at;
+    op.output = c.output;
+  }
+
+  /** The application command of an input: tracked inputs are ["rid", "command"]. */
+  private command(input: string): unknown {
+    let text = input;
+    if (this.app.tracked) {
+      const v = safeParse(input);
+      if (Array.isArray(v) && typeof v[1] === 'string') text = v[1];
+    }
+    return safeParse(text) ?? text;
+  }
+
+  private unwrapOutput(output: unknown): unknown {
+    if (this.app.tracked && typeof output === 'object' && output !== null && 'out' in output) return (output as { out: unknown }).out;
+    return output;
+  }
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
