@@ -7,7 +7,7 @@
  */
 export type { Counterexample, CounterexampleState, Engine, ErrorKind, ModelResult, Progress, TlcMode, Verdict } from './shared/index.js';
 export { checkModel, defaultEngine, defaultSpecDir, repoRoot, type CheckModelOptions, type DistributedOptions } from './check.js';
-export { listModels, loadModel, selectModels, UnknownModel, type ModelInfo } from './models.js';
+export { listModels, loadModel, selectModels, UnknownModel, type ModelInfo } from './cfg/models.js';
 export { formatResultsTable, formatCounterexample, verdictText, formatCoverageTable, formatModuleCoverage, type ModuleCoverage } from './report/index.js';
 export { declaredActions, flattenModule, FlattenError, STANDARD_MODULES, checkModuleStructure } from './tla/index.js';
 export { parseCfg, printCfg, withConstants, CfgError, type TlcConfig, type ModelMeta } from './cfg/index.js';

@@ -1,5 +1,5 @@
 /**
- * A check-spec counterexample (ITF JSON, written by src/modelcheck/itf.ts) as a run to draw:
+ * A check-spec counterexample (ITF JSON, written by src/modelcheck/values/itf.ts) as a run to draw:
  * a first row with every node's Init state, then one row per state, the event being the step
  * that led to it, on the lane of the node that took it.
  *
@@ -14,7 +14,7 @@
  */
 import { basename } from 'node:path';
 import { formatItf, type ItfValue } from '../modelcheck/values/itf.js';
-import { stateToEmbeddedJson } from '../modelcheck/stateGraph.js';
+import { stateToEmbeddedJson } from '../modelcheck/embedded/stateGraph.js';
 import { messageKey, propKey } from '../trace/format/keys.js';
 import type { Proposal, SpecMessage } from '../trace/format/types.js';
 import { fromTla } from '../trace/replay/tlaCodec.js';

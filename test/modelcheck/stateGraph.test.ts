@@ -1,7 +1,7 @@
 /** Reading tla-checker's full DOT state graph, and its states in the engine's JSON encoding. */
 import { describe, expect, it } from 'vitest';
 import { embeddedJsonToItf } from '../../src/modelcheck/values/itf.js';
-import { StateGraphError, itfToEmbeddedJson, linesOf, parseStateGraph, readStateGraph } from '../../src/modelcheck/stateGraph.js';
+import { StateGraphError, itfToEmbeddedJson, linesOf, parseStateGraph, readStateGraph } from '../../src/modelcheck/embedded/stateGraph.js';
 
 // The engine's layout: header, two attribute lines, one line per state, one per edge.
 const SMALL = String.raw`digraph StateGraph {

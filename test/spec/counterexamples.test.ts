@@ -12,7 +12,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel, printCfg, withConstants } from '../../src/modelcheck/index.js';
-import { loadTlaChecker } from '../../src/modelcheck/wasm.js';
+import { loadTlaChecker } from '../../src/modelcheck/embedded/wasm.js';
 import { canonicalText } from './tlaJson.js';
 
 interface Counterexample { mutant: string; model: string; violates: string[]; states: unknown[] }

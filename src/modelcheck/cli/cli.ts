@@ -10,7 +10,7 @@ import { flattenModule } from '../tla/flatten.js';
 import { declaredActionsOfModel } from '../tla/nextActions.js';
 import { WitnessError, listWitnesses, replayWitness } from '../embedded/witness.js';
 import { counterexampleToItf } from '../values/itf.js';
-import { listModels, loadModel, selectModels, UnknownModel, type ModelInfo } from '../models.js';
+import { listModels, loadModel, selectModels, UnknownModel, type ModelInfo } from '../cfg/models.js';
 import { formatCounterexample, formatResultsTable, verdictText } from '../report/table.js';
 import { defaultServerHost, TLC_SERVER_DEFAULT_PORT } from '../tlc/distributed.js';
 import { EngineUnavailable, requireTlc, type TlcSetup } from '../tlc/setup.js';

@@ -6,7 +6,7 @@ import { EmbeddedTimeout, runEmbeddedJob, type EmbeddedRawResult } from './worke
 import { flattenModule, FlattenError, type Flattened } from '../tla/flatten.js';
 import { checkModuleStructure, withoutTrailer } from '../tla/moduleStructure.js';
 import type { Counterexample, ModelResult, Progress, SourceLocation } from '../shared/types.js';
-import { loadTlaChecker } from '../wasm.js';
+import { loadTlaChecker } from './wasm.js';
 
 /** Named limits; a model larger than this is a job for TLC. */
 export const EMBEDDED_DEFAULT_MAX_STATES = 5_000_000;

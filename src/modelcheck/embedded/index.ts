@@ -6,3 +6,8 @@
 export { checkEmbedded, EMBEDDED_DEFAULT_MAX_DEPTH, EMBEDDED_DEFAULT_MAX_STATES, prepareEmbeddedModule, type EmbeddedRequest } from './engine.js';
 export { EmbeddedTimeout, runEmbeddedJob, type EmbeddedJob, type EmbeddedRawResult } from './worker.js';
 export { evalInState, listWitnesses, readWitness, replayWitness, WitnessError, type ReplayResult, type Witness, type WitnessStep } from './witness.js';
+export { loadTlaChecker, tlaCheckerPaths, type TlaChecker } from './wasm.js';
+export {
+  engineStateGraph, itfToEmbeddedJson, linesOf, parseStateGraph, parseStateLabel, readStateGraph, stateToEmbeddedJson,
+  StateGraphError, type EngineStateGraph, type GraphItem, type GraphVars, type StateGraph, type ValueCache,
+} from './stateGraph.js';

@@ -4,7 +4,7 @@
  */
 import { parseTlaValue } from '../values/tlaValue.js';
 import type { CounterexampleState } from '../shared/types.js';
-import type { TlaChecker } from '../wasm.js';
+import type { TlaChecker } from './wasm.js';
 
 /** One state as printed: variable name -> value text. */
 export type RawState = Record<string, string>;

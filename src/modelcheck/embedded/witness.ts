@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { printCfg, withConstants, type TlcConfig } from '../cfg/cfg.js';
-import { loadTlaChecker } from '../wasm.js';
+import { loadTlaChecker } from './wasm.js';
 import { tlaValueLiteral } from '../values/tlaLiteral.js';
 
 export interface WitnessStep { action: string; args: unknown[] }

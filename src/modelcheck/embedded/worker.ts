@@ -14,7 +14,7 @@
 import { Worker } from 'node:worker_threads';
 import { trackWorker } from '../shared/processes.js';
 import { timeoutMessage } from '../shared/types.js';
-import { tlaCheckerPaths } from '../wasm.js';
+import { tlaCheckerPaths } from './wasm.js';
 
 export interface EmbeddedRawResult {
   success: boolean;

@@ -7,9 +7,9 @@
  */
 import { printCfg, type TlcConfig } from '../cfg/cfg.js';
 import { exploreCfg } from '../tla/nextActions.js';
-import { stateToEmbeddedJson, type GraphVars } from '../stateGraph.js';
+import { stateToEmbeddedJson, type GraphVars } from '../embedded/stateGraph.js';
 import type { Counterexample } from '../shared/types.js';
-import { loadTlaChecker } from '../wasm.js';
+import { loadTlaChecker } from '../embedded/wasm.js';
 
 export type Naming =
   | { named: true; verdict: 'invariant'; violated: string }

@@ -14,8 +14,8 @@
  *
  * Items are consumed one at a time: per state only interned keys are kept, not the state.
  */
-import type { GraphItem } from '../../modelcheck/stateGraph.js';
-import { stateToEmbeddedJson } from '../../modelcheck/stateGraph.js';
+import type { GraphItem } from '../../modelcheck/embedded/stateGraph.js';
+import { stateToEmbeddedJson } from '../../modelcheck/embedded/stateGraph.js';
 import { allSteps, applyStep } from '../spec/fastSpec.js';
 import { type SpecConfig, type SpecState, initialState } from '../spec/specState.js';
 import { fromTla, stateKey } from '../replay/tlaCodec.js';

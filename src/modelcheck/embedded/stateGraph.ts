@@ -9,8 +9,8 @@
  * in lower case. Reading is a generator over lines, so a 100 MB graph never has to be held
  * twice; every error names the line. Parsed values are shared between states: read-only.
  */
-import type { ItfValue } from './values/itf.js';
-import { parseTlaValue } from './values/tlaValue.js';
+import type { ItfValue } from '../values/itf.js';
+import { parseTlaValue } from '../values/tlaValue.js';
 import type { TlaChecker } from './wasm.js';
 
 export type GraphVars = Record<string, ItfValue>;

@@ -1,8 +1,8 @@
 /** The models in a spec directory: every `<name>.cfg`, with its metadata comments. */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { CfgError, parseCfg, type TlcConfig } from './cfg/cfg.js';
-import type { Engine } from './shared/types.js';
+import { CfgError, parseCfg, type TlcConfig } from './cfg.js';
+import type { Engine } from '../shared/types.js';
 
 export interface ModelInfo {
   name: string;
