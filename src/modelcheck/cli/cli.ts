@@ -238,6 +238,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
       if (r.message) io.out(`  (${r.message})\n`);
       if (r.counterexample) io.out(formatCounterexample(r.counterexample).replace(/^/gm, '  ') + '\n');
       if (r.counterexampleFile) io.out(`  counterexample saved to ${r.counterexampleFile}\n`);
+      if (r.counterexampleFile) io.out(`  picture: npm run view-trace -- ${r.counterexampleFile}\n`);
     }
     if (r.note) io.out(`${where}: ${r.note}\n`);
   }
