@@ -25,7 +25,7 @@ export type LinearizabilityResult =
       readonly partitionOperations: readonly Operation[];
       /** The longest linearization of that part the search reached. */
       readonly longestPrefix: readonly Operation[];
-      /** The model state after longestPrefix (the model's key text). */
+      /** The model state after longestPrefix (Model.describeState). */
       readonly state: string;
       /** The operations that could come next, none of which leads to a full linearization. */
       readonly stuckAt: readonly StuckOperation[];

@@ -24,8 +24,10 @@ export interface Model<S> {
   init(): S;
   /** Must accept any output when `outcome.returned` is false. Pure: never mutates `state`. */
   step(state: S, input: unknown, outcome: Outcome): StepResult<S>;
-  /** A canonical text of a state: equal states, equal keys. The memo cache and reports use it. */
+  /** A canonical text of a state: equal states, equal keys. The memo cache uses it. */
   key(state: S): string;
+  /** A state for people, in reports. */
+  describeState(state: S): string;
   /**
    * Optional: for this history, the names (accounts, keys) each operation may read or write,
    * or undefined when no such footprint is sound for it. The checker then splits the history
@@ -60,20 +62,26 @@ export function shortJson(x: unknown): string {
   return text.length <= MAX_DESCRIPTION_CHARS ? text : `${text.slice(0, MAX_DESCRIPTION_CHARS - 1)}…`;
 }
 
+export interface StateMachineModelSpec<S, O> {
+  readonly name: string;
+  readonly machine: AppStateMachine<S, O>;
+  /** Canonical text of a state (Model.key). */
+  readonly key: (state: S) => string;
+  /** A state for people (Model.describeState); default JSON.stringify. */
+  readonly describeState?: (state: S) => string;
+  readonly footprints?: (ops: readonly Operation[]) => FootprintOf | undefined;
+}
+
 /**
  * A model from a deterministic application state machine: run `apply` and compare its
- * output with the client's by JSON equality. `key` must be canonical; it is computed once
- * per state object (states are immutable, and a read returns the same object).
+ * output with the client's by JSON equality. The key is computed once per state object
+ * (states are immutable, and a read returns the same object).
  */
-export function stateMachineModel<S extends object, O>(
-  name: string,
-  machine: AppStateMachine<S, O>,
-  canonicalKey: (state: S) => string,
-  footprints?: (ops: readonly Operation[]) => FootprintOf | undefined,
-): Model<S> {
+export function stateMachineModel<S extends object, O>(spec: StateMachineModelSpec<S, O>): Model<S> {
+  const { machine } = spec;
   const keys = new WeakMap<S, string>();
   const model: Model<S> = {
-    name,
+    name: spec.name,
     init: () => machine.initial(),
     step(state, input, outcome) {
       const [next, expected] = machine.apply(state, input);
@@ -82,12 +90,13 @@ export function stateMachineModel<S extends object, O>(
     key(state) {
       let k = keys.get(state);
       if (k === undefined) {
-        k = canonicalKey(state);
+        k = spec.key(state);
         keys.set(state, k);
       }
       return k;
     },
+    describeState: spec.describeState ?? ((state) => JSON.stringify(state)),
     describe: (op) => shortJson(op.input),
   };
-  return footprints === undefined ? model : { ...model, footprints };
+  return spec.footprints === undefined ? model : { ...model, footprints: spec.footprints };
 }

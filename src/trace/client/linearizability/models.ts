@@ -24,6 +24,11 @@ function sortedEntriesKey(record: Readonly<Record<string, unknown>>): string {
   return key;
 }
 
+/** The map as a JSON object, names sorted: for reports. */
+function sortedJson(record: Readonly<Record<string, unknown>>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}
+
 function stringFields(input: unknown, fields: readonly string[]): string[] {
   if (!isRecord(input)) return [];
   const names: string[] = [];
@@ -72,9 +77,13 @@ export function kvFootprints(): FootprintOf {
   return (input) => stringFields(input, ['key']);
 }
 
-export const bankModel: Model<BankState> = stateMachineModel('bank', bank, (s) => sortedEntriesKey(s.accounts), bankFootprints);
+export const bankModel: Model<BankState> = stateMachineModel({
+  name: 'bank', machine: bank, key: (s) => sortedEntriesKey(s.accounts), describeState: (s) => sortedJson(s.accounts), footprints: bankFootprints,
+});
 
-export const kvModel: Model<KvState> = stateMachineModel('kv', kv, (s) => sortedEntriesKey(s.entries), kvFootprints);
+export const kvModel: Model<KvState> = stateMachineModel({
+  name: 'kv', machine: kv, key: (s) => sortedEntriesKey(s.entries), describeState: (s) => sortedJson(s.entries), footprints: kvFootprints,
+});
 
 export function modelFor(app: 'bank' | 'kv'): Model<unknown> {
   switch (app) {

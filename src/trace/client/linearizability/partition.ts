@@ -13,6 +13,8 @@
  *
  * A footprint may name more than the operation touches (that only merges groups), never
  * less: a hidden dependency (a read of "all accounts") must put the history in one group.
+ * The same footprints let the search, inside a group, try next only the operations that can
+ * matter (search.ts).
  */
 import type { Operation } from './history.js';
 

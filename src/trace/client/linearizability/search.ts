@@ -130,14 +130,10 @@ export class PartitionSearch<S> {
     this.nameMark = new Int32Array(numbers.size);
   }
 
-  /** The earliest return among returned operations not yet placed: nothing called after it can come next. */
-  private horizon(): number {
-    return this.firstOpenByRet < this.returnedCount ? this.ret[this.byRet[this.firstOpenByRet]!]! : Infinity;
-  }
-
   /** Operations that may come next and can matter, in the order they are tried. */
   private candidates(): number[] {
     if (this.firstOpenByRet >= this.returnedCount) return [];
+    // Nothing called after the earliest return among returned operations not placed can come next.
     const first = this.byRet[this.firstOpenByRet]!;
     const horizon = this.ret[first]!;
     const window: number[] = [];
@@ -262,6 +258,6 @@ export class PartitionSearch<S> {
       const { ok, expected } = this.model.step(state, this.ops[i]!.input, this.outcomes[i]!);
       return { op: this.ops[i]!, description: this.model.describe(this.ops[i]!), expected, placeable: ok };
     });
-    return { kind: 'not-linearizable', longestPrefix: longest.map((i) => this.ops[i]!), state: this.model.key(state), stuckAt };
+    return { kind: 'not-linearizable', longestPrefix: longest.map((i) => this.ops[i]!), state: this.model.describeState(state), stuckAt };
   }
 }

@@ -185,7 +185,7 @@ describe('explain', () => {
     expect(text).toContain('NOT linearizable (model bank)');
     expect(text).toContain('places 4 of them');
     expect(text).toContain('op "t" (client 1/3, called 6, returned 7)');
-    expect(text).toContain('From the state it reaches, 1:a=70;1:b=30;, no operation can come next:');
+    expect(text).toContain('From the state it reaches, {"a":70,"b":30}, no operation can come next:');
     expect(text).toContain('op "r" (client 2/5, called 8, returned 9) {"op":"balance","account":"a"}');
     expect(text).toContain('the client was told {"ok":true,"op":"balance","account":"a","balance":40}');
     expect(text).toContain('the model gives       {"ok":true,"op":"balance","account":"a","balance":70}');

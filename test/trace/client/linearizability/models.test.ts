@@ -57,6 +57,12 @@ describe('bank and kv models', () => {
     expect(kvModel.key(set([['x', '1'], ['y', '2']]))).toBe(kvModel.key(set([['y', '2'], ['x', '1']])));
   });
 
+  it('a key named __proto__ is plain data in keys and reports', () => {
+    const state = kvModel.step(kvModel.init(), { op: 'set', key: '__proto__', value: 'v' }, { returned: false }).state;
+    expect(kvModel.key(state)).not.toBe(kvModel.key(kvModel.init()));
+    expect(kvModel.describeState(state)).toBe('{"__proto__":"v"}');
+  });
+
   it('modelFor names the two applications and refuses others', () => {
     expect(modelFor('bank')).toBe(bankModel);
     expect(modelFor('kv')).toBe(kvModel);
