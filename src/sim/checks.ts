@@ -13,6 +13,7 @@
 import type { NodeId } from '../node/api.js';
 import type { SimResult } from './simulator.js';
 import type { TrackedState } from './tracking.js';
+import { checkLinearizable, explain, modelFor, type Operation } from '../trace/client/linearizability/index.js';
 
 export interface Replayer {
   initial(): unknown;
@@ -143,4 +144,23 @@ export function checkAll(result: SimResult, sm: Replayer, bank?: { total: (app: 
     ...checkReplay(result, sm),
     ...(bank ? checkBankTotals(result, sm, bank.total, bank.deposited) : []),
   ];
+}
+
+/**
+ * Linearizability of what the clients saw: every acknowledged request is an operation from
+ * its invocation to its answer, every unanswered one an operation that may have taken effect
+ * at any point after its call, or never; together they must fit one sequential run of the
+ * application (src/trace/client/linearizability). Catches what per-replica checks cannot: a
+ * request applied twice under two ids, an answer from a state no order of the calls produces.
+ */
+export function checkLinearizability(result: SimResult, app: 'bank' | 'kv'): string[] {
+  const parse = (text: string): unknown => {
+    try { return JSON.parse(text) as unknown; } catch { return text; }
+  };
+  const ops: Operation[] = [
+    ...result.acks.map((a) => ({ id: a.rid, client: `${a.node}`, input: parse(a.input), call: a.invokedAt, ret: a.time, output: a.output })),
+    ...result.unanswered.map((u) => ({ id: u.rid, client: `${u.node}`, input: parse(u.input), call: u.invokedAt })),
+  ];
+  const r = checkLinearizable(modelFor(app), ops);
+  return r.ok === true ? [] : [`the clients' history is not linearizable: ${explain(r)}`];
 }

@@ -7,7 +7,7 @@ import type { NodeId, TraceSink } from '../node/api.js';
 import { bank, sumBalances, type BankState } from '../statemachines/bank.js';
 import { decodeInput, toNodeStateMachine } from '../statemachines/codec.js';
 import { kv } from '../statemachines/kv.js';
-import { type Replayer, checkAll } from './checks.js';
+import { type Replayer, checkAll, checkLinearizability } from './checks.js';
 import { defaultNodeFactory } from './nodeFactory.js';
 import { Prng } from './prng.js';
 import type { FaultSchedule } from './schedule.js';
@@ -86,7 +86,7 @@ export function runScenario(s: Scenario, extras: RunExtras = {}): ScenarioRun {
   const bankChecks = s.app === 'bank'
     ? { total: (app: unknown) => sumBalances(app as BankState), deposited: depositedBy }
     : undefined;
-  return { result, violations: checkAll(result, sm, bankChecks) };
+  return { result, violations: [...checkAll(result, sm, bankChecks), ...checkLinearizability(result, s.app)] };
 }
 
 /** Shell-quotes a JSON text for a POSIX shell (single quotes; embedded ones escaped). */

@@ -52,6 +52,8 @@ interface Pending {
   invokedIn: number;
   /** The application's call is in the trace (ClientInvoke, on the first attempt). */
   traced: boolean;
+  /** When the client invoked it (virtual ms). */
+  readonly invokedAt: number;
 }
 
 interface ClientRun {
@@ -374,7 +376,7 @@ export class Simulator {
       this.clientIds.set(c.spec.node, clientId);
       const rid = c.probe ? `probe:${c.spec.node}:${clientId}` : `${c.spec.node}:${clientId}`;
       const track = this.cfg.track ?? true;
-      c.pending = { clientId, rid, input, text: track ? tagInput(rid, input) : input, invokedIn: 0, traced: false };
+      c.pending = { clientId, rid, input, text: track ? tagInput(rid, input) : input, invokedIn: 0, traced: false, invokedAt: this.now };
       this.inputs.set(rid, input);
     }
     const p = c.pending;
@@ -411,7 +413,7 @@ export class Simulator {
     const tracked = (this.cfg.track ?? true) && isTrackedOutput(output);
     this.acks.push({
       rid: p.rid, node: slot.id, clientId, input: p.input, time: this.now,
-      pos: tracked ? output.pos : -1, output: tracked ? output.out : output,
+      pos: tracked ? output.pos : -1, output: tracked ? output.out : output, invokedAt: p.invokedAt,
     });
     this.log.add(this.now, `Q ${slot.id} ${clientId} ${text}`);
     c.pending = undefined;
@@ -478,6 +480,9 @@ export class Simulator {
       settled: this.settling && probes.length > 0 && this.probesDone(),
       timeMs: this.now,
       acks: this.acks,
+      unanswered: this.clients.flatMap((c) => (c.pending === undefined ? [] : [{
+        rid: c.pending.rid, node: c.spec.node, clientId: c.pending.clientId, input: c.pending.input, invokedAt: c.pending.invokedAt,
+      }])),
       stats: this.stats,
       live,
       finalStates,

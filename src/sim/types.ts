@@ -66,7 +66,18 @@ export interface Ack {
   /** Position in the executing replica's history (tracked runs; -1 otherwise). */
   readonly pos: number;
   readonly output: unknown;
+  /** When the client invoked it, and when it got the answer (virtual ms). */
+  readonly invokedAt: number;
   readonly time: number;
+}
+
+/** A request whose client never got an answer: its effect is unknown (once, or never). */
+export interface Unanswered {
+  readonly rid: string;
+  readonly node: NodeId;
+  readonly clientId: number;
+  readonly input: string;
+  readonly invokedAt: number;
 }
 
 export interface SimStats {
@@ -105,6 +116,8 @@ export interface SimResult {
   readonly settled: boolean;
   readonly timeMs: number;
   readonly acks: readonly Ack[];
+  /** Requests still waiting for an answer when the run stopped. */
+  readonly unanswered: readonly Unanswered[];
   readonly stats: SimStats;
   readonly live: readonly NodeId[];
   /** Tracked runs: the latest replicated state seen on each live node. */

@@ -3,8 +3,9 @@
  * (a "mutant" run for each claim); a correct run is accepted by all checks.
  */
 import { describe, expect, it } from 'vitest';
-import { checkAcknowledged, checkAll, checkBankTotals, checkExactlyOnce, checkInvented, checkPrefixes, checkReplay } from '../../src/sim/checks.js';
-import { appStateMachine } from '../../src/sim/scenario.js';
+import { checkAcknowledged, checkAll, checkBankTotals, checkExactlyOnce, checkInvented, checkLinearizability, checkPrefixes, checkReplay } from '../../src/sim/checks.js';
+import { appStateMachine, runScenario, type Scenario } from '../../src/sim/scenario.js';
+import { scheduleOf } from '../../src/sim/schedule.js';
 import type { Ack, SimResult } from '../../src/sim/simulator.js';
 import { sumBalances, type BankState } from '../../src/statemachines/bank.js';
 
@@ -26,14 +27,14 @@ function ack(rid: string, pos: number): Ack {
   let app = sm.initial();
   let out: unknown;
   for (const r of history) [app, out] = sm.apply(app, inputs.get(r)!);
-  return { rid, node: 1, clientId: 1, input: inputs.get(rid)!, pos, output: out, time: 0 };
+  return { rid, node: 1, clientId: 1, input: inputs.get(rid)!, pos, output: out, invokedAt: 0, time: 0 };
 }
 
 function result(histories: Record<number, string[]>, over: Partial<SimResult> = {}): SimResult {
   const finalStates = new Map(Object.entries(histories).map(([n, h]) => [Number(n), stateOf(h)]));
   return {
     seed: 1, stopReason: 'settled', nodeError: undefined, completed: true, settled: true, timeMs: 0,
-    acks: [ack('1:1', 0), ack('1:2', 1)],
+    acks: [ack('1:1', 0), ack('1:2', 1)], unanswered: [],
     stats: {} as SimResult['stats'],
     live: [...finalStates.keys()],
     finalStates,
@@ -89,5 +90,30 @@ describe('safety checks', () => {
     const minted = { app: { accounts: { a: 6 } }, history: ['1:1', '1:2'] };
     const bad = { ...r, allStates: [{ node: 1, incarnation: 1, state: minted }] };
     expect(checkBankTotals(bad, sm, bankChecks.total, bankChecks.deposited)).toEqual([expect.stringMatching(/total balance 6 but executed deposits sum to 5/)]);
+  });
+});
+
+describe('linearizability of the clients\' history', () => {
+  const scenario: Scenario = { seed: 5, nodes: 3, app: 'bank', workload: { clients: 3, ops: 6 }, schedule: scheduleOf({ reorder: 0.3, reorderMs: 40 }) };
+
+  it('holds for a real run, and fails once one answer is changed', () => {
+    const run = runScenario(scenario);
+    expect(run.violations).toEqual([]);
+    expect(checkLinearizability(run.result, 'bank')).toEqual([]);
+    const acks = [...run.result.acks];
+    const i = acks.findIndex((a) => (a.output as { ok?: boolean }).ok === true);
+    acks[i] = { ...acks[i]!, output: { ok: false, error: 'UnknownAccount', message: 'doctored' } };
+    const v = checkLinearizability({ ...run.result, acks }, 'bank');
+    expect(v).toHaveLength(1);
+    expect(v[0]).toMatch(/not linearizable/);
+  });
+
+  it('fails when the answers are put in the reverse of the order they happened', () => {
+    const run = runScenario(scenario);
+    // One after another, latest first: the transfers now come before the accounts they moved
+    // money between were opened, which their successful outputs contradict.
+    const n = run.result.acks.length;
+    const reversed = run.result.acks.map((a, k) => ({ ...a, invokedAt: 2 * (n - k), time: 2 * (n - k) + 1 }));
+    expect(checkLinearizability({ ...run.result, acks: reversed, unanswered: [] }, 'bank')).not.toEqual([]);
   });
 });
