@@ -62,10 +62,14 @@ const pool = new TracePool(opt.jobs);
 
 interface Run { scenario: Scenario; input: TraceInput }
 let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0;
-let operations = 0; let linearizabilityMs = 0;
+let operations = 0; let linearizabilityMs = 0; let inconclusive = 0;
 const report = (v: TraceVerdict, run: Run): void => {
   operations += v.client?.operations ?? 0;
   linearizabilityMs += v.client?.linearizabilityMs ?? 0;
+  if (v.client?.inconclusive !== undefined) {
+    inconclusive++;
+    process.stdout.write(`${formatVerdict(v)}\n  scenario: ${replayCommand(run.scenario)}\n`);
+  }
   if (!v.ok) {
     failed++;
     process.stdout.write(`${formatVerdict(v)}\n  scenario: ${replayCommand(run.scenario)}\n`);
@@ -112,7 +116,7 @@ await pool.close();
 const secs = (performance.now() - started) / 1000;
 process.stdout.write(
   `validate-sim-traces: ${opt.runs} traces, ${events} events validated (schema + fast replay), ` +
-  `${embeddedEvents} events also through the embedded spec; ${operations} client operations checked for linearizability in ${(linearizabilityMs / 1000).toFixed(2)} s; ` +
+  `${embeddedEvents} events also through the embedded spec; ${operations} client operations checked for linearizability in ${(linearizabilityMs / 1000).toFixed(2)} s (${inconclusive} traces inconclusive); ` +
   `${failed} traces failed, ${unsafe} unsafe runs, ${unfinished} unfinished runs; ` +
   `${secs.toFixed(1)} s (simulation ${(simMs / 1000).toFixed(1)} s, checking in ${pool.workers > 1 ? `${pool.workers} worker threads beside it` : 'this thread'}; ` +
   `fast path ${Math.round(fastEvents / Math.max((pool.workers > 1 ? fastTo - fastFrom : inThreadMs) / 1000, 1e-3))} events/s on the traces without the embedded sample)\n`,
