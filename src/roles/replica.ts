@@ -131,7 +131,7 @@ export class Replica extends Role {
       this.host.log(`replica ${this.host.self}: ${this.decisions.size} decisions exceed maxWelcomeDecisions; cannot welcome ${m.node}`);
       return;
     }
-    const state: WelcomeState = { app: this.app, outputs: this.executedLog.map((e) => e.output) };
+    const state = this.welcomeState();
     this.host.send(m.node, {
       type: 'Welcome',
       node: m.node,
@@ -141,6 +141,11 @@ export class Replica extends Role {
       state,
     });
     this.host.action('Replica', 'ReplicaReceiveJoin', this.host.tracing ? { digest: stateDigest(state.app) } : undefined);
+  }
+
+  /** The application state a Welcome transfers: ours after every slot below slotOut. */
+  protected welcomeState(): WelcomeState {
+    return { app: this.app, outputs: this.executedLog.map((e) => e.output) };
   }
 
   /** ReplicaReceiveWelcome: jump ahead to the welcoming replica's slot and state. */
