@@ -138,3 +138,11 @@ describe('merging per-node traces', () => {
     expect(verdict.events).toBe(events.length);
   });
 });
+
+describe('the trace format\'s Init state', () => {
+  it('equals the spec encoding\'s Init for every node', async () => {
+    const { initialNodeJson } = await import('../../src/trace/format/deltaEncoder.js');
+    const { initialState, nodeToJson } = await import('../../src/trace/spec/specState.js');
+    for (const n of [1, 2, 5]) expect(initialNodeJson(n)).toEqual(nodeToJson(initialState({ N: 5, Window: 1, bounds: {} }), n, []));
+  });
+});

@@ -6,7 +6,6 @@
 import type { NodeStateJson, Proposal, TraceEvent } from './types.js';
 import { ballotKey, commanderKey, propKey, pvalueKey, slotPropKey } from './keys.js';
 import { SCALAR_FIELDS, SET_FIELDS, type StateDelta } from './types.js';
-import { initialState, nodeToJson } from '../spec/specState.js';
 
 const KEY: Record<(typeof SET_FIELDS)[number], (x: never) => string> = {
   aAccepted: pvalueKey as (x: never) => string, lProposals: slotPropKey as (x: never) => string,
@@ -15,8 +14,17 @@ const KEY: Record<(typeof SET_FIELDS)[number], (x: never) => string> = {
   invoked: propKey as (x: never) => string,
 };
 
-/** A node's state at Init, as trace JSON: what its first delta is relative to. */
-const initialJson = (N: number, node: number): NodeStateJson => nodeToJson(initialState({ N, Window: 1, bounds: {} }), node, []);
+/**
+ * Node n's state at the spec's Init, as trace JSON: what its first delta is relative to.
+ * (test/trace/ndjson.test.ts checks it equals the spec encoding's Init.)
+ */
+export function initialNodeJson(node: number): NodeStateJson {
+  return {
+    aBallot: { num: 0, leader: 0 }, aAccepted: [], lBallot: { num: 0, leader: node }, lActive: false, lProposals: [],
+    scout: null, commanders: [], rSlotIn: 1, rSlotOut: 1, rRequests: [], rProposals: [], rDecisions: [], rExecuted: [], invoked: [],
+  };
+}
+const initialJson = (_N: number, node: number): NodeStateJson => initialNodeJson(node);
 
 interface Previous { sets: Map<string, Map<string, unknown>>; scalars: Map<string, string>; executed: string[] }
 
