@@ -19,11 +19,7 @@
  * of the history (a few bytes per executed request) and one application state.
  */
 import type { StateMachine } from '../../node/api.js';
-import { bank } from '../../statemachines/bank.js';
-import { kv } from '../../statemachines/kv.js';
-import { toNodeStateMachine } from '../../statemachines/codec.js';
 import { canonicalJson, stateDigest } from '../../statemachines/digest.js';
-import { trackedStateMachine } from '../../sim/tracking.js';
 import type { Proposal, TraceApp, TraceEvent } from '../format/types.js';
 import type { Operation } from './linearizability/index.js';
 
@@ -50,11 +46,6 @@ interface ClientOp {
 const requestId = (caller: number, clientId: number): string => `${caller}:${clientId}`;
 const requestOf = (p: Proposal): string => requestId(p.caller, p.clientId);
 
-export function appStateMachine(app: TraceApp): StateMachine<unknown> {
-  const inner = toNodeStateMachine<unknown, unknown>(app.name === 'bank' ? bank : kv);
-  return app.tracked ? (trackedStateMachine(inner, () => {}) as StateMachine<unknown>) : inner;
-}
-
 export class AppReplay {
   private readonly sm: StateMachine<unknown>;
   private readonly initialDigest: string;
@@ -69,8 +60,9 @@ export class AppReplay {
   /** Client operations by request id, in the order they were invoked. */
   private readonly ops = new Map<string, ClientOp>();
 
-  constructor(private readonly app: TraceApp) {
-    this.sm = appStateMachine(app);
+  /** `sm` is the state machine the replicas ran, as the header's `app` names it (replay/apps.ts). */
+  constructor(private readonly app: TraceApp, sm: StateMachine<unknown>) {
+    this.sm = sm;
     this.state = this.sm.initial();
     this.initialDigest = stateDigest(this.state);
   }

@@ -5,17 +5,18 @@
  * length. Checking is synchronous (reading included): checkTrace is async only for callers.
  */
 import { readFileSync } from 'node:fs';
-import type { SpecConstants, TraceEvent, TraceHeader } from '../format/types.js';
-import { TRACE_FORMAT } from '../format/types.js';
-import { type Located, TraceInputError, traceValues } from '../format/lines.js';
+import type { SpecConstants, TraceEnding, TraceEvent, TraceHeader } from '../format/types.js';
+import { TRACE_FORMAT, isTraceEnding } from '../format/types.js';
+import { type Located, TraceInputError, isCutLine, traceValues } from '../format/lines.js';
 import { type TraceSchemas, loadTraceSchemas } from '../format/schemas.js';
 import { EmbeddedOracle, FastOracle, type Oracle, type StepVerdict } from './oracles.js';
 import { configFromConstants } from '../spec/specState.js';
 import { DEFAULT_SPEC_PATH, declaredConstants } from './tlaEngine.js';
 import { AppReplay, ClientCheckError } from '../client/appReplay.js';
+import { appStateMachine } from './apps.js';
 import { checkLinearizable, explain, modelFor } from '../client/linearizability/index.js';
 
-export type FailureKind = 'input' | 'header' | 'schema' | 'order' | 'spec' | 'oracles-disagree' | 'client' | 'linearizability';
+export type FailureKind = 'input' | 'header' | 'schema' | 'order' | 'spec' | 'oracles-disagree' | 'client' | 'linearizability' | 'lifecycle';
 
 export interface Failure {
   file: string;
@@ -167,6 +168,10 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
   let lastClock: number[] = [];
   let constants!: SpecConstants;
   let N = 0;
+  // Part files: how each ends. With part.lifecycle, each incarnation of its node ends with an
+  // end or crash line (or a last line cut mid-write), and the next incarnation starts with NodeRestart.
+  const parts = new Map<string, { node: number; lifecycle: boolean; tail: 'header' | 'event' | 'ending' | 'cut'; line: number }>();
+  const awaitingRestart = new Set<number>();
 
   for (let at = source.next(); at !== null; at = source.next()) {
     const v = at.value as { kind?: unknown };
@@ -187,7 +192,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
         lastSeq = new Array<number>(N + 1).fill(0);
         lastClock = new Array<number>(N + 1).fill(0);
         if (!opts.schemaOnly) {
-          if (h.app !== undefined && opts.noClient !== true) client = new AppReplay(h.app);
+          if (h.app !== undefined && opts.noClient !== true) client = new AppReplay(h.app, appStateMachine(h.app));
           if (opts.fast !== false) oracles.push(new FastOracle(configFromConstants(constants)));
           if (opts.embedded) {
             try {
@@ -201,9 +206,30 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
       } else if (JSON.stringify(h.spec) !== JSON.stringify(header.spec) || h.runId !== header.runId) {
         fail(at, { kind: 'header', message: 'part files of one run must have the same spec, constants and runId' });
       }
+      if (h.part !== undefined) parts.set(at.file, { node: h.part.node, lifecycle: h.part.lifecycle === true, tail: 'header', line: 1 });
       continue;
     }
     if (v !== null && typeof v === 'object' && v.kind === 'header') fail(at, { kind: 'header', message: 'a second header line in one trace' });
+    const part = parts.get(at.file);
+    if (isCutLine(v)) {
+      // Only a part file's last line reads as cut (lines.ts): its node crashed at its last whole event.
+      if (part !== undefined) { part.tail = 'cut'; part.line = at.line; }
+      continue;
+    }
+    if (isTraceEnding(v)) {
+      const p = schemas.ending(v);
+      if (p) fail(at, { kind: 'schema', pointer: p.pointer, message: `${p.pointer || '(root)'} ${p.message}` });
+      const e = v as TraceEnding;
+      if (part === undefined || !part.lifecycle) fail(at, { kind: 'lifecycle', message: `a ${e.kind} line in a file whose header does not set part.lifecycle` });
+      if (e.node !== part!.node || e.node > N) fail(at, { kind: 'lifecycle', message: `a ${e.kind} line for node ${e.node} in the part of node ${part!.node}` });
+      if (e.seq !== lastSeq[e.node] || (e.seq > 0 && e.clock !== lastClock[e.node])) {
+        fail(at, { kind: 'lifecycle', message: `node ${e.node}'s ${e.kind} line says its last event was seq ${e.seq} (clock ${e.clock}); the part's last event is seq ${lastSeq[e.node]} (clock ${lastClock[e.node]}): events were lost` });
+      }
+      part!.tail = 'ending';
+      part!.line = at.line;
+      awaitingRestart.add(e.node);
+      continue;
+    }
     const p = schemas.event(v);
     if (p) {
       const action = (v as { action?: unknown }).action;
@@ -218,6 +244,10 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
     if (ev.clock <= prevClock) fail(at, { kind: 'order', pointer: '/clock', action: ev.action, message: `node ${node}: Lamport clock ${ev.clock} does not increase (previous ${prevClock})` });
     lastSeq[node] = ev.seq;
     lastClock[node] = ev.clock;
+    if (awaitingRestart.delete(node) && ev.action !== 'NodeRestart') {
+      fail(at, { kind: 'lifecycle', action: ev.action, message: `node ${node}'s incarnation ended (an end or crash line), but its next event is ${ev.action}, not NodeRestart` });
+    }
+    if (part !== undefined) { part.tail = 'event'; part.line = at.line; }
     if (embedded && opts.embeddedMaxEvents !== undefined && verdict.embeddedEvents >= opts.embeddedMaxEvents) {
       oracles.splice(oracles.indexOf(embedded), 1);
       embedded = null;
@@ -254,6 +284,12 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
     if (opts.onEvents && (verdict.events & 1023) === 0) opts.onEvents(1024);
   }
   if (header === null) throw new TraceInputError(input.files[0] ?? '?', 1, 'empty file: a trace starts with a header line');
+  for (const [file, p] of parts) {
+    if (p.lifecycle && (p.tail === 'event' || p.tail === 'header')) {
+      fail({ file, line: p.line, value: undefined }, { kind: 'lifecycle',
+        message: `node ${p.node}'s part ends after its event seq ${lastSeq[p.node] ?? 0} with neither an end line nor a crash (a crash line, or a last line cut mid-write): its tail was lost, or its crash went unrecorded` });
+    }
+  }
   if (client !== null) verdict.client = checkClients(client, header, opLines, fail);
   if (opts.onEvents) opts.onEvents(verdict.events & 1023);
 }
