@@ -6,7 +6,11 @@
  */
 import type { Ballot, NodeId, Proposal, PValue, SlotProp } from './values.js';
 
+/** Phase 1a: a scout asks every acceptor to promise `ballot`. */
 export interface Prepare { readonly type: 'Prepare'; readonly ballot: Ballot }
+/**
+ * Phase 1b: an acceptor's answer to a Prepare for `ballot`: yes when `promised` equals it (with the pvalues it accepted), preempted when `promised` is higher.
+ */
 export interface Promise {
   readonly type: 'Promise';
   readonly acceptor: NodeId;
@@ -14,7 +18,11 @@ export interface Promise {
   readonly promised: Ballot;
   readonly accepted: readonly PValue[];
 }
+/** Phase 2a: a commander asks every acceptor to accept `prop` for `slot` under `ballot`. */
 export interface Accept { readonly type: 'Accept'; readonly ballot: Ballot; readonly slot: number; readonly prop: Proposal }
+/**
+ * Phase 2b: an acceptor's answer to an Accept: yes when `promised` equals `ballot`, preempted when it is higher.
+ */
 export interface Accepted {
   readonly type: 'Accepted';
   readonly acceptor: NodeId;
@@ -22,10 +30,19 @@ export interface Accepted {
   readonly slot: number;
   readonly promised: Ballot;
 }
+/**
+ * `prop` is chosen for `slot`: sent by a commander to every replica (and by replicas catching up a peer).
+ */
 export interface Decision { readonly type: 'Decision'; readonly slot: number; readonly prop: Proposal }
+/** A replica asks the leaders to get `prop` decided for `slot`. */
 export interface Propose { readonly type: 'Propose'; readonly slot: number; readonly prop: Proposal }
+/**
+ * A scout tells its own leader that a majority promised `ballot`, with the pvalues they had accepted.
+ */
 export interface Adopted { readonly type: 'Adopted'; readonly ballot: Ballot; readonly pvalues: readonly PValue[] }
+/** A scout or commander tells leader `leader` that an acceptor promised the higher `ballot`. */
 export interface Preempted { readonly type: 'Preempted'; readonly leader: NodeId; readonly ballot: Ballot }
+/** A Requester asks replica `replica` to execute the client request `prop`. */
 export interface Invoke { readonly type: 'Invoke'; readonly replica: NodeId; readonly prop: Proposal }
 /**
  * Replica `replica` answers the caller of `prop`: the request is the `index`-th (from 1) it
@@ -39,6 +56,7 @@ export interface Invoked {
   readonly index: number;
   readonly output?: unknown;
 }
+/** A (re)starting node asks its peers for the state it missed. */
 export interface Join { readonly type: 'Join'; readonly node: NodeId }
 /**
  * `executed` is the welcoming replica's rExecuted (in order); `state` (not modelled) is its
@@ -75,20 +93,32 @@ export type SpecTypedMessage =
 export type SpecMessage =
   | Prepare | Promise | Accept | Accepted | Decision | Propose | Adopted | Preempted
   | Invoke | Omit<Invoked, 'output'> | Join | Omit<Welcome, 'state'>;
+/**
+ * The messages the spec does not model (heartbeat, hint, catch-up request): their steps are stuttering.
+ */
 export type NonSpecMessage = Active | Accepting | CatchUp;
+/** Every message a node sends or accepts on the wire. */
 export type Message = SpecTypedMessage | NonSpecMessage;
 /** A message as a trace shows it: a spec projection, or a non-spec message as it is. */
 export type TraceMessage = SpecMessage | NonSpecMessage;
+/** The `type` field of a message: `'Prepare' | 'Promise' | ...`. */
 export type MessageType = Message['type'];
+/** The message type whose `type` field is `T`, e.g. `MessageOf<'Prepare'>` is `Prepare`. */
 export type MessageOf<T extends MessageType> = Extract<Message, { type: T }>;
 
+/** The types of the messages the spec models, in the order of docs/protocol.md. */
 export const SPEC_MESSAGE_TYPES = [
   'Prepare', 'Promise', 'Accept', 'Accepted', 'Decision', 'Propose', 'Adopted', 'Preempted',
   'Invoke', 'Invoked', 'Join', 'Welcome',
 ] as const satisfies readonly SpecTypedMessage['type'][];
+/** The types of the messages the spec does not model. */
 export const NON_SPEC_MESSAGE_TYPES = ['Active', 'Accepting', 'CatchUp'] as const satisfies readonly NonSpecMessage['type'][];
+/** Every message type a node accepts (spec and non-spec). */
 export const MESSAGE_TYPES: readonly MessageType[] = [...SPEC_MESSAGE_TYPES, ...NON_SPEC_MESSAGE_TYPES];
 
+/**
+ * True for a message of a type the spec models (possibly with extra wire fields: see `toSpecMessage`).
+ */
 export function isSpecTyped(m: Message): m is SpecTypedMessage {
   return m.type !== 'Active' && m.type !== 'Accepting' && m.type !== 'CatchUp';
 }

@@ -48,22 +48,27 @@ export function compareBallots(a: Ballot, b: Ballot): number {
   return a.num !== b.num ? a.num - b.num : a.leader - b.leader;
 }
 
+/** True when ballot `a` is below `b` (by `num`, then `leader`). */
 export function ballotLess(a: Ballot, b: Ballot): boolean {
   return compareBallots(a, b) < 0;
 }
 
+/** True when the two ballots are the same ballot. */
 export function ballotEquals(a: Ballot, b: Ballot): boolean {
   return a.num === b.num && a.leader === b.leader;
 }
 
+/** The higher of two ballots. */
 export function maxBallot(a: Ballot, b: Ballot): Ballot {
   return ballotLess(a, b) ? b : a;
 }
 
+/** True when the proposals have the same caller, client id and input. */
 export function proposalEquals(a: Proposal, b: Proposal): boolean {
   return a.caller === b.caller && a.clientId === b.clientId && a.input === b.input;
 }
 
+/** True for the no-op proposal a replica uses to fill a gap (`NOOP`). */
 export function isNoop(p: Proposal): boolean {
   return proposalEquals(p, NOOP);
 }
@@ -78,6 +83,7 @@ export function proposalKey(p: Proposal): string {
   return JSON.stringify([p.caller, p.clientId, p.input]);
 }
 
+/** A string that identifies a ballot, for use as a map key. */
 export function ballotKey(b: Ballot): string {
   return `${b.num}.${b.leader}`;
 }
@@ -87,14 +93,17 @@ export function copyBallot(b: Ballot): Ballot {
   return { num: b.num, leader: b.leader };
 }
 
+/** A fresh copy of a proposal (nodes never share objects with their host). */
 export function copyProposal(p: Proposal): Proposal {
   return { caller: p.caller, clientId: p.clientId, input: p.input };
 }
 
+/** A fresh deep copy of a pvalue. */
 export function copyPValue(pv: PValue): PValue {
   return { ballot: copyBallot(pv.ballot), slot: pv.slot, prop: copyProposal(pv.prop) };
 }
 
+/** A fresh deep copy of a (slot, proposal) pair. */
 export function copySlotProp(sp: SlotProp): SlotProp {
   return { slot: sp.slot, prop: copyProposal(sp.prop) };
 }
