@@ -12,6 +12,12 @@ import {
   OutOfOrderReplica, OwnProposalLeader, PromiseOmitsAcceptedAcceptor, VolatileAcceptor, WrongSlotCommander,
 } from './roles.js';
 import { corruptingFactory } from './inFlight.js';
+import {
+  AckOnCommitReplica, AnswerOnDecisionReplica, CheckpointWelcomeReplica, FreshIdRetryRequester, ProposedInputReplica,
+  SessionOutputReplica,
+} from './clientRoles.js';
+import { welcomeCorruptingFactory } from './welcomeInFlight.js';
+import type { FailureKind } from '../trace/replay/check.js';
 
 export interface Mutant {
   name: string;
@@ -20,6 +26,9 @@ export interface Mutant {
   createNode: NodeFactory;
   /** Tried in order until the checker rejects one trace. */
   scenarios: Scenario[];
+  /** The check that rejects its trace: 'client' (the application replayed along the history)
+   * or 'linearizability' for a bug the spec replay alone accepts; unset, the spec replay. */
+  killedBy?: FailureKind;
 }
 
 function withRoles(roles: Partial<RoleFactories>): NodeFactory {
@@ -56,6 +65,33 @@ const heavyChurn = (seed: number): Scenario => base(seed, {
   ]),
 });
 
+/**
+ * Decisions overtake one another (slow, reordered links): a replica often learns a slot
+ * before the one it must execute first. Four clients: node 1 has two, so requests of one
+ * caller are decided while an earlier one is still pending.
+ */
+const gaps = (seed: number): Scenario => base(seed, { workload: { clients: 4, ops: 6 }, schedule: scheduleOf({ reorder: 0.6, reorderMs: 100 }) });
+
+/** Node 3 crashes after the first requests and rejoins (a Welcome); bank: nearly every request changes the state. */
+const rejoin = (seed: number): Scenario => base(seed, {
+  app: 'bank', workload: { clients: 2, ops: 4 }, schedule: scheduleOf({}, [{ kind: 'crash', at: 100, node: 3, restart: 600 }]),
+});
+
+/**
+ * Two clients per node, and nodes 2 and 3 crash while both of theirs wait: on restart each
+ * client retries its request, which the others have executed meanwhile, so it is answered
+ * from the duplicate table.
+ */
+const retriesAfterRestart = (seed: number): Scenario => base(seed, {
+  workload: { clients: 6, ops: 6 },
+  schedule: scheduleOf({}, [{ kind: 'crash', at: 30, node: 2, restart: 400 }, { kind: 'crash', at: 50, node: 3, restart: 450 }]),
+});
+
+/** Node 3 is cut off for four seconds while its client waits: its requests time out again and again. */
+const cutOffCaller = (seed: number): Scenario => base(seed, {
+  app: 'bank', workload: { clients: 3, ops: 6 }, schedule: scheduleOf({}, [{ kind: 'partition', at: 30, heal: 4000, groups: [[3]] }]),
+});
+
 export const MUTANTS: readonly Mutant[] = [
   { name: 'AcceptLowerBallot', breaks: 'an acceptor accepts an Accept below its promise',
     createNode: withRoles({ Acceptor: AcceptLowerBallotAcceptor }), scenarios: churnSeeds(1, 8) },
@@ -83,4 +119,19 @@ export const MUTANTS: readonly Mutant[] = [
     scenarios: [1, 2, 3].map((s) => base(s, { schedule: scheduleOf({}, [{ kind: 'crash', at: 150, node: 2, restart: 600 }, { kind: 'crash', at: 900, node: 1, restart: 1400 }]) })) },
   { name: 'MessageMutatedInFlight', breaks: 'the network delivers what was sent (an Accept arrives with another proposal)',
     createNode: corruptingFactory(defaultNodeFactory), scenarios: [base(1)] },
+  // The client boundary: what clients are told, the application state, exactly-once.
+  { name: 'AckOnCommit', breaks: 'a client is acknowledged only once its request is executed at its slot',
+    createNode: withRoles({ Replica: AckOnCommitReplica }), scenarios: [1, 2, 3].map(gaps), killedBy: 'client' },
+  { name: 'AnswerOnDecision', breaks: 'a replica answers a request when it executes it, not when it learns its decision',
+    createNode: withRoles({ Replica: AnswerOnDecisionReplica }), scenarios: [1, 2, 3].map(gaps) },
+  { name: 'AppliesOwnProposal', breaks: 'a replica applies the decided input to its state machine',
+    createNode: withRoles({ Replica: ProposedInputReplica }), scenarios: [base(1, { workload: { clients: 3, ops: 4 } })], killedBy: 'client' },
+  { name: 'ResubmitUnderFreshId', breaks: 'a request keeps its client id across retries (one invoke takes effect at most once)',
+    createNode: withRoles({ Requester: FreshIdRetryRequester }), scenarios: [1, 2].map(cutOffCaller), killedBy: 'client' },
+  { name: 'WelcomeStaleCheckpoint', breaks: 'a Welcome carries the state of the history it transfers',
+    createNode: withRoles({ Replica: CheckpointWelcomeReplica }), scenarios: [1, 2, 3, 4].map(rejoin), killedBy: 'client' },
+  { name: 'WelcomeMutatedInFlight', breaks: 'the network delivers what was sent (a Welcome arrives with an altered state)',
+    createNode: welcomeCorruptingFactory(defaultNodeFactory), scenarios: [1, 2].map(rejoin), killedBy: 'client' },
+  { name: 'SessionOutput', breaks: 'a retried request is answered with its own output',
+    createNode: withRoles({ Replica: SessionOutputReplica }), scenarios: [1, 2, 5].map(retriesAfterRestart), killedBy: 'client' },
 ];

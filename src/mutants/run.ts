@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkTrace, type Failure } from '../trace/replay/check.js';
+import { checkTrace, type Failure, type FailureKind } from '../trace/replay/check.js';
 import { traceScenario } from '../trace/runs/simTrace.js';
 import type { Mutant } from './catalogue.js';
 
@@ -15,10 +15,20 @@ export interface MutantOutcome {
   /** Seed of the scenario whose trace the checker rejected. */
   seed?: number;
   failure?: Failure;
+  /**
+   * For a kill by a client-level check: whether the spec replay alone (client checks off)
+   * also rejects that trace. False means only the client-level checks see the bug.
+   */
+  specAloneRejects?: boolean;
   /** A broken run may also trip one of the implementation's own assertions. */
   crashed?: string;
   tracesChecked: number;
 }
+
+/** Which part of the checker a failure kind belongs to, in the words of the kill report. */
+const CHECK_NAMES: Readonly<Partial<Record<FailureKind, string>>> = {
+  order: 'event order', spec: 'spec replay', 'oracles-disagree': 'oracle disagreement', client: 'AppReplay',
+};
 
 export async function runMutant(m: Mutant, keepDir?: string): Promise<MutantOutcome> {
   const dir = keepDir ?? mkdtempSync(join(tmpdir(), `mutant-${m.name}-`));
@@ -32,12 +42,16 @@ export async function runMutant(m: Mutant, keepDir?: string): Promise<MutantOutc
         // The trace file is closed on the way out; what it holds up to the crash is checked.
         outcome.crashed = (e as Error).message.split('\n')[0];
       }
-      const v = await checkTrace({ name: path, files: [path] });
+      const input = { name: path, files: [path] };
+      const v = await checkTrace(input);
       outcome.tracesChecked++;
       if (!v.ok) {
         outcome.killed = true;
         outcome.seed = s.seed;
         if (v.failure) outcome.failure = v.failure;
+        if (v.failure?.kind === 'client' || v.failure?.kind === 'linearizability') {
+          outcome.specAloneRejects = !(await checkTrace(input, { noClient: true })).ok;
+        }
         return outcome;
       }
     }
@@ -45,4 +59,12 @@ export async function runMutant(m: Mutant, keepDir?: string): Promise<MutantOutc
   } finally {
     if (!keepDir) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One line of the kill report: the mutant, and the check, event and seed that killed it. */
+export function describeOutcome(o: MutantOutcome): string {
+  if (!o.killed || o.failure === undefined) return `SURVIVED ${o.name} (${o.tracesChecked} traces checked)`;
+  const f = o.failure;
+  const alone = o.specAloneRejects === false ? '; the spec replay alone accepts this trace' : o.specAloneRejects ? '; the spec replay alone rejects it too' : '';
+  return `killed   ${o.name} by ${CHECK_NAMES[f.kind] ?? f.kind} at line ${f.line}${f.action ? ` (${f.action})` : ''}, seed ${o.seed}${alone}`;
 }
