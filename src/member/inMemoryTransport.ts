@@ -7,11 +7,24 @@
 import type { Envelope, NodeId } from '../node/api.js';
 import type { Transport } from './transport.js';
 
+/** Options of an {@link InMemoryNetwork}. */
 export interface InMemoryNetworkOptions {
   /** Return true to lose this envelope (e.g. a seeded coin for 20% loss). */
   readonly drop?: (envelope: Envelope) => boolean;
 }
 
+/**
+ * An in-process network: one {@link Transport} per member, asynchronous delivery, optional loss and disconnection.
+ * For tests and examples; a cluster of Members in one process needs nothing else.
+ *
+ * ```ts
+ * const net = new InMemoryNetwork();
+ * const peers = [1, 2, 3];
+ * const members = peers.map((id) => new Member(bank, net.transport(id), peers, { id }));
+ * members.forEach((m) => m.start());
+ * await members[0].invoke({ op: 'open', account: 'alice' });
+ * ```
+ */
 export class InMemoryNetwork {
   private readonly handlers = new Map<NodeId, (envelope: unknown) => void>();
   private readonly down = new Set<NodeId>();
@@ -20,6 +33,9 @@ export class InMemoryNetwork {
 
   constructor(private readonly options: InMemoryNetworkOptions = {}) {}
 
+  /**
+   * The transport of node `id`: what it sends goes to the addressee's handler on a later turn of the event loop.
+   */
   transport(id: NodeId): Transport {
     return {
       send: (envelope) => this.send(id, envelope),

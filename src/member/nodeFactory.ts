@@ -5,6 +5,10 @@
 import type { NodeApi, NodeEnvironment, NodeId, NodeOptions } from '../node/api.js';
 import { Node } from '../node/node.js';
 
+/**
+ * Builds the sans-IO node a {@link Member} drives; {@link MemberOptions.createNode} replaces the default (tests, mutants).
+ */
 export type NodeFactory = (id: NodeId, peers: readonly NodeId[], options: NodeOptions, env: NodeEnvironment) => NodeApi;
 
+/** Builds the real {@link Node} with the default roles. */
 export const defaultNodeFactory: NodeFactory = (id, peers, options, env) => new Node(id, peers, env, options);

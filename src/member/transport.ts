@@ -6,8 +6,16 @@
  */
 import type { Envelope } from '../node/api.js';
 
+/**
+ * The network as a {@link Member} sees it. Implementations: {@link InMemoryNetwork}, {@link UdpTransport}, {@link TcpTransport}.
+ */
 export interface Transport {
+  /** Sends `envelope` to node `envelope.to`, best-effort; never throws on a network error. */
   send(envelope: Envelope): void;
+  /**
+   * Sets the one handler every received envelope is given to (untrusted: the node validates it).
+   */
   onReceive(handler: (envelope: unknown) => void): void;
+  /** Stops sending and receiving; releases sockets. */
   close(): void;
 }

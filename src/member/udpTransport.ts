@@ -7,16 +7,28 @@ import { type Socket, createSocket } from 'node:dgram';
 import type { Envelope, NodeId } from '../node/api.js';
 import type { Transport } from './transport.js';
 
+/** The address a {@link UdpTransport} binds and sends to: members run on one machine. */
 export const LOOPBACK = '127.0.0.1';
 /** Largest envelope sent, in bytes of JSON: the IPv4 UDP payload limit. */
 export const MAX_DATAGRAM_BYTES = 65_507;
 
+/** Counters of a {@link UdpTransport}: datagrams sent, received, and dropped by reason. */
 export interface UdpStats {
   sent: number;
   received: number;
   dropped: { oversize: number; unparsable: number; foreign: number; unknownPeer: number };
 }
 
+/**
+ * A {@link Transport} over UDP datagrams on 127.0.0.1: one socket per member, one envelope per datagram
+ * (at most {@link MAX_DATAGRAM_BYTES}). Build it with {@link UdpTransport.bind}, then tell it the peers' ports.
+ *
+ * ```ts
+ * const t = await UdpTransport.bind();
+ * t.setPeers(new Map([[2, port2], [3, port3]]));
+ * const member = new Member(bank, t, [1, 2, 3], { id: 1 });
+ * ```
+ */
 export class UdpTransport implements Transport {
   readonly stats: UdpStats = { sent: 0, received: 0, dropped: { oversize: 0, unparsable: 0, foreign: 0, unknownPeer: 0 } };
   private peers = new Map<NodeId, number>();
@@ -47,6 +59,9 @@ export class UdpTransport implements Transport {
     this.peers = new Map(ports);
   }
 
+  /**
+   * Sends `envelope` as one datagram to its addressee's port; an oversize envelope or an unknown peer is dropped and counted.
+   */
   send(envelope: Envelope): void {
     if (this.closed) return;
     const port = this.peers.get(envelope.to);
@@ -63,10 +78,12 @@ export class UdpTransport implements Transport {
     this.socket.send(buf, port, LOOPBACK);
   }
 
+  /** Sets the handler of received envelopes (parsed JSON, not yet validated). */
   onReceive(handler: (envelope: unknown) => void): void {
     this.handler = handler;
   }
 
+  /** Closes the socket; later sends are ignored. */
   close(): void {
     if (this.closed) return;
     this.closed = true;

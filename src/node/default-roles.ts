@@ -9,6 +9,9 @@ import { Scout } from '../roles/scout.js';
 import { Seed } from '../roles/seed.js';
 import type { RoleFactories } from './role-factories.js';
 
+/**
+ * The real role classes; {@link NodeOptions.roles} overrides some of them (tests, fakes, mutants).
+ */
 export const DEFAULT_ROLES: RoleFactories = Object.freeze({
   Acceptor, Replica, Leader, Scout, Commander, Requester, Bootstrap, Seed,
 });

@@ -7,6 +7,9 @@
 import type { Ballot, Proposal } from '../protocol/values.js';
 import type { Role, RoleHost } from './role.js';
 
+/**
+ * The constructors a Node builds its roles with: one per role name ({@link DEFAULT_ROLES} by default).
+ */
 export interface RoleFactories {
   Acceptor: new (host: RoleHost) => Role;
   Replica: new (host: RoleHost) => Role;

@@ -6,6 +6,11 @@ export class InvariantViolation extends Error {
   override readonly name = 'InvariantViolation';
 }
 
+/**
+ * Throws {@link InvariantViolation} with `message()` when `condition` is false: a bug in this code, never bad input.
+ *
+ * @throws InvariantViolation
+ */
 export function invariant(condition: boolean, message: () => string): asserts condition {
   if (!condition) throw new InvariantViolation(`invariant: ${message()}`);
 }

@@ -26,6 +26,7 @@ export interface Limits {
   readonly maxNumber: number;
 }
 
+/** The resource bounds a node uses unless `NodeOptions.limits` overrides some of them. */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxNodes: 64,
   maxInputLength: 65_536,
@@ -62,6 +63,7 @@ export interface Timing {
   readonly gapMs: number;
 }
 
+/** The protocol timers a node uses unless `NodeOptions.timing` overrides some of them (ms). */
 export const DEFAULT_TIMING: Timing = Object.freeze({
   joinRetransmitMs: 500,
   joinsBeforeWelcomingPeers: 3,

@@ -22,10 +22,16 @@ export function messageSchemaDir(): string {
   }
 }
 
+/**
+ * The parsed JSON Schema of one message type (or the shared `defs`), from traces/schemas/messages/.
+ *
+ * @throws Error when the schema file is missing or is not JSON.
+ */
 export function loadMessageSchema(name: MessageType | 'defs'): Record<string, unknown> {
   return JSON.parse(readFileSync(join(messageSchemaDir(), `${name}.schema.json`), 'utf8')) as Record<string, unknown>;
 }
 
+/** The message schemas compiled by ajv, as {@link messageSchemas} returns them. */
 export interface CompiledMessageSchemas {
   readonly ajv: Ajv2020;
   /** The validator of one message type, compiled on first use and then kept. */

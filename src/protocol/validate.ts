@@ -7,6 +7,7 @@ import { messageSchemas } from './schemas.js';
 import { MESSAGE_TYPES, NODE_LOCAL_MESSAGE_TYPES, type Message, type MessageType } from './messages.js';
 import type { Ballot, NodeId, Proposal } from './values.js';
 
+/** The result of validating untrusted input: the typed value, or why it was refused. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 function isRecord(x: unknown): x is Record<string, unknown> {
