@@ -34,9 +34,20 @@ export interface ValueSource {
   close(): void;
 }
 
+/**
+ * The value FileValues gives for the last line of a PART file when it has no newline: the
+ * process died while writing it (a writer hands each line to the OS whole, then acts), so it
+ * reads as a crash of that node at its last whole event, not as an input error. In any other
+ * file a truncated last line stays an error.
+ */
+export interface CutLine { kind: 'cut'; bytes: number }
+export const isCutLine = (v: unknown): v is CutLine => typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'cut';
+
 /** Every line of one file, parsed. */
 export class FileValues implements ValueSource {
   private readonly lines: LineReader;
+  /** The header (line 1) names a node: this is a part file. */
+  private isPart = false;
   constructor(readonly file: string) {
     this.lines = new LineReader(file);
   }
@@ -48,7 +59,14 @@ export class FileValues implements ValueSource {
       if (e instanceof LineTooLongError) throw new TraceInputError(this.file, e.line, e.message);
       throw e;
     }
-    return l === null ? null : { file: this.file, line: l.line, value: parseLine(this.file, l.line, l.text, l.terminated) };
+    if (l === null) return null;
+    if (!l.terminated && this.isPart) {
+      const cut: CutLine = { kind: 'cut', bytes: Buffer.byteLength(l.text, 'utf8') };
+      return { file: this.file, line: l.line, value: cut };
+    }
+    const value = parseLine(this.file, l.line, l.text, l.terminated);
+    if (l.line === 1) this.isPart = (value as { kind?: unknown; part?: unknown } | null)?.kind === 'header' && (value as { part?: unknown }).part !== undefined;
+    return { file: this.file, line: l.line, value };
   }
   close(): void { this.lines.close(); }
 }

@@ -1,40 +1,79 @@
 import { closeSync, createWriteStream, openSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
-import type { TraceEvent, TraceHeader } from './types.js';
+import type { TraceEnding, TraceEvent, TraceHeader } from './types.js';
 import { DeltaEncoder } from './deltaEncoder.js';
 
 /** Bytes buffered before a synchronous flush: bounds the writer's memory whatever the trace length. */
 export const WRITE_BUFFER_BYTES = 256 * 1024;
 
+export interface NdjsonTraceFileOptions {
+  /** Write each event's state as a delta against the node's previous event. */
+  readonly compact?: boolean;
+  /**
+   * Hand every line to the OS (one write system call) before `emit` returns: a process killed
+   * with SIGKILL then leaves every event it acted on, since a host sends a step's messages only
+   * after the step's event was emitted (write-ahead trace). No fsync: a process crash does not
+   * lose what the OS holds; a power loss may.
+   */
+  readonly writeThrough?: boolean;
+  /**
+   * Continue an existing part file instead of creating one: no header is written, and the
+   * first event carries its full `state` (the delta encoder knows nothing of the events before
+   * it). The caller has cut the file to its last whole line (see partFile.ts).
+   */
+  readonly append?: boolean;
+}
+
 /**
  * A trace sink for synchronous producers (role handlers emit inside a step and cannot await):
  * lines go to a bounded buffer that is flushed with a blocking write when full, so the writer
- * never holds more than WRITE_BUFFER_BYTES however long the run is.
+ * never holds more than WRITE_BUFFER_BYTES however long the run is; or, with `writeThrough`,
+ * each line is written as it comes.
  */
 export class NdjsonTraceFile {
   private fd: number;
   private buffer: string[] = [];
   private buffered = 0;
   private closed = false;
+  private readonly writeThrough: boolean;
+  /** Appending: the next event is written whole (see NdjsonTraceFileOptions.append). */
+  private fullNext: boolean;
   events = 0;
+  /** Per node: seq and clock of the last event emitted (an ending line repeats them). */
+  readonly last = new Map<number, { seq: number; clock: number }>();
 
   private readonly encoder: DeltaEncoder | null;
 
-  /** `compact`: write each event's state as a delta against the node's previous event. */
-  constructor(readonly path: string, header: TraceHeader, options: { compact?: boolean } = {}) {
-    this.fd = openSync(path, 'w');
+  constructor(readonly path: string, header: TraceHeader, options: NdjsonTraceFileOptions = {}) {
+    this.fd = openSync(path, options.append ? 'a' : 'w');
     this.encoder = options.compact ? new DeltaEncoder(header.spec.constants.N) : null;
-    this.push(JSON.stringify(header));
+    this.writeThrough = options.writeThrough === true;
+    this.fullNext = options.append === true;
+    if (!options.append) this.push(JSON.stringify(header));
   }
 
   /** The TraceSink method: one event, one line. */
   emit(event: TraceEvent): void {
     if (this.closed) throw new Error(`trace ${this.path} is closed`);
     this.events++;
-    this.push(JSON.stringify(this.encoder ? this.encoder.encode(event) : event));
+    this.last.set(event.node, { seq: event.seq, clock: event.clock });
+    const encoded = this.encoder ? this.encoder.encode(event) : event;
+    this.push(JSON.stringify(this.fullNext ? event : encoded));
+    this.fullNext = false;
+  }
+
+  /** An end or crash line (part files with `part.lifecycle`); written through at once. */
+  ending(line: TraceEnding): void {
+    if (this.closed) throw new Error(`trace ${this.path} is closed`);
+    this.push(JSON.stringify(line));
+    this.flush();
   }
 
   private push(line: string): void {
+    if (this.writeThrough) {
+      writeAll(this.fd, line + '\n');
+      return;
+    }
     this.buffer.push(line, '\n');
     this.buffered += line.length + 1;
     if (this.buffered >= WRITE_BUFFER_BYTES) this.flush();
@@ -42,7 +81,7 @@ export class NdjsonTraceFile {
 
   flush(): void {
     if (this.buffered === 0) return;
-    writeSync(this.fd, this.buffer.join(''));
+    writeAll(this.fd, this.buffer.join(''));
     this.buffer = [];
     this.buffered = 0;
   }
@@ -53,6 +92,12 @@ export class NdjsonTraceFile {
     closeSync(this.fd);
     this.closed = true;
   }
+}
+
+/** writeSync may write less than asked (a signal, a full disk): loop until every byte is written. */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 /**

@@ -6,6 +6,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 export const SCHEMA_BASE = 'https://paxos-reference.dev/schemas/';
 export const HEADER_SCHEMA_ID = `${SCHEMA_BASE}events/header.schema.json`;
 export const EVENT_SCHEMA_ID = `${SCHEMA_BASE}events/event.schema.json`;
+export const ENDING_SCHEMA_ID = `${SCHEMA_BASE}events/ending.schema.json`;
 
 /** traces/schemas in this repository, resolved from this file so the CLI works from any cwd. */
 export const DEFAULT_SCHEMA_DIR = fileURLToPath(new URL('../../../traces/schemas/', import.meta.url));
@@ -19,6 +20,8 @@ export interface SchemaProblem {
 export interface TraceSchemas {
   header(value: unknown): SchemaProblem | null;
   event(value: unknown): SchemaProblem | null;
+  /** An end or crash line of a part file (TraceEnding). */
+  ending(value: unknown): SchemaProblem | null;
 }
 
 function schemaFiles(dir: string): string[] {
@@ -71,9 +74,10 @@ export function loadTraceSchemas(dir: string = DEFAULT_SCHEMA_DIR): TraceSchemas
   };
   const header = compile(HEADER_SCHEMA_ID);
   const event = compile(EVENT_SCHEMA_ID);
+  const ending = compile(ENDING_SCHEMA_ID);
   const run = (v: ValidateFunction) => (value: unknown): SchemaProblem | null =>
     v(value) ? null : pickProblem(v.errors ?? []);
-  const schemas = { header: run(header), event: run(event) };
+  const schemas = { header: run(header), event: run(event), ending: run(ending) };
   cached = { dir, schemas };
   return schemas;
 }

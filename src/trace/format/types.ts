@@ -107,8 +107,12 @@ export interface TraceHeader {
   cluster: { nodes: number[] };
   seed?: number | string;
   runId?: string;
-  /** Present when this file holds the events of one node only (merge by Lamport clock before replay). */
-  part?: { node: number };
+  /**
+   * Present when this file holds the events of one node only (merge by Lamport clock before
+   * replay). `lifecycle`: the writer records how each incarnation ends (TraceEnding lines), so a
+   * part that stops without one lost its tail.
+   */
+  part?: { node: number; lifecycle?: boolean };
   generator?: string;
   /** Absent: the client-level checks (state-machine replay, linearizability) are skipped. */
   app?: TraceApp;
@@ -132,6 +136,30 @@ export interface SpecConstants {
 }
 
 export const TRACE_FORMAT = 'paxos-trace/2';
+
+/**
+ * How one incarnation of a node ended, in a part file whose header sets `part.lifecycle`. Not a
+ * spec step: the checker checks where it stands and skips it in the replay.
+ * - `end`: the node stopped cleanly (written by the node, after its last event);
+ * - `crash`: the process died (written by whoever found it dead: its next incarnation, or the
+ *   supervisor that reaped it). A last line cut mid-write reads as a crash too.
+ * `seq` and `clock` are those of the incarnation's last event (0 if it had none; the previous
+ * incarnation's if it wrote none), so a merge by clock puts the line right after that event.
+ */
+export interface TraceEnding {
+  kind: 'end' | 'crash';
+  node: number;
+  seq: number;
+  clock: number;
+  /** Wall-clock time in ms when the line was written. */
+  at?: number;
+  /** Why (a signal, "found dead at restart", ...): for people, not checked. */
+  note?: string;
+}
+
+export const ENDING_KINDS: readonly string[] = ['end', 'crash'];
+export const isTraceEnding = (v: unknown): v is TraceEnding =>
+  typeof v === 'object' && v !== null && ENDING_KINDS.includes((v as { kind?: unknown }).kind as string);
 
 /** Events that are not spec actions: the application's calls and answers (role 'Client'). */
 export const CLIENT_ACTIONS = ['ClientInvoke', 'ClientReturn'] as const;

@@ -10,11 +10,11 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isStuttering, type SpecConstants, type TraceEvent, type TraceHeader } from '../format/types.js';
+import { isStuttering, isTraceEnding, type SpecConstants, type TraceEvent, type TraceHeader } from '../format/types.js';
 import { tlaLiteral } from './tlaCodec.js';
 import { replayConstants } from './oracles.js';
 import { cfgText, DEFAULT_SPEC_PATH, specWith } from './tlaEngine.js';
-import { fileValues, mergedValues } from '../format/lines.js';
+import { fileValues, isCutLine, mergedValues } from '../format/lines.js';
 import { type ActionName, MESSAGE_ACTIONS, NEXT_NODES } from '../spec/fastSpec.js';
 import { DeltaDecoder } from '../format/deltaEncoder.js';
 
@@ -151,6 +151,8 @@ export async function readTrace(files: readonly string[]): Promise<{ header: Tra
   const src = files.length === 1 ? fileValues(files[0]!) : mergedValues(files);
   for await (const at of src) {
     const v = at.value as { kind?: string };
+    // How a part's incarnations ended (end, crash, a cut last line) is not a step for TLC.
+    if (isTraceEnding(v) || isCutLine(v)) continue;
     if (v.kind === 'header') {
       header ??= v as unknown as TraceHeader;
       decoder ??= new DeltaDecoder(header.spec.constants.N);

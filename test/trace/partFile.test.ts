@@ -1,0 +1,132 @@
+/**
+ * Reading a part back (scanPart), recording a crash (recordCrash) and continuing a part
+ * (NdjsonTraceFile append + write-through): what a restarted node and a supervisor do.
+ */
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { NdjsonTraceFile } from '../../src/trace/format/ndjsonWriter.js';
+import { PartFileError, partPath, recordCrash, scanPart } from '../../src/trace/format/partFile.js';
+import { DeltaDecoder } from '../../src/trace/format/deltaEncoder.js';
+import type { TraceEvent, TraceHeader } from '../../src/trace/format/types.js';
+import { checkTrace } from '../../src/trace/replay/check.js';
+
+const EXAMPLE = new URL('../../traces/examples/crash-restart.ndjson', import.meta.url).pathname;
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'part-'));
+
+function example(): { header: TraceHeader; events: TraceEvent[] } {
+  const [first, ...rest] = readFileSync(EXAMPLE, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+  // Full states, whatever the example's form: the writer under test does the encoding.
+  const decoder = new DeltaDecoder(3);
+  return { header: first as TraceHeader, events: (rest as TraceEvent[]).map((e) => decoder.decode(e)) };
+}
+
+/** Node `node`'s events of the example, written as a compact lifecycle part. */
+function writePart(dir: string, node: number, count?: number): { path: string; events: TraceEvent[]; header: TraceHeader } {
+  const { header, events } = example();
+  const mine = events.filter((e) => e.node === node).slice(0, count);
+  const partHeader: TraceHeader = { ...header, part: { node, lifecycle: true } };
+  const path = partPath(dir, 'run', node);
+  const file = new NdjsonTraceFile(path, partHeader, { compact: true, writeThrough: true });
+  for (const e of mine) file.emit(e);
+  file.close();
+  return { path, events: mine, header: partHeader };
+}
+
+describe('scanPart', () => {
+  it('finds the last whole event and the durable variables after it, from compact events', () => {
+    const dir = tmp();
+    const { path, events } = writePart(dir, 3);
+    const scan = scanPart(path);
+    const last = events.at(-1)!;
+    expect(scan).toMatchObject({ lastSeq: last.seq, lastClock: last.clock, events: events.length, tail: 'event', cutBytes: 0 });
+    expect(scan.wholeBytes).toBe(statSync(path).size);
+    expect(scan.durable).toEqual({
+      aBallot: last.state.aBallot,
+      aAccepted: [...last.state.aAccepted].sort((a, b) => a.slot - b.slot),
+      lBallot: last.state.lBallot,
+    });
+  });
+
+  it('tells a cut last line (a crash mid-write) from a damaged whole line', () => {
+    const dir = tmp();
+    const { path, events } = writePart(dir, 1);
+    const whole = readFileSync(path, 'utf8');
+    writeFileSync(path, whole + '{"node":1,"seq":');
+    const scan = scanPart(path);
+    expect(scan).toMatchObject({ lastSeq: events.at(-1)!.seq, cutBytes: 16, wholeBytes: Buffer.byteLength(whole) });
+    const lines = whole.split('\n');
+    lines[3] = lines[3]!.slice(0, 20);
+    writeFileSync(path, lines.join('\n'));
+    expect(() => scanPart(path)).toThrow(PartFileError);
+    expect(() => scanPart(path)).toThrow(/:4: not JSON/);
+  });
+
+  it('an empty or missing file has no header', () => {
+    const dir = tmp();
+    expect(scanPart(join(dir, 'none.ndjson'))).toMatchObject({ header: undefined, tail: 'empty', lastSeq: 0 });
+    writeFileSync(join(dir, 'empty.ndjson'), '');
+    expect(scanPart(join(dir, 'empty.ndjson')).header).toBeUndefined();
+  });
+});
+
+describe('recordCrash', () => {
+  it('cuts a cut line, appends one crash line after the last whole event, and is idempotent', () => {
+    const dir = tmp();
+    const { path, events } = writePart(dir, 2);
+    writeFileSync(path, readFileSync(path, 'utf8') + '{"node":2,"se');
+    const after = recordCrash(path, 'killed', () => 42);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines.at(-1)).toBe('');
+    const last = events.at(-1)!;
+    expect(JSON.parse(lines.at(-2)!)).toEqual({ kind: 'crash', node: 2, seq: last.seq, clock: last.clock, at: 42, note: 'killed' });
+    expect(after.tail).toBe('crash');
+    const size = statSync(path).size;
+    recordCrash(path, 'again');
+    expect(statSync(path).size).toBe(size);
+  });
+});
+
+describe('NdjsonTraceFile', () => {
+  it('writes through: each line is in the file as soon as emit returns, before close', () => {
+    const dir = tmp();
+    const { header, events } = example();
+    const path = join(dir, 'w.ndjson');
+    const file = new NdjsonTraceFile(path, { ...header, part: { node: 1 } }, { compact: true, writeThrough: true });
+    file.emit(events.find((e) => e.node === 1)!);
+    expect(readFileSync(path, 'utf8').split('\n').filter(Boolean)).toHaveLength(2);
+    file.close();
+  });
+
+  it('continues a part after a crash: crash line, then the next incarnation in full state first, then deltas; the part checks', async () => {
+    const dir = tmp();
+    const { events, header } = example();
+    // Node 3 restarts at its 12th event (NodeRestart): write its first incarnation, crash it mid-line.
+    const restartAt = events.filter((e) => e.node === 3).findIndex((e) => e.action === 'NodeRestart');
+    const { path } = writePart(dir, 3, restartAt);
+    writeFileSync(path, readFileSync(path, 'utf8') + '{"cut');
+    recordCrash(path, 'found dead at restart');
+    const file = new NdjsonTraceFile(path, { ...header, part: { node: 3, lifecycle: true } }, { compact: true, writeThrough: true, append: true });
+    const rest = events.filter((e) => e.node === 3).slice(restartAt);
+    for (const e of rest) file.emit(e);
+    const last = file.last.get(3)!;
+    file.ending({ kind: 'end', node: 3, seq: last.seq, clock: last.clock });
+    file.close();
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const firstAfter = lines.findIndex((l) => l.kind === 'crash') + 1;
+    expect(lines[firstAfter]).toHaveProperty('state');
+    expect(lines[firstAfter + 1]).toHaveProperty('delta');
+    // The other nodes' parts (with end lines) complete the run.
+    const files = [path];
+    for (const node of [1, 2]) {
+      const p = writePart(dir, node);
+      const l = scanPart(p.path);
+      writeFileSync(p.path, readFileSync(p.path, 'utf8') + JSON.stringify({ kind: 'end', node, seq: l.lastSeq, clock: l.lastClock }) + '\n');
+      files.push(p.path);
+    }
+    const v = await checkTrace({ name: 'run', files });
+    expect(v.failure).toBeUndefined();
+    expect(v.events).toBe(events.length);
+  });
+});
