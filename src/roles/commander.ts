@@ -15,6 +15,11 @@ export function commanderKey(ballot: Ballot, slot: number): string {
   return `${ballotKey(ballot)}/${slot}`;
 }
 
+/**
+ * Phase 2 for one (ballot, slot, proposal): sends Accept to every acceptor and counts Accepted
+ * (spec action `CommanderReceiveAccepted`). On a majority it sends the Decision to every replica;
+ * on a higher promise it sends Preempted to its leader. Built by the Leader; ends when done.
+ */
 export class Commander extends Role {
   readonly name = 'Commander' as const;
   readonly handles = ['Accepted'] as const;

@@ -23,6 +23,12 @@ interface Execution { readonly prop: Proposal; readonly output: unknown; readonl
 export const REPLICA_GAP_TIMER = 'Replica.gap';
 export const REPLICA_LEADER_TIMER = 'Replica.leaderTimeout';
 
+/**
+ * Turns client requests into proposals for slots, learns decisions, and executes them in slot order,
+ * each request at most once (spec actions `ReplicaReceiveInvoke`, `ReplicaPropose`, `ReplicaSkipSlot`,
+ * `ReplicaProposeNoop`, `ReplicaReceiveDecision`, `ReplicaExecute`, `ReplicaReceiveJoin`,
+ * `ReplicaReceiveWelcome`). It also follows the current leader and asks peers to catch it up (stuttering steps).
+ */
 export class Replica extends Role {
   readonly name = 'Replica' as const;
   readonly handles = ['Invoke', 'Decision', 'Join', 'Welcome', 'Active', 'Accepting', 'CatchUp'] as const;
@@ -70,6 +76,7 @@ export class Replica extends Role {
     return this.app;
   }
 
+  /** The spec's `rSlotOut`: the next slot this replica will execute. */
   get nextSlotToExecute(): number {
     return this.slotOut;
   }

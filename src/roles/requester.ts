@@ -12,6 +12,10 @@ export const REQUESTER_RETRANSMIT_TIMER = 'Requester.retransmit';
 
 export type InvokeOutcome = 'ok' | 'duplicate-client-id' | 'too-many-pending';
 
+/**
+ * The client side of a node (spec action `RequesterInvoke`): sends Invoke to the local replica,
+ * retransmits until Invoked arrives, and hands the output to the host once.
+ */
 export class Requester extends Role {
   readonly name = 'Requester' as const;
   readonly handles = ['Invoked'] as const;
@@ -75,6 +79,7 @@ export class Requester extends Role {
     this.invoked.clear();
   }
 
+  /** Requests sent and not yet answered. */
   get pendingCount(): number {
     return this.pending.size;
   }

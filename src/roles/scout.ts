@@ -13,6 +13,11 @@ import { sortedByJson } from './sorted.js';
 
 export const SCOUT_RETRANSMIT_TIMER = 'Scout.retransmit';
 
+/**
+ * Phase 1 for its leader's ballot (spec action `ScoutReceivePromise`): sends Prepare to every acceptor,
+ * collects Promises and the pvalues they report, then sends Adopted to its leader on a majority, or
+ * Preempted on a higher promise. At most one per node.
+ */
 export class Scout extends Role {
   readonly name = 'Scout' as const;
   readonly handles = ['Promise'] as const;

@@ -12,6 +12,11 @@ import { stateDigest } from '../statemachines/digest.js';
 
 export const SEED_LINGER_TIMER = 'Seed.linger';
 
+/**
+ * Forms a new cluster: once a majority (itself included) asked to Join, welcomes them with slot 1 and
+ * no decisions (spec action `ReplicaReceiveJoin`, role `Seed`), keeps welcoming late joiners for a
+ * while, then becomes a Bootstrap and joins the cluster it started.
+ */
 export class Seed extends Role {
   readonly name = 'Seed' as const;
   readonly handles = ['Join'] as const;
@@ -28,6 +33,7 @@ export class Seed extends Role {
     if (message.type === 'Join') this.receiveJoin(from, message);
   }
 
+  /** Counts a joiner; once a majority asked, welcomes every joiner (again for each later Join). */
   receiveJoin(_from: NodeId, m: Join): void {
     if (m.node === this.host.self) return;
     if (!this.joiners.includes(m.node)) {
