@@ -5,14 +5,21 @@
  */
 import { type AppStateMachine, type Failure, checkName, failure, isRecord } from './types.js';
 
+/** The bank's state: each open account's balance, in cents. */
 export type BankState = { readonly accounts: Readonly<Record<string, number>> };
 
+/**
+ * A bank command, as passed to `Member.invoke`, e.g. `{ op: 'deposit', account: 'alice', amount: 100 }`.
+ */
 export type BankInput =
   | { op: 'open'; account: string }
   | { op: 'deposit'; account: string; amount: number }
   | { op: 'transfer'; from: string; to: string; amount: number }
   | { op: 'balance'; account: string };
 
+/**
+ * What a bank command returns: its result, or a {@link Failure} (unknown account, bad amount, ...) with the state unchanged.
+ */
 export type BankOutput =
   | { ok: true; op: 'open'; account: string }
   | { ok: true; op: 'deposit'; account: string; balance: number }
@@ -45,12 +52,23 @@ function unknownAccount(name: string): Failure {
   return failure('UnknownAccount', `no account named ${JSON.stringify(name)}`);
 }
 
+/** The total of all balances: equals the sum of successful deposits in every correct run. */
 export function sumBalances(state: BankState): number {
   let total = 0;
   for (const v of Object.values(state.accounts)) total += v;
   return total;
 }
 
+/**
+ * The bank ledger: open accounts, deposit, transfer, read a balance. Deterministic, never throws.
+ *
+ * ```ts
+ * const member = new Member(bank, transport, [1, 2, 3], { id: 1 });
+ * member.start();
+ * await member.invoke({ op: 'open', account: 'alice' });
+ * await member.invoke({ op: 'deposit', account: 'alice', amount: 100 }); // { ok: true, op: 'deposit', account: 'alice', balance: 100 }
+ * ```
+ */
 export const bank: AppStateMachine<BankState, BankOutput> = {
   initial: () => ({ accounts: {} }),
 

@@ -7,12 +7,18 @@
 import type { StateMachine } from '../node/api.js';
 import { type AppStateMachine, failure } from './types.js';
 
+/**
+ * The string a proposal carries for an application input: its JSON text.
+ *
+ * @throws TypeError when `input` is not JSON-serialisable (undefined, a function).
+ */
 export function encodeInput(input: unknown): string {
   const text = JSON.stringify(input);
   if (text === undefined) throw new TypeError('input must be JSON-serialisable (got undefined or a function)');
   return text;
 }
 
+/** Parses a proposal's input back; `{ ok: false }` when it is not JSON (never throws). */
 export function decodeInput(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
@@ -21,6 +27,10 @@ export function decodeInput(text: string): { ok: true; value: unknown } | { ok: 
   }
 }
 
+/**
+ * Adapts an application state machine (JSON inputs) to the Node's {@link StateMachine} (string inputs);
+ * an input that is not JSON becomes an error output, so a replica never throws on a command.
+ */
 export function toNodeStateMachine<S, O>(app: AppStateMachine<S, O>): StateMachine<S> {
   return {
     initial: () => app.initial(),

@@ -5,13 +5,16 @@
  */
 import { type AppStateMachine, type Failure, checkName, failure, isRecord } from './types.js';
 
+/** The key-value store's state: the value under each key. */
 export type KvState = { readonly entries: Readonly<Record<string, string>> };
 
+/** A kv command, as passed to `Member.invoke`, e.g. `{ op: 'set', key: 'a', value: '1' }`. */
 export type KvInput =
   | { op: 'get'; key: string }
   | { op: 'set'; key: string; value: string }
   | { op: 'cas'; key: string; expected: string | null; value: string };
 
+/** What a kv command returns: its result, or a {@link Failure} for bad input. */
 export type KvOutput =
   | { ok: true; op: 'get'; key: string; value: string | null }
   | { ok: true; op: 'set'; key: string }
@@ -39,6 +42,16 @@ function withEntry(state: KvState, key: string, value: string): KvState {
   return { entries };
 }
 
+/**
+ * A key-value store: get, set, compare-and-set. Deterministic, never throws.
+ *
+ * ```ts
+ * const member = new Member(kv, transport, [1, 2, 3], { id: 1 });
+ * member.start();
+ * await member.invoke({ op: 'set', key: 'a', value: '1' });          // { ok: true, op: 'set', key: 'a' }
+ * await member.invoke({ op: 'cas', key: 'a', expected: '1', value: '2' }); // swapped: true
+ * ```
+ */
 export const kv: AppStateMachine<KvState, KvOutput> = {
   initial: () => ({ entries: {} }),
 

@@ -5,7 +5,12 @@
  * an error output instead of throwing (a replica must never crash on a client's command).
  */
 export interface AppStateMachine<S, O> {
+  /** The state before any command. */
   initial(): S;
+  /**
+   * Runs one command: returns the new state and the output. Must be deterministic and must not throw
+   * (bad input gives an error output and the state unchanged).
+   */
   apply(state: S, input: unknown): [S, O];
 }
 

@@ -36,6 +36,7 @@ export interface CompactionPolicy {
 
 export const DEFAULT_COMPACTION: CompactionPolicy = Object.freeze({ minLogBytes: 4 << 20, maxLogToLive: 4 });
 
+/** Options of {@link FileDurableLog.open}. */
 export interface FileDurableLogOptions {
   readonly nodeId: number;
   /** true: start a new node in an empty or missing directory (a CLI's --new); false: the
@@ -51,6 +52,12 @@ export interface FileDurableLogOptions {
 /** Files an interrupted creation may have left behind (and nothing that holds state). */
 const CREATION_LEFTOVERS = new Set([LOG_FILE, `${META_FILE}.tmp`, COMPACTION_FILE]);
 
+/**
+ * A node's durable state in a data directory: an append-only file of length- and CRC-framed records,
+ * group commit, recovery of a torn last write, compaction. Open it with {@link FileDurableLog.open};
+ * it rejects with `StorageRefusedError`, `StorageMissingError` or `StorageCorruptError` (the file and
+ * byte offset) instead of silently starting from nothing.
+ */
 export class FileDurableLog implements DurableLog {
   /** Frames appended and not yet handed to a write. */
   private pending: Buffer[] = [];

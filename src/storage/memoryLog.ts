@@ -10,6 +10,10 @@ import { DurableFold, emptyDurableState } from './fold.js';
 import { checkRecord } from './record.js';
 import type { DurableLog, DurableRecord, DurableState } from './types.js';
 
+/**
+ * A {@link DurableLog} in memory, for the simulator and tests: `crash()` drops what was not synced, as
+ * a power loss would.
+ */
 export class MemoryDurableLog implements DurableLog {
   /** The fold of the records synced so far: what survives `crash()`. */
   private readonly durable: DurableFold;

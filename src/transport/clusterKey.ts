@@ -10,17 +10,25 @@ import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs
 export const MIN_CLUSTER_KEY_BYTES = 32;
 /** A key file larger than this is the wrong file, not a key: refuse it instead of reading it. */
 export const MAX_KEY_FILE_BYTES = 4096;
+/** Length in bytes of the keys {@link generateClusterKey} writes. */
 export const GENERATED_KEY_BYTES = 32;
 
+/** A cluster key file is missing, unreadable, malformed, too short, or would be overwritten. */
 export class ClusterKeyError extends Error {
   override readonly name = 'ClusterKeyError';
 }
 
+/** Options of {@link readClusterKey}. */
 export interface ReadClusterKeyOptions {
   /** Called with a warning (e.g. the file is readable by others); default: ignored. */
   readonly warn?: (message: string) => void;
 }
 
+/**
+ * Reads the shared cluster key (hex) that {@link TcpTransport} authenticates frames with.
+ *
+ * @throws ClusterKeyError when the file is missing, unreadable, not hex, or shorter than {@link MIN_CLUSTER_KEY_BYTES}.
+ */
 export function readClusterKey(path: string, options: ReadClusterKeyOptions = {}): Buffer {
   const { text, mode } = readSmallFile(path);
   const hex = text.trim();

@@ -11,6 +11,7 @@ import { OutboundSession } from './outboundSession.js';
 import type { RejectReason } from './rejectReasons.js';
 import { SendQueue, type SendQueueLimits } from './sendQueue.js';
 
+/** Where a peer's {@link TcpTransport} listens. */
 export interface PeerAddress {
   readonly host: string;
   readonly port: number;
@@ -40,8 +41,10 @@ export interface PeerLinkEvents {
   connectFailed(peer: NodeId, detail: string): void;
 }
 
+/** The state of the outgoing connection to one peer. */
 export type PeerLinkState = 'idle' | 'connecting' | 'open' | 'backoff' | 'closed';
 
+/** The outgoing connection to one peer: its state and queue (see `TcpTransport.peerStatus`). */
 export interface PeerLinkStatus {
   readonly state: PeerLinkState;
   readonly queued: number;

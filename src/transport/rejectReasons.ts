@@ -28,8 +28,10 @@ export const REJECT_REASONS = [
   'badChallenge',
 ] as const;
 
+/** Why an inbound frame or connection was dropped (one of {@link REJECT_REASONS}). */
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
+/** Drops counted per {@link RejectReason}. */
 export type RejectCounts = Record<RejectReason, number>;
 
 export function zeroRejectCounts(): RejectCounts {

@@ -60,7 +60,9 @@ export interface TcpTransportOptions {
   readonly logIntervalMs?: number;
   /** One JSON line per call; default: standard error, so an attack or a wrong key is never silent. */
   readonly log?: (line: string) => void;
+  /** Clock in ms (default `Date.now`); tests inject a fake. */
   readonly now?: () => number;
+  /** Random numbers in [0, 1) for backoff jitter (default `Math.random`). */
   readonly random?: () => number;
 }
 
@@ -137,6 +139,7 @@ export class TcpTransport implements Transport {
     return transport;
   }
 
+  /** This node's id. */
   get id(): NodeId {
     return this.settings.id;
   }
@@ -184,6 +187,9 @@ export class TcpTransport implements Transport {
     return link === undefined ? undefined : { ...link.status(), received: this.receivedByPeer.get(peer) ?? 0 };
   }
 
+  /**
+   * Queues `envelope` for its addressee's link; an unknown peer or an oversize envelope is dropped and counted.
+   */
   send(envelope: Envelope): void {
     if (this.isClosed) return;
     const link = this.links.get(envelope.to);
@@ -201,10 +207,12 @@ export class TcpTransport implements Transport {
     link.enqueue(body);
   }
 
+  /** Sets the handler of authenticated envelopes (not yet validated by the node). */
   onReceive(handler: (envelope: unknown) => void): void {
     this.handler = handler;
   }
 
+  /** Closes the server and every connection; later sends are ignored. */
   close(): void {
     if (this.isClosed) return;
     this.isClosed = true;
