@@ -8,7 +8,7 @@
  */
 import { invariant } from '../protocol/assert.js';
 import { BOTTOM_BALLOT, ballotLess, firstBallot, type Ballot, type NodeId, type PValue } from '../protocol/values.js';
-import type { DurableRecord, DurableState } from './types.js';
+import type { DurableRecord, DurableState, DurableView } from './types.js';
 
 /** A node's durable state before its first record: the same defaults as src/node/node.ts. */
 export function emptyDurableState(nodeId: NodeId): DurableState {
@@ -16,53 +16,70 @@ export function emptyDurableState(nodeId: NodeId): DurableState {
 }
 
 /**
- * A mutable fold: O(1) per record, for recovery and for the logs' live state. Records are
- * copied and frozen on the way in, so the caller may reuse its objects.
+ * A mutable fold: O(1) per record, for recovery, for the logs' live state and for a Node's
+ * durable view (it is a DurableView). Records are copied and frozen on the way in, so the
+ * caller may reuse its objects.
  */
-export class DurableFold {
-  private aBallot: Ballot;
-  private lBallot: Ballot;
-  private compactedBelow: number;
-  private readonly accepted = new Map<number, PValue>();
+export class DurableFold implements DurableView {
+  private promised: Ballot;
+  private leaderBallot: Ballot;
+  private floor: number;
+  private readonly kept = new Map<number, PValue>();
   /** Records applied since construction (0: `state()` is still the starting state). */
   applied = 0;
 
   constructor(start: DurableState) {
-    this.aBallot = start.aBallot;
-    this.lBallot = start.lBallot;
-    this.compactedBelow = start.compactedBelow;
+    this.promised = frozenBallot(start.aBallot);
+    this.leaderBallot = frozenBallot(start.lBallot);
+    this.floor = start.compactedBelow;
     for (const pv of start.aAccepted) {
-      invariant(!this.accepted.has(pv.slot), () => `two pvalues for slot ${pv.slot} in a durable state`);
-      this.accepted.set(pv.slot, frozenPValue(pv));
+      invariant(!this.kept.has(pv.slot), () => `two pvalues for slot ${pv.slot} in a durable state`);
+      this.kept.set(pv.slot, frozenPValue(pv));
     }
+  }
+
+  get aBallot(): Ballot {
+    return this.promised;
+  }
+
+  get lBallot(): Ballot {
+    return this.leaderBallot;
+  }
+
+  get compactedBelow(): number {
+    return this.floor;
+  }
+
+  get accepted(): ReadonlyMap<number, PValue> {
+    return this.kept;
   }
 
   apply(record: DurableRecord): void {
     switch (record.kind) {
       case 'promise':
-        invariant(!ballotLess(record.ballot, this.aBallot),
-          () => `a promise of ${show(record.ballot)} would lower the promised ballot ${show(this.aBallot)}`);
-        this.aBallot = frozenBallot(record.ballot);
+        invariant(!ballotLess(record.ballot, this.promised),
+          () => `a promise of ${show(record.ballot)} would lower the promised ballot ${show(this.promised)}`);
+        this.promised = frozenBallot(record.ballot);
         break;
       case 'accept': {
         const { slot, ballot } = record.pvalue;
-        const kept = this.accepted.get(slot);
-        invariant(slot >= this.compactedBelow, () => `an accept for slot ${slot} is below the compaction floor ${this.compactedBelow}`);
+        const kept = this.kept.get(slot);
+        invariant(slot >= this.floor, () => `an accept for slot ${slot} is below the compaction floor ${this.floor}`);
         invariant(kept === undefined || !ballotLess(ballot, kept.ballot),
           () => `an accept at ${show(ballot)} would replace the pvalue of slot ${slot} accepted at ${show(kept!.ballot)}`);
-        this.accepted.set(slot, frozenPValue(record.pvalue));
+        this.kept.set(slot, frozenPValue(record.pvalue));
         break;
       }
       case 'leaderBallot':
-        invariant(!ballotLess(record.ballot, this.lBallot),
-          () => `leader ballot ${show(record.ballot)} would lower ${show(this.lBallot)}`);
-        this.lBallot = frozenBallot(record.ballot);
+        invariant(!ballotLess(record.ballot, this.leaderBallot),
+          () => `leader ballot ${show(record.ballot)} would lower ${show(this.leaderBallot)}`);
+        this.leaderBallot = frozenBallot(record.ballot);
         break;
       case 'compact':
-        invariant(record.belowSlot >= this.compactedBelow,
-          () => `compaction below slot ${record.belowSlot} would lower the floor ${this.compactedBelow}`);
-        this.compactedBelow = record.belowSlot;
-        for (const slot of this.accepted.keys()) if (slot < record.belowSlot) this.accepted.delete(slot);
+        invariant(record.belowSlot >= this.floor,
+          () => `compaction below slot ${record.belowSlot} would lower the floor ${this.floor}`);
+        this.floor = record.belowSlot;
+        for (const slot of this.kept.keys()) if (slot < record.belowSlot) this.kept.delete(slot);
         break;
     }
     this.applied++;
@@ -70,8 +87,8 @@ export class DurableFold {
 
   /** A snapshot; pvalues are frozen and shared, `aAccepted` is sorted by slot. */
   state(): DurableState {
-    const aAccepted = [...this.accepted.values()].sort((a, b) => a.slot - b.slot);
-    return { aBallot: this.aBallot, aAccepted, lBallot: this.lBallot, compactedBelow: this.compactedBelow };
+    const aAccepted = [...this.kept.values()].sort((a, b) => a.slot - b.slot);
+    return { aBallot: this.promised, aAccepted, lBallot: this.leaderBallot, compactedBelow: this.floor };
   }
 }
 

@@ -14,7 +14,7 @@
  * log. `MemoryDurableLog` is the same interface for the simulator, with `crash()` dropping
  * unsynced records.
  */
-export type { DurableLog, DurableRecord, DurableRecordKind, DurableState } from './types.js';
+export type { DurableLog, DurableRecord, DurableRecordKind, DurableState, DurableView } from './types.js';
 export { DurableFold, applyRecord, emptyDurableState, foldRecords, recordsOf } from './fold.js';
 export { MemoryDurableLog } from './memoryLog.js';
 export {
@@ -24,3 +24,4 @@ export { FORMAT_VERSION, META_FILE, type DataDirectoryMeta } from './meta.js';
 export { nodeFileOps, type FileOps, type WritableFile } from './fileOps.js';
 export { StorageCorruptError, StorageFailedError, StorageMissingError, StorageRefusedError } from './errors.js';
 export { MAX_RECORD_BYTES } from './frame.js';
+export { recordFileBytes } from './record.js';

@@ -8,10 +8,17 @@
  */
 import type { Checked } from '../protocol/validate.js';
 import type { Ballot, PValue } from '../protocol/values.js';
+import { FRAME_HEADER_BYTES } from './frame.js';
 import type { DurableRecord } from './types.js';
 
 export function encodeRecord(record: DurableRecord): Buffer {
   return Buffer.from(JSON.stringify(canonical(record)), 'utf8');
+}
+
+/** The bytes `record` takes in a log file, frame included: what a host that measures its
+ * writes without a file (the simulator) counts. */
+export function recordFileBytes(record: DurableRecord): number {
+  return FRAME_HEADER_BYTES + Buffer.byteLength(JSON.stringify(canonical(record)), 'utf8');
 }
 
 export function decodeRecord(payload: Uint8Array): Checked<DurableRecord> {

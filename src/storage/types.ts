@@ -11,7 +11,6 @@
  * One `sync()` covers every record appended before the call (group commit), so a host that
  * handles many messages per turn pays one fsync for all of them.
  */
-import type { DurableState as NodeDurableState } from '../node/api.js';
 import type { Ballot, PValue } from '../protocol/values.js';
 
 /** One durable change. Each kind changes exactly one part of the state. */
@@ -29,11 +28,26 @@ export type DurableRecord =
 
 export type DurableRecordKind = DurableRecord['kind'];
 
-/** What the records fold to: the node's DurableState (src/node/api.ts), `aAccepted` sorted
- * by slot, plus the compaction floor. It is assignable to the node's DurableState. */
-export interface DurableState extends NodeDurableState {
+/** What the records fold to, and what a Node starts from after a restart: what survives a
+ * crash (the acceptor's promise and accepted pvalues, the leader's ballot). */
+export interface DurableState {
+  readonly aBallot: Ballot;
+  /** Sorted by slot, at most one per slot. */
+  readonly aAccepted: readonly PValue[];
+  readonly lBallot: Ballot;
   /** Every slot below this was compacted away (0: nothing was). */
   readonly compactedBelow: number;
+}
+
+/** The same state as a live, read-only view of a fold (`DurableFold`), updated in place by
+ * every record: what a Node's roles read through `RoleHost.durable()`, in O(1), where a
+ * `DurableState` snapshot would copy and sort every pvalue. */
+export interface DurableView {
+  readonly aBallot: Ballot;
+  readonly lBallot: Ballot;
+  readonly compactedBelow: number;
+  /** slot -> the pvalue kept for it (frozen objects). */
+  readonly accepted: ReadonlyMap<number, PValue>;
 }
 
 export interface DurableLog {
