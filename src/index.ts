@@ -19,6 +19,12 @@ export { InvariantViolation, invariant } from './protocol/assert.js';
 export { toSpecMessage, toTraceMessage } from './protocol/projection.js';
 export { checkEnvelope, checkMessage, type Checked } from './protocol/validate.js';
 export { messageSchemas, loadMessageSchema, messageSchemaDir } from './protocol/schemas.js';
+// Durable storage a host hands a Member (MemberOptions.storage): a file log for a real node,
+// the memory log for tests. The record and state types come with node/api.js above.
+export {
+  FileDurableLog, MemoryDurableLog, StorageCorruptError, StorageFailedError, StorageMissingError, StorageRefusedError,
+  type FileDurableLogOptions, type CompactionPolicy,
+} from './storage/index.js';
 // The application-facing Member API (src/member, owned by the simulation/member engineer).
 export * from './member/index.js';
 // The state machines shipped with the library: a bank ledger and a key-value store.

@@ -10,9 +10,14 @@
  *   (caller, client id) at most once.
  * - `invoke` rejects with DeadlineExceededError after `deadlineMs` if the cluster cannot
  *   decide (no live majority); the request may still execute later, at most once.
+ * - Write-ahead with group commit: the records a node call appends go to the DurableLog at
+ *   once, and that call's messages leave only after a `sync()` that covers them. While one
+ *   sync is in flight, later calls' messages queue, in order, behind the next one, so one
+ *   fsync serves every call made meanwhile. Timers and results do not wait.
  */
-import type { DurableStorage, Limits, NodeApi, NodeId, Output, Timing, TraceSink } from '../node/api.js';
-import { MemoryStorage } from '../sim/storage.js';
+import type { Envelope, Limits, NodeApi, NodeId, Output, Timing, TraceSink } from '../node/api.js';
+import { MemoryDurableLog } from '../storage/memoryLog.js';
+import type { DurableLog } from '../storage/types.js';
 import { encodeInput, toNodeStateMachine } from '../statemachines/codec.js';
 import type { AppStateMachine } from '../statemachines/types.js';
 import { DeadlineExceededError, InvokeRefusedError, MemberStateError, MemberStoppedError } from './errors.js';
@@ -22,8 +27,13 @@ import type { Transport } from './transport.js';
 export interface MemberOptions {
   /** This member's node id; must be one of `peers`. */
   readonly id: NodeId;
-  /** Where the acceptor's promise and the leader's ballot survive a restart (default: in memory). */
-  readonly storage?: DurableStorage;
+  /**
+   * Where the acceptor's promises and accepted pvalues and the leader's ballot survive a
+   * restart: `await FileDurableLog.open(dir, { nodeId, create })` for a real node. Default: a
+   * MemoryDurableLog, which survives a stop() and a new Member over it in this process, not
+   * a process restart. The member appends and syncs; its owner closes it after stop().
+   */
+  readonly storage?: DurableLog;
   /** How long an invoke may wait for its decision (default 10 s). */
   readonly deadlineMs?: number;
   /** Wait before re-offering a request the node could not take yet (default 100 ms). */
@@ -41,6 +51,9 @@ export interface MemberOptions {
    */
   readonly clientIdBase?: number;
   readonly createNode?: NodeFactory;
+  /** The member stopped itself because its storage failed (a sync rejected): it cannot know
+   * which of its writes survived, so it must not go on. Default: the error goes to `log`. */
+  readonly onFatal?: (error: Error) => void;
 }
 
 export const DEFAULT_DEADLINE_MS = 10_000;
@@ -72,6 +85,12 @@ export class Member<S, O> {
   private readonly retryMs: number;
   private nextClientId: number;
   private state: 'new' | 'running' | 'stopped' = 'new';
+  private readonly log: DurableLog;
+  /** Messages waiting for the sync that makes their call's records durable, in call order. */
+  private outbox: Envelope[] = [];
+  /** A sync-then-send loop is running (flush()). */
+  private flushing = false;
+  private readonly onFatal: (error: Error) => void;
 
   constructor(
     stateMachine: AppStateMachine<S, O>,
@@ -87,6 +106,9 @@ export class Member<S, O> {
     if (!Number.isSafeInteger(this.nextClientId) || this.nextClientId < 1) {
       throw new RangeError(`clientIdBase must be a positive safe integer, got ${this.nextClientId}`);
     }
+    this.log = options.storage ?? new MemoryDurableLog(options.id);
+    const logLine = options.log;
+    this.onFatal = options.onFatal ?? ((e) => logLine?.(`member ${options.id} stopped: ${e.message}`));
     const createNode = options.createNode ?? defaultNodeFactory;
     this.node = createNode(
       options.id,
@@ -98,7 +120,7 @@ export class Member<S, O> {
         ...(options.limits ? { limits: options.limits } : {}),
       },
       {
-        storage: options.storage ?? new MemoryStorage(),
+        durable: this.log.load(),
         ...(options.trace ? { trace: options.trace } : {}),
         ...(options.log ? { log: options.log } : {}),
       },
@@ -125,6 +147,9 @@ export class Member<S, O> {
     this.state = 'stopped';
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    // Messages still waiting for their sync are never sent, as in a crash: nothing was
+    // claimed about records that may not be durable.
+    this.outbox = [];
     this.transport.close();
     for (const p of this.order) {
       clearTimeout(p.deadline);
@@ -189,10 +214,17 @@ export class Member<S, O> {
     }
   }
 
-  /** Does what the node asked: send, arm timers, deliver results. */
+  /** Does what the node asked: append its records, send once they are durable, arm timers, deliver results. */
   private apply(out: Output): void {
     if (this.state !== 'running') return;
-    for (const env of out.messages) this.transport.send(env);
+    if (out.durable.length > 0) this.log.append(out.durable);
+    if (!this.flushing && !this.log.pendingSync) {
+      // Nothing waits to become durable: what this call sends depends on nothing unsynced.
+      for (const env of out.messages) this.transport.send(env);
+    } else {
+      this.outbox.push(...out.messages);
+      if (!this.flushing) void this.flush();
+    }
     for (const t of out.timers) {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
@@ -203,6 +235,30 @@ export class Member<S, O> {
     for (const r of out.results) {
       const p = this.pending.get(r.clientId);
       if (p) this.settle(p, { ok: true, value: r.output as O });
+    }
+  }
+
+  /**
+   * Group commit: one sync() covers every record appended before the call, so each turn of
+   * the loop sends, in order, what queued behind records appended up to its sync. Records
+   * with no message behind them are synced too, so that a clean stop() loses nothing.
+   */
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.state === 'running' && (this.outbox.length > 0 || this.log.pendingSync)) {
+        const ready = this.outbox;
+        this.outbox = [];
+        await this.log.sync();
+        if (this.state !== 'running') return;
+        for (const env of ready) this.transport.send(env);
+      }
+    } catch (e) {
+      const error = e instanceof Error ? e : new Error(String(e));
+      this.stop();
+      this.onFatal(error);
+    } finally {
+      this.flushing = false;
     }
   }
 }

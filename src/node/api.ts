@@ -2,9 +2,10 @@
  * The public sans-IO API of a cluster node.
  *
  * A Node never does I/O. The host (deterministic simulator, or a socket transport) calls one
- * of `start`, `receive`, `fireTimer`, `invoke`, and gets back an `Output`: the envelopes to
- * send, the timers to arm, and the client results to hand to the application. Storage,
- * tracing, logging and randomness are injected through `NodeEnvironment`.
+ * of `start`, `receive`, `fireTimer`, `invoke`, and gets back an `Output`: the durable
+ * records to append, the envelopes to send, the timers to arm, and the client results to
+ * hand to the application (etcd raft's Ready). The state recovered from storage, tracing,
+ * logging and randomness are injected through `NodeEnvironment`.
  *
  * Rules the host can rely on:
  * - Every call is deterministic: same Node state + same call => same Output, same trace.
@@ -17,8 +18,14 @@
  *   event. Only envelopes for OTHER nodes appear in `Output.messages`.
  * - Timers are requests: the host fires `fireTimer(name, key)` once per request after
  *   `afterMs`. There is no cancel; a timer that is no longer relevant is a harmless no-op.
- * - Crash = the host drops the Node object and later builds a new one with the SAME
- *   `DurableStorage` and `startAs: 'join'` (a Bootstrap that sends Join: spec NodeRestart).
+ * - Write-ahead: the host appends `Output.durable` to its DurableLog (src/storage) and
+ *   sends `Output.messages` only once `sync()` has made those records, and every record
+ *   appended before them, durable. A Promise, an Accepted or a Prepare is a claim about
+ *   durable state; sent first, a power loss could take back a promise another node counted
+ *   on. Timers and results need not wait: they claim nothing about storage.
+ * - Crash = the host drops the Node object and later builds a new one over what the SAME
+ *   DurableLog recovers (`env.durable = log.load()`) with `startAs: 'join'` (a Bootstrap
+ *   that sends Join: spec NodeRestart).
  *   Pass `resume` (last trace seq and Lamport clock of the old incarnation, readable from
  *   `node.traceSeq` / `node.clock`) so trace numbering and clocks keep increasing. Discard
  *   the old incarnation's pending timers (periodic timers re-arm themselves: firing an old
@@ -30,9 +37,11 @@
 import type { Limits, Timing } from '../protocol/limits.js';
 import type { Message, SpecMessage, TraceMessage } from '../protocol/messages.js';
 import type { Ballot, NodeId, Proposal, PValue, SlotProp } from '../protocol/values.js';
+import type { DurableLog, DurableRecord, DurableState, DurableView } from '../storage/types.js';
 import type { RoleFactories } from './role-factories.js';
 
 export type { NodeId, Ballot, Proposal, PValue, SlotProp, Message, SpecMessage, TraceMessage, Limits, Timing };
+export type { DurableLog, DurableRecord, DurableState, DurableView };
 
 /** A message in flight. `clock` is the sender's Lamport clock at the sending step. */
 export interface Envelope {
@@ -56,25 +65,12 @@ export interface ClientResult {
 }
 
 export interface Output {
+  /** Records the call appended to the node's durable state, in order (O(1) bytes each): the
+   * host appends them and syncs before it sends `messages` (see the write-ahead rule above). */
+  readonly durable: DurableRecord[];
   readonly messages: Envelope[];
   readonly timers: TimerRequest[];
   readonly results: ClientResult[];
-}
-
-/** What survives a crash: the acceptor's promise and accepted pvalues, and the leader's ballot. */
-export interface DurableState {
-  readonly aBallot: Ballot;
-  readonly aAccepted: readonly PValue[];
-  readonly lBallot: Ballot;
-}
-
-/**
- * Durable storage. `save` must be durable when it returns: the node writes before it sends
- * any message that depends on the write (a Promise, an Accepted, a Prepare with a new ballot).
- */
-export interface DurableStorage {
-  load(): DurableState | undefined;
-  save(state: DurableState): void;
 }
 
 /** A deterministic application: `apply` returns the new state and the client's output. */
@@ -148,7 +144,8 @@ export type ClientEventParams =
   | { readonly kind: 'error'; readonly clientId: number; readonly at: number; readonly error: string };
 
 export interface NodeEnvironment {
-  readonly storage: DurableStorage;
+  /** What the node's DurableLog recovered (`log.load()`); undefined for a brand-new node. */
+  readonly durable: DurableState | undefined;
   /** Absent: tracing is off and the node builds no trace data at all. */
   readonly trace?: TraceSink;
   readonly log?: (line: string) => void;

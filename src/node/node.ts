@@ -7,10 +7,11 @@ import { DEFAULT_LIMITS, DEFAULT_TIMING, type Limits, type Timing } from '../pro
 import type { Message, SpecMessage } from '../protocol/messages.js';
 import { toSpecMessage, toTraceMessage } from '../protocol/projection.js';
 import { checkEnvelope } from '../protocol/validate.js';
-import { BOTTOM_BALLOT, copyBallot, copyPValue, firstBallot, type NodeId } from '../protocol/values.js';
+import { copyBallot, copyPValue, type NodeId } from '../protocol/values.js';
+import { DurableFold, emptyDurableState } from '../storage/fold.js';
 import type {
-  ClientEventParams, ClientResult, DurableState, Envelope, InvokeOptions, InvokeRefusal, NodeApi, NodeEnvironment, NodeOptions, NodeSpecState,
-  NodeStats, Output, RoleName, StateMachine, TimerRequest, TraceEvent,
+  ClientEventParams, ClientResult, DurableRecord, Envelope, InvokeOptions, InvokeRefusal, NodeApi, NodeEnvironment, NodeOptions,
+  NodeSpecState, NodeStats, Output, RoleName, StateMachine, TimerRequest, TraceEvent,
 } from './api.js';
 import { DEFAULT_ROLES } from './default-roles.js';
 import { routeKeyOf, timerRole, type ActionParams, type Role, type RoleHost } from './role.js';
@@ -43,13 +44,15 @@ export class Node implements NodeApi {
   /** The few roles without a route key (Acceptor, Replica, Leader, ...), in order added. */
   private readonly unrouted: Role[] = [];
   private readonly localQueue: { from: NodeId; message: Message }[] = [];
-  private durableState: DurableState;
+  /** The durable state: what the host recovered, then every record appended since. */
+  private readonly durable: DurableFold;
   private seq: number;
   private lamport: number;
   private started = false;
   private busy = false;
 
   // Per call:
+  private records: DurableRecord[] = [];
   private messages: Envelope[] = [];
   private timers: TimerRequest[] = [];
   private results: ClientResult[] = [];
@@ -75,14 +78,10 @@ export class Node implements NodeApi {
     this.stateMachine = options.stateMachine;
     this.seq = env.resume?.traceSeq ?? 0;
     this.lamport = env.resume?.clock ?? 0;
-    const loaded = env.storage.load();
-    if (loaded === undefined) {
-      this.durableState = { aBallot: BOTTOM_BALLOT, aAccepted: [], lBallot: firstBallot(id) };
-      env.storage.save(this.durableState);
-    } else {
-      if (loaded.lBallot.leader !== id) throw new Error(`durable lBallot ${JSON.stringify(loaded.lBallot)} does not belong to node ${id}`);
-      this.durableState = { aBallot: copyBallot(loaded.aBallot), aAccepted: loaded.aAccepted.map(copyPValue), lBallot: copyBallot(loaded.lBallot) };
-    }
+    // A brand-new node starts from the state its records fold from: nothing to write yet.
+    const recovered = env.durable ?? emptyDurableState(id);
+    if (recovered.lBallot.leader !== id) throw new Error(`durable lBallot ${JSON.stringify(recovered.lBallot)} does not belong to node ${id}`);
+    this.durable = new DurableFold(recovered);
     this.host = this.makeHost();
   }
 
@@ -127,7 +126,7 @@ export class Node implements NodeApi {
     if (!checked.ok) {
       this.stats.invalidMessages++;
       this.log(`node ${this.id}: dropped invalid input: ${checked.reason}`);
-      return { messages: [], timers: [], results: [] };
+      return emptyOutput();
     }
     const envelope = checked.value;
     return this.call({}, () => {
@@ -153,9 +152,9 @@ export class Node implements NodeApi {
   invoke(clientId: number, input: string, options: InvokeOptions = {}): Output & { refused?: InvokeRefusal } {
     if (!Number.isSafeInteger(clientId) || clientId < 1) throw new RangeError(`clientId must be a positive safe integer, got ${clientId}`);
     if (typeof input !== 'string') throw new TypeError(`input must be a string, got ${typeof input}`);
-    if (input.length > this.limits.maxInputLength) return { messages: [], timers: [], results: [], refused: 'input-too-long' };
+    if (input.length > this.limits.maxInputLength) return { ...emptyOutput(), refused: 'input-too-long' };
     const requester = [...this.roles].find((r) => r.name === 'Requester') as Requester | undefined;
-    if (requester === undefined) return { messages: [], timers: [], results: [], refused: 'not-a-member' };
+    if (requester === undefined) return { ...emptyOutput(), refused: 'not-a-member' };
     let outcome: string = 'ok';
     const output = this.call({}, () => {
       this.context = { role: 'Requester' };
@@ -173,10 +172,10 @@ export class Node implements NodeApi {
   }
 
   specState(): NodeSpecState {
-    const d = this.durableState;
+    const d = this.durable;
     const state: NodeSpecState = {
       aBallot: copyBallot(d.aBallot),
-      aAccepted: d.aAccepted.map(copyPValue),
+      aAccepted: [...d.accepted.values()].map(copyPValue),
       lBallot: copyBallot(d.lBallot),
       lActive: false,
       lProposals: [],
@@ -210,7 +209,8 @@ export class Node implements NodeApi {
         const next = this.localQueue.shift()!;
         this.dispatch(next.from, next.message);
       }
-      const out: Output = { messages: this.messages, timers: this.timers, results: this.results };
+      const out: Output = { durable: this.records, messages: this.messages, timers: this.timers, results: this.results };
+      this.records = [];
       this.messages = [];
       this.timers = [];
       this.results = [];
@@ -336,19 +336,15 @@ export class Node implements NodeApi {
         node.results.push({ clientId, output });
       },
       durable() {
-        return node.durableState;
+        return node.durable;
       },
-      saveDurable(update) {
-        // A fresh object per save, never mutated afterwards (storage may keep it as is). The
-        // aAccepted array is handed over by the caller (see RoleHost.saveDurable) and its
-        // pvalues are frozen: copying every pvalue on every write made the log quadratic.
-        const next: DurableState = {
-          aBallot: copyBallot(update.aBallot ?? node.durableState.aBallot),
-          aAccepted: update.aAccepted ?? node.durableState.aAccepted,
-          lBallot: copyBallot(update.lBallot ?? node.durableState.lBallot),
-        };
-        node.env.storage.save(next);
-        node.durableState = next;
+      appendDurable(record) {
+        invariant(node.busy, () => `node ${node.id}: a durable record appended outside a call`);
+        // The fold checks the record (a promise never goes down, ...) before anything else
+        // sees it; the Output gets its own copy, as it does of every message.
+        const copy = structuredClone(record);
+        node.durable.apply(copy);
+        node.records.push(copy);
       },
       addRole(role) {
         node.addRole(role);
@@ -371,6 +367,10 @@ export class Node implements NodeApi {
       },
     };
   }
+}
+
+function emptyOutput(): Output {
+  return { durable: [], messages: [], timers: [], results: [] };
 }
 
 function sortByJson<T>(items: T[]): T[] {

@@ -11,7 +11,7 @@
 import type { Limits, Timing } from '../protocol/limits.js';
 import type { Message, MessageType } from '../protocol/messages.js';
 import type { NodeId, Proposal } from '../protocol/values.js';
-import type { ClientEventParams, DurableState, NodeSpecState, RoleName, StateMachine } from './api.js';
+import type { ClientEventParams, DurableRecord, DurableView, NodeSpecState, RoleName, StateMachine } from './api.js';
 import type { RoleFactories } from './role-factories.js';
 
 /** Extra trace parameters an action may name (the received message or timer is implied). */
@@ -46,11 +46,13 @@ export interface RoleHost {
   action(role: RoleName, action: string, params?: ActionParams): void;
   /** Hand a client its result (Requester only). */
   result(clientId: number, output: unknown): void;
-  durable(): DurableState;
-  /** Write durable state now (before any message that depends on it leaves). An aAccepted
-   * array passed here is handed over: neither it nor its pvalues may be mutated afterwards
-   * (the Acceptor passes a fresh array of frozen pvalues). */
-  saveDurable(update: Partial<DurableState>): void;
+  /** The node's durable state: a live view, updated in place by every appended record. */
+  durable(): DurableView;
+  /** Append one durable change (O(1) bytes). The host makes it durable before any message
+   * of this call leaves, so a role may send what depends on it right after. Throws
+   * (InvariantViolation) on a record that breaks the fold's rules: a promise or leader ballot
+   * that goes down, a pvalue replaced by a lower ballot (src/storage/fold.ts). */
+  appendDurable(record: DurableRecord): void;
   addRole(role: Role): void;
   removeRole(role: Role): void;
   /** The first hosted role with this name, if any. */

@@ -1,10 +1,11 @@
 /**
  * Acceptor: remembers the highest ballot it promised and, per slot, the highest-ballot
- * pvalue it accepted. Both are durable: written through the host before any reply leaves.
+ * pvalue it accepted. Both are durable: each change is appended through the host as one
+ * small record (a promise, an accept), and the host makes it durable before any reply leaves.
  */
 import type { Accept, Message, Prepare } from '../protocol/messages.js';
 import {
-  ballotEquals, ballotLess, copyBallot, copyProposal, copyPValue, type Ballot, type NodeId, type PValue,
+  ballotEquals, ballotLess, copyBallot, copyProposal, copyPValue, proposalEquals, type Ballot, type NodeId, type PValue,
 } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import { Role, type RoleHost } from '../node/role.js';
@@ -25,17 +26,14 @@ export class Acceptor extends Role {
 
   protected ballot: Ballot;
   /** slot -> the one pvalue kept for it (the highest ballot accepted there). Each pvalue is
-   * frozen, so durable snapshots can share them instead of copying the whole log per write. */
+   * frozen, so a Promise can list them without copying each one. */
   protected readonly accepted = new Map<number, PValue>();
 
   constructor(host: RoleHost) {
     super(host);
     const durable = host.durable();
     this.ballot = copyBallot(durable.aBallot);
-    for (const pv of durable.aAccepted) {
-      invariant(!this.accepted.has(pv.slot), () => `durable aAccepted has two pvalues for slot ${pv.slot}`);
-      this.accepted.set(pv.slot, frozenPValue(pv));
-    }
+    for (const [slot, pv] of durable.accepted) this.accepted.set(slot, frozenPValue(pv));
   }
 
   receive(_from: NodeId, message: Message): void {
@@ -48,7 +46,7 @@ export class Acceptor extends Role {
     const raised = ballotLess(this.ballot, m.ballot);
     if (raised) {
       this.ballot = copyBallot(m.ballot);
-      this.persist();
+      this.persistPromise();
     }
     this.host.send(m.ballot.leader, {
       type: 'Promise',
@@ -69,9 +67,17 @@ export class Acceptor extends Role {
       const replaced = this.accepted.get(m.slot);
       invariant(replaced === undefined || !ballotLess(m.ballot, replaced.ballot),
         () => `acceptor ${this.host.self} would replace ${JSON.stringify(replaced)} by a lower ballot`);
-      this.ballot = copyBallot(m.ballot);
-      this.accepted.set(m.slot, frozenPValue({ ballot: m.ballot, slot: m.slot, prop: m.prop }));
-      this.persist();
+      // Accepting a higher ballot promises it too: that is a record of its own.
+      if (raised) {
+        this.ballot = copyBallot(m.ballot);
+        this.persistPromise();
+      }
+      // A retransmitted Accept changes nothing: no record (leaders resend until answered).
+      if (replaced === undefined || !ballotEquals(replaced.ballot, m.ballot) || !proposalEquals(replaced.prop, m.prop)) {
+        const pvalue = frozenPValue({ ballot: m.ballot, slot: m.slot, prop: m.prop });
+        this.accepted.set(m.slot, pvalue);
+        this.persistAccept(pvalue);
+      }
     }
     this.host.send(m.ballot.leader, {
       type: 'Accepted',
@@ -94,11 +100,22 @@ export class Acceptor extends Role {
     return [...this.accepted.values()];
   }
 
-  protected persist(): void {
-    const before = this.host.durable();
-    invariant(!ballotLess(this.ballot, before.aBallot), () => `acceptor ${this.host.self} would lower its promise below ${JSON.stringify(before.aBallot)}`);
-    invariant(this.accepted.size >= before.aAccepted.length, () => `acceptor ${this.host.self} would forget accepted pvalues`);
-    this.host.saveDurable({ aBallot: this.ballot, aAccepted: this.acceptedList() });
+  /** Makes the raised promise durable (before the reply that claims it leaves). */
+  protected persistPromise(): void {
+    const durable = this.host.durable();
+    invariant(!ballotLess(this.ballot, durable.aBallot), () => `acceptor ${this.host.self} would lower its promise below ${JSON.stringify(durable.aBallot)}`);
+    this.host.appendDurable({ kind: 'promise', ballot: this.ballot });
+  }
+
+  /** Makes `pvalue` durable; it is accepted at the promised ballot, which is durable already. */
+  protected persistAccept(pvalue: PValue): void {
+    const durable = this.host.durable();
+    const replaced = durable.accepted.get(pvalue.slot);
+    invariant(ballotEquals(pvalue.ballot, durable.aBallot),
+      () => `acceptor ${this.host.self} would accept ${JSON.stringify(pvalue.ballot)} with ${JSON.stringify(durable.aBallot)} promised durably`);
+    invariant(replaced === undefined || !ballotLess(pvalue.ballot, replaced.ballot),
+      () => `acceptor ${this.host.self} would replace the durable ${JSON.stringify(replaced)} by a lower ballot`);
+    this.host.appendDurable({ kind: 'accept', pvalue });
   }
 
   /** Tell the replica on this node who leads now (not a spec step: a Stutter). */

@@ -43,7 +43,7 @@ export class Bootstrap extends Role {
    */
   override start(): void {
     const used = this.host.durable().lBallot;
-    this.host.saveDurable({ lBallot: { num: used.num + 1, leader: this.host.self } });
+    this.host.appendDurable({ kind: 'leaderBallot', ballot: { num: used.num + 1, leader: this.host.self } });
     // A Seed handing over keeps the node's Requester: its invoked requests end with this step.
     this.host.findRole<Requester>('Requester')?.forgetIncarnation();
     this.host.send(this.others(), { type: 'Join', node: this.host.self });

@@ -93,7 +93,7 @@ export class Leader extends Role {
     if (!ballotLess(this.ballot, m.ballot)) return;
     const next = { num: m.ballot.num + 1, leader: this.host.self };
     invariant(ballotLess(this.ballot, next), () => `leader ${this.host.self} would not move up from ${JSON.stringify(this.ballot)}`);
-    this.host.saveDurable({ lBallot: next });
+    this.host.appendDurable({ kind: 'leaderBallot', ballot: next });
     this.ballot = next;
     this.active = false;
     this.host.action('Leader', 'LeaderReceivePreempted');

@@ -8,6 +8,5 @@ export {
 } from './schedule.js';
 export { type Scenario, type ScenarioRun, type RunExtras, runScenario, replayCommand, describeFailure, PROBE_INPUT } from './scenario.js';
 export { checkAll } from './checks.js';
-export { MemoryStorage } from './storage.js';
 export { type AppName, type WorkloadShape, generateWorkload, transferWorkload } from './workload.js';
 export { type BankDemoOptions, type BankDemoSummary, runBankDemo } from './demo.js';

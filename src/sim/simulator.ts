@@ -12,7 +12,8 @@ import { EventLog } from './eventLog.js';
 import { SimNetwork } from './network.js';
 import { Prng } from './prng.js';
 import type { Fault, PartitionFault } from './schedule.js';
-import { MemoryStorage } from './storage.js';
+import { MemoryDurableLog } from '../storage/memoryLog.js';
+import { recordFileBytes } from '../storage/record.js';
 import { type TrackedOutput, type TrackedState, tagInput, trackedStateMachine } from './tracking.js';
 import {
   type Ack, type ClientSpec, DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME_MS, DEFAULT_SETTLE_MS, type SimConfig, type SimResult,
@@ -35,7 +36,8 @@ type SimEvent =
 
 interface NodeSlot {
   readonly id: NodeId;
-  readonly storage: MemoryStorage;
+  /** Outlives the Node objects: a restarted node recovers from it. */
+  readonly log: MemoryDurableLog;
   node: NodeApi | null;
   incarnation: number;
   traceSeq: number;
@@ -101,7 +103,7 @@ export class Simulator {
     this.stats = {
       events: 0, messagesSent: 0, copiesDelivered: 0, dropped: { loss: 0, partition: 0, crashed: 0 }, duplicated: 0,
       timersFired: 0, invokes: 0, refusals: 0, faults: { partition: 0, crash: 0, killLeader: 0, isolateLeader: 0, lossBurst: 0 },
-      crashes: 0, restarts: 0, actions: {}, leaderElections: 0, leaderChanges: 0,
+      crashes: 0, restarts: 0, actions: {}, leaderElections: 0, leaderChanges: 0, durable: { records: 0, bytes: 0, syncs: 0 },
     };
   }
 
@@ -112,7 +114,7 @@ export class Simulator {
     const maxTime = this.cfg.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     const sampler = this.cfg.sampler;
     for (const id of this.peers) {
-      const slot: NodeSlot = { id, storage: new MemoryStorage(), node: null, incarnation: 0, traceSeq: 0, clock: 0, latest: undefined };
+      const slot: NodeSlot = { id, log: new MemoryDurableLog(id), node: null, incarnation: 0, traceSeq: 0, clock: 0, latest: undefined };
       this.slots.set(id, slot);
     }
     const seeded = this.cfg.formation === 'seed';
@@ -157,7 +159,7 @@ export class Simulator {
       : this.cfg.stateMachine;
     const trace = this.traceFor(slot.id);
     const env: NodeEnvironment = {
-      storage: slot.storage,
+      durable: slot.log.load(),
       ...(trace ? { trace } : {}),
       ...(slot.incarnation > 0 ? { resume: { traceSeq: slot.traceSeq, clock: slot.clock } } : {}),
     };
@@ -191,6 +193,10 @@ export class Simulator {
     const last = this.replicaState(slot);
     if (last) this.allStates.push({ node: id, incarnation: slot.incarnation, state: last });
     slot.node = null;
+    // A power loss takes what was appended and not synced (nothing, since every call's
+    // records are synced before its messages leave: a host that broke that rule would lose
+    // promises here, and the traces would show it).
+    slot.log.crash();
     this.stats.crashes++;
     this.log.add(this.now, `C ${id}`);
     return true;
@@ -208,8 +214,17 @@ export class Simulator {
     });
   }
 
-  /** Sends, arms and delivers what a Node returned from one call. */
+  /** Makes durable, then sends, arms and delivers what a Node returned from one call. */
   private process(slot: NodeSlot, out: Output): void {
+    if (out.durable.length > 0) {
+      slot.log.append(out.durable);
+      // The memory log's sync is done when it returns (its promise is already resolved), so
+      // the fsync before the sends below takes no virtual time and runs stay deterministic.
+      void slot.log.sync();
+      this.stats.durable.records += out.durable.length;
+      for (const record of out.durable) this.stats.durable.bytes += recordFileBytes(record);
+      this.stats.durable.syncs++;
+    }
     for (const env of out.messages) {
       this.stats.messagesSent++;
       const type = env.message.type;

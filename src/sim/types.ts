@@ -101,6 +101,9 @@ export interface SimStats {
   leaderElections: number;
   /** Elections that moved the leadership to a different node. */
   leaderChanges: number;
+  /** Durable records the nodes appended, the bytes they take in a log file (frames
+   * included), and the syncs (one per call that appended any). */
+  durable: { records: number; bytes: number; syncs: number };
 }
 
 export type StopReason = 'settled' | 'maxEvents' | 'maxTime' | 'idle' | 'settleTimeout' | 'nodeError';

@@ -1,4 +1,4 @@
-import type { DurableStorage, Timing } from '../../src/node/api.js';
+import type { Timing } from '../../src/node/api.js';
 import { InMemoryNetwork, type InMemoryNetworkOptions } from '../../src/member/inMemoryTransport.js';
 import { Member, type MemberOptions } from '../../src/member/member.js';
 import { bank, type BankOutput, type BankState } from '../../src/statemachines/bank.js';
@@ -23,5 +23,3 @@ export async function setupAccounts(m: BankMember): Promise<void> {
   await m.invoke({ op: 'open', account: 'a' });
   await m.invoke({ op: 'open', account: 'b' });
 }
-
-export type { DurableStorage };

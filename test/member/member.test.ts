@@ -3,8 +3,8 @@ import { DeadlineExceededError, InvokeRefusedError, MemberStateError, MemberStop
 import { InMemoryNetwork } from '../../src/member/inMemoryTransport.js';
 import { Member } from '../../src/member/member.js';
 import { defaultNodeFactory, type NodeFactory } from '../../src/member/nodeFactory.js';
-import { MemoryStorage } from '../../src/sim/storage.js';
 import { Prng } from '../../src/sim/prng.js';
+import { MemoryDurableLog } from '../../src/storage/memoryLog.js';
 import { bank } from '../../src/statemachines/bank.js';
 import { FAST_TIMING, inMemoryCluster, setupAccounts } from './cluster.js';
 
@@ -121,7 +121,7 @@ describe('Member over the in-memory transport', () => {
       return Object.assign(node, {
         invoke: (cid: number, input: string) => {
           ids.push(cid);
-          if (refusals-- > 0) return { messages: [], timers: [], results: [], refused: 'too-many-pending' as const };
+          if (refusals-- > 0) return { durable: [], messages: [], timers: [], results: [], refused: 'too-many-pending' as const };
           return invoke(cid, input);
         },
       });
@@ -130,7 +130,7 @@ describe('Member over the in-memory transport', () => {
     cleanups.push(c.stop);
     await setupAccounts(c.members[0]!);
     c.members[1]!.stop();
-    const m2 = new Member(bank, c.net.transport(2), c.peers, { id: 2, timing: FAST_TIMING, retryMs: 20, clientIdBase: 500, createNode: refusing, startAs: 'join', storage: new MemoryStorage() });
+    const m2 = new Member(bank, c.net.transport(2), c.peers, { id: 2, timing: FAST_TIMING, retryMs: 20, clientIdBase: 500, createNode: refusing, startAs: 'join', storage: new MemoryDurableLog(2) });
     cleanups.push(() => m2.stop());
     m2.start();
     expect(await m2.invoke({ op: 'deposit', account: 'a', amount: 7 })).toMatchObject({ ok: true, balance: 7 });
@@ -139,7 +139,7 @@ describe('Member over the in-memory transport', () => {
   });
 
   it('a member restarted over its storage rejoins the running cluster and serves invokes', async () => {
-    const storages = [new MemoryStorage(), new MemoryStorage(), new MemoryStorage()];
+    const storages = [new MemoryDurableLog(1), new MemoryDurableLog(2), new MemoryDurableLog(3)];
     const c = inMemoryCluster(3);
     cleanups.push(c.stop);
     c.members.forEach((m) => m.stop());
@@ -149,6 +149,7 @@ describe('Member over the in-memory transport', () => {
     await setupAccounts(members[0]!);
     await members[0]!.invoke({ op: 'deposit', account: 'a', amount: 5 });
     members[2]!.stop();
+    storages[2]!.crash(); // a power loss: only what was synced survives
     const again = new Member(bank, c.net.transport(3), c.peers, { id: 3, storage: storages[2], startAs: 'join', timing: FAST_TIMING, clientIdBase: 1000 });
     cleanups.push(() => again.stop());
     again.start();

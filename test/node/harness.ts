@@ -1,30 +1,18 @@
 /**
  * A minimal in-memory cluster for Node tests: FIFO delivery with an optional drop rule,
- * timers fired on demand, in-memory durable storage, every trace event kept.
+ * timers fired on demand, a memory durable log per node (synced before a call's messages
+ * leave, as a host must), every trace event kept.
  * (The deterministic simulator in src/sim is the real thing; this is small on purpose.)
  */
 import { Node } from '../../src/node/node.js';
-import type {
-  ClientResult, DurableState, DurableStorage, Envelope, NodeOptions, Output, TimerRequest, TraceEvent,
-} from '../../src/node/api.js';
+import type { ClientResult, Envelope, NodeOptions, Output, TimerRequest, TraceEvent } from '../../src/node/api.js';
 import type { NodeId } from '../../src/protocol/values.js';
+import { MemoryDurableLog } from '../../src/storage/memoryLog.js';
 import { counter } from '../roles/fake-host.js';
-
-export class MemoryStorage implements DurableStorage {
-  state: DurableState | undefined;
-  saves = 0;
-  load(): DurableState | undefined {
-    return this.state === undefined ? undefined : structuredClone(this.state);
-  }
-  save(state: DurableState): void {
-    this.saves++;
-    this.state = structuredClone(state);
-  }
-}
 
 export class Cluster {
   readonly nodes = new Map<NodeId, Node>();
-  readonly storage = new Map<NodeId, MemoryStorage>();
+  readonly storage = new Map<NodeId, MemoryDurableLog>();
   readonly inFlight: Envelope[] = [];
   readonly timers = new Map<NodeId, TimerRequest[]>();
   readonly results = new Map<NodeId, ClientResult[]>();
@@ -39,10 +27,10 @@ export class Cluster {
   }
 
   boot(id: NodeId, startAs: NodeOptions['startAs'], old?: Node): Node {
-    const storage = this.storage.get(id) ?? new MemoryStorage();
-    this.storage.set(id, storage);
+    const log = this.storage.get(id) ?? new MemoryDurableLog(id);
+    this.storage.set(id, log);
     const node = new Node(id, this.ids, {
-      storage,
+      durable: log.load(),
       trace: (e) => this.events.push(e),
       log: (line) => this.logs.push(line),
       ...(old ? { resume: { traceSeq: old.traceSeq, clock: old.clock } } : {}),
@@ -69,6 +57,12 @@ export class Cluster {
     if (old !== undefined) this.crashed.set(id, old);
     this.nodes.delete(id);
     this.timers.set(id, []);
+    this.storage.get(id)?.crash();
+  }
+
+  /** Hand `id` one envelope now, as the network would (its output goes through the host). */
+  receive(id: NodeId, envelope: Envelope): void {
+    this.absorb(id, this.node(id).receive(envelope));
   }
 
   invoke(id: NodeId, clientId: number, input: string, options: { retry?: boolean } = {}): void {
@@ -103,6 +97,9 @@ export class Cluster {
   }
 
   private absorb(id: NodeId, out: Output): void {
+    const log = this.storage.get(id)!;
+    log.append(out.durable);
+    void log.sync(); // the memory log is durable when sync returns
     this.inFlight.push(...out.messages);
     this.timers.get(id)!.push(...out.timers);
     this.results.set(id, [...this.resultsOf(id), ...out.results]);

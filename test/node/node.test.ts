@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { DurableState, Envelope, NodeSpecState, Output, TraceEvent } from '../../src/node/api.js';
+import type { Envelope, NodeSpecState, Output, TraceEvent } from '../../src/node/api.js';
 import { Node } from '../../src/node/node.js';
+import { InvariantViolation } from '../../src/protocol/assert.js';
 import type { Prepare } from '../../src/protocol/messages.js';
 import { ballotLess, copyBallot } from '../../src/protocol/values.js';
 import { Acceptor } from '../../src/roles/acceptor.js';
+import { emptyDurableState } from '../../src/storage/fold.js';
 import { counter } from '../roles/fake-host.js';
-import { Cluster, MemoryStorage } from './harness.js';
+import { Cluster } from './harness.js';
 
 function tracedNode(id = 1, trace = true) {
   const events: TraceEvent[] = [];
-  const storage = new MemoryStorage();
-  const node = new Node(id, [1, 2, 3], { storage, ...(trace ? { trace: (e: TraceEvent) => events.push(e) } : {}) }, { stateMachine: counter });
+  const node = new Node(id, [1, 2, 3], { durable: undefined, ...(trace ? { trace: (e: TraceEvent) => events.push(e) } : {}) }, { stateMachine: counter });
   node.start();
-  return { node, events, storage };
+  return { node, events };
 }
 const B = { num: 1, leader: 2 };
 
@@ -125,28 +126,48 @@ describe('Node', () => {
     expect((b.message as Prepare).ballot.num).toBe(0);
   });
 
-  it('writes the acceptor state durably before the reply leaves', () => {
-    const saved: DurableState[] = [];
-    const storage = { load: () => undefined, save: (s: DurableState) => { saved.push(structuredClone(s)); } };
-    const node = new Node(1, [1, 2, 3], { storage }, { stateMachine: counter });
-    node.start();
-    const savesBefore = saved.length;
+  it('hands out the records a call appended with the messages that depend on them, for the host to sync first', () => {
+    const { node } = tracedNode(1, false);
 
-    const out = node.receive({ from: 2, to: 1, clock: 0, message: { type: 'Prepare', ballot: B } });
+    const promised = node.receive({ from: 2, to: 1, clock: 0, message: { type: 'Prepare', ballot: B } });
+    const again = node.receive({ from: 2, to: 1, clock: 0, message: { type: 'Prepare', ballot: B } });
+    const accepted = node.receive({ from: 3, to: 1, clock: 0, message: { type: 'Accept', ballot: { num: 2, leader: 3 }, slot: 1, prop: { caller: 3, clientId: 1, input: '4' } } });
 
-    expect(out.messages).toHaveLength(1); // the Promise, handed out only when receive returns...
-    expect(saved.length).toBe(savesBefore + 1); // ...after the promise was saved
-    expect(saved.at(-1)?.aBallot).toEqual(B);
+    expect(promised.durable).toEqual([{ kind: 'promise', ballot: B }]);
+    expect(promised.messages.map((e) => e.message.type)).toEqual(['Promise']);
+    expect(again.durable).toEqual([]); // the same promise again: nothing new to make durable
+    // An Accept above the promise raises it: the promise is a record of its own, before the pvalue.
+    expect(accepted.durable).toEqual([
+      { kind: 'promise', ballot: { num: 2, leader: 3 } },
+      { kind: 'accept', pvalue: { ballot: { num: 2, leader: 3 }, slot: 1, prop: { caller: 3, clientId: 1, input: '4' } } },
+    ]);
+    expect(accepted.messages.map((e) => e.message.type)).toEqual(['Accepted']);
+  });
+
+  it('appends nothing to start a brand-new member; a (re)joining node first moves its leader ballot', () => {
+    const member = new Node(1, [1, 2, 3], { durable: undefined }, { stateMachine: counter });
+    const joiner = new Node(2, [1, 2, 3], { durable: { ...emptyDurableState(2), lBallot: { num: 3, leader: 2 } } }, { stateMachine: counter, startAs: 'join' });
+
+    expect(member.start().durable).toEqual([]);
+    expect(joiner.start().durable).toEqual([{ kind: 'leaderBallot', ballot: { num: 4, leader: 2 } }]);
+  });
+
+  it('refuses recovered durable state with two pvalues for one slot: a bug in the log, not a state to run on', () => {
+    const pv = { ballot: B, slot: 1, prop: { caller: 1, clientId: 1, input: '1' } };
+    const durable = { ...emptyDurableState(1), aBallot: B, aAccepted: [pv, { ...pv, prop: { ...pv.prop, input: '2' } }] };
+
+    expect(() => new Node(1, [1, 2, 3], { durable }, { stateMachine: counter })).toThrow(InvariantViolation);
   });
 
   it('restarted from its storage keeps aBallot and aAccepted, moves to a fresh ballot, and forgets the rest', () => {
     const c = new Cluster([1, 2, 3]);
     c.invoke(1, 1, '5');
     c.run();
-    c.node(2).receive({ from: 3, to: 2, clock: 0, message: { type: 'Prepare', ballot: { num: 4, leader: 3 } } });
-    c.node(1).receive({ from: 3, to: 1, clock: 0, message: { type: 'Prepare', ballot: { num: 4, leader: 3 } } });
+    c.receive(2, { from: 3, to: 2, clock: 0, message: { type: 'Prepare', ballot: { num: 4, leader: 3 } } });
+    c.receive(1, { from: 3, to: 1, clock: 0, message: { type: 'Prepare', ballot: { num: 4, leader: 3 } } });
+    c.inFlight.length = 0; // the Promises to node 3 are lost
     // Leader 1, still active at <<0, 1>>, drives a proposal, meets <<4, 3>> and moves to <<5, 1>>.
-    c.node(1).receive({ from: 2, to: 1, clock: 0, message: { type: 'Propose', slot: 9, prop: { caller: 2, clientId: 9, input: '1' } } });
+    c.receive(1, { from: 2, to: 1, clock: 0, message: { type: 'Propose', slot: 9, prop: { caller: 2, clientId: 9, input: '1' } } });
     c.run();
     const before = c.node(1).specState();
     expect(before.lBallot).toEqual({ num: 5, leader: 1 });
@@ -169,7 +190,7 @@ describe('Node', () => {
         this.host.action('Acceptor', 'AcceptorReceivePrepare');
       }
     }
-    const node = new Node(1, [1, 2, 3], { storage: new MemoryStorage() }, { stateMachine: counter, roles: { Acceptor: ForgetfulAcceptor } });
+    const node = new Node(1, [1, 2, 3], { durable: undefined }, { stateMachine: counter, roles: { Acceptor: ForgetfulAcceptor } });
     node.start();
     node.receive({ from: 2, to: 1, clock: 0, message: { type: 'Prepare', ballot: { num: 5, leader: 2 } } });
 
@@ -180,8 +201,7 @@ describe('Node', () => {
   });
 
   it('counts a valid message no role handles right now, without a step', () => {
-    const storage = new MemoryStorage();
-    const node = new Node(2, [1, 2, 3], { storage }, { stateMachine: counter, startAs: 'join' });
+    const node = new Node(2, [1, 2, 3], { durable: undefined }, { stateMachine: counter, startAs: 'join' });
     node.start();
 
     const out = node.receive({ from: 1, to: 2, clock: 0, message: { type: 'Prepare', ballot: { num: 1, leader: 1 } } });
@@ -196,12 +216,12 @@ describe('Node', () => {
 
     const out = node.fireTimer('Scout.retransmit', '0.1');
 
-    expect(out).toEqual({ messages: [], timers: [], results: [] });
+    expect(out).toEqual({ durable: [], messages: [], timers: [], results: [] });
     expect(events.length).toBe(before);
   });
 
   it('refuses invoke before start, a reused clientId, and an input beyond maxInputLength', () => {
-    const unstarted = new Node(1, [1, 2, 3], { storage: new MemoryStorage() }, { stateMachine: counter });
+    const unstarted = new Node(1, [1, 2, 3], { durable: undefined }, { stateMachine: counter });
     expect(unstarted.invoke(1, 'x').refused).toBe('not-a-member');
 
     const { node } = tracedNode(1);
@@ -211,11 +231,11 @@ describe('Node', () => {
   });
 
   it('rejects a bad configuration with a clear error', () => {
-    const storage = new MemoryStorage();
-    expect(() => new Node(4, [1, 2, 3], { storage }, { stateMachine: counter })).toThrow(/node id 4 must be a positive integer among peers/);
-    expect(() => new Node(1, [1, 0], { storage }, { stateMachine: counter })).toThrow(/peers must be positive integers/);
-    expect(() => new Node(1, [1, 100], { storage }, { stateMachine: counter })).toThrow(/node ids must be at most 64/);
-    storage.state = { aBallot: B, aAccepted: [], lBallot: { num: 0, leader: 2 } };
-    expect(() => new Node(1, [1, 2, 3], { storage }, { stateMachine: counter })).toThrow(/does not belong to node 1/);
+    const env = { durable: undefined };
+    expect(() => new Node(4, [1, 2, 3], env, { stateMachine: counter })).toThrow(/node id 4 must be a positive integer among peers/);
+    expect(() => new Node(1, [1, 0], env, { stateMachine: counter })).toThrow(/peers must be positive integers/);
+    expect(() => new Node(1, [1, 100], env, { stateMachine: counter })).toThrow(/node ids must be at most 64/);
+    const durable = { aBallot: B, aAccepted: [], lBallot: { num: 0, leader: 2 }, compactedBelow: 0 };
+    expect(() => new Node(1, [1, 2, 3], { durable }, { stateMachine: counter })).toThrow(/does not belong to node 1/);
   });
 });

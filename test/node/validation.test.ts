@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { Node } from '../../src/node/node.js';
 import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
 import { counter } from '../roles/fake-host.js';
-import { MemoryStorage } from './harness.js';
 
 function memberNode() {
   const logs: string[] = [];
-  const node = new Node(1, [1, 2, 3], { storage: new MemoryStorage(), log: (l) => logs.push(l) }, { stateMachine: counter });
+  const node = new Node(1, [1, 2, 3], { durable: undefined, log: (l) => logs.push(l) }, { stateMachine: counter });
   node.start();
   return { node, logs };
 }
@@ -53,7 +52,7 @@ describe('a Node receiving invalid input', () => {
 
     const out = node.receive(input);
 
-    expect(out).toEqual({ messages: [], timers: [], results: [] });
+    expect(out).toEqual({ durable: [], messages: [], timers: [], results: [] });
     expect(node.stats.invalidMessages).toBe(1);
     expect(logs).toHaveLength(1);
     expect(logs[0]).toContain('dropped invalid input');

@@ -8,7 +8,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DurableStorage } from '../../src/node/api.js';
 import { Node } from '../../src/node/node.js';
 import type { RoleHost } from '../../src/node/role.js';
 import { Replica } from '../../src/roles/replica.js';
@@ -30,7 +29,7 @@ class ForgetfulReplica extends Replica {
   }
 }
 
-const mutantNode: NodeFactory = (id, peers, options, env: { storage: DurableStorage }) =>
+const mutantNode: NodeFactory = (id, peers, options, env) =>
   new Node(id, peers, env, { ...options, roles: { ...options.roles, Replica: ForgetfulReplica } });
 
 describe('the fuzzer against a mutant node', () => {

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Accept } from '../../src/protocol/messages.js';
+import { InvariantViolation } from '../../src/protocol/assert.js';
+import { copyBallot } from '../../src/protocol/values.js';
 import { Acceptor } from '../../src/roles/acceptor.js';
 import { ballot, FakeHost, prop, specOf } from './fake-host.js';
 
@@ -9,7 +12,8 @@ describe('Acceptor', () => {
 
     acceptor.receive(1, { type: 'Prepare', ballot: ballot(3, 1) });
 
-    expect(host.kinds()).toEqual(['save', 'send', 'action', 'send']);
+    expect(host.kinds()).toEqual(['append', 'send', 'action', 'send']);
+    expect(host.records()).toEqual([{ kind: 'promise', ballot: ballot(3, 1) }]);
     expect(host.durable().aBallot).toEqual(ballot(3, 1));
     expect(host.sends('Promise')).toEqual([
       { to: 1, message: { type: 'Promise', acceptor: 2, ballot: ballot(3, 1), promised: ballot(3, 1), accepted: [] } },
@@ -45,8 +49,10 @@ describe('Acceptor', () => {
     acceptor.receive(2, { type: 'Accept', ballot: ballot(1, 2), slot: 4, prop: prop(2, 7) });
 
     expect(specOf(acceptor).aAccepted).toEqual([{ ballot: ballot(1, 2), slot: 4, prop: prop(2, 7) }]);
-    expect(host.durable().aAccepted).toEqual([{ ballot: ballot(1, 2), slot: 4, prop: prop(2, 7) }]);
-    expect(host.kinds().slice(0, 2)).toEqual(['save', 'send']);
+    expect(host.durableState().aAccepted).toEqual([{ ballot: ballot(1, 2), slot: 4, prop: prop(2, 7) }]);
+    // One record, the pvalue: the promise it is accepted under was durable already.
+    expect(host.records()).toEqual([{ kind: 'accept', pvalue: { ballot: ballot(1, 2), slot: 4, prop: prop(2, 7) } }]);
+    expect(host.kinds().slice(0, 2)).toEqual(['append', 'send']);
     expect(host.sends('Accepted')[0]).toEqual({
       to: 2, message: { type: 'Accepted', acceptor: 1, ballot: ballot(1, 2), slot: 4, promised: ballot(1, 2) },
     });
@@ -60,7 +66,25 @@ describe('Acceptor', () => {
     acceptor.receive(3, { type: 'Accept', ballot: ballot(2, 3), slot: 1, prop: prop(1, 1) });
 
     expect(specOf(acceptor).aBallot).toEqual(ballot(2, 3));
+    expect(host.records()).toEqual([
+      { kind: 'promise', ballot: ballot(2, 3) },
+      { kind: 'accept', pvalue: { ballot: ballot(2, 3), slot: 1, prop: prop(1, 1) } },
+    ]);
+    expect(host.kinds().slice(0, 3)).toEqual(['append', 'append', 'send']);
     expect(host.sends('Accepting')).toEqual([{ to: 1, message: { type: 'Accepting', leader: 3 } }]);
+  });
+
+  it('answers a retransmitted Accept again without appending a record', () => {
+    const host = new FakeHost({ durable: { aBallot: ballot(1, 2) } });
+    const acceptor = new Acceptor(host);
+    const accept = { type: 'Accept' as const, ballot: ballot(1, 2), slot: 4, prop: prop(2, 7) };
+    acceptor.receive(2, accept);
+    host.clear();
+
+    acceptor.receive(2, accept);
+
+    expect(host.kinds()).toEqual(['send', 'action']);
+    expect(host.sends('Accepted')).toHaveLength(1);
   });
 
   it('refuses an Accept below its promise: answers with the promise, accepts nothing', () => {
@@ -78,7 +102,7 @@ describe('Acceptor', () => {
     const host = new FakeHost();
     new Acceptor(host).receive(2, { type: 'Accept', ballot: ballot(4, 2), slot: 3, prop: prop(2, 5) });
 
-    const restarted = new Acceptor(new FakeHost({ durable: host.durable() }));
+    const restarted = new Acceptor(new FakeHost({ durable: host.durableState() }));
 
     expect(specOf(restarted)).toMatchObject({ aBallot: ballot(4, 2), aAccepted: [{ ballot: ballot(4, 2), slot: 3, prop: prop(2, 5) }] });
   });
@@ -97,11 +121,46 @@ describe('Acceptor', () => {
 });
 
 describe('Acceptor invariants', () => {
-  it('refuses durable state with two pvalues for one slot: a bug, reported as InvariantViolation', async () => {
-    const { InvariantViolation } = await import('../../src/protocol/assert.js');
-    const pv = { ballot: ballot(1, 1), slot: 1, prop: prop(1, 1) };
-    const host = new FakeHost({ durable: { aBallot: ballot(1, 1), aAccepted: [pv, { ...pv, prop: prop(1, 2) }] } });
+  /** Raises its ballot in memory on an Accept and forgets to make the promise durable. */
+  class UnpromisedAcceptor extends Acceptor {
+    override receiveAccept(m: Accept): void {
+      this.ballot = copyBallot(m.ballot);
+      this.accepted.set(m.slot, { ballot: m.ballot, slot: m.slot, prop: m.prop });
+      this.persistAccept({ ballot: m.ballot, slot: m.slot, prop: m.prop });
+    }
+  }
 
-    expect(() => new Acceptor(host)).toThrow(InvariantViolation);
+  /** Takes a lower ballot than it promised, and makes that durable. */
+  class LoweringAcceptor extends Acceptor {
+    override receivePrepare(m: { ballot: { num: number; leader: number } }): void {
+      this.ballot = copyBallot(m.ballot);
+      this.persistPromise();
+    }
+  }
+
+  it('refuses to make a pvalue durable above the durable promise: the promise must be a record first', () => {
+    const host = new FakeHost({ durable: { aBallot: ballot(1, 2) } });
+
+    expect(() => new UnpromisedAcceptor(host).receive(3, { type: 'Accept', ballot: ballot(2, 3), slot: 1, prop: prop(1, 1) }))
+      .toThrow(InvariantViolation);
+    expect(() => new UnpromisedAcceptor(host).receive(3, { type: 'Accept', ballot: ballot(2, 3), slot: 1, prop: prop(1, 1) }))
+      .toThrow(/promised durably/);
+    expect(host.records()).toEqual([]);
+  });
+
+  it('refuses to make a lower promise durable', () => {
+    const host = new FakeHost({ durable: { aBallot: ballot(5, 3) } });
+
+    expect(() => new LoweringAcceptor(host).receive(1, { type: 'Prepare', ballot: ballot(4, 1) })).toThrow(/would lower its promise/);
+    expect(host.records()).toEqual([]);
+  });
+
+  it('refuses to make durable a pvalue that replaces one of a higher ballot', () => {
+    // Not a state a correct acceptor reaches (a pvalue above the promise): it isolates this check.
+    const host = new FakeHost({ durable: { aBallot: ballot(2, 1), aAccepted: [{ ballot: ballot(3, 1), slot: 2, prop: prop(1, 1) }] } });
+    const acceptor = new UnpromisedAcceptor(host);
+
+    expect(() => acceptor.receive(1, { type: 'Accept', ballot: ballot(2, 1), slot: 2, prop: prop(1, 9) })).toThrow(/by a lower ballot/);
+    expect(host.durableState().aAccepted).toEqual([{ ballot: ballot(3, 1), slot: 2, prop: prop(1, 1) }]);
   });
 });

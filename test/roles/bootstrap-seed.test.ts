@@ -15,6 +15,15 @@ describe('Bootstrap', () => {
     expect(host.sends('Join')).toEqual([1, 3, 1, 3].map((to) => ({ to, message: { type: 'Join', node: 2 } })));
   });
 
+  it('moves its leader to a ballot it never used, durably, before it sends Join', () => {
+    const host = new FakeHost({ self: 2, durable: { lBallot: { num: 4, leader: 2 } } });
+
+    host.addRole(new Bootstrap(host));
+
+    expect(host.records()).toEqual([{ kind: 'leaderBallot', ballot: { num: 5, leader: 2 } }]);
+    expect(host.kinds().slice(0, 3)).toEqual(['add', 'append', 'send']);
+  });
+
   it('welcomed, becomes Acceptor + Replica + Leader and hands the Welcome to its replica', () => {
     const host = new FakeHost({ self: 2 });
     const bootstrap = new Bootstrap(host);

@@ -4,8 +4,9 @@
  */
 import { DEFAULT_LIMITS, DEFAULT_TIMING, type Limits, type Timing } from '../../src/protocol/limits.js';
 import type { Message, MessageType } from '../../src/protocol/messages.js';
-import { BOTTOM_BALLOT, firstBallot, type NodeId } from '../../src/protocol/values.js';
-import type { DurableState, RoleName, StateMachine } from '../../src/node/api.js';
+import { BOTTOM_BALLOT, type NodeId } from '../../src/protocol/values.js';
+import type { DurableRecord, DurableState, DurableView, RoleName, StateMachine } from '../../src/node/api.js';
+import { DurableFold, emptyDurableState } from '../../src/storage/fold.js';
 import { DEFAULT_ROLES } from '../../src/node/default-roles.js';
 import type { ActionParams, Role, RoleHost } from '../../src/node/role.js';
 import type { RoleFactories } from '../../src/node/role-factories.js';
@@ -14,7 +15,7 @@ export type JournalEntry =
   | { kind: 'send'; to: NodeId; message: Message }
   | { kind: 'timer'; name: string; key: string | undefined; afterMs: number }
   | { kind: 'action'; role: RoleName; action: string; params: ActionParams | undefined }
-  | { kind: 'save'; state: DurableState }
+  | { kind: 'append'; record: DurableRecord }
   | { kind: 'result'; clientId: number; output: unknown }
   | { kind: 'add'; role: RoleName }
   | { kind: 'remove'; role: RoleName };
@@ -49,7 +50,7 @@ export class FakeHost implements RoleHost {
   readonly journal: JournalEntry[] = [];
   readonly roles: Role[] = [];
   readonly logs: string[] = [];
-  private state: DurableState;
+  private readonly fold: DurableFold;
 
   constructor(options: FakeHostOptions = {}) {
     this.self = options.self ?? 1;
@@ -58,7 +59,7 @@ export class FakeHost implements RoleHost {
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     this.stateMachine = options.stateMachine ?? counter;
     this.factories = { ...DEFAULT_ROLES, ...options.factories };
-    this.state = { aBallot: BOTTOM_BALLOT, aAccepted: [], lBallot: firstBallot(this.self), ...options.durable };
+    this.fold = new DurableFold({ ...emptyDurableState(this.self), ...options.durable });
   }
 
   // ---- RoleHost ----
@@ -74,12 +75,13 @@ export class FakeHost implements RoleHost {
   result(clientId: number, output: unknown): void {
     this.journal.push({ kind: 'result', clientId, output });
   }
-  durable(): DurableState {
-    return this.state;
+  durable(): DurableView {
+    return this.fold;
   }
-  saveDurable(update: Partial<DurableState>): void {
-    this.state = { ...this.state, ...structuredClone(update) };
-    this.journal.push({ kind: 'save', state: this.state });
+  appendDurable(record: DurableRecord): void {
+    const copy = structuredClone(record);
+    this.fold.apply(copy);
+    this.journal.push({ kind: 'append', record: copy });
   }
   addRole(role: Role): void {
     this.roles.push(role);
@@ -117,6 +119,13 @@ export class FakeHost implements RoleHost {
   }
   kinds(): string[] {
     return this.journal.map((e) => e.kind);
+  }
+  records(): DurableRecord[] {
+    return this.journal.flatMap((e) => (e.kind === 'append' ? [e.record] : []));
+  }
+  /** The durable state the appended records folded to (aAccepted sorted by slot). */
+  durableState(): DurableState {
+    return this.fold.state();
   }
   rolesNamed(name: RoleName): Role[] {
     return this.roles.filter((r) => r.name === name);

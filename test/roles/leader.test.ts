@@ -116,7 +116,8 @@ describe('Leader', () => {
 
     leader.receive(1, { type: 'Preempted', leader: 1, ballot: ballot(4, 3) });
 
-    expect(host.kinds()).toEqual(['save', 'action']);
+    expect(host.kinds()).toEqual(['append', 'action']);
+    expect(host.records()).toEqual([{ kind: 'leaderBallot', ballot: ballot(5, 1) }]);
     expect(host.durable().lBallot).toEqual(ballot(5, 1));
     expect(specOf(leader)).toMatchObject({ lBallot: ballot(5, 1), lActive: false });
     expect(host.actions()).toEqual(['LeaderReceivePreempted']);

@@ -81,7 +81,15 @@ describe('Simulator', () => {
     expect(run.violations).toEqual([]);
     const twos = boots.filter((b) => b.id === 2);
     expect(twos.map((b) => b.startAs)).toEqual(['member', 'join']);
-    expect(twos[1]!.env.storage).toBe(twos[0]!.env.storage);
+    // The new incarnation starts from what the old one made durable: the acceptor and
+    // leader state of its last step before the crash.
+    expect(twos[0]!.env.durable).toBeUndefined();
+    const twoEvents = events.get(2)!;
+    const lastBeforeCrash = twoEvents[twoEvents.findIndex((e) => e.action === 'NodeRestart') - 1]!.state;
+    expect(lastBeforeCrash.aBallot).not.toEqual({ num: 0, leader: 0 });
+    const recovered = twos[1]!.env.durable!;
+    expect({ aBallot: recovered.aBallot, lBallot: recovered.lBallot, aAccepted: [...recovered.aAccepted].sort((a, b) => a.slot - b.slot) })
+      .toEqual({ aBallot: lastBeforeCrash.aBallot, lBallot: lastBeforeCrash.lBallot, aAccepted: [...lastBeforeCrash.aAccepted].sort((a, b) => a.slot - b.slot) });
     expect(twos[1]!.env.resume?.traceSeq).toBeGreaterThan(0);
     for (const [n, list] of events) {
       expect(list.every((e) => e.node === n)).toBe(true);
