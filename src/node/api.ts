@@ -64,6 +64,10 @@ export interface ClientResult {
   readonly output: unknown;
 }
 
+/**
+ * What one call of `start`, `receive`, `fireTimer` or `invoke` asks the host to do, in this order:
+ * append and sync `durable`, then send `messages`; arm `timers`; hand `results` to the application.
+ */
 export interface Output {
   /** Records the call appended to the node's durable state, in order (O(1) bytes each): the
    * host appends them and syncs before it sends `messages` (see the write-ahead rule above). */
@@ -75,10 +79,18 @@ export interface Output {
 
 /** A deterministic application: `apply` returns the new state and the client's output. */
 export interface StateMachine<S = unknown> {
+  /** The application's state before any command. */
   initial(): S;
+  /**
+   * Runs one command (the proposal's input string): the new state and the client's output. Must be
+   * deterministic and must not throw.
+   */
   apply(state: S, input: string): [S, unknown];
 }
 
+/**
+ * The roles a node hosts, plus `Node` (for `NodeRestart`) and `Client` (for client events), as trace events name them.
+ */
 export type RoleName =
   | 'Acceptor' | 'Replica' | 'Leader' | 'Scout' | 'Commander' | 'Requester' | 'Node' | 'Bootstrap' | 'Seed' | 'Client';
 
@@ -130,6 +142,10 @@ export interface TraceEvent {
   state: NodeSpecState;
 }
 
+/**
+ * Receives one {@link TraceEvent} per step of a node (`NodeEnvironment.trace`); `NdjsonTraceFile` writes them to a file.
+ * Called synchronously inside the step: it must not throw and should not block for long.
+ */
 export type TraceSink = (event: TraceEvent) => void;
 
 /**
@@ -143,11 +159,15 @@ export type ClientEventParams =
   | { readonly kind: 'return'; readonly clientId: number; readonly at: number; readonly output: unknown }
   | { readonly kind: 'error'; readonly clientId: number; readonly at: number; readonly error: string };
 
+/**
+ * What the host injects into a {@link Node}: recovered durable state, trace sink, log, trace numbering to resume.
+ */
 export interface NodeEnvironment {
   /** What the node's DurableLog recovered (`log.load()`); undefined for a brand-new node. */
   readonly durable: DurableState | undefined;
   /** Absent: tracing is off and the node builds no trace data at all. */
   readonly trace?: TraceSink;
+  /** Operator-facing lines (dropped invalid messages and why); default: none. */
   readonly log?: (line: string) => void;
   /** Not used by the protocol today (it needs no randomness); reserved for jitter. */
   readonly random?: () => number;
@@ -155,6 +175,9 @@ export interface NodeEnvironment {
   readonly resume?: { readonly traceSeq: number; readonly clock: number };
 }
 
+/**
+ * How a node is built: its application, how it starts, its limits and timers, and role overrides.
+ */
 export interface NodeOptions {
   readonly stateMachine: StateMachine<any>;
   /**
@@ -169,6 +192,7 @@ export interface NodeOptions {
   readonly roles?: Partial<RoleFactories>;
 }
 
+/** Counters of one node, readable at any time (`node.stats`). */
 export interface NodeStats {
   /** Envelopes/messages dropped by validation. */
   invalidMessages: number;
@@ -182,6 +206,7 @@ export interface NodeStats {
 /** 'not-a-member': the node has no Requester yet (start() was not called). */
 export type InvokeRefusal = 'not-a-member' | 'duplicate-client-id' | 'too-many-pending' | 'input-too-long';
 
+/** Options of {@link NodeApi.invoke}. */
 export interface InvokeOptions {
   readonly retry?: boolean;
 }
@@ -201,6 +226,9 @@ export interface NodeApi {
   start(): Output;
   /** A message from the network (any value: it is validated first). */
   receive(envelope: unknown): Output;
+  /**
+   * A timer the node asked for (an earlier `Output.timers` entry) is due. Unknown or stale timers are no-ops.
+   */
   fireTimer(name: string, key?: string): Output;
   /**
    * The Requester sends `Invoke` for `(self, clientId, input)` to the local replica and
