@@ -135,6 +135,7 @@ export class Node implements NodeApi {
     });
   }
 
+  /** A timer this node asked for is due (see {@link NodeApi.fireTimer}). */
   fireTimer(name: string, key?: string): Output {
     return this.call({ timer: name }, () => {
       const owner = timerRole(name);
