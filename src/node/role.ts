@@ -41,6 +41,9 @@ export interface RoleHost {
   readonly tracing: boolean;
   /** Queue `message` for `to` (a node id or a list); self-addressed ones are delivered locally. */
   send(to: NodeId | readonly NodeId[], message: Message): void;
+  /**
+   * Ask the host to call the role's `onTimer(name, key)` after `afterMs` ms (no cancel: a stale timer is ignored).
+   */
   setTimer(name: string, key: string | undefined, afterMs: number): void;
   /** Record one spec action of `role`, performed just now. */
   action(role: RoleName, action: string, params?: ActionParams): void;
@@ -53,15 +56,23 @@ export interface RoleHost {
    * (InvariantViolation) on a record that breaks the fold's rules: a promise or leader ballot
    * that goes down, a pvalue replaced by a lower ballot (src/storage/fold.ts). */
   appendDurable(record: DurableRecord): void;
+  /** Start hosting `role` (a Scout, a Commander, the member roles after a Welcome). */
   addRole(role: Role): void;
+  /** Stop hosting `role` (a Scout or Commander that finished, a Bootstrap welcomed). */
   removeRole(role: Role): void;
   /** The first hosted role with this name, if any. */
   findRole<R extends Role>(name: RoleName): R | undefined;
   /** Dispatch `message` again to the roles that handle it now (after a role change). */
   redeliver(from: NodeId, message: Message): void;
+  /** An operator-facing line (dropped input and why). */
   log(line: string): void;
 }
 
+/**
+ * A role hosted by a {@link Node}: deterministic handlers of one message or timer that change the role's
+ * state and tell the {@link RoleHost} what to send, which timers to arm, and which spec action they took.
+ * Subclass it to replace a role through {@link NodeOptions.roles} (tests, fakes, mutants).
+ */
 export abstract class Role {
   abstract readonly name: RoleName;
   /** The message types this role receives. */
