@@ -20,6 +20,10 @@ function frozenPValue(pv: PValue): PValue {
   });
 }
 
+/**
+ * Remembers the highest ballot it promised and, per slot, the highest-ballot pvalue it accepted, both
+ * durable (spec actions `AcceptorReceivePrepare`, `AcceptorReceiveAccept`). Every node hosts one.
+ */
 export class Acceptor extends Role {
   readonly name = 'Acceptor' as const;
   readonly handles = ['Prepare', 'Accept'] as const;
