@@ -16,6 +16,11 @@ import { invariant } from '../protocol/assert.js';
 export const LEADER_HEARTBEAT_TIMER = 'Leader.heartbeat';
 export const LEADER_TIMEOUT_TIMER = 'Leader.timeout';
 
+/**
+ * Owns a durable ballot, spawns a {@link Scout} to get it adopted, then a {@link Commander} per proposal;
+ * preempted, it goes passive with a higher ballot (spec actions `LeaderSpawnScout`, `LeaderReceivePropose`,
+ * `LeaderReceiveAdopted`, `LeaderReceivePreempted`).
+ */
 export class Leader extends Role {
   readonly name = 'Leader' as const;
   readonly handles = ['Propose', 'Adopted', 'Preempted', 'Active'] as const;
@@ -33,10 +38,12 @@ export class Leader extends Role {
     invariant(this.ballot.leader === host.self, () => `lBallot ${JSON.stringify(this.ballot)} is not led by node ${host.self}`);
   }
 
+  /** The spec's `lActive`: its ballot was adopted and it was not preempted since. */
   get isActive(): boolean {
     return this.active;
   }
 
+  /** The spec's `lBallot`: the ballot it scouts or leads with. */
   get currentBallot(): Ballot {
     return this.ballot;
   }
