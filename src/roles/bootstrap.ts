@@ -25,6 +25,10 @@ export function becomeMember(host: RoleHost): void {
   host.addRole(new host.factories.Leader(host));
 }
 
+/**
+ * A (re)starting or joining node (spec action `NodeRestart`): moves its leader to a ballot never used,
+ * sends Join until a replica's Welcome arrives, then installs it and becomes a full member.
+ */
 export class Bootstrap extends Role {
   readonly name = 'Bootstrap' as const;
   readonly handles = ['Welcome', 'Join'] as const;
