@@ -24,6 +24,7 @@ import { DeadlineExceededError, InvokeRefusedError, MemberStateError, MemberStop
 import { type NodeFactory, defaultNodeFactory } from './nodeFactory.js';
 import type { Transport } from './transport.js';
 
+/** Options of a {@link Member}; only `id` is required. */
 export interface MemberOptions {
   /** This member's node id; must be one of `peers`. */
   readonly id: NodeId;
@@ -43,6 +44,7 @@ export interface MemberOptions {
   readonly timing?: Partial<Timing>;
   readonly limits?: Partial<Limits>;
   readonly trace?: TraceSink;
+  /** Operator-facing lines from the node (dropped messages and why); default: none. */
   readonly log?: (line: string) => void;
   /**
    * First client id; ids must be unique per node across restarts. Default: the start time
@@ -56,6 +58,9 @@ export interface MemberOptions {
   readonly onFatal?: (error: Error) => void;
 }
 
+/**
+ * How long `invoke` waits for a decision unless {@link MemberOptions.deadlineMs} says otherwise (ms).
+ */
 export const DEFAULT_DEADLINE_MS = 10_000;
 
 /** Wall-clock time with sub-millisecond resolution: client events of several processes on
@@ -75,6 +80,34 @@ interface Pending<O> {
   retry: NodeJS.Timeout | undefined;
 }
 
+/**
+ * What an application holds: one cluster member. It drives a sans-IO {@link Node} with real timers and
+ * an injected {@link Transport}, and turns `invoke(input)` into a Promise of the state machine's output.
+ *
+ * - Results resolve (or reject) in the order `invoke` was called on this member, even when the cluster
+ *   decides later requests first.
+ * - A request keeps its client id for its whole life: when the node cannot take it yet (still joining,
+ *   queue full) the member retries the same id, and the replica executes a (caller, client id) once.
+ * - `invoke` rejects with {@link DeadlineExceededError} after `deadlineMs` if the cluster cannot decide
+ *   (no live majority); the request may still execute later, at most once.
+ *
+ * ```ts
+ * import { InMemoryNetwork, Member, bank } from 'paxos-reference';
+ *
+ * const net = new InMemoryNetwork(); // or a UdpTransport / TcpTransport per process
+ * const peers = [1, 2, 3];
+ * const members = peers.map((id) => new Member(bank, net.transport(id), peers, { id }));
+ * members.forEach((m) => m.start());
+ * await members[0].invoke({ op: 'open', account: 'alice' });
+ * await members[1].invoke({ op: 'deposit', account: 'alice', amount: 100 }); // { ok: true, ..., balance: 100 }
+ * members.forEach((m) => m.stop());
+ * ```
+ *
+ * @typeParam S the application's state.
+ * @typeParam O the application's output.
+ * @throws RangeError from the constructor when `id` is not among `peers`, or `deadlineMs` or
+ * `clientIdBase` is not a positive number.
+ */
 export class Member<S, O> {
   private readonly node: NodeApi;
   private readonly pending = new Map<number, Pending<O>>();
@@ -127,6 +160,7 @@ export class Member<S, O> {
     );
   }
 
+  /** This member's node id. */
   get id(): NodeId {
     return this.node.id;
   }
@@ -160,7 +194,33 @@ export class Member<S, O> {
     this.pending.clear();
   }
 
-  /** Submits `input` to the cluster; resolves with the state machine's output. */
+  /**
+   * Submits `input` to the cluster; resolves with the state machine's output once a replica of
+   * this member's node executed it. Results resolve in the order of the calls on this member.
+   * The request keeps one client id for its whole life and is executed at most once.
+   *
+   * An output that reports a failure (`{ ok: false, error, message }`, e.g. an unknown account)
+   * resolves: the command was executed and the state machine said no.
+   *
+   * @param input the command, any JSON-serialisable value (e.g. a {@link BankInput}).
+   * @returns a Promise of the output. It rejects with:
+   * - `TypeError` when `input` is not JSON-serialisable (nothing was sent);
+   * - {@link MemberStateError} when the member was not started or is stopped;
+   * - {@link DeadlineExceededError} after `deadlineMs` without a decision (no live majority): the
+   *   request may still execute later, at most once;
+   * - {@link InvokeRefusedError} when the node refuses the request for good (input longer than
+   *   `Limits.maxInputLength`);
+   * - {@link MemberStoppedError} when `stop()` is called while it is pending (it may still
+   *   execute, at most once).
+   *
+   * ```ts
+   * try {
+   *   const out = await member.invoke({ op: 'transfer', from: 'alice', to: 'bob', amount: 5 });
+   * } catch (e) {
+   *   if (e instanceof DeadlineExceededError) { ... } // outcome unknown: read before retrying
+   * }
+   * ```
+   */
   invoke(input: unknown): Promise<O> {
     if (this.state !== 'running') return Promise.reject(new MemberStateError(`invoke() on a ${this.state} member; call start() first`));
     let text: string;
