@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Bootstrap, BOOTSTRAP_JOIN_TIMER } from '../../src/roles/bootstrap.js';
 import { Seed, SEED_LINGER_TIMER } from '../../src/roles/seed.js';
 import { FakeHost, prop, specOf } from './fake-host.js';
+import { stateDigest } from '../../src/statemachines/digest.js';
 
 describe('Bootstrap', () => {
   it('starts as a NodeRestart: sends Join to every other node and retransmits it', () => {
@@ -85,7 +86,7 @@ describe('Seed', () => {
     expect(host.sends()).toEqual([{ to: 2, message: welcome(2) }, { to: 4, message: welcome(4) }]);
     expect(host.actions()).toEqual(['ReplicaReceiveJoin', 'ReplicaReceiveJoin']);
     expect(host.journal.filter((e) => e.kind === 'action').map((e) => e.kind === 'action' && e.params)).toEqual([
-      { from: 2, message: join(2) }, { from: 4, message: join(4) },
+      { from: 2, message: join(2), digest: stateDigest(0) }, { from: 4, message: join(4), digest: stateDigest(0) },
     ]);
     expect(host.timers()).toEqual([{ name: SEED_LINGER_TIMER, key: undefined }]);
   });
