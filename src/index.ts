@@ -9,7 +9,7 @@ export { Replica } from './roles/replica.js';
 export { Leader } from './roles/leader.js';
 export { Scout } from './roles/scout.js';
 export { Commander } from './roles/commander.js';
-export { Requester } from './roles/requester.js';
+export { Requester, type InvokeOutcome } from './roles/requester.js';
 export { Bootstrap, becomeMember } from './roles/bootstrap.js';
 export { Seed } from './roles/seed.js';
 export * from './protocol/values.js';
@@ -18,12 +18,12 @@ export { DEFAULT_LIMITS, DEFAULT_TIMING, type Limits, type Timing } from './prot
 export { InvariantViolation, invariant } from './protocol/assert.js';
 export { toSpecMessage, toTraceMessage } from './protocol/projection.js';
 export { checkEnvelope, checkMessage, type Checked } from './protocol/validate.js';
-export { messageSchemas, loadMessageSchema, messageSchemaDir } from './protocol/schemas.js';
+export { messageSchemas, loadMessageSchema, messageSchemaDir, type CompiledMessageSchemas } from './protocol/schemas.js';
 // Durable storage a host hands a Member (MemberOptions.storage): a file log for a real node,
 // the memory log for tests. The record and state types come with node/api.js above.
 export {
   FileDurableLog, MemoryDurableLog, StorageCorruptError, StorageFailedError, StorageMissingError, StorageRefusedError,
-  type FileDurableLogOptions, type CompactionPolicy,
+  type FileDurableLogOptions, type CompactionPolicy, type FileOps, type WritableFile,
 } from './storage/index.js';
 // The application-facing Member API (src/member, owned by the simulation/member engineer).
 export * from './member/index.js';

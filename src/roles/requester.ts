@@ -10,6 +10,10 @@ import { sortedByJson } from './sorted.js';
 
 export const REQUESTER_RETRANSMIT_TIMER = 'Requester.retransmit';
 
+/**
+ * What {@link Requester.invoke} did: sent the request, or refused it (its client id is in use, or too many
+ * requests are pending).
+ */
 export type InvokeOutcome = 'ok' | 'duplicate-client-id' | 'too-many-pending';
 
 /**

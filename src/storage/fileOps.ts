@@ -10,10 +10,16 @@ export interface WritableFile {
   write(bytes: Uint8Array): Promise<void>;
   /** fsync: returns once the data written so far is on stable storage. */
   sync(): Promise<void>;
+  /** Cuts the file to `length` bytes (a torn last record, at recovery). */
   truncate(length: number): Promise<void>;
+  /** Closes the file. */
   close(): Promise<void>;
 }
 
+/**
+ * The file-system operations a {@link FileDurableLog} uses (`FileDurableLogOptions.ops`): tests replace
+ * them to count fsyncs and inject crashes; the default is the real file system.
+ */
 export interface FileOps {
   /** The file's bytes, or undefined when it does not exist. */
   readFile(path: string): Promise<Buffer | undefined>;

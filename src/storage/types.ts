@@ -50,6 +50,10 @@ export interface DurableView {
   readonly accepted: ReadonlyMap<number, PValue>;
 }
 
+/**
+ * Where a node's durable state lives: records appended during a step, made durable by `sync()` before
+ * the step's messages leave. Implementations: {@link FileDurableLog}, {@link MemoryDurableLog}.
+ */
 export interface DurableLog {
   /** The fold of every record appended so far and not lost to a crash; `undefined` when no
    * record was ever appended (a brand-new node). Call it at startup, before appending. */
