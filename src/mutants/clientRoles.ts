@@ -85,8 +85,8 @@ export class ProposedInputReplica extends Replica {
 
 /**
  * Welcomes with its rollback checkpoint: before each apply it keeps the state it had, so a
- * failing apply could be undone, and a Welcome sends that copy. After an execution the
- * checkpoint is one request behind the history the Welcome transfers.
+ * failing apply could be undone, and a Welcome sends that copy. After an execution that
+ * changed the state, the checkpoint is one request behind the history the Welcome transfers.
  */
 export class CheckpointWelcomeReplica extends Replica {
   private checkpoint: unknown;
@@ -99,6 +99,11 @@ export class CheckpointWelcomeReplica extends Replica {
   protected override execute(slot: number, decided: Proposal): void {
     this.checkpoint = this.app;
     super.execute(slot, decided);
+  }
+
+  override receiveWelcome(m: Parameters<Replica['receiveWelcome']>[0]): void {
+    super.receiveWelcome(m);
+    this.checkpoint = this.app; // an installed state has nothing to roll back to
   }
 
   protected override welcomeState(): WelcomeState {

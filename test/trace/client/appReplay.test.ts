@@ -1,0 +1,229 @@
+/**
+ * The client-level checks on hand-edited traces. One real simulated run (key-value store,
+ * two clients per node, two nodes crash and rejoin, so it has Welcomes and re-answered
+ * retries) passes; each test changes one thing a client would see or a replica would hold
+ * and expects the checker to reject the trace at that line, with the check that owns it.
+ * The client-level edits are also fed to AppReplay alone, event by event, to show it is the
+ * one that sees them. A last edit moves client times only: every output is still the one
+ * its execution gave, so only the linearizability check can tell.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scheduleOf } from '../../../src/sim/schedule.js';
+import type { Scenario } from '../../../src/sim/scenario.js';
+import type { TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
+import { AppReplay, ClientCheckError } from '../../../src/trace/client/appReplay.js';
+import { appStateMachine } from '../../../src/trace/replay/apps.js';
+import { checkTrace, type TraceVerdict } from '../../../src/trace/replay/check.js';
+import { traceScenario } from '../../../src/trace/runs/simTrace.js';
+
+const SCENARIO: Scenario = {
+  seed: 3, nodes: 3, app: 'kv', workload: { clients: 6, ops: 4 },
+  schedule: scheduleOf({}, [{ kind: 'crash', at: 30, node: 2, restart: 400 }, { kind: 'crash', at: 50, node: 3, restart: 450 }]),
+};
+
+let dir: string;
+let header: TraceHeader;
+/** The events of the run; events[i] is on line i + 2 (line 1 is the header). */
+let events: TraceEvent[];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'app-replay-'));
+  const path = join(dir, 'run.ndjson');
+  traceScenario(SCENARIO, path, { eventLog: false, track: false });
+  const [first, ...rest] = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+  header = first as TraceHeader;
+  events = rest as TraceEvent[];
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const lineOf = (index: number): number => index + 2;
+
+/** The index of the first event that matches. */
+function find(what: string, match: (e: TraceEvent) => boolean): number {
+  const i = events.findIndex(match);
+  if (i < 0) throw new Error(`the run has no ${what}: the scenario no longer exercises it`);
+  return i;
+}
+
+/** Checks the run with `edit` applied to a copy of its events. */
+async function checkEdited(name: string, edit: (evs: TraceEvent[]) => void): Promise<TraceVerdict> {
+  const copy = structuredClone(events);
+  edit(copy);
+  const path = join(dir, `${name}.ndjson`);
+  writeFileSync(path, [header, ...copy].map((v) => JSON.stringify(v)).join('\n') + '\n');
+  return checkTrace({ name: path, files: [path] });
+}
+
+/** AppReplay alone (no spec replay) over the edited events: the index of the event it rejects, or -1. */
+function appReplayRejects(edit: (evs: TraceEvent[]) => void): { at: number; message: string } {
+  const copy = structuredClone(events);
+  edit(copy);
+  const replay = new AppReplay(header.app!, appStateMachine(header.app!));
+  for (const [i, ev] of copy.entries()) {
+    try {
+      replay.step(ev);
+    } catch (e) {
+      if (e instanceof ClientCheckError) return { at: i, message: e.message };
+      throw e;
+    }
+  }
+  return { at: -1, message: '' };
+}
+
+/** When the application invoked the request a client event is about. */
+function callOf(e: TraceEvent): number {
+  const invoke = events.find((x) => x.action === 'ClientInvoke' && x.node === e.node && x.params.client!.clientId === e.params.client!.clientId);
+  return invoke!.params.client!.at;
+}
+
+const isExecution = (e: TraceEvent): boolean => e.action === 'ReplicaExecute' && e.params.output !== undefined;
+const isClientReturn = (e: TraceEvent): boolean => e.action === 'ClientReturn' && e.params.client?.kind === 'return';
+
+describe('AppReplay on a real run', () => {
+  it('accepts the unedited run, with every client operation linearizable', async () => {
+    const v = await checkEdited('unedited', () => {});
+    expect(v.failure).toBeUndefined();
+    expect(v.client?.executed).toBeGreaterThan(20);
+    expect(v.client?.operations).toBe(events.filter((e) => e.action === 'ClientInvoke').length);
+    expect(appReplayRejects(() => {}).at).toBe(-1);
+  });
+
+  it('has what the edits below need: Welcomes sent and installed, and retried requests answered again', () => {
+    for (const action of ['ReplicaReceiveJoin', 'ReplicaReceiveWelcome', 'NodeRestart']) find(action, (e) => e.action === action);
+    find('re-answer', (e) => e.action === 'ReplicaReceiveInvoke' && e.params.output !== undefined);
+  });
+});
+
+describe('edits a client-level check rejects at their line', () => {
+  const cases: { name: string; pick: () => number; edit: (e: TraceEvent) => void; expected: RegExp }[] = [
+    {
+      name: 'an execution reports another output',
+      pick: () => find('execution', isExecution),
+      edit: (e) => { e.params.output = { ok: true, op: 'set', key: 'k9' }; },
+      expected: /with output .*k9.*; the application gives/,
+    },
+    {
+      name: 'an execution reports another state digest',
+      pick: () => find('execution', (e) => isExecution(e) && events.indexOf(e) > 10),
+      edit: (e) => { e.params.digest = '0123456789abcdef'; },
+      expected: /has digest 0123456789abcdef; the history gives/,
+    },
+    {
+      name: 'a Welcome is sent with another state',
+      pick: () => find('Welcome sent', (e) => e.action === 'ReplicaReceiveJoin'),
+      edit: (e) => { e.params.digest = '0123456789abcdef'; },
+      expected: /welcomes with an application state of digest 0123456789abcdef/,
+    },
+    {
+      name: 'a Welcome is installed with another state',
+      pick: () => find('Welcome installed', (e) => e.action === 'ReplicaReceiveWelcome'),
+      edit: (e) => { e.params.digest = '0123456789abcdef'; },
+      expected: /installs a Welcome state of digest 0123456789abcdef/,
+    },
+    {
+      name: 'a retried request is answered with another output',
+      pick: () => find('re-answer', (e) => e.action === 'ReplicaReceiveInvoke' && e.params.output !== undefined),
+      edit: (e) => { e.params.output = { ok: true, op: 'get', key: 'k1', value: 'stale' }; },
+      expected: /answers request .* with output .*stale.*; its execution gave/,
+    },
+    {
+      name: 'the application is told another output',
+      pick: () => find('client return', isClientReturn),
+      edit: (e) => { e.params.client = { ...e.params.client!, output: { ok: true, op: 'get', key: 'k1', value: 'y~' } } as typeof e.params.client; },
+      expected: /the application is told .*y~.* for request .*; its execution \(index \d+\) gave/,
+    },
+    {
+      name: 'the application is told of a return before it called',
+      pick: () => find('client return', (e) => isClientReturn(e) && callOf(e) > 0),
+      edit: (e) => { e.params.client = { ...e.params.client!, at: callOf(e) / 2 } as typeof e.params.client; },
+      expected: /returns at [\d.]+, before it was invoked at [\d.]+/,
+    },
+  ];
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      const i = c.pick();
+      const edit = (evs: TraceEvent[]): void => c.edit(evs[i]!);
+      const v = await checkEdited(c.name.replaceAll(' ', '-'), edit);
+      expect(v.failure?.kind, v.failure?.message).toBe('client');
+      expect(v.failure?.line).toBe(lineOf(i));
+      expect(v.failure?.message).toMatch(c.expected);
+      expect(appReplayRejects(edit).at).toBe(i);
+    });
+  }
+
+  it('a Requester invokes a request the application never invoked (its ClientInvoke dropped)', async () => {
+    const dropped = find('client invoke', (e) => e.action === 'ClientInvoke' && e.node === 2);
+    const invoke = events.findIndex((e, j) => j > dropped && e.action === 'RequesterInvoke' && e.node === 2 &&
+      e.params.proposal?.clientId === events[dropped]!.params.client!.clientId);
+    expect(invoke).toBeGreaterThan(dropped);
+    // Dropping a line leaves a hole in the node's seq numbers: close it, as a writer that never emitted the event would.
+    const drop = (evs: TraceEvent[]): void => {
+      evs.splice(dropped, 1);
+      for (const e of evs.slice(dropped)) if (e.node === 2) e.seq--;
+    };
+    const v = await checkEdited('dropped-client-invoke', drop);
+    expect(v.failure?.kind, v.failure?.message).toBe('client');
+    expect(v.failure?.line).toBe(lineOf(invoke - 1));
+    expect(v.failure?.message).toMatch(/Requester invokes request 2:\d+, which the application did not invoke \(no ClientInvoke\)/);
+    expect(appReplayRejects(drop).at).toBe(invoke - 1);
+  });
+
+  it('an answer names another index: the spec replay rejects it first, and AppReplay alone too', async () => {
+    const i = find('execution', (e) => isExecution(e) && e.node === 1 && events.indexOf(e) > 10);
+    const edit = (evs: TraceEvent[]): void => {
+      const answer = evs[i]!.sent.find((m) => m.type === 'Invoked');
+      if (answer?.type !== 'Invoked') throw new Error('an execution without its answer');
+      (answer as { index: number }).index += 1;
+    };
+    const v = await checkEdited('invoked-index', edit);
+    expect(v.failure?.kind).toBe('spec');
+    expect(v.failure?.line).toBe(lineOf(i));
+    const alone = appReplayRejects(edit);
+    expect(alone.at).toBe(i);
+    expect(alone.message).toMatch(/executed its request \d+ but answers with index \d+/);
+  });
+});
+
+describe('an edit only the linearizability check sees', () => {
+  it('a read returns before the write whose value it read was invoked', async () => {
+    // A get that read a value, and every write of that value to its key: the get is moved to
+    // just before the earliest of them is called. Outputs are untouched, so AppReplay accepts.
+    const calls = new Map<string, number>();
+    for (const e of events) if (e.action === 'ClientInvoke') calls.set(`${e.node}:${e.params.client!.clientId}`, e.params.client!.at);
+    const inputOf = new Map<string, { op: string; key: string; value?: string }>();
+    for (const e of events) {
+      const c = e.params.client;
+      if (c?.kind === 'invoke') inputOf.set(`${e.node}:${c.clientId}`, JSON.parse(c.input) as { op: string; key: string; value?: string });
+    }
+    const writersOf = (key: string, value: string): number[] => [...inputOf].filter(([, x]) => x.op !== 'get' && x.key === key && x.value === value).map(([id]) => calls.get(id)!);
+    let read: { invoke: number; ret: number; before: number } | undefined;
+    for (const [r, e] of events.entries()) {
+      if (!isClientReturn(e)) continue;
+      const c = e.params.client;
+      if (c?.kind !== 'return') continue;
+      const out = c.output as { op?: string; key?: string; value?: string | null };
+      if (out.op !== 'get' || typeof out.value !== 'string') continue;
+      const earliest = Math.min(...writersOf(out.key!, out.value));
+      if (!(earliest > 0)) continue;
+      const invoke = events.findIndex((x) => x.action === 'ClientInvoke' && x.node === e.node && x.params.client!.clientId === e.params.client!.clientId);
+      read = { invoke, ret: r, before: earliest / 2 };
+      break;
+    }
+    if (read === undefined) throw new Error('the run has no get that read a value written after time 0');
+    const edit = (evs: TraceEvent[]): void => {
+      for (const [i, at] of [[read!.invoke, read!.before - 0.001], [read!.ret, read!.before]] as const) {
+        evs[i]!.params.client = { ...evs[i]!.params.client!, at } as TraceEvent['params']['client'];
+      }
+    };
+    expect(appReplayRejects(edit).at).toBe(-1);
+    const v = await checkEdited('read-before-write', edit);
+    expect(v.failure?.kind, v.failure?.message).toBe('linearizability');
+    expect(v.failure?.message).toMatch(/NOT linearizable \(model kv\)/);
+    expect([lineOf(read.invoke), lineOf(read.ret)]).toContain(v.failure?.line);
+  });
+});
