@@ -17,6 +17,7 @@ import {
   SessionOutputReplica,
 } from './clientRoles.js';
 import { welcomeCorruptingFactory } from './welcomeInFlight.js';
+import { freshIdOnRetryFactory } from './clientLibrary.js';
 import type { FailureKind } from '../trace/replay/check.js';
 
 export interface Mutant {
@@ -132,6 +133,8 @@ export const MUTANTS: readonly Mutant[] = [
     createNode: withRoles({ Replica: ProposedInputReplica }), scenarios: [base(1, { workload: { clients: 3, ops: 4 } })], killedBy: 'client' },
   { name: 'ResubmitUnderFreshId', breaks: 'a request keeps its client id across retries (one invoke takes effect at most once)',
     createNode: withRoles({ Requester: FreshIdRetryRequester }), scenarios: [1, 2].map(cutOffCaller), killedBy: 'client' },
+  { name: 'RetryAfterRestartUnderFreshId', breaks: 'a client re-sends a request after a restart under its own client id',
+    createNode: freshIdOnRetryFactory(defaultNodeFactory), scenarios: [1, 2].map((s) => ({ ...retriesAfterRestart(s), app: 'bank' as const })), killedBy: 'client' },
   { name: 'WelcomeStaleCheckpoint', breaks: 'a Welcome carries the state of the history it transfers',
     createNode: withRoles({ Replica: CheckpointWelcomeReplica }), scenarios: [1, 2, 3].map(rejoin), killedBy: 'client' },
   { name: 'WelcomeMutatedInFlight', breaks: 'the network delivers what was sent (a Welcome arrives with an altered state)',
