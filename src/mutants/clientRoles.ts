@@ -5,7 +5,7 @@
  * (the application replayed along the history, exactly-once) are what must catch them.
  * Like roles.ts, they bypass the real roles' assertions on purpose.
  */
-import type { Decision, Invoke, Invoked, WelcomeState } from '../protocol/messages.js';
+import type { Decision, Invoke, Invoked, Welcome, WelcomeState } from '../protocol/messages.js';
 import { isNoop, proposalEquals, proposalKey, type NodeId, type Proposal } from '../protocol/values.js';
 import type { RoleHost } from '../node/role.js';
 import { Replica } from '../roles/replica.js';
@@ -101,7 +101,7 @@ export class CheckpointWelcomeReplica extends Replica {
     super.execute(slot, decided);
   }
 
-  override receiveWelcome(m: Parameters<Replica['receiveWelcome']>[0]): void {
+  override receiveWelcome(m: Welcome): void {
     super.receiveWelcome(m);
     this.checkpoint = this.app; // an installed state has nothing to roll back to
   }
@@ -136,7 +136,7 @@ export class SessionOutputReplica extends Replica {
     super.answer(e);
   }
 
-  override receiveWelcome(m: Parameters<Replica['receiveWelcome']>[0]): void {
+  override receiveWelcome(m: Welcome): void {
     super.receiveWelcome(m);
     // The transferred history rebuilds the sessions (the ones it executes later update them).
     for (const e of this.executedLog) this.sessions.set(e.prop.caller, { output: e.output });
