@@ -21,8 +21,9 @@ describe('traces of fault-injected simulations pass the checker', () => {
   let faults = 0;
   for (let r = 0; r < RUNS; r++) {
     const compact = r % 2 === 1;
-    it(`seed ${5000 + r} (${compact ? 'compact' : 'full'} events)`, async () => {
-      const s = faultScenario(5000 + r);
+    // From 5001: 5000 is one of validate-traces' long runs (1,000 commands), too slow here.
+    it(`seed ${5001 + r} (${compact ? 'compact' : 'full'} events)`, async () => {
+      const s = faultScenario(5001 + r);
       faults += s.schedule.faults.length;
       const path = join(dir, `sim-${s.seed}.ndjson`);
       const traced = traceScenario(s, path, { eventLog: false }, 'test/trace/simTraces.test.ts', compact);
