@@ -1,0 +1,307 @@
+/**
+ * A chaos run: a bank cluster of real node processes on loopback (LocalCluster), clients
+ * sending transfers concurrently (workload.ts), the leader and then a follower killed with
+ * SIGKILL mid-workload and restarted from their data directories, then the checks:
+ * the replicas converge to one history, that history keeps every acknowledged transfer once
+ * and conserves money (verify.ts), and every node's trace part replays against the spec with
+ * the client-level checks (check-traces). Used by `npm start`, `paxos chaos` and CI.
+ */
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { generateClusterKey } from '../../transport/clusterKey.js';
+import { collectInputs } from '../../trace/replay/cli.js';
+import { formatVerdict, type TraceVerdict } from '../../trace/replay/check.js';
+import { checkTraces } from '../../trace/replay/pool.js';
+import { mulberry32 } from '../../util/mulberry32.js';
+import { type ClientAddress, ClientConnection } from '../client/connection.js';
+import { CLIENT_ID_MIN, type NodeStatus, type ReplicaState } from '../client/protocol.js';
+import { LocalCluster } from '../cluster/localCluster.js';
+import type { InvokeOutcome } from '../node/requestTable.js';
+import { verifyHistory, type HistoryVerdict } from './verify.js';
+import { type TransferOp, withTimeout, WorkloadClient } from './workload.js';
+
+export interface ChaosOptions {
+  readonly nodes: number;
+  readonly clients: number;
+  /**
+   * Transfers per second, all clients together, at most. Tracing costs each node O(its
+   * state) per event (docs/trace-format.md), and a new leader re-drives every slot it
+   * adopted, so a run's cost grows faster than its length: the rate keeps it bounded.
+   */
+  readonly rate: number;
+  /** How long the clients send transfers (the faults happen inside this window). */
+  readonly durationMs: number;
+  /** Kill rounds: each kills the leader, restarts it, then kills a follower and restarts it. */
+  readonly rounds: number;
+  /** A killed node stays down this long before it is restarted. */
+  readonly downMs: number;
+  readonly basePort: number;
+  /** Where data and traces go (default: a new temporary directory, removed after a run that passed). */
+  readonly dir?: string;
+  readonly seed: number;
+  readonly progress: (line: string) => void;
+  /** Node log lines (JSON); default: dropped, but warnings and errors are counted. */
+  readonly onNodeLine?: (node: number, line: string) => void;
+}
+
+export interface KillRecord { node: number; role: 'leader' | 'follower'; atMs: number; downMs: number; newLeader?: number | null }
+
+export interface ChaosReport {
+  readonly ok: boolean;
+  readonly problems: string[];
+  readonly dir: string;
+  readonly kills: KillRecord[];
+  readonly history: HistoryVerdict | undefined;
+  readonly executed: number;
+  readonly replicasEqual: boolean;
+  readonly traces: { ok: boolean; parts: number; events: number; clientOperations: number; verdict: string };
+  readonly nodeWarnings: number;
+  readonly wallMs: number;
+}
+
+const ACCOUNTS = Array.from({ length: 8 }, (_, i) => `acct-${i}`);
+const INITIAL_BALANCE = 1_000;
+const SETUP_CLIENT = CLIENT_ID_MIN + 100;
+const READ_CLIENT = CLIENT_ID_MIN + 200;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A killed leader is replaced within its followers' leader timeout (3 s) and a scout; wait this long at most. */
+const LEADER_ELECTION_WAIT_MS = 20_000;
+/** The replicas must agree within this long after the workload (a new leader may be re-driving slots). */
+const CONVERGE_MS = 60_000;
+
+export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const dir = resolve(o.dir ?? mkdtempSync(join(tmpdir(), 'paxos-chaos-')));
+  const dataDir = join(dir, 'data');
+  const traceDir = join(dir, 'traces');
+  mkdirSync(dataDir, { recursive: true });
+  const keyFile = join(dir, 'cluster.key');
+  const key = generateClusterKey(keyFile);
+  const problems: string[] = [];
+  let nodeWarnings = 0;
+  // Every node's log lines, kept with the run's data for a post-mortem.
+  const nodeLog = join(dir, 'nodes.log');
+  const cluster = new LocalCluster({
+    nodes: o.nodes, host: '127.0.0.1', basePort: o.basePort, dataDir, keyFile, key, app: 'bank', traceDir, runId: 'chaos',
+    onLine: (node, line) => {
+      if (/"level":"(warn|error)"/.test(line)) nodeWarnings++;
+      appendFileSync(nodeLog, line.startsWith('{') ? line + '\n' : JSON.stringify({ node, output: line }) + '\n');
+      o.onNodeLine?.(node, line);
+    },
+    onUnexpectedExit: (node, how) => problems.push(`node ${node} exited on its own (${how})`),
+  });
+  const addresses = new Map<number, ClientAddress>(cluster.peers.map((p) => [p.id, cluster.clientAddress(p.id)]));
+  const kills: KillRecord[] = [];
+  const say = (line: string) => o.progress(`[${(elapsed() / 1000).toFixed(1).padStart(5)} s] ${line}`);
+  let history: HistoryVerdict | undefined;
+  let executed = 0;
+  let replicasEqual = false;
+  let traces: ChaosReport['traces'] = { ok: false, parts: 0, events: 0, clientOperations: 0, verdict: 'not checked' };
+  try {
+    say(`starting ${o.nodes} node processes (bank, traces in ${traceDir})`);
+    await cluster.startAll();
+    say('cluster up; opening accounts');
+    await setupAccounts(addresses, key);
+    const ops = await workload(o, cluster, addresses, key, kills, say);
+    say(`workload done: ${ops.length} transfers sent`);
+
+    // Every replica executes through a read of its own, then all must hold one history.
+    const finalStates = await converge(addresses, key, say);
+    replicasEqual = new Set(finalStates.map((s) => s.historyDigest)).size === 1 && new Set(finalStates.map((s) => s.appDigest)).size === 1;
+    if (!replicasEqual) problems.push(`replicas differ: ${finalStates.map((s) => `node ${s.node}: ${s.executed} executed, history ${s.historyDigest}, state ${s.appDigest}`).join('; ')}`);
+    const full = await queryState(addresses.get(1)!, key, true);
+    executed = full.executed;
+    history = verifyHistory({ history: full.history ?? [], ops, deposited: ACCOUNTS.length * INITIAL_BALANCE, reportedAppDigest: full.appDigest });
+    problems.push(...history.problems);
+    say(`history: ${full.executed} requests executed, ${history.acknowledged} acknowledged transfers, ${history.lost} lost, ${history.duplicated} run twice`);
+  } catch (e) {
+    problems.push(`the run stopped early: ${(e as Error).message}`);
+  }
+  try {
+    say('stopping the cluster (SIGTERM: each node ends its trace part)');
+    await cluster.stopAll();
+    traces = await checkRunTraces(traceDir, say);
+    if (!traces.ok) problems.push(`trace validation failed:\n${traces.verdict}`);
+  } catch (e) {
+    problems.push(`trace validation could not run: ${(e as Error).message}`);
+  } finally {
+    await cluster.stopAll();
+  }
+  const report: ChaosReport = { ok: problems.length === 0, problems, dir, kills, history, executed, replicasEqual, traces, nodeWarnings, wallMs: elapsed() };
+  if (report.ok && o.dir === undefined) rmSync(dir, { recursive: true, force: true });
+  return report;
+}
+
+/** The clients' transfers, with the faults inside the workload window; returns every transfer sent. */
+async function workload(o: ChaosOptions, cluster: LocalCluster, addresses: ReadonlyMap<number, ClientAddress>, key: Buffer,
+  kills: KillRecord[], say: (line: string) => void): Promise<TransferOp[]> {
+  const random = mulberry32(o.seed);
+  let stopWorkload = false;
+  const clients = Array.from({ length: o.clients }, (_, i) =>
+    new WorkloadClient(CLIENT_ID_MIN + 1000 + i, (i % o.nodes) + 1, {
+      nodes: addresses, key, accounts: ACCOUNTS, isUp: (n) => cluster.isRunning(n), random, intervalMs: (1000 * o.clients) / o.rate,
+    }));
+  const workloadStart = performance.now();
+  const running = clients.map((c) => c.run(() => stopWorkload));
+  say(`${o.clients} clients sending transfers (${o.rate}/s at most) for ${(o.durationMs / 1000).toFixed(0)} s`);
+  const ticker = setInterval(() => {
+    const ops = clients.flatMap((c) => c.ops);
+    say(`  ${ops.filter((x) => x.outcome === 'ack').length} transfers acknowledged, ${ops.filter((x) => x.outcome === 'indeterminate').length} indeterminate`);
+  }, 5_000);
+  try {
+    await faults(o, cluster, addresses, key, kills, say, () => performance.now() - workloadStart);
+    const left = o.durationMs - (performance.now() - workloadStart);
+    if (left > 0) await sleep(left);
+  } finally {
+    stopWorkload = true;
+    await Promise.all(running);
+    clearInterval(ticker);
+  }
+  return clients.flatMap((c) => c.ops);
+}
+
+
+/** Opens the accounts and puts their money in, through node 1; every step must succeed. */
+async function setupAccounts(addresses: ReadonlyMap<number, ClientAddress>, key: Buffer): Promise<void> {
+  const c = await ClientConnection.open({ address: addresses.get(1)!, key, clientId: SETUP_CLIENT, timeoutMs: 10_000 });
+  try {
+    let request = 1;
+    for (const account of ACCOUNTS) {
+      for (const command of [{ op: 'open', account }, { op: 'deposit', account, amount: INITIAL_BALANCE }]) {
+        const out = await withTimeout(c.invoke(request++, command), 30_000);
+        if (!out.ok || (out.output as { ok?: unknown }).ok !== true) throw new Error(`setup ${JSON.stringify(command)} failed: ${JSON.stringify(out)}`);
+      }
+    }
+  } finally {
+    c.close();
+  }
+}
+
+/** Kills the leader, then a follower, per round, each down for `downMs`, inside the workload window. */
+async function faults(o: ChaosOptions, cluster: LocalCluster, addresses: ReadonlyMap<number, ClientAddress>, key: Buffer,
+  kills: KillRecord[], say: (line: string) => void, sinceStart: () => number): Promise<void> {
+  const slot = o.durationMs / (2 * o.rounds + 1);
+  for (let round = 0; round < o.rounds; round++) {
+    for (const [i, role] of (['leader', 'follower'] as const).entries()) {
+      const at = slot * (2 * round + i + 0.6);
+      if (sinceStart() < at) await sleep(at - sinceStart());
+      const statuses = await statusesOf(addresses, key, (n) => cluster.isRunning(n));
+      const leader = leaderOf(statuses);
+      const victim = role === 'leader' ? leader ?? 1 : pickFollower(statuses, leader, round);
+      const record: KillRecord = { node: victim, role, atMs: Math.round(sinceStart()), downMs: o.downMs };
+      say(`SIGKILL node ${victim} (${role}${role === 'leader' ? '' : `; leader is node ${leader ?? '?'}`})`);
+      await cluster.kill(victim);
+      const killedAt = performance.now();
+      kills.push(record);
+      if (role === 'leader') {
+        record.newLeader = await newLeader(addresses, key, (n) => cluster.isRunning(n), victim, LEADER_ELECTION_WAIT_MS);
+        say(record.newLeader === null
+          ? `  no other leader within ${LEADER_ELECTION_WAIT_MS / 1000} s`
+          : `  node ${record.newLeader} took over as leader after ${((performance.now() - killedAt) / 1000).toFixed(1)} s`);
+      }
+      const down = o.downMs - (performance.now() - killedAt);
+      if (down > 0) await sleep(down);
+      say(`restarting node ${victim} from its data directory`);
+      await cluster.start(victim);
+      say(`  node ${victim} is back`);
+    }
+  }
+}
+
+/** Waits until a node other than `old` leads (active); null if none does in time. */
+async function newLeader(addresses: ReadonlyMap<number, ClientAddress>, key: Buffer, up: (n: number) => boolean, old: number, waitMs: number): Promise<number | null> {
+  const deadline = performance.now() + waitMs;
+  while (performance.now() < deadline) {
+    const active = (await statusesOf(addresses, key, up)).filter((s) => s.active && s.node !== old);
+    if (active.length > 0) return leaderOf(active);
+    await sleep(250);
+  }
+  return null;
+}
+
+async function statusesOf(addresses: ReadonlyMap<number, ClientAddress>, key: Buffer, up: (n: number) => boolean): Promise<NodeStatus[]> {
+  const out: NodeStatus[] = [];
+  await Promise.all([...addresses].filter(([n]) => up(n)).map(async ([, address]) => {
+    try {
+      const c = await ClientConnection.open({ address, key, clientId: READ_CLIENT + 50, timeoutMs: 3_000 });
+      try { out.push(await withTimeout(c.status(), 3_000)); } finally { c.close(); }
+    } catch {
+      // A node that does not answer has no say in who leads.
+    }
+  }));
+  return out;
+}
+
+/** The active leader with the highest ballot, or else the leader most nodes follow. */
+export function leaderOf(statuses: readonly NodeStatus[]): number | null {
+  const active = statuses.filter((s) => s.active).sort((a, b) => b.ballot.num - a.ballot.num || b.ballot.leader - a.ballot.leader);
+  if (active[0] !== undefined) return active[0].node;
+  const votes = new Map<number, number>();
+  for (const s of statuses) if (s.leader !== null) votes.set(s.leader, (votes.get(s.leader) ?? 0) + 1);
+  return [...votes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+}
+
+function pickFollower(statuses: readonly NodeStatus[], leader: number | null, round: number): number {
+  const followers = statuses.map((s) => s.node).filter((n) => n !== leader).sort((a, b) => a - b);
+  return followers[round % Math.max(followers.length, 1)] ?? 1;
+}
+
+async function queryState(address: ClientAddress, key: Buffer, history: boolean): Promise<ReplicaState> {
+  const c = await ClientConnection.open({ address, key, clientId: READ_CLIENT, timeoutMs: 10_000 });
+  try {
+    return await withTimeout(c.state(history), 30_000);
+  } finally {
+    c.close();
+  }
+}
+
+/** A read through every node (each replica then executes through it), then polls until all histories agree. */
+async function converge(addresses: ReadonlyMap<number, ClientAddress>, key: Buffer, say: (line: string) => void): Promise<ReplicaState[]> {
+  const deadline = Date.now() + CONVERGE_MS;
+  // One node at a time: reads proposed by every replica at once would compete for the same slots.
+  for (const [node, address] of addresses) {
+    // A read changes nothing: one that timed out is asked again under a new request id.
+    for (let request = 1; ; request++) {
+      let out: InvokeOutcome | undefined;
+      const c = await ClientConnection.open({ address, key, clientId: READ_CLIENT + node, timeoutMs: 10_000 });
+      try {
+        out = await withTimeout(c.invoke(request, { op: 'balance', account: ACCOUNTS[0] }), 30_000);
+      } catch (e) {
+        out = { ok: false, error: 'NoAnswer', message: (e as Error).message, indeterminate: true };
+      } finally {
+        c.close();
+      }
+      if (out.ok) break;
+      if (Date.now() > deadline) throw new Error(`final read through node ${node} failed: ${out.error}: ${out.message}`);
+      say(`  final read through node ${node}: ${out.error}; asking again`);
+    }
+  }
+  for (;;) {
+    const states = await Promise.all([...addresses.values()].map((a) => queryState(a, key, false)));
+    if (new Set(states.map((s) => s.historyDigest)).size === 1 || Date.now() > deadline) {
+      say(`replicas: ${states.map((s) => `node ${s.node} ${s.executed}`).join(', ')} requests executed${new Set(states.map((s) => s.historyDigest)).size === 1 ? ', one history' : ''}`);
+      return states;
+    }
+    await sleep(300);
+  }
+}
+
+/** check-traces on the run's parts: schema, replay against the spec, client-level checks. */
+async function checkRunTraces(traceDir: string, say: (line: string) => void): Promise<ChaosReport['traces']> {
+  const inputs = collectInputs([traceDir]);
+  const parts = inputs.reduce((n, i) => n + i.files.length, 0);
+  say(`checking ${parts} trace parts against the spec (check-traces ${traceDir})`);
+  let events = 0;
+  const verdicts: TraceVerdict[] = await checkTraces(inputs, {}, { workers: 1, onEvents: (n) => { events += n; } });
+  const ok = verdicts.length > 0 && verdicts.every((v) => v.ok);
+  const verdict = verdicts.map(formatVerdict).join('\n');
+  say(verdict.split('\n')[0]!);
+  return {
+    ok, parts, verdict,
+    events: verdicts.reduce((n, v) => n + v.events, 0) || events,
+    clientOperations: verdicts.reduce((n, v) => n + (v.client?.operations ?? 0), 0),
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * The client protocol: how `paxos invoke`, `paxos status` and the chaos workload talk to a
+ * node. A client is not a cluster member, so it does not use the peer port: each node listens
+ * on a separate client port (default: its peer port + 1000) with the same authentication as
+ * the peer transport (src/transport/frameAuth.ts, the cluster key):
+ *
+ *   node -> client   challenge (fresh nonce Nn)
+ *   client -> node   hello (client id, MAC bound to Nn), then data frames MAC'd under Nn with
+ *                    sequence numbers 1, 2, ... (InboundSession checks them, as for a peer)
+ *   client -> node   first request: {kind "open", replyNonce Nc} (Nc: fresh, chosen by the client)
+ *   node -> client   data frames MAC'd under Nc, their own sequence numbers 1, 2, ...
+ *
+ * Replies are MAC'd under the client's nonce, so a client accepts no reply recorded on
+ * another connection, and a reply reflected back to a node fails its MAC (the node checks
+ * frames under its own nonce). Client ids are above every node id, so a client can never
+ * pass for a member. Requests and replies are JSON objects; every request from the network
+ * is validated here before anything acts on it.
+ */
+import { DATA_HEADER_BYTES, dataFields, dataHeader, dataMac, KIND_DATA, macEqual, MAX_SEQ } from '../../transport/frameAuth.js';
+import { FrameSplitter, lengthPrefix } from '../../transport/frameSplitter.js';
+
+/** Client ids: above any node id (nodes are 1..64) and within the hello's 32 bits. */
+export const CLIENT_ID_MIN = 65_536;
+export const CLIENT_ID_MAX = 0xffff_ffff;
+/** A node's client port, by default: its peer port plus this. */
+export const CLIENT_PORT_OFFSET = 1000;
+/** A request frame: one command (the node refuses inputs over 64 KiB anyway) plus its envelope. */
+export const MAX_REQUEST_FRAME_BYTES = 1 << 20;
+/** A reply frame: a state reply with its history may be large (16 MiB, the peer transport's limit). */
+export const MAX_REPLY_FRAME_BYTES = 16 << 20;
+/** Request ids: positive safe integers (JSON numbers that stay exact). */
+export const MAX_REQUEST_ID = Number.MAX_SAFE_INTEGER;
+
+export type ClientRequest =
+  | { readonly from: number; readonly kind: 'open'; readonly replyNonce: string }
+  /** `retry`: this request id was sent before (to this node or another); see RequestTable. */
+  | { readonly from: number; readonly kind: 'invoke'; readonly request: number; readonly command: unknown; readonly retry?: boolean }
+  | { readonly from: number; readonly kind: 'status'; readonly request: number }
+  /** The replica's executed history (`history`: the requests themselves) and its application state. */
+  | { readonly from: number; readonly kind: 'state'; readonly request: number; readonly history?: boolean };
+
+/**
+ * Why an invoke has no output. `indeterminate`: the command may have taken effect (once) or
+ * not at all; the client cannot tell from this reply.
+ */
+export type InvokeErrorCode =
+  | 'DeadlineExceeded' // indeterminate: no decision in time (no live majority?)
+  | 'Stopped' // indeterminate: the node stopped while the command was in flight
+  | 'Unknown' // indeterminate: a retry of a request this node has no record of
+  | 'Refused' // not executed: the node refused the command (too long)
+  | 'BadRequest' // not executed: the request itself is wrong
+  | 'Busy' // not executed: too many requests in flight on this connection
+  // Client side only (no reply from a node says these):
+  | 'NoAnswer' // indeterminate: the request left, no answer came back
+  | 'Unreachable'; // not executed: no node took the request
+
+export const INDETERMINATE_CODES: readonly InvokeErrorCode[] = ['DeadlineExceeded', 'Stopped', 'Unknown', 'NoAnswer'];
+
+export type ClientReply =
+  | { readonly kind: 'opened'; readonly node: number; readonly incarnation: number }
+  | { readonly kind: 'result'; readonly request: number; readonly ok: true; readonly output: unknown }
+  | { readonly kind: 'result'; readonly request: number; readonly ok: false; readonly error: InvokeErrorCode; readonly message: string; readonly indeterminate: boolean }
+  | { readonly kind: 'status'; readonly request: number; readonly status: NodeStatus }
+  | { readonly kind: 'state'; readonly request: number; readonly state: ReplicaState }
+  | { readonly kind: 'error'; readonly request: number | null; readonly message: string };
+
+export interface BallotJson { readonly num: number; readonly leader: number }
+
+export interface PeerHealth {
+  readonly id: number;
+  /** The outgoing link: open, connecting, backoff, ... */
+  readonly link: string;
+  readonly queued: number;
+  readonly dropped: number;
+  readonly received: number;
+}
+
+export interface NodeStatus {
+  readonly node: number;
+  /** Start time of this process (ms since the epoch): changes when the node restarts. */
+  readonly incarnation: number;
+  readonly uptimeMs: number;
+  readonly app: string;
+  readonly roles: readonly string[];
+  /** This node's leader ballot (lBallot). */
+  readonly ballot: BallotJson;
+  /** The highest ballot its acceptor promised (aBallot). */
+  readonly promised: BallotJson;
+  /** The leader this node follows: the leader of its acceptor's promise (null: none yet). */
+  readonly leader: number | null;
+  /** Whether this node's leader is active (adopted with its ballot). */
+  readonly active: boolean;
+  /** The replica's next slot to execute (rSlotOut). */
+  readonly slotOut: number;
+  readonly executed: number;
+  readonly pendingRequests: number;
+  /** 'ok', or why the node cannot make progress (see progress.ts). */
+  readonly health: string;
+  readonly problem: string | null;
+  readonly peers: readonly PeerHealth[];
+  readonly rejectedFrames: number;
+  readonly invalidMessages: number;
+}
+
+export interface ExecutedRequest { readonly caller: number; readonly clientId: number; readonly input: string }
+
+export interface ReplicaState {
+  readonly node: number;
+  readonly slotOut: number;
+  readonly executed: number;
+  /** SHA-256 (hex, 16 digits) of the executed requests in order: equal histories, equal digests. */
+  readonly historyDigest: string;
+  /** stateDigest of the application state the history produces. */
+  readonly appDigest: string;
+  /** The application state itself, when its JSON is at most 1 MiB. */
+  readonly appState?: unknown;
+  readonly history?: readonly ExecutedRequest[];
+}
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRequestId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= MAX_REQUEST_ID;
+
+/** A request from the network (its `from` was already checked against the connection's client id). */
+export function checkRequest(value: unknown): Checked<ClientRequest> {
+  if (!isObject(value)) return { ok: false, reason: 'a request must be a JSON object' };
+  const kind = value.kind;
+  const allowed: Record<string, readonly string[]> = {
+    open: ['from', 'kind', 'replyNonce'],
+    invoke: ['from', 'kind', 'request', 'command', 'retry'],
+    status: ['from', 'kind', 'request'],
+    state: ['from', 'kind', 'request', 'history'],
+  };
+  if (typeof kind !== 'string' || !Object.hasOwn(allowed, kind)) return { ok: false, reason: `unknown request kind ${JSON.stringify(kind)?.slice(0, 40)}` };
+  const extra = Object.keys(value).find((k) => !allowed[kind]!.includes(k));
+  if (extra !== undefined) return { ok: false, reason: `unexpected field ${JSON.stringify(extra.slice(0, 40))} in a ${kind} request` };
+  if (kind === 'open') {
+    if (typeof value.replyNonce !== 'string' || !/^[0-9a-f]{64}$/.test(value.replyNonce)) return { ok: false, reason: 'replyNonce must be 64 hex digits' };
+    return { ok: true, value: value as ClientRequest };
+  }
+  if (!isRequestId(value.request)) return { ok: false, reason: `request must be a whole number in 1..${MAX_REQUEST_ID}` };
+  if (kind === 'invoke') {
+    if (!('command' in value) || value.command === undefined) return { ok: false, reason: 'an invoke needs a command' };
+    if (value.retry !== undefined && typeof value.retry !== 'boolean') return { ok: false, reason: 'retry must be true or false' };
+  }
+  if (kind === 'state' && value.history !== undefined && typeof value.history !== 'boolean') return { ok: false, reason: 'history must be true or false' };
+  return { ok: true, value: value as ClientRequest };
+}
+
+/** The node's side of the reply stream: data frames MAC'd under the client's nonce. */
+export class ReplyFramer {
+  private seq = 0;
+  constructor(private readonly key: Buffer, private readonly replyNonce: Buffer) {}
+
+  /** [length prefix + header, body]; undefined once the sequence numbers are exhausted. */
+  frame(reply: ClientReply): [Buffer, Buffer] | undefined {
+    if (this.seq >= MAX_SEQ - 1) return undefined;
+    this.seq++;
+    const body = Buffer.from(JSON.stringify(reply), 'utf8');
+    return [Buffer.concat([lengthPrefix(DATA_HEADER_BYTES + body.length), dataHeader(this.key, this.replyNonce, this.seq, body)]), body];
+  }
+}
+
+/** The client's side of the reply stream: verifies each frame's MAC and sequence number. */
+export class ReplyReader {
+  private readonly splitter = new FrameSplitter(MAX_REPLY_FRAME_BYTES);
+  private expected = 1;
+  private failed: string | undefined;
+
+  constructor(private readonly key: Buffer, private readonly replyNonce: Buffer) {}
+
+  /** The replies in `chunk`, or the reason the stream cannot be trusted (the caller closes it). */
+  receive(chunk: Buffer): { replies: unknown[]; error?: string } {
+    if (this.failed !== undefined) return { replies: [], error: this.failed };
+    const split = this.splitter.push(chunk);
+    const replies: unknown[] = [];
+    for (const payload of split.payloads) {
+      if (payload.length < DATA_HEADER_BYTES || payload[0] !== KIND_DATA) return this.fail(replies, 'a reply frame that is not an authenticated data frame');
+      const { seq, mac, body } = dataFields(payload);
+      if (!macEqual(mac, dataMac(this.key, this.replyNonce, seq, body))) return this.fail(replies, 'a reply whose MAC does not verify (wrong cluster key?)');
+      if (seq !== this.expected) return this.fail(replies, `reply ${seq} where ${this.expected} was expected (replayed or lost)`);
+      this.expected++;
+      try {
+        replies.push(JSON.parse(body.toString('utf8')) as unknown);
+      } catch {
+        return this.fail(replies, 'a reply that is not JSON');
+      }
+    }
+    if (!split.ok) return this.fail(replies, split.detail);
+    return { replies };
+  }
+
+  private fail(replies: unknown[], reason: string): { replies: unknown[]; error: string } {
+    this.failed = reason;
+    return { replies, error: reason };
+  }
+}

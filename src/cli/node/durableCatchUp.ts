@@ -1,0 +1,50 @@
+/**
+ * After a crash, a traced node's data directory may be BEHIND its trace, never ahead: a
+ * step's event is written to the trace part (write-ahead, before anything else) while the
+ * step's durable records are written by the next sync, so a SIGKILL in between leaves a
+ * promise or an accept in the trace that the log lost. No message of that step left (the
+ * host sends only after the sync), so the lost records bound nobody; but the spec's
+ * NodeRestart keeps the acceptor's and leader's state of the last event, and a restarted
+ * node whose state is older would not match its own trace.
+ *
+ * So the restarted node first appends the records that bring its log up to the traced
+ * state. Keeping a promise or an accept that the node made but never announced is always
+ * safe (the acceptor only ever moves forward); the opposite, a log ahead of the trace, means
+ * the trace lost events and is refused.
+ */
+import { ballotLess, type Ballot, type PValue } from '../../protocol/values.js';
+import type { DurableRecord, DurableState } from '../../storage/types.js';
+import type { TracedDurable } from '../../trace/format/partFile.js';
+
+export class TraceBehindLogError extends Error {
+  override readonly name = 'TraceBehindLogError';
+}
+
+const show = (b: Ballot): string => `(${b.num}, ${b.leader})`;
+const sameProposal = (a: PValue, b: PValue): boolean =>
+  a.prop.caller === b.prop.caller && a.prop.clientId === b.prop.clientId && a.prop.input === b.prop.input;
+
+/** The records that make `logged` equal to `traced` (empty if they agree); throws if the log is ahead. */
+export function recordsToReach(logged: DurableState, traced: TracedDurable): DurableRecord[] {
+  const records: DurableRecord[] = [];
+  const ahead = (what: string): never => {
+    throw new TraceBehindLogError(`the data directory is ahead of the trace part (${what}): the trace lost events, and its part cannot be continued (restore it, or start the node without --trace-dir)`);
+  };
+  if (ballotLess(traced.aBallot, logged.aBallot)) ahead(`promised ${show(logged.aBallot)}, the trace's last event ${show(traced.aBallot)}`);
+  if (ballotLess(logged.aBallot, traced.aBallot)) records.push({ kind: 'promise', ballot: traced.aBallot });
+  const kept = new Map(logged.aAccepted.map((pv) => [pv.slot, pv]));
+  const tracedSlots = new Set<number>();
+  for (const pv of traced.aAccepted) {
+    // Compacted slots are decided and kept elsewhere: the log no longer holds their pvalues.
+    if (pv.slot < logged.compactedBelow) continue;
+    tracedSlots.add(pv.slot);
+    const mine = kept.get(pv.slot);
+    if (mine === undefined || ballotLess(mine.ballot, pv.ballot)) records.push({ kind: 'accept', pvalue: pv });
+    else if (ballotLess(pv.ballot, mine.ballot)) ahead(`slot ${pv.slot} accepted at ${show(mine.ballot)}, the trace ${show(pv.ballot)}`);
+    else if (!sameProposal(mine, pv)) ahead(`slot ${pv.slot} holds another proposal at ${show(pv.ballot)}`);
+  }
+  for (const slot of kept.keys()) if (!tracedSlots.has(slot)) ahead(`slot ${slot} accepted in the log, not in the trace`);
+  if (ballotLess(traced.lBallot, logged.lBallot)) ahead(`leader ballot ${show(logged.lBallot)}, the trace's ${show(traced.lBallot)}`);
+  if (ballotLess(logged.lBallot, traced.lBallot)) records.push({ kind: 'leaderBallot', ballot: traced.lBallot });
+  return records;
+}
