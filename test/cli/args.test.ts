@@ -1,0 +1,99 @@
+/**
+ * Bad arguments: every command answers with ONE line on stderr and exit code 2, and --help
+ * prints usage with exit code 0. Most cases run `main` in-process; two run the real binary
+ * (bin/paxos.mjs), so the launcher's exit code is checked too.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { parsePeers, UsageError } from '../../src/cli/args.js';
+import { parseTiming, PROCESS_TIMING } from '../../src/cli/node/timing.js';
+import { captureIo, runPaxos } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cli-args-'));
+const KEY = join(dir, 'cluster.key');
+writeFileSync(KEY, `${'ab'.repeat(32)}\n`, { mode: 0o600 });
+const PEERS = '1=127.0.0.1:7001,2=127.0.0.1:7002,3=127.0.0.1:7003';
+
+async function usage(argv: string[]): Promise<string> {
+  const io = captureIo();
+  const code = await main(argv, io);
+  expect(code, `paxos ${argv.join(' ')}: ${io.stderr.join(' | ')}`).toBe(2);
+  expect(io.stderr).toHaveLength(1);
+  expect(io.stderr[0]).not.toMatch(/\n/);
+  expect(io.stdout).toEqual([]);
+  return io.stderr[0]!;
+}
+
+describe('paxos command line arguments', () => {
+  it.each([
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['node', '--id', '1', '--data-dir', dir, '--key-file', KEY], /--peers is required/],
+    [['node', '--peers', PEERS, '--data-dir', dir, '--key-file', KEY], /--id is required/],
+    [['node', '--id', '4', '--peers', PEERS, '--data-dir', dir, '--key-file', KEY], /--id must be a whole number in 1\.\.3, got "4"/],
+    [['node', '--id', 'two', '--peers', PEERS, '--data-dir', dir, '--key-file', KEY], /--id must be a whole number/],
+    [['node', '--id', '1', '--peers', '1=a:1,3=b:2', '--data-dir', dir, '--key-file', KEY], /node ids must be 1\.\.2 \(the spec.s nodes\), missing 2/],
+    [['node', '--id', '1', '--peers', '1=a:99999', '--data-dir', dir, '--key-file', KEY], /port 99999 of node 1 is not in 1\.\.65535/],
+    [['node', '--id', '1', '--peers', PEERS, '--data-dir', dir, '--key-file', KEY, '--app', 'chess'], /--app must be one of bank, kv/],
+    [['node', '--id', '1', '--peers', PEERS, '--data-dir', dir, '--key-file', KEY, '--timing', 'warpMs=3'], /--timing entry "warpMs=3"/],
+    [['node', '--id', '1', '--peers', PEERS, '--data-dir', dir, '--key-file', KEY, '--run-id', '../x'], /--run-id: a run id is/],
+    [['node', '--id', '1', '--peers', PEERS, '--data-dir', dir, '--key-file', KEY, '--colour'], /node: Unknown option '--colour'/],
+    [['node', '--id', '1', '--peers', PEERS, 'extra'], /node: Unexpected argument 'extra'|unexpected argument "extra"/],
+    [['cluster', '--nodes', '0'], /--nodes must be a whole number in 1\.\.64, got "0"/],
+    [['cluster', '--nodes', '3', '--base-port', '65000'], /--base-port must be a whole number in 1\.\./],
+    [['invoke', '--peers', PEERS, '--key-file', KEY], /missing command \(JSON\)/],
+    [['invoke', '--peers', PEERS, '--key-file', KEY, '{op:open}'], /the command is not JSON/],
+    [['invoke', '--peers', PEERS, '--key-file', KEY, '--client-id', '5', '{}'], /--client-id must be a whole number in 65536\.\./],
+    [['status', '--key-file', KEY], /--peers is required/],
+    [['keygen'], /missing key file/],
+    [['chaos', '--nodes', '2'], /--nodes must be a whole number in 3\.\.9/],
+  ])('paxos %j: one line, exit 2', async (argv, message) => {
+    expect(await usage(argv as string[])).toMatch(message as RegExp);
+  });
+
+  it.each(['node', 'cluster', 'invoke', 'status', 'keygen', 'chaos'])('paxos %s --help prints its usage and exits 0', async (command) => {
+    const io = captureIo();
+    expect(await main([command, '--help'], io)).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(new RegExp(`^usage: paxos ${command}`));
+    expect(io.stdout.join('\n')).toMatch(/-h, --help/);
+  });
+
+  it('paxos with no command prints the command list and exits 2; --help exits 0', async () => {
+    const io = captureIo();
+    expect(await main([], io)).toBe(2);
+    expect(io.stdout.join('\n')).toMatch(/node .*\n.*cluster/s);
+    expect(await main(['--help'], captureIo())).toBe(0);
+  });
+
+  it('a missing key file is a runtime error (exit 1), named in one line', async () => {
+    const io = captureIo();
+    expect(await main(['status', '--peers', PEERS, '--key-file', join(dir, 'none.key')], io)).toBe(1);
+    expect(io.stderr).toEqual([expect.stringMatching(/cluster key file .*none\.key does not exist/)]);
+  });
+
+  it('the real binary exits 2 with one line on a bad argument, and 0 with usage on --help', async () => {
+    const bad = await runPaxos(['node', '--id', 'x', '--peers', PEERS]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stdout).toBe('');
+    const help = await runPaxos(['invoke', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: paxos invoke/);
+  }, 60_000);
+});
+
+describe('argument conversions', () => {
+  it('parsePeers sorts by id, accepts bracketed IPv6 hosts, and refuses duplicates', () => {
+    expect(parsePeers('t', '2=b:2,1=[::1]:7001')).toEqual([{ id: 1, host: '::1', port: 7001 }, { id: 2, host: 'b', port: 2 }]);
+    expect(() => parsePeers('t', '1=a:1,1=b:2')).toThrow(UsageError);
+    expect(() => parsePeers('t', '1=a:1,1=b:2')).toThrow(/names node 1 twice/);
+  });
+
+  it('parseTiming overrides the process defaults and keeps the leader timeout above the heartbeat', () => {
+    expect(parseTiming('t', undefined)).toEqual(PROCESS_TIMING);
+    expect(parseTiming('t', 'heartbeatMs=100,gapMs=900')).toMatchObject({ heartbeatMs: 100, gapMs: 900, leaderTimeoutMs: PROCESS_TIMING.leaderTimeoutMs });
+    expect(() => parseTiming('t', 'leaderTimeoutMs=100')).toThrow(/must exceed heartbeatMs/);
+  });
+});

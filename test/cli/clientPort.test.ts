@@ -1,0 +1,119 @@
+/**
+ * The client protocol: request validation, the reply stream's MACs, and a live client port
+ * (ClientServer with stub handlers) facing a wrong key, a node id posing as a client, garbage
+ * and replayed replies, and still serving good clients afterwards.
+ */
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClientConnection, ConnectionLostError } from '../../src/cli/client/connection.js';
+import { CLIENT_ID_MIN, type ClientReply, ReplyFramer, ReplyReader, checkRequest, type NodeStatus } from '../../src/cli/client/protocol.js';
+import { ClientServer } from '../../src/cli/client/server.js';
+import { Logger } from '../../src/cli/log.js';
+
+const KEY = randomBytes(32);
+
+describe('checkRequest', () => {
+  it('accepts the four request kinds and refuses anything else, with a reason', () => {
+    expect(checkRequest({ from: 1, kind: 'open', replyNonce: 'a'.repeat(64) }).ok).toBe(true);
+    expect(checkRequest({ from: 1, kind: 'invoke', request: 3, command: { op: 'x' }, retry: true }).ok).toBe(true);
+    expect(checkRequest({ from: 1, kind: 'status', request: 1 }).ok).toBe(true);
+    expect(checkRequest({ from: 1, kind: 'state', request: 1, history: true }).ok).toBe(true);
+    for (const [bad, reason] of [
+      [[1, 2], /JSON object/],
+      [{ from: 1, kind: 'delete' }, /unknown request kind/],
+      [{ from: 1, kind: 'open', replyNonce: 'xyz' }, /64 hex digits/],
+      [{ from: 1, kind: 'invoke', request: 0, command: 1 }, /whole number/],
+      [{ from: 1, kind: 'invoke', request: 1.5, command: 1 }, /whole number/],
+      [{ from: 1, kind: 'invoke', request: 1 }, /needs a command/],
+      [{ from: 1, kind: 'status', request: 1, extra: true }, /unexpected field "extra"/],
+      [{ from: 1, kind: 'invoke', request: 1, command: 1, retry: 'yes' }, /retry must be/],
+    ] as const) {
+      const r = checkRequest(bad);
+      expect(r.ok).toBe(false);
+      expect(r.ok ? '' : r.reason).toMatch(reason);
+    }
+  });
+});
+
+describe('reply stream', () => {
+  const nonce = randomBytes(32);
+  const reply: ClientReply = { kind: 'result', request: 1, ok: true, output: { balance: 3 } };
+  const bytes = (f: [Buffer, Buffer]) => Buffer.concat(f);
+
+  it('verifies each reply under the client nonce, in sequence, whatever the chunking', () => {
+    const framer = new ReplyFramer(KEY, nonce);
+    const stream = Buffer.concat([bytes(framer.frame(reply)!), bytes(framer.frame({ ...reply, request: 2 })!)]);
+    const reader = new ReplyReader(KEY, nonce);
+    const got: unknown[] = [];
+    for (let i = 0; i < stream.length; i += 7) got.push(...reader.receive(stream.subarray(i, i + 7)).replies);
+    expect(got).toEqual([reply, { ...reply, request: 2 }]);
+  });
+
+  it('refuses a reply under another nonce (another connection), a tampered one, and a replayed one', () => {
+    const frame = bytes(new ReplyFramer(KEY, nonce).frame(reply)!);
+    expect(new ReplyReader(KEY, randomBytes(32)).receive(frame).error).toMatch(/MAC does not verify/);
+    const tampered = Buffer.from(frame);
+    tampered[tampered.length - 3] ^= 1;
+    expect(new ReplyReader(KEY, nonce).receive(tampered).error).toMatch(/MAC does not verify/);
+    const reader = new ReplyReader(KEY, nonce);
+    expect(reader.receive(frame).replies).toHaveLength(1);
+    expect(reader.receive(frame).error).toMatch(/reply 1 where 2 was expected/);
+  });
+});
+
+describe('a live client port', () => {
+  const invoked: unknown[] = [];
+  const status = { node: 1, health: 'ok' } as unknown as NodeStatus;
+  const logs: string[] = [];
+  let server: ClientServer;
+  beforeAll(async () => {
+    server = await ClientServer.listen({
+      node: 1, incarnation: 42, key: KEY, host: '127.0.0.1', port: 0, handshakeTimeoutMs: 1_000,
+      logger: new Logger({ node: 1, write: (l) => logs.push(l) }),
+      handlers: {
+        invoke: async (client, request, command) => { invoked.push({ client, request, command }); return { ok: true, output: { echo: command } }; },
+        status: () => status,
+        state: () => ({ node: 1, slotOut: 1, executed: 0, historyDigest: 'h', appDigest: 'a' }),
+      },
+    });
+  });
+  const address = () => ({ host: '127.0.0.1', port: server.port });
+  afterAll(() => server?.close());
+
+  it('serves an authenticated client: open, invoke, status, state', async () => {
+    const c = await ClientConnection.open({ address: address(), key: KEY, clientId: CLIENT_ID_MIN + 5 });
+    expect([c.node, c.incarnation]).toEqual([1, 42]);
+    expect(await c.invoke(9, { op: 'get' })).toEqual({ ok: true, output: { echo: { op: 'get' } } });
+    expect(invoked).toEqual([{ client: CLIENT_ID_MIN + 5, request: 9, command: { op: 'get' } }]);
+    expect(await c.status()).toEqual(status);
+    expect(await c.state()).toMatchObject({ historyDigest: 'h' });
+    c.close();
+  });
+
+  it('closes on a client with the wrong key, on a node id posing as a client, and on garbage; good clients still get in', async () => {
+    await expect(ClientConnection.open({ address: address(), key: randomBytes(32), clientId: CLIENT_ID_MIN + 6, timeoutMs: 3_000 }))
+      .rejects.toBeInstanceOf(ConnectionLostError);
+    await expect(ClientConnection.open({ address: address(), key: KEY, clientId: 2, timeoutMs: 3_000 })).rejects.toBeInstanceOf(ConnectionLostError);
+    await new Promise<void>((resolve) => {
+      const s = connect(server.port, '127.0.0.1', () => s.write(Buffer.from('GET / HTTP/1.1\r\n\r\n')));
+      s.resume(); // read (and drop) the challenge, so the close is seen
+      s.on('error', () => undefined);
+      s.on('close', () => resolve());
+    });
+    const reasons = logs.map((l) => (JSON.parse(l) as { reason?: string }).reason);
+    expect(reasons).toEqual(expect.arrayContaining(['badMac', 'unknownSender']));
+    expect(server.stats.rejected).toBeGreaterThanOrEqual(3);
+    const c = await ClientConnection.open({ address: address(), key: KEY, clientId: CLIENT_ID_MIN + 7 });
+    expect(await c.invoke(1, 'still here')).toMatchObject({ ok: true });
+    c.close();
+  });
+
+  it('answers a bad request with an error reply and keeps the connection', async () => {
+    const c = await ClientConnection.open({ address: address(), key: KEY, clientId: CLIENT_ID_MIN + 8 });
+    // An invoke whose command is missing, sent as the connection would (JSON undefined drops the field).
+    expect(await c.invoke(2, undefined)).toMatchObject({ ok: false, error: 'BadRequest', message: expect.stringMatching(/needs a command/) });
+    expect(await c.invoke(3, 'fine')).toMatchObject({ ok: true });
+    c.close();
+  });
+});

@@ -1,0 +1,67 @@
+/** The node's request table: one invoke per (client, request id), copies answered from it. */
+import { describe, expect, it } from 'vitest';
+import { RequestTable } from '../../src/cli/node/requestTable.js';
+import { DeadlineExceededError, InvokeRefusedError, MemberStoppedError } from '../../src/member/errors.js';
+
+function table(answer: (command: unknown) => Promise<unknown>, limits = { remembered: 100, inFlight: 100 }) {
+  const calls: unknown[] = [];
+  const t = new RequestTable((command) => { calls.push(command); return answer(command); }, limits);
+  return { t, calls };
+}
+
+describe('RequestTable', () => {
+  it('runs a request once, however many copies arrive, before or after its answer', async () => {
+    let release!: (v: unknown) => void;
+    const first = new Promise((r) => { release = r; });
+    const { t, calls } = table((command) => ((command as { amount: number }).amount === 5 && calls.length === 1 ? first : Promise.resolve('other')));
+    const original = t.submit(70_000, 1, { op: 'deposit', amount: 5 }, false);
+    const copy = t.submit(70_000, 1, { op: 'deposit', amount: 5 }, true);
+    release({ ok: true, balance: 5 });
+    expect(await original).toEqual({ ok: true, output: { ok: true, balance: 5 } });
+    expect(await copy).toEqual({ ok: true, output: { ok: true, balance: 5 } });
+    expect(await t.submit(70_000, 1, { op: 'deposit', amount: 5 }, false)).toEqual({ ok: true, output: { ok: true, balance: 5 } });
+    expect(calls).toHaveLength(1);
+    // Another client's request 1 is another request.
+    await t.submit(70_001, 1, { op: 'deposit', amount: 5 }, false);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('refuses a request id sent again with another command', async () => {
+    const { t, calls } = table(async () => 'ok');
+    await t.submit(70_000, 7, { a: 1 }, false);
+    expect(await t.submit(70_000, 7, { a: 2 }, false)).toMatchObject({ ok: false, error: 'BadRequest', indeterminate: false });
+    expect(calls).toHaveLength(1);
+  });
+
+  it('answers a retry it has no record of as Unknown (indeterminate) instead of running it', async () => {
+    const { t, calls } = table(async () => 'ok');
+    expect(await t.submit(70_000, 3, { a: 1 }, true)).toMatchObject({ ok: false, error: 'Unknown', indeterminate: true });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('maps the member\'s errors to determinate and indeterminate answers', async () => {
+    const errors = [new DeadlineExceededError(1, 10), new MemberStoppedError(1), new InvokeRefusedError(1, 'input-too-long'), new TypeError('not JSON')];
+    const { t } = table(async () => { throw errors.shift(); });
+    expect(await t.submit(1e5, 1, 1, false)).toMatchObject({ error: 'DeadlineExceeded', indeterminate: true });
+    expect(await t.submit(1e5, 2, 1, false)).toMatchObject({ error: 'Stopped', indeterminate: true });
+    expect(await t.submit(1e5, 3, 1, false)).toMatchObject({ error: 'Refused', indeterminate: false });
+    expect(await t.submit(1e5, 4, 1, false)).toMatchObject({ error: 'BadRequest', indeterminate: false });
+  });
+
+  it('is Busy beyond its in-flight limit, and forgets the oldest answers beyond its memory', async () => {
+    const pending: ((v: unknown) => void)[] = [];
+    const { t } = table(() => new Promise((r) => pending.push(r)), { remembered: 2, inFlight: 2 });
+    const a = t.submit(1e5, 1, 'a', false);
+    const b = t.submit(1e5, 2, 'b', false);
+    expect(await t.submit(1e5, 3, 'c', false)).toMatchObject({ error: 'Busy', indeterminate: false });
+    expect(t.inFlight).toBe(2);
+    pending.forEach((r) => r('done'));
+    await Promise.all([a, b]);
+    const c = t.submit(1e5, 3, 'c', false);
+    pending.at(-1)!('done');
+    await c;
+    // Request 1 was the oldest answer: forgotten, so its retry is Unknown; request 3 is remembered.
+    expect(await t.submit(1e5, 1, 'a', true)).toMatchObject({ error: 'Unknown' });
+    expect(await t.submit(1e5, 3, 'c', true)).toEqual({ ok: true, output: 'done' });
+  });
+});

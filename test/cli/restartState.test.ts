@@ -1,0 +1,86 @@
+/**
+ * What a restarted traced node does before its Member starts: continue its part (or refuse a
+ * part that cannot be continued), and bring its data directory up to its trace.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { recordsToReach, TraceBehindLogError } from '../../src/cli/node/durableCatchUp.js';
+import { openNodeTrace, TraceSetupError, type NodeTraceOptions } from '../../src/cli/node/nodeTrace.js';
+import type { DurableState } from '../../src/storage/types.js';
+import type { PValue } from '../../src/protocol/values.js';
+
+const pv = (slot: number, num: number, input = `cmd${slot}`): PValue => ({ ballot: { num, leader: 1 }, slot, prop: { caller: 2, clientId: slot, input } });
+const logged = (over: Partial<DurableState> = {}): DurableState => ({ aBallot: { num: 1, leader: 1 }, aAccepted: [pv(1, 1)], lBallot: { num: 0, leader: 3 }, compactedBelow: 0, ...over });
+
+describe('recordsToReach', () => {
+  it('gives nothing when the log holds what the trace says', () => {
+    expect(recordsToReach(logged(), { aBallot: { num: 1, leader: 1 }, aAccepted: [pv(1, 1)], lBallot: { num: 0, leader: 3 } })).toEqual([]);
+  });
+
+  it('appends the promise, the accepts and the leader ballot the crash took from the log, promise first', () => {
+    const traced = { aBallot: { num: 2, leader: 1 }, aAccepted: [pv(1, 2), pv(2, 2)], lBallot: { num: 1, leader: 3 } };
+    expect(recordsToReach(logged(), traced)).toEqual([
+      { kind: 'promise', ballot: { num: 2, leader: 1 } },
+      { kind: 'accept', pvalue: pv(1, 2) },
+      { kind: 'accept', pvalue: pv(2, 2) },
+      { kind: 'leaderBallot', ballot: { num: 1, leader: 3 } },
+    ]);
+  });
+
+  it('refuses a log ahead of the trace: a higher promise, a pvalue the trace lacks, another proposal at one ballot', () => {
+    const traced = { aBallot: { num: 1, leader: 1 }, aAccepted: [pv(1, 1)], lBallot: { num: 0, leader: 3 } };
+    expect(() => recordsToReach(logged({ aBallot: { num: 5, leader: 1 } }), traced)).toThrow(TraceBehindLogError);
+    expect(() => recordsToReach(logged({ aAccepted: [pv(1, 1), pv(2, 1)] }), traced)).toThrow(/slot 2 accepted in the log, not in the trace/);
+    expect(() => recordsToReach(logged({ aAccepted: [pv(1, 1, 'other')] }), traced)).toThrow(/slot 1 holds another proposal/);
+    expect(() => recordsToReach(logged({ lBallot: { num: 4, leader: 3 } }), traced)).toThrow(/leader ballot/);
+  });
+
+  it('leaves compacted slots alone', () => {
+    const traced = { aBallot: { num: 1, leader: 1 }, aAccepted: [pv(1, 1), pv(5, 1)], lBallot: { num: 0, leader: 3 } };
+    expect(recordsToReach(logged({ aAccepted: [], compactedBelow: 3 }), traced)).toEqual([{ kind: 'accept', pvalue: pv(5, 1) }]);
+  });
+});
+
+describe('openNodeTrace', () => {
+  const options = (dir: string, over: Partial<NodeTraceOptions> = {}): NodeTraceOptions =>
+    ({ dir, runId: 'run', node: 2, nodes: 3, window: 5, app: 'bank', fresh: true, ...over });
+  const event = (seq: number, clock: number) => ({
+    node: 2, seq, clock, role: 'Node', action: 'Stutter', params: {}, sent: [],
+    state: { aBallot: { num: 0, leader: 0 }, aAccepted: [], lBallot: { num: 0, leader: 2 }, lActive: false, lProposals: [], scout: null, commanders: [], rSlotIn: 1, rSlotOut: 1, rRequests: [], rProposals: [], rDecisions: [], rExecuted: [], invoked: [] },
+  });
+
+  it('a new node starts a part; its restart continues it after a crash line, numbering on', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nodetrace-'));
+    const first = openNodeTrace(options(dir));
+    first.file.emit(event(1, 3));
+    first.file.emit(event(2, 7));
+    // SIGKILL: no end line, and a line cut mid-write.
+    writeFileSync(first.path, readFileSync(first.path, 'utf8') + '{"node":2,"seq":3,');
+    const again = openNodeTrace(options(dir, { fresh: false }));
+    expect(again.resume).toEqual({ traceSeq: 2, clock: 7 });
+    expect(again.crashRecorded).toBe(true);
+    expect(again.traced).toEqual({ aBallot: { num: 0, leader: 0 }, aAccepted: [], lBallot: { num: 0, leader: 2 } });
+    again.file.close();
+    const lines = readFileSync(first.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind?: string; seq?: number });
+    expect(lines.at(-1)).toMatchObject({ kind: 'crash', seq: 2 });
+  });
+
+  it('refuses to start a new node over a part with events, and a restarted node without its part', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nodetrace-'));
+    const first = openNodeTrace(options(dir));
+    first.file.emit(event(1, 1));
+    first.file.close();
+    expect(() => openNodeTrace(options(dir))).toThrow(TraceSetupError);
+    expect(() => openNodeTrace(options(dir))).toThrow(/already holds 1 events of node 2/);
+    expect(() => openNodeTrace(options(mkdtempSync(join(tmpdir(), 'nodetrace-')), { fresh: false }))).toThrow(/a trace must start when the node does/);
+  });
+
+  it('refuses a part written for another run, cluster size or app', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nodetrace-'));
+    openNodeTrace(options(dir)).file.close();
+    expect(() => openNodeTrace(options(dir, { fresh: false, nodes: 5 }))).toThrow(/was written for spec constants/);
+    expect(() => openNodeTrace(options(dir, { fresh: false, app: 'kv' }))).toThrow(/was written for app "bank"/);
+  });
+});
