@@ -190,7 +190,7 @@ async function faults(o: ChaosOptions, cluster: LocalCluster, addresses: Readonl
       if (sinceStart() < at) await sleep(at - sinceStart());
       const statuses = await statusesOf(addresses, key, (n) => cluster.isRunning(n));
       const leader = leaderOf(statuses);
-      const victim = role === 'leader' ? leader ?? 1 : pickFollower(statuses, leader, round);
+      const victim = role === 'leader' ? leader ?? 1 : pickFollower(statuses, leader, kills);
       const record: KillRecord = { node: victim, role, atMs: Math.round(sinceStart()), downMs: o.downMs };
       say(`SIGKILL node ${victim} (${role}${role === 'leader' ? '' : `; leader is node ${leader ?? '?'}`})`);
       await cluster.kill(victim);
@@ -244,9 +244,10 @@ export function leaderOf(statuses: readonly NodeStatus[]): number | null {
   return [...votes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
-function pickFollower(statuses: readonly NodeStatus[], leader: number | null, round: number): number {
+/** A follower that was not killed yet if there is one (so the run kills two different nodes). */
+function pickFollower(statuses: readonly NodeStatus[], leader: number | null, killed: readonly KillRecord[]): number {
   const followers = statuses.map((s) => s.node).filter((n) => n !== leader).sort((a, b) => a - b);
-  return followers[round % Math.max(followers.length, 1)] ?? 1;
+  return followers.find((n) => !killed.some((k) => k.node === n)) ?? followers[0] ?? 1;
 }
 
 async function queryState(address: ClientAddress, key: Buffer, history: boolean): Promise<ReplicaState> {

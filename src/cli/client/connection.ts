@@ -100,7 +100,10 @@ export class ClientConnection {
   /** Sends one command; `request` is the caller's idempotency id (see RequestTable). */
   async invoke(request: number, command: unknown, retry = false): Promise<InvokeOutcome> {
     const reply = await this.send({ from: this.clientId, kind: 'invoke', request, command, ...(retry ? { retry: true } : {}) }, 'result');
-    if (reply.kind === 'result') return reply;
+    if (reply.kind === 'result') {
+      const { kind: _kind, request: _request, ...outcome } = reply;
+      return outcome;
+    }
     if (reply.kind === 'error') return { ok: false, error: 'BadRequest', message: `node ${this.node} refused the request: ${reply.message}`, indeterminate: false };
     throw new Error(`unexpected reply ${reply.kind}`);
   }
