@@ -54,7 +54,7 @@ describe('reply stream', () => {
     const frame = bytes(new ReplyFramer(KEY, nonce).frame(reply)!);
     expect(new ReplyReader(KEY, randomBytes(32)).receive(frame).error).toMatch(/MAC does not verify/);
     const tampered = Buffer.from(frame);
-    tampered[tampered.length - 3] ^= 1;
+    tampered[tampered.length - 3]! ^= 1;
     expect(new ReplyReader(KEY, nonce).receive(tampered).error).toMatch(/MAC does not verify/);
     const reader = new ReplyReader(KEY, nonce);
     expect(reader.receive(frame).replies).toHaveLength(1);
