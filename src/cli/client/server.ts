@@ -44,7 +44,7 @@ const LOG_INTERVAL_MS = 10_000;
 export class ClientServer {
   private readonly sockets = new Set<Socket>();
   private closed = false;
-  /** Client connections accepted, and connections or frames dropped, by reason. */
+  /** Client connections accepted, and connections or frames dropped (each logged with its reason). */
   readonly stats = { accepted: 0, rejected: 0 };
 
   private constructor(private readonly server: Server, private readonly options: ClientServerOptions) {

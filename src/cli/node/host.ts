@@ -69,7 +69,6 @@ export class NodeHost {
     private readonly trace: NodeTrace | undefined,
     private readonly transport: TcpTransport,
     private readonly member: Member<unknown, unknown>,
-    private readonly node: NodeApi,
     private readonly clients: ClientServer,
     private readonly monitor: ProgressMonitor,
   ) {
@@ -151,7 +150,7 @@ export class NodeHost {
         },
         waiting: () => ({ count: requests.inFlight, oldestMs: requests.oldestWaitMs() }),
       }, logger);
-      host = new NodeHost(o, incarnation, log, trace, transport, member, node!, clients, monitor);
+      host = new NodeHost(o, incarnation, log, trace, transport, member, clients, monitor);
       member.start();
       monitor.start();
       logger.info('started', {
