@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { ClientConnection } from '../src/cli/client/connection.js';
 import { CLIENT_ID_MIN } from '../src/cli/client/protocol.js';
 import { LocalCluster } from '../src/cli/cluster/localCluster.js';
+import { findFreeBasePort } from '../src/cli/cluster/ports.js';
 import { generateClusterKey } from '../src/transport/clusterKey.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string' }, levels: { type: 'string' }, trace: { type: 'string' } } });
@@ -29,7 +30,8 @@ const ACCOUNTS = 16;
 
 interface Result { traced: boolean; concurrency: number; commands: number; perSecond: number; p50: number; p99: number; failed: number }
 
-async function level(traced: boolean, concurrency: number, basePort: number): Promise<Result> {
+async function level(traced: boolean, concurrency: number): Promise<Result> {
+  const basePort = await findFreeBasePort(3);
   const dir = mkdtempSync(join(tmpdir(), 'bench-cluster-'));
   const keyFile = join(dir, 'cluster.key');
   const key = generateClusterKey(keyFile);
@@ -82,12 +84,10 @@ async function level(traced: boolean, concurrency: number, basePort: number): Pr
 }
 
 const results: Result[] = [];
-let port = 19_001;
 for (const traced of traceModes) {
   for (const c of levels) {
     process.stderr.write(`bench:cluster: tracing ${traced ? 'on' : 'off'}, concurrency ${c} ...\n`);
-    results.push(await level(traced, c, port));
-    port += 10;
+    results.push(await level(traced, c));
   }
 }
 process.stdout.write(`\n3 nodes, real processes, fsync on, one command per slot (batch size 1), ${seconds} s per level\n`);

@@ -39,7 +39,7 @@ out(model.ok
 out('\n== 2/3 A 5-node bank cluster of real processes: transfers, the leader and a follower killed with SIGKILL, restarted');
 const seed = Date.now() % 1_000_000;
 out(`workload seed ${seed} (the same run again: npm run chaos -- --seed ${seed})`);
-const chaos = await runChaos({ nodes: 5, clients: 6, rate: 10, durationMs: 30_000, rounds: 1, downMs: 2_000, basePort: 17_201, seed, progress: out });
+const chaos = await runChaos({ nodes: 5, clients: 6, rate: 10, durationMs: 30_000, rounds: 1, downMs: 2_000, basePort: 0, seed, progress: out });
 
 out('\n== 3/3 Report');
 for (const line of chaosReportLines(chaos)) if (line !== '') out(line);

@@ -1,9 +1,8 @@
 /** Shared by the CLI tests: a captured CommandIo, free loopback ports, and the paxos binary. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { CommandIo } from '../../src/cli/commands/io.js';
-import { CLIENT_PORT_OFFSET } from '../../src/cli/client/protocol.js';
+import { findFreeBasePort } from '../../src/cli/cluster/ports.js';
 
 export const PAXOS = fileURLToPath(new URL('../../bin/paxos.mjs', import.meta.url));
 
@@ -22,23 +21,8 @@ export function captureIo(): Captured {
   };
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
-
-/** A base port P such that P..P+n-1 and the client ports P+1000.. are free now. */
-export async function freeBasePort(n: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const ports = Array.from({ length: n }, (_, i) => [base + i, base + i + CLIENT_PORT_OFFSET]).flat();
-    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
-  }
-  throw new Error('no free ports found');
-}
+/** A base port whose cluster ports are free now (see src/cli/cluster/ports.ts). */
+export const freeBasePort = findFreeBasePort;
 
 export interface Run { code: number | null; stdout: string; stderr: string }
 

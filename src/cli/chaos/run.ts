@@ -17,6 +17,7 @@ import { mulberry32 } from '../../util/mulberry32.js';
 import { type ClientAddress, ClientConnection } from '../client/connection.js';
 import { CLIENT_ID_MIN, type NodeStatus, type ReplicaState } from '../client/protocol.js';
 import { LocalCluster } from '../cluster/localCluster.js';
+import { findFreeBasePort } from '../cluster/ports.js';
 import type { InvokeOutcome } from '../node/requestTable.js';
 import { verifyHistory, type HistoryVerdict } from './verify.js';
 import { type TransferOp, withTimeout, WorkloadClient } from './workload.js';
@@ -36,6 +37,7 @@ export interface ChaosOptions {
   readonly rounds: number;
   /** A killed node stays down this long before it is restarted. */
   readonly downMs: number;
+  /** Node k listens on basePort+k-1 and +1000; 0: any free ports. */
   readonly basePort: number;
   /** Where data and traces go (default: a new temporary directory, removed after a run that passed). */
   readonly dir?: string;
@@ -81,11 +83,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const keyFile = join(dir, 'cluster.key');
   const key = generateClusterKey(keyFile);
   const problems: string[] = [];
+  const basePort = o.basePort === 0 ? await findFreeBasePort(o.nodes) : o.basePort;
   let nodeWarnings = 0;
   // Every node's log lines, kept with the run's data for a post-mortem.
   const nodeLog = join(dir, 'nodes.log');
   const cluster = new LocalCluster({
-    nodes: o.nodes, host: '127.0.0.1', basePort: o.basePort, dataDir, keyFile, key, app: 'bank', traceDir, runId: 'chaos',
+    nodes: o.nodes, host: '127.0.0.1', basePort, dataDir, keyFile, key, app: 'bank', traceDir, runId: 'chaos',
     onLine: (node, line) => {
       if (/"level":"(warn|error)"/.test(line)) nodeWarnings++;
       appendFileSync(nodeLog, line.startsWith('{') ? line + '\n' : JSON.stringify({ node, output: line }) + '\n');
