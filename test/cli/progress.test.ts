@@ -3,13 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { Logger } from '../../src/cli/log.js';
 import { ProgressMonitor, type ProgressView } from '../../src/cli/node/progress.js';
 
-function monitor(view: Partial<ProgressView>, peers: Record<number, { received: number; open: boolean }>, waiting = { count: 1, oldestMs: 10_000 }) {
+function monitor(view: Partial<ProgressView> & { roles?: string[] }, peers: Record<number, { received: number; open: boolean }>, waiting = { count: 1, oldestMs: 10_000 }) {
   let now = 0;
   const lines: Record<string, unknown>[] = [];
-  const v: ProgressView = { roles: ['Acceptor', 'Replica', 'Leader'], aBallot: { num: 1, leader: 1 }, lBallot: { num: 0, leader: 3 }, lActive: false, scoutBallot: null, slotOut: 7, ...view };
-  const state = { v, peers, waiting };
+  const { roles = ['Acceptor', 'Replica', 'Leader'], ...rest } = view;
+  const v: ProgressView = { aBallot: { num: 1, leader: 1 }, lBallot: { num: 0, leader: 3 }, lActive: false, scoutBallot: null, slotOut: 7, ...rest };
+  const state = { v, peers, waiting, answered: 0, views: 0 };
   const m = new ProgressMonitor({
-    self: 3, peers: [1, 2, 3, 4, 5], view: () => state.v, peer: (id) => state.peers[id], waiting: () => state.waiting,
+    self: 3, peers: [1, 2, 3, 4, 5], roles: () => roles, answered: () => state.answered,
+    view: () => { state.views++; return state.v; }, peer: (id) => state.peers[id], waiting: () => state.waiting,
   }, new Logger({ node: 3, write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>), now: () => now }), { now: () => now, stuckAfterMs: 3_000, logIntervalMs: 10_000 });
   return { m, lines, state, advance: (ms: number) => { now += ms; } };
 }
@@ -18,13 +20,18 @@ const open = { received: 10, open: true };
 const gone = { received: 10, open: false };
 
 describe('ProgressMonitor', () => {
-  it('is ok while nothing waits, or while slots execute', () => {
+  it('is ok while nothing waits, or while requests are answered, and builds no spec state then', () => {
     const t = monitor({}, { 1: open, 2: open, 4: open, 5: open }, { count: 0, oldestMs: 0 });
+    t.m.check();
     t.advance(5_000);
     expect(t.m.check()).toEqual({ health: 'ok', problem: null });
     t.state.waiting = { count: 2, oldestMs: 5_000 };
-    t.state.v = { ...t.state.v, slotOut: 8 };
+    t.state.answered = 3;
     expect(t.m.check().health).toBe('ok');
+    expect(t.state.views).toBe(0);
+    t.advance(3_000);
+    expect(t.m.check().health).toBe('stalled');
+    expect(t.state.views).toBe(1);
   });
 
   it('says no quorum is reachable when it hears from too few peers', () => {

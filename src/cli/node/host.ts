@@ -140,9 +140,11 @@ export class NodeHost {
       monitor = new ProgressMonitor({
         self: o.id,
         peers: o.peers.map((p) => p.id),
+        roles: () => node!.roleNames(),
+        answered: () => requests.answered,
         view: () => {
           const s = node!.specState();
-          return { roles: node!.roleNames(), aBallot: s.aBallot, lBallot: s.lBallot, lActive: s.lActive, scoutBallot: s.scout?.ballot ?? null, slotOut: s.rSlotOut };
+          return { aBallot: s.aBallot, lBallot: s.lBallot, lActive: s.lActive, scoutBallot: s.scout?.ballot ?? null, slotOut: s.rSlotOut };
         },
         peer: (id) => {
           const p = transport!.peerStatus(id);

@@ -1,8 +1,9 @@
 /**
  * Says why a node cannot make progress. Every `checkEveryMs` it looks at what it can see
- * locally: is the node still joining, are client requests waiting while no slot executes,
+ * locally: is the node still joining, are client requests waiting while none is answered,
  * which peers it heard from lately, whether its own acceptor promised a ballot above its
- * scout's. A stuck node gets a reason (no quorum reachable, promise refused by a higher
+ * scout's. The cheap signals are read every time; the node's spec state (O(its log) to build)
+ * only once the node is stuck, so a healthy node with a long log pays nothing for this. A stuck node gets a reason (no quorum reachable, promise refused by a higher
  * ballot, leader silent, not a member yet), logged at most once per interval per reason, and
  * shown as `health` by `paxos status`; recovery is logged once too.
  */
@@ -10,7 +11,6 @@ import { ballotLess, type Ballot } from '../../protocol/values.js';
 import type { Logger } from '../log.js';
 
 export interface ProgressView {
-  readonly roles: readonly string[];
   readonly aBallot: Ballot;
   readonly lBallot: Ballot;
   readonly lActive: boolean;
@@ -21,6 +21,11 @@ export interface ProgressView {
 export interface ProgressInputs {
   readonly self: number;
   readonly peers: readonly number[];
+  /** The roles the node hosts (cheap). */
+  roles(): readonly string[];
+  /** Client requests answered so far (cheap): the progress signal. */
+  answered(): number;
+  /** The node's ballots and slot (costs O(its state): read only when stuck). */
   view(): ProgressView;
   /** Envelopes received from each peer so far, and whether the link to it is open. */
   peer(id: number): { received: number; open: boolean } | undefined;
@@ -49,8 +54,8 @@ const show = (b: Ballot): string => `(${b.num}, ${b.leader})`;
 export class ProgressMonitor {
   private timer: NodeJS.Timeout | undefined;
   private last: Health = { health: 'ok', problem: null };
-  private lastSlotOut = 0;
-  private slotOutChangedAt: number;
+  private lastAnswered = -1;
+  private answeredChangedAt: number;
   private joiningSince: number | undefined;
   private readonly heardAt = new Map<number, { received: number; at: number }>();
   private readonly settings: Required<ProgressOptions>;
@@ -63,7 +68,7 @@ export class ProgressMonitor {
       logIntervalMs: options.logIntervalMs ?? 10_000,
       now: options.now ?? Date.now,
     };
-    this.slotOutChangedAt = this.settings.now();
+    this.answeredChangedAt = this.settings.now();
   }
 
   get health(): Health {
@@ -94,18 +99,20 @@ export class ProgressMonitor {
   }
 
   private assess(now: number): Health {
-    const v = this.inputs.view();
     const heard = this.peersHeard(now);
-    if (v.slotOut !== this.lastSlotOut) { this.lastSlotOut = v.slotOut; this.slotOutChangedAt = now; }
-    const joining = v.roles.includes('Bootstrap') || v.roles.includes('Seed');
+    const answered = this.inputs.answered();
+    if (answered !== this.lastAnswered) { this.lastAnswered = answered; this.answeredChangedAt = now; }
+    const roles = this.inputs.roles();
+    const joining = roles.includes('Bootstrap') || roles.includes('Seed');
     if (!joining) this.joiningSince = undefined;
     else this.joiningSince ??= now;
     if (this.joiningSince !== undefined && now - this.joiningSince >= this.settings.joinGraceMs) {
       return { health: 'joining', problem: `not a member yet: no node answered its Join for ${Math.round((now - this.joiningSince) / 1000)} s (is a majority of the cluster down?)` };
     }
     const { count, oldestMs } = this.inputs.waiting();
-    const stuck = count > 0 && oldestMs >= this.settings.stuckAfterMs && now - this.slotOutChangedAt >= this.settings.stuckAfterMs;
+    const stuck = count > 0 && oldestMs >= this.settings.stuckAfterMs && now - this.answeredChangedAt >= this.settings.stuckAfterMs;
     if (!stuck) return { health: 'ok', problem: null };
+    const v = this.inputs.view();
     const cluster = this.inputs.peers.length;
     const majority = Math.floor(cluster / 2) + 1;
     if (heard.length + 1 < majority) {
@@ -118,7 +125,7 @@ export class ProgressMonitor {
     if (!v.lActive && leader !== 0 && leader !== this.inputs.self && !heard.includes(leader)) {
       return { health: 'leader-silent', problem: `its leader, node ${leader}, has been silent: waiting for a leader to be elected` };
     }
-    return { health: 'stalled', problem: `${count} requests waiting (oldest ${Math.round(oldestMs / 1000)} s) and no slot executed since slot ${v.slotOut - 1}; leader ${leader === 0 ? 'none yet' : `node ${leader}`}, ballot ${show(v.aBallot)}` };
+    return { health: 'stalled', problem: `${count} requests waiting (oldest ${Math.round(oldestMs / 1000)} s), none answered lately; executed up to slot ${v.slotOut - 1}, leader ${leader === 0 ? 'none yet' : `node ${leader}`}, ballot ${show(v.aBallot)}` };
   }
 
   /** Peers whose link is open or that sent something within the last two stuck intervals. */

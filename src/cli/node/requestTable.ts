@@ -36,6 +36,8 @@ interface Entry {
 export class RequestTable {
   private readonly entries = new Map<string, Entry>();
   private pending = 0;
+  /** Requests answered so far (the progress monitor's signal). */
+  answered = 0;
 
   constructor(
     private readonly invoke: (command: unknown) => Promise<unknown>,
@@ -82,6 +84,7 @@ export class RequestTable {
       ).finally(() => {
         entry.settled = true;
         this.pending--;
+        this.answered++;
         this.forgetOldest();
       }),
     };
