@@ -75,6 +75,10 @@ describe('openNodeTrace', () => {
     expect(() => openNodeTrace(options(dir))).toThrow(TraceSetupError);
     expect(() => openNodeTrace(options(dir))).toThrow(/already holds 1 events of node 2/);
     expect(() => openNodeTrace(options(mkdtempSync(join(tmpdir(), 'nodetrace-')), { fresh: false }))).toThrow(/a trace must start when the node does/);
+    // Killed before its part had a header, with nothing in its log yet: a new part describes it.
+    const empty = openNodeTrace(options(mkdtempSync(join(tmpdir(), 'nodetrace-')), { fresh: false, durableEmpty: true }));
+    expect(empty.resume).toBeUndefined();
+    empty.file.close();
   });
 
   it('refuses a part written for another run, cluster size or app', () => {

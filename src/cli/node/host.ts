@@ -90,7 +90,10 @@ export class NodeHost {
     let transport: TcpTransport | undefined;
     try {
       if (o.traceDir !== undefined) {
-        trace = openNodeTrace({ dir: o.traceDir, runId: o.runId, node: o.id, nodes: o.peers.length, window: DEFAULT_LIMITS.window, app: o.app, fresh: o.isNew });
+        trace = openNodeTrace({
+          dir: o.traceDir, runId: o.runId, node: o.id, nodes: o.peers.length, window: DEFAULT_LIMITS.window, app: o.app, fresh: o.isNew,
+          durableEmpty: log.load() === undefined,
+        });
         if (trace.crashRecorded) logger.warn('crash-recorded', { trace: trace.path, lastEvent: trace.resume?.traceSeq ?? 0, note: 'the previous run of this node ended without a clean stop' });
         if (trace.traced !== undefined) {
           const records = recordsToReach(log.load() ?? emptyDurableState(o.id), trace.traced);

@@ -28,6 +28,8 @@ export interface NodeTraceOptions {
   readonly app: TraceApp['name'];
   /** The node is brand new (its data directory was just created). */
   readonly fresh: boolean;
+  /** Its data directory holds no record yet (a node killed right after --new created it). */
+  readonly durableEmpty?: boolean;
 }
 
 export interface NodeTrace {
@@ -59,7 +61,9 @@ export function openNodeTrace(o: NodeTraceOptions): NodeTrace {
   const path = partPath(o.dir, o.runId, o.node);
   const header = traceHeader(o);
   let scan = scanPart(path);
-  if (o.fresh) {
+  // A node killed between creating its data directory and writing its part's header restarts
+  // with no part and a state equal to Init: a part from seq 1 describes it exactly.
+  if (o.fresh || (scan.header === undefined && o.durableEmpty === true)) {
     if (scan.events > 0) {
       throw new TraceSetupError(`${path} already holds ${scan.events} events of node ${o.node}: a new node (--new) needs a trace directory without them (or another --run-id)`);
     }
