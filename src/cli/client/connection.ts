@@ -91,8 +91,8 @@ export class ClientConnection {
       socket.on('error', (e: NodeJS.ErrnoException) => fail(e.code ?? e.message));
       socket.on('close', () => {
         clearTimeout(timer);
-        // The hello or open failed authentication: the node closes without a word.
-        fail(session.ready ? 'closed by the node (a wrong cluster key closes it at once)' : 'closed');
+        // A hello or open that fails authentication is answered by a close, without a word.
+        fail(connection !== undefined ? 'closed by the node' : session.ready ? 'closed by the node at the hello (a wrong cluster key closes it at once)' : 'closed');
       });
     });
   }
