@@ -282,7 +282,9 @@ export class Member<S, O> {
       // Nothing waits to become durable: what this call sends depends on nothing unsynced.
       for (const env of out.messages) this.transport.send(env);
     } else {
-      this.outbox.push(...out.messages);
+      // A loop, not push(...): one call can return tens of thousands of messages (a new leader
+      // re-driving every adopted slot), more arguments than a call may take.
+      for (const m of out.messages) this.outbox.push(m);
       if (!this.flushing) void this.flush();
     }
     for (const t of out.timers) {
