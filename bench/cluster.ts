@@ -10,11 +10,19 @@
  * earlier level left. The implementation decides one command per slot (no batching), so these
  * figures are the batch-size-1 baseline.
  *
+ * Beside throughput it prints each node process's CPU time per 1,000 commands (from
+ * /proc/<pid>/stat, Linux only): on a machine other jobs load, wall-clock rates move with the
+ * load, CPU per command much less.
+ *
  *   npm run bench:cluster -- [--seconds S] [--levels 1,8,64,256] [--trace off|on|both]
+ *                            [--window W] [--profile DIR]
+ *
+ * --window W   the replicas' window (paxos node --window; default the node's)
+ * --profile D  each node process writes a V8 CPU profile (.cpuprofile) into D when it stops
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClientConnection } from '../src/cli/client/connection.js';
 import { CLIENT_ID_MIN } from '../src/cli/client/protocol.js';
@@ -22,13 +30,35 @@ import { LocalCluster } from '../src/cli/cluster/localCluster.js';
 import { findFreeBasePort } from '../src/cli/cluster/ports.js';
 import { generateClusterKey } from '../src/transport/clusterKey.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string' }, levels: { type: 'string' }, trace: { type: 'string' } } });
+const { values } = parseArgs({ options: {
+  seconds: { type: 'string' }, levels: { type: 'string' }, trace: { type: 'string' }, window: { type: 'string' }, profile: { type: 'string' },
+} });
 const seconds = Number(values.seconds ?? 5);
 const levels = (values.levels ?? '1,8,64,256').split(',').map(Number);
 const traceModes = values.trace === 'on' ? [true] : values.trace === 'off' ? [false] : [false, true];
 const ACCOUNTS = 16;
+const nodeArgs = values.window !== undefined ? ['--window', values.window] : [];
+const execArgv = values.profile !== undefined ? ['--cpu-prof', '--cpu-prof-dir', resolve(values.profile)] : [];
 
-interface Result { traced: boolean; concurrency: number; commands: number; perSecond: number; p50: number; p99: number; failed: number }
+interface Result {
+  traced: boolean; concurrency: number; commands: number; perSecond: number; p50: number; p99: number; failed: number;
+  /** CPU seconds per 1,000 commands of each node process (NaN where /proc is not readable). */
+  cpuPerThousand: number[];
+}
+
+/** User + system CPU seconds of a process so far, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 async function level(traced: boolean, concurrency: number): Promise<Result> {
   const basePort = await findFreeBasePort(3);
@@ -38,6 +68,7 @@ async function level(traced: boolean, concurrency: number): Promise<Result> {
   const cluster = new LocalCluster({
     nodes: 3, host: '127.0.0.1', basePort, dataDir: join(dir, 'data'), keyFile, key, app: 'bank', runId: 'bench',
     ...(traced ? { traceDir: join(dir, 'traces') } : {}),
+    nodeArgs, execArgv,
   });
   try {
     await cluster.startAll();
@@ -66,17 +97,21 @@ async function level(traced: boolean, concurrency: number): Promise<Result> {
       }
     });
     await new Promise((r) => setTimeout(r, 1_000)); // warm-up: connections, leader, JIT
+    const ids = cluster.peers.map((p) => p.id);
+    const cpuBefore = ids.map((id) => cpuSeconds(cluster.pid(id)));
     measuring = true;
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, seconds * 1_000));
     measuring = false;
     const elapsed = (performance.now() - t0) / 1000;
+    const cpuUsed = ids.map((id, i) => cpuSeconds(cluster.pid(id)) - cpuBefore[i]!);
     stop = true;
     await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 15_000))]);
     connections.forEach((c) => c.close());
     latencies.sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-    return { traced, concurrency, commands: latencies.length, perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), failed };
+    const cpuPerThousand = cpuUsed.map((cpu) => (cpu * 1000) / Math.max(1, latencies.length));
+    return { traced, concurrency, commands: latencies.length, perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), failed, cpuPerThousand };
   } finally {
     await cluster.stopAll();
     rmSync(dir, { recursive: true, force: true });
@@ -90,9 +125,10 @@ for (const traced of traceModes) {
     results.push(await level(traced, c));
   }
 }
-process.stdout.write(`\n3 nodes, real processes, fsync on, one command per slot (batch size 1), ${seconds} s per level\n`);
-process.stdout.write('tracing  concurrency  commands/s     p50 ms    p99 ms  unanswered\n');
+process.stdout.write(`\n3 nodes, real processes, fsync on, one command per slot (batch size 1), window ${values.window ?? "default"}, ${seconds} s per level\n`);
+process.stdout.write('tracing  concurrency  commands/s     p50 ms    p99 ms  unanswered  CPU s per 1,000 commands (node 1/2/3)\n');
 for (const r of results) {
-  process.stdout.write(`${(r.traced ? 'on' : 'off').padEnd(7)}  ${String(r.concurrency).padStart(11)}  ${r.perSecond.toFixed(0).padStart(10)}  ${r.p50.toFixed(1).padStart(9)}  ${r.p99.toFixed(1).padStart(8)}  ${String(r.failed).padStart(10)}\n`);
+  const cpu = r.cpuPerThousand.map((c) => c.toFixed(2)).join(' / ');
+  process.stdout.write(`${(r.traced ? 'on' : 'off').padEnd(7)}  ${String(r.concurrency).padStart(11)}  ${r.perSecond.toFixed(0).padStart(10)}  ${r.p50.toFixed(1).padStart(9)}  ${r.p99.toFixed(1).padStart(8)}  ${String(r.failed).padStart(10)}  ${cpu}\n`);
 }
 process.exit(0);

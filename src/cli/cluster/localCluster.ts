@@ -36,6 +36,10 @@ export interface LocalClusterOptions {
   readonly onUnexpectedExit?: (node: number, how: string) => void;
   /** How long a node may take to come up (default 60 s: tsx compiles on a loaded machine). */
   readonly startTimeoutMs?: number;
+  /** More `paxos node` options for every node (e.g. `--window 64`). */
+  readonly nodeArgs?: readonly string[];
+  /** Options of the node runtime itself for every node process (e.g. `--cpu-prof`, for profiling). */
+  readonly execArgv?: readonly string[];
 }
 
 interface Child {
@@ -78,6 +82,11 @@ export class LocalCluster {
     return this.children.has(id);
   }
 
+  /** The process id of node `id` while it runs (benchmarks read its CPU time). */
+  pid(id: number): number | undefined {
+    return this.children.get(id)?.process.pid;
+  }
+
   /** Starts node `id` (new if its data directory holds no node yet) and waits until it serves clients. */
   async start(id: number): Promise<{ isNew: boolean }> {
     if (this.children.has(id)) throw new Error(`node ${id} is already running`);
@@ -89,8 +98,9 @@ export class LocalCluster {
       ...(this.options.traceDir !== undefined ? ['--trace-dir', this.options.traceDir] : []),
       '--run-id', this.runId,
       ...(this.options.verbose ? ['--verbose'] : []),
+      ...(this.options.nodeArgs ?? []),
     ];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(this.options.execArgv ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
       child.once('exit', (code, signal) => done({ code, signal }));
     });

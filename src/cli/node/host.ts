@@ -53,6 +53,8 @@ export interface NodeHostOptions {
   readonly logger: Logger;
   /** Protocol timers (tests shorten them). */
   readonly timing?: Partial<Timing>;
+  /** The replica's window, the spec's Window: slots proposed ahead of execution (default DEFAULT_LIMITS.window). */
+  readonly window?: number;
 }
 
 export class NodeHost {
@@ -91,7 +93,7 @@ export class NodeHost {
     try {
       if (o.traceDir !== undefined) {
         trace = openNodeTrace({
-          dir: o.traceDir, runId: o.runId, node: o.id, nodes: o.peers.length, window: DEFAULT_LIMITS.window, app: o.app, fresh: o.isNew,
+          dir: o.traceDir, runId: o.runId, node: o.id, nodes: o.peers.length, window: o.window ?? DEFAULT_LIMITS.window, app: o.app, fresh: o.isNew,
           durableEmpty: log.load() === undefined,
         });
         if (trace.crashRecorded) logger.warn('crash-recorded', { trace: trace.path, lastEvent: trace.resume?.traceSeq ?? 0, note: 'the previous run of this node ended without a clean stop' });
@@ -119,6 +121,7 @@ export class NodeHost {
         storage: log,
         startAs: o.isNew ? 'member' : 'join',
         ...(o.timing ? { timing: o.timing } : {}),
+        ...(o.window !== undefined ? { limits: { window: o.window } } : {}),
         ...(file ? { trace: (ev: NodeTraceEvent) => file.emit(ev as unknown as TraceEvent) } : {}),
         log: (line) => logger.throttled(`node-log:${line.replace(/\d+/g, '#').slice(0, 60)}`, 10_000, 'warn', 'node-log', { message: line }),
         createNode: (id, peers, options, env) => {
