@@ -1,69 +1,164 @@
 /**
- * Simulator benchmark: a 5-node bank cluster decides 10,000 transfers, on a reliable
- * network and with 5% message loss. Prints wall time, decided commands per wall-clock
- * second, messages sent per command and peak memory.
+ * Simulator benchmark. Shapes:
+ *   default   a 5-node bank cluster decides 10,000 transfers from 10 clients, on a reliable
+ *             network and with 5% loss (one-way delays 1-5 ms)
+ *   seed-seq  the seed design's first workload: one client, 1,000 sequential requests,
+ *             5 nodes, one-way delays uniform in 10-50 ms, no loss
+ *   seed-par  its second: 10 clients x 100 requests, same network
+ *   long      100,000 commands, 5 nodes, 5% loss, the leader crashed (then restarted) every
+ *             10,000 commands: does the cost per command stay flat as history grows?
+ * Each prints decided requests per CPU second and per wall second, messages per request, and
+ * the CPU per 1,000 requests for each tenth of the run with the last/first ratio (both ends
+ * measured in the same run, so the machine's load affects them alike).
  *
- *   npm run bench:sim [-- --transfers 10000 --clients 10 --seed 1 --only reliable|loss]
+ *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss]
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Prng } from '../src/sim/prng.js';
 import { PROBE_INPUT, appStateMachine } from '../src/sim/scenario.js';
 import { defaultNodeFactory } from '../src/sim/nodeFactory.js';
-import { scheduleOf } from '../src/sim/schedule.js';
+import { type Fault, type NetworkFaults, scheduleOf } from '../src/sim/schedule.js';
 import { Simulator } from '../src/sim/simulator.js';
 import { transferWorkload } from '../src/sim/workload.js';
+import { TenthsMeter, cpuPer } from '../src/util/tenths.js';
 
-function run(label: string, loss: number, total: number, clients: number, seed: number): void {
-  global.gc?.();
-  let peakRss = process.memoryUsage().rss;
-  let peakHeap = process.memoryUsage().heapUsed;
-  const sample = () => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  };
-  const sim = new Simulator({
-    seed, nodes: 5, stateMachine: appStateMachine('bank'), schedule: scheduleOf({ loss }),
-    clients: transferWorkload(total, clients, 5, Prng.fromSeed(seed)), createNode: defaultNodeFactory,
-    probeInput: PROBE_INPUT, track: false, eventLog: false, maxEvents: 50_000_000, maxTimeMs: 10_000_000,
-    sampler: { every: 5000, fn: sample },
-  });
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  const r = sim.run();
-  const wallMs = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  const cpuS = (cpu.user + cpu.system) / 1e6;
-  sample();
-  const decided = r.acks.filter((a) => a.rid.startsWith('probe:') === false).length;
-  console.log(
-    [
-      `${label}: ${r.completed ? 'completed' : `NOT completed (${r.stopReason})`}`,
-      `  commands decided      ${decided} (${total} transfers + ${decided - total} setup)`,
-      `  wall time             ${(wallMs / 1000).toFixed(2)} s (CPU ${cpuS.toFixed(2)} s; virtual ${(r.timeMs / 1000).toFixed(1)} s)`,
-      `  commands / wall s     ${(decided / (wallMs / 1000)).toFixed(0)}`,
-      `  messages / command    ${(r.stats.messagesSent / decided).toFixed(1)} (${r.stats.messagesSent} sent, ${r.stats.dropped.loss} lost)`,
-      `  sim events            ${r.stats.events}`,
-      `  peak rss / heapUsed   ${(peakRss / 2 ** 20).toFixed(0)} MiB / ${(peakHeap / 2 ** 20).toFixed(0)} MiB`,
-    ].join('\n'),
-  );
+/**
+ * The seed design's own figures (the Python "Clustering by Consensus" code on the same
+ * workloads, measured once on an idle machine, issue 12): a fixed reference, NOT measured here.
+ */
+const PYTHON_REQUESTS_PER_WALL_S = { 'seed-seq': 2000, 'seed-par': 1750 } as const;
+
+/** The seed design's network: one-way delays uniform in 10-50 ms, nothing lost. */
+const SEED_NETWORK: Partial<NetworkFaults> = { loss: 0, delay: { minMs: 10, maxMs: 50 } };
+
+/** The long run kills the leader every tenth of its commands and restarts it this much (virtual) time later. */
+const RESTART_AFTER_MS = 1_000;
+
+interface RunSpec {
+  readonly label: string;
+  readonly network: Partial<NetworkFaults>;
+  readonly total: number;
+  readonly clients: number;
+  readonly seed: number;
+  /** Kill the leader every this many commands (the long shape). */
+  readonly killEvery?: number;
 }
+
+interface Measured {
+  readonly decided: number;
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly meter: TenthsMeter;
+  readonly sim: ReturnType<Simulator['run']>;
+  readonly kills: number;
+}
+
+function cpuNowMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+function measure(spec: RunSpec): Measured {
+  global.gc?.();
+  const clients = transferWorkload(spec.total, spec.clients, 5, Prng.fromSeed(spec.seed));
+  const expected = clients.reduce((n, c) => n + c.inputs.length, 0);
+  const meter = new TenthsMeter(expected, { cpuMs: cpuNowMs, wallMs: () => performance.now(), rssBytes: () => process.memoryUsage.rss() });
+  let kills = 0;
+  const sim: Simulator = new Simulator({
+    seed: spec.seed, nodes: 5, stateMachine: appStateMachine('bank'), schedule: scheduleOf(spec.network),
+    clients, createNode: defaultNodeFactory,
+    probeInput: PROBE_INPUT, track: false, eventLog: false, maxEvents: 100_000_000, maxTimeMs: 100_000_000,
+    sampler: { every: 5000, fn: () => meter.sample() },
+    onDecided: (n) => {
+      meter.progress(n);
+      if (spec.killEvery !== undefined && n % spec.killEvery === 0 && n < expected) {
+        const at = sim.time;
+        const fault: Fault = { kind: 'killLeader', at, restart: at + RESTART_AFTER_MS };
+        sim.addFault(fault);
+        kills++;
+      }
+    },
+  });
+  const wall0 = performance.now();
+  const cpu0 = cpuNowMs();
+  const r = sim.run();
+  const wallMs = performance.now() - wall0;
+  const cpuMs = cpuNowMs() - cpu0;
+  const decided = r.acks.filter((a) => !a.rid.startsWith('probe:')).length;
+  return { decided, wallMs, cpuMs, meter, sim: r, kills };
+}
+
+const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function report(spec: RunSpec, m: Measured, python?: number): void {
+  const r = m.sim;
+  const perCpuS = m.decided / (m.cpuMs / 1000);
+  const perWallS = m.decided / (m.wallMs / 1000);
+  const tenths = m.meter.tenths;
+  const per1000 = cpuPer(tenths, 1000);
+  const lines = [
+    `${spec.label}: ${r.completed ? 'completed' : `NOT completed (${r.stopReason})`}`,
+    `  requests decided        ${fmt(m.decided)} (${fmt(spec.total)} transfers + ${m.decided - spec.total} setup)`,
+    `  wall / CPU time         ${fmt(m.wallMs / 1000, 2)} s / ${fmt(m.cpuMs / 1000, 2)} s (virtual ${fmt(r.timeMs / 1000, 1)} s)`,
+    `  requests / CPU s        ${fmt(perCpuS)}`,
+    `  requests / wall s       ${fmt(perWallS)}`,
+    `  messages / request      ${fmt(r.stats.messagesSent / m.decided, 1)} (${fmt(r.stats.messagesSent)} sent, ${fmt(r.stats.dropped.loss)} lost)`,
+    `  sim events              ${fmt(r.stats.events)} (${fmt(r.stats.events / (m.cpuMs / 1000))} / CPU s)`,
+    `  CPU ms / 1,000 requests by tenth   ${per1000.map((x) => fmt(x)).join(' ')}`,
+  ];
+  if (tenths.length === 10) lines.push(`  last tenth / first tenth (CPU per request)   ${fmt(per1000[9]! / per1000[0]!, 2)}`);
+  if (spec.killEvery !== undefined) {
+    lines.push(
+      `  peak RSS MiB by tenth   ${tenths.map((t) => fmt(t.peakRssBytes / 2 ** 20)).join(' ')}`,
+      `  leader kills            ${m.kills} (every ${fmt(spec.killEvery)} commands, restarted ${RESTART_AFTER_MS} ms later); elections ${r.stats.leaderElections}`,
+      `  largest message sent    ${fmt(r.stats.largestMessageBytes)} bytes (JSON)`,
+    );
+  } else {
+    lines.push(`  largest message sent    ${fmt(r.stats.largestMessageBytes)} bytes (JSON)`);
+  }
+  if (python !== undefined) {
+    lines.push(`  reference, NOT this run: the Python seed code decided ~${fmt(python)} requests / wall s on an idle machine (issue 12);`
+      + ` this run is ${fmt(perWallS / python, 1)}x that per wall s, ${fmt(perCpuS / python, 1)}x per CPU s`);
+  }
+  console.log(lines.join('\n'));
+}
+
+function positiveInt(name: string, raw: string | undefined, fallback: number, min = 1): number {
+  const v = raw === undefined ? fallback : Number(raw);
+  if (!Number.isSafeInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${raw}`);
+  return v;
+}
+
+const SHAPES = ['default', 'seed-seq', 'seed-par', 'long'] as const;
+type Shape = (typeof SHAPES)[number];
 
 function main(): void {
   const { values } = parseArgs({
-    options: { transfers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' } },
+    options: {
+      shape: { type: 'string' }, transfers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' },
+    },
   });
+  const shape = (values.shape ?? 'default') as Shape;
+  if (!SHAPES.includes(shape)) throw new RangeError(`--shape must be one of ${SHAPES.join(', ')}, got ${values.shape}`);
   const only = values.only;
   if (only !== undefined && only !== 'reliable' && only !== 'loss') throw new RangeError(`--only must be reliable or loss, got ${only}`);
-  const total = Number(values.transfers ?? 10_000);
-  const clients = Number(values.clients ?? 10);
-  const seed = Number(values.seed ?? 1);
-  for (const [name, v] of [['--transfers', total], ['--clients', clients], ['--seed', seed]] as const) {
-    if (!Number.isSafeInteger(v) || v < (name === '--seed' ? 0 : 1)) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  const seed = positiveInt('--seed', values.seed, 1, 0);
+  const defaults = { default: [10_000, 10], 'seed-seq': [1_000, 1], 'seed-par': [1_000, 10], long: [100_000, 10] }[shape];
+  const total = positiveInt('--transfers', values.transfers, defaults[0]!);
+  const clients = positiveInt('--clients', values.clients, defaults[1]!);
+  const [l1, l5, l15] = loadavg();
+  console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} transfers from ${clients} client(s), seed ${seed}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
+  const runs: { spec: RunSpec; python?: number }[] = [];
+  if (shape === 'default') {
+    if (only !== 'loss') runs.push({ spec: { label: 'reliable network', network: { loss: 0 }, total, clients, seed } });
+    if (only !== 'reliable') runs.push({ spec: { label: '5% message loss', network: { loss: 0.05 }, total, clients, seed } });
+  } else if (shape === 'long') {
+    runs.push({ spec: { label: '5% loss, leader killed', network: { loss: 0.05 }, total, clients, seed, killEvery: Math.max(1, Math.round(total / 10)) } });
+  } else {
+    runs.push({ spec: { label: `${shape} (delays 10-50 ms, no loss)`, network: SEED_NETWORK, total, clients, seed }, python: PYTHON_REQUESTS_PER_WALL_S[shape] });
   }
-  console.log(`5-node simulated bank cluster, ${total} transfers from ${clients} parallel clients, seed ${seed}`);
-  if (only !== 'loss') run('reliable network', 0, total, clients, seed);
-  if (only !== 'reliable') run('5% message loss', 0.05, total, clients, seed);
+  for (const { spec, python } of runs) report(spec, measure(spec), python);
 }
 
 try {

@@ -78,11 +78,15 @@ export class Simulator {
   private readonly acks: Ack[] = [];
   private readonly inputs = new Map<string, string>();
   private readonly allStates: { node: NodeId; incarnation: number; state: TrackedState<unknown> }[] = [];
+  /** The schedule's faults, then any added while running (addFault); an event names one by index. */
+  private readonly faults: Fault[];
   private readonly killed = new Map<number, NodeId>();
   private readonly isolations = new Map<number, PartitionFault>();
   private readonly log: EventLog;
   private readonly stats: SimStats;
   private now = 0;
+  /** Workload requests acknowledged so far (probes excluded). */
+  private decided = 0;
   private pendingFaultEvents = 0;
   private settling = false;
   private settleDeadline = Infinity;
@@ -96,6 +100,7 @@ export class Simulator {
       if (!Number.isInteger(c.node) || c.node < 1 || c.node > cfg.nodes) throw new RangeError(`client node ${c.node} is not in 1..${cfg.nodes}`);
     }
     this.cfg = cfg;
+    this.faults = [...cfg.schedule.faults];
     this.rng = Prng.fromSeed(cfg.seed);
     this.net = new SimNetwork(cfg.schedule.network, this.rng.fork());
     this.peers = Array.from({ length: cfg.nodes }, (_, i) => i + 1);
@@ -104,6 +109,7 @@ export class Simulator {
       events: 0, messagesSent: 0, copiesDelivered: 0, dropped: { loss: 0, partition: 0, crashed: 0 }, duplicated: 0,
       timersFired: 0, invokes: 0, refusals: 0, faults: { partition: 0, crash: 0, killLeader: 0, isolateLeader: 0, lossBurst: 0 },
       crashes: 0, restarts: 0, actions: {}, leaderElections: 0, leaderChanges: 0, durable: { records: 0, bytes: 0, syncs: 0 },
+      largestMessageBytes: 0,
     };
   }
 
@@ -119,7 +125,7 @@ export class Simulator {
     }
     const seeded = this.cfg.formation === 'seed';
     for (const id of this.peers) this.boot(this.slots.get(id)!, !seeded ? 'member' : id === 1 ? 'seed' : 'join');
-    this.cfg.schedule.faults.forEach((f, index) => this.scheduleFault(f, index));
+    this.faults.forEach((f, index) => this.scheduleFault(f, index));
     this.cfg.clients.forEach((spec, i) => {
       this.clients.push({ spec, probe: false, next: 0, pending: undefined, done: false });
       this.queue.push(spec.startAt ?? 0, { k: 'client', client: i });
@@ -231,6 +237,11 @@ export class Simulator {
       if (type === 'Accept' || type === 'Active') this.noteLeader(env.message.ballot);
       // The JSON text is the deep copy: each delivered copy is parsed afresh.
       const text = JSON.stringify(env);
+      // A UTF-8 byte is at most 3 per UTF-16 unit here (JSON.stringify escapes lone surrogates),
+      // so most messages are ruled out without counting their bytes.
+      if (text.length * 3 > this.stats.largestMessageBytes) {
+        this.stats.largestMessageBytes = Math.max(this.stats.largestMessageBytes, Buffer.byteLength(text));
+      }
       const plan = this.net.plan(env.from, env.to);
       if ('dropped' in plan) {
         this.stats.dropped[plan.dropped]++;
@@ -306,6 +317,24 @@ export class Simulator {
 
   // ---- faults ------------------------------------------------------------------------
 
+  /** The virtual time now, in ms. */
+  get time(): number {
+    return this.now;
+  }
+
+  /**
+   * Adds a fault while the run is going (from a callback such as onDecided: a benchmark kills
+   * the leader every N commands). It must not start in the past, and not once settling began
+   * (the settling phase promises a healed network).
+   */
+  addFault(f: Fault): void {
+    if (!this.ran) throw new Error('addFault is for a running simulation; put the fault in the schedule instead');
+    if (this.settling) throw new Error('addFault after the workload finished: the run is settling');
+    if (!(f.at >= this.now)) throw new RangeError(`fault at ${f.at} ms is before the current time ${this.now} ms`);
+    this.faults.push(f);
+    this.scheduleFault(f, this.faults.length - 1);
+  }
+
   private scheduleFault(f: Fault, index: number): void {
     this.queue.push(f.at, { k: 'fault', index, phase: 'start' });
     this.pendingFaultEvents++;
@@ -317,7 +346,7 @@ export class Simulator {
   }
 
   private fault(index: number, phase: 'start' | 'end'): void {
-    const f = this.cfg.schedule.faults[index]!;
+    const f = this.faults[index]!;
     this.pendingFaultEvents--;
     if (phase === 'start') this.stats.faults[f.kind]++;
     this.log.add(this.now, `F ${phase} ${index} ${f.kind}`);
@@ -431,6 +460,7 @@ export class Simulator {
       pos: tracked ? output.pos : -1, output: tracked ? output.out : output, invokedAt: p.invokedAt,
     });
     this.log.add(this.now, `Q ${slot.id} ${clientId} ${text}`);
+    if (!c.probe) this.cfg.onDecided?.(++this.decided);
     c.pending = undefined;
     c.next++;
     this.queue.push(this.now + (c.spec.thinkMs ?? 0), { k: 'client', client: index });

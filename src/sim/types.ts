@@ -51,6 +51,8 @@ export interface SimConfig {
   readonly clientRetryMs?: number;
   /** Called every `every` events (the benchmark samples memory with it). */
   readonly sampler?: { readonly every: number; readonly fn: () => void };
+  /** Called after each workload request is acknowledged (probes excluded), with the count so far. */
+  readonly onDecided?: (decided: number) => void;
 }
 
 export const DEFAULT_MAX_EVENTS = 2_000_000;
@@ -104,6 +106,8 @@ export interface SimStats {
   /** Durable records the nodes appended, the bytes they take in a log file (frames
    * included), and the syncs (one per call that appended any). */
   durable: { records: number; bytes: number; syncs: number };
+  /** The longest message sent, as JSON text in UTF-8 bytes (envelope included). */
+  largestMessageBytes: number;
 }
 
 export type StopReason = 'settled' | 'maxEvents' | 'maxTime' | 'idle' | 'settleTimeout' | 'nodeError';
