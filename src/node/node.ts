@@ -18,6 +18,9 @@ import { routeKeyOf, timerRole, type ActionParams, type Role, type RoleHost } fr
 import type { RoleFactories } from './role-factories.js';
 import type { Requester } from '../roles/requester.js';
 import { invariant } from '../protocol/assert.js';
+import { IncrementalTrace, lazyState } from './incrementalTrace.js';
+import { NODE_DELTA, type DeltaSource, type NodeDelta } from '../trace/format/nodeDelta.js';
+import type { NodeStateJson } from '../trace/format/types.js';
 
 /** Self-addressed messages one call may generate before we call it a livelock (a bug). */
 export const MAX_LOCAL_STEPS = 1_000_000;
@@ -60,6 +63,10 @@ export class Node implements NodeApi {
   private stepSends: Pending[] = [];
   private rolesChanged = false;
   private context: Context = {};
+  /** Tracing on and every role class reports its changes: events carry deltas built from them. */
+  private readonly incremental: IncrementalTrace | null;
+  /** This incarnation, as its events name it for the trace writer (see nodeDelta.ts). */
+  private readonly deltaSource: DeltaSource = { current: () => this.specState() as NodeStateJson };
 
   constructor(id: NodeId, peers: readonly NodeId[], env: NodeEnvironment, options: NodeOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -83,6 +90,8 @@ export class Node implements NodeApi {
     if (recovered.lBallot.leader !== id) throw new Error(`durable lBallot ${JSON.stringify(recovered.lBallot)} does not belong to node ${id}`);
     this.durable = new DurableFold(recovered);
     this.host = this.makeHost();
+    const incremental = Object.values(this.factories).every((F) => typeof (F.prototype as Role).traceChanges === 'function');
+    this.incremental = env.trace !== undefined && incremental ? new IncrementalTrace() : null;
   }
 
   get traceSeq(): number {
@@ -144,7 +153,9 @@ export class Node implements NodeApi {
       for (const role of [...candidates]) {
         if (!this.roles.has(role)) continue;
         this.context = { timer: name, role: role.name };
+        if (keyed !== undefined) this.incremental?.touch(role);
         role.onTimer(name, key);
+        if (keyed !== undefined && this.roles.has(role)) this.incremental?.touch(role);
         this.endStep(role.name);
       }
     });
@@ -234,7 +245,10 @@ export class Node implements NodeApi {
     for (const role of handlers) {
       if (!this.roles.has(role)) continue; // removed by an earlier handler of this message
       this.context = { from, message, role: role.name };
+      if (route !== undefined) this.incremental?.touch(role);
       role.receive(from, message);
+      // It may change after the event its handler emitted: look again at the next one.
+      if (route !== undefined && this.roles.has(role)) this.incremental?.touch(role);
       this.endStep(role.name);
     }
   }
@@ -260,6 +274,9 @@ export class Node implements NodeApi {
     this.stats.events++;
     const from = params?.from ?? this.context.from;
     const message = params?.message ?? this.context.message;
+    let state: NodeSpecState | undefined;
+    const delta = this.incremental?.next(this.durable, this.unrouted, this.roles, () => (state = this.specState()));
+    if (this.incremental === null) state = this.specState();
     const event: TraceEvent = {
       node: this.id,
       seq: this.seq,
@@ -276,9 +293,19 @@ export class Node implements NodeApi {
         ...(params?.client !== undefined ? { client: { ...params.client } } : {}),
       },
       sent: specSet(sends.map((s) => s.message)),
-      state: this.specState(),
+      state: state!,
     };
+    if (this.incremental === null || state !== undefined) {
+      // Whole states (a role class without traceChanges), or a first event: a writer diffs it.
+      if (this.incremental !== null) attachDelta(event, { source: this.deltaSource, delta: undefined, taken: false });
+      sink(event);
+      return;
+    }
+    const nodeDelta: NodeDelta = { source: this.deltaSource, delta, taken: false };
+    attachDelta(event, nodeDelta);
+    const settle = lazyState(event, () => this.specState());
     sink(event);
+    settle(nodeDelta.taken);
   }
 
   private addRole(role: Role): void {
@@ -287,6 +314,7 @@ export class Node implements NodeApi {
     if (key !== undefined) {
       const route = `${role.name}|${key}`;
       this.routed.set(route, [...(this.routed.get(route) ?? []), role]);
+      this.incremental?.touch(role);
     } else {
       this.unrouted.push(role);
     }
@@ -296,6 +324,7 @@ export class Node implements NodeApi {
 
   private removeRole(role: Role): void {
     if (!this.roles.delete(role)) return;
+    this.incremental?.remove(role);
     const key = role.routeKey();
     if (key !== undefined) {
       const route = `${role.name}|${key}`;
@@ -368,6 +397,10 @@ export class Node implements NodeApi {
       },
     };
   }
+}
+
+function attachDelta(event: TraceEvent, nodeDelta: NodeDelta): void {
+  (event as unknown as { [NODE_DELTA]: NodeDelta })[NODE_DELTA] = nodeDelta;
 }
 
 function emptyOutput(): Output {

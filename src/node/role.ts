@@ -13,6 +13,7 @@ import type { Message, MessageType } from '../protocol/messages.js';
 import type { NodeId, Proposal } from '../protocol/values.js';
 import type { ClientEventParams, DurableRecord, DurableView, NodeSpecState, RoleName, StateMachine } from './api.js';
 import type { RoleFactories } from './role-factories.js';
+import type { StateChanges } from './stateChanges.js';
 
 /** Extra trace parameters an action may name (the received message or timer is implied). */
 export interface ActionParams {
@@ -94,6 +95,16 @@ export abstract class Role {
 
   /** Write this role's spec variables into `state` (only called with tracing on). */
   abstract snapshot(state: NodeSpecState): void;
+
+  /**
+   * The incremental snapshot(), called with tracing on at every trace event for its compact
+   * delta: write this role's scalar spec variables into `changes.scalars`, and report each
+   * element of its spec sets that changed since the previous call (`changes.change`), which is
+   * what makes an event cost what its step changed. `hosted` false: the node removed the role
+   * since (its variables are then the node's defaults). A subclass that changes what snapshot()
+   * writes must change this too. If a role class lacks it, its node diffs whole states instead.
+   */
+  traceChanges?(changes: StateChanges, hosted: boolean): void;
 
   /**
    * For roles a node may host many of (Commanders, a Scout): the key naming this instance.

@@ -8,6 +8,8 @@ import {
   ballotEquals, ballotLess, copyBallot, copyProposal, copyPValue, proposalEquals, type Ballot, type NodeId, type PValue,
 } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
+import { JournaledMap } from '../node/journaledMap.js';
+import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
 import { invariant } from '../protocol/assert.js';
@@ -31,13 +33,15 @@ export class Acceptor extends Role {
   protected ballot: Ballot;
   /** slot -> the one pvalue kept for it (the highest ballot accepted there). Each pvalue is
    * frozen, so a Promise can list them without copying each one. */
-  protected readonly accepted = new Map<number, PValue>();
+  protected readonly accepted = new JournaledMap<number, PValue>();
 
   constructor(host: RoleHost) {
     super(host);
     const durable = host.durable();
     this.ballot = copyBallot(durable.aBallot);
     for (const [slot, pv] of durable.accepted) this.accepted.set(slot, frozenPValue(pv));
+    // What the trace showed before this role existed: the same durable pvalues.
+    if (host.tracing) this.accepted.startJournal();
   }
 
   receive(_from: NodeId, message: Message): void {
@@ -97,6 +101,17 @@ export class Acceptor extends Role {
   snapshot(state: NodeSpecState): void {
     state.aBallot = copyBallot(this.ballot);
     state.aAccepted = sortedByJson([...this.accepted.values()].map(copyPValue));
+  }
+
+  override traceChanges(changes: StateChanges, hosted: boolean): void {
+    this.accepted.drain((_slot, before, after) => changes.change('aAccepted', before && copyPValue(before), after && copyPValue(after)));
+    if (hosted) {
+      changes.scalars.aBallot = this.ballot;
+      return;
+    }
+    // Without an acceptor a node shows its durable pvalues.
+    for (const pv of this.accepted.values()) changes.change('aAccepted', copyPValue(pv), undefined);
+    for (const pv of this.host.durable().accepted.values()) changes.change('aAccepted', undefined, copyPValue(pv));
   }
 
   /** The accepted pvalues (a set; shared frozen objects, in the order first accepted). */

@@ -12,6 +12,7 @@
 import type { Join, Message, Welcome, WelcomeState } from '../protocol/messages.js';
 import type { NodeId } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
+import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import type { Requester } from './requester.js';
 import { stateDigest } from '../statemachines/digest.js';
@@ -87,6 +88,10 @@ export class Bootstrap extends Role {
 
   snapshot(_state: NodeSpecState): void {
     // No spec variables of its own: a non-member has the initial volatile state.
+  }
+
+  override traceChanges(_changes: StateChanges, _hosted: boolean): void {
+    // No spec variables of its own.
   }
 
   protected others(): NodeId[] {

@@ -7,9 +7,12 @@ import {
   ballotEquals, ballotKey, copyBallot, copyProposal, isQuorum, type Ballot, type NodeId, type Proposal,
 } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
+import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 
 export const COMMANDER_RETRANSMIT_TIMER = 'Commander.retransmit';
+
+type CommanderElement = NodeSpecState['commanders'][number];
 
 export function commanderKey(ballot: Ballot, slot: number): string {
   return `${ballotKey(ballot)}/${slot}`;
@@ -28,6 +31,8 @@ export class Commander extends Role {
   readonly slot: number;
   readonly prop: Proposal;
   protected readonly acks = new Set<NodeId>();
+  /** Its element of the spec's `commanders` at the previous trace event (undefined: not in it). */
+  private traced: CommanderElement | undefined = undefined;
 
   constructor(host: RoleHost, ballot: Ballot, slot: number, prop: Proposal) {
     super(host);
@@ -85,12 +90,18 @@ export class Commander extends Role {
   }
 
   snapshot(state: NodeSpecState): void {
-    state.commanders.push({
-      ballot: copyBallot(this.ballot),
-      slot: this.slot,
-      prop: copyProposal(this.prop),
-      acks: [...this.acks].sort((a, b) => a - b),
-    });
+    state.commanders.push(this.element());
+  }
+
+  /** The node calls it only for a commander it added, removed or handed a message or timer to. */
+  override traceChanges(changes: StateChanges, hosted: boolean): void {
+    const now = hosted ? this.element() : undefined;
+    changes.change('commanders', this.traced, now);
+    this.traced = now;
+  }
+
+  protected element(): CommanderElement {
+    return { ballot: copyBallot(this.ballot), slot: this.slot, prop: copyProposal(this.prop), acks: [...this.acks].sort((a, b) => a - b) };
   }
 
   protected accept(): Message {

@@ -9,6 +9,8 @@ import {
   type Proposal,
 } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
+import { JournaledMap } from '../node/journaledMap.js';
+import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
 import { invariant } from '../protocol/assert.js';
@@ -28,7 +30,7 @@ export class Leader extends Role {
   protected ballot: Ballot;
   protected active = false;
   /** slot -> proposal (spec lProposals: at most one per slot). */
-  protected readonly proposals = new Map<number, Proposal>();
+  protected readonly proposals = new JournaledMap<number, Proposal>();
   /** Another leader sent Active since our last timeout: do not fight it. */
   protected heardOtherLeader = false;
 
@@ -36,6 +38,7 @@ export class Leader extends Role {
     super(host);
     this.ballot = copyBallot(host.durable().lBallot);
     invariant(this.ballot.leader === host.self, () => `lBallot ${JSON.stringify(this.ballot)} is not led by node ${host.self}`);
+    if (host.tracing) this.proposals.startJournal();
   }
 
   /** The spec's `lActive`: its ballot was adopted and it was not preempted since. */
@@ -130,6 +133,17 @@ export class Leader extends Role {
     state.lBallot = copyBallot(this.ballot);
     state.lActive = this.active;
     state.lProposals = sortedByJson([...this.proposals].map(([slot, prop]) => copySlotProp({ slot, prop })));
+  }
+
+  override traceChanges(changes: StateChanges, hosted: boolean): void {
+    const item = (slot: number, prop: Proposal | undefined) => (prop === undefined ? undefined : copySlotProp({ slot, prop }));
+    this.proposals.drain((slot, before, after) => changes.change('lProposals', item(slot, before), item(slot, after)));
+    if (hosted) {
+      changes.scalars.lBallot = this.ballot;
+      changes.scalars.lActive = this.active;
+      return;
+    }
+    for (const [slot, prop] of this.proposals) changes.change('lProposals', item(slot, prop), undefined);
   }
 
   protected spawnCommander(slot: number, prop: Proposal): void {

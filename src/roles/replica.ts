@@ -12,6 +12,9 @@ import {
   type Ballot, type NodeId, type Proposal, type SlotProp,
 } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
+import { JournaledMap } from '../node/journaledMap.js';
+import type { StateChanges } from '../node/stateChanges.js';
+import { propKey } from '../trace/format/keys.js';
 import { Role, type ActionParams, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
 import { invariant } from '../protocol/assert.js';
@@ -36,11 +39,11 @@ export class Replica extends Role {
   protected slotIn = 1;
   protected slotOut = 1;
   /** proposalKey -> proposal, in arrival order (spec rRequests). */
-  protected readonly requests = new Map<string, Proposal>();
+  protected readonly requests = new JournaledMap<string, Proposal>();
   /** slot -> own proposal not yet executed (spec rProposals). */
-  protected readonly proposals = new Map<number, Proposal>();
+  protected readonly proposals = new JournaledMap<number, Proposal>();
   /** slot -> decided proposal (spec rDecisions). Kept whole: Welcome sends it. */
-  protected readonly decisions = new Map<number, Proposal>();
+  protected readonly decisions = new JournaledMap<number, Proposal>();
   /** proposalKey of every decided proposal: "is it decided somewhere?" without a scan. */
   protected readonly decidedKeys = new Set<string>();
   protected maxDecidedSlot = 0;
@@ -49,6 +52,9 @@ export class Replica extends Role {
   /** proposalKey -> entry of executedLog: duplicate suppression without a scan. */
   protected readonly executed = new Map<string, Execution>();
   protected app: unknown;
+  /** rExecuted at the previous trace event: this array (only appended to since, or replaced) up to this length. */
+  private tracedLog: Execution[];
+  private tracedLength = 0;
 
   /** Whom we send proposals to, and the highest ballot we saw it lead with. */
   protected leader: NodeId;
@@ -64,6 +70,12 @@ export class Replica extends Role {
     this.app = host.stateMachine.initial();
     // Everyone starts with the lowest id as leader: one leader, not a duel, in the common case.
     this.leader = host.peers[0] ?? host.self;
+    this.tracedLog = this.executedLog;
+    if (host.tracing) {
+      this.requests.startJournal();
+      this.proposals.startJournal();
+      this.decisions.startJournal();
+    }
   }
 
   override start(): void {
@@ -286,6 +298,39 @@ export class Replica extends Role {
     state.rProposals = sortedByJson([...this.proposals].map(([slot, prop]) => copySlotProp({ slot, prop })));
     state.rDecisions = sortedByJson([...this.decisions].map(([slot, prop]) => copySlotProp({ slot, prop })));
     state.rExecuted = this.executedLog.map((e) => copyProposal(e.prop));
+  }
+
+  override traceChanges(changes: StateChanges, hosted: boolean): void {
+    const item = (slot: number, prop: Proposal | undefined) => (prop === undefined ? undefined : copySlotProp({ slot, prop }));
+    this.requests.drain((_key, before, after) => changes.change('rRequests', before && copyProposal(before), after && copyProposal(after)));
+    this.proposals.drain((slot, before, after) => changes.change('rProposals', item(slot, before), item(slot, after)));
+    this.decisions.drain((slot, before, after) => changes.change('rDecisions', item(slot, before), item(slot, after)));
+    if (!hosted) {
+      // Without a replica a node shows the initial replica state.
+      for (const prop of this.requests.values()) changes.change('rRequests', copyProposal(prop), undefined);
+      for (const [slot, prop] of this.proposals) changes.change('rProposals', item(slot, prop), undefined);
+      for (const [slot, prop] of this.decisions) changes.change('rDecisions', item(slot, prop), undefined);
+      if (this.tracedLength > 0) changes.executed = { reset: [] };
+      this.tracedLength = 0;
+      return;
+    }
+    changes.scalars.rSlotIn = this.slotIn;
+    changes.scalars.rSlotOut = this.slotOut;
+    this.traceExecuted(changes);
+  }
+
+  /** rExecuted's change: what was appended, or its whole value when the old one is not a prefix of it. */
+  private traceExecuted(changes: StateChanges): void {
+    const log = this.executedLog;
+    const was = this.tracedLog;
+    const from = this.tracedLength;
+    this.tracedLog = log;
+    this.tracedLength = log.length;
+    let prefix = from <= log.length;
+    // The same array was only appended to; a new one (a Welcome) is compared with the old once.
+    if (prefix && log !== was) for (let i = 0; i < from && prefix; i++) prefix = propKey(was[i]!.prop) === propKey(log[i]!.prop);
+    if (!prefix) changes.executed = { reset: log.map((e) => copyProposal(e.prop)) };
+    else if (log.length > from) changes.appendExecuted(log.slice(from).map((e) => copyProposal(e.prop)));
   }
 
   protected receiveActive(from: NodeId, m: Active): void {

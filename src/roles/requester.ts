@@ -5,6 +5,8 @@
 import type { Invoked, Message } from '../protocol/messages.js';
 import { copyProposal, proposalEquals, type NodeId, type Proposal } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
+import { JournaledMap } from '../node/journaledMap.js';
+import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
 
@@ -27,10 +29,11 @@ export class Requester extends Role {
   /** clientId -> request awaiting its Invoked. */
   protected readonly pending = new Map<number, Proposal>();
   /** Every clientId used in this incarnation (spec `invoked`, restricted to this caller). */
-  protected readonly invoked = new Map<number, Proposal>();
+  protected readonly invoked = new JournaledMap<number, Proposal>();
 
   constructor(host: RoleHost) {
     super(host);
+    if (host.tracing) this.invoked.startJournal();
   }
 
   /**
@@ -90,5 +93,10 @@ export class Requester extends Role {
 
   snapshot(state: NodeSpecState): void {
     state.invoked = sortedByJson([...this.invoked.values()].map(copyProposal));
+  }
+
+  override traceChanges(changes: StateChanges, hosted: boolean): void {
+    this.invoked.drain((_id, before, after) => changes.change('invoked', before && copyProposal(before), after && copyProposal(after)));
+    if (!hosted) for (const prop of this.invoked.values()) changes.change('invoked', copyProposal(prop), undefined);
   }
 }

@@ -8,6 +8,7 @@ import {
   ballotEquals, ballotKey, copyBallot, copyPValue, isQuorum, type Ballot, type NodeId, type PValue,
 } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
+import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
 
@@ -78,7 +79,16 @@ export class Scout extends Role {
   }
 
   snapshot(state: NodeSpecState): void {
-    state.scout = {
+    state.scout = this.scoutState();
+  }
+
+  /** The node calls it only for a scout it added, removed or handed a message or timer to. */
+  override traceChanges(changes: StateChanges, hosted: boolean): void {
+    changes.scout = hosted ? this.scoutState() : null;
+  }
+
+  protected scoutState(): NonNullable<NodeSpecState['scout']> {
+    return {
       ballot: copyBallot(this.ballot),
       acks: [...this.acks].sort((a, b) => a - b),
       pvalues: sortedByJson([...this.pvalues.values()].map(copyPValue)),

@@ -7,6 +7,7 @@
 import type { Join, Message, WelcomeState } from '../protocol/messages.js';
 import { isQuorum, type NodeId } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
+import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { stateDigest } from '../statemachines/digest.js';
 
@@ -59,6 +60,10 @@ export class Seed extends Role {
 
   snapshot(_state: NodeSpecState): void {
     // No spec variables: the node's replica state is the initial one it welcomes with.
+  }
+
+  override traceChanges(_changes: StateChanges, _hosted: boolean): void {
+    // No spec variables.
   }
 
   /** ReplicaReceiveJoin as a fresh replica: slot 1, no decisions, the initial app state. */

@@ -1,13 +1,18 @@
 /**
- * Turns full-state events into compact ones (`delta` instead of `state`): per node it keeps
- * the previous state's element keys and writes only what changed. Used by the trace writer
- * of the simulator; the checker accepts both forms (docs/trace-format.md, "Compact events").
+ * Turns full-state events into compact ones (`delta` instead of `state`). An event a Node
+ * emitted carries the delta the node built from what its step changed (nodeDelta.ts): the
+ * encoder takes it as it is, and diffs whole states only at a node's first event (against the
+ * state its previous incarnation ended in). Other events are diffed against the previous
+ * state of their node, which the encoder then keeps. Used by the trace writers; the checker
+ * accepts both forms (docs/trace-format.md, "Compact events").
  */
 import type { NodeStateJson, Proposal, TraceEvent } from './types.js';
 import { ballotKey, commanderKey, propKey, pvalueKey, slotPropKey } from './keys.js';
 import { SCALAR_FIELDS, SET_FIELDS, type StateDelta } from './types.js';
+import { nodeDeltaOf, type DeltaSource } from './nodeDelta.js';
 
-const KEY: Record<(typeof SET_FIELDS)[number], (x: never) => string> = {
+/** The canonical key of an element of each spec set: two elements are one iff their keys are equal. */
+export const SET_KEY: Record<(typeof SET_FIELDS)[number], (x: never) => string> = {
   aAccepted: pvalueKey as (x: never) => string, lProposals: slotPropKey as (x: never) => string,
   commanders: commanderKey as (x: never) => string, rRequests: propKey as (x: never) => string,
   rProposals: slotPropKey as (x: never) => string, rDecisions: slotPropKey as (x: never) => string,
@@ -30,36 +35,83 @@ interface Previous { sets: Map<string, Map<string, unknown>>; scalars: Map<strin
 
 function snapshot(state: NodeStateJson): Previous {
   const sets = new Map<string, Map<string, unknown>>();
-  for (const f of SET_FIELDS) sets.set(f, new Map((state[f] as never[]).map((x) => [KEY[f](x), x])));
+  for (const f of SET_FIELDS) sets.set(f, new Map((state[f] as never[]).map((x) => [SET_KEY[f](x), x])));
   const scalars = new Map<string, string>();
   for (const f of SCALAR_FIELDS) scalars.set(f, f === 'aBallot' || f === 'lBallot' ? ballotKey(state[f]) : JSON.stringify(state[f]));
   return { sets, scalars, executed: state.rExecuted.map(propKey) };
 }
 
+/** The delta from `before` to `now` (both whole states): what every compact event holds. */
+function diff(before: Previous, now: Previous, state: NodeStateJson): StateDelta {
+  const delta: StateDelta = {};
+  const d = delta as Record<string, unknown>;
+  for (const f of SCALAR_FIELDS) if (now.scalars.get(f) !== before.scalars.get(f)) d[f] = state[f];
+  for (const f of SET_FIELDS) {
+    const a = before.sets.get(f)!; const b = now.sets.get(f)!;
+    const add: unknown[] = []; const remove: unknown[] = [];
+    for (const [k, x] of b) if (!a.has(k)) add.push(x);
+    for (const [k, x] of a) if (!b.has(k)) remove.push(x);
+    if (add.length > 0 || remove.length > 0) d[f] = { ...(add.length > 0 ? { add } : {}), ...(remove.length > 0 ? { remove } : {}) };
+  }
+  const prefix = before.executed.length <= now.executed.length && before.executed.every((k, i) => now.executed[i] === k);
+  if (!prefix) delta.rExecuted = { reset: state.rExecuted };
+  else if (now.executed.length > before.executed.length) delta.rExecuted = { append: state.rExecuted.slice(before.executed.length) as Proposal[] };
+  return delta;
+}
+
+/** The event with `delta` in place of `state` (same key order; the state getter is not called). */
+function compactEvent(ev: TraceEvent, delta: StateDelta): TraceEvent {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(ev)) if (k !== 'state' && k !== 'delta') out[k] = (ev as unknown as Record<string, unknown>)[k];
+  out.delta = delta;
+  return out as unknown as TraceEvent;
+}
+
+export interface DeltaEncoderOptions {
+  /**
+   * Diff every event's whole state, ignoring the deltas nodes attach (the reference path the
+   * incremental one is tested against; O(the node's state) per event).
+   */
+  readonly fullDiff?: boolean;
+}
+
+/**
+ * Per node, what the next event's delta is relative to: the whole state of the previous event
+ * (events that came without a node's delta), or the node incarnation that emitted it, whose
+ * next delta is relative to that event already.
+ */
+type Last = { kind: 'state'; state: Previous } | { kind: 'source'; source: DeltaSource };
+
 export class DeltaEncoder {
-  private readonly prev = new Map<number, Previous>();
-  constructor(private readonly N: number) {}
+  private readonly prev = new Map<number, Last>();
+  private readonly fullDiff: boolean;
+  constructor(private readonly N: number, options: DeltaEncoderOptions = {}) {
+    this.fullDiff = options.fullDiff === true;
+  }
 
   encode(ev: TraceEvent): TraceEvent {
-    const before = this.prev.get(ev.node) ?? snapshot(initialJson(this.N, ev.node));
-    const now = snapshot(ev.state);
-    const delta: StateDelta = {};
-    const d = delta as Record<string, unknown>;
-    for (const f of SCALAR_FIELDS) if (now.scalars.get(f) !== before.scalars.get(f)) d[f] = ev.state[f];
-    for (const f of SET_FIELDS) {
-      const a = before.sets.get(f)!; const b = now.sets.get(f)!;
-      const add: unknown[] = []; const remove: unknown[] = [];
-      for (const [k, x] of b) if (!a.has(k)) add.push(x);
-      for (const [k, x] of a) if (!b.has(k)) remove.push(x);
-      if (add.length > 0 || remove.length > 0) d[f] = { ...(add.length > 0 ? { add } : {}), ...(remove.length > 0 ? { remove } : {}) };
+    const last = this.prev.get(ev.node);
+    const fromNode = this.fullDiff ? undefined : nodeDeltaOf(ev);
+    if (fromNode !== undefined) {
+      // The node's delta is relative to its previous event, which this encoder wrote last.
+      if (fromNode.delta !== undefined && last?.kind === 'source' && last.source === fromNode.source) {
+        fromNode.taken = true;
+        return compactEvent(ev, fromNode.delta);
+      }
+      // Its first event (or a switch of writer): diff whole states once; from here on its deltas.
+      const delta = diff(this.before(ev.node, last), snapshot(ev.state), ev.state);
+      this.prev.set(ev.node, { kind: 'source', source: fromNode.source });
+      return compactEvent(ev, delta);
     }
-    const prefix = before.executed.length <= now.executed.length && before.executed.every((k, i) => now.executed[i] === k);
-    if (!prefix) delta.rExecuted = { reset: ev.state.rExecuted };
-    else if (now.executed.length > before.executed.length) delta.rExecuted = { append: ev.state.rExecuted.slice(before.executed.length) as Proposal[] };
-    this.prev.set(ev.node, now);
-    const { state: _full, ...rest } = ev;
-    void _full;
-    return { ...rest, delta } as TraceEvent;
+    const now = snapshot(ev.state);
+    const delta = diff(this.before(ev.node, last), now, ev.state);
+    this.prev.set(ev.node, { kind: 'state', state: now });
+    return compactEvent(ev, delta);
+  }
+
+  private before(node: number, last: Last | undefined): Previous {
+    if (last === undefined) return snapshot(initialJson(this.N, node));
+    return last.kind === 'state' ? last.state : snapshot(last.source.current());
   }
 }
 
@@ -81,12 +133,12 @@ export class DeltaDecoder {
     for (const f of SET_FIELDS) {
       const change = d[f];
       if (change === undefined) continue;
-      const items = new Map((before[f] as never[]).map((x) => [KEY[f](x), x as unknown]));
+      const items = new Map((before[f] as never[]).map((x) => [SET_KEY[f](x), x as unknown]));
       for (const x of change.remove ?? []) {
-        if (!items.delete(KEY[f](x as never))) throw new Error(`delta removes from ${f} an element it does not hold`);
+        if (!items.delete(SET_KEY[f](x as never))) throw new Error(`delta removes from ${f} an element it does not hold`);
       }
       for (const x of change.add ?? []) {
-        const k = KEY[f](x as never);
+        const k = SET_KEY[f](x as never);
         if (items.has(k)) throw new Error(`delta adds to ${f} an element it already holds`);
         items.set(k, x);
       }

@@ -22,6 +22,8 @@ export interface NdjsonTraceFileOptions {
    * it). The caller has cut the file to its last whole line (see partFile.ts).
    */
   readonly append?: boolean;
+  /** Compact: diff whole states instead of taking the nodes' deltas (the reference path, for tests). */
+  readonly fullDiff?: boolean;
 }
 
 /**
@@ -46,7 +48,7 @@ export class NdjsonTraceFile {
 
   constructor(readonly path: string, header: TraceHeader, options: NdjsonTraceFileOptions = {}) {
     this.fd = openSync(path, options.append ? 'a' : 'w');
-    this.encoder = options.compact ? new DeltaEncoder(header.spec.constants.N) : null;
+    this.encoder = options.compact ? new DeltaEncoder(header.spec.constants.N, { fullDiff: options.fullDiff === true }) : null;
     this.writeThrough = options.writeThrough === true;
     this.fullNext = options.append === true;
     if (!options.append) this.push(JSON.stringify(header));

@@ -1,0 +1,120 @@
+/**
+ * What the roles of a node report at each trace event for its compact delta (Role.traceChanges):
+ * the current value of each scalar spec variable (cheap to read), and the elements of spec sets
+ * that changed since the previous event. The node turns it into the event's `delta`, in the
+ * same form and order DeltaEncoder writes when it diffs whole states.
+ */
+import { copyBallot, type Ballot, type Proposal } from '../protocol/values.js';
+import { SET_KEY } from '../trace/format/deltaEncoder.js';
+import { SET_FIELDS, type StateDelta } from '../trace/format/types.js';
+import type { NodeSpecState } from './api.js';
+import { ballotKey as canonicalBallotKey } from '../trace/format/keys.js';
+
+export type SetField = (typeof SET_FIELDS)[number];
+type ScoutState = NodeSpecState['scout'];
+
+/** The scalars compared at every event (the scout is reported only when it may have changed). */
+export interface Scalars {
+  aBallot: Ballot;
+  lBallot: Ballot;
+  lActive: boolean;
+  rSlotIn: number;
+  rSlotOut: number;
+}
+
+export class StateChanges {
+  readonly scalars: Scalars;
+  /** Undefined: no scout was touched since the previous event (its value is unchanged). */
+  scout: ScoutState | undefined = undefined;
+  /** rExecuted: appended to, or replaced by something its previous value is not a prefix of. */
+  executed: { append: Proposal[] } | { reset: Proposal[] } | undefined = undefined;
+  /** Per set field: canonical key -> element added, or removed, since the previous event. */
+  private readonly added = new Map<SetField, Map<string, object>>();
+  private readonly removed = new Map<SetField, Map<string, object>>();
+
+  constructor(defaults: Scalars) {
+    this.scalars = defaults;
+  }
+
+  /**
+   * An element of `field` went from `before` to `after` (undefined: absent) since the previous
+   * event. Equal elements are no change; an element removed by one role and added by another
+   * cancels out, as it does in a diff of whole sets.
+   */
+  change(field: SetField, before: object | undefined, after: object | undefined): void {
+    const key = SET_KEY[field];
+    const beforeKey = before === undefined ? undefined : key(before as never);
+    const afterKey = after === undefined ? undefined : key(after as never);
+    if (beforeKey === afterKey) return;
+    if (beforeKey !== undefined) this.move(this.added, this.removed, field, beforeKey, before!);
+    if (afterKey !== undefined) this.move(this.removed, this.added, field, afterKey, after!);
+  }
+
+  /** Appends `items` to what rExecuted gained (after an append; a reset already holds them). */
+  appendExecuted(items: Proposal[]): void {
+    if (items.length === 0) return;
+    if (this.executed === undefined) this.executed = { append: items };
+    else if ('append' in this.executed) this.executed.append.push(...items);
+    else this.executed.reset.push(...items);
+  }
+
+  /**
+   * The delta against the scalars (as canonical texts) and scout JSON of the previous event,
+   * which `last` is then updated to. Set elements in JSON-text order, as in a whole state.
+   */
+  toDelta(last: LastScalars): StateDelta {
+    const delta: StateDelta = {};
+    const s = this.scalars;
+    const aBallot = canonicalBallotKey(s.aBallot);
+    if (aBallot !== last.aBallot) { delta.aBallot = copyBallot(s.aBallot); last.aBallot = aBallot; }
+    const lBallot = canonicalBallotKey(s.lBallot);
+    if (lBallot !== last.lBallot) { delta.lBallot = copyBallot(s.lBallot); last.lBallot = lBallot; }
+    if (s.lActive !== last.lActive) { delta.lActive = s.lActive; last.lActive = s.lActive; }
+    if (this.scout !== undefined) {
+      const scout = JSON.stringify(this.scout);
+      if (scout !== last.scout) { delta.scout = this.scout; last.scout = scout; }
+    }
+    if (s.rSlotIn !== last.rSlotIn) { delta.rSlotIn = s.rSlotIn; last.rSlotIn = s.rSlotIn; }
+    if (s.rSlotOut !== last.rSlotOut) { delta.rSlotOut = s.rSlotOut; last.rSlotOut = s.rSlotOut; }
+    const d = delta as Record<string, unknown>;
+    for (const f of SET_FIELDS) {
+      const add = sortedByText(this.added.get(f));
+      const remove = sortedByText(this.removed.get(f));
+      if (add.length > 0 || remove.length > 0) d[f] = { ...(add.length > 0 ? { add } : {}), ...(remove.length > 0 ? { remove } : {}) };
+    }
+    if (this.executed !== undefined) delta.rExecuted = this.executed;
+    return delta;
+  }
+
+  private move(from: Map<SetField, Map<string, object>>, to: Map<SetField, Map<string, object>>, field: SetField, key: string, item: object): void {
+    if (from.get(field)?.delete(key) === true) return;
+    let items = to.get(field);
+    if (items === undefined) { items = new Map(); to.set(field, items); }
+    items.set(key, item);
+  }
+}
+
+/** The scalars of a node's previous event, as compared: ballots as canonical texts, the scout as JSON. */
+export interface LastScalars {
+  aBallot: string;
+  lBallot: string;
+  lActive: boolean;
+  scout: string;
+  rSlotIn: number;
+  rSlotOut: number;
+}
+
+export function lastScalarsOf(state: NodeSpecState): LastScalars {
+  return {
+    aBallot: canonicalBallotKey(state.aBallot), lBallot: canonicalBallotKey(state.lBallot), lActive: state.lActive,
+    scout: JSON.stringify(state.scout), rSlotIn: state.rSlotIn, rSlotOut: state.rSlotOut,
+  };
+}
+
+/** Spec sets appear in traces sorted by their elements' JSON text (see sortedByJson). */
+function sortedByText(items: Map<string, object> | undefined): object[] {
+  if (items === undefined || items.size === 0) return [];
+  const keyed = [...items.values()].map((item) => [JSON.stringify(item), item] as const);
+  keyed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return keyed.map(([, item]) => item);
+}
