@@ -247,6 +247,10 @@ export interface NodeApi {
    * it hands the application an outcome. Does nothing with tracing off.
    */
   traceClient(event: ClientEventParams): void;
-  /** This node's spec variables (for tests and the simulator's checks). */
+  /** This node's spec variables (for tests and the simulator's checks). O(the node's state). */
   specState(): NodeSpecState;
+  /** The spec's `lBallot` when `lActive` (its leader leads with it), else undefined. O(1). */
+  activeBallot(): Ballot | undefined;
+  /** The spec's `rSlotOut`: the next slot its replica executes (1 without a replica). O(1). */
+  slotOut(): number;
 }

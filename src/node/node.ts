@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS, DEFAULT_TIMING, type Limits, type Timing } from '../pro
 import type { Message, SpecMessage } from '../protocol/messages.js';
 import { toSpecMessage, toTraceMessage } from '../protocol/projection.js';
 import { checkEnvelope } from '../protocol/validate.js';
-import { copyBallot, copyPValue, type NodeId } from '../protocol/values.js';
+import { copyBallot, copyPValue, type Ballot, type NodeId } from '../protocol/values.js';
 import { DurableFold, emptyDurableState } from '../storage/fold.js';
 import type {
   ClientEventParams, ClientResult, DurableRecord, Envelope, InvokeOptions, InvokeRefusal, NodeApi, NodeEnvironment, NodeOptions,
@@ -207,7 +207,22 @@ export class Node implements NodeApi {
     return state;
   }
 
+  activeBallot(): Ballot | undefined {
+    const leader = this.unroutedRole<Role & { isActive: boolean; currentBallot: Ballot }>('Leader');
+    return leader?.isActive === true ? copyBallot(leader.currentBallot) : undefined;
+  }
+
+  slotOut(): number {
+    return this.unroutedRole<Role & { nextSlotToExecute: number }>('Replica')?.nextSlotToExecute ?? 1;
+  }
+
   // ---- internals ----
+
+  /** The last hosted role named `name` among the few without a route key (as specState() reads them). */
+  private unroutedRole<R extends Role>(name: RoleName): R | undefined {
+    for (let i = this.unrouted.length - 1; i >= 0; i--) if (this.unrouted[i]!.name === name) return this.unrouted[i] as R;
+    return undefined;
+  }
 
   /** Run one host call: the body, then every locally queued message, each its own step. */
   private call(context: Context, body: () => void): Output {

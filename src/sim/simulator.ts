@@ -395,9 +395,8 @@ export class Simulator {
     let best: { id: NodeId; num: number; leader: number } | undefined;
     for (const slot of this.slots.values()) {
       if (slot.node === null) continue;
-      const s = slot.node.specState();
-      if (!s.lActive) continue;
-      const b = s.lBallot;
+      const b = slot.node.activeBallot(); // O(1): specState() copies the node's whole state
+      if (b === undefined) continue;
       if (!best || b.num > best.num || (b.num === best.num && b.leader > best.leader)) best = { id: slot.id, num: b.num, leader: b.leader };
     }
     return best?.id;
@@ -509,7 +508,7 @@ export class Simulator {
     for (const slot of this.slots.values()) {
       if (slot.node === null) continue;
       live.push(slot.id);
-      slotOut.set(slot.id, slot.node.specState().rSlotOut);
+      slotOut.set(slot.id, slot.node.slotOut());
       const state = this.replicaState(slot);
       if (state) {
         finalStates.set(slot.id, state);
