@@ -15,9 +15,11 @@
  * load, CPU per command much less.
  *
  *   npm run bench:cluster -- [--seconds S] [--levels 1,8,64,256] [--trace off|on|both]
- *                            [--window W] [--profile DIR]
+ *                            [--window W] [--clients all|leader] [--profile DIR]
  *
  * --window W   the replicas' window (paxos node --window; default the node's)
+ * --clients leader   every client connects to the leader (default all: spread over the nodes,
+ *              whose replicas then compete for the same slots)
  * --profile D  each node process writes a V8 CPU profile (.cpuprofile) into D when it stops
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -25,18 +27,20 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ClientConnection } from '../src/cli/client/connection.js';
-import { CLIENT_ID_MIN } from '../src/cli/client/protocol.js';
+import { CLIENT_ID_MIN, type NodeIoCounters } from '../src/cli/client/protocol.js';
 import { LocalCluster } from '../src/cli/cluster/localCluster.js';
 import { findFreeBasePort } from '../src/cli/cluster/ports.js';
 import { generateClusterKey } from '../src/transport/clusterKey.js';
 
 const { values } = parseArgs({ options: {
-  seconds: { type: 'string' }, levels: { type: 'string' }, trace: { type: 'string' }, window: { type: 'string' }, profile: { type: 'string' },
+  seconds: { type: 'string' }, levels: { type: 'string' }, trace: { type: 'string' }, window: { type: 'string' }, profile: { type: 'string' }, clients: { type: 'string' },
 } });
 const seconds = Number(values.seconds ?? 5);
 const levels = (values.levels ?? '1,8,64,256').split(',').map(Number);
 const traceModes = values.trace === 'on' ? [true] : values.trace === 'off' ? [false] : [false, true];
 const ACCOUNTS = 16;
+const clientsAt = values.clients ?? 'all';
+if (clientsAt !== 'all' && clientsAt !== 'leader') throw new Error(`--clients must be all or leader, got ${clientsAt}`);
 const nodeArgs = values.window !== undefined ? ['--window', values.window] : [];
 const execArgv = values.profile !== undefined ? ['--cpu-prof', '--cpu-prof-dir', resolve(values.profile)] : [];
 
@@ -44,6 +48,31 @@ interface Result {
   traced: boolean; concurrency: number; commands: number; perSecond: number; p50: number; p99: number; failed: number;
   /** CPU seconds per 1,000 commands of each node process (NaN where /proc is not readable). */
   cpuPerThousand: number[];
+  /** The same for this process, the clients (it shares the machine with the nodes). */
+  clientCpuPerThousand: number;
+  /** Per command answered, all nodes together: fsyncs, envelopes sent to peers, writes that carried them. */
+  syncsPerCommand: number; envelopesPerCommand: number; writesPerCommand: number;
+}
+
+async function setupStatus(cluster: LocalCluster, key: Buffer) {
+  const c = await ClientConnection.open({ address: cluster.clientAddress(1), key, clientId: CLIENT_ID_MIN + 6 });
+  try {
+    return await c.status();
+  } finally {
+    c.close();
+  }
+}
+
+/** Every node's I/O counters (paxos status), summed. */
+async function ioCounters(cluster: LocalCluster, key: Buffer): Promise<NodeIoCounters> {
+  const sum = { answered: 0, records: 0, syncs: 0, envelopesSent: 0, envelopesReceived: 0, peerWrites: 0 };
+  for (const p of cluster.peers) {
+    const c = await ClientConnection.open({ address: cluster.clientAddress(p.id), key, clientId: CLIENT_ID_MIN + 5 });
+    const io = (await c.status()).io;
+    c.close();
+    for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += io?.[k] ?? Number.NaN;
+  }
+  return sum;
 }
 
 /** User + system CPU seconds of a process so far, from /proc (Linux); NaN elsewhere. */
@@ -82,8 +111,10 @@ async function level(traced: boolean, concurrency: number): Promise<Result> {
     let failed = 0;
     let measuring = false;
     let stop = false;
+    // The node that leads once the setup commands are decided (they needed a leader).
+    const leader = clientsAt === 'leader' ? (await setupStatus(cluster, key)).leader ?? 1 : undefined;
     const connections = await Promise.all(Array.from({ length: Math.min(concurrency, 48) }, (_, i) =>
-      ClientConnection.open({ address: cluster.clientAddress((i % 3) + 1), key, clientId: CLIENT_ID_MIN + 10 + i, timeoutMs: 30_000 })));
+      ClientConnection.open({ address: cluster.clientAddress(leader ?? (i % 3) + 1), key, clientId: CLIENT_ID_MIN + 10 + i, timeoutMs: 30_000 })));
     const loops = Array.from({ length: concurrency }, async (_, i) => {
       const c = connections[i % connections.length]!;
       // Loops sharing a connection share its client id: their request ids must differ.
@@ -99,19 +130,27 @@ async function level(traced: boolean, concurrency: number): Promise<Result> {
     await new Promise((r) => setTimeout(r, 1_000)); // warm-up: connections, leader, JIT
     const ids = cluster.peers.map((p) => p.id);
     const cpuBefore = ids.map((id) => cpuSeconds(cluster.pid(id)));
+    const clientCpuBefore = process.cpuUsage();
+    const ioBefore = await ioCounters(cluster, key);
     measuring = true;
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, seconds * 1_000));
     measuring = false;
     const elapsed = (performance.now() - t0) / 1000;
     const cpuUsed = ids.map((id, i) => cpuSeconds(cluster.pid(id)) - cpuBefore[i]!);
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const ioAfter = await ioCounters(cluster, key);
+    const answered = Math.max(1, ioAfter.answered - ioBefore.answered);
+    const perCommand = (k: keyof NodeIoCounters) => (ioAfter[k] - ioBefore[k]) / answered;
     stop = true;
     await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 15_000))]);
     connections.forEach((c) => c.close());
     latencies.sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
     const cpuPerThousand = cpuUsed.map((cpu) => (cpu * 1000) / Math.max(1, latencies.length));
-    return { traced, concurrency, commands: latencies.length, perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), failed, cpuPerThousand };
+    return { traced, concurrency, commands: latencies.length, perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), failed, cpuPerThousand,
+      syncsPerCommand: perCommand('syncs'), envelopesPerCommand: perCommand('envelopesSent'), writesPerCommand: perCommand('peerWrites'),
+      clientCpuPerThousand: ((clientCpu.user + clientCpu.system) / 1e6) * 1000 / Math.max(1, latencies.length) };
   } finally {
     await cluster.stopAll();
     rmSync(dir, { recursive: true, force: true });
@@ -125,10 +164,10 @@ for (const traced of traceModes) {
     results.push(await level(traced, c));
   }
 }
-process.stdout.write(`\n3 nodes, real processes, fsync on, one command per slot (batch size 1), window ${values.window ?? "default"}, ${seconds} s per level\n`);
-process.stdout.write('tracing  concurrency  commands/s     p50 ms    p99 ms  unanswered  CPU s per 1,000 commands (node 1/2/3)\n');
+process.stdout.write(`\n3 nodes, real processes, fsync on, one command per slot (batch size 1), window ${values.window ?? 'default'}, clients at ${clientsAt === 'all' ? 'every node' : 'the leader'}, ${seconds} s per level\n`);
+process.stdout.write('tracing  concurrency  commands/s     p50 ms    p99 ms  unanswered  fsyncs/cmd  envelopes/cmd  writes/cmd  CPU s per 1,000 commands: node 1 / 2 / 3 (clients)\n');
 for (const r of results) {
   const cpu = r.cpuPerThousand.map((c) => c.toFixed(2)).join(' / ');
-  process.stdout.write(`${(r.traced ? 'on' : 'off').padEnd(7)}  ${String(r.concurrency).padStart(11)}  ${r.perSecond.toFixed(0).padStart(10)}  ${r.p50.toFixed(1).padStart(9)}  ${r.p99.toFixed(1).padStart(8)}  ${String(r.failed).padStart(10)}  ${cpu}\n`);
+  process.stdout.write(`${(r.traced ? 'on' : 'off').padEnd(7)}  ${String(r.concurrency).padStart(11)}  ${r.perSecond.toFixed(0).padStart(10)}  ${r.p50.toFixed(1).padStart(9)}  ${r.p99.toFixed(1).padStart(8)}  ${String(r.failed).padStart(10)}  ${r.syncsPerCommand.toFixed(2).padStart(10)}  ${r.envelopesPerCommand.toFixed(1).padStart(13)}  ${r.writesPerCommand.toFixed(1).padStart(10)}  ${cpu} (${r.clientCpuPerThousand.toFixed(2)})\n`);
 }
 process.exit(0);

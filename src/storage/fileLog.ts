@@ -59,6 +59,9 @@ const CREATION_LEFTOVERS = new Set([LOG_FILE, `${META_FILE}.tmp`, COMPACTION_FIL
  * byte offset) instead of silently starting from nothing.
  */
 export class FileDurableLog implements DurableLog {
+  /** Records appended, and the write + fsync batches (or compactions) that made them durable:
+   * records per sync is what group commit buys. */
+  readonly stats = { records: 0, syncs: 0, bytes: 0 };
   /** Frames appended and not yet handed to a write. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -131,6 +134,7 @@ export class FileDurableLog implements DurableLog {
       this.pending.push(frame);
       this.pendingBytes += frame.length;
     }
+    this.stats.records += records.length;
   }
 
   get pendingSync(): boolean {
@@ -169,6 +173,8 @@ export class FileDurableLog implements DurableLog {
     const batch = Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
+    this.stats.syncs++;
+    this.stats.bytes += batch.length;
     // Decided now, synchronously: the live state is exactly the log plus this batch.
     const compacted = this.compactionDue(batch.length);
     const flush = (compacted === undefined ? this.writeAndSync(batch) : this.rewrite(compacted))

@@ -8,7 +8,7 @@
  */
 import type { NodeId } from '../node/api.js';
 import {
-  DATA_HEADER_BYTES, HELLO_BYTES, KIND_DATA, KIND_HELLO, MAX_SEQ,
+  DATA_HEADER_BYTES, HELLO_BYTES, KIND_BATCH, KIND_DATA, KIND_HELLO, MAX_SEQ,
   challengePayload, dataFields, dataMac, helloFields, helloMac, macEqual,
 } from './frameAuth.js';
 import { FrameSplitter, encodeFrame } from './frameSplitter.js';
@@ -53,7 +53,7 @@ export class InboundSession {
     const events: InboundEvent[] = [];
     const split = this.splitter.push(chunk);
     for (const payload of split.payloads) {
-      const event = this.onPayload(payload);
+      const event = this.onPayload(payload, events);
       if (event) events.push(event);
       if (event?.type === 'rejected' && event.fatal) return this.die(events);
     }
@@ -74,10 +74,12 @@ export class InboundSession {
     return events;
   }
 
-  private onPayload(payload: Buffer): InboundEvent | undefined {
+  /** The payload's event, or undefined when it pushed its events (a batch) onto `events`. */
+  private onPayload(payload: Buffer, events: InboundEvent[]): InboundEvent | undefined {
     const kind = payload[0];
     if (kind === KIND_HELLO) return this.onHello(payload);
     if (kind === KIND_DATA) return this.onData(payload);
+    if (kind === KIND_BATCH) return this.onBatch(payload, events);
     return reject('missingMac', `frame of ${payload.length} bytes with kind ${kind ?? 'none'} is not an authenticated frame`);
   }
 
@@ -95,25 +97,48 @@ export class InboundSession {
   }
 
   private onData(payload: Buffer): InboundEvent {
-    if (payload.length < DATA_HEADER_BYTES) return reject('missingMac', `data frame of ${payload.length} bytes, shorter than its ${DATA_HEADER_BYTES}-byte header`);
-    if (this.peerId === undefined) return reject('noHello', 'data frame before the hello');
+    const opened = this.open(payload, KIND_DATA);
+    if (!opened.ok) return opened.rejected;
+    return this.envelope(opened.value, opened.peer);
+  }
+
+  /** A batch: one authenticated JSON array, each element an envelope checked as a data frame's is. */
+  private onBatch(payload: Buffer, events: InboundEvent[]): InboundEvent | undefined {
+    const opened = this.open(payload, KIND_BATCH);
+    if (!opened.ok) return opened.rejected;
+    if (!Array.isArray(opened.value) || opened.value.length === 0) {
+      return reject('notJson', `batch frame ${opened.seq}: not a non-empty JSON array of envelopes`, false);
+    }
+    for (const value of opened.value) events.push(this.envelope(value, opened.peer));
+    return undefined;
+  }
+
+  /** Authenticates a data or batch frame and parses its body; a rejection is the frame's only event. */
+  private open(payload: Buffer, kind: typeof KIND_DATA | typeof KIND_BATCH): { ok: true; seq: number; peer: NodeId; value: unknown } | { ok: false; rejected: InboundEvent } {
+    const name = kind === KIND_DATA ? 'data' : 'batch';
+    if (payload.length < DATA_HEADER_BYTES) return { ok: false, rejected: reject('missingMac', `${name} frame of ${payload.length} bytes, shorter than its ${DATA_HEADER_BYTES}-byte header`) };
+    const peer = this.peerId;
+    if (peer === undefined) return { ok: false, rejected: reject('noHello', `${name} frame before the hello`) };
     const { seq, mac, body } = dataFields(payload);
-    if (!macEqual(mac, dataMac(this.config.key, this.nonce, seq, body))) return reject('badMac', `data frame ${seq} does not verify`);
-    if (seq !== this.expectedSeq) return reject('replayed', `data frame ${seq}, expected ${this.expectedSeq}`);
+    if (!macEqual(mac, dataMac(this.config.key, this.nonce, seq, body, kind))) return { ok: false, rejected: reject('badMac', `${name} frame ${seq} does not verify`) };
+    if (seq !== this.expectedSeq) return { ok: false, rejected: reject('replayed', `${name} frame ${seq}, expected ${this.expectedSeq}`) };
     // Unreachable in practice (2^48 frames); closing keeps the counter exact rather than wrapping.
-    if (seq === MAX_SEQ) return reject('replayed', 'sequence numbers exhausted');
+    if (seq === MAX_SEQ) return { ok: false, rejected: reject('replayed', 'sequence numbers exhausted') };
     this.expectedSeq = seq + 1;
-    let value: unknown;
     try {
-      value = JSON.parse(utf8.decode(body));
+      return { ok: true, seq, peer, value: JSON.parse(utf8.decode(body)) };
     } catch {
-      return reject('notJson', `data frame ${seq}: ${body.length} bytes that are not UTF-8 JSON`, false);
+      return { ok: false, rejected: reject('notJson', `${name} frame ${seq}: ${body.length} bytes that are not UTF-8 JSON`, false) };
     }
+  }
+
+  /** An authentic value is an envelope only if it comes `from` the authenticated peer. */
+  private envelope(value: unknown, peer: NodeId): InboundEvent {
     const from = typeof value === 'object' && value !== null ? (value as { from?: unknown }).from : undefined;
-    if (from !== this.peerId) {
-      return reject('wrongFrom', `envelope from ${JSON.stringify(from)?.slice(0, 40) ?? 'nothing'} on the connection of node ${this.peerId}`, false);
+    if (from !== peer) {
+      return reject('wrongFrom', `envelope from ${JSON.stringify(from)?.slice(0, 40) ?? 'nothing'} on the connection of node ${peer}`, false);
     }
-    return { type: 'envelope', peer: this.peerId, value };
+    return { type: 'envelope', peer, value };
   }
 }
 

@@ -4,7 +4,7 @@
  * number. The acceptor sends nothing after the challenge; any other byte is an error.
  */
 import type { NodeId } from '../node/api.js';
-import { CHALLENGE_BYTES, DATA_HEADER_BYTES, MAX_SEQ, dataHeader, helloPayload, parseChallenge } from './frameAuth.js';
+import { CHALLENGE_BYTES, DATA_HEADER_BYTES, KIND_BATCH, MAX_SEQ, dataHeader, helloPayload, parseChallenge } from './frameAuth.js';
 import { FrameSplitter, encodeFrame, lengthPrefix } from './frameSplitter.js';
 
 export type ChallengeOutcome =
@@ -48,6 +48,34 @@ export class OutboundSession {
     const header = dataHeader(this.key, this.nonce, this.seq, body);
     return [Buffer.concat([lengthPrefix(DATA_HEADER_BYTES + body.length), header]), body];
   }
+
+  /**
+   * One batch frame for several envelope bodies (each one JSON value), as [length prefix +
+   * header, body]: the body is their JSON array, so the acceptor verifies one MAC and parses
+   * once. The caller keeps it within the frame limit ({@link batchPayloadBytes}).
+   */
+  frameBatch(bodies: readonly Buffer[]): [Buffer, Buffer] {
+    if (this.nonce === undefined) throw new Error('OutboundSession.frameBatch before the challenge');
+    const parts: Buffer[] = [OPEN_ARRAY];
+    for (const [i, body] of bodies.entries()) {
+      if (i > 0) parts.push(COMMA);
+      parts.push(body);
+    }
+    parts.push(CLOSE_ARRAY);
+    const body = Buffer.concat(parts);
+    this.seq++;
+    const header = dataHeader(this.key, this.nonce, this.seq, body, KIND_BATCH);
+    return [Buffer.concat([lengthPrefix(DATA_HEADER_BYTES + body.length), header]), body];
+  }
+}
+
+const OPEN_ARRAY = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE_ARRAY = Buffer.from(']');
+
+/** Payload bytes of a batch frame of `count` bodies of `bodyBytes` bytes in all: brackets and commas. */
+export function batchPayloadBytes(count: number, bodyBytes: number): number {
+  return DATA_HEADER_BYTES + bodyBytes + count + 1;
 }
 
 /** Payload bytes of a data frame carrying `bodyBytes` (what the frame limit applies to). */

@@ -2,12 +2,13 @@
  * The outgoing connection to one peer: this node dials it, completes the handshake, and
  * writes this node's envelopes to it, in the order they were sent. Bodies wait in a bounded
  * queue while the link is down or the peer reads slowly, so nothing here ever blocks the
- * caller or the other peers' links. A lost connection is redialed after an exponential
+ * caller or the other peers' links. Each write sends what is queued as one batch frame (one
+ * MAC for all of it), or as one data frame when a single envelope waits. A lost connection is redialed after an exponential
  * backoff with jitter, capped; only a non-empty queue triggers a dial.
  */
 import { type Socket, connect } from 'node:net';
 import type { NodeId } from '../node/api.js';
-import { OutboundSession } from './outboundSession.js';
+import { OutboundSession, batchPayloadBytes } from './outboundSession.js';
 import type { RejectReason } from './rejectReasons.js';
 import { SendQueue, type SendQueueLimits } from './sendQueue.js';
 
@@ -23,6 +24,8 @@ export interface PeerLinkOptions {
   readonly address: PeerAddress;
   readonly key: Buffer;
   readonly queue: SendQueueLimits;
+  /** The largest frame payload: a batch takes queued bodies up to it. */
+  readonly maxFrameBytes: number;
   readonly reconnectMinMs: number;
   readonly reconnectMaxMs: number;
   /** Longest wait for the TCP connection and the challenge together. */
@@ -35,7 +38,10 @@ export interface PeerLinkOptions {
 /** What the link reports to its transport (counters and rate-limited logs live there). */
 export interface PeerLinkEvents {
   dialed(peer: NodeId): void;
-  sent(peer: NodeId): void;
+  /** `count` envelopes went to the connection. */
+  sent(peer: NodeId, count: number): void;
+  /** One write (of one or more envelopes) went to the connection. */
+  wrote(peer: NodeId): void;
   queueFull(peer: NodeId, dropped: number): void;
   rejected(peer: NodeId, reason: RejectReason, detail: string): void;
   connectFailed(peer: NodeId, detail: string): void;
@@ -202,13 +208,16 @@ export class PeerLink {
       socket.destroy();
       return;
     }
+    if (this.queue.length === 0) return;
     socket.cork();
-    for (let body = this.queue.shift(); body !== undefined; body = this.queue.shift()) {
-      const [header, payload] = session.frame(body);
+    this.options.events.wrote(this.options.peer);
+    while (this.queue.length > 0) {
+      const bodies = this.takeBatch();
+      const [header, payload] = bodies.length === 1 ? session.frame(bodies[0]!) : session.frameBatch(bodies);
       socket.write(header);
       const roomLeft = socket.write(payload);
-      this.sentCount++;
-      this.options.events.sent(this.options.peer);
+      this.sentCount += bodies.length;
+      this.options.events.sent(this.options.peer, bodies.length);
       // Past the socket's high-water mark, bodies wait in our bounded queue instead of Node's unbounded buffer.
       if (!roomLeft) {
         this.waitingForDrain = true;
@@ -217,6 +226,18 @@ export class PeerLink {
       if (session.exhausted) break;
     }
     socket.uncork();
+  }
+
+  /** The queued bodies, oldest first, that fit one frame (at least one: each fits alone, send() checked). */
+  private takeBatch(): Buffer[] {
+    const bodies = [this.queue.shift()!];
+    let bytes = bodies[0]!.length;
+    for (let next = this.queue.peek(); next !== undefined; next = this.queue.peek()) {
+      if (batchPayloadBytes(bodies.length + 1, bytes + next.length) > this.options.maxFrameBytes) break;
+      bodies.push(this.queue.shift()!);
+      bytes += next.length;
+    }
+    return bodies;
   }
 }
 

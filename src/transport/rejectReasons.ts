@@ -18,7 +18,8 @@ export const REJECT_REASONS = [
   /** An authentic frame out of place: a sequence number that is not exactly the next one, a
    * hello answering another connection's challenge, or a second hello. */
   'replayed',
-  /** An authentic data frame whose body is not UTF-8 JSON (a peer bug: the frame alone is dropped). */
+  /** An authentic data frame whose body is not UTF-8 JSON, or a batch frame whose body is not a
+   * non-empty JSON array (a peer bug: the frame alone is dropped). */
   'notJson',
   /** An authentic envelope whose `from` is not the authenticated peer (the frame alone is dropped). */
   'wrongFrom',

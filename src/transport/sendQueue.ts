@@ -40,6 +40,11 @@ export class SendQueue {
     return dropped;
   }
 
+  /** The oldest body, left in the queue. */
+  peek(): Buffer | undefined {
+    return this.head === this.items.length ? undefined : this.items[this.head];
+  }
+
   shift(): Buffer | undefined {
     if (this.head === this.items.length) return undefined;
     const body = this.items[this.head]!;

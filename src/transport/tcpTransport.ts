@@ -69,6 +69,8 @@ export interface TcpTransportOptions {
 export interface TcpTransportStats {
   /** Envelopes written to a connection. */
   sent: number;
+  /** Writes to peer connections (each carries every envelope queued for that peer at the time). */
+  writes: number;
   /** Envelopes handed to the receive handler. */
   received: number;
   /** Received frames dropped, by reason. */
@@ -87,7 +89,7 @@ type Settings = Required<Omit<TcpTransportOptions, 'peers'>>;
 
 export class TcpTransport implements Transport {
   readonly stats: TcpTransportStats = {
-    sent: 0, received: 0, rejected: zeroRejectCounts(),
+    sent: 0, writes: 0, received: 0, rejected: zeroRejectCounts(),
     dropped: { queueFull: 0, unknownPeer: 0, tooLarge: 0 },
     connections: { dialed: 0, failed: 0, accepted: 0, authenticated: 0 },
   };
@@ -112,7 +114,8 @@ export class TcpTransport implements Transport {
     server.on('error', (e) => settings.log(JSON.stringify({ event: 'tcp-transport-server-error', node: settings.id, error: e.message })));
     this.linkEvents = {
       dialed: () => { this.stats.connections.dialed++; },
-      sent: () => { this.stats.sent++; },
+      sent: (_peer, count) => { this.stats.sent += count; },
+      wrote: () => { this.stats.writes++; },
       queueFull: (peer, n) => {
         this.stats.dropped.queueFull += n;
         this.dropLog.report('tcp-transport-send-drop', 'queueFull', `node ${peer}`, { peer, dropped: n });
@@ -174,6 +177,7 @@ export class TcpTransport implements Transport {
       this.links.set(id, new PeerLink({
         self: this.settings.id, peer: id, address, key: this.settings.key,
         queue: { maxMessages: this.settings.maxQueuedMessages, maxBytes: this.settings.maxQueuedBytes },
+        maxFrameBytes: this.settings.maxFrameBytes,
         reconnectMinMs: this.settings.reconnectMinMs, reconnectMaxMs: this.settings.reconnectMaxMs,
         connectTimeoutMs: this.settings.connectTimeoutMs, now: this.settings.now, random: this.settings.random,
         events: this.linkEvents,

@@ -100,6 +100,21 @@ export interface NodeStatus {
   readonly peers: readonly PeerHealth[];
   readonly rejectedFrames: number;
   readonly invalidMessages: number;
+  /** Counters since the node started: what a command costs in fsyncs, envelopes and writes. */
+  readonly io?: NodeIoCounters;
+}
+
+/** I/O counters of a node process (NodeStatus.io). */
+export interface NodeIoCounters {
+  /** Requests its clients sent, answered. */
+  readonly answered: number;
+  /** Durable records appended, and the write + fsync batches that made them durable. */
+  readonly records: number;
+  readonly syncs: number;
+  /** Envelopes sent to peers and received from them, and the writes that carried the sent ones. */
+  readonly envelopesSent: number;
+  readonly envelopesReceived: number;
+  readonly peerWrites: number;
 }
 
 export interface ExecutedRequest { readonly caller: number; readonly clientId: number; readonly input: string }

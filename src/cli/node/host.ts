@@ -139,6 +139,7 @@ export class NodeHost {
           status: () => nodeStatus({
             node: node!, transport: transport!, app: o.app, incarnation, now: Date.now,
             health: () => monitor.health, pendingRequests: () => requests.inFlight,
+            storage: () => log.stats, answered: () => requests.answered,
           }),
           state: (history) => replicaState(node!, app, history),
         },

@@ -23,6 +23,9 @@ export interface StatusSources {
   readonly now: () => number;
   health(): Health;
   pendingRequests(): number;
+  /** The storage's counters (FileDurableLog.stats) and the requests answered so far. */
+  storage(): { readonly records: number; readonly syncs: number };
+  answered(): number;
 }
 
 export function nodeStatus(s: StatusSources): NodeStatus {
@@ -53,6 +56,14 @@ export function nodeStatus(s: StatusSources): NodeStatus {
     peers,
     rejectedFrames: rejected,
     invalidMessages: s.node.stats.invalidMessages,
+    io: {
+      answered: s.answered(),
+      records: s.storage().records,
+      syncs: s.storage().syncs,
+      envelopesSent: s.transport.stats.sent,
+      envelopesReceived: s.transport.stats.received,
+      peerWrites: s.transport.stats.writes,
+    },
   };
 }
 
