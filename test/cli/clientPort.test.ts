@@ -60,6 +60,18 @@ describe('reply stream', () => {
     expect(reader.receive(frame).replies).toHaveLength(1);
     expect(reader.receive(frame).error).toMatch(/reply 1 where 2 was expected/);
   });
+
+  it('sends the replies of one turn as one batch frame, read back in order; relabelled as a data frame it fails its MAC', () => {
+    const replies = [1, 2, 3].map((request) => ({ ...reply, request }));
+    const frames = new ReplyFramer(KEY, nonce).frameAll(replies)!;
+    expect(frames).toHaveLength(1);
+    const frame = bytes(frames[0]!);
+    expect(new ReplyReader(KEY, nonce).receive(frame).replies).toEqual(replies);
+    const relabelled = Buffer.from(frame);
+    relabelled[4] = 0x03; // the kind byte after the length prefix: batch -> data
+    expect(new ReplyReader(KEY, nonce).receive(relabelled).error).toMatch(/MAC does not verify/);
+    expect(new ReplyFramer(KEY, nonce).frameAll([reply])!.map(bytes)).toEqual([bytes(new ReplyFramer(KEY, nonce).frame(reply)!)]);
+  });
 });
 
 describe('a live client port', () => {
@@ -106,6 +118,15 @@ describe('a live client port', () => {
     expect(server.stats.rejected).toBeGreaterThanOrEqual(3);
     const c = await ClientConnection.open({ address: address(), key: KEY, clientId: CLIENT_ID_MIN + 7 });
     expect(await c.invoke(1, 'still here')).toMatchObject({ ok: true });
+    c.close();
+  });
+
+  it('takes the requests of one turn in one frame and answers each, in order (fewer than the 256 a connection may have in flight)', async () => {
+    const c = await ClientConnection.open({ address: address(), key: KEY, clientId: CLIENT_ID_MIN + 9 });
+    invoked.length = 0;
+    const outcomes = await Promise.all(Array.from({ length: 200 }, (_, i) => c.invoke(100 + i, { n: i })));
+    expect(outcomes).toEqual(Array.from({ length: 200 }, (_, i) => ({ ok: true, output: { echo: { n: i } } })));
+    expect(invoked.map((r) => (r as { request: number }).request)).toEqual(Array.from({ length: 200 }, (_, i) => 100 + i));
     c.close();
   });
 

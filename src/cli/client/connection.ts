@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Socket, connect } from 'node:net';
-import { OutboundSession } from '../../transport/outboundSession.js';
+import { OutboundSession, batchPayloadBytes } from '../../transport/outboundSession.js';
 import {
-  type ClientReply, type ClientRequest, type NodeStatus, type ReplicaState, ReplyReader,
+  type ClientReply, type ClientRequest, MAX_REQUEST_FRAME_BYTES, type NodeStatus, type ReplicaState, ReplyReader,
 } from './protocol.js';
 import type { InvokeOutcome } from '../node/requestTable.js';
 
@@ -38,6 +38,8 @@ export class ClientConnection {
   private readonly pending = new Map<string, Pending>();
   private nextQuery = QUERY_IDS_FROM;
   private lost: Error | undefined;
+  /** Requests of this turn, written together once it ends (one batch frame: see flush). */
+  private outgoing: Buffer[] = [];
 
   private constructor(
     private readonly socket: Socket,
@@ -135,8 +137,29 @@ export class ClientConnection {
     if (this.pending.has(key)) return Promise.reject(new Error(`request ${request.request} is already in flight on this connection`));
     return new Promise<ClientReply>((resolve, reject) => {
       this.pending.set(key, { resolve, reject });
-      for (const b of this.session.frame(Buffer.from(JSON.stringify(request)))) this.socket.write(b);
+      if (this.outgoing.length === 0) process.nextTick(() => this.flush());
+      this.outgoing.push(Buffer.from(JSON.stringify(request)));
     });
+  }
+
+  /** Writes this turn's requests: one data frame for one, batch frames within the node's request frame limit for more. */
+  private flush(): void {
+    const bodies = this.outgoing;
+    this.outgoing = [];
+    if (this.socket.destroyed) return;
+    this.socket.cork();
+    for (let i = 0; i < bodies.length;) {
+      let bytes = bodies[i]!.length;
+      let end = i + 1;
+      while (end < bodies.length && batchPayloadBytes(end - i + 1, bytes + bodies[end]!.length) <= MAX_REQUEST_FRAME_BYTES) {
+        bytes += bodies[end]!.length;
+        end++;
+      }
+      const frame = end === i + 1 ? this.session.frame(bodies[i]!) : this.session.frameBatch(bodies.slice(i, end));
+      for (const b of frame) this.socket.write(b);
+      i = end;
+    }
+    this.socket.uncork();
   }
 
   private onReply(reply: ClientReply): void {

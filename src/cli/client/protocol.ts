@@ -16,7 +16,7 @@
  * pass for a member. Requests and replies are JSON objects; every request from the network
  * is validated here before anything acts on it.
  */
-import { DATA_HEADER_BYTES, dataFields, dataHeader, dataMac, KIND_DATA, macEqual, MAX_SEQ } from '../../transport/frameAuth.js';
+import { DATA_HEADER_BYTES, dataFields, dataHeader, dataMac, KIND_BATCH, KIND_DATA, macEqual, MAX_SEQ } from '../../transport/frameAuth.js';
 import { FrameSplitter, lengthPrefix } from '../../transport/frameSplitter.js';
 
 /** Client ids: above any node id (nodes are 1..64) and within the hello's 32 bits. */
@@ -163,19 +163,55 @@ export function checkRequest(value: unknown): Checked<ClientRequest> {
   return { ok: true, value: value as ClientRequest };
 }
 
-/** The node's side of the reply stream: data frames MAC'd under the client's nonce. */
+/**
+ * The node's side of the reply stream: data frames MAC'd under the client's nonce, or batch
+ * frames (a JSON array of replies, the transport's batch MAC) when several replies go out in
+ * one turn.
+ */
 export class ReplyFramer {
   private seq = 0;
   constructor(private readonly key: Buffer, private readonly replyNonce: Buffer) {}
 
   /** [length prefix + header, body]; undefined once the sequence numbers are exhausted. */
   frame(reply: ClientReply): [Buffer, Buffer] | undefined {
+    return this.frameBody(Buffer.from(JSON.stringify(reply), 'utf8'), KIND_DATA);
+  }
+
+  /**
+   * The frames for `replies`, in order: one data frame for a lone reply, else batch frames of
+   * as many as fit MAX_REPLY_FRAME_BYTES (a reply too large for any frame goes alone, as frame()
+   * would send it). Empty once the sequence numbers are exhausted.
+   */
+  frameAll(replies: readonly ClientReply[]): [Buffer, Buffer][] | undefined {
+    const bodies = replies.map((r) => Buffer.from(JSON.stringify(r), 'utf8'));
+    const frames: [Buffer, Buffer][] = [];
+    for (let i = 0; i < bodies.length;) {
+      let bytes = bodies[i]!.length;
+      let end = i + 1;
+      while (end < bodies.length && DATA_HEADER_BYTES + bytes + bodies[end]!.length + (end - i + 1) + 1 <= MAX_REPLY_FRAME_BYTES) {
+        bytes += bodies[end]!.length;
+        end++;
+      }
+      const frame = end === i + 1
+        ? this.frameBody(bodies[i]!, KIND_DATA)
+        : this.frameBody(Buffer.concat([OPEN_ARRAY, ...bodies.slice(i, end).flatMap((b, k) => (k === 0 ? [b] : [COMMA, b])), CLOSE_ARRAY]), KIND_BATCH);
+      if (frame === undefined) return undefined;
+      frames.push(frame);
+      i = end;
+    }
+    return frames;
+  }
+
+  private frameBody(body: Buffer, kind: typeof KIND_DATA | typeof KIND_BATCH): [Buffer, Buffer] | undefined {
     if (this.seq >= MAX_SEQ - 1) return undefined;
     this.seq++;
-    const body = Buffer.from(JSON.stringify(reply), 'utf8');
-    return [Buffer.concat([lengthPrefix(DATA_HEADER_BYTES + body.length), dataHeader(this.key, this.replyNonce, this.seq, body)]), body];
+    return [Buffer.concat([lengthPrefix(DATA_HEADER_BYTES + body.length), dataHeader(this.key, this.replyNonce, this.seq, body, kind)]), body];
   }
 }
+
+const OPEN_ARRAY = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE_ARRAY = Buffer.from(']');
 
 /** The client's side of the reply stream: verifies each frame's MAC and sequence number. */
 export class ReplyReader {
@@ -191,16 +227,21 @@ export class ReplyReader {
     const split = this.splitter.push(chunk);
     const replies: unknown[] = [];
     for (const payload of split.payloads) {
-      if (payload.length < DATA_HEADER_BYTES || payload[0] !== KIND_DATA) return this.fail(replies, 'a reply frame that is not an authenticated data frame');
+      const kind = payload[0];
+      if (payload.length < DATA_HEADER_BYTES || (kind !== KIND_DATA && kind !== KIND_BATCH)) return this.fail(replies, 'a reply frame that is not an authenticated data frame');
       const { seq, mac, body } = dataFields(payload);
-      if (!macEqual(mac, dataMac(this.key, this.replyNonce, seq, body))) return this.fail(replies, 'a reply whose MAC does not verify (wrong cluster key?)');
+      if (!macEqual(mac, dataMac(this.key, this.replyNonce, seq, body, kind))) return this.fail(replies, 'a reply whose MAC does not verify (wrong cluster key?)');
       if (seq !== this.expected) return this.fail(replies, `reply ${seq} where ${this.expected} was expected (replayed or lost)`);
       this.expected++;
+      let value: unknown;
       try {
-        replies.push(JSON.parse(body.toString('utf8')) as unknown);
+        value = JSON.parse(body.toString('utf8'));
       } catch {
         return this.fail(replies, 'a reply that is not JSON');
       }
+      if (kind === KIND_DATA) replies.push(value);
+      else if (Array.isArray(value) && value.length > 0) for (const reply of value) replies.push(reply as unknown);
+      else return this.fail(replies, 'a batch of replies that is not a non-empty JSON array');
     }
     if (!split.ok) return this.fail(replies, split.detail);
     return { replies };

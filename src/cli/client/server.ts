@@ -87,6 +87,8 @@ export class ClientServer {
     );
     let framer: ReplyFramer | undefined;
     let inFlight = 0;
+    /** Replies of this turn, written together once it ends (one frame, one MAC: see flushReplies). */
+    let outgoing: ClientReply[] = [];
     const maxInFlight = this.options.maxInFlightPerConnection ?? 256;
     const drop = (reason: string, detail: string) => {
       this.stats.rejected++;
@@ -94,13 +96,26 @@ export class ClientServer {
         { reason, remote, client: session.peer ?? null, detail });
       socket.destroy();
     };
+    const flushReplies = () => {
+      const replies = outgoing;
+      outgoing = [];
+      if (socket.destroyed || framer === undefined) return;
+      const frames = framer.frameAll(replies);
+      if (frames === undefined) { socket.destroy(); return; }
+      socket.cork();
+      for (const [header, body] of frames) {
+        socket.write(header);
+        socket.write(body);
+      }
+      socket.uncork();
+      if (socket.writableLength > MAX_UNREAD_REPLY_BYTES) drop('slowReader', `more than ${MAX_UNREAD_REPLY_BYTES} bytes of replies unread`);
+    };
     const reply = (r: ClientReply) => {
       if (socket.destroyed || framer === undefined) return;
-      const frame = framer.frame(r);
-      if (frame === undefined) { socket.destroy(); return; }
-      socket.write(frame[0]);
-      socket.write(frame[1]);
-      if (socket.writableLength > MAX_UNREAD_REPLY_BYTES) drop('slowReader', `more than ${MAX_UNREAD_REPLY_BYTES} bytes of replies unread`);
+      // Results of one Decision batch resolve in one run of the microtask queue: nextTick runs
+      // after it, so they leave in one frame.
+      if (outgoing.length === 0) process.nextTick(flushReplies);
+      outgoing.push(r);
     };
     const handshake = setTimeout(() => { if (framer === undefined) drop('handshakeTimeout', 'no hello and open in time'); }, this.options.handshakeTimeoutMs ?? 5_000);
     handshake.unref();
