@@ -68,7 +68,7 @@ function measure(spec: RunSpec): Measured {
   const sim: Simulator = new Simulator({
     seed: spec.seed, nodes: 5, stateMachine: appStateMachine('bank'), schedule: scheduleOf(spec.network),
     clients, createNode: defaultNodeFactory,
-    probeInput: PROBE_INPUT, track: false, eventLog: false, maxEvents: 100_000_000, maxTimeMs: 100_000_000,
+    probeInput: PROBE_INPUT, track: false, eventLog: false, measureMessages: spec.killEvery !== undefined, maxEvents: 100_000_000, maxTimeMs: 100_000_000,
     sampler: { every: 5000, fn: () => meter.sample() },
     onDecided: (n) => {
       meter.progress(n);
@@ -114,8 +114,6 @@ function report(spec: RunSpec, m: Measured, python?: number): void {
       `  leader kills            ${m.kills} (every ${fmt(spec.killEvery)} commands, restarted ${RESTART_AFTER_MS} ms later); elections ${r.stats.leaderElections}`,
       `  largest message sent    ${fmt(r.stats.largestMessageBytes)} bytes (JSON)`,
     );
-  } else {
-    lines.push(`  largest message sent    ${fmt(r.stats.largestMessageBytes)} bytes (JSON)`);
   }
   if (python !== undefined) {
     lines.push(`  reference, NOT this run: the Python seed code decided ~${fmt(python)} requests / wall s on an idle machine (issue 12);`

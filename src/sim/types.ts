@@ -51,6 +51,8 @@ export interface SimConfig {
   readonly clientRetryMs?: number;
   /** Called every `every` events (the benchmark samples memory with it). */
   readonly sampler?: { readonly every: number; readonly fn: () => void };
+  /** Record the largest message sent (stats.largestMessageBytes; default false: it serialises every message). */
+  readonly measureMessages?: boolean;
   /** Called after each workload request is acknowledged (probes excluded), with the count so far. */
   readonly onDecided?: (decided: number) => void;
 }
@@ -106,7 +108,7 @@ export interface SimStats {
   /** Durable records the nodes appended, the bytes they take in a log file (frames
    * included), and the syncs (one per call that appended any). */
   durable: { records: number; bytes: number; syncs: number };
-  /** The longest message sent, as JSON text in UTF-8 bytes (envelope included). */
+  /** The longest message sent, as JSON text in UTF-8 bytes (envelope included); 0 unless measureMessages. */
   largestMessageBytes: number;
 }
 

@@ -59,7 +59,9 @@ describe('Simulator.addFault and onDecided (the long benchmark kills the leader 
         },
       });
     };
-    const result = new Simulator(simConfigOf(scenario, { createNode: spy })).run();
+    const result = new Simulator({ ...simConfigOf(scenario, { createNode: spy }), measureMessages: true }).run();
+    const unmeasured = new Simulator(simConfigOf(scenario)).run();
+    expect(unmeasured.stats.largestMessageBytes).toBe(0);
     expect(largest).toBeGreaterThan(100);
     expect(result.stats.largestMessageBytes).toBe(largest);
   });
