@@ -154,9 +154,21 @@ function main(): void {
   } else if (shape === 'long') {
     runs.push({ spec: { label: '5% loss, leader killed', network: { loss: 0.05 }, total, clients, seed, killEvery: Math.max(1, Math.round(total / 10)) } });
   } else {
-    runs.push({ spec: { label: `${shape} (delays 10-50 ms, no loss)`, network: SEED_NETWORK, total, clients, seed }, python: PYTHON_REQUESTS_PER_WALL_S[shape] });
+    // A run this short is mostly the JIT warming up, so the same run goes twice: cold (the
+    // first in this process, as a fresh `python` process is) and warm (the steady state).
+    for (const when of ['cold: first run in this process', 'warm: the same run again'] as const) {
+      runs.push({ spec: { label: `${shape} (delays 10-50 ms, no loss), ${when}`, network: SEED_NETWORK, total, clients, seed }, python: PYTHON_REQUESTS_PER_WALL_S[shape] });
+    }
   }
-  for (const { spec, python } of runs) report(spec, measure(spec), python);
+  const cpuPerRequest: number[] = [];
+  for (const { spec, python } of runs) {
+    const m = measure(spec);
+    report(spec, m, python);
+    cpuPerRequest.push(m.cpuMs / m.decided);
+  }
+  if (runs.length === 2 && shape !== 'default') {
+    console.log(`warm / cold CPU per request: ${fmt(cpuPerRequest[1]! / cpuPerRequest[0]!, 2)}`);
+  }
 }
 
 try {
