@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MUTANTS } from '../../../src/mutants/catalogue.js';
 import { Acceptor } from '../../../src/roles/acceptor.js';
 import { defaultNodeFactory } from '../../../src/sim/nodeFactory.js';
 import { runScenario, type RunExtras, type Scenario } from '../../../src/sim/scenario.js';
@@ -62,6 +63,14 @@ describe('compact events from the nodes\' journals', () => {
       // Sets compared as sets: the decoder appends what a delta adds.
       expect(canonical(decoder.decode(ev).state)).toBe(canonical(full[i]!.state));
     });
+  });
+
+  // Broken roles change their sets and scalars behind the real roles' backs (a cleared map, an
+  // executed log appended to twice): their traces must still be what the reference writes.
+  it.each(MUTANTS.map((m) => [m.name, m] as const))('mutant %s: the same bytes as diffing whole states', (_name, mutant) => {
+    const s = mutant.scenarios[0]!;
+    const extras: RunExtras = { createNode: mutant.createNode };
+    expect(trace(s, 'incremental', extras)).toBe(trace(s, 'reference', extras));
   });
 
   it('a node whose role class has no traceChanges falls back to whole states, with the same bytes', () => {
