@@ -38,6 +38,7 @@ describe('paxos command line arguments', () => {
     [['node', '--id', '1', '--peers', '1=a:99999', '--data-dir', dir, '--key-file', KEY], /port 99999 of node 1 is not in 1\.\.65535/],
     [['node', '--id', '1', '--peers', PEERS, '--data-dir', dir, '--key-file', KEY, '--app', 'chess'], /--app must be one of bank, kv/],
     [['node', '--id', '1', '--peers', PEERS, '--data-dir', dir, '--key-file', KEY, '--timing', 'warpMs=3'], /--timing entry "warpMs=3"/],
+    [['node', '--id', '1', '--peers', PEERS, '--data-dir', dir, '--key-file', KEY, '--window', '0'], /--window must be a whole number in 1\.\.10000, got "0"/],
     [['node', '--id', '1', '--peers', PEERS, '--data-dir', dir, '--key-file', KEY, '--run-id', '../x'], /--run-id: a run id is/],
     [['node', '--id', '1', '--peers', PEERS, '--data-dir', dir, '--key-file', KEY, '--colour'], /node: Unknown option '--colour'/],
     [['node', '--id', '1', '--peers', PEERS, 'extra'], /node: Unexpected argument 'extra'|unexpected argument "extra"/],

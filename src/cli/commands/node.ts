@@ -8,9 +8,8 @@ import { CLIENT_PORT_OFFSET } from '../client/protocol.js';
 import { Logger } from '../log.js';
 import { NodeHost } from '../node/host.js';
 import { checkRunId, defaultRunId } from '../runId.js';
-import { parseTiming } from '../node/timing.js';
+import { PROCESS_WINDOW, parseTiming } from '../node/timing.js';
 import type { CommandIo } from './io.js';
-import { DEFAULT_LIMITS } from '../../protocol/limits.js';
 
 /** Largest --window: a replica keeps a proposal per slot of its window, and the leader a commander per open slot. */
 const MAX_WINDOW = 10_000;
@@ -29,7 +28,7 @@ export const NODE_HELP: CommandHelp = {
     ['--run-id ID', 'the name of the run in trace part files (default: derived from the key and the peers)'],
     ['--client-port P', `where clients (paxos invoke, paxos status) connect (default: the node's port + ${CLIENT_PORT_OFFSET})`],
     ['--listen HOST', 'the address to listen on (default: this node\'s host in --peers; 0.0.0.0 for every interface)'],
-    ['--window W', `slots each replica proposes ahead of execution, 1..${MAX_WINDOW} (default ${DEFAULT_LIMITS.window}; the same on every node: traces record it as the spec's Window)`],
+    ['--window W', `slots each replica proposes ahead of execution, 1..${MAX_WINDOW} (default ${PROCESS_WINDOW}; the same on every node: traces record it as the spec's Window)`],
     ['--timing LIST', `protocol timers in ms, e.g. leaderTimeoutMs=3000,heartbeatMs=300 (defaults: src/cli/node/timing.ts)`],
     ['--verbose', 'also log debug lines'],
     ['-h, --help', 'this text'],
@@ -63,7 +62,7 @@ export async function nodeCommand(argv: readonly string[], io: CommandIo): Promi
   const traceDir = stringOption(p, 'trace-dir');
   const listenHost = stringOption(p, 'listen');
   const timing = parseTiming('node', stringOption(p, 'timing'));
-  const window = intOption('node', p, 'window', { min: 1, max: MAX_WINDOW }, DEFAULT_LIMITS.window);
+  const window = intOption('node', p, 'window', { min: 1, max: MAX_WINDOW }, PROCESS_WINDOW);
 
   const logger = new Logger({ node: id, verbose: p.values.verbose === true, write: io.log });
   const key = readClusterKey(keyFile, { warn: (message) => logger.warn('cluster-key', { message }) });
