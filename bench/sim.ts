@@ -141,6 +141,7 @@ function main(): void {
   if (!SHAPES.includes(shape)) throw new RangeError(`--shape must be one of ${SHAPES.join(', ')}, got ${values.shape}`);
   const only = values.only;
   if (only !== undefined && only !== 'reliable' && only !== 'loss') throw new RangeError(`--only must be reliable or loss, got ${only}`);
+  if (only !== undefined && shape !== 'default') throw new RangeError('--only applies to the default shape only');
   const seed = positiveInt('--seed', values.seed, 1, 0);
   const defaults = { default: [10_000, 10], 'seed-seq': [1_000, 1], 'seed-par': [1_000, 10], long: [100_000, 10] }[shape];
   const total = positiveInt('--transfers', values.transfers, defaults[0]!);
