@@ -2,6 +2,7 @@
  * The file-system operations FileDurableLog uses, behind a seam: tests count fsyncs, record
  * the order of operations, and inject a crash at any step. `nodeFileOps` is the real thing.
  */
+import { writeSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 
 /** An open file written sequentially from its current end. */
@@ -73,12 +74,23 @@ export const nodeFileOps: FileOps = {
   },
 };
 
+/**
+ * Writes up to this size go to the page cache synchronously, on the calling thread: tens of
+ * microseconds, where an asynchronous write costs a thread-pool round trip before the fsync
+ * can start (measured: write + fsync of 2 KB took 0.25-0.70 ms synchronously, 0.41-1.0 ms
+ * asynchronously). A group commit's batch is a few KB; a compaction's rewrite can be
+ * megabytes and stays asynchronous, so it never stalls the event loop.
+ */
+const SYNCHRONOUS_WRITE_MAX_BYTES = 256 * 1024;
+
 function writable(handle: fs.FileHandle): WritableFile {
   return {
     async write(bytes) {
       let done = 0;
       while (done < bytes.length) {
-        const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
+        const bytesWritten = bytes.length <= SYNCHRONOUS_WRITE_MAX_BYTES
+          ? writeSync(handle.fd, bytes, done, bytes.length - done)
+          : (await handle.write(bytes, done, bytes.length - done)).bytesWritten;
         done += bytesWritten;
       }
     },
