@@ -17,7 +17,7 @@
  *   npm run bench:cluster -- [--seconds S] [--levels 1,8,64,256] [--trace off|on|both]
  *                            [--window W] [--clients all|leader] [--profile DIR]
  *
- * --window W   the replicas' window (paxos node --window; default the node's)
+ * --window W   the replicas' window (paxos node --window; default PROCESS_WINDOW, 32)
  * --clients leader   every client connects to the leader (default all: spread over the nodes,
  *              whose replicas then compete for the same slots)
  * --profile D  each node process writes a V8 CPU profile (.cpuprofile) into D when it stops
@@ -30,6 +30,7 @@ import { ClientConnection } from '../src/cli/client/connection.js';
 import { CLIENT_ID_MIN, type NodeIoCounters } from '../src/cli/client/protocol.js';
 import { LocalCluster } from '../src/cli/cluster/localCluster.js';
 import { findFreeBasePort } from '../src/cli/cluster/ports.js';
+import { PROCESS_WINDOW } from '../src/cli/node/timing.js';
 import { generateClusterKey } from '../src/transport/clusterKey.js';
 
 const { values } = parseArgs({ options: {
@@ -164,7 +165,7 @@ for (const traced of traceModes) {
     results.push(await level(traced, c));
   }
 }
-process.stdout.write(`\n3 nodes, real processes, fsync on, one command per slot (batch size 1), window ${values.window ?? 'default'}, clients at ${clientsAt === 'all' ? 'every node' : 'the leader'}, ${seconds} s per level\n`);
+process.stdout.write(`\n3 nodes, real processes, fsync on, one command per slot (batch size 1), window ${values.window ?? PROCESS_WINDOW}, clients at ${clientsAt === 'all' ? 'every node' : 'the leader'}, ${seconds} s per level\n`);
 process.stdout.write('tracing  concurrency  commands/s     p50 ms    p99 ms  unanswered  fsyncs/cmd  envelopes/cmd  writes/cmd  CPU s per 1,000 commands: node 1 / 2 / 3 (clients)\n');
 for (const r of results) {
   const cpu = r.cpuPerThousand.map((c) => c.toFixed(2)).join(' / ');
