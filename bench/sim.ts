@@ -112,7 +112,7 @@ function report(spec: RunSpec, m: Measured, python?: number): void {
     lines.push(
       `  peak RSS MiB by tenth   ${tenths.map((t) => fmt(t.peakRssBytes / 2 ** 20)).join(' ')}`,
       `  leader kills            ${m.kills} (every ${fmt(spec.killEvery)} commands, restarted ${RESTART_AFTER_MS} ms later); elections ${r.stats.leaderElections}`,
-      `  largest message sent    ${fmt(r.stats.largestMessageBytes)} bytes (JSON)`,
+      `  largest message sent    ${fmt(r.stats.largestMessageBytes)} bytes of JSON (a ${r.stats.largestMessageType})`,
     );
   }
   if (python !== undefined) {

@@ -113,6 +113,7 @@ export class Simulator {
       timersFired: 0, invokes: 0, refusals: 0, faults: { partition: 0, crash: 0, killLeader: 0, isolateLeader: 0, lossBurst: 0 },
       crashes: 0, restarts: 0, actions: {}, leaderElections: 0, leaderChanges: 0, durable: { records: 0, bytes: 0, syncs: 0 },
       largestMessageBytes: 0,
+      largestMessageType: '',
     };
   }
 
@@ -264,9 +265,11 @@ export class Simulator {
     const text = JSON.stringify(env);
     // At most 3 UTF-8 bytes per UTF-16 unit (JSON.stringify escapes lone surrogates), so most
     // messages are ruled out without counting their bytes.
-    if (text.length * 3 > this.stats.largestMessageBytes) {
-      this.stats.largestMessageBytes = Math.max(this.stats.largestMessageBytes, Buffer.byteLength(text));
-    }
+    if (text.length * 3 <= this.stats.largestMessageBytes) return;
+    const bytes = Buffer.byteLength(text);
+    if (bytes <= this.stats.largestMessageBytes) return;
+    this.stats.largestMessageBytes = bytes;
+    this.stats.largestMessageType = env.message.type;
   }
 
   private noteLeader(b: { num: number; leader: number }): void {

@@ -110,6 +110,8 @@ export interface SimStats {
   durable: { records: number; bytes: number; syncs: number };
   /** The longest message sent, as JSON text in UTF-8 bytes (envelope included); 0 unless measureMessages. */
   largestMessageBytes: number;
+  /** Its message type ('' unless measureMessages). */
+  largestMessageType: string;
 }
 
 export type StopReason = 'settled' | 'maxEvents' | 'maxTime' | 'idle' | 'settleTimeout' | 'nodeError';

@@ -45,10 +45,14 @@ describe('Simulator.addFault and onDecided (the long benchmark kills the leader 
 
   it('records the largest message sent, in bytes of its JSON', () => {
     let largest = 0;
+    let largestType = '';
     const spy: NodeFactory = (id, peers, options, env) => {
       const node = defaultNodeFactory(id, peers, options, env);
       const measure = <T extends Output>(out: T): T => {
-        for (const e of out.messages) largest = Math.max(largest, Buffer.byteLength(JSON.stringify(e)));
+        for (const e of out.messages) {
+          const bytes = Buffer.byteLength(JSON.stringify(e));
+          if (bytes > largest) [largest, largestType] = [bytes, e.message.type];
+        }
         return out;
       };
       return new Proxy(node, {
@@ -62,6 +66,8 @@ describe('Simulator.addFault and onDecided (the long benchmark kills the leader 
     const result = new Simulator({ ...simConfigOf(scenario, { createNode: spy }), measureMessages: true }).run();
     const unmeasured = new Simulator(simConfigOf(scenario)).run();
     expect(unmeasured.stats.largestMessageBytes).toBe(0);
+    expect(result.stats.largestMessageType).toBe(largestType);
+    expect(unmeasured.stats.largestMessageType).toBe('');
     expect(largest).toBeGreaterThan(100);
     expect(result.stats.largestMessageBytes).toBe(largest);
   });
