@@ -8,9 +8,10 @@
  */
 import { isStuttering, type Proposal, type SpecConstants, type SpecMessage, type TraceEvent } from '../format/types.js';
 import { type Fields, IncarnationInvoked, diffStep, expectedFields, newMessageKeys } from './compare.js';
+import { sameMessages } from './sameMessage.js';
 import { type NodeView, TraceViews, viewMatches } from './traceView.js';
 import { type ActionName, type Param, type Step, MESSAGE_ACTIONS, NEXT_NODES, PROPOSAL_ACTIONS, isAction, stepsFor } from '../spec/fastSpec.js';
-import { type NodeSpec, type SpecConfig, type SpecState, configFromConstants, initialState, nodeToJson } from '../spec/specState.js';
+import { type NodeSpec, type SpecConfig, type SpecState, type VSet, configFromConstants, initialState, nodeToJson } from '../spec/specState.js';
 import { messageKey, propKey } from '../format/keys.js';
 import { fromTla, tlaLiteral, type TlaState } from './tlaCodec.js';
 import { UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
@@ -71,8 +72,24 @@ function checkStutter(s: SpecState, side: TraceSide, ev: TraceEvent): StepVerdic
 }
 
 /** Picks the candidate successor matching the event, or explains the closest miss. */
+/** The messages a trace event shows as sent: their keys (in order) and those not yet in msgs. */
+interface TraceSent { messages: readonly SpecMessage[]; keys: readonly string[]; fresh: ReadonlySet<string> }
+const NOTHING_SENT: TraceSent = { messages: [], keys: [], fresh: new Set() };
+
+function traceSent(sent: readonly SpecMessage[], msgs: VSet<SpecMessage>): TraceSent {
+  if (sent.length === 0) return NOTHING_SENT;
+  const keys: string[] = [];
+  const fresh = new Set<string>();
+  for (const m of sent) {
+    const k = messageKey(m);
+    keys.push(k);
+    if (!msgs.has(k)) fresh.add(k);
+  }
+  return { messages: sent, keys, fresh };
+}
+
 function matchSuccessor<T>(
-  s: SpecState, side: TraceSide, ev: TraceEvent, candidates: readonly T[], project: (c: T) => Projected,
+  s: SpecState, side: TraceSide, ev: TraceEvent, candidates: readonly T[], project: (c: T, trace: TraceSent) => Projected,
   successor: (c: T) => SpecState,
 ): { chosen: T | null; projected: Projected | null; verdict: StepVerdict } {
   if (candidates.length === 0) {
@@ -84,24 +101,24 @@ function matchSuccessor<T>(
   }
   const invokedAfter = side.inc.after(ev);
   let view: NodeView;
-  let actualNew: ReadonlySet<string>;
+  let sent: TraceSent;
   try {
     view = side.views.after(ev);
-    actualNew = newMessageKeys(ev.sent, s.msgs);
+    sent = traceSent(ev.sent, s.msgs);
   } catch (e) {
     return { chosen: null, projected: null, verdict: { ok: false, problem: `event cannot be read as spec values: ${(e as Error).message}`, diff: [] } };
   }
   let first: Projected | null = null;
   for (const c of candidates) {
-    const p = project(c);
+    const p = project(c, sent);
     if (first === null) first = p;
-    if (p.ok !== false && sameKeys(p.newKeys, actualNew) && viewMatches(view, p.node, invokedAfter)) {
+    if (p.ok !== false && sameKeys(p.newKeys, sent.fresh) && viewMatches(view, p.node, invokedAfter)) {
       side.inc.set(ev.node, invokedAfter);
       side.views.commit(ev.node, view);
       return { chosen: c, projected: p, verdict: { ok: true } };
     }
   }
-  const diff = difference(successor(candidates[0]!), ev.node, invokedAfter, first!.newKeys.keys(), view, actualNew);
+  const diff = difference(successor(candidates[0]!), ev.node, invokedAfter, first!.newKeys.keys(), view, sent.fresh);
   if (first!.ok === false) diff.push('  ghost variables: the spec step sets monotone or refines to FALSE');
   return {
     chosen: null,
@@ -127,6 +144,20 @@ function sameKeys(a: ReadonlyMap<string, unknown> | ReadonlySet<string>, b: Read
 
 const NO_MESSAGES: ReadonlyMap<string, SpecMessage> = new Map();
 
+/**
+ * The messages of a spec step's `sent` not yet in msgs, by key. When they equal the trace's,
+ * message by message, the trace's keys are theirs (sameMessage implies equal keys): no key
+ * is built twice.
+ */
+function stepNewMessages(before: SpecState, sent: readonly SpecMessage[], trace: TraceSent): ReadonlyMap<string, SpecMessage> {
+  if (sent.length === 0) return NO_MESSAGES;
+  if (!sameMessages(sent, trace.messages)) return newMessagesOf(before, sent);
+  if (trace.fresh.size === 0) return NO_MESSAGES;
+  const out = new Map<string, SpecMessage>();
+  for (let i = 0; i < sent.length; i++) { const k = trace.keys[i]!; if (trace.fresh.has(k)) out.set(k, sent[i]!); }
+  return out;
+}
+
 /** The messages of `sent` not yet in msgs, by key. */
 function newMessagesOf(before: SpecState, sent: readonly SpecMessage[]): ReadonlyMap<string, SpecMessage> {
   if (sent.length === 0) return NO_MESSAGES;
@@ -144,13 +175,13 @@ export class FastOracle implements Oracle {
   private readonly side: TraceSide;
   private stopped = false;
   // Built once: the state is updated in place, so they always see the current one.
-  private readonly project: (st: Step) => Projected;
+  private readonly project: (st: Step, trace: TraceSent) => Projected;
   private readonly successor: (st: Step) => SpecState;
   constructor(private readonly cfg: SpecConfig) {
     const s = initialState(cfg);
     this.s = s;
     this.side = new TraceSide(s);
-    this.project = (st) => ({ node: st.node, newKeys: newMessagesOf(s, st.sent) });
+    this.project = (st, trace) => ({ node: st.node, newKeys: stepNewMessages(s, st.sent, trace) });
     this.successor = (st) => { const nodes = s.nodes.slice(); nodes[st.n] = st.node; return { ...s, nodes }; };
   }
   get state(): SpecState { return this.s; }

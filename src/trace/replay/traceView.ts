@@ -40,8 +40,12 @@ function scoutText(v: NodeStateJson['scout']): string {
 
 export class TraceShapeError extends Error {}
 
-/** Per field, the spec value (never mutated once built) the view's field was last found equal to. */
-type Verified = Partial<Record<SetField | 'scout', unknown>>;
+/** Set fields by index (SET_FIELDS order): the view keeps per-field data in arrays, not records keyed by name. */
+const A_ACCEPTED = 0; const L_PROPOSALS = 1; const COMMANDERS = 2; const R_REQUESTS = 3;
+const R_PROPOSALS = 4; const R_DECISIONS = 5; const INVOKED = 6;
+const FIELD_COUNT = SET_FIELDS.length;
+const FIELD_INDEX: ReadonlyMap<string, number> = new Map(SET_FIELDS.map((f, i) => [f, i]));
+const KEY_BY_INDEX: ReadonlyArray<(x: never) => string> = SET_FIELDS.map((f) => ELEMENT_KEY[f]);
 
 export class NodeView {
   aBallot: Ballot = { num: 0, leader: 0 };
@@ -51,17 +55,20 @@ export class NodeView {
   rSlotOut = 1;
   /** Canonical text of the scout (null: "null"). */
   scout = 'null';
-  readonly sets = {} as Record<SetField, Set<string>>;
+  /** Per set field (SET_FIELDS order): the keys of its elements. */
+  readonly sets: Set<string>[] = [];
   /** Keys of rExecuted's elements, in order. */
   executed: string[] = [];
   /**
-   * Per set field: a spec value the field was found equal to, and the keys the trace's
-   * deltas changed since then (the field equals the verified value outside them). Comparing
-   * with a later version of the same persistent set then looks only at the keys either side
-   * changed. The scout's entry is cleared whenever the scout changes.
+   * Per set field: a spec value the field was found equal to (never mutated once built), and
+   * the keys the trace's deltas changed since then (the field equals the verified value
+   * outside them). Comparing with a later version of the same persistent set then looks only
+   * at the keys either side changed; with the same value and no pending key, at nothing.
    */
-  verified: Verified = {};
-  pending: Partial<Record<SetField, Set<string>>> = {};
+  readonly verified: unknown[] = new Array<unknown>(FIELD_COUNT).fill(undefined);
+  readonly pending: Array<Set<string> | undefined> = new Array<Set<string> | undefined>(FIELD_COUNT).fill(undefined);
+  /** The scout the view's scout text was found equal to; cleared whenever the trace's scout changes. */
+  verifiedScout: ScoutSpec | undefined = undefined;
   /** A spec sequence the first elements of `executed` were found equal to (appending keeps that true). */
   executedPrefix: readonly Proposal[] | null = null;
 
@@ -73,44 +80,60 @@ export class NodeView {
     v.rSlotIn = state.rSlotIn;
     v.rSlotOut = state.rSlotOut;
     v.scout = scoutText(state.scout);
-    for (const f of SET_FIELDS) v.sets[f] = new Set((state[f] as never[]).map(ELEMENT_KEY[f]));
+    for (let i = 0; i < FIELD_COUNT; i++) v.sets.push(new Set((state[SET_FIELDS[i]!] as never[]).map(KEY_BY_INDEX[i]!)));
     v.executed = state.rExecuted.map(propKey);
     return v;
   }
 
   /** Applies a delta in place (the caller drops the view if it throws). */
   apply(d: StateDelta): void {
-    if (d.aBallot !== undefined) this.aBallot = d.aBallot;
-    if (d.lBallot !== undefined) this.lBallot = d.lBallot;
-    if (d.lActive !== undefined) this.lActive = d.lActive;
-    if ('scout' in d) { this.scout = scoutText(d.scout!); this.verified.scout = undefined; }
-    if (d.rSlotIn !== undefined) this.rSlotIn = d.rSlotIn;
-    if (d.rSlotOut !== undefined) this.rSlotOut = d.rSlotOut;
-    for (const f of SET_FIELDS) {
-      const change = d[f];
-      if (change === undefined) continue;
-      const set = this.sets[f];
-      const pending = this.pending[f] ?? (this.pending[f] = new Set());
-      if (change.remove !== undefined) {
-        for (const x of change.remove) {
-          const k = ELEMENT_KEY[f](x as never);
-          if (!set.delete(k)) throw new TraceShapeError(`delta removes ${k} from ${f}, which does not hold it`);
-          pending.add(k);
+    // Only the fields the delta names (usually one or two): no lookup of the absent ones.
+    for (const f in d) {
+      switch (f) {
+        case 'aBallot': if (d.aBallot !== undefined) this.aBallot = d.aBallot; break;
+        case 'lBallot': if (d.lBallot !== undefined) this.lBallot = d.lBallot; break;
+        case 'lActive': if (d.lActive !== undefined) this.lActive = d.lActive; break;
+        case 'scout': this.scout = scoutText(d.scout!); this.verifiedScout = undefined; break;
+        case 'rSlotIn': if (d.rSlotIn !== undefined) this.rSlotIn = d.rSlotIn; break;
+        case 'rSlotOut': if (d.rSlotOut !== undefined) this.rSlotOut = d.rSlotOut; break;
+        case 'rExecuted': {
+          const ex = d.rExecuted;
+          if (ex === undefined) break;
+          if (ex.reset !== undefined) { this.executed = ex.reset.map(propKey); this.executedPrefix = null; }
+          if (ex.append !== undefined) for (const p of ex.append) this.executed.push(propKey(p));
+          break;
         }
-      }
-      if (change.add !== undefined) {
-        for (const x of change.add) {
-          const k = ELEMENT_KEY[f](x as never);
-          if (set.has(k)) throw new TraceShapeError(`delta adds ${k} to ${f}, which already holds it`);
-          set.add(k);
-          pending.add(k);
+        default: {
+          const i = FIELD_INDEX.get(f);
+          const change = (d as Record<string, { add?: unknown[]; remove?: unknown[] } | undefined>)[f];
+          if (i === undefined || change === undefined) break;
+          this.applySet(i, change);
         }
       }
     }
-    const ex = d.rExecuted;
-    if (ex !== undefined) {
-      if (ex.reset !== undefined) { this.executed = ex.reset.map(propKey); this.executedPrefix = null; }
-      if (ex.append !== undefined) for (const p of ex.append) this.executed.push(propKey(p));
+  }
+
+  private applySet(i: number, change: { add?: unknown[]; remove?: unknown[] }): void {
+    const f = SET_FIELDS[i]!;
+    const key = KEY_BY_INDEX[i]!;
+    const set = this.sets[i]!;
+    let pending = this.pending[i];
+    if (pending === undefined) { pending = new Set(); this.pending[i] = pending; }
+    // Removals first: a delta that replaces an element (a commander's acks) removes, then adds.
+    if (change.remove !== undefined) {
+      for (const x of change.remove) {
+        const k = key(x as never);
+        if (!set.delete(k)) throw new TraceShapeError(`delta removes ${k} from ${f}, which does not hold it`);
+        pending.add(k);
+      }
+    }
+    if (change.add !== undefined) {
+      for (const x of change.add) {
+        const k = key(x as never);
+        if (set.has(k)) throw new TraceShapeError(`delta adds ${k} to ${f}, which already holds it`);
+        set.add(k);
+        pending.add(k);
+      }
     }
   }
 
@@ -123,7 +146,7 @@ export class NodeView {
     out.scout = this.scout;
     out.rSlotIn = JSON.stringify(this.rSlotIn);
     out.rSlotOut = JSON.stringify(this.rSlotOut);
-    for (const f of SET_FIELDS) out[f] = '[' + [...this.sets[f]].sort().join(',') + ']';
+    for (let i = 0; i < FIELD_COUNT; i++) out[SET_FIELDS[i]!] = '[' + [...this.sets[i]!].sort().join(',') + ']';
     out.rExecuted = '[' + this.executed.join(',') + ']';
     return out;
   }
@@ -133,11 +156,13 @@ const sameBallot = (a: Ballot, b: Ballot): boolean => a.num === b.num && a.leade
 
 const persistent = (s: unknown): PMap<unknown> | null => (s instanceof PMap ? s : s instanceof PSet ? (s.map as unknown as PMap<unknown>) : null);
 
-function sameSet(view: NodeView, f: SetField, spec: ReadonlyMap<string, unknown> | ReadonlySet<string>): boolean {
-  const trace = view.sets[f];
+function sameSet(view: NodeView, i: number, spec: ReadonlyMap<string, unknown> | ReadonlySet<string>): boolean {
+  const verified = view.verified[i];
+  const pending = view.pending[i];
+  // Neither side changed since the field was last found equal: nothing to look at.
+  if (verified === spec && pending === undefined) return true;
+  const trace = view.sets[i]!;
   if (spec.size !== trace.size) return false;
-  const verified = view.verified[f];
-  const pending = view.pending[f];
   // The keys at which spec and the verified value may differ (null: unknown, compare all).
   let changed: readonly string[] | null = null;
   if (verified === spec) changed = [];
@@ -147,21 +172,21 @@ function sameSet(view: NodeView, f: SetField, spec: ReadonlyMap<string, unknown>
   }
   if (changed !== null) {
     // Outside `changed` and `pending`, trace = verified = spec.
-    for (const k of changed) if (spec.has(k) !== trace.has(k)) return false;
+    for (let j = 0; j < changed.length; j++) { const k = changed[j]!; if (spec.has(k) !== trace.has(k)) return false; }
     if (pending !== undefined) for (const k of pending) if (spec.has(k) !== trace.has(k)) return false;
   } else {
     for (const k of trace) if (!spec.has(k)) return false;
   }
-  view.verified[f] = spec;
-  view.pending[f] = undefined;
+  view.verified[i] = spec;
+  view.pending[i] = undefined;
   return true;
 }
 
 function sameScout(view: NodeView, s: ScoutSpec | null): boolean {
   if (s === null) return view.scout === 'null';
-  if (view.verified.scout === s) return true;
+  if (view.verifiedScout === s) return true;
   if (view.scout !== scoutKey(s)) return false;
-  view.verified.scout = s;
+  view.verifiedScout = s;
   return true;
 }
 
@@ -186,9 +211,9 @@ function sameExecuted(view: NodeView, xs: readonly Proposal[]): boolean {
 export function viewMatches(view: NodeView, x: NodeSpec, invoked: ReadonlySet<string>): boolean {
   return view.rSlotIn === x.rSlotIn && view.rSlotOut === x.rSlotOut && view.lActive === x.lActive
     && sameBallot(view.aBallot, x.aBallot) && sameBallot(view.lBallot, x.lBallot) && sameScout(view, x.scout)
-    && sameSet(view, 'aAccepted', x.aAccepted) && sameSet(view, 'lProposals', x.lProposals) && sameSet(view, 'commanders', x.commanders)
-    && sameSet(view, 'rRequests', x.rRequests) && sameSet(view, 'rProposals', x.rProposals) && sameSet(view, 'rDecisions', x.rDecisions)
-    && sameSet(view, 'invoked', invoked) && sameExecuted(view, x.rExecuted);
+    && sameSet(view, A_ACCEPTED, x.aAccepted) && sameSet(view, L_PROPOSALS, x.lProposals) && sameSet(view, COMMANDERS, x.commanders)
+    && sameSet(view, R_REQUESTS, x.rRequests) && sameSet(view, R_PROPOSALS, x.rProposals) && sameSet(view, R_DECISIONS, x.rDecisions)
+    && sameSet(view, INVOKED, invoked) && sameExecuted(view, x.rExecuted);
 }
 
 /** Per node, the trace's current view; a node's first view starts from the spec's Init. */

@@ -39,6 +39,8 @@ export const ACTIONS: readonly ActionName[] = [
   ...(Object.keys(MESSAGE_ACTIONS) as MessageAction[]), ...PROPOSAL_ACTIONS, ...NODE_ACTIONS,
 ];
 const ACTION_SET: ReadonlySet<string> = new Set(ACTIONS);
+/** The message type each message action receives (a Map: `in` on an object literal is a slow lookup per event). */
+const MESSAGE_TYPE: ReadonlyMap<string, string> = new Map(Object.entries(MESSAGE_ACTIONS));
 export const isAction = (a: string): a is ActionName => ACTION_SET.has(a);
 
 /** The parameter the action takes besides the node: a message in msgs, a proposal, or nothing. */
@@ -84,7 +86,8 @@ function acceptorReceiveAccept(n: number, x: NodeSpec, m: MessageOf<'Accept'>, s
     next = { ...x, aBallot: m.ballot, aAccepted: acc };
   }
   const reply: SpecMessage = { type: 'Accepted', acceptor: n, ballot: m.ballot, slot: m.slot, promised: next.aBallot };
-  if (sent.has(messageKey(reply)) && !changed) return null;
+  // The reply's key only matters when nothing changed (then a repeated reply is a stutter).
+  if (!changed && sent.has(messageKey(reply))) return null;
   return [next, [reply]];
 }
 
@@ -311,10 +314,11 @@ function manySteps(action: ActionName, n: number, param: Param, rs: Array<[NodeS
 export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: number, param: Param): Step[] {
   const x = s.nodes[n];
   if (x === undefined || n < 1 || n > cfg.N || !inNextNodes(cfg, action, n)) return [];
-  if (action in MESSAGE_ACTIONS) {
+  const received = MESSAGE_TYPE.get(action);
+  if (received !== undefined) {
     if (!('message' in param)) return [];
     const m = param.message;
-    if (m.type !== MESSAGE_ACTIONS[action as MessageAction] || !s.msgs.has(messageKey(m))) return [];
+    if (m.type !== received || !s.msgs.has(messageKey(m))) return [];
     // Next binds the node of these actions to the message (the addressee it names).
     if ((m.type === 'Promise' || m.type === 'Accepted' || m.type === 'Adopted') && m.ballot.leader !== n) return [];
     if ((m.type === 'Preempted' && m.leader !== n) || (m.type === 'Invoke' && m.replica !== n) || (m.type === 'Welcome' && m.node !== n)) return [];

@@ -4,7 +4,7 @@
  * place: an action builds new maps for what it changes (successors share the rest).
  */
 import type { Ballot, CommanderState, NodeStateJson, Proposal, PValue, SlotProp, SpecConstants, SpecMessage } from '../format/types.js';
-import { ballotKey, commanderKey, messageKey, numSetKey, propKey, pvalueKey, seqKey, slotPropKey } from '../format/keys.js';
+import { ballotKey, messageKey, numSetKey, propKey, pvalueKey, seqKey, slotPropKey } from '../format/keys.js';
 import { type Indexer, PMap, PSet } from './pmap.js';
 
 export type VSet<T> = ReadonlyMap<string, T>;
@@ -77,7 +77,14 @@ export const ballotEq = (a: Ballot, b: Ballot): boolean => a.num === b.num && a.
 export const propEq = (a: Proposal, b: Proposal): boolean =>
   a.caller === b.caller && a.clientId === b.clientId && a.input === b.input;
 
-export const commanderSpecKey = (c: CommanderSpec): string => commanderKey({ ...c, acks: [...c.acks] });
+/** commanderKey's text (acks: distinct, sorted as strings) without copying the commander and its acks. */
+export const commanderSpecKey = (c: CommanderSpec): string =>
+  `{"acks":${ackSetKey(c.acks)},"ballot":${ballotKey(c.ballot)},"prop":${propKey(c.prop)},"slot":${c.slot}}`;
+function ackSetKey(acks: ReadonlySet<number>): string {
+  if (acks.size === 0) return '[]';
+  if (acks.size === 1) for (const a of acks) return `[${a}]`;
+  return `[${[...acks].map(String).sort().join(',')}]`;
+}
 export const scoutKey = (s: ScoutSpec | null): string =>
   s === null ? 'null' : `{"acks":${numSetKey(s.acks)},"ballot":${ballotKey(s.ballot)},"pvalues":${setKey(s.pvalues)}}`;
 
