@@ -289,9 +289,10 @@ export class Node implements NodeApi {
     this.stats.events++;
     const from = params?.from ?? this.context.from;
     const message = params?.message ?? this.context.message;
-    let state: NodeSpecState | undefined;
+    // The whole state only without an incremental trace, or at its first event (the writer
+    // diffs that one against what came before); otherwise built if a sink reads it (lazyState).
+    let state: NodeSpecState | undefined = this.incremental === null ? this.specState() : undefined;
     const delta = this.incremental?.next(this.durable, this.unrouted, this.roles, () => (state = this.specState()));
-    if (this.incremental === null) state = this.specState();
     const event: TraceEvent = {
       node: this.id,
       seq: this.seq,
@@ -308,10 +309,9 @@ export class Node implements NodeApi {
         ...(params?.client !== undefined ? { client: { ...params.client } } : {}),
       },
       sent: specSet(sends.map((s) => s.message)),
-      state: state!,
+      state: state!, // undefined: replaced by lazyState below
     };
-    if (this.incremental === null || state !== undefined) {
-      // Whole states (a role class without traceChanges), or a first event: a writer diffs it.
+    if (state !== undefined) {
       if (this.incremental !== null) attachDelta(event, { source: this.deltaSource, delta: undefined, taken: false });
       sink(event);
       return;
