@@ -137,7 +137,7 @@ export class ClientConnection {
     if (this.pending.has(key)) return Promise.reject(new Error(`request ${request.request} is already in flight on this connection`));
     return new Promise<ClientReply>((resolve, reject) => {
       this.pending.set(key, { resolve, reject });
-      if (this.outgoing.length === 0) process.nextTick(() => this.flush());
+      if (this.outgoing.length === 0) setImmediate(() => this.flush());
       this.outgoing.push(Buffer.from(JSON.stringify(request)));
     });
   }

@@ -112,9 +112,9 @@ export class ClientServer {
     };
     const reply = (r: ClientReply) => {
       if (socket.destroyed || framer === undefined) return;
-      // Results of one Decision batch resolve in one run of the microtask queue: nextTick runs
-      // after it, so they leave in one frame.
-      if (outgoing.length === 0) process.nextTick(flushReplies);
+      // Written once this turn of the event loop has handled every readable socket (setImmediate):
+      // the results of all the Decisions received in it leave in one frame.
+      if (outgoing.length === 0) setImmediate(flushReplies);
       outgoing.push(r);
     };
     const handshake = setTimeout(() => { if (framer === undefined) drop('handshakeTimeout', 'no hello and open in time'); }, this.options.handshakeTimeoutMs ?? 5_000);
