@@ -72,7 +72,8 @@ function measure(spec: RunSpec): Measured {
     sampler: { every: 5000, fn: () => meter.sample() },
     onDecided: (n) => {
       meter.progress(n);
-      if (spec.killEvery !== undefined && n % spec.killEvery === 0 && n < expected) {
+      // At each tenth's end but the last: every tenth after the first starts under a new leader.
+      if (spec.killEvery !== undefined && n % spec.killEvery === 0 && n + spec.killEvery <= expected) {
         const at = sim.time;
         const fault: Fault = { kind: 'killLeader', at, restart: at + RESTART_AFTER_MS };
         sim.addFault(fault);

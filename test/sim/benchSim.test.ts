@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+/** Runs bench/sim.ts as `npm run bench:sim` does, on a tiny workload. */
+const bench = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bench/sim.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+
+describe('npm run bench:sim', () => {
+  it('--shape seed-par prints the rates, the cost by tenth, and the Python figure labelled as a reference, cold then warm', () => {
+    const run = bench(['--shape', 'seed-par', '--transfers', '60']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.match(/: completed/g)).toHaveLength(2);
+    expect(run.stdout).toMatch(/requests decided +68 \(60 transfers \+ 8 setup\)/);
+    for (const line of [/requests \/ CPU s +[\d,]+/, /requests \/ wall s +[\d,]+/, /messages \/ request +\d+\.\d/, /last tenth \/ first tenth \(CPU per request\) +\d+\.\d\d/]) {
+      expect(run.stdout).toMatch(line);
+    }
+    expect(run.stdout).toMatch(/CPU ms \/ 1,000 requests by tenth( +[\d,]+){10}\n/);
+    expect(run.stdout).toMatch(/reference, NOT this run: the Python seed code decided ~1,750 requests/);
+    expect(run.stdout).toMatch(/warm \/ cold CPU per request: \d+\.\d\d/);
+  });
+
+  it('--shape long kills the leader every tenth and reports memory by tenth and the largest message', () => {
+    const run = bench(['--shape', 'long', '--transfers', '100']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/leader kills +9 \(every 10 commands/);
+    expect(run.stdout).toMatch(/peak RSS MiB by tenth( +[\d,]+){10}\n/);
+    expect(run.stdout).toMatch(/largest message sent +[1-9][\d,]* bytes of JSON \(a [A-Z]\w+\)/);
+  });
+
+  it('refuses a bad argument with a clear message and exit code 2', () => {
+    const run = bench(['--shape', 'nope']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--shape must be one of default, seed-seq, seed-par, long/);
+  });
+});
