@@ -11,9 +11,10 @@
  * - `invoke` rejects with DeadlineExceededError after `deadlineMs` if the cluster cannot
  *   decide (no live majority); the request may still execute later, at most once.
  * - Write-ahead with group commit: the records a node call appends go to the DurableLog at
- *   once, and that call's messages leave only after a `sync()` that covers them. While one
- *   sync is in flight, later calls' messages queue, in order, behind the next one, so one
- *   fsync serves every call made meanwhile. Timers and results do not wait.
+ *   once, and that call's messages leave only after a `sync()` that covers them. The first
+ *   sync waits for the end of the event-loop turn, and while one sync is in flight, later
+ *   calls' messages queue, in order, behind the next one, so one fsync serves every call made
+ *   meanwhile. Timers and results do not wait.
  */
 import type { Envelope, Limits, NodeApi, NodeId, Output, Timing, TraceSink } from '../node/api.js';
 import { MemoryDurableLog } from '../storage/memoryLog.js';
@@ -308,6 +309,10 @@ export class Member<S, O> {
   private async flush(): Promise<void> {
     this.flushing = true;
     try {
+      // The first sync starts once this turn of the event loop has handled every socket read
+      // in it: a batch frame of Accepts, or several peers' frames, then share one fsync (started
+      // at once, the first envelope's record would have one to itself and the rest the next).
+      await new Promise((resolve) => setImmediate(resolve));
       while (this.state === 'running' && (this.outbox.length > 0 || this.log.pendingSync)) {
         const ready = this.outbox;
         this.outbox = [];
