@@ -160,6 +160,17 @@ describe('Member over a DurableLog', () => {
     ]);
   });
 
+  it('envelopes delivered in one turn of the event loop share the first sync (a batch frame of Accepts costs one fsync)', async () => {
+    const { journal, log, transport } = gatedMember();
+    for (const slot of [1, 2, 3]) transport.deliver(2, accept(1, slot));
+    await settle();
+    expect(journal).toEqual(['append promise', 'append accept', 'append accept', 'append accept', 'sync 4']);
+    log.release();
+    await settle();
+    expect(journal.slice(5)).toEqual(['synced 4', 'send Accepted', 'send Accepted', 'send Accepted']);
+    expect(log.syncsInFlight).toBe(0);
+  });
+
   it('crashing between append and sync loses the records, and no message ever claimed them', async () => {
     const { journal, log, transport, member } = gatedMember();
     transport.deliver(2, { type: 'Prepare', ballot: { num: 7, leader: 2 } });
