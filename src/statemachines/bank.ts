@@ -3,7 +3,8 @@
  * deposits and moves only by transfers, so the total of balances equals the sum of
  * successful deposits. A failed command returns an error output and the state unchanged.
  */
-import { type AppStateMachine, type Failure, checkName, failure, isRecord } from './types.js';
+import { restoreBank, snapshotBank } from './bankSnapshot.js';
+import { type Failure, type SnapshottableApp, checkName, failure, isRecord } from './types.js';
 
 /** The bank's state: each open account's balance, in cents. */
 export type BankState = { readonly accounts: Readonly<Record<string, number>> };
@@ -61,6 +62,7 @@ export function sumBalances(state: BankState): number {
 
 /**
  * The bank ledger: open accounts, deposit, transfer, read a balance. Deterministic, never throws.
+ * `snapshot`/`restore` turn a state into bytes and back (docs/snapshots.md).
  *
  * ```ts
  * const member = new Member(bank, transport, [1, 2, 3], { id: 1 });
@@ -69,8 +71,10 @@ export function sumBalances(state: BankState): number {
  * await member.invoke({ op: 'deposit', account: 'alice', amount: 100 }); // { ok: true, op: 'deposit', account: 'alice', balance: 100 }
  * ```
  */
-export const bank: AppStateMachine<BankState, BankOutput> = {
+export const bank: SnapshottableApp<BankState, BankOutput> = {
   initial: () => ({ accounts: {} }),
+  snapshot: snapshotBank,
+  restore: restoreBank,
 
   apply(state, input) {
     if (!isRecord(input)) return [state, failure('BadInput', 'bank input must be an object with an "op" field')];

@@ -3,7 +3,8 @@
  * the current value (null when the key is absent) equals `expected`; otherwise it
  * reports the current value and leaves the state unchanged.
  */
-import { type AppStateMachine, type Failure, checkName, failure, isRecord } from './types.js';
+import { restoreKv, snapshotKv } from './kvSnapshot.js';
+import { type Failure, type SnapshottableApp, checkName, failure, isRecord } from './types.js';
 
 /** The key-value store's state: the value under each key. */
 export type KvState = { readonly entries: Readonly<Record<string, string>> };
@@ -44,6 +45,7 @@ function withEntry(state: KvState, key: string, value: string): KvState {
 
 /**
  * A key-value store: get, set, compare-and-set. Deterministic, never throws.
+ * `snapshot`/`restore` turn a state into bytes and back (docs/snapshots.md).
  *
  * ```ts
  * const member = new Member(kv, transport, [1, 2, 3], { id: 1 });
@@ -52,8 +54,10 @@ function withEntry(state: KvState, key: string, value: string): KvState {
  * await member.invoke({ op: 'cas', key: 'a', expected: '1', value: '2' }); // swapped: true
  * ```
  */
-export const kv: AppStateMachine<KvState, KvOutput> = {
+export const kv: SnapshottableApp<KvState, KvOutput> = {
   initial: () => ({ entries: {} }),
+  snapshot: (state) => snapshotKv(state, MAX_VALUE_LENGTH),
+  restore: (bytes) => restoreKv(bytes, MAX_VALUE_LENGTH),
 
   apply(state, input) {
     if (!isRecord(input)) return [state, failure('BadInput', 'kv input must be an object with an "op" field')];

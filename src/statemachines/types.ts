@@ -14,6 +14,28 @@ export interface AppStateMachine<S, O> {
   apply(state: S, input: unknown): [S, O];
 }
 
+/**
+ * Snapshot and restore of an application state, for a replica that ships its executed prefix
+ * (Welcome, catch-up) instead of the decisions that built it. Byte layout: docs/snapshots.md.
+ */
+export interface AppSnapshots<S> {
+  /**
+   * The state as bytes: the same state gives the same bytes whatever order its entries were
+   * inserted in, and the size is O(the state), never O(the history that built it).
+   */
+  snapshot(state: S): Uint8Array;
+  /**
+   * The state `snapshot` encoded, equal to it and with the same digest.
+   *
+   * @throws SnapshotFormatError naming what is wrong (truncated, another app or version,
+   * corrupted, a size or value out of bounds); it never returns a partly restored state.
+   */
+  restore(bytes: Uint8Array): S;
+}
+
+/** An application state machine that can also snapshot and restore its state (bank, kv). */
+export type SnapshottableApp<S, O> = AppStateMachine<S, O> & AppSnapshots<S>;
+
 /** Every output is either a success carrying data or a named error with a message. */
 export type Failure = { readonly ok: false; readonly error: string; readonly message: string };
 
