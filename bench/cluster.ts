@@ -15,11 +15,12 @@
  * load, CPU per command much less.
  *
  *   npm run bench:cluster -- [--seconds S] [--levels 1,8,64,256] [--trace off|on|both]
- *                            [--window W] [--clients all|leader] [--profile DIR]
+ *                            [--window W] [--clients all|leader] [--profile DIR] [--node-logs]
  *
  * --window W   the replicas' window (paxos node --window; default PROCESS_WINDOW, 32)
  * --clients leader   every client connects to the leader (default all: spread over the nodes,
  *              whose replicas then compete for the same slots)
+ * --node-logs  print the nodes' log lines (warnings: a stuck node says why)
  * --profile D  each node process writes a V8 CPU profile (.cpuprofile) into D when it stops
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -34,7 +35,7 @@ import { PROCESS_WINDOW } from '../src/cli/node/timing.js';
 import { generateClusterKey } from '../src/transport/clusterKey.js';
 
 const { values } = parseArgs({ options: {
-  seconds: { type: 'string' }, levels: { type: 'string' }, trace: { type: 'string' }, window: { type: 'string' }, profile: { type: 'string' }, clients: { type: 'string' },
+  seconds: { type: 'string' }, levels: { type: 'string' }, trace: { type: 'string' }, window: { type: 'string' }, profile: { type: 'string' }, clients: { type: 'string' }, 'node-logs': { type: 'boolean' },
 } });
 const seconds = Number(values.seconds ?? 5);
 const levels = (values.levels ?? '1,8,64,256').split(',').map(Number);
@@ -99,6 +100,7 @@ async function level(traced: boolean, concurrency: number): Promise<Result> {
     nodes: 3, host: '127.0.0.1', basePort, dataDir: join(dir, 'data'), keyFile, key, app: 'bank', runId: 'bench',
     ...(traced ? { traceDir: join(dir, 'traces') } : {}),
     nodeArgs, execArgv,
+    ...(values['node-logs'] ? { onLine: (node: number, line: string) => process.stderr.write(`node ${node}: ${line}\n`) } : {}),
   });
   try {
     await cluster.startAll();
