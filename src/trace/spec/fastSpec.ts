@@ -248,11 +248,21 @@ function replicaExecute(n: number, x: NodeSpec, claimed: Proposal | undefined): 
     const p = d.prop;
     // A trace event names what it executed: only the decision of that proposal matches it.
     if (claimed !== undefined && !propEq(claimed, p)) continue;
-    const rRequests = new Map(x.rRequests);
-    const rProposals = new Map<string, SlotProp>();
-    for (const [k, q] of x.rProposals) {
-      if (q.slot !== s) { rProposals.set(k, q); continue; }
-      if (!propEq(q.prop, p) && propKey(q.prop) !== NOOP_KEY) rRequests.set(propKey(q.prop), q.prop);
+    // The node's own proposals for slot s leave rProposals; those that lost go back to
+    // rRequests. A set this leaves as it was is shared, not copied (values are never mutated).
+    let rRequests = x.rRequests;
+    let rProposals = x.rProposals;
+    let atSlot = false;
+    for (const q of x.rProposals.values()) if (q.slot === s) { atSlot = true; break; }
+    if (atSlot) {
+      const kept = new Map<string, SlotProp>();
+      let requests: Map<string, Proposal> | null = null;
+      for (const [k, q] of x.rProposals) {
+        if (q.slot !== s) { kept.set(k, q); continue; }
+        if (!propEq(q.prop, p) && propKey(q.prop) !== NOOP_KEY) (requests ??= new Map(x.rRequests)).set(propKey(q.prop), q.prop);
+      }
+      rProposals = kept;
+      if (requests !== null) rRequests = requests;
     }
     const pk = propKey(p);
     const perform = pk !== NOOP_KEY && !x.rExecutedKeys.has(pk);
