@@ -5,10 +5,11 @@
  * connections at most), tracing off and on. Prints committed
  * commands per second and client latency p50/p99 per level.
  *
- * Each (tracing, concurrency) level gets a fresh cluster: a traced node's cost per event grows
- * with its log (docs/trace-format.md), so a level run after another would measure the log the
- * earlier level left. The implementation decides one command per slot (no batching), so these
- * figures are the batch-size-1 baseline.
+ * Each (tracing, concurrency) level gets a fresh cluster, so a level does not inherit the log
+ * and the trace files an earlier level left. A traced node's cost per event no longer grows
+ * with its log (it is O(what the step changed), docs/trace-format.md), but a node's state
+ * still does until compaction (issue 11). The implementation decides one command per slot
+ * (no batching), so these figures are the batch-size-1 baseline.
  *
  * Beside throughput it prints each node process's CPU time per 1,000 commands (from
  * /proc/<pid>/stat, Linux only): on a machine other jobs load, wall-clock rates move with the

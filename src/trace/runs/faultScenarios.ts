@@ -12,9 +12,10 @@ import { scheduleOf } from '../../sim/schedule.js';
 /** Faults one scenario may schedule: enough to mix several kinds, few enough for runs to finish. */
 export const MAX_SCENARIO_FAULTS = 4;
 /**
- * One scenario in this many is a long run (1,000 commands): long histories, many slots. Few,
- * because emitting a trace event still costs O(the node's state) (about 110 s for the
- * 30,000 events of one long run on this machine).
+ * One scenario in this many is a long run (1,000 commands): long histories, many slots.
+ * Emitting no longer limits their number: an event costs what its step changed, and a long
+ * run (traced untracked) takes 3 to 5 s for its 19,000 events (docs/trace-format.md). The
+ * value was chosen when one took about 110 s, and has not been revisited since.
  */
 export const LONG_RUN_EVERY = 200;
 /** Clients and operations of a long run: five clients of 200 commands each. */
