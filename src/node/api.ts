@@ -31,13 +31,16 @@
  *   the old incarnation's pending timers (periodic timers re-arm themselves: firing an old
  *   one on the new Node would start a second chain). A client re-sending a request the old
  *   incarnation had invoked calls `invoke(..., { retry: true })`.
- * - Objects are never shared: a Node deep-copies every message it receives and every
- *   message it emits, so mutating an Envelope after the call affects nobody.
+ * - Objects are never shared: a Node deep-copies every message it receives (unless its host
+ *   is `IN_PROCESS_HOST`, which hands it private copies already) and every message it emits,
+ *   at the step that sends it, so mutating an Envelope after the call affects nobody and a
+ *   role changing its state after a send does not change what was sent.
  */
 import type { Limits, Timing } from '../protocol/limits.js';
 import type { Message, SpecMessage, TraceMessage } from '../protocol/messages.js';
 import type { Ballot, NodeId, Proposal, PValue, SlotProp } from '../protocol/values.js';
 import type { DurableLog, DurableRecord, DurableState, DurableView } from '../storage/types.js';
+import type { InputTrust } from './inProcessHost.js';
 import type { RoleFactories } from './role-factories.js';
 
 export type { NodeId, Ballot, Proposal, PValue, SlotProp, Message, SpecMessage, TraceMessage, Limits, Timing };
@@ -173,6 +176,12 @@ export interface NodeEnvironment {
   readonly random?: () => number;
   /** Continue trace numbering and the Lamport clock of a previous incarnation. */
   readonly resume?: { readonly traceSeq: number; readonly clock: number };
+  /**
+   * Absent (every real host): `receive` validates each envelope as untrusted input.
+   * `IN_PROCESS_HOST` ({@link InputTrust}): only for a host whose envelopes are all private copies of its
+   * own nodes' outputs (the simulator); schema checks are skipped (see inProcessHost.ts).
+   */
+  readonly inputs?: InputTrust;
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import type { Envelope, NodeApi, NodeEnvironment, NodeId, NodeOptions, Output, TraceSink } from '../node/api.js';
 import { copyJson } from '../util/jsonCopy.js';
+import { IN_PROCESS_HOST } from '../node/inProcessHost.js';
 import { EventQueue } from './eventQueue.js';
 import { EventLog } from './eventLog.js';
 import { SimNetwork } from './network.js';
@@ -172,6 +173,9 @@ export class Simulator {
       durable: slot.log.load(),
       ...(trace ? { trace } : {}),
       ...(slot.incarnation > 0 ? { resume: { traceSeq: slot.traceSeq, clock: slot.clock } } : {}),
+      // Every envelope delivered is a copyJson of one a node of this run put in its Output
+      // (process() below): the node may skip the schema checks a network's input needs.
+      inputs: IN_PROCESS_HOST,
     };
     const options: NodeOptions = {
       stateMachine: sm,
