@@ -55,11 +55,16 @@ export class DurableFold implements DurableView {
   }
 
   apply(record: DurableRecord): void {
+    this.applyFrozen(freezeRecord(record));
+  }
+
+  /** {@link apply} for a record {@link freezeRecord} made: kept as it is, no second copy. */
+  applyFrozen(record: FrozenRecord): void {
     switch (record.kind) {
       case 'promise':
         invariant(!ballotLess(record.ballot, this.promised),
           () => `a promise of ${show(record.ballot)} would lower the promised ballot ${show(this.promised)}`);
-        this.promised = frozenBallot(record.ballot);
+        this.promised = record.ballot;
         break;
       case 'accept': {
         const { slot, ballot } = record.pvalue;
@@ -67,13 +72,13 @@ export class DurableFold implements DurableView {
         invariant(slot >= this.floor, () => `an accept for slot ${slot} is below the compaction floor ${this.floor}`);
         invariant(kept === undefined || !ballotLess(ballot, kept.ballot),
           () => `an accept at ${show(ballot)} would replace the pvalue of slot ${slot} accepted at ${show(kept!.ballot)}`);
-        this.kept.set(slot, frozenPValue(record.pvalue));
+        this.kept.set(slot, record.pvalue);
         break;
       }
       case 'leaderBallot':
         invariant(!ballotLess(record.ballot, this.leaderBallot),
           () => `leader ballot ${show(record.ballot)} would lower ${show(this.leaderBallot)}`);
-        this.leaderBallot = frozenBallot(record.ballot);
+        this.leaderBallot = record.ballot;
         break;
       case 'compact':
         invariant(record.belowSlot >= this.floor,
@@ -113,6 +118,23 @@ export function recordsOf(state: DurableState): DurableRecord[] {
     { kind: 'promise', ballot: state.aBallot },
     { kind: 'leaderBallot', ballot: state.lBallot },
   ];
+}
+
+declare const FROZEN: unique symbol;
+/** A record that {@link freezeRecord} copied and froze: nobody can change it, so it may be shared. */
+export type FrozenRecord = DurableRecord & { readonly [FROZEN]: true };
+
+/** A frozen copy of `record` with exactly its record fields (what a log file would keep). */
+export function freezeRecord(record: DurableRecord): FrozenRecord {
+  switch (record.kind) {
+    case 'promise':
+    case 'leaderBallot':
+      return Object.freeze({ kind: record.kind, ballot: frozenBallot(record.ballot) }) as FrozenRecord;
+    case 'accept':
+      return Object.freeze({ kind: 'accept', pvalue: frozenPValue(record.pvalue) }) as FrozenRecord;
+    case 'compact':
+      return Object.freeze({ kind: 'compact', belowSlot: record.belowSlot }) as FrozenRecord;
+  }
 }
 
 function frozenBallot(b: Ballot): Ballot {

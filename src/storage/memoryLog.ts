@@ -6,7 +6,7 @@
  */
 import { invariant } from '../protocol/assert.js';
 import type { NodeId } from '../protocol/values.js';
-import { DurableFold, emptyDurableState } from './fold.js';
+import { DurableFold, emptyDurableState, freezeRecord, type FrozenRecord } from './fold.js';
 import { checkRecord } from './record.js';
 import type { DurableLog, DurableRecord, DurableState } from './types.js';
 
@@ -18,7 +18,7 @@ export class MemoryDurableLog implements DurableLog {
   /** The fold of the records synced so far: what survives `crash()`. */
   private readonly durable: DurableFold;
   /** Records appended since the last sync. */
-  private pending: DurableRecord[] = [];
+  private pending: FrozenRecord[] = [];
   /** The fold of durable + pending, which `append` checks each record against. */
   private live: DurableFold;
   private syncedRecords = 0;
@@ -40,9 +40,11 @@ export class MemoryDurableLog implements DurableLog {
     for (const record of records) {
       const checked = checkRecord(record);
       invariant(checked.ok, () => `append of a malformed record: ${checked.ok ? '' : checked.reason}`);
-      this.live.apply(record);
-      // A JSON copy: what is kept never aliases an object the caller may mutate later.
-      this.pending.push(JSON.parse(JSON.stringify(record)) as DurableRecord);
+      // One frozen copy, shared by both folds and the pending list: what is kept never aliases
+      // an object the caller may mutate later, and sync() folds it without copying it again.
+      const frozen = freezeRecord(record);
+      this.live.applyFrozen(frozen);
+      this.pending.push(frozen);
     }
   }
 
@@ -52,7 +54,7 @@ export class MemoryDurableLog implements DurableLog {
 
   sync(): Promise<void> {
     if (this.pending.length > 0) {
-      for (const record of this.pending) this.durable.apply(record);
+      for (const record of this.pending) this.durable.applyFrozen(record);
       this.syncedRecords += this.pending.length;
       this.pending = [];
       this.syncs++;
