@@ -4,6 +4,7 @@
  * successful deposits. A failed command returns an error output and the state unchanged.
  */
 import { restoreBank, snapshotBank } from './bankSnapshot.js';
+import type { ReadsInputOnly } from './codec.js';
 import { type Failure, type SnapshottableApp, checkName, failure, isRecord } from './types.js';
 
 /** The bank's state: each open account's balance, in cents. */
@@ -71,7 +72,8 @@ export function sumBalances(state: BankState): number {
  * await member.invoke({ op: 'deposit', account: 'alice', amount: 100 }); // { ok: true, op: 'deposit', account: 'alice', balance: 100 }
  * ```
  */
-export const bank: SnapshottableApp<BankState, BankOutput> = {
+export const bank: SnapshottableApp<BankState, BankOutput> & ReadsInputOnly = {
+  readsInputOnly: true, // apply reads fields of its input, never writes them (codec.ts shares decoded inputs)
   initial: () => ({ accounts: {} }),
   snapshot: snapshotBank,
   restore: restoreBank,

@@ -4,6 +4,7 @@
  * reports the current value and leaves the state unchanged.
  */
 import { restoreKv, snapshotKv } from './kvSnapshot.js';
+import type { ReadsInputOnly } from './codec.js';
 import { type Failure, type SnapshottableApp, checkName, failure, isRecord } from './types.js';
 
 /** The key-value store's state: the value under each key. */
@@ -54,7 +55,8 @@ function withEntry(state: KvState, key: string, value: string): KvState {
  * await member.invoke({ op: 'cas', key: 'a', expected: '1', value: '2' }); // swapped: true
  * ```
  */
-export const kv: SnapshottableApp<KvState, KvOutput> = {
+export const kv: SnapshottableApp<KvState, KvOutput> & ReadsInputOnly = {
+  readsInputOnly: true, // apply reads fields of its input, never writes them (codec.ts shares decoded inputs)
   initial: () => ({ entries: {} }),
   snapshot: (state) => snapshotKv(state, MAX_VALUE_LENGTH),
   restore: (bytes) => restoreKv(bytes, MAX_VALUE_LENGTH),
