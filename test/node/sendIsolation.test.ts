@@ -12,14 +12,15 @@ import { counter } from '../roles/fake-host.js';
 
 /** Keeps the Promise it sent and scribbles on it when the next Prepare arrives. */
 class RetainingAcceptor extends Acceptor {
-  sent: (Message & { type: 'Promise' }) | undefined;
+  /** The very object handed to send(), typed writable: what a careless role could do to it. */
+  sent: { type: 'Promise'; acceptor: number; ballot: { num: number; leader: number }; promised: { num: number; leader: number }; accepted: unknown[] } | undefined;
   override receivePrepare(m: Prepare): void {
     if (this.sent !== undefined) {
       this.sent.ballot.num = 999;
       this.sent.accepted.push({ ballot: m.ballot, slot: 1, prop: { caller: 1, clientId: 1, input: 'late' } });
     }
     this.sent = { type: 'Promise', acceptor: this.host.self, ballot: { ...m.ballot }, promised: { ...m.ballot }, accepted: [] };
-    this.host.send(m.ballot.leader, this.sent);
+    this.host.send(m.ballot.leader, this.sent as Message);
     this.host.action('Acceptor', 'AcceptorReceivePrepare');
   }
 }
