@@ -6,6 +6,7 @@ import type { Envelope } from '../node/api.js';
 import { messageSchemas } from './schemas.js';
 import { MESSAGE_TYPES, NODE_LOCAL_MESSAGE_TYPES, type Message, type MessageType } from './messages.js';
 import type { Ballot, NodeId, Proposal } from './values.js';
+import { copyJson } from '../util/jsonCopy.js';
 
 /** The result of validating untrusted input: the typed value, or why it was refused. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -55,7 +56,8 @@ export function checkEnvelope(raw: unknown, self: NodeId, peers: readonly NodeId
   if (NODE_LOCAL_MESSAGE_TYPES.includes(checked.value.type)) {
     return { ok: false, reason: `${checked.value.type} message: node-local, it never comes from another node (from ${from})` };
   }
-  return { ok: true, value: { from, to, clock, message: structuredClone(checked.value) } };
+  // The schema admits only JSON values, so copyJson's copy equals structuredClone's, faster.
+  return { ok: true, value: { from, to, clock, message: copyJson(checked.value) } };
 }
 
 /**
