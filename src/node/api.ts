@@ -11,7 +11,9 @@
  * - Every call is deterministic: same Node state + same call => same Output, same trace.
  * - `receive` NEVER throws on what the network hands it: an invalid envelope or message is
  *   dropped, counted in `stats.invalidMessages`, and logged with the reason. A thrown Error
- *   from a Node is a bug (a broken internal invariant), never an input error.
+ *   from a Node is a bug (a broken internal invariant), never an input error. (A host that
+ *   built its nodes with `inputs: IN_PROCESS_HOST` vouches for its envelopes instead; see
+ *   inProcessHost.ts. No real transport does: a Member never sets it.)
  * - Messages a node sends to itself (Adopted, Preempted, Propose to its own leader, Invoke
  *   from its own requester, and any other self-addressed message) are delivered inside the
  *   same call through a local FIFO queue, each as its own handler step with its own trace
@@ -233,7 +235,11 @@ export interface NodeApi {
   roleNames(): RoleName[];
   /** Call once: sets up the roles for `startAs`, arms the first timers. */
   start(): Output;
-  /** A message from the network (any value: it is validated first). */
+  /**
+   * A message from the network (any value: it is validated first, and dropped, counted and
+   * logged if invalid). Under an `IN_PROCESS_HOST` environment (the simulator) only its header
+   * is asserted: such a host hands over copies of its own nodes' outputs.
+   */
   receive(envelope: unknown): Output;
   /**
    * A timer the node asked for (an earlier `Output.timers` entry) is due. Unknown or stale timers are no-ops.
