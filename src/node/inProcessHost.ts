@@ -7,7 +7,9 @@
  * hands a node only deep copies of envelopes that nodes of the same cluster put in their
  * Outputs (the simulator) may say so with {@link IN_PROCESS_HOST}; the node then skips the
  * schema checks, which cost a fifth of a simulation's CPU and can only fail there on a bug,
- * and asserts the envelope header instead (a bug then stops the run loudly).
+ * and asserts the envelope header instead (a bug then stops the run loudly). The schemas'
+ * size bounds are still applied (protocol/validate.ts wireSizeProblem): a correct sender can
+ * outgrow them, and a real peer would drop that message.
  *
  * The token is a unique symbol, not a boolean: a host must import it by name to drop the
  * checks, so no option object, config file or spread of user settings can turn them off.

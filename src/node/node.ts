@@ -6,7 +6,7 @@
 import { DEFAULT_LIMITS, DEFAULT_TIMING, type Limits, type Timing } from '../protocol/limits.js';
 import { NODE_LOCAL_MESSAGE_TYPES, type Message, type SpecMessage } from '../protocol/messages.js';
 import { toSpecMessage, toTraceMessage } from '../protocol/projection.js';
-import { checkEnvelope } from '../protocol/validate.js';
+import { checkEnvelope, wireSizeProblem } from '../protocol/validate.js';
 import { copyBallot, copyPValue, type Ballot, type NodeId } from '../protocol/values.js';
 import { DurableFold, emptyDurableState } from '../storage/fold.js';
 import type {
@@ -140,19 +140,23 @@ export class Node implements NodeApi {
     if (this.inProcessHost) {
       envelope = raw as Envelope;
       assertFromCluster(envelope, this.id, this.peers);
+      const tooLarge = wireSizeProblem(envelope.message);
+      if (tooLarge !== undefined) return this.dropInvalid(tooLarge);
     } else {
       const checked = checkEnvelope(raw, this.id, this.peers);
-      if (!checked.ok) {
-        this.stats.invalidMessages++;
-        this.log(`node ${this.id}: dropped invalid input: ${checked.reason}`);
-        return emptyOutput();
-      }
+      if (!checked.ok) return this.dropInvalid(checked.reason);
       envelope = checked.value;
     }
     return this.call({}, () => {
       this.lamport = Math.max(this.lamport, envelope.clock);
       this.dispatch(envelope.from, envelope.message);
     });
+  }
+
+  private dropInvalid(reason: string): Output {
+    this.stats.invalidMessages++;
+    this.log(`node ${this.id}: dropped invalid input: ${reason}`);
+    return emptyOutput();
   }
 
   /** A timer this node asked for is due (see {@link NodeApi.fireTimer}). */

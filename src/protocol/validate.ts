@@ -7,6 +7,7 @@ import { messageSchemas } from './schemas.js';
 import { MESSAGE_TYPES, NODE_LOCAL_MESSAGE_TYPES, type Message, type MessageType } from './messages.js';
 import type { Ballot, NodeId, Proposal } from './values.js';
 import { copyJson } from '../util/jsonCopy.js';
+import { DEFAULT_LIMITS } from './limits.js';
 
 /** The result of validating untrusted input: the typed value, or why it was refused. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -58,6 +59,24 @@ export function checkEnvelope(raw: unknown, self: NodeId, peers: readonly NodeId
   }
   // The schema admits only JSON values, so copyJson's copy equals structuredClone's, faster.
   return { ok: true, value: { from, to, clock, message: copyJson(checked.value) } };
+}
+
+/**
+ * The schemas' size bounds alone, in O(1): what a receiving node would refuse from a sender
+ * that is correct but grew a message too large (a Promise over a long log). A host that skips
+ * the schemas (the simulator, see src/node/inProcessHost.ts) still drops these, as a real
+ * peer would, so a simulation does not decide what a real cluster could not.
+ */
+export function wireSizeProblem(m: Message): string | undefined {
+  const over = (what: string, n: number, max: number) => (n > max ? `${m.type} message/${what}: must NOT have more than ${max} items` : undefined);
+  switch (m.type) {
+    case 'Promise': return over('accepted', m.accepted.length, DEFAULT_LIMITS.maxPValues);
+    case 'Welcome':
+      return first(over('decisions', m.decisions.length, DEFAULT_LIMITS.maxWelcomeDecisions),
+        over('executed', m.executed.length, DEFAULT_LIMITS.maxWelcomeDecisions),
+        over('state/outputs', m.state.outputs.length, DEFAULT_LIMITS.maxWelcomeDecisions));
+    default: return undefined;
+  }
 }
 
 /**

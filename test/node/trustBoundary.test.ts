@@ -10,6 +10,7 @@ import { InMemoryNetwork } from '../../src/member/inMemoryTransport.js';
 import { Member } from '../../src/member/member.js';
 import { defaultNodeFactory } from '../../src/member/nodeFactory.js';
 import { InvariantViolation } from '../../src/protocol/assert.js';
+import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
 import { bank } from '../../src/statemachines/bank.js';
 import { FAST_TIMING } from '../member/cluster.js';
 import { counter } from '../roles/fake-host.js';
@@ -74,6 +75,20 @@ describe('a Node whose host vouches for its input', () => {
     const checked = build(undefined).node.receive(structuredClone(prepare));
     expect(trusted).toEqual(checked);
     expect(trusted.messages.map((e) => e.message.type)).toEqual(['Promise']);
+  });
+
+  it('with the token, still drops what a real peer drops for size, with the schema\'s words', () => {
+    const pvalues = (n: number) => Array.from({ length: n }, (_, i) => ({ ballot: B, slot: i + 1, prop: { caller: 2, clientId: 1, input: 'x' } }));
+    const promise = (n: number) => ({ from: 2, to: 1, clock: 1, message: { type: 'Promise', acceptor: 2, ballot: { num: 0, leader: 1 }, promised: B, accepted: pvalues(n) } });
+    for (const n of [DEFAULT_LIMITS.maxPValues, DEFAULT_LIMITS.maxPValues + 1]) {
+      const trusted = build(IN_PROCESS_HOST);
+      const checked = build(undefined);
+      trusted.node.receive(promise(n));
+      checked.node.receive(promise(n));
+      expect(trusted.node.stats.invalidMessages).toBe(n > DEFAULT_LIMITS.maxPValues ? 1 : 0);
+      expect(trusted.node.stats.invalidMessages).toBe(checked.node.stats.invalidMessages);
+      expect(trusted.logs).toEqual(checked.logs);
+    }
   });
 
   it('with the token, a misaddressed or node-local envelope is a host bug and stops the call loudly', () => {
