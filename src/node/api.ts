@@ -180,7 +180,7 @@ export interface NodeEnvironment {
   readonly resume?: { readonly traceSeq: number; readonly clock: number };
   /**
    * Absent (every real host): `receive` validates each envelope as untrusted input.
-   * `IN_PROCESS_HOST` ({@link InputTrust}): only for a host whose envelopes are all private copies of its
+   * `IN_PROCESS_HOST` (type `InputTrust`): only for a host whose envelopes are all private copies of its
    * own nodes' outputs (the simulator); schema checks are skipped (see inProcessHost.ts).
    */
   readonly inputs?: InputTrust;

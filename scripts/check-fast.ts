@@ -1,0 +1,157 @@
+/**
+ * npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress]
+ *
+ * Explicit-state model checking over the fast TypeScript encoding of the spec (src/explore/):
+ * breadth-first from Init, every distinct state once by its 64-bit fingerprint, the model's
+ * invariants on every state, its step properties on every transition, its CONSTRAINT as TLC
+ * applies one. It checks models far bigger than the embedded engine can (ci-race), and is
+ * trusted only with its two links to the .tla:
+ *   - graph conformance (npm run conformance) proves the encoding equal to the .tla on every
+ *     state of the CI models, and with --graphs DIR this script checks that it finds exactly the
+ *     number of states the engine's graph of the same model holds;
+ *   - on every model it checks here, a uniform random sample of --sample of the states it
+ *     found is compared with the .tla on the embedded engine (src/explore/sampledConformance.ts:
+ *     every state's successors, and the CONSTRAINT's verdict on each of them).
+ * A violation is printed as a counterexample of spec actions, and confirmed on the embedded
+ * engine against the .tla itself before it is reported (src/explore/engineReplay.ts).
+ * Exit 0 every model passes as its cfg expects, 1 a violation or a mismatch, 2 bad usage or input.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CfgError } from '../src/modelcheck/cfg/cfg.js';
+import { type ModelInfo, listModels, loadModel } from '../src/modelcheck/cfg/models.js';
+import { linesOf, readStateGraph } from '../src/modelcheck/embedded/stateGraph.js';
+import { formatViolation } from '../src/explore/counterexample.js';
+import { replayOnEngine } from '../src/explore/engineReplay.js';
+import { explore } from '../src/explore/explorer.js';
+import { ModelError, exploreModel } from '../src/explore/model.js';
+import { sampledConformance } from '../src/explore/sampledConformance.js';
+
+const SPEC_DIR = resolve(import.meta.dirname, '..', 'spec');
+/** Models CI checks only here: too big for the embedded engine (TLC confirms their counts). */
+export const FAST_ONLY_MODELS: string[] = [];
+
+const USAGE = `usage: npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress]
+
+  model           spec/<model>.cfg or a path to a .cfg (default: every "ci: true" model and ${FAST_ONLY_MODELS.join(', ')})
+  --sample K      compare K states of each model (a uniform sample of those found) with the
+                  .tla on the embedded engine (default 200; 0 turns it off)
+  --graphs DIR    also check the number of distinct states against DIR/<model>.dot, the state
+                  graph npm run check-spec -- --state-graph DIR wrote
+  --max-states N  stop a model after N distinct states (a bounded run is reported, not passed)
+  --progress      print the search's progress every 10 s
+  --mutant NAME   check the spec with Mutant = NAME (src/explore/mutantSteps.ts): passes when the
+                  search finds a violation and the embedded engine confirms it on the .tla
+
+exit status: 0 as expected, 1 a violation or a mismatch, 2 bad usage or input`;
+
+class UsageError extends Error {}
+
+interface Args { models: string[]; sample: number; graphs?: string; maxStates?: number; progress: boolean; mutant?: string }
+
+function parseArgs(argv: string[]): Args {
+  const out: Args = { models: [], sample: 200, progress: false };
+  const num = (flag: string, v: string | undefined): number => {
+    if (v === undefined || !/^\d+$/.test(v)) throw new UsageError(`${flag} needs a whole number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
+    return Number(v);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-h' || a === '--help') { console.log(USAGE); process.exit(0); }
+    else if (a === '--sample') out.sample = num(a, argv[++i]);
+    else if (a === '--max-states') out.maxStates = num(a, argv[++i]);
+    else if (a === '--progress') out.progress = true;
+    else if (a === '--mutant') {
+      out.mutant = argv[++i];
+      if (out.mutant === undefined) throw new UsageError('--mutant needs a name (the spec\'s Mutant constant)');
+    }
+    else if (a === '--graphs') {
+      const d = argv[++i];
+      if (d === undefined || !existsSync(d)) throw new UsageError(`--graphs needs an existing directory, got ${d ?? 'nothing'}`);
+      out.graphs = d;
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else out.models.push(a);
+  }
+  return out;
+}
+
+function modelsOf(names: string[]): ModelInfo[] {
+  if (names.length === 0) {
+    return listModels(SPEC_DIR).filter((m) => m.module === 'MultiPaxos' && (m.ci || FAST_ONLY_MODELS.includes(m.name)));
+  }
+  return names.map((n) => {
+    const path = n.endsWith('.cfg') ? n : join(SPEC_DIR, `${n}.cfg`);
+    if (!existsSync(path)) throw new UsageError(`no model ${n} (${path} does not exist)`);
+    return loadModel(path);
+  });
+}
+
+/** Distinct states in a state graph the embedded engine wrote. */
+function graphStates(path: string): number {
+  let n = 0;
+  for (const item of readStateGraph(linesOf(readFileSync(path, 'utf8')))) if (item.kind === 'state') n++;
+  return n;
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+function main(): number {
+  const args = parseArgs(process.argv.slice(2));
+  const models = modelsOf(args.models);
+  let failed = false;
+  const rows: string[] = [];
+  for (const info of models) {
+    const m = exploreModel(info, args.mutant !== undefined ? { mutant: args.mutant } : {});
+    const t0 = performance.now();
+    const r = explore({
+      cfg: m.cfg, invariants: m.invariants, stepProperties: m.stepProperties, constraints: m.constraints, checkDeadlock: m.checkDeadlock,
+      ...(args.maxStates !== undefined ? { maxStates: args.maxStates } : {}),
+      ...(args.sample > 0 ? { sample: { size: args.sample, seed: 1 } } : {}),
+      ...(args.progress ? { onProgress: (p) => console.log(`[${m.name} fast] ${Math.round(p.seconds)} s: ${fmt(p.distinct)} distinct states, ${fmt(p.generated)} generated, ${fmt(p.queued)} on queue, depth ${p.depth}`) } : {}),
+    });
+    // A mutant must break some property; the model's own expectation is for the correct spec.
+    const expect = args.mutant !== undefined && args.mutant !== 'none' ? { kind: 'violation' as const, property: undefined }
+      : info.cfg.meta.expect ?? { kind: 'pass' as const };
+    const notes: string[] = [];
+    let ok = expect.kind === 'pass' ? r.verdict === 'pass' : r.verdict === 'violation' && (expect.property === undefined || r.violation?.property === expect.property);
+    if (r.verdict === 'limit') { ok = false; notes.push(`stopped at --max-states ${fmt(args.maxStates!)}`); }
+    if (r.violation) {
+      console.log(`\n${m.name}: ${formatViolation(r.violation, m.cfg.N)}`);
+      const replay = replayOnEngine(r.violation, m.constants);
+      notes.push(replay.ok ? `counterexample confirmed on the .tla (${replay.steps} steps)` : `counterexample NOT confirmed on the .tla: step ${replay.at}: ${replay.reason}`);
+      if (!replay.ok) ok = false;
+    }
+    if (args.graphs !== undefined) {
+      const g = join(args.graphs, `${m.name}.dot`);
+      if (existsSync(g)) {
+        const n = graphStates(g);
+        if (n === r.distinct) notes.push(`the engine's graph has the same ${fmt(n)} states`);
+        else { ok = false; notes.push(`the engine's graph has ${fmt(n)} states, the explorer ${fmt(r.distinct)}`); }
+      }
+    }
+    if (args.sample > 0 && r.sample.length > 0) {
+      const c = sampledConformance(m, r.sample);
+      notes.push(`sample of ${fmt(c.states)} states against the .tla: ${c.mismatchCount === 0 ? 'equal' : `${c.mismatchCount} MISMATCHES`} (${fmt(c.transitions)} transitions, ${fmt(c.constraintVerdicts)} constraint verdicts, ${c.seconds.toFixed(0)} s)`);
+      for (const x of c.mismatches) console.log(`${m.name}: ${x}`);
+      if (c.mismatchCount > 0) ok = false;
+    }
+    if (m.unchecked.length > 0) notes.push(`temporal ${m.unchecked.join(', ')} not checked here (check-spec checks it)`);
+    notes.push(`chance of a fingerprint collision at most ${r.collisionProbability.toExponential(1)}`);
+    if (!ok) failed = true;
+    const seconds = (performance.now() - t0) / 1000;
+    rows.push(`${m.name.padEnd(12)} ${r.verdict.padEnd(9)} ${fmt(r.distinct).padStart(11)} ${fmt(r.generated).padStart(12)} ${String(r.depth).padStart(5)} ${r.seconds.toFixed(1).padStart(7)} ${fmt(Math.round(r.distinct / Math.max(r.seconds, 1e-3))).padStart(8)}  ${ok ? 'ok' : 'FAIL'}${notes.length ? `: ${notes.join('; ')}` : ''}`);
+    console.log(rows[rows.length - 1]);
+  }
+  console.log(`\n${'model'.padEnd(12)} ${'verdict'.padEnd(9)} ${'distinct'.padStart(11)} ${'generated'.padStart(12)} depth ${'search s'.padStart(7)} ${'states/s'.padStart(8)}`);
+  for (const row of rows) console.log(row);
+  return failed ? 1 : 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (e) {
+  if (e instanceof UsageError || e instanceof CfgError || e instanceof ModelError) {
+    console.error(`check-fast: ${e.message}`);
+    process.exitCode = 2;
+  } else throw e;
+}

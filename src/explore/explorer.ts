@@ -1,0 +1,256 @@
+/**
+ * Breadth-first explicit-state search over the fast encoding of the spec: from Init, every
+ * successor fastSpec gives (or a mutant's, mutantSteps.ts), each distinct state once (by its
+ * 64-bit fingerprint, fingerprints.ts), with the model's invariants checked on every state, the
+ * step properties on every transition, and its state constraints applied as TLC applies a
+ * CONSTRAINT (a successor outside it is neither counted nor checked nor expanded).
+ *
+ * Memory per distinct state: its fingerprint (8 bytes in the set, at most half full) and, to
+ * rebuild a counterexample, its parent's number and its own fingerprint again (12 bytes);
+ * the queue holds the encoded states of the frontier only (stateCodec.ts), packed in chunks.
+ * A counterexample is rebuilt by walking the parents back to Init and then forward again,
+ * at each step taking the successor with the next fingerprint on the path.
+ */
+import type { Step } from '../trace/spec/fastSpec.js';
+import { type SpecConfig, type SpecState, initialState } from '../trace/spec/specState.js';
+import { FingerprintSet, collisionProbability, hash64 } from './fingerprints.js';
+import { StateCodec } from './stateCodec.js';
+import { type ModelBounds, type StateConstraint, type StateInvariant, type StepProperty, boundsOf } from './properties.js';
+import type { SuccessorFn } from './mutantSteps.js';
+import { allSteps, applyStep } from '../trace/spec/fastSpec.js';
+import { mulberry32 as mulberry } from '../util/mulberry32.js';
+
+export interface ExploreOptions {
+  cfg: SpecConfig;
+  successors?: SuccessorFn;
+  invariants?: Record<string, StateInvariant>;
+  stepProperties?: Record<string, StepProperty>;
+  constraints?: Record<string, StateConstraint>;
+  /** TLC's CHECK_DEADLOCK: a state without successors is a violation. */
+  checkDeadlock?: boolean;
+  /**
+   * TLC's VIEW: states are told apart by view(s) instead of s (the first state found of a view
+   * stands for all); given as a map from the state's vector to its view's vector.
+   */
+  view?: (codec: StateCodec, v: Int32Array) => Int32Array;
+  /** Stop (verdict "limit") once this many distinct states are found. */
+  maxStates?: number;
+  /** Keep a uniform random sample of this many distinct states (reservoir sampling). */
+  sample?: { size: number; seed: number };
+  onProgress?: (p: Progress) => void;
+  progressEveryMs?: number;
+}
+
+export interface Progress { distinct: number; generated: number; queued: number; depth: number; seconds: number }
+
+export interface TraceStep { action: string; step?: Step; state: SpecState }
+
+export interface Violation {
+  property: string;
+  kind: 'invariant' | 'step' | 'deadlock';
+  detail: string;
+  /** From Init (action "Init") to the state that violates the property, or the step that does. */
+  trace: TraceStep[];
+}
+
+export interface ExploreResult {
+  verdict: 'pass' | 'violation' | 'limit';
+  distinct: number;
+  /** Successors generated (TLC's "states generated" less the initial state). */
+  generated: number;
+  /** Length of the longest shortest path from Init (TLC's "depth" minus one). */
+  depth: number;
+  seconds: number;
+  perAction: Record<string, number>;
+  violation?: Violation;
+  /** Upper bound on the chance that two distinct states shared a fingerprint. */
+  collisionProbability: number;
+  sample: SpecState[];
+  /** Interned messages and node states (how much memory the search used besides the fingerprints). */
+  interned: { messages: number; nodes: number };
+}
+
+/** A FIFO of int vectors packed into fixed-size chunks (no object per queued state). */
+class VectorQueue {
+  private static readonly CHUNK = 1 << 20;
+  private readonly chunks: Int32Array[] = [];
+  private readChunk = 0;
+  private readAt = 0;
+  private writeAt = 0;
+  length = 0;
+
+  push(id: number, v: Int32Array): void {
+    const need = v.length + 2;
+    let c = this.chunks[this.chunks.length - 1];
+    if (c === undefined || this.writeAt + need > c.length) {
+      // -1 is no state's id: it tells the reader that this chunk ends here.
+      if (c !== undefined && this.writeAt < c.length) c[this.writeAt] = -1;
+      c = new Int32Array(Math.max(VectorQueue.CHUNK, need));
+      this.chunks.push(c);
+      this.writeAt = 0;
+    }
+    c[this.writeAt] = id;
+    c[this.writeAt + 1] = v.length;
+    c.set(v, this.writeAt + 2);
+    this.writeAt += need;
+    this.length++;
+  }
+
+  /** The next state's id and vector (a copy); only when length > 0. */
+  shift(): [number, Int32Array] {
+    let c = this.chunks[this.readChunk]!;
+    if (this.readAt >= c.length || c[this.readAt] === -1) {
+      this.chunks[this.readChunk] = new Int32Array(0); // read: let it go
+      this.readChunk++;
+      this.readAt = 0;
+      c = this.chunks[this.readChunk]!;
+    }
+    const id = c[this.readAt]!;
+    const len = c[this.readAt + 1]!;
+    const v = c.slice(this.readAt + 2, this.readAt + 2 + len);
+    this.readAt += len + 2;
+    this.length--;
+    return [id, v];
+  }
+}
+
+/** Growable typed arrays for per-state records. */
+class Column<T extends Int32Array | Uint32Array> {
+  constructor(private data: T, private readonly make: (n: number) => T) {}
+  set(i: number, v: number): void {
+    if (i >= this.data.length) {
+      const bigger = this.make(Math.max(1024, this.data.length * 2));
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[i] = v;
+  }
+  get(i: number): number { return this.data[i]!; }
+}
+
+export function explore(opts: ExploreOptions): ExploreResult {
+  const bounds = boundsOf(opts.cfg);
+  const successors = opts.successors ?? allSteps;
+  const invariants = Object.entries(opts.invariants ?? {});
+  const stepProperties = Object.entries(opts.stepProperties ?? {});
+  const constraints = Object.entries(opts.constraints ?? {});
+  const codec = new StateCodec(opts.cfg.N);
+  const seen = new FingerprintSet(1 << 16);
+  const parent = new Column(new Int32Array(1024), (n) => new Int32Array(n));
+  const fpHi = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
+  const fpLo = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
+  const depthOf = new Column(new Int32Array(1024), (n) => new Int32Array(n));
+  const perAction: Record<string, number> = {};
+  const queue = new VectorQueue();
+  const started = performance.now();
+  const random = opts.sample ? mulberry(opts.sample.seed) : undefined;
+  const sample: Int32Array[] = [];
+  let distinct = 0;
+  let generated = 0;
+  let maxDepth = 0;
+  let lastProgress = started;
+
+  const result = (verdict: ExploreResult['verdict'], violation?: Violation): ExploreResult => ({
+    verdict, distinct, generated, depth: maxDepth, seconds: (performance.now() - started) / 1000, perAction,
+    ...(violation ? { violation } : {}), collisionProbability: collisionProbability(distinct),
+    sample: sample.map((v) => codec.decode(v)), interned: { messages: codec.messages.size, nodes: codec.nodes.size },
+  });
+
+  /** Records a new state; false if it was seen before. */
+  const fingerprint = (v: Int32Array): [number, number] => hash64(opts.view ? opts.view(codec, v) : v);
+  const admit = (v: Int32Array, from: number, depth: number): number | undefined => {
+    const [hi, lo] = fingerprint(v);
+    if (!seen.add(hi, lo)) return undefined;
+    const id = distinct++;
+    parent.set(id, from);
+    fpHi.set(id, hi);
+    fpLo.set(id, lo);
+    depthOf.set(id, depth);
+    if (depth > maxDepth) maxDepth = depth;
+    if (random !== undefined) reservoir(sample, opts.sample!.size, distinct, v, random);
+    return id;
+  };
+
+  const rebuild = (id: number): TraceStep[] => rebuildTrace(opts.cfg, codec, successors, fingerprint, id, parent, fpHi, fpLo);
+  const checkState = (id: number, s: SpecState): Violation | undefined => {
+    for (const [name, inv] of invariants) {
+      const bad = inv(bounds, s);
+      if (bad !== undefined) return { property: name, kind: 'invariant', detail: bad, trace: rebuild(id) };
+    }
+    return undefined;
+  };
+
+  const init = initialState(opts.cfg);
+  for (const [name, c] of constraints) if (!c(bounds, init)) throw new Error(`the initial state violates the constraint ${name}`);
+  const initVector = codec.encode(init);
+  admit(initVector, -1, 0);
+  queue.push(0, initVector);
+  while (queue.length > 0) {
+    const [id, v] = queue.shift();
+    const s = codec.decode(v);
+    const bad = checkState(id, s);
+    if (bad) return result('violation', bad);
+    const steps = successors(opts.cfg, s);
+    if (steps.length === 0 && opts.checkDeadlock) {
+      return result('violation', { property: 'Deadlock', kind: 'deadlock', detail: 'no action is enabled', trace: rebuild(id) });
+    }
+    const depth = depthOf.get(id) + 1;
+    for (const step of steps) {
+      generated++;
+      for (const [name, p] of stepProperties) {
+        const broken = p(bounds, s, step);
+        if (broken !== undefined) {
+          const trace = rebuild(id);
+          trace.push({ action: step.action, step, state: applyTo(s, step) });
+          return result('violation', { property: name, kind: 'step', detail: broken, trace });
+        }
+      }
+      const child = codec.encodeStep(v, s, step);
+      if (constraints.length > 0) {
+        const cs = codec.decode(child);
+        if (!constraints.every(([, c]) => c(bounds, cs))) continue;
+      }
+      perAction[step.action] = (perAction[step.action] ?? 0) + 1;
+      const childId = admit(child, id, depth);
+      if (childId === undefined) continue;
+      queue.push(childId, child);
+      if (opts.maxStates !== undefined && distinct >= opts.maxStates) return result('limit');
+    }
+    if (opts.onProgress && performance.now() - lastProgress >= (opts.progressEveryMs ?? 10_000)) {
+      lastProgress = performance.now();
+      opts.onProgress({ distinct, generated, queued: queue.length, depth: maxDepth, seconds: (lastProgress - started) / 1000 });
+    }
+  }
+  return result('pass');
+}
+
+const applyTo = (s: SpecState, step: Step): SpecState => applyStep(s, step);
+
+/** Init, then each step to state `id`: the parents give the fingerprints on the way. */
+function rebuildTrace(cfg: SpecConfig, codec: StateCodec, successors: SuccessorFn, fingerprint: (v: Int32Array) => [number, number], id: number,
+  parent: Column<Int32Array>, fpHi: Column<Uint32Array>, fpLo: Column<Uint32Array>): TraceStep[] {
+  const path: number[] = [];
+  for (let i = id; i >= 0; i = parent.get(i)) path.push(i);
+  path.reverse();
+  let s = initialState(cfg);
+  let v = codec.encode(s);
+  const trace: TraceStep[] = [{ action: 'Init', state: s }];
+  for (const next of path.slice(1)) {
+    const found = successors(cfg, s).find((step) => {
+      const [hi, lo] = fingerprint(codec.encodeStep(v, s, step));
+      return hi === fpHi.get(next) && lo === fpLo.get(next);
+    });
+    if (found === undefined) throw new Error(`counterexample: no successor leads to state ${next} (the search is not deterministic)`);
+    v = codec.encodeStep(v, s, found);
+    s = codec.decode(v);
+    trace.push({ action: found.action, step: found, state: s });
+  }
+  return trace;
+}
+
+/** Algorithm R: after `seen` items, each is in the sample with probability size / seen. */
+function reservoir(sample: Int32Array[], size: number, seen: number, v: Int32Array, random: () => number): void {
+  if (sample.length < size) { sample.push(v); return; }
+  const j = Math.floor(random() * seen);
+  if (j < size) sample[j] = v;
+}

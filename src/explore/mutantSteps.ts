@@ -1,0 +1,224 @@
+/**
+ * The spec's mutants (`CONSTANT Mutant` in spec/MultiPaxos.tla) for the explorer, as a wrapper
+ * around the fast encoding: the successors of a state are fastSpec's, except that the actions a
+ * mutant changes are replaced by their mutant versions, written here beside the .tla text they
+ * mirror. fastSpec itself has no mutants (it is the trace checker's oracle, proved equal to the
+ * correct spec); what vouches for these versions is that every counterexample the explorer
+ * finds with them is replayed on the embedded engine against the .tla with the same Mutant,
+ * step by step (engineReplay.ts, test/spec/fastMutants.test.ts).
+ *
+ * LeaderReceiveAdopted is replaced under every mutant by a version that keeps the .tla's set
+ * semantics when two pvalues of one slot share the highest ballot (PMax then names both, and
+ * the leader drives both): fastSpec keeps one, which is the same thing in every behaviour of
+ * the correct spec (a leader proposes one value per slot and ballot) but not after some bugs.
+ */
+import type { Ballot, MessageOf, Proposal, PValue, SlotProp, SpecMessage } from '../trace/format/types.js';
+import { messageKey, propKey, pvalueKey, slotPropKey } from '../trace/format/keys.js';
+import {
+  type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, DECISION_BY_SLOT,
+  acceptedOf, ballotEq, ballotLt, commanderSpecKey, decisionsOf, emptyVolatile, propEq, NOOP_KEY,
+} from '../trace/spec/specState.js';
+import { type ActionName, type Step, allSteps } from '../trace/spec/fastSpec.js';
+import { PSet } from '../trace/spec/pmap.js';
+
+export type SuccessorFn = (cfg: SpecConfig, s: SpecState) => Step[];
+
+interface Rules {
+  quorum: (N: number, acks: number) => boolean;
+  acceptLowerBallot: boolean;
+  promiseOmitsAccepted: boolean;
+  scoutIgnoresAccepted: boolean;
+  executeOwnProposal: boolean;
+  reuseBallotAfterRestart: boolean;
+}
+
+const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
+const CORRECT: Rules = {
+  quorum: MAJORITY, acceptLowerBallot: false, promiseOmitsAccepted: false, scoutIgnoresAccepted: false,
+  executeOwnProposal: false, reuseBallotAfterRestart: false,
+};
+
+/** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
+export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; actions: ActionName[] }> = {
+  SmallQuorum: { bug: 'a quorum is one node less than a majority', rules: { quorum: (N, acks) => 2 * acks >= N - 1 }, actions: ['ScoutReceivePromise', 'CommanderReceiveAccepted'] },
+  AcceptLowerBallot: { bug: 'an acceptor accepts a ballot below its promise', rules: { acceptLowerBallot: true }, actions: ['AcceptorReceiveAccept'] },
+  PromiseOmitsAccepted: { bug: 'a Promise leaves out the accepted pvalues', rules: { promiseOmitsAccepted: true }, actions: ['AcceptorReceivePrepare'] },
+  ScoutIgnoresAccepted: { bug: 'a scout drops the pvalues Promises report', rules: { scoutIgnoresAccepted: true }, actions: ['ScoutReceivePromise'] },
+  ExecuteOwnProposal: { bug: 'a replica executes what it proposed for a slot instead of what was decided', rules: { executeOwnProposal: true }, actions: ['ReplicaExecute'] },
+  ReuseBallotAfterRestart: { bug: 'a restarted leader keeps its old ballot', rules: { reuseBallotAfterRestart: true }, actions: ['NodeRestart'] },
+};
+
+export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
+
+/** The successor function of the spec with `mutant` planted ("none": fastSpec's allSteps, untouched). */
+export function successorsFor(mutant: string): SuccessorFn {
+  if (mutant === 'none') return allSteps;
+  const entry = FAST_MUTANTS[mutant];
+  if (entry === undefined) throw new Error(`the explorer has no mutant ${JSON.stringify(mutant)} (it has: ${Object.keys(FAST_MUTANTS).join(', ')})`);
+  const rules: Rules = { ...CORRECT, ...entry.rules };
+  const replaced = new Set<ActionName>([...entry.actions, 'LeaderReceiveAdopted']);
+  return (cfg, s) => {
+    const out = allSteps(cfg, s).filter((st) => !replaced.has(st.action));
+    for (const a of replaced) out.push(...mutantSteps(rules, a, cfg, s));
+    return out;
+  };
+}
+
+type Result = [NodeSpec, SpecMessage[]] | null;
+
+/** The steps of one replaced action, over the same bindings as Next (and fastSpec's allSteps). */
+function mutantSteps(r: Rules, action: ActionName, cfg: SpecConfig, s: SpecState): Step[] {
+  const out: Step[] = [];
+  const push = (n: number, res: Result, param: Step['param'], extra?: Partial<Step>): void => {
+    if (res !== null) out.push({ action, n, node: res[0], sent: res[1], ...(param ? { param } : {}), ...extra });
+  };
+  const onMessages = <T extends SpecMessage['type']>(type: T, nodesOf: (m: MessageOf<T>) => number[], f: (n: number, x: NodeSpec, m: MessageOf<T>) => Result[]): void => {
+    for (const m of s.msgs.values()) {
+      if (m.type !== type) continue;
+      for (const n of nodesOf(m as MessageOf<T>)) for (const res of f(n, s.nodes[n]!, m as MessageOf<T>)) push(n, res, { message: m });
+    }
+  };
+  const everyNode = (): number[] => Array.from({ length: cfg.N }, (_, i) => i + 1);
+  const leaderOf = (m: { ballot: Ballot }): number[] => (m.ballot.leader >= 1 && m.ballot.leader <= cfg.N ? [m.ballot.leader] : []);
+  switch (action) {
+    case 'AcceptorReceivePrepare': onMessages('Prepare', everyNode, (n, x, m) => [acceptorReceivePrepare(r, n, x, m, s.msgs)]); break;
+    case 'AcceptorReceiveAccept': onMessages('Accept', everyNode, (n, x, m) => [acceptorReceiveAccept(r, n, x, m, s.msgs)]); break;
+    case 'ScoutReceivePromise': onMessages('Promise', leaderOf, (n, x, m) => [scoutReceivePromise(r, cfg.N, n, x, m)]); break;
+    case 'CommanderReceiveAccepted': onMessages('Accepted', leaderOf, (n, x, m) => commanderReceiveAccepted(r, cfg.N, n, x, m)); break;
+    case 'LeaderReceiveAdopted': onMessages('Adopted', leaderOf, (_n, x, m) => [leaderReceiveAdopted(r, x, m)]); break;
+    case 'ReplicaExecute':
+      for (const n of cfg.bounds.replicaNodes ?? everyNode()) for (const res of replicaExecute(r, n, s.nodes[n]!)) push(n, res, {});
+      break;
+    case 'NodeRestart':
+      if (cfg.bounds.maxRestarts !== undefined && s.restarts >= cfg.bounds.maxRestarts) break;
+      for (const n of everyNode()) push(n, nodeRestart(r, n, s.nodes[n]!), {}, { restart: true });
+      break;
+    default: throw new Error(`no mutant version of ${action}`);
+  }
+  return out;
+}
+
+/* AcceptorReceivePrepare: accepted |-> IF Mutant = "PromiseOmitsAccepted" THEN {} ELSE aAccepted[n] */
+function acceptorReceivePrepare(r: Rules, n: number, x: NodeSpec, m: MessageOf<'Prepare'>, msgs: ReadonlyMap<string, SpecMessage>): Result {
+  const aBallot = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
+  const reply: SpecMessage = { type: 'Promise', acceptor: n, ballot: m.ballot, promised: aBallot, accepted: r.promiseOmitsAccepted ? [] : [...x.aAccepted.values()] };
+  if (msgs.has(messageKey(reply))) return null;
+  return [{ ...x, aBallot }, [reply]];
+}
+
+/*
+ * AcceptorReceiveAccept: ok == Mutant = "AcceptLowerBallot" \/ ~Less(m.ballot, aBallot[n]).
+ */
+function acceptorReceiveAccept(r: Rules, n: number, x: NodeSpec, m: MessageOf<'Accept'>, msgs: ReadonlyMap<string, SpecMessage>): Result {
+  const ok = r.acceptLowerBallot || !ballotLt(m.ballot, x.aBallot);
+  const aBallot = ok ? m.ballot : x.aBallot;
+  let accepted = new Map(x.aAccepted);
+  if (ok) {
+    accepted = new Map([...x.aAccepted].filter(([, pv]) => pv.slot !== m.slot));
+    const pv: PValue = { ballot: m.ballot, slot: m.slot, prop: m.prop };
+    accepted.set(pvalueKey(pv), pv);
+  }
+  const changed = accepted.size !== x.aAccepted.size || [...accepted.keys()].some((k) => !x.aAccepted.has(k));
+  const reply: SpecMessage = { type: 'Accepted', acceptor: n, ballot: m.ballot, slot: m.slot, promised: aBallot };
+  if (msgs.has(messageKey(reply)) && !changed) return null;
+  return [{ ...x, aBallot, aAccepted: accepted }, [reply]];
+}
+
+/* ScoutReceivePromise, with IsQuorum and ScoutIgnoresAccepted. */
+function scoutReceivePromise(r: Rules, N: number, n: number, x: NodeSpec, m: MessageOf<'Promise'>): Result {
+  const sc = x.scout;
+  if (sc === null || !ballotEq(m.ballot, sc.ballot)) return null;
+  if (!ballotEq(m.promised, m.ballot)) return [{ ...x, scout: null }, [{ type: 'Preempted', leader: n, ballot: m.promised }]];
+  if (sc.acks.has(m.acceptor)) return null;
+  const acks = new Set(sc.acks).add(m.acceptor);
+  const pvalues = new Map(sc.pvalues);
+  if (!r.scoutIgnoresAccepted) for (const pv of m.accepted) pvalues.set(pvalueKey(pv), pv);
+  if (r.quorum(N, acks.size)) return [{ ...x, scout: null }, [{ type: 'Adopted', ballot: sc.ballot, pvalues: [...pvalues.values()] }]];
+  return [{ ...x, scout: { ballot: sc.ballot, acks, pvalues } }, []];
+}
+
+/* CommanderReceiveAccepted: IF m.promised = m.ballot THEN (a vote) ELSE (preempted). */
+function commanderReceiveAccepted(r: Rules, N: number, n: number, x: NodeSpec, m: MessageOf<'Accepted'>): Result[] {
+  const out: Result[] = [];
+  for (const [key, c] of x.commanders) {
+    if (!ballotEq(c.ballot, m.ballot) || c.slot !== m.slot) continue;
+    const rest = new Map(x.commanders);
+    rest.delete(key);
+    if (!ballotEq(m.promised, m.ballot)) {
+      out.push([{ ...x, commanders: rest }, [{ type: 'Preempted', leader: n, ballot: m.promised }]]);
+      continue;
+    }
+    if (c.acks.has(m.acceptor)) continue;
+    const acks = new Set(c.acks).add(m.acceptor);
+    if (r.quorum(N, acks.size)) {
+      out.push([{ ...x, commanders: rest }, [{ type: 'Decision', slot: c.slot, prop: c.prop }]]);
+    } else {
+      const nc: CommanderSpec = { ...c, acks };
+      out.push([{ ...x, commanders: rest.set(commanderSpecKey(nc), nc) }, []]);
+    }
+  }
+  return out;
+}
+
+const hasSlot = (d: Iterable<{ slot: number }>, slot: number): boolean => { for (const x of d) if (x.slot === slot) return true; return false; };
+
+/*
+ * LeaderReceiveAdopted, as the .tla writes it: PMax(pvalues) is every [slot, prop] of a pvalue
+ * whose ballot no pvalue of its slot exceeds; props == adopted \cup {own proposals of other slots};
+ * every prop is driven.
+ */
+function leaderReceiveAdopted(r: Rules, x: NodeSpec, m: MessageOf<'Adopted'>): Result {
+  if (!ballotEq(m.ballot, x.lBallot) || x.lActive) return null;
+  const adopted: SlotProp[] = [];
+  for (const p of m.pvalues) {
+    if (m.pvalues.every((q) => q.slot !== p.slot || !ballotLt(p.ballot, q.ballot))) adopted.push({ slot: p.slot, prop: p.prop });
+  }
+  const own = [...x.lProposals.values()];
+  const props = [...adopted, ...own.filter((d) => !hasSlot(adopted, d.slot))];
+  const lProposals = new Map<string, SlotProp>();
+  for (const d of props) lProposals.set(slotPropKey(d), d);
+  const commanders = new Map(x.commanders);
+  const sent: SpecMessage[] = [];
+  for (const d of lProposals.values()) {
+    const c: CommanderSpec = { ballot: m.ballot, slot: d.slot, prop: d.prop, acks: new Set() };
+    commanders.set(commanderSpecKey(c), c);
+    sent.push({ type: 'Accept', ballot: m.ballot, slot: d.slot, prop: d.prop });
+  }
+  return [{ ...x, lProposals, lActive: true, commanders }, sent];
+}
+
+/*
+ * ReplicaExecute: p == IF Mutant = "ExecuteOwnProposal" /\ mine # {} THEN (CHOOSE d \in mine : TRUE).prop
+ * ELSE SlotValue(rDecisions[n], s). (A replica proposes once per slot: mine has at most one element.)
+ */
+function replicaExecute(r: Rules, n: number, x: NodeSpec): Result[] {
+  const s = x.rSlotOut;
+  const decisions = decisionsOf(x).bucket(DECISION_BY_SLOT, s);
+  if (decisions.length === 0) return [];
+  const mine = [...x.rProposals.values()].filter((d) => d.slot === s);
+  const choices: Proposal[] = r.executeOwnProposal && mine.length > 0 ? [mine[0]!.prop] : decisions.map((d) => d.prop);
+  return choices.map((p): [NodeSpec, SpecMessage[]] => {
+    const rRequests = new Map(x.rRequests);
+    const rProposals = new Map<string, SlotProp>();
+    for (const [k, q] of x.rProposals) {
+      if (q.slot !== s) { rProposals.set(k, q); continue; }
+      if (!propEq(q.prop, p) && propKey(q.prop) !== NOOP_KEY) rRequests.set(propKey(q.prop), q.prop);
+    }
+    const pk = propKey(p);
+    const perform = pk !== NOOP_KEY && !x.rExecutedKeys.has(pk);
+    const next: NodeSpec = { ...x, rRequests, rProposals, rSlotOut: s + 1 };
+    if (!perform) return [next, []];
+    next.rExecuted = [...x.rExecuted, p];
+    next.rExecutedKeys = PSet.from(x.rExecutedKeys).with(pk);
+    return [next, [{ type: 'Invoked', replica: n, prop: p, index: next.rExecuted.length }]];
+  });
+}
+
+/*
+ * NodeRestart: lBallot' = IF Mutant = "ReuseBallotAfterRestart" THEN lBallot ELSE (num + 1).
+ */
+function nodeRestart(r: Rules, n: number, x: NodeSpec): Result {
+  const lBallot = r.reuseBallotAfterRestart ? x.lBallot : { num: x.lBallot.num + 1, leader: n };
+  const restarted = emptyVolatile(n, { aBallot: x.aBallot, aAccepted: acceptedOf(x), lBallot });
+  return [restarted, [{ type: 'Join', node: n }]];
+}

@@ -1,0 +1,257 @@
+/**
+ * The properties of spec/MultiPaxos.tla, evaluated on states of the fast encoding: each
+ * function mirrors the definition of the same name in the .tla (read them side by side).
+ *
+ * - State invariants (TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers) are
+ *   predicates of one state.
+ * - AcceptorMonotonicity and RefinesLog are, in the .tla, ghost variables that a step turns
+ *   FALSE when it breaks the property (SetAcceptor, SendAll); here they are checks of a step
+ *   (the state before and the step), which is the same thing: the ghost is FALSE in a state iff
+ *   some step on the way broke the property, and the search stops at the first such step.
+ * - State constraints (GapFirst) limit the search as TLC's CONSTRAINT does.
+ *
+ * A violated property returns a sentence saying where; a property that holds returns undefined.
+ */
+import type { Ballot, Proposal, PValue, SlotProp, SpecMessage } from '../trace/format/types.js';
+import { propKey, pvalueKey } from '../trace/format/keys.js';
+import { type NodeSpec, type SpecConfig, type SpecState, NOOP_KEY, ballotLt } from '../trace/spec/specState.js';
+import type { Step } from '../trace/spec/fastSpec.js';
+
+/** A model's constants with every bound given (the explorer needs finite models). */
+export interface ModelBounds {
+  N: number;
+  leaderNodes: ReadonlySet<number>;
+  replicaNodes: ReadonlySet<number>;
+  callers: ReadonlySet<number>;
+  requestsPerCaller: number;
+  maxBallot: number;
+  maxSlot: number;
+  maxRestarts: number;
+}
+
+export function boundsOf(cfg: SpecConfig): ModelBounds {
+  const b = cfg.bounds;
+  if (b.leaderNodes === undefined || b.replicaNodes === undefined || b.callers === undefined || b.requestsPerCaller === undefined ||
+    b.maxBallot === undefined || b.maxSlot === undefined || b.maxRestarts === undefined) {
+    throw new Error('every model bound must be given (LeaderNodes, ReplicaNodes, Callers, RequestsPerCaller, MaxBallot, MaxSlot, MaxRestarts)');
+  }
+  return {
+    N: cfg.N, leaderNodes: b.leaderNodes, replicaNodes: b.replicaNodes, callers: b.callers, requestsPerCaller: b.requestsPerCaller,
+    maxBallot: b.maxBallot, maxSlot: b.maxSlot, maxRestarts: b.maxRestarts,
+  };
+}
+
+export type StateInvariant = (m: ModelBounds, s: SpecState) => string | undefined;
+export type StepProperty = (m: ModelBounds, s: SpecState, step: Step) => string | undefined;
+export type StateConstraint = (m: ModelBounds, s: SpecState) => boolean;
+
+const show = (x: unknown): string => JSON.stringify(x);
+const isNat = (x: number, lo: number, hi: number): boolean => Number.isInteger(x) && x >= lo && x <= hi;
+
+// ---- TypeOK -------------------------------------------------------------------------------
+
+/** BallotT == [num : 0..(MaxBallot + MaxRestarts + 1), leader : 0..N] */
+const isBallot = (m: ModelBounds, b: Ballot): boolean =>
+  hasFields(b, 2) && isNat(b.num, 0, m.maxBallot + m.maxRestarts + 1) && isNat(b.leader, 0, m.N);
+/** SlotT == 1..(MaxSlot + 1) */
+const isSlot = (m: ModelBounds, s: number): boolean => isNat(s, 1, m.maxSlot + 1);
+/** ProposalT == Requests \cup {NoOp}: [caller : Callers, clientId : 1..RequestsPerCaller, input : {"op"}] or NoOp. */
+function isProposal(m: ModelBounds, p: Proposal): boolean {
+  if (!hasFields(p, 3)) return false;
+  if (p.caller === 0 && p.clientId === 0 && p.input === 'noop') return true;
+  return m.callers.has(p.caller) && isNat(p.clientId, 1, m.requestsPerCaller) && p.input === 'op';
+}
+const isPValue = (m: ModelBounds, v: PValue): boolean =>
+  hasFields(v, 3) && isBallot(m, v.ballot) && isSlot(m, v.slot) && isProposal(m, v.prop);
+const isDecided = (m: ModelBounds, d: SlotProp): boolean => hasFields(d, 2) && isSlot(m, d.slot) && isProposal(m, d.prop);
+const isNode = (m: ModelBounds, n: number): boolean => isNat(n, 1, m.N);
+const allOf = <T>(xs: Iterable<T>, p: (x: T) => boolean): boolean => { for (const x of xs) if (!p(x)) return false; return true; };
+/** A record value of `[f1 : S1, ..., fk : Sk]` has exactly those k fields (the field names are the type's). */
+function hasFields(x: object, k: number): boolean {
+  let n = 0;
+  for (const key in x) if (Object.prototype.hasOwnProperty.call(x, key)) n++;
+  return n === k;
+}
+
+/** IsMessage(m): one of the protocol's messages, with fields of the right types. */
+export function isMessage(m: ModelBounds, msg: SpecMessage): boolean {
+  switch (msg.type) {
+    case 'Prepare': return hasFields(msg, 2) && isBallot(m, msg.ballot);
+    // Promise and Adopted are not `\in [...]` in the .tla: their field set is not checked.
+    case 'Promise': return isNode(m, msg.acceptor) && isBallot(m, msg.ballot) && isBallot(m, msg.promised) && allOf(msg.accepted, (v) => isPValue(m, v));
+    case 'Accept': return hasFields(msg, 4) && isBallot(m, msg.ballot) && isSlot(m, msg.slot) && isProposal(m, msg.prop);
+    case 'Accepted': return hasFields(msg, 5) && isNode(m, msg.acceptor) && isBallot(m, msg.ballot) && isSlot(m, msg.slot) && isBallot(m, msg.promised);
+    case 'Decision': return hasFields(msg, 3) && isSlot(m, msg.slot) && isProposal(m, msg.prop);
+    case 'Propose': return hasFields(msg, 3) && isSlot(m, msg.slot) && isProposal(m, msg.prop);
+    case 'Adopted': return isBallot(m, msg.ballot) && allOf(msg.pvalues, (v) => isPValue(m, v));
+    case 'Preempted': return hasFields(msg, 3) && isNode(m, msg.leader) && isBallot(m, msg.ballot);
+    case 'Invoke': return hasFields(msg, 3) && isNode(m, msg.replica) && isProposal(m, msg.prop);
+    case 'Invoked': return hasFields(msg, 4) && isNode(m, msg.replica) && isProposal(m, msg.prop) && isNat(msg.index, 1, m.maxSlot + 1);
+    case 'Join': return hasFields(msg, 2) && isNode(m, msg.node);
+    case 'Welcome': return isNode(m, msg.node) && isSlot(m, msg.slot) && allOf(msg.decisions, (d) => isDecided(m, d)) && allOf(msg.executed, (p) => isProposal(m, p));
+    default: return false;
+  }
+}
+
+/** The node part of TypeOK (for one n \in Node). */
+export function nodeTypeOK(m: ModelBounds, x: NodeSpec): boolean {
+  return isBallot(m, x.aBallot) && allOf(x.aAccepted.values(), (v) => isPValue(m, v))
+    && isBallot(m, x.lBallot) && typeof x.lActive === 'boolean' && allOf(x.lProposals.values(), (d) => isDecided(m, d))
+    // NoScout is [ballot |-> Bottom, acks |-> {}, pvalues |-> {}]: Bottom is a BallotT.
+    && (x.scout === null || (isBallot(m, x.scout.ballot) && allOf(x.scout.acks, (n) => isNode(m, n)) && allOf(x.scout.pvalues.values(), (v) => isPValue(m, v))))
+    && allOf(x.commanders.values(), (c) => isBallot(m, c.ballot) && isSlot(m, c.slot) && isProposal(m, c.prop) && allOf(c.acks, (n) => isNode(m, n)))
+    && isSlot(m, x.rSlotIn) && isSlot(m, x.rSlotOut)
+    && allOf(x.rRequests.values(), (p) => isProposal(m, p))
+    && allOf(x.rProposals.values(), (d) => isDecided(m, d))
+    && allOf(x.rDecisions.values(), (d) => isDecided(m, d))
+    && allOf(x.rExecuted, (p) => isProposal(m, p));
+}
+
+/**
+ * Messages and node states are interned by the explorer (the same object in every state that
+ * holds it), so their part of TypeOK is computed once per object.
+ */
+const messageOK = new WeakMap<SpecMessage, boolean>();
+const nodeOK = new WeakMap<NodeSpec, boolean>();
+function cached<K extends object>(cache: WeakMap<K, boolean>, k: K, f: () => boolean): boolean {
+  let v = cache.get(k);
+  if (v === undefined) { v = f(); cache.set(k, v); }
+  return v;
+}
+
+export const TypeOK: StateInvariant = (m, s) => {
+  for (const msg of s.msgs.values()) if (!cached(messageOK, msg, () => isMessage(m, msg))) return `message ${show(msg)} is not of its type`;
+  for (let n = 1; n <= m.N; n++) {
+    const x = s.nodes[n]!;
+    if (!cached(nodeOK, x, () => nodeTypeOK(m, x))) return `node ${n}'s state is not of its type`;
+  }
+  // IsSetOf(invoked, Requests)
+  for (const p of s.invoked.values()) if (!isProposal(m, p) || p.caller === 0) return `invoked ${show(p)} is not a request`;
+  if (!isNat(s.restarts, 0, m.maxRestarts)) return `restarts = ${s.restarts}`;
+  return undefined;
+};
+
+// ---- Agreement, Validity ------------------------------------------------------------------
+
+/** AllDecided: [slot, prop] of every Decision message and of every replica's rDecisions (n \in Node). */
+export function allDecided(m: ModelBounds, s: SpecState): SlotProp[] {
+  const out: SlotProp[] = [];
+  for (const msg of s.msgs.values()) if (msg.type === 'Decision') out.push({ slot: msg.slot, prop: msg.prop });
+  for (let n = 1; n <= m.N; n++) for (const d of s.nodes[n]!.rDecisions.values()) out.push(d);
+  return out;
+}
+
+export const Agreement: StateInvariant = (m, s) => {
+  const bySlot = new Map<number, string>();
+  for (const d of allDecided(m, s)) {
+    const k = propKey(d.prop);
+    const other = bySlot.get(d.slot);
+    if (other === undefined) bySlot.set(d.slot, k);
+    else if (other !== k) return `slot ${d.slot} is decided as ${other} and as ${k}`;
+  }
+  return undefined;
+};
+
+export const Validity: StateInvariant = (m, s) => {
+  for (const d of allDecided(m, s)) {
+    const k = propKey(d.prop);
+    if (k !== NOOP_KEY && !s.invoked.has(k)) return `slot ${d.slot} is decided as ${k}, which no client invoked`;
+  }
+  return undefined;
+};
+
+// ---- ReplicaConsistency -------------------------------------------------------------------
+
+const isPrefix = (a: readonly Proposal[], b: readonly Proposal[]): boolean =>
+  a.length <= b.length && a.every((p, i) => propKey(p) === propKey(b[i]!));
+
+export const ReplicaConsistency: StateInvariant = (m, s) => {
+  // ExecutedPrefix: over ReplicaNodes.
+  for (const n1 of m.replicaNodes) {
+    for (const n2 of m.replicaNodes) {
+      const a = s.nodes[n1]!.rExecuted;
+      const b = s.nodes[n2]!.rExecuted;
+      if (!isPrefix(a, b) && !isPrefix(b, a)) return `replicas ${n1} and ${n2} executed diverging histories`;
+    }
+  }
+  // NoDuplicateExecution: over Node.
+  for (let n = 1; n <= m.N; n++) {
+    const keys = s.nodes[n]!.rExecuted.map(propKey);
+    if (new Set(keys).size !== keys.length) return `replica ${n} executed a request twice`;
+  }
+  return undefined;
+};
+
+// ---- ClientAnswers ------------------------------------------------------------------------
+
+export const ClientAnswers: StateInvariant = (m, s) => {
+  const answers: Array<{ prop: Proposal; index: number }> = [];
+  for (const msg of s.msgs.values()) if (msg.type === 'Invoked') answers.push(msg);
+  if (answers.length === 0) return undefined;
+  const decided = new Set(allDecided(m, s).map((d) => propKey(d.prop)));
+  const indexOf = new Map<string, number>();
+  for (const a of answers) {
+    const k = propKey(a.prop);
+    // AnsweredDecided
+    if (!decided.has(k)) return `${k} is answered but not decided`;
+    // AnswersAgree
+    const i = indexOf.get(k);
+    if (i !== undefined && i !== a.index) return `${k} is answered with indexes ${i} and ${a.index}`;
+    indexOf.set(k, a.index);
+    // AnsweredAsExecuted
+    for (const n of m.replicaNodes) {
+      const h = s.nodes[n]!.rExecuted;
+      if (a.index <= h.length && propKey(h[a.index - 1]!) !== k) return `${k} is answered at index ${a.index}, where replica ${n} executed ${propKey(h[a.index - 1]!)}`;
+    }
+  }
+  return undefined;
+};
+
+// ---- Step properties ----------------------------------------------------------------------
+
+/** AcceptorStepMonotone(n, b, A) for the acceptor of the acting node (the others are unchanged). */
+export const AcceptorMonotonicity: StepProperty = (_m, s, step) => {
+  const before = s.nodes[step.n]!;
+  const after = step.node;
+  if (ballotLt(after.aBallot, before.aBallot)) return `acceptor ${step.n}'s promise goes down`;
+  for (const [k, pv] of before.aAccepted) {
+    if (after.aAccepted.has(k)) continue;
+    let replaced = false;
+    for (const pw of after.aAccepted.values()) if (pw.slot === pv.slot && ballotLt(pv.ballot, pw.ballot)) replaced = true;
+    if (!replaced) return `acceptor ${step.n} drops ${pvalueKey(pv)} without a higher-ballot pvalue for slot ${pv.slot}`;
+  }
+  return undefined;
+};
+
+/** SendAll's refines: the step's new Decisions change ChosenIn(msgs) as LogSpec's IsLogStep allows. */
+export const RefinesLog: StepProperty = (_m, s, step) => {
+  const fresh = new Map<string, SlotProp>();
+  for (const msg of step.sent) {
+    if (msg.type !== 'Decision') continue;
+    const k = `${msg.slot} ${propKey(msg.prop)}`;
+    let known = false;
+    for (const old of s.msgs.values()) if (old.type === 'Decision' && old.slot === msg.slot && propKey(old.prop) === propKey(msg.prop)) known = true;
+    if (!known) fresh.set(k, { slot: msg.slot, prop: msg.prop });
+  }
+  if (fresh.size === 0) return undefined;
+  if (fresh.size > 1) return `one step chooses ${fresh.size} log entries`;
+  const [e] = fresh.values() as unknown as [SlotProp];
+  for (const old of s.msgs.values()) {
+    if (old.type === 'Decision' && old.slot === e.slot) return `slot ${e.slot}, chosen as ${propKey(old.prop)}, is chosen again as ${propKey(e.prop)}`;
+  }
+  return undefined;
+};
+
+// ---- Constraints --------------------------------------------------------------------------
+
+export const GapFirst: StateConstraint = (m, s) => {
+  if (m.N < 2) throw new Error('GapFirst needs nodes 1 and 2');
+  for (const n of m.replicaNodes) if (s.nodes[n]!.rSlotOut !== 1) return false;
+  if (s.nodes[1]!.rDecisions.size !== 0) return false;
+  for (const d of s.nodes[2]!.rDecisions.values()) if (d.slot !== 2) return false;
+  return true;
+};
+
+export const STATE_INVARIANTS: Record<string, StateInvariant> = { TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers };
+export const STEP_PROPERTIES: Record<string, StepProperty> = { AcceptorMonotonicity, RefinesLog };
+export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst };

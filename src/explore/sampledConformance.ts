@@ -1,0 +1,89 @@
+/**
+ * The fast encoding against the .tla on a sample of a model's states, for models whose state
+ * graph is too big for the embedded engine to enumerate (graph conformance,
+ * src/trace/conformance/graphConformance.ts, needs the whole graph). At each sampled state:
+ *   - the (action, successor) pairs of fastSpec (or a replacement, to show a wrong encoding is
+ *     caught) must equal those of the engine's `explore_next` on the same state, compared as
+ *     sets by canonical key (tlaCodec.stateKey), and every engine successor must keep the
+ *     ghosts monotone and refines TRUE;
+ *   - each of the model's state constraints must give, on every successor, the same verdict in
+ *     TypeScript (properties.ts) as the .tla's definition evaluated by the engine, so that the
+ *     explorer keeps exactly the states TLC keeps.
+ * The sample comes from the explorer's own search (reservoir sampling over the distinct states),
+ * so it is spread over the whole reachable graph, not its first levels.
+ */
+import { loadTlaChecker } from '../modelcheck/embedded/wasm.js';
+import { type Successors, fastSuccessors } from '../trace/conformance/graphConformance.js';
+import { fromTla, stateKey, toTla } from '../trace/replay/tlaCodec.js';
+import { cfgText, exploreNext } from '../trace/replay/tlaEngine.js';
+import type { SpecState } from '../trace/spec/specState.js';
+import { flatSpecText } from './engineReplay.js';
+import type { ExploreModel } from './model.js';
+import { boundsOf } from './properties.js';
+
+export interface SampleConformance {
+  states: number;
+  /** (action, successor) pairs compared. */
+  transitions: number;
+  /** Constraint verdicts compared (successors x constraints). */
+  constraintVerdicts: number;
+  mismatchCount: number;
+  /** The first mismatches, one sentence each. */
+  mismatches: string[];
+  seconds: number;
+}
+
+function evalOnEngine(spec: string, cfg: string, state: unknown, name: string): unknown {
+  const r = JSON.parse(loadTlaChecker().explore_eval(spec, cfg, '{}', JSON.stringify(state), name)) as { ok: boolean; error?: string; json?: unknown };
+  if (!r.ok) throw new Error(`explore_eval ${name}: ${r.error ?? 'failed'}`);
+  return r.json;
+}
+
+export function sampledConformance(model: ExploreModel, sample: readonly SpecState[],
+  opts: { successors?: Successors; spec?: string; maxMismatches?: number } = {}): SampleConformance {
+  const t0 = performance.now();
+  const N = model.cfg.N;
+  const spec = opts.spec ?? flatSpecText();
+  const cfg = cfgText(model.constants, 'Next');
+  const successors = opts.successors ?? fastSuccessors;
+  const bounds = boundsOf(model.cfg);
+  const constraints = Object.entries(model.constraints);
+  const maxMismatches = opts.maxMismatches ?? 5;
+  const mismatches: string[] = [];
+  let mismatchCount = 0;
+  let transitions = 0;
+  let constraintVerdicts = 0;
+  const report = (what: string): void => {
+    mismatchCount++;
+    if (mismatches.length < maxMismatches) mismatches.push(what);
+  };
+
+  sample.forEach((s, i) => {
+    const ts = new Set<string>();
+    for (const t of successors(model.cfg, s)) ts.add(`${t.action} -> ${stateKey(t.state, N)}`);
+    const engine = new Map<string, unknown>();
+    for (const t of exploreNext(spec, cfg, toTla(s, N))) {
+      const d = fromTla(t.state);
+      if (!d.monotone || !d.refines) report(`sample ${i}: the spec's ${t.action} step turns a ghost FALSE (monotone ${d.monotone}, refines ${d.refines})`);
+      const key = `${t.action} -> ${stateKey(d.state, N)}`;
+      if (!engine.has(key)) engine.set(key, { state: d.state, tla: t.state });
+    }
+    transitions += engine.size;
+    const specOnly = [...engine.keys()].filter((k) => !ts.has(k));
+    const tsOnly = [...ts].filter((k) => !engine.has(k));
+    if (specOnly.length > 0 || tsOnly.length > 0) {
+      const first = (ks: string[]): string => ks.slice(0, 3).map((k) => k.split(' -> ')[0]).join(', ');
+      report(`sample ${i}: ${specOnly.length} transition(s) only in the spec (${first(specOnly)}), ${tsOnly.length} only in the TS encoding (${first(tsOnly)})\n  state: ${stateKey(s, N).replace(/\n/g, '\n         ')}`);
+    }
+    for (const [name, c] of constraints) {
+      for (const [key, v] of engine) {
+        const { state, tla } = v as { state: SpecState; tla: unknown };
+        constraintVerdicts++;
+        const inTs = c(bounds, state);
+        const inSpec = evalOnEngine(spec, cfg, tla, name);
+        if (inSpec !== inTs) report(`sample ${i}: CONSTRAINT ${name} is ${String(inSpec).toUpperCase()} in the spec and ${inTs} in TypeScript after ${key.split(' -> ')[0]}`);
+      }
+    }
+  });
+  return { states: sample.length, transitions, constraintVerdicts, mismatchCount, mismatches, seconds: (performance.now() - t0) / 1000 };
+}
