@@ -28,11 +28,6 @@ export interface ExploreOptions {
   constraints?: Record<string, StateConstraint>;
   /** TLC's CHECK_DEADLOCK: a state without successors is a violation. */
   checkDeadlock?: boolean;
-  /**
-   * TLC's VIEW: states are told apart by view(s) instead of s (the first state found of a view
-   * stands for all); given as a map from the state's vector to its view's vector.
-   */
-  view?: (codec: StateCodec, v: Int32Array) => Int32Array;
   /** Stop (verdict "limit") once this many distinct states are found. */
   maxStates?: number;
   /** Keep a uniform random sample of this many distinct states (reservoir sampling). */
@@ -157,7 +152,7 @@ export function explore(opts: ExploreOptions): ExploreResult {
   });
 
   /** Records a new state; false if it was seen before. */
-  const fingerprint = (v: Int32Array): [number, number] => hash64(opts.view ? opts.view(codec, v) : v);
+  const fingerprint = (v: Int32Array): [number, number] => hash64(v);
   const admit = (v: Int32Array, from: number, depth: number): number | undefined => {
     const [hi, lo] = fingerprint(v);
     if (!seen.add(hi, lo)) return undefined;
