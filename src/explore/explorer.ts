@@ -15,7 +15,7 @@ import type { Step } from '../trace/spec/fastSpec.js';
 import { type SpecConfig, type SpecState, initialState } from '../trace/spec/specState.js';
 import { FingerprintSet, collisionProbability, hash64 } from './fingerprints.js';
 import { StateCodec } from './stateCodec.js';
-import { type ModelBounds, type StateConstraint, type StateInvariant, type StepProperty, boundsOf } from './properties.js';
+import { type StateConstraint, type StateInvariant, type StepProperty, boundsOf } from './properties.js';
 import type { SuccessorFn } from './mutantSteps.js';
 import { allSteps, applyStep } from '../trace/spec/fastSpec.js';
 import { mulberry32 as mulberry } from '../util/mulberry32.js';
