@@ -2,11 +2,17 @@
  * Trace validation in CI: runs seeded fault-injected simulations (loss, duplication,
  * reordering, partitions, crashes, leader kills and isolations), writes each run's trace,
  * and validates every trace (schema + replay through the fast spec encoding) in worker
- * threads while the simulator writes the next ones; every K-th trace is also replayed
- * through the embedded spec (tla-checker) for its first E events, after the others.
+ * threads while the simulator writes the next ones. Then a sample of events is replayed
+ * through the embedded spec (tla-checker) too: windows of events around leader changes
+ * (Adopted, Preempted, an active leader's restart, an acceptor moving to another leader's
+ * ballot) drawn from every run with a seeded choice and a cost budget (--embedded-budget, in
+ * steps at a small state; --embedded-window events either side), plus the first E events of
+ * every K-th trace, which start at the .tla's own Init. A window in the middle of a run
+ * starts from the state the fast replay reached there from Init (src/trace/replay/embeddedWindows.ts).
  *
- *   npx tsx scripts/validate-sim-traces.ts [--runs 200] [--seed 1] [--embedded-every 25]
- *     [--embedded-max 150] [--format mixed|full|compact] [--out DIR] [--keep] [--jobs J]
+ *   npx tsx scripts/validate-sim-traces.ts [--runs 200] [--seed 1] [--embedded-every 50]
+ *     [--embedded-max 100] [--embedded-budget 900] [--embedded-window 6]
+ *     [--format mixed|full|compact] [--out DIR] [--keep] [--jobs J]
  *
  * --format: traces with the full node state in every event, compact ones (state deltas), or
  * (default) both, alternating, so that both forms the checker reads are exercised.
@@ -16,24 +22,31 @@
  * operation). A run whose requests do not all complete once its faults have healed fails too
  * (a liveness check: the simulator heals everything, then waits for every live node).
  *
- * Exits 1 if any trace fails or any run is unsafe or unfinished (its replay command printed).
+ * Exits 1 if any trace fails or any run is unsafe or unfinished (its replay command printed),
+ * or if the runs had leader changes and the embedded sample holds none.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TraceInput, type TraceVerdict, formatVerdict } from '../src/trace/replay/check.js';
+import { type RunEvents, chooseWindows, windowEvents } from '../src/trace/replay/embeddedWindows.js';
 import { faultScenario, isLongRun } from '../src/trace/runs/faultScenarios.js';
 import { TracePool, defaultWorkers } from '../src/trace/replay/pool.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
 import { type Scenario, replayCommand } from '../src/sim/scenario.js';
 
 function usage(message: string): never {
-  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--format mixed|full|compact] [--out DIR] [--keep] [--jobs J]\n`);
+  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--embedded-budget B] [--embedded-window W] [--format mixed|full|compact] [--out DIR] [--keep] [--jobs J]\n`);
   process.exit(2);
 }
 
 const args = process.argv.slice(2);
-const opt = { runs: 200, seed: 1, embeddedEvery: 25, embeddedMax: 150, out: '', keep: false, format: 'mixed', jobs: defaultWorkers() };
+// The embedded defaults spend about what the former sample did (the first 150 events of every
+// 25th run: 1,200 steps), most of it now around leader changes.
+const opt = {
+  runs: 200, seed: 1, embeddedEvery: 50, embeddedMax: 100, embeddedBudget: 900, embeddedWindow: 6,
+  out: '', keep: false, format: 'mixed', jobs: defaultWorkers(),
+};
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
   const num = (): number => {
@@ -45,6 +58,8 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--seed') opt.seed = num();
   else if (a === '--embedded-every') opt.embeddedEvery = num();
   else if (a === '--embedded-max') opt.embeddedMax = num();
+  else if (a === '--embedded-budget') opt.embeddedBudget = num();
+  else if (a === '--embedded-window') opt.embeddedWindow = num();
   else if (a === '--out') opt.out = args[++i] ?? usage('--out needs a folder');
   else if (a === '--keep') opt.keep = true;
   else if (a === '--jobs') { opt.jobs = num(); if (opt.jobs < 1) usage('--jobs needs at least 1'); }
@@ -63,7 +78,9 @@ const pool = new TracePool(opt.jobs);
 interface Run { scenario: Scenario; input: TraceInput }
 let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0;
 let operations = 0; let linearizabilityMs = 0; let inconclusive = 0;
-const report = (v: TraceVerdict, run: Run): void => {
+const removeUnlessKept = (run: Run): void => { if (!opt.keep && !opt.out) rmSync(run.input.name); };
+/** Counts and prints a verdict; a passing trace's file is removed unless it is still `needed`. */
+const report = (v: TraceVerdict, run: Run, needed: boolean): void => {
   operations += v.client?.operations ?? 0;
   linearizabilityMs += v.client?.linearizabilityMs ?? 0;
   if (v.client?.inconclusive !== undefined) {
@@ -73,13 +90,16 @@ const report = (v: TraceVerdict, run: Run): void => {
   if (!v.ok) {
     failed++;
     process.stdout.write(`${formatVerdict(v)}\n  scenario: ${replayCommand(run.scenario)}\n`);
-  } else if (!opt.keep && !opt.out) rmSync(run.input.name);
+  } else if (!needed) removeUnlessKept(run);
 };
 
-// The fast path on every trace but the embedded sample, checked while the next runs simulate.
+// The fast path on every trace, checked while the next runs simulate; it also finds where leaders change.
 let fastEvents = 0; let fastFrom = 0; let fastTo = 0; let inThreadMs = 0;
 const fastChecks: Promise<void>[] = [];
-const sample: Run[] = [];
+// Per run, in run order (the prefix windows fall on every K-th): what its fast check found. A
+// run that failed has no events to sample; a passing run's trace is kept while it may be sampled.
+const runEvents: RunEvents[] = [];
+const kept = new Map<string, Run>();
 for (let r = 0; r < opt.runs; r++) {
   const scenario = faultScenario(opt.seed + r);
   const path = join(dir, `sim-${scenario.seed}.ndjson`);
@@ -98,29 +118,57 @@ for (let r = 0; r < opt.runs; r++) {
       `(stop=${result.stopReason}, ${result.acks.length} requests answered, t=${result.timeMs.toFixed(0)} ms)\n  replay: ${replayCommand(scenario)}\n`);
   }
   const run: Run = { scenario, input: { name: path, files: [path] } };
-  if (opt.embeddedEvery > 0 && r % opt.embeddedEvery === 0) { sample.push(run); continue; }
   if (fastFrom === 0) fastFrom = performance.now();
   const t1 = performance.now();
-  fastChecks.push(pool.check(run.input).then((v) => { fastEvents += v.events; fastTo = performance.now(); report(v, run); }));
+  const prefixCandidate = opt.embeddedEvery > 0 && r % opt.embeddedEvery === 0;
+  runEvents.push({ name: path, events: 0, leaderChanges: [] });
+  fastChecks.push(pool.check(run.input, { leaderChanges: true }).then((v) => {
+    fastEvents += v.events; fastTo = performance.now();
+    const candidate = v.ok && (prefixCandidate || v.leaderChanges!.length > 0);
+    report(v, run, candidate);
+    if (candidate) { runEvents[r] = { name: path, events: v.events, leaderChanges: v.leaderChanges! }; kept.set(path, run); }
+  }));
   inThreadMs += performance.now() - t1; // the whole check when it runs in this thread, else ~0
   if ((r + 1) % 50 === 0 || r + 1 === opt.runs) process.stderr.write(`validate-sim-traces: ${r + 1}/${opt.runs} runs simulated, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
 // A checker that cannot run rejects: the script then fails with its message.
 await Promise.all(fastChecks);
-// The sample: fast and embedded oracles together, event by event.
-let events = fastEvents; let embeddedEvents = 0;
-await Promise.all(sample.map((run) => pool.check(run.input, { embedded: true, embeddedMaxEvents: opt.embeddedMax }).then((v) => {
-  events += v.events; embeddedEvents += v.embeddedEvents; report(v, run);
-})));
+const fastSecs = (performance.now() - started) / 1000;
+
+// The embedded sample: each sampled run is replayed again, the fast and embedded oracles
+// together in its windows, event by event.
+const sample = chooseWindows(runEvents, {
+  seed: opt.seed, budgetEvents: opt.embeddedBudget, before: opt.embeddedWindow, after: opt.embeddedWindow,
+  prefixEvery: opt.embeddedEvery, prefixEvents: opt.embeddedMax,
+});
+const embeddedStarted = performance.now();
+let embeddedEvents = 0; let windowCount = 0;
+await Promise.all([...kept].map(([name, run]) => {
+  const windows = sample.windows.get(name);
+  if (windows === undefined) { removeUnlessKept(run); return undefined; }
+  windowCount += windows.length;
+  return pool.check(run.input, { embeddedWindows: windows, noClient: true }).then((v) => {
+    embeddedEvents += v.embeddedEvents;
+    if (v.ok && v.embeddedEvents !== windowEvents(windows)) throw new Error(`${name}: the embedded oracle replayed ${v.embeddedEvents} of its windows' ${windowEvents(windows)} events`);
+    report(v, run, false);
+  });
+}));
 await pool.close();
+const embeddedSecs = (performance.now() - embeddedStarted) / 1000;
+const foundChanges = Object.values(sample.found).reduce((a, b) => a + b, 0);
+const sampledChanges = Object.values(sample.sampled).reduce((a, b) => a + b, 0);
+const perKind = Object.entries(sample.sampled).map(([k, n]) => `${k} ${n}/${sample.found[k as keyof typeof sample.found]}`).join(', ');
+const noLeaderChange = foundChanges > 0 && sampledChanges === 0;
+if (noLeaderChange) process.stdout.write(`EMBEDDED SAMPLE: the runs have ${foundChanges} leader changes and the sample holds none (raise --embedded-budget)\n`);
 const secs = (performance.now() - started) / 1000;
 process.stdout.write(
-  `validate-sim-traces: ${opt.runs} traces, ${events} events validated (schema + fast replay), ` +
-  `${embeddedEvents} events also through the embedded spec; ${operations} client operations checked for linearizability in ${(linearizabilityMs / 1000).toFixed(2)} s (${inconclusive} traces inconclusive); ` +
+  `validate-sim-traces: ${opt.runs} traces, ${fastEvents} events validated (schema + fast replay); ` +
+  `embedded sample: ${windowCount} windows, ${embeddedEvents} events, ${sampledChanges} leader changes (of ${foundChanges} in the runs: ${perKind}) in ${embeddedSecs.toFixed(1)} s; ` +
+  `${operations} client operations checked for linearizability in ${(linearizabilityMs / 1000).toFixed(2)} s (${inconclusive} traces inconclusive); ` +
   `${failed} traces failed, ${unsafe} unsafe runs, ${unfinished} unfinished runs; ` +
-  `${secs.toFixed(1)} s (simulation ${(simMs / 1000).toFixed(1)} s, checking in ${pool.workers > 1 ? `${pool.workers} worker threads beside it` : 'this thread'}; ` +
-  `fast path ${Math.round(fastEvents / Math.max((pool.workers > 1 ? fastTo - fastFrom : inThreadMs) / 1000, 1e-3))} events/s on the traces without the embedded sample)\n`,
+  `${secs.toFixed(1)} s (simulation ${(simMs / 1000).toFixed(1)} s, fast checks done at ${fastSecs.toFixed(1)} s, checking in ${pool.workers > 1 ? `${pool.workers} worker threads beside it` : 'this thread'}; ` +
+  `fast path ${Math.round(fastEvents / Math.max((pool.workers > 1 ? fastTo - fastFrom : inThreadMs) / 1000, 1e-3))} events/s)\n`,
 );
 if (!opt.out && failed === 0 && !opt.keep) rmSync(dir, { recursive: true, force: true });
 else process.stdout.write(`traces in ${dir}\n`);
-process.exitCode = failed > 0 || unsafe > 0 || unfinished > 0 ? 1 : 0;
+process.exitCode = failed > 0 || unsafe > 0 || unfinished > 0 || noLeaderChange ? 1 : 0;

@@ -10,6 +10,9 @@ import { TRACE_FORMAT, isTraceEnding } from '../format/types.js';
 import { type Located, TraceInputError, isCutLine, traceValues } from '../format/lines.js';
 import { type TraceSchemas, loadTraceSchemas } from '../format/schemas.js';
 import { EmbeddedOracle, FastOracle, type Oracle, type StepVerdict } from './oracles.js';
+import type { EventWindow } from './embeddedWindows.js';
+import { type LeaderChange, leaderChangeKind } from './leaderChanges.js';
+import type { stepsFor } from '../spec/fastSpec.js';
 import { configFromConstants } from '../spec/specState.js';
 import { DEFAULT_SPEC_PATH, declaredConstants } from './tlaEngine.js';
 import { AppReplay, ClientCheckError } from '../client/appReplay.js';
@@ -33,8 +36,10 @@ export interface TraceVerdict {
   name: string;
   ok: boolean;
   events: number;
-  /** Events the embedded oracle replayed (a prefix when embeddedMaxEvents is set). */
+  /** Events the embedded oracle replayed (a prefix when embeddedMaxEvents is set, else the windows'). */
   embeddedEvents: number;
+  /** Where leaders changed, when asked for (CheckOptions.leaderChanges) and the fast oracle ran. */
+  leaderChanges?: LeaderChange[];
   /** The client-level checks, when the header names the application. */
   client?: ClientVerdict;
   failure?: Failure;
@@ -62,6 +67,15 @@ export interface CheckOptions {
   embedded?: boolean;
   /** Replay only the first K events with the embedded oracle (it costs tens of ms per event). */
   embeddedMaxEvents?: number;
+  /**
+   * Replay these events with the embedded oracle too (sorted, disjoint), instead of `embedded`:
+   * a window that starts after event 0 starts from the state the fast oracle reached there.
+   */
+  embeddedWindows?: readonly EventWindow[];
+  /** Record the events where leaders changed (TraceVerdict.leaderChanges). */
+  leaderChanges?: boolean;
+  /** The fast oracle's encoding of the spec's actions (default: fastSpec's; tests plant bugs in a copy). */
+  fastSteps?: typeof stepsFor;
   /** Skip replay: schema and order only (used to measure schema validation alone). */
   schemaOnly?: boolean;
   /** Skip the client-level checks even when the header names the application. */
@@ -163,6 +177,23 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
   // Where each client operation returned (or was invoked): a linearizability failure names it.
   const opLines = new Map<string, Located>();
   let embedded: EmbeddedOracle | null = null;
+  let fast: FastOracle | null = null;
+  // The embedded oracle's windows: it replays events from `windows[next].from` until `embeddedUntil`.
+  const windows: readonly EventWindow[] = opts.embeddedWindows
+    ?? (opts.embedded ? [{ from: 0, to: opts.embeddedMaxEvents ?? Number.POSITIVE_INFINITY }] : []);
+  let nextWindow = 0;
+  let embeddedUntil = 0;
+  const startEmbedded = (at: Located, from: number, to: number): void => {
+    if (from > 0 && fast === null) fail(at, { kind: 'header', message: 'an embedded window after the first event needs the fast oracle to reach it' });
+    try {
+      embedded = new EmbeddedOracle(spec.text, constants, from === 0 ? undefined : fast!.here());
+    } catch (e) {
+      fail(at, { kind: 'header', message: `the embedded spec cannot start with this header's constants: ${(e as Error).message}` });
+    }
+    oracles.push(embedded!);
+    embeddedUntil = to;
+  };
+  if (opts.leaderChanges) verdict.leaderChanges = [];
   // Per node (index 1..N): the last seq and Lamport clock seen.
   let lastSeq: number[] = [];
   let lastClock: number[] = [];
@@ -193,15 +224,9 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
         lastClock = new Array<number>(N + 1).fill(0);
         if (!opts.schemaOnly) {
           if (h.app !== undefined && opts.noClient !== true) client = new AppReplay(h.app, appStateMachine(h.app));
-          if (opts.fast !== false) oracles.push(new FastOracle(configFromConstants(constants)));
-          if (opts.embedded) {
-            try {
-              embedded = new EmbeddedOracle(spec.text, constants);
-            } catch (e) {
-              fail(at, { kind: 'header', message: `the embedded spec cannot start with this header's constants: ${(e as Error).message}` });
-            }
-            oracles.push(embedded!);
-          }
+          if (opts.fast !== false) { fast = new FastOracle(configFromConstants(constants), opts.fastSteps); oracles.push(fast); }
+          // A window from the first event starts at the spec's Init, checked on the header.
+          if (windows[0]?.from === 0) { startEmbedded(at, 0, windows[0].to); nextWindow = 1; }
         }
       } else if (JSON.stringify(h.spec) !== JSON.stringify(header.spec) || h.runId !== header.runId) {
         fail(at, { kind: 'header', message: 'part files of one run must have the same spec, constants and runId' });
@@ -248,10 +273,16 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
       fail(at, { kind: 'lifecycle', action: ev.action, message: `node ${node}'s incarnation ended (an end or crash line), but its next event is ${ev.action}, not NodeRestart` });
     }
     if (part !== undefined) { part.tail = 'event'; part.line = at.line; }
-    if (embedded && opts.embeddedMaxEvents !== undefined && verdict.embeddedEvents >= opts.embeddedMaxEvents) {
+    if (embedded && verdict.events >= embeddedUntil) {
       oracles.splice(oracles.indexOf(embedded), 1);
       embedded = null;
     }
+    if (opts.schemaOnly !== true && nextWindow < windows.length && windows[nextWindow]!.from === verdict.events) {
+      startEmbedded(at, verdict.events, windows[nextWindow]!.to);
+      nextWindow++;
+    }
+    // The acting node before the step (states are replaced, never changed in place).
+    const before = fast !== null && verdict.leaderChanges !== undefined ? fast.state.nodes[node] : undefined;
     if (oracles.length === 1) {
       // The usual case (one oracle): no result list.
       const r = oracles[0]!.step(ev);
@@ -270,6 +301,10 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
         }
         fail(at, { kind: 'spec', action: ev.action, oracle: o.name, message: r.problem, diff: r.diff });
       }
+    }
+    if (before !== undefined) {
+      const kind = leaderChangeKind(ev, before, fast!.state.nodes[node]!);
+      if (kind !== null) verdict.leaderChanges!.push({ event: verdict.events, kind, messages: fast!.state.msgs.size });
     }
     if (client !== null) {
       try {

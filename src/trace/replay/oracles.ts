@@ -13,7 +13,7 @@ import { type NodeView, TraceViews, viewMatches } from './traceView.js';
 import { type ActionName, type Param, type Step, MESSAGE_ACTIONS, NEXT_NODES, PROPOSAL_ACTIONS, isAction, stepsFor } from '../spec/fastSpec.js';
 import { type NodeSpec, type SpecConfig, type SpecState, type VSet, configFromConstants, initialState, nodeToJson } from '../spec/specState.js';
 import { messageKey, propKey } from '../format/keys.js';
-import { fromTla, tlaLiteral, type TlaState } from './tlaCodec.js';
+import { fromTla, tlaLiteral, toTla, type TlaState } from './tlaCodec.js';
 import { UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
 
 export type StepVerdict = { ok: true } | { ok: false; problem: string; diff: string[] };
@@ -35,9 +35,25 @@ export function paramOf(ev: TraceEvent): Param {
 class TraceSide {
   readonly inc = new IncarnationInvoked();
   readonly views: TraceViews;
-  constructor(init: SpecState) {
-    this.views = new TraceViews((n) => nodeToJson(init, n, []));
+  /**
+   * `invoked[n]`: what node n's Requester invoked in its current incarnation (none at Init).
+   * A replay that starts mid-trace (a window) knows it from the fast replay of the prefix.
+   * A node's view is built at its first event; `init` must not change before then.
+   */
+  constructor(init: SpecState, invoked: ReadonlyArray<readonly Proposal[]> = []) {
+    invoked.forEach((ps, n) => { if (ps.length > 0) this.inc.set(n, new Set(ps.map(propKey))); });
+    this.views = new TraceViews((n) => nodeToJson(init, n, invoked[n] ?? []));
   }
+}
+
+/**
+ * Where a fast replay stands between two events: the spec state it reached from Init and what
+ * each node's Requester invoked in its current incarnation. Read it before the next step: the
+ * fast oracle updates its state in place.
+ */
+export interface ReplayPoint {
+  readonly state: SpecState;
+  invoked(n: number): readonly Proposal[];
 }
 
 /** A candidate successor as matching needs it: the acting node's new state and the messages it adds to msgs. */
@@ -177,7 +193,8 @@ export class FastOracle implements Oracle {
   // Built once: the state is updated in place, so they always see the current one.
   private readonly project: (st: Step, trace: TraceSent) => Projected;
   private readonly successor: (st: Step) => SpecState;
-  constructor(private readonly cfg: SpecConfig) {
+  /** `steps`: the encoding of the spec's actions (a test hands a deliberately broken one). */
+  constructor(private readonly cfg: SpecConfig, private readonly steps: typeof stepsFor = stepsFor) {
     const s = initialState(cfg);
     this.s = s;
     this.side = new TraceSide(s);
@@ -185,6 +202,13 @@ export class FastOracle implements Oracle {
     this.successor = (st) => { const nodes = s.nodes.slice(); nodes[st.n] = st.node; return { ...s, nodes }; };
   }
   get state(): SpecState { return this.s; }
+
+  /** The point this replay has reached (valid until its next step). */
+  here(): ReplayPoint {
+    const s = this.s; const inc = this.side.inc;
+    // Every request a Requester invoked is in the spec's invoked (a retry after a restart is too).
+    return { state: s, invoked: (n) => [...inc.current(n)].map((k) => s.invoked.get(k)!) };
+  }
 
   step(ev: TraceEvent): StepVerdict {
     if (this.stopped) return STOPPED;
@@ -198,7 +222,7 @@ export class FastOracle implements Oracle {
     if (!isAction(ev.action)) return { ok: false, problem: `unknown action ${ev.action}`, diff: [] };
     let steps;
     try {
-      steps = stepsFor(this.cfg, this.s, ev.action, ev.node, paramOf(ev));
+      steps = this.steps(this.cfg, this.s, ev.action, ev.node, paramOf(ev));
     } catch (e) {
       return { ok: false, problem: `parameters cannot be read as spec values: ${(e as Error).message}`, diff: [] };
     }
@@ -301,17 +325,27 @@ export class EmbeddedOracle implements Oracle {
   private tlaState: TlaState;
   private s: SpecState;
   private readonly constants: Record<string, ConstantValue>;
-  constructor(private readonly spec: string, private readonly header: SpecConstants) {
-    this.constants = replayConstants(header);
-    const inits = exploreInit(stepSpec(spec, 'FALSE'), traceCfg(this.constants));
-    if (inits.length !== 1) throw new Error(`the spec has ${inits.length} initial states; trace replay needs exactly one`);
-    this.tlaState = inits[0]!;
-    this.s = fromTla(this.tlaState).state;
-    this.side = new TraceSide(this.s);
-  }
-
   private readonly interner = new InputInterner();
-  private side!: TraceSide;
+  private readonly side: TraceSide;
+  /**
+   * Starts at the spec's own Init, or at `from`: a point a fast replay reached from Init (a
+   * window in the middle of a trace). From there every step is the .tla's, as from Init.
+   */
+  constructor(private readonly spec: string, private readonly header: SpecConstants, from?: ReplayPoint) {
+    this.constants = replayConstants(header);
+    if (from === undefined) {
+      const inits = exploreInit(stepSpec(spec, 'FALSE'), traceCfg(this.constants));
+      if (inits.length !== 1) throw new Error(`the spec has ${inits.length} initial states; trace replay needs exactly one`);
+      this.tlaState = inits[0]!;
+    } else {
+      // The step counter's value is irrelevant to the spec (stepSpec): any start works.
+      this.tlaState = { ...this.interner.encode(toTla(from.state, header.N)), tStep: 0 };
+    }
+    this.s = fromTla(this.tlaState).state;
+    // Read now: the fast replay the point belongs to moves on.
+    const invoked = from === undefined ? [] : this.s.nodes.map((_, n) => this.interner.encode(from.invoked(n)));
+    this.side = new TraceSide(this.s, invoked);
+  }
 
   private stopped = false;
 
