@@ -29,7 +29,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TraceInput, type TraceVerdict, formatVerdict } from '../src/trace/replay/check.js';
-import { type RunEvents, chooseWindows, windowEvents } from '../src/trace/replay/embeddedWindows.js';
+import { DEFAULT_SAMPLE, type RunEvents, chooseWindows, windowEvents } from '../src/trace/replay/embeddedWindows.js';
 import { faultScenario, isLongRun } from '../src/trace/runs/faultScenarios.js';
 import { TracePool, defaultWorkers } from '../src/trace/replay/pool.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
@@ -41,10 +41,9 @@ function usage(message: string): never {
 }
 
 const args = process.argv.slice(2);
-// The embedded defaults spend about what the former sample did (the first 150 events of every
-// 25th run: 1,200 steps), most of it now around leader changes.
 const opt = {
-  runs: 200, seed: 1, embeddedEvery: 50, embeddedMax: 100, embeddedBudget: 900, embeddedWindow: 6,
+  runs: 200, seed: 1, embeddedEvery: DEFAULT_SAMPLE.prefixEvery, embeddedMax: DEFAULT_SAMPLE.prefixEvents,
+  embeddedBudget: DEFAULT_SAMPLE.budgetEvents, embeddedWindow: DEFAULT_SAMPLE.before,
   out: '', keep: false, format: 'mixed', jobs: defaultWorkers(),
 };
 for (let i = 0; i < args.length; i++) {

@@ -1,0 +1,124 @@
+/**
+ * Why the embedded sample is drawn around leader changes (issue 10). A bug planted in a copy of
+ * the fast encoding (a new leader adopts, per slot, the pvalue of the LOWEST ballot instead of
+ * the highest) passes the fast path on a trace made to agree with it, and the former sample
+ * (the first 150 events through the embedded spec) passes it too: the run's first leader
+ * adopts nothing to choose among. The windows around leader changes reach the second
+ * adoption, start there from the state the fast replay reached, and the .tla rejects it.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkTraceSync, formatVerdict } from '../../src/trace/replay/check.js';
+import { DEFAULT_SAMPLE, chooseWindows, windowEvents } from '../../src/trace/replay/embeddedWindows.js';
+import { fastOracleFor, paramOf } from '../../src/trace/replay/oracles.js';
+import { type Step, applyStep, stepsFor } from '../../src/trace/spec/fastSpec.js';
+import { ballotLt, commanderSpecKey, nodeToJson, setKey, type CommanderSpec, type SpecState } from '../../src/trace/spec/specState.js';
+import { slotPropKey } from '../../src/trace/format/keys.js';
+import { sortedSet } from '../../src/trace/format/canonical.js';
+import type { PValue, SlotProp, SpecMessage, TraceEvent, TraceHeader } from '../../src/trace/format/types.js';
+import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
+import { traceScenario } from '../../src/trace/runs/simTrace.js';
+
+/** The former sample: the first 150 events of a run through the embedded spec. */
+const PREFIX_EVENTS = 150;
+
+/** fastSpec's stepsFor with LeaderReceiveAdopted's PMax reversed: per slot, the lowest ballot's pvalue wins. */
+const lowestBallotWins: typeof stepsFor = (cfg, s, action, n, param) => {
+  const steps = stepsFor(cfg, s, action, n, param);
+  if (action !== 'LeaderReceiveAdopted' || steps.length !== 1 || !('message' in param) || param.message.type !== 'Adopted') return steps;
+  const x = s.nodes[n]!;
+  const chosen = new Map<number, PValue>();
+  for (const pv of param.message.pvalues) {
+    const c = chosen.get(pv.slot);
+    if (c === undefined || ballotLt(pv.ballot, c.ballot)) chosen.set(pv.slot, pv); // the planted bug
+  }
+  const lProposals = new Map<string, SlotProp>();
+  for (const [k, p] of x.lProposals) if (!chosen.has(p.slot)) lProposals.set(k, p);
+  for (const pv of chosen.values()) { const d = { slot: pv.slot, prop: pv.prop }; lProposals.set(slotPropKey(d), d); }
+  const commanders = new Map(x.commanders);
+  const sent: SpecMessage[] = [];
+  for (const p of lProposals.values()) {
+    const c: CommanderSpec = { ballot: x.lBallot, slot: p.slot, prop: p.prop, acks: new Set() };
+    commanders.set(commanderSpecKey(c), c);
+    sent.push({ type: 'Accept', ballot: x.lBallot, slot: p.slot, prop: p.prop });
+  }
+  return [{ ...steps[0]!, node: { ...steps[0]!.node, lProposals, commanders }, sent }];
+};
+
+interface Planted { header: TraceHeader; events: TraceEvent[]; at: number; seed: number }
+
+/**
+ * The first adoption of a simulated run (full-state events) past the former sample's prefix
+ * where the planted bug changes what the leader proposes; the run up to it, that event
+ * rewritten to what the buggy encoding allows (so it agrees with the buggy fast path, and the
+ * rest of the run, which followed the correct adoption, is left out). Such an adoption needs
+ * two leaders to have had different values accepted for one slot: a few runs in 200.
+ */
+function plantedTrace(dir: string): Planted {
+  // Seeds 150-160 held one in November 2026; the rest are searched if the simulator changed.
+  const seeds = [...Array.from({ length: 251 }, (_, i) => 150 + i), ...Array.from({ length: 149 }, (_, i) => 1 + i)];
+  for (const seed of seeds) {
+    const scenario = faultScenario(seed);
+    const path = join(dir, `sim-${seed}.ndjson`);
+    traceScenario(scenario, path, { eventLog: false }, 'test/trace/leaderChangeSample.test.ts', false);
+    const [header, ...lines] = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TraceEvent & TraceHeader);
+    const events = lines.filter((l) => typeof l.action === 'string') as TraceEvent[];
+    const fast = fastOracleFor(header!.spec.constants);
+    const cfg = { N: header!.spec.constants.N, Window: header!.spec.constants.Window, bounds: {} };
+    for (let i = 0; i < events.length; i++) {
+      const ev = events[i]!;
+      if (ev.action === 'LeaderReceiveAdopted' && i >= PREFIX_EVENTS) {
+        const s: SpecState = fast.state;
+        const [right] = stepsFor(cfg, s, ev.action, ev.node, paramOf(ev));
+        const [wrong] = lowestBallotWins(cfg, s, ev.action, ev.node, paramOf(ev));
+        if (right !== undefined && wrong !== undefined && setKey(right.node.lProposals) !== setKey(wrong.node.lProposals)) {
+          return { header: header!, events: [...events.slice(0, i), rewritten(ev, s, wrong)], at: i, seed };
+        }
+      }
+      const v = fast.step(ev);
+      if (!v.ok) throw new Error(`seed ${seed}: the simulated run fails the fast path at event ${i}: ${v.problem}`);
+    }
+  }
+  throw new Error('no simulated run has an adoption that the planted bug changes: the test needs a new way to find one');
+}
+
+function rewritten(ev: TraceEvent, before: SpecState, step: Step): TraceEvent {
+  const after = nodeToJson(applyStep(before, step), ev.node);
+  // An adoption changes no Requester's memory: the event's own `invoked` stands.
+  return { ...ev, sent: sortedSet(step.sent), state: { ...after, invoked: ev.state!.invoked } };
+}
+
+describe('the embedded sample around leader changes', () => {
+  it('rejects a planted adoption bug that the fast path and the former prefix sample both pass', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leader-change-sample-'));
+    const planted = plantedTrace(dir);
+    const path = join(dir, `planted-${planted.seed}.ndjson`);
+    writeFileSync(path, [planted.header, ...planted.events].map((x) => JSON.stringify(x)).join('\n') + '\n');
+    const input = { name: path, files: [path] };
+    const buggy = { fastSteps: lowestBallotWins, noClient: true };
+
+    // The trace is wrong (the real fast path rejects it), and the buggy fast path passes it.
+    expect(checkTraceSync(input, { noClient: true }).failure?.line).toBe(planted.at + 2);
+    const firstPass = checkTraceSync(input, { ...buggy, leaderChanges: true });
+    expect(firstPass.ok, formatVerdict(firstPass)).toBe(true);
+
+    // The former sample replays the prefix through the embedded spec and passes it.
+    const prefix = checkTraceSync(input, { ...buggy, embedded: true, embeddedMaxEvents: PREFIX_EVENTS });
+    expect(prefix.ok, formatVerdict(prefix)).toBe(true);
+    expect(prefix.embeddedEvents).toBe(PREFIX_EVENTS);
+
+    // validate-traces' sample of this run: windows around where leaders changed.
+    expect(firstPass.leaderChanges!.some((c) => c.event === planted.at && c.kind.startsWith('adopted'))).toBe(true);
+    const sample = chooseWindows([{ name: path, events: firstPass.events, leaderChanges: firstPass.leaderChanges! }], { seed: 1, ...DEFAULT_SAMPLE });
+    const windows = sample.windows.get(path)!;
+    const windowed = checkTraceSync(input, { ...buggy, embeddedWindows: windows });
+    expect(windowed.ok).toBe(false);
+    expect(windowed.failure).toMatchObject({ kind: 'oracles-disagree', oracle: 'embedded', action: 'LeaderReceiveAdopted', line: planted.at + 2 });
+    // The window holding the adoption started after the prefix, from the fast replay's state.
+    const window = windows.find((w) => w.from <= planted.at && planted.at < w.to)!;
+    expect(window.from).toBeGreaterThan(PREFIX_EVENTS);
+    expect(windowed.embeddedEvents).toBeLessThanOrEqual(windowEvents(windows));
+  }, 300_000);
+});
