@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkTraceSync, formatVerdict } from '../../src/trace/replay/check.js';
 import { type RunEvents, type SampleOptions, chooseWindows, windowCost, windowEvents } from '../../src/trace/replay/embeddedWindows.js';
-import { LEADER_CHANGE_KINDS, type LeaderChange, type LeaderChangeKind, hasRivalPValues, leaderChangeKind } from '../../src/trace/replay/leaderChanges.js';
+import { LEADER_CHANGE_KINDS, type LeaderChange, type LeaderChangeKind, hasRivalValues, leaderChangeKind } from '../../src/trace/replay/leaderChanges.js';
 import { initialNode } from '../../src/trace/spec/specState.js';
 import type { TraceEvent } from '../../src/trace/format/types.js';
 import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
@@ -82,11 +82,12 @@ describe('leaderChangeKind', () => {
     ({ node: 1, seq: 1, clock: 1, role: 'Leader', action, params: message === undefined ? {} : { message }, sent: [] }) as unknown as TraceEvent;
   const pv = (num: number, slot: number, input: string) => ({ ballot: { num, leader: 2 }, slot, prop: { caller: 1, clientId: 1, input } });
 
-  it('names adoptions, telling those with pvalues of two ballots for one slot', () => {
+  it('names adoptions, telling those with two values for one slot', () => {
     const adopted = (pvalues: unknown[]) => ev('LeaderReceiveAdopted', { type: 'Adopted', ballot: { num: 3, leader: 1 }, pvalues });
     expect(leaderChangeKind(adopted([pv(1, 1, 'a'), pv(1, 2, 'b')]), node, node)).toBe('adopted');
     expect(leaderChangeKind(adopted([pv(1, 1, 'a'), pv(2, 1, 'b')]), node, node)).toBe('adopted-rival');
-    expect(hasRivalPValues([pv(1, 1, 'a'), pv(2, 1, 'a')])).toBe(true);
+    // Two ballots, one value: whichever ballot wins, the leader proposes the same.
+    expect(hasRivalValues([pv(1, 1, 'a'), pv(2, 1, 'a')])).toBe(false);
   });
 
   it('counts a restart only of an active leader, and an acceptor change only from one leader to another', () => {

@@ -110,7 +110,7 @@ describe('the embedded sample around leader changes', () => {
     expect(prefix.embeddedEvents).toBe(PREFIX_EVENTS);
 
     // validate-traces' sample of this run: windows around where leaders changed.
-    expect(firstPass.leaderChanges!.some((c) => c.event === planted.at && c.kind.startsWith('adopted'))).toBe(true);
+    expect(firstPass.leaderChanges!.find((c) => c.event === planted.at)?.kind).toBe('adopted-rival');
     const sample = chooseWindows([{ name: path, events: firstPass.events, leaderChanges: firstPass.leaderChanges! }], { seed: 1, ...DEFAULT_SAMPLE });
     const windows = sample.windows.get(path)!;
     const windowed = checkTraceSync(input, { ...buggy, embeddedWindows: windows });
