@@ -76,6 +76,22 @@ describe('chooseWindows', () => {
   });
 });
 
+describe('checkTrace with embedded windows', () => {
+  const normal = new URL('../../traces/examples/normal.ndjson', import.meta.url).pathname;
+  it('refuses windows that overlap or hold nothing (the replay could not follow them)', () => {
+    const input = { name: 'normal', files: [normal] };
+    expect(() => checkTraceSync(input, { embeddedWindows: [{ from: 5, to: 10 }, { from: 8, to: 12 }] })).toThrow(/starts before window 0 ends/);
+    expect(() => checkTraceSync(input, { embeddedWindows: [{ from: 5, to: 5 }] })).toThrow(/holds no event/);
+  });
+
+  it('replays exactly the windows\' events through the embedded spec, touching windows included', () => {
+    const windows = [{ from: 0, to: 3 }, { from: 3, to: 5 }, { from: 20, to: 24 }];
+    const v = checkTraceSync({ name: 'normal', files: [normal] }, { embeddedWindows: windows, noClient: true });
+    expect(v.ok, formatVerdict(v)).toBe(true);
+    expect(v.embeddedEvents).toBe(9);
+  }, 60_000);
+});
+
 describe('leaderChangeKind', () => {
   const node = initialNode(1);
   const ev = (action: string, message?: unknown): TraceEvent =>

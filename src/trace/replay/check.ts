@@ -10,7 +10,7 @@ import { TRACE_FORMAT, isTraceEnding } from '../format/types.js';
 import { type Located, TraceInputError, isCutLine, traceValues } from '../format/lines.js';
 import { type TraceSchemas, loadTraceSchemas } from '../format/schemas.js';
 import { EmbeddedOracle, FastOracle, type Oracle, type StepVerdict } from './oracles.js';
-import type { EventWindow } from './embeddedWindows.js';
+import { type EventWindow, windowsProblem } from './embeddedWindows.js';
 import { type LeaderChange, leaderChangeKind } from './leaderChanges.js';
 import type { stepsFor } from '../spec/fastSpec.js';
 import { configFromConstants } from '../spec/specState.js';
@@ -180,7 +180,9 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
   let fast: FastOracle | null = null;
   // The embedded oracle's windows: it replays events from `windows[next].from` until `embeddedUntil`.
   const windows: readonly EventWindow[] = opts.embeddedWindows
-    ?? (opts.embedded ? [{ from: 0, to: opts.embeddedMaxEvents ?? Number.POSITIVE_INFINITY }] : []);
+    ?? (opts.embedded && opts.embeddedMaxEvents !== 0 ? [{ from: 0, to: opts.embeddedMaxEvents ?? Number.POSITIVE_INFINITY }] : []);
+  const badWindows = windowsProblem(windows);
+  if (badWindows !== null) throw new Error(`embeddedWindows: ${badWindows}`);
   let nextWindow = 0;
   let embeddedUntil = 0;
   const startEmbedded = (at: Located, from: number, to: number): void => {

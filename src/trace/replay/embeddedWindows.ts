@@ -132,5 +132,15 @@ function merged(spans: ReadonlyArray<[number, number]>): EventWindow[] {
   return out;
 }
 
+/** Why a list of windows cannot be replayed (each non-empty, sorted, none overlapping the next), or null. */
+export function windowsProblem(ws: readonly EventWindow[]): string | null {
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i]!;
+    if (!(Number.isSafeInteger(w.from) && w.from >= 0 && w.to > w.from)) return `window ${i} (${w.from} to ${w.to}) holds no event`;
+    if (i > 0 && w.from < ws[i - 1]!.to) return `window ${i} (from ${w.from}) starts before window ${i - 1} ends (${ws[i - 1]!.to})`;
+  }
+  return null;
+}
+
 /** The number of events the windows hold. */
 export const windowEvents = (ws: readonly EventWindow[]): number => ws.reduce((n, w) => n + w.to - w.from, 0);
