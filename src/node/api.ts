@@ -211,6 +211,13 @@ export interface NodeStats {
   unhandledMessages: number;
   /** Trace events emitted (0 with tracing off). */
   events: number;
+  /** Messages this node put in its Output for other nodes, by type: what crosses the network. */
+  networkSent: Record<string, number>;
+  /** Messages a role sent to a role of this same node, by type: delivered through the node's
+   * local queue, they never cross the network (counted apart so both totals can be reported). */
+  localSent: Record<string, number>;
+  /** Messages a step sent to no node (RoleHost.sendToNone), by type: in the trace, never delivered. */
+  sentToNone: Record<string, number>;
 }
 
 /** Returned by `invoke` when the request cannot be taken (see `Output.results` otherwise). */

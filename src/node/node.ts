@@ -27,13 +27,14 @@ import type { NodeStateJson } from '../trace/format/types.js';
 /** Self-addressed messages one call may generate before we call it a livelock (a bug). */
 export const MAX_LOCAL_STEPS = 1_000_000;
 
-interface Pending { readonly to: NodeId; readonly message: Message }
+/** `to` null: sent to no node (RoleHost.sendToNone), so only the trace shows it. */
+interface Pending { readonly to: NodeId | null; readonly message: Message }
 interface Context { from?: NodeId; message?: Message; timer?: string; role?: RoleName }
 
 export class Node implements NodeApi {
   readonly id: NodeId;
   readonly peers: readonly NodeId[];
-  readonly stats: NodeStats = { invalidMessages: 0, unhandledMessages: 0, events: 0 };
+  readonly stats: NodeStats = { invalidMessages: 0, unhandledMessages: 0, events: 0, networkSent: {}, localSent: {}, sentToNone: {} };
   readonly limits: Limits;
   readonly timing: Timing;
 
@@ -297,9 +298,17 @@ export class Node implements NodeApi {
     // Copied now, at the step that sends them: a role may change the state a message was built
     // from in a later step of this call, or while a Member waits for an fsync before sending.
     // copyJson gives what a peer parses off the wire, several times faster than structuredClone.
+    const { networkSent, localSent, sentToNone } = this.stats;
     for (const { to, message } of sends) {
-      if (to === this.id) this.localQueue.push({ from: this.id, message: copyJson(message) });
-      else this.messages.push({ from: this.id, to, clock: this.lamport, message: copyJson(message) });
+      if (to === null) {
+        sentToNone[message.type] = (sentToNone[message.type] ?? 0) + 1;
+      } else if (to === this.id) {
+        this.localQueue.push({ from: this.id, message: copyJson(message) });
+        localSent[message.type] = (localSent[message.type] ?? 0) + 1;
+      } else {
+        this.messages.push({ from: this.id, to, clock: this.lamport, message: copyJson(message) });
+        networkSent[message.type] = (networkSent[message.type] ?? 0) + 1;
+      }
     }
     const sink = this.env.trace;
     if (sink === undefined) return; // tracing off: build nothing
@@ -388,6 +397,9 @@ export class Node implements NodeApi {
       send(to, message) {
         if (typeof to === 'number') node.stepSends.push({ to, message });
         else for (const t of to) node.stepSends.push({ to: t, message });
+      },
+      sendToNone(message) {
+        node.stepSends.push({ to: null, message });
       },
       setTimer(name, key, afterMs) {
         node.timers.push(key === undefined ? { name, afterMs } : { name, key, afterMs });

@@ -43,6 +43,13 @@ export interface RoleHost {
   /** Queue `message` for `to` (a node id or a list); self-addressed ones are delivered locally. */
   send(to: NodeId | readonly NodeId[], message: Message): void;
   /**
+   * Send `message` as this step's message that no node receives: the trace shows it among the
+   * step's sends (the spec action sends it) and no copy leaves, as if every copy were lost,
+   * which the spec's network allows. For a message whose reader is served another way (a
+   * replica's answer to a client of another node: that client's own replica answers it).
+   */
+  sendToNone(message: Message): void;
+  /**
    * Ask the host to call the role's `onTimer(name, key)` after `afterMs` ms (no cancel: a stale timer is ignored).
    */
   setTimer(name: string, key: string | undefined, afterMs: number): void;

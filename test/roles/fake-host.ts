@@ -12,7 +12,8 @@ import type { ActionParams, Role, RoleHost } from '../../src/node/role.js';
 import type { RoleFactories } from '../../src/node/role-factories.js';
 
 export type JournalEntry =
-  | { kind: 'send'; to: NodeId; message: Message }
+  /** `to` null: RoleHost.sendToNone (in the step's sends, delivered to no node). */
+  | { kind: 'send'; to: NodeId | null; message: Message }
   | { kind: 'timer'; name: string; key: string | undefined; afterMs: number }
   | { kind: 'action'; role: RoleName; action: string; params: ActionParams | undefined }
   | { kind: 'append'; record: DurableRecord }
@@ -66,6 +67,9 @@ export class FakeHost implements RoleHost {
   send(to: NodeId | readonly NodeId[], message: Message): void {
     for (const t of typeof to === 'number' ? [to] : to) this.journal.push({ kind: 'send', to: t, message: structuredClone(message) });
   }
+  sendToNone(message: Message): void {
+    this.journal.push({ kind: 'send', to: null, message: structuredClone(message) });
+  }
   setTimer(name: string, key: string | undefined, afterMs: number): void {
     this.journal.push({ kind: 'timer', name, key, afterMs });
   }
@@ -108,7 +112,7 @@ export class FakeHost implements RoleHost {
   clear(): void {
     this.journal.length = 0;
   }
-  sends(type?: MessageType): { to: NodeId; message: Message }[] {
+  sends(type?: MessageType): { to: NodeId | null; message: Message }[] {
     return this.journal.flatMap((e) => (e.kind === 'send' && (type === undefined || e.message.type === type) ? [{ to: e.to, message: e.message }] : []));
   }
   actions(): string[] {
