@@ -4,7 +4,8 @@
  *
  * Beyond the spec (all Stutter steps): it follows the current leader (Accepting hints,
  * Active heartbeats, moving to the next peer when its leader goes silent), retransmits its
- * proposals, and asks peers to CatchUp when it sees a gap or stops making progress.
+ * proposals, and asks a peer to CatchUp when it sees a gap or stops making progress (one peer
+ * per gap tick, in turn).
  */
 import type { Active, CatchUp, Decision, Invoke, Join, Message, Welcome, WelcomeState } from '../protocol/messages.js';
 import {
@@ -64,6 +65,8 @@ export class Replica extends Role {
   protected noopSlot = 0;
   /** slotOut at the previous gap tick: no progress since then means we may be missing decisions. */
   protected slotOutAtLastTick = 1;
+  /** CatchUps sent since execution last moved on: which peer the next one asks (catchUpPeer). */
+  protected catchUpsThisStall = 0;
 
   constructor(host: RoleHost) {
     super(host);
@@ -251,9 +254,18 @@ export class Replica extends Role {
     this.host.action('Replica', 'ReplicaExecute', this.host.tracing ? this.executeParams(decided, entry) : undefined);
   }
 
-  /** Tell the request's caller its output and where the request stands in our history. */
+  /**
+   * Tell the request's caller its output and where the request stands in our history. Only a
+   * caller on this node is sent it: a client invokes through its own node's replica, which
+   * answers it when it executes the request (or from its table when the client retries), so
+   * answers from the other replicas would be four network messages per request that the
+   * client drops. They are still the spec step's message (ReplicaExecute sends an answer),
+   * sent to no node: a loss, which the spec's network allows.
+   */
   protected answer(e: Execution): void {
-    this.host.send(e.prop.caller, { type: 'Invoked', replica: this.host.self, prop: e.prop, index: e.index, output: e.output });
+    const invoked = { type: 'Invoked', replica: this.host.self, prop: e.prop, index: e.index, output: e.output } as const;
+    if (e.prop.caller === this.host.self) this.host.send(this.host.self, invoked);
+    else this.host.sendToNone(invoked);
   }
 
   /** What the trace checker needs to replay the application: the output and the state after. */
@@ -271,9 +283,12 @@ export class Replica extends Role {
         if (this.noopSlot !== this.slotOut) this.host.action('Replica', 'ReplicaProposeNoop');
         this.noopSlot = this.slotOut;
       }
-      const stuck = this.slotOut === this.slotOutAtLastTick && (this.proposals.size > 0 || this.requests.size > 0);
+      const moved = this.slotOut !== this.slotOutAtLastTick;
+      const stuck = !moved && (this.proposals.size > 0 || this.requests.size > 0);
+      if (moved) this.catchUpsThisStall = 0;
       if (gap || stuck) {
-        this.host.send(this.others(), { type: 'CatchUp', replica: this.host.self, slot: this.slotOut });
+        const peer = this.catchUpPeer(this.catchUpsThisStall++);
+        if (peer !== undefined) this.host.send(peer, { type: 'CatchUp', replica: this.host.self, slot: this.slotOut });
         this.resendProposals();
       }
       this.slotOutAtLastTick = this.slotOut;
@@ -354,6 +369,18 @@ export class Replica extends Role {
     for (const [slot, prop] of [...this.proposals].sort((a, b) => a[0] - b[0])) {
       this.host.send(this.leader, { type: 'Propose', slot, prop });
     }
+  }
+
+  /**
+   * The peer the k-th CatchUp of a stall asks: first the leader we follow (its node learns every
+   * decision first), then each other peer in turn. One peer per tick, not all of them: every
+   * peer asked answers with up to maxCatchUpDecisions Decisions, mostly the same ones.
+   */
+  protected catchUpPeer(k: number): NodeId | undefined {
+    const others = this.others();
+    if (others.length === 0) return undefined;
+    const first = Math.max(0, others.indexOf(this.leader));
+    return others[(first + k) % others.length];
   }
 
   protected learn(slot: number, prop: Proposal): void {

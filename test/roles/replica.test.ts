@@ -35,7 +35,7 @@ describe('Replica', () => {
     expect(host.journal).toEqual([]);
   });
 
-  it('executes decisions strictly in slot order and answers each caller', () => {
+  it('executes decisions strictly in slot order; answers a caller on its own node, and one on another node to no node', () => {
     const { host, replica } = replicaOn();
 
     replica.receive(1, decision(2, prop(3, 1, '10')));
@@ -45,7 +45,8 @@ describe('Replica', () => {
     expect(host.actions()).toEqual(['ReplicaReceiveDecision', 'ReplicaReceiveDecision', 'ReplicaExecute', 'ReplicaExecute']);
     expect(host.sends('Invoked')).toEqual([
       { to: 2, message: { type: 'Invoked', replica: 2, prop: prop(2, 1, '5'), index: 1, output: 5 } },
-      { to: 3, message: { type: 'Invoked', replica: 2, prop: prop(3, 1, '10'), index: 2, output: 15 } },
+      // In the step's sends (the spec's ReplicaExecute answers), delivered nowhere: node 3's own replica answers its client.
+      { to: null, message: { type: 'Invoked', replica: 2, prop: prop(3, 1, '10'), index: 2, output: 15 } },
     ]);
     expect(specOf(replica)).toMatchObject({ rSlotOut: 3, rExecuted: [prop(2, 1, '5'), prop(3, 1, '10')] });
     expect(replica.appState).toBe(15);
@@ -131,7 +132,7 @@ describe('Replica', () => {
     expect(() => replica.receive(1, decision(1, prop(3, 1)))).toThrow(/Agreement/);
   });
 
-  it('on its gap timer proposes a no-op for a blocking slot and asks peers to catch up', () => {
+  it('on its gap timer proposes a no-op for a blocking slot and asks the leader it follows to catch it up', () => {
     const { host, replica } = replicaOn();
     replica.receive(1, decision(2, prop(3, 1)));
     host.clear();
@@ -140,7 +141,7 @@ describe('Replica', () => {
 
     expect(host.actions()).toEqual(['ReplicaProposeNoop']);
     expect(host.sends('Propose')).toEqual([{ to: 1, message: { type: 'Propose', slot: 1, prop: NOOP } }]);
-    expect(host.sends('CatchUp')).toEqual([1, 3].map((to) => ({ to, message: { type: 'CatchUp', replica: 2, slot: 1 } })));
+    expect(host.sends('CatchUp')).toEqual([{ to: 1, message: { type: 'CatchUp', replica: 2, slot: 1 } }]);
     host.clear();
 
     replica.onTimer(REPLICA_GAP_TIMER, undefined); // still blocked: the no-op goes out again
@@ -158,8 +159,24 @@ describe('Replica', () => {
     replica.onTimer(REPLICA_GAP_TIMER, undefined);
 
     expect(host.actions()).toEqual([]);
-    expect(host.sends('CatchUp')).toHaveLength(2);
+    expect(host.sends('CatchUp')).toHaveLength(1);
     expect(host.sends('Propose')).toEqual([{ to: 1, message: { type: 'Propose', slot: 1, prop: prop(2, 1) } }]);
+  });
+
+  it('asks one peer per gap tick while stuck, the leader first and then each other peer in turn, and the leader again once it moved on', () => {
+    const { host, replica } = replicaOn({ self: 2, peers: [1, 2, 3, 4] });
+    replica.receive(1, decision(2, prop(3, 1))); // slot 1 missing: a gap
+    const askedOnTicks = (ticks: number) => {
+      host.clear();
+      for (let i = 0; i < ticks; i++) replica.onTimer(REPLICA_GAP_TIMER, undefined);
+      return host.sends('CatchUp').map((s) => s.to);
+    };
+
+    expect(askedOnTicks(4)).toEqual([1, 3, 4, 1]);
+
+    replica.receive(1, decision(1, prop(4, 1))); // executes slots 1 and 2
+    replica.receive(1, decision(4, prop(4, 2))); // a new gap at slot 3
+    expect(askedOnTicks(1)).toEqual([1]);
   });
 
   it('answers a CatchUp with the decisions it knows from that slot, at most maxCatchUpDecisions', () => {
@@ -180,7 +197,7 @@ describe('Replica', () => {
     ahead.replica.receive(1, decision(2, prop(1, 2)));
     behind.replica.receive(1, decision(2, prop(1, 2))); // missed slot 1
     behind.replica.onTimer(REPLICA_GAP_TIMER, undefined);
-    const [catchUp] = behind.host.sends('CatchUp').filter((s) => s.to === 3);
+    const [catchUp] = behind.host.sends('CatchUp');
     ahead.host.clear();
 
     ahead.replica.receive(2, catchUp!.message);
@@ -232,7 +249,7 @@ describe('Replica', () => {
     host.clear();
     replica.receive(2, invoke(prop(3, 1, '4'), 2));
     // Learnt from the Welcome: the request is the first of this replica's history too.
-    expect(host.sends('Invoked')).toEqual([{ to: 3, message: { type: 'Invoked', replica: 2, prop: prop(3, 1, '4'), index: 1, output: 4 } }]);
+    expect(host.sends('Invoked')).toEqual([{ to: null, message: { type: 'Invoked', replica: 2, prop: prop(3, 1, '4'), index: 1, output: 4 } }]);
     expect(apply).toHaveBeenCalledTimes(1);
   });
 
