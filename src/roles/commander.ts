@@ -1,6 +1,8 @@
 /**
- * Commander: runs phase 2 for one (ballot, slot, prop). On Accepted from a quorum it
- * announces the Decision to every replica; on a higher promise it reports Preempted.
+ * Commander: runs phase 2 for one (ballot, slot, prop). It sends the Accept to a quorum its
+ * leader heard from recently, then, if they do not all answer in time, to every acceptor. On
+ * Accepted from a quorum it announces the Decision to every replica; on a higher promise it
+ * reports Preempted.
  */
 import type { Accepted, Message } from '../protocol/messages.js';
 import {
@@ -14,12 +16,23 @@ export const COMMANDER_RETRANSMIT_TIMER = 'Commander.retransmit';
 
 type CommanderElement = NodeSpecState['commanders'][number];
 
+/** What a commander asks of its node's leader (Leader implements it; see recentAcceptors.ts). */
+export interface AcceptTargets {
+  /** The acceptors to send the first Accept to: a quorum heard from recently, or every one. */
+  firstAcceptTargets(): readonly NodeId[];
+  /** An acceptor said yes to one of the leader's commanders. */
+  acceptorSaidYes(acceptor: NodeId): void;
+  /** A commander's first Accepts got a quorum before its retransmit timer (false), or did not (true). */
+  firstAcceptsOutcome(timedOut: boolean): void;
+}
+
 export function commanderKey(ballot: Ballot, slot: number): string {
   return `${ballotKey(ballot)}/${slot}`;
 }
 
 /**
- * Phase 2 for one (ballot, slot, proposal): sends Accept to every acceptor and counts Accepted
+ * Phase 2 for one (ballot, slot, proposal): sends Accept to a quorum of acceptors (every acceptor
+ * on its retransmit timer) and counts Accepted
  * (spec action `CommanderReceiveAccepted`). On a majority it sends the Decision to every replica;
  * on a higher promise it sends Preempted to its leader. Built by the Leader; ends when done.
  */
@@ -31,6 +44,12 @@ export class Commander extends Role {
   readonly slot: number;
   readonly prop: Proposal;
   protected readonly acks = new Set<NodeId>();
+  /** Its node's leader, found at start (none in a role unit test: then every acceptor gets the Accept). */
+  protected leader: AcceptTargets | undefined = undefined;
+  /** The acceptors its first Accept went to. */
+  protected firstTargets: readonly NodeId[] = [];
+  /** Its retransmit timer fired: the first Accepts were not enough. */
+  protected timedOut = false;
   /** Its element of the spec's `commanders` at the previous trace event (undefined: not in it). */
   private traced: CommanderElement | undefined = undefined;
 
@@ -45,9 +64,14 @@ export class Commander extends Role {
     return commanderKey(this.ballot, this.slot);
   }
 
-  /** Part of the leader action that spawned it: send Accept to every acceptor. */
+  /**
+   * Part of the leader action that spawned it: send the Accept to a quorum of acceptors its
+   * leader heard from recently, or to every acceptor (the retransmit timer falls back to those).
+   */
   override start(): void {
-    this.host.send(this.host.peers, this.accept());
+    this.leader = this.host.findRole<Role & AcceptTargets>('Leader');
+    this.firstTargets = this.chooseFirstTargets();
+    this.host.send(this.firstTargets, this.accept());
     this.host.setTimer(COMMANDER_RETRANSMIT_TIMER, commanderKey(this.ballot, this.slot), this.host.timing.acceptRetransmitMs);
   }
 
@@ -61,7 +85,9 @@ export class Commander extends Role {
     if (ballotEquals(m.promised, m.ballot)) {
       if (this.acks.has(m.acceptor)) return; // a duplicate yes: no spec step
       this.acks.add(m.acceptor);
+      this.leader?.acceptorSaidYes(m.acceptor);
       if (this.hasQuorum()) {
+        if (!this.timedOut) this.leader?.firstAcceptsOutcome(false);
         this.host.send(this.host.peers, { type: 'Decision', slot: this.decisionSlot(), prop: this.prop });
         this.host.removeRole(this);
       }
@@ -82,11 +108,23 @@ export class Commander extends Role {
     return this.slot;
   }
 
-  /** Resend Accept to the acceptors that have not answered yes (a Stutter). */
+  /** Resend Accept to every acceptor that has not answered yes, not only the first quorum (a Stutter). */
   override onTimer(name: string, key: string | undefined): void {
     if (name !== COMMANDER_RETRANSMIT_TIMER || key !== commanderKey(this.ballot, this.slot)) return;
-    this.host.send(this.host.peers.filter((p) => !this.acks.has(p)), this.accept());
+    if (!this.timedOut) this.leader?.firstAcceptsOutcome(true);
+    this.timedOut = true;
+    this.host.send(this.retransmitTargets(), this.accept());
     this.host.setTimer(COMMANDER_RETRANSMIT_TIMER, key, this.host.timing.acceptRetransmitMs);
+  }
+
+  /** Its leader's recent quorum, or every acceptor. */
+  protected chooseFirstTargets(): readonly NodeId[] {
+    return this.leader?.firstAcceptTargets() ?? this.host.peers;
+  }
+
+  /** Every acceptor that has not said yes: the fallback that keeps a lost or crashed first quorum from blocking the slot. */
+  protected retransmitTargets(): NodeId[] {
+    return this.host.peers.filter((p) => !this.acks.has(p));
   }
 
   snapshot(state: NodeSpecState): void {

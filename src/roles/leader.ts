@@ -13,6 +13,8 @@ import { JournaledMap } from '../node/journaledMap.js';
 import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
+import type { AcceptTargets } from './commander.js';
+import { RecentAcceptors } from './recentAcceptors.js';
 import { invariant } from '../protocol/assert.js';
 
 export const LEADER_HEARTBEAT_TIMER = 'Leader.heartbeat';
@@ -23,7 +25,7 @@ export const LEADER_TIMEOUT_TIMER = 'Leader.timeout';
  * preempted, it goes passive with a higher ballot (spec actions `LeaderSpawnScout`, `LeaderReceivePropose`,
  * `LeaderReceiveAdopted`, `LeaderReceivePreempted`).
  */
-export class Leader extends Role {
+export class Leader extends Role implements AcceptTargets {
   readonly name = 'Leader' as const;
   readonly handles = ['Propose', 'Adopted', 'Preempted', 'Active'] as const;
 
@@ -33,10 +35,13 @@ export class Leader extends Role {
   protected readonly proposals = new JournaledMap<number, Proposal>();
   /** Another leader sent Active since our last timeout: do not fight it. */
   protected heardOtherLeader = false;
+  /** Acceptors that said yes to its commanders, most recent first: where Accepts go first. */
+  protected readonly recentAcceptors: RecentAcceptors;
 
   constructor(host: RoleHost) {
     super(host);
     this.ballot = copyBallot(host.durable().lBallot);
+    this.recentAcceptors = new RecentAcceptors(host.peers.length);
     invariant(this.ballot.leader === host.self, () => `lBallot ${JSON.stringify(this.ballot)} is not led by node ${host.self}`);
     if (host.tracing) this.proposals.startJournal();
   }
@@ -49,6 +54,19 @@ export class Leader extends Role {
   /** The spec's `lBallot`: the ballot it scouts or leads with. */
   get currentBallot(): Ballot {
     return this.ballot;
+  }
+
+  /** A quorum of acceptors that said yes recently, this node's own among them; every acceptor until one is known. */
+  firstAcceptTargets(): readonly NodeId[] {
+    return this.recentAcceptors.quorumWith(this.host.self, this.host.peers) ?? this.host.peers;
+  }
+
+  acceptorSaidYes(acceptor: NodeId): void {
+    this.recentAcceptors.heard(acceptor);
+  }
+
+  firstAcceptsOutcome(timedOut: boolean): void {
+    this.recentAcceptors.outcome(timedOut);
   }
 
   override start(): void {
@@ -80,6 +98,7 @@ export class Leader extends Role {
     if (!ballotEquals(m.ballot, this.ballot) || this.active) return;
     this.adoptPValues(m.pvalues);
     this.active = true;
+    this.recentAcceptors.startWide();
     for (const slot of [...this.proposals.keys()].sort((a, b) => a - b)) {
       this.spawnCommander(slot, this.proposals.get(slot)!);
     }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Commander, COMMANDER_RETRANSMIT_TIMER } from '../../src/roles/commander.js';
+import { Leader } from '../../src/roles/leader.js';
+import { FIRST_QUORUMS_TO_DROP_A_SPARE } from '../../src/roles/recentAcceptors.js';
 import { ballot, FakeHost, prop, specOf } from './fake-host.js';
 
 const B = ballot(1, 1);
@@ -75,5 +77,70 @@ describe('Commander', () => {
 
     expect(host.sends('Accept').map((s) => s.to)).toEqual([1, 3]);
     expect(host.actions()).toEqual([]);
+  });
+});
+
+describe('Commander with its node\'s Leader (the first Accept goes to a recent quorum)', () => {
+  const PEERS = [1, 2, 3, 4, 5];
+
+  /** A node 1 whose leader heard acceptors 2, 3, 4 and 5 say yes, 5 last, and is stable: its first Accepts made quorums long enough to drop every spare. */
+  function leaderHeardFromAll() {
+    const host = new FakeHost({ self: 1, peers: PEERS });
+    const leader = new Leader(host);
+    host.addRole(leader);
+    for (const a of [2, 3, 4, 5]) leader.acceptorSaidYes(a);
+    for (let i = 0; i < 2 * FIRST_QUORUMS_TO_DROP_A_SPARE; i++) leader.firstAcceptsOutcome(false);
+    host.clear();
+    return { host, leader };
+  }
+
+  it('sends every acceptor the Accept while its leader knows no quorum yet', () => {
+    const host = new FakeHost({ self: 1, peers: PEERS });
+    host.addRole(new Leader(host));
+    host.clear();
+
+    host.addRole(new Commander(host, B, 4, P));
+
+    expect(host.sends('Accept').map((s) => s.to)).toEqual(PEERS);
+  });
+
+  it('sends every acceptor its leader heard from while the leader has not proved its quorum stable', () => {
+    const host = new FakeHost({ self: 1, peers: PEERS });
+    const leader = new Leader(host);
+    host.addRole(leader);
+    for (const a of [2, 4, 5]) leader.acceptorSaidYes(a);
+    host.clear();
+
+    host.addRole(new Commander(host, B, 4, P));
+
+    expect(host.sends('Accept').map((s) => s.to)).toEqual([1, 5, 4, 2]);
+  });
+
+  it('sends the Accept to its own acceptor and the two heard last, then to every other one on its retransmit timer', () => {
+    const { host } = leaderHeardFromAll();
+    const commander = new Commander(host, B, 4, P);
+
+    host.addRole(commander);
+    expect(host.sends('Accept').map((s) => s.to)).toEqual([1, 5, 4]);
+
+    commander.receive(1, yes(1));
+    host.clear();
+    commander.onTimer(COMMANDER_RETRANSMIT_TIMER, '1.1/4');
+    expect(host.sends('Accept').map((s) => s.to)).toEqual([2, 3, 4, 5]);
+  });
+
+  it('tells its leader who said yes, so the next commander goes to them', () => {
+    const { host } = leaderHeardFromAll();
+    const first = new Commander(host, B, 4, P);
+    host.addRole(first);
+    first.onTimer(COMMANDER_RETRANSMIT_TIMER, '1.1/4'); // 4 and 5 are silent: everyone gets it
+    first.receive(2, yes(2));
+    first.receive(3, yes(3));
+    host.clear();
+
+    host.addRole(new Commander(host, B, 5, P));
+
+    // One timeout added a spare: the two that answered, and one more.
+    expect(host.sends('Accept').map((s) => s.to)).toEqual([1, 3, 2, 5]);
   });
 });
