@@ -7,7 +7,8 @@
  *   seed-par  its second: 10 clients x 100 requests, same network
  *   long      100,000 commands, 5 nodes, 5% loss, the leader crashed (then restarted) once
  *             in the middle of every 10,000 commands: does the cost per command stay flat as history grows?
- * Each prints decided requests per CPU second and per wall second, messages per request, and
+ * Each prints decided requests per CPU second and per wall second, messages per request (in
+ * total and by type, on the network and between roles of one node: bench/messageCounts.ts), and
  * the CPU per 1,000 requests for each tenth of the run with the last/first ratio (both ends
  * measured in the same run, so the machine's load affects them alike).
  *
@@ -22,6 +23,7 @@ import { type Fault, type NetworkFaults, scheduleOf } from '../src/sim/schedule.
 import { Simulator } from '../src/sim/simulator.js';
 import { transferWorkload } from '../src/sim/workload.js';
 import { TenthsMeter, cpuPer } from '../src/util/tenths.js';
+import { MessageCounter, breakdownLines, type MessageCounts } from './messageCounts.js';
 
 /**
  * The seed design's own figures (the Python "Clustering by Consensus" code on the same
@@ -52,6 +54,7 @@ interface Measured {
   readonly meter: TenthsMeter;
   readonly sim: ReturnType<Simulator['run']>;
   readonly kills: number;
+  readonly messages: MessageCounts;
 }
 
 function cpuNowMs(): number {
@@ -65,12 +68,13 @@ function measure(spec: RunSpec): Measured {
   const expected = clients.reduce((n, c) => n + c.inputs.length, 0);
   const meter = new TenthsMeter(expected, { cpuMs: cpuNowMs, wallMs: () => performance.now(), rssBytes: () => process.memoryUsage.rss() });
   let kills = 0;
+  const counter = new MessageCounter();
   // Mid-tenth, so every tenth pays for one leader change and its recovery: the last/first
   // ratio then compares a recovery late in the history with one early in it.
   const killAt = new Set(spec.killLeader ? Array.from({ length: 10 }, (_, k) => Math.round((expected * (k + 0.5)) / 10)) : []);
   const sim: Simulator = new Simulator({
     seed: spec.seed, nodes: 5, stateMachine: appStateMachine('bank'), schedule: scheduleOf(spec.network),
-    clients, createNode: defaultNodeFactory,
+    clients, createNode: counter.wrap(defaultNodeFactory),
     probeInput: PROBE_INPUT, track: false, eventLog: false, measureMessages: spec.killLeader === true, maxEvents: 100_000_000, maxTimeMs: 100_000_000,
     sampler: { every: 5000, fn: () => meter.sample() },
     onDecided: (n) => {
@@ -89,13 +93,17 @@ function measure(spec: RunSpec): Measured {
   const wallMs = performance.now() - wall0;
   const cpuMs = cpuNowMs() - cpu0;
   const decided = r.acks.filter((a) => !a.rid.startsWith('probe:')).length;
-  return { decided, wallMs, cpuMs, meter, sim: r, kills };
+  return { decided, wallMs, cpuMs, meter, sim: r, kills, messages: counter.counts() };
 }
 
 const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function report(spec: RunSpec, m: Measured, python?: number): void {
   const r = m.sim;
+  // The nodes' own counts and the simulator's must agree, or the breakdown misreads the run.
+  if (m.messages.networkTotal !== r.stats.messagesSent) {
+    throw new Error(`the nodes counted ${m.messages.networkTotal} messages sent, the simulator ${r.stats.messagesSent}`);
+  }
   const perCpuS = m.decided / (m.cpuMs / 1000);
   const perWallS = m.decided / (m.wallMs / 1000);
   const tenths = m.meter.tenths;
@@ -106,7 +114,9 @@ function report(spec: RunSpec, m: Measured, python?: number): void {
     `  wall / CPU time         ${fmt(m.wallMs / 1000, 2)} s / ${fmt(m.cpuMs / 1000, 2)} s (virtual ${fmt(r.timeMs / 1000, 1)} s)`,
     `  requests / CPU s        ${fmt(perCpuS)}`,
     `  requests / wall s       ${fmt(perWallS)}`,
-    `  messages / request      ${fmt(r.stats.messagesSent / m.decided, 1)} (${fmt(r.stats.messagesSent)} sent, ${fmt(r.stats.dropped.loss)} lost)`,
+    `  messages / request      ${fmt(r.stats.messagesSent / m.decided, 1)} on the network (${fmt(r.stats.messagesSent)} sent, ${fmt(r.stats.dropped.loss)} lost);`
+      + ` ${fmt(m.messages.localTotal / m.decided, 1)} more between roles of one node`,
+    ...breakdownLines(m.messages, m.decided, fmt),
     `  sim events              ${fmt(r.stats.events)} (${fmt(r.stats.events / (m.cpuMs / 1000))} / CPU s)`,
     `  CPU ms / 1,000 requests by tenth   ${per1000.map((x) => fmt(x)).join(' ')}`,
   ];

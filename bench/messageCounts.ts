@@ -1,0 +1,81 @@
+/**
+ * Messages per decided request, by type, for bench:sim. Every node counts what it sends
+ * (NodeStats.networkSent and localSent); this wraps a NodeFactory to keep every node of a
+ * run, restarted incarnations included, and adds their counts up.
+ *
+ * Two columns because messages between roles of one node (an Invoke from the Requester to
+ * its own Replica, the leader's own acceptor's Accept and Accepted, ...) never cross the
+ * network: `network` is what a transport carries, `local` what stays in one process. A third
+ * column, `to none`, counts messages a step sent to no node (RoleHost.sendToNone: a replica's
+ * answer to a client of another node): in the trace, as the spec action sends them, but never
+ * carried, so neither total counts them.
+ */
+import type { NodeApi } from '../src/node/api.js';
+import type { NodeFactory } from '../src/sim/nodeFactory.js';
+
+/** The protocol's message types in the order a request meets them, then the rest by name. */
+const FLOW_ORDER = [
+  'Invoke', 'Propose', 'Prepare', 'Promise', 'Adopted', 'Preempted', 'Accept', 'Accepted', 'Decision', 'Invoked',
+] as const;
+
+export interface MessageCounts {
+  readonly network: ReadonlyMap<string, number>;
+  readonly local: ReadonlyMap<string, number>;
+  readonly toNone: ReadonlyMap<string, number>;
+  readonly networkTotal: number;
+  readonly localTotal: number;
+}
+
+/** Keeps every node a factory builds, to read their send counters when the run is over. */
+export class MessageCounter {
+  private readonly nodes: NodeApi[] = [];
+
+  wrap(factory: NodeFactory): NodeFactory {
+    return (id, peers, options, env) => {
+      const node = factory(id, peers, options, env);
+      this.nodes.push(node);
+      return node;
+    };
+  }
+
+  counts(): MessageCounts {
+    const network = new Map<string, number>();
+    const local = new Map<string, number>();
+    const toNone = new Map<string, number>();
+    for (const node of this.nodes) {
+      addInto(network, node.stats.networkSent);
+      addInto(local, node.stats.localSent);
+      addInto(toNone, node.stats.sentToNone);
+    }
+    return { network, local, toNone, networkTotal: sum(network), localTotal: sum(local) };
+  }
+}
+
+function addInto(into: Map<string, number>, counts: Readonly<Record<string, number>>): void {
+  for (const [type, n] of Object.entries(counts)) into.set(type, (into.get(type) ?? 0) + n);
+}
+
+function sum(counts: ReadonlyMap<string, number>): number {
+  let total = 0;
+  for (const n of counts.values()) total += n;
+  return total;
+}
+
+/** The types that occur in either column: the request's flow first, then the others by name. */
+export function typesInOrder(c: MessageCounts): string[] {
+  const seen = new Set([...c.network.keys(), ...c.local.keys(), ...c.toNone.keys()]);
+  const flow = FLOW_ORDER.filter((t) => seen.has(t));
+  const rest = [...seen].filter((t) => !(FLOW_ORDER as readonly string[]).includes(t)).sort();
+  return [...flow, ...rest];
+}
+
+/** One line per type: network, local and to-none messages per decided request. */
+export function breakdownLines(c: MessageCounts, decided: number, fmt: (x: number, digits: number) => string): string[] {
+  const per = (n: number | undefined) => fmt((n ?? 0) / decided, 2).padStart(8);
+  const lines = [`  messages / request by type    network   local  to none   (local: between roles of one node; to none: in the trace, sent to no node)`];
+  for (const type of typesInOrder(c)) {
+    lines.push(`    ${type.padEnd(26)}${per(c.network.get(type))}${per(c.local.get(type))}${per(c.toNone.get(type))}`);
+  }
+  lines.push(`    ${'total'.padEnd(26)}${per(c.networkTotal)}${per(c.localTotal)}${per(sum(c.toNone))}`);
+  return lines;
+}
