@@ -11,7 +11,7 @@
  * starts from the state the fast replay reached there from Init (src/trace/replay/embeddedWindows.ts).
  *
  *   npx tsx scripts/validate-sim-traces.ts [--runs 200] [--seed 1] [--embedded-every 50]
- *     [--embedded-max 100] [--embedded-budget 900] [--embedded-window 6]
+ *     [--embedded-max 80] [--embedded-budget 800] [--embedded-window 6]
  *     [--format mixed|full|compact] [--out DIR] [--keep] [--jobs J]
  *
  * --format: traces with the full node state in every event, compact ones (state deltas), or
