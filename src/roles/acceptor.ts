@@ -114,6 +114,16 @@ export class Acceptor extends Role {
     for (const pv of this.host.durable().accepted.values()) changes.change('aAccepted', undefined, copyPValue(pv));
   }
 
+  /** The pvalue kept for `slot` (frozen), if any: its node's replica reads it (Replica.slotTakenAtLeader). */
+  acceptedFor(slot: number): PValue | undefined {
+    return this.accepted.get(slot);
+  }
+
+  /** The ballot it promised last. */
+  get promised(): Ballot {
+    return this.ballot;
+  }
+
   /** The accepted pvalues (a set; shared frozen objects, in the order first accepted). */
   protected acceptedList(): PValue[] {
     return [...this.accepted.values()];

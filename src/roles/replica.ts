@@ -9,7 +9,7 @@
  */
 import type { Active, CatchUp, Decision, Invoke, Join, Message, Welcome, WelcomeState } from '../protocol/messages.js';
 import {
-  ballotLess, copyProposal, copySlotProp, isNoop, NOOP, proposalEquals, proposalKey, BOTTOM_BALLOT,
+  ballotEquals, ballotLess, copyProposal, copySlotProp, isNoop, NOOP, proposalEquals, proposalKey, BOTTOM_BALLOT,
   type Ballot, type NodeId, type Proposal, type SlotProp,
 } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
@@ -20,6 +20,7 @@ import { Role, type ActionParams, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
 import { invariant } from '../protocol/assert.js';
 import { stateDigest } from '../statemachines/digest.js';
+import type { Acceptor } from './acceptor.js';
 
 /** One executed request: its output and its index (from 1) in this replica's history. */
 interface Execution { readonly prop: Proposal; readonly output: unknown; readonly index: number }
@@ -220,9 +221,26 @@ export class Replica extends Role {
     const slot = this.slotIn;
     this.proposals.set(slot, prop);
     this.requests.delete(key);
-    this.host.send(this.leader, { type: 'Propose', slot, prop });
+    const propose = { type: 'Propose', slot, prop } as const;
+    if (this.slotTakenAtLeader(slot)) this.host.sendToNone(propose);
+    else this.host.send(this.leader, propose);
     this.slotIn++;
     this.host.action('Replica', 'ReplicaPropose', this.host.tracing ? { proposal: prop } : undefined);
+  }
+
+  /**
+   * Our node's acceptor accepted a proposal for `slot` from the leader we follow, under the
+   * ballot it promised last: that leader holds a proposal for the slot, and LeaderReceivePropose
+   * takes no second one, so our Propose would change nothing there (every replica proposes for
+   * the same next slot, and most Proposes are such losers). The ReplicaPropose step still
+   * happens, its Propose sent to no node: the slot decided with the other proposal re-queues
+   * ours (execute), and if that leader restarts and forgets its proposals, the stuck tick
+   * resends ours (resendProposals).
+   */
+  protected slotTakenAtLeader(slot: number): boolean {
+    const acceptor = this.host.findRole<Acceptor>('Acceptor');
+    const accepted = acceptor?.acceptedFor(slot);
+    return accepted !== undefined && accepted.ballot.leader === this.leader && ballotEquals(accepted.ballot, acceptor!.promised);
   }
 
   /** ReplicaExecute for every slot from slotOut that is decided. */

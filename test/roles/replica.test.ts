@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { NOOP } from '../../src/protocol/values.js';
 import { Replica, REPLICA_GAP_TIMER, REPLICA_LEADER_TIMER } from '../../src/roles/replica.js';
-import { counter, FakeHost, prop, specOf } from './fake-host.js';
+import { Acceptor } from '../../src/roles/acceptor.js';
+import { ballot, counter, FakeHost, prop, specOf } from './fake-host.js';
 
 function replicaOn(options: ConstructorParameters<typeof FakeHost>[0] = {}) {
   const host = new FakeHost({ self: 2, ...options });
@@ -22,6 +23,46 @@ describe('Replica', () => {
     expect(host.actions()).toEqual(['ReplicaReceiveInvoke', 'ReplicaPropose']);
     expect(host.sends('Propose')).toEqual([{ to: 1, message: { type: 'Propose', slot: 1, prop: prop(2, 1) } }]);
     expect(specOf(replica)).toMatchObject({ rSlotIn: 2, rRequests: [], rProposals: [{ slot: 1, prop: prop(2, 1) }] });
+  });
+
+  it('sends to no node a Propose for a slot its node\'s acceptor accepted from the leader it follows (that leader takes no second one)', () => {
+    const host = new FakeHost({ self: 2 });
+    const acceptor = new Acceptor(host);
+    host.addRole(acceptor);
+    const replica = new Replica(host);
+    host.addRole(replica);
+    acceptor.receive(1, { type: 'Accept', ballot: ballot(0, 1), slot: 3, prop: prop(3, 2) });
+    acceptor.receive(1, { type: 'Accept', ballot: ballot(1, 1), slot: 1, prop: prop(3, 1) });
+    host.clear();
+
+    replica.receive(2, invoke(prop(2, 1)));
+    replica.receive(2, invoke(prop(2, 2)));
+    replica.receive(2, invoke(prop(2, 3)));
+
+    expect(host.actions()).toEqual(['ReplicaReceiveInvoke', 'ReplicaPropose', 'ReplicaReceiveInvoke', 'ReplicaPropose', 'ReplicaReceiveInvoke', 'ReplicaPropose']);
+    expect(host.sends('Propose')).toEqual([
+      { to: null, message: { type: 'Propose', slot: 1, prop: prop(2, 1) } }, // leader 1 holds slot 1 already
+      { to: 1, message: { type: 'Propose', slot: 2, prop: prop(2, 2) } }, // nothing accepted there
+      { to: 1, message: { type: 'Propose', slot: 3, prop: prop(2, 3) } }, // accepted under an older ballot: that leader may have lost it
+    ]);
+    host.clear();
+
+    replica.onTimer(REPLICA_GAP_TIMER, undefined); // stuck: every pending proposal goes to the leader
+    expect(host.sends('Propose').map((s) => [s.to, (s.message as { slot: number }).slot])).toEqual([[1, 1], [1, 2], [1, 3]]);
+  });
+
+  it('sends its Propose when the slot was accepted from a leader other than the one it follows', () => {
+    const host = new FakeHost({ self: 2 });
+    const acceptor = new Acceptor(host);
+    host.addRole(acceptor);
+    const replica = new Replica(host);
+    host.addRole(replica);
+    acceptor.receive(3, { type: 'Accept', ballot: ballot(1, 3), slot: 1, prop: prop(3, 1) });
+    host.clear();
+
+    replica.receive(2, invoke(prop(2, 1)));
+
+    expect(host.sends('Propose')).toEqual([{ to: 1, message: { type: 'Propose', slot: 1, prop: prop(2, 1) } }]);
   });
 
   it('ignores an Invoke for another replica, and a request it already knows', () => {
