@@ -5,6 +5,7 @@ import { labelActions, splitTextTrace, toCounterexampleStates } from './trace.js
 import { EmbeddedTimeout, runEmbeddedJob, type EmbeddedRawResult } from './worker.js';
 import { flattenModule, FlattenError, type Flattened } from '../tla/flatten.js';
 import { checkModuleStructure, withoutTrailer } from '../tla/moduleStructure.js';
+import { argumentCaptures } from '../tla/argumentCapture.js';
 import type { Counterexample, ModelResult, Progress, SourceLocation } from '../shared/types.js';
 import { loadTlaChecker } from './wasm.js';
 
@@ -47,7 +48,7 @@ export function prepareEmbeddedModule(
 ): Prepared {
   const fileOf = names.file ?? ((m: string) => `${m}.tla`);
   const structural = (text: string, module: string | undefined): Prepared | undefined => {
-    const [e] = checkModuleStructure(text, module);
+    const [e] = [...checkModuleStructure(text, module), ...argumentCaptures(text)];
     if (e === undefined) return undefined;
     const name = module ?? /MODULE\s+(\w+)/.exec(text)?.[1];
     const location: SourceLocation = { line: e.line, column: e.column };
