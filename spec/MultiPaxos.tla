@@ -116,12 +116,23 @@ Range(seq) == {seq[i] : i \in 1..Len(seq)}
 (*                          result of its latest execution                *)
 (*   ExecuteTwice           a replica executes a request decided in two   *)
 (*                          slots twice                                   *)
+(* Four more, of the phase-1, phase-2 and restart kinds, are found by     *)
+(* exhaustive search of the racing model ci-race (test/explore/):          *)
+(*   PromiseNotRecorded     an acceptor answers a Prepare with a promise  *)
+(*                          it does not record                            *)
+(*   CommanderCountsRejections a commander counts an Accepted that names  *)
+(*                          a higher promised ballot as a vote            *)
+(*   RestartStaysActive     a restarted leader believes it is still       *)
+(*                          adopted, under its new ballot                 *)
+(*   AdoptLowestBallot      an adopted leader takes, for each slot, the   *)
+(*                          pvalue with the LOWEST ballot                 *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
             "ReplicaCorruptsRequest", "ExecuteOwnProposal", "ProposeSlotZero",
             "ReuseBallotAfterRestart", "AnswerOnDecision", "AnswerLatestIndex",
-            "ExecuteTwice"}
+            "ExecuteTwice", "PromiseNotRecorded", "CommanderCountsRejections",
+            "RestartStaysActive", "AdoptLowestBallot"}
 ASSUME Mutant \in Mutants
 
 -----------------------------------------------------------------------------
@@ -139,9 +150,13 @@ leaderVars == <<lBallot, lActive, lProposals, scout, commanders>>
 replicaVars == <<rSlotIn, rSlotOut, rRequests, rProposals, rDecisions, rExecuted>>
 networkVars == <<msgs, refines>>
 
-\* The acceptor of n moves to promised ballot b with accepted pvalues A.
-AcceptorStepMonotone(n, b, A) ==
-    /\ ~Less(b, aBallot[n])
+\* The acceptor of n moves to promised ballot p with accepted pvalues A.
+\* (Not named b: the embedded engine, tla-checker 0.9.0, evaluated
+\* Less(b, aBallot[n]) here as Less(aBallot[n], aBallot[n]), the argument b
+\* captured by Less's own parameter b, so a promise going down passed
+\* unnoticed.  TLC is not affected.)
+AcceptorStepMonotone(n, p, A) ==
+    /\ ~Less(p, aBallot[n])
     /\ \A pv \in aAccepted[n] :
           \/ pv \in A
           \/ \E pw \in A : pw.slot = pv.slot /\ Less(pv.ballot, pw.ballot)
@@ -212,7 +227,8 @@ AcceptorReceivePrepare(n, m) ==
                      promised |-> promised,
                      accepted |-> IF Mutant = "PromiseOmitsAccepted" THEN {} ELSE aAccepted[n]]
        IN  /\ reply \notin msgs
-           /\ SetAcceptor(n, promised, aAccepted[n])
+           /\ SetAcceptor(n, IF Mutant = "PromiseNotRecorded" THEN aBallot[n] ELSE promised,
+                          aAccepted[n])
            /\ Send(reply)
     /\ UNCHANGED <<leaderVars, replicaVars, invoked, restarts>>
 
@@ -279,7 +295,7 @@ CommanderReceiveAccepted(n, m) ==
     /\ \E c \in commanders[n] :
           /\ c.ballot = m.ballot
           /\ c.slot = m.slot
-          /\ IF m.promised = m.ballot
+          /\ IF m.promised = m.ballot \/ Mutant = "CommanderCountsRejections"
                THEN LET acks == c.acks \cup {m.acceptor}
                     IN  /\ m.acceptor \notin c.acks
                         /\ IF IsQuorum(acks)
@@ -334,7 +350,9 @@ LeaderReceivePropose(n, m) ==
 \* highest ballot names one proposal.)
 PMax(pvalues) ==
     {[slot |-> pv.slot, prop |-> pv.prop] :
-        pv \in {p \in pvalues : \A q \in pvalues : q.slot = p.slot => ~Less(p.ballot, q.ballot)}}
+        pv \in {p \in pvalues : \A q \in pvalues :
+                   q.slot = p.slot => IF Mutant = "AdoptLowestBallot" THEN ~Less(q.ballot, p.ballot)
+                                                                    ELSE ~Less(p.ballot, q.ballot)}}
 
 (* Leader n learns its scout adopted its ballot.  For every slot that some *)
 (* acceptor of the quorum accepted, the highest-ballot proposal replaces   *)
@@ -537,7 +555,8 @@ NodeRestart(n) ==
          ELSE UNCHANGED acceptorVars
     /\ lBallot' = IF Mutant = "ReuseBallotAfterRestart" THEN lBallot
                   ELSE [lBallot EXCEPT ![n] = [num |-> @.num + 1, leader |-> n]]
-    /\ lActive' = [lActive EXCEPT ![n] = FALSE]
+    /\ lActive' = IF Mutant = "RestartStaysActive" THEN lActive
+                  ELSE [lActive EXCEPT ![n] = FALSE]
     /\ lProposals' = [lProposals EXCEPT ![n] = {}]
     /\ scout' = [scout EXCEPT ![n] = NoScout]
     /\ commanders' = [commanders EXCEPT ![n] = {}]
@@ -728,5 +747,63 @@ GapFirst ==
     /\ \A n \in ReplicaNodes : rSlotOut[n] = 1
     /\ rDecisions[1] = {}
     /\ \A d \in rDecisions[2] : d.slot = 2
+
+(* RaceShape aims a search at two leaders racing on one slot: the models   *)
+(* ci-race and ci-race-ballots (N = 3, leaders 1 and 2, replicas 1 and 2   *)
+(* each proposing its own request, a crash and restart), where phase-1 and *)
+(* phase-2 bugs live.  Unconstrained, such a model has tens of millions of *)
+(* states; each conjunct below removes behaviours that either another CI   *)
+(* model covers or that only repeat, in another order or with other names, *)
+(* behaviours RaceShape keeps.  Every state it keeps is checked.           *)
+(*  - Nobody learns: no replica receives a Decision.  Agreement and        *)
+(*    Validity read the Decision messages themselves; learning, executing  *)
+(*    and answering clients are ci-normal's, ci-slots', ci-gap's and       *)
+(*    ci-restart's work.                                                   *)
+(*  - Requests first: no Prepare is sent before every request has been     *)
+(*    proposed, and a leader runs phase 1 at ballot number 0 only with a   *)
+(*    proposal in hand (unless it restarted), so that both values are in   *)
+(*    play when the leaders race.  ci-normal has requests arriving at any  *)
+(*    time.                                                                *)
+(*  - One scout per result: a leader's timer does not start a new scout    *)
+(*    for its ballot while its last scout's Adopted or Preempted is still  *)
+(*    unread.  Retransmitting a Prepare is ci-normal's and ci-preempt's.   *)
+(*  - One answer per ballot: an acceptor answers a ballot's Prepare, and   *)
+(*    a ballot's Accept for a slot, once (a re-sent answer is lost).  The  *)
+(*    answers that matter are the first: a later one carries the state of  *)
+(*    an acceptor that has since moved on, and re-answering is exercised   *)
+(*    by ci-preempt and ci-restart.                                        *)
+(*  - The leaders' majorities meet in acceptor 2: acceptor 1 never answers *)
+(*    leader 2 and acceptor 3 never answers leader 1 (those messages are   *)
+(*    lost).  Two majorities of three acceptors share one or more; the     *)
+(*    bugs of phase 1 and 2 are in what flows through the fewest, and the  *)
+(*    acceptors play the same part whatever their names.                  *)
+(*  - Only leader nodes crash, and a restarted node's replica stays quiet  *)
+(*    (it neither receives an Invoke again nor proposes): the crash that   *)
+(*    matters here is the leader's, and a replica's restart is ci-restart's *)
+(*    and restart-reproposes'.                                             *)
+(*  - Only leader 1 runs phase 1 at a ballot number above 0 (ballot 1.1 is *)
+(*    the higher ballot that sees the two leaders' pvalues for one slot).  *)
+(* Needs N = 3 and leaders 1 and 2.                                        *)
+Restarted(n) == \E m \in Msgs("Join") : m.node = n
+RaceShape ==
+    /\ \A n \in ReplicaNodes : rDecisions[n] = {}
+    /\ Msgs("Prepare") # {} => \A r \in Requests : \E m \in Msgs("Propose") : m.prop = r
+    /\ \A l \in LeaderNodes :
+          scout[l] # NoScout /\ lBallot[l].num = 0 /\ ~Restarted(l) => lProposals[l] # {}
+    /\ \A l \in LeaderNodes :
+          scout[l] # NoScout /\ scout[l].acks = {} =>
+              /\ ~lActive[l] => \A m \in Msgs("Adopted") : m.ballot # scout[l].ballot
+              /\ \A m \in Msgs("Preempted") : m.leader = l => ~Less(lBallot[l], m.ballot)
+    /\ \A m1, m2 \in Msgs("Promise") :
+          m1.acceptor = m2.acceptor /\ m1.ballot = m2.ballot => m1 = m2
+    /\ \A m1, m2 \in Msgs("Accepted") :
+          m1.acceptor = m2.acceptor /\ m1.ballot = m2.ballot /\ m1.slot = m2.slot => m1 = m2
+    /\ \A m \in Msgs("Promise") \cup Msgs("Accepted") :
+          /\ m.acceptor = 1 => m.ballot.leader # 2
+          /\ m.acceptor = 3 => m.ballot.leader # 1
+    /\ \A m \in Msgs("Join") :
+          /\ m.node \in LeaderNodes
+          /\ rRequests[m.node] = {} /\ rProposals[m.node] = {} /\ rSlotIn[m.node] = 1
+    /\ \A m \in Msgs("Prepare") : m.ballot.leader = 2 => m.ballot.num = 0
 
 =============================================================================

@@ -30,12 +30,17 @@ interface Rules {
   scoutIgnoresAccepted: boolean;
   executeOwnProposal: boolean;
   reuseBallotAfterRestart: boolean;
+  promiseNotRecorded: boolean;
+  commanderCountsRejections: boolean;
+  restartStaysActive: boolean;
+  adoptLowestBallot: boolean;
 }
 
 const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
 const CORRECT: Rules = {
   quorum: MAJORITY, acceptLowerBallot: false, promiseOmitsAccepted: false, scoutIgnoresAccepted: false,
-  executeOwnProposal: false, reuseBallotAfterRestart: false,
+  executeOwnProposal: false, reuseBallotAfterRestart: false, promiseNotRecorded: false,
+  commanderCountsRejections: false, restartStaysActive: false, adoptLowestBallot: false,
 };
 
 /** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
@@ -46,6 +51,10 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   ScoutIgnoresAccepted: { bug: 'a scout drops the pvalues Promises report', rules: { scoutIgnoresAccepted: true }, actions: ['ScoutReceivePromise'] },
   ExecuteOwnProposal: { bug: 'a replica executes what it proposed for a slot instead of what was decided', rules: { executeOwnProposal: true }, actions: ['ReplicaExecute'] },
   ReuseBallotAfterRestart: { bug: 'a restarted leader keeps its old ballot', rules: { reuseBallotAfterRestart: true }, actions: ['NodeRestart'] },
+  PromiseNotRecorded: { bug: 'an acceptor answers a Prepare with a promise it does not record', rules: { promiseNotRecorded: true }, actions: ['AcceptorReceivePrepare'] },
+  CommanderCountsRejections: { bug: 'a commander counts an Accepted that names a higher promised ballot as a vote', rules: { commanderCountsRejections: true }, actions: ['CommanderReceiveAccepted'] },
+  RestartStaysActive: { bug: 'a restarted leader believes it is still adopted, under its new ballot', rules: { restartStaysActive: true }, actions: ['NodeRestart'] },
+  AdoptLowestBallot: { bug: 'an adopted leader takes, for each slot, the pvalue with the lowest ballot', rules: { adoptLowestBallot: true }, actions: ['LeaderReceiveAdopted'] },
 };
 
 export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
@@ -98,12 +107,15 @@ function mutantSteps(r: Rules, action: ActionName, cfg: SpecConfig, s: SpecState
   return out;
 }
 
-/* AcceptorReceivePrepare: accepted |-> IF Mutant = "PromiseOmitsAccepted" THEN {} ELSE aAccepted[n] */
+/*
+ * AcceptorReceivePrepare: accepted |-> IF Mutant = "PromiseOmitsAccepted" THEN {} ELSE aAccepted[n];
+ * SetAcceptor(n, IF Mutant = "PromiseNotRecorded" THEN aBallot[n] ELSE promised, aAccepted[n]).
+ */
 function acceptorReceivePrepare(r: Rules, n: number, x: NodeSpec, m: MessageOf<'Prepare'>, msgs: ReadonlyMap<string, SpecMessage>): Result {
   const aBallot = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
   const reply: SpecMessage = { type: 'Promise', acceptor: n, ballot: m.ballot, promised: aBallot, accepted: r.promiseOmitsAccepted ? [] : [...x.aAccepted.values()] };
   if (msgs.has(messageKey(reply))) return null;
-  return [{ ...x, aBallot }, [reply]];
+  return [{ ...x, aBallot: r.promiseNotRecorded ? x.aBallot : aBallot }, [reply]];
 }
 
 /*
@@ -137,14 +149,14 @@ function scoutReceivePromise(r: Rules, N: number, n: number, x: NodeSpec, m: Mes
   return [{ ...x, scout: { ballot: sc.ballot, acks, pvalues } }, []];
 }
 
-/* CommanderReceiveAccepted: IF m.promised = m.ballot THEN (a vote) ELSE (preempted). */
+/* CommanderReceiveAccepted: IF m.promised = m.ballot \/ Mutant = "CommanderCountsRejections" THEN (a vote) ELSE (preempted). */
 function commanderReceiveAccepted(r: Rules, N: number, n: number, x: NodeSpec, m: MessageOf<'Accepted'>): Result[] {
   const out: Result[] = [];
   for (const [key, c] of x.commanders) {
     if (!ballotEq(c.ballot, m.ballot) || c.slot !== m.slot) continue;
     const rest = new Map(x.commanders);
     rest.delete(key);
-    if (!ballotEq(m.promised, m.ballot)) {
+    if (!ballotEq(m.promised, m.ballot) && !r.commanderCountsRejections) {
       out.push([{ ...x, commanders: rest }, [{ type: 'Preempted', leader: n, ballot: m.promised }]]);
       continue;
     }
@@ -164,14 +176,15 @@ const hasSlot = (d: Iterable<{ slot: number }>, slot: number): boolean => { for 
 
 /*
  * LeaderReceiveAdopted, as the .tla writes it: PMax(pvalues) is every [slot, prop] of a pvalue
- * whose ballot no pvalue of its slot exceeds; props == adopted \cup {own proposals of other slots};
- * every prop is driven.
+ * whose ballot no pvalue of its slot exceeds (AdoptLowestBallot: that exceeds no pvalue of its
+ * slot); props == adopted \cup {own proposals of other slots}; every prop is driven.
  */
 function leaderReceiveAdopted(r: Rules, x: NodeSpec, m: MessageOf<'Adopted'>): Result {
   if (!ballotEq(m.ballot, x.lBallot) || x.lActive) return null;
   const adopted: SlotProp[] = [];
   for (const p of m.pvalues) {
-    if (m.pvalues.every((q) => q.slot !== p.slot || !ballotLt(p.ballot, q.ballot))) adopted.push({ slot: p.slot, prop: p.prop });
+    const best = (q: PValue): boolean => (r.adoptLowestBallot ? !ballotLt(q.ballot, p.ballot) : !ballotLt(p.ballot, q.ballot));
+    if (m.pvalues.every((q) => q.slot !== p.slot || best(q))) adopted.push({ slot: p.slot, prop: p.prop });
   }
   const own = [...x.lProposals.values()];
   const props = [...adopted, ...own.filter((d) => !hasSlot(adopted, d.slot))];
@@ -215,10 +228,11 @@ function replicaExecute(r: Rules, n: number, x: NodeSpec): Result[] {
 }
 
 /*
- * NodeRestart: lBallot' = IF Mutant = "ReuseBallotAfterRestart" THEN lBallot ELSE (num + 1).
+ * NodeRestart: lBallot' = IF Mutant = "ReuseBallotAfterRestart" THEN lBallot ELSE (num + 1);
+ * lActive' = IF Mutant = "RestartStaysActive" THEN lActive ELSE FALSE.
  */
 function nodeRestart(r: Rules, n: number, x: NodeSpec): Result {
   const lBallot = r.reuseBallotAfterRestart ? x.lBallot : { num: x.lBallot.num + 1, leader: n };
   const restarted = emptyVolatile(n, { aBallot: x.aBallot, aAccepted: acceptedOf(x), lBallot });
-  return [restarted, [{ type: 'Join', node: n }]];
+  return [r.restartStaysActive ? { ...restarted, lActive: x.lActive } : restarted, [{ type: 'Join', node: n }]];
 }
