@@ -866,8 +866,8 @@ SnapshotsSound ==
 \* leader that adopts without a pvalue it needed (a Promise that leaves it
 \* out) or proposes in a compacted slot breaks this before anything is
 \* decided.
-AcceptedBy(b, s) == {m.acceptor : m \in {x \in msgs : /\ x.type = "Accepted" /\ x.ballot = b
-                                                    /\ x.slot = s /\ x.promised = b}}
+IsYes(x, b, s) == x.type = "Accepted" /\ x.ballot = b /\ x.slot = s /\ x.promised = b
+AcceptedBy(b, s) == {m.acceptor : m \in {x \in msgs : IsYes(x, b, s)}}
 ChosenAccepts == {m \in msgs : m.type = "Accept" /\ IsQuorum(AcceptedBy(m.ballot, m.slot))}
 AcceptsSafe == \A c \in ChosenAccepts : \A m \in msgs :
                    (m.type = "Accept" /\ m.slot = c.slot /\ ~Less(m.ballot, c.ballot))
