@@ -90,18 +90,21 @@ export function fromTla(t: TlaState): DecodedState {
   const col = (name: string): unknown[] => untuple(t[name], name);
   const aBallot = col('aBallot') as Ballot[];
   const N = aBallot.length;
+  const colOr = (name: string, absent: unknown): unknown[] => (t[name] === undefined ? new Array<unknown>(N).fill(absent) : col(name));
   const cols = {
     aAccepted: col('aAccepted') as PValue[][], lBallot: col('lBallot') as Ballot[], lActive: col('lActive') as boolean[],
     lProposals: col('lProposals') as SlotProp[][], scout: col('scout') as { ballot: Ballot; acks: number[]; pvalues: PValue[] }[],
     commanders: col('commanders') as { ballot: Ballot; slot: number; prop: Proposal; acks: number[] }[][],
     rSlotIn: col('rSlotIn') as number[], rSlotOut: col('rSlotOut') as number[], rRequests: col('rRequests') as Proposal[][],
     rProposals: col('rProposals') as SlotProp[][], rDecisions: col('rDecisions') as SlotProp[][], rExecuted: col('rExecuted'),
-    aMark: col('aMark') as number[], lMark: col('lMark') as number[],
-    rSnap: col('rSnap') as { slot: number; executed: unknown }[],
+    // A state of the spec from before checkpoints (an old ITF counterexample) has none of these.
+    aMark: colOr('aMark', NO_MARK) as number[], lMark: colOr('lMark', NO_MARK) as number[],
+    rSnap: colOr('rSnap', { slot: 1, executed: [] }) as { slot: number; executed: unknown }[],
   };
   const nodes: NodeSpec[] = [undefined as unknown as NodeSpec];
   for (let i = 0; i < N; i++) {
-    const sc = cols.scout[i]! as { ballot: Ballot; acks: number[]; pvalues: PValue[]; mark: number };
+    const raw = cols.scout[i]! as { ballot: Ballot; acks: number[]; pvalues: PValue[]; mark?: number };
+    const sc = { ...raw, mark: raw.mark ?? NO_MARK };
     const isNoScout = ballotKey(sc.ballot) === ballotKey(ZERO_BALLOT) && sc.acks.length === 0 && sc.pvalues.length === 0 && sc.mark === NO_MARK;
     const rExecuted = untuple(cols.rExecuted[i], 'rExecuted[n]') as Proposal[];
     nodes.push({
