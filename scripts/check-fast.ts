@@ -104,7 +104,7 @@ function main(): number {
     const m = exploreModel(info, args.mutant !== undefined ? { mutant: args.mutant } : {});
     const t0 = performance.now();
     const r = explore({
-      cfg: m.cfg, invariants: m.invariants, stepProperties: m.stepProperties, constraints: m.constraints, checkDeadlock: m.checkDeadlock,
+      cfg: m.cfg, mutant: m.mutant, invariants: m.invariants, stepProperties: m.stepProperties, constraints: m.constraints, checkDeadlock: m.checkDeadlock,
       ...(args.maxStates !== undefined ? { maxStates: args.maxStates } : {}),
       ...(args.sample > 0 ? { sample: { size: args.sample, seed: 1 } } : {}),
       ...(args.progress ? { onProgress: (p) => console.log(`[${m.name} fast] ${Math.round(p.seconds)} s: ${fmt(p.distinct)} distinct states, ${fmt(p.generated)} generated, ${fmt(p.queued)} on queue, depth ${p.depth}`) } : {}),
