@@ -27,7 +27,6 @@ import { formatViolation } from '../src/explore/counterexample.js';
 import { replayOnEngine } from '../src/explore/engineReplay.js';
 import { explore } from '../src/explore/explorer.js';
 import { ModelError, exploreModel } from '../src/explore/model.js';
-import { successorsFor } from '../src/explore/mutantSteps.js';
 import { sampledConformance } from '../src/explore/sampledConformance.js';
 
 const SPEC_DIR = resolve(import.meta.dirname, '..', 'spec');
@@ -108,7 +107,7 @@ function main(): number {
     const m = exploreModel(info, args.mutant !== undefined ? { mutant: args.mutant } : {});
     const t0 = performance.now();
     const r = explore({
-      cfg: m.cfg, successors: successorsFor(m.mutant), invariants: m.invariants, stepProperties: m.stepProperties, constraints: m.constraints, checkDeadlock: m.checkDeadlock,
+      cfg: m.cfg, mutant: m.mutant, invariants: m.invariants, stepProperties: m.stepProperties, constraints: m.constraints, checkDeadlock: m.checkDeadlock,
       ...(args.maxStates !== undefined ? { maxStates: args.maxStates } : {}),
       ...(args.sample > 0 ? { sample: { size: args.sample, seed: 1 }, samplePerMessage: true } : {}),
       ...(args.progress ? { onProgress: (p) => console.log(`[${m.name} fast] ${Math.round(p.seconds)} s: ${fmt(p.distinct)} distinct states, ${fmt(p.generated)} generated, ${fmt(p.queued)} on queue, depth ${p.depth}`) } : {}),

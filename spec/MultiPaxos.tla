@@ -21,6 +21,13 @@
 (* any number of ballots, slots and requests can be replayed.  The model   *)
 (* bounds (MaxBallot, MaxSlot, MaxRestarts) appear only as guards on the   *)
 (* actions that start a scout, take a new slot, or restart a node.         *)
+(*                                                                         *)
+(* Checkpoints (see the section "Checkpoints and compaction" below): a    *)
+(* replica may snapshot its executed prefix; its node's acceptor then     *)
+(* discards the pvalues below that snapshot (its low-water mark) and its  *)
+(* node's leader the proposals below it.  A node that never snapshots     *)
+(* behaves exactly as before: every new guard is true and every new field *)
+(* keeps its initial value (mark 1, snapshot at slot 1, nothing executed).*)
 (***************************************************************************)
 EXTENDS Naturals, FiniteSets, Sequences
 
@@ -34,15 +41,18 @@ CONSTANTS
     MaxBallot,    \* model bound: highest ballot number a leader runs a scout for
     MaxSlot,      \* model bound: highest slot a replica may propose for
     MaxRestarts,  \* model bound: how many crash-restarts may happen in all
+    CheckpointNodes, \* the nodes whose replica may take snapshots (a subset of ReplicaNodes)
     Mutant        \* "none", or the name of a deliberate bug (see Mutants)
 
 VARIABLES
     msgs,        \* the set of all messages sent so far
     aBallot,     \* aBallot[n]: the ballot acceptor n promised (durable)
     aAccepted,   \* aAccepted[n]: its accepted pvalues, one per slot (durable)
+    aMark,       \* aMark[n]: its low-water mark: it keeps pvalues at slots >= aMark[n] only (durable)
     lBallot,     \* lBallot[n]: leader n's current ballot (durable)
     lActive,     \* lActive[n]: leader n has been adopted with lBallot[n]
     lProposals,  \* lProposals[n]: the [slot, prop] leader n is driving
+    lMark,       \* lMark[n]: leader n never proposes below this slot (decided and compacted)
     scout,       \* scout[n]: leader n's phase-1 scout, or NoScout
     commanders,  \* commanders[n]: leader n's phase-2 commanders
     rSlotIn,     \* rSlotIn[n]: the next slot replica n will propose for
@@ -51,14 +61,15 @@ VARIABLES
     rProposals,  \* rProposals[n]: [slot, prop] that replica n proposed
     rDecisions,  \* rDecisions[n]: [slot, prop] that replica n knows decided
     rExecuted,   \* rExecuted[n]: the requests replica n executed, in order
+    rSnap,       \* rSnap[n]: replica n's snapshot [slot, executed] (durable)
     invoked,     \* the client requests invoked so far
     restarts,    \* how many crash-restarts have happened
     monotone,    \* ghost: every step so far kept acceptors monotone
     refines      \* ghost: every step so far was a step of LogSpec
 
-protocolVars == <<msgs, aBallot, aAccepted, lBallot, lActive, lProposals,
-                  scout, commanders, rSlotIn, rSlotOut, rRequests,
-                  rProposals, rDecisions, rExecuted, invoked, restarts>>
+protocolVars == <<msgs, aBallot, aAccepted, aMark, lBallot, lActive, lProposals,
+                  lMark, scout, commanders, rSlotIn, rSlotOut, rRequests,
+                  rProposals, rDecisions, rExecuted, rSnap, invoked, restarts>>
 vars == <<protocolVars, monotone, refines>>
 
 -----------------------------------------------------------------------------
@@ -86,7 +97,11 @@ Proposal == Requests \cup {NoOp}
 IsQuorum(S) == IF Mutant = "SmallQuorum" THEN 2 * Cardinality(S) >= N - 1
                                          ELSE 2 * Cardinality(S) > N
 
-NoScout == [ballot |-> Bottom, acks |-> {}, pvalues |-> {}]
+\* A scout also keeps the highest low-water mark its Promises reported.
+NoScout == [ballot |-> Bottom, acks |-> {}, pvalues |-> {}, mark |-> 1]
+
+\* The snapshot a replica starts with: before slot 1, nothing executed.
+NoSnapshot == [slot |-> 1, executed |-> <<>>]
 
 \* The proposal decided for slot s among decided pairs D (at most one).
 HasSlot(D, s) == \E d \in D : d.slot = s
@@ -116,8 +131,21 @@ Range(seq) == {seq[i] : i \in 1..Len(seq)}
 (*                          result of its latest execution                *)
 (*   ExecuteTwice           a replica executes a request decided in two   *)
 (*                          slots twice                                   *)
+(* and four about checkpoints:                                            *)
+(*   CompactUndecided       an acceptor compacts up to the highest slot it *)
+(*                          accepted instead of its node's snapshot, so   *)
+(*                          it discards pvalues of undecided slots        *)
+(*   PromiseOmitsAtMark     a Promise carries the pvalues strictly above   *)
+(*                          the mark, leaving out the one at the mark     *)
+(*   ProposeBelowMark       a leader proposes below its mark (it neither  *)
+(*                          drops its proposals there nor ignores a       *)
+(*                          Propose there) instead of leaving those slots *)
+(*                          to catch-up from a snapshot                   *)
+(*   SnapshotWrongSlot      a replica labels its snapshot one slot past   *)
+(*                          what it executed                              *)
 (* Four more, of the phase-1, phase-2 and restart kinds, are found by     *)
-(* exhaustive search of the racing model ci-race (test/explore/):          *)
+(* exhaustive search of the racing models ci-race and ci-race-ballots     *)
+(* (test/explore/race.test.ts):                                           *)
 (*   PromiseNotRecorded     an acceptor answers a Prepare with a promise  *)
 (*                          it does not record                            *)
 (*   CommanderCountsRejections a commander counts an Accepted that names  *)
@@ -131,8 +159,9 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
             "ReplicaCorruptsRequest", "ExecuteOwnProposal", "ProposeSlotZero",
             "ReuseBallotAfterRestart", "AnswerOnDecision", "AnswerLatestIndex",
-            "ExecuteTwice", "PromiseNotRecorded", "CommanderCountsRejections",
-            "RestartStaysActive", "AdoptLowestBallot"}
+            "ExecuteTwice", "CompactUndecided", "PromiseOmitsAtMark",
+            "ProposeBelowMark", "SnapshotWrongSlot", "PromiseNotRecorded",
+            "CommanderCountsRejections", "RestartStaysActive", "AdoptLowestBallot"}
 ASSUME Mutant \in Mutants
 
 -----------------------------------------------------------------------------
@@ -145,25 +174,32 @@ ASSUME Mutant \in Mutants
 (* message is sent (a step that sends nothing leaves the log alone).  The  *)
 (* ghosts stay TRUE in every correct behaviour, so they add no states.     *)
 (***************************************************************************)
-acceptorVars == <<aBallot, aAccepted, monotone>>
-leaderVars == <<lBallot, lActive, lProposals, scout, commanders>>
-replicaVars == <<rSlotIn, rSlotOut, rRequests, rProposals, rDecisions, rExecuted>>
+acceptorVars == <<aBallot, aAccepted, aMark, monotone>>
+leaderVars == <<lBallot, lActive, lProposals, lMark, scout, commanders>>
+replicaVars == <<rSlotIn, rSlotOut, rRequests, rProposals, rDecisions, rExecuted, rSnap>>
 networkVars == <<msgs, refines>>
 
-\* The acceptor of n moves to promised ballot p with accepted pvalues A.
+\* The acceptor of n moves to promised ballot p with accepted pvalues A and
+\* low-water mark k.  Monotone relative to what is kept: the mark never
+\* decreases, and a pvalue at a slot at or above the new mark is kept or
+\* replaced by one with a higher ballot; below the mark it may be dropped.
 \* (Not named b: the embedded engine, tla-checker 0.9.0, evaluated
 \* Less(b, aBallot[n]) here as Less(aBallot[n], aBallot[n]), the argument b
 \* captured by Less's own parameter b, so a promise going down passed
 \* unnoticed.  TLC is not affected.)
-AcceptorStepMonotone(n, p, A) ==
+AcceptorStepMonotone(n, p, A, k) ==
     /\ ~Less(p, aBallot[n])
+    /\ aMark[n] <= k
     /\ \A pv \in aAccepted[n] :
+          \/ pv.slot < k
           \/ pv \in A
           \/ \E pw \in A : pw.slot = pv.slot /\ Less(pv.ballot, pw.ballot)
-SetAcceptor(n, b, A) ==
+SetAcceptorState(n, b, A, k) ==
     /\ aBallot' = [aBallot EXCEPT ![n] = b]
     /\ aAccepted' = [aAccepted EXCEPT ![n] = A]
-    /\ monotone' = (monotone /\ AcceptorStepMonotone(n, b, A))
+    /\ aMark' = [aMark EXCEPT ![n] = k]
+    /\ monotone' = (monotone /\ AcceptorStepMonotone(n, b, A, k))
+SetAcceptor(n, b, A) == SetAcceptorState(n, b, A, aMark[n])
 
 \* The refinement mapping to LogSpec: a slot's chosen value is the one in
 \* any Decision message.
@@ -193,9 +229,11 @@ Init ==
     /\ msgs = {}
     /\ aBallot = [n \in Node |-> Bottom]
     /\ aAccepted = [n \in Node |-> {}]
+    /\ aMark = [n \in Node |-> 1]
     /\ lBallot = [n \in Node |-> [num |-> 0, leader |-> n]]
     /\ lActive = [n \in Node |-> FALSE]
     /\ lProposals = [n \in Node |-> {}]
+    /\ lMark = [n \in Node |-> 1]
     /\ scout = [n \in Node |-> NoScout]
     /\ commanders = [n \in Node |-> {}]
     /\ rSlotIn = [n \in Node |-> 1]
@@ -204,6 +242,7 @@ Init ==
     /\ rProposals = [n \in Node |-> {}]
     /\ rDecisions = [n \in Node |-> {}]
     /\ rExecuted = [n \in Node |-> <<>>]
+    /\ rSnap = [n \in Node |-> NoSnapshot]
     /\ invoked = {}
     /\ restarts = 0
     /\ monotone = TRUE
@@ -220,12 +259,19 @@ Init ==
 (* tells the scout it was preempted; the pvalues let the new leader carry *)
 (* on whatever may already have been chosen.  (Answering a Prepare again  *)
 (* with the same Promise changes nothing: a stuttering step.)             *)
+(* The Promise also carries the acceptor's low-water mark: the pvalues it *)
+(* reports are exactly those at and above the mark (it holds no others),   *)
+(* and the mark tells the leader that every slot below it is decided, so  *)
+(* that the leader never proposes there (see LeaderReceiveAdopted).        *)
 AcceptorReceivePrepare(n, m) ==
     /\ m.type = "Prepare"
     /\ LET promised == IF Less(aBallot[n], m.ballot) THEN m.ballot ELSE aBallot[n]
            reply == [type |-> "Promise", acceptor |-> n, ballot |-> m.ballot,
-                     promised |-> promised,
-                     accepted |-> IF Mutant = "PromiseOmitsAccepted" THEN {} ELSE aAccepted[n]]
+                     promised |-> promised, mark |-> aMark[n],
+                     accepted |-> CASE Mutant = "PromiseOmitsAccepted" -> {}
+                                    [] Mutant = "PromiseOmitsAtMark" ->
+                                          {pv \in aAccepted[n] : pv.slot > aMark[n]}
+                                    [] OTHER -> aAccepted[n]]
        IN  /\ reply \notin msgs
            /\ SetAcceptor(n, IF Mutant = "PromiseNotRecorded" THEN aBallot[n] ELSE promised,
                           aAccepted[n])
@@ -236,8 +282,12 @@ AcceptorReceivePrepare(n, m) ==
 (* accepts the pvalue, replacing what it accepted for that slot (which has *)
 (* a lower or equal ballot), and promises the ballot.  It answers with the *)
 (* ballot it has now promised: equal to the Accept's ballot means yes.     *)
+(* An Accept below the acceptor's mark is ignored: that slot is decided,  *)
+(* its value is in a snapshot, and storing it again would undo compaction *)
+(* (the stale commander that sent it is not needed for that slot).         *)
 AcceptorReceiveAccept(n, m) ==
     /\ m.type = "Accept"
+    /\ m.slot >= aMark[n]
     /\ LET ok == Mutant = "AcceptLowerBallot" \/ ~Less(m.ballot, aBallot[n])
            promised == IF ok THEN m.ballot ELSE aBallot[n]
            accepted == IF ok THEN {pv \in aAccepted[n] : pv.slot # m.slot}
@@ -258,8 +308,9 @@ AcceptorReceiveAccept(n, m) ==
 (* The scout of node n receives a Promise for its ballot.  A yes from an   *)
 (* acceptor not heard before is counted and its accepted pvalues kept;    *)
 (* once a quorum said yes the ballot is adopted with every pvalue they    *)
-(* reported.  A higher promised ballot means another leader got ahead:    *)
-(* the scout reports Preempted to its leader and ends.                     *)
+(* reported, and the highest mark they reported.  A higher promised       *)
+(* ballot means another leader got ahead: the scout reports Preempted to  *)
+(* its leader and ends.                                                    *)
 ScoutReceivePromise(n, m) ==
     /\ m.type = "Promise"
     /\ scout[n] # NoScout
@@ -269,16 +320,18 @@ ScoutReceivePromise(n, m) ==
                   pvalues == IF Mutant = "ScoutIgnoresAccepted"
                                THEN scout[n].pvalues
                                ELSE scout[n].pvalues \cup m.accepted
+                  mark == IF scout[n].mark < m.mark THEN m.mark ELSE scout[n].mark
               IN  /\ m.acceptor \notin scout[n].acks
                   /\ IF IsQuorum(acks)
                        THEN /\ scout' = [scout EXCEPT ![n] = NoScout]
-                            /\ Send([type |-> "Adopted", ballot |-> m.ballot, pvalues |-> pvalues])
-                       ELSE /\ scout' = [scout EXCEPT ![n] = [ballot |-> m.ballot,
-                                                              acks |-> acks, pvalues |-> pvalues]]
+                            /\ Send([type |-> "Adopted", ballot |-> m.ballot, pvalues |-> pvalues,
+                                     mark |-> mark])
+                       ELSE /\ scout' = [scout EXCEPT ![n] = [ballot |-> m.ballot, acks |-> acks,
+                                                              pvalues |-> pvalues, mark |-> mark]]
                             /\ SendNothing
          ELSE /\ scout' = [scout EXCEPT ![n] = NoScout]
               /\ Send([type |-> "Preempted", leader |-> n, ballot |-> m.promised])
-    /\ UNCHANGED <<acceptorVars, lBallot, lActive, lProposals, commanders,
+    /\ UNCHANGED <<acceptorVars, lBallot, lActive, lProposals, lMark, commanders,
                    replicaVars, invoked, restarts>>
 
 -----------------------------------------------------------------------------
@@ -306,7 +359,7 @@ CommanderReceiveAccepted(n, m) ==
                                   /\ SendNothing
                ELSE /\ commanders' = [commanders EXCEPT ![n] = @ \ {c}]
                     /\ Send([type |-> "Preempted", leader |-> n, ballot |-> m.promised])
-    /\ UNCHANGED <<acceptorVars, lBallot, lActive, lProposals, scout,
+    /\ UNCHANGED <<acceptorVars, lBallot, lActive, lProposals, lMark, scout,
                    replicaVars, invoked, restarts>>
 
 -----------------------------------------------------------------------------
@@ -326,15 +379,19 @@ LeaderSpawnScout(n) ==
     /\ ~lActive[n]
     /\ scout[n] = NoScout
     /\ lBallot[n].num <= MaxBallot                         \* model bound
-    /\ scout' = [scout EXCEPT ![n] = [ballot |-> lBallot[n], acks |-> {}, pvalues |-> {}]]
+    /\ scout' = [scout EXCEPT ![n] = [NoScout EXCEPT !.ballot = lBallot[n]]]
     /\ Send([type |-> "Prepare", ballot |-> lBallot[n]])
-    /\ UNCHANGED <<acceptorVars, lBallot, lActive, lProposals, commanders,
+    /\ UNCHANGED <<acceptorVars, lBallot, lActive, lProposals, lMark, commanders,
                    replicaVars, invoked, restarts>>
 
 (* Leader n receives a Propose for a slot it has no proposal for.  It keeps *)
-(* it, and if it is active it starts a commander for it at once.           *)
+(* it, and if it is active it starts a commander for it at once.  A        *)
+(* Propose below the leader's mark is ignored: that slot is decided and   *)
+(* its acceptors may have discarded its pvalues, so a new ballot there     *)
+(* could not learn the chosen value (the proposer catches up instead).    *)
 LeaderReceivePropose(n, m) ==
     /\ m.type = "Propose"
+    /\ Mutant = "ProposeBelowMark" \/ m.slot >= lMark[n]
     /\ ~HasSlot(lProposals[n], m.slot)
     /\ LET d == [slot |-> m.slot, prop |-> m.prop] IN
        /\ lProposals' = [lProposals EXCEPT ![n] = @ \cup {d}]
@@ -343,7 +400,7 @@ LeaderReceivePropose(n, m) ==
                  /\ Send(AcceptFor(lBallot[n], d))
             ELSE /\ UNCHANGED commanders
                  /\ SendNothing
-    /\ UNCHANGED <<acceptorVars, lBallot, lActive, scout, replicaVars, invoked, restarts>>
+    /\ UNCHANGED <<acceptorVars, lBallot, lActive, lMark, scout, replicaVars, invoked, restarts>>
 
 \* For every slot with an adopted pvalue, the proposal of the pvalue with the
 \* highest ballot.  (A leader proposes one value per slot and ballot, so the
@@ -359,14 +416,23 @@ PMax(pvalues) ==
 (* the leader's own, since it may have been chosen.  The leader becomes    *)
 (* active and re-drives every proposal it now holds with a commander: a    *)
 (* slot adopted but not re-driven could otherwise stay undecided forever.  *)
+(* Slots below the highest mark of the quorum are left alone: they are    *)
+(* decided, and an acceptor of the quorum discarded their pvalues, so the *)
+(* pvalues adopted there (from acceptors that have not compacted yet) may *)
+(* be stale and the chosen value may be missing from them.  The leader's  *)
+(* mark rises to that mark; its own replica, if it is behind, catches up  *)
+(* from a peer's snapshot (Welcome), never through this leader.            *)
 LeaderReceiveAdopted(n, m) ==
     /\ m.type = "Adopted"
     /\ m.ballot = lBallot[n]
     /\ ~lActive[n]
-    /\ LET adopted == PMax(m.pvalues)
-           props == adopted \cup {d \in lProposals[n] : ~HasSlot(adopted, d.slot)}
+    /\ LET mark == Max(lMark[n], m.mark)
+           Above(D) == IF Mutant = "ProposeBelowMark" THEN D ELSE {d \in D : d.slot >= mark}
+           adopted == Above(PMax(m.pvalues))
+           props == adopted \cup {d \in Above(lProposals[n]) : ~HasSlot(adopted, d.slot)}
            driven == IF Mutant = "NoRedrive" THEN {} ELSE props
        IN  /\ lProposals' = [lProposals EXCEPT ![n] = props]
+           /\ lMark' = [lMark EXCEPT ![n] = mark]
            /\ lActive' = [lActive EXCEPT ![n] = TRUE]
            /\ commanders' = [commanders EXCEPT ![n] = @ \cup {Commander(m.ballot, d) : d \in driven}]
            /\ SendAll({AcceptFor(m.ballot, d) : d \in driven})
@@ -382,7 +448,7 @@ LeaderReceivePreempted(n, m) ==
     /\ lBallot' = [lBallot EXCEPT ![n] = [num |-> m.ballot.num + 1, leader |-> n]]
     /\ lActive' = [lActive EXCEPT ![n] = FALSE]
     /\ SendNothing
-    /\ UNCHANGED <<acceptorVars, lProposals, scout, commanders, replicaVars, invoked, restarts>>
+    /\ UNCHANGED <<acceptorVars, lProposals, lMark, scout, commanders, replicaVars, invoked, restarts>>
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
@@ -425,7 +491,7 @@ ReplicaReceiveInvoke(n, m) ==
                                     THEN [m.prop EXCEPT !.input = "corrupted"] ELSE m.prop}]
               /\ SendNothing
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rSlotOut, rProposals,
-                   rDecisions, rExecuted, invoked, restarts>>
+                   rDecisions, rExecuted, rSnap, invoked, restarts>>
 
 (* Replica n proposes waiting request p for its next free slot, if that    *)
 (* slot is within the window above the next slot to execute.               *)
@@ -439,7 +505,7 @@ ReplicaPropose(n, p) ==
        /\ Send([type |-> "Propose", slot |-> slot, prop |-> p])
     /\ rRequests' = [rRequests EXCEPT ![n] = @ \ {p}]
     /\ rSlotIn' = [rSlotIn EXCEPT ![n] = @ + 1]
-    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotOut, rDecisions, rExecuted, invoked, restarts>>
+    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotOut, rDecisions, rExecuted, rSnap, invoked, restarts>>
 
 (* Replica n has requests waiting but its next slot was already decided   *)
 (* (another replica's proposal took it): it moves on to the next slot.     *)
@@ -451,7 +517,7 @@ ReplicaSkipSlot(n) ==
     /\ rSlotIn' = [rSlotIn EXCEPT ![n] = @ + 1]
     /\ SendNothing
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotOut, rRequests, rProposals,
-                   rDecisions, rExecuted, invoked, restarts>>
+                   rDecisions, rExecuted, rSnap, invoked, restarts>>
 
 (* Replica n's gap timer: the next slot to execute is undecided while a   *)
 (* later one is decided, and n proposed nothing for it (whoever did may    *)
@@ -467,16 +533,18 @@ ReplicaProposeNoop(n) ==
 
 (* Replica n receives a Decision it did not know and records it.  (Mutant   *)
 (* AnswerOnDecision answers the client at once, guessing the request will *)
-(* be the next one n executes.)                                            *)
+(* be the next one n executes.)  A Decision below n's snapshot is ignored: *)
+(* the snapshot already holds its effect.                                 *)
 ReplicaReceiveDecision(n, m) ==
     /\ m.type = "Decision"
+    /\ m.slot >= rSnap[n].slot
     /\ [slot |-> m.slot, prop |-> m.prop] \notin rDecisions[n]
     /\ rDecisions' = [rDecisions EXCEPT ![n] = @ \cup {[slot |-> m.slot, prop |-> m.prop]}]
     /\ IF Mutant = "AnswerOnDecision" /\ m.prop # NoOp /\ ~Executed(n, m.prop)
          THEN Send(Answer(n, m.prop, Len(rExecuted[n]) + 1))
          ELSE SendNothing
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rSlotOut, rRequests, rProposals,
-                   rExecuted, invoked, restarts>>
+                   rExecuted, rSnap, invoked, restarts>>
 
 (* Replica n executes its next slot, which is decided.  If n had proposed  *)
 (* a different request for it, that request lost the slot and waits for    *)
@@ -499,10 +567,14 @@ ReplicaExecute(n) ==
                                          ELSE rExecuted
               /\ IF perform THEN Send(Answer(n, p, Len(rExecuted[n]) + 1)) ELSE SendNothing
               /\ rSlotOut' = [rSlotOut EXCEPT ![n] = s + 1]
-    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rDecisions, invoked, restarts>>
+    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rDecisions, rSnap, invoked, restarts>>
 
 (* Replica n receives a restarted node's Join and welcomes it with what it *)
 (* knows: its next slot to execute, the decisions, and what it executed.   *)
+(* `executed` stands for the application state at `slot` (a snapshot     *)
+(* taken on the spot); after compaction n holds only the decisions at and *)
+(* above its own snapshot, so a Welcome ships a snapshot plus the          *)
+(* decisions after it, and never the whole log.                           *)
 ReplicaReceiveJoin(n, m) ==
     /\ m.type = "Join"
     /\ m.node # n
@@ -526,7 +598,71 @@ ReplicaReceiveWelcome(n, m) ==
     /\ rSlotOut' = [rSlotOut EXCEPT ![n] = m.slot]
     /\ rSlotIn' = [rSlotIn EXCEPT ![n] = Max(@, m.slot)]
     /\ SendNothing
-    /\ UNCHANGED <<acceptorVars, leaderVars, rRequests, rProposals, invoked, restarts>>
+    /\ UNCHANGED <<acceptorVars, leaderVars, rRequests, rProposals, rSnap, invoked, restarts>>
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* Checkpoints and compaction.  Three steps, each local to one node, keep *)
+(* a node's state bounded by the slots it still needs.  Each discards only *)
+(* what no later step can need; the property NothingNeededDiscarded (and   *)
+(* SnapshotsSound, AcceptsSafe) state it, and the mutants named above     *)
+(* show that each guard matters.                                           *)
+(*                                                                         *)
+(* Why an acceptor may discard the pvalues below its mark k: the mark is   *)
+(* its own node's durable snapshot slot, so every slot below k was        *)
+(* executed there, hence decided, and its effect survives any crash in    *)
+(* that snapshot.  The pvalues of a decided slot serve one purpose: to    *)
+(* make a later ballot propose the chosen value again.  A later ballot's  *)
+(* quorum meets every quorum that accepted the chosen value, so for each  *)
+(* slot s it hears from some acceptor that either still holds a pvalue    *)
+(* for s at or above the chosen ballot (and adopts the chosen value, as in *)
+(* plain Paxos) or has discarded it, in which case its Promise carries a  *)
+(* mark above s and the leader leaves s alone.  So a leader proposes only *)
+(* at slots at or above the highest mark of its quorum, and below it the  *)
+(* pvalues are needed by no one.                                           *)
+(***************************************************************************)
+
+(* Replica n snapshots its executed prefix: the state after executing     *)
+(* every slot below rSlotOut[n] (here the history rExecuted[n], which the *)
+(* application state is a function of), written to disk.  It then        *)
+(* discards its decisions below that slot: their effect is in the         *)
+(* snapshot, and a replica that needs them is sent a Welcome with this    *)
+(* state instead.  Only the nodes in CheckpointNodes take snapshots (a    *)
+(* model bound; the implementation snapshots every so many slots).        *)
+ReplicaSnapshot(n) ==
+    /\ n \in CheckpointNodes
+    /\ rSnap[n].slot < rSlotOut[n]
+    /\ LET slot == IF Mutant = "SnapshotWrongSlot" THEN rSlotOut[n] + 1 ELSE rSlotOut[n]
+       IN  /\ rSnap' = [rSnap EXCEPT ![n] = [slot |-> slot, executed |-> rExecuted[n]]]
+           /\ rDecisions' = [rDecisions EXCEPT ![n] = {d \in @ : d.slot >= slot}]
+    /\ SendNothing
+    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rSlotOut, rRequests, rProposals,
+                   rExecuted, invoked, restarts>>
+
+(* Acceptor n raises its mark to its node's snapshot slot and discards    *)
+(* the pvalues below it (safe: see above).  Its promise is unchanged.     *)
+HighestAccepted(n) == IF aAccepted[n] = {} THEN aMark[n] - 1
+                      ELSE (CHOOSE pv \in aAccepted[n] :
+                               \A pw \in aAccepted[n] : pw.slot <= pv.slot).slot
+AcceptorCompact(n) ==
+    /\ LET mark == IF Mutant = "CompactUndecided" THEN HighestAccepted(n) + 1
+                                                 ELSE rSnap[n].slot
+       IN  /\ aMark[n] < mark
+           /\ SetAcceptorState(n, aBallot[n], {pv \in aAccepted[n] : pv.slot >= mark}, mark)
+    /\ SendNothing
+    /\ UNCHANGED <<leaderVars, replicaVars, invoked, restarts>>
+
+(* Leader n raises its mark to its node's acceptor's mark and discards its *)
+(* proposals and commanders below it: those slots are decided (the        *)
+(* acceptor's mark is a snapshot slot), so driving them is useless, and   *)
+(* after a new ballot it would be unsafe (see LeaderReceivePropose).      *)
+LeaderCompact(n) ==
+    /\ lMark[n] < aMark[n]
+    /\ lMark' = [lMark EXCEPT ![n] = aMark[n]]
+    /\ lProposals' = [lProposals EXCEPT ![n] = {d \in @ : d.slot >= aMark[n]}]
+    /\ commanders' = [commanders EXCEPT ![n] = {c \in @ : c.slot >= aMark[n]}]
+    /\ SendNothing
+    /\ UNCHANGED <<acceptorVars, lBallot, lActive, scout, replicaVars, invoked, restarts>>
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
@@ -541,9 +677,11 @@ RequesterInvoke(r) ==
     /\ Send([type |-> "Invoke", replica |-> r.caller, prop |-> r])
     /\ UNCHANGED <<acceptorVars, leaderVars, replicaVars, restarts>>
 
-(* Node n crashes and restarts.  The acceptor's promise and accepted       *)
-(* pvalues and the leader's ballot were on disk and survive; everything    *)
-(* else starts afresh, and the node's Bootstrap asks its peers to Join.    *)
+(* Node n crashes and restarts.  The acceptor's promise, accepted pvalues *)
+(* and mark, the leader's ballot and the replica's snapshot were on disk  *)
+(* and survive; the replica restarts from its snapshot (slot 1 and an     *)
+(* empty history if it never took one), everything else starts afresh,    *)
+(* and the node's Bootstrap asks its peers to Join.                        *)
 (* The leader moves to a ballot it never used: it forgot what it proposed  *)
 (* under its old one, and proposing again under that same ballot could get *)
 (* a second value accepted for a slot (mutant ReuseBallotAfterRestart).    *)
@@ -551,23 +689,24 @@ NodeRestart(n) ==
     /\ restarts < MaxRestarts                              \* model bound
     /\ restarts' = restarts + 1
     /\ IF Mutant = "VolatileAcceptor"
-         THEN SetAcceptor(n, Bottom, {})
+         THEN SetAcceptorState(n, Bottom, {}, 1)
          ELSE UNCHANGED acceptorVars
     /\ lBallot' = IF Mutant = "ReuseBallotAfterRestart" THEN lBallot
                   ELSE [lBallot EXCEPT ![n] = [num |-> @.num + 1, leader |-> n]]
     /\ lActive' = IF Mutant = "RestartStaysActive" THEN lActive
                   ELSE [lActive EXCEPT ![n] = FALSE]
     /\ lProposals' = [lProposals EXCEPT ![n] = {}]
+    /\ lMark' = [lMark EXCEPT ![n] = 1]
     /\ scout' = [scout EXCEPT ![n] = NoScout]
     /\ commanders' = [commanders EXCEPT ![n] = {}]
-    /\ rSlotIn' = [rSlotIn EXCEPT ![n] = 1]
-    /\ rSlotOut' = [rSlotOut EXCEPT ![n] = 1]
+    /\ rSlotIn' = [rSlotIn EXCEPT ![n] = rSnap[n].slot]
+    /\ rSlotOut' = [rSlotOut EXCEPT ![n] = rSnap[n].slot]
     /\ rRequests' = [rRequests EXCEPT ![n] = {}]
     /\ rProposals' = [rProposals EXCEPT ![n] = {}]
     /\ rDecisions' = [rDecisions EXCEPT ![n] = {}]
-    /\ rExecuted' = [rExecuted EXCEPT ![n] = <<>>]
+    /\ rExecuted' = [rExecuted EXCEPT ![n] = rSnap[n].executed]
     /\ Send([type |-> "Join", node |-> n])
-    /\ UNCHANGED invoked
+    /\ UNCHANGED <<invoked, rSnap>>
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
@@ -595,6 +734,9 @@ Next ==
     \/ \E m \in Msgs("Welcome") : ReplicaReceiveWelcome(m.node, m)
     \/ \E r \in Requests : RequesterInvoke(r)
     \/ \E n \in Node : NodeRestart(n)
+    \/ \E n \in ReplicaNodes : ReplicaSnapshot(n)
+    \/ \E n \in Node : AcceptorCompact(n)
+    \/ \E n \in Node : LeaderCompact(n)
 
 Spec == Init /\ [][Next]_vars
 
@@ -617,13 +759,15 @@ IsSeqOf(q, T) == \A i \in 1..Len(q) : q[i] \in T
 IsMessage(m) ==
     CASE m.type = "Prepare" -> m \in [type : {"Prepare"}, ballot : BallotT]
       [] m.type = "Promise" -> /\ m.acceptor \in Node /\ m.ballot \in BallotT
-                               /\ m.promised \in BallotT /\ IsSetOf(m.accepted, PValueT)
+                               /\ m.promised \in BallotT /\ m.mark \in SlotT
+                               /\ IsSetOf(m.accepted, PValueT)
       [] m.type = "Accept" -> m \in [type : {"Accept"}, ballot : BallotT, slot : SlotT, prop : ProposalT]
       [] m.type = "Accepted" -> m \in [type : {"Accepted"}, acceptor : Node, ballot : BallotT,
                                        slot : SlotT, promised : BallotT]
       [] m.type = "Decision" -> m \in [type : {"Decision"}, slot : SlotT, prop : ProposalT]
       [] m.type = "Propose" -> m \in [type : {"Propose"}, slot : SlotT, prop : ProposalT]
-      [] m.type = "Adopted" -> m.ballot \in BallotT /\ IsSetOf(m.pvalues, PValueT)
+      [] m.type = "Adopted" -> /\ m.ballot \in BallotT /\ m.mark \in SlotT
+                               /\ IsSetOf(m.pvalues, PValueT)
       [] m.type = "Preempted" -> m \in [type : {"Preempted"}, leader : Node, ballot : BallotT]
       [] m.type = "Invoke" -> m \in [type : {"Invoke"}, replica : Node, prop : ProposalT]
       [] m.type = "Invoked" -> m \in [type : {"Invoked"}, replica : Node, prop : ProposalT,
@@ -639,12 +783,15 @@ TypeOK ==
     /\ \A n \in Node :
         /\ aBallot[n] \in BallotT
         /\ IsSetOf(aAccepted[n], PValueT)
+        /\ aMark[n] \in SlotT
         /\ lBallot[n] \in BallotT
         /\ lActive[n] \in BOOLEAN
         /\ IsSetOf(lProposals[n], DecidedT)
+        /\ lMark[n] \in SlotT
         /\ scout[n].ballot \in BallotT
         /\ IsSetOf(scout[n].acks, Node)
         /\ IsSetOf(scout[n].pvalues, PValueT)
+        /\ scout[n].mark \in SlotT
         /\ \A c \in commanders[n] : /\ c.ballot \in BallotT /\ c.slot \in SlotT
                                     /\ c.prop \in ProposalT /\ IsSetOf(c.acks, Node)
         /\ rSlotIn[n] \in SlotT
@@ -653,6 +800,8 @@ TypeOK ==
         /\ IsSetOf(rProposals[n], DecidedT)
         /\ IsSetOf(rDecisions[n], DecidedT)
         /\ IsSeqOf(rExecuted[n], ProposalT)
+        /\ rSnap[n].slot \in SlotT
+        /\ IsSeqOf(rSnap[n].executed, ProposalT)
     /\ IsSetOf(invoked, Requests)
     /\ restarts \in 0..MaxRestarts
     /\ monotone \in BOOLEAN
@@ -694,12 +843,55 @@ ClientAnswers == AnsweredDecided /\ AnswersAgree /\ AnsweredAsExecuted
 \* only replaced by one for the same slot with a higher ballot.
 AcceptorMonotonicity == monotone
 AcceptorMonotonicityStep ==   \* TLC only
-    [][\A n \in Node : AcceptorStepMonotone(n, aBallot'[n], aAccepted'[n])]_vars
+    [][\A n \in Node : AcceptorStepMonotone(n, aBallot'[n], aAccepted'[n], aMark'[n])]_vars
 
 \* Refinement (a step property, recorded by Observe): every step changes the
 \* decided log as a step of LogSpec does, or leaves it alone.  The same
 \* refinement is checked by TLC in MultiPaxosRefinesLog.tla.
 RefinesLog == refines
+
+(***************************************************************************)
+(* Checkpoints.  Three properties say that compaction loses nothing a     *)
+(* later step needs.                                                       *)
+(***************************************************************************)
+
+\* Nothing needed is discarded: every slot below an acceptor's mark is
+\* decided and is held in some replica's snapshot (one at a later slot)
+\* or among some replica's decisions, so a replica that is behind can
+\* still catch up; and every slot below a leader's mark is decided, so the
+\* leader loses nothing by never proposing there.
+HeldSomewhere(s) == \E r \in Node : rSnap[r].slot > s \/ HasSlot(rDecisions[r], s)
+NothingNeededDiscarded ==
+    /\ \A n \in Node : \A s \in 1..(aMark[n] - 1) : HasSlot(AllDecided, s) /\ HeldSomewhere(s)
+    /\ \A n \in Node : \A s \in 1..(lMark[n] - 1) : HasSlot(AllDecided, s)
+
+\* A snapshot (a replica's, or the state a Welcome ships) at slot k is the
+\* state after executing the decided log below k: every slot below k is
+\* decided, and its history holds each decided request once, in the order
+\* of the first slot each was decided in (no-ops are not executed).
+FirstSlot(p, k) == CHOOSE s \in 1..(k - 1) :
+                       /\ SlotValue(AllDecided, s) = p
+                       /\ \A t \in 1..(s - 1) : SlotValue(AllDecided, t) # p
+SoundAt(k, e) ==
+    /\ \A s \in 1..(k - 1) : HasSlot(AllDecided, s)
+    /\ Range(e) = {SlotValue(AllDecided, s) : s \in 1..(k - 1)} \ {NoOp}
+    /\ \A i, j \in 1..Len(e) : i < j => FirstSlot(e[i], k) < FirstSlot(e[j], k)
+SnapshotsSound ==
+    /\ \A n \in Node : SoundAt(rSnap[n].slot, rSnap[n].executed)
+    /\ \A m \in msgs : m.type = "Welcome" => SoundAt(m.slot, m.executed)
+
+\* Accepts are safe (the invariant Paxos rests on, stated on messages): once
+\* a quorum accepted a proposal for a slot at some ballot, every Accept for
+\* that slot at that ballot or a higher one carries the same proposal.  A
+\* leader that adopts without a pvalue it needed (a Promise that leaves it
+\* out) or proposes in a compacted slot breaks this before anything is
+\* decided.
+IsYes(x, b, s) == x.type = "Accepted" /\ x.ballot = b /\ x.slot = s /\ x.promised = b
+AcceptedBy(b, s) == {m.acceptor : m \in {x \in msgs : IsYes(x, b, s)}}
+ChosenAccepts == {m \in msgs : m.type = "Accept" /\ IsQuorum(AcceptedBy(m.ballot, m.slot))}
+AcceptsSafe == \A c \in ChosenAccepts : \A m \in msgs :
+                   (m.type = "Accept" /\ m.slot = c.slot /\ ~Less(m.ballot, c.ballot))
+                       => m.prop = c.prop
 
 -----------------------------------------------------------------------------
 (***************************************************************************)

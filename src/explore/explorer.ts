@@ -16,13 +16,16 @@ import { type SpecConfig, type SpecState, initialState } from '../trace/spec/spe
 import { FingerprintSet, collisionProbability, hash64 } from './fingerprints.js';
 import { StateCodec } from './stateCodec.js';
 import { type StateConstraint, type StateInvariant, type StepProperty, boundsOf } from './properties.js';
-import type { SuccessorFn } from './mutantSteps.js';
-import { allSteps, applyStep } from '../trace/spec/fastSpec.js';
+import { type SuccessorFn, successorsFor } from './mutantSteps.js';
+import { applyStep } from '../trace/spec/fastSpec.js';
 import { mulberry32 as mulberry } from '../util/mulberry32.js';
 import { messageKey } from '../trace/format/keys.js';
 
 export interface ExploreOptions {
   cfg: SpecConfig;
+  /** The spec's Mutant constant ("none" by default): the successors, and IsQuorum in the properties. */
+  mutant?: string;
+  /** Replaces the successors of `mutant` (tests plant a wrong encoding this way). */
   successors?: SuccessorFn;
   invariants?: Record<string, StateInvariant>;
   stepProperties?: Record<string, StepProperty>;
@@ -134,8 +137,9 @@ class Column<T extends Int32Array | Uint32Array> {
 }
 
 export function explore(opts: ExploreOptions): ExploreResult {
-  const bounds = boundsOf(opts.cfg);
-  const successors = opts.successors ?? allSteps;
+  const mutant = opts.mutant ?? 'none';
+  const bounds = boundsOf(opts.cfg, mutant);
+  const successors = opts.successors ?? successorsFor(mutant);
   const invariants = Object.entries(opts.invariants ?? {});
   const stepProperties = Object.entries(opts.stepProperties ?? {});
   const constraints = Object.entries(opts.constraints ?? {});

@@ -66,13 +66,13 @@ export function exploreModel(m: ModelInfo, opts: { mutant?: string; only?: reado
   if (m.cfg.actionConstraints.length > 0) throw new ModelError(`model ${m.name} has an ACTION_CONSTRAINT, which the explorer does not apply`);
   if (m.cfg.view !== undefined || m.cfg.symmetry !== undefined) throw new ModelError(`model ${m.name} declares VIEW or SYMMETRY, which the explorer does not apply (its counts would differ from TLC's)`);
   const constants = constantsOf(m);
-  for (const k of ['N', 'LeaderNodes', 'ReplicaNodes', 'Callers', 'RequestsPerCaller', 'Window', 'MaxBallot', 'MaxSlot', 'MaxRestarts']) {
+  for (const k of ['N', 'LeaderNodes', 'ReplicaNodes', 'Callers', 'RequestsPerCaller', 'Window', 'MaxBallot', 'MaxSlot', 'MaxRestarts', 'CheckpointNodes']) {
     if (constants[k] === undefined) throw new ModelError(`model ${m.name}: constant ${k} is not given`);
   }
   const mutant = opts.mutant ?? (typeof constants.Mutant === 'string' ? constants.Mutant : 'none');
   if (!isFastMutant(mutant)) throw new ModelError(`the explorer has no mutant ${JSON.stringify(mutant)}`);
   const cfg = configFromConstants(constants as unknown as SpecConstants);
-  boundsOf(cfg);
+  boundsOf(cfg, mutant);
   const invariants = opts.only ?? m.cfg.invariants;
   const unknown = invariants.filter((n) => STATE_INVARIANTS[n] === undefined && STEP_PROPERTIES[n] === undefined);
   if (unknown.length > 0) throw new ModelError(`model ${m.name}: the explorer does not know the invariant${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);

@@ -5,7 +5,7 @@
  * mirror. fastSpec itself has no mutants (it is the trace checker's oracle, proved equal to the
  * correct spec); what vouches for these versions is that every counterexample the explorer
  * finds with them is replayed on the embedded engine against the .tla with the same Mutant,
- * step by step (engineReplay.ts, test/spec/fastMutants.test.ts).
+ * step by step (engineReplay.ts; test/explore/checkpointMutants.test.ts).
  *
  * LeaderReceiveAdopted is replaced under every mutant by a version that keeps the .tla's set
  * semantics when two pvalues of one slot share the highest ballot (PMax then names both, and
@@ -16,7 +16,7 @@ import type { Ballot, MessageOf, Proposal, PValue, SlotProp, SpecMessage } from 
 import { messageKey, propKey, pvalueKey, slotPropKey } from '../trace/format/keys.js';
 import {
   type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, DECISION_BY_SLOT,
-  acceptedOf, ballotEq, ballotLt, commanderSpecKey, decisionsOf, emptyVolatile, propEq, NOOP_KEY,
+  acceptedOf, ballotEq, ballotLt, commanderSpecKey, decisionsOf, emptyVolatile, leaderProposalsOf, propEq, NOOP_KEY,
 } from '../trace/spec/specState.js';
 import { type ActionName, type Step, allSteps } from '../trace/spec/fastSpec.js';
 import { PSet } from '../trace/spec/pmap.js';
@@ -30,6 +30,10 @@ interface Rules {
   scoutIgnoresAccepted: boolean;
   executeOwnProposal: boolean;
   reuseBallotAfterRestart: boolean;
+  compactUndecided: boolean;
+  promiseOmitsAtMark: boolean;
+  proposeBelowMark: boolean;
+  snapshotWrongSlot: boolean;
   promiseNotRecorded: boolean;
   commanderCountsRejections: boolean;
   restartStaysActive: boolean;
@@ -39,7 +43,8 @@ interface Rules {
 const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
 const CORRECT: Rules = {
   quorum: MAJORITY, acceptLowerBallot: false, promiseOmitsAccepted: false, scoutIgnoresAccepted: false,
-  executeOwnProposal: false, reuseBallotAfterRestart: false, promiseNotRecorded: false,
+  executeOwnProposal: false, reuseBallotAfterRestart: false,
+  compactUndecided: false, promiseOmitsAtMark: false, proposeBelowMark: false, snapshotWrongSlot: false, promiseNotRecorded: false,
   commanderCountsRejections: false, restartStaysActive: false, adoptLowestBallot: false,
 };
 
@@ -51,6 +56,15 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   ScoutIgnoresAccepted: { bug: 'a scout drops the pvalues Promises report', rules: { scoutIgnoresAccepted: true }, actions: ['ScoutReceivePromise'] },
   ExecuteOwnProposal: { bug: 'a replica executes what it proposed for a slot instead of what was decided', rules: { executeOwnProposal: true }, actions: ['ReplicaExecute'] },
   ReuseBallotAfterRestart: { bug: 'a restarted leader keeps its old ballot', rules: { reuseBallotAfterRestart: true }, actions: ['NodeRestart'] },
+  CompactUndecided: {
+    bug: 'an acceptor compacts up to the highest slot it accepted instead of its node\'s snapshot', rules: { compactUndecided: true }, actions: ['AcceptorCompact'],
+  },
+  PromiseOmitsAtMark: { bug: 'a Promise carries the pvalues strictly above the mark', rules: { promiseOmitsAtMark: true }, actions: ['AcceptorReceivePrepare'] },
+  ProposeBelowMark: {
+    bug: 'a leader proposes below its mark (keeps its proposals there and takes a Propose there)', rules: { proposeBelowMark: true },
+    actions: ['LeaderReceivePropose'], // and LeaderReceiveAdopted, replaced under every mutant
+  },
+  SnapshotWrongSlot: { bug: 'a replica labels its snapshot one slot past what it executed', rules: { snapshotWrongSlot: true }, actions: ['ReplicaSnapshot'] },
   PromiseNotRecorded: { bug: 'an acceptor answers a Prepare with a promise it does not record', rules: { promiseNotRecorded: true }, actions: ['AcceptorReceivePrepare'] },
   CommanderCountsRejections: { bug: 'a commander counts an Accepted that names a higher promised ballot as a vote', rules: { commanderCountsRejections: true }, actions: ['CommanderReceiveAccepted'] },
   RestartStaysActive: { bug: 'a restarted leader believes it is still adopted, under its new ballot', rules: { restartStaysActive: true }, actions: ['NodeRestart'] },
@@ -95,6 +109,8 @@ function mutantSteps(r: Rules, action: ActionName, cfg: SpecConfig, s: SpecState
     case 'ScoutReceivePromise': onMessages('Promise', leaderOf, (n, x, m) => [scoutReceivePromise(r, cfg.N, n, x, m)]); break;
     case 'CommanderReceiveAccepted': onMessages('Accepted', leaderOf, (n, x, m) => commanderReceiveAccepted(r, cfg.N, n, x, m)); break;
     case 'LeaderReceiveAdopted': onMessages('Adopted', leaderOf, (_n, x, m) => [leaderReceiveAdopted(r, x, m)]); break;
+    // \E m \in Msgs("Propose") : \E n \in LeaderNodes
+    case 'LeaderReceivePropose': onMessages('Propose', () => [...(cfg.bounds.leaderNodes ?? everyNode())], (_n, x, m) => [leaderReceivePropose(r, x, m)]); break;
     case 'ReplicaExecute':
       for (const n of cfg.bounds.replicaNodes ?? everyNode()) for (const res of replicaExecute(r, n, s.nodes[n]!)) push(n, res, {});
       break;
@@ -102,26 +118,38 @@ function mutantSteps(r: Rules, action: ActionName, cfg: SpecConfig, s: SpecState
       if (cfg.bounds.maxRestarts !== undefined && s.restarts >= cfg.bounds.maxRestarts) break;
       for (const n of everyNode()) push(n, nodeRestart(r, n, s.nodes[n]!), {}, { restart: true });
       break;
+    case 'ReplicaSnapshot':
+      for (const n of cfg.bounds.replicaNodes ?? everyNode()) push(n, replicaSnapshot(r, cfg, n, s.nodes[n]!), {});
+      break;
+    case 'AcceptorCompact':
+      for (const n of everyNode()) push(n, acceptorCompact(r, s.nodes[n]!), {});
+      break;
     default: throw new Error(`no mutant version of ${action}`);
   }
   return out;
 }
 
+/** A Promise's or Adopted's mark field, left out when 1 as fastSpec writes it (format/keys.ts). */
+const withMark = (mark: number): { mark?: number } => (mark === 1 ? {} : { mark });
+
 /*
- * AcceptorReceivePrepare: accepted |-> IF Mutant = "PromiseOmitsAccepted" THEN {} ELSE aAccepted[n];
- * SetAcceptor(n, IF Mutant = "PromiseNotRecorded" THEN aBallot[n] ELSE promised, aAccepted[n]).
+ * SetAcceptor(n, IF Mutant = "PromiseNotRecorded" THEN aBallot[n] ELSE promised, aAccepted[n]);
+ * AcceptorReceivePrepare: mark |-> aMark[n], accepted |-> CASE Mutant = "PromiseOmitsAccepted" -> {}
+ *   [] Mutant = "PromiseOmitsAtMark" -> {pv \in aAccepted[n] : pv.slot > aMark[n]} [] OTHER -> aAccepted[n]
  */
 function acceptorReceivePrepare(r: Rules, n: number, x: NodeSpec, m: MessageOf<'Prepare'>, msgs: ReadonlyMap<string, SpecMessage>): Result {
   const aBallot = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
-  const reply: SpecMessage = { type: 'Promise', acceptor: n, ballot: m.ballot, promised: aBallot, accepted: r.promiseOmitsAccepted ? [] : [...x.aAccepted.values()] };
+  const accepted = r.promiseOmitsAccepted ? [] : [...x.aAccepted.values()].filter((pv) => !r.promiseOmitsAtMark || pv.slot > x.aMark);
+  const reply: SpecMessage = { type: 'Promise', acceptor: n, ballot: m.ballot, promised: aBallot, accepted, ...withMark(x.aMark) };
   if (msgs.has(messageKey(reply))) return null;
   return [{ ...x, aBallot: r.promiseNotRecorded ? x.aBallot : aBallot }, [reply]];
 }
 
 /*
- * AcceptorReceiveAccept: ok == Mutant = "AcceptLowerBallot" \/ ~Less(m.ballot, aBallot[n]).
+ * AcceptorReceiveAccept: m.slot >= aMark[n]; ok == Mutant = "AcceptLowerBallot" \/ ~Less(m.ballot, aBallot[n]).
  */
 function acceptorReceiveAccept(r: Rules, n: number, x: NodeSpec, m: MessageOf<'Accept'>, msgs: ReadonlyMap<string, SpecMessage>): Result {
+  if (m.slot < x.aMark) return null;
   const ok = r.acceptLowerBallot || !ballotLt(m.ballot, x.aBallot);
   const aBallot = ok ? m.ballot : x.aBallot;
   let accepted = new Map(x.aAccepted);
@@ -136,7 +164,7 @@ function acceptorReceiveAccept(r: Rules, n: number, x: NodeSpec, m: MessageOf<'A
   return [{ ...x, aBallot, aAccepted: accepted }, [reply]];
 }
 
-/* ScoutReceivePromise, with IsQuorum and ScoutIgnoresAccepted. */
+/* ScoutReceivePromise, with IsQuorum and ScoutIgnoresAccepted; the scout keeps the highest mark. */
 function scoutReceivePromise(r: Rules, N: number, n: number, x: NodeSpec, m: MessageOf<'Promise'>): Result {
   const sc = x.scout;
   if (sc === null || !ballotEq(m.ballot, sc.ballot)) return null;
@@ -145,8 +173,9 @@ function scoutReceivePromise(r: Rules, N: number, n: number, x: NodeSpec, m: Mes
   const acks = new Set(sc.acks).add(m.acceptor);
   const pvalues = new Map(sc.pvalues);
   if (!r.scoutIgnoresAccepted) for (const pv of m.accepted) pvalues.set(pvalueKey(pv), pv);
-  if (r.quorum(N, acks.size)) return [{ ...x, scout: null }, [{ type: 'Adopted', ballot: sc.ballot, pvalues: [...pvalues.values()] }]];
-  return [{ ...x, scout: { ballot: sc.ballot, acks, pvalues } }, []];
+  const mark = Math.max(sc.mark, m.mark ?? 1);
+  if (r.quorum(N, acks.size)) return [{ ...x, scout: null }, [{ type: 'Adopted', ballot: sc.ballot, pvalues: [...pvalues.values()], ...withMark(mark) }]];
+  return [{ ...x, scout: { ballot: sc.ballot, acks, pvalues, mark } }, []];
 }
 
 /* CommanderReceiveAccepted: IF m.promised = m.ballot \/ Mutant = "CommanderCountsRejections" THEN (a vote) ELSE (preempted). */
@@ -176,17 +205,21 @@ const hasSlot = (d: Iterable<{ slot: number }>, slot: number): boolean => { for 
 
 /*
  * LeaderReceiveAdopted, as the .tla writes it: PMax(pvalues) is every [slot, prop] of a pvalue
- * whose ballot no pvalue of its slot exceeds (AdoptLowestBallot: that exceeds no pvalue of its
- * slot); props == adopted \cup {own proposals of other slots}; every prop is driven.
+ * whose ballot no pvalue of its slot exceeds; mark == Max(lMark[n], m.mark); Above(D) keeps the
+ * slots at or above the mark (all of D under ProposeBelowMark); adopted == Above(PMax(pvalues)) (AdoptLowestBallot: PMax takes the
+ * pvalue that exceeds no pvalue of its slot);
+ * props == adopted \cup {d \in Above(lProposals[n]) : ~HasSlot(adopted, d.slot)}; every prop is driven.
  */
 function leaderReceiveAdopted(r: Rules, x: NodeSpec, m: MessageOf<'Adopted'>): Result {
   if (!ballotEq(m.ballot, x.lBallot) || x.lActive) return null;
+  const lMark = Math.max(x.lMark, m.mark ?? 1);
+  const above = (d: SlotProp): boolean => r.proposeBelowMark || d.slot >= lMark;
   const adopted: SlotProp[] = [];
   for (const p of m.pvalues) {
     const best = (q: PValue): boolean => (r.adoptLowestBallot ? !ballotLt(q.ballot, p.ballot) : !ballotLt(p.ballot, q.ballot));
-    if (m.pvalues.every((q) => q.slot !== p.slot || best(q))) adopted.push({ slot: p.slot, prop: p.prop });
+    if (m.pvalues.every((q) => q.slot !== p.slot || best(q)) && above(p)) adopted.push({ slot: p.slot, prop: p.prop });
   }
-  const own = [...x.lProposals.values()];
+  const own = [...x.lProposals.values()].filter(above);
   const props = [...adopted, ...own.filter((d) => !hasSlot(adopted, d.slot))];
   const lProposals = new Map<string, SlotProp>();
   for (const d of props) lProposals.set(slotPropKey(d), d);
@@ -197,7 +230,22 @@ function leaderReceiveAdopted(r: Rules, x: NodeSpec, m: MessageOf<'Adopted'>): R
     commanders.set(commanderSpecKey(c), c);
     sent.push({ type: 'Accept', ballot: m.ballot, slot: d.slot, prop: d.prop });
   }
-  return [{ ...x, lProposals, lActive: true, commanders }, sent];
+  return [{ ...x, lProposals, lMark, lActive: true, commanders }, sent];
+}
+
+/*
+ * LeaderReceivePropose: (Mutant = "ProposeBelowMark" \/ m.slot >= lMark[n]) /\ ~HasSlot(lProposals[n], m.slot);
+ * the leader keeps d, and if active starts a commander and sends its Accept.
+ */
+function leaderReceivePropose(r: Rules, x: NodeSpec, m: MessageOf<'Propose'>): Result {
+  if (!r.proposeBelowMark && m.slot < x.lMark) return null;
+  if (hasSlot(x.lProposals.values(), m.slot)) return null;
+  const d: SlotProp = { slot: m.slot, prop: m.prop };
+  const lProposals = leaderProposalsOf(x).with(slotPropKey(d), d);
+  if (!x.lActive) return [{ ...x, lProposals }, []];
+  const c: CommanderSpec = { ballot: x.lBallot, slot: d.slot, prop: d.prop, acks: new Set() };
+  const commanders = new Map(x.commanders).set(commanderSpecKey(c), c);
+  return [{ ...x, lProposals, commanders }, [{ type: 'Accept', ballot: x.lBallot, slot: d.slot, prop: d.prop }]];
 }
 
 /*
@@ -229,10 +277,43 @@ function replicaExecute(r: Rules, n: number, x: NodeSpec): Result[] {
 
 /*
  * NodeRestart: lBallot' = IF Mutant = "ReuseBallotAfterRestart" THEN lBallot ELSE (num + 1);
- * lActive' = IF Mutant = "RestartStaysActive" THEN lActive ELSE FALSE.
+ * lActive' = IF Mutant = "RestartStaysActive" THEN lActive ELSE FALSE;
+ * the acceptor's state and mark and the replica's snapshot survive, the replica restarts from it.
  */
 function nodeRestart(r: Rules, n: number, x: NodeSpec): Result {
   const lBallot = r.reuseBallotAfterRestart ? x.lBallot : { num: x.lBallot.num + 1, leader: n };
-  const restarted = emptyVolatile(n, { aBallot: x.aBallot, aAccepted: acceptedOf(x), lBallot });
+  const restarted = emptyVolatile(n, { aBallot: x.aBallot, aAccepted: acceptedOf(x), aMark: x.aMark, lBallot, rSnap: x.rSnap });
   return [r.restartStaysActive ? { ...restarted, lActive: x.lActive } : restarted, [{ type: 'Join', node: n }]];
+}
+
+/*
+ * ReplicaSnapshot: n \in CheckpointNodes /\ rSnap[n].slot < rSlotOut[n];
+ * slot == IF Mutant = "SnapshotWrongSlot" THEN rSlotOut[n] + 1 ELSE rSlotOut[n];
+ * rSnap' = [slot, executed |-> rExecuted[n]], rDecisions' = {d \in @ : d.slot >= slot}.
+ */
+function replicaSnapshot(r: Rules, cfg: SpecConfig, n: number, x: NodeSpec): Result {
+  if (cfg.bounds.checkpointNodes === undefined || !cfg.bounds.checkpointNodes.has(n)) return null;
+  if (x.rSnap.slot >= x.rSlotOut) return null;
+  const slot = r.snapshotWrongSlot ? x.rSlotOut + 1 : x.rSlotOut;
+  let rDecisions = decisionsOf(x);
+  for (const [k, d] of x.rDecisions) if (d.slot < slot) rDecisions = rDecisions.without(k);
+  return [{ ...x, rSnap: { slot, executed: x.rExecuted }, rDecisions }, []];
+}
+
+/*
+ * AcceptorCompact: mark == IF Mutant = "CompactUndecided" THEN HighestAccepted(n) + 1 ELSE rSnap[n].slot;
+ * aMark[n] < mark; the pvalues below the mark go. HighestAccepted(n) is aMark[n] - 1 when
+ * nothing is accepted, else the highest accepted slot.
+ */
+function acceptorCompact(r: Rules, x: NodeSpec): Result {
+  let mark = x.rSnap.slot;
+  if (r.compactUndecided) {
+    let highest = x.aMark - 1;
+    for (const pv of x.aAccepted.values()) if (pv.slot > highest) highest = pv.slot;
+    mark = highest + 1;
+  }
+  if (x.aMark >= mark) return null;
+  let aAccepted = acceptedOf(x);
+  for (const [k, pv] of x.aAccepted) if (pv.slot < mark) aAccepted = aAccepted.without(k);
+  return [{ ...x, aMark: mark, aAccepted }, []];
 }

@@ -2,8 +2,9 @@
  * The properties of spec/MultiPaxos.tla, evaluated on states of the fast encoding: each
  * function mirrors the definition of the same name in the .tla (read them side by side).
  *
- * - State invariants (TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers) are
- *   predicates of one state.
+ * - State invariants (TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers, and the
+ *   checkpoint properties NothingNeededDiscarded, SnapshotsSound, AcceptsSafe) are predicates
+ *   of one state.
  * - AcceptorMonotonicity and RefinesLog are, in the .tla, ghost variables that a step turns
  *   FALSE when it breaks the property (SetAcceptor, SendAll); here they are checks of a step
  *   (the state before and the step), which is the same thing: the ghost is FALSE in a state iff
@@ -27,9 +28,12 @@ export interface ModelBounds {
   maxBallot: number;
   maxSlot: number;
   maxRestarts: number;
+  /** IsQuorum: a property reads it too (AcceptsSafe), and mutant SmallQuorum changes it. */
+  isQuorum: (acks: number) => boolean;
 }
 
-export function boundsOf(cfg: SpecConfig): ModelBounds {
+/** The model's bounds; `mutant` is the spec's Mutant constant, which IsQuorum reads. */
+export function boundsOf(cfg: SpecConfig, mutant = 'none'): ModelBounds {
   const b = cfg.bounds;
   if (b.leaderNodes === undefined || b.replicaNodes === undefined || b.callers === undefined || b.requestsPerCaller === undefined ||
     b.maxBallot === undefined || b.maxSlot === undefined || b.maxRestarts === undefined) {
@@ -38,6 +42,7 @@ export function boundsOf(cfg: SpecConfig): ModelBounds {
   return {
     N: cfg.N, leaderNodes: b.leaderNodes, replicaNodes: b.replicaNodes, callers: b.callers, requestsPerCaller: b.requestsPerCaller,
     maxBallot: b.maxBallot, maxSlot: b.maxSlot, maxRestarts: b.maxRestarts,
+    isQuorum: mutant === 'SmallQuorum' ? (acks) => 2 * acks >= cfg.N - 1 : (acks) => 2 * acks > cfg.N,
   };
 }
 
@@ -78,12 +83,14 @@ export function isMessage(m: ModelBounds, msg: SpecMessage): boolean {
   switch (msg.type) {
     case 'Prepare': return hasFields(msg, 2) && isBallot(m, msg.ballot);
     // Promise and Adopted are not `\in [...]` in the .tla: their field set is not checked.
-    case 'Promise': return isNode(m, msg.acceptor) && isBallot(m, msg.ballot) && isBallot(m, msg.promised) && allOf(msg.accepted, (v) => isPValue(m, v));
+    // Their mark is left out when it is 1 (format/keys.ts), and 1 is a SlotT.
+    case 'Promise': return isNode(m, msg.acceptor) && isBallot(m, msg.ballot) && isBallot(m, msg.promised) && isSlot(m, msg.mark ?? 1)
+      && allOf(msg.accepted, (v) => isPValue(m, v));
     case 'Accept': return hasFields(msg, 4) && isBallot(m, msg.ballot) && isSlot(m, msg.slot) && isProposal(m, msg.prop);
     case 'Accepted': return hasFields(msg, 5) && isNode(m, msg.acceptor) && isBallot(m, msg.ballot) && isSlot(m, msg.slot) && isBallot(m, msg.promised);
     case 'Decision': return hasFields(msg, 3) && isSlot(m, msg.slot) && isProposal(m, msg.prop);
     case 'Propose': return hasFields(msg, 3) && isSlot(m, msg.slot) && isProposal(m, msg.prop);
-    case 'Adopted': return isBallot(m, msg.ballot) && allOf(msg.pvalues, (v) => isPValue(m, v));
+    case 'Adopted': return isBallot(m, msg.ballot) && isSlot(m, msg.mark ?? 1) && allOf(msg.pvalues, (v) => isPValue(m, v));
     case 'Preempted': return hasFields(msg, 3) && isNode(m, msg.leader) && isBallot(m, msg.ballot);
     case 'Invoke': return hasFields(msg, 3) && isNode(m, msg.replica) && isProposal(m, msg.prop);
     case 'Invoked': return hasFields(msg, 4) && isNode(m, msg.replica) && isProposal(m, msg.prop) && isNat(msg.index, 1, m.maxSlot + 1);
@@ -95,16 +102,18 @@ export function isMessage(m: ModelBounds, msg: SpecMessage): boolean {
 
 /** The node part of TypeOK (for one n \in Node). */
 export function nodeTypeOK(m: ModelBounds, x: NodeSpec): boolean {
-  return isBallot(m, x.aBallot) && allOf(x.aAccepted.values(), (v) => isPValue(m, v))
-    && isBallot(m, x.lBallot) && typeof x.lActive === 'boolean' && allOf(x.lProposals.values(), (d) => isDecided(m, d))
-    // NoScout is [ballot |-> Bottom, acks |-> {}, pvalues |-> {}]: Bottom is a BallotT.
-    && (x.scout === null || (isBallot(m, x.scout.ballot) && allOf(x.scout.acks, (n) => isNode(m, n)) && allOf(x.scout.pvalues.values(), (v) => isPValue(m, v))))
+  return isBallot(m, x.aBallot) && allOf(x.aAccepted.values(), (v) => isPValue(m, v)) && isSlot(m, x.aMark)
+    && isBallot(m, x.lBallot) && typeof x.lActive === 'boolean' && allOf(x.lProposals.values(), (d) => isDecided(m, d)) && isSlot(m, x.lMark)
+    // NoScout is [ballot |-> Bottom, acks |-> {}, pvalues |-> {}, mark |-> 1]: Bottom is a BallotT, 1 a SlotT.
+    && (x.scout === null || (isBallot(m, x.scout.ballot) && allOf(x.scout.acks, (n) => isNode(m, n)) && allOf(x.scout.pvalues.values(), (v) => isPValue(m, v))
+      && isSlot(m, x.scout.mark)))
     && allOf(x.commanders.values(), (c) => isBallot(m, c.ballot) && isSlot(m, c.slot) && isProposal(m, c.prop) && allOf(c.acks, (n) => isNode(m, n)))
     && isSlot(m, x.rSlotIn) && isSlot(m, x.rSlotOut)
     && allOf(x.rRequests.values(), (p) => isProposal(m, p))
     && allOf(x.rProposals.values(), (d) => isDecided(m, d))
     && allOf(x.rDecisions.values(), (d) => isDecided(m, d))
-    && allOf(x.rExecuted, (p) => isProposal(m, p));
+    && allOf(x.rExecuted, (p) => isProposal(m, p))
+    && isSlot(m, x.rSnap.slot) && allOf(x.rSnap.executed, (p) => isProposal(m, p));
 }
 
 /**
@@ -209,13 +218,17 @@ export const ClientAnswers: StateInvariant = (m, s) => {
 
 // ---- Step properties ----------------------------------------------------------------------
 
-/** AcceptorStepMonotone(n, b, A) for the acceptor of the acting node (the others are unchanged). */
+/**
+ * AcceptorStepMonotone(n, b, A, k) for the acceptor of the acting node (the others are
+ * unchanged): monotone relative to what is kept, so below the new mark k a pvalue may go.
+ */
 export const AcceptorMonotonicity: StepProperty = (_m, s, step) => {
   const before = s.nodes[step.n]!;
   const after = step.node;
   if (ballotLt(after.aBallot, before.aBallot)) return `acceptor ${step.n}'s promise goes down`;
+  if (after.aMark < before.aMark) return `acceptor ${step.n}'s mark goes down from ${before.aMark} to ${after.aMark}`;
   for (const [k, pv] of before.aAccepted) {
-    if (after.aAccepted.has(k)) continue;
+    if (pv.slot < after.aMark || after.aAccepted.has(k)) continue;
     let replaced = false;
     for (const pw of after.aAccepted.values()) if (pw.slot === pv.slot && ballotLt(pv.ballot, pw.ballot)) replaced = true;
     if (!replaced) return `acceptor ${step.n} drops ${pvalueKey(pv)} without a higher-ballot pvalue for slot ${pv.slot}`;
@@ -238,6 +251,120 @@ export const RefinesLog: StepProperty = (_m, s, step) => {
   const [e] = fresh.values() as unknown as [SlotProp];
   for (const old of s.msgs.values()) {
     if (old.type === 'Decision' && old.slot === e.slot) return `slot ${e.slot}, chosen as ${propKey(old.prop)}, is chosen again as ${propKey(e.prop)}`;
+  }
+  return undefined;
+};
+
+// ---- Checkpoints --------------------------------------------------------------------------
+
+/** The decided proposals of each slot (AllDecided by slot): one per slot while Agreement holds. */
+function decidedBySlot(m: ModelBounds, s: SpecState): Map<number, Map<string, Proposal>> {
+  const out = new Map<number, Map<string, Proposal>>();
+  for (const d of allDecided(m, s)) {
+    let props = out.get(d.slot);
+    if (props === undefined) out.set(d.slot, (props = new Map()));
+    props.set(propKey(d.prop), d.prop);
+  }
+  return out;
+}
+
+/** HeldSomewhere(s) == \E r \in Node : rSnap[r].slot > s \/ HasSlot(rDecisions[r], s) */
+function heldSomewhere(m: ModelBounds, s: SpecState, slot: number): boolean {
+  for (let r = 1; r <= m.N; r++) {
+    const x = s.nodes[r]!;
+    if (x.rSnap.slot > slot) return true;
+    for (const d of x.rDecisions.values()) if (d.slot === slot) return true;
+  }
+  return false;
+}
+
+/**
+ * NothingNeededDiscarded: every slot below an acceptor's mark is decided and held in some
+ * replica's snapshot or decisions; every slot below a leader's mark is decided.
+ */
+export const NothingNeededDiscarded: StateInvariant = (m, s) => {
+  const decided = decidedBySlot(m, s);
+  for (let n = 1; n <= m.N; n++) {
+    const x = s.nodes[n]!;
+    for (let slot = 1; slot < x.aMark; slot++) {
+      if (!decided.has(slot)) return `acceptor ${n}'s mark is ${x.aMark}, but slot ${slot} is not decided`;
+      if (!heldSomewhere(m, s, slot)) return `acceptor ${n}'s mark is ${x.aMark}, but no replica holds slot ${slot} in a snapshot or a decision`;
+    }
+    for (let slot = 1; slot < x.lMark; slot++) {
+      if (!decided.has(slot)) return `leader ${n}'s mark is ${x.lMark}, but slot ${slot} is not decided`;
+    }
+  }
+  return undefined;
+};
+
+/**
+ * SoundAt(k, e): slots 1..k-1 are decided, e's range is their values less NoOp, and e is in
+ * the order of each value's first slot (FirstSlot). SlotValue is the .tla's CHOOSE among the
+ * slot's decided values: one value while Agreement holds. Where Agreement is broken CHOOSE's
+ * pick is the engine's, and this takes the least by canonical text: every model that checks
+ * SnapshotsSound checks Agreement before it, so that state is reported as an Agreement
+ * violation first, and any violation is confirmed on the engine (engineReplay.ts).
+ */
+function soundAt(decided: Map<number, Map<string, Proposal>>, k: number, e: readonly Proposal[]): string | undefined {
+  const firstSlot = new Map<string, number>();
+  for (let slot = 1; slot < k; slot++) {
+    const props = decided.get(slot);
+    if (props === undefined) return `slot ${slot} below it is not decided`;
+    const value = [...props.keys()].sort()[0]!;
+    if (value !== NOOP_KEY && !firstSlot.has(value)) firstSlot.set(value, slot);
+  }
+  const keys = e.map(propKey);
+  const range = new Set(keys);
+  if (range.size !== firstSlot.size || [...range].some((p) => !firstSlot.has(p))) {
+    return `its history ${show(keys)} is not the requests decided below slot ${k} (${show([...firstSlot.keys()])})`;
+  }
+  for (let i = 0; i + 1 < keys.length; i++) {
+    // i < j => FirstSlot(e[i]) < FirstSlot(e[j]); consecutive pairs suffice (< is transitive).
+    if (!(firstSlot.get(keys[i]!)! < firstSlot.get(keys[i + 1]!)!)) return `its history is not in the order of the decided log (${keys[i]} at ${i + 1}, ${keys[i + 1]} at ${i + 2})`;
+  }
+  return undefined;
+}
+
+/** SnapshotsSound: every replica's snapshot and every Welcome's state is SoundAt its slot. */
+export const SnapshotsSound: StateInvariant = (m, s) => {
+  const decided = decidedBySlot(m, s);
+  for (let n = 1; n <= m.N; n++) {
+    const snap = s.nodes[n]!.rSnap;
+    const bad = soundAt(decided, snap.slot, snap.executed);
+    if (bad !== undefined) return `replica ${n}'s snapshot at slot ${snap.slot}: ${bad}`;
+  }
+  for (const msg of s.msgs.values()) {
+    if (msg.type !== 'Welcome') continue;
+    const bad = soundAt(decided, msg.slot, msg.executed);
+    if (bad !== undefined) return `the Welcome to ${msg.node} at slot ${msg.slot}: ${bad}`;
+  }
+  return undefined;
+};
+
+/**
+ * AcceptsSafe: once a quorum accepted (Accepted with promised = ballot) an Accept's ballot and
+ * slot, every Accept for that slot at that ballot or a higher one carries the same proposal.
+ */
+export const AcceptsSafe: StateInvariant = (m, s) => {
+  const yes = new Map<string, Set<number>>();
+  const accepts: Array<{ ballot: Ballot; slot: number; prop: Proposal }> = [];
+  for (const msg of s.msgs.values()) {
+    if (msg.type === 'Accept') accepts.push(msg);
+    else if (msg.type === 'Accepted' && msg.promised.num === msg.ballot.num && msg.promised.leader === msg.ballot.leader) {
+      const k = `${msg.ballot.num}.${msg.ballot.leader}@${msg.slot}`;
+      let acks = yes.get(k);
+      if (acks === undefined) yes.set(k, (acks = new Set()));
+      acks.add(msg.acceptor);
+    }
+  }
+  for (const c of accepts) {
+    // IsQuorum of the empty set is FALSE for every N but under SmallQuorum with N <= 1.
+    if (!m.isQuorum(yes.get(`${c.ballot.num}.${c.ballot.leader}@${c.slot}`)?.size ?? 0)) continue;
+    for (const a of accepts) {
+      if (a.slot === c.slot && !ballotLt(a.ballot, c.ballot) && propKey(a.prop) !== propKey(c.prop)) {
+        return `slot ${c.slot}: ${propKey(c.prop)} was accepted by a quorum at ballot ${show(c.ballot)}, and an Accept at ballot ${show(a.ballot)} carries ${propKey(a.prop)}`;
+      }
+    }
   }
   return undefined;
 };
@@ -307,6 +434,8 @@ export const RaceShape: StateConstraint = (m, s) => {
   return true;
 };
 
-export const STATE_INVARIANTS: Record<string, StateInvariant> = { TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers };
+export const STATE_INVARIANTS: Record<string, StateInvariant> = {
+  TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers, NothingNeededDiscarded, SnapshotsSound, AcceptsSafe,
+};
 export const STEP_PROPERTIES: Record<string, StepProperty> = { AcceptorMonotonicity, RefinesLog };
 export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst, RaceShape };

@@ -19,13 +19,18 @@ export const RESTARTS = 0;
 export const INVOKED = 1;
 export const FIRST_NODE = 2;
 
-/** The canonical text of one node's state (the per-node line of tlaCodec.stateKey). */
+/**
+ * The canonical text of one node's state: every variable of the spec's node (tlaCodec.stateKey
+ * has the same ones). The checkpoint variables must be here too: two states that differ only in
+ * a mark or a snapshot are two states of the spec, and without them the search would merge them.
+ */
 export function nodeKey(x: NodeSpec): string {
   return [
-    ballotKey(x.aBallot), setKey(x.aAccepted), ballotKey(x.lBallot), String(x.lActive), setKey(x.lProposals),
-    x.scout === null ? 'null' : `${ballotKey(x.scout.ballot)}|${[...x.scout.acks].sort().join(',')}|${setKey(x.scout.pvalues)}`,
+    ballotKey(x.aBallot), setKey(x.aAccepted), String(x.aMark), ballotKey(x.lBallot), String(x.lActive), setKey(x.lProposals),
+    String(x.lMark),
+    x.scout === null ? 'null' : `${ballotKey(x.scout.ballot)}|${[...x.scout.acks].sort().join(',')}|${setKey(x.scout.pvalues)}|${x.scout.mark}`,
     setKey(x.commanders), String(x.rSlotIn), String(x.rSlotOut), setKey(x.rRequests), setKey(x.rProposals),
-    setKey(x.rDecisions), seqKey(x.rExecuted),
+    setKey(x.rDecisions), seqKey(x.rExecuted), `${x.rSnap.slot}|${seqKey(x.rSnap.executed)}`,
   ].join(';');
 }
 

@@ -18,7 +18,7 @@ import { applyStep } from '../../src/trace/spec/fastSpec.js';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const search = (cfg: string, mutant?: string) => {
   const m = exploreModel(loadModel(join(ROOT, 'spec', `${cfg}.cfg`)), mutant === undefined ? {} : { mutant });
-  const r = explore({ cfg: m.cfg, successors: successorsFor(m.mutant), invariants: m.invariants, stepProperties: m.stepProperties, constraints: m.constraints, checkDeadlock: m.checkDeadlock });
+  const r = explore({ cfg: m.cfg, mutant: m.mutant, invariants: m.invariants, stepProperties: m.stepProperties, constraints: m.constraints, checkDeadlock: m.checkDeadlock });
   return { m, r };
 };
 

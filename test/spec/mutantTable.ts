@@ -15,7 +15,7 @@ export interface SpecMutant {
 /** Every property the spec states; each must be broken by at least one mutant. */
 export const SPEC_PROPERTIES = [
   'TypeOK', 'Agreement', 'Validity', 'ReplicaConsistency', 'ClientAnswers', 'AcceptorMonotonicity', 'RefinesLog',
-  'EventuallyExecuted',
+  'EventuallyExecuted', 'NothingNeededDiscarded', 'SnapshotsSound', 'AcceptsSafe',
 ];
 
 export const SPEC_MUTANTS: SpecMutant[] = [
@@ -26,4 +26,10 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   { mutant: 'AnswerOnDecision', model: 'client-answers', property: 'ClientAnswers', kind: 'invariant' },
   { mutant: 'AnswerLatestIndex', model: 'client-answers', property: 'ClientAnswers', kind: 'invariant' },
   { mutant: 'ExecuteTwice', model: 'restart-reproposes', property: 'ReplicaConsistency', kind: 'invariant' },
+  // Checkpoints: one node that snapshots, compacts and restarts (test/spec/models/checkpoint-restart),
+  // and two proposers racing for a slot that is then compacted (checkpoint-two-proposers).
+  { mutant: 'CompactUndecided', model: 'checkpoint-restart', property: 'NothingNeededDiscarded', kind: 'invariant' },
+  { mutant: 'SnapshotWrongSlot', model: 'checkpoint-restart', property: 'SnapshotsSound', kind: 'invariant' },
+  { mutant: 'PromiseOmitsAtMark', model: 'checkpoint-restart', property: 'AcceptsSafe', kind: 'invariant' },
+  { mutant: 'ProposeBelowMark', model: 'checkpoint-two-proposers', property: 'AcceptsSafe', kind: 'invariant' },
 ];

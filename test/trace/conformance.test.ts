@@ -1,6 +1,6 @@
 /**
  * The TypeScript encoding of the spec's actions (src/trace/spec/fastSpec.ts) against the .tla on a
- * model no CI state graph covers: two leaders, a window of two, ballots up to 1 and a restart
+ * model no CI state graph covers: two leaders, a window of two, ballots up to 1, a restart and checkpoints on both nodes
  * (SMALL_MODEL), where ReplicaProposeNoop is reachable. graphConformance.test.ts compares
  * every state of a CI model; this samples states of the larger model: at each visited state
  * the set of (action, successor) pairs the encoding produces must equal the set tla-checker's

@@ -46,17 +46,25 @@ function setKeyOf<T>(xs: readonly T[], key: (x: T) => string): string {
   return out + ']';
 }
 
+/**
+ * The `mark` of a Promise or Adopted is part of its identity (two Promises differing only in
+ * their mark are two messages of the spec), except that mark 1, "nothing compacted", is the
+ * default and is left out: a message without a mark (every trace from before checkpoints)
+ * and the same message with mark 1 are one message, and its key is its canonical JSON text.
+ */
+const markKey = (m: { mark?: number }): string => (m.mark === undefined || m.mark === 1 ? '' : `"mark":${m.mark},`);
+
 export function messageKey(m: SpecMessage): string {
   switch (m.type) {
     case 'Prepare': return `{"ballot":${ballotKey(m.ballot)},"type":"Prepare"}`;
     case 'Promise':
-      return `{"accepted":${setKeyOf(m.accepted, pvalueKey)},"acceptor":${m.acceptor},"ballot":${ballotKey(m.ballot)},"promised":${ballotKey(m.promised)},"type":"Promise"}`;
+      return `{"accepted":${setKeyOf(m.accepted, pvalueKey)},"acceptor":${m.acceptor},"ballot":${ballotKey(m.ballot)},${markKey(m)}"promised":${ballotKey(m.promised)},"type":"Promise"}`;
     case 'Accept': return `{"ballot":${ballotKey(m.ballot)},"prop":${propKey(m.prop)},"slot":${m.slot},"type":"Accept"}`;
     case 'Accepted':
       return `{"acceptor":${m.acceptor},"ballot":${ballotKey(m.ballot)},"promised":${ballotKey(m.promised)},"slot":${m.slot},"type":"Accepted"}`;
     case 'Decision': return `{"prop":${propKey(m.prop)},"slot":${m.slot},"type":"Decision"}`;
     case 'Propose': return `{"prop":${propKey(m.prop)},"slot":${m.slot},"type":"Propose"}`;
-    case 'Adopted': return `{"ballot":${ballotKey(m.ballot)},"pvalues":${setKeyOf(m.pvalues, pvalueKey)},"type":"Adopted"}`;
+    case 'Adopted': return `{"ballot":${ballotKey(m.ballot)},${markKey(m)}"pvalues":${setKeyOf(m.pvalues, pvalueKey)},"type":"Adopted"}`;
     case 'Preempted': return `{"ballot":${ballotKey(m.ballot)},"leader":${m.leader},"type":"Preempted"}`;
     case 'Invoke': return `{"prop":${propKey(m.prop)},"replica":${m.replica},"type":"Invoke"}`;
     case 'Invoked': return `{"index":${m.index},"prop":${propKey(m.prop)},"replica":${m.replica},"type":"Invoked"}`;

@@ -11,12 +11,14 @@ export interface CommanderState { ballot: Ballot; slot: number; prop: Proposal; 
 
 export type SpecMessage =
   | { type: 'Prepare'; ballot: Ballot }
-  | { type: 'Promise'; acceptor: number; ballot: Ballot; promised: Ballot; accepted: PValue[] }
+  /** `mark`: the acceptor's low-water mark (the first slot it keeps); absent in traces from before checkpoints, meaning 1. */
+  | { type: 'Promise'; acceptor: number; ballot: Ballot; promised: Ballot; accepted: PValue[]; mark?: number }
   | { type: 'Accept'; ballot: Ballot; slot: number; prop: Proposal }
   | { type: 'Accepted'; acceptor: number; ballot: Ballot; slot: number; promised: Ballot }
   | { type: 'Decision'; slot: number; prop: Proposal }
   | { type: 'Propose'; slot: number; prop: Proposal }
-  | { type: 'Adopted'; ballot: Ballot; pvalues: PValue[] }
+  /** `mark`: the highest mark of the quorum's Promises; absent means 1. */
+  | { type: 'Adopted'; ballot: Ballot; pvalues: PValue[]; mark?: number }
   | { type: 'Preempted'; leader: number; ballot: Ballot }
   | { type: 'Invoke'; replica: number; prop: Proposal }
   | { type: 'Invoked'; replica: number; prop: Proposal; index: number }
@@ -132,6 +134,8 @@ export interface SpecConstants {
   MaxBallot?: number;
   MaxSlot?: number;
   MaxRestarts?: number;
+  /** The nodes whose replica may take snapshots; absent means none (traces from before checkpoints). */
+  CheckpointNodes?: number[];
   Mutant?: string;
 }
 

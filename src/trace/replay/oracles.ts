@@ -13,7 +13,7 @@ import { type NodeView, TraceViews, viewMatches } from './traceView.js';
 import { type ActionName, type Param, type Step, MESSAGE_ACTIONS, NEXT_NODES, PROPOSAL_ACTIONS, isAction, stepsFor } from '../spec/fastSpec.js';
 import { type NodeSpec, type SpecConfig, type SpecState, type VSet, configFromConstants, initialState, nodeToJson } from '../spec/specState.js';
 import { messageKey, propKey } from '../format/keys.js';
-import { fromTla, tlaLiteral, toTla, type TlaState } from './tlaCodec.js';
+import { fromTla, tlaLiteral, toTla, type TlaState, withSpecMark } from './tlaCodec.js';
 import { UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
 
 export type StepVerdict = { ok: true } | { ok: false; problem: string; diff: string[] };
@@ -247,6 +247,8 @@ export function replayConstants(c: SpecConstants): Record<string, ConstantValue>
     MaxBallot: c.MaxBallot ?? UNBOUNDED,
     MaxSlot: c.MaxSlot ?? UNBOUNDED,
     MaxRestarts: c.MaxRestarts ?? UNBOUNDED,
+    // Traces predate checkpoints: no node snapshots (docs/design-checkpoints.md).
+    CheckpointNodes: [],
     Mutant: 'none',
   };
 }
@@ -259,7 +261,7 @@ export function replayConstants(c: SpecConstants): Record<string, ConstantValue>
 export function traceStepExpr(ev: TraceEvent, c: SpecConstants): string {
   const a = ev.action as ActionName;
   if (a in MESSAGE_ACTIONS) {
-    return `LET m == ${tlaLiteral(ev.params.message as SpecMessage)} IN ${ev.node} \\in ${NEXT_NODES[a]} /\\ m \\in msgs /\\ ${a}(${ev.node}, m)`;
+    return `LET m == ${tlaLiteral(withSpecMark(ev.params.message as SpecMessage))} IN ${ev.node} \\in ${NEXT_NODES[a]} /\\ m \\in msgs /\\ ${a}(${ev.node}, m)`;
   }
   if (a === 'ReplicaPropose') return `${ev.node} \\in ReplicaNodes /\\ ReplicaPropose(${ev.node}, ${tlaLiteral(ev.params.proposal as Proposal)})`;
   if (a === 'RequesterInvoke') {

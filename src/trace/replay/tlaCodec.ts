@@ -23,15 +23,35 @@ function untuple(v: unknown, what: string): unknown[] {
   throw new Error(`tla-checker state: ${what} is not a tuple: ${JSON.stringify(v).slice(0, 200)}`);
 }
 
-const NO_SCOUT = { ballot: ZERO_BALLOT, acks: [], pvalues: [] };
+/**
+ * Traces predate checkpoints: their Promise and Adopted messages and scouts carry no mark. A
+ * run that never takes a checkpoint has every mark 1, so that is what the spec is given
+ * (docs/design-checkpoints.md, trace validity). The fast spec's own messages carry their mark.
+ */
+const NO_MARK = 1;
+const NO_SCOUT = { ballot: ZERO_BALLOT, acks: [], pvalues: [], mark: NO_MARK };
+
+/** A trace's Promise or Adopted with the spec's `mark` field (NO_MARK when it has none). */
+export function withSpecMark<M>(m: M): M {
+  const t = (m as { type?: unknown }).type;
+  return t === 'Promise' || t === 'Adopted' ? { mark: NO_MARK, ...m } : m;
+}
+
+/** A trace's scout state (null: NoScout is written by the caller) with the spec's `mark`. */
+export const scoutWithSpecMark = <S extends object>(scout: S): S & { mark: number } => ({ mark: NO_MARK, ...scout });
 
 function messageToTla(m: SpecMessage): TlaJson {
   if (m.type === 'Welcome') return { ...m, executed: tuple(m.executed) };
-  return m;
+  return withSpecMark(m);
 }
 function messageFromTla(v: unknown): SpecMessage {
   const m = v as Record<string, unknown>;
   if (m.type === 'Welcome') return { ...(m as object), executed: untuple(m.executed, 'Welcome.executed') } as SpecMessage;
+  // Mark 1 is left out, as the trace and the fast spec write it (format/keys.ts).
+  if ((m.type === 'Promise' || m.type === 'Adopted') && m.mark === NO_MARK) {
+    const { mark: _mark, ...rest } = m;
+    return rest as unknown as SpecMessage;
+  }
   return m as unknown as SpecMessage;
 }
 
@@ -42,10 +62,12 @@ export function toTla(s: SpecState, N: number): TlaState {
     msgs: vals(s.msgs).map(messageToTla),
     aBallot: per((x) => x.aBallot),
     aAccepted: per((x) => vals(x.aAccepted)),
+    aMark: per((x) => x.aMark),
     lBallot: per((x) => x.lBallot),
     lActive: per((x) => x.lActive),
     lProposals: per((x) => vals(x.lProposals)),
-    scout: per((x) => (x.scout === null ? NO_SCOUT : { ballot: x.scout.ballot, acks: [...x.scout.acks], pvalues: vals(x.scout.pvalues) })),
+    lMark: per((x) => x.lMark),
+    scout: per((x) => (x.scout === null ? NO_SCOUT : { ballot: x.scout.ballot, acks: [...x.scout.acks], pvalues: vals(x.scout.pvalues), mark: x.scout.mark })),
     commanders: per((x) => vals(x.commanders).map((c) => ({ ...c, acks: [...c.acks] }))),
     rSlotIn: per((x) => x.rSlotIn),
     rSlotOut: per((x) => x.rSlotOut),
@@ -53,6 +75,7 @@ export function toTla(s: SpecState, N: number): TlaState {
     rProposals: per((x) => vals(x.rProposals)),
     rDecisions: per((x) => vals(x.rDecisions)),
     rExecuted: per((x) => tuple([...x.rExecuted])),
+    rSnap: per((x) => ({ slot: x.rSnap.slot, executed: tuple([...x.rSnap.executed]) })),
     invoked: vals(s.invoked),
     restarts: s.restarts,
     monotone: true,
@@ -67,17 +90,22 @@ export function fromTla(t: TlaState): DecodedState {
   const col = (name: string): unknown[] => untuple(t[name], name);
   const aBallot = col('aBallot') as Ballot[];
   const N = aBallot.length;
+  const colOr = (name: string, absent: unknown): unknown[] => (t[name] === undefined ? new Array<unknown>(N).fill(absent) : col(name));
   const cols = {
     aAccepted: col('aAccepted') as PValue[][], lBallot: col('lBallot') as Ballot[], lActive: col('lActive') as boolean[],
     lProposals: col('lProposals') as SlotProp[][], scout: col('scout') as { ballot: Ballot; acks: number[]; pvalues: PValue[] }[],
     commanders: col('commanders') as { ballot: Ballot; slot: number; prop: Proposal; acks: number[] }[][],
     rSlotIn: col('rSlotIn') as number[], rSlotOut: col('rSlotOut') as number[], rRequests: col('rRequests') as Proposal[][],
     rProposals: col('rProposals') as SlotProp[][], rDecisions: col('rDecisions') as SlotProp[][], rExecuted: col('rExecuted'),
+    // A state of the spec from before checkpoints (an old ITF counterexample) has none of these.
+    aMark: colOr('aMark', NO_MARK) as number[], lMark: colOr('lMark', NO_MARK) as number[],
+    rSnap: colOr('rSnap', { slot: 1, executed: [] }) as { slot: number; executed: unknown }[],
   };
   const nodes: NodeSpec[] = [undefined as unknown as NodeSpec];
   for (let i = 0; i < N; i++) {
-    const sc = cols.scout[i]!;
-    const isNoScout = ballotKey(sc.ballot) === ballotKey(ZERO_BALLOT) && sc.acks.length === 0 && sc.pvalues.length === 0;
+    const raw = cols.scout[i]! as { ballot: Ballot; acks: number[]; pvalues: PValue[]; mark?: number };
+    const sc = { ...raw, mark: raw.mark ?? NO_MARK };
+    const isNoScout = ballotKey(sc.ballot) === ballotKey(ZERO_BALLOT) && sc.acks.length === 0 && sc.pvalues.length === 0 && sc.mark === NO_MARK;
     const rExecuted = untuple(cols.rExecuted[i], 'rExecuted[n]') as Proposal[];
     nodes.push({
       aBallot: aBallot[i]!,
@@ -85,7 +113,10 @@ export function fromTla(t: TlaState): DecodedState {
       lBallot: cols.lBallot[i]!,
       lActive: cols.lActive[i]!,
       lProposals: setOf(cols.lProposals[i]!, slotPropKey),
-      scout: isNoScout ? null : { ballot: sc.ballot, acks: new Set(sc.acks), pvalues: setOf(sc.pvalues, pvalueKey) },
+      aMark: cols.aMark[i]!,
+      lMark: cols.lMark[i]!,
+      rSnap: { slot: cols.rSnap[i]!.slot, executed: untuple(cols.rSnap[i]!.executed, 'rSnap[n].executed') as Proposal[] },
+      scout: isNoScout ? null : { ballot: sc.ballot, acks: new Set(sc.acks), pvalues: setOf(sc.pvalues, pvalueKey), mark: sc.mark },
       commanders: setOf(cols.commanders[i]!.map((c): CommanderSpec => ({ ...c, acks: new Set(c.acks) })), commanderSpecKey),
       rSlotIn: cols.rSlotIn[i]!,
       rSlotOut: cols.rSlotOut[i]!,
@@ -111,9 +142,9 @@ export function stateKey(s: SpecState, N: number): string {
     const x = s.nodes[n]!;
     parts.push([
       ballotKey(x.aBallot), setKey(x.aAccepted), ballotKey(x.lBallot), String(x.lActive), setKey(x.lProposals),
-      x.scout === null ? 'null' : `${ballotKey(x.scout.ballot)}|${[...x.scout.acks].sort().join(',')}|${setKey(x.scout.pvalues)}`,
+      x.scout === null ? 'null' : `${ballotKey(x.scout.ballot)}|${[...x.scout.acks].sort().join(',')}|${setKey(x.scout.pvalues)}|${x.scout.mark}`,
       setKey(x.commanders), String(x.rSlotIn), String(x.rSlotOut), setKey(x.rRequests), setKey(x.rProposals),
-      setKey(x.rDecisions), seqKey(x.rExecuted),
+      setKey(x.rDecisions), seqKey(x.rExecuted), String(x.aMark), String(x.lMark), `${x.rSnap.slot}|${seqKey(x.rSnap.executed)}`,
     ].join(';'));
   }
   return parts.join('\n');

@@ -11,7 +11,7 @@ import { accessSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isStuttering, isTraceEnding, type SpecConstants, type TraceEvent, type TraceHeader } from '../format/types.js';
-import { tlaLiteral } from './tlaCodec.js';
+import { scoutWithSpecMark, tlaLiteral, withSpecMark } from './tlaCodec.js';
 import { replayConstants } from './oracles.js';
 import { cfgText, DEFAULT_SPEC_PATH, specWith } from './tlaEngine.js';
 import { fileValues, isCutLine, mergedValues } from '../format/lines.js';
@@ -22,13 +22,13 @@ export const TRACE_MODULE = 'MultiPaxosTrace';
 
 function eventLiteral(ev: TraceEvent): string {
   const { scout, ...rest } = ev.state;
-  const state = tlaLiteral(rest).slice(0, -1) + `, scout |-> ${scout === null ? 'NoScout' : tlaLiteral(scout)}]`;
+  const state = tlaLiteral(rest).slice(0, -1) + `, scout |-> ${scout === null ? 'NoScout' : tlaLiteral(scoutWithSpecMark(scout))}]`;
   // Client events are stuttering steps for the spec: TLC sees them as Stutters.
   const action = isStuttering(ev.action) ? 'Stutter' : ev.action;
   const fields = [`action |-> ${tlaLiteral(action)}`, `node |-> ${ev.node}`];
-  if (ev.params.message && action !== 'Stutter') fields.push(`msg |-> ${tlaLiteral(ev.params.message)}`);
+  if (ev.params.message && action !== 'Stutter') fields.push(`msg |-> ${tlaLiteral(withSpecMark(ev.params.message))}`);
   if (ev.params.proposal) fields.push(`prop |-> ${tlaLiteral(ev.params.proposal)}`);
-  fields.push(`sent |-> ${tlaLiteral(ev.sent)}`, `state |-> ${state}`);
+  fields.push(`sent |-> ${tlaLiteral(ev.sent.map(withSpecMark))}`, `state |-> ${state}`);
   return `[${fields.join(', ')}]`;
 }
 

@@ -29,7 +29,8 @@ export const MESSAGE_ACTIONS = {
   ReplicaReceiveWelcome: 'Welcome',
 } as const;
 export const PROPOSAL_ACTIONS = ['ReplicaPropose', 'RequesterInvoke'] as const;
-export const NODE_ACTIONS = ['LeaderSpawnScout', 'ReplicaSkipSlot', 'ReplicaProposeNoop', 'ReplicaExecute', 'NodeRestart'] as const;
+export const NODE_ACTIONS = ['LeaderSpawnScout', 'ReplicaSkipSlot', 'ReplicaProposeNoop', 'ReplicaExecute', 'NodeRestart',
+  'ReplicaSnapshot', 'AcceptorCompact', 'LeaderCompact'] as const;
 
 export type MessageAction = keyof typeof MESSAGE_ACTIONS;
 export type ProposalAction = (typeof PROPOSAL_ACTIONS)[number];
@@ -59,6 +60,8 @@ export interface Step {
 }
 
 const isQuorum = (cfg: SpecConfig, acks: ReadonlySet<number>): boolean => 2 * acks.size > cfg.N;
+/** A Promise's or Adopted's mark field: left out when 1, as traces write it (format/keys.ts). */
+const withMark = (mark: number): { mark?: number } => (mark === 1 ? {} : { mark });
 const withAdd = <T>(s: VSet<T>, key: string, v: T): Map<string, T> => new Map(s).set(key, v);
 const decided = (x: NodeSpec, slot: number): boolean => decisionsOf(x).bucketSize(DECISION_BY_SLOT, slot) > 0;
 
@@ -66,12 +69,13 @@ const decided = (x: NodeSpec, slot: number): boolean => decisionsOf(x).bucketSiz
 // stuttering step, not the action): `sent` is the msgs set, to test "reply \notin msgs".
 function acceptorReceivePrepare(n: number, x: NodeSpec, m: MessageOf<'Prepare'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
   const aBallot = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
-  const reply: SpecMessage = { type: 'Promise', acceptor: n, ballot: m.ballot, promised: aBallot, accepted: [...x.aAccepted.values()] };
+  const reply: SpecMessage = { type: 'Promise', acceptor: n, ballot: m.ballot, promised: aBallot, accepted: [...x.aAccepted.values()], ...withMark(x.aMark) };
   if (sent.has(messageKey(reply))) return null;
   return [{ ...x, aBallot }, [reply]];
 }
 
 function acceptorReceiveAccept(n: number, x: NodeSpec, m: MessageOf<'Accept'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
+  if (m.slot < x.aMark) return null; // compacted: decided, and held in a snapshot
   let next = x;
   // The accepted set keeps one pvalue per slot: the new one replaces the slot's others.
   let changed = false;
@@ -101,10 +105,11 @@ function scoutReceivePromise(cfg: SpecConfig, n: number, x: NodeSpec, m: Message
   const acks = new Set(sc.acks).add(m.acceptor);
   const pvalues = new Map(sc.pvalues);
   for (const pv of m.accepted) pvalues.set(pvalueKey(pv), pv);
+  const mark = Math.max(sc.mark, m.mark ?? 1);
   if (isQuorum(cfg, acks)) {
-    return [{ ...x, scout: null }, [{ type: 'Adopted', ballot: sc.ballot, pvalues: [...pvalues.values()] }]];
+    return [{ ...x, scout: null }, [{ type: 'Adopted', ballot: sc.ballot, pvalues: [...pvalues.values()], ...withMark(mark) }]];
   }
-  return [{ ...x, scout: { ballot: sc.ballot, acks, pvalues } }, []];
+  return [{ ...x, scout: { ballot: sc.ballot, acks, pvalues, mark } }, []];
 }
 
 function commanderReceiveAccepted(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Accepted'>): Array<[NodeSpec, SpecMessage[]]> {
@@ -133,7 +138,7 @@ function leaderSpawnScout(cfg: SpecConfig, n: number, x: NodeSpec): [NodeSpec, S
   if (cfg.bounds.leaderNodes !== undefined && !cfg.bounds.leaderNodes.has(n)) return null;
   if (x.lActive || x.scout !== null) return null;
   if (cfg.bounds.maxBallot !== undefined && x.lBallot.num > cfg.bounds.maxBallot) return null;
-  return [{ ...x, scout: { ballot: x.lBallot, acks: new Set(), pvalues: new Map() } }, [{ type: 'Prepare', ballot: x.lBallot }]];
+  return [{ ...x, scout: { ballot: x.lBallot, acks: new Set(), pvalues: new Map(), mark: 1 } }, [{ type: 'Prepare', ballot: x.lBallot }]];
 }
 
 function newCommander(ballot: Ballot, slot: number, prop: Proposal): [string, CommanderSpec] {
@@ -142,6 +147,7 @@ function newCommander(ballot: Ballot, slot: number, prop: Proposal): [string, Co
 }
 
 function leaderReceivePropose(x: NodeSpec, m: MessageOf<'Propose'>): [NodeSpec, SpecMessage[]] | null {
+  if (m.slot < x.lMark) return null; // decided and compacted: the proposer catches up instead
   const before = leaderProposalsOf(x);
   if (before.bucketSize(0, m.slot) > 0) return null;
   const d: SlotProp = { slot: m.slot, prop: m.prop };
@@ -154,13 +160,16 @@ function leaderReceivePropose(x: NodeSpec, m: MessageOf<'Propose'>): [NodeSpec, 
 
 function leaderReceiveAdopted(x: NodeSpec, m: MessageOf<'Adopted'>): [NodeSpec, SpecMessage[]] | null {
   if (!ballotEq(m.ballot, x.lBallot) || x.lActive) return null;
+  // Below the quorum's highest mark the slots are decided and maybe compacted: left alone.
+  const lMark = Math.max(x.lMark, m.mark ?? 1);
   const best = new Map<number, PValue>();
   for (const pv of m.pvalues) {
+    if (pv.slot < lMark) continue;
     const b = best.get(pv.slot);
     if (b === undefined || ballotLt(b.ballot, pv.ballot)) best.set(pv.slot, pv);
   }
   const lProposals = new Map<string, SlotProp>();
-  for (const [k, p] of x.lProposals) if (!best.has(p.slot)) lProposals.set(k, p);
+  for (const [k, p] of x.lProposals) if (p.slot >= lMark && !best.has(p.slot)) lProposals.set(k, p);
   for (const pv of best.values()) {
     const d: SlotProp = { slot: pv.slot, prop: pv.prop };
     lProposals.set(slotPropKey(d), d);
@@ -172,7 +181,7 @@ function leaderReceiveAdopted(x: NodeSpec, m: MessageOf<'Adopted'>): [NodeSpec, 
     commanders.set(ck, c);
     sent.push({ type: 'Accept', ballot: x.lBallot, slot: p.slot, prop: p.prop });
   }
-  return [{ ...x, lProposals, lActive: true, commanders }, sent];
+  return [{ ...x, lProposals, lMark, lActive: true, commanders }, sent];
 }
 
 function leaderReceivePreempted(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Preempted'>): [NodeSpec, SpecMessage[]] | null {
@@ -230,6 +239,7 @@ function replicaProposeNoop(x: NodeSpec, sent: VSet<SpecMessage>): [NodeSpec, Sp
 }
 
 function replicaReceiveDecision(x: NodeSpec, m: MessageOf<'Decision'>): [NodeSpec, SpecMessage[]] | null {
+  if (m.slot < x.rSnap.slot) return null; // the snapshot holds its effect
   const d: SlotProp = { slot: m.slot, prop: m.prop };
   const k = slotPropKey(d);
   const before = decisionsOf(x);
@@ -293,6 +303,35 @@ function replicaReceiveWelcome(n: number, x: NodeSpec, m: MessageOf<'Welcome'>):
   return [{ ...x, rDecisions, rExecuted, rExecutedKeys, rSlotOut: m.slot, rSlotIn: Math.max(x.rSlotIn, m.slot) }, []];
 }
 
+// ---- Checkpoints and compaction (each local to its node; see the spec for why each discard is safe)
+
+function replicaSnapshot(cfg: SpecConfig, n: number, x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
+  if (cfg.bounds.checkpointNodes === undefined || !cfg.bounds.checkpointNodes.has(n)) return null;
+  if (x.rSnap.slot >= x.rSlotOut) return null;
+  const slot = x.rSlotOut;
+  let rDecisions = decisionsOf(x);
+  for (const [k, d] of x.rDecisions) if (d.slot < slot) rDecisions = rDecisions.without(k);
+  return [{ ...x, rSnap: { slot, executed: x.rExecuted }, rDecisions }, []];
+}
+
+function acceptorCompact(x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
+  const mark = x.rSnap.slot;
+  if (x.aMark >= mark) return null;
+  let aAccepted = acceptedOf(x);
+  for (const [k, pv] of x.aAccepted) if (pv.slot < mark) aAccepted = aAccepted.without(k);
+  return [{ ...x, aMark: mark, aAccepted }, []];
+}
+
+function leaderCompact(x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
+  const mark = x.aMark;
+  if (x.lMark >= mark) return null;
+  let lProposals = leaderProposalsOf(x);
+  for (const [k, d] of x.lProposals) if (d.slot < mark) lProposals = lProposals.without(k);
+  const commanders = new Map<string, CommanderSpec>();
+  for (const [k, c] of x.commanders) if (c.slot >= mark) commanders.set(k, c);
+  return [{ ...x, lMark: mark, lProposals, commanders }, []];
+}
+
 /** The node set Next draws n from, per action ("Node" when n comes from the message). */
 export const NEXT_NODES: Record<ActionName, 'Node' | 'LeaderNodes' | 'ReplicaNodes'> = {
   AcceptorReceivePrepare: 'Node', AcceptorReceiveAccept: 'Node', ScoutReceivePromise: 'Node',
@@ -301,6 +340,7 @@ export const NEXT_NODES: Record<ActionName, 'Node' | 'LeaderNodes' | 'ReplicaNod
   ReplicaPropose: 'ReplicaNodes', ReplicaSkipSlot: 'ReplicaNodes', ReplicaProposeNoop: 'ReplicaNodes',
   ReplicaReceiveDecision: 'ReplicaNodes', ReplicaExecute: 'ReplicaNodes', ReplicaReceiveJoin: 'ReplicaNodes',
   ReplicaReceiveWelcome: 'Node', RequesterInvoke: 'Node', NodeRestart: 'Node',
+  ReplicaSnapshot: 'ReplicaNodes', AcceptorCompact: 'Node', LeaderCompact: 'Node',
 };
 
 function inNextNodes(cfg: SpecConfig, action: ActionName, n: number): boolean {
@@ -371,6 +411,9 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
       const restarted = emptyVolatile(n, { ...x, lBallot: { num: x.lBallot.num + 1, leader: n } });
       return oneStep(action, n, param, [restarted, [{ type: 'Join', node: n }]], { restart: true });
     }
+    case 'ReplicaSnapshot': return oneStep(action, n, param, replicaSnapshot(cfg, n, x));
+    case 'AcceptorCompact': return oneStep(action, n, param, acceptorCompact(x));
+    case 'LeaderCompact': return oneStep(action, n, param, leaderCompact(x));
     default: return [];
   }
 }

@@ -23,15 +23,23 @@ export const acceptedOf = (x: NodeSpec): PMap<PValue> => PMap.from(x.aAccepted, 
 export const leaderProposalsOf = (x: NodeSpec): PMap<SlotProp> => PMap.from(x.lProposals, BY_SLOT);
 export const decisionsOf = (x: NodeSpec): PMap<SlotProp> => PMap.from(x.rDecisions, DECISION_INDEXES);
 
-export interface ScoutSpec { ballot: Ballot; acks: ReadonlySet<number>; pvalues: VSet<PValue> }
+/** `mark`: the highest low-water mark the counted Promises reported (1: none compacted). */
+export interface ScoutSpec { ballot: Ballot; acks: ReadonlySet<number>; pvalues: VSet<PValue>; mark: number }
+/** A replica's snapshot: the history executed below `slot` (durable). */
+export interface SnapshotSpec { slot: number; executed: readonly Proposal[] }
+export const NO_SNAPSHOT: SnapshotSpec = { slot: 1, executed: [] };
 export interface CommanderSpec { ballot: Ballot; slot: number; prop: Proposal; acks: ReadonlySet<number> }
 
 export interface NodeSpec {
   aBallot: Ballot;
   aAccepted: VSet<PValue>;
+  /** The acceptor's low-water mark: it keeps pvalues at slots >= aMark only (durable). */
+  aMark: number;
   lBallot: Ballot;
   lActive: boolean;
   lProposals: VSet<SlotProp>;
+  /** The leader never proposes below this slot (volatile). */
+  lMark: number;
   scout: ScoutSpec | null;
   commanders: VSet<CommanderSpec>;
   rSlotIn: number;
@@ -42,6 +50,8 @@ export interface NodeSpec {
   /** A sequence; `rExecutedKeys` is its range, kept alongside for O(1) "was p executed". */
   rExecuted: readonly Proposal[];
   rExecutedKeys: ReadonlySet<string>;
+  /** The replica's snapshot (durable). */
+  rSnap: SnapshotSpec;
 }
 
 /** Constants that restrict actions; undefined = unbounded (trace replay of a long run). */
@@ -53,6 +63,8 @@ export interface SpecBounds {
   maxBallot?: number;
   maxSlot?: number;
   maxRestarts?: number;
+  /** Nodes whose replica may snapshot; undefined = none (a trace from before checkpoints). */
+  checkpointNodes?: ReadonlySet<number>;
 }
 
 export interface SpecConfig {
@@ -99,26 +111,34 @@ export function setKey(s: VSet<unknown>): string {
   return '[' + [...s.keys()].sort().join(',') + ']';
 }
 
-export function emptyVolatile(n: number, durable: Pick<NodeSpec, 'aBallot' | 'aAccepted' | 'lBallot'>): NodeSpec {
+/** A node after a (re)start: the durable state kept, the replica restored from its snapshot. */
+export function emptyVolatile(n: number, durable: Pick<NodeSpec, 'aBallot' | 'aAccepted' | 'aMark' | 'lBallot' | 'rSnap'>): NodeSpec {
+  let rExecutedKeys = PSet.empty();
+  for (const p of durable.rSnap.executed) rExecutedKeys = rExecutedKeys.with(propKey(p));
   return {
-    ...durable,
+    aBallot: durable.aBallot,
+    aAccepted: durable.aAccepted,
+    aMark: durable.aMark,
+    lBallot: durable.lBallot,
+    rSnap: durable.rSnap,
     lActive: false,
     lProposals: PMap.empty<SlotProp>(BY_SLOT),
+    lMark: 1,
     scout: null,
     commanders: new Map(),
-    rSlotIn: 1,
-    rSlotOut: 1,
+    rSlotIn: durable.rSnap.slot,
+    rSlotOut: durable.rSnap.slot,
     rRequests: new Map(),
     rProposals: new Map(),
     rDecisions: PMap.empty(DECISION_INDEXES),
-    rExecuted: [],
-    rExecutedKeys: PSet.empty(),
+    rExecuted: durable.rSnap.executed,
+    rExecutedKeys,
   };
   void n;
 }
 
 export function initialNode(n: number): NodeSpec {
-  return emptyVolatile(n, { aBallot: ZERO_BALLOT, aAccepted: PMap.empty<PValue>(BY_SLOT), lBallot: { num: 0, leader: n } });
+  return emptyVolatile(n, { aBallot: ZERO_BALLOT, aAccepted: PMap.empty<PValue>(BY_SLOT), aMark: 1, lBallot: { num: 0, leader: n }, rSnap: NO_SNAPSHOT });
 }
 
 export function initialState(cfg: SpecConfig): SpecState {
@@ -136,6 +156,7 @@ export function configFromConstants(c: SpecConstants): SpecConfig {
   if (c.MaxBallot !== undefined) bounds.maxBallot = c.MaxBallot;
   if (c.MaxSlot !== undefined) bounds.maxSlot = c.MaxSlot;
   if (c.MaxRestarts !== undefined) bounds.maxRestarts = c.MaxRestarts;
+  if (c.CheckpointNodes !== undefined) bounds.checkpointNodes = new Set(c.CheckpointNodes);
   return { N: c.N, Window: c.Window, bounds };
 }
 
