@@ -13,7 +13,6 @@ import { JournaledMap } from '../node/journaledMap.js';
 import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
-import type { AcceptTargets } from './commander.js';
 import { RecentAcceptors } from './recentAcceptors.js';
 import { invariant } from '../protocol/assert.js';
 
@@ -25,7 +24,7 @@ export const LEADER_TIMEOUT_TIMER = 'Leader.timeout';
  * preempted, it goes passive with a higher ballot (spec actions `LeaderSpawnScout`, `LeaderReceivePropose`,
  * `LeaderReceiveAdopted`, `LeaderReceivePreempted`).
  */
-export class Leader extends Role implements AcceptTargets {
+export class Leader extends Role {
   readonly name = 'Leader' as const;
   readonly handles = ['Propose', 'Adopted', 'Preempted', 'Active'] as const;
 
@@ -56,15 +55,17 @@ export class Leader extends Role implements AcceptTargets {
     return this.ballot;
   }
 
-  /** A quorum of acceptors that said yes recently, this node's own among them; every acceptor until one is known. */
+  /** Where its commanders send an Accept first (commander.ts, AcceptTargets): a quorum of acceptors that said yes recently, this node's own among them; every acceptor until one is known. */
   firstAcceptTargets(): readonly NodeId[] {
     return this.recentAcceptors.quorumWith(this.host.self, this.host.peers) ?? this.host.peers;
   }
 
+  /** One of its commanders heard `acceptor` say yes (commander.ts, AcceptTargets). */
   acceptorSaidYes(acceptor: NodeId): void {
     this.recentAcceptors.heard(acceptor);
   }
 
+  /** One of its commanders decided with its first Accepts (false), or had to fall back to every acceptor (true). */
   firstAcceptsOutcome(timedOut: boolean): void {
     this.recentAcceptors.outcome(timedOut);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Commander, COMMANDER_RETRANSMIT_TIMER } from '../../src/roles/commander.js';
+import { Commander, COMMANDER_RETRANSMIT_TIMER, type AcceptTargets } from '../../src/roles/commander.js';
 import { Leader } from '../../src/roles/leader.js';
 import { FIRST_QUORUMS_TO_DROP_A_SPARE } from '../../src/roles/recentAcceptors.js';
 import { ballot, FakeHost, prop, specOf } from './fake-host.js';
@@ -93,6 +93,11 @@ describe('Commander with its node\'s Leader (the first Accept goes to a recent q
     host.clear();
     return { host, leader };
   }
+
+  it('is served by the real Leader (what the commander finds on its node)', () => {
+    const leader: AcceptTargets = new Leader(new FakeHost({ self: 1, peers: PEERS }));
+    expect(leader.firstAcceptTargets()).toEqual(PEERS);
+  });
 
   it('sends every acceptor the Accept while its leader knows no quorum yet', () => {
     const host = new FakeHost({ self: 1, peers: PEERS });
