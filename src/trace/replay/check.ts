@@ -237,7 +237,8 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
       continue;
     }
     if (v !== null && typeof v === 'object' && v.kind === 'header') fail(at, { kind: 'header', message: 'a second header line in one trace' });
-    const part = parts.get(at.file);
+    // A single-file trace has no parts: no lookup per event.
+    const part = parts.size === 0 ? undefined : parts.get(at.file);
     if (isCutLine(v)) {
       // Only a part file's last line reads as cut (lines.ts): its node crashed at its last whole event.
       if (part !== undefined) { part.tail = 'cut'; part.line = at.line; }
@@ -271,7 +272,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
     if (ev.clock <= prevClock) fail(at, { kind: 'order', pointer: '/clock', action: ev.action, message: `node ${node}: Lamport clock ${ev.clock} does not increase (previous ${prevClock})` });
     lastSeq[node] = ev.seq;
     lastClock[node] = ev.clock;
-    if (awaitingRestart.delete(node) && ev.action !== 'NodeRestart') {
+    if (awaitingRestart.size > 0 && awaitingRestart.delete(node) && ev.action !== 'NodeRestart') {
       fail(at, { kind: 'lifecycle', action: ev.action, message: `node ${node}'s incarnation ended (an end or crash line), but its next event is ${ev.action}, not NodeRestart` });
     }
     if (part !== undefined) { part.tail = 'event'; part.line = at.line; }
@@ -315,7 +316,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
         if (e instanceof ClientCheckError) fail(at, { kind: 'client', action: ev.action, message: e.message });
         throw e;
       }
-      if (ev.params.client !== undefined) opLines.set(`${ev.node}:${ev.params.client.clientId}`, { ...at, value: undefined });
+      if (ev.params.client !== undefined) opLines.set(`${ev.node}:${ev.params.client.clientId}`, { file: at.file, line: at.line, value: undefined });
     }
     verdict.events++;
     if (opts.onEvents && (verdict.events & 1023) === 0) opts.onEvents(1024);

@@ -65,9 +65,11 @@ export class NodeView {
    * the keys the trace's deltas changed since then (the field equals the verified value
    * outside them). Comparing with a later version of the same persistent set then looks only
    * at the keys either side changed; with the same value and no pending key, at nothing.
+   * The pending sets are cleared, not replaced, once verified: most events change a field,
+   * and a new Set per change was garbage on every event.
    */
   readonly verified: unknown[] = new Array<unknown>(FIELD_COUNT).fill(undefined);
-  readonly pending: Array<Set<string> | undefined> = new Array<Set<string> | undefined>(FIELD_COUNT).fill(undefined);
+  readonly pending: Set<string>[] = Array.from({ length: FIELD_COUNT }, () => new Set<string>());
   /** The scout the view's scout text was found equal to; cleared whenever the trace's scout changes. */
   verifiedScout: ScoutSpec | undefined = undefined;
   /** A spec sequence the first elements of `executed` were found equal to (appending keeps that true). */
@@ -118,8 +120,7 @@ export class NodeView {
     const f = SET_FIELDS[i]!;
     const key = KEY_BY_INDEX[i]!;
     const set = this.sets[i]!;
-    let pending = this.pending[i];
-    if (pending === undefined) { pending = new Set(); this.pending[i] = pending; }
+    const pending = this.pending[i]!;
     // Removals first: a delta that replaces an element (a commander's acks) removes, then adds.
     if (change.remove !== undefined) {
       for (const x of change.remove) {
@@ -131,8 +132,9 @@ export class NodeView {
     if (change.add !== undefined) {
       for (const x of change.add) {
         const k = key(x as never);
-        if (set.has(k)) throw new TraceShapeError(`delta adds ${k} to ${f}, which already holds it`);
-        set.add(k);
+        // One hash lookup, not two (has, then add): a set that did not grow already held k.
+        const size = set.size;
+        if (set.add(k).size === size) throw new TraceShapeError(`delta adds ${k} to ${f}, which already holds it`);
         pending.add(k);
       }
     }
@@ -159,9 +161,9 @@ const persistent = (s: unknown): PMap<unknown> | null => (s instanceof PMap ? s 
 
 function sameSet(view: NodeView, i: number, spec: ReadonlyMap<string, unknown> | ReadonlySet<string>): boolean {
   const verified = view.verified[i];
-  const pending = view.pending[i];
+  const pending = view.pending[i]!;
   // Neither side changed since the field was last found equal: nothing to look at.
-  if (verified === spec && pending === undefined) return true;
+  if (verified === spec && pending.size === 0) return true;
   const trace = view.sets[i]!;
   if (spec.size !== trace.size) return false;
   // The keys at which spec and the verified value may differ (null: unknown, compare all).
@@ -174,12 +176,12 @@ function sameSet(view: NodeView, i: number, spec: ReadonlyMap<string, unknown> |
   if (changed !== null) {
     // Outside `changed` and `pending`, trace = verified = spec.
     for (let j = 0; j < changed.length; j++) { const k = changed[j]!; if (spec.has(k) !== trace.has(k)) return false; }
-    if (pending !== undefined) for (const k of pending) if (spec.has(k) !== trace.has(k)) return false;
+    for (const k of pending) if (spec.has(k) !== trace.has(k)) return false;
   } else {
     for (const k of trace) if (!spec.has(k)) return false;
   }
   view.verified[i] = spec;
-  view.pending[i] = undefined;
+  pending.clear();
   return true;
 }
 

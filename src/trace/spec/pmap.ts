@@ -104,12 +104,20 @@ export class PMap<V> implements ReadonlyMap<string, V> {
    */
   changedKeys(other: PMap<V>, limit = 64): string[] | null {
     if (other === this) return [];
-    // Replay compares consecutive versions: usually one or two steps apart (short paths, no map).
-    const path: PMap<V>[] = [];
-    for (let p: PMap<V> | null = this; p !== null && path.length <= limit; p = p.next) {
-      path.push(p);
-      if (p === other) return path.slice(0, -1).map((q) => q.key);
+    // Replay compares consecutive versions: usually `other` is a few steps down this one's
+    // chain, and then the keys are collected in one walk with no path kept.
+    let steps = 0;
+    for (let p: PMap<V> | null = this; p !== null && steps <= limit; p = p.next, steps++) {
+      if (p === other) {
+        const keys = new Array<string>(steps);
+        let q: PMap<V> = this;
+        for (let i = 0; i < steps; i++, q = q.next!) keys[i] = q.key;
+        return keys;
+      }
     }
+    // Otherwise both chains lead to a common version: the keys along each up to it.
+    const path: PMap<V>[] = [];
+    for (let p: PMap<V> | null = this; p !== null && path.length <= limit; p = p.next) path.push(p);
     const keys: string[] = [];
     for (let p: PMap<V> | null = other, n = 0; p !== null && n <= limit; p = p.next, n++) {
       const at = path.indexOf(p);

@@ -1,0 +1,101 @@
+/**
+ * The replay skips comparing a set field when neither the spec's value nor the trace's delta
+ * touched it since it was last found equal (traceView.ts: the verified value and the keys the
+ * deltas changed). These tests take events whose spec step leaves a node's set alone and make
+ * the delta alone change it, by a lone addition or a lone removal: each must be rejected at its
+ * line, so the shortcut never hides a change the trace makes on its own.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkTraceSync } from '../../src/trace/replay/check.js';
+import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
+import { traceScenario } from '../../src/trace/runs/simTrace.js';
+
+type Delta = Record<string, { add?: unknown[]; remove?: unknown[] } | undefined>;
+interface Ev { node: number; action: string; delta?: Delta }
+
+const FIELDS = ['aAccepted', 'rDecisions'] as const;
+const dir = mkdtempSync(join(tmpdir(), 'delta-unchanged-'));
+let lines: string[] = [];
+
+beforeAll(() => {
+  const path = join(dir, 'base.ndjson');
+  const run = traceScenario({ ...faultScenario(4245), nodes: 3, workload: { clients: 2, ops: 12 } }, path, { eventLog: false }, 'test', true);
+  expect(run.run.violations).toEqual([]);
+  lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+  expect(checkTraceSync({ name: path, files: [path] }).ok).toBe(true);
+});
+
+/**
+ * Events whose delta leaves `field` alone while their node holds an element of it (the last
+ * one its deltas added, and not removed since): the first two and the last two such events.
+ */
+function untouched(field: string): Array<[number, Record<string, unknown>]> {
+  const held = new Map<number, Record<string, unknown>>();
+  const at: Array<[number, Record<string, unknown>]> = [];
+  lines.forEach((l, i) => {
+    if (i === 0) return;
+    const ev = JSON.parse(l) as Ev;
+    const change = ev.delta?.[field];
+    if (ev.action === 'NodeRestart' || change?.remove?.length) { held.delete(ev.node); return; }
+    if (change?.add?.length) held.set(ev.node, change.add[change.add.length - 1] as Record<string, unknown>);
+    else if (held.has(ev.node) && change === undefined && ev.delta !== undefined) at.push([i + 1, held.get(ev.node)!]);
+  });
+  return at.length <= 4 ? at : [...at.slice(0, 2), ...at.slice(-2)];
+}
+
+function checkWith(line: number, change: { add?: unknown[]; remove?: unknown[] }, field: string): ReturnType<typeof checkTraceSync> {
+  const ev = JSON.parse(lines[line - 1]!) as Ev;
+  ev.delta![field] = change;
+  const copy = [...lines];
+  copy[line - 1] = JSON.stringify(ev);
+  const path = join(dir, `${field}-${line}-${change.add ? 'add' : 'remove'}.ndjson`);
+  writeFileSync(path, copy.join('\n') + '\n');
+  return checkTraceSync({ name: path, files: [path] });
+}
+
+describe('a delta that changes a set field the spec step leaves alone is rejected at its line', () => {
+  for (const field of FIELDS) {
+    it(`${field}: a lone addition`, () => {
+      const at = untouched(field);
+      expect(at.length).toBeGreaterThan(0);
+      for (const [line, x] of at) {
+        const v = checkWith(line, { add: [{ ...x, slot: (x.slot as number) + 1000 }] }, field);
+        expect(v.ok, `line ${line}`).toBe(false);
+        expect(v.failure?.line).toBe(line);
+        expect(v.failure?.kind).toBe('spec');
+      }
+    });
+
+    it(`${field}: a lone removal`, () => {
+      const at = untouched(field);
+      expect(at.length).toBeGreaterThan(0);
+      for (const [line, x] of at) {
+        const v = checkWith(line, { remove: [x] }, field);
+        expect(v.ok, `line ${line}`).toBe(false);
+        expect(v.failure?.line).toBe(line);
+        expect(v.failure?.kind).toBe('spec');
+      }
+    });
+  }
+});
+
+describe('a delta that cannot apply to the node\'s set is rejected at its line', () => {
+  it('adding an element the set already holds', () => {
+    const [line, x] = untouched('rDecisions')[0]!;
+    const v = checkWith(line, { add: [x] }, 'rDecisions');
+    expect(v.ok).toBe(false);
+    expect(v.failure?.line).toBe(line);
+    expect(v.failure?.message).toMatch(/which already holds it/);
+  });
+
+  it('removing an element the set does not hold', () => {
+    const [line, x] = untouched('rDecisions')[0]!;
+    const v = checkWith(line, { remove: [{ ...x, slot: (x.slot as number) + 1000 }] }, 'rDecisions');
+    expect(v.ok).toBe(false);
+    expect(v.failure?.line).toBe(line);
+    expect(v.failure?.message).toMatch(/which does not hold it/);
+  });
+});
