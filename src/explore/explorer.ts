@@ -145,6 +145,9 @@ export function explore(opts: ExploreOptions): ExploreResult {
   const constraints = Object.entries(opts.constraints ?? {});
   const codec = new StateCodec(opts.cfg.N);
   const seen = new FingerprintSet(1 << 16);
+  /** Successors found outside the constraints (TLC neither counts nor expands them). */
+  const outside = new FingerprintSet(1 << 10);
+  let outsideCount = 0;
   const parent = new Column(new Int32Array(1024), (n) => new Int32Array(n));
   const fpHi = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
   const fpLo = new Column(new Uint32Array(1024), (n) => new Uint32Array(n));
@@ -162,14 +165,13 @@ export function explore(opts: ExploreOptions): ExploreResult {
 
   const result = (verdict: ExploreResult['verdict'], violation?: Violation): ExploreResult => ({
     verdict, distinct, generated, depth: maxDepth, seconds: (performance.now() - started) / 1000, perAction,
-    ...(violation ? { violation } : {}), collisionProbability: collisionProbability(distinct),
+    ...(violation ? { violation } : {}), collisionProbability: collisionProbability(distinct + outsideCount),
     sample: sample.map((v) => codec.decode(v)), messageSample: [...perMessage.values()].map((v) => codec.decode(v)), interned: { messages: codec.messages.size, nodes: codec.nodes.size },
   });
 
   /** Records a new state; false if it was seen before. */
   const fingerprint = (v: Int32Array): [number, number] => hash64(v);
-  const admit = (v: Int32Array, from: number, depth: number): number | undefined => {
-    const [hi, lo] = fingerprint(v);
+  const admit = (v: Int32Array, from: number, depth: number, [hi, lo] = fingerprint(v)): number | undefined => {
     if (!seen.add(hi, lo)) return undefined;
     const id = distinct++;
     parent.set(id, from);
@@ -220,12 +222,19 @@ export function explore(opts: ExploreOptions): ExploreResult {
         }
       }
       const child = codec.encodeStep(v, s, step);
-      if (constraints.length > 0) {
+      const fp = fingerprint(child);
+      // A state seen before was inside the constraints then (states are values: the verdict
+      // cannot change), and one found outside is remembered, so each distinct successor is
+      // decoded and judged once, not once per transition into it.
+      const known = seen.has(fp[0], fp[1]);
+      if (!known && constraints.length > 0) {
+        if (outside.has(fp[0], fp[1])) continue;
         const cs = codec.decode(child);
-        if (!constraints.every(([, c]) => c(bounds, cs))) continue;
+        if (!constraints.every(([, c]) => c(bounds, cs))) { outside.add(fp[0], fp[1]); outsideCount++; continue; }
       }
       perAction[step.action] = (perAction[step.action] ?? 0) + 1;
-      const childId = admit(child, id, depth);
+      if (known) continue;
+      const childId = admit(child, id, depth, fp);
       if (childId === undefined) continue;
       queue.push(childId, child);
       if (opts.maxStates !== undefined && distinct >= opts.maxStates) return result('limit');
