@@ -26,12 +26,10 @@ import { linesOf, readStateGraph } from '../src/modelcheck/embedded/stateGraph.j
 import { formatViolation } from '../src/explore/counterexample.js';
 import { replayOnEngine } from '../src/explore/engineReplay.js';
 import { explore } from '../src/explore/explorer.js';
-import { ModelError, exploreModel } from '../src/explore/model.js';
+import { FAST_ONLY_MODELS, ModelError, exploreModel } from '../src/explore/model.js';
 import { sampledConformance } from '../src/explore/sampledConformance.js';
 
 const SPEC_DIR = resolve(import.meta.dirname, '..', 'spec');
-/** Models CI checks only here: too big for the embedded engine (TLC confirms their counts). */
-export const FAST_ONLY_MODELS: string[] = ['ci-race', 'ci-race-ballots'];
 
 const USAGE = `usage: npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress]
 

@@ -14,6 +14,12 @@ import { isFastMutant } from './mutantSteps.js';
 
 export type ConstantValue = number | string | readonly number[];
 
+/**
+ * Models CI checks with the explorer only: too big for the embedded engine in CI time (TLC
+ * confirms their counts; their conformance is sampled, src/explore/sampledConformance.ts).
+ */
+export const FAST_ONLY_MODELS: readonly string[] = ['ci-race', 'ci-race-ballots'];
+
 export class ModelError extends Error {
   constructor(message: string) {
     super(message);
