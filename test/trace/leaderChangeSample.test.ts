@@ -14,10 +14,11 @@ import { checkTraceSync, formatVerdict } from '../../src/trace/replay/check.js';
 import { DEFAULT_SAMPLE, chooseWindows, windowEvents } from '../../src/trace/replay/embeddedWindows.js';
 import { fastOracleFor, paramOf } from '../../src/trace/replay/oracles.js';
 import { type Step, applyStep, stepsFor } from '../../src/trace/spec/fastSpec.js';
-import { ballotLt, commanderSpecKey, nodeToJson, setKey, type CommanderSpec, type SpecState } from '../../src/trace/spec/specState.js';
-import { slotPropKey } from '../../src/trace/format/keys.js';
+import { nodeToJson, setKey, type SpecState } from '../../src/trace/spec/specState.js';
+import { messageKey } from '../../src/trace/format/keys.js';
+import { successorsFor } from '../../src/explore/mutantSteps.js';
 import { sortedSet } from '../../src/trace/format/canonical.js';
-import type { PValue, SlotProp, SpecMessage, TraceEvent, TraceHeader } from '../../src/trace/format/types.js';
+import type { TraceEvent, TraceHeader } from '../../src/trace/format/types.js';
 import { type Fault, scheduleOf } from '../../src/sim/schedule.js';
 import type { Scenario } from '../../src/sim/scenario.js';
 import { traceScenario } from '../../src/trace/runs/simTrace.js';
@@ -25,27 +26,17 @@ import { traceScenario } from '../../src/trace/runs/simTrace.js';
 /** The former sample: the first 150 events of a run through the embedded spec. */
 const PREFIX_EVENTS = 150;
 
-/** fastSpec's stepsFor with LeaderReceiveAdopted's PMax reversed: per slot, the lowest ballot's pvalue wins. */
+/**
+ * fastSpec's stepsFor with LeaderReceiveAdopted's PMax reversed (per slot, the lowest ballot's
+ * pvalue wins): the explorer's version of the spec mutant AdoptLowestBallot, whose
+ * counterexamples the engine confirms on the .tla.
+ */
+const adoptLowestBallot = successorsFor('AdoptLowestBallot');
 const lowestBallotWins: typeof stepsFor = (cfg, s, action, n, param) => {
-  const steps = stepsFor(cfg, s, action, n, param);
-  if (action !== 'LeaderReceiveAdopted' || steps.length !== 1 || !('message' in param) || param.message.type !== 'Adopted') return steps;
-  const x = s.nodes[n]!;
-  const chosen = new Map<number, PValue>();
-  for (const pv of param.message.pvalues) {
-    const c = chosen.get(pv.slot);
-    if (c === undefined || ballotLt(pv.ballot, c.ballot)) chosen.set(pv.slot, pv); // the planted bug
-  }
-  const lProposals = new Map<string, SlotProp>();
-  for (const [k, p] of x.lProposals) if (!chosen.has(p.slot)) lProposals.set(k, p);
-  for (const pv of chosen.values()) { const d = { slot: pv.slot, prop: pv.prop }; lProposals.set(slotPropKey(d), d); }
-  const commanders = new Map(x.commanders);
-  const sent: SpecMessage[] = [];
-  for (const p of lProposals.values()) {
-    const c: CommanderSpec = { ballot: x.lBallot, slot: p.slot, prop: p.prop, acks: new Set() };
-    commanders.set(commanderSpecKey(c), c);
-    sent.push({ type: 'Accept', ballot: x.lBallot, slot: p.slot, prop: p.prop });
-  }
-  return [{ ...steps[0]!, node: { ...steps[0]!.node, lProposals, commanders }, sent }];
+  if (action !== 'LeaderReceiveAdopted' || !('message' in param)) return stepsFor(cfg, s, action, n, param);
+  const key = messageKey(param.message);
+  return adoptLowestBallot(cfg, s).filter((st) =>
+    st.action === action && st.n === n && st.param !== undefined && 'message' in st.param && messageKey(st.param.message) === key);
 };
 
 interface Planted { header: TraceHeader; events: TraceEvent[]; at: number; seed: number }
