@@ -28,6 +28,13 @@
 (* node's leader the proposals below it.  A node that never snapshots     *)
 (* behaves exactly as before: every new guard is true and every new field *)
 (* keeps its initial value (mark 1, snapshot at slot 1, nothing executed).*)
+(*                                                                         *)
+(* Batching (see "Batches" below): a slot decides a batch, a non-empty    *)
+(* sequence of requests executed in order, or the no-op.  A replica       *)
+(* proposes the requests waiting for a slot as one batch of at most       *)
+(* BatchMax of them.  A batch of one request is written as the request    *)
+(* itself, so with BatchMax = 1 every value, state and step is the one of *)
+(* the spec before batching.                                               *)
 (***************************************************************************)
 EXTENDS Naturals, FiniteSets, Sequences
 
@@ -42,6 +49,8 @@ CONSTANTS
     MaxSlot,      \* model bound: highest slot a replica may propose for
     MaxRestarts,  \* model bound: how many crash-restarts may happen in all
     CheckpointNodes, \* the nodes whose replica may take snapshots (a subset of ReplicaNodes)
+    BatchMax,     \* the most requests a replica proposes for one slot (a count; a bound on
+                  \* a batch's size in bytes is the implementation's business, not the spec's)
     Mutant        \* "none", or the name of a deliberate bug (see Mutants)
 
 VARIABLES
@@ -58,8 +67,8 @@ VARIABLES
     rSlotIn,     \* rSlotIn[n]: the next slot replica n will propose for
     rSlotOut,    \* rSlotOut[n]: the next slot replica n will execute
     rRequests,   \* rRequests[n]: client requests waiting for a slot
-    rProposals,  \* rProposals[n]: [slot, prop] that replica n proposed
-    rDecisions,  \* rDecisions[n]: [slot, prop] that replica n knows decided
+    rProposals,  \* rProposals[n]: [slot, prop] that replica n proposed (prop: a batch)
+    rDecisions,  \* rDecisions[n]: [slot, prop] that replica n knows decided (prop: a batch)
     rExecuted,   \* rExecuted[n]: the requests replica n executed, in order
     rSnap,       \* rSnap[n]: replica n's snapshot [slot, executed] (durable)
     invoked,     \* the client requests invoked so far
@@ -85,12 +94,37 @@ Bottom == [num |-> 0, leader |-> 0]   \* below every leader's ballot
 Less(a, b) == \/ a.num < b.num
               \/ a.num = b.num /\ a.leader < b.leader
 Max(a, b) == IF a < b THEN b ELSE a
+Min(a, b) == IF a < b THEN a ELSE b
 
 \* A client request: the caller's node, a per-caller id, and the input the
 \* state machine executes (opaque to the protocol).
 NoOp == [caller |-> 0, clientId |-> 0, input |-> "noop"]
 Requests == [caller : Callers, clientId : 1..RequestsPerCaller, input : {"op"}]
-Proposal == Requests \cup {NoOp}
+
+Range(seq) == {seq[i] : i \in 1..Len(seq)}
+
+(***************************************************************************)
+(* Batches.  What a slot decides is a batch: a non-empty sequence of       *)
+(* distinct requests, executed in order, or the no-op.  A batch of one     *)
+(* request is written as that request, as before batching, and a longer    *)
+(* one as the record [batch |-> q]; so with BatchMax = 1 every batch is a  *)
+(* request or the no-op, and every value, state and trace of the spec is   *)
+(* the one it had before batching.  The field `prop` of Propose, Accept    *)
+(* and Decision, of pvalues, proposals, commanders and decisions holds a   *)
+(* batch; a client's Invoke and Invoked, a replica's waiting requests and *)
+(* its history hold requests.                                              *)
+(***************************************************************************)
+BatchOf(q) == IF Len(q) = 1 THEN q[1] ELSE [batch |-> q]
+IsLong(b) == "batch" \in DOMAIN b
+\* The requests of batch b, in order (none for the no-op).
+ReqsOf(b) == IF IsLong(b) THEN b.batch ELSE IF b = NoOp THEN <<>> ELSE <<b>>
+InBatch(r, b) == r \in Range(ReqsOf(b))
+\* The sequences of k distinct elements of S.
+DistinctSeqs(S, k) == {q \in [1..k -> S] : Cardinality(Range(q)) = k}
+LongBatches == {[batch |-> q] : q \in UNION {DistinctSeqs(Requests, k) : k \in 2..BatchMax}}
+\* The values a slot may decide: every batch of at most BatchMax requests,
+\* and the no-op (with BatchMax = 1: the requests and the no-op).
+Proposal == Requests \cup {NoOp} \cup LongBatches
 
 
 \* A quorum is a strict majority.  (Mutant SmallQuorum: one less.)
@@ -106,8 +140,6 @@ NoSnapshot == [slot |-> 1, executed |-> <<>>]
 \* The proposal decided for slot s among decided pairs D (at most one).
 HasSlot(D, s) == \E d \in D : d.slot = s
 SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
-
-Range(seq) == {seq[i] : i \in 1..Len(seq)}
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
@@ -154,6 +186,17 @@ Range(seq) == {seq[i] : i \in 1..Len(seq)}
 (*                          adopted, under its new ballot                 *)
 (*   AdoptLowestBallot      an adopted leader takes, for each slot, the   *)
 (*                          pvalue with the LOWEST ballot                 *)
+(* and four about batches (test/spec/models/batch-*.cfg, ci-batch):       *)
+(*   DedupeWholeBatch       a replica skips a decided batch only if it    *)
+(*                          executed all of its requests before, else it  *)
+(*                          executes them all (dedupe per batch, not per  *)
+(*                          request)                                      *)
+(*   ExecuteBatchAnyOrder   a replica executes a batch's requests in any  *)
+(*                          order, as if the batch were a set             *)
+(*   LeaderSplitsBatch      a leader proposes only the first request of a *)
+(*                          batch it receives                             *)
+(*   AnswerBatchLastIndex   a replica answers each request of a batch     *)
+(*                          with the index of the batch's last request    *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -161,8 +204,11 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ReuseBallotAfterRestart", "AnswerOnDecision", "AnswerLatestIndex",
             "ExecuteTwice", "CompactUndecided", "PromiseOmitsAtMark",
             "ProposeBelowMark", "SnapshotWrongSlot", "PromiseNotRecorded",
-            "CommanderCountsRejections", "RestartStaysActive", "AdoptLowestBallot"}
+            "CommanderCountsRejections", "RestartStaysActive", "AdoptLowestBallot",
+            "DedupeWholeBatch", "ExecuteBatchAnyOrder", "LeaderSplitsBatch",
+            "AnswerBatchLastIndex"}
 ASSUME Mutant \in Mutants
+ASSUME BatchMax \in Nat /\ BatchMax >= 1
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
@@ -393,7 +439,9 @@ LeaderReceivePropose(n, m) ==
     /\ m.type = "Propose"
     /\ Mutant = "ProposeBelowMark" \/ m.slot >= lMark[n]
     /\ ~HasSlot(lProposals[n], m.slot)
-    /\ LET d == [slot |-> m.slot, prop |-> m.prop] IN
+    /\ LET d == [slot |-> m.slot,
+                 prop |-> IF Mutant = "LeaderSplitsBatch" /\ IsLong(m.prop)
+                            THEN m.prop.batch[1] ELSE m.prop] IN
        /\ lProposals' = [lProposals EXCEPT ![n] = @ \cup {d}]
        /\ IF lActive[n]
             THEN /\ commanders' = [commanders EXCEPT ![n] = @ \cup {Commander(lBallot[n], d)}]
@@ -469,8 +517,8 @@ IndexOf(n, p) == CHOOSE i \in 1..Len(rExecuted[n]) : rExecuted[n][i] = p
 (***************************************************************************)
 Answer(n, p, i) == [type |-> "Invoked", replica |-> n, prop |-> p, index |-> i]
 Known(n, p) == \/ p \in rRequests[n]
-               \/ \E d \in rProposals[n] : d.prop = p
-               \/ \E d \in rDecisions[n] : d.prop = p
+               \/ \E d \in rProposals[n] : InBatch(p, d.prop)
+               \/ \E d \in rDecisions[n] : InBatch(p, d.prop)
 
 (* Replica n receives a client's Invoke.  A request it already executed is *)
 (* answered again, with where it stands in n's history (the client may     *)
@@ -493,17 +541,31 @@ ReplicaReceiveInvoke(n, m) ==
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rSlotOut, rProposals,
                    rDecisions, rExecuted, rSnap, invoked, restarts>>
 
-(* Replica n proposes waiting request p for its next free slot, if that    *)
-(* slot is within the window above the next slot to execute.               *)
-ReplicaPropose(n, p) ==
-    /\ p \in rRequests[n]
+(* The batches replica n may propose: its waiting requests, as many as a  *)
+(* batch holds (all of them, up to BatchMax), in any order (the spec keeps *)
+(* waiting requests as a set; the implementation proposes them in their   *)
+(* order of arrival, one of these).                                        *)
+IsWaitingBatch(n, b) ==
+    LET q == ReqsOf(b) IN
+    /\ rRequests[n] # {}
+    /\ Len(q) = Min(Cardinality(rRequests[n]), BatchMax)
+    /\ Cardinality(Range(q)) = Len(q)
+    /\ Range(q) \subseteq rRequests[n]
+WaitingBatches(n) ==
+    IF rRequests[n] = {} THEN {}
+    ELSE {BatchOf(q) : q \in DistinctSeqs(rRequests[n], Min(Cardinality(rRequests[n]), BatchMax))}
+
+(* Replica n proposes batch b of waiting requests for its next free slot,  *)
+(* if that slot is within the window above the next slot to execute.       *)
+ReplicaPropose(n, b) ==
+    /\ IsWaitingBatch(n, b)
     /\ rSlotIn[n] < rSlotOut[n] + Window
     /\ rSlotIn[n] <= MaxSlot                                \* model bound
     /\ ~HasSlot(rDecisions[n], rSlotIn[n])
     /\ LET slot == IF Mutant = "ProposeSlotZero" THEN rSlotIn[n] - 1 ELSE rSlotIn[n] IN
-       /\ rProposals' = [rProposals EXCEPT ![n] = @ \cup {[slot |-> slot, prop |-> p]}]
-       /\ Send([type |-> "Propose", slot |-> slot, prop |-> p])
-    /\ rRequests' = [rRequests EXCEPT ![n] = @ \ {p}]
+       /\ rProposals' = [rProposals EXCEPT ![n] = @ \cup {[slot |-> slot, prop |-> b]}]
+       /\ Send([type |-> "Propose", slot |-> slot, prop |-> b])
+    /\ rRequests' = [rRequests EXCEPT ![n] = @ \ Range(ReqsOf(b))]
     /\ rSlotIn' = [rSlotIn EXCEPT ![n] = @ + 1]
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotOut, rDecisions, rExecuted, rSnap, invoked, restarts>>
 
@@ -540,32 +602,49 @@ ReplicaReceiveDecision(n, m) ==
     /\ m.slot >= rSnap[n].slot
     /\ [slot |-> m.slot, prop |-> m.prop] \notin rDecisions[n]
     /\ rDecisions' = [rDecisions EXCEPT ![n] = @ \cup {[slot |-> m.slot, prop |-> m.prop]}]
-    /\ IF Mutant = "AnswerOnDecision" /\ m.prop # NoOp /\ ~Executed(n, m.prop)
-         THEN Send(Answer(n, m.prop, Len(rExecuted[n]) + 1))
+    /\ IF Mutant = "AnswerOnDecision" /\ m.prop # NoOp /\ ~Executed(n, ReqsOf(m.prop)[1])
+         THEN Send(Answer(n, ReqsOf(m.prop)[1], Len(rExecuted[n]) + 1))
          ELSE SendNothing
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rSlotOut, rRequests, rProposals,
                    rExecuted, rSnap, invoked, restarts>>
 
-(* Replica n executes its next slot, which is decided.  If n had proposed  *)
-(* a different request for it, that request lost the slot and waits for    *)
-(* another.  A request executed before (it was decided in two slots) and   *)
-(* the no-op are skipped; anything else is executed and its caller is      *)
-(* answered with the request's index in n's history.  Slots are executed  *)
-(* strictly in order.                                                      *)
+\* The requests of sequence q that are not in the set E, in q's order.
+RECURSIVE Unexecuted(_, _)
+Unexecuted(q, E) == IF q = <<>> THEN <<>>
+                    ELSE (IF Head(q) \in E THEN <<>> ELSE <<Head(q)>>) \o Unexecuted(Tail(q), E)
+\* The orders in which a replica runs the requests q of a batch: q's own.
+\* (Mutant ExecuteBatchAnyOrder: any order, as if the batch were a set.)
+RunOrders(q) == IF Mutant = "ExecuteBatchAnyOrder" THEN DistinctSeqs(Range(q), Len(q)) ELSE {q}
+
+(* Replica n executes its next slot, which is decided, with batch b.  The  *)
+(* requests of a batch n had proposed for it that are not in b lost the   *)
+(* slot and wait for another.  The requests of b are executed in b's      *)
+(* order, each but those executed before (a request decided in two slots, *)
+(* in one batch or two), and each caller is answered with its request's  *)
+(* index in n's history; the no-op executes nothing.  Slots are executed *)
+(* strictly in order.  With batches of one request, this is executing the *)
+(* request unless it was executed before.                                 *)
 ReplicaExecute(n) ==
     /\ \E s \in {x.slot : x \in rDecisions[n]} :
        /\ s = rSlotOut[n]
        /\ LET mine == {d \in rProposals[n] : d.slot = s}
-              p == IF Mutant = "ExecuteOwnProposal" /\ mine # {}
+              b == IF Mutant = "ExecuteOwnProposal" /\ mine # {}
                      THEN (CHOOSE d \in mine : TRUE).prop
                      ELSE SlotValue(rDecisions[n], s)
-              lost == {d.prop : d \in {e \in mine : e.prop # p /\ e.prop # NoOp}}
-              perform == p # NoOp /\ (Mutant = "ExecuteTwice" \/ ~Executed(n, p))
-          IN  /\ rRequests' = [rRequests EXCEPT ![n] = @ \cup lost]
+              lost == UNION {Range(ReqsOf(e.prop)) : e \in mine} \ Range(ReqsOf(b))
+              done == Range(rExecuted[n])
+              fresh == CASE Mutant = "ExecuteTwice" -> ReqsOf(b)
+                         [] Mutant = "DedupeWholeBatch" ->
+                               IF Range(ReqsOf(b)) \subseteq done THEN <<>> ELSE ReqsOf(b)
+                         [] OTHER -> Unexecuted(ReqsOf(b), done)
+              at == Len(rExecuted[n])
+          IN  \E run \in RunOrders(fresh) :
+              /\ rRequests' = [rRequests EXCEPT ![n] = @ \cup lost]
               /\ rProposals' = [rProposals EXCEPT ![n] = @ \ mine]
-              /\ rExecuted' = IF perform THEN [rExecuted EXCEPT ![n] = Append(@, p)]
-                                         ELSE rExecuted
-              /\ IF perform THEN Send(Answer(n, p, Len(rExecuted[n]) + 1)) ELSE SendNothing
+              /\ rExecuted' = [rExecuted EXCEPT ![n] = @ \o run]
+              /\ SendAll({Answer(n, run[j], IF Mutant = "AnswerBatchLastIndex" THEN at + Len(run)
+                                                                              ELSE at + j)
+                          : j \in 1..Len(run)})
               /\ rSlotOut' = [rSlotOut EXCEPT ![n] = s + 1]
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rDecisions, rSnap, invoked, restarts>>
 
@@ -725,7 +804,7 @@ Next ==
     \/ \E m \in Msgs("Adopted") : LeaderReceiveAdopted(m.ballot.leader, m)
     \/ \E m \in Msgs("Preempted") : LeaderReceivePreempted(m.leader, m)
     \/ \E m \in Msgs("Invoke") : ReplicaReceiveInvoke(m.replica, m)
-    \/ \E n \in ReplicaNodes : \E p \in rRequests[n] : ReplicaPropose(n, p)
+    \/ \E n \in ReplicaNodes : \E b \in WaitingBatches(n) : ReplicaPropose(n, b)
     \/ \E n \in ReplicaNodes : ReplicaSkipSlot(n)
     \/ \E n \in ReplicaNodes : ReplicaProposeNoop(n)
     \/ \E m \in Msgs("Decision") : \E n \in ReplicaNodes : ReplicaReceiveDecision(n, m)
@@ -749,7 +828,8 @@ Spec == Init /\ [][Next]_vars
 (* than as SUBSET or Seq sets, which an engine would have to enumerate.   *)
 BallotT == [num : 0..(MaxBallot + MaxRestarts + 1), leader : 0..N]
 SlotT == 1..(MaxSlot + 1)
-ProposalT == Proposal
+ProposalT == Proposal                 \* a batch
+RequestT == Requests \cup {NoOp}      \* a request
 PValueT == [ballot : BallotT, slot : SlotT, prop : ProposalT]
 DecidedT == [slot : SlotT, prop : ProposalT]
 IsSetOf(S, T) == \A x \in S : x \in T
@@ -769,12 +849,12 @@ IsMessage(m) ==
       [] m.type = "Adopted" -> /\ m.ballot \in BallotT /\ m.mark \in SlotT
                                /\ IsSetOf(m.pvalues, PValueT)
       [] m.type = "Preempted" -> m \in [type : {"Preempted"}, leader : Node, ballot : BallotT]
-      [] m.type = "Invoke" -> m \in [type : {"Invoke"}, replica : Node, prop : ProposalT]
-      [] m.type = "Invoked" -> m \in [type : {"Invoked"}, replica : Node, prop : ProposalT,
-                                      index : 1..(MaxSlot + 1)]
+      [] m.type = "Invoke" -> m \in [type : {"Invoke"}, replica : Node, prop : RequestT]
+      [] m.type = "Invoked" -> m \in [type : {"Invoked"}, replica : Node, prop : RequestT,
+                                      index : 1..(BatchMax * MaxSlot + 1)]
       [] m.type = "Join" -> m \in [type : {"Join"}, node : Node]
       [] m.type = "Welcome" -> /\ m.node \in Node /\ m.slot \in SlotT
-                               /\ IsSetOf(m.decisions, DecidedT) /\ IsSeqOf(m.executed, ProposalT)
+                               /\ IsSetOf(m.decisions, DecidedT) /\ IsSeqOf(m.executed, RequestT)
       [] OTHER -> FALSE
 
 \* Every variable holds a value of its intended type.
@@ -796,12 +876,12 @@ TypeOK ==
                                     /\ c.prop \in ProposalT /\ IsSetOf(c.acks, Node)
         /\ rSlotIn[n] \in SlotT
         /\ rSlotOut[n] \in SlotT
-        /\ IsSetOf(rRequests[n], ProposalT)
+        /\ IsSetOf(rRequests[n], RequestT)
         /\ IsSetOf(rProposals[n], DecidedT)
         /\ IsSetOf(rDecisions[n], DecidedT)
-        /\ IsSeqOf(rExecuted[n], ProposalT)
+        /\ IsSeqOf(rExecuted[n], RequestT)
         /\ rSnap[n].slot \in SlotT
-        /\ IsSeqOf(rSnap[n].executed, ProposalT)
+        /\ IsSeqOf(rSnap[n].executed, RequestT)
     /\ IsSetOf(invoked, Requests)
     /\ restarts \in 0..MaxRestarts
     /\ monotone \in BOOLEAN
@@ -814,11 +894,18 @@ AllDecided == {[slot |-> m.slot, prop |-> m.prop] : m \in {x \in msgs : x.type =
 \* Agreement: no two different proposals are decided for the same slot.
 Agreement == \A d, e \in AllDecided : d.slot = e.slot => d.prop = e.prop
 
-\* Validity: every decided proposal other than the no-op was invoked.
-Validity == \A d \in AllDecided : d.prop # NoOp => d.prop \in invoked
+\* Validity: every decided batch other than the no-op is one a replica
+\* proposed, as it proposed it, and each of its requests was invoked.
+\* (With batches of one request: the request was proposed and invoked.)
+Proposed == {m.prop : m \in {x \in msgs : x.type = "Propose"}}
+Validity == \A d \in AllDecided : d.prop # NoOp =>
+                /\ d.prop \in Proposed
+                /\ \A i \in 1..Len(ReqsOf(d.prop)) : ReqsOf(d.prop)[i] \in invoked
 
 \* Replica consistency: what two replicas executed are prefixes of one
-\* another, and no replica executes a request twice.
+\* another, and no replica executes a request twice.  A history is of
+\* requests, whatever batches they were decided in: two replicas that run
+\* one batch in two orders, or a request in two batches twice, break it.
 IsPrefix(s, t) == Len(s) <= Len(t) /\ \A i \in 1..Len(s) : s[i] = t[i]
 ExecutedPrefix == \A n1, n2 \in ReplicaNodes :
                       IsPrefix(rExecuted[n1], rExecuted[n2]) \/ IsPrefix(rExecuted[n2], rExecuted[n1])
@@ -827,12 +914,12 @@ NoDuplicateExecution == \A n \in Node : \A i, j \in 1..Len(rExecuted[n]) :
 ReplicaConsistency == ExecutedPrefix /\ NoDuplicateExecution
 
 \* Client answers: a client is told only the result of its request's one
-\* execution.  Every answer is for a decided request; all answers for one
+\* execution.  Every answer is for a request of a decided batch; all answers for one
 \* request name the same index; and a replica whose history reaches that
 \* index has the request there.  With ReplicaConsistency this makes every
 \* answer the output of the request at the one place it holds in the log.
 Answers == {m \in msgs : m.type = "Invoked"}
-AnsweredDecided == \A m \in Answers : \E d \in AllDecided : d.prop = m.prop
+AnsweredDecided == \A m \in Answers : \E d \in AllDecided : InBatch(m.prop, d.prop)
 AnswersAgree == \A m1, m2 \in Answers : m1.prop = m2.prop => m1.index = m2.index
 AnsweredAsExecuted == \A m \in Answers : \A n \in ReplicaNodes :
                           m.index <= Len(rExecuted[n]) => rExecuted[n][m.index] = m.prop
@@ -867,15 +954,22 @@ NothingNeededDiscarded ==
 
 \* A snapshot (a replica's, or the state a Welcome ships) at slot k is the
 \* state after executing the decided log below k: every slot below k is
-\* decided, and its history holds each decided request once, in the order
-\* of the first slot each was decided in (no-ops are not executed).
+\* decided, and its history holds each request of the decided batches once,
+\* in the order of its first place in the log: the first slot whose batch
+\* holds it, then its position in that batch (no-ops execute nothing).
+SlotReqs(s) == ReqsOf(SlotValue(AllDecided, s))
 FirstSlot(p, k) == CHOOSE s \in 1..(k - 1) :
-                       /\ SlotValue(AllDecided, s) = p
-                       /\ \A t \in 1..(s - 1) : SlotValue(AllDecided, t) # p
+                       /\ InBatch(p, SlotValue(AllDecided, s))
+                       /\ \A t \in 1..(s - 1) : ~InBatch(p, SlotValue(AllDecided, t))
+PosIn(p, q) == CHOOSE i \in 1..Len(q) : q[i] = p
+FirstBefore(p, r, k) ==
+    LET s == FirstSlot(p, k)
+        t == FirstSlot(r, k)
+    IN  s < t \/ (s = t /\ PosIn(p, SlotReqs(s)) < PosIn(r, SlotReqs(t)))
 SoundAt(k, e) ==
     /\ \A s \in 1..(k - 1) : HasSlot(AllDecided, s)
-    /\ Range(e) = {SlotValue(AllDecided, s) : s \in 1..(k - 1)} \ {NoOp}
-    /\ \A i, j \in 1..Len(e) : i < j => FirstSlot(e[i], k) < FirstSlot(e[j], k)
+    /\ Range(e) = UNION {Range(SlotReqs(s)) : s \in 1..(k - 1)}
+    /\ \A i, j \in 1..Len(e) : i < j => FirstBefore(e[i], e[j], k)
 SnapshotsSound ==
     /\ \A n \in Node : SoundAt(rSnap[n].slot, rSnap[n].executed)
     /\ \A m \in msgs : m.type = "Welcome" => SoundAt(m.slot, m.executed)
@@ -912,7 +1006,7 @@ Fairness ==
         /\ WF_vars(\E m \in msgs : LeaderReceiveAdopted(n, m))
         /\ WF_vars(\E m \in msgs : LeaderReceivePreempted(n, m))
         /\ WF_vars(\E m \in msgs : ReplicaReceiveInvoke(n, m))
-        /\ WF_vars(\E p \in rRequests[n] : ReplicaPropose(n, p))
+        /\ WF_vars(\E b \in WaitingBatches(n) : ReplicaPropose(n, b))
         /\ WF_vars(ReplicaSkipSlot(n))
         /\ WF_vars(ReplicaProposeNoop(n))
         /\ WF_vars(\E m \in msgs : ReplicaReceiveDecision(n, m))
@@ -981,7 +1075,7 @@ GapFirst ==
 Restarted(n) == \E m \in Msgs("Join") : m.node = n
 RaceShape ==
     /\ \A n \in ReplicaNodes : rDecisions[n] = {}
-    /\ Msgs("Prepare") # {} => \A r \in Requests : \E m \in Msgs("Propose") : m.prop = r
+    /\ Msgs("Prepare") # {} => \A r \in Requests : \E m \in Msgs("Propose") : InBatch(r, m.prop)
     /\ \A l \in LeaderNodes :
           scout[l] # NoScout /\ lBallot[l].num = 0 /\ ~Restarted(l) => lProposals[l] # {}
     /\ \A l \in LeaderNodes :

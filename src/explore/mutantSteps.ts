@@ -16,10 +16,9 @@ import type { Ballot, MessageOf, Proposal, PValue, SlotProp, SpecMessage } from 
 import { messageKey, propKey, pvalueKey, slotPropKey } from '../trace/format/keys.js';
 import {
   type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, DECISION_BY_SLOT,
-  acceptedOf, ballotEq, ballotLt, commanderSpecKey, decisionsOf, emptyVolatile, leaderProposalsOf, propEq, NOOP_KEY,
+  acceptedOf, ballotEq, ballotLt, commanderSpecKey, decisionsOf, emptyVolatile, leaderProposalsOf, longBatch, reqsOf,
 } from '../trace/spec/specState.js';
-import { type ActionName, type Step, allSteps } from '../trace/spec/fastSpec.js';
-import { PSet } from '../trace/spec/pmap.js';
+import { type ActionName, type Step, allSteps, executeSlot, unexecuted } from '../trace/spec/fastSpec.js';
 
 export type SuccessorFn = (cfg: SpecConfig, s: SpecState) => Step[];
 
@@ -38,6 +37,10 @@ interface Rules {
   commanderCountsRejections: boolean;
   restartStaysActive: boolean;
   adoptLowestBallot: boolean;
+  dedupeWholeBatch: boolean;
+  executeBatchAnyOrder: boolean;
+  leaderSplitsBatch: boolean;
+  answerBatchLastIndex: boolean;
 }
 
 const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
@@ -46,6 +49,7 @@ const CORRECT: Rules = {
   executeOwnProposal: false, reuseBallotAfterRestart: false,
   compactUndecided: false, promiseOmitsAtMark: false, proposeBelowMark: false, snapshotWrongSlot: false, promiseNotRecorded: false,
   commanderCountsRejections: false, restartStaysActive: false, adoptLowestBallot: false,
+  dedupeWholeBatch: false, executeBatchAnyOrder: false, leaderSplitsBatch: false, answerBatchLastIndex: false,
 };
 
 /** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
@@ -69,6 +73,13 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   CommanderCountsRejections: { bug: 'a commander counts an Accepted that names a higher promised ballot as a vote', rules: { commanderCountsRejections: true }, actions: ['CommanderReceiveAccepted'] },
   RestartStaysActive: { bug: 'a restarted leader believes it is still adopted, under its new ballot', rules: { restartStaysActive: true }, actions: ['NodeRestart'] },
   AdoptLowestBallot: { bug: 'an adopted leader takes, for each slot, the pvalue with the lowest ballot', rules: { adoptLowestBallot: true }, actions: ['LeaderReceiveAdopted'] },
+  // Batches (BatchMax > 1; with batches of one request each is the correct spec).
+  DedupeWholeBatch: {
+    bug: 'a replica skips a decided batch only if it executed all of its requests before, else it executes them all', rules: { dedupeWholeBatch: true }, actions: ['ReplicaExecute'],
+  },
+  ExecuteBatchAnyOrder: { bug: 'a replica executes a batch\'s requests in any order, as if the batch were a set', rules: { executeBatchAnyOrder: true }, actions: ['ReplicaExecute'] },
+  LeaderSplitsBatch: { bug: 'a leader proposes only the first request of a batch it receives', rules: { leaderSplitsBatch: true }, actions: ['LeaderReceivePropose'] },
+  AnswerBatchLastIndex: { bug: 'a replica answers each request of a batch with the index of the batch\'s last request', rules: { answerBatchLastIndex: true }, actions: ['ReplicaExecute'] },
 };
 
 export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
@@ -240,7 +251,9 @@ function leaderReceiveAdopted(r: Rules, x: NodeSpec, m: MessageOf<'Adopted'>): R
 function leaderReceivePropose(r: Rules, x: NodeSpec, m: MessageOf<'Propose'>): Result {
   if (!r.proposeBelowMark && m.slot < x.lMark) return null;
   if (hasSlot(x.lProposals.values(), m.slot)) return null;
-  const d: SlotProp = { slot: m.slot, prop: m.prop };
+  // prop |-> IF Mutant = "LeaderSplitsBatch" /\ IsLong(m.prop) THEN m.prop.batch[1] ELSE m.prop
+  const batch = longBatch(m.prop);
+  const d: SlotProp = { slot: m.slot, prop: r.leaderSplitsBatch && batch !== undefined ? batch[0]! : m.prop };
   const lProposals = leaderProposalsOf(x).with(slotPropKey(d), d);
   if (!x.lActive) return [{ ...x, lProposals }, []];
   const c: CommanderSpec = { ballot: x.lBallot, slot: d.slot, prop: d.prop, acks: new Set() };
@@ -249,8 +262,11 @@ function leaderReceivePropose(r: Rules, x: NodeSpec, m: MessageOf<'Propose'>): R
 }
 
 /*
- * ReplicaExecute: p == IF Mutant = "ExecuteOwnProposal" /\ mine # {} THEN (CHOOSE d \in mine : TRUE).prop
- * ELSE SlotValue(rDecisions[n], s). (A replica proposes once per slot: mine has at most one element.)
+ * ReplicaExecute: b == IF Mutant = "ExecuteOwnProposal" /\ mine # {} THEN (CHOOSE d \in mine : TRUE).prop
+ * ELSE SlotValue(rDecisions[n], s) (a replica proposes once per slot: mine has at most one element);
+ * fresh == CASE Mutant = "DedupeWholeBatch" -> IF Range(ReqsOf(b)) \subseteq done THEN <<>> ELSE ReqsOf(b)
+ * [] OTHER -> Unexecuted(ReqsOf(b), done); run \in RunOrders(fresh) (ExecuteBatchAnyOrder: every order);
+ * each answer's index is at + j (AnswerBatchLastIndex: at + Len(run)).
  */
 function replicaExecute(r: Rules, n: number, x: NodeSpec): Result[] {
   const s = x.rSlotOut;
@@ -258,21 +274,20 @@ function replicaExecute(r: Rules, n: number, x: NodeSpec): Result[] {
   if (decisions.length === 0) return [];
   const mine = [...x.rProposals.values()].filter((d) => d.slot === s);
   const choices: Proposal[] = r.executeOwnProposal && mine.length > 0 ? [mine[0]!.prop] : decisions.map((d) => d.prop);
-  return choices.map((p): [NodeSpec, SpecMessage[]] => {
-    const rRequests = new Map(x.rRequests);
-    const rProposals = new Map<string, SlotProp>();
-    for (const [k, q] of x.rProposals) {
-      if (q.slot !== s) { rProposals.set(k, q); continue; }
-      if (!propEq(q.prop, p) && propKey(q.prop) !== NOOP_KEY) rRequests.set(propKey(q.prop), q.prop);
-    }
-    const pk = propKey(p);
-    const perform = pk !== NOOP_KEY && !x.rExecutedKeys.has(pk);
-    const next: NodeSpec = { ...x, rRequests, rProposals, rSlotOut: s + 1 };
-    if (!perform) return [next, []];
-    next.rExecuted = [...x.rExecuted, p];
-    next.rExecutedKeys = PSet.from(x.rExecutedKeys).with(pk);
-    return [next, [{ type: 'Invoked', replica: n, prop: p, index: next.rExecuted.length }]];
+  const index = r.answerBatchLastIndex ? (_j: number, at: number, len: number): number => at + len : undefined;
+  return choices.flatMap((b) => {
+    const q = reqsOf(b);
+    const fresh = r.dedupeWholeBatch ? (q.every((p) => x.rExecutedKeys.has(propKey(p))) ? [] : q) : unexecuted(x, b);
+    const runs = r.executeBatchAnyOrder ? orders(fresh) : [fresh];
+    return runs.map((run) => executeSlot(n, x, b, run, index));
   });
+}
+
+/** DistinctSeqs(Range(q), Len(q)): every order of q's requests (none if q repeats one). */
+function orders(q: readonly Proposal[]): Proposal[][] {
+  if (new Set(q.map(propKey)).size !== q.length) return [];
+  if (q.length <= 1) return [[...q]];
+  return q.flatMap((p, i) => orders([...q.slice(0, i), ...q.slice(i + 1)]).map((rest) => [p, ...rest]));
 }
 
 /*

@@ -15,7 +15,7 @@
  */
 import type { Ballot, Proposal, PValue, SlotProp, SpecMessage } from '../trace/format/types.js';
 import { propKey, pvalueKey } from '../trace/format/keys.js';
-import { type NodeSpec, type SpecConfig, type SpecState, NOOP_KEY, ballotEq, ballotLt } from '../trace/spec/specState.js';
+import { type NodeSpec, type SpecConfig, type SpecState, NOOP_KEY, ballotEq, ballotLt, longBatch, reqsOf } from '../trace/spec/specState.js';
 import type { Step } from '../trace/spec/fastSpec.js';
 
 /** A model's constants with every bound given (the explorer needs finite models). */
@@ -28,6 +28,8 @@ export interface ModelBounds {
   maxBallot: number;
   maxSlot: number;
   maxRestarts: number;
+  /** BatchMax (1 when the model does not name it). */
+  batchMax: number;
   /** IsQuorum: a property reads it too (AcceptsSafe), and mutant SmallQuorum changes it. */
   isQuorum: (acks: number) => boolean;
 }
@@ -41,7 +43,7 @@ export function boundsOf(cfg: SpecConfig, mutant = 'none'): ModelBounds {
   }
   return {
     N: cfg.N, leaderNodes: b.leaderNodes, replicaNodes: b.replicaNodes, callers: b.callers, requestsPerCaller: b.requestsPerCaller,
-    maxBallot: b.maxBallot, maxSlot: b.maxSlot, maxRestarts: b.maxRestarts,
+    maxBallot: b.maxBallot, maxSlot: b.maxSlot, maxRestarts: b.maxRestarts, batchMax: b.batchMax ?? 1,
     isQuorum: mutant === 'SmallQuorum' ? (acks) => 2 * acks >= cfg.N - 1 : (acks) => 2 * acks > cfg.N,
   };
 }
@@ -60,11 +62,22 @@ const isBallot = (m: ModelBounds, b: Ballot): boolean =>
   hasFields(b, 2) && isNat(b.num, 0, m.maxBallot + m.maxRestarts + 1) && isNat(b.leader, 0, m.N);
 /** SlotT == 1..(MaxSlot + 1) */
 const isSlot = (m: ModelBounds, s: number): boolean => isNat(s, 1, m.maxSlot + 1);
-/** ProposalT == Requests \cup {NoOp}: [caller : Callers, clientId : 1..RequestsPerCaller, input : {"op"}] or NoOp. */
-function isProposal(m: ModelBounds, p: Proposal): boolean {
+/** RequestT == Requests \cup {NoOp}: [caller : Callers, clientId : 1..RequestsPerCaller, input : {"op"}] or NoOp. */
+function isRequest(m: ModelBounds, p: Proposal): boolean {
   if (!hasFields(p, 3)) return false;
   if (p.caller === 0 && p.clientId === 0 && p.input === 'noop') return true;
   return m.callers.has(p.caller) && isNat(p.clientId, 1, m.requestsPerCaller) && p.input === 'op';
+}
+/**
+ * ProposalT == Proposal == Requests \cup {NoOp} \cup LongBatches: a request, the no-op, or
+ * [batch |-> q] with q a sequence of 2..BatchMax distinct requests.
+ */
+function isProposal(m: ModelBounds, p: Proposal): boolean {
+  const q = longBatch(p);
+  if (q === undefined) return isRequest(m, p);
+  if (!hasFields(p, 1) || !Array.isArray(q) || q.length < 2 || q.length > m.batchMax) return false;
+  if (!q.every((r) => isRequest(m, r) && r.caller !== 0)) return false;
+  return new Set(q.map(propKey)).size === q.length;
 }
 const isPValue = (m: ModelBounds, v: PValue): boolean =>
   hasFields(v, 3) && isBallot(m, v.ballot) && isSlot(m, v.slot) && isProposal(m, v.prop);
@@ -92,10 +105,10 @@ export function isMessage(m: ModelBounds, msg: SpecMessage): boolean {
     case 'Propose': return hasFields(msg, 3) && isSlot(m, msg.slot) && isProposal(m, msg.prop);
     case 'Adopted': return isBallot(m, msg.ballot) && isSlot(m, msg.mark ?? 1) && allOf(msg.pvalues, (v) => isPValue(m, v));
     case 'Preempted': return hasFields(msg, 3) && isNode(m, msg.leader) && isBallot(m, msg.ballot);
-    case 'Invoke': return hasFields(msg, 3) && isNode(m, msg.replica) && isProposal(m, msg.prop);
-    case 'Invoked': return hasFields(msg, 4) && isNode(m, msg.replica) && isProposal(m, msg.prop) && isNat(msg.index, 1, m.maxSlot + 1);
+    case 'Invoke': return hasFields(msg, 3) && isNode(m, msg.replica) && isRequest(m, msg.prop);
+    case 'Invoked': return hasFields(msg, 4) && isNode(m, msg.replica) && isRequest(m, msg.prop) && isNat(msg.index, 1, m.batchMax * m.maxSlot + 1);
     case 'Join': return hasFields(msg, 2) && isNode(m, msg.node);
-    case 'Welcome': return isNode(m, msg.node) && isSlot(m, msg.slot) && allOf(msg.decisions, (d) => isDecided(m, d)) && allOf(msg.executed, (p) => isProposal(m, p));
+    case 'Welcome': return isNode(m, msg.node) && isSlot(m, msg.slot) && allOf(msg.decisions, (d) => isDecided(m, d)) && allOf(msg.executed, (p) => isRequest(m, p));
     default: return false;
   }
 }
@@ -109,11 +122,11 @@ export function nodeTypeOK(m: ModelBounds, x: NodeSpec): boolean {
       && isSlot(m, x.scout.mark)))
     && allOf(x.commanders.values(), (c) => isBallot(m, c.ballot) && isSlot(m, c.slot) && isProposal(m, c.prop) && allOf(c.acks, (n) => isNode(m, n)))
     && isSlot(m, x.rSlotIn) && isSlot(m, x.rSlotOut)
-    && allOf(x.rRequests.values(), (p) => isProposal(m, p))
+    && allOf(x.rRequests.values(), (p) => isRequest(m, p))
     && allOf(x.rProposals.values(), (d) => isDecided(m, d))
     && allOf(x.rDecisions.values(), (d) => isDecided(m, d))
-    && allOf(x.rExecuted, (p) => isProposal(m, p))
-    && isSlot(m, x.rSnap.slot) && allOf(x.rSnap.executed, (p) => isProposal(m, p));
+    && allOf(x.rExecuted, (p) => isRequest(m, p))
+    && isSlot(m, x.rSnap.slot) && allOf(x.rSnap.executed, (p) => isRequest(m, p));
 }
 
 /**
@@ -135,7 +148,7 @@ export const TypeOK: StateInvariant = (m, s) => {
     if (!cached(nodeOK, x, () => nodeTypeOK(m, x))) return `node ${n}'s state is not of its type`;
   }
   // IsSetOf(invoked, Requests)
-  for (const p of s.invoked.values()) if (!isProposal(m, p) || p.caller === 0) return `invoked ${show(p)} is not a request`;
+  for (const p of s.invoked.values()) if (!isRequest(m, p) || p.caller === 0) return `invoked ${show(p)} is not a request`;
   if (!isNat(s.restarts, 0, m.maxRestarts)) return `restarts = ${s.restarts}`;
   return undefined;
 };
@@ -161,10 +174,15 @@ export const Agreement: StateInvariant = (m, s) => {
   return undefined;
 };
 
+/** Validity: every decided batch but the no-op was proposed as it is, and each of its requests was invoked. */
 export const Validity: StateInvariant = (m, s) => {
+  let proposed: Set<string> | undefined;
   for (const d of allDecided(m, s)) {
     const k = propKey(d.prop);
-    if (k !== NOOP_KEY && !s.invoked.has(k)) return `slot ${d.slot} is decided as ${k}, which no client invoked`;
+    if (k === NOOP_KEY) continue;
+    proposed ??= new Set([...s.msgs.values()].flatMap((x) => (x.type === 'Propose' ? [propKey(x.prop)] : [])));
+    if (!proposed.has(k)) return `slot ${d.slot} is decided as ${k}, which no replica proposed`;
+    for (const r of reqsOf(d.prop)) if (!s.invoked.has(propKey(r))) return `slot ${d.slot} is decided as ${k}, whose ${propKey(r)} no client invoked`;
   }
   return undefined;
 };
@@ -197,7 +215,8 @@ export const ClientAnswers: StateInvariant = (m, s) => {
   const answers: Array<{ prop: Proposal; index: number }> = [];
   for (const msg of s.msgs.values()) if (msg.type === 'Invoked') answers.push(msg);
   if (answers.length === 0) return undefined;
-  const decided = new Set(allDecided(m, s).map((d) => propKey(d.prop)));
+  // AnsweredDecided: the request is one of a decided batch's.
+  const decided = new Set(allDecided(m, s).flatMap((d) => reqsOf(d.prop).map(propKey)));
   const indexOf = new Map<string, number>();
   for (const a of answers) {
     const k = propKey(a.prop);
@@ -298,20 +317,22 @@ export const NothingNeededDiscarded: StateInvariant = (m, s) => {
 };
 
 /**
- * SoundAt(k, e): slots 1..k-1 are decided, e's range is their values less NoOp, and e is in
- * the order of each value's first slot (FirstSlot). SlotValue is the .tla's CHOOSE among the
+ * SoundAt(k, e): slots 1..k-1 are decided, e's range is the requests of their batches, and e is
+ * in the order of each request's first place in the log: its first slot (FirstSlot), then its
+ * position in that slot's batch (PosIn). SlotValue is the .tla's CHOOSE among the
  * slot's decided values: one value while Agreement holds. Where Agreement is broken CHOOSE's
  * pick is the engine's, and this takes the least by canonical text: every model that checks
  * SnapshotsSound checks Agreement before it, so that state is reported as an Agreement
  * violation first, and any violation is confirmed on the engine (engineReplay.ts).
  */
-function soundAt(decided: Map<number, Map<string, Proposal>>, k: number, e: readonly Proposal[]): string | undefined {
+function soundAt(m: ModelBounds, decided: Map<number, Map<string, Proposal>>, k: number, e: readonly Proposal[]): string | undefined {
+  // A request's first place in the log, as one number: slot, then position in the batch.
   const firstSlot = new Map<string, number>();
   for (let slot = 1; slot < k; slot++) {
     const props = decided.get(slot);
     if (props === undefined) return `slot ${slot} below it is not decided`;
-    const value = [...props.keys()].sort()[0]!;
-    if (value !== NOOP_KEY && !firstSlot.has(value)) firstSlot.set(value, slot);
+    const value = props.get([...props.keys()].sort()[0]!)!;
+    reqsOf(value).forEach((r, i) => { const rk = propKey(r); if (!firstSlot.has(rk)) firstSlot.set(rk, slot * (m.batchMax + 1) + i); });
   }
   const keys = e.map(propKey);
   const range = new Set(keys);
@@ -330,12 +351,12 @@ export const SnapshotsSound: StateInvariant = (m, s) => {
   const decided = decidedBySlot(m, s);
   for (let n = 1; n <= m.N; n++) {
     const snap = s.nodes[n]!.rSnap;
-    const bad = soundAt(decided, snap.slot, snap.executed);
+    const bad = soundAt(m, decided, snap.slot, snap.executed);
     if (bad !== undefined) return `replica ${n}'s snapshot at slot ${snap.slot}: ${bad}`;
   }
   for (const msg of s.msgs.values()) {
     if (msg.type !== 'Welcome') continue;
-    const bad = soundAt(decided, msg.slot, msg.executed);
+    const bad = soundAt(m, decided, msg.slot, msg.executed);
     if (bad !== undefined) return `the Welcome to ${msg.node} at slot ${msg.slot}: ${bad}`;
   }
   return undefined;
@@ -391,9 +412,9 @@ export const RaceShape: StateConstraint = (m, s) => {
   const msgs = [...s.msgs.values()];
   // \A n \in ReplicaNodes : rDecisions[n] = {}
   for (const n of m.replicaNodes) if (s.nodes[n]!.rDecisions.size !== 0) return false;
-  // Msgs("Prepare") # {} => \A r \in Requests : \E m \in Msgs("Propose") : m.prop = r
+  // Msgs("Prepare") # {} => \A r \in Requests : \E m \in Msgs("Propose") : InBatch(r, m.prop)
   if (msgs.some((x) => x.type === 'Prepare')) {
-    const proposed = new Set(msgs.flatMap((x) => (x.type === 'Propose' ? [propKey(x.prop)] : [])));
+    const proposed = new Set(msgs.flatMap((x) => (x.type === 'Propose' ? reqsOf(x.prop).map(propKey) : [])));
     for (const c of m.callers) {
       for (let i = 1; i <= m.requestsPerCaller; i++) if (!proposed.has(propKey({ caller: c, clientId: i, input: 'op' }))) return false;
     }

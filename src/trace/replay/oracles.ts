@@ -249,6 +249,8 @@ export function replayConstants(c: SpecConstants): Record<string, ConstantValue>
     MaxRestarts: c.MaxRestarts ?? UNBOUNDED,
     // Traces predate checkpoints: no node snapshots (docs/design-checkpoints.md).
     CheckpointNodes: [],
+    // Traces predate batching: every slot decides one request (a batch of one is written as it).
+    BatchMax: 1,
     Mutant: 'none',
   };
 }

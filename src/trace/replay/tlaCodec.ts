@@ -55,7 +55,40 @@ function messageFromTla(v: unknown): SpecMessage {
   return m as unknown as SpecMessage;
 }
 
+/**
+ * A batch of two or more requests is the record [batch |-> <<r1, r2, ...>>] in the spec (a batch
+ * of one is its request; spec/MultiPaxos.tla, "Batches"): tla-checker writes its sequence as a
+ * tuple, the fast spec as an array. These convert every batch inside a value, and return the
+ * value itself (no copy) when it holds none, which is every value of a model with BatchMax = 1.
+ */
+function mapBatches(v: unknown, seq: (q: unknown) => unknown): unknown {
+  if (Array.isArray(v)) {
+    let out: unknown[] | null = null;
+    for (let i = 0; i < v.length; i++) {
+      const x = mapBatches(v[i], seq);
+      if (x !== v[i]) (out ??= v.slice())[i] = x;
+    }
+    return out ?? v;
+  }
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  if (keys.length === 1 && keys[0] === 'batch') return { batch: seq(o.batch) };
+  let out: Record<string, unknown> | null = null;
+  for (const k of keys) {
+    const x = mapBatches(o[k], seq);
+    if (x !== o[k]) (out ??= { ...o })[k] = x;
+  }
+  return out ?? v;
+}
+const batchesFromTla = (v: unknown): unknown => mapBatches(v, (q) => untuple(q, 'batch').map(batchesFromTla));
+const batchesToTla = (v: unknown): unknown => mapBatches(v, (q) => tuple((q as unknown[]).map(batchesToTla)));
+
 export function toTla(s: SpecState, N: number): TlaState {
+  return batchesToTla(toTlaValues(s, N)) as TlaState;
+}
+
+function toTlaValues(s: SpecState, N: number): TlaState {
   const per = <T>(f: (x: NodeSpec) => T): { __tuple: T[] } => tuple(s.nodes.slice(1, N + 1).map(f)) as { __tuple: T[] };
   const vals = <T>(m: VSet<T>): T[] => [...m.values()];
   return {
@@ -86,7 +119,8 @@ export function toTla(s: SpecState, N: number): TlaState {
 /** Ghost variables must stay TRUE in every step of a correct behaviour; decoding checks it. */
 export interface DecodedState { state: SpecState; monotone: boolean; refines: boolean }
 
-export function fromTla(t: TlaState): DecodedState {
+export function fromTla(raw: TlaState): DecodedState {
+  const t = batchesFromTla(raw) as TlaState;
   const col = (name: string): unknown[] => untuple(t[name], name);
   const aBallot = col('aBallot') as Ballot[];
   const N = aBallot.length;

@@ -10,7 +10,8 @@ import type { Ballot, Proposal, PValue, SlotProp, SpecMessage, MessageOf } from 
 import {
   type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, type VSet,
   DECISION_BY_PROP, DECISION_BY_SLOT,
-  NOOP, NOOP_KEY, acceptedOf, ballotEq, ballotLt, boundedRequests, commanderSpecKey, decisionsOf, emptyVolatile, leaderProposalsOf, propEq,
+  NOOP, NOOP_KEY, acceptedOf, ballotEq, ballotLt, batchEq, batchOf, boundedRequests, commanderSpecKey, decisionsOf, emptyVolatile,
+  inBatch, leaderProposalsOf, longBatch, propEq, reqsOf,
 } from './specState.js';
 import { messageKey, propKey, pvalueKey, slotPropKey } from '../format/keys.js';
 import { PSet } from './pmap.js';
@@ -199,28 +200,63 @@ function indexOf(history: readonly Proposal[], p: Proposal): number {
 const slotBoundOk = (cfg: SpecConfig, x: NodeSpec): boolean =>
   cfg.bounds.maxSlot === undefined || x.rSlotIn <= cfg.bounds.maxSlot;
 
-function replicaReceiveInvoke(n: number, x: NodeSpec, m: MessageOf<'Invoke'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
+function replicaReceiveInvoke(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Invoke'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
   if (m.replica !== n) return null;
   const p = m.prop;
   if (executed(x, p)) {
     const answer: SpecMessage = { type: 'Invoked', replica: n, prop: p, index: indexOf(x.rExecuted, p) };
     return sent.has(messageKey(answer)) ? null : [x, [answer]];
   }
+  // Known(n, p): waiting, or in a batch n proposed or knows decided.
   const k = propKey(p);
   if (x.rRequests.has(k)) return null;
-  for (const d of x.rProposals.values()) if (propEq(d.prop, p)) return null;
+  for (const d of x.rProposals.values()) if (inBatch(p, d.prop)) return null;
   if (decisionsOf(x).bucketSize(DECISION_BY_PROP, k) > 0) return null;
+  // A batch of two or more is indexed under its own key: with batches, look inside them.
+  if ((cfg.bounds.batchMax ?? 1) > 1) for (const d of x.rDecisions.values()) if (longBatch(d.prop) !== undefined && inBatch(p, d.prop)) return null;
   return [{ ...x, rRequests: withAdd(x.rRequests, k, p) }, []];
 }
 
-function replicaPropose(cfg: SpecConfig, x: NodeSpec, p: Proposal): [NodeSpec, SpecMessage[]] | null {
-  const k = propKey(p);
-  if (!x.rRequests.has(k) || x.rSlotIn >= x.rSlotOut + cfg.Window || !slotBoundOk(cfg, x) || decided(x, x.rSlotIn)) return null;
-  const d: SlotProp = { slot: x.rSlotIn, prop: p };
+/**
+ * WaitingBatches(n): the batches of n's waiting requests, as many as a batch holds (all of
+ * them, up to BatchMax) in every order. With BatchMax = 1: each waiting request.
+ */
+export function waitingBatches(cfg: SpecConfig, x: NodeSpec): Proposal[] {
+  const waiting = [...x.rRequests.values()];
+  const k = Math.min(waiting.length, cfg.bounds.batchMax ?? 1);
+  if (k === 1) return waiting;
+  const out: Proposal[] = [];
+  const pick = (q: Proposal[], used: Set<number>): void => {
+    if (q.length === k) { out.push(batchOf(q)); return; }
+    for (let i = 0; i < waiting.length; i++) {
+      if (used.has(i)) continue;
+      used.add(i);
+      pick([...q, waiting[i]!], used);
+      used.delete(i);
+    }
+  };
+  if (k > 0) pick([], new Set());
+  return out;
+}
+
+/** IsWaitingBatch(n, b): b is distinct waiting requests, as many as a batch of n's holds. */
+function isWaitingBatch(cfg: SpecConfig, x: NodeSpec, b: Proposal): boolean {
+  if (x.rRequests.size === 0) return false;
+  const q = reqsOf(b);
+  if (q.length !== Math.min(x.rRequests.size, cfg.bounds.batchMax ?? 1)) return false;
+  const keys = new Set(q.map(propKey));
+  if (keys.size !== q.length) return false;
+  for (const k of keys) if (!x.rRequests.has(k)) return false;
+  return true;
+}
+
+function replicaPropose(cfg: SpecConfig, x: NodeSpec, b: Proposal): [NodeSpec, SpecMessage[]] | null {
+  if (!isWaitingBatch(cfg, x, b) || x.rSlotIn >= x.rSlotOut + cfg.Window || !slotBoundOk(cfg, x) || decided(x, x.rSlotIn)) return null;
+  const d: SlotProp = { slot: x.rSlotIn, prop: b };
   const rRequests = new Map(x.rRequests);
-  rRequests.delete(k);
+  for (const r of reqsOf(b)) rRequests.delete(propKey(r));
   return [{ ...x, rProposals: withAdd(x.rProposals, slotPropKey(d), d), rRequests, rSlotIn: x.rSlotIn + 1 },
-    [{ type: 'Propose', slot: d.slot, prop: p }]];
+    [{ type: 'Propose', slot: d.slot, prop: b }]];
 }
 
 function replicaSkipSlot(cfg: SpecConfig, x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
@@ -252,38 +288,54 @@ function replicaReceiveDecision(x: NodeSpec, m: MessageOf<'Decision'>): [NodeSpe
  * choice), so the checker then rejects the run at the Decision that broke Agreement instead.
  */
 function replicaExecute(n: number, x: NodeSpec, claimed: Proposal | undefined): Array<[NodeSpec, SpecMessage[]]> {
-  const s = x.rSlotOut;
   const out: Array<[NodeSpec, SpecMessage[]]> = [];
-  for (const d of decisionsOf(x).bucket(DECISION_BY_SLOT, s)) {
-    const p = d.prop;
-    // A trace event names what it executed: only the decision of that proposal matches it.
-    if (claimed !== undefined && !propEq(claimed, p)) continue;
-    // The node's own proposals for slot s leave rProposals; those that lost go back to
-    // rRequests. A set this leaves as it was is shared, not copied (values are never mutated).
-    let rRequests = x.rRequests;
-    let rProposals = x.rProposals;
-    let atSlot = false;
-    for (const q of x.rProposals.values()) if (q.slot === s) { atSlot = true; break; }
-    if (atSlot) {
-      const kept = new Map<string, SlotProp>();
-      let requests: Map<string, Proposal> | null = null;
-      for (const [k, q] of x.rProposals) {
-        if (q.slot !== s) { kept.set(k, q); continue; }
-        if (!propEq(q.prop, p) && propKey(q.prop) !== NOOP_KEY) (requests ??= new Map(x.rRequests)).set(propKey(q.prop), q.prop);
-      }
-      rProposals = kept;
-      if (requests !== null) rRequests = requests;
-    }
-    const pk = propKey(p);
-    const perform = pk !== NOOP_KEY && !x.rExecutedKeys.has(pk);
-    const next: NodeSpec = { ...x, rRequests, rProposals, rSlotOut: s + 1 };
-    if (perform) {
-      next.rExecuted = [...x.rExecuted, p];
-      next.rExecutedKeys = PSet.from(x.rExecutedKeys).with(pk);
-    }
-    out.push([next, perform ? [{ type: 'Invoked', replica: n, prop: p, index: next.rExecuted.length }] : []]);
+  for (const d of decisionsOf(x).bucket(DECISION_BY_SLOT, x.rSlotOut)) {
+    // A trace event names what it executed: only the decision of that batch matches it.
+    if (claimed !== undefined && !batchEq(claimed, d.prop)) continue;
+    out.push(executeSlot(n, x, d.prop, unexecuted(x, d.prop)));
   }
   return out;
+}
+
+/** Unexecuted(ReqsOf(b), Range(rExecuted[n])): b's requests that n has not executed, in b's order. */
+export function unexecuted(x: NodeSpec, b: Proposal): readonly Proposal[] {
+  const q = reqsOf(b);
+  if (q.length === 1) return x.rExecutedKeys.has(propKey(q[0]!)) ? [] : q;
+  return q.filter((r) => !x.rExecutedKeys.has(propKey(r)));
+}
+
+/**
+ * ReplicaExecute once slot rSlotOut's batch b is chosen: the requests of n's own batches for
+ * the slot that are not in b go back to rRequests; `run` (b's requests not executed before,
+ * in order) is appended to the history, and each is answered with its index there
+ * (`index(j, at, len)`: the j-th of len requests run after `at` executed ones; a mutant may
+ * change it). A set this leaves as it was is shared, not copied (values are never mutated).
+ */
+export function executeSlot(n: number, x: NodeSpec, b: Proposal, run: readonly Proposal[],
+  index: (j: number, at: number, len: number) => number = (j, at) => at + j): [NodeSpec, SpecMessage[]] {
+  const s = x.rSlotOut;
+  let rRequests = x.rRequests;
+  let rProposals = x.rProposals;
+  let atSlot = false;
+  for (const q of x.rProposals.values()) if (q.slot === s) { atSlot = true; break; }
+  if (atSlot) {
+    const kept = new Map<string, SlotProp>();
+    let requests: Map<string, Proposal> | null = null;
+    for (const [k, q] of x.rProposals) {
+      if (q.slot !== s) { kept.set(k, q); continue; }
+      for (const r of reqsOf(q.prop)) if (!inBatch(r, b)) (requests ??= new Map(x.rRequests)).set(propKey(r), r);
+    }
+    rProposals = kept;
+    if (requests !== null) rRequests = requests;
+  }
+  const next: NodeSpec = { ...x, rRequests, rProposals, rSlotOut: s + 1 };
+  if (run.length === 0) return [next, []];
+  const at = x.rExecuted.length;
+  let keys = PSet.from(x.rExecutedKeys);
+  for (const r of run) keys = keys.with(propKey(r));
+  next.rExecuted = [...x.rExecuted, ...run];
+  next.rExecutedKeys = keys;
+  return [next, run.map((r, i): SpecMessage => ({ type: 'Invoked', replica: n, prop: r, index: index(i + 1, at, run.length) }))];
 }
 
 function replicaReceiveJoin(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Join'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
@@ -380,7 +432,7 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
       case 'Propose': return oneStep(action, n, param, leaderReceivePropose(x, m));
       case 'Adopted': return oneStep(action, n, param, leaderReceiveAdopted(x, m));
       case 'Preempted': return oneStep(action, n, param, leaderReceivePreempted(cfg, n, x, m));
-      case 'Invoke': return oneStep(action, n, param, replicaReceiveInvoke(n, x, m, s.msgs));
+      case 'Invoke': return oneStep(action, n, param, replicaReceiveInvoke(cfg, n, x, m, s.msgs));
       case 'Decision': return oneStep(action, n, param, replicaReceiveDecision(x, m));
       case 'Join': return oneStep(action, n, param, replicaReceiveJoin(cfg, n, x, m, s.msgs));
       case 'Welcome': return oneStep(action, n, param, replicaReceiveWelcome(n, x, m));
@@ -444,7 +496,7 @@ export function allSteps(cfg: SpecConfig, s: SpecState): Step[] {
     for (const m of s.msgs.values()) {
       for (const [a, t] of Object.entries(MESSAGE_ACTIONS)) if (m.type === t) out.push(...stepsFor(cfg, s, a as ActionName, n, { message: m }));
     }
-    for (const p of s.nodes[n]!.rRequests.values()) out.push(...stepsFor(cfg, s, 'ReplicaPropose', n, { proposal: p }));
+    for (const b of waitingBatches(cfg, s.nodes[n]!)) out.push(...stepsFor(cfg, s, 'ReplicaPropose', n, { proposal: b }));
     for (const r of requests) if (r.caller === n) out.push(...stepsFor(cfg, s, 'RequesterInvoke', n, { proposal: r }));
     for (const a of NODE_ACTIONS) out.push(...stepsFor(cfg, s, a, n, {}));
   }

@@ -65,6 +65,8 @@ export interface SpecBounds {
   maxRestarts?: number;
   /** Nodes whose replica may snapshot; undefined = none (a trace from before checkpoints). */
   checkpointNodes?: ReadonlySet<number>;
+  /** BatchMax: the most requests a replica proposes for one slot; undefined = 1 (a trace from before batching). */
+  batchMax?: number;
 }
 
 export interface SpecConfig {
@@ -83,6 +85,40 @@ export interface SpecState {
 export const ZERO_BALLOT: Ballot = { num: 0, leader: 0 };
 export const NOOP: Proposal = { caller: 0, clientId: 0, input: 'noop' };
 export const NOOP_KEY = propKey(NOOP);
+
+/**
+ * Batches (spec/MultiPaxos.tla, "Batches"). A slot decides a batch: the no-op, one request,
+ * written as the request itself as before batching, or two or more requests in order, written
+ * [batch |-> q] in the spec and { batch: q } here. The trace format's Proposal type does not
+ * name batches yet (that is the next step), so a longer batch travels in a Proposal-typed
+ * field, told apart by its `batch` field (propKey writes it as {"batch":[...]}).
+ */
+export interface LongBatch { batch: readonly Proposal[] }
+/** The requests of a batch of two or more, or undefined for a request or the no-op. */
+export const longBatch = (b: Proposal): readonly Proposal[] | undefined => (b as unknown as Partial<LongBatch>).batch;
+const isNoop = (p: Proposal): boolean => p.caller === 0 && p.clientId === 0 && p.input === 'noop';
+/** ReqsOf(b): the requests of batch b, in order (none for the no-op). */
+export function reqsOf(b: Proposal): readonly Proposal[] {
+  const q = longBatch(b);
+  if (q !== undefined) return q;
+  return isNoop(b) ? [] : [b];
+}
+/** BatchOf(q): a batch of one request is the request; a longer one is { batch: q }. */
+export const batchOf = (q: readonly Proposal[]): Proposal => (q.length === 1 ? q[0]! : ({ batch: q } as unknown as Proposal));
+/** InBatch(r, b): request r is one of batch b's. */
+export function inBatch(r: Proposal, b: Proposal): boolean {
+  const q = longBatch(b);
+  if (q === undefined) return !isNoop(b) && propEq(r, b);
+  for (const x of q) if (propEq(r, x)) return true;
+  return false;
+}
+/** Batch equality (a request is compared field by field, a longer batch request by request). */
+export function batchEq(a: Proposal, b: Proposal): boolean {
+  const qa = longBatch(a);
+  const qb = longBatch(b);
+  if (qa === undefined || qb === undefined) return qa === undefined && qb === undefined && propEq(a, b);
+  return qa.length === qb.length && qa.every((x, i) => propEq(x, qb[i]!));
+}
 
 export const ballotLt = (a: Ballot, b: Ballot): boolean => a.num < b.num || (a.num === b.num && a.leader < b.leader);
 export const ballotEq = (a: Ballot, b: Ballot): boolean => a.num === b.num && a.leader === b.leader;
@@ -157,6 +193,9 @@ export function configFromConstants(c: SpecConstants): SpecConfig {
   if (c.MaxSlot !== undefined) bounds.maxSlot = c.MaxSlot;
   if (c.MaxRestarts !== undefined) bounds.maxRestarts = c.MaxRestarts;
   if (c.CheckpointNodes !== undefined) bounds.checkpointNodes = new Set(c.CheckpointNodes);
+  // The trace format's constants do not name BatchMax yet (traces predate batching); a model's do.
+  const batchMax = (c as { BatchMax?: number }).BatchMax;
+  if (batchMax !== undefined) bounds.batchMax = batchMax;
   return { N: c.N, Window: c.Window, bounds };
 }
 
