@@ -32,4 +32,9 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   { mutant: 'SnapshotWrongSlot', model: 'checkpoint-restart', property: 'SnapshotsSound', kind: 'invariant' },
   { mutant: 'PromiseOmitsAtMark', model: 'checkpoint-restart', property: 'AcceptsSafe', kind: 'invariant' },
   { mutant: 'ProposeBelowMark', model: 'checkpoint-two-proposers', property: 'AcceptsSafe', kind: 'invariant' },
+  // Batches (BatchMax = 2, spec/ci-batch.cfg). DedupeWholeBatch needs a restart (a request decided
+  // in two slots): it is found by the explorer on test/spec/models/batch-restart (test/explore/batching.test.ts).
+  { mutant: 'ExecuteBatchAnyOrder', model: 'ci-batch', property: 'ReplicaConsistency', kind: 'invariant' },
+  { mutant: 'LeaderSplitsBatch', model: 'ci-batch', property: 'Validity', kind: 'invariant' },
+  { mutant: 'AnswerBatchLastIndex', model: 'ci-batch', property: 'ClientAnswers', kind: 'invariant' },
 ];

@@ -1,0 +1,141 @@
+/**
+ * The explorer on batches (issue 12, "Batching, specified"): ci-batch's count (both engines
+ * count 2,953), the four batch mutants found by exhaustive search and confirmed on the .tla,
+ * the same mutants changing nothing when every batch is one request (BatchMax = 1), and the
+ * batch-aware properties of properties.ts giving the .tla's verdict on states with batches.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadModel } from '../../src/modelcheck/cfg/models.js';
+import { loadTlaChecker } from '../../src/modelcheck/embedded/wasm.js';
+import { explore } from '../../src/explore/explorer.js';
+import { flatSpecText, replayOnEngine } from '../../src/explore/engineReplay.js';
+import { exploreModel } from '../../src/explore/model.js';
+import { sampledConformance } from '../../src/explore/sampledConformance.js';
+import { type SpecState, initialState, longBatch } from '../../src/trace/spec/specState.js';
+import { STATE_INVARIANTS, boundsOf } from '../../src/explore/properties.js';
+import { toTla } from '../../src/trace/replay/tlaCodec.js';
+import { messageKey, slotPropKey } from '../../src/trace/format/keys.js';
+import type { Proposal, SlotProp, SpecMessage } from '../../src/trace/format/types.js';
+import { cfgText } from '../../src/trace/replay/tlaEngine.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const modelPath = (name: string): string => {
+  const local = join(ROOT, 'test', 'spec', 'models', `${name}.cfg`);
+  return existsSync(local) ? local : join(ROOT, 'spec', `${name}.cfg`);
+};
+
+/** The batch mutants, the property each breaks and the model whose exhaustive search shows it. */
+const BATCH_MUTANTS = [
+  { mutant: 'DedupeWholeBatch', model: 'batch-restart', property: 'ReplicaConsistency' },
+  { mutant: 'ExecuteBatchAnyOrder', model: 'ci-batch', property: 'ReplicaConsistency' },
+  { mutant: 'LeaderSplitsBatch', model: 'ci-batch', property: 'Validity' },
+  { mutant: 'AnswerBatchLastIndex', model: 'ci-batch', property: 'ClientAnswers' },
+];
+
+describe('explorer on batches', () => {
+  it('finds the 2,953 states of ci-batch that both engines count; every property holds; a batch of two is decided and executed', () => {
+    const m = exploreModel(loadModel(modelPath('ci-batch')));
+    expect(m.cfg.bounds.batchMax).toBe(2);
+    const r = explore({ cfg: m.cfg, invariants: m.invariants, stepProperties: m.stepProperties, checkDeadlock: m.checkDeadlock, sample: { size: 3000, seed: 1 } });
+    expect(r.verdict).toBe('pass');
+    expect(r.distinct).toBe(2_953);
+    const both = r.sample.filter((s) => [...s.msgs.values()].some((x) => x.type === 'Decision' && longBatch(x.prop) !== undefined)
+      && [1, 2].every((n) => s.nodes[n]!.rExecuted.length === 2));
+    expect(both.length).toBeGreaterThan(0);
+  }, 120_000);
+
+  for (const { mutant, model, property } of BATCH_MUTANTS) {
+    it(`${mutant} breaks ${property} on ${model}, and the engine replays the counterexample on the .tla`, () => {
+      const m = exploreModel(loadModel(modelPath(model)), { mutant, only: [property] });
+      const r = explore({ cfg: m.cfg, mutant, invariants: m.invariants, stepProperties: m.stepProperties, checkDeadlock: false });
+      expect(r.verdict).toBe('violation');
+      expect(r.violation!.property).toBe(property);
+      expect(replayOnEngine(r.violation!, m.constants)).toMatchObject({ ok: true });
+      // The correct spec has no such state on the same model.
+      const correct = exploreModel(loadModel(modelPath(model)), { only: [property] });
+      expect(explore({ cfg: correct.cfg, invariants: correct.invariants, maxStates: r.distinct }).verdict).not.toBe('violation');
+    }, 300_000);
+  }
+
+  it('with batches of one request (BatchMax = 1) every batch mutant is the correct spec: ci-normal keeps its 6,739 states and its properties', () => {
+    for (const { mutant } of BATCH_MUTANTS) {
+      const m = exploreModel(loadModel(modelPath('ci-normal')), { mutant });
+      expect(m.cfg.bounds.batchMax).toBe(1);
+      const r = explore({ cfg: m.cfg, mutant, invariants: m.invariants, stepProperties: m.stepProperties, checkDeadlock: m.checkDeadlock });
+      expect(r.verdict, mutant).toBe('pass');
+      expect(r.distinct, mutant).toBe(6_739);
+    }
+  }, 120_000);
+});
+
+describe('batch properties give the .tla verdict', () => {
+  const PROPERTIES = ['TypeOK', 'Validity', 'ReplicaConsistency', 'ClientAnswers'];
+  const spec = flatSpecText();
+  const seen: Record<string, { agree: number; falseSeen: number }> = {};
+  for (const p of PROPERTIES) seen[p] = { agree: 0, falseSeen: 0 };
+
+  // A mutant's search run past its violations (no invariant stops it) holds both kinds of states.
+  for (const mutant of ['ExecuteBatchAnyOrder', 'LeaderSplitsBatch', 'AnswerBatchLastIndex']) {
+    it(`on a sample of ${mutant}'s states (ci-batch)`, () => {
+      const m = exploreModel(loadModel(modelPath('ci-batch')), { mutant });
+      const bounds = boundsOf(m.cfg, mutant);
+      const sample = explore({ cfg: m.cfg, mutant, sample: { size: 50, seed: 5 } }).sample;
+      expect(sample.length).toBe(50);
+      // The mutant's actions (mutantSteps.ts) are the .tla's with the same Mutant on these states too.
+      expect(sampledConformance(m, sample).mismatches).toEqual([]);
+      const cfg = cfgText(m.constants, 'Next');
+      for (const s of sample) {
+        const state = JSON.stringify(toTla(s, m.cfg.N));
+        for (const p of PROPERTIES) {
+          const out = JSON.parse(loadTlaChecker().explore_eval(spec, cfg, '{}', state, p)) as { ok: boolean; json?: unknown; error?: string };
+          expect(out.ok, out.error).toBe(true);
+          expect(STATE_INVARIANTS[p]!(bounds, s) === undefined, `${p} on a state of ${mutant}`).toBe(out.json);
+          seen[p]!.agree++;
+          if (out.json === false) seen[p]!.falseSeen++;
+        }
+      }
+    }, 120_000);
+  }
+
+  it('saw Validity, ReplicaConsistency and ClientAnswers both hold and fail', () => {
+    for (const p of ['Validity', 'ReplicaConsistency', 'ClientAnswers']) {
+      expect(seen[p]!.falseSeen, p).toBeGreaterThan(0);
+      expect(seen[p]!.falseSeen, p).toBeLessThan(seen[p]!.agree);
+    }
+  });
+
+  it('on hand-made snapshots with batches: order inside a batch, a request in two batches, no-ops (SnapshotsSound)', () => {
+    const m = exploreModel(loadModel(modelPath('ci-batch')));
+    const constants = { ...m.constants, CheckpointNodes: [1], MaxSlot: 3 };
+    const cfg = cfgText(constants, 'Next');
+    const bounds = boundsOf({ ...m.cfg, bounds: { ...m.cfg.bounds, maxSlot: 3 } });
+    const a: Proposal = { caller: 1, clientId: 1, input: 'op' };
+    const b: Proposal = { caller: 1, clientId: 2, input: 'op' };
+    const noop: Proposal = { caller: 0, clientId: 0, input: 'noop' };
+    const batch = (...q: Proposal[]): Proposal => ({ batch: q } as unknown as Proposal);
+    const base = initialState(m.cfg);
+    const state = (decided: Proposal[], executed: Proposal[]): SpecState => {
+      const rDecisions = new Map<string, SlotProp>(decided.map((prop, i) => [slotPropKey({ slot: i + 1, prop }), { slot: i + 1, prop }]));
+      const w: SpecMessage = { type: 'Welcome', node: 2, slot: decided.length + 1, decisions: [], executed };
+      return { ...base, msgs: new Map([[messageKey(w), w]]), nodes: [base.nodes[0]!, { ...base.nodes[1]!, rDecisions }, base.nodes[2]!] };
+    };
+    const cases: Array<[string, SpecState, boolean]> = [
+      ['a batch in order', state([batch(a, b)], [a, b]), true],
+      ['a batch swapped', state([batch(a, b)], [b, a]), false],
+      ['a batch half executed', state([batch(a, b)], [a]), false],
+      ['alone, then in a batch', state([a, batch(a, b)], [a, b]), true],
+      ['alone, then in a batch, executed twice', state([a, batch(b, a)], [a, b, a]), false],
+      ['in a batch, then alone', state([batch(b, a), a], [b, a]), true],
+      ['in a batch, then alone, in the later order', state([batch(b, a), a], [a, b]), false],
+      ['a no-op, then a batch', state([noop, batch(b, a)], [b, a]), true],
+    ];
+    for (const [name, s, expected] of cases) {
+      const out = JSON.parse(loadTlaChecker().explore_eval(spec, cfg, '{}', JSON.stringify(toTla(s, 2)), 'SnapshotsSound')) as { ok: boolean; json?: unknown; error?: string };
+      expect(out.ok, out.error).toBe(true);
+      expect(out.json, `${name} (.tla)`).toBe(expected);
+      expect(STATE_INVARIANTS.SnapshotsSound!(bounds, s) === undefined, `${name} (TS)`).toBe(expected);
+    }
+  });
+});
