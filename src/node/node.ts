@@ -216,6 +216,10 @@ export class Node implements NodeApi {
       rDecisions: [],
       rExecuted: [],
       invoked: [],
+      // Without an acceptor the node shows its durable mark (the fold's floor, 0: none), as it shows its pvalues.
+      aMark: Math.max(1, d.compactedBelow),
+      lMark: 1,
+      rSnap: { slot: 1, executed: [] },
     };
     for (const role of this.roles) role.snapshot(state);
     state.aAccepted = sortByJson(state.aAccepted);

@@ -7,12 +7,17 @@ import type { Accept, Message, Prepare } from '../protocol/messages.js';
 import {
   ballotEquals, ballotLess, copyBallot, copyProposal, copyPValue, proposalEquals, type Ballot, type NodeId, type PValue,
 } from '../protocol/values.js';
-import type { NodeSpecState } from '../node/api.js';
+import type { DurableView, NodeSpecState } from '../node/api.js';
 import { JournaledMap } from '../node/journaledMap.js';
 import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
 import { invariant } from '../protocol/assert.js';
+
+/** The acceptor's mark from its durable state: the fold's floor (0 when nothing was compacted) as a first kept slot. */
+export function markOf(durable: DurableView): number {
+  return Math.max(1, durable.compactedBelow);
+}
 
 function frozenPValue(pv: PValue): PValue {
   return Object.freeze({
@@ -101,12 +106,14 @@ export class Acceptor extends Role {
   snapshot(state: NodeSpecState): void {
     state.aBallot = copyBallot(this.ballot);
     state.aAccepted = sortedByJson([...this.accepted.values()].map(copyPValue));
+    state.aMark = this.mark;
   }
 
   override traceChanges(changes: StateChanges, hosted: boolean): void {
     this.accepted.drain((_slot, before, after) => changes.change('aAccepted', before && copyPValue(before), after && copyPValue(after)));
     if (hosted) {
       changes.scalars.aBallot = this.ballot;
+      changes.scalars.aMark = this.mark;
       return;
     }
     // Without an acceptor a node shows its durable pvalues.
@@ -117,6 +124,11 @@ export class Acceptor extends Role {
   /** The pvalue kept for `slot` (frozen), if any: its node's replica reads it (Replica.slotTakenAtLeader). */
   acceptedFor(slot: number): PValue | undefined {
     return this.accepted.get(slot);
+  }
+
+  /** The spec's `aMark`: the first slot it keeps (its pvalues below were compacted away). */
+  get mark(): number {
+    return markOf(this.host.durable());
   }
 
   /** The ballot it promised last. */

@@ -34,6 +34,8 @@ export class Leader extends Role {
   protected readonly proposals = new JournaledMap<number, Proposal>();
   /** Another leader sent Active since our last timeout: do not fight it. */
   protected heardOtherLeader = false;
+  /** The spec's `lMark` (volatile): it leaves slots below it alone, they are decided and compacted. */
+  protected lMark = 1;
   /** Acceptors that said yes to its commanders, most recent first: where Accepts go first. */
   protected readonly recentAcceptors: RecentAcceptors;
 
@@ -153,6 +155,7 @@ export class Leader extends Role {
     state.lBallot = copyBallot(this.ballot);
     state.lActive = this.active;
     state.lProposals = sortedByJson([...this.proposals].map(([slot, prop]) => copySlotProp({ slot, prop })));
+    state.lMark = this.lMark;
   }
 
   override traceChanges(changes: StateChanges, hosted: boolean): void {
@@ -161,6 +164,7 @@ export class Leader extends Role {
     if (hosted) {
       changes.scalars.lBallot = this.ballot;
       changes.scalars.lActive = this.active;
+      changes.scalars.lMark = this.lMark;
       return;
     }
     for (const [slot, prop] of this.proposals) changes.change('lProposals', item(slot, prop), undefined);

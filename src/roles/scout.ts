@@ -27,6 +27,8 @@ export class Scout extends Role {
   protected readonly acks = new Set<NodeId>();
   /** JSON text -> pvalue: a set of pvalues. */
   protected readonly pvalues = new Map<string, PValue>();
+  /** The highest mark of the Promises it counted: below it some acceptor of its quorum compacted. */
+  protected mark = 1;
 
   constructor(host: RoleHost, ballot: Ballot) {
     super(host);
@@ -92,6 +94,7 @@ export class Scout extends Role {
       ballot: copyBallot(this.ballot),
       acks: [...this.acks].sort((a, b) => a - b),
       pvalues: sortedByJson([...this.pvalues.values()].map(copyPValue)),
+      mark: this.mark,
     };
   }
 }

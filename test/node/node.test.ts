@@ -46,7 +46,7 @@ describe('Node', () => {
     const spawn = events.find((e) => e.action === 'LeaderSpawnScout')!;
 
     expect(spawn.sent).toEqual([{ type: 'Prepare', ballot: { num: 0, leader: 1 } }]); // sent to 3 acceptors, one spec message
-    expect(spawn.state.scout).toEqual({ ballot: { num: 0, leader: 1 }, acks: [], pvalues: [] });
+    expect(spawn.state.scout).toEqual({ ballot: { num: 0, leader: 1 }, acks: [], pvalues: [], mark: 1 });
     const receive = events.find((e) => e.action === 'AcceptorReceivePrepare')!;
     expect(receive.params).toEqual({ from: 1, message: { type: 'Prepare', ballot: { num: 0, leader: 1 } } });
   });

@@ -144,6 +144,7 @@ export function specOf(role: Role): import('../../src/node/api.js').NodeSpecStat
   const state: import('../../src/node/api.js').NodeSpecState = {
     aBallot: BOTTOM_BALLOT, aAccepted: [], lBallot: BOTTOM_BALLOT, lActive: false, lProposals: [], scout: null,
     commanders: [], rSlotIn: 1, rSlotOut: 1, rRequests: [], rProposals: [], rDecisions: [], rExecuted: [], invoked: [],
+    aMark: 1, lMark: 1, rSnap: { slot: 1, executed: [] },
   };
   role.snapshot(state);
   return state;
