@@ -1,5 +1,5 @@
 /**
- * npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress]
+ * npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress] [--workers W]
  *
  * Explicit-state model checking over the fast TypeScript encoding of the spec (src/explore/):
  * breadth-first from Init, every distinct state once by its 64-bit fingerprint, the model's
@@ -25,13 +25,14 @@ import { type ModelInfo, listModels, loadModel } from '../src/modelcheck/cfg/mod
 import { linesOf, readStateGraph } from '../src/modelcheck/embedded/stateGraph.js';
 import { formatViolation } from '../src/explore/counterexample.js';
 import { replayOnEngine } from '../src/explore/engineReplay.js';
-import { explore } from '../src/explore/explorer.js';
+import { type ExploreResult, type Progress, explore } from '../src/explore/explorer.js';
+import { exploreParallel } from '../src/explore/parallelExplorer.js';
 import { FAST_ONLY_MODELS, ModelError, exploreModel } from '../src/explore/model.js';
 import { sampledConformance } from '../src/explore/sampledConformance.js';
 
 const SPEC_DIR = resolve(import.meta.dirname, '..', 'spec');
 
-const USAGE = `usage: npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress]
+const USAGE = `usage: npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress] [--workers W]
 
   model           spec/<model>.cfg or a path to a .cfg (default: every "ci: true" model and ${FAST_ONLY_MODELS.join(', ')})
   --sample K      compare K states of each model (a uniform sample of those found), and one
@@ -41,6 +42,8 @@ const USAGE = `usage: npm run check-fast -- [model ...] [--sample K] [--graphs D
                   graph npm run check-spec -- --state-graph DIR wrote
   --max-states N  stop a model after N distinct states (a bounded run is reported, not passed)
   --progress      print the search's progress every 10 s
+  --workers W     split the search over W worker threads (default 1: this thread); the
+                  counts are the same, the counterexample may be another shortest one
   --mutant NAME   check the spec with Mutant = NAME (src/explore/mutantSteps.ts): passes when the
                   search finds a violation and the embedded engine confirms it on the .tla
 
@@ -48,10 +51,10 @@ exit status: 0 as expected, 1 a violation or a mismatch, 2 bad usage or input`;
 
 class UsageError extends Error {}
 
-interface Args { models: string[]; sample: number; graphs?: string; maxStates?: number; progress: boolean; mutant?: string }
+interface Args { models: string[]; sample: number; graphs?: string; maxStates?: number; progress: boolean; mutant?: string; workers: number }
 
 function parseArgs(argv: string[]): Args {
-  const out: Args = { models: [], sample: 200, progress: false };
+  const out: Args = { models: [], sample: 200, progress: false, workers: 1 };
   const num = (flag: string, v: string | undefined): number => {
     if (v === undefined || !/^\d+$/.test(v)) throw new UsageError(`${flag} needs a whole number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
     return Number(v);
@@ -62,6 +65,11 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--sample') out.sample = num(a, argv[++i]);
     else if (a === '--max-states') out.maxStates = num(a, argv[++i]);
     else if (a === '--progress') out.progress = true;
+    else if (a === '--workers') {
+      out.workers = num(a, argv[++i]);
+      // Each part is a thread with its own copy of the interned values: more than the cores is waste.
+      if (out.workers < 1 || out.workers > 64) throw new UsageError(`--workers needs 1 to 64, got ${out.workers}`);
+    }
     else if (a === '--mutant') {
       out.mutant = argv[++i];
       if (out.mutant === undefined) throw new UsageError('--mutant needs a name (the spec\'s Mutant constant)');
@@ -96,7 +104,7 @@ function graphStates(path: string): number {
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
-function main(): number {
+async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const models = modelsOf(args.models);
   let failed = false;
@@ -104,12 +112,14 @@ function main(): number {
   for (const info of models) {
     const m = exploreModel(info, args.mutant !== undefined ? { mutant: args.mutant } : {});
     const t0 = performance.now();
-    const r = explore({
-      cfg: m.cfg, mutant: m.mutant, invariants: m.invariants, stepProperties: m.stepProperties, constraints: m.constraints, checkDeadlock: m.checkDeadlock,
+    const common = {
       ...(args.maxStates !== undefined ? { maxStates: args.maxStates } : {}),
       ...(args.sample > 0 ? { sample: { size: args.sample, seed: 1 }, samplePerMessage: true } : {}),
-      ...(args.progress ? { onProgress: (p) => console.log(`[${m.name} fast] ${Math.round(p.seconds)} s: ${fmt(p.distinct)} distinct states, ${fmt(p.generated)} generated, ${fmt(p.queued)} on queue, depth ${p.depth}`) } : {}),
-    });
+      ...(args.progress ? { onProgress: (p: Progress) => console.log(`[${m.name} fast] ${Math.round(p.seconds)} s: ${fmt(p.distinct)} distinct states, ${fmt(p.generated)} generated, ${fmt(p.queued)} on queue, depth ${p.depth}`) } : {}),
+    };
+    const r: ExploreResult = args.workers > 1
+      ? await exploreParallel({ cfgPath: resolve(info.cfgPath), parts: args.workers, ...(args.mutant !== undefined ? { mutant: args.mutant } : {}), ...common })
+      : explore({ cfg: m.cfg, mutant: m.mutant, invariants: m.invariants, stepProperties: m.stepProperties, constraints: m.constraints, checkDeadlock: m.checkDeadlock, ...common });
     // A mutant must break some property; the model's own expectation is for the correct spec.
     const expect = args.mutant !== undefined && args.mutant !== 'none' ? { kind: 'violation' as const, property: undefined }
       : info.cfg.meta.expect ?? { kind: 'pass' as const };
@@ -149,7 +159,7 @@ function main(): number {
 }
 
 try {
-  process.exitCode = main();
+  process.exitCode = await main();
 } catch (e) {
   if (e instanceof UsageError || e instanceof CfgError || e instanceof ModelError) {
     console.error(`check-fast: ${e.message}`);

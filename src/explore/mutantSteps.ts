@@ -18,7 +18,8 @@ import {
   type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, DECISION_BY_SLOT,
   acceptedOf, ballotEq, ballotLt, commanderSpecKey, decisionsOf, emptyVolatile, leaderProposalsOf, propEq, NOOP_KEY,
 } from '../trace/spec/specState.js';
-import { type ActionName, type Step, allSteps } from '../trace/spec/fastSpec.js';
+import type { ActionName, Step } from '../trace/spec/fastSpec.js';
+import { exploreSuccessors } from './successors.js';
 import { PSet } from '../trace/spec/pmap.js';
 
 export type SuccessorFn = (cfg: SpecConfig, s: SpecState) => Step[];
@@ -73,15 +74,15 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
 
 export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
 
-/** The successor function of the spec with `mutant` planted ("none": fastSpec's allSteps, untouched). */
+/** The successor function of the spec with `mutant` planted ("none": fastSpec's allSteps, untouched, as successors.ts enumerates them). */
 export function successorsFor(mutant: string): SuccessorFn {
-  if (mutant === 'none') return allSteps;
+  if (mutant === 'none') return exploreSuccessors;
   const entry = FAST_MUTANTS[mutant];
   if (entry === undefined) throw new Error(`the explorer has no mutant ${JSON.stringify(mutant)} (it has: ${Object.keys(FAST_MUTANTS).join(', ')})`);
   const rules: Rules = { ...CORRECT, ...entry.rules };
   const replaced = new Set<ActionName>([...entry.actions, 'LeaderReceiveAdopted']);
   return (cfg, s) => {
-    const out = allSteps(cfg, s).filter((st) => !replaced.has(st.action));
+    const out = exploreSuccessors(cfg, s).filter((st) => !replaced.has(st.action));
     for (const a of replaced) out.push(...mutantSteps(rules, a, cfg, s));
     return out;
   };
