@@ -74,6 +74,14 @@ export class SnapshotWriter {
     this.length += 2 * value.length;
   }
 
+  /** Length (u32), then the bytes as they are: an embedded snapshot of another layer. */
+  blob(value: Uint8Array): void {
+    this.u32(value.length);
+    this.reserve(value.length);
+    this.bytes.set(value, this.length);
+    this.length += value.length;
+  }
+
   finish(): Uint8Array {
     return this.bytes.slice(0, this.length);
   }
@@ -124,6 +132,16 @@ export class SnapshotReader {
     for (let i = 0; i < length; i++) units[i] = this.view.getUint16(this.offset + 2 * i);
     this.offset += 2 * length;
     return String.fromCharCode(...units);
+  }
+
+  /** Bytes {@link SnapshotWriter.blob} wrote (a copy), at most `maxLength` of them. */
+  blob(field: string, maxLength: number): Uint8Array {
+    const length = this.u32(`${field} length`);
+    if (length > maxLength) this.fail(`${field} length ${length} exceeds the limit ${maxLength}`);
+    this.need(length, field);
+    const out = this.body.slice(this.offset, this.offset + length);
+    this.offset += length;
+    return out;
   }
 
   /**

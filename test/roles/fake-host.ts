@@ -10,6 +10,7 @@ import { DurableFold, emptyDurableState } from '../../src/storage/fold.js';
 import { DEFAULT_ROLES } from '../../src/node/default-roles.js';
 import type { ActionParams, Role, RoleHost } from '../../src/node/role.js';
 import type { RoleFactories } from '../../src/node/role-factories.js';
+import type { ReplicaImage } from '../../src/roles/replicaImage.js';
 
 export type JournalEntry =
   /** `to` null: RoleHost.sendToNone (in the step's sends, delivered to no node). */
@@ -38,6 +39,12 @@ export interface FakeHostOptions {
   timing?: Partial<Timing>;
   factories?: Partial<RoleFactories>;
   stateMachine?: StateMachine<any>;
+  /** RoleHost.checkpointEvery (default 0: no checkpoints). */
+  checkpointEvery?: number;
+  /** What restoredSnapshot() answers (a restarted node's replica snapshot). */
+  restored?: { slot: number; image: ReplicaImage };
+  /** Tracing on (default) or off. */
+  tracing?: boolean;
 }
 
 export class FakeHost implements RoleHost {
@@ -47,7 +54,9 @@ export class FakeHost implements RoleHost {
   readonly timing: Timing;
   readonly stateMachine: StateMachine<any>;
   readonly factories: RoleFactories;
-  readonly tracing = true;
+  readonly tracing: boolean;
+  readonly checkpointEvery: number;
+  private readonly restored: { slot: number; image: ReplicaImage } | undefined;
   readonly journal: JournalEntry[] = [];
   readonly roles: Role[] = [];
   readonly logs: string[] = [];
@@ -61,6 +70,13 @@ export class FakeHost implements RoleHost {
     this.stateMachine = options.stateMachine ?? counter;
     this.factories = { ...DEFAULT_ROLES, ...options.factories };
     this.fold = new DurableFold({ ...emptyDurableState(this.self), ...options.durable });
+    this.tracing = options.tracing ?? true;
+    this.checkpointEvery = options.checkpointEvery ?? 0;
+    this.restored = options.restored;
+  }
+
+  restoredSnapshot(): { slot: number; image: ReplicaImage } | undefined {
+    return this.restored;
   }
 
   // ---- RoleHost ----
