@@ -56,8 +56,10 @@ export class Scout extends Role {
       if (this.acks.has(m.acceptor)) return; // a duplicate yes: no spec step
       this.acks.add(m.acceptor);
       for (const pv of m.accepted) this.pvalues.set(JSON.stringify(pv), copyPValue(pv));
+      this.mark = Math.max(this.mark, m.mark ?? 1);
       if (this.hasQuorum()) {
-        this.host.send(this.host.self, { type: 'Adopted', ballot: this.ballot, pvalues: [...this.pvalues.values()] });
+        const mark = this.mark;
+        this.host.send(this.host.self, { type: 'Adopted', ballot: this.ballot, pvalues: [...this.pvalues.values()], ...(mark === 1 ? {} : { mark }) });
         this.host.removeRole(this);
       }
     } else {
