@@ -223,6 +223,24 @@ describe('Leader: LeaderCompact', () => {
     expect(host.journal).toEqual([]);
   });
 
+  it('forgets a commander that ended (its node calls stop()), so it neither removes it twice nor keeps it forever', () => {
+    const { host, leader } = leaderOn({ ...snapshotAt(5) });
+    leader.receive(1, adopted([]));
+    leader.receive(2, { type: 'Propose', slot: 3, prop: prop(2, 3) });
+    const [commander] = host.rolesNamed('Commander');
+    // It decides: its node removes it and calls its stop().
+    host.removeRole(commander!);
+    commander!.stop();
+    const acceptor = new Acceptor(host);
+    host.addRole(acceptor);
+    host.clear();
+
+    acceptor.compactIfDue();
+
+    expect(host.actions()).toEqual(['AcceptorCompact', 'LeaderCompact']);
+    expect(host.kinds()).not.toContain('remove');
+  });
+
   it('catches up with its acceptor\'s durable mark at its next message after a restart (its own mark is volatile)', () => {
     const { host, leader } = leaderOn({ compactedBelow: 5, ...snapshotAt(5) });
     expect(specOf(leader).lMark).toBe(1);
