@@ -35,6 +35,9 @@ export interface CheckpointOptions {
   readonly checkpointEvery?: number;
 }
 
+/** Key prefix of an unkeyed timer armed after a rejoin: `@<epoch>` (see fireTimer). */
+const EPOCH_KEY_PREFIX = '@';
+
 /** Self-addressed messages one call may generate before we call it a livelock (a bug). */
 export const MAX_LOCAL_STEPS = 1_000_000;
 
@@ -70,6 +73,8 @@ export class Node implements NodeApi {
   private lamport: number;
   private started = false;
   private busy = false;
+  /** Rejoins so far (RoleHost.rejoin): unkeyed timers of an earlier epoch are stale. */
+  private timerEpoch = 0;
 
   // Per call:
   private records: DurableRecord[] = [];
@@ -179,6 +184,15 @@ export class Node implements NodeApi {
 
   /** A timer this node asked for is due (see {@link NodeApi.fireTimer}). */
   fireTimer(name: string, key?: string): Output {
+    if (this.timerEpoch > 0) {
+      // After a rejoin the roles that armed unkeyed timers before it are gone; their
+      // successors' timers carry the epoch (a periodic timer must not run two chains).
+      if (key === undefined) return emptyOutput();
+      if (key.startsWith(EPOCH_KEY_PREFIX)) {
+        if (key !== `${EPOCH_KEY_PREFIX}${this.timerEpoch}`) return emptyOutput();
+        key = undefined;
+      }
+    }
     return this.call({ timer: name }, () => {
       const owner = timerRole(name);
       const keyed = key === undefined ? undefined : this.routed.get(`${owner}|${key}`);
@@ -439,7 +453,8 @@ export class Node implements NodeApi {
         node.stepSends.push({ to: null, message });
       },
       setTimer(name, key, afterMs) {
-        node.timers.push(key === undefined ? { name, afterMs } : { name, key, afterMs });
+        const tagged = key === undefined && node.timerEpoch > 0 ? `${EPOCH_KEY_PREFIX}${node.timerEpoch}` : key;
+        node.timers.push(tagged === undefined ? { name, afterMs } : { name, key: tagged, afterMs });
       },
       action(role, action, params) {
         node.recordStep(role, action, params);
@@ -468,6 +483,12 @@ export class Node implements NodeApi {
       findRole<R extends Role>(name: RoleName): R | undefined {
         for (const r of node.roles) if (r.name === name) return r as R;
         return undefined;
+      },
+      rejoin() {
+        invariant(node.busy, () => `node ${node.id}: rejoin outside a call`);
+        for (const role of [...node.roles]) if (role.name !== 'Requester') node.removeRole(role);
+        node.timerEpoch++;
+        node.addRole(new node.factories.Bootstrap(node.host));
       },
       redeliver(from, message) {
         const outer = node.context;

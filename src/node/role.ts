@@ -78,6 +78,13 @@ export interface RoleHost {
   removeRole(role: Role): void;
   /** The first hosted role with this name, if any. */
   findRole<R extends Role>(name: RoleName): R | undefined;
+  /**
+   * NodeRestart without a crash: stop hosting every role but the Requester and start a
+   * Bootstrap, which restores the replica from the node's durable snapshot and Joins. For a
+   * replica behind a range its peers compacted (their decisions there are gone): a Welcome
+   * answers a Join. Timers armed before it are ignored from then on.
+   */
+  rejoin(): void;
   /** Dispatch `message` again to the roles that handle it now (after a role change). */
   redeliver(from: NodeId, message: Message): void;
   /** An operator-facing line (dropped input and why). */

@@ -34,6 +34,8 @@ export interface RunExtras {
   readonly maxEvents?: number;
   readonly maxTimeMs?: number;
   readonly settleMs?: number;
+  /** Every replica snapshots every this many slots and its node compacts (SimConfig.checkpointEvery). */
+  readonly checkpointEvery?: number;
 }
 
 export interface ScenarioRun {
@@ -76,6 +78,7 @@ export function simConfigOf(s: Scenario, extras: RunExtras = {}): SimConfig {
     ...(extras.maxEvents !== undefined ? { maxEvents: extras.maxEvents } : {}),
     ...(extras.maxTimeMs !== undefined ? { maxTimeMs: extras.maxTimeMs } : {}),
     ...(extras.settleMs !== undefined ? { settleMs: extras.settleMs } : {}),
+    ...(extras.checkpointEvery !== undefined ? { checkpointEvery: extras.checkpointEvery } : {}),
   };
 }
 

@@ -7,6 +7,7 @@
  * Every run is bounded (maxEvents, maxTimeMs), so it always terminates.
  */
 import type { Envelope, NodeApi, NodeEnvironment, NodeId, NodeOptions, Output, TraceSink } from '../node/api.js';
+import type { CheckpointOptions } from '../node/node.js';
 import { copyJson } from '../util/jsonCopy.js';
 import { IN_PROCESS_HOST } from '../node/inProcessHost.js';
 import { EventQueue } from './eventQueue.js';
@@ -177,11 +178,12 @@ export class Simulator {
       // (process() below): the node may skip the schema checks a network's input needs.
       inputs: IN_PROCESS_HOST,
     };
-    const options: NodeOptions = {
+    const options: NodeOptions & CheckpointOptions = {
       stateMachine: sm,
       startAs,
       ...(this.cfg.timing ? { timing: this.cfg.timing } : {}),
       ...(this.cfg.limits ? { limits: this.cfg.limits } : {}),
+      ...(this.cfg.checkpointEvery ? { checkpointEvery: this.cfg.checkpointEvery } : {}),
     };
     slot.incarnation++;
     slot.latest = undefined;

@@ -20,7 +20,8 @@ export type JournalEntry =
   | { kind: 'append'; record: DurableRecord }
   | { kind: 'result'; clientId: number; output: unknown }
   | { kind: 'add'; role: RoleName }
-  | { kind: 'remove'; role: RoleName };
+  | { kind: 'remove'; role: RoleName }
+  | { kind: 'rejoin' };
 
 /** A counter: input is a number to add; output is the new total. */
 export const counter: StateMachine<number> = {
@@ -115,6 +116,9 @@ export class FakeHost implements RoleHost {
   }
   findRole<R extends Role>(name: RoleName): R | undefined {
     return this.roles.find((r) => r.name === name) as R | undefined;
+  }
+  rejoin(): void {
+    this.journal.push({ kind: 'rejoin' });
   }
   redeliver(from: NodeId, message: Message): void {
     for (const r of [...this.roles]) if ((r.handles as readonly MessageType[]).includes(message.type)) r.receive(from, message);

@@ -25,9 +25,16 @@ function replicaOn(options: FakeHostOptions = {}) {
   return { host, replica };
 }
 
-/** A replica that executed slots 1..3 (requests of callers 2 and 3) and snapshotted at slot 4. */
+/** Its own request, which loses slots 1..3 to others and is proposed for slot 4 at last. */
+const mine = set(2, 9, 'z');
+
+/**
+ * A replica that executed slots 1..3 (requests of callers 2 and 3) and snapshotted at slot 4,
+ * once its own request, losing each slot, was proposed for slot 4 (rSlotIn reached rSlotOut).
+ */
 function snapshotted(options: FakeHostOptions = {}) {
   const made = replicaOn(options);
+  made.replica.receive(2, { type: 'Invoke', replica: 2, prop: mine });
   made.replica.receive(1, decision(1, set(2, 1, 'a')));
   made.replica.receive(1, decision(2, set(3, 1, 'b')));
   made.replica.receive(1, decision(3, set(2, 2, 'a')));
@@ -38,7 +45,7 @@ describe('Replica checkpoints', () => {
   it('takes a ReplicaSnapshot at slotOut every checkpointEvery slots: a durable snapshot record, then drops the decisions below it', () => {
     const { host, replica } = snapshotted();
 
-    expect(host.actions().slice(-2)).toEqual(['ReplicaExecute', 'ReplicaSnapshot']);
+    expect(host.actions().slice(-3)).toEqual(['ReplicaExecute', 'ReplicaSnapshot', 'ReplicaPropose']);
     const records = host.records();
     expect(records.map((r) => r.kind)).toEqual(['snapshot']);
     const record = records[0] as { kind: 'snapshot'; slot: number; state: Uint8Array };
@@ -47,7 +54,19 @@ describe('Replica checkpoints', () => {
     expect(image.app).toEqual(replica.appState);
     expect(image.table.count).toBe(3);
     expect(image.history).toEqual([set(2, 1, 'a'), set(3, 1, 'b'), set(2, 2, 'a')]); // tracing is on: the trace needs it
-    expect(specOf(replica)).toMatchObject({ rSlotOut: 4, rDecisions: [], rSnap: { slot: 4, executed: image.history } });
+    expect(specOf(replica)).toMatchObject({ rSlotIn: 5, rSlotOut: 4, rProposals: [{ slot: 4, prop: mine }], rDecisions: [], rSnap: { slot: 4, executed: image.history } });
+  });
+
+  it('does not snapshot while its rSlotIn is below rSlotOut: its next request would go to a compacted slot', () => {
+    const { host, replica } = replicaOn(); // no request of its own: it proposes nothing
+    for (let slot = 1; slot <= 6; slot++) replica.receive(1, decision(slot, set(3, slot, 'b')));
+    expect(host.actions()).not.toContain('ReplicaSnapshot');
+    expect(specOf(replica)).toMatchObject({ rSlotIn: 1, rSlotOut: 7 });
+    expect(specOf(replica).rDecisions).toHaveLength(6);
+
+    replica.receive(2, { type: 'Invoke', replica: 2, prop: mine }); // skips the 6 decided slots, proposes for 7
+    expect(host.actions().slice(-3)).toEqual(['ReplicaSkipSlot', 'ReplicaPropose', 'ReplicaSnapshot']);
+    expect(specOf(replica)).toMatchObject({ rSlotIn: 8, rProposals: [{ slot: 7, prop: mine }], rDecisions: [], rSnap: { slot: 7 } });
   });
 
   it('writes no history into the snapshot with tracing off', () => {
