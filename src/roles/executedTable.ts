@@ -102,9 +102,12 @@ export class ExecutedTable {
     return { ranges, outputs };
   }
 
-  toJson(): ExecutedTableJson {
+  /** `outputsFor`: the one caller whose outputs to include (undefined: every caller's). */
+  toJson(outputsFor?: NodeId): ExecutedTableJson {
+    const outputsOf = (caller: NodeId, r: CallerRecord) => (outputsFor === undefined || outputsFor === caller
+      ? [...r.outputs].map(([id, [index, output]]) => [id, index, output] as const) : []);
     const callers = [...this.callers.entries()].sort((a, b) => a[0] - b[0])
-      .map(([caller, r]) => [caller, r.ids.toPairs(), [...r.outputs].map(([id, [index, output]]) => [id, index, output] as const)] as const);
+      .map(([caller, r]) => [caller, r.ids.toPairs(), outputsOf(caller, r)] as const);
     return { count: this.executedCount, callers };
   }
 

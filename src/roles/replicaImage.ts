@@ -5,8 +5,12 @@
  * "replica", body length, body, checksum):
  *
  *   application snapshot (u32 length + the app's own framed bytes)
- *   | duplicate-suppression table (ExecutedTableJson as a string)
- *   | history flag u32 (0 or 1) [+ the executed history as a JSON string]
+ *   | duplicate-suppression table (u32 length + ExecutedTableJson as UTF-8 JSON)
+ *   | history flag u32 (0 or 1) [+ u32 length + the executed history as UTF-8 JSON]
+ *
+ * The table carries the outputs of one caller only (`outputsFor`): answers go to a caller's
+ * own node alone (Invoke is node-local), so a node's snapshot needs its own caller's and a
+ * Welcome its joiner's; the executed ids of every caller are always there.
  *
  * The history (the spec's rExecuted) is only there while tracing: the trace shows it, nothing
  * else needs it, so with tracing off a snapshot is O(the application state + the table).
@@ -35,14 +39,17 @@ export function appSnapshotsOf(sm: StateMachine<unknown>): AppSnapshots<unknown>
   return typeof s.snapshot === 'function' && typeof s.restore === 'function' ? (s as AppSnapshots<unknown>) : undefined;
 }
 
-export function encodeReplicaImage(snapshots: AppSnapshots<unknown>, image: ReplicaImage): Uint8Array {
+export function encodeReplicaImage(snapshots: AppSnapshots<unknown>, image: ReplicaImage, outputsFor: NodeId): Uint8Array {
   const writer = new SnapshotWriter();
   writer.blob(snapshots.snapshot(image.app));
-  writer.string(JSON.stringify(image.table.toJson()));
+  writer.blob(utf8.encode(JSON.stringify(image.table.toJson(outputsFor))));
   writer.u32(image.history === undefined ? 0 : 1);
-  if (image.history !== undefined) writer.string(JSON.stringify(image.history.map((p) => [p.caller, p.clientId, p.input])));
+  if (image.history !== undefined) writer.blob(utf8.encode(JSON.stringify(image.history.map((p) => [p.caller, p.clientId, p.input]))));
   return writeSnapshotFrame(REPLICA_IMAGE_APP, writer.finish());
 }
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * The image `encodeReplicaImage` wrote. Bytes from disk or from a peer: throws a
@@ -54,14 +61,14 @@ export function decodeReplicaImage(snapshots: AppSnapshots<unknown>, bytes: Uint
   const app = snapshots.restore(reader.blob('application snapshot', MAX_PART));
   let table: ExecutedTable;
   try {
-    table = ExecutedTable.fromJson(JSON.parse(reader.string('executed table', MAX_PART)), keepOutputs);
+    table = ExecutedTable.fromJson(JSON.parse(fromUtf8.decode(reader.blob('executed table', MAX_PART))), keepOutputs);
   } catch (e) {
     if (e instanceof SnapshotFormatError) throw e;
     return reader.fail(`executed table: ${(e as Error).message}`);
   }
   const flag = reader.u32('history flag');
   if (flag > 1) reader.fail(`history flag ${flag} is neither 0 nor 1`);
-  const history = flag === 1 ? parseHistory(reader.string('history', MAX_PART), table.count, (p) => reader.fail(p)) : undefined;
+  const history = flag === 1 ? parseHistory(reader.blob('history', MAX_PART), table.count, (p) => reader.fail(p)) : undefined;
   reader.end();
   return { app, table, history };
 }
@@ -69,8 +76,9 @@ export function decodeReplicaImage(snapshots: AppSnapshots<unknown>, bytes: Uint
 /** A checkpointing replica's Welcome `state.app`: its replica image (without history) as base64. */
 export interface CheckpointTransfer { readonly checkpoint: string }
 
-export function checkpointTransfer(snapshots: AppSnapshots<unknown>, app: unknown, table: ExecutedTable): CheckpointTransfer {
-  return { checkpoint: Buffer.from(encodeReplicaImage(snapshots, { app, table, history: undefined })).toString('base64') };
+/** The transfer for a Welcome to node `joiner` (its caller's outputs: see the file comment). */
+export function checkpointTransfer(snapshots: AppSnapshots<unknown>, app: unknown, table: ExecutedTable, joiner: NodeId): CheckpointTransfer {
+  return { checkpoint: Buffer.from(encodeReplicaImage(snapshots, { app, table, history: undefined }, joiner)).toString('base64') };
 }
 
 /**
@@ -85,10 +93,10 @@ export function readCheckpointTransfer(snapshots: AppSnapshots<unknown>, transfe
   return decodeReplicaImage(snapshots, new Uint8Array(Buffer.from(checkpoint, 'base64')), keepOutputs);
 }
 
-function parseHistory(text: string, count: number, fail: (problem: string) => never): Proposal[] {
+function parseHistory(bytes: Uint8Array, count: number, fail: (problem: string) => never): Proposal[] {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(fromUtf8.decode(bytes));
   } catch {
     return fail('history is not JSON');
   }

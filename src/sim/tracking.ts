@@ -62,13 +62,13 @@ export function trackedStateMachine<S>(
     snapshot(state) {
       const writer = new SnapshotWriter();
       writer.blob(snapshot(state.app));
-      writer.string(JSON.stringify(state.history));
+      writer.blob(new TextEncoder().encode(JSON.stringify(state.history)));
       return writeSnapshotFrame(TRACKED_APP, writer.finish());
     },
     restore(bytes) {
       const reader = readSnapshotFrame(TRACKED_APP, bytes);
       const app = restore(reader.blob('tracked app', 0x3fff_ffff));
-      const history = JSON.parse(reader.string('tracked history', 0x3fff_ffff)) as unknown;
+      const history = JSON.parse(new TextDecoder().decode(reader.blob('tracked history', 0x3fff_ffff))) as unknown;
       if (!Array.isArray(history) || !history.every((id) => typeof id === 'string')) reader.fail('tracked history is not a list of request ids');
       reader.end();
       const state: TrackedState<S> = { app, history: history as string[] };
