@@ -27,14 +27,14 @@ import { formatViolation } from '../src/explore/counterexample.js';
 import { replayOnEngine } from '../src/explore/engineReplay.js';
 import { type ExploreResult, type Progress, explore } from '../src/explore/explorer.js';
 import { exploreParallel } from '../src/explore/parallelExplorer.js';
-import { FAST_ONLY_MODELS, ModelError, exploreModel } from '../src/explore/model.js';
+import { CI_FAST_ONLY_MODELS, ModelError, exploreModel } from '../src/explore/model.js';
 import { sampledConformance } from '../src/explore/sampledConformance.js';
 
 const SPEC_DIR = resolve(import.meta.dirname, '..', 'spec');
 
 const USAGE = `usage: npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress] [--workers W]
 
-  model           spec/<model>.cfg or a path to a .cfg (default: every "ci: true" model and ${FAST_ONLY_MODELS.join(', ')})
+  model           spec/<model>.cfg or a path to a .cfg (default: every "ci: true" model and ${CI_FAST_ONLY_MODELS.join(', ')})
   --sample K      compare K states of each model (a uniform sample of those found), and one
                   state per distinct received message, with the .tla on the embedded engine
                   (default 200; 0 turns both off)
@@ -86,7 +86,7 @@ function parseArgs(argv: string[]): Args {
 
 function modelsOf(names: string[]): ModelInfo[] {
   if (names.length === 0) {
-    return listModels(SPEC_DIR).filter((m) => m.module === 'MultiPaxos' && (m.ci || FAST_ONLY_MODELS.includes(m.name)));
+    return listModels(SPEC_DIR).filter((m) => m.module === 'MultiPaxos' && (m.ci || CI_FAST_ONLY_MODELS.includes(m.name)));
   }
   return names.map((n) => {
     const path = n.endsWith('.cfg') ? n : join(SPEC_DIR, `${n}.cfg`);
@@ -123,7 +123,7 @@ async function main(): Promise<number> {
     // A mutant must break some property; the model's own expectation is for the correct spec.
     const expect = args.mutant !== undefined && args.mutant !== 'none' ? { kind: 'violation' as const, property: undefined }
       : info.cfg.meta.expect ?? { kind: 'pass' as const };
-    const notes: string[] = [];
+    const notes: string[] = args.workers > 1 ? [`${args.workers} worker threads`] : [];
     let ok = expect.kind === 'pass' ? r.verdict === 'pass' : r.verdict === 'violation' && (expect.property === undefined || r.violation?.property === expect.property);
     if (r.verdict === 'limit') { ok = false; notes.push(`stopped at --max-states ${fmt(args.maxStates!)}`); }
     if (r.violation) {

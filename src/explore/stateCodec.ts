@@ -31,14 +31,25 @@ export const FIRST_NODE = 2;
  * a mark or a snapshot are two states of the spec, and without them the search would merge them.
  */
 export function nodeKey(x: NodeSpec): string {
-  return [
-    ballotKey(x.aBallot), setKey(x.aAccepted), String(x.aMark), ballotKey(x.lBallot), String(x.lActive), setKey(x.lProposals),
-    String(x.lMark),
-    x.scout === null ? 'null' : `${ballotKey(x.scout.ballot)}|${[...x.scout.acks].sort().join(',')}|${setKey(x.scout.pvalues)}|${x.scout.mark}`,
-    setKey(x.commanders), String(x.rSlotIn), String(x.rSlotOut), setKey(x.rRequests), setKey(x.rProposals),
-    setKey(x.rDecisions), seqKey(x.rExecuted), `${x.rSnap.slot}|${seqKey(x.rSnap.executed)}`,
-  ].join(';');
+  return `${ballotKey(x.aBallot)};${setText(x.aAccepted)};${x.aMark};${ballotKey(x.lBallot)};${x.lActive};${setText(x.lProposals)};${x.lMark};${
+    x.scout === null ? 'null' : cachedText(x.scout, scoutText)};${setText(x.commanders)};${x.rSlotIn};${x.rSlotOut};${setText(x.rRequests)};${
+    setText(x.rProposals)};${setText(x.rDecisions)};${cachedText(x.rExecuted, seqKey)};${cachedText(x.rSnap, snapText)}`;
 }
+
+/**
+ * The texts of a node's parts, by object: a step changes one or two parts of a node and keeps
+ * the others (the same Map, array or record, never modified once built: the spec's values),
+ * so most parts of a successor's node were written out for its parent already.
+ */
+const PART_TEXT = new WeakMap<object, string>();
+function cachedText<T extends object>(part: T, text: (p: T) => string): string {
+  let t = PART_TEXT.get(part);
+  if (t === undefined) PART_TEXT.set(part, (t = text(part)));
+  return t;
+}
+const setText = (m: ReadonlyMap<string, unknown>): string => (m.size === 0 ? '[]' : cachedText(m, setKey));
+const scoutText = (sc: NonNullable<NodeSpec['scout']>): string => `${ballotKey(sc.ballot)}|${[...sc.acks].sort().join(',')}|${setKey(sc.pvalues)}|${sc.mark}`;
+const snapText = (r: NodeSpec['rSnap']): string => `${r.slot}|${seqKey(r.executed)}`;
 
 /**
  * A node as plain Maps and Sets. The fast encoding's persistent maps link every version made
