@@ -79,7 +79,7 @@ export class Bootstrap extends Role {
     const executed = (this.host.tracing ? image?.history : undefined) ?? [];
     const snapshots = appSnapshotsOf(this.host.stateMachine);
     const state: WelcomeState = image !== undefined && this.host.checkpointEvery > 0 && snapshots !== undefined
-      ? { app: checkpointTransfer(snapshots, app, image.table, m.node), outputs: executed.map(() => null) }
+      ? { app: checkpointTransfer(snapshots, app, image.table), outputs: executed.map(() => null) }
       : { app, outputs: executed.map(() => null) };
     this.host.send(m.node, { type: 'Welcome', node: m.node, slot: this.restored?.slot ?? 1, decisions: [], executed: executed.map(copyProposal), state });
     // Role 'Replica': it is the spec Replica's action, done for the replica this node will host.

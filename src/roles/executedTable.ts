@@ -102,12 +102,9 @@ export class ExecutedTable {
     return { ranges, outputs };
   }
 
-  /** `outputsFor`: the one caller whose outputs to include (undefined: every caller's). */
-  toJson(outputsFor?: NodeId): ExecutedTableJson {
-    const outputsOf = (caller: NodeId, r: CallerRecord) => (outputsFor === undefined || outputsFor === caller
-      ? [...r.outputs].map(([id, [index, output]]) => [id, index, output] as const) : []);
+  toJson(): ExecutedTableJson {
     const callers = [...this.callers.entries()].sort((a, b) => a[0] - b[0])
-      .map(([caller, r]) => [caller, r.ids.toPairs(), outputsOf(caller, r)] as const);
+      .map(([caller, r]) => [caller, r.ids.toPairs(), [...r.outputs].map(([id, [index, output]]) => [id, index, output] as const)] as const);
     return { count: this.executedCount, callers };
   }
 

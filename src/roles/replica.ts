@@ -225,7 +225,7 @@ export class Replica extends Role {
       this.host.log(`replica ${this.host.self}: ${this.decisions.size} decisions exceed maxWelcomeDecisions; cannot welcome ${node}`);
       return;
     }
-    const state = this.welcomeState(node);
+    const state = this.welcomeState();
     this.host.send(node, {
       type: 'Welcome',
       node,
@@ -244,9 +244,9 @@ export class Replica extends Role {
    * `executed` then carries the history only while tracing, for the trace): O(the state), not
    * O(the history). Without, the application state as JSON and one output per executed request.
    */
-  protected welcomeState(joiner: NodeId): WelcomeState {
+  protected welcomeState(): WelcomeState {
     if (this.checkpointEvery === 0) return { app: this.app, outputs: this.executedLog!.map((e) => e.output) };
-    return { app: checkpointTransfer(this.snapshots!, this.app, this.executed, joiner), outputs: this.executedLog?.map(() => null) ?? [] };
+    return { app: checkpointTransfer(this.snapshots!, this.app, this.executed), outputs: this.executedLog?.map(() => null) ?? [] };
   }
 
   /** ReplicaReceiveWelcome: jump ahead to the welcoming replica's slot and state. */
@@ -340,7 +340,7 @@ export class Replica extends Role {
   protected takeSnapshot(): void {
     const slot = this.slotOut;
     const history = this.host.tracing ? this.executedLog!.map((e) => e.prop) : undefined;
-    const bytes = encodeReplicaImage(this.snapshots!, { app: this.app, table: this.executed, history }, this.host.self);
+    const bytes = encodeReplicaImage(this.snapshots!, { app: this.app, table: this.executed, history });
     this.host.appendDurable({ kind: 'snapshot', slot, state: bytes });
     this.snapSlot = slot;
     this.snapLength = this.executed.count;

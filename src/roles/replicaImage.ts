@@ -8,9 +8,8 @@
  *   | duplicate-suppression table (u32 length + ExecutedTableJson as UTF-8 JSON)
  *   | history flag u32 (0 or 1) [+ u32 length + the executed history as UTF-8 JSON]
  *
- * The table carries the outputs of one caller only (`outputsFor`): answers go to a caller's
- * own node alone (Invoke is node-local), so a node's snapshot needs its own caller's and a
- * Welcome its joiner's; the executed ids of every caller are always there.
+ * The table carries every caller's kept outputs: a replica restored from it may have to
+ * welcome any other node, whose client may retry a request executed before the image.
  *
  * The history (the spec's rExecuted) is only there while tracing: the trace shows it, nothing
  * else needs it, so with tracing off a snapshot is O(the application state + the table).
@@ -39,10 +38,10 @@ export function appSnapshotsOf(sm: StateMachine<unknown>): AppSnapshots<unknown>
   return typeof s.snapshot === 'function' && typeof s.restore === 'function' ? (s as AppSnapshots<unknown>) : undefined;
 }
 
-export function encodeReplicaImage(snapshots: AppSnapshots<unknown>, image: ReplicaImage, outputsFor: NodeId): Uint8Array {
+export function encodeReplicaImage(snapshots: AppSnapshots<unknown>, image: ReplicaImage): Uint8Array {
   const writer = new SnapshotWriter();
   writer.blob(snapshots.snapshot(image.app));
-  writer.blob(utf8.encode(JSON.stringify(image.table.toJson(outputsFor))));
+  writer.blob(utf8.encode(JSON.stringify(image.table.toJson())));
   writer.u32(image.history === undefined ? 0 : 1);
   if (image.history !== undefined) writer.blob(utf8.encode(JSON.stringify(image.history.map((p) => [p.caller, p.clientId, p.input]))));
   return writeSnapshotFrame(REPLICA_IMAGE_APP, writer.finish());
@@ -76,9 +75,9 @@ export function decodeReplicaImage(snapshots: AppSnapshots<unknown>, bytes: Uint
 /** A checkpointing replica's Welcome `state.app`: its replica image (without history) as base64. */
 export interface CheckpointTransfer { readonly checkpoint: string }
 
-/** The transfer for a Welcome to node `joiner` (its caller's outputs: see the file comment). */
-export function checkpointTransfer(snapshots: AppSnapshots<unknown>, app: unknown, table: ExecutedTable, joiner: NodeId): CheckpointTransfer {
-  return { checkpoint: Buffer.from(encodeReplicaImage(snapshots, { app, table, history: undefined }, joiner)).toString('base64') };
+/** The transfer a Welcome carries: the image without history. */
+export function checkpointTransfer(snapshots: AppSnapshots<unknown>, app: unknown, table: ExecutedTable): CheckpointTransfer {
+  return { checkpoint: Buffer.from(encodeReplicaImage(snapshots, { app, table, history: undefined })).toString('base64') };
 }
 
 /**

@@ -142,6 +142,20 @@ describe('Replica checkpoints', () => {
     expect(joiner.host.sends('Invoked')).toEqual([{ to: 3, message: { type: 'Invoked', replica: 3, prop: set(3, 1, 'b'), index: 2, output: { ok: true, op: 'set', key: 'b' } } }]);
   });
 
+  it('passes every caller\'s outputs along: a replica welcomed by one welcomes another, whose client retries a request executed before both', () => {
+    const sender = snapshotted();
+    sender.replica.receive(1, decision(4, set(4, 1, 'd'))); // a request of caller 4
+    sender.replica.receive(3, { type: 'Join', node: 3 });
+    const first = replicaOn({ self: 3 });
+    first.replica.receive(2, sender.host.sends('Welcome')[0]!.message as Welcome);
+    first.replica.receive(4, { type: 'Join', node: 4 });
+    const second = replicaOn({ self: 4 });
+    second.replica.receive(3, first.host.sends('Welcome')[0]!.message as Welcome);
+
+    second.replica.receive(4, { type: 'Invoke', replica: 4, prop: set(4, 1, 'd') });
+    expect(second.host.sends('Invoked')).toEqual([{ to: 4, message: { type: 'Invoked', replica: 4, prop: set(4, 1, 'd'), index: 4, output: { ok: true, op: 'set', key: 'd' } } }]);
+  });
+
   it('drops a Welcome whose checkpoint bytes were corrupted, or do not match the history it lists', () => {
     const sender = snapshotted();
     sender.replica.receive(3, { type: 'Join', node: 3 });
