@@ -143,6 +143,9 @@ Range(seq) == {seq[i] : i \in 1..Len(seq)}
 (*                          to catch-up from a snapshot                   *)
 (*   SnapshotWrongSlot      a replica labels its snapshot one slot past   *)
 (*                          what it executed                              *)
+(*   SnapshotKeepsSlotIn    a replica that proposed nothing lately takes  *)
+(*                          a snapshot but keeps its next proposal slot   *)
+(*                          below it, in the range it just discarded     *)
 (* Four more, of the phase-1, phase-2 and restart kinds, are found by     *)
 (* exhaustive search of the racing models ci-race and ci-race-ballots     *)
 (* (test/explore/race.test.ts):                                           *)
@@ -161,7 +164,8 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ReuseBallotAfterRestart", "AnswerOnDecision", "AnswerLatestIndex",
             "ExecuteTwice", "CompactUndecided", "PromiseOmitsAtMark",
             "ProposeBelowMark", "SnapshotWrongSlot", "PromiseNotRecorded",
-            "CommanderCountsRejections", "RestartStaysActive", "AdoptLowestBallot"}
+            "CommanderCountsRejections", "RestartStaysActive", "AdoptLowestBallot",
+            "SnapshotKeepsSlotIn"}
 ASSUME Mutant \in Mutants
 
 -----------------------------------------------------------------------------
@@ -629,14 +633,22 @@ ReplicaReceiveWelcome(n, m) ==
 (* snapshot, and a replica that needs them is sent a Welcome with this    *)
 (* state instead.  Only the nodes in CheckpointNodes take snapshots (a    *)
 (* model bound; the implementation snapshots every so many slots).        *)
+(* A replica that proposed nothing lately has its next proposal slot      *)
+(* rSlotIn below the snapshot; it moves up to the snapshot slot, since    *)
+(* every slot below is decided and its decision is gone: a proposal there *)
+(* would be ignored by every compacted leader, and ReplicaSkipSlot could  *)
+(* never pass it, so the replica's next request would wait forever        *)
+(* (mutant SnapshotKeepsSlotIn, invariant ProposesAboveSnapshot).         *)
 ReplicaSnapshot(n) ==
     /\ n \in CheckpointNodes
     /\ rSnap[n].slot < rSlotOut[n]
     /\ LET slot == IF Mutant = "SnapshotWrongSlot" THEN rSlotOut[n] + 1 ELSE rSlotOut[n]
        IN  /\ rSnap' = [rSnap EXCEPT ![n] = [slot |-> slot, executed |-> rExecuted[n]]]
            /\ rDecisions' = [rDecisions EXCEPT ![n] = {d \in @ : d.slot >= slot}]
+           /\ rSlotIn' = IF Mutant = "SnapshotKeepsSlotIn" THEN rSlotIn
+                          ELSE [rSlotIn EXCEPT ![n] = Max(@, slot)]
     /\ SendNothing
-    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rSlotOut, rRequests, rProposals,
+    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotOut, rRequests, rProposals,
                    rExecuted, invoked, restarts>>
 
 (* Acceptor n raises its mark to its node's snapshot slot and discards    *)
@@ -864,6 +876,12 @@ HeldSomewhere(s) == \E r \in Node : rSnap[r].slot > s \/ HasSlot(rDecisions[r], 
 NothingNeededDiscarded ==
     /\ \A n \in Node : \A s \in 1..(aMark[n] - 1) : HasSlot(AllDecided, s) /\ HeldSomewhere(s)
     /\ \A n \in Node : \A s \in 1..(lMark[n] - 1) : HasSlot(AllDecided, s)
+
+\* A replica never has its next proposal slot below its own snapshot: the
+\* slots there are decided and their decisions discarded, so a request
+\* proposed there would never be decided again for it (a liveness failure
+\* that the liveness model, without checkpoints, cannot see).
+ProposesAboveSnapshot == \A n \in ReplicaNodes : rSlotIn[n] >= rSnap[n].slot
 
 \* A snapshot (a replica's, or the state a Welcome ships) at slot k is the
 \* state after executing the decided log below k: every slot below k is

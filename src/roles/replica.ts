@@ -318,24 +318,18 @@ export class Replica extends Role {
     }
   }
 
-  /**
-   * ReplicaSnapshot when `checkpointEvery` slots were executed since the last one, and only
-   * while rSlotIn >= rSlotOut. Why the second condition: the snapshot drops the decisions
-   * below rSlotOut, and the spec lets a replica pass a slot without proposing only when it
-   * knows that slot's decision (ReplicaSkipSlot), so a replica whose rSlotIn lagged below its
-   * snapshot would propose its next request for a compacted slot, where no leader takes it
-   * (LeaderReceivePropose ignores a Propose below its mark) and the request would wait
-   * forever. A replica that proposes nothing keeps its decisions until it does (see
-   * docs/design-checkpoints.md for the spec change that would lift this).
-   */
+  /** ReplicaSnapshot when `checkpointEvery` slots were executed since the last one. */
   protected checkpointIfDue(): void {
-    if (this.checkpointEvery > 0 && this.slotOut - this.snapSlot >= this.checkpointEvery && this.slotIn >= this.slotOut) this.takeSnapshot();
+    if (this.checkpointEvery > 0 && this.slotOut - this.snapSlot >= this.checkpointEvery) this.takeSnapshot();
   }
 
   /**
    * ReplicaSnapshot: our state at slotOut goes to disk (the `snapshot` record, durable before
    * any message of this call leaves and before our acceptor may compact below it), then the
-   * decisions below that slot are dropped: the snapshot holds their effect.
+   * decisions below that slot are dropped: the snapshot holds their effect. A replica that
+   * proposed nothing lately moves its next proposal slot up to the snapshot (as the spec
+   * does): every slot below is decided and its decision gone, so a proposal there would wait
+   * forever (no compacted leader takes it, and ReplicaSkipSlot needs the decision).
    */
   protected takeSnapshot(): void {
     const slot = this.slotOut;
@@ -344,15 +338,15 @@ export class Replica extends Role {
     this.host.appendDurable({ kind: 'snapshot', slot, state: bytes });
     this.snapSlot = slot;
     this.snapLength = this.executed.count;
+    this.slotIn = Math.max(this.slotIn, slot);
     for (const s of [...this.decisions.keys()]) if (s < slot) this.forget(s);
     this.host.action('Replica', 'ReplicaSnapshot');
     // Our node's acceptor may now compact below it (AcceptorCompact, its own step).
     this.host.findRole<Role & { compactIfDue?: () => boolean }>('Acceptor')?.compactIfDue?.();
   }
 
-  /** ReplicaPropose / ReplicaSkipSlot while the window allows, one spec action each; then a ReplicaSnapshot if one is due. */
+  /** ReplicaPropose / ReplicaSkipSlot while the window allows, one spec action each. */
   protected proposeAll(): void {
-    const skipped = this.slotIn;
     while (this.requests.size > 0 && this.slotIn < this.slotOut + this.host.limits.window) {
       if (this.decisions.has(this.slotIn)) {
         this.slotIn++;
@@ -362,7 +356,6 @@ export class Replica extends Role {
       const [key, prop] = this.requests.entries().next().value as [string, Proposal];
       this.propose(key, prop);
     }
-    if (this.slotIn !== skipped) this.checkpointIfDue(); // rSlotIn may have reached rSlotOut
   }
 
   /** ReplicaPropose of one request (the oldest). */

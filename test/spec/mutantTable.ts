@@ -15,7 +15,7 @@ export interface SpecMutant {
 /** Every property the spec states; each must be broken by at least one mutant. */
 export const SPEC_PROPERTIES = [
   'TypeOK', 'Agreement', 'Validity', 'ReplicaConsistency', 'ClientAnswers', 'AcceptorMonotonicity', 'RefinesLog',
-  'EventuallyExecuted', 'NothingNeededDiscarded', 'SnapshotsSound', 'AcceptsSafe',
+  'EventuallyExecuted', 'NothingNeededDiscarded', 'SnapshotsSound', 'AcceptsSafe', 'ProposesAboveSnapshot',
 ];
 
 export const SPEC_MUTANTS: SpecMutant[] = [
@@ -32,4 +32,5 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   { mutant: 'SnapshotWrongSlot', model: 'checkpoint-restart', property: 'SnapshotsSound', kind: 'invariant' },
   { mutant: 'PromiseOmitsAtMark', model: 'checkpoint-restart', property: 'AcceptsSafe', kind: 'invariant' },
   { mutant: 'ProposeBelowMark', model: 'checkpoint-two-proposers', property: 'AcceptsSafe', kind: 'invariant' },
+  { mutant: 'SnapshotKeepsSlotIn', model: 'checkpoint-two-proposers', property: 'ProposesAboveSnapshot', kind: 'invariant' },
 ];
