@@ -16,6 +16,9 @@
  *     on each of them).
  * A violation is printed as a counterexample of spec actions, and confirmed on the embedded
  * engine against the .tla itself before it is reported (src/explore/engineReplay.ts).
+ * --workers W splits the search over W worker threads (src/explore/parallelExplorer.ts): the
+ * same counts; the uniform sample is then drawn by fingerprint (it does not depend on W); a shortest
+ * counterexample, not necessarily the one the single-thread search reports.
  * Exit 0 every model passes as its cfg expects, 1 a violation or a mismatch, 2 bad usage or input.
  */
 import { existsSync, readFileSync } from 'node:fs';
