@@ -444,7 +444,9 @@ export class Replica extends Role {
       const moved = this.slotOut !== this.slotOutAtLastTick;
       const stuck = !moved && (this.proposals.size > 0 || this.requests.size > 0);
       if (moved) this.catchUpsThisStall = 0;
-      if (gap && !moved && this.behindCompactedRange()) {
+      // Stuck with nothing decided after slotOut is the same case when the peers compacted
+      // everything we miss: they hold no Decision to send, so no later one arrives either.
+      if ((gap || stuck) && !moved && this.behindCompactedRange()) {
         this.host.log(`replica ${this.host.self}: no decision for slot ${this.slotOut} after asking every peer ${REJOIN_AFTER_ROUNDS} times; rejoining`);
         this.host.rejoin(); // NodeRestart: this role is gone, a Bootstrap Joins
         return;

@@ -30,7 +30,7 @@ export interface TracedRun { run: ScenarioRun; events: number; path: string }
 
 /** Runs the scenario and writes its trace to `path` (streamed: bounded memory). */
 export function traceScenario(s: Scenario, path: string, extras: RunExtras = {}, generator = 'src/trace/runs/simTrace.ts', compact = false): TracedRun {
-  const file = new NdjsonTraceFile(path, headerFor(s, DEFAULT_LIMITS.window, generator, extras.track ?? true, extras.checkpointEvery ?? 0), { compact });
+  const file = new NdjsonTraceFile(path, headerFor(s, DEFAULT_LIMITS.window, generator, extras.track ?? true, extras.checkpointEvery ?? s.checkpointEvery ?? 0), { compact });
   const sink = (ev: NodeTraceEvent): void => file.emit(ev as unknown as TraceEvent);
   try {
     const run = runScenario(s, { ...extras, trace: (_node: NodeId) => sink });
