@@ -12,7 +12,11 @@
  * the CPU per 1,000 requests for each tenth of the run with the last/first ratio (both ends
  * measured in the same run, so the machine's load affects them alike).
  *
- *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss]
+ * With `--checkpoint-every K` every replica snapshots every K slots and its node compacts
+ * (docs/design-checkpoints.md), and the run keeps no per-request record, so the heap printed
+ * after each tenth (after a full GC when node runs with --expose-gc) is the nodes' own.
+ *
+ *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K]
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -45,6 +49,8 @@ interface RunSpec {
   readonly seed: number;
   /** Kill the leader in the middle of each tenth of the run (the long shape). */
   readonly killLeader?: boolean;
+  /** Replicas snapshot every this many slots (and keep no per-request record in the simulator). */
+  readonly checkpointEvery?: number;
 }
 
 interface Measured {
@@ -55,6 +61,8 @@ interface Measured {
   readonly sim: ReturnType<Simulator['run']>;
   readonly kills: number;
   readonly messages: MessageCounts;
+  /** Heap used after each tenth of the commands (after a full GC when one is exposed). */
+  readonly heapBytes: number[];
 }
 
 function cpuNowMs(): number {
@@ -68,6 +76,9 @@ function measure(spec: RunSpec): Measured {
   const expected = clients.reduce((n, c) => n + c.inputs.length, 0);
   const meter = new TenthsMeter(expected, { cpuMs: cpuNowMs, wallMs: () => performance.now(), rssBytes: () => process.memoryUsage.rss() });
   let kills = 0;
+  let decidedCount = 0;
+  const heapBytes: number[] = [];
+  const heapAt = new Set(Array.from({ length: 10 }, (_, k) => Math.round((expected * (k + 1)) / 10)));
   const counter = new MessageCounter();
   // Mid-tenth, so every tenth pays for one leader change and its recovery: the last/first
   // ratio then compares a recovery late in the history with one early in it.
@@ -76,9 +87,15 @@ function measure(spec: RunSpec): Measured {
     seed: spec.seed, nodes: 5, stateMachine: appStateMachine('bank'), schedule: scheduleOf(spec.network),
     clients, createNode: counter.wrap(defaultNodeFactory),
     probeInput: PROBE_INPUT, track: false, eventLog: false, measureMessages: spec.killLeader === true, maxEvents: 100_000_000, maxTimeMs: 100_000_000,
+    ...(spec.checkpointEvery !== undefined ? { checkpointEvery: spec.checkpointEvery, keepHistory: false } : {}),
     sampler: { every: 5000, fn: () => meter.sample() },
     onDecided: (n) => {
+      decidedCount = n;
       meter.progress(n);
+      if (heapAt.has(n)) {
+        global.gc?.();
+        heapBytes.push(process.memoryUsage().heapUsed);
+      }
       if (killAt.has(n)) {
         const at = sim.time;
         const fault: Fault = { kind: 'killLeader', at, restart: at + RESTART_AFTER_MS };
@@ -92,8 +109,8 @@ function measure(spec: RunSpec): Measured {
   const r = sim.run();
   const wallMs = performance.now() - wall0;
   const cpuMs = cpuNowMs() - cpu0;
-  const decided = r.acks.filter((a) => !a.rid.startsWith('probe:')).length;
-  return { decided, wallMs, cpuMs, meter, sim: r, kills, messages: counter.counts() };
+  const decided = spec.checkpointEvery !== undefined ? decidedCount : r.acks.filter((a) => !a.rid.startsWith('probe:')).length;
+  return { decided, wallMs, cpuMs, meter, sim: r, kills, messages: counter.counts(), heapBytes };
 }
 
 const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -109,7 +126,7 @@ function report(spec: RunSpec, m: Measured, python?: number): void {
   const tenths = m.meter.tenths;
   const per1000 = cpuPer(tenths, 1000);
   const lines = [
-    `${spec.label}: ${r.completed ? 'completed' : `NOT completed (${r.stopReason})`}`,
+    `${spec.label}: ${r.completed ? 'completed' : `NOT completed (${r.stopReason}${r.nodeError !== undefined ? `: ${r.nodeError}` : ''})`}`,
     `  requests decided        ${fmt(m.decided)} (${fmt(spec.total)} transfers + ${m.decided - spec.total} setup)`,
     `  wall / CPU time         ${fmt(m.wallMs / 1000, 2)} s / ${fmt(m.cpuMs / 1000, 2)} s (virtual ${fmt(r.timeMs / 1000, 1)} s)`,
     `  requests / CPU s        ${fmt(perCpuS)}`,
@@ -124,6 +141,8 @@ function report(spec: RunSpec, m: Measured, python?: number): void {
   if (spec.killLeader) {
     lines.push(
       `  peak RSS MiB by tenth   ${tenths.map((t) => fmt(t.peakRssBytes / 2 ** 20)).join(' ')}`,
+      `  heap MiB after tenth    ${m.heapBytes.map((b) => fmt(b / 2 ** 20, 1)).join(' ')}${global.gc ? ' (after a full GC)' : ' (no --expose-gc: includes garbage)'}`
+        + (m.heapBytes.length === 10 ? `; last / first ${fmt(m.heapBytes[9]! / m.heapBytes[0]!, 2)}` : ''),
       `  leader kills            ${m.kills} (one in the middle of each tenth, restarted ${RESTART_AFTER_MS} ms later); elections ${r.stats.leaderElections}`,
       `  largest message sent    ${fmt(r.stats.largestMessageBytes)} bytes of JSON (a ${r.stats.largestMessageType})`,
     );
@@ -148,6 +167,7 @@ function main(): void {
   const { values } = parseArgs({
     options: {
       shape: { type: 'string' }, transfers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' },
+      'checkpoint-every': { type: 'string' },
     },
   });
   const shape = (values.shape ?? 'default') as Shape;
@@ -159,6 +179,9 @@ function main(): void {
   const defaults = { default: [10_000, 10], 'seed-seq': [1_000, 1], 'seed-par': [1_000, 10], long: [100_000, 10] }[shape];
   const total = positiveInt('--transfers', values.transfers, defaults[0]!);
   const clients = positiveInt('--clients', values.clients, defaults[1]!);
+  const checkpointEvery = values['checkpoint-every'] === undefined ? undefined : positiveInt('--checkpoint-every', values['checkpoint-every'], 0);
+  const checkpoints = checkpointEvery !== undefined ? { checkpointEvery } : {};
+  if (checkpointEvery !== undefined && shape !== 'long') throw new RangeError('--checkpoint-every applies to the long shape only');
   const [l1, l5, l15] = loadavg();
   console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} transfers from ${clients} client(s), seed ${seed}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
   const runs: { spec: RunSpec; python?: number }[] = [];
@@ -166,7 +189,8 @@ function main(): void {
     if (only !== 'loss') runs.push({ spec: { label: 'reliable network', network: { loss: 0 }, total, clients, seed } });
     if (only !== 'reliable') runs.push({ spec: { label: '5% message loss', network: { loss: 0.05 }, total, clients, seed } });
   } else if (shape === 'long') {
-    runs.push({ spec: { label: '5% loss, leader killed', network: { loss: 0.05 }, total, clients, seed, killLeader: true } });
+    const label = `5% loss, leader killed${checkpointEvery !== undefined ? `, checkpoint every ${checkpointEvery} slots` : ''}`;
+    runs.push({ spec: { label, network: { loss: 0.05 }, total, clients, seed, killLeader: true, ...checkpoints } });
   } else {
     // A run this short is mostly the JIT warming up, so the same run goes twice: cold (the
     // first in this process, as a fresh `python` process is) and warm (the steady state).

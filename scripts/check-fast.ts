@@ -1,5 +1,5 @@
 /**
- * npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress]
+ * npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress] [--workers W]
  *
  * Explicit-state model checking over the fast TypeScript encoding of the spec (src/explore/):
  * breadth-first from Init, every distinct state once by its 64-bit fingerprint, the model's
@@ -16,6 +16,9 @@
  *     on each of them).
  * A violation is printed as a counterexample of spec actions, and confirmed on the embedded
  * engine against the .tla itself before it is reported (src/explore/engineReplay.ts).
+ * --workers W splits the search over W worker threads (src/explore/parallelExplorer.ts): the
+ * same counts; the uniform sample is then drawn by fingerprint (it does not depend on W); a shortest
+ * counterexample, not necessarily the one the single-thread search reports.
  * Exit 0 every model passes as its cfg expects, 1 a violation or a mismatch, 2 bad usage or input.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,15 +28,16 @@ import { type ModelInfo, listModels, loadModel } from '../src/modelcheck/cfg/mod
 import { linesOf, readStateGraph } from '../src/modelcheck/embedded/stateGraph.js';
 import { formatViolation } from '../src/explore/counterexample.js';
 import { replayOnEngine } from '../src/explore/engineReplay.js';
-import { explore } from '../src/explore/explorer.js';
-import { FAST_ONLY_MODELS, ModelError, exploreModel } from '../src/explore/model.js';
+import { type ExploreResult, type Progress, explore } from '../src/explore/explorer.js';
+import { exploreParallel } from '../src/explore/parallelExplorer.js';
+import { CI_FAST_ONLY_MODELS, ModelError, exploreModel } from '../src/explore/model.js';
 import { sampledConformance } from '../src/explore/sampledConformance.js';
 
 const SPEC_DIR = resolve(import.meta.dirname, '..', 'spec');
 
-const USAGE = `usage: npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress]
+const USAGE = `usage: npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress] [--workers W]
 
-  model           spec/<model>.cfg or a path to a .cfg (default: every "ci: true" model and ${FAST_ONLY_MODELS.join(', ')})
+  model           spec/<model>.cfg or a path to a .cfg (default: every "ci: true" model and ${CI_FAST_ONLY_MODELS.join(', ')})
   --sample K      compare K states of each model (a uniform sample of those found), and one
                   state per distinct received message, with the .tla on the embedded engine
                   (default 200; 0 turns both off)
@@ -41,6 +45,8 @@ const USAGE = `usage: npm run check-fast -- [model ...] [--sample K] [--graphs D
                   graph npm run check-spec -- --state-graph DIR wrote
   --max-states N  stop a model after N distinct states (a bounded run is reported, not passed)
   --progress      print the search's progress every 10 s
+  --workers W     split the search over W worker threads (default 1: this thread); the
+                  counts are the same, the counterexample may be another shortest one
   --mutant NAME   check the spec with Mutant = NAME (src/explore/mutantSteps.ts): passes when the
                   search finds a violation and the embedded engine confirms it on the .tla
 
@@ -48,10 +54,10 @@ exit status: 0 as expected, 1 a violation or a mismatch, 2 bad usage or input`;
 
 class UsageError extends Error {}
 
-interface Args { models: string[]; sample: number; graphs?: string; maxStates?: number; progress: boolean; mutant?: string }
+interface Args { models: string[]; sample: number; graphs?: string; maxStates?: number; progress: boolean; mutant?: string; workers: number }
 
 function parseArgs(argv: string[]): Args {
-  const out: Args = { models: [], sample: 200, progress: false };
+  const out: Args = { models: [], sample: 200, progress: false, workers: 1 };
   const num = (flag: string, v: string | undefined): number => {
     if (v === undefined || !/^\d+$/.test(v)) throw new UsageError(`${flag} needs a whole number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
     return Number(v);
@@ -62,6 +68,11 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--sample') out.sample = num(a, argv[++i]);
     else if (a === '--max-states') out.maxStates = num(a, argv[++i]);
     else if (a === '--progress') out.progress = true;
+    else if (a === '--workers') {
+      out.workers = num(a, argv[++i]);
+      // Each part is a thread with its own copy of the interned values: more than the cores is waste.
+      if (out.workers < 1 || out.workers > 64) throw new UsageError(`--workers needs 1 to 64, got ${out.workers}`);
+    }
     else if (a === '--mutant') {
       out.mutant = argv[++i];
       if (out.mutant === undefined) throw new UsageError('--mutant needs a name (the spec\'s Mutant constant)');
@@ -78,7 +89,7 @@ function parseArgs(argv: string[]): Args {
 
 function modelsOf(names: string[]): ModelInfo[] {
   if (names.length === 0) {
-    return listModels(SPEC_DIR).filter((m) => m.module === 'MultiPaxos' && (m.ci || FAST_ONLY_MODELS.includes(m.name)));
+    return listModels(SPEC_DIR).filter((m) => m.module === 'MultiPaxos' && (m.ci || CI_FAST_ONLY_MODELS.includes(m.name)));
   }
   return names.map((n) => {
     const path = n.endsWith('.cfg') ? n : join(SPEC_DIR, `${n}.cfg`);
@@ -96,7 +107,7 @@ function graphStates(path: string): number {
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
-function main(): number {
+async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const models = modelsOf(args.models);
   let failed = false;
@@ -104,16 +115,18 @@ function main(): number {
   for (const info of models) {
     const m = exploreModel(info, args.mutant !== undefined ? { mutant: args.mutant } : {});
     const t0 = performance.now();
-    const r = explore({
-      cfg: m.cfg, mutant: m.mutant, invariants: m.invariants, stepProperties: m.stepProperties, constraints: m.constraints, checkDeadlock: m.checkDeadlock,
+    const common = {
       ...(args.maxStates !== undefined ? { maxStates: args.maxStates } : {}),
       ...(args.sample > 0 ? { sample: { size: args.sample, seed: 1 }, samplePerMessage: true } : {}),
-      ...(args.progress ? { onProgress: (p) => console.log(`[${m.name} fast] ${Math.round(p.seconds)} s: ${fmt(p.distinct)} distinct states, ${fmt(p.generated)} generated, ${fmt(p.queued)} on queue, depth ${p.depth}`) } : {}),
-    });
+      ...(args.progress ? { onProgress: (p: Progress) => console.log(`[${m.name} fast] ${Math.round(p.seconds)} s: ${fmt(p.distinct)} distinct states, ${fmt(p.generated)} generated, ${fmt(p.queued)} on queue, depth ${p.depth}`) } : {}),
+    };
+    const r: ExploreResult = args.workers > 1
+      ? await exploreParallel({ cfgPath: resolve(info.cfgPath), parts: args.workers, ...(args.mutant !== undefined ? { mutant: args.mutant } : {}), ...common })
+      : explore({ cfg: m.cfg, mutant: m.mutant, invariants: m.invariants, stepProperties: m.stepProperties, constraints: m.constraints, checkDeadlock: m.checkDeadlock, ...common });
     // A mutant must break some property; the model's own expectation is for the correct spec.
     const expect = args.mutant !== undefined && args.mutant !== 'none' ? { kind: 'violation' as const, property: undefined }
       : info.cfg.meta.expect ?? { kind: 'pass' as const };
-    const notes: string[] = [];
+    const notes: string[] = args.workers > 1 ? [`${args.workers} worker threads`] : [];
     let ok = expect.kind === 'pass' ? r.verdict === 'pass' : r.verdict === 'violation' && (expect.property === undefined || r.violation?.property === expect.property);
     if (r.verdict === 'limit') { ok = false; notes.push(`stopped at --max-states ${fmt(args.maxStates!)}`); }
     if (r.violation) {
@@ -149,7 +162,7 @@ function main(): number {
 }
 
 try {
-  process.exitCode = main();
+  process.exitCode = await main();
 } catch (e) {
   if (e instanceof UsageError || e instanceof CfgError || e instanceof ModelError) {
     console.error(`check-fast: ${e.message}`);

@@ -12,10 +12,14 @@
  *
  *   npx tsx scripts/validate-sim-traces.ts [--runs 200] [--seed 1] [--embedded-every 50]
  *     [--embedded-max 80] [--embedded-budget 800] [--embedded-window 6]
- *     [--format mixed|full|compact] [--out DIR] [--keep] [--jobs J]
+ *     [--format mixed|full|compact] [--checkpoint-every K] [--out DIR] [--keep] [--jobs J]
  *
  * --format: traces with the full node state in every event, compact ones (state deltas), or
  * (default) both, alternating, so that both forms the checker reads are exercised.
+ *
+ * --checkpoint-every K (default 4; 0: never): every third run has each replica snapshot every
+ * K slots and its node compact (ReplicaSnapshot, AcceptorCompact, LeaderCompact, marks in
+ * Promises, restarts from snapshots), so checkpointed runs are validated as the others are.
  *
  * Every trace names its application, so the checker also replays the state machine along each
  * replica's history and checks the client-level history for linearizability (one invoke, one
@@ -36,7 +40,7 @@ import { traceScenario } from '../src/trace/runs/simTrace.js';
 import { type Scenario, replayCommand } from '../src/sim/scenario.js';
 
 function usage(message: string): never {
-  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--embedded-budget B] [--embedded-window W] [--format mixed|full|compact] [--out DIR] [--keep] [--jobs J]\n`);
+  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--embedded-budget B] [--embedded-window W] [--format mixed|full|compact] [--checkpoint-every K] [--out DIR] [--keep] [--jobs J]\n`);
   process.exit(2);
 }
 
@@ -44,7 +48,7 @@ const args = process.argv.slice(2);
 const opt = {
   runs: 200, seed: 1, embeddedEvery: DEFAULT_SAMPLE.prefixEvery, embeddedMax: DEFAULT_SAMPLE.prefixEvents,
   embeddedBudget: DEFAULT_SAMPLE.budgetEvents, embeddedWindow: DEFAULT_SAMPLE.before,
-  out: '', keep: false, format: 'mixed', jobs: defaultWorkers(),
+  out: '', keep: false, format: 'mixed', jobs: defaultWorkers(), checkpointEvery: 4,
 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
@@ -61,6 +65,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--embedded-window') opt.embeddedWindow = num();
   else if (a === '--out') opt.out = args[++i] ?? usage('--out needs a folder');
   else if (a === '--keep') opt.keep = true;
+  else if (a === '--checkpoint-every') opt.checkpointEvery = num();
   else if (a === '--jobs') { opt.jobs = num(); if (opt.jobs < 1) usage('--jobs needs at least 1'); }
   else if (a === '--format') {
     opt.format = args[++i] ?? '';
@@ -100,7 +105,8 @@ const fastChecks: Promise<void>[] = [];
 const runEvents: RunEvents[] = [];
 const kept = new Map<string, Run>();
 for (let r = 0; r < opt.runs; r++) {
-  const scenario = faultScenario(opt.seed + r);
+  const faults = faultScenario(opt.seed + r);
+  const scenario = opt.checkpointEvery > 0 && r % 3 === 2 ? { ...faults, checkpointEvery: opt.checkpointEvery } : faults;
   const path = join(dir, `sim-${scenario.seed}.ndjson`);
   const t0 = performance.now();
   const compact = opt.format === 'compact' || (opt.format === 'mixed' && r % 2 === 1);

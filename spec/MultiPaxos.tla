@@ -175,6 +175,9 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (*                          to catch-up from a snapshot                   *)
 (*   SnapshotWrongSlot      a replica labels its snapshot one slot past   *)
 (*                          what it executed                              *)
+(*   SnapshotKeepsSlotIn    a replica that proposed nothing lately takes  *)
+(*                          a snapshot but keeps its next proposal slot   *)
+(*                          below it, in the range it just discarded     *)
 (* Four more, of the phase-1, phase-2 and restart kinds, are found by     *)
 (* exhaustive search of the racing models ci-race and ci-race-ballots     *)
 (* (test/explore/race.test.ts):                                           *)
@@ -206,7 +209,7 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ProposeBelowMark", "SnapshotWrongSlot", "PromiseNotRecorded",
             "CommanderCountsRejections", "RestartStaysActive", "AdoptLowestBallot",
             "DedupeWholeBatch", "ExecuteBatchAnyOrder", "LeaderSplitsBatch",
-            "AnswerBatchLastIndex"}
+            "AnswerBatchLastIndex", "SnapshotKeepsSlotIn"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 
@@ -708,14 +711,22 @@ ReplicaReceiveWelcome(n, m) ==
 (* snapshot, and a replica that needs them is sent a Welcome with this    *)
 (* state instead.  Only the nodes in CheckpointNodes take snapshots (a    *)
 (* model bound; the implementation snapshots every so many slots).        *)
+(* A replica that proposed nothing lately has its next proposal slot      *)
+(* rSlotIn below the snapshot; it moves up to the snapshot slot, since    *)
+(* every slot below is decided and its decision is gone: a proposal there *)
+(* would be ignored by every compacted leader, and ReplicaSkipSlot could  *)
+(* never pass it, so the replica's next request would wait forever        *)
+(* (mutant SnapshotKeepsSlotIn, invariant ProposesAboveSnapshot).         *)
 ReplicaSnapshot(n) ==
     /\ n \in CheckpointNodes
     /\ rSnap[n].slot < rSlotOut[n]
     /\ LET slot == IF Mutant = "SnapshotWrongSlot" THEN rSlotOut[n] + 1 ELSE rSlotOut[n]
        IN  /\ rSnap' = [rSnap EXCEPT ![n] = [slot |-> slot, executed |-> rExecuted[n]]]
            /\ rDecisions' = [rDecisions EXCEPT ![n] = {d \in @ : d.slot >= slot}]
+           /\ rSlotIn' = IF Mutant = "SnapshotKeepsSlotIn" THEN rSlotIn
+                          ELSE [rSlotIn EXCEPT ![n] = Max(@, slot)]
     /\ SendNothing
-    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rSlotOut, rRequests, rProposals,
+    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotOut, rRequests, rProposals,
                    rExecuted, invoked, restarts>>
 
 (* Acceptor n raises its mark to its node's snapshot slot and discards    *)
@@ -952,6 +963,12 @@ NothingNeededDiscarded ==
     /\ \A n \in Node : \A s \in 1..(aMark[n] - 1) : HasSlot(AllDecided, s) /\ HeldSomewhere(s)
     /\ \A n \in Node : \A s \in 1..(lMark[n] - 1) : HasSlot(AllDecided, s)
 
+\* A replica never has its next proposal slot below its own snapshot: the
+\* slots there are decided and their decisions discarded, so a request
+\* proposed there would never be decided again for it (a liveness failure
+\* that the liveness model, without checkpoints, cannot see).
+ProposesAboveSnapshot == \A n \in ReplicaNodes : rSlotIn[n] >= rSnap[n].slot
+
 \* A snapshot (a replica's, or the state a Welcome ships) at slot k is the
 \* state after executing the decided log below k: every slot below k is
 \* decided, and its history holds each request of the decided batches once,
@@ -1093,5 +1110,35 @@ RaceShape ==
           /\ m.node \in LeaderNodes
           /\ rRequests[m.node] = {} /\ rProposals[m.node] = {} /\ rSlotIn[m.node] = 1
     /\ \A m \in Msgs("Prepare") : m.ballot.leader = 2 => m.ballot.num = 0
+
+(* RaceRetry is RaceShape without its last conjunct, for the model        *)
+(* ci-race-retry (ci-race-ballots' constants): leader 2 too may run phase  *)
+(* 1 at ballot number 1.  It gets there only by a restart (a Preempted     *)
+(* above 0.2 is 1.1, which would send it to 2.2, above MaxBallot), so the  *)
+(* states it adds are those of a leader that crashes in the race, comes    *)
+(* back at 1.2, the model's highest ballot, and must adopt whatever 0.1,   *)
+(* 0.2 and 1.1 may have chosen: the restart and phase-1 bugs' ground.      *)
+(* Every other conjunct is RaceShape's, kept for the reasons given there.  *)
+(* It keeps every state RaceShape keeps, so a model with it checks all     *)
+(* that ci-race-ballots checks.  Needs N = 3 and leaders 1 and 2.          *)
+RaceRetry ==
+    /\ \A n \in ReplicaNodes : rDecisions[n] = {}
+    /\ Msgs("Prepare") # {} => \A r \in Requests : \E m \in Msgs("Propose") : InBatch(r, m.prop)
+    /\ \A l \in LeaderNodes :
+          scout[l] # NoScout /\ lBallot[l].num = 0 /\ ~Restarted(l) => lProposals[l] # {}
+    /\ \A l \in LeaderNodes :
+          scout[l] # NoScout /\ scout[l].acks = {} =>
+              /\ ~lActive[l] => \A m \in Msgs("Adopted") : m.ballot # scout[l].ballot
+              /\ \A m \in Msgs("Preempted") : m.leader = l => ~Less(lBallot[l], m.ballot)
+    /\ \A m1, m2 \in Msgs("Promise") :
+          m1.acceptor = m2.acceptor /\ m1.ballot = m2.ballot => m1 = m2
+    /\ \A m1, m2 \in Msgs("Accepted") :
+          m1.acceptor = m2.acceptor /\ m1.ballot = m2.ballot /\ m1.slot = m2.slot => m1 = m2
+    /\ \A m \in Msgs("Promise") \cup Msgs("Accepted") :
+          /\ m.acceptor = 1 => m.ballot.leader # 2
+          /\ m.acceptor = 3 => m.ballot.leader # 1
+    /\ \A m \in Msgs("Join") :
+          /\ m.node \in LeaderNodes
+          /\ rRequests[m.node] = {} /\ rProposals[m.node] = {} /\ rSlotIn[m.node] = 1
 
 =============================================================================

@@ -13,8 +13,9 @@
  */
 import type { Step } from '../trace/spec/fastSpec.js';
 import { type SpecConfig, type SpecState, initialState } from '../trace/spec/specState.js';
-import { FingerprintSet, collisionProbability, hash64 } from './fingerprints.js';
+import { FingerprintSet, collisionProbability } from './fingerprints.js';
 import { StateCodec } from './stateCodec.js';
+import { Column, VectorQueue } from './vectorStore.js';
 import { type StateConstraint, type StateInvariant, type StepProperty, boundsOf } from './properties.js';
 import { type SuccessorFn, successorsFor } from './mutantSteps.js';
 import { applyStep } from '../trace/spec/fastSpec.js';
@@ -78,64 +79,6 @@ export interface ExploreResult {
   interned: { messages: number; nodes: number };
 }
 
-/** A FIFO of int vectors packed into fixed-size chunks (no object per queued state). */
-class VectorQueue {
-  private static readonly CHUNK = 1 << 20;
-  private readonly chunks: Int32Array[] = [];
-  private readChunk = 0;
-  private readAt = 0;
-  private writeAt = 0;
-  length = 0;
-
-  push(id: number, v: Int32Array): void {
-    const need = v.length + 2;
-    let c = this.chunks[this.chunks.length - 1];
-    if (c === undefined || this.writeAt + need > c.length) {
-      // -1 is no state's id: it tells the reader that this chunk ends here.
-      if (c !== undefined && this.writeAt < c.length) c[this.writeAt] = -1;
-      c = new Int32Array(Math.max(VectorQueue.CHUNK, need));
-      this.chunks.push(c);
-      this.writeAt = 0;
-    }
-    c[this.writeAt] = id;
-    c[this.writeAt + 1] = v.length;
-    c.set(v, this.writeAt + 2);
-    this.writeAt += need;
-    this.length++;
-  }
-
-  /** The next state's id and vector (a copy); only when length > 0. */
-  shift(): [number, Int32Array] {
-    let c = this.chunks[this.readChunk]!;
-    if (this.readAt >= c.length || c[this.readAt] === -1) {
-      this.chunks[this.readChunk] = new Int32Array(0); // read: let it go
-      this.readChunk++;
-      this.readAt = 0;
-      c = this.chunks[this.readChunk]!;
-    }
-    const id = c[this.readAt]!;
-    const len = c[this.readAt + 1]!;
-    const v = c.slice(this.readAt + 2, this.readAt + 2 + len);
-    this.readAt += len + 2;
-    this.length--;
-    return [id, v];
-  }
-}
-
-/** Growable typed arrays for per-state records. */
-class Column<T extends Int32Array | Uint32Array> {
-  constructor(private data: T, private readonly make: (n: number) => T) {}
-  set(i: number, v: number): void {
-    if (i >= this.data.length) {
-      const bigger = this.make(Math.max(1024, this.data.length * 2));
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[i] = v;
-  }
-  get(i: number): number { return this.data[i]!; }
-}
-
 export function explore(opts: ExploreOptions): ExploreResult {
   const mutant = opts.mutant ?? 'none';
   const bounds = boundsOf(opts.cfg, mutant);
@@ -170,7 +113,7 @@ export function explore(opts: ExploreOptions): ExploreResult {
   });
 
   /** Records a new state; false if it was seen before. */
-  const fingerprint = (v: Int32Array): [number, number] => hash64(v);
+  const fingerprint = (v: Int32Array): [number, number] => codec.fingerprintOf(v);
   const admit = (v: Int32Array, from: number, depth: number, [hi, lo] = fingerprint(v)): number | undefined => {
     if (!seen.add(hi, lo)) return undefined;
     const id = distinct++;
@@ -252,18 +195,27 @@ const applyTo = (s: SpecState, step: Step): SpecState => applyStep(s, step);
 /** Init, then each step to state `id`: the parents give the fingerprints on the way. */
 function rebuildTrace(cfg: SpecConfig, codec: StateCodec, successors: SuccessorFn, fingerprint: (v: Int32Array) => [number, number], id: number,
   parent: Column<Int32Array>, fpHi: Column<Uint32Array>, fpLo: Column<Uint32Array>): TraceStep[] {
-  const path: number[] = [];
-  for (let i = id; i >= 0; i = parent.get(i)) path.push(i);
+  const path: Array<[number, number]> = [];
+  for (let i = id; i >= 0; i = parent.get(i)) path.push([fpHi.get(i), fpLo.get(i)]);
   path.reverse();
+  return traceAlong(cfg, codec, successors, fingerprint, path);
+}
+
+/**
+ * The behaviour through the states of the given fingerprints, Init's first: at each state the
+ * successor whose fingerprint is the next one on the path.
+ */
+export function traceAlong(cfg: SpecConfig, codec: StateCodec, successors: SuccessorFn, fingerprint: (v: Int32Array) => [number, number],
+  path: ReadonlyArray<readonly [number, number]>): TraceStep[] {
   let s = initialState(cfg);
   let v = codec.encode(s);
   const trace: TraceStep[] = [{ action: 'Init', state: s }];
-  for (const next of path.slice(1)) {
+  for (const [i, [nextHi, nextLo]] of path.slice(1).entries()) {
     const found = successors(cfg, s).find((step) => {
       const [hi, lo] = fingerprint(codec.encodeStep(v, s, step));
-      return hi === fpHi.get(next) && lo === fpLo.get(next);
+      return hi === nextHi && lo === nextLo;
     });
-    if (found === undefined) throw new Error(`counterexample: no successor leads to state ${next} (the search is not deterministic)`);
+    if (found === undefined) throw new Error(`counterexample: no successor leads to step ${i + 1}'s state (the search is not deterministic)`);
     v = codec.encodeStep(v, s, found);
     s = codec.decode(v);
     trace.push({ action: found.action, step: found, state: s });

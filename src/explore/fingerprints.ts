@@ -2,7 +2,10 @@
  * 64-bit fingerprints of encoded states, and the set of fingerprints seen so far.
  *
  * A state is an Int32Array of interned ids (stateCodec.ts); its fingerprint is a 64-bit hash of
- * those ints, kept as two 32-bit halves. Two different states share a fingerprint with
+ * the content hashes of its parts (each message's, node's and invoked set's canonical text,
+ * hashText64), not of the ids: ids depend on the order a thread interned things in, and the
+ * parallel search (parallelExplorer.ts) needs every thread to give one state one fingerprint.
+ * It is kept as two 32-bit halves. Two different states share a fingerprint with
  * probability about 2^-64 per pair, so a search of M distinct states merges two of them (and
  * misses the successors of one) with probability at most M^2 / 2^65: 3e-8 for a million states,
  * 3e-6 for ten million. TLC takes the same risk with its 64-bit fingerprints and prints the same
@@ -34,6 +37,41 @@ export function hash64(words: Int32Array, length: number = words.length): [hi: n
   }
   h1 ^= length;
   h2 ^= length;
+  h1 = (h1 + h2) | 0;
+  h2 = (h2 + h1) | 0;
+  h1 = fmix32(h1);
+  h2 = fmix32(h2);
+  h1 = (h1 + h2) | 0;
+  h2 = (h2 + h1) | 0;
+  return [h1 >>> 0, h2 >>> 0];
+}
+
+/**
+ * A 64-bit hash of a text (the same rounds as hash64, over its UTF-16 code units): the content
+ * hash of an interned message or node, equal in every thread that interns the same text.
+ */
+export function hashText64(text: string): [hi: number, lo: number] {
+  let h1 = 0x9747b28c | 0;
+  let h2 = 0x5bd1e995 | 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let k1 = Math.imul(c, 0xcc9e2d51);
+    k1 = (k1 << 15) | (k1 >>> 17);
+    k1 = Math.imul(k1, 0x1b873593);
+    h1 ^= k1;
+    h1 = (h1 << 19) | (h1 >>> 13);
+    h1 = (h1 + h2) | 0;
+    h1 = (Math.imul(h1, 5) + 0x561ccd1b) | 0;
+    let k2 = Math.imul(c, 0x85ebca6b);
+    k2 = (k2 << 16) | (k2 >>> 16);
+    k2 = Math.imul(k2, 0xc2b2ae35);
+    h2 ^= k2;
+    h2 = (h2 << 17) | (h2 >>> 15);
+    h2 = (h2 + h1) | 0;
+    h2 = (Math.imul(h2, 5) + 0x0bcaa747) | 0;
+  }
+  h1 ^= text.length;
+  h2 ^= text.length;
   h1 = (h1 + h2) | 0;
   h2 = (h2 + h1) | 0;
   h1 = fmix32(h1);

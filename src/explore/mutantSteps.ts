@@ -19,6 +19,8 @@ import {
   acceptedOf, ballotEq, ballotLt, commanderSpecKey, decisionsOf, emptyVolatile, leaderProposalsOf, longBatch, reqsOf,
 } from '../trace/spec/specState.js';
 import { type ActionName, type Step, allSteps, executeSlot, unexecuted } from '../trace/spec/fastSpec.js';
+import { exploreSuccessors } from './successors.js';
+import { PSet } from '../trace/spec/pmap.js';
 
 export type SuccessorFn = (cfg: SpecConfig, s: SpecState) => Step[];
 
@@ -33,6 +35,7 @@ interface Rules {
   promiseOmitsAtMark: boolean;
   proposeBelowMark: boolean;
   snapshotWrongSlot: boolean;
+  snapshotKeepsSlotIn: boolean;
   promiseNotRecorded: boolean;
   commanderCountsRejections: boolean;
   restartStaysActive: boolean;
@@ -47,7 +50,7 @@ const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
 const CORRECT: Rules = {
   quorum: MAJORITY, acceptLowerBallot: false, promiseOmitsAccepted: false, scoutIgnoresAccepted: false,
   executeOwnProposal: false, reuseBallotAfterRestart: false,
-  compactUndecided: false, promiseOmitsAtMark: false, proposeBelowMark: false, snapshotWrongSlot: false, promiseNotRecorded: false,
+  compactUndecided: false, promiseOmitsAtMark: false, proposeBelowMark: false, snapshotWrongSlot: false, snapshotKeepsSlotIn: false, promiseNotRecorded: false,
   commanderCountsRejections: false, restartStaysActive: false, adoptLowestBallot: false,
   dedupeWholeBatch: false, executeBatchAnyOrder: false, leaderSplitsBatch: false, answerBatchLastIndex: false,
 };
@@ -69,6 +72,7 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
     actions: ['LeaderReceivePropose'], // and LeaderReceiveAdopted, replaced under every mutant
   },
   SnapshotWrongSlot: { bug: 'a replica labels its snapshot one slot past what it executed', rules: { snapshotWrongSlot: true }, actions: ['ReplicaSnapshot'] },
+  SnapshotKeepsSlotIn: { bug: 'a replica takes a snapshot but keeps its next proposal slot below it', rules: { snapshotKeepsSlotIn: true }, actions: ['ReplicaSnapshot'] },
   PromiseNotRecorded: { bug: 'an acceptor answers a Prepare with a promise it does not record', rules: { promiseNotRecorded: true }, actions: ['AcceptorReceivePrepare'] },
   CommanderCountsRejections: { bug: 'a commander counts an Accepted that names a higher promised ballot as a vote', rules: { commanderCountsRejections: true }, actions: ['CommanderReceiveAccepted'] },
   RestartStaysActive: { bug: 'a restarted leader believes it is still adopted, under its new ballot', rules: { restartStaysActive: true }, actions: ['NodeRestart'] },
@@ -84,15 +88,15 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
 
 export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
 
-/** The successor function of the spec with `mutant` planted ("none": fastSpec's allSteps, untouched). */
+/** The successor function of the spec with `mutant` planted ("none": fastSpec's allSteps, untouched, as successors.ts enumerates them). */
 export function successorsFor(mutant: string): SuccessorFn {
-  if (mutant === 'none') return allSteps;
+  if (mutant === 'none') return exploreSuccessors;
   const entry = FAST_MUTANTS[mutant];
   if (entry === undefined) throw new Error(`the explorer has no mutant ${JSON.stringify(mutant)} (it has: ${Object.keys(FAST_MUTANTS).join(', ')})`);
   const rules: Rules = { ...CORRECT, ...entry.rules };
   const replaced = new Set<ActionName>([...entry.actions, 'LeaderReceiveAdopted']);
   return (cfg, s) => {
-    const out = allSteps(cfg, s).filter((st) => !replaced.has(st.action));
+    const out = exploreSuccessors(cfg, s).filter((st) => !replaced.has(st.action));
     for (const a of replaced) out.push(...mutantSteps(rules, a, cfg, s));
     return out;
   };
@@ -304,7 +308,8 @@ function nodeRestart(r: Rules, n: number, x: NodeSpec): Result {
 /*
  * ReplicaSnapshot: n \in CheckpointNodes /\ rSnap[n].slot < rSlotOut[n];
  * slot == IF Mutant = "SnapshotWrongSlot" THEN rSlotOut[n] + 1 ELSE rSlotOut[n];
- * rSnap' = [slot, executed |-> rExecuted[n]], rDecisions' = {d \in @ : d.slot >= slot}.
+ * rSnap' = [slot, executed |-> rExecuted[n]], rDecisions' = {d \in @ : d.slot >= slot},
+ * rSlotIn' = IF Mutant = "SnapshotKeepsSlotIn" THEN rSlotIn ELSE Max(rSlotIn[n], slot).
  */
 function replicaSnapshot(r: Rules, cfg: SpecConfig, n: number, x: NodeSpec): Result {
   if (cfg.bounds.checkpointNodes === undefined || !cfg.bounds.checkpointNodes.has(n)) return null;
@@ -312,7 +317,8 @@ function replicaSnapshot(r: Rules, cfg: SpecConfig, n: number, x: NodeSpec): Res
   const slot = r.snapshotWrongSlot ? x.rSlotOut + 1 : x.rSlotOut;
   let rDecisions = decisionsOf(x);
   for (const [k, d] of x.rDecisions) if (d.slot < slot) rDecisions = rDecisions.without(k);
-  return [{ ...x, rSnap: { slot, executed: x.rExecuted }, rDecisions }, []];
+  const rSlotIn = r.snapshotKeepsSlotIn ? x.rSlotIn : Math.max(x.rSlotIn, slot);
+  return [{ ...x, rSnap: { slot, executed: x.rExecuted }, rDecisions, rSlotIn }, []];
 }
 
 /*

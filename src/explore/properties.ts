@@ -297,6 +297,15 @@ function heldSomewhere(m: ModelBounds, s: SpecState, slot: number): boolean {
   return false;
 }
 
+/** ProposesAboveSnapshot == \A n \in ReplicaNodes : rSlotIn[n] >= rSnap[n].slot */
+export const ProposesAboveSnapshot: StateInvariant = (m, s) => {
+  for (const n of m.replicaNodes) {
+    const x = s.nodes[n]!;
+    if (x.rSlotIn < x.rSnap.slot) return `replica ${n} would propose at slot ${x.rSlotIn}, below its snapshot at ${x.rSnap.slot}`;
+  }
+  return undefined;
+};
+
 /**
  * NothingNeededDiscarded: every slot below an acceptor's mark is decided and held in some
  * replica's snapshot or decisions; every slot below a leader's mark is decided.
@@ -457,6 +466,7 @@ export const RaceShape: StateConstraint = (m, s) => {
 
 export const STATE_INVARIANTS: Record<string, StateInvariant> = {
   TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers, NothingNeededDiscarded, SnapshotsSound, AcceptsSafe,
+  ProposesAboveSnapshot,
 };
 export const STEP_PROPERTIES: Record<string, StepProperty> = { AcceptorMonotonicity, RefinesLog };
 export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst, RaceShape };

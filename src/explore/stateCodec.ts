@@ -8,11 +8,17 @@
  * canonical texts within a search, two states have equal vectors iff they are equal states.
  * The vector is what the search fingerprints and queues; `decode` turns it back into the
  * SpecState the fast encoding steps from (sharing the interned messages and nodes).
+ *
+ * Ids are local to one codec; the fingerprint is not: it hashes the content hashes of the
+ * parts (fingerprintOf), so that the threads of a parallel search, each with its own codec,
+ * give one state one fingerprint. A vector travels to another thread with the interned
+ * entries it refers to (exportSince) and is renamed there (importFrom, translate).
  */
 import type { Proposal, SpecMessage } from '../trace/format/types.js';
 import { ballotKey, messageKey, propKey, seqKey } from '../trace/format/keys.js';
 import { type NodeSpec, type SpecState, initialNode, setKey } from '../trace/spec/specState.js';
 import type { Step } from '../trace/spec/fastSpec.js';
+import { hash64, hashText64 } from './fingerprints.js';
 
 /** Where the parts of a state vector start. */
 export const RESTARTS = 0;
@@ -25,14 +31,25 @@ export const FIRST_NODE = 2;
  * a mark or a snapshot are two states of the spec, and without them the search would merge them.
  */
 export function nodeKey(x: NodeSpec): string {
-  return [
-    ballotKey(x.aBallot), setKey(x.aAccepted), String(x.aMark), ballotKey(x.lBallot), String(x.lActive), setKey(x.lProposals),
-    String(x.lMark),
-    x.scout === null ? 'null' : `${ballotKey(x.scout.ballot)}|${[...x.scout.acks].sort().join(',')}|${setKey(x.scout.pvalues)}|${x.scout.mark}`,
-    setKey(x.commanders), String(x.rSlotIn), String(x.rSlotOut), setKey(x.rRequests), setKey(x.rProposals),
-    setKey(x.rDecisions), seqKey(x.rExecuted), `${x.rSnap.slot}|${seqKey(x.rSnap.executed)}`,
-  ].join(';');
+  return `${ballotKey(x.aBallot)};${setText(x.aAccepted)};${x.aMark};${ballotKey(x.lBallot)};${x.lActive};${setText(x.lProposals)};${x.lMark};${
+    x.scout === null ? 'null' : cachedText(x.scout, scoutText)};${setText(x.commanders)};${x.rSlotIn};${x.rSlotOut};${setText(x.rRequests)};${
+    setText(x.rProposals)};${setText(x.rDecisions)};${cachedText(x.rExecuted, seqKey)};${cachedText(x.rSnap, snapText)}`;
 }
+
+/**
+ * The texts of a node's parts, by object: a step changes one or two parts of a node and keeps
+ * the others (the same Map, array or record, never modified once built: the spec's values),
+ * so most parts of a successor's node were written out for its parent already.
+ */
+const PART_TEXT = new WeakMap<object, string>();
+function cachedText<T extends object>(part: T, text: (p: T) => string): string {
+  let t = PART_TEXT.get(part);
+  if (t === undefined) PART_TEXT.set(part, (t = text(part)));
+  return t;
+}
+const setText = (m: ReadonlyMap<string, unknown>): string => (m.size === 0 ? '[]' : cachedText(m, setKey));
+const scoutText = (sc: NonNullable<NodeSpec['scout']>): string => `${ballotKey(sc.ballot)}|${[...sc.acks].sort().join(',')}|${setKey(sc.pvalues)}|${sc.mark}`;
+const snapText = (r: NodeSpec['rSnap']): string => `${r.slot}|${seqKey(r.executed)}`;
 
 /**
  * A node as plain Maps and Sets. The fast encoding's persistent maps link every version made
@@ -51,6 +68,9 @@ function plainNode(x: NodeSpec): NodeSpec {
 class Interner<T> {
   readonly values: T[] = [];
   readonly keys: string[] = [];
+  /** Each entry's content hash (hashText64 of its key), two 32-bit halves. */
+  hashHi = new Int32Array(1024);
+  hashLo = new Int32Array(1024);
   private readonly ids = new Map<string, number>();
 
   id(key: string, value: () => T): number {
@@ -60,19 +80,49 @@ class Interner<T> {
       this.ids.set(key, i);
       this.keys.push(key);
       this.values.push(value());
+      if (i >= this.hashHi.length) {
+        const hi = new Int32Array(this.hashHi.length * 2);
+        const lo = new Int32Array(this.hashHi.length * 2);
+        hi.set(this.hashHi);
+        lo.set(this.hashLo);
+        this.hashHi = hi;
+        this.hashLo = lo;
+      }
+      const [h, l] = hashText64(key);
+      this.hashHi[i] = h;
+      this.hashLo[i] = l;
     }
     return i;
   }
   get size(): number { return this.values.length; }
 }
 
+/** Interned entries from one id on, as another thread's codec imports them (structured-clonable). */
+export interface InternedEntries<T> { from: number; keys: string[]; values: T[] }
+export interface CodecExport {
+  messages: InternedEntries<SpecMessage>;
+  nodes: InternedEntries<NodeSpec>;
+  invokedSets: InternedEntries<ReadonlyMap<string, Proposal>>;
+}
+/** How far a peer has been sent each interner (exportSince's argument and result). */
+export interface ExportMarks { messages: number; nodes: number; invokedSets: number }
+/** A peer codec's ids renamed to this codec's (filled by importFrom). */
+export interface Renaming { messages: number[]; nodes: number[]; invokedSets: number[] }
+
+const entriesSince = <T>(it: Interner<T>, from: number): InternedEntries<T> =>
+  ({ from, keys: it.keys.slice(from), values: it.values.slice(from) });
+
 export class StateCodec {
   readonly messages = new Interner<SpecMessage>();
   readonly nodes = new Interner<NodeSpec>();
   readonly invokedSets = new Interner<ReadonlyMap<string, Proposal>>();
-  private readonly node0 = initialNode(0);
+  // Index 0 is no node; plain (as interned nodes are) so that a decoded state can be sent to another thread.
+  private readonly node0 = plainNode(initialNode(0));
+  private readonly scratch: Int32Array;
 
-  constructor(readonly N: number) {}
+  constructor(readonly N: number) {
+    this.scratch = new Int32Array(6 + 2 * N);
+  }
 
   encode(s: SpecState): Int32Array {
     const msgIds: number[] = [];
@@ -117,6 +167,66 @@ export class StateCodec {
       else v[out++] = fresh[j++]!;
     }
     return v;
+  }
+
+  /**
+   * The state's 64-bit fingerprint from the content hashes of its parts: restarts, the invoked
+   * set, each node by position, and the set of messages as the lane-wise sum of their hashes
+   * (a set's hash, whatever order the ids are in) with its size.
+   */
+  fingerprintOf(v: Int32Array): [hi: number, lo: number] {
+    const w = this.scratch;
+    const base = FIRST_NODE + this.N;
+    let sumHi = 0;
+    let sumLo = 0;
+    const mh = this.messages.hashHi;
+    const ml = this.messages.hashLo;
+    for (let i = base; i < v.length; i++) {
+      sumHi = (sumHi + mh[v[i]!]!) | 0;
+      sumLo = (sumLo + ml[v[i]!]!) | 0;
+    }
+    w[0] = v[RESTARTS]!;
+    w[1] = this.invokedSets.hashHi[v[INVOKED]!]!;
+    w[2] = this.invokedSets.hashLo[v[INVOKED]!]!;
+    for (let n = 0; n < this.N; n++) {
+      w[3 + 2 * n] = this.nodes.hashHi[v[FIRST_NODE + n]!]!;
+      w[4 + 2 * n] = this.nodes.hashLo[v[FIRST_NODE + n]!]!;
+    }
+    w[3 + 2 * this.N] = sumHi;
+    w[4 + 2 * this.N] = sumLo;
+    w[5 + 2 * this.N] = v.length - base;
+    return hash64(w);
+  }
+
+  /** The entries interned since `marks` (for a peer codec), and the marks after them. */
+  exportSince(marks: ExportMarks): [CodecExport, ExportMarks] {
+    return [
+      { messages: entriesSince(this.messages, marks.messages), nodes: entriesSince(this.nodes, marks.nodes), invokedSets: entriesSince(this.invokedSets, marks.invokedSets) },
+      { messages: this.messages.size, nodes: this.nodes.size, invokedSets: this.invokedSets.size },
+    ];
+  }
+
+  /** Interns a peer's exported entries here, extending `renaming` (the peer's id -> this codec's id). */
+  importFrom(e: CodecExport, renaming: Renaming): void {
+    const take = <T>(it: Interner<T>, entries: InternedEntries<T>, ids: number[]): void => {
+      if (entries.from !== ids.length) throw new Error(`codec import: entries from ${entries.from}, ${ids.length} known (a batch was lost or reordered)`);
+      for (let i = 0; i < entries.keys.length; i++) ids.push(it.id(entries.keys[i]!, () => entries.values[i]!));
+    };
+    take(this.messages, e.messages, renaming.messages);
+    take(this.nodes, e.nodes, renaming.nodes);
+    take(this.invokedSets, e.invokedSets, renaming.invokedSets);
+  }
+
+  /** A peer's vector in this codec's ids (message ids sorted again). */
+  translate(v: Int32Array, renaming: Renaming): Int32Array {
+    const out = new Int32Array(v.length);
+    const base = FIRST_NODE + this.N;
+    out[RESTARTS] = v[RESTARTS]!;
+    out[INVOKED] = renaming.invokedSets[v[INVOKED]!]!;
+    for (let i = FIRST_NODE; i < base; i++) out[i] = renaming.nodes[v[i]!]!;
+    for (let i = base; i < v.length; i++) out[i] = renaming.messages[v[i]!]!;
+    out.subarray(base).sort();
+    return out;
   }
 
   decode(v: Int32Array): SpecState {

@@ -24,6 +24,7 @@ import type { AppStateMachine } from '../statemachines/types.js';
 import { DeadlineExceededError, InvokeRefusedError, MemberStateError, MemberStoppedError } from './errors.js';
 import { type NodeFactory, defaultNodeFactory } from './nodeFactory.js';
 import type { Transport } from './transport.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, Fragmenter, Reassembler } from './fragments.js';
 
 /** Options of a {@link Member}; only `id` is required. */
 export interface MemberOptions {
@@ -57,6 +58,14 @@ export interface MemberOptions {
   /** The member stopped itself because its storage failed (a sync rejected): it cannot know
    * which of its writes survived, so it must not go on. Default: the error goes to `log`. */
   readonly onFatal?: (error: Error) => void;
+  /**
+   * Checkpoints (docs/design-checkpoints.md): the replica snapshots its state every this many
+   * executed slots and the node compacts below it, so memory, storage and messages stay
+   * bounded. Needs an app with snapshot() and restore() (bank, kv). Default: off.
+   */
+  readonly checkpointEvery?: number;
+  /** Largest message sent, in bytes of JSON; a larger one leaves in fragments (fragments.ts). Default 60,000. */
+  readonly maxMessageBytes?: number;
 }
 
 /**
@@ -125,6 +134,9 @@ export class Member<S, O> {
   /** A sync-then-send loop is running (flush()). */
   private flushing = false;
   private readonly onFatal: (error: Error) => void;
+  private readonly fragmenter: Fragmenter;
+  private readonly reassembler: Reassembler;
+  private readonly logLine: ((line: string) => void) | undefined;
 
   constructor(
     stateMachine: AppStateMachine<S, O>,
@@ -142,6 +154,9 @@ export class Member<S, O> {
     }
     this.log = options.storage ?? new MemoryDurableLog(options.id);
     const logLine = options.log;
+    this.logLine = logLine;
+    this.fragmenter = new Fragmenter(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
+    this.reassembler = new Reassembler(options.id, peers);
     this.onFatal = options.onFatal ?? ((e) => logLine?.(`member ${options.id} stopped: ${e.message}`));
     const createNode = options.createNode ?? defaultNodeFactory;
     this.node = createNode(
@@ -152,6 +167,7 @@ export class Member<S, O> {
         ...(options.startAs ? { startAs: options.startAs } : {}),
         ...(options.timing ? { timing: options.timing } : {}),
         ...(options.limits ? { limits: options.limits } : {}),
+        ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
       },
       {
         durable: this.log.load(),
@@ -166,12 +182,20 @@ export class Member<S, O> {
     return this.node.id;
   }
 
+  /** One envelope to the transport, in fragments when it is over maxMessageBytes. */
+  private send(envelope: Envelope): void {
+    for (const piece of this.fragmenter.split(envelope)) this.transport.send(piece as Envelope);
+  }
+
   /** Starts the node and begins receiving; call once. */
   start(): void {
     if (this.state !== 'new') throw new MemberStateError(`start() on a ${this.state} member`);
     this.state = 'running';
-    this.transport.onReceive((envelope) => {
-      if (this.state === 'running') this.apply(this.node.receive(envelope));
+    this.transport.onReceive((raw) => {
+      if (this.state !== 'running') return;
+      const got = this.reassembler.accept(raw);
+      if (got.kind === 'dropped') this.logLine?.(`member ${this.id}: dropped ${got.reason}`);
+      if (got.kind === 'whole') this.apply(this.node.receive(got.value));
     });
     this.apply(this.node.start());
   }
@@ -281,7 +305,7 @@ export class Member<S, O> {
     if (out.durable.length > 0) this.log.append(out.durable);
     if (!this.flushing && !this.log.pendingSync) {
       // Nothing waits to become durable: what this call sends depends on nothing unsynced.
-      for (const env of out.messages) this.transport.send(env);
+      for (const env of out.messages) this.send(env);
     } else {
       // A loop, not push(...): one call can return tens of thousands of messages (a new leader
       // re-driving every adopted slot), more arguments than a call may take.
@@ -318,7 +342,7 @@ export class Member<S, O> {
         this.outbox = [];
         await this.log.sync();
         if (this.state !== 'running') return;
-        for (const env of ready) this.transport.send(env);
+        for (const env of ready) this.send(env);
       }
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));

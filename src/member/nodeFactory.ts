@@ -3,12 +3,12 @@
  * a fake or a mutant node; the default builds the real one.
  */
 import type { NodeApi, NodeEnvironment, NodeId, NodeOptions } from '../node/api.js';
-import { Node } from '../node/node.js';
+import { Node, type CheckpointOptions } from '../node/node.js';
 
 /**
  * Builds the sans-IO node a {@link Member} drives; {@link MemberOptions.createNode} replaces the default (tests, mutants).
  */
-export type NodeFactory = (id: NodeId, peers: readonly NodeId[], options: NodeOptions, env: NodeEnvironment) => NodeApi;
+export type NodeFactory = (id: NodeId, peers: readonly NodeId[], options: NodeOptions & CheckpointOptions, env: NodeEnvironment) => NodeApi;
 
 /** Builds the real {@link Node} with the default roles. */
 export const defaultNodeFactory: NodeFactory = (id, peers, options, env) => new Node(id, peers, env, options);

@@ -20,7 +20,7 @@ import { REQUESTER_RETRANSMIT_TIMER, Requester } from '../roles/requester.js';
  */
 export class AckOnCommitReplica extends Replica {
   override receiveDecision(m: Decision): void {
-    const fresh = !this.decisions.has(m.slot) && !isNoop(m.prop) && !this.executed.has(proposalKey(m.prop));
+    const fresh = !this.decisions.has(m.slot) && !isNoop(m.prop) && !this.executed.has(m.prop);
     if (fresh && m.prop.caller === this.host.self) {
       const [, output] = this.host.stateMachine.apply(this.app, m.prop.input);
       this.host.result(m.prop.clientId, output); // local caller: no Invoked round trip
@@ -40,11 +40,11 @@ export class AnswerOnDecisionReplica extends Replica {
 
   override receiveDecision(m: Decision): void {
     const key = proposalKey(m.prop);
-    const fresh = !this.decisions.has(m.slot) && !isNoop(m.prop) && !this.executed.has(key);
+    const fresh = !this.decisions.has(m.slot) && !isNoop(m.prop) && !this.executed.has(m.prop);
     super.receiveDecision(m);
-    if (!fresh || m.prop.caller !== this.host.self || this.executed.has(key)) return;
+    if (!fresh || m.prop.caller !== this.host.self || this.executed.has(m.prop)) return;
     const [, output] = this.host.stateMachine.apply(this.app, m.prop.input);
-    const index = this.executedLog.length + 1 + (m.slot - this.slotOut);
+    const index = this.executed.count + 1 + (m.slot - this.slotOut);
     this.answeredEarly.add(key);
     this.host.send(m.prop.caller, { type: 'Invoked', replica: this.host.self, prop: m.prop, index, output });
   }
@@ -68,14 +68,12 @@ export class ProposedInputReplica extends Replica {
       this.proposals.delete(slot);
       if (!proposalEquals(own, decided) && !isNoop(own)) this.requests.set(proposalKey(own), own);
     }
-    const key = proposalKey(decided);
     let entry: { prop: Proposal; output: unknown; index: number } | undefined;
-    if (!isNoop(decided) && !this.executed.has(key)) {
+    if (!isNoop(decided) && !this.executed.has(decided)) {
       const [next, output] = this.host.stateMachine.apply(this.app, input);
       this.app = next;
-      entry = { prop: decided, output, index: this.executedLog.length + 1 };
-      this.executedLog.push(entry);
-      this.executed.set(key, entry);
+      entry = this.executed.record(decided, output);
+      this.executedLog?.push(entry);
       this.answer(entry);
     }
     this.slotOut++;
@@ -107,7 +105,7 @@ export class CheckpointWelcomeReplica extends Replica {
   }
 
   protected override welcomeState(): WelcomeState {
-    return { app: this.checkpoint, outputs: this.executedLog.map((e) => e.output) };
+    return { app: this.checkpoint, outputs: (this.executedLog ?? []).map((e) => e.output) };
   }
 }
 
@@ -121,7 +119,7 @@ export class SessionOutputReplica extends Replica {
   private readonly sessions = new Map<NodeId, { output: unknown }>();
 
   override receiveInvoke(m: Invoke): void {
-    const done = m.replica === this.host.self ? this.executed.get(proposalKey(m.prop)) : undefined;
+    const done = m.replica === this.host.self ? this.executed.get(m.prop) : undefined;
     const session = this.sessions.get(m.prop.caller);
     if (done === undefined || session === undefined) {
       super.receiveInvoke(m);
@@ -139,7 +137,7 @@ export class SessionOutputReplica extends Replica {
   override receiveWelcome(m: Welcome): void {
     super.receiveWelcome(m);
     // The transferred history rebuilds the sessions (the ones it executes later update them).
-    for (const e of this.executedLog) this.sessions.set(e.prop.caller, { output: e.output });
+    for (const e of this.executedLog ?? []) this.sessions.set(e.prop.caller, { output: e.output });
   }
 }
 

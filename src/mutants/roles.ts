@@ -118,9 +118,8 @@ export class ExecuteTwiceReplica extends Replica {
     }
     const [next, output] = this.host.stateMachine.apply(this.app, m.prop.input);
     this.app = next;
-    const entry = { prop: copyProposal(m.prop), output, index: this.executedLog.length + 1 };
-    this.executedLog.push(entry);
-    this.executed.set(proposalKey(m.prop), entry);
+    const entry = this.executed.record(copyProposal(m.prop), output);
+    this.executedLog?.push(entry);
     this.answer(entry);
     this.host.action('Replica', 'ReplicaExecute', this.host.tracing ? this.executeParams(m.prop, entry) : undefined);
   }

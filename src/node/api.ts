@@ -106,7 +106,8 @@ export interface NodeSpecState {
   lBallot: Ballot;
   lActive: boolean;
   lProposals: SlotProp[];
-  scout: { ballot: Ballot; acks: NodeId[]; pvalues: PValue[] } | null;
+  /** `mark`: the highest mark of the Promises it counted (1 when none was higher). */
+  scout: { ballot: Ballot; acks: NodeId[]; pvalues: PValue[]; mark: number } | null;
   commanders: { ballot: Ballot; slot: number; prop: Proposal; acks: NodeId[] }[];
   rSlotIn: number;
   rSlotOut: number;
@@ -117,6 +118,12 @@ export interface NodeSpecState {
   rExecuted: Proposal[];
   /** Proposals this node's Requester has invoked (in this incarnation). */
   invoked: Proposal[];
+  /** The acceptor's first kept slot (durable; 1: nothing compacted). */
+  aMark: number;
+  /** The leader's mark: it leaves slots below it alone (volatile: 1 initially and after a restart). */
+  lMark: number;
+  /** The replica's durable snapshot: the history it executed below `slot` (`{slot: 1, executed: []}`: none). */
+  rSnap: { slot: number; executed: Proposal[] };
 }
 
 /** One spec action (or a "Stutter") performed by one role of one node. */

@@ -33,7 +33,8 @@ export class IncrementalTrace {
    * node's previous incarnation, or the spec's initial state).
    */
   next(durable: DurableView, unrouted: readonly Role[], all: Iterable<Role>, first: () => NodeSpecState): StateDelta | undefined {
-    const changes = new StateChanges({ aBallot: durable.aBallot, lBallot: durable.lBallot, lActive: false, rSlotIn: 1, rSlotOut: 1 });
+    // Without an acceptor (a Bootstrap) a node shows its durable mark, as specState() does.
+    const changes = new StateChanges({ aBallot: durable.aBallot, lBallot: durable.lBallot, lActive: false, rSlotIn: 1, rSlotOut: 1, aMark: Math.max(1, durable.compactedBelow) });
     for (const role of this.removed) role.traceChanges!(changes, false);
     this.removed = [];
     const starting = this.last === null;

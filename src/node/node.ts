@@ -23,6 +23,20 @@ import { copyJson } from '../util/jsonCopy.js';
 import { IncrementalTrace, lazyState } from './incrementalTrace.js';
 import { NODE_DELTA, type DeltaSource, type NodeDelta } from '../trace/format/nodeDelta.js';
 import type { NodeStateJson } from '../trace/format/types.js';
+import { appSnapshotsOf, decodeReplicaImage, type ReplicaImage } from '../roles/replicaImage.js';
+
+/**
+ * Options of a Node beyond NodeOptions (api.ts): checkpoints (docs/design-checkpoints.md).
+ * `checkpointEvery`: the replica snapshots its state every this many executed slots, and its
+ * node's acceptor and leader then compact below the snapshot; 0 or absent: never (every
+ * existing trace stays what it was). Needs a state machine with snapshot() and restore().
+ */
+export interface CheckpointOptions {
+  readonly checkpointEvery?: number;
+}
+
+/** Key prefix of an unkeyed timer armed after a rejoin: `@<epoch>` (see fireTimer). */
+const EPOCH_KEY_PREFIX = '@';
 
 /** Self-addressed messages one call may generate before we call it a livelock (a bug). */
 export const MAX_LOCAL_STEPS = 1_000_000;
@@ -44,6 +58,7 @@ export class Node implements NodeApi {
   private readonly startAs: 'member' | 'seed' | 'join';
   private readonly factories: RoleFactories;
   private readonly stateMachine: StateMachine<any>;
+  private readonly checkpointEvery: number;
   private readonly host: RoleHost;
   /** Hosted roles in the order they were added (a Set: commanders come and go by thousands). */
   private readonly roles = new Set<Role>();
@@ -58,6 +73,8 @@ export class Node implements NodeApi {
   private lamport: number;
   private started = false;
   private busy = false;
+  /** Rejoins so far (RoleHost.rejoin): unkeyed timers of an earlier epoch are stale. */
+  private timerEpoch = 0;
 
   // Per call:
   private records: DurableRecord[] = [];
@@ -73,7 +90,7 @@ export class Node implements NodeApi {
   /** This incarnation, as its events name it for the trace writer (see nodeDelta.ts). */
   private readonly deltaSource: DeltaSource = { current: () => this.specState() as NodeStateJson };
 
-  constructor(id: NodeId, peers: readonly NodeId[], env: NodeEnvironment, options: NodeOptions) {
+  constructor(id: NodeId, peers: readonly NodeId[], env: NodeEnvironment, options: NodeOptions & CheckpointOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     const sorted = [...new Set(peers)].sort((a, b) => a - b);
@@ -95,6 +112,11 @@ export class Node implements NodeApi {
     const recovered = env.durable ?? emptyDurableState(id);
     if (recovered.lBallot.leader !== id) throw new Error(`durable lBallot ${JSON.stringify(recovered.lBallot)} does not belong to node ${id}`);
     this.durable = new DurableFold(recovered);
+    const every = options.checkpointEvery ?? 0;
+    if (!Number.isSafeInteger(every) || every < 0) throw new RangeError(`checkpointEvery must be a non-negative integer, got ${every}`);
+    this.checkpointEvery = every;
+    // A snapshot that cannot be decoded is refused here, with its reason, before any role runs.
+    if (recovered.snapshot !== undefined) this.decodeSnapshot();
     this.host = this.makeHost();
     const incremental = Object.values(this.factories).every((F) => typeof (F.prototype as Role).traceChanges === 'function');
     this.incremental = env.trace !== undefined && incremental ? new IncrementalTrace() : null;
@@ -162,6 +184,15 @@ export class Node implements NodeApi {
 
   /** A timer this node asked for is due (see {@link NodeApi.fireTimer}). */
   fireTimer(name: string, key?: string): Output {
+    if (this.timerEpoch > 0) {
+      // After a rejoin the roles that armed unkeyed timers before it are gone; their
+      // successors' timers carry the epoch (a periodic timer must not run two chains).
+      if (key === undefined) return emptyOutput();
+      if (key.startsWith(EPOCH_KEY_PREFIX)) {
+        if (key !== `${EPOCH_KEY_PREFIX}${this.timerEpoch}`) return emptyOutput();
+        key = undefined;
+      }
+    }
     return this.call({ timer: name }, () => {
       const owner = timerRole(name);
       const keyed = key === undefined ? undefined : this.routed.get(`${owner}|${key}`);
@@ -216,6 +247,10 @@ export class Node implements NodeApi {
       rDecisions: [],
       rExecuted: [],
       invoked: [],
+      // Without an acceptor the node shows its durable mark (the fold's floor, 0: none), as it shows its pvalues.
+      aMark: Math.max(1, d.compactedBelow),
+      lMark: 1,
+      rSnap: { slot: 1, executed: [] },
     };
     for (const role of this.roles) role.snapshot(state);
     state.aAccepted = sortByJson(state.aAccepted);
@@ -384,6 +419,18 @@ export class Node implements NodeApi {
     this.env.log?.(line);
   }
 
+  /** The latest durable replica snapshot, decoded (the replica of a NodeRestart starts from it). */
+  private decodeSnapshot(): { slot: number; image: ReplicaImage } {
+    const { slot, state } = this.durable.snapshot!;
+    const snapshots = appSnapshotsOf(this.stateMachine);
+    if (snapshots === undefined) throw new Error(`node ${this.id}: storage holds a replica snapshot at slot ${slot}, and the state machine cannot restore() it`);
+    try {
+      return { slot, image: decodeReplicaImage(snapshots, state, this.limits.maxPendingRequests) };
+    } catch (e) {
+      throw new Error(`node ${this.id}: cannot restore the replica snapshot at slot ${slot} from storage: ${(e as Error).message}`);
+    }
+  }
+
   private makeHost(): RoleHost {
     const node = this;
     return {
@@ -394,6 +441,10 @@ export class Node implements NodeApi {
       stateMachine: node.stateMachine,
       factories: node.factories,
       tracing: node.env.trace !== undefined,
+      checkpointEvery: node.checkpointEvery,
+      restoredSnapshot() {
+        return node.durable.snapshot === undefined ? undefined : node.decodeSnapshot();
+      },
       send(to, message) {
         if (typeof to === 'number') node.stepSends.push({ to, message });
         else for (const t of to) node.stepSends.push({ to: t, message });
@@ -402,7 +453,8 @@ export class Node implements NodeApi {
         node.stepSends.push({ to: null, message });
       },
       setTimer(name, key, afterMs) {
-        node.timers.push(key === undefined ? { name, afterMs } : { name, key, afterMs });
+        const tagged = key === undefined && node.timerEpoch > 0 ? `${EPOCH_KEY_PREFIX}${node.timerEpoch}` : key;
+        node.timers.push(tagged === undefined ? { name, afterMs } : { name, key: tagged, afterMs });
       },
       action(role, action, params) {
         node.recordStep(role, action, params);
@@ -417,7 +469,8 @@ export class Node implements NodeApi {
         invariant(node.busy, () => `node ${node.id}: a durable record appended outside a call`);
         // The fold checks the record (a promise never goes down, ...) before anything else
         // sees it; the Output gets its own copy, as it does of every message.
-        const copy = copyJson(record);
+        // (A snapshot's bytes are not JSON: copied as bytes.)
+        const copy = record.kind === 'snapshot' ? { kind: record.kind, slot: record.slot, state: record.state.slice() } : copyJson(record);
         node.durable.apply(copy);
         node.records.push(copy);
       },
@@ -430,6 +483,12 @@ export class Node implements NodeApi {
       findRole<R extends Role>(name: RoleName): R | undefined {
         for (const r of node.roles) if (r.name === name) return r as R;
         return undefined;
+      },
+      rejoin() {
+        invariant(node.busy, () => `node ${node.id}: rejoin outside a call`);
+        for (const role of [...node.roles]) if (role.name !== 'Requester') node.removeRole(role);
+        node.timerEpoch++;
+        node.addRole(new node.factories.Bootstrap(node.host));
       },
       redeliver(from, message) {
         const outer = node.context;

@@ -14,6 +14,7 @@ import type { NodeId, Proposal } from '../protocol/values.js';
 import type { ClientEventParams, DurableRecord, DurableView, NodeSpecState, RoleName, StateMachine } from './api.js';
 import type { RoleFactories } from './role-factories.js';
 import type { StateChanges } from './stateChanges.js';
+import type { ReplicaImage } from '../roles/replicaImage.js';
 
 /** Extra trace parameters an action may name (the received message or timer is implied). */
 export interface ActionParams {
@@ -40,6 +41,13 @@ export interface RoleHost {
   readonly factories: RoleFactories;
   /** Tracing is on: build ActionParams only then (with tracing off nothing is allocated for it). */
   readonly tracing: boolean;
+  /** The replica takes a ReplicaSnapshot every this many executed slots; 0: never (the default). */
+  readonly checkpointEvery: number;
+  /**
+   * The replica snapshot this incarnation recovered from storage (spec rSnap after a
+   * NodeRestart), decoded afresh at each call; undefined when there is none.
+   */
+  restoredSnapshot(): { readonly slot: number; readonly image: ReplicaImage } | undefined;
   /** Queue `message` for `to` (a node id or a list); self-addressed ones are delivered locally. */
   send(to: NodeId | readonly NodeId[], message: Message): void;
   /**
@@ -70,6 +78,13 @@ export interface RoleHost {
   removeRole(role: Role): void;
   /** The first hosted role with this name, if any. */
   findRole<R extends Role>(name: RoleName): R | undefined;
+  /**
+   * NodeRestart without a crash: stop hosting every role but the Requester and start a
+   * Bootstrap, which restores the replica from the node's durable snapshot and Joins. For a
+   * replica behind a range its peers compacted (their decisions there are gone): a Welcome
+   * answers a Join. Timers armed before it are ignored from then on.
+   */
+  rejoin(): void;
   /** Dispatch `message` again to the roles that handle it now (after a role change). */
   redeliver(from: NodeId, message: Message): void;
   /** An operator-facing line (dropped input and why). */

@@ -9,6 +9,7 @@ import { SET_KEY } from '../trace/format/deltaEncoder.js';
 import { SET_FIELDS, type StateDelta } from '../trace/format/types.js';
 import type { NodeSpecState } from './api.js';
 import { ballotKey as canonicalBallotKey } from '../trace/format/keys.js';
+import { invariant } from '../protocol/assert.js';
 
 export type SetField = (typeof SET_FIELDS)[number];
 type ScoutState = NodeSpecState['scout'];
@@ -20,20 +21,35 @@ export interface Scalars {
   lActive: boolean;
   rSlotIn: number;
   rSlotOut: number;
+  aMark: number;
+  lMark: number;
+  /** The replica snapshot's slot and the length of its executed history (rSnap.executed is
+   * that prefix of rExecuted, so the delta carries only the length). */
+  rSnapSlot: number;
+  rSnapLength: number;
 }
+
+/** The checkpoint scalars before any checkpoint: what a node without them reports. */
+export const NO_CHECKPOINT = { aMark: 1, lMark: 1, rSnapSlot: 1, rSnapLength: 0 } as const;
+
+/** rExecuted's change since the previous event: appended to; replaced by something its previous
+ * value is not a prefix of; or cut to its first `truncate` entries (a restart restoring the
+ * replica's snapshot, whose history is a prefix of what the replica had executed). */
+export type ExecutedChange = { append: Proposal[] } | { reset: Proposal[] } | { truncate: number };
 
 export class StateChanges {
   readonly scalars: Scalars;
   /** Undefined: no scout was touched since the previous event (its value is unchanged). */
   scout: ScoutState | undefined = undefined;
-  /** rExecuted: appended to, or replaced by something its previous value is not a prefix of. */
-  executed: { append: Proposal[] } | { reset: Proposal[] } | undefined = undefined;
+  /** rExecuted's change (see ExecutedChange); undefined: unchanged. */
+  executed: ExecutedChange | undefined = undefined;
   /** Per set field: canonical key -> element added, or removed, since the previous event. */
   private readonly added = new Map<SetField, Map<string, object>>();
   private readonly removed = new Map<SetField, Map<string, object>>();
 
-  constructor(defaults: Scalars) {
-    this.scalars = defaults;
+  /** `defaults`: the scalars of a node hosting no role; the checkpoint ones default to NO_CHECKPOINT. */
+  constructor(defaults: Omit<Scalars, keyof typeof NO_CHECKPOINT> & Partial<Scalars>) {
+    this.scalars = { ...NO_CHECKPOINT, ...defaults };
   }
 
   /**
@@ -55,7 +71,14 @@ export class StateChanges {
     if (items.length === 0) return;
     if (this.executed === undefined) this.executed = { append: items };
     else if ('append' in this.executed) this.executed.append.push(...items);
-    else this.executed.reset.push(...items);
+    else if ('reset' in this.executed) this.executed.reset.push(...items);
+    else invariant(false, () => `rExecuted cut to ${(this.executed as { truncate: number }).truncate} entries and appended to in one step`);
+  }
+
+  /** rExecuted was cut to its first `length` entries (a restart restoring its snapshot). */
+  truncateExecuted(length: number): void {
+    invariant(this.executed === undefined, () => `rExecuted cut to ${length} entries after another change in the same step`);
+    this.executed = { truncate: length };
   }
 
   /**
@@ -77,12 +100,20 @@ export class StateChanges {
     if (s.rSlotIn !== last.rSlotIn) { delta.rSlotIn = s.rSlotIn; last.rSlotIn = s.rSlotIn; }
     if (s.rSlotOut !== last.rSlotOut) { delta.rSlotOut = s.rSlotOut; last.rSlotOut = s.rSlotOut; }
     const d = delta as Record<string, unknown>;
+    // Written only when changed, so a run that takes no checkpoint writes the deltas it always did.
+    if (s.aMark !== last.aMark) { d.aMark = s.aMark; last.aMark = s.aMark; }
+    if (s.lMark !== last.lMark) { d.lMark = s.lMark; last.lMark = s.lMark; }
+    if (s.rSnapSlot !== last.rSnapSlot || s.rSnapLength !== last.rSnapLength) {
+      d.rSnap = { slot: s.rSnapSlot, executedLength: s.rSnapLength };
+      last.rSnapSlot = s.rSnapSlot;
+      last.rSnapLength = s.rSnapLength;
+    }
     for (const f of SET_FIELDS) {
       const add = sortedByText(this.added.get(f));
       const remove = sortedByText(this.removed.get(f));
       if (add.length > 0 || remove.length > 0) d[f] = { ...(add.length > 0 ? { add } : {}), ...(remove.length > 0 ? { remove } : {}) };
     }
-    if (this.executed !== undefined) delta.rExecuted = this.executed;
+    if (this.executed !== undefined) d.rExecuted = this.executed;
     return delta;
   }
 
@@ -102,12 +133,28 @@ export interface LastScalars {
   scout: string;
   rSlotIn: number;
   rSlotOut: number;
+  aMark: number;
+  lMark: number;
+  rSnapSlot: number;
+  rSnapLength: number;
 }
 
 export function lastScalarsOf(state: NodeSpecState): LastScalars {
   return {
     aBallot: canonicalBallotKey(state.aBallot), lBallot: canonicalBallotKey(state.lBallot), lActive: state.lActive,
     scout: JSON.stringify(state.scout), rSlotIn: state.rSlotIn, rSlotOut: state.rSlotOut,
+    ...checkpointScalarsOf(state),
+  };
+}
+
+/** A state's checkpoint scalars. A node state whose builder does not fill them yet (the node's
+ * defaults, a test's role set) reads as one without checkpoints, which is what it is. */
+function checkpointScalarsOf(state: Partial<Pick<NodeSpecState, 'aMark' | 'lMark' | 'rSnap'>>): Pick<LastScalars, 'aMark' | 'lMark' | 'rSnapSlot' | 'rSnapLength'> {
+  return {
+    aMark: state.aMark ?? NO_CHECKPOINT.aMark,
+    lMark: state.lMark ?? NO_CHECKPOINT.lMark,
+    rSnapSlot: state.rSnap?.slot ?? NO_CHECKPOINT.rSnapSlot,
+    rSnapLength: state.rSnap?.executed.length ?? NO_CHECKPOINT.rSnapLength,
   };
 }
 

@@ -9,9 +9,10 @@ export interface Limits {
   readonly maxNodes: number;
   /** Longest `input` string of a proposal: one command, not a bulk upload (UTF-16 units). */
   readonly maxInputLength: number;
-  /** Most pvalues in a Promise/Adopted. An acceptor keeps one per slot it ever accepted (the
-   * spec has no log compaction), so this is also the longest log across which a new leader
-   * can still be elected: keep it equal to maxWelcomeDecisions. */
+  /** Most pvalues in a Promise/Adopted. Without checkpoints an acceptor keeps one per slot it
+   * ever accepted, so this is also the longest log across which a new leader can still be
+   * elected: keep it equal to maxWelcomeDecisions. With checkpoints (issue 11) a Promise holds
+   * only the slots at and above the acceptor's mark, its node's latest snapshot slot. */
   readonly maxPValues: number;
   /** Most decisions in a Welcome: a joining node receives the whole decided log. */
   readonly maxWelcomeDecisions: number;

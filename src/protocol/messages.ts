@@ -16,7 +16,12 @@ export interface Promise {
   readonly acceptor: NodeId;
   readonly ballot: Ballot;
   readonly promised: Ballot;
+  /** The pvalues it keeps: all at slots >= `mark`. */
   readonly accepted: readonly PValue[];
+  /** The acceptor's mark, the first slot it keeps (below it its pvalues were compacted away:
+   * those slots are decided). Absent when 1, never written as 1 (a message is the same
+   * message without it, as the spec's keys say); an integer >= 2 when present. */
+  readonly mark?: number;
 }
 /** Phase 2a: a commander asks every acceptor to accept `prop` for `slot` under `ballot`. */
 export interface Accept { readonly type: 'Accept'; readonly ballot: Ballot; readonly slot: number; readonly prop: Proposal }
@@ -39,7 +44,14 @@ export interface Propose { readonly type: 'Propose'; readonly slot: number; read
 /**
  * A scout tells its own leader that a majority promised `ballot`, with the pvalues they had accepted.
  */
-export interface Adopted { readonly type: 'Adopted'; readonly ballot: Ballot; readonly pvalues: readonly PValue[] }
+export interface Adopted {
+  readonly type: 'Adopted';
+  readonly ballot: Ballot;
+  readonly pvalues: readonly PValue[];
+  /** The highest mark of the quorum's Promises: the leader leaves the slots below it alone.
+   * Absent when 1; an integer >= 2 when present. */
+  readonly mark?: number;
+}
 /** A scout or commander tells leader `leader` that an acceptor promised the higher `ballot`. */
 export interface Preempted { readonly type: 'Preempted'; readonly leader: NodeId; readonly ballot: Ballot }
 /** A Requester asks replica `replica` to execute the client request `prop`. */

@@ -10,6 +10,8 @@ const ballot = (b: Ballot): Ballot => ({ num: b.num, leader: b.leader });
 const prop = (p: Proposal): Proposal => ({ caller: p.caller, clientId: p.clientId, input: p.input });
 const pvalue = (pv: PValue): PValue => ({ ballot: ballot(pv.ballot), slot: pv.slot, prop: prop(pv.prop) });
 const decision = (d: SlotProp): SlotProp => ({ slot: d.slot, prop: prop(d.prop) });
+/** A Promise's or Adopted's mark: left out when 1, so the message is the one the spec (and every older trace) has. */
+const mark = (m: { readonly mark?: number }): { mark?: number } => (m.mark === undefined || m.mark === 1 ? {} : { mark: m.mark });
 
 function sortedSet<T>(items: readonly T[]): T[] {
   const byText = new Map<string, T>();
@@ -22,13 +24,13 @@ export function toSpecMessage(m: Message): SpecMessage | undefined {
   switch (m.type) {
     case 'Prepare': return { type: 'Prepare', ballot: ballot(m.ballot) };
     case 'Promise':
-      return { type: 'Promise', acceptor: m.acceptor, ballot: ballot(m.ballot), promised: ballot(m.promised), accepted: sortedSet(m.accepted.map(pvalue)) };
+      return { type: 'Promise', acceptor: m.acceptor, ballot: ballot(m.ballot), promised: ballot(m.promised), accepted: sortedSet(m.accepted.map(pvalue)), ...mark(m) };
     case 'Accept': return { type: 'Accept', ballot: ballot(m.ballot), slot: m.slot, prop: prop(m.prop) };
     case 'Accepted':
       return { type: 'Accepted', acceptor: m.acceptor, ballot: ballot(m.ballot), slot: m.slot, promised: ballot(m.promised) };
     case 'Decision': return { type: 'Decision', slot: m.slot, prop: prop(m.prop) };
     case 'Propose': return { type: 'Propose', slot: m.slot, prop: prop(m.prop) };
-    case 'Adopted': return { type: 'Adopted', ballot: ballot(m.ballot), pvalues: sortedSet(m.pvalues.map(pvalue)) };
+    case 'Adopted': return { type: 'Adopted', ballot: ballot(m.ballot), pvalues: sortedSet(m.pvalues.map(pvalue)), ...mark(m) };
     case 'Preempted': return { type: 'Preempted', leader: m.leader, ballot: ballot(m.ballot) };
     case 'Invoke': return { type: 'Invoke', replica: m.replica, prop: prop(m.prop) };
     case 'Invoked': return { type: 'Invoked', replica: m.replica, prop: prop(m.prop), index: m.index };

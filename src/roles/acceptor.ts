@@ -2,17 +2,33 @@
  * Acceptor: remembers the highest ballot it promised and, per slot, the highest-ballot
  * pvalue it accepted. Both are durable: each change is appended through the host as one
  * small record (a promise, an accept), and the host makes it durable before any reply leaves.
+ *
+ * Checkpoints (issue 11): once its node's replica has a durable snapshot at slot s, the
+ * acceptor may drop its pvalues below s (AcceptorCompact, a `compact` record): those slots
+ * were executed on this node, hence decided, and the snapshot holds their effect. Its mark
+ * (the first slot it keeps) then rides on every Promise, and it ignores Accepts below it.
  */
 import type { Accept, Message, Prepare } from '../protocol/messages.js';
 import {
   ballotEquals, ballotLess, copyBallot, copyProposal, copyPValue, proposalEquals, type Ballot, type NodeId, type PValue,
 } from '../protocol/values.js';
-import type { NodeSpecState } from '../node/api.js';
+import type { DurableView, NodeSpecState } from '../node/api.js';
 import { JournaledMap } from '../node/journaledMap.js';
 import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
 import { invariant } from '../protocol/assert.js';
+
+/** The acceptor's mark from its durable state: the fold's floor (0 when nothing was compacted) as a first kept slot. */
+export function markOf(durable: DurableView): number {
+  return Math.max(1, durable.compactedBelow);
+}
+
+/** What the acceptor asks of its node's leader once it compacted (Leader implements it). */
+export interface LeaderCompaction {
+  /** LeaderCompact, if its mark is below the acceptor's. */
+  compactIfDue(): boolean;
+}
 
 function frozenPValue(pv: PValue): PValue {
   return Object.freeze({
@@ -45,8 +61,30 @@ export class Acceptor extends Role {
   }
 
   receive(_from: NodeId, message: Message): void {
+    // A snapshot taken since its last step: compact first, so this answer is already bounded.
+    this.compactIfDue();
     if (message.type === 'Prepare') this.receivePrepare(message);
     else if (message.type === 'Accept') this.receiveAccept(message);
+  }
+
+  /**
+   * AcceptorCompact, when enabled (its mark is below its node's durable snapshot slot): drop the
+   * pvalues below the snapshot slot and raise the mark to it, durably (a `compact` record; the
+   * log refuses one above the latest snapshot, which is the spec's guard). No message. Then its
+   * node's leader may compact too (LeaderCompact). Returns whether it compacted. The node, or
+   * the replica right after its ReplicaSnapshot step, may call it; it also runs before every
+   * message this acceptor handles.
+   */
+  compactIfDue(): boolean {
+    const mark = this.host.durable().snapshotSlot;
+    if (this.mark >= mark) return false;
+    // At most the pvalues accepted since the previous compaction: bounded by the compaction itself.
+    for (const slot of [...this.accepted.keys()]) if (slot < mark) this.accepted.delete(slot);
+    this.host.appendDurable({ kind: 'compact', belowSlot: mark });
+    invariant(this.mark === mark, () => `acceptor ${this.host.self} compacted below ${mark} and its mark is ${this.mark}`);
+    this.host.action('Acceptor', 'AcceptorCompact');
+    this.host.findRole<Role & Partial<LeaderCompaction>>('Leader')?.compactIfDue?.();
+    return true;
   }
 
   /** AcceptorReceivePrepare: promise the higher ballot; always answer with a Promise. */
@@ -56,19 +94,26 @@ export class Acceptor extends Role {
       this.ballot = copyBallot(m.ballot);
       this.persistPromise();
     }
+    const mark = this.mark;
     this.host.send(m.ballot.leader, {
       type: 'Promise',
       acceptor: this.host.self,
       ballot: m.ballot,
       promised: this.ballot,
+      // What it keeps: the pvalues at and above its mark (compaction dropped the rest).
       accepted: this.acceptedList(),
+      // Left out when 1: the message, and its trace key, are those of a node without checkpoints.
+      ...(mark === 1 ? {} : { mark }),
     });
     this.host.action('Acceptor', 'AcceptorReceivePrepare');
     if (raised) this.hintLeader();
   }
 
-  /** AcceptorReceiveAccept: accept unless a higher ballot was promised; always answer. */
+  /** AcceptorReceiveAccept: accept unless a higher ballot was promised; always answer, except
+   * below its mark: that slot is decided and compacted (storing it again would undo the
+   * compaction), and the stale commander that asks is not needed. No step, no reply. */
   receiveAccept(m: Accept): void {
+    if (m.slot < this.mark) return;
     let raised = false;
     if (!ballotLess(m.ballot, this.ballot)) {
       raised = !ballotEquals(m.ballot, this.ballot);
@@ -101,12 +146,14 @@ export class Acceptor extends Role {
   snapshot(state: NodeSpecState): void {
     state.aBallot = copyBallot(this.ballot);
     state.aAccepted = sortedByJson([...this.accepted.values()].map(copyPValue));
+    state.aMark = this.mark;
   }
 
   override traceChanges(changes: StateChanges, hosted: boolean): void {
     this.accepted.drain((_slot, before, after) => changes.change('aAccepted', before && copyPValue(before), after && copyPValue(after)));
     if (hosted) {
       changes.scalars.aBallot = this.ballot;
+      changes.scalars.aMark = this.mark;
       return;
     }
     // Without an acceptor a node shows its durable pvalues.
@@ -117,6 +164,11 @@ export class Acceptor extends Role {
   /** The pvalue kept for `slot` (frozen), if any: its node's replica reads it (Replica.slotTakenAtLeader). */
   acceptedFor(slot: number): PValue | undefined {
     return this.accepted.get(slot);
+  }
+
+  /** The spec's `aMark`: the first slot it keeps (its pvalues below were compacted away). */
+  get mark(): number {
+    return markOf(this.host.durable());
   }
 
   /** The ballot it promised last. */

@@ -10,12 +10,13 @@
  * acceptors through the new leader's re-drive and CatchUp.
  */
 import type { Join, Message, Welcome, WelcomeState } from '../protocol/messages.js';
-import type { NodeId } from '../protocol/values.js';
+import { copyProposal, type NodeId } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import type { Requester } from './requester.js';
 import { stateDigest } from '../statemachines/digest.js';
+import { appSnapshotsOf, checkpointTransfer, type ReplicaImage } from './replicaImage.js';
 
 export const BOOTSTRAP_JOIN_TIMER = 'Bootstrap.join';
 
@@ -36,9 +37,15 @@ export class Bootstrap extends Role {
 
   /** Join retransmissions so far without a Welcome. */
   protected unanswered = 0;
+  /**
+   * The replica state NodeRestart gives the node: its durable snapshot (spec rSnap), shown by
+   * this role until the Replica that starts from it is added; undefined: the initial state.
+   */
+  protected readonly restored: { readonly slot: number; readonly image: ReplicaImage } | undefined;
 
   constructor(host: RoleHost) {
     super(host);
+    this.restored = host.restoredSnapshot();
   }
 
   /**
@@ -61,13 +68,22 @@ export class Bootstrap extends Role {
     else if (message.type === 'Join') this.receiveJoin(message);
   }
 
-  /** ReplicaReceiveJoin as a fresh replica, once we have waited long enough in vain. */
+  /**
+   * ReplicaReceiveJoin as the replica this node will host, once we have waited long enough in
+   * vain: its state is the restored snapshot (slot, history, no decisions), or the initial one.
+   */
   receiveJoin(m: Join): void {
     if (m.node === this.host.self || this.unanswered < this.host.timing.joinsBeforeWelcomingPeers) return;
-    const state: WelcomeState = { app: this.host.stateMachine.initial(), outputs: [] };
-    this.host.send(m.node, { type: 'Welcome', node: m.node, slot: 1, decisions: [], executed: [], state });
+    const image = this.restored?.image;
+    const app = image?.app ?? this.host.stateMachine.initial();
+    const executed = (this.host.tracing ? image?.history : undefined) ?? [];
+    const snapshots = appSnapshotsOf(this.host.stateMachine);
+    const state: WelcomeState = image !== undefined && this.host.checkpointEvery > 0 && snapshots !== undefined
+      ? { app: checkpointTransfer(snapshots, app, image.table), outputs: executed.map(() => null) }
+      : { app, outputs: executed.map(() => null) };
+    this.host.send(m.node, { type: 'Welcome', node: m.node, slot: this.restored?.slot ?? 1, decisions: [], executed: executed.map(copyProposal), state });
     // Role 'Replica': it is the spec Replica's action, done for the replica this node will host.
-    this.host.action('Replica', 'ReplicaReceiveJoin', this.host.tracing ? { digest: stateDigest(state.app) } : undefined);
+    this.host.action('Replica', 'ReplicaReceiveJoin', this.host.tracing ? { digest: stateDigest(app) } : undefined);
   }
 
   /** Welcomed: become a member (a Stutter: no spec variable changes), then let the replica take it. */
@@ -86,12 +102,23 @@ export class Bootstrap extends Role {
     this.host.setTimer(BOOTSTRAP_JOIN_TIMER, undefined, this.host.timing.joinRetransmitMs);
   }
 
-  snapshot(_state: NodeSpecState): void {
-    // No spec variables of its own: a non-member has the initial volatile state.
+  snapshot(state: NodeSpecState): void {
+    // A non-member has the initial volatile state, its replica's restored from the snapshot.
+    if (this.restored === undefined) return;
+    const history = (this.restored.image.history ?? []).map(copyProposal);
+    state.rSlotIn = this.restored.slot;
+    state.rSlotOut = this.restored.slot;
+    state.rExecuted = history;
+    state.rSnap = { slot: this.restored.slot, executed: history.map(copyProposal) };
   }
 
-  override traceChanges(_changes: StateChanges, _hosted: boolean): void {
-    // No spec variables of its own.
+  override traceChanges(changes: StateChanges, hosted: boolean): void {
+    // rExecuted is not reported: NodeRestart is an incarnation's first event, a whole state.
+    if (!hosted || this.restored === undefined) return;
+    changes.scalars.rSlotIn = this.restored.slot;
+    changes.scalars.rSlotOut = this.restored.slot;
+    changes.scalars.rSnapSlot = this.restored.slot;
+    changes.scalars.rSnapLength = this.restored.image.table.count;
   }
 
   protected others(): NodeId[] {

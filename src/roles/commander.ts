@@ -22,6 +22,8 @@ export interface AcceptTargets {
   firstAcceptTargets(): readonly NodeId[];
   /** An acceptor said yes to one of the leader's commanders. */
   acceptorSaidYes(acceptor: NodeId): void;
+  /** The commander ended (its node removed it): the leader stops tracking it. */
+  commanderEnded?(commander: Role): void;
   /** A commander's first Accepts got a quorum before its retransmit timer (false), or did not (true). */
   firstAcceptsOutcome(timedOut: boolean): void;
 }
@@ -73,6 +75,11 @@ export class Commander extends Role {
     this.firstTargets = this.chooseFirstTargets();
     this.host.send(this.firstTargets, this.accept());
     this.host.setTimer(COMMANDER_RETRANSMIT_TIMER, commanderKey(this.ballot, this.slot), this.host.timing.acceptRetransmitMs);
+  }
+
+  /** Removed from its node (decided, preempted, or its slot compacted away by LeaderCompact). */
+  override stop(): void {
+    this.leader?.commanderEnded?.(this);
   }
 
   receive(_from: NodeId, message: Message): void {

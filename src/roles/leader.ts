@@ -15,6 +15,7 @@ import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
 import { RecentAcceptors } from './recentAcceptors.js';
 import { invariant } from '../protocol/assert.js';
+import { markOf } from './acceptor.js';
 
 export const LEADER_HEARTBEAT_TIMER = 'Leader.heartbeat';
 export const LEADER_TIMEOUT_TIMER = 'Leader.timeout';
@@ -34,6 +35,10 @@ export class Leader extends Role {
   protected readonly proposals = new JournaledMap<number, Proposal>();
   /** Another leader sent Active since our last timeout: do not fight it. */
   protected heardOtherLeader = false;
+  /** The spec's `lMark` (volatile): it leaves slots below it alone, they are decided and compacted. */
+  protected lMark = 1;
+  /** The commanders it spawned that still run, with their slots (a LeaderCompact removes those below its mark). */
+  protected readonly commanders = new Map<Role, number>();
   /** Acceptors that said yes to its commanders, most recent first: where Accepts go first. */
   protected readonly recentAcceptors: RecentAcceptors;
 
@@ -76,6 +81,8 @@ export class Leader extends Role {
   }
 
   receive(from: NodeId, message: Message): void {
+    // Its acceptor compacted while it was not looking (its mark is volatile: after a restart).
+    this.compactIfDue();
     switch (message.type) {
       case 'Propose': return this.receivePropose(message);
       case 'Adopted': return this.receiveAdopted(message);
@@ -85,8 +92,10 @@ export class Leader extends Role {
     }
   }
 
-  /** LeaderReceivePropose: take the first proposal for a slot; drive it now if active. */
+  /** LeaderReceivePropose: take the first proposal for a slot; drive it now if active. Below its
+   * mark the slot is decided and compacted: no step (the proposer's replica catches up instead). */
   receivePropose(m: Propose): void {
+    if (m.slot < this.lMark) return;
     if (this.proposals.has(m.slot)) return; // the spec step changes nothing and sends nothing
     this.proposals.set(m.slot, copyProposal(m.prop));
     if (this.active) this.spawnCommander(m.slot, m.prop);
@@ -94,10 +103,19 @@ export class Leader extends Role {
     if (!this.active && !this.heardOtherLeader) this.spawnScout();
   }
 
-  /** LeaderReceiveAdopted: adopt the highest-ballot pvalue per slot, then re-drive every slot. */
+  /**
+   * LeaderReceiveAdopted: adopt the highest-ballot pvalue per slot, then re-drive every slot.
+   * Below max(its mark, the quorum's highest mark) it leaves every slot alone: some acceptor
+   * of the quorum compacted there, so the pvalues the others reported may be stale and the
+   * chosen value missing; proposing there could choose a second value.
+   */
   receiveAdopted(m: Adopted): void {
     if (!ballotEquals(m.ballot, this.ballot) || this.active) return;
+    const mark = Math.max(this.lMark, m.mark ?? 1);
     this.adoptPValues(m.pvalues);
+    // Adopted pvalues and its own proposals alike: only slots at and above the mark are driven.
+    this.dropProposalsBelow(mark);
+    this.lMark = mark;
     this.active = true;
     this.recentAcceptors.startWide();
     for (const slot of [...this.proposals.keys()].sort((a, b) => a - b)) {
@@ -116,6 +134,33 @@ export class Leader extends Role {
         () => `two different pvalues with ballot ${JSON.stringify(pv.ballot)} for slot ${pv.slot}`);
     }
     for (const [slot, pv] of best) this.proposals.set(slot, copyProposal(pv.prop));
+  }
+
+  /**
+   * LeaderCompact, when enabled (its mark is below its node's acceptor's): drop its proposals and
+   * commanders below the acceptor's mark and raise its mark to it. Those slots are decided (the
+   * acceptor's mark is a durable snapshot's slot): driving them is useless, under a later ballot
+   * unsafe. No message. Returns whether it compacted.
+   */
+  compactIfDue(): boolean {
+    const mark = markOf(this.host.durable());
+    if (this.lMark >= mark) return false;
+    this.dropProposalsBelow(mark);
+    for (const [commander, slot] of [...this.commanders]) if (slot < mark) this.host.removeRole(commander);
+    this.lMark = mark;
+    this.host.action('Leader', 'LeaderCompact');
+    return true;
+  }
+
+  /** A commander it spawned ended (decided, preempted or compacted away): forget it. */
+  commanderEnded(commander: Role): void {
+    this.commanders.delete(commander);
+  }
+
+  /** Own proposals below `mark` go: their slots are decided (and compacted, or about to be). */
+  protected dropProposalsBelow(mark: number): void {
+    if (mark === 1) return;
+    for (const slot of [...this.proposals.keys()]) if (slot < mark) this.proposals.delete(slot);
   }
 
   /** LeaderReceivePreempted: a higher ballot exists; go passive with the next ballot (durable first). */
@@ -153,6 +198,7 @@ export class Leader extends Role {
     state.lBallot = copyBallot(this.ballot);
     state.lActive = this.active;
     state.lProposals = sortedByJson([...this.proposals].map(([slot, prop]) => copySlotProp({ slot, prop })));
+    state.lMark = this.lMark;
   }
 
   override traceChanges(changes: StateChanges, hosted: boolean): void {
@@ -161,6 +207,7 @@ export class Leader extends Role {
     if (hosted) {
       changes.scalars.lBallot = this.ballot;
       changes.scalars.lActive = this.active;
+      changes.scalars.lMark = this.lMark;
       return;
     }
     for (const [slot, prop] of this.proposals) changes.change('lProposals', item(slot, prop), undefined);
@@ -168,7 +215,9 @@ export class Leader extends Role {
 
   protected spawnCommander(slot: number, prop: Proposal): void {
     invariant(this.active, () => `leader ${this.host.self} spawns a commander while passive`);
-    this.host.addRole(new this.host.factories.Commander(this.host, this.ballot, slot, prop));
+    const commander = new this.host.factories.Commander(this.host, this.ballot, slot, prop);
+    this.commanders.set(commander, slot);
+    this.host.addRole(commander);
   }
 
   protected others(): NodeId[] {

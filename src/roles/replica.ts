@@ -2,12 +2,22 @@
  * Replica: turns client requests into proposals for slots, learns decisions, and executes
  * them in slot order on the application's state machine, each request at most once.
  *
+ * Checkpoints (docs/design-checkpoints.md; off unless the node's `checkpointEvery` is set):
+ * every so many executed slots it takes a ReplicaSnapshot (its state at slotOut, written
+ * durably as a `snapshot` record) and drops its decisions below that slot; it ignores a
+ * Decision below its snapshot; a restarted node's replica starts from that snapshot; and its
+ * Welcome ships its state at slotOut as bytes (application snapshot plus the duplicate table)
+ * with the decisions it holds. Memory is then bounded by the application state, the
+ * checkpoint interval and the outstanding requests (ExecutedTable), unless tracing keeps the
+ * history for the trace.
+ *
  * Beyond the spec (all Stutter steps): it follows the current leader (Accepting hints,
  * Active heartbeats, moving to the next peer when its leader goes silent), retransmits its
  * proposals, and asks a peer to CatchUp when it sees a gap or stops making progress (one peer
  * per gap tick, in turn).
  */
 import type { Active, CatchUp, Decision, Invoke, Join, Message, Welcome, WelcomeState } from '../protocol/messages.js';
+import type { AppSnapshots } from '../statemachines/types.js';
 import {
   ballotEquals, ballotLess, copyProposal, copySlotProp, isNoop, NOOP, proposalEquals, proposalKey, BOTTOM_BALLOT,
   type Ballot, type NodeId, type Proposal, type SlotProp,
@@ -21,12 +31,16 @@ import { sortedByJson } from './sorted.js';
 import { invariant } from '../protocol/assert.js';
 import { stateDigest } from '../statemachines/digest.js';
 import type { Acceptor } from './acceptor.js';
+import { ExecutedTable, type Execution } from './executedTable.js';
+import { appSnapshotsOf, checkpointTransfer, encodeReplicaImage, readCheckpointTransfer, type ReplicaImage } from './replicaImage.js';
 
-/** One executed request: its output and its index (from 1) in this replica's history. */
-interface Execution { readonly prop: Proposal; readonly output: unknown; readonly index: number }
+export type { Execution } from './executedTable.js';
 
 export const REPLICA_GAP_TIMER = 'Replica.gap';
+
 export const REPLICA_LEADER_TIMER = 'Replica.leaderTimeout';
+/** A checkpointing replica stuck at a gap rejoins after asking every peer this many times. */
+export const REJOIN_AFTER_ROUNDS = 2;
 
 /**
  * Turns client requests into proposals for slots, learns decisions, and executes them in slot order,
@@ -44,16 +58,26 @@ export class Replica extends Role {
   protected readonly requests = new JournaledMap<string, Proposal>();
   /** slot -> own proposal not yet executed (spec rProposals). */
   protected readonly proposals = new JournaledMap<number, Proposal>();
-  /** slot -> decided proposal (spec rDecisions). Kept whole: Welcome sends it. */
+  /** slot -> decided proposal (spec rDecisions): those at and above the snapshot slot. Welcome sends it. */
   protected readonly decisions = new JournaledMap<number, Proposal>();
-  /** proposalKey of every decided proposal: "is it decided somewhere?" without a scan. */
-  protected readonly decidedKeys = new Set<string>();
+  /** proposalKey -> how many entries of `decisions` hold it: "is it decided here?" (spec Known) without a scan. */
+  protected readonly decidedKeys = new Map<string, number>();
   protected maxDecidedSlot = 0;
-  /** The executed requests in order (spec rExecuted) with their outputs. */
-  protected executedLog: Execution[] = [];
-  /** proposalKey -> entry of executedLog: duplicate suppression without a scan. */
-  protected readonly executed = new Map<string, Execution>();
+  /** Which requests were executed, how many (Len(rExecuted)), and recent outputs: bounded (executedTable.ts). */
+  protected executed: ExecutedTable;
+  /**
+   * The executed requests in order with their outputs (spec rExecuted), kept only while the
+   * trace needs it or a checkpoint-less Welcome ships it (`keepsHistory`); else undefined.
+   */
+  protected executedLog: Execution[] | undefined;
   protected app: unknown;
+  /** Take a ReplicaSnapshot once slotOut is this many slots past the last one (0: never). */
+  protected readonly checkpointEvery: number;
+  /** The application's snapshot functions (required when checkpointEvery > 0). */
+  protected readonly snapshots: AppSnapshots<unknown> | undefined;
+  /** Spec rSnap: its slot, and the length of the history it holds (rSnap.executed). */
+  protected snapSlot = 1;
+  protected snapLength = 0;
   /** rExecuted at the previous trace event: this array (only appended to since, or replaced) up to this length. */
   private tracedLog: Execution[];
   private tracedLength = 0;
@@ -68,18 +92,48 @@ export class Replica extends Role {
   protected slotOutAtLastTick = 1;
   /** CatchUps sent since execution last moved on: which peer the next one asks (catchUpPeer). */
   protected catchUpsThisStall = 0;
+  /** Nodes whose Join we received (at most one entry per node): a Join stays in the spec's network. */
+  protected readonly joined = new Set<NodeId>();
 
   constructor(host: RoleHost) {
     super(host);
+    this.checkpointEvery = host.checkpointEvery;
+    this.snapshots = appSnapshotsOf(host.stateMachine);
+    if (this.checkpointEvery > 0 && this.snapshots === undefined) throw new Error(`replica ${host.self}: checkpointEvery ${this.checkpointEvery} needs a state machine with snapshot() and restore()`);
     this.app = host.stateMachine.initial();
+    this.executed = new ExecutedTable(host.limits.maxPendingRequests);
+    this.executedLog = this.keepsHistory ? [] : undefined;
     // Everyone starts with the lowest id as leader: one leader, not a duel, in the common case.
     this.leader = host.peers[0] ?? host.self;
-    this.tracedLog = this.executedLog;
+    const restored = host.restoredSnapshot();
+    if (restored !== undefined) this.restore(restored.slot, restored.image);
+    this.tracedLog = this.executedLog ?? [];
+    this.tracedLength = this.tracedLog.length; // a restored history was shown by the NodeRestart step
     if (host.tracing) {
       this.requests.startJournal();
       this.proposals.startJournal();
       this.decisions.startJournal();
     }
+  }
+
+  /**
+   * NodeRestart's replica part: rSlotIn = rSlotOut = rSnap.slot, rExecuted = rSnap.executed
+   * (the node's Bootstrap showed this state until now; taking it over is no step).
+   */
+  protected restore(slot: number, image: ReplicaImage): void {
+    this.app = image.app;
+    this.executed = image.table;
+    this.executedLog = this.keepsHistory ? (image.history ?? []).map((prop, i) => ({ prop, output: undefined, index: i + 1 })) : undefined;
+    this.slotIn = slot;
+    this.slotOut = slot;
+    this.slotOutAtLastTick = slot;
+    this.snapSlot = slot;
+    this.snapLength = image.table.count;
+  }
+
+  /** The history is kept for the trace, and for a Welcome without checkpoints (it ships it). */
+  protected get keepsHistory(): boolean {
+    return this.host.tracing || this.checkpointEvery === 0;
   }
 
   override start(): void {
@@ -118,8 +172,13 @@ export class Replica extends Role {
   receiveInvoke(m: Invoke): void {
     if (m.replica !== this.host.self) return;
     const key = proposalKey(m.prop);
-    const done = this.executed.get(key);
-    if (done !== undefined) {
+    if (this.executed.has(m.prop)) {
+      const done = this.executed.get(m.prop);
+      if (done === undefined) {
+        // Executed long ago (see executedTable.ts): no answer, as if it were lost.
+        this.host.log(`replica ${this.host.self}: ${key} was executed, its output is no longer kept; not answered`);
+        return;
+      }
       this.answer(done);
       this.host.action('Replica', 'ReplicaReceiveInvoke', this.host.tracing ? { output: done.output } : undefined);
       return;
@@ -136,6 +195,7 @@ export class Replica extends Role {
 
   /** ReplicaReceiveDecision, then execute what became executable. */
   receiveDecision(m: Decision): void {
+    if (m.slot < this.snapSlot) return; // the snapshot holds its effect (spec guard)
     const known = this.decisions.get(m.slot);
     if (known !== undefined) {
       invariant(proposalEquals(known, m.prop), () => `(Agreement) slot ${m.slot} decided as ${JSON.stringify(known)} and ${JSON.stringify(m.prop)}`);
@@ -144,56 +204,111 @@ export class Replica extends Role {
     this.learn(m.slot, m.prop);
     this.host.action('Replica', 'ReplicaReceiveDecision');
     this.executeAll();
+    this.checkpointIfDue();
     this.proposeAll();
   }
 
   /** ReplicaReceiveJoin: welcome a (re)joining node with our decisions and state. */
   receiveJoin(m: Join): void {
     if (m.node === this.host.self) return;
+    this.joined.add(m.node);
+    this.welcome(m.node, undefined);
+  }
+
+  /**
+   * Send `node` a Welcome with our state at slotOut and the decisions we hold (spec
+   * ReplicaReceiveJoin). `join`: the Join answered when it is not the message being handled
+   * (a CatchUp answered with a Welcome, see receiveCatchUp).
+   */
+  protected welcome(node: NodeId, join: Join | undefined): void {
     if (this.decisions.size > this.host.limits.maxWelcomeDecisions) {
-      this.host.log(`replica ${this.host.self}: ${this.decisions.size} decisions exceed maxWelcomeDecisions; cannot welcome ${m.node}`);
+      this.host.log(`replica ${this.host.self}: ${this.decisions.size} decisions exceed maxWelcomeDecisions; cannot welcome ${node}`);
       return;
     }
     const state = this.welcomeState();
-    this.host.send(m.node, {
+    this.host.send(node, {
       type: 'Welcome',
-      node: m.node,
+      node,
       slot: this.slotOut,
       decisions: [...this.decisions].sort((a, b) => a[0] - b[0]).map(([slot, prop]) => ({ slot, prop })),
-      executed: this.executedLog.map((e) => e.prop),
+      executed: this.executedLog?.map((e) => e.prop) ?? [],
       state,
     });
-    this.host.action('Replica', 'ReplicaReceiveJoin', this.host.tracing ? { digest: stateDigest(state.app) } : undefined);
+    const traced = this.host.tracing ? { digest: stateDigest(this.app), ...(join === undefined ? {} : { from: node, message: join }) } : undefined;
+    this.host.action('Replica', 'ReplicaReceiveJoin', traced);
   }
 
-  /** The application state a Welcome transfers: ours after every slot below slotOut. */
+  /**
+   * The state a Welcome transfers: ours after every slot below slotOut. With checkpoints, the
+   * replica image as base64 (application snapshot bytes and duplicate table, checksummed;
+   * `executed` then carries the history only while tracing, for the trace): O(the state), not
+   * O(the history). Without, the application state as JSON and one output per executed request.
+   */
   protected welcomeState(): WelcomeState {
-    return { app: this.app, outputs: this.executedLog.map((e) => e.output) };
+    if (this.checkpointEvery === 0) return { app: this.app, outputs: this.executedLog!.map((e) => e.output) };
+    return { app: checkpointTransfer(this.snapshots!, this.app, this.executed), outputs: this.executedLog?.map(() => null) ?? [] };
   }
 
   /** ReplicaReceiveWelcome: jump ahead to the welcoming replica's slot and state. */
   receiveWelcome(m: Welcome): void {
     if (m.node !== this.host.self || !(this.slotOut < m.slot) || this.proposals.size !== 0) return;
+    const installed = this.welcomeImage(m);
+    if (installed === undefined) return;
     for (const d of m.decisions) {
       const known = this.decisions.get(d.slot);
       if (known === undefined) this.learn(d.slot, d.prop);
       else invariant(proposalEquals(known, d.prop), () => `(Agreement) Welcome decides slot ${d.slot} as ${JSON.stringify(d.prop)}, we have ${JSON.stringify(known)}`);
     }
-    this.app = m.state.app;
-    this.executedLog = m.executed.map((prop, i) => ({ prop: copyProposal(prop), output: m.state.outputs[i], index: i + 1 }));
-    this.executed.clear();
-    for (const e of this.executedLog) this.executed.set(proposalKey(e.prop), e);
+    this.app = installed.app;
+    this.executed = installed.table;
+    this.executedLog = installed.log;
     this.slotOut = m.slot;
     this.slotIn = Math.max(this.slotIn, m.slot);
     this.slotOutAtLastTick = this.slotOut;
     this.host.action('Replica', 'ReplicaReceiveWelcome', this.host.tracing ? { digest: stateDigest(this.app) } : undefined);
     this.executeAll();
+    this.checkpointIfDue();
     this.proposeAll();
   }
 
-  /** Answer a CatchUp with the decisions we know from its slot on (resent Decisions: a Stutter). */
+  /**
+   * What a Welcome installs: its application state, duplicate table and (when we keep it)
+   * history; undefined, logged, when its transferred state cannot be decoded (corrupted in
+   * transit, another format): the Welcome is then dropped like a lost message.
+   */
+  protected welcomeImage(m: Welcome): { app: unknown; table: ExecutedTable; log: Execution[] | undefined } | undefined {
+    const keep = this.host.limits.maxPendingRequests;
+    if (this.checkpointEvery === 0) {
+      const table = new ExecutedTable(keep);
+      const log = m.executed.map((prop, i) => table.record(copyProposal(prop), m.state.outputs[i]));
+      return { app: m.state.app, table, log };
+    }
+    try {
+      const image = readCheckpointTransfer(this.snapshots!, m.state.app, keep);
+      if (this.keepsHistory && m.executed.length !== image.table.count) throw new Error(`it lists ${m.executed.length} executed requests, its table counts ${image.table.count}`);
+      const log = this.keepsHistory ? m.executed.map((prop, i) => ({ prop: copyProposal(prop), output: undefined, index: i + 1 })) : undefined;
+      return { app: image.app, table: image.table, log };
+    } catch (e) {
+      this.host.log(`replica ${this.host.self}: dropped a Welcome for slot ${m.slot}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * Answer a CatchUp with the decisions we know from its slot on (resent Decisions: a
+   * Stutter). Below our snapshot we no longer have them: if the asker ever sent us a Join
+   * (it restarted or joined; that Join stays in the spec's network), we answer that Join again
+   * with a Welcome at our slotOut, a ReplicaReceiveJoin the spec allows at any time; the asker
+   * installs it once it has no proposal pending (spec ReplicaReceiveWelcome). Otherwise the
+   * spec has no step that serves it (docs/design-checkpoints.md, "Not done").
+   */
   receiveCatchUp(m: CatchUp): void {
     if (m.replica === this.host.self) return;
+    if (m.slot < this.snapSlot) {
+      if (this.joined.has(m.replica)) this.welcome(m.replica, { type: 'Join', node: m.replica });
+      else this.host.log(`replica ${this.host.self}: replica ${m.replica} asks from slot ${m.slot}, below our snapshot at ${this.snapSlot}; no Join of it to answer`);
+      return;
+    }
     let sent = 0;
     for (let slot = m.slot; sent < this.host.limits.maxCatchUpDecisions; slot++) {
       const prop = this.decisions.get(slot);
@@ -201,6 +316,33 @@ export class Replica extends Role {
       this.host.send(m.replica, { type: 'Decision', slot, prop });
       sent++;
     }
+  }
+
+  /** ReplicaSnapshot when `checkpointEvery` slots were executed since the last one. */
+  protected checkpointIfDue(): void {
+    if (this.checkpointEvery > 0 && this.slotOut - this.snapSlot >= this.checkpointEvery) this.takeSnapshot();
+  }
+
+  /**
+   * ReplicaSnapshot: our state at slotOut goes to disk (the `snapshot` record, durable before
+   * any message of this call leaves and before our acceptor may compact below it), then the
+   * decisions below that slot are dropped: the snapshot holds their effect. A replica that
+   * proposed nothing lately moves its next proposal slot up to the snapshot (as the spec
+   * does): every slot below is decided and its decision gone, so a proposal there would wait
+   * forever (no compacted leader takes it, and ReplicaSkipSlot needs the decision).
+   */
+  protected takeSnapshot(): void {
+    const slot = this.slotOut;
+    const history = this.host.tracing ? this.executedLog!.map((e) => e.prop) : undefined;
+    const bytes = encodeReplicaImage(this.snapshots!, { app: this.app, table: this.executed, history });
+    this.host.appendDurable({ kind: 'snapshot', slot, state: bytes });
+    this.snapSlot = slot;
+    this.snapLength = this.executed.count;
+    this.slotIn = Math.max(this.slotIn, slot);
+    for (const s of [...this.decisions.keys()]) if (s < slot) this.forget(s);
+    this.host.action('Replica', 'ReplicaSnapshot');
+    // Our node's acceptor may now compact below it (AcceptorCompact, its own step).
+    this.host.findRole<Role & { compactIfDue?: () => boolean }>('Acceptor')?.compactIfDue?.();
   }
 
   /** ReplicaPropose / ReplicaSkipSlot while the window allows, one spec action each. */
@@ -257,15 +399,13 @@ export class Replica extends Role {
       this.proposals.delete(slot);
       if (!proposalEquals(own, decided) && !isNoop(own)) this.requests.set(proposalKey(own), own);
     }
-    const key = proposalKey(decided);
     let entry: Execution | undefined;
-    if (!isNoop(decided) && !this.executed.has(key)) {
+    if (!isNoop(decided) && !this.executed.has(decided)) {
       const [next, output] = this.host.stateMachine.apply(this.app, decided.input);
       this.app = next;
-      entry = { prop: decided, output, index: this.executedLog.length + 1 };
-      this.executedLog.push(entry);
-      this.executed.set(key, entry);
-      invariant(this.executed.size === this.executedLog.length, () => `replica ${this.host.self} executed a request twice`);
+      entry = this.executed.record(decided, output);
+      this.executedLog?.push(entry);
+      invariant(this.executedLog === undefined || this.executedLog.length === this.executed.count, () => `replica ${this.host.self}: history and duplicate table disagree`);
       this.answer(entry);
     }
     this.slotOut++;
@@ -304,6 +444,13 @@ export class Replica extends Role {
       const moved = this.slotOut !== this.slotOutAtLastTick;
       const stuck = !moved && (this.proposals.size > 0 || this.requests.size > 0);
       if (moved) this.catchUpsThisStall = 0;
+      // Stuck with nothing decided after slotOut is the same case when the peers compacted
+      // everything we miss: they hold no Decision to send, so no later one arrives either.
+      if ((gap || stuck) && !moved && this.behindCompactedRange()) {
+        this.host.log(`replica ${this.host.self}: no decision for slot ${this.slotOut} after asking every peer ${REJOIN_AFTER_ROUNDS} times; rejoining`);
+        this.host.rejoin(); // NodeRestart: this role is gone, a Bootstrap Joins
+        return;
+      }
       if (gap || stuck) {
         const peer = this.catchUpPeer(this.catchUpsThisStall++);
         if (peer !== undefined) this.host.send(peer, { type: 'CatchUp', replica: this.host.self, slot: this.slotOut });
@@ -330,7 +477,9 @@ export class Replica extends Role {
     state.rRequests = sortedByJson([...this.requests.values()].map(copyProposal));
     state.rProposals = sortedByJson([...this.proposals].map(([slot, prop]) => copySlotProp({ slot, prop })));
     state.rDecisions = sortedByJson([...this.decisions].map(([slot, prop]) => copySlotProp({ slot, prop })));
-    state.rExecuted = this.executedLog.map((e) => copyProposal(e.prop));
+    const history = this.executedLog ?? [];
+    state.rExecuted = history.map((e) => copyProposal(e.prop));
+    state.rSnap = { slot: this.snapSlot, executed: history.slice(0, this.snapLength).map((e) => copyProposal(e.prop)) };
   }
 
   override traceChanges(changes: StateChanges, hosted: boolean): void {
@@ -343,18 +492,22 @@ export class Replica extends Role {
       for (const prop of this.requests.values()) changes.change('rRequests', copyProposal(prop), undefined);
       for (const [slot, prop] of this.proposals) changes.change('rProposals', item(slot, prop), undefined);
       for (const [slot, prop] of this.decisions) changes.change('rDecisions', item(slot, prop), undefined);
-      if (this.tracedLength > 0) changes.executed = { reset: [] };
-      this.tracedLength = 0;
+      // ...restored from its snapshot (NodeRestart): rExecuted = rSnap.executed, a prefix.
+      if (this.snapLength === 0 && this.tracedLength > 0) changes.executed = { reset: [] };
+      else if (this.snapLength > 0 && this.tracedLength !== this.snapLength) changes.truncateExecuted(this.snapLength);
+      this.tracedLength = this.snapLength;
       return;
     }
     changes.scalars.rSlotIn = this.slotIn;
     changes.scalars.rSlotOut = this.slotOut;
+    changes.scalars.rSnapSlot = this.snapSlot;
+    changes.scalars.rSnapLength = this.snapLength;
     this.traceExecuted(changes);
   }
 
   /** rExecuted's change: what was appended, or its whole value when the old one is not a prefix of it. */
   private traceExecuted(changes: StateChanges): void {
-    const log = this.executedLog;
+    const log = this.executedLog ?? [];
     const was = this.tracedLog;
     const from = this.tracedLength;
     this.tracedLog = log;
@@ -390,6 +543,16 @@ export class Replica extends Role {
   }
 
   /**
+   * With checkpoints, a gap that CatchUp did not fill after every peer was asked
+   * REJOIN_AFTER_ROUNDS times: the peers have most likely compacted the slots we miss (their
+   * Decisions there are gone, and the spec's Welcome answers only a Join). Without
+   * checkpoints every decision stays at every peer that learnt it, so we keep asking.
+   */
+  protected behindCompactedRange(): boolean {
+    return this.checkpointEvery > 0 && this.catchUpsThisStall >= REJOIN_AFTER_ROUNDS * this.others().length;
+  }
+
+  /**
    * The peer the k-th CatchUp of a stall asks: first the leader we follow (its node learns every
    * decision first), then each other peer in turn. One peer per tick, not all of them: every
    * peer asked answers with up to maxCatchUpDecisions Decisions, mostly the same ones.
@@ -403,8 +566,20 @@ export class Replica extends Role {
 
   protected learn(slot: number, prop: Proposal): void {
     this.decisions.set(slot, copyProposal(prop));
-    this.decidedKeys.add(proposalKey(prop));
+    const key = proposalKey(prop);
+    this.decidedKeys.set(key, (this.decidedKeys.get(key) ?? 0) + 1);
     this.maxDecidedSlot = Math.max(this.maxDecidedSlot, slot);
+  }
+
+  /** Drop the decision of `slot` (below a snapshot). */
+  protected forget(slot: number): void {
+    const prop = this.decisions.get(slot);
+    if (prop === undefined) return;
+    this.decisions.delete(slot);
+    const key = proposalKey(prop);
+    const left = (this.decidedKeys.get(key) ?? 1) - 1;
+    if (left === 0) this.decidedKeys.delete(key);
+    else this.decidedKeys.set(key, left);
   }
 
   protected isProposed(prop: Proposal): boolean {

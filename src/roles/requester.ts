@@ -9,6 +9,7 @@ import { JournaledMap } from '../node/journaledMap.js';
 import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
+import { IdRanges } from './idRanges.js';
 
 export const REQUESTER_RETRANSMIT_TIMER = 'Requester.retransmit';
 
@@ -28,12 +29,19 @@ export class Requester extends Role {
 
   /** clientId -> request awaiting its Invoked. */
   protected readonly pending = new Map<number, Proposal>();
-  /** Every clientId used in this incarnation (spec `invoked`, restricted to this caller). */
-  protected readonly invoked = new JournaledMap<number, Proposal>();
+  /**
+   * Every clientId used in this incarnation, as ranges: a second invoke with one is refused
+   * in O(log ranges) memory-free of history (client ids come from a counter: idRanges.ts).
+   */
+  protected used = new IdRanges();
+  /** The requests invoked in this incarnation (spec `invoked`, restricted to this caller):
+   * kept only while tracing, for the trace (it grows with the history). */
+  protected readonly invoked: JournaledMap<number, Proposal> | undefined;
 
   constructor(host: RoleHost) {
     super(host);
-    if (host.tracing) this.invoked.startJournal();
+    this.invoked = host.tracing ? new JournaledMap() : undefined;
+    this.invoked?.startJournal();
   }
 
   /**
@@ -42,13 +50,14 @@ export class Requester extends Role {
    * retransmission: a Stutter that does not touch `invoked`.
    */
   invoke(clientId: number, input: string, retry = false): InvokeOutcome {
-    if (this.invoked.has(clientId) || this.pending.has(clientId)) return 'duplicate-client-id';
+    if (this.used.has(clientId) || this.pending.has(clientId)) return 'duplicate-client-id';
     if (this.pending.size >= this.host.limits.maxPendingRequests) return 'too-many-pending';
     const prop: Proposal = { caller: this.host.self, clientId, input };
     this.pending.set(clientId, prop);
     this.host.send(this.host.self, { type: 'Invoke', replica: this.host.self, prop });
     if (!retry) {
-      this.invoked.set(clientId, prop);
+      this.used.add(clientId);
+      this.invoked?.set(clientId, prop);
       this.host.action('Requester', 'RequesterInvoke', this.host.tracing ? { proposal: prop } : undefined);
     }
     this.host.setTimer(REQUESTER_RETRANSMIT_TIMER, String(clientId), this.host.timing.invokeRetransmitMs);
@@ -83,7 +92,8 @@ export class Requester extends Role {
    * crash. Pending requests stay and are retransmitted, as a client retries after a restart.
    */
   forgetIncarnation(): void {
-    this.invoked.clear();
+    this.invoked?.clear();
+    this.used = new IdRanges();
   }
 
   /** Requests sent and not yet answered. */
@@ -92,11 +102,11 @@ export class Requester extends Role {
   }
 
   snapshot(state: NodeSpecState): void {
-    state.invoked = sortedByJson([...this.invoked.values()].map(copyProposal));
+    state.invoked = sortedByJson([...(this.invoked?.values() ?? [])].map(copyProposal));
   }
 
   override traceChanges(changes: StateChanges, hosted: boolean): void {
-    this.invoked.drain((_id, before, after) => changes.change('invoked', before && copyProposal(before), after && copyProposal(after)));
-    if (!hosted) for (const prop of this.invoked.values()) changes.change('invoked', copyProposal(prop), undefined);
+    this.invoked?.drain((_id, before, after) => changes.change('invoked', before && copyProposal(before), after && copyProposal(after)));
+    if (!hosted) for (const prop of this.invoked?.values() ?? []) changes.change('invoked', copyProposal(prop), undefined);
   }
 }

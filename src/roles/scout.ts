@@ -27,6 +27,8 @@ export class Scout extends Role {
   protected readonly acks = new Set<NodeId>();
   /** JSON text -> pvalue: a set of pvalues. */
   protected readonly pvalues = new Map<string, PValue>();
+  /** The highest mark of the Promises it counted: below it some acceptor of its quorum compacted. */
+  protected mark = 1;
 
   constructor(host: RoleHost, ballot: Ballot) {
     super(host);
@@ -54,8 +56,10 @@ export class Scout extends Role {
       if (this.acks.has(m.acceptor)) return; // a duplicate yes: no spec step
       this.acks.add(m.acceptor);
       for (const pv of m.accepted) this.pvalues.set(JSON.stringify(pv), copyPValue(pv));
+      this.mark = Math.max(this.mark, m.mark ?? 1);
       if (this.hasQuorum()) {
-        this.host.send(this.host.self, { type: 'Adopted', ballot: this.ballot, pvalues: [...this.pvalues.values()] });
+        const mark = this.mark;
+        this.host.send(this.host.self, { type: 'Adopted', ballot: this.ballot, pvalues: [...this.pvalues.values()], ...(mark === 1 ? {} : { mark }) });
         this.host.removeRole(this);
       }
     } else {
@@ -92,6 +96,7 @@ export class Scout extends Role {
       ballot: copyBallot(this.ballot),
       acks: [...this.acks].sort((a, b) => a - b),
       pvalues: sortedByJson([...this.pvalues.values()].map(copyPValue)),
+      mark: this.mark,
     };
   }
 }

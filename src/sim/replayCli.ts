@@ -14,7 +14,7 @@ export class ReplayUsageError extends Error {
 }
 
 export const REPLAY_USAGE =
-  "usage: npx tsx scripts/replay.ts --seed <int> --nodes <1..64> --app bank|kv --workload '{\"clients\":C,\"ops\":K}' --schedule '<FaultSchedule JSON>' [--formation members|seed] [--log]";
+  "usage: npx tsx scripts/replay.ts --seed <int> --nodes <1..64> --app bank|kv --workload '{\"clients\":C,\"ops\":K}' --schedule '<FaultSchedule JSON>' [--formation members|seed] [--checkpoint-every K] [--log]";
 
 export interface ReplayRequest {
   readonly scenario: Scenario;
@@ -45,6 +45,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
       options: {
         seed: { type: 'string' }, nodes: { type: 'string' }, app: { type: 'string' },
         workload: { type: 'string' }, schedule: { type: 'string' }, log: { type: 'boolean' }, formation: { type: 'string' },
+        'checkpoint-every': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -72,8 +73,13 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
   if (formation !== undefined && formation !== 'members' && formation !== 'seed') {
     throw new ReplayUsageError(`--formation must be members or seed, got ${JSON.stringify(formation)}`);
   }
+  const every = str('checkpoint-every');
+  const checkpointEvery = every === undefined ? 0 : int('checkpoint-every', every, 0, 1_000_000);
   return {
-    scenario: { seed, nodes, app, workload: { clients, ops }, schedule, ...(formation === 'seed' ? { formation } : {}) },
+    scenario: {
+      seed, nodes, app, workload: { clients, ops }, schedule, ...(formation === 'seed' ? { formation } : {}),
+      ...(checkpointEvery > 0 ? { checkpointEvery } : {}),
+    },
     printLog: values.log === true,
   };
 }

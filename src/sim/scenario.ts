@@ -21,6 +21,8 @@ export interface Scenario {
   readonly app: AppName;
   readonly workload: WorkloadShape;
   readonly schedule: FaultSchedule;
+  /** Every replica snapshots every this many slots and its node compacts (absent or 0: never). */
+  readonly checkpointEvery?: number;
   /** 'seed': the cluster forms from a Seed (node 1) that the other nodes Join (default 'members'). */
   readonly formation?: Formation;
 }
@@ -34,6 +36,8 @@ export interface RunExtras {
   readonly maxEvents?: number;
   readonly maxTimeMs?: number;
   readonly settleMs?: number;
+  /** Every replica snapshots every this many slots and its node compacts (SimConfig.checkpointEvery). */
+  readonly checkpointEvery?: number;
 }
 
 export interface ScenarioRun {
@@ -76,6 +80,7 @@ export function simConfigOf(s: Scenario, extras: RunExtras = {}): SimConfig {
     ...(extras.maxEvents !== undefined ? { maxEvents: extras.maxEvents } : {}),
     ...(extras.maxTimeMs !== undefined ? { maxTimeMs: extras.maxTimeMs } : {}),
     ...(extras.settleMs !== undefined ? { settleMs: extras.settleMs } : {}),
+    ...((extras.checkpointEvery ?? s.checkpointEvery) !== undefined ? { checkpointEvery: extras.checkpointEvery ?? s.checkpointEvery } : {}),
   };
 }
 
@@ -96,7 +101,8 @@ function quote(text: string): string {
 
 export function replayCommand(s: Scenario): string {
   const formation = s.formation === 'seed' ? ' --formation seed' : '';
-  return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app}${formation} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
+  const checkpoints = s.checkpointEvery ? ` --checkpoint-every ${s.checkpointEvery}` : '';
+  return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app}${formation}${checkpoints} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
 }
 
 /** One paragraph describing a run that went wrong, ending with the command that replays it. */

@@ -7,6 +7,7 @@
  * Every run is bounded (maxEvents, maxTimeMs), so it always terminates.
  */
 import type { Envelope, NodeApi, NodeEnvironment, NodeId, NodeOptions, Output, TraceSink } from '../node/api.js';
+import type { CheckpointOptions } from '../node/node.js';
 import { copyJson } from '../util/jsonCopy.js';
 import { IN_PROCESS_HOST } from '../node/inProcessHost.js';
 import { EventQueue } from './eventQueue.js';
@@ -177,11 +178,12 @@ export class Simulator {
       // (process() below): the node may skip the schema checks a network's input needs.
       inputs: IN_PROCESS_HOST,
     };
-    const options: NodeOptions = {
+    const options: NodeOptions & CheckpointOptions = {
       stateMachine: sm,
       startAs,
       ...(this.cfg.timing ? { timing: this.cfg.timing } : {}),
       ...(this.cfg.limits ? { limits: this.cfg.limits } : {}),
+      ...(this.cfg.checkpointEvery ? { checkpointEvery: this.cfg.checkpointEvery } : {}),
     };
     slot.incarnation++;
     slot.latest = undefined;
@@ -439,7 +441,7 @@ export class Simulator {
       const rid = c.probe ? `probe:${c.spec.node}:${clientId}` : `${c.spec.node}:${clientId}`;
       const track = this.cfg.track ?? true;
       c.pending = { clientId, rid, input, text: track ? tagInput(rid, input) : input, invokedIn: 0, traced: false, invokedAt: this.now };
-      this.inputs.set(rid, input);
+      if (this.cfg.keepHistory ?? true) this.inputs.set(rid, input);
     }
     const p = c.pending;
     if (slot.node === null) return; // the restart re-schedules this client
@@ -472,10 +474,12 @@ export class Simulator {
     const p = c.pending!;
     slot.node?.traceClient({ kind: 'return', clientId, output, at: this.now });
     const tracked = (this.cfg.track ?? true) && isTrackedOutput(output);
-    this.acks.push({
-      rid: p.rid, node: slot.id, clientId, input: p.input, time: this.now,
-      pos: tracked ? output.pos : -1, output: tracked ? output.out : output, invokedAt: p.invokedAt,
-    });
+    if (this.cfg.keepHistory ?? true) {
+      this.acks.push({
+        rid: p.rid, node: slot.id, clientId, input: p.input, time: this.now,
+        pos: tracked ? output.pos : -1, output: tracked ? output.out : output, invokedAt: p.invokedAt,
+      });
+    }
     if (this.log.enabled) this.log.add(this.now, `Q ${slot.id} ${clientId} ${JSON.stringify(output)}`);
     if (!c.probe) this.cfg.onDecided?.(++this.decided);
     c.pending = undefined;

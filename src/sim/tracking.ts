@@ -7,6 +7,8 @@
  * says where in the sequence it was executed.
  */
 import type { StateMachine } from '../node/api.js';
+import { readSnapshotFrame, SnapshotWriter, writeSnapshotFrame } from '../statemachines/snapshotFormat.js';
+import type { AppSnapshots } from '../statemachines/types.js';
 
 export interface TrackedState<S> {
   readonly app: S;
@@ -36,8 +38,8 @@ function untag(text: string): [string, string] | undefined {
 export function trackedStateMachine<S>(
   inner: StateMachine<S>,
   onApply: (state: TrackedState<S>) => void,
-): StateMachine<TrackedState<S>> {
-  return {
+): StateMachine<TrackedState<S>> & Partial<AppSnapshots<TrackedState<S>>> {
+  const tracked: StateMachine<TrackedState<S>> = {
     initial: () => ({ app: inner.initial(), history: [] }),
     apply(state, input) {
       const tagged = untag(input);
@@ -50,4 +52,30 @@ export function trackedStateMachine<S>(
       return [next, result];
     },
   };
+  const snapshots = inner as Partial<AppSnapshots<S>>;
+  if (typeof snapshots.snapshot !== 'function' || typeof snapshots.restore !== 'function') return tracked;
+  const [snapshot, restore] = [snapshots.snapshot.bind(inner), snapshots.restore.bind(inner)];
+  // A checkpointing replica snapshots the tracked state: the app's own bytes plus the ids it
+  // executed (which grow with the history: a check device, like the history it checks).
+  return {
+    ...tracked,
+    snapshot(state) {
+      const writer = new SnapshotWriter();
+      writer.blob(snapshot(state.app));
+      writer.blob(new TextEncoder().encode(JSON.stringify(state.history)));
+      return writeSnapshotFrame(TRACKED_APP, writer.finish());
+    },
+    restore(bytes) {
+      const reader = readSnapshotFrame(TRACKED_APP, bytes);
+      const app = restore(reader.blob('tracked app', 0x3fff_ffff));
+      const history = JSON.parse(new TextDecoder().decode(reader.blob('tracked history', 0x3fff_ffff))) as unknown;
+      if (!Array.isArray(history) || !history.every((id) => typeof id === 'string')) reader.fail('tracked history is not a list of request ids');
+      reader.end();
+      const state: TrackedState<S> = { app, history: history as string[] };
+      onApply(state);
+      return state;
+    },
+  };
 }
+
+const TRACKED_APP = 'sim-tracked';

@@ -35,6 +35,11 @@ export interface SimConfig {
   readonly trace?: (node: NodeId) => TraceSink | undefined;
   readonly timing?: Partial<Timing>;
   readonly limits?: Partial<Limits>;
+  /** Every node's replica snapshots every this many slots, and compacts (CheckpointOptions); absent: never. */
+  readonly checkpointEvery?: number;
+  /** false: keep no per-request record (acks, inputs), only counts: a long run's memory is then
+   * the nodes' own (the benchmark's heap figures). Default true: the checks need them. */
+  readonly keepHistory?: boolean;
   /** Record executed request ids inside the replicated state (default true; costs O(n) per command). */
   readonly track?: boolean;
   /** Keep the compact event log (default true). */

@@ -5,7 +5,7 @@
  * output, so a replica never throws on a client's command.
  */
 import type { StateMachine } from '../node/api.js';
-import { type AppStateMachine, failure } from './types.js';
+import { type AppSnapshots, type AppStateMachine, failure } from './types.js';
 
 /**
  * The string a proposal carries for an application input: its JSON text.
@@ -30,10 +30,12 @@ export function decodeInput(text: string): { ok: true; value: unknown } | { ok: 
 /**
  * Adapts an application state machine (JSON inputs) to the Node's {@link StateMachine} (string inputs);
  * an input that is not JSON becomes an error output, so a replica never throws on a command.
+ * An app that can snapshot and restore its state (bank, kv) keeps those two functions, which a
+ * replica that takes checkpoints needs.
  */
-export function toNodeStateMachine<S, O>(app: AppStateMachine<S, O>): StateMachine<S> {
+export function toNodeStateMachine<S, O>(app: AppStateMachine<S, O>): StateMachine<S> & Partial<AppSnapshots<S>> {
   const decode = (app as Partial<ReadsInputOnly>).readsInputOnly === true ? sharedDecoder() : decodeInput;
-  return {
+  const adapted: StateMachine<S> = {
     initial: () => app.initial(),
     apply(state: S, input: string): [S, unknown] {
       const decoded = decode(input);
@@ -41,6 +43,9 @@ export function toNodeStateMachine<S, O>(app: AppStateMachine<S, O>): StateMachi
       return app.apply(state, decoded.value);
     },
   };
+  const snapshots = app as Partial<AppSnapshots<S>>;
+  if (typeof snapshots.snapshot !== 'function' || typeof snapshots.restore !== 'function') return adapted;
+  return { ...adapted, snapshot: snapshots.snapshot.bind(app), restore: snapshots.restore.bind(app) };
 }
 
 /**

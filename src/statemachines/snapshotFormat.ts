@@ -22,6 +22,8 @@ export const SNAPSHOT_CHECKSUM_BYTES = 8;
 export const MAX_APP_NAME_LENGTH = 16;
 
 const HEADER_FIXED_BYTES = 4 + 2 + 1; // magic, version, app name length
+/** Code units decoded per String.fromCharCode call (its arguments go on the stack). */
+const STRING_PIECE = 8192;
 const BODY_LENGTH_BYTES = 4;
 
 /** A snapshot that cannot be restored: truncated, of another app or version, corrupted, or invalid. */
@@ -74,6 +76,14 @@ export class SnapshotWriter {
     this.length += 2 * value.length;
   }
 
+  /** Length (u32), then the bytes as they are: an embedded snapshot of another layer. */
+  blob(value: Uint8Array): void {
+    this.u32(value.length);
+    this.reserve(value.length);
+    this.bytes.set(value, this.length);
+    this.length += value.length;
+  }
+
   finish(): Uint8Array {
     return this.bytes.slice(0, this.length);
   }
@@ -120,10 +130,25 @@ export class SnapshotReader {
     const length = this.u32(`${field} length`);
     if (length > maxLength) this.fail(`${field} length ${length} exceeds the limit ${maxLength}`);
     this.need(2 * length, field);
-    const units = new Array<number>(length);
-    for (let i = 0; i < length; i++) units[i] = this.view.getUint16(this.offset + 2 * i);
+    // In pieces: String.fromCharCode(...units) overflows the call stack on long strings.
+    let text = '';
+    for (let start = 0; start < length; start += STRING_PIECE) {
+      const units = new Array<number>(Math.min(STRING_PIECE, length - start));
+      for (let i = 0; i < units.length; i++) units[i] = this.view.getUint16(this.offset + 2 * (start + i));
+      text += String.fromCharCode(...units);
+    }
     this.offset += 2 * length;
-    return String.fromCharCode(...units);
+    return text;
+  }
+
+  /** Bytes {@link SnapshotWriter.blob} wrote (a copy), at most `maxLength` of them. */
+  blob(field: string, maxLength: number): Uint8Array {
+    const length = this.u32(`${field} length`);
+    if (length > maxLength) this.fail(`${field} length ${length} exceeds the limit ${maxLength}`);
+    this.need(length, field);
+    const out = this.body.slice(this.offset, this.offset + length);
+    this.offset += length;
+    return out;
   }
 
   /**

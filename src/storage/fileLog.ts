@@ -4,6 +4,19 @@
  *   DIR/meta.json            format version, node id, cluster id (meta.ts)
  *   DIR/durable.log          the records, appended, each framed with length + CRC (frame.ts)
  *   DIR/durable.log.compact  exists only while a compaction writes the live state
+ *   DIR/snapshot-<slot>.bin  the latest replica snapshot's bytes (a snapshot record in the log
+ *                            names its slot, length and CRC-32); `.tmp` while being written
+ *
+ * Why the snapshot bytes are not in the log: they weigh what the application's state weighs.
+ * In the log they would be capped by the frame limit, copied by every log rewrite, and kept
+ * once per snapshot until the next rewrite. Beside it, a snapshot costs one file write of its
+ * own size (a replica snapshotting every K commands pays O(state / K) bytes per command, its
+ * choice), the log record stays O(1), a rewrite copies only the reference, and recovery reads
+ * only the latest snapshot. Order: the file is written, fsynced, renamed into place and the
+ * directory fsynced BEFORE the batch holding its record is written, so a durable record always
+ * names a durable file (recovery refuses one that does not match). The previous snapshot's
+ * file is removed once the new record is durable; a crash in between leaves a file that no
+ * durable record names as the latest, which open removes.
  *
  * Appends are buffered in memory; `sync()` writes them with one write and one fsync. While an
  * fsync is in flight, later appends wait for ONE next fsync, however many sync() calls ask
@@ -16,12 +29,19 @@ import { DurableFold, emptyDurableState, recordsOf } from './fold.js';
 import { encodeFrame } from './frame.js';
 import { FORMAT_VERSION, META_FILE, checkMeta, readMeta, writeMeta } from './meta.js';
 import { checkRecord, encodeRecord } from './record.js';
-import { recoverLog } from './recovery.js';
-import type { DurableLog, DurableRecord, DurableState } from './types.js';
+import { recoverLog, type SnapshotFile } from './recovery.js';
+import type { DurableLog, DurableRecord, DurableSnapshot, DurableState } from './types.js';
 import { invariant } from '../protocol/assert.js';
 
 export const LOG_FILE = 'durable.log';
 export const COMPACTION_FILE = 'durable.log.compact';
+
+/** The file holding the bytes of the snapshot at `slot`. */
+export function snapshotFileName(slot: number): string {
+  return `snapshot-${slot}.bin`;
+}
+const SNAPSHOT_FILE = /^snapshot-([1-9][0-9]*)\.bin$/;
+const SNAPSHOT_TEMPORARY = /^snapshot-[1-9][0-9]*\.bin\.tmp$/;
 
 /**
  * When to rewrite the log as its live state. With at most `maxLogToLive` times the live
@@ -64,6 +84,9 @@ export class FileDurableLog implements DurableLog {
   readonly stats = { records: 0, syncs: 0, bytes: 0 };
   /** Frames appended and not yet handed to a write. */
   private pending: Buffer[] = [];
+  /** The latest snapshot appended and not yet handed to a flush (an earlier one in the same
+   * batch is superseded: no durable state will ever need its bytes). */
+  private pendingSnapshot: DurableSnapshot | undefined;
   private pendingBytes = 0;
   /** The write + fsync in flight, if any. */
   private flushing: Promise<void> | undefined;
@@ -82,6 +105,8 @@ export class FileDurableLog implements DurableLog {
     private logBytes: number,
     private readonly policy: CompactionPolicy,
     private readonly ops: FileOps,
+    /** The slot of the snapshot file the durable log names, if any. */
+    private snapshotOnDisk: number | undefined,
   ) {
     this.nextCompactionCheck = policy.minLogBytes;
   }
@@ -103,7 +128,11 @@ export class FileDurableLog implements DurableLog {
     await ops.remove(join(dir, COMPACTION_FILE));
     const bytes = await ops.readFile(logPath);
     if (bytes === undefined) throw new StorageCorruptError(logPath, undefined, 'missing, but meta.json says this directory holds a node');
-    const recovered = recoverLog(bytes, logPath, emptyDurableState(options.nodeId));
+    const snapshots = await readSnapshotFiles(ops, dir);
+    const recovered = recoverLog(bytes, logPath, emptyDurableState(options.nodeId), snapshots);
+    const latest = recovered.fold.snapshot?.slot;
+    // Files no durable record names as the latest: superseded, or written before a crash took their record.
+    for (const slot of snapshots.keys()) if (slot !== latest) await ops.remove(join(dir, snapshotFileName(slot)));
     const file = await ops.openAppend(logPath);
     if (recovered.tornTail !== undefined) {
       const { offset, bytes: cut, reason } = recovered.tornTail;
@@ -117,7 +146,7 @@ export class FileDurableLog implements DurableLog {
       }
     }
     const policy = { ...DEFAULT_COMPACTION, ...options.compaction };
-    return new FileDurableLog(dir, file, recovered.fold, recovered.validBytes, policy, ops);
+    return new FileDurableLog(dir, file, recovered.fold, recovered.validBytes, policy, ops, latest);
   }
 
   load(): DurableState | undefined {
@@ -133,6 +162,8 @@ export class FileDurableLog implements DurableLog {
       this.fold.apply(record);
       this.pending.push(frame);
       this.pendingBytes += frame.length;
+      // The fold's copy: what the caller passed may change after this call.
+      if (record.kind === 'snapshot') this.pendingSnapshot = this.fold.snapshot;
     }
     this.stats.records += records.length;
   }
@@ -171,13 +202,16 @@ export class FileDurableLog implements DurableLog {
     // One flush at a time, so fsyncs complete in the order of the records they cover.
     invariant(this.flushing === undefined && this.pending.length > 0, () => `a flush of ${this.dir} started with another in flight or nothing to write`);
     const batch = Buffer.concat(this.pending, this.pendingBytes);
+    const snapshot = this.pendingSnapshot;
     this.pending = [];
     this.pendingBytes = 0;
+    this.pendingSnapshot = undefined;
     this.stats.syncs++;
-    this.stats.bytes += batch.length;
+    this.stats.bytes += batch.length + (snapshot?.state.length ?? 0);
     // Decided now, synchronously: the live state is exactly the log plus this batch.
     const compacted = this.compactionDue(batch.length);
-    const flush = (compacted === undefined ? this.writeAndSync(batch) : this.rewrite(compacted))
+    const writeLog = () => (compacted === undefined ? this.writeAndSync(batch) : this.rewrite(compacted));
+    const flush = (snapshot === undefined ? writeLog() : this.writeSnapshot(snapshot).then(writeLog).then(() => this.snapshotDurable(snapshot.slot)))
       .catch((e: unknown) => {
         this.failure ??= new StorageFailedError(join(this.dir, LOG_FILE), e);
         throw this.failure;
@@ -187,6 +221,32 @@ export class FileDurableLog implements DurableLog {
       });
     this.flushing = flush;
     return flush;
+  }
+
+  /**
+   * Makes the snapshot's file durable under its final name before the log names it: write a
+   * temporary file and fsync it, rename it into place, fsync the directory (the same steps,
+   * for the same reasons, as `rewrite`).
+   */
+  private async writeSnapshot(snapshot: DurableSnapshot): Promise<void> {
+    const path = join(this.dir, snapshotFileName(snapshot.slot));
+    const temporary = `${path}.tmp`;
+    const file = await this.ops.createFile(temporary);
+    try {
+      await file.write(snapshot.state);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await this.ops.rename(temporary, path);
+    await this.ops.syncDirectory(this.dir);
+  }
+
+  /** The log now names the snapshot at `slot`: the previous snapshot's file is garbage. */
+  private async snapshotDurable(slot: number): Promise<void> {
+    const previous = this.snapshotOnDisk;
+    this.snapshotOnDisk = slot;
+    if (previous !== undefined && previous !== slot) await this.ops.remove(join(this.dir, snapshotFileName(previous)));
   }
 
   private async writeAndSync(batch: Buffer): Promise<void> {
@@ -233,6 +293,24 @@ export class FileDurableLog implements DurableLog {
     this.nextCompactionCheck = Math.max(this.policy.minLogBytes, live.length * this.policy.maxLogToLive);
     await old.close();
   }
+}
+
+/** The snapshot files of `dir` by slot (normally one; two after a crash mid-snapshot), with
+ * leftover temporary files removed: a crash before their rename, nothing names them. */
+async function readSnapshotFiles(ops: FileOps, dir: string): Promise<Map<number, SnapshotFile>> {
+  const files = new Map<number, SnapshotFile>();
+  for (const name of await ops.readDirectory(dir) ?? []) {
+    if (SNAPSHOT_TEMPORARY.test(name)) {
+      await ops.remove(join(dir, name));
+      continue;
+    }
+    const match = SNAPSHOT_FILE.exec(name);
+    if (match === null) continue;
+    const path = join(dir, name);
+    const bytes = await ops.readFile(path);
+    if (bytes !== undefined) files.set(Number(match[1]), { path, bytes });
+  }
+  return files;
 }
 
 /** A new node's directory: an empty log, then meta.json, which marks creation complete. */

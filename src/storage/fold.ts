@@ -8,7 +8,7 @@
  */
 import { invariant } from '../protocol/assert.js';
 import { BOTTOM_BALLOT, ballotLess, firstBallot, type Ballot, type NodeId, type PValue } from '../protocol/values.js';
-import type { DurableRecord, DurableState, DurableView } from './types.js';
+import type { DurableRecord, DurableSnapshot, DurableState, DurableView } from './types.js';
 
 /** A node's durable state before its first record: the same defaults as src/node/node.ts. */
 export function emptyDurableState(nodeId: NodeId): DurableState {
@@ -24,6 +24,7 @@ export class DurableFold implements DurableView {
   private promised: Ballot;
   private leaderBallot: Ballot;
   private floor: number;
+  private latestSnapshot: DurableSnapshot | undefined;
   private readonly kept = new Map<number, PValue>();
   /** Records applied since construction (0: `state()` is still the starting state). */
   applied = 0;
@@ -32,6 +33,8 @@ export class DurableFold implements DurableView {
     this.promised = frozenBallot(start.aBallot);
     this.leaderBallot = frozenBallot(start.lBallot);
     this.floor = start.compactedBelow;
+    this.latestSnapshot = start.snapshot;
+    invariant(this.floor <= this.snapshotSlot, () => `a durable state compacted below ${this.floor} with its snapshot at ${this.snapshotSlot}`);
     for (const pv of start.aAccepted) {
       invariant(!this.kept.has(pv.slot), () => `two pvalues for slot ${pv.slot} in a durable state`);
       this.kept.set(pv.slot, frozenPValue(pv));
@@ -48,6 +51,14 @@ export class DurableFold implements DurableView {
 
   get compactedBelow(): number {
     return this.floor;
+  }
+
+  get snapshotSlot(): number {
+    return this.latestSnapshot?.slot ?? 1;
+  }
+
+  get snapshot(): DurableSnapshot | undefined {
+    return this.latestSnapshot;
   }
 
   get accepted(): ReadonlyMap<number, PValue> {
@@ -83,8 +94,16 @@ export class DurableFold implements DurableView {
       case 'compact':
         invariant(record.belowSlot >= this.floor,
           () => `compaction below slot ${record.belowSlot} would lower the floor ${this.floor}`);
+        // The acceptor's mark is a promise that the slots below it are held in a snapshot.
+        invariant(record.belowSlot <= this.snapshotSlot,
+          () => `compaction below slot ${record.belowSlot} is above the latest snapshot's slot ${this.snapshotSlot}`);
         this.floor = record.belowSlot;
         for (const slot of this.kept.keys()) if (slot < record.belowSlot) this.kept.delete(slot);
+        break;
+      case 'snapshot':
+        invariant(record.slot > this.snapshotSlot,
+          () => `a snapshot at slot ${record.slot} is not above the latest snapshot's slot ${this.snapshotSlot}`);
+        this.latestSnapshot = { slot: record.slot, state: record.state };
         break;
     }
     this.applied++;
@@ -93,7 +112,10 @@ export class DurableFold implements DurableView {
   /** A snapshot; pvalues are frozen and shared, `aAccepted` is sorted by slot. */
   state(): DurableState {
     const aAccepted = [...this.kept.values()].sort((a, b) => a.slot - b.slot);
-    return { aBallot: this.promised, aAccepted, lBallot: this.leaderBallot, compactedBelow: this.floor };
+    return {
+      aBallot: this.promised, aAccepted, lBallot: this.leaderBallot, compactedBelow: this.floor,
+      ...(this.latestSnapshot === undefined ? {} : { snapshot: this.latestSnapshot }),
+    };
   }
 }
 
@@ -113,6 +135,8 @@ export function foldRecords(start: DurableState, records: readonly DurableRecord
 /** The records that rebuild `state` from `emptyDurableState`: what compaction writes. */
 export function recordsOf(state: DurableState): DurableRecord[] {
   return [
+    // The snapshot first: the compaction floor may not pass it.
+    ...(state.snapshot === undefined ? [] : [{ kind: 'snapshot', slot: state.snapshot.slot, state: state.snapshot.state } as const]),
     { kind: 'compact', belowSlot: state.compactedBelow },
     ...state.aAccepted.map((pvalue): DurableRecord => ({ kind: 'accept', pvalue })),
     { kind: 'promise', ballot: state.aBallot },
@@ -134,6 +158,9 @@ export function freezeRecord(record: DurableRecord): FrozenRecord {
       return Object.freeze({ kind: 'accept', pvalue: frozenPValue(record.pvalue) }) as FrozenRecord;
     case 'compact':
       return Object.freeze({ kind: 'compact', belowSlot: record.belowSlot }) as FrozenRecord;
+    case 'snapshot':
+      // A typed array cannot be frozen: the copy (a plain Uint8Array, never a view) is the log's own, which nobody else holds.
+      return Object.freeze({ kind: 'snapshot', slot: record.slot, state: new Uint8Array(record.state) }) as FrozenRecord;
   }
 }
 

@@ -12,13 +12,16 @@
  * grows to several times its live state, the live state is written to a new file, fsynced,
  * renamed over the log, and the directory fsynced, so a crash at any point leaves one whole
  * log. `MemoryDurableLog` is the same interface for the simulator, with `crash()` dropping
- * unsynced records.
+ * unsynced records. A replica's `snapshot` record (its slot and opaque bytes) backs the
+ * acceptor's `compact` record: the fold refuses a compaction above the latest snapshot, and
+ * the file log keeps the snapshot's bytes in a file beside the log, durable before the record
+ * that names it (fileLog.ts says why).
  */
-export type { DurableLog, DurableRecord, DurableRecordKind, DurableState, DurableView } from './types.js';
+export type { DurableLog, DurableRecord, DurableRecordKind, DurableSnapshot, DurableState, DurableView } from './types.js';
 export { DurableFold, applyRecord, emptyDurableState, foldRecords, recordsOf } from './fold.js';
 export { MemoryDurableLog } from './memoryLog.js';
 export {
-  COMPACTION_FILE, DEFAULT_COMPACTION, FileDurableLog, LOG_FILE, type CompactionPolicy, type FileDurableLogOptions,
+  COMPACTION_FILE, DEFAULT_COMPACTION, FileDurableLog, LOG_FILE, snapshotFileName, type CompactionPolicy, type FileDurableLogOptions,
 } from './fileLog.js';
 export { FORMAT_VERSION, META_FILE, type DataDirectoryMeta } from './meta.js';
 export { nodeFileOps, type FileOps, type WritableFile } from './fileOps.js';

@@ -2,33 +2,65 @@
  * A record's payload on disk: its JSON text in UTF-8. JSON keeps the file readable with a hex
  * dump and trivial to port; the frame around it (frame.ts) supplies length and checksum.
  *
+ * A snapshot record is the exception: its bytes are not in the log. The log holds a reference
+ * (`{"kind":"snapshot","slot","bytes","crc"}`: its length and CRC-32) and the bytes are a file of
+ * their own (fileLog.ts), so a record stays O(1) bytes whatever the application's state weighs,
+ * no frame limit caps that state, and a log rewrite does not copy it.
+ *
  * Records are checked on the way out (a bug is caught before it reaches the disk) and on the
  * way in (a file is input: a record that passed its checksum but makes no sense still gets
  * a clear error, never a crash or a silently wrong state).
  */
 import type { Checked } from '../protocol/validate.js';
 import type { Ballot, PValue } from '../protocol/values.js';
+import { crc32 } from './crc32.js';
 import { FRAME_HEADER_BYTES } from './frame.js';
 import type { DurableRecord } from './types.js';
+
+/** What the log holds for a snapshot record: where its bytes are checked against. */
+export interface SnapshotReference {
+  readonly kind: 'snapshot';
+  readonly slot: number;
+  /** The snapshot's length in bytes and its CRC-32. */
+  readonly bytes: number;
+  readonly crc: number;
+}
+
+/** A record as the log file holds it. */
+export type LoggedRecord = Exclude<DurableRecord, { kind: 'snapshot' }> | SnapshotReference;
 
 export function encodeRecord(record: DurableRecord): Buffer {
   return Buffer.from(JSON.stringify(canonical(record)), 'utf8');
 }
 
-/** The bytes `record` takes in a log file, frame included: what a host that measures its
- * writes without a file (the simulator) counts. */
+/** The bytes `record` takes on disk, frame included (and a snapshot's own file): what a host
+ * that measures its writes without a file (the simulator) counts. */
 export function recordFileBytes(record: DurableRecord): number {
-  return FRAME_HEADER_BYTES + Buffer.byteLength(JSON.stringify(canonical(record)), 'utf8');
+  const outside = record.kind === 'snapshot' ? record.state.length : 0;
+  return FRAME_HEADER_BYTES + Buffer.byteLength(JSON.stringify(canonical(record)), 'utf8') + outside;
 }
 
-export function decodeRecord(payload: Uint8Array): Checked<DurableRecord> {
+/** The reference a log holds for a snapshot's bytes. */
+export function snapshotReference(slot: number, state: Uint8Array): SnapshotReference {
+  return { kind: 'snapshot', slot, bytes: state.length, crc: crc32(state) };
+}
+
+export function decodeRecord(payload: Uint8Array): Checked<LoggedRecord> {
   let raw: unknown;
   try {
     raw = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
   } catch (e) {
     return { ok: false, reason: `payload is not JSON (${(e as Error).message})` };
   }
-  return checkRecord(raw);
+  if (isRecord(raw) && raw['kind'] === 'snapshot') {
+    const { slot, bytes, crc } = raw;
+    if (!isCount(slot) || slot < 2 || !isCount(bytes) || !isCount(crc) || crc > 0xffffffff || Object.keys(raw).length !== 4) {
+      return { ok: false, reason: 'snapshot record: expected {kind, slot >= 2, bytes, crc} with non-negative integers' };
+    }
+    return { ok: true, value: { kind: 'snapshot', slot, bytes, crc } };
+  }
+  const checked = checkRecord(raw);
+  return checked.ok ? { ok: true, value: checked.value as LoggedRecord } : checked;
 }
 
 /** Shape and ranges of a record; the fold checks how it relates to the records before it. */
@@ -46,13 +78,18 @@ export function checkRecord(raw: unknown): Checked<DurableRecord> {
     case 'compact':
       if (!isCount(raw['belowSlot'])) return fail('belowSlot must be a non-negative integer');
       return { ok: true, value: raw as unknown as DurableRecord };
+    case 'snapshot':
+      // Slot 1 is "no snapshot" (nothing executed yet): a snapshot is always of some history.
+      if (!isCount(raw['slot']) || raw['slot'] < 2) return fail('slot must be an integer >= 2');
+      if (!(raw['state'] instanceof Uint8Array)) return fail('state must be bytes (a Uint8Array)');
+      return { ok: true, value: raw as unknown as DurableRecord };
     default:
       return { ok: false, reason: `record: unknown kind ${JSON.stringify(raw['kind'])?.slice(0, 40)}` };
   }
 }
 
 /** Fixed key order and no extra properties, so equal records encode to equal bytes. */
-function canonical(record: DurableRecord): DurableRecord {
+function canonical(record: DurableRecord): LoggedRecord {
   switch (record.kind) {
     case 'promise':
     case 'leaderBallot':
@@ -63,6 +100,8 @@ function canonical(record: DurableRecord): DurableRecord {
     }
     case 'compact':
       return { kind: 'compact', belowSlot: record.belowSlot };
+    case 'snapshot':
+      return snapshotReference(record.slot, record.state);
   }
 }
 

@@ -15,9 +15,19 @@
 import { InvariantViolation } from '../protocol/assert.js';
 import { StorageCorruptError } from './errors.js';
 import { DurableFold } from './fold.js';
+import { crc32 } from './crc32.js';
 import { findFrameAfter, readFrame } from './frame.js';
-import { decodeRecord } from './record.js';
+import { decodeRecord, type SnapshotReference } from './record.js';
 import type { DurableState } from './types.js';
+
+/** A snapshot file found beside the log: its path and content. */
+export interface SnapshotFile {
+  readonly path: string;
+  readonly bytes: Uint8Array;
+}
+
+/** Stands for the bytes of a snapshot that a later one superseded (their file may be gone). */
+const SUPERSEDED = new Uint8Array(0);
 
 export interface RecoveredLog {
   readonly fold: DurableFold;
@@ -27,10 +37,19 @@ export interface RecoveredLog {
   readonly tornTail?: { readonly offset: number; readonly bytes: number; readonly reason: string };
 }
 
-/** Folds the intact records of `bytes` (the content of `file`) onto `start`. Throws
- * StorageCorruptError for damage that is not a torn tail, or a record the fold rejects. */
-export function recoverLog(bytes: Uint8Array, file: string, start: DurableState): RecoveredLog {
+/**
+ * Folds the intact records of `bytes` (the content of `file`) onto `start`, the latest snapshot
+ * record taking its bytes from `snapshots` (by slot). Throws StorageCorruptError for damage that
+ * is not a torn tail, a record the fold rejects, or a latest snapshot whose file is missing or
+ * does not match its record (it was made durable before its record was written: fileLog.ts).
+ */
+export function recoverLog(bytes: Uint8Array, file: string, start: DurableState, snapshots: ReadonlyMap<number, SnapshotFile> = new Map()): RecoveredLog {
   const fold = new DurableFold(start);
+  let latest: { reference: SnapshotReference; offset: number } | undefined;
+  const recovered = (validBytes: number, tornTail?: RecoveredLog['tornTail']): RecoveredLog => {
+    if (latest !== undefined) checkSnapshotFile(latest.reference, snapshots.get(latest.reference.slot), file, latest.offset);
+    return { fold, validBytes, ...(tornTail === undefined ? {} : { tornTail }) };
+  };
   let offset = 0;
   while (offset < bytes.length) {
     const frame = readFrame(bytes, offset);
@@ -39,19 +58,33 @@ export function recoverLog(bytes: Uint8Array, file: string, start: DurableState)
       if (intact !== undefined) {
         throw new StorageCorruptError(file, offset, `damaged record (${frame.reason}) followed by an intact record at byte offset ${intact}`);
       }
-      return { fold, validBytes: offset, tornTail: { offset, bytes: bytes.length - offset, reason: frame.reason } };
+      return recovered(offset, { offset, bytes: bytes.length - offset, reason: frame.reason });
     }
     // The checksum passed, so these are the bytes that were written: a record that does not
     // decode or breaks a fold rule was written wrong (or by something else), never torn.
     const decoded = decodeRecord(frame.payload);
     if (!decoded.ok) throw new StorageCorruptError(file, offset, decoded.reason);
+    const record = decoded.value;
+    if (record.kind === 'snapshot') latest = { reference: record, offset };
     try {
-      fold.apply(decoded.value);
+      // Only the latest snapshot's bytes are read (and checked, at the end).
+      fold.apply(record.kind !== 'snapshot' ? record
+        : { kind: 'snapshot', slot: record.slot, state: snapshots.get(record.slot)?.bytes ?? SUPERSEDED });
     } catch (e) {
       if (e instanceof InvariantViolation) throw new StorageCorruptError(file, offset, e.message);
       throw e;
     }
     offset = frame.end;
   }
-  return { fold, validBytes: offset };
+  return recovered(offset);
+}
+
+function checkSnapshotFile(reference: SnapshotReference, found: SnapshotFile | undefined, log: string, offset: number): void {
+  if (found === undefined) {
+    throw new StorageCorruptError(log, offset, `the snapshot record of slot ${reference.slot} has no snapshot file`);
+  }
+  if (found.bytes.length !== reference.bytes || crc32(found.bytes) !== reference.crc) {
+    throw new StorageCorruptError(found.path, undefined,
+      `${found.bytes.length} bytes with CRC-32 ${crc32(found.bytes)}, where the log's record (byte offset ${offset}) says ${reference.bytes} bytes with CRC-32 ${reference.crc}`);
+  }
 }

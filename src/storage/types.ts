@@ -23,8 +23,13 @@ export type DurableRecord =
   /** The leader's current ballot (never lowered). */
   | { readonly kind: 'leaderBallot'; readonly ballot: Ballot }
   /** The acceptor discards its pvalues below `belowSlot` (their slots are decided and kept
-   * in a snapshot elsewhere). The floor never goes down, and nothing is accepted below it. */
-  | { readonly kind: 'compact'; readonly belowSlot: number };
+   * in the node's snapshot). The floor never goes down, nothing is accepted below it, and it
+   * never passes the latest snapshot's slot: the acceptor's mark promises the snapshot exists. */
+  | { readonly kind: 'compact'; readonly belowSlot: number }
+  /** The replica's snapshot at `slot` (>= 2, above the previous one's): `state` is opaque bytes
+   * the replica builds (application state and duplicate-suppression table after slot - 1).
+   * Only the latest is kept. A file log stores the bytes beside the record stream (fileLog.ts). */
+  | { readonly kind: 'snapshot'; readonly slot: number; readonly state: Uint8Array };
 
 export type DurableRecordKind = DurableRecord['kind'];
 
@@ -37,6 +42,14 @@ export interface DurableState {
   readonly lBallot: Ballot;
   /** Every slot below this was compacted away (0: nothing was). */
   readonly compactedBelow: number;
+  /** The latest snapshot record's slot and bytes; absent when none was ever written. */
+  readonly snapshot?: DurableSnapshot;
+}
+
+/** A replica snapshot as the log keeps it. The bytes are the log's own copy: read, never change them. */
+export interface DurableSnapshot {
+  readonly slot: number;
+  readonly state: Uint8Array;
 }
 
 /** The same state as a live, read-only view of a fold (`DurableFold`), updated in place by
@@ -46,6 +59,10 @@ export interface DurableView {
   readonly aBallot: Ballot;
   readonly lBallot: Ballot;
   readonly compactedBelow: number;
+  /** The latest snapshot's slot; 1 when there is none (the spec's rSnap.slot of NoSnapshot). */
+  readonly snapshotSlot: number;
+  /** The latest snapshot, if any. */
+  readonly snapshot: DurableSnapshot | undefined;
   /** slot -> the pvalue kept for it (frozen objects). */
   readonly accepted: ReadonlyMap<number, PValue>;
 }

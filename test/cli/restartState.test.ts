@@ -48,7 +48,7 @@ describe('openNodeTrace', () => {
     ({ dir, runId: 'run', node: 2, nodes: 3, window: 5, app: 'bank', fresh: true, ...over });
   const event = (seq: number, clock: number) => ({
     node: 2, seq, clock, role: 'Node', action: 'Stutter', params: {}, sent: [],
-    state: { aBallot: { num: 0, leader: 0 }, aAccepted: [], lBallot: { num: 0, leader: 2 }, lActive: false, lProposals: [], scout: null, commanders: [], rSlotIn: 1, rSlotOut: 1, rRequests: [], rProposals: [], rDecisions: [], rExecuted: [], invoked: [] },
+    state: { aBallot: { num: 0, leader: 0 }, aAccepted: [], lBallot: { num: 0, leader: 2 }, lActive: false, lProposals: [], scout: null, commanders: [], rSlotIn: 1, rSlotOut: 1, rRequests: [], rProposals: [], rDecisions: [], rExecuted: [], invoked: [], aMark: 1, lMark: 1, rSnap: { slot: 1, executed: [] } },
   });
 
   it('a new node starts a part; its restart continues it after a crash line, numbering on', () => {

@@ -40,11 +40,8 @@ describe('a cluster under an adversarial schedule (loss, duplication, reordering
           const node = c.nodes.get(ch.node);
           const due = c.timers.get(ch.node) ?? [];
           c.timers.set(ch.node, []);
-          for (const t of due) {
-            const out = node!.fireTimer(t.name, t.key);
-            c.inFlight.push(...out.messages);
-            c.timers.get(ch.node)!.push(...out.timers);
-          }
+          // Through the host path: durable records appended before the messages leave.
+          for (const t of due) c.absorb(ch.node, node!.fireTimer(t.name, t.key));
         } else if (ch.kind === 'restart') {
           if (restarts++ < 3) c.restart(ch.node);
         } else if (c.inFlight.length > 0) {
@@ -53,11 +50,7 @@ describe('a cluster under an adversarial schedule (loss, duplication, reordering
           if (ch.kind === 'duplicate') c.inFlight.push(e);
           else {
             c.inFlight.splice(i, 1);
-            if (ch.kind === 'deliver') {
-              const out = c.node(e.to).receive(e);
-              c.inFlight.push(...out.messages);
-              c.timers.get(e.to)!.push(...out.timers);
-            }
+            if (ch.kind === 'deliver') c.absorb(e.to, c.node(e.to).receive(e));
           }
         }
       }

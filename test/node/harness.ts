@@ -96,7 +96,8 @@ export class Cluster {
     return this.results.get(id) ?? [];
   }
 
-  private absorb(id: NodeId, out: Output): void {
+  /** What a host does with a call's output: durable records appended and synced first, then messages, timers, results. */
+  absorb(id: NodeId, out: Output): void {
     const log = this.storage.get(id)!;
     log.append(out.durable);
     void log.sync(); // the memory log is durable when sync returns

@@ -10,6 +10,7 @@ import { DurableFold, emptyDurableState } from '../../src/storage/fold.js';
 import { DEFAULT_ROLES } from '../../src/node/default-roles.js';
 import type { ActionParams, Role, RoleHost } from '../../src/node/role.js';
 import type { RoleFactories } from '../../src/node/role-factories.js';
+import type { ReplicaImage } from '../../src/roles/replicaImage.js';
 
 export type JournalEntry =
   /** `to` null: RoleHost.sendToNone (in the step's sends, delivered to no node). */
@@ -19,7 +20,8 @@ export type JournalEntry =
   | { kind: 'append'; record: DurableRecord }
   | { kind: 'result'; clientId: number; output: unknown }
   | { kind: 'add'; role: RoleName }
-  | { kind: 'remove'; role: RoleName };
+  | { kind: 'remove'; role: RoleName }
+  | { kind: 'rejoin' };
 
 /** A counter: input is a number to add; output is the new total. */
 export const counter: StateMachine<number> = {
@@ -38,6 +40,12 @@ export interface FakeHostOptions {
   timing?: Partial<Timing>;
   factories?: Partial<RoleFactories>;
   stateMachine?: StateMachine<any>;
+  /** RoleHost.checkpointEvery (default 0: no checkpoints). */
+  checkpointEvery?: number;
+  /** What restoredSnapshot() answers (a restarted node's replica snapshot). */
+  restored?: { slot: number; image: ReplicaImage };
+  /** Tracing on (default) or off. */
+  tracing?: boolean;
 }
 
 export class FakeHost implements RoleHost {
@@ -47,7 +55,9 @@ export class FakeHost implements RoleHost {
   readonly timing: Timing;
   readonly stateMachine: StateMachine<any>;
   readonly factories: RoleFactories;
-  readonly tracing = true;
+  readonly tracing: boolean;
+  readonly checkpointEvery: number;
+  private readonly restored: { slot: number; image: ReplicaImage } | undefined;
   readonly journal: JournalEntry[] = [];
   readonly roles: Role[] = [];
   readonly logs: string[] = [];
@@ -61,6 +71,13 @@ export class FakeHost implements RoleHost {
     this.stateMachine = options.stateMachine ?? counter;
     this.factories = { ...DEFAULT_ROLES, ...options.factories };
     this.fold = new DurableFold({ ...emptyDurableState(this.self), ...options.durable });
+    this.tracing = options.tracing ?? true;
+    this.checkpointEvery = options.checkpointEvery ?? 0;
+    this.restored = options.restored;
+  }
+
+  restoredSnapshot(): { slot: number; image: ReplicaImage } | undefined {
+    return this.restored;
   }
 
   // ---- RoleHost ----
@@ -99,6 +116,9 @@ export class FakeHost implements RoleHost {
   }
   findRole<R extends Role>(name: RoleName): R | undefined {
     return this.roles.find((r) => r.name === name) as R | undefined;
+  }
+  rejoin(): void {
+    this.journal.push({ kind: 'rejoin' });
   }
   redeliver(from: NodeId, message: Message): void {
     for (const r of [...this.roles]) if ((r.handles as readonly MessageType[]).includes(message.type)) r.receive(from, message);
@@ -144,6 +164,7 @@ export function specOf(role: Role): import('../../src/node/api.js').NodeSpecStat
   const state: import('../../src/node/api.js').NodeSpecState = {
     aBallot: BOTTOM_BALLOT, aAccepted: [], lBallot: BOTTOM_BALLOT, lActive: false, lProposals: [], scout: null,
     commanders: [], rSlotIn: 1, rSlotOut: 1, rRequests: [], rProposals: [], rDecisions: [], rExecuted: [], invoked: [],
+    aMark: 1, lMark: 1, rSnap: { slot: 1, executed: [] },
   };
   role.snapshot(state);
   return state;

@@ -33,7 +33,7 @@ describe('Scout', () => {
 
     expect(host.actions()).toEqual(['ScoutReceivePromise', 'ScoutReceivePromise']);
     expect(host.sends()).toEqual([]);
-    expect(specOf(scout).scout).toEqual({ ballot: B, acks: [2, 3], pvalues: [pv] });
+    expect(specOf(scout).scout).toEqual({ ballot: B, acks: [2, 3], pvalues: [pv], mark: 1 });
   });
 
   it('is adopted by a quorum, with the union of their pvalues, and ends', () => {

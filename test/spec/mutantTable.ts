@@ -15,7 +15,7 @@ export interface SpecMutant {
 /** Every property the spec states; each must be broken by at least one mutant. */
 export const SPEC_PROPERTIES = [
   'TypeOK', 'Agreement', 'Validity', 'ReplicaConsistency', 'ClientAnswers', 'AcceptorMonotonicity', 'RefinesLog',
-  'EventuallyExecuted', 'NothingNeededDiscarded', 'SnapshotsSound', 'AcceptsSafe',
+  'EventuallyExecuted', 'NothingNeededDiscarded', 'SnapshotsSound', 'AcceptsSafe', 'ProposesAboveSnapshot',
 ];
 
 export const SPEC_MUTANTS: SpecMutant[] = [
@@ -37,4 +37,5 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   { mutant: 'ExecuteBatchAnyOrder', model: 'ci-batch', property: 'ReplicaConsistency', kind: 'invariant' },
   { mutant: 'LeaderSplitsBatch', model: 'ci-batch', property: 'Validity', kind: 'invariant' },
   { mutant: 'AnswerBatchLastIndex', model: 'ci-batch', property: 'ClientAnswers', kind: 'invariant' },
+  { mutant: 'SnapshotKeepsSlotIn', model: 'checkpoint-two-proposers', property: 'ProposesAboveSnapshot', kind: 'invariant' },
 ];

@@ -10,7 +10,7 @@ import { StorageFailedError } from '../../src/storage/errors.js';
 import { COMPACTION_FILE, FileDurableLog, LOG_FILE } from '../../src/storage/fileLog.js';
 import { emptyDurableState, foldRecords } from '../../src/storage/fold.js';
 import type { DurableRecord } from '../../src/storage/types.js';
-import { NODE, InstrumentedOps, accept, compact, leaderBallot, logBytesOf, promise, tempDirs } from './helpers.js';
+import { NODE, InstrumentedOps, accept, compact, leaderBallot, logBytesOf, promise, snapshot, tempDirs } from './helpers.js';
 
 const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
@@ -35,7 +35,7 @@ describe('FileDurableLog compaction', () => {
     const all: DurableRecord[] = [];
     for (let round = 0; round < 60; round++) {
       // Half way, the slots so far are compacted away and the churn moves to later slots.
-      const batch = round === 30 ? [compact(14)] : churn(round * 3, round * 3 + 3, round < 30 ? 10 : 14);
+      const batch = round === 30 ? [snapshot(14), compact(14)] : churn(round * 3, round * 3 + 3, round < 30 ? 10 : 14);
       log.append(batch);
       all.push(...batch);
       await log.sync();

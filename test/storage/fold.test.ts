@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvariantViolation } from '../../src/protocol/assert.js';
 import { applyRecord, emptyDurableState, foldRecords, recordsOf } from '../../src/storage/fold.js';
-import { NODE, accept, ballot, compact, leaderBallot, promise, pvalue, validRecordsArb } from './helpers.js';
+import { NODE, accept, ballot, compact, leaderBallot, promise, pvalue, snapshot, validRecordsArb } from './helpers.js';
 
 const empty = emptyDurableState(NODE);
 
@@ -33,7 +33,7 @@ describe('applyRecord', () => {
   });
 
   it('compaction drops the pvalues below its slot, raises the floor, and refuses accepts below it', () => {
-    const s = foldRecords(empty, [accept(0, 1), accept(1, 1), accept(2, 1), compact(2)]);
+    const s = foldRecords(empty, [accept(0, 1), accept(1, 1), accept(2, 1), snapshot(2), compact(2)]);
     expect(s.aAccepted.map((pv) => pv.slot)).toEqual([2]);
     expect(s.compactedBelow).toBe(2);
     expect(() => applyRecord(s, accept(1, 2))).toThrow(/below the compaction floor 2/);
@@ -45,7 +45,7 @@ describe('applyRecord', () => {
     const s = foldRecords(empty, [accept(1, 1), promise(2)]);
     const before = JSON.stringify(s);
     applyRecord(s, accept(1, 3));
-    applyRecord(s, compact(5));
+    applyRecord(applyRecord(s, snapshot(5)), compact(5));
     expect(JSON.stringify(s)).toBe(before);
   });
 

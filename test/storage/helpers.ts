@@ -11,6 +11,8 @@ import { DurableFold, emptyDurableState } from '../../src/storage/fold.js';
 import { nodeFileOps, type FileOps, type WritableFile } from '../../src/storage/fileOps.js';
 import { encodeFrame } from '../../src/storage/frame.js';
 import { encodeRecord } from '../../src/storage/record.js';
+import { snapshotFileName } from '../../src/storage/fileLog.js';
+import type { SnapshotFile } from '../../src/storage/recovery.js';
 import type { DurableRecord, DurableState } from '../../src/storage/types.js';
 
 export const NODE = 1;
@@ -34,6 +36,8 @@ export const ballot = (num: number, leader: number): Ballot => ({ num, leader })
 export const promise = (num: number, leader = 1): DurableRecord => ({ kind: 'promise', ballot: ballot(num, leader) });
 export const leaderBallot = (num: number, leader = NODE): DurableRecord => ({ kind: 'leaderBallot', ballot: ballot(num, leader) });
 export const compact = (belowSlot: number): DurableRecord => ({ kind: 'compact', belowSlot });
+/** A replica snapshot at `slot` whose bytes say which slot they are for. */
+export const snapshot = (slot: number, bytes = 3): DurableRecord => ({ kind: 'snapshot', slot, state: new Uint8Array(bytes).fill(slot % 256) });
 export function pvalue(slot: number, num: number, input = `cmd-${slot}-${num}`, leader = 1): PValue {
   return { ballot: ballot(num, leader), slot, prop: { caller: leader, clientId: slot, input } };
 }
@@ -55,6 +59,11 @@ const recordArb: fc.Arbitrary<DurableRecord> = fc.oneof(
   },
   { weight: 1, arbitrary: ballotArb.map((b): DurableRecord => ({ kind: 'leaderBallot', ballot: b })) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 4 }).map((belowSlot): DurableRecord => ({ kind: 'compact', belowSlot })) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ slot: fc.integer({ min: 2, max: 6 }), state: fc.uint8Array({ maxLength: 24 }) })
+      .map(({ slot, state }): DurableRecord => ({ kind: 'snapshot', slot, state })),
+  },
 );
 
 /** Sequences an acceptor and leader could have written: random records, each raised just
@@ -80,7 +89,10 @@ function raised(record: DurableRecord, state: DurableState): DurableRecord {
     case 'leaderBallot':
       return { kind: 'leaderBallot', ballot: maxBallot(record.ballot, state.lBallot) };
     case 'compact':
-      return { kind: 'compact', belowSlot: Math.max(record.belowSlot, state.compactedBelow) };
+      // Never above the latest snapshot (the floor is never above it either).
+      return { kind: 'compact', belowSlot: Math.max(state.compactedBelow, Math.min(record.belowSlot, state.snapshot?.slot ?? 1)) };
+    case 'snapshot':
+      return { kind: 'snapshot', slot: Math.max(record.slot, (state.snapshot?.slot ?? 1) + 1), state: record.state };
     case 'accept': {
       const slot = Math.max(record.pvalue.slot, state.compactedBelow);
       const kept = state.aAccepted.find((pv) => pv.slot === slot);
@@ -88,6 +100,13 @@ function raised(record: DurableRecord, state: DurableState): DurableRecord {
       return { kind: 'accept', pvalue: { ...record.pvalue, slot, ballot } };
     }
   }
+}
+
+/** The snapshot files a log of `records` may have beside it (every one written; recovery reads the latest). */
+export function snapshotFilesOf(records: readonly DurableRecord[], dir = '/data'): Map<number, SnapshotFile> {
+  const files = new Map<number, SnapshotFile>();
+  for (const r of records) if (r.kind === 'snapshot') files.set(r.slot, { path: `${dir}/${snapshotFileName(r.slot)}`, bytes: r.state });
+  return files;
 }
 
 /** The log file bytes for `records`, and where each record's frame starts (plus the end). */

@@ -1,10 +1,12 @@
 /**
  * Recovery on any damage a crash or a disk can do to a log: for any sequence of records an
- * acceptor could have written, cut at ANY byte and optionally with one byte flipped anywhere
- * before the cut, recovery yields the fold of a prefix of the records (cutting only a torn
- * tail), or stops with StorageCorruptError at the damaged record when intact records follow.
+ * acceptor (and its replica's snapshots) could have written, cut at ANY byte and optionally with
+ * one byte flipped anywhere before the cut, recovery yields the fold of a prefix of the records
+ * (cutting only a torn tail), which is a state the node could have been in (its compaction floor
+ * never above its latest snapshot, no pvalue below the floor), or stops with StorageCorruptError
+ * at the damaged record when intact records follow.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,7 +15,15 @@ import { FileDurableLog, LOG_FILE } from '../../src/storage/fileLog.js';
 import { emptyDurableState, foldRecords } from '../../src/storage/fold.js';
 import { recoverLog } from '../../src/storage/recovery.js';
 import type { DurableRecord } from '../../src/storage/types.js';
-import { NODE, logBytesOf, tempDirs, validRecordsArb } from './helpers.js';
+import type { DurableState } from '../../src/storage/types.js';
+import { snapshotFileName } from '../../src/storage/fileLog.js';
+import { NODE, logBytesOf, snapshotFilesOf, tempDirs, validRecordsArb } from './helpers.js';
+
+/** What any state the node could have been in satisfies: its mark is backed by a snapshot. */
+function expectReachable(state: DurableState): void {
+  expect(state.compactedBelow).toBeLessThanOrEqual(state.snapshot?.slot ?? 1);
+  for (const pv of state.aAccepted) expect(pv.slot).toBeGreaterThanOrEqual(state.compactedBelow);
+}
 
 const FILE = '/data/durable.log';
 const empty = emptyDurableState(NODE);
@@ -47,8 +57,9 @@ describe('recovery of a damaged log (property)', () => {
       const flipped = flip !== undefined && flip.at < cut ? recordAt(starts, flip.at) : undefined;
 
       const expectPrefix = (kept: number) => {
-        const recovered = recoverLog(bytes, FILE, empty);
+        const recovered = recoverLog(bytes, FILE, empty, snapshotFilesOf(records));
         expect(recovered.fold.state()).toEqual(foldRecords(empty, records.slice(0, kept) as DurableRecord[]));
+        expectReachable(recovered.fold.state());
         expect(recovered.validBytes).toBe(starts[kept]);
         expect(recovered.tornTail !== undefined).toBe(bytes.length > starts[kept]!);
       };
@@ -56,7 +67,7 @@ describe('recovery of a damaged log (property)', () => {
         // An intact record follows the damaged one: stop, naming the file and offset.
         let error: unknown;
         try {
-          recoverLog(bytes, FILE, empty);
+          recoverLog(bytes, FILE, empty, snapshotFilesOf(records));
         } catch (e) {
           error = e;
         }
@@ -83,10 +94,13 @@ describe('FileDurableLog.open on a damaged log (property, through the file syste
       const bytes = Buffer.from(logBytesOf(records).bytes.subarray(0, cut));
       if (flip !== undefined && flip.at < cut) bytes[flip.at]! ^= flip.mask;
       await writeFile(join(dir, LOG_FILE), bytes);
+      // Every snapshot's file, as if each was written before its record (the latest intact one must be there).
+      const snapshots = snapshotFilesOf(records, dir);
+      for (const file of snapshots.values()) await writeFile(file.path, file.bytes);
 
       let expected: ReturnType<typeof recoverLog> | StorageCorruptError;
       try {
-        expected = recoverLog(bytes, join(dir, LOG_FILE), empty);
+        expected = recoverLog(bytes, join(dir, LOG_FILE), empty, snapshots);
       } catch (e) {
         expected = e as StorageCorruptError;
       }
@@ -99,6 +113,10 @@ describe('FileDurableLog.open on a damaged log (property, through the file syste
         expect(log.load()).toEqual(expected.validBytes === 0 ? undefined : expected.fold.state());
         await log.close();
         expect((await readFile(join(dir, LOG_FILE))).length).toBe(expected.validBytes);
+        // Only the latest snapshot's file is left: the others no durable record needs.
+        const latest = expected.fold.snapshot?.slot;
+        expect((await readdir(dir)).filter((name) => name.startsWith('snapshot-')))
+          .toEqual(latest === undefined ? [] : [snapshotFileName(latest)]);
       }
     }), { numRuns: 60 });
   });

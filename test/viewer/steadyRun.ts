@@ -24,7 +24,7 @@ const RECEIVER: Record<string, ActionName> = Object.fromEntries(
 interface Delivery { to: number; from: number; message: SpecMessage; clock: number }
 
 const scoutJson = (x: NodeSpec): unknown => (x.scout === null ? null
-  : { ballot: x.scout.ballot, acks: [...x.scout.acks].sort((a, b) => a - b), pvalues: [...x.scout.pvalues.values()] });
+  : { ballot: x.scout.ballot, acks: [...x.scout.acks].sort((a, b) => a - b), pvalues: [...x.scout.pvalues.values()], mark: x.scout.mark });
 const commanderJson = (c: { ballot: unknown; slot: number; prop: Proposal; acks: ReadonlySet<number> }): unknown =>
   ({ ...c, acks: [...c.acks].sort((a, b) => a - b) });
 

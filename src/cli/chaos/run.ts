@@ -42,6 +42,8 @@ export interface ChaosOptions {
   /** Where data and traces go (default: a new temporary directory, removed after a run that passed). */
   readonly dir?: string;
   readonly seed: number;
+  /** Every node snapshots every this many executed slots and compacts (`paxos node --checkpoint-every`). */
+  readonly checkpointEvery?: number;
   readonly progress: (line: string) => void;
   /** Node log lines (JSON); default: dropped, but warnings and errors are counted. */
   readonly onNodeLine?: (node: number, line: string) => void;
@@ -89,6 +91,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const nodeLog = join(dir, 'nodes.log');
   const cluster = new LocalCluster({
     nodes: o.nodes, host: '127.0.0.1', basePort, dataDir, keyFile, key, app: 'bank', traceDir, runId: 'chaos',
+    ...(o.checkpointEvery !== undefined ? { nodeArgs: ['--checkpoint-every', String(o.checkpointEvery)] } : {}),
     onLine: (node, line) => {
       if (/"level":"(warn|error)"/.test(line)) nodeWarnings++;
       appendFileSync(nodeLog, line.startsWith('{') ? line + '\n' : JSON.stringify({ node, output: line }) + '\n');

@@ -16,6 +16,7 @@ export const CHAOS_HELP: CommandHelp = {
     ['--base-port P', 'node k listens on P+k-1 and P+k-1+1000 (default: free ports found at start)'],
     ['--dir DIR', 'keep data and traces in DIR (default: a temporary directory, removed when the run passes)'],
     ['--seed N', 'seed of the workload\'s choices (default 1)'],
+    ['--checkpoint-every K', 'every node snapshots every K executed slots and compacts (default 25, so that a short run restarts nodes from snapshots; 0: never)'],
     ['--verbose', 'print the nodes\' log lines'],
     ['-h, --help', 'this text'],
   ],
@@ -25,6 +26,7 @@ export const CHAOS_HELP: CommandHelp = {
 const OPTIONS = {
   nodes: { type: 'string' }, clients: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' }, rounds: { type: 'string' }, down: { type: 'string' },
   'base-port': { type: 'string' }, dir: { type: 'string' }, seed: { type: 'string' }, verbose: { type: 'boolean' },
+  'checkpoint-every': { type: 'string' },
 } as const;
 
 export async function chaosCommand(argv: readonly string[], io: CommandIo): Promise<number> {
@@ -41,6 +43,7 @@ export async function chaosCommand(argv: readonly string[], io: CommandIo): Prom
     downMs: intOption('chaos', p, 'down', { min: 0, max: 600 }, 2) * 1000,
     basePort: intOption('chaos', p, 'base-port', { min: 1024, max: 64_000 }, 0),
     seed: intOption('chaos', p, 'seed', { min: 0, max: 2 ** 31 }, 1),
+    checkpointEvery: intOption('chaos', p, 'checkpoint-every', { min: 0, max: 1_000_000_000 }, 25),
     ...(dir !== undefined ? { dir } : {}),
     progress: (line) => io.out(line),
     ...(p.values.verbose ? { onNodeLine: (_n: number, line: string) => io.log(line) } : {}),

@@ -55,6 +55,8 @@ export interface NodeHostOptions {
   readonly timing?: Partial<Timing>;
   /** The replica's window, the spec's Window: slots proposed ahead of execution (default DEFAULT_LIMITS.window). */
   readonly window?: number;
+  /** The replica snapshots every this many executed slots and the node compacts (0 or absent: never). */
+  readonly checkpointEvery?: number;
 }
 
 export class NodeHost {
@@ -94,6 +96,7 @@ export class NodeHost {
       if (o.traceDir !== undefined) {
         trace = openNodeTrace({
           dir: o.traceDir, runId: o.runId, node: o.id, nodes: o.peers.length, window: o.window ?? DEFAULT_LIMITS.window, app: o.app, fresh: o.isNew,
+          checkpointEvery: o.checkpointEvery ?? 0,
           durableEmpty: log.load() === undefined,
         });
         if (trace.crashRecorded) logger.warn('crash-recorded', { trace: trace.path, lastEvent: trace.resume?.traceSeq ?? 0, note: 'the previous run of this node ended without a clean stop' });
@@ -122,6 +125,7 @@ export class NodeHost {
         startAs: o.isNew ? 'member' : 'join',
         ...(o.timing ? { timing: o.timing } : {}),
         ...(o.window !== undefined ? { limits: { window: o.window } } : {}),
+        ...(o.checkpointEvery ? { checkpointEvery: o.checkpointEvery } : {}),
         ...(file ? { trace: (ev: NodeTraceEvent) => file.emit(ev as unknown as TraceEvent) } : {}),
         log: (line) => logger.throttled(`node-log:${line.replace(/\d+/g, '#').slice(0, 60)}`, 10_000, 'warn', 'node-log', { message: line }),
         createNode: (id, peers, options, env) => {

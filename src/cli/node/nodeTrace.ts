@@ -26,6 +26,8 @@ export interface NodeTraceOptions {
   /** The replicas' window (the spec's Window constant). */
   readonly window: number;
   readonly app: TraceApp['name'];
+  /** > 0: every node's replica snapshots (the header's CheckpointNodes names them all). */
+  readonly checkpointEvery?: number;
   /** The node is brand new (its data directory was just created). */
   readonly fresh: boolean;
   /** Its data directory holds no record yet (a node killed right after --new created it). */
@@ -47,7 +49,13 @@ export function traceHeader(o: NodeTraceOptions): TraceHeader {
   return {
     kind: 'header',
     format: TRACE_FORMAT,
-    spec: { module: 'MultiPaxos', constants: { N: o.nodes, Window: o.window } },
+    spec: {
+      module: 'MultiPaxos',
+      constants: {
+        N: o.nodes, Window: o.window,
+        ...((o.checkpointEvery ?? 0) > 0 ? { CheckpointNodes: Array.from({ length: o.nodes }, (_, i) => i + 1) } : {}),
+      },
+    },
     cluster: { nodes: Array.from({ length: o.nodes }, (_, i) => i + 1) },
     runId: o.runId,
     part: { node: o.node, lifecycle: true },

@@ -55,8 +55,10 @@ export class AppReplay {
   private readonly indexOf = new Map<string, number>();
   /** The application state after the whole history. */
   private state: unknown;
-  /** Per node: how many requests of the history its replica has executed (0 after a restart). */
+  /** Per node: how many requests of the history its replica has executed (its snapshot's after a restart). */
   private readonly executedBy = new Map<number, number>();
+  /** Per node: how many requests of the history its replica's snapshot holds (a ReplicaSnapshot copies them all). */
+  private readonly snapshotOf = new Map<number, number>();
   /** Client operations by request id, in the order they were invoked. */
   private readonly ops = new Map<string, ClientOp>();
 
@@ -77,7 +79,9 @@ export class AppReplay {
     switch (ev.action) {
       case 'ClientInvoke': return this.clientEvent(ev);
       case 'ClientReturn': return this.clientEvent(ev);
-      case 'NodeRestart': this.executedBy.set(n, 0); break;
+      // A restart restores the replica from its snapshot (none: the empty history).
+      case 'NodeRestart': this.executedBy.set(n, this.snapshotOf.get(n) ?? 0); break;
+      case 'ReplicaSnapshot': this.snapshotOf.set(n, this.executedBy.get(n) ?? 0); break;
       case 'RequesterInvoke': this.requesterInvoke(n, ev.params.proposal!); break;
       case 'ReplicaExecute': this.execute(n, ev); break;
       case 'ReplicaReceiveJoin': this.welcomeSent(n, ev); break;

@@ -6,7 +6,7 @@
  * state of their node, which the encoder then keeps. Used by the trace writers; the checker
  * accepts both forms (docs/trace-format.md, "Compact events").
  */
-import type { NodeStateJson, Proposal, TraceEvent } from './types.js';
+import type { NodeStateJson, Proposal, SnapshotState, TraceEvent } from './types.js';
 import { ballotKey, commanderKey, propKey, pvalueKey, slotPropKey } from './keys.js';
 import { SCALAR_FIELDS, SET_FIELDS, type StateDelta } from './types.js';
 import { nodeDeltaOf, type DeltaSource } from './nodeDelta.js';
@@ -27,25 +27,47 @@ export function initialNodeJson(node: number): NodeStateJson {
   return {
     aBallot: { num: 0, leader: 0 }, aAccepted: [], lBallot: { num: 0, leader: node }, lActive: false, lProposals: [],
     scout: null, commanders: [], rSlotIn: 1, rSlotOut: 1, rRequests: [], rProposals: [], rDecisions: [], rExecuted: [], invoked: [],
+    aMark: 1, lMark: 1, rSnap: { slot: 1, executed: [] },
   };
 }
 const initialJson = (_N: number, node: number): NodeStateJson => initialNodeJson(node);
 
-interface Previous { sets: Map<string, Map<string, unknown>>; scalars: Map<string, string>; executed: string[] }
+interface Previous { sets: Map<string, Map<string, unknown>>; scalars: Map<string, string>; executed: string[]; snap: { slot: number; executed: string[] } }
 
-function snapshot(state: NodeStateJson): Previous {
+/**
+ * A state from a writer that does not fill the checkpoint fields (one written before them)
+ * reads as one without checkpoints: the writer does not crash, and a checker reading its
+ * whole states reports the missing fields.
+ */
+const NO_CHECKPOINT = { aMark: 1, lMark: 1, rSnap: { slot: 1, executed: [] as Proposal[] } };
+
+function snapshot(given: NodeStateJson): Previous {
+  const state = given.rSnap === undefined || given.aMark === undefined || given.lMark === undefined ? { ...NO_CHECKPOINT, ...given } : given;
   const sets = new Map<string, Map<string, unknown>>();
   for (const f of SET_FIELDS) sets.set(f, new Map((state[f] as never[]).map((x) => [SET_KEY[f](x), x])));
   const scalars = new Map<string, string>();
   for (const f of SCALAR_FIELDS) scalars.set(f, f === 'aBallot' || f === 'lBallot' ? ballotKey(state[f]) : JSON.stringify(state[f]));
-  return { sets, scalars, executed: state.rExecuted.map(propKey) };
+  return { sets, scalars, executed: state.rExecuted.map(propKey), snap: { slot: state.rSnap.slot, executed: state.rSnap.executed.map(propKey) } };
 }
 
-/** The delta from `before` to `now` (both whole states): what every compact event holds. */
-function diff(before: Previous, now: Previous, state: NodeStateJson): StateDelta {
+const isPrefix = (a: readonly string[], b: readonly string[]): boolean => a.length <= b.length && a.every((k, i) => b[i] === k);
+
+/**
+ * The delta from `before` to `now` (both whole states): what every compact event holds. Null
+ * when no delta says it: a snapshot whose history is not a prefix of rExecuted (the spec's
+ * snapshot always is: ReplicaSnapshot copies rExecuted); the event then keeps its whole state.
+ */
+function diff(before: Previous, now: Previous, state: NodeStateJson): StateDelta | null {
   const delta: StateDelta = {};
   const d = delta as Record<string, unknown>;
   for (const f of SCALAR_FIELDS) if (now.scalars.get(f) !== before.scalars.get(f)) d[f] = state[f];
+  // Key order as the nodes write it (src/node/stateChanges.ts): scalars, rSnap, sets, rExecuted.
+  const snapChanged = now.snap.slot !== before.snap.slot || now.snap.executed.length !== before.snap.executed.length
+    || !isPrefix(now.snap.executed, before.snap.executed);
+  if (snapChanged) {
+    if (!isPrefix(now.snap.executed, now.executed)) return null;
+    delta.rSnap = { slot: now.snap.slot, executedLength: now.snap.executed.length };
+  }
   for (const f of SET_FIELDS) {
     const a = before.sets.get(f)!; const b = now.sets.get(f)!;
     const add: unknown[] = []; const remove: unknown[] = [];
@@ -53,9 +75,10 @@ function diff(before: Previous, now: Previous, state: NodeStateJson): StateDelta
     for (const [k, x] of a) if (!b.has(k)) remove.push(x);
     if (add.length > 0 || remove.length > 0) d[f] = { ...(add.length > 0 ? { add } : {}), ...(remove.length > 0 ? { remove } : {}) };
   }
-  const prefix = before.executed.length <= now.executed.length && before.executed.every((k, i) => now.executed[i] === k);
-  if (!prefix) delta.rExecuted = { reset: state.rExecuted };
-  else if (now.executed.length > before.executed.length) delta.rExecuted = { append: state.rExecuted.slice(before.executed.length) as Proposal[] };
+  if (isPrefix(before.executed, now.executed)) {
+    if (now.executed.length > before.executed.length) delta.rExecuted = { append: state.rExecuted.slice(before.executed.length) as Proposal[] };
+  } else if (isPrefix(now.executed, before.executed)) delta.rExecuted = { truncate: now.executed.length };
+  else delta.rExecuted = { reset: state.rExecuted };
   return delta;
 }
 
@@ -101,12 +124,12 @@ export class DeltaEncoder {
       // Its first event (or a switch of writer): diff whole states once; from here on its deltas.
       const delta = diff(this.before(ev.node, last), snapshot(ev.state), ev.state);
       this.prev.set(ev.node, { kind: 'source', source: fromNode.source });
-      return compactEvent(ev, delta);
+      return delta === null ? ev : compactEvent(ev, delta);
     }
     const now = snapshot(ev.state);
     const delta = diff(this.before(ev.node, last), now, ev.state);
     this.prev.set(ev.node, { kind: 'state', state: now });
-    return compactEvent(ev, delta);
+    return delta === null ? ev : compactEvent(ev, delta);
   }
 
   private before(node: number, last: Last | undefined): Previous {
@@ -146,11 +169,25 @@ export class DeltaDecoder {
     }
     const ex = d.rExecuted;
     if (ex?.reset !== undefined) state.rExecuted = [...ex.reset];
+    if (ex?.truncate !== undefined) state.rExecuted = truncated(before.rExecuted, ex.truncate);
     if (ex?.append !== undefined) state.rExecuted = [...(state.rExecuted as Proposal[]), ...ex.append];
+    if (d.rSnap !== undefined) state.rSnap = snapshotOf(state.rExecuted as Proposal[], d.rSnap.slot, d.rSnap.executedLength);
     const full = state as unknown as NodeStateJson;
     this.prev.set(ev.node, full);
     const { delta: _delta, ...rest } = ev;
     void _delta;
     return { ...rest, state: full } as TraceEvent;
   }
+}
+
+/** rExecuted's first `k` elements (a delta's `truncate`). */
+export function truncated<T>(executed: readonly T[], k: number): T[] {
+  if (k > executed.length) throw new Error(`delta truncates rExecuted to ${k} elements, but it holds ${executed.length}`);
+  return executed.slice(0, k);
+}
+
+/** The snapshot a delta's rSnap names: its history is the first `length` elements of rExecuted (after the event's change to it). */
+export function snapshotOf(executed: readonly Proposal[], slot: number, length: number): SnapshotState {
+  if (length > executed.length) throw new Error(`delta's rSnap holds the first ${length} elements of rExecuted, which has ${executed.length}`);
+  return { slot, executed: executed.slice(0, length) };
 }

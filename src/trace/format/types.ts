@@ -6,7 +6,10 @@ export interface Ballot { num: number; leader: number }
 export interface Proposal { caller: number; clientId: number; input: string }
 export interface PValue { ballot: Ballot; slot: number; prop: Proposal }
 export interface SlotProp { slot: number; prop: Proposal }
-export interface ScoutState { ballot: Ballot; acks: number[]; pvalues: PValue[] }
+/** `mark`: the highest low-water mark of the Promises the scout counted (1: none compacted). */
+export interface ScoutState { ballot: Ballot; acks: number[]; pvalues: PValue[]; mark: number }
+/** A replica's snapshot: the history it executed below `slot` (the spec's rSnap[n]). */
+export interface SnapshotState { slot: number; executed: Proposal[] }
 export interface CommanderState { ballot: Ballot; slot: number; prop: Proposal; acks: number[] }
 
 export type SpecMessage =
@@ -46,23 +49,37 @@ export interface NodeStateJson {
   rExecuted: Proposal[];
   /** The part of the global `invoked` whose caller is this node. */
   invoked: Proposal[];
+  /** The acceptor's low-water mark: the first slot it keeps (1: nothing compacted). */
+  aMark: number;
+  /** The leader's mark: it proposes nothing below it (1 initially and after a restart). */
+  lMark: number;
+  /** The replica's snapshot (initially `{slot: 1, executed: []}`). */
+  rSnap: SnapshotState;
 }
 
 /**
  * The `delta` of a compact trace event: a node's change since its previous event. Fields absent
  * are unchanged; a set field lists the elements added and removed; rExecuted what was appended,
- * or its whole new value after a reset (a restart or a Welcome).
+ * how many of its first elements it kept (`truncate`: a restart restoring the snapshot), or its
+ * whole new value (`reset`: a Welcome); rSnap its new slot and how many of rExecuted's first
+ * elements (after this event's change to rExecuted) it holds.
  */
 export const SET_FIELDS = ['aAccepted', 'lProposals', 'commanders', 'rRequests', 'rProposals', 'rDecisions', 'invoked'] as const;
-export const SCALAR_FIELDS = ['aBallot', 'lBallot', 'lActive', 'scout', 'rSlotIn', 'rSlotOut'] as const;
+export const SCALAR_FIELDS = ['aBallot', 'lBallot', 'lActive', 'scout', 'rSlotIn', 'rSlotOut', 'aMark', 'lMark'] as const;
 type SetField = (typeof SET_FIELDS)[number];
 type ScalarField = (typeof SCALAR_FIELDS)[number];
 
 export type StateDelta = Partial<{
   [F in ScalarField]: NodeStateJson[F];
 }> & Partial<Record<SetField, { add?: unknown[]; remove?: unknown[] }>> & {
-  rExecuted?: { append?: Proposal[]; reset?: Proposal[] };
+  rExecuted?: ExecutedDelta;
+  rSnap?: SnapshotDelta;
 };
+
+/** `reset` or `truncate` first (never both), then `append`. */
+export interface ExecutedDelta { append?: Proposal[]; reset?: Proposal[]; truncate?: number }
+/** The snapshot's executed history is the first `executedLength` elements of rExecuted: O(1) bytes per snapshot. */
+export interface SnapshotDelta { slot: number; executedLength: number }
 
 export interface EventParams {
   from?: number;
@@ -139,7 +156,15 @@ export interface SpecConstants {
   Mutant?: string;
 }
 
-export const TRACE_FORMAT = 'paxos-trace/2';
+/**
+ * The format this library writes. Version 3 added checkpoints: aMark, lMark, rSnap and
+ * scout.mark in node states, Promise.mark and Adopted.mark, the header's CheckpointNodes, the
+ * actions ReplicaSnapshot, AcceptorCompact and LeaderCompact, and rExecuted's `truncate`.
+ */
+export const TRACE_FORMAT = 'paxos-trace/3';
+/** The version before checkpoints: read with every mark 1 and no snapshot (format/versions.ts). */
+export const TRACE_FORMAT_V2 = 'paxos-trace/2';
+export const TRACE_FORMATS_READ: readonly string[] = [TRACE_FORMAT_V2, TRACE_FORMAT];
 
 /**
  * How one incarnation of a node ended, in a part file whose header sets `part.lifecycle`. Not a

@@ -9,6 +9,7 @@ import type { SpecConstants, TraceEnding, TraceEvent, TraceHeader } from '../for
 import { TRACE_FORMAT, isTraceEnding } from '../format/types.js';
 import { type Located, TraceInputError, isCutLine, traceValues } from '../format/lines.js';
 import { type TraceSchemas, loadTraceSchemas } from '../format/schemas.js';
+import { headerVersionProblem, needsUpgrade, upgradeEvent } from '../format/versions.js';
 import { EmbeddedOracle, FastOracle, type Oracle, type StepVerdict } from './oracles.js';
 import { type EventWindow, windowsProblem } from './embeddedWindows.js';
 import { type LeaderChange, leaderChangeKind } from './leaderChanges.js';
@@ -117,7 +118,9 @@ export function headerProblem(h: TraceHeader, spec: { module: string; constants:
   if (nodes.length !== N || nodes.some((n, i) => n !== i + 1)) {
     return { pointer: '/cluster/nodes', message: `cluster nodes ${JSON.stringify(nodes)} do not map to the spec's Node == 1..N with N = ${N}` };
   }
-  for (const k of ['LeaderNodes', 'ReplicaNodes', 'Callers'] as const) {
+  const vp = headerVersionProblem(h.format, c);
+  if (vp) return vp;
+  for (const k of ['LeaderNodes', 'ReplicaNodes', 'Callers', 'CheckpointNodes'] as const) {
     const v = h.spec.constants[k];
     if (v !== undefined && v.some((n) => n < 1 || n > N)) return { pointer: `/spec/constants/${k}`, message: `${k} must be a subset of 1..${N}` };
   }
@@ -201,6 +204,8 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
   let lastClock: number[] = [];
   let constants!: SpecConstants;
   let N = 0;
+  // A trace in an older format version: each event is read as the current version writes it.
+  let legacy = false;
   // Part files: how each ends. With part.lifecycle, each incarnation of its node ends with an
   // end or crash line (or a last line cut mid-write), and the next incarnation starts with NodeRestart.
   const parts = new Map<string, { node: number; lifecycle: boolean; tail: 'header' | 'event' | 'ending' | 'cut'; line: number }>();
@@ -222,6 +227,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
         header = h;
         constants = h.spec.constants;
         N = constants.N;
+        legacy = needsUpgrade(h.format);
         lastSeq = new Array<number>(N + 1).fill(0);
         lastClock = new Array<number>(N + 1).fill(0);
         if (!opts.schemaOnly) {
@@ -230,8 +236,8 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
           // A window from the first event starts at the spec's Init, checked on the header.
           if (windows[0]?.from === 0) { startEmbedded(at, 0, windows[0].to); nextWindow = 1; }
         }
-      } else if (JSON.stringify(h.spec) !== JSON.stringify(header.spec) || h.runId !== header.runId) {
-        fail(at, { kind: 'header', message: 'part files of one run must have the same spec, constants and runId' });
+      } else if (JSON.stringify(h.spec) !== JSON.stringify(header.spec) || h.runId !== header.runId || h.format !== header.format) {
+        fail(at, { kind: 'header', message: 'part files of one run must have the same format, spec, constants and runId' });
       }
       if (h.part !== undefined) parts.set(at.file, { node: h.part.node, lifecycle: h.part.lifecycle === true, tail: 'header', line: 1 });
       continue;
@@ -258,12 +264,18 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
       awaitingRestart.add(e.node);
       continue;
     }
-    const p = schemas.event(v);
+    let value: unknown = v;
+    if (legacy) {
+      const up = upgradeEvent(v);
+      if ('problem' in up) fail(at, { kind: 'schema', pointer: up.problem.pointer, message: `${up.problem.pointer} ${up.problem.message}` });
+      else value = up.value;
+    }
+    const p = schemas.event(value);
     if (p) {
-      const action = (v as { action?: unknown }).action;
+      const action = (value as { action?: unknown }).action;
       fail(at, { kind: 'schema', pointer: p.pointer, message: `${p.pointer || '(root)'} ${p.message}`, ...(typeof action === 'string' ? { action } : {}) });
     }
-    const ev = v as TraceEvent;
+    const ev = value as TraceEvent;
     const node = ev.node;
     if (node > N) fail(at, { kind: 'order', pointer: '/node', message: `node ${node} is not in 1..${N}`, action: ev.action });
     const prevSeq = lastSeq[node]!;

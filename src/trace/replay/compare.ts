@@ -10,7 +10,7 @@ import { PSet } from '../spec/pmap.js';
 
 export const STATE_FIELDS = [
   'aBallot', 'aAccepted', 'lBallot', 'lActive', 'lProposals', 'scout', 'commanders',
-  'rSlotIn', 'rSlotOut', 'rRequests', 'rProposals', 'rDecisions', 'rExecuted', 'invoked',
+  'rSlotIn', 'rSlotOut', 'rRequests', 'rProposals', 'rDecisions', 'rExecuted', 'invoked', 'aMark', 'lMark', 'rSnap',
 ] as const satisfies readonly (keyof NodeStateJson)[];
 
 export type Fields = Record<(typeof STATE_FIELDS)[number], string>;

@@ -247,8 +247,8 @@ export function replayConstants(c: SpecConstants): Record<string, ConstantValue>
     MaxBallot: c.MaxBallot ?? UNBOUNDED,
     MaxSlot: c.MaxSlot ?? UNBOUNDED,
     MaxRestarts: c.MaxRestarts ?? UNBOUNDED,
-    // Traces predate checkpoints: no node snapshots (docs/design-checkpoints.md).
-    CheckpointNodes: [],
+    // Absent (every paxos-trace/2 header): no replica snapshots, so nothing is ever compacted.
+    CheckpointNodes: c.CheckpointNodes ?? [],
     // Traces predate batching: every slot decides one request (a batch of one is written as it).
     BatchMax: 1,
     Mutant: 'none',

@@ -24,9 +24,10 @@ function untuple(v: unknown, what: string): unknown[] {
 }
 
 /**
- * Traces predate checkpoints: their Promise and Adopted messages and scouts carry no mark. A
- * run that never takes a checkpoint has every mark 1, so that is what the spec is given
- * (docs/design-checkpoints.md, trace validity). The fast spec's own messages carry their mark.
+ * A trace leaves out a Promise's or Adopted's mark when it is 1 (format/keys.ts), and a
+ * paxos-trace/2 trace has no marks at all: the spec's records always have the field, so
+ * the TLA+ boundary writes 1 where the trace has none, and the trace's value where it has one
+ * (docs/design-checkpoints.md, trace validity).
  */
 const NO_MARK = 1;
 const NO_SCOUT = { ballot: ZERO_BALLOT, acks: [], pvalues: [], mark: NO_MARK };
@@ -37,7 +38,7 @@ export function withSpecMark<M>(m: M): M {
   return t === 'Promise' || t === 'Adopted' ? { mark: NO_MARK, ...m } : m;
 }
 
-/** A trace's scout state (null: NoScout is written by the caller) with the spec's `mark`. */
+/** A trace's scout state (null: NoScout is written by the caller) with the spec's `mark` (its own if it has one). */
 export const scoutWithSpecMark = <S extends object>(scout: S): S & { mark: number } => ({ mark: NO_MARK, ...scout });
 
 function messageToTla(m: SpecMessage): TlaJson {

@@ -15,7 +15,8 @@ import { scoutWithSpecMark, tlaLiteral, withSpecMark } from './tlaCodec.js';
 import { replayConstants } from './oracles.js';
 import { cfgText, DEFAULT_SPEC_PATH, specWith } from './tlaEngine.js';
 import { fileValues, isCutLine, mergedValues } from '../format/lines.js';
-import { type ActionName, MESSAGE_ACTIONS, NEXT_NODES } from '../spec/fastSpec.js';
+import { type ActionName, MESSAGE_ACTIONS, NEXT_NODES, NODE_ACTIONS } from '../spec/fastSpec.js';
+import { needsUpgrade, upgradeEvent } from '../format/versions.js';
 import { DeltaDecoder } from '../format/deltaEncoder.js';
 
 export const TRACE_MODULE = 'MultiPaxosTrace';
@@ -33,7 +34,7 @@ function eventLiteral(ev: TraceEvent): string {
 }
 
 const STATE_VARS = ['aBallot', 'aAccepted', 'lBallot', 'lActive', 'lProposals', 'scout', 'commanders',
-  'rSlotIn', 'rSlotOut', 'rRequests', 'rProposals', 'rDecisions', 'rExecuted'];
+  'rSlotIn', 'rSlotOut', 'rRequests', 'rProposals', 'rDecisions', 'rExecuted', 'aMark', 'lMark', 'rSnap'];
 
 /** The body shared by the TLC module and its inlined test copy. */
 function traceDefinitions(events: readonly TraceEvent[], c: SpecConstants, specVars: readonly string[], forTlc: boolean): string {
@@ -61,7 +62,7 @@ function traceDefinitions(events: readonly TraceEvent[], c: SpecConstants, specV
     ...msgActions,
     `       \\/ e.action = "ReplicaPropose" /\\ ${within('ReplicaPropose')} /\\ ReplicaPropose(e.node, e.prop)`,
     `       \\/ e.action = "RequesterInvoke" /\\ e.prop.caller = e.node /\\ e.prop.caller \\in Callers${bound} /\\ RequesterInvoke(e.prop)`,
-    ...['LeaderSpawnScout', 'ReplicaSkipSlot', 'ReplicaProposeNoop', 'ReplicaExecute', 'NodeRestart']
+    ...NODE_ACTIONS
       .map((a) => `       \\/ e.action = "${a}" /\\ ${within(a)} /\\ ${a}(e.node)`),
     ``,
     `\\* A stuttering step: nothing changes, everything sent was sent before.`,
@@ -146,6 +147,7 @@ export interface EventOrigin { file: string; line: number; action: string }
 export async function readTrace(files: readonly string[]): Promise<{ header: TraceHeader; events: TraceEvent[]; origins: EventOrigin[] }> {
   let header: TraceHeader | null = null;
   let decoder: DeltaDecoder | null = null;
+  let legacy = false;
   const events: TraceEvent[] = [];
   const origins: EventOrigin[] = [];
   const src = files.length === 1 ? fileValues(files[0]!) : mergedValues(files);
@@ -156,11 +158,14 @@ export async function readTrace(files: readonly string[]): Promise<{ header: Tra
     if (v.kind === 'header') {
       header ??= v as unknown as TraceHeader;
       decoder ??= new DeltaDecoder(header.spec.constants.N);
+      legacy = needsUpgrade(header.format);
     } else {
       // TLC's module constrains each step to the event's whole state: compact events are expanded.
       if (decoder === null) throw new Error(`${at.file}:${at.line}: an event before the trace header`);
       try {
-        events.push(decoder.decode(v as unknown as TraceEvent));
+        const current = legacy ? upgradeEvent(v) : { value: v };
+        if ('problem' in current) throw new Error(`${current.problem.pointer}: ${current.problem.message}`);
+        events.push(decoder.decode(current.value as TraceEvent));
       } catch (e) {
         throw new Error(`${at.file}:${at.line}: ${(e as Error).message}`);
       }

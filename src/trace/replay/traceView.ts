@@ -13,10 +13,11 @@
  */
 import type { Ballot, NodeStateJson, Proposal, PValue, SlotProp } from '../format/types.js';
 import { ballotKey, commanderKey, propKey, pvalueKey, slotPropKey } from '../format/keys.js';
-import type { NodeSpec, ScoutSpec } from '../spec/specState.js';
+import type { NodeSpec, ScoutSpec, SnapshotSpec } from '../spec/specState.js';
 import { scoutKey } from '../spec/specState.js';
 import { PMap, PSet } from '../spec/pmap.js';
 import { SCALAR_FIELDS, SET_FIELDS, type StateDelta } from '../format/types.js';
+import { truncated } from '../format/deltaEncoder.js';
 
 export { SCALAR_FIELDS, SET_FIELDS, type StateDelta };
 
@@ -35,8 +36,7 @@ const ELEMENT_KEY: Record<SetField, (x: never) => string> = {
 
 function scoutText(v: NodeStateJson['scout']): string {
   if (v === null) return 'null';
-  // The trace's scout has no mark yet (scoutKey does not read it): docs/design-checkpoints.md.
-  return scoutKey({ ballot: v.ballot, acks: new Set(v.acks), pvalues: new Map(v.pvalues.map((p: PValue) => [pvalueKey(p), p])), mark: 1 });
+  return scoutKey({ ballot: v.ballot, acks: new Set(v.acks), pvalues: new Map(v.pvalues.map((p: PValue) => [pvalueKey(p), p])), mark: v.mark });
 }
 
 export class TraceShapeError extends Error {}
@@ -54,6 +54,18 @@ export class NodeView {
   lActive = false;
   rSlotIn = 1;
   rSlotOut = 1;
+  aMark = 1;
+  lMark = 1;
+  /**
+   * The snapshot: its slot, and its history as the first `snapLength` keys of `snapKeys`, an
+   * array `executed` was (or still is). Entries below `snapLength` of such an array never change:
+   * `executed` is only appended to in place; truncate and reset put a new array there.
+   */
+  snapSlot = 1;
+  snapKeys: string[] = [];
+  snapLength = 0;
+  /** The spec's snapshot history the view's was found equal to; cleared whenever the view's changes. */
+  verifiedSnap: readonly Proposal[] | undefined = undefined;
   /** Canonical text of the scout (null: "null"). */
   scout = 'null';
   /** Per set field (SET_FIELDS order): the keys of its elements. */
@@ -82,9 +94,14 @@ export class NodeView {
     v.lActive = state.lActive;
     v.rSlotIn = state.rSlotIn;
     v.rSlotOut = state.rSlotOut;
+    v.aMark = state.aMark;
+    v.lMark = state.lMark;
     v.scout = scoutText(state.scout);
     for (let i = 0; i < FIELD_COUNT; i++) v.sets.push(new Set((state[SET_FIELDS[i]!] as never[]).map(KEY_BY_INDEX[i]!)));
     v.executed = state.rExecuted.map(propKey);
+    v.snapSlot = state.rSnap.slot;
+    v.snapKeys = state.rSnap.executed.map(propKey);
+    v.snapLength = v.snapKeys.length;
     return v;
   }
 
@@ -99,13 +116,17 @@ export class NodeView {
         case 'scout': this.scout = scoutText(d.scout!); this.verifiedScout = undefined; break;
         case 'rSlotIn': if (d.rSlotIn !== undefined) this.rSlotIn = d.rSlotIn; break;
         case 'rSlotOut': if (d.rSlotOut !== undefined) this.rSlotOut = d.rSlotOut; break;
+        case 'aMark': if (d.aMark !== undefined) this.aMark = d.aMark; break;
+        case 'lMark': if (d.lMark !== undefined) this.lMark = d.lMark; break;
         case 'rExecuted': {
           const ex = d.rExecuted;
           if (ex === undefined) break;
           if (ex.reset !== undefined) { this.executed = ex.reset.map(propKey); this.executedPrefix = null; }
+          if (ex.truncate !== undefined) this.executed = truncatedKeys(this.executed, ex.truncate);
           if (ex.append !== undefined) for (const p of ex.append) this.executed.push(propKey(p));
           break;
         }
+        case 'rSnap': break; // after rExecuted's change, whatever the key order (below)
         default: {
           const i = FIELD_INDEX.get(f);
           const change = (d as Record<string, { add?: unknown[]; remove?: unknown[] } | undefined>)[f];
@@ -113,6 +134,16 @@ export class NodeView {
           this.applySet(i, change);
         }
       }
+    }
+    // The snapshot's history is a prefix of rExecuted as this event leaves it: shared, not copied.
+    if (d.rSnap !== undefined) {
+      if (d.rSnap.executedLength > this.executed.length) {
+        throw new TraceShapeError(`delta's rSnap holds the first ${d.rSnap.executedLength} elements of rExecuted, which has ${this.executed.length}`);
+      }
+      this.snapSlot = d.rSnap.slot;
+      this.snapKeys = this.executed;
+      this.snapLength = d.rSnap.executedLength;
+      this.verifiedSnap = undefined;
     }
   }
 
@@ -151,6 +182,9 @@ export class NodeView {
     out.rSlotOut = JSON.stringify(this.rSlotOut);
     for (let i = 0; i < FIELD_COUNT; i++) out[SET_FIELDS[i]!] = '[' + [...this.sets[i]!].sort().join(',') + ']';
     out.rExecuted = '[' + this.executed.join(',') + ']';
+    out.aMark = JSON.stringify(this.aMark);
+    out.lMark = JSON.stringify(this.lMark);
+    out.rSnap = `{"executed":[${this.snapKeys.slice(0, this.snapLength).join(',')}],"slot":${this.snapSlot}}`;
     return out;
   }
 }
@@ -210,13 +244,43 @@ function sameExecuted(view: NodeView, xs: readonly Proposal[]): boolean {
   return true;
 }
 
+/**
+ * The snapshot: O(1) when neither side changed since it was last found equal; else its
+ * history element by element, skipping those shared with the spec sequence `executed` was
+ * last found equal to (a snapshot copies rExecuted, so at a ReplicaSnapshot that is all of them).
+ */
+function sameSnap(view: NodeView, r: SnapshotSpec): boolean {
+  const xs = r.executed;
+  if (view.snapSlot !== r.slot || view.snapLength !== xs.length) return false;
+  if (view.verifiedSnap === xs) return true;
+  const keys = view.snapKeys;
+  // When the snapshot's keys are `executed` itself, its i-th key is propKey(prev[i]) (sameExecuted).
+  const prev = keys === view.executed ? view.executedPrefix : null;
+  for (let i = 0; i < xs.length; i++) {
+    if (prev !== null && i < prev.length && xs[i] === prev[i]) continue;
+    if (keys[i] !== propKey(xs[i]!)) return false;
+  }
+  view.verifiedSnap = xs;
+  return true;
+}
+
 /** Does the trace's view of node n equal the spec's node state (with the node's invoked)? */
 export function viewMatches(view: NodeView, x: NodeSpec, invoked: ReadonlySet<string>): boolean {
   return view.rSlotIn === x.rSlotIn && view.rSlotOut === x.rSlotOut && view.lActive === x.lActive
+    && view.aMark === x.aMark && view.lMark === x.lMark
     && sameBallot(view.aBallot, x.aBallot) && sameBallot(view.lBallot, x.lBallot) && sameScout(view, x.scout)
     && sameSet(view, A_ACCEPTED, x.aAccepted) && sameSet(view, L_PROPOSALS, x.lProposals) && sameSet(view, COMMANDERS, x.commanders)
     && sameSet(view, R_REQUESTS, x.rRequests) && sameSet(view, R_PROPOSALS, x.rProposals) && sameSet(view, R_DECISIONS, x.rDecisions)
-    && sameSet(view, INVOKED, invoked) && sameExecuted(view, x.rExecuted);
+    && sameSet(view, INVOKED, invoked) && sameExecuted(view, x.rExecuted) && sameSnap(view, x.rSnap);
+}
+
+/** A new array (a snapshot may share the old one): the first k keys. */
+function truncatedKeys(keys: string[], k: number): string[] {
+  try {
+    return truncated(keys, k);
+  } catch (e) {
+    throw new TraceShapeError((e as Error).message);
+  }
 }
 
 /** Per node, the trace's current view; a node's first view starts from the spec's Init. */

@@ -11,13 +11,15 @@ import { NdjsonTraceFile } from '../format/ndjsonWriter.js';
 import type { TraceEvent, TraceHeader } from '../format/types.js';
 import { TRACE_FORMAT } from '../format/types.js';
 
-export function headerFor(s: Scenario, window: number, generator: string, tracked = true): TraceHeader {
+/** `checkpointEvery` > 0: every node's replica snapshots (SimConfig.checkpointEvery), so all are CheckpointNodes. */
+export function headerFor(s: Scenario, window: number, generator: string, tracked = true, checkpointEvery = 0): TraceHeader {
+  const nodes = Array.from({ length: s.nodes }, (_, i) => i + 1);
   return {
     app: { name: s.app, tracked },
     kind: 'header',
     format: TRACE_FORMAT,
-    spec: { module: 'MultiPaxos', constants: { N: s.nodes, Window: window } },
-    cluster: { nodes: Array.from({ length: s.nodes }, (_, i) => i + 1) },
+    spec: { module: 'MultiPaxos', constants: { N: s.nodes, Window: window, ...(checkpointEvery > 0 ? { CheckpointNodes: nodes } : {}) } },
+    cluster: { nodes },
     seed: s.seed,
     runId: `sim-${s.seed}`,
     generator,
@@ -28,7 +30,7 @@ export interface TracedRun { run: ScenarioRun; events: number; path: string }
 
 /** Runs the scenario and writes its trace to `path` (streamed: bounded memory). */
 export function traceScenario(s: Scenario, path: string, extras: RunExtras = {}, generator = 'src/trace/runs/simTrace.ts', compact = false): TracedRun {
-  const file = new NdjsonTraceFile(path, headerFor(s, DEFAULT_LIMITS.window, generator, extras.track ?? true), { compact });
+  const file = new NdjsonTraceFile(path, headerFor(s, DEFAULT_LIMITS.window, generator, extras.track ?? true, extras.checkpointEvery ?? s.checkpointEvery ?? 0), { compact });
   const sink = (ev: NodeTraceEvent): void => file.emit(ev as unknown as TraceEvent);
   try {
     const run = runScenario(s, { ...extras, trace: (_node: NodeId) => sink });

@@ -363,7 +363,8 @@ function replicaSnapshot(cfg: SpecConfig, n: number, x: NodeSpec): [NodeSpec, Sp
   const slot = x.rSlotOut;
   let rDecisions = decisionsOf(x);
   for (const [k, d] of x.rDecisions) if (d.slot < slot) rDecisions = rDecisions.without(k);
-  return [{ ...x, rSnap: { slot, executed: x.rExecuted }, rDecisions }, []];
+  // A replica that proposed nothing lately moves its next proposal slot up to the snapshot.
+  return [{ ...x, rSnap: { slot, executed: x.rExecuted }, rDecisions, rSlotIn: Math.max(x.rSlotIn, slot) }, []];
 }
 
 function acceptorCompact(x: NodeSpec): [NodeSpec, SpecMessage[]] | null {

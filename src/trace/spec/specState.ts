@@ -134,7 +134,9 @@ function ackSetKey(acks: ReadonlySet<number>): string {
   return `[${[...acks].map(String).sort().join(',')}]`;
 }
 export const scoutKey = (s: ScoutSpec | null): string =>
-  s === null ? 'null' : `{"acks":${numSetKey(s.acks)},"ballot":${ballotKey(s.ballot)},"pvalues":${setKey(s.pvalues)}}`;
+  s === null ? 'null' : `{"acks":${numSetKey(s.acks)},"ballot":${ballotKey(s.ballot)},"mark":${s.mark},"pvalues":${setKey(s.pvalues)}}`;
+/** Canonical text of a snapshot (as `canonical` writes `{slot, executed}`: executed is a sequence). */
+export const snapshotKey = (r: SnapshotSpec): string => `{"executed":${seqKey(r.executed)},"slot":${r.slot}}`;
 
 export function setOf<T>(items: Iterable<T>, key: (x: T) => string): Map<string, T> {
   const m = new Map<string, T>();
@@ -229,6 +231,9 @@ export function nodeFields(s: SpecState, n: number): Record<keyof NodeStateJson,
     rDecisions: setKey(x.rDecisions),
     rExecuted: seqKey(x.rExecuted),
     invoked: '[' + inv.join(',') + ']',
+    aMark: String(x.aMark),
+    lMark: String(x.lMark),
+    rSnap: snapshotKey(x.rSnap),
   };
 }
 
@@ -243,7 +248,7 @@ export function nodeToJson(s: SpecState, n: number, invoked?: readonly Proposal[
     lBallot: x.lBallot,
     lActive: x.lActive,
     lProposals: vals(x.lProposals),
-    scout: x.scout === null ? null : { ballot: x.scout.ballot, acks: nums(x.scout.acks), pvalues: vals(x.scout.pvalues) },
+    scout: x.scout === null ? null : { ballot: x.scout.ballot, acks: nums(x.scout.acks), pvalues: vals(x.scout.pvalues), mark: x.scout.mark },
     commanders: vals(x.commanders).map((c) => ({ ...c, acks: nums(c.acks) })),
     rSlotIn: x.rSlotIn,
     rSlotOut: x.rSlotOut,
@@ -252,6 +257,9 @@ export function nodeToJson(s: SpecState, n: number, invoked?: readonly Proposal[
     rDecisions: vals(x.rDecisions),
     rExecuted: [...x.rExecuted],
     invoked: invoked ? vals(setOf(invoked, propKey)) : vals(new Map([...s.invoked].filter(([, p]) => p.caller === n))),
+    aMark: x.aMark,
+    lMark: x.lMark,
+    rSnap: { slot: x.rSnap.slot, executed: [...x.rSnap.executed] },
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Proposal, SpecConstants, TraceEvent, TraceHeader } from '../format/types.js';
 import { TRACE_FORMAT } from '../format/types.js';
-import { type Step, allSteps, applyStep } from './fastSpec.js';
+import { type ActionName, type Step, allSteps, applyStep } from './fastSpec.js';
 import { configFromConstants, initialState, nodeToJson, type SpecState } from './specState.js';
 import { messageKey } from '../format/keys.js';
 import { sortedSet } from '../format/canonical.js';
@@ -18,10 +18,22 @@ export const ROLE_OF: Record<string, string> = {
   ReplicaPropose: 'Replica', ReplicaSkipSlot: 'Replica', ReplicaProposeNoop: 'Replica',
   ReplicaReceiveDecision: 'Replica', ReplicaExecute: 'Replica', ReplicaReceiveJoin: 'Replica',
   ReplicaReceiveWelcome: 'Replica', RequesterInvoke: 'Requester', NodeRestart: 'Node',
+  ReplicaSnapshot: 'Replica', AcceptorCompact: 'Acceptor', LeaderCompact: 'Leader',
 };
 
 
-export interface WalkOptions { constants: SpecConstants; steps: number; seed: number; stutterEvery?: number }
+export interface WalkOptions {
+  constants: SpecConstants;
+  steps: number;
+  seed: number;
+  stutterEvery?: number;
+  /**
+   * How likely each action is to be taken, relative to 1 (the default): a step is drawn with
+   * probability proportional to its action's weight. A small NodeRestart weight lets a walk
+   * execute and snapshot before it restarts, so the restart restores a snapshot.
+   */
+  weights?: Partial<Record<ActionName, number>>;
+}
 
 /** A header and events of a random walk through the spec (bounded by the constants given). */
 export function specWalk(opts: WalkOptions): { header: TraceHeader; events: TraceEvent[] } {
@@ -37,7 +49,8 @@ export function specWalk(opts: WalkOptions): { header: TraceHeader; events: Trac
   for (let i = 0; i < opts.steps; i++) {
     const steps = allSteps(cfg, s);
     if (steps.length === 0) break;
-    const step: Step = steps[Math.floor(random() * steps.length)]!;
+    const step: Step | undefined = opts.weights === undefined ? steps[Math.floor(random() * steps.length)]! : weighted(steps, opts.weights, random());
+    if (step === undefined) break;
     const n = step.n;
     const next = applyStep(s, step);
     if (step.action === 'NodeRestart') inc.set(n, []);
@@ -68,6 +81,16 @@ export function specWalk(opts: WalkOptions): { header: TraceHeader; events: Trac
     seed: opts.seed, runId: `spec-walk-${opts.seed}`, generator: 'src/trace/specWalk.ts',
   };
   return { header, events };
+}
+
+/** The step a uniform draw `u` in [0, 1) picks when each step counts its action's weight. */
+function weighted(steps: readonly Step[], weights: Partial<Record<ActionName, number>>, u: number): Step | undefined {
+  const w = (s: Step): number => weights[s.action] ?? 1;
+  let total = 0;
+  for (const s of steps) total += w(s);
+  let at = u * total;
+  for (const s of steps) { at -= w(s); if (at < 0) return s; }
+  return undefined; // every enabled action has weight 0
 }
 
 function paramFromStep(step: Step): TraceEvent['params'] {

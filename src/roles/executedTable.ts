@@ -1,0 +1,144 @@
+/**
+ * A replica's duplicate-suppression table: which requests it executed, how many, and the
+ * outputs it may still have to give again. Its size is bounded by callers, their restarts and
+ * their outstanding requests, never by the length of the history.
+ *
+ * Exactness. The spec asks "was p executed?" as `p \in Range(rExecuted[n])`. This table
+ * answers it by (caller, clientId) alone, per caller an exact set of ids (IdRanges). The two
+ * agree on every request the system can produce because a (caller, clientId) names one
+ * request: a node's Requester refuses a client id it already used in this incarnation
+ * ('duplicate-client-id'), and a host must not reuse one across restarts (NodeApi.invoke; the
+ * simulator counts ids per node across restarts, a Member starts from its start time in ms
+ * times 1000). The no-op is never executed, so it is never recorded. Nothing is ever evicted
+ * from the id sets, so "executed" is never forgotten.
+ *
+ * Outputs. A request is answered again (ReplicaReceiveInvoke on an executed request) only
+ * for an Invoke, which only the caller's own Requester sends, and only while the request is
+ * pending there. A request is answered in the step that executes it, so it stays pending
+ * after its execution only if that answer never reached the client: the node crashed in
+ * between, and the client retries in the next incarnation. So per caller the outputs of its
+ * last `keepOutputs` executed requests (a Requester has at most maxPendingRequests pending)
+ * are enough; an older one is answered by no one, which the spec allows (a lost answer), and
+ * logged by the replica.
+ */
+import type { NodeId, Proposal } from '../protocol/values.js';
+import { IdRanges } from './idRanges.js';
+
+/** One executed request: its output and its index (from 1) in the replica's history. */
+export interface Execution { readonly prop: Proposal; readonly output: unknown; readonly index: number }
+
+interface CallerRecord {
+  readonly ids: IdRanges;
+  /** clientId -> [index, output], oldest first (a Map keeps insertion order). */
+  readonly outputs: Map<number, readonly [number, unknown]>;
+}
+
+/** The table as JSON (inside a replica snapshot or a Welcome). */
+export interface ExecutedTableJson {
+  /** Len(rExecuted): how many requests were executed. */
+  readonly count: number;
+  /** Per caller, ascending: [caller, executed id ranges, [clientId, index, output] oldest first]. */
+  readonly callers: readonly (readonly [NodeId, readonly (readonly [number, number])[], readonly (readonly [number, number, unknown])[]])[];
+}
+
+export class ExecutedTable {
+  private executedCount = 0;
+  private readonly callers = new Map<NodeId, CallerRecord>();
+
+  /** `keepOutputs`: outputs kept per caller (see the file comment). */
+  constructor(private readonly keepOutputs: number) {
+    if (!Number.isSafeInteger(keepOutputs) || keepOutputs < 1) throw new RangeError(`keepOutputs must be a positive integer, got ${keepOutputs}`);
+  }
+
+  /** Len(rExecuted). */
+  get count(): number {
+    return this.executedCount;
+  }
+
+  /** p \in Range(rExecuted) (see the file comment for why (caller, clientId) decides it). */
+  has(p: Proposal): boolean {
+    return this.callers.get(p.caller)?.ids.has(p.clientId) === true;
+  }
+
+  /** The execution of `p` with its output, if `p` was executed and its output is still kept. */
+  get(p: Proposal): Execution | undefined {
+    const kept = this.callers.get(p.caller)?.outputs.get(p.clientId);
+    return kept === undefined ? undefined : { prop: p, output: kept[1], index: kept[0] };
+  }
+
+  /**
+   * Records the execution of `p` as the next entry of the history. The replica asks `has(p)`
+   * first (spec ReplicaExecute: a request executed before is skipped).
+   */
+  record(p: Proposal, output: unknown): Execution {
+    if (p.caller === 0) throw new RangeError('the no-op is never executed');
+    let record = this.callers.get(p.caller);
+    if (record === undefined) {
+      record = { ids: new IdRanges(), outputs: new Map() };
+      this.callers.set(p.caller, record);
+    }
+    record.ids.add(p.clientId);
+    this.executedCount++;
+    record.outputs.delete(p.clientId);
+    record.outputs.set(p.clientId, [this.executedCount, output]);
+    if (record.outputs.size > this.keepOutputs) record.outputs.delete(record.outputs.keys().next().value!);
+    return { prop: p, output, index: this.executedCount };
+  }
+
+  /** Forget everything (a mutant that hides its duplicates; a test). */
+  clear(): void {
+    this.executedCount = 0;
+    this.callers.clear();
+  }
+
+  /** Ranges and outputs held: the table's size, for tests and the bench. */
+  get size(): { ranges: number; outputs: number } {
+    let ranges = 0;
+    let outputs = 0;
+    for (const r of this.callers.values()) {
+      ranges += r.ids.rangeCount;
+      outputs += r.outputs.size;
+    }
+    return { ranges, outputs };
+  }
+
+  toJson(): ExecutedTableJson {
+    const callers = [...this.callers.entries()].sort((a, b) => a[0] - b[0])
+      .map(([caller, r]) => [caller, r.ids.toPairs(), [...r.outputs].map(([id, [index, output]]) => [id, index, output] as const)] as const);
+    return { count: this.executedCount, callers };
+  }
+
+  /**
+   * The table `toJson` wrote. Its input comes from disk or from a peer, so everything is
+   * checked; throws a RangeError naming what is wrong.
+   */
+  static fromJson(json: unknown, keepOutputs: number): ExecutedTable {
+    const table = new ExecutedTable(keepOutputs);
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new RangeError('executed table: expected an object');
+    const { count, callers } = json as { count?: unknown; callers?: unknown };
+    if (!isCount(count)) throw new RangeError(`executed table: count ${String(count)} is not a non-negative integer`);
+    if (!Array.isArray(callers)) throw new RangeError('executed table: callers is not an array');
+    let previous = 0;
+    for (const [i, entry] of callers.entries()) {
+      if (!Array.isArray(entry) || entry.length !== 3) throw new RangeError(`executed table: caller entry ${i} is not [caller, ranges, outputs]`);
+      const [caller, ranges, outputs] = entry as [unknown, unknown, unknown];
+      if (!isCount(caller) || caller <= previous) throw new RangeError(`executed table: caller ${String(caller)} at ${i} is not a node id above the one before`);
+      if (!Array.isArray(ranges) || !ranges.every((r) => Array.isArray(r) && r.length === 2)) throw new RangeError(`executed table: caller ${caller}'s ranges are not [lo, hi] pairs`);
+      if (!Array.isArray(outputs) || outputs.length > keepOutputs) throw new RangeError(`executed table: caller ${caller}'s outputs are not a list of at most ${keepOutputs}`);
+      const record: CallerRecord = { ids: IdRanges.fromPairs(ranges as [number, number][]), outputs: new Map() };
+      for (const o of outputs as unknown[]) {
+        if (!Array.isArray(o) || o.length !== 3 || !isCount(o[0]) || !isCount(o[1]) || o[1] < 1 || o[1] > count) throw new RangeError(`executed table: caller ${caller} has an output entry that is not [clientId, index in 1..${count}, output]`);
+        if (!record.ids.has(o[0] as number)) throw new RangeError(`executed table: caller ${caller} has an output for request ${String(o[0])}, which it did not execute`);
+        record.outputs.set(o[0] as number, [o[1] as number, o[2]]);
+      }
+      table.callers.set(caller, record);
+      previous = caller;
+    }
+    table.executedCount = count;
+    return table;
+  }
+}
+
+function isCount(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+}

@@ -1,0 +1,59 @@
+/**
+ * The checkpoint fields of a node's compact delta (StateChanges.toDelta, issue 11): aMark,
+ * lMark and rSnap are written only when they changed, so a node that takes no checkpoint writes
+ * the deltas it always wrote; rSnap is written as {slot, executedLength} (O(1) bytes); rExecuted
+ * may be cut to a prefix ({truncate}) by a restart restoring its snapshot.
+ */
+import { describe, expect, it } from 'vitest';
+import type { NodeSpecState } from '../../src/node/api.js';
+import { lastScalarsOf, NO_CHECKPOINT, StateChanges, type LastScalars, type Scalars } from '../../src/node/stateChanges.js';
+import { BOTTOM_BALLOT } from '../../src/protocol/values.js';
+
+const L = { num: 0, leader: 1 };
+const initial: NodeSpecState = {
+  aBallot: BOTTOM_BALLOT, aAccepted: [], lBallot: L, lActive: false, lProposals: [], scout: null, commanders: [],
+  rSlotIn: 1, rSlotOut: 1, rRequests: [], rProposals: [], rDecisions: [], rExecuted: [], invoked: [],
+  aMark: 1, lMark: 1, rSnap: { slot: 1, executed: [] },
+};
+const changes = (scalars: Partial<Pick<Scalars, keyof typeof NO_CHECKPOINT>> = {}) =>
+  new StateChanges({ aBallot: BOTTOM_BALLOT, lBallot: L, lActive: false, rSlotIn: 1, rSlotOut: 1, ...scalars });
+
+describe('StateChanges: the checkpoint fields of a delta', () => {
+  it('writes none of them while no checkpoint is taken', () => {
+    const last = lastScalarsOf(initial);
+    expect(changes().toDelta(last)).toEqual({});
+  });
+
+  it('writes aMark and lMark once when they change, then not again', () => {
+    const last = lastScalarsOf(initial);
+    expect(changes({ aMark: 4, lMark: 4 }).toDelta(last)).toEqual({ aMark: 4, lMark: 4 });
+    expect(changes({ aMark: 4, lMark: 4 }).toDelta(last)).toEqual({});
+    // A restart: the leader's mark is volatile and goes back to 1; the acceptor's stays.
+    expect(changes({ aMark: 4 }).toDelta(last)).toEqual({ lMark: 1 });
+  });
+
+  it('writes the snapshot as its slot and the length of its history, when either changes', () => {
+    const last = lastScalarsOf(initial);
+    expect(changes({ rSnapSlot: 6, rSnapLength: 5 }).toDelta(last)).toEqual({ rSnap: { slot: 6, executedLength: 5 } });
+    expect(changes({ rSnapSlot: 6, rSnapLength: 5 }).toDelta(last)).toEqual({});
+    expect(changes({ rSnapSlot: 9, rSnapLength: 5 }).toDelta(last)).toEqual({ rSnap: { slot: 9, executedLength: 5 } });
+  });
+
+  it('cuts rExecuted to a prefix, and refuses another change to it in the same step', () => {
+    const c = changes();
+    c.truncateExecuted(3);
+    expect(c.toDelta(lastScalarsOf(initial))).toEqual({ rExecuted: { truncate: 3 } });
+    expect(() => c.appendExecuted([{ caller: 1, clientId: 1, input: 'x' }])).toThrow(/cut to 3 entries and appended to/);
+    const appended = changes();
+    appended.appendExecuted([{ caller: 1, clientId: 1, input: 'x' }]);
+    expect(() => appended.truncateExecuted(0)).toThrow(/after another change/);
+  });
+
+  it('reads a state without the checkpoint fields as one without checkpoints', () => {
+    const { aMark: _a, lMark: _l, rSnap: _r, ...old } = initial;
+    const last: LastScalars = lastScalarsOf(old as NodeSpecState);
+    expect(last).toMatchObject({ aMark: 1, lMark: 1, rSnapSlot: 1, rSnapLength: 0 });
+    expect(lastScalarsOf({ ...initial, aMark: 3, rSnap: { slot: 3, executed: [{ caller: 1, clientId: 1, input: 'x' }] } }))
+      .toMatchObject({ aMark: 3, rSnapSlot: 3, rSnapLength: 1 });
+  });
+});
