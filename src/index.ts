@@ -1,11 +1,13 @@
 /** Public exports of the cluster library's protocol core. */
 export * from './node/api.js';
-export { Node, MAX_LOCAL_STEPS } from './node/node.js';
+export { Node, MAX_LOCAL_STEPS, type CheckpointOptions } from './node/node.js';
 export { Role, timerRole, type RoleHost, type ActionParams } from './node/role.js';
 export type { RoleFactories } from './node/role-factories.js';
 export { DEFAULT_ROLES } from './node/default-roles.js';
 export { Acceptor } from './roles/acceptor.js';
 export { Replica } from './roles/replica.js';
+export type { ReplicaImage } from './roles/replicaImage.js';
+export { ExecutedTable, type Execution, type ExecutedTableJson } from './roles/executedTable.js';
 export { Leader } from './roles/leader.js';
 export { Scout } from './roles/scout.js';
 export { Commander } from './roles/commander.js';
@@ -23,7 +25,7 @@ export { messageSchemas, loadMessageSchema, messageSchemaDir, type CompiledMessa
 // the memory log for tests. The record and state types come with node/api.js above.
 export {
   FileDurableLog, MemoryDurableLog, StorageCorruptError, StorageFailedError, StorageMissingError, StorageRefusedError,
-  type FileDurableLogOptions, type CompactionPolicy, type FileOps, type WritableFile,
+  type FileDurableLogOptions, type CompactionPolicy, type FileOps, type WritableFile, type DurableSnapshot,
 } from './storage/index.js';
 // The application-facing Member API (src/member, owned by the simulation/member engineer).
 export * from './member/index.js';

@@ -41,6 +41,10 @@ export interface ExecutedTableJson {
   readonly callers: readonly (readonly [NodeId, readonly (readonly [number, number])[], readonly (readonly [number, number, unknown])[]])[];
 }
 
+/**
+ * A replica's duplicate-suppression table (see this file's comment): exactly which requests
+ * were executed, per caller as id ranges, and the outputs of each caller's latest ones.
+ */
 export class ExecutedTable {
   private executedCount = 0;
   private readonly callers = new Map<NodeId, CallerRecord>();
@@ -102,6 +106,7 @@ export class ExecutedTable {
     return { ranges, outputs };
   }
 
+  /** The table as JSON, callers in ascending order: what a snapshot or a Welcome carries. */
   toJson(): ExecutedTableJson {
     const callers = [...this.callers.entries()].sort((a, b) => a[0] - b[0])
       .map(([caller, r]) => [caller, r.ids.toPairs(), [...r.outputs].map(([id, [index, output]]) => [id, index, output] as const)] as const);
