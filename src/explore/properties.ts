@@ -17,6 +17,7 @@ import type { Ballot, Proposal, PValue, SlotProp, SpecMessage } from '../trace/f
 import { propKey, pvalueKey } from '../trace/format/keys.js';
 import { type NodeSpec, type SpecConfig, type SpecState, NOOP_KEY, ballotEq, ballotLt, longBatch, reqsOf } from '../trace/spec/specState.js';
 import type { Step } from '../trace/spec/fastSpec.js';
+import { RaceRetry } from './raceShapes.js';
 
 /** A model's constants with every bound given (the explorer needs finite models). */
 export interface ModelBounds {
@@ -409,58 +410,10 @@ export const GapFirst: StateConstraint = (m, s) => {
   return true;
 };
 
-/** Restarted(n) == \E m \in Msgs("Join") : m.node = n */
-const restarted = (s: SpecState, n: number): boolean => {
-  for (const m of s.msgs.values()) if (m.type === 'Join' && m.node === n) return true;
-  return false;
-};
-
-/** RaceShape, conjunct by conjunct as the .tla writes it (its comment says why each is there). */
+/** RaceShape == RaceRetry /\ \A m \in Msgs("Prepare") : m.ballot.leader = 2 => m.ballot.num = 0 */
 export const RaceShape: StateConstraint = (m, s) => {
-  if (m.N !== 3 || m.leaderNodes.size !== 2 || !m.leaderNodes.has(1) || !m.leaderNodes.has(2)) throw new Error('RaceShape needs N = 3 and leaders 1 and 2');
-  const msgs = [...s.msgs.values()];
-  // \A n \in ReplicaNodes : rDecisions[n] = {}
-  for (const n of m.replicaNodes) if (s.nodes[n]!.rDecisions.size !== 0) return false;
-  // Msgs("Prepare") # {} => \A r \in Requests : \E m \in Msgs("Propose") : InBatch(r, m.prop)
-  if (msgs.some((x) => x.type === 'Prepare')) {
-    const proposed = new Set(msgs.flatMap((x) => (x.type === 'Propose' ? reqsOf(x.prop).map(propKey) : [])));
-    for (const c of m.callers) {
-      for (let i = 1; i <= m.requestsPerCaller; i++) if (!proposed.has(propKey({ caller: c, clientId: i, input: 'op' }))) return false;
-    }
-  }
-  for (const l of m.leaderNodes) {
-    const x = s.nodes[l]!;
-    if (x.scout === null) continue;
-    // scout[l] # NoScout /\ lBallot[l].num = 0 /\ ~Restarted(l) => lProposals[l] # {}
-    if (x.lBallot.num === 0 && !restarted(s, l) && x.lProposals.size === 0) return false;
-    // scout[l] # NoScout /\ scout[l].acks = {} => (no unread Adopted for its ballot, no unread Preempted)
-    if (x.scout.acks.size === 0) {
-      for (const y of msgs) {
-        if (y.type === 'Adopted' && !x.lActive && ballotEq(y.ballot, x.scout.ballot)) return false;
-        if (y.type === 'Preempted' && y.leader === l && ballotLt(x.lBallot, y.ballot)) return false;
-      }
-    }
-  }
-  const answers = new Set<string>();
-  for (const y of msgs) {
-    if (y.type !== 'Promise' && y.type !== 'Accepted') continue;
-    // One Promise per acceptor and ballot, one Accepted per acceptor, ballot and slot.
-    const key = `${y.type}|${y.acceptor}|${y.ballot.num}.${y.ballot.leader}|${y.type === 'Accepted' ? y.slot : ''}`;
-    if (answers.has(key)) return false;
-    answers.add(key);
-    // m.acceptor = 1 => m.ballot.leader # 2;  m.acceptor = 3 => m.ballot.leader # 1
-    if ((y.acceptor === 1 && y.ballot.leader === 2) || (y.acceptor === 3 && y.ballot.leader === 1)) return false;
-  }
-  for (const y of msgs) {
-    // A restarted node is a leader node whose replica stays quiet.
-    if (y.type === 'Join') {
-      if (!m.leaderNodes.has(y.node)) return false;
-      const x = s.nodes[y.node]!;
-      if (x.rRequests.size !== 0 || x.rProposals.size !== 0 || x.rSlotIn !== 1) return false;
-    }
-    // \A m \in Msgs("Prepare") : m.ballot.leader = 2 => m.ballot.num = 0
-    if (y.type === 'Prepare' && y.ballot.leader === 2 && y.ballot.num !== 0) return false;
-  }
+  if (!RaceRetry(m, s)) return false;
+  for (const y of s.msgs.values()) if (y.type === 'Prepare' && y.ballot.leader === 2 && y.ballot.num !== 0) return false;
   return true;
 };
 

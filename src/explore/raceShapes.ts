@@ -13,9 +13,9 @@ import type { ModelBounds, StateConstraint } from './properties.js';
 /** Restarted(n) == \E m \in Msgs("Join") : m.node = n */
 const restarted = (msgs: readonly SpecMessage[], n: number): boolean => msgs.some((m) => m.type === 'Join' && m.node === n);
 
-/** RaceShape without its last conjunct: leader 2 too may run phase 1 at a ballot number above 0. */
+/** RaceShape without its last conjunct (leader 2 too may run phase 1 at a ballot number above 0); RaceShape is this and that conjunct (properties.ts). */
 export const RaceRetry: StateConstraint = (m: ModelBounds, s: SpecState): boolean => {
-  if (m.N !== 3 || m.leaderNodes.size !== 2 || !m.leaderNodes.has(1) || !m.leaderNodes.has(2)) throw new Error('RaceRetry needs N = 3 and leaders 1 and 2');
+  if (m.N !== 3 || m.leaderNodes.size !== 2 || !m.leaderNodes.has(1) || !m.leaderNodes.has(2)) throw new Error('RaceShape and RaceRetry need N = 3 and leaders 1 and 2');
   const msgs = [...s.msgs.values()];
   // \A n \in ReplicaNodes : rDecisions[n] = {}
   for (const n of m.replicaNodes) if (s.nodes[n]!.rDecisions.size !== 0) return false;
