@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS, DEFAULT_TIMING, type Limits, type Timing } from '../pro
 import { NODE_LOCAL_MESSAGE_TYPES, type Message, type SpecMessage } from '../protocol/messages.js';
 import { toSpecMessage, toTraceMessage } from '../protocol/projection.js';
 import { checkEnvelope, wireSizeProblem } from '../protocol/validate.js';
-import { copyBallot, copyPValue, type Ballot, type NodeId } from '../protocol/values.js';
+import { copyBallot, copyBatch, copyPValue, type Ballot, type NodeId } from '../protocol/values.js';
 import { DurableFold, emptyDurableState } from '../storage/fold.js';
 import type {
   ClientEventParams, ClientResult, DurableRecord, Envelope, InvokeOptions, InvokeRefusal, NodeApi, NodeEnvironment, NodeOptions,
@@ -365,8 +365,9 @@ export class Node implements NodeApi {
         ...(from !== undefined ? { from } : {}),
         ...(message !== undefined ? { message: toTraceMessage(message) } : {}),
         ...(this.context.timer !== undefined ? { timer: this.context.timer } : {}),
-        ...(params?.proposal !== undefined ? { proposal: { ...params.proposal } } : {}),
+        ...(params?.proposal !== undefined ? { proposal: copyBatch(params.proposal) } : {}),
         ...(params?.output !== undefined ? { output: structuredClone(params.output) } : {}),
+        ...(params?.outputs !== undefined ? { outputs: structuredClone([...params.outputs]) } : {}),
         ...(params?.digest !== undefined ? { digest: params.digest } : {}),
         ...(params?.client !== undefined ? { client: { ...params.client } } : {}),
       },
