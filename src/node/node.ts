@@ -8,7 +8,7 @@ import { NODE_LOCAL_MESSAGE_TYPES, type Message, type SpecMessage } from '../pro
 import { toSpecMessage, toTraceMessage } from '../protocol/projection.js';
 import { checkEnvelope, wireSizeProblem } from '../protocol/validate.js';
 import { copyBallot, copyPValue, type Ballot, type NodeId } from '../protocol/values.js';
-import { DurableFold, emptyDurableState } from '../storage/fold.js';
+import { DurableFold, emptyDurableState, freezeRecord } from '../storage/fold.js';
 import type {
   ClientEventParams, ClientResult, DurableRecord, Envelope, InvokeOptions, InvokeRefusal, NodeApi, NodeEnvironment, NodeOptions,
   NodeSpecState, NodeStats, Output, RoleName, StateMachine, TimerRequest, TraceEvent,
@@ -44,6 +44,8 @@ export const MAX_LOCAL_STEPS = 1_000_000;
 /** `to` null: sent to no node (RoleHost.sendToNone), so only the trace shows it. */
 interface Pending { readonly to: NodeId | null; readonly message: Message }
 interface Context { from?: NodeId; message?: Message; timer?: string; role?: RoleName }
+/** The context between calls and of a call's start (never mutated: contexts are replaced). */
+const NO_CONTEXT: Context = Object.freeze({});
 
 export class Node implements NodeApi {
   readonly id: NodeId;
@@ -84,7 +86,12 @@ export class Node implements NodeApi {
   // Per step:
   private stepSends: Pending[] = [];
   private rolesChanged = false;
-  private context: Context = {};
+  private context: Context = NO_CONTEXT;
+  /**
+   * The brand of {@link Node.handsOverFreshEnvelopes}: a private field, so a Proxy or wrapper
+   * around a Node (a test's spy, which may keep what it returns) does not carry it.
+   */
+  readonly #freshEnvelopes = true;
   /** Tracing on and every role class reports its changes: events carry deltas built from them. */
   private readonly incremental: IncrementalTrace | null;
   /** This incarnation, as its events name it for the trace writer (see nodeDelta.ts). */
@@ -122,6 +129,15 @@ export class Node implements NodeApi {
     this.incremental = env.trace !== undefined && incremental ? new IncrementalTrace() : null;
   }
 
+  /**
+   * Is `node` a Node itself (not a wrapper)? Then every envelope in its Outputs is a deep copy
+   * it made at the step that sent it and never touches again (recordStep), so a host that
+   * delivers it to one node only shares it with nobody and need not copy it once more.
+   */
+  static handsOverFreshEnvelopes(node: unknown): boolean {
+    return typeof node === 'object' && node !== null && #freshEnvelopes in node;
+  }
+
   get traceSeq(): number {
     return this.seq;
   }
@@ -142,7 +158,7 @@ export class Node implements NodeApi {
   start(): Output {
     if (this.started) throw new Error(`node ${this.id}: start() called twice`);
     this.started = true;
-    return this.call({}, () => {
+    return this.call(NO_CONTEXT, () => {
       this.addRole(new this.factories.Requester(this.host));
       if (this.startAs === 'member') {
         this.addRole(new this.factories.Acceptor(this.host));
@@ -170,10 +186,15 @@ export class Node implements NodeApi {
       if (!checked.ok) return this.dropInvalid(checked.reason);
       envelope = checked.value;
     }
-    return this.call({}, () => {
+    // call() inlined: a message is the run's commonest call, and a closure per call costs.
+    this.enter(NO_CONTEXT);
+    try {
       this.lamport = Math.max(this.lamport, envelope.clock);
       this.dispatch(envelope.from, envelope.message);
-    });
+      return this.finish();
+    } finally {
+      this.leave();
+    }
   }
 
   private dropInvalid(reason: string): Output {
@@ -215,7 +236,7 @@ export class Node implements NodeApi {
     const requester = [...this.roles].find((r) => r.name === 'Requester') as Requester | undefined;
     if (requester === undefined) return { ...emptyOutput(), refused: 'not-a-member' };
     let outcome: string = 'ok';
-    const output = this.call({}, () => {
+    const output = this.call(NO_CONTEXT, () => {
       this.context = { role: 'Requester' };
       outcome = requester.invoke(clientId, input, options.retry === true);
       this.endStep('Requester');
@@ -226,7 +247,7 @@ export class Node implements NodeApi {
   traceClient(event: ClientEventParams): void {
     if (this.env.trace === undefined) return;
     if (this.busy) throw new Error(`node ${this.id}: traceClient inside a call`);
-    this.context = {};
+    this.context = NO_CONTEXT;
     this.recordStep('Client', event.kind === 'invoke' ? 'ClientInvoke' : 'ClientReturn', { client: event });
   }
 
@@ -277,33 +298,54 @@ export class Node implements NodeApi {
 
   /** Run one host call: the body, then every locally queued message, each its own step. */
   private call(context: Context, body: () => void): Output {
+    this.enter(context);
+    try {
+      body();
+      return this.finish();
+    } finally {
+      this.leave();
+    }
+  }
+
+  /** A call's start (call() and receive()): no call may run inside another. */
+  private enter(context: Context): void {
     if (this.busy) throw new Error(`node ${this.id}: re-entrant call`);
     this.busy = true;
-    try {
-      this.context = context;
-      body();
-      for (let steps = 0; this.localQueue.length > 0; steps++) {
-        invariant(steps < MAX_LOCAL_STEPS, () => `node ${this.id} exceeded ${MAX_LOCAL_STEPS} local steps in one call`);
-        const next = this.localQueue.shift()!;
-        this.dispatch(next.from, next.message);
-      }
-      const out: Output = { durable: this.records, messages: this.messages, timers: this.timers, results: this.results };
-      this.records = [];
-      this.messages = [];
-      this.timers = [];
-      this.results = [];
-      return out;
-    } finally {
-      this.context = {};
-      this.busy = false;
+    this.context = context;
+  }
+
+  /** A call's body ran: deliver every locally queued message, each its own step, and hand over the Output. */
+  private finish(): Output {
+    for (let steps = 0; this.localQueue.length > 0; steps++) {
+      // Tested before building the message: the run loop must not allocate a closure per step.
+      if (steps >= MAX_LOCAL_STEPS) invariant(false, () => `node ${this.id} exceeded ${MAX_LOCAL_STEPS} local steps in one call`);
+      const next = this.localQueue.shift()!;
+      this.dispatch(next.from, next.message);
     }
+    const out: Output = { durable: this.records, messages: this.messages, timers: this.timers, results: this.results };
+    this.records = [];
+    this.messages = [];
+    this.timers = [];
+    this.results = [];
+    return out;
+  }
+
+  /** A call's end, normal or thrown. */
+  private leave(): void {
+    this.context = NO_CONTEXT;
+    this.busy = false;
   }
 
   private dispatch(from: NodeId, message: Message): void {
     const route = routeKeyOf(message);
-    const handlers = route !== undefined
-      ? [...(this.routed.get(route) ?? [])]
-      : this.unrouted.filter((r) => (r.handles as readonly string[]).includes(message.type));
+    // A copy: a handler may add or remove roles (hence the roles.has check below).
+    const handlers: Role[] = [];
+    if (route !== undefined) {
+      const keyed = this.routed.get(route);
+      if (keyed !== undefined) for (const r of keyed) handlers.push(r);
+    } else {
+      for (const r of this.unrouted) if ((r.handles as readonly string[]).includes(message.type)) handlers.push(r);
+    }
     if (handlers.length === 0) {
       this.stats.unhandledMessages++;
       return;
@@ -466,12 +508,13 @@ export class Node implements NodeApi {
         return node.durable;
       },
       appendDurable(record) {
-        invariant(node.busy, () => `node ${node.id}: a durable record appended outside a call`);
+        if (!node.busy) invariant(false, () => `node ${node.id}: a durable record appended outside a call`);
         // The fold checks the record (a promise never goes down, ...) before anything else
-        // sees it; the Output gets its own copy, as it does of every message.
-        // (A snapshot's bytes are not JSON: copied as bytes.)
-        const copy = record.kind === 'snapshot' ? { kind: record.kind, slot: record.slot, state: record.state.slice() } : copyJson(record);
-        node.durable.apply(copy);
+        // sees it. One frozen copy with exactly the record's fields (a snapshot's bytes copied
+        // as bytes) serves both the fold and the Output: nobody can change it, so sharing it is
+        // safe, and the role may reuse the objects it passed.
+        const copy = freezeRecord(record);
+        node.durable.applyFrozen(copy);
         node.records.push(copy);
       },
       addRole(role) {
@@ -512,9 +555,9 @@ function attachDelta(event: TraceEvent, nodeDelta: NodeDelta): void {
  * of the cluster, not a node-local message. O(peers); a failure is a bug in the host.
  */
 function assertFromCluster(envelope: Envelope, self: NodeId, peers: readonly NodeId[]): void {
-  invariant(envelope.to === self && envelope.from !== self && peers.includes(envelope.from)
-    && !NODE_LOCAL_MESSAGE_TYPES.includes(envelope.message.type),
-  () => `node ${self}: an in-process host delivered ${envelope.message?.type} from ${envelope.from} to ${envelope.to}`);
+  // The condition first, the message's closure only when it fails: this runs once per delivery.
+  if (envelope.to === self && envelope.from !== self && peers.includes(envelope.from) && !NODE_LOCAL_MESSAGE_TYPES.includes(envelope.message.type)) return;
+  invariant(false, () => `node ${self}: an in-process host delivered ${envelope.message?.type} from ${envelope.from} to ${envelope.to}`);
 }
 
 function emptyOutput(): Output {
