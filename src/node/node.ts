@@ -88,10 +88,10 @@ export class Node implements NodeApi {
   private rolesChanged = false;
   private context: Context = NO_CONTEXT;
   /**
-   * The brand of {@link Node.handsOverFreshEnvelopes}: a private field, so a Proxy or wrapper
+   * The brand of {@link Node.ownsItsOutputs}: a private field, so a Proxy or wrapper
    * around a Node (a test's spy, which may keep what it returns) does not carry it.
    */
-  readonly #freshEnvelopes = true;
+  readonly #ownOutputs = true;
   /** Tracing on and every role class reports its changes: events carry deltas built from them. */
   private readonly incremental: IncrementalTrace | null;
   /** This incarnation, as its events name it for the trace writer (see nodeDelta.ts). */
@@ -130,12 +130,13 @@ export class Node implements NodeApi {
   }
 
   /**
-   * Is `node` a Node itself (not a wrapper)? Then every envelope in its Outputs is a deep copy
-   * it made at the step that sent it and never touches again (recordStep), so a host that
-   * delivers it to one node only shares it with nobody and need not copy it once more.
+   * Is `node` a Node itself (not a wrapper)? Then what its Outputs hold is the host's alone:
+   * every envelope is a deep copy it made at the step that sent it and never touches again
+   * (recordStep), so a host that delivers it to one node only need not copy it once more; and
+   * every durable record is a frozen copy (freezeRecord, see appendDurable).
    */
-  static handsOverFreshEnvelopes(node: unknown): boolean {
-    return typeof node === 'object' && node !== null && #freshEnvelopes in node;
+  static ownsItsOutputs(node: unknown): boolean {
+    return typeof node === 'object' && node !== null && #ownOutputs in node;
   }
 
   get traceSeq(): number {

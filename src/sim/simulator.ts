@@ -16,8 +16,8 @@ import { EventLog } from './eventLog.js';
 import { SimNetwork } from './network.js';
 import { Prng } from './prng.js';
 import type { Fault, PartitionFault } from './schedule.js';
-import { MemoryDurableLog } from '../storage/memoryLog.js';
-import { recordFileBytes } from '../storage/record.js';
+import { recordBytes } from './recordBytes.js';
+import { SimStorage } from './simStorage.js';
 import { type TrackedOutput, type TrackedState, tagInput, trackedStateMachine } from './tracking.js';
 import {
   type Ack, type ClientSpec, DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME_MS, DEFAULT_SETTLE_MS, type SimConfig, type SimResult,
@@ -41,15 +41,15 @@ type SimEvent =
 interface NodeSlot {
   readonly id: NodeId;
   /** Outlives the Node objects: a restarted node recovers from it. */
-  readonly log: MemoryDurableLog;
+  readonly log: SimStorage;
   node: NodeApi | null;
   incarnation: number;
   traceSeq: number;
   clock: number;
   /** The last state an apply call produced (fallback when the node hides its Replica). */
   latest: TrackedState<unknown> | undefined;
-  /** `node` is a Node itself, whose output envelopes nobody else holds (Node.handsOverFreshEnvelopes). */
-  freshEnvelopes: boolean;
+  /** `node` is a Node itself, whose output envelopes nobody else holds (Node.ownsItsOutputs). */
+  ownOutputs: boolean;
 }
 
 interface Pending {
@@ -129,7 +129,7 @@ export class Simulator {
     const maxTime = this.cfg.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     const sampler = this.cfg.sampler;
     for (const id of this.peers) {
-      const slot: NodeSlot = { id, log: new MemoryDurableLog(id), node: null, incarnation: 0, traceSeq: 0, clock: 0, latest: undefined, freshEnvelopes: false };
+      const slot: NodeSlot = { id, log: new SimStorage(id), node: null, incarnation: 0, traceSeq: 0, clock: 0, latest: undefined, ownOutputs: false };
       this.slots.set(id, slot);
     }
     const seeded = this.cfg.formation === 'seed';
@@ -191,7 +191,7 @@ export class Simulator {
     slot.incarnation++;
     slot.latest = undefined;
     slot.node = this.cfg.createNode(slot.id, this.peers, options, env);
-    slot.freshEnvelopes = Node.handsOverFreshEnvelopes(slot.node);
+    slot.ownOutputs = Node.ownsItsOutputs(slot.node);
     this.process(slot, slot.node.start());
   }
 
@@ -237,12 +237,11 @@ export class Simulator {
   /** Makes durable, then sends, arms and delivers what a Node returned from one call. */
   private process(slot: NodeSlot, out: Output): void {
     if (out.durable.length > 0) {
-      slot.log.append(out.durable);
-      // The memory log's sync is done when it returns (its promise is already resolved), so
-      // the fsync before the sends below takes no virtual time and runs stay deterministic.
-      void slot.log.sync();
+      slot.log.append(out.durable, slot.ownOutputs);
+      // The sync before the sends below takes no virtual time, so runs stay deterministic.
+      slot.log.sync();
       this.stats.durable.records += out.durable.length;
-      for (const record of out.durable) this.stats.durable.bytes += recordFileBytes(record);
+      for (const record of out.durable) this.stats.durable.bytes += recordBytes(record);
       this.stats.durable.syncs++;
     }
     for (const env of out.messages) {
@@ -265,7 +264,7 @@ export class Simulator {
       // JSON value: the stringify + parse it replaces was a tenth of the run.)
       const delays = plan.delays;
       for (let i = 0; i < delays.length; i++) {
-        const envelope = i === 0 && slot.freshEnvelopes ? env : copyJson(env);
+        const envelope = i === 0 && slot.ownOutputs ? env : copyJson(env);
         this.queue.push(this.now + delays[i]!, { k: 'deliver', envelope, from: env.from, to: env.to, type });
       }
     }
