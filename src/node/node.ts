@@ -64,10 +64,16 @@ export class Node implements NodeApi {
   private readonly host: RoleHost;
   /** Hosted roles in the order they were added (a Set: commanders come and go by thousands). */
   private readonly roles = new Set<Role>();
-  /** `<RoleName>|<routeKey>` -> the instances with that key (normally one). */
-  private readonly routed = new Map<string, Role[]>();
+  /**
+   * `<RoleName>|<routeKey>` -> the instances with that key (normally one). A list is replaced,
+   * never changed in place, so a handler that adds or removes roles leaves the list being
+   * iterated alone: dispatch need not copy it.
+   */
+  private readonly routed = new Map<string, readonly Role[]>();
   /** The few roles without a route key (Acceptor, Replica, Leader, ...), in order added. */
   private readonly unrouted: Role[] = [];
+  /** Message type -> the unrouted roles that handle it, in order added; rebuilt (new lists) after a change of `unrouted`. */
+  private unroutedByType = new Map<string, readonly Role[]>();
   private readonly localQueue: { from: NodeId; message: Message }[] = [];
   /** The durable state: what the host recovered, then every record appended since. */
   private readonly durable: DurableFold;
@@ -215,11 +221,20 @@ export class Node implements NodeApi {
         key = undefined;
       }
     }
+    const owner = timerRole(name);
+    const keyed = key === undefined ? undefined : this.routed.get(`${owner}|${key}`);
+    let candidates: readonly Role[] | undefined = keyed;
+    if (candidates === undefined) {
+      const owners: Role[] = [];
+      for (const r of this.unrouted) if (r.name === owner) owners.push(r);
+      candidates = owners;
+    }
+    // A timer nobody owns any more (a finished Commander's retransmit: a third of a run's
+    // timers) changes nothing: its call would be empty.
+    if (candidates.length === 0 && !this.busy) return emptyOutput();
+    const roles = candidates;
     return this.call({ timer: name }, () => {
-      const owner = timerRole(name);
-      const keyed = key === undefined ? undefined : this.routed.get(`${owner}|${key}`);
-      const candidates = keyed ?? this.unrouted.filter((r) => r.name === owner);
-      for (const role of [...candidates]) {
+      for (const role of roles) {
         if (!this.roles.has(role)) continue;
         this.context = { timer: name, role: role.name };
         if (keyed !== undefined) this.incremental?.touch(role);
@@ -234,7 +249,13 @@ export class Node implements NodeApi {
     if (!Number.isSafeInteger(clientId) || clientId < 1) throw new RangeError(`clientId must be a positive safe integer, got ${clientId}`);
     if (typeof input !== 'string') throw new TypeError(`input must be a string, got ${typeof input}`);
     if (input.length > this.limits.maxInputLength) return { ...emptyOutput(), refused: 'input-too-long' };
-    const requester = [...this.roles].find((r) => r.name === 'Requester') as Requester | undefined;
+    let requester: Requester | undefined;
+    for (const r of this.roles) {
+      if (r.name === 'Requester') {
+        requester = r as Requester;
+        break;
+      }
+    }
     if (requester === undefined) return { ...emptyOutput(), refused: 'not-a-member' };
     let outcome: string = 'ok';
     const output = this.call(NO_CONTEXT, () => {
@@ -339,14 +360,9 @@ export class Node implements NodeApi {
 
   private dispatch(from: NodeId, message: Message): void {
     const route = routeKeyOf(message);
-    // A copy: a handler may add or remove roles (hence the roles.has check below).
-    const handlers: Role[] = [];
-    if (route !== undefined) {
-      const keyed = this.routed.get(route);
-      if (keyed !== undefined) for (const r of keyed) handlers.push(r);
-    } else {
-      for (const r of this.unrouted) if ((r.handles as readonly string[]).includes(message.type)) handlers.push(r);
-    }
+    // Lists nobody changes in place (see `routed`): a handler may add or remove roles (hence
+    // the roles.has check below) without changing the list iterated here.
+    const handlers = route !== undefined ? (this.routed.get(route) ?? NO_ROLES) : this.unroutedHandlers(message.type);
     if (handlers.length === 0) {
       this.stats.unhandledMessages++;
       return;
@@ -360,6 +376,18 @@ export class Node implements NodeApi {
       if (route !== undefined && this.roles.has(role)) this.incremental?.touch(role);
       this.endStep(role.name);
     }
+  }
+
+  /** The unrouted roles whose `handles` has `type`, in order added (cached until `unrouted` changes). */
+  private unroutedHandlers(type: string): readonly Role[] {
+    let list = this.unroutedByType.get(type);
+    if (list === undefined) {
+      const found: Role[] = [];
+      for (const r of this.unrouted) if ((r.handles as readonly string[]).includes(type)) found.push(r);
+      list = found;
+      this.unroutedByType.set(type, list);
+    }
+    return list;
   }
 
   /** Close the current step: anything sent or changed since the last action is a Stutter. */
@@ -437,6 +465,7 @@ export class Node implements NodeApi {
       this.incremental?.touch(role);
     } else {
       this.unrouted.push(role);
+      this.unroutedByType = new Map();
     }
     this.rolesChanged = true;
     role.start();
@@ -453,6 +482,7 @@ export class Node implements NodeApi {
       else this.routed.set(route, rest);
     } else {
       this.unrouted.splice(this.unrouted.indexOf(role), 1);
+      this.unroutedByType = new Map();
     }
     this.rolesChanged = true;
     role.stop();
@@ -560,6 +590,8 @@ function assertFromCluster(envelope: Envelope, self: NodeId, peers: readonly Nod
   if (envelope.to === self && envelope.from !== self && peers.includes(envelope.from) && !NODE_LOCAL_MESSAGE_TYPES.includes(envelope.message.type)) return;
   invariant(false, () => `node ${self}: an in-process host delivered ${envelope.message?.type} from ${envelope.from} to ${envelope.to}`);
 }
+
+const NO_ROLES: readonly Role[] = Object.freeze([]);
 
 function emptyOutput(): Output {
   return { durable: [], messages: [], timers: [], results: [] };

@@ -473,7 +473,14 @@ export class Simulator {
   }
 
   private onResult(slot: NodeSlot, clientId: number, output: unknown): void {
-    const index = this.clients.findIndex((c) => c.spec.node === slot.id && c.pending?.clientId === clientId);
+    let index = -1;
+    for (let i = 0; i < this.clients.length; i++) {
+      const c = this.clients[i]!;
+      if (c.spec.node === slot.id && c.pending?.clientId === clientId) {
+        index = i;
+        break;
+      }
+    }
     if (index < 0) {
       this.log.add(this.now, `Q? ${slot.id} ${clientId}`);
       return;
