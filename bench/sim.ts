@@ -16,7 +16,10 @@
  * (docs/design-checkpoints.md), and the run keeps no per-request record, so the heap printed
  * after each tenth (after a full GC when node runs with --expose-gc) is the nodes' own.
  *
- *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K]
+ * With `--batch-max K` every node's leader proposes up to K requests per slot (Scenario.batchMax,
+ * NodeOptions.batching).
+ *
+ *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K --batch-max K]
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -51,6 +54,8 @@ interface RunSpec {
   readonly killLeader?: boolean;
   /** Replicas snapshot every this many slots (and keep no per-request record in the simulator). */
   readonly checkpointEvery?: number;
+  /** Up to this many requests per slot (SimConfig.batchMax). */
+  readonly batchMax?: number;
 }
 
 interface Measured {
@@ -88,6 +93,7 @@ function measure(spec: RunSpec): Measured {
     clients, createNode: counter.wrap(defaultNodeFactory),
     probeInput: PROBE_INPUT, track: false, eventLog: false, measureMessages: spec.killLeader === true, maxEvents: 100_000_000, maxTimeMs: 100_000_000,
     ...(spec.checkpointEvery !== undefined ? { checkpointEvery: spec.checkpointEvery, keepHistory: false } : {}),
+    ...(spec.batchMax !== undefined ? { batchMax: spec.batchMax } : {}),
     sampler: { every: 5000, fn: () => meter.sample() },
     onDecided: (n) => {
       decidedCount = n;
@@ -167,7 +173,7 @@ function main(): void {
   const { values } = parseArgs({
     options: {
       shape: { type: 'string' }, transfers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' },
-      'checkpoint-every': { type: 'string' },
+      'checkpoint-every': { type: 'string' }, 'batch-max': { type: 'string' },
     },
   });
   const shape = (values.shape ?? 'default') as Shape;
@@ -182,20 +188,22 @@ function main(): void {
   const checkpointEvery = values['checkpoint-every'] === undefined ? undefined : positiveInt('--checkpoint-every', values['checkpoint-every'], 0);
   const checkpoints = checkpointEvery !== undefined ? { checkpointEvery } : {};
   if (checkpointEvery !== undefined && shape !== 'long') throw new RangeError('--checkpoint-every applies to the long shape only');
+  const batchMax = values['batch-max'] === undefined ? undefined : positiveInt('--batch-max', values['batch-max'], 1);
+  const batches = batchMax !== undefined ? { batchMax } : {};
   const [l1, l5, l15] = loadavg();
-  console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} transfers from ${clients} client(s), seed ${seed}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
+  console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} transfers from ${clients} client(s), seed ${seed}${batchMax !== undefined ? `, up to ${batchMax} requests per slot` : ''}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
   const runs: { spec: RunSpec; python?: number }[] = [];
   if (shape === 'default') {
-    if (only !== 'loss') runs.push({ spec: { label: 'reliable network', network: { loss: 0 }, total, clients, seed } });
-    if (only !== 'reliable') runs.push({ spec: { label: '5% message loss', network: { loss: 0.05 }, total, clients, seed } });
+    if (only !== 'loss') runs.push({ spec: { label: 'reliable network', network: { loss: 0 }, total, clients, seed, ...batches } });
+    if (only !== 'reliable') runs.push({ spec: { label: '5% message loss', network: { loss: 0.05 }, total, clients, seed, ...batches } });
   } else if (shape === 'long') {
     const label = `5% loss, leader killed${checkpointEvery !== undefined ? `, checkpoint every ${checkpointEvery} slots` : ''}`;
-    runs.push({ spec: { label, network: { loss: 0.05 }, total, clients, seed, killLeader: true, ...checkpoints } });
+    runs.push({ spec: { label, network: { loss: 0.05 }, total, clients, seed, killLeader: true, ...checkpoints, ...batches } });
   } else {
     // A run this short is mostly the JIT warming up, so the same run goes twice: cold (the
     // first in this process, as a fresh `python` process is) and warm (the steady state).
     for (const when of ['cold: first run in this process', 'warm: the same run again'] as const) {
-      runs.push({ spec: { label: `${shape} (delays 10-50 ms, no loss), ${when}`, network: SEED_NETWORK, total, clients, seed }, python: PYTHON_REQUESTS_PER_WALL_S[shape] });
+      runs.push({ spec: { label: `${shape} (delays 10-50 ms, no loss), ${when}`, network: SEED_NETWORK, total, clients, seed, ...batches }, python: PYTHON_REQUESTS_PER_WALL_S[shape] });
     }
   }
   const cpuPerRequest: number[] = [];

@@ -31,5 +31,14 @@ describe('npm run bench:sim', () => {
     const run = bench(['--shape', 'nope']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/--shape must be one of default, seed-seq, seed-par, long/);
+    const batch = bench(['--shape', 'seed-seq', '--batch-max', '0']);
+    expect(batch.status).toBe(2);
+    expect(batch.stderr).toMatch(/--batch-max must be an integer >= 1, got 0/);
+  });
+
+  it('--batch-max K says so in its header', () => {
+    const run = bench(['--shape', 'seed-par', '--transfers', '20', '--batch-max', '3']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/10 client\(s\), seed 1, up to 3 requests per slot; load average/);
   });
 });
