@@ -100,6 +100,8 @@ export class Simulator {
   private ran = false;
   private nodeError: string | undefined;
   private leaderBallot: { num: number; leader: number } | undefined;
+  /** The copies' delays of the message being routed (SimNetwork.route fills it: no array per message). */
+  private readonly delays: number[] = [];
 
   constructor(cfg: SimConfig) {
     if (!Number.isInteger(cfg.nodes) || cfg.nodes < 1) throw new RangeError(`nodes must be a positive integer, got ${cfg.nodes}`);
@@ -251,20 +253,20 @@ export class Simulator {
       const type = env.message.type;
       if (type === 'Accept' || type === 'Active') this.noteLeader(env.message.ballot);
       if (this.measureMessages) this.measure(env);
-      const plan = this.net.plan(env.from, env.to);
-      if ('dropped' in plan) {
-        this.stats.dropped[plan.dropped]++;
-        if (this.log.enabled) this.log.add(this.now, `X ${env.from}>${env.to} ${type} ${plan.dropped}`);
+      const delays = this.delays;
+      const dropped = this.net.route(env.from, env.to, delays);
+      if (dropped !== undefined) {
+        this.stats.dropped[dropped]++;
+        if (this.log.enabled) this.log.add(this.now, `X ${env.from}>${env.to} ${type} ${dropped}`);
         continue;
       }
-      if (plan.delays.length > 1) this.stats.duplicated++;
+      if (delays.length > 1) this.stats.duplicated++;
       // Each copy in flight is a deep copy, as bytes on a wire would be: no node shares an
       // object with another, and a sender changing what it sent changes nothing. A Node's
       // envelope already is one (it copies each message at the step that sends it, and keeps
       // nothing of it), so its first copy travels as it is; a duplicate, or the envelope of a
       // node wrapped by a test (which may keep it), is copied now. (A hand-written copy of the
       // JSON value: the stringify + parse it replaces was a tenth of the run.)
-      const delays = plan.delays;
       for (let i = 0; i < delays.length; i++) {
         const envelope = i === 0 && slot.ownOutputs ? env : copyJson(env);
         this.queue.push(this.now + delays[i]!, { k: 'deliver', envelope, from: env.from, to: env.to, type });
