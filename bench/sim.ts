@@ -16,8 +16,8 @@
  * (docs/design-checkpoints.md), and the run keeps no per-request record, so the heap printed
  * after each tenth (after a full GC when node runs with --expose-gc) is the nodes' own.
  *
- * With `--batch-max K` every node's leader proposes up to K requests per slot (Scenario.batchMax,
- * NodeOptions.batching). The seed shapes measure a cold run, then a warm one after `--warmup N`
+ * With `--batch-max K` every replica proposes up to K requests per slot (Scenario.batchMax,
+ * Limits.batchMaxRequests). The seed shapes measure a cold run, then a warm one after `--warmup N`
  * unmeasured runs (default 3; 0: right after the cold one).
  *
  *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K --batch-max K --warmup N]
@@ -55,7 +55,7 @@ interface RunSpec {
   readonly killLeader?: boolean;
   /** Replicas snapshot every this many slots (and keep no per-request record in the simulator). */
   readonly checkpointEvery?: number;
-  /** Up to this many requests per slot (SimConfig.batchMax). */
+  /** Up to this many requests per slot (Limits.batchMaxRequests, as Scenario.batchMax sets it). */
   readonly batchMax?: number;
 }
 
@@ -94,7 +94,7 @@ function measure(spec: RunSpec): Measured {
     clients, createNode: counter.wrap(defaultNodeFactory),
     probeInput: PROBE_INPUT, track: false, eventLog: false, measureMessages: spec.killLeader === true, maxEvents: 100_000_000, maxTimeMs: 100_000_000,
     ...(spec.checkpointEvery !== undefined ? { checkpointEvery: spec.checkpointEvery, keepHistory: false } : {}),
-    ...(spec.batchMax !== undefined ? { batchMax: spec.batchMax } : {}),
+    ...(spec.batchMax !== undefined ? { limits: { batchMaxRequests: spec.batchMax } } : {}),
     sampler: { every: 5000, fn: () => meter.sample() },
     onDecided: (n) => {
       decidedCount = n;

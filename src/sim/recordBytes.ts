@@ -10,14 +10,21 @@
  */
 import { recordFileBytes } from '../storage/record.js';
 import type { DurableRecord } from '../storage/types.js';
+import { isLongBatch, type Batch, type Proposal } from '../protocol/values.js';
 
 // File bytes of a record of each kind whose numbers are all 0 (one digit each) and whose input is '', less those.
 const fixed = recordFileBytes;
 const BALLOT_FIXED = fixed({ kind: 'promise', ballot: { num: 0, leader: 0 } }) - 2;
 const LEADER_BALLOT_FIXED = fixed({ kind: 'leaderBallot', ballot: { num: 0, leader: 0 } }) - 2;
 const COMPACT_FIXED = fixed({ kind: 'compact', belowSlot: 0 }) - 1;
-/** Five numbers of one digit and the input's two quotes. */
+/** An accept of one request, less its five one-digit numbers and the input's two quotes. */
 const ACCEPT_FIXED = fixed({ kind: 'accept', pvalue: { ballot: { num: 0, leader: 0 }, slot: 0, prop: { caller: 0, clientId: 0, input: '' } } }) - 5 - 2;
+const REQUEST = { caller: 0, clientId: 0, input: '' };
+/** The JSON of one request, less its two one-digit numbers and the input's two quotes. */
+const REQUEST_FIXED = JSON.stringify(REQUEST).length - 2 - 2;
+/** An accept of the batch of two such requests, less the three numbers of its ballot and slot and the two requests. */
+const BATCH_ACCEPT_FIXED = fixed({ kind: 'accept', pvalue: { ballot: { num: 0, leader: 0 }, slot: 0, prop: { batch: [REQUEST, REQUEST] } } })
+  - 3 - 2 * JSON.stringify(REQUEST).length;
 
 export function recordBytes(record: DurableRecord): number {
   switch (record.kind) {
@@ -32,15 +39,36 @@ export function recordBytes(record: DurableRecord): number {
       return COMPACT_FIXED + digits(record.belowSlot);
     case 'accept': {
       const { ballot, slot, prop } = record.pvalue;
-      if (!isCount(ballot.num) || !isCount(ballot.leader) || !isCount(slot) || !isCount(prop.caller) || !isCount(prop.clientId)) break;
-      if (typeof prop.input !== 'string') break;
-      return ACCEPT_FIXED + digits(ballot.num) + digits(ballot.leader) + digits(slot) + digits(prop.caller) + digits(prop.clientId)
-        + jsonStringBytes(prop.input);
+      if (!isCount(ballot.num) || !isCount(ballot.leader) || !isCount(slot)) break;
+      const props = batchBytes(prop);
+      if (props < 0) break;
+      const numbers = digits(ballot.num) + digits(ballot.leader) + digits(slot);
+      // A batch of n requests: the pair's fixed part, and one comma more per request beyond two.
+      return isLongBatch(prop) ? BATCH_ACCEPT_FIXED + numbers + props + (prop.batch.length - 2) : ACCEPT_FIXED - REQUEST_FIXED + numbers + props;
     }
     default:
       break;
   }
   return recordFileBytes(record);
+}
+
+/** JSON bytes of a batch's requests, summed (a LongBatch's brackets and commas not included); -1: unusual. */
+function batchBytes(prop: Batch): number {
+  if (!isLongBatch(prop)) return requestBytes(prop);
+  if (!Array.isArray(prop.batch) || prop.batch.length < 2) return -1;
+  let sum = 0;
+  for (const p of prop.batch) {
+    const n = requestBytes(p);
+    if (n < 0) return -1;
+    sum += n;
+  }
+  return sum;
+}
+
+/** JSON bytes of `{"caller":C,"clientId":I,"input":"..."}`; -1 when a field is not what a log holds. */
+function requestBytes(p: Proposal): number {
+  if (!isCount(p.caller) || !isCount(p.clientId) || typeof p.input !== 'string') return -1;
+  return REQUEST_FIXED + digits(p.caller) + digits(p.clientId) + jsonStringBytes(p.input);
 }
 
 function isCount(x: unknown): x is number {

@@ -189,8 +189,6 @@ export class Simulator {
       ...(this.cfg.timing ? { timing: this.cfg.timing } : {}),
       ...(this.cfg.limits ? { limits: this.cfg.limits } : {}),
       ...(this.cfg.checkpointEvery ? { checkpointEvery: this.cfg.checkpointEvery } : {}),
-      // TODO(batching): NodeOptions.batching arrives with main's src/node/api.ts; drop this cast after `git merge main`.
-      ...(this.cfg.batchMax !== undefined ? ({ batching: { maxRequests: this.cfg.batchMax } } as Partial<NodeOptions>) : {}),
     };
     slot.incarnation++;
     slot.latest = undefined;

@@ -37,8 +37,6 @@ export interface SimConfig {
   readonly limits?: Partial<Limits>;
   /** Every node's replica snapshots every this many slots, and compacts (CheckpointOptions); absent: never. */
   readonly checkpointEvery?: number;
-  /** Every node's leader proposes up to this many requests per slot (NodeOptions.batching.maxRequests); absent: the node's default. */
-  readonly batchMax?: number;
   /** false: keep no per-request record (acks, inputs), only counts: a long run's memory is then
    * the nodes' own (the benchmark's heap figures). Default true: the checks need them. */
   readonly keepHistory?: boolean;

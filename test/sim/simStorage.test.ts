@@ -16,19 +16,22 @@ const text = fc.oneof(
   fc.string({ unit: 'binary' }),
   fc.string({ unit: fc.constantFrom('"', '\\', '\n', '\u0001', '\u007f', 'é', '€', '\ud83d', '\ude00', '\ud83d\ude00', 'a') }),
 );
+const request = fc.record({ caller: count, clientId: count, input: text });
+/** One request, or a batch of two or more (values.ts LongBatch). */
+const batch = fc.oneof(request, fc.record({ batch: fc.array(request, { minLength: 2, maxLength: 5 }) }));
 const record: fc.Arbitrary<DurableRecord> = fc.oneof(
   fc.record({ kind: fc.constant('promise' as const), ballot }),
   fc.record({ kind: fc.constant('leaderBallot' as const), ballot }),
   fc.record({ kind: fc.constant('compact' as const), belowSlot: count }),
   fc.record({
     kind: fc.constant('accept' as const),
-    pvalue: fc.record({ ballot, slot: count, prop: fc.record({ caller: count, clientId: count, input: text }) }),
+    pvalue: fc.record({ ballot, slot: count, prop: batch }),
   }),
   fc.record({ kind: fc.constant('snapshot' as const), slot: fc.integer({ min: 2, max: 1000 }), state: fc.uint8Array({ maxLength: 40 }) }),
 );
 
 describe('recordBytes', () => {
-  it('equals recordFileBytes (the JSON text in UTF-8 and its frame) on arbitrary records', () => {
+  it('equals recordFileBytes (the JSON text in UTF-8 and its frame) on arbitrary records, batches included', () => {
     fc.assert(fc.property(record, (r) => {
       expect(recordBytes(r)).toBe(recordFileBytes(r));
     }), { seed: 7, numRuns: 2000 });

@@ -153,6 +153,8 @@ export interface SpecConstants {
   MaxRestarts?: number;
   /** The nodes whose replica may take snapshots; absent means none (traces from before checkpoints). */
   CheckpointNodes?: number[];
+  /** The most requests a replica proposes for one slot (spec BatchMax); absent means 1. */
+  BatchMax?: number;
   Mutant?: string;
 }
 
