@@ -249,8 +249,8 @@ export function replayConstants(c: SpecConstants): Record<string, ConstantValue>
     MaxRestarts: c.MaxRestarts ?? UNBOUNDED,
     // Absent (every paxos-trace/2 header): no replica snapshots, so nothing is ever compacted.
     CheckpointNodes: c.CheckpointNodes ?? [],
-    // Traces predate batching: every slot decides one request (a batch of one is written as it).
-    BatchMax: 1,
+    // Absent (every trace from before batching): every slot decides one request.
+    BatchMax: c.BatchMax ?? 1,
     Mutant: 'none',
   };
 }
