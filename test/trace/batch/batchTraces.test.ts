@@ -1,0 +1,220 @@
+/**
+ * Traces whose slots decide batches (spec/MultiPaxos.tla, "Batches"; docs/trace-format.md,
+ * *Batches*). A scripted run in which node 1's replica proposes two requests as one batch,
+ * decided and executed on two replicas and answered to the client, passes every check, in full
+ * and compact form; each edit below makes it wrong in one way an implementation could, and the
+ * checker rejects it at that line, saying why.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type TraceVerdict, checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.js';
+import { DeltaEncoder } from '../../../src/trace/format/deltaEncoder.js';
+import type { Proposal, SpecConstants, SpecMessage, TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
+import { ScriptedTrace, batch } from './scriptedTrace.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'batch-traces-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const CONSTANTS: SpecConstants = { N: 3, Window: 2, BatchMax: 2 };
+const set = (key: string, value: string): string => JSON.stringify({ op: 'set', key, value });
+const get = (key: string): string => JSON.stringify({ op: 'get', key });
+
+/**
+ * Node 1 leads; its client invokes r1 (set a) and r2 (get a), its replica proposes them as the
+ * batch [r1, r2] for slot 1; acceptors 1 and 2 accept; replicas 1 and 2 execute the batch, in
+ * order (r2 reads what r1 wrote), and the client is told both outputs.
+ */
+function batchRun(): { trace: ScriptedTrace; r1: Proposal; r2: Proposal } {
+  const t = new ScriptedTrace(CONSTANTS);
+  const r1 = t.invoke(1, 1, set('a', '1'));
+  const r2 = t.invoke(1, 2, get('a'));
+  for (const r of [r1, r2]) t.receive('ReplicaReceiveInvoke', 1, 'Invoke', (m) => m.type === 'Invoke' && m.prop.clientId === r.clientId);
+  t.propose(1, batch(r1, r2));
+  t.elect(1, [1, 2]);
+  t.decide(1, 1, [1, 2]);
+  for (const n of [1, 2]) { t.learn(n, 1); t.act('ReplicaExecute', n); }
+  t.clientReturn(r1);
+  t.clientReturn(r2);
+  return { trace: t, r1, r2 };
+}
+const run = batchRun();
+const header = run.trace.header;
+const events = run.trace.events;
+
+let written = 0;
+function check(h: TraceHeader, evs: readonly unknown[]): TraceVerdict {
+  const path = join(dir, `t${written++}.ndjson`);
+  writeFileSync(path, [h, ...evs].map((v) => JSON.stringify(v)).join('\n') + '\n');
+  return checkTraceSync({ name: path, files: [path] });
+}
+/** The index of the one event that matches. */
+function only(what: string, p: (e: TraceEvent) => boolean, evs: readonly TraceEvent[] = events): number {
+  const found = evs.flatMap((e, i) => (p(e) ? [i] : []));
+  if (found.length !== 1) throw new Error(`the run has ${found.length} ${what}`);
+  return found[0]!;
+}
+/** Checks the run with one event replaced; expects a rejection at that event's line. */
+function rejectsAt(i: number, edit: (e: TraceEvent) => void, h: TraceHeader = header): NonNullable<TraceVerdict['failure']> {
+  const copy = structuredClone(events);
+  edit(copy[i]!);
+  const v = check(h, copy);
+  expect(v.ok, formatVerdict(v)).toBe(false);
+  expect(v.failure!.line, formatVerdict(v)).toBe(i + 2);
+  return v.failure!;
+}
+const invokedOf = (e: TraceEvent): Extract<SpecMessage, { type: 'Invoked' }>[] =>
+  e.sent.filter((m): m is Extract<SpecMessage, { type: 'Invoked' }> => m.type === 'Invoked');
+const executeOn = (n: number): number => only(`ReplicaExecute on ${n}`, (e) => e.action === 'ReplicaExecute' && e.node === n);
+const proposeAt = only('ReplicaPropose', (e) => e.action === 'ReplicaPropose');
+
+describe('a batch decided in one slot and executed on two replicas', () => {
+  it('is in the trace as the contract writes it: {batch: [r1, r2]}, two answers, one output each', () => {
+    expect(events[proposeAt]!.params.proposal).toEqual({ batch: [run.r1, run.r2] });
+    const ex = events[executeOn(2)]!;
+    expect(ex.params.proposal).toEqual({ batch: [run.r1, run.r2] });
+    expect(invokedOf(ex).map((m) => [m.prop.clientId, m.index])).toEqual([[1, 1], [2, 2]]);
+    expect(ex.params.outputs).toEqual([{ ok: true, op: 'set', key: 'a' }, { ok: true, op: 'get', key: 'a', value: '1' }]);
+    expect(ex.params.output).toBeUndefined();
+    expect(ex.state.rExecuted).toEqual([run.r1, run.r2]);
+  });
+
+  it('passes schema, replay and the client-level checks, in full and in compact form', () => {
+    const encoder = new DeltaEncoder(CONSTANTS.N);
+    for (const evs of [events, events.map((e) => encoder.encode(e))]) {
+      const v = check(header, evs);
+      expect(v.ok, formatVerdict(v)).toBe(true);
+      expect(v.events).toBe(events.length);
+      expect(v.client).toMatchObject({ executed: 2, operations: 2 });
+    }
+  });
+});
+
+describe('a wrong batch trace is rejected, and the failure says why', () => {
+  it('replica 2 runs the batch in another order', () => {
+    const f = rejectsAt(executeOn(2), (e) => {
+      e.state.rExecuted.reverse();
+      for (const m of invokedOf(e)) m.index = 3 - m.index;
+      e.params.outputs!.reverse();
+    });
+    expect(f.kind).toBe('spec');
+    expect(f.message).toMatch(/ReplicaExecute leads elsewhere/);
+    expect(f.diff!.join('\n')).toMatch(/rExecuted: spec \[\{"caller":1,"clientId":1.*\},\{"caller":1,"clientId":2.*\], trace \[\{"caller":1,"clientId":2/);
+  });
+
+  it('a replica answers each request of the batch with the batch\'s last index', () => {
+    const f = rejectsAt(executeOn(1), (e) => { for (const m of invokedOf(e)) m.index = 2; });
+    expect(f.kind).toBe('spec');
+    expect(f.diff!.join('\n')).toMatch(/sent: spec sends \{"index":1,"prop":\{"caller":1,"clientId":1/);
+    expect(f.diff!.join('\n')).toMatch(/sent: trace sends \{"index":2,"prop":\{"caller":1,"clientId":1/);
+  });
+
+  it('the leader splits the batch: it sends an Accept of its first request alone', () => {
+    const at = only('LeaderReceivePropose', (e) => e.action === 'LeaderReceivePropose');
+    const f = rejectsAt(at, (e) => {
+      for (const m of e.sent) if (m.type === 'Accept') m.prop = run.r1;
+      for (const c of e.state.commanders) c.prop = run.r1;
+    });
+    expect(f.kind).toBe('spec');
+    expect(f.action).toBe('LeaderReceivePropose');
+    expect(f.diff!.join('\n')).toMatch(/sent: spec sends \{"ballot":.*"prop":\{"batch":\[.*"type":"Accept"\}, trace does not/);
+    expect(f.diff!.join('\n')).toMatch(/commanders: trace has .*"prop":\{"caller":1,"clientId":1/);
+  });
+
+  it('a long batch of one request (a batch of one is written as its request)', () => {
+    const f = rejectsAt(proposeAt, (e) => { e.params.proposal = batch(run.r1); });
+    expect(f.kind).toBe('schema');
+    expect(f.pointer).toBe('/params/proposal/batch');
+    expect(f.message).toMatch(/must NOT have fewer than 2 items/);
+  });
+
+  it('a batch that holds one request twice', () => {
+    const f = rejectsAt(proposeAt, (e) => {
+      e.params.proposal = batch(run.r1, run.r1);
+      for (const m of e.sent) if (m.type === 'Propose') m.prop = batch(run.r1, run.r1);
+    });
+    expect(f.kind).toBe('schema');
+    expect(f.message).toMatch(/batch must NOT have duplicate items/);
+  });
+
+  it('a batch longer than the header\'s BatchMax, or with no BatchMax in the header', () => {
+    for (const [constants, why] of [
+      [{ ...CONSTANTS, BatchMax: 1 }, /batch of 2 requests, but the header's BatchMax is 1/],
+      [{ N: 3, Window: 2 }, /batch of 2 requests, but the header has no BatchMax \(so 1/],
+    ] as const) {
+      const h: TraceHeader = { ...header, spec: { ...header.spec, constants } };
+      const v = check(h, events);
+      expect(v.ok).toBe(false);
+      expect(v.failure).toMatchObject({ kind: 'schema', line: proposeAt + 2, pointer: '/params/proposal/batch' });
+      expect(v.failure!.message).toMatch(why);
+    }
+  });
+
+  it('an execution of a batch that reports one output, or a wrong one for its second request', () => {
+    const one = rejectsAt(executeOn(1), (e) => { e.params.output = e.params.outputs![0]; delete e.params.outputs; });
+    expect(one.kind).toBe('client');
+    expect(one.message).toMatch(/ran 2 requests of a batch but reports no params.outputs/);
+    const wrong = rejectsAt(executeOn(2), (e) => { e.params.outputs![1] = { ok: true, op: 'get', key: 'a', value: null }; });
+    expect(wrong.kind).toBe('client');
+    expect(wrong.message).toMatch(/executed request 1:2 \(index 2\) with output .*"value":null/);
+  });
+});
+
+describe('a batch decided in two slots', () => {
+  /**
+   * Node 1 proposes [r1, r2] for slot 1 (decided by leader 2), restarts before it learns it,
+   * receives the two Invokes again, learns slot 1, skips it and proposes [r1, r2] for slot 2,
+   * which is decided too. Executing slot 1 runs the batch; slot 2 then runs nothing.
+   */
+  const t = new ScriptedTrace(CONSTANTS);
+  const r1 = t.invoke(1, 1, set('a', '1'));
+  const r2 = t.invoke(1, 2, set('b', '2'));
+  const receiveBoth = (): void => {
+    for (const r of [r1, r2]) t.receive('ReplicaReceiveInvoke', 1, 'Invoke', (m) => m.type === 'Invoke' && m.prop.clientId === r.clientId);
+  };
+  receiveBoth();
+  t.propose(1, batch(r1, r2));
+  t.elect(2, [2, 3]);
+  t.decide(2, 1, [2, 3]);
+  t.act('NodeRestart', 1);
+  receiveBoth();
+  t.learn(1, 1);
+  t.act('ReplicaSkipSlot', 1);
+  t.propose(1, batch(r1, r2));
+  t.decide(2, 2, [2, 3]);
+  t.learn(1, 2);
+  t.act('ReplicaExecute', 1);
+  t.act('ReplicaExecute', 1);
+  const twice = t.events;
+  const secondExecute = twice.findLastIndex((e) => e.action === 'ReplicaExecute');
+
+  it('passes: the second slot runs nothing (each request runs once, at its first place in the log)', () => {
+    expect(twice[secondExecute]!.params.proposal).toEqual({ batch: [r1, r2] });
+    expect(twice[secondExecute]!.sent).toEqual([]);
+    const v = check(t.header, twice);
+    expect(v.ok, formatVerdict(v)).toBe(true);
+  });
+
+  it('is rejected when the replica runs the batch\'s requests again in the second slot', () => {
+    const copy = structuredClone(twice);
+    const e = copy[secondExecute]!;
+    e.state.rExecuted.push(r1, r2);
+    e.sent = [{ type: 'Invoked', replica: 1, prop: r1, index: 3 }, { type: 'Invoked', replica: 1, prop: r2, index: 4 }];
+    e.params.outputs = [{ ok: true, op: 'set', key: 'a' }, { ok: true, op: 'set', key: 'b' }];
+    const v = check(t.header, copy);
+    expect(v.ok).toBe(false);
+    expect(v.failure).toMatchObject({ kind: 'spec', line: secondExecute + 2, action: 'ReplicaExecute' });
+    expect(v.failure!.diff!.join('\n')).toMatch(/rExecuted: spec \[.*\], trace \[\{"caller":1,"clientId":1.*\{"caller":1,"clientId":2.*\{"caller":1,"clientId":1.*\{"caller":1,"clientId":2/);
+    expect(v.failure!.diff!.join('\n')).toMatch(/sent: trace sends \{"index":3/);
+  });
+});
+
+describe('the replay compares batches request by request, in order', () => {
+  it('a Propose that holds the batch in another order than the replica recorded', () => {
+    // Both batches have no caller, clientId or input: a comparison of those fields alone finds them equal.
+    const f = rejectsAt(proposeAt, (e) => { for (const m of e.sent) if (m.type === 'Propose') m.prop = batch(run.r2, run.r1); });
+    expect(f.kind).toBe('spec');
+    expect(f.diff!.join('\n')).toMatch(/sent: trace sends \{"prop":\{"batch":\[\{"caller":1,"clientId":2/);
+  });
+});
