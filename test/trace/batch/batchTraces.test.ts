@@ -11,34 +11,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type TraceVerdict, checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.js';
 import { DeltaEncoder } from '../../../src/trace/format/deltaEncoder.js';
-import type { Proposal, SpecConstants, SpecMessage, TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
-import { ScriptedTrace, batch } from './scriptedTrace.js';
+import type { SpecMessage, TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
+import { batch } from './scriptedTrace.js';
+import { CONSTANTS, batchRun, twoSlotRun } from './runs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'batch-traces-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const CONSTANTS: SpecConstants = { N: 3, Window: 2, BatchMax: 2 };
-const set = (key: string, value: string): string => JSON.stringify({ op: 'set', key, value });
-const get = (key: string): string => JSON.stringify({ op: 'get', key });
-
-/**
- * Node 1 leads; its client invokes r1 (set a) and r2 (get a), its replica proposes them as the
- * batch [r1, r2] for slot 1; acceptors 1 and 2 accept; replicas 1 and 2 execute the batch, in
- * order (r2 reads what r1 wrote), and the client is told both outputs.
- */
-function batchRun(): { trace: ScriptedTrace; r1: Proposal; r2: Proposal } {
-  const t = new ScriptedTrace(CONSTANTS);
-  const r1 = t.invoke(1, 1, set('a', '1'));
-  const r2 = t.invoke(1, 2, get('a'));
-  for (const r of [r1, r2]) t.receive('ReplicaReceiveInvoke', 1, 'Invoke', (m) => m.type === 'Invoke' && m.prop.clientId === r.clientId);
-  t.propose(1, batch(r1, r2));
-  t.elect(1, [1, 2]);
-  t.decide(1, 1, [1, 2]);
-  for (const n of [1, 2]) { t.learn(n, 1); t.act('ReplicaExecute', n); }
-  t.clientReturn(r1);
-  t.clientReturn(r2);
-  return { trace: t, r1, r2 };
-}
 const run = batchRun();
 const header = run.trace.header;
 const events = run.trace.events;
@@ -162,32 +141,10 @@ describe('a wrong batch trace is rejected, and the failure says why', () => {
 });
 
 describe('a batch decided in two slots', () => {
-  /**
-   * Node 1 proposes [r1, r2] for slot 1 (decided by leader 2), restarts before it learns it,
-   * receives the two Invokes again, learns slot 1, skips it and proposes [r1, r2] for slot 2,
-   * which is decided too. Executing slot 1 runs the batch; slot 2 then runs nothing.
-   */
-  const t = new ScriptedTrace(CONSTANTS);
-  const r1 = t.invoke(1, 1, set('a', '1'));
-  const r2 = t.invoke(1, 2, set('b', '2'));
-  const receiveBoth = (): void => {
-    for (const r of [r1, r2]) t.receive('ReplicaReceiveInvoke', 1, 'Invoke', (m) => m.type === 'Invoke' && m.prop.clientId === r.clientId);
-  };
-  receiveBoth();
-  t.propose(1, batch(r1, r2));
-  t.elect(2, [2, 3]);
-  t.decide(2, 1, [2, 3]);
-  t.act('NodeRestart', 1);
-  receiveBoth();
-  t.learn(1, 1);
-  t.act('ReplicaSkipSlot', 1);
-  t.propose(1, batch(r1, r2));
-  t.decide(2, 2, [2, 3]);
-  t.learn(1, 2);
-  t.act('ReplicaExecute', 1);
-  t.act('ReplicaExecute', 1);
+  // runs.ts twoSlotRun: node 1 restarts and proposes its batch again; slots 1 and 2 both decide it.
+  const { trace: t, r1, r2 } = twoSlotRun();
   const twice = t.events;
-  const secondExecute = twice.findLastIndex((e) => e.action === 'ReplicaExecute');
+  const secondExecute = twice.map((e) => e.action).lastIndexOf('ReplicaExecute');
 
   it('passes: the second slot runs nothing (each request runs once, at its first place in the log)', () => {
     expect(twice[secondExecute]!.params.proposal).toEqual({ batch: [r1, r2] });
