@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type TraceVerdict, checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.js';
 import { DeltaEncoder } from '../../../src/trace/format/deltaEncoder.js';
-import type { SpecMessage, TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
+import { TRACE_FORMAT_V2, type SpecMessage, type TraceEvent, type TraceHeader } from '../../../src/trace/format/types.js';
 import { batch } from './scriptedTrace.js';
 import { CONSTANTS, batchRun, twoSlotRun } from './runs.js';
 
@@ -128,6 +128,13 @@ describe('a wrong batch trace is rejected, and the failure says why', () => {
       expect(v.failure).toMatchObject({ kind: 'schema', line: proposeAt + 2, pointer: '/params/proposal/batch' });
       expect(v.failure!.message).toMatch(why);
     }
+  });
+
+  it('a paxos-trace/2 header with BatchMax above 1 (version 2 predates batches)', () => {
+    const h: TraceHeader = { ...header, format: TRACE_FORMAT_V2 };
+    const v = check(h, events);
+    expect(v.failure).toMatchObject({ kind: 'header', line: 1, pointer: '/spec/constants/BatchMax' });
+    expect(v.failure!.message).toMatch(/predates batches: BatchMax must be 1 or absent/);
   });
 
   it('an execution of a batch that reports one output, or a wrong one for its second request', () => {
