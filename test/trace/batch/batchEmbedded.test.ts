@@ -5,12 +5,16 @@
  * record [batch |-> <<...>>] and reads it back; the header's BatchMax is the spec's. A random
  * walk of the spec with BatchMax = 3 replays in full and compact form.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import * as tla from 'tla-checker';
 import { type CheckOptions, type TraceVerdict, checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.js';
-import { FastOracle, replayConstants } from '../../../src/trace/replay/oracles.js';
+import { FastOracle, InputInterner, replayConstants } from '../../../src/trace/replay/oracles.js';
+import { inlinedTraceSpec } from '../../../src/trace/replay/tlc.js';
+import { DEFAULT_SPEC_PATH } from '../../../src/trace/replay/tlaEngine.js';
 import { fromTla, stateKey, tlaLiteral, toTla } from '../../../src/trace/replay/tlaCodec.js';
 import { configFromConstants } from '../../../src/trace/spec/specState.js';
 import { specWalk } from '../../../src/trace/spec/specWalk.js';
@@ -19,6 +23,7 @@ import type { SpecConstants, TraceEvent, TraceHeader } from '../../../src/trace/
 import { batch } from './scriptedTrace.js';
 import { CONSTANTS, batchRun } from './runs.js';
 
+tla.initSync({ module: readFileSync(fileURLToPath(new URL('tla_checker_bg.wasm', import.meta.resolve('tla-checker')))) });
 const dir = mkdtempSync(join(tmpdir(), 'batch-embedded-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let written = 0;
@@ -59,6 +64,25 @@ describe('batches through the embedded spec', () => {
     expect(configFromConstants(CONSTANTS).bounds.batchMax).toBe(2);
     expect(configFromConstants({ N: 3, Window: 2 }).bounds.batchMax).toBeUndefined();
   });
+});
+
+describe('batches in the TLC trace module (run inlined by tla-checker)', () => {
+  // tla-checker's strings have no escapes: inputs become tokens, as the embedded oracle does.
+  const consumed = (evs: readonly TraceEvent[]): number => {
+    const { module, cfg } = inlinedTraceSpec(readFileSync(DEFAULT_SPEC_PATH, 'utf8'), run.trace.header, new InputInterner().encode(evs));
+    const r = JSON.parse(tla.check_spec_with_cfg(module, cfg, '{}', 100_000, 10_000, true, false)) as { error_type: string | null; states_explored: number };
+    // Consumed whole: TraceNotDone is violated in the state after the last event.
+    return r.error_type === 'InvariantViolation' ? r.states_explored - 1 : -(r.states_explored - 1);
+  };
+
+  it('consumes the batch run whole, and stops at a batch executed in another order', () => {
+    expect(consumed(events)).toBe(events.length);
+    const copy = structuredClone(events);
+    const at = copy.findIndex((e) => e.action === 'ReplicaExecute');
+    copy[at]!.state.rExecuted.reverse();
+    // Not consumed: every state reached satisfies TraceNotDone, the last one before the edited event.
+    expect(consumed(copy.slice(0, at + 1))).toBe(-at);
+  }, 120_000);
 });
 
 describe('tlaCodec and batches', () => {
