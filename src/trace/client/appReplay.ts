@@ -254,8 +254,9 @@ function invokedBy(ev: TraceEvent, n: number): Invoked[] {
  * batch, one per request run; `output` when it decided one request.
  */
 function executeOutputs(n: number, ev: TraceEvent, ran: number): readonly unknown[] {
-  const long = (ev.params.proposal as { batch?: unknown } | undefined)?.batch !== undefined;
-  const { output, outputs } = ev.params;
+  const { proposal, output, outputs } = ev.params;
+  // `proposal` is optional in an event: without it, `outputs` says the slot held a long batch.
+  const long = proposal === undefined ? outputs !== undefined : (proposal as { batch?: unknown }).batch !== undefined;
   if (!long) {
     if (outputs !== undefined) throw new ClientCheckError(`replica ${n} executed one request but reports params.outputs (a long batch's): one request's output is params.output`);
     return [output];

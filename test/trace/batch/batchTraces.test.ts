@@ -13,6 +13,8 @@ import { type TraceVerdict, checkTraceSync, formatVerdict } from '../../../src/t
 import { DeltaEncoder } from '../../../src/trace/format/deltaEncoder.js';
 import { TRACE_FORMAT_V2, type SpecMessage, type TraceEvent, type TraceHeader } from '../../../src/trace/format/types.js';
 import { batch } from './scriptedTrace.js';
+import { AppReplay, ClientCheckError } from '../../../src/trace/client/appReplay.js';
+import { appStateMachine } from '../../../src/trace/replay/apps.js';
 import { CONSTANTS, batchRun, twoSlotRun } from './runs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'batch-traces-'));
@@ -180,5 +182,47 @@ describe('the replay compares batches request by request, in order', () => {
     const f = rejectsAt(proposeAt, (e) => { for (const m of e.sent) if (m.type === 'Propose') m.prop = batch(run.r2, run.r1); });
     expect(f.kind).toBe('spec');
     expect(f.diff!.join('\n')).toMatch(/sent: trace sends \{"prop":\{"batch":\[\{"caller":1,"clientId":2/);
+  });
+});
+
+describe('the client-level checks alone (AppReplay, no spec replay): one answer, one index, one output per request', () => {
+  /** The message of the ClientCheckError AppReplay throws at event `at` of the edited run (and at no earlier one). */
+  function appRejectsAt(at: number, edit: (evs: TraceEvent[]) => void): string {
+    const copy = structuredClone(events);
+    edit(copy);
+    const replay = new AppReplay(header.app!, appStateMachine(header.app!));
+    for (const [i, ev] of copy.entries()) {
+      try {
+        replay.step(ev);
+      } catch (e) {
+        if (!(e instanceof ClientCheckError)) throw e;
+        expect(i).toBe(at);
+        return e.message;
+      }
+    }
+    throw new Error('AppReplay accepted the edited run');
+  }
+
+  it('accepts the run: the two requests of the batch are the history\'s 1st and 2nd', () => {
+    const replay = new AppReplay(header.app!, appStateMachine(header.app!));
+    for (const ev of events) replay.step(ev);
+    expect(replay.executed).toBe(2);
+    expect(replay.operations().map((o) => [o.id, o.output])).toEqual([
+      ['1:1', { ok: true, op: 'set', key: 'a' }], ['1:2', { ok: true, op: 'get', key: 'a', value: '1' }],
+    ]);
+  });
+
+  it('rejects each request of the batch answered with the batch\'s last index', () => {
+    const at = executeOn(1);
+    expect(appRejectsAt(at, (evs) => { for (const m of invokedOf(evs[at]!)) m.index = 2; })).toMatch(/executed its request 1 but answers with index 2/);
+  });
+
+  it('rejects the client told the batch\'s first output for its second request', () => {
+    const at = only('ClientReturn of 1:2', (e) => e.action === 'ClientReturn' && e.params.client!.clientId === 2);
+    const message = appRejectsAt(at, (evs) => {
+      const c = evs[at]!.params.client!;
+      if (c.kind === 'return') c.output = { ok: true, op: 'set', key: 'a' };
+    });
+    expect(message).toMatch(/told .*"op":"set".* for request 1:2; its execution \(index 2\) gave .*"value":"1"/);
   });
 });
