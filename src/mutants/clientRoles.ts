@@ -6,7 +6,7 @@
  * Like roles.ts, they bypass the real roles' assertions on purpose.
  */
 import type { Decision, Invoke, Invoked, Welcome, WelcomeState } from '../protocol/messages.js';
-import { isNoop, proposalEquals, proposalKey, type NodeId, type Proposal } from '../protocol/values.js';
+import { isLongBatch, isNoop, proposalEquals, proposalKey, type Batch, type NodeId, type Proposal } from '../protocol/values.js';
 import type { RoleHost } from '../node/role.js';
 import { Replica } from '../roles/replica.js';
 import { REQUESTER_RETRANSMIT_TIMER, Requester } from '../roles/requester.js';
@@ -20,10 +20,11 @@ import { REQUESTER_RETRANSMIT_TIMER, Requester } from '../roles/requester.js';
  */
 export class AckOnCommitReplica extends Replica {
   override receiveDecision(m: Decision): void {
-    const fresh = !this.decisions.has(m.slot) && !isNoop(m.prop) && !this.executed.has(m.prop);
-    if (fresh && m.prop.caller === this.host.self) {
-      const [, output] = this.host.stateMachine.apply(this.app, m.prop.input);
-      this.host.result(m.prop.clientId, output); // local caller: no Invoked round trip
+    const prop = soleRequest(m.prop);
+    const fresh = prop !== undefined && !this.decisions.has(m.slot) && !this.executed.has(prop);
+    if (fresh && prop.caller === this.host.self) {
+      const [, output] = this.host.stateMachine.apply(this.app, prop.input);
+      this.host.result(prop.clientId, output); // local caller: no Invoked round trip
     }
     super.receiveDecision(m);
   }
@@ -39,14 +40,14 @@ export class AnswerOnDecisionReplica extends Replica {
   private readonly answeredEarly = new Set<string>();
 
   override receiveDecision(m: Decision): void {
-    const key = proposalKey(m.prop);
-    const fresh = !this.decisions.has(m.slot) && !isNoop(m.prop) && !this.executed.has(m.prop);
+    const prop = soleRequest(m.prop);
+    const fresh = prop !== undefined && !this.decisions.has(m.slot) && !this.executed.has(prop);
     super.receiveDecision(m);
-    if (!fresh || m.prop.caller !== this.host.self || this.executed.has(m.prop)) return;
-    const [, output] = this.host.stateMachine.apply(this.app, m.prop.input);
+    if (!fresh || prop.caller !== this.host.self || this.executed.has(prop)) return;
+    const [, output] = this.host.stateMachine.apply(this.app, prop.input);
     const index = this.executed.count + 1 + (m.slot - this.slotOut);
-    this.answeredEarly.add(key);
-    this.host.send(m.prop.caller, { type: 'Invoked', replica: this.host.self, prop: m.prop, index, output });
+    this.answeredEarly.add(proposalKey(prop));
+    this.host.send(prop.caller, { type: 'Invoked', replica: this.host.self, prop, index, output });
   }
 
   protected override answer(e: { readonly prop: Proposal; readonly output: unknown; readonly index: number }): void {
@@ -61,15 +62,18 @@ export class AnswerOnDecisionReplica extends Replica {
  * proposal wins the slot; when another replica's request won it, its state diverges.
  */
 export class ProposedInputReplica extends Replica {
-  protected override execute(slot: number, decided: Proposal): void {
-    const own = this.proposals.get(slot);
-    const input = own !== undefined && !isNoop(own) ? own.input : decided.input;
+  protected override execute(slot: number, batch: Batch): void {
+    const own = soleRequest(this.proposals.get(slot));
+    const decided = soleRequest(batch);
+    // A no-op or a batch of two or more: no single input to swap (the mutant runs without batching).
+    if (decided === undefined || (own === undefined && this.proposals.has(slot))) return super.execute(slot, batch);
+    const input = own !== undefined ? own.input : decided.input;
     if (own !== undefined) {
       this.proposals.delete(slot);
-      if (!proposalEquals(own, decided) && !isNoop(own)) this.requests.set(proposalKey(own), own);
+      if (!proposalEquals(own, decided)) this.requests.set(proposalKey(own), own);
     }
     let entry: { prop: Proposal; output: unknown; index: number } | undefined;
-    if (!isNoop(decided) && !this.executed.has(decided)) {
+    if (!this.executed.has(decided)) {
       const [next, output] = this.host.stateMachine.apply(this.app, input);
       this.app = next;
       entry = this.executed.record(decided, output);
@@ -77,7 +81,7 @@ export class ProposedInputReplica extends Replica {
       this.answer(entry);
     }
     this.slotOut++;
-    this.host.action('Replica', 'ReplicaExecute', this.host.tracing ? this.executeParams(decided, entry) : undefined);
+    this.host.action('Replica', 'ReplicaExecute', this.host.tracing ? this.executeParams(decided, entry === undefined ? [] : [entry]) : undefined);
   }
 }
 
@@ -94,7 +98,7 @@ export class CheckpointWelcomeReplica extends Replica {
     this.checkpoint = this.app;
   }
 
-  protected override execute(slot: number, decided: Proposal): void {
+  protected override execute(slot: number, decided: Batch): void {
     this.checkpoint = this.app;
     super.execute(slot, decided);
   }
@@ -188,4 +192,9 @@ export class FreshIdRetryRequester extends Requester {
     this.clientIdOf.delete(m.prop.clientId);
     this.host.result(clientId, m.output);
   }
+}
+
+/** The request a batch of one is; undefined for the no-op, a batch of two or more, or none. */
+function soleRequest(b: Batch | undefined): Proposal | undefined {
+  return b === undefined || isNoop(b) || isLongBatch(b) ? undefined : b;
 }

@@ -6,7 +6,7 @@
  */
 import type { Accept, Decision, Prepare } from '../protocol/messages.js';
 import {
-  BOTTOM_BALLOT, ballotLess, copyBallot, copyProposal, isNoop, proposalKey, type PValue,
+  BOTTOM_BALLOT, ballotLess, copyBallot, copyBatch, copyProposal, isNoop, requestsOf, proposalKey, type PValue,
 } from '../protocol/values.js';
 import type { RoleHost } from '../node/role.js';
 import { Acceptor } from '../roles/acceptor.js';
@@ -22,7 +22,7 @@ export class AcceptLowerBallotAcceptor extends Acceptor {
       this.ballot = copyBallot(m.ballot);
       this.host.appendDurable({ kind: 'promise', ballot: this.ballot });
     }
-    const pvalue = { ballot: copyBallot(m.ballot), slot: m.slot, prop: copyProposal(m.prop) };
+    const pvalue = { ballot: copyBallot(m.ballot), slot: m.slot, prop: copyBatch(m.prop) };
     this.accepted.set(m.slot, pvalue);
     // The durable log asserts that no pvalue is replaced by a lower ballot; the bug stays in
     // memory, where the trace shows it, instead of tripping that assertion.
@@ -87,14 +87,14 @@ export class LowestPValueLeader extends Leader {
       const seen = pick.get(pv.slot);
       if (seen === undefined || ballotLess(pv.ballot, seen.ballot)) pick.set(pv.slot, pv);
     }
-    for (const [slot, pv] of pick) this.proposals.set(slot, copyProposal(pv.prop));
+    for (const [slot, pv] of pick) this.proposals.set(slot, copyBatch(pv.prop));
   }
 }
 
 /** On adoption keeps its own proposals where it has one, ignoring what acceptors accepted. */
 export class OwnProposalLeader extends Leader {
   protected override adoptPValues(pvalues: readonly PValue[]): void {
-    for (const pv of pvalues) if (!this.proposals.has(pv.slot)) this.proposals.set(pv.slot, copyProposal(pv.prop));
+    for (const pv of pvalues) if (!this.proposals.has(pv.slot)) this.proposals.set(pv.slot, copyBatch(pv.prop));
   }
 }
 
@@ -116,11 +116,14 @@ export class ExecuteTwiceReplica extends Replica {
       super.receiveDecision(m);
       return;
     }
-    const [next, output] = this.host.stateMachine.apply(this.app, m.prop.input);
-    this.app = next;
-    const entry = this.executed.record(copyProposal(m.prop), output);
-    this.executedLog?.push(entry);
-    this.answer(entry);
-    this.host.action('Replica', 'ReplicaExecute', this.host.tracing ? this.executeParams(m.prop, entry) : undefined);
+    const run = requestsOf(m.prop).map((request) => {
+      const [next, output] = this.host.stateMachine.apply(this.app, request.input);
+      this.app = next;
+      const entry = this.executed.record(copyProposal(request), output);
+      this.executedLog?.push(entry);
+      this.answer(entry);
+      return entry;
+    });
+    this.host.action('Replica', 'ReplicaExecute', this.host.tracing ? this.executeParams(m.prop, run) : undefined);
   }
 }

@@ -40,7 +40,7 @@
  */
 import type { Limits, Timing } from '../protocol/limits.js';
 import type { Message, SpecMessage, TraceMessage } from '../protocol/messages.js';
-import type { Ballot, NodeId, Proposal, PValue, SlotProp } from '../protocol/values.js';
+import type { Ballot, Batch, NodeId, Proposal, PValue, SlotProp } from '../protocol/values.js';
 import type { DurableLog, DurableRecord, DurableState, DurableView } from '../storage/types.js';
 import type { InputTrust } from './inProcessHost.js';
 import type { RoleFactories } from './role-factories.js';
@@ -108,7 +108,7 @@ export interface NodeSpecState {
   lProposals: SlotProp[];
   /** `mark`: the highest mark of the Promises it counted (1 when none was higher). */
   scout: { ballot: Ballot; acks: NodeId[]; pvalues: PValue[]; mark: number } | null;
-  commanders: { ballot: Ballot; slot: number; prop: Proposal; acks: NodeId[] }[];
+  commanders: { ballot: Ballot; slot: number; prop: Batch; acks: NodeId[] }[];
   rSlotIn: number;
   rSlotOut: number;
   rRequests: Proposal[];
@@ -141,9 +141,11 @@ export interface TraceEvent {
     /** The received message, spec projection (non-spec messages appear as they are). */
     message?: TraceMessage;
     timer?: string;
-    proposal?: Proposal;
+    proposal?: Batch;
     /** A replica's output for the request it executed or answered again. */
     output?: unknown;
+    /** ReplicaExecute of a batch of two or more: each request's output, in the order run. */
+    outputs?: unknown[];
     /** stateDigest of the application state after an execution, or sent or installed by a Welcome. */
     digest?: string;
     /** Client events (role 'Client'): what the application asked and what it was told. */

@@ -4,7 +4,7 @@
  *   class SloppyAcceptor extends Acceptor { override receivePrepare(...) { ... } }
  *   new Node(id, peers, env, { stateMachine, roles: { Acceptor: SloppyAcceptor } })
  */
-import type { Ballot, Proposal } from '../protocol/values.js';
+import type { Ballot, Batch } from '../protocol/values.js';
 import type { Role, RoleHost } from './role.js';
 
 /**
@@ -15,7 +15,7 @@ export interface RoleFactories {
   Replica: new (host: RoleHost) => Role;
   Leader: new (host: RoleHost) => Role;
   Scout: new (host: RoleHost, ballot: Ballot) => Role;
-  Commander: new (host: RoleHost, ballot: Ballot, slot: number, prop: Proposal) => Role;
+  Commander: new (host: RoleHost, ballot: Ballot, slot: number, prop: Batch) => Role;
   Requester: new (host: RoleHost) => Role;
   Bootstrap: new (host: RoleHost) => Role;
   Seed: new (host: RoleHost) => Role;

@@ -10,7 +10,7 @@
  */
 import type { Limits, Timing } from '../protocol/limits.js';
 import type { Message, MessageType } from '../protocol/messages.js';
-import type { NodeId, Proposal } from '../protocol/values.js';
+import type { Batch, NodeId } from '../protocol/values.js';
 import type { ClientEventParams, DurableRecord, DurableView, NodeSpecState, RoleName, StateMachine } from './api.js';
 import type { RoleFactories } from './role-factories.js';
 import type { StateChanges } from './stateChanges.js';
@@ -18,9 +18,12 @@ import type { ReplicaImage } from '../roles/replicaImage.js';
 
 /** Extra trace parameters an action may name (the received message or timer is implied). */
 export interface ActionParams {
-  readonly proposal?: Proposal;
+  /** ReplicaPropose: the batch proposed; ReplicaExecute: the batch decided. */
+  readonly proposal?: Batch;
   /** The output a replica executed or answered with (the application's result). */
   readonly output?: unknown;
+  /** ReplicaExecute of a batch of two or more: the output of each request it ran, in order. */
+  readonly outputs?: readonly unknown[];
   /** stateDigest of the application state a replica holds after the step, sends or installs. */
   readonly digest?: string;
   /** A client event (the host's traceClient). */

@@ -95,7 +95,7 @@ export class StateChanges {
     if (s.lActive !== last.lActive) { delta.lActive = s.lActive; last.lActive = s.lActive; }
     if (this.scout !== undefined) {
       const scout = JSON.stringify(this.scout);
-      if (scout !== last.scout) { delta.scout = this.scout; last.scout = scout; }
+      if (scout !== last.scout) { delta.scout = this.scout as StateDelta['scout']; last.scout = scout; } // a batch is typed Proposal in the trace's types
     }
     if (s.rSlotIn !== last.rSlotIn) { delta.rSlotIn = s.rSlotIn; last.rSlotIn = s.rSlotIn; }
     if (s.rSlotOut !== last.rSlotOut) { delta.rSlotOut = s.rSlotOut; last.rSlotOut = s.rSlotOut; }

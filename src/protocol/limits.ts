@@ -20,6 +20,13 @@ export interface Limits {
   readonly maxCatchUpDecisions: number;
   /** Proposals a replica may have in flight beyond its execution point (spec `Window`). */
   readonly window: number;
+  /** Most requests a replica proposes for one slot (spec `BatchMax`; traces name it in their
+   * header). 1, the default, is no batching: every value is the one from before batching. A
+   * replica batches what waits while its window is full, so batches grow only under load. */
+  readonly batchMaxRequests: number;
+  /** Most input text (UTF-16 units, summed over its requests) a batch holds, so a batch stays
+   * well inside maxMessageBytes; a single request longer than this is proposed alone. */
+  readonly batchMaxInput: number;
   /** Requests a replica queues (rRequests) or a requester keeps pending; beyond it new
    * requests are refused, so a flood of clients cannot exhaust memory. */
   readonly maxPendingRequests: number;
@@ -35,6 +42,8 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxWelcomeDecisions: 100_000,
   maxCatchUpDecisions: 100,
   window: 5,
+  batchMaxRequests: 1,
+  batchMaxInput: 32_768,
   maxPendingRequests: 1_000,
   maxNumber: Number.MAX_SAFE_INTEGER,
 });

@@ -4,7 +4,7 @@
  * Welcome.state), dropped by `toSpecMessage`. Active, Accepting and CatchUp are not in the
  * spec at all: their steps are stuttering.
  */
-import type { Ballot, NodeId, Proposal, PValue, SlotProp } from './values.js';
+import type { Ballot, Batch, NodeId, Proposal, PValue, SlotProp } from './values.js';
 
 /** Phase 1a: a scout asks every acceptor to promise `ballot`. */
 export interface Prepare { readonly type: 'Prepare'; readonly ballot: Ballot }
@@ -24,7 +24,7 @@ export interface Promise {
   readonly mark?: number;
 }
 /** Phase 2a: a commander asks every acceptor to accept `prop` for `slot` under `ballot`. */
-export interface Accept { readonly type: 'Accept'; readonly ballot: Ballot; readonly slot: number; readonly prop: Proposal }
+export interface Accept { readonly type: 'Accept'; readonly ballot: Ballot; readonly slot: number; readonly prop: Batch }
 /**
  * Phase 2b: an acceptor's answer to an Accept: yes when `promised` equals `ballot`, preempted when it is higher.
  */
@@ -38,9 +38,9 @@ export interface Accepted {
 /**
  * `prop` is chosen for `slot`: sent by a commander to every replica (and by replicas catching up a peer).
  */
-export interface Decision { readonly type: 'Decision'; readonly slot: number; readonly prop: Proposal }
+export interface Decision { readonly type: 'Decision'; readonly slot: number; readonly prop: Batch }
 /** A replica asks the leaders to get `prop` decided for `slot`. */
-export interface Propose { readonly type: 'Propose'; readonly slot: number; readonly prop: Proposal }
+export interface Propose { readonly type: 'Propose'; readonly slot: number; readonly prop: Batch }
 /**
  * A scout tells its own leader that a majority promised `ballot`, with the pvalues they had accepted.
  */

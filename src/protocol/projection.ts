@@ -4,12 +4,13 @@
  * the spec have the same JSON text here.
  */
 import type { Message, SpecMessage, TraceMessage } from './messages.js';
-import type { Ballot, Proposal, PValue, SlotProp } from './values.js';
+import { isLongBatch, type Ballot, type Batch, type Proposal, type PValue, type SlotProp } from './values.js';
 
 const ballot = (b: Ballot): Ballot => ({ num: b.num, leader: b.leader });
 const prop = (p: Proposal): Proposal => ({ caller: p.caller, clientId: p.clientId, input: p.input });
-const pvalue = (pv: PValue): PValue => ({ ballot: ballot(pv.ballot), slot: pv.slot, prop: prop(pv.prop) });
-const decision = (d: SlotProp): SlotProp => ({ slot: d.slot, prop: prop(d.prop) });
+const batch = (b: Batch): Batch => (isLongBatch(b) ? { batch: b.batch.map(prop) } : prop(b));
+const pvalue = (pv: PValue): PValue => ({ ballot: ballot(pv.ballot), slot: pv.slot, prop: batch(pv.prop) });
+const decision = (d: SlotProp): SlotProp => ({ slot: d.slot, prop: batch(d.prop) });
 /** A Promise's or Adopted's mark: left out when 1, so the message is the one the spec (and every older trace) has. */
 const mark = (m: { readonly mark?: number }): { mark?: number } => (m.mark === undefined || m.mark === 1 ? {} : { mark: m.mark });
 
@@ -25,11 +26,11 @@ export function toSpecMessage(m: Message): SpecMessage | undefined {
     case 'Prepare': return { type: 'Prepare', ballot: ballot(m.ballot) };
     case 'Promise':
       return { type: 'Promise', acceptor: m.acceptor, ballot: ballot(m.ballot), promised: ballot(m.promised), accepted: sortedSet(m.accepted.map(pvalue)), ...mark(m) };
-    case 'Accept': return { type: 'Accept', ballot: ballot(m.ballot), slot: m.slot, prop: prop(m.prop) };
+    case 'Accept': return { type: 'Accept', ballot: ballot(m.ballot), slot: m.slot, prop: batch(m.prop) };
     case 'Accepted':
       return { type: 'Accepted', acceptor: m.acceptor, ballot: ballot(m.ballot), slot: m.slot, promised: ballot(m.promised) };
-    case 'Decision': return { type: 'Decision', slot: m.slot, prop: prop(m.prop) };
-    case 'Propose': return { type: 'Propose', slot: m.slot, prop: prop(m.prop) };
+    case 'Decision': return { type: 'Decision', slot: m.slot, prop: batch(m.prop) };
+    case 'Propose': return { type: 'Propose', slot: m.slot, prop: batch(m.prop) };
     case 'Adopted': return { type: 'Adopted', ballot: ballot(m.ballot), pvalues: sortedSet(m.pvalues.map(pvalue)), ...mark(m) };
     case 'Preempted': return { type: 'Preempted', leader: m.leader, ballot: ballot(m.ballot) };
     case 'Invoke': return { type: 'Invoke', replica: m.replica, prop: prop(m.prop) };

@@ -5,7 +5,7 @@
 import type { Envelope } from '../node/api.js';
 import { messageSchemas } from './schemas.js';
 import { MESSAGE_TYPES, NODE_LOCAL_MESSAGE_TYPES, type Message, type MessageType } from './messages.js';
-import type { Ballot, NodeId, Proposal } from './values.js';
+import { isLongBatch, proposalKey, type Ballot, type Batch, type NodeId, type Proposal } from './values.js';
 import { copyJson } from '../util/jsonCopy.js';
 import { DEFAULT_LIMITS } from './limits.js';
 
@@ -87,25 +87,26 @@ function checkIds(m: Message, peers: ReadonlySet<NodeId>): string | undefined {
   const node = (id: NodeId, what: string) => nodeProblem(peers, id, what);
   const ballot = (b: Ballot, what: string, mayBeBottom: boolean) => ballotProblem(peers, b, what, mayBeBottom);
   const prop = (p: Proposal, what: string) => proposalProblem(peers, p, what);
+  const batch = (b: Batch, what: string) => batchProblem(peers, b, what);
   switch (m.type) {
     case 'Prepare': case 'Active': return ballot(m.ballot, 'ballot', false);
     case 'Promise':
       return first(markProblem(m.mark), node(m.acceptor, 'acceptor'), ballot(m.ballot, 'ballot', false), ballot(m.promised, 'promised', true),
-        ...m.accepted.map((pv, i) => first(ballot(pv.ballot, `accepted/${i}/ballot`, false), prop(pv.prop, `accepted/${i}/prop`),
+        ...m.accepted.map((pv, i) => first(ballot(pv.ballot, `accepted/${i}/ballot`, false), batch(pv.prop, `accepted/${i}/prop`),
           belowMark(pv.slot, m.mark, `accepted/${i}/slot`))));
-    case 'Accept': return first(ballot(m.ballot, 'ballot', false), prop(m.prop, 'prop'));
+    case 'Accept': return first(ballot(m.ballot, 'ballot', false), batch(m.prop, 'prop'));
     case 'Accepted':
       return first(node(m.acceptor, 'acceptor'), ballot(m.ballot, 'ballot', false), ballot(m.promised, 'promised', true));
-    case 'Decision': case 'Propose': return prop(m.prop, 'prop');
+    case 'Decision': case 'Propose': return batch(m.prop, 'prop');
     case 'Adopted':
       return first(markProblem(m.mark), ballot(m.ballot, 'ballot', false),
-        ...m.pvalues.map((pv, i) => first(ballot(pv.ballot, `pvalues/${i}/ballot`, false), prop(pv.prop, `pvalues/${i}/prop`))));
+        ...m.pvalues.map((pv, i) => first(ballot(pv.ballot, `pvalues/${i}/ballot`, false), batch(pv.prop, `pvalues/${i}/prop`))));
     case 'Preempted': return first(node(m.leader, 'leader'), ballot(m.ballot, 'ballot', false));
     case 'Invoke': return first(node(m.replica, 'replica'), prop(m.prop, 'prop'));
     case 'Invoked': return first(node(m.replica, 'replica'), prop(m.prop, 'prop'));
     case 'Join': return node(m.node, 'node');
     case 'Welcome':
-      return first(node(m.node, 'node'), ...m.decisions.map((d, i) => prop(d.prop, `decisions/${i}/prop`)),
+      return first(node(m.node, 'node'), ...m.decisions.map((d, i) => batch(d.prop, `decisions/${i}/prop`)),
         ...m.executed.map((p, i) => prop(p, `executed/${i}`)),
         duplicateSlot(m.decisions.map((d) => d.slot)),
         m.state.outputs.length === m.executed.length ? undefined
@@ -127,6 +128,22 @@ function ballotProblem(peers: ReadonlySet<NodeId>, b: Ballot, what: string, mayB
 function proposalProblem(peers: ReadonlySet<NodeId>, p: Proposal, what: string): string | undefined {
   if (p.caller === 0) return p.clientId === 0 && p.input === 'noop' ? undefined : `${what}: caller 0 is only for the no-op`;
   return nodeProblem(peers, p.caller, `${what}.caller`);
+}
+
+/** A long batch: two or more distinct requests from real callers (no no-op inside). */
+function batchProblem(peers: ReadonlySet<NodeId>, b: Batch, what: string): string | undefined {
+  if (!isLongBatch(b)) return proposalProblem(peers, b, what);
+  if (b.batch.length < 2) return `${what}/batch: a batch of ${b.batch.length} request(s); one request is written as itself`;
+  const seen = new Set<string>();
+  for (const [i, p] of b.batch.entries()) {
+    if (p.caller === 0) return `${what}/batch/${i}: the no-op is never in a batch`;
+    const problem = nodeProblem(peers, p.caller, `${what}/batch/${i}.caller`);
+    if (problem !== undefined) return problem;
+    const key = proposalKey(p);
+    if (seen.has(key)) return `${what}/batch/${i}: request ${key} twice in one batch`;
+    seen.add(key);
+  }
+  return undefined;
 }
 
 /** The schema says it too; repeated here so the rule holds whatever the schema file says. Mark 1

@@ -19,17 +19,29 @@ export interface Proposal {
   readonly input: string;
 }
 
+/** Two or more distinct requests decided in one slot, run in this order (spec `[batch |-> q]`). */
+export interface LongBatch {
+  readonly batch: readonly Proposal[];
+}
+
+/**
+ * What a slot decides (the spec's `Proposal`, "Batches"): the no-op, one request written as
+ * the request itself, or a {@link LongBatch}. With batches of one (the default) every value on
+ * the wire and in traces is the one from before batching.
+ */
+export type Batch = Proposal | LongBatch;
+
 /** A pvalue `[ballot, slot, prop]`: what an acceptor accepted. */
 export interface PValue {
   readonly ballot: Ballot;
   readonly slot: number;
-  readonly prop: Proposal;
+  readonly prop: Batch;
 }
 
 /** A `[slot, prop]` pair: the shape of decisions, leader proposals and replica proposals. */
 export interface SlotProp {
   readonly slot: number;
-  readonly prop: Proposal;
+  readonly prop: Batch;
 }
 
 /** `<<0, 0>>`: below every real ballot (the initial promise of an acceptor). */
@@ -69,8 +81,51 @@ export function proposalEquals(a: Proposal, b: Proposal): boolean {
 }
 
 /** True for the no-op proposal a replica uses to fill a gap (`NOOP`). */
-export function isNoop(p: Proposal): boolean {
-  return proposalEquals(p, NOOP);
+export function isNoop(p: Batch): boolean {
+  return !isLongBatch(p) && proposalEquals(p, NOOP);
+}
+
+/** True for a batch of two or more requests. */
+export function isLongBatch(b: Batch): b is LongBatch {
+  return (b as Partial<LongBatch>).batch !== undefined;
+}
+
+/** BatchOf(q): a batch of one request is the request itself; a longer one is `{ batch: q }`. */
+export function batchOf(q: readonly Proposal[]): Batch {
+  if (q.length === 0) throw new Error('batchOf: a batch holds at least one request');
+  return q.length === 1 ? q[0]! : { batch: q };
+}
+
+/** ReqsOf(b): the requests of a batch, in order; none for the no-op. */
+export function requestsOf(b: Batch): readonly Proposal[] {
+  if (isLongBatch(b)) return b.batch;
+  return isNoop(b) ? [] : [b];
+}
+
+/** InBatch(r, b): request `r` is one of batch `b`'s. */
+export function inBatch(r: Proposal, b: Batch): boolean {
+  if (isLongBatch(b)) return b.batch.some((p) => proposalEquals(p, r));
+  return proposalEquals(b, r);
+}
+
+/** True when the batches hold the same requests in the same order. */
+export function batchEquals(a: Batch, b: Batch): boolean {
+  const la = isLongBatch(a);
+  if (la !== isLongBatch(b)) return false;
+  if (!la) return proposalEquals(a, b as Proposal);
+  const qa = a.batch;
+  const qb = (b as LongBatch).batch;
+  return qa.length === qb.length && qa.every((p, i) => proposalEquals(p, qb[i]!));
+}
+
+/** A stable text key for a batch (a request's key is {@link proposalKey}'s). */
+export function batchKey(b: Batch): string {
+  return isLongBatch(b) ? JSON.stringify(b.batch.map((p) => [p.caller, p.clientId, p.input])) : proposalKey(b);
+}
+
+/** A fresh deep copy of a batch. */
+export function copyBatch(b: Batch): Batch {
+  return isLongBatch(b) ? { batch: b.batch.map(copyProposal) } : copyProposal(b);
 }
 
 /** A request's identity: `(caller, clientId)`; the input is not part of it. */
@@ -100,12 +155,12 @@ export function copyProposal(p: Proposal): Proposal {
 
 /** A fresh deep copy of a pvalue. */
 export function copyPValue(pv: PValue): PValue {
-  return { ballot: copyBallot(pv.ballot), slot: pv.slot, prop: copyProposal(pv.prop) };
+  return { ballot: copyBallot(pv.ballot), slot: pv.slot, prop: copyBatch(pv.prop) };
 }
 
 /** A fresh deep copy of a (slot, proposal) pair. */
 export function copySlotProp(sp: SlotProp): SlotProp {
-  return { slot: sp.slot, prop: copyProposal(sp.prop) };
+  return { slot: sp.slot, prop: copyBatch(sp.prop) };
 }
 
 /** Is `acks` (distinct node ids) a quorum of `n` nodes, i.e. `2 * |acks| > n`? */

@@ -10,7 +10,7 @@
  */
 import type { Accept, Message, Prepare } from '../protocol/messages.js';
 import {
-  ballotEquals, ballotLess, copyBallot, copyProposal, copyPValue, proposalEquals, type Ballot, type NodeId, type PValue,
+  ballotEquals, batchEquals, ballotLess, copyBallot, copyBatch, copyPValue, type Ballot, type NodeId, type PValue,
 } from '../protocol/values.js';
 import type { DurableView, NodeSpecState } from '../node/api.js';
 import { JournaledMap } from '../node/journaledMap.js';
@@ -34,7 +34,7 @@ function frozenPValue(pv: PValue): PValue {
   return Object.freeze({
     ballot: Object.freeze(copyBallot(pv.ballot)),
     slot: pv.slot,
-    prop: Object.freeze(copyProposal(pv.prop)),
+    prop: Object.freeze(copyBatch(pv.prop)),
   });
 }
 
@@ -126,7 +126,7 @@ export class Acceptor extends Role {
         this.persistPromise();
       }
       // A retransmitted Accept changes nothing: no record (leaders resend until answered).
-      if (replaced === undefined || !ballotEquals(replaced.ballot, m.ballot) || !proposalEquals(replaced.prop, m.prop)) {
+      if (replaced === undefined || !ballotEquals(replaced.ballot, m.ballot) || !batchEquals(replaced.prop, m.prop)) {
         const pvalue = frozenPValue({ ballot: m.ballot, slot: m.slot, prop: m.prop });
         this.accepted.set(m.slot, pvalue);
         this.persistAccept(pvalue);

@@ -6,7 +6,7 @@
  */
 import type { Accepted, Message } from '../protocol/messages.js';
 import {
-  ballotEquals, ballotKey, copyBallot, copyProposal, isQuorum, type Ballot, type NodeId, type Proposal,
+  ballotEquals, ballotKey, copyBallot, copyBatch, isQuorum, type Ballot, type Batch, type NodeId,
 } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import type { StateChanges } from '../node/stateChanges.js';
@@ -44,7 +44,7 @@ export class Commander extends Role {
 
   readonly ballot: Ballot;
   readonly slot: number;
-  readonly prop: Proposal;
+  readonly prop: Batch;
   protected readonly acks = new Set<NodeId>();
   /** Its node's leader, found at start (none in a role unit test: then every acceptor gets the Accept). */
   protected leader: AcceptTargets | undefined = undefined;
@@ -55,11 +55,11 @@ export class Commander extends Role {
   /** Its element of the spec's `commanders` at the previous trace event (undefined: not in it). */
   private traced: CommanderElement | undefined = undefined;
 
-  constructor(host: RoleHost, ballot: Ballot, slot: number, prop: Proposal) {
+  constructor(host: RoleHost, ballot: Ballot, slot: number, prop: Batch) {
     super(host);
     this.ballot = copyBallot(ballot);
     this.slot = slot;
-    this.prop = copyProposal(prop);
+    this.prop = copyBatch(prop);
   }
 
   override routeKey(): string {
@@ -146,7 +146,7 @@ export class Commander extends Role {
   }
 
   protected element(): CommanderElement {
-    return { ballot: copyBallot(this.ballot), slot: this.slot, prop: copyProposal(this.prop), acks: [...this.acks].sort((a, b) => a - b) };
+    return { ballot: copyBallot(this.ballot), slot: this.slot, prop: copyBatch(this.prop), acks: [...this.acks].sort((a, b) => a - b) };
   }
 
   protected accept(): Message {

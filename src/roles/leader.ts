@@ -5,8 +5,8 @@
  */
 import type { Adopted, Message, Preempted, Propose } from '../protocol/messages.js';
 import {
-  ballotEquals, ballotLess, copyBallot, copyProposal, copySlotProp, type Ballot, type NodeId, type PValue,
-  type Proposal,
+  ballotEquals, ballotLess, copyBallot, copyBatch, copySlotProp, type Ballot, type NodeId, type PValue,
+  type Batch,
 } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import { JournaledMap } from '../node/journaledMap.js';
@@ -32,7 +32,7 @@ export class Leader extends Role {
   protected ballot: Ballot;
   protected active = false;
   /** slot -> proposal (spec lProposals: at most one per slot). */
-  protected readonly proposals = new JournaledMap<number, Proposal>();
+  protected readonly proposals = new JournaledMap<number, Batch>();
   /** Another leader sent Active since our last timeout: do not fight it. */
   protected heardOtherLeader = false;
   /** The spec's `lMark` (volatile): it leaves slots below it alone, they are decided and compacted. */
@@ -97,7 +97,7 @@ export class Leader extends Role {
   receivePropose(m: Propose): void {
     if (m.slot < this.lMark) return;
     if (this.proposals.has(m.slot)) return; // the spec step changes nothing and sends nothing
-    this.proposals.set(m.slot, copyProposal(m.prop));
+    this.proposals.set(m.slot, copyBatch(m.prop));
     if (this.active) this.spawnCommander(m.slot, m.prop);
     this.host.action('Leader', 'LeaderReceivePropose');
     if (!this.active && !this.heardOtherLeader) this.spawnScout();
@@ -133,7 +133,7 @@ export class Leader extends Role {
       else invariant(!ballotEquals(seen.ballot, pv.ballot) || JSON.stringify(seen.prop) === JSON.stringify(pv.prop),
         () => `two different pvalues with ballot ${JSON.stringify(pv.ballot)} for slot ${pv.slot}`);
     }
-    for (const [slot, pv] of best) this.proposals.set(slot, copyProposal(pv.prop));
+    for (const [slot, pv] of best) this.proposals.set(slot, copyBatch(pv.prop));
   }
 
   /**
@@ -202,7 +202,7 @@ export class Leader extends Role {
   }
 
   override traceChanges(changes: StateChanges, hosted: boolean): void {
-    const item = (slot: number, prop: Proposal | undefined) => (prop === undefined ? undefined : copySlotProp({ slot, prop }));
+    const item = (slot: number, prop: Batch | undefined) => (prop === undefined ? undefined : copySlotProp({ slot, prop }));
     this.proposals.drain((slot, before, after) => changes.change('lProposals', item(slot, before), item(slot, after)));
     if (hosted) {
       changes.scalars.lBallot = this.ballot;
@@ -213,7 +213,7 @@ export class Leader extends Role {
     for (const [slot, prop] of this.proposals) changes.change('lProposals', item(slot, prop), undefined);
   }
 
-  protected spawnCommander(slot: number, prop: Proposal): void {
+  protected spawnCommander(slot: number, prop: Batch): void {
     invariant(this.active, () => `leader ${this.host.self} spawns a commander while passive`);
     const commander = new this.host.factories.Commander(this.host, this.ballot, slot, prop);
     this.commanders.set(commander, slot);

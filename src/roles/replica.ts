@@ -19,8 +19,8 @@
 import type { Active, CatchUp, Decision, Invoke, Join, Message, Welcome, WelcomeState } from '../protocol/messages.js';
 import type { AppSnapshots } from '../statemachines/types.js';
 import {
-  ballotEquals, ballotLess, copyProposal, copySlotProp, isNoop, NOOP, proposalEquals, proposalKey, BOTTOM_BALLOT,
-  type Ballot, type NodeId, type Proposal, type SlotProp,
+  ballotEquals, ballotLess, batchEquals, batchOf, copyBatch, copyProposal, copySlotProp, inBatch, isLongBatch, NOOP, proposalKey,
+  requestsOf, BOTTOM_BALLOT, type Ballot, type Batch, type NodeId, type Proposal,
 } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import { JournaledMap } from '../node/journaledMap.js';
@@ -56,11 +56,11 @@ export class Replica extends Role {
   protected slotOut = 1;
   /** proposalKey -> proposal, in arrival order (spec rRequests). */
   protected readonly requests = new JournaledMap<string, Proposal>();
-  /** slot -> own proposal not yet executed (spec rProposals). */
-  protected readonly proposals = new JournaledMap<number, Proposal>();
-  /** slot -> decided proposal (spec rDecisions): those at and above the snapshot slot. Welcome sends it. */
-  protected readonly decisions = new JournaledMap<number, Proposal>();
-  /** proposalKey -> how many entries of `decisions` hold it: "is it decided here?" (spec Known) without a scan. */
+  /** slot -> own proposal (a batch) not yet executed (spec rProposals). */
+  protected readonly proposals = new JournaledMap<number, Batch>();
+  /** slot -> decided batch (spec rDecisions): those at and above the snapshot slot. Welcome sends it. */
+  protected readonly decisions = new JournaledMap<number, Batch>();
+  /** proposalKey of a request -> how many entries of `decisions` hold it: "is it decided here?" (spec Known) without a scan. */
   protected readonly decidedKeys = new Map<string, number>();
   protected maxDecidedSlot = 0;
   /** Which requests were executed, how many (Len(rExecuted)), and recent outputs: bounded (executedTable.ts). */
@@ -198,7 +198,7 @@ export class Replica extends Role {
     if (m.slot < this.snapSlot) return; // the snapshot holds its effect (spec guard)
     const known = this.decisions.get(m.slot);
     if (known !== undefined) {
-      invariant(proposalEquals(known, m.prop), () => `(Agreement) slot ${m.slot} decided as ${JSON.stringify(known)} and ${JSON.stringify(m.prop)}`);
+      invariant(batchEquals(known, m.prop), () => `(Agreement) slot ${m.slot} decided as ${JSON.stringify(known)} and ${JSON.stringify(m.prop)}`);
       return; // already known: the spec step changes nothing
     }
     this.learn(m.slot, m.prop);
@@ -257,7 +257,7 @@ export class Replica extends Role {
     for (const d of m.decisions) {
       const known = this.decisions.get(d.slot);
       if (known === undefined) this.learn(d.slot, d.prop);
-      else invariant(proposalEquals(known, d.prop), () => `(Agreement) Welcome decides slot ${d.slot} as ${JSON.stringify(d.prop)}, we have ${JSON.stringify(known)}`);
+      else invariant(batchEquals(known, d.prop), () => `(Agreement) Welcome decides slot ${d.slot} as ${JSON.stringify(d.prop)}, we have ${JSON.stringify(known)}`);
     }
     this.app = installed.app;
     this.executed = installed.table;
@@ -353,16 +353,33 @@ export class Replica extends Role {
         this.host.action('Replica', 'ReplicaSkipSlot');
         continue;
       }
-      const [key, prop] = this.requests.entries().next().value as [string, Proposal];
-      this.propose(key, prop);
+      this.propose(this.nextBatch());
     }
   }
 
-  /** ReplicaPropose of one request (the oldest). */
-  protected propose(key: string, prop: Proposal): void {
+  /**
+   * The oldest waiting requests, as many as a batch holds (spec WaitingBatches: 1 to
+   * Min(waiting, BatchMax) of them): at most batchMaxRequests, and no more input text than
+   * batchMaxInput unless the first request alone is longer.
+   */
+  protected nextBatch(): Proposal[] {
+    const { batchMaxRequests, batchMaxInput } = this.host.limits;
+    const q: Proposal[] = [];
+    let input = 0;
+    for (const prop of this.requests.values()) {
+      if (q.length >= batchMaxRequests || (q.length > 0 && input + prop.input.length > batchMaxInput)) break;
+      q.push(prop);
+      input += prop.input.length;
+    }
+    return q;
+  }
+
+  /** ReplicaPropose of one batch of waiting requests for slot slotIn. */
+  protected propose(q: readonly Proposal[]): void {
     const slot = this.slotIn;
+    const prop = batchOf(q);
     this.proposals.set(slot, prop);
-    this.requests.delete(key);
+    for (const r of q) this.requests.delete(proposalKey(r));
     const propose = { type: 'Propose', slot, prop } as const;
     if (this.slotTakenAtLeader(slot)) this.host.sendToNone(propose);
     else this.host.send(this.leader, propose);
@@ -392,24 +409,31 @@ export class Replica extends Role {
     }
   }
 
-  protected execute(slot: number, decided: Proposal): void {
+  /**
+   * ReplicaExecute: the requests of our own batch for the slot that are not in the decided one
+   * wait for another slot; the decided batch's requests run in its order, each one executed
+   * before skipped (a request can be decided in two slots), and each caller is answered.
+   */
+  protected execute(slot: number, decided: Batch): void {
     invariant(slot === this.slotOut, () => `replica ${this.host.self} executes slot ${slot} out of order (next is ${this.slotOut})`);
     const own = this.proposals.get(slot);
     if (own !== undefined) {
       this.proposals.delete(slot);
-      if (!proposalEquals(own, decided) && !isNoop(own)) this.requests.set(proposalKey(own), own);
+      for (const r of requestsOf(own)) if (!inBatch(r, decided)) this.requests.set(proposalKey(r), r);
     }
-    let entry: Execution | undefined;
-    if (!isNoop(decided) && !this.executed.has(decided)) {
-      const [next, output] = this.host.stateMachine.apply(this.app, decided.input);
+    const run: Execution[] = [];
+    for (const request of requestsOf(decided)) {
+      if (this.executed.has(request)) continue;
+      const [next, output] = this.host.stateMachine.apply(this.app, request.input);
       this.app = next;
-      entry = this.executed.record(decided, output);
+      const entry = this.executed.record(request, output);
       this.executedLog?.push(entry);
       invariant(this.executedLog === undefined || this.executedLog.length === this.executed.count, () => `replica ${this.host.self}: history and duplicate table disagree`);
       this.answer(entry);
+      run.push(entry);
     }
     this.slotOut++;
-    this.host.action('Replica', 'ReplicaExecute', this.host.tracing ? this.executeParams(decided, entry) : undefined);
+    this.host.action('Replica', 'ReplicaExecute', this.host.tracing ? this.executeParams(decided, run) : undefined);
   }
 
   /**
@@ -426,9 +450,15 @@ export class Replica extends Role {
     else this.host.sendToNone(invoked);
   }
 
-  /** What the trace checker needs to replay the application: the output and the state after. */
-  protected executeParams(decided: Proposal, e: Execution | undefined): ActionParams {
-    return e === undefined ? { proposal: decided } : { proposal: decided, output: e.output, digest: stateDigest(this.app) };
+  /**
+   * What the trace checker needs to replay the application: the output (one per request run,
+   * for a batch of two or more) and the state after.
+   */
+  protected executeParams(decided: Batch, run: readonly Execution[]): ActionParams {
+    const proposal = decided;
+    if (run.length === 0) return { proposal };
+    const digest = stateDigest(this.app);
+    return isLongBatch(decided) ? { proposal, outputs: run.map((e) => e.output), digest } : { proposal, output: run[0]!.output, digest };
   }
 
   /** ReplicaProposeNoop when a gap blocks execution; also ask peers for what we missed. */
@@ -483,7 +513,7 @@ export class Replica extends Role {
   }
 
   override traceChanges(changes: StateChanges, hosted: boolean): void {
-    const item = (slot: number, prop: Proposal | undefined) => (prop === undefined ? undefined : copySlotProp({ slot, prop }));
+    const item = (slot: number, prop: Batch | undefined) => (prop === undefined ? undefined : copySlotProp({ slot, prop }));
     this.requests.drain((_key, before, after) => changes.change('rRequests', before && copyProposal(before), after && copyProposal(after)));
     this.proposals.drain((slot, before, after) => changes.change('rProposals', item(slot, before), item(slot, after)));
     this.decisions.drain((slot, before, after) => changes.change('rDecisions', item(slot, before), item(slot, after)));
@@ -564,10 +594,12 @@ export class Replica extends Role {
     return others[(first + k) % others.length];
   }
 
-  protected learn(slot: number, prop: Proposal): void {
-    this.decisions.set(slot, copyProposal(prop));
-    const key = proposalKey(prop);
-    this.decidedKeys.set(key, (this.decidedKeys.get(key) ?? 0) + 1);
+  protected learn(slot: number, prop: Batch): void {
+    this.decisions.set(slot, copyBatch(prop));
+    for (const r of requestsOf(prop)) {
+      const key = proposalKey(r);
+      this.decidedKeys.set(key, (this.decidedKeys.get(key) ?? 0) + 1);
+    }
     this.maxDecidedSlot = Math.max(this.maxDecidedSlot, slot);
   }
 
@@ -576,14 +608,17 @@ export class Replica extends Role {
     const prop = this.decisions.get(slot);
     if (prop === undefined) return;
     this.decisions.delete(slot);
-    const key = proposalKey(prop);
-    const left = (this.decidedKeys.get(key) ?? 1) - 1;
-    if (left === 0) this.decidedKeys.delete(key);
-    else this.decidedKeys.set(key, left);
+    for (const r of requestsOf(prop)) {
+      const key = proposalKey(r);
+      const left = (this.decidedKeys.get(key) ?? 1) - 1;
+      if (left === 0) this.decidedKeys.delete(key);
+      else this.decidedKeys.set(key, left);
+    }
   }
 
+  /** Is request `prop` in one of our own pending batches? */
   protected isProposed(prop: Proposal): boolean {
-    for (const p of this.proposals.values()) if (proposalEquals(p, prop)) return true;
+    for (const p of this.proposals.values()) if (inBatch(prop, p)) return true;
     return false; // rProposals holds at most `window` entries: a short scan
   }
 

@@ -46,6 +46,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
         seed: { type: 'string' }, nodes: { type: 'string' }, app: { type: 'string' },
         workload: { type: 'string' }, schedule: { type: 'string' }, log: { type: 'boolean' }, formation: { type: 'string' },
         'checkpoint-every': { type: 'string' },
+        'batch-max': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -75,10 +76,13 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
   }
   const every = str('checkpoint-every');
   const checkpointEvery = every === undefined ? 0 : int('checkpoint-every', every, 0, 1_000_000);
+  const batch = str('batch-max');
+  const batchMax = batch === undefined ? 1 : int('batch-max', batch, 1, 10_000);
   return {
     scenario: {
       seed, nodes, app, workload: { clients, ops }, schedule, ...(formation === 'seed' ? { formation } : {}),
       ...(checkpointEvery > 0 ? { checkpointEvery } : {}),
+      ...(batchMax > 1 ? { batchMax } : {}),
     },
     printLog: values.log === true,
   };

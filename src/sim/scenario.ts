@@ -25,6 +25,8 @@ export interface Scenario {
   readonly checkpointEvery?: number;
   /** 'seed': the cluster forms from a Seed (node 1) that the other nodes Join (default 'members'). */
   readonly formation?: Formation;
+  /** Most requests a replica proposes for one slot (Limits.batchMaxRequests, spec BatchMax; absent: 1). */
+  readonly batchMax?: number;
 }
 
 export interface RunExtras {
@@ -81,6 +83,7 @@ export function simConfigOf(s: Scenario, extras: RunExtras = {}): SimConfig {
     ...(extras.maxTimeMs !== undefined ? { maxTimeMs: extras.maxTimeMs } : {}),
     ...(extras.settleMs !== undefined ? { settleMs: extras.settleMs } : {}),
     ...((extras.checkpointEvery ?? s.checkpointEvery) !== undefined ? { checkpointEvery: extras.checkpointEvery ?? s.checkpointEvery } : {}),
+    ...(s.batchMax !== undefined && s.batchMax > 1 ? { limits: { batchMaxRequests: s.batchMax } } : {}),
   };
 }
 
@@ -102,7 +105,8 @@ function quote(text: string): string {
 export function replayCommand(s: Scenario): string {
   const formation = s.formation === 'seed' ? ' --formation seed' : '';
   const checkpoints = s.checkpointEvery ? ` --checkpoint-every ${s.checkpointEvery}` : '';
-  return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app}${formation}${checkpoints} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
+  const batches = s.batchMax !== undefined && s.batchMax > 1 ? ` --batch-max ${s.batchMax}` : '';
+  return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app}${formation}${checkpoints}${batches} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
 }
 
 /** One paragraph describing a run that went wrong, ending with the command that replays it. */

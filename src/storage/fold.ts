@@ -7,7 +7,7 @@
  * compaction floor. They are assertions: a record that breaks one is a bug in the writer.
  */
 import { invariant } from '../protocol/assert.js';
-import { BOTTOM_BALLOT, ballotLess, firstBallot, type Ballot, type NodeId, type PValue } from '../protocol/values.js';
+import { BOTTOM_BALLOT, ballotLess, copyBatch, firstBallot, isLongBatch, type Ballot, type Batch, type NodeId, type PValue } from '../protocol/values.js';
 import type { DurableRecord, DurableSnapshot, DurableState, DurableView } from './types.js';
 
 /** A node's durable state before its first record: the same defaults as src/node/node.ts. */
@@ -172,10 +172,19 @@ function frozenPValue(pv: PValue): PValue {
   return Object.freeze({
     ballot: frozenBallot(pv.ballot),
     slot: pv.slot,
-    prop: Object.freeze({ caller: pv.prop.caller, clientId: pv.prop.clientId, input: pv.prop.input }),
+    prop: frozenBatch(pv.prop),
   });
 }
 
 function show(b: Ballot): string {
   return `<<${b.num}, ${b.leader}>>`;
+}
+
+function frozenBatch(b: Batch): Batch {
+  const copy = copyBatch(b);
+  if (isLongBatch(copy)) {
+    for (const p of copy.batch) Object.freeze(p);
+    Object.freeze(copy.batch);
+  }
+  return Object.freeze(copy);
 }

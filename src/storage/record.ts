@@ -12,7 +12,7 @@
  * a clear error, never a crash or a silently wrong state).
  */
 import type { Checked } from '../protocol/validate.js';
-import type { Ballot, PValue } from '../protocol/values.js';
+import { copyBatch, type Ballot, type Batch, type PValue } from '../protocol/values.js';
 import { crc32 } from './crc32.js';
 import { FRAME_HEADER_BYTES } from './frame.js';
 import type { DurableRecord } from './types.js';
@@ -73,7 +73,7 @@ export function checkRecord(raw: unknown): Checked<DurableRecord> {
       if (!isBallot(raw['ballot'])) return fail('ballot must be {num, leader} with non-negative integers');
       return { ok: true, value: raw as unknown as DurableRecord };
     case 'accept':
-      if (!isPValue(raw['pvalue'])) return fail('pvalue must be {ballot, slot, prop: {caller, clientId, input}}');
+      if (!isPValue(raw['pvalue'])) return fail('pvalue must be {ballot, slot, prop: {caller, clientId, input} or {batch: [two or more of them]}}');
       return { ok: true, value: raw as unknown as DurableRecord };
     case 'compact':
       if (!isCount(raw['belowSlot'])) return fail('belowSlot must be a non-negative integer');
@@ -96,7 +96,7 @@ function canonical(record: DurableRecord): LoggedRecord {
       return { kind: record.kind, ballot: ballotOf(record.ballot) };
     case 'accept': {
       const { ballot, slot, prop } = record.pvalue;
-      return { kind: 'accept', pvalue: { ballot: ballotOf(ballot), slot, prop: { caller: prop.caller, clientId: prop.clientId, input: prop.input } } };
+      return { kind: 'accept', pvalue: { ballot: ballotOf(ballot), slot, prop: copyBatch(prop) } };
     }
     case 'compact':
       return { kind: 'compact', belowSlot: record.belowSlot };
@@ -123,6 +123,16 @@ function isBallot(x: unknown): x is Ballot {
 
 function isPValue(x: unknown): x is PValue {
   if (!isRecord(x) || !isBallot(x['ballot']) || !isCount(x['slot'])) return false;
-  const prop = x['prop'];
-  return isRecord(prop) && isCount(prop['caller']) && isCount(prop['clientId']) && typeof prop['input'] === 'string';
+  return isBatch(x['prop']);
+}
+
+function isRequest(x: unknown): boolean {
+  return isRecord(x) && isCount(x['caller']) && isCount(x['clientId']) && typeof x['input'] === 'string';
+}
+
+/** A request, or a batch of two or more ({batch: [...]}, the shape of values.ts LongBatch). */
+function isBatch(x: unknown): x is Batch {
+  if (!isRecord(x) || !('batch' in x)) return isRequest(x);
+  const q = x['batch'];
+  return Object.keys(x).length === 1 && Array.isArray(q) && q.length >= 2 && q.every(isRequest);
 }

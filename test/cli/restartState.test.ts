@@ -9,9 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { recordsToReach, TraceBehindLogError } from '../../src/cli/node/durableCatchUp.js';
 import { openNodeTrace, TraceSetupError, type NodeTraceOptions } from '../../src/cli/node/nodeTrace.js';
 import type { DurableState } from '../../src/storage/types.js';
-import type { PValue } from '../../src/protocol/values.js';
 
-const pv = (slot: number, num: number, input = `cmd${slot}`): PValue => ({ ballot: { num, leader: 1 }, slot, prop: { caller: 2, clientId: slot, input } });
+const pv = (slot: number, num: number, input = `cmd${slot}`) => ({ ballot: { num, leader: 1 }, slot, prop: { caller: 2, clientId: slot, input } });
 const logged = (over: Partial<DurableState> = {}): DurableState => ({ aBallot: { num: 1, leader: 1 }, aAccepted: [pv(1, 1)], lBallot: { num: 0, leader: 3 }, compactedBelow: 0, ...over });
 
 describe('recordsToReach', () => {

@@ -12,7 +12,7 @@
  * safe (the acceptor only ever moves forward); the opposite, a log ahead of the trace, means
  * the trace lost events and is refused.
  */
-import { ballotLess, type Ballot, type PValue } from '../../protocol/values.js';
+import { ballotLess, batchEquals, type Ballot, type PValue } from '../../protocol/values.js';
 import type { DurableRecord, DurableState } from '../../storage/types.js';
 import type { TracedDurable } from '../../trace/format/partFile.js';
 
@@ -21,8 +21,7 @@ export class TraceBehindLogError extends Error {
 }
 
 const show = (b: Ballot): string => `(${b.num}, ${b.leader})`;
-const sameProposal = (a: PValue, b: PValue): boolean =>
-  a.prop.caller === b.prop.caller && a.prop.clientId === b.prop.clientId && a.prop.input === b.prop.input;
+const sameProposal = (a: PValue, b: PValue): boolean => batchEquals(a.prop, b.prop);
 
 /** The records that make `logged` equal to `traced` (empty if they agree); throws if the log is ahead. */
 export function recordsToReach(logged: DurableState, traced: TracedDurable): DurableRecord[] {

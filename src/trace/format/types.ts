@@ -155,7 +155,7 @@ export interface SpecConstants {
   MaxRestarts?: number;
   /** The nodes whose replica may take snapshots; absent means none (traces from before checkpoints). */
   CheckpointNodes?: number[];
-  /** The most requests a replica proposes for one slot; absent means 1 (traces from before batching). */
+  /** The most requests a replica proposes for one slot (spec BatchMax); absent means 1 (traces from before batching). */
   BatchMax?: number;
   Mutant?: string;
 }

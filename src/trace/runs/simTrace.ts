@@ -18,7 +18,14 @@ export function headerFor(s: Scenario, window: number, generator: string, tracke
     app: { name: s.app, tracked },
     kind: 'header',
     format: TRACE_FORMAT,
-    spec: { module: 'MultiPaxos', constants: { N: s.nodes, Window: window, ...(checkpointEvery > 0 ? { CheckpointNodes: nodes } : {}) } },
+    spec: {
+      module: 'MultiPaxos',
+      constants: {
+        N: s.nodes, Window: window,
+        ...(checkpointEvery > 0 ? { CheckpointNodes: nodes } : {}),
+        ...(s.batchMax !== undefined && s.batchMax > 1 ? { BatchMax: s.batchMax } : {}),
+      },
+    },
     cluster: { nodes },
     seed: s.seed,
     runId: `sim-${s.seed}`,

@@ -1,0 +1,104 @@
+/**
+ * A replica's batches (spec "Batches"): what it proposes when requests wait, and how it runs a
+ * decided batch. Each test names the bug it is there to catch.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { NOOP, type Batch } from '../../src/protocol/values.js';
+import { Replica } from '../../src/roles/replica.js';
+import { counter, FakeHost, prop, specOf } from './fake-host.js';
+
+function replicaOn(options: ConstructorParameters<typeof FakeHost>[0] = {}) {
+  const host = new FakeHost({ self: 2, ...options, limits: { window: 1, batchMaxRequests: 3, ...options.limits } });
+  const replica = new Replica(host);
+  host.addRole(replica);
+  host.clear();
+  return { host, replica };
+}
+const invoke = (p: ReturnType<typeof prop>) => ({ type: 'Invoke' as const, replica: 2, prop: p });
+const decision = (slot: number, p: Batch) => ({ type: 'Decision' as const, slot, prop: p });
+const proposed = (host: FakeHost) => host.sends('Propose').map((s) => s.message);
+
+describe('Replica batches', () => {
+  it('proposes the requests that waited for a full window as one batch, oldest first, at most batchMaxRequests', () => {
+    const { host, replica } = replicaOn();
+    for (let id = 1; id <= 5; id++) replica.receive(2, invoke(prop(2, id)));
+    // Slot 1 went out alone (the window was open); 2..5 wait behind it.
+    expect(proposed(host)).toEqual([{ type: 'Propose', slot: 1, prop: prop(2, 1) }]);
+    host.clear();
+
+    replica.receive(1, decision(1, prop(2, 1)));
+
+    expect(proposed(host)).toEqual([{ type: 'Propose', slot: 2, prop: { batch: [prop(2, 2), prop(2, 3), prop(2, 4)] } }]);
+    expect(specOf(replica)).toMatchObject({ rRequests: [prop(2, 5)], rProposals: [{ slot: 2, prop: { batch: [prop(2, 2), prop(2, 3), prop(2, 4)] } }] });
+  });
+
+  it('stops a batch before batchMaxInput characters of input, but proposes a longer request alone', () => {
+    const { host, replica } = replicaOn({ limits: { batchMaxRequests: 10, batchMaxInput: 10 } });
+    replica.receive(2, invoke(prop(2, 1, 'x')));
+    for (const [id, input] of [[2, 'aaaa'], [3, 'bbbb'], [4, 'cccc'], [5, 'a much longer input']] as const) replica.receive(2, invoke(prop(2, id, input)));
+    host.clear();
+
+    replica.receive(1, decision(1, prop(2, 1, 'x')));
+    expect(proposed(host)).toEqual([{ type: 'Propose', slot: 2, prop: { batch: [prop(2, 2, 'aaaa'), prop(2, 3, 'bbbb')] } }]);
+    host.clear();
+    replica.receive(1, decision(2, { batch: [prop(2, 2, 'aaaa'), prop(2, 3, 'bbbb')] }));
+    expect(proposed(host)).toEqual([{ type: 'Propose', slot: 3, prop: prop(2, 4, 'cccc') }]);
+    host.clear();
+    replica.receive(1, decision(3, prop(2, 4, 'cccc')));
+    expect(proposed(host)).toEqual([{ type: 'Propose', slot: 4, prop: prop(2, 5, 'a much longer input') }]);
+  });
+
+  it('runs a decided batch in its order and answers each request with its own index (not the batch\'s last)', () => {
+    const apply = vi.fn((s: number, input: string): [number, unknown] => [s * 10 + Number(input), s * 10 + Number(input)]);
+    const { host, replica } = replicaOn({ stateMachine: { initial: () => 0, apply } });
+
+    replica.receive(1, decision(1, { batch: [prop(2, 1, '1'), prop(3, 1, '2'), prop(2, 2, '3')] }));
+
+    expect(apply.mock.calls.map((c) => c[1])).toEqual(['1', '2', '3']);
+    expect(host.sends('Invoked').map((s) => [s.to, (s.message as { index: number }).index, (s.message as { output: unknown }).output])).toEqual([
+      [2, 1, 1], [null, 2, 12], [2, 3, 123],
+    ]);
+    expect(specOf(replica)).toMatchObject({ rSlotOut: 2, rExecuted: [prop(2, 1, '1'), prop(3, 1, '2'), prop(2, 2, '3')] });
+    expect(host.journal.filter((e) => e.kind === 'action' && e.action === 'ReplicaExecute').map((e) => (e as { params?: unknown }).params)).toEqual([
+      { proposal: { batch: [prop(2, 1, '1'), prop(3, 1, '2'), prop(2, 2, '3')] }, outputs: [1, 12, 123], digest: expect.any(String) },
+    ]);
+  });
+
+  it('skips, request by request, what an earlier slot executed (a request decided in two batches runs once)', () => {
+    const apply = vi.fn(counter.apply);
+    const { replica } = replicaOn({ stateMachine: { initial: () => 0, apply } });
+
+    replica.receive(1, decision(1, { batch: [prop(3, 1, '1'), prop(3, 2, '2')] }));
+    replica.receive(1, decision(2, NOOP));
+    replica.receive(1, decision(3, { batch: [prop(3, 2, '2'), prop(4, 1, '4')] }));
+
+    expect(apply.mock.calls.map((c) => c[1])).toEqual(['1', '2', '4']);
+    expect(specOf(replica)).toMatchObject({ rSlotOut: 4, rExecuted: [prop(3, 1, '1'), prop(3, 2, '2'), prop(4, 1, '4')] });
+  });
+
+  it('re-queues the requests of its own batch that the decided batch left out, and only those', () => {
+    const { host, replica } = replicaOn();
+    for (let id = 1; id <= 4; id++) replica.receive(2, invoke(prop(2, id)));
+    replica.receive(1, decision(1, prop(2, 1)));
+    host.clear(); // slot 2 holds our batch [2, 3, 4]
+
+    // Another replica's batch won slot 2; it happens to hold our request 3.
+    replica.receive(1, decision(2, { batch: [prop(5, 1), prop(2, 3)] }));
+
+    expect(specOf(replica).rExecuted).toEqual([prop(2, 1), prop(5, 1), prop(2, 3)]);
+    expect(proposed(host)).toEqual([{ type: 'Propose', slot: 3, prop: { batch: [prop(2, 2), prop(2, 4)] } }]);
+  });
+
+  it('knows a request that is inside a decided or proposed batch (a retransmitted Invoke is not queued twice)', () => {
+    const { host, replica } = replicaOn();
+    for (let id = 1; id <= 3; id++) replica.receive(2, invoke(prop(2, id)));
+    replica.receive(1, decision(5, { batch: [prop(2, 9), prop(4, 1)] }));
+    host.clear();
+
+    replica.receive(2, invoke(prop(2, 2))); // waiting
+    replica.receive(2, invoke(prop(2, 9))); // in a decided batch, not yet executed
+    replica.receive(2, invoke(prop(2, 1))); // proposed alone for slot 1
+
+    expect(host.journal).toEqual([]);
+  });
+});
