@@ -8,17 +8,19 @@
  * Each (tracing, concurrency) level gets a fresh cluster, so a level does not inherit the log
  * and the trace files an earlier level left. A traced node's cost per event no longer grows
  * with its log (it is O(what the step changed), docs/trace-format.md), but a node's state
- * still does until compaction (issue 11). The implementation decides one command per slot
- * (no batching), so these figures are the batch-size-1 baseline.
+ * still does until compaction (issue 11). Every level runs twice: one command per slot
+ * (--batch-max 1, the baseline) and batched (--batch-max B: a replica proposes the commands
+ * that wait for a full window as one slot's batch).
  *
  * Beside throughput it prints each node process's CPU time per 1,000 commands (from
  * /proc/<pid>/stat, Linux only): on a machine other jobs load, wall-clock rates move with the
  * load, CPU per command much less.
  *
  *   npm run bench:cluster -- [--seconds S] [--levels 1,8,64,256] [--trace off|on|both]
- *                            [--window W] [--clients all|leader] [--profile DIR] [--node-logs]
+ *                            [--window W] [--batch-max B] [--clients all|leader] [--profile DIR] [--node-logs]
  *
  * --window W   the replicas' window (paxos node --window; default PROCESS_WINDOW, 32)
+ * --batch-max B  the batched runs' paxos node --batch-max (default 64); the baseline runs use 1
  * --clients leader   every client connects to the leader (default all: spread over the nodes,
  *              whose replicas then compete for the same slots)
  * --node-logs  print the nodes' log lines (warnings: a stuck node says why)
@@ -37,7 +39,11 @@ import { generateClusterKey } from '../src/transport/clusterKey.js';
 
 const { values } = parseArgs({ options: {
   seconds: { type: 'string' }, levels: { type: 'string' }, trace: { type: 'string' }, window: { type: 'string' }, profile: { type: 'string' }, clients: { type: 'string' }, 'node-logs': { type: 'boolean' },
+  'batch-max': { type: 'string' },
 } });
+const batchMax = Number(values['batch-max'] ?? 64);
+if (!Number.isSafeInteger(batchMax) || batchMax < 1) throw new Error(`--batch-max must be a positive integer, got ${values['batch-max']}`);
+const batchModes = batchMax === 1 ? [1] : [1, batchMax];
 const seconds = Number(values.seconds ?? 5);
 const levels = (values.levels ?? '1,8,64,256').split(',').map(Number);
 const traceModes = values.trace === 'on' ? [true] : values.trace === 'off' ? [false] : [false, true];
@@ -48,7 +54,7 @@ const nodeArgs = values.window !== undefined ? ['--window', values.window] : [];
 const execArgv = values.profile !== undefined ? ['--cpu-prof', '--cpu-prof-dir', resolve(values.profile)] : [];
 
 interface Result {
-  traced: boolean; concurrency: number; commands: number; perSecond: number; p50: number; p99: number; failed: number;
+  batch: number; traced: boolean; concurrency: number; commands: number; perSecond: number; p50: number; p99: number; failed: number;
   /** CPU seconds per 1,000 commands of each node process (NaN where /proc is not readable). */
   cpuPerThousand: number[];
   /** The same for this process, the clients (it shares the machine with the nodes). */
@@ -92,7 +98,7 @@ function cpuSeconds(pid: number | undefined): number {
 /** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
 const CLOCK_TICKS_PER_SECOND = 100;
 
-async function level(traced: boolean, concurrency: number): Promise<Result> {
+async function level(batch: number, traced: boolean, concurrency: number): Promise<Result> {
   const basePort = await findFreeBasePort(3);
   const dir = mkdtempSync(join(tmpdir(), 'bench-cluster-'));
   const keyFile = join(dir, 'cluster.key');
@@ -100,7 +106,7 @@ async function level(traced: boolean, concurrency: number): Promise<Result> {
   const cluster = new LocalCluster({
     nodes: 3, host: '127.0.0.1', basePort, dataDir: join(dir, 'data'), keyFile, key, app: 'bank', runId: 'bench',
     ...(traced ? { traceDir: join(dir, 'traces') } : {}),
-    nodeArgs, execArgv,
+    nodeArgs: [...nodeArgs, '--batch-max', String(batch)], execArgv,
     ...(values['node-logs'] ? { onLine: (node: number, line: string) => process.stderr.write(`node ${node}: ${line}\n`) } : {}),
   });
   try {
@@ -152,7 +158,7 @@ async function level(traced: boolean, concurrency: number): Promise<Result> {
     latencies.sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
     const cpuPerThousand = cpuUsed.map((cpu) => (cpu * 1000) / Math.max(1, latencies.length));
-    return { traced, concurrency, commands: latencies.length, perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), failed, cpuPerThousand,
+    return { batch, traced, concurrency, commands: latencies.length, perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), failed, cpuPerThousand,
       syncsPerCommand: perCommand('syncs'), envelopesPerCommand: perCommand('envelopesSent'), writesPerCommand: perCommand('peerWrites'),
       clientCpuPerThousand: ((clientCpu.user + clientCpu.system) / 1e6) * 1000 / Math.max(1, latencies.length) };
   } finally {
@@ -164,14 +170,18 @@ async function level(traced: boolean, concurrency: number): Promise<Result> {
 const results: Result[] = [];
 for (const traced of traceModes) {
   for (const c of levels) {
-    process.stderr.write(`bench:cluster: tracing ${traced ? 'on' : 'off'}, concurrency ${c} ...\n`);
-    results.push(await level(traced, c));
+    for (const batch of batchModes) {
+      process.stderr.write(`bench:cluster: tracing ${traced ? 'on' : 'off'}, concurrency ${c}, batch-max ${batch} ...\n`);
+      results.push(await level(batch, traced, c));
+    }
   }
 }
-process.stdout.write(`\n3 nodes, real processes, fsync on, one command per slot (batch size 1), window ${values.window ?? PROCESS_WINDOW}, clients at ${clientsAt === 'all' ? 'every node' : 'the leader'}, ${seconds} s per level\n`);
-process.stdout.write('tracing  concurrency  commands/s     p50 ms    p99 ms  unanswered  fsyncs/cmd  envelopes/cmd  writes/cmd  CPU s per 1,000 commands: node 1 / 2 / 3 (clients)\n');
+process.stdout.write(`\n3 nodes, real processes, fsync on, window ${values.window ?? PROCESS_WINDOW}, clients at ${clientsAt === 'all' ? 'every node' : 'the leader'}, ${seconds} s per level; batch 1 = one command per slot (the baseline)\n`);
+process.stdout.write('batch  tracing  concurrency  commands/s  vs batch 1     p50 ms    p99 ms  unanswered  fsyncs/cmd  envelopes/cmd  writes/cmd  CPU s per 1,000 commands: node 1 / 2 / 3 (clients)\n');
 for (const r of results) {
   const cpu = r.cpuPerThousand.map((c) => c.toFixed(2)).join(' / ');
-  process.stdout.write(`${(r.traced ? 'on' : 'off').padEnd(7)}  ${String(r.concurrency).padStart(11)}  ${r.perSecond.toFixed(0).padStart(10)}  ${r.p50.toFixed(1).padStart(9)}  ${r.p99.toFixed(1).padStart(8)}  ${String(r.failed).padStart(10)}  ${r.syncsPerCommand.toFixed(2).padStart(10)}  ${r.envelopesPerCommand.toFixed(1).padStart(13)}  ${r.writesPerCommand.toFixed(1).padStart(10)}  ${cpu} (${r.clientCpuPerThousand.toFixed(2)})\n`);
+  const base = results.find((b) => b.batch === 1 && b.traced === r.traced && b.concurrency === r.concurrency);
+  const ratio = base === undefined || base.perSecond === 0 ? '' : `${(r.perSecond / base.perSecond).toFixed(2)}x`;
+  process.stdout.write(`${String(r.batch).padStart(5)}  ${(r.traced ? 'on' : 'off').padEnd(7)}  ${String(r.concurrency).padStart(11)}  ${r.perSecond.toFixed(0).padStart(10)}  ${ratio.padStart(10)}  ${r.p50.toFixed(1).padStart(9)}  ${r.p99.toFixed(1).padStart(8)}  ${String(r.failed).padStart(10)}  ${r.syncsPerCommand.toFixed(2).padStart(10)}  ${r.envelopesPerCommand.toFixed(1).padStart(13)}  ${r.writesPerCommand.toFixed(1).padStart(10)}  ${cpu} (${r.clientCpuPerThousand.toFixed(2)})\n`);
 }
 process.exit(0);

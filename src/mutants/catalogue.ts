@@ -17,6 +17,7 @@ import {
   SessionOutputReplica,
 } from './clientRoles.js';
 import { welcomeCorruptingFactory } from './welcomeInFlight.js';
+import { DedupeWholeBatchReplica, LastIndexAnswerReplica, ReversedBatchReplica, SplitBatchLeader } from './batchRoles.js';
 import { freshIdOnRetryFactory } from './clientLibrary.js';
 import type { FailureKind } from '../trace/replay/check.js';
 
@@ -97,6 +98,16 @@ const cutOffCaller = (seed: number): Scenario => base(seed, {
   app: 'bank', workload: { clients: 3, ops: 6 }, schedule: scheduleOf({}, [{ kind: 'partition', at: 30, heal: 4000, groups: [[3]] }]),
 });
 
+/**
+ * Batches of up to four requests: nine clients on three nodes, loss and reordering, so a
+ * replica's window fills and requests wait together.
+ */
+const batches = (seed: number): Scenario => base(seed, {
+  workload: { clients: 9, ops: 6 }, batchMax: 4, schedule: scheduleOf({ loss: 0.1, reorder: 0.3, reorderMs: 60, duplicate: 0.1 }),
+});
+/** The same with the leader killed and isolated: a request's batch loses its slot and is proposed again. */
+const batchChurn = (seed: number): Scenario => ({ ...leaderChurn(seed), workload: { clients: 9, ops: 6 }, batchMax: 4 });
+
 export const MUTANTS: readonly Mutant[] = [
   { name: 'AcceptLowerBallot', breaks: 'an acceptor accepts an Accept below its promise',
     createNode: withRoles({ Acceptor: AcceptLowerBallotAcceptor }), scenarios: churnSeeds(1, 8) },
@@ -144,4 +155,13 @@ export const MUTANTS: readonly Mutant[] = [
     createNode: welcomeCorruptingFactory(defaultNodeFactory), scenarios: [1, 2].map(rejoin), killedBy: 'client' },
   { name: 'SessionOutput', breaks: 'a retried request is answered with its own output',
     createNode: withRoles({ Replica: SessionOutputReplica }), scenarios: [1, 2, 5, 6].map(retriesAfterRestart), killedBy: 'client' },
+  // Batches (a slot decides several requests).
+  { name: 'ReversedBatch', breaks: "a replica runs a batch's requests in the batch's order",
+    createNode: withRoles({ Replica: ReversedBatchReplica }), scenarios: [1, 2, 3].map(batches) },
+  { name: 'DedupeWholeBatch', breaks: 'a replica skips each request of a batch that ran before (not only a batch that ran whole)',
+    createNode: withRoles({ Replica: DedupeWholeBatchReplica }), scenarios: [1, 2, 3, 4, 5, 6].map(batchChurn) },
+  { name: 'SplitBatchLeader', breaks: 'a leader proposes the batch a replica proposed, whole',
+    createNode: withRoles({ Leader: SplitBatchLeader }), scenarios: [1, 2, 3].map(batches) },
+  { name: 'LastIndexAnswer', breaks: "each request of a batch is answered with its own index in the history",
+    createNode: withRoles({ Replica: LastIndexAnswerReplica }), scenarios: [1, 2, 3].map(batches) },
 ];

@@ -16,6 +16,10 @@ const MAX_WINDOW = 10_000;
 /** Default --checkpoint-every: a snapshot costs O(the application state), so not too often;
  * between two, a node keeps this many slots of decisions and pvalues. */
 export const DEFAULT_CHECKPOINT_EVERY = 1_000;
+/** Largest --batch-max: a batch's requests travel in one Accept, well inside a frame. */
+const MAX_BATCH = 1_000;
+/** Default --batch-max. */
+export const DEFAULT_BATCH_MAX = 1;
 
 export const NODE_HELP: CommandHelp = {
   usage: 'paxos node --id K --peers 1=HOST:PORT,...,N=HOST:PORT --data-dir DIR --key-file FILE [options]',
@@ -32,6 +36,7 @@ export const NODE_HELP: CommandHelp = {
     ['--client-port P', `where clients (paxos invoke, paxos status) connect (default: the node's port + ${CLIENT_PORT_OFFSET})`],
     ['--listen HOST', 'the address to listen on (default: this node\'s host in --peers; 0.0.0.0 for every interface)'],
     ['--window W', `slots each replica proposes ahead of execution, 1..${MAX_WINDOW} (default ${PROCESS_WINDOW}; the same on every node: traces record it as the spec's Window)`],
+    ['--batch-max B', `most client commands one slot decides, 1..${MAX_BATCH} (default ${DEFAULT_BATCH_MAX}; 1: one command per slot; the same on every node: traces record it as the spec's BatchMax)`],
     ['--checkpoint-every K', `the replica snapshots its state every K executed slots and the node then forgets what is below (default ${DEFAULT_CHECKPOINT_EVERY}; 0: never, so state grows with history)`],
     ['--timing LIST', `protocol timers in ms, e.g. leaderTimeoutMs=3000,heartbeatMs=300 (defaults: src/cli/node/timing.ts)`],
     ['--verbose', 'also log debug lines'],
@@ -48,7 +53,7 @@ const OPTIONS = {
   id: { type: 'string' }, peers: { type: 'string' }, 'data-dir': { type: 'string' }, 'key-file': { type: 'string' },
   new: { type: 'boolean' }, app: { type: 'string' }, 'trace-dir': { type: 'string' }, 'run-id': { type: 'string' },
   'client-port': { type: 'string' }, listen: { type: 'string' }, timing: { type: 'string' }, window: { type: 'string' }, verbose: { type: 'boolean' },
-  'checkpoint-every': { type: 'string' },
+  'checkpoint-every': { type: 'string' }, 'batch-max': { type: 'string' },
 } as const;
 
 
@@ -69,12 +74,13 @@ export async function nodeCommand(argv: readonly string[], io: CommandIo): Promi
   const timing = parseTiming('node', stringOption(p, 'timing'));
   const window = intOption('node', p, 'window', { min: 1, max: MAX_WINDOW }, PROCESS_WINDOW);
   const checkpointEvery = intOption('node', p, 'checkpoint-every', { min: 0, max: 1_000_000_000 }, DEFAULT_CHECKPOINT_EVERY);
+  const batchMax = intOption('node', p, 'batch-max', { min: 1, max: MAX_BATCH }, DEFAULT_BATCH_MAX);
 
   const logger = new Logger({ node: id, verbose: p.values.verbose === true, write: io.log });
   const key = readClusterKey(keyFile, { warn: (message) => logger.warn('cluster-key', { message }) });
   const host = await NodeHost.start({
     id, peers, dataDir, key, app, isNew: p.values.new === true, runId: runIdOption ?? defaultRunId(key, peers), clientPort, logger,
-    timing, window, checkpointEvery,
+    timing, window, checkpointEvery, batchMax,
     ...(traceDir !== undefined ? { traceDir: resolve(traceDir) } : {}),
     ...(listenHost !== undefined ? { listenHost } : {}),
   });

@@ -57,6 +57,8 @@ export interface NodeHostOptions {
   readonly window?: number;
   /** The replica snapshots every this many executed slots and the node compacts (0 or absent: never). */
   readonly checkpointEvery?: number;
+  /** The most requests a replica proposes for one slot (the spec's BatchMax; default 1: no batching). */
+  readonly batchMax?: number;
 }
 
 export class NodeHost {
@@ -97,6 +99,7 @@ export class NodeHost {
         trace = openNodeTrace({
           dir: o.traceDir, runId: o.runId, node: o.id, nodes: o.peers.length, window: o.window ?? DEFAULT_LIMITS.window, app: o.app, fresh: o.isNew,
           checkpointEvery: o.checkpointEvery ?? 0,
+          ...(o.batchMax !== undefined ? { batchMax: o.batchMax } : {}),
           durableEmpty: log.load() === undefined,
         });
         if (trace.crashRecorded) logger.warn('crash-recorded', { trace: trace.path, lastEvent: trace.resume?.traceSeq ?? 0, note: 'the previous run of this node ended without a clean stop' });
@@ -124,7 +127,10 @@ export class NodeHost {
         storage: log,
         startAs: o.isNew ? 'member' : 'join',
         ...(o.timing ? { timing: o.timing } : {}),
-        ...(o.window !== undefined ? { limits: { window: o.window } } : {}),
+        limits: {
+          ...(o.window !== undefined ? { window: o.window } : {}),
+          ...(o.batchMax !== undefined ? { batchMaxRequests: o.batchMax } : {}),
+        },
         ...(o.checkpointEvery ? { checkpointEvery: o.checkpointEvery } : {}),
         ...(file ? { trace: (ev: NodeTraceEvent) => file.emit(ev as unknown as TraceEvent) } : {}),
         log: (line) => logger.throttled(`node-log:${line.replace(/\d+/g, '#').slice(0, 60)}`, 10_000, 'warn', 'node-log', { message: line }),

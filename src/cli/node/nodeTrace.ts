@@ -28,6 +28,8 @@ export interface NodeTraceOptions {
   readonly app: TraceApp['name'];
   /** > 0: every node's replica snapshots (the header's CheckpointNodes names them all). */
   readonly checkpointEvery?: number;
+  /** The most requests a replica proposes for one slot (the spec's BatchMax; absent: 1). */
+  readonly batchMax?: number;
   /** The node is brand new (its data directory was just created). */
   readonly fresh: boolean;
   /** Its data directory holds no record yet (a node killed right after --new created it). */
@@ -54,6 +56,7 @@ export function traceHeader(o: NodeTraceOptions): TraceHeader {
       constants: {
         N: o.nodes, Window: o.window,
         ...((o.checkpointEvery ?? 0) > 0 ? { CheckpointNodes: Array.from({ length: o.nodes }, (_, i) => i + 1) } : {}),
+        ...((o.batchMax ?? 1) > 1 ? { BatchMax: o.batchMax } : {}),
       },
     },
     cluster: { nodes: Array.from({ length: o.nodes }, (_, i) => i + 1) },

@@ -1,0 +1,65 @@
+/**
+ * Broken role classes for batches (spec "Batches"): each gets a slot's batch wrong in one way
+ * the batch spec mutants name (ExecuteBatchAnyOrder, DedupeWholeBatch, LeaderSplitsBatch,
+ * AnswerBatchLastIndex), now in the code. They matter only when batches of two or more are
+ * decided (Limits.batchMaxRequests > 1); with batches of one they are the real roles.
+ */
+import type { Propose } from '../protocol/messages.js';
+import { isLongBatch, type Batch } from '../protocol/values.js';
+import { Leader } from '../roles/leader.js';
+import { Replica, type Execution } from '../roles/replica.js';
+
+/** Runs a batch's requests last to first: every replica agrees, but not with the decided order. */
+export class ReversedBatchReplica extends Replica {
+  protected override execute(slot: number, decided: Batch): void {
+    super.execute(slot, isLongBatch(decided) ? { batch: [...decided.batch].reverse() } : decided);
+  }
+}
+
+/**
+ * Dedupes per batch, not per request: a batch runs whole unless every request in it ran
+ * before, so a request decided in two batches runs twice.
+ */
+export class DedupeWholeBatchReplica extends Replica {
+  protected override execute(slot: number, decided: Batch): void {
+    if (!isLongBatch(decided) || decided.batch.every((r) => this.executed.has(r))) {
+      super.execute(slot, decided);
+      return;
+    }
+    const own = this.proposals.get(slot);
+    if (own !== undefined) this.proposals.delete(slot);
+    const run: Execution[] = [];
+    for (const request of decided.batch) {
+      const [next, output] = this.host.stateMachine.apply(this.app, request.input);
+      this.app = next;
+      const entry = this.executed.record(request, output);
+      this.executedLog?.push(entry);
+      this.answer(entry);
+      run.push(entry);
+    }
+    this.slotOut++;
+    this.host.action('Replica', 'ReplicaExecute', this.host.tracing ? this.executeParams(decided, run) : undefined);
+  }
+}
+
+/** Takes only the first request of a batch it is proposed: the others are never decided there. */
+export class SplitBatchLeader extends Leader {
+  override receivePropose(m: Propose): void {
+    super.receivePropose(isLongBatch(m.prop) ? { ...m, prop: m.prop.batch[0]! } : m);
+  }
+}
+
+/** Answers every request of a batch with the index of the batch's last request. */
+export class LastIndexAnswerReplica extends Replica {
+  private batchEnd: number | undefined;
+
+  protected override execute(slot: number, decided: Batch): void {
+    this.batchEnd = isLongBatch(decided) ? this.executed.count + decided.batch.filter((r) => !this.executed.has(r)).length : undefined;
+    super.execute(slot, decided);
+    this.batchEnd = undefined;
+  }
+
+  protected override answer(e: Execution): void {
+    super.answer(this.batchEnd === undefined ? e : { ...e, index: this.batchEnd });
+  }
+}
