@@ -84,6 +84,17 @@ describe('a wrong batch trace is rejected, and the failure says why', () => {
     expect(f.diff!.join('\n')).toMatch(/rExecuted: spec \[\{"caller":1,"clientId":1.*\},\{"caller":1,"clientId":2.*\], trace \[\{"caller":1,"clientId":2/);
   });
 
+  it('replica 2 runs the batch in another order and names that order as the batch it executed', () => {
+    const f = rejectsAt(executeOn(2), (e) => {
+      e.params.proposal = batch(run.r2, run.r1);
+      e.state.rExecuted.reverse();
+      for (const m of invokedOf(e)) m.index = 3 - m.index;
+      e.params.outputs!.reverse();
+    });
+    expect(f.kind).toBe('spec');
+    expect(f.message).toMatch(/ReplicaExecute is not enabled with these parameters.*: the event executes \{"batch":\[\{"caller":1,"clientId":2.* for slot 1, whose decided batch \{"batch":\[\{"caller":1,"clientId":1.* holds the same requests in another order/);
+  });
+
   it('a replica answers each request of the batch with the batch\'s last index', () => {
     const f = rejectsAt(executeOn(1), (e) => { for (const m of invokedOf(e)) m.index = 2; });
     expect(f.kind).toBe('spec');
