@@ -16,7 +16,11 @@
  * (docs/design-checkpoints.md), and the run keeps no per-request record, so the heap printed
  * after each tenth (after a full GC when node runs with --expose-gc) is the nodes' own.
  *
- *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K]
+ * With `--batch-max K` every replica proposes up to K requests per slot (Scenario.batchMax,
+ * Limits.batchMaxRequests). The seed shapes measure a cold run, then a warm one after `--warmup N`
+ * unmeasured runs (default 3; 0: right after the cold one).
+ *
+ *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K --batch-max K --warmup N]
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -51,6 +55,8 @@ interface RunSpec {
   readonly killLeader?: boolean;
   /** Replicas snapshot every this many slots (and keep no per-request record in the simulator). */
   readonly checkpointEvery?: number;
+  /** Up to this many requests per slot (Limits.batchMaxRequests, as Scenario.batchMax sets it). */
+  readonly batchMax?: number;
 }
 
 interface Measured {
@@ -88,6 +94,7 @@ function measure(spec: RunSpec): Measured {
     clients, createNode: counter.wrap(defaultNodeFactory),
     probeInput: PROBE_INPUT, track: false, eventLog: false, measureMessages: spec.killLeader === true, maxEvents: 100_000_000, maxTimeMs: 100_000_000,
     ...(spec.checkpointEvery !== undefined ? { checkpointEvery: spec.checkpointEvery, keepHistory: false } : {}),
+    ...(spec.batchMax !== undefined ? { limits: { batchMaxRequests: spec.batchMax } } : {}),
     sampler: { every: 5000, fn: () => meter.sample() },
     onDecided: (n) => {
       decidedCount = n;
@@ -167,7 +174,7 @@ function main(): void {
   const { values } = parseArgs({
     options: {
       shape: { type: 'string' }, transfers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' },
-      'checkpoint-every': { type: 'string' },
+      'checkpoint-every': { type: 'string' }, 'batch-max': { type: 'string' }, warmup: { type: 'string' },
     },
   });
   const shape = (values.shape ?? 'default') as Shape;
@@ -182,29 +189,41 @@ function main(): void {
   const checkpointEvery = values['checkpoint-every'] === undefined ? undefined : positiveInt('--checkpoint-every', values['checkpoint-every'], 0);
   const checkpoints = checkpointEvery !== undefined ? { checkpointEvery } : {};
   if (checkpointEvery !== undefined && shape !== 'long') throw new RangeError('--checkpoint-every applies to the long shape only');
+  const batchMax = values['batch-max'] === undefined ? undefined : positiveInt('--batch-max', values['batch-max'], 1);
+  const batches = batchMax !== undefined ? { batchMax } : {};
+  const warmup = positiveInt('--warmup', values.warmup, 3, 0);
+  if (values.warmup !== undefined && shape !== 'seed-seq' && shape !== 'seed-par') throw new RangeError('--warmup applies to the seed-seq and seed-par shapes only');
   const [l1, l5, l15] = loadavg();
-  console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} transfers from ${clients} client(s), seed ${seed}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
-  const runs: { spec: RunSpec; python?: number }[] = [];
+  console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} transfers from ${clients} client(s), seed ${seed}${batchMax !== undefined ? `, up to ${batchMax} requests per slot` : ''}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
+  const runs: { spec: RunSpec; python?: number; unmeasured?: boolean }[] = [];
   if (shape === 'default') {
-    if (only !== 'loss') runs.push({ spec: { label: 'reliable network', network: { loss: 0 }, total, clients, seed } });
-    if (only !== 'reliable') runs.push({ spec: { label: '5% message loss', network: { loss: 0.05 }, total, clients, seed } });
+    if (only !== 'loss') runs.push({ spec: { label: 'reliable network', network: { loss: 0 }, total, clients, seed, ...batches } });
+    if (only !== 'reliable') runs.push({ spec: { label: '5% message loss', network: { loss: 0.05 }, total, clients, seed, ...batches } });
   } else if (shape === 'long') {
     const label = `5% loss, leader killed${checkpointEvery !== undefined ? `, checkpoint every ${checkpointEvery} slots` : ''}`;
-    runs.push({ spec: { label, network: { loss: 0.05 }, total, clients, seed, killLeader: true, ...checkpoints } });
+    runs.push({ spec: { label, network: { loss: 0.05 }, total, clients, seed, killLeader: true, ...checkpoints, ...batches } });
   } else {
-    // A run this short is mostly the JIT warming up, so the same run goes twice: cold (the
-    // first in this process, as a fresh `python` process is) and warm (the steady state).
-    for (const when of ['cold: first run in this process', 'warm: the same run again'] as const) {
-      runs.push({ spec: { label: `${shape} (delays 10-50 ms, no loss), ${when}`, network: SEED_NETWORK, total, clients, seed }, python: PYTHON_REQUESTS_PER_WALL_S[shape] });
-    }
+    // A run this short is mostly the JIT warming up, so the same run is measured twice: cold
+    // (the first in this process, as a fresh `python` process is) and warm (the steady state:
+    // V8 needs about three such runs, some 45,000 events, to optimise the hot code; the second
+    // run is still far from it, so the warm one comes after `--warmup` unmeasured runs).
+    const spec = (when: string): RunSpec => ({ label: `${shape} (delays 10-50 ms, no loss), ${when}`, network: SEED_NETWORK, total, clients, seed, ...batches });
+    const python = PYTHON_REQUESTS_PER_WALL_S[shape];
+    runs.push({ spec: spec('cold: first run in this process'), python });
+    for (let i = 0; i < warmup; i++) runs.push({ spec: spec('warm-up'), unmeasured: true });
+    runs.push({ spec: spec(warmup === 0 ? 'warm: the same run again' : `warm: the same run again after ${warmup} unmeasured run(s)`), python });
   }
   const cpuPerRequest: number[] = [];
-  for (const { spec, python } of runs) {
+  for (const { spec, python, unmeasured } of runs) {
+    if (unmeasured) {
+      measure(spec);
+      continue;
+    }
     const m = measure(spec);
     report(spec, m, python);
     cpuPerRequest.push(m.cpuMs / m.decided);
   }
-  if (runs.length === 2 && shape !== 'default') {
+  if (cpuPerRequest.length === 2 && shape !== 'default') {
     console.log(`warm / cold CPU per request: ${fmt(cpuPerRequest[1]! / cpuPerRequest[0]!, 2)}`);
   }
 }

@@ -7,8 +7,8 @@ import { DEFAULT_LIMITS, DEFAULT_TIMING, type Limits, type Timing } from '../pro
 import { NODE_LOCAL_MESSAGE_TYPES, type Message, type SpecMessage } from '../protocol/messages.js';
 import { toSpecMessage, toTraceMessage } from '../protocol/projection.js';
 import { checkEnvelope, wireSizeProblem } from '../protocol/validate.js';
-import { copyBallot, copyPValue, type Ballot, type NodeId } from '../protocol/values.js';
-import { DurableFold, emptyDurableState } from '../storage/fold.js';
+import { copyBallot, copyBatch, copyPValue, type Ballot, type NodeId } from '../protocol/values.js';
+import { DurableFold, emptyDurableState, freezeRecord } from '../storage/fold.js';
 import type {
   ClientEventParams, ClientResult, DurableRecord, Envelope, InvokeOptions, InvokeRefusal, NodeApi, NodeEnvironment, NodeOptions,
   NodeSpecState, NodeStats, Output, RoleName, StateMachine, TimerRequest, TraceEvent,
@@ -44,6 +44,8 @@ export const MAX_LOCAL_STEPS = 1_000_000;
 /** `to` null: sent to no node (RoleHost.sendToNone), so only the trace shows it. */
 interface Pending { readonly to: NodeId | null; readonly message: Message }
 interface Context { from?: NodeId; message?: Message; timer?: string; role?: RoleName }
+/** The context between calls and of a call's start (never mutated: contexts are replaced). */
+const NO_CONTEXT: Context = Object.freeze({});
 
 export class Node implements NodeApi {
   readonly id: NodeId;
@@ -62,10 +64,16 @@ export class Node implements NodeApi {
   private readonly host: RoleHost;
   /** Hosted roles in the order they were added (a Set: commanders come and go by thousands). */
   private readonly roles = new Set<Role>();
-  /** `<RoleName>|<routeKey>` -> the instances with that key (normally one). */
-  private readonly routed = new Map<string, Role[]>();
+  /**
+   * `<RoleName>|<routeKey>` -> the instances with that key (normally one). A list is replaced,
+   * never changed in place, so a handler that adds or removes roles leaves the list being
+   * iterated alone: dispatch need not copy it.
+   */
+  private readonly routed = new Map<string, readonly Role[]>();
   /** The few roles without a route key (Acceptor, Replica, Leader, ...), in order added. */
   private readonly unrouted: Role[] = [];
+  /** Message type -> the unrouted roles that handle it, in order added; rebuilt (new lists) after a change of `unrouted`. */
+  private unroutedByType = new Map<string, readonly Role[]>();
   private readonly localQueue: { from: NodeId; message: Message }[] = [];
   /** The durable state: what the host recovered, then every record appended since. */
   private readonly durable: DurableFold;
@@ -84,7 +92,12 @@ export class Node implements NodeApi {
   // Per step:
   private stepSends: Pending[] = [];
   private rolesChanged = false;
-  private context: Context = {};
+  private context: Context = NO_CONTEXT;
+  /**
+   * The brand of {@link Node.ownsItsOutputs}: a private field, so a Proxy or wrapper
+   * around a Node (a test's spy, which may keep what it returns) does not carry it.
+   */
+  readonly #ownOutputs = true;
   /** Tracing on and every role class reports its changes: events carry deltas built from them. */
   private readonly incremental: IncrementalTrace | null;
   /** This incarnation, as its events name it for the trace writer (see nodeDelta.ts). */
@@ -122,6 +135,16 @@ export class Node implements NodeApi {
     this.incremental = env.trace !== undefined && incremental ? new IncrementalTrace() : null;
   }
 
+  /**
+   * Is `node` a Node itself (not a wrapper)? Then what its Outputs hold is the host's alone:
+   * every envelope is a deep copy it made at the step that sent it and never touches again
+   * (recordStep), so a host that delivers it to one node only need not copy it once more; and
+   * every durable record is a frozen copy (freezeRecord, see appendDurable).
+   */
+  static ownsItsOutputs(node: unknown): boolean {
+    return typeof node === 'object' && node !== null && #ownOutputs in node;
+  }
+
   get traceSeq(): number {
     return this.seq;
   }
@@ -142,7 +165,7 @@ export class Node implements NodeApi {
   start(): Output {
     if (this.started) throw new Error(`node ${this.id}: start() called twice`);
     this.started = true;
-    return this.call({}, () => {
+    return this.call(NO_CONTEXT, () => {
       this.addRole(new this.factories.Requester(this.host));
       if (this.startAs === 'member') {
         this.addRole(new this.factories.Acceptor(this.host));
@@ -170,10 +193,15 @@ export class Node implements NodeApi {
       if (!checked.ok) return this.dropInvalid(checked.reason);
       envelope = checked.value;
     }
-    return this.call({}, () => {
+    // call() inlined: a message is the run's commonest call, and a closure per call costs.
+    this.enter(NO_CONTEXT);
+    try {
       this.lamport = Math.max(this.lamport, envelope.clock);
       this.dispatch(envelope.from, envelope.message);
-    });
+      return this.finish();
+    } finally {
+      this.leave();
+    }
   }
 
   private dropInvalid(reason: string): Output {
@@ -193,11 +221,20 @@ export class Node implements NodeApi {
         key = undefined;
       }
     }
+    const owner = timerRole(name);
+    const keyed = key === undefined ? undefined : this.routed.get(`${owner}|${key}`);
+    let candidates: readonly Role[] | undefined = keyed;
+    if (candidates === undefined) {
+      const owners: Role[] = [];
+      for (const r of this.unrouted) if (r.name === owner) owners.push(r);
+      candidates = owners;
+    }
+    // A timer nobody owns any more (a finished Commander's retransmit: a third of a run's
+    // timers) changes nothing: its call would be empty.
+    if (candidates.length === 0 && !this.busy) return emptyOutput();
+    const roles = candidates;
     return this.call({ timer: name }, () => {
-      const owner = timerRole(name);
-      const keyed = key === undefined ? undefined : this.routed.get(`${owner}|${key}`);
-      const candidates = keyed ?? this.unrouted.filter((r) => r.name === owner);
-      for (const role of [...candidates]) {
+      for (const role of roles) {
         if (!this.roles.has(role)) continue;
         this.context = { timer: name, role: role.name };
         if (keyed !== undefined) this.incremental?.touch(role);
@@ -212,10 +249,16 @@ export class Node implements NodeApi {
     if (!Number.isSafeInteger(clientId) || clientId < 1) throw new RangeError(`clientId must be a positive safe integer, got ${clientId}`);
     if (typeof input !== 'string') throw new TypeError(`input must be a string, got ${typeof input}`);
     if (input.length > this.limits.maxInputLength) return { ...emptyOutput(), refused: 'input-too-long' };
-    const requester = [...this.roles].find((r) => r.name === 'Requester') as Requester | undefined;
+    let requester: Requester | undefined;
+    for (const r of this.roles) {
+      if (r.name === 'Requester') {
+        requester = r as Requester;
+        break;
+      }
+    }
     if (requester === undefined) return { ...emptyOutput(), refused: 'not-a-member' };
     let outcome: string = 'ok';
-    const output = this.call({}, () => {
+    const output = this.call(NO_CONTEXT, () => {
       this.context = { role: 'Requester' };
       outcome = requester.invoke(clientId, input, options.retry === true);
       this.endStep('Requester');
@@ -226,7 +269,7 @@ export class Node implements NodeApi {
   traceClient(event: ClientEventParams): void {
     if (this.env.trace === undefined) return;
     if (this.busy) throw new Error(`node ${this.id}: traceClient inside a call`);
-    this.context = {};
+    this.context = NO_CONTEXT;
     this.recordStep('Client', event.kind === 'invoke' ? 'ClientInvoke' : 'ClientReturn', { client: event });
   }
 
@@ -277,33 +320,49 @@ export class Node implements NodeApi {
 
   /** Run one host call: the body, then every locally queued message, each its own step. */
   private call(context: Context, body: () => void): Output {
+    this.enter(context);
+    try {
+      body();
+      return this.finish();
+    } finally {
+      this.leave();
+    }
+  }
+
+  /** A call's start (call() and receive()): no call may run inside another. */
+  private enter(context: Context): void {
     if (this.busy) throw new Error(`node ${this.id}: re-entrant call`);
     this.busy = true;
-    try {
-      this.context = context;
-      body();
-      for (let steps = 0; this.localQueue.length > 0; steps++) {
-        invariant(steps < MAX_LOCAL_STEPS, () => `node ${this.id} exceeded ${MAX_LOCAL_STEPS} local steps in one call`);
-        const next = this.localQueue.shift()!;
-        this.dispatch(next.from, next.message);
-      }
-      const out: Output = { durable: this.records, messages: this.messages, timers: this.timers, results: this.results };
-      this.records = [];
-      this.messages = [];
-      this.timers = [];
-      this.results = [];
-      return out;
-    } finally {
-      this.context = {};
-      this.busy = false;
+    this.context = context;
+  }
+
+  /** A call's body ran: deliver every locally queued message, each its own step, and hand over the Output. */
+  private finish(): Output {
+    for (let steps = 0; this.localQueue.length > 0; steps++) {
+      // Tested before building the message: the run loop must not allocate a closure per step.
+      if (steps >= MAX_LOCAL_STEPS) invariant(false, () => `node ${this.id} exceeded ${MAX_LOCAL_STEPS} local steps in one call`);
+      const next = this.localQueue.shift()!;
+      this.dispatch(next.from, next.message);
     }
+    const out: Output = { durable: this.records, messages: this.messages, timers: this.timers, results: this.results };
+    this.records = [];
+    this.messages = [];
+    this.timers = [];
+    this.results = [];
+    return out;
+  }
+
+  /** A call's end, normal or thrown. */
+  private leave(): void {
+    this.context = NO_CONTEXT;
+    this.busy = false;
   }
 
   private dispatch(from: NodeId, message: Message): void {
     const route = routeKeyOf(message);
-    const handlers = route !== undefined
-      ? [...(this.routed.get(route) ?? [])]
-      : this.unrouted.filter((r) => (r.handles as readonly string[]).includes(message.type));
+    // Lists nobody changes in place (see `routed`): a handler may add or remove roles (hence
+    // the roles.has check below) without changing the list iterated here.
+    const handlers = route !== undefined ? (this.routed.get(route) ?? NO_ROLES) : this.unroutedHandlers(message.type);
     if (handlers.length === 0) {
       this.stats.unhandledMessages++;
       return;
@@ -317,6 +376,18 @@ export class Node implements NodeApi {
       if (route !== undefined && this.roles.has(role)) this.incremental?.touch(role);
       this.endStep(role.name);
     }
+  }
+
+  /** The unrouted roles whose `handles` has `type`, in order added (cached until `unrouted` changes). */
+  private unroutedHandlers(type: string): readonly Role[] {
+    let list = this.unroutedByType.get(type);
+    if (list === undefined) {
+      const found: Role[] = [];
+      for (const r of this.unrouted) if ((r.handles as readonly string[]).includes(type)) found.push(r);
+      list = found;
+      this.unroutedByType.set(type, list);
+    }
+    return list;
   }
 
   /** Close the current step: anything sent or changed since the last action is a Stutter. */
@@ -365,8 +436,9 @@ export class Node implements NodeApi {
         ...(from !== undefined ? { from } : {}),
         ...(message !== undefined ? { message: toTraceMessage(message) } : {}),
         ...(this.context.timer !== undefined ? { timer: this.context.timer } : {}),
-        ...(params?.proposal !== undefined ? { proposal: { ...params.proposal } } : {}),
+        ...(params?.proposal !== undefined ? { proposal: copyBatch(params.proposal) } : {}),
         ...(params?.output !== undefined ? { output: structuredClone(params.output) } : {}),
+        ...(params?.outputs !== undefined ? { outputs: structuredClone([...params.outputs]) } : {}),
         ...(params?.digest !== undefined ? { digest: params.digest } : {}),
         ...(params?.client !== undefined ? { client: { ...params.client } } : {}),
       },
@@ -394,6 +466,7 @@ export class Node implements NodeApi {
       this.incremental?.touch(role);
     } else {
       this.unrouted.push(role);
+      this.unroutedByType = new Map();
     }
     this.rolesChanged = true;
     role.start();
@@ -410,6 +483,7 @@ export class Node implements NodeApi {
       else this.routed.set(route, rest);
     } else {
       this.unrouted.splice(this.unrouted.indexOf(role), 1);
+      this.unroutedByType = new Map();
     }
     this.rolesChanged = true;
     role.stop();
@@ -466,12 +540,13 @@ export class Node implements NodeApi {
         return node.durable;
       },
       appendDurable(record) {
-        invariant(node.busy, () => `node ${node.id}: a durable record appended outside a call`);
+        if (!node.busy) invariant(false, () => `node ${node.id}: a durable record appended outside a call`);
         // The fold checks the record (a promise never goes down, ...) before anything else
-        // sees it; the Output gets its own copy, as it does of every message.
-        // (A snapshot's bytes are not JSON: copied as bytes.)
-        const copy = record.kind === 'snapshot' ? { kind: record.kind, slot: record.slot, state: record.state.slice() } : copyJson(record);
-        node.durable.apply(copy);
+        // sees it. One frozen copy with exactly the record's fields (a snapshot's bytes copied
+        // as bytes) serves both the fold and the Output: nobody can change it, so sharing it is
+        // safe, and the role may reuse the objects it passed.
+        const copy = freezeRecord(record);
+        node.durable.applyFrozen(copy);
         node.records.push(copy);
       },
       addRole(role) {
@@ -512,10 +587,12 @@ function attachDelta(event: TraceEvent, nodeDelta: NodeDelta): void {
  * of the cluster, not a node-local message. O(peers); a failure is a bug in the host.
  */
 function assertFromCluster(envelope: Envelope, self: NodeId, peers: readonly NodeId[]): void {
-  invariant(envelope.to === self && envelope.from !== self && peers.includes(envelope.from)
-    && !NODE_LOCAL_MESSAGE_TYPES.includes(envelope.message.type),
-  () => `node ${self}: an in-process host delivered ${envelope.message?.type} from ${envelope.from} to ${envelope.to}`);
+  // The condition first, the message's closure only when it fails: this runs once per delivery.
+  if (envelope.to === self && envelope.from !== self && peers.includes(envelope.from) && !NODE_LOCAL_MESSAGE_TYPES.includes(envelope.message.type)) return;
+  invariant(false, () => `node ${self}: an in-process host delivered ${envelope.message?.type} from ${envelope.from} to ${envelope.to}`);
 }
+
+const NO_ROLES: readonly Role[] = Object.freeze([]);
 
 function emptyOutput(): Output {
   return { durable: [], messages: [], timers: [], results: [] };

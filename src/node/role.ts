@@ -101,7 +101,7 @@ export interface RoleHost {
  */
 export abstract class Role {
   abstract readonly name: RoleName;
-  /** The message types this role receives. */
+  /** The message types this role receives (fixed for its lifetime: its node caches who handles what). */
   abstract readonly handles: readonly MessageType[];
 
   constructor(protected readonly host: RoleHost) {}

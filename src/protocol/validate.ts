@@ -68,15 +68,19 @@ export function checkEnvelope(raw: unknown, self: NodeId, peers: readonly NodeId
  * peer would, so a simulation does not decide what a real cluster could not.
  */
 export function wireSizeProblem(m: Message): string | undefined {
-  const over = (what: string, n: number, max: number) => (n > max ? `${m.type} message/${what}: must NOT have more than ${max} items` : undefined);
+  // No closure here: the simulator calls this for every message it delivers.
   switch (m.type) {
-    case 'Promise': return over('accepted', m.accepted.length, DEFAULT_LIMITS.maxPValues);
+    case 'Promise': return over(m, 'accepted', m.accepted.length, DEFAULT_LIMITS.maxPValues);
     case 'Welcome':
-      return first(over('decisions', m.decisions.length, DEFAULT_LIMITS.maxWelcomeDecisions),
-        over('executed', m.executed.length, DEFAULT_LIMITS.maxWelcomeDecisions),
-        over('state/outputs', m.state.outputs.length, DEFAULT_LIMITS.maxWelcomeDecisions));
+      return first(over(m, 'decisions', m.decisions.length, DEFAULT_LIMITS.maxWelcomeDecisions),
+        over(m, 'executed', m.executed.length, DEFAULT_LIMITS.maxWelcomeDecisions),
+        over(m, 'state/outputs', m.state.outputs.length, DEFAULT_LIMITS.maxWelcomeDecisions));
     default: return undefined;
   }
+}
+
+function over(m: Message, what: string, n: number, max: number): string | undefined {
+  return n > max ? `${m.type} message/${what}: must NOT have more than ${max} items` : undefined;
 }
 
 /**

@@ -46,18 +46,28 @@ export class SimNetwork {
   lossRate(): number {
     if (this.calm) return 0;
     let rate = this.faults.loss;
-    for (const b of this.bursts) rate = Math.max(rate, b.loss);
+    if (this.bursts.size > 0) for (const b of this.bursts) rate = Math.max(rate, b.loss);
     return rate;
   }
 
   /** How the copies of one message from `from` to `to` travel. */
   plan(from: number, to: number): Plan {
-    if (!this.connected(from, to)) return { dropped: 'partition' };
-    if (this.rng.chance(this.lossRate())) return { dropped: 'loss' };
-    const copies = this.rng.chance(this.faults.duplicate) ? 2 : 1;
     const delays: number[] = [];
+    const dropped = this.route(from, to, delays);
+    return dropped !== undefined ? { dropped } : { delays };
+  }
+
+  /**
+   * {@link plan} without allocating (the simulator routes every message): why the message is
+   * dropped, or undefined and the delay of each copy in `delays` (emptied first).
+   */
+  route(from: number, to: number, delays: number[]): DropReason | undefined {
+    delays.length = 0;
+    if (this.partitions.size > 0 && !this.connected(from, to)) return 'partition';
+    if (this.rng.chance(this.lossRate())) return 'loss';
+    const copies = this.rng.chance(this.faults.duplicate) ? 2 : 1;
     for (let i = 0; i < copies; i++) delays.push(this.delay());
-    return { delays };
+    return undefined;
   }
 
   private delay(): number {

@@ -10,13 +10,14 @@ import type { Envelope, NodeApi, NodeEnvironment, NodeId, NodeOptions, Output, T
 import type { CheckpointOptions } from '../node/node.js';
 import { copyJson } from '../util/jsonCopy.js';
 import { IN_PROCESS_HOST } from '../node/inProcessHost.js';
+import { Node } from '../node/node.js';
 import { EventQueue } from './eventQueue.js';
 import { EventLog } from './eventLog.js';
 import { SimNetwork } from './network.js';
 import { Prng } from './prng.js';
 import type { Fault, PartitionFault } from './schedule.js';
-import { MemoryDurableLog } from '../storage/memoryLog.js';
-import { recordFileBytes } from '../storage/record.js';
+import { recordBytes } from './recordBytes.js';
+import { SimStorage } from './simStorage.js';
 import { type TrackedOutput, type TrackedState, tagInput, trackedStateMachine } from './tracking.js';
 import {
   type Ack, type ClientSpec, DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME_MS, DEFAULT_SETTLE_MS, type SimConfig, type SimResult,
@@ -40,13 +41,15 @@ type SimEvent =
 interface NodeSlot {
   readonly id: NodeId;
   /** Outlives the Node objects: a restarted node recovers from it. */
-  readonly log: MemoryDurableLog;
+  readonly log: SimStorage;
   node: NodeApi | null;
   incarnation: number;
   traceSeq: number;
   clock: number;
   /** The last state an apply call produced (fallback when the node hides its Replica). */
   latest: TrackedState<unknown> | undefined;
+  /** `node` is a Node itself, whose output envelopes nobody else holds (Node.ownsItsOutputs). */
+  ownOutputs: boolean;
 }
 
 interface Pending {
@@ -97,6 +100,8 @@ export class Simulator {
   private ran = false;
   private nodeError: string | undefined;
   private leaderBallot: { num: number; leader: number } | undefined;
+  /** The copies' delays of the message being routed (SimNetwork.route fills it: no array per message). */
+  private readonly delays: number[] = [];
 
   constructor(cfg: SimConfig) {
     if (!Number.isInteger(cfg.nodes) || cfg.nodes < 1) throw new RangeError(`nodes must be a positive integer, got ${cfg.nodes}`);
@@ -126,7 +131,7 @@ export class Simulator {
     const maxTime = this.cfg.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     const sampler = this.cfg.sampler;
     for (const id of this.peers) {
-      const slot: NodeSlot = { id, log: new MemoryDurableLog(id), node: null, incarnation: 0, traceSeq: 0, clock: 0, latest: undefined };
+      const slot: NodeSlot = { id, log: new SimStorage(id), node: null, incarnation: 0, traceSeq: 0, clock: 0, latest: undefined, ownOutputs: false };
       this.slots.set(id, slot);
     }
     const seeded = this.cfg.formation === 'seed';
@@ -188,6 +193,7 @@ export class Simulator {
     slot.incarnation++;
     slot.latest = undefined;
     slot.node = this.cfg.createNode(slot.id, this.peers, options, env);
+    slot.ownOutputs = Node.ownsItsOutputs(slot.node);
     this.process(slot, slot.node.start());
   }
 
@@ -233,12 +239,11 @@ export class Simulator {
   /** Makes durable, then sends, arms and delivers what a Node returned from one call. */
   private process(slot: NodeSlot, out: Output): void {
     if (out.durable.length > 0) {
-      slot.log.append(out.durable);
-      // The memory log's sync is done when it returns (its promise is already resolved), so
-      // the fsync before the sends below takes no virtual time and runs stay deterministic.
-      void slot.log.sync();
+      slot.log.append(out.durable, slot.ownOutputs);
+      // The sync before the sends below takes no virtual time, so runs stay deterministic.
+      slot.log.sync();
       this.stats.durable.records += out.durable.length;
-      for (const record of out.durable) this.stats.durable.bytes += recordFileBytes(record);
+      for (const record of out.durable) this.stats.durable.bytes += recordBytes(record);
       this.stats.durable.syncs++;
     }
     for (const env of out.messages) {
@@ -246,18 +251,23 @@ export class Simulator {
       const type = env.message.type;
       if (type === 'Accept' || type === 'Active') this.noteLeader(env.message.ballot);
       if (this.measureMessages) this.measure(env);
-      const plan = this.net.plan(env.from, env.to);
-      if ('dropped' in plan) {
-        this.stats.dropped[plan.dropped]++;
-        if (this.log.enabled) this.log.add(this.now, `X ${env.from}>${env.to} ${type} ${plan.dropped}`);
+      const delays = this.delays;
+      const dropped = this.net.route(env.from, env.to, delays);
+      if (dropped !== undefined) {
+        this.stats.dropped[dropped]++;
+        if (this.log.enabled) this.log.add(this.now, `X ${env.from}>${env.to} ${type} ${dropped}`);
         continue;
       }
-      if (plan.delays.length > 1) this.stats.duplicated++;
-      // Each copy in flight is a deep copy taken now, as bytes on a wire would be: no node
-      // shares an object with another, and a sender changing what it sent changes nothing.
-      // (A hand-written copy of the JSON value: the stringify + parse it replaces was a tenth of the run.)
-      for (const d of plan.delays) {
-        this.queue.push(this.now + d, { k: 'deliver', envelope: copyJson(env), from: env.from, to: env.to, type });
+      if (delays.length > 1) this.stats.duplicated++;
+      // Each copy in flight is a deep copy, as bytes on a wire would be: no node shares an
+      // object with another, and a sender changing what it sent changes nothing. A Node's
+      // envelope already is one (it copies each message at the step that sends it, and keeps
+      // nothing of it), so its first copy travels as it is; a duplicate, or the envelope of a
+      // node wrapped by a test (which may keep it), is copied now. (A hand-written copy of the
+      // JSON value: the stringify + parse it replaces was a tenth of the run.)
+      for (let i = 0; i < delays.length; i++) {
+        const envelope = i === 0 && slot.ownOutputs ? env : copyJson(env);
+        this.queue.push(this.now + delays[i]!, { k: 'deliver', envelope, from: env.from, to: env.to, type });
       }
     }
     for (const t of out.timers) {
@@ -465,7 +475,14 @@ export class Simulator {
   }
 
   private onResult(slot: NodeSlot, clientId: number, output: unknown): void {
-    const index = this.clients.findIndex((c) => c.spec.node === slot.id && c.pending?.clientId === clientId);
+    let index = -1;
+    for (let i = 0; i < this.clients.length; i++) {
+      const c = this.clients[i]!;
+      if (c.spec.node === slot.id && c.pending?.clientId === clientId) {
+        index = i;
+        break;
+      }
+    }
     if (index < 0) {
       this.log.add(this.now, `Q? ${slot.id} ${clientId}`);
       return;

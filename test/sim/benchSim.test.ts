@@ -17,6 +17,7 @@ describe('npm run bench:sim', () => {
     expect(run.stdout).toMatch(/CPU ms \/ 1,000 requests by tenth( +[\d,]+){10}\n/);
     expect(run.stdout).toMatch(/reference, NOT this run: the Python seed code decided ~1,750 requests/);
     expect(run.stdout).toMatch(/warm \/ cold CPU per request: \d+\.\d\d/);
+    expect(run.stdout).toMatch(/warm: the same run again after 3 unmeasured run\(s\): completed/);
   });
 
   it('--shape long kills the leader once in each tenth and reports memory by tenth and the largest message', () => {
@@ -31,5 +32,17 @@ describe('npm run bench:sim', () => {
     const run = bench(['--shape', 'nope']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/--shape must be one of default, seed-seq, seed-par, long/);
+    const batch = bench(['--shape', 'seed-seq', '--batch-max', '0']);
+    expect(batch.status).toBe(2);
+    expect(batch.stderr).toMatch(/--batch-max must be an integer >= 1, got 0/);
+    const warmup = bench(['--shape', 'default', '--warmup', '2']);
+    expect(warmup.status).toBe(2);
+    expect(warmup.stderr).toMatch(/--warmup applies to the seed-seq and seed-par shapes only/);
+  });
+
+  it('--batch-max K says so in its header', () => {
+    const run = bench(['--shape', 'seed-par', '--transfers', '20', '--batch-max', '3']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/10 client\(s\), seed 1, up to 3 requests per slot; load average/);
   });
 });
