@@ -1,7 +1,8 @@
 /**
  * The replay's shortcuts for canonical keys must give exactly the keys' answers:
  * sameMessage(a, b) is a stand-in for messageKey(a) === messageKey(b), and commanderSpecKey
- * for commanderKey. Small value domains make equal and nearly equal pairs common.
+ * for commanderKey. Small value domains make equal and nearly equal pairs common; a slot's value
+ * is a request or a long batch (two batches have no caller or input of their own to compare).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,20 +14,22 @@ import { commanderSpecKey } from '../../src/trace/spec/specState.js';
 const small = fc.integer({ min: 0, max: 2 });
 const ballot = fc.record({ num: small, leader: small });
 const prop = fc.record({ caller: small, clientId: small, input: fc.constantFrom('a', 'b', '"q"', 'noop') });
-const pvalue = fc.record({ ballot, slot: small, prop });
+// What a slot decides: a request, or a long batch of requests in order (spec "Batches").
+const value = fc.oneof(prop, fc.record({ batch: fc.array(prop, { minLength: 2, maxLength: 3 }) })) as unknown as typeof prop;
+const pvalue = fc.record({ ballot, slot: small, prop: value });
 const message: fc.Arbitrary<SpecMessage> = fc.oneof(
   fc.record({ type: fc.constant('Prepare' as const), ballot }),
   fc.record({ type: fc.constant('Promise' as const), acceptor: small, ballot, promised: ballot, accepted: fc.array(pvalue, { maxLength: 2 }) }),
-  fc.record({ type: fc.constant('Accept' as const), ballot, slot: small, prop }),
+  fc.record({ type: fc.constant('Accept' as const), ballot, slot: small, prop: value }),
   fc.record({ type: fc.constant('Accepted' as const), acceptor: small, ballot, slot: small, promised: ballot }),
-  fc.record({ type: fc.constant('Decision' as const), slot: small, prop }),
-  fc.record({ type: fc.constant('Propose' as const), slot: small, prop }),
+  fc.record({ type: fc.constant('Decision' as const), slot: small, prop: value }),
+  fc.record({ type: fc.constant('Propose' as const), slot: small, prop: value }),
   fc.record({ type: fc.constant('Adopted' as const), ballot, pvalues: fc.array(pvalue, { maxLength: 2 }) }),
   fc.record({ type: fc.constant('Preempted' as const), leader: small, ballot }),
   fc.record({ type: fc.constant('Invoke' as const), replica: small, prop }),
   fc.record({ type: fc.constant('Invoked' as const), replica: small, prop, index: small }),
   fc.record({ type: fc.constant('Join' as const), node: small }),
-  fc.record({ type: fc.constant('Welcome' as const), node: small, slot: small, decisions: fc.array(fc.record({ slot: small, prop }), { maxLength: 2 }), executed: fc.array(prop, { maxLength: 2 }) }),
+  fc.record({ type: fc.constant('Welcome' as const), node: small, slot: small, decisions: fc.array(fc.record({ slot: small, prop: value }), { maxLength: 2 }), executed: fc.array(prop, { maxLength: 2 }) }),
 );
 const SET_HOLDING = new Set(['Promise', 'Adopted', 'Welcome']);
 

@@ -105,38 +105,50 @@ export class AppReplay {
     return out;
   }
 
+  /**
+   * ReplicaExecute: the requests the step ran are its Invoked answers, at the indices after the
+   * replica's history (a long batch runs several, in the batch's order; `sent` is a set, so
+   * they are taken by index). Each one's output is checked, and the state digest after the last.
+   */
   private execute(n: number, ev: TraceEvent): void {
     const before = this.executedBy.get(n) ?? 0;
-    const answer = ev.sent.find((m) => m.type === 'Invoked' && m.replica === n);
-    if (answer === undefined || answer.type !== 'Invoked') {
-      if (ev.params.output !== undefined || ev.params.digest !== undefined) {
-        throw new ClientCheckError(`replica ${n} reports an output or digest for a slot it did not execute (the no-op, or a request executed before)`);
+    const run = invokedBy(ev, n);
+    if (run.length === 0) {
+      if (ev.params.output !== undefined || ev.params.outputs !== undefined || ev.params.digest !== undefined) {
+        throw new ClientCheckError(`replica ${n} reports an output or digest for a slot it did not execute (the no-op, or requests executed before)`);
       }
       return;
     }
-    const index = before + 1;
-    if (answer.index !== index) throw new ClientCheckError(`replica ${n} executed its request ${index} but answers with index ${answer.index}`);
-    const id = requestOf(answer.prop);
-    if (index === this.history.length + 1) {
-      const [next, output] = this.sm.apply(this.state, answer.prop.input);
-      this.state = next;
-      this.history.push({ request: id, output, outputText: canonicalJson(output), digest: stateDigest(next) });
-      this.indexOf.set(id, index);
-    } else if (this.history[index - 1]!.request !== id) {
-      throw new ClientCheckError(`replica ${n} executed request ${id} as the ${index}th, another replica executed ${this.history[index - 1]!.request} there`);
+    const outputs = executeOutputs(n, ev, run.length);
+    let expected: Executed | undefined;
+    for (const [j, answer] of run.entries()) {
+      const index = before + 1 + j;
+      if (answer.index !== index) throw new ClientCheckError(`replica ${n} executed its request ${index} but answers with index ${answer.index}`);
+      const id = requestOf(answer.prop);
+      if (index === this.history.length + 1) {
+        const [next, output] = this.sm.apply(this.state, answer.prop.input);
+        this.state = next;
+        this.history.push({ request: id, output, outputText: canonicalJson(output), digest: stateDigest(next) });
+        this.indexOf.set(id, index);
+      } else if (this.history[index - 1]!.request !== id) {
+        throw new ClientCheckError(`replica ${n} executed request ${id} as the ${index}th, another replica executed ${this.history[index - 1]!.request} there`);
+      }
+      expected = this.history[index - 1]!;
+      if (canonicalJson(outputs[j]) !== expected.outputText) {
+        throw new ClientCheckError(`replica ${n} executed request ${id} (index ${index}) with output ${canonicalJson(outputs[j])}; the application gives ${expected.outputText}`);
+      }
     }
-    const expected = this.history[index - 1]!;
-    if (canonicalJson(ev.params.output) !== expected.outputText) {
-      throw new ClientCheckError(`replica ${n} executed request ${id} (index ${index}) with output ${canonicalJson(ev.params.output)}; the application gives ${expected.outputText}`);
+    if (ev.params.digest !== expected!.digest) {
+      const last = before + run.length;
+      throw new ClientCheckError(`replica ${n}'s state after request ${expected!.request} (index ${last}) has digest ${ev.params.digest ?? '(none)'}; the history gives ${expected!.digest}`);
     }
-    if (ev.params.digest !== expected.digest) {
-      throw new ClientCheckError(`replica ${n}'s state after request ${id} (index ${index}) has digest ${ev.params.digest ?? '(none)'}; the history gives ${expected.digest}`);
-    }
-    this.executedBy.set(n, index);
+    this.executedBy.set(n, before + run.length);
   }
 
   /** Every Invoked a step sends must carry the output of its request at the index it names. */
   private answers(ev: TraceEvent): void {
+    // A batch's execution answers each of its requests with its own output (params.outputs).
+    const batch = ev.params.outputs !== undefined ? invokedBy(ev, ev.node) : undefined;
     for (const m of ev.sent) {
       if (m.type !== 'Invoked') continue;
       const entry = this.history[m.index - 1];
@@ -146,8 +158,9 @@ export class AppReplay {
       if (entry.request !== requestOf(m.prop)) {
         throw new ClientCheckError(`replica ${m.replica} answers request ${requestOf(m.prop)} with index ${m.index}, where the history has ${entry.request}`);
       }
-      if (canonicalJson(ev.params.output) !== entry.outputText) {
-        throw new ClientCheckError(`replica ${m.replica} answers request ${requestOf(m.prop)} with output ${canonicalJson(ev.params.output)}; its execution gave ${entry.outputText}`);
+      const output = batch === undefined ? ev.params.output : ev.params.outputs![batch.indexOf(m)];
+      if (canonicalJson(output) !== entry.outputText) {
+        throw new ClientCheckError(`replica ${m.replica} answers request ${requestOf(m.prop)} with output ${canonicalJson(output)}; its execution gave ${entry.outputText}`);
       }
     }
   }
@@ -225,6 +238,32 @@ export class AppReplay {
     if (this.app.tracked && typeof output === 'object' && output !== null && 'out' in output) return (output as { out: unknown }).out;
     return output;
   }
+}
+
+type Invoked = Extract<TraceEvent['sent'][number], { type: 'Invoked' }>;
+
+/** The answers replica n sends in `ev`, by index: the requests a ReplicaExecute ran, in the order it ran them. */
+function invokedBy(ev: TraceEvent, n: number): Invoked[] {
+  const out: Invoked[] = [];
+  for (const m of ev.sent) if (m.type === 'Invoked' && m.replica === n) out.push(m);
+  return out.length < 2 ? out : out.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * The outputs of the `ran` requests a ReplicaExecute ran: `outputs` when its slot decided a long
+ * batch, one per request run; `output` when it decided one request.
+ */
+function executeOutputs(n: number, ev: TraceEvent, ran: number): readonly unknown[] {
+  const { proposal, output, outputs } = ev.params;
+  // `proposal` is optional in an event: without it, `outputs` says the slot held a long batch.
+  const long = proposal === undefined ? outputs !== undefined : (proposal as { batch?: unknown }).batch !== undefined;
+  if (!long) {
+    if (outputs !== undefined) throw new ClientCheckError(`replica ${n} executed one request but reports params.outputs (a long batch's): one request's output is params.output`);
+    return [output];
+  }
+  if (outputs === undefined) throw new ClientCheckError(`replica ${n} ran ${ran} requests of a batch but reports no params.outputs (one output per request run, in order)`);
+  if (outputs.length !== ran) throw new ClientCheckError(`replica ${n} ran ${ran} requests of a batch (its Invoked answers) but reports ${outputs.length} outputs`);
+  return outputs;
 }
 
 function safeParse(text: string): unknown {

@@ -1,10 +1,11 @@
 /**
  * Canonical JSON text of a spec value: object keys in code-point order, and every array
  * treated as a set (elements sorted by their canonical text, duplicates removed) except the
- * two sequences of the spec, `rExecuted` and a Welcome's `executed`, whose order is kept.
+ * sequences of the spec, `rExecuted`, a Welcome's or snapshot's `executed`, and a long batch's
+ * `batch` (its requests run in that order), whose order is kept.
  * Two values are equal in the spec iff their canonical texts are equal.
  */
-export const SEQUENCE_KEYS: ReadonlySet<string> = new Set(['rExecuted', 'executed']);
+export const SEQUENCE_KEYS: ReadonlySet<string> = new Set(['rExecuted', 'executed', 'batch']);
 
 export function canonical(value: unknown, isSequence = false): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);

@@ -88,6 +88,8 @@ export interface EventParams {
   proposal?: Proposal;
   /** A replica's output for the request it executed or answered again (not in the spec). */
   output?: unknown;
+  /** ReplicaExecute of a long batch: the outputs of the requests it ran, in order, one per Invoked sent (never with `output`). */
+  outputs?: unknown[];
   /** stateDigest of the application state after an execution, or sent or installed by a Welcome. */
   digest?: string;
   /** ClientInvoke / ClientReturn events: what the application asked and what it was told. */
@@ -153,7 +155,7 @@ export interface SpecConstants {
   MaxRestarts?: number;
   /** The nodes whose replica may take snapshots; absent means none (traces from before checkpoints). */
   CheckpointNodes?: number[];
-  /** The most requests a replica proposes for one slot (spec BatchMax); absent means 1. */
+  /** The most requests a replica proposes for one slot (spec BatchMax); absent means 1 (traces from before batching). */
   BatchMax?: number;
   Mutant?: string;
 }

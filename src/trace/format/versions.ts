@@ -25,6 +25,11 @@ export function headerVersionProblem(format: string, constants: Obj): VersionPro
   if (needsUpgrade(format) && constants.CheckpointNodes !== undefined) {
     return { pointer: '/spec/constants/CheckpointNodes', message: `CheckpointNodes is new in paxos-trace/3; a ${format} trace cannot set it` };
   }
+  // Batches came after version 3 without a new version (a trace without them is unchanged);
+  // a version 2 trace predates them, so each of its slots decides one request.
+  if (needsUpgrade(format) && constants.BatchMax !== undefined && constants.BatchMax !== 1) {
+    return { pointer: '/spec/constants/BatchMax', message: `a ${format} trace predates batches: BatchMax must be 1 or absent` };
+  }
   return null;
 }
 

@@ -13,6 +13,7 @@ import { headerVersionProblem, needsUpgrade, upgradeEvent } from '../format/vers
 import { EmbeddedOracle, FastOracle, type Oracle, type StepVerdict } from './oracles.js';
 import { type EventWindow, windowsProblem } from './embeddedWindows.js';
 import { type LeaderChange, leaderChangeKind } from './leaderChanges.js';
+import { batchBoundProblem } from './batchBound.js';
 import type { stepsFor } from '../spec/fastSpec.js';
 import { configFromConstants } from '../spec/specState.js';
 import { DEFAULT_SPEC_PATH, declaredConstants } from './tlaEngine.js';
@@ -276,6 +277,8 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
       fail(at, { kind: 'schema', pointer: p.pointer, message: `${p.pointer || '(root)'} ${p.message}`, ...(typeof action === 'string' ? { action } : {}) });
     }
     const ev = value as TraceEvent;
+    const tooLong = batchBoundProblem(ev, constants.BatchMax);
+    if (tooLong) fail(at, { kind: 'schema', pointer: tooLong.pointer, message: tooLong.message, action: ev.action });
     const node = ev.node;
     if (node > N) fail(at, { kind: 'order', pointer: '/node', message: `node ${node} is not in 1..${N}`, action: ev.action });
     const prevSeq = lastSeq[node]!;

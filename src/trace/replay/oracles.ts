@@ -11,7 +11,7 @@ import { type Fields, IncarnationInvoked, diffStep, expectedFields, newMessageKe
 import { sameMessages } from './sameMessage.js';
 import { type NodeView, TraceViews, viewMatches } from './traceView.js';
 import { type ActionName, type Param, type Step, MESSAGE_ACTIONS, NEXT_NODES, PROPOSAL_ACTIONS, isAction, stepsFor } from '../spec/fastSpec.js';
-import { type NodeSpec, type SpecConfig, type SpecState, type VSet, configFromConstants, initialState, nodeToJson } from '../spec/specState.js';
+import { DECISION_BY_SLOT, type NodeSpec, type SpecConfig, type SpecState, type VSet, batchEq, configFromConstants, decisionsOf, initialState, nodeToJson, reqsOf } from '../spec/specState.js';
 import { messageKey, propKey } from '../format/keys.js';
 import { fromTla, tlaLiteral, toTla, type TlaState, withSpecMark } from './tlaCodec.js';
 import { UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
@@ -230,9 +230,33 @@ export class FastOracle implements Oracle {
     // no successor state is built (copying msgs per event would make replay O(trace length)).
     const { chosen, projected, verdict } = matchSuccessor(this.s, this.side, ev, steps, this.project, this.successor);
     if (chosen) commitInPlace(this.s, chosen, projected!.newKeys as ReadonlyMap<string, SpecMessage>);
+    if (!verdict.ok && steps.length === 0 && ev.action === 'ReplicaExecute') {
+      const why = executeMismatch(this.s.nodes[ev.node]!, ev.params.proposal);
+      if (why !== null) return { ...verdict, problem: `${verdict.problem}: ${why}` };
+    }
     return verdict;
   }
 }
+
+/**
+ * Why a ReplicaExecute naming `claimed` has no successor when the replica knows its slot's
+ * decision: the event names another value (with batches, often the same requests in another
+ * order, which the replica must not run).
+ */
+function executeMismatch(x: NodeSpec, claimed: Proposal | undefined): string | null {
+  if (claimed === undefined) return null;
+  const slot = x.rSlotOut;
+  const decided = [...decisionsOf(x).bucket(DECISION_BY_SLOT, slot)];
+  if (decided.length === 0 || decided.some((d) => batchEq(d.prop, claimed))) return null;
+  const same = decided.find((d) => sameRequests(d.prop, claimed));
+  return same !== undefined
+    ? `the event executes ${propKey(claimed)} for slot ${slot}, whose decided batch ${propKey(same.prop)} holds the same requests in another order`
+    : `the event executes ${propKey(claimed)} for slot ${slot}, which decided ${decided.map((d) => propKey(d.prop)).join(' and ')}`;
+}
+const sameRequests = (a: Proposal, b: Proposal): boolean => {
+  const qa = reqsOf(a).map(propKey).sort(); const qb = reqsOf(b).map(propKey).sort();
+  return qa.length === qb.length && qa.every((k, i) => k === qb[i]);
+};
 
 /** The constants tla-checker gets for a replay: the header's, with "unbounded" for absent bounds. */
 export function replayConstants(c: SpecConstants): Record<string, ConstantValue> {
@@ -249,8 +273,8 @@ export function replayConstants(c: SpecConstants): Record<string, ConstantValue>
     MaxRestarts: c.MaxRestarts ?? UNBOUNDED,
     // Absent (every paxos-trace/2 header): no replica snapshots, so nothing is ever compacted.
     CheckpointNodes: c.CheckpointNodes ?? [],
-    // Traces predate batching: every slot decides one request (a batch of one is written as it).
-    BatchMax: 1,
+    // Absent (every trace from before batching): every slot decides one request.
+    BatchMax: c.BatchMax ?? 1,
     Mutant: 'none',
   };
 }

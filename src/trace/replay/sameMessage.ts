@@ -9,7 +9,21 @@
 import type { Ballot, Proposal, SpecMessage } from '../format/types.js';
 
 const sameBallot = (a: Ballot, b: Ballot): boolean => a.num === b.num && a.leader === b.leader;
-const sameProp = (a: Proposal, b: Proposal): boolean => a.caller === b.caller && a.clientId === b.clientId && a.input === b.input;
+const sameRequest = (a: Proposal, b: Proposal): boolean => a.caller === b.caller && a.clientId === b.clientId && a.input === b.input;
+type MaybeBatch = Proposal & { batch?: readonly Proposal[] };
+/**
+ * A slot's value: a request, or a long batch ({ batch: [...] }, which has no caller or input,
+ * so comparing those fields alone would find any two batches equal). Batches are equal
+ * request by request, in order: the order is the order the replicas run them.
+ */
+function sameProp(a: Proposal, b: Proposal): boolean {
+  const qa = (a as MaybeBatch).batch;
+  const qb = (b as MaybeBatch).batch;
+  if (qa === undefined && qb === undefined) return sameRequest(a, b);
+  if (qa === undefined || qb === undefined || qa.length !== qb.length) return false;
+  for (let i = 0; i < qa.length; i++) if (!sameRequest(qa[i]!, qb[i]!)) return false;
+  return true;
+}
 
 export function sameMessage(a: SpecMessage, b: SpecMessage): boolean {
   if (a.type !== b.type) return false;
@@ -23,8 +37,8 @@ export function sameMessage(a: SpecMessage, b: SpecMessage): boolean {
     case 'Decision':
     case 'Propose': { const c = b as typeof a; return a.slot === c.slot && sameProp(a.prop, c.prop); }
     case 'Preempted': { const c = b as typeof a; return a.leader === c.leader && sameBallot(a.ballot, c.ballot); }
-    case 'Invoke': { const c = b as typeof a; return a.replica === c.replica && sameProp(a.prop, c.prop); }
-    case 'Invoked': { const c = b as typeof a; return a.replica === c.replica && a.index === c.index && sameProp(a.prop, c.prop); }
+    case 'Invoke': { const c = b as typeof a; return a.replica === c.replica && sameRequest(a.prop, c.prop); }
+    case 'Invoked': { const c = b as typeof a; return a.replica === c.replica && a.index === c.index && sameRequest(a.prop, c.prop); }
     case 'Join': return a.node === (b as typeof a).node;
     default: return false;
   }

@@ -195,9 +195,8 @@ export function configFromConstants(c: SpecConstants): SpecConfig {
   if (c.MaxSlot !== undefined) bounds.maxSlot = c.MaxSlot;
   if (c.MaxRestarts !== undefined) bounds.maxRestarts = c.MaxRestarts;
   if (c.CheckpointNodes !== undefined) bounds.checkpointNodes = new Set(c.CheckpointNodes);
-  // The trace format's constants do not name BatchMax yet (traces predate batching); a model's do.
-  const batchMax = (c as { BatchMax?: number }).BatchMax;
-  if (batchMax !== undefined) bounds.batchMax = batchMax;
+  // Absent (every trace from before batching): 1, each slot decides one request.
+  if (c.BatchMax !== undefined) bounds.batchMax = c.BatchMax;
   return { N: c.N, Window: c.Window, bounds };
 }
 

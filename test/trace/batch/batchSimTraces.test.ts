@@ -1,0 +1,41 @@
+/**
+ * Traces of the real code with batching on (Scenario.batchMax): sixteen clients keep the
+ * replicas' windows full, so they propose batches of up to four requests, under message loss,
+ * duplication, a crash and a restart. Each trace, full and compact, passes schema, replay
+ * against the spec and the client-level checks; the runs do batch (long batches proposed,
+ * decided and executed with one output per request).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.js';
+import { faultScenario } from '../../../src/trace/runs/faultScenarios.js';
+import { traceScenario } from '../../../src/trace/runs/simTrace.js';
+import type { Scenario } from '../../../src/sim/scenario.js';
+import type { TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'batch-sim-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Seed 2: the key-value store, a cluster formed from a seed node, node 2 crashes and restarts.
+const SCENARIO: Scenario = { ...faultScenario(2), batchMax: 4, workload: { clients: 16, ops: 8 } };
+
+describe('simulated runs with batching on', () => {
+  for (const compact of [false, true]) {
+    it(`write ${compact ? 'compact' : 'full'} traces that batch and pass every check`, () => {
+      const path = join(dir, `sim-${compact ? 'compact' : 'full'}.ndjson`);
+      const traced = traceScenario(SCENARIO, path, { eventLog: false, track: true }, 'test/trace/batch/batchSimTraces.test.ts', compact);
+      expect(traced.run.violations).toEqual([]);
+      const [header, ...events] = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+      expect((header as TraceHeader).spec.constants.BatchMax).toBe(4);
+      const v = checkTraceSync({ name: path, files: [path] });
+      expect(v.ok, formatVerdict(v)).toBe(true);
+      const executions = (events as TraceEvent[]).filter((e) => e.action === 'ReplicaExecute' && e.params.outputs !== undefined);
+      expect(executions.length, 'executions of long batches that ran requests').toBeGreaterThan(10);
+      for (const e of executions) expect(e.params.outputs!.length).toBe(e.sent.filter((m) => m.type === 'Invoked').length);
+      expect(v.client!.operations).toBeGreaterThanOrEqual(16 * 8);
+      expect(v.client!.inconclusive).toBeUndefined();
+    }, 120_000);
+  }
+});
