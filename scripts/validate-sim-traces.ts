@@ -12,7 +12,7 @@
  *
  *   npx tsx scripts/validate-sim-traces.ts [--runs 200] [--seed 1] [--embedded-every 50]
  *     [--embedded-max 80] [--embedded-budget 800] [--embedded-window 6]
- *     [--format mixed|full|compact] [--checkpoint-every K] [--out DIR] [--keep] [--jobs J]
+ *     [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--out DIR] [--keep] [--jobs J]
  *
  * --format: traces with the full node state in every event, compact ones (state deltas), or
  * (default) both, alternating, so that both forms the checker reads are exercised.
@@ -20,6 +20,10 @@
  * --checkpoint-every K (default 4; 0: never): every third run has each replica snapshot every
  * K slots and its node compact (ReplicaSnapshot, AcceptorCompact, LeaderCompact, marks in
  * Promises, restarts from snapshots), so checkpointed runs are validated as the others are.
+ *
+ * --batch-max B (default 4; 1: never): every fourth run lets a replica propose up to B waiting
+ * requests as one slot's batch, with 12 clients (more than a replica's window of 5, or nothing
+ * would wait), so batch traces are validated as the others are.
  *
  * Every trace names its application, so the checker also replays the state machine along each
  * replica's history and checks the client-level history for linearizability (one invoke, one
@@ -40,7 +44,7 @@ import { traceScenario } from '../src/trace/runs/simTrace.js';
 import { type Scenario, replayCommand } from '../src/sim/scenario.js';
 
 function usage(message: string): never {
-  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--embedded-budget B] [--embedded-window W] [--format mixed|full|compact] [--checkpoint-every K] [--out DIR] [--keep] [--jobs J]\n`);
+  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--embedded-budget B] [--embedded-window W] [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--out DIR] [--keep] [--jobs J]\n`);
   process.exit(2);
 }
 
@@ -48,7 +52,7 @@ const args = process.argv.slice(2);
 const opt = {
   runs: 200, seed: 1, embeddedEvery: DEFAULT_SAMPLE.prefixEvery, embeddedMax: DEFAULT_SAMPLE.prefixEvents,
   embeddedBudget: DEFAULT_SAMPLE.budgetEvents, embeddedWindow: DEFAULT_SAMPLE.before,
-  out: '', keep: false, format: 'mixed', jobs: defaultWorkers(), checkpointEvery: 4,
+  out: '', keep: false, format: 'mixed', jobs: defaultWorkers(), checkpointEvery: 4, batchMax: 4,
 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
@@ -66,6 +70,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--out') opt.out = args[++i] ?? usage('--out needs a folder');
   else if (a === '--keep') opt.keep = true;
   else if (a === '--checkpoint-every') opt.checkpointEvery = num();
+  else if (a === '--batch-max') { opt.batchMax = num(); if (opt.batchMax < 1) usage('--batch-max needs at least 1'); }
   else if (a === '--jobs') { opt.jobs = num(); if (opt.jobs < 1) usage('--jobs needs at least 1'); }
   else if (a === '--format') {
     opt.format = args[++i] ?? '';
@@ -80,7 +85,9 @@ const started = performance.now();
 const pool = new TracePool(opt.jobs);
 
 interface Run { scenario: Scenario; input: TraceInput }
-let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0;
+/** Clients of a batched run: more than a replica's window (5), so requests wait for a slot together. */
+const BATCH_CLIENTS = 12;
+let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0; let batchedRuns = 0;
 let operations = 0; let linearizabilityMs = 0; let inconclusive = 0;
 const removeUnlessKept = (run: Run): void => { if (!opt.keep && !opt.out) rmSync(run.input.name); };
 /** Counts and prints a verdict; a passing trace's file is removed unless it is still `needed`. */
@@ -106,7 +113,10 @@ const runEvents: RunEvents[] = [];
 const kept = new Map<string, Run>();
 for (let r = 0; r < opt.runs; r++) {
   const faults = faultScenario(opt.seed + r);
-  const scenario = opt.checkpointEvery > 0 && r % 3 === 2 ? { ...faults, checkpointEvery: opt.checkpointEvery } : faults;
+  const checkpointed = opt.checkpointEvery > 0 && r % 3 === 2 ? { ...faults, checkpointEvery: opt.checkpointEvery } : faults;
+  const batched = opt.batchMax > 1 && r % 4 === 1 && !isLongRun(faults);
+  if (batched) batchedRuns++;
+  const scenario: Scenario = batched ? { ...checkpointed, batchMax: opt.batchMax, workload: { ...faults.workload, clients: BATCH_CLIENTS } } : checkpointed;
   const path = join(dir, `sim-${scenario.seed}.ndjson`);
   const t0 = performance.now();
   const compact = opt.format === 'compact' || (opt.format === 'mixed' && r % 2 === 1);
@@ -167,7 +177,7 @@ const noLeaderChange = opt.embeddedBudget > 0 && foundChanges > 0 && sampledChan
 if (noLeaderChange) process.stdout.write(`EMBEDDED SAMPLE: the runs have ${foundChanges} leader changes and the sample holds none (raise --embedded-budget)\n`);
 const secs = (performance.now() - started) / 1000;
 process.stdout.write(
-  `validate-sim-traces: ${opt.runs} traces, ${fastEvents} events validated (schema + fast replay); ` +
+  `validate-sim-traces: ${opt.runs} traces (${batchedRuns} with batches of up to ${opt.batchMax}), ${fastEvents} events validated (schema + fast replay); ` +
   `embedded sample: ${windowCount} windows, ${embeddedEvents} events, ${sampledChanges} leader changes (of ${foundChanges} in the runs: ${perKind}) in ${embeddedSecs.toFixed(1)} s; ` +
   `${operations} client operations checked for linearizability in ${(linearizabilityMs / 1000).toFixed(2)} s (${inconclusive} traces inconclusive); ` +
   `${failed} traces failed, ${unsafe} unsafe runs, ${unfinished} unfinished runs; ` +
