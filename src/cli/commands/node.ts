@@ -19,7 +19,7 @@ export const DEFAULT_CHECKPOINT_EVERY = 1_000;
 /** Largest --batch-max: a batch's requests travel in one Accept, well inside a frame. */
 const MAX_BATCH = 1_000;
 /** Default --batch-max. */
-export const DEFAULT_BATCH_MAX = 1;
+export const DEFAULT_BATCH_MAX = 64;
 
 export const NODE_HELP: CommandHelp = {
   usage: 'paxos node --id K --peers 1=HOST:PORT,...,N=HOST:PORT --data-dir DIR --key-file FILE [options]',
