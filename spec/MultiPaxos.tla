@@ -31,10 +31,10 @@
 (*                                                                         *)
 (* Batching (see "Batches" below): a slot decides a batch, a non-empty    *)
 (* sequence of requests executed in order, or the no-op.  A replica       *)
-(* proposes the requests waiting for a slot as one batch of at most       *)
-(* BatchMax of them.  A batch of one request is written as the request    *)
-(* itself, so with BatchMax = 1 every value, state and step is the one of *)
-(* the spec before batching.                                               *)
+(* proposes 1 to BatchMax of the requests waiting for a slot as one       *)
+(* batch.  A batch of one request is written as the request itself, so    *)
+(* with BatchMax = 1 every value, state and step is the one of the spec  *)
+(* before batching.                                                        *)
 (***************************************************************************)
 EXTENDS Naturals, FiniteSets, Sequences
 
@@ -49,8 +49,9 @@ CONSTANTS
     MaxSlot,      \* model bound: highest slot a replica may propose for
     MaxRestarts,  \* model bound: how many crash-restarts may happen in all
     CheckpointNodes, \* the nodes whose replica may take snapshots (a subset of ReplicaNodes)
-    BatchMax,     \* the most requests a replica proposes for one slot (a count; a bound on
-                  \* a batch's size in bytes is the implementation's business, not the spec's)
+    BatchMax,     \* the most requests a replica proposes for one slot: it proposes 1 to
+                  \* Min(waiting, BatchMax) (a count; the implementation may take fewer, as
+                  \* it also bounds a batch's size in bytes, which the spec leaves to it)
     Mutant        \* "none", or the name of a deliberate bug (see Mutants)
 
 VARIABLES
@@ -544,19 +545,20 @@ ReplicaReceiveInvoke(n, m) ==
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rSlotOut, rProposals,
                    rDecisions, rExecuted, rSnap, invoked, restarts>>
 
-(* The batches replica n may propose: its waiting requests, as many as a  *)
-(* batch holds (all of them, up to BatchMax), in any order (the spec keeps *)
-(* waiting requests as a set; the implementation proposes them in their   *)
-(* order of arrival, one of these).                                        *)
+(* The batches replica n may propose: any 1 to Min(|waiting|, BatchMax)   *)
+(* of its distinct waiting requests, in any order.  The implementation    *)
+(* bounds a batch by count and by bytes, so it may propose fewer requests *)
+(* than wait (in their order of arrival, one of these); the rest wait for *)
+(* the next slot.  With BatchMax = 1: one waiting request, as before.     *)
 IsWaitingBatch(n, b) ==
     LET q == ReqsOf(b) IN
-    /\ rRequests[n] # {}
-    /\ Len(q) = Min(Cardinality(rRequests[n]), BatchMax)
+    /\ 1 <= Len(q)
+    /\ Len(q) <= Min(Cardinality(rRequests[n]), BatchMax)
     /\ Cardinality(Range(q)) = Len(q)
     /\ Range(q) \subseteq rRequests[n]
 WaitingBatches(n) ==
-    IF rRequests[n] = {} THEN {}
-    ELSE {BatchOf(q) : q \in DistinctSeqs(rRequests[n], Min(Cardinality(rRequests[n]), BatchMax))}
+    {BatchOf(q) : q \in UNION {DistinctSeqs(rRequests[n], k) :
+                                 k \in 1..Min(Cardinality(rRequests[n]), BatchMax)}}
 
 (* Replica n proposes batch b of waiting requests for its next free slot,  *)
 (* if that slot is within the window above the next slot to execute.       *)

@@ -218,16 +218,18 @@ function replicaReceiveInvoke(cfg: SpecConfig, n: number, x: NodeSpec, m: Messag
 }
 
 /**
- * WaitingBatches(n): the batches of n's waiting requests, as many as a batch holds (all of
- * them, up to BatchMax) in every order. With BatchMax = 1: each waiting request.
+ * WaitingBatches(n): every batch of 1 to Min(|waiting|, BatchMax) of n's distinct waiting
+ * requests, in every order (the code bounds a batch by count and bytes, so it may take
+ * fewer than it could). With BatchMax = 1: each waiting request.
  */
 export function waitingBatches(cfg: SpecConfig, x: NodeSpec): Proposal[] {
   const waiting = [...x.rRequests.values()];
-  const k = Math.min(waiting.length, cfg.bounds.batchMax ?? 1);
-  if (k === 1) return waiting;
+  const most = Math.min(waiting.length, cfg.bounds.batchMax ?? 1);
+  if (most <= 1) return waiting;
   const out: Proposal[] = [];
   const pick = (q: Proposal[], used: Set<number>): void => {
-    if (q.length === k) { out.push(batchOf(q)); return; }
+    if (q.length > 0) out.push(batchOf(q));
+    if (q.length === most) return;
     for (let i = 0; i < waiting.length; i++) {
       if (used.has(i)) continue;
       used.add(i);
@@ -235,15 +237,14 @@ export function waitingBatches(cfg: SpecConfig, x: NodeSpec): Proposal[] {
       used.delete(i);
     }
   };
-  if (k > 0) pick([], new Set());
+  pick([], new Set());
   return out;
 }
 
-/** IsWaitingBatch(n, b): b is distinct waiting requests, as many as a batch of n's holds. */
+/** IsWaitingBatch(n, b): b is 1 to Min(|waiting|, BatchMax) distinct waiting requests. */
 function isWaitingBatch(cfg: SpecConfig, x: NodeSpec, b: Proposal): boolean {
-  if (x.rRequests.size === 0) return false;
   const q = reqsOf(b);
-  if (q.length !== Math.min(x.rRequests.size, cfg.bounds.batchMax ?? 1)) return false;
+  if (q.length === 0 || q.length > Math.min(x.rRequests.size, cfg.bounds.batchMax ?? 1)) return false;
   const keys = new Set(q.map(propKey));
   if (keys.size !== q.length) return false;
   for (const k of keys) if (!x.rRequests.has(k)) return false;
