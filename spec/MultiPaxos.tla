@@ -164,7 +164,7 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (*                          result of its latest execution                *)
 (*   ExecuteTwice           a replica executes a request decided in two   *)
 (*                          slots twice                                   *)
-(* and four about checkpoints:                                            *)
+(* and six about checkpoints:                                             *)
 (*   CompactUndecided       an acceptor compacts up to the highest slot it *)
 (*                          accepted instead of its node's snapshot, so   *)
 (*                          it discards pvalues of undecided slots        *)
@@ -179,6 +179,8 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (*   SnapshotKeepsSlotIn    a replica that proposed nothing lately takes  *)
 (*                          a snapshot but keeps its next proposal slot   *)
 (*                          below it, in the range it just discarded     *)
+(*   ForgetAboveSnapshot    a replica forgets decisions at or above its   *)
+(*                          snapshot slot (even without a snapshot)       *)
 (* Four more, of the phase-1, phase-2 and restart kinds, are found by     *)
 (* exhaustive search of the racing models ci-race and ci-race-ballots     *)
 (* (test/explore/race.test.ts):                                           *)
@@ -210,7 +212,7 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ProposeBelowMark", "SnapshotWrongSlot", "PromiseNotRecorded",
             "CommanderCountsRejections", "RestartStaysActive", "AdoptLowestBallot",
             "DedupeWholeBatch", "ExecuteBatchAnyOrder", "LeaderSplitsBatch",
-            "AnswerBatchLastIndex", "SnapshotKeepsSlotIn"}
+            "AnswerBatchLastIndex", "SnapshotKeepsSlotIn", "ForgetAboveSnapshot"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 
@@ -656,9 +658,10 @@ ReplicaExecute(n) ==
 (* Replica n receives a restarted node's Join and welcomes it with what it *)
 (* knows: its next slot to execute, the decisions, and what it executed.   *)
 (* `executed` stands for the application state at `slot` (a snapshot     *)
-(* taken on the spot); after compaction n holds only the decisions at and *)
-(* above its own snapshot, so a Welcome ships a snapshot plus the          *)
-(* decisions after it, and never the whole log.                           *)
+(* taken on the spot).  n ships every decision it holds: after            *)
+(* ReplicaForget those are at and above the slot it forgot below (at most *)
+(* its snapshot's), so a Welcome is a snapshot plus a tail of decisions   *)
+(* and the decisions after it, never the whole log.                       *)
 ReplicaReceiveJoin(n, m) ==
     /\ m.type = "Join"
     /\ m.node # n
@@ -686,7 +689,7 @@ ReplicaReceiveWelcome(n, m) ==
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
-(* Checkpoints and compaction.  Three steps, each local to one node, keep *)
+(* Checkpoints and compaction.  Four steps, each local to one node, keep  *)
 (* a node's state bounded by the slots it still needs.  Each discards only *)
 (* what no later step can need; the property NothingNeededDiscarded (and   *)
 (* SnapshotsSound, AcceptsSafe) state it, and the mutants named above     *)
@@ -708,11 +711,11 @@ ReplicaReceiveWelcome(n, m) ==
 
 (* Replica n snapshots its executed prefix: the state after executing     *)
 (* every slot below rSlotOut[n] (here the history rExecuted[n], which the *)
-(* application state is a function of), written to disk.  It then        *)
-(* discards its decisions below that slot: their effect is in the         *)
-(* snapshot, and a replica that needs them is sent a Welcome with this    *)
-(* state instead.  Only the nodes in CheckpointNodes take snapshots (a    *)
-(* model bound; the implementation snapshots every so many slots).        *)
+(* application state is a function of), written to disk.  It keeps its   *)
+(* decisions: forgetting them is its own step, ReplicaForget, so that a   *)
+(* replica can keep a tail of decisions below its snapshot for peers that *)
+(* are a little behind.  Only the nodes in CheckpointNodes take snapshots *)
+(* (a model bound; the implementation snapshots every so many slots).     *)
 (* A replica that proposed nothing lately has its next proposal slot      *)
 (* rSlotIn below the snapshot; it moves up to the snapshot slot, since    *)
 (* every slot below is decided and its decision is gone: a proposal there *)
@@ -724,12 +727,33 @@ ReplicaSnapshot(n) ==
     /\ rSnap[n].slot < rSlotOut[n]
     /\ LET slot == IF Mutant = "SnapshotWrongSlot" THEN rSlotOut[n] + 1 ELSE rSlotOut[n]
        IN  /\ rSnap' = [rSnap EXCEPT ![n] = [slot |-> slot, executed |-> rExecuted[n]]]
-           /\ rDecisions' = [rDecisions EXCEPT ![n] = {d \in @ : d.slot >= slot}]
            /\ rSlotIn' = IF Mutant = "SnapshotKeepsSlotIn" THEN rSlotIn
                           ELSE [rSlotIn EXCEPT ![n] = Max(@, slot)]
     /\ SendNothing
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotOut, rRequests, rProposals,
-                   rExecuted, invoked, restarts>>
+                   rDecisions, rExecuted, invoked, restarts>>
+
+(* Replica n forgets its decisions below slot s, at or below its snapshot. *)
+(* Safe: the snapshot holds their effect, a Decision below the snapshot   *)
+(* is ignored (ReplicaReceiveDecision), a restart starts from the         *)
+(* snapshot, and a replica that needs those slots is sent a Welcome with  *)
+(* a state instead.  What it is for: a replica that forgets below an      *)
+(* earlier snapshot than its latest keeps a tail of decisions, from which *)
+(* a peer a little behind catches up without rejoining (the               *)
+(* implementation forgets below its previous snapshot's slot when it      *)
+(* takes a new one).  s comes from the state (the slot after a decision   *)
+(* n holds), never from a constant, so a trace that forgets below any     *)
+(* slot can be replayed: forgetting below s is forgetting below the slot  *)
+(* after the highest decision n holds below s.  It never forgets at or    *)
+(* above the snapshot: the decisions from rSlotIn[n] up to rSlotOut[n]    *)
+(* are how n knows to skip those slots rather than propose in them        *)
+(* (mutant ForgetAboveSnapshot, invariant ProposesAboveSnapshot).         *)
+ReplicaForget(n, s) ==
+    /\ Mutant = "ForgetAboveSnapshot" \/ s <= rSnap[n].slot
+    /\ rDecisions' = [rDecisions EXCEPT ![n] = {d \in @ : d.slot >= s}]
+    /\ SendNothing
+    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rSlotOut, rRequests, rProposals,
+                   rExecuted, rSnap, invoked, restarts>>
 
 (* Acceptor n raises its mark to its node's snapshot slot and discards    *)
 (* the pvalues below it (safe: see above).  Its promise is unchanged.     *)
@@ -827,6 +851,7 @@ Next ==
     \/ \E r \in Requests : RequesterInvoke(r)
     \/ \E n \in Node : NodeRestart(n)
     \/ \E n \in ReplicaNodes : ReplicaSnapshot(n)
+    \/ \E n \in ReplicaNodes : \E s \in {d.slot + 1 : d \in rDecisions[n]} : ReplicaForget(n, s)
     \/ \E n \in Node : AcceptorCompact(n)
     \/ \E n \in Node : LeaderCompact(n)
 
@@ -965,11 +990,17 @@ NothingNeededDiscarded ==
     /\ \A n \in Node : \A s \in 1..(aMark[n] - 1) : HasSlot(AllDecided, s) /\ HeldSomewhere(s)
     /\ \A n \in Node : \A s \in 1..(lMark[n] - 1) : HasSlot(AllDecided, s)
 
-\* A replica never has its next proposal slot below its own snapshot: the
-\* slots there are decided and their decisions discarded, so a request
-\* proposed there would never be decided again for it (a liveness failure
-\* that the liveness model, without checkpoints, cannot see).
-ProposesAboveSnapshot == \A n \in ReplicaNodes : rSlotIn[n] >= rSnap[n].slot
+\* A replica never has its next proposal slot where a slot is decided but
+\* its decision is gone: not below its own snapshot (the decisions there
+\* may be forgotten), and it knows the decision of every slot from its next
+\* proposal slot up to its next slot to execute, which ReplicaSkipSlot
+\* needs to pass them.  A request proposed in such a slot would never be
+\* decided again for it (a liveness failure that the liveness model,
+\* without checkpoints, cannot see).
+ProposesAboveSnapshot ==
+    \A n \in ReplicaNodes :
+        /\ rSlotIn[n] >= rSnap[n].slot
+        /\ \A s \in rSlotIn[n]..(rSlotOut[n] - 1) : HasSlot(rDecisions[n], s)
 
 \* A snapshot (a replica's, or the state a Welcome ships) at slot k is the
 \* state after executing the decided log below k: every slot below k is

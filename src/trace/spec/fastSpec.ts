@@ -31,7 +31,7 @@ export const MESSAGE_ACTIONS = {
 } as const;
 export const PROPOSAL_ACTIONS = ['ReplicaPropose', 'RequesterInvoke'] as const;
 export const NODE_ACTIONS = ['LeaderSpawnScout', 'ReplicaSkipSlot', 'ReplicaProposeNoop', 'ReplicaExecute', 'NodeRestart',
-  'ReplicaSnapshot', 'AcceptorCompact', 'LeaderCompact'] as const;
+  'ReplicaSnapshot', 'ReplicaForget', 'AcceptorCompact', 'LeaderCompact'] as const;
 
 export type MessageAction = keyof typeof MESSAGE_ACTIONS;
 export type ProposalAction = (typeof PROPOSAL_ACTIONS)[number];
@@ -362,10 +362,26 @@ function replicaSnapshot(cfg: SpecConfig, n: number, x: NodeSpec): [NodeSpec, Sp
   if (cfg.bounds.checkpointNodes === undefined || !cfg.bounds.checkpointNodes.has(n)) return null;
   if (x.rSnap.slot >= x.rSlotOut) return null;
   const slot = x.rSlotOut;
+  // It keeps its decisions (ReplicaForget drops them). A replica that proposed nothing lately
+  // moves its next proposal slot up to the snapshot.
+  return [{ ...x, rSnap: { slot, executed: x.rExecuted }, rSlotIn: Math.max(x.rSlotIn, slot) }, []];
+}
+
+/**
+ * ReplicaForget(n, s) for each s in {d.slot + 1 : d \in rDecisions[n]} with s <= rSnap[n].slot:
+ * n forgets its decisions below s (the snapshot holds their effect). One successor per held
+ * decision below the snapshot, from the fewest forgotten to the most.
+ */
+function replicaForget(x: NodeSpec): Array<[NodeSpec, SpecMessage[]]> {
+  const below = [...x.rDecisions].filter(([, d]) => d.slot + 1 <= x.rSnap.slot).sort((a, b) => a[1].slot - b[1].slot);
+  const out: Array<[NodeSpec, SpecMessage[]]> = [];
   let rDecisions = decisionsOf(x);
-  for (const [k, d] of x.rDecisions) if (d.slot < slot) rDecisions = rDecisions.without(k);
-  // A replica that proposed nothing lately moves its next proposal slot up to the snapshot.
-  return [{ ...x, rSnap: { slot, executed: x.rExecuted }, rDecisions, rSlotIn: Math.max(x.rSlotIn, slot) }, []];
+  below.forEach(([k, d], i) => {
+    rDecisions = rDecisions.without(k);
+    // Two decisions for one slot (only if Agreement broke) go together: s is a slot, not a decision.
+    if (below[i + 1]?.[1].slot !== d.slot) out.push([{ ...x, rDecisions }, []]);
+  });
+  return out;
 }
 
 function acceptorCompact(x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
@@ -394,7 +410,7 @@ export const NEXT_NODES: Record<ActionName, 'Node' | 'LeaderNodes' | 'ReplicaNod
   ReplicaPropose: 'ReplicaNodes', ReplicaSkipSlot: 'ReplicaNodes', ReplicaProposeNoop: 'ReplicaNodes',
   ReplicaReceiveDecision: 'ReplicaNodes', ReplicaExecute: 'ReplicaNodes', ReplicaReceiveJoin: 'ReplicaNodes',
   ReplicaReceiveWelcome: 'Node', RequesterInvoke: 'Node', NodeRestart: 'Node',
-  ReplicaSnapshot: 'ReplicaNodes', AcceptorCompact: 'Node', LeaderCompact: 'Node',
+  ReplicaSnapshot: 'ReplicaNodes', ReplicaForget: 'ReplicaNodes', AcceptorCompact: 'Node', LeaderCompact: 'Node',
 };
 
 function inNextNodes(cfg: SpecConfig, action: ActionName, n: number): boolean {
@@ -466,6 +482,7 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
       return oneStep(action, n, param, [restarted, [{ type: 'Join', node: n }]], { restart: true });
     }
     case 'ReplicaSnapshot': return oneStep(action, n, param, replicaSnapshot(cfg, n, x));
+    case 'ReplicaForget': return manySteps(action, n, param, replicaForget(x));
     case 'AcceptorCompact': return oneStep(action, n, param, acceptorCompact(x));
     case 'LeaderCompact': return oneStep(action, n, param, leaderCompact(x));
     default: return [];
