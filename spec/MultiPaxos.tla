@@ -718,10 +718,10 @@ ReplicaReceiveWelcome(n, m) ==
 (* (a model bound; the implementation snapshots every so many slots).     *)
 (* A replica that proposed nothing lately has its next proposal slot      *)
 (* rSlotIn below the snapshot; it moves up to the snapshot slot, since    *)
-(* every slot below is decided and its decision is gone: a proposal there *)
-(* would be ignored by every compacted leader, and ReplicaSkipSlot could  *)
-(* never pass it, so the replica's next request would wait forever        *)
-(* (mutant SnapshotKeepsSlotIn, invariant ProposesAboveSnapshot).         *)
+(* every slot below is decided and its decision may be forgotten: a      *)
+(* proposal there would be ignored by every compacted leader, and         *)
+(* ReplicaSkipSlot could not pass it, so the next request would wait      *)
+(* forever (mutant SnapshotKeepsSlotIn, invariant ProposesAboveSnapshot). *)
 ReplicaSnapshot(n) ==
     /\ n \in CheckpointNodes
     /\ rSnap[n].slot < rSlotOut[n]
