@@ -6,11 +6,12 @@
  * every so many executed slots it takes a ReplicaSnapshot (its state at slotOut, written
  * durably as a `snapshot` record), then forgets its decisions below the PREVIOUS snapshot's
  * slot (ReplicaForget), keeping one interval of them as a tail that peers a little behind
- * catch up from without rejoining; it ignores a Decision below its snapshot; a restarted node's replica starts from that snapshot; and its
- * Welcome ships its state at slotOut as bytes (application snapshot plus the duplicate table)
- * with the decisions it holds. Memory is then bounded by the application state, the
- * checkpoint interval and the outstanding requests (ExecutedTable), unless tracing keeps the
- * history for the trace.
+ * catch up from without rejoining; it ignores a Decision below its snapshot; a restarted
+ * node's replica starts from that snapshot; and its Welcome ships its state at slotOut as
+ * bytes (application snapshot plus the duplicate table) with the decisions it holds, the tail
+ * included. Memory is then bounded by the application state, two checkpoint intervals of
+ * decisions and the outstanding requests (ExecutedTable), unless tracing keeps the history
+ * for the trace.
  *
  * Beyond the spec (all Stutter steps): it follows the current leader (Accepting hints,
  * Active heartbeats, moving to the next peer when its leader goes silent), retransmits its
