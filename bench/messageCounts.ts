@@ -49,6 +49,13 @@ export class MessageCounter {
     }
     return { network, local, toNone, networkTotal: sum(network), localTotal: sum(local) };
   }
+
+  /** Rejoins of every node built (Node's timer epoch counts them; a bench-only read of a private field). */
+  rejoins(): number {
+    let total = 0;
+    for (const node of this.nodes) total += (node as unknown as { timerEpoch?: number }).timerEpoch ?? 0;
+    return total;
+  }
 }
 
 function addInto(into: Map<string, number>, counts: Readonly<Record<string, number>>): void {

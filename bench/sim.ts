@@ -67,6 +67,8 @@ interface Measured {
   readonly sim: ReturnType<Simulator['run']>;
   readonly kills: number;
   readonly messages: MessageCounts;
+  /** Rejoins of live nodes (a replica behind its peers' compacted slots): NodeRestart + Join. */
+  readonly rejoins: number;
   /** Heap used after each tenth of the commands (after a full GC when one is exposed). */
   readonly heapBytes: number[];
 }
@@ -117,7 +119,7 @@ function measure(spec: RunSpec): Measured {
   const wallMs = performance.now() - wall0;
   const cpuMs = cpuNowMs() - cpu0;
   const decided = spec.checkpointEvery !== undefined ? decidedCount : r.acks.filter((a) => !a.rid.startsWith('probe:')).length;
-  return { decided, wallMs, cpuMs, meter, sim: r, kills, messages: counter.counts(), heapBytes };
+  return { decided, wallMs, cpuMs, meter, sim: r, kills, messages: counter.counts(), rejoins: counter.rejoins(), heapBytes };
 }
 
 const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -152,6 +154,8 @@ function report(spec: RunSpec, m: Measured, python?: number): void {
         + (m.heapBytes.length === 10 ? `; last / first ${fmt(m.heapBytes[9]! / m.heapBytes[0]!, 2)}` : ''),
       `  leader kills            ${m.kills} (one in the middle of each tenth, restarted ${RESTART_AFTER_MS} ms later); elections ${r.stats.leaderElections}`,
       `  largest message sent    ${fmt(r.stats.largestMessageBytes)} bytes of JSON (a ${r.stats.largestMessageType})`,
+      `  rejoins                 ${fmt(m.rejoins)} (each a NodeRestart besides the kills' restarts); Joins ${fmt(m.messages.network.get('Join') ?? 0)},`
+        + ` Welcomes ${fmt(m.messages.network.get('Welcome') ?? 0)} on the network (${fmt((m.messages.network.get('Join') ?? 0) / m.decided, 4)} / ${fmt((m.messages.network.get('Welcome') ?? 0) / m.decided, 4)} per request)`,
     );
   }
   if (python !== undefined) {

@@ -31,10 +31,10 @@
 (*                                                                         *)
 (* Batching (see "Batches" below): a slot decides a batch, a non-empty    *)
 (* sequence of requests executed in order, or the no-op.  A replica       *)
-(* proposes the requests waiting for a slot as one batch of at most       *)
-(* BatchMax of them.  A batch of one request is written as the request    *)
-(* itself, so with BatchMax = 1 every value, state and step is the one of *)
-(* the spec before batching.                                               *)
+(* proposes 1 to BatchMax of the requests waiting for a slot as one       *)
+(* batch.  A batch of one request is written as the request itself, so    *)
+(* with BatchMax = 1 every value, state and step is the one of the spec  *)
+(* before batching.                                                        *)
 (***************************************************************************)
 EXTENDS Naturals, FiniteSets, Sequences
 
@@ -49,8 +49,9 @@ CONSTANTS
     MaxSlot,      \* model bound: highest slot a replica may propose for
     MaxRestarts,  \* model bound: how many crash-restarts may happen in all
     CheckpointNodes, \* the nodes whose replica may take snapshots (a subset of ReplicaNodes)
-    BatchMax,     \* the most requests a replica proposes for one slot (a count; a bound on
-                  \* a batch's size in bytes is the implementation's business, not the spec's)
+    BatchMax,     \* the most requests a replica proposes for one slot: it proposes 1 to
+                  \* Min(waiting, BatchMax) (a count; the implementation may take fewer, as
+                  \* it also bounds a batch's size in bytes, which the spec leaves to it)
     Mutant        \* "none", or the name of a deliberate bug (see Mutants)
 
 VARIABLES
@@ -163,7 +164,7 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (*                          result of its latest execution                *)
 (*   ExecuteTwice           a replica executes a request decided in two   *)
 (*                          slots twice                                   *)
-(* and four about checkpoints:                                            *)
+(* and six about checkpoints:                                             *)
 (*   CompactUndecided       an acceptor compacts up to the highest slot it *)
 (*                          accepted instead of its node's snapshot, so   *)
 (*                          it discards pvalues of undecided slots        *)
@@ -178,6 +179,8 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (*   SnapshotKeepsSlotIn    a replica that proposed nothing lately takes  *)
 (*                          a snapshot but keeps its next proposal slot   *)
 (*                          below it, in the range it just discarded     *)
+(*   ForgetAboveSnapshot    a replica forgets decisions at or above its   *)
+(*                          snapshot slot (even without a snapshot)       *)
 (* Four more, of the phase-1, phase-2 and restart kinds, are found by     *)
 (* exhaustive search of the racing models ci-race and ci-race-ballots     *)
 (* (test/explore/race.test.ts):                                           *)
@@ -209,7 +212,7 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ProposeBelowMark", "SnapshotWrongSlot", "PromiseNotRecorded",
             "CommanderCountsRejections", "RestartStaysActive", "AdoptLowestBallot",
             "DedupeWholeBatch", "ExecuteBatchAnyOrder", "LeaderSplitsBatch",
-            "AnswerBatchLastIndex", "SnapshotKeepsSlotIn"}
+            "AnswerBatchLastIndex", "SnapshotKeepsSlotIn", "ForgetAboveSnapshot"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 
@@ -544,19 +547,20 @@ ReplicaReceiveInvoke(n, m) ==
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rSlotOut, rProposals,
                    rDecisions, rExecuted, rSnap, invoked, restarts>>
 
-(* The batches replica n may propose: its waiting requests, as many as a  *)
-(* batch holds (all of them, up to BatchMax), in any order (the spec keeps *)
-(* waiting requests as a set; the implementation proposes them in their   *)
-(* order of arrival, one of these).                                        *)
+(* The batches replica n may propose: any 1 to Min(|waiting|, BatchMax)   *)
+(* of its distinct waiting requests, in any order.  The implementation    *)
+(* bounds a batch by count and by bytes, so it may propose fewer requests *)
+(* than wait (in their order of arrival, one of these); the rest wait for *)
+(* the next slot.  With BatchMax = 1: one waiting request, as before.     *)
 IsWaitingBatch(n, b) ==
     LET q == ReqsOf(b) IN
-    /\ rRequests[n] # {}
-    /\ Len(q) = Min(Cardinality(rRequests[n]), BatchMax)
+    /\ 1 <= Len(q)
+    /\ Len(q) <= Min(Cardinality(rRequests[n]), BatchMax)
     /\ Cardinality(Range(q)) = Len(q)
     /\ Range(q) \subseteq rRequests[n]
 WaitingBatches(n) ==
-    IF rRequests[n] = {} THEN {}
-    ELSE {BatchOf(q) : q \in DistinctSeqs(rRequests[n], Min(Cardinality(rRequests[n]), BatchMax))}
+    {BatchOf(q) : q \in UNION {DistinctSeqs(rRequests[n], k) :
+                                 k \in 1..Min(Cardinality(rRequests[n]), BatchMax)}}
 
 (* Replica n proposes batch b of waiting requests for its next free slot,  *)
 (* if that slot is within the window above the next slot to execute.       *)
@@ -654,9 +658,10 @@ ReplicaExecute(n) ==
 (* Replica n receives a restarted node's Join and welcomes it with what it *)
 (* knows: its next slot to execute, the decisions, and what it executed.   *)
 (* `executed` stands for the application state at `slot` (a snapshot     *)
-(* taken on the spot); after compaction n holds only the decisions at and *)
-(* above its own snapshot, so a Welcome ships a snapshot plus the          *)
-(* decisions after it, and never the whole log.                           *)
+(* taken on the spot).  n ships every decision it holds: after            *)
+(* ReplicaForget those are at and above the slot it forgot below (at most *)
+(* its snapshot's), so a Welcome is a snapshot plus a tail of decisions   *)
+(* and the decisions after it, never the whole log.                       *)
 ReplicaReceiveJoin(n, m) ==
     /\ m.type = "Join"
     /\ m.node # n
@@ -684,7 +689,7 @@ ReplicaReceiveWelcome(n, m) ==
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
-(* Checkpoints and compaction.  Three steps, each local to one node, keep *)
+(* Checkpoints and compaction.  Four steps, each local to one node, keep  *)
 (* a node's state bounded by the slots it still needs.  Each discards only *)
 (* what no later step can need; the property NothingNeededDiscarded (and   *)
 (* SnapshotsSound, AcceptsSafe) state it, and the mutants named above     *)
@@ -706,28 +711,49 @@ ReplicaReceiveWelcome(n, m) ==
 
 (* Replica n snapshots its executed prefix: the state after executing     *)
 (* every slot below rSlotOut[n] (here the history rExecuted[n], which the *)
-(* application state is a function of), written to disk.  It then        *)
-(* discards its decisions below that slot: their effect is in the         *)
-(* snapshot, and a replica that needs them is sent a Welcome with this    *)
-(* state instead.  Only the nodes in CheckpointNodes take snapshots (a    *)
-(* model bound; the implementation snapshots every so many slots).        *)
+(* application state is a function of), written to disk.  It keeps its   *)
+(* decisions: forgetting them is its own step, ReplicaForget, so that a   *)
+(* replica can keep a tail of decisions below its snapshot for peers that *)
+(* are a little behind.  Only the nodes in CheckpointNodes take snapshots *)
+(* (a model bound; the implementation snapshots every so many slots).     *)
 (* A replica that proposed nothing lately has its next proposal slot      *)
 (* rSlotIn below the snapshot; it moves up to the snapshot slot, since    *)
-(* every slot below is decided and its decision is gone: a proposal there *)
-(* would be ignored by every compacted leader, and ReplicaSkipSlot could  *)
-(* never pass it, so the replica's next request would wait forever        *)
-(* (mutant SnapshotKeepsSlotIn, invariant ProposesAboveSnapshot).         *)
+(* every slot below is decided and its decision may be forgotten: a      *)
+(* proposal there would be ignored by every compacted leader, and         *)
+(* ReplicaSkipSlot could not pass it, so the next request would wait      *)
+(* forever (mutant SnapshotKeepsSlotIn, invariant ProposesAboveSnapshot). *)
 ReplicaSnapshot(n) ==
     /\ n \in CheckpointNodes
     /\ rSnap[n].slot < rSlotOut[n]
     /\ LET slot == IF Mutant = "SnapshotWrongSlot" THEN rSlotOut[n] + 1 ELSE rSlotOut[n]
        IN  /\ rSnap' = [rSnap EXCEPT ![n] = [slot |-> slot, executed |-> rExecuted[n]]]
-           /\ rDecisions' = [rDecisions EXCEPT ![n] = {d \in @ : d.slot >= slot}]
            /\ rSlotIn' = IF Mutant = "SnapshotKeepsSlotIn" THEN rSlotIn
                           ELSE [rSlotIn EXCEPT ![n] = Max(@, slot)]
     /\ SendNothing
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotOut, rRequests, rProposals,
-                   rExecuted, invoked, restarts>>
+                   rDecisions, rExecuted, invoked, restarts>>
+
+(* Replica n forgets its decisions below slot s, at or below its snapshot. *)
+(* Safe: the snapshot holds their effect, a Decision below the snapshot   *)
+(* is ignored (ReplicaReceiveDecision), a restart starts from the         *)
+(* snapshot, and a replica that needs those slots is sent a Welcome with  *)
+(* a state instead.  What it is for: a replica that forgets below an      *)
+(* earlier snapshot than its latest keeps a tail of decisions, from which *)
+(* a peer a little behind catches up without rejoining (the               *)
+(* implementation forgets below its previous snapshot's slot when it      *)
+(* takes a new one).  s comes from the state (the slot after a decision   *)
+(* n holds), never from a constant, so a trace that forgets below any     *)
+(* slot can be replayed: forgetting below s is forgetting below the slot  *)
+(* after the highest decision n holds below s.  It never forgets at or    *)
+(* above the snapshot: the decisions from rSlotIn[n] up to rSlotOut[n]    *)
+(* are how n knows to skip those slots rather than propose in them        *)
+(* (mutant ForgetAboveSnapshot, invariant ProposesAboveSnapshot).         *)
+ReplicaForget(n, s) ==
+    /\ Mutant = "ForgetAboveSnapshot" \/ s <= rSnap[n].slot
+    /\ rDecisions' = [rDecisions EXCEPT ![n] = {d \in @ : d.slot >= s}]
+    /\ SendNothing
+    /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rSlotOut, rRequests, rProposals,
+                   rExecuted, rSnap, invoked, restarts>>
 
 (* Acceptor n raises its mark to its node's snapshot slot and discards    *)
 (* the pvalues below it (safe: see above).  Its promise is unchanged.     *)
@@ -825,6 +851,7 @@ Next ==
     \/ \E r \in Requests : RequesterInvoke(r)
     \/ \E n \in Node : NodeRestart(n)
     \/ \E n \in ReplicaNodes : ReplicaSnapshot(n)
+    \/ \E n \in ReplicaNodes : \E s \in {d.slot + 1 : d \in rDecisions[n]} : ReplicaForget(n, s)
     \/ \E n \in Node : AcceptorCompact(n)
     \/ \E n \in Node : LeaderCompact(n)
 
@@ -963,11 +990,17 @@ NothingNeededDiscarded ==
     /\ \A n \in Node : \A s \in 1..(aMark[n] - 1) : HasSlot(AllDecided, s) /\ HeldSomewhere(s)
     /\ \A n \in Node : \A s \in 1..(lMark[n] - 1) : HasSlot(AllDecided, s)
 
-\* A replica never has its next proposal slot below its own snapshot: the
-\* slots there are decided and their decisions discarded, so a request
-\* proposed there would never be decided again for it (a liveness failure
-\* that the liveness model, without checkpoints, cannot see).
-ProposesAboveSnapshot == \A n \in ReplicaNodes : rSlotIn[n] >= rSnap[n].slot
+\* A replica never has its next proposal slot where a slot is decided but
+\* its decision is gone: not below its own snapshot (the decisions there
+\* may be forgotten), and it knows the decision of every slot from its next
+\* proposal slot up to its next slot to execute, which ReplicaSkipSlot
+\* needs to pass them.  A request proposed in such a slot would never be
+\* decided again for it (a liveness failure that the liveness model,
+\* without checkpoints, cannot see).
+ProposesAboveSnapshot ==
+    \A n \in ReplicaNodes :
+        /\ rSlotIn[n] >= rSnap[n].slot
+        /\ \A s \in rSlotIn[n]..(rSlotOut[n] - 1) : HasSlot(rDecisions[n], s)
 
 \* A snapshot (a replica's, or the state a Welcome ships) at slot k is the
 \* state after executing the decided log below k: every slot below k is

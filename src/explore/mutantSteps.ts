@@ -36,6 +36,7 @@ interface Rules {
   proposeBelowMark: boolean;
   snapshotWrongSlot: boolean;
   snapshotKeepsSlotIn: boolean;
+  forgetAboveSnapshot: boolean;
   promiseNotRecorded: boolean;
   commanderCountsRejections: boolean;
   restartStaysActive: boolean;
@@ -50,7 +51,7 @@ const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
 const CORRECT: Rules = {
   quorum: MAJORITY, acceptLowerBallot: false, promiseOmitsAccepted: false, scoutIgnoresAccepted: false,
   executeOwnProposal: false, reuseBallotAfterRestart: false,
-  compactUndecided: false, promiseOmitsAtMark: false, proposeBelowMark: false, snapshotWrongSlot: false, snapshotKeepsSlotIn: false, promiseNotRecorded: false,
+  compactUndecided: false, promiseOmitsAtMark: false, proposeBelowMark: false, snapshotWrongSlot: false, snapshotKeepsSlotIn: false, forgetAboveSnapshot: false, promiseNotRecorded: false,
   commanderCountsRejections: false, restartStaysActive: false, adoptLowestBallot: false,
   dedupeWholeBatch: false, executeBatchAnyOrder: false, leaderSplitsBatch: false, answerBatchLastIndex: false,
 };
@@ -73,6 +74,7 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   },
   SnapshotWrongSlot: { bug: 'a replica labels its snapshot one slot past what it executed', rules: { snapshotWrongSlot: true }, actions: ['ReplicaSnapshot'] },
   SnapshotKeepsSlotIn: { bug: 'a replica takes a snapshot but keeps its next proposal slot below it', rules: { snapshotKeepsSlotIn: true }, actions: ['ReplicaSnapshot'] },
+  ForgetAboveSnapshot: { bug: 'a replica forgets decisions at or above its snapshot slot (even without a snapshot)', rules: { forgetAboveSnapshot: true }, actions: ['ReplicaForget'] },
   PromiseNotRecorded: { bug: 'an acceptor answers a Prepare with a promise it does not record', rules: { promiseNotRecorded: true }, actions: ['AcceptorReceivePrepare'] },
   CommanderCountsRejections: { bug: 'a commander counts an Accepted that names a higher promised ballot as a vote', rules: { commanderCountsRejections: true }, actions: ['CommanderReceiveAccepted'] },
   RestartStaysActive: { bug: 'a restarted leader believes it is still adopted, under its new ballot', rules: { restartStaysActive: true }, actions: ['NodeRestart'] },
@@ -135,6 +137,9 @@ function mutantSteps(r: Rules, action: ActionName, cfg: SpecConfig, s: SpecState
       break;
     case 'ReplicaSnapshot':
       for (const n of cfg.bounds.replicaNodes ?? everyNode()) push(n, replicaSnapshot(r, cfg, n, s.nodes[n]!), {});
+      break;
+    case 'ReplicaForget':
+      for (const n of cfg.bounds.replicaNodes ?? everyNode()) for (const res of replicaForget(r, s.nodes[n]!)) push(n, res, {});
       break;
     case 'AcceptorCompact':
       for (const n of everyNode()) push(n, acceptorCompact(r, s.nodes[n]!), {});
@@ -308,17 +313,30 @@ function nodeRestart(r: Rules, n: number, x: NodeSpec): Result {
 /*
  * ReplicaSnapshot: n \in CheckpointNodes /\ rSnap[n].slot < rSlotOut[n];
  * slot == IF Mutant = "SnapshotWrongSlot" THEN rSlotOut[n] + 1 ELSE rSlotOut[n];
- * rSnap' = [slot, executed |-> rExecuted[n]], rDecisions' = {d \in @ : d.slot >= slot},
+ * rSnap' = [slot, executed |-> rExecuted[n]], rDecisions unchanged (ReplicaForget drops them),
  * rSlotIn' = IF Mutant = "SnapshotKeepsSlotIn" THEN rSlotIn ELSE Max(rSlotIn[n], slot).
  */
 function replicaSnapshot(r: Rules, cfg: SpecConfig, n: number, x: NodeSpec): Result {
   if (cfg.bounds.checkpointNodes === undefined || !cfg.bounds.checkpointNodes.has(n)) return null;
   if (x.rSnap.slot >= x.rSlotOut) return null;
   const slot = r.snapshotWrongSlot ? x.rSlotOut + 1 : x.rSlotOut;
-  let rDecisions = decisionsOf(x);
-  for (const [k, d] of x.rDecisions) if (d.slot < slot) rDecisions = rDecisions.without(k);
   const rSlotIn = r.snapshotKeepsSlotIn ? x.rSlotIn : Math.max(x.rSlotIn, slot);
-  return [{ ...x, rSnap: { slot, executed: x.rExecuted }, rDecisions, rSlotIn }, []];
+  return [{ ...x, rSnap: { slot, executed: x.rExecuted }, rSlotIn }, []];
+}
+
+/*
+ * ReplicaForget(n, s), s \in {d.slot + 1 : d \in rDecisions[n]}:
+ * Mutant = "ForgetAboveSnapshot" \/ s <= rSnap[n].slot; rDecisions' = {d \in @ : d.slot >= s}.
+ */
+function replicaForget(r: Rules, x: NodeSpec): Result[] {
+  const held = [...x.rDecisions].filter(([, d]) => r.forgetAboveSnapshot || d.slot + 1 <= x.rSnap.slot).sort((a, b) => a[1].slot - b[1].slot);
+  const out: Result[] = [];
+  let rDecisions = decisionsOf(x);
+  held.forEach(([k, d], i) => {
+    rDecisions = rDecisions.without(k);
+    if (held[i + 1]?.[1].slot !== d.slot) out.push([{ ...x, rDecisions }, []]); // s is a slot: all its decisions go together
+  });
+  return out;
 }
 
 /*

@@ -298,11 +298,20 @@ function heldSomewhere(m: ModelBounds, s: SpecState, slot: number): boolean {
   return false;
 }
 
-/** ProposesAboveSnapshot == \A n \in ReplicaNodes : rSlotIn[n] >= rSnap[n].slot */
+/**
+ * ProposesAboveSnapshot == \A n \in ReplicaNodes : rSlotIn[n] >= rSnap[n].slot
+ *   /\ \A s \in rSlotIn[n]..(rSlotOut[n] - 1) : HasSlot(rDecisions[n], s)
+ */
 export const ProposesAboveSnapshot: StateInvariant = (m, s) => {
   for (const n of m.replicaNodes) {
     const x = s.nodes[n]!;
     if (x.rSlotIn < x.rSnap.slot) return `replica ${n} would propose at slot ${x.rSlotIn}, below its snapshot at ${x.rSnap.slot}`;
+    if (x.rSlotIn >= x.rSlotOut) continue;
+    const known = new Set<number>();
+    for (const d of x.rDecisions.values()) known.add(d.slot);
+    for (let slot = x.rSlotIn; slot < x.rSlotOut; slot++) {
+      if (!known.has(slot)) return `replica ${n} executed slot ${slot} but no longer knows its decision, and would propose there (its next proposal slot is ${x.rSlotIn})`;
+    }
   }
   return undefined;
 };

@@ -4,12 +4,14 @@
  *
  * Checkpoints (docs/design-checkpoints.md; off unless the node's `checkpointEvery` is set):
  * every so many executed slots it takes a ReplicaSnapshot (its state at slotOut, written
- * durably as a `snapshot` record) and drops its decisions below that slot; it ignores a
- * Decision below its snapshot; a restarted node's replica starts from that snapshot; and its
- * Welcome ships its state at slotOut as bytes (application snapshot plus the duplicate table)
- * with the decisions it holds. Memory is then bounded by the application state, the
- * checkpoint interval and the outstanding requests (ExecutedTable), unless tracing keeps the
- * history for the trace.
+ * durably as a `snapshot` record), then forgets its decisions below the PREVIOUS snapshot's
+ * slot (ReplicaForget), keeping one interval of them as a tail that peers a little behind
+ * catch up from without rejoining; it ignores a Decision below its snapshot; a restarted
+ * node's replica starts from that snapshot; and its Welcome ships its state at slotOut as
+ * bytes (application snapshot plus the duplicate table) with the decisions it holds, the tail
+ * included. Memory is then bounded by the application state, two checkpoint intervals of
+ * decisions and the outstanding requests (ExecutedTable), unless tracing keeps the history
+ * for the trace.
  *
  * Beyond the spec (all Stutter steps): it follows the current leader (Accepting hints,
  * Active heartbeats, moving to the next peer when its leader goes silent), retransmits its
@@ -58,7 +60,7 @@ export class Replica extends Role {
   protected readonly requests = new JournaledMap<string, Proposal>();
   /** slot -> own proposal (a batch) not yet executed (spec rProposals). */
   protected readonly proposals = new JournaledMap<number, Batch>();
-  /** slot -> decided batch (spec rDecisions): those at and above the snapshot slot. Welcome sends it. */
+  /** slot -> decided batch (spec rDecisions): those at and above the previous snapshot's slot. Welcome sends it. */
   protected readonly decisions = new JournaledMap<number, Batch>();
   /** proposalKey of a request -> how many entries of `decisions` hold it: "is it decided here?" (spec Known) without a scan. */
   protected readonly decidedKeys = new Map<string, number>();
@@ -304,7 +306,7 @@ export class Replica extends Role {
    */
   receiveCatchUp(m: CatchUp): void {
     if (m.replica === this.host.self) return;
-    if (m.slot < this.snapSlot) {
+    if (m.slot < this.snapSlot && !this.decisions.has(m.slot)) { // not even in our tail
       if (this.joined.has(m.replica)) this.welcome(m.replica, { type: 'Join', node: m.replica });
       else this.host.log(`replica ${this.host.self}: replica ${m.replica} asks from slot ${m.slot}, below our snapshot at ${this.snapSlot}; no Join of it to answer`);
       return;
@@ -325,22 +327,24 @@ export class Replica extends Role {
 
   /**
    * ReplicaSnapshot: our state at slotOut goes to disk (the `snapshot` record, durable before
-   * any message of this call leaves and before our acceptor may compact below it), then the
-   * decisions below that slot are dropped: the snapshot holds their effect. A replica that
-   * proposed nothing lately moves its next proposal slot up to the snapshot (as the spec
-   * does): every slot below is decided and its decision gone, so a proposal there would wait
-   * forever (no compacted leader takes it, and ReplicaSkipSlot needs the decision).
+   * any message of this call leaves and before our acceptor may compact below it). A replica
+   * that proposed nothing lately moves its next proposal slot up to the snapshot (as the spec
+   * does): every slot below is decided and its decision will be forgotten, so a proposal
+   * there would wait forever (no compacted leader takes it, and ReplicaSkipSlot needs the
+   * decision). Then ReplicaForget below the previous snapshot's slot: those decisions' effect
+   * is in both snapshots, and the ones between stay as a tail for peers a little behind.
    */
   protected takeSnapshot(): void {
     const slot = this.slotOut;
+    const previous = this.snapSlot;
     const history = this.host.tracing ? this.executedLog!.map((e) => e.prop) : undefined;
     const bytes = encodeReplicaImage(this.snapshots!, { app: this.app, table: this.executed, history });
     this.host.appendDurable({ kind: 'snapshot', slot, state: bytes });
     this.snapSlot = slot;
     this.snapLength = this.executed.count;
     this.slotIn = Math.max(this.slotIn, slot);
-    for (const s of [...this.decisions.keys()]) if (s < slot) this.forget(s);
     this.host.action('Replica', 'ReplicaSnapshot');
+    this.forgetBelow(previous);
     // Our node's acceptor may now compact below it (AcceptorCompact, its own step).
     this.host.findRole<Role & { compactIfDue?: () => boolean }>('Acceptor')?.compactIfDue?.();
   }
@@ -601,6 +605,16 @@ export class Replica extends Role {
       this.decidedKeys.set(key, (this.decidedKeys.get(key) ?? 0) + 1);
     }
     this.maxDecidedSlot = Math.max(this.maxDecidedSlot, slot);
+  }
+
+  /**
+   * ReplicaForget(n, s): drop our decisions below `slot` (at most our snapshot's), one spec step
+   * when there is any (the spec's s is then the slot after the highest one dropped).
+   */
+  protected forgetBelow(slot: number): void {
+    let forgot = false;
+    for (const s of [...this.decisions.keys()]) if (s < slot) { this.forget(s); forgot = true; }
+    if (forgot) this.host.action('Replica', 'ReplicaForget');
   }
 
   /** Drop the decision of `slot` (below a snapshot). */

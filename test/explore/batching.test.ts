@@ -16,7 +16,8 @@ import { sampledConformance } from '../../src/explore/sampledConformance.js';
 import { type SpecState, initialState, longBatch } from '../../src/trace/spec/specState.js';
 import { STATE_INVARIANTS, boundsOf } from '../../src/explore/properties.js';
 import { toTla } from '../../src/trace/replay/tlaCodec.js';
-import { messageKey, slotPropKey } from '../../src/trace/format/keys.js';
+import { messageKey, propKey, slotPropKey } from '../../src/trace/format/keys.js';
+import { waitingBatches } from '../../src/trace/spec/fastSpec.js';
 import type { Proposal, SlotProp, SpecMessage } from '../../src/trace/format/types.js';
 import { cfgText } from '../../src/trace/replay/tlaEngine.js';
 
@@ -68,6 +69,26 @@ describe('explorer on batches', () => {
       expect(r.distinct, mutant).toBe(6_739);
     }
   }, 120_000);
+});
+
+describe('a replica proposes 1 to Min(waiting, BatchMax) of its waiting requests', () => {
+  // The code bounds a batch by count and bytes, so it may propose fewer requests than wait:
+  // the spec and the encoding must offer every size, not only Min(waiting, BatchMax).
+  it('with two waiting and BatchMax = 2: each request alone and both in either order, on the encoding and the .tla', () => {
+    const m = exploreModel(loadModel(modelPath('ci-batch')));
+    const a: Proposal = { caller: 1, clientId: 1, input: 'op' };
+    const b: Proposal = { caller: 1, clientId: 2, input: 'op' };
+    const base = initialState(m.cfg);
+    const s: SpecState = { ...base, nodes: [base.nodes[0]!, { ...base.nodes[1]!, rRequests: new Map([[propKey(a), a], [propKey(b), b]]) }, base.nodes[2]!] };
+    const offered = waitingBatches(m.cfg, s.nodes[1]!).map((x) => JSON.stringify(longBatch(x) ?? [x])).sort();
+    expect(offered).toEqual([[a], [a, b], [b], [b, a]].map((q) => JSON.stringify(q)).sort());
+    const out = JSON.parse(loadTlaChecker().explore_eval(flatSpecText(), cfgText(m.constants, 'Next'), '{}', JSON.stringify(toTla(s, 2)),
+      'Cardinality(WaitingBatches(1)) = 4 /\\ \\A r \\in rRequests[1] : IsWaitingBatch(1, r)')) as { ok: boolean; json?: unknown; error?: string };
+    expect(out.ok, out.error).toBe(true);
+    expect(out.json).toBe(true);
+    // With BatchMax = 1 (every other model): each waiting request alone, as before batching.
+    expect(waitingBatches({ ...m.cfg, bounds: { ...m.cfg.bounds, batchMax: 1 } }, s.nodes[1]!)).toHaveLength(2);
+  });
 });
 
 describe('batch properties give the .tla verdict', () => {

@@ -1,5 +1,5 @@
 /**
- * The explorer on the checkpoint spec (issue 11): the CI model's count, the five checkpoint
+ * The explorer on the checkpoint spec (issue 11): the CI model's count, the six checkpoint
  * mutants found by search and confirmed on the .tla, and the checkpoint properties of
  * properties.ts giving the .tla's verdict (explore_eval on the embedded engine) on states
  * where they hold and states where they fail.
@@ -56,16 +56,16 @@ describe('state codec', () => {
 });
 
 describe('explorer on the checkpoint spec', () => {
-  it('finds the 25,372 states of ci-checkpoint that both engines count, and every property holds', () => {
+  it('finds the 34,273 states of ci-checkpoint that both engines count, and every property holds', () => {
     const m = exploreModel(loadModel(join(ROOT, 'spec', 'ci-checkpoint.cfg')));
     const r = explore({ cfg: m.cfg, invariants: m.invariants, stepProperties: m.stepProperties, checkDeadlock: m.checkDeadlock });
     expect(r.verdict).toBe('pass');
-    expect(r.distinct).toBe(25_372);
-    for (const a of ['ReplicaSnapshot', 'AcceptorCompact', 'LeaderCompact']) expect(r.perAction[a] ?? 0).toBeGreaterThan(0);
+    expect(r.distinct).toBe(34_273);
+    for (const a of ['ReplicaSnapshot', 'ReplicaForget', 'AcceptorCompact', 'LeaderCompact']) expect(r.perAction[a] ?? 0).toBeGreaterThan(0);
   }, 120_000);
 
-  it('has all five checkpoint mutants of the mutant table', () => {
-    expect(CHECKPOINT_MUTANTS.map((m) => m.mutant).sort()).toEqual(['CompactUndecided', 'PromiseOmitsAtMark', 'ProposeBelowMark', 'SnapshotKeepsSlotIn', 'SnapshotWrongSlot']);
+  it('has all six checkpoint mutants of the mutant table', () => {
+    expect(CHECKPOINT_MUTANTS.map((m) => m.mutant).sort()).toEqual(['CompactUndecided', 'ForgetAboveSnapshot', 'PromiseOmitsAtMark', 'ProposeBelowMark', 'SnapshotKeepsSlotIn', 'SnapshotWrongSlot']);
   });
 
   for (const { mutant, model, property } of CHECKPOINT_MUTANTS) {
@@ -83,7 +83,7 @@ describe('explorer on the checkpoint spec', () => {
 });
 
 describe('checkpoint properties give the .tla verdict', () => {
-  const PROPERTIES = ['TypeOK', 'NothingNeededDiscarded', 'SnapshotsSound', 'AcceptsSafe'];
+  const PROPERTIES = ['TypeOK', 'NothingNeededDiscarded', 'SnapshotsSound', 'AcceptsSafe', 'ProposesAboveSnapshot'];
   const spec = flatSpecText();
   const verdicts: Record<string, { agree: number; falseSeen: number }> = {};
   for (const p of PROPERTIES) verdicts[p] = { agree: 0, falseSeen: 0 };

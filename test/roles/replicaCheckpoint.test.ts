@@ -1,6 +1,7 @@
 /**
  * The replica's checkpoint steps (docs/design-checkpoints.md): ReplicaSnapshot every
- * `checkpointEvery` executed slots, a Decision below the snapshot ignored, a restarted
+ * `checkpointEvery` executed slots, ReplicaForget below the previous snapshot (a tail of
+ * decisions that CatchUp serves), a Decision below the snapshot ignored, a restarted
  * replica starting from its snapshot, and a Welcome that ships its state as checkpoint bytes.
  */
 import { describe, expect, it } from 'vitest';
@@ -42,7 +43,7 @@ function snapshotted(options: FakeHostOptions = {}) {
 }
 
 describe('Replica checkpoints', () => {
-  it('takes a ReplicaSnapshot at slotOut every checkpointEvery slots: a durable snapshot record, then drops the decisions below it', () => {
+  it('takes a ReplicaSnapshot at slotOut every checkpointEvery slots: a durable snapshot record; the decisions stay (the first snapshot has no previous one to forget below)', () => {
     const { host, replica } = snapshotted();
 
     expect(host.actions().slice(-3)).toEqual(['ReplicaExecute', 'ReplicaSnapshot', 'ReplicaPropose']);
@@ -54,15 +55,16 @@ describe('Replica checkpoints', () => {
     expect(image.app).toEqual(replica.appState);
     expect(image.table.count).toBe(3);
     expect(image.history).toEqual([set(2, 1, 'a'), set(3, 1, 'b'), set(2, 2, 'a')]); // tracing is on: the trace needs it
-    expect(specOf(replica)).toMatchObject({ rSlotIn: 5, rSlotOut: 4, rProposals: [{ slot: 4, prop: mine }], rDecisions: [], rSnap: { slot: 4, executed: image.history } });
+    expect(specOf(replica)).toMatchObject({ rSlotIn: 5, rSlotOut: 4, rProposals: [{ slot: 4, prop: mine }], rSnap: { slot: 4, executed: image.history } });
+    expect(specOf(replica).rDecisions.map((d) => d.slot)).toEqual([1, 2, 3]);
   });
 
   it('an idle replica snapshots too, and moves its next proposal slot up to the snapshot (spec ReplicaSnapshot)', () => {
     const { host, replica } = replicaOn(); // no request of its own: it proposes nothing
     for (let slot = 1; slot <= 6; slot++) replica.receive(1, decision(slot, set(3, slot, 'b')));
     expect(host.actions().filter((a) => a === 'ReplicaSnapshot')).toHaveLength(2); // at slots 4 and 7
-    // Below 7 every slot is decided and its decision dropped: a proposal there would wait forever.
-    expect(specOf(replica)).toMatchObject({ rSlotIn: 7, rSlotOut: 7, rDecisions: [], rSnap: { slot: 7 } });
+    // Below 7 every slot is decided and its decision will be forgotten: a proposal there would wait forever.
+    expect(specOf(replica)).toMatchObject({ rSlotIn: 7, rSlotOut: 7, rSnap: { slot: 7 } });
 
     replica.receive(2, { type: 'Invoke', replica: 2, prop: mine });
     expect(host.actions().slice(-2)).toEqual(['ReplicaReceiveInvoke', 'ReplicaPropose']);
@@ -94,7 +96,15 @@ describe('Replica checkpoints', () => {
     replica.receive(1, decision(3, set(3, 9, 'z'))); // not even an Agreement check: it is not looked at
 
     expect(host.actions()).toEqual([]);
-    expect(specOf(replica).rDecisions).toEqual([]);
+    expect(specOf(replica).rDecisions.map((d) => d.prop)).toEqual([set(2, 1, 'a'), set(3, 1, 'b'), set(2, 2, 'a')]); // the tail, unchanged
+  });
+
+  it('at its second snapshot forgets the decisions below the first one (ReplicaForget), keeping one interval as a tail', () => {
+    const { host, replica } = replicaOn();
+    for (let slot = 1; slot <= 6; slot++) replica.receive(1, decision(slot, set(3, slot, 'b')));
+    expect(host.actions().filter((a) => a === 'ReplicaSnapshot' || a === 'ReplicaForget')).toEqual(['ReplicaSnapshot', 'ReplicaSnapshot', 'ReplicaForget']);
+    expect(host.actions().slice(-3)).toEqual(['ReplicaExecute', 'ReplicaSnapshot', 'ReplicaForget']);
+    expect(specOf(replica).rDecisions.map((d) => d.slot)).toEqual([4, 5, 6]);
   });
 
   it('a restarted replica starts from its snapshot: slot, state, history, duplicate table', () => {
@@ -127,7 +137,9 @@ describe('Replica checkpoints', () => {
     sender.replica.receive(3, { type: 'Join', node: 3 });
 
     const welcome = sender.host.sends('Welcome')[0]!.message as Welcome;
-    expect(welcome).toMatchObject({ node: 3, slot: 4, decisions: [{ slot: 5, prop: set(3, 2, 'c') }], executed: [set(2, 1, 'a'), set(3, 1, 'b'), set(2, 2, 'a')] });
+    // Its tail (slots 1..3, below its snapshot) and what is above it.
+    expect(welcome).toMatchObject({ node: 3, slot: 4, executed: [set(2, 1, 'a'), set(3, 1, 'b'), set(2, 2, 'a')] });
+    expect(welcome.decisions).toEqual([decision(1, set(2, 1, 'a')), decision(2, set(3, 1, 'b')), decision(3, set(2, 2, 'a')), decision(5, set(3, 2, 'c'))].map(({ slot, prop }) => ({ slot, prop })));
     expect(readCheckpointTransfer(snapshots, welcome.state.app, 1000).app).toEqual(sender.replica.appState);
     expect(sender.host.journal.find((e) => e.kind === 'action')).toMatchObject({ action: 'ReplicaReceiveJoin', params: { digest: stateDigest(sender.replica.appState) } });
 
@@ -177,12 +189,21 @@ describe('Replica checkpoints', () => {
     expect(specOf(joiner.replica).rSlotOut).toBe(1);
   });
 
-  it('answers a CatchUp below its snapshot with a Welcome when the asker joined before, and with nothing otherwise', () => {
-    const { host, replica } = snapshotted();
+  it('answers a CatchUp below its snapshot from its tail of decisions, as Decisions: no Welcome, no rejoin', () => {
+    const { host, replica } = replicaOn();
+    for (let slot = 1; slot <= 6; slot++) replica.receive(1, decision(slot, set(3, slot, 'b')));
+    host.clear();
+    replica.receive(3, { type: 'CatchUp', replica: 3, slot: 5 }); // below the snapshot at 7, in the tail 4..6
+    expect(host.sends()).toEqual([5, 6].map((slot) => ({ to: 3, message: decision(slot, set(3, slot, 'b')) })));
+  });
+
+  it('answers a CatchUp below its tail with a Welcome when the asker joined before, and with nothing otherwise', () => {
+    const { host, replica } = replicaOn();
+    for (let slot = 1; slot <= 6; slot++) replica.receive(1, decision(slot, set(3, slot, 'b'))); // snapshot at 7, tail 4..6
     host.clear();
     replica.receive(3, { type: 'CatchUp', replica: 3, slot: 2 });
     expect(host.sends()).toEqual([]);
-    expect(host.logs).toEqual([expect.stringMatching(/below our snapshot at 4; no Join of it to answer/)]);
+    expect(host.logs).toEqual([expect.stringMatching(/below our snapshot at 7; no Join of it to answer/)]);
 
     replica.receive(3, { type: 'Join', node: 3 }); // node 3 restarted once: its Join stays in the spec's network
     host.clear();

@@ -38,4 +38,5 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   { mutant: 'LeaderSplitsBatch', model: 'ci-batch', property: 'Validity', kind: 'invariant' },
   { mutant: 'AnswerBatchLastIndex', model: 'ci-batch', property: 'ClientAnswers', kind: 'invariant' },
   { mutant: 'SnapshotKeepsSlotIn', model: 'checkpoint-two-proposers', property: 'ProposesAboveSnapshot', kind: 'invariant' },
+  { mutant: 'ForgetAboveSnapshot', model: 'checkpoint-two-proposers', property: 'ProposesAboveSnapshot', kind: 'invariant' },
 ];

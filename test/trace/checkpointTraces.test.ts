@@ -1,6 +1,6 @@
 /**
  * Traces with checkpoints (paxos-trace/3): a walk of the spec with CheckpointNodes set takes
- * ReplicaSnapshot, AcceptorCompact and LeaderCompact, answers Prepares with marks and restarts
+ * ReplicaSnapshot, ReplicaForget, AcceptorCompact and LeaderCompact, answers Prepares with marks and restarts
  * from snapshots. Written in full and in compact form (rSnap by length, rExecuted truncate), it
  * passes the fast oracle, the embedded spec alone and the TLC trace module; each one-line edit
  * of the compact form below is rejected at its line, naming the variable. A trace from before
@@ -22,9 +22,10 @@ import { DEFAULT_SPEC_PATH } from '../../src/trace/replay/tlaEngine.js';
 tla.initSync({ module: readFileSync(fileURLToPath(new URL('tla_checker_bg.wasm', import.meta.resolve('tla-checker')))) });
 const dir = mkdtempSync(join(tmpdir(), 'checkpoint-traces-'));
 const CONSTANTS: SpecConstants = { N: 3, Window: 2, Callers: [1, 2, 3], RequestsPerCaller: 2, MaxBallot: 2, MaxSlot: 4, MaxRestarts: 2, CheckpointNodes: [1, 2, 3] };
-// Seed 15 with rare restarts: snapshots, compactions, Promises and an Adopted with marks, and a
-// restart after the replica executed past its snapshot (a truncate that keeps some history).
-const walk = specWalk({ constants: CONSTANTS, steps: 400, seed: 15, weights: { NodeRestart: 0.05 } });
+// Seed 17 with rare restarts: snapshots, forgotten decisions, compactions, Promises and an
+// Adopted with marks, and a restart after the replica executed past its snapshot (a truncate
+// that keeps some history).
+const walk = specWalk({ constants: CONSTANTS, steps: 400, seed: 17, weights: { NodeRestart: 0.05 } });
 
 type Json = Record<string, unknown>;
 const compactEvents = (events: readonly TraceEvent[]): TraceEvent[] => {
@@ -55,7 +56,7 @@ const mark = (m: SpecMessage): number => ('mark' in m ? m.mark ?? 1 : 1);
 describe('a spec walk with checkpoints', () => {
   it('takes every checkpoint step, and its compact form carries them in O(1) bytes each', () => {
     const actions = walk.events.map((e) => e.action);
-    for (const a of ['ReplicaSnapshot', 'AcceptorCompact', 'LeaderCompact', 'NodeRestart']) expect(actions).toContain(a);
+    for (const a of ['ReplicaSnapshot', 'ReplicaForget', 'AcceptorCompact', 'LeaderCompact', 'NodeRestart']) expect(actions).toContain(a);
     expect(walk.events.some((e) => e.sent.some((m) => m.type === 'Promise' && mark(m) >= 2))).toBe(true);
     expect(walk.events.some((e) => e.action === 'LeaderReceiveAdopted' && mark(e.params.message!) >= 2)).toBe(true);
     expect(walk.events.some((e) => e.state.scout !== null && e.state.scout.mark >= 2)).toBe(true);
@@ -164,6 +165,14 @@ describe('one-line edits of the compact walk are rejected at their line', () => 
       (ev) => { const d = deltaOf(ev); d.aMark = (d.rSnap as { slot: number }).slot; });
     expect(verdict.failure?.action).toBe('ReplicaSnapshot');
     namesField(verdict, 'aMark');
+  });
+
+  it('a ReplicaForget that keeps a decision below one it forgets (it forgets every decision below some slot)', () => {
+    const removed = (ev: Json): SpecMessage[] => ((deltaOf(ev).rDecisions as { remove?: SpecMessage[] } | undefined)?.remove ?? []);
+    const { verdict } = rejectEdit('forget-not-below', (ev) => ev.action === 'ReplicaForget' && removed(ev).length >= 2,
+      (ev) => { const r = removed(ev) as unknown as Array<{ slot: number }>; const low = Math.min(...r.map((d) => d.slot)); (deltaOf(ev).rDecisions as { remove: unknown[] }).remove = r.filter((d) => d.slot !== low); });
+    expect(verdict.failure?.action).toBe('ReplicaForget');
+    namesField(verdict, 'rDecisions');
   });
 
   it('a restart whose truncate does not keep exactly the snapshot\'s history', () => {

@@ -163,7 +163,7 @@ export interface SpecConstants {
 /**
  * The format this library writes. Version 3 added checkpoints: aMark, lMark, rSnap and
  * scout.mark in node states, Promise.mark and Adopted.mark, the header's CheckpointNodes, the
- * actions ReplicaSnapshot, AcceptorCompact and LeaderCompact, and rExecuted's `truncate`.
+ * actions ReplicaSnapshot, ReplicaForget, AcceptorCompact and LeaderCompact, and rExecuted's `truncate`.
  */
 export const TRACE_FORMAT = 'paxos-trace/3';
 /** The version before checkpoints: read with every mark 1 and no snapshot (format/versions.ts). */

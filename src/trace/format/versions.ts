@@ -9,7 +9,7 @@ import { TRACE_FORMAT_V2 } from './types.js';
 
 /** The fields and actions version 3 added; a version 2 trace carrying one is malformed. */
 const NEW_STATE_FIELDS = ['aMark', 'lMark', 'rSnap'] as const;
-const NEW_ACTIONS: ReadonlySet<string> = new Set(['ReplicaSnapshot', 'AcceptorCompact', 'LeaderCompact']);
+const NEW_ACTIONS: ReadonlySet<string> = new Set(['ReplicaSnapshot', 'ReplicaForget', 'AcceptorCompact', 'LeaderCompact']);
 const NO_MARK = 1;
 
 export interface VersionProblem { pointer: string; message: string }

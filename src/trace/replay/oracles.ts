@@ -295,6 +295,8 @@ export function traceStepExpr(ev: TraceEvent, c: SpecConstants): string {
     const bound = c.RequestsPerCaller !== undefined ? ` /\\ r.clientId <= RequestsPerCaller` : '';
     return `LET r == ${tlaLiteral(r)} IN r.caller = ${ev.node} /\\ r.caller \\in Callers${bound} /\\ RequesterInvoke(r)`;
   }
+  // ReplicaForget(n, s): the event shows what was forgotten, not s; Next draws s from the state.
+  if (a === 'ReplicaForget') return `${ev.node} \\in ${NEXT_NODES[a]} /\\ \\E s \\in {d.slot + 1 : d \\in rDecisions[${ev.node}]} : ReplicaForget(${ev.node}, s)`;
   return `${ev.node} \\in ${NEXT_NODES[a]} /\\ ${a}(${ev.node})`;
 }
 

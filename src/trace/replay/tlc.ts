@@ -21,6 +21,9 @@ import { DeltaDecoder } from '../format/deltaEncoder.js';
 
 export const TRACE_MODULE = 'MultiPaxosTrace';
 
+/** ReplicaForget(n, s) with s as Next draws it from the state (an event shows what went, not s). */
+const FORGET_SOME = '\\E s \\in {d.slot + 1 : d \\in rDecisions[e.node]} : ReplicaForget(e.node, s)';
+
 function eventLiteral(ev: TraceEvent): string {
   const { scout, ...rest } = ev.state;
   const state = tlaLiteral(rest).slice(0, -1) + `, scout |-> ${scout === null ? 'NoScout' : tlaLiteral(scoutWithSpecMark(scout))}]`;
@@ -63,7 +66,7 @@ function traceDefinitions(events: readonly TraceEvent[], c: SpecConstants, specV
     `       \\/ e.action = "ReplicaPropose" /\\ ${within('ReplicaPropose')} /\\ ReplicaPropose(e.node, e.prop)`,
     `       \\/ e.action = "RequesterInvoke" /\\ e.prop.caller = e.node /\\ e.prop.caller \\in Callers${bound} /\\ RequesterInvoke(e.prop)`,
     ...NODE_ACTIONS
-      .map((a) => `       \\/ e.action = "${a}" /\\ ${within(a)} /\\ ${a}(e.node)`),
+      .map((a) => `       \\/ e.action = "${a}" /\\ ${within(a)} /\\ ${a === 'ReplicaForget' ? FORGET_SOME : `${a}(e.node)`}`),
     ``,
     `\\* A stuttering step: nothing changes, everything sent was sent before.`,
     `Stutters(e) == e.sent \\subseteq msgs /\\ UNCHANGED <<${specVars.join(', ')}>>`,

@@ -31,7 +31,7 @@ export const MESSAGE_ACTIONS = {
 } as const;
 export const PROPOSAL_ACTIONS = ['ReplicaPropose', 'RequesterInvoke'] as const;
 export const NODE_ACTIONS = ['LeaderSpawnScout', 'ReplicaSkipSlot', 'ReplicaProposeNoop', 'ReplicaExecute', 'NodeRestart',
-  'ReplicaSnapshot', 'AcceptorCompact', 'LeaderCompact'] as const;
+  'ReplicaSnapshot', 'ReplicaForget', 'AcceptorCompact', 'LeaderCompact'] as const;
 
 export type MessageAction = keyof typeof MESSAGE_ACTIONS;
 export type ProposalAction = (typeof PROPOSAL_ACTIONS)[number];
@@ -218,16 +218,18 @@ function replicaReceiveInvoke(cfg: SpecConfig, n: number, x: NodeSpec, m: Messag
 }
 
 /**
- * WaitingBatches(n): the batches of n's waiting requests, as many as a batch holds (all of
- * them, up to BatchMax) in every order. With BatchMax = 1: each waiting request.
+ * WaitingBatches(n): every batch of 1 to Min(|waiting|, BatchMax) of n's distinct waiting
+ * requests, in every order (the code bounds a batch by count and bytes, so it may take
+ * fewer than it could). With BatchMax = 1: each waiting request.
  */
 export function waitingBatches(cfg: SpecConfig, x: NodeSpec): Proposal[] {
   const waiting = [...x.rRequests.values()];
-  const k = Math.min(waiting.length, cfg.bounds.batchMax ?? 1);
-  if (k === 1) return waiting;
+  const most = Math.min(waiting.length, cfg.bounds.batchMax ?? 1);
+  if (most <= 1) return waiting;
   const out: Proposal[] = [];
   const pick = (q: Proposal[], used: Set<number>): void => {
-    if (q.length === k) { out.push(batchOf(q)); return; }
+    if (q.length > 0) out.push(batchOf(q));
+    if (q.length === most) return;
     for (let i = 0; i < waiting.length; i++) {
       if (used.has(i)) continue;
       used.add(i);
@@ -235,15 +237,14 @@ export function waitingBatches(cfg: SpecConfig, x: NodeSpec): Proposal[] {
       used.delete(i);
     }
   };
-  if (k > 0) pick([], new Set());
+  pick([], new Set());
   return out;
 }
 
-/** IsWaitingBatch(n, b): b is distinct waiting requests, as many as a batch of n's holds. */
+/** IsWaitingBatch(n, b): b is 1 to Min(|waiting|, BatchMax) distinct waiting requests. */
 function isWaitingBatch(cfg: SpecConfig, x: NodeSpec, b: Proposal): boolean {
-  if (x.rRequests.size === 0) return false;
   const q = reqsOf(b);
-  if (q.length !== Math.min(x.rRequests.size, cfg.bounds.batchMax ?? 1)) return false;
+  if (q.length === 0 || q.length > Math.min(x.rRequests.size, cfg.bounds.batchMax ?? 1)) return false;
   const keys = new Set(q.map(propKey));
   if (keys.size !== q.length) return false;
   for (const k of keys) if (!x.rRequests.has(k)) return false;
@@ -361,10 +362,26 @@ function replicaSnapshot(cfg: SpecConfig, n: number, x: NodeSpec): [NodeSpec, Sp
   if (cfg.bounds.checkpointNodes === undefined || !cfg.bounds.checkpointNodes.has(n)) return null;
   if (x.rSnap.slot >= x.rSlotOut) return null;
   const slot = x.rSlotOut;
+  // It keeps its decisions (ReplicaForget drops them). A replica that proposed nothing lately
+  // moves its next proposal slot up to the snapshot.
+  return [{ ...x, rSnap: { slot, executed: x.rExecuted }, rSlotIn: Math.max(x.rSlotIn, slot) }, []];
+}
+
+/**
+ * ReplicaForget(n, s) for each s in {d.slot + 1 : d \in rDecisions[n]} with s <= rSnap[n].slot:
+ * n forgets its decisions below s (the snapshot holds their effect). One successor per held
+ * decision below the snapshot, from the fewest forgotten to the most.
+ */
+function replicaForget(x: NodeSpec): Array<[NodeSpec, SpecMessage[]]> {
+  const below = [...x.rDecisions].filter(([, d]) => d.slot + 1 <= x.rSnap.slot).sort((a, b) => a[1].slot - b[1].slot);
+  const out: Array<[NodeSpec, SpecMessage[]]> = [];
   let rDecisions = decisionsOf(x);
-  for (const [k, d] of x.rDecisions) if (d.slot < slot) rDecisions = rDecisions.without(k);
-  // A replica that proposed nothing lately moves its next proposal slot up to the snapshot.
-  return [{ ...x, rSnap: { slot, executed: x.rExecuted }, rDecisions, rSlotIn: Math.max(x.rSlotIn, slot) }, []];
+  below.forEach(([k, d], i) => {
+    rDecisions = rDecisions.without(k);
+    // Two decisions for one slot (only if Agreement broke) go together: s is a slot, not a decision.
+    if (below[i + 1]?.[1].slot !== d.slot) out.push([{ ...x, rDecisions }, []]);
+  });
+  return out;
 }
 
 function acceptorCompact(x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
@@ -393,7 +410,7 @@ export const NEXT_NODES: Record<ActionName, 'Node' | 'LeaderNodes' | 'ReplicaNod
   ReplicaPropose: 'ReplicaNodes', ReplicaSkipSlot: 'ReplicaNodes', ReplicaProposeNoop: 'ReplicaNodes',
   ReplicaReceiveDecision: 'ReplicaNodes', ReplicaExecute: 'ReplicaNodes', ReplicaReceiveJoin: 'ReplicaNodes',
   ReplicaReceiveWelcome: 'Node', RequesterInvoke: 'Node', NodeRestart: 'Node',
-  ReplicaSnapshot: 'ReplicaNodes', AcceptorCompact: 'Node', LeaderCompact: 'Node',
+  ReplicaSnapshot: 'ReplicaNodes', ReplicaForget: 'ReplicaNodes', AcceptorCompact: 'Node', LeaderCompact: 'Node',
 };
 
 function inNextNodes(cfg: SpecConfig, action: ActionName, n: number): boolean {
@@ -465,6 +482,7 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
       return oneStep(action, n, param, [restarted, [{ type: 'Join', node: n }]], { restart: true });
     }
     case 'ReplicaSnapshot': return oneStep(action, n, param, replicaSnapshot(cfg, n, x));
+    case 'ReplicaForget': return manySteps(action, n, param, replicaForget(x));
     case 'AcceptorCompact': return oneStep(action, n, param, acceptorCompact(x));
     case 'LeaderCompact': return oneStep(action, n, param, leaderCompact(x));
     default: return [];

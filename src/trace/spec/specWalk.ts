@@ -18,7 +18,7 @@ export const ROLE_OF: Record<string, string> = {
   ReplicaPropose: 'Replica', ReplicaSkipSlot: 'Replica', ReplicaProposeNoop: 'Replica',
   ReplicaReceiveDecision: 'Replica', ReplicaExecute: 'Replica', ReplicaReceiveJoin: 'Replica',
   ReplicaReceiveWelcome: 'Replica', RequesterInvoke: 'Requester', NodeRestart: 'Node',
-  ReplicaSnapshot: 'Replica', AcceptorCompact: 'Acceptor', LeaderCompact: 'Leader',
+  ReplicaSnapshot: 'Replica', ReplicaForget: 'Replica', AcceptorCompact: 'Acceptor', LeaderCompact: 'Leader',
 };
 
 
