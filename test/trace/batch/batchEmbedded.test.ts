@@ -108,7 +108,9 @@ describe('tlaCodec and batches', () => {
 
 describe('a random walk of the spec with BatchMax = 3', () => {
   const constants: SpecConstants = { N: 3, Window: 2, Callers: [1, 2], RequestsPerCaller: 3, MaxBallot: 2, MaxSlot: 4, MaxRestarts: 1, BatchMax: 3 };
-  const walk = specWalk({ constants, steps: 600, seed: 4, weights: { NodeRestart: 0.05, RequesterInvoke: 3 } });
+  // Seed 21: a walk that decides batches of one, two and three (a replica may propose fewer than it
+  // has waiting, so most seeds decide only ones and twos; seeds 1-30 were tried).
+  const walk = specWalk({ constants, steps: 600, seed: 21, weights: { NodeRestart: 0.05, RequesterInvoke: 3 } });
   const longBatches = (e: TraceEvent): number[] => e.sent.flatMap((m) => ('prop' in m && m.type !== 'Invoke' && m.type !== 'Invoked' ? [(m.prop as { batch?: unknown[] }).batch?.length ?? 1] : []));
 
   it('decides and executes batches of two and three, and replays in full and compact form', () => {
