@@ -3,7 +3,7 @@
  * through a local FIFO queue, and turns the roles' requests into one Output per call.
  * See api.ts for the contract with the host.
  */
-import { DEFAULT_LIMITS, DEFAULT_TIMING, type Limits, type Timing } from '../protocol/limits.js';
+import { DEFAULT_LIMITS, DEFAULT_TIMING, MAX_BATCH_REQUESTS, type Limits, type Timing } from '../protocol/limits.js';
 import { NODE_LOCAL_MESSAGE_TYPES, type Message, type SpecMessage } from '../protocol/messages.js';
 import { toSpecMessage, toTraceMessage } from '../protocol/projection.js';
 import { checkEnvelope, wireSizeProblem } from '../protocol/validate.js';
@@ -110,6 +110,9 @@ export class Node implements NodeApi {
     if (!Number.isSafeInteger(id) || id < 1 || !sorted.includes(id)) throw new Error(`node id ${id} must be a positive integer among peers ${JSON.stringify(peers)}`);
     if (sorted.some((p) => !Number.isSafeInteger(p) || p < 1)) throw new Error(`peers must be positive integers, got ${JSON.stringify(peers)}`);
     if (sorted.length > this.limits.maxNodes) throw new Error(`${sorted.length} nodes exceed maxNodes ${this.limits.maxNodes}`);
+    const batch = this.limits.batchMaxRequests;
+    // The message schemas take batches of at most MAX_BATCH_REQUESTS (a batch is drawn from the requests waiting).
+    if (!Number.isSafeInteger(batch) || batch < 1 || batch > MAX_BATCH_REQUESTS) throw new RangeError(`limits.batchMaxRequests must be an integer in 1..${MAX_BATCH_REQUESTS}, got ${batch}`);
     // The message schemas accept node ids up to DEFAULT_LIMITS.maxNodes (ids are 1..N).
     if (sorted.some((p) => p > DEFAULT_LIMITS.maxNodes)) throw new Error(`node ids must be at most ${DEFAULT_LIMITS.maxNodes}, got ${JSON.stringify(peers)}`);
     this.id = id;

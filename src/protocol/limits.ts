@@ -34,6 +34,9 @@ export interface Limits {
   readonly maxNumber: number;
 }
 
+/** The largest batchMaxRequests: the message schemas' maxItems of a batch (traces/schemas/messages/defs.schema.json). */
+export const MAX_BATCH_REQUESTS = 1_000;
+
 /** The resource bounds a node uses unless `NodeOptions.limits` overrides some of them. */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxNodes: 64,

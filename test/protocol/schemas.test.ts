@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
+import { DEFAULT_LIMITS, MAX_BATCH_REQUESTS } from '../../src/protocol/limits.js';
 import { MESSAGE_TYPES } from '../../src/protocol/messages.js';
 import { loadMessageSchema, messageSchemaDir, messageSchemas } from '../../src/protocol/schemas.js';
 import { checkMessage } from '../../src/protocol/validate.js';
@@ -63,6 +63,8 @@ describe('message JSON Schemas', () => {
     expect(items('Adopted', 'pvalues')).toBe(DEFAULT_LIMITS.maxPValues);
     expect(items('Welcome', 'decisions')).toBe(DEFAULT_LIMITS.maxWelcomeDecisions);
     expect(items('Welcome', 'executed')).toBe(DEFAULT_LIMITS.maxWelcomeDecisions);
+    const longBatch = (defs.$defs['longBatch'] as unknown as { properties: { batch: { maxItems: number } } }).properties.batch;
+    expect(longBatch.maxItems).toBe(MAX_BATCH_REQUESTS);
   });
 
   it('are compiled once per process', () => {

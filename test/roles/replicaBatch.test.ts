@@ -102,3 +102,14 @@ describe('Replica batches', () => {
     expect(host.journal).toEqual([]);
   });
 });
+
+describe('Node options for batches', () => {
+  it('refuses a batchMaxRequests the message schemas would reject (0, or more than MAX_BATCH_REQUESTS)', async () => {
+    const { Node } = await import('../../src/node/node.js');
+    const { MAX_BATCH_REQUESTS } = await import('../../src/protocol/limits.js');
+    const make = (batchMaxRequests: number) => () => new Node(1, [1, 2, 3], { durable: undefined }, { stateMachine: counter, limits: { batchMaxRequests } });
+    expect(make(0)).toThrow(/batchMaxRequests must be an integer in 1\.\.1000, got 0/);
+    expect(make(MAX_BATCH_REQUESTS + 1)).toThrow(RangeError);
+    expect(make(MAX_BATCH_REQUESTS)).not.toThrow();
+  });
+});
