@@ -27,10 +27,52 @@ import { IdRanges } from './idRanges.js';
 /** One executed request: its output and its index (from 1) in the replica's history. */
 export interface Execution { readonly prop: Proposal; readonly output: unknown; readonly index: number }
 
+/** One kept output: the request's client id, its index in the history, its output. */
+interface Kept {
+  readonly clientId: number;
+  readonly index: number;
+  readonly output: unknown;
+}
+
 interface CallerRecord {
   readonly ids: IdRanges;
-  /** clientId -> [index, output], oldest first (a Map keeps insertion order). */
-  readonly outputs: Map<number, readonly [number, unknown]>;
+  /** clientId -> its kept output, oldest first (a Map keeps insertion order). */
+  readonly outputs: Map<number, Kept>;
+  /**
+   * The same entries oldest first, from `head` on (an entry no longer in `outputs` is skipped):
+   * the oldest is found without a Map iterator, which walks past every entry deleted since the
+   * Map last rehashed (some hundreds with a thousand outputs kept).
+   */
+  readonly order: Kept[];
+  head: number;
+}
+
+function newCallerRecord(ids: IdRanges): CallerRecord {
+  return { ids, outputs: new Map(), order: [], head: 0 };
+}
+
+function keep(record: CallerRecord, kept: Kept): void {
+  record.outputs.delete(kept.clientId);
+  record.outputs.set(kept.clientId, kept);
+  record.order.push(kept);
+}
+
+/** Forgets the oldest kept output. */
+function evictOldest(record: CallerRecord): void {
+  const { order, outputs } = record;
+  while (record.head < order.length) {
+    const oldest = order[record.head]!;
+    order[record.head++] = undefined as unknown as Kept; // let the output be collected
+    if (outputs.get(oldest.clientId) === oldest) {
+      outputs.delete(oldest.clientId);
+      break;
+    }
+  }
+  // Drop the consumed front once it is half the array: amortised O(1) per output.
+  if (record.head * 2 >= order.length) {
+    order.splice(0, record.head);
+    record.head = 0;
+  }
 }
 
 /** The table as JSON (inside a replica snapshot or a Welcome). */
@@ -67,7 +109,7 @@ export class ExecutedTable {
   /** The execution of `p` with its output, if `p` was executed and its output is still kept. */
   get(p: Proposal): Execution | undefined {
     const kept = this.callers.get(p.caller)?.outputs.get(p.clientId);
-    return kept === undefined ? undefined : { prop: p, output: kept[1], index: kept[0] };
+    return kept === undefined ? undefined : { prop: p, output: kept.output, index: kept.index };
   }
 
   /**
@@ -78,14 +120,13 @@ export class ExecutedTable {
     if (p.caller === 0) throw new RangeError('the no-op is never executed');
     let record = this.callers.get(p.caller);
     if (record === undefined) {
-      record = { ids: new IdRanges(), outputs: new Map() };
+      record = newCallerRecord(new IdRanges());
       this.callers.set(p.caller, record);
     }
     record.ids.add(p.clientId);
     this.executedCount++;
-    record.outputs.delete(p.clientId);
-    record.outputs.set(p.clientId, [this.executedCount, output]);
-    if (record.outputs.size > this.keepOutputs) record.outputs.delete(record.outputs.keys().next().value!);
+    keep(record, { clientId: p.clientId, index: this.executedCount, output });
+    if (record.outputs.size > this.keepOutputs) evictOldest(record);
     return { prop: p, output, index: this.executedCount };
   }
 
@@ -109,7 +150,7 @@ export class ExecutedTable {
   /** The table as JSON, callers in ascending order: what a snapshot or a Welcome carries. */
   toJson(): ExecutedTableJson {
     const callers = [...this.callers.entries()].sort((a, b) => a[0] - b[0])
-      .map(([caller, r]) => [caller, r.ids.toPairs(), [...r.outputs].map(([id, [index, output]]) => [id, index, output] as const)] as const);
+      .map(([caller, r]) => [caller, r.ids.toPairs(), [...r.outputs.values()].map((k) => [k.clientId, k.index, k.output] as const)] as const);
     return { count: this.executedCount, callers };
   }
 
@@ -130,11 +171,12 @@ export class ExecutedTable {
       if (!isCount(caller) || caller <= previous) throw new RangeError(`executed table: caller ${String(caller)} at ${i} is not a node id above the one before`);
       if (!Array.isArray(ranges) || !ranges.every((r) => Array.isArray(r) && r.length === 2)) throw new RangeError(`executed table: caller ${caller}'s ranges are not [lo, hi] pairs`);
       if (!Array.isArray(outputs) || outputs.length > keepOutputs) throw new RangeError(`executed table: caller ${caller}'s outputs are not a list of at most ${keepOutputs}`);
-      const record: CallerRecord = { ids: IdRanges.fromPairs(ranges as [number, number][]), outputs: new Map() };
+      const record = newCallerRecord(IdRanges.fromPairs(ranges as [number, number][]));
       for (const o of outputs as unknown[]) {
         if (!Array.isArray(o) || o.length !== 3 || !isCount(o[0]) || !isCount(o[1]) || o[1] < 1 || o[1] > count) throw new RangeError(`executed table: caller ${caller} has an output entry that is not [clientId, index in 1..${count}, output]`);
         if (!record.ids.has(o[0] as number)) throw new RangeError(`executed table: caller ${caller} has an output for request ${String(o[0])}, which it did not execute`);
-        record.outputs.set(o[0] as number, [o[1] as number, o[2]]);
+        if (record.outputs.has(o[0] as number)) throw new RangeError(`executed table: caller ${caller} has two outputs for request ${String(o[0])}`);
+        keep(record, { clientId: o[0] as number, index: o[1] as number, output: o[2] });
       }
       table.callers.set(caller, record);
       previous = caller;
