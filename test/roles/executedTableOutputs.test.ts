@@ -44,6 +44,18 @@ describe('ExecutedTable outputs', () => {
     }), { seed: 12, numRuns: 300 });
   });
 
+  it('keeps only the newer output of a request recorded twice, as the newest', () => {
+    const table = new ExecutedTable(3);
+    table.record(prop(1, 1), 'first');
+    table.record(prop(1, 2), 'b');
+    table.record(prop(1, 1), 'again');
+    expect(table.get(prop(1, 1))).toEqual({ prop: prop(1, 1), output: 'again', index: 3 });
+    expect(table.toJson().callers).toEqual([[1, [[1, 2]], [[2, 2, 'b'], [1, 3, 'again']]]]);
+    table.record(prop(1, 3), 'c');
+    table.record(prop(1, 4), 'd');
+    expect(table.toJson().callers).toEqual([[1, [[1, 4]], [[1, 3, 'again'], [3, 4, 'c'], [4, 5, 'd']]]]);
+  });
+
   it('refuses a table that lists one request\'s output twice', () => {
     expect(() => ExecutedTable.fromJson({ count: 2, callers: [[1, [[1, 2]], [[1, 1, 'x'], [1, 2, 'y']]]] }, 3)).toThrow(/two outputs for request 1/);
   });
