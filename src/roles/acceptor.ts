@@ -127,9 +127,9 @@ export class Acceptor extends Role {
       }
       // A retransmitted Accept changes nothing: no record (leaders resend until answered).
       if (replaced === undefined || !ballotEquals(replaced.ballot, m.ballot) || !batchEquals(replaced.prop, m.prop)) {
-        const pvalue = frozenPValue({ ballot: m.ballot, slot: m.slot, prop: m.prop });
-        this.accepted.set(m.slot, pvalue);
+        const pvalue: PValue = { ballot: m.ballot, slot: m.slot, prop: m.prop };
         this.persistAccept(pvalue);
+        this.accepted.set(m.slot, this.frozenCopy(pvalue));
       }
     }
     this.host.send(m.ballot.leader, {
@@ -197,6 +197,17 @@ export class Acceptor extends Role {
     invariant(replaced === undefined || !ballotLess(pvalue.ballot, replaced.ballot),
       () => `acceptor ${this.host.self} would replace the durable ${JSON.stringify(replaced)} by a lower ballot`);
     this.host.appendDurable({ kind: 'accept', pvalue });
+  }
+
+  /**
+   * A frozen copy of `pvalue`, just persisted: the durable view's own (its fold froze a copy as
+   * the record went in: a second copy per Accept was a tenth of this role's time), or a new
+   * one where the view holds no such pvalue (an acceptor that persists nothing: a mutant).
+   */
+  protected frozenCopy(pvalue: PValue): PValue {
+    const kept = this.host.durable().accepted.get(pvalue.slot);
+    const same = kept !== undefined && ballotEquals(kept.ballot, pvalue.ballot) && batchEquals(kept.prop, pvalue.prop);
+    return same && Object.isFrozen(kept) ? kept : frozenPValue(pvalue);
   }
 
   /** Tell the replica on this node who leads now (not a spec step: a Stutter). */

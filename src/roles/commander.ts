@@ -54,16 +54,19 @@ export class Commander extends Role {
   protected timedOut = false;
   /** Its element of the spec's `commanders` at the previous trace event (undefined: not in it). */
   private traced: CommanderElement | undefined = undefined;
+  /** commanderKey(ballot, slot), built once: its route and its timer's key. */
+  private readonly key: string;
 
   constructor(host: RoleHost, ballot: Ballot, slot: number, prop: Batch) {
     super(host);
     this.ballot = copyBallot(ballot);
     this.slot = slot;
     this.prop = copyBatch(prop);
+    this.key = commanderKey(ballot, slot);
   }
 
   override routeKey(): string {
-    return commanderKey(this.ballot, this.slot);
+    return this.key;
   }
 
   /**
@@ -74,7 +77,7 @@ export class Commander extends Role {
     this.leader = this.host.findRole<Role & AcceptTargets>('Leader');
     this.firstTargets = this.chooseFirstTargets();
     this.host.send(this.firstTargets, this.accept());
-    this.host.setTimer(COMMANDER_RETRANSMIT_TIMER, commanderKey(this.ballot, this.slot), this.host.timing.acceptRetransmitMs);
+    this.host.setTimer(COMMANDER_RETRANSMIT_TIMER, this.key, this.host.timing.acceptRetransmitMs);
   }
 
   /** Removed from its node (decided, preempted, or its slot compacted away by LeaderCompact). */
@@ -117,7 +120,7 @@ export class Commander extends Role {
 
   /** Resend Accept to every acceptor that has not answered yes, not only the first quorum (a Stutter). */
   override onTimer(name: string, key: string | undefined): void {
-    if (name !== COMMANDER_RETRANSMIT_TIMER || key !== commanderKey(this.ballot, this.slot)) return;
+    if (name !== COMMANDER_RETRANSMIT_TIMER || key !== this.key) return;
     if (!this.timedOut) this.leader?.firstAcceptsOutcome(true);
     this.timedOut = true;
     this.host.send(this.retransmitTargets(), this.accept());

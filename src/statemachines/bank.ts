@@ -5,6 +5,7 @@
  */
 import { restoreBank, snapshotBank } from './bankSnapshot.js';
 import type { ReadsInputOnly } from './codec.js';
+import { copyWith, setOwn } from './copyWith.js';
 import { type Failure, type SnapshottableApp, checkName, failure, isRecord } from './types.js';
 
 /** The bank's state: each open account's balance, in cents. */
@@ -43,11 +44,8 @@ function balanceOf(state: BankState, account: string): number | undefined {
   return Object.hasOwn(state.accounts, account) ? state.accounts[account] : undefined;
 }
 
-function withBalances(state: BankState, changes: Record<string, number>): BankState {
-  // A fresh object per step: the caller's state is never touched.
-  const accounts: Record<string, number> = { ...state.accounts };
-  for (const [k, v] of Object.entries(changes)) Object.defineProperty(accounts, k, { value: v, enumerable: true, writable: true, configurable: true });
-  return { accounts };
+function withBalance(state: BankState, account: string, balance: number): BankState {
+  return { accounts: copyWith(state.accounts, account, balance) };
 }
 
 function unknownAccount(name: string): Failure {
@@ -87,7 +85,7 @@ export const bank: SnapshottableApp<BankState, BankOutput> & ReadsInputOnly = {
         if (balanceOf(state, account) !== undefined) {
           return [state, failure('AccountExists', `account ${JSON.stringify(account)} already exists`)];
         }
-        return [withBalances(state, { [account]: 0 }), { ok: true, op: 'open', account }];
+        return [withBalance(state, account, 0), { ok: true, op: 'open', account }];
       }
       case 'deposit': {
         const account = checkName(input.account, 'account');
@@ -99,7 +97,7 @@ export const bank: SnapshottableApp<BankState, BankOutput> & ReadsInputOnly = {
         if (sumBalances(state) + amount > Number.MAX_SAFE_INTEGER) {
           return [state, failure('Overflow', 'deposit would exceed the largest exact total')];
         }
-        return [withBalances(state, { [account]: before + amount }), { ok: true, op: 'deposit', account, balance: before + amount }];
+        return [withBalance(state, account, before + amount), { ok: true, op: 'deposit', account, balance: before + amount }];
       }
       case 'transfer': {
         const from = checkName(input.from, 'from');
@@ -116,8 +114,9 @@ export const bank: SnapshottableApp<BankState, BankOutput> & ReadsInputOnly = {
         if (fromBalance < amount) {
           return [state, failure('InsufficientFunds', `${JSON.stringify(from)} has ${fromBalance}, needs ${amount}`)];
         }
-        const next = withBalances(state, { [from]: fromBalance - amount, [to]: toBalance + amount });
-        return [next, { ok: true, op: 'transfer', from, to, amount }];
+        const accounts = copyWith(state.accounts, from, fromBalance - amount);
+        setOwn(accounts, to, toBalance + amount);
+        return [{ accounts }, { ok: true, op: 'transfer', from, to, amount }];
       }
       case 'balance': {
         const account = checkName(input.account, 'account');

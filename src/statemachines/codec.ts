@@ -66,13 +66,23 @@ type Decoded = ReturnType<typeof decodeInput>;
 
 function sharedDecoder(): (text: string) => Decoded {
   const recent = new Map<string, Decoded>();
+  // The same keys in the order added, in a ring: the oldest is found there, not by a Map
+  // iterator, which walks past every key deleted since the Map last rehashed (up to a thousand).
+  const order: string[] = [];
+  let oldest = 0;
   return (text) => {
     const hit = recent.get(text);
     if (hit !== undefined) return hit;
     const decoded = decodeInput(text);
     if (!decoded.ok || text.length > SHARED_DECODE_MAX_LENGTH) return decoded;
     deepFreeze(decoded.value); // an app breaking its read-only promise throws instead of changing another replica's command
-    if (recent.size >= SHARED_DECODES) recent.delete(recent.keys().next().value!);
+    if (order.length < SHARED_DECODES) {
+      order.push(text);
+    } else {
+      recent.delete(order[oldest]!);
+      order[oldest] = text;
+      oldest = (oldest + 1) % SHARED_DECODES;
+    }
     recent.set(text, decoded);
     return decoded;
   };

@@ -5,6 +5,7 @@
  */
 import { restoreKv, snapshotKv } from './kvSnapshot.js';
 import type { ReadsInputOnly } from './codec.js';
+import { copyWith } from './copyWith.js';
 import { type Failure, type SnapshottableApp, checkName, failure, isRecord } from './types.js';
 
 /** The key-value store's state: the value under each key. */
@@ -38,10 +39,7 @@ function current(state: KvState, key: string): string | null {
 }
 
 function withEntry(state: KvState, key: string, value: string): KvState {
-  const entries: Record<string, string> = { ...state.entries };
-  // defineProperty so that a key such as "__proto__" is stored as plain data.
-  Object.defineProperty(entries, key, { value, enumerable: true, writable: true, configurable: true });
-  return { entries };
+  return { entries: copyWith(state.entries, key, value) };
 }
 
 /**

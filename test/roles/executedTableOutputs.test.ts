@@ -1,0 +1,62 @@
+/**
+ * Which outputs an ExecutedTable keeps: per caller, those of its last keepOutputs executions,
+ * oldest first, across JSON round trips (a replica restored from a snapshot keeps evicting in
+ * the same order as the one that wrote it).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ExecutedTable } from '../../src/roles/executedTable.js';
+import { prop } from './fake-host.js';
+
+/** The plain model: per caller every [clientId, index, output] executed, in execution order. */
+function modelKept(history: readonly [number, number][], keep: number): Map<number, [number, number, unknown][]> {
+  const byCaller = new Map<number, [number, number, unknown][]>();
+  history.forEach(([caller, clientId], i) => {
+    const list = byCaller.get(caller) ?? [];
+    list.push([clientId, i + 1, `out ${i + 1}`]);
+    byCaller.set(caller, list);
+  });
+  for (const [caller, list] of byCaller) byCaller.set(caller, list.slice(-keep));
+  return byCaller;
+}
+
+describe('ExecutedTable outputs', () => {
+  it('keeps each caller\'s last keepOutputs outputs, oldest first, also after a JSON round trip mid-way', () => {
+    const requests = fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 40 })), {
+      selector: ([caller, clientId]) => `${caller}:${clientId}`, maxLength: 90,
+    });
+    fc.assert(fc.property(requests, fc.integer({ min: 1, max: 6 }), fc.nat(90), (history, keep, cut) => {
+      let table = new ExecutedTable(keep);
+      history.forEach(([caller, clientId], i) => {
+        if (i === cut) table = ExecutedTable.fromJson(JSON.parse(JSON.stringify(table.toJson())), keep);
+        table.record(prop(caller, clientId), `out ${i + 1}`);
+      });
+      const model = modelKept(history, keep);
+      const json = table.toJson();
+      expect(json.count).toBe(history.length);
+      expect(new Map(json.callers.map(([caller, , outputs]) => [caller, outputs]))).toEqual(model);
+      history.forEach(([caller, clientId], i) => {
+        const kept = model.get(caller)!.some(([id]) => id === clientId);
+        expect(table.get(prop(caller, clientId))).toEqual(kept ? { prop: prop(caller, clientId), output: `out ${i + 1}`, index: i + 1 } : undefined);
+        expect(table.has(prop(caller, clientId))).toBe(true);
+      });
+      expect(table.size.outputs).toBe([...model.values()].reduce((n, l) => n + l.length, 0));
+    }), { seed: 12, numRuns: 300 });
+  });
+
+  it('keeps only the newer output of a request recorded twice, as the newest', () => {
+    const table = new ExecutedTable(3);
+    table.record(prop(1, 1), 'first');
+    table.record(prop(1, 2), 'b');
+    table.record(prop(1, 1), 'again');
+    expect(table.get(prop(1, 1))).toEqual({ prop: prop(1, 1), output: 'again', index: 3 });
+    expect(table.toJson().callers).toEqual([[1, [[1, 2]], [[2, 2, 'b'], [1, 3, 'again']]]]);
+    table.record(prop(1, 3), 'c');
+    table.record(prop(1, 4), 'd');
+    expect(table.toJson().callers).toEqual([[1, [[1, 4]], [[1, 3, 'again'], [3, 4, 'c'], [4, 5, 'd']]]]);
+  });
+
+  it('refuses a table that lists one request\'s output twice', () => {
+    expect(() => ExecutedTable.fromJson({ count: 2, callers: [[1, [[1, 2]], [[1, 1, 'x'], [1, 2, 'y']]]] }, 3)).toThrow(/two outputs for request 1/);
+  });
+});
