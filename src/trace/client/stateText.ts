@@ -10,7 +10,7 @@
  * state machine copies the references), keeps its text; the rest is written. The copy is
  * private, so an application that changes its arrays in place cannot make it stale.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 interface ArrayText {
   /** The elements last written under this key (a private copy). */
@@ -32,7 +32,7 @@ export class StateTexts {
 
   /** The digest replicas report (stateDigest of statemachines/digest.ts). */
   digest(value: unknown): string {
-    return createHash('sha256').update(this.text(value)).digest('hex').slice(0, 16);
+    return sha256Hex(this.text(value)).slice(0, 16);
   }
 
   private write(value: unknown, key: string): string {
@@ -73,10 +73,18 @@ export class StateTexts {
       known.push(x);
       open += (i === 0 ? '' : ',') + JSON.stringify(x);
     }
+    // Flat now (reading a character flattens a rope): built by appends, it would be a chain
+    // of one piece per element that every later use walks again. Read, so it is not optimised away.
+    if (open.charCodeAt(0) !== 0x5b) throw new Error('an array text starts with [');
     memo.open = open;
     return open + ']';
   }
 }
+
+/** One-shot hashing (Node >= 20.12) costs half a Hash object; engines allows any Node 20. */
+const sha256Hex: (text: string) => string = typeof crypto.hash === 'function'
+  ? (text) => crypto.hash('sha256', text, 'hex')
+  : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** Every element a string (so no hole, nothing nested): the arrays whose text is kept. */
 function allStrings(xs: readonly unknown[]): boolean {
