@@ -55,7 +55,6 @@ describe('sameJson', () => {
     expect(sameJson({ a: 1 }, { a: 1, b: null })).toBe(false);
     expect(sameJson([undefined], [null])).toBe(false); // texts equal ([null]), but the walk says "maybe not"
     expect(canonicalJson([undefined])).toBe(canonicalJson([null]));
-    // eslint-disable-next-line no-sparse-arrays
     expect(sameJson([, 1], [undefined, 1])).toBe(false); // a hole is written as nothing, undefined as null
     expect(sameJson([1, 2], { 0: 1, 1: 2 })).toBe(false);
     expect(sameJson({ x: [1, { y: 'z' }] }, { x: [1, { y: 'z' }] })).toBe(true);
