@@ -22,12 +22,15 @@ import type { StateMachine } from '../../node/api.js';
 import { canonicalJson, stateDigest } from '../../statemachines/digest.js';
 import type { Proposal, TraceApp, TraceEvent } from '../format/types.js';
 import type { Operation } from './linearizability/index.js';
+import { sameJson } from './sameJson.js';
+import { StateTexts } from './stateText.js';
 
 /** A client-level check that failed at one event. */
 export class ClientCheckError extends Error {}
 
 interface Executed {
   readonly request: string;
+  /** The output, as its canonical text parsed back (a value only this class holds). */
   readonly output: unknown;
   readonly outputText: string;
   readonly digest: string;
@@ -61,6 +64,8 @@ export class AppReplay {
   private readonly snapshotOf = new Map<number, number>();
   /** Client operations by request id, in the order they were invoked. */
   private readonly ops = new Map<string, ClientOp>();
+  /** The states' canonical texts, each built from the last (the history's digests). */
+  private readonly texts = new StateTexts();
 
   /** `sm` is the state machine the replicas ran, as the header's `app` names it (replay/apps.ts). */
   constructor(private readonly app: TraceApp, sm: StateMachine<unknown>) {
@@ -128,13 +133,16 @@ export class AppReplay {
       if (index === this.history.length + 1) {
         const [next, output] = this.sm.apply(this.state, answer.prop.input);
         this.state = next;
-        this.history.push({ request: id, output, outputText: canonicalJson(output), digest: stateDigest(next) });
+        const outputText = canonicalJson(output);
+        // A private copy of the output (its text parsed back: same canonical text), so no
+        // change the application makes to its own objects later can alter what is compared.
+        this.history.push({ request: id, output: JSON.parse(outputText) as unknown, outputText, digest: this.texts.digest(next) });
         this.indexOf.set(id, index);
       } else if (this.history[index - 1]!.request !== id) {
         throw new ClientCheckError(`replica ${n} executed request ${id} as the ${index}th, another replica executed ${this.history[index - 1]!.request} there`);
       }
       expected = this.history[index - 1]!;
-      if (canonicalJson(outputs[j]) !== expected.outputText) {
+      if (!sameOutput(outputs[j], expected)) {
         throw new ClientCheckError(`replica ${n} executed request ${id} (index ${index}) with output ${canonicalJson(outputs[j])}; the application gives ${expected.outputText}`);
       }
     }
@@ -159,7 +167,7 @@ export class AppReplay {
         throw new ClientCheckError(`replica ${m.replica} answers request ${requestOf(m.prop)} with index ${m.index}, where the history has ${entry.request}`);
       }
       const output = batch === undefined ? ev.params.output : ev.params.outputs![batch.indexOf(m)];
-      if (canonicalJson(output) !== entry.outputText) {
+      if (!sameOutput(output, entry)) {
         throw new ClientCheckError(`replica ${m.replica} answers request ${requestOf(m.prop)} with output ${canonicalJson(output)}; its execution gave ${entry.outputText}`);
       }
     }
@@ -217,7 +225,7 @@ export class AppReplay {
     const index = this.indexOf.get(id);
     if (index === undefined) throw new ClientCheckError(`the application is told an output for request ${id}, which no replica has executed`);
     const entry = this.history[index - 1]!;
-    if (canonicalJson(c.output) !== entry.outputText) {
+    if (!sameOutput(c.output, entry)) {
       throw new ClientCheckError(`the application is told ${canonicalJson(c.output)} for request ${id}; its execution (index ${index}) gave ${entry.outputText}`);
     }
     op.ret = c.at;
@@ -239,6 +247,9 @@ export class AppReplay {
     return output;
   }
 }
+
+/** An output equals an execution's when their canonical texts are equal (the walk first: it is the usual case). */
+const sameOutput = (output: unknown, e: Executed): boolean => sameJson(output, e.output) || canonicalJson(output) === e.outputText;
 
 type Invoked = Extract<TraceEvent['sent'][number], { type: 'Invoked' }>;
 
