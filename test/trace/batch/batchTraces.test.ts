@@ -13,9 +13,10 @@ import { type TraceVerdict, checkTraceSync, formatVerdict } from '../../../src/t
 import { DeltaEncoder } from '../../../src/trace/format/deltaEncoder.js';
 import { TRACE_FORMAT_V2, type SpecMessage, type TraceEvent, type TraceHeader } from '../../../src/trace/format/types.js';
 import { batch } from './scriptedTrace.js';
-import { AppReplay, ClientCheckError } from '../../../src/trace/client/appReplay.js';
+import { AppReplay } from '../../../src/trace/client/appReplay.js';
 import { appStateMachine } from '../../../src/trace/replay/apps.js';
 import { CONSTANTS, batchRun, twoSlotRun } from './runs.js';
+import { appReplayRejects } from '../client/appReplayRejection.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'batch-traces-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -199,19 +200,10 @@ describe('the replay compares batches request by request, in order', () => {
 describe('the client-level checks alone (AppReplay, no spec replay): one answer, one index, one output per request', () => {
   /** The message of the ClientCheckError AppReplay throws at event `at` of the edited run (and at no earlier one). */
   function appRejectsAt(at: number, edit: (evs: TraceEvent[]) => void): string {
-    const copy = structuredClone(events);
-    edit(copy);
-    const replay = new AppReplay(header.app!, appStateMachine(header.app!));
-    for (const [i, ev] of copy.entries()) {
-      try {
-        replay.step(ev);
-      } catch (e) {
-        if (!(e instanceof ClientCheckError)) throw e;
-        expect(i).toBe(at);
-        return e.message;
-      }
-    }
-    throw new Error('AppReplay accepted the edited run');
+    const rejected = appReplayRejects(header, events, edit);
+    if (rejected.at < 0) throw new Error('AppReplay accepted the edited run');
+    expect(rejected.at).toBe(at);
+    return rejected.message;
   }
 
   it('accepts the run: the two requests of the batch are the history\'s 1st and 2nd', () => {

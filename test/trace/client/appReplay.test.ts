@@ -14,9 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleOf } from '../../../src/sim/schedule.js';
 import type { Scenario } from '../../../src/sim/scenario.js';
 import type { TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
-import { AppReplay, ClientCheckError } from '../../../src/trace/client/appReplay.js';
+import { AppReplay } from '../../../src/trace/client/appReplay.js';
 import { appStateMachine } from '../../../src/trace/replay/apps.js';
 import { checkTrace, type TraceVerdict } from '../../../src/trace/replay/check.js';
+import { appReplayRejects as firstRejection } from './appReplayRejection.js';
 import { traceScenario } from '../../../src/trace/runs/simTrace.js';
 
 const SCENARIO: Scenario = {
@@ -59,20 +60,7 @@ async function checkEdited(name: string, edit: (evs: TraceEvent[]) => void): Pro
 }
 
 /** AppReplay alone (no spec replay) over the edited events: the index of the event it rejects, or -1. */
-function appReplayRejects(edit: (evs: TraceEvent[]) => void): { at: number; message: string } {
-  const copy = structuredClone(events);
-  edit(copy);
-  const replay = new AppReplay(header.app!, appStateMachine(header.app!));
-  for (const [i, ev] of copy.entries()) {
-    try {
-      replay.step(ev);
-    } catch (e) {
-      if (e instanceof ClientCheckError) return { at: i, message: e.message };
-      throw e;
-    }
-  }
-  return { at: -1, message: '' };
-}
+const appReplayRejects = (edit: (evs: TraceEvent[]) => void) => firstRejection(header, events, edit);
 
 /** When the application invoked the request a client event is about. */
 function callOf(e: TraceEvent): number {

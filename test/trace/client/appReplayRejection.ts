@@ -1,0 +1,20 @@
+/** AppReplay alone (no spec replay) over an edited copy of a run: where it first rejects it. Shared by the client-check tests. */
+import type { TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
+import { AppReplay, ClientCheckError } from '../../../src/trace/client/appReplay.js';
+import { appStateMachine } from '../../../src/trace/replay/apps.js';
+
+/** The index and message of the first event AppReplay rejects in the edited copy of `events`, or at -1 when it accepts them all. */
+export function appReplayRejects(header: TraceHeader, events: readonly TraceEvent[], edit: (evs: TraceEvent[]) => void): { at: number; message: string } {
+  const copy = structuredClone(events) as TraceEvent[];
+  edit(copy);
+  const replay = new AppReplay(header.app!, appStateMachine(header.app!));
+  for (const [i, ev] of copy.entries()) {
+    try {
+      replay.step(ev);
+    } catch (e) {
+      if (e instanceof ClientCheckError) return { at: i, message: e.message };
+      throw e;
+    }
+  }
+  return { at: -1, message: '' };
+}
