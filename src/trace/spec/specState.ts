@@ -89,9 +89,10 @@ export const NOOP_KEY = propKey(NOOP);
 /**
  * Batches (spec/MultiPaxos.tla, "Batches"). A slot decides a batch: the no-op, one request,
  * written as the request itself as before batching, or two or more requests in order, written
- * [batch |-> q] in the spec and { batch: q } here. The trace format's Proposal type does not
- * name batches yet (that is the next step), so a longer batch travels in a Proposal-typed
- * field, told apart by its `batch` field (propKey writes it as {"batch":[...]}).
+ * [batch |-> q] in the spec and { batch: q } here and in traces (the schemas' `batch`). The
+ * trace format's TypeScript types still say Proposal for a slot's value, so a longer batch
+ * travels in a Proposal-typed field, told apart by its `batch` field (propKey writes it as
+ * {"batch":[...]}); the code's own type for it is `Batch` (src/protocol/values.ts).
  */
 export interface LongBatch { batch: readonly Proposal[] }
 /** The requests of a batch of two or more, or undefined for a request or the no-op. */
