@@ -10,7 +10,7 @@
  */
 import type { Accept, Message, Prepare } from '../protocol/messages.js';
 import {
-  ballotEquals, batchEquals, ballotLess, copyBallot, copyBatch, copyPValue, type Ballot, type NodeId, type PValue,
+  ballotEquals, batchEquals, ballotLess, copyBallot, copyPValue, type Ballot, type NodeId, type PValue,
 } from '../protocol/values.js';
 import type { DurableView, NodeSpecState } from '../node/api.js';
 import { JournaledMap } from '../node/journaledMap.js';
@@ -18,6 +18,7 @@ import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
 import { invariant } from '../protocol/assert.js';
+import { frozenPValue } from '../storage/fold.js';
 
 /** The acceptor's mark from its durable state: the fold's floor (0 when nothing was compacted) as a first kept slot. */
 export function markOf(durable: DurableView): number {
@@ -28,14 +29,6 @@ export function markOf(durable: DurableView): number {
 export interface LeaderCompaction {
   /** LeaderCompact, if its mark is below the acceptor's. */
   compactIfDue(): boolean;
-}
-
-function frozenPValue(pv: PValue): PValue {
-  return Object.freeze({
-    ballot: Object.freeze(copyBallot(pv.ballot)),
-    slot: pv.slot,
-    prop: Object.freeze(copyBatch(pv.prop)),
-  });
 }
 
 /**

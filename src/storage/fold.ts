@@ -168,7 +168,8 @@ function frozenBallot(b: Ballot): Ballot {
   return Object.freeze({ num: b.num, leader: b.leader });
 }
 
-function frozenPValue(pv: PValue): PValue {
+/** A deep frozen copy of a pvalue (its batch's requests included): safe to share with anyone. */
+export function frozenPValue(pv: PValue): PValue {
   return Object.freeze({
     ballot: frozenBallot(pv.ballot),
     slot: pv.slot,
