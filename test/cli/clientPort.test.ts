@@ -87,6 +87,7 @@ describe('a live client port', () => {
         invoke: async (client, request, command) => { invoked.push({ client, request, command }); return { ok: true, output: { echo: command } }; },
         status: () => status,
         state: () => ({ node: 1, slotOut: 1, executed: 0, historyDigest: 'h', appDigest: 'a' }),
+        leader: () => 1,
       },
     });
   });

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { type Socket, connect } from 'node:net';
 import { OutboundSession, batchPayloadBytes } from '../../transport/outboundSession.js';
 import {
-  type ClientReply, type ClientRequest, MAX_REQUEST_FRAME_BYTES, type NodeStatus, type ReplicaState, ReplyReader,
+  type ClientReply, type ClientRequest, leaderHint, MAX_REQUEST_FRAME_BYTES, type NodeStatus, type ReplicaState, ReplyReader,
 } from './protocol.js';
 import type { InvokeOutcome } from '../node/requestTable.js';
 
@@ -40,6 +40,12 @@ export class ClientConnection {
   private lost: Error | undefined;
   /** Requests of this turn, written together once it ends (one batch frame: see flush). */
   private outgoing: Buffer[] = [];
+  /**
+   * The node the last reply named as its leader, when that is another node (protocol.ts,
+   * leader hints); undefined while the node says it leads itself or names none. A client
+   * that follows it sends its next requests there.
+   */
+  leader: number | undefined;
 
   private constructor(
     private readonly socket: Socket,
@@ -83,6 +89,7 @@ export class ClientConnection {
             clearTimeout(timer);
             settled = true;
             connection = new ClientConnection(socket, session, clientId, reply.node, reply.incarnation);
+            connection.noteLeader(reply.leader);
             resolve(connection);
           } else {
             connection.onReply(reply);
@@ -103,7 +110,8 @@ export class ClientConnection {
   async invoke(request: number, command: unknown, retry = false): Promise<InvokeOutcome> {
     const reply = await this.send({ from: this.clientId, kind: 'invoke', request, command, ...(retry ? { retry: true } : {}) }, 'result');
     if (reply.kind === 'result') {
-      const { kind: _kind, request: _request, ...outcome } = reply;
+      const { kind: _kind, request: _request, leader, ...outcome } = reply;
+      this.noteLeader(leader);
       return outcome;
     }
     if (reply.kind === 'error') return { ok: false, error: 'BadRequest', message: `node ${this.node} refused the request: ${reply.message}`, indeterminate: false };
@@ -120,6 +128,17 @@ export class ClientConnection {
     const reply = await this.send({ from: this.clientId, kind: 'state', request: this.nextQuery++, ...(history ? { history: true } : {}) }, 'state');
     if (reply.kind === 'state') return reply.state;
     throw new Error(reply.kind === 'error' ? reply.message : `unexpected reply ${reply.kind}`);
+  }
+
+  /** Requests sent on this connection and not answered yet. */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** A reply's leader hint: a node id other than this connection's node, or nothing (anything else is ignored). */
+  private noteLeader(value: unknown): void {
+    const leader = leaderHint(value);
+    this.leader = leader === this.node ? undefined : leader;
   }
 
   close(): void {

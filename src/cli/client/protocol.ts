@@ -56,10 +56,19 @@ export type InvokeErrorCode =
 
 export const INDETERMINATE_CODES: readonly InvokeErrorCode[] = ['DeadlineExceeded', 'Stopped', 'Unknown', 'NoAnswer'];
 
+/**
+ * Leader hints. A client that talks to the leader saves every request a hop (a follower's
+ * replica forwards it to the leader, and with clients at every node, every replica proposes
+ * into the same slots and the losers propose again: slower and with a long tail). So a node
+ * says whom it follows: `opened.leader` (itself when it leads; null when it knows no leader
+ * yet), and a `result` from a node that does not lead carries `leader`, the node it follows,
+ * so a client learns of a new leader from its next answer. A hint, never a refusal: the node
+ * still served the request, so following it late (or never) costs speed, not correctness.
+ */
 export type ClientReply =
-  | { readonly kind: 'opened'; readonly node: number; readonly incarnation: number }
-  | { readonly kind: 'result'; readonly request: number; readonly ok: true; readonly output: unknown }
-  | { readonly kind: 'result'; readonly request: number; readonly ok: false; readonly error: InvokeErrorCode; readonly message: string; readonly indeterminate: boolean }
+  | { readonly kind: 'opened'; readonly node: number; readonly incarnation: number; readonly leader?: number | null }
+  | { readonly kind: 'result'; readonly request: number; readonly ok: true; readonly output: unknown; readonly leader?: number }
+  | { readonly kind: 'result'; readonly request: number; readonly ok: false; readonly error: InvokeErrorCode; readonly message: string; readonly indeterminate: boolean; readonly leader?: number }
   | { readonly kind: 'status'; readonly request: number; readonly status: NodeStatus }
   | { readonly kind: 'state'; readonly request: number; readonly state: ReplicaState }
   | { readonly kind: 'error'; readonly request: number | null; readonly message: string };
@@ -130,6 +139,11 @@ export interface ReplicaState {
   /** The application state itself, when its JSON is at most 1 MiB. */
   readonly appState?: unknown;
   readonly history?: readonly ExecutedRequest[];
+}
+
+/** A leader hint from a node's reply, if it is one: a node id (below every client id); anything else is no hint. */
+export function leaderHint(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value < CLIENT_ID_MIN ? value : undefined;
 }
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };

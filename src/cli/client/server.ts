@@ -19,6 +19,8 @@ export interface ClientHandlers {
   invoke(client: number, request: number, command: unknown, retry: boolean): Promise<InvokeOutcome>;
   status(): NodeStatus;
   state(history: boolean): ReplicaState;
+  /** The leader this node follows (itself when it leads), null when it knows none: the hint in replies (protocol.ts). */
+  leader(): number | null;
 }
 
 export interface ClientServerOptions {
@@ -134,7 +136,7 @@ export class ClientServer {
         clearTimeout(handshake);
         framer = new ReplyFramer(this.options.key, Buffer.from(r.replyNonce, 'hex'));
         this.options.logger.debug('client-connected', { client, remote });
-        reply({ kind: 'opened', node: this.options.node, incarnation: this.options.incarnation });
+        reply({ kind: 'opened', node: this.options.node, incarnation: this.options.incarnation, leader: this.options.handlers.leader() });
         return;
       }
       if (framer === undefined) return drop('badRequest', `a ${r.kind} request before open`);
@@ -150,7 +152,9 @@ export class ClientServer {
         inFlight++;
         void this.options.handlers.invoke(client, r.request, r.command, r.retry === true).then((outcome) => {
           inFlight--;
-          reply({ kind: 'result', request: r.request, ...outcome });
+          // A node that does not lead names the one it follows: the client goes there next time.
+          const leader = this.options.handlers.leader();
+          reply(leader === null || leader === this.options.node ? { kind: 'result', request: r.request, ...outcome } : { kind: 'result', request: r.request, ...outcome, leader });
         });
       }
     };

@@ -3,6 +3,11 @@
  * takes the request; once the request has left, it is only ever sent again to the SAME node,
  * marked as a retry (a node answers a copy from its request table, never runs it twice), so
  * a lost connection can cost an answer but never a second execution.
+ *
+ * Before it sends, it goes where the leader is: a node names its leader when the connection
+ * opens (client/protocol.ts, leader hints), and the command goes to that node if it can be
+ * reached (a follower would only forward it there). Nothing was sent yet, so the move cannot
+ * run the command twice. `--no-redirect` keeps it on the node that answered first.
  */
 import { type CommandHelp, helpText, intOption, parseCommand, UsageError } from '../args.js';
 import { ClientConnection, ConnectionLostError } from '../client/connection.js';
@@ -18,6 +23,7 @@ export const INVOKE_HELP: CommandHelp = {
     ...CLIENT_OPTION_HELP,
     ['--node K', 'ask node K first (default: node 1, then the others in turn)'],
     ['--request-id R', 'the request id (default 1); the same --client-id and --request-id sent again to the same node get the first answer, not a second execution'],
+    ['--no-redirect', 'send to the first node that answers even when it names another node as the leader (default: go to the leader)'],
     ['-h, --help', 'this text'],
   ],
   notes: [
@@ -29,7 +35,7 @@ export const INVOKE_HELP: CommandHelp = {
   ],
 };
 
-const OPTIONS = { ...CLIENT_OPTIONS, node: { type: 'string' }, 'request-id': { type: 'string' } } as const;
+const OPTIONS = { ...CLIENT_OPTIONS, node: { type: 'string' }, 'request-id': { type: 'string' }, 'no-redirect': { type: 'boolean' } } as const;
 
 /** Attempts on the node that has the request, after its connection was lost. */
 const SAME_NODE_RETRIES = 3;
@@ -47,7 +53,7 @@ export async function invokeCommand(argv: readonly string[], io: CommandIo): Pro
   const first = intOption('invoke', p, 'node', { min: 1, max: setup.nodes.size }, 1);
   const request = intOption('invoke', p, 'request-id', { min: 1, max: MAX_REQUEST_ID }, 1);
   const order = [...setup.nodes.keys()].sort((a, b) => ((a - first + setup.nodes.size) % setup.nodes.size) - ((b - first + setup.nodes.size) % setup.nodes.size));
-  const outcome = await invokeOnce(setup, order, request, command, (m) => io.err(`paxos invoke: ${m}`));
+  const outcome = await invokeOnce(setup, order, request, command, (m) => io.err(`paxos invoke: ${m}`), p.values['no-redirect'] !== true);
   if (outcome.ok) {
     io.out(JSON.stringify(outcome.output));
     return 0;
@@ -56,9 +62,9 @@ export async function invokeCommand(argv: readonly string[], io: CommandIo): Pro
   return 1;
 }
 
-/** Sends the request to the first node that takes it; see the module comment for retries. */
+/** Sends the request to the leader the first reachable node names, else to that node; see the module comment for retries. */
 export async function invokeOnce(setup: ClientSetup, order: readonly number[], request: number, command: unknown,
-  note: (message: string) => void): Promise<InvokeOutcome> {
+  note: (message: string) => void, followLeader = true): Promise<InvokeOutcome> {
   const open = async (node: number): Promise<ClientConnection | undefined> => {
     try {
       return await ClientConnection.open({ address: setup.nodes.get(node)!, key: setup.key, clientId: setup.clientId, timeoutMs: Math.min(setup.timeoutMs, 5_000) });
@@ -69,7 +75,20 @@ export async function invokeOnce(setup: ClientSetup, order: readonly number[], r
   };
   for (const node of order) {
     const connection = await open(node);
-    if (connection !== undefined) return askUntilAnswered(node, connection);
+    if (connection === undefined) continue;
+    const leader = connection.leader;
+    if (followLeader && leader !== undefined) {
+      if (!setup.nodes.has(leader)) {
+        note(`node ${node} names node ${leader} as its leader, which is not in the node list: asking node ${node}`);
+      } else {
+        const there = await open(leader);
+        if (there !== undefined) {
+          connection.close();
+          return askUntilAnswered(leader, there);
+        }
+      }
+    }
+    return askUntilAnswered(node, connection);
   }
   return { ok: false, error: 'Unreachable', message: 'no node could be reached', indeterminate: false };
 

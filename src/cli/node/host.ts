@@ -24,6 +24,7 @@ import type { PeerEntry } from '../args.js';
 import { ClientServer } from '../client/server.js';
 import type { Logger } from '../log.js';
 import { recordsToReach } from './durableCatchUp.js';
+import { LeaderHint } from './leaderHint.js';
 import { type NodeTrace, openNodeTrace } from './nodeTrace.js';
 import { ProgressMonitor } from './progress.js';
 import { RequestTable } from './requestTable.js';
@@ -141,6 +142,7 @@ export class NodeHost {
         onFatal: (e) => { void host?.fail(e); },
       });
       const requests = new RequestTable((command) => member.invoke(command));
+      const leader = new LeaderHint(() => node!, Date.now);
       let monitor!: ProgressMonitor;
       const clients = await ClientServer.listen({
         node: o.id, incarnation, key, host: o.clientHost ?? o.listenHost ?? me.host, port: o.clientPort, logger,
@@ -152,6 +154,7 @@ export class NodeHost {
             storage: () => log.stats, answered: () => requests.answered,
           }),
           state: (history) => replicaState(node!, app, history),
+          leader: () => leader.current(),
         },
       }).catch((e: unknown) => { transport!.close(); throw e; });
       monitor = new ProgressMonitor({

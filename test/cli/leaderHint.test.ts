@@ -1,0 +1,153 @@
+/**
+ * Leader hints (client/protocol.ts): a node names the leader it follows when a connection
+ * opens and in the answers it gives while it does not lead; a LeaderClient and `paxos
+ * invoke` go there, follow a change, and ignore a hint they cannot use. Two live client
+ * ports with stub handlers play a follower and the leader; which one's handler runs says
+ * where each request went.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClientConnection } from '../../src/cli/client/connection.js';
+import { LeaderClient } from '../../src/cli/client/leaderClient.js';
+import { CLIENT_ID_MIN, leaderHint } from '../../src/cli/client/protocol.js';
+import { ClientServer } from '../../src/cli/client/server.js';
+import { invokeOnce } from '../../src/cli/commands/invoke.js';
+import { Logger } from '../../src/cli/log.js';
+import { LEADER_HINT_REFRESH_MS, LeaderHint } from '../../src/cli/node/leaderHint.js';
+import type { NodeApi } from '../../src/node/api.js';
+
+const KEY = randomBytes(32);
+
+/** A node's client port whose leader() is whatever `leads` holds for it now. */
+interface StubNode { server: ClientServer; invoked: number[] }
+const leads = new Map<number, unknown>();
+const nodes = new Map<number, StubNode>();
+
+async function stubNode(id: number): Promise<StubNode> {
+  const invoked: number[] = [];
+  const server = await ClientServer.listen({
+    node: id, incarnation: 1, key: KEY, host: '127.0.0.1', port: 0,
+    logger: new Logger({ node: id, write: () => undefined }),
+    handlers: {
+      invoke: async (_client, request) => { invoked.push(request); return { ok: true, output: { node: id } }; },
+      status: () => { throw new Error('not used'); },
+      state: () => { throw new Error('not used'); },
+      leader: () => leads.get(id) as number | null,
+    },
+  });
+  return { server, invoked };
+}
+
+const address = (id: number) => ({ host: '127.0.0.1', port: nodes.get(id)!.server.port });
+const addresses = () => new Map([1, 2].map((id) => [id, address(id)] as const));
+const clear = () => nodes.forEach((n) => { n.invoked.length = 0; });
+
+beforeAll(async () => {
+  for (const id of [1, 2]) nodes.set(id, await stubNode(id));
+});
+afterAll(() => nodes.forEach((n) => n.server.close()));
+
+describe('leader hints on the wire', () => {
+  it('a follower names its leader when the connection opens and in each answer; the leader names nobody else', async () => {
+    leads.set(1, 2).set(2, 2);
+    const atFollower = await ClientConnection.open({ address: address(1), key: KEY, clientId: CLIENT_ID_MIN + 1 });
+    const atLeader = await ClientConnection.open({ address: address(2), key: KEY, clientId: CLIENT_ID_MIN + 1 });
+    expect([atFollower.leader, atLeader.leader]).toEqual([2, undefined]);
+    leads.set(1, null);
+    // The outcome itself carries no hint field: only the connection keeps it.
+    expect(await atFollower.invoke(1, 'x')).toEqual({ ok: true, output: { node: 1 } });
+    expect(atFollower.leader).toBeUndefined();
+    atFollower.close();
+    atLeader.close();
+  });
+
+  it('takes only a node id as a hint', () => {
+    expect([3, 1, CLIENT_ID_MIN - 1].map(leaderHint)).toEqual([3, 1, CLIENT_ID_MIN - 1]);
+    expect([0, -1, 2.5, CLIENT_ID_MIN, '2', null, undefined, Number.NaN].map(leaderHint)).toEqual(Array(8).fill(undefined));
+  });
+});
+
+describe('LeaderClient', () => {
+  it('opens at any node, moves to the leader it names, and follows a new leader named in an answer', async () => {
+    leads.set(1, 2).set(2, 2);
+    clear();
+    const client = await LeaderClient.open({ nodes: addresses(), key: KEY, clientId: CLIENT_ID_MIN + 2, first: 1 });
+    expect(client.node).toBe(2);
+    expect(await client.invoke(1, 'a')).toEqual({ ok: true, output: { node: 2 } });
+    // Node 2 lost the lead to node 1: its next answer says so, and the client moves.
+    leads.set(2, 1).set(1, 1);
+    expect(await client.invoke(2, 'b')).toEqual({ ok: true, output: { node: 2 } });
+    await until(() => client.node === 1);
+    expect(await client.invoke(3, 'c')).toEqual({ ok: true, output: { node: 1 } });
+    expect([nodes.get(1)!.invoked, nodes.get(2)!.invoked]).toEqual([[3], [1, 2]]);
+    expect(client.moves).toBe(2);
+    client.close();
+  });
+
+  it('stays where it is, and says why, when the hint names a node it does not know or is not a node id', async () => {
+    leads.set(1, 9);
+    clear();
+    const notes: string[] = [];
+    const client = await LeaderClient.open({ nodes: addresses(), key: KEY, clientId: CLIENT_ID_MIN + 3, first: 1, note: (m) => notes.push(m) });
+    expect(client.node).toBe(1);
+    expect(notes.join('\n')).toMatch(/names node 9 as its leader, which is not among the nodes: staying with node 1/);
+    leads.set(1, 'node 2');
+    expect(await client.invoke(1, 'a')).toMatchObject({ ok: true, output: { node: 1 } });
+    expect(client.node).toBe(1);
+    client.close();
+  });
+});
+
+describe('paxos invoke (invokeOnce)', () => {
+  const setup = () => ({ nodes: addresses(), key: KEY, clientId: CLIENT_ID_MIN + 4, timeoutMs: 5_000 });
+
+  it('sends the command to the leader the first node names, and only there', async () => {
+    leads.set(1, 2).set(2, 2);
+    clear();
+    const notes: string[] = [];
+    expect(await invokeOnce(setup(), [1, 2], 7, { op: 'x' }, (m) => notes.push(m))).toEqual({ ok: true, output: { node: 2 } });
+    expect([nodes.get(1)!.invoked, nodes.get(2)!.invoked, notes]).toEqual([[], [7], []]);
+  });
+
+  it('asks the first node when told not to follow, or when its hint names no node of the list', async () => {
+    leads.set(1, 2);
+    clear();
+    expect(await invokeOnce(setup(), [1, 2], 8, 'y', () => undefined, false)).toEqual({ ok: true, output: { node: 1 } });
+    leads.set(1, 5);
+    const notes: string[] = [];
+    expect(await invokeOnce(setup(), [1, 2], 9, 'z', (m) => notes.push(m))).toEqual({ ok: true, output: { node: 1 } });
+    expect(notes).toEqual(['node 1 names node 5 as its leader, which is not in the node list: asking node 1']);
+    expect([nodes.get(1)!.invoked, nodes.get(2)!.invoked]).toEqual([[8, 9], []]);
+  });
+});
+
+describe('LeaderHint (the node side)', () => {
+  function fakeNode(state: { active: boolean; promisedLeader: number }, reads: { count: number }): NodeApi {
+    return {
+      id: 3,
+      activeBallot: () => (state.active ? { num: 1, leader: 3 } : undefined),
+      specState: () => { reads.count++; return { aBallot: { num: 1, leader: state.promisedLeader } }; },
+    } as unknown as NodeApi;
+  }
+
+  it('names itself while it leads, else the leader it promised, read at most once per refresh period', () => {
+    const state = { active: false, promisedLeader: 0 };
+    const reads = { count: 0 };
+    let now = 1_000;
+    const hint = new LeaderHint(() => fakeNode(state, reads), () => now);
+    expect(hint.current()).toBeNull();
+    state.promisedLeader = 2;
+    expect(hint.current()).toBeNull(); // still the cached answer
+    now += LEADER_HINT_REFRESH_MS;
+    expect(hint.current()).toBe(2);
+    expect(reads.count).toBe(2);
+    state.active = true;
+    expect(hint.current()).toBe(3);
+    expect(reads.count).toBe(2);
+  });
+});
+
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(done()).toBe(true);
+}
