@@ -46,6 +46,13 @@ export interface MemberOptions {
   readonly timing?: Partial<Timing>;
   readonly limits?: Partial<Limits>;
   readonly trace?: TraceSink;
+  /**
+   * Called before anything the node did leaves this member: before messages are handed to
+   * the transport and before records are synced to storage. A trace sink that buffers its
+   * events writes them here, so the trace stays write-ahead (every step the world can see is
+   * in it, even after a SIGKILL) at one write per batch of output instead of one per event.
+   */
+  readonly traceFlush?: () => void;
   /** Operator-facing lines from the node (dropped messages and why); default: none. */
   readonly log?: (line: string) => void;
   /**
@@ -137,6 +144,7 @@ export class Member<S, O> {
   private readonly fragmenter: Fragmenter;
   private readonly reassembler: Reassembler;
   private readonly logLine: ((line: string) => void) | undefined;
+  private readonly traceFlush: () => void;
 
   constructor(
     stateMachine: AppStateMachine<S, O>,
@@ -158,6 +166,7 @@ export class Member<S, O> {
     this.fragmenter = new Fragmenter(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
     this.reassembler = new Reassembler(options.id, peers);
     this.onFatal = options.onFatal ?? ((e) => logLine?.(`member ${options.id} stopped: ${e.message}`));
+    this.traceFlush = options.traceFlush ?? (() => undefined);
     const createNode = options.createNode ?? defaultNodeFactory;
     this.node = createNode(
       options.id,
@@ -305,6 +314,7 @@ export class Member<S, O> {
     if (out.durable.length > 0) this.log.append(out.durable);
     if (!this.flushing && !this.log.pendingSync) {
       // Nothing waits to become durable: what this call sends depends on nothing unsynced.
+      if (out.messages.length > 0) this.traceFlush();
       for (const env of out.messages) this.send(env);
     } else {
       // A loop, not push(...): one call can return tens of thousands of messages (a new leader
@@ -340,6 +350,8 @@ export class Member<S, O> {
       while (this.state === 'running' && (this.outbox.length > 0 || this.log.pendingSync)) {
         const ready = this.outbox;
         this.outbox = [];
+        // The events of the steps that appended these records and queued these messages.
+        this.traceFlush();
         await this.log.sync();
         if (this.state !== 'running') return;
         for (const env of ready) this.send(env);

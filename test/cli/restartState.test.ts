@@ -55,6 +55,9 @@ describe('openNodeTrace', () => {
     const first = openNodeTrace(options(dir));
     first.file.emit(event(1, 3));
     first.file.emit(event(2, 7));
+    // The host writes them before the node acts on them (it sends or syncs): see Member traceFlush.
+    first.file.flush();
+    first.file.emit(event(3, 9)); // never acted on: still buffered when the process dies
     // SIGKILL: no end line, and a line cut mid-write.
     writeFileSync(first.path, readFileSync(first.path, 'utf8') + '{"node":2,"seq":3,');
     const again = openNodeTrace(options(dir, { fresh: false }));

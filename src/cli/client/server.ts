@@ -37,6 +37,8 @@ export interface ClientServerOptions {
   readonly maxInFlightPerConnection?: number;
   /** An unauthenticated connection gets this long to say hello and open. */
   readonly handshakeTimeoutMs?: number;
+  /** Called before replies are written (a buffered trace writes the events they report). */
+  readonly beforeReply?: () => void;
 }
 
 /** Bytes queued for a client that does not read its replies before its connection is cut. */
@@ -104,6 +106,7 @@ export class ClientServer {
       if (socket.destroyed || framer === undefined) return;
       const frames = framer.frameAll(replies);
       if (frames === undefined) { socket.destroy(); return; }
+      this.options.beforeReply?.();
       socket.cork();
       for (const [header, body] of frames) {
         socket.write(header);

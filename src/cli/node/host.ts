@@ -133,7 +133,7 @@ export class NodeHost {
           ...(o.batchMax !== undefined ? { batchMaxRequests: o.batchMax } : {}),
         },
         ...(o.checkpointEvery ? { checkpointEvery: o.checkpointEvery } : {}),
-        ...(file ? { trace: (ev: NodeTraceEvent) => file.emit(ev as unknown as TraceEvent) } : {}),
+        ...(file ? { trace: (ev: NodeTraceEvent) => file.emit(ev as unknown as TraceEvent), traceFlush: () => file.flush() } : {}),
         log: (line) => logger.throttled(`node-log:${line.replace(/\d+/g, '#').slice(0, 60)}`, 10_000, 'warn', 'node-log', { message: line }),
         createNode: (id, peers, options, env) => {
           node = defaultNodeFactory(id, peers, options, resume ? { ...env, resume } : env);
@@ -146,6 +146,8 @@ export class NodeHost {
       let monitor!: ProgressMonitor;
       const clients = await ClientServer.listen({
         node: o.id, incarnation, key, host: o.clientHost ?? o.listenHost ?? me.host, port: o.clientPort, logger,
+        // A reply tells the client its command ran: the trace holds that (ClientReturn) first.
+        ...(file ? { beforeReply: () => file.flush() } : {}),
         handlers: {
           invoke: (client, request, command, retry) => requests.submit(client, request, command, retry),
           status: () => nodeStatus({
@@ -199,6 +201,8 @@ export class NodeHost {
     await this.transport.closed;
     let code = 0;
     try {
+      // Write-ahead: the events of the records close() writes are in the trace first.
+      this.trace?.file.flush();
       await this.log.close();
     } catch (e) {
       this.options.logger.error('storage-failed', { error: (e as Error).message });

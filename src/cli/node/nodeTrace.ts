@@ -1,8 +1,11 @@
 /**
  * A node process's trace part (`--trace-dir`): `<dir>/<runId>.node<k>.ndjson`, compact
- * events, every line handed to the OS as it is emitted (write-ahead: a step's messages leave
- * after its event is written, so a SIGKILL loses nothing the node acted on), and lifecycle
- * lines: `end` on a clean stop, `crash` when the next incarnation finds its predecessor dead.
+ * events, and lifecycle lines: `end` on a clean stop, `crash` when the next incarnation finds
+ * its predecessor dead. Write-ahead: events are buffered and handed to the OS (one write)
+ * before anything they describe leaves the process (the host flushes the file before the
+ * member sends messages or syncs records, and before client replies), so a SIGKILL loses
+ * nothing the node acted on. Written through line by line instead, every event cost a system
+ * call: several per command on every node.
  *
  * A new node (fresh data directory) starts a new part; a restarted one continues its part,
  * numbering events after its last whole one, and must find one: a trace that starts in the
@@ -78,7 +81,10 @@ export function openNodeTrace(o: NodeTraceOptions): NodeTrace {
     if (scan.events > 0) {
       throw new TraceSetupError(`${path} already holds ${scan.events} events of node ${o.node}: a new node (--new) needs a trace directory without them (or another --run-id)`);
     }
-    return { file: new NdjsonTraceFile(path, header, { compact: true, writeThrough: true }), path, resume: undefined, traced: undefined, crashRecorded: false };
+    const file = new NdjsonTraceFile(path, header, { compact: true });
+    // The header at once: a part without one is read as a node that never started.
+    file.flush();
+    return { file, path, resume: undefined, traced: undefined, crashRecorded: false };
   }
   if (scan.header === undefined) {
     throw new TraceSetupError(`no trace part ${path}, but node ${o.node}'s data directory holds state: a trace must start when the node does (run it without --trace-dir, or trace a cluster started with --new)`);
@@ -97,7 +103,7 @@ export function openNodeTrace(o: NodeTraceOptions): NodeTrace {
     cutToWholeLines(path, scan);
   }
   return {
-    file: new NdjsonTraceFile(path, h, { compact: true, writeThrough: true, append: true }),
+    file: new NdjsonTraceFile(path, h, { compact: true, append: true }),
     path,
     resume: { traceSeq: scan.lastSeq, clock: scan.lastClock },
     traced: scan.durable,
