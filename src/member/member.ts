@@ -145,6 +145,8 @@ export class Member<S, O> {
   private readonly reassembler: Reassembler;
   private readonly logLine: ((line: string) => void) | undefined;
   private readonly traceFlush: () => void;
+  /** A trace sink was given: client events are worth building (the node drops them otherwise). */
+  private readonly tracing: boolean;
 
   constructor(
     stateMachine: AppStateMachine<S, O>,
@@ -167,6 +169,7 @@ export class Member<S, O> {
     this.reassembler = new Reassembler(options.id, peers);
     this.onFatal = options.onFatal ?? ((e) => logLine?.(`member ${options.id} stopped: ${e.message}`));
     this.traceFlush = options.traceFlush ?? (() => undefined);
+    this.tracing = options.trace !== undefined;
     const createNode = options.createNode ?? defaultNodeFactory;
     this.node = createNode(
       options.id,
@@ -193,6 +196,14 @@ export class Member<S, O> {
 
   /** One envelope to the transport, in fragments when it is over maxMessageBytes. */
   private send(envelope: Envelope): void {
+    if (this.transport.sendEncoded !== undefined) {
+      const json = JSON.stringify(envelope);
+      // At most 3 UTF-8 bytes per UTF-16 unit: surely one message, encoded once (the common case).
+      if (json.length * 3 <= this.fragmenter.maxMessageBytes) {
+        this.transport.sendEncoded(envelope.to, json);
+        return;
+      }
+    }
     for (const piece of this.fragmenter.split(envelope)) this.transport.send(piece as Envelope);
   }
 
@@ -265,7 +276,7 @@ export class Member<S, O> {
     }
     const clientId = this.nextClientId++;
     // The application's call, for the client-level checks of the trace (linearizability).
-    this.node.traceClient({ kind: 'invoke', clientId, input: text, at: wallClockMs() });
+    if (this.tracing) this.node.traceClient({ kind: 'invoke', clientId, input: text, at: wallClockMs() });
     return new Promise<O>((resolve, reject) => {
       const p: Pending<O> = { clientId, text, resolve, reject, outcome: undefined, deadline: undefined, retry: undefined };
       p.deadline = setTimeout(() => this.settle(p, { ok: false, error: new DeadlineExceededError(clientId, this.deadlineMs) }), this.deadlineMs);
@@ -293,9 +304,11 @@ export class Member<S, O> {
   private settle(p: Pending<O>, outcome: NonNullable<Pending<O>['outcome']>): void {
     if (p.outcome) return;
     p.outcome = outcome;
-    this.node.traceClient(outcome.ok
-      ? { kind: 'return', clientId: p.clientId, output: outcome.value, at: wallClockMs() }
-      : { kind: 'error', clientId: p.clientId, error: outcome.error.name, at: wallClockMs() });
+    if (this.tracing) {
+      this.node.traceClient(outcome.ok
+        ? { kind: 'return', clientId: p.clientId, output: outcome.value, at: wallClockMs() }
+        : { kind: 'error', clientId: p.clientId, error: outcome.error.name, at: wallClockMs() });
+    }
     clearTimeout(p.deadline);
     clearTimeout(p.retry);
     this.pending.delete(p.clientId);

@@ -202,10 +202,26 @@ export class TcpTransport implements Transport {
       this.dropLog.report('tcp-transport-send-drop', 'unknownPeer', `node ${envelope.to}`, { peer: envelope.to });
       return;
     }
-    const body = Buffer.from(JSON.stringify(envelope), 'utf8');
+    this.enqueue(link, envelope.to, JSON.stringify(envelope), envelope.message.type);
+  }
+
+  /** `send` for an envelope the caller already encoded as JSON (Member: each message is serialised once). */
+  sendEncoded(to: NodeId, json: string): void {
+    if (this.isClosed) return;
+    const link = this.links.get(to);
+    if (link === undefined) {
+      this.stats.dropped.unknownPeer++;
+      this.dropLog.report('tcp-transport-send-drop', 'unknownPeer', `node ${to}`, { peer: to });
+      return;
+    }
+    this.enqueue(link, to, json, undefined);
+  }
+
+  private enqueue(link: PeerLink, to: NodeId, json: string, type: string | undefined): void {
+    const body = Buffer.from(json, 'utf8');
     if (dataPayloadBytes(body.length) > this.settings.maxFrameBytes) {
       this.stats.dropped.tooLarge++;
-      this.dropLog.report('tcp-transport-send-drop', 'tooLarge', `node ${envelope.to}`, { peer: envelope.to, bytes: body.length, type: envelope.message.type });
+      this.dropLog.report('tcp-transport-send-drop', 'tooLarge', `node ${to}`, { peer: to, bytes: body.length, ...(type !== undefined ? { type } : {}) });
       return;
     }
     link.enqueue(body);
