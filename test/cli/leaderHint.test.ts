@@ -98,6 +98,28 @@ describe('LeaderClient', () => {
   });
 });
 
+describe('a leader that cannot be reached', () => {
+  it('LeaderClient and invokeOnce stay with the node that answered, and say why', async () => {
+    const closed = await stubNode(3);
+    const gone = { host: '127.0.0.1', port: closed.server.port };
+    closed.server.close();
+    leads.set(1, 3);
+    clear();
+    const nodesWithGone = new Map([...addresses(), [3, gone]]);
+    const notes: string[] = [];
+    const client = await LeaderClient.open({ nodes: nodesWithGone, key: KEY, clientId: CLIENT_ID_MIN + 5, first: 1, timeoutMs: 2_000, note: (m) => notes.push(m) });
+    expect(client.node).toBe(1);
+    expect(notes.join('\n')).toMatch(/node 3, named as leader by node 1, cannot be reached .*: staying with node 1/);
+    expect(await client.invoke(1, 'a')).toMatchObject({ ok: true, output: { node: 1 } });
+    client.close();
+    const said: string[] = [];
+    const outcome = await invokeOnce({ nodes: nodesWithGone, key: KEY, clientId: CLIENT_ID_MIN + 6, timeoutMs: 2_000 }, [1, 2, 3], 2, 'b', (m) => said.push(m));
+    expect(outcome).toEqual({ ok: true, output: { node: 1 } });
+    expect(said.join('\n')).toMatch(/node 3: /);
+    expect(nodes.get(1)!.invoked).toEqual([1, 2]);
+  });
+});
+
 describe('paxos invoke (invokeOnce)', () => {
   const setup = () => ({ nodes: addresses(), key: KEY, clientId: CLIENT_ID_MIN + 4, timeoutMs: 5_000 });
 
