@@ -26,6 +26,11 @@ export interface Oracle {
 const PROPOSAL_ACTION_SET: ReadonlySet<string> = new Set(PROPOSAL_ACTIONS);
 
 export function paramOf(ev: TraceEvent): Param {
+  if (ev.action === 'ReplicaReceiveJoin' && ev.params.message) {
+    // ReplicaReceiveJoin(n, m, k): k is the part count of the Welcome the step sent (1 if it shows none).
+    const welcome = ev.sent.find((m) => m.type === 'Welcome');
+    return { message: ev.params.message, parts: welcome?.type === 'Welcome' ? (welcome.parts ?? 1) : 1 };
+  }
   if (ev.action in MESSAGE_ACTIONS) return ev.params.message ? { message: ev.params.message } : {};
   if (PROPOSAL_ACTION_SET.has(ev.action) || ev.action === 'ReplicaExecute') return ev.params.proposal ? { proposal: ev.params.proposal } : {};
   return {};
@@ -275,8 +280,18 @@ export function replayConstants(c: SpecConstants): Record<string, ConstantValue>
     CheckpointNodes: c.CheckpointNodes ?? [],
     // Absent (every trace from before batching): every slot decides one request.
     BatchMax: c.BatchMax ?? 1,
+    // Absent (every trace from before Welcome parts): every Welcome is one message.
+    WelcomeParts: c.WelcomeParts ?? [1],
     Mutant: 'none',
   };
+}
+
+/**
+ * A message action applied to node n and message m as Next applies it: ReplicaReceiveJoin
+ * also takes the Welcome's part count, which Next draws from WelcomeParts.
+ */
+export function messageActionCall(a: string, n: string, m: string): string {
+  return a === 'ReplicaReceiveJoin' ? `\\E k \\in WelcomeParts : ${a}(${n}, ${m}, k)` : `${a}(${n}, ${m})`;
 }
 
 /**
@@ -287,7 +302,7 @@ export function replayConstants(c: SpecConstants): Record<string, ConstantValue>
 export function traceStepExpr(ev: TraceEvent, c: SpecConstants): string {
   const a = ev.action as ActionName;
   if (a in MESSAGE_ACTIONS) {
-    return `LET m == ${tlaLiteral(withSpecMark(ev.params.message as SpecMessage))} IN ${ev.node} \\in ${NEXT_NODES[a]} /\\ m \\in msgs /\\ ${a}(${ev.node}, m)`;
+    return `LET m == ${tlaLiteral(withSpecMark(ev.params.message as SpecMessage))} IN ${ev.node} \\in ${NEXT_NODES[a]} /\\ m \\in msgs /\\ ${messageActionCall(a, String(ev.node), 'm')}`;
   }
   if (a === 'ReplicaPropose') return `${ev.node} \\in ReplicaNodes /\\ ReplicaPropose(${ev.node}, ${tlaLiteral(ev.params.proposal as Proposal)})`;
   if (a === 'RequesterInvoke') {

@@ -1,0 +1,72 @@
+/**
+ * Traces with Welcome parts (spec "Welcome parts"): a walk of the spec where a Welcome may be
+ * sent in 1, 2 or 3 parts replays on the fast oracle (full and compact form) and on the
+ * embedded spec alone; a part taken out of the network before the install is rejected at the
+ * install, and a one-part Welcome is written as before parts (no part fields).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type CheckOptions, type TraceVerdict, checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.js';
+import { DeltaEncoder } from '../../../src/trace/format/deltaEncoder.js';
+import type { SpecConstants, SpecMessage, TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
+import { specWalk } from '../../../src/trace/spec/specWalk.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'welcome-parts-traces-'));
+const CONSTANTS: SpecConstants = {
+  N: 3, Window: 2, Callers: [1, 2], RequestsPerCaller: 2, MaxBallot: 1, MaxSlot: 3, MaxRestarts: 3, CheckpointNodes: [1, 2, 3], WelcomeParts: [1, 2, 3],
+};
+// Restarts and Joins favoured, so that replicas behind are welcomed in parts.
+const walk = specWalk({ constants: CONSTANTS, steps: 300, seed: 8, weights: { NodeRestart: 0.3, ReplicaReceiveJoin: 3, ReplicaReceiveWelcome: 5 } });
+
+const textOf = (header: TraceHeader, events: readonly unknown[]): string[] => [JSON.stringify(header), ...events.map((e) => JSON.stringify(e))];
+const write = (name: string, lines: readonly string[]): string => {
+  const path = join(dir, name);
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+};
+const check = (path: string, opts: CheckOptions = {}): TraceVerdict => checkTraceSync({ name: path, files: [path] }, opts);
+const partsOf = (m: SpecMessage): number => (m.type === 'Welcome' ? m.parts ?? 1 : 0);
+const installed = (e: TraceEvent): boolean => e.action === 'ReplicaReceiveWelcome';
+
+describe('a spec walk with Welcome parts', () => {
+  it('sends Welcomes in one part and in several, and installs one in several parts', () => {
+    const welcomes = walk.events.flatMap((e) => e.sent.filter((m) => m.type === 'Welcome'));
+    expect(welcomes.some((m) => partsOf(m) === 1 && !('part' in m) && !('parts' in m))).toBe(true);
+    expect(welcomes.some((m) => partsOf(m) >= 2)).toBe(true);
+    expect(walk.events.some((e) => installed(e) && partsOf(e.params.message!) >= 2)).toBe(true);
+    // A Join answered in k parts sends k messages, parts 1..k of one slot.
+    for (const e of walk.events.filter((x) => x.action === 'ReplicaReceiveJoin')) {
+      const sent = e.sent.filter((m) => m.type === 'Welcome');
+      const k = partsOf(sent[0]!);
+      expect(sent.map((m) => (m.type === 'Welcome' ? m.part ?? 1 : 0)).sort()).toEqual(Array.from({ length: k }, (_, i) => i + 1));
+    }
+  });
+
+  it('passes the fast oracle in full and in compact form', () => {
+    const encoder = new DeltaEncoder(CONSTANTS.N);
+    const compact = walk.events.map((e) => encoder.encode(e));
+    for (const [name, events] of [['full', walk.events], ['compact', compact]] as const) {
+      const v = check(write(`${name}.ndjson`, textOf(walk.header, events)));
+      expect(v.ok, formatVerdict(v)).toBe(true);
+      expect(v.events).toBe(walk.events.length);
+    }
+  });
+
+  it('passes the embedded spec alone', () => {
+    const v = check(write('embedded.ndjson', textOf(walk.header, walk.events)), { fast: false, embedded: true });
+    expect(v.ok, formatVerdict(v)).toBe(true);
+  }, 300_000);
+
+  it('rejects an install whose other part was never sent (the Join step shows one part less)', () => {
+    const at = walk.events.findIndex((e) => installed(e) && partsOf(e.params.message!) >= 2);
+    const m = walk.events[at]!.params.message! as Extract<SpecMessage, { type: 'Welcome' }>;
+    const other = (x: SpecMessage): boolean => x.type === 'Welcome' && x.node === m.node && x.slot === m.slot && x.parts === m.parts && x.part !== m.part;
+    // Every Join step that sent one of m's other parts now leaves it out.
+    const edited = walk.events.map((e) => (e.action === 'ReplicaReceiveJoin' ? { ...e, sent: e.sent.filter((x) => !other(x)) } : e));
+    const v = check(write('missing-part.ndjson', textOf(walk.header, edited)));
+    expect(v.ok).toBe(false);
+    expect(v.failure?.line, formatVerdict(v)).toBeLessThanOrEqual(at + 2);
+  });
+});
