@@ -158,7 +158,7 @@ export interface SpecConstants {
   CheckpointNodes?: number[];
   /** The most requests a replica proposes for one slot (spec BatchMax); absent means 1 (traces from before batching). */
   BatchMax?: number;
-  /** The part counts a Welcome may be sent in (spec WelcomeParts); absent means [1] (traces from before Welcome parts). */
+  /** The part counts a Welcome may be sent in (spec WelcomeParts); absent means any count (the code picks it from the bytes; a trace from before Welcome parts has only 1). */
   WelcomeParts?: number[];
   Mutant?: string;
 }

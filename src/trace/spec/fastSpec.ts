@@ -340,12 +340,15 @@ export function executeSlot(n: number, x: NodeSpec, b: Proposal, run: readonly P
   return [next, run.map((r, i): SpecMessage => ({ type: 'Invoked', replica: n, prop: r, index: index(i + 1, at, run.length) }))];
 }
 
-/** The part counts ReplicaReceiveJoin(n, m, k) is tried with: the param's (a trace's), else WelcomeParts ({1} when absent). */
+/**
+ * The part counts ReplicaReceiveJoin(n, m, k) is tried with: the param's (a trace's: any count
+ * when WelcomeParts is not given, as for the other bounds), else WelcomeParts ({1} when absent).
+ */
 function welcomePartCounts(cfg: SpecConfig, param: Param): number[] {
-  const bound = cfg.bounds.welcomeParts ?? ONE_PART;
+  const bound = cfg.bounds.welcomeParts;
   const asked = 'parts' in param ? param.parts : undefined;
-  if (asked !== undefined) return bound.has(asked) ? [asked] : [];
-  return [...bound];
+  if (asked !== undefined) return (bound === undefined ? Number.isSafeInteger(asked) && asked >= 1 : bound.has(asked)) ? [asked] : [];
+  return [...(bound ?? ONE_PART)];
 }
 const ONE_PART: ReadonlySet<number> = new Set([1]);
 

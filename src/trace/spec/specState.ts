@@ -67,7 +67,7 @@ export interface SpecBounds {
   checkpointNodes?: ReadonlySet<number>;
   /** BatchMax: the most requests a replica proposes for one slot; undefined = 1 (a trace from before batching). */
   batchMax?: number;
-  /** WelcomeParts: the part counts a Welcome may be sent in; undefined = {1} (a trace from before Welcome parts). */
+  /** WelcomeParts: the part counts a Welcome may be sent in; undefined = any (a trace replay: the code picks the count from the bytes). */
   welcomeParts?: ReadonlySet<number>;
 }
 
