@@ -1,10 +1,14 @@
 /**
  * Traces with Welcome parts (spec "Welcome parts"): a walk of the spec where a Welcome may be
  * sent in 1, 2 or 3 parts replays on the fast oracle (full and compact form) and on the
- * embedded spec alone; a part taken out of the network before the install is rejected at the
+ * embedded spec alone and through the TLC trace module (inlined, on a short walk); a part taken out of the network before the install is rejected at the
  * install, and a one-part Welcome is written as before parts (no part fields).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tla from 'tla-checker';
+import { inlinedTraceSpec, readTrace } from '../../../src/trace/replay/tlc.js';
+import { DEFAULT_SPEC_PATH } from '../../../src/trace/replay/tlaEngine.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +17,7 @@ import { DeltaEncoder } from '../../../src/trace/format/deltaEncoder.js';
 import type { SpecConstants, SpecMessage, TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
 import { specWalk } from '../../../src/trace/spec/specWalk.js';
 
+tla.initSync({ module: readFileSync(fileURLToPath(new URL('tla_checker_bg.wasm', import.meta.resolve('tla-checker')))) });
 const dir = mkdtempSync(join(tmpdir(), 'welcome-parts-traces-'));
 const CONSTANTS: SpecConstants = {
   N: 3, Window: 2, Callers: [1, 2], RequestsPerCaller: 2, MaxBallot: 1, MaxSlot: 3, MaxRestarts: 3, CheckpointNodes: [1, 2, 3], WelcomeParts: [1, 2, 3],
@@ -69,4 +74,18 @@ describe('a spec walk with Welcome parts', () => {
     expect(v.ok).toBe(false);
     expect(v.failure?.line, formatVerdict(v)).toBeLessThanOrEqual(at + 2);
   });
+
+  it('is consumed whole by the TLC trace module (run inlined by tla-checker), to an install from two parts', async () => {
+    // Two nodes, every Welcome in two parts; seed 103 installs one after 23 events (the module's cost grows fast with length).
+    const constants: SpecConstants = { N: 2, Window: 1, Callers: [1], RequestsPerCaller: 1, MaxBallot: 0, MaxSlot: 1, MaxRestarts: 1, WelcomeParts: [2] };
+    const short = specWalk({ constants, steps: 60, seed: 103, weights: { NodeRestart: 0.5, ReplicaReceiveJoin: 5, ReplicaReceiveWelcome: 20, RequesterInvoke: 5 } });
+    const at = short.events.findIndex((e) => installed(e) && partsOf(e.params.message!) === 2 && e.state.rExecuted.length > 0);
+    expect(at).toBeGreaterThan(0);
+    const { header, events } = await readTrace([write('for-tlc.ndjson', textOf(short.header, short.events.slice(0, at + 1)))]);
+    const { module, cfg } = inlinedTraceSpec(readFileSync(DEFAULT_SPEC_PATH, 'utf8'), header, events);
+    expect(cfg).toMatch(/WelcomeParts = \{2\}/);
+    const r = JSON.parse(tla.check_spec_with_cfg(module, cfg, '{}', 100_000, 10_000, true, false)) as { error_type: string | null; states_explored: number };
+    expect(r.error_type).toBe('InvariantViolation'); // TraceNotDone: every event was matched
+    expect(r.states_explored).toBe(events.length + 1);
+  }, 300_000);
 });
