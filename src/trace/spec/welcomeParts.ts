@@ -9,6 +9,8 @@
  * so that its parts project onto these.
  */
 import type { MessageOf, Proposal, SlotProp, SpecMessage } from '../format/types.js';
+// The code cuts its parts with the same function, so that they project onto these.
+import { segmentRange } from '../../protocol/welcomeParts.js';
 
 export type WelcomeMessage = MessageOf<'Welcome'>;
 
@@ -16,10 +18,6 @@ export type WelcomeMessage = MessageOf<'Welcome'>;
 export const partOf = (m: WelcomeMessage): number => m.part ?? 1;
 export const partsOf = (m: WelcomeMessage): number => m.parts ?? 1;
 
-/** The first index and the end (exclusive, from 0) of Segment(q, i, k) over a sequence of `length` items. */
-export function segmentRange(length: number, i: number, k: number): [number, number] {
-  return [Math.floor(((i - 1) * length) / k), Math.floor((i * length) / k)];
-}
 
 /** Segment(q, i, k): the i-th of k contiguous segments of q (the first ones shorter). */
 export function segment<T>(q: readonly T[], i: number, k: number): T[] {
