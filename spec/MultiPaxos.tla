@@ -52,6 +52,9 @@ CONSTANTS
     BatchMax,     \* the most requests a replica proposes for one slot: it proposes 1 to
                   \* Min(waiting, BatchMax) (a count; the implementation may take fewer, as
                   \* it also bounds a batch's size in bytes, which the spec leaves to it)
+    WelcomeParts, \* model bound: the part counts a Welcome may be sent in, a set of
+                  \* positive numbers (see "Welcome parts"; the implementation picks the
+                  \* count from the bytes; {1}: every Welcome is one message)
     Mutant        \* "none", or the name of a deliberate bug (see Mutants)
 
 VARIABLES
@@ -203,6 +206,11 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (*                          batch it receives                             *)
 (*   AnswerBatchLastIndex   a replica answers each request of a batch     *)
 (*                          with the index of the batch's last request    *)
+(* and two about Welcome parts (ci-welcome-parts):                        *)
+(*   WelcomeMixesParts      a replica assembles a Welcome from parts of    *)
+(*                          Welcomes at different slots                   *)
+(*   WelcomeMissingPart     a replica installs a Welcome once it holds     *)
+(*                          all parts but one (it counted a duplicate)    *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -212,9 +220,11 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ProposeBelowMark", "SnapshotWrongSlot", "PromiseNotRecorded",
             "CommanderCountsRejections", "RestartStaysActive", "AdoptLowestBallot",
             "DedupeWholeBatch", "ExecuteBatchAnyOrder", "LeaderSplitsBatch",
-            "AnswerBatchLastIndex", "SnapshotKeepsSlotIn", "ForgetAboveSnapshot"}
+            "AnswerBatchLastIndex", "SnapshotKeepsSlotIn", "ForgetAboveSnapshot",
+            "WelcomeMixesParts", "WelcomeMissingPart"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
+ASSUME WelcomeParts # {} /\ \A k \in WelcomeParts : k \in Nat /\ k >= 1
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
@@ -655,33 +665,90 @@ ReplicaExecute(n) ==
               /\ rSlotOut' = [rSlotOut EXCEPT ![n] = s + 1]
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rDecisions, rSnap, invoked, restarts>>
 
+(***************************************************************************)
+(* Welcome parts.  A Welcome carries a replica's state (its application   *)
+(* state and duplicate table, for which its history rExecuted stands) and *)
+(* its decisions: more than a message may hold once the state is large.  *)
+(* So a Welcome is sent as k parts, each a message of its own: part i of k *)
+(* carries the i-th of k contiguous segments of the history and of the    *)
+(* decisions (by slot), and the slot they are the state at.  With k = 1   *)
+(* the one part is the whole Welcome, as before parts (the implementation *)
+(* picks k from the bytes, the model from the set WelcomeParts).         *)
+(*                                                                         *)
+(* Why assembling is safe.  A replica installs only when it holds a part  *)
+(* of every index 1..k for one slot and one k.  Each is a segment of a    *)
+(* sound state at that slot (SnapshotsSound: the history at a slot is the *)
+(* execution of the decided log below it, the same at every replica), so *)
+(* their concatenation is that state whichever replica or Welcome each    *)
+(* came from, and their decisions are decisions.  Parts from Welcomes at  *)
+(* two slots (mutant WelcomeMixesParts), or all parts but one (mutant     *)
+(* WelcomeMissingPart), would install a history that is not the state at  *)
+(* the slot (HistoriesSound).  A part that is lost is a lost Welcome: the *)
+(* Join stays in msgs and is answered again.  The parts a replica holds   *)
+(* but has not installed are not spec state: msgs keeps every part, so    *)
+(* receiving a part that completes nothing is a stuttering step, and the  *)
+(* install step reads the other parts from msgs (the implementation keeps *)
+(* them for one Welcome at a time, and drops the others: lost messages).  *)
+(***************************************************************************)
+
+\* The i-th of k contiguous segments of sequence q (the first ones shorter).
+Segment(q, i, k) == SubSeq(q, ((i - 1) * Len(q)) \div k + 1, (i * Len(q)) \div k)
+\* The i-th of k segments of decisions D by slot: the decisions whose place
+\* in slot order (from 1) is in the i-th segment of 1..Cardinality(D).
+SlotRank(D, d) == Cardinality({e \in D : e.slot < d.slot}) + 1
+DecisionSegment(D, i, k) ==
+    {d \in D : /\ ((i - 1) * Cardinality(D)) \div k < SlotRank(D, d)
+               /\ SlotRank(D, d) <= (i * Cardinality(D)) \div k}
+\* Part i of the k-part Welcome that replica n sends to node j.
+WelcomePart(n, j, i, k) ==
+    [type |-> "Welcome", node |-> j, slot |-> rSlotOut[n], part |-> i, parts |-> k,
+     decisions |-> DecisionSegment(rDecisions[n], i, k),
+     executed |-> Segment(rExecuted[n], i, k)]
+
 (* Replica n receives a restarted node's Join and welcomes it with what it *)
-(* knows: its next slot to execute, the decisions, and what it executed.   *)
+(* knows: its next slot to execute, the decisions, and what it executed,   *)
+(* in k parts (see "Welcome parts").                                       *)
 (* `executed` stands for the application state at `slot` (a snapshot     *)
 (* taken on the spot).  n ships every decision it holds: after            *)
 (* ReplicaForget those are at and above the slot it forgot below (at most *)
 (* its snapshot's), so a Welcome is a snapshot plus a tail of decisions   *)
 (* and the decisions after it, never the whole log.                       *)
-ReplicaReceiveJoin(n, m) ==
+ReplicaReceiveJoin(n, m, k) ==
     /\ m.type = "Join"
     /\ m.node # n
     /\ m.node \in ReplicaNodes
-    /\ LET welcome == [type |-> "Welcome", node |-> m.node, slot |-> rSlotOut[n],
-                       decisions |-> rDecisions[n], executed |-> rExecuted[n]]
-       IN  /\ welcome \notin msgs
-           /\ Send(welcome)
+    /\ LET welcome == {WelcomePart(n, m.node, i, k) : i \in 1..k}
+       IN  /\ ~(welcome \subseteq msgs)
+           /\ SendAll(welcome)
     /\ UNCHANGED <<acceptorVars, leaderVars, replicaVars, invoked, restarts>>
 
+\* The parts whose index is one of is, of the Welcome that part m belongs to:
+\* the same addressee, slot and count.  (Mutant WelcomeMixesParts: any slot.)
+PartsOf(m, is) ==
+    {w \in [is -> {x \in msgs : x.type = "Welcome"}] :
+        \A i \in is : /\ w[i].node = m.node /\ w[i].parts = m.parts /\ w[i].part = i
+                      /\ (Mutant = "WelcomeMixesParts" \/ w[i].slot = m.slot)}
+\* The history the parts w[1..k] carry, in order.
+RECURSIVE Assembled(_, _)
+Assembled(w, k) == IF k = 0 THEN <<>> ELSE Assembled(w, k - 1) \o w[k].executed
+\* The indexes a replica installs with: every part (Mutant WelcomeMissingPart:
+\* every part but the last, when there are two or more).
+Installs(m) == IF Mutant = "WelcomeMissingPart" /\ m.parts > 1 /\ m.part < m.parts
+                 THEN 1..(m.parts - 1) ELSE 1..m.parts
+
 (* Replica n, which has proposed nothing since it restarted, receives a    *)
-(* Welcome from a replica that is further ahead: it takes over the         *)
-(* decisions and what was executed, and continues from that slot.          *)
+(* part m of a Welcome from a replica that is further ahead and holds      *)
+(* every part of it (see "Welcome parts"): it takes over the decisions and *)
+(* what was executed, and continues from that slot.                        *)
 ReplicaReceiveWelcome(n, m) ==
     /\ m.type = "Welcome"
     /\ m.node = n
     /\ rSlotOut[n] < m.slot
     /\ rProposals[n] = {}
-    /\ rDecisions' = [rDecisions EXCEPT ![n] = @ \cup m.decisions]
-    /\ rExecuted' = [rExecuted EXCEPT ![n] = m.executed]
+    /\ \E w \in PartsOf(m, Installs(m)) :
+          /\ w[m.part] = m
+          /\ rDecisions' = [rDecisions EXCEPT ![n] = @ \cup UNION {w[i].decisions : i \in Installs(m)}]
+          /\ rExecuted' = [rExecuted EXCEPT ![n] = Assembled(w, Cardinality(Installs(m)))]
     /\ rSlotOut' = [rSlotOut EXCEPT ![n] = m.slot]
     /\ rSlotIn' = [rSlotIn EXCEPT ![n] = Max(@, m.slot)]
     /\ SendNothing
@@ -846,7 +913,7 @@ Next ==
     \/ \E n \in ReplicaNodes : ReplicaProposeNoop(n)
     \/ \E m \in Msgs("Decision") : \E n \in ReplicaNodes : ReplicaReceiveDecision(n, m)
     \/ \E n \in ReplicaNodes : ReplicaExecute(n)
-    \/ \E m \in Msgs("Join") : \E n \in ReplicaNodes : ReplicaReceiveJoin(n, m)
+    \/ \E m \in Msgs("Join") : \E n \in ReplicaNodes : \E k \in WelcomeParts : ReplicaReceiveJoin(n, m, k)
     \/ \E m \in Msgs("Welcome") : ReplicaReceiveWelcome(m.node, m)
     \/ \E r \in Requests : RequesterInvoke(r)
     \/ \E n \in Node : NodeRestart(n)
@@ -892,6 +959,7 @@ IsMessage(m) ==
                                       index : 1..(BatchMax * MaxSlot + 1)]
       [] m.type = "Join" -> m \in [type : {"Join"}, node : Node]
       [] m.type = "Welcome" -> /\ m.node \in Node /\ m.slot \in SlotT
+                               /\ m.parts \in WelcomeParts /\ m.part \in 1..m.parts
                                /\ IsSetOf(m.decisions, DecidedT) /\ IsSeqOf(m.executed, RequestT)
       [] OTHER -> FALSE
 
@@ -1020,9 +1088,16 @@ SoundAt(k, e) ==
     /\ \A s \in 1..(k - 1) : HasSlot(AllDecided, s)
     /\ Range(e) = UNION {Range(SlotReqs(s)) : s \in 1..(k - 1)}
     /\ \A i, j \in 1..Len(e) : i < j => FirstBefore(e[i], e[j], k)
+\* (A Welcome in parts is checked once assembled, by HistoriesSound: a part
+\* alone is a segment of a state, not a state.)
 SnapshotsSound ==
     /\ \A n \in Node : SoundAt(rSnap[n].slot, rSnap[n].executed)
-    /\ \A m \in msgs : m.type = "Welcome" => SoundAt(m.slot, m.executed)
+    /\ \A m \in msgs : m.type = "Welcome" /\ m.parts = 1 => SoundAt(m.slot, m.executed)
+
+\* Every replica's history is the state at its next slot to execute: the
+\* execution of the decided log below it.  What a replica installs from a
+\* Welcome, whole or assembled from parts, must be that state.
+HistoriesSound == \A n \in ReplicaNodes : SoundAt(rSlotOut[n], rExecuted[n])
 
 \* Accepts are safe (the invariant Paxos rests on, stated on messages): once
 \* a quorum accepted a proposal for a slot at some ballot, every Accept for

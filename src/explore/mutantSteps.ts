@@ -18,7 +18,7 @@ import {
   type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, DECISION_BY_SLOT,
   acceptedOf, ballotEq, ballotLt, commanderSpecKey, decisionsOf, emptyVolatile, leaderProposalsOf, longBatch, reqsOf,
 } from '../trace/spec/specState.js';
-import { type ActionName, type Step, allSteps, executeSlot, unexecuted } from '../trace/spec/fastSpec.js';
+import { type ActionName, type Step, allSteps, executeSlot, replicaReceiveWelcome, unexecuted } from '../trace/spec/fastSpec.js';
 import { exploreSuccessors } from './successors.js';
 import { PSet } from '../trace/spec/pmap.js';
 
@@ -45,6 +45,8 @@ interface Rules {
   executeBatchAnyOrder: boolean;
   leaderSplitsBatch: boolean;
   answerBatchLastIndex: boolean;
+  welcomeMixesParts: boolean;
+  welcomeMissingPart: boolean;
 }
 
 const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
@@ -54,6 +56,7 @@ const CORRECT: Rules = {
   compactUndecided: false, promiseOmitsAtMark: false, proposeBelowMark: false, snapshotWrongSlot: false, snapshotKeepsSlotIn: false, forgetAboveSnapshot: false, promiseNotRecorded: false,
   commanderCountsRejections: false, restartStaysActive: false, adoptLowestBallot: false,
   dedupeWholeBatch: false, executeBatchAnyOrder: false, leaderSplitsBatch: false, answerBatchLastIndex: false,
+  welcomeMixesParts: false, welcomeMissingPart: false,
 };
 
 /** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
@@ -86,6 +89,9 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   ExecuteBatchAnyOrder: { bug: 'a replica executes a batch\'s requests in any order, as if the batch were a set', rules: { executeBatchAnyOrder: true }, actions: ['ReplicaExecute'] },
   LeaderSplitsBatch: { bug: 'a leader proposes only the first request of a batch it receives', rules: { leaderSplitsBatch: true }, actions: ['LeaderReceivePropose'] },
   AnswerBatchLastIndex: { bug: 'a replica answers each request of a batch with the index of the batch\'s last request', rules: { answerBatchLastIndex: true }, actions: ['ReplicaExecute'] },
+  // Welcome parts (WelcomeParts > 1; with one part each is the correct spec).
+  WelcomeMixesParts: { bug: 'a replica assembles a Welcome from parts of Welcomes at different slots', rules: { welcomeMixesParts: true }, actions: ['ReplicaReceiveWelcome'] },
+  WelcomeMissingPart: { bug: 'a replica installs a Welcome once it holds all parts but one', rules: { welcomeMissingPart: true }, actions: ['ReplicaReceiveWelcome'] },
 };
 
 export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
@@ -137,6 +143,11 @@ function mutantSteps(r: Rules, action: ActionName, cfg: SpecConfig, s: SpecState
       break;
     case 'ReplicaSnapshot':
       for (const n of cfg.bounds.replicaNodes ?? everyNode()) push(n, replicaSnapshot(r, cfg, n, s.nodes[n]!), {});
+      break;
+    // \E m \in Msgs("Welcome") : ReplicaReceiveWelcome(m.node, m), with the mutant's PartsOf and Installs.
+    case 'ReplicaReceiveWelcome':
+      onMessages('Welcome', (m) => (m.node >= 1 && m.node <= cfg.N ? [m.node] : []),
+        (n, x, m) => replicaReceiveWelcome(n, x, m, s.msgs, { mixSlots: r.welcomeMixesParts, missingPart: r.welcomeMissingPart }));
       break;
     case 'ReplicaForget':
       for (const n of cfg.bounds.replicaNodes ?? everyNode()) for (const res of replicaForget(r, s.nodes[n]!)) push(n, res, {});

@@ -31,6 +31,8 @@ export interface ModelBounds {
   maxRestarts: number;
   /** BatchMax (1 when the model does not name it). */
   batchMax: number;
+  /** WelcomeParts ({1} when the model does not name it). */
+  welcomeParts: ReadonlySet<number>;
   /** IsQuorum: a property reads it too (AcceptsSafe), and mutant SmallQuorum changes it. */
   isQuorum: (acks: number) => boolean;
 }
@@ -44,7 +46,7 @@ export function boundsOf(cfg: SpecConfig, mutant = 'none'): ModelBounds {
   }
   return {
     N: cfg.N, leaderNodes: b.leaderNodes, replicaNodes: b.replicaNodes, callers: b.callers, requestsPerCaller: b.requestsPerCaller,
-    maxBallot: b.maxBallot, maxSlot: b.maxSlot, maxRestarts: b.maxRestarts, batchMax: b.batchMax ?? 1,
+    maxBallot: b.maxBallot, maxSlot: b.maxSlot, maxRestarts: b.maxRestarts, batchMax: b.batchMax ?? 1, welcomeParts: b.welcomeParts ?? new Set([1]),
     isQuorum: mutant === 'SmallQuorum' ? (acks) => 2 * acks >= cfg.N - 1 : (acks) => 2 * acks > cfg.N,
   };
 }
@@ -109,7 +111,9 @@ export function isMessage(m: ModelBounds, msg: SpecMessage): boolean {
     case 'Invoke': return hasFields(msg, 3) && isNode(m, msg.replica) && isRequest(m, msg.prop);
     case 'Invoked': return hasFields(msg, 4) && isNode(m, msg.replica) && isRequest(m, msg.prop) && isNat(msg.index, 1, m.batchMax * m.maxSlot + 1);
     case 'Join': return hasFields(msg, 2) && isNode(m, msg.node);
-    case 'Welcome': return isNode(m, msg.node) && isSlot(m, msg.slot) && allOf(msg.decisions, (d) => isDecided(m, d)) && allOf(msg.executed, (p) => isRequest(m, p));
+    // Its part fields are left out in a one-part Welcome (format/keys.ts): 1 of 1.
+    case 'Welcome': return isNode(m, msg.node) && isSlot(m, msg.slot) && m.welcomeParts.has(msg.parts ?? 1) && isNat(msg.part ?? 1, 1, msg.parts ?? 1)
+      && allOf(msg.decisions, (d) => isDecided(m, d)) && allOf(msg.executed, (p) => isRequest(m, p));
     default: return false;
   }
 }
@@ -374,9 +378,21 @@ export const SnapshotsSound: StateInvariant = (m, s) => {
     if (bad !== undefined) return `replica ${n}'s snapshot at slot ${snap.slot}: ${bad}`;
   }
   for (const msg of s.msgs.values()) {
-    if (msg.type !== 'Welcome') continue;
+    // A part of a Welcome in parts is a segment of a state: HistoriesSound checks it assembled.
+    if (msg.type !== 'Welcome' || (msg.parts ?? 1) !== 1) continue;
     const bad = soundAt(m, decided, msg.slot, msg.executed);
     if (bad !== undefined) return `the Welcome to ${msg.node} at slot ${msg.slot}: ${bad}`;
+  }
+  return undefined;
+};
+
+/** HistoriesSound: every replica's history is SoundAt its next slot to execute. */
+export const HistoriesSound: StateInvariant = (m, s) => {
+  const decided = decidedBySlot(m, s);
+  for (const n of m.replicaNodes) {
+    const x = s.nodes[n]!;
+    const bad = soundAt(m, decided, x.rSlotOut, x.rExecuted);
+    if (bad !== undefined) return `replica ${n}'s history at slot ${x.rSlotOut}: ${bad}`;
   }
   return undefined;
 };
@@ -428,7 +444,7 @@ export const RaceShape: StateConstraint = (m, s) => {
 
 export const STATE_INVARIANTS: Record<string, StateInvariant> = {
   TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers, NothingNeededDiscarded, SnapshotsSound, AcceptsSafe,
-  ProposesAboveSnapshot,
+  ProposesAboveSnapshot, HistoriesSound,
 };
 export const STEP_PROPERTIES: Record<string, StepProperty> = { AcceptorMonotonicity, RefinesLog };
 export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst, RaceShape };

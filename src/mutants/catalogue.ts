@@ -17,6 +17,7 @@ import {
   SessionOutputReplica,
 } from './clientRoles.js';
 import { welcomeCorruptingFactory } from './welcomeInFlight.js';
+import { LastPartHistoryReplica, smallWelcomesFactory } from './welcomePartRoles.js';
 import { DedupeWholeBatchReplica, LastIndexAnswerReplica, ReversedBatchReplica, SplitBatchLeader } from './batchRoles.js';
 import { freshIdOnRetryFactory } from './clientLibrary.js';
 import type { FailureKind } from '../trace/replay/check.js';
@@ -153,6 +154,9 @@ export const MUTANTS: readonly Mutant[] = [
     createNode: withRoles({ Replica: CheckpointWelcomeReplica }), scenarios: [1, 2, 3].map(rejoin), killedBy: 'client' },
   { name: 'WelcomeMutatedInFlight', breaks: 'the network delivers what was sent (a Welcome arrives with an altered state)',
     createNode: welcomeCorruptingFactory(defaultNodeFactory), scenarios: [1, 2].map(rejoin), killedBy: 'client' },
+  // Welcomes in parts (every node's maxWelcomeBytes lowered to 300 bytes, so that the rejoins' Welcomes are split).
+  { name: 'WelcomeLastPartHistory', breaks: 'a replica installs the history of every part of a Welcome, in part order',
+    createNode: smallWelcomesFactory(withRoles({ Replica: LastPartHistoryReplica }), 300), scenarios: [1, 2, 3].map(rejoin) },
   { name: 'SessionOutput', breaks: 'a retried request is answered with its own output',
     createNode: withRoles({ Replica: SessionOutputReplica }), scenarios: [1, 2, 5, 6].map(retriesAfterRestart), killedBy: 'client' },
   // Batches (a slot decides several requests).

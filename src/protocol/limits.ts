@@ -16,6 +16,12 @@ export interface Limits {
   readonly maxPValues: number;
   /** Most decisions in a Welcome: a joining node receives the whole decided log. */
   readonly maxWelcomeDecisions: number;
+  /** Largest Welcome message (UTF-8 bytes of its JSON): a larger one is sent in parts, each a
+   * spec message (src/protocol/welcomeParts.ts, spec "Welcome parts"), so that a state transfer
+   * is bounded like every other message, whatever the history. 59,000: with its envelope (from,
+   * to, clock) a part stays under the Member's 60,000-byte datagram (src/member/fragments.ts),
+   * which then never has to fragment a Welcome. */
+  readonly maxWelcomeBytes: number;
   /** Most Decision messages sent in answer to one CatchUp (the asker asks again for more). */
   readonly maxCatchUpDecisions: number;
   /** Proposals a replica may have in flight beyond its execution point (spec `Window`). */
@@ -43,6 +49,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxInputLength: 65_536,
   maxPValues: 100_000,
   maxWelcomeDecisions: 100_000,
+  maxWelcomeBytes: 59_000,
   maxCatchUpDecisions: 100,
   window: 5,
   batchMaxRequests: 1,

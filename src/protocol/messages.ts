@@ -73,11 +73,17 @@ export interface Join { readonly type: 'Join'; readonly node: NodeId }
 /**
  * `executed` is the welcoming replica's rExecuted (in order); `state` (not modelled) is its
  * application state after slot `slot - 1` and the output of each executed request.
+ * A Welcome too large for one message is sent in `parts` messages (src/protocol/welcomeParts.ts,
+ * spec "Welcome parts"): part `part` carries a segment of the decisions and of `executed`, and
+ * in `state.app` a slice of the whole state's JSON text (`state.outputs` empty). Both fields
+ * are absent in a Welcome sent whole.
  */
 export interface Welcome {
   readonly type: 'Welcome';
   readonly node: NodeId;
   readonly slot: number;
+  readonly part?: number;
+  readonly parts?: number;
   readonly decisions: readonly SlotProp[];
   readonly executed: readonly Proposal[];
   readonly state: WelcomeState;

@@ -13,6 +13,9 @@ const pvalue = (pv: PValue): PValue => ({ ballot: ballot(pv.ballot), slot: pv.sl
 const decision = (d: SlotProp): SlotProp => ({ slot: d.slot, prop: batch(d.prop) });
 /** A Promise's or Adopted's mark: left out when 1, so the message is the one the spec (and every older trace) has. */
 const mark = (m: { readonly mark?: number }): { mark?: number } => (m.mark === undefined || m.mark === 1 ? {} : { mark: m.mark });
+/** A Welcome's part fields: left out when it was sent whole (1 of 1), as the spec's one-part Welcome is written. */
+const welcomePart = (m: { readonly part?: number; readonly parts?: number }): { part?: number; parts?: number } =>
+  (m.parts === undefined || m.parts === 1 ? {} : { part: m.part ?? 1, parts: m.parts });
 
 function sortedSet<T>(items: readonly T[]): T[] {
   const byText = new Map<string, T>();
@@ -36,7 +39,7 @@ export function toSpecMessage(m: Message): SpecMessage | undefined {
     case 'Invoke': return { type: 'Invoke', replica: m.replica, prop: prop(m.prop) };
     case 'Invoked': return { type: 'Invoked', replica: m.replica, prop: prop(m.prop), index: m.index };
     case 'Join': return { type: 'Join', node: m.node };
-    case 'Welcome': return { type: 'Welcome', node: m.node, slot: m.slot, decisions: sortedSet(m.decisions.map(decision)), executed: m.executed.map(prop) };
+    case 'Welcome': return { type: 'Welcome', node: m.node, slot: m.slot, ...welcomePart(m), decisions: sortedSet(m.decisions.map(decision)), executed: m.executed.map(prop) };
     case 'Active': case 'Accepting': case 'CatchUp': return undefined;
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { Envelope } from '../node/api.js';
 import { messageSchemas } from './schemas.js';
-import { MESSAGE_TYPES, NODE_LOCAL_MESSAGE_TYPES, type Message, type MessageType } from './messages.js';
+import { MESSAGE_TYPES, NODE_LOCAL_MESSAGE_TYPES, type Message, type MessageType, type Welcome } from './messages.js';
 import { isLongBatch, proposalKey, type Ballot, type Batch, type NodeId, type Proposal } from './values.js';
 import { copyJson } from '../util/jsonCopy.js';
 import { DEFAULT_LIMITS } from './limits.js';
@@ -113,8 +113,7 @@ function checkIds(m: Message, peers: ReadonlySet<NodeId>): string | undefined {
       return first(node(m.node, 'node'), ...m.decisions.map((d, i) => batch(d.prop, `decisions/${i}/prop`)),
         ...m.executed.map((p, i) => prop(p, `executed/${i}`)),
         duplicateSlot(m.decisions.map((d) => d.slot)),
-        m.state.outputs.length === m.executed.length ? undefined
-          : `state/outputs: ${m.state.outputs.length} outputs for ${m.executed.length} executed requests`);
+        welcomePartProblem(m));
     case 'Accepting': return node(m.leader, 'leader');
     case 'CatchUp': return node(m.replica, 'replica');
   }
@@ -181,4 +180,22 @@ function describe(x: unknown): string {
   if (typeof x === 'string') return `the string ${JSON.stringify(x.slice(0, 40))}`;
   if (typeof x === 'object') return 'an object';
   return `${typeof x} ${String(x).slice(0, 40)}`;
+}
+
+/**
+ * A Welcome sent whole pairs each executed request with its output; a part of one sent in
+ * parts (src/protocol/welcomeParts.ts) carries a slice of the state's JSON text and no outputs.
+ */
+function welcomePartProblem(m: Welcome): string | undefined {
+  const part = m.part ?? 1;
+  const parts = m.parts ?? 1;
+  if ((m.part === undefined) !== (m.parts === undefined)) return 'part and parts: both or neither';
+  if (parts === 1) {
+    if (m.part !== undefined) return 'parts: a Welcome in one part has no part fields';
+    return m.state.outputs.length === m.executed.length ? undefined
+      : `state/outputs: ${m.state.outputs.length} outputs for ${m.executed.length} executed requests`;
+  }
+  if (part > parts) return `part: ${part} of ${parts}`;
+  if (typeof m.state.app !== 'string' || m.state.outputs.length !== 0) return `state: part ${part} of ${parts} carries a slice of the state's text and no outputs`;
+  return undefined;
 }

@@ -35,6 +35,7 @@ import { stateDigest } from '../statemachines/digest.js';
 import type { Acceptor } from './acceptor.js';
 import { ExecutedTable, type Execution } from './executedTable.js';
 import { appSnapshotsOf, checkpointTransfer, encodeReplicaImage, readCheckpointTransfer, type ReplicaImage } from './replicaImage.js';
+import { WelcomePartBuffer, splitWelcome, welcomePartsOf } from '../protocol/welcomeParts.js';
 
 export type { Execution } from './executedTable.js';
 
@@ -96,6 +97,8 @@ export class Replica extends Role {
   protected catchUpsThisStall = 0;
   /** Nodes whose Join we received (at most one entry per node): a Join stays in the spec's network. */
   protected readonly joined = new Set<NodeId>();
+  /** The parts we hold of one Welcome sent in parts (not spec state: the spec's msgs keeps them all). */
+  protected readonly heldParts = new WelcomePartBuffer((problem) => this.host.log(`replica ${this.host.self}: ${problem}`));
 
   constructor(host: RoleHost) {
     super(host);
@@ -158,7 +161,7 @@ export class Replica extends Role {
       case 'Invoke': this.receiveInvoke(message); break;
       case 'Decision': this.receiveDecision(message); break;
       case 'Join': this.receiveJoin(message); break;
-      case 'Welcome': this.receiveWelcome(message); break;
+      case 'Welcome': this.receiveWelcome(message, from); break;
       case 'Active': this.receiveActive(from, message); break;
       case 'Accepting': this.followLeader(message.leader, undefined); break;
       case 'CatchUp': this.receiveCatchUp(message); break;
@@ -228,14 +231,16 @@ export class Replica extends Role {
       return;
     }
     const state = this.welcomeState();
-    this.host.send(node, {
+    const whole: Welcome = {
       type: 'Welcome',
       node,
       slot: this.slotOut,
       decisions: [...this.decisions].sort((a, b) => a[0] - b[0]).map(([slot, prop]) => ({ slot, prop })),
       executed: this.executedLog?.map((e) => e.prop) ?? [],
       state,
-    });
+    };
+    // One message when it fits, else parts that each fit (spec ReplicaReceiveJoin(n, m, k)).
+    for (const part of splitWelcome(whole, this.host.limits.maxWelcomeBytes)) this.host.send(node, part);
     const traced = this.host.tracing ? { digest: stateDigest(this.app), ...(join === undefined ? {} : { from: node, message: join }) } : undefined;
     this.host.action('Replica', 'ReplicaReceiveJoin', traced);
   }
@@ -251,9 +256,25 @@ export class Replica extends Role {
     return { app: checkpointTransfer(this.snapshots!, this.app, this.executed), outputs: this.executedLog?.map(() => null) ?? [] };
   }
 
-  /** ReplicaReceiveWelcome: jump ahead to the welcoming replica's slot and state. */
-  receiveWelcome(m: Welcome): void {
-    if (m.node !== this.host.self || !(this.slotOut < m.slot) || this.proposals.size !== 0) return;
+  /**
+   * ReplicaReceiveWelcome: jump ahead to the welcoming replica's slot and state. A part of a
+   * Welcome sent in parts is kept until we hold every part of it (`from`: who sent it), and the
+   * part that completes it installs the whole (spec: the other parts are in msgs); receiving a
+   * part that completes nothing changes no spec variable.
+   */
+  receiveWelcome(m: Welcome, from?: NodeId): void {
+    if (m.node !== this.host.self) return;
+    if (welcomePartsOf(m) > 1) {
+      const whole = this.heldParts.add(from ?? this.host.self, m);
+      if (whole !== undefined) this.installWelcome(whole);
+      return;
+    }
+    this.installWelcome(m);
+  }
+
+  /** ReplicaReceiveWelcome of a whole Welcome (sent whole, or assembled from its parts). */
+  protected installWelcome(m: Welcome): void {
+    if (!(this.slotOut < m.slot) || this.proposals.size !== 0) return;
     const installed = this.welcomeImage(m);
     if (installed === undefined) return;
     for (const d of m.decisions) {

@@ -57,6 +57,8 @@ function setKeyOf<T>(xs: readonly T[], key: (x: T) => string): string {
  * and the same message with mark 1 are one message, and its key is its canonical JSON text.
  */
 const markKey = (m: { mark?: number }): string => (m.mark === undefined || m.mark === 1 ? '' : `"mark":${m.mark},`);
+/** A Welcome's part fields: left out in a one-part Welcome, as traces write it (spec "Welcome parts"). */
+const partKey = (m: { part?: number; parts?: number }): string => (m.parts === undefined || m.parts === 1 ? '' : `"part":${m.part ?? 1},"parts":${m.parts},`);
 
 export function messageKey(m: SpecMessage): string {
   switch (m.type) {
@@ -74,7 +76,7 @@ export function messageKey(m: SpecMessage): string {
     case 'Invoked': return `{"index":${m.index},"prop":${propKey(m.prop)},"replica":${m.replica},"type":"Invoked"}`;
     case 'Join': return `{"node":${m.node},"type":"Join"}`;
     case 'Welcome':
-      return `{"decisions":${setKeyOf(m.decisions, slotPropKey)},"executed":${seqKey(m.executed)},"node":${m.node},"slot":${m.slot},"type":"Welcome"}`;
+      return `{"decisions":${setKeyOf(m.decisions, slotPropKey)},"executed":${seqKey(m.executed)},"node":${m.node},${partKey(m)}"slot":${m.slot},"type":"Welcome"}`;
     default: return canonical(m);
   }
 }

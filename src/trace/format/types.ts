@@ -26,7 +26,8 @@ export type SpecMessage =
   | { type: 'Invoke'; replica: number; prop: Proposal }
   | { type: 'Invoked'; replica: number; prop: Proposal; index: number }
   | { type: 'Join'; node: number }
-  | { type: 'Welcome'; node: number; slot: number; decisions: SlotProp[]; executed: Proposal[] };
+  /** `part` of `parts` (spec "Welcome parts"): both absent in a one-part Welcome (1 of 1). */
+  | { type: 'Welcome'; node: number; slot: number; part?: number; parts?: number; decisions: SlotProp[]; executed: Proposal[] };
 
 export type MessageType = SpecMessage['type'];
 export type MessageOf<T extends MessageType> = Extract<SpecMessage, { type: T }>;
@@ -157,6 +158,8 @@ export interface SpecConstants {
   CheckpointNodes?: number[];
   /** The most requests a replica proposes for one slot (spec BatchMax); absent means 1 (traces from before batching). */
   BatchMax?: number;
+  /** The part counts a Welcome may be sent in (spec WelcomeParts); absent means any count (the code picks it from the bytes; a trace from before Welcome parts has only 1). */
+  WelcomeParts?: number[];
   Mutant?: string;
 }
 

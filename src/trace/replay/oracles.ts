@@ -26,6 +26,11 @@ export interface Oracle {
 const PROPOSAL_ACTION_SET: ReadonlySet<string> = new Set(PROPOSAL_ACTIONS);
 
 export function paramOf(ev: TraceEvent): Param {
+  if (ev.action === 'ReplicaReceiveJoin' && ev.params.message) {
+    // ReplicaReceiveJoin(n, m, k): k is the part count of the Welcome the step sent (1 if it shows none).
+    const welcome = ev.sent.find((m) => m.type === 'Welcome');
+    return { message: ev.params.message, parts: welcome?.type === 'Welcome' ? (welcome.parts ?? 1) : 1 };
+  }
   if (ev.action in MESSAGE_ACTIONS) return ev.params.message ? { message: ev.params.message } : {};
   if (PROPOSAL_ACTION_SET.has(ev.action) || ev.action === 'ReplicaExecute') return ev.params.proposal ? { proposal: ev.params.proposal } : {};
   return {};
@@ -275,8 +280,22 @@ export function replayConstants(c: SpecConstants): Record<string, ConstantValue>
     CheckpointNodes: c.CheckpointNodes ?? [],
     // Absent (every trace from before batching): every slot decides one request.
     BatchMax: c.BatchMax ?? 1,
+    // Absent: any count (the code picks it from the bytes; older traces show 1). The trace
+    // steps then do not test k \\in WelcomeParts (messageActionCall), so {1} only declares it.
+    WelcomeParts: c.WelcomeParts ?? [1],
     Mutant: 'none',
   };
+}
+
+/**
+ * A message action applied to node n and message m as Next applies it: ReplicaReceiveJoin
+ * also takes the Welcome's part count k, read from the Welcomes the event sent (`sent`: a TLA+
+ * set expression), so that no count is enumerated; k \\in WelcomeParts when the header bounds
+ * it (`bounded`), any count otherwise (as fastSpec's welcomePartCounts).
+ */
+export function messageActionCall(a: string, n: string, m: string, sent: string, bounded: boolean): string {
+  if (a !== 'ReplicaReceiveJoin') return `${a}(${n}, ${m})`;
+  return `\\E k \\in {w.parts : w \\in {x \\in ${sent} : x.type = "Welcome"}} : ${bounded ? 'k \\in WelcomeParts /\\ ' : ''}${a}(${n}, ${m}, k)`;
 }
 
 /**
@@ -287,7 +306,7 @@ export function replayConstants(c: SpecConstants): Record<string, ConstantValue>
 export function traceStepExpr(ev: TraceEvent, c: SpecConstants): string {
   const a = ev.action as ActionName;
   if (a in MESSAGE_ACTIONS) {
-    return `LET m == ${tlaLiteral(withSpecMark(ev.params.message as SpecMessage))} IN ${ev.node} \\in ${NEXT_NODES[a]} /\\ m \\in msgs /\\ ${a}(${ev.node}, m)`;
+    return `LET m == ${tlaLiteral(withSpecMark(ev.params.message as SpecMessage))} IN ${ev.node} \\in ${NEXT_NODES[a]} /\\ m \\in msgs /\\ ${messageActionCall(a, String(ev.node), 'm', tlaLiteral(ev.sent.map(withSpecMark)), c.WelcomeParts !== undefined)}`;
   }
   if (a === 'ReplicaPropose') return `${ev.node} \\in ReplicaNodes /\\ ReplicaPropose(${ev.node}, ${tlaLiteral(ev.params.proposal as Proposal)})`;
   if (a === 'RequesterInvoke') {

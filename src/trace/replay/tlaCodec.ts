@@ -35,6 +35,7 @@ const NO_SCOUT = { ballot: ZERO_BALLOT, acks: [], pvalues: [], mark: NO_MARK };
 /** A trace's Promise or Adopted with the spec's `mark` field (NO_MARK when it has none). */
 export function withSpecMark<M>(m: M): M {
   const t = (m as { type?: unknown }).type;
+  if (t === 'Welcome') return { part: 1, parts: 1, ...m }; // a one-part Welcome leaves them out (spec "Welcome parts")
   return t === 'Promise' || t === 'Adopted' ? { mark: NO_MARK, ...m } : m;
 }
 
@@ -42,12 +43,17 @@ export function withSpecMark<M>(m: M): M {
 export const scoutWithSpecMark = <S extends object>(scout: S): S & { mark: number } => ({ mark: NO_MARK, ...scout });
 
 function messageToTla(m: SpecMessage): TlaJson {
-  if (m.type === 'Welcome') return { ...m, executed: tuple(m.executed) };
+  if (m.type === 'Welcome') return { part: 1, parts: 1, ...m, executed: tuple(m.executed) };
   return withSpecMark(m);
 }
 function messageFromTla(v: unknown): SpecMessage {
   const m = v as Record<string, unknown>;
-  if (m.type === 'Welcome') return { ...(m as object), executed: untuple(m.executed, 'Welcome.executed') } as SpecMessage;
+  if (m.type === 'Welcome') {
+    // A one-part Welcome leaves its part fields out, as the trace and the fast spec write it.
+    const { part, parts, ...rest } = m;
+    const fields = parts === 1 ? rest : { ...rest, part, parts };
+    return { ...fields, executed: untuple(m.executed, 'Welcome.executed') } as unknown as SpecMessage;
+  }
   // Mark 1 is left out, as the trace and the fast spec write it (format/keys.ts).
   if ((m.type === 'Promise' || m.type === 'Adopted') && m.mark === NO_MARK) {
     const { mark: _mark, ...rest } = m;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isStuttering, isTraceEnding, type SpecConstants, type TraceEvent, type TraceHeader } from '../format/types.js';
 import { scoutWithSpecMark, tlaLiteral, withSpecMark } from './tlaCodec.js';
-import { replayConstants } from './oracles.js';
+import { messageActionCall, replayConstants } from './oracles.js';
 import { cfgText, DEFAULT_SPEC_PATH, specWith } from './tlaEngine.js';
 import { fileValues, isCutLine, mergedValues } from '../format/lines.js';
 import { type ActionName, MESSAGE_ACTIONS, NEXT_NODES, NODE_ACTIONS } from '../spec/fastSpec.js';
@@ -45,7 +45,7 @@ function traceDefinitions(events: readonly TraceEvent[], c: SpecConstants, specV
   // tla-checker cannot evaluate ENABLED: its inlined copy lets any event stutter (weaker).
   const disabled = forTlc ? '~ENABLED NamedAction(e)' : 'TRUE';
   const within = (a: string): string => `e.node \\in ${NEXT_NODES[a as ActionName]}`;
-  const msgActions = Object.keys(MESSAGE_ACTIONS).map((a) => `       \\/ e.action = "${a}" /\\ ${within(a)} /\\ e.msg \\in msgs /\\ ${a}(e.node, e.msg)`);
+  const msgActions = Object.keys(MESSAGE_ACTIONS).map((a) => `       \\/ e.action = "${a}" /\\ ${within(a)} /\\ e.msg \\in msgs /\\ ${messageActionCall(a, 'e.node', 'e.msg', 'e.sent', c.WelcomeParts !== undefined)}`);
   const bound = c.RequestsPerCaller !== undefined ? ' /\\ e.prop.clientId <= RequestsPerCaller' : '';
   return [
     ...(declare ? [

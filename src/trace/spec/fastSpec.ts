@@ -15,6 +15,7 @@ import {
 } from './specState.js';
 import { messageKey, propKey, pvalueKey, slotPropKey } from '../format/keys.js';
 import { PSet } from './pmap.js';
+import { type AssemblyRules, CORRECT_ASSEMBLY, assemblies, welcomeParts } from './welcomeParts.js';
 
 export const MESSAGE_ACTIONS = {
   AcceptorReceivePrepare: 'Prepare',
@@ -46,7 +47,7 @@ const MESSAGE_TYPE: ReadonlyMap<string, string> = new Map(Object.entries(MESSAGE
 export const isAction = (a: string): a is ActionName => ACTION_SET.has(a);
 
 /** The parameter the action takes besides the node: a message in msgs, a proposal, or nothing. */
-export type Param = { message: SpecMessage } | { proposal: Proposal } | Record<string, never>;
+export type Param = { message: SpecMessage; parts?: number } | { proposal: Proposal } | Record<string, never>;
 
 /** One successor: the acting node's new state, what it sends, and the global side effects. */
 export interface Step {
@@ -339,21 +340,51 @@ export function executeSlot(n: number, x: NodeSpec, b: Proposal, run: readonly P
   return [next, run.map((r, i): SpecMessage => ({ type: 'Invoked', replica: n, prop: r, index: index(i + 1, at, run.length) }))];
 }
 
-function replicaReceiveJoin(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Join'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
+/**
+ * The part counts ReplicaReceiveJoin(n, m, k) is tried with: the param's (a trace's: any count
+ * when WelcomeParts is not given, as for the other bounds), else WelcomeParts ({1} when absent).
+ */
+function welcomePartCounts(cfg: SpecConfig, param: Param): number[] {
+  const bound = cfg.bounds.welcomeParts;
+  const asked = 'parts' in param ? param.parts : undefined;
+  if (asked !== undefined) return (bound === undefined ? Number.isSafeInteger(asked) && asked >= 1 : bound.has(asked)) ? [asked] : [];
+  return [...(bound ?? ONE_PART)];
+}
+const ONE_PART: ReadonlySet<number> = new Set([1]);
+
+/** ReplicaReceiveJoin(n, m, k): the k parts of a Welcome, unless every one was sent already. */
+function replicaReceiveJoin(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Join'>, sent: VSet<SpecMessage>, k: number): [NodeSpec, SpecMessage[]] | null {
   if (m.node === n) return null;
   if (cfg.bounds.replicaNodes !== undefined && !cfg.bounds.replicaNodes.has(m.node)) return null;
-  const welcome: SpecMessage = { type: 'Welcome', node: m.node, slot: x.rSlotOut, decisions: [...x.rDecisions.values()], executed: [...x.rExecuted] };
-  return sent.has(messageKey(welcome)) ? null : [x, [welcome]];
+  // One part: the decisions as the set holds them (the key sorts them); k parts: split in slot order.
+  const parts = welcomeParts(m.node, x.rSlotOut, [...x.rDecisions.values()], x.rExecuted, k);
+  return parts.every((w) => sent.has(messageKey(w))) ? null : [x, parts];
 }
 
-function replicaReceiveWelcome(n: number, x: NodeSpec, m: MessageOf<'Welcome'>): [NodeSpec, SpecMessage[]] | null {
-  if (m.node !== n || x.rSlotOut >= m.slot || x.rProposals.size !== 0) return null;
-  let rDecisions = decisionsOf(x);
-  for (const d of m.decisions) rDecisions = rDecisions.with(slotPropKey(d), d);
-  const rExecuted = [...m.executed];
-  let rExecutedKeys = PSet.empty();
-  for (const p of rExecuted) rExecutedKeys = rExecutedKeys.with(propKey(p));
-  return [{ ...x, rDecisions, rExecuted, rExecutedKeys, rSlotOut: m.slot, rSlotIn: Math.max(x.rSlotIn, m.slot) }, []];
+/**
+ * ReplicaReceiveWelcome(n, m): with every part of m's Welcome in msgs, install their decisions
+ * and their history in part order (one successor per choice of parts; one with one part).
+ */
+export function replicaReceiveWelcome(n: number, x: NodeSpec, m: MessageOf<'Welcome'>, msgs: VSet<SpecMessage>, rules: AssemblyRules = CORRECT_ASSEMBLY): Array<[NodeSpec, SpecMessage[]]> {
+  if (m.node !== n || x.rSlotOut >= m.slot || x.rProposals.size !== 0) return [];
+  const out: Array<[NodeSpec, SpecMessage[]]> = [];
+  const seen = new Set<string>();
+  for (const w of assemblies(m, msgs.values(), rules)) {
+    let rDecisions = decisionsOf(x);
+    const rExecuted: Proposal[] = [];
+    for (const part of w) {
+      for (const d of part.decisions) rDecisions = rDecisions.with(slotPropKey(d), d);
+      rExecuted.push(...part.executed);
+    }
+    // Two choices that install the same thing are one successor (the spec's state is a value).
+    const key = `${[...rDecisions.keys()].sort().join()}|${rExecuted.map(propKey).join()}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let rExecutedKeys = PSet.empty();
+    for (const p of rExecuted) rExecutedKeys = rExecutedKeys.with(propKey(p));
+    out.push([{ ...x, rDecisions, rExecuted, rExecutedKeys, rSlotOut: m.slot, rSlotIn: Math.max(x.rSlotIn, m.slot) }, []]);
+  }
+  return out;
 }
 
 // ---- Checkpoints and compaction (each local to its node; see the spec for why each discard is safe)
@@ -452,8 +483,8 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
       case 'Preempted': return oneStep(action, n, param, leaderReceivePreempted(cfg, n, x, m));
       case 'Invoke': return oneStep(action, n, param, replicaReceiveInvoke(cfg, n, x, m, s.msgs));
       case 'Decision': return oneStep(action, n, param, replicaReceiveDecision(x, m));
-      case 'Join': return oneStep(action, n, param, replicaReceiveJoin(cfg, n, x, m, s.msgs));
-      case 'Welcome': return oneStep(action, n, param, replicaReceiveWelcome(n, x, m));
+      case 'Join': return welcomePartCounts(cfg, param).flatMap((k) => oneStep(action, n, param, replicaReceiveJoin(cfg, n, x, m, s.msgs, k)));
+      case 'Welcome': return manySteps(action, n, param, replicaReceiveWelcome(n, x, m, s.msgs));
       default: return [];
     }
   }

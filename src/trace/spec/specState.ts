@@ -67,6 +67,8 @@ export interface SpecBounds {
   checkpointNodes?: ReadonlySet<number>;
   /** BatchMax: the most requests a replica proposes for one slot; undefined = 1 (a trace from before batching). */
   batchMax?: number;
+  /** WelcomeParts: the part counts a Welcome may be sent in; undefined = any (a trace replay: the code picks the count from the bytes). */
+  welcomeParts?: ReadonlySet<number>;
 }
 
 export interface SpecConfig {
@@ -198,6 +200,7 @@ export function configFromConstants(c: SpecConstants): SpecConfig {
   if (c.CheckpointNodes !== undefined) bounds.checkpointNodes = new Set(c.CheckpointNodes);
   // Absent (every trace from before batching): 1, each slot decides one request.
   if (c.BatchMax !== undefined) bounds.batchMax = c.BatchMax;
+  if (c.WelcomeParts !== undefined) bounds.welcomeParts = new Set(c.WelcomeParts);
   return { N: c.N, Window: c.Window, bounds };
 }
 

@@ -1,0 +1,127 @@
+/**
+ * A Welcome larger than a message may be is sent in k parts, each a spec message (spec
+ * "Welcome parts", issue 11): part i of k carries the i-th of k contiguous segments of the
+ * decisions (in slot order) and of `executed`, and the i-th of k slices of the JSON text of
+ * the whole Welcome's `state` in its `state.app` (with `state.outputs` empty: the outputs are
+ * in that text). A Welcome that fits is sent whole, as before parts, without part fields.
+ *
+ * The segments are the spec's (Segment, DecisionSegment), so a part projects onto the spec's
+ * WelcomePart; the state text is the spec's abstraction of the application state, split by
+ * bytes because only its whole is meaningful.
+ */
+import type { Welcome, WelcomeState } from './messages.js';
+
+/** The first index and the end (exclusive, from 0) of the i-th of k segments of `length` items (the spec's Segment). */
+export function segmentRange(length: number, i: number, k: number): [number, number] {
+  return [Math.floor(((i - 1) * length) / k), Math.floor((i * length) / k)];
+}
+
+/** The part index and count of a Welcome (absent: 1 of 1). */
+export const welcomePartOf = (m: Pick<Welcome, 'part'>): number => m.part ?? 1;
+export const welcomePartsOf = (m: Pick<Welcome, 'parts'>): number => m.parts ?? 1;
+
+/** The most parts a Welcome is sent in (the wire schema's bound): at 59,000 bytes a part, about 240 MB of state. */
+export const MAX_WELCOME_PARTS = 4_096;
+
+const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** The k parts of `whole` (decisions sorted by slot, as the replica sends them). */
+export function partsOf(whole: Welcome, k: number): Welcome[] {
+  const stateText = JSON.stringify(whole.state);
+  return Array.from({ length: k }, (_, j): Welcome => {
+    const i = j + 1;
+    const [d0, d1] = segmentRange(whole.decisions.length, i, k);
+    const [e0, e1] = segmentRange(whole.executed.length, i, k);
+    const [s0, s1] = segmentRange(stateText.length, i, k);
+    return {
+      type: 'Welcome', node: whole.node, slot: whole.slot, part: i, parts: k,
+      decisions: whole.decisions.slice(d0, d1), executed: whole.executed.slice(e0, e1),
+      state: { app: stateText.slice(s0, s1), outputs: [] },
+    };
+  });
+}
+
+/**
+ * `whole` as the messages to send: itself when its JSON fits in `maxBytes` (UTF-8), else the
+ * fewest parts that each fit. The part count grows until every part fits; it stops at one part
+ * per item and state character, where a part that still does not fit is one decision too large
+ * for any message (never with the batch limits), or at MAX_WELCOME_PARTS (a state of about
+ * 240 MB): the parts are then sent as they are, larger than maxBytes.
+ */
+export function splitWelcome(whole: Welcome, maxBytes: number): Welcome[] {
+  const size = utf8Length(JSON.stringify(whole));
+  if (size <= maxBytes) return [whole];
+  const most = Math.min(MAX_WELCOME_PARTS, Math.max(2, whole.decisions.length + whole.executed.length + JSON.stringify(whole.state).length));
+  let k = Math.max(2, Math.ceil(size / maxBytes));
+  for (;;) {
+    const parts = partsOf(whole, k);
+    if (k >= most || parts.every((p) => utf8Length(JSON.stringify(p)) <= maxBytes)) return parts;
+    // Grow by an eighth: the part sizes fall roughly as 1/k, so few rounds are needed.
+    k = Math.min(most, k + Math.max(1, Math.floor(k / 8)));
+  }
+}
+
+/**
+ * The whole Welcome that parts 1..k (in order) of one Welcome make. From the network: throws an
+ * Error naming what is wrong (a state text that is not the JSON of a Welcome state).
+ */
+export function assembleWelcome(parts: readonly Welcome[]): Welcome {
+  const first = parts[0]!;
+  let text = '';
+  for (const p of parts) {
+    if (typeof p.state.app !== 'string') throw new Error(`part ${welcomePartOf(p)} of ${welcomePartsOf(p)} carries no state text`);
+    text += p.state.app;
+  }
+  let state: unknown;
+  try {
+    state = JSON.parse(text);
+  } catch {
+    throw new Error(`the state text of its ${parts.length} parts is not JSON`);
+  }
+  const s = state as Partial<WelcomeState> | null;
+  if (s === null || typeof s !== 'object' || !('app' in s) || !Array.isArray(s.outputs)) throw new Error(`the state of its ${parts.length} parts is not { app, outputs }`);
+  return {
+    type: 'Welcome', node: first.node, slot: first.slot,
+    decisions: parts.flatMap((p) => p.decisions), executed: parts.flatMap((p) => p.executed),
+    state: { app: s.app, outputs: s.outputs },
+  };
+}
+
+/**
+ * The parts a replica holds of one Welcome sent in parts: those of one (sender, slot, count)
+ * at a time. A part of another Welcome replaces them (the ones dropped are lost messages: the
+ * Join is answered again), so it holds at most one Welcome's worth of parts.
+ */
+export class WelcomePartBuffer {
+  private key = '';
+  private held = new Map<number, Welcome>();
+
+  constructor(private readonly log: (problem: string) => void) {}
+
+  /** Keep part `m` from `from`; the whole Welcome once every part is held (the buffer is then empty). */
+  add(from: number, m: Welcome): Welcome | undefined {
+    const k = welcomePartsOf(m);
+    const key = `${from}/${m.slot}/${k}`;
+    if (key !== this.key) {
+      if (this.held.size > 0) this.log(`dropped ${this.held.size} of ${this.key.split('/')[2]} parts of a Welcome (${this.key}) for parts of another (${key})`);
+      this.key = key;
+      this.held = new Map();
+    }
+    this.held.set(welcomePartOf(m), m);
+    if (this.held.size < k) return undefined;
+    const parts = Array.from({ length: k }, (_, i) => this.held.get(i + 1)!);
+    this.key = '';
+    this.held = new Map();
+    try {
+      return assembleWelcome(parts);
+    } catch (e) {
+      this.log(`dropped a Welcome for slot ${m.slot} in ${k} parts: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** How many parts are held (for tests). */
+  get size(): number {
+    return this.held.size;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Welcome parts (spec/MultiPaxos.tla, "Welcome parts"): a Welcome is sent as k messages, part i
+ * of k carrying the i-th of k contiguous segments of the sender's history and of its decisions
+ * in slot order. A part of a one-part Welcome leaves `part` and `parts` out (1), as traces
+ * write it, so with k = 1 every Welcome is the one before parts.
+ *
+ * These are the spec's operators, for the fast encoding (fastSpec.ts) and the explorer's
+ * mutants (src/explore/mutantSteps.ts); the replica's code splits its own Welcome the same way
+ * so that its parts project onto these.
+ */
+import type { MessageOf, Proposal, SlotProp, SpecMessage } from '../format/types.js';
+// The code cuts its parts with the same function, so that they project onto these.
+import { segmentRange } from '../../protocol/welcomeParts.js';
+
+export type WelcomeMessage = MessageOf<'Welcome'>;
+
+/** The part index and count of a Welcome message (absent: 1 of 1). */
+export const partOf = (m: WelcomeMessage): number => m.part ?? 1;
+export const partsOf = (m: WelcomeMessage): number => m.parts ?? 1;
+
+
+/** Segment(q, i, k): the i-th of k contiguous segments of q (the first ones shorter). */
+export function segment<T>(q: readonly T[], i: number, k: number): T[] {
+  const [from, to] = segmentRange(q.length, i, k);
+  return q.slice(from, to);
+}
+
+/**
+ * DecisionSegment(D, i, k): the decisions whose SlotRank (1 + how many have a lower slot) is in
+ * the i-th segment of 1..|D|. Decisions sharing a slot (only if Agreement broke) share a rank.
+ */
+export function decisionSegment(decisions: readonly SlotProp[], i: number, k: number): SlotProp[] {
+  const [from, to] = segmentRange(decisions.length, i, k);
+  const slots = decisions.map((d) => d.slot).sort((a, b) => a - b);
+  const rank = (slot: number): number => {
+    let lower = 0;
+    while (lower < slots.length && slots[lower]! < slot) lower++;
+    return lower + 1;
+  };
+  return decisions.filter((d) => { const r = rank(d.slot); return from < r && r <= to; });
+}
+
+/** WelcomePart(n, j, i, k): part i of the k-part Welcome to `node` of a replica at `slot`. */
+export function welcomePart(node: number, slot: number, decisions: readonly SlotProp[], executed: readonly Proposal[], i: number, k: number): SpecMessage {
+  if (k === 1) return { type: 'Welcome', node, slot, decisions: [...decisions], executed: [...executed] };
+  return { type: 'Welcome', node, slot, part: i, parts: k, decisions: decisionSegment(decisions, i, k), executed: segment(executed, i, k) };
+}
+
+/** The k parts of one Welcome, part 1 first. */
+export function welcomeParts(node: number, slot: number, decisions: readonly SlotProp[], executed: readonly Proposal[], k: number): SpecMessage[] {
+  return Array.from({ length: k }, (_, j) => welcomePart(node, slot, decisions, executed, j + 1, k));
+}
+
+/** How a replica picks the parts it installs (the spec's PartsOf and Installs; the mutants change them). */
+export interface AssemblyRules {
+  /** WelcomeMixesParts: parts of Welcomes at any slot. */
+  mixSlots: boolean;
+  /** WelcomeMissingPart: every part but the last, when m is not the last. */
+  missingPart: boolean;
+}
+export const CORRECT_ASSEMBLY: AssemblyRules = { mixSlots: false, missingPart: false };
+
+/**
+ * Every choice w of PartsOf(m, Installs(m)) with w[m.part] = m: one Welcome per installed index,
+ * each from msgs, of m's addressee and count (and slot), m itself at its own index.
+ */
+export function assemblies(m: WelcomeMessage, msgs: Iterable<SpecMessage>, rules: AssemblyRules = CORRECT_ASSEMBLY): WelcomeMessage[][] {
+  const k = partsOf(m);
+  const own = partOf(m);
+  if (k === 1) return [[m]];
+  const count = rules.missingPart && own < k ? k - 1 : k;
+  const candidates: WelcomeMessage[][] = Array.from({ length: count }, () => []);
+  for (const w of msgs) {
+    if (w.type !== 'Welcome' || w.node !== m.node || partsOf(w) !== k) continue;
+    if (!rules.mixSlots && w.slot !== m.slot) continue;
+    const i = partOf(w);
+    if (i <= count && i !== own) candidates[i - 1]!.push(w);
+  }
+  candidates[own - 1] = [m];
+  let out: WelcomeMessage[][] = [[]];
+  for (const c of candidates) out = out.flatMap((prefix) => c.map((w) => [...prefix, w]));
+  return out;
+}

@@ -1,0 +1,91 @@
+/**
+ * Traces with Welcome parts (spec "Welcome parts"): a walk of the spec where a Welcome may be
+ * sent in 1, 2 or 3 parts replays on the fast oracle (full and compact form) and on the
+ * embedded spec alone and through the TLC trace module (inlined, on a short walk); a part taken out of the network before the install is rejected at the
+ * install, and a one-part Welcome is written as before parts (no part fields).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tla from 'tla-checker';
+import { inlinedTraceSpec, readTrace } from '../../../src/trace/replay/tlc.js';
+import { DEFAULT_SPEC_PATH } from '../../../src/trace/replay/tlaEngine.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type CheckOptions, type TraceVerdict, checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.js';
+import { DeltaEncoder } from '../../../src/trace/format/deltaEncoder.js';
+import type { SpecConstants, SpecMessage, TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
+import { specWalk } from '../../../src/trace/spec/specWalk.js';
+
+tla.initSync({ module: readFileSync(fileURLToPath(new URL('tla_checker_bg.wasm', import.meta.resolve('tla-checker')))) });
+const dir = mkdtempSync(join(tmpdir(), 'welcome-parts-traces-'));
+const CONSTANTS: SpecConstants = {
+  N: 3, Window: 2, Callers: [1, 2], RequestsPerCaller: 2, MaxBallot: 1, MaxSlot: 3, MaxRestarts: 3, CheckpointNodes: [1, 2, 3], WelcomeParts: [1, 2, 3],
+};
+// Restarts and Joins favoured, so that replicas behind are welcomed in parts.
+const walk = specWalk({ constants: CONSTANTS, steps: 300, seed: 8, weights: { NodeRestart: 0.3, ReplicaReceiveJoin: 3, ReplicaReceiveWelcome: 5 } });
+
+const textOf = (header: TraceHeader, events: readonly unknown[]): string[] => [JSON.stringify(header), ...events.map((e) => JSON.stringify(e))];
+const write = (name: string, lines: readonly string[]): string => {
+  const path = join(dir, name);
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+};
+const check = (path: string, opts: CheckOptions = {}): TraceVerdict => checkTraceSync({ name: path, files: [path] }, opts);
+const partsOf = (m: SpecMessage): number => (m.type === 'Welcome' ? m.parts ?? 1 : 0);
+const installed = (e: TraceEvent): boolean => e.action === 'ReplicaReceiveWelcome';
+
+describe('a spec walk with Welcome parts', () => {
+  it('sends Welcomes in one part and in several, and installs one in several parts', () => {
+    const welcomes = walk.events.flatMap((e) => e.sent.filter((m) => m.type === 'Welcome'));
+    expect(welcomes.some((m) => partsOf(m) === 1 && !('part' in m) && !('parts' in m))).toBe(true);
+    expect(welcomes.some((m) => partsOf(m) >= 2)).toBe(true);
+    expect(walk.events.some((e) => installed(e) && partsOf(e.params.message!) >= 2)).toBe(true);
+    // A Join answered in k parts sends k messages, parts 1..k of one slot.
+    for (const e of walk.events.filter((x) => x.action === 'ReplicaReceiveJoin')) {
+      const sent = e.sent.filter((m) => m.type === 'Welcome');
+      const k = partsOf(sent[0]!);
+      expect(sent.map((m) => (m.type === 'Welcome' ? m.part ?? 1 : 0)).sort()).toEqual(Array.from({ length: k }, (_, i) => i + 1));
+    }
+  });
+
+  it('passes the fast oracle in full and in compact form', () => {
+    const encoder = new DeltaEncoder(CONSTANTS.N);
+    const compact = walk.events.map((e) => encoder.encode(e));
+    for (const [name, events] of [['full', walk.events], ['compact', compact]] as const) {
+      const v = check(write(`${name}.ndjson`, textOf(walk.header, events)));
+      expect(v.ok, formatVerdict(v)).toBe(true);
+      expect(v.events).toBe(walk.events.length);
+    }
+  });
+
+  it('passes the embedded spec alone', () => {
+    const v = check(write('embedded.ndjson', textOf(walk.header, walk.events)), { fast: false, embedded: true });
+    expect(v.ok, formatVerdict(v)).toBe(true);
+  }, 300_000);
+
+  it('rejects an install whose other part was never sent (the Join step shows one part less)', () => {
+    const at = walk.events.findIndex((e) => installed(e) && partsOf(e.params.message!) >= 2);
+    const m = walk.events[at]!.params.message! as Extract<SpecMessage, { type: 'Welcome' }>;
+    const other = (x: SpecMessage): boolean => x.type === 'Welcome' && x.node === m.node && x.slot === m.slot && x.parts === m.parts && x.part !== m.part;
+    // Every Join step that sent one of m's other parts now leaves it out.
+    const edited = walk.events.map((e) => (e.action === 'ReplicaReceiveJoin' ? { ...e, sent: e.sent.filter((x) => !other(x)) } : e));
+    const v = check(write('missing-part.ndjson', textOf(walk.header, edited)));
+    expect(v.ok).toBe(false);
+    expect(v.failure?.line, formatVerdict(v)).toBeLessThanOrEqual(at + 2);
+  });
+
+  it('is consumed whole by the TLC trace module (run inlined by tla-checker), to an install from two parts', async () => {
+    // Two nodes, every Welcome in two parts; seed 103 installs one after 23 events (the module's cost grows fast with length).
+    const constants: SpecConstants = { N: 2, Window: 1, Callers: [1], RequestsPerCaller: 1, MaxBallot: 0, MaxSlot: 1, MaxRestarts: 1, WelcomeParts: [2] };
+    const short = specWalk({ constants, steps: 60, seed: 103, weights: { NodeRestart: 0.5, ReplicaReceiveJoin: 5, ReplicaReceiveWelcome: 20, RequesterInvoke: 5 } });
+    const at = short.events.findIndex((e) => installed(e) && partsOf(e.params.message!) === 2 && e.state.rExecuted.length > 0);
+    expect(at).toBeGreaterThan(0);
+    const { header, events } = await readTrace([write('for-tlc.ndjson', textOf(short.header, short.events.slice(0, at + 1)))]);
+    const { module, cfg } = inlinedTraceSpec(readFileSync(DEFAULT_SPEC_PATH, 'utf8'), header, events);
+    expect(cfg).toMatch(/WelcomeParts = \{2\}/);
+    const r = JSON.parse(tla.check_spec_with_cfg(module, cfg, '{}', 100_000, 10_000, true, false)) as { error_type: string | null; states_explored: number };
+    expect(r.error_type).toBe('InvariantViolation'); // TraceNotDone: every event was matched
+    expect(r.states_explored).toBe(events.length + 1);
+  }, 300_000);
+});
