@@ -15,7 +15,7 @@ export interface SpecMutant {
 /** Every property the spec states; each must be broken by at least one mutant. */
 export const SPEC_PROPERTIES = [
   'TypeOK', 'Agreement', 'Validity', 'ReplicaConsistency', 'ClientAnswers', 'AcceptorMonotonicity', 'RefinesLog',
-  'EventuallyExecuted', 'NothingNeededDiscarded', 'SnapshotsSound', 'AcceptsSafe', 'ProposesAboveSnapshot',
+  'EventuallyExecuted', 'NothingNeededDiscarded', 'SnapshotsSound', 'AcceptsSafe', 'ProposesAboveSnapshot', 'HistoriesSound',
 ];
 
 export const SPEC_MUTANTS: SpecMutant[] = [
@@ -39,4 +39,6 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   { mutant: 'AnswerBatchLastIndex', model: 'ci-batch', property: 'ClientAnswers', kind: 'invariant' },
   { mutant: 'SnapshotKeepsSlotIn', model: 'checkpoint-two-proposers', property: 'ProposesAboveSnapshot', kind: 'invariant' },
   { mutant: 'ForgetAboveSnapshot', model: 'checkpoint-two-proposers', property: 'ProposesAboveSnapshot', kind: 'invariant' },
+  { mutant: 'WelcomeMixesParts', model: 'ci-welcome-parts', property: 'HistoriesSound', kind: 'invariant' },
+  { mutant: 'WelcomeMissingPart', model: 'ci-welcome-parts', property: 'HistoriesSound', kind: 'invariant' },
 ];
