@@ -1,7 +1,10 @@
 /**
  * Messages per decided request, by type, for bench:sim. Every node counts what it sends
  * (NodeStats.networkSent and localSent); this wraps a NodeFactory to keep every node of a
- * run, restarted incarnations included, and adds their counts up.
+ * run and adds their counts up, restarted incarnations included. A crashed incarnation's
+ * counts are folded in when its node id is built again and the incarnation itself is let go:
+ * holding every dead Node (its replica's tables, its acceptor's pvalues) made the long run's
+ * heap grow by about 1 MiB per leader kill, which the bench then reported as the nodes' growth.
  *
  * Two columns because messages between roles of one node (an Invoke from the Requester to
  * its own Replica, the leader's own acceptor's Accept and Accepted, ...) never cross the
@@ -10,7 +13,7 @@
  * answer to a client of another node): in the trace, as the spec action sends them, but never
  * carried, so neither total counts them.
  */
-import type { NodeApi } from '../src/node/api.js';
+import type { NodeApi, NodeId } from '../src/node/api.js';
 import type { NodeFactory } from '../src/sim/nodeFactory.js';
 
 /** The protocol's message types in the order a request meets them, then the rest by name. */
@@ -26,36 +29,57 @@ export interface MessageCounts {
   readonly localTotal: number;
 }
 
-/** Keeps every node a factory builds, to read their send counters when the run is over. */
+/**
+ * Counts what every node a factory builds sent. A host builds a node id again only after its
+ * previous incarnation crashed (it never runs again), so that one's final counts are added
+ * to the retired totals then and it is no longer referenced: the counter holds one Node per id.
+ */
 export class MessageCounter {
-  private readonly nodes: NodeApi[] = [];
+  private readonly live = new Map<NodeId, NodeApi>();
+  private readonly retired = { network: new Map<string, number>(), local: new Map<string, number>(), toNone: new Map<string, number>(), rejoins: 0 };
 
   wrap(factory: NodeFactory): NodeFactory {
     return (id, peers, options, env) => {
       const node = factory(id, peers, options, env);
-      this.nodes.push(node);
+      const previous = this.live.get(id);
+      if (previous !== undefined) {
+        addStats(this.retired, previous);
+        this.retired.rejoins += rejoinsOf(previous);
+      }
+      this.live.set(id, node);
       return node;
     };
   }
 
+  /** How many Nodes the counter references: one per node id, whatever the restarts. */
+  get nodesHeld(): number {
+    return this.live.size;
+  }
+
   counts(): MessageCounts {
-    const network = new Map<string, number>();
-    const local = new Map<string, number>();
-    const toNone = new Map<string, number>();
-    for (const node of this.nodes) {
-      addInto(network, node.stats.networkSent);
-      addInto(local, node.stats.localSent);
-      addInto(toNone, node.stats.sentToNone);
-    }
+    const network = new Map(this.retired.network);
+    const local = new Map(this.retired.local);
+    const toNone = new Map(this.retired.toNone);
+    for (const node of this.live.values()) addStats({ network, local, toNone }, node);
     return { network, local, toNone, networkTotal: sum(network), localTotal: sum(local) };
   }
 
   /** Rejoins of every node built (Node's timer epoch counts them; a bench-only read of a private field). */
   rejoins(): number {
-    let total = 0;
-    for (const node of this.nodes) total += (node as unknown as { timerEpoch?: number }).timerEpoch ?? 0;
+    let total = this.retired.rejoins;
+    for (const node of this.live.values()) total += rejoinsOf(node);
     return total;
   }
+}
+
+function rejoinsOf(node: NodeApi): number {
+  return (node as unknown as { timerEpoch?: number }).timerEpoch ?? 0;
+}
+
+function addStats(into: { network: Map<string, number>; local: Map<string, number>; toNone: Map<string, number> }, node: NodeApi): void {
+  addInto(into.network, node.stats.networkSent);
+  addInto(into.local, node.stats.localSent);
+  addInto(into.toNone, node.stats.sentToNone);
 }
 
 function addInto(into: Map<string, number>, counts: Readonly<Record<string, number>>): void {

@@ -17,12 +17,20 @@
  * after each tenth (after a full GC when node runs with --expose-gc) is the nodes' own.
  *
  * With `--batch-max K` every replica proposes up to K requests per slot (Scenario.batchMax,
- * Limits.batchMaxRequests). The seed shapes measure a cold run, then a warm one after `--warmup N`
+ * Limits.batchMaxRequests). With `--trace-dir DIR` (long shape) every node traces and the run's trace
+ * goes to DIR/sim-<seed>-long.ndjson, compact (bench/timedTrace.ts): the bench prints the events,
+ * the bytes and the writer's time per event by tenth (mean and median: the mean includes the few
+ * lines that carry a whole history, a Welcome or a restart's full state); `npm run check-traces -- DIR`
+ * validates it. Traced, each replica keeps its executed history (the trace's rExecuted), so the
+ * heap after each tenth then grows with the run by design.
+ * The seed shapes measure a cold run, then a warm one after `--warmup N`
  * unmeasured runs (default 3; 0: right after the cold one).
  *
- *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K --batch-max K --warmup N]
+ *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K --batch-max K --warmup N --trace-dir DIR]
  */
+import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Prng } from '../src/sim/prng.js';
 import { PROBE_INPUT, appStateMachine } from '../src/sim/scenario.js';
@@ -31,7 +39,10 @@ import { type Fault, type NetworkFaults, scheduleOf } from '../src/sim/schedule.
 import { Simulator } from '../src/sim/simulator.js';
 import { transferWorkload } from '../src/sim/workload.js';
 import { TenthsMeter, cpuPer } from '../src/util/tenths.js';
+import { DEFAULT_LIMITS } from '../src/protocol/limits.js';
+import { headerFor } from '../src/trace/runs/simTrace.js';
 import { MessageCounter, breakdownLines, type MessageCounts } from './messageCounts.js';
+import { TimedTraceFile } from './timedTrace.js';
 
 /**
  * The seed design's own figures (the Python "Clustering by Consensus" code on the same
@@ -57,6 +68,8 @@ interface RunSpec {
   readonly checkpointEvery?: number;
   /** Up to this many requests per slot (Limits.batchMaxRequests, as Scenario.batchMax sets it). */
   readonly batchMax?: number;
+  /** Trace every node into a file in this folder (the long shape). */
+  readonly traceDir?: string;
 }
 
 interface Measured {
@@ -71,6 +84,8 @@ interface Measured {
   readonly rejoins: number;
   /** Heap used after each tenth of the commands (after a full GC when one is exposed). */
   readonly heapBytes: number[];
+  /** The run's trace, closed (with `traceDir`). */
+  readonly trace?: TimedTraceFile;
 }
 
 function cpuNowMs(): number {
@@ -88,6 +103,7 @@ function measure(spec: RunSpec): Measured {
   const heapBytes: number[] = [];
   const heapAt = new Set(Array.from({ length: 10 }, (_, k) => Math.round((expected * (k + 1)) / 10)));
   const counter = new MessageCounter();
+  const trace = spec.traceDir === undefined ? undefined : tracedRunFile(spec, clients.length, expected);
   // Mid-tenth, so every tenth pays for one leader change and its recovery: the last/first
   // ratio then compares a recovery late in the history with one early in it.
   const killAt = new Set(spec.killLeader ? Array.from({ length: 10 }, (_, k) => Math.round((expected * (k + 0.5)) / 10)) : []);
@@ -97,11 +113,13 @@ function measure(spec: RunSpec): Measured {
     probeInput: PROBE_INPUT, track: false, eventLog: false, measureMessages: spec.killLeader === true, maxEvents: 100_000_000, maxTimeMs: 100_000_000,
     ...(spec.checkpointEvery !== undefined ? { checkpointEvery: spec.checkpointEvery, keepHistory: false } : {}),
     ...(spec.batchMax !== undefined ? { limits: { batchMaxRequests: spec.batchMax } } : {}),
+    ...(trace !== undefined ? { trace: () => trace.sink } : {}),
     sampler: { every: 5000, fn: () => meter.sample() },
     onDecided: (n) => {
       decidedCount = n;
       meter.progress(n);
       if (heapAt.has(n)) {
+        trace?.endTenth();
         global.gc?.();
         heapBytes.push(process.memoryUsage().heapUsed);
       }
@@ -115,11 +133,27 @@ function measure(spec: RunSpec): Measured {
   });
   const wall0 = performance.now();
   const cpu0 = cpuNowMs();
-  const r = sim.run();
+  let r: ReturnType<Simulator['run']>;
+  try {
+    r = sim.run();
+  } finally {
+    trace?.close();
+  }
   const wallMs = performance.now() - wall0;
   const cpuMs = cpuNowMs() - cpu0;
   const decided = spec.checkpointEvery !== undefined ? decidedCount : r.acks.filter((a) => !a.rid.startsWith('probe:')).length;
-  return { decided, wallMs, cpuMs, meter, sim: r, kills, messages: counter.counts(), rejoins: counter.rejoins(), heapBytes };
+  return { decided, wallMs, cpuMs, meter, sim: r, kills, messages: counter.counts(), rejoins: counter.rejoins(), heapBytes, ...(trace !== undefined ? { trace } : {}) };
+}
+
+/** The trace file of a long run, with the header the simulator's traced runs write (tracked: no, as the bench runs). */
+function tracedRunFile(spec: RunSpec, clients: number, requests: number): TimedTraceFile {
+  mkdirSync(spec.traceDir!, { recursive: true });
+  const scenario = {
+    seed: spec.seed, nodes: 5, app: 'bank' as const, workload: { clients, ops: Math.ceil(requests / clients) }, schedule: scheduleOf(spec.network),
+    ...(spec.checkpointEvery !== undefined ? { checkpointEvery: spec.checkpointEvery } : {}), ...(spec.batchMax !== undefined ? { batchMax: spec.batchMax } : {}),
+  };
+  const header = headerFor(scenario, DEFAULT_LIMITS.window, 'bench/sim.ts --shape long', false, spec.checkpointEvery ?? 0);
+  return new TimedTraceFile(join(spec.traceDir!, `sim-${spec.seed}-long.ndjson`), header);
 }
 
 const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -158,6 +192,17 @@ function report(spec: RunSpec, m: Measured, python?: number): void {
         + ` Welcomes ${fmt(m.messages.network.get('Welcome') ?? 0)} on the network (${fmt((m.messages.network.get('Join') ?? 0) / m.decided, 4)} / ${fmt((m.messages.network.get('Welcome') ?? 0) / m.decided, 4)} per request)`,
     );
   }
+  if (m.trace !== undefined) {
+    const t = m.trace.tenths;
+    lines.push(
+      `  trace                   ${m.trace.path}: ${fmt(m.trace.totalEvents)} events, ${fmt(m.trace.bytes / 2 ** 20, 1)} MiB (${fmt(m.trace.bytes / m.trace.totalEvents)} bytes / event)`,
+      `  trace events by tenth   ${t.map((x) => fmt(x.events)).join(' ')}`,
+      `  writer µs / event by tenth   ${t.map((x) => fmt((x.emitMs * 1000) / x.events, 2)).join(' ')}`
+        + (t.length === 10 ? `; last / first ${fmt((t[9]!.emitMs / t[9]!.events) / (t[0]!.emitMs / t[0]!.events), 2)}` : ''),
+      `  writer median µs / event by tenth   ${t.map((x) => fmt(x.medianMs * 1000, 2)).join(' ')} (buckets 10% wide)`,
+      `  trace bytes / event by tenth   ${t.map((x) => fmt(x.bytes / x.events)).join(' ')}`,
+    );
+  }
   if (python !== undefined) {
     lines.push(`  reference, NOT this run: the Python seed code decided ~${fmt(python)} requests / wall s on an idle machine (issue 12);`
       + ` this run is ${fmt(perWallS / python, 1)}x that per wall s, ${fmt(perCpuS / python, 1)}x per CPU s`);
@@ -178,7 +223,7 @@ function main(): void {
   const { values } = parseArgs({
     options: {
       shape: { type: 'string' }, transfers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' },
-      'checkpoint-every': { type: 'string' }, 'batch-max': { type: 'string' }, warmup: { type: 'string' },
+      'checkpoint-every': { type: 'string' }, 'batch-max': { type: 'string' }, warmup: { type: 'string' }, 'trace-dir': { type: 'string' },
     },
   });
   const shape = (values.shape ?? 'default') as Shape;
@@ -196,6 +241,8 @@ function main(): void {
   const batchMax = values['batch-max'] === undefined ? undefined : positiveInt('--batch-max', values['batch-max'], 1);
   const batches = batchMax !== undefined ? { batchMax } : {};
   const warmup = positiveInt('--warmup', values.warmup, 3, 0);
+  const traceDir = values['trace-dir'];
+  if (traceDir !== undefined && (shape !== 'long' || traceDir === '')) throw new RangeError('--trace-dir takes a folder and applies to the long shape only');
   if (values.warmup !== undefined && shape !== 'seed-seq' && shape !== 'seed-par') throw new RangeError('--warmup applies to the seed-seq and seed-par shapes only');
   const [l1, l5, l15] = loadavg();
   console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} transfers from ${clients} client(s), seed ${seed}${batchMax !== undefined ? `, up to ${batchMax} requests per slot` : ''}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
@@ -205,7 +252,7 @@ function main(): void {
     if (only !== 'reliable') runs.push({ spec: { label: '5% message loss', network: { loss: 0.05 }, total, clients, seed, ...batches } });
   } else if (shape === 'long') {
     const label = `5% loss, leader killed${checkpointEvery !== undefined ? `, checkpoint every ${checkpointEvery} slots` : ''}`;
-    runs.push({ spec: { label, network: { loss: 0.05 }, total, clients, seed, killLeader: true, ...checkpoints, ...batches } });
+    runs.push({ spec: { label, network: { loss: 0.05 }, total, clients, seed, killLeader: true, ...checkpoints, ...batches, ...(traceDir !== undefined ? { traceDir } : {}) } });
   } else {
     // A run this short is mostly the JIT warming up, so the same run is measured twice: cold
     // (the first in this process, as a fresh `python` process is) and warm (the steady state:

@@ -284,4 +284,10 @@ export interface NodeApi {
   activeBallot(): Ballot | undefined;
   /** The spec's `rSlotOut`: the next slot its replica executes (1 without a replica). O(1). */
   slotOut(): number;
+  /**
+   * Len(rExecuted): how many requests its replica executed (0 without a replica), counting those
+   * behind its snapshots, which `specState().rExecuted` lists only while the node keeps its
+   * history (tracing on, or no checkpoints). O(1).
+   */
+  executedCount(): number;
 }

@@ -313,6 +313,10 @@ export class Node implements NodeApi {
     return this.unroutedRole<Role & { nextSlotToExecute: number }>('Replica')?.nextSlotToExecute ?? 1;
   }
 
+  executedCount(): number {
+    return this.unroutedRole<Role & { executedCount: number }>('Replica')?.executedCount ?? 0;
+  }
+
   // ---- internals ----
 
   /** The last hosted role named `name` among the few without a route key (as specState() reads them). */

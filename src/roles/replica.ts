@@ -156,6 +156,11 @@ export class Replica extends Role {
     return this.slotOut;
   }
 
+  /** Len(rExecuted): requests executed, snapshots included (the history itself may not be kept). */
+  get executedCount(): number {
+    return this.executed.count;
+  }
+
   receive(from: NodeId, message: Message): void {
     switch (message.type) {
       case 'Invoke': this.receiveInvoke(message); break;

@@ -32,6 +32,23 @@ describe('MessageCounter', () => {
     expect(typesInOrder(counts).slice(0, 2)).toEqual(['Invoke', 'Propose']);
   });
 
+  it('lets a crashed incarnation go once its node is rebuilt, and still counts what it sent', () => {
+    const counter = new MessageCounter();
+    let built = 0;
+    const factory = counter.wrap((...args) => { built++; return defaultNodeFactory(...args); });
+    const scenario = {
+      seed: 4, nodes: 3, app: 'kv' as const, workload: { clients: 3, ops: 10 },
+      schedule: scheduleOf({ loss: 0.05 }, [{ kind: 'crash', at: 40, node: 2, restart: 300 }, { kind: 'crash', at: 400, node: 3, restart: 700 }]),
+    };
+    const result = new Simulator({ ...simConfigOf(scenario), createNode: factory }).run();
+
+    expect(result.completed).toBe(true);
+    expect(built).toBe(5);
+    expect(counter.nodesHeld).toBe(3); // the two crashed incarnations are not kept alive by the bench
+    expect(counter.counts().networkTotal).toBe(result.stats.messagesSent);
+    expect(counter.rejoins()).toBe(0); // restarts are new incarnations, not rejoins of a live node
+  });
+
   it('prints one line per type and the totals, per decided request', () => {
     const lines = breakdownLines({
       network: new Map([['Accept', 20], ['Active', 1]]), local: new Map([['Invoke', 10]]), toNone: new Map([['Invoked', 40]]),

@@ -49,7 +49,8 @@ export function nodeStatus(s: StatusSources): NodeStatus {
     leader: spec.aBallot.leader === 0 ? null : spec.aBallot.leader,
     active: spec.lActive,
     slotOut: spec.rSlotOut,
-    executed: spec.rExecuted.length,
+    // Not rExecuted.length: with checkpoints on and tracing off the node keeps no history.
+    executed: s.node.executedCount(),
     pendingRequests: s.pendingRequests(),
     health: health.health,
     problem: health.problem,
@@ -67,7 +68,11 @@ export function nodeStatus(s: StatusSources): NodeStatus {
   };
 }
 
-/** The replica's history and the state it produces (replayed here: O(history) per call). */
+/**
+ * The replica's history and the state it produces (replayed here: O(history) per call). The
+ * history and the digests cover what the node keeps (all of it with tracing on or checkpoints
+ * off; else nothing); `executed` counts every executed request either way.
+ */
 export function replicaState(node: NodeApi, app: AppStateMachine<unknown, unknown>, withHistory: boolean): ReplicaState {
   const spec = node.specState();
   const history: ExecutedRequest[] = spec.rExecuted.map((p) => ({ caller: p.caller, clientId: p.clientId, input: p.input }));
@@ -78,7 +83,7 @@ export function replicaState(node: NodeApi, app: AppStateMachine<unknown, unknow
   return {
     node: node.id,
     slotOut: spec.rSlotOut,
-    executed: history.length,
+    executed: node.executedCount(),
     historyDigest: historyDigest(history),
     appDigest: stateDigest(state),
     ...(stateText.length <= MAX_APP_STATE_BYTES ? { appState: state } : {}),
