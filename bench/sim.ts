@@ -17,16 +17,20 @@
  * after each tenth (after a full GC when node runs with --expose-gc) is the nodes' own.
  *
  * With `--batch-max K` every replica proposes up to K requests per slot (Scenario.batchMax,
- * Limits.batchMaxRequests). With `--trace-dir DIR` (long shape) every node traces and the run's trace
+ * Limits.batchMaxRequests). With `--clients-on one` every client invokes on node 1, as clients
+ * that follow the leader do (bench:cluster's default): one replica proposes, so no replica's
+ * proposal loses its slot to another's and waiting requests form batches; the default spreads
+ * the clients over the nodes, whose replicas compete for the same slots (Clustering by
+ * Consensus: every replica proposes, and a loser proposes again in a later slot). With `--trace-dir DIR` (long shape) every node traces and the run's trace
  * goes to DIR/sim-<seed>-long.ndjson, compact (bench/timedTrace.ts): the bench prints the events,
  * the bytes and the writer's time per event by tenth (mean and median: the mean includes the few
  * lines that carry a whole history, a Welcome or a restart's full state); `npm run check-traces -- DIR`
  * validates it. Traced, each replica keeps its executed history (the trace's rExecuted), so the
  * heap after each tenth then grows with the run by design.
- * The seed shapes measure a cold run, then a warm one after `--warmup N`
+ * The default and seed shapes measure a cold run, then a warm one after `--warmup N`
  * unmeasured runs (default 3; 0: right after the cold one).
  *
- *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K --batch-max K --warmup N --trace-dir DIR]
+ *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K --batch-max K --clients-on spread|one --warmup N --trace-dir DIR]
  */
 import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -68,6 +72,8 @@ interface RunSpec {
   readonly checkpointEvery?: number;
   /** Up to this many requests per slot (Limits.batchMaxRequests, as Scenario.batchMax sets it). */
   readonly batchMax?: number;
+  /** Every client on node 1 (`--clients-on one`), instead of spread over the nodes. */
+  readonly clientsOnOneNode?: boolean;
   /** Trace every node into a file in this folder (the long shape). */
   readonly traceDir?: string;
 }
@@ -95,7 +101,8 @@ function cpuNowMs(): number {
 
 function measure(spec: RunSpec): Measured {
   global.gc?.();
-  const clients = transferWorkload(spec.total, spec.clients, 5, Prng.fromSeed(spec.seed));
+  const spread = transferWorkload(spec.total, spec.clients, 5, Prng.fromSeed(spec.seed));
+  const clients = spec.clientsOnOneNode === true ? spread.map((c) => ({ ...c, node: 1 })) : spread;
   const expected = clients.reduce((n, c) => n + c.inputs.length, 0);
   const meter = new TenthsMeter(expected, { cpuMs: cpuNowMs, wallMs: () => performance.now(), rssBytes: () => process.memoryUsage.rss() });
   let kills = 0;
@@ -224,6 +231,7 @@ function main(): void {
     options: {
       shape: { type: 'string' }, transfers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' },
       'checkpoint-every': { type: 'string' }, 'batch-max': { type: 'string' }, warmup: { type: 'string' }, 'trace-dir': { type: 'string' },
+      'clients-on': { type: 'string' },
     },
   });
   const shape = (values.shape ?? 'default') as Shape;
@@ -239,17 +247,27 @@ function main(): void {
   const checkpoints = checkpointEvery !== undefined ? { checkpointEvery } : {};
   if (checkpointEvery !== undefined && shape !== 'long') throw new RangeError('--checkpoint-every applies to the long shape only');
   const batchMax = values['batch-max'] === undefined ? undefined : positiveInt('--batch-max', values['batch-max'], 1);
-  const batches = batchMax !== undefined ? { batchMax } : {};
   const warmup = positiveInt('--warmup', values.warmup, 3, 0);
+  const clientsOn = values['clients-on'] ?? 'spread';
+  if (clientsOn !== 'spread' && clientsOn !== 'one') throw new RangeError(`--clients-on must be spread or one, got ${clientsOn}`);
+  if (clientsOn === 'one' && shape === 'long') throw new RangeError('--clients-on one does not apply to the long shape (it kills the leader)');
+  // `batches` goes into every run's spec: the batch bound and where the clients are.
+  const batches = { ...(batchMax !== undefined ? { batchMax } : {}), ...(clientsOn === 'one' ? { clientsOnOneNode: true } : {}) };
   const traceDir = values['trace-dir'];
   if (traceDir !== undefined && (shape !== 'long' || traceDir === '')) throw new RangeError('--trace-dir takes a folder and applies to the long shape only');
-  if (values.warmup !== undefined && shape !== 'seed-seq' && shape !== 'seed-par') throw new RangeError('--warmup applies to the seed-seq and seed-par shapes only');
+  if (values.warmup !== undefined && shape === 'long') throw new RangeError('--warmup does not apply to the long shape');
   const [l1, l5, l15] = loadavg();
-  console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} transfers from ${clients} client(s), seed ${seed}${batchMax !== undefined ? `, up to ${batchMax} requests per slot` : ''}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
+  console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} transfers from ${clients} client(s), seed ${seed}${batchMax !== undefined ? `, up to ${batchMax} requests per slot` : ''}${clientsOn === 'one' ? ', every client on node 1' : ''}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
   const runs: { spec: RunSpec; python?: number; unmeasured?: boolean }[] = [];
   if (shape === 'default') {
-    if (only !== 'loss') runs.push({ spec: { label: 'reliable network', network: { loss: 0 }, total, clients, seed, ...batches } });
-    if (only !== 'reliable') runs.push({ spec: { label: '5% message loss', network: { loss: 0.05 }, total, clients, seed, ...batches } });
+    // Cold and warm, as the seed shapes below: a cluster node runs warm most of its life.
+    const networks = [['reliable network', 0], ['5% message loss', 0.05]] as const;
+    for (const [label, loss] of networks.filter(([, l]) => only === undefined || (only === 'loss') === (l > 0))) {
+      const spec = (when: string): RunSpec => ({ label: `${label}, ${when}`, network: { loss }, total, clients, seed, ...batches });
+      runs.push({ spec: spec('cold: first run of this network in this process') });
+      for (let i = 0; i < warmup; i++) runs.push({ spec: spec('warm-up'), unmeasured: true });
+      runs.push({ spec: spec(warmup === 0 ? 'warm: the same run again' : `warm: the same run again after ${warmup} unmeasured run(s)`) });
+    }
   } else if (shape === 'long') {
     const label = `5% loss, leader killed${checkpointEvery !== undefined ? `, checkpoint every ${checkpointEvery} slots` : ''}`;
     runs.push({ spec: { label, network: { loss: 0.05 }, total, clients, seed, killLeader: true, ...checkpoints, ...batches, ...(traceDir !== undefined ? { traceDir } : {}) } });
@@ -274,8 +292,8 @@ function main(): void {
     report(spec, m, python);
     cpuPerRequest.push(m.cpuMs / m.decided);
   }
-  if (cpuPerRequest.length === 2 && shape !== 'default') {
-    console.log(`warm / cold CPU per request: ${fmt(cpuPerRequest[1]! / cpuPerRequest[0]!, 2)}`);
+  for (let i = 0; i + 1 < cpuPerRequest.length; i += 2) {
+    console.log(`warm / cold CPU per request${cpuPerRequest.length > 2 ? ` (${i === 0 ? 'first' : 'second'} network)` : ''}: ${fmt(cpuPerRequest[i + 1]! / cpuPerRequest[i]!, 2)}`);
   }
 }
 

@@ -35,9 +35,30 @@ describe('npm run bench:sim', () => {
     const batch = bench(['--shape', 'seed-seq', '--batch-max', '0']);
     expect(batch.status).toBe(2);
     expect(batch.stderr).toMatch(/--batch-max must be an integer >= 1, got 0/);
-    const warmup = bench(['--shape', 'default', '--warmup', '2']);
+    const warmup = bench(['--shape', 'long', '--warmup', '2']);
     expect(warmup.status).toBe(2);
-    expect(warmup.stderr).toMatch(/--warmup applies to the seed-seq and seed-par shapes only/);
+    expect(warmup.stderr).toMatch(/--warmup does not apply to the long shape/);
+    const clientsOn = bench(['--clients-on', 'leader']);
+    expect(clientsOn.status).toBe(2);
+    expect(clientsOn.stderr).toMatch(/--clients-on must be spread or one, got leader/);
+    const longOne = bench(['--shape', 'long', '--clients-on', 'one']);
+    expect(longOne.status).toBe(2);
+    expect(longOne.stderr).toMatch(/--clients-on one does not apply to the long shape/);
+  });
+
+  it('--clients-on one puts every client on node 1: no replica competes for slots, so fewer messages per request', () => {
+    const count = (args: string[]) => {
+      const run = bench(['--transfers', '200', '--only', 'reliable', '--warmup', '0', ...args]);
+      expect(run.status).toBe(0);
+      expect(run.stdout.match(/: completed/g)).toHaveLength(2);
+      return { out: run.stdout, perRequest: Number(/messages \/ request +(\d+\.\d)/.exec(run.stdout)![1]) };
+    };
+    const spread = count([]);
+    const one = count(['--clients-on', 'one']);
+    expect(one.out).toMatch(/every client on node 1; load average/);
+    expect(spread.out).not.toMatch(/every client on node 1/);
+    // Spread, replicas re-propose the requests whose slot another replica took.
+    expect(one.perRequest).toBeLessThan(spread.perRequest);
   });
 
   it('--batch-max K says so in its header', () => {
