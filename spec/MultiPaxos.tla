@@ -55,6 +55,8 @@ CONSTANTS
     WelcomeParts, \* model bound: the part counts a Welcome may be sent in, a set of
                   \* positive numbers (see "Welcome parts"; the implementation picks the
                   \* count from the bytes; {1}: every Welcome is one message)
+    PromiseParts, \* model bound: the part counts a Promise may be sent in, as
+                  \* WelcomeParts (see "Promise parts"; {1}: every Promise is one message)
     Mutant        \* "none", or the name of a deliberate bug (see Mutants)
 
 VARIABLES
@@ -211,6 +213,9 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (*                          Welcomes at different slots                   *)
 (*   WelcomeMissingPart     a replica installs a Welcome once it holds     *)
 (*                          all parts but one (it counted a duplicate)    *)
+(* and one about Promise parts (ci-promise-parts):                        *)
+(*   ScoutCountsPartialPromise  a scout counts an acceptor's Promise, and  *)
+(*                          its pvalues, from the one part it received    *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -221,10 +226,11 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "CommanderCountsRejections", "RestartStaysActive", "AdoptLowestBallot",
             "DedupeWholeBatch", "ExecuteBatchAnyOrder", "LeaderSplitsBatch",
             "AnswerBatchLastIndex", "SnapshotKeepsSlotIn", "ForgetAboveSnapshot",
-            "WelcomeMixesParts", "WelcomeMissingPart"}
+            "WelcomeMixesParts", "WelcomeMissingPart", "ScoutCountsPartialPromise"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 ASSUME WelcomeParts # {} /\ \A k \in WelcomeParts : k \in Nat /\ k >= 1
+ASSUME PromiseParts # {} /\ \A k \in PromiseParts : k \in Nat /\ k >= 1
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
@@ -310,6 +316,18 @@ Init ==
     /\ monotone = TRUE
     /\ refines = TRUE
 
+\* Segments, for a message sent in parts (see "Promise parts" and "Welcome
+\* parts").  The i-th of k contiguous segments of sequence q (the first
+\* ones shorter).
+Segment(q, i, k) == SubSeq(q, ((i - 1) * Len(q)) \div k + 1, (i * Len(q)) \div k)
+\* The i-th of k segments of a set D of records with a slot, one per slot
+\* (decisions, or an acceptor's pvalues), by slot: those whose place in
+\* slot order (from 1) is in the i-th segment of 1..Cardinality(D).
+SlotRank(D, d) == Cardinality({e \in D : e.slot < d.slot}) + 1
+DecisionSegment(D, i, k) ==
+    {d \in D : /\ ((i - 1) * Cardinality(D)) \div k < SlotRank(D, d)
+               /\ SlotRank(D, d) <= (i * Cardinality(D)) \div k}
+
 -----------------------------------------------------------------------------
 (***************************************************************************)
 (* Acceptor.                                                               *)
@@ -325,19 +343,21 @@ Init ==
 (* reports are exactly those at and above the mark (it holds no others),   *)
 (* and the mark tells the leader that every slot below it is decided, so  *)
 (* that the leader never proposes there (see LeaderReceiveAdopted).        *)
-AcceptorReceivePrepare(n, m) ==
+(* The Promise is sent in k parts (see "Promise parts").                  *)
+AcceptorReceivePrepare(n, m, k) ==
     /\ m.type = "Prepare"
     /\ LET promised == IF Less(aBallot[n], m.ballot) THEN m.ballot ELSE aBallot[n]
-           reply == [type |-> "Promise", acceptor |-> n, ballot |-> m.ballot,
-                     promised |-> promised, mark |-> aMark[n],
-                     accepted |-> CASE Mutant = "PromiseOmitsAccepted" -> {}
-                                    [] Mutant = "PromiseOmitsAtMark" ->
-                                          {pv \in aAccepted[n] : pv.slot > aMark[n]}
-                                    [] OTHER -> aAccepted[n]]
-       IN  /\ reply \notin msgs
+           accepted == CASE Mutant = "PromiseOmitsAccepted" -> {}
+                         [] Mutant = "PromiseOmitsAtMark" ->
+                               {pv \in aAccepted[n] : pv.slot > aMark[n]}
+                         [] OTHER -> aAccepted[n]
+           reply == {[type |-> "Promise", acceptor |-> n, ballot |-> m.ballot,
+                      promised |-> promised, mark |-> aMark[n], part |-> i, parts |-> k,
+                      accepted |-> DecisionSegment(accepted, i, k)] : i \in 1..k}
+       IN  /\ ~(reply \subseteq msgs)
            /\ SetAcceptor(n, IF Mutant = "PromiseNotRecorded" THEN aBallot[n] ELSE promised,
                           aAccepted[n])
-           /\ Send(reply)
+           /\ SendAll(reply)
     /\ UNCHANGED <<leaderVars, replicaVars, invoked, restarts>>
 
 (* Acceptor n receives an Accept.  Unless it promised a higher ballot, it  *)
@@ -367,30 +387,74 @@ AcceptorReceiveAccept(n, m) ==
 (* Scout: phase 1 for leader n's current ballot.                           *)
 (***************************************************************************)
 
-(* The scout of node n receives a Promise for its ballot.  A yes from an   *)
-(* acceptor not heard before is counted and its accepted pvalues kept;    *)
-(* once a quorum said yes the ballot is adopted with every pvalue they    *)
-(* reported, and the highest mark they reported.  A higher promised       *)
-(* ballot means another leader got ahead: the scout reports Preempted to  *)
-(* its leader and ends.                                                    *)
+(***************************************************************************)
+(* Promise parts.  A Promise carries every pvalue its acceptor holds (at   *)
+(* and above its mark): up to a checkpoint interval of them, or the whole  *)
+(* log without checkpoints, more than a message may hold.  So a Promise is *)
+(* sent as k parts, each a message of its own: part i of k carries the     *)
+(* i-th of k segments (by slot) of the pvalues, and the ballot, promised   *)
+(* ballot and mark in every part.  With k = 1 the one part is the whole    *)
+(* Promise, as before parts (the implementation picks k from the bytes,    *)
+(* the model from the set PromiseParts).                                   *)
+(*                                                                         *)
+(* Why counting only whole Promises is safe.  The scout counts an         *)
+(* acceptor's yes only once it holds a part of every index 1..k of that    *)
+(* acceptor's Promise for its ballot (the same ballot, promised ballot,    *)
+(* mark and count), and then keeps the pvalues of all k parts.  Adopted's  *)
+(* PMax over a quorum must see every pvalue each acceptor of the quorum    *)
+(* holds at and above its mark: counting an acceptor from some of its      *)
+(* parts (mutant ScoutCountsPartialPromise) is a Promise that omits        *)
+(* pvalues, which loses a chosen value as PromiseOmitsAccepted does        *)
+(* (AcceptsSafe, Agreement).  Parts of two Promises of one acceptor for    *)
+(* the scout's ballot b, both saying yes with one mark, carry the same     *)
+(* pvalues: once it promised b the acceptor accepts nothing below b, it    *)
+(* accepts at b only from b's commanders, which exist once b's one scout   *)
+(* has ended, and a compaction changes its mark; so their parts assemble   *)
+(* to what either Promise carries.  A Promise that preempts (promised >    *)
+(* ballot) ends the scout from any one of its parts: it counts no pvalue.  *)
+(* The parts a scout holds but has not counted are not spec state, as for  *)
+(* Welcome parts: msgs keeps every part, receiving one that completes      *)
+(* nothing is a stuttering step, and the counting step reads the other     *)
+(* parts from msgs.                                                        *)
+(***************************************************************************)
+
+\* The parts whose index is one of is, of the Promise that part m belongs to:
+\* the same acceptor, ballot, promised ballot, mark and count.
+PromisePartsOf(m, is) ==
+    {w \in [is -> {x \in msgs : x.type = "Promise"}] :
+        \A i \in is : /\ w[i].acceptor = m.acceptor /\ w[i].ballot = m.ballot
+                      /\ w[i].promised = m.promised /\ w[i].mark = m.mark
+                      /\ w[i].parts = m.parts /\ w[i].part = i}
+\* The indexes a scout counts an acceptor with: every part (Mutant
+\* ScoutCountsPartialPromise: the one part it received).
+Counts(m) == IF Mutant = "ScoutCountsPartialPromise" THEN {m.part} ELSE 1..m.parts
+
+(* The scout of node n receives a Promise for its ballot (part m of it).   *)
+(* A yes from an acceptor not heard before is counted, once the scout      *)
+(* holds every part of it, and its accepted pvalues kept; once a quorum    *)
+(* said yes the ballot is adopted with every pvalue they reported, and the *)
+(* highest mark they reported.  A higher promised ballot means another     *)
+(* leader got ahead: the scout reports Preempted to its leader and ends.   *)
 ScoutReceivePromise(n, m) ==
     /\ m.type = "Promise"
     /\ scout[n] # NoScout
     /\ m.ballot = scout[n].ballot
     /\ IF m.promised = m.ballot
-         THEN LET acks == scout[n].acks \cup {m.acceptor}
-                  pvalues == IF Mutant = "ScoutIgnoresAccepted"
-                               THEN scout[n].pvalues
-                               ELSE scout[n].pvalues \cup m.accepted
-                  mark == IF scout[n].mark < m.mark THEN m.mark ELSE scout[n].mark
-              IN  /\ m.acceptor \notin scout[n].acks
-                  /\ IF IsQuorum(acks)
-                       THEN /\ scout' = [scout EXCEPT ![n] = NoScout]
-                            /\ Send([type |-> "Adopted", ballot |-> m.ballot, pvalues |-> pvalues,
-                                     mark |-> mark])
-                       ELSE /\ scout' = [scout EXCEPT ![n] = [ballot |-> m.ballot, acks |-> acks,
-                                                              pvalues |-> pvalues, mark |-> mark]]
-                            /\ SendNothing
+         THEN /\ m.acceptor \notin scout[n].acks
+              /\ \E w \in PromisePartsOf(m, Counts(m)) :
+                 LET acks == scout[n].acks \cup {m.acceptor}
+                     pvalues == IF Mutant = "ScoutIgnoresAccepted"
+                                  THEN scout[n].pvalues
+                                  ELSE scout[n].pvalues \cup UNION {w[i].accepted : i \in Counts(m)}
+                     mark == IF scout[n].mark < m.mark THEN m.mark ELSE scout[n].mark
+                 IN  /\ w[m.part] = m
+                     /\ IF IsQuorum(acks)
+                          THEN /\ scout' = [scout EXCEPT ![n] = NoScout]
+                               /\ Send([type |-> "Adopted", ballot |-> m.ballot, pvalues |-> pvalues,
+                                        mark |-> mark])
+                          ELSE /\ scout' = [scout EXCEPT ![n] = [ballot |-> m.ballot, acks |-> acks,
+                                                                 pvalues |-> pvalues, mark |-> mark]]
+                               /\ SendNothing
          ELSE /\ scout' = [scout EXCEPT ![n] = NoScout]
               /\ Send([type |-> "Preempted", leader |-> n, ballot |-> m.promised])
     /\ UNCHANGED <<acceptorVars, lBallot, lActive, lProposals, lMark, commanders,
@@ -691,14 +755,6 @@ ReplicaExecute(n) ==
 (* them for one Welcome at a time, and drops the others: lost messages).  *)
 (***************************************************************************)
 
-\* The i-th of k contiguous segments of sequence q (the first ones shorter).
-Segment(q, i, k) == SubSeq(q, ((i - 1) * Len(q)) \div k + 1, (i * Len(q)) \div k)
-\* The i-th of k segments of decisions D by slot: the decisions whose place
-\* in slot order (from 1) is in the i-th segment of 1..Cardinality(D).
-SlotRank(D, d) == Cardinality({e \in D : e.slot < d.slot}) + 1
-DecisionSegment(D, i, k) ==
-    {d \in D : /\ ((i - 1) * Cardinality(D)) \div k < SlotRank(D, d)
-               /\ SlotRank(D, d) <= (i * Cardinality(D)) \div k}
 \* Part i of the k-part Welcome that replica n sends to node j.
 WelcomePart(n, j, i, k) ==
     [type |-> "Welcome", node |-> j, slot |-> rSlotOut[n], part |-> i, parts |-> k,
@@ -899,7 +955,7 @@ NodeRestart(n) ==
 Msgs(t) == {m \in msgs : m.type = t}
 
 Next ==
-    \/ \E m \in Msgs("Prepare") : \E n \in Node : AcceptorReceivePrepare(n, m)
+    \/ \E m \in Msgs("Prepare") : \E n \in Node : \E k \in PromiseParts : AcceptorReceivePrepare(n, m, k)
     \/ \E m \in Msgs("Accept") : \E n \in Node : AcceptorReceiveAccept(n, m)
     \/ \E m \in Msgs("Promise") : ScoutReceivePromise(m.ballot.leader, m)
     \/ \E m \in Msgs("Accepted") : CommanderReceiveAccepted(m.ballot.leader, m)
@@ -945,6 +1001,7 @@ IsMessage(m) ==
     CASE m.type = "Prepare" -> m \in [type : {"Prepare"}, ballot : BallotT]
       [] m.type = "Promise" -> /\ m.acceptor \in Node /\ m.ballot \in BallotT
                                /\ m.promised \in BallotT /\ m.mark \in SlotT
+                               /\ m.parts \in PromiseParts /\ m.part \in 1..m.parts
                                /\ IsSetOf(m.accepted, PValueT)
       [] m.type = "Accept" -> m \in [type : {"Accept"}, ballot : BallotT, slot : SlotT, prop : ProposalT]
       [] m.type = "Accepted" -> m \in [type : {"Accepted"}, acceptor : Node, ballot : BallotT,
@@ -1122,7 +1179,7 @@ AcceptsSafe == \A c \in ChosenAccepts : \A m \in msgs :
 (***************************************************************************)
 Fairness ==
     \A n \in Node :
-        /\ WF_vars(\E m \in msgs : AcceptorReceivePrepare(n, m))
+        /\ WF_vars(\E m \in msgs : \E k \in PromiseParts : AcceptorReceivePrepare(n, m, k))
         /\ WF_vars(\E m \in msgs : AcceptorReceiveAccept(n, m))
         /\ WF_vars(\E m \in msgs : ScoutReceivePromise(n, m))
         /\ WF_vars(\E m \in msgs : CommanderReceiveAccepted(n, m))

@@ -20,6 +20,7 @@ import {
 } from '../trace/spec/specState.js';
 import { type ActionName, type Step, allSteps, executeSlot, replicaReceiveWelcome, unexecuted } from '../trace/spec/fastSpec.js';
 import { exploreSuccessors } from './successors.js';
+import { promiseAssemblies, promiseParts } from '../trace/spec/promiseParts.js';
 import { PSet } from '../trace/spec/pmap.js';
 
 export type SuccessorFn = (cfg: SpecConfig, s: SpecState) => Step[];
@@ -47,6 +48,7 @@ interface Rules {
   answerBatchLastIndex: boolean;
   welcomeMixesParts: boolean;
   welcomeMissingPart: boolean;
+  scoutCountsPartialPromise: boolean;
 }
 
 const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
@@ -56,7 +58,7 @@ const CORRECT: Rules = {
   compactUndecided: false, promiseOmitsAtMark: false, proposeBelowMark: false, snapshotWrongSlot: false, snapshotKeepsSlotIn: false, forgetAboveSnapshot: false, promiseNotRecorded: false,
   commanderCountsRejections: false, restartStaysActive: false, adoptLowestBallot: false,
   dedupeWholeBatch: false, executeBatchAnyOrder: false, leaderSplitsBatch: false, answerBatchLastIndex: false,
-  welcomeMixesParts: false, welcomeMissingPart: false,
+  welcomeMixesParts: false, welcomeMissingPart: false, scoutCountsPartialPromise: false,
 };
 
 /** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
@@ -92,6 +94,8 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   // Welcome parts (WelcomeParts > 1; with one part each is the correct spec).
   WelcomeMixesParts: { bug: 'a replica assembles a Welcome from parts of Welcomes at different slots', rules: { welcomeMixesParts: true }, actions: ['ReplicaReceiveWelcome'] },
   WelcomeMissingPart: { bug: 'a replica installs a Welcome once it holds all parts but one', rules: { welcomeMissingPart: true }, actions: ['ReplicaReceiveWelcome'] },
+  // Promise parts (PromiseParts > 1; with one part it is the correct spec).
+  ScoutCountsPartialPromise: { bug: 'a scout counts an acceptor\'s Promise, and its pvalues, from the one part it received', rules: { scoutCountsPartialPromise: true }, actions: ['ScoutReceivePromise'] },
 };
 
 export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
@@ -127,9 +131,10 @@ function mutantSteps(r: Rules, action: ActionName, cfg: SpecConfig, s: SpecState
   const everyNode = (): number[] => Array.from({ length: cfg.N }, (_, i) => i + 1);
   const leaderOf = (m: { ballot: Ballot }): number[] => (m.ballot.leader >= 1 && m.ballot.leader <= cfg.N ? [m.ballot.leader] : []);
   switch (action) {
-    case 'AcceptorReceivePrepare': onMessages('Prepare', everyNode, (n, x, m) => [acceptorReceivePrepare(r, n, x, m, s.msgs)]); break;
+    // \E k \in PromiseParts : AcceptorReceivePrepare(n, m, k)
+    case 'AcceptorReceivePrepare': onMessages('Prepare', everyNode, (n, x, m) => [...(cfg.bounds.promiseParts ?? [1])].map((k) => acceptorReceivePrepare(r, n, x, m, s.msgs, k))); break;
     case 'AcceptorReceiveAccept': onMessages('Accept', everyNode, (n, x, m) => [acceptorReceiveAccept(r, n, x, m, s.msgs)]); break;
-    case 'ScoutReceivePromise': onMessages('Promise', leaderOf, (n, x, m) => [scoutReceivePromise(r, cfg.N, n, x, m)]); break;
+    case 'ScoutReceivePromise': onMessages('Promise', leaderOf, (n, x, m) => scoutReceivePromise(r, cfg.N, n, x, m, s.msgs)); break;
     case 'CommanderReceiveAccepted': onMessages('Accepted', leaderOf, (n, x, m) => commanderReceiveAccepted(r, cfg.N, n, x, m)); break;
     case 'LeaderReceiveAdopted': onMessages('Adopted', leaderOf, (_n, x, m) => [leaderReceiveAdopted(r, x, m)]); break;
     // \E m \in Msgs("Propose") : \E n \in LeaderNodes
@@ -168,12 +173,12 @@ const withMark = (mark: number): { mark?: number } => (mark === 1 ? {} : { mark 
  * AcceptorReceivePrepare: mark |-> aMark[n], accepted |-> CASE Mutant = "PromiseOmitsAccepted" -> {}
  *   [] Mutant = "PromiseOmitsAtMark" -> {pv \in aAccepted[n] : pv.slot > aMark[n]} [] OTHER -> aAccepted[n]
  */
-function acceptorReceivePrepare(r: Rules, n: number, x: NodeSpec, m: MessageOf<'Prepare'>, msgs: ReadonlyMap<string, SpecMessage>): Result {
+function acceptorReceivePrepare(r: Rules, n: number, x: NodeSpec, m: MessageOf<'Prepare'>, msgs: ReadonlyMap<string, SpecMessage>, k: number): Result {
   const aBallot = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
   const accepted = r.promiseOmitsAccepted ? [] : [...x.aAccepted.values()].filter((pv) => !r.promiseOmitsAtMark || pv.slot > x.aMark);
-  const reply: SpecMessage = { type: 'Promise', acceptor: n, ballot: m.ballot, promised: aBallot, accepted, ...withMark(x.aMark) };
-  if (msgs.has(messageKey(reply))) return null;
-  return [{ ...x, aBallot: r.promiseNotRecorded ? x.aBallot : aBallot }, [reply]];
+  const reply = promiseParts(n, m.ballot, aBallot, accepted, x.aMark, k);
+  if (reply.every((p) => msgs.has(messageKey(p)))) return null;
+  return [{ ...x, aBallot: r.promiseNotRecorded ? x.aBallot : aBallot }, reply];
 }
 
 /*
@@ -195,18 +200,23 @@ function acceptorReceiveAccept(r: Rules, n: number, x: NodeSpec, m: MessageOf<'A
   return [{ ...x, aBallot, aAccepted: accepted }, [reply]];
 }
 
-/* ScoutReceivePromise, with IsQuorum and ScoutIgnoresAccepted; the scout keeps the highest mark. */
-function scoutReceivePromise(r: Rules, N: number, n: number, x: NodeSpec, m: MessageOf<'Promise'>): Result {
+/*
+ * ScoutReceivePromise, with IsQuorum, ScoutIgnoresAccepted and Counts (ScoutCountsPartialPromise:
+ * the received part alone); the scout keeps the highest mark.
+ */
+function scoutReceivePromise(r: Rules, N: number, n: number, x: NodeSpec, m: MessageOf<'Promise'>, msgs: ReadonlyMap<string, SpecMessage>): Result[] {
   const sc = x.scout;
-  if (sc === null || !ballotEq(m.ballot, sc.ballot)) return null;
-  if (!ballotEq(m.promised, m.ballot)) return [{ ...x, scout: null }, [{ type: 'Preempted', leader: n, ballot: m.promised }]];
-  if (sc.acks.has(m.acceptor)) return null;
+  if (sc === null || !ballotEq(m.ballot, sc.ballot)) return [];
+  if (!ballotEq(m.promised, m.ballot)) return [[{ ...x, scout: null }, [{ type: 'Preempted', leader: n, ballot: m.promised }]]];
+  if (sc.acks.has(m.acceptor)) return [];
   const acks = new Set(sc.acks).add(m.acceptor);
-  const pvalues = new Map(sc.pvalues);
-  if (!r.scoutIgnoresAccepted) for (const pv of m.accepted) pvalues.set(pvalueKey(pv), pv);
   const mark = Math.max(sc.mark, m.mark ?? 1);
-  if (r.quorum(N, acks.size)) return [{ ...x, scout: null }, [{ type: 'Adopted', ballot: sc.ballot, pvalues: [...pvalues.values()], ...withMark(mark) }]];
-  return [{ ...x, scout: { ballot: sc.ballot, acks, pvalues, mark } }, []];
+  return promiseAssemblies(m, msgs.values(), r.scoutCountsPartialPromise).map((w): Result => {
+    const pvalues = new Map(sc.pvalues);
+    if (!r.scoutIgnoresAccepted) for (const part of w) for (const pv of part.accepted) pvalues.set(pvalueKey(pv), pv);
+    if (r.quorum(N, acks.size)) return [{ ...x, scout: null }, [{ type: 'Adopted', ballot: sc.ballot, pvalues: [...pvalues.values()], ...withMark(mark) }]];
+    return [{ ...x, scout: { ballot: sc.ballot, acks, pvalues, mark } }, []];
+  });
 }
 
 /* CommanderReceiveAccepted: IF m.promised = m.ballot \/ Mutant = "CommanderCountsRejections" THEN (a vote) ELSE (preempted). */

@@ -33,6 +33,8 @@ export interface ModelBounds {
   batchMax: number;
   /** WelcomeParts ({1} when the model does not name it). */
   welcomeParts: ReadonlySet<number>;
+  /** PromiseParts ({1} when the model does not name it). */
+  promiseParts: ReadonlySet<number>;
   /** IsQuorum: a property reads it too (AcceptsSafe), and mutant SmallQuorum changes it. */
   isQuorum: (acks: number) => boolean;
 }
@@ -46,7 +48,7 @@ export function boundsOf(cfg: SpecConfig, mutant = 'none'): ModelBounds {
   }
   return {
     N: cfg.N, leaderNodes: b.leaderNodes, replicaNodes: b.replicaNodes, callers: b.callers, requestsPerCaller: b.requestsPerCaller,
-    maxBallot: b.maxBallot, maxSlot: b.maxSlot, maxRestarts: b.maxRestarts, batchMax: b.batchMax ?? 1, welcomeParts: b.welcomeParts ?? new Set([1]),
+    maxBallot: b.maxBallot, maxSlot: b.maxSlot, maxRestarts: b.maxRestarts, batchMax: b.batchMax ?? 1, welcomeParts: b.welcomeParts ?? new Set([1]), promiseParts: b.promiseParts ?? new Set([1]),
     isQuorum: mutant === 'SmallQuorum' ? (acks) => 2 * acks >= cfg.N - 1 : (acks) => 2 * acks > cfg.N,
   };
 }
@@ -99,9 +101,9 @@ export function isMessage(m: ModelBounds, msg: SpecMessage): boolean {
   switch (msg.type) {
     case 'Prepare': return hasFields(msg, 2) && isBallot(m, msg.ballot);
     // Promise and Adopted are not `\in [...]` in the .tla: their field set is not checked.
-    // Their mark is left out when it is 1 (format/keys.ts), and 1 is a SlotT.
+    // Their mark is left out when it is 1 (format/keys.ts), and 1 is a SlotT; so are a one-part Promise's part fields.
     case 'Promise': return isNode(m, msg.acceptor) && isBallot(m, msg.ballot) && isBallot(m, msg.promised) && isSlot(m, msg.mark ?? 1)
-      && allOf(msg.accepted, (v) => isPValue(m, v));
+      && m.promiseParts.has(msg.parts ?? 1) && isNat(msg.part ?? 1, 1, msg.parts ?? 1) && allOf(msg.accepted, (v) => isPValue(m, v));
     case 'Accept': return hasFields(msg, 4) && isBallot(m, msg.ballot) && isSlot(m, msg.slot) && isProposal(m, msg.prop);
     case 'Accepted': return hasFields(msg, 5) && isNode(m, msg.acceptor) && isBallot(m, msg.ballot) && isSlot(m, msg.slot) && isBallot(m, msg.promised);
     case 'Decision': return hasFields(msg, 3) && isSlot(m, msg.slot) && isProposal(m, msg.prop);

@@ -18,6 +18,7 @@ import {
 } from './clientRoles.js';
 import { welcomeCorruptingFactory } from './welcomeInFlight.js';
 import { LastPartHistoryReplica, smallWelcomesFactory } from './welcomePartRoles.js';
+import { PartialPromiseScout, smallPromisesFactory } from './promisePartRoles.js';
 import { DedupeWholeBatchReplica, LastIndexAnswerReplica, ReversedBatchReplica, SplitBatchLeader } from './batchRoles.js';
 import { freshIdOnRetryFactory } from './clientLibrary.js';
 import type { FailureKind } from '../trace/replay/check.js';
@@ -157,6 +158,9 @@ export const MUTANTS: readonly Mutant[] = [
   // Welcomes in parts (every node's maxWelcomeBytes lowered to 300 bytes, so that the rejoins' Welcomes are split).
   { name: 'WelcomeLastPartHistory', breaks: 'a replica installs the history of every part of a Welcome, in part order',
     createNode: smallWelcomesFactory(withRoles({ Replica: LastPartHistoryReplica }), 300), scenarios: [1, 2, 3].map(rejoin) },
+  // Promises in parts (every node's maxPromiseBytes lowered to 400 bytes, so that a Promise with pvalues is split).
+  { name: 'ScoutCountsPartialPromise', breaks: 'a scout counts an acceptor once it holds every part of its Promise',
+    createNode: smallPromisesFactory(withRoles({ Scout: PartialPromiseScout }), 400), scenarios: churnSeeds(1, 4) },
   { name: 'SessionOutput', breaks: 'a retried request is answered with its own output',
     createNode: withRoles({ Replica: SessionOutputReplica }), scenarios: [1, 2, 5, 6].map(retriesAfterRestart), killedBy: 'client' },
   // Batches (a slot decides several requests).

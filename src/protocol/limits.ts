@@ -22,6 +22,10 @@ export interface Limits {
    * to, clock) a part stays under the Member's 60,000-byte datagram (src/member/fragments.ts),
    * which then never has to fragment a Welcome. */
   readonly maxWelcomeBytes: number;
+  /** Largest Promise message (UTF-8 bytes of its JSON): a larger one (an acceptor's pvalues over
+   * a long log, up to a checkpoint interval of them) is sent in parts, each a spec message
+   * (src/protocol/promiseParts.ts, spec "Promise parts"). 59,000, as maxWelcomeBytes. */
+  readonly maxPromiseBytes: number;
   /** Most Decision messages sent in answer to one CatchUp (the asker asks again for more). */
   readonly maxCatchUpDecisions: number;
   /** Proposals a replica may have in flight beyond its execution point (spec `Window`). */
@@ -50,6 +54,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxPValues: 100_000,
   maxWelcomeDecisions: 100_000,
   maxWelcomeBytes: 59_000,
+  maxPromiseBytes: 59_000,
   maxCatchUpDecisions: 100,
   window: 5,
   batchMaxRequests: 1,

@@ -22,6 +22,11 @@ export interface Promise {
    * those slots are decided). Absent when 1, never written as 1 (a message is the same
    * message without it, as the spec's keys say); an integer >= 2 when present. */
   readonly mark?: number;
+  /** A Promise too large for one message is sent in `parts` messages (src/protocol/promiseParts.ts,
+   * spec "Promise parts"): part `part` carries a segment (by slot) of the pvalues, and the same
+   * ballot, promised and mark. Both absent in a Promise sent whole. */
+  readonly part?: number;
+  readonly parts?: number;
 }
 /** Phase 2a: a commander asks every acceptor to accept `prop` for `slot` under `ballot`. */
 export interface Accept { readonly type: 'Accept'; readonly ballot: Ballot; readonly slot: number; readonly prop: Batch }

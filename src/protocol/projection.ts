@@ -13,7 +13,7 @@ const pvalue = (pv: PValue): PValue => ({ ballot: ballot(pv.ballot), slot: pv.sl
 const decision = (d: SlotProp): SlotProp => ({ slot: d.slot, prop: batch(d.prop) });
 /** A Promise's or Adopted's mark: left out when 1, so the message is the one the spec (and every older trace) has. */
 const mark = (m: { readonly mark?: number }): { mark?: number } => (m.mark === undefined || m.mark === 1 ? {} : { mark: m.mark });
-/** A Welcome's part fields: left out when it was sent whole (1 of 1), as the spec's one-part Welcome is written. */
+/** A Welcome's or Promise's part fields: left out when it was sent whole (1 of 1), as the spec's one-part message is written. */
 const welcomePart = (m: { readonly part?: number; readonly parts?: number }): { part?: number; parts?: number } =>
   (m.parts === undefined || m.parts === 1 ? {} : { part: m.part ?? 1, parts: m.parts });
 
@@ -28,7 +28,7 @@ export function toSpecMessage(m: Message): SpecMessage | undefined {
   switch (m.type) {
     case 'Prepare': return { type: 'Prepare', ballot: ballot(m.ballot) };
     case 'Promise':
-      return { type: 'Promise', acceptor: m.acceptor, ballot: ballot(m.ballot), promised: ballot(m.promised), accepted: sortedSet(m.accepted.map(pvalue)), ...mark(m) };
+      return { type: 'Promise', acceptor: m.acceptor, ballot: ballot(m.ballot), promised: ballot(m.promised), accepted: sortedSet(m.accepted.map(pvalue)), ...mark(m), ...welcomePart(m) };
     case 'Accept': return { type: 'Accept', ballot: ballot(m.ballot), slot: m.slot, prop: batch(m.prop) };
     case 'Accepted':
       return { type: 'Accepted', acceptor: m.acceptor, ballot: ballot(m.ballot), slot: m.slot, promised: ballot(m.promised) };

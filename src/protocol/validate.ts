@@ -4,7 +4,7 @@
  */
 import type { Envelope } from '../node/api.js';
 import { messageSchemas } from './schemas.js';
-import { MESSAGE_TYPES, NODE_LOCAL_MESSAGE_TYPES, type Message, type MessageType, type Welcome } from './messages.js';
+import { MESSAGE_TYPES, NODE_LOCAL_MESSAGE_TYPES, type Message, type MessageType, type Promise, type Welcome } from './messages.js';
 import { isLongBatch, proposalKey, type Ballot, type Batch, type NodeId, type Proposal } from './values.js';
 import { copyJson } from '../util/jsonCopy.js';
 import { DEFAULT_LIMITS } from './limits.js';
@@ -95,7 +95,7 @@ function checkIds(m: Message, peers: ReadonlySet<NodeId>): string | undefined {
   switch (m.type) {
     case 'Prepare': case 'Active': return ballot(m.ballot, 'ballot', false);
     case 'Promise':
-      return first(markProblem(m.mark), node(m.acceptor, 'acceptor'), ballot(m.ballot, 'ballot', false), ballot(m.promised, 'promised', true),
+      return first(markProblem(m.mark), promisePartProblem(m), node(m.acceptor, 'acceptor'), ballot(m.ballot, 'ballot', false), ballot(m.promised, 'promised', true),
         ...m.accepted.map((pv, i) => first(ballot(pv.ballot, `accepted/${i}/ballot`, false), batch(pv.prop, `accepted/${i}/prop`),
           belowMark(pv.slot, m.mark, `accepted/${i}/slot`))));
     case 'Accept': return first(ballot(m.ballot, 'ballot', false), batch(m.prop, 'prop'));
@@ -197,5 +197,12 @@ function welcomePartProblem(m: Welcome): string | undefined {
   }
   if (part > parts) return `part: ${part} of ${parts}`;
   if (typeof m.state.app !== 'string' || m.state.outputs.length !== 0) return `state: part ${part} of ${parts} carries a slice of the state's text and no outputs`;
+  return undefined;
+}
+
+/** A Promise sent in parts (src/protocol/promiseParts.ts) names its part and count, both or neither, part <= parts. */
+function promisePartProblem(m: Promise): string | undefined {
+  if ((m.part === undefined) !== (m.parts === undefined)) return 'part and parts: both or neither';
+  if (m.part !== undefined && m.parts !== undefined && m.part > m.parts) return `part: ${m.part} of ${m.parts}`;
   return undefined;
 }

@@ -8,7 +8,8 @@
  * were executed on this node, hence decided, and the snapshot holds their effect. Its mark
  * (the first slot it keeps) then rides on every Promise, and it ignores Accepts below it.
  */
-import type { Accept, Message, Prepare } from '../protocol/messages.js';
+import type { Accept, Message, Prepare, Promise } from '../protocol/messages.js';
+import { splitPromise } from '../protocol/promiseParts.js';
 import {
   ballotEquals, batchEquals, ballotLess, copyBallot, copyPValue, type Ballot, type NodeId, type PValue,
 } from '../protocol/values.js';
@@ -80,7 +81,11 @@ export class Acceptor extends Role {
     return true;
   }
 
-  /** AcceptorReceivePrepare: promise the higher ballot; always answer with a Promise. */
+  /**
+   * AcceptorReceivePrepare: promise the higher ballot; always answer with a Promise, in parts
+   * when its JSON is over Limits.maxPromiseBytes (spec "Promise parts"): then every message
+   * stays bounded, however many pvalues the acceptor holds.
+   */
   receivePrepare(m: Prepare): void {
     const raised = ballotLess(this.ballot, m.ballot);
     if (raised) {
@@ -88,7 +93,7 @@ export class Acceptor extends Role {
       this.persistPromise();
     }
     const mark = this.mark;
-    this.host.send(m.ballot.leader, {
+    const whole: Promise = {
       type: 'Promise',
       acceptor: this.host.self,
       ballot: m.ballot,
@@ -97,7 +102,8 @@ export class Acceptor extends Role {
       accepted: this.acceptedList(),
       // Left out when 1: the message, and its trace key, are those of a node without checkpoints.
       ...(mark === 1 ? {} : { mark }),
-    });
+    };
+    for (const part of splitPromise(whole, this.host.limits.maxPromiseBytes)) this.host.send(m.ballot.leader, part);
     this.host.action('Acceptor', 'AcceptorReceivePrepare');
     if (raised) this.hintLeader();
   }

@@ -10,6 +10,7 @@
  * acceptors through the new leader's re-drive and CatchUp.
  */
 import type { Join, Message, Welcome, WelcomeState } from '../protocol/messages.js';
+import { splitWelcome } from '../protocol/welcomeParts.js';
 import { copyProposal, type NodeId } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import type { StateChanges } from '../node/stateChanges.js';
@@ -81,7 +82,9 @@ export class Bootstrap extends Role {
     const state: WelcomeState = image !== undefined && this.host.checkpointEvery > 0 && snapshots !== undefined
       ? { app: checkpointTransfer(snapshots, app, image.table), outputs: executed.map(() => null) }
       : { app, outputs: executed.map(() => null) };
-    this.host.send(m.node, { type: 'Welcome', node: m.node, slot: this.restored?.slot ?? 1, decisions: [], executed: executed.map(copyProposal), state });
+    const whole: Welcome = { type: 'Welcome', node: m.node, slot: this.restored?.slot ?? 1, decisions: [], executed: executed.map(copyProposal), state };
+    // One message when it fits, else parts that each fit (spec ReplicaReceiveJoin(n, m, k)), as the replica sends.
+    for (const part of splitWelcome(whole, this.host.limits.maxWelcomeBytes)) this.host.send(m.node, part);
     // Role 'Replica': it is the spec Replica's action, done for the replica this node will host.
     this.host.action('Replica', 'ReplicaReceiveJoin', this.host.tracing ? { digest: stateDigest(app) } : undefined);
   }

@@ -11,6 +11,7 @@ import type { NodeSpecState } from '../node/api.js';
 import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
+import { PromisePartBuffer, promisePartsOf } from '../protocol/promiseParts.js';
 
 export const SCOUT_RETRANSMIT_TIMER = 'Scout.retransmit';
 
@@ -29,6 +30,8 @@ export class Scout extends Role {
   protected readonly pvalues = new Map<string, PValue>();
   /** The highest mark of the Promises it counted: below it some acceptor of its quorum compacted. */
   protected mark = 1;
+  /** The parts of Promises sent in parts, per acceptor, until one is whole (not spec state: msgs holds them). */
+  protected readonly heldParts = new PromisePartBuffer((problem) => this.host.log(`scout ${this.host.self}: ${problem}`));
 
   constructor(host: RoleHost, ballot: Ballot) {
     super(host);
@@ -49,13 +52,20 @@ export class Scout extends Role {
     if (message.type === 'Promise') this.receivePromise(message);
   }
 
-  /** ScoutReceivePromise: only for a Promise answering this scout's ballot. */
+  /**
+   * ScoutReceivePromise: only for a Promise answering this scout's ballot (parts of an older
+   * ballot's are dropped here). A yes in parts (spec "Promise parts") counts its acceptor only
+   * once every part of it is held: one counted from some of its parts would omit pvalues the
+   * ballot must keep. A part that completes nothing is no spec step; a preempting part is one.
+   */
   receivePromise(m: Promise): void {
     if (!ballotEquals(m.ballot, this.ballot)) return;
     if (ballotEquals(m.promised, m.ballot)) {
       if (this.acks.has(m.acceptor)) return; // a duplicate yes: no spec step
+      const accepted = this.wholePromise(m);
+      if (accepted === undefined) return; // parts still missing: no spec step
       this.acks.add(m.acceptor);
-      for (const pv of m.accepted) this.pvalues.set(JSON.stringify(pv), copyPValue(pv));
+      for (const pv of accepted) this.pvalues.set(JSON.stringify(pv), copyPValue(pv));
       this.mark = Math.max(this.mark, m.mark ?? 1);
       if (this.hasQuorum()) {
         const mark = this.mark;
@@ -67,6 +77,11 @@ export class Scout extends Role {
       this.host.removeRole(this);
     }
     this.host.action('Scout', 'ScoutReceivePromise');
+  }
+
+  /** The pvalues of m's whole Promise: its own for a Promise sent whole, else once every part is held. */
+  protected wholePromise(m: Promise): readonly PValue[] | undefined {
+    return promisePartsOf(m) === 1 ? m.accepted : this.heldParts.add(m);
   }
 
   /** The acceptors that promised are a majority. */

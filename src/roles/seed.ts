@@ -5,6 +5,7 @@
  * Bootstrap itself and joins the cluster it started.
  */
 import type { Join, Message, WelcomeState } from '../protocol/messages.js';
+import { splitWelcome } from '../protocol/welcomeParts.js';
 import { isQuorum, type NodeId } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import type { StateChanges } from '../node/stateChanges.js';
@@ -69,7 +70,8 @@ export class Seed extends Role {
   /** ReplicaReceiveJoin as a fresh replica: slot 1, no decisions, the initial app state. */
   protected welcome(node: NodeId): void {
     const state: WelcomeState = { app: this.host.stateMachine.initial(), outputs: [] };
-    this.host.send(node, { type: 'Welcome', node, slot: 1, decisions: [], executed: [], state });
+    // One message when it fits, else parts that each fit (an application whose initial state is large), as the replica sends.
+    for (const part of splitWelcome({ type: 'Welcome', node, slot: 1, decisions: [], executed: [], state }, this.host.limits.maxWelcomeBytes)) this.host.send(node, part);
     this.host.action('Seed', 'ReplicaReceiveJoin',
       this.host.tracing ? { from: node, message: { type: 'Join', node }, digest: stateDigest(state.app) } : undefined);
   }

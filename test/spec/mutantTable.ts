@@ -41,4 +41,8 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   { mutant: 'ForgetAboveSnapshot', model: 'checkpoint-two-proposers', property: 'ProposesAboveSnapshot', kind: 'invariant' },
   { mutant: 'WelcomeMixesParts', model: 'ci-welcome-parts', property: 'HistoriesSound', kind: 'invariant' },
   { mutant: 'WelcomeMissingPart', model: 'ci-welcome-parts', property: 'HistoriesSound', kind: 'invariant' },
+  // Promise parts: ScoutCountsPartialPromise (a scout counts an acceptor's Promise from its first
+  // part) breaks AcceptsSafe on test/spec/models/promise-parts-restart. The embedded engine needs
+  // 48-61 s for it, the explorer about a second: it is found there (test/explore/promiseParts.test.ts)
+  // and its counterexample replayed on the .tla.
 ];

@@ -19,7 +19,7 @@ export interface ConformanceResult {
 
 export const SMALL_MODEL = {
   N: 2, LeaderNodes: [1, 2], ReplicaNodes: [1, 2], Callers: [1, 2], RequestsPerCaller: 1, Window: 2,
-  MaxBallot: 1, MaxSlot: 2, MaxRestarts: 1, CheckpointNodes: [1, 2], BatchMax: 1, WelcomeParts: [1], Mutant: 'none',
+  MaxBallot: 1, MaxSlot: 2, MaxRestarts: 1, CheckpointNodes: [1, 2], BatchMax: 1, WelcomeParts: [1], PromiseParts: [1], Mutant: 'none',
 } as const;
 
 

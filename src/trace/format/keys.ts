@@ -57,14 +57,14 @@ function setKeyOf<T>(xs: readonly T[], key: (x: T) => string): string {
  * and the same message with mark 1 are one message, and its key is its canonical JSON text.
  */
 const markKey = (m: { mark?: number }): string => (m.mark === undefined || m.mark === 1 ? '' : `"mark":${m.mark},`);
-/** A Welcome's part fields: left out in a one-part Welcome, as traces write it (spec "Welcome parts"). */
+/** A Welcome's or Promise's part fields: left out in a one-part message, as traces write it (spec "Welcome parts", "Promise parts"). */
 const partKey = (m: { part?: number; parts?: number }): string => (m.parts === undefined || m.parts === 1 ? '' : `"part":${m.part ?? 1},"parts":${m.parts},`);
 
 export function messageKey(m: SpecMessage): string {
   switch (m.type) {
     case 'Prepare': return `{"ballot":${ballotKey(m.ballot)},"type":"Prepare"}`;
     case 'Promise':
-      return `{"accepted":${setKeyOf(m.accepted, pvalueKey)},"acceptor":${m.acceptor},"ballot":${ballotKey(m.ballot)},${markKey(m)}"promised":${ballotKey(m.promised)},"type":"Promise"}`;
+      return `{"accepted":${setKeyOf(m.accepted, pvalueKey)},"acceptor":${m.acceptor},"ballot":${ballotKey(m.ballot)},${markKey(m)}${partKey(m)}"promised":${ballotKey(m.promised)},"type":"Promise"}`;
     case 'Accept': return `{"ballot":${ballotKey(m.ballot)},"prop":${propKey(m.prop)},"slot":${m.slot},"type":"Accept"}`;
     case 'Accepted':
       return `{"acceptor":${m.acceptor},"ballot":${ballotKey(m.ballot)},"promised":${ballotKey(m.promised)},"slot":${m.slot},"type":"Accepted"}`;

@@ -15,7 +15,8 @@ export interface CommanderState { ballot: Ballot; slot: number; prop: Proposal; 
 export type SpecMessage =
   | { type: 'Prepare'; ballot: Ballot }
   /** `mark`: the acceptor's low-water mark (the first slot it keeps); absent in traces from before checkpoints, meaning 1. */
-  | { type: 'Promise'; acceptor: number; ballot: Ballot; promised: Ballot; accepted: PValue[]; mark?: number }
+  /** `part` of `parts` (spec "Promise parts"): both absent in a one-part Promise (1 of 1). */
+  | { type: 'Promise'; acceptor: number; ballot: Ballot; promised: Ballot; accepted: PValue[]; mark?: number; part?: number; parts?: number }
   | { type: 'Accept'; ballot: Ballot; slot: number; prop: Proposal }
   | { type: 'Accepted'; acceptor: number; ballot: Ballot; slot: number; promised: Ballot }
   | { type: 'Decision'; slot: number; prop: Proposal }
@@ -160,6 +161,8 @@ export interface SpecConstants {
   BatchMax?: number;
   /** The part counts a Welcome may be sent in (spec WelcomeParts); absent means any count (the code picks it from the bytes; a trace from before Welcome parts has only 1). */
   WelcomeParts?: number[];
+  /** The part counts a Promise may be sent in (spec PromiseParts); absent means any count (the code picks it from the bytes; a trace from before Promise parts has only 1). */
+  PromiseParts?: number[];
   Mutant?: string;
 }
 

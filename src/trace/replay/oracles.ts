@@ -31,6 +31,11 @@ export function paramOf(ev: TraceEvent): Param {
     const welcome = ev.sent.find((m) => m.type === 'Welcome');
     return { message: ev.params.message, parts: welcome?.type === 'Welcome' ? (welcome.parts ?? 1) : 1 };
   }
+  if (ev.action === 'AcceptorReceivePrepare' && ev.params.message) {
+    // AcceptorReceivePrepare(n, m, k): k is the part count of the Promise the step sent (1 if it shows none).
+    const promise = ev.sent.find((m) => m.type === 'Promise');
+    return { message: ev.params.message, parts: promise?.type === 'Promise' ? (promise.parts ?? 1) : 1 };
+  }
   if (ev.action in MESSAGE_ACTIONS) return ev.params.message ? { message: ev.params.message } : {};
   if (PROPOSAL_ACTION_SET.has(ev.action) || ev.action === 'ReplicaExecute') return ev.params.proposal ? { proposal: ev.params.proposal } : {};
   return {};
@@ -283,19 +288,24 @@ export function replayConstants(c: SpecConstants): Record<string, ConstantValue>
     // Absent: any count (the code picks it from the bytes; older traces show 1). The trace
     // steps then do not test k \\in WelcomeParts (messageActionCall), so {1} only declares it.
     WelcomeParts: c.WelcomeParts ?? [1],
+    // Likewise for Promises (messageActionCall reads k from the Promises the step sent).
+    PromiseParts: c.PromiseParts ?? [1],
     Mutant: 'none',
   };
 }
 
 /**
  * A message action applied to node n and message m as Next applies it: ReplicaReceiveJoin
- * also takes the Welcome's part count k, read from the Welcomes the event sent (`sent`: a TLA+
- * set expression), so that no count is enumerated; k \\in WelcomeParts when the header bounds
- * it (`bounded`), any count otherwise (as fastSpec's welcomePartCounts).
+ * (AcceptorReceivePrepare) also takes the Welcome's (Promise's) part count k, read from the
+ * Welcomes (Promises) the event sent (`sent`: a TLA+ set expression), so that no count is
+ * enumerated; k \\in WelcomeParts (PromiseParts) when the header bounds it, any count otherwise
+ * (as fastSpec's welcomePartCounts and promisePartCounts).
  */
-export function messageActionCall(a: string, n: string, m: string, sent: string, bounded: boolean): string {
-  if (a !== 'ReplicaReceiveJoin') return `${a}(${n}, ${m})`;
-  return `\\E k \\in {w.parts : w \\in {x \\in ${sent} : x.type = "Welcome"}} : ${bounded ? 'k \\in WelcomeParts /\\ ' : ''}${a}(${n}, ${m}, k)`;
+export function messageActionCall(a: string, n: string, m: string, sent: string, c: SpecConstants): string {
+  const parted = a === 'ReplicaReceiveJoin' ? { type: 'Welcome', bound: 'WelcomeParts', bounded: c.WelcomeParts !== undefined }
+    : a === 'AcceptorReceivePrepare' ? { type: 'Promise', bound: 'PromiseParts', bounded: c.PromiseParts !== undefined } : undefined;
+  if (parted === undefined) return `${a}(${n}, ${m})`;
+  return `\\E k \\in {w.parts : w \\in {x \\in ${sent} : x.type = "${parted.type}"}} : ${parted.bounded ? `k \\in ${parted.bound} /\\ ` : ''}${a}(${n}, ${m}, k)`;
 }
 
 /**
@@ -306,7 +316,7 @@ export function messageActionCall(a: string, n: string, m: string, sent: string,
 export function traceStepExpr(ev: TraceEvent, c: SpecConstants): string {
   const a = ev.action as ActionName;
   if (a in MESSAGE_ACTIONS) {
-    return `LET m == ${tlaLiteral(withSpecMark(ev.params.message as SpecMessage))} IN ${ev.node} \\in ${NEXT_NODES[a]} /\\ m \\in msgs /\\ ${messageActionCall(a, String(ev.node), 'm', tlaLiteral(ev.sent.map(withSpecMark)), c.WelcomeParts !== undefined)}`;
+    return `LET m == ${tlaLiteral(withSpecMark(ev.params.message as SpecMessage))} IN ${ev.node} \\in ${NEXT_NODES[a]} /\\ m \\in msgs /\\ ${messageActionCall(a, String(ev.node), 'm', tlaLiteral(ev.sent.map(withSpecMark)), c)}`;
   }
   if (a === 'ReplicaPropose') return `${ev.node} \\in ReplicaNodes /\\ ReplicaPropose(${ev.node}, ${tlaLiteral(ev.params.proposal as Proposal)})`;
   if (a === 'RequesterInvoke') {

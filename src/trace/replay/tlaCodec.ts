@@ -36,7 +36,8 @@ const NO_SCOUT = { ballot: ZERO_BALLOT, acks: [], pvalues: [], mark: NO_MARK };
 export function withSpecMark<M>(m: M): M {
   const t = (m as { type?: unknown }).type;
   if (t === 'Welcome') return { part: 1, parts: 1, ...m }; // a one-part Welcome leaves them out (spec "Welcome parts")
-  return t === 'Promise' || t === 'Adopted' ? { mark: NO_MARK, ...m } : m;
+  if (t === 'Promise') return { mark: NO_MARK, part: 1, parts: 1, ...m }; // so does a one-part Promise ("Promise parts")
+  return t === 'Adopted' ? { mark: NO_MARK, ...m } : m;
 }
 
 /** A trace's scout state (null: NoScout is written by the caller) with the spec's `mark` (its own if it has one). */
@@ -54,8 +55,13 @@ function messageFromTla(v: unknown): SpecMessage {
     const fields = parts === 1 ? rest : { ...rest, part, parts };
     return { ...fields, executed: untuple(m.executed, 'Welcome.executed') } as unknown as SpecMessage;
   }
+  if (m.type === 'Promise') {
+    // Mark 1 and the part fields of a one-part Promise are left out, as the trace and the fast spec write them.
+    const { mark, part, parts, ...rest } = m;
+    return { ...rest, ...(mark === NO_MARK ? {} : { mark }), ...(parts === 1 ? {} : { part, parts }) } as unknown as SpecMessage;
+  }
   // Mark 1 is left out, as the trace and the fast spec write it (format/keys.ts).
-  if ((m.type === 'Promise' || m.type === 'Adopted') && m.mark === NO_MARK) {
+  if (m.type === 'Adopted' && m.mark === NO_MARK) {
     const { mark: _mark, ...rest } = m;
     return rest as unknown as SpecMessage;
   }

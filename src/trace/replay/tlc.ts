@@ -45,7 +45,7 @@ function traceDefinitions(events: readonly TraceEvent[], c: SpecConstants, specV
   // tla-checker cannot evaluate ENABLED: its inlined copy lets any event stutter (weaker).
   const disabled = forTlc ? '~ENABLED NamedAction(e)' : 'TRUE';
   const within = (a: string): string => `e.node \\in ${NEXT_NODES[a as ActionName]}`;
-  const msgActions = Object.keys(MESSAGE_ACTIONS).map((a) => `       \\/ e.action = "${a}" /\\ ${within(a)} /\\ e.msg \\in msgs /\\ ${messageActionCall(a, 'e.node', 'e.msg', 'e.sent', c.WelcomeParts !== undefined)}`);
+  const msgActions = Object.keys(MESSAGE_ACTIONS).map((a) => `       \\/ e.action = "${a}" /\\ ${within(a)} /\\ e.msg \\in msgs /\\ ${messageActionCall(a, 'e.node', 'e.msg', 'e.sent', c)}`);
   const bound = c.RequestsPerCaller !== undefined ? ' /\\ e.prop.clientId <= RequestsPerCaller' : '';
   return [
     ...(declare ? [

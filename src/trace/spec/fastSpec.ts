@@ -16,6 +16,7 @@ import {
 import { messageKey, propKey, pvalueKey, slotPropKey } from '../format/keys.js';
 import { PSet } from './pmap.js';
 import { type AssemblyRules, CORRECT_ASSEMBLY, assemblies, welcomeParts } from './welcomeParts.js';
+import { promiseAssemblies, promiseParts } from './promiseParts.js';
 
 export const MESSAGE_ACTIONS = {
   AcceptorReceivePrepare: 'Prepare',
@@ -69,11 +70,12 @@ const decided = (x: NodeSpec, slot: number): boolean => decisionsOf(x).bucketSiz
 
 // Actions whose step would change nothing are disabled in the spec (a repeated answer is a
 // stuttering step, not the action): `sent` is the msgs set, to test "reply \notin msgs".
-function acceptorReceivePrepare(n: number, x: NodeSpec, m: MessageOf<'Prepare'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
+/** AcceptorReceivePrepare(n, m, k): the k parts of its Promise, unless every one was sent already. */
+function acceptorReceivePrepare(n: number, x: NodeSpec, m: MessageOf<'Prepare'>, sent: VSet<SpecMessage>, k: number): [NodeSpec, SpecMessage[]] | null {
   const aBallot = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
-  const reply: SpecMessage = { type: 'Promise', acceptor: n, ballot: m.ballot, promised: aBallot, accepted: [...x.aAccepted.values()], ...withMark(x.aMark) };
-  if (sent.has(messageKey(reply))) return null;
-  return [{ ...x, aBallot }, [reply]];
+  const reply = promiseParts(n, m.ballot, aBallot, [...x.aAccepted.values()], x.aMark, k);
+  if (reply.every((p) => sent.has(messageKey(p)))) return null;
+  return [{ ...x, aBallot }, reply];
 }
 
 function acceptorReceiveAccept(n: number, x: NodeSpec, m: MessageOf<'Accept'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
@@ -97,21 +99,35 @@ function acceptorReceiveAccept(n: number, x: NodeSpec, m: MessageOf<'Accept'>, s
   return [next, [reply]];
 }
 
-function scoutReceivePromise(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Promise'>): [NodeSpec, SpecMessage[]] | null {
+/**
+ * ScoutReceivePromise(n, m): a preempting part ends the scout; a yes counts the acceptor once
+ * every part of its Promise is in msgs, with the pvalues of all of them (one successor per
+ * choice of parts that keeps different pvalues; one with one part).
+ */
+function scoutReceivePromise(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Promise'>, msgs: VSet<SpecMessage>): Array<[NodeSpec, SpecMessage[]]> {
   const sc = x.scout;
-  if (sc === null || !ballotEq(m.ballot, sc.ballot)) return null;
+  if (sc === null || !ballotEq(m.ballot, sc.ballot)) return [];
   if (!ballotEq(m.promised, m.ballot)) {
-    return [{ ...x, scout: null }, [{ type: 'Preempted', leader: n, ballot: m.promised }]];
+    return [[{ ...x, scout: null }, [{ type: 'Preempted', leader: n, ballot: m.promised }]]];
   }
-  if (sc.acks.has(m.acceptor)) return null;
+  if (sc.acks.has(m.acceptor)) return [];
   const acks = new Set(sc.acks).add(m.acceptor);
-  const pvalues = new Map(sc.pvalues);
-  for (const pv of m.accepted) pvalues.set(pvalueKey(pv), pv);
   const mark = Math.max(sc.mark, m.mark ?? 1);
-  if (isQuorum(cfg, acks)) {
-    return [{ ...x, scout: null }, [{ type: 'Adopted', ballot: sc.ballot, pvalues: [...pvalues.values()], ...withMark(mark) }]];
+  const out: Array<[NodeSpec, SpecMessage[]]> = [];
+  const seen = new Set<string>();
+  for (const w of promiseAssemblies(m, msgs.values())) {
+    const pvalues = new Map(sc.pvalues);
+    for (const part of w) for (const pv of part.accepted) pvalues.set(pvalueKey(pv), pv);
+    const key = [...pvalues.keys()].sort().join();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (isQuorum(cfg, acks)) {
+      out.push([{ ...x, scout: null }, [{ type: 'Adopted', ballot: sc.ballot, pvalues: [...pvalues.values()], ...withMark(mark) }]]);
+    } else {
+      out.push([{ ...x, scout: { ballot: sc.ballot, acks, pvalues, mark } }, []]);
+    }
   }
-  return [{ ...x, scout: { ballot: sc.ballot, acks, pvalues, mark } }, []];
+  return out;
 }
 
 function commanderReceiveAccepted(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Accepted'>): Array<[NodeSpec, SpecMessage[]]> {
@@ -352,6 +368,14 @@ function welcomePartCounts(cfg: SpecConfig, param: Param): number[] {
 }
 const ONE_PART: ReadonlySet<number> = new Set([1]);
 
+/** The part counts AcceptorReceivePrepare(n, m, k) is tried with: as welcomePartCounts, from PromiseParts. */
+function promisePartCounts(cfg: SpecConfig, param: Param): number[] {
+  const bound = cfg.bounds.promiseParts;
+  const asked = 'parts' in param ? param.parts : undefined;
+  if (asked !== undefined) return (bound === undefined ? Number.isSafeInteger(asked) && asked >= 1 : bound.has(asked)) ? [asked] : [];
+  return [...(bound ?? ONE_PART)];
+}
+
 /** ReplicaReceiveJoin(n, m, k): the k parts of a Welcome, unless every one was sent already. */
 function replicaReceiveJoin(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Join'>, sent: VSet<SpecMessage>, k: number): [NodeSpec, SpecMessage[]] | null {
   if (m.node === n) return null;
@@ -474,9 +498,9 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
     if ((m.type === 'Promise' || m.type === 'Accepted' || m.type === 'Adopted') && m.ballot.leader !== n) return [];
     if ((m.type === 'Preempted' && m.leader !== n) || (m.type === 'Invoke' && m.replica !== n) || (m.type === 'Welcome' && m.node !== n)) return [];
     switch (m.type) {
-      case 'Prepare': return oneStep(action, n, param, acceptorReceivePrepare(n, x, m, s.msgs));
+      case 'Prepare': return promisePartCounts(cfg, param).flatMap((k) => oneStep(action, n, param, acceptorReceivePrepare(n, x, m, s.msgs, k)));
       case 'Accept': return oneStep(action, n, param, acceptorReceiveAccept(n, x, m, s.msgs));
-      case 'Promise': return oneStep(action, n, param, scoutReceivePromise(cfg, n, x, m));
+      case 'Promise': return manySteps(action, n, param, scoutReceivePromise(cfg, n, x, m, s.msgs));
       case 'Accepted': return manySteps(action, n, param, commanderReceiveAccepted(cfg, n, x, m));
       case 'Propose': return oneStep(action, n, param, leaderReceivePropose(x, m));
       case 'Adopted': return oneStep(action, n, param, leaderReceiveAdopted(x, m));

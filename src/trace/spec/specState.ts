@@ -69,6 +69,8 @@ export interface SpecBounds {
   batchMax?: number;
   /** WelcomeParts: the part counts a Welcome may be sent in; undefined = any (a trace replay: the code picks the count from the bytes). */
   welcomeParts?: ReadonlySet<number>;
+  /** PromiseParts: the part counts a Promise may be sent in; undefined = any (a trace replay: the code picks the count from the bytes). */
+  promiseParts?: ReadonlySet<number>;
 }
 
 export interface SpecConfig {
@@ -201,6 +203,7 @@ export function configFromConstants(c: SpecConstants): SpecConfig {
   // Absent (every trace from before batching): 1, each slot decides one request.
   if (c.BatchMax !== undefined) bounds.batchMax = c.BatchMax;
   if (c.WelcomeParts !== undefined) bounds.welcomeParts = new Set(c.WelcomeParts);
+  if (c.PromiseParts !== undefined) bounds.promiseParts = new Set(c.PromiseParts);
   return { N: c.N, Window: c.Window, bounds };
 }
 

@@ -27,9 +27,10 @@ export function segment<T>(q: readonly T[], i: number, k: number): T[] {
 
 /**
  * DecisionSegment(D, i, k): the decisions whose SlotRank (1 + how many have a lower slot) is in
- * the i-th segment of 1..|D|. Decisions sharing a slot (only if Agreement broke) share a rank.
+ * the i-th segment of 1..|D| (also a Promise's pvalues, one per slot). Decisions sharing a slot
+ * (only if Agreement broke) share a rank.
  */
-export function decisionSegment(decisions: readonly SlotProp[], i: number, k: number): SlotProp[] {
+export function decisionSegment<T extends { slot: number }>(decisions: readonly T[], i: number, k: number): T[] {
   const [from, to] = segmentRange(decisions.length, i, k);
   const slots = decisions.map((d) => d.slot).sort((a, b) => a - b);
   const rank = (slot: number): number => {
