@@ -20,6 +20,7 @@ import { messageKey, propKey, slotPropKey } from '../../src/trace/format/keys.js
 import { waitingBatches } from '../../src/trace/spec/fastSpec.js';
 import type { Proposal, SlotProp, SpecMessage } from '../../src/trace/format/types.js';
 import { cfgText } from '../../src/trace/replay/tlaEngine.js';
+import { expectTlaVerdicts } from './tlaVerdicts.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const modelPath = (name: string): string => {
@@ -101,22 +102,11 @@ describe('batch properties give the .tla verdict', () => {
   for (const mutant of ['ExecuteBatchAnyOrder', 'LeaderSplitsBatch', 'AnswerBatchLastIndex']) {
     it(`on a sample of ${mutant}'s states (ci-batch)`, () => {
       const m = exploreModel(loadModel(modelPath('ci-batch')), { mutant });
-      const bounds = boundsOf(m.cfg, mutant);
       const sample = explore({ cfg: m.cfg, mutant, sample: { size: 50, seed: 5 } }).sample;
       expect(sample.length).toBe(50);
       // The mutant's actions (mutantSteps.ts) are the .tla's with the same Mutant on these states too.
       expect(sampledConformance(m, sample).mismatches).toEqual([]);
-      const cfg = cfgText(m.constants, 'Next');
-      for (const s of sample) {
-        const state = JSON.stringify(toTla(s, m.cfg.N));
-        for (const p of PROPERTIES) {
-          const out = JSON.parse(loadTlaChecker().explore_eval(spec, cfg, '{}', state, p)) as { ok: boolean; json?: unknown; error?: string };
-          expect(out.ok, out.error).toBe(true);
-          expect(STATE_INVARIANTS[p]!(bounds, s) === undefined, `${p} on a state of ${mutant}`).toBe(out.json);
-          seen[p]!.agree++;
-          if (out.json === false) seen[p]!.falseSeen++;
-        }
-      }
+      expectTlaVerdicts(m, mutant, sample, PROPERTIES, seen);
     }, 120_000);
   }
 

@@ -21,6 +21,7 @@ import { toTla } from '../../src/trace/replay/tlaCodec.js';
 import { messageKey, slotPropKey } from '../../src/trace/format/keys.js';
 import type { Proposal, SlotProp, SpecMessage } from '../../src/trace/format/types.js';
 import { cfgText } from '../../src/trace/replay/tlaEngine.js';
+import { expectTlaVerdicts } from './tlaVerdicts.js';
 import { SPEC_MUTANTS } from '../spec/mutantTable.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -103,18 +104,7 @@ describe('checkpoint properties give the .tla verdict', () => {
       expect(sample.length).toBeGreaterThan(30);
       // The mutant's actions (mutantSteps.ts) are the .tla's with the same Mutant on these states too.
       expect(sampledConformance(m, sample).mismatches).toEqual([]);
-      const cfg = cfgText(m.constants, 'Next');
-      for (const s of sample) {
-        const state = JSON.stringify(toTla(s, m.cfg.N));
-        for (const p of PROPERTIES) {
-          const out = JSON.parse(loadTlaChecker().explore_eval(spec, cfg, '{}', state, p)) as { ok: boolean; json?: unknown; error?: string };
-          expect(out.ok, out.error).toBe(true);
-          const inTs = STATE_INVARIANTS[p]!(bounds, s) === undefined;
-          expect(inTs, `${p} on a state of ${mutant}`).toBe(out.json);
-          verdicts[p]!.agree++;
-          if (out.json === false) verdicts[p]!.falseSeen++;
-        }
-      }
+      expectTlaVerdicts(m, mutant, sample, PROPERTIES, verdicts);
     }, 120_000);
   }
 

@@ -6,21 +6,19 @@
  * of the compact form below is rejected at its line, naming the variable. A trace from before
  * checkpoints (paxos-trace/2) is still read, with every mark 1 and no snapshot.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as tla from 'tla-checker';
-import { type CheckOptions, type TraceVerdict, checkTraceSync, formatVerdict } from '../../src/trace/replay/check.js';
+import { type CheckOptions, type TraceVerdict, formatVerdict } from '../../src/trace/replay/check.js';
 import { DeltaEncoder } from '../../src/trace/format/deltaEncoder.js';
 import { TRACE_FORMAT_V2, type SpecConstants, type SpecMessage, type TraceEvent, type TraceHeader } from '../../src/trace/format/types.js';
 import { specWalk } from '../../src/trace/spec/specWalk.js';
+import { traceFiles } from './traceFiles.js';
 import { inlinedTraceSpec, readTrace, runTlc, tlcJar } from '../../src/trace/replay/tlc.js';
 import { DEFAULT_SPEC_PATH } from '../../src/trace/replay/tlaEngine.js';
 
 tla.initSync({ module: readFileSync(fileURLToPath(new URL('tla_checker_bg.wasm', import.meta.resolve('tla-checker')))) });
-const dir = mkdtempSync(join(tmpdir(), 'checkpoint-traces-'));
 const CONSTANTS: SpecConstants = { N: 3, Window: 2, Callers: [1, 2, 3], RequestsPerCaller: 2, MaxBallot: 2, MaxSlot: 4, MaxRestarts: 2, CheckpointNodes: [1, 2, 3] };
 // Seed 17 with rare restarts: snapshots, forgotten decisions, compactions, Promises and an
 // Adopted with marks, and a restart after the replica executed past its snapshot (a truncate
@@ -32,13 +30,7 @@ const compactEvents = (events: readonly TraceEvent[]): TraceEvent[] => {
   const encoder = new DeltaEncoder(CONSTANTS.N);
   return events.map((e) => encoder.encode(e));
 };
-const textOf = (header: TraceHeader, events: readonly unknown[]): string[] => [JSON.stringify(header), ...events.map((e) => JSON.stringify(e))];
-const write = (name: string, lines: readonly string[]): string => {
-  const path = join(dir, name);
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-};
-const check = (path: string, opts: CheckOptions = {}): TraceVerdict => checkTraceSync({ name: path, files: [path] }, opts);
+const { textOf, write, check } = traceFiles('checkpoint-traces-');
 
 const full = textOf(walk.header, walk.events);
 const compact = textOf(walk.header, compactEvents(walk.events));

@@ -4,28 +4,19 @@
  * that counts an acceptor whose other part was never sent is rejected there; a one-part Promise
  * is written as before parts (no part fields).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CheckOptions, type TraceVerdict, checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.js';
-import type { SpecConstants, SpecMessage, TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
+import { formatVerdict } from '../../../src/trace/replay/check.js';
+import type { SpecConstants, SpecMessage, TraceEvent } from '../../../src/trace/format/types.js';
 import { specWalk } from '../../../src/trace/spec/specWalk.js';
+import { traceFiles } from '../traceFiles.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'promise-parts-traces-'));
 const CONSTANTS: SpecConstants = {
   N: 3, Window: 2, Callers: [1, 2], RequestsPerCaller: 2, MaxBallot: 2, MaxSlot: 3, MaxRestarts: 3, CheckpointNodes: [1, 2, 3], PromiseParts: [1, 2, 3],
 };
 // Restarts favoured, so that leaders run phase 1 again over acceptors that accepted pvalues.
 const walk = specWalk({ constants: CONSTANTS, steps: 400, seed: 8, weights: { NodeRestart: 0.5, ScoutReceivePromise: 5, AcceptorReceivePrepare: 3 } });
 
-const textOf = (header: TraceHeader, events: readonly unknown[]): string[] => [JSON.stringify(header), ...events.map((e) => JSON.stringify(e))];
-const write = (name: string, lines: readonly string[]): string => {
-  const path = join(dir, name);
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-};
-const check = (path: string, opts: CheckOptions = {}): TraceVerdict => checkTraceSync({ name: path, files: [path] }, opts);
+const { textOf, write, check } = traceFiles('promise-parts-traces-');
 const partsOf = (m: SpecMessage): number => (m.type === 'Promise' ? m.parts ?? 1 : 0);
 /** A scout step that counted an acceptor from a Promise in parts carrying pvalues. */
 const countedFromParts = (e: TraceEvent): boolean => e.action === 'ScoutReceivePromise' && partsOf(e.params.message!) >= 2

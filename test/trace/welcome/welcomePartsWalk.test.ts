@@ -4,34 +4,26 @@
  * embedded spec alone and through the TLC trace module (inlined, on a short walk); a part taken out of the network before the install is rejected at the
  * install, and a one-part Welcome is written as before parts (no part fields).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tla from 'tla-checker';
 import { inlinedTraceSpec, readTrace } from '../../../src/trace/replay/tlc.js';
 import { DEFAULT_SPEC_PATH } from '../../../src/trace/replay/tlaEngine.js';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CheckOptions, type TraceVerdict, checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.js';
+import { formatVerdict } from '../../../src/trace/replay/check.js';
 import { DeltaEncoder } from '../../../src/trace/format/deltaEncoder.js';
-import type { SpecConstants, SpecMessage, TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
+import type { SpecConstants, SpecMessage, TraceEvent } from '../../../src/trace/format/types.js';
 import { specWalk } from '../../../src/trace/spec/specWalk.js';
+import { traceFiles } from '../traceFiles.js';
 
 tla.initSync({ module: readFileSync(fileURLToPath(new URL('tla_checker_bg.wasm', import.meta.resolve('tla-checker')))) });
-const dir = mkdtempSync(join(tmpdir(), 'welcome-parts-traces-'));
 const CONSTANTS: SpecConstants = {
   N: 3, Window: 2, Callers: [1, 2], RequestsPerCaller: 2, MaxBallot: 1, MaxSlot: 3, MaxRestarts: 3, CheckpointNodes: [1, 2, 3], WelcomeParts: [1, 2, 3],
 };
 // Restarts and Joins favoured, so that replicas behind are welcomed in parts.
 const walk = specWalk({ constants: CONSTANTS, steps: 300, seed: 8, weights: { NodeRestart: 0.3, ReplicaReceiveJoin: 3, ReplicaReceiveWelcome: 5 } });
 
-const textOf = (header: TraceHeader, events: readonly unknown[]): string[] => [JSON.stringify(header), ...events.map((e) => JSON.stringify(e))];
-const write = (name: string, lines: readonly string[]): string => {
-  const path = join(dir, name);
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-};
-const check = (path: string, opts: CheckOptions = {}): TraceVerdict => checkTraceSync({ name: path, files: [path] }, opts);
+const { textOf, write, check } = traceFiles('welcome-parts-traces-');
 const partsOf = (m: SpecMessage): number => (m.type === 'Welcome' ? m.parts ?? 1 : 0);
 const installed = (e: TraceEvent): boolean => e.action === 'ReplicaReceiveWelcome';
 
