@@ -1,0 +1,53 @@
+/**
+ * Traces of the real implementation whose Welcomes or Promises go in parts: fault-injected
+ * simulations, every node's maxWelcomeBytes or maxPromiseBytes lowered so that those messages
+ * are split (src/protocol/welcomeParts.ts, promiseParts.ts). The traces show a message sent in
+ * several parts and the step that completes it (a replica installing a Welcome, a scout
+ * counting an acceptor), and pass the spec replay (fast oracle, and the embedded spec on one)
+ * and the client-level checks.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Limits } from '../../src/node/api.js';
+import { checkTraceSync, formatVerdict } from '../../src/trace/replay/check.js';
+import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
+import { traceScenario } from '../../src/trace/runs/simTrace.js';
+import { replayCommand } from '../../src/sim/scenario.js';
+import { defaultNodeFactory, type NodeFactory } from '../../src/sim/nodeFactory.js';
+
+type Json = Record<string, unknown>;
+const dir = mkdtempSync(join(tmpdir(), 'parts-sim-traces-'));
+// Seeds whose runs restart nodes and welcome them, and change leaders (see checkpointSimTraces.test.ts).
+const SEEDS = [5004, 5002];
+
+const CASES: { message: 'Welcome' | 'Promise'; limits: Partial<Limits>; completes: string; what: string }[] = [
+  { message: 'Welcome', limits: { maxWelcomeBytes: 1_500 }, completes: 'ReplicaReceiveWelcome', what: 'a replica install a Welcome from its parts' },
+  { message: 'Promise', limits: { maxPromiseBytes: 400 }, completes: 'ScoutReceivePromise', what: 'a scout count an acceptor from the parts of its Promise' },
+];
+
+for (const { message, limits, completes, what } of CASES) {
+  const small: NodeFactory = (id, peers, options, env) => defaultNodeFactory(id, peers, { ...options, limits: { ...options.limits, ...limits } }, env);
+  describe(`traces of simulations whose ${message}s go in parts pass the checker`, () => {
+    let completedFromParts = 0;
+    SEEDS.forEach((seed, r) => {
+      it(`seed ${seed}`, () => {
+        const s = faultScenario(seed);
+        const path = join(dir, `sim-${message}-${seed}.ndjson`);
+        const traced = traceScenario(s, path, { eventLog: false, checkpointEvery: 3, createNode: small }, 'test/trace/partsSimTraces.test.ts');
+        const events = readFileSync(path, 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as Json);
+        const sent = events.flatMap((e) => (e.sent as Json[] | undefined ?? []).filter((m) => m.type === message));
+        expect(sent.some((m) => (m.parts as number | undefined ?? 1) > 1)).toBe(true);
+        completedFromParts += events.filter((e) => e.action === completes && ((e.params as Json).message as Json).parts !== undefined).length;
+        const v = checkTraceSync({ name: path, files: [path] }, r === 0 ? { embedded: true, embeddedMaxEvents: 150 } : {});
+        expect(v.ok, `${formatVerdict(v)}\n${replayCommand(s)}`).toBe(true);
+        expect(v.events).toBe(traced.events);
+        expect(v.client?.executed).toBeGreaterThan(0);
+      }, 300_000);
+    });
+    it(`saw ${what}`, () => {
+      expect(completedFromParts).toBeGreaterThan(0);
+    });
+  });
+}
