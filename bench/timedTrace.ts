@@ -9,7 +9,7 @@
 import { statSync } from 'node:fs';
 import type { TraceEvent as NodeTraceEvent } from '../src/node/api.js';
 import { NdjsonTraceFile } from '../src/trace/format/ndjsonWriter.js';
-import type { TraceEvent, TraceHeader } from '../src/trace/format/types.js';
+import type { FullTraceEvent, TraceHeader } from '../src/trace/format/types.js';
 
 /** One tenth of the run as the trace writer saw it. */
 export interface TraceTenth {
@@ -70,7 +70,7 @@ export class TimedTraceFile {
   /** The TraceSink every node is given. */
   readonly sink = (event: NodeTraceEvent): void => {
     const t0 = performance.now();
-    this.file.emit(event as unknown as TraceEvent);
+    this.file.emit(event as unknown as FullTraceEvent);
     const ms = performance.now() - t0;
     this.emitMs += ms;
     this.times.add(ms);

@@ -11,7 +11,7 @@ import { JournaledMap } from '../../src/node/journaledMap.js';
 import { Node } from '../../src/node/node.js';
 import { nodeDeltaOf } from '../../src/trace/format/nodeDelta.js';
 import { NdjsonTraceFile } from '../../src/trace/format/ndjsonWriter.js';
-import { TRACE_FORMAT, type TraceEvent as FileEvent } from '../../src/trace/format/types.js';
+import { TRACE_FORMAT, type FullTraceEvent as FileEvent } from '../../src/trace/format/types.js';
 import { counter } from '../roles/fake-host.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'incremental-trace-'));

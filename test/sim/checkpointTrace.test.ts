@@ -8,7 +8,7 @@ import type { TraceEvent } from '../../src/node/api.js';
 import { runScenario } from '../../src/sim/scenario.js';
 import { scheduleOf } from '../../src/sim/schedule.js';
 import { DeltaDecoder, DeltaEncoder } from '../../src/trace/format/deltaEncoder.js';
-import { SET_FIELDS, type TraceEvent as FileEvent } from '../../src/trace/format/types.js';
+import { SET_FIELDS, type FullTraceEvent as FileEvent } from '../../src/trace/format/types.js';
 
 /** Sets compare as sets: a decoder keeps the order elements were added in. */
 function canonical(state: unknown): unknown {

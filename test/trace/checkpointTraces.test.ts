@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import * as tla from 'tla-checker';
 import { type CheckOptions, type TraceVerdict, formatVerdict } from '../../src/trace/replay/check.js';
 import { DeltaEncoder } from '../../src/trace/format/deltaEncoder.js';
-import { TRACE_FORMAT_V2, type SpecConstants, type SpecMessage, type TraceEvent, type TraceHeader } from '../../src/trace/format/types.js';
+import { TRACE_FORMAT_V2, type SpecConstants, type SpecMessage, type FullTraceEvent, type TraceEvent, type TraceHeader } from '../../src/trace/format/types.js';
 import { specWalk } from '../../src/trace/spec/specWalk.js';
 import { traceFiles } from './traceFiles.js';
 import { inlinedTraceSpec, readTrace, runTlc, tlcJar } from '../../src/trace/replay/tlc.js';
@@ -26,7 +26,7 @@ const CONSTANTS: SpecConstants = { N: 3, Window: 2, Callers: [1, 2, 3], Requests
 const walk = specWalk({ constants: CONSTANTS, steps: 400, seed: 17, weights: { NodeRestart: 0.05 } });
 
 type Json = Record<string, unknown>;
-const compactEvents = (events: readonly TraceEvent[]): TraceEvent[] => {
+const compactEvents = (events: readonly FullTraceEvent[]): TraceEvent[] => {
   const encoder = new DeltaEncoder(CONSTANTS.N);
   return events.map((e) => encoder.encode(e));
 };
@@ -96,8 +96,8 @@ describe('a spec walk with checkpoints', () => {
     const { header, events } = await readTrace([write('for-tlc-bad.ndjson', shortCompact)]);
     const spec = readFileSync(DEFAULT_SPEC_PATH, 'utf8');
     for (const [action, edit] of [
-      ['ReplicaSnapshot', (ev: TraceEvent) => ({ ...ev, state: { ...ev.state, rSnap: { ...ev.state.rSnap, slot: ev.state.rSnap.slot + 1 } } })],
-      ['AcceptorCompact', (ev: TraceEvent) => ({ ...ev, state: { ...ev.state, aMark: ev.state.aMark + 1 } })],
+      ['ReplicaSnapshot', (ev: FullTraceEvent) => ({ ...ev, state: { ...ev.state, rSnap: { ...ev.state.rSnap, slot: ev.state.rSnap.slot + 1 } } })],
+      ['AcceptorCompact', (ev: FullTraceEvent) => ({ ...ev, state: { ...ev.state, aMark: ev.state.aMark + 1 } })],
     ] as const) {
       const k = events.findIndex((e) => e.action === action);
       const bad = events.slice(0, k + 1);

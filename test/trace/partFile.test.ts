@@ -9,25 +9,25 @@ import { describe, expect, it } from 'vitest';
 import { NdjsonTraceFile } from '../../src/trace/format/ndjsonWriter.js';
 import { PartFileError, partPath, recordCrash, scanPart } from '../../src/trace/format/partFile.js';
 import { DeltaDecoder } from '../../src/trace/format/deltaEncoder.js';
-import { TRACE_FORMAT, type TraceEvent, type TraceHeader } from '../../src/trace/format/types.js';
+import { TRACE_FORMAT, type FullTraceEvent, type TraceHeader } from '../../src/trace/format/types.js';
 import { needsUpgrade, upgradeEvent } from '../../src/trace/format/versions.js';
 import { checkTrace } from '../../src/trace/replay/check.js';
 
 const EXAMPLE = new URL('../../traces/examples/crash-restart.ndjson', import.meta.url).pathname;
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'part-'));
 
-function example(): { header: TraceHeader; events: TraceEvent[] } {
+function example(): { header: TraceHeader; events: FullTraceEvent[] } {
   const [first, ...rest] = readFileSync(EXAMPLE, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
   // Full states, whatever the example's form: the writer under test does the encoding. The
   // example may be in an older format version: the writer writes the current one.
   const decoder = new DeltaDecoder(3);
   const header = first as TraceHeader;
-  const current = (e: unknown): TraceEvent => (needsUpgrade(header.format) ? (upgradeEvent(e) as { value: TraceEvent }).value : e as TraceEvent);
+  const current = (e: unknown): FullTraceEvent => (needsUpgrade(header.format) ? (upgradeEvent(e) as { value: FullTraceEvent }).value : e as FullTraceEvent);
   return { header: { ...header, format: TRACE_FORMAT }, events: rest.map((e) => decoder.decode(current(e))) };
 }
 
 /** Node `node`'s events of the example, written as a compact lifecycle part. */
-function writePart(dir: string, node: number, count?: number): { path: string; events: TraceEvent[]; header: TraceHeader } {
+function writePart(dir: string, node: number, count?: number): { path: string; events: FullTraceEvent[]; header: TraceHeader } {
   const { header, events } = example();
   const mine = events.filter((e) => e.node === node).slice(0, count);
   const partHeader: TraceHeader = { ...header, part: { node, lifecycle: true } };

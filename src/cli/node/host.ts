@@ -18,7 +18,7 @@ import { kv } from '../../statemachines/kv.js';
 import type { AppStateMachine } from '../../statemachines/types.js';
 import { FileDurableLog } from '../../storage/fileLog.js';
 import { emptyDurableState } from '../../storage/fold.js';
-import type { TraceEvent } from '../../trace/format/types.js';
+import type { FullTraceEvent } from '../../trace/format/types.js';
 import { TcpTransport } from '../../transport/tcpTransport.js';
 import type { PeerEntry } from '../args.js';
 import { ClientServer } from '../client/server.js';
@@ -133,7 +133,7 @@ export class NodeHost {
           ...(o.batchMax !== undefined ? { batchMaxRequests: o.batchMax } : {}),
         },
         ...(o.checkpointEvery ? { checkpointEvery: o.checkpointEvery } : {}),
-        ...(file ? { trace: (ev: NodeTraceEvent) => file.emit(ev as unknown as TraceEvent), traceFlush: () => file.flush() } : {}),
+        ...(file ? { trace: (ev: NodeTraceEvent) => file.emit(ev as unknown as FullTraceEvent), traceFlush: () => file.flush() } : {}),
         log: (line) => logger.throttled(`node-log:${line.replace(/\d+/g, '#').slice(0, 60)}`, 10_000, 'warn', 'node-log', { message: line }),
         createNode: (id, peers, options, env) => {
           node = defaultNodeFactory(id, peers, options, resume ? { ...env, resume } : env);

@@ -49,6 +49,21 @@ interface ClientOp {
 const requestId = (caller: number, clientId: number): string => `${caller}:${clientId}`;
 const requestOf = (p: Proposal): string => requestId(p.caller, p.clientId);
 
+/**
+ * Len(rExecuted) of the acting node after the event's step: from its whole state, or from its
+ * delta applied to `before` (the length before the step), as DeltaDecoder applies one. Nodes
+ * write deltas, so an event has a whole state only where its writer chose to keep one.
+ */
+export function executedLengthAfter(ev: TraceEvent, before: number): number {
+  if (ev.state !== undefined) return ev.state.rExecuted.length;
+  const change = ev.delta?.rExecuted;
+  let length = before;
+  if (change?.reset !== undefined) length = change.reset.length;
+  if (change?.truncate !== undefined) length = change.truncate;
+  if (change?.append !== undefined) length += change.append.length;
+  return length;
+}
+
 export class AppReplay {
   private readonly sm: StateMachine<unknown>;
   private readonly initialDigest: string;
@@ -186,7 +201,7 @@ export class AppReplay {
     if (m?.type !== 'Welcome') return;
     // A part (spec "Welcome parts") carries a segment of the history: the state installed is
     // that of the whole history, the replica's rExecuted after the step.
-    const count = (m.parts ?? 1) > 1 ? ev.state.rExecuted.length : m.executed.length;
+    const count = (m.parts ?? 1) > 1 ? executedLengthAfter(ev, this.executedBy.get(n) ?? 0) : m.executed.length;
     const expected = this.digestAt(count);
     if (ev.params.digest !== expected) {
       throw new ClientCheckError(`replica ${n} installs a Welcome state of digest ${ev.params.digest ?? '(none)'}; the ${count} requests it transfers give ${expected}`);

@@ -6,7 +6,7 @@
  * state of their node, which the encoder then keeps. Used by the trace writers; the checker
  * accepts both forms (docs/trace-format.md, "Compact events").
  */
-import type { NodeStateJson, Proposal, SnapshotState, TraceEvent } from './types.js';
+import type { NodeStateJson, Proposal, SnapshotState, TraceEvent, FullTraceEvent } from './types.js';
 import { ballotKey, commanderKey, propKey, pvalueKey, slotPropKey } from './keys.js';
 import { SCALAR_FIELDS, SET_FIELDS, type StateDelta } from './types.js';
 import { nodeDeltaOf, type DeltaSource } from './nodeDelta.js';
@@ -112,7 +112,7 @@ export class DeltaEncoder {
     this.fullDiff = options.fullDiff === true;
   }
 
-  encode(ev: TraceEvent): TraceEvent {
+  encode(ev: FullTraceEvent): TraceEvent {
     const last = this.prev.get(ev.node);
     const fromNode = this.fullDiff ? undefined : nodeDeltaOf(ev);
     if (fromNode !== undefined) {
@@ -147,8 +147,8 @@ export class DeltaDecoder {
   private readonly prev = new Map<number, NodeStateJson>();
   constructor(private readonly N: number) {}
 
-  decode(ev: TraceEvent): TraceEvent {
-    if (ev.state !== undefined) { this.prev.set(ev.node, ev.state); return ev; }
+  decode(ev: TraceEvent): FullTraceEvent {
+    if (ev.state !== undefined) { this.prev.set(ev.node, ev.state); return ev as FullTraceEvent; }
     const before = this.prev.get(ev.node) ?? initialJson(this.N, ev.node);
     const d = (ev.delta ?? {}) as StateDelta;
     const state = { ...before } as Record<string, unknown>;
@@ -176,7 +176,7 @@ export class DeltaDecoder {
     this.prev.set(ev.node, full);
     const { delta: _delta, ...rest } = ev;
     void _delta;
-    return { ...rest, state: full } as TraceEvent;
+    return { ...rest, state: full };
   }
 }
 

@@ -1,6 +1,6 @@
 import { closeSync, createWriteStream, openSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
-import type { TraceEnding, TraceEvent, TraceHeader } from './types.js';
+import type { FullTraceEvent, TraceEnding, TraceEvent, TraceHeader } from './types.js';
 import { DeltaEncoder } from './deltaEncoder.js';
 
 /** Bytes buffered before a synchronous flush: bounds the writer's memory whatever the trace length. */
@@ -55,7 +55,7 @@ export class NdjsonTraceFile {
   }
 
   /** The TraceSink method: one event, one line. */
-  emit(event: TraceEvent): void {
+  emit(event: FullTraceEvent): void {
     if (this.closed) throw new Error(`trace ${this.path} is closed`);
     this.events++;
     this.last.set(event.node, { seq: event.seq, clock: event.clock });

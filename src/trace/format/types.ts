@@ -119,9 +119,12 @@ export interface TraceEvent {
   params: EventParams;
   sent: SpecMessage[];
   /** The node's full state after the step, or (compact traces) `delta`: its change. */
-  state: NodeStateJson;
+  state?: NodeStateJson;
   delta?: StateDelta;
 }
+
+/** An event with its node's whole state: what a node hands its writer, what DeltaDecoder gives back. */
+export type FullTraceEvent = TraceEvent & { state: NodeStateJson };
 
 export interface TraceHeader {
   kind: 'header';

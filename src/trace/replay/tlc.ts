@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isStuttering, isTraceEnding, type SpecConstants, type TraceEvent, type TraceHeader } from '../format/types.js';
+import { isStuttering, isTraceEnding, type SpecConstants, type TraceEvent, type FullTraceEvent, type TraceHeader } from '../format/types.js';
 import { scoutWithSpecMark, tlaLiteral, withSpecMark } from './tlaCodec.js';
 import { messageActionCall, replayConstants } from './oracles.js';
 import { cfgText, DEFAULT_SPEC_PATH, specWith } from './tlaEngine.js';
@@ -24,7 +24,7 @@ export const TRACE_MODULE = 'MultiPaxosTrace';
 /** ReplicaForget(n, s) with s as Next draws it from the state (an event shows what went, not s). */
 const FORGET_SOME = '\\E s \\in {d.slot + 1 : d \\in rDecisions[e.node]} : ReplicaForget(e.node, s)';
 
-function eventLiteral(ev: TraceEvent): string {
+function eventLiteral(ev: FullTraceEvent): string {
   const { scout, ...rest } = ev.state;
   const state = tlaLiteral(rest).slice(0, -1) + `, scout |-> ${scout === null ? 'NoScout' : tlaLiteral(scoutWithSpecMark(scout))}]`;
   // Client events are stuttering steps for the spec: TLC sees them as Stutters.
@@ -40,7 +40,7 @@ const STATE_VARS = ['aBallot', 'aAccepted', 'lBallot', 'lActive', 'lProposals', 
   'rSlotIn', 'rSlotOut', 'rRequests', 'rProposals', 'rDecisions', 'rExecuted', 'aMark', 'lMark', 'rSnap'];
 
 /** The body shared by the TLC module and its inlined test copy. */
-function traceDefinitions(events: readonly TraceEvent[], c: SpecConstants, specVars: readonly string[], forTlc: boolean): string {
+function traceDefinitions(events: readonly FullTraceEvent[], c: SpecConstants, specVars: readonly string[], forTlc: boolean): string {
   const declare = forTlc;
   // tla-checker cannot evaluate ENABLED: its inlined copy lets any event stutter (weaker).
   const disabled = forTlc ? '~ENABLED NamedAction(e)' : 'TRUE';
@@ -102,7 +102,7 @@ function traceDefinitions(events: readonly TraceEvent[], c: SpecConstants, specV
 export interface TraceModule { module: string; cfg: string }
 
 /** The TLC trace-validation module (EXTENDS the spec) and its cfg. */
-export function traceModule(header: TraceHeader, events: readonly TraceEvent[], specText: string): TraceModule {
+export function traceModule(header: TraceHeader, events: readonly FullTraceEvent[], specText: string): TraceModule {
   const c = header.spec.constants;
   const module = [
     `---- MODULE ${TRACE_MODULE} ----`,
@@ -123,7 +123,7 @@ function tlcCfg(c: SpecConstants): string {
  * The same definitions inlined into the spec's own text (one module, as tla-checker needs):
  * lets tests run the generated trace module without TLC.
  */
-export function inlinedTraceSpec(specText: string, header: TraceHeader, events: readonly TraceEvent[]): TraceModule {
+export function inlinedTraceSpec(specText: string, header: TraceHeader, events: readonly FullTraceEvent[]): TraceModule {
   // tla-checker keeps a single VARIABLES list: the trace's two variables join the spec's.
   const merged = specText.replace(/^(\s*VARIABLES?)(\s)/m, '$1 tIndex, incInvoked,$2');
   const defs = traceDefinitions(events, header.spec.constants, declaredVariables(specText), false);
@@ -147,11 +147,11 @@ export function tlcJar(): string | null {
 /** Where an event came from, to name it in a verdict. */
 export interface EventOrigin { file: string; line: number; action: string }
 
-export async function readTrace(files: readonly string[]): Promise<{ header: TraceHeader; events: TraceEvent[]; origins: EventOrigin[] }> {
+export async function readTrace(files: readonly string[]): Promise<{ header: TraceHeader; events: FullTraceEvent[]; origins: EventOrigin[] }> {
   let header: TraceHeader | null = null;
   let decoder: DeltaDecoder | null = null;
   let legacy = false;
-  const events: TraceEvent[] = [];
+  const events: FullTraceEvent[] = [];
   const origins: EventOrigin[] = [];
   const src = files.length === 1 ? fileValues(files[0]!) : mergedValues(files);
   for await (const at of src) {

@@ -8,7 +8,7 @@ import type { NodeId, TraceEvent as NodeTraceEvent } from '../../node/api.js';
 import { DEFAULT_LIMITS } from '../../protocol/limits.js';
 import { type RunExtras, type Scenario, runScenario, type ScenarioRun } from '../../sim/scenario.js';
 import { NdjsonTraceFile } from '../format/ndjsonWriter.js';
-import type { TraceEvent, TraceHeader } from '../format/types.js';
+import type { FullTraceEvent, TraceHeader } from '../format/types.js';
 import { TRACE_FORMAT } from '../format/types.js';
 
 /** `checkpointEvery` > 0: every node's replica snapshots (SimConfig.checkpointEvery), so all are CheckpointNodes. */
@@ -38,7 +38,7 @@ export interface TracedRun { run: ScenarioRun; events: number; path: string }
 /** Runs the scenario and writes its trace to `path` (streamed: bounded memory). */
 export function traceScenario(s: Scenario, path: string, extras: RunExtras = {}, generator = 'src/trace/runs/simTrace.ts', compact = false): TracedRun {
   const file = new NdjsonTraceFile(path, headerFor(s, DEFAULT_LIMITS.window, generator, extras.track ?? true, extras.checkpointEvery ?? s.checkpointEvery ?? 0), { compact });
-  const sink = (ev: NodeTraceEvent): void => file.emit(ev as unknown as TraceEvent);
+  const sink = (ev: NodeTraceEvent): void => file.emit(ev as unknown as FullTraceEvent);
   try {
     const run = runScenario(s, { ...extras, trace: (_node: NodeId) => sink });
     return { run, events: file.events, path };

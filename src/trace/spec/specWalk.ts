@@ -3,7 +3,7 @@
  * construction, used to test the checker's plumbing and to make invalid fixtures by editing
  * one line. They say nothing about the implementation; traces of the real simulator do.
  */
-import type { Proposal, SpecConstants, TraceEvent, TraceHeader } from '../format/types.js';
+import type { Proposal, SpecConstants, FullTraceEvent, TraceHeader } from '../format/types.js';
 import { TRACE_FORMAT } from '../format/types.js';
 import { type ActionName, type Step, allSteps, applyStep } from './fastSpec.js';
 import { configFromConstants, initialState, nodeToJson, type SpecState } from './specState.js';
@@ -36,7 +36,7 @@ export interface WalkOptions {
 }
 
 /** A header and events of a random walk through the spec (bounded by the constants given). */
-export function specWalk(opts: WalkOptions): { header: TraceHeader; events: TraceEvent[] } {
+export function specWalk(opts: WalkOptions): { header: TraceHeader; events: FullTraceEvent[] } {
   const cfg = configFromConstants(opts.constants);
   const random = mulberry(opts.seed);
   let s: SpecState = initialState(cfg);
@@ -45,7 +45,7 @@ export function specWalk(opts: WalkOptions): { header: TraceHeader; events: Trac
   const sentAt = new Map<string, number>();
   // What each node's Requester invoked in its current incarnation (the trace's `invoked`).
   const inc = new Map<number, Proposal[]>();
-  const events: TraceEvent[] = [];
+  const events: FullTraceEvent[] = [];
   for (let i = 0; i < opts.steps; i++) {
     const steps = allSteps(cfg, s);
     if (steps.length === 0) break;
@@ -93,7 +93,7 @@ function weighted(steps: readonly Step[], weights: Partial<Record<ActionName, nu
   return undefined; // every enabled action has weight 0
 }
 
-function paramFromStep(step: Step): TraceEvent['params'] {
+function paramFromStep(step: Step): FullTraceEvent['params'] {
   if (step.param && 'message' in step.param) return { message: step.param.message };
   if (step.param && 'proposal' in step.param) return { proposal: step.param.proposal };
   return {};

@@ -19,7 +19,7 @@ import { fromTla, stateKey, tlaLiteral, toTla } from '../../../src/trace/replay/
 import { configFromConstants } from '../../../src/trace/spec/specState.js';
 import { specWalk } from '../../../src/trace/spec/specWalk.js';
 import { DeltaEncoder } from '../../../src/trace/format/deltaEncoder.js';
-import type { SpecConstants, TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
+import type { SpecConstants, FullTraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
 import { batch } from './scriptedTrace.js';
 import { CONSTANTS, batchRun } from './runs.js';
 
@@ -68,7 +68,7 @@ describe('batches through the embedded spec', () => {
 
 describe('batches in the TLC trace module (run inlined by tla-checker)', () => {
   // tla-checker's strings have no escapes: inputs become tokens, as the embedded oracle does.
-  const consumed = (evs: readonly TraceEvent[]): number => {
+  const consumed = (evs: readonly FullTraceEvent[]): number => {
     const { module, cfg } = inlinedTraceSpec(readFileSync(DEFAULT_SPEC_PATH, 'utf8'), run.trace.header, new InputInterner().encode(evs));
     const r = JSON.parse(tla.check_spec_with_cfg(module, cfg, '{}', 100_000, 10_000, true, false)) as { error_type: string | null; states_explored: number };
     // Consumed whole: TraceNotDone is violated in the state after the last event.
@@ -111,7 +111,7 @@ describe('a random walk of the spec with BatchMax = 3', () => {
   // Seed 21: a walk that decides batches of one, two and three (a replica may propose fewer than it
   // has waiting, so most seeds decide only ones and twos; seeds 1-30 were tried).
   const walk = specWalk({ constants, steps: 600, seed: 21, weights: { NodeRestart: 0.05, RequesterInvoke: 3 } });
-  const longBatches = (e: TraceEvent): number[] => e.sent.flatMap((m) => ('prop' in m && m.type !== 'Invoke' && m.type !== 'Invoked' ? [(m.prop as { batch?: unknown[] }).batch?.length ?? 1] : []));
+  const longBatches = (e: FullTraceEvent): number[] => e.sent.flatMap((m) => ('prop' in m && m.type !== 'Invoke' && m.type !== 'Invoked' ? [(m.prop as { batch?: unknown[] }).batch?.length ?? 1] : []));
 
   it('decides and executes batches of two and three, and replays in full and compact form', () => {
     const sizes = new Set(walk.events.filter((e) => e.action === 'CommanderReceiveAccepted').flatMap(longBatches));

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type TraceVerdict, checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.js';
 import { DeltaEncoder } from '../../../src/trace/format/deltaEncoder.js';
-import { TRACE_FORMAT_V2, type SpecMessage, type TraceEvent, type TraceHeader } from '../../../src/trace/format/types.js';
+import { TRACE_FORMAT_V2, type SpecMessage, type FullTraceEvent, type TraceHeader } from '../../../src/trace/format/types.js';
 import { batch } from './scriptedTrace.js';
 import { AppReplay } from '../../../src/trace/client/appReplay.js';
 import { appStateMachine } from '../../../src/trace/replay/apps.js';
@@ -32,13 +32,13 @@ function check(h: TraceHeader, evs: readonly unknown[]): TraceVerdict {
   return checkTraceSync({ name: path, files: [path] });
 }
 /** The index of the one event that matches. */
-function only(what: string, p: (e: TraceEvent) => boolean, evs: readonly TraceEvent[] = events): number {
+function only(what: string, p: (e: FullTraceEvent) => boolean, evs: readonly FullTraceEvent[] = events): number {
   const found = evs.flatMap((e, i) => (p(e) ? [i] : []));
   if (found.length !== 1) throw new Error(`the run has ${found.length} ${what}`);
   return found[0]!;
 }
 /** Checks the run with one event replaced; expects a rejection at that event's line. */
-function rejectsAt(i: number, edit: (e: TraceEvent) => void, h: TraceHeader = header): NonNullable<TraceVerdict['failure']> {
+function rejectsAt(i: number, edit: (e: FullTraceEvent) => void, h: TraceHeader = header): NonNullable<TraceVerdict['failure']> {
   const copy = structuredClone(events);
   edit(copy[i]!);
   const v = check(h, copy);
@@ -46,7 +46,7 @@ function rejectsAt(i: number, edit: (e: TraceEvent) => void, h: TraceHeader = he
   expect(v.failure!.line, formatVerdict(v)).toBe(i + 2);
   return v.failure!;
 }
-const invokedOf = (e: TraceEvent): Extract<SpecMessage, { type: 'Invoked' }>[] =>
+const invokedOf = (e: FullTraceEvent): Extract<SpecMessage, { type: 'Invoked' }>[] =>
   e.sent.filter((m): m is Extract<SpecMessage, { type: 'Invoked' }> => m.type === 'Invoked');
 const executeOn = (n: number): number => only(`ReplicaExecute on ${n}`, (e) => e.action === 'ReplicaExecute' && e.node === n);
 const proposeAt = only('ReplicaPropose', (e) => e.action === 'ReplicaPropose');
@@ -199,7 +199,7 @@ describe('the replay compares batches request by request, in order', () => {
 
 describe('the client-level checks alone (AppReplay, no spec replay): one answer, one index, one output per request', () => {
   /** The message of the ClientCheckError AppReplay throws at event `at` of the edited run (and at no earlier one). */
-  function appRejectsAt(at: number, edit: (evs: TraceEvent[]) => void): string {
+  function appRejectsAt(at: number, edit: (evs: FullTraceEvent[]) => void): string {
     const rejected = appReplayRejects(header, events, edit);
     if (rejected.at < 0) throw new Error('AppReplay accepted the edited run');
     expect(rejected.at).toBe(at);

@@ -5,7 +5,7 @@
  * there, as the implementation writes them. Valid by construction (each step is one the fast
  * spec allows), so a test edits one event to make the trace wrong in one known way.
  */
-import type { ClientEvent, Proposal, SpecConstants, SpecMessage, TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
+import type { ClientEvent, Proposal, SpecConstants, SpecMessage, FullTraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
 import { TRACE_FORMAT } from '../../../src/trace/format/types.js';
 import { type ActionName, applyStep, stepsFor } from '../../../src/trace/spec/fastSpec.js';
 import { ROLE_OF } from '../../../src/trace/spec/specWalk.js';
@@ -19,7 +19,7 @@ import type { StateMachine } from '../../../src/node/api.js';
 export const batch = (...q: Proposal[]): Proposal => ({ batch: q } as unknown as Proposal);
 
 export class ScriptedTrace {
-  readonly events: TraceEvent[] = [];
+  readonly events: FullTraceEvent[] = [];
   private s: SpecState;
   private readonly cfg;
   private readonly seq: number[];
@@ -95,7 +95,7 @@ export class ScriptedTrace {
     const steps = stepsFor(this.cfg, this.s, action, n, param);
     if (steps.length !== 1) throw new Error(`script: ${action} on node ${n} has ${steps.length} successors`);
     const step = steps[0]!;
-    const params: TraceEvent['params'] = 'message' in param ? { message: param.message } : 'proposal' in param ? { proposal: param.proposal } : {};
+    const params: FullTraceEvent['params'] = 'message' in param ? { message: param.message } : 'proposal' in param ? { proposal: param.proposal } : {};
     if (action === 'ReplicaExecute') Object.assign(params, this.execute(n, step.sent));
     if (action === 'NodeRestart') { this.invoked.set(n, []); this.app.delete(n); }
     if (step.invoke) this.invoked.set(n, [...(this.invoked.get(n) ?? []), step.invoke]);
@@ -106,7 +106,7 @@ export class ScriptedTrace {
   }
 
   /** Runs the requests the step answers on node n's application: their outputs and the digest after. */
-  private execute(n: number, sent: readonly SpecMessage[]): TraceEvent['params'] {
+  private execute(n: number, sent: readonly SpecMessage[]): FullTraceEvent['params'] {
     const ran = sent.filter((m): m is Extract<SpecMessage, { type: 'Invoked' }> => m.type === 'Invoked').sort((a, b) => a.index - b.index);
     if (ran.length === 0) return {};
     let state = this.app.get(n) ?? this.sm.initial();
@@ -128,7 +128,7 @@ export class ScriptedTrace {
     this.push(node, 'Client', action, { client }, []);
   }
 
-  private push(n: number, role: string, action: string, params: TraceEvent['params'], sent: SpecMessage[]): void {
+  private push(n: number, role: string, action: string, params: FullTraceEvent['params'], sent: SpecMessage[]): void {
     this.seq[n] = this.seq[n]! + 1;
     this.clock++;
     this.events.push({ node: n, seq: this.seq[n]!, clock: this.clock, role, action, params, sent, state: nodeToJson(this.s, n, this.invoked.get(n) ?? []) });

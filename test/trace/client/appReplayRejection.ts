@@ -4,8 +4,8 @@ import { AppReplay, ClientCheckError } from '../../../src/trace/client/appReplay
 import { appStateMachine } from '../../../src/trace/replay/apps.js';
 
 /** The index and message of the first event AppReplay rejects in the edited copy of `events`, or at -1 when it accepts them all. */
-export function appReplayRejects(header: TraceHeader, events: readonly TraceEvent[], edit: (evs: TraceEvent[]) => void): { at: number; message: string } {
-  const copy = structuredClone(events) as TraceEvent[];
+export function appReplayRejects<E extends TraceEvent>(header: TraceHeader, events: readonly E[], edit: (evs: E[]) => void): { at: number; message: string } {
+  const copy = structuredClone(events) as E[];
   edit(copy);
   const replay = new AppReplay(header.app!, appStateMachine(header.app!));
   for (const [i, ev] of copy.entries()) {

@@ -17,7 +17,7 @@ import { headerFor } from '../../../src/trace/runs/simTrace.js';
 import { DeltaDecoder } from '../../../src/trace/format/deltaEncoder.js';
 import { canonical } from '../../../src/trace/format/canonical.js';
 import { NdjsonTraceFile } from '../../../src/trace/format/ndjsonWriter.js';
-import type { TraceEvent } from '../../../src/trace/format/types.js';
+import type { FullTraceEvent, TraceEvent } from '../../../src/trace/format/types.js';
 import type { TraceEvent as NodeTraceEvent } from '../../../src/node/api.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'incremental-delta-'));
@@ -30,7 +30,7 @@ function trace(s: Scenario, mode: Mode, extras: RunExtras = {}): string {
   const path = join(dir, `${s.seed}-${mode}.ndjson`);
   const file = new NdjsonTraceFile(path, headerFor(s, 3, 'test'), { compact: mode !== 'full', fullDiff: mode === 'reference' });
   try {
-    runScenario(s, { eventLog: false, ...extras, trace: () => (ev: NodeTraceEvent) => file.emit(ev as unknown as TraceEvent) });
+    runScenario(s, { eventLog: false, ...extras, trace: () => (ev: NodeTraceEvent) => file.emit(ev as unknown as FullTraceEvent) });
   } finally {
     file.close();
   }

@@ -12,7 +12,7 @@ import { DEFAULT_SPEC_PATH } from '../../../src/trace/replay/tlaEngine.js';
 import { describe, expect, it } from 'vitest';
 import { formatVerdict } from '../../../src/trace/replay/check.js';
 import { DeltaEncoder } from '../../../src/trace/format/deltaEncoder.js';
-import type { SpecConstants, SpecMessage, TraceEvent } from '../../../src/trace/format/types.js';
+import type { SpecConstants, SpecMessage, FullTraceEvent } from '../../../src/trace/format/types.js';
 import { specWalk } from '../../../src/trace/spec/specWalk.js';
 import { traceFiles } from '../traceFiles.js';
 
@@ -25,7 +25,7 @@ const walk = specWalk({ constants: CONSTANTS, steps: 300, seed: 8, weights: { No
 
 const { textOf, write, check } = traceFiles('welcome-parts-traces-');
 const partsOf = (m: SpecMessage): number => (m.type === 'Welcome' ? m.parts ?? 1 : 0);
-const installed = (e: TraceEvent): boolean => e.action === 'ReplicaReceiveWelcome';
+const installed = (e: FullTraceEvent): boolean => e.action === 'ReplicaReceiveWelcome';
 
 describe('a spec walk with Welcome parts', () => {
   it('sends Welcomes in one part and in several, and installs one in several parts', () => {
