@@ -13,6 +13,7 @@ import type { Promise } from './messages.js';
 import type { NodeId, PValue } from './values.js';
 import { ballotKey } from './values.js';
 import { segmentRange } from './welcomeParts.js';
+import { fewestParts, utf8Length } from './fewestParts.js';
 
 /** The part index and count of a Promise (absent: 1 of 1). */
 export const promisePartOf = (m: Pick<Promise, 'part'>): number => m.part ?? 1;
@@ -21,7 +22,6 @@ export const promisePartsOf = (m: Pick<Promise, 'parts'>): number => m.parts ?? 
 /** The most parts a Promise is sent in (the wire schema's bound): at 59,000 bytes a part, about 240 MB of pvalues. */
 export const MAX_PROMISE_PARTS = 4_096;
 
-const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /** The k parts of `whole`, its pvalues cut in slot order. */
 export function promisePartsFrom(whole: Promise, k: number): Promise[] {
@@ -42,13 +42,7 @@ export function splitPromise(whole: Promise, maxBytes: number): Promise[] {
   const size = utf8Length(JSON.stringify(whole));
   if (size <= maxBytes) return [whole];
   const most = Math.min(MAX_PROMISE_PARTS, Math.max(2, whole.accepted.length));
-  let k = Math.min(most, Math.max(2, Math.ceil(size / maxBytes)));
-  for (;;) {
-    const parts = promisePartsFrom(whole, k);
-    if (k >= most || parts.every((p) => utf8Length(JSON.stringify(p)) <= maxBytes)) return parts;
-    // Grow by an eighth: the part sizes fall roughly as 1/k, so few rounds are needed.
-    k = Math.min(most, k + Math.max(1, Math.floor(k / 8)));
-  }
+  return fewestParts(size, maxBytes, most, (k) => promisePartsFrom(whole, k));
 }
 
 /**

@@ -10,6 +10,7 @@
  * bytes because only its whole is meaningful.
  */
 import type { Welcome, WelcomeState } from './messages.js';
+import { fewestParts, utf8Length } from './fewestParts.js';
 
 /** The first index and the end (exclusive, from 0) of the i-th of k segments of `length` items (the spec's Segment). */
 export function segmentRange(length: number, i: number, k: number): [number, number] {
@@ -23,7 +24,6 @@ export const welcomePartsOf = (m: Pick<Welcome, 'parts'>): number => m.parts ?? 
 /** The most parts a Welcome is sent in (the wire schema's bound): at 59,000 bytes a part, about 240 MB of state. */
 export const MAX_WELCOME_PARTS = 4_096;
 
-const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /** The k parts of `whole` (decisions sorted by slot, as the replica sends them). */
 export function partsOf(whole: Welcome, k: number): Welcome[] {
@@ -52,13 +52,7 @@ export function splitWelcome(whole: Welcome, maxBytes: number): Welcome[] {
   const size = utf8Length(JSON.stringify(whole));
   if (size <= maxBytes) return [whole];
   const most = Math.min(MAX_WELCOME_PARTS, Math.max(2, whole.decisions.length + whole.executed.length + JSON.stringify(whole.state).length));
-  let k = Math.max(2, Math.ceil(size / maxBytes));
-  for (;;) {
-    const parts = partsOf(whole, k);
-    if (k >= most || parts.every((p) => utf8Length(JSON.stringify(p)) <= maxBytes)) return parts;
-    // Grow by an eighth: the part sizes fall roughly as 1/k, so few rounds are needed.
-    k = Math.min(most, k + Math.max(1, Math.floor(k / 8)));
-  }
+  return fewestParts(size, maxBytes, most, (k) => partsOf(whole, k));
 }
 
 /**
