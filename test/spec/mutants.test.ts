@@ -1,7 +1,9 @@
 /**
  * Proof that the model checking can fail: every spec mutant (a deliberate bug selected by
  * `CONSTANT Mutant`) is checked on the embedded engine against the property it must break,
- * and the check must report that property violated, with a counterexample.
+ * and the check must report that property violated, with a counterexample (those marked
+ * `search: 'explorer'` are found by the explorer and confirmed on the .tla in
+ * test/explore/checkpoints.test.ts instead).
  * Every property of the spec is killed by at least one mutant (last test).
  */
 import { describe, expect, it } from 'vitest';
@@ -19,7 +21,7 @@ function modelPath(model: string): string {
 }
 
 describe('spec mutants are caught by the property they break', () => {
-  for (const { mutant, model, property, kind } of SPEC_MUTANTS) {
+  for (const { mutant, model, property, kind } of SPEC_MUTANTS.filter((m) => m.search !== 'explorer')) {
     it(`${mutant} violates ${property} (model ${model})`, async () => {
       const info = loadModel(modelPath(model));
       const cfg = withConstants(info.cfg, { Mutant: JSON.stringify(mutant) });
