@@ -1,7 +1,8 @@
 /**
  * RaceRetry (src/explore/raceShapes.ts), the constraint of spec/ci-race-retry.cfg, against its
- * definition in the .tla: on a sample of the model's first states, and on one state per received
- * message, every successor's verdict in TypeScript equals the engine's on the .tla; and it keeps
+ * definition in the .tla: on the states of a sample of the model's first ones (and one state per
+ * received message) where leader 2 has retried phase 1, which RaceShape cuts off, every
+ * successor's verdict in TypeScript equals the engine's on the .tla; and it keeps
  * what RaceShape keeps and more (leader 2's phase 1 at ballot 1.2, after its restart).
  */
 import { join, resolve } from 'node:path';
@@ -29,8 +30,10 @@ describe('RaceRetry', () => {
       expect(RaceRetry(bounds, s)).toBe(true);
       expect(RaceShape(bounds, s)).toBe(false);
     }
-    const c = sampledConformance(m, states);
+    // The states where RaceRetry and RaceShape part ways are the ones this test is for (CI's
+    // check-fast compares a uniform sample of the whole model, 5,000 verdicts and more).
+    const c = sampledConformance(m, retried);
     expect(c.mismatches).toEqual([]);
-    expect(c.constraintVerdicts).toBeGreaterThan(1000);
+    expect(c.constraintVerdicts).toBeGreaterThan(100);
   }, 600_000);
 });
