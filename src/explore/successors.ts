@@ -4,15 +4,16 @@
  * message to every action and every node, and stepsFor then recomputes the message's canonical
  * text to find it in msgs before it looks at the node: most calls end there. The filters below
  * are the node bindings stepsFor itself applies first (Next's `n \in LeaderNodes` and the
- * addressee a message names), so skipping those calls removes no step.
+ * addressee a message names), so skipping those calls removes no step; a message of msgs goes
+ * straight to receiveSteps, past stepsFor's test that it is in msgs.
  * test/explore/successors.test.ts checks the equality with allSteps on the racing models' states.
  */
 import type { Proposal, SpecMessage } from '../trace/format/types.js';
-import { type ActionName, MESSAGE_ACTIONS, NODE_ACTIONS, type Step, stepsFor, waitingBatches } from '../trace/spec/fastSpec.js';
+import { type MessageAction, MESSAGE_ACTIONS, NODE_ACTIONS, type Step, receiveSteps, stepsFor, waitingBatches } from '../trace/spec/fastSpec.js';
 import { type SpecConfig, type SpecState, boundedRequests } from '../trace/spec/specState.js';
 
-const ACTION_OF_TYPE: ReadonlyMap<string, ActionName> = new Map(
-  Object.entries(MESSAGE_ACTIONS).map(([action, type]) => [type, action as ActionName]),
+const ACTION_OF_TYPE: ReadonlyMap<string, MessageAction> = new Map(
+  Object.entries(MESSAGE_ACTIONS).map(([action, type]) => [type, action as MessageAction]),
 );
 
 /** The spec's Requests of a model, computed once per config (allSteps builds them per state). */
@@ -44,7 +45,8 @@ export function exploreSuccessors(cfg: SpecConfig, s: SpecState): Step[] {
   for (let n = 1; n <= cfg.N; n++) {
     for (const m of s.msgs.values()) {
       const action = ACTION_OF_TYPE.get(m.type);
-      if (action !== undefined && mayReceive(cfg, n, m)) push(stepsFor(cfg, s, action, n, { message: m }));
+      // m is in msgs and of the action's type: stepsFor's own checks of that are skipped.
+      if (action !== undefined && mayReceive(cfg, n, m)) push(receiveSteps(cfg, s, action, n, { message: m }));
     }
     for (const b of waitingBatches(cfg, s.nodes[n]!)) push(stepsFor(cfg, s, 'ReplicaPropose', n, { proposal: b }));
     for (const r of requestsOf(cfg)) if (r.caller === n) push(stepsFor(cfg, s, 'RequesterInvoke', n, { proposal: r }));

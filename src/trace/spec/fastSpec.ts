@@ -48,7 +48,8 @@ const MESSAGE_TYPE: ReadonlyMap<string, string> = new Map(Object.entries(MESSAGE
 export const isAction = (a: string): a is ActionName => ACTION_SET.has(a);
 
 /** The parameter the action takes besides the node: a message in msgs, a proposal, or nothing. */
-export type Param = { message: SpecMessage; parts?: number } | { proposal: Proposal } | Record<string, never>;
+export type Param = MessageParam | { proposal: Proposal } | Record<string, never>;
+export interface MessageParam { message: SpecMessage; parts?: number }
 
 /** One successor: the acting node's new state, what it sends, and the global side effects. */
 export interface Step {
@@ -485,6 +486,33 @@ function manySteps(action: ActionName, n: number, param: Param, rs: Array<[NodeS
   return out;
 }
 
+/**
+ * stepsFor for a message action whose message is in s.msgs and of the type the action
+ * receives (the explorer offers each message of msgs to its own action: the membership test
+ * would rebuild the message's canonical text for nothing). n must be a node in NEXT_NODES.
+ */
+export function receiveSteps(cfg: SpecConfig, s: SpecState, action: MessageAction, n: number, param: MessageParam): Step[] {
+  const x = s.nodes[n]!;
+  const m = param.message;
+  // Next binds the node of these actions to the message (the addressee it names).
+  if ((m.type === 'Promise' || m.type === 'Accepted' || m.type === 'Adopted') && m.ballot.leader !== n) return [];
+  if ((m.type === 'Preempted' && m.leader !== n) || (m.type === 'Invoke' && m.replica !== n) || (m.type === 'Welcome' && m.node !== n)) return [];
+  switch (m.type) {
+    case 'Prepare': return promisePartCounts(cfg, param).flatMap((k) => oneStep(action, n, param, acceptorReceivePrepare(n, x, m, s.msgs, k)));
+    case 'Accept': return oneStep(action, n, param, acceptorReceiveAccept(n, x, m, s.msgs));
+    case 'Promise': return manySteps(action, n, param, scoutReceivePromise(cfg, n, x, m, s.msgs));
+    case 'Accepted': return manySteps(action, n, param, commanderReceiveAccepted(cfg, n, x, m));
+    case 'Propose': return oneStep(action, n, param, leaderReceivePropose(x, m));
+    case 'Adopted': return oneStep(action, n, param, leaderReceiveAdopted(x, m));
+    case 'Preempted': return oneStep(action, n, param, leaderReceivePreempted(cfg, n, x, m));
+    case 'Invoke': return oneStep(action, n, param, replicaReceiveInvoke(cfg, n, x, m, s.msgs));
+    case 'Decision': return oneStep(action, n, param, replicaReceiveDecision(x, m));
+    case 'Join': return welcomePartCounts(cfg, param).flatMap((k) => oneStep(action, n, param, replicaReceiveJoin(cfg, n, x, m, s.msgs, k)));
+    case 'Welcome': return manySteps(action, n, param, replicaReceiveWelcome(n, x, m, s.msgs));
+    default: return [];
+  }
+}
+
 /** Every successor of `s` through `action` on node `n` with the given parameter. */
 export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: number, param: Param): Step[] {
   const x = s.nodes[n];
@@ -494,23 +522,7 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
     if (!('message' in param)) return [];
     const m = param.message;
     if (m.type !== received || !s.msgs.has(messageKey(m))) return [];
-    // Next binds the node of these actions to the message (the addressee it names).
-    if ((m.type === 'Promise' || m.type === 'Accepted' || m.type === 'Adopted') && m.ballot.leader !== n) return [];
-    if ((m.type === 'Preempted' && m.leader !== n) || (m.type === 'Invoke' && m.replica !== n) || (m.type === 'Welcome' && m.node !== n)) return [];
-    switch (m.type) {
-      case 'Prepare': return promisePartCounts(cfg, param).flatMap((k) => oneStep(action, n, param, acceptorReceivePrepare(n, x, m, s.msgs, k)));
-      case 'Accept': return oneStep(action, n, param, acceptorReceiveAccept(n, x, m, s.msgs));
-      case 'Promise': return manySteps(action, n, param, scoutReceivePromise(cfg, n, x, m, s.msgs));
-      case 'Accepted': return manySteps(action, n, param, commanderReceiveAccepted(cfg, n, x, m));
-      case 'Propose': return oneStep(action, n, param, leaderReceivePropose(x, m));
-      case 'Adopted': return oneStep(action, n, param, leaderReceiveAdopted(x, m));
-      case 'Preempted': return oneStep(action, n, param, leaderReceivePreempted(cfg, n, x, m));
-      case 'Invoke': return oneStep(action, n, param, replicaReceiveInvoke(cfg, n, x, m, s.msgs));
-      case 'Decision': return oneStep(action, n, param, replicaReceiveDecision(x, m));
-      case 'Join': return welcomePartCounts(cfg, param).flatMap((k) => oneStep(action, n, param, replicaReceiveJoin(cfg, n, x, m, s.msgs, k)));
-      case 'Welcome': return manySteps(action, n, param, replicaReceiveWelcome(n, x, m, s.msgs));
-      default: return [];
-    }
+    return receiveSteps(cfg, s, action as MessageAction, n, param as MessageParam);
   }
   switch (action) {
     case 'ReplicaPropose':
