@@ -119,6 +119,9 @@ export class StateCodec {
   // Index 0 is no node; plain (as interned nodes are) so that a decoded state can be sent to another thread.
   private readonly node0 = plainNode(initialNode(0));
   private readonly scratch: Int32Array;
+  private readonly nodeByParts = new Map<string, number>();
+  private readonly partIdByObject = new WeakMap<object, number>();
+  private readonly partIdByText = new Map<string, number>();
 
   constructor(readonly N: number) {
     this.scratch = new Int32Array(6 + 2 * N);
@@ -237,8 +240,44 @@ export class StateCodec {
     return { msgs, invoked: this.invokedSets.values[v[INVOKED]!]!, restarts: v[RESTARTS]!, nodes };
   }
 
+  /**
+   * A node's id, found by a short key of its parts' ids (partsKey) before its canonical text:
+   * looking a text of hundreds of characters up in the interner's map (flattening and hashing
+   * it) was the search's largest single cost. The text is built only for a node new here.
+   */
   private nodeId(x: NodeSpec): number {
-    return this.nodes.id(nodeKey(x), () => plainNode(x));
+    const short = this.partsKey(x);
+    let id = this.nodeByParts.get(short);
+    if (id === undefined) this.nodeByParts.set(short, (id = this.nodes.id(nodeKey(x), () => plainNode(x))));
+    return id;
+  }
+
+  /**
+   * nodeKey's fields in its order, each part as the id of its text in this codec (ballots and
+   * numbers as themselves): ids name texts one to one, so two nodes have one partsKey iff they
+   * have one nodeKey. Local to this codec (ids are): a peer gets the node by its text.
+   */
+  private partsKey(x: NodeSpec): string {
+    return `${x.aBallot.num}.${x.aBallot.leader};${this.setId(x.aAccepted)};${x.aMark};${x.lBallot.num}.${x.lBallot.leader};${x.lActive};${
+      this.setId(x.lProposals)};${x.lMark};${x.scout === null ? 'null' : this.partId(x.scout, scoutText)};${this.setId(x.commanders)};${
+      x.rSlotIn};${x.rSlotOut};${this.setId(x.rRequests)};${this.setId(x.rProposals)};${this.setId(x.rDecisions)};${
+      this.partId(x.rExecuted, seqKey)};${this.partId(x.rSnap, snapText)}`;
+  }
+
+  private setId(m: ReadonlyMap<string, unknown>): number | string {
+    return m.size === 0 ? '' : this.partId(m, setKey);
+  }
+
+  /** The id of a part's text (by object first: parts are values, shared from parent to successor). */
+  private partId<T extends object>(part: T, text: (p: T) => string): number {
+    let id = this.partIdByObject.get(part);
+    if (id === undefined) {
+      const t = cachedText(part, text);
+      id = this.partIdByText.get(t);
+      if (id === undefined) this.partIdByText.set(t, (id = this.partIdByText.size));
+      this.partIdByObject.set(part, id);
+    }
+    return id;
   }
 
   private invokedId(invoked: ReadonlyMap<string, Proposal>): number {
