@@ -87,7 +87,7 @@ const pool = new TracePool(opt.jobs);
 interface Run { scenario: Scenario; input: TraceInput }
 /** Clients of a batched run: more than a replica's window (5), so requests wait for a slot together. */
 const BATCH_CLIENTS = 12;
-let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0; let batchedRuns = 0;
+let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0; let batchedRuns = 0; let deferredRuns = 0;
 let operations = 0; let linearizabilityMs = 0; let inconclusive = 0;
 const removeUnlessKept = (run: Run): void => { if (!opt.keep && !opt.out) rmSync(run.input.name); };
 /** Counts and prints a verdict; a passing trace's file is removed unless it is still `needed`. */
@@ -115,8 +115,13 @@ for (let r = 0; r < opt.runs; r++) {
   const faults = faultScenario(opt.seed + r);
   const checkpointed = opt.checkpointEvery > 0 && r % 3 === 2 ? { ...faults, checkpointEvery: opt.checkpointEvery } : faults;
   const batched = opt.batchMax > 1 && r % 4 === 1 && !isLongRun(faults);
+  // Half of the batched runs defer proposals to the end of the turn, as node processes do.
+  const deferred = batched && r % 8 === 5;
   if (batched) batchedRuns++;
-  const scenario: Scenario = batched ? { ...checkpointed, batchMax: opt.batchMax, workload: { ...faults.workload, clients: BATCH_CLIENTS } } : checkpointed;
+  if (deferred) deferredRuns++;
+  const scenario: Scenario = batched
+    ? { ...checkpointed, batchMax: opt.batchMax, workload: { ...faults.workload, clients: BATCH_CLIENTS }, ...(deferred ? { deferProposals: true } : {}) }
+    : checkpointed;
   const path = join(dir, `sim-${scenario.seed}.ndjson`);
   const t0 = performance.now();
   const compact = opt.format === 'compact' || (opt.format === 'mixed' && r % 2 === 1);
@@ -177,7 +182,7 @@ const noLeaderChange = opt.embeddedBudget > 0 && foundChanges > 0 && sampledChan
 if (noLeaderChange) process.stdout.write(`EMBEDDED SAMPLE: the runs have ${foundChanges} leader changes and the sample holds none (raise --embedded-budget)\n`);
 const secs = (performance.now() - started) / 1000;
 process.stdout.write(
-  `validate-sim-traces: ${opt.runs} traces (${batchedRuns} with batches of up to ${opt.batchMax}), ${fastEvents} events validated (schema + fast replay); ` +
+  `validate-sim-traces: ${opt.runs} traces (${batchedRuns} with batches of up to ${opt.batchMax}, ${deferredRuns} of them deferring proposals to the turn's end), ${fastEvents} events validated (schema + fast replay); ` +
   `embedded sample: ${windowCount} windows, ${embeddedEvents} events, ${sampledChanges} leader changes (of ${foundChanges} in the runs: ${perKind}) in ${embeddedSecs.toFixed(1)} s; ` +
   `${operations} client operations checked for linearizability in ${(linearizabilityMs / 1000).toFixed(2)} s (${inconclusive} traces inconclusive); ` +
   `${failed} traces failed, ${unsafe} unsafe runs, ${unfinished} unfinished runs; ` +

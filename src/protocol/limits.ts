@@ -37,6 +37,13 @@ export interface Limits {
   /** Most input text (UTF-16 units, summed over its requests) a batch holds, so a batch stays
    * well inside maxMessageBytes; a single request longer than this is proposed alone. */
   readonly batchMaxInput: number;
+  /** With batching on (batchMaxRequests > 1) and a proposal of its own in flight, a replica
+   * proposes a new request at the end of the current turn (a 0 ms timer, `Replica.propose`)
+   * instead of at once, so the requests that arrive together share one slot; with none in
+   * flight it proposes at once, so a lone request never waits (Nagle's rule). Every
+   * ReplicaPropose still happens, later: the spec lets waiting requests wait. Off here (the
+   * simulator's runs stay as they were); node processes turn it on (src/cli/node/host.ts). */
+  readonly deferProposals: boolean;
   /** Requests a replica queues (rRequests) or a requester keeps pending; beyond it new
    * requests are refused, so a flood of clients cannot exhaust memory. */
   readonly maxPendingRequests: number;
@@ -59,6 +66,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   window: 5,
   batchMaxRequests: 1,
   batchMaxInput: 32_768,
+  deferProposals: false,
   maxPendingRequests: 1_000,
   maxNumber: Number.MAX_SAFE_INTEGER,
 });

@@ -40,6 +40,8 @@ import { WelcomePartBuffer, splitWelcome, welcomePartsOf } from '../protocol/wel
 export type { Execution } from './executedTable.js';
 
 export const REPLICA_GAP_TIMER = 'Replica.gap';
+/** Limits.deferProposals: proposes the requests that arrived in this turn. */
+export const REPLICA_PROPOSE_TIMER = 'Replica.propose';
 
 export const REPLICA_LEADER_TIMER = 'Replica.leaderTimeout';
 /** A checkpointing replica stuck at a gap rejoins after asking every peer this many times. */
@@ -76,6 +78,8 @@ export class Replica extends Role {
   protected app: unknown;
   /** Take a ReplicaSnapshot once slotOut is this many slots past the last one (0: never). */
   protected readonly checkpointEvery: number;
+  /** A REPLICA_PROPOSE_TIMER is armed and has not fired yet. */
+  private proposeTimerArmed = false;
   /** The application's snapshot functions (required when checkpointEvery > 0). */
   protected readonly snapshots: AppSnapshots<unknown> | undefined;
   /** Spec rSnap: its slot, and the length of the history it holds (rSnap.executed). */
@@ -200,7 +204,21 @@ export class Replica extends Role {
     }
     this.requests.set(key, copyProposal(m.prop));
     this.host.action('Replica', 'ReplicaReceiveInvoke');
-    this.proposeAll();
+    if (this.defersProposals()) this.proposeAtTurnEnd();
+    else this.proposeAll();
+  }
+
+  /** Limits.deferProposals: batching is on and a proposal of ours is in flight. */
+  protected defersProposals(): boolean {
+    const { deferProposals, batchMaxRequests } = this.host.limits;
+    return deferProposals && batchMaxRequests > 1 && this.proposals.size > 0;
+  }
+
+  /** One 0 ms timer for every request this turn brings: they are proposed together when it fires. */
+  protected proposeAtTurnEnd(): void {
+    if (this.proposeTimerArmed) return;
+    this.proposeTimerArmed = true;
+    this.host.setTimer(REPLICA_PROPOSE_TIMER, undefined, 0);
   }
 
   /** ReplicaReceiveDecision, then execute what became executable. */
@@ -518,6 +536,10 @@ export class Replica extends Role {
       }
       this.slotOutAtLastTick = this.slotOut;
       this.host.setTimer(REPLICA_GAP_TIMER, undefined, this.host.timing.gapMs);
+    } else if (name === REPLICA_PROPOSE_TIMER) {
+      // A Decision since it was armed may have proposed them already: then this does nothing.
+      this.proposeTimerArmed = false;
+      this.proposeAll();
     } else if (name === REPLICA_LEADER_TIMER) {
       if (!this.leaderHeard && !this.ownLeaderActive() && this.proposals.size > 0) {
         // Our leader went silent: try the next peer (cluster.py), with everything pending.

@@ -14,7 +14,7 @@ export class ReplayUsageError extends Error {
 }
 
 export const REPLAY_USAGE =
-  "usage: npx tsx scripts/replay.ts --seed <int> --nodes <1..64> --app bank|kv --workload '{\"clients\":C,\"ops\":K}' --schedule '<FaultSchedule JSON>' [--formation members|seed] [--checkpoint-every K] [--log]";
+  "usage: npx tsx scripts/replay.ts --seed <int> --nodes <1..64> --app bank|kv --workload '{\"clients\":C,\"ops\":K}' --schedule '<FaultSchedule JSON>' [--formation members|seed] [--checkpoint-every K] [--batch-max B [--defer-proposals]] [--log]";
 
 export interface ReplayRequest {
   readonly scenario: Scenario;
@@ -46,7 +46,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
         seed: { type: 'string' }, nodes: { type: 'string' }, app: { type: 'string' },
         workload: { type: 'string' }, schedule: { type: 'string' }, log: { type: 'boolean' }, formation: { type: 'string' },
         'checkpoint-every': { type: 'string' },
-        'batch-max': { type: 'string' },
+        'batch-max': { type: 'string' }, 'defer-proposals': { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -83,6 +83,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
       seed, nodes, app, workload: { clients, ops }, schedule, ...(formation === 'seed' ? { formation } : {}),
       ...(checkpointEvery > 0 ? { checkpointEvery } : {}),
       ...(batchMax > 1 ? { batchMax } : {}),
+      ...(batchMax > 1 && values['defer-proposals'] === true ? { deferProposals: true } : {}),
     },
     printLog: values.log === true,
   };

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { NOOP, type Batch } from '../../src/protocol/values.js';
-import { Replica } from '../../src/roles/replica.js';
+import { Replica, REPLICA_PROPOSE_TIMER } from '../../src/roles/replica.js';
 import { counter, FakeHost, prop, specOf } from './fake-host.js';
 
 function replicaOn(options: ConstructorParameters<typeof FakeHost>[0] = {}) {
@@ -100,6 +100,58 @@ describe('Replica batches', () => {
     replica.receive(2, invoke(prop(2, 1))); // proposed alone for slot 1
 
     expect(host.journal).toEqual([]);
+  });
+});
+
+describe('Replica with deferProposals (requests that arrive together share a slot)', () => {
+  const deferring = (limits: Record<string, unknown> = {}) => replicaOn({ limits: { window: 5, batchMaxRequests: 4, deferProposals: true, ...limits } });
+  const proposeTimers = (host: FakeHost) => host.journal.filter((e) => e.kind === 'timer' && e.name === REPLICA_PROPOSE_TIMER);
+
+  it('proposes a lone request at once: nothing of its own in flight (a deferral here would only add a turn of latency)', () => {
+    const { host, replica } = deferring();
+    replica.receive(2, invoke(prop(2, 1)));
+    expect(proposed(host)).toEqual([{ type: 'Propose', slot: 1, prop: prop(2, 1) }]);
+    expect(proposeTimers(host)).toEqual([]);
+  });
+
+  it('with a proposal in flight, arms one 0 ms timer for the turn and proposes what arrived as one batch when it fires', () => {
+    const { host, replica } = deferring();
+    replica.receive(2, invoke(prop(2, 1)));
+    host.clear();
+    for (let id = 2; id <= 4; id++) replica.receive(2, invoke(prop(2, id)));
+    // Catches a replica that proposes each one at once (three slots) or arms a timer per request.
+    expect(proposed(host)).toEqual([]);
+    expect(proposeTimers(host)).toEqual([{ kind: 'timer', name: REPLICA_PROPOSE_TIMER, key: undefined, afterMs: 0 }]);
+    expect(specOf(replica).rRequests).toEqual([prop(2, 2), prop(2, 3), prop(2, 4)]);
+    host.clear();
+
+    replica.onTimer(REPLICA_PROPOSE_TIMER);
+    expect(proposed(host)).toEqual([{ type: 'Propose', slot: 2, prop: { batch: [prop(2, 2), prop(2, 3), prop(2, 4)] } }]);
+
+    // Catches a flag left set after the timer fired: the next turn's requests would wait forever.
+    host.clear();
+    replica.receive(2, invoke(prop(2, 5)));
+    expect(proposeTimers(host)).toHaveLength(1);
+  });
+
+  it('proposes the waiting requests when a Decision opens the window before the timer fires; the timer then does nothing', () => {
+    const { host, replica } = deferring();
+    replica.receive(2, invoke(prop(2, 1)));
+    replica.receive(2, invoke(prop(2, 2)));
+    host.clear();
+    replica.receive(1, decision(1, prop(2, 1)));
+    expect(proposed(host)).toEqual([{ type: 'Propose', slot: 2, prop: prop(2, 2) }]);
+    host.clear();
+    replica.onTimer(REPLICA_PROPOSE_TIMER);
+    expect(proposed(host)).toEqual([]);
+  });
+
+  it('does nothing without batching (batchMaxRequests 1): a deferral could not put two requests in one slot', () => {
+    const { host, replica } = deferring({ batchMaxRequests: 1 });
+    replica.receive(2, invoke(prop(2, 1)));
+    replica.receive(2, invoke(prop(2, 2)));
+    expect(proposed(host).map((m) => (m as { slot: number }).slot)).toEqual([1, 2]);
+    expect(proposeTimers(host)).toEqual([]);
   });
 });
 

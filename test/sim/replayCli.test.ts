@@ -22,6 +22,15 @@ describe('replay command line', () => {
     expect(parseReplayArgs(words.slice(3))).toEqual({ scenario: s, printLog: false });
   });
 
+  it('round-trips batching with deferred proposals (a replay without the flag would run another schedule of Proposes)', () => {
+    const s: Scenario = {
+      seed: 7, nodes: 3, app: 'bank', workload: { clients: 4, ops: 2 }, schedule: scheduleOf({}, []), batchMax: 4, deferProposals: true,
+    };
+    const words = shellWords(replayCommand(s));
+    expect(words).toContain('--defer-proposals');
+    expect(parseReplayArgs(words.slice(3))).toEqual({ scenario: s, printLog: false });
+  });
+
   it.each([
     [[], /missing --seed/],
     [['--seed', '1.5'], /--seed must be an integer/],

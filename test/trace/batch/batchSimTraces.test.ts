@@ -13,6 +13,8 @@ import { checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.j
 import { faultScenario } from '../../../src/trace/runs/faultScenarios.js';
 import { traceScenario } from '../../../src/trace/runs/simTrace.js';
 import type { Scenario } from '../../../src/sim/scenario.js';
+import { isLongBatch } from '../../../src/protocol/values.js';
+import { REPLICA_PROPOSE_TIMER } from '../../../src/roles/replica.js';
 import type { TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'batch-sim-'));
@@ -38,4 +40,18 @@ describe('simulated runs with batching on', () => {
       expect(v.client!.inconclusive).toBeUndefined();
     }, 120_000);
   }
+
+  it('write traces that pass every check with deferProposals on, where timer-driven ReplicaPropose steps carry batches', () => {
+    const path = join(dir, 'sim-deferred.ndjson');
+    const traced = traceScenario({ ...SCENARIO, deferProposals: true }, path, { eventLog: false, track: true }, 'test/trace/batch/batchSimTraces.test.ts', true);
+    expect(traced.run.violations).toEqual([]);
+    expect(traced.run.result.completed).toBe(true);
+    const v = checkTraceSync({ name: path, files: [path] });
+    expect(v.ok, formatVerdict(v)).toBe(true);
+    const [, ...events] = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TraceEvent);
+    const deferred = events.filter((e) => e.action === 'ReplicaPropose' && e.params.timer === REPLICA_PROPOSE_TIMER);
+    expect(deferred.length, 'proposals made when the turn-end timer fired').toBeGreaterThan(5);
+    expect(deferred.some((e) => isLongBatch(e.params.proposal!)), 'a deferred proposal of two or more requests').toBe(true);
+    expect(v.client!.operations).toBeGreaterThanOrEqual(16 * 8);
+  }, 120_000);
 });
