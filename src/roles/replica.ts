@@ -65,8 +65,12 @@ export class Replica extends Role {
   protected readonly proposals = new JournaledMap<number, Batch>();
   /** slot -> decided batch (spec rDecisions): those at and above the previous snapshot's slot. Welcome sends it. */
   protected readonly decisions = new JournaledMap<number, Batch>();
-  /** proposalKey of a request -> how many entries of `decisions` hold it: "is it decided here?" (spec Known) without a scan. */
+  /** proposalKey of a request -> how many entries of `decisions` not yet executed here hold it:
+   * "is it decided here?" (spec Known) without a scan. Once its slot is executed, a request is
+   * Executed, which ReplicaReceiveInvoke asks first, so only unexecuted slots need counting. */
   protected readonly decidedKeys = new Map<string, number>();
+  /** The slots of `decisions` whose requests decidedKeys counts. */
+  private readonly countedSlots = new Set<number>();
   protected maxDecidedSlot = 0;
   /** Which requests were executed, how many (Len(rExecuted)), and recent outputs: bounded (executedTable.ts). */
   protected executed: ExecutedTable;
@@ -453,7 +457,11 @@ export class Replica extends Role {
   /** ReplicaExecute for every slot from slotOut that is decided. */
   protected executeAll(): void {
     for (let d = this.decisions.get(this.slotOut); d !== undefined; d = this.decisions.get(this.slotOut)) {
-      this.execute(this.slotOut, d);
+      const slot = this.slotOut;
+      this.execute(slot, d);
+      // Here, not when a snapshot forgets the slot: a snapshot would then uncount thousands of
+      // requests in one step, a pause of tens of ms for every client (bench:cluster, batches).
+      this.uncount(slot);
     }
   }
 
@@ -648,6 +656,7 @@ export class Replica extends Role {
 
   protected learn(slot: number, prop: Batch): void {
     this.decisions.set(slot, copyBatch(prop));
+    this.countedSlots.add(slot);
     for (const r of requestsOf(prop)) {
       const key = proposalKey(r);
       this.decidedKeys.set(key, (this.decidedKeys.get(key) ?? 0) + 1);
@@ -667,10 +676,15 @@ export class Replica extends Role {
 
   /** Drop the decision of `slot` (below a snapshot). */
   protected forget(slot: number): void {
-    const prop = this.decisions.get(slot);
-    if (prop === undefined) return;
+    if (!this.decisions.has(slot)) return;
+    this.uncount(slot); // a slot never executed here (a snapshot installed past it)
     this.decisions.delete(slot);
-    for (const r of requestsOf(prop)) {
+  }
+
+  /** decidedKeys stops counting the requests of decided `slot`, if it still counts them. */
+  protected uncount(slot: number): void {
+    if (!this.countedSlots.delete(slot)) return;
+    for (const r of requestsOf(this.decisions.get(slot)!)) {
       const key = proposalKey(r);
       const left = (this.decidedKeys.get(key) ?? 1) - 1;
       if (left === 0) this.decidedKeys.delete(key);

@@ -155,6 +155,32 @@ describe('Replica with deferProposals (requests that arrive together share a slo
   });
 });
 
+describe('Replica decidedKeys (spec Known without a scan)', () => {
+  class Exposed extends Replica {
+    counted(): number {
+      return this.decidedKeys.size;
+    }
+  }
+
+  it('counts only the requests of slots not yet executed: executing a slot uncounts it, so a snapshot has nothing left to uncount', () => {
+    const host = new FakeHost({ self: 2, limits: { window: 5, batchMaxRequests: 3 } });
+    const replica = new Exposed(host);
+    host.addRole(replica);
+    replica.receive(1, decision(1, { batch: [prop(3, 1), prop(4, 1)] }));
+    replica.receive(1, decision(3, { batch: [prop(3, 2), prop(4, 2)] })); // slot 2 missing: 3 waits
+    // Catches a replica that keeps counting executed slots until they are forgotten (the pause
+    // that this moved out of the snapshot step), and one that stops counting unexecuted ones.
+    expect(replica.counted()).toBe(2);
+    host.clear();
+    replica.receive(4, invoke(prop(4, 2))); // decided in slot 3, not executed: known, ignored
+    expect(host.journal).toEqual([]);
+    replica.receive(4, invoke(prop(4, 1))); // executed in slot 1: answered again
+    expect(host.sends('Invoked')).toHaveLength(1);
+    replica.receive(1, decision(2, NOOP));
+    expect(replica.counted()).toBe(0);
+  });
+});
+
 describe('Node options for batches', () => {
   it('refuses a batchMaxRequests the message schemas would reject (0, or more than MAX_BATCH_REQUESTS)', async () => {
     const { Node } = await import('../../src/node/node.js');
