@@ -96,6 +96,10 @@ export class FileDurableLog implements DurableLog {
   private closed = false;
   /** Log size below which compaction is not even considered (raised after each look). */
   private nextCompactionCheck: number;
+  /** The frame size of each live accept record by slot, and their sum: nearly all of the live
+   * state, known without encoding it (see compactionDue). */
+  private readonly acceptFrames = new Map<number, number>();
+  private acceptBytes = 0;
 
   private constructor(
     readonly dir: string,
@@ -109,6 +113,7 @@ export class FileDurableLog implements DurableLog {
     private snapshotOnDisk: number | undefined,
   ) {
     this.nextCompactionCheck = policy.minLogBytes;
+    for (const pvalue of fold.state().aAccepted) this.trackLive({ kind: 'accept', pvalue }, encodeFrame(encodeRecord({ kind: 'accept', pvalue })).length);
   }
 
   /** Opens (and recovers) the node's data directory; see FileDurableLogOptions.create. */
@@ -160,6 +165,7 @@ export class FileDurableLog implements DurableLog {
       invariant(checked.ok, () => `append of a malformed record: ${checked.ok ? '' : checked.reason}`);
       const frame = encodeFrame(encodeRecord(record));
       this.fold.apply(record);
+      this.trackLive(record, frame.length);
       this.pending.push(frame);
       this.pendingBytes += frame.length;
       // The fold's copy: what the caller passed may change after this call.
@@ -255,10 +261,33 @@ export class FileDurableLog implements DurableLog {
     this.logBytes += batch.length;
   }
 
+  /** Keeps acceptFrames equal to the fold's accepted pvalues (the fold has checked `record`). */
+  private trackLive(record: DurableRecord, frameBytes: number): void {
+    if (record.kind === 'accept') {
+      const slot = record.pvalue.slot;
+      this.acceptBytes += frameBytes - (this.acceptFrames.get(slot) ?? 0);
+      this.acceptFrames.set(slot, frameBytes);
+    } else if (record.kind === 'compact') {
+      for (const [slot, bytes] of this.acceptFrames) {
+        if (slot >= record.belowSlot) continue;
+        this.acceptBytes -= bytes;
+        this.acceptFrames.delete(slot);
+      }
+    }
+  }
+
   /** The live state's frames when the log would be too large for it, else undefined. */
   private compactionDue(batchBytes: number): Buffer | undefined {
     const logBytes = this.logBytes + batchBytes;
     if (logBytes < this.nextCompactionCheck) return undefined;
+    // The accepts' frames are a lower bound of the live state's bytes: below that bound's
+    // threshold no rewrite is due, and the live state is not encoded just to learn so (an
+    // O(live state) pause, 13-22 ms at 2,000 slots of batches, on the event loop).
+    const atLeast = this.acceptBytes * this.policy.maxLogToLive;
+    if (logBytes < atLeast) {
+      this.nextCompactionCheck = Math.max(this.policy.minLogBytes, atLeast);
+      return undefined;
+    }
     const live = Buffer.concat(recordsOf(this.fold.state()).map((record) => encodeFrame(encodeRecord(record))));
     if (logBytes >= live.length * this.policy.maxLogToLive) return live;
     this.nextCompactionCheck = Math.max(this.policy.minLogBytes, live.length * this.policy.maxLogToLive);
