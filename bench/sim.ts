@@ -21,7 +21,11 @@
  * that follow the leader do (bench:cluster's default): one replica proposes, so no replica's
  * proposal loses its slot to another's and waiting requests form batches; the default spreads
  * the clients over the nodes, whose replicas compete for the same slots (Clustering by
- * Consensus: every replica proposes, and a loser proposes again in a later slot). With `--trace-dir DIR` (long shape) every node traces and the run's trace
+ * Consensus: every replica proposes, and a loser proposes again in a later slot). With
+ * `--defer-proposals decision` a replica with a batch of its own in flight keeps new requests
+ * until a Decision arrives (Limits.deferProposals): in the simulator, where requests arrive at
+ * distinct instants, that is what forms batches at every load ('turn' collects nothing here:
+ * a turn is one event). With `--trace-dir DIR` (long shape) every node traces and the run's trace
  * goes to DIR/sim-<seed>-long.ndjson, compact (bench/timedTrace.ts): the bench prints the events,
  * the bytes and the writer's time per event by tenth (mean and median: the mean includes the few
  * lines that carry a whole history, a Welcome or a restart's full state); `npm run check-traces -- DIR`
@@ -30,7 +34,7 @@
  * The default and seed shapes measure a cold run, then a warm one after `--warmup N`
  * unmeasured runs (default 3; 0: right after the cold one).
  *
- *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K --batch-max K --clients-on spread|one --warmup N --trace-dir DIR]
+ *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K --batch-max K --defer-proposals turn|decision --clients-on spread|one --warmup N --trace-dir DIR]
  */
 import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -74,6 +78,8 @@ interface RunSpec {
   readonly batchMax?: number;
   /** Every client on node 1 (`--clients-on one`), instead of spread over the nodes. */
   readonly clientsOnOneNode?: boolean;
+  /** Limits.deferProposals (`--defer-proposals`, with batchMax): absent, 'never'. */
+  readonly deferProposals?: 'turn' | 'decision';
   /** Trace every node into a file in this folder (the long shape). */
   readonly traceDir?: string;
 }
@@ -119,7 +125,7 @@ function measure(spec: RunSpec): Measured {
     clients, createNode: counter.wrap(defaultNodeFactory),
     probeInput: PROBE_INPUT, track: false, eventLog: false, measureMessages: spec.killLeader === true, maxEvents: 100_000_000, maxTimeMs: 100_000_000,
     ...(spec.checkpointEvery !== undefined ? { checkpointEvery: spec.checkpointEvery, keepHistory: false } : {}),
-    ...(spec.batchMax !== undefined ? { limits: { batchMaxRequests: spec.batchMax } } : {}),
+    ...(spec.batchMax !== undefined ? { limits: { batchMaxRequests: spec.batchMax, ...(spec.deferProposals ? { deferProposals: spec.deferProposals } : {}) } } : {}),
     ...(trace !== undefined ? { trace: () => trace.sink } : {}),
     sampler: { every: 5000, fn: () => meter.sample() },
     onDecided: (n) => {
@@ -158,6 +164,7 @@ function tracedRunFile(spec: RunSpec, clients: number, requests: number): TimedT
   const scenario = {
     seed: spec.seed, nodes: 5, app: 'bank' as const, workload: { clients, ops: Math.ceil(requests / clients) }, schedule: scheduleOf(spec.network),
     ...(spec.checkpointEvery !== undefined ? { checkpointEvery: spec.checkpointEvery } : {}), ...(spec.batchMax !== undefined ? { batchMax: spec.batchMax } : {}),
+    ...(spec.deferProposals ? { deferProposals: spec.deferProposals } : {}),
   };
   const header = headerFor(scenario, DEFAULT_LIMITS.window, 'bench/sim.ts --shape long', false, spec.checkpointEvery ?? 0);
   return new TimedTraceFile(join(spec.traceDir!, `sim-${spec.seed}-long.ndjson`), header);
@@ -231,7 +238,7 @@ function main(): void {
     options: {
       shape: { type: 'string' }, transfers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' },
       'checkpoint-every': { type: 'string' }, 'batch-max': { type: 'string' }, warmup: { type: 'string' }, 'trace-dir': { type: 'string' },
-      'clients-on': { type: 'string' },
+      'clients-on': { type: 'string' }, 'defer-proposals': { type: 'string' },
     },
   });
   const shape = (values.shape ?? 'default') as Shape;
@@ -251,13 +258,18 @@ function main(): void {
   const clientsOn = values['clients-on'] ?? 'spread';
   if (clientsOn !== 'spread' && clientsOn !== 'one') throw new RangeError(`--clients-on must be spread or one, got ${clientsOn}`);
   if (clientsOn === 'one' && shape === 'long') throw new RangeError('--clients-on one does not apply to the long shape (it kills the leader)');
-  // `batches` goes into every run's spec: the batch bound and where the clients are.
-  const batches = { ...(batchMax !== undefined ? { batchMax } : {}), ...(clientsOn === 'one' ? { clientsOnOneNode: true } : {}) };
+  const defer = values['defer-proposals'];
+  if (defer !== undefined && defer !== 'turn' && defer !== 'decision') throw new RangeError(`--defer-proposals must be turn or decision, got ${defer}`);
+  if (defer !== undefined && (batchMax ?? 1) < 2) throw new RangeError('--defer-proposals needs --batch-max 2 or more (it only forms batches)');
+  // `batches` goes into every run's spec: the batch bound, when proposals wait, and where the clients are.
+  const batches = {
+    ...(batchMax !== undefined ? { batchMax } : {}), ...(defer !== undefined ? { deferProposals: defer as 'turn' | 'decision' } : {}), ...(clientsOn === 'one' ? { clientsOnOneNode: true } : {}),
+  };
   const traceDir = values['trace-dir'];
   if (traceDir !== undefined && (shape !== 'long' || traceDir === '')) throw new RangeError('--trace-dir takes a folder and applies to the long shape only');
   if (values.warmup !== undefined && shape === 'long') throw new RangeError('--warmup does not apply to the long shape');
   const [l1, l5, l15] = loadavg();
-  console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} transfers from ${clients} client(s), seed ${seed}${batchMax !== undefined ? `, up to ${batchMax} requests per slot` : ''}${clientsOn === 'one' ? ', every client on node 1' : ''}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
+  console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} transfers from ${clients} client(s), seed ${seed}${batchMax !== undefined ? `, up to ${batchMax} requests per slot` : ''}${defer !== undefined ? `, proposals deferred to the ${defer === 'turn' ? "turn's end" : 'next Decision'}` : ''}${clientsOn === 'one' ? ', every client on node 1' : ''}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
   const runs: { spec: RunSpec; python?: number; unmeasured?: boolean }[] = [];
   if (shape === 'default') {
     // Cold and warm, as the seed shapes below: a cluster node runs warm most of its life.

@@ -115,12 +115,13 @@ for (let r = 0; r < opt.runs; r++) {
   const faults = faultScenario(opt.seed + r);
   const checkpointed = opt.checkpointEvery > 0 && r % 3 === 2 ? { ...faults, checkpointEvery: opt.checkpointEvery } : faults;
   const batched = opt.batchMax > 1 && r % 4 === 1 && !isLongRun(faults);
-  // Half of the batched runs defer proposals to the end of the turn, as node processes do.
-  const deferred = batched && r % 8 === 5;
+  // Half of the batched runs defer proposals: to the end of the turn, as node processes do, or
+  // (every other one of those) until a Decision arrives.
+  const deferred = batched && r % 8 === 5 ? (r % 16 === 5 ? 'turn' : 'decision') : undefined;
   if (batched) batchedRuns++;
   if (deferred) deferredRuns++;
   const scenario: Scenario = batched
-    ? { ...checkpointed, batchMax: opt.batchMax, workload: { ...faults.workload, clients: BATCH_CLIENTS }, ...(deferred ? { deferProposals: true } : {}) }
+    ? { ...checkpointed, batchMax: opt.batchMax, workload: { ...faults.workload, clients: BATCH_CLIENTS }, ...(deferred ? { deferProposals: deferred } : {}) }
     : checkpointed;
   const path = join(dir, `sim-${scenario.seed}.ndjson`);
   const t0 = performance.now();
@@ -182,7 +183,7 @@ const noLeaderChange = opt.embeddedBudget > 0 && foundChanges > 0 && sampledChan
 if (noLeaderChange) process.stdout.write(`EMBEDDED SAMPLE: the runs have ${foundChanges} leader changes and the sample holds none (raise --embedded-budget)\n`);
 const secs = (performance.now() - started) / 1000;
 process.stdout.write(
-  `validate-sim-traces: ${opt.runs} traces (${batchedRuns} with batches of up to ${opt.batchMax}, ${deferredRuns} of them deferring proposals to the turn's end), ${fastEvents} events validated (schema + fast replay); ` +
+  `validate-sim-traces: ${opt.runs} traces (${batchedRuns} with batches of up to ${opt.batchMax}, ${deferredRuns} of them deferring proposals to the turn's end or the next Decision), ${fastEvents} events validated (schema + fast replay); ` +
   `embedded sample: ${windowCount} windows, ${embeddedEvents} events, ${sampledChanges} leader changes (of ${foundChanges} in the runs: ${perKind}) in ${embeddedSecs.toFixed(1)} s; ` +
   `${operations} client operations checked for linearizability in ${(linearizabilityMs / 1000).toFixed(2)} s (${inconclusive} traces inconclusive); ` +
   `${failed} traces failed, ${unsafe} unsafe runs, ${unfinished} unfinished runs; ` +

@@ -38,12 +38,16 @@ export interface Limits {
    * well inside maxMessageBytes; a single request longer than this is proposed alone. */
   readonly batchMaxInput: number;
   /** With batching on (batchMaxRequests > 1) and a proposal of its own in flight, a replica
-   * proposes a new request at the end of the current turn (a 0 ms timer, `Replica.propose`)
-   * instead of at once, so the requests that arrive together share one slot; with none in
-   * flight it proposes at once, so a lone request never waits (Nagle's rule). Every
-   * ReplicaPropose still happens, later: the spec lets waiting requests wait. Off here (the
-   * simulator's runs stay as they were); node processes turn it on (src/cli/node/host.ts). */
-  readonly deferProposals: boolean;
+   * proposes a new request later instead of at once, so that requests share a slot; with none
+   * in flight it proposes at once, so a lone request never waits (Nagle's rule). Every
+   * ReplicaPropose still happens, later: the spec lets waiting requests wait.
+   * - 'turn': at the end of the current turn (a 0 ms timer, `Replica.propose`): the requests
+   *   read in one turn of the event loop share a slot. Node processes use it (src/cli/node/host.ts).
+   * - 'decision': once a Decision arrives (it executes and proposes what waits), so at most one
+   *   batch of its own is in flight. In the simulator, where requests arrive at distinct
+   *   instants and a turn holds one event, this is what forms batches (bench:sim --defer-proposals).
+   * - 'never' (the default): at once while the window has room; the simulator's seeded runs. */
+  readonly deferProposals: 'never' | 'turn' | 'decision';
   /** Requests a replica queues (rRequests) or a requester keeps pending; beyond it new
    * requests are refused, so a flood of clients cannot exhaust memory. */
   readonly maxPendingRequests: number;
@@ -66,7 +70,7 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
   window: 5,
   batchMaxRequests: 1,
   batchMaxInput: 32_768,
-  deferProposals: false,
+  deferProposals: 'never',
   maxPendingRequests: 1_000,
   maxNumber: Number.MAX_SAFE_INTEGER,
 });

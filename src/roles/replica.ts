@@ -19,6 +19,7 @@
  * per gap tick, in turn).
  */
 import type { Active, CatchUp, Decision, Invoke, Join, Message, Welcome, WelcomeState } from '../protocol/messages.js';
+import type { Limits } from '../protocol/limits.js';
 import type { AppSnapshots } from '../statemachines/types.js';
 import {
   ballotEquals, ballotLess, batchEquals, batchOf, copyBatch, copyProposal, copySlotProp, inBatch, isLongBatch, NOOP, proposalKey,
@@ -208,14 +209,16 @@ export class Replica extends Role {
     }
     this.requests.set(key, copyProposal(m.prop));
     this.host.action('Replica', 'ReplicaReceiveInvoke');
-    if (this.defersProposals()) this.proposeAtTurnEnd();
-    else this.proposeAll();
+    const defer = this.deferral();
+    if (defer === 'turn') this.proposeAtTurnEnd();
+    else if (defer === 'never') this.proposeAll();
+    // 'decision': the next Decision proposes what waits (receiveDecision).
   }
 
-  /** Limits.deferProposals: batching is on and a proposal of ours is in flight. */
-  protected defersProposals(): boolean {
+  /** Limits.deferProposals, when batching is on and a proposal of ours is in flight; else 'never'. */
+  protected deferral(): Limits['deferProposals'] {
     const { deferProposals, batchMaxRequests } = this.host.limits;
-    return deferProposals && batchMaxRequests > 1 && this.proposals.size > 0;
+    return batchMaxRequests > 1 && this.proposals.size > 0 ? deferProposals : 'never';
   }
 
   /** One 0 ms timer for every request this turn brings: they are proposed together when it fires. */

@@ -27,8 +27,8 @@ export interface Scenario {
   readonly formation?: Formation;
   /** Most requests a replica proposes for one slot (Limits.batchMaxRequests, spec BatchMax; absent: 1). */
   readonly batchMax?: number;
-  /** Limits.deferProposals (with batchMax > 1): requests that arrive together share a slot. */
-  readonly deferProposals?: boolean;
+  /** Limits.deferProposals (with batchMax > 1): 'turn' or 'decision'; absent: 'never'. */
+  readonly deferProposals?: 'turn' | 'decision';
 }
 
 export interface RunExtras {
@@ -85,7 +85,7 @@ export function simConfigOf(s: Scenario, extras: RunExtras = {}): SimConfig {
     ...(extras.maxTimeMs !== undefined ? { maxTimeMs: extras.maxTimeMs } : {}),
     ...(extras.settleMs !== undefined ? { settleMs: extras.settleMs } : {}),
     ...((extras.checkpointEvery ?? s.checkpointEvery) !== undefined ? { checkpointEvery: extras.checkpointEvery ?? s.checkpointEvery } : {}),
-    ...(s.batchMax !== undefined && s.batchMax > 1 ? { limits: { batchMaxRequests: s.batchMax, ...(s.deferProposals ? { deferProposals: true } : {}) } } : {}),
+    ...(s.batchMax !== undefined && s.batchMax > 1 ? { limits: { batchMaxRequests: s.batchMax, ...(s.deferProposals ? { deferProposals: s.deferProposals } : {}) } } : {}),
   };
 }
 
@@ -107,7 +107,7 @@ function quote(text: string): string {
 export function replayCommand(s: Scenario): string {
   const formation = s.formation === 'seed' ? ' --formation seed' : '';
   const checkpoints = s.checkpointEvery ? ` --checkpoint-every ${s.checkpointEvery}` : '';
-  const batches = s.batchMax !== undefined && s.batchMax > 1 ? ` --batch-max ${s.batchMax}${s.deferProposals ? ' --defer-proposals' : ''}` : '';
+  const batches = s.batchMax !== undefined && s.batchMax > 1 ? ` --batch-max ${s.batchMax}${s.deferProposals ? ` --defer-proposals ${s.deferProposals}` : ''}` : '';
   return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app}${formation}${checkpoints}${batches} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
 }
 

@@ -103,8 +103,8 @@ describe('Replica batches', () => {
   });
 });
 
-describe('Replica with deferProposals (requests that arrive together share a slot)', () => {
-  const deferring = (limits: Record<string, unknown> = {}) => replicaOn({ limits: { window: 5, batchMaxRequests: 4, deferProposals: true, ...limits } });
+describe("Replica with deferProposals 'turn' (requests that arrive together share a slot)", () => {
+  const deferring = (limits: Record<string, unknown> = {}) => replicaOn({ limits: { window: 5, batchMaxRequests: 4, deferProposals: 'turn', ...limits } });
   const proposeTimers = (host: FakeHost) => host.journal.filter((e) => e.kind === 'timer' && e.name === REPLICA_PROPOSE_TIMER);
 
   it('proposes a lone request at once: nothing of its own in flight (a deferral here would only add a turn of latency)', () => {
@@ -152,6 +152,33 @@ describe('Replica with deferProposals (requests that arrive together share a slo
     replica.receive(2, invoke(prop(2, 2)));
     expect(proposed(host).map((m) => (m as { slot: number }).slot)).toEqual([1, 2]);
     expect(proposeTimers(host)).toEqual([]);
+  });
+});
+
+describe("Replica with deferProposals 'decision' (at most one batch of its own in flight)", () => {
+  const deferring = () => replicaOn({ limits: { window: 5, batchMaxRequests: 4, deferProposals: 'decision' } });
+
+  it('proposes a lone request at once, then holds what arrives until a Decision, and proposes it as one batch', () => {
+    const { host, replica } = deferring();
+    replica.receive(2, invoke(prop(2, 1)));
+    expect(proposed(host)).toEqual([{ type: 'Propose', slot: 1, prop: prop(2, 1) }]);
+    host.clear();
+    for (let id = 2; id <= 4; id++) replica.receive(2, invoke(prop(2, id)));
+    // Catches a replica that proposes them at once (window room) or arms a timer for them.
+    expect(proposed(host)).toEqual([]);
+    expect(host.journal.filter((e) => e.kind === 'timer')).toEqual([]);
+    replica.receive(1, decision(1, prop(2, 1)));
+    expect(proposed(host)).toEqual([{ type: 'Propose', slot: 2, prop: { batch: [prop(2, 2), prop(2, 3), prop(2, 4)] } }]);
+  });
+
+  it('proposes what waits when a Decision of another replica\'s value re-queues its own batch', () => {
+    const { host, replica } = deferring();
+    replica.receive(2, invoke(prop(2, 1)));
+    replica.receive(2, invoke(prop(2, 2))); // waits behind slot 1
+    host.clear();
+    replica.receive(1, decision(1, prop(5, 1))); // another replica's request won slot 1
+    // Catches a replica that keeps waiting (its own proposal is no longer in flight): a stall.
+    expect(proposed(host)).toEqual([{ type: 'Propose', slot: 2, prop: { batch: [prop(2, 2), prop(2, 1)] } }]);
   });
 });
 

@@ -44,6 +44,25 @@ describe('npm run bench:sim', () => {
     const longOne = bench(['--shape', 'long', '--clients-on', 'one']);
     expect(longOne.status).toBe(2);
     expect(longOne.stderr).toMatch(/--clients-on one does not apply to the long shape/);
+    const deferAlone = bench(['--defer-proposals', 'decision']);
+    expect(deferAlone.status).toBe(2);
+    expect(deferAlone.stderr).toMatch(/--defer-proposals needs --batch-max 2 or more/);
+    const deferBad = bench(['--batch-max', '4', '--defer-proposals', 'later']);
+    expect(deferBad.status).toBe(2);
+    expect(deferBad.stderr).toMatch(/--defer-proposals must be turn or decision, got later/);
+  });
+
+  it('--defer-proposals decision forms bigger batches: fewer messages per request, and says so in its header', () => {
+    const count = (args: string[]) => {
+      const run = bench(['--transfers', '200', '--only', 'reliable', '--warmup', '0', '--batch-max', '10', '--clients-on', 'one', ...args]);
+      expect(run.status).toBe(0);
+      return { out: run.stdout, perRequest: Number(/messages \/ request +(\d+\.\d)/.exec(run.stdout)![1]) };
+    };
+    const atOnce = count([]);
+    const deferred = count(['--defer-proposals', 'decision']);
+    expect(deferred.out).toMatch(/up to 10 requests per slot, proposals deferred to the next Decision, every client on node 1; load average/);
+    // Catches a flag that does not reach the replicas' limits (the counts would be equal).
+    expect(deferred.perRequest).toBeLessThan(atOnce.perRequest);
   });
 
   it('--clients-on one puts every client on node 1: no replica competes for slots, so fewer messages per request', () => {

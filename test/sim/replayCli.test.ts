@@ -24,10 +24,10 @@ describe('replay command line', () => {
 
   it('round-trips batching with deferred proposals (a replay without the flag would run another schedule of Proposes)', () => {
     const s: Scenario = {
-      seed: 7, nodes: 3, app: 'bank', workload: { clients: 4, ops: 2 }, schedule: scheduleOf({}, []), batchMax: 4, deferProposals: true,
+      seed: 7, nodes: 3, app: 'bank', workload: { clients: 4, ops: 2 }, schedule: scheduleOf({}, []), batchMax: 4, deferProposals: 'decision',
     };
     const words = shellWords(replayCommand(s));
-    expect(words).toContain('--defer-proposals');
+    expect(words.slice(words.indexOf('--defer-proposals'))[1]).toBe('decision');
     expect(parseReplayArgs(words.slice(3))).toEqual({ scenario: s, printLog: false });
   });
 
@@ -38,6 +38,7 @@ describe('replay command line', () => {
     [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{'], /--workload is not valid JSON/],
     [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":0,"ops":1}'], /--workload clients must be an integer in 1\.\./],
     [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":1,"ops":1}', '--schedule', '{"network":5}'], /--schedule: schedule.network must be an object/],
+    [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":1,"ops":1}', '--schedule', JSON.stringify(scheduleOf({}, [])), '--batch-max', '2', '--defer-proposals', 'later'], /--defer-proposals must be turn or decision/],
     [['--bogus'], /Unknown option/],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseReplayArgs(argv)).toThrow(ReplayUsageError);

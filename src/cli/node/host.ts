@@ -132,7 +132,7 @@ export class NodeHost {
           ...(o.window !== undefined ? { window: o.window } : {}),
           ...(o.batchMax !== undefined ? { batchMaxRequests: o.batchMax } : {}),
           // Requests that arrive in one turn share a slot (docs/cli.md, --batch-max).
-          deferProposals: true,
+          deferProposals: 'turn',
         },
         ...(o.checkpointEvery ? { checkpointEvery: o.checkpointEvery } : {}),
         ...(file ? { trace: (ev: NodeTraceEvent) => file.emit(ev as unknown as FullTraceEvent), traceFlush: () => file.flush() } : {}),

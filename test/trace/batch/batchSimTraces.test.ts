@@ -41,9 +41,9 @@ describe('simulated runs with batching on', () => {
     }, 120_000);
   }
 
-  it('write traces that pass every check with deferProposals on, where timer-driven ReplicaPropose steps carry batches', () => {
-    const path = join(dir, 'sim-deferred.ndjson');
-    const traced = traceScenario({ ...SCENARIO, deferProposals: true }, path, { eventLog: false, track: true }, 'test/trace/batch/batchSimTraces.test.ts', true);
+  it("write traces that pass every check with deferProposals 'turn', where timer-driven ReplicaPropose steps carry batches", () => {
+    const path = join(dir, 'sim-deferred-turn.ndjson');
+    const traced = traceScenario({ ...SCENARIO, deferProposals: 'turn' }, path, { eventLog: false, track: true }, 'test/trace/batch/batchSimTraces.test.ts', true);
     expect(traced.run.violations).toEqual([]);
     expect(traced.run.result.completed).toBe(true);
     const v = checkTraceSync({ name: path, files: [path] });
@@ -53,5 +53,22 @@ describe('simulated runs with batching on', () => {
     expect(deferred.length, 'proposals made when the turn-end timer fired').toBeGreaterThan(5);
     expect(deferred.some((e) => isLongBatch(e.params.proposal!)), 'a deferred proposal of two or more requests').toBe(true);
     expect(v.client!.operations).toBeGreaterThanOrEqual(16 * 8);
+  }, 120_000);
+
+  it("write traces that pass every check with deferProposals 'decision', and batch more than without it", () => {
+    const longBatches = (deferProposals: 'decision' | undefined) => {
+      const path = join(dir, `sim-deferred-${deferProposals ?? 'never'}.ndjson`);
+      const traced = traceScenario({ ...SCENARIO, ...(deferProposals ? { deferProposals } : {}) }, path, { eventLog: false, track: true }, 'test/trace/batch/batchSimTraces.test.ts', true);
+      expect(traced.run.violations).toEqual([]);
+      expect(traced.run.result.completed).toBe(true);
+      const v = checkTraceSync({ name: path, files: [path] });
+      expect(v.ok, formatVerdict(v)).toBe(true);
+      expect(v.client!.operations).toBeGreaterThanOrEqual(16 * 8);
+      const [, ...events] = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TraceEvent);
+      const proposals = events.filter((e) => e.action === 'ReplicaPropose');
+      return proposals.filter((e) => isLongBatch(e.params.proposal!)).length / proposals.length;
+    };
+    // Catches a 'decision' mode that proposes at once anyway (the share would be the same).
+    expect(longBatches('decision')).toBeGreaterThan(longBatches(undefined));
   }, 120_000);
 });
