@@ -26,6 +26,10 @@ export interface AcceptTargets {
   commanderEnded?(commander: Role): void;
   /** A commander's first Accepts got a quorum before its retransmit timer (false), or did not (true). */
   firstAcceptsOutcome(timedOut: boolean): void;
+  /** A commander sent an Accept to these peers (its leader then needs no heartbeat to them). */
+  sentAccept?(to: readonly NodeId[]): void;
+  /** A commander sent a Decision to these peers. */
+  sentDecision?(to: readonly NodeId[]): void;
 }
 
 export function commanderKey(ballot: Ballot, slot: number): string {
@@ -77,6 +81,7 @@ export class Commander extends Role {
     this.leader = this.host.findRole<Role & AcceptTargets>('Leader');
     this.firstTargets = this.chooseFirstTargets();
     this.host.send(this.firstTargets, this.accept());
+    this.leader?.sentAccept?.(this.firstTargets);
     this.host.setTimer(COMMANDER_RETRANSMIT_TIMER, this.key, this.host.timing.acceptRetransmitMs);
   }
 
@@ -99,6 +104,7 @@ export class Commander extends Role {
       if (this.hasQuorum()) {
         if (!this.timedOut) this.leader?.firstAcceptsOutcome(false);
         this.host.send(this.host.peers, { type: 'Decision', slot: this.decisionSlot(), prop: this.prop });
+        this.leader?.sentDecision?.(this.host.peers);
         this.host.removeRole(this);
       }
     } else {
@@ -123,7 +129,9 @@ export class Commander extends Role {
     if (name !== COMMANDER_RETRANSMIT_TIMER || key !== this.key) return;
     if (!this.timedOut) this.leader?.firstAcceptsOutcome(true);
     this.timedOut = true;
-    this.host.send(this.retransmitTargets(), this.accept());
+    const targets = this.retransmitTargets();
+    this.host.send(targets, this.accept());
+    this.leader?.sentAccept?.(targets);
     this.host.setTimer(COMMANDER_RETRANSMIT_TIMER, key, this.host.timing.acceptRetransmitMs);
   }
 

@@ -14,6 +14,7 @@ import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
 import { RecentAcceptors } from './recentAcceptors.js';
+import { HeartbeatPlan } from './heartbeatPlan.js';
 import { invariant } from '../protocol/assert.js';
 import { markOf } from './acceptor.js';
 
@@ -27,7 +28,8 @@ export const LEADER_TIMEOUT_TIMER = 'Leader.timeout';
  */
 export class Leader extends Role {
   readonly name = 'Leader' as const;
-  readonly handles = ['Propose', 'Adopted', 'Preempted', 'Active'] as const;
+  // Accept and Decision from another leader's commanders count as its heartbeat (heartbeatPlan.ts).
+  readonly handles = ['Propose', 'Adopted', 'Preempted', 'Active', 'Accept', 'Decision'] as const;
 
   protected ballot: Ballot;
   protected active = false;
@@ -35,6 +37,10 @@ export class Leader extends Role {
   protected readonly proposals = new JournaledMap<number, Batch>();
   /** Another leader sent Active since our last timeout: do not fight it. */
   protected heardOtherLeader = false;
+  /** The node of the other leader last heard (by Active or Accept): its Decisions are its heartbeat too. */
+  protected otherLeader: NodeId | undefined = undefined;
+  /** Which peers its next heartbeat must reach (those its commanders reached need none). */
+  protected readonly heartbeats = new HeartbeatPlan();
   /** The spec's `lMark` (volatile): it leaves slots below it alone, they are decided and compacted. */
   protected lMark = 1;
   /** The commanders it spawned that still run, with their slots (a LeaderCompact removes those below its mark). */
@@ -81,15 +87,37 @@ export class Leader extends Role {
   }
 
   receive(from: NodeId, message: Message): void {
+    switch (message.type) {
+      // Signs of another leader's life only: no step, and no compaction check on each of them.
+      case 'Active': case 'Accept': return this.heardFrom(from, message.ballot.leader);
+      case 'Decision': if (from !== this.host.self && from === this.otherLeader) this.heardOtherLeader = true; return;
+      default: break;
+    }
     // Its acceptor compacted while it was not looking (its mark is volatile: after a restart).
     this.compactIfDue();
     switch (message.type) {
       case 'Propose': return this.receivePropose(message);
       case 'Adopted': return this.receiveAdopted(message);
       case 'Preempted': return this.receivePreempted(message);
-      case 'Active': if (from !== this.host.self) this.heardOtherLeader = true; return;
       default: return;
     }
+  }
+
+  /** An Active or Accept from `from`, sent for the ballot of `leader`. */
+  protected heardFrom(from: NodeId, leader: NodeId): void {
+    if (from === this.host.self) return;
+    this.heardOtherLeader = true;
+    this.otherLeader = leader;
+  }
+
+  /** Its commanders sent these an Accept (commander.ts): the Accept tells them our ballot. */
+  sentAccept(to: readonly NodeId[]): void {
+    this.heartbeats.sentAccept(to);
+  }
+
+  /** Its commanders sent these a Decision (commander.ts). */
+  sentDecision(to: readonly NodeId[]): void {
+    this.heartbeats.sentDecisionTo(to);
   }
 
   /** LeaderReceivePropose: take the first proposal for a slot; drive it now if active. Below its
@@ -184,7 +212,13 @@ export class Leader extends Role {
   override onTimer(name: string, _key?: string): void {
     if (name === LEADER_HEARTBEAT_TIMER) {
       // Heartbeats let replicas and passive leaders see this leader is alive (a Stutter).
-      if (this.active) this.host.send(this.others(), { type: 'Active', ballot: this.ballot });
+      // Only to the peers that its commanders' Accepts and Decisions did not reach (heartbeatPlan.ts).
+      if (this.active) {
+        const due = this.heartbeats.due(this.others());
+        if (due.length > 0) this.host.send(due, { type: 'Active', ballot: this.ballot });
+      } else {
+        this.heartbeats.reset();
+      }
       this.host.setTimer(LEADER_HEARTBEAT_TIMER, undefined, this.host.timing.heartbeatMs);
     } else if (name === LEADER_TIMEOUT_TIMER) {
       // Work pending and no live leader heard from: try to lead.

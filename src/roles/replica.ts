@@ -18,7 +18,7 @@
  * proposals, and asks a peer to CatchUp when it sees a gap or stops making progress (one peer
  * per gap tick, in turn).
  */
-import type { Active, CatchUp, Decision, Invoke, Join, Message, Welcome, WelcomeState } from '../protocol/messages.js';
+import type { CatchUp, Decision, Invoke, Join, Message, Welcome, WelcomeState } from '../protocol/messages.js';
 import type { Limits } from '../protocol/limits.js';
 import type { AppSnapshots } from '../statemachines/types.js';
 import {
@@ -56,7 +56,8 @@ export const REJOIN_AFTER_ROUNDS = 2;
  */
 export class Replica extends Role {
   readonly name = 'Replica' as const;
-  readonly handles = ['Invoke', 'Decision', 'Join', 'Welcome', 'Active', 'Accepting', 'CatchUp'] as const;
+  // An Accept tells the ballot of the leader that sent it, as an Active does (heartbeatPlan.ts).
+  readonly handles = ['Invoke', 'Decision', 'Join', 'Welcome', 'Active', 'Accepting', 'CatchUp', 'Accept'] as const;
 
   protected slotIn = 1;
   protected slotOut = 1;
@@ -173,10 +174,14 @@ export class Replica extends Role {
   receive(from: NodeId, message: Message): void {
     switch (message.type) {
       case 'Invoke': this.receiveInvoke(message); break;
-      case 'Decision': this.receiveDecision(message); break;
+      case 'Decision':
+        // The leader we follow decides: it is alive (its heartbeat skips us then, heartbeatPlan.ts).
+        if (from === this.leader && from !== this.host.self) this.leaderHeard = true;
+        this.receiveDecision(message);
+        break;
       case 'Join': this.receiveJoin(message); break;
       case 'Welcome': this.receiveWelcome(message, from); break;
-      case 'Active': this.receiveActive(from, message); break;
+      case 'Active': case 'Accept': this.receiveActive(from, message.ballot); break;
       case 'Accepting': this.followLeader(message.leader, undefined); break;
       case 'CatchUp': this.receiveCatchUp(message); break;
       default: return;
@@ -612,10 +617,11 @@ export class Replica extends Role {
     else if (log.length > from) changes.appendExecuted(log.slice(from).map((e) => copyProposal(e.prop)));
   }
 
-  protected receiveActive(from: NodeId, m: Active): void {
+  /** An Active or an Accept from a leader with `ballot`. */
+  protected receiveActive(from: NodeId, ballot: Ballot): void {
     if (from === this.host.self) return;
-    this.followLeader(m.ballot.leader, m.ballot);
-    if (m.ballot.leader === this.leader) this.leaderHeard = true;
+    this.followLeader(ballot.leader, ballot);
+    if (ballot.leader === this.leader) this.leaderHeard = true;
   }
 
   /** Switch to `leader` unless we already follow a leader with a higher ballot. */

@@ -143,6 +143,32 @@ describe('Leader', () => {
     expect(host.timers()).toEqual([{ name: LEADER_HEARTBEAT_TIMER, key: undefined }]);
   });
 
+  it('sends a heartbeat only to the peers its commanders did not reach since the last one', () => {
+    const { host, leader } = activeLeader();
+    for (let beat = 0; beat < 2; beat++) {
+      leader.sentAccept([1, 2]);
+      leader.sentDecision([1, 2, 3]);
+      leader.onTimer(LEADER_HEARTBEAT_TIMER);
+    }
+    // 2 had Accepts (they carry the ballot); 3 only Decisions: skipped one beat in two.
+    expect(host.sends('Active')).toEqual([{ to: 3, message: { type: 'Active', ballot: ballot(0, 1) } }]);
+  });
+
+  it('takes an Accept from another leader as its heartbeat, and then that leader\'s Decisions too', () => {
+    const { host, leader } = leaderOn();
+    leader.receive(2, { type: 'Propose', slot: 1, prop: prop(2, 1) });
+    host.rolesNamed('Scout').forEach((s) => host.removeRole(s));
+    leader.receive(3, { type: 'Accept', ballot: ballot(1, 3), slot: 1, prop: prop(2, 1) });
+    leader.onTimer(LEADER_TIMEOUT_TIMER); // heard 3's Accept in this period: wait
+    leader.receive(3, { type: 'Decision', slot: 1, prop: prop(2, 1) });
+    leader.onTimer(LEADER_TIMEOUT_TIMER); // heard 3's Decision: wait
+    expect(host.actions()).toEqual(['LeaderReceivePropose', 'LeaderSpawnScout']);
+
+    leader.receive(2, { type: 'Decision', slot: 2, prop: prop(2, 2) }); // 2 is not a leader it heard
+    leader.onTimer(LEADER_TIMEOUT_TIMER);
+    expect(host.actions()).toEqual(['LeaderReceivePropose', 'LeaderSpawnScout', 'LeaderSpawnScout']);
+  });
+
   it('on timeout with work pending and no live leader heard, spawns a scout', () => {
     const { host, leader } = leaderOn();
     leader.receive(3, { type: 'Active', ballot: ballot(1, 3) });

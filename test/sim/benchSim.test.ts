@@ -20,6 +20,18 @@ describe('npm run bench:sim', () => {
     expect(run.stdout).toMatch(/warm: the same run again after 3 unmeasured run\(s\): completed/);
   });
 
+  it('--shape seed-par sends at most 12 network messages per request without batching (issue 12), heartbeats skipped where commanders reached', () => {
+    const run = bench(['--shape', 'seed-par', '--warmup', '0']);
+    expect(run.status).toBe(0);
+    const total = /(\d[\d,]*) sent, 0 lost/.exec(run.stdout);
+    const decided = /requests decided +([\d,]+)/.exec(run.stdout);
+    const perRequest = Number(total![1]!.replace(/,/g, '')) / Number(decided![1]!.replace(/,/g, ''));
+    expect(perRequest).toBeLessThanOrEqual(12);
+    // A leader that heartbeats every peer on every beat sends 0.76 Active per request here.
+    const active = Number(/\n +Active +(\d+\.\d\d)/.exec(run.stdout)![1]);
+    expect(active).toBeLessThan(0.3);
+  });
+
   it('--shape long kills the leader once in each tenth and reports memory by tenth and the largest message', () => {
     const run = bench(['--shape', 'long', '--transfers', '100']);
     expect(run.status).toBe(0);
