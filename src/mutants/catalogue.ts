@@ -112,7 +112,9 @@ const batchChurn = (seed: number): Scenario => ({ ...leaderChurn(seed), workload
 
 export const MUTANTS: readonly Mutant[] = [
   { name: 'AcceptLowerBallot', breaks: 'an acceptor accepts an Accept below its promise',
-    createNode: withRoles({ Acceptor: AcceptLowerBallotAcceptor }), scenarios: churnSeeds(1, 8) },
+    // Seed 49: the first of 1..60 whose run has a stale Accept reach an acceptor that promised
+    // higher, since leaders skip heartbeats to the peers their commanders reached (fewer changes).
+    createNode: withRoles({ Acceptor: AcceptLowerBallotAcceptor }), scenarios: [leaderChurn(49)].concat(churnSeeds(1, 8)) },
   { name: 'PromiseOmitsAccepted', breaks: 'a Promise carries the accepted pvalues',
     createNode: withRoles({ Acceptor: PromiseOmitsAcceptedAcceptor }), scenarios: churnSeeds(1, 8) },
   { name: 'MinorityScout', breaks: 'a scout adopts only with a quorum of promises',
@@ -122,9 +124,10 @@ export const MUTANTS: readonly Mutant[] = [
   { name: 'LowestPValueLeader', breaks: 'an adopting leader takes the highest-ballot pvalue of each slot',
     // Seeds found by scanning heavyChurn: 39 the first of 1..39 to exercise it while every Accept went
     // to every acceptor; 45, 54, 70, 72 and 75 those of 1..100 that do since a stable leader sends it to
-    // a quorum and replicas skip Proposes a leader would ignore (several: which seed does is chaotic).
+    // a quorum and replicas skip Proposes a leader would ignore (several: which seed does is chaotic);
+    // 90 the only one of 1..100 since leaders skip heartbeats to the peers their commanders reached.
     createNode: withRoles({ Leader: LowestPValueLeader }),
-    scenarios: [45, 54, 70, 72, 75, 39].map(heavyChurn).concat(churnSeeds(1, 4)) },
+    scenarios: [90, 45, 54, 70, 72, 75, 39].map(heavyChurn).concat(churnSeeds(1, 4)) },
   { name: 'OwnProposalLeader', breaks: 'an adopting leader replaces its own proposal by the adopted one',
     createNode: withRoles({ Leader: OwnProposalLeader }), scenarios: churnSeeds(1, 12) },
   { name: 'ExecuteOutOfOrder', breaks: 'a replica executes slots strictly in order',

@@ -2,7 +2,9 @@
  * Which peers an active leader's heartbeat (`Active`) must go to. A heartbeat tells a peer's
  * replica and leader that this leader is alive, and its ballot. Under load most peers already
  * heard that since the last beat from what the leader's commanders sent them:
- * - an `Accept` carries the ballot, and its receivers take it as an `Active`;
+ * - an `Accept` carries the ballot: a peer's leader takes it as an `Active`, its replica as a
+ *   sign of life of the leader it follows (a replica whose acceptor promised a new ballot is
+ *   told so by its acceptor's `Accepting` hint, so a peer sent Accepts needs no `Active`);
  * - a `Decision` carries no ballot, so its receivers take it as a sign of life only from the
  *   leader they already follow. A peer that lost the ballot (or follows an older leader) must
  *   still be told it: such a peer is skipped at most one beat in two, so it hears an `Active`

@@ -56,7 +56,7 @@ export const REJOIN_AFTER_ROUNDS = 2;
  */
 export class Replica extends Role {
   readonly name = 'Replica' as const;
-  // An Accept tells the ballot of the leader that sent it, as an Active does (heartbeatPlan.ts).
+  // An Accept from the leader we follow is a sign of its life, as an Active is (heartbeatPlan.ts).
   readonly handles = ['Invoke', 'Decision', 'Join', 'Welcome', 'Active', 'Accepting', 'CatchUp', 'Accept'] as const;
 
   protected slotIn = 1;
@@ -181,7 +181,11 @@ export class Replica extends Role {
         break;
       case 'Join': this.receiveJoin(message); break;
       case 'Welcome': this.receiveWelcome(message, from); break;
-      case 'Active': case 'Accept': this.receiveActive(from, message.ballot); break;
+      case 'Active': this.receiveActive(from, message.ballot); break;
+      // Only a sign of life: a new leader is learnt from an Active, or from our acceptor's
+      // Accepting hint when it promises the new ballot (following every Accept's ballot
+      // changed how often leaders change, and with it what the churn scenarios exercise).
+      case 'Accept': if (from !== this.host.self && message.ballot.leader === this.leader) this.leaderHeard = true; break;
       case 'Accepting': this.followLeader(message.leader, undefined); break;
       case 'CatchUp': this.receiveCatchUp(message); break;
       default: return;
@@ -617,7 +621,7 @@ export class Replica extends Role {
     else if (log.length > from) changes.appendExecuted(log.slice(from).map((e) => copyProposal(e.prop)));
   }
 
-  /** An Active or an Accept from a leader with `ballot`. */
+  /** An Active from a leader with `ballot`. */
   protected receiveActive(from: NodeId, ballot: Ballot): void {
     if (from === this.host.self) return;
     this.followLeader(ballot.leader, ballot);

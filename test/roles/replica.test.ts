@@ -330,21 +330,24 @@ describe('Replica', () => {
 
     expect(host.sends('Propose')).toEqual([{ to: 2, message: { type: 'Propose', slot: 1, prop: prop(2, 1) } }]);
   });
-  it('follows the leader of an Accept as of an Active, and takes its Decisions as heartbeats', () => {
+  it('takes Accepts and Decisions from the leader it follows as heartbeats, and from no other node', () => {
     const { host, replica } = replicaOn();
     replica.receive(2, invoke(prop(2, 1)));
-    host.clear();
-    replica.receive(3, { type: 'Accept', ballot: { num: 1, leader: 3 }, slot: 5, prop: prop(9, 9) });
-    expect(host.sends('Propose')).toEqual([{ to: 3, message: { type: 'Propose', slot: 1, prop: prop(2, 1) } }]);
+    replica.receive(3, { type: 'Active', ballot: { num: 1, leader: 3 } });
     host.clear();
 
-    replica.onTimer(REPLICA_LEADER_TIMER, undefined); // the Accept was heard in this period
+    replica.onTimer(REPLICA_LEADER_TIMER, undefined); // the Active was heard in this period
+    replica.receive(3, { type: 'Accept', ballot: { num: 1, leader: 3 }, slot: 5, prop: prop(9, 9) });
+    replica.onTimer(REPLICA_LEADER_TIMER, undefined); // so was an Accept from leader 3
     replica.receive(3, decision(7, prop(8, 1)));
-    replica.onTimer(REPLICA_LEADER_TIMER, undefined); // so was a Decision from leader 3
+    replica.onTimer(REPLICA_LEADER_TIMER, undefined); // and a Decision from leader 3
     expect(host.sends('Propose')).toEqual([]);
 
-    replica.receive(1, decision(8, prop(8, 2))); // not the leader it follows
-    replica.onTimer(REPLICA_LEADER_TIMER, undefined);
+    // Neither follows a new leader nor counts for the one it follows: Accept from 1, Decision from 1.
+    replica.receive(1, { type: 'Accept', ballot: { num: 2, leader: 1 }, slot: 6, prop: prop(9, 8) });
+    replica.receive(1, decision(8, prop(8, 2)));
+    expect(host.sends('Propose')).toEqual([]);
+    replica.onTimer(REPLICA_LEADER_TIMER, undefined); // leader 3 silent for a whole period: next peer
     expect(host.sends('Propose')).toEqual([{ to: 1, message: { type: 'Propose', slot: 1, prop: prop(2, 1) } }]);
   });
 });
