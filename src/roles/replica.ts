@@ -35,6 +35,7 @@ import { invariant } from '../protocol/assert.js';
 import { stateDigest } from '../statemachines/digest.js';
 import type { Acceptor } from './acceptor.js';
 import { ExecutedTable, type Execution } from './executedTable.js';
+import { DecidedRequests } from './decidedRequests.js';
 import { appSnapshotsOf, checkpointTransfer, encodeReplicaImage, readCheckpointTransfer, type ReplicaImage } from './replicaImage.js';
 import { WelcomePartBuffer, splitWelcome, welcomePartsOf } from '../protocol/welcomeParts.js';
 
@@ -67,10 +68,10 @@ export class Replica extends Role {
   protected readonly proposals = new JournaledMap<number, Batch>();
   /** slot -> decided batch (spec rDecisions): those at and above the previous snapshot's slot. Welcome sends it. */
   protected readonly decisions = new JournaledMap<number, Batch>();
-  /** proposalKey of a request -> how many entries of `decisions` not yet executed here hold it:
-   * "is it decided here?" (spec Known) without a scan. Once its slot is executed, a request is
-   * Executed, which ReplicaReceiveInvoke asks first, so only unexecuted slots need counting. */
-  protected readonly decidedKeys = new Map<string, number>();
+  /** The requests of entries of `decisions` not yet executed here: "is it decided here?" (spec
+   * Known) without a scan. Once its slot is executed, a request is Executed, which
+   * ReplicaReceiveInvoke asks first, so only unexecuted slots need counting. */
+  protected readonly decidedKeys = new DecidedRequests();
   /** The slots of `decisions` whose requests decidedKeys counts. */
   private readonly countedSlots = new Set<number>();
   protected maxDecidedSlot = 0;
@@ -211,7 +212,7 @@ export class Replica extends Role {
       this.host.action('Replica', 'ReplicaReceiveInvoke', this.host.tracing ? { output: done.output } : undefined);
       return;
     }
-    if (this.requests.has(key) || this.decidedKeys.has(key) || this.isProposed(m.prop)) return;
+    if (this.requests.has(key) || this.decidedKeys.has(m.prop) || this.isProposed(m.prop)) return;
     if (this.requests.size >= this.host.limits.maxPendingRequests) {
       this.host.log(`replica ${this.host.self}: request queue full (${this.requests.size}); dropping Invoke ${key}`);
       return; // as if the Invoke were lost: the requester retransmits
@@ -670,10 +671,7 @@ export class Replica extends Role {
   protected learn(slot: number, prop: Batch): void {
     this.decisions.set(slot, copyBatch(prop));
     this.countedSlots.add(slot);
-    for (const r of requestsOf(prop)) {
-      const key = proposalKey(r);
-      this.decidedKeys.set(key, (this.decidedKeys.get(key) ?? 0) + 1);
-    }
+    this.decidedKeys.add(requestsOf(prop));
     this.maxDecidedSlot = Math.max(this.maxDecidedSlot, slot);
   }
 
@@ -697,12 +695,7 @@ export class Replica extends Role {
   /** decidedKeys stops counting the requests of decided `slot`, if it still counts them. */
   protected uncount(slot: number): void {
     if (!this.countedSlots.delete(slot)) return;
-    for (const r of requestsOf(this.decisions.get(slot)!)) {
-      const key = proposalKey(r);
-      const left = (this.decidedKeys.get(key) ?? 1) - 1;
-      if (left === 0) this.decidedKeys.delete(key);
-      else this.decidedKeys.set(key, left);
-    }
+    this.decidedKeys.remove(requestsOf(this.decisions.get(slot)!));
   }
 
   /** Is request `prop` in one of our own pending batches? */
