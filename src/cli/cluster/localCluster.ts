@@ -101,8 +101,10 @@ export class LocalCluster {
       ...(this.options.nodeArgs ?? []),
     ];
     const child = spawn(process.execPath, [...(this.options.execArgv ?? []), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // 'close', not 'exit': its output is all read then, so a node that fails to start has
+    // said why before anyone reports it (a chaos run once lost that line).
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
-      child.once('exit', (code, signal) => done({ code, signal }));
+      child.once('close', (code, signal) => done({ code, signal }));
     });
     const entry: Child = { process: child, exited, expectExit: false };
     this.children.set(id, entry);
