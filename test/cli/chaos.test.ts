@@ -5,6 +5,7 @@
  * only because its crash was recorded. Loopback only; the clusters are stopped in afterAll.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -64,4 +65,42 @@ describe('kill -9 with real processes', () => {
     const v = await checkTrace({ name: 'kill', files });
     expect(v.failure).toMatchObject({ kind: 'lifecycle', message: expect.stringMatching(/node 3's part ends after its event seq \d+ with neither an end line nor a crash/) });
   }, 120_000);
+
+  it('a node that cannot start: the error quotes what the process last wrote (a CI log may be all that is left)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paxos-nostart-'));
+    const keyFile = join(dir, 'cluster.key');
+    const key = generateClusterKey(keyFile);
+    const cluster = new LocalCluster({ nodes: 3, host: '127.0.0.1', basePort: await freeBasePort(3), dataDir: join(dir, 'data'), keyFile, key, app: 'bank', nodeArgs: ['--window', '0'] });
+    clusters.push(cluster);
+    await expect(cluster.start(1)).rejects.toThrow(/^node 1 exited while starting \(exit code 2\); its last output:\n.*--window/);
+    expect(cluster.isRunning(1)).toBe(false);
+  }, 60_000);
+
+  it('a port the kernel lent out while a node was down: the node is started again once it is free, with a warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paxos-portbusy-'));
+    const keyFile = join(dir, 'cluster.key');
+    const key = generateClusterKey(keyFile);
+    const lines: string[] = [];
+    const basePort = await freeBasePort(3);
+    const traceDir = join(dir, 'traces');
+    const cluster = new LocalCluster({ nodes: 3, host: '127.0.0.1', basePort, dataDir: join(dir, 'data'), keyFile, key, app: 'bank', traceDir, runId: 'busy', onLine: (_, l) => lines.push(l) });
+    clusters.push(cluster);
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(basePort, '127.0.0.1', r));
+    setTimeout(() => squatter.close(), 1_500);
+    await cluster.start(1);
+    expect(cluster.isRunning(1)).toBe(true);
+    expect(lines.filter((l) => l.includes('EADDRINUSE')).length).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.includes('"event":"port-in-use"')).length).toBeGreaterThan(0);
+    // Its first try made its data directory and trace part: the second is a restart, and checks.
+    await cluster.start(2);
+    await cluster.start(3);
+    const c = await ClientConnection.open({ address: cluster.clientAddress(2), key, clientId: CLIENT_ID_MIN + 1 });
+    expect(await c.invoke(1, { op: 'open', account: 'a' })).toMatchObject({ ok: true });
+    c.close();
+    await cluster.stopAll();
+    const v = await checkTrace({ name: 'busy', files: [1, 2, 3].map((n) => partPath(traceDir, 'busy', n)) });
+    expect(v.failure).toBeUndefined();
+    expect(v.ok).toBe(true);
+  }, 60_000);
 });

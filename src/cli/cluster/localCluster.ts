@@ -46,6 +46,23 @@ interface Child {
   readonly process: ChildProcess;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   expectExit: boolean;
+  /** Until it serves clients: an exit then fails start(). */
+  starting: boolean;
+  /** This process's last output lines, quoted when it fails (a CI log may be all there is). */
+  readonly lastLines: string[];
+}
+
+/** Output lines of a child kept for its failure report. */
+const KEPT_LINES = 4;
+/** Starts again of a node whose port was in use (see start). */
+const PORT_RETRIES = 3;
+
+/** A node process that exited before it served clients. */
+export class StartFailure extends Error {
+  override readonly name = 'StartFailure';
+  constructor(message: string, readonly portInUse: boolean) {
+    super(message);
+  }
 }
 
 /** bin/paxos.mjs of this package, found from this file (src/ with tsx, or dist/). */
@@ -87,10 +104,32 @@ export class LocalCluster {
     return this.children.get(id)?.process.pid;
   }
 
-  /** Starts node `id` (new if its data directory holds no node yet) and waits until it serves clients. */
+  /**
+   * Starts node `id` (new if its data directory holds no node yet) and waits until it serves
+   * clients. A node whose port is in use is started again, up to PORT_RETRIES times a second
+   * apart: while it was down, the kernel may have lent its port to a connection for a moment.
+   */
   async start(id: number): Promise<{ isNew: boolean }> {
     if (this.children.has(id)) throw new Error(`node ${id} is already running`);
-    const isNew = !existsSync(join(this.dataDirOf(id), META_FILE));
+    const isNew = !this.holdsNode(id);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // A new node that failed to listen may have made its data directory: it restarts from it.
+        await this.spawnNode(id, !this.holdsNode(id));
+        return { isNew };
+      } catch (e) {
+        if (!(e instanceof StartFailure) || !e.portInUse || attempt > PORT_RETRIES) throw e;
+        this.options.onLine?.(id, JSON.stringify({ level: 'warn', node: id, event: 'port-in-use', attempt, note: 'starting it again in 1 s' }));
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
+  }
+
+  private holdsNode(id: number): boolean {
+    return existsSync(join(this.dataDirOf(id), META_FILE));
+  }
+
+  private async spawnNode(id: number, isNew: boolean): Promise<void> {
     const args = [
       paxosBin(), 'node', '--id', String(id), '--peers', formatPeers(this.peers), '--data-dir', this.dataDirOf(id),
       '--key-file', resolve(this.options.keyFile), '--app', this.options.app,
@@ -106,18 +145,28 @@ export class LocalCluster {
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
       child.once('close', (code, signal) => done({ code, signal }));
     });
-    const entry: Child = { process: child, exited, expectExit: false };
+    const entry: Child = { process: child, exited, expectExit: false, starting: true, lastLines: [] };
     this.children.set(id, entry);
-    for (const stream of [child.stdout!, child.stderr!]) forwardLines(stream, (line) => this.options.onLine?.(id, line));
+    for (const stream of [child.stdout!, child.stderr!]) {
+      forwardLines(stream, (line) => {
+        entry.lastLines.push(line);
+        if (entry.lastLines.length > KEPT_LINES) entry.lastLines.shift();
+        this.options.onLine?.(id, line);
+      });
+    }
     void exited.then(({ code, signal }) => {
       if (this.children.get(id) === entry) this.children.delete(id);
       if (!entry.expectExit) {
         this.recordCrash(id, `exited unexpectedly (${signal ?? `code ${code}`})`);
-        this.options.onUnexpectedExit?.(id, signal ?? `exit code ${code}`);
+        // An exit while starting is start()'s failure to report (or retry), not a crash.
+        if (!entry.starting) this.options.onUnexpectedExit?.(id, `${signal ?? `exit code ${code}`}${lastWords(entry)}`);
       }
     });
-    await this.waitUp(id, exited);
-    return { isNew };
+    try {
+      await this.waitUp(id, entry);
+    } finally {
+      entry.starting = false;
+    }
   }
 
   async startAll(): Promise<void> {
@@ -163,12 +212,14 @@ export class LocalCluster {
     }
   }
 
-  private async waitUp(id: number, exited: Child['exited']): Promise<void> {
+  private async waitUp(id: number, entry: Child): Promise<void> {
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 60_000);
     let gone: string | undefined;
-    void exited.then(({ code, signal }) => { gone = signal ?? `exit code ${code}`; });
+    void entry.exited.then(({ code, signal }) => { gone = signal ?? `exit code ${code}`; });
     for (;;) {
-      if (gone !== undefined) throw new Error(`node ${id} exited while starting (${gone}); its log lines say why`);
+      if (gone !== undefined) {
+        throw new StartFailure(`node ${id} exited while starting (${gone})${lastWords(entry)}`, entry.lastLines.some((l) => l.includes('EADDRINUSE')));
+      }
       try {
         const c = await ClientConnection.open({ address: this.clientAddress(id), key: this.options.key, clientId: CLIENT_ID_MIN + id, timeoutMs: 2_000 });
         c.close();
@@ -179,6 +230,11 @@ export class LocalCluster {
       }
     }
   }
+}
+
+/** The child's last output lines, for a failure message: ", its last output: ...". */
+function lastWords(entry: Child): string {
+  return entry.lastLines.length === 0 ? '; it wrote nothing' : `; its last output:\n      ${entry.lastLines.join('\n      ')}`;
 }
 
 function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
