@@ -4,7 +4,7 @@
  * money and leave traces that check; and a node killed for good leaves a part that checks
  * only because its crash was recorded. Loopback only; the clusters are stopped in afterAll.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,9 +19,16 @@ import { generateClusterKey } from '../../src/transport/clusterKey.js';
 import { freeBasePort } from './helpers.js';
 
 const clusters: LocalCluster[] = [];
+const dirs: string[] = [];
 afterAll(async () => {
   for (const c of clusters) await c.stopAll();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+const tempDir = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+};
 
 describe('kill -9 with real processes', () => {
   it('a short chaos run: leader and follower killed and restarted, nothing acknowledged is lost, traces check', async () => {
@@ -44,7 +51,7 @@ describe('kill -9 with real processes', () => {
   }, 150_000);
 
   it('a node killed for good: its part checks with the crash the supervisor recorded, and fails without it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paxos-kill-'));
+    const dir = tempDir('paxos-kill-');
     const keyFile = join(dir, 'cluster.key');
     const key = generateClusterKey(keyFile);
     const traceDir = join(dir, 'traces');
@@ -67,7 +74,7 @@ describe('kill -9 with real processes', () => {
   }, 120_000);
 
   it('a node that cannot start: the error quotes what the process last wrote (a CI log may be all that is left)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paxos-nostart-'));
+    const dir = tempDir('paxos-nostart-');
     const keyFile = join(dir, 'cluster.key');
     const key = generateClusterKey(keyFile);
     const cluster = new LocalCluster({ nodes: 3, host: '127.0.0.1', basePort: await freeBasePort(3), dataDir: join(dir, 'data'), keyFile, key, app: 'bank', nodeArgs: ['--window', '0'] });
@@ -77,7 +84,7 @@ describe('kill -9 with real processes', () => {
   }, 60_000);
 
   it('a port the kernel lent out while a node was down: the node is started again once it is free, with a warning', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paxos-portbusy-'));
+    const dir = tempDir('paxos-portbusy-');
     const keyFile = join(dir, 'cluster.key');
     const key = generateClusterKey(keyFile);
     const lines: string[] = [];
