@@ -19,7 +19,7 @@ import { exploreModel } from './model.js';
 import { successorsFor } from './mutantSteps.js';
 import { type Batch, type LevelResult, type PartColumns, type PartCounts, type PartOptions, type Sampled, Partition, stateAfter } from './partition.js';
 import { boundsOf } from './properties.js';
-import { StateCodec } from './stateCodec.js';
+import { StateCodec, revivedState } from './stateCodec.js';
 
 export interface ParallelOptions {
   /** The model's cfg file: every thread loads the model from it (functions do not cross threads). */
@@ -189,7 +189,7 @@ async function search(opts: ParallelOptions, handles: PartHandle[], started: num
       seconds: (performance.now() - started) / 1000, perAction, ...(violation ? { violation } : {}),
       // Each part remembers the successors it found outside the constraints: their sum bounds the distinct ones.
       collisionProbability: collisionProbability(distinct + total((c) => c.outside)),
-      sample: uniform.map((e) => e.state), messageSample: [...perMessage.values()].map((e) => e.state), interned,
+      sample: uniform.map((e) => revivedState(e.state)), messageSample: [...perMessage.values()].map((e) => revivedState(e.state)), interned,
     };
   };
 

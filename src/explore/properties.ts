@@ -15,7 +15,7 @@
  */
 import type { Ballot, Proposal, PValue, SlotProp, SpecMessage } from '../trace/format/types.js';
 import { propKey, pvalueKey } from '../trace/format/keys.js';
-import { type NodeSpec, type SpecConfig, type SpecState, NOOP_KEY, ballotEq, ballotLt, longBatch, reqsOf } from '../trace/spec/specState.js';
+import { type ExecSeq, type NodeSpec, type SpecConfig, type SpecState, NOOP_KEY, ballotEq, ballotLt, longBatch, reqsOf } from '../trace/spec/specState.js';
 import type { Step } from '../trace/spec/fastSpec.js';
 import { RaceRetry } from './raceShapes.js';
 
@@ -196,8 +196,11 @@ export const Validity: StateInvariant = (m, s) => {
 
 // ---- ReplicaConsistency -------------------------------------------------------------------
 
-const isPrefix = (a: readonly Proposal[], b: readonly Proposal[]): boolean =>
-  a.length <= b.length && a.every((p, i) => propKey(p) === propKey(b[i]!));
+const isPrefix = (a: ExecSeq, b: ExecSeq): boolean => {
+  if (a.length > b.length) return false;
+  for (let i = a.sharedPrefix(b); i < a.length; i++) if (propKey(a.get(i)) !== propKey(b.get(i))) return false;
+  return true;
+};
 
 export const ReplicaConsistency: StateInvariant = (m, s) => {
   // ExecutedPrefix: over ReplicaNodes.
@@ -236,7 +239,7 @@ export const ClientAnswers: StateInvariant = (m, s) => {
     // AnsweredAsExecuted
     for (const n of m.replicaNodes) {
       const h = s.nodes[n]!.rExecuted;
-      if (a.index <= h.length && propKey(h[a.index - 1]!) !== k) return `${k} is answered at index ${a.index}, where replica ${n} executed ${propKey(h[a.index - 1]!)}`;
+      if (a.index <= h.length && propKey(h.get(a.index - 1)) !== k) return `${k} is answered at index ${a.index}, where replica ${n} executed ${propKey(h.get(a.index - 1))}`;
     }
   }
   return undefined;
@@ -350,7 +353,7 @@ export const NothingNeededDiscarded: StateInvariant = (m, s) => {
  * SnapshotsSound checks Agreement before it, so that state is reported as an Agreement
  * violation first, and any violation is confirmed on the engine (engineReplay.ts).
  */
-function soundAt(m: ModelBounds, decided: Map<number, Map<string, Proposal>>, k: number, e: readonly Proposal[]): string | undefined {
+function soundAt(m: ModelBounds, decided: Map<number, Map<string, Proposal>>, k: number, e: { map<T>(f: (p: Proposal) => T): T[] }): string | undefined {
   // A request's first place in the log, as one number: slot, then position in the batch.
   const firstSlot = new Map<string, number>();
   for (let slot = 1; slot < k; slot++) {

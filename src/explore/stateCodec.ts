@@ -16,7 +16,7 @@
  */
 import type { Proposal, SpecMessage } from '../trace/format/types.js';
 import { ballotKey, messageKey, propKey, seqKey } from '../trace/format/keys.js';
-import { type NodeSpec, type SpecState, initialNode, setKey } from '../trace/spec/specState.js';
+import { ExecSeq, type NodeSpec, type SpecState, initialNode, setKey } from '../trace/spec/specState.js';
 import type { Step } from '../trace/spec/fastSpec.js';
 import { hash64, hashText64 } from './fingerprints.js';
 
@@ -62,7 +62,20 @@ function plainNode(x: NodeSpec): NodeSpec {
     lProposals: new Map(x.lProposals),
     rDecisions: new Map(x.rDecisions),
     rExecutedKeys: new Set(x.rExecutedKeys),
+    // Without the longer versions that share its backing (they may be sent to another thread).
+    rExecuted: ExecSeq.of(x.rExecuted),
+    rSnap: { slot: x.rSnap.slot, executed: ExecSeq.of(x.rSnap.executed) },
   };
+}
+
+/** A node that crossed threads: its sequences are classes again (a structured clone drops them). */
+function revivedNode(x: NodeSpec): NodeSpec {
+  return { ...x, rExecuted: ExecSeq.revive(x.rExecuted), rSnap: { slot: x.rSnap.slot, executed: ExecSeq.revive(x.rSnap.executed) } };
+}
+
+/** A state that crossed threads (a worker's sample), as revivedNode. */
+export function revivedState(s: SpecState): SpecState {
+  return { ...s, nodes: s.nodes.map(revivedNode) };
 }
 
 class Interner<T> {
@@ -216,7 +229,7 @@ export class StateCodec {
       for (let i = 0; i < entries.keys.length; i++) ids.push(it.id(entries.keys[i]!, () => entries.values[i]!));
     };
     take(this.messages, e.messages, renaming.messages);
-    take(this.nodes, e.nodes, renaming.nodes);
+    take(this.nodes, { ...e.nodes, values: e.nodes.values.map(revivedNode) }, renaming.nodes);
     take(this.invokedSets, e.invokedSets, renaming.invokedSets);
   }
 

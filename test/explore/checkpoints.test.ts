@@ -15,7 +15,7 @@ import { exploreModel } from '../../src/explore/model.js';
 import { sampledConformance } from '../../src/explore/sampledConformance.js';
 import { isFastMutant } from '../../src/explore/mutantSteps.js';
 import { StateCodec } from '../../src/explore/stateCodec.js';
-import { type NodeSpec, type SpecState, initialState } from '../../src/trace/spec/specState.js';
+import { ExecSeq, type NodeSpec, type SpecState, initialState } from '../../src/trace/spec/specState.js';
 import { STATE_INVARIANTS, boundsOf } from '../../src/explore/properties.js';
 import { toTla } from '../../src/trace/replay/tlaCodec.js';
 import { messageKey, slotPropKey } from '../../src/trace/format/keys.js';
@@ -40,8 +40,8 @@ describe('state codec', () => {
   const variants: Record<string, Partial<NodeSpec>> = {
     aMark: { aMark: 2 },
     lMark: { lMark: 2 },
-    'rSnap.slot': { rSnap: { slot: 2, executed: [] } },
-    'rSnap.executed': { rSnap: { slot: 1, executed: [op] } },
+    'rSnap.slot': { rSnap: { slot: 2, executed: ExecSeq.EMPTY } },
+    'rSnap.executed': { rSnap: { slot: 1, executed: ExecSeq.of([op]) } },
     'scout.mark': { scout: { ballot: { num: 0, leader: 1 }, acks: new Set(), pvalues: new Map(), mark: 2 } },
   };
   it('tells apart two states that differ only in one checkpoint variable', () => {
@@ -124,7 +124,7 @@ describe('checkpoint properties give the .tla verdict', () => {
         const w: SpecMessage = { type: 'Welcome', node: 2, slot: snap.slot, decisions: [], executed: welcome };
         msgs.set(messageKey(w), w);
       }
-      return { ...base, msgs, nodes: [base.nodes[0]!, { ...base.nodes[1]!, rDecisions, rSnap: snap }, base.nodes[2]!] };
+      return { ...base, msgs, nodes: [base.nodes[0]!, { ...base.nodes[1]!, rDecisions, rSnap: { slot: snap.slot, executed: ExecSeq.of(snap.executed) } }, base.nodes[2]!] };
     };
     const cases: Array<[string, SpecState]> = [
       ['in order', state([a, b], { slot: 3, executed: [a, b] })],

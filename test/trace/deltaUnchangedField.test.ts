@@ -99,3 +99,66 @@ describe('a delta that cannot apply to the node\'s set is rejected at its line',
     expect(v.failure?.message).toMatch(/which does not hold it/);
   });
 });
+
+/**
+ * rExecuted is compared from where the view was last found equal (traceView.ts, sameExecuted):
+ * a delta that truncates the history and appends another request in its place, on an event
+ * whose spec step leaves the history alone, keeps its length; only the compared prefix's
+ * bookkeeping tells the replay to look at the changed element.
+ */
+describe('a delta that rewrites the end of rExecuted on its own is rejected at its line', () => {
+  interface Exec { len: number; last: Record<string, unknown> | undefined }
+  type ExecDelta = { reset?: Record<string, unknown>[]; truncate?: number; append?: Record<string, unknown>[] };
+  /** Events whose delta leaves rExecuted alone while their node has executed something: first two and last two. */
+  function untouchedHistory(): Array<[number, Record<string, unknown>, number]> {
+    const exec = new Map<number, Exec>();
+    const at: Array<[number, Record<string, unknown>, number]> = [];
+    lines.forEach((l, i) => {
+      if (i === 0) return;
+      const ev = JSON.parse(l) as Ev & { state?: { rExecuted: Record<string, unknown>[] }; delta?: { rExecuted?: ExecDelta } };
+      if (ev.state !== undefined) { exec.set(ev.node, { len: ev.state.rExecuted.length, last: ev.state.rExecuted.at(-1) }); return; }
+      const d = ev.delta?.rExecuted;
+      const e = exec.get(ev.node) ?? { len: 0, last: undefined };
+      if (d !== undefined) {
+        // A truncation's last kept element is unknown here: such a node is left out until it appends.
+        if (d.reset !== undefined) { e.len = d.reset.length; e.last = d.reset.at(-1); }
+        if (d.truncate !== undefined) { e.len = d.truncate; e.last = undefined; }
+        if (d.append !== undefined && d.append.length > 0) { e.len += d.append.length; e.last = d.append.at(-1); }
+        exec.set(ev.node, e);
+      } else if (ev.delta !== undefined && e.len > 0 && e.last !== undefined) {
+        at.push([i + 1, e.last, e.len]);
+      }
+    });
+    return at.length <= 4 ? at : [...at.slice(0, 2), ...at.slice(-2)];
+  }
+
+  function checkWithHistory(line: number, change: ExecDelta, tag: string): ReturnType<typeof checkTraceSync> {
+    const ev = JSON.parse(lines[line - 1]!) as Ev & { delta: Record<string, unknown> };
+    ev.delta.rExecuted = change;
+    const copy = [...lines];
+    copy[line - 1] = JSON.stringify(ev);
+    const path = join(dir, `rExecuted-${line}-${tag}.ndjson`);
+    writeFileSync(path, copy.join('\n') + '\n');
+    return checkTraceSync({ name: path, files: [path] });
+  }
+
+  it('its last request replaced by another (same length)', () => {
+    const at = untouchedHistory();
+    expect(at.length).toBeGreaterThan(0);
+    for (const [line, last, len] of at) {
+      const v = checkWithHistory(line, { truncate: len - 1, append: [{ ...last, clientId: (last.clientId as number) + 1000 }] }, 'replaced');
+      expect(v.ok, `line ${line}`).toBe(false);
+      expect(v.failure?.line).toBe(line);
+      expect(v.failure?.kind).toBe('spec');
+    }
+  });
+
+  it('its last request cut and appended again (the same history): accepted', () => {
+    const at = untouchedHistory();
+    for (const [line, last, len] of at) {
+      const v = checkWithHistory(line, { truncate: len - 1, append: [last] }, 'same');
+      expect(v.failure, `line ${line}`).toBeUndefined();
+      expect(v.ok).toBe(true);
+    }
+  });
+});

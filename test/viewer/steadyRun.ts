@@ -68,9 +68,9 @@ function nodeDelta(x: NodeSpec, y: NodeSpec, invokedAdd: Proposal | undefined, i
     if (c !== null) d[f] = c;
   }
   if (x.rExecuted !== y.rExecuted) {
-    const prefix = y.rExecuted.length >= x.rExecuted.length && x.rExecuted.every((p, i) => y.rExecuted[i] === p);
-    if (!prefix) d.rExecuted = { reset: [...y.rExecuted] };
-    else if (y.rExecuted.length > x.rExecuted.length) d.rExecuted = { append: y.rExecuted.slice(x.rExecuted.length) };
+    const prefix = y.rExecuted.length >= x.rExecuted.length && x.rExecuted.map((p, i) => y.rExecuted.get(i) === p).every(Boolean);
+    if (!prefix) d.rExecuted = { reset: y.rExecuted.toArray() };
+    else if (y.rExecuted.length > x.rExecuted.length) d.rExecuted = { append: y.rExecuted.toArray().slice(x.rExecuted.length) };
   }
   if (invokedAdd !== undefined || invokedRemove.length > 0) {
     d.invoked = { ...(invokedAdd !== undefined ? { add: [invokedAdd] } : {}), ...(invokedRemove.length > 0 ? { remove: invokedRemove } : {}) };

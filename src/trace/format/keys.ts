@@ -40,7 +40,8 @@ export const numSetKey = (xs: Iterable<number>): string => `[${[...new Set(xs)].
 export const commanderKey = (c: CommanderState): string =>
   `{"acks":${numSetKey(c.acks)},"ballot":${ballotKey(c.ballot)},"prop":${propKey(c.prop)},"slot":${c.slot}}`;
 
-export const seqKey = (ps: readonly Proposal[]): string => '[' + ps.map(propKey).join(',') + ']';
+/** A sequence's text; `ps` an array, or the spec's executed history (ExecSeq). */
+export const seqKey = (ps: { map<T>(f: (p: Proposal) => T): T[] }): string => '[' + ps.map(propKey).join(',') + ']';
 
 function setKeyOf<T>(xs: readonly T[], key: (x: T) => string): string {
   if (xs.length === 0) return '[]';

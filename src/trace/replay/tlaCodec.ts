@@ -5,7 +5,7 @@
  * NoScout is a record in the spec; the trace writes it as null.
  */
 import type { Ballot, Proposal, PValue, SlotProp, SpecMessage } from '../format/types.js';
-import { type CommanderSpec, type NodeSpec, type SpecState, type VSet, ZERO_BALLOT, commanderSpecKey, setKey, setOf } from '../spec/specState.js';
+import { type CommanderSpec, ExecSeq, type NodeSpec, type SpecState, type VSet, ZERO_BALLOT, commanderSpecKey, setKey, setOf } from '../spec/specState.js';
 import { ballotKey, messageKey, propKey, pvalueKey, seqKey, slotPropKey } from '../format/keys.js';
 import { tlaValueLiteral } from '../../modelcheck/values/tlaLiteral.js';
 import { SEQUENCE_KEYS } from '../format/canonical.js';
@@ -162,7 +162,7 @@ export function fromTla(raw: TlaState): DecodedState {
       lProposals: setOf(cols.lProposals[i]!, slotPropKey),
       aMark: cols.aMark[i]!,
       lMark: cols.lMark[i]!,
-      rSnap: { slot: cols.rSnap[i]!.slot, executed: untuple(cols.rSnap[i]!.executed, 'rSnap[n].executed') as Proposal[] },
+      rSnap: { slot: cols.rSnap[i]!.slot, executed: ExecSeq.of(untuple(cols.rSnap[i]!.executed, 'rSnap[n].executed') as Proposal[]) },
       scout: isNoScout ? null : { ballot: sc.ballot, acks: new Set(sc.acks), pvalues: setOf(sc.pvalues, pvalueKey), mark: sc.mark },
       commanders: setOf(cols.commanders[i]!.map((c): CommanderSpec => ({ ...c, acks: new Set(c.acks) })), commanderSpecKey),
       rSlotIn: cols.rSlotIn[i]!,
@@ -170,7 +170,7 @@ export function fromTla(raw: TlaState): DecodedState {
       rRequests: setOf(cols.rRequests[i]!, propKey),
       rProposals: setOf(cols.rProposals[i]!, slotPropKey),
       rDecisions: setOf(cols.rDecisions[i]!, slotPropKey),
-      rExecuted,
+      rExecuted: ExecSeq.of(rExecuted),
       rExecutedKeys: new Set(rExecuted.map(propKey)),
     });
   }

@@ -13,7 +13,7 @@
  */
 import type { Ballot, NodeStateJson, Proposal, PValue, SlotProp } from '../format/types.js';
 import { ballotKey, commanderKey, propKey, pvalueKey, slotPropKey } from '../format/keys.js';
-import type { NodeSpec, ScoutSpec, SnapshotSpec } from '../spec/specState.js';
+import type { ExecSeq, NodeSpec, ScoutSpec, SnapshotSpec } from '../spec/specState.js';
 import { scoutKey } from '../spec/specState.js';
 import { PMap, PSet } from '../spec/pmap.js';
 import { SCALAR_FIELDS, SET_FIELDS, type StateDelta } from '../format/types.js';
@@ -65,7 +65,7 @@ export class NodeView {
   snapKeys: string[] = [];
   snapLength = 0;
   /** The spec's snapshot history the view's was found equal to; cleared whenever the view's changes. */
-  verifiedSnap: readonly Proposal[] | undefined = undefined;
+  verifiedSnap: ExecSeq | undefined = undefined;
   /** Canonical text of the scout (null: "null"). */
   scout = 'null';
   /** Per set field (SET_FIELDS order): the keys of its elements. */
@@ -85,7 +85,12 @@ export class NodeView {
   /** The scout the view's scout text was found equal to; cleared whenever the trace's scout changes. */
   verifiedScout: ScoutSpec | undefined = undefined;
   /** A spec sequence the first elements of `executed` were found equal to (appending keeps that true). */
-  executedPrefix: readonly Proposal[] | null = null;
+  executedPrefix: ExecSeq | null = null;
+  /**
+   * How many first keys of `executed` are known equal to executedPrefix's elements: all of
+   * them once compared; a truncation lowers it (keys appended after it were never compared).
+   */
+  executedVerified = 0;
 
   static fromJson(state: NodeStateJson): NodeView {
     const v = new NodeView();
@@ -121,8 +126,11 @@ export class NodeView {
         case 'rExecuted': {
           const ex = d.rExecuted;
           if (ex === undefined) break;
-          if (ex.reset !== undefined) { this.executed = ex.reset.map(propKey); this.executedPrefix = null; }
-          if (ex.truncate !== undefined) this.executed = truncatedKeys(this.executed, ex.truncate);
+          if (ex.reset !== undefined) { this.executed = ex.reset.map(propKey); this.executedPrefix = null; this.executedVerified = 0; }
+          if (ex.truncate !== undefined) {
+            this.executed = truncatedKeys(this.executed, ex.truncate);
+            this.executedVerified = Math.min(this.executedVerified, this.executed.length);
+          }
           if (ex.append !== undefined) for (const p of ex.append) this.executed.push(propKey(p));
           break;
         }
@@ -231,16 +239,23 @@ function sameScout(view: NodeView, s: ScoutSpec | null): boolean {
  * A spec step that appends copies the sequence, sharing its elements: an element identical to
  * the one at the same index of the sequence last verified needs no key.
  */
-function sameExecuted(view: NodeView, xs: readonly Proposal[]): boolean {
+function sameExecuted(view: NodeView, xs: ExecSeq): boolean {
   const ks = view.executed;
   if (ks.length !== xs.length) return false;
   const prev = view.executedPrefix;
-  if (prev === xs) return true;
-  for (let i = 0; i < ks.length; i++) {
-    if (prev !== null && i < prev.length && xs[i] === prev[i]) continue;
-    if (ks[i] !== propKey(xs[i]!)) return false;
+  // Keys of the view at and after `verified` were never compared with prev (appended, or
+  // appended after a truncation).
+  const verified = prev === null ? 0 : view.executedVerified;
+  if (prev === xs && verified === ks.length) return true;
+  // A later version of the history prev was (an execute appended to it) shares its elements:
+  // only what was appended is compared, so a long replay does not compare its whole history.
+  for (let i = prev === null ? 0 : Math.min(prev.sharedPrefix(xs), verified); i < ks.length; i++) {
+    const x = xs.get(i);
+    if (prev !== null && i < verified && x === prev.get(i)) continue;
+    if (ks[i] !== propKey(x)) return false;
   }
   view.executedPrefix = xs;
+  view.executedVerified = ks.length;
   return true;
 }
 
@@ -256,9 +271,10 @@ function sameSnap(view: NodeView, r: SnapshotSpec): boolean {
   const keys = view.snapKeys;
   // When the snapshot's keys are `executed` itself, its i-th key is propKey(prev[i]) (sameExecuted).
   const prev = keys === view.executed ? view.executedPrefix : null;
-  for (let i = 0; i < xs.length; i++) {
-    if (prev !== null && i < prev.length && xs[i] === prev[i]) continue;
-    if (keys[i] !== propKey(xs[i]!)) return false;
+  for (let i = prev === null ? 0 : prev.sharedPrefix(xs); i < xs.length; i++) {
+    const x = xs.get(i);
+    if (prev !== null && i < prev.length && x === prev.get(i)) continue;
+    if (keys[i] !== propKey(x)) return false;
   }
   view.verifiedSnap = xs;
   return true;

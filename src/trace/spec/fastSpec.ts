@@ -9,7 +9,7 @@
 import type { Ballot, Proposal, PValue, SlotProp, SpecMessage, MessageOf } from '../format/types.js';
 import {
   type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, type VSet,
-  DECISION_BY_PROP, DECISION_BY_SLOT,
+  DECISION_BY_PROP, DECISION_BY_SLOT, ExecSeq,
   NOOP, NOOP_KEY, acceptedOf, ballotEq, ballotLt, batchEq, batchOf, boundedRequests, commanderSpecKey, decisionsOf, emptyVolatile,
   inBatch, leaderProposalsOf, longBatch, propEq, reqsOf,
 } from './specState.js';
@@ -211,8 +211,8 @@ function leaderReceivePreempted(cfg: SpecConfig, n: number, x: NodeSpec, m: Mess
 const executed = (x: NodeSpec, p: Proposal): boolean => x.rExecutedKeys.has(propKey(p));
 /** IndexOf(n, p): where executed request p stands in the history, from 1. Scanned from the
  * end: a request asked for again after its execution is nearly always a recent one. */
-function indexOf(history: readonly Proposal[], p: Proposal): number {
-  for (let i = history.length - 1; i >= 0; i--) if (propEq(history[i]!, p)) return i + 1;
+function indexOf(history: ExecSeq, p: Proposal): number {
+  for (let i = history.length - 1; i >= 0; i--) if (propEq(history.get(i), p)) return i + 1;
   throw new Error(`indexOf: ${propKey(p)} is not in the history`);
 }
 const slotBoundOk = (cfg: SpecConfig, x: NodeSpec): boolean =>
@@ -352,7 +352,7 @@ export function executeSlot(n: number, x: NodeSpec, b: Proposal, run: readonly P
   const at = x.rExecuted.length;
   let keys = PSet.from(x.rExecutedKeys);
   for (const r of run) keys = keys.with(propKey(r));
-  next.rExecuted = [...x.rExecuted, ...run];
+  next.rExecuted = x.rExecuted.appended(run);
   next.rExecutedKeys = keys;
   return [next, run.map((r, i): SpecMessage => ({ type: 'Invoked', replica: n, prop: r, index: index(i + 1, at, run.length) }))];
 }
@@ -382,7 +382,7 @@ function replicaReceiveJoin(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageO
   if (m.node === n) return null;
   if (cfg.bounds.replicaNodes !== undefined && !cfg.bounds.replicaNodes.has(m.node)) return null;
   // One part: the decisions as the set holds them (the key sorts them); k parts: split in slot order.
-  const parts = welcomeParts(m.node, x.rSlotOut, [...x.rDecisions.values()], x.rExecuted, k);
+  const parts = welcomeParts(m.node, x.rSlotOut, [...x.rDecisions.values()], x.rExecuted.toArray(), k);
   return parts.every((w) => sent.has(messageKey(w))) ? null : [x, parts];
 }
 
@@ -407,7 +407,7 @@ export function replicaReceiveWelcome(n: number, x: NodeSpec, m: MessageOf<'Welc
     seen.add(key);
     let rExecutedKeys = PSet.empty();
     for (const p of rExecuted) rExecutedKeys = rExecutedKeys.with(propKey(p));
-    out.push([{ ...x, rDecisions, rExecuted, rExecutedKeys, rSlotOut: m.slot, rSlotIn: Math.max(x.rSlotIn, m.slot) }, []]);
+    out.push([{ ...x, rDecisions, rExecuted: ExecSeq.of(rExecuted), rExecutedKeys, rSlotOut: m.slot, rSlotIn: Math.max(x.rSlotIn, m.slot) }, []]);
   }
   return out;
 }

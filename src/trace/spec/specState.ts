@@ -6,6 +6,7 @@
 import type { Ballot, CommanderState, NodeStateJson, Proposal, PValue, SlotProp, SpecConstants, SpecMessage } from '../format/types.js';
 import { ballotKey, messageKey, numSetKey, propKey, pvalueKey, seqKey, slotPropKey } from '../format/keys.js';
 import { type Indexer, PMap, PSet } from './pmap.js';
+import { ExecSeq } from './execSeq.js';
 
 export type VSet<T> = ReadonlyMap<string, T>;
 
@@ -26,8 +27,8 @@ export const decisionsOf = (x: NodeSpec): PMap<SlotProp> => PMap.from(x.rDecisio
 /** `mark`: the highest low-water mark the counted Promises reported (1: none compacted). */
 export interface ScoutSpec { ballot: Ballot; acks: ReadonlySet<number>; pvalues: VSet<PValue>; mark: number }
 /** A replica's snapshot: the history executed below `slot` (durable). */
-export interface SnapshotSpec { slot: number; executed: readonly Proposal[] }
-export const NO_SNAPSHOT: SnapshotSpec = { slot: 1, executed: [] };
+export interface SnapshotSpec { slot: number; executed: ExecSeq }
+export const NO_SNAPSHOT: SnapshotSpec = { slot: 1, executed: ExecSeq.EMPTY };
 export interface CommanderSpec { ballot: Ballot; slot: number; prop: Proposal; acks: ReadonlySet<number> }
 
 export interface NodeSpec {
@@ -48,7 +49,7 @@ export interface NodeSpec {
   rProposals: VSet<SlotProp>;
   rDecisions: VSet<SlotProp>;
   /** A sequence; `rExecutedKeys` is its range, kept alongside for O(1) "was p executed". */
-  rExecuted: readonly Proposal[];
+  rExecuted: ExecSeq;
   rExecutedKeys: ReadonlySet<string>;
   /** The replica's snapshot (durable). */
   rSnap: SnapshotSpec;
@@ -261,12 +262,13 @@ export function nodeToJson(s: SpecState, n: number, invoked?: readonly Proposal[
     rRequests: vals(x.rRequests),
     rProposals: vals(x.rProposals),
     rDecisions: vals(x.rDecisions),
-    rExecuted: [...x.rExecuted],
+    rExecuted: x.rExecuted.toArray(),
     invoked: invoked ? vals(setOf(invoked, propKey)) : vals(new Map([...s.invoked].filter(([, p]) => p.caller === n))),
     aMark: x.aMark,
     lMark: x.lMark,
-    rSnap: { slot: x.rSnap.slot, executed: [...x.rSnap.executed] },
+    rSnap: { slot: x.rSnap.slot, executed: x.rSnap.executed.toArray() },
   };
 }
 
 export { ballotKey, propKey, pvalueKey, slotPropKey, messageKey };
+export { ExecSeq };
