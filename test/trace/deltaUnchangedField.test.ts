@@ -133,7 +133,7 @@ describe('a delta that rewrites the end of rExecuted on its own is rejected at i
   }
 
   function checkWithHistory(line: number, change: ExecDelta, tag: string): ReturnType<typeof checkTraceSync> {
-    const ev = JSON.parse(lines[line - 1]!) as Ev & { delta: Record<string, unknown> };
+    const ev = JSON.parse(lines[line - 1]!) as { delta: Record<string, unknown> };
     ev.delta.rExecuted = change;
     const copy = [...lines];
     copy[line - 1] = JSON.stringify(ev);

@@ -111,6 +111,11 @@ export class AppReplay {
     this.answers(ev);
   }
 
+  /** Where request `id` ("caller:clientId", an Operation's id) stands in the replicas' history (from 1), if executed. */
+  historyIndex(id: string): number | undefined {
+    return this.indexOf.get(id);
+  }
+
   /** The client-level history for the linearizability check (inputs and outputs unwrapped). */
   operations(): Operation[] {
     const out: Operation[] = [];

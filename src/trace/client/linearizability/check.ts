@@ -6,6 +6,7 @@ import { assertValidHistory, type Operation } from './history.js';
 import type { Model } from './model.js';
 import { partitionByFootprint, type FootprintOf } from './partition.js';
 import { PartitionSearch, type Budget, type StuckOperation } from './search.js';
+import { checkWitness } from './witness.js';
 
 export type { StuckOperation } from './search.js';
 
@@ -16,6 +17,8 @@ export type LinearizabilityResult =
       readonly operations: number;
       /** One linearization per part (operation ids); operations that never returned and never took effect are absent. */
       readonly linearizations: readonly (readonly string[])[];
+      /** The proposed order (CheckOptions.witness) was a linearization: no search ran. */
+      readonly byWitness?: true;
       readonly ms: number;
     }
   | {
@@ -48,6 +51,12 @@ export interface CheckOptions {
   readonly reduce?: boolean;
   /** Use the memo cache (default true); false is for benchmarks only: the search can take exponential time. */
   readonly memo?: boolean;
+  /**
+   * A proposed order (an operation's position in it; undefined: left out), tried first: when
+   * it is a linearization (witness.ts) no search runs; when not, the search decides. The trace
+   * checker proposes the order the replicas executed the requests in.
+   */
+  readonly witness?: (op: Operation) => number | undefined;
 }
 
 function checkBudget(name: string, value: number | undefined): number {
@@ -63,6 +72,12 @@ function checkBudget(name: string, value: number | undefined): number {
 export function checkLinearizable<S>(model: Model<S>, ops: readonly Operation[], opts: CheckOptions = {}): LinearizabilityResult {
   const start = performance.now();
   assertValidHistory(ops);
+  let witnessFailed: string | undefined;
+  if (opts.witness !== undefined) {
+    const w = checkWitness(model, ops, opts.witness);
+    if (w.ok) return { ok: true, partitions: 1, operations: ops.length, linearizations: [w.order], byWitness: true, ms: performance.now() - start };
+    witnessFailed = w.reason;
+  }
   const budget: Budget = {
     deadlineMs: start + checkBudget('budgetMs', opts.budgetMs),
     maxSteps: checkBudget('budgetSteps', opts.budgetSteps),
@@ -79,7 +94,8 @@ export function checkLinearizable<S>(model: Model<S>, ops: readonly Operation[],
     const ms = performance.now() - start;
     if (outcome.kind === 'budget-exhausted') {
       const limit = budget.steps > budget.maxSteps ? `${budget.maxSteps} steps` : `${opts.budgetMs} ms`;
-      return { ok: 'unknown', reason: `budget of ${limit} exhausted in part ${index + 1} of ${parts.length} (${part.length} operations; parts before it are linearizable)`, ms };
+      const why = witnessFailed === undefined ? '' : `; the proposed order was no linearization: ${witnessFailed}`;
+      return { ok: 'unknown', reason: `budget of ${limit} exhausted in part ${index + 1} of ${parts.length} (${part.length} operations; parts before it are linearizable)${why}`, ms };
     }
     if (outcome.kind === 'not-linearizable') {
       const { longestPrefix, state, stuckAt } = outcome;

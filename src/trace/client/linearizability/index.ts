@@ -19,3 +19,4 @@ export { assertValidHistory, hasReturned, historyProblems, InvalidHistoryError, 
 export { jsonEqual, stateMachineModel, type Model, type Outcome, type StateMachineModelSpec, type StepResult } from './model.js';
 export { bankFootprints, bankModel, kvFootprints, kvModel, modelFor } from './models.js';
 export { partitionByFootprint, type FootprintOf } from './partition.js';
+export { checkWitness, type WitnessVerdict } from './witness.js';
