@@ -62,9 +62,8 @@ function plainNode(x: NodeSpec): NodeSpec {
     lProposals: new Map(x.lProposals),
     rDecisions: new Map(x.rDecisions),
     rExecutedKeys: new Set(x.rExecutedKeys),
-    // Without the longer versions that share its backing (they may be sent to another thread).
-    rExecuted: ExecSeq.of(x.rExecuted),
-    rSnap: { slot: x.rSnap.slot, executed: ExecSeq.of(x.rSnap.executed) },
+    // rExecuted and rSnap are kept as they are: a longer version's elements in their shared
+    // backing cost no memory of their own, and revivedNode cuts them off after a thread crossing.
   };
 }
 
