@@ -56,7 +56,7 @@ describe('distributed TLC with a fake java (recorded output)', () => {
   it('starts a server and two workers, and reads the server\'s result into the usual row', async () => {
     const argsDir = mkdtempSync(join(dir, 'args-'));
     const r = await withEnv({
-      FAKE_TLC_SERVER_TRANSCRIPT: join(FIXTURES, 'distributed-server-tool.out'), FAKE_TLC_WORKER_LOG: join(FIXTURES, 'distributed-worker.log'), FAKE_TLC_ARGS_DIR: argsDir,
+      FAKE_TLC_SERVER_TRANSCRIPT: join(FIXTURES, 'distributed-server-tool.out'), FAKE_TLC_WORKER_LOG: join(FIXTURES, 'distributed-worker.log'), FAKE_TLC_ARGS_DIR: argsDir, FAKE_TLC_EXPECT_WORKERS: '2',
     }, () => checkTlcDistributed(request('ci-normal.cfg', FAKE_JAVA_DISTRIBUTED, FAKE_JAR, { port: 4711 })));
     expect(r).toMatchObject({ engine: 'tlc', mode: 'distributed', verdict: 'pass', distinctStates: 6_739, statesGenerated: 43_869, depth: 24 });
     const server = readFileSync(join(argsDir, 'server.args'), 'utf8').trim().split('\n');
