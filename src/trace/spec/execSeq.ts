@@ -38,7 +38,7 @@ export class ExecSeq implements Iterable<Proposal> {
   }
 
   get(i: number): Proposal {
-    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new RangeError(`index ${i} outside a history of ${this.length}`);
+    if ((i | 0) !== i || i < 0 || i >= this.length) throw new RangeError(`index ${i} outside a history of ${this.length}`);
     return this.backing[i]!;
   }
 
@@ -60,17 +60,6 @@ export class ExecSeq implements Iterable<Proposal> {
    */
   sharedPrefix(other: ExecSeq): number {
     return this.backing === other.backing ? Math.min(this.length, other.length) : 0;
-  }
-
-  /** The position (0-based) of the first element equal to `p` by `same`, or -1. */
-  findIndex(same: (q: Proposal) => boolean): number {
-    for (let i = 0; i < this.length; i++) if (same(this.backing[i]!)) return i;
-    return -1;
-  }
-
-  every(test: (p: Proposal) => boolean): boolean {
-    for (let i = 0; i < this.length; i++) if (!test(this.backing[i]!)) return false;
-    return true;
   }
 
   map<T>(f: (p: Proposal, i: number) => T): T[] {
