@@ -1,8 +1,9 @@
 /**
  * The `paxos` command line: dispatches to a command and turns its failures into exit codes.
  * A bad argument is one line on stderr and exit code 2; any other expected failure (a key
- * file, a data directory, a port in use) is one line and exit code 1. bin/paxos.mjs calls
- * `main`.
+ * file, a data directory) is one line and exit code 1; an address already in use is exit code
+ * 3, so a supervisor can tell "try again" from "give up" without reading the message.
+ * bin/paxos.mjs calls `main`.
  */
 import { generateClusterKey } from '../transport/clusterKey.js';
 import { type CommandHelp, helpText, parseCommand, UsageError } from './args.js';
@@ -10,6 +11,7 @@ import { chaosCommand, CHAOS_HELP } from './commands/chaos.js';
 import { CLUSTER_HELP, clusterCommand } from './commands/cluster.js';
 import { INVOKE_HELP, invokeCommand } from './commands/invoke.js';
 import { type CommandIo, processIo } from './commands/io.js';
+import { addressInUse, EXIT_ADDRESS_IN_USE } from './exitCodes.js';
 import { NODE_HELP, nodeCommand } from './commands/node.js';
 import { STATUS_HELP, statusCommand } from './commands/status.js';
 
@@ -66,6 +68,6 @@ export async function main(argv: readonly string[], io: CommandIo = processIo): 
     }
     // Expected failures (key, storage, ports, traces) carry a message that says it all.
     io.err(`paxos ${name}: ${e instanceof Error ? e.message : String(e)}`);
-    return 1;
+    return addressInUse(e) ? EXIT_ADDRESS_IN_USE : 1;
   }
 }

@@ -133,7 +133,7 @@ export class TcpTransport implements Transport {
     const settings = validated(options);
     const server = createServer({ noDelay: true });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`node ${settings.id} cannot listen on ${settings.host}:${settings.port}: ${e.code ?? e.message}`)));
+      server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`node ${settings.id} cannot listen on ${settings.host}:${settings.port}: ${e.code ?? e.message}`, { cause: e })));
       server.listen(settings.port, settings.host, () => resolve());
     });
     server.removeAllListeners('error');

@@ -4,6 +4,7 @@
  * (bin/paxos.mjs), so the launcher's exit code is checked too.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +73,24 @@ describe('paxos command line arguments', () => {
     const io = captureIo();
     expect(await main(['status', '--peers', PEERS, '--key-file', join(dir, 'none.key')], io)).toBe(1);
     expect(io.stderr).toEqual([expect.stringMatching(/cluster key file .*none\.key does not exist/)]);
+  });
+
+  it('a port already in use is exit 3 (start again later), named in one line; another listen failure stays exit 1', async () => {
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+    const port = (squatter.address() as AddressInfo).port;
+    try {
+      const io = captureIo();
+      const data = mkdtempSync(join(dir, 'busy-'));
+      expect(await main(['node', '--id', '1', '--peers', `1=127.0.0.1:${port},2=127.0.0.1:1`, '--data-dir', data, '--key-file', KEY, '--new'], io)).toBe(3);
+      expect(io.stderr).toEqual([expect.stringMatching(new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: EADDRINUSE`))]);
+    } finally {
+      squatter.close();
+    }
+    const other = captureIo();
+    // 192.0.2.1 (TEST-NET-1) is no address of this machine: EADDRNOTAVAIL, not worth retrying.
+    expect(await main(['node', '--id', '1', '--peers', '1=192.0.2.1:7001,2=127.0.0.1:1', '--data-dir', mkdtempSync(join(dir, 'far-')), '--key-file', KEY, '--new'], other)).toBe(1);
+    expect(other.stderr).toEqual([expect.stringMatching(/cannot listen on 192\.0\.2\.1:7001: EADDRNOTAVAIL/)]);
   });
 
   it('the real binary exits 2 with one line on a bad argument, and 0 with usage on --help', async () => {

@@ -60,7 +60,7 @@ export class ClientServer {
   static async listen(options: ClientServerOptions): Promise<ClientServer> {
     const server = createServer({ noDelay: true });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`node ${options.node} cannot listen for clients on ${options.host}:${options.port}: ${e.code ?? e.message}`)));
+      server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(`node ${options.node} cannot listen for clients on ${options.host}:${options.port}: ${e.code ?? e.message}`, { cause: e })));
       server.listen(options.port, options.host, () => resolve());
     });
     server.removeAllListeners('error');

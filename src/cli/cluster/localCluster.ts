@@ -17,6 +17,7 @@ import { type ClientAddress, ClientConnection } from '../client/connection.js';
 import { CLIENT_ID_MIN, CLIENT_PORT_OFFSET } from '../client/protocol.js';
 import { partPath, recordCrash } from '../../trace/format/partFile.js';
 import { META_FILE } from '../../storage/meta.js';
+import { EXIT_ADDRESS_IN_USE } from '../exitCodes.js';
 import { defaultRunId } from '../runId.js';
 
 export interface LocalClusterOptions {
@@ -215,10 +216,11 @@ export class LocalCluster {
   private async waitUp(id: number, entry: Child): Promise<void> {
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 60_000);
     let gone: string | undefined;
-    void entry.exited.then(({ code, signal }) => { gone = signal ?? `exit code ${code}`; });
+    let portInUse = false;
+    void entry.exited.then(({ code, signal }) => { gone = signal ?? `exit code ${code}`; portInUse = code === EXIT_ADDRESS_IN_USE; });
     for (;;) {
       if (gone !== undefined) {
-        throw new StartFailure(`node ${id} exited while starting (${gone})${lastWords(entry)}`, entry.lastLines.some((l) => l.includes('EADDRINUSE')));
+        throw new StartFailure(`node ${id} exited while starting (${gone})${lastWords(entry)}`, portInUse);
       }
       try {
         const c = await ClientConnection.open({ address: this.clientAddress(id), key: this.options.key, clientId: CLIENT_ID_MIN + id, timeoutMs: 2_000 });
