@@ -90,11 +90,16 @@ describe('kill -9 with real processes', () => {
     const lines: string[] = [];
     const basePort = await freeBasePort(3);
     const traceDir = join(dir, 'traces');
-    const cluster = new LocalCluster({ nodes: 3, host: '127.0.0.1', basePort, dataDir: join(dir, 'data'), keyFile, key, app: 'bank', traceDir, runId: 'busy', onLine: (_, l) => lines.push(l) });
-    clusters.push(cluster);
     const squatter = createServer();
+    // The port is freed once the node has found it busy (not after a fixed time: a loaded
+    // machine may take longer than that to start the node at all).
+    const onLine = (_: number, l: string): void => {
+      lines.push(l);
+      if (l.includes('"event":"port-in-use"')) squatter.close();
+    };
+    const cluster = new LocalCluster({ nodes: 3, host: '127.0.0.1', basePort, dataDir: join(dir, 'data'), keyFile, key, app: 'bank', traceDir, runId: 'busy', onLine });
+    clusters.push(cluster);
     await new Promise<void>((r) => squatter.listen(basePort, '127.0.0.1', r));
-    setTimeout(() => squatter.close(), 1_500);
     await cluster.start(1);
     expect(cluster.isRunning(1)).toBe(true);
     expect(lines.filter((l) => l.includes('EADDRINUSE')).length).toBeGreaterThan(0);
