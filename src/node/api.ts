@@ -41,7 +41,7 @@
 import type { Limits, Timing } from '../protocol/limits.js';
 import type { Message, SpecMessage, TraceMessage } from '../protocol/messages.js';
 import type { Ballot, Batch, NodeId, Proposal, PValue, SlotProp } from '../protocol/values.js';
-import type { DurableLog, DurableRecord, DurableState, DurableView } from '../storage/types.js';
+import type { DurableLog, DurableRecord, DurableSnapshot, DurableState, DurableView } from '../storage/types.js';
 import type { InputTrust } from './inProcessHost.js';
 import type { RoleFactories } from './role-factories.js';
 
@@ -185,6 +185,12 @@ export interface NodeEnvironment {
   readonly log?: (line: string) => void;
   /** Not used by the protocol today (it needs no randomness); reserved for jitter. */
   readonly random?: () => number;
+  /**
+   * Called, inside the step, with each replica snapshot before the step's trace event is
+   * emitted: a host whose trace may reach its disk before the snapshot's record makes the bytes
+   * durable here (DurableLog.stageSnapshot), so that a restart finds what its trace names.
+   */
+  readonly stageSnapshot?: (snapshot: DurableSnapshot) => void;
   /** Continue trace numbering and the Lamport clock of a previous incarnation. */
   readonly resume?: { readonly traceSeq: number; readonly clock: number };
   /**

@@ -555,6 +555,7 @@ export class Node implements NodeApi {
         const copy = freezeRecord(record);
         node.durable.applyFrozen(copy);
         node.records.push(copy);
+        if (copy.kind === 'snapshot') node.env.stageSnapshot?.(copy);
       },
       addRole(role) {
         node.addRole(role);

@@ -18,6 +18,12 @@
  * file is removed once the new record is durable; a crash in between leaves a file that no
  * durable record names as the latest, which open removes.
  *
+ * A traced host stages a snapshot (`stageSnapshot`): its file is durable the moment the replica
+ * takes it, before the record, because the trace line that names it may reach the disk before
+ * the next sync. After a crash in between, open keeps such a file above the latest snapshot
+ * (`keepStagedSnapshots`) so that the host can append the record its trace holds
+ * (cli/node/durableCatchUp.ts), then drops the rest (`discardStagedSnapshots`).
+ *
  * Appends are buffered in memory; `sync()` writes them with one write and one fsync. While an
  * fsync is in flight, later appends wait for ONE next fsync, however many sync() calls ask
  * for it (group commit): under load the fsync rate stays near the disk's, not the request's.
@@ -67,6 +73,9 @@ export interface FileDurableLogOptions {
   readonly ops?: FileOps;
   /** Operator-facing lines (a torn tail cut at startup); default console.warn. */
   readonly log?: (line: string) => void;
+  /** Keep the snapshot files above the latest one the log names (staged before a crash took
+   * their record) until `discardStagedSnapshots`; default false: open removes them. */
+  readonly keepStagedSnapshots?: boolean;
 }
 
 /** Files an interrupted creation may have left behind (and nothing that holds state). */
@@ -111,6 +120,9 @@ export class FileDurableLog implements DurableLog {
     private readonly ops: FileOps,
     /** The slot of the snapshot file the durable log names, if any. */
     private snapshotOnDisk: number | undefined,
+    /** Snapshot files on disk that no durable record names yet, by slot, with their bytes:
+     * staged in this run (the record follows), or kept at open (for the host's catch-up). */
+    private readonly staged: Map<number, Uint8Array>,
   ) {
     this.nextCompactionCheck = policy.minLogBytes;
     for (const pvalue of fold.state().aAccepted) this.trackLive({ kind: 'accept', pvalue }, encodeFrame(encodeRecord({ kind: 'accept', pvalue })).length);
@@ -136,8 +148,13 @@ export class FileDurableLog implements DurableLog {
     const snapshots = await readSnapshotFiles(ops, dir);
     const recovered = recoverLog(bytes, logPath, emptyDurableState(options.nodeId), snapshots);
     const latest = recovered.fold.snapshot?.slot;
-    // Files no durable record names as the latest: superseded, or written before a crash took their record.
-    for (const slot of snapshots.keys()) if (slot !== latest) await ops.remove(join(dir, snapshotFileName(slot)));
+    // Files no durable record names as the latest: superseded, or written (staged) before a crash took their record.
+    const staged = new Map<number, Uint8Array>();
+    for (const [slot, file] of snapshots) {
+      if (slot === latest) continue;
+      if (options.keepStagedSnapshots === true && slot > (latest ?? 1)) staged.set(slot, file.bytes);
+      else await ops.remove(join(dir, snapshotFileName(slot)));
+    }
     const file = await ops.openAppend(logPath);
     if (recovered.tornTail !== undefined) {
       const { offset, bytes: cut, reason } = recovered.tornTail;
@@ -151,7 +168,38 @@ export class FileDurableLog implements DurableLog {
       }
     }
     const policy = { ...DEFAULT_COMPACTION, ...options.compaction };
-    return new FileDurableLog(dir, file, recovered.fold, recovered.validBytes, policy, ops, latest);
+    return new FileDurableLog(dir, file, recovered.fold, recovered.validBytes, policy, ops, latest, staged);
+  }
+
+  /**
+   * Makes `snapshot`'s file durable now, blocking the thread (one write and two fsyncs per
+   * checkpoint): for a traced host, whose trace may name the snapshot before the next sync()
+   * writes its record. The record, appended next, then costs no second write of the bytes.
+   */
+  stageSnapshot(snapshot: DurableSnapshot): void {
+    invariant(!this.closed, () => `stageSnapshot on the closed log of ${this.dir}`);
+    if (this.failure !== undefined) throw this.failure;
+    try {
+      this.ops.writeFileDurablySync(join(this.dir, snapshotFileName(snapshot.slot)), snapshot.state);
+    } catch (e) {
+      this.failure = new StorageFailedError(join(this.dir, snapshotFileName(snapshot.slot)), e);
+      throw this.failure;
+    }
+    this.staged.set(snapshot.slot, snapshot.state);
+  }
+
+  /** The bytes of a snapshot file found at open above the latest snapshot (keepStagedSnapshots), if any. */
+  stagedSnapshot(slot: number): Uint8Array | undefined {
+    return this.staged.get(slot);
+  }
+
+  /** Removes the staged snapshot files that no durable record names (call once no record for them is pending). */
+  async discardStagedSnapshots(): Promise<void> {
+    for (const slot of [...this.staged.keys()]) {
+      if (slot === this.snapshotOnDisk || slot === this.pendingSnapshot?.slot) continue;
+      this.staged.delete(slot);
+      await this.ops.remove(join(this.dir, snapshotFileName(slot)));
+    }
   }
 
   load(): DurableState | undefined {
@@ -217,7 +265,11 @@ export class FileDurableLog implements DurableLog {
     // Decided now, synchronously: the live state is exactly the log plus this batch.
     const compacted = this.compactionDue(batch.length);
     const writeLog = () => (compacted === undefined ? this.writeAndSync(batch) : this.rewrite(compacted));
-    const flush = (snapshot === undefined ? writeLog() : this.writeSnapshot(snapshot).then(writeLog).then(() => this.snapshotDurable(snapshot.slot)))
+    // A staged snapshot's file is already durable: only its record is left to write.
+    const staged = snapshot === undefined ? undefined : this.staged.get(snapshot.slot);
+    const snapshotFile = snapshot === undefined || (staged !== undefined && Buffer.from(staged.buffer, staged.byteOffset, staged.byteLength).equals(snapshot.state))
+      ? Promise.resolve() : this.writeSnapshot(snapshot);
+    const flush = (snapshot === undefined ? writeLog() : snapshotFile.then(writeLog).then(() => this.snapshotDurable(snapshot.slot)))
       .catch((e: unknown) => {
         this.failure ??= new StorageFailedError(join(this.dir, LOG_FILE), e);
         throw this.failure;
@@ -252,6 +304,7 @@ export class FileDurableLog implements DurableLog {
   private async snapshotDurable(slot: number): Promise<void> {
     const previous = this.snapshotOnDisk;
     this.snapshotOnDisk = slot;
+    this.staged.delete(slot);
     if (previous !== undefined && previous !== slot) await this.ops.remove(join(this.dir, snapshotFileName(previous)));
   }
 

@@ -2,7 +2,8 @@
  * The file-system operations FileDurableLog uses, behind a seam: tests count fsyncs, record
  * the order of operations, and inject a crash at any step. `nodeFileOps` is the real thing.
  */
-import { writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as fs from 'node:fs/promises';
 
 /** An open file written sequentially from its current end. */
@@ -38,6 +39,12 @@ export interface FileOps {
   remove(path: string): Promise<void>;
   /** fsync on the directory itself: makes its entries (a create, a rename) durable. */
   syncDirectory(path: string): Promise<void>;
+  /**
+   * Blocks the thread until `bytes` are durable in a new file at `path`: written to `path.tmp`,
+   * fsynced, renamed into place, the directory fsynced. For the one write that must be on disk
+   * before the caller's next statement (FileDurableLog.stageSnapshot); everything else is async.
+   */
+  writeFileDurablySync(path: string, bytes: Uint8Array): void;
 }
 
 export const nodeFileOps: FileOps = {
@@ -70,6 +77,23 @@ export const nodeFileOps: FileOps = {
       await dir.sync();
     } finally {
       await dir.close();
+    }
+  },
+  writeFileDurablySync(path, bytes) {
+    const temporary = `${path}.tmp`;
+    const fd = openSync(temporary, 'w');
+    try {
+      for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, path);
+    const dir = openSync(dirname(path), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
     }
   },
 };

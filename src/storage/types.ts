@@ -83,6 +83,10 @@ export interface DurableLog {
    * one fsync in flight. Rejects (and every later call rejects) after an I/O error: the host
    * must then stop the node, since it cannot know which of its writes survived. */
   sync(): Promise<void>;
+  /** Optional (FileDurableLog has it): makes a snapshot's bytes durable at once, before the
+   * record that names it is appended. A traced host calls it when the replica takes the
+   * snapshot, because the trace line naming the snapshot may be written before the next sync. */
+  stageSnapshot?(snapshot: DurableSnapshot): void;
   /** True while some appended record is not known durable yet. */
   readonly pendingSync: boolean;
   /** Syncs what is pending, then releases the storage; the log is unusable afterwards. */

@@ -15,11 +15,11 @@ const logged = (over: Partial<DurableState> = {}): DurableState => ({ aBallot: {
 
 describe('recordsToReach', () => {
   it('gives nothing when the log holds what the trace says', () => {
-    expect(recordsToReach(logged(), { aBallot: { num: 1, leader: 1 }, aAccepted: [pv(1, 1)], lBallot: { num: 0, leader: 3 } })).toEqual([]);
+    expect(recordsToReach(logged(), { aBallot: { num: 1, leader: 1 }, aAccepted: [pv(1, 1)], lBallot: { num: 0, leader: 3 }, aMark: 1, snapSlot: 1 })).toEqual([]);
   });
 
   it('appends the promise, the accepts and the leader ballot the crash took from the log, promise first', () => {
-    const traced = { aBallot: { num: 2, leader: 1 }, aAccepted: [pv(1, 2), pv(2, 2)], lBallot: { num: 1, leader: 3 } };
+    const traced = { aBallot: { num: 2, leader: 1 }, aAccepted: [pv(1, 2), pv(2, 2)], lBallot: { num: 1, leader: 3 }, aMark: 1, snapSlot: 1 };
     expect(recordsToReach(logged(), traced)).toEqual([
       { kind: 'promise', ballot: { num: 2, leader: 1 } },
       { kind: 'accept', pvalue: pv(1, 2) },
@@ -29,7 +29,7 @@ describe('recordsToReach', () => {
   });
 
   it('refuses a log ahead of the trace: a higher promise, a pvalue the trace lacks, another proposal at one ballot', () => {
-    const traced = { aBallot: { num: 1, leader: 1 }, aAccepted: [pv(1, 1)], lBallot: { num: 0, leader: 3 } };
+    const traced = { aBallot: { num: 1, leader: 1 }, aAccepted: [pv(1, 1)], lBallot: { num: 0, leader: 3 }, aMark: 1, snapSlot: 1 };
     expect(() => recordsToReach(logged({ aBallot: { num: 5, leader: 1 } }), traced)).toThrow(TraceBehindLogError);
     expect(() => recordsToReach(logged({ aAccepted: [pv(1, 1), pv(2, 1)] }), traced)).toThrow(/slot 2 accepted in the log, not in the trace/);
     expect(() => recordsToReach(logged({ aAccepted: [pv(1, 1, 'other')] }), traced)).toThrow(/slot 1 holds another proposal/);
@@ -37,8 +37,30 @@ describe('recordsToReach', () => {
   });
 
   it('leaves compacted slots alone', () => {
-    const traced = { aBallot: { num: 1, leader: 1 }, aAccepted: [pv(1, 1), pv(5, 1)], lBallot: { num: 0, leader: 3 } };
-    expect(recordsToReach(logged({ aAccepted: [], compactedBelow: 3 }), traced)).toEqual([{ kind: 'accept', pvalue: pv(5, 1) }]);
+    const traced = { aBallot: { num: 1, leader: 1 }, aAccepted: [pv(5, 1)], lBallot: { num: 0, leader: 3 }, aMark: 3, snapSlot: 3 };
+    const snapshot = { slot: 3, state: new Uint8Array([3]) };
+    expect(recordsToReach(logged({ aAccepted: [], compactedBelow: 3, snapshot }), traced)).toEqual([{ kind: 'accept', pvalue: pv(5, 1) }]);
+  });
+
+  // A SIGKILL after a checkpoint's trace lines were written and before its records were
+  // (chaos CI, issue 11): the log still names the previous snapshot and keeps the pvalues below the new mark.
+  const checkpointed = { aBallot: { num: 1, leader: 1 }, aAccepted: [pv(7, 1)], lBallot: { num: 0, leader: 3 }, aMark: 6, snapSlot: 6 };
+  const beforeCheckpoint = logged({ aAccepted: [pv(3, 1), pv(4, 1), pv(5, 1), pv(7, 1)], compactedBelow: 3, snapshot: { slot: 3, state: new Uint8Array([3]) } });
+
+  it('appends a checkpoint the crash took from the log: the staged snapshot, then the compaction', () => {
+    const staged = new Uint8Array([6, 6]);
+    expect(recordsToReach(beforeCheckpoint, checkpointed, (slot) => (slot === 6 ? staged : undefined))).toEqual([
+      { kind: 'snapshot', slot: 6, state: staged },
+      { kind: 'compact', belowSlot: 6 },
+    ]);
+  });
+
+  it('refuses a traced snapshot whose bytes are not on disk, and a log whose checkpoint is ahead of the trace', () => {
+    expect(() => recordsToReach(beforeCheckpoint, checkpointed)).toThrow(/names a snapshot at slot 6 that the data directory lacks/);
+    const traced = { ...checkpointed, aAccepted: [pv(3, 1), pv(4, 1), pv(5, 1), pv(7, 1)], aMark: 3, snapSlot: 3 };
+    const later = logged({ aAccepted: [pv(7, 1)], compactedBelow: 6, snapshot: { slot: 6, state: new Uint8Array([6]) } });
+    expect(() => recordsToReach(later, traced)).toThrow(/snapshot at slot 6, the trace's at slot 3/);
+    expect(() => recordsToReach(logged({ ...later, snapshot: { slot: 3, state: new Uint8Array([3]) } }), traced)).toThrow(/compacted below slot 6, the trace's mark 3/);
   });
 });
 
@@ -63,7 +85,7 @@ describe('openNodeTrace', () => {
     const again = openNodeTrace(options(dir, { fresh: false }));
     expect(again.resume).toEqual({ traceSeq: 2, clock: 7 });
     expect(again.crashRecorded).toBe(true);
-    expect(again.traced).toEqual({ aBallot: { num: 0, leader: 0 }, aAccepted: [], lBallot: { num: 0, leader: 2 } });
+    expect(again.traced).toEqual({ aBallot: { num: 0, leader: 0 }, aAccepted: [], lBallot: { num: 0, leader: 2 }, aMark: 1, snapSlot: 1 });
     again.file.close();
     const lines = readFileSync(first.path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind?: string; seq?: number });
     expect(lines.at(-1)).toMatchObject({ kind: 'crash', seq: 2 });

@@ -4,11 +4,15 @@
  * or the disk while the events describing it are still in a buffer (a SIGKILL there would
  * leave a trace behind what the others saw).
  */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Envelope, TraceEvent } from '../../src/node/api.js';
 import { InMemoryNetwork } from '../../src/member/inMemoryTransport.js';
 import { Member } from '../../src/member/member.js';
 import type { Transport } from '../../src/member/transport.js';
+import { FileDurableLog, snapshotFileName } from '../../src/storage/fileLog.js';
 import { MemoryDurableLog } from '../../src/storage/memoryLog.js';
 import { bank } from '../../src/statemachines/bank.js';
 import { FAST_TIMING } from './cluster.js';
@@ -54,5 +58,33 @@ describe('Member traceFlush', () => {
     expect(outputs.filter((o) => o.unwritten > 0)).toEqual([]);
     // Batched: far fewer writes than events.
     expect(flushes).toBeLessThan(written / 2);
+  });
+
+  // A trace line may reach the disk before the sync of its step's records (the writer's buffer
+  // fills, a reply flushes it): the snapshot it names must already be there, or a restart after
+  // a SIGKILL in between could not reach its traced state (cli/node/durableCatchUp.ts).
+  it('makes a snapshot durable before the trace event that takes it is emitted', async () => {
+    const net = new InMemoryNetwork();
+    const peers = [1, 2, 3];
+    const dir = mkdtempSync(join(tmpdir(), 'stage-'));
+    const log = await FileDurableLog.open(dir, { nodeId: 1, create: true });
+    const seen: { slot: number; onDisk: boolean }[] = [];
+    const members = peers.map((id) => new Member(bank, net.transport(id), peers, {
+      id, timing: FAST_TIMING, clientIdBase: 1, checkpointEvery: 2,
+      ...(id === 1 ? {
+        storage: log,
+        trace: (e: TraceEvent) => {
+          if (e.action !== 'ReplicaSnapshot') return;
+          const slot = e.state.rSnap.slot;
+          seen.push({ slot, onDisk: existsSync(join(dir, snapshotFileName(slot))) });
+        },
+      } : {}),
+    }));
+    members.forEach((m) => m.start());
+    cleanups.push(() => members.forEach((m) => m.stop()));
+    await members[0]!.invoke({ op: 'open', account: 'a' });
+    for (let i = 1; i <= 6; i++) await members[0]!.invoke({ op: 'deposit', account: 'a', amount: i });
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.filter((s) => !s.onDisk)).toEqual([]);
   });
 });

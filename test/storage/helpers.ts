@@ -191,6 +191,7 @@ export class InstrumentedOps implements FileOps {
   async rename(from: string, to: string) { this.step(`rename ${base(from)} ${base(to)}`); return this.inner.rename(from, to); }
   async remove(path: string) { this.step(`remove ${base(path)}`); return this.inner.remove(path); }
   async syncDirectory(path: string) { this.step('syncDirectory'); return this.inner.syncDirectory(path); }
+  writeFileDurablySync(path: string, bytes: Uint8Array) { this.step(`writeFileDurablySync ${base(path)}`); this.inner.writeFileDurablySync(path, bytes); }
 }
 
 function base(path: string): string {

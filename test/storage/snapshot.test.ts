@@ -119,6 +119,77 @@ describe('FileDurableLog snapshots', () => {
     await log.close();
   });
 
+  it('stages a snapshot (a traced host): durable before stageSnapshot returns, and not written again by the sync of its record', async () => {
+    const dir = await dirs.make();
+    const ops = new InstrumentedOps();
+    const log = await FileDurableLog.open(dir, { nodeId: NODE, create: true, ops });
+    log.append([snapshot(2)]);
+    await log.sync();
+    ops.calls.length = 0;
+    const record = snapshot(5, 40) as Extract<DurableRecord, { kind: 'snapshot' }>;
+    log.stageSnapshot({ slot: 5, state: record.state });
+    expect(ops.calls).toEqual([`writeFileDurablySync ${snapshotFileName(5)}`]);
+    expect(await snapshotFiles(dir)).toEqual([snapshotFileName(2), snapshotFileName(5)]);
+    log.append([record, compact(5)]);
+    await log.sync();
+    expect(ops.calls.slice(1)).toEqual([`write ${LOG_FILE}`, `sync ${LOG_FILE}`, `remove ${snapshotFileName(2)}`]);
+    await log.close();
+    const reopened = await FileDurableLog.open(dir, { nodeId: NODE, create: false });
+    expect(reopened.load()).toMatchObject({ compactedBelow: 5, snapshot: { slot: 5, state: record.state } });
+    await reopened.close();
+  });
+
+  it('after a crash between staging and the record, open keeps the staged file only when asked, for the host to adopt or discard', async () => {
+    const dir = await dirs.make();
+    const log = await FileDurableLog.open(dir, { nodeId: NODE, create: true });
+    log.append([promise(1), snapshot(2)]);
+    await log.sync();
+    const staged = new Uint8Array(9).fill(7);
+    log.stageSnapshot({ slot: 7, state: staged });
+    await log.close(); // the crash: the record of slot 7 was never appended
+
+    const kept = await FileDurableLog.open(dir, { nodeId: NODE, create: false, keepStagedSnapshots: true });
+    expect(kept.load()?.snapshot?.slot).toBe(2);
+    expect(new Uint8Array(kept.stagedSnapshot(7)!)).toEqual(staged);
+    expect(kept.stagedSnapshot(2)).toBeUndefined();
+    kept.append([{ kind: 'snapshot', slot: 7, state: kept.stagedSnapshot(7)! }, compact(7)]);
+    await kept.sync();
+    await kept.discardStagedSnapshots();
+    expect(await snapshotFiles(dir)).toEqual([snapshotFileName(7)]);
+    await kept.close();
+
+    // Not adopted: discarded by the host, or removed at open by a host that stages nothing.
+    const again = await FileDurableLog.open(dir, { nodeId: NODE, create: false });
+    again.stageSnapshot({ slot: 9, state: staged });
+    await again.close();
+    const host = await FileDurableLog.open(dir, { nodeId: NODE, create: false, keepStagedSnapshots: true });
+    expect(await snapshotFiles(dir)).toEqual([snapshotFileName(7), snapshotFileName(9)]);
+    await host.discardStagedSnapshots();
+    expect(await snapshotFiles(dir)).toEqual([snapshotFileName(7)]);
+    await host.close();
+    const plain = await FileDurableLog.open(dir, { nodeId: NODE, create: false });
+    plain.stageSnapshot({ slot: 11, state: staged });
+    await plain.close();
+    await (await FileDurableLog.open(dir, { nodeId: NODE, create: false })).close();
+    expect(await snapshotFiles(dir)).toEqual([snapshotFileName(7)]);
+  });
+
+  it('rewrites a file kept at open when a later record at its slot holds other bytes', async () => {
+    const dir = await dirs.make();
+    const log = await FileDurableLog.open(dir, { nodeId: NODE, create: true });
+    log.append([promise(1)]);
+    await log.sync();
+    log.stageSnapshot({ slot: 4, state: new Uint8Array([1, 1]) });
+    await log.close();
+    const reopened = await FileDurableLog.open(dir, { nodeId: NODE, create: false, keepStagedSnapshots: true });
+    reopened.append([{ kind: 'snapshot', slot: 4, state: new Uint8Array([2, 2, 2]) }]);
+    await reopened.sync();
+    await reopened.close();
+    const last = await FileDurableLog.open(dir, { nodeId: NODE, create: false });
+    expect(last.load()?.snapshot?.state).toEqual(new Uint8Array([2, 2, 2]));
+    await last.close();
+  });
+
   it('writes only the latest snapshot of a batch (the earlier one is superseded before it is durable)', async () => {
     const dir = await dirs.make();
     const log = await FileDurableLog.open(dir, { nodeId: NODE, create: true });

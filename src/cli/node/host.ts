@@ -92,7 +92,11 @@ export class NodeHost {
     const me = o.peers.find((p) => p.id === o.id);
     if (me === undefined) throw new Error(`node ${o.id} is not in --peers`);
     const key = o.key;
-    const log = await FileDurableLog.open(o.dataDir, { nodeId: o.id, create: o.isNew, log: (message) => logger.warn('storage', { message }) });
+    const log = await FileDurableLog.open(o.dataDir, {
+      nodeId: o.id, create: o.isNew, log: (message) => logger.warn('storage', { message }),
+      // Traced: a snapshot staged before a crash took its record may be one the trace names.
+      keepStagedSnapshots: o.traceDir !== undefined,
+    });
     let trace: NodeTrace | undefined;
     let transport: TcpTransport | undefined;
     try {
@@ -105,13 +109,14 @@ export class NodeHost {
         });
         if (trace.crashRecorded) logger.warn('crash-recorded', { trace: trace.path, lastEvent: trace.resume?.traceSeq ?? 0, note: 'the previous run of this node ended without a clean stop' });
         if (trace.traced !== undefined) {
-          const records = recordsToReach(log.load() ?? emptyDurableState(o.id), trace.traced);
+          const records = recordsToReach(log.load() ?? emptyDurableState(o.id), trace.traced, (slot) => log.stagedSnapshot(slot));
           if (records.length > 0) {
             log.append(records);
             await log.sync();
-            logger.warn('durable-caught-up', { records: records.length, note: 'records the trace holds and the crash took from the log (never announced)' });
+            logger.warn('durable-caught-up', { records: records.length, kinds: [...new Set(records.map((r) => r.kind))], note: 'records the trace holds and the crash took from the log (never announced)' });
           }
         }
+        await log.discardStagedSnapshots();
       }
       transport = await TcpTransport.listen({
         id: o.id, key, host: o.listenHost ?? me.host, port: me.port,

@@ -26,6 +26,10 @@ export interface TracedDurable {
   aBallot: Ballot;
   aAccepted: PValue[];
   lBallot: Ballot;
+  /** The acceptor's mark (1: nothing compacted). */
+  aMark: number;
+  /** The slot of the replica's snapshot, rSnap.slot (1: none). */
+  snapSlot: number;
 }
 
 export interface PartScan {
@@ -59,6 +63,8 @@ export function scanPart(path: string): PartScan {
   if (!existsSync(path) || statSync(path).size === 0) return scan;
   let aBallot: Ballot | undefined;
   let lBallot: Ballot | undefined;
+  let aMark = 1;
+  let snapSlot = 1;
   const accepted = new Map<string, PValue>();
   const reader = new LineReader(path);
   try {
@@ -96,12 +102,16 @@ export function scanPart(path: string): PartScan {
       if (ev.state !== undefined) {
         aBallot = ev.state.aBallot;
         lBallot = ev.state.lBallot;
+        aMark = ev.state.aMark ?? 1;
+        snapSlot = ev.state.rSnap?.slot ?? 1;
         accepted.clear();
         for (const pv of ev.state.aAccepted) accepted.set(pvalueKey(pv), pv);
       } else {
         const d = (ev.delta ?? {}) as StateDelta;
         if (d.aBallot !== undefined) aBallot = d.aBallot;
         if (d.lBallot !== undefined) lBallot = d.lBallot;
+        if (d.aMark !== undefined) aMark = d.aMark;
+        if (d.rSnap !== undefined) snapSlot = d.rSnap.slot;
         for (const pv of (d.aAccepted?.remove ?? []) as PValue[]) accepted.delete(pvalueKey(pv));
         for (const pv of (d.aAccepted?.add ?? []) as PValue[]) accepted.set(pvalueKey(pv), pv);
       }
@@ -116,6 +126,8 @@ export function scanPart(path: string): PartScan {
       aBallot: aBallot ?? { num: 0, leader: 0 },
       aAccepted: [...accepted.values()].sort((a, b) => a.slot - b.slot),
       lBallot: lBallot ?? { num: 0, leader: node },
+      aMark,
+      snapSlot,
     };
   }
   return scan;
