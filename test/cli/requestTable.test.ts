@@ -64,4 +64,39 @@ describe('RequestTable', () => {
     expect(await t.submit(1e5, 1, 'a', true)).toMatchObject({ error: 'Unknown' });
     expect(await t.submit(1e5, 3, 'c', true)).toEqual({ ok: true, output: 'done' });
   });
+
+  it('never forgets a request still in flight: answers pushed past its memory evict only answered ones', async () => {
+    let release!: (v: unknown) => void;
+    const hanging = new Promise((r) => { release = r; });
+    let clock = 1_000;
+    const calls: unknown[] = [];
+    const t = new RequestTable(
+      (command) => { calls.push(command); return command === 'slow' ? hanging : Promise.resolve(`done ${String(command)}`); },
+      { remembered: 2, inFlight: 10 },
+      () => clock,
+    );
+    const slow = t.submit(1e5, 1, 'slow', false);
+    // Four answers with room for two: the table evicts, and request 1 (the oldest) is still in flight.
+    for (let request = 2; request <= 5; request++) {
+      expect(await t.submit(1e5, request, `r${request}`, false)).toEqual({ ok: true, output: `done r${request}` });
+    }
+    expect(await t.submit(1e5, 2, 'r2', true)).toMatchObject({ error: 'Unknown' }); // evicted: the limit did bite
+    expect(t.inFlight).toBe(1);
+    clock += 50;
+    const waited = t.oldestWaitMs(); // checked below, after the answers
+
+    // The client lost its reply and sends request 1 again (here and, unmarked, after a reconnect):
+    // both copies join the one invoke instead of being answered Unknown or running it twice.
+    const retried = t.submit(1e5, 1, 'slow', true);
+    const resent = t.submit(1e5, 1, 'slow', false);
+    release('slow answer');
+    expect(await slow).toEqual({ ok: true, output: 'slow answer' });
+    expect(await retried).toEqual({ ok: true, output: 'slow answer' });
+    expect(await resent).toEqual({ ok: true, output: 'slow answer' });
+    expect(calls.filter((c) => c === 'slow')).toHaveLength(1);
+    expect(waited).toBe(50); // the progress monitor saw request 1 waiting
+    expect(t.inFlight).toBe(0);
+    // Answered, it is remembered like any other answer.
+    expect(await t.submit(1e5, 1, 'slow', true)).toEqual({ ok: true, output: 'slow answer' });
+  });
 });

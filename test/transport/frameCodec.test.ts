@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  CHALLENGE_BYTES, DATA_HEADER_BYTES, KIND_DATA, KIND_HELLO, MAC_BYTES, challengePayload, helloPayload, parseChallenge,
+  CHALLENGE_BYTES, DATA_HEADER_BYTES, KIND_DATA, KIND_HELLO, MAC_BYTES, SEQ_BYTES, challengePayload, helloPayload, parseChallenge,
 } from '../../src/transport/frameAuth.js';
 import { FrameSplitter, LENGTH_PREFIX_BYTES, encodeFrame } from '../../src/transport/frameSplitter.js';
 import type { InboundEvent } from '../../src/transport/inboundSession.js';
@@ -135,6 +135,48 @@ describe('InboundSession rejects', () => {
     const forged = Buffer.from(dialer(acceptor()).hello);
     forged.writeUInt32BE(3, forged.length - 4); // node 2's hello, rewritten to claim node 3
     expect(rejected(acceptor().receive(forged))).toEqual([['badMac', true]]);
+  });
+
+  it('badMac: a data or batch frame whose sequence number was rewritten (the MAC covers it)', () => {
+    // Both sessions answer the same nonce with the same key, so a frame of one is byte for
+    // byte the frame the other would send: the unmodified copy is the control.
+    const nonce = Buffer.alloc(32, 5);
+    const session = () => {
+      const inbound = acceptor(nonce);
+      const { out, hello } = dialer(inbound);
+      expect(inbound.receive(hello)).toEqual([{ type: 'authenticated', peer: 2 }]);
+      return { inbound, out };
+    };
+    const SEQ_AT = LENGTH_PREFIX_BYTES + 1; // after the length prefix and the kind byte
+    const withSeq = (frame: Buffer, seq: number) => {
+      const copy = Buffer.from(frame);
+      copy.writeUIntBE(seq, SEQ_AT, SEQ_BYTES);
+      return copy;
+    };
+    const kinds = {
+      data: (out: OutboundSession) => dataFrame(out, join(2, 1)),
+      batch: (out: OutboundSession) => Buffer.concat(out.frameBatch([Buffer.from(JSON.stringify(join(2, 1)))])),
+    };
+    for (const [kind, frameOf] of Object.entries(kinds)) {
+      const frame = frameOf(session().out);
+      expect(frame.readUIntBE(SEQ_AT, SEQ_BYTES), kind).toBe(1);
+      const tampered = withSeq(frame, 2);
+      expect(tampered.length, kind).toBe(frame.length);
+      expect(Buffer.compare(tampered.subarray(SEQ_AT + SEQ_BYTES), frame.subarray(SEQ_AT + SEQ_BYTES)), kind).toBe(0);
+
+      // The frame as sent is accepted...
+      expect(envelopes(session().inbound.receive(frame)), kind).toEqual([join(2, 1)]);
+      // ...relabelled frame 2 it is a forgery, not merely out of order...
+      const events = session().inbound.receive(tampered);
+      expect(rejected(events), kind).toEqual([['badMac', true]]);
+      expect(envelopes(events), kind).toEqual([]);
+      // ...and an attacker cannot deliver frame 1 twice by relabelling its copy as the next frame.
+      const replay = session();
+      expect(envelopes(replay.inbound.receive(frame)), kind).toEqual([join(2, 1)]);
+      const again = replay.inbound.receive(tampered);
+      expect(rejected(again), kind).toEqual([['badMac', true]]);
+      expect(envelopes(again), kind).toEqual([]);
+    }
   });
 
   it('noHello: a data frame before the handshake', () => {
