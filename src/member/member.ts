@@ -306,11 +306,6 @@ export class Member<S, O> {
   private settle(p: Pending<O>, outcome: NonNullable<Pending<O>['outcome']>): void {
     if (p.outcome) return;
     p.outcome = outcome;
-    if (this.tracing) {
-      this.node.traceClient(outcome.ok
-        ? { kind: 'return', clientId: p.clientId, output: outcome.value, at: wallClockMs() }
-        : { kind: 'error', clientId: p.clientId, error: outcome.error.name, at: wallClockMs() });
-    }
     clearTimeout(p.deadline);
     clearTimeout(p.retry);
     this.pending.delete(p.clientId);
@@ -318,6 +313,13 @@ export class Member<S, O> {
     while (this.order[0]?.outcome) {
       const head = this.order.shift()!;
       const o = head.outcome!;
+      // Traced where it is handed over, with the very value handed over: the trace's
+      // ClientReturn is what the application was told, not what the node answered.
+      if (this.tracing) {
+        this.node.traceClient(o.ok
+          ? { kind: 'return', clientId: head.clientId, output: o.value, at: wallClockMs() }
+          : { kind: 'error', clientId: head.clientId, error: o.error.name, at: wallClockMs() });
+      }
       if (o.ok) head.resolve(o.value);
       else head.reject(o.error);
     }
