@@ -50,6 +50,8 @@ describe('scanPart', () => {
       aBallot: last.state.aBallot,
       aAccepted: [...last.state.aAccepted].sort((a, b) => a.slot - b.slot),
       lBallot: last.state.lBallot,
+      aMark: last.state.aMark,
+      snapSlot: last.state.rSnap.slot,
     });
   });
 
