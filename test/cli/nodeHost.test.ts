@@ -4,22 +4,19 @@
  * to its trace before it starts, or its NodeRestart step would not be one the spec allows
  * (the spec keeps an acceptor's state across a crash); the run's parts then check.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ClientConnection } from '../../src/cli/client/connection.js';
 import { CLIENT_ID_MIN } from '../../src/cli/client/protocol.js';
-import { Logger } from '../../src/cli/log.js';
-import { NodeHost, type NodeHostOptions } from '../../src/cli/node/host.js';
-import { PROCESS_TIMING } from '../../src/cli/node/timing.js';
+import { NodeHost } from '../../src/cli/node/host.js';
 import { FileDurableLog, LOG_FILE, snapshotFileName } from '../../src/storage/fileLog.js';
 import { readFrame } from '../../src/storage/frame.js';
 import { decodeRecord } from '../../src/storage/record.js';
 import { partPath } from '../../src/trace/format/partFile.js';
 import { checkTrace } from '../../src/trace/replay/check.js';
-import { generateClusterKey } from '../../src/transport/clusterKey.js';
-import { freeBasePort, waitFor } from './helpers.js';
+import { waitFor } from './helpers.js';
+import { hostCluster } from './hostCluster.js';
 
 /** Byte offsets of the snapshot records in a log file. */
 function snapshotRecordOffsets(logFile: string): number[] {
@@ -37,16 +34,7 @@ function snapshotRecordOffsets(logFile: string): number[] {
 
 describe('NodeHost restart after a crash', () => {
   it('appends the records its trace holds and its log lost, so its parts check', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nodehost-'));
-    const key = generateClusterKey(join(dir, 'cluster.key'));
-    const base = await freeBasePort(3);
-    const peers = [1, 2, 3].map((id) => ({ id, host: '127.0.0.1', port: base + id - 1 }));
-    const logs: Record<string, unknown>[] = [];
-    const options = (id: number, isNew: boolean): NodeHostOptions => ({
-      id, peers, dataDir: join(dir, `data${id}`), key, app: 'bank', isNew, traceDir: join(dir, 'traces'), runId: 'host',
-      clientPort: base + id - 1 + 1000, timing: PROCESS_TIMING,
-      logger: new Logger({ node: id, write: (l) => logs.push(JSON.parse(l) as Record<string, unknown>) }),
-    });
+    const { dir, key, logs, options } = await hostCluster('nodehost-', { runId: 'host' });
     const hosts = await Promise.all([1, 2, 3].map((id) => NodeHost.start(options(id, true))));
     try {
       const c = await ClientConnection.open({ address: { host: '127.0.0.1', port: hosts[0]!.clientPort }, key, clientId: CLIENT_ID_MIN });
@@ -83,16 +71,7 @@ describe('NodeHost restart after a crash', () => {
   // AcceptorCompact) reached the part and before the sync that writes its records. The log
   // still names no snapshot (here: the node's first) and keeps the pvalues below the new mark.
   it('restarts from the snapshot its trace names when the crash took the snapshot record from the log', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nodehost-snap-'));
-    const key = generateClusterKey(join(dir, 'cluster.key'));
-    const base = await freeBasePort(3);
-    const peers = [1, 2, 3].map((id) => ({ id, host: '127.0.0.1', port: base + id - 1 }));
-    const logs: Record<string, unknown>[] = [];
-    const options = (id: number, isNew: boolean): NodeHostOptions => ({
-      id, peers, dataDir: join(dir, `data${id}`), key, app: 'bank', isNew, traceDir: join(dir, 'traces'), runId: 'snap',
-      clientPort: base + id - 1 + 1000, timing: PROCESS_TIMING, checkpointEvery: 3,
-      logger: new Logger({ node: id, write: (l) => logs.push(JSON.parse(l) as Record<string, unknown>) }),
-    });
+    const { dir, key, logs, options } = await hostCluster('nodehost-snap-', { runId: 'snap', checkpointEvery: 3 });
     const hosts = await Promise.all([1, 2, 3].map((id) => NodeHost.start(options(id, true))));
     const data3 = join(dir, 'data3');
     try {

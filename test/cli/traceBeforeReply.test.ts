@@ -5,19 +5,14 @@
  * the client port as `beforeReply`). The nodes run in this process, so the file is read
  * synchronously the moment each reply arrives, before the node can do anything else.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ClientConnection } from '../../src/cli/client/connection.js';
 import { CLIENT_ID_MIN } from '../../src/cli/client/protocol.js';
-import { Logger } from '../../src/cli/log.js';
-import { NodeHost, type NodeHostOptions } from '../../src/cli/node/host.js';
-import { PROCESS_TIMING } from '../../src/cli/node/timing.js';
+import { NodeHost } from '../../src/cli/node/host.js';
 import { partPath } from '../../src/trace/format/partFile.js';
 import { encodeInput } from '../../src/statemachines/codec.js';
-import { generateClusterKey } from '../../src/transport/clusterKey.js';
-import { freeBasePort } from './helpers.js';
+import { hostCluster } from './hostCluster.js';
 
 interface ClientEventLine { action?: string; params?: { client?: { kind: string; clientId: number; input?: string; output?: unknown } } }
 
@@ -34,17 +29,8 @@ function clientEvents(path: string): { action: string; client: { kind: string; c
 
 describe('a traced node answers a client only once its trace holds the answer', () => {
   it('every reply finds the ClientReturn of its request already in the node\'s part file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'trace-before-reply-'));
-    const key = generateClusterKey(join(dir, 'cluster.key'));
-    const base = await freeBasePort(3);
-    const peers = [1, 2, 3].map((id) => ({ id, host: '127.0.0.1', port: base + id - 1 }));
-    const traceDir = join(dir, 'traces');
-    const options = (id: number): NodeHostOptions => ({
-      id, peers, dataDir: join(dir, `data${id}`), key, app: 'kv', isNew: true, traceDir, runId: 'wal',
-      clientPort: base + id - 1 + 1000, timing: PROCESS_TIMING,
-      logger: new Logger({ node: id, write: () => undefined }),
-    });
-    const hosts = await Promise.all([1, 2, 3].map((id) => NodeHost.start(options(id))));
+    const { key, traceDir, options } = await hostCluster('trace-before-reply-', { runId: 'wal', app: 'kv' });
+    const hosts = await Promise.all([1, 2, 3].map((id) => NodeHost.start(options(id, true))));
     const part = partPath(traceDir, 'wal', 1);
     try {
       const c = await ClientConnection.open({ address: { host: '127.0.0.1', port: hosts[0]!.clientPort }, key, clientId: CLIENT_ID_MIN + 11 });
