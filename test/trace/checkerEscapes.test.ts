@@ -69,6 +69,26 @@ describe('part files', () => {
     return files;
   }
 
+  /** The same parts as a lifecycle writer leaves them: a crash line before each NodeRestart, an end line last. */
+  function writeLifecycleParts(name: string, editLines: (node: number, lines: Json[]) => Json[]): string[] {
+    const { header, events } = golden('crash-restart.ndjson');
+    const files: string[] = [];
+    for (const node of header.cluster.nodes) {
+      const lines: Json[] = [{ ...header, part: { node, lifecycle: true } } as unknown as Json];
+      let last: TraceEvent | undefined;
+      for (const e of events.filter((x) => x.node === node)) {
+        if (e.action === 'NodeRestart') lines.push({ kind: 'crash', node, seq: last?.seq ?? 0, clock: last?.clock ?? 0, at: 0 });
+        lines.push(e as unknown as Json);
+        last = e;
+      }
+      lines.push({ kind: 'end', node, seq: last?.seq ?? 0, clock: last?.clock ?? 0, at: 0 });
+      const path = join(dir, `${name}.node${node}.ndjson`);
+      writeFileSync(path, editLines(node, lines).map((v) => JSON.stringify(v)).join('\n') + '\n');
+      files.push(path);
+    }
+    return files;
+  }
+
   it('the parts of one run pass', () => {
     const v = checkTraceSync({ name: 'parts', files: writeParts('parts') });
     expect(v.ok, formatVerdict(v)).toBe(true);
@@ -81,6 +101,34 @@ describe('part files', () => {
     expect(v.ok, formatVerdict(v)).toBe(false);
     expect(v.failure).toMatchObject({ kind: 'header', line: 1, file: files[1] });
     expect(v.failure!.message).toMatch(/same format, spec, constants and runId/);
+  });
+
+  it('parts whose headers list different node ids are rejected (cluster.nodes must be the spec\'s Node == 1..N, not only N of them)', () => {
+    // Node 2's process names the nodes 1, 2 and 4: as many as N, but not the nodes the spec has.
+    const files = writeParts('other-nodes', (node, h) => (node === 2 ? { ...h, cluster: { nodes: [1, 2, 4] } } : h));
+    const v = checkTraceSync({ name: 'other-nodes', files });
+    expect(v.ok, formatVerdict(v)).toBe(false);
+    expect(v.failure).toMatchObject({ kind: 'header', line: 1, file: files[1], pointer: '/cluster/nodes' });
+    expect(v.failure!.message).toMatch(/cluster nodes \[1,2,4\] do not map to the spec's Node == 1\.\.N with N = 3/);
+  });
+
+  it('the same parts with their crash and end lines pass', () => {
+    const v = checkTraceSync({ name: 'lifecycle-parts', files: writeLifecycleParts('lifecycle-parts', (_n, lines) => lines) });
+    expect(v.ok, formatVerdict(v)).toBe(true);
+  });
+
+  it('an end line whose clock is below its node\'s last event is rejected (its seq and its clock both name the last event)', () => {
+    // Node 3's end line keeps the seq of its last event but names a clock below that event's.
+    const files = writeLifecycleParts('end-clock', (node, lines) => {
+      if (node !== 3) return lines;
+      const end = lines.at(-1)!;
+      return [...lines.slice(0, -1), { ...end, clock: (end.clock as number) - 1 }];
+    });
+    const endLine = readFileSync(files[2]!, 'utf8').trim().split('\n').length;
+    const v = checkTraceSync({ name: 'end-clock', files });
+    expect(v.ok, formatVerdict(v)).toBe(false);
+    expect(v.failure).toMatchObject({ kind: 'lifecycle', file: files[2], line: endLine });
+    expect(v.failure!.message).toMatch(/node 3's end line says its last event was seq (\d+) \(clock (\d+)\); the part's last event is seq \1 \(clock (?!\2\))\d+\)/);
   });
 });
 
@@ -143,5 +191,19 @@ describe('client-level checks', () => {
     expect(v.ok, formatVerdict(v)).toBe(false);
     expect(v.failure).toMatchObject({ kind: 'client', line: lineOf(events.length), action: 'ClientReturn' });
     expect(v.failure!.message).toMatch(/a second outcome for request/);
+  });
+
+  it('a second ClientInvoke for one request is rejected, even when it repeats the first', () => {
+    const { header, events } = golden('normal.ndjson');
+    const i = find(events, 'ClientInvoke', (e) => e.action === 'ClientInvoke' && e.params.client?.kind === 'invoke');
+    const node = events[i]!.node;
+    const last = events.filter((e) => e.node === node).at(-1)!;
+    // The same invoke again, as the node's next event (a ClientInvoke is a stuttering step too).
+    // Taken as a new request, it would replace the first, returned one with one still pending.
+    const again = { ...structuredClone(events[i]!), seq: last.seq + 1, clock: last.clock + 1, state: structuredClone(last.state) };
+    const v = checkLines('second-invoke', [header, ...events, again]);
+    expect(v.ok, formatVerdict(v)).toBe(false);
+    expect(v.failure).toMatchObject({ kind: 'client', line: lineOf(events.length), action: 'ClientInvoke' });
+    expect(v.failure!.message).toMatch(new RegExp(`the application invokes request ${node}:${String(events[i]!.params.client!.clientId)} twice`));
   });
 });
