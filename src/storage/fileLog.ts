@@ -304,8 +304,12 @@ export class FileDurableLog implements DurableLog {
   private async snapshotDurable(slot: number): Promise<void> {
     const previous = this.snapshotOnDisk;
     this.snapshotOnDisk = slot;
+    // Staged at or below it: this one, or one a later snapshot of the same sync superseded.
+    const superseded = [...this.staged.keys()].filter((s) => s < slot);
     this.staged.delete(slot);
+    for (const s of superseded) this.staged.delete(s);
     if (previous !== undefined && previous !== slot) await this.ops.remove(join(this.dir, snapshotFileName(previous)));
+    for (const s of superseded) await this.ops.remove(join(this.dir, snapshotFileName(s)));
   }
 
   private async writeAndSync(batch: Buffer): Promise<void> {

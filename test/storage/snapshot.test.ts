@@ -174,6 +174,20 @@ describe('FileDurableLog snapshots', () => {
     expect(await snapshotFiles(dir)).toEqual([snapshotFileName(7)]);
   });
 
+  it('removes a staged snapshot that a later one of the same sync superseded (no file, no bytes held)', async () => {
+    const dir = await dirs.make();
+    const log = await FileDurableLog.open(dir, { nodeId: NODE, create: true });
+    const first = snapshot(3) as Extract<DurableRecord, { kind: 'snapshot' }>;
+    const second = snapshot(6) as Extract<DurableRecord, { kind: 'snapshot' }>;
+    log.stageSnapshot(first);
+    log.stageSnapshot(second);
+    log.append([first, second]);
+    await log.sync();
+    expect(await snapshotFiles(dir)).toEqual([snapshotFileName(6)]);
+    expect(log.stagedSnapshot(3)).toBeUndefined();
+    await log.close();
+  });
+
   it('rewrites a file kept at open when a later record at its slot holds other bytes', async () => {
     const dir = await dirs.make();
     const log = await FileDurableLog.open(dir, { nodeId: NODE, create: true });
