@@ -8,7 +8,7 @@
  * (src/explore/mutantSteps.ts); the acceptor's code splits its Promise with the same segments.
  */
 import type { Ballot, MessageOf, PValue, SpecMessage } from '../format/types.js';
-import { decisionSegment } from './welcomeParts.js';
+import { decisionSegments } from './welcomeParts.js';
 
 export type PromiseMessage = MessageOf<'Promise'>;
 
@@ -20,8 +20,8 @@ export const promisePartsOf = (m: PromiseMessage): number => m.parts ?? 1;
 export function promiseParts(acceptor: number, ballot: Ballot, promised: Ballot, accepted: readonly PValue[], mark: number, k: number): SpecMessage[] {
   const withMark = mark === 1 ? {} : { mark };
   if (k === 1) return [{ type: 'Promise', acceptor, ballot, promised, accepted: [...accepted], ...withMark }];
-  return Array.from({ length: k }, (_, j): SpecMessage => ({
-    type: 'Promise', acceptor, ballot, promised, accepted: decisionSegment(accepted, j + 1, k), ...withMark, part: j + 1, parts: k,
+  return decisionSegments(accepted, k).map((segment, j): SpecMessage => ({
+    type: 'Promise', acceptor, ballot, promised, accepted: segment, ...withMark, part: j + 1, parts: k,
   }));
 }
 

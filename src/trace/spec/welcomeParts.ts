@@ -31,14 +31,38 @@ export function segment<T>(q: readonly T[], i: number, k: number): T[] {
  * (only if Agreement broke) share a rank.
  */
 export function decisionSegment<T extends { slot: number }>(decisions: readonly T[], i: number, k: number): T[] {
-  const [from, to] = segmentRange(decisions.length, i, k);
+  return decisionSegments(decisions, k)[i - 1] ?? [];
+}
+
+/**
+ * DecisionSegment(D, i, k) for every i in 1..k, each in D's order: one sort and one pass, where
+ * k calls of a per-part filter cost O(k |D|^2). A Welcome of a long run is sent in a hundred
+ * parts and more (its history grows), so the per-part version made the checker's
+ * ReplicaReceiveJoin grow with the square of the run (13% of a 100,000-command check).
+ */
+export function decisionSegments<T extends { slot: number }>(decisions: readonly T[], k: number): T[][] {
+  const out: T[][] = Array.from({ length: k }, () => []);
   const slots = decisions.map((d) => d.slot).sort((a, b) => a - b);
-  const rank = (slot: number): number => {
-    let lower = 0;
-    while (lower < slots.length && slots[lower]! < slot) lower++;
-    return lower + 1;
-  };
-  return decisions.filter((d) => { const r = rank(d.slot); return from < r && r <= to; });
+  // ends[i - 1] = the last rank of segment i (segmentRange's upper end).
+  const ends = Array.from({ length: k }, (_, j) => segmentRange(decisions.length, j + 1, k)[1]);
+  for (const d of decisions) {
+    const rank = lowerBound(slots, d.slot) + 1;
+    // Segment i holds ranks in (ends[i - 2], ends[i - 1]]: the first i whose end reaches rank.
+    const i = lowerBound(ends, rank);
+    if (i < k) out[i]!.push(d);
+  }
+  return out;
+}
+
+/** How many elements of the ascending array xs are below x. */
+function lowerBound(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1; else hi = mid;
+  }
+  return lo;
 }
 
 /** WelcomePart(n, j, i, k): part i of the k-part Welcome to `node` of a replica at `slot`. */
@@ -47,9 +71,11 @@ export function welcomePart(node: number, slot: number, decisions: readonly Slot
   return { type: 'Welcome', node, slot, part: i, parts: k, decisions: decisionSegment(decisions, i, k), executed: segment(executed, i, k) };
 }
 
-/** The k parts of one Welcome, part 1 first. */
+/** The k parts of one Welcome, part 1 first (the decisions ranked once for all parts). */
 export function welcomeParts(node: number, slot: number, decisions: readonly SlotProp[], executed: readonly Proposal[], k: number): SpecMessage[] {
-  return Array.from({ length: k }, (_, j) => welcomePart(node, slot, decisions, executed, j + 1, k));
+  if (k === 1) return [welcomePart(node, slot, decisions, executed, 1, 1)];
+  const segments = decisionSegments(decisions, k);
+  return segments.map((ds, j) => ({ type: 'Welcome', node, slot, part: j + 1, parts: k, decisions: ds, executed: segment(executed, j + 1, k) }));
 }
 
 /** How a replica picks the parts it installs (the spec's PartsOf and Installs; the mutants change them). */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { assemblies, decisionSegment, segment, welcomePart, welcomeParts } from '../../../src/trace/spec/welcomeParts.js';
+import { assemblies, decisionSegment, decisionSegments, segment, welcomePart, welcomeParts } from '../../../src/trace/spec/welcomeParts.js';
 import type { Proposal, SlotProp, SpecMessage } from '../../../src/trace/format/types.js';
 
 const req = (clientId: number): Proposal => ({ caller: 1, clientId, input: 'op' });
@@ -26,6 +26,24 @@ describe('segments', () => {
       const d = decisions(slots);
       const parts = Array.from({ length: k }, (_, i) => decisionSegment(d, i + 1, k).map((x) => x.slot).sort((a, b) => a - b));
       expect(parts.flat()).toEqual([...slots].sort((a, b) => a - b));
+    }));
+  });
+
+  it('ranked once for all parts, the segments are the spec\'s DecisionSegment(D, i, k) for each i, slots shared or not, in D\'s order', () => {
+    // The TLA+ definition read literally: SlotRank(D, d) counts the elements with a lower slot.
+    const specSegment = (d: readonly SlotProp[], i: number, k: number): SlotProp[] => d.filter((x) => {
+      const rank = d.filter((e) => e.slot < x.slot).length + 1;
+      return Math.floor(((i - 1) * d.length) / k) < rank && rank <= Math.floor((i * d.length) / k);
+    });
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 20 }), { maxLength: 30 }), fc.integer({ min: 1, max: 12 }), (slots, k) => {
+      const d = decisions(slots);
+      const all = decisionSegments(d, k);
+      expect(all).toHaveLength(k);
+      for (let i = 1; i <= k; i++) {
+        expect(all[i - 1]).toEqual(specSegment(d, i, k));
+        expect(decisionSegment(d, i, k)).toEqual(specSegment(d, i, k));
+      }
+      expect(welcomeParts(2, 9, d, [], k).map((w) => (w as { decisions: SlotProp[] }).decisions)).toEqual(k === 1 ? [d] : all);
     }));
   });
 
