@@ -87,6 +87,8 @@ export class Simulator {
   /** The schedule's faults, then any added while running (addFault); an event names one by index. */
   private readonly faults: Fault[];
   private readonly killed = new Map<number, NodeId>();
+  /** Per node, the restarts of it still scheduled: a crashed node with none is down for good. */
+  private readonly restartsDue = new Map<NodeId, number>();
   private readonly isolations = new Map<number, PartitionFault>();
   private readonly log: EventLog;
   private readonly measureMessages: boolean;
@@ -389,16 +391,23 @@ export class Simulator {
         if (phase === 'start') this.net.startBurst(f); else this.net.endBurst(f);
         break;
       case 'crash':
+        if (f.restart !== null) this.expectRestart(f.node, phase === 'start' ? 1 : -1);
         if (phase === 'start') this.crash(f.node); else this.restart(f.node);
         break;
       case 'killLeader': {
         if (phase === 'start') {
           const victim = this.leader();
-          if (victim !== undefined && this.crash(victim)) this.killed.set(index, victim);
+          if (victim !== undefined && this.crash(victim)) {
+            this.killed.set(index, victim);
+            if (f.restart !== null) this.expectRestart(victim, 1);
+          }
           this.log.add(this.now, `K ${victim ?? 'none'}`);
         } else {
           const victim = this.killed.get(index);
-          if (victim !== undefined) this.restart(victim);
+          if (victim !== undefined) {
+            this.expectRestart(victim, -1);
+            this.restart(victim);
+          }
         }
         break;
       }
@@ -419,6 +428,15 @@ export class Simulator {
       }
     }
     this.maybeSettle();
+  }
+
+  private expectRestart(id: NodeId, delta: 1 | -1): void {
+    this.restartsDue.set(id, (this.restartsDue.get(id) ?? 0) + delta);
+  }
+
+  /** Crashed, and no scheduled fault restarts it: it never comes back in this run. */
+  private isDownForGood(id: NodeId): boolean {
+    return this.slots.get(id)!.node === null && (this.restartsDue.get(id) ?? 0) === 0;
   }
 
   /** The active leader with the highest ballot, if any node believes it leads. */
@@ -506,10 +524,13 @@ export class Simulator {
 
   // ---- settling ----------------------------------------------------------------------
 
-  /** Once the workload is done and no fault is pending, heal everything and probe every live node. */
+  /**
+   * Once the workload is done and no fault is pending, heal everything and probe every live node.
+   * Clients of a node down for good never finish: they do not hold the others' settling back.
+   */
   private maybeSettle(): void {
     if (this.settling || this.pendingFaultEvents > 0) return;
-    if (this.clients.some((c) => !c.probe && !c.done)) return;
+    if (this.clients.some((c) => !c.probe && !c.done && !this.isDownForGood(c.spec.node))) return;
     this.settling = true;
     this.settleDeadline = this.now + (this.cfg.settleMs ?? DEFAULT_SETTLE_MS);
     this.net.healAll();
@@ -568,6 +589,8 @@ export class Simulator {
       }])),
       stats: this.stats,
       live,
+      downForGood: this.peers.filter((id) => this.isDownForGood(id)),
+      clients: this.clients.flatMap((c, client) => (c.probe ? [] : [{ client, node: c.spec.node, answered: c.next, inputs: c.spec.inputs.length }])),
       finalStates,
       allStates,
       inputs: this.inputs,

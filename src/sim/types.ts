@@ -89,6 +89,15 @@ export interface Unanswered {
   readonly invokedAt: number;
 }
 
+/** How far one workload client got (probes excluded): `answered` of its `inputs` requests. */
+export interface ClientOutcome {
+  /** Its index in SimConfig.clients. */
+  readonly client: number;
+  readonly node: NodeId;
+  readonly answered: number;
+  readonly inputs: number;
+}
+
 export interface SimStats {
   events: number;
   messagesSent: number;
@@ -136,6 +145,10 @@ export interface SimResult {
   readonly unanswered: readonly Unanswered[];
   readonly stats: SimStats;
   readonly live: readonly NodeId[];
+  /** Nodes down at the end with no restart still scheduled: crashed for good (restart null). */
+  readonly downForGood: readonly NodeId[];
+  /** Every workload client's progress, in SimConfig.clients order. */
+  readonly clients: readonly ClientOutcome[];
   /** Tracked runs: the latest replicated state seen on each live node. */
   readonly finalStates: ReadonlyMap<NodeId, TrackedState<unknown>>;
   /** Tracked runs: the last state of every incarnation (crashed ones too), for the prefix check. */

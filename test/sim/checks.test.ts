@@ -36,7 +36,7 @@ function result(histories: Record<number, string[]>, over: Partial<SimResult> = 
     seed: 1, stopReason: 'settled', nodeError: undefined, completed: true, settled: true, timeMs: 0,
     acks: [ack('1:1', 0), ack('1:2', 1)], unanswered: [],
     stats: {} as SimResult['stats'],
-    live: [...finalStates.keys()],
+    live: [...finalStates.keys()], downForGood: [], clients: [],
     finalStates,
     allStates: [...finalStates].map(([node, state]) => ({ node, incarnation: 1, state })),
     inputs, log: [], slotOut: new Map(),
