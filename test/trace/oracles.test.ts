@@ -2,13 +2,14 @@
  * The fast TypeScript replay and the embedded spec (tla-checker) agree event by event on
  * real simulator traces, and the TS keys are the canonical JSON texts.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkTrace } from '../../src/trace/replay/check.js';
 import { canonical } from '../../src/trace/format/canonical.js';
-import { messageKey, propKey, pvalueKey, slotPropKey, ballotKey } from '../../src/trace/format/keys.js';
-import type { SpecMessage } from '../../src/trace/format/types.js';
+import { WELCOME_HISTORY_TEXT_MAX, messageKey, propKey, pvalueKey, seqKey, slotPropKey, ballotKey } from '../../src/trace/format/keys.js';
+import type { Proposal, SpecMessage } from '../../src/trace/format/types.js';
 
 const EXAMPLES = new URL('../../traces/examples/', import.meta.url).pathname;
 
@@ -48,6 +49,19 @@ describe('keys', () => {
       expect(slotPropKey(d)).toBe(canonical(d));
     }));
     fc.assert(fc.property(message, (m) => { expect(messageKey(m)).toBe(canonical(m)); }));
+  });
+
+  it('a Welcome part with a long history is keyed by the SHA-256 of its history text: equal parts one key, any change another', () => {
+    const long = (n: number, at = -1): Proposal[] => Array.from({ length: n }, (_, i) => ({ caller: 1, clientId: i + 1, input: i === at ? 'changed' : `{"op":"deposit","amount":${i}}` }));
+    const welcome = (executed: Proposal[]): SpecMessage => ({ type: 'Welcome', node: 2, slot: 90, part: 2, parts: 3, decisions: [], executed });
+    const key = messageKey(welcome(long(80)));
+    expect(seqKey(long(80)).length).toBeGreaterThan(WELCOME_HISTORY_TEXT_MAX);
+    const digest = createHash('sha256').update(seqKey(long(80))).digest('base64');
+    expect(key).toBe(canonical({ ...welcome([]), executed: `sha256:${digest}` }));
+    expect(messageKey(welcome(long(80)))).toBe(key);
+    for (const other of [long(81), long(80, 0), long(80, 79), long(80).reverse()]) expect(messageKey(welcome(other))).not.toBe(key);
+    // A short history keeps its text: the key is the message's canonical JSON, as for every other message.
+    expect(messageKey(welcome(long(3)))).toBe(canonical(welcome(long(3))));
   });
 
   it('canonical text ignores key order and set order, but not sequence order', () => {

@@ -1,9 +1,11 @@
 /**
  * Hand-written canonical texts for the spec's value shapes: the same strings canonical()
  * produces (keys in code-point order), without its generic sort, because the fast replay
- * computes them for every value it touches. test/trace/keys.test.ts checks the equality.
+ * computes them for every value it touches (test/trace/oracles.test.ts checks the equality). One
+ * exception: a Welcome part's long history is keyed by its digest (welcomeHistoryKey).
  */
 import type { Ballot, CommanderState, Proposal, PValue, SlotProp, SpecMessage } from './types.js';
+import { createHash } from 'node:crypto';
 import { canonical } from './canonical.js';
 
 export const ballotKey = (b: Ballot): string => `{"leader":${b.leader},"num":${b.num}}`;
@@ -58,6 +60,19 @@ function setKeyOf<T>(xs: readonly T[], key: (x: T) => string): string {
  * and the same message with mark 1 are one message, and its key is its canonical JSON text.
  */
 const markKey = (m: { mark?: number }): string => (m.mark === undefined || m.mark === 1 ? '' : `"mark":${m.mark},`);
+/**
+ * A Welcome part's history in its key: its canonical text while short, else the SHA-256 of
+ * that text, as a JSON string (which no array text equals, so the two forms never meet).
+ * msgs keeps every Welcome part, and a part of a long run carries up to 59 KB of history: as
+ * text, the keys held 200 MB of the checker's 970 MB at the end of a 100,000-command trace.
+ * Equal histories give equal keys; two histories share one only if SHA-256 collides.
+ */
+export const WELCOME_HISTORY_TEXT_MAX = 1024;
+export function welcomeHistoryKey(executed: { map<T>(f: (p: Proposal) => T): T[] }): string {
+  const text = seqKey(executed);
+  return text.length <= WELCOME_HISTORY_TEXT_MAX ? text : `"sha256:${createHash('sha256').update(text).digest('base64')}"`;
+}
+
 /** A Welcome's or Promise's part fields: left out in a one-part message, as traces write it (spec "Welcome parts", "Promise parts"). */
 const partKey = (m: { part?: number; parts?: number }): string => (m.parts === undefined || m.parts === 1 ? '' : `"part":${m.part ?? 1},"parts":${m.parts},`);
 
@@ -77,7 +92,7 @@ export function messageKey(m: SpecMessage): string {
     case 'Invoked': return `{"index":${m.index},"prop":${propKey(m.prop)},"replica":${m.replica},"type":"Invoked"}`;
     case 'Join': return `{"node":${m.node},"type":"Join"}`;
     case 'Welcome':
-      return `{"decisions":${setKeyOf(m.decisions, slotPropKey)},"executed":${seqKey(m.executed)},"node":${m.node},${partKey(m)}"slot":${m.slot},"type":"Welcome"}`;
+      return `{"decisions":${setKeyOf(m.decisions, slotPropKey)},"executed":${welcomeHistoryKey(m.executed)},"node":${m.node},${partKey(m)}"slot":${m.slot},"type":"Welcome"}`;
     default: return canonical(m);
   }
 }
