@@ -444,12 +444,28 @@ export class Replica extends Role {
     const slot = this.slotIn;
     const prop = batchOf(q);
     this.proposals.set(slot, prop);
-    for (const r of q) this.requests.delete(proposalKey(r));
+    this.forgetWaiting(q);
     const propose = { type: 'Propose', slot, prop } as const;
     if (this.slotTakenAtLeader(slot)) this.host.sendToNone(propose);
     else this.host.send(this.leader, propose);
     this.slotIn++;
     this.host.action('Replica', 'ReplicaPropose', this.host.tracing ? { proposal: prop } : undefined);
+  }
+
+  /**
+   * Removes the requests of `q` from those waiting, in q's order. A batch from nextBatch is the
+   * oldest of them, so their keys are the map's first ones, already built and hashed: building
+   * each key again (a new string of the whole input) to delete it cost 3% of a batched run.
+   * (Deleting the entry a Map iterator is on is well-defined: it goes on to the next one.)
+   */
+  private forgetWaiting(q: readonly Proposal[]): void {
+    let i = 0;
+    for (const [key, waiting] of this.requests) {
+      if (i === q.length || waiting !== q[i]) break;
+      this.requests.delete(key);
+      i++;
+    }
+    for (; i < q.length; i++) this.requests.delete(proposalKey(q[i]!)); // not a prefix of the waiting ones
   }
 
   /**
