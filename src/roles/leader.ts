@@ -21,6 +21,31 @@ import { markOf } from './acceptor.js';
 export const LEADER_HEARTBEAT_TIMER = 'Leader.heartbeat';
 export const LEADER_TIMEOUT_TIMER = 'Leader.timeout';
 
+/** The longest wait between two attempts at phase 1 is under 2^(this + 1) leader timeouts (8 to 15). */
+export const MAX_SCOUT_BACKOFF_EXPONENT = 3;
+
+/** 32-bit integer mix (an avalanche of the bits of `x`): spreads the backoff of nodes and attempts. */
+function mix32(x: number): number {
+  let h = x | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * How many leader timeouts a leader lets pass without scouting after its `failures`-th preemption
+ * in a row (no adoption and no other leader heard in between): none after the first, as before
+ * backoff; then a number in [2^(n-2), 2^(n-1)) for the n-th, the exponent capped at
+ * MAX_SCOUT_BACKOFF_EXPONENT. Which number of the range is a function of the node and its next
+ * ballot only: no randomness (the node has none), yet two leaders that failed as often wait
+ * differently, so their timeouts (which tick in step) stop bringing their scouts back together.
+ */
+export function scoutBackoffTimeouts(failures: number, self: NodeId, ballotNum: number): number {
+  if (failures <= 1) return 0;
+  const low = 2 ** Math.min(failures - 2, MAX_SCOUT_BACKOFF_EXPONENT);
+  return low + (mix32(mix32(self) ^ ballotNum) % low);
+}
+
 /**
  * Owns a durable ballot, spawns a {@link Scout} to get it adopted, then a {@link Commander} per proposal;
  * preempted, it goes passive with a higher ballot (spec actions `LeaderSpawnScout`, `LeaderReceivePropose`,
@@ -47,6 +72,13 @@ export class Leader extends Role {
   protected readonly commanders = new Map<Role, number>();
   /** Acceptors that said yes to its commanders, most recent first: where Accepts go first. */
   protected readonly recentAcceptors: RecentAcceptors;
+  /**
+   * Preemptions in a row with no adoption and no other leader heard at a timeout: its attempts at
+   * phase 1 that failed. Not spec state (the spec lets a passive leader scout at any time).
+   */
+  protected failedAttempts = 0;
+  /** Leader timeouts still to pass before it scouts again (scoutBackoffTimeouts); meanwhile no Propose makes it scout. */
+  protected backoffTimeouts = 0;
 
   constructor(host: RoleHost) {
     super(host);
@@ -128,7 +160,7 @@ export class Leader extends Role {
     this.proposals.set(m.slot, copyBatch(m.prop));
     if (this.active) this.spawnCommander(m.slot, m.prop);
     this.host.action('Leader', 'LeaderReceivePropose');
-    if (!this.active && !this.heardOtherLeader) this.spawnScout();
+    if (!this.active && !this.heardOtherLeader && this.backoffTimeouts === 0) this.spawnScout();
   }
 
   /**
@@ -145,6 +177,8 @@ export class Leader extends Role {
     this.dropProposalsBelow(mark);
     this.lMark = mark;
     this.active = true;
+    this.failedAttempts = 0;
+    this.backoffTimeouts = 0;
     this.recentAcceptors.startWide();
     for (const slot of [...this.proposals.keys()].sort((a, b) => a - b)) {
       this.spawnCommander(slot, this.proposals.get(slot)!);
@@ -191,7 +225,12 @@ export class Leader extends Role {
     for (const slot of [...this.proposals.keys()]) if (slot < mark) this.proposals.delete(slot);
   }
 
-  /** LeaderReceivePreempted: a higher ballot exists; go passive with the next ballot (durable first). */
+  /**
+   * LeaderReceivePreempted: a higher ballot exists; go passive with the next ballot (durable first).
+   * A leader preempted again before any ballot was adopted backs off (scoutBackoffTimeouts): with
+   * Promises in many parts and a lossy network, phase 1 can take longer than a leader timeout, and
+   * leaders that scouted again at every timeout preempted each other's scouts for minutes.
+   */
   receivePreempted(m: Preempted): void {
     if (!ballotLess(this.ballot, m.ballot)) return;
     const next = { num: m.ballot.num + 1, leader: this.host.self };
@@ -199,6 +238,8 @@ export class Leader extends Role {
     this.host.appendDurable({ kind: 'leaderBallot', ballot: next });
     this.ballot = next;
     this.active = false;
+    this.failedAttempts++;
+    this.backoffTimeouts = scoutBackoffTimeouts(this.failedAttempts, this.host.self, next.num);
     this.host.action('Leader', 'LeaderReceivePreempted');
   }
 
@@ -221,8 +262,16 @@ export class Leader extends Role {
       }
       this.host.setTimer(LEADER_HEARTBEAT_TIMER, undefined, this.host.timing.heartbeatMs);
     } else if (name === LEADER_TIMEOUT_TIMER) {
-      // Work pending and no live leader heard from: try to lead.
-      if (!this.active && this.proposals.size > 0 && !this.heardOtherLeader) this.spawnScout();
+      // Work pending and no live leader heard from: try to lead, unless backing off. Another
+      // leader heard: the duel, if any, is over.
+      if (this.heardOtherLeader) {
+        this.failedAttempts = 0;
+        this.backoffTimeouts = 0;
+      } else if (this.backoffTimeouts > 0) {
+        this.backoffTimeouts--;
+      } else if (!this.active && this.proposals.size > 0) {
+        this.spawnScout();
+      }
       this.heardOtherLeader = false;
       this.host.setTimer(LEADER_TIMEOUT_TIMER, undefined, this.host.timing.leaderTimeoutMs);
     }
