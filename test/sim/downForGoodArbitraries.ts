@@ -28,12 +28,13 @@ function permanentCrashArb(nodes: number): fc.Arbitrary<Fault> {
 }
 
 /**
- * Most loss a run with Promises in parts gets. At 0.3, five nodes and 400-byte parts, scouts of
- * the nodes left up can duel for a whole run (120 virtual s) without adopting a ballot (about one run
- * in 1,500; found by this test, reported, left to the roles' owners): a
- * known weakness of leader election with slow phase 1, out of this test's scope.
+ * Most loss a run with Promises in parts gets: 0.3, networkArb's most (no cap). It was 0.2 while
+ * the scouts of the leaders left up could duel for a whole run (120 virtual s) at 0.3 loss, five
+ * nodes and 400-byte parts (about one run in 1,500): their leaders scouted again at every leader
+ * timeout, sooner than a Promise in 13 parts gets through. Leaders now back off (leader.ts,
+ * scoutBackoffTimeouts; test/sim/scoutDuel.test.ts).
  */
-export const MAX_LOSS_WITH_PARTS = 0.2;
+export const MAX_LOSS_WITH_PARTS = 0.3;
 
 function capLossWithParts(c: DownForGoodCase): DownForGoodCase {
   const network = c.scenario.schedule.network;
