@@ -578,7 +578,7 @@ export class Replica extends Role {
       this.proposeTimerArmed = false;
       this.proposeAll();
     } else if (name === REPLICA_LEADER_TIMER) {
-      if (!this.leaderHeard && !this.ownLeaderActive() && this.proposals.size > 0) {
+      if (!this.leaderHeard && !this.ownLeaderActive() && this.hasWorkForLeader()) {
         // Our leader went silent: try the next peer (cluster.py), with everything pending.
         const i = this.host.peers.indexOf(this.leader);
         this.leader = this.host.peers[(i + 1) % this.host.peers.length] ?? this.host.self;
@@ -636,6 +636,16 @@ export class Replica extends Role {
     if (prefix && log !== was) for (let i = 0; i < from && prefix; i++) prefix = propKey(was[i]!.prop) === propKey(log[i]!.prop);
     if (!prefix) changes.executed = { reset: log.map((e) => copyProposal(e.prop)) };
     else if (log.length > from) changes.appendExecuted(log.slice(from).map((e) => copyProposal(e.prop)));
+  }
+
+  /**
+   * Whether we need a leader: proposals in flight, requests waiting for a slot, or a gap before
+   * a later decision (its no-op Propose goes to the leader we follow). Proposals alone were not
+   * enough: with the window full behind a gap, a replica whose leader died for good held no
+   * proposal, kept sending the gap's no-op to the dead node, and never moved on.
+   */
+  protected hasWorkForLeader(): boolean {
+    return this.proposals.size > 0 || this.requests.size > 0 || (!this.decisions.has(this.slotOut) && this.hasDecisionAfter(this.slotOut));
   }
 
   /** An Active from a leader with `ballot`. */
