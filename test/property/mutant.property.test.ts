@@ -36,7 +36,9 @@ describe('the fuzzer against a mutant node', () => {
   it('finds a run where a request executes twice, shrinks it, and prints a working replay command', () => {
     const outcome = fc.check(
       fc.property(scenarioArb('bank', [3]), (s) => assertSafe(s, { createNode: mutantNode })),
-      { numRuns: 200, seed: 20261125 },
+      // A request decided twice needs a re-proposal after loss or a change of leader: about 1 run in
+      // 200 of these schedules since replicas leave a silent leader sooner (Replica.hasWorkForLeader).
+      { numRuns: 500, seed: 20261125 },
     );
     expect(outcome.failed).toBe(true);
     const message = String((outcome.errorInstance as Error).message);
