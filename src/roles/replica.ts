@@ -549,7 +549,7 @@ export class Replica extends Role {
   /** ReplicaProposeNoop when a gap blocks execution; also ask peers for what we missed. */
   override onTimer(name: string, _key?: string): void {
     if (name === REPLICA_GAP_TIMER) {
-      const gap = !this.decisions.has(this.slotOut) && this.hasDecisionAfter(this.slotOut);
+      const gap = this.blockedByGap();
       if (gap && !this.proposals.has(this.slotOut)) {
         this.host.send(this.leader, { type: 'Propose', slot: this.slotOut, prop: NOOP });
         // The spec step requires the Propose is new; ours again is a retransmission (Stutter).
@@ -645,7 +645,12 @@ export class Replica extends Role {
    * proposal, kept sending the gap's no-op to the dead node, and never moved on.
    */
   protected hasWorkForLeader(): boolean {
-    return this.proposals.size > 0 || this.requests.size > 0 || (!this.decisions.has(this.slotOut) && this.hasDecisionAfter(this.slotOut));
+    return this.proposals.size > 0 || this.requests.size > 0 || this.blockedByGap();
+  }
+
+  /** Execution waits on a gap: slotOut is undecided, and a later slot is decided. */
+  protected blockedByGap(): boolean {
+    return !this.decisions.has(this.slotOut) && this.hasDecisionAfter(this.slotOut);
   }
 
   /** An Active from a leader with `ballot`. */
