@@ -25,6 +25,11 @@
  * requests as one slot's batch, with 12 clients (more than a replica's window of 5, or nothing
  * would wait), so batch traces are validated as the others are.
  *
+ * --down-for-good-every K (default 10; 0: never): every K-th run formed at start (not a long
+ * one) also loses a node for good, crashed or killed as leader with no restart (see
+ * withNodeDownForGood); its traces are validated as the others are, and its liveness check
+ * exempts only the clients hosted on that node: every other client must finish.
+ *
  * Every trace names its application, so the checker also replays the state machine along each
  * replica's history and checks the client-level history for linearizability (one invoke, one
  * operation). A run whose requests do not all complete once its faults have healed fails too
@@ -38,13 +43,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TraceInput, type TraceVerdict, formatVerdict } from '../src/trace/replay/check.js';
 import { DEFAULT_SAMPLE, type RunEvents, chooseWindows, windowEvents } from '../src/trace/replay/embeddedWindows.js';
-import { faultScenario, isLongRun } from '../src/trace/runs/faultScenarios.js';
+import { faultScenario, isLongRun, withNodeDownForGood } from '../src/trace/runs/faultScenarios.js';
+import { checkLivenessWithNodesDown } from '../src/sim/liveness.js';
 import { TracePool, defaultWorkers } from '../src/trace/replay/pool.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
 import { type Scenario, replayCommand } from '../src/sim/scenario.js';
 
 function usage(message: string): never {
-  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--embedded-budget B] [--embedded-window W] [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--out DIR] [--keep] [--jobs J]\n`);
+  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--embedded-budget B] [--embedded-window W] [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--down-for-good-every K] [--out DIR] [--keep] [--jobs J]\n`);
   process.exit(2);
 }
 
@@ -52,7 +58,7 @@ const args = process.argv.slice(2);
 const opt = {
   runs: 200, seed: 1, embeddedEvery: DEFAULT_SAMPLE.prefixEvery, embeddedMax: DEFAULT_SAMPLE.prefixEvents,
   embeddedBudget: DEFAULT_SAMPLE.budgetEvents, embeddedWindow: DEFAULT_SAMPLE.before,
-  out: '', keep: false, format: 'mixed', jobs: defaultWorkers(), checkpointEvery: 4, batchMax: 4,
+  out: '', keep: false, format: 'mixed', jobs: defaultWorkers(), checkpointEvery: 4, batchMax: 4, downForGoodEvery: 10,
 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
@@ -71,6 +77,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--keep') opt.keep = true;
   else if (a === '--checkpoint-every') opt.checkpointEvery = num();
   else if (a === '--batch-max') { opt.batchMax = num(); if (opt.batchMax < 1) usage('--batch-max needs at least 1'); }
+  else if (a === '--down-for-good-every') opt.downForGoodEvery = num();
   else if (a === '--jobs') { opt.jobs = num(); if (opt.jobs < 1) usage('--jobs needs at least 1'); }
   else if (a === '--format') {
     opt.format = args[++i] ?? '';
@@ -87,7 +94,7 @@ const pool = new TracePool(opt.jobs);
 interface Run { scenario: Scenario; input: TraceInput }
 /** Clients of a batched run: more than a replica's window (5), so requests wait for a slot together. */
 const BATCH_CLIENTS = 12;
-let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0; let batchedRuns = 0; let deferredRuns = 0;
+let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0; let batchedRuns = 0; let deferredRuns = 0; let downRuns = 0;
 let operations = 0; let linearizabilityMs = 0; let inconclusive = 0;
 const removeUnlessKept = (run: Run): void => { if (!opt.keep && !opt.out) rmSync(run.input.name); };
 /** Counts and prints a verdict; a passing trace's file is removed unless it is still `needed`. */
@@ -112,7 +119,11 @@ const fastChecks: Promise<void>[] = [];
 const runEvents: RunEvents[] = [];
 const kept = new Map<string, Run>();
 for (let r = 0; r < opt.runs; r++) {
-  const faults = faultScenario(opt.seed + r);
+  const drawn = faultScenario(opt.seed + r);
+  // Every K-th run (of those formed at start, not the long ones) loses a node for good.
+  const downForGood = opt.downForGoodEvery > 0 && r % opt.downForGoodEvery === 3 % opt.downForGoodEvery && drawn.formation !== 'seed' && !isLongRun(drawn);
+  const faults = downForGood ? withNodeDownForGood(drawn) : drawn;
+  if (downForGood) downRuns++;
   const checkpointed = opt.checkpointEvery > 0 && r % 3 === 2 ? { ...faults, checkpointEvery: opt.checkpointEvery } : faults;
   const batched = opt.batchMax > 1 && r % 4 === 1 && !isLongRun(faults);
   // Half of the batched runs defer proposals: to the end of the turn, as node processes do, or
@@ -133,9 +144,12 @@ for (let r = 0; r < opt.runs; r++) {
     process.stdout.write(`UNSAFE run seed ${scenario.seed}: ${traced.run.violations.slice(0, 3).join('; ')}\n  replay: ${replayCommand(scenario)}\n`);
   }
   const result = traced.run.result;
-  if (!result.completed || !result.settled) {
+  // With a node down for good, its own clients are exempt; every other one must finish.
+  const stranded = result.downForGood.length > 0 ? checkLivenessWithNodesDown(result, scenario.nodes) : [];
+  const finished = result.downForGood.length > 0 ? stranded.length === 0 : result.completed;
+  if (!finished || !result.settled) {
     unfinished++;
-    process.stdout.write(`UNFINISHED run seed ${scenario.seed}: after the faults healed, ${result.completed ? 'some live node did not catch up' : 'some request never completed'} ` +
+    process.stdout.write(`UNFINISHED run seed ${scenario.seed}: after the faults healed, ${finished ? 'some live node did not catch up' : stranded[0] ?? 'some request never completed'} ` +
       `(stop=${result.stopReason}, ${result.acks.length} requests answered, t=${result.timeMs.toFixed(0)} ms)\n  replay: ${replayCommand(scenario)}\n`);
   }
   const run: Run = { scenario, input: { name: path, files: [path] } };
@@ -183,7 +197,7 @@ const noLeaderChange = opt.embeddedBudget > 0 && foundChanges > 0 && sampledChan
 if (noLeaderChange) process.stdout.write(`EMBEDDED SAMPLE: the runs have ${foundChanges} leader changes and the sample holds none (raise --embedded-budget)\n`);
 const secs = (performance.now() - started) / 1000;
 process.stdout.write(
-  `validate-sim-traces: ${opt.runs} traces (${batchedRuns} with batches of up to ${opt.batchMax}, ${deferredRuns} of them deferring proposals to the turn's end or the next Decision), ${fastEvents} events validated (schema + fast replay); ` +
+  `validate-sim-traces: ${opt.runs} traces (${batchedRuns} with batches of up to ${opt.batchMax}, ${deferredRuns} of them deferring proposals to the turn's end or the next Decision, ${downRuns} with a node down for good), ${fastEvents} events validated (schema + fast replay); ` +
   `embedded sample: ${windowCount} windows, ${embeddedEvents} events, ${sampledChanges} leader changes (of ${foundChanges} in the runs: ${perKind}) in ${embeddedSecs.toFixed(1)} s; ` +
   `${operations} client operations checked for linearizability in ${(linearizabilityMs / 1000).toFixed(2)} s (${inconclusive} traces inconclusive); ` +
   `${failed} traces failed, ${unsafe} unsafe runs, ${unfinished} unfinished runs; ` +

@@ -75,3 +75,20 @@ export function faultScenario(seed: number): Scenario {
     ...(seeded ? { formation: 'seed' as const } : {}),
   };
 }
+
+/**
+ * The scenario with one node down for good as well: a crash with no restart of a node chosen
+ * by the seed, or a leader kill with no restart, at a time the seed fixes early in the run. One node is a minority of 3 or 5, so every client hosted on a node left up must
+ * still finish (src/sim/liveness.ts). Only a scenario whose cluster is formed at start: one
+ * forming from a Seed may lose the Seed before it hands over, and then nothing is promised.
+ */
+export function withNodeDownForGood(s: Scenario): Scenario {
+  if (s.formation === 'seed') throw new RangeError(`scenario ${s.seed} forms its cluster from a Seed: a node down for good may stop it forming`);
+  const rng = Prng.fromSeed(s.seed * 104_729 + 3);
+  // Early, while the clients' few requests are still in flight (most runs finish within 1-3 s).
+  const at = rng.int(20, 300);
+  const fault: Fault = rng.chance(0.5)
+    ? { kind: 'killLeader', at, restart: null }
+    : { kind: 'crash', at, node: rng.int(1, s.nodes), restart: null };
+  return { ...s, schedule: scheduleOf(s.schedule.network, [...s.schedule.faults, fault]) };
+}
