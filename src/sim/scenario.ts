@@ -4,6 +4,7 @@
  * checks safety; `replayCommand` prints the command line that runs it again.
  */
 import type { NodeId, TraceSink } from '../node/api.js';
+import type { Limits } from '../protocol/limits.js';
 import { bank, sumBalances, type BankState } from '../statemachines/bank.js';
 import { decodeInput, toNodeStateMachine } from '../statemachines/codec.js';
 import { kv } from '../statemachines/kv.js';
@@ -29,6 +30,8 @@ export interface Scenario {
   readonly batchMax?: number;
   /** Limits.deferProposals (with batchMax > 1): 'turn' or 'decision'; absent: 'never'. */
   readonly deferProposals?: 'turn' | 'decision';
+  /** Limits.maxPromiseBytes: a Promise whose JSON is longer goes in parts (absent: the default, 59,000). */
+  readonly maxPromiseBytes?: number;
 }
 
 export interface RunExtras {
@@ -85,7 +88,17 @@ export function simConfigOf(s: Scenario, extras: RunExtras = {}): SimConfig {
     ...(extras.maxTimeMs !== undefined ? { maxTimeMs: extras.maxTimeMs } : {}),
     ...(extras.settleMs !== undefined ? { settleMs: extras.settleMs } : {}),
     ...((extras.checkpointEvery ?? s.checkpointEvery) !== undefined ? { checkpointEvery: extras.checkpointEvery ?? s.checkpointEvery } : {}),
-    ...(s.batchMax !== undefined && s.batchMax > 1 ? { limits: { batchMaxRequests: s.batchMax, ...(s.deferProposals ? { deferProposals: s.deferProposals } : {}) } } : {}),
+    ...(scenarioLimits(s) !== undefined ? { limits: scenarioLimits(s) } : {}),
+  };
+}
+
+/** The Limits a scenario sets (batches, Promise parts), or undefined when it keeps the defaults. */
+function scenarioLimits(s: Scenario): Partial<Limits> | undefined {
+  const batches = s.batchMax !== undefined && s.batchMax > 1;
+  if (!batches && s.maxPromiseBytes === undefined) return undefined;
+  return {
+    ...(batches ? { batchMaxRequests: s.batchMax, ...(s.deferProposals ? { deferProposals: s.deferProposals } : {}) } : {}),
+    ...(s.maxPromiseBytes !== undefined ? { maxPromiseBytes: s.maxPromiseBytes } : {}),
   };
 }
 
@@ -108,7 +121,8 @@ export function replayCommand(s: Scenario): string {
   const formation = s.formation === 'seed' ? ' --formation seed' : '';
   const checkpoints = s.checkpointEvery ? ` --checkpoint-every ${s.checkpointEvery}` : '';
   const batches = s.batchMax !== undefined && s.batchMax > 1 ? ` --batch-max ${s.batchMax}${s.deferProposals ? ` --defer-proposals ${s.deferProposals}` : ''}` : '';
-  return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app}${formation}${checkpoints}${batches} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
+  const promises = s.maxPromiseBytes !== undefined ? ` --max-promise-bytes ${s.maxPromiseBytes}` : '';
+  return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app}${formation}${checkpoints}${batches}${promises} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
 }
 
 /** One paragraph describing a run that went wrong, ending with the command that replays it. */

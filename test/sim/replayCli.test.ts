@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReplayUsageError, parseReplayArgs } from '../../src/sim/replayCli.js';
-import { replayCommand, type Scenario } from '../../src/sim/scenario.js';
+import { replayCommand, runScenario, type Scenario } from '../../src/sim/scenario.js';
 import { scheduleOf } from '../../src/sim/schedule.js';
 
 /** Splits a printed replay command the way a POSIX shell would (single quotes only). */
@@ -31,6 +31,21 @@ describe('replay command line', () => {
     expect(parseReplayArgs(words.slice(3))).toEqual({ scenario: s, printLog: false });
   });
 
+  it('round-trips a Promise limit, and the replay runs what the printed run ran (the same event log)', () => {
+    const s: Scenario = {
+      seed: 3, nodes: 3, app: 'kv', workload: { clients: 2, ops: 3 },
+      schedule: scheduleOf({ loss: 0.1 }, [{ kind: 'killLeader', at: 800, restart: null }]), maxPromiseBytes: 400,
+    };
+    const words = shellWords(replayCommand(s));
+    expect(words.slice(words.indexOf('--max-promise-bytes'))[1]).toBe('400');
+    const parsed = parseReplayArgs(words.slice(3)).scenario;
+    expect(parsed).toEqual(s);
+    const log = (x: Scenario) => runScenario(x, { maxTimeMs: 30_000 }).result.log;
+    expect(log(parsed)).toEqual(log(s));
+    // The limit is not idle: without it the run differs (its Promises come whole).
+    expect(log({ ...s, maxPromiseBytes: undefined })).not.toEqual(log(s));
+  });
+
   it.each([
     [[], /missing --seed/],
     [['--seed', '1.5'], /--seed must be an integer/],
@@ -39,6 +54,7 @@ describe('replay command line', () => {
     [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":0,"ops":1}'], /--workload clients must be an integer in 1\.\./],
     [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":1,"ops":1}', '--schedule', '{"network":5}'], /--schedule: schedule.network must be an object/],
     [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":1,"ops":1}', '--schedule', JSON.stringify(scheduleOf({}, [])), '--batch-max', '2', '--defer-proposals', 'later'], /--defer-proposals must be turn or decision/],
+    [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":1,"ops":1}', '--schedule', JSON.stringify(scheduleOf({}, [])), '--max-promise-bytes', '0'], /--max-promise-bytes must be an integer in 1\.\./],
     [['--bogus'], /Unknown option/],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseReplayArgs(argv)).toThrow(ReplayUsageError);
