@@ -1,6 +1,6 @@
 /** Public exports of the cluster library's protocol core. */
 export * from './node/api.js';
-export { Node, MAX_LOCAL_STEPS, type CheckpointOptions } from './node/node.js';
+export { Node, MAX_LOCAL_STEPS, DEFAULT_CHECKPOINT_EVERY, type CheckpointOptions } from './node/node.js';
 export { Role, timerRole, type RoleHost, type ActionParams } from './node/role.js';
 export type { RoleFactories } from './node/role-factories.js';
 export { DEFAULT_ROLES } from './node/default-roles.js';

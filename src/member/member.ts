@@ -17,6 +17,8 @@
  *   meanwhile. Timers and results do not wait.
  */
 import type { Envelope, Limits, NodeApi, NodeId, Output, Timing, TraceSink } from '../node/api.js';
+import { DEFAULT_CHECKPOINT_EVERY } from '../node/node.js';
+import { appSnapshotsOf } from '../roles/replicaImage.js';
 import { MemoryDurableLog } from '../storage/memoryLog.js';
 import type { DurableLog, DurableSnapshot } from '../storage/types.js';
 import { encodeInput, toNodeStateMachine } from '../statemachines/codec.js';
@@ -68,7 +70,9 @@ export interface MemberOptions {
   /**
    * Checkpoints (docs/design-checkpoints.md): the replica snapshots its state every this many
    * executed slots and the node compacts below it, so memory, storage and messages stay
-   * bounded. Needs an app with snapshot() and restore() (bank, kv). Default: off.
+   * bounded. Needs an app with snapshot() and restore() (bank, kv). Default: every 1,000 slots
+   * ({@link DEFAULT_CHECKPOINT_EVERY}) for an app that has them, else off (0), when state grows
+   * with history.
    */
   readonly checkpointEvery?: number;
   /** Largest message sent, in bytes of JSON; a larger one leaves in fragments (fragments.ts). Default 60,000. */
@@ -171,15 +175,16 @@ export class Member<S, O> {
     this.traceFlush = options.traceFlush ?? (() => undefined);
     this.tracing = options.trace !== undefined;
     const createNode = options.createNode ?? defaultNodeFactory;
+    const nodeMachine = toNodeStateMachine(stateMachine);
     this.node = createNode(
       options.id,
       [...peers].sort((a, b) => a - b),
       {
-        stateMachine: toNodeStateMachine(stateMachine),
+        stateMachine: nodeMachine,
         ...(options.startAs ? { startAs: options.startAs } : {}),
         ...(options.timing ? { timing: options.timing } : {}),
         ...(options.limits ? { limits: options.limits } : {}),
-        ...(options.checkpointEvery ? { checkpointEvery: options.checkpointEvery } : {}),
+        checkpointEvery: options.checkpointEvery ?? (appSnapshotsOf(nodeMachine) !== undefined ? DEFAULT_CHECKPOINT_EVERY : 0),
       },
       {
         durable: this.log.load(),

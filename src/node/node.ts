@@ -35,6 +35,13 @@ export interface CheckpointOptions {
   readonly checkpointEvery?: number;
 }
 
+/**
+ * The checkpoint interval a Member and `paxos node` use unless told otherwise: a snapshot costs
+ * O(the application state), so not too often; between two, a node keeps this many slots of
+ * decisions and pvalues, and its messages stay far below a datagram.
+ */
+export const DEFAULT_CHECKPOINT_EVERY = 1_000;
+
 /** Key prefix of an unkeyed timer armed after a rejoin: `@<epoch>` (see fireTimer). */
 const EPOCH_KEY_PREFIX = '@';
 

@@ -7,15 +7,13 @@ import {
 import { CLIENT_PORT_OFFSET } from '../client/protocol.js';
 import { Logger } from '../log.js';
 import { NodeHost } from '../node/host.js';
+import { DEFAULT_CHECKPOINT_EVERY } from '../../node/node.js';
 import { checkRunId, defaultRunId } from '../runId.js';
 import { PROCESS_WINDOW, parseTiming } from '../node/timing.js';
 import type { CommandIo } from './io.js';
 
 /** Largest --window: a replica keeps a proposal per slot of its window, and the leader a commander per open slot. */
 const MAX_WINDOW = 10_000;
-/** Default --checkpoint-every: a snapshot costs O(the application state), so not too often;
- * between two, a node keeps this many slots of decisions and pvalues. */
-export const DEFAULT_CHECKPOINT_EVERY = 1_000;
 /** Largest --batch-max: a batch's requests travel in one Accept, well inside a frame. */
 const MAX_BATCH = 1_000;
 /** Default --batch-max. */
