@@ -5,16 +5,17 @@
  *   seed-seq  the seed design's first workload: one client, 1,000 sequential requests,
  *             5 nodes, one-way delays uniform in 10-50 ms, no loss
  *   seed-par  its second: 10 clients x 100 requests, same network
- *   long      100,000 commands, 5 nodes, 5% loss, the leader crashed (then restarted) once
+ *   long      100,000 commands, 5 nodes, 5% loss, checkpoints every 1,000 slots, the leader crashed (then restarted) once
  *             in the middle of every 10,000 commands: does the cost per command stay flat as history grows?
  * Each prints decided requests per CPU second and per wall second, messages per request (in
  * total and by type, on the network and between roles of one node: bench/messageCounts.ts), and
  * the CPU per 1,000 requests for each tenth of the run with the last/first ratio (both ends
  * measured in the same run, so the machine's load affects them alike).
  *
- * With `--checkpoint-every K` every replica snapshots every K slots and its node compacts
- * (docs/design-checkpoints.md), and the run keeps no per-request record, so the heap printed
- * after each tenth (after a full GC when node runs with --expose-gc) is the nodes' own.
+ * The long shape checkpoints: every replica snapshots every K slots and its node compacts
+ * (docs/design-checkpoints.md; `--checkpoint-every K`, default 1,000 as for a Member and
+ * `paxos node`, 0: never, the unbounded baseline), and the run keeps no per-request record, so
+ * the heap printed after each tenth (after a full GC when node runs with --expose-gc) is the nodes' own.
  *
  * With `--batch-max K` every replica proposes up to K requests per slot (Scenario.batchMax,
  * Limits.batchMaxRequests). With `--clients-on one` every client invokes on node 1, as clients
@@ -48,6 +49,7 @@ import { Simulator } from '../src/sim/simulator.js';
 import { transferWorkload } from '../src/sim/workload.js';
 import { TenthsMeter, cpuPer } from '../src/util/tenths.js';
 import { DEFAULT_LIMITS } from '../src/protocol/limits.js';
+import { DEFAULT_CHECKPOINT_EVERY } from '../src/node/node.js';
 import { headerFor } from '../src/trace/runs/simTrace.js';
 import { MessageCounter, breakdownLines, type MessageCounts } from './messageCounts.js';
 import { TimedTraceFile } from './timedTrace.js';
@@ -253,9 +255,12 @@ function main(): void {
   const defaults = { default: [10_000, 10], 'seed-seq': [1_000, 1], 'seed-par': [1_000, 10], long: [100_000, 10] }[shape];
   const total = positiveInt('--transfers', values.transfers, defaults[0]!);
   const clients = positiveInt('--clients', values.clients, defaults[1]!);
-  const checkpointEvery = values['checkpoint-every'] === undefined ? undefined : positiveInt('--checkpoint-every', values['checkpoint-every'], 0);
+  if (values['checkpoint-every'] !== undefined && shape !== 'long') throw new RangeError('--checkpoint-every applies to the long shape only');
+  // The long shape checkpoints as a Member and `paxos node` do unless told otherwise; 0: never,
+  // the unbounded baseline (state, Promises and re-proposals after each election grow with history).
+  const every = values['checkpoint-every'] === undefined ? DEFAULT_CHECKPOINT_EVERY : positiveInt('--checkpoint-every', values['checkpoint-every'], 0, 0);
+  const checkpointEvery = shape === 'long' && every > 0 ? every : undefined;
   const checkpoints = checkpointEvery !== undefined ? { checkpointEvery } : {};
-  if (checkpointEvery !== undefined && shape !== 'long') throw new RangeError('--checkpoint-every applies to the long shape only');
   const batchMax = values['batch-max'] === undefined ? undefined : positiveInt('--batch-max', values['batch-max'], 1);
   const warmup = positiveInt('--warmup', values.warmup, 3, 0);
   const clientsOn = values['clients-on'] ?? 'spread';
@@ -284,7 +289,7 @@ function main(): void {
       runs.push({ spec: spec(warmup === 0 ? 'warm: the same run again' : `warm: the same run again after ${warmup} unmeasured run(s)`) });
     }
   } else if (shape === 'long') {
-    const label = `5% loss, leader killed${checkpointEvery !== undefined ? `, checkpoint every ${checkpointEvery} slots` : ''}`;
+    const label = `5% loss, leader killed, ${checkpointEvery !== undefined ? `checkpoint every ${checkpointEvery} slots` : 'no checkpoints (--checkpoint-every 0): state grows with history'}`;
     runs.push({ spec: { label, network: { loss: 0.05 }, total, clients, seed, killLeader: true, ...checkpoints, ...batches, ...(traceDir !== undefined ? { traceDir } : {}) } });
   } else {
     // A run this short is mostly the JIT warming up, so the same run is measured twice: cold

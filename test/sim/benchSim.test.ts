@@ -38,6 +38,11 @@ describe('npm run bench:sim', () => {
     expect(run.stdout).toMatch(/leader kills +10 \(one in the middle of each tenth/);
     expect(run.stdout).toMatch(/peak RSS MiB by tenth( +[\d,]+){10}\n/);
     expect(run.stdout).toMatch(/largest message sent +[1-9][\d,]* bytes of JSON \(a [A-Z]\w+\)/);
+    // Bounded by default, as a Member and `paxos node` are; 0 runs the unbounded baseline.
+    expect(run.stdout).toMatch(/5% loss, leader killed, checkpoint every 1000 slots: completed/);
+    const never = bench(['--shape', 'long', '--transfers', '100', '--checkpoint-every', '0']);
+    expect(never.status).toBe(0);
+    expect(never.stdout).toMatch(/5% loss, leader killed, no checkpoints \(--checkpoint-every 0\): state grows with history: completed/);
   });
 
   it('refuses a bad argument with a clear message and exit code 2', () => {
