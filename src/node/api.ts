@@ -72,14 +72,15 @@ export interface ClientResult {
 /**
  * What one call of `start`, `receive`, `fireTimer` or `invoke` asks the host to do, in this order:
  * append and sync `durable`, then send `messages`; arm `timers`; hand `results` to the application.
+ * The host reads the lists and never changes them: an empty one may be shared, and frozen.
  */
 export interface Output {
   /** Records the call appended to the node's durable state, in order (O(1) bytes each): the
    * host appends them and syncs before it sends `messages` (see the write-ahead rule above). */
-  readonly durable: DurableRecord[];
-  readonly messages: Envelope[];
-  readonly timers: TimerRequest[];
-  readonly results: ClientResult[];
+  readonly durable: readonly DurableRecord[];
+  readonly messages: readonly Envelope[];
+  readonly timers: readonly TimerRequest[];
+  readonly results: readonly ClientResult[];
 }
 
 /** A deterministic application: `apply` returns the new state and the client's output. */

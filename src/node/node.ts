@@ -64,6 +64,8 @@ export class Node implements NodeApi {
   private readonly env: NodeEnvironment;
   /** The host vouched that envelopes are copies of its nodes' outputs (inProcessHost.ts): no schema checks. */
   private readonly inProcessHost: boolean;
+  /** A trace sink is set: steps build trace events (and the context they read). */
+  private readonly tracing: boolean;
   private readonly startAs: 'member' | 'seed' | 'join';
   private readonly factories: RoleFactories;
   private readonly stateMachine: StateMachine<any>;
@@ -126,6 +128,7 @@ export class Node implements NodeApi {
     this.peers = Object.freeze(sorted);
     this.env = env;
     this.inProcessHost = env.inputs === IN_PROCESS_HOST;
+    this.tracing = env.trace !== undefined;
     this.startAs = options.startAs ?? 'member';
     this.factories = { ...DEFAULT_ROLES, ...options.roles };
     this.stateMachine = options.stateMachine;
@@ -246,7 +249,7 @@ export class Node implements NodeApi {
     return this.call({ timer: name }, () => {
       for (const role of roles) {
         if (!this.roles.has(role)) continue;
-        this.context = { timer: name, role: role.name };
+        if (this.tracing) this.context = { timer: name, role: role.name };
         if (keyed !== undefined) this.incremental?.touch(role);
         role.onTimer(name, key);
         if (keyed !== undefined && this.roles.has(role)) this.incremental?.touch(role);
@@ -358,11 +361,20 @@ export class Node implements NodeApi {
       const next = this.localQueue.shift()!;
       this.dispatch(next.from, next.message);
     }
-    const out: Output = { durable: this.records, messages: this.messages, timers: this.timers, results: this.results };
-    this.records = [];
-    this.messages = [];
-    this.timers = [];
-    this.results = [];
+    // Most calls fill one or two of the four lists: the others are handed out as NONE (frozen,
+    // shared) and kept for the next call, where four new lists per call were a tenth of a
+    // simulation's allocations.
+    const { records, messages, timers, results } = this;
+    const out: Output = {
+      durable: records.length === 0 ? NONE : records,
+      messages: messages.length === 0 ? NONE : messages,
+      timers: timers.length === 0 ? NONE : timers,
+      results: results.length === 0 ? NONE : results,
+    };
+    if (records.length > 0) this.records = [];
+    if (messages.length > 0) this.messages = [];
+    if (timers.length > 0) this.timers = [];
+    if (results.length > 0) this.results = [];
     return out;
   }
 
@@ -381,9 +393,12 @@ export class Node implements NodeApi {
       this.stats.unhandledMessages++;
       return;
     }
-    for (const role of handlers) {
+    // Indexed: for-of allocated an iterator result per handler here (a twentieth of a run's allocations).
+    for (let i = 0; i < handlers.length; i++) {
+      const role = handlers[i]!;
       if (!this.roles.has(role)) continue; // removed by an earlier handler of this message
-      this.context = { from, message, role: role.name };
+      // Only a trace event reads the context (recordStep): untraced, no object per handler.
+      if (this.tracing) this.context = { from, message, role: role.name };
       if (route !== undefined) this.incremental?.touch(role);
       role.receive(from, message);
       // It may change after the event its handler emitted: look again at the next one.
@@ -413,7 +428,7 @@ export class Node implements NodeApi {
   private recordStep(role: RoleName, action: string, params: ActionParams | undefined): void {
     this.lamport++;
     const sends = this.stepSends;
-    this.stepSends = [];
+    if (sends.length > 0) this.stepSends = []; // an empty list is left for the next step: nothing is added to it below
     this.rolesChanged = false;
     // Copied now, at the step that sends them: a role may change the state a message was built
     // from in a later step of this call, or while a Member waits for an fsync before sending.
@@ -609,8 +624,11 @@ function assertFromCluster(envelope: Envelope, self: NodeId, peers: readonly Nod
 
 const NO_ROLES: readonly Role[] = Object.freeze([]);
 
+/** An empty list of an Output, shared by every Output that has nothing of that kind. */
+const NONE: readonly never[] = Object.freeze([]);
+
 function emptyOutput(): Output {
-  return { durable: [], messages: [], timers: [], results: [] };
+  return { durable: NONE, messages: NONE, timers: NONE, results: NONE };
 }
 
 function sortByJson<T>(items: T[]): T[] {

@@ -32,7 +32,7 @@ describe('Simulator', () => {
     const received: unknown[] = [];
     const spy: NodeFactory = (id, peers, options, env) => {
       const node = defaultNodeFactory(id, peers, options, env);
-      const wrap = <T extends { messages: Envelope[] }>(out: T): T => {
+      const wrap = <T extends { messages: readonly Envelope[] }>(out: T): T => {
         for (const e of out.messages) {
           const k = JSON.stringify(e);
           sent.set(k, [...(sent.get(k) ?? []), e]);
@@ -51,7 +51,7 @@ describe('Simulator', () => {
             };
           }
           if (prop === 'start' || prop === 'fireTimer' || prop === 'invoke') {
-            const f = Reflect.get(target, prop, receiver) as (...a: unknown[]) => { messages: Envelope[] };
+            const f = Reflect.get(target, prop, receiver) as (...a: unknown[]) => { messages: readonly Envelope[] };
             return (...a: unknown[]) => wrap(f.apply(target, a));
           }
           return Reflect.get(target, prop, receiver);
