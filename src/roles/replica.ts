@@ -506,7 +506,7 @@ export class Replica extends Role {
       this.proposals.delete(slot);
       for (const r of requestsOf(own)) if (!inBatch(r, decided)) this.requests.set(proposalKey(r), r);
     }
-    const run: Execution[] = [];
+    const run: Execution[] | undefined = this.host.tracing ? [] : undefined; // only the trace reads it
     for (const request of requestsOf(decided)) {
       if (this.executed.has(request)) continue;
       const [next, output] = this.host.stateMachine.apply(this.app, request.input);
@@ -515,10 +515,10 @@ export class Replica extends Role {
       this.executedLog?.push(entry);
       invariant(this.executedLog === undefined || this.executedLog.length === this.executed.count, () => `replica ${this.host.self}: history and duplicate table disagree`);
       this.answer(entry);
-      run.push(entry);
+      run?.push(entry);
     }
     this.slotOut++;
-    this.host.action('Replica', 'ReplicaExecute', this.host.tracing ? this.executeParams(decided, run) : undefined);
+    this.host.action('Replica', 'ReplicaExecute', run !== undefined ? this.executeParams(decided, run) : undefined);
   }
 
   /**
