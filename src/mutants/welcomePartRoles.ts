@@ -11,7 +11,8 @@ import type { NodeFactory } from '../sim/nodeFactory.js';
 /**
  * Installs a Welcome sent in parts with the history of the part that completed it only: it
  * assembles the state from every part, then takes `executed` from the message in hand. The
- * application state is right; the history (the spec's rExecuted) is one segment of it.
+ * application state is right; the history (the spec's rExecuted) is one segment of it, and the
+ * whole history's length is dropped with the rest of the assembly.
  */
 export class LastPartHistoryReplica extends Replica {
   override receiveWelcome(m: Welcome, from?: NodeId): void {
@@ -20,7 +21,10 @@ export class LastPartHistoryReplica extends Replica {
       return;
     }
     const whole = this.heldParts.add(from ?? this.host.self, m);
-    if (whole !== undefined) this.installWelcome({ ...whole, executed: m.executed });
+    if (whole === undefined) return;
+    // The length the parts name goes too (the replica would refuse a list of another length).
+    const { executedLength: _named, ...rest } = whole;
+    this.installWelcome({ ...rest, executed: m.executed });
   }
 }
 

@@ -91,8 +91,24 @@ export interface Welcome {
   readonly parts?: number;
   readonly decisions: readonly SlotProp[];
   readonly executed: readonly Proposal[];
+  /**
+   * Len(rExecuted) of the welcoming replica: the length of the whole history the Welcome
+   * transfers, in every part. A trace names the history by it (WelcomeHistoryRef), not by its
+   * requests; absent in a Welcome from a node before it (its trace then lists `executed`).
+   */
+  readonly executedLength?: number;
   readonly state: WelcomeState;
 }
+
+/**
+ * A Welcome's history as a trace writes it: by the length of the sender's history. The part
+ * `part` of `parts` carries Segment(history, part, parts) of that history, which the checker
+ * takes from its replay of the sender (docs/trace-format.md, "Welcome histories"), so a trace
+ * event that answers a Join costs O(1) bytes per part, not O(the history).
+ */
+export interface WelcomeHistoryRef { readonly historyLength: number }
+/** A Welcome as the spec and a trace see it: without `state`, its history listed or named by length. */
+export type WelcomeProjection = Omit<Welcome, 'state' | 'executed' | 'executedLength'> & { readonly executed: readonly Proposal[] | WelcomeHistoryRef };
 
 /** The part of a Welcome the spec does not model. */
 export interface WelcomeState {
@@ -115,7 +131,7 @@ export type SpecTypedMessage =
 /** A spec message exactly: the projection of a SpecTypedMessage (see projection.ts). */
 export type SpecMessage =
   | Prepare | Promise | Accept | Accepted | Decision | Propose | Adopted | Preempted
-  | Invoke | Omit<Invoked, 'output'> | Join | Omit<Welcome, 'state'>;
+  | Invoke | Omit<Invoked, 'output'> | Join | WelcomeProjection;
 /**
  * The messages the spec does not model (heartbeat, hint, catch-up request): their steps are stuttering.
  */

@@ -39,7 +39,11 @@ export function toSpecMessage(m: Message): SpecMessage | undefined {
     case 'Invoke': return { type: 'Invoke', replica: m.replica, prop: prop(m.prop) };
     case 'Invoked': return { type: 'Invoked', replica: m.replica, prop: prop(m.prop), index: m.index };
     case 'Join': return { type: 'Join', node: m.node };
-    case 'Welcome': return { type: 'Welcome', node: m.node, slot: m.slot, ...welcomePart(m), decisions: sortedSet(m.decisions.map(decision)), executed: m.executed.map(prop) };
+    case 'Welcome': {
+      // The history by its length when the sender gave it (a trace's Welcome then costs O(1) per part).
+      const executed = m.executedLength === undefined ? m.executed.map(prop) : { historyLength: m.executedLength };
+      return { type: 'Welcome', node: m.node, slot: m.slot, ...welcomePart(m), decisions: sortedSet(m.decisions.map(decision)), executed };
+    }
     case 'Active': case 'Accepting': case 'CatchUp': return undefined;
   }
 }

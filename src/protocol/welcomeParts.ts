@@ -36,6 +36,7 @@ export function partsOf(whole: Welcome, k: number): Welcome[] {
     return {
       type: 'Welcome', node: whole.node, slot: whole.slot, part: i, parts: k,
       decisions: whole.decisions.slice(d0, d1), executed: whole.executed.slice(e0, e1),
+      ...(whole.executedLength === undefined ? {} : { executedLength: whole.executedLength }),
       state: { app: stateText.slice(s0, s1), outputs: [] },
     };
   });
@@ -77,6 +78,7 @@ export function assembleWelcome(parts: readonly Welcome[]): Welcome {
   return {
     type: 'Welcome', node: first.node, slot: first.slot,
     decisions: parts.flatMap((p) => p.decisions), executed: parts.flatMap((p) => p.executed),
+    ...(first.executedLength === undefined ? {} : { executedLength: first.executedLength }),
     state: { app: s.app, outputs: s.outputs },
   };
 }

@@ -277,6 +277,7 @@ export class Replica extends Role {
       slot: this.slotOut,
       decisions: [...this.decisions].sort((a, b) => a[0] - b[0]).map(([slot, prop]) => ({ slot, prop })),
       executed: this.executedLog?.map((e) => e.prop) ?? [],
+      executedLength: this.executed.count,
       state,
     };
     // One message when it fits, else parts that each fit (spec ReplicaReceiveJoin(n, m, k)).
@@ -342,6 +343,11 @@ export class Replica extends Role {
   protected welcomeImage(m: Welcome): { app: unknown; table: ExecutedTable; log: Execution[] | undefined } | undefined {
     const keep = this.host.limits.maxPendingRequests;
     if (this.checkpointEvery === 0) {
+      // Without checkpoints the listed history is the state: its length must be the one named.
+      if (m.executedLength !== undefined && m.executedLength !== m.executed.length) {
+        this.host.log(`replica ${this.host.self}: dropped a Welcome for slot ${m.slot}: it names a history of ${m.executedLength} requests and lists ${m.executed.length}`);
+        return undefined;
+      }
       const table = new ExecutedTable(keep);
       const log = m.executed.map((prop, i) => table.record(copyProposal(prop), m.state.outputs[i]));
       return { app: m.state.app, table, log };
@@ -349,6 +355,7 @@ export class Replica extends Role {
     try {
       const image = readCheckpointTransfer(this.snapshots!, m.state.app, keep);
       if (this.keepsHistory && m.executed.length !== image.table.count) throw new Error(`it lists ${m.executed.length} executed requests, its table counts ${image.table.count}`);
+      if (m.executedLength !== undefined && m.executedLength !== image.table.count) throw new Error(`it names a history of ${m.executedLength} requests, its table counts ${image.table.count}`);
       const log = this.keepsHistory ? m.executed.map((prop, i) => ({ prop: copyProposal(prop), output: undefined, index: i + 1 })) : undefined;
       return { app: image.app, table: image.table, log };
     } catch (e) {

@@ -262,6 +262,7 @@ describe('Replica', () => {
         type: 'Welcome', node: 1, slot: 2,
         decisions: [{ slot: 1, prop: prop(3, 1, '4') }, { slot: 3, prop: prop(3, 2, '6') }],
         executed: [prop(3, 1, '4')],
+        executedLength: 1,
         state: { app: 4, outputs: [4] },
       },
     }]);

@@ -58,4 +58,14 @@ describe('ExecSeq', () => {
     expect(() => short.get(1)).toThrow(RangeError);
     expect(() => short.get(-1)).toThrow(RangeError);
   });
+
+  it('slice copies a range of its own elements, never a longer version\'s', () => {
+    const short = ExecSeq.of([req(1), req(2)]);
+    const long = short.appended([req(3)]);
+    expect(short.slice(0, 2)).toEqual([req(1), req(2)]);
+    expect(long.slice(1, 3)).toEqual([req(2), req(3)]);
+    expect(short.slice(1, 1)).toEqual([]);
+    expect(() => short.slice(1, 3)).toThrow(RangeError);
+    expect(() => short.slice(2, 1)).toThrow(RangeError);
+  });
 });

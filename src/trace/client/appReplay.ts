@@ -206,7 +206,9 @@ export class AppReplay {
     if (m?.type !== 'Welcome') return;
     // A part (spec "Welcome parts") carries a segment of the history: the state installed is
     // that of the whole history, the replica's rExecuted after the step.
-    const count = (m.parts ?? 1) > 1 ? executedLengthAfter(ev, this.executedBy.get(n) ?? 0) : m.executed.length;
+    // A history named by its length (docs/trace-format.md, "Welcome histories") is the whole one.
+    const named = m.executed as unknown as { historyLength?: number };
+    const count = !Array.isArray(m.executed) ? named.historyLength! : (m.parts ?? 1) > 1 ? executedLengthAfter(ev, this.executedBy.get(n) ?? 0) : m.executed.length;
     const expected = this.digestAt(count);
     if (ev.params.digest !== expected) {
       throw new ClientCheckError(`replica ${n} installs a Welcome state of digest ${ev.params.digest ?? '(none)'}; the ${count} requests it transfers give ${expected}`);

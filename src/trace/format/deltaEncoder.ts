@@ -147,6 +147,11 @@ export class DeltaDecoder {
   private readonly prev = new Map<number, NodeStateJson>();
   constructor(private readonly N: number) {}
 
+  /** Node n's rExecuted as of its last event decoded. */
+  historyOf(n: number): readonly Proposal[] {
+    return (this.prev.get(n) ?? initialJson(this.N, n)).rExecuted;
+  }
+
   decode(ev: TraceEvent): FullTraceEvent {
     if (ev.state !== undefined) { this.prev.set(ev.node, ev.state); return ev as FullTraceEvent; }
     const before = this.prev.get(ev.node) ?? initialJson(this.N, ev.node);

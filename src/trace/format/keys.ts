@@ -76,6 +76,11 @@ export function welcomeHistoryKey(executed: { map<T>(f: (p: Proposal) => T): T[]
 /** A Welcome's or Promise's part fields: left out in a one-part message, as traces write it (spec "Welcome parts", "Promise parts"). */
 const partKey = (m: { part?: number; parts?: number }): string => (m.parts === undefined || m.parts === 1 ? '' : `"part":${m.part ?? 1},"parts":${m.parts},`);
 
+/** A Welcome's key given its history's (welcomeHistoryKey): the key of a Welcome whose history is elsewhere. */
+export function welcomeKey(m: Omit<Extract<SpecMessage, { type: 'Welcome' }>, 'executed'>, historyKey: string): string {
+  return `{"decisions":${setKeyOf(m.decisions, slotPropKey)},"executed":${historyKey},"node":${m.node},${partKey(m)}"slot":${m.slot},"type":"Welcome"}`;
+}
+
 export function messageKey(m: SpecMessage): string {
   switch (m.type) {
     case 'Prepare': return `{"ballot":${ballotKey(m.ballot)},"type":"Prepare"}`;
@@ -91,8 +96,7 @@ export function messageKey(m: SpecMessage): string {
     case 'Invoke': return `{"prop":${propKey(m.prop)},"replica":${m.replica},"type":"Invoke"}`;
     case 'Invoked': return `{"index":${m.index},"prop":${propKey(m.prop)},"replica":${m.replica},"type":"Invoked"}`;
     case 'Join': return `{"node":${m.node},"type":"Join"}`;
-    case 'Welcome':
-      return `{"decisions":${setKeyOf(m.decisions, slotPropKey)},"executed":${welcomeHistoryKey(m.executed)},"node":${m.node},${partKey(m)}"slot":${m.slot},"type":"Welcome"}`;
+    case 'Welcome': return welcomeKey(m, welcomeHistoryKey(m.executed));
     default: return canonical(m);
   }
 }

@@ -20,6 +20,7 @@ import { DEFAULT_SPEC_PATH, declaredConstants } from './tlaEngine.js';
 import { AppReplay, ClientCheckError } from '../client/appReplay.js';
 import { appStateMachine } from './apps.js';
 import { checkLinearizable, explain, modelFor } from '../client/linearizability/index.js';
+import { WelcomeHistories } from './welcomeHistories.js';
 
 export type FailureKind = 'input' | 'header' | 'schema' | 'order' | 'spec' | 'oracles-disagree' | 'client' | 'linearizability' | 'lifecycle';
 
@@ -211,6 +212,8 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
   // end or crash line (or a last line cut mid-write), and the next incarnation starts with NodeRestart.
   const parts = new Map<string, { node: number; lifecycle: boolean; tail: 'header' | 'event' | 'ending' | 'cut'; line: number }>();
   const awaitingRestart = new Set<number>();
+  // A received named Welcome is found in the fast replay's msgs (no second copy of its history).
+  const welcomes = new WelcomeHistories(opts.fast === false ? undefined : (key) => fast?.state.msgs.get(key));
 
   for (let at = source.next(); at !== null; at = source.next()) {
     const v = at.value as { kind?: unknown };
@@ -276,9 +279,18 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
       const action = (value as { action?: unknown }).action;
       fail(at, { kind: 'schema', pointer: p.pointer, message: `${p.pointer || '(root)'} ${p.message}`, ...(typeof action === 'string' ? { action } : {}) });
     }
-    const ev = value as TraceEvent;
+    let ev = value as TraceEvent;
     const tooLong = batchBoundProblem(ev, constants.BatchMax);
     if (tooLong) fail(at, { kind: 'schema', pointer: tooLong.pointer, message: tooLong.message, action: ev.action });
+    if (oracles.length > 0 || client !== null) {
+      // A Welcome's history named by length is taken from the fast replay of its sender.
+      const named = welcomes.resolve(ev, (n) => {
+        if (fast === null) fail(at, { kind: 'header', action: ev.action, message: 'a Welcome whose history is named by length needs the fast oracle (its replay holds the sender\'s history)' });
+        return fast!.state.nodes[n]!.rExecuted;
+      });
+      if ('problem' in named) fail(at, { kind: 'spec', action: ev.action, oracle: 'fast', message: named.problem });
+      else ev = named;
+    }
     const node = ev.node;
     if (node > N) fail(at, { kind: 'order', pointer: '/node', message: `node ${node} is not in 1..${N}`, action: ev.action });
     const prevSeq = lastSeq[node]!;

@@ -68,6 +68,12 @@ export class ExecSeq implements Iterable<Proposal> {
     return out;
   }
 
+  /** A new array of the elements from index `from` up to `to` (exclusive). */
+  slice(from: number, to: number): Proposal[] {
+    if (from < 0 || to > this.length || from > to) throw new RangeError(`range ${from}..${to} outside a history of ${this.length}`);
+    return this.backing.slice(from, to);
+  }
+
   /** A new array of the elements. */
   toArray(): Proposal[] {
     return this.backing.slice(0, this.length);
