@@ -30,8 +30,8 @@
  * goes to DIR/sim-<seed>-long.ndjson, compact (bench/timedTrace.ts): the bench prints the events,
  * the bytes and the writer's time per event by tenth (mean and median: the mean includes the few
  * lines that carry a whole history, a Welcome or a restart's full state); `npm run check-traces -- DIR`
- * validates it. Traced, each replica keeps its executed history (the trace's rExecuted), so the
- * heap after each tenth then grows with the run by design.
+ * validates it. The writer takes the nodes' deltas, so a replica keeps no history traced either
+ * (docs/trace-format.md, "Histories by length").
  * The default and seed shapes measure a cold run, then a warm one after `--warmup N`
  * unmeasured runs (default 3; 0: right after the cold one).
  *

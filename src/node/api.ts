@@ -161,7 +161,15 @@ export interface TraceEvent {
  * Receives one {@link TraceEvent} per step of a node (`NodeEnvironment.trace`); `NdjsonTraceFile` writes them to a file.
  * Called synchronously inside the step: it must not throw and should not block for long.
  */
-export type TraceSink = (event: TraceEvent) => void;
+export type TraceSink = ((event: TraceEvent) => void) & {
+  /**
+   * The sink takes each event's delta from the node (`NdjsonTraceFile` with `compact`, in the same
+   * process) and reads a whole state only at a node's first event, to diff it against the node's
+   * previous incarnation. A checkpointing replica then keeps no history: its events name it by
+   * length (docs/trace-format.md, "Histories by length"), so tracing costs O(what a step changed).
+   */
+  readonly takesDeltas?: boolean;
+};
 
 /**
  * A client event: the application called `invoke` (ClientInvoke) or was given its outcome

@@ -115,7 +115,7 @@ export class Node implements NodeApi {
   /** Tracing on and every role class reports its changes: events carry deltas built from them. */
   private readonly incremental: IncrementalTrace | null;
   /** This incarnation, as its events name it for the trace writer (see nodeDelta.ts). */
-  private readonly deltaSource: DeltaSource = { current: () => this.specState() as NodeStateJson };
+  private readonly deltaSource: DeltaSource = { current: () => this.traceState() as NodeStateJson };
 
   constructor(id: NodeId, peers: readonly NodeId[], env: NodeEnvironment, options: NodeOptions & CheckpointOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -297,6 +297,21 @@ export class Node implements NodeApi {
   }
 
   specState(): NodeSpecState {
+    return this.stateOf(false);
+  }
+
+  /**
+   * The whole state a trace writer diffs at the node's first event and against its next
+   * incarnation's: specState(), except that a replica keeping no history (a sink that takes
+   * deltas) writes it by length, `{"historyLength": L}` in rExecuted and rSnap.executed: the
+   * first L requests of the history the node had at its previous event. The writer turns that
+   * into a delta (`truncate`); it never reaches a trace file.
+   */
+  private traceState(): NodeSpecState {
+    return this.stateOf(this.env.trace?.takesDeltas === true);
+  }
+
+  private stateOf(namedHistory: boolean): NodeSpecState {
     const d = this.durable;
     const state: NodeSpecState = {
       aBallot: copyBallot(d.aBallot),
@@ -318,7 +333,7 @@ export class Node implements NodeApi {
       lMark: 1,
       rSnap: { slot: 1, executed: [] },
     };
-    for (const role of this.roles) role.snapshot(state);
+    for (const role of this.roles) role.snapshot(state, namedHistory);
     state.aAccepted = sortByJson(state.aAccepted);
     state.commanders = sortByJson(state.commanders);
     return state;
@@ -468,7 +483,7 @@ export class Node implements NodeApi {
     // The whole state only without an incremental trace, or at its first event (the writer
     // diffs that one against what came before); otherwise built if a sink reads it (lazyState).
     let state: NodeSpecState | undefined = this.incremental === null ? this.specState() : undefined;
-    const delta = this.incremental?.next(this.durable, this.unrouted, this.roles, () => (state = this.specState()));
+    const delta = this.incremental?.next(this.durable, this.unrouted, this.roles, () => (state = this.traceState()));
     const event: TraceEvent = {
       node: this.id,
       seq: this.seq,
@@ -564,6 +579,7 @@ export class Node implements NodeApi {
       stateMachine: node.stateMachine,
       factories: node.factories,
       tracing: node.env.trace !== undefined,
+      traceNamesHistory: node.env.trace?.takesDeltas === true,
       checkpointEvery: node.checkpointEvery,
       restoredSnapshot() {
         return node.durable.snapshot === undefined ? undefined : node.decodeSnapshot();

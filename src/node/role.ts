@@ -44,6 +44,11 @@ export interface RoleHost {
   readonly factories: RoleFactories;
   /** Tracing is on: build ActionParams only then (with tracing off nothing is allocated for it). */
   readonly tracing: boolean;
+  /**
+   * Tracing into a sink that takes deltas (TraceSink.takesDeltas): a checkpointing replica keeps
+   * no history, and names it by its length where a trace would list it.
+   */
+  readonly traceNamesHistory: boolean;
   /** The replica takes a ReplicaSnapshot every this many executed slots; 0: never (the default). */
   readonly checkpointEvery: number;
   /**
@@ -118,8 +123,12 @@ export abstract class Role {
   /** A timer named `<RoleName>.<purpose>` fired; `key` tells instances apart. */
   onTimer(_name: string, _key: string | undefined): void {}
 
-  /** Write this role's spec variables into `state` (only called with tracing on). */
-  abstract snapshot(state: NodeSpecState): void;
+  /**
+   * Write this role's spec variables into `state` (only called with tracing on). `namedHistory`:
+   * for a trace writer's diff at a node's first event (Node.traceState), where a replica that
+   * keeps no history writes it by length.
+   */
+  abstract snapshot(state: NodeSpecState, namedHistory?: boolean): void;
 
   /**
    * The incremental snapshot(), called with tracing on at every trace event for its compact

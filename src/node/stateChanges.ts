@@ -6,7 +6,7 @@
  */
 import { copyBallot, type Ballot, type Proposal } from '../protocol/values.js';
 import { SET_KEY } from '../trace/format/deltaEncoder.js';
-import { SET_FIELDS, type StateDelta } from '../trace/format/types.js';
+import { SET_FIELDS, type HistoryLength, type StateDelta } from '../trace/format/types.js';
 import type { NodeSpecState } from './api.js';
 import { ballotKey as canonicalBallotKey } from '../trace/format/keys.js';
 import { invariant } from '../protocol/assert.js';
@@ -35,7 +35,16 @@ export const NO_CHECKPOINT = { aMark: 1, lMark: 1, rSnapSlot: 1, rSnapLength: 0 
 /** rExecuted's change since the previous event: appended to; replaced by something its previous
  * value is not a prefix of; or cut to its first `truncate` entries (a restart restoring the
  * replica's snapshot, whose history is a prefix of what the replica had executed). */
-export type ExecutedChange = { append: Proposal[] } | { reset: Proposal[] } | { truncate: number };
+export type ExecutedChange = { append: Proposal[] } | { reset: Proposal[] } | { truncate: number }
+  /** A Welcome installed by a replica keeping no history (its length), then what it executed. */
+  | { reset: HistoryLength; append?: Proposal[] };
+
+/**
+ * A history by length in a whole state (Node.traceState): the first `length` requests of what
+ * the node had at its previous event. Typed as the list it stands for: only the trace writer's
+ * diff reads it (deltaEncoder.ts), and it never reaches a file.
+ */
+export const historyByLength = (length: number): Proposal[] => ({ historyLength: length }) as unknown as Proposal[];
 
 export class StateChanges {
   readonly scalars: Scalars;
@@ -69,10 +78,12 @@ export class StateChanges {
   /** Appends `items` to what rExecuted gained (after an append; a reset already holds them). */
   appendExecuted(items: Proposal[]): void {
     if (items.length === 0) return;
-    if (this.executed === undefined) this.executed = { append: items };
-    else if ('append' in this.executed) this.executed.append.push(...items);
-    else if ('reset' in this.executed) this.executed.reset.push(...items);
-    else invariant(false, () => `rExecuted cut to ${(this.executed as { truncate: number }).truncate} entries and appended to in one step`);
+    const ex = this.executed as { append?: Proposal[]; reset?: Proposal[] | HistoryLength; truncate?: number } | undefined;
+    if (ex === undefined) this.executed = { append: items };
+    else if (ex.truncate !== undefined) invariant(false, () => `rExecuted cut to ${ex.truncate} entries and appended to in one step`);
+    else if (ex.append !== undefined) ex.append.push(...items);
+    else if (Array.isArray(ex.reset)) ex.reset.push(...items);
+    else this.executed = { reset: ex.reset!, append: items }; // a reset by length, then this step's executions
   }
 
   /** rExecuted was cut to its first `length` entries (a restart restoring its snapshot). */

@@ -103,7 +103,7 @@ export interface Welcome {
 /**
  * A Welcome's history as a trace writes it: by the length of the sender's history. The part
  * `part` of `parts` carries Segment(history, part, parts) of that history, which the checker
- * takes from its replay of the sender (docs/trace-format.md, "Welcome histories"), so a trace
+ * takes from its replay of the sender (docs/trace-format.md, "Histories by length"), so a trace
  * event that answers a Join costs O(1) bytes per part, not O(the history).
  */
 export interface WelcomeHistoryRef { readonly historyLength: number }

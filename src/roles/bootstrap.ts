@@ -13,7 +13,7 @@ import type { Join, Message, Welcome, WelcomeState } from '../protocol/messages.
 import { splitWelcome } from '../protocol/welcomeParts.js';
 import { copyProposal, type NodeId } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
-import type { StateChanges } from '../node/stateChanges.js';
+import { historyByLength, type StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import type { Requester } from './requester.js';
 import { stateDigest } from '../statemachines/digest.js';
@@ -82,7 +82,10 @@ export class Bootstrap extends Role {
     const state: WelcomeState = image !== undefined && this.host.checkpointEvery > 0 && snapshots !== undefined
       ? { app: checkpointTransfer(snapshots, app, image.table), outputs: executed.map(() => null) }
       : { app, outputs: executed.map(() => null) };
-    const whole: Welcome = { type: 'Welcome', node: m.node, slot: this.restored?.slot ?? 1, decisions: [], executed: executed.map(copyProposal), state };
+    const whole: Welcome = {
+      type: 'Welcome', node: m.node, slot: this.restored?.slot ?? 1, decisions: [], executed: executed.map(copyProposal),
+      executedLength: image?.table.count ?? 0, state,
+    };
     // One message when it fits, else parts that each fit (spec ReplicaReceiveJoin(n, m, k)), as the replica sends.
     for (const part of splitWelcome(whole, this.host.limits.maxWelcomeBytes)) this.host.send(m.node, part);
     // Role 'Replica': it is the spec Replica's action, done for the replica this node will host.
@@ -105,12 +108,18 @@ export class Bootstrap extends Role {
     this.host.setTimer(BOOTSTRAP_JOIN_TIMER, undefined, this.host.timing.joinRetransmitMs);
   }
 
-  snapshot(state: NodeSpecState): void {
+  snapshot(state: NodeSpecState, namedHistory = false): void {
     // A non-member has the initial volatile state, its replica's restored from the snapshot.
     if (this.restored === undefined) return;
-    const history = (this.restored.image.history ?? []).map(copyProposal);
     state.rSlotIn = this.restored.slot;
     state.rSlotOut = this.restored.slot;
+    if (this.restored.image.history === undefined && namedHistory) {
+      // Kept by length only (Node.traceState): the first that many of what the node had.
+      state.rExecuted = historyByLength(this.restored.image.table.count);
+      state.rSnap = { slot: this.restored.slot, executed: historyByLength(this.restored.image.table.count) };
+      return;
+    }
+    const history = (this.restored.image.history ?? []).map(copyProposal);
     state.rExecuted = history;
     state.rSnap = { slot: this.restored.slot, executed: history.map(copyProposal) };
   }

@@ -27,7 +27,7 @@ import {
 } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import { JournaledMap } from '../node/journaledMap.js';
-import type { StateChanges } from '../node/stateChanges.js';
+import { historyByLength, type StateChanges } from '../node/stateChanges.js';
 import { propKey } from '../trace/format/keys.js';
 import { Role, type ActionParams, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
@@ -95,6 +95,10 @@ export class Replica extends Role {
   /** rExecuted at the previous trace event: this array (only appended to since, or replaced) up to this length. */
   private tracedLog: Execution[];
   private tracedLength = 0;
+  /** Without the history (traceNamesHistory): the requests executed since the previous event. */
+  private tracedRun: Proposal[] = [];
+  /** Without the history: the length of the one a Welcome installed since the previous event. */
+  private installedLength: number | undefined = undefined;
 
   /** Whom we send proposals to, and the highest ballot we saw it lead with. */
   protected leader: NodeId;
@@ -124,7 +128,8 @@ export class Replica extends Role {
     const restored = host.restoredSnapshot();
     if (restored !== undefined) this.restore(restored.slot, restored.image);
     this.tracedLog = this.executedLog ?? [];
-    this.tracedLength = this.tracedLog.length; // a restored history was shown by the NodeRestart step
+    // A restored history was shown by the NodeRestart step (by length, when not kept).
+    this.tracedLength = this.executedLog?.length ?? this.executed.count;
     if (host.tracing) {
       this.requests.startJournal();
       this.proposals.startJournal();
@@ -147,9 +152,12 @@ export class Replica extends Role {
     this.snapLength = image.table.count;
   }
 
-  /** The history is kept for the trace, and for a Welcome without checkpoints (it ships it). */
+  /**
+   * The history is kept for a Welcome without checkpoints (it ships it), and for a trace that
+   * lists it; a sink that takes deltas gets it by length and this step's executions instead.
+   */
   protected get keepsHistory(): boolean {
-    return this.host.tracing || this.checkpointEvery === 0;
+    return this.checkpointEvery === 0 || (this.host.tracing && !this.host.traceNamesHistory);
   }
 
   override start(): void {
@@ -326,6 +334,7 @@ export class Replica extends Role {
     this.app = installed.app;
     this.executed = installed.table;
     this.executedLog = installed.log;
+    if (this.host.tracing && installed.log === undefined) this.installedLength = installed.table.count;
     this.slotOut = m.slot;
     this.slotIn = Math.max(this.slotIn, m.slot);
     this.slotOutAtLastTick = this.slotOut;
@@ -405,7 +414,8 @@ export class Replica extends Role {
   protected takeSnapshot(): void {
     const slot = this.slotOut;
     const previous = this.snapSlot;
-    const history = this.host.tracing ? this.executedLog!.map((e) => e.prop) : undefined;
+    // The history goes to disk only for a trace that lists it (a restart's first event shows it).
+    const history = this.host.tracing && this.executedLog !== undefined ? this.executedLog.map((e) => e.prop) : undefined;
     const bytes = encodeReplicaImage(this.snapshots!, { app: this.app, table: this.executed, history });
     this.host.appendDurable({ kind: 'snapshot', slot, state: bytes });
     this.snapSlot = slot;
@@ -520,6 +530,7 @@ export class Replica extends Role {
       this.app = next;
       const entry = this.executed.record(request, output);
       this.executedLog?.push(entry);
+      if (this.host.tracing && this.executedLog === undefined) this.tracedRun.push(request);
       invariant(this.executedLog === undefined || this.executedLog.length === this.executed.count, () => `replica ${this.host.self}: history and duplicate table disagree`);
       this.answer(entry);
       run?.push(entry);
@@ -597,12 +608,18 @@ export class Replica extends Role {
     }
   }
 
-  snapshot(state: NodeSpecState): void {
+  snapshot(state: NodeSpecState, namedHistory = false): void {
     state.rSlotIn = this.slotIn;
     state.rSlotOut = this.slotOut;
     state.rRequests = sortedByJson([...this.requests.values()].map(copyProposal));
     state.rProposals = sortedByJson([...this.proposals].map(([slot, prop]) => copySlotProp({ slot, prop })));
     state.rDecisions = sortedByJson([...this.decisions].map(([slot, prop]) => copySlotProp({ slot, prop })));
+    if (this.executedLog === undefined && namedHistory) {
+      // By length (Node.traceState): the writer diffs it against the node's previous event.
+      state.rExecuted = historyByLength(this.executed.count);
+      state.rSnap = { slot: this.snapSlot, executed: historyByLength(this.snapLength) };
+      return;
+    }
     const history = this.executedLog ?? [];
     state.rExecuted = history.map((e) => copyProposal(e.prop));
     state.rSnap = { slot: this.snapSlot, executed: history.slice(0, this.snapLength).map((e) => copyProposal(e.prop)) };
@@ -633,6 +650,15 @@ export class Replica extends Role {
 
   /** rExecuted's change: what was appended, or its whole value when the old one is not a prefix of it. */
   private traceExecuted(changes: StateChanges): void {
+    if (this.executedLog === undefined) {
+      // No history kept: the Welcome installed, by length, then what this step executed.
+      if (this.installedLength !== undefined) changes.executed = { reset: { historyLength: this.installedLength } };
+      if (this.tracedRun.length > 0) changes.appendExecuted(this.tracedRun.map(copyProposal));
+      this.tracedRun = [];
+      this.installedLength = undefined;
+      this.tracedLength = this.executed.count;
+      return;
+    }
     const log = this.executedLog ?? [];
     const was = this.tracedLog;
     const from = this.tracedLength;

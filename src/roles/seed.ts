@@ -71,7 +71,7 @@ export class Seed extends Role {
   protected welcome(node: NodeId): void {
     const state: WelcomeState = { app: this.host.stateMachine.initial(), outputs: [] };
     // One message when it fits, else parts that each fit (an application whose initial state is large), as the replica sends.
-    for (const part of splitWelcome({ type: 'Welcome', node, slot: 1, decisions: [], executed: [], state }, this.host.limits.maxWelcomeBytes)) this.host.send(node, part);
+    for (const part of splitWelcome({ type: 'Welcome', node, slot: 1, decisions: [], executed: [], executedLength: 0, state }, this.host.limits.maxWelcomeBytes)) this.host.send(node, part);
     this.host.action('Seed', 'ReplicaReceiveJoin',
       this.host.tracing ? { from: node, message: { type: 'Join', node }, digest: stateDigest(state.app) } : undefined);
   }

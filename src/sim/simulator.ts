@@ -203,10 +203,11 @@ export class Simulator {
     const user = this.cfg.trace?.(id);
     if (!this.cfg.countActions) return user;
     const actions = this.stats.actions;
-    return (e) => {
+    const counting = (e: Parameters<TraceSink>[0]): void => {
       actions[e.action] = (actions[e.action] ?? 0) + 1;
       user?.(e);
     };
+    return user?.takesDeltas === true ? Object.assign(counting, { takesDeltas: true }) : counting;
   }
 
   private crash(id: NodeId): boolean {

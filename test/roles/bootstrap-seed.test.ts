@@ -55,7 +55,7 @@ describe('Bootstrap', () => {
     bootstrap.receive(3, { type: 'Join', node: 3 });
 
     expect(host.actions()).toEqual(['ReplicaReceiveJoin']);
-    expect(host.sends()).toEqual([{ to: 3, message: { type: 'Welcome', node: 3, slot: 1, decisions: [], executed: [], state: { app: 0, outputs: [] } } }]);
+    expect(host.sends()).toEqual([{ to: 3, message: { type: 'Welcome', node: 3, slot: 1, decisions: [], executed: [], executedLength: 0, state: { app: 0, outputs: [] } } }]);
   });
 
   it('ignores a Welcome for another node', () => {
@@ -82,7 +82,7 @@ describe('Seed', () => {
     expect(host.sends()).toEqual([]);
     seed.receive(4, join(4));
 
-    const welcome = (node: number) => ({ type: 'Welcome', node, slot: 1, decisions: [], executed: [], state: { app: 0, outputs: [] } });
+    const welcome = (node: number) => ({ type: 'Welcome', node, slot: 1, decisions: [], executed: [], executedLength: 0, state: { app: 0, outputs: [] } });
     expect(host.sends()).toEqual([{ to: 2, message: welcome(2) }, { to: 4, message: welcome(4) }]);
     expect(host.actions()).toEqual(['ReplicaReceiveJoin', 'ReplicaReceiveJoin']);
     expect(host.journal.filter((e) => e.kind === 'action').map((e) => e.kind === 'action' && e.params)).toEqual([

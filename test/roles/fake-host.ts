@@ -46,6 +46,8 @@ export interface FakeHostOptions {
   restored?: { slot: number; image: ReplicaImage };
   /** Tracing on (default) or off. */
   tracing?: boolean;
+  /** Tracing into a sink that takes deltas: a checkpointing replica keeps no history (default false). */
+  traceNamesHistory?: boolean;
 }
 
 export class FakeHost implements RoleHost {
@@ -56,6 +58,7 @@ export class FakeHost implements RoleHost {
   readonly stateMachine: StateMachine<any>;
   readonly factories: RoleFactories;
   readonly tracing: boolean;
+  readonly traceNamesHistory: boolean;
   readonly checkpointEvery: number;
   private readonly restored: { slot: number; image: ReplicaImage } | undefined;
   readonly journal: JournalEntry[] = [];
@@ -72,6 +75,7 @@ export class FakeHost implements RoleHost {
     this.factories = { ...DEFAULT_ROLES, ...options.factories };
     this.fold = new DurableFold({ ...emptyDurableState(this.self), ...options.durable });
     this.tracing = options.tracing ?? true;
+    this.traceNamesHistory = this.tracing && options.traceNamesHistory === true;
     this.checkpointEvery = options.checkpointEvery ?? 0;
     this.restored = options.restored;
   }

@@ -12,6 +12,7 @@ import { kv } from '../../src/statemachines/kv.js';
 import { toNodeStateMachine } from '../../src/statemachines/codec.js';
 import { stateDigest } from '../../src/statemachines/digest.js';
 import { FakeHost, prop, specOf, type FakeHostOptions } from './fake-host.js';
+import { StateChanges } from '../../src/node/stateChanges.js';
 
 const sm = toNodeStateMachine(kv);
 const snapshots = appSnapshotsOf(sm)!;
@@ -75,6 +76,28 @@ describe('Replica checkpoints', () => {
     const { host } = snapshotted({ tracing: false });
     const record = host.records()[0] as { state: Uint8Array };
     expect(decodeReplicaImage(snapshots, record.state, 1000).history).toBeUndefined();
+  });
+
+  it('tracing into a sink that takes deltas, keeps no history: none in its snapshot or Welcome, its executions reported as they happen, its history by length where a whole state would list it', () => {
+    const { host, replica } = snapshotted({ traceNamesHistory: true });
+    const record = host.records()[0] as { state: Uint8Array };
+    expect(decodeReplicaImage(snapshots, record.state, 1000).history).toBeUndefined();
+    host.clear();
+    replica.receive(3, { type: 'Join', node: 3 });
+    const welcome = host.sends().find((s) => s.message.type === 'Welcome')!.message as Welcome;
+    expect(welcome).toMatchObject({ slot: 4, executed: [], executedLength: 3 });
+    const changes = new StateChanges({ aBallot: { num: 0, leader: 0 }, lBallot: { num: 0, leader: 2 }, lActive: false, rSlotIn: 1, rSlotOut: 1 });
+    replica.traceChanges(changes, true); // since the start: nothing is held back for a later event
+    replica.receive(1, decision(4, set(3, 4, 'c')));
+    const after = new StateChanges({ aBallot: { num: 0, leader: 0 }, lBallot: { num: 0, leader: 2 }, lActive: false, rSlotIn: 1, rSlotOut: 1 });
+    replica.traceChanges(after, true);
+    expect(after.executed).toEqual({ append: [set(3, 4, 'c')] });
+    const whole = specOf(replica);
+    expect(whole.rExecuted).toEqual([]); // specState() lists only a history it keeps
+    const named = { ...whole };
+    replica.snapshot(named, true);
+    expect(named.rExecuted).toEqual({ historyLength: 4 });
+    expect(named.rSnap).toEqual({ slot: 4, executed: { historyLength: 3 } });
   });
 
   it('does not snapshot before checkpointEvery slots were executed, nor ever when it is 0', () => {

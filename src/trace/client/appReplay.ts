@@ -21,6 +21,7 @@
 import type { StateMachine } from '../../node/api.js';
 import { canonicalJson, stateDigest } from '../../statemachines/digest.js';
 import type { Proposal, TraceApp, TraceEvent } from '../format/types.js';
+import { isHistoryLength } from '../format/types.js';
 import type { Operation } from './linearizability/index.js';
 import { sameJson } from './sameJson.js';
 import { StateTexts } from './stateText.js';
@@ -58,7 +59,7 @@ export function executedLengthAfter(ev: TraceEvent, before: number): number {
   if (ev.state !== undefined) return ev.state.rExecuted.length;
   const change = ev.delta?.rExecuted;
   let length = before;
-  if (change?.reset !== undefined) length = change.reset.length;
+  if (change?.reset !== undefined) length = isHistoryLength(change.reset) ? change.reset.historyLength : change.reset.length;
   if (change?.truncate !== undefined) length = change.truncate;
   if (change?.append !== undefined) length += change.append.length;
   return length;
@@ -206,7 +207,7 @@ export class AppReplay {
     if (m?.type !== 'Welcome') return;
     // A part (spec "Welcome parts") carries a segment of the history: the state installed is
     // that of the whole history, the replica's rExecuted after the step.
-    // A history named by its length (docs/trace-format.md, "Welcome histories") is the whole one.
+    // A history named by its length (docs/trace-format.md, "Histories by length") is the whole one.
     const named = m.executed as unknown as { historyLength?: number };
     const count = !Array.isArray(m.executed) ? named.historyLength! : (m.parts ?? 1) > 1 ? executedLengthAfter(ev, this.executedBy.get(n) ?? 0) : m.executed.length;
     const expected = this.digestAt(count);

@@ -6,7 +6,7 @@
  * state of their node, which the encoder then keeps. Used by the trace writers; the checker
  * accepts both forms (docs/trace-format.md, "Compact events").
  */
-import type { NodeStateJson, Proposal, SnapshotState, TraceEvent, FullTraceEvent } from './types.js';
+import { isHistoryLength, type NodeStateJson, type Proposal, type SnapshotState, type TraceEvent, type FullTraceEvent } from './types.js';
 import { ballotKey, commanderKey, propKey, pvalueKey, slotPropKey } from './keys.js';
 import { SCALAR_FIELDS, SET_FIELDS, type StateDelta } from './types.js';
 import { nodeDeltaOf, type DeltaSource } from './nodeDelta.js';
@@ -32,7 +32,20 @@ export function initialNodeJson(node: number): NodeStateJson {
 }
 const initialJson = (_N: number, node: number): NodeStateJson => initialNodeJson(node);
 
-interface Previous { sets: Map<string, Map<string, unknown>>; scalars: Map<string, string>; executed: string[]; snap: { slot: number; executed: string[] } }
+/**
+ * A history's keys, or only its length: a node that keeps no history gives its first event's
+ * state with `{"historyLength": L}` (Node.traceState), the first L requests of what it had at
+ * its previous event, which this turns into `truncate` and which never reaches a file.
+ */
+type Keys = string[] | { readonly length: number; readonly named: true };
+interface Previous { sets: Map<string, Map<string, unknown>>; scalars: Map<string, string>; executed: Keys; snap: { slot: number; executed: Keys } }
+
+const keysOf = (xs: readonly Proposal[] | unknown): Keys =>
+  isHistoryLength(xs) ? { length: xs.historyLength, named: true } : (xs as Proposal[]).map(propKey);
+const isNamed = (k: Keys): k is { readonly length: number; readonly named: true } => !Array.isArray(k);
+/** A state that names a history by length: only a writer's diff may take it. */
+export const namesHistory = (s: NodeStateJson): boolean =>
+  isHistoryLength(s.rExecuted) || isHistoryLength((s.rSnap as NodeStateJson['rSnap'] | undefined)?.executed); // a writer's state may lack fields
 
 /**
  * A state from a writer that does not fill the checkpoint fields (one written before them)
@@ -47,10 +60,13 @@ function snapshot(given: NodeStateJson): Previous {
   for (const f of SET_FIELDS) sets.set(f, new Map((state[f] as never[]).map((x) => [SET_KEY[f](x), x])));
   const scalars = new Map<string, string>();
   for (const f of SCALAR_FIELDS) scalars.set(f, f === 'aBallot' || f === 'lBallot' ? ballotKey(state[f]) : JSON.stringify(state[f]));
-  return { sets, scalars, executed: state.rExecuted.map(propKey), snap: { slot: state.rSnap.slot, executed: state.rSnap.executed.map(propKey) } };
+  return { sets, scalars, executed: keysOf(state.rExecuted), snap: { slot: state.rSnap.slot, executed: keysOf(state.rSnap.executed) } };
 }
 
-const isPrefix = (a: readonly string[], b: readonly string[]): boolean => a.length <= b.length && a.every((k, i) => b[i] === k);
+const isPrefix = (a: Keys, b: Keys): boolean => {
+  if (isNamed(a) || isNamed(b)) return false;
+  return a.length <= b.length && a.every((k, i) => b[i] === k);
+};
 
 /**
  * The delta from `before` to `now` (both whole states): what every compact event holds. Null
@@ -63,9 +79,10 @@ function diff(before: Previous, now: Previous, state: NodeStateJson): StateDelta
   for (const f of SCALAR_FIELDS) if (now.scalars.get(f) !== before.scalars.get(f)) d[f] = state[f];
   // Key order as the nodes write it (src/node/stateChanges.ts): scalars, rSnap, sets, rExecuted.
   const snapChanged = now.snap.slot !== before.snap.slot || now.snap.executed.length !== before.snap.executed.length
-    || !isPrefix(now.snap.executed, before.snap.executed);
+    || isNamed(now.snap.executed) || !isPrefix(now.snap.executed, before.snap.executed);
   if (snapChanged) {
-    if (!isPrefix(now.snap.executed, now.executed)) return null;
+    // A snapshot by length is a prefix of rExecuted (the node's own, Node.traceState).
+    if (!isNamed(now.snap.executed) && !isPrefix(now.snap.executed, now.executed)) return null;
     delta.rSnap = { slot: now.snap.slot, executedLength: now.snap.executed.length };
   }
   for (const f of SET_FIELDS) {
@@ -75,11 +92,22 @@ function diff(before: Previous, now: Previous, state: NodeStateJson): StateDelta
     for (const [k, x] of a) if (!b.has(k)) remove.push(x);
     if (add.length > 0 || remove.length > 0) d[f] = { ...(add.length > 0 ? { add } : {}), ...(remove.length > 0 ? { remove } : {}) };
   }
-  if (isPrefix(before.executed, now.executed)) {
+  if (isNamed(now.executed)) {
+    // The first L requests of what the node had: kept whole, or cut (a restart).
+    const L = now.executed.length;
+    if (L > before.executed.length) throw new Error(`a node's state names its history's first ${L} requests; it had ${before.executed.length}`);
+    if (L < before.executed.length) delta.rExecuted = { truncate: L };
+  } else if (isPrefix(before.executed, now.executed)) {
     if (now.executed.length > before.executed.length) delta.rExecuted = { append: state.rExecuted.slice(before.executed.length) as Proposal[] };
   } else if (isPrefix(now.executed, before.executed)) delta.rExecuted = { truncate: now.executed.length };
   else delta.rExecuted = { reset: state.rExecuted };
   return delta;
+}
+
+/** An event written with its whole state: one that names its history by length cannot be. */
+function whole(ev: FullTraceEvent): FullTraceEvent {
+  if (namesHistory(ev.state)) throw new Error(`node ${ev.node}'s ${ev.action} names its history by length, and no delta says its state (a node keeping no history needs a writer that diffs it against its previous event)`);
+  return ev;
 }
 
 /** The event with `delta` in place of `state` (same key order; the state getter is not called). */
@@ -124,12 +152,13 @@ export class DeltaEncoder {
       // Its first event (or a switch of writer): diff whole states once; from here on its deltas.
       const delta = diff(this.before(ev.node, last), snapshot(ev.state), ev.state);
       this.prev.set(ev.node, { kind: 'source', source: fromNode.source });
-      return delta === null ? ev : compactEvent(ev, delta);
+      if (delta === null) return whole(ev);
+      return compactEvent(ev, delta);
     }
     const now = snapshot(ev.state);
     const delta = diff(this.before(ev.node, last), now, ev.state);
     this.prev.set(ev.node, { kind: 'state', state: now });
-    return delta === null ? ev : compactEvent(ev, delta);
+    return delta === null ? whole(ev) : compactEvent(ev, delta);
   }
 
   private before(node: number, last: Last | undefined): Previous {
@@ -173,7 +202,10 @@ export class DeltaDecoder {
       state[f] = [...items.values()];
     }
     const ex = d.rExecuted;
-    if (ex?.reset !== undefined) state.rExecuted = [...ex.reset];
+    if (ex?.reset !== undefined) {
+      if (isHistoryLength(ex.reset)) throw new Error('delta resets rExecuted by length, unresolved (welcomeHistories.ts resolves it where a Welcome is installed)');
+      state.rExecuted = [...ex.reset];
+    }
     if (ex?.truncate !== undefined) state.rExecuted = truncated(before.rExecuted, ex.truncate);
     if (ex?.append !== undefined) state.rExecuted = [...(state.rExecuted as Proposal[]), ...ex.append];
     if (d.rSnap !== undefined) state.rSnap = snapshotOf(state.rExecuted as Proposal[], d.rSnap.slot, d.rSnap.executedLength);

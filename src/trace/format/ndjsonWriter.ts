@@ -1,7 +1,7 @@
 import { closeSync, createWriteStream, openSync, writeSync } from 'node:fs';
 import { once } from 'node:events';
 import type { FullTraceEvent, TraceEnding, TraceEvent, TraceHeader } from './types.js';
-import { DeltaEncoder } from './deltaEncoder.js';
+import { DeltaEncoder, namesHistory } from './deltaEncoder.js';
 
 /** Bytes buffered before a synchronous flush: bounds the writer's memory whatever the trace length. */
 export const WRITE_BUFFER_BYTES = 256 * 1024;
@@ -60,7 +60,11 @@ export class NdjsonTraceFile {
     this.events++;
     this.last.set(event.node, { seq: event.seq, clock: event.clock });
     const encoded = this.encoder ? this.encoder.encode(event) : event;
-    this.push(JSON.stringify(this.fullNext ? event : encoded));
+    const line = this.fullNext ? event : encoded;
+    if ('state' in line && line.state !== undefined && namesHistory(line.state)) {
+      throw new Error(`trace ${this.path}: node ${event.node}'s ${event.action} names its history by length in a whole state (its sink must take deltas: TraceSink.takesDeltas)`);
+    }
+    this.push(JSON.stringify(line));
     this.fullNext = false;
   }
 

@@ -78,8 +78,17 @@ export type StateDelta = Partial<{
   rSnap?: SnapshotDelta;
 };
 
-/** `reset` or `truncate` first (never both), then `append`. */
-export interface ExecutedDelta { append?: Proposal[]; reset?: Proposal[]; truncate?: number }
+/**
+ * `reset` or `truncate` first (never both), then `append`. `reset` by length
+ * (`{"historyLength": L}`) only where a replica installs a Welcome: the history that Welcome
+ * carries (docs/trace-format.md, "Histories by length").
+ */
+export interface ExecutedDelta { append?: Proposal[]; reset?: Proposal[] | HistoryLength; truncate?: number }
+/** A history given by its length where the checker knows it (docs/trace-format.md, "Histories by length"). */
+export interface HistoryLength { historyLength: number }
+/** Is `x` a history given by its length (not a list)? */
+export const isHistoryLength = (x: unknown): x is HistoryLength =>
+  typeof x === 'object' && x !== null && !Array.isArray(x) && typeof (x as HistoryLength).historyLength === 'number';
 /** The snapshot's executed history is the first `executedLength` elements of rExecuted: O(1) bytes per snapshot. */
 export interface SnapshotDelta { slot: number; executedLength: number }
 

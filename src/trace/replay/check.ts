@@ -213,7 +213,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
   const parts = new Map<string, { node: number; lifecycle: boolean; tail: 'header' | 'event' | 'ending' | 'cut'; line: number }>();
   const awaitingRestart = new Set<number>();
   // A received named Welcome is found in the fast replay's msgs (no second copy of its history).
-  const welcomes = new WelcomeHistories(opts.fast === false ? undefined : (key) => fast?.state.msgs.get(key));
+  const welcomes = new WelcomeHistories(opts.fast === false ? undefined : () => fast?.state.msgs);
 
   for (let at = source.next(); at !== null; at = source.next()) {
     const v = at.value as { kind?: unknown };

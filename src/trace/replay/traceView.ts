@@ -16,7 +16,7 @@ import { ballotKey, commanderKey, propKey, pvalueKey, slotPropKey } from '../for
 import type { ExecSeq, NodeSpec, ScoutSpec, SnapshotSpec } from '../spec/specState.js';
 import { scoutKey } from '../spec/specState.js';
 import { PMap, PSet } from '../spec/pmap.js';
-import { SCALAR_FIELDS, SET_FIELDS, type StateDelta } from '../format/types.js';
+import { isHistoryLength, SCALAR_FIELDS, SET_FIELDS, type StateDelta } from '../format/types.js';
 import { truncated } from '../format/deltaEncoder.js';
 
 export { SCALAR_FIELDS, SET_FIELDS, type StateDelta };
@@ -126,7 +126,11 @@ export class NodeView {
         case 'rExecuted': {
           const ex = d.rExecuted;
           if (ex === undefined) break;
-          if (ex.reset !== undefined) { this.executed = ex.reset.map(propKey); this.executedPrefix = null; this.executedVerified = 0; }
+          if (ex.reset !== undefined) {
+            // By length only where a Welcome is installed, which the checker resolved first (welcomeHistories.ts).
+            if (isHistoryLength(ex.reset)) throw new TraceShapeError('rExecuted reset by length outside a Welcome install');
+            this.executed = ex.reset.map(propKey); this.executedPrefix = null; this.executedVerified = 0;
+          }
           if (ex.truncate !== undefined) {
             this.executed = truncatedKeys(this.executed, ex.truncate);
             this.executedVerified = Math.min(this.executedVerified, this.executed.length);

@@ -1,26 +1,29 @@
 /**
- * Welcome histories named by length (docs/trace-format.md, "Welcome histories").
+ * Histories by length (docs/trace-format.md, "Histories by length").
  *
  * The spec's Welcome carries the sender's history (rExecuted, standing for its application
  * state), so a trace that listed it wrote O(the history) bytes at every Join answered: 2.3 MB
  * per event after 20,000 commands. A writer may instead write a Welcome part's `executed` as
- * `{"historyLength": L}`: "the part-th of parts segments of my history, which has L requests".
- * Before the oracles see an event, this puts the segment back from the checker's own replay of
- * the sender (its history before the step, which every earlier event was checked against), so
- * the oracles, the client checks and the TLC module see the spec's message. The content is
- * therefore the spec's by construction; what the writer claims, and what is checked, is the
- * length, the part fields and the decisions (by the oracles) and the application state the
- * Welcome carries (`params.digest`, by the client checks).
+ * `{"historyLength": L}`: "the part-th of parts segments of my history, which has L requests";
+ * and the replica that installs a Welcome may write its new rExecuted as `{"reset":
+ * {"historyLength": L}}`: "the history the Welcome I install carries". Before the oracles see
+ * an event, this puts the histories back from the checker's own replay (the sender's history
+ * before the step, which every earlier event was checked against; the parts in msgs), so the
+ * oracles, the client checks and the TLC module see the spec's values. The content is then the
+ * spec's by construction: what a writer claims, and what is checked, is the length, the part
+ * fields and the decisions (by the oracles) and the application state the Welcome carries and
+ * installs (`params.digest`, by the client checks).
  *
  * A receive names the Welcome the same way; it gets the message the send resolved, found by
  * its text. Two sends of the same text with different histories (two replicas whose histories
  * at one slot differ: HistoriesSound) are an error, as is receiving a named Welcome that no
- * step sent.
+ * step sent, or installing one whose parts do not make a history of the length named.
  */
-import type { Proposal, SpecMessage, TraceEvent } from '../format/types.js';
+import { isHistoryLength, type HistoryLength, type Proposal, type SpecMessage, type StateDelta, type TraceEvent } from '../format/types.js';
 import { createHash } from 'node:crypto';
 import { messageKey, propKey, welcomeHistoryKey, welcomeKey } from '../format/keys.js';
 import { segmentRange } from '../../protocol/welcomeParts.js';
+import { assemblies, type WelcomeMessage } from '../spec/welcomeParts.js';
 
 /** A node's history as the replay holds it: its length and a copy of a range. */
 export interface History {
@@ -28,11 +31,17 @@ export interface History {
   slice(from: number, to: number): Proposal[];
 }
 
-type WelcomeOf<M> = Extract<M, { type: 'Welcome' }>;
-type RawWelcome = Omit<WelcomeOf<SpecMessage>, 'executed'> & { executed: readonly Proposal[] | { historyLength: number } };
+/** The replay's msgs (the fast oracle's), which holds every message sent. */
+export interface SentMessages {
+  get(key: string): SpecMessage | undefined;
+  values(): Iterable<SpecMessage>;
+}
+
+type RawWelcome = Omit<WelcomeMessage, 'executed'> & { executed: readonly Proposal[] | HistoryLength };
+type NamedWelcome = RawWelcome & { executed: HistoryLength };
 
 const named = (m: unknown): m is NamedWelcome =>
-  (m as { type?: unknown }).type === 'Welcome' && !Array.isArray((m as { executed?: unknown }).executed);
+  (m as { type?: unknown }).type === 'Welcome' && isHistoryLength((m as { executed?: unknown }).executed);
 
 /**
  * What a named Welcome is found by: the SHA-256 of its key with an empty history, and the length.
@@ -45,7 +54,7 @@ const nameOf = (m: NamedWelcome): string =>
 const sameHistory = (a: readonly Proposal[], b: readonly Proposal[]): boolean =>
   a.length === b.length && a.every((p, i) => propKey(p) === propKey(b[i]!));
 
-type NamedWelcome = RawWelcome & { executed: { historyLength: number } };
+type Problem = { problem: string };
 
 export class WelcomeHistories {
   /**
@@ -54,48 +63,54 @@ export class WelcomeHistories {
    */
   private readonly sent = new Map<string, string | SpecMessage>();
 
-  /**
-   * `msgs(key)`: the spec's message of that key in the replay's msgs, which holds every message
-   * sent (the fast oracle's); without it this keeps each resolved message itself.
-   */
-  constructor(private readonly msgs?: (key: string) => SpecMessage | undefined) {}
+  /** `msgs`: the replay's; without it this keeps each resolved Welcome itself. */
+  constructor(private readonly msgs?: () => SentMessages | undefined) {}
 
   /**
-   * `ev` with every named Welcome resolved (the same object when it has none), or a problem.
-   * `historyOf(n)`: node n's history before this event's step.
+   * `ev` with every history given by length resolved (the same object when it has none), or a
+   * problem. `historyOf(n)`: node n's history before this event's step.
    */
-  resolve(ev: TraceEvent, historyOf: (n: number) => History): TraceEvent | { problem: string } {
+  resolve(ev: TraceEvent, historyOf: (n: number) => History): TraceEvent | Problem {
     const message = ev.params.message as unknown;
     const sends = ev.sent.some(named);
     const receives = message !== undefined && named(message);
-    if (!sends && !receives) return ev;
-    let sent = ev.sent;
+    const reset = (ev.delta as StateDelta | undefined)?.rExecuted?.reset;
+    const installs = reset !== undefined && isHistoryLength(reset);
+    if (!sends && !receives && !installs) return ev;
+    let out = ev;
     if (sends) {
       const history = historyOf(ev.node);
-      const out: SpecMessage[] = [];
+      const sent: SpecMessage[] = [];
       for (const m of ev.sent) {
-        if (!named(m)) { out.push(m); continue; }
+        if (!named(m)) { sent.push(m); continue; }
         const r = this.resolveSent(m, history, ev.node);
         if ('problem' in r) return r;
-        out.push(r.message);
+        sent.push(r.message);
       }
-      sent = out;
+      out = { ...out, sent };
     }
-    let params = ev.params;
     if (receives) {
       const known = this.sent.get(nameOf(message));
-      const resolved = typeof known === 'string' ? this.msgs?.(welcomeKey(message, known)) : known;
+      const resolved = typeof known === 'string' ? this.msgs?.()?.get(welcomeKey(message, known)) : known;
       if (resolved === undefined) {
         // A Stutter's message is informational: left as the writer gave it.
-        if (ev.action === 'Stutter') return sent === ev.sent ? ev : { ...ev, sent };
-        return { problem: `receives a Welcome whose history is named by length (${message.executed.historyLength}), and no step sent that Welcome (part ${message.part ?? 1} of ${message.parts ?? 1}, slot ${message.slot}, to node ${message.node})` };
+        if (ev.action !== 'Stutter') {
+          return { problem: `receives a Welcome whose history is named by length (${message.executed.historyLength}), and no step sent that Welcome (part ${message.part ?? 1} of ${message.parts ?? 1}, slot ${message.slot}, to node ${message.node})` };
+        }
+      } else {
+        out = { ...out, params: { ...out.params, message: resolved } };
       }
-      params = { ...ev.params, message: resolved };
     }
-    return { ...ev, sent, params };
+    if (installs) {
+      const r = this.installed(out, reset.historyLength);
+      if ('problem' in r) return r;
+      const delta = ev.delta as StateDelta;
+      out = { ...out, delta: { ...delta, rExecuted: { ...delta.rExecuted, reset: r.history } } } as TraceEvent;
+    }
+    return out;
   }
 
-  private resolveSent(m: NamedWelcome, history: History, sender: number): { message: SpecMessage } | { problem: string } {
+  private resolveSent(m: NamedWelcome, history: History, sender: number): { message: SpecMessage } | Problem {
     const L = m.executed.historyLength;
     if (L !== history.length) {
       return { problem: `node ${sender} sends a Welcome whose history has ${L} requests; its history (rExecuted) has ${history.length}` };
@@ -111,10 +126,34 @@ export class WelcomeHistories {
       this.sent.set(name, key ?? message);
       return { message };
     }
-    const same = typeof before === 'string' ? before === key : sameHistory((before as WelcomeOf<SpecMessage>).executed, executed);
+    const same = typeof before === 'string' ? before === key : sameHistory((before as WelcomeMessage).executed, executed);
     if (!same) {
       return { problem: `node ${sender} sends a Welcome at slot ${m.slot} (part ${m.part ?? 1} of ${m.parts ?? 1}, history of ${L}) equal to one sent before except for its history: two replicas' histories at one slot differ` };
     }
     return { message };
+  }
+
+  /**
+   * The history a replica installs from the Welcome it receives (resolved in `ev`): the parts of
+   * that Welcome in msgs, in order, as the spec's ReplicaReceiveWelcome assembles them (any
+   * assembly of the right length: at one slot their histories are equal, or the oracles say
+   * otherwise). Scans every Welcome sent: an install is rare.
+   */
+  private installed(ev: TraceEvent, L: number): { history: Proposal[] } | Problem {
+    const m = ev.params.message;
+    if (ev.action !== 'ReplicaReceiveWelcome' || m?.type !== 'Welcome' || isHistoryLength(m.executed)) {
+      return { problem: `resets rExecuted to a history of ${L} requests by length outside the install of a Welcome whose history is known (${ev.action})` };
+    }
+    const all = this.msgs?.()?.values() ?? this.welcomesKept();
+    for (const w of assemblies(m, all)) {
+      const history = w.flatMap((part) => part.executed);
+      if (history.length === L) return { history };
+    }
+    return { problem: `installs a Welcome whose parts make no history of ${L} requests` };
+  }
+
+  /** Without msgs: the Welcomes resolved so far. */
+  private *welcomesKept(): Iterable<SpecMessage> {
+    for (const v of this.sent.values()) if (typeof v !== 'string') yield v;
   }
 }

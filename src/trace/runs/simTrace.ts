@@ -38,7 +38,8 @@ export interface TracedRun { run: ScenarioRun; events: number; path: string }
 /** Runs the scenario and writes its trace to `path` (streamed: bounded memory). */
 export function traceScenario(s: Scenario, path: string, extras: RunExtras = {}, generator = 'src/trace/runs/simTrace.ts', compact = false): TracedRun {
   const file = new NdjsonTraceFile(path, headerFor(s, DEFAULT_LIMITS.window, generator, extras.track ?? true, extras.checkpointEvery ?? s.checkpointEvery ?? 0), { compact });
-  const sink = (ev: NodeTraceEvent): void => file.emit(ev as unknown as FullTraceEvent);
+  // A compact file takes the nodes' deltas: their replicas then keep no history (TraceSink.takesDeltas).
+  const sink = Object.assign((ev: NodeTraceEvent): void => file.emit(ev as unknown as FullTraceEvent), { takesDeltas: compact });
   try {
     const run = runScenario(s, { ...extras, trace: (_node: NodeId) => sink });
     return { run, events: file.events, path };

@@ -1,5 +1,5 @@
 /**
- * A Welcome's history named by its length (docs/trace-format.md, "Welcome histories"): the
+ * A Welcome's history named by its length (docs/trace-format.md, "Histories by length"): the
  * checker takes the segment from its replay of the sender. The resolver on its own (what it
  * accepts and what it rejects), then traces of simulations whose Welcomes go in parts: they
  * name their histories, pass the checker, and fail it once a length is wrong.
@@ -102,6 +102,14 @@ describe('traces whose Welcomes name their histories', () => {
     expect(v.ok, formatVerdict(v)).toBe(true);
   });
 
+  it('the replica that installs a Welcome names its new history too (it keeps none: a compact trace)', () => {
+    const installs = events.filter((e) => e.action === 'ReplicaReceiveWelcome' && (e.delta as Json | undefined)?.rExecuted !== undefined);
+    expect(installs.length).toBeGreaterThan(0);
+    expect(installs.every((e) => !Array.isArray(((e.delta as Json).rExecuted as Json).reset))).toBe(true);
+    // No event carries a whole state: a restart's first event is a delta too (truncate).
+    expect(events.every((e) => e.state === undefined)).toBe(true);
+  });
+
   it('the TLC module is given the histories themselves', async () => {
     const { events: full } = await readTrace([path]);
     const welcomes = full.flatMap((e) => [...e.sent, ...(e.params.message ? [e.params.message as SpecMessage] : [])]).filter((m) => m.type === 'Welcome');
@@ -135,6 +143,29 @@ describe('traces whose Welcomes name their histories', () => {
     const v = checkTraceSync({ name: p, files: [p] });
     expect(v.ok).toBe(false);
     expect(formatVerdict(v)).toMatch(/its history \(rExecuted\) has/);
+  });
+
+  it('fail when a replica installs a history of another length than its Welcome\'s', () => {
+    const p = edited((e) => {
+      const ex = (e.delta as Json | undefined)?.rExecuted as Json | undefined;
+      if (e.action !== 'ReplicaReceiveWelcome' || ex === undefined || Array.isArray(ex.reset)) return false;
+      (ex.reset as Json).historyLength = ((ex.reset as Json).historyLength as number) + 1;
+      return true;
+    }, 'install-length.ndjson');
+    const v = checkTraceSync({ name: p, files: [p] });
+    expect(v.ok).toBe(false);
+    expect(formatVerdict(v)).toMatch(/make no history of/);
+  });
+
+  it('fail when a history is reset by length anywhere but a Welcome install', () => {
+    const p = edited((e) => {
+      if (e.action !== 'ReplicaExecute' || e.delta === undefined) return false;
+      (e.delta as Json).rExecuted = { reset: { historyLength: 1 } };
+      return true;
+    }, 'reset-elsewhere.ndjson');
+    const v = checkTraceSync({ name: p, files: [p] });
+    expect(v.ok).toBe(false);
+    expect(formatVerdict(v)).toMatch(/outside the install of a Welcome/);
   });
 
   it('fail when a replica installs a Welcome that was never sent', () => {

@@ -1,0 +1,39 @@
+/**
+ * A whole state that names its history by length (Node.traceState, for a replica that keeps
+ * none): the trace writer turns it into a delta, and refuses to write it whole.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DeltaEncoder, initialNodeJson } from '../../../src/trace/format/deltaEncoder.js';
+import { NdjsonTraceFile } from '../../../src/trace/format/ndjsonWriter.js';
+import type { FullTraceEvent, NodeStateJson, Proposal, TraceHeader } from '../../../src/trace/format/types.js';
+import { historyByLength } from '../../../src/node/stateChanges.js';
+
+const req = (clientId: number): Proposal => ({ caller: 1, clientId, input: `r${clientId}` });
+const event = (seq: number, state: NodeStateJson): FullTraceEvent =>
+  ({ node: 1, seq, clock: seq, role: 'Node', action: 'NodeRestart', params: {}, sent: [], state }) as FullTraceEvent;
+const withHistory = (rExecuted: Proposal[], snap: Proposal[], slot = 1): NodeStateJson =>
+  ({ ...initialNodeJson(1), rSlotIn: slot, rSlotOut: slot, rExecuted, rSnap: { slot, executed: snap } });
+
+describe('a history by length in a whole state', () => {
+  it('becomes truncate when it keeps a prefix, nothing when it keeps all, and rSnap its length', () => {
+    const encoder = new DeltaEncoder(1);
+    encoder.encode(event(1, withHistory([req(1), req(2), req(3)], [])));
+    const cut = encoder.encode(event(2, withHistory(historyByLength(2), historyByLength(2), 3)));
+    expect(cut.delta).toMatchObject({ rExecuted: { truncate: 2 }, rSnap: { slot: 3, executedLength: 2 } });
+    const same = encoder.encode(event(3, withHistory(historyByLength(2), historyByLength(2), 3)));
+    expect(same.delta?.rExecuted).toBeUndefined();
+  });
+
+  it('is refused when it names more than the node had, or would be written whole', () => {
+    const encoder = new DeltaEncoder(1);
+    encoder.encode(event(1, withHistory([req(1)], [])));
+    expect(() => encoder.encode(event(2, withHistory(historyByLength(2), historyByLength(0))))).toThrow(/first 2 requests; it had 1/);
+    const file = new NdjsonTraceFile(join(mkdtempSync(join(tmpdir(), 'by-length-')), 't.ndjson'),
+      { kind: 'header', format: 'paxos-trace/3', spec: { module: 'MultiPaxos', constants: { N: 1, Window: 1 } }, cluster: { nodes: [1] } } as TraceHeader);
+    expect(() => file.emit(event(1, withHistory(historyByLength(0), historyByLength(0))))).toThrow(/its sink must take deltas/);
+    file.close();
+  });
+});
