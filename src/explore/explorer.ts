@@ -142,7 +142,7 @@ export function explore(opts: ExploreOptions): ExploreResult {
   queue.push(0, initVector);
   while (queue.length > 0) {
     const [id, v] = queue.shift();
-    const s = codec.decode(v);
+    const s = codec.view(v);
     const bad = checkState(id, s);
     if (bad) return result('violation', bad);
     const steps = successors(opts.cfg, s);
@@ -160,11 +160,12 @@ export function explore(opts: ExploreOptions): ExploreResult {
         const broken = p(bounds, s, step);
         if (broken !== undefined) {
           const trace = rebuild(id);
-          trace.push({ action: step.action, step, state: applyTo(s, step) });
+          trace.push({ action: step.action, step, state: applyTo(codec.decode(v), step) });
           return result('violation', { property: name, kind: 'step', detail: broken, trace });
         }
       }
-      const child = codec.encodeStep(v, s, step);
+      // Overwritten by the next step's encoding: copied only if the state is new.
+      const child = codec.encodeStepInPlace(v, s, step);
       const fp = fingerprint(child);
       // A state seen before was inside the constraints then (states are values: the verdict
       // cannot change), and one found outside is remembered, so each distinct successor is
@@ -172,12 +173,12 @@ export function explore(opts: ExploreOptions): ExploreResult {
       const known = seen.has(fp[0], fp[1]);
       if (!known && constraints.length > 0) {
         if (outside.has(fp[0], fp[1])) continue;
-        const cs = codec.decode(child);
+        const cs = codec.view(child);
         if (!constraints.every(([, c]) => c(bounds, cs))) { outside.add(fp[0], fp[1]); outsideCount++; continue; }
       }
       perAction[step.action] = (perAction[step.action] ?? 0) + 1;
       if (known) continue;
-      const childId = admit(child, id, depth, fp);
+      const childId = admit(child.slice(), id, depth, fp);
       if (childId === undefined) continue;
       queue.push(childId, child);
       if (opts.maxStates !== undefined && distinct >= opts.maxStates) return result('limit');

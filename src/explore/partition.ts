@@ -180,7 +180,7 @@ export class Partition {
     const me = this.options.part;
     while (this.frontier.length > 0) {
       const [id, v] = this.frontier.shift();
-      const s = codec.decode(v);
+      const s = codec.view(v);
       for (const [name, inv] of this.invariants) {
         const bad = inv(bounds, s);
         if (bad !== undefined) return this.stop({ property: name, kind: 'invariant', detail: bad, at: { part: me, id } });
@@ -194,7 +194,8 @@ export class Partition {
           const broken = p(bounds, s, step);
           if (broken !== undefined) return this.stop({ property: name, kind: 'step', detail: broken, at: { part: me, id } });
         }
-        const child = codec.encodeStep(v, s, step);
+        // Overwritten by the next step's encoding: copied only if the state is new.
+        const child = codec.encodeStepInPlace(v, s, step);
         const [hi, lo] = codec.fingerprintOf(child);
         const owner = this.owner(child, hi, lo);
         // As explorer.ts: a state known inside the constraints counts as a transition and
@@ -202,12 +203,12 @@ export class Partition {
         const known = owner === me ? this.seen.has(hi, lo) : this.sent.has(hi, lo);
         if (!known && this.constraints.length > 0) {
           if (this.outside.has(hi, lo)) continue;
-          const cs = codec.decode(child);
+          const cs = codec.view(child);
           if (!this.constraints.every(([, c]) => c(bounds, cs))) { this.outside.add(hi, lo); this.counts.outside++; continue; }
         }
         this.counts.perAction[step.action] = (this.counts.perAction[step.action] ?? 0) + 1;
         if (known) continue;
-        if (owner === me) this.admit(child, me, id, hi, lo);
+        if (owner === me) this.admit(child.slice(), me, id, hi, lo);
         else {
           this.sent.add(hi, lo);
           const out = this.outgoing[owner]!.words;

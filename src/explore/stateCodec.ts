@@ -106,7 +106,58 @@ class Interner<T> {
     }
     return i;
   }
+  /** The id of `key`, or undefined if it was never interned. */
+  idOf(key: string): number | undefined { return this.ids.get(key); }
   get size(): number { return this.values.length; }
+}
+
+/** Whether the sorted ids v[from..) hold `id` (binary search). */
+function holds(v: Int32Array, from: number, id: number): boolean {
+  let lo = from;
+  let hi = v.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const x = v[mid]!;
+    if (x === id) return true;
+    if (x < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/**
+ * A state's msgs as the search reads them: the interned messages of a vector, in an array, with
+ * `has` by id. Building a Map of them per state (every key hashed into it) was a tenth of the
+ * search; the fast encoding and the properties only iterate msgs and test membership.
+ */
+class VectorMessages implements ReadonlyMap<string, SpecMessage> {
+  private readonly list: SpecMessage[];
+
+  /** `v` must not change while this is read (the search's vectors are copies, never modified). */
+  constructor(private readonly interner: Interner<SpecMessage>, private readonly v: Int32Array, private readonly from: number) {
+    const list = new Array<SpecMessage>(v.length - from);
+    for (let i = from; i < v.length; i++) list[i - from] = interner.values[v[i]!]!;
+    this.list = list;
+  }
+
+  get size(): number { return this.list.length; }
+  has(k: string): boolean {
+    const id = this.interner.idOf(k);
+    return id !== undefined && holds(this.v, this.from, id);
+  }
+  get(k: string): SpecMessage | undefined { return this.has(k) ? this.interner.values[this.interner.idOf(k)!] : undefined; }
+  values(): MapIterator<SpecMessage> { return this.list[Symbol.iterator]() as unknown as MapIterator<SpecMessage>; }
+  keys(): MapIterator<string> { return this.entryList().map((e) => e[0])[Symbol.iterator]() as unknown as MapIterator<string>; }
+  entries(): MapIterator<[string, SpecMessage]> { return this.entryList()[Symbol.iterator]() as unknown as MapIterator<[string, SpecMessage]>; }
+  [Symbol.iterator](): MapIterator<[string, SpecMessage]> { return this.entries(); }
+  forEach(f: (m: SpecMessage, k: string, map: ReadonlyMap<string, SpecMessage>) => void): void {
+    for (const [k, m] of this.entryList()) f(m, k, this);
+  }
+  private entryList(): Array<[string, SpecMessage]> {
+    const out: Array<[string, SpecMessage]> = [];
+    for (let i = this.from; i < this.v.length; i++) out.push([this.interner.keys[this.v[i]!]!, this.interner.values[this.v[i]!]!]);
+    return out;
+  }
 }
 
 /** Interned entries from one id on, as another thread's codec imports them (structured-clonable). */
@@ -124,6 +175,84 @@ export interface Renaming { messages: number[]; nodes: number[]; invokedSets: nu
 const entriesSince = <T>(it: Interner<T>, from: number): InternedEntries<T> =>
   ({ from, keys: it.keys.slice(from), values: it.values.slice(from) });
 
+/** How many numbers nodeParts writes for a node. */
+const NODE_PARTS = 18;
+
+/** Node ids by their parts (NODE_PARTS int32s each): open addressing over the ids, the parts kept per id. */
+class NodesByParts {
+  /** Node id's parts from `at[id]` (-1: not computed). */
+  parts: Int32Array = new Int32Array(NODE_PARTS * 1024);
+  private at: Int32Array = new Int32Array(1024).fill(-1);
+  private used = 0;
+  /** Node id + 1 per slot, 0 for an empty one; at most half full. */
+  private slots = new Int32Array(1 << 12);
+  private count = 0;
+
+  partsAt(id: number): number { return id < this.at.length ? this.at[id]! : -1; }
+
+  /** The id of the node whose parts are t, or -1. */
+  find(t: Int32Array): number {
+    const mask = this.slots.length - 1;
+    for (let i = partsHash(t, 0) & mask; ; i = (i + 1) & mask) {
+      const e = this.slots[i]! - 1;
+      if (e < 0) return -1;
+      if (this.equal(this.at[e]!, t)) return e;
+    }
+  }
+
+  /** Records node id's parts t (not recorded before); returns where they start. */
+  add(id: number, t: Int32Array): number {
+    if (this.used + NODE_PARTS > this.parts.length) this.parts = grown(this.parts, this.parts.length * 2);
+    if (id >= this.at.length) {
+      const at = new Int32Array(Math.max(2 * this.at.length, id + 1)).fill(-1);
+      at.set(this.at);
+      this.at = at;
+    }
+    const where = this.used;
+    this.parts.set(t, where);
+    this.used += NODE_PARTS;
+    this.at[id] = where;
+    if (2 * (this.count + 1) > this.slots.length) this.rehash(2 * this.slots.length);
+    this.insert(id);
+    this.count++;
+    return where;
+  }
+
+  private equal(where: number, t: Int32Array): boolean {
+    for (let i = 0; i < NODE_PARTS; i++) if (this.parts[where + i] !== t[i]) return false;
+    return true;
+  }
+
+  private insert(id: number): void {
+    const mask = this.slots.length - 1;
+    let i = partsHash(this.parts, this.at[id]!) & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = id + 1;
+  }
+
+  private rehash(size: number): void {
+    const old = this.slots;
+    this.slots = new Int32Array(size);
+    for (const e of old) if (e !== 0) this.insert(e - 1);
+  }
+}
+
+const grown = (a: Int32Array, length: number): Int32Array => { const b = new Int32Array(length); b.set(a); return b; };
+
+/** A hash of the NODE_PARTS numbers from `from` (multiply-rotate rounds, then murmur3's finalizer). */
+function partsHash(t: Int32Array, from: number): number {
+  let h = 0x2545f491;
+  for (let i = from; i < from + NODE_PARTS; i++) {
+    h = Math.imul(h ^ t[i]!, 0x9e3779b1);
+    h = (h << 13) | (h >>> 19);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
 export class StateCodec {
   readonly messages = new Interner<SpecMessage>();
   readonly nodes = new Interner<NodeSpec>();
@@ -131,7 +260,9 @@ export class StateCodec {
   // Index 0 is no node; plain (as interned nodes are) so that a decoded state can be sent to another thread.
   private readonly node0 = plainNode(initialNode(0));
   private readonly scratch: Int32Array;
-  private readonly nodeByParts = new Map<string, number>();
+  private stepBuffer = new Int32Array(256);
+  private readonly byParts = new NodesByParts();
+  private readonly partsBuffer = new Int32Array(NODE_PARTS);
   private readonly partIdByObject = new WeakMap<object, number>();
   private readonly partIdByText = new Map<string, number>();
 
@@ -156,24 +287,36 @@ export class StateCodec {
    * state is `s`): only the acting node, the new messages and the global counters change.
    */
   encodeStep(parent: Int32Array, s: SpecState, step: Step): Int32Array {
+    return this.encodeStepInPlace(parent, s, step).slice();
+  }
+
+  /**
+   * encodeStep's vector in a buffer that the next call overwrites (copy it to keep it): most
+   * successors were seen before and are dropped once fingerprinted, so they cost no array.
+   */
+  encodeStepInPlace(parent: Int32Array, s: SpecState, step: Step): Int32Array {
+    const base = FIRST_NODE + this.N;
     const fresh: number[] = [];
     for (const m of step.sent) {
       const k = messageKey(m);
-      if (s.msgs.has(k)) continue;
-      const id = this.messages.id(k, () => m);
+      const known = this.messages.idOf(k);
+      if (known !== undefined && holds(parent, base, known)) continue;
+      const id = known ?? this.messages.id(k, () => m);
       if (!fresh.includes(id)) fresh.push(id);
     }
-    const base = FIRST_NODE + this.N;
-    const v = new Int32Array(parent.length + fresh.length);
-    v.set(parent.subarray(0, base));
+    const length = parent.length + fresh.length;
+    if (this.stepBuffer.length < length) this.stepBuffer = new Int32Array(2 * length);
+    const v = this.stepBuffer;
+    for (let i = 0; i < base; i++) v[i] = parent[i]!;
     if (step.restart) v[RESTARTS] = parent[RESTARTS]! + 1;
     if (step.invoke) {
       const invoked = new Map(s.invoked).set(propKey(step.invoke), step.invoke);
       v[INVOKED] = this.invokedId(invoked);
     }
-    v[FIRST_NODE + step.n - 1] = this.nodeId(step.node);
+    const at = FIRST_NODE + step.n - 1;
+    v[at] = this.nodeId(step.node, parent[at]!);
     // Merge the (few) new ids into the sorted message ids.
-    fresh.sort((a, b) => a - b);
+    if (fresh.length > 1) fresh.sort((a, b) => a - b);
     let i = base;
     let j = 0;
     let out = base;
@@ -181,7 +324,7 @@ export class StateCodec {
       if (j >= fresh.length || (i < parent.length && parent[i]! < fresh[j]!)) v[out++] = parent[i++]!;
       else v[out++] = fresh[j++]!;
     }
-    return v;
+    return v.subarray(0, length);
   }
 
   /**
@@ -244,41 +387,86 @@ export class StateCodec {
     return out;
   }
 
+  /** The state of vector v, with msgs a Map (a state to keep, or to send to another thread). */
   decode(v: Int32Array): SpecState {
     const msgs = new Map<string, SpecMessage>();
     for (let i = FIRST_NODE + this.N; i < v.length; i++) msgs.set(this.messages.keys[v[i]!]!, this.messages.values[v[i]!]!);
+    return this.stateWith(v, msgs);
+  }
+
+  /** The state of vector v for the search to step from and judge, read from v itself (v must not change). */
+  view(v: Int32Array): SpecState {
+    return this.stateWith(v, new VectorMessages(this.messages, v, FIRST_NODE + this.N));
+  }
+
+  private stateWith(v: Int32Array, msgs: ReadonlyMap<string, SpecMessage>): SpecState {
     const nodes: NodeSpec[] = [this.node0];
     for (let n = 1; n <= this.N; n++) nodes.push(this.nodes.values[v[FIRST_NODE + n - 1]!]!);
     return { msgs, invoked: this.invokedSets.values[v[INVOKED]!]!, restarts: v[RESTARTS]!, nodes };
   }
 
   /**
-   * A node's id, found by a short key of its parts' ids (partsKey) before its canonical text:
-   * looking a text of hundreds of characters up in the interner's map (flattening and hashing
-   * it) for every transition was a tenth of the search. The text is built only for a node new here.
+   * A node's id, found by its parts (nodeParts) before its canonical text: looking a text of
+   * hundreds of characters up (flattening and hashing it) for every transition was a tenth of
+   * the search. The text is built only for a node new here. The acting node of a step shares
+   * most parts with its node before (`parentId`'s), whose part ids are reused.
    */
-  private nodeId(x: NodeSpec): number {
-    const short = this.partsKey(x);
-    let id = this.nodeByParts.get(short);
-    if (id === undefined) this.nodeByParts.set(short, (id = this.nodes.id(nodeKey(x), () => plainNode(x))));
+  private nodeId(x: NodeSpec, parentId = -1): number {
+    const t = this.partsBuffer;
+    if (!this.nodeParts(x, t, parentId >= 0 ? this.partsOfNode(parentId) : -1, parentId)) return this.nodes.id(nodeKey(x), () => plainNode(x));
+    let id = this.byParts.find(t);
+    if (id < 0) this.byParts.add((id = this.nodes.id(nodeKey(x), () => plainNode(x))), t);
     return id;
   }
 
-  /**
-   * nodeKey's fields in its order, each part as the id of its text in this codec (ballots and
-   * numbers as themselves): ids name texts one to one, so two nodes have one partsKey iff they
-   * have one nodeKey. Local to this codec (ids are): a peer gets the node by its text.
-   */
-  private partsKey(x: NodeSpec): string {
-    return `${x.aBallot.num}.${x.aBallot.leader};${this.setId(x.aAccepted)};${x.aMark};${x.lBallot.num}.${x.lBallot.leader};${x.lActive};${
-      this.setId(x.lProposals)};${x.lMark};${x.scout === null ? 'null' : this.partId(x.scout, scoutText)};${this.setId(x.commanders)};${
-      x.rSlotIn};${x.rSlotOut};${this.setId(x.rRequests)};${this.setId(x.rProposals)};${this.setId(x.rDecisions)};${
-      this.partId(x.rExecuted, seqKey)};${this.partId(x.rSnap, snapText)}`;
+  /** Where the parts of interned node `id` start in byParts (computed the first time), or -1 if it has none. */
+  private partsOfNode(id: number): number {
+    let at = this.byParts.partsAt(id);
+    if (at < 0 && this.nodeParts(this.nodes.values[id]!, this.partsBuffer, -1, -1)) at = this.byParts.add(id, this.partsBuffer);
+    return at;
   }
 
-  private setId(m: ReadonlyMap<string, unknown>): number | string {
-    return m.size === 0 ? '' : this.partId(m, setKey);
+  /**
+   * nodeKey's fields in its order into t, each part as the id of its text in this codec (ballots
+   * and numbers as themselves): ids name texts one to one, so two nodes have equal parts iff
+   * they have one nodeKey. A part that is node `parentId`'s own object (parts are values,
+   * shared from a node to its successor) takes its id from there (byParts from `parentAt`).
+   * False if a number is not an int32 or lActive not a boolean (then only the text tells nodes apart).
+   * Local to this codec (ids are): a peer gets the node by its text.
+   */
+  private nodeParts(x: NodeSpec, t: Int32Array, parentAt: number, parentId: number): boolean {
+    const p = parentAt >= 0 ? this.nodes.values[parentId]! : undefined;
+    t[0] = x.aBallot.num;
+    t[1] = x.aBallot.leader;
+    t[2] = this.part(x.aAccepted, p?.aAccepted, parentAt + 2, this.setId);
+    t[3] = x.aMark;
+    t[4] = x.lBallot.num;
+    t[5] = x.lBallot.leader;
+    t[6] = x.lActive ? 1 : 0;
+    t[7] = this.part(x.lProposals, p?.lProposals, parentAt + 7, this.setId);
+    t[8] = x.lMark;
+    t[9] = x.scout === null ? -1 : this.part(x.scout, p?.scout ?? undefined, parentAt + 9, this.scoutId);
+    t[10] = this.part(x.commanders, p?.commanders, parentAt + 10, this.setId);
+    t[11] = x.rSlotIn;
+    t[12] = x.rSlotOut;
+    t[13] = this.part(x.rRequests, p?.rRequests, parentAt + 13, this.setId);
+    t[14] = this.part(x.rProposals, p?.rProposals, parentAt + 14, this.setId);
+    t[15] = this.part(x.rDecisions, p?.rDecisions, parentAt + 15, this.setId);
+    t[16] = this.part(x.rExecuted, p?.rExecuted, parentAt + 16, this.executedId);
+    t[17] = this.part(x.rSnap, p?.rSnap, parentAt + 17, this.snapId);
+    return t[0] === x.aBallot.num && t[1] === x.aBallot.leader && t[3] === x.aMark && t[4] === x.lBallot.num && t[5] === x.lBallot.leader
+      && typeof x.lActive === 'boolean' && t[8] === x.lMark && t[11] === x.rSlotIn && t[12] === x.rSlotOut;
   }
+
+  /** A part's id: the parent's (byParts at `parentAt`) if it is the parent's own object. */
+  private part<T extends object>(mine: T, parents: T | undefined, parentAt: number, id: (o: T) => number): number {
+    return mine === parents ? this.byParts.parts[parentAt]! : id(mine);
+  }
+
+  private readonly setId = (m: ReadonlyMap<string, unknown>): number => (m.size === 0 ? -1 : this.partId(m, setKey));
+  private readonly scoutId = (sc: NonNullable<NodeSpec['scout']>): number => this.partId(sc, scoutText);
+  private readonly executedId = (e: NodeSpec['rExecuted']): number => this.partId(e, seqKey);
+  private readonly snapId = (r: NodeSpec['rSnap']): number => this.partId(r, snapText);
 
   /** The id of a part's text (by object first: parts are values, shared from parent to successor). */
   private partId<T extends object>(part: T, text: (p: T) => string): number {
