@@ -28,13 +28,6 @@ function proposedBy(m: SpecMessage & { type: 'Propose' }): readonly string[] {
   if (keys === undefined) PROPOSED.set(m, (keys = reqsOf(m.prop).map(propKey)));
   return keys;
 }
-const ANSWER = new WeakMap<SpecMessage, string>();
-/** Who answers what: a Promise's acceptor and ballot, an Accepted's acceptor, ballot and slot. */
-function answerOf(y: SpecMessage & { type: 'Promise' | 'Accepted' }): string {
-  let key = ANSWER.get(y);
-  if (key === undefined) ANSWER.set(y, (key = `${y.type}|${y.acceptor}|${y.ballot.num}.${y.ballot.leader}|${y.type === 'Accepted' ? y.slot : ''}`));
-  return key;
-}
 /** The keys of the spec's Requests, per model. */
 const REQUEST_KEYS = new WeakMap<ModelBounds, readonly string[]>();
 function requestKeys(m: ModelBounds): readonly string[] {
@@ -47,19 +40,60 @@ function requestKeys(m: ModelBounds): readonly string[] {
   return keys;
 }
 
-/** RaceShape without its last conjunct (leader 2 too may run phase 1 at a ballot number above 0); RaceShape is this and that conjunct (properties.ts). */
+/**
+ * RaceShape without its last conjunct (leader 2 too may run phase 1 at a ballot number above 0); RaceShape is this and that conjunct (properties.ts).
+ * Most successors the search judges are outside, and most of those fail the conjuncts on
+ * answers and on Joins: they are checked first (a conjunction's value does not depend on the order).
+ */
 export const RaceRetry: StateConstraint = (m: ModelBounds, s: SpecState): boolean => {
   if (m.N !== 3 || m.leaderNodes.size !== 2 || !m.leaderNodes.has(1) || !m.leaderNodes.has(2)) throw new Error('RaceShape and RaceRetry need N = 3 and leaders 1 and 2');
   // \A n \in ReplicaNodes : rDecisions[n] = {}
   for (const n of m.replicaNodes) if (s.nodes[n]!.rDecisions.size !== 0) return false;
-  // Msgs("Prepare") # {} => \A r \in Requests : \E m \in Msgs("Propose") : InBatch(r, m.prop)
+  return answersShaped(s) && joinsShaped(m, s) && proposedFirst(m, s) && scoutsShaped(m, s);
+};
+
+/**
+ * \A m1, m2 \in Msgs("Promise") : m1.acceptor = m2.acceptor /\ m1.ballot = m2.ballot => m1 = m2, the same
+ * for Msgs("Accepted") with the slot too, and \A m \in Msgs("Promise") \cup Msgs("Accepted") :
+ * (m.acceptor = 1 => m.ballot.leader # 2) /\ (m.acceptor = 3 => m.ballot.leader # 1).
+ * Pair by pair: a race holds a few answers, and two messages of msgs are two different messages.
+ */
+function answersShaped(s: SpecState): boolean {
+  const answers: Array<SpecMessage & { type: 'Promise' | 'Accepted' }> = [];
+  for (const y of s.msgs.values()) {
+    if (y.type !== 'Promise' && y.type !== 'Accepted') continue;
+    if ((y.acceptor === 1 && y.ballot.leader === 2) || (y.acceptor === 3 && y.ballot.leader === 1)) return false;
+    for (const z of answers) if (sameAnswer(y, z)) return false;
+    answers.push(y);
+  }
+  return true;
+}
+const sameAnswer = (y: SpecMessage & { type: 'Promise' | 'Accepted' }, z: SpecMessage & { type: 'Promise' | 'Accepted' }): boolean =>
+  y.type === z.type && y.acceptor === z.acceptor && ballotEq(y.ballot, z.ballot) && (y.type !== 'Accepted' || y.slot === (z as typeof y).slot);
+
+/** \A m \in Msgs("Join") : m.node \in LeaderNodes /\ its replica quiet (rRequests, rProposals empty, rSlotIn = 1) */
+function joinsShaped(m: ModelBounds, s: SpecState): boolean {
+  for (const y of s.msgs.values()) {
+    if (y.type !== 'Join') continue;
+    if (!m.leaderNodes.has(y.node)) return false;
+    const x = s.nodes[y.node]!;
+    if (x.rRequests.size !== 0 || x.rProposals.size !== 0 || x.rSlotIn !== 1) return false;
+  }
+  return true;
+}
+
+/** Msgs("Prepare") # {} => \A r \in Requests : \E m \in Msgs("Propose") : InBatch(r, m.prop) */
+function proposedFirst(m: ModelBounds, s: SpecState): boolean {
   let prepared = false;
   for (const x of s.msgs.values()) if (x.type === 'Prepare') { prepared = true; break; }
-  if (prepared) {
-    const proposed = new Set<string>();
-    for (const x of s.msgs.values()) if (x.type === 'Propose') for (const k of proposedBy(x)) proposed.add(k);
-    for (const k of requestKeys(m)) if (!proposed.has(k)) return false;
-  }
+  if (!prepared) return true;
+  const proposed = new Set<string>();
+  for (const x of s.msgs.values()) if (x.type === 'Propose') for (const k of proposedBy(x)) proposed.add(k);
+  for (const k of requestKeys(m)) if (!proposed.has(k)) return false;
+  return true;
+}
+
+function scoutsShaped(m: ModelBounds, s: SpecState): boolean {
   for (const l of m.leaderNodes) {
     const x = s.nodes[l]!;
     if (x.scout === null) continue;
@@ -73,24 +107,7 @@ export const RaceRetry: StateConstraint = (m: ModelBounds, s: SpecState): boolea
       }
     }
   }
-  const answers = new Set<string>();
-  for (const y of s.msgs.values()) {
-    if (y.type !== 'Promise' && y.type !== 'Accepted') continue;
-    // One Promise per acceptor and ballot, one Accepted per acceptor, ballot and slot.
-    const key = answerOf(y);
-    if (answers.has(key)) return false;
-    answers.add(key);
-    // m.acceptor = 1 => m.ballot.leader # 2;  m.acceptor = 3 => m.ballot.leader # 1
-    if ((y.acceptor === 1 && y.ballot.leader === 2) || (y.acceptor === 3 && y.ballot.leader === 1)) return false;
-  }
-  // \A m \in Msgs("Join") : m.node \in LeaderNodes /\ its replica quiet
-  for (const y of s.msgs.values()) {
-    if (y.type !== 'Join') continue;
-    if (!m.leaderNodes.has(y.node)) return false;
-    const x = s.nodes[y.node]!;
-    if (x.rRequests.size !== 0 || x.rProposals.size !== 0 || x.rSlotIn !== 1) return false;
-  }
   return true;
-};
+}
 
 export const RACE_CONSTRAINTS: Record<string, StateConstraint> = { RaceRetry };
