@@ -41,16 +41,23 @@ function mayReceive(cfg: SpecConfig, n: number, m: SpecMessage): boolean {
 /** allSteps(cfg, s), call for call where a step can come out. */
 export function exploreSuccessors(cfg: SpecConfig, s: SpecState): Step[] {
   const out: Step[] = [];
-  const push = (steps: Step[]): void => { for (const st of steps) out.push(st); };
   for (let n = 1; n <= cfg.N; n++) {
     for (const m of s.msgs.values()) {
       const action = ACTION_OF_TYPE.get(m.type);
       // m is in msgs and of the action's type: stepsFor's own checks of that are skipped.
-      if (action !== undefined && mayReceive(cfg, n, m)) push(receiveSteps(cfg, s, action, n, { message: m }));
+      if (action !== undefined && mayReceive(cfg, n, m)) append(out, receiveSteps(cfg, s, action, n, { message: m }));
     }
-    for (const b of waitingBatches(cfg, s.nodes[n]!)) push(stepsFor(cfg, s, 'ReplicaPropose', n, { proposal: b }));
-    for (const r of requestsOf(cfg)) if (r.caller === n) push(stepsFor(cfg, s, 'RequesterInvoke', n, { proposal: r }));
-    for (const a of NODE_ACTIONS) push(stepsFor(cfg, s, a, n, {}));
+    for (const b of waitingBatches(cfg, s.nodes[n]!)) append(out, stepsFor(cfg, s, 'ReplicaPropose', n, { proposal: b }));
+    for (const r of requestsOf(cfg)) if (r.caller === n) append(out, stepsFor(cfg, s, 'RequesterInvoke', n, { proposal: r }));
+    for (const a of NODE_ACTIONS) append(out, stepsFor(cfg, s, a, n, {}));
   }
   return out;
+}
+
+/**
+ * A module function, not a closure per call: tsx (esbuild's keepNames) names a local arrow
+ * function with Object.defineProperty every time it is created.
+ */
+function append(out: Step[], steps: Step[]): void {
+  for (const st of steps) out.push(st);
 }
