@@ -32,10 +32,12 @@
  * lines that carry a whole history, a Welcome or a restart's full state); `npm run check-traces -- DIR`
  * validates it. The writer takes the nodes' deltas, so a replica keeps no history traced either
  * (docs/trace-format.md, "Histories by length").
- * The default and seed shapes measure a cold run, then a warm one after `--warmup N`
- * unmeasured runs (default 3; 0: right after the cold one).
+ * The default and seed shapes measure a cold run, then warm ones after `--warmup N`
+ * unmeasured runs (default 3; 0: right after the cold one): `--repeat K` warm runs (default 5),
+ * of which the median by requests per wall second is printed in full, with the warm runs'
+ * minimum, median and maximum (a warm run lasts 20-300 ms, too short for one to be a figure).
  *
- *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K --batch-max K --defer-proposals turn|decision --clients-on spread|one --warmup N --trace-dir DIR]
+ *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K --batch-max K --defer-proposals turn|decision --clients-on spread|one --warmup N --repeat K --trace-dir DIR]
  */
 import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -175,6 +177,9 @@ function tracedRunFile(spec: RunSpec, clients: number, requests: number): TimedT
   return new TimedTraceFile(join(spec.traceDir!, `sim-${spec.seed}-long.ndjson`), header);
 }
 
+const perCpuS = (m: Measured): number => m.decided / (m.cpuMs / 1000);
+const perWallS = (m: Measured): number => m.decided / (m.wallMs / 1000);
+
 const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function report(spec: RunSpec, m: Measured, python?: number): void {
@@ -183,16 +188,14 @@ function report(spec: RunSpec, m: Measured, python?: number): void {
   if (m.messages.networkTotal !== r.stats.messagesSent) {
     throw new Error(`the nodes counted ${m.messages.networkTotal} messages sent, the simulator ${r.stats.messagesSent}`);
   }
-  const perCpuS = m.decided / (m.cpuMs / 1000);
-  const perWallS = m.decided / (m.wallMs / 1000);
   const tenths = m.meter.tenths;
   const per1000 = cpuPer(tenths, 1000);
   const lines = [
     `${spec.label}: ${r.completed ? 'completed' : `NOT completed (${r.stopReason}${r.nodeError !== undefined ? `: ${r.nodeError}` : ''})`}`,
     `  requests decided        ${fmt(m.decided)} (${fmt(spec.total)} transfers + ${m.decided - spec.total} setup)`,
     `  wall / CPU time         ${fmt(m.wallMs / 1000, 2)} s / ${fmt(m.cpuMs / 1000, 2)} s (virtual ${fmt(r.timeMs / 1000, 1)} s)`,
-    `  requests / CPU s        ${fmt(perCpuS)}`,
-    `  requests / wall s       ${fmt(perWallS)}`,
+    `  requests / CPU s        ${fmt(perCpuS(m))}`,
+    `  requests / wall s       ${fmt(perWallS(m))}`,
     `  messages / request      ${fmt(r.stats.messagesSent / m.decided, 1)} on the network (${fmt(r.stats.messagesSent)} sent, ${fmt(r.stats.dropped.loss)} lost);`
       + ` ${fmt(m.messages.localTotal / m.decided, 1)} more between roles of one node`,
     ...breakdownLines(m.messages, m.decided, fmt),
@@ -224,7 +227,7 @@ function report(spec: RunSpec, m: Measured, python?: number): void {
   }
   if (python !== undefined) {
     lines.push(`  reference, NOT this run: the Python seed code decided ~${fmt(python)} requests / wall s on an idle machine (issue 12);`
-      + ` this run is ${fmt(perWallS / python, 1)}x that per wall s, ${fmt(perCpuS / python, 1)}x per CPU s`);
+      + ` this run is ${fmt(perWallS(m) / python, 1)}x that per wall s, ${fmt(perCpuS(m) / python, 1)}x per CPU s`);
   }
   console.log(lines.join('\n'));
 }
@@ -243,7 +246,7 @@ function main(): void {
     options: {
       shape: { type: 'string' }, transfers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' },
       'checkpoint-every': { type: 'string' }, 'batch-max': { type: 'string' }, warmup: { type: 'string' }, 'trace-dir': { type: 'string' },
-      'clients-on': { type: 'string' }, 'defer-proposals': { type: 'string' },
+      'clients-on': { type: 'string' }, 'defer-proposals': { type: 'string' }, repeat: { type: 'string' },
     },
   });
   const shape = (values.shape ?? 'default') as Shape;
@@ -263,6 +266,7 @@ function main(): void {
   const checkpoints = checkpointEvery !== undefined ? { checkpointEvery } : {};
   const batchMax = values['batch-max'] === undefined ? undefined : positiveInt('--batch-max', values['batch-max'], 1);
   const warmup = positiveInt('--warmup', values.warmup, 3, 0);
+  const repeat = positiveInt('--repeat', values.repeat, 5);
   const clientsOn = values['clients-on'] ?? 'spread';
   if (clientsOn !== 'spread' && clientsOn !== 'one') throw new RangeError(`--clients-on must be spread or one, got ${clientsOn}`);
   if (clientsOn === 'one' && shape === 'long') throw new RangeError('--clients-on one does not apply to the long shape (it kills the leader)');
@@ -276,45 +280,46 @@ function main(): void {
   const traceDir = values['trace-dir'];
   if (traceDir !== undefined && (shape !== 'long' || traceDir === '')) throw new RangeError('--trace-dir takes a folder and applies to the long shape only');
   if (values.warmup !== undefined && shape === 'long') throw new RangeError('--warmup does not apply to the long shape');
+  if (values.repeat !== undefined && shape === 'long') throw new RangeError('--repeat does not apply to the long shape');
   const [l1, l5, l15] = loadavg();
   console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} transfers from ${clients} client(s), seed ${seed}${batchMax !== undefined ? `, up to ${batchMax} requests per slot` : ''}${defer !== undefined ? `, proposals deferred to the ${defer === 'turn' ? "turn's end" : 'next Decision'}` : ''}${clientsOn === 'one' ? ', every client on node 1' : ''}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
-  const runs: { spec: RunSpec; python?: number; unmeasured?: boolean }[] = [];
+  // A case: a cold run, `warmup` unmeasured runs, then `repeat` warm runs of which the median (by
+  // requests per wall second) is reported in full: a warm run lasts 20-300 ms, so one alone
+  // moved by a factor of 1.5 between two runs on the same machine.
+  const cases: { spec: (when: string) => RunSpec; cold: string; python?: number }[] = [];
+  const warmLabel = `warm: the same run again after ${warmup} unmeasured run(s), the median of ${repeat}`;
   if (shape === 'default') {
     // Cold and warm, as the seed shapes below: a cluster node runs warm most of its life.
     const networks = [['reliable network', 0], ['5% message loss', 0.05]] as const;
     for (const [label, loss] of networks.filter(([, l]) => only === undefined || (only === 'loss') === (l > 0))) {
-      const spec = (when: string): RunSpec => ({ label: `${label}, ${when}`, network: { loss }, total, clients, seed, ...batches });
-      runs.push({ spec: spec('cold: first run of this network in this process') });
-      for (let i = 0; i < warmup; i++) runs.push({ spec: spec('warm-up'), unmeasured: true });
-      runs.push({ spec: spec(warmup === 0 ? 'warm: the same run again' : `warm: the same run again after ${warmup} unmeasured run(s)`) });
+      cases.push({ spec: (when) => ({ label: `${label}, ${when}`, network: { loss }, total, clients, seed, ...batches }), cold: 'cold: first run of this network in this process' });
     }
   } else if (shape === 'long') {
     const label = `5% loss, leader killed, ${checkpointEvery !== undefined ? `checkpoint every ${checkpointEvery} slots` : 'no checkpoints (--checkpoint-every 0): state grows with history'}`;
-    runs.push({ spec: { label, network: { loss: 0.05 }, total, clients, seed, killLeader: true, ...checkpoints, ...batches, ...(traceDir !== undefined ? { traceDir } : {}) } });
+    const spec: RunSpec = { label, network: { loss: 0.05 }, total, clients, seed, killLeader: true, ...checkpoints, ...batches, ...(traceDir !== undefined ? { traceDir } : {}) };
+    report(spec, measure(spec));
+    return;
   } else {
-    // A run this short is mostly the JIT warming up, so the same run is measured twice: cold
-    // (the first in this process, as a fresh `python` process is) and warm (the steady state:
-    // V8 needs about three such runs, some 45,000 events, to optimise the hot code; the second
-    // run is still far from it, so the warm one comes after `--warmup` unmeasured runs).
-    const spec = (when: string): RunSpec => ({ label: `${shape} (delays 10-50 ms, no loss), ${when}`, network: SEED_NETWORK, total, clients, seed, ...batches });
-    const python = PYTHON_REQUESTS_PER_WALL_S[shape];
-    runs.push({ spec: spec('cold: first run in this process'), python });
-    for (let i = 0; i < warmup; i++) runs.push({ spec: spec('warm-up'), unmeasured: true });
-    runs.push({ spec: spec(warmup === 0 ? 'warm: the same run again' : `warm: the same run again after ${warmup} unmeasured run(s)`), python });
+    // A run this short is mostly the JIT warming up, so the same run is measured cold (the
+    // first in this process, as a fresh `python` process is) and warm (the steady state: V8
+    // needs about three such runs, some 45,000 events, to optimise the hot code).
+    cases.push({ spec: (when) => ({ label: `${shape} (delays 10-50 ms, no loss), ${when}`, network: SEED_NETWORK, total, clients, seed, ...batches }), cold: 'cold: first run in this process', python: PYTHON_REQUESTS_PER_WALL_S[shape] });
   }
-  const cpuPerRequest: number[] = [];
-  for (const { spec, python, unmeasured } of runs) {
-    if (unmeasured) {
-      measure(spec);
-      continue;
-    }
-    const m = measure(spec);
-    report(spec, m, python);
-    cpuPerRequest.push(m.cpuMs / m.decided);
+  const warmCold: number[] = [];
+  for (const c of cases) {
+    const cold = measure(c.spec(c.cold));
+    report(c.spec(c.cold), cold, c.python);
+    for (let i = 0; i < warmup; i++) measure(c.spec('warm-up'));
+    const warm = Array.from({ length: repeat }, () => measure(c.spec(warmLabel)));
+    const byWall = [...warm].sort((a, b) => perWallS(a) - perWallS(b));
+    const median = byWall[Math.floor((repeat - 1) / 2)]!;
+    report(c.spec(warmLabel), median, c.python);
+    const perCpu = warm.map(perCpuS).sort((a, b) => a - b);
+    const range = (xs: number[]) => `${fmt(xs[0]!)} / ${fmt(xs[Math.floor((xs.length - 1) / 2)]!)} / ${fmt(xs[xs.length - 1]!)}`;
+    console.log(`  warm runs (${repeat}), min / median / max: requests / wall s ${range(byWall.map(perWallS))}; requests / CPU s ${range(perCpu)}`);
+    warmCold.push(perCpuS(cold) / perCpu[Math.floor((repeat - 1) / 2)]!);
   }
-  for (let i = 0; i + 1 < cpuPerRequest.length; i += 2) {
-    console.log(`warm / cold CPU per request${cpuPerRequest.length > 2 ? ` (${i === 0 ? 'first' : 'second'} network)` : ''}: ${fmt(cpuPerRequest[i + 1]! / cpuPerRequest[i]!, 2)}`);
-  }
+  warmCold.forEach((r, i) => console.log(`warm / cold CPU per request${warmCold.length > 1 ? ` (${i === 0 ? 'first' : 'second'} network)` : ''}: ${fmt(r, 2)} (the warm runs' median)`));
 }
 
 try {

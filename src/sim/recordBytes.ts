@@ -1,7 +1,7 @@
 /**
  * The bytes a durable record takes in a log file (storage/record.ts recordFileBytes), counted
- * without building its JSON text: the simulator counts every record the nodes append, and
- * serialising each one just to measure it was a twentieth of a run's CPU.
+ * without building its JSON text: the simulator (with measureDurableBytes) counts every record
+ * the nodes append, and serialising each one just to measure it was a twentieth of a run's CPU.
  *
  * The length of a JSON text does not depend on its key order, so each record kind's fixed
  * part is measured once from a record of that kind with empty values; the values' own lengths

@@ -92,6 +92,7 @@ export class Simulator {
   private readonly isolations = new Map<number, PartitionFault>();
   private readonly log: EventLog;
   private readonly measureMessages: boolean;
+  private readonly measureDurableBytes: boolean;
   private readonly stats: SimStats;
   private now = 0;
   /** Workload requests acknowledged so far (probes excluded). */
@@ -117,6 +118,7 @@ export class Simulator {
     this.peers = Array.from({ length: cfg.nodes }, (_, i) => i + 1);
     this.log = new EventLog(cfg.eventLog ?? true);
     this.measureMessages = cfg.measureMessages ?? false;
+    this.measureDurableBytes = cfg.measureDurableBytes ?? false;
     this.stats = {
       events: 0, messagesSent: 0, copiesDelivered: 0, dropped: { loss: 0, partition: 0, crashed: 0 }, duplicated: 0,
       timersFired: 0, invokes: 0, refusals: 0, faults: { partition: 0, crash: 0, killLeader: 0, isolateLeader: 0, lossBurst: 0 },
@@ -246,7 +248,7 @@ export class Simulator {
       // The sync before the sends below takes no virtual time, so runs stay deterministic.
       slot.log.sync();
       this.stats.durable.records += out.durable.length;
-      for (let i = 0; i < out.durable.length; i++) this.stats.durable.bytes += recordBytes(out.durable[i]!);
+      if (this.measureDurableBytes) for (let i = 0; i < out.durable.length; i++) this.stats.durable.bytes += recordBytes(out.durable[i]!);
       this.stats.durable.syncs++;
     }
     // Indexed loops: for-of allocated an iterator result per item here (the lists of a Node's

@@ -58,6 +58,8 @@ export interface SimConfig {
   readonly sampler?: { readonly every: number; readonly fn: () => void };
   /** Record the largest message sent (stats.largestMessageBytes; default false: it serialises every message). */
   readonly measureMessages?: boolean;
+  /** Count the bytes the durable records take in a log file (stats.durable.bytes; default false: a twentieth of a batched run's CPU). */
+  readonly measureDurableBytes?: boolean;
   /** Called after each workload request is acknowledged (probes excluded), with the count so far. */
   readonly onDecided?: (decided: number) => void;
 }
@@ -120,7 +122,7 @@ export interface SimStats {
   /** Elections that moved the leadership to a different node. */
   leaderChanges: number;
   /** Durable records the nodes appended, the bytes they take in a log file (frames
-   * included), and the syncs (one per call that appended any). */
+   * included; 0 unless measureDurableBytes), and the syncs (one per call that appended any). */
   durable: { records: number; bytes: number; syncs: number };
   /** The longest message sent, as JSON text in UTF-8 bytes (envelope included); 0 unless measureMessages. */
   largestMessageBytes: number;

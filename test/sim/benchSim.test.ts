@@ -17,7 +17,14 @@ describe('npm run bench:sim', () => {
     expect(run.stdout).toMatch(/CPU ms \/ 1,000 requests by tenth( +[\d,]+){10}\n/);
     expect(run.stdout).toMatch(/reference, NOT this run: the Python seed code decided ~1,750 requests/);
     expect(run.stdout).toMatch(/warm \/ cold CPU per request: \d+\.\d\d/);
-    expect(run.stdout).toMatch(/warm: the same run again after 3 unmeasured run\(s\): completed/);
+    expect(run.stdout).toMatch(/warm: the same run again after 3 unmeasured run\(s\), the median of 5: completed/);
+    // Five warm runs measured: their spread is printed, its median the one reported in full.
+    const spread = /warm runs \(5\), min \/ median \/ max: requests \/ wall s ([\d,]+) \/ ([\d,]+) \/ ([\d,]+); requests \/ CPU s [\d,]+ \/ [\d,]+ \/ [\d,]+/.exec(run.stdout);
+    const [min, median, max] = spread!.slice(1).map((x) => Number(x.replace(/,/g, '')));
+    expect(min).toBeLessThanOrEqual(median!);
+    expect(median).toBeLessThanOrEqual(max!);
+    const warmReport = run.stdout.slice(run.stdout.indexOf('the median of 5: completed'));
+    expect(Number(/requests \/ wall s +([\d,]+)/.exec(warmReport)![1]!.replace(/,/g, ''))).toBe(median);
   });
 
   it('--shape seed-par sends at most 12 network messages per request without batching (issue 12), heartbeats skipped where commanders reached', () => {
@@ -52,6 +59,9 @@ describe('npm run bench:sim', () => {
     const batch = bench(['--shape', 'seed-seq', '--batch-max', '0']);
     expect(batch.status).toBe(2);
     expect(batch.stderr).toMatch(/--batch-max must be an integer >= 1, got 0/);
+    const repeat = bench(['--shape', 'seed-seq', '--repeat', '0']);
+    expect(repeat.status).toBe(2);
+    expect(repeat.stderr).toMatch(/--repeat must be an integer >= 1, got 0/);
     const warmup = bench(['--shape', 'long', '--warmup', '2']);
     expect(warmup.status).toBe(2);
     expect(warmup.stderr).toMatch(/--warmup does not apply to the long shape/);
