@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { recordsToReach, TraceBehindLogError } from '../../src/cli/node/durableCatchUp.js';
 import { openNodeTrace, TraceSetupError, type NodeTraceOptions } from '../../src/cli/node/nodeTrace.js';
 import type { DurableState } from '../../src/storage/types.js';
+import { REPLICA_IMAGE_APP } from '../../src/roles/replicaImage.js';
+import { writeSnapshotFrame } from '../../src/statemachines/snapshotFormat.js';
 
 const pv = (slot: number, num: number, input = `cmd${slot}`) => ({ ballot: { num, leader: 1 }, slot, prop: { caller: 2, clientId: slot, input } });
 const logged = (over: Partial<DurableState> = {}): DurableState => ({ aBallot: { num: 1, leader: 1 }, aAccepted: [pv(1, 1)], lBallot: { num: 0, leader: 3 }, compactedBelow: 0, ...over });
@@ -47,8 +49,10 @@ describe('recordsToReach', () => {
   const checkpointed = { aBallot: { num: 1, leader: 1 }, aAccepted: [pv(7, 1)], lBallot: { num: 0, leader: 3 }, aMark: 6, snapSlot: 6 };
   const beforeCheckpoint = logged({ aAccepted: [pv(3, 1), pv(4, 1), pv(5, 1), pv(7, 1)], compactedBelow: 3, snapshot: { slot: 3, state: new Uint8Array([3]) } });
 
+  // A staged file as a traced host writes it: a replica image's frame (body unread here).
+  const staged = writeSnapshotFrame(REPLICA_IMAGE_APP, new Uint8Array([6, 6]));
+
   it('appends a checkpoint the crash took from the log: the staged snapshot, then the compaction', () => {
-    const staged = new Uint8Array([6, 6]);
     expect(recordsToReach(beforeCheckpoint, checkpointed, (slot) => (slot === 6 ? staged : undefined))).toEqual([
       { kind: 'snapshot', slot: 6, state: staged },
       { kind: 'compact', belowSlot: 6 },
@@ -61,6 +65,14 @@ describe('recordsToReach', () => {
     const later = logged({ aAccepted: [pv(7, 1)], compactedBelow: 6, snapshot: { slot: 6, state: new Uint8Array([6]) } });
     expect(() => recordsToReach(later, traced)).toThrow(/snapshot at slot 6, the trace's at slot 3/);
     expect(() => recordsToReach(logged({ ...later, snapshot: { slot: 3, state: new Uint8Array([3]) } }), traced)).toThrow(/compacted below slot 6, the trace's mark 3/);
+  });
+
+  it('refuses a staged snapshot file damaged on disk, and appends nothing of the checkpoint', () => {
+    const flipped = staged.slice();
+    flipped[flipped.length - 6]! ^= 0x10; // one bit of the body
+    expect(() => recordsToReach(beforeCheckpoint, checkpointed, () => flipped)).toThrow(/staged snapshot file for slot 6, which the trace part names, is damaged \(cannot restore replica snapshot: checksum mismatch/);
+    expect(() => recordsToReach(beforeCheckpoint, checkpointed, () => staged.subarray(0, 12))).toThrow(/is damaged \(cannot restore replica snapshot: truncated/);
+    expect(() => recordsToReach(beforeCheckpoint, checkpointed, () => new Uint8Array([6, 6]))).toThrow(/is damaged \(cannot restore replica snapshot: truncated: 2 bytes/);
   });
 });
 

@@ -12,9 +12,13 @@
  * safe (the acceptor only ever moves forward). A snapshot needs its bytes, which no trace
  * holds: a traced host stages them (durable at once, FileDurableLog.stageSnapshot) before
  * the trace can name them, so the file is there. The opposite, a log ahead of the trace,
- * means the trace lost events and is refused.
+ * means the trace lost events and is refused. So is a staged file whose frame is damaged
+ * (its checksum): appending it would make the log name a snapshot no restart can read, in
+ * place of the readable one it names now.
  */
 import { ballotLess, batchEquals, type Ballot, type PValue } from '../../protocol/values.js';
+import { REPLICA_IMAGE_APP } from '../../roles/replicaImage.js';
+import { readSnapshotFrame } from '../../statemachines/snapshotFormat.js';
 import type { DurableRecord, DurableState } from '../../storage/types.js';
 import type { TracedDurable } from '../../trace/format/partFile.js';
 
@@ -43,6 +47,11 @@ export function recordsToReach(logged: DurableState, traced: TracedDurable, stag
     const state = staged(traced.snapSlot);
     if (state === undefined) {
       throw new TraceBehindLogError(`the trace part names a snapshot at slot ${traced.snapSlot} that the data directory lacks (its log names slot ${loggedSnap}, and no staged snapshot file is left): the node cannot restart from it`);
+    }
+    try {
+      readSnapshotFrame(REPLICA_IMAGE_APP, state); // magic, length and checksum: the bytes as staged
+    } catch (e) {
+      throw new TraceBehindLogError(`the staged snapshot file for slot ${traced.snapSlot}, which the trace part names, is damaged (${(e as Error).message}); the data directory is left as it was: restore the file, or start the node without --trace-dir`);
     }
     records.push({ kind: 'snapshot', slot: traced.snapSlot, state });
   }
