@@ -167,6 +167,8 @@ export type TraceSink = ((event: TraceEvent) => void) & {
    * process) and reads a whole state only at a node's first event, to diff it against the node's
    * previous incarnation. A checkpointing replica then keeps no history: its events name it by
    * length (docs/trace-format.md, "Histories by length"), so tracing costs O(what a step changed).
+   * Such a node's events have no readable `state` (reading it throws, saying why): it would show
+   * rExecuted as [].
    */
   readonly takesDeltas?: boolean;
 };

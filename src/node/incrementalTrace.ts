@@ -54,9 +54,24 @@ export class IncrementalTrace {
  * Gives `event` a `state` built when first read (a compact trace writer that takes the node's
  * delta never reads it). Returns what to call once the sink returned: a state still unread is
  * built then, for sinks that keep events, unless the delta was taken (the node moves on, so
- * the state could no longer be built right: reading it then throws instead).
+ * the state could no longer be built right: reading it then throws instead). Without `build`
+ * (a replica that keeps no history, whose state would show rExecuted as []) reading it throws.
  */
-export function lazyState(event: { state: NodeSpecState }, build: () => NodeSpecState): (taken: boolean) => void {
+export function lazyState(event: { state: NodeSpecState }, build: (() => NodeSpecState) | undefined): (taken: boolean) => void {
+  const seq = (): string => JSON.stringify((event as unknown as { seq?: unknown }).seq);
+  const unreadable = (why: string): void => {
+    Object.defineProperty(event, 'state', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        throw new Error(`trace event ${seq()}: its state was not built (${why})`);
+      },
+    });
+  };
+  if (build === undefined) {
+    unreadable("its node's replica keeps no history, which the sink takes by length with each delta (docs/trace-format.md, \"Histories by length\"): read the delta");
+    return () => undefined;
+  }
   let built = false;
   const settle = (value: NodeSpecState): NodeSpecState => {
     built = true;
@@ -71,12 +86,6 @@ export function lazyState(event: { state: NodeSpecState }, build: () => NodeSpec
       settle(build());
       return;
     }
-    Object.defineProperty(event, 'state', {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        throw new Error(`trace event ${JSON.stringify((event as unknown as { seq?: unknown }).seq)}: its state was not built (a compact trace writer took its delta); read it inside the sink`);
-      },
-    });
+    unreadable('a compact trace writer took its delta; read it inside the sink');
   };
 }

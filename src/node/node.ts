@@ -354,6 +354,12 @@ export class Node implements NodeApi {
 
   // ---- internals ----
 
+  /** Whether specState() shows rExecuted whole: every hosted role lists what it shows of it. */
+  private listsHistory(): boolean {
+    for (const role of this.roles) if (!role.listsHistory) return false;
+    return true;
+  }
+
   /** The last hosted role named `name` among the few without a route key (as specState() reads them). */
   private unroutedRole<R extends Role>(name: RoleName): R | undefined {
     for (let i = this.unrouted.length - 1; i >= 0; i--) if (this.unrouted[i]!.name === name) return this.unrouted[i] as R;
@@ -510,7 +516,8 @@ export class Node implements NodeApi {
     }
     const nodeDelta: NodeDelta = { source: this.deltaSource, delta, taken: false };
     attachDelta(event, nodeDelta);
-    const settle = lazyState(event, () => this.specState());
+    // A replica keeping no history would show rExecuted as []: no state then, rather than a wrong one.
+    const settle = lazyState(event, this.listsHistory() ? () => this.specState() : undefined);
     sink(event);
     settle(nodeDelta.taken);
   }

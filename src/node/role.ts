@@ -131,6 +131,15 @@ export abstract class Role {
   abstract snapshot(state: NodeSpecState, namedHistory?: boolean): void;
 
   /**
+   * Whether snapshot() without `namedHistory` writes the replica's history whole: false for a
+   * role that keeps it by length only (a checkpointing replica whose sink takes deltas), whose
+   * rExecuted would read as [] there.
+   */
+  get listsHistory(): boolean {
+    return true;
+  }
+
+  /**
    * The incremental snapshot(), called with tracing on at every trace event for its compact
    * delta: write this role's scalar spec variables into `changes.scalars`, and report each
    * element of its spec sets that changed since the previous call (`changes.change`), which is

@@ -108,6 +108,10 @@ export class Bootstrap extends Role {
     this.host.setTimer(BOOTSTRAP_JOIN_TIMER, undefined, this.host.timing.joinRetransmitMs);
   }
 
+  override get listsHistory(): boolean {
+    return this.restored === undefined || this.restored.image.history !== undefined || this.restored.image.table.count === 0;
+  }
+
   snapshot(state: NodeSpecState, namedHistory = false): void {
     // A non-member has the initial volatile state, its replica's restored from the snapshot.
     if (this.restored === undefined) return;

@@ -175,6 +175,10 @@ export class Replica extends Role {
     return this.slotOut;
   }
 
+  override get listsHistory(): boolean {
+    return this.executedLog !== undefined;
+  }
+
   /** Len(rExecuted): requests executed, snapshots included (the history itself may not be kept). */
   get executedCount(): number {
     return this.executed.count;

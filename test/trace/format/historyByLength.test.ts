@@ -10,6 +10,10 @@ import { DeltaEncoder, initialNodeJson } from '../../../src/trace/format/deltaEn
 import { NdjsonTraceFile } from '../../../src/trace/format/ndjsonWriter.js';
 import type { FullTraceEvent, NodeStateJson, Proposal, TraceHeader } from '../../../src/trace/format/types.js';
 import { historyByLength } from '../../../src/node/stateChanges.js';
+import type { TraceEvent as NodeTraceEvent } from '../../../src/node/api.js';
+import { runScenario } from '../../../src/sim/scenario.js';
+import { faultScenario } from '../../../src/trace/runs/faultScenarios.js';
+import { headerFor } from '../../../src/trace/runs/simTrace.js';
 
 const req = (clientId: number): Proposal => ({ caller: 1, clientId, input: `r${clientId}` });
 const event = (seq: number, state: NodeStateJson): FullTraceEvent =>
@@ -35,5 +39,34 @@ describe('a history by length in a whole state', () => {
       { kind: 'header', format: 'paxos-trace/3', spec: { module: 'MultiPaxos', constants: { N: 1, Window: 1 } }, cluster: { nodes: [1] } } as TraceHeader);
     expect(() => file.emit(event(1, withHistory(historyByLength(0), historyByLength(0))))).toThrow(/its sink must take deltas/);
     file.close();
+  });
+});
+
+describe('the state of an event whose replica keeps no history', () => {
+  it('cannot be read by a sink that takes deltas: an error that says why, never rExecuted as []', () => {
+    const s = faultScenario(5001);
+    const file = new NdjsonTraceFile(join(mkdtempSync(join(tmpdir(), 'by-length-')), 't.ndjson'), headerFor(s, 3, 'test', true, 3), { compact: true });
+    const errors: string[] = [];
+    const emptied: number[] = [];
+    // A sink that also looks at each state (as a debugging sink might) before writing the event.
+    const sink = Object.assign((ev: NodeTraceEvent): void => {
+      try {
+        const state = ev.state;
+        if (state.rSlotOut > 1 && state.rExecuted.length === 0) emptied.push(ev.seq);
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+      file.emit(ev as unknown as FullTraceEvent);
+    }, { takesDeltas: true });
+    try {
+      runScenario(s, { eventLog: false, checkpointEvery: 3, trace: () => sink });
+    } finally {
+      file.close();
+    }
+    expect(emptied).toEqual([]);
+    expect(errors.length).toBeGreaterThan(100);
+    for (const m of new Set(errors.map((e) => e.replace(/^trace event \d+/, 'trace event N')))) {
+      expect(m).toBe('trace event N: its state was not built (its node\'s replica keeps no history, which the sink takes by length with each delta (docs/trace-format.md, "Histories by length"): read the delta)');
+    }
   });
 });
