@@ -297,8 +297,10 @@ export class StateCodec {
   encodeStepInPlace(parent: Int32Array, s: SpecState, step: Step): Int32Array {
     const base = FIRST_NODE + this.N;
     const fresh: number[] = [];
-    for (const m of step.sent) {
-      const k = messageKey(m);
+    for (let i = 0; i < step.sent.length; i++) {
+      const m = step.sent[i]!;
+      // A key the step built already is the same string, its hash kept: no text built or hashed again.
+      const k = step.sentKeys?.[i] ?? messageKey(m);
       const known = this.messages.idOf(k);
       if (known !== undefined && holds(parent, base, known)) continue;
       const id = known ?? this.messages.id(k, () => m);

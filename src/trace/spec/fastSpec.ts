@@ -61,6 +61,8 @@ export interface Step {
   restart?: boolean;
   /** The parameter the step was taken with (for generators that write it back out). */
   param?: Param;
+  /** messageKey of each message of `sent`, when the action built them already (to test them against msgs). */
+  sentKeys?: readonly string[];
 }
 
 const isQuorum = (cfg: SpecConfig, acks: ReadonlySet<number>): boolean => 2 * acks.size > cfg.N;
@@ -71,12 +73,36 @@ const decided = (x: NodeSpec, slot: number): boolean => decisionsOf(x).bucketSiz
 
 // Actions whose step would change nothing are disabled in the spec (a repeated answer is a
 // stuttering step, not the action): `sent` is the msgs set, to test "reply \notin msgs".
-/** AcceptorReceivePrepare(n, m, k): the k parts of its Promise, unless every one was sent already. */
-function acceptorReceivePrepare(n: number, x: NodeSpec, m: MessageOf<'Prepare'>, sent: VSet<SpecMessage>, k: number): [NodeSpec, SpecMessage[]] | null {
+/** The Promise parts acceptor n answers a Prepare with (with k parts), and their keys. */
+interface PromiseReply { n: number; k: number; parts: SpecMessage[]; keys: string[] }
+/**
+ * PromiseReplies by node and Prepare object: the reply is a function of (n, x, m.ballot, k),
+ * and the explorer meets the same (interned) node and Prepare in many states. Reusing the key
+ * strings spares building them and hashing them again (V8 keeps a string's hash with it) for
+ * every "reply \notin msgs" test. Weak by node: a trace's transient nodes take theirs with them.
+ */
+const PROMISE_REPLIES = new WeakMap<NodeSpec, Map<MessageOf<'Prepare'>, PromiseReply[]>>();
+function promiseReply(n: number, x: NodeSpec, m: MessageOf<'Prepare'>, k: number): PromiseReply {
+  let byPrepare = PROMISE_REPLIES.get(x);
+  if (byPrepare === undefined) PROMISE_REPLIES.set(x, (byPrepare = new Map()));
+  let replies = byPrepare.get(m);
+  if (replies === undefined) byPrepare.set(m, (replies = []));
+  for (const r of replies) if (r.n === n && r.k === k) return r;
+  const promised = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
+  const parts = promiseParts(n, m.ballot, promised, [...x.aAccepted.values()], x.aMark, k);
+  const r: PromiseReply = { n, k, parts, keys: parts.map(messageKey) };
+  replies.push(r);
+  return r;
+}
+
+/** AcceptorReceivePrepare(n, m, k)'s step, unless every part of its Promise was sent already. */
+function acceptorReceivePrepare(action: MessageAction, n: number, x: NodeSpec, m: MessageOf<'Prepare'>, param: MessageParam, sent: VSet<SpecMessage>, k: number): Step | null {
+  const reply = promiseReply(n, x, m, k);
+  let allSent = true;
+  for (const key of reply.keys) if (!sent.has(key)) { allSent = false; break; }
+  if (allSent) return null;
   const aBallot = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
-  const reply = promiseParts(n, m.ballot, aBallot, [...x.aAccepted.values()], x.aMark, k);
-  if (reply.every((p) => sent.has(messageKey(p)))) return null;
-  return [{ ...x, aBallot }, reply];
+  return { action, n, node: { ...x, aBallot }, sent: reply.parts, sentKeys: reply.keys, param };
 }
 
 function acceptorReceiveAccept(n: number, x: NodeSpec, m: MessageOf<'Accept'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
@@ -369,12 +395,12 @@ function welcomePartCounts(cfg: SpecConfig, param: Param): number[] {
 }
 const ONE_PART: ReadonlySet<number> = new Set([1]);
 
-/** The part counts AcceptorReceivePrepare(n, m, k) is tried with: as welcomePartCounts, from PromiseParts. */
-function promisePartCounts(cfg: SpecConfig, param: Param): number[] {
+/** The part counts AcceptorReceivePrepare(n, m, k) is tried with: as welcomePartCounts, from PromiseParts (the set itself: no copy per call). */
+function promisePartCounts(cfg: SpecConfig, param: Param): Iterable<number> {
   const bound = cfg.bounds.promiseParts;
   const asked = 'parts' in param ? param.parts : undefined;
   if (asked !== undefined) return (bound === undefined ? Number.isSafeInteger(asked) && asked >= 1 : bound.has(asked)) ? [asked] : [];
-  return [...(bound ?? ONE_PART)];
+  return bound ?? ONE_PART;
 }
 
 /** ReplicaReceiveJoin(n, m, k): the k parts of a Welcome, unless every one was sent already. */
@@ -498,7 +524,14 @@ export function receiveSteps(cfg: SpecConfig, s: SpecState, action: MessageActio
   if ((m.type === 'Promise' || m.type === 'Accepted' || m.type === 'Adopted') && m.ballot.leader !== n) return [];
   if ((m.type === 'Preempted' && m.leader !== n) || (m.type === 'Invoke' && m.replica !== n) || (m.type === 'Welcome' && m.node !== n)) return [];
   switch (m.type) {
-    case 'Prepare': return promisePartCounts(cfg, param).flatMap((k) => oneStep(action, n, param, acceptorReceivePrepare(n, x, m, s.msgs, k)));
+    case 'Prepare': {
+      const out: Step[] = [];
+      for (const k of promisePartCounts(cfg, param)) {
+        const step = acceptorReceivePrepare(action, n, x, m, param, s.msgs, k);
+        if (step !== null) out.push(step);
+      }
+      return out;
+    }
     case 'Accept': return oneStep(action, n, param, acceptorReceiveAccept(n, x, m, s.msgs));
     case 'Promise': return manySteps(action, n, param, scoutReceivePromise(cfg, n, x, m, s.msgs));
     case 'Accepted': return manySteps(action, n, param, commanderReceiveAccepted(cfg, n, x, m));
@@ -559,8 +592,9 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
 /** The state after a step (new maps only for what changed). */
 export function applyStep(s: SpecState, step: Step): SpecState {
   let msgs = s.msgs;
-  for (const m of step.sent) {
-    const k = messageKey(m);
+  for (let i = 0; i < step.sent.length; i++) {
+    const m = step.sent[i]!;
+    const k = step.sentKeys?.[i] ?? messageKey(m);
     if (!msgs.has(k)) {
       if (msgs === s.msgs) msgs = new Map(s.msgs);
       (msgs as Map<string, SpecMessage>).set(k, m);
