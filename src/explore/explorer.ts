@@ -20,7 +20,7 @@ import { type StateConstraint, type StateInvariant, type StepProperty, boundsOf 
 import { type SuccessorFn, successorsFor } from './mutantSteps.js';
 import { applyStep } from '../trace/spec/fastSpec.js';
 import { mulberry32 as mulberry } from '../util/mulberry32.js';
-import { messageKey } from '../trace/format/keys.js';
+import type { SpecMessage } from '../trace/format/types.js';
 
 export interface ExploreOptions {
   cfg: SpecConfig;
@@ -100,7 +100,9 @@ export function explore(opts: ExploreOptions): ExploreResult {
   const started = performance.now();
   const random = opts.sample ? mulberry(opts.sample.seed) : undefined;
   const sample: Int32Array[] = [];
-  const perMessage = new Map<string, Int32Array>();
+  // By message object: the messages of a state's msgs are the codec's interned ones, one object
+  // per message, so a step's received message is its key (not its text built and hashed per transition).
+  const perMessage = new Map<SpecMessage, Int32Array>();
   let distinct = 0;
   let generated = 0;
   let maxDepth = 0;
@@ -153,8 +155,7 @@ export function explore(opts: ExploreOptions): ExploreResult {
     for (const step of steps) {
       generated++;
       if (opts.samplePerMessage && step.param !== undefined && 'message' in step.param) {
-        const key = messageKey(step.param.message);
-        if (!perMessage.has(key)) perMessage.set(key, v);
+        if (!perMessage.has(step.param.message)) perMessage.set(step.param.message, v);
       }
       for (const [name, p] of stepProperties) {
         const broken = p(bounds, s, step);

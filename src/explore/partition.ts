@@ -19,6 +19,7 @@
 import { applyStep, type Step } from '../trace/spec/fastSpec.js';
 import { type SpecConfig, type SpecState, initialState } from '../trace/spec/specState.js';
 import { messageKey } from '../trace/format/keys.js';
+import type { SpecMessage } from '../trace/format/types.js';
 import { FingerprintSet, hash64 } from './fingerprints.js';
 import { type StateConstraint, type StateInvariant, type StepProperty, boundsOf } from './properties.js';
 import { type SuccessorFn, successorsFor } from './mutantSteps.js';
@@ -110,7 +111,8 @@ export class Partition {
   private next = new VectorQueue();
   private readonly outgoing: Outgoing[];
   private readonly renamings: Renaming[];
-  private readonly perMessage = new Map<string, { hi: number; lo: number; v: Int32Array }>();
+  /** By message object (the codec's interned one: one per message), its text built only in messageSampled. */
+  private readonly perMessage = new Map<SpecMessage, { hi: number; lo: number; v: Int32Array }>();
   /** Sampled states, as [key, hi, lo, vector], largest key first once full. */
   private readonly sample: Array<{ key: number; hi: number; lo: number; v: Int32Array }> = [];
   private readonly counts: PartCounts = { distinct: 0, generated: 0, outside: 0, queued: 0, perAction: {}, depth: 0 };
@@ -226,7 +228,7 @@ export class Partition {
 
   private keepPerMessage(step: Step, id: number, v: Int32Array): void {
     if (step.param === undefined || !('message' in step.param)) return;
-    const key = messageKey(step.param.message);
+    const key = step.param.message;
     const hi = this.fpHi.get(id);
     const lo = this.fpLo.get(id);
     const had = this.perMessage.get(key);
@@ -278,7 +280,7 @@ export class Partition {
   }
 
   messageSampled(): Array<{ message: string; hi: number; lo: number; state: SpecState }> {
-    return [...this.perMessage].map(([message, e]) => ({ message, hi: e.hi, lo: e.lo, state: this.codec.decode(e.v) }));
+    return [...this.perMessage].map(([message, e]) => ({ message: messageKey(message), hi: e.hi, lo: e.lo, state: this.codec.decode(e.v) }));
   }
 }
 
