@@ -36,6 +36,9 @@
  * unmeasured runs (default 3; 0: right after the cold one): `--repeat K` warm runs (default 5),
  * of which the median by requests per wall second is printed in full, with the warm runs'
  * minimum, median and maximum (a warm run lasts 20-300 ms, too short for one to be a figure).
+ * With batching options, each warm run is followed by one of the same shape without them, and
+ * the ratio of the two, run by run, is printed: the machine's speed drifts by up to 3x within an
+ * hour here, and a ratio of runs a few ms apart does not.
  *
  *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K --batch-max K --defer-proposals turn|decision --clients-on spread|one --warmup N --repeat K --trace-dir DIR]
  */
@@ -287,6 +290,11 @@ function main(): void {
   // requests per wall second) is reported in full: a warm run lasts 20-300 ms, so one alone
   // moved by a factor of 1.5 between two runs on the same machine.
   const cases: { spec: (when: string) => RunSpec; cold: string; python?: number }[] = [];
+  // With batching options, each warm run is paired with one of the same shape without them (a
+  // batch of one, clients spread): the ratio of the two, run by run, is the figure the machine's
+  // drifting speed (a factor of up to 3 over an hour here) leaves alone.
+  const batched = Object.keys(batches).length > 0;
+  const unbatched = (r: RunSpec): RunSpec => ({ label: r.label, network: r.network, total: r.total, clients: r.clients, seed: r.seed });
   const warmLabel = `warm: the same run again after ${warmup} unmeasured run(s), the median of ${repeat}`;
   if (shape === 'default') {
     // Cold and warm, as the seed shapes below: a cluster node runs warm most of its life.
@@ -309,14 +317,28 @@ function main(): void {
   for (const c of cases) {
     const cold = measure(c.spec(c.cold));
     report(c.spec(c.cold), cold, c.python);
-    for (let i = 0; i < warmup; i++) measure(c.spec('warm-up'));
-    const warm = Array.from({ length: repeat }, () => measure(c.spec(warmLabel)));
+    for (let i = 0; i < warmup; i++) {
+      measure(c.spec('warm-up'));
+      if (batched) measure(unbatched(c.spec('warm-up')));
+    }
+    const warm: Measured[] = [];
+    const baseline: Measured[] = [];
+    for (let i = 0; i < repeat; i++) {
+      warm.push(measure(c.spec(warmLabel)));
+      if (batched) baseline.push(measure(unbatched(c.spec('baseline'))));
+    }
     const byWall = [...warm].sort((a, b) => perWallS(a) - perWallS(b));
     const median = byWall[Math.floor((repeat - 1) / 2)]!;
     report(c.spec(warmLabel), median, c.python);
     const perCpu = warm.map(perCpuS).sort((a, b) => a - b);
-    const range = (xs: number[]) => `${fmt(xs[0]!)} / ${fmt(xs[Math.floor((xs.length - 1) / 2)]!)} / ${fmt(xs[xs.length - 1]!)}`;
+    const range = (xs: number[], digits = 0) => `${fmt(xs[0]!, digits)} / ${fmt(xs[Math.floor((xs.length - 1) / 2)]!, digits)} / ${fmt(xs[xs.length - 1]!, digits)}`;
     console.log(`  warm runs (${repeat}), min / median / max: requests / wall s ${range(byWall.map(perWallS))}; requests / CPU s ${range(perCpu)}`);
+    if (batched) {
+      const ratios = warm.map((w, i) => perCpuS(w) / perCpuS(baseline[i]!)).sort((a, b) => a - b);
+      const base = baseline.map(perCpuS).sort((a, b) => a - b);
+      console.log(`  baseline: the same shape unbatched, clients spread, run after each warm run: ${fmt(base[Math.floor((repeat - 1) / 2)]!)} requests / CPU s (median);`
+        + ` these options / baseline, run by run, min / median / max: ${range(ratios, 2)} per CPU s`);
+    }
     warmCold.push(perCpuS(cold) / perCpu[Math.floor((repeat - 1) / 2)]!);
   }
   warmCold.forEach((r, i) => console.log(`warm / cold CPU per request${warmCold.length > 1 ? ` (${i === 0 ? 'first' : 'second'} network)` : ''}: ${fmt(r, 2)} (the warm runs' median)`));

@@ -17,6 +17,7 @@ describe('npm run bench:sim', () => {
     expect(run.stdout).toMatch(/CPU ms \/ 1,000 requests by tenth( +[\d,]+){10}\n/);
     expect(run.stdout).toMatch(/reference, NOT this run: the Python seed code decided ~1,750 requests/);
     expect(run.stdout).toMatch(/warm \/ cold CPU per request: \d+\.\d\d/);
+    expect(run.stdout).not.toMatch(/baseline:/); // unbatched: no pairing
     expect(run.stdout).toMatch(/warm: the same run again after 3 unmeasured run\(s\), the median of 5: completed/);
     // Five warm runs measured: their spread is printed, its median the one reported in full.
     const spread = /warm runs \(5\), min \/ median \/ max: requests \/ wall s ([\d,]+) \/ ([\d,]+) \/ ([\d,]+); requests \/ CPU s [\d,]+ \/ [\d,]+ \/ [\d,]+/.exec(run.stdout);
@@ -87,6 +88,8 @@ describe('npm run bench:sim', () => {
     };
     const atOnce = count([]);
     const deferred = count(['--defer-proposals', 'decision']);
+    // Each warm run is paired with one unbatched (a baseline in the same run), and the ratio printed.
+    expect(deferred.out).toMatch(/baseline: the same shape unbatched, clients spread, run after each warm run: [\d,]+ requests \/ CPU s \(median\); these options \/ baseline, run by run, min \/ median \/ max: \d+\.\d\d \/ \d+\.\d\d \/ \d+\.\d\d per CPU s/);
     expect(deferred.out).toMatch(/up to 10 requests per slot, proposals deferred to the next Decision, every client on node 1; load average/);
     // Catches a flag that does not reach the replicas' limits (the counts would be equal).
     expect(deferred.perRequest).toBeLessThan(atOnce.perRequest);
