@@ -517,7 +517,7 @@ LeaderSpawnScout(n) ==
 (* could not learn the chosen value (the proposer catches up instead).    *)
 LeaderReceivePropose(n, m) ==
     /\ m.type = "Propose"
-    /\ Mutant = "ProposeBelowMark" \/ m.slot >= lMark[n]
+    /\ Mutant = "ProposeBelowMark" \/ m.slot >= Max(lMark[n], aMark[n])
     /\ ~HasSlot(lProposals[n], m.slot)
     /\ LET d == [slot |-> m.slot,
                  prop |-> IF Mutant = "LeaderSplitsBatch" /\ IsLong(m.prop)
@@ -888,8 +888,11 @@ AcceptorCompact(n) ==
                                                  ELSE rSnap[n].slot
        IN  /\ aMark[n] < mark
            /\ SetAcceptorState(n, aBallot[n], {pv \in aAccepted[n] : pv.slot >= mark}, mark)
+           /\ lMark' = [lMark EXCEPT ![n] = Max(@, mark)]
+           /\ lProposals' = [lProposals EXCEPT ![n] = {d \in @ : d.slot >= mark}]
+           /\ commanders' = [commanders EXCEPT ![n] = {c \in @ : c.slot >= mark}]
     /\ SendNothing
-    /\ UNCHANGED <<leaderVars, replicaVars, invoked, restarts>>
+    /\ UNCHANGED <<lBallot, lActive, scout, replicaVars, invoked, restarts>>
 
 (* Leader n raises its mark to its node's acceptor's mark and discards its *)
 (* proposals and commanders below it: those slots are decided (the        *)

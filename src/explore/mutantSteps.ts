@@ -18,7 +18,7 @@ import {
   type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, DECISION_BY_SLOT,
   acceptedOf, ballotEq, ballotLt, commanderSpecKey, decisionsOf, emptyVolatile, leaderProposalsOf, longBatch, reqsOf,
 } from '../trace/spec/specState.js';
-import { type ActionName, type Step, allSteps, executeSlot, replicaReceiveWelcome, unexecuted } from '../trace/spec/fastSpec.js';
+import { type ActionName, type Step, allSteps, executeSlot, leaderCompactedTo, replicaReceiveWelcome, unexecuted } from '../trace/spec/fastSpec.js';
 import { exploreSuccessors } from './successors.js';
 import { promiseAssemblies, promiseParts } from '../trace/spec/promiseParts.js';
 import { PSet } from '../trace/spec/pmap.js';
@@ -275,11 +275,11 @@ function leaderReceiveAdopted(r: Rules, x: NodeSpec, m: MessageOf<'Adopted'>): R
 }
 
 /*
- * LeaderReceivePropose: (Mutant = "ProposeBelowMark" \/ m.slot >= lMark[n]) /\ ~HasSlot(lProposals[n], m.slot);
+ * LeaderReceivePropose: (Mutant = "ProposeBelowMark" \/ m.slot >= Max(lMark[n], aMark[n])) /\ ~HasSlot(lProposals[n], m.slot);
  * the leader keeps d, and if active starts a commander and sends its Accept.
  */
 function leaderReceivePropose(r: Rules, x: NodeSpec, m: MessageOf<'Propose'>): Result {
-  if (!r.proposeBelowMark && m.slot < x.lMark) return null;
+  if (!r.proposeBelowMark && m.slot < Math.max(x.lMark, x.aMark)) return null;
   if (hasSlot(x.lProposals.values(), m.slot)) return null;
   // prop |-> IF Mutant = "LeaderSplitsBatch" /\ IsLong(m.prop) THEN m.prop.batch[1] ELSE m.prop
   const batch = longBatch(m.prop);
@@ -362,7 +362,7 @@ function replicaForget(r: Rules, x: NodeSpec): Result[] {
 
 /*
  * AcceptorCompact: mark == IF Mutant = "CompactUndecided" THEN HighestAccepted(n) + 1 ELSE rSnap[n].slot;
- * aMark[n] < mark; the pvalues below the mark go. HighestAccepted(n) is aMark[n] - 1 when
+ * aMark[n] < mark; the pvalues below the mark go, and so do the leader's proposals and commanders (lMark' = Max(lMark, mark)). HighestAccepted(n) is aMark[n] - 1 when
  * nothing is accepted, else the highest accepted slot.
  */
 function acceptorCompact(r: Rules, x: NodeSpec): Result {
@@ -375,5 +375,5 @@ function acceptorCompact(r: Rules, x: NodeSpec): Result {
   if (x.aMark >= mark) return null;
   let aAccepted = acceptedOf(x);
   for (const [k, pv] of x.aAccepted) if (pv.slot < mark) aAccepted = aAccepted.without(k);
-  return [{ ...x, aMark: mark, aAccepted }, []];
+  return [{ ...x, aMark: mark, aAccepted, ...leaderCompactedTo(x, mark) }, []];
 }

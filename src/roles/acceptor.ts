@@ -26,10 +26,10 @@ export function markOf(durable: DurableView): number {
   return Math.max(1, durable.compactedBelow);
 }
 
-/** What the acceptor asks of its node's leader once it compacted (Leader implements it). */
+/** What the acceptor asks of its node's leader as it compacts (Leader implements it). */
 export interface LeaderCompaction {
-  /** LeaderCompact, if its mark is below the acceptor's. */
-  compactIfDue(): boolean;
+  /** Leave the slots below `mark`: part of the acceptor's AcceptorCompact step, no action of its own. */
+  leaveSlotsBelow(mark: number): void;
 }
 
 /**
@@ -64,8 +64,11 @@ export class Acceptor extends Role {
   /**
    * AcceptorCompact, when enabled (its mark is below its node's durable snapshot slot): drop the
    * pvalues below the snapshot slot and raise the mark to it, durably (a `compact` record; the
-   * log refuses one above the latest snapshot, which is the spec's guard). No message. Then its
-   * node's leader may compact too (LeaderCompact). Returns whether it compacted. The node, or
+   * log refuses one above the latest snapshot, which is the spec's guard). No message. In the
+   * same step its node's leader leaves the slots below the mark (its proposals and commanders
+   * there go, its mark rises): then no Propose or Decision below every node's mark is ever
+   * acted on again, which is what lets a trace checker forget them (docs/design-checkpoints.md).
+   * Returns whether it compacted. The node, or
    * the replica right after its ReplicaSnapshot step, may call it; it also runs before every
    * message this acceptor handles.
    */
@@ -76,8 +79,8 @@ export class Acceptor extends Role {
     for (const slot of [...this.accepted.keys()]) if (slot < mark) this.accepted.delete(slot);
     this.host.appendDurable({ kind: 'compact', belowSlot: mark });
     invariant(this.mark === mark, () => `acceptor ${this.host.self} compacted below ${mark} and its mark is ${this.mark}`);
+    this.host.findRole<Role & Partial<LeaderCompaction>>('Leader')?.leaveSlotsBelow?.(mark);
     this.host.action('Acceptor', 'AcceptorCompact');
-    this.host.findRole<Role & Partial<LeaderCompaction>>('Leader')?.compactIfDue?.();
     return true;
   }
 

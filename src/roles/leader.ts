@@ -153,9 +153,10 @@ export class Leader extends Role {
   }
 
   /** LeaderReceivePropose: take the first proposal for a slot; drive it now if active. Below its
-   * mark the slot is decided and compacted: no step (the proposer's replica catches up instead). */
+   * mark or its node's acceptor's (durable: it survives a restart, lMark does not) the slot is
+   * decided and compacted: no step (the proposer's replica catches up instead). */
   receivePropose(m: Propose): void {
-    if (m.slot < this.lMark) return;
+    if (m.slot < Math.max(this.lMark, markOf(this.host.durable()))) return;
     if (this.proposals.has(m.slot)) return; // the spec step changes nothing and sends nothing
     this.proposals.set(m.slot, copyBatch(m.prop));
     if (this.active) this.spawnCommander(m.slot, m.prop);
@@ -207,11 +208,18 @@ export class Leader extends Role {
   compactIfDue(): boolean {
     const mark = markOf(this.host.durable());
     if (this.lMark >= mark) return false;
+    this.leaveSlotsBelow(mark);
+    this.host.action('Leader', 'LeaderCompact');
+    return true;
+  }
+
+  /** Its proposals and commanders below `mark` go and its mark rises to it (no action of its own:
+   * LeaderCompact's, or its node's acceptor's AcceptorCompact's). */
+  leaveSlotsBelow(mark: number): void {
+    if (this.lMark >= mark) return;
     this.dropProposalsBelow(mark);
     for (const [commander, slot] of [...this.commanders]) if (slot < mark) this.host.removeRole(commander);
     this.lMark = mark;
-    this.host.action('Leader', 'LeaderCompact');
-    return true;
   }
 
   /** A commander it spawned ended (decided, preempted or compacted away): forget it. */

@@ -192,7 +192,9 @@ function newCommander(ballot: Ballot, slot: number, prop: Proposal): [string, Co
 }
 
 function leaderReceivePropose(x: NodeSpec, m: MessageOf<'Propose'>): [NodeSpec, SpecMessage[]] | null {
-  if (m.slot < x.lMark) return null; // decided and compacted: the proposer catches up instead
+  // Decided and compacted (by its leader, or by its node's acceptor: the durable mark survives a
+  // restart, the leader's does not): the proposer catches up instead.
+  if (m.slot < Math.max(x.lMark, x.aMark)) return null;
   const before = leaderProposalsOf(x);
   if (before.bucketSize(0, m.slot) > 0) return null;
   const d: SlotProp = { slot: m.slot, prop: m.prop };
@@ -471,17 +473,25 @@ function acceptorCompact(x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
   if (x.aMark >= mark) return null;
   let aAccepted = acceptedOf(x);
   for (const [k, pv] of x.aAccepted) if (pv.slot < mark) aAccepted = aAccepted.without(k);
-  return [{ ...x, aMark: mark, aAccepted }, []];
+  return [{ ...x, aMark: mark, aAccepted, ...leaderCompactedTo(x, mark) }, []];
 }
 
-function leaderCompact(x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
-  const mark = x.aMark;
-  if (x.lMark >= mark) return null;
+/**
+ * The leader's fields once it leaves the slots below `mark` (AcceptorCompact does it in the
+ * same step as the acceptor, LeaderCompact after a restart): lMark' = Max(lMark, mark), and its
+ * proposals and commanders below the mark go.
+ */
+export function leaderCompactedTo(x: NodeSpec, mark: number): Pick<NodeSpec, 'lMark' | 'lProposals' | 'commanders'> {
   let lProposals = leaderProposalsOf(x);
   for (const [k, d] of x.lProposals) if (d.slot < mark) lProposals = lProposals.without(k);
   const commanders = new Map<string, CommanderSpec>();
   for (const [k, c] of x.commanders) if (c.slot >= mark) commanders.set(k, c);
-  return [{ ...x, lMark: mark, lProposals, commanders }, []];
+  return { lMark: Math.max(x.lMark, mark), lProposals, commanders };
+}
+
+function leaderCompact(x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
+  if (x.lMark >= x.aMark) return null;
+  return [{ ...x, ...leaderCompactedTo(x, x.aMark) }, []];
 }
 
 /** The node set Next draws n from, per action ("Node" when n comes from the message). */
