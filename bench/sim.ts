@@ -57,6 +57,7 @@ import { DEFAULT_LIMITS } from '../src/protocol/limits.js';
 import { DEFAULT_CHECKPOINT_EVERY } from '../src/node/node.js';
 import { headerFor } from '../src/trace/runs/simTrace.js';
 import { MessageCounter, breakdownLines, type MessageCounts } from './messageCounts.js';
+import { checkLongTrace } from './checkLongTrace.js';
 import { TimedTraceFile } from './timedTrace.js';
 
 /**
@@ -226,6 +227,7 @@ function report(spec: RunSpec, m: Measured, python?: number): void {
         + (t.length === 10 ? `; last / first ${fmt((t[9]!.emitMs / t[9]!.events) / (t[0]!.emitMs / t[0]!.events), 2)}` : ''),
       `  writer median µs / event by tenth   ${t.map((x) => fmt(x.medianMs * 1000, 2)).join(' ')} (buckets 10% wide)`,
       `  trace bytes / event by tenth   ${t.map((x) => fmt(x.bytes / x.events)).join(' ')}`,
+      ...checkLongTrace(m.trace.path, m.trace.totalEvents),
     );
   }
   if (python !== undefined) {

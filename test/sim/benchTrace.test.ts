@@ -24,6 +24,10 @@ describe('npm run bench:sim -- --shape long --trace-dir', () => {
     expect(events).toBeGreaterThan(1000);
     expect(run.stdout).toMatch(/writer µs \/ event by tenth +(\d+\.\d\d ){9}\d+\.\d\d; last \/ first/);
     expect(run.stdout).toMatch(/trace events by tenth +([\d,]+ ){9}[\d,]+\n/);
+    // The bench checks its own trace, and says what the checker held.
+    expect(run.stdout).toMatch(new RegExp(`check-traces +PASS \\S+sim-1-long\\.ndjson \\(${events} events`));
+    expect(run.stdout).toMatch(/checker heap MiB after tenth +([\d,.]+ ){9}[\d,.]+ \(no --expose-gc: includes garbage\); last \/ first/);
+    expect(run.stdout).toMatch(/checker msgs held +at most [\d,]+ at once; [\d,]+ dead ones forgotten/);
 
     const out: string[] = [];
     const code = await runCheckTracesCli(['--jobs', '1', dir], (s) => out.push(s), () => {});

@@ -45,6 +45,11 @@ export interface TraceVerdict {
   leaderChanges?: LeaderChange[];
   /** The client-level checks, when the header names the application. */
   client?: ClientVerdict;
+  /**
+   * The fast replay's msgs: the most it held at once, and how many dead messages it forgot
+   * (src/trace/spec/deadMessages.ts). With forgetting, the peak follows what is in play, not the run.
+   */
+  messages?: { peak: number; forgotten: number };
   failure?: Failure;
 }
 
@@ -67,6 +72,10 @@ export const LINEARIZABILITY_BUDGET_MS = 20_000;
 
 export interface CheckOptions {
   fast?: boolean;
+  /** The fast replay forgets dead messages (default true; off until the last embedded window ends). */
+  forget?: boolean;
+  /** When it first sweeps msgs for dead messages: once it holds this many (default 4096; 0: after every step). */
+  forgetAt?: number;
   embedded?: boolean;
   /** Replay only the first K events with the embedded oracle (it costs tens of ms per event). */
   embeddedMaxEvents?: number;
@@ -236,7 +245,12 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
         lastClock = new Array<number>(N + 1).fill(0);
         if (!opts.schemaOnly) {
           if (h.app !== undefined && opts.noClient !== true) client = new AppReplay(h.app, appStateMachine(h.app));
-          if (opts.fast !== false) { fast = new FastOracle(configFromConstants(constants), opts.fastSteps); oracles.push(fast); }
+          if (opts.fast !== false) {
+            fast = new FastOracle(configFromConstants(constants), opts.fastSteps);
+            fast.forgetDead = opts.forget !== false && windows.length === 0;
+            if (opts.forgetAt !== undefined) fast.sweepMin = opts.forgetAt;
+            oracles.push(fast);
+          }
           // A window from the first event starts at the spec's Init, checked on the header.
           if (windows[0]?.from === 0) { startEmbedded(at, 0, windows[0].to); nextWindow = 1; }
         }
@@ -306,6 +320,8 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
     if (embedded && verdict.events >= embeddedUntil) {
       oracles.splice(oracles.indexOf(embedded), 1);
       embedded = null;
+      // No embedded replay will start from the fast one's msgs again: it may forget.
+      if (nextWindow === windows.length && fast !== null) fast.forgetDead = opts.forget !== false;
     }
     if (opts.schemaOnly !== true && nextWindow < windows.length && windows[nextWindow]!.from === verdict.events) {
       startEmbedded(at, verdict.events, windows[nextWindow]!.to);
@@ -355,6 +371,8 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
         message: `node ${p.node}'s part ends after its event seq ${lastSeq[p.node] ?? 0} with neither an end line nor a crash (a crash line, or a last line cut mid-write): its tail was lost, or its crash went unrecorded` });
     }
   }
+  const replay = fast as FastOracle | null;
+  if (replay !== null) verdict.messages = { peak: replay.peakMessages, forgotten: replay.forgotten };
   if (client !== null) verdict.client = checkClients(client, header, opLines, fail);
   if (opts.onEvents) opts.onEvents(verdict.events & 1023);
 }

@@ -13,6 +13,7 @@ import { type NodeView, TraceViews, viewMatches } from './traceView.js';
 import { type ActionName, type Param, type Step, MESSAGE_ACTIONS, NEXT_NODES, PROPOSAL_ACTIONS, isAction, stepsFor } from '../spec/fastSpec.js';
 import { DECISION_BY_SLOT, type NodeSpec, type SpecConfig, type SpecState, type VSet, batchEq, configFromConstants, decisionsOf, initialState, nodeToJson, reqsOf } from '../spec/specState.js';
 import { messageKey, propKey } from '../format/keys.js';
+import { DeadMessages } from '../spec/deadMessages.js';
 import { fromTla, tlaLiteral, toTla, type TlaState, withSpecMark } from './tlaCodec.js';
 import { UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
 
@@ -78,8 +79,12 @@ function difference(next: SpecState, n: number, invoked: ReadonlySet<string>, ex
   return diffStep(expectedFields(next, n, IncarnationInvoked.text(invoked)), new Set(expectedNew), view.fields() as Fields, actualNew);
 }
 
-/** A Stutter event: the node's state is unchanged and everything it sent was already sent. */
-function checkStutter(s: SpecState, side: TraceSide, ev: TraceEvent): StepVerdict {
+/**
+ * A Stutter event: the node's state is unchanged and everything it sent was already sent.
+ * With `forgotten` (a replay that forgets dead messages), a message it sent may instead be
+ * dead: sent before and forgotten, or dead anyway, it changes what no later step can read.
+ */
+function checkStutter(s: SpecState, side: TraceSide, ev: TraceEvent, forgotten?: () => (m: SpecMessage) => boolean): StepVerdict {
   // A client retrying after its node restarted invokes a request again: the spec's invoked
   // and msgs already have it, while the new incarnation's Requester records it afresh.
   const after = side.inc.after(ev);
@@ -87,7 +92,13 @@ function checkStutter(s: SpecState, side: TraceSide, ev: TraceEvent): StepVerdic
   try { view = side.views.after(ev); } catch (e) {
     return { ok: false, problem: `the event's state delta does not apply: ${(e as Error).message}`, diff: [] };
   }
-  const actualNew = newMessageKeys(ev.sent, s.msgs);
+  let actualNew = newMessageKeys(ev.sent, s.msgs);
+  if (actualNew.size > 0 && forgotten !== undefined) {
+    const dead = forgotten();
+    const live = new Set<string>();
+    for (const m of ev.sent) { const k = messageKey(m); if (actualNew.has(k) && !dead(m)) live.add(k); }
+    actualNew = live;
+  }
   if (actualNew.size === 0 && viewMatches(view, s.nodes[ev.node]!, after)) {
     side.inc.set(ev.node, after);
     side.views.commit(ev.node, view);
@@ -116,12 +127,13 @@ function traceSent(sent: readonly SpecMessage[], msgs: VSet<SpecMessage>): Trace
 
 function matchSuccessor<T>(
   s: SpecState, side: TraceSide, ev: TraceEvent, candidates: readonly T[], project: (c: T, trace: TraceSent) => Projected,
-  successor: (c: T) => SpecState,
+  successor: (c: T) => SpecState, forgotten?: () => (m: SpecMessage) => boolean,
 ): { chosen: T | null; projected: Projected | null; verdict: StepVerdict } {
   if (candidates.length === 0) {
     // The spec disables an action whose step would change nothing (a Prepare answered again
     // with the same Promise): such a step is a stuttering step, allowed if it is exactly one.
-    const asStutter = checkStutter(s, side, ev);
+    // (So is receiving a message the replay forgot: it was dead, see deadMessages.ts.)
+    const asStutter = checkStutter(s, side, ev, forgotten);
     if (asStutter.ok) return { chosen: null, projected: null, verdict: asStutter };
     return { chosen: null, projected: null, verdict: { ok: false, problem: `${ev.action} is not enabled with these parameters in the spec state here, and the step is not a stuttering step either`, diff: asStutter.diff } };
   }
@@ -195,8 +207,29 @@ function newMessagesOf(before: SpecState, sent: readonly SpecMessage[]): Readonl
 /** What a failed replay answers from then on: views are updated in place, so it cannot go on. */
 const STOPPED: StepVerdict = { ok: false, problem: 'replay already stopped at an earlier event that failed', diff: [] };
 
+/** A replay that forgets sweeps msgs once it holds this many, or twice what the last sweep kept. */
+export const SWEEP_MIN = 4096;
+
 export class FastOracle implements Oracle {
   readonly name = 'fast';
+  /**
+   * Forget dead messages (src/trace/spec/deadMessages.ts) as the replay goes, so it holds what
+   * is still in play, not every message of the run. Off while an embedded replay may still
+   * start from this one's state: the spec run there needs every message.
+   */
+  forgetDead = false;
+  /**
+   * The first sweep comes once msgs holds this many (later ones at twice what the last kept:
+   * O(1) per message, amortized). 0: a sweep after every step (for tests: O(n^2)).
+   */
+  sweepMin = SWEEP_MIN;
+  /** Messages forgotten so far, and the most held at once. */
+  forgotten = 0;
+  peakMessages = 0;
+  /** What the last sweep kept. */
+  private kept = 0;
+  /** Per node, how much of its snapshot's history the sweeps have looked at. */
+  private readonly snapScanned: number[] = [];
   private s: SpecState;
   private readonly side: TraceSide;
   private stopped = false;
@@ -228,7 +261,8 @@ export class FastOracle implements Oracle {
   }
 
   private replay(ev: TraceEvent): StepVerdict {
-    if (isStuttering(ev.action)) return checkStutter(this.s, this.side, ev);
+    const forgotten = this.forgetDead ? this.deadNow : undefined;
+    if (isStuttering(ev.action)) return checkStutter(this.s, this.side, ev, forgotten);
     if (!isAction(ev.action)) return { ok: false, problem: `unknown action ${ev.action}`, diff: [] };
     let steps;
     try {
@@ -238,13 +272,53 @@ export class FastOracle implements Oracle {
     }
     // Comparing a candidate needs only the acting node's new state and the new messages, so
     // no successor state is built (copying msgs per event would make replay O(trace length)).
-    const { chosen, projected, verdict } = matchSuccessor(this.s, this.side, ev, steps, this.project, this.successor);
-    if (chosen) commitInPlace(this.s, chosen, projected!.newKeys as ReadonlyMap<string, SpecMessage>);
+    const { chosen, projected, verdict } = matchSuccessor(this.s, this.side, ev, steps, this.project, this.successor, forgotten);
+    if (chosen) {
+      commitInPlace(this.s, chosen, projected!.newKeys as ReadonlyMap<string, SpecMessage>);
+      const held = this.s.msgs.size;
+      if (held > this.peakMessages) this.peakMessages = held;
+      if (this.forgetDead && (held >= Math.max(this.sweepMin, 2 * this.kept) || this.sweepMin === 0)) this.sweep();
+    }
     if (!verdict.ok && steps.length === 0 && ev.action === 'ReplicaExecute') {
       const why = executeMismatch(this.s.nodes[ev.node]!, ev.params.proposal);
       if (why !== null) return { ...verdict, problem: `${verdict.problem}: ${why}` };
     }
     return verdict;
+  }
+
+  /** Which messages are dead in the current state (an Invoke's snapshot is looked up by a scan: rare). */
+  private readonly deadNow = (): ((m: SpecMessage) => boolean) => {
+    const s = this.s;
+    const d = new DeadMessages(this.cfg, s, (n, key) => {
+      const e = s.nodes[n]!.rSnap.executed;
+      for (let i = e.length - 1; i >= 0; i--) if (propKey(e.get(i)) === key) return true;
+      return false;
+    });
+    return (m) => d.isDead(m);
+  };
+
+  /**
+   * Drops every dead message from msgs. An Invoke is dead once its request is in its replica's
+   * snapshot; each request enters it once, and its Invoke was sent before, so looking only at
+   * what entered each snapshot since the last sweep finds every such Invoke (and costs O(that)).
+   * The next sweep comes at twice what this one kept: O(1) per message sent, amortized.
+   */
+  private sweep(): void {
+    const s = this.s;
+    const entered: Array<Set<string> | undefined> = [];
+    for (let n = 1; n <= this.cfg.N; n++) {
+      const e = s.nodes[n]!.rSnap.executed;
+      const from = Math.min(this.snapScanned[n] ?? 0, e.length);
+      if (from === e.length) continue;
+      const keys = new Set<string>();
+      for (let i = from; i < e.length; i++) keys.add(propKey(e.get(i)));
+      entered[n] = keys;
+      this.snapScanned[n] = e.length;
+    }
+    const dead = new DeadMessages(this.cfg, s, (n, key) => entered[n]?.has(key) === true);
+    const msgs = s.msgs as Map<string, SpecMessage>;
+    for (const [k, m] of msgs) if (dead.isDead(m)) { msgs.delete(k); this.forgotten++; }
+    this.kept = msgs.size;
   }
 }
 

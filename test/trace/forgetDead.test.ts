@@ -1,0 +1,104 @@
+/**
+ * The fast replay forgets dead messages (src/trace/spec/deadMessages.ts): it must change no
+ * verdict, and it must bound what the replay holds. Every trace here is checked twice, keeping
+ * every message and sweeping after every step (the most forgetting can do), and the two
+ * verdicts must be the same: on the golden traces, on every invalid fixture (same line, same
+ * kind), and on simulations with checkpoints and faults.
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkTraceSync, formatVerdict, type TraceVerdict } from '../../src/trace/replay/check.js';
+import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
+import { traceScenario } from '../../src/trace/runs/simTrace.js';
+import { messageKey } from '../../src/trace/format/keys.js';
+import type { SpecMessage, TraceEvent } from '../../src/trace/format/types.js';
+
+const FIXTURES = new URL('../fixtures/traces/', import.meta.url).pathname;
+const EXAMPLES = new URL('../../traces/examples/', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'forget-dead-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const check = (path: string, forget: boolean): TraceVerdict =>
+  checkTraceSync({ name: path, files: [path] }, forget ? { forgetAt: 0, noClient: true } : { forget: false, noClient: true });
+const outcome = (v: TraceVerdict) => ({ ok: v.ok, events: v.events, line: v.failure?.line, kind: v.failure?.kind, message: v.failure?.message });
+
+describe('forgetting dead messages changes no verdict', () => {
+  const files = [
+    ...readdirSync(EXAMPLES).filter((f) => f.endsWith('.ndjson')).map((f) => EXAMPLES + f),
+    ...readdirSync(FIXTURES).filter((f) => f.endsWith('.ndjson')).map((f) => FIXTURES + f),
+  ];
+  it.each(files)('%s', (path) => {
+    const kept = check(path, false);
+    const swept = check(path, true);
+    expect(outcome(swept)).toEqual(outcome(kept));
+    expect(kept.messages?.forgotten ?? 0).toBe(0);
+  });
+
+  // 5004 restarts nodes from snapshots and welcomes a peer; 5002 compacts on every node.
+  it.each([5002, 5004, 5006])('a simulation with checkpoints and faults (seed %i): same verdict, fewer messages held', (seed) => {
+    const path = join(dir, `sim-${seed}.ndjson`);
+    traceScenario(faultScenario(seed), path, { eventLog: false, checkpointEvery: 3 }, 'test/trace/forgetDead.test.ts', true);
+    const kept = check(path, false);
+    const swept = check(path, true);
+    expect(kept.ok, formatVerdict(kept)).toBe(true);
+    expect(outcome(swept)).toEqual(outcome(kept));
+    expect(swept.messages!.forgotten).toBeGreaterThan(0);
+    expect(swept.messages!.peak).toBeLessThan(kept.messages!.peak);
+  }, 300_000);
+});
+
+const lastIndex = <T>(xs: readonly T[], f: (x: T) => boolean): number => {
+  for (let i = xs.length - 1; i >= 0; i--) if (f(xs[i]!)) return i;
+  return -1;
+};
+
+describe('what a replay that forgets still rejects', () => {
+  /** A checkpointed simulation's trace, and a copy with one event edited. */
+  function edited(seed: number, edit: (events: TraceEvent[]) => number): { path: string; line: number } {
+    const path = join(dir, `edit-${seed}.ndjson`);
+    traceScenario(faultScenario(seed), path, { eventLog: false, checkpointEvery: 3 }, 'test/trace/forgetDead.test.ts', false);
+    const [header, ...events] = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TraceEvent);
+    const i = edit(events);
+    const out = join(dir, `edit-${seed}-bad.ndjson`);
+    writeFileSync(out, [header, ...events].map((e) => JSON.stringify(e)).join('\n') + '\n');
+    return { path: out, line: i + 2 };
+  }
+
+  it('a Stutter that re-sends, as already sent, a live message no step sent', () => {
+    // Late in the run, after sweeps: a retransmission of a Decision for a slot no one decided.
+    const { path, line } = edited(5002, (events) => {
+      const i = lastIndex(events, (e) => e.action === 'Stutter' && e.sent.length > 0);
+      if (i < 0) throw new Error('the run has no retransmission: this test exercises nothing');
+      const e = events[i]!;
+      const fake: SpecMessage = { type: 'Decision', slot: 100_000, prop: { caller: 1, clientId: 999_999, input: 'never proposed' } };
+      events[i] = { ...e, sent: [...e.sent, fake] };
+      return i;
+    });
+    for (const forget of [false, true]) {
+      const v = check(path, forget);
+      expect(v.ok).toBe(false);
+      expect(v.failure?.line).toBe(line);
+    }
+  });
+
+  it('a receipt of a live message no step sent', () => {
+    // An acceptor "receives" an Accept for a slot far above every mark: live, and never sent.
+    const { path, line } = edited(5002, (events) => {
+      const i = lastIndex(events, (e) => e.action === 'AcceptorReceiveAccept');
+      if (i < 0) throw new Error('the run has no Accept received: this test exercises nothing');
+      const e = events[i]!;
+      const m = e.params.message as SpecMessage & { type: 'Accept' };
+      const fake = { ...m, slot: m.slot + 50_000 };
+      expect(messageKey(fake)).not.toBe(messageKey(m));
+      events[i] = { ...e, params: { ...e.params, message: fake } };
+      return i;
+    });
+    for (const forget of [false, true]) {
+      const v = check(path, forget);
+      expect(v.ok).toBe(false);
+      expect(v.failure?.line).toBe(line);
+    }
+  });
+});
