@@ -350,7 +350,8 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
     }
     if (before !== undefined) {
       const kind = leaderChangeKind(ev, before, fast!.state.nodes[node]!);
-      if (kind !== null) verdict.leaderChanges!.push({ event: verdict.events, kind, messages: fast!.state.msgs.size });
+      // What msgs would hold had nothing been forgotten: an embedded window replays with all of it.
+      if (kind !== null) verdict.leaderChanges!.push({ event: verdict.events, kind, messages: fast!.state.msgs.size + fast!.forgotten });
     }
     if (client !== null) {
       try {

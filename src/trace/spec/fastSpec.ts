@@ -564,8 +564,12 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
   if (received !== undefined) {
     if (!('message' in param)) return [];
     const m = param.message;
-    if (m.type !== received || !s.msgs.has(messageKey(m))) return [];
-    return receiveSteps(cfg, s, action as MessageAction, n, param as MessageParam);
+    if (m.type !== received) return [];
+    // The message as msgs holds it (equal: same key): what the step keeps of it (a decided
+    // proposal, in every replica's history) is then one object for all receivers, not a copy each.
+    const sent = s.msgs.get(messageKey(m));
+    if (sent === undefined) return [];
+    return receiveSteps(cfg, s, action as MessageAction, n, (sent === m ? param : { ...param, message: sent }) as MessageParam);
   }
   switch (action) {
     case 'ReplicaPropose':
