@@ -57,12 +57,14 @@ describe('state codec', () => {
 });
 
 describe('explorer on the checkpoint spec', () => {
-  it('finds the 34,273 states of ci-checkpoint that both engines count, and every property holds', () => {
+  // 34,273 before AcceptorCompact left the leader's slots below its mark in the same step.
+  it('finds the 22,625 states of ci-checkpoint that the embedded engine counts too, and every property holds', () => {
     const m = exploreModel(loadModel(join(ROOT, 'spec', 'ci-checkpoint.cfg')));
     const r = explore({ cfg: m.cfg, invariants: m.invariants, stepProperties: m.stepProperties, checkDeadlock: m.checkDeadlock });
     expect(r.verdict).toBe('pass');
-    expect(r.distinct).toBe(34_273);
-    for (const a of ['ReplicaSnapshot', 'ReplicaForget', 'AcceptorCompact', 'LeaderCompact']) expect(r.perAction[a] ?? 0).toBeGreaterThan(0);
+    expect(r.distinct).toBe(22_625);
+    // LeaderCompact only after a NodeRestart (a leader's mark is volatile, its acceptor's durable).
+    for (const a of ['ReplicaSnapshot', 'ReplicaForget', 'AcceptorCompact', 'LeaderCompact']) expect(r.perAction[a] ?? 0, a).toBeGreaterThan(0);
   }, 120_000);
 
   it('has all six checkpoint mutants of the mutant table', () => {

@@ -2,8 +2,9 @@
  * Checkpoints on the acceptor side (issue 11), guard by guard, as the spec's actions
  * (src/trace/spec/fastSpec.ts) state them: AcceptorCompact, AcceptorReceiveAccept and
  * AcceptorReceivePrepare with a mark, ScoutReceivePromise keeping the highest mark,
- * LeaderReceiveAdopted and LeaderReceivePropose leaving slots below the mark alone, and
- * LeaderCompact dropping proposals and commanders below the acceptor's mark.
+ * LeaderReceiveAdopted and LeaderReceivePropose leaving slots below the mark alone (the
+ * acceptor's durable mark too), AcceptorCompact dropping its leader's proposals and commanders
+ * below the new mark in the same step, and LeaderCompact doing it after a restart.
  */
 import { describe, expect, it } from 'vitest';
 import type { Promise as PromiseMessage } from '../../src/protocol/messages.js';
@@ -197,27 +198,40 @@ describe('Leader: LeaderReceivePropose below its mark', () => {
     leader.receive(2, { type: 'Propose', slot: 5, prop: prop(2, 5) });
     expect(host.actions()).toEqual(['LeaderReceivePropose']);
   });
+
+  it('takes no step for a Propose below its node\'s durable acceptor mark while its own mark is still 1 (after a restart)', () => {
+    const { host, leader } = leaderOn({ compactedBelow: 5, ...snapshotAt(5) });
+    // receivePropose alone: receive() would first catch up with LeaderCompact.
+    leader.receivePropose({ type: 'Propose', slot: 3, prop: prop(2, 3) });
+    expect(host.journal).toEqual([]);
+    expect(specOf(leader)).toMatchObject({ lMark: 1, lProposals: [] });
+
+    leader.receivePropose({ type: 'Propose', slot: 5, prop: prop(2, 5) });
+    expect(host.actions()).toEqual(['LeaderReceivePropose', 'LeaderSpawnScout']); // passive: it scouts
+    expect(specOf(leader).lProposals.map((p) => p.slot)).toEqual([5]);
+  });
 });
 
-describe('Leader: LeaderCompact', () => {
-  it('drops its proposals and commanders below its acceptor\'s mark and raises its mark, as one step with no message', () => {
+describe('Leader: AcceptorCompact and LeaderCompact', () => {
+  it('AcceptorCompact drops its leader\'s proposals and commanders below the new mark and raises its mark, in the same step, with no message', () => {
     const { host, leader } = leaderOn({ ...snapshotAt(5) });
     for (const slot of [3, 5, 7]) leader.receive(2, { type: 'Propose', slot, prop: prop(2, slot) });
     leader.receive(1, adopted([]));
     expect(commanderSlots(host)).toEqual([3, 5, 7]);
-    // Its node's acceptor compacts below the snapshot: the leader follows in a step of its own.
     const acceptor = new Acceptor(host);
     host.addRole(acceptor);
     host.clear();
 
     acceptor.compactIfDue();
 
-    expect(host.actions()).toEqual(['AcceptorCompact', 'LeaderCompact']);
+    // One step: the commander below the mark is gone before the acceptor's event is taken.
+    expect(host.actions()).toEqual(['AcceptorCompact']);
+    expect(host.kinds()).toEqual(['append', 'remove', 'action']);
     expect(host.sends()).toEqual([]);
     expect(specOf(leader).lMark).toBe(5);
     expect(specOf(leader).lProposals.map((p) => p.slot)).toEqual([5, 7]);
     expect(commanderSlots(host)).toEqual([5, 7]);
-    // Disabled once level with the acceptor.
+    // Level with the acceptor: LeaderCompact is not enabled.
     host.clear();
     expect(leader.compactIfDue()).toBe(false);
     expect(host.journal).toEqual([]);
@@ -237,18 +251,22 @@ describe('Leader: LeaderCompact', () => {
 
     acceptor.compactIfDue();
 
-    expect(host.actions()).toEqual(['AcceptorCompact', 'LeaderCompact']);
+    expect(host.actions()).toEqual(['AcceptorCompact']);
+    expect(specOf(leader).lMark).toBe(5);
     expect(host.kinds()).not.toContain('remove');
   });
 
-  it('catches up with its acceptor\'s durable mark at its next message after a restart (its own mark is volatile)', () => {
+  it('LeaderCompact: after a restart it catches up with its acceptor\'s durable mark at its next message (its own mark is volatile)', () => {
     const { host, leader } = leaderOn({ compactedBelow: 5, ...snapshotAt(5) });
     expect(specOf(leader).lMark).toBe(1);
 
     leader.receive(2, { type: 'Propose', slot: 3, prop: prop(2, 3) });
 
     expect(host.actions()).toEqual(['LeaderCompact']);
+    expect(host.sends()).toEqual([]);
     expect(specOf(leader).lMark).toBe(5);
     expect(specOf(leader).lProposals).toEqual([]);
+    host.clear();
+    expect(leader.compactIfDue()).toBe(false);
   });
 });
