@@ -515,6 +515,10 @@ LeaderSpawnScout(n) ==
 (* Propose below the leader's mark is ignored: that slot is decided and   *)
 (* its acceptors may have discarded its pvalues, so a new ballot there     *)
 (* could not learn the chosen value (the proposer catches up instead).    *)
+(* So is one below its node's acceptor's mark: aMark is durable while     *)
+(* lMark restarts at 1, and below aMark the slot is decided all the same  *)
+(* (safe: it only refuses a step).  Then a Propose below every node's     *)
+(* mark can never be acted on again, so a trace checker may forget it.    *)
 LeaderReceivePropose(n, m) ==
     /\ m.type = "Propose"
     /\ Mutant = "ProposeBelowMark" \/ m.slot >= Max(lMark[n], aMark[n])
@@ -880,6 +884,13 @@ ReplicaForget(n, s) ==
 
 (* Acceptor n raises its mark to its node's snapshot slot and discards    *)
 (* the pvalues below it (safe: see above).  Its promise is unchanged.     *)
+(* In the same step n's leader leaves the slots below the mark, as        *)
+(* LeaderCompact does (safe for the same reason: they are decided): no    *)
+(* state then has n's acceptor compacted and its leader still holding a   *)
+(* proposal or commander below the mark.  With LeaderReceivePropose and   *)
+(* ReplicaReceiveDecision refusing slots below the mark, a Propose or     *)
+(* Decision below every node's mark is never acted on again, so a trace   *)
+(* checker may forget it.                                                 *)
 HighestAccepted(n) == IF aAccepted[n] = {} THEN aMark[n] - 1
                       ELSE (CHOOSE pv \in aAccepted[n] :
                                \A pw \in aAccepted[n] : pw.slot <= pv.slot).slot
@@ -898,6 +909,9 @@ AcceptorCompact(n) ==
 (* proposals and commanders below it: those slots are decided (the        *)
 (* acceptor's mark is a snapshot slot), so driving them is useless, and   *)
 (* after a new ballot it would be unsafe (see LeaderReceivePropose).      *)
+(* AcceptorCompact already does this in its own step; this one is enabled *)
+(* after a NodeRestart, which sets the volatile lMark back to 1 and leaves *)
+(* the durable aMark.                                                     *)
 LeaderCompact(n) ==
     /\ lMark[n] < aMark[n]
     /\ lMark' = [lMark EXCEPT ![n] = aMark[n]]
