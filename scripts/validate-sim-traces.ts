@@ -18,8 +18,8 @@
  * (default) both, alternating, so that both forms the checker reads are exercised.
  *
  * --checkpoint-every K (default 4; 0: never): every third run has each replica snapshot every
- * K slots and its node compact (ReplicaSnapshot, AcceptorCompact, LeaderCompact, marks in
- * Promises, restarts from snapshots), so checkpointed runs are validated as the others are.
+ * K slots and its node compact (ReplicaSnapshot, AcceptorCompact, LeaderCompact after a restart,
+ * marks in Promises, restarts from snapshots), so checkpointed runs are validated as the others are.
  *
  * --batch-max B (default 4; 1: never): every fourth run lets a replica propose up to B waiting
  * requests as one slot's batch, with 12 clients (more than a replica's window of 5, or nothing
