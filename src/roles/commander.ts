@@ -85,7 +85,7 @@ export class Commander extends Role {
     this.host.setTimer(COMMANDER_RETRANSMIT_TIMER, this.key, this.host.timing.acceptRetransmitMs);
   }
 
-  /** Removed from its node (decided, preempted, or its slot compacted away by LeaderCompact). */
+  /** Removed from its node (decided, preempted, or its slot compacted away by AcceptorCompact or LeaderCompact). */
   override stop(): void {
     this.leader?.commanderEnded?.(this);
   }

@@ -68,7 +68,7 @@ export class Leader extends Role {
   protected readonly heartbeats = new HeartbeatPlan();
   /** The spec's `lMark` (volatile): it leaves slots below it alone, they are decided and compacted. */
   protected lMark = 1;
-  /** The commanders it spawned that still run, with their slots (a LeaderCompact removes those below its mark). */
+  /** The commanders it spawned that still run, with their slots (AcceptorCompact, or LeaderCompact after a restart, removes those below the mark). */
   protected readonly commanders = new Map<Role, number>();
   /** Acceptors that said yes to its commanders, most recent first: where Accepts go first. */
   protected readonly recentAcceptors: RecentAcceptors;
