@@ -83,6 +83,23 @@ describe('what a replay that forgets still rejects', () => {
     }
   });
 
+  it('a Stutter that re-sends, as already sent, an answer no step gave (a client told of an execution that has not happened)', () => {
+    const { path, line } = edited(5002, (events) => {
+      const i = lastIndex(events, (e) => e.action === 'Stutter');
+      const answered = events.find((e) => e.sent.some((m) => m.type === 'Invoked'));
+      if (i < 0 || answered === undefined) throw new Error('the run has no Stutter or no answer: this test exercises nothing');
+      const real = answered.sent.find((m) => m.type === 'Invoked') as SpecMessage & { type: 'Invoked' };
+      const e = events[i]!;
+      events[i] = { ...e, sent: [...e.sent, { ...real, index: real.index + 100_000 }] };
+      return i;
+    });
+    for (const forget of [false, true]) {
+      const v = check(path, forget);
+      expect(v.ok).toBe(false);
+      expect(v.failure?.line).toBe(line);
+    }
+  });
+
   it('a receipt of a live message no step sent', () => {
     // An acceptor "receives" an Accept for a slot far above every mark: live, and never sent.
     const { path, line } = edited(5002, (events) => {

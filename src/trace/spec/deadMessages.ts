@@ -22,13 +22,17 @@
  *    ended and it is not spawned again); a Prepare also needs every acceptor promised b or more.
  *  - Accepted(b, s): no commander (b, s) runs, and none can start: b's leader moved past b, or
  *    it is active at b and s is below its mark (a Propose there is refused).
- *  - Preempted(b): its leader's ballot is b or more. Invoked: no action receives it.
+ *  - Preempted(b): its leader's ballot is b or more.
+ *  - Invoked(n, p, i): no action receives it, but it is what a client is told, so it counts as
+ *    dead only once n's durable snapshot holds p at index i. A checker that takes a re-sent
+ *    message it forgot as dead then never takes an answer no step gave for one that was
+ *    (implementation mutant AnswerOnDecision: its early answers name indexes not yet executed).
  *  - Invoke(p) to n: p is in n's durable snapshot (answered again, unchanged, if received).
  *  - Welcome to n at or below n's snapshot slot (a snapshot taken): installing it is disabled.
  */
 import type { Ballot, SpecMessage } from '../format/types.js';
 import { ballotKey, propKey } from '../format/keys.js';
-import { type NodeSpec, type SpecConfig, type SpecState, ballotEq, ballotLt } from './specState.js';
+import { type NodeSpec, type SpecConfig, type SpecState, ballotEq, ballotLt, propEq } from './specState.js';
 
 /** The parts of a state the predicate reads, computed once for many messages. */
 export class DeadMessages {
@@ -71,7 +75,11 @@ export class DeadMessages {
         const x = this.node(m.leader);
         return x !== undefined && !ballotLt(x.lBallot, m.ballot);
       }
-      case 'Invoked': return true;
+      case 'Invoked': {
+        const x = this.node(m.replica);
+        if (x === undefined || m.index < 1 || m.index > x.rSnap.executed.length) return false;
+        return propEq(x.rSnap.executed.get(m.index - 1), m.prop);
+      }
       case 'Invoke': return this.snapshotted !== undefined && this.snapshotted(m.replica, propKey(m.prop));
       case 'Welcome': {
         const x = this.node(m.node);
