@@ -54,6 +54,15 @@ const lastIndex = <T>(xs: readonly T[], f: (x: T) => boolean): number => {
   return -1;
 };
 
+/** Rejected at `line`, keeping every message and sweeping after every step alike. */
+function rejectedEitherWay(path: string, line: number): void {
+  for (const forget of [false, true]) {
+    const v = check(path, forget);
+    expect(v.ok, `forget: ${forget}`).toBe(false);
+    expect(v.failure?.line, `forget: ${forget}`).toBe(line);
+  }
+}
+
 describe('what a replay that forgets still rejects', () => {
   /** A checkpointed simulation's trace, and a copy with one event edited. */
   function edited(seed: number, edit: (events: TraceEvent[]) => number): { path: string; line: number } {
@@ -76,11 +85,7 @@ describe('what a replay that forgets still rejects', () => {
       events[i] = { ...e, sent: [...e.sent, fake] };
       return i;
     });
-    for (const forget of [false, true]) {
-      const v = check(path, forget);
-      expect(v.ok).toBe(false);
-      expect(v.failure?.line).toBe(line);
-    }
+    rejectedEitherWay(path, line);
   });
 
   it('a Stutter that re-sends, as already sent, an answer no step gave (a client told of an execution that has not happened)', () => {
@@ -93,11 +98,7 @@ describe('what a replay that forgets still rejects', () => {
       events[i] = { ...e, sent: [...e.sent, { ...real, index: real.index + 100_000 }] };
       return i;
     });
-    for (const forget of [false, true]) {
-      const v = check(path, forget);
-      expect(v.ok).toBe(false);
-      expect(v.failure?.line).toBe(line);
-    }
+    rejectedEitherWay(path, line);
   });
 
   it('a receipt of a live message no step sent', () => {
@@ -112,10 +113,6 @@ describe('what a replay that forgets still rejects', () => {
       events[i] = { ...e, params: { ...e.params, message: fake } };
       return i;
     });
-    for (const forget of [false, true]) {
-      const v = check(path, forget);
-      expect(v.ok).toBe(false);
-      expect(v.failure?.line).toBe(line);
-    }
+    rejectedEitherWay(path, line);
   });
 });
