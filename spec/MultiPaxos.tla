@@ -107,6 +107,18 @@ Min(a, b) == IF a < b THEN a ELSE b
 NoOp == [caller |-> 0, clientId |-> 0, input |-> "noop"]
 Requests == [caller : Callers, clientId : 1..RequestsPerCaller, input : {"op"}]
 
+(***************************************************************************)
+(* A request's identity is its caller and id: a caller never invokes two  *)
+(* requests with one id (RequesterInvoke), so the pair names one request, *)
+(* and a replica asks "did I execute it?" of the ids it executed.  That is *)
+(* how an implementation keeps its duplicate table bounded (per caller, a *)
+(* set of ids as ranges), and how a trace checker answers the question   *)
+(* without holding every executed request.  In the models, whose one      *)
+(* input is "op", comparing ids is comparing requests, and every model    *)
+(* has the states it had when requests were compared whole.               *)
+(***************************************************************************)
+ReqId(r) == <<r.caller, r.clientId>>
+
 Range(seq) == {seq[i] : i \in 1..Len(seq)}
 
 (***************************************************************************)
@@ -587,9 +599,11 @@ LeaderReceivePreempted(n, m) ==
 (* Replica.                                                                *)
 (***************************************************************************)
 
-Executed(n, p) == p \in Range(rExecuted[n])
+\* The ids of the requests replica n executed (see ReqId).
+ExecutedIds(n) == {ReqId(q) : q \in Range(rExecuted[n])}
+Executed(n, p) == ReqId(p) \in ExecutedIds(n)
 \* Where executed request p stands in replica n's history (p executed once).
-IndexOf(n, p) == CHOOSE i \in 1..Len(rExecuted[n]) : rExecuted[n][i] = p
+IndexOf(n, p) == CHOOSE i \in 1..Len(rExecuted[n]) : ReqId(rExecuted[n][i]) = ReqId(p)
 
 (***************************************************************************)
 (* A client's answer.  The application is a deterministic state machine   *)
@@ -694,9 +708,10 @@ ReplicaReceiveDecision(n, m) ==
                    rExecuted, rSnap, invoked, restarts>>
 
 \* The requests of sequence q that are not in the set E, in q's order.
+\* The requests of q whose id is not in the set of ids E, in q's order.
 RECURSIVE Unexecuted(_, _)
 Unexecuted(q, E) == IF q = <<>> THEN <<>>
-                    ELSE (IF Head(q) \in E THEN <<>> ELSE <<Head(q)>>) \o Unexecuted(Tail(q), E)
+                    ELSE (IF ReqId(Head(q)) \in E THEN <<>> ELSE <<Head(q)>>) \o Unexecuted(Tail(q), E)
 \* The orders in which a replica runs the requests q of a batch: q's own.
 \* (Mutant ExecuteBatchAnyOrder: any order, as if the batch were a set.)
 RunOrders(q) == IF Mutant = "ExecuteBatchAnyOrder" THEN DistinctSeqs(Range(q), Len(q)) ELSE {q}
@@ -717,10 +732,10 @@ ReplicaExecute(n) ==
                      THEN (CHOOSE d \in mine : TRUE).prop
                      ELSE SlotValue(rDecisions[n], s)
               lost == UNION {Range(ReqsOf(e.prop)) : e \in mine} \ Range(ReqsOf(b))
-              done == Range(rExecuted[n])
+              done == ExecutedIds(n)
               fresh == CASE Mutant = "ExecuteTwice" -> ReqsOf(b)
                          [] Mutant = "DedupeWholeBatch" ->
-                               IF Range(ReqsOf(b)) \subseteq done THEN <<>> ELSE ReqsOf(b)
+                               IF {ReqId(r) : r \in Range(ReqsOf(b))} \subseteq done THEN <<>> ELSE ReqsOf(b)
                          [] OTHER -> Unexecuted(ReqsOf(b), done)
               at == Len(rExecuted[n])
           IN  \E run \in RunOrders(fresh) :
@@ -926,9 +941,10 @@ LeaderCompact(n) ==
 (***************************************************************************)
 
 (* A client on node r.caller invokes request r through its Requester,      *)
-(* which sends it to the replica of its own node.                          *)
+(* which sends it to the replica of its own node.  The id is one its       *)
+(* caller never used (see ReqId): a new request, not a retry.              *)
 RequesterInvoke(r) ==
-    /\ r \notin invoked
+    /\ \A q \in invoked : ReqId(q) # ReqId(r)
     /\ invoked' = invoked \cup {r}
     /\ Send([type |-> "Invoke", replica |-> r.caller, prop |-> r])
     /\ UNCHANGED <<acceptorVars, leaderVars, replicaVars, restarts>>
@@ -1090,7 +1106,7 @@ IsPrefix(s, t) == Len(s) <= Len(t) /\ \A i \in 1..Len(s) : s[i] = t[i]
 ExecutedPrefix == \A n1, n2 \in ReplicaNodes :
                       IsPrefix(rExecuted[n1], rExecuted[n2]) \/ IsPrefix(rExecuted[n2], rExecuted[n1])
 NoDuplicateExecution == \A n \in Node : \A i, j \in 1..Len(rExecuted[n]) :
-                            i # j => rExecuted[n][i] # rExecuted[n][j]
+                            i # j => ReqId(rExecuted[n][i]) # ReqId(rExecuted[n][j])
 ReplicaConsistency == ExecutedPrefix /\ NoDuplicateExecution
 
 \* Client answers: a client is told only the result of its request's one

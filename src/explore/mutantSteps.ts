@@ -21,7 +21,6 @@ import {
 import { type ActionName, type Step, allSteps, executeSlot, leaderCompactedTo, replicaReceiveWelcome, unexecuted } from '../trace/spec/fastSpec.js';
 import { exploreSuccessors } from './successors.js';
 import { promiseAssemblies, promiseParts } from '../trace/spec/promiseParts.js';
-import { PSet } from '../trace/spec/pmap.js';
 
 export type SuccessorFn = (cfg: SpecConfig, s: SpecState) => Step[];
 
@@ -307,7 +306,7 @@ function replicaExecute(r: Rules, n: number, x: NodeSpec): Result[] {
   const index = r.answerBatchLastIndex ? (_j: number, at: number, len: number): number => at + len : undefined;
   return choices.flatMap((b) => {
     const q = reqsOf(b);
-    const fresh = r.dedupeWholeBatch ? (q.every((p) => x.rExecutedKeys.has(propKey(p))) ? [] : q) : unexecuted(x, b);
+    const fresh = r.dedupeWholeBatch ? (q.every((p) => x.rExecutedIds.has(p)) ? [] : q) : unexecuted(x, b);
     const runs = r.executeBatchAnyOrder ? orders(fresh) : [fresh];
     return runs.map((run) => executeSlot(n, x, b, run, index));
   });

@@ -211,9 +211,9 @@ export const ReplicaConsistency: StateInvariant = (m, s) => {
       if (!isPrefix(a, b) && !isPrefix(b, a)) return `replicas ${n1} and ${n2} executed diverging histories`;
     }
   }
-  // NoDuplicateExecution: over Node.
+  // NoDuplicateExecution: over Node, by request id (ReqId).
   for (let n = 1; n <= m.N; n++) {
-    const keys = s.nodes[n]!.rExecuted.map(propKey);
+    const keys = s.nodes[n]!.rExecuted.map((p) => `${p.caller}:${p.clientId}`);
     if (new Set(keys).size !== keys.length) return `replica ${n} executed a request twice`;
   }
   return undefined;

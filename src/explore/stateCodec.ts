@@ -17,6 +17,7 @@
 import type { Proposal, SpecMessage } from '../trace/format/types.js';
 import { ballotKey, messageKey, propKey, seqKey } from '../trace/format/keys.js';
 import { ExecSeq, type NodeSpec, type SpecState, initialNode, setKey } from '../trace/spec/specState.js';
+import { ExecutedIds } from '../trace/spec/requestIds.js';
 import type { Step } from '../trace/spec/fastSpec.js';
 import { hash64, hashText64 } from './fingerprints.js';
 
@@ -61,7 +62,6 @@ function plainNode(x: NodeSpec): NodeSpec {
     aAccepted: new Map(x.aAccepted),
     lProposals: new Map(x.lProposals),
     rDecisions: new Map(x.rDecisions),
-    rExecutedKeys: new Set(x.rExecutedKeys),
     // rExecuted and rSnap are kept as they are: a longer version's elements in their shared
     // backing cost no memory of their own, and revivedNode cuts them off after a thread crossing.
   };
@@ -69,7 +69,7 @@ function plainNode(x: NodeSpec): NodeSpec {
 
 /** A node that crossed threads: its sequences are classes again (a structured clone drops them). */
 function revivedNode(x: NodeSpec): NodeSpec {
-  return { ...x, rExecuted: ExecSeq.revive(x.rExecuted), rSnap: { slot: x.rSnap.slot, executed: ExecSeq.revive(x.rSnap.executed) } };
+  return { ...x, rExecuted: ExecSeq.revive(x.rExecuted), rExecutedIds: ExecutedIds.revive(x.rExecutedIds), rSnap: { slot: x.rSnap.slot, executed: ExecSeq.revive(x.rSnap.executed) } };
 }
 
 /** A state that crossed threads (a worker's sample), as revivedNode. */

@@ -106,7 +106,7 @@ describe('dead messages (what a trace checker may forget)', () => {
     }),
     'an Invoke its replica executed (not yet in its snapshot)': mutated('checkpoint-restart', 'Invoke', (s, m) => {
       const x = s.nodes[(m as { replica: number }).replica]!;
-      return x.rExecutedKeys.has(propKey((m as { prop: Proposal }).prop));
+      return x.rExecutedIds.has((m as { prop: Proposal }).prop);
     }),
     // No Welcome rule is put to the test: in these models no node is welcomed, snapshots, and
     // restarts again, which is what a Welcome revived by a too-generous rule would need.

@@ -14,6 +14,7 @@ import { type ActionName, type Param, type Step, MESSAGE_ACTIONS, NEXT_NODES, PR
 import { DECISION_BY_SLOT, type NodeSpec, type SpecConfig, type SpecState, type VSet, batchEq, configFromConstants, decisionsOf, initialState, nodeToJson, reqsOf } from '../spec/specState.js';
 import { messageKey, propKey } from '../format/keys.js';
 import { DeadMessages } from '../spec/deadMessages.js';
+import { addInvoked } from '../spec/requestIds.js';
 import { fromTla, tlaLiteral, toTla, type TlaState, withSpecMark } from './tlaCodec.js';
 import { UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
 
@@ -170,7 +171,7 @@ function commitInPlace(s: SpecState, step: Step, newMsgs: ReadonlyMap<string, Sp
   const msgs = s.msgs as Map<string, SpecMessage>;
   for (const [k, m] of newMsgs) msgs.set(k, m);
   (s.nodes as NodeSpec[])[step.n] = step.node;
-  if (step.invoke) (s.invoked as Map<string, Proposal>).set(propKey(step.invoke), step.invoke);
+  if (step.invoke) addInvoked(s.invoked as Map<string, Proposal>, step.invoke);
   if (step.restart) (s as { restarts: number }).restarts++;
 }
 

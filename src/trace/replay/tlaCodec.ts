@@ -9,6 +9,7 @@ import { type CommanderSpec, ExecSeq, type NodeSpec, type SpecState, type VSet, 
 import { ballotKey, messageKey, propKey, pvalueKey, seqKey, slotPropKey } from '../format/keys.js';
 import { tlaValueLiteral } from '../../modelcheck/values/tlaLiteral.js';
 import { SEQUENCE_KEYS } from '../format/canonical.js';
+import { ExecutedIds } from '../spec/requestIds.js';
 
 export type TlaJson = unknown;
 export interface TlaState { [variable: string]: TlaJson }
@@ -171,7 +172,7 @@ export function fromTla(raw: TlaState): DecodedState {
       rProposals: setOf(cols.rProposals[i]!, slotPropKey),
       rDecisions: setOf(cols.rDecisions[i]!, slotPropKey),
       rExecuted: ExecSeq.of(rExecuted),
-      rExecutedKeys: new Set(rExecuted.map(propKey)),
+      rExecutedIds: ExecutedIds.of(rExecuted),
     });
   }
   const msgs = setOf((t.msgs as unknown[]).map(messageFromTla), messageKey);

@@ -11,10 +11,10 @@ import {
   type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, type VSet,
   DECISION_BY_PROP, DECISION_BY_SLOT, ExecSeq,
   NOOP, NOOP_KEY, acceptedOf, ballotEq, ballotLt, batchEq, batchOf, boundedRequests, commanderSpecKey, decisionsOf, emptyVolatile,
-  inBatch, leaderProposalsOf, longBatch, propEq, reqsOf,
+  inBatch, leaderProposalsOf, longBatch, reqsOf,
 } from './specState.js';
 import { messageKey, propKey, pvalueKey, slotPropKey } from '../format/keys.js';
-import { PSet } from './pmap.js';
+import { ExecutedIds, idInvoked, rememberIds, withInvoked } from './requestIds.js';
 import { type AssemblyRules, CORRECT_ASSEMBLY, assemblies, welcomeParts } from './welcomeParts.js';
 import { promiseAssemblies, promiseParts } from './promiseParts.js';
 
@@ -236,11 +236,13 @@ function leaderReceivePreempted(cfg: SpecConfig, n: number, x: NodeSpec, m: Mess
   return [{ ...x, lActive: false, lBallot: { num: m.ballot.num + 1, leader: n } }, []];
 }
 
-const executed = (x: NodeSpec, p: Proposal): boolean => x.rExecutedKeys.has(propKey(p));
-/** IndexOf(n, p): where executed request p stands in the history, from 1. Scanned from the
- * end: a request asked for again after its execution is nearly always a recent one. */
+/** Executed(n, p): p's id (caller, clientId) is one n executed (ReqId in the spec). */
+const executed = (x: NodeSpec, p: Proposal): boolean => x.rExecutedIds.has(p);
+const sameId = (a: Proposal, b: Proposal): boolean => a.caller === b.caller && a.clientId === b.clientId;
+/** IndexOf(n, p): where the executed request with p's id stands in the history, from 1. Scanned
+ * from the end: a request asked for again after its execution is nearly always a recent one. */
 function indexOf(history: ExecSeq, p: Proposal): number {
-  for (let i = history.length - 1; i >= 0; i--) if (propEq(history.get(i), p)) return i + 1;
+  for (let i = history.length - 1; i >= 0; i--) if (sameId(history.get(i), p)) return i + 1;
   throw new Error(`indexOf: ${propKey(p)} is not in the history`);
 }
 const slotBoundOk = (cfg: SpecConfig, x: NodeSpec): boolean =>
@@ -344,11 +346,11 @@ function replicaExecute(n: number, x: NodeSpec, claimed: Proposal | undefined): 
   return out;
 }
 
-/** Unexecuted(ReqsOf(b), Range(rExecuted[n])): b's requests that n has not executed, in b's order. */
+/** Unexecuted(ReqsOf(b), ExecutedIds(n)): b's requests whose id n has not executed, in b's order. */
 export function unexecuted(x: NodeSpec, b: Proposal): readonly Proposal[] {
   const q = reqsOf(b);
-  if (q.length === 1) return x.rExecutedKeys.has(propKey(q[0]!)) ? [] : q;
-  return q.filter((r) => !x.rExecutedKeys.has(propKey(r)));
+  if (q.length === 1) return x.rExecutedIds.has(q[0]!) ? [] : q;
+  return q.filter((r) => !x.rExecutedIds.has(r));
 }
 
 /**
@@ -378,10 +380,9 @@ export function executeSlot(n: number, x: NodeSpec, b: Proposal, run: readonly P
   const next: NodeSpec = { ...x, rRequests, rProposals, rSlotOut: s + 1 };
   if (run.length === 0) return [next, []];
   const at = x.rExecuted.length;
-  let keys = PSet.from(x.rExecutedKeys);
-  for (const r of run) keys = keys.with(propKey(r));
   next.rExecuted = x.rExecuted.appended(run);
-  next.rExecutedKeys = keys;
+  next.rExecutedIds = x.rExecutedIds.withAll(run);
+  rememberIds(next.rExecuted, next.rExecutedIds);
   return [next, run.map((r, i): SpecMessage => ({ type: 'Invoked', replica: n, prop: r, index: index(i + 1, at, run.length) }))];
 }
 
@@ -433,9 +434,10 @@ export function replicaReceiveWelcome(n: number, x: NodeSpec, m: MessageOf<'Welc
     const key = `${[...rDecisions.keys()].sort().join()}|${rExecuted.map(propKey).join()}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    let rExecutedKeys = PSet.empty();
-    for (const p of rExecuted) rExecutedKeys = rExecutedKeys.with(propKey(p));
-    out.push([{ ...x, rDecisions, rExecuted: ExecSeq.of(rExecuted), rExecutedKeys, rSlotOut: m.slot, rSlotIn: Math.max(x.rSlotIn, m.slot) }, []]);
+    const history = ExecSeq.of(rExecuted);
+    const rExecutedIds = ExecutedIds.of(history);
+    rememberIds(history, rExecutedIds);
+    out.push([{ ...x, rDecisions, rExecuted: history, rExecutedIds, rSlotOut: m.slot, rSlotIn: Math.max(x.rSlotIn, m.slot) }, []]);
   }
   return out;
 }
@@ -582,7 +584,8 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
       // Next draws r from Requests = [caller : Callers, clientId : 1..RequestsPerCaller, ...].
       if (cfg.bounds.callers !== undefined && !cfg.bounds.callers.has(r.caller)) return [];
       if (cfg.bounds.requestsPerCaller !== undefined && (r.clientId < 1 || r.clientId > cfg.bounds.requestsPerCaller)) return [];
-      if (s.invoked.has(propKey(r))) return [];
+      // A caller never invokes two requests with one id (ReqId).
+      if (idInvoked(s.invoked, r)) return [];
       return oneStep(action, n, param, [x, [{ type: 'Invoke', replica: r.caller, prop: r }]], { invoke: r });
     }
     case 'LeaderSpawnScout': return oneStep(action, n, param, leaderSpawnScout(cfg, n, x));
@@ -617,7 +620,7 @@ export function applyStep(s: SpecState, step: Step): SpecState {
   const nodes = s.nodes.slice();
   nodes[step.n] = step.node;
   let invoked = s.invoked;
-  if (step.invoke) invoked = new Map(s.invoked).set(propKey(step.invoke), step.invoke);
+  if (step.invoke) invoked = withInvoked(s.invoked, step.invoke);
   const restarts = step.restart ? s.restarts + 1 : s.restarts;
   return { msgs, invoked, restarts, nodes };
 }

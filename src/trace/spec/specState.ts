@@ -5,8 +5,9 @@
  */
 import type { Ballot, CommanderState, NodeStateJson, Proposal, PValue, SlotProp, SpecConstants, SpecMessage } from '../format/types.js';
 import { ballotKey, messageKey, numSetKey, propKey, pvalueKey, seqKey, slotPropKey } from '../format/keys.js';
-import { type Indexer, PMap, PSet } from './pmap.js';
+import { type Indexer, PMap } from './pmap.js';
 import { ExecSeq } from './execSeq.js';
+import { type ExecutedIds, idsOf } from './requestIds.js';
 
 export type VSet<T> = ReadonlyMap<string, T>;
 
@@ -48,9 +49,9 @@ export interface NodeSpec {
   rRequests: VSet<Proposal>;
   rProposals: VSet<SlotProp>;
   rDecisions: VSet<SlotProp>;
-  /** A sequence; `rExecutedKeys` is its range, kept alongside for O(1) "was p executed". */
+  /** A sequence; `rExecutedIds` is ExecutedIds(n), the ids of its range, kept alongside for "was p executed". */
   rExecuted: ExecSeq;
-  rExecutedKeys: ReadonlySet<string>;
+  rExecutedIds: ExecutedIds;
   /** The replica's snapshot (durable). */
   rSnap: SnapshotSpec;
 }
@@ -157,8 +158,6 @@ export function setKey(s: VSet<unknown>): string {
 
 /** A node after a (re)start: the durable state kept, the replica restored from its snapshot. */
 export function emptyVolatile(n: number, durable: Pick<NodeSpec, 'aBallot' | 'aAccepted' | 'aMark' | 'lBallot' | 'rSnap'>): NodeSpec {
-  let rExecutedKeys = PSet.empty();
-  for (const p of durable.rSnap.executed) rExecutedKeys = rExecutedKeys.with(propKey(p));
   return {
     aBallot: durable.aBallot,
     aAccepted: durable.aAccepted,
@@ -176,7 +175,7 @@ export function emptyVolatile(n: number, durable: Pick<NodeSpec, 'aBallot' | 'aA
     rProposals: new Map(),
     rDecisions: PMap.empty(DECISION_INDEXES),
     rExecuted: durable.rSnap.executed,
-    rExecutedKeys,
+    rExecutedIds: idsOf(durable.rSnap.executed),
   };
   void n;
 }

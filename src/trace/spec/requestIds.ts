@@ -1,0 +1,147 @@
+/**
+ * Sets of request ids (caller, clientId), the spec's ReqId: a replica's ExecutedIds(n), and the
+ * ids RequesterInvoke's guard tests among the invoked requests. Each is an immutable value. A caller's ids are kept as sorted, disjoint ranges, so the set is as
+ * large as the gaps in what was executed, not as the history: a caller numbers its requests
+ * 1, 2, 3, ... and each is executed, so at a steady state a caller's ids are one range.
+ *
+ * Adding ids copies only the ranges of their caller and the small map of callers; every other
+ * version keeps its own (values are never mutated), as the explorer's many successors of one
+ * state need.
+ */
+import type { Proposal } from '../format/types.js';
+import type { ExecSeq } from './execSeq.js';
+import { propKey } from '../format/keys.js';
+
+/** A caller's ids: [lo0, hi0, lo1, hi1, ...], inclusive, sorted, with gaps between ranges. */
+type Ranges = readonly number[];
+
+export class ExecutedIds {
+  private constructor(private readonly byCaller: ReadonlyMap<number, Ranges>) {}
+
+  static readonly EMPTY: ExecutedIds = new ExecutedIds(new Map());
+
+  /** The ids of `ps` (a history). */
+  static of(ps: Iterable<Proposal>): ExecutedIds {
+    let out = ExecutedIds.EMPTY;
+    for (const p of ps) out = out.with(p);
+    return out;
+  }
+
+  /** An ExecutedIds again after a structured clone (a thread crossing keeps the fields and drops the class). */
+  static revive(x: ExecutedIds | { readonly byCaller: ReadonlyMap<number, Ranges> }): ExecutedIds {
+    return x instanceof ExecutedIds ? x : new ExecutedIds(x.byCaller);
+  }
+
+  has(p: Proposal): boolean {
+    const r = this.byCaller.get(p.caller);
+    return r !== undefined && rangeAt(r, p.clientId) >= 0;
+  }
+
+  /** This set with p's id added (this, when it holds it already). */
+  with(p: Proposal): ExecutedIds {
+    const r = this.byCaller.get(p.caller) ?? [];
+    const next = inserted(r, p.clientId);
+    if (next === r) return this;
+    return new ExecutedIds(new Map(this.byCaller).set(p.caller, next));
+  }
+
+  withAll(ps: readonly Proposal[]): ExecutedIds {
+    let out: ExecutedIds = this;
+    for (const p of ps) out = out.with(p);
+    return out;
+  }
+
+  /** How many ranges it keeps in all: what its memory is proportional to. */
+  get ranges(): number {
+    let k = 0;
+    for (const r of this.byCaller.values()) k += r.length / 2;
+    return k;
+  }
+}
+
+/** The index of the range of `r` that holds id, or -1. */
+function rangeAt(r: Ranges, id: number): number {
+  let lo = 0;
+  let hi = r.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (id < r[2 * mid]!) hi = mid - 1;
+    else if (id > r[2 * mid + 1]!) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** `r` with id added: `r` itself when it holds id already, else a new array. */
+function inserted(r: Ranges, id: number): Ranges {
+  // The first range that ends at or after id - 1 (it may hold id, or be extended to).
+  let lo = 0;
+  let hi = r.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (r[2 * mid + 1]! < id - 1) lo = mid + 1;
+    else hi = mid;
+  }
+  const i = lo;
+  if (i < r.length / 2 && r[2 * i]! <= id && id <= r[2 * i + 1]!) return r;
+  const out = r.slice();
+  const joinsNext = i < r.length / 2 && r[2 * i]! === id + 1;
+  const joinsThis = i < r.length / 2 && r[2 * i + 1]! === id - 1;
+  if (joinsThis) {
+    // id extends range i up; it may now meet range i + 1.
+    if (i + 1 < r.length / 2 && r[2 * i + 2]! === id + 1) out.splice(2 * i + 1, 2);
+    else out[2 * i + 1] = id;
+  } else if (joinsNext) {
+    out[2 * i] = id;
+  } else {
+    out.splice(2 * i, 0, id, id);
+  }
+  return out;
+}
+
+/**
+ * The ids of each history version a step made (a weak cache): a restart restores a snapshot's
+ * history, usually a version whose ids are known, without walking it again.
+ */
+const IDS_OF = new WeakMap<ExecSeq, ExecutedIds>();
+
+export function rememberIds(seq: ExecSeq, ids: ExecutedIds): void {
+  IDS_OF.set(seq, ids);
+}
+
+/** ExecutedIds of a history: cached when a step made it, else computed (O(its length)). */
+export function idsOf(seq: ExecSeq): ExecutedIds {
+  let ids = IDS_OF.get(seq);
+  if (ids === undefined) IDS_OF.set(seq, (ids = ExecutedIds.of(seq)));
+  return ids;
+}
+
+/**
+ * The ids of each `invoked` set (a weak cache, checked by size): RequesterInvoke asks whether r's
+ * id was invoked, which the set, keyed by whole requests, cannot answer without a walk.
+ */
+const INVOKED_IDS = new WeakMap<ReadonlyMap<string, Proposal>, { size: number; ids: ExecutedIds }>();
+
+function invokedIds(invoked: ReadonlyMap<string, Proposal>): ExecutedIds {
+  let c = INVOKED_IDS.get(invoked);
+  if (c === undefined || c.size !== invoked.size) INVOKED_IDS.set(invoked, (c = { size: invoked.size, ids: ExecutedIds.of(invoked.values()) }));
+  return c.ids;
+}
+
+/** Whether a request with r's id was invoked: `\E q \in invoked : ReqId(q) = ReqId(r)`. */
+export const idInvoked = (invoked: ReadonlyMap<string, Proposal>, r: Proposal): boolean => invokedIds(invoked).has(r);
+
+/** A new invoked set: `invoked` with r. */
+export function withInvoked(invoked: ReadonlyMap<string, Proposal>, r: Proposal): Map<string, Proposal> {
+  const ids = invokedIds(invoked);
+  const next = new Map(invoked).set(propKey(r), r);
+  INVOKED_IDS.set(next, { size: next.size, ids: ids.with(r) });
+  return next;
+}
+
+/** Adds r to `invoked` in place (a trace replay's own state). */
+export function addInvoked(invoked: Map<string, Proposal>, r: Proposal): void {
+  const ids = invokedIds(invoked);
+  invoked.set(propKey(r), r);
+  INVOKED_IDS.set(invoked, { size: invoked.size, ids: ids.with(r) });
+}
