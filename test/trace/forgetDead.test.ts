@@ -101,6 +101,32 @@ describe('what a replay that forgets still rejects', () => {
     rejectedEitherWay(path, line);
   });
 
+  it('a Requester that invokes, late in the run, an id its caller used early (with another input)', () => {
+    // By then a replay that forgets keeps the early request's id only (SpecState.invokedForgotten).
+    let node = 0;
+    const { path, line } = edited(5002, (events) => {
+      const i = lastIndex(events, (e) => e.action === 'RequesterInvoke');
+      if (i < 0) throw new Error('the run invokes nothing: this test exercises nothing');
+      node = events[i]!.node;
+      const first = events.find((e) => e.action === 'RequesterInvoke' && e.node === node)!;
+      const early = first.params.proposal!;
+      const again = { ...early, input: `${early.input} (again)` };
+      const e = events[i]!;
+      expect(e.params.proposal!.clientId).not.toBe(early.clientId);
+      const replaced = e.params.proposal!;
+      const same = (p: typeof again) => p.caller === replaced.caller && p.clientId === replaced.clientId;
+      // The node's invoked (its whole state, or the delta's addition) holds the request invoked.
+      const state = e.state === undefined ? undefined : { ...e.state, invoked: e.state.invoked.map((p) => (same(p) ? again : p)) };
+      const delta = e.delta === undefined ? undefined : { ...e.delta, invoked: { add: [again] } };
+      events[i] = { ...e, params: { ...e.params, proposal: again }, sent: [{ type: 'Invoke', replica: again.caller, prop: again }],
+        ...(state === undefined ? {} : { state }), ...(delta === undefined ? {} : { delta }) };
+      return i;
+    });
+    rejectedEitherWay(path, line);
+    const v = check(path, true);
+    expect(v.failure?.message).toContain('RequesterInvoke');
+  });
+
   it('a receipt of a live message no step sent', () => {
     // An acceptor "receives" an Accept for a slot far above every mark: live, and never sent.
     const { path, line } = edited(5002, (events) => {

@@ -14,7 +14,7 @@ import { type ActionName, type Param, type Step, MESSAGE_ACTIONS, NEXT_NODES, PR
 import { DECISION_BY_SLOT, type NodeSpec, type SpecConfig, type SpecState, type VSet, batchEq, configFromConstants, decisionsOf, initialState, nodeToJson, reqsOf } from '../spec/specState.js';
 import { messageKey, propKey } from '../format/keys.js';
 import { DeadMessages } from '../spec/deadMessages.js';
-import { addInvoked } from '../spec/requestIds.js';
+import { ExecutedIds, addInvoked } from '../spec/requestIds.js';
 import { fromTla, tlaLiteral, toTla, type TlaState, withSpecMark } from './tlaCodec.js';
 import { UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
 
@@ -226,6 +226,8 @@ export class FastOracle implements Oracle {
   sweepMin = SWEEP_MIN;
   /** Messages forgotten so far, and the most held at once. */
   forgotten = 0;
+  /** Invoked requests whose records were dropped (their ids kept: SpecState.invokedForgotten). */
+  invokedForgotten = 0;
   peakMessages = 0;
   /** What the last sweep kept. */
   private kept = 0;
@@ -320,6 +322,12 @@ export class FastOracle implements Oracle {
     const msgs = s.msgs as Map<string, SpecMessage>;
     for (const [k, m] of msgs) if (dead.isDead(m)) { msgs.delete(k); this.forgotten++; }
     this.kept = msgs.size;
+    // The invoked requests: only their ids are read from here on (no embedded run starts).
+    if (s.invoked.size > 0) {
+      s.invokedForgotten = (s.invokedForgotten ?? ExecutedIds.EMPTY).withAll([...s.invoked.values()]);
+      this.invokedForgotten += s.invoked.size;
+      (s.invoked as Map<string, Proposal>).clear();
+    }
   }
 }
 

@@ -585,7 +585,7 @@ export function stepsFor(cfg: SpecConfig, s: SpecState, action: ActionName, n: n
       if (cfg.bounds.callers !== undefined && !cfg.bounds.callers.has(r.caller)) return [];
       if (cfg.bounds.requestsPerCaller !== undefined && (r.clientId < 1 || r.clientId > cfg.bounds.requestsPerCaller)) return [];
       // A caller never invokes two requests with one id (ReqId).
-      if (idInvoked(s.invoked, r)) return [];
+      if (idInvoked(s.invoked, r) || s.invokedForgotten?.has(r) === true) return [];
       return oneStep(action, n, param, [x, [{ type: 'Invoke', replica: r.caller, prop: r }]], { invoke: r });
     }
     case 'LeaderSpawnScout': return oneStep(action, n, param, leaderSpawnScout(cfg, n, x));
@@ -622,7 +622,7 @@ export function applyStep(s: SpecState, step: Step): SpecState {
   let invoked = s.invoked;
   if (step.invoke) invoked = withInvoked(s.invoked, step.invoke);
   const restarts = step.restart ? s.restarts + 1 : s.restarts;
-  return { msgs, invoked, restarts, nodes };
+  return s.invokedForgotten === undefined ? { msgs, invoked, restarts, nodes } : { msgs, invoked, invokedForgotten: s.invokedForgotten, restarts, nodes };
 }
 
 /** Every successor of `s` (all actions, nodes and parameters): used by the conformance test. */

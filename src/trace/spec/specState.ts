@@ -84,6 +84,13 @@ export interface SpecConfig {
 export interface SpecState {
   msgs: VSet<SpecMessage>;
   invoked: VSet<Proposal>;
+  /**
+   * Invoked requests a trace replay no longer lists in `invoked`, by id: once no spec run can
+   * start from its state, RequesterInvoke's guard (a fresh id) is all that reads them, and
+   * ranges of ids cost no memory per request. The spec's invoked is `invoked` plus these.
+   * Absent everywhere else.
+   */
+  invokedForgotten?: ExecutedIds;
   restarts: number;
   nodes: readonly NodeSpec[]; // index 1..N (index 0 unused)
 }
