@@ -35,25 +35,47 @@ const nodesKey = (s: SpecState): string => JSON.stringify(s.nodes.slice(1), (_k,
   return v;
 });
 
-function deadProperties(cfg: SpecConfig, dead: Dead) {
+/**
+ * `dead` asked once per state, and each step applied once: the explorer hands every property the
+ * same state object and step object for one transition, and each property asks both.
+ */
+function memoized(dead: Dead): { dead: Dead; after: (s: SpecState, step: Step) => SpecState } {
+  const byState = new WeakMap<SpecState, (m: SpecMessage) => boolean>();
+  const byStep = new WeakMap<Step, SpecState>();
+  return {
+    dead: (cfg, s) => {
+      let d = byState.get(s);
+      if (d === undefined) byState.set(s, (d = dead(cfg, s)));
+      return d;
+    },
+    after: (s, step) => {
+      let t = byStep.get(step);
+      if (t === undefined) byStep.set(step, (t = applyStep(s, step)));
+      return t;
+    },
+  };
+}
+
+function deadProperties(cfg: SpecConfig, raw: Dead) {
+  const { dead, after: applied } = memoized(raw);
   return {
     DeadReceiptStutters: (_b: unknown, s: SpecState, step: Step): string | undefined => {
       const m = (step.param as { message?: SpecMessage } | undefined)?.message;
       if (m === undefined || !dead(cfg, s)(m)) return undefined;
       if (step.invoke || step.restart) return `${step.action} of dead ${messageKey(m)} invokes or restarts`;
-      const t = applyStep(s, step);
+      const t = applied(s, step);
       if (nodesKey(s) !== nodesKey(t)) return `${step.action} at node ${step.n} of dead ${messageKey(m)} changes a node`;
       const after = dead(cfg, t);
       for (const x of step.sent) if (!after(x)) return `${step.action} of dead ${messageKey(m)} sends live ${messageKey(x)}`;
       return undefined;
     },
     DeadMonotone: (_b: unknown, s: SpecState, step: Step): string | undefined => {
-      const before = dead(cfg, s); const after = dead(cfg, applyStep(s, step));
+      const before = dead(cfg, s); const after = dead(cfg, applied(s, step));
       for (const m of s.msgs.values()) if (before(m) && !after(m)) return `${step.action} at node ${step.n} revives ${messageKey(m)}`;
       return undefined;
     },
     NoDeadDecisionSent: (_b: unknown, s: SpecState, step: Step): string | undefined => {
-      const after = dead(cfg, applyStep(s, step));
+      const after = dead(cfg, applied(s, step));
       for (const x of step.sent) if (x.type === 'Decision' && after(x)) return `${step.action} at node ${step.n} sends dead ${messageKey(x)}`;
       return undefined;
     },
@@ -63,8 +85,9 @@ function deadProperties(cfg: SpecConfig, dead: Dead) {
 /** A model that is there for one rule: some state of it must hold a message that rule calls dead. */
 const EXERCISES: Record<string, SpecMessage['type']> = { 'welcome-restart': 'Welcome' };
 
-function check(name: string, dead: Dead) {
+function check(name: string, raw: Dead) {
   const model = exploreModel(loadModel(modelPath(name)));
+  const { dead } = memoized(raw);
   const props = deadProperties(model.cfg, dead);
   // Count dead receipts: a model where none happens would check nothing.
   let deadReceipts = 0;
