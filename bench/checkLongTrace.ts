@@ -17,27 +17,28 @@ export function checkLongTrace(path: string, events: number): string[] {
   let seen = 0;
   let last = performance.now();
   const t0 = last;
+  // Each tenth is measured while the replay still holds its state, the last one too: measured
+  // after the verdict, the heap would no longer hold what the checker kept.
+  const measure = (): void => {
+    const now = performance.now();
+    ms.push(now - last);
+    gc?.();
+    heap.push(process.memoryUsage().heapUsed);
+    last = performance.now();
+  };
   const v = checkTraceSync({ name: path, files: [path] }, {
     onEvents: (n) => {
       seen += n;
-      while (heap.length < 9 && seen >= (heap.length + 1) * tenth) {
-        const now = performance.now();
-        ms.push(now - last);
-        gc?.();
-        heap.push(process.memoryUsage().heapUsed);
-        last = performance.now();
-      }
+      while (heap.length < 10 && seen >= Math.min(events, (heap.length + 1) * tenth)) measure();
     },
   });
   const now = performance.now();
-  ms.push(now - last);
-  gc?.();
-  heap.push(process.memoryUsage().heapUsed);
+  if (heap.length < 10) measure();
   const lines = [
     `  check-traces            ${formatVerdict(v).split('\n').join('\n  ')} in ${fmt((now - t0) / 1000, 1)} s`,
     `  checker µs / event by tenth   ${ms.map((x) => fmt((x * 1000) / tenth, 1)).join(' ')}` + (ms.length === 10 ? `; last / first ${fmt(ms[9]! / ms[0]!, 2)}` : ''),
     `  checker heap MiB after tenth  ${heap.map((b) => fmt(b / 2 ** 20, 1)).join(' ')}${gc ? ' (after a full GC)' : ' (no --expose-gc: includes garbage)'}`
-      + (heap.length === 10 ? `; last / first ${fmt(heap[9]! / heap[0]!, 2)}` : ''),
+      + (heap.length === 10 ? `; last / first ${fmt(heap[9]! / heap[0]!, 2)}; ${fmt((heap[9]! - heap[0]!) / 1024 / (0.9 * events / 1000), 1)} KiB more per 1,000 events` : ''),
   ];
   if (v.messages !== undefined) {
     lines.push(`  checker msgs held       at most ${fmt(v.messages.peak)} at once; ${fmt(v.messages.forgotten)} dead ones forgotten`);

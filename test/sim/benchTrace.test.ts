@@ -26,7 +26,7 @@ describe('npm run bench:sim -- --shape long --trace-dir', () => {
     expect(run.stdout).toMatch(/trace events by tenth +([\d,]+ ){9}[\d,]+\n/);
     // The bench checks its own trace, and says what the checker held.
     expect(run.stdout).toMatch(new RegExp(`check-traces +PASS \\S+sim-1-long\\.ndjson \\(${events} events`));
-    expect(run.stdout).toMatch(/checker heap MiB after tenth +([\d,.]+ ){9}[\d,.]+ \(no --expose-gc: includes garbage\); last \/ first/);
+    expect(run.stdout).toMatch(/checker heap MiB after tenth +([\d,.]+ ){9}[\d,.]+ \(no --expose-gc: includes garbage\); last \/ first [\d.]+; -?[\d,.]+ KiB more per 1,000 events/);
     expect(run.stdout).toMatch(/checker msgs held +at most [\d,]+ at once; [\d,]+ dead ones forgotten/);
 
     const out: string[] = [];
