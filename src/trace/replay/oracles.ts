@@ -226,8 +226,6 @@ export class FastOracle implements Oracle {
   sweepMin = SWEEP_MIN;
   /** Messages forgotten so far, and the most held at once. */
   forgotten = 0;
-  /** Invoked requests whose records were dropped (their ids kept: SpecState.invokedForgotten). */
-  invokedForgotten = 0;
   peakMessages = 0;
   /** What the last sweep kept. */
   private kept = 0;
@@ -325,7 +323,6 @@ export class FastOracle implements Oracle {
     // The invoked requests: only their ids are read from here on (no embedded run starts).
     if (s.invoked.size > 0) {
       s.invokedForgotten = (s.invokedForgotten ?? ExecutedIds.EMPTY).withAll([...s.invoked.values()]);
-      this.invokedForgotten += s.invoked.size;
       (s.invoked as Map<string, Proposal>).clear();
     }
   }
