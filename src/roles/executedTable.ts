@@ -22,7 +22,7 @@
  * logged by the replica.
  */
 import type { NodeId, Proposal } from '../protocol/values.js';
-import { IdRanges } from './idRanges.js';
+import { IdRanges } from '../util/idRanges.js';
 
 /** One executed request: its output and its index (from 1) in the replica's history. */
 export interface Execution { readonly prop: Proposal; readonly output: unknown; readonly index: number }

@@ -9,7 +9,7 @@ import { JournaledMap } from '../node/journaledMap.js';
 import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
-import { IdRanges } from './idRanges.js';
+import { IdRanges } from '../util/idRanges.js';
 
 export const REQUESTER_RETRANSMIT_TIMER = 'Requester.retransmit';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ExecutedTable } from '../../src/roles/executedTable.js';
-import { IdRanges } from '../../src/roles/idRanges.js';
+import { IdRanges } from '../../src/util/idRanges.js';
 import { prop } from './fake-host.js';
 
 describe('IdRanges', () => {
@@ -21,6 +21,30 @@ describe('IdRanges', () => {
       expect(ranges.rangeCount).toBe(runs);
       expect(IdRanges.fromPairs(ranges.toPairs()).toPairs()).toEqual(ranges.toPairs());
     }), { seed: 11 });
+  });
+
+  it('with(id) returns a new set and leaves every earlier version as it was', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 60 }), (ids) => {
+      const versions: [IdRanges, number[]][] = [];
+      let set = new IdRanges();
+      for (const id of ids) {
+        const before = set.toPairs();
+        const next = set.with(id);
+        expect(set.toPairs()).toEqual(before);
+        expect(next === set).toBe(before.some(([lo, hi]) => lo <= id && id <= hi));
+        set = next;
+        versions.push([set, [...new Set(ids.slice(0, versions.length + 1))]]);
+      }
+      for (const [v, held] of versions) for (let id = 1; id <= 41; id++) expect(v.has(id)).toBe(held.includes(id));
+    }), { seed: 12 });
+  });
+
+  it('is the same set again after a structured clone and revive', () => {
+    const set = IdRanges.fromPairs([[1, 3], [7, 7], [9, 20]]);
+    const revived = IdRanges.revive(structuredClone(set));
+    expect(revived).toBeInstanceOf(IdRanges);
+    expect(revived.toPairs()).toEqual(set.toPairs());
+    expect(revived.with(8).toPairs()).toEqual([[1, 3], [7, 20]]);
   });
 
   it('refuses pairs that are not ascending, disjoint, non-adjacent ranges', () => {

@@ -1,22 +1,21 @@
 /**
  * Sets of request ids (caller, clientId), the spec's ReqId: a replica's ExecutedIds(n), and the
- * ids RequesterInvoke's guard tests among the invoked requests. Each is an immutable value. A caller's ids are kept as sorted, disjoint ranges, so the set is as
- * large as the gaps in what was executed, not as the history: a caller numbers its requests
- * 1, 2, 3, ... and each is executed, so at a steady state a caller's ids are one range.
+ * ids RequesterInvoke's guard tests among the invoked requests. Each is an immutable value. A
+ * caller's ids are an IdRanges (the code's own set of ranges), so the set is as large as the
+ * gaps in what was executed, not as the history: a caller numbers its requests 1, 2, 3, ... and
+ * each is executed, so at a steady state a caller's ids are one range.
  *
- * Adding ids copies only the ranges of their caller and the small map of callers; every other
- * version keeps its own (values are never mutated), as the explorer's many successors of one
- * state need.
+ * Adding ids copies only the ranges of their caller (`IdRanges.with`) and the small map of
+ * callers; every other version keeps its own (values are never mutated), as the explorer's many
+ * successors of one state need.
  */
 import type { Proposal } from '../format/types.js';
 import type { ExecSeq } from './execSeq.js';
 import { propKey } from '../format/keys.js';
-
-/** A caller's ids: [lo0, hi0, lo1, hi1, ...], inclusive, sorted, with gaps between ranges. */
-type Ranges = readonly number[];
+import { IdRanges } from '../../util/idRanges.js';
 
 export class ExecutedIds {
-  private constructor(private readonly byCaller: ReadonlyMap<number, Ranges>) {}
+  private constructor(private readonly byCaller: ReadonlyMap<number, IdRanges>) {}
 
   static readonly EMPTY: ExecutedIds = new ExecutedIds(new Map());
 
@@ -27,20 +26,22 @@ export class ExecutedIds {
     return out;
   }
 
-  /** An ExecutedIds again after a structured clone (a thread crossing keeps the fields and drops the class). */
-  static revive(x: ExecutedIds | { readonly byCaller: ReadonlyMap<number, Ranges> }): ExecutedIds {
-    return x instanceof ExecutedIds ? x : new ExecutedIds(x.byCaller);
+  /** An ExecutedIds again after a structured clone (a thread crossing keeps the fields and drops the classes). */
+  static revive(x: ExecutedIds | { readonly byCaller: ReadonlyMap<number, IdRanges> }): ExecutedIds {
+    if (x instanceof ExecutedIds) return x;
+    const byCaller = new Map<number, IdRanges>();
+    for (const [caller, r] of x.byCaller) byCaller.set(caller, IdRanges.revive(r));
+    return new ExecutedIds(byCaller);
   }
 
   has(p: Proposal): boolean {
-    const r = this.byCaller.get(p.caller);
-    return r !== undefined && rangeAt(r, p.clientId) >= 0;
+    return this.byCaller.get(p.caller)?.has(p.clientId) ?? false;
   }
 
   /** This set with p's id added (this, when it holds it already). */
   with(p: Proposal): ExecutedIds {
-    const r = this.byCaller.get(p.caller) ?? [];
-    const next = inserted(r, p.clientId);
+    const r = this.byCaller.get(p.caller) ?? NO_IDS;
+    const next = r.with(p.clientId);
     if (next === r) return this;
     return new ExecutedIds(new Map(this.byCaller).set(p.caller, next));
   }
@@ -54,50 +55,13 @@ export class ExecutedIds {
   /** How many ranges it keeps in all: what its memory is proportional to. */
   get ranges(): number {
     let k = 0;
-    for (const r of this.byCaller.values()) k += r.length / 2;
+    for (const r of this.byCaller.values()) k += r.rangeCount;
     return k;
   }
 }
 
-/** The index of the range of `r` that holds id, or -1. */
-function rangeAt(r: Ranges, id: number): number {
-  let lo = 0;
-  let hi = r.length / 2 - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (id < r[2 * mid]!) hi = mid - 1;
-    else if (id > r[2 * mid + 1]!) lo = mid + 1;
-    else return mid;
-  }
-  return -1;
-}
-
-/** `r` with id added: `r` itself when it holds id already, else a new array. */
-function inserted(r: Ranges, id: number): Ranges {
-  // The first range that ends at or after id - 1 (it may hold id, or be extended to).
-  let lo = 0;
-  let hi = r.length / 2;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (r[2 * mid + 1]! < id - 1) lo = mid + 1;
-    else hi = mid;
-  }
-  const i = lo;
-  if (i < r.length / 2 && r[2 * i]! <= id && id <= r[2 * i + 1]!) return r;
-  const out = r.slice();
-  const joinsNext = i < r.length / 2 && r[2 * i]! === id + 1;
-  const joinsThis = i < r.length / 2 && r[2 * i + 1]! === id - 1;
-  if (joinsThis) {
-    // id extends range i up; it may now meet range i + 1.
-    if (i + 1 < r.length / 2 && r[2 * i + 2]! === id + 1) out.splice(2 * i + 1, 2);
-    else out[2 * i + 1] = id;
-  } else if (joinsNext) {
-    out[2 * i] = id;
-  } else {
-    out.splice(2 * i, 0, id, id);
-  }
-  return out;
-}
+/** A caller with no ids yet (never changed: `with` copies). */
+const NO_IDS = new IdRanges();
 
 /**
  * The ids of each history version a step made (a weak cache): a restart restores a snapshot's

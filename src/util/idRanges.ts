@@ -41,6 +41,26 @@ export class IdRanges {
     }
   }
 
+  /**
+   * This set with `id` added, as a new set (this one, when it holds `id` already); this set is
+   * not changed. For values shared between versions, as the spec's ExecutedIds are.
+   */
+  with(id: number): IdRanges {
+    if (this.has(id)) return this;
+    const next = new IdRanges();
+    next.bounds = this.bounds.slice();
+    next.add(id);
+    return next;
+  }
+
+  /** An IdRanges again after a structured clone (a thread crossing keeps the fields, drops the class). */
+  static revive(x: IdRanges | { readonly bounds: readonly number[] }): IdRanges {
+    if (x instanceof IdRanges) return x;
+    const set = new IdRanges();
+    set.bounds = x.bounds.slice();
+    return set;
+  }
+
   /** The ranges as [lo, hi] pairs, ascending (what a snapshot stores). */
   toPairs(): [number, number][] {
     const pairs: [number, number][] = [];
