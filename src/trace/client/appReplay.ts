@@ -11,23 +11,53 @@
  * - a Welcome carries, and its receiver installs, the state of the history it transfers;
  * - every request a Requester invokes is one the application invoked on that node
  *   (ClientInvoke), and every outcome the application is given (ClientReturn) is the output
- *   of its request's one execution.
+ *   of its request's one execution;
+ * - real time: no request returns before a request the replicas executed ahead of it was
+ *   invoked. With the two checks above, this proves the client history linearizable, with
+ *   the replicas' order as the linearization (see "Online" below).
  *
  * Replicas' histories are prefixes of one another (the spec's ReplicaConsistency, which the
  * replay against the spec enforces), so one global history with one application state at its
- * end serves every replica: a replica is an index into it. Memory: the outputs and digests
- * of the history (a few bytes per executed request) and one application state.
+ * end serves every replica: a replica is an index into it.
+ *
+ * Online, in bounded memory. A linearization is an order of the operations that (1) holds
+ * every operation that returned, (2) respects real time and (3) gives each returned operation
+ * its client's output. The replicas' order is checked as one as the events come: (1) an
+ * outcome needs its request executed, (3) it must be its execution's output (run along that
+ * order by the real application), and (2) each request records, when it is executed, the
+ * latest call of the requests ahead of it, which its return may not precede. Nothing waits
+ * for the end of the trace, so what is held is what is still in play:
+ * - the requests whose outcome the application has not been told (or was told an error and
+ *   that have not executed: their call still bounds the requests after them);
+ * - the outputs and digests of the history from the lowest count any replica can still
+ *   execute from or install (its executed count, or its snapshot's after a restart), as a
+ *   window; a node that never snapshots holds it at 0, since a restart empties its history;
+ * - per node, the ids the application invoked, as ranges.
+ *
+ * What this costs in strength. In a Multi-Paxos with one clock the replicas' order always
+ * respects real time: a request executed ahead of another was invoked before that one was
+ * executed, hence before it returned. So a violation is a bug or clocks that disagree (a
+ * cluster over machines), never a history that only another order linearizes. A replica's
+ * answer again for a request whose outcome its client was already told, at an index below
+ * the window, is checked by the spec replay (its index) but not for its output: the client
+ * drops it unread.
  */
 import type { StateMachine } from '../../node/api.js';
 import { canonicalJson, stateDigest } from '../../statemachines/digest.js';
-import type { Proposal, TraceApp, TraceEvent } from '../format/types.js';
+import type { Proposal, TraceEvent } from '../format/types.js';
 import { isHistoryLength } from '../format/types.js';
-import type { Operation } from './linearizability/index.js';
 import { sameJson } from './sameJson.js';
 import { StateTexts } from './stateText.js';
+import { IdRanges } from '../../util/idRanges.js';
 
 /** A client-level check that failed at one event. */
 export class ClientCheckError extends Error {}
+
+/**
+ * The replicas' order contradicts real time: a request returned before one executed ahead of
+ * it was invoked. The trace checker reports it as a linearizability failure.
+ */
+export class RealTimeOrderError extends ClientCheckError {}
 
 interface Executed {
   readonly request: string;
@@ -37,14 +67,22 @@ interface Executed {
   readonly digest: string;
 }
 
+/** A client operation the application has not been told the outcome of (or that errored and has not executed). */
 interface ClientOp {
-  readonly node: number;
-  readonly clientId: number;
   readonly input: string;
   readonly call: number;
-  ret?: number;
-  output?: unknown;
-  settled: boolean;
+  /** Told an error: its effect is unknown, and it is kept until it executes, for its call time. */
+  errored: boolean;
+  /** Set when the request is first executed: its index, its execution, and the latest call of every request ahead of it. */
+  executed?: { readonly index: number; readonly entry: Executed; readonly latestCallAhead: number; readonly aheadId: string };
+}
+
+/** How much the replay holds: for benchmarks and tests of its bound. */
+export interface AppReplayHeld {
+  /** History entries in the window (outputs and digests). */
+  readonly historyEntries: number;
+  /** Client operations held (not yet told their outcome, or errored and not executed). */
+  readonly operations: number;
 }
 
 const requestId = (caller: number, clientId: number): string => `${caller}:${clientId}`;
@@ -68,30 +106,50 @@ export function executedLengthAfter(ev: TraceEvent, before: number): number {
 export class AppReplay {
   private readonly sm: StateMachine<unknown>;
   private readonly initialDigest: string;
-  /** The global history: entry i is the request executed at index i + 1. */
-  private readonly history: Executed[] = [];
-  /** request id ("caller:clientId") -> its index in the history (from 1). */
-  private readonly indexOf = new Map<string, number>();
+  /** The history's window: entry i is the request executed at index base + i + 1. */
+  private window: Executed[] = [];
+  private base = 0;
   /** The application state after the whole history. */
   private state: unknown;
   /** Per node: how many requests of the history its replica has executed (its snapshot's after a restart). */
   private readonly executedBy = new Map<number, number>();
   /** Per node: how many requests of the history its replica's snapshot holds (a ReplicaSnapshot copies them all). */
   private readonly snapshotOf = new Map<number, number>();
-  /** Client operations by request id, in the order they were invoked. */
+  /** Client operations still in play, by request id. */
   private readonly ops = new Map<string, ClientOp>();
+  /** Per node, the client ids its application invoked (one invoke is one request). */
+  private readonly invokedIds = new Map<number, IdRanges>();
+  /** The latest call among the requests executed so far, and whose it was. */
+  private latestCall = -Infinity;
+  private latestCaller = '';
+  private invokes = 0;
   /** The states' canonical texts, each built from the last (the history's digests). */
   private readonly texts = new StateTexts();
 
-  /** `sm` is the state machine the replicas ran, as the header's `app` names it (replay/apps.ts). */
-  constructor(private readonly app: TraceApp, sm: StateMachine<unknown>) {
+  /**
+   * `sm` is the state machine the replicas ran, as the header's `app` names it (replay/apps.ts);
+   * `replicaNodes` the nodes whose replicas execute (the header's ReplicaNodes): the lowest
+   * count among them bounds the window of the history kept. `minDrop`: the fewest entries
+   * the window drops at once (small in tests, to slide often).
+   */
+  constructor(sm: StateMachine<unknown>, private readonly replicaNodes: readonly number[], private readonly minDrop = 1024) {
     this.sm = sm;
     this.state = this.sm.initial();
     this.initialDigest = stateDigest(this.state);
   }
 
+  /** Requests executed: the length of the replicas' longest history. */
   get executed(): number {
-    return this.history.length;
+    return this.base + this.window.length;
+  }
+
+  /** Client operations invoked (ClientInvoke events). */
+  get operations(): number {
+    return this.invokes;
+  }
+
+  get held(): AppReplayHeld {
+    return { historyEntries: this.window.length, operations: this.ops.size };
   }
 
   /** Checks one event the spec replay accepted; throws ClientCheckError on a violation. */
@@ -102,7 +160,7 @@ export class AppReplay {
       case 'ClientReturn': return this.clientEvent(ev);
       // A restart restores the replica from its snapshot (none: the empty history).
       case 'NodeRestart': this.executedBy.set(n, this.snapshotOf.get(n) ?? 0); break;
-      case 'ReplicaSnapshot': this.snapshotOf.set(n, this.executedBy.get(n) ?? 0); break;
+      case 'ReplicaSnapshot': this.snapshotOf.set(n, this.executedBy.get(n) ?? 0); this.slide(); break;
       case 'RequesterInvoke': this.requesterInvoke(n, ev.params.proposal!); break;
       case 'ReplicaExecute': this.execute(n, ev); break;
       case 'ReplicaReceiveJoin': this.welcomeSent(n, ev); break;
@@ -112,23 +170,30 @@ export class AppReplay {
     this.answers(ev);
   }
 
-  /** Where request `id` ("caller:clientId", an Operation's id) stands in the replicas' history (from 1), if executed. */
-  historyIndex(id: string): number | undefined {
-    return this.indexOf.get(id);
+  /** The history's entry at `index` (from 1), if executed and still in the window. */
+  private entry(index: number): Executed | undefined {
+    return index > this.base ? this.window[index - this.base - 1] : undefined;
   }
 
-  /** The client-level history for the linearizability check (inputs and outputs unwrapped). */
-  operations(): Operation[] {
-    const out: Operation[] = [];
-    for (const [id, op] of this.ops) {
-      const input = this.command(op.input);
-      if (op.ret !== undefined) {
-        out.push({ id, client: `${op.node}`, input, call: op.call, ret: op.ret, output: this.unwrapOutput(op.output) });
-      } else {
-        out.push({ id, client: `${op.node}`, input, call: op.call });
-      }
+  /**
+   * The lowest count a replica can still execute from or install: its executed count, or its
+   * snapshot's, which a restart returns it to. A Welcome it installs carries a longer history
+   * than its own (the spec's rSlotOut[n] < m.slot), so it is at or above that count too.
+   */
+  protected lowestNeeded(): number {
+    let low = Infinity;
+    for (const n of this.replicaNodes) low = Math.min(low, this.executedBy.get(n) ?? 0, this.snapshotOf.get(n) ?? 0);
+    return low;
+  }
+
+  /** Drops the entries below lowestNeeded(), in bulk (at least `minDrop`, and half the window), so the copy is amortized. */
+  private slide(): void {
+    const low = this.lowestNeeded();
+    const drop = low - this.base;
+    if (drop >= this.minDrop && drop * 2 >= this.window.length) {
+      this.window = this.window.slice(drop);
+      this.base = low;
     }
-    return out;
   }
 
   /**
@@ -151,18 +216,14 @@ export class AppReplay {
       const index = before + 1 + j;
       if (answer.index !== index) throw new ClientCheckError(`replica ${n} executed its request ${index} but answers with index ${answer.index}`);
       const id = requestOf(answer.prop);
-      if (index === this.history.length + 1) {
-        const [next, output] = this.sm.apply(this.state, answer.prop.input);
-        this.state = next;
-        const outputText = canonicalJson(output);
-        // A private copy of the output (its text parsed back: same canonical text), so no
-        // change the application makes to its own objects later can alter what is compared.
-        this.history.push({ request: id, output: JSON.parse(outputText) as unknown, outputText, digest: this.texts.digest(next) });
-        this.indexOf.set(id, index);
-      } else if (this.history[index - 1]!.request !== id) {
-        throw new ClientCheckError(`replica ${n} executed request ${id} as the ${index}th, another replica executed ${this.history[index - 1]!.request} there`);
+      if (index === this.executed + 1) {
+        this.append(id, answer.prop.input);
+      } else if (this.entry(index) === undefined) {
+        throw new ClientCheckError(`replica ${n} executes the ${index}th request, below the checker's window (from ${this.base + 1}): its executed count was below every replica's, which cannot be`);
+      } else if (this.entry(index)!.request !== id) {
+        throw new ClientCheckError(`replica ${n} executed request ${id} as the ${index}th, another replica executed ${this.entry(index)!.request} there`);
       }
-      expected = this.history[index - 1]!;
+      expected = this.entry(index)!;
       if (!sameOutput(outputs[j], expected)) {
         throw new ClientCheckError(`replica ${n} executed request ${id} (index ${index}) with output ${canonicalJson(outputs[j])}; the application gives ${expected.outputText}`);
       }
@@ -172,24 +233,55 @@ export class AppReplay {
       throw new ClientCheckError(`replica ${n}'s state after request ${expected!.request} (index ${last}) has digest ${ev.params.digest ?? '(none)'}; the history gives ${expected!.digest}`);
     }
     this.executedBy.set(n, before + run.length);
+    this.slide();
   }
 
-  /** Every Invoked a step sends must carry the output of its request at the index it names. */
+  /** The history grows by request `id`: the application runs its input; its client operation learns where it stands. */
+  private append(id: string, input: string): void {
+    const [next, output] = this.sm.apply(this.state, input);
+    this.state = next;
+    const outputText = canonicalJson(output);
+    // A private copy of the output (its text parsed back: same canonical text), so no
+    // change the application makes to its own objects later can alter what is compared.
+    const entry: Executed = { request: id, output: JSON.parse(outputText) as unknown, outputText, digest: this.texts.digest(next) };
+    this.window.push(entry);
+    // Every executed request is a client operation (RequesterInvoke needs its ClientInvoke),
+    // still held: told nothing yet, or told an error (held until now for this call time).
+    const op = this.ops.get(id);
+    if (op !== undefined) {
+      op.executed = { index: this.executed, entry, latestCallAhead: this.latestCall, aheadId: this.latestCaller };
+      if (op.call > this.latestCall) { this.latestCall = op.call; this.latestCaller = id; }
+      if (op.errored) this.ops.delete(id);
+    }
+  }
+
+  /**
+   * Every Invoked a step sends must carry the output of its request at the index it names.
+   * Below the window, an answer is checked only for a request whose client still waits: one
+   * whose outcome its client was told is dropped unread (module comment).
+   */
   private answers(ev: TraceEvent): void {
     // A batch's execution answers each of its requests with its own output (params.outputs).
     const batch = ev.params.outputs !== undefined ? invokedBy(ev, ev.node) : undefined;
     for (const m of ev.sent) {
       if (m.type !== 'Invoked') continue;
-      const entry = this.history[m.index - 1];
-      if (entry === undefined) {
-        throw new ClientCheckError(`replica ${m.replica} answers request ${requestOf(m.prop)} as the ${m.index}th of its history, which no replica has executed yet`);
+      const id = requestOf(m.prop);
+      let entry = this.entry(m.index);
+      if (entry === undefined && m.index > this.executed) {
+        throw new ClientCheckError(`replica ${m.replica} answers request ${id} as the ${m.index}th of its history, which no replica has executed yet`);
       }
-      if (entry.request !== requestOf(m.prop)) {
-        throw new ClientCheckError(`replica ${m.replica} answers request ${requestOf(m.prop)} with index ${m.index}, where the history has ${entry.request}`);
+      if (entry === undefined) {
+        const waiting = this.ops.get(id)?.executed;
+        if (waiting === undefined) continue;
+        if (waiting.index !== m.index) throw new ClientCheckError(`replica ${m.replica} answers request ${id} with index ${m.index}, where the history has it at ${waiting.index}`);
+        entry = waiting.entry;
+      }
+      if (entry.request !== id) {
+        throw new ClientCheckError(`replica ${m.replica} answers request ${id} with index ${m.index}, where the history has ${entry.request}`);
       }
       const output = batch === undefined ? ev.params.output : ev.params.outputs![batch.indexOf(m)];
       if (!sameOutput(output, entry)) {
-        throw new ClientCheckError(`replica ${m.replica} answers request ${requestOf(m.prop)} with output ${canonicalJson(output)}; its execution gave ${entry.outputText}`);
+        throw new ClientCheckError(`replica ${m.replica} answers request ${id} with output ${canonicalJson(output)}; its execution gave ${entry.outputText}`);
       }
     }
   }
@@ -215,61 +307,64 @@ export class AppReplay {
       throw new ClientCheckError(`replica ${n} installs a Welcome state of digest ${ev.params.digest ?? '(none)'}; the ${count} requests it transfers give ${expected}`);
     }
     this.executedBy.set(n, count);
+    this.slide();
   }
 
   private digestAt(count: number): string {
     if (count === 0) return this.initialDigest;
-    const entry = this.history[count - 1];
-    if (entry === undefined) throw new ClientCheckError(`a state of ${count} executed requests, but only ${this.history.length} were executed`);
+    if (count > this.executed) throw new ClientCheckError(`a state of ${count} executed requests, but only ${this.executed} were executed`);
+    const entry = this.entry(count);
+    if (entry === undefined) throw new ClientCheckError(`a state of ${count} executed requests, below the checker's window (from ${this.base + 1}): below every replica's count, which cannot be`);
     return entry.digest;
   }
 
   private requesterInvoke(n: number, p: Proposal): void {
-    const op = this.ops.get(requestOf(p));
-    if (op === undefined || op.node !== n) {
-      throw new ClientCheckError(`node ${n}'s Requester invokes request ${requestOf(p)}, which the application did not invoke (no ClientInvoke): a request the client would see executed without asking`);
+    const id = requestOf(p);
+    const op = this.ops.get(id);
+    if (op === undefined) {
+      const why = this.invokedIds.get(n)?.has(p.clientId) === true && p.caller === n
+        ? 'whose outcome the application was already told'
+        : 'which the application did not invoke (no ClientInvoke): a request the client would see executed without asking';
+      throw new ClientCheckError(`node ${n}'s Requester invokes request ${id}, ${why}`);
     }
-    if (op.input !== p.input) throw new ClientCheckError(`node ${n}'s Requester invokes request ${requestOf(p)} with input ${JSON.stringify(p.input)}; the application asked ${JSON.stringify(op.input)}`);
+    if (p.caller !== n) throw new ClientCheckError(`node ${n}'s Requester invokes request ${id}, which the application did not invoke (no ClientInvoke): a request the client would see executed without asking`);
+    if (op.input !== p.input) throw new ClientCheckError(`node ${n}'s Requester invokes request ${id} with input ${JSON.stringify(p.input)}; the application asked ${JSON.stringify(op.input)}`);
   }
 
   private clientEvent(ev: TraceEvent): void {
     const c = ev.params.client;
     if (c === undefined) throw new ClientCheckError(`${ev.action} without params.client`);
     const id = requestId(ev.node, c.clientId);
+    let ids = this.invokedIds.get(ev.node);
     if (c.kind === 'invoke') {
-      if (this.ops.has(id)) throw new ClientCheckError(`the application invokes request ${id} twice: one invoke is one request`);
-      this.ops.set(id, { node: ev.node, clientId: c.clientId, input: c.input, call: c.at, settled: false });
+      if (ids?.has(c.clientId) === true) throw new ClientCheckError(`the application invokes request ${id} twice: one invoke is one request`);
+      if (ids === undefined) this.invokedIds.set(ev.node, (ids = new IdRanges()));
+      ids.add(c.clientId);
+      this.invokes++;
+      this.ops.set(id, { input: c.input, call: c.at, errored: false });
       return;
     }
     const op = this.ops.get(id);
-    if (op === undefined) throw new ClientCheckError(`an outcome for request ${id}, which the application never invoked`);
-    if (op.settled) throw new ClientCheckError(`a second outcome for request ${id}`);
+    if (op === undefined || op.errored) {
+      throw new ClientCheckError(ids?.has(c.clientId) === true ? `a second outcome for request ${id}` : `an outcome for request ${id}, which the application never invoked`);
+    }
     if (c.at < op.call) throw new ClientCheckError(`request ${id} returns at ${c.at}, before it was invoked at ${op.call}`);
-    op.settled = true;
-    if (c.kind === 'error') return; // its effect is unknown: it may take effect once, or never
-    const index = this.indexOf.get(id);
-    if (index === undefined) throw new ClientCheckError(`the application is told an output for request ${id}, which no replica has executed`);
-    const entry = this.history[index - 1]!;
-    if (!sameOutput(c.output, entry)) {
-      throw new ClientCheckError(`the application is told ${canonicalJson(c.output)} for request ${id}; its execution (index ${index}) gave ${entry.outputText}`);
+    if (c.kind === 'error') {
+      // Its effect is unknown: it may take effect once, or never. Until it does, its call
+      // bounds the returns of the requests executed after it.
+      if (op.executed === undefined) op.errored = true;
+      else this.ops.delete(id);
+      return;
     }
-    op.ret = c.at;
-    op.output = c.output;
-  }
-
-  /** The application command of an input: tracked inputs are ["rid", "command"]. */
-  private command(input: string): unknown {
-    let text = input;
-    if (this.app.tracked) {
-      const v = safeParse(input);
-      if (Array.isArray(v) && typeof v[1] === 'string') text = v[1];
+    const x = op.executed;
+    if (x === undefined) throw new ClientCheckError(`the application is told an output for request ${id}, which no replica has executed`);
+    if (!sameOutput(c.output, x.entry)) {
+      throw new ClientCheckError(`the application is told ${canonicalJson(c.output)} for request ${id}; its execution (index ${x.index}) gave ${x.entry.outputText}`);
     }
-    return safeParse(text) ?? text;
-  }
-
-  private unwrapOutput(output: unknown): unknown {
-    if (this.app.tracked && typeof output === 'object' && output !== null && 'out' in output) return (output as { out: unknown }).out;
-    return output;
+    if (c.at < x.latestCallAhead) {
+      throw new RealTimeOrderError(`request ${id} returned at ${c.at}, before request ${x.aheadId}, which the replicas executed ahead of it (index ${x.index} is after it), was invoked at ${x.latestCallAhead}: the replicas' order contradicts real time, so it is no linearization (with one clock, a Multi-Paxos that answers from its log cannot do this)`);
+    }
+    this.ops.delete(id);
   }
 }
 
@@ -300,12 +395,4 @@ function executeOutputs(n: number, ev: TraceEvent, ran: number): readonly unknow
   if (outputs === undefined) throw new ClientCheckError(`replica ${n} ran ${ran} requests of a batch but reports no params.outputs (one output per request run, in order)`);
   if (outputs.length !== ran) throw new ClientCheckError(`replica ${n} ran ${ran} requests of a batch (its Invoked answers) but reports ${outputs.length} outputs`);
   return outputs;
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }

@@ -7,7 +7,7 @@ import { appStateMachine } from '../../../src/trace/replay/apps.js';
 export function appReplayRejects<E extends TraceEvent>(header: TraceHeader, events: readonly E[], edit: (evs: E[]) => void): { at: number; message: string } {
   const copy = structuredClone(events) as E[];
   edit(copy);
-  const replay = new AppReplay(header.app!, appStateMachine(header.app!));
+  const replay = new AppReplay(appStateMachine(header.app!), header.spec.constants.ReplicaNodes ?? Array.from({ length: header.spec.constants.N }, (_, i) => i + 1));
   for (const [i, ev] of copy.entries()) {
     try {
       replay.step(ev);

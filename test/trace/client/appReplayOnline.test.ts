@@ -1,0 +1,197 @@
+/**
+ * The client checks run online and hold only what is still in play (client/appReplay.ts):
+ * the history's outputs and digests from the lowest count a replica can return to, and the
+ * operations not yet told their outcome. Each test pairs what they must accept on a real run
+ * with a wrong version of the bound, or an edit, that they must reject.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StateMachine } from '../../../src/node/api.js';
+import { scheduleOf } from '../../../src/sim/schedule.js';
+import type { Scenario } from '../../../src/sim/scenario.js';
+import type { TraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
+import { AppReplay, ClientCheckError, RealTimeOrderError } from '../../../src/trace/client/appReplay.js';
+import { appStateMachine } from '../../../src/trace/replay/apps.js';
+import { checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.js';
+import { traceScenario } from '../../../src/trace/runs/simTrace.js';
+
+/** Three nodes that snapshot every 10 slots; two crash between snapshots and rejoin later. */
+const SCENARIO: Scenario = {
+  seed: 5, nodes: 3, app: 'kv', workload: { clients: 6, ops: 60 }, checkpointEvery: 10,
+  schedule: scheduleOf({}, [{ kind: 'crash', at: 400, node: 2, restart: 1400 }, { kind: 'crash', at: 2000, node: 3, restart: 2600 }]),
+};
+const REPLICAS = [1, 2, 3];
+/** Slide the window after every 4 entries it may drop, so a short run slides it often. */
+const MIN_DROP = 4;
+
+let dir: string;
+let path: string;
+let header: TraceHeader;
+let events: TraceEvent[];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'app-replay-online-'));
+  path = join(dir, 'run.ndjson');
+  // Compact: nodes write deltas, as long runs do (a whole state per event is 40 KB here).
+  const traced = traceScenario(SCENARIO, path, { eventLog: false, track: false }, 'test/trace/client/appReplayOnline.test.ts', true);
+  expect(traced.run.violations).toEqual([]);
+  const [first, ...rest] = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+  header = first as TraceHeader;
+  events = rest as TraceEvent[];
+}, 60_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const machine = (): StateMachine<unknown> => appStateMachine(header.app!);
+
+/** Runs `replay` over `evs`: the index of the event it rejects and the error, or at -1. */
+function run(replay: AppReplay, evs: readonly TraceEvent[], onStep?: () => void): { at: number; error?: ClientCheckError } {
+  for (const [i, ev] of evs.entries()) {
+    try {
+      replay.step(ev);
+    } catch (e) {
+      if (e instanceof ClientCheckError) return { at: i, error: e };
+      throw e;
+    }
+    onStep?.();
+  }
+  return { at: -1 };
+}
+
+describe('the history window', () => {
+  it('the run has what the window must survive: restarts from a snapshot older than the node had executed', () => {
+    const restarts = events.filter((e) => e.action === 'NodeRestart').length;
+    const snapshots = events.filter((e) => e.action === 'ReplicaSnapshot').length;
+    expect(restarts).toBe(2);
+    expect(snapshots).toBeGreaterThan(30);
+  });
+
+  it('holds a fraction of the history, and the whole check accepts the run', () => {
+    const replay = new AppReplay(machine(), REPLICAS, MIN_DROP);
+    let peak = 0;
+    const result = run(replay, events, () => { peak = Math.max(peak, replay.held.historyEntries); });
+    expect(result.error?.message).toBeUndefined();
+    expect(replay.executed).toBeGreaterThanOrEqual(SCENARIO.workload.clients * SCENARIO.workload.ops);
+    // A crashed node holds the window at its snapshot until it is back: the peak is the
+    // history executed while it was down, not the run's.
+    expect(peak).toBeLessThan(replay.executed / 2);
+    expect(replay.held.historyEntries).toBeLessThan(40);
+    expect(replay.held.operations, 'every operation was told its outcome').toBe(0);
+    const v = checkTraceSync({ name: path, files: [path] });
+    expect(v.ok, formatVerdict(v)).toBe(true);
+    expect(v.client?.held.operations).toBe(0);
+  });
+
+  it('rejects the run when the window forgets that a restart returns a replica to its snapshot', () => {
+    // A wrong bound: the lowest executed count, ignoring snapshots.
+    class ForgetsSnapshots extends AppReplay {
+      protected override lowestNeeded(): number {
+        const executedBy = (this as unknown as { executedBy: Map<number, number> }).executedBy;
+        return Math.min(...REPLICAS.map((n) => executedBy.get(n) ?? 0));
+      }
+    }
+    const result = run(new ForgetsSnapshots(machine(), REPLICAS, MIN_DROP), events);
+    expect(result.error?.message).toMatch(/below the checker's window/);
+    expect(events.slice(0, result.at).some((e) => e.action === 'NodeRestart')).toBe(true);
+  });
+});
+
+describe('an operation told an error', () => {
+  interface Executed { readonly invoke: number; readonly ret: number; readonly requester: number; readonly node: number; readonly clientId: number; readonly call: number }
+
+  /** The requests in history order, with the indices of their ClientInvoke, RequesterInvoke and ClientReturn events. */
+  function executedInOrder(): Executed[] {
+    const where = new Map<string, { invoke?: number; requester?: number; ret?: number }>();
+    const at = (id: string) => where.get(id) ?? where.set(id, {}).get(id)!;
+    const order: { node: number; clientId: number }[] = [];
+    for (const [i, e] of events.entries()) {
+      const c = e.params.client;
+      if (e.action === 'ClientInvoke') at(`${e.node}:${c!.clientId}`).invoke = i;
+      if (e.action === 'ClientReturn') at(`${e.node}:${c!.clientId}`).ret = i;
+      if (e.action === 'RequesterInvoke') at(`${e.node}:${e.params.proposal!.clientId}`).requester = i;
+      if (e.action !== 'ReplicaExecute') continue;
+      for (const m of e.sent) {
+        if (m.type !== 'Invoked') continue;
+        const w = at(`${m.prop.caller}:${m.prop.clientId}`);
+        if (w.requester === undefined || (w as { placed?: true }).placed) continue;
+        (w as { placed?: true }).placed = true;
+        order.push({ node: m.prop.caller, clientId: m.prop.clientId });
+      }
+    }
+    return order.map(({ node, clientId }) => {
+      const w = where.get(`${node}:${clientId}`)!;
+      return { invoke: w.invoke!, requester: w.requester!, ret: w.ret!, node, clientId, call: events[w.invoke!]!.params.client!.at };
+    });
+  }
+
+  /**
+   * A: a request whose call is later than every call ahead of it in the history, told an error
+   * after its Requester invoked it and before it executed. B: the next request, from another
+   * node, made to return after every call ahead of A but before A's. Only A's call shows
+   * that B's return precedes a request executed ahead of it.
+   */
+  function errorBeforeExecution(): { edited: TraceEvent[]; a: Executed; b: Executed } {
+    const order = executedInOrder();
+    const latestAhead: number[] = [];
+    for (const [i, x] of order.entries()) latestAhead.push(i === 0 ? -Infinity : Math.max(latestAhead[i - 1]!, order[i - 1]!.call));
+    const k = order.findIndex((x, i) => i >= 5 && x.call > latestAhead[i]! && order[i + 1]?.node !== x.node && x.ret > x.requester);
+    if (k < 0) throw new Error('the run has no request to edit: the scenario no longer exercises it');
+    const a = order[k]!;
+    const b = order[k + 1]!;
+    const before = latestAhead[k]!;
+    const edited = structuredClone(events);
+    const ret = edited[a.ret]!;
+    ret.params.client = { kind: 'error', clientId: a.clientId, error: 'DeadlineExceededError', at: a.call + 0.001 };
+    const at = (before + a.call) / 2;
+    edited[b.invoke]!.params.client = { ...edited[b.invoke]!.params.client!, at } as TraceEvent['params']['client'];
+    edited[b.ret]!.params.client = { ...edited[b.ret]!.params.client!, at } as TraceEvent['params']['client'];
+    // A's outcome moves to just after its Requester's invoke (AppReplay alone reads events in this order).
+    edited.splice(a.ret, 1);
+    edited.splice(a.requester + 1, 0, ret);
+    return { edited, a, b };
+  }
+
+  it('still bounds, by its call, the returns of the requests executed after it', () => {
+    const { edited, a, b } = errorBeforeExecution();
+    const result = run(new AppReplay(machine(), REPLICAS, MIN_DROP), edited);
+    expect(result.error).toBeInstanceOf(RealTimeOrderError);
+    expect(result.error?.message).toMatch(new RegExp(`request ${b.node}:${b.clientId} returned at .* before request ${a.node}:${a.clientId}, which the replicas executed ahead of it`));
+    // Letting an errored operation go at once (its call time with it) lets the edit through.
+    class ForgetsErrored extends AppReplay {
+      override step(ev: TraceEvent): void {
+        super.step(ev);
+        if (ev.action === 'ClientReturn' && ev.params.client?.kind === 'error') {
+          (this as unknown as { ops: Map<string, unknown> }).ops.delete(`${ev.node}:${ev.params.client.clientId}`);
+        }
+      }
+    }
+    expect(run(new ForgetsErrored(machine(), REPLICAS, MIN_DROP), edited).at).toBe(-1);
+  });
+
+  it('is held until it executes, then let go', () => {
+    const { a } = errorBeforeExecution();
+    const edited = structuredClone(events);
+    const ret = edited[a.ret]!;
+    ret.params.client = { kind: 'error', clientId: a.clientId, error: 'DeadlineExceededError', at: a.call + 0.001 };
+    edited.splice(a.ret, 1);
+    edited.splice(a.requester + 1, 0, ret);
+    const replay = new AppReplay(machine(), REPLICAS, MIN_DROP);
+    let heldAfterError = 0;
+    const result = run(replay, edited, () => { heldAfterError = Math.max(heldAfterError, replay.held.operations); });
+    expect(result.error?.message).toBeUndefined();
+    expect(heldAfterError).toBeGreaterThan(0);
+    expect(replay.held.operations).toBe(0);
+  });
+
+  it('a Requester invoking a request whose outcome was told is rejected', () => {
+    const a = executedInOrder()[3]!;
+    const edited = structuredClone(events);
+    const again = structuredClone(edited[a.requester]!);
+    edited.splice(a.ret + 1, 0, again);
+    const result = run(new AppReplay(machine(), REPLICAS, MIN_DROP), edited);
+    expect(result.at).toBe(a.ret + 1);
+    expect(result.error?.message).toMatch(new RegExp(`node ${a.node}'s Requester invokes request ${a.node}:${a.clientId}, whose outcome the application was already told`));
+  });
+});
