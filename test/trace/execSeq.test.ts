@@ -52,6 +52,20 @@ describe('ExecSeq', () => {
     expect(ExecSeq.revive(long)).toBe(long);
   });
 
+  it('two versions that append the same requests share one array, as replicas executing one history do', () => {
+    const start = ExecSeq.of([req(1)]);
+    const first = start.appended([req(2), req(3)]);
+    // Equal requests, other objects (as two replicas parse them): no copy of the prefix.
+    const second = start.appended([req(2)]).appended([req(3)]);
+    expect(second.sharedPrefix(first)).toBe(3);
+    expect(second.toArray()).toEqual([req(1), req(2), req(3)]);
+    // Another request: a copy, and the first version keeps its own.
+    const other = start.appended([req(2), req(4)]);
+    expect(other.sharedPrefix(first)).toBe(0);
+    expect(other.toArray()).toEqual([req(1), req(2), req(4)]);
+    expect(first.toArray()).toEqual([req(1), req(2), req(3)]);
+  });
+
   it('get outside the sequence throws rather than reading a longer version\'s element', () => {
     const short = ExecSeq.of([req(1)]);
     short.appended([req(2)]);

@@ -3,7 +3,8 @@
  * `delta` against the node's previous event (fields absent are unchanged; a set field lists
  * what was added and removed; rExecuted what was appended, or its new value after a reset).
  * The view holds set fields as the sets of their elements' canonical keys, scalars as values,
- * rExecuted as the keys of its elements; comparing with the spec's state is hash lookups, no
+ * rExecuted and the snapshot's history as the spec's sequence they were last found equal to
+ * and the keys appended since (historyView.ts); comparing with the spec's state is hash lookups, no
  * sorting, and the view holds O(spec state) whatever the trace length. Against the fast spec's
  * persistent sets, a comparison looks only at the keys changed since the last one (the
  * delta's and the spec step's), so an event costs what it changes, not the size of the sets.
@@ -13,11 +14,11 @@
  */
 import type { Ballot, NodeStateJson, Proposal, PValue, SlotProp } from '../format/types.js';
 import { ballotKey, commanderKey, propKey, pvalueKey, slotPropKey } from '../format/keys.js';
-import type { ExecSeq, NodeSpec, ScoutSpec, SnapshotSpec } from '../spec/specState.js';
+import type { NodeSpec, ScoutSpec } from '../spec/specState.js';
 import { scoutKey } from '../spec/specState.js';
 import { PMap, PSet } from '../spec/pmap.js';
 import { isHistoryLength, SCALAR_FIELDS, SET_FIELDS, type StateDelta } from '../format/types.js';
-import { truncated } from '../format/deltaEncoder.js';
+import { HistoryView } from './historyView.js';
 
 export { SCALAR_FIELDS, SET_FIELDS, type StateDelta };
 
@@ -56,22 +57,15 @@ export class NodeView {
   rSlotOut = 1;
   aMark = 1;
   lMark = 1;
-  /**
-   * The snapshot: its slot, and its history as the first `snapLength` keys of `snapKeys`, an
-   * array `executed` was (or still is). Entries below `snapLength` of such an array never change:
-   * `executed` is only appended to in place; truncate and reset put a new array there.
-   */
+  /** The snapshot: its slot and its history. */
   snapSlot = 1;
-  snapKeys: string[] = [];
-  snapLength = 0;
-  /** The spec's snapshot history the view's was found equal to; cleared whenever the view's changes. */
-  verifiedSnap: ExecSeq | undefined = undefined;
+  snap: HistoryView = HistoryView.ofKeys([]);
   /** Canonical text of the scout (null: "null"). */
   scout = 'null';
   /** Per set field (SET_FIELDS order): the keys of its elements. */
   readonly sets: Set<string>[] = [];
-  /** Keys of rExecuted's elements, in order. */
-  executed: string[] = [];
+  /** rExecuted. */
+  executed: HistoryView = HistoryView.ofKeys([]);
   /**
    * Per set field: a spec value the field was found equal to (never mutated once built), and
    * the keys the trace's deltas changed since then (the field equals the verified value
@@ -84,13 +78,6 @@ export class NodeView {
   readonly pending: Set<string>[] = Array.from({ length: FIELD_COUNT }, () => new Set<string>());
   /** The scout the view's scout text was found equal to; cleared whenever the trace's scout changes. */
   verifiedScout: ScoutSpec | undefined = undefined;
-  /** A spec sequence the first elements of `executed` were found equal to (appending keeps that true). */
-  executedPrefix: ExecSeq | null = null;
-  /**
-   * How many first keys of `executed` are known equal to executedPrefix's elements: all of
-   * them once compared; a truncation lowers it (keys appended after it were never compared).
-   */
-  executedVerified = 0;
 
   static fromJson(state: NodeStateJson): NodeView {
     const v = new NodeView();
@@ -103,10 +90,9 @@ export class NodeView {
     v.lMark = state.lMark;
     v.scout = scoutText(state.scout);
     for (let i = 0; i < FIELD_COUNT; i++) v.sets.push(new Set((state[SET_FIELDS[i]!] as never[]).map(KEY_BY_INDEX[i]!)));
-    v.executed = state.rExecuted.map(propKey);
+    v.executed = HistoryView.ofKeys(state.rExecuted.map(propKey));
     v.snapSlot = state.rSnap.slot;
-    v.snapKeys = state.rSnap.executed.map(propKey);
-    v.snapLength = v.snapKeys.length;
+    v.snap = HistoryView.ofKeys(state.rSnap.executed.map(propKey));
     return v;
   }
 
@@ -129,13 +115,10 @@ export class NodeView {
           if (ex.reset !== undefined) {
             // By length only where a Welcome is installed, which the checker resolved first (welcomeHistories.ts).
             if (isHistoryLength(ex.reset)) throw new TraceShapeError('rExecuted reset by length outside a Welcome install');
-            this.executed = ex.reset.map(propKey); this.executedPrefix = null; this.executedVerified = 0;
+            this.executed = HistoryView.ofKeys(ex.reset.map(propKey));
           }
-          if (ex.truncate !== undefined) {
-            this.executed = truncatedKeys(this.executed, ex.truncate);
-            this.executedVerified = Math.min(this.executedVerified, this.executed.length);
-          }
-          if (ex.append !== undefined) for (const p of ex.append) this.executed.push(propKey(p));
+          if (ex.truncate !== undefined) shaped(() => this.executed.truncate(ex.truncate!));
+          if (ex.append !== undefined) this.executed.append(ex.append.map(propKey));
           break;
         }
         case 'rSnap': break; // after rExecuted's change, whatever the key order (below)
@@ -147,15 +130,11 @@ export class NodeView {
         }
       }
     }
-    // The snapshot's history is a prefix of rExecuted as this event leaves it: shared, not copied.
+    // The snapshot's history is a prefix of rExecuted as this event leaves it.
     if (d.rSnap !== undefined) {
-      if (d.rSnap.executedLength > this.executed.length) {
-        throw new TraceShapeError(`delta's rSnap holds the first ${d.rSnap.executedLength} elements of rExecuted, which has ${this.executed.length}`);
-      }
+      const length = d.rSnap.executedLength;
+      this.snap = shaped(() => this.executed.prefix(length));
       this.snapSlot = d.rSnap.slot;
-      this.snapKeys = this.executed;
-      this.snapLength = d.rSnap.executedLength;
-      this.verifiedSnap = undefined;
     }
   }
 
@@ -193,10 +172,10 @@ export class NodeView {
     out.rSlotIn = JSON.stringify(this.rSlotIn);
     out.rSlotOut = JSON.stringify(this.rSlotOut);
     for (let i = 0; i < FIELD_COUNT; i++) out[SET_FIELDS[i]!] = '[' + [...this.sets[i]!].sort().join(',') + ']';
-    out.rExecuted = '[' + this.executed.join(',') + ']';
+    out.rExecuted = '[' + this.executed.keys().join(',') + ']';
     out.aMark = JSON.stringify(this.aMark);
     out.lMark = JSON.stringify(this.lMark);
-    out.rSnap = `{"executed":[${this.snapKeys.slice(0, this.snapLength).join(',')}],"slot":${this.snapSlot}}`;
+    out.rSnap = `{"executed":[${this.snap.keys().join(',')}],"slot":${this.snapSlot}}`;
     return out;
   }
 }
@@ -239,51 +218,6 @@ function sameScout(view: NodeView, s: ScoutSpec | null): boolean {
   return true;
 }
 
-/**
- * A spec step that appends copies the sequence, sharing its elements: an element identical to
- * the one at the same index of the sequence last verified needs no key.
- */
-function sameExecuted(view: NodeView, xs: ExecSeq): boolean {
-  const ks = view.executed;
-  if (ks.length !== xs.length) return false;
-  const prev = view.executedPrefix;
-  // Keys of the view at and after `verified` were never compared with prev (appended, or
-  // appended after a truncation).
-  const verified = prev === null ? 0 : view.executedVerified;
-  if (prev === xs && verified === ks.length) return true;
-  // A later version of the history prev was (an execute appended to it) shares its elements:
-  // only what was appended is compared, so a long replay does not compare its whole history.
-  for (let i = prev === null ? 0 : Math.min(prev.sharedPrefix(xs), verified); i < ks.length; i++) {
-    const x = xs.get(i);
-    if (prev !== null && i < verified && x === prev.get(i)) continue;
-    if (ks[i] !== propKey(x)) return false;
-  }
-  view.executedPrefix = xs;
-  view.executedVerified = ks.length;
-  return true;
-}
-
-/**
- * The snapshot: O(1) when neither side changed since it was last found equal; else its
- * history element by element, skipping those shared with the spec sequence `executed` was
- * last found equal to (a snapshot copies rExecuted, so at a ReplicaSnapshot that is all of them).
- */
-function sameSnap(view: NodeView, r: SnapshotSpec): boolean {
-  const xs = r.executed;
-  if (view.snapSlot !== r.slot || view.snapLength !== xs.length) return false;
-  if (view.verifiedSnap === xs) return true;
-  const keys = view.snapKeys;
-  // When the snapshot's keys are `executed` itself, its i-th key is propKey(prev[i]) (sameExecuted).
-  const prev = keys === view.executed ? view.executedPrefix : null;
-  for (let i = prev === null ? 0 : prev.sharedPrefix(xs); i < xs.length; i++) {
-    const x = xs.get(i);
-    if (prev !== null && i < prev.length && x === prev.get(i)) continue;
-    if (keys[i] !== propKey(x)) return false;
-  }
-  view.verifiedSnap = xs;
-  return true;
-}
-
 /** Does the trace's view of node n equal the spec's node state (with the node's invoked)? */
 export function viewMatches(view: NodeView, x: NodeSpec, invoked: ReadonlySet<string>): boolean {
   return view.rSlotIn === x.rSlotIn && view.rSlotOut === x.rSlotOut && view.lActive === x.lActive
@@ -291,15 +225,16 @@ export function viewMatches(view: NodeView, x: NodeSpec, invoked: ReadonlySet<st
     && sameBallot(view.aBallot, x.aBallot) && sameBallot(view.lBallot, x.lBallot) && sameScout(view, x.scout)
     && sameSet(view, A_ACCEPTED, x.aAccepted) && sameSet(view, L_PROPOSALS, x.lProposals) && sameSet(view, COMMANDERS, x.commanders)
     && sameSet(view, R_REQUESTS, x.rRequests) && sameSet(view, R_PROPOSALS, x.rProposals) && sameSet(view, R_DECISIONS, x.rDecisions)
-    && sameSet(view, INVOKED, invoked) && sameExecuted(view, x.rExecuted) && sameSnap(view, x.rSnap);
+    && sameSet(view, INVOKED, invoked) && view.executed.matches(x.rExecuted) && view.snapSlot === x.rSnap.slot && view.snap.matches(x.rSnap.executed);
 }
 
-/** A new array (a snapshot may share the old one): the first k keys. */
-function truncatedKeys(keys: string[], k: number): string[] {
+/** Runs a change of a history view; its RangeError is the trace's shape. */
+function shaped<T>(change: () => T): T {
   try {
-    return truncated(keys, k);
+    return change();
   } catch (e) {
-    throw new TraceShapeError((e as Error).message);
+    if (e instanceof RangeError) throw new TraceShapeError(e.message);
+    throw e;
   }
 }
 

@@ -49,9 +49,24 @@ export class ExecSeq implements Iterable<Proposal> {
       for (const p of run) this.backing.push(p);
       return new ExecSeq(this.backing, this.length + run.length);
     }
+    // A longer version goes on with `run` already (another replica executed the same requests
+    // first): share it. So replicas that execute one history hold one array between them,
+    // not one each.
+    if (this.continuesWith(run)) return new ExecSeq(this.backing, this.length + run.length);
     const backing = this.backing.slice(0, this.length);
     for (const p of run) backing.push(p);
     return new ExecSeq(backing, backing.length);
+  }
+
+  /** Whether the backing holds `run`'s requests right after this version's elements. */
+  private continuesWith(run: readonly Proposal[]): boolean {
+    if (this.backing.length < this.length + run.length) return false;
+    for (let i = 0; i < run.length; i++) {
+      const a = this.backing[this.length + i]!;
+      const b = run[i]!;
+      if (a !== b && (a.caller !== b.caller || a.clientId !== b.clientId || a.input !== b.input)) return false;
+    }
+    return true;
   }
 
   /**
