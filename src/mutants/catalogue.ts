@@ -13,7 +13,7 @@ import {
 } from './roles.js';
 import { corruptingFactory } from './inFlight.js';
 import {
-  AckOnCommitReplica, AnswerOnDecisionReplica, CheckpointWelcomeReplica, FreshIdRetryRequester, ProposedInputReplica,
+  AckOnCommitReplica, AnswerOnDecisionReplica, CheckpointWelcomeReplica, FreshIdRetryRequester, EarlyForgetRequester, ProposedInputReplica,
   SessionOutputReplica,
 } from './clientRoles.js';
 import { welcomeCorruptingFactory } from './welcomeInFlight.js';
@@ -152,6 +152,8 @@ export const MUTANTS: readonly Mutant[] = [
     createNode: withRoles({ Replica: ProposedInputReplica }), scenarios: [base(1, { workload: { clients: 3, ops: 4 } })], killedBy: 'client' },
   { name: 'ResubmitUnderFreshId', breaks: 'a request keeps its client id across retries (one invoke takes effect at most once)',
     createNode: withRoles({ Requester: FreshIdRetryRequester }), scenarios: [1, 2].map(cutOffCaller), killedBy: 'client' },
+  { name: 'RequesterForgetsEarly', breaks: 'a Requester keeps a request it invoked until its node executed it (the trace\'s invoked)',
+    createNode: withRoles({ Requester: EarlyForgetRequester }), scenarios: [base(1)] },
   { name: 'RetryAfterRestartUnderFreshId', breaks: 'a client re-sends a request after a restart under its own client id',
     createNode: freshIdOnRetryFactory(defaultNodeFactory), scenarios: [1, 2].map((s) => ({ ...retriesAfterRestart(s), app: 'bank' as const })), killedBy: 'client' },
   { name: 'WelcomeStaleCheckpoint', breaks: 'a Welcome carries the state of the history it transfers',

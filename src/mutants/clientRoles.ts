@@ -151,6 +151,20 @@ export const RETRANSMITS_BEFORE_FRESH_ID = 2;
 const FRESH_ID_BASE = 1_000_000_000;
 
 /**
+ * Forgets a request as soon as it sends it: what it holds as invoked (the trace's `invoked`)
+ * drops the request before any replica executed it, where a Requester keeps it until its
+ * answer comes. The log and the clients are unharmed; only the refinement mapping of
+ * `invoked` (a request leaves it once its node's replica executed it) can tell.
+ */
+export class EarlyForgetRequester extends Requester {
+  override invoke(clientId: number, input: string, retry = false): ReturnType<Requester['invoke']> {
+    const out = super.invoke(clientId, input, retry);
+    if (out === 'ok') this.invoked?.delete(clientId);
+    return out;
+  }
+}
+
+/**
  * Resubmits a slow request under a fresh client id: after a few unanswered retransmissions
  * it assumes the replica dropped the request (a full queue, a restart) and invokes the same
  * input again under an id of its own, handing the client whichever answer comes first. The

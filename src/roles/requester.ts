@@ -34,8 +34,9 @@ export class Requester extends Role {
    * in O(log ranges) memory-free of history (client ids come from a counter: idRanges.ts).
    */
   protected used = new IdRanges();
-  /** The requests invoked in this incarnation (spec `invoked`, restricted to this caller):
-   * kept only while tracing, for the trace (it grows with the history). */
+  /** The requests invoked in this incarnation and not yet answered (spec `invoked`, restricted
+   * to this caller and to what it still needs): kept only while tracing, for the trace. A request
+   * leaves it with its answer, so it is as large as `pending`, not the history. */
   protected readonly invoked: JournaledMap<number, Proposal> | undefined;
 
   constructor(host: RoleHost) {
@@ -74,6 +75,7 @@ export class Requester extends Role {
     const prop = this.pending.get(m.prop.clientId);
     if (prop === undefined || !proposalEquals(prop, m.prop)) return;
     this.pending.delete(m.prop.clientId);
+    this.invoked?.delete(m.prop.clientId);
     this.host.result(m.prop.clientId, m.output);
   }
 

@@ -5,7 +5,8 @@
 import type { NodeStateJson, Proposal, SpecMessage } from '../format/types.js';
 import { canonical, SEQUENCE_KEYS } from '../format/canonical.js';
 import { messageKey, propKey } from '../format/keys.js';
-import { nodeFields, type SpecState, type VSet } from '../spec/specState.js';
+import { nodeFields, type NodeSpec, type SpecState, type VSet } from '../spec/specState.js';
+import type { NodeView } from './traceView.js';
 import { PSet } from '../spec/pmap.js';
 
 export const STATE_FIELDS = [
@@ -80,15 +81,25 @@ export function diffStep(
 
 /**
  * The spec's node fields, except `invoked`: the refinement mapping for it is "what this
- * node's Requester invoked since the node last (re)started" (a Requester's memory does not
- * survive a crash, while the spec's `invoked` is the clients' history). The replay keeps
- * that per incarnation (IncarnationInvoked) and passes it in.
+ * node's Requester invoked since the node last (re)started, less what it forgot once executed"
+ * (a Requester's memory does not survive a crash, while the spec's `invoked` is the clients'
+ * history; and a Requester keeps a request only until its answer comes). The replay keeps that
+ * per incarnation (IncarnationInvoked) and passes it in.
  */
 export function expectedFields(s: SpecState, n: number, invoked: string): Fields {
   return { ...(nodeFields(s, n) as Fields), invoked };
 }
 
-/** Per node: the requests its Requester invoked in the current incarnation (canonical texts). */
+/** A request from its canonical key (keys.ts: the proposal's JSON). */
+const requestOfKey = (k: string): Proposal => JSON.parse(k) as Proposal;
+
+/**
+ * Per node: the requests its Requester invoked in the current incarnation and still holds
+ * (canonical texts). A Requester may forget a request once its node's replica has executed it
+ * (it forgets on the answer, which follows the execution); a trace written before Requesters
+ * forgot lists every request of the incarnation, which passes too. So what is held follows the
+ * trace: a request the trace dropped is dropped here, when its node's replica executed it.
+ */
 export class IncarnationInvoked {
   // Persistent sets: an invoke costs O(1), not a copy of everything the node invoked.
   private readonly sets = new Map<number, PSet>();
@@ -97,11 +108,35 @@ export class IncarnationInvoked {
     if (s === undefined) { s = PSet.empty(); this.sets.set(n, s); }
     return s;
   }
-  /** The set after the event's step (RequesterInvoke adds, NodeRestart clears). */
-  after(ev: { node: number; action: string; params: { proposal?: Proposal } }): PSet {
+  /** The set after the event's step, before any forgetting: RequesterInvoke adds, NodeRestart clears. */
+  private invokedAfter(ev: { node: number; action: string; params: { proposal?: Proposal } }): PSet {
     if (ev.action === 'NodeRestart') return PSet.empty();
     if (ev.action === 'RequesterInvoke' && ev.params.proposal) return this.current(ev.node).with(propKey(ev.params.proposal));
     return this.current(ev.node);
+  }
+
+  /**
+   * The requests of that set which `view` (the trace's view after the event) lacks: only the
+   * keys the event's delta changed are looked at (every key, for a whole state), so a
+   * Requester that never forgets costs nothing more. Read before the view is compared, which
+   * clears what its deltas changed.
+   */
+  dropped(ev: { node: number; action: string; params: { proposal?: Proposal }; state?: unknown }, view: NodeView): string[] {
+    const s = this.invokedAfter(ev);
+    if (s.size === 0) return [];
+    const out: string[] = [];
+    for (const k of ev.state !== undefined ? s : view.invokedChanged()) if (s.has(k) && !view.hasInvoked(k)) out.push(k);
+    return out;
+  }
+
+  /**
+   * The set after the event's step: RequesterInvoke adds, NodeRestart clears, and the `dropped`
+   * requests that `node` (the node's spec state after the step) has executed are forgotten.
+   */
+  after(ev: { node: number; action: string; params: { proposal?: Proposal } }, dropped: readonly string[] = [], node?: NodeSpec): PSet {
+    let s = this.invokedAfter(ev);
+    if (node !== undefined) for (const k of dropped) if (node.rExecutedIds.has(requestOfKey(k))) s = s.without(k);
+    return s;
   }
   set(n: number, v: ReadonlySet<string>): void {
     this.sets.set(n, PSet.from(v));

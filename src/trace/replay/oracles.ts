@@ -88,11 +88,11 @@ function difference(next: SpecState, n: number, invoked: ReadonlySet<string>, ex
 function checkStutter(s: SpecState, side: TraceSide, ev: TraceEvent, forgotten?: () => (m: SpecMessage) => boolean): StepVerdict {
   // A client retrying after its node restarted invokes a request again: the spec's invoked
   // and msgs already have it, while the new incarnation's Requester records it afresh.
-  const after = side.inc.after(ev);
   let view: NodeView;
   try { view = side.views.after(ev); } catch (e) {
     return { ok: false, problem: `the event's state delta does not apply: ${(e as Error).message}`, diff: [] };
   }
+  const after = side.inc.after(ev, side.inc.dropped(ev, view), s.nodes[ev.node]!);
   let actualNew = newMessageKeys(ev.sent, s.msgs);
   if (actualNew.size > 0 && forgotten !== undefined) {
     const dead = forgotten();
@@ -138,7 +138,6 @@ function matchSuccessor<T>(
     if (asStutter.ok) return { chosen: null, projected: null, verdict: asStutter };
     return { chosen: null, projected: null, verdict: { ok: false, problem: `${ev.action} is not enabled with these parameters in the spec state here, and the step is not a stuttering step either`, diff: asStutter.diff } };
   }
-  const invokedAfter = side.inc.after(ev);
   let view: NodeView;
   let sent: TraceSent;
   try {
@@ -147,17 +146,21 @@ function matchSuccessor<T>(
   } catch (e) {
     return { chosen: null, projected: null, verdict: { ok: false, problem: `event cannot be read as spec values: ${(e as Error).message}`, diff: [] } };
   }
+  const dropped = side.inc.dropped(ev, view);
   let first: Projected | null = null;
   for (const c of candidates) {
     const p = project(c, sent);
     if (first === null) first = p;
-    if (p.ok !== false && sameKeys(p.newKeys, sent.fresh) && viewMatches(view, p.node, invokedAfter)) {
-      side.inc.set(ev.node, invokedAfter);
-      side.views.commit(ev.node, view);
-      return { chosen: c, projected: p, verdict: { ok: true } };
+    if (p.ok !== false && sameKeys(p.newKeys, sent.fresh)) {
+      const invokedAfter = side.inc.after(ev, dropped, p.node);
+      if (viewMatches(view, p.node, invokedAfter)) {
+        side.inc.set(ev.node, invokedAfter);
+        side.views.commit(ev.node, view);
+        return { chosen: c, projected: p, verdict: { ok: true } };
+      }
     }
   }
-  const diff = difference(successor(candidates[0]!), ev.node, invokedAfter, first!.newKeys.keys(), view, sent.fresh);
+  const diff = difference(successor(candidates[0]!), ev.node, side.inc.after(ev, dropped, first!.node), first!.newKeys.keys(), view, sent.fresh);
   if (first!.ok === false) diff.push('  ghost variables: the spec step sets monotone or refines to FALSE');
   return {
     chosen: null,

@@ -162,6 +162,16 @@ export class NodeView {
     }
   }
 
+  /** Whether the trace's `invoked` holds the request with key k. */
+  hasInvoked(k: string): boolean {
+    return this.sets[INVOKED]!.has(k);
+  }
+
+  /** The keys of `invoked` the trace's deltas changed since it was last found equal (its removals among them). */
+  invokedChanged(): ReadonlySet<string> {
+    return this.pending[INVOKED]!;
+  }
+
   /** Canonical texts per field (for printing a difference). */
   fields(): Record<string, string> {
     const out: Record<string, string> = {};

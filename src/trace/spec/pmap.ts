@@ -196,6 +196,7 @@ export class PSet implements ReadonlySet<string> {
   }
   get size(): number { return this.map.size; }
   with(k: string): PSet { const m = this.map.with(k, k); return m === this.map ? this : new PSet(m); }
+  without(k: string): PSet { const m = this.map.without(k); return m === this.map ? this : new PSet(m); }
   has(k: string): boolean { return this.map.has(k); }
   keys(): SetIterator<string> { return this.map.keys() as unknown as SetIterator<string>; }
   values(): SetIterator<string> { return this.map.keys() as unknown as SetIterator<string>; }
