@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { checkTrace } from '../../src/trace/replay/check.js';
 import { canonical } from '../../src/trace/format/canonical.js';
-import { WELCOME_HISTORY_TEXT_MAX, messageKey, propKey, pvalueKey, seqKey, slotPropKey, ballotKey } from '../../src/trace/format/keys.js';
+import { WELCOME_HISTORY_TEXT_MAX, messageKey, propKey, pvalueKey, sameRequest, seqKey, slotPropKey, ballotKey } from '../../src/trace/format/keys.js';
 import type { Proposal, SpecMessage } from '../../src/trace/format/types.js';
 
 const EXAMPLES = new URL('../../traces/examples/', import.meta.url).pathname;
@@ -49,6 +49,13 @@ describe('keys', () => {
       expect(slotPropKey(d)).toBe(canonical(d));
     }));
     fc.assert(fc.property(message, (m) => { expect(messageKey(m)).toBe(canonical(m)); }));
+  });
+
+  it('sameRequest holds exactly when two requests have one key (the shortcut the replay takes for comparing keys)', () => {
+    // Pairs drawn from a small pool, so that equal requests (and ones differing in one field) are common.
+    const small = fc.record({ caller: fc.integer({ min: 1, max: 2 }), clientId: fc.integer({ min: 1, max: 2 }), input: fc.constantFrom('a', 'b', '"a"') });
+    fc.assert(fc.property(small, small, (a, b) => { expect(sameRequest(a, b)).toBe(propKey(a) === propKey(b)); }));
+    fc.assert(fc.property(prop, prop, (a, b) => { expect(sameRequest(a, b)).toBe(propKey(a) === propKey(b)); }));
   });
 
   it('a Welcome part with a long history is keyed by the SHA-256 of its history text: equal parts one key, any change another', () => {

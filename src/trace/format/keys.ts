@@ -35,6 +35,13 @@ export function propKey(p: Proposal): string {
   byId.set(p.clientId, { input: p.input, key });
   return key;
 }
+/**
+ * Whether a and b are the same request: equal in every field propKey writes, so equal keys,
+ * without building them. (Requests only: a long batch has no caller, see sameProp/batchEq.)
+ * The one definition the fast spec, the history's sharing and the message comparison use.
+ */
+export const sameRequest = (a: Proposal, b: Proposal): boolean =>
+  a.caller === b.caller && a.clientId === b.clientId && a.input === b.input;
 export const pvalueKey = (v: PValue): string =>
   `{"ballot":${ballotKey(v.ballot)},"prop":${propKey(v.prop)},"slot":${v.slot}}`;
 export const slotPropKey = (d: SlotProp): string => `{"prop":${propKey(d.prop)},"slot":${d.slot}}`;

@@ -7,9 +7,9 @@
  * false: their keys sort the elements, and the caller then compares keys.
  */
 import type { Ballot, Proposal, SpecMessage } from '../format/types.js';
+import { sameRequest } from '../format/keys.js';
 
 const sameBallot = (a: Ballot, b: Ballot): boolean => a.num === b.num && a.leader === b.leader;
-const sameRequest = (a: Proposal, b: Proposal): boolean => a.caller === b.caller && a.clientId === b.clientId && a.input === b.input;
 type MaybeBatch = Proposal & { batch?: readonly Proposal[] };
 /**
  * A slot's value: a request, or a long batch ({ batch: [...] }, which has no caller or input,

@@ -12,6 +12,7 @@
  * version stays a value, and a chain of appends, as a trace replays, costs O(1) each.
  */
 import type { Proposal } from '../format/types.js';
+import { sameRequest } from '../format/keys.js';
 
 export class ExecSeq implements Iterable<Proposal> {
   private constructor(
@@ -64,7 +65,7 @@ export class ExecSeq implements Iterable<Proposal> {
     for (let i = 0; i < run.length; i++) {
       const a = this.backing[this.length + i]!;
       const b = run[i]!;
-      if (a !== b && (a.caller !== b.caller || a.clientId !== b.clientId || a.input !== b.input)) return false;
+      if (a !== b && !sameRequest(a, b)) return false;
     }
     return true;
   }

@@ -4,7 +4,7 @@
  * place: an action builds new maps for what it changes (successors share the rest).
  */
 import type { Ballot, CommanderState, NodeStateJson, Proposal, PValue, SlotProp, SpecConstants, SpecMessage } from '../format/types.js';
-import { ballotKey, messageKey, numSetKey, propKey, pvalueKey, seqKey, slotPropKey } from '../format/keys.js';
+import { ballotKey, messageKey, numSetKey, propKey, pvalueKey, sameRequest, seqKey, slotPropKey } from '../format/keys.js';
 import { type Indexer, PMap } from './pmap.js';
 import { ExecSeq } from './execSeq.js';
 import { type ExecutedIds, idsOf } from './requestIds.js';
@@ -136,8 +136,8 @@ export function batchEq(a: Proposal, b: Proposal): boolean {
 
 export const ballotLt = (a: Ballot, b: Ballot): boolean => a.num < b.num || (a.num === b.num && a.leader < b.leader);
 export const ballotEq = (a: Ballot, b: Ballot): boolean => a.num === b.num && a.leader === b.leader;
-export const propEq = (a: Proposal, b: Proposal): boolean =>
-  a.caller === b.caller && a.clientId === b.clientId && a.input === b.input;
+/** Request equality (format/keys.ts sameRequest), under the name the spec's operators here use. */
+export const propEq = sameRequest;
 
 /** commanderKey's text (acks: distinct, sorted as strings) without copying the commander and its acks. */
 export const commanderSpecKey = (c: CommanderSpec): string =>
