@@ -7,8 +7,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * them would start last and run alone while the other worker sits idle.
  */
 const SLOW_FIRST = [
-  'test/spec/mutants.test.ts', 'test/explore/race.test.ts', 'test/trace/graphConformance.test.ts',
-  'test/explore/checkpoints.test.ts', 'test/explore/parallel.test.ts',
+  'test/spec/mutants.test.ts', 'test/trace/deadMessages.test.ts', 'test/explore/race.test.ts', 'test/viewer/browser.test.ts',
+  'test/trace/graphConformance.test.ts', 'test/explore/checkpoints.test.ts', 'test/explore/parallel.test.ts',
 ];
 
 class SlowFilesFirst extends BaseSequencer {

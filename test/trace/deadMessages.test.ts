@@ -110,7 +110,7 @@ function check(name: string, raw: Dead) {
 }
 
 describe('dead messages (what a trace checker may forget)', () => {
-  it.each(['checkpoint-restart', 'ci-checkpoint', 'ci-restart', 'ci-preempt', 'ci-race', 'ci-welcome-parts', 'ci-promise-parts', 'checkpoint-two-proposers',
+  it.each(['checkpoint-restart', 'ci-checkpoint', 'ci-restart', 'ci-preempt-three', 'ci-race', 'ci-welcome-parts', 'ci-promise-parts', 'checkpoint-two-proposers',
     'welcome-restart'])(
     'on %s: a dead message received changes nothing, stays dead, and no dead Decision is sent', (name) => {
       const { r, deadReceipts, ruleFired } = check(name, projectDead);
@@ -132,7 +132,7 @@ describe('dead messages (what a trace checker may forget)', () => {
     'a Decision below every snapshot, not every mark': mutated('checkpoint-restart', 'Decision', (s, m) => slotOf(m) < minSnap(s)),
     'an Accept at the lowest mark (off by one)': mutated('checkpoint-restart', 'Accept', (s, m) => slotOf(m) <= minMark(s)),
     'a Propose at the lowest mark (off by one)': mutated('checkpoint-restart', 'Propose', (s, m) => slotOf(m) <= minMark(s)),
-    'a Prepare whose scout ended, before every acceptor promised it': mutated('ci-preempt', 'Prepare', (s, m) => {
+    'a Prepare whose scout ended, before every acceptor promised it': mutated('ci-preempt-three', 'Prepare', (s, m) => {
       const b = (m as { ballot: { num: number; leader: number } }).ballot; const x = s.nodes[b.leader]!;
       return (x.lBallot.num > b.num || (x.lBallot.num === b.num && x.lBallot.leader > b.leader)) && x.scout === null;
     }),
