@@ -52,7 +52,7 @@ import { defaultNodeFactory } from '../src/sim/nodeFactory.js';
 import { type Fault, type NetworkFaults, scheduleOf } from '../src/sim/schedule.js';
 import { Simulator } from '../src/sim/simulator.js';
 import { transferWorkload } from '../src/sim/workload.js';
-import { TenthsMeter, cpuPer } from '../src/util/tenths.js';
+import { type Tenth, TenthsMeter, cpuPer } from '../src/util/tenths.js';
 import { DEFAULT_LIMITS } from '../src/protocol/limits.js';
 import { DEFAULT_CHECKPOINT_EVERY } from '../src/node/node.js';
 import { headerFor } from '../src/trace/runs/simTrace.js';
@@ -96,8 +96,10 @@ interface Measured {
   readonly decided: number;
   readonly wallMs: number;
   readonly cpuMs: number;
-  readonly meter: TenthsMeter;
-  readonly sim: ReturnType<Simulator['run']>;
+  /** The meter's tenths (the data, not the meter: its clocks are closures of measure(), whose context holds the whole simulator). */
+  readonly tenths: readonly Tenth[];
+  /** What report() prints of the run: not the run's whole result (its acks and final states), which a run kept for its median would hold. */
+  readonly sim: RunSummary;
   readonly kills: number;
   readonly messages: MessageCounts;
   /** Rejoins of live nodes (a replica behind its peers' compacted slots): NodeRestart + Join. */
@@ -107,6 +109,13 @@ interface Measured {
   /** The run's trace, closed (with `traceDir`). */
   readonly trace?: TimedTraceFile;
 }
+
+type SimResult = ReturnType<Simulator['run']>;
+type RunSummary = Pick<SimResult, 'completed' | 'stopReason' | 'nodeError' | 'stats' | 'timeMs'>;
+
+const summary = (r: SimResult): RunSummary => ({
+  completed: r.completed, stopReason: r.stopReason, nodeError: r.nodeError, timeMs: r.timeMs, stats: r.stats,
+});
 
 function cpuNowMs(): number {
   const u = process.cpuUsage();
@@ -125,7 +134,9 @@ function measure(spec: RunSpec): Measured {
   let kills = 0;
   let decidedCount = 0;
   const heapBytes: number[] = [];
-  const heapAt = new Set(Array.from({ length: 10 }, (_, k) => Math.round((expected * (k + 1)) / 10)));
+  // The long shape only: with --expose-gc each sample is a full GC, tens of ms inside a seed or
+  // default run of 200 ms.
+  const heapAt = new Set(sampleMemory ? Array.from({ length: 10 }, (_, k) => Math.round((expected * (k + 1)) / 10)) : []);
   const counter = new MessageCounter();
   const trace = spec.traceDir === undefined ? undefined : tracedRunFile(spec, clients.length, expected);
   // Mid-tenth, so every tenth pays for one leader change and its recovery: the last/first
@@ -164,9 +175,13 @@ function measure(spec: RunSpec): Measured {
     trace?.close();
   }
   const wallMs = performance.now() - wall0;
+  // What this returns holds no closure of this function (their context holds `sim`, and with it
+  // every node): a bench keeps its warm runs for their median, and keeping each run's cluster
+  // alive grew the heap by about 40 MB a run, so that later runs paid for collecting earlier
+  // ones (mark-compacts of 100-470 ms inside runs of 200 ms).
   const cpuMs = cpuNowMs() - cpu0;
   const decided = spec.checkpointEvery !== undefined ? decidedCount : r.acks.filter((a) => !a.rid.startsWith('probe:')).length;
-  return { decided, wallMs, cpuMs, meter, sim: r, kills, messages: counter.counts(), rejoins: counter.rejoins(), heapBytes, ...(trace !== undefined ? { trace } : {}) };
+  return { decided, wallMs, cpuMs, tenths: meter.tenths, sim: summary(r), kills, messages: counter.counts(), rejoins: counter.rejoins(), heapBytes, ...(trace !== undefined ? { trace } : {}) };
 }
 
 /** The trace file of a long run, with the header the simulator's traced runs write (tracked: no, as the bench runs). */
@@ -192,7 +207,7 @@ function report(spec: RunSpec, m: Measured, python?: number): void {
   if (m.messages.networkTotal !== r.stats.messagesSent) {
     throw new Error(`the nodes counted ${m.messages.networkTotal} messages sent, the simulator ${r.stats.messagesSent}`);
   }
-  const tenths = m.meter.tenths;
+  const tenths = m.tenths;
   const per1000 = cpuPer(tenths, 1000);
   const lines = [
     `${spec.label}: ${r.completed ? 'completed' : `NOT completed (${r.stopReason}${r.nodeError !== undefined ? `: ${r.nodeError}` : ''})`}`,
