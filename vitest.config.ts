@@ -25,6 +25,8 @@ class SlowFilesFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Every temporary folder a test makes goes in one per run, removed at its end.
+    globalSetup: ['test/tmpdirPerRun.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Model checking and fuzzing are CPU-bound; two workers match the two cores CI has.
