@@ -66,6 +66,9 @@ describe('keys', () => {
     const digest = createHash('sha256').update(seqKey(long(80))).digest('base64');
     expect(key).toBe(canonical({ ...welcome([]), executed: `sha256:${digest}` }));
     expect(messageKey(welcome(long(80)))).toBe(key);
+    // One array asked again (the key is remembered by array), and equal arrays asked in turn.
+    const kept = long(80);
+    expect([messageKey(welcome(kept)), messageKey(welcome(kept)), messageKey(welcome(long(80, 5))), messageKey(welcome(kept))]).toEqual([key, key, messageKey(welcome(long(80, 5))), key]);
     for (const other of [long(81), long(80, 0), long(80, 79), long(80).reverse()]) expect(messageKey(welcome(other))).not.toBe(key);
     // A short history keeps its text: the key is the message's canonical JSON, as for every other message.
     expect(messageKey(welcome(long(3)))).toBe(canonical(welcome(long(3))));

@@ -52,6 +52,9 @@ export const commanderKey = (c: CommanderState): string =>
 /** A sequence's text; `ps` an array, or the spec's executed history (ExecSeq). */
 export const seqKey = (ps: { map<T>(f: (p: Proposal) => T): T[] }): string => '[' + ps.map(propKey).join(',') + ']';
 
+/** A set of decisions in a key (a Welcome's): sorted, each once. */
+export const decisionsKey = (ds: readonly SlotProp[]): string => setKeyOf(ds, slotPropKey);
+
 function setKeyOf<T>(xs: readonly T[], key: (x: T) => string): string {
   if (xs.length === 0) return '[]';
   const ks = xs.map(key).sort();
@@ -76,16 +79,33 @@ const markKey = (m: { mark?: number }): string => (m.mark === undefined || m.mar
  */
 export const WELCOME_HISTORY_TEXT_MAX = 1024;
 export function welcomeHistoryKey(executed: { map<T>(f: (p: Proposal) => T): T[] }): string {
+  if (!Array.isArray(executed)) return historyKeyOf(executed);
+  let key = HISTORY_KEYS.get(executed);
+  if (key === undefined) HISTORY_KEYS.set(executed, (key = historyKeyOf(executed)));
+  return key;
+}
+
+function historyKeyOf(executed: { map<T>(f: (p: Proposal) => T): T[] }): string {
   const text = seqKey(executed);
   return text.length <= WELCOME_HISTORY_TEXT_MAX ? text : `"sha256:${createHash('sha256').update(text).digest('base64')}"`;
 }
+
+/**
+ * The key of each Welcome part's history array, by the array (weak: an entry lives as long as
+ * its array). A part's key is asked for several times, for one array: the spec step's parts at
+ * the Join and again when they are added to msgs, the trace's when its history is resolved and
+ * again when its sends are keyed. Each time it built the part's text and hashed it: 12% of
+ * checking a 100,000-command trace, whose Welcomes come in a hundred parts. Arrays are values
+ * here (the replay never changes one after making it), so the key stays right.
+ */
+const HISTORY_KEYS = new WeakMap<readonly Proposal[], string>();
 
 /** A Welcome's or Promise's part fields: left out in a one-part message, as traces write it (spec "Welcome parts", "Promise parts"). */
 const partKey = (m: { part?: number; parts?: number }): string => (m.parts === undefined || m.parts === 1 ? '' : `"part":${m.part ?? 1},"parts":${m.parts},`);
 
 /** A Welcome's key given its history's (welcomeHistoryKey): the key of a Welcome whose history is elsewhere. */
 export function welcomeKey(m: Omit<Extract<SpecMessage, { type: 'Welcome' }>, 'executed'>, historyKey: string): string {
-  return `{"decisions":${setKeyOf(m.decisions, slotPropKey)},"executed":${historyKey},"node":${m.node},${partKey(m)}"slot":${m.slot},"type":"Welcome"}`;
+  return `{"decisions":${decisionsKey(m.decisions)},"executed":${historyKey},"node":${m.node},${partKey(m)}"slot":${m.slot},"type":"Welcome"}`;
 }
 
 export function messageKey(m: SpecMessage): string {
