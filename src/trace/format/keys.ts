@@ -95,7 +95,7 @@ function historyKeyOf(executed: { map<T>(f: (p: Proposal) => T): T[] }): string 
  * its array). A part's key is asked for several times, for one array: the spec step's parts at
  * the Join and again when they are added to msgs, the trace's when its history is resolved and
  * again when its sends are keyed. Each time it built the part's text and hashed it: 12% of
- * checking a 100,000-command trace, whose Welcomes come in a hundred parts. Arrays are values
+ * checking a 100,000-command trace, whose Welcomes come in tens of parts. Arrays are values
  * here (the replay never changes one after making it), so the key stays right.
  */
 const HISTORY_KEYS = new WeakMap<readonly Proposal[], string>();
