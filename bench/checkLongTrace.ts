@@ -1,8 +1,9 @@
 /**
  * The long run's trace, checked as `check-traces` checks it (schema, the fast spec replay, the
  * client checks), with what issue 11 asks of the checker measured by tenth of the events: its
- * heap after each tenth (after a full GC when node runs with --expose-gc), its rate, and the
- * most messages its replay held at once (it forgets the dead ones: src/trace/spec/deadMessages.ts).
+ * heap after each tenth (after a full GC when node runs with --expose-gc), its rate, the most
+ * messages its replay held at once (it forgets the dead ones: src/trace/spec/deadMessages.ts)
+ * and the most requests its histories held (it forgets their start: historyWindow.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { checkTraceSync, formatVerdict } from '../src/trace/replay/check.js';
@@ -42,6 +43,9 @@ export function checkLongTrace(path: string, events: number): string[] {
   ];
   if (v.messages !== undefined) {
     lines.push(`  checker msgs held       at most ${fmt(v.messages.peak)} at once; ${fmt(v.messages.forgotten)} dead ones forgotten`);
+  }
+  if (v.history !== undefined) {
+    lines.push(`  checker history held    at most ${fmt(v.history.heldPeak)} requests after a sweep (the window); every history's first ${fmt(v.history.forgottenBelow)} forgotten by the end`);
   }
   return lines;
 }

@@ -3,12 +3,22 @@
  * versions are appended to: in any order, from any version (the explorer appends to one state
  * for several successors), each version keeps the elements it was made with. Checked against
  * plain arrays on random histories of appends; and a version that crossed threads (structured
- * clone) is revived whole.
+ * clone) is revived whole. With a history window's forgetting (forgetBelow), every element at
+ * or above the base still reads as the array's, every one below throws ForgottenHistoryError
+ * (never a wrong element), and the digest chain is the same whatever backing holds a history.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Proposal } from '../../src/trace/format/types.js';
-import { ExecSeq } from '../../src/trace/spec/execSeq.js';
+import { ExecSeq, ForgottenHistoryError, chainDigest } from '../../src/trace/spec/execSeq.js';
+import { propKey } from '../../src/trace/format/keys.js';
+
+/** HistoryDigest of each prefix of xs, from the definition (index L: the first L requests). */
+const digestsOf = (xs: readonly Proposal[]): string[] => {
+  const out = [''];
+  for (const p of xs) out.push(chainDigest(out[out.length - 1]!, propKey(p)));
+  return out;
+};
 
 const req = (id: number): Proposal => ({ caller: 1, clientId: id, input: 'op' });
 
@@ -81,5 +91,69 @@ describe('ExecSeq', () => {
     expect(short.slice(1, 1)).toEqual([]);
     expect(() => short.slice(1, 3)).toThrow(RangeError);
     expect(() => short.slice(2, 1)).toThrow(RangeError);
+  });
+
+  it('after any forgetting, reads at or above the base are the model\'s and reads below it throw', () => {
+    fc.assert(fc.property(
+      fc.array(fc.oneof(
+        fc.record({ from: fc.nat(), run: fc.array(fc.nat({ max: 50 }), { maxLength: 4 }) }),
+        fc.record({ forget: fc.nat(), below: fc.nat({ max: 60 }) }),
+      ), { maxLength: 60 }),
+      (ops) => {
+        const versions: ExecSeq[] = [ExecSeq.EMPTY];
+        const models: Proposal[][] = [[]];
+        for (const op of ops) {
+          if ('forget' in op) {
+            versions[op.forget % versions.length]!.forgetBelow(op.below);
+            continue;
+          }
+          const i = op.from % versions.length;
+          const ps = op.run.map(req);
+          try {
+            versions.push(versions[i]!.appended(ps));
+            models.push([...models[i]!, ...ps]);
+          } catch (e) {
+            // Appending to a version shorter than its backing's base: refused, never wrong.
+            expect(e).toBeInstanceOf(ForgottenHistoryError);
+            expect(versions[i]!.length).toBeLessThan(versions[i]!.base);
+          }
+        }
+        versions.forEach((v, i) => {
+          const model = models[i]!;
+          const digests = digestsOf(model);
+          expect(v.length).toBe(model.length);
+          for (let j = 0; j < v.length; j++) {
+            if (j >= v.base) expect(v.get(j)).toEqual(model[j]);
+            else expect(() => v.get(j)).toThrow(ForgottenHistoryError);
+          }
+          for (let L = 0; L <= v.length; L++) {
+            if (L >= v.base) expect(v.digestAt(L)).toBe(digests[L]);
+            else expect(() => v.digestAt(L)).toThrow(ForgottenHistoryError);
+          }
+          if (v.base > 0) {
+            expect(() => v.toArray()).toThrow(ForgottenHistoryError);
+            expect(() => [...v]).toThrow(ForgottenHistoryError);
+            if (v.length >= v.base) expect(() => v.slice(v.base - 1, v.length)).toThrow(ForgottenHistoryError);
+          }
+          if (v.length >= v.base) expect(v.slice(v.base, v.length)).toEqual(model.slice(v.base));
+        });
+      },
+    ), { seed: 7, numRuns: 300 });
+  });
+
+  it('forgets only once the part to drop is as long as the rest (each element moved O(1) times)', () => {
+    const h = ExecSeq.of(Array.from({ length: 100 }, (_, i) => req(i)));
+    h.forgetBelow(40);
+    expect(h.base).toBe(0);
+    expect(h.holder.items.length).toBe(100);
+    h.forgetBelow(50);
+    expect(h.base).toBe(50);
+    expect(h.holder.items.length).toBe(50);
+    expect(h.get(50)).toEqual(req(50));
+    // A shorter version's forgetting stops at its own length.
+    const longer = h.appended([req(100)]);
+    h.forgetBelow(1000);
+    expect(h.base).toBe(100);
+    expect(longer.get(100)).toEqual(req(100));
   });
 });

@@ -300,8 +300,8 @@ export class AppReplay {
     // A part (spec "Welcome parts") carries a segment of the history: the state installed is
     // that of the whole history, the replica's rExecuted after the step.
     // A history named by its length (docs/trace-format.md, "Histories by length") is the whole one.
-    const named = m.executed as unknown as { historyLength?: number };
-    const count = !Array.isArray(m.executed) ? named.historyLength! : (m.parts ?? 1) > 1 ? executedLengthAfter(ev, this.executedBy.get(n) ?? 0) : m.executed.length;
+    const executed = m.executed as unknown;
+    const count = isHistoryLength(executed) ? executed.historyLength : (m.parts ?? 1) > 1 ? executedLengthAfter(ev, this.executedBy.get(n) ?? 0) : m.executed.length;
     const expected = this.digestAt(count);
     if (ev.params.digest !== expected) {
       throw new ClientCheckError(`replica ${n} installs a Welcome state of digest ${ev.params.digest ?? '(none)'}; the ${count} requests it transfers give ${expected}`);

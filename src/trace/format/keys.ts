@@ -78,7 +78,9 @@ const markKey = (m: { mark?: number }): string => (m.mark === undefined || m.mar
  * Equal histories give equal keys; two histories share one only if SHA-256 collides.
  */
 export const WELCOME_HISTORY_TEXT_MAX = 1024;
-export function welcomeHistoryKey(executed: { map<T>(f: (p: Proposal) => T): T[] }): string {
+export function welcomeHistoryKey(executed: { map<T>(f: (p: Proposal) => T): T[]; readonly historyKey?: string }): string {
+  // A range of a history the replay holds (HistoryRange) is keyed by where it stands in it.
+  if (executed.historyKey !== undefined) return executed.historyKey;
   if (!Array.isArray(executed)) return historyKeyOf(executed);
   let key = HISTORY_KEYS.get(executed);
   if (key === undefined) HISTORY_KEYS.set(executed, (key = historyKeyOf(executed)));

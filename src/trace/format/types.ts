@@ -28,7 +28,19 @@ export type SpecMessage =
   | { type: 'Invoked'; replica: number; prop: Proposal; index: number }
   | { type: 'Join'; node: number }
   /** `part` of `parts` (spec "Welcome parts"): both absent in a one-part Welcome (1 of 1). */
-  | { type: 'Welcome'; node: number; slot: number; part?: number; parts?: number; decisions: SlotProp[]; executed: Proposal[] };
+  | { type: 'Welcome'; node: number; slot: number; part?: number; parts?: number; decisions: SlotProp[]; executed: Proposal[] | HistoryRange };
+
+/**
+ * A Welcome part's history as a trace replay with a history window holds it: a range of the
+ * sender's history (src/trace/spec/historySegment.ts), not a copy of its requests. Never in a
+ * trace file; its requests are those of the range, when the window still holds them.
+ */
+export interface HistoryRange extends Iterable<Proposal> {
+  readonly length: number;
+  map<T>(f: (p: Proposal, i: number) => T): T[];
+  /** The range's identity in a message key: equal keys, equal requests (format/keys.ts). */
+  readonly historyKey: string;
+}
 
 export type MessageType = SpecMessage['type'];
 export type MessageOf<T extends MessageType> = Extract<SpecMessage, { type: T }>;

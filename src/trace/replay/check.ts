@@ -20,8 +20,10 @@ import { DEFAULT_SPEC_PATH, declaredConstants } from './tlaEngine.js';
 import { AppReplay, ClientCheckError, RealTimeOrderError, type AppReplayHeld } from '../client/appReplay.js';
 import { appStateMachine } from './apps.js';
 import { WelcomeHistories } from './welcomeHistories.js';
+import { ForgottenHistoryError } from '../spec/execSeq.js';
+import type { historyBase } from './historyWindow.js';
 
-export type FailureKind = 'input' | 'header' | 'schema' | 'order' | 'spec' | 'oracles-disagree' | 'client' | 'linearizability' | 'lifecycle';
+export type FailureKind = 'input' | 'header' | 'schema' | 'order' | 'spec' | 'oracles-disagree' | 'client' | 'linearizability' | 'lifecycle' | 'window';
 
 export interface Failure {
   file: string;
@@ -49,6 +51,13 @@ export interface TraceVerdict {
    * (src/trace/spec/deadMessages.ts). With forgetting, the peak follows what is in play, not the run.
    */
   messages?: { peak: number; forgotten: number };
+  /**
+   * The fast replay's history window (historyWindow.ts), when on: the index below which it
+   * forgot every history's requests (at its last sweep), and the most requests its histories
+   * held after a sweep (each array once). With the window, the second follows how far nodes
+   * lag each other and its margin, not the run.
+   */
+  history?: { forgottenBelow: number; heldPeak: number };
   failure?: Failure;
 }
 
@@ -71,6 +80,16 @@ export interface CheckOptions {
   forget?: boolean;
   /** When it first sweeps msgs for dead messages: once it holds this many (default 4096; 0: after every step). */
   forgetAt?: number;
+  /**
+   * The fast replay forgets the start of each history once no later step reads it (default
+   * true, with `forget` and no embedded window; historyWindow.ts). False (--whole-history):
+   * it keeps every request executed, for a trace that reads one past the window.
+   */
+  historyWindow?: boolean;
+  /** Requests the window keeps below its base (default historyWindow.ts RETRY_MARGIN; tests: 0). */
+  historyMargin?: number;
+  /** Where the window may forget below (default historyWindow.ts historyBase; a test hands a deliberately wrong one). */
+  historyBaseOf?: typeof historyBase;
   embedded?: boolean;
   /** Replay only the first K events with the embedded oracle (it costs tens of ms per event). */
   embeddedMaxEvents?: number;
@@ -168,15 +187,22 @@ function run(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict): void
   const schemas = opts.schemas ?? loadTraceSchemas();
   const spec = loadSpec(opts.specPath);
   const source = traceValues(input.files);
+  // The event being checked: a read below the history window fails there, wherever it happens.
+  const cursor: { at?: Located } = {};
   try {
-    replay(input, opts, verdict, schemas, spec, source);
+    replay(input, opts, verdict, schemas, spec, source, cursor);
+  } catch (e) {
+    if (!(e instanceof ForgottenHistoryError) || cursor.at === undefined) throw e;
+    const at = cursor.at;
+    const action = (at.value as { action?: unknown } | null)?.action;
+    throw new Stop({ file: at.file, line: at.line, kind: 'window', message: e.message, ...(typeof action === 'string' ? { action } : {}) });
   } finally {
     source.close();
   }
 }
 
 function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, schemas: TraceSchemas,
-  spec: ReturnType<typeof loadSpec>, source: ReturnType<typeof traceValues>): void {
+  spec: ReturnType<typeof loadSpec>, source: ReturnType<typeof traceValues>, cursor: { at?: Located }): void {
   const fail = (at: Located, f: Omit<Failure, 'file' | 'line'>): never => { throw new Stop({ file: at.file, line: at.line, ...f }); };
 
   // Headers: one per file (its line 1), all describing the same run.
@@ -214,10 +240,15 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
   // end or crash line (or a last line cut mid-write), and the next incarnation starts with NodeRestart.
   const parts = new Map<string, { node: number; lifecycle: boolean; tail: 'header' | 'event' | 'ending' | 'cut'; line: number }>();
   const awaitingRestart = new Set<number>();
+  // The fast replay's Welcome parts are ranges of their sender's history (HistorySegment) and
+  // its histories forget their start (historyWindow.ts), unless an embedded replay may start
+  // from its state (the engine reads whole sequences) or the caller keeps every message.
+  const historyWindow = opts.fast !== false && opts.forget !== false && opts.historyWindow !== false && windows.length === 0;
   // A received named Welcome is found in the fast replay's msgs (no second copy of its history).
-  const welcomes = new WelcomeHistories(opts.fast === false ? undefined : () => fast?.state.msgs);
+  const welcomes = new WelcomeHistories(opts.fast === false ? undefined : () => fast?.state.msgs, historyWindow);
 
   for (let at = source.next(); at !== null; at = source.next()) {
+    cursor.at = at;
     const v = at.value as { kind?: unknown };
     if (at.line === 1) {
       if (v === null || typeof v !== 'object' || v.kind !== 'header') {
@@ -239,9 +270,11 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
         if (!opts.schemaOnly) {
           if (h.app !== undefined && opts.noClient !== true) client = new AppReplay(appStateMachine(h.app), constants.ReplicaNodes ?? Array.from({ length: N }, (_, i) => i + 1));
           if (opts.fast !== false) {
-            fast = new FastOracle(configFromConstants(constants), opts.fastSteps);
+            fast = new FastOracle({ ...configFromConstants(constants), ...(historyWindow ? { historyWindow } : {}) }, opts.fastSteps);
             fast.forgetDead = opts.forget !== false && windows.length === 0;
             if (opts.forgetAt !== undefined) fast.sweepMin = opts.forgetAt;
+            if (opts.historyMargin !== undefined) fast.historyMargin = opts.historyMargin;
+            if (opts.historyBaseOf !== undefined) fast.historyBaseOf = opts.historyBaseOf;
             oracles.push(fast);
           }
           // A window from the first event starts at the spec's Init, checked on the header.
@@ -366,6 +399,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
   }
   const replay = fast as FastOracle | null;
   if (replay !== null) verdict.messages = { peak: replay.peakMessages, forgotten: replay.forgotten };
+  if (replay !== null && replay.historyWindow) verdict.history = { forgottenBelow: replay.historyForgotten, heldPeak: replay.historyHeldPeak };
   if (client !== null) verdict.client = { executed: client.executed, operations: client.operations, held: client.held };
   if (opts.onEvents) opts.onEvents(verdict.events & 1023);
 }

@@ -6,8 +6,9 @@ import { CheckerError, checkTraces, defaultWorkers } from './pool.js';
 import { loadTraceSchemas } from '../format/schemas.js';
 import { runTlc, tlcJar } from './tlc.js';
 
-const USAGE = 'usage: check-traces [--embedded] [--embedded-max K] [--tlc] [--schema-only] [--quiet] [--jobs J] <trace files or folders>\n' +
-  '  --jobs J: check J traces at a time in worker threads (default: the number of cores; 1: in this thread)';
+const USAGE = 'usage: check-traces [--embedded] [--embedded-max K] [--tlc] [--schema-only] [--whole-history] [--quiet] [--jobs J] <trace files or folders>\n' +
+  '  --jobs J: check J traces at a time in worker threads (default: the number of cores; 1: in this thread)\n' +
+  '  --whole-history: keep every request each history executed (without it the replay forgets what no later step reads)';
 const TRACE_EXTENSIONS = ['.ndjson', '.jsonl'];
 
 /** Files under the given paths; part files `<run>.node<k>.ndjson` of one run become one input. */
@@ -42,7 +43,7 @@ class UsageError extends Error {}
 
 export async function runCheckTracesCli(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'),
   err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
-  let embedded = false; let tlc = false; let schemaOnly = false; let quiet = false;
+  let embedded = false; let tlc = false; let schemaOnly = false; let quiet = false; let wholeHistory = false;
   let embeddedMaxEvents: number | undefined;
   let jobs = defaultWorkers();
   const paths: string[] = [];
@@ -53,6 +54,7 @@ export async function runCheckTracesCli(argv: readonly string[], out: (s: string
       else if (a === '--tlc') tlc = true;
       else if (a === '--schema-only') schemaOnly = true;
       else if (a === '--quiet') quiet = true;
+      else if (a === '--whole-history') wholeHistory = true;
       else if (a === '--embedded-max') {
         const k = Number(argv[++i]);
         if (!Number.isSafeInteger(k) || k < 0) throw new UsageError('--embedded-max needs a whole number');
@@ -95,7 +97,7 @@ export async function runCheckTracesCli(argv: readonly string[], out: (s: string
       if (!v.ok) out(`  picture: npm run view-trace -- ${v.name}  (draws the run with the rejected event highlighted)`);
     };
     try {
-      await checkTraces(inputs, { embedded, ...(embeddedMaxEvents !== undefined ? { embeddedMaxEvents } : {}), schemaOnly },
+      await checkTraces(inputs, { embedded, ...(embeddedMaxEvents !== undefined ? { embeddedMaxEvents } : {}), schemaOnly, ...(wholeHistory ? { historyWindow: false } : {}) },
         { workers: jobs, onVerdict, onEvents: progress });
     } catch (e) {
       // Not a verdict on a trace: the checker itself could not run (e.g. the spec is unreadable).

@@ -7,7 +7,7 @@
  * Welcome install, say), as they were compared before.
  */
 import { propKey } from '../format/keys.js';
-import type { ExecSeq } from '../spec/execSeq.js';
+import { type ExecSeq, chainDigest } from '../spec/execSeq.js';
 
 export class HistoryView {
   private constructor(
@@ -21,6 +21,11 @@ export class HistoryView {
   /** The history whose elements have these keys. */
   static ofKeys(keys: string[]): HistoryView {
     return new HistoryView(null, 0, keys);
+  }
+
+  /** The history `seq` (a spec sequence, shared: values are never changed). */
+  static ofSeq(seq: ExecSeq): HistoryView {
+    return new HistoryView(seq, seq.length, []);
   }
 
   get length(): number {
@@ -57,24 +62,42 @@ export class HistoryView {
     if (this.length !== xs.length) return false;
     const seq = this.seq;
     if (seq === xs && this.tail.length === 0) return true;
+    let from = 0;
     if (seq !== null) {
-      for (let i = Math.min(seq.sharedPrefix(xs), this.base); i < this.base; i++) {
+      from = Math.min(seq.sharedPrefix(xs), this.base);
+      // Below a history window's base the requests are gone: equal prefixes have equal digests.
+      if (from < Math.max(seq.base, xs.base) && this.base >= Math.max(seq.base, xs.base)) {
+        if (seq.digestAt(this.base) !== xs.digestAt(this.base)) return false;
+        from = this.base;
+      }
+      for (let i = from; i < this.base; i++) {
         const x = xs.get(i);
         const y = seq.get(i);
         if (x !== y && propKey(x) !== propKey(y)) return false;
       }
     }
-    for (let j = 0; j < this.tail.length; j++) if (this.tail[j] !== propKey(xs.get(this.base + j))) return false;
+    // Keys (a full state's history) below the window's base: compared by their digest chain.
+    let j = 0;
+    if (xs.base > this.base) {
+      let d = seq === null || this.base === 0 ? '' : seq.digestAt(this.base);
+      for (; j < xs.base - this.base; j++) d = chainDigest(d, this.tail[j]!);
+      if (d !== xs.digestAt(xs.base)) return false;
+    }
+    for (; j < this.tail.length; j++) if (this.tail[j] !== propKey(xs.get(this.base + j))) return false;
     this.seq = xs;
     this.base = xs.length;
     this.tail = [];
     return true;
   }
 
-  /** The keys of its elements, in order (for printing a difference). */
+  /**
+   * The keys of its elements, in order (for printing a difference); the first ones a history
+   * window forgot as one note of how many, as specState.ts historyText writes them.
+   */
   keys(): string[] {
-    const out: string[] = [];
-    for (let i = 0; i < this.base; i++) out.push(propKey(this.seq!.get(i)));
+    const forgotten = this.seq === null ? 0 : Math.min(this.base, this.seq.base);
+    const out: string[] = forgotten > 0 ? [`"(the first ${forgotten} forgotten)"`] : [];
+    for (let i = forgotten; i < this.base; i++) out.push(propKey(this.seq!.get(i)));
     return out.concat(this.tail);
   }
 }

@@ -14,7 +14,9 @@ import { type ActionName, type Param, type Step, MESSAGE_ACTIONS, NEXT_NODES, PR
 import { DECISION_BY_SLOT, type NodeSpec, type SpecConfig, type SpecState, type VSet, batchEq, configFromConstants, decisionsOf, initialState, nodeToJson, reqsOf } from '../spec/specState.js';
 import { messageKey, propKey } from '../format/keys.js';
 import { DeadMessages } from '../spec/deadMessages.js';
-import { ExecutedIds, addInvoked } from '../spec/requestIds.js';
+import { ExecutedIds, addInvoked, idsOf } from '../spec/requestIds.js';
+import { ForgottenHistoryError } from '../spec/execSeq.js';
+import { RETRY_MARGIN, forgetHistories, historyBase } from './historyWindow.js';
 import { fromTla, tlaLiteral, toTla, type TlaState, withSpecMark } from './tlaCodec.js';
 import { UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
 
@@ -248,6 +250,20 @@ export class FastOracle implements Oracle {
    * O(1) per message, amortized). 0: a sweep after every step (for tests: O(n^2)).
    */
   sweepMin = SWEEP_MIN;
+  /**
+   * Forget the start of every history once no later step reads it (historyWindow.ts), at each
+   * sweep. Only with forgetDead and a config whose Welcome parts are ranges (historyWindow).
+   */
+  get historyWindow(): boolean {
+    return this.forgetDead && this.cfg.historyWindow === true;
+  }
+  /** With the window: requests kept below its base (historyWindow.ts; tests set 0). */
+  historyMargin = RETRY_MARGIN;
+  /** With the window: where it may forget below (a test hands a deliberately wrong one). */
+  historyBaseOf = historyBase;
+  /** With the window: the highest base it forgot below, and the most requests its histories held after a sweep. */
+  historyForgotten = 0;
+  historyHeldPeak = 0;
   /** Messages forgotten so far, and the most held at once. */
   forgotten = 0;
   peakMessages = 0;
@@ -293,6 +309,7 @@ export class FastOracle implements Oracle {
     try {
       steps = this.steps(this.cfg, this.s, ev.action, ev.node, paramOf(ev));
     } catch (e) {
+      if (e instanceof ForgottenHistoryError) throw e;
       return { ok: false, problem: `parameters cannot be read as spec values: ${(e as Error).message}`, diff: [] };
     }
     // Comparing a candidate needs only the acting node's new state and the new messages, so
@@ -316,8 +333,12 @@ export class FastOracle implements Oracle {
     const s = this.s;
     const d = new DeadMessages(this.cfg, s, (n, key) => {
       const e = s.nodes[n]!.rSnap.executed;
-      for (let i = e.length - 1; i >= 0; i--) if (propKey(e.get(i)) === key) return true;
-      return false;
+      for (let i = e.length - 1; i >= e.base; i--) if (propKey(e.get(i)) === key) return true;
+      if (e.base === 0) return false;
+      // Below a history window's base: no request with its id there is an exact answer;
+      // one with its id (a late retry) is forgotten, and a guess either way could be wrong.
+      if (!idsOf(e).has(JSON.parse(key) as Proposal)) return false;
+      throw new ForgottenHistoryError(`whether ${key} is in node ${n}'s snapshot`, e.base);
     });
     return (m) => d.isDead(m);
   };
@@ -344,6 +365,12 @@ export class FastOracle implements Oracle {
     const msgs = s.msgs as Map<string, SpecMessage>;
     for (const [k, m] of msgs) if (dead.isDead(m)) { msgs.delete(k); this.forgotten++; }
     this.kept = msgs.size;
+    // After the dead Invokes and Invokeds were found: they read the snapshots up to here.
+    if (this.historyWindow) {
+      const { below, held } = forgetHistories(s, this.snapScanned, this.historyMargin, this.historyBaseOf);
+      this.historyForgotten = Math.max(this.historyForgotten, below);
+      this.historyHeldPeak = Math.max(this.historyHeldPeak, held);
+    }
     // The invoked requests: only their ids are read from here on (no embedded run starts).
     if (s.invoked.size > 0) {
       s.invokedForgotten = (s.invokedForgotten ?? ExecutedIds.EMPTY).withAll([...s.invoked.values()]);

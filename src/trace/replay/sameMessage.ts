@@ -10,7 +10,8 @@
  * objects, so that is a pointer comparison per request where building and hashing the part's
  * text twice was 4% of checking a 100,000-command trace.
  */
-import type { Ballot, Proposal, SpecMessage } from '../format/types.js';
+import { isHistoryLength, type Ballot, type Proposal, type SpecMessage } from '../format/types.js';
+import { HistorySegment, sameSegment } from '../spec/historySegment.js';
 import { decisionsKey, sameRequest } from '../format/keys.js';
 
 const sameBallot = (a: Ballot, b: Ballot): boolean => a.num === b.num && a.leader === b.leader;
@@ -57,9 +58,13 @@ function sameWelcome(a: Welcome, b: Welcome): boolean {
   if (a.node !== b.node || a.slot !== b.slot || onePart(a) !== onePart(b)) return false;
   if (!onePart(a) && ((a.part ?? 1) !== (b.part ?? 1) || a.parts !== b.parts)) return false;
   // A history named by length (not yet resolved) has no requests to compare.
-  const xa = a.executed as unknown; const xb = b.executed as unknown;
-  if (!Array.isArray(xa) || !Array.isArray(xb) || xa.length !== xb.length) return false;
-  for (let i = 0; i < xa.length; i++) if (xa[i] !== xb[i] && !sameProp(xa[i] as Proposal, xb[i] as Proposal)) return false;
+  const ha = a.executed as unknown; const hb = b.executed as unknown;
+  if (isHistoryLength(ha) || isHistoryLength(hb) || a.executed.length !== b.executed.length) return false;
+  // Two ranges of histories the replay holds (a history window): by their keys.
+  if (ha instanceof HistorySegment && hb instanceof HistorySegment) { if (!sameSegment(ha, hb)) return false; } else {
+    const xa = Array.isArray(ha) ? ha as Proposal[] : [...a.executed]; const xb = Array.isArray(hb) ? hb as Proposal[] : [...b.executed];
+    for (let i = 0; i < xa.length; i++) if (xa[i] !== xb[i] && !sameProp(xa[i]!, xb[i]!)) return false;
+  }
   const da = a.decisions; const db = b.decisions;
   let inOrder = da.length === db.length;
   for (let i = 0; inOrder && i < da.length; i++) inOrder = da[i]!.slot === db[i]!.slot && sameProp(da[i]!.prop, db[i]!.prop);

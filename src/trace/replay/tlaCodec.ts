@@ -45,7 +45,7 @@ export function withSpecMark<M>(m: M): M {
 export const scoutWithSpecMark = <S extends object>(scout: S): S & { mark: number } => ({ mark: NO_MARK, ...scout });
 
 function messageToTla(m: SpecMessage): TlaJson {
-  if (m.type === 'Welcome') return { part: 1, parts: 1, ...m, executed: tuple(m.executed) };
+  if (m.type === 'Welcome') return { part: 1, parts: 1, ...m, executed: tuple([...m.executed]) };
   return withSpecMark(m);
 }
 function messageFromTla(v: unknown): SpecMessage {

@@ -19,6 +19,7 @@ import { scoutKey } from '../spec/specState.js';
 import { PMap, PSet } from '../spec/pmap.js';
 import { isHistoryLength, SCALAR_FIELDS, SET_FIELDS, type StateDelta } from '../format/types.js';
 import { HistoryView } from './historyView.js';
+import { ExecSeq } from '../spec/execSeq.js';
 
 export { SCALAR_FIELDS, SET_FIELDS, type StateDelta };
 
@@ -115,7 +116,9 @@ export class NodeView {
           if (ex.reset !== undefined) {
             // By length only where a Welcome is installed, which the checker resolved first (welcomeHistories.ts).
             if (isHistoryLength(ex.reset)) throw new TraceShapeError('rExecuted reset by length outside a Welcome install');
-            this.executed = HistoryView.ofKeys(ex.reset.map(propKey));
+            // A history the replay holds (a window's install, welcomeHistories.ts): viewed as it is.
+            const reset = ex.reset as unknown;
+            this.executed = reset instanceof ExecSeq ? HistoryView.ofSeq(reset) : HistoryView.ofKeys(ex.reset.map(propKey));
           }
           if (ex.truncate !== undefined) shaped(() => this.executed.truncate(ex.truncate!));
           if (ex.append !== undefined) this.executed.append(ex.append.map(propKey));

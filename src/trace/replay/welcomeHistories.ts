@@ -19,11 +19,13 @@
  * at one slot differ: HistoriesSound) are an error, as is receiving a named Welcome that no
  * step sent, or installing one whose parts do not make a history of the length named.
  */
-import { isHistoryLength, type HistoryLength, type Proposal, type SpecMessage, type StateDelta, type TraceEvent } from '../format/types.js';
+import { isHistoryLength, type HistoryLength, type HistoryRange, type Proposal, type SpecMessage, type StateDelta, type TraceEvent } from '../format/types.js';
 import { createHash } from 'node:crypto';
 import { messageKey, propKey, welcomeHistoryKey, welcomeKey } from '../format/keys.js';
 import { segmentRange } from '../../protocol/welcomeParts.js';
 import { assemblies, type WelcomeMessage } from '../spec/welcomeParts.js';
+import { ExecSeq } from '../spec/execSeq.js';
+import { HistorySegment, wholeHistory } from '../spec/historySegment.js';
 
 /** A node's history as the replay holds it: its length and a copy of a range. */
 export interface History {
@@ -51,8 +53,11 @@ const named = (m: unknown): m is NamedWelcome =>
 const nameOf = (m: NamedWelcome): string =>
   `${createHash('sha256').update(messageKey({ ...m, executed: [] } as SpecMessage)).digest('base64')}#${m.executed.historyLength}`;
 
-const sameHistory = (a: readonly Proposal[], b: readonly Proposal[]): boolean =>
-  a.length === b.length && a.every((p, i) => propKey(p) === propKey(b[i]!));
+function sameHistory(a: readonly Proposal[] | HistoryRange, b: readonly Proposal[] | HistoryRange): boolean {
+  if (a.length !== b.length) return false;
+  const xs = [...a]; const ys = [...b];
+  return xs.every((p, i) => propKey(p) === propKey(ys[i]!));
+}
 
 type Problem = { problem: string };
 
@@ -63,8 +68,12 @@ export class WelcomeHistories {
    */
   private readonly sent = new Map<string, string | SpecMessage>();
 
-  /** `msgs`: the replay's; without it this keeps each resolved Welcome itself. */
-  constructor(private readonly msgs?: () => SentMessages | undefined) {}
+  /**
+   * `msgs`: the replay's; without it this keeps each resolved Welcome itself. `ranges`: a replay
+   * with a history window, whose Welcome parts are ranges of the sender's history
+   * (HistorySegment) and whose installs take that history itself.
+   */
+  constructor(private readonly msgs?: () => SentMessages | undefined, private readonly ranges = false) {}
 
   /**
    * `ev` with every history given by length resolved (the same object when it has none), or a
@@ -107,7 +116,9 @@ export class WelcomeHistories {
       const r = this.installed(out, reset.historyLength);
       if ('problem' in r) return r;
       const delta = ev.delta as StateDelta;
-      out = { ...out, delta: { ...delta, rExecuted: { ...delta.rExecuted, reset: r.history } } } as TraceEvent;
+      // A history the replay holds (ExecSeq) stands in the reset for its requests, which a
+      // window may have forgotten: traceView.ts and appReplay.ts read it as such.
+      out = { ...out, delta: { ...delta, rExecuted: { ...delta.rExecuted, reset: r.history as Proposal[] } } } as TraceEvent;
     }
     return out;
   }
@@ -118,7 +129,7 @@ export class WelcomeHistories {
       return { problem: `node ${sender} sends a Welcome whose history has ${L} requests; its history (rExecuted) has ${history.length}` };
     }
     const [from, to] = segmentRange(L, m.part ?? 1, m.parts ?? 1);
-    const executed = history.slice(from, to);
+    const executed = this.ranges && history instanceof ExecSeq ? new HistorySegment(history, from, to) : history.slice(from, to);
     const message = { ...m, executed } as SpecMessage;
     const name = nameOf(m);
     const before = this.sent.get(name);
@@ -141,14 +152,17 @@ export class WelcomeHistories {
    * assembly of the right length: at one slot their histories are equal, or the oracles say
    * otherwise). Scans every Welcome sent: an install is rare.
    */
-  private installed(ev: TraceEvent, L: number): { history: Proposal[] } | Problem {
+  private installed(ev: TraceEvent, L: number): { history: Proposal[] | ExecSeq } | Problem {
     const m = ev.params.message;
     if (ev.action !== 'ReplicaReceiveWelcome' || m?.type !== 'Welcome' || isHistoryLength(m.executed)) {
       return { problem: `resets rExecuted to a history of ${L} requests by length outside the install of a Welcome whose history is known (${ev.action})` };
     }
     const all = this.msgs?.()?.values() ?? this.welcomesKept();
     for (const w of assemblies(m, all)) {
-      const history = w.flatMap((part) => part.executed);
+      // Ranges of one history: that history itself (traceView.ts takes it as a reset).
+      const whole = this.ranges ? wholeHistory(w) : undefined;
+      if (whole !== undefined && whole.seq.length === L) return { history: whole.seq };
+      const history = w.flatMap((part) => [...part.executed]);
       if (history.length === L) return { history };
     }
     return { problem: `installs a Welcome whose parts make no history of ${L} requests` };

@@ -77,7 +77,8 @@ export class DeadMessages {
       }
       case 'Invoked': {
         const x = this.node(m.replica);
-        if (x === undefined || m.index < 1 || m.index > x.rSnap.executed.length) return false;
+        // Below a history window's base (trace replay): kept, the safe answer.
+        if (x === undefined || m.index <= x.rSnap.executed.base || m.index > x.rSnap.executed.length) return false;
         return propEq(x.rSnap.executed.get(m.index - 1), m.prop);
       }
       case 'Invoke': return this.snapshotted !== undefined && this.snapshotted(m.replica, propKey(m.prop));

@@ -14,7 +14,9 @@ import {
   inBatch, leaderProposalsOf, longBatch, reqsOf,
 } from './specState.js';
 import { messageKey, propKey, pvalueKey, slotPropKey } from '../format/keys.js';
-import { ExecutedIds, idInvoked, rememberIds, withInvoked } from './requestIds.js';
+import { ExecutedIds, idInvoked, idsOf, rememberIds, withInvoked } from './requestIds.js';
+import { wholeHistory } from './historySegment.js';
+import { ForgottenHistoryError } from './execSeq.js';
 import { type AssemblyRules, CORRECT_ASSEMBLY, assemblies, welcomeParts } from './welcomeParts.js';
 import { promiseAssemblies, promiseParts } from './promiseParts.js';
 
@@ -242,7 +244,9 @@ const sameId = (a: Proposal, b: Proposal): boolean => a.caller === b.caller && a
 /** IndexOf(n, p): where the executed request with p's id stands in the history, from 1. Scanned
  * from the end: a request asked for again after its execution is nearly always a recent one. */
 function indexOf(history: ExecSeq, p: Proposal): number {
-  for (let i = history.length - 1; i >= 0; i--) if (sameId(history.get(i), p)) return i + 1;
+  for (let i = history.length - 1; i >= history.base; i--) if (sameId(history.get(i), p)) return i + 1;
+  // Executed (by its id), so below a trace replay's history window: an answer would be a guess.
+  if (history.base > 0) throw new ForgottenHistoryError(`the index of ${propKey(p)}, executed and asked for again`, history.base);
   throw new Error(`indexOf: ${propKey(p)} is not in the history`);
 }
 const slotBoundOk = (cfg: SpecConfig, x: NodeSpec): boolean =>
@@ -411,7 +415,7 @@ function replicaReceiveJoin(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageO
   if (m.node === n) return null;
   if (cfg.bounds.replicaNodes !== undefined && !cfg.bounds.replicaNodes.has(m.node)) return null;
   // One part: the decisions as the set holds them (the key sorts them); k parts: split in slot order.
-  const parts = welcomeParts(m.node, x.rSlotOut, [...x.rDecisions.values()], x.rExecuted.toArray(), k);
+  const parts = welcomeParts(m.node, x.rSlotOut, [...x.rDecisions.values()], cfg.historyWindow === true ? x.rExecuted : x.rExecuted.toArray(), k);
   return parts.every((w) => sent.has(messageKey(w))) ? null : [x, parts];
 }
 
@@ -425,18 +429,19 @@ export function replicaReceiveWelcome(n: number, x: NodeSpec, m: MessageOf<'Welc
   const seen = new Set<string>();
   for (const w of assemblies(m, msgs.values(), rules)) {
     let rDecisions = decisionsOf(x);
+    for (const part of w) for (const d of part.decisions) rDecisions = rDecisions.with(slotPropKey(d), d);
+    // Parts that are ranges of one history (a replay's history window) install that history
+    // itself, shared, without a request read; any other assembly, its parts' requests in order.
+    const whole = wholeHistory(w);
     const rExecuted: Proposal[] = [];
-    for (const part of w) {
-      for (const d of part.decisions) rDecisions = rDecisions.with(slotPropKey(d), d);
-      rExecuted.push(...part.executed);
-    }
+    if (whole === undefined) for (const part of w) rExecuted.push(...part.executed);
     // Two choices that install the same thing are one successor (the spec's state is a value).
-    const key = `${[...rDecisions.keys()].sort().join()}|${rExecuted.map(propKey).join()}`;
+    const key = `${[...rDecisions.keys()].sort().join()}|${whole === undefined ? rExecuted.map(propKey).join() : `${whole.seq.length}:${whole.digest}`}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const history = ExecSeq.of(rExecuted);
-    const rExecutedIds = ExecutedIds.of(history);
-    rememberIds(history, rExecutedIds);
+    const history = whole?.seq ?? ExecSeq.of(rExecuted);
+    const rExecutedIds = whole === undefined ? ExecutedIds.of(history) : idsOf(history);
+    if (whole === undefined) rememberIds(history, rExecutedIds);
     out.push([{ ...x, rDecisions, rExecuted: history, rExecutedIds, rSlotOut: m.slot, rSlotIn: Math.max(x.rSlotIn, m.slot) }, []]);
   }
   return out;

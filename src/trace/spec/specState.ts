@@ -79,6 +79,12 @@ export interface SpecConfig {
   N: number;
   Window: number;
   bounds: SpecBounds;
+  /**
+   * A trace replay with a history window (src/trace/replay/historyWindow.ts): a Welcome part
+   * holds a range of its sender's history (HistorySegment), not a copy. Absent (off) in the
+   * explorer and wherever a spec engine reads the messages.
+   */
+  historyWindow?: boolean;
 }
 
 export interface SpecState {
@@ -242,12 +248,23 @@ export function nodeFields(s: SpecState, n: number): Record<keyof NodeStateJson,
     rRequests: setKey(x.rRequests),
     rProposals: setKey(x.rProposals),
     rDecisions: setKey(x.rDecisions),
-    rExecuted: seqKey(x.rExecuted),
+    rExecuted: historyText(x.rExecuted),
     invoked: '[' + inv.join(',') + ']',
     aMark: String(x.aMark),
     lMark: String(x.lMark),
-    rSnap: snapshotKey(x.rSnap),
+    rSnap: `{"executed":${historyText(x.rSnap.executed)},"slot":${x.rSnap.slot}}`,
   };
+}
+
+/**
+ * A history's text in a node's fields (a difference to print): seqKey, or, when a trace
+ * replay's history window forgot its first requests, how many, then the keys of the rest.
+ */
+export function historyText(h: ExecSeq): string {
+  if (h.base === 0) return seqKey(h);
+  let out = `["(the first ${h.base} forgotten)"`;
+  for (let i = h.base; i < h.length; i++) out += ',' + propKey(h.get(i));
+  return out + ']';
 }
 
 /** The node's projection as trace JSON (sets sorted by canonical text). */

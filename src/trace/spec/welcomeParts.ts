@@ -8,7 +8,9 @@
  * mutants (src/explore/mutantSteps.ts); the replica's code splits its own Welcome the same way
  * so that its parts project onto these.
  */
-import type { MessageOf, Proposal, SlotProp, SpecMessage } from '../format/types.js';
+import type { HistoryRange, MessageOf, Proposal, SlotProp, SpecMessage } from '../format/types.js';
+import { ExecSeq } from './execSeq.js';
+import { HistorySegment } from './historySegment.js';
 // The code cuts its parts with the same function, so that they project onto these.
 import { segmentRange } from '../../protocol/welcomeParts.js';
 
@@ -65,17 +67,27 @@ function lowerBound(xs: readonly number[], x: number): number {
   return lo;
 }
 
+/**
+ * Segment(q, i, k) of a history: a copy of its requests, or, from a history the replay holds
+ * (ExecSeq, with a history window), the range itself.
+ */
+function historySegment(executed: readonly Proposal[] | ExecSeq, i: number, k: number): Proposal[] | HistoryRange {
+  if (!(executed instanceof ExecSeq)) return segment(executed, i, k);
+  const [from, to] = segmentRange(executed.length, i, k);
+  return new HistorySegment(executed, from, to);
+}
+
 /** WelcomePart(n, j, i, k): part i of the k-part Welcome to `node` of a replica at `slot`. */
-export function welcomePart(node: number, slot: number, decisions: readonly SlotProp[], executed: readonly Proposal[], i: number, k: number): SpecMessage {
-  if (k === 1) return { type: 'Welcome', node, slot, decisions: [...decisions], executed: [...executed] };
-  return { type: 'Welcome', node, slot, part: i, parts: k, decisions: decisionSegment(decisions, i, k), executed: segment(executed, i, k) };
+export function welcomePart(node: number, slot: number, decisions: readonly SlotProp[], executed: readonly Proposal[] | ExecSeq, i: number, k: number): SpecMessage {
+  if (k === 1) return { type: 'Welcome', node, slot, decisions: [...decisions], executed: historySegment(executed, 1, 1) };
+  return { type: 'Welcome', node, slot, part: i, parts: k, decisions: decisionSegment(decisions, i, k), executed: historySegment(executed, i, k) };
 }
 
 /** The k parts of one Welcome, part 1 first (the decisions ranked once for all parts). */
-export function welcomeParts(node: number, slot: number, decisions: readonly SlotProp[], executed: readonly Proposal[], k: number): SpecMessage[] {
+export function welcomeParts(node: number, slot: number, decisions: readonly SlotProp[], executed: readonly Proposal[] | ExecSeq, k: number): SpecMessage[] {
   if (k === 1) return [welcomePart(node, slot, decisions, executed, 1, 1)];
   const segments = decisionSegments(decisions, k);
-  return segments.map((ds, j) => ({ type: 'Welcome', node, slot, part: j + 1, parts: k, decisions: ds, executed: segment(executed, j + 1, k) }));
+  return segments.map((ds, j) => ({ type: 'Welcome', node, slot, part: j + 1, parts: k, decisions: ds, executed: historySegment(executed, j + 1, k) }));
 }
 
 /** How a replica picks the parts it installs (the spec's PartsOf and Installs; the mutants change them). */
