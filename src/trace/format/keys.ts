@@ -103,7 +103,8 @@ function historyKeyOf(executed: { map<T>(f: (p: Proposal) => T): T[] }): string 
 const HISTORY_KEYS = new WeakMap<readonly Proposal[], string>();
 
 /** A Welcome's or Promise's part fields: left out in a one-part message, as traces write it (spec "Welcome parts", "Promise parts"). */
-const partKey = (m: { part?: number; parts?: number }): string => (m.parts === undefined || m.parts === 1 ? '' : `"part":${m.part ?? 1},"parts":${m.parts},`);
+export const isOnePart = (m: { parts?: number }): boolean => m.parts === undefined || m.parts === 1;
+const partKey = (m: { part?: number; parts?: number }): string => (isOnePart(m) ? '' : `"part":${m.part ?? 1},"parts":${m.parts},`);
 
 /** A Welcome's key given its history's (welcomeHistoryKey): the key of a Welcome whose history is elsewhere. */
 export function welcomeKey(m: Omit<Extract<SpecMessage, { type: 'Welcome' }>, 'executed'>, historyKey: string): string {

@@ -12,7 +12,7 @@
  */
 import { isHistoryLength, type Ballot, type Proposal, type SpecMessage } from '../format/types.js';
 import { HistorySegment, sameSegment } from '../spec/historySegment.js';
-import { decisionsKey, sameRequest } from '../format/keys.js';
+import { decisionsKey, isOnePart, sameRequest } from '../format/keys.js';
 
 const sameBallot = (a: Ballot, b: Ballot): boolean => a.num === b.num && a.leader === b.leader;
 type MaybeBatch = Proposal & { batch?: readonly Proposal[] };
@@ -51,12 +51,11 @@ export function sameMessage(a: SpecMessage, b: SpecMessage): boolean {
 }
 
 type Welcome = Extract<SpecMessage, { type: 'Welcome' }>;
-/** A one-part Welcome's key leaves `part` and `parts` out (format/keys.ts partKey). */
-const onePart = (m: Welcome): boolean => m.parts === undefined || m.parts === 1;
 
 function sameWelcome(a: Welcome, b: Welcome): boolean {
-  if (a.node !== b.node || a.slot !== b.slot || onePart(a) !== onePart(b)) return false;
-  if (!onePart(a) && ((a.part ?? 1) !== (b.part ?? 1) || a.parts !== b.parts)) return false;
+  // A one-part Welcome's key leaves `part` and `parts` out (format/keys.ts isOnePart).
+  if (a.node !== b.node || a.slot !== b.slot || isOnePart(a) !== isOnePart(b)) return false;
+  if (!isOnePart(a) && ((a.part ?? 1) !== (b.part ?? 1) || a.parts !== b.parts)) return false;
   // A history named by length (not yet resolved) has no requests to compare.
   const ha = a.executed as unknown; const hb = b.executed as unknown;
   if (isHistoryLength(ha) || isHistoryLength(hb) || a.executed.length !== b.executed.length) return false;
