@@ -22,6 +22,7 @@ import { traceScenario } from '../../src/trace/runs/simTrace.js';
 import { defaultNodeFactory, type NodeFactory } from '../../src/sim/nodeFactory.js';
 import type { SpecState } from '../../src/trace/spec/specState.js';
 import { runCheckTracesCli } from '../../src/trace/replay/cli.js';
+import { type HistoryBases, historyBases } from '../../src/trace/replay/historyWindow.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'history-window-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -78,7 +79,16 @@ describe('the history window', () => {
   }, 600_000);
 
   it('mutant: a window that forgets below the shortest history, ignoring snapshots, is stopped, never believed', () => {
-    const shortestHistory = (s: SpecState): number => Math.min(...s.nodes.slice(1).map((x) => x.rExecuted.length));
+    // Every node's histories and the Welcomes' as the right window takes them, but each array's
+    // B the shortest rExecuted on it, as if no restart went back to a snapshot.
+    const shortestHistory = (s: SpecState, scanned: readonly number[]): HistoryBases => {
+      const bases = historyBases(s, scanned);
+      for (const [holder, b] of bases) {
+        const lengths = s.nodes.slice(1).filter((x) => x.rExecuted.holder === holder).map((x) => x.rExecuted.length);
+        if (lengths.length > 0) b.base = Math.min(...lengths);
+      }
+      return bases;
+    };
     const stopped: number[] = [];
     for (const seed of SEEDS) {
       const v = check(pathOf(seed), { ...MOST, historyBaseOf: shortestHistory });

@@ -21,7 +21,7 @@ import { AppReplay, ClientCheckError, RealTimeOrderError, type AppReplayHeld } f
 import { appStateMachine } from './apps.js';
 import { WelcomeHistories } from './welcomeHistories.js';
 import { ForgottenHistoryError } from '../spec/execSeq.js';
-import type { historyBase } from './historyWindow.js';
+import type { historyBases } from './historyWindow.js';
 
 export type FailureKind = 'input' | 'header' | 'schema' | 'order' | 'spec' | 'oracles-disagree' | 'client' | 'linearizability' | 'lifecycle' | 'window';
 
@@ -52,10 +52,10 @@ export interface TraceVerdict {
    */
   messages?: { peak: number; forgotten: number };
   /**
-   * The fast replay's history window (historyWindow.ts), when on: the index below which it
-   * forgot every history's requests (at its last sweep), and the most requests its histories
-   * held after a sweep (each array once). With the window, the second follows how far nodes
-   * lag each other and its margin, not the run.
+   * The fast replay's history window (historyWindow.ts), when on: the most requests any
+   * history the nodes hold had forgotten at the last sweep, and the most requests their
+   * histories held after a sweep (each array once). With the window, the second follows the
+   * window's margin and how far the nodes sharing a history lag each other, not the run.
    */
   history?: { forgottenBelow: number; heldPeak: number };
   failure?: Failure;
@@ -89,7 +89,7 @@ export interface CheckOptions {
   /** Requests the window keeps below its base (default historyWindow.ts RETRY_MARGIN; tests: 0). */
   historyMargin?: number;
   /** Where the window may forget below (default historyWindow.ts historyBase; a test hands a deliberately wrong one). */
-  historyBaseOf?: typeof historyBase;
+  historyBaseOf?: typeof historyBases;
   embedded?: boolean;
   /** Replay only the first K events with the embedded oracle (it costs tens of ms per event). */
   embeddedMaxEvents?: number;

@@ -7,7 +7,7 @@
  * Welcome install, say), as they were compared before.
  */
 import { propKey } from '../format/keys.js';
-import { type ExecSeq, chainDigest } from '../spec/execSeq.js';
+import { type ExecSeq, ForgottenHistoryError, chainDigest } from '../spec/execSeq.js';
 
 export class HistoryView {
   private constructor(
@@ -78,6 +78,7 @@ export class HistoryView {
     }
     // Keys (a full state's history) below the window's base: compared by their digest chain.
     let j = 0;
+    if (xs.base > xs.length) throw new ForgottenHistoryError(`a history of ${xs.length} requests`, xs.base);
     if (xs.base > this.base) {
       let d = seq === null || this.base === 0 ? '' : seq.digestAt(this.base);
       for (; j < xs.base - this.base; j++) d = chainDigest(d, this.tail[j]!);

@@ -16,7 +16,7 @@ import { messageKey, propKey } from '../format/keys.js';
 import { DeadMessages } from '../spec/deadMessages.js';
 import { ExecutedIds, addInvoked, idsOf } from '../spec/requestIds.js';
 import { ForgottenHistoryError } from '../spec/execSeq.js';
-import { RETRY_MARGIN, forgetHistories, historyBase } from './historyWindow.js';
+import { RETRY_MARGIN, forgetHistories, historyBases } from './historyWindow.js';
 import { fromTla, tlaLiteral, toTla, type TlaState, withSpecMark } from './tlaCodec.js';
 import { UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
 
@@ -260,8 +260,8 @@ export class FastOracle implements Oracle {
   /** With the window: requests kept below its base (historyWindow.ts; tests set 0). */
   historyMargin = RETRY_MARGIN;
   /** With the window: where it may forget below (a test hands a deliberately wrong one). */
-  historyBaseOf = historyBase;
-  /** With the window: the highest base it forgot below, and the most requests its histories held after a sweep. */
+  historyBaseOf = historyBases;
+  /** With the window: the most any history forgot, and the most requests the histories held after a sweep. */
   historyForgotten = 0;
   historyHeldPeak = 0;
   /** Messages forgotten so far, and the most held at once. */
@@ -354,7 +354,8 @@ export class FastOracle implements Oracle {
     const entered: Array<Set<string> | undefined> = [];
     for (let n = 1; n <= this.cfg.N; n++) {
       const e = s.nodes[n]!.rSnap.executed;
-      const from = Math.min(this.snapScanned[n] ?? 0, e.length);
+      // Not below a history window's base: an Invoke of a request there stays (the safe side).
+      const from = Math.max(Math.min(this.snapScanned[n] ?? 0, e.length), e.base);
       if (from === e.length) continue;
       const keys = new Set<string>();
       for (let i = from; i < e.length; i++) keys.add(propKey(e.get(i)));
