@@ -9,11 +9,12 @@
  * real implementation traces about 100 events per second; this writes 100,000 in seconds.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { ballotKey, messageKey, propKey } from '../../src/trace/format/keys.js';
+import { ballotKey, messageKey } from '../../src/trace/format/keys.js';
 import { sortedSet } from '../../src/trace/format/canonical.js';
 import { TRACE_FORMAT, type Proposal, type SpecMessage, type StateDelta, type TraceHeader } from '../../src/trace/format/types.js';
 import { MESSAGE_ACTIONS, type ActionName, type Param, type Step, stepsFor } from '../../src/trace/spec/fastSpec.js';
 import { PMap } from '../../src/trace/spec/pmap.js';
+import { addInvoked } from '../../src/trace/spec/requestIds.js';
 import { ROLE_OF } from '../../src/trace/spec/specWalk.js';
 import { type NodeSpec, type SpecConfig, type SpecState, type VSet, initialState, scoutKey } from '../../src/trace/spec/specState.js';
 
@@ -68,9 +69,12 @@ function nodeDelta(x: NodeSpec, y: NodeSpec, invokedAdd: Proposal | undefined, i
     if (c !== null) d[f] = c;
   }
   if (x.rExecuted !== y.rExecuted) {
-    const prefix = y.rExecuted.length >= x.rExecuted.length && x.rExecuted.map((p, i) => y.rExecuted.get(i) === p).every(Boolean);
-    if (!prefix) d.rExecuted = { reset: y.rExecuted.toArray() };
-    else if (y.rExecuted.length > x.rExecuted.length) d.rExecuted = { append: y.rExecuted.toArray().slice(x.rExecuted.length) };
+    // Versions of one backing share their prefix without a walk (an execute appends to it).
+    const xs = x.rExecuted; const ys = y.rExecuted;
+    const shared = ys.sharedPrefix(xs);
+    const prefix = ys.length >= xs.length && (shared === xs.length || xs.map((p, i) => i < shared || ys.get(i) === p).every(Boolean));
+    if (!prefix) d.rExecuted = { reset: ys.toArray() };
+    else if (ys.length > xs.length) d.rExecuted = { append: ys.slice(xs.length, ys.length) };
   }
   if (invokedAdd !== undefined || invokedRemove.length > 0) {
     d.invoked = { ...(invokedAdd !== undefined ? { add: [invokedAdd] } : {}), ...(invokedRemove.length > 0 ? { remove: invokedRemove } : {}) };
@@ -95,7 +99,9 @@ export function writeSteadyRun(path: string, opts: SteadyRunOptions): number {
   const queue: Delivery[] = [];
   let head = 0;
   let written = 0;
-  let nextClientId = 1;
+  let requests = 0;
+  // Each caller numbers its requests 1, 2, 3, ..., as a client does (its ids stay one range).
+  const clientIds = new Array<number>(N + 1).fill(0);
   const fd = openSync(path, 'w');
   let buffer: string[] = [];
   const flush = (): void => { if (buffer.length > 0) { writeSync(fd, buffer.join('')); buffer = []; } };
@@ -110,7 +116,8 @@ export function writeSteadyRun(path: string, opts: SteadyRunOptions): number {
     const x = s.nodes[n]!;
     let invokedRemove: Proposal[] = [];
     if (step.restart) { invokedRemove = incarnationInvoked[n]!; incarnationInvoked[n] = []; }
-    if (step.invoke) { s.invoked.set(propKey(step.invoke), step.invoke); incarnationInvoked[n]!.push(step.invoke); }
+    // addInvoked keeps the ids RequesterInvoke's guard reads up to date (a plain set recomputes them: O(run) per request).
+    if (step.invoke) { addInvoked(s.invoked, step.invoke); incarnationInvoked[n]!.push(step.invoke); }
     if (step.restart) s.restarts++;
     s.nodes[n] = step.node;
     clock[n] = Math.max(clock[n]!, recvClock) + 1;
@@ -164,9 +171,10 @@ export function writeSteadyRun(path: string, opts: SteadyRunOptions): number {
     }
     // A client request whenever the network is nearly idle, so several are in flight at once.
     if (queue.length - head < 3 * N) {
-      const caller = 1 + (nextClientId % N);
-      tryStep('RequesterInvoke', caller, { proposal: { caller, clientId: nextClientId, input: `op-${nextClientId}` } });
-      nextClientId++;
+      requests++;
+      const caller = 1 + (requests % N);
+      const clientId = ++clientIds[caller]!;
+      tryStep('RequesterInvoke', caller, { proposal: { caller, clientId, input: `op-${requests}` } });
     }
     const d = queue[head++];
     if (d === undefined) break;
