@@ -22,12 +22,18 @@ describe('cfg parser', () => {
     const c = parseCfg(fixture('spec/violation.cfg'));
     expect(c.meta).toEqual({ module: 'Slots', ci: false, engines: ['embedded', 'tlc'], expect: { kind: 'violation', property: 'OneValuePerSlot' } });
     expect(parseCfg('\\* module: M\n\\* engines: tlc\n\\* expect: pass\nINIT I NEXT N').meta).toEqual({ module: 'M', engines: ['tlc'], expect: { kind: 'pass' } });
+    expect(parseCfg('\\* module: M\n\\* states: 1,417,694\nINIT I NEXT N').meta.states).toBe(1_417_694);
+    expect(parseCfg('\\* module: M\n\\* states: 9\nINIT I NEXT N').meta.states).toBe(9);
+    // A count in the description is not metadata: only a line that starts with the key is.
+    expect(parseCfg('\\* module: M\n\\* 35,708 states: too slow\nINIT I NEXT N').meta.states).toBeUndefined();
   });
 
   it('rejects bad metadata naming the line', () => {
     expect(() => parseCfg('\\* module: M\n\\* ci: maybe\nSPECIFICATION S', 'a.cfg')).toThrow('a.cfg:2: "ci:" must be true or false');
     expect(() => parseCfg('\\* engines: apalache\nSPECIFICATION S', 'a.cfg')).toThrow('a.cfg:1: unknown engine "apalache"');
     expect(() => parseCfg('\\* expect: fail\nSPECIFICATION S', 'a.cfg')).toThrow('a.cfg:1: "expect:"');
+    expect(() => parseCfg('\\* module: M\n\\* states: many\nSPECIFICATION S', 'a.cfg')).toThrow('a.cfg:2: "states:" must be a count of distinct states');
+    expect(() => parseCfg('\\* states: 1,41\nSPECIFICATION S', 'a.cfg')).toThrow('a.cfg:1: "states:"');
   });
 
   it('names file and line of an unknown keyword', () => {

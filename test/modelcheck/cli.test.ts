@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/modelcheck/cli/cli.js';
+import { largestFirst, runCli } from '../../src/modelcheck/cli/cli.js';
+import { loadModel } from '../../src/modelcheck/cfg/models.js';
+import { SPEC_DIR } from './helpers.js';
 import { parseCliArgs } from '../../src/modelcheck/cli/cliArgs.js';
 import { cli as runIn, NO_TLC, REPO, scratchOutDir } from './cliHarness.js';
 
@@ -45,6 +47,32 @@ describe('check-spec on the toy models (embedded engine)', () => {
     expect(rows.map((l) => l.split(/\s+/).slice(0, 4))).toEqual([['ext', 'embedded', 'pass', '9'], ['ok', 'embedded', 'pass', '9']]);
     expect(r.out).toMatch(/model\s+engine\s+verdict\s+distinct states\s+states generated\s+depth\s+duration/);
     expect(rows[0]).toMatch(/pass\s+9\s+-\s+-\s+[\d.]+ s\s+ok$/);
+  });
+
+  it('fails a passing model whose count is not its cfg\'s "states:", and passes the right count', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'check-spec-states-'));
+    for (const f of readdirSync(SPEC_DIR)) if (f.endsWith('.tla')) copyFileSync(join(SPEC_DIR, f), join(dir, f));
+    const ok = readFileSync(join(SPEC_DIR, 'ok.cfg'), 'utf8');
+    const run = async (states: string) => {
+      writeFileSync(join(dir, 'ok.cfg'), ok.replace('\\* expect: pass\n', `\\* expect: pass\n\\* states: ${states}\n`));
+      let out = '';
+      const code = await runCli(['--spec-dir', dir, '--model', 'ok', '--no-coverage'], { out: (x) => { out += x; }, err: () => {}, env: NO_TLC, isTTY: false, cwd: REPO });
+      return { code, out };
+    };
+    const wrong = await run('10');
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toContain('ok (embedded): 9 distinct states where the cfg says "states: 10" (the spec\'s state space changed');
+    expect(await run('9')).toMatchObject({ code: 0 });
+  });
+
+  it('starts the largest models first by their "states:", the others after in their order', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'check-spec-order-'));
+    const model = (name: string, states?: number) => {
+      writeFileSync(join(dir, `${name}.cfg`), `\\* module: M\n${states === undefined ? '' : `\\* states: ${states}\n`}INIT I NEXT N\n`);
+      return loadModel(join(dir, `${name}.cfg`));
+    };
+    const models = [model('a', 10), model('b'), model('c', 27_848), model('d'), model('e', 2_213)];
+    expect(largestFirst(models).map((i) => models[i]!.name)).toEqual(['c', 'e', 'a', 'b', 'd']);
   });
 
   it('unknown model -> exit 2 naming it and the known ones', async () => {

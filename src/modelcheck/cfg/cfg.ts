@@ -10,6 +10,12 @@ export interface ModelMeta {
   ci?: boolean;
   engines?: Engine[];
   expect?: { kind: 'pass' } | { kind: 'violation'; property: string };
+  /**
+   * `\* states: N`: the distinct states the model has. check-spec starts the largest models
+   * first (the run ends with small ones side by side, not one large one alone) and fails a run
+   * that passes with another count (the spec's state space changed: say so in the cfg).
+   */
+  states?: number;
 }
 
 export interface ConstantEntry {
@@ -128,7 +134,7 @@ export function parseMeta(text: string, file = '<cfg>'): ModelMeta {
     const raw = lines[n]!.trim();
     if (raw === '') continue;
     if (!raw.startsWith('\\*')) break; // metadata lives only in the leading comment block
-    const m = /^\\\*\s*(module|ci|engines|expect)\s*:\s*(.*?)\s*$/.exec(raw);
+    const m = /^\\\*\s*(module|ci|engines|expect|states)\s*:\s*(.*?)\s*$/.exec(raw);
     if (!m) continue;
     const key = m[1]!;
     const value = m[2]!;
@@ -146,6 +152,9 @@ export function parseMeta(text: string, file = '<cfg>'): ModelMeta {
       }
       if (engines.length === 0) throw new CfgError(file, lineNo, '"engines:" lists no engine');
       meta.engines = engines as Engine[];
+    } else if (key === 'states') {
+      if (!/^\d{1,3}(,\d{3})*$|^\d+$/.test(value)) throw new CfgError(file, lineNo, `"states:" must be a count of distinct states (digits, commas between thousands), got ${JSON.stringify(value)}`);
+      meta.states = Number(value.replace(/,/g, ''));
     } else {
       const v = /^violation\s+([A-Za-z_][A-Za-z0-9_]*)$/.exec(value);
       if (value === 'pass') meta.expect = { kind: 'pass' };
