@@ -52,6 +52,9 @@ const USAGE = `usage: npm run check-fast -- [model ...] [--sample K] [--graphs D
   --mutant NAME   check the spec with Mutant = NAME (src/explore/mutantSteps.ts): passes when the
                   search finds a violation and the embedded engine confirms it on the .tla
 
+A model that passes must find as many distinct states as its cfg's "\\* states: N" says, when
+it says (TLC's and the embedded engine's count).
+
 exit status: 0 as expected, 1 a violation or a mismatch, 2 bad usage or input`;
 
 class UsageError extends Error {}
@@ -144,6 +147,13 @@ async function main(): Promise<number> {
       const n = graphStates(graph);
       if (n === r.distinct) notes.push(`the engine's graph has the same ${fmt(n)} states (compared with the .tla on every one by npm run conformance)`);
       else { ok = false; notes.push(`the engine's graph has ${fmt(n)} states, the explorer ${fmt(r.distinct)}`); }
+    }
+    // The count the cfg states (TLC's and the engine's): the one check of it for a model whose
+    // graph CI does not build (the racing models).
+    const stated = info.cfg.meta.states;
+    if (stated !== undefined && r.verdict === 'pass' && (args.mutant === undefined || args.mutant === 'none')) {
+      if (stated === r.distinct) notes.push(`as many states as the cfg says (states: ${fmt(stated)})`);
+      else { ok = false; notes.push(`the cfg says states: ${fmt(stated)}, the explorer found ${fmt(r.distinct)}`); }
     }
     if (sampled && r.sample.length > 0) {
       const c = sampledConformance(m, [...r.sample, ...r.messageSample]);

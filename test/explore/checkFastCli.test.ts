@@ -4,7 +4,9 @@
  * (A run that searched the correct spec instead finds none and fails, which is what this guards.)
  */
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -26,5 +28,19 @@ describe('check-fast --mutant', () => {
     const r = checkFast(['test/spec/models/checkpoint-restart.cfg', '--mutant', 'NoSuchBug', '--sample', '0']);
     expect(r.status).toBe(2);
     expect(r.out).toMatch(/no mutant "NoSuchBug"/);
+  }, 120_000);
+});
+
+describe('check-fast and the cfg\'s states:', () => {
+  it('passes a model with the count its cfg states, and fails one whose cfg states another', () => {
+    const right = checkFast(['spec/ci-preempt.cfg', '--sample', '0']);
+    expect(right.out).toMatch(/as many states as the cfg says \(states: 2,213\)/);
+    expect(right.status, right.out).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'check-fast-states-'));
+    const cfg = join(dir, 'ci-preempt.cfg');
+    writeFileSync(cfg, readFileSync(join(ROOT, 'spec', 'ci-preempt.cfg'), 'utf8').replace('\\* states: 2,213', '\\* states: 2,214'));
+    const wrong = checkFast([cfg, '--sample', '0']);
+    expect(wrong.out).toMatch(/FAIL: .*the cfg says states: 2,214, the explorer found 2,213/);
+    expect(wrong.status).toBe(1);
   }, 120_000);
 });
