@@ -26,6 +26,20 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
   }
 }
 
+/**
+ * A port held for a node that starts later, by a server that drops every connection at once:
+ * a peer's dial fails as it would against a closed port, and no other process (another test
+ * worker binding port 0) can take the port meanwhile. A port only found free could be, and the
+ * dials then went to that process's server, which never failed them. `release`, then start the
+ * late node on the port at once.
+ */
+export async function heldPort(): Promise<{ port: number; release(): Promise<void> }> {
+  const server = createServer((socket) => socket.destroy());
+  await new Promise<void>((r) => server.listen(0, HOST, () => r()));
+  const port = (server.address() as { port: number }).port;
+  return { port, release: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
 /** A port that was free a moment ago (for a node that starts later). */
 export async function freePort(): Promise<number> {
   const server = createServer();

@@ -12,7 +12,7 @@ import { encodeFrame } from '../../src/transport/frameSplitter.js';
 import { OutboundSession } from '../../src/transport/outboundSession.js';
 import { TcpTransport } from '../../src/transport/tcpTransport.js';
 import { KEY, OTHER_KEY, dataFrame } from './helpers.js';
-import { type BankMember, HOST, RawClient, freePort, member, transports, waitFor } from './live.js';
+import { type BankMember, HOST, RawClient, freePort, heldPort, member, transports, waitFor } from './live.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -173,7 +173,7 @@ describe('Members over TcpTransport', () => {
   }, 30_000);
 
   it('a node that is down at start is reached once it comes up', async () => {
-    const port3 = await freePort();
+    const { port: port3, release } = await heldPort();
     const { list, addresses } = await transports(2);
     addresses.set(3, { host: HOST, port: port3 });
     for (const t of list) t.setPeers(addresses);
@@ -184,6 +184,7 @@ describe('Members over TcpTransport', () => {
     await members[0]!.invoke({ op: 'open', account: 'early' });
     await waitFor(() => (list[0]!.peerStatus(3)?.failures ?? 0) >= 2, 'node 1 to fail dialing node 3 twice');
 
+    await release();
     const late = await TcpTransport.listen({ id: 3, key: KEY, host: HOST, port: port3, peers: addresses, log: () => {} });
     const third = member(late, [1, 2, 3], nodes);
     cleanups.push(stopAll([third], [late]));

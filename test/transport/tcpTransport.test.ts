@@ -8,7 +8,7 @@ import type { Envelope } from '../../src/node/api.js';
 import { encodeFrame } from '../../src/transport/frameSplitter.js';
 import { TcpTransport } from '../../src/transport/tcpTransport.js';
 import { KEY } from './helpers.js';
-import { HOST, RawClient, freePort, stuckPeer, transports, waitFor } from './live.js';
+import { HOST, RawClient, heldPort, stuckPeer, transports, waitFor } from './live.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -50,7 +50,7 @@ describe('TcpTransport', () => {
   });
 
   it('delivers envelopes in order, and queues them for a peer that is down until it comes up', async () => {
-    const port2 = await freePort();
+    const { port: port2, release } = await heldPort();
     const { list: [a], addresses } = await transports(1);
     closing(a!);
     addresses.set(2, { host: HOST, port: port2 });
@@ -59,6 +59,7 @@ describe('TcpTransport', () => {
     await waitFor(() => (a!.peerStatus(2)?.failures ?? 0) >= 3, 'three failed dials');
     expect(a!.peerStatus(2)).toMatchObject({ queued: 50, sent: 0 });
 
+    await release();
     const b = await TcpTransport.listen({ id: 2, key: KEY, host: HOST, port: port2, peers: addresses, log: () => {} });
     closing(b);
     const got = collect(b);
