@@ -72,7 +72,8 @@ function nodeDelta(x: NodeSpec, y: NodeSpec, invokedAdd: Proposal | undefined, i
     // Versions of one backing share their prefix without a walk (an execute appends to it).
     const xs = x.rExecuted; const ys = y.rExecuted;
     const shared = ys.sharedPrefix(xs);
-    const prefix = ys.length >= xs.length && (shared === xs.length || xs.map((p, i) => i < shared || ys.get(i) === p).every(Boolean));
+    let prefix = ys.length >= xs.length;
+    for (let i = shared; prefix && i < xs.length; i++) prefix = ys.get(i) === xs.get(i);
     if (!prefix) d.rExecuted = { reset: ys.toArray() };
     else if (ys.length > xs.length) d.rExecuted = { append: ys.slice(xs.length, ys.length) };
   }
