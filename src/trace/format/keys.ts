@@ -7,6 +7,7 @@
 import type { Ballot, CommanderState, Proposal, PValue, SlotProp, SpecMessage } from './types.js';
 import { createHash } from 'node:crypto';
 import { canonical } from './canonical.js';
+import { SlotKeys, nodeMask } from './slotKeys.js';
 
 export const ballotKey = (b: Ballot): string => `{"leader":${b.leader},"num":${b.num}}`;
 
@@ -42,12 +43,32 @@ export function propKey(p: Proposal): string {
  */
 export const sameRequest = (a: Proposal, b: Proposal): boolean =>
   a.caller === b.caller && a.clientId === b.clientId && a.input === b.input;
-export const pvalueKey = (v: PValue): string =>
-  `{"ballot":${ballotKey(v.ballot)},"prop":${propKey(v.prop)},"slot":${v.slot}}`;
-export const slotPropKey = (d: SlotProp): string => `{"prop":${propKey(d.prop)},"slot":${d.slot}}`;
+// Keys of slot-numbered values, reused while the value recurs (slotKeys.ts).
+const PVALUE_KEYS = new SlotKeys();
+const SLOT_PROP_KEYS = new SlotKeys();
+const COMMANDER_KEYS = new SlotKeys();
+const ACCEPT_KEYS = new SlotKeys();
+const ACCEPTED_KEYS = new SlotKeys();
+const DECISION_KEYS = new SlotKeys();
+const PROPOSE_KEYS = new SlotKeys();
+
+export function pvalueKey(v: PValue): string {
+  const p = propKey(v.prop); const b = v.ballot;
+  return PVALUE_KEYS.get(v.slot, p, b.num, b.leader, 0, 0, () => `{"ballot":${ballotKey(b)},"prop":${p},"slot":${v.slot}}`);
+}
+export function slotPropKey(d: SlotProp): string {
+  const p = propKey(d.prop);
+  return SLOT_PROP_KEYS.get(d.slot, p, 0, 0, 0, 0, () => `{"prop":${p},"slot":${d.slot}}`);
+}
 export const numSetKey = (xs: Iterable<number>): string => `[${[...new Set(xs)].map(String).sort().join(',')}]`;
-export const commanderKey = (c: CommanderState): string =>
-  `{"acks":${numSetKey(c.acks)},"ballot":${ballotKey(c.ballot)},"prop":${propKey(c.prop)},"slot":${c.slot}}`;
+export const commanderKey = (c: CommanderState): string => commanderKeyOf(c.ballot, c.slot, c.prop, c.acks);
+/** A commander's key (its acks: any iterable of node numbers, written distinct and sorted as strings). */
+export function commanderKeyOf(ballot: Ballot, slot: number, prop: Proposal, acks: Iterable<number>): string {
+  const p = propKey(prop);
+  const build = (): string => `{"acks":${numSetKey(acks)},"ballot":${ballotKey(ballot)},"prop":${p},"slot":${slot}}`;
+  const mask = nodeMask(acks);
+  return mask < 0 ? build() : COMMANDER_KEYS.get(slot, p, ballot.num, ballot.leader, mask, 0, build);
+}
 
 /** A sequence's text; `ps` an array, or the spec's executed history (ExecSeq). */
 export const seqKey = (ps: { map<T>(f: (p: Proposal) => T): T[] }): string => '[' + ps.map(propKey).join(',') + ']';
@@ -116,11 +137,25 @@ export function messageKey(m: SpecMessage): string {
     case 'Prepare': return `{"ballot":${ballotKey(m.ballot)},"type":"Prepare"}`;
     case 'Promise':
       return `{"accepted":${setKeyOf(m.accepted, pvalueKey)},"acceptor":${m.acceptor},"ballot":${ballotKey(m.ballot)},${markKey(m)}${partKey(m)}"promised":${ballotKey(m.promised)},"type":"Promise"}`;
-    case 'Accept': return `{"ballot":${ballotKey(m.ballot)},"prop":${propKey(m.prop)},"slot":${m.slot},"type":"Accept"}`;
-    case 'Accepted':
-      return `{"acceptor":${m.acceptor},"ballot":${ballotKey(m.ballot)},"promised":${ballotKey(m.promised)},"slot":${m.slot},"type":"Accepted"}`;
-    case 'Decision': return `{"prop":${propKey(m.prop)},"slot":${m.slot},"type":"Decision"}`;
-    case 'Propose': return `{"prop":${propKey(m.prop)},"slot":${m.slot},"type":"Propose"}`;
+    case 'Accept': {
+      const p = propKey(m.prop); const b = m.ballot;
+      return ACCEPT_KEYS.get(m.slot, p, b.num, b.leader, 0, 0, () => `{"ballot":${ballotKey(b)},"prop":${p},"slot":${m.slot},"type":"Accept"}`);
+    }
+    case 'Accepted': {
+      const build = (): string => `{"acceptor":${m.acceptor},"ballot":${ballotKey(m.ballot)},"promised":${ballotKey(m.promised)},"slot":${m.slot},"type":"Accepted"}`;
+      // One table entry per acceptor of a slot: the Accepteds of one slot come from several.
+      const a = m.acceptor;
+      if (!(a >= 0 && a < 64 && Number.isInteger(a) && m.slot >= 0 && m.slot < 2 ** 46)) return build();
+      return ACCEPTED_KEYS.get(m.slot * 64 + a, '', m.ballot.num, m.ballot.leader, m.promised.num, m.promised.leader, build);
+    }
+    case 'Decision': {
+      const p = propKey(m.prop);
+      return DECISION_KEYS.get(m.slot, p, 0, 0, 0, 0, () => `{"prop":${p},"slot":${m.slot},"type":"Decision"}`);
+    }
+    case 'Propose': {
+      const p = propKey(m.prop);
+      return PROPOSE_KEYS.get(m.slot, p, 0, 0, 0, 0, () => `{"prop":${p},"slot":${m.slot},"type":"Propose"}`);
+    }
     case 'Adopted': return `{"ballot":${ballotKey(m.ballot)},${markKey(m)}"pvalues":${setKeyOf(m.pvalues, pvalueKey)},"type":"Adopted"}`;
     case 'Preempted': return `{"ballot":${ballotKey(m.ballot)},"leader":${m.leader},"type":"Preempted"}`;
     case 'Invoke': return `{"prop":${propKey(m.prop)},"replica":${m.replica},"type":"Invoke"}`;

@@ -28,6 +28,7 @@ export interface Oracle {
 }
 
 const PROPOSAL_ACTION_SET: ReadonlySet<string> = new Set(PROPOSAL_ACTIONS);
+const MESSAGE_ACTION_SET: ReadonlySet<string> = new Set(Object.keys(MESSAGE_ACTIONS));
 
 export function paramOf(ev: TraceEvent): Param {
   if (ev.action === 'ReplicaReceiveJoin' && ev.params.message) {
@@ -40,7 +41,7 @@ export function paramOf(ev: TraceEvent): Param {
     const promise = ev.sent.find((m) => m.type === 'Promise');
     return { message: ev.params.message, parts: promise?.type === 'Promise' ? (promise.parts ?? 1) : 1 };
   }
-  if (ev.action in MESSAGE_ACTIONS) return ev.params.message ? { message: ev.params.message } : {};
+  if (MESSAGE_ACTION_SET.has(ev.action)) return ev.params.message ? { message: ev.params.message } : {};
   if (PROPOSAL_ACTION_SET.has(ev.action) || ev.action === 'ReplicaExecute') return ev.params.proposal ? { proposal: ev.params.proposal } : {};
   return {};
 }

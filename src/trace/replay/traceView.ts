@@ -219,7 +219,8 @@ function sameSet(view: NodeView, i: number, spec: ReadonlyMap<string, unknown> |
     for (const k of trace) if (!spec.has(k)) return false;
   }
   view.verified[i] = spec;
-  pending.clear();
+  // Only when it holds something: clearing a Set allocates its table anew.
+  if (pending.size > 0) pending.clear();
   return true;
 }
 

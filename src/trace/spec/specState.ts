@@ -4,7 +4,7 @@
  * place: an action builds new maps for what it changes (successors share the rest).
  */
 import type { Ballot, CommanderState, NodeStateJson, Proposal, PValue, SlotProp, SpecConstants, SpecMessage } from '../format/types.js';
-import { ballotKey, messageKey, numSetKey, propKey, pvalueKey, sameRequest, seqKey, slotPropKey } from '../format/keys.js';
+import { ballotKey, commanderKeyOf, messageKey, numSetKey, propKey, pvalueKey, sameRequest, seqKey, slotPropKey } from '../format/keys.js';
 import { type Indexer, PMap } from './pmap.js';
 import { ExecSeq } from './execSeq.js';
 import { type ExecutedIds, idsOf } from './requestIds.js';
@@ -146,13 +146,7 @@ export const ballotEq = (a: Ballot, b: Ballot): boolean => a.num === b.num && a.
 export const propEq = sameRequest;
 
 /** commanderKey's text (acks: distinct, sorted as strings) without copying the commander and its acks. */
-export const commanderSpecKey = (c: CommanderSpec): string =>
-  `{"acks":${ackSetKey(c.acks)},"ballot":${ballotKey(c.ballot)},"prop":${propKey(c.prop)},"slot":${c.slot}}`;
-function ackSetKey(acks: ReadonlySet<number>): string {
-  if (acks.size === 0) return '[]';
-  if (acks.size === 1) for (const a of acks) return `[${a}]`;
-  return `[${[...acks].map(String).sort().join(',')}]`;
-}
+export const commanderSpecKey = (c: CommanderSpec): string => commanderKeyOf(c.ballot, c.slot, c.prop, c.acks);
 export const scoutKey = (s: ScoutSpec | null): string =>
   s === null ? 'null' : `{"acks":${numSetKey(s.acks)},"ballot":${ballotKey(s.ballot)},"mark":${s.mark},"pvalues":${setKey(s.pvalues)}}`;
 /** Canonical text of a snapshot (as `canonical` writes `{slot, executed}`: executed is a sequence). */
