@@ -11,7 +11,9 @@
  * as a ratio to the second (issue 12's goal: at least 0.5), and the CPU per event is split into
  * reading, parsing, ajv, spec replay and client checks (each from passes run warm: a first pass
  * also pays for compiling ajv's generated code), with what the goal leaves for the replay once
- * ajv has taken its share. A last pass
+ * ajv has taken its share. A paired pass gives the ratio again, trace by trace: each trace read
+ * and parsed, then checked (every other trace the other way round), so a slower machine for a
+ * while slows both sides of the ratio alike. A last pass
  * checks one long run (--long-ops requests per client) and gives the rate over its first and
  * last quarter: replay costs what an event changes, so the two should be about equal. With
  * TLA2TOOLS_JAR set, TLC's trace validation (src/trace/replay/tlc.ts) runs on the first corpus traces
@@ -139,18 +141,45 @@ async function main(): Promise<void> {
     return { events, secs: (performance.now() - t) / 1000, cpu: cpuSeconds(process.cpuUsage(c0)) };
   };
 
+  /** The floor under any checker of one file: reading its lines (and parsing them); its events. */
+  const readFile = (f: string, parse: boolean): number => {
+    let events = 0;
+    const r = new LineReader(f);
+    for (let l = r.next(); l !== null; l = r.next()) {
+      if (parse) JSON.parse(l.text);
+      if (l.line > 1) events++;
+    }
+    return events;
+  };
   /** The floor under any checker of these files: reading lines, then reading and parsing them. */
   const reading = (parse: boolean): Pass => {
     const t = performance.now(); const c = process.cpuUsage();
     let events = 0;
-    for (const f of files) {
-      const r = new LineReader(f);
-      for (let l = r.next(); l !== null; l = r.next()) {
-        if (parse) JSON.parse(l.text);
-        if (l.line > 1) events++;
-      }
-    }
+    for (const f of files) events += readFile(f, parse);
     return { events, secs: (performance.now() - t) / 1000, cpu: cpuSeconds(process.cpuUsage(c)) };
+  };
+  /**
+   * The floor and the checker trace by trace, each trace read and parsed, then checked (or the
+   * other way round, every other trace): both see the machine as it is during that trace, so a
+   * neighbour slowing the cores for a while, which moves a whole pass by up to 1.4x, moves both.
+   */
+  const paired = (): { floor: Pass; check: Pass } => {
+    const floor: Pass = { events: 0, secs: 0, cpu: 0 }; const check: Pass = { events: 0, secs: 0, cpu: 0 };
+    const timed = (into: Pass, run: () => number): void => {
+      const t = performance.now(); const c = process.cpuUsage();
+      into.events += run();
+      into.secs += (performance.now() - t) / 1000; into.cpu += cpuSeconds(process.cpuUsage(c));
+    };
+    inputs.forEach((input, i) => {
+      const parse = (): number => readFile(input.name, true);
+      const replay = (): number => {
+        const v = checkTraceSync(input, { schemas });
+        if (!v.ok) fail('paired', input.name, v.failure?.line, v.failure?.message);
+        return v.events;
+      };
+      if (i % 2 === 0) { timed(floor, parse); timed(check, replay); } else { timed(check, replay); timed(floor, parse); }
+    });
+    return { floor, check };
   };
   const readCold = reading(false);
   const parseCold = reading(true);
@@ -170,6 +199,7 @@ async function main(): Promise<void> {
   // against the faster of the two passes, so a slow floor cannot flatter the checker.
   const readWarm = reading(false);
   const parseWarm = reading(true);
+  const pairs = paired();
   const faster = (a: Pass, b: Pass): Pass => (a.cpu / a.events <= b.cpu / b.events ? a : b);
   const readOnly = faster(readCold, readWarm);
   const parseOnly = faster(parseCold, parseWarm);
@@ -259,6 +289,7 @@ async function main(): Promise<void> {
     `  replay alone (difference of the two):                 ${rate(fast.events, Math.max(fast.secs - schema.secs, 1e-3))} wall, ${rate(fast.events, Math.max(fast.cpu - schema.cpu, 1e-3))} per CPU-second`,
     `  second pass (JIT warm):                              ${both(fastWarm)}; ratio ${ratio(fastWarm, parseOnly)}`,
     `  second pass without the client-level checks:         ${both(specOnly)}; ratio ${ratio(specOnly, parseOnly)}`,
+    `  paired, trace by trace (warm; each trace parsed and checked, in turns first): ratio ${ratio(pairs.check, pairs.floor)} (floor ${rate(pairs.floor.events, pairs.floor.cpu)}, checker ${rate(pairs.check.events, pairs.check.cpu)} per CPU-second)`,
     `  schema validation alone, second pass (JIT warm):     ${both(schemaWarm)}`,
     `  CPU per event: ${perEvent(readOnly)} read, ${perEvent(parseOnly, readOnly)} JSON.parse, ${perEvent(schemaWarm, parseOnly)} ajv, ${perEvent(specOnly, schemaWarm)} spec replay, ${perEvent(fastWarm, specOnly)} client checks (differences of warm passes; ajv's first pass: ${perEvent(schema, parseOnly)})`,
     budget,

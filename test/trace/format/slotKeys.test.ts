@@ -10,7 +10,7 @@ import { canonical } from '../../../src/trace/format/canonical.js';
 import { commanderKey, messageKey, pvalueKey, slotPropKey } from '../../../src/trace/format/keys.js';
 import { commanderSpecKey } from '../../../src/trace/spec/specState.js';
 import { nodeMask } from '../../../src/trace/format/slotKeys.js';
-import type { SpecMessage } from '../../../src/trace/format/types.js';
+import type { CommanderState, SpecMessage } from '../../../src/trace/format/types.js';
 
 const small = (max: number): fc.Arbitrary<number> => fc.integer({ min: 0, max });
 const slot = fc.integer({ min: 1, max: 2 });
@@ -39,8 +39,8 @@ function keyOf(k: Keyed): string {
     case 'slotProp': return slotPropKey(v);
     case 'commander': return commanderKey(v);
     case 'commanderSpec': {
-      const c = k.value as { acks: number[] };
-      return commanderSpecKey({ ...(k.value as never), acks: new Set(c.acks) });
+      const c = k.value as unknown as CommanderState;
+      return commanderSpecKey({ ...c, acks: new Set(c.acks) });
     }
     case 'message': return messageKey(k.value as unknown as SpecMessage);
   }
