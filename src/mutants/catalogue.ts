@@ -8,7 +8,7 @@ import { defaultNodeFactory, type NodeFactory } from '../sim/nodeFactory.js';
 import type { Scenario } from '../sim/scenario.js';
 import { scheduleOf } from '../sim/schedule.js';
 import {
-  AcceptLowerBallotAcceptor, ExecuteTwiceReplica, LowestPValueLeader, MinorityCommander, MinorityScout,
+  AcceptLowerBallotAcceptor, ExecuteTwiceReplica, HalfQuorumCommander, HalfQuorumScout, LowestPValueLeader, MinorityCommander, MinorityScout,
   OutOfOrderReplica, OwnProposalLeader, PromiseOmitsAcceptedAcceptor, VolatileAcceptor, WrongSlotCommander,
 } from './roles.js';
 import { corruptingFactory } from './inFlight.js';
@@ -121,6 +121,11 @@ export const MUTANTS: readonly Mutant[] = [
     createNode: withRoles({ Scout: MinorityScout }), scenarios: [base(1)] },
   { name: 'MinorityCommander', breaks: 'a commander decides only with a quorum of accepts',
     createNode: withRoles({ Commander: MinorityCommander }), scenarios: [base(1)] },
+  // Half the acceptors are a majority of 3 or 5 too: these two show only in a cluster of 4.
+  { name: 'HalfQuorumScout', breaks: 'a scout adopts only with a majority of promises (more than half: in a cluster of 4, three)',
+    createNode: withRoles({ Scout: HalfQuorumScout }), scenarios: [base(1, { nodes: 4 })] },
+  { name: 'HalfQuorumCommander', breaks: 'a commander decides only with a majority of accepts (more than half: in a cluster of 4, three)',
+    createNode: withRoles({ Commander: HalfQuorumCommander }), scenarios: [base(1, { nodes: 4 })] },
   { name: 'LowestPValueLeader', breaks: 'an adopting leader takes the highest-ballot pvalue of each slot',
     // Seeds found by scanning heavyChurn: 39 the first of 1..39 to exercise it while every Accept went
     // to every acceptor; 45, 54, 70, 72 and 75 those of 1..100 that do since a stable leader sends it to

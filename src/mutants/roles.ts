@@ -72,6 +72,23 @@ export class MinorityCommander extends Commander {
   }
 }
 
+/**
+ * Counts half the acceptors as a quorum (2 * acks >= n, not > n): the same as a majority in a
+ * cluster of 3 or 5, two disjoint "quorums" in a cluster of 4. Only an even cluster tells.
+ */
+export class HalfQuorumCommander extends Commander {
+  protected override hasQuorum(): boolean {
+    return 2 * this.acks.size >= this.host.peers.length;
+  }
+}
+
+/** The scout's half quorum: two leaders can adopt at once in a cluster of 4. */
+export class HalfQuorumScout extends Scout {
+  protected override hasQuorum(): boolean {
+    return 2 * this.acks.size >= this.host.peers.length;
+  }
+}
+
 /** Broadcasts the Decision for the slot after its own. */
 export class WrongSlotCommander extends Commander {
   protected override decisionSlot(): number {

@@ -35,7 +35,11 @@ export const isLongRun = (s: Scenario): boolean => s.workload.clients * s.worklo
  */
 export function faultScenario(seed: number): Scenario {
   const rng = Prng.fromSeed(seed * 7919 + 17);
-  const nodes = rng.chance(0.7) ? 3 : 5;
+  // One seed in eight has 4 nodes: a majority of 4 is 3, more than half, where a quorum
+  // miscounted as half (2 x acks >= n) still passes with 3 or 5. The draw stays, so every
+  // other seed's scenario is what it was.
+  const odd = rng.chance(0.7) ? 3 : 5;
+  const nodes = seed % 8 === 5 ? 4 : odd;
   const seeded = rng.chance(0.35);
   const long = seed % LONG_RUN_EVERY === 0;
   const faults: Fault[] = [];
@@ -78,7 +82,7 @@ export function faultScenario(seed: number): Scenario {
 
 /**
  * The scenario with one node down for good as well: a crash with no restart of a node chosen
- * by the seed, or a leader kill with no restart, at a time the seed fixes early in the run. One node is a minority of 3 or 5, so every client hosted on a node left up must
+ * by the seed, or a leader kill with no restart, at a time the seed fixes early in the run. One node is a minority of 3, 4 or 5, so every client hosted on a node left up must
  * still finish (src/sim/liveness.ts). Only a scenario whose cluster is formed at start: one
  * forming from a Seed may lose the Seed before it hands over, and then nothing is promised.
  */
