@@ -145,7 +145,7 @@ export function messageKey(m: SpecMessage): string {
       const build = (): string => `{"acceptor":${m.acceptor},"ballot":${ballotKey(m.ballot)},"promised":${ballotKey(m.promised)},"slot":${m.slot},"type":"Accepted"}`;
       // One table entry per acceptor of a slot: the Accepteds of one slot come from several.
       const a = m.acceptor;
-      if (!(a >= 0 && a < 64 && Number.isInteger(a) && m.slot >= 0 && m.slot < 2 ** 46)) return build();
+      if (!(a >= 0 && a < 64 && Number.isInteger(a) && Number.isInteger(m.slot) && m.slot >= 0 && m.slot < 2 ** 46)) return build();
       return ACCEPTED_KEYS.get(m.slot * 64 + a, '', m.ballot.num, m.ballot.leader, m.promised.num, m.promised.leader, build);
     }
     case 'Decision': {
