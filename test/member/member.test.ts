@@ -3,6 +3,7 @@ import { DeadlineExceededError, InvokeRefusedError, MemberStateError, MemberStop
 import { InMemoryNetwork } from '../../src/member/inMemoryTransport.js';
 import { Member } from '../../src/member/member.js';
 import { defaultNodeFactory, type NodeFactory } from '../../src/member/nodeFactory.js';
+import type { ClientResult, Output } from '../../src/node/api.js';
 import { Prng } from '../../src/sim/prng.js';
 import { MemoryDurableLog } from '../../src/storage/memoryLog.js';
 import { bank } from '../../src/statemachines/bank.js';
@@ -45,6 +46,49 @@ describe('Member over the in-memory transport', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
     // Every deposit ran exactly once: the balances seen are 1..12 in some order, total 12.
     expect(outs.map((o) => (o as { balance: number }).balance).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+  });
+
+  // On a reliable network results reach the member in invocation order anyway, so the test
+  // above passes with a member that resolves each promise as its result arrives. Here the
+  // node holds back the first request's result until a later one has been handed over.
+  it('resolves in invocation order when its node hands results over out of order', async () => {
+    const handed: number[] = [];
+    const firstLast: NodeFactory = (id, peers, options, env) => {
+      const node = defaultNodeFactory(id, peers, options, env);
+      let held: ClientResult | undefined;
+      let released = false;
+      const reorder = (out: Output): Output => {
+        if (released || out.results.length === 0) return out;
+        const results: ClientResult[] = [];
+        for (const r of out.results) {
+          if (r.clientId === 1) held = r;
+          else results.push(r);
+        }
+        if (held !== undefined && results.length > 0) { results.push(held); released = true; }
+        for (const r of results) handed.push(r.clientId);
+        return { ...out, results };
+      };
+      return new Proxy(node, {
+        get(target, prop, receiver) {
+          const v = Reflect.get(target, prop, receiver) as unknown;
+          if (typeof v !== 'function') return v;
+          return (...args: unknown[]) => {
+            const out = (v as (...a: unknown[]) => unknown).apply(target, args);
+            return out !== null && typeof out === 'object' && Array.isArray((out as Output).results) ? reorder(out as Output) : out;
+          };
+        },
+      });
+    };
+    const c = inMemoryCluster(3, { member: { createNode: firstLast } });
+    cleanups.push(c.stop);
+    const m = c.members[0]!;
+    const settled: number[] = [];
+    const accounts = ['x0', 'x1', 'x2', 'x3'];
+    const outs = await Promise.all(accounts.map((account, i) => m.invoke({ op: 'open', account }).then((out) => { settled.push(i); return out; })));
+    // The premise: the node handed the second request's result over before the first's.
+    expect(handed.indexOf(2)).toBeLessThan(handed.indexOf(1));
+    expect(settled).toEqual([0, 1, 2, 3]);
+    expect(outs.map((o) => (o as { account: string }).account)).toEqual(accounts);
   });
 
   it('executes each request once despite 20% message loss', async () => {

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import * as tla from 'tla-checker';
 import { type CheckOptions, type TraceVerdict, formatVerdict } from '../../src/trace/replay/check.js';
 import { DeltaEncoder } from '../../src/trace/format/deltaEncoder.js';
-import { TRACE_FORMAT_V2, type SpecConstants, type SpecMessage, type FullTraceEvent, type TraceEvent, type TraceHeader } from '../../src/trace/format/types.js';
+import { SCALAR_FIELDS, TRACE_FORMAT_V2, type Ballot, type SpecConstants, type SpecMessage, type FullTraceEvent, type TraceEvent, type TraceHeader } from '../../src/trace/format/types.js';
 import { specWalk } from '../../src/trace/spec/specWalk.js';
 import { traceFiles } from './traceFiles.js';
 import { inlinedTraceSpec, readTrace, runTlc, tlcJar } from '../../src/trace/replay/tlc.js';
@@ -209,6 +209,42 @@ describe('one-line edits of the compact walk are rejected at their line', () => 
     expect(a.verdict.failure?.oracle).toBe('embedded');
     namesField(a.verdict, 'aMark');
   }, 300_000);
+});
+
+/**
+ * Every scalar field of a node's state is compared with the spec's: a delta that names one with
+ * another value, at an event that leaves it as it was, is rejected at that line. A checker that
+ * skipped lMark passed every other trace test (no edit touched it), so each field has its edit.
+ */
+describe('a delta that misstates any scalar field is rejected at its line', () => {
+  const nextBallot = (b: unknown): Ballot => ({ ...(b as Ballot), num: (b as Ballot).num + 1 });
+  const wrong: Record<(typeof SCALAR_FIELDS)[number], (v: unknown) => unknown> = {
+    aBallot: nextBallot,
+    lBallot: nextBallot,
+    lActive: (v) => !(v as boolean),
+    scout: (v) => (v === null ? { ballot: { num: 9, leader: 1 }, acks: [], pvalues: [], mark: 1 } : null),
+    rSlotIn: (v) => (v as number) + 1,
+    rSlotOut: (v) => (v as number) + 1,
+    aMark: (v) => (v as number) + 1,
+    lMark: (v) => (v as number) + 1,
+  };
+  for (const field of SCALAR_FIELDS) {
+    it(field, () => {
+      // Late enough that checkpoints moved the marks; an event whose delta leaves the field alone.
+      const i = compact.findIndex((l, k) => k > compact.length / 2 && !(field in deltaOf(JSON.parse(l) as Json)));
+      expect(i, 'the walk has such an event').toBeGreaterThan(0);
+      // The value the node holds there: the full-state form of the same walk, line for line.
+      const held = (eventAt(full, i).state as Json)[field];
+      const ev = eventAt(compact, i);
+      ev.delta = { ...deltaOf(ev), [field]: wrong[field](held) };
+      const lines = compact.slice();
+      lines[i] = JSON.stringify(ev);
+      const verdict = check(write(`scalar-${field}.ndjson`, lines));
+      expect(verdict.ok, formatVerdict(verdict)).toBe(false);
+      expect(verdict.failure?.line, formatVerdict(verdict)).toBe(i + 1);
+      namesField(verdict, field);
+    });
+  }
 });
 
 /** A version 2 trace of a walk without checkpoints: no aMark, lMark, rSnap, scout.mark. */

@@ -101,6 +101,13 @@ describe('edits a client-level check rejects at their line', () => {
       expected: /has digest 0123456789abcdef; the history gives/,
     },
     {
+      // A replica that stops reporting its digest would hide any drift of its state.
+      name: 'an execution reports no state digest',
+      pick: () => find('execution', (e) => isExecution(e) && events.indexOf(e) > 10),
+      edit: (e) => { delete e.params.digest; },
+      expected: /has digest \(none\); the history gives/,
+    },
+    {
       name: 'a Welcome is sent with another state',
       pick: () => find('Welcome sent', (e) => e.action === 'ReplicaReceiveJoin'),
       edit: (e) => { e.params.digest = '0123456789abcdef'; },
