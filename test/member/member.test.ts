@@ -56,15 +56,16 @@ describe('Member over the in-memory transport', () => {
     const firstLast: NodeFactory = (id, peers, options, env) => {
       const node = defaultNodeFactory(id, peers, options, env);
       let held: ClientResult | undefined;
-      let released = false;
+      let laterSeen = false;
       const reorder = (out: Output): Output => {
-        if (released || out.results.length === 0) return out;
+        if (out.results.length === 0) return out;
         const results: ClientResult[] = [];
         for (const r of out.results) {
-          if (r.clientId === 1) held = r;
-          else results.push(r);
+          if (r.clientId === 1 && !laterSeen) held = r;
+          else { results.push(r); laterSeen ||= r.clientId !== 1; }
         }
-        if (held !== undefined && results.length > 0) { results.push(held); released = true; }
+        // Released behind the first later result (or at once, if one came before it).
+        if (held !== undefined && laterSeen) { results.push(held); held = undefined; }
         for (const r of results) handed.push(r.clientId);
         return { ...out, results };
       };
