@@ -37,8 +37,13 @@
  *
  * Exits 1 if any trace fails or any run is unsafe or unfinished (its replay command printed),
  * or if the runs had leader changes and the embedded sample holds none (unless --embedded-budget 0).
+ *
+ * --corrupt-first: the first run's trace is made wrong before it is checked (its second event's
+ * Lamport clock set to 0, which no schema-valid event has), so the run must fail. It is for the
+ * test of this script's own exit status (test/trace/validateSimTracesExit.test.ts): the last
+ * link between a failing trace and a red CI.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TraceInput, type TraceVerdict, formatVerdict } from '../src/trace/replay/check.js';
@@ -49,8 +54,15 @@ import { TracePool, defaultWorkers } from '../src/trace/replay/pool.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
 import { type Scenario, replayCommand } from '../src/sim/scenario.js';
 
+/** --corrupt-first: the second event's Lamport clock set to 0 (clocks start at 1). */
+function corruptClock(path: string): void {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  lines[2] = lines[2]!.replace(/"clock":\d+/, '"clock":0');
+  writeFileSync(path, lines.join('\n'));
+}
+
 function usage(message: string): never {
-  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--embedded-budget B] [--embedded-window W] [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--down-for-good-every K] [--out DIR] [--keep] [--jobs J]\n`);
+  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--embedded-budget B] [--embedded-window W] [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--down-for-good-every K] [--out DIR] [--keep] [--jobs J] [--corrupt-first]\n`);
   process.exit(2);
 }
 
@@ -59,6 +71,7 @@ const opt = {
   runs: 200, seed: 1, embeddedEvery: DEFAULT_SAMPLE.prefixEvery, embeddedMax: DEFAULT_SAMPLE.prefixEvents,
   embeddedBudget: DEFAULT_SAMPLE.budgetEvents, embeddedWindow: DEFAULT_SAMPLE.before,
   out: '', keep: false, format: 'mixed', jobs: defaultWorkers(), checkpointEvery: 4, batchMax: 4, downForGoodEvery: 10,
+  corruptFirst: false,
 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
@@ -75,6 +88,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--embedded-window') opt.embeddedWindow = num();
   else if (a === '--out') opt.out = args[++i] ?? usage('--out needs a folder');
   else if (a === '--keep') opt.keep = true;
+  else if (a === '--corrupt-first') opt.corruptFirst = true;
   else if (a === '--checkpoint-every') opt.checkpointEvery = num();
   else if (a === '--batch-max') { opt.batchMax = num(); if (opt.batchMax < 1) usage('--batch-max needs at least 1'); }
   else if (a === '--down-for-good-every') opt.downForGoodEvery = num();
@@ -134,6 +148,7 @@ for (let r = 0; r < opt.runs; r++) {
   const compact = opt.format === 'compact' || (opt.format === 'mixed' && r % 2 === 1);
   const traced = traceScenario(scenario, path, { eventLog: false, track: !isLongRun(scenario) }, 'scripts/validate-sim-traces.ts', compact);
   simMs += performance.now() - t0;
+  if (opt.corruptFirst && r === 0) corruptClock(path);
   if (traced.run.violations.length > 0) {
     unsafe++;
     process.stdout.write(`UNSAFE run seed ${scenario.seed}: ${traced.run.violations.slice(0, 3).join('; ')}\n  replay: ${replayCommand(scenario)}\n`);

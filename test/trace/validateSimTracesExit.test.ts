@@ -1,0 +1,33 @@
+/**
+ * CI's trace validation is `npm run validate-traces`, and CI reads only its exit status. So the
+ * last link of the chain is that status: a trace that fails must fail the script. With
+ * --corrupt-first the first run's trace is made wrong (a Lamport clock set to 0) before it is
+ * checked; the same runs without it pass, so the failure is that trace's.
+ */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+
+function validate(extra: string[]): { status: number | null; out: string } {
+  const args = ['--runs', '2', '--embedded-budget', '0', '--embedded-every', '0', '--jobs', '1', ...extra];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/validate-sim-traces.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: r.status, out: r.stdout + r.stderr };
+}
+
+describe('validate-sim-traces exit status', () => {
+  it('is 0 when every trace passes', () => {
+    const r = validate([]);
+    expect(r.out).toMatch(/0 traces failed, 0 unsafe runs, 0 unfinished runs/);
+    expect(r.status, r.out).toBe(0);
+  }, 120_000);
+
+  it('is 1 when one trace fails, which it prints with the line and why', () => {
+    const r = validate(['--corrupt-first']);
+    expect(r.out).toMatch(/FAIL .*sim-1\.ndjson/);
+    expect(r.out).toMatch(/sim-1\.ndjson:3: schema .*\/clock must be >= 1/);
+    expect(r.out).toMatch(/1 traces failed, 0 unsafe runs, 0 unfinished runs/);
+    expect(r.status, r.out).toBe(1);
+  }, 120_000);
+});
