@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { parsePeers, UsageError } from '../../src/cli/args.js';
+import { intOption, parsePeers, UsageError } from '../../src/cli/args.js';
 import { parseTiming, PROCESS_TIMING } from '../../src/cli/node/timing.js';
 import { captureIo, runPaxos } from './helpers.js';
 
@@ -109,6 +109,27 @@ describe('argument conversions', () => {
     expect(parsePeers('t', '2=b:2,1=[::1]:7001')).toEqual([{ id: 1, host: '::1', port: 7001 }, { id: 2, host: 'b', port: 2 }]);
     expect(() => parsePeers('t', '1=a:1,1=b:2')).toThrow(UsageError);
     expect(() => parsePeers('t', '1=a:1,1=b:2')).toThrow(/names node 1 twice/);
+  });
+
+  // Unit tests, not runs of main: with these parsing bugs a command would start nodes.
+  it('a whole number is decimal digits only: Number() would read 1e3, 0x10, " 10", "1.0" and "+5"', () => {
+    const parsed = (text: string) => ({ values: { n: text }, positionals: [] });
+    expect(intOption('t', parsed('42'), 'n', { min: 1, max: 100_000 })).toBe(42);
+    for (const text of ['1e3', '0x10', ' 10', '10 ', '1.0', '+5', '', '0b11']) {
+      expect(() => intOption('t', parsed(text), 'n', { min: 1, max: 100_000 }), JSON.stringify(text)).toThrow(`t: --n must be a whole number in 1..100000, got ${JSON.stringify(text)}`);
+    }
+  });
+
+  it('parsePeers refuses port 0 and a port above 65535', () => {
+    expect(() => parsePeers('t', '1=a:0')).toThrow(/port 0 of node 1 is not in 1\.\.65535/);
+    expect(() => parsePeers('t', '1=a:65536')).toThrow(/port 65536 of node 1 is not in 1\.\.65535/);
+    expect(parsePeers('t', '1=a:1,2=a:65535').map((p) => p.port)).toEqual([1, 65535]);
+  });
+
+  it('parsePeers takes at most 64 nodes (a Node accepts no more), and exactly that many', () => {
+    const peers = (n: number) => Array.from({ length: n }, (_, i) => `${i + 1}=h:${7001 + i}`).join(',');
+    expect(parsePeers('t', peers(64))).toHaveLength(64);
+    expect(() => parsePeers('t', peers(65))).toThrow(/--peers lists 65 nodes; at most 64/);
   });
 
   it('parseTiming overrides the process defaults and keeps the leader timeout above the heartbeat', () => {

@@ -130,3 +130,25 @@ describe('distributed TLC (the TLCServer\'s output)', () => {
     expect(outcome.counterexample!.states).toHaveLength(3);
   });
 });
+
+describe('what the messages alone do not settle', () => {
+  it('a run that printed "No error has been found" but exited non-zero is no pass (the JVM failed after its last message)', () => {
+    const ok = fixture('ok-tool.out');
+    expect(ok).toMatch(/\nexit=0\s*$/);
+    expect(parseTlcTranscript(ok).outcome.verdict).toBe('pass');
+    for (const code of [1, 153, 255]) {
+      const { outcome } = parseTlcTranscript(ok.replace(/\nexit=0\s*$/, `\nexit=${code}\n`));
+      expect(outcome.verdict, `exit ${code}`).toBe('error');
+      expect(outcome.message).toBeTruthy();
+    }
+  });
+
+  it('the first invariant TLC names is the one reported, whatever it prints after it', () => {
+    const text = fixture('violation-tool.out');
+    const first = '@!@!@STARTMSG 2110:1 @!@!@\nInvariant OneValuePerSlot is violated.\n@!@!@ENDMSG 2110 @!@!@\n';
+    expect(text).toContain(first);
+    const later = text.replace(/\nexit=\d+\s*$/, (end) => `\n@!@!@STARTMSG 2110:1 @!@!@\nInvariant TypeOK is violated.\n@!@!@ENDMSG 2110 @!@!@${end}`);
+    expect(later).toContain('Invariant TypeOK is violated.');
+    expect(parseTlcTranscript(later).outcome).toMatchObject({ verdict: 'invariant', violated: 'OneValuePerSlot' });
+  });
+});

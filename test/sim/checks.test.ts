@@ -59,6 +59,12 @@ describe('safety checks', () => {
     expect(checkPrefixes(r)).toEqual([expect.stringMatching(/diverge at position 1: node 1 .* executed 1:2, node 2 .* executed 2:1/)]);
   });
 
+  it('prefix: every pair is compared, not only neighbours (a short history is a prefix of two that diverge)', () => {
+    // Node 2's empty history is a prefix of both others: comparing 1 with 2 and 2 with 3 finds nothing.
+    const r = result({ 1: ['1:1', '1:2'], 2: [], 3: ['1:1', '2:1'] });
+    expect(checkPrefixes(r)).toEqual([expect.stringMatching(/diverge at position 1: node 1 .* executed 1:2, node 3 .* executed 2:1/)]);
+  });
+
   it('exactly once: a request executed twice is reported', () => {
     const r = result({ 1: ['1:1', '1:2', '1:2'] });
     expect(checkExactlyOnce(r)).toEqual([expect.stringMatching(/executed request 1:2 twice, at positions 1 and 2/)]);

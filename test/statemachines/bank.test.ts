@@ -36,6 +36,18 @@ describe('bank state machine', () => {
     expect(out).toMatchObject({ ok: false, error: 'InsufficientFunds' });
   });
 
+  it('a deposit that would take the total of ALL accounts past 2^53 - 1 fails with Overflow, even into an empty account', () => {
+    // Reachable: 9,007 deposits of MAX_AMOUNT reach it. Built directly so the test stays fast.
+    const near: BankState = deepFreeze({ accounts: { a: Number.MAX_SAFE_INTEGER - 10, b: 0 } });
+    const [after, out] = bank.apply(near, { op: 'deposit', account: 'b', amount: 11 });
+    expect(after).toBe(near);
+    expect(out).toMatchObject({ ok: false, error: 'Overflow' });
+    // Up to the limit exactly, it is an ordinary deposit.
+    const [full, fits] = bank.apply(near, { op: 'deposit', account: 'b', amount: 10 });
+    expect(fits).toEqual({ ok: true, op: 'deposit', account: 'b', balance: 10 });
+    expect(sumBalances(full)).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
   it('a transfer to or from an unknown account fails cleanly', () => {
     const { state } = run([{ op: 'open', account: 'a' }, { op: 'deposit', account: 'a', amount: 10 }]);
     expect(bank.apply(state, { op: 'transfer', from: 'a', to: 'zz', amount: 1 })).toEqual([state, expect.objectContaining({ error: 'UnknownAccount' })]);

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StorageCorruptError } from '../../src/storage/errors.js';
 import { FileDurableLog, LOG_FILE } from '../../src/storage/fileLog.js';
 import { emptyDurableState, foldRecords } from '../../src/storage/fold.js';
+import { encodeFrame } from '../../src/storage/frame.js';
 import type { DurableRecord } from '../../src/storage/types.js';
 import { NODE, accept, leaderBallot, logBytesOf, promise, tempDirs } from './helpers.js';
 
@@ -93,6 +94,22 @@ describe('FileDurableLog recovery', () => {
     expect(error).toMatchObject({ file: logPath, offset: starts[2] });
     expect((error as Error).message).toContain(`${logPath} at byte offset ${starts[2]}: damaged record (checksum mismatch) followed by an intact record at byte offset ${starts[3]}`);
     expect(await readFile(logPath)).toEqual(damaged);
+  });
+
+  it('stops on an intact frame whose payload is not a record, and keeps the records after it', async () => {
+    // The checksum passed, so these bytes were written so: a bug or another writer, never a tear.
+    for (const [payload, reason] of [['{"kind":"bogus"}', /kind/], ['not json', /payload is not JSON/]] as const) {
+      const { dir, logPath } = await directoryWith([promise(5)]);
+      const at = logBytesOf([promise(5)]).bytes.length;
+      await appendFile(logPath, encodeFrame(Buffer.from(payload)));
+      await appendFile(logPath, logBytesOf([accept(1, 5)]).bytes);
+      const before = await readFile(logPath);
+      const error = await reopen(dir).then(() => undefined, (e: unknown) => e);
+      expect(error, payload).toBeInstanceOf(StorageCorruptError);
+      expect(error).toMatchObject({ file: logPath, offset: at });
+      expect((error as Error).message).toMatch(reason);
+      expect(await readFile(logPath)).toEqual(before);
+    }
   });
 
   it('stops on an intact record the fold rejects (a promise going down), naming its offset', async () => {

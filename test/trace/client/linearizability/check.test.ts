@@ -83,6 +83,19 @@ describe('accepted: what concurrency allows', () => {
     ]);
   });
 
+  it('two operations that never returned and reach one state: which one was used still matters (the memo tells them apart)', () => {
+    // Only b, c, d, a, e fits: a must stay unplaced until after d. The search first tries a,
+    // then c, and fails; b then c reaches the same state with the same returned operations
+    // placed. A memo that ignored which never-returned operations are placed would skip it.
+    expectLinearizable(kvModel, [
+      lost('a', set('1'), 0),
+      lost('b', cas(null, '1'), 0),
+      done('c', get, 1, 2, got('1')),
+      done('d', set('2'), 3, 4, setOk),
+      done('e', get, 5, 6, got('1')),
+    ]);
+  });
+
   it('an empty history, and one of operations that never returned', () => {
     expect(checkLinearizable(kvModel, [])).toMatchObject({ ok: true, partitions: 0, operations: 0 });
     expectLinearizable(kvModel, [lost('w', set('1'), 0)]);
