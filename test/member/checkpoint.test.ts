@@ -4,6 +4,7 @@
  * limit, which crosses the network in fragments under it; and the fragment reassembly
  * refuses what does not add up.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InMemoryNetwork } from '../../src/member/inMemoryTransport.js';
 import { Member } from '../../src/member/member.js';
@@ -94,5 +95,38 @@ describe('fragments', () => {
     const flood = new Reassembler(1, [1, 2, 3]);
     for (let i = 0; i < 10; i++) flood.accept((f.split(envelope(5_000 + i)) as FragmentWire[])[0]);
     expect(flood.pendingEnvelopes).toBe(MAX_PARTIAL_PER_SENDER);
+  });
+
+  it('drops a fragment claiming to come from the receiving node itself', () => {
+    const [first] = new Fragmenter(2_000).split(envelope(5_000)) as FragmentWire[];
+    expect(new Reassembler(1, [1, 2, 3]).accept({ ...first!, from: 1 })).toMatchObject({ kind: 'dropped', reason: expect.stringMatching(/from 1 is not another node/) });
+  });
+
+  it('reassembles an envelope one of whose fragments the network duplicated', () => {
+    const pieces = new Fragmenter(2_000).split(envelope(5_000)) as FragmentWire[];
+    const r = new Reassembler(1, [1, 2, 3]);
+    const got = [pieces[0]!, pieces[1]!, pieces[1]!, ...pieces.slice(2)].map((p) => r.accept(p));
+    expect(got.at(-1)).toEqual({ kind: 'whole', value: envelope(5_000) });
+  });
+
+  it('drops a whole shorter than its fragments declare, even when its checksum is right for what came', () => {
+    const pieces = new Fragmenter(2_000).split(envelope(5_000)) as FragmentWire[];
+    const came = Buffer.concat(pieces.map((p) => Buffer.from(p.fragment.data, 'base64')));
+    const sha256 = createHash('sha256').update(came).digest('hex').slice(0, 16);
+    const lying = pieces.map((p) => ({ ...p, fragment: { ...p.fragment, bytes: came.length + 1, sha256 } }));
+    const r = new Reassembler(1, [1, 2, 3]);
+    const got = lying.map((p) => r.accept(p));
+    expect(got.at(-1)).toEqual({ kind: 'dropped', reason: `fragment: envelope 1 from 2 has ${came.length} bytes, it declares ${came.length + 1}` });
+  });
+
+  it('keeps apart two envelopes of one sender with the same id and size (it restarted, numbering from 1 again)', () => {
+    const other: Envelope = { ...envelope(5_000), message: { type: 'Join', node: 2, pad: 'è'.repeat(5_000) } as never };
+    const before = new Fragmenter(2_000).split(envelope(5_000)) as FragmentWire[];
+    const after = new Fragmenter(2_000).split(other) as FragmentWire[];
+    expect(after[0]!.fragment).toMatchObject({ id: before[0]!.fragment.id, count: before[0]!.fragment.count, bytes: before[0]!.fragment.bytes });
+    const r = new Reassembler(1, [1, 2, 3]);
+    expect(r.accept(before[0])).toEqual({ kind: 'pending' });
+    const got = after.map((p) => r.accept(p));
+    expect(got.at(-1)).toEqual({ kind: 'whole', value: other });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Envelope, NodeSpecState, Output, TraceEvent } from '../../src/node/api.js';
 import { Node } from '../../src/node/node.js';
 import { InvariantViolation } from '../../src/protocol/assert.js';
+import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
 import type { Prepare } from '../../src/protocol/messages.js';
 import { ballotLess, copyBallot } from '../../src/protocol/values.js';
 import { Acceptor } from '../../src/roles/acceptor.js';
@@ -237,7 +238,22 @@ describe('Node', () => {
     expect(() => new Node(4, [1, 2, 3], env, { stateMachine: counter })).toThrow(/node id 4 must be a positive integer among peers/);
     expect(() => new Node(1, [1, 0], env, { stateMachine: counter })).toThrow(/peers must be positive integers/);
     expect(() => new Node(1, [1, 100], env, { stateMachine: counter })).toThrow(/node ids must be at most 64/);
+    expect(() => new Node(1, [1, 65], env, { stateMachine: counter })).toThrow(/node ids must be at most 64/);
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+    expect(() => new Node(1, ids(65), env, { stateMachine: counter })).toThrow(/65 nodes exceed maxNodes 64/);
+    expect(() => new Node(1, ids(64), env, { stateMachine: counter })).not.toThrow();
+    expect(() => new Node(1, [1, 2, 3], env, { stateMachine: counter, checkpointEvery: -1 })).toThrow(/checkpointEvery must be a non-negative integer/);
+    expect(() => new Node(1, [1, 2, 3], env, { stateMachine: counter, checkpointEvery: 0 })).not.toThrow();
     const durable = { aBallot: B, aAccepted: [], lBallot: { num: 0, leader: 2 }, compactedBelow: 0 };
     expect(() => new Node(1, [1, 2, 3], { durable }, { stateMachine: counter })).toThrow(/does not belong to node 1/);
+  });
+
+  it('refuses an invoke with a client id below 1 (a programming error: thrown), and an input over the limit (refused: the caller is told)', () => {
+    const { node } = tracedNode(1, false);
+    expect(() => node.invoke(0, '5')).toThrow(RangeError);
+    expect(() => node.invoke(1.5, '5')).toThrow(RangeError);
+    const max = DEFAULT_LIMITS.maxInputLength;
+    expect(node.invoke(1, 'x'.repeat(max + 1))).toMatchObject({ refused: 'input-too-long' });
+    expect(node.invoke(1, 'x'.repeat(max)).refused).toBeUndefined();
   });
 });

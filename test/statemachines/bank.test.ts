@@ -56,20 +56,26 @@ describe('bank state machine', () => {
   });
 
   it('answers bad input with an error output and never throws', () => {
-    const s = bank.initial();
+    // Accounts a and b exist and a holds funds: each input fails for its own badness, not
+    // because an account is missing or a balance too small.
+    const s = run([{ op: 'open', account: 'a' }, { op: 'open', account: 'b' }, { op: 'deposit', account: 'a', amount: 100 }]).state;
     const bad: unknown[] = [
       null, 3, 'open', [], {}, { op: 'fly' }, { op: 'open' }, { op: 'open', account: '' },
-      { op: 'open', account: 'x'.repeat(65) }, { op: 'deposit', account: 'a', amount: -1 },
+      { op: 'open', account: 'x'.repeat(65) }, { op: 'deposit', account: 'a', amount: -1 }, { op: 'deposit', account: 'a', amount: 0 },
       { op: 'deposit', account: 'a', amount: 1.5 }, { op: 'deposit', account: 'a', amount: '5' },
       { op: 'deposit', account: 'a', amount: MAX_AMOUNT + 1 }, { op: 'transfer', from: 'a', to: 'a', amount: 1 },
-      { op: 'balance', account: 7 },
+      { op: 'transfer', from: 'a', to: 'b', amount: 0 }, { op: 'transfer', from: 'a', to: 'b', amount: 0.5 },
+      { op: 'transfer', from: 'a', to: 'b', amount: MAX_AMOUNT + 1 }, { op: 'balance', account: 7 },
     ];
     for (const input of bad) {
       const [next, out] = bank.apply(s, input);
-      expect(next).toBe(s);
-      expect(out).toMatchObject({ ok: false });
+      expect(next, JSON.stringify(input)).toBe(s);
+      expect(out, JSON.stringify(input)).toMatchObject({ ok: false, error: 'BadInput' });
       expect((out as { message: string }).message.length).toBeGreaterThan(0);
     }
+    // The bounds themselves are good input.
+    expect(bank.apply(s, { op: 'deposit', account: 'b', amount: MAX_AMOUNT })[1]).toMatchObject({ ok: true, balance: MAX_AMOUNT });
+    expect(bank.apply(s, { op: 'transfer', from: 'a', to: 'b', amount: 1 })[1]).toMatchObject({ ok: true, amount: 1 });
   });
 
   it('refuses to open an account twice and treats "__proto__" as an ordinary name', () => {

@@ -29,6 +29,7 @@ describe('kv state machine', () => {
       undefined, 'get', [1], { op: 'del', key: 'k' }, { op: 'get' }, { op: 'get', key: '' },
       { op: 'set', key: 'k' }, { op: 'set', key: 'k', value: 5 }, { op: 'set', key: 'k', value: 'x'.repeat(MAX_VALUE_LENGTH + 1) },
       { op: 'cas', key: 'k', value: 'v' }, { op: 'cas', key: 'k', expected: 3, value: 'v' },
+      { op: 'cas', key: 'k', expected: null, value: 5 }, { op: 'cas', key: 'k', expected: null }, { op: 'cas', key: 'k', expected: null, value: 'x'.repeat(MAX_VALUE_LENGTH + 1) },
     ]) {
       const [next, out] = kv.apply(s, input);
       expect(next).toBe(s);

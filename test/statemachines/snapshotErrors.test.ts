@@ -4,6 +4,7 @@ import { bank } from '../../src/statemachines/bank.js';
 import { kv, MAX_VALUE_LENGTH } from '../../src/statemachines/kv.js';
 import { SnapshotFormatError, SnapshotWriter, writeSnapshotFrame } from '../../src/statemachines/snapshotFormat.js';
 import { bankInput, kvInput, run } from './snapshotArbitraries.js';
+import { MAX_NAME_LENGTH } from '../../src/statemachines/types.js';
 
 /** A snapshot of three accounts with money in them: the valid bytes the cases below spoil. */
 function sampleBank(): Uint8Array {
@@ -74,10 +75,14 @@ describe('restore of bad bytes names what is wrong', () => {
     expectRefused(() => kv.restore(crafted('kv', (w) => { w.u32(2); w.string('b'); w.string('1'); w.string('a'); w.string('2'); })), /key "a" follows "b": keys must be unique and ascending/);
     expectRefused(() => kv.restore(crafted('kv', (w) => { w.u32(2); w.string('a'); w.string('1'); w.string('a'); w.string('2'); })), /key "a" follows "a"/);
     expectRefused(() => kv.restore(crafted('kv', (w) => { w.u32(1); w.string('a'); w.string('1'); w.u32(7); })), /4 unexpected bytes after the last entry/);
+    expectRefused(() => kv.restore(crafted('kv', (w) => { w.u32(1); w.string(''); w.string('1'); })), /entry 0 has an empty key/);
   });
 
   it('snapshot refuses a state that restore would refuse, so every snapshot written can be read', () => {
     expect(() => kv.snapshot({ entries: { k: 'x'.repeat(MAX_VALUE_LENGTH + 1) } })).toThrow(/cannot snapshot kv/);
+    expect(() => kv.snapshot({ entries: { ['k'.repeat(MAX_NAME_LENGTH + 1)]: 'x' } })).toThrow(new RegExp(`cannot snapshot kv: key of ${MAX_NAME_LENGTH + 1} characters`));
+    expect(() => kv.snapshot({ entries: { '': 'x' } })).toThrow(/cannot snapshot kv: key of 0 characters/);
+    expect(kv.restore(kv.snapshot({ entries: { ['k'.repeat(MAX_NAME_LENGTH)]: 'x' } }))).toEqual({ entries: { ['k'.repeat(MAX_NAME_LENGTH)]: 'x' } });
     expect(() => bank.snapshot({ accounts: { a: -1 } })).toThrow(/non-negative safe integer/);
     expect(() => bank.snapshot({ accounts: { a: Number.MAX_SAFE_INTEGER, b: 1 } })).toThrow(/total of balances/);
   });
