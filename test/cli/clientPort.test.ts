@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientConnection, ConnectionLostError } from '../../src/cli/client/connection.js';
-import { CLIENT_ID_MIN, type ClientReply, ReplyFramer, ReplyReader, checkRequest, type NodeStatus } from '../../src/cli/client/protocol.js';
+import { CLIENT_ID_MIN, type ClientReply, MAX_REPLY_FRAME_BYTES, ReplyFramer, ReplyReader, checkRequest, type NodeStatus } from '../../src/cli/client/protocol.js';
+import { DATA_HEADER_BYTES, KIND_BATCH, dataHeader } from '../../src/transport/frameAuth.js';
+import { lengthPrefix } from '../../src/transport/frameSplitter.js';
 import { ClientServer } from '../../src/cli/client/server.js';
 import { Logger } from '../../src/cli/log.js';
 
@@ -28,6 +30,12 @@ describe('checkRequest', () => {
       [{ from: 1, kind: 'invoke', request: 1 }, /needs a command/],
       [{ from: 1, kind: 'status', request: 1, extra: true }, /unexpected field "extra"/],
       [{ from: 1, kind: 'invoke', request: 1, command: 1, retry: 'yes' }, /retry must be/],
+      [{ from: 1, kind: 'state', request: 1, history: 'yes' }, /history must be true or false/],
+      [{ from: 1, kind: 'open', replyNonce: 'a'.repeat(63) }, /64 hex digits/],
+      [{ from: 1, kind: 'open', replyNonce: 'a'.repeat(32) }, /64 hex digits/],
+      [{ from: 1, kind: 'open', replyNonce: 'A'.repeat(64) }, /64 hex digits/],
+      [{ from: 1, kind: 'toString', request: 1 }, /unknown request kind "toString"/],
+      [{ from: 1, kind: '__proto__', request: 1 }, /unknown request kind "__proto__"/],
     ] as const) {
       const r = checkRequest(bad);
       expect(r.ok).toBe(false);
@@ -59,6 +67,23 @@ describe('reply stream', () => {
     const reader = new ReplyReader(KEY, nonce);
     expect(reader.receive(frame).replies).toHaveLength(1);
     expect(reader.receive(frame).error).toMatch(/reply 1 where 2 was expected/);
+  });
+
+  it('refuses an empty batch and an oversize frame, and trusts nothing on the stream after a refusal', () => {
+    const batch = (seq: number, text: string) => {
+      const body = Buffer.from(text, 'utf8');
+      return Buffer.concat([lengthPrefix(DATA_HEADER_BYTES + body.length), dataHeader(KEY, nonce, seq, body, KIND_BATCH), body]);
+    };
+    expect(new ReplyReader(KEY, nonce).receive(batch(1, '[]')).error).toMatch(/not a non-empty JSON array/);
+    expect(new ReplyReader(KEY, nonce).receive(batch(1, JSON.stringify([reply]))).replies).toEqual([reply]);
+    expect(new ReplyReader(KEY, nonce).receive(lengthPrefix(MAX_REPLY_FRAME_BYTES + 1)).error).toMatch(/exceeds the \d+-byte frame limit/);
+    // After a refusal the stream is done: a good frame after it gives no reply.
+    const framer = new ReplyFramer(KEY, nonce);
+    const reader = new ReplyReader(KEY, nonce);
+    const first = bytes(framer.frame(reply)!);
+    first[first.length - 1]! ^= 1;
+    expect(reader.receive(first).error).toMatch(/MAC does not verify/);
+    expect(reader.receive(bytes(framer.frame({ ...reply, request: 2 })!))).toEqual({ replies: [], error: expect.stringMatching(/MAC does not verify/) });
   });
 
   it('sends the replies of one turn as one batch frame, read back in order; relabelled as a data frame it fails its MAC', () => {

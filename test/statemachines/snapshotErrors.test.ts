@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bank } from '../../src/statemachines/bank.js';
 import { kv, MAX_VALUE_LENGTH } from '../../src/statemachines/kv.js';
-import { SnapshotFormatError, SnapshotWriter, writeSnapshotFrame } from '../../src/statemachines/snapshotFormat.js';
+import { readSnapshotFrame, SnapshotFormatError, SnapshotWriter, writeSnapshotFrame } from '../../src/statemachines/snapshotFormat.js';
 import { bankInput, kvInput, run } from './snapshotArbitraries.js';
 import { MAX_NAME_LENGTH } from '../../src/statemachines/types.js';
 
@@ -45,6 +45,17 @@ describe('restore of bad bytes names what is wrong', () => {
     expectRefused(() => bank.restore(future), /unsupported format version 2; this build reads version 1/);
     expectRefused(() => kv.restore(bytes), /cannot restore kv snapshot: it is a snapshot of app "bank"/);
     expectRefused(() => bank.restore('PXSN' as unknown as Uint8Array), /expected a Uint8Array/);
+    const past = Uint8Array.from(bytes);
+    past[5] = 0;
+    expectRefused(() => bank.restore(past), /unsupported format version 0; this build reads version 1/);
+    const nameless = Uint8Array.from(bytes);
+    nameless[6] = 0;
+    expectRefused(() => bank.restore(nameless), /app name length 0 is not in 1..16/);
+  });
+
+  it('the writer refuses an app name the reader would refuse', () => {
+    for (const app of ['', 'Bank', 'my bank', 'a'.repeat(17)]) expect(() => writeSnapshotFrame(app, new Uint8Array(0)), app).toThrow(/app name must be 1..16 of a-z, 0-9, -/);
+    expect(() => readSnapshotFrame('a-1', writeSnapshotFrame('a-1', new Uint8Array(0)))).not.toThrow();
   });
 
   it('a change to any byte of the body or checksum is refused as corrupted', () => {

@@ -300,6 +300,24 @@ describe('paxos-trace/2 (before checkpoints)', () => {
     const withNodes = [JSON.stringify({ ...header, spec: { ...header.spec, constants: { ...header.spec.constants, CheckpointNodes: [1] } } }), ...oldFull.slice(1)];
     expect(check(write('v2-with-checkpoint-nodes.ndjson', withNodes)).failure).toMatchObject({ kind: 'header', line: 1, pointer: '/spec/constants/CheckpointNodes' });
   });
+
+  it('cannot carry them in a delta or as an action either: each is refused at its pointer, as new in version 3', () => {
+    const refused = (name: string, edit: (ev: Json) => void, pointer: string): void => {
+      const lines = oldCompact.slice();
+      const i = lineWhere(lines, (ev) => ev.delta !== undefined && ev.action !== 'Stutter');
+      const ev = eventAt(lines, i);
+      edit(ev);
+      lines[i] = JSON.stringify(ev);
+      const v = check(write(`v2-${name}.ndjson`, lines));
+      expect(v.failure, name).toMatchObject({ kind: 'schema', line: i + 1, pointer });
+      expect(v.failure?.message, name).toContain('new in paxos-trace/3');
+    };
+    refused('delta-lmark', (ev) => { (ev.delta as Json).lMark = 1; }, '/delta/lMark');
+    refused('delta-rsnap', (ev) => { (ev.delta as Json).rSnap = { slot: 1, executedLength: 0 }; }, '/delta/rSnap');
+    refused('delta-scout-mark', (ev) => { (ev.delta as Json).scout = { ballot: { num: 1, leader: 1 }, acks: [], pvalues: [], mark: 1 }; }, '/delta/scout/mark');
+    refused('delta-truncate', (ev) => { (ev.delta as Json).rExecuted = { truncate: 0 }; }, '/delta/rExecuted/truncate');
+    refused('snapshot-action', (ev) => { ev.action = 'ReplicaSnapshot'; }, '/action');
+  });
 });
 
 describe('the version 3 header', () => {

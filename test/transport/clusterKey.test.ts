@@ -35,6 +35,7 @@ describe('cluster key file', () => {
       [write('empty.key', '  \n'), /is empty/],
       [write('text.key', 'correct horse battery staple'), /must hold the key as hex digits/],
       [write('odd.key', 'a'.repeat(65)), /must hold the key as hex digits/],
+      [write('two.key', `${'ab'.repeat(32)}\r\n${'cd'.repeat(32)}`), /must hold the key as hex digits/],
       [write('short.key', 'ab'.repeat(31)), /is 31 bytes; at least 32 are needed \(64 hex digits\)/],
       [(mkdirSync(join(dir, 'sub')), join(dir, 'sub')), /is not a regular file/],
       [write('huge.key', 'ab'.repeat(5000)), /is 10000 bytes; a key file is at most 4096/],
@@ -45,12 +46,15 @@ describe('cluster key file', () => {
     }
   });
 
-  it('accepts surrounding whitespace and upper-case hex; warns (only) when group or others can read the file', () => {
+  it('accepts surrounding whitespace and upper-case hex; warns (only) when group or others can read the file, group alone included', () => {
     const path = join(dir, 'shared.key');
     writeFileSync(path, `\n  ${'AB'.repeat(32)}  \n`);
     chmodSync(path, 0o644);
     const warnings: string[] = [];
     expect(readClusterKey(path, { warn: (w) => warnings.push(w) })).toEqual(Buffer.alloc(32, 0xab));
     expect(warnings).toEqual([expect.stringMatching(/mode 0644: readable by group or others; chmod 600/)]);
+    chmodSync(path, 0o640);
+    readClusterKey(path, { warn: (w) => warnings.push(w) });
+    expect(warnings[1]).toMatch(/mode 0640: readable by group or others/);
   });
 });

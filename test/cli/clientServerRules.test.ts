@@ -1,0 +1,137 @@
+/**
+ * The client port's rules for a connection (src/cli/client/server.ts), seen from a raw client
+ * that sends exactly what the test says: the first request must be an open, and only one; a
+ * client that never opens is closed at the handshake timeout; a connection has at most
+ * maxInFlightPerConnection invokes in flight, and each one answered frees its place.
+ */
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ClientConnection } from '../../src/cli/client/connection.js';
+import { CLIENT_ID_MIN, ReplyReader } from '../../src/cli/client/protocol.js';
+import { ClientServer } from '../../src/cli/client/server.js';
+import { Logger } from '../../src/cli/log.js';
+import { OutboundSession } from '../../src/transport/outboundSession.js';
+
+const KEY = randomBytes(32);
+const HANDSHAKE_MS = 400;
+
+interface Drop { reason: string; detail: string }
+
+/**
+ * Connects as `clientId`, answers the challenge, sends `requests` (each as one data frame),
+ * and resolves once the node closes the connection or `waitMs` passed: the replies read under
+ * `replyNonce`, and whether the node closed it.
+ */
+function rawClient(port: number, clientId: number, requests: unknown[], replyNonce: Buffer, waitMs: number): Promise<{ closed: boolean; replies: unknown[] }> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const session = new OutboundSession(KEY, clientId);
+    const reader = new ReplyReader(KEY, replyNonce);
+    const replies: unknown[] = [];
+    const done = (closed: boolean) => { clearTimeout(timer); socket.destroy(); resolve({ closed, replies }); };
+    const timer = setTimeout(() => done(false), waitMs);
+    socket.on('data', (chunk: Buffer) => {
+      if (!session.ready) {
+        const outcome = session.receive(chunk);
+        if (outcome?.type !== 'ready') return;
+        socket.write(outcome.hello);
+        for (const r of requests) for (const b of session.frame(Buffer.from(JSON.stringify(r)))) socket.write(b);
+        return;
+      }
+      replies.push(...reader.receive(chunk).replies);
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => done(true));
+  });
+}
+
+describe('a client connection', () => {
+  // A server per test: the port logs one drop per reason and address per interval.
+  let drops: Drop[] = [];
+  let server: ClientServer;
+  beforeEach(async () => {
+    drops = [];
+    server = await ClientServer.listen({
+      node: 1, incarnation: 7, key: KEY, host: '127.0.0.1', port: 0, handshakeTimeoutMs: HANDSHAKE_MS,
+      logger: new Logger({ node: 1, write: (l) => { const e = JSON.parse(l) as Partial<Drop>; if (e.reason !== undefined) drops.push(e as Drop); } }),
+      handlers: {
+        invoke: async () => ({ ok: true, output: null }),
+        status: () => ({ node: 1 }) as never,
+        state: () => ({ node: 1, slotOut: 1, executed: 0, historyDigest: 'h', appDigest: 'a' }),
+        leader: () => 1,
+      },
+    });
+  });
+  afterEach(() => server?.close());
+  const open = (from: number, nonce: Buffer) => ({ from, kind: 'open', replyNonce: nonce.toString('hex') });
+  /** The first drop logged for a connection (a handshake timeout, had the request been let by). */
+  const droppedFor = async (from: number, requests: (nonce: Buffer) => unknown[]) => {
+    const nonce = randomBytes(32);
+    const r = await rawClient(server.port, from, requests(nonce), nonce, 5_000);
+    expect(r.closed).toBe(true);
+    return { drop: drops[0] };
+  };
+
+  it('is closed at a request before its open, naming it', async () => {
+    const { drop } = await droppedFor(CLIENT_ID_MIN + 1, () => [{ from: CLIENT_ID_MIN + 1, kind: 'status', request: 1 }]);
+    expect(drop).toMatchObject({ reason: 'badRequest', detail: 'a status request before open' });
+  });
+
+  it('is closed at a malformed first request, naming what is wrong', async () => {
+    const { drop } = await droppedFor(CLIENT_ID_MIN + 2, () => [{ from: CLIENT_ID_MIN + 2, kind: 'open', replyNonce: 'short' }]);
+    expect(drop).toMatchObject({ reason: 'badRequest', detail: 'replyNonce must be 64 hex digits' });
+  });
+
+  it('is closed at a second open', async () => {
+    const id = CLIENT_ID_MIN + 3;
+    const { drop } = await droppedFor(id, (nonce) => [open(id, nonce), open(id, nonce)]);
+    expect(drop).toMatchObject({ reason: 'badRequest', detail: 'a second open' });
+  });
+
+  it('is closed at the handshake timeout when it never opens', async () => {
+    const r = await rawClient(server.port, CLIENT_ID_MIN + 4, [], randomBytes(32), 5_000);
+    expect(r.closed).toBe(true);
+    expect(drops).toEqual([expect.objectContaining({ reason: 'handshakeTimeout' })]);
+  });
+});
+
+describe('invokes in flight on one connection', () => {
+  const MAX = 2;
+  let release: () => void = () => undefined;
+  const calls: number[] = [];
+  let server: ClientServer;
+  beforeAll(async () => {
+    server = await ClientServer.listen({
+      node: 1, incarnation: 7, key: KEY, host: '127.0.0.1', port: 0, maxInFlightPerConnection: MAX,
+      logger: new Logger({ node: 1, write: () => undefined }),
+      handlers: {
+        // Each invoke waits until the test releases the ones in flight.
+        invoke: (_client, request) => new Promise((resolve) => {
+          calls.push(request);
+          const was = release;
+          release = () => { was(); resolve({ ok: true, output: 'done' }); };
+        }),
+        status: () => ({ node: 1 }) as never,
+        state: () => ({ node: 1, slotOut: 1, executed: 0, historyDigest: 'h', appDigest: 'a' }),
+        leader: () => 1,
+      },
+    });
+  });
+  afterAll(() => server?.close());
+
+  it('are at most maxInFlightPerConnection: one more is answered Busy, not executed; each answer frees a place', async () => {
+    const c = await ClientConnection.open({ address: { host: '127.0.0.1', port: server.port }, key: KEY, clientId: CLIENT_ID_MIN + 10 });
+    const first = [c.invoke(1, 'a'), c.invoke(2, 'b')];
+    expect(await c.invoke(3, 'c')).toMatchObject({ ok: false, error: 'Busy', indeterminate: false });
+    expect(calls).toEqual([1, 2]);
+    release();
+    expect(await Promise.all(first)).toEqual([{ ok: true, output: 'done' }, { ok: true, output: 'done' }]);
+    const again = [c.invoke(4, 'd'), c.invoke(5, 'e')];
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    expect(await Promise.all(again)).toEqual([{ ok: true, output: 'done' }, { ok: true, output: 'done' }]);
+    expect(calls).toEqual([1, 2, 4, 5]);
+    c.close();
+  });
+});
