@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { Logger } from '../../src/cli/log.js';
 import { ProgressMonitor, type ProgressView } from '../../src/cli/node/progress.js';
 
-function monitor(view: Partial<ProgressView> & { roles?: string[] }, peers: Record<number, { received: number; open: boolean }>, waiting = { count: 1, oldestMs: 10_000 }) {
+function monitor(view: Partial<ProgressView> & { roles?: string[] }, peers: Record<number, { received: number; open: boolean }>, waiting = { count: 1, oldestMs: 10_000 }, cluster = [1, 2, 3, 4, 5]) {
   let now = 0;
   const lines: Record<string, unknown>[] = [];
   const { roles = ['Acceptor', 'Replica', 'Leader'], ...rest } = view;
   const v: ProgressView = { aBallot: { num: 1, leader: 1 }, lBallot: { num: 0, leader: 3 }, lActive: false, scoutBallot: null, slotOut: 7, ...rest };
   const state = { v, peers, waiting, answered: 0, views: 0 };
   const m = new ProgressMonitor({
-    self: 3, peers: [1, 2, 3, 4, 5], roles: () => roles, answered: () => state.answered,
+    self: 3, peers: cluster, roles: () => roles, answered: () => state.answered,
     view: () => { state.views++; return state.v; }, peer: (id) => state.peers[id], waiting: () => state.waiting,
   }, new Logger({ node: 3, write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>), now: () => now }), { now: () => now, stuckAfterMs: 3_000, logIntervalMs: 10_000 });
   return { m, lines, state, advance: (ms: number) => { now += ms; } };
@@ -76,5 +76,45 @@ describe('ProgressMonitor', () => {
     t.m.check();
     t.m.check();
     expect(t.lines.filter((l) => l.event === 'progress-resumed')).toEqual([expect.objectContaining({ level: 'info', after: 'preempted' })]);
+  });
+
+  describe('at the edges of each reason', () => {
+    const all = { 1: open, 2: open, 4: open, 5: open };
+    const stuck = (t: ReturnType<typeof monitor>, ms = 10_000) => { t.m.check(); t.advance(ms); return t.m.check(); };
+
+    it('a node joining says so from the grace period on, as a Seed too', () => {
+      for (const role of ['Bootstrap', 'Seed']) {
+        const j = monitor({ roles: [role, 'Requester'] }, all, { count: 0, oldestMs: 0 });
+        j.m.check();
+        j.advance(4_999);
+        expect(j.m.check().health, role).toBe('ok');
+        j.advance(1);
+        expect(j.m.check().health, role).toBe('joining');
+      }
+    });
+
+    it('is not stuck while the requests waiting are young, however long since the last answer', () => {
+      expect(stuck(monitor({}, all, { count: 3, oldestMs: 2_999 }), 60_000).health).toBe('ok');
+    });
+
+    it('has a quorum with exactly a majority, itself included, in clusters of five and four', () => {
+      expect(stuck(monitor({}, { 1: open, 2: open, 4: gone, 5: gone })).health).toBe('stalled');
+      expect(stuck(monitor({}, { 1: open, 2: gone, 4: gone }, undefined, [1, 2, 3, 4])).problem).toMatch(/a majority is 3 of 4/);
+      expect(stuck(monitor({}, { 1: open, 2: open, 4: gone }, undefined, [1, 2, 3, 4])).health).toBe('stalled');
+    });
+
+    it('does not count a peer it never heard from, on its first look, as heard', () => {
+      const silent = { received: 0, open: false };
+      expect(stuck(monitor({}, { 1: silent, 2: silent, 4: silent, 5: silent }), 5_000).health).toBe('no-quorum');
+    });
+
+    it('is not preempted by a promise for its own scout\'s ballot', () => {
+      expect(stuck(monitor({ scoutBallot: { num: 2, leader: 3 }, aBallot: { num: 2, leader: 3 } }, all)).health).toBe('stalled');
+    });
+
+    it('does not call its leader silent when it leads itself, or when its own leader is active', () => {
+      expect(stuck(monitor({ aBallot: { num: 1, leader: 3 } }, { 1: open, 2: open, 4: open, 5: gone })).health).toBe('stalled');
+      expect(stuck(monitor({ aBallot: { num: 1, leader: 1 }, lActive: true }, { 1: gone, 2: open, 4: open, 5: open })).health).toBe('stalled');
+    });
   });
 });

@@ -1,7 +1,7 @@
 /** The node's request table: one invoke per (client, request id), copies answered from it. */
 import { describe, expect, it } from 'vitest';
 import { RequestTable } from '../../src/cli/node/requestTable.js';
-import { DeadlineExceededError, InvokeRefusedError, MemberStoppedError } from '../../src/member/errors.js';
+import { DeadlineExceededError, InvokeRefusedError, MemberStateError, MemberStoppedError } from '../../src/member/errors.js';
 
 function table(answer: (command: unknown) => Promise<unknown>, limits = { remembered: 100, inFlight: 100 }) {
   const calls: unknown[] = [];
@@ -40,12 +40,31 @@ describe('RequestTable', () => {
   });
 
   it('maps the member\'s errors to determinate and indeterminate answers', async () => {
-    const errors = [new DeadlineExceededError(1, 10), new MemberStoppedError(1), new InvokeRefusedError(1, 'input-too-long'), new TypeError('not JSON')];
+    const errors = [new DeadlineExceededError(1, 10), new MemberStoppedError(1), new InvokeRefusedError(1, 'input-too-long'), new TypeError('not JSON'), new MemberStateError('not started')];
     const { t } = table(async () => { throw errors.shift(); });
     expect(await t.submit(1e5, 1, 1, false)).toMatchObject({ error: 'DeadlineExceeded', indeterminate: true });
     expect(await t.submit(1e5, 2, 1, false)).toMatchObject({ error: 'Stopped', indeterminate: true });
     expect(await t.submit(1e5, 3, 1, false)).toMatchObject({ error: 'Refused', indeterminate: false });
     expect(await t.submit(1e5, 4, 1, false)).toMatchObject({ error: 'BadRequest', indeterminate: false });
+    expect(await t.submit(1e5, 5, 1, false)).toMatchObject({ error: 'Stopped', indeterminate: true });
+    // Each answered, failures included: the progress monitor counts answers, not successes.
+    expect(t.answered).toBe(5);
+  });
+
+  it('reports how long the oldest request still in flight has waited, not the oldest answered one', async () => {
+    let clock = 1_000;
+    let release!: (v: unknown) => void;
+    const t = new RequestTable((command) => (command === 'slow' ? new Promise((r) => { release = r; }) : Promise.resolve('fast')), { remembered: 10, inFlight: 10 }, () => clock);
+    expect(t.oldestWaitMs()).toBe(0);
+    await t.submit(1e5, 1, 'fast', false);
+    clock = 1_030;
+    const slow = t.submit(1e5, 2, 'slow', false);
+    clock = 1_100;
+    expect(t.oldestWaitMs()).toBe(70);
+    release('done');
+    await slow;
+    expect(t.oldestWaitMs()).toBe(0);
+    expect(t.answered).toBe(2);
   });
 
   it('is Busy beyond its in-flight limit, and forgets the oldest answers beyond its memory', async () => {

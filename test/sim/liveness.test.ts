@@ -33,6 +33,11 @@ describe('checkLivenessWithNodesDown', () => {
   it('promises nothing once a majority is down for good', () => {
     expect(checkLivenessWithNodesDown(outcome([1, 2], [client(0, 3, 0)]), 3)).toEqual([]);
   });
+
+  it('counts half the nodes left up as no majority, and one more than half as one', () => {
+    expect(checkLivenessWithNodesDown(outcome([1, 2], [client(0, 3, 0), client(1, 4, 0)]), 4)).toEqual([]);
+    expect(checkLivenessWithNodesDown(outcome([1], [client(0, 3, 0)]), 4)).toEqual([expect.stringMatching(/3 of 4 nodes stayed up.*client 0 on node 3 \(0 of 3 answered\)/)]);
+  });
 });
 
 describe('Simulator: a node crashed for good', () => {
