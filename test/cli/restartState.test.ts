@@ -30,11 +30,12 @@ describe('recordsToReach', () => {
     ]);
   });
 
-  it('refuses a log ahead of the trace: a higher promise, a pvalue the trace lacks, another proposal at one ballot', () => {
+  it('refuses a log ahead of the trace: a higher promise, a pvalue the trace lacks, another proposal at one ballot, a pvalue at a higher ballot', () => {
     const traced = { aBallot: { num: 1, leader: 1 }, aAccepted: [pv(1, 1)], lBallot: { num: 0, leader: 3 }, aMark: 1, snapSlot: 1 };
     expect(() => recordsToReach(logged({ aBallot: { num: 5, leader: 1 } }), traced)).toThrow(TraceBehindLogError);
     expect(() => recordsToReach(logged({ aAccepted: [pv(1, 1), pv(2, 1)] }), traced)).toThrow(/slot 2 accepted in the log, not in the trace/);
     expect(() => recordsToReach(logged({ aAccepted: [pv(1, 1, 'other')] }), traced)).toThrow(/slot 1 holds another proposal/);
+    expect(() => recordsToReach(logged({ aAccepted: [pv(1, 2)] }), traced)).toThrow(/slot 1 accepted at \(2, 1\), the trace \(1, 1\)/);
     expect(() => recordsToReach(logged({ lBallot: { num: 4, leader: 3 } }), traced)).toThrow(/leader ballot/);
   });
 
