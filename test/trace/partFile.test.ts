@@ -12,6 +12,8 @@ import { DeltaDecoder } from '../../src/trace/format/deltaEncoder.js';
 import { TRACE_FORMAT, type FullTraceEvent, type TraceHeader } from '../../src/trace/format/types.js';
 import { needsUpgrade, upgradeEvent } from '../../src/trace/format/versions.js';
 import { checkTrace } from '../../src/trace/replay/check.js';
+import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
+import { traceScenario } from '../../src/trace/runs/simTrace.js';
 
 const EXAMPLE = new URL('../../traces/examples/crash-restart.ndjson', import.meta.url).pathname;
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'part-'));
@@ -55,6 +57,42 @@ describe('scanPart', () => {
     });
   });
 
+  it('reads the durable variables at any event of a run with checkpoints: marks, snapshots, pvalues compacted away', () => {
+    const dir = tmp();
+    const run = join(dir, 'run.ndjson');
+    traceScenario(faultScenario(5002), run, { eventLog: false, checkpointEvery: 3 }, 'test/trace/partFile.test.ts', false);
+    const [header, ...events] = readFileSync(run, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown) as [TraceHeader, ...FullTraceEvent[]];
+    let compactions = 0;
+    for (let node = 1; node <= header.spec.constants.N; node++) {
+      const mine = events.filter((e) => e.node === node);
+      // Cut after each event that moves a durable variable the simplest run never moves.
+      const cuts = mine.flatMap((e, i) => (['AcceptorCompact', 'ReplicaSnapshot', 'NodeRestart', 'AcceptorReceiveAccept'].includes(e.action) ? [i + 1] : []));
+      for (const cut of [...new Set(cuts)].filter((_, k) => k % 7 === 0).concat(mine.length)) {
+        const path = join(dir, `n${node}-${cut}.ndjson`);
+        const file = new NdjsonTraceFile(path, { ...header, part: { node, lifecycle: true } }, { compact: true, writeThrough: true });
+        for (const e of mine.slice(0, cut)) file.emit(e);
+        file.close();
+        const last = mine[cut - 1]!.state;
+        expect(scanPart(path).durable, `node ${node}, event ${cut}`).toEqual({
+          aBallot: last.aBallot, aAccepted: [...last.aAccepted].sort((a, b) => a.slot - b.slot), lBallot: last.lBallot, aMark: last.aMark, snapSlot: last.rSnap.slot,
+        });
+        if (last.aMark > 1) compactions++;
+      }
+    }
+    // The run compacted: the marks and the pvalues removed with them were read.
+    expect(compactions).toBeGreaterThan(0);
+  });
+
+  it('refuses a part whose first line is not a header, or whose events skip a seq', () => {
+    const dir = tmp();
+    const { path } = writePart(dir, 1);
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    writeFileSync(path, lines.slice(1).join('\n') + '\n');
+    expect(() => scanPart(path)).toThrow(/:1: the first line is not a trace header/);
+    writeFileSync(path, [lines[0], lines[1], lines[3]].join('\n') + '\n');
+    expect(() => scanPart(path)).toThrow(/:3: event seq \d+ does not follow 1/);
+  });
+
   it('tells a cut last line (a crash mid-write) from a damaged whole line', () => {
     const dir = tmp();
     const { path, events } = writePart(dir, 1);
@@ -78,6 +116,17 @@ describe('scanPart', () => {
 });
 
 describe('recordCrash', () => {
+  it('refuses a trace that is not a part (its header names no node) and leaves it as it was', () => {
+    const { header, events } = example();
+    const path = join(tmp(), 'whole.ndjson');
+    const file = new NdjsonTraceFile(path, header, { compact: true });
+    for (const e of events.slice(0, 5)) file.emit(e);
+    file.close();
+    const before = readFileSync(path, 'utf8');
+    expect(() => recordCrash(path, 'killed')).toThrow(/:1: not a part file \(its header has no part.node\)/);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+  });
+
   it('cuts a cut line, appends one crash line after the last whole event, and is idempotent', () => {
     const dir = tmp();
     const { path, events } = writePart(dir, 2);
