@@ -14,7 +14,8 @@ import { Logger } from '../../src/cli/log.js';
 import { OutboundSession } from '../../src/transport/outboundSession.js';
 
 const KEY = randomBytes(32);
-const HANDSHAKE_MS = 400;
+// Long enough that a loaded machine delivers the requests before it: each test names the drop it expects.
+const HANDSHAKE_MS = 2_000;
 
 interface Drop { reason: string; detail: string }
 
