@@ -5,13 +5,12 @@
  * maxInFlightPerConnection invokes in flight, and each one answered frees its place.
  */
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClientConnection } from '../../src/cli/client/connection.js';
-import { CLIENT_ID_MIN, ReplyReader } from '../../src/cli/client/protocol.js';
+import { CLIENT_ID_MIN } from '../../src/cli/client/protocol.js';
 import { ClientServer } from '../../src/cli/client/server.js';
 import { Logger } from '../../src/cli/log.js';
-import { OutboundSession } from '../../src/transport/outboundSession.js';
+import { RawClient } from '../transport/live.js';
 
 const KEY = randomBytes(32);
 // Long enough that a loaded machine delivers the requests before it: each test names the drop it expects.
@@ -20,31 +19,17 @@ const HANDSHAKE_MS = 2_000;
 interface Drop { reason: string; detail: string }
 
 /**
- * Connects as `clientId`, answers the challenge, sends `requests` (each as one data frame),
- * and resolves once the node closes the connection or `waitMs` passed: the replies read under
- * `replyNonce`, and whether the node closed it.
+ * Connects as `clientId` (test/transport/live.ts's RawClient), answers the challenge, sends
+ * `requests` (each as one data frame), and says whether the node closed the connection
+ * within `waitMs`.
  */
-function rawClient(port: number, clientId: number, requests: unknown[], replyNonce: Buffer, waitMs: number): Promise<{ closed: boolean; replies: unknown[] }> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    const session = new OutboundSession(KEY, clientId);
-    const reader = new ReplyReader(KEY, replyNonce);
-    const replies: unknown[] = [];
-    const done = (closed: boolean) => { clearTimeout(timer); socket.destroy(); resolve({ closed, replies }); };
-    const timer = setTimeout(() => done(false), waitMs);
-    socket.on('data', (chunk: Buffer) => {
-      if (!session.ready) {
-        const outcome = session.receive(chunk);
-        if (outcome?.type !== 'ready') return;
-        socket.write(outcome.hello);
-        for (const r of requests) for (const b of session.frame(Buffer.from(JSON.stringify(r)))) socket.write(b);
-        return;
-      }
-      replies.push(...reader.receive(chunk).replies);
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => done(true));
-  });
+async function closedAfter(port: number, clientId: number, requests: unknown[], waitMs: number): Promise<boolean> {
+  const client = await RawClient.connect(port);
+  const { session } = await client.hello(clientId, KEY);
+  for (const r of requests) for (const b of session.frame(Buffer.from(JSON.stringify(r)))) client.write(b);
+  const closed = await Promise.race([client.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), waitMs))]);
+  client.destroy();
+  return closed;
 }
 
 describe('a client connection', () => {
@@ -69,8 +54,7 @@ describe('a client connection', () => {
   /** The first drop logged for a connection (a handshake timeout, had the request been let by). */
   const droppedFor = async (from: number, requests: (nonce: Buffer) => unknown[]) => {
     const nonce = randomBytes(32);
-    const r = await rawClient(server.port, from, requests(nonce), nonce, 5_000);
-    expect(r.closed).toBe(true);
+    expect(await closedAfter(server.port, from, requests(nonce), 5_000)).toBe(true);
     return { drop: drops[0] };
   };
 
@@ -91,8 +75,7 @@ describe('a client connection', () => {
   });
 
   it('is closed at the handshake timeout when it never opens', async () => {
-    const r = await rawClient(server.port, CLIENT_ID_MIN + 4, [], randomBytes(32), 5_000);
-    expect(r.closed).toBe(true);
+    expect(await closedAfter(server.port, CLIENT_ID_MIN + 4, [], 5_000)).toBe(true);
     expect(drops).toEqual([expect.objectContaining({ reason: 'handshakeTimeout' })]);
   });
 });
