@@ -3,7 +3,7 @@
  * through a local FIFO queue, and turns the roles' requests into one Output per call.
  * See api.ts for the contract with the host.
  */
-import { DEFAULT_LIMITS, DEFAULT_TIMING, MAX_BATCH_REQUESTS, type Limits, type Timing } from '../protocol/limits.js';
+import { DEFAULT_LIMITS, DEFAULT_TIMING, MAX_BATCH_INPUT, MAX_BATCH_REQUESTS, MAX_CLOCK, MAX_INPUT_LENGTH, type Limits, type Timing } from '../protocol/limits.js';
 import { NODE_LOCAL_MESSAGE_TYPES, type Message, type SpecMessage } from '../protocol/messages.js';
 import { toSpecMessage, toTraceMessage } from '../protocol/projection.js';
 import { checkEnvelope, wireSizeProblem } from '../protocol/validate.js';
@@ -127,6 +127,10 @@ export class Node implements NodeApi {
     const batch = this.limits.batchMaxRequests;
     // The message schemas take batches of at most MAX_BATCH_REQUESTS (a batch is drawn from the requests waiting).
     if (!Number.isSafeInteger(batch) || batch < 1 || batch > MAX_BATCH_REQUESTS) throw new RangeError(`limits.batchMaxRequests must be an integer in 1..${MAX_BATCH_REQUESTS}, got ${batch}`);
+    // Peers refuse a longer input (the schemas' maxLength) or a larger batch (an acceptor could not log it).
+    const { maxInputLength, batchMaxInput } = this.limits;
+    if (!Number.isSafeInteger(maxInputLength) || maxInputLength < 0 || maxInputLength > MAX_INPUT_LENGTH) throw new RangeError(`limits.maxInputLength must be an integer in 0..${MAX_INPUT_LENGTH}, got ${maxInputLength}`);
+    if (!Number.isSafeInteger(batchMaxInput) || batchMaxInput < 0 || batchMaxInput > MAX_BATCH_INPUT) throw new RangeError(`limits.batchMaxInput must be an integer in 0..${MAX_BATCH_INPUT}, got ${batchMaxInput}`);
     // The message schemas accept node ids up to DEFAULT_LIMITS.maxNodes (ids are 1..N).
     if (sorted.some((p) => p > DEFAULT_LIMITS.maxNodes)) throw new Error(`node ids must be at most ${DEFAULT_LIMITS.maxNodes}, got ${JSON.stringify(peers)}`);
     this.id = id;
@@ -214,7 +218,9 @@ export class Node implements NodeApi {
     // call() inlined: a message is the run's commonest call, and a closure per call costs.
     this.enter(NO_CONTEXT);
     try {
-      this.lamport = Math.max(this.lamport, envelope.clock);
+      // Followed only up to MAX_CLOCK, so that this node's clock stays a safe integer (limits.ts).
+      if (envelope.clock > MAX_CLOCK) this.log(`node ${this.id}: a clock of ${envelope.clock} from node ${envelope.from} is over ${MAX_CLOCK}: followed only to there`);
+      this.lamport = Math.max(this.lamport, Math.min(envelope.clock, MAX_CLOCK));
       this.dispatch(envelope.from, envelope.message);
       return this.finish();
     } finally {

@@ -7,7 +7,7 @@
 export interface Limits {
   /** Largest cluster we accept; bounds every per-node array (acks, peers). */
   readonly maxNodes: number;
-  /** Longest `input` string of a proposal: one command, not a bulk upload (UTF-16 units). */
+  /** Longest `input` string of a proposal: one command, not a bulk upload (UTF-16 units; at most MAX_INPUT_LENGTH). */
   readonly maxInputLength: number;
   /** Most pvalues in a Promise/Adopted. Without checkpoints an acceptor keeps one per slot it
    * ever accepted, so this is also the longest log across which a new leader can still be
@@ -35,7 +35,8 @@ export interface Limits {
    * replica batches what waits while its window is full, so batches grow only under load. */
   readonly batchMaxRequests: number;
   /** Most input text (UTF-16 units, summed over its requests) a batch holds, so a batch stays
-   * well inside maxMessageBytes; a single request longer than this is proposed alone. */
+   * well inside maxMessageBytes; a single request longer than this is proposed alone. At most
+   * MAX_BATCH_INPUT, over which peers refuse a batch. */
   readonly batchMaxInput: number;
   /** With batching on (batchMaxRequests > 1) and a proposal of its own in flight, a replica
    * proposes a new request later instead of at once, so that requests share a slot; with none
@@ -58,10 +59,57 @@ export interface Limits {
 /** The largest batchMaxRequests: the message schemas' maxItems of a batch (traces/schemas/messages/defs.schema.json). */
 export const MAX_BATCH_REQUESTS = 1_000;
 
+/**
+ * The largest ballot number a node takes from a peer (2^52). A node moves its own ballot one
+ * above a higher one it hears of, and one up at each restart; ballot numbers must stay safe
+ * integers (past 2^53 they stop increasing, and a durable record refuses them: the node would
+ * stop). Taken from peers only up to here, a node's ballot passes 2^52 + 1 only by its own scouts
+ * and restarts, one at a time: 2^52 of them, more than a century at a million a second. A peer
+ * that sends a ballot at the bound can keep the others from leading past it, as a lying peer can
+ * stop Paxos anyway; no node stops or logs what it cannot read back. The schemas admit any safe
+ * integer, so the bound is the code's (validate.ts).
+ */
+export const MAX_BALLOT_NUM = 2 ** 52;
+
+/**
+ * The largest slot (or mark, a slot too) a node takes from a peer (2^52), for the same reason:
+ * a replica executes a slot and moves to the next, and a snapshot or record of slot 2^53 would
+ * not be a safe integer. Past it, only the node's own executions move it, one slot at a time.
+ */
+export const MAX_SLOT = 2 ** 52;
+
+/**
+ * The largest Lamport clock a node follows (2^52). A node's clock moves to the largest it
+ * receives and one past it per event. Following a peer's clock of 2^53 - 1, it would stop
+ * increasing and every envelope it sent would carry a clock its peers refuse (not a safe
+ * integer): cut off for good. Refusing clocks over a bound would not do: a node that followed
+ * one just under it would send clocks just over it. So a node takes any safe integer and
+ * follows it only up to here (src/node/node.ts); only a clock no correct run reaches is not
+ * followed, and the trace of that receive then shows the clock it kept.
+ */
+export const MAX_CLOCK = 2 ** 52;
+
+/**
+ * The largest maxInputLength (UTF-16 units): the message schemas' maxLength of an input
+ * (which counts code points, so a longer input would not pass a peer's schema).
+ */
+export const MAX_INPUT_LENGTH = 65_536;
+
+/**
+ * The most input (UTF-16 units, summed over its requests) a batch of two or more requests may
+ * carry, the largest batchMaxInput. A receiving node refuses a batch over it (validate.ts): an
+ * acceptor writes every value it accepts as one record, and a record is at most
+ * MAX_RECORD_BYTES (src/storage/frame.ts). With a single request at most MAX_INPUT_LENGTH code
+ * points and a batch at most this, every value the schemas and this bound admit fits one
+ * record, each unit escaped to 6 bytes and each request's ids at their longest
+ * (test/node/validation.test.ts). The schemas cannot state it: it is a sum.
+ */
+export const MAX_BATCH_INPUT = 65_536;
+
 /** The resource bounds a node uses unless `NodeOptions.limits` overrides some of them. */
 export const DEFAULT_LIMITS: Limits = Object.freeze({
   maxNodes: 64,
-  maxInputLength: 65_536,
+  maxInputLength: MAX_INPUT_LENGTH,
   maxPValues: 100_000,
   maxWelcomeDecisions: 100_000,
   maxWelcomeBytes: 59_000,

@@ -7,7 +7,7 @@ import { messageSchemas } from './schemas.js';
 import { MESSAGE_TYPES, NODE_LOCAL_MESSAGE_TYPES, type Message, type MessageType, type Promise, type Welcome } from './messages.js';
 import { isLongBatch, proposalKey, type Ballot, type Batch, type NodeId, type Proposal } from './values.js';
 import { copyJson } from '../util/jsonCopy.js';
-import { DEFAULT_LIMITS } from './limits.js';
+import { DEFAULT_LIMITS, MAX_BALLOT_NUM, MAX_BATCH_INPUT, MAX_SLOT } from './limits.js';
 
 /** The result of validating untrusted input: the typed value, or why it was refused. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -85,7 +85,8 @@ function over(m: Message, what: string, n: number, max: number): string | undefi
 
 /**
  * Ids the schema cannot know: every node id must belong to this cluster (replies go there),
- * 0 only in the bottom ballot <<0, 0>> and the no-op, and requests come from real callers.
+ * 0 only in the bottom ballot <<0, 0>> and the no-op, and requests come from real callers;
+ * and numbers a node must be able to go past: ballots, slots and marks (limits.ts).
  */
 function checkIds(m: Message, peers: ReadonlySet<NodeId>): string | undefined {
   const node = (id: NodeId, what: string) => nodeProblem(peers, id, what);
@@ -95,27 +96,28 @@ function checkIds(m: Message, peers: ReadonlySet<NodeId>): string | undefined {
   switch (m.type) {
     case 'Prepare': case 'Active': return ballot(m.ballot, 'ballot', false);
     case 'Promise':
-      return first(markProblem(m.mark), promisePartProblem(m), node(m.acceptor, 'acceptor'), ballot(m.ballot, 'ballot', false), ballot(m.promised, 'promised', true),
+      return first(markProblem(m.mark), slotProblem(m.mark, 'mark'), promisePartProblem(m), node(m.acceptor, 'acceptor'), ballot(m.ballot, 'ballot', false), ballot(m.promised, 'promised', true),
         ...m.accepted.map((pv, i) => first(ballot(pv.ballot, `accepted/${i}/ballot`, false), batch(pv.prop, `accepted/${i}/prop`),
-          belowMark(pv.slot, m.mark, `accepted/${i}/slot`))));
-    case 'Accept': return first(ballot(m.ballot, 'ballot', false), batch(m.prop, 'prop'));
+          slotProblem(pv.slot, `accepted/${i}/slot`), belowMark(pv.slot, m.mark, `accepted/${i}/slot`))));
+    case 'Accept': return first(ballot(m.ballot, 'ballot', false), slotProblem(m.slot, 'slot'), batch(m.prop, 'prop'));
     case 'Accepted':
-      return first(node(m.acceptor, 'acceptor'), ballot(m.ballot, 'ballot', false), ballot(m.promised, 'promised', true));
-    case 'Decision': case 'Propose': return batch(m.prop, 'prop');
+      return first(node(m.acceptor, 'acceptor'), ballot(m.ballot, 'ballot', false), ballot(m.promised, 'promised', true), slotProblem(m.slot, 'slot'));
+    case 'Decision': case 'Propose': return first(slotProblem(m.slot, 'slot'), batch(m.prop, 'prop'));
     case 'Adopted':
-      return first(markProblem(m.mark), ballot(m.ballot, 'ballot', false),
-        ...m.pvalues.map((pv, i) => first(ballot(pv.ballot, `pvalues/${i}/ballot`, false), batch(pv.prop, `pvalues/${i}/prop`))));
+      return first(markProblem(m.mark), slotProblem(m.mark, 'mark'), ballot(m.ballot, 'ballot', false),
+        ...m.pvalues.map((pv, i) => first(ballot(pv.ballot, `pvalues/${i}/ballot`, false), slotProblem(pv.slot, `pvalues/${i}/slot`), batch(pv.prop, `pvalues/${i}/prop`))));
     case 'Preempted': return first(node(m.leader, 'leader'), ballot(m.ballot, 'ballot', false));
     case 'Invoke': return first(node(m.replica, 'replica'), prop(m.prop, 'prop'));
     case 'Invoked': return first(node(m.replica, 'replica'), prop(m.prop, 'prop'));
     case 'Join': return node(m.node, 'node');
     case 'Welcome':
-      return first(node(m.node, 'node'), ...m.decisions.map((d, i) => batch(d.prop, `decisions/${i}/prop`)),
+      return first(node(m.node, 'node'), slotProblem(m.slot, 'slot'),
+        ...m.decisions.map((d, i) => first(slotProblem(d.slot, `decisions/${i}/slot`), batch(d.prop, `decisions/${i}/prop`))),
         ...m.executed.map((p, i) => prop(p, `executed/${i}`)),
         duplicateSlot(m.decisions.map((d) => d.slot)),
         welcomePartProblem(m));
     case 'Accepting': return node(m.leader, 'leader');
-    case 'CatchUp': return node(m.replica, 'replica');
+    case 'CatchUp': return first(node(m.replica, 'replica'), slotProblem(m.slot, 'slot'));
   }
 }
 
@@ -125,6 +127,7 @@ function nodeProblem(peers: ReadonlySet<NodeId>, id: NodeId, what: string): stri
 
 function ballotProblem(peers: ReadonlySet<NodeId>, b: Ballot, what: string, mayBeBottom: boolean): string | undefined {
   if (b.leader === 0) return b.num === 0 && mayBeBottom ? undefined : `${what} ${JSON.stringify(b)}: leader 0 only in the bottom ballot <<0, 0>>`;
+  if (b.num > MAX_BALLOT_NUM) return `${what}.num ${b.num} is over ${MAX_BALLOT_NUM}, the most a node takes from a peer (its own ballots must stay safe integers)`;
   return nodeProblem(peers, b.leader, `${what}.leader`);
 }
 
@@ -133,11 +136,16 @@ function proposalProblem(peers: ReadonlySet<NodeId>, p: Proposal, what: string):
   return nodeProblem(peers, p.caller, `${what}.caller`);
 }
 
-/** A long batch: two or more distinct requests from real callers (no no-op inside). */
+/**
+ * A long batch: two or more distinct requests from real callers (no no-op inside), whose inputs
+ * total at most MAX_BATCH_INPUT: an acceptor logs the value it accepts as one record, and a
+ * larger batch would not fit one (limits.ts).
+ */
 function batchProblem(peers: ReadonlySet<NodeId>, b: Batch, what: string): string | undefined {
   if (!isLongBatch(b)) return proposalProblem(peers, b, what);
   if (b.batch.length < 2) return `${what}/batch: a batch of ${b.batch.length} request(s); one request is written as itself`;
   const seen = new Set<string>();
+  let input = 0;
   for (const [i, p] of b.batch.entries()) {
     if (p.caller === 0) return `${what}/batch/${i}: the no-op is never in a batch`;
     const problem = nodeProblem(peers, p.caller, `${what}/batch/${i}.caller`);
@@ -145,7 +153,9 @@ function batchProblem(peers: ReadonlySet<NodeId>, b: Batch, what: string): strin
     const key = proposalKey(p);
     if (seen.has(key)) return `${what}/batch/${i}: request ${key} twice in one batch`;
     seen.add(key);
+    input += p.input.length;
   }
+  if (input > MAX_BATCH_INPUT) return `${what}/batch: its inputs total ${input} UTF-16 units, over the ${MAX_BATCH_INPUT} a batch may carry (an acceptor could not log it)`;
   return undefined;
 }
 
@@ -154,6 +164,11 @@ function batchProblem(peers: ReadonlySet<NodeId>, b: Batch, what: string): strin
 function markProblem(mark: unknown): string | undefined {
   if (mark === undefined) return undefined;
   return isInt(mark) && mark >= 2 ? undefined : `mark: expected an integer >= 2 (absent means 1), got ${describe(mark)}`;
+}
+
+/** A slot or mark a node can move past with safe integers (limits.ts MAX_SLOT). */
+function slotProblem(slot: number | undefined, what: string): string | undefined {
+  return slot !== undefined && slot > MAX_SLOT ? `${what} ${slot} is over ${MAX_SLOT}, the most a node takes from a peer (its own slots must stay safe integers)` : undefined;
 }
 
 /** An acceptor keeps (and reports) no pvalue below its mark: one there is a forged or corrupt Promise. */

@@ -11,10 +11,11 @@ import { crc32 } from './crc32.js';
 export const FRAME_HEADER_BYTES = 8;
 
 /**
- * Largest payload we write or believe. The largest real record is an accept whose input has
- * the protocol's maxInputLength (65,536 UTF-16 units), which JSON-escapes to at most 6 bytes
- * per unit (384 KiB); a length above 1 MiB can only be damage. Bounding it also bounds what a
- * damaged length makes recovery read.
+ * Largest payload we write or believe. The largest real record is an accept of a value at the
+ * protocol's bounds: one request of MAX_INPUT_LENGTH code points or a batch of MAX_BATCH_INPUT
+ * UTF-16 units in all (src/protocol/limits.ts; a node refuses a larger batch), each unit
+ * JSON-escaped to at most 6 bytes (under 450 KiB with a batch's ids); a length above 1 MiB can
+ * only be damage. Bounding it also bounds what a damaged length makes recovery read.
  */
 export const MAX_RECORD_BYTES = 1 << 20;
 

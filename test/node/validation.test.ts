@@ -1,7 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Node } from '../../src/node/node.js';
-import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
+import { DEFAULT_LIMITS, MAX_BALLOT_NUM, MAX_BATCH_INPUT, MAX_BATCH_REQUESTS, MAX_INPUT_LENGTH } from '../../src/protocol/limits.js';
+import { encodeFrame } from '../../src/storage/frame.js';
+import { checkRecord, encodeRecord } from '../../src/storage/record.js';
+import type { DurableRecord } from '../../src/storage/types.js';
 import { counter } from '../roles/fake-host.js';
 
 function memberNode() {
@@ -14,6 +17,11 @@ const B = { num: 1, leader: 2 };
 const P = { caller: 2, clientId: 1, input: 'x' };
 const env = (message: unknown, extra: Record<string, unknown> = {}) => ({ from: 2, to: 1, clock: 3, message, ...extra });
 const pvalues = (n: number) => Array.from({ length: n }, (_, i) => ({ ballot: B, slot: i + 1, prop: P }));
+/** A batch of `n` requests from node 2 whose inputs (of character `c`) total `units` UTF-16 units, the first taking the remainder. */
+function batchOf(n: number, units: number, c: string, clientId0 = 1) {
+  const each = Math.floor(units / n);
+  return { batch: Array.from({ length: n }, (_, i) => ({ caller: 2, clientId: clientId0 + i, input: c.repeat(i === 0 ? units - each * (n - 1) : each) })) };
+}
 
 /** [what is wrong, the input, a fragment the logged reason must contain] */
 const malformed: [string, unknown, string][] = [
@@ -42,6 +50,8 @@ const malformed: [string, unknown, string][] = [
   ['a node-local Preempted from another node', env({ type: 'Preempted', leader: 1, ballot: B }), 'Preempted message: node-local'],
   ['a node-local Invoke from another node', env({ type: 'Invoke', replica: 1, prop: P }), 'Invoke message: node-local'],
   ['a Welcome with two decisions for one slot', env({ type: 'Welcome', node: 1, slot: 2, decisions: [{ slot: 1, prop: P }, { slot: 1, prop: { ...P, clientId: 2 } }], executed: [], state: { app: 0, outputs: [] } }), 'two decisions for slot 1'],
+  ['an Accept whose batch carries more input than an acceptor can log', env({ type: 'Accept', ballot: B, slot: 1, prop: batchOf(2, MAX_BATCH_INPUT + 1, 'x') }),
+    `Accept message: prop/batch: its inputs total ${MAX_BATCH_INPUT + 1} UTF-16 units, over the ${MAX_BATCH_INPUT}`],
   ['a Welcome whose outputs do not match executed', env({ type: 'Welcome', node: 1, slot: 2, decisions: [], executed: [P], state: { app: 0, outputs: [] } }), 'state/outputs: 0 outputs for 1 executed'],
 ];
 
@@ -68,6 +78,55 @@ describe('a Node receiving invalid input', () => {
     expect(logs).toEqual([]);
     expect(node.stats.invalidMessages).toBe(0);
     expect(out.messages.map((m) => m.message.type)).toEqual(['Promise']);
+  });
+
+  it('accepts the largest values the schemas and the batch bound admit, and logs each in one record', () => {
+    // Each at its worst for the record's size: every input unit a control character (JSON
+    // writes it as 6 bytes), and, in the batch, as many requests as a batch holds, with the
+    // longest client ids (their digits count too).
+    const worst = '\u0001';
+    const longest = Number.MAX_SAFE_INTEGER - MAX_BATCH_REQUESTS;
+    const values = [
+      { caller: 2, clientId: Number.MAX_SAFE_INTEGER, input: worst.repeat(MAX_INPUT_LENGTH) },
+      batchOf(MAX_BATCH_REQUESTS, MAX_BATCH_INPUT, worst, longest),
+      batchOf(2, MAX_BATCH_INPUT, worst, longest),
+    ];
+    for (const [i, prop] of values.entries()) {
+      const { node, logs } = memberNode();
+      const out = node.receive(env({ type: 'Accept', ballot: B, slot: i + 1, prop }));
+      expect(logs).toEqual([]);
+      expect(out.messages.map((m) => m.message.type)).toEqual(['Accepted']);
+      const accept = out.durable.find((r) => r.kind === 'accept');
+      expect(accept).toBeDefined();
+      // What the log writes: one frame, which refuses a payload over MAX_RECORD_BYTES.
+      expect(encodeFrame(encodeRecord(accept!)).length).toBeGreaterThan(MAX_INPUT_LENGTH * 6);
+    }
+  });
+
+  it('follows a peer\'s ballot up to MAX_BALLOT_NUM with ballots its log can hold, and refuses one over it', () => {
+    // A ballot at the end of the schemas' range made the leader move to one past it, 2^53: not
+    // a safe integer, so its durable record was refused and a real node stopped.
+    const run = (num: number) => {
+      const { node, logs } = memberNode();
+      const records: DurableRecord[] = [];
+      let timers: Array<{ name: string; key?: string }> = [];
+      const absorb = (out: ReturnType<Node['receive']>) => { records.push(...out.durable); timers.push(...out.timers); };
+      absorb(node.receive(env({ type: 'Prepare', ballot: { num, leader: 2 } })));
+      absorb(node.receive(env({ type: 'Propose', slot: 1, prop: P })));
+      for (let i = 0; i < 3; i++) {
+        const due = timers;
+        timers = [];
+        for (const t of due) absorb(node.fireTimer(t.name, t.key));
+      }
+      for (const r of records) expect(checkRecord(r)).toMatchObject({ ok: true });
+      return { records, logs };
+    };
+    const at = run(MAX_BALLOT_NUM);
+    expect(at.records).toContainEqual({ kind: 'promise', ballot: { num: MAX_BALLOT_NUM, leader: 2 } });
+    expect(at.records).toContainEqual({ kind: 'leaderBallot', ballot: { num: MAX_BALLOT_NUM + 1, leader: 1 } });
+    const over = run(MAX_BALLOT_NUM + 1);
+    expect(over.logs.join('\n')).toContain(`Prepare message: ballot.num ${MAX_BALLOT_NUM + 1} is over ${MAX_BALLOT_NUM}`);
+    expect(over.records.some((r) => r.kind === 'promise' && r.ballot.num > MAX_BALLOT_NUM)).toBe(false);
   });
 
   it('never throws on arbitrary JSON, and never changes state for it', () => {

@@ -1,13 +1,13 @@
 /**
  * What a node refuses that the message schemas cannot say (src/protocol/validate.ts): ids
  * outside this cluster, leader 0 outside the bottom ballot, caller 0 outside the no-op, a
- * Welcome whose outputs or part fields do not add up, and the size bounds a host that skips
- * the schemas still applies. Each case passes the schema, so only the code's own check can
+ * Welcome whose outputs or part fields do not add up, a batch with more input than an acceptor
+ * can log, a ballot, slot or mark a node could not go past with safe integers, and the size bounds a host that skips the schemas still applies. Each case passes the schema, so only the code's own check can
  * refuse it; each has a twin one change away that is accepted, so the test cannot pass by
  * refusing everything.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
+import { DEFAULT_LIMITS, MAX_BALLOT_NUM, MAX_BATCH_INPUT, MAX_SLOT } from '../../src/protocol/limits.js';
 import type { Message } from '../../src/protocol/messages.js';
 import { messageSchemas } from '../../src/protocol/schemas.js';
 import { checkEnvelope, checkMessage, wireSizeProblem } from '../../src/protocol/validate.js';
@@ -25,6 +25,18 @@ const CASES: ReadonlyArray<readonly [string, Record<string, unknown>, RegExp, Re
     { type: 'Accepted', acceptor: 2, ballot: B, slot: 1, promised: BOTTOM }],
   ['caller 0 with a request that is not the no-op', { type: 'Accept', ballot: B, slot: 1, prop: { caller: 0, clientId: 0, input: 'x' } }, /caller 0 is only for the no-op/,
     { type: 'Accept', ballot: B, slot: 1, prop: NOOP }],
+  ['a ballot number over the most a node takes from a peer', { type: 'Prepare', ballot: { num: MAX_BALLOT_NUM + 1, leader: 2 } }, /ballot\.num 4503599627370497 is over 4503599627370496/,
+    { type: 'Prepare', ballot: { num: MAX_BALLOT_NUM, leader: 2 } }],
+  ['a promised ballot number over it', { type: 'Accepted', acceptor: 2, ballot: B, slot: 1, promised: { num: Number.MAX_SAFE_INTEGER, leader: 3 } }, /promised\.num 9007199254740991 is over/,
+    { type: 'Accepted', acceptor: 2, ballot: B, slot: 1, promised: { num: MAX_BALLOT_NUM, leader: 3 } }],
+  ['a Decision for a slot over the most a node takes from a peer', { type: 'Decision', slot: MAX_SLOT + 1, prop: req(2) }, /slot 4503599627370497 is over 4503599627370496/,
+    { type: 'Decision', slot: MAX_SLOT, prop: req(2) }],
+  ['a Welcome at a slot over it', welcome({ slot: Number.MAX_SAFE_INTEGER }), /slot 9007199254740991 is over/, welcome({ slot: MAX_SLOT })],
+  ['a CatchUp from a slot over it', { type: 'CatchUp', replica: 2, slot: MAX_SLOT + 1 }, /slot 4503599627370497 is over/, { type: 'CatchUp', replica: 2, slot: MAX_SLOT }],
+  ['a Promise with a mark over it', { type: 'Promise', acceptor: 2, ballot: B, promised: B, accepted: [], mark: MAX_SLOT + 1 }, /mark 4503599627370497 is over/,
+    { type: 'Promise', acceptor: 2, ballot: B, promised: B, accepted: [], mark: MAX_SLOT }],
+  ['an Adopted pvalue at a slot over it', { type: 'Adopted', ballot: B, pvalues: [{ ballot: B, slot: MAX_SLOT + 1, prop: req(3) }] }, /pvalues\/0\/slot 4503599627370497 is over/,
+    { type: 'Adopted', ballot: B, pvalues: [{ ballot: B, slot: MAX_SLOT, prop: req(3) }] }],
   ['an Accepted from an acceptor outside the cluster', { type: 'Accepted', acceptor: 9, ballot: B, slot: 1, promised: B }, /acceptor 9 is not a node of this cluster/,
     { type: 'Accepted', acceptor: 3, ballot: B, slot: 1, promised: B }],
   ['an Adopted pvalue whose request comes from outside the cluster', { type: 'Adopted', ballot: B, pvalues: [{ ballot: B, slot: 1, prop: req(9) }] }, /pvalues\/0\/prop\.caller 9/,
@@ -39,11 +51,26 @@ const CASES: ReadonlyArray<readonly [string, Record<string, unknown>, RegExp, Re
   ['a whole Welcome with an output fewer than its history', welcome({ executed: [req(1), req(2)], outputs: ['"o"'] }), /1 outputs for 2 executed requests/,
     welcome({ executed: [req(1), req(2)], outputs: ['"o"', '"p"'] })],
   ['a Welcome part past its count', welcome({ part: 3, parts: 2, app: '{"a', outputs: [] }), /part: 3 of 2/, welcome({ part: 2, parts: 2, app: '{"a', outputs: [] })],
+  // A batch whose inputs total more than an acceptor can log in one record, wherever it travels.
+  ...([
+    ['an Accept', (b: unknown) => ({ type: 'Accept', ballot: B, slot: 1, prop: b }), /prop\/batch: its inputs total 65537 UTF-16 units/],
+    ['a Propose', (b: unknown) => ({ type: 'Propose', slot: 1, prop: b }), /prop\/batch: its inputs total 65537/],
+    ['a Decision', (b: unknown) => ({ type: 'Decision', slot: 1, prop: b }), /prop\/batch: its inputs total 65537/],
+    ['a Promise', (b: unknown) => ({ type: 'Promise', acceptor: 2, ballot: B, promised: B, accepted: [{ ballot: B, slot: 1, prop: b }] }), /accepted\/0\/prop\/batch: its inputs total 65537/],
+    ['an Adopted', (b: unknown) => ({ type: 'Adopted', ballot: B, pvalues: [{ ballot: B, slot: 1, prop: b }] }), /pvalues\/0\/prop\/batch: its inputs total 65537/],
+    ['a Welcome', (b: unknown) => welcome({ decisions: [{ slot: 1, prop: b }] }), /decisions\/0\/prop\/batch: its inputs total 65537/],
+  ] as const).map(([what, message, reason]) => [`${what} whose batch carries more input than an acceptor can log`, message(bigBatch(MAX_BATCH_INPUT + 1)), reason, message(bigBatch(MAX_BATCH_INPUT))] as const),
 ];
 
-function welcome(w: { executed?: unknown[]; outputs?: unknown[]; decisions?: unknown[]; part?: number; parts?: number; app?: unknown }): Record<string, unknown> {
+/** Three requests whose inputs total `units` UTF-16 units. */
+function bigBatch(units: number): { batch: Array<{ caller: number; clientId: number; input: string }> } {
+  const third = Math.floor(units / 3);
+  return { batch: [units - 2 * third, third, third].map((n, i) => ({ caller: 2, clientId: i + 1, input: 'y'.repeat(n) })) };
+}
+
+function welcome(w: { executed?: unknown[]; outputs?: unknown[]; decisions?: unknown[]; part?: number; parts?: number; app?: unknown; slot?: number }): Record<string, unknown> {
   return {
-    type: 'Welcome', node: 3, slot: 2, decisions: w.decisions ?? [], executed: w.executed ?? [],
+    type: 'Welcome', node: 3, slot: w.slot ?? 2, decisions: w.decisions ?? [], executed: w.executed ?? [],
     state: { app: w.app ?? { x: 1 }, outputs: w.outputs ?? [] },
     ...(w.part === undefined ? {} : { part: w.part, parts: w.parts }),
   };

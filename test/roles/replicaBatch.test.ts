@@ -217,4 +217,16 @@ describe('Node options for batches', () => {
     expect(make(MAX_BATCH_REQUESTS + 1)).toThrow(RangeError);
     expect(make(MAX_BATCH_REQUESTS)).not.toThrow();
   });
+
+  it('refuses an input or batch input bound its peers would refuse (over the schemas\' maxLength, or over what an acceptor logs)', async () => {
+    const { Node } = await import('../../src/node/node.js');
+    const { MAX_BATCH_INPUT, MAX_INPUT_LENGTH } = await import('../../src/protocol/limits.js');
+    const make = (limits: { maxInputLength?: number; batchMaxInput?: number }) => () => new Node(1, [1, 2, 3], { durable: undefined }, { stateMachine: counter, limits });
+    expect(make({ maxInputLength: MAX_INPUT_LENGTH + 1 })).toThrow(/maxInputLength must be an integer in 0\.\.65536, got 65537/);
+    expect(make({ batchMaxInput: MAX_BATCH_INPUT + 1 })).toThrow(/batchMaxInput must be an integer in 0\.\.65536, got 65537/);
+    expect(make({ maxInputLength: -1 })).toThrow(RangeError);
+    expect(make({ batchMaxInput: 1.5 })).toThrow(RangeError);
+    expect(make({ maxInputLength: MAX_INPUT_LENGTH, batchMaxInput: MAX_BATCH_INPUT })).not.toThrow();
+    expect(make({ maxInputLength: 0, batchMaxInput: 0 })).not.toThrow();
+  });
 });
