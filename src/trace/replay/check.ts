@@ -320,6 +320,8 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
       fail(at, { kind: 'schema', pointer: p.pointer, message: `${p.pointer || '(root)'} ${p.message}`, ...(typeof action === 'string' ? { action } : {}) });
     }
     let ev = value as TraceEvent;
+    // Before anything reads the node's state (a Welcome named by length reads its sender's).
+    if (ev.node > N) fail(at, { kind: 'order', pointer: '/node', message: `node ${ev.node} is not in 1..${N}`, action: ev.action });
     const tooLong = batchBoundProblem(ev, constants.BatchMax);
     if (tooLong) fail(at, { kind: 'schema', pointer: tooLong.pointer, message: tooLong.message, action: ev.action });
     if (oracles.length > 0 || client !== null) {
@@ -332,7 +334,6 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
       else ev = named;
     }
     const node = ev.node;
-    if (node > N) fail(at, { kind: 'order', pointer: '/node', message: `node ${node} is not in 1..${N}`, action: ev.action });
     const prevSeq = lastSeq[node]!;
     if (ev.seq !== prevSeq + 1) fail(at, { kind: 'order', pointer: '/seq', action: ev.action, message: `node ${node}: seq ${ev.seq} follows ${prevSeq} (events missing or out of order)` });
     const prevClock = lastClock[node]!;
