@@ -6,7 +6,8 @@
  * is checked is the boundary's promise: the node never throws on what the network hands it,
  * every durable record it asks for can be written (checked, and framed under MAX_RECORD_BYTES),
  * every envelope it sends is one its peers take (but for the ballots and slots a peer pushed to
- * the bound), and it boots again from what it wrote. The messages a correct cluster sends are the simulator's business.
+ * the bound), and it boots again from what it wrote. The messages a correct cluster sends are
+ * the simulator's business.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -75,7 +76,7 @@ const message: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
 /**
  * The message with every decision it carries made to agree with the run's earlier ones: a slot
  * decided two ways is what Paxos rules out, and a node that sees it stops on its Agreement
- * assertion, as it should (test/roles covers that).
+ * assertion, as it should (the last case below).
  */
 function agreeing(m: Record<string, unknown>, chosen: Map<number, unknown>): Record<string, unknown> {
   const agree = (d: { slot: number; prop: unknown }) => {
@@ -187,6 +188,15 @@ describe('a node fed schema-valid messages with values no test chose', () => {
     expect(after).toHaveLength(1);
     expect(after[0]).toBeGreaterThan(MAX_CLOCK);
     expect(after[0]).toBeLessThan(MAX_CLOCK + 4);
+  });
+
+  it('stops on its Agreement assertion when told a slot was decided two ways (what Paxos rules out)', () => {
+    const node = new Node(1, PEERS, { durable: undefined, log: () => {} }, { stateMachine: KV });
+    node.start();
+    const decision = (input: string) => ({ from: 2, to: 1, clock: 1, message: { type: 'Decision', slot: 3, prop: { caller: 2, clientId: 1, input } } });
+    node.receive(decision('a'));
+    expect(() => node.receive(decision('a'))).not.toThrow();
+    expect(() => node.receive(decision('b'))).toThrow(/\(Agreement\) slot 3 decided as/);
   });
 
   it('refuses a Prepare over MAX_BALLOT_NUM (its leader moved to ballot 2^53, which its log refused)', () => {
