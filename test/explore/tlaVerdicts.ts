@@ -1,10 +1,10 @@
 /**
  * Test helper: the TypeScript state invariants (src/explore/properties.ts) against the .tla's
- * own verdicts (explore_eval on the embedded engine), state by state, on a sample of a model's
+ * own verdicts (the embedded engine, one call per property: src/explore/engineFilter.ts) on a sample of a model's
  * states. A mutant's sample, taken past its violations, holds states where a property fails.
  */
 import { expect } from 'vitest';
-import { loadTlaChecker } from '../../src/modelcheck/embedded/wasm.js';
+import { holdsOnEngine } from '../../src/explore/engineFilter.js';
 import { flatSpecText } from '../../src/explore/engineReplay.js';
 import type { ExploreModel } from '../../src/explore/model.js';
 import { STATE_INVARIANTS, boundsOf } from '../../src/explore/properties.js';
@@ -23,15 +23,15 @@ export function expectTlaVerdicts(m: ExploreModel, mutant: string, sample: reado
   const bounds = boundsOf(m.cfg, mutant);
   const cfg = cfgText(m.constants, 'Next');
   for (const p of properties) into[p] ??= { agree: 0, falseSeen: 0 };
-  for (const s of sample) {
-    const state = JSON.stringify(toTla(s, m.cfg.N));
-    for (const p of properties) {
-      const out = JSON.parse(loadTlaChecker().explore_eval(specText, cfg, '{}', state, p)) as { ok: boolean; json?: unknown; error?: string };
-      expect(out.ok, out.error).toBe(true);
-      expect(STATE_INVARIANTS[p]!(bounds, s) === undefined, `${p} on a state of ${mutant}`).toBe(out.json);
+  const states = sample.map((s) => toTla(s, m.cfg.N));
+  for (const p of properties) {
+    // The .tla's verdicts on the whole sample in one engine call (src/explore/engineFilter.ts).
+    const verdicts = holdsOnEngine(specText, cfg, p, states);
+    sample.forEach((s, i) => {
+      expect(STATE_INVARIANTS[p]!(bounds, s) === undefined, `${p} on state ${i} of ${mutant}'s sample`).toBe(verdicts[i]);
       into[p]!.agree++;
-      if (out.json === false) into[p]!.falseSeen++;
-    }
+      if (!verdicts[i]) into[p]!.falseSeen++;
+    });
   }
   return into;
 }
