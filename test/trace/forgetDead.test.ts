@@ -141,4 +141,56 @@ describe('what a replay that forgets still rejects', () => {
     });
     rejectedEitherWay(path, line);
   });
+
+  /**
+   * The last Stutter that names the message which prompted it, that message replaced by
+   * `fake(minMark)` (an Accept nobody sent; minMark: the lowest acceptor mark there): a step
+   * the spec has no action for, judged by its message alone.
+   */
+  const stutterNaming = (fake: (minMark: number) => SpecMessage, as?: { action: string; role: string }) => edited(5002, (events) => {
+    const i = lastIndex(events, (e) => e.action === 'Stutter' && e.params.message !== undefined);
+    if (i < 0) throw new Error('the run has no Stutter prompted by a message: this test exercises nothing');
+    const marks = new Map<number, number>();
+    for (const e of events.slice(0, i + 1)) marks.set(e.node, e.state!.aMark);
+    const m = fake(Math.min(...[1, 2, 3].map((n) => marks.get(n) ?? 1)));
+    const key = messageKey(m);
+    expect(events.some((e) => e.sent.some((x) => x.type === m.type && messageKey(x) === key)), 'the fake was sent').toBe(false);
+    events[i] = { ...events[i]!, ...as, params: { ...events[i]!.params, message: m } };
+    return i;
+  });
+  const never = { caller: 1, clientId: 999_999, input: 'never proposed' };
+
+  it('a Stutter prompted by a live message nobody sent (it could name any message before 2026-12-03)', () => {
+    const { path, line } = stutterNaming(() => ({ type: 'Accept', ballot: { num: 999, leader: 1 }, slot: 50_000, prop: never }));
+    rejectedEitherWay(path, line);
+    expect(check(path, true).failure?.message).toMatch(/^Stutter receives .*, which no step sent/);
+    // The spec itself says so: with the embedded oracle on that event too, the verdict is the
+    // spec's, not "the oracles disagree" (which it would be had the engine's replay taken it).
+    const v = checkTraceSync({ name: path, files: [path] }, { embeddedWindows: [{ from: line - 2, to: line - 1 }], noClient: true });
+    expect(v.embeddedEvents).toBe(1);
+    expect(v.failure).toMatchObject({ line, kind: 'spec' });
+  }, 120_000);
+
+  it('a Stutter prompted by an Invoke to a node outside the cluster: a verdict (asking whether it was dead threw a TypeError)', () => {
+    const { path, line } = stutterNaming(() => ({ type: 'Invoke', replica: 4, prop: never }));
+    rejectedEitherWay(path, line);
+    expect(check(path, false).failure?.message).toMatch(/^Stutter receives .*"replica":4.*, which no step sent/);
+  });
+
+  it('a receipt that changes nothing, of a live message nobody sent (a stuttering step, as the spec has no step for it)', () => {
+    const { path, line } = stutterNaming(() => ({ type: 'Accept', ballot: { num: 999, leader: 1 }, slot: 50_000, prop: never }), { action: 'AcceptorReceiveAccept', role: 'Acceptor' });
+    rejectedEitherWay(path, line);
+    expect(check(path, true).failure?.message).toMatch(/^AcceptorReceiveAccept receives .*, which no step sent/);
+    const v = checkTraceSync({ name: path, files: [path] }, { embeddedWindows: [{ from: line - 2, to: line - 1 }], noClient: true });
+    expect(v.failure).toMatchObject({ line, kind: 'spec' });
+  }, 120_000);
+
+  it('what is left: a Stutter may name a dead message nobody sent, forgetting or not', () => {
+    // Below every acceptor's mark: an Accept there is dead, whatever it carries.
+    const { path } = stutterNaming((minMark) => {
+      if (minMark < 2) throw new Error('no acceptor mark above 1 there: this test exercises nothing');
+      return { type: 'Accept', ballot: { num: 999, leader: 1 }, slot: minMark - 1, prop: never };
+    });
+    for (const forget of [false, true]) expect(check(path, forget).ok, `forget: ${forget}`).toBe(true);
+  });
 });

@@ -6,9 +6,10 @@
  * through has a reason (`letThrough`): a field the format calls informational, a value the spec
  * leaves free, another writing of the same value, or a step whose effect on msgs is unchanged.
  * The last is the checker's known limit: msgs is a set, so a step that changes nothing and sends
- * only messages sent before is a stutter, whichever old messages it names and whatever it says
- * it received (docs/verification.md); the test checks that such a pass is one (every message
- * sent before, as written and as changed, or no delta). A change with no reason fails the test.
+ * only messages sent before is a stutter, whichever old messages it names; what it says it
+ * received must have been sent, or be dead (docs/verification.md). The test checks that such a
+ * pass is one (every message sent before, as written and as changed, or no delta; the message
+ * received sent before, or else, unchecked here, dead). A change with no reason fails the test.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,7 +88,10 @@ function letThrough(line: number, before: Json, after: Json, p: Path, from: Json
   const action = String((before as { action?: unknown }).action);
   const [a, b, c] = p;
   if (a === 'params' && (b === 'from' || b === 'timer' || b === 'note')) return 'an informational parameter';
-  if (a === 'params' && b === 'message' && !MESSAGE_ACTION_SET.has(action)) return 'the message that prompted a step the spec takes without one';
+  // A Stutter's message of a type the spec has must have been sent (below); the code's own are informational.
+  const prompt = (before as { params?: { message?: { type?: unknown } } }).params?.message?.type;
+  const specTyped = typeof prompt === 'string' && !['Active', 'Accepting', 'CatchUp'].includes(prompt);
+  if (a === 'params' && b === 'message' && !MESSAGE_ACTION_SET.has(action) && !(action === 'Stutter' && specTyped)) return 'the message that prompted a step the spec takes without one';
   if (a === 'params' && b === 'client' && c === 'at') return 'a client time: only their order is checked';
   if (a === 'clock' && p.length === 1) return 'a Lamport clock: only its order per node is checked';
   if (a === 'delta' && b === 'invoked') return 'a Requester may keep or forget a request its replica executed';
@@ -100,7 +104,15 @@ function letThrough(line: number, before: Json, after: Json, p: Path, from: Json
   const allOld = (e: Json) => ((e as { sent?: Json[] }).sent ?? []).every((m) => old.has(JSON.stringify(m)));
   const noChange = (e: Json) => { const d = (e as { delta?: Record<string, unknown> }).delta; return d !== undefined && Object.keys(d).length === 0; };
   if (a === 'sent' && allOld(before) && allOld(after)) return 'a step that sends only messages sent before, as written and as changed';
-  if (a === 'params' && b === 'message' && noChange(before) && allOld(before)) return 'a received message that changed nothing (a stutter)';
+  // A replay that forgets cannot tell a dead message it forgot from one nobody sent (docs/verification.md).
+  if (a === 'sent' && (action === 'Stutter' || noChange(before)) && allOld(before)) return 'a step that changes nothing, sending as changed a message nobody sent that is dead (the limit)';
+  // A receipt that changes nothing (a Stutter, or a step with no delta) is judged by its message alone: it
+  // must have been sent, or be dead (no step could act on it: the checker's limit, docs/verification.md).
+  if (a === 'params' && b === 'message' && (action === 'Stutter' || noChange(before)) && allOld(before)) {
+    const message = (after as { params?: { message?: Json } }).params?.message;
+    return old.has(JSON.stringify(message)) ? 'a received message that changed nothing, changed to one sent before'
+      : 'a received message that changed nothing, changed to one nobody sent that is dead (the limit)';
+  }
   return null;
 }
 

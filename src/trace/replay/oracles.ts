@@ -6,7 +6,7 @@
  *  - FastOracle: the spec's actions as TypeScript (fastSpec.ts), for volume.
  *  - EmbeddedOracle: the spec itself, through tla-checker's explore_next on a TraceStep.
  */
-import { isStuttering, type Proposal, type SpecConstants, type SpecMessage, type TraceEvent } from '../format/types.js';
+import { isHistoryLength, isStuttering, type Proposal, type SpecConstants, type SpecMessage, type TraceEvent } from '../format/types.js';
 import { type Fields, IncarnationInvoked, diffStep, expectedFields, newMessageKeys } from './compare.js';
 import { sameMessage, sameMessages } from './sameMessage.js';
 import { type NodeView, TraceViews, viewMatches } from './traceView.js';
@@ -29,6 +29,8 @@ export interface Oracle {
 
 const PROPOSAL_ACTION_SET: ReadonlySet<string> = new Set(PROPOSAL_ACTIONS);
 const MESSAGE_ACTION_SET: ReadonlySet<string> = new Set(Object.keys(MESSAGE_ACTIONS));
+/** The message types of the spec's msgs: those its actions receive, and the answers to clients. */
+const SPEC_MESSAGE_TYPES: ReadonlySet<string> = new Set([...Object.values(MESSAGE_ACTIONS), 'Invoked']);
 
 export function paramOf(ev: TraceEvent): Param {
   if (ev.action === 'ReplicaReceiveJoin' && ev.params.message) {
@@ -232,6 +234,32 @@ function newMessagesOf(before: SpecState, sent: readonly SpecMessage[]): Readonl
   return out;
 }
 
+/**
+ * Why the message a receiving event names was never sent, or null. Asked of a Stutter (the
+ * message that prompted it, when the spec has that type: not the code's own Active, Accepting
+ * or CatchUp) and of a receipt with no successor, which leaves it a stuttering step: the spec
+ * has no step to compare a receipt that changes nothing with, only msgs. The message must be in msgs, or dead (deadMessages.ts):
+ * a replay that forgets keeps only the live ones, so a live message outside msgs was never
+ * sent. A dead one passes either way, forgetting or not, so that forgetting changes no verdict;
+ * a never-sent message that no step could act on is what is left unchecked. A Welcome named
+ * by length that could not be resolved has no history to key it by: the Welcome rules judge
+ * it (welcomeHistories.ts).
+ */
+function unsentReceipt(ev: TraceEvent, msgs: VSet<SpecMessage>, dead: () => (m: SpecMessage) => boolean): string | null {
+  const m = ev.params.message;
+  if (m === undefined || !(MESSAGE_ACTION_SET.has(ev.action) || (ev.action === 'Stutter' && SPEC_MESSAGE_TYPES.has(m.type)))) return null;
+  if (m.type === 'Welcome' && isHistoryLength(m.executed)) return null;
+  const key = messageKey(m);
+  if (msgs.has(key) || dead()(m)) return null;
+  return `${ev.action} receives ${key.length > 300 ? `${key.slice(0, 300)}...` : key}, which no step sent (not in msgs, and live: the replay forgets only dead messages)`;
+}
+
+/** Whether a message is dead in `s` (deadMessages.ts), an Invoke's snapshot looked up by a scan (rare). */
+function deadIn(cfg: SpecConfig, s: SpecState): (m: SpecMessage) => boolean {
+  const d = new DeadMessages(cfg, s, (n, key) => s.nodes[n]!.rSnap.executed.toArray().some((p) => propKey(p) === key));
+  return (m) => d.isDead(m);
+}
+
 /** What a failed replay answers from then on: views are updated in place, so it cannot go on. */
 const STOPPED: StepVerdict = { ok: false, problem: 'replay already stopped at an earlier event that failed', diff: [] };
 
@@ -304,7 +332,10 @@ export class FastOracle implements Oracle {
 
   private replay(ev: TraceEvent): StepVerdict {
     const forgotten = this.forgetDead ? this.deadNow : undefined;
-    if (isStuttering(ev.action)) return checkStutter(this.s, this.side, ev, forgotten);
+    if (isStuttering(ev.action)) {
+      const unsent = unsentReceipt(ev, this.s.msgs, this.deadNow);
+      return unsent !== null ? { ok: false, problem: unsent, diff: [] } : checkStutter(this.s, this.side, ev, forgotten);
+    }
     if (!isAction(ev.action)) return { ok: false, problem: `unknown action ${ev.action}`, diff: [] };
     let steps;
     try {
@@ -312,6 +343,12 @@ export class FastOracle implements Oracle {
     } catch (e) {
       if (e instanceof ForgottenHistoryError) throw e;
       return { ok: false, problem: `parameters cannot be read as spec values: ${(e as Error).message}`, diff: [] };
+    }
+    if (steps.length === 0) {
+      // No successor: the event can only be a stuttering step. One that names a message it
+      // received must name a message some step sent: in msgs, or forgotten, hence dead now.
+      const unsent = unsentReceipt(ev, this.s.msgs, this.deadNow);
+      if (unsent !== null) return { ok: false, problem: unsent, diff: [] };
     }
     // Comparing a candidate needs only the acting node's new state and the new messages, so
     // no successor state is built (copying msgs per event would make replay O(trace length)).
@@ -517,6 +554,8 @@ export class EmbeddedOracle implements Oracle {
   private tlaState: TlaState;
   private s: SpecState;
   private readonly constants: Record<string, ConstantValue>;
+  /** The header's constants as the fast encoding takes them (for which messages are dead). */
+  private readonly cfg: SpecConfig;
   private readonly interner = new InputInterner();
   private readonly side: TraceSide;
   /**
@@ -525,6 +564,7 @@ export class EmbeddedOracle implements Oracle {
    */
   constructor(private readonly spec: string, private readonly header: SpecConstants, from?: ReplayPoint) {
     this.constants = replayConstants(header);
+    this.cfg = configFromConstants(header);
     if (from === undefined) {
       const inits = exploreInit(stepSpec(spec, 'FALSE'), traceCfg(this.constants));
       if (inits.length !== 1) throw new Error(`the spec has ${inits.length} initial states; trace replay needs exactly one`);
@@ -550,7 +590,10 @@ export class EmbeddedOracle implements Oracle {
   }
 
   private stepEncoded(ev: TraceEvent): StepVerdict {
-    if (isStuttering(ev.action)) return checkStutter(this.s, this.side, ev);
+    if (isStuttering(ev.action)) {
+      const unsent = unsentReceipt(ev, this.s.msgs, () => deadIn(this.cfg, this.s));
+      return unsent !== null ? { ok: false, problem: unsent, diff: [] } : checkStutter(this.s, this.side, ev);
+    }
     if (!isAction(ev.action)) return { ok: false, problem: `unknown action ${ev.action}`, diff: [] };
     let transitions;
     try {
@@ -560,6 +603,10 @@ export class EmbeddedOracle implements Oracle {
     }
     const decoded = transitions.map((t) => ({ t, d: fromTla(t.state) }));
     const before = this.s;
+    if (decoded.length === 0) {
+      const unsent = unsentReceipt(ev, before.msgs, () => deadIn(this.cfg, before));
+      if (unsent !== null) return { ok: false, problem: unsent, diff: [] };
+    }
     const { chosen, verdict } = matchSuccessor(before, this.side, ev, decoded, (x) => {
       const newKeys = new Set<string>();
       for (const k of x.d.state.msgs.keys()) if (!before.msgs.has(k)) newKeys.add(k);

@@ -81,7 +81,8 @@ export class DeadMessages {
         if (x === undefined || m.index <= x.rSnap.executed.base || m.index > x.rSnap.executed.length) return false;
         return propEq(x.rSnap.executed.get(m.index - 1), m.prop);
       }
-      case 'Invoke': return this.snapshotted !== undefined && this.snapshotted(m.replica, propKey(m.prop));
+      // A replica outside 1..N (a message no step sent: the checker asks of any) is not asked about.
+      case 'Invoke': return this.snapshotted !== undefined && this.node(m.replica) !== undefined && this.snapshotted(m.replica, propKey(m.prop));
       case 'Welcome': {
         const x = this.node(m.node);
         return x !== undefined && x.rSnap.slot > 1 && m.slot <= x.rSnap.slot;
