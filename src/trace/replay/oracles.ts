@@ -238,12 +238,14 @@ function newMessagesOf(before: SpecState, sent: readonly SpecMessage[]): Readonl
  * Why the message a receiving event names was never sent, or null. Asked of a Stutter (the
  * message that prompted it, when the spec has that type: not the code's own Active, Accepting
  * or CatchUp) and of a receipt with no successor, which leaves it a stuttering step: the spec
- * has no step to compare a receipt that changes nothing with, only msgs. The message must be in msgs, or dead (deadMessages.ts):
- * a replay that forgets keeps only the live ones, so a live message outside msgs was never
- * sent. A dead one passes either way, forgetting or not, so that forgetting changes no verdict;
- * a never-sent message that no step could act on is what is left unchecked. A Welcome named
- * by length that could not be resolved has no history to key it by: the Welcome rules judge
- * it (welcomeHistories.ts).
+ * has no step to compare a receipt that changes nothing with, only msgs. The message must be
+ * in msgs, or dead (deadMessages.ts): a replay that forgets keeps only the live ones, so a live
+ * message outside msgs was never sent. A dead one passes either way, forgetting or not, so that
+ * forgetting changes no verdict; a never-sent message that no step could act on is what is
+ * left unchecked. An Invoke whose request lies below a history window's base (a client's late
+ * retry) stops the replay with a `window` failure, as a sent one does: whether it is dead is
+ * not known there. A Welcome named by length that could not be resolved has no history to key
+ * it by: the Welcome rules judge it (welcomeHistories.ts).
  */
 function unsentReceipt(ev: TraceEvent, msgs: VSet<SpecMessage>, dead: () => (m: SpecMessage) => boolean): string | null {
   const m = ev.params.message;
