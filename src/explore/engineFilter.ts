@@ -25,7 +25,8 @@ export function holdsOnEngine(spec: string, cfg: string, name: string, states: r
   if (!/^INIT Init$/m.test(cfg)) throw new Error('holdsOnEngine: the cfg text has no line "INIT Init" to replace');
   const filter = `${FILTER} == (${states.map(stateEquals).join(' \\/ ')}) /\\ ${name}`;
   const held = exploreInit(specWith(spec, filter), cfg.replace(/^INIT Init$/m, `INIT ${FILTER}`));
-  const key = (s: TlaState): string => { const d = fromTla(s); return stateKey(d.state, d.state.nodes.length - 1); };
+  // The ghosts too (stateKey leaves them out): two states that differ only there are two states.
+  const key = (s: TlaState): string => { const d = fromTla(s); return `${d.monotone}|${d.refines}|${stateKey(d.state, d.state.nodes.length - 1)}`; };
   const heldKeys = new Set(held.map(key));
   const keys = states.map(key);
   // A state the engine returns is one of those given (its Init allows no other): anything else is the filter's bug.

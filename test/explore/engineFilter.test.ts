@@ -34,6 +34,12 @@ describe('holdsOnEngine', () => {
     expect(holdsOnEngine(spec, cfg, 'RaceShape', [...states].reverse())).toEqual([...one].reverse());
   }, 120_000);
 
+  it('tells apart two states that differ only in a ghost variable', () => {
+    const s = states[0]!;
+    expect(holdsOnEngine(spec, cfg, 'refines', [{ ...s, refines: true }, { ...s, refines: false }])).toEqual([true, false]);
+    expect(holdsOnEngine(spec, cfg, 'monotone', [{ ...s, monotone: false }, { ...s, monotone: true }])).toEqual([false, true]);
+  }, 120_000);
+
   it('throws on what it cannot answer: a predicate that is not a Boolean, or a cfg without INIT Init', () => {
     expect(() => holdsOnEngine(spec, cfg, 'restarts', states.slice(0, 2))).toThrow();
     expect(() => holdsOnEngine(spec, cfg.replace('INIT Init', 'INIT Other'), 'RaceShape', states.slice(0, 2))).toThrow(/no line "INIT Init"/);
