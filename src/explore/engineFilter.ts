@@ -18,7 +18,7 @@ const stateEquals = (s: TlaState): string => `(${Object.entries(s).map(([v, x]) 
 /**
  * Whether the predicate `name` of `spec` holds in each of `states` (engine-encoded, as toTla
  * gives them), in their order. `cfg` is a cfg text with the line `INIT Init` (cfgText's).
- * A predicate that is not a Boolean in some state makes the engine fail, and this throw.
+ * A predicate that is not a Boolean in some state makes the engine fail, and this function throw.
  */
 export function holdsOnEngine(spec: string, cfg: string, name: string, states: readonly TlaState[]): boolean[] {
   if (states.length === 0) return [];

@@ -144,8 +144,9 @@ describe('what a replay that forgets still rejects', () => {
 
   /**
    * The last Stutter that names the message which prompted it, that message replaced by
-   * `fake(minMark)` (an Accept nobody sent; minMark: the lowest acceptor mark there): a step
-   * the spec has no action for, judged by its message alone.
+   * `fake(minMark)` (a message nobody sent; minMark: the lowest acceptor mark there), and
+   * optionally renamed as another action: a step the spec has no action for, judged by its
+   * message alone.
    */
   const stutterNaming = (fake: (minMark: number) => SpecMessage, as?: { action: string; role: string }) => edited(5002, (events) => {
     const i = lastIndex(events, (e) => e.action === 'Stutter' && e.params.message !== undefined);
