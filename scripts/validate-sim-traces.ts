@@ -22,8 +22,9 @@
  * marks in Promises, restarts from snapshots), so checkpointed runs are validated as the others are.
  *
  * --batch-max B (default 4; 1: never): every fourth run lets a replica propose up to B waiting
- * requests as one slot's batch, with 12 clients (more than a replica's window of 5, or nothing
- * would wait), so batch traces are validated as the others are.
+ * requests as one slot's batch (every other one of those up to 2, so that full batches leave
+ * requests waiting), with 12 clients (more than a replica's window of 5, or nothing would
+ * wait), so batch traces are validated as the others are.
  *
  * --down-for-good-every K (default 10; 0: never): every K-th run formed at start (not a long
  * one) also loses a node for good, crashed or killed as leader with no restart (see
@@ -38,6 +39,13 @@
  * Exits 1 if any trace fails or any run is unsafe or unfinished (its replay command printed),
  * or if the runs had leader changes and the embedded sample holds none (unless --embedded-budget 0).
  *
+ * Coverage (src/trace/replay/coverage.ts): a check passes on a path no run takes, so the runs
+ * must take the paths where bugs written by others went unseen: a retried request answered
+ * from a replica's table of executed requests, and (with --batch-max over 1) a batch at its
+ * bound proposed while more requests waited. Required with --runs 100 or more, or with
+ * --require-coverage; the script exits 1 naming what no run exercised. The seeds are fixed, so
+ * the counts are too: a change that loses one shows at once.
+ *
  * --corrupt-first: the first run's trace is made wrong before it is checked (its second event's
  * Lamport clock set to 0, which no schema-valid event has), so the run must fail. It is for the
  * test of this script's own exit status (test/trace/validateSimTracesExit.test.ts): the last
@@ -47,6 +55,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TraceInput, type TraceVerdict, formatVerdict } from '../src/trace/replay/check.js';
+import { addCoverage, noCoverage } from '../src/trace/replay/coverage.js';
 import { DEFAULT_SAMPLE, type RunEvents, chooseWindows, windowEvents } from '../src/trace/replay/embeddedWindows.js';
 import { faultScenario, isLongRun, withNodeDownForGood } from '../src/trace/runs/faultScenarios.js';
 import { checkLivenessWithNodesDown } from '../src/sim/liveness.js';
@@ -62,7 +71,7 @@ function corruptClock(path: string): void {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--embedded-budget B] [--embedded-window W] [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--down-for-good-every K] [--out DIR] [--keep] [--jobs J] [--corrupt-first]\n`);
+  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--embedded-budget B] [--embedded-window W] [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--down-for-good-every K] [--out DIR] [--keep] [--jobs J] [--corrupt-first] [--require-coverage]\n`);
   process.exit(2);
 }
 
@@ -71,7 +80,7 @@ const opt = {
   runs: 200, seed: 1, embeddedEvery: DEFAULT_SAMPLE.prefixEvery, embeddedMax: DEFAULT_SAMPLE.prefixEvents,
   embeddedBudget: DEFAULT_SAMPLE.budgetEvents, embeddedWindow: DEFAULT_SAMPLE.before,
   out: '', keep: false, format: 'mixed', jobs: defaultWorkers(), checkpointEvery: 4, batchMax: 4, downForGoodEvery: 10,
-  corruptFirst: false,
+  corruptFirst: false, requireCoverage: false,
 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
@@ -89,6 +98,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--out') opt.out = args[++i] ?? usage('--out needs a folder');
   else if (a === '--keep') opt.keep = true;
   else if (a === '--corrupt-first') opt.corruptFirst = true;
+  else if (a === '--require-coverage') opt.requireCoverage = true;
   else if (a === '--checkpoint-every') opt.checkpointEvery = num();
   else if (a === '--batch-max') { opt.batchMax = num(); if (opt.batchMax < 1) usage('--batch-max needs at least 1'); }
   else if (a === '--down-for-good-every') opt.downForGoodEvery = num();
@@ -108,8 +118,17 @@ const pool = new TracePool(opt.jobs);
 interface Run { scenario: Scenario; input: TraceInput }
 /** Clients of a batched run: more than a replica's window (5), so requests wait for a slot together. */
 const BATCH_CLIENTS = 12;
+/**
+ * The bound of every other batched run (those that do not defer proposals): 12 clients over 3
+ * nodes put at most 4 requests in a replica's queue, so no batch of up to 4 ever left one
+ * waiting, and a bound that let one more in passed. Full batches of 2 leave requests waiting.
+ * (More clients would do too, but the simulator's own linearizability search grows with how
+ * many requests overlap: 18 clients made the simulation six times slower.)
+ */
+const SMALL_BATCH_MAX = 2;
 let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0; let batchedRuns = 0; let deferredRuns = 0; let downRuns = 0;
 let operations = 0;
+const coverage = noCoverage();
 const removeUnlessKept = (run: Run): void => { if (!opt.keep && !opt.out) rmSync(run.input.name); };
 /** Counts and prints a verdict; a passing trace's file is removed unless it is still `needed`. */
 const report = (v: TraceVerdict, run: Run, needed: boolean): void => {
@@ -141,7 +160,7 @@ for (let r = 0; r < opt.runs; r++) {
   if (batched) batchedRuns++;
   if (deferred) deferredRuns++;
   const scenario: Scenario = batched
-    ? { ...checkpointed, batchMax: opt.batchMax, workload: { ...faults.workload, clients: BATCH_CLIENTS }, ...(deferred ? { deferProposals: deferred } : {}) }
+    ? { ...checkpointed, batchMax: deferred ? opt.batchMax : Math.min(SMALL_BATCH_MAX, opt.batchMax), workload: { ...faults.workload, clients: BATCH_CLIENTS }, ...(deferred ? { deferProposals: deferred } : {}) }
     : checkpointed;
   const path = join(dir, `sim-${scenario.seed}.ndjson`);
   const t0 = performance.now();
@@ -167,8 +186,9 @@ for (let r = 0; r < opt.runs; r++) {
   const t1 = performance.now();
   const prefixCandidate = opt.embeddedEvery > 0 && r % opt.embeddedEvery === 0;
   runEvents.push({ name: path, events: 0, leaderChanges: [] });
-  fastChecks.push(pool.check(run.input, { leaderChanges: true }).then((v) => {
+  fastChecks.push(pool.check(run.input, { leaderChanges: true, coverage: true }).then((v) => {
     fastEvents += v.events; fastTo = performance.now();
+    if (v.coverage !== undefined) addCoverage(coverage, v.coverage);
     const candidate = v.ok && (prefixCandidate || v.leaderChanges!.length > 0);
     report(v, run, candidate);
     if (candidate) { runEvents[r] = { name: path, events: v.events, leaderChanges: v.leaderChanges! }; kept.set(path, run); }
@@ -205,15 +225,24 @@ const sampledChanges = Object.values(sample.sampled).reduce((a, b) => a + b, 0);
 const perKind = Object.entries(sample.sampled).map(([k, n]) => `${k} ${n}/${sample.found[k as keyof typeof sample.found]}`).join(', ');
 const noLeaderChange = opt.embeddedBudget > 0 && foundChanges > 0 && sampledChanges === 0;
 if (noLeaderChange) process.stdout.write(`EMBEDDED SAMPLE: the runs have ${foundChanges} leader changes and the sample holds none (raise --embedded-budget)\n`);
+// What no run exercised (module comment): required from COVERAGE_MIN_RUNS runs on.
+const COVERAGE_MIN_RUNS = 100;
+const uncovered: string[] = [];
+if (opt.requireCoverage || opt.runs >= COVERAGE_MIN_RUNS) {
+  if (coverage.retryAnswers === 0) uncovered.push('no retried request was answered from a replica\'s table of executed requests (a wrong index or output there would pass)');
+  if (batchedRuns > 0 && coverage.fullBatchesWithMoreWaiting === 0) uncovered.push('no batch at its bound was proposed while more requests waited (a bound that lets one more in would pass)');
+}
+for (const u of uncovered) process.stdout.write(`COVERAGE: ${u}\n`);
 const secs = (performance.now() - started) / 1000;
 process.stdout.write(
-  `validate-sim-traces: ${opt.runs} traces (${batchedRuns} with batches of up to ${opt.batchMax}, ${deferredRuns} of them deferring proposals to the turn's end or the next Decision, ${downRuns} with a node down for good), ${fastEvents} events validated (schema + fast replay); ` +
+  `validate-sim-traces: ${opt.runs} traces (${batchedRuns} with batches of up to ${opt.batchMax} or ${Math.min(SMALL_BATCH_MAX, opt.batchMax)}, ${deferredRuns} of them (of up to ${opt.batchMax}) deferring proposals to the turn's end or the next Decision, ${downRuns} with a node down for good), ${fastEvents} events validated (schema + fast replay); ` +
   `embedded sample: ${windowCount} windows, ${embeddedEvents} events, ${sampledChanges} leader changes (of ${foundChanges} in the runs: ${perKind}) in ${embeddedSecs.toFixed(1)} s; ` +
   `${operations} client operations checked for linearizability as the events came; ` +
+  `coverage: ${coverage.retryAnswers} retried requests answered from a replica's table, ${coverage.fullBatchesWithMoreWaiting} batches at the bound with more requests waiting; ` +
   `${failed} traces failed, ${unsafe} unsafe runs, ${unfinished} unfinished runs; ` +
   `${secs.toFixed(1)} s (simulation ${(simMs / 1000).toFixed(1)} s, fast checks done at ${fastSecs.toFixed(1)} s, checking in ${pool.workers > 1 ? `${pool.workers} worker threads beside it` : 'this thread'}; ` +
   `fast path ${Math.round(fastEvents / Math.max((pool.workers > 1 ? fastTo - fastFrom : inThreadMs) / 1000, 1e-3))} events/s)\n`,
 );
 if (!opt.out && failed === 0 && !opt.keep) rmSync(dir, { recursive: true, force: true });
 else process.stdout.write(`traces in ${dir}\n`);
-process.exitCode = failed > 0 || unsafe > 0 || unfinished > 0 || noLeaderChange ? 1 : 0;
+process.exitCode = failed > 0 || unsafe > 0 || unfinished > 0 || noLeaderChange || uncovered.length > 0 ? 1 : 0;

@@ -5,7 +5,7 @@
  * decided (Limits.batchMaxRequests > 1); with batches of one they are the real roles.
  */
 import type { Propose } from '../protocol/messages.js';
-import { isLongBatch, type Batch } from '../protocol/values.js';
+import { isLongBatch, type Batch, type Proposal } from '../protocol/values.js';
 import { Leader } from '../roles/leader.js';
 import { Replica, type Execution } from '../roles/replica.js';
 
@@ -39,6 +39,19 @@ export class DedupeWholeBatchReplica extends Replica {
     }
     this.slotOut++;
     this.host.action('Replica', 'ReplicaExecute', this.host.tracing ? this.executeParams(decided, run) : undefined);
+  }
+}
+
+/**
+ * Lets one request more than the bound into a batch (the bound tested after adding, not
+ * before): seen only where more requests wait than a batch holds.
+ */
+export class BatchOneOverReplica extends Replica {
+  protected override nextBatch(): Proposal[] {
+    const q = super.nextBatch();
+    if (q.length < this.host.limits.batchMaxRequests) return q;
+    for (const prop of this.requests.values()) if (!q.includes(prop)) return [...q, prop];
+    return q;
   }
 }
 

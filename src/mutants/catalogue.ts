@@ -19,7 +19,7 @@ import {
 import { welcomeCorruptingFactory } from './welcomeInFlight.js';
 import { LastPartHistoryReplica, smallWelcomesFactory } from './welcomePartRoles.js';
 import { PartialPromiseScout, smallPromisesFactory } from './promisePartRoles.js';
-import { DedupeWholeBatchReplica, LastIndexAnswerReplica, ReversedBatchReplica, SplitBatchLeader } from './batchRoles.js';
+import { BatchOneOverReplica, DedupeWholeBatchReplica, LastIndexAnswerReplica, ReversedBatchReplica, SplitBatchLeader } from './batchRoles.js';
 import { freshIdOnRetryFactory } from './clientLibrary.js';
 import type { FailureKind } from '../trace/replay/check.js';
 
@@ -107,6 +107,8 @@ const cutOffCaller = (seed: number): Scenario => base(seed, {
 const batches = (seed: number): Scenario => base(seed, {
   workload: { clients: 9, ops: 6 }, batchMax: 4, schedule: scheduleOf({ loss: 0.1, reorder: 0.3, reorderMs: 60, duplicate: 0.1 }),
 });
+/** Batches of up to two: three clients a node, so a full batch leaves a request waiting. */
+const smallBatches = (seed: number): Scenario => ({ ...batches(seed), batchMax: 2 });
 /** The same with the leader killed and isolated: a request's batch loses its slot and is proposed again. */
 const batchChurn = (seed: number): Scenario => ({ ...leaderChurn(seed), workload: { clients: 9, ops: 6 }, batchMax: 4 });
 
@@ -182,4 +184,6 @@ export const MUTANTS: readonly Mutant[] = [
     createNode: withRoles({ Leader: SplitBatchLeader }), scenarios: [1, 2, 3].map(batches) },
   { name: 'LastIndexAnswer', breaks: "each request of a batch is answered with its own index in the history",
     createNode: withRoles({ Replica: LastIndexAnswerReplica }), scenarios: [1, 2, 3].map(batches) },
+  { name: 'BatchOneOver', breaks: 'a replica proposes at most BatchMax requests for one slot',
+    createNode: withRoles({ Replica: BatchOneOverReplica }), scenarios: [1, 2, 3].map(smallBatches) },
 ];

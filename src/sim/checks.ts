@@ -14,7 +14,7 @@ import { canonicalJson } from '../statemachines/digest.js';
 import type { NodeId } from '../node/api.js';
 import type { SimResult } from './simulator.js';
 import type { TrackedState } from './tracking.js';
-import { checkLinearizable, explain, modelFor, type Operation } from '../trace/client/linearizability/index.js';
+import { InvalidHistoryError, checkLinearizable, explain, modelFor, type Operation } from '../trace/client/linearizability/index.js';
 
 /** Time the linearizability search may take per run (see src/trace/replay/check.ts). */
 const LINEARIZABILITY_BUDGET_MS = 20_000;
@@ -167,6 +167,13 @@ export function checkLinearizability(result: SimResult, app: 'bank' | 'kv'): str
     ...result.unanswered.map((u) => ({ id: u.rid, client: `${u.node}`, input: parse(u.input), call: u.invokedAt })),
   ];
   // A search that runs out of budget proves nothing either way: no violation is reported.
-  const r = checkLinearizable(modelFor(app), ops, { budgetMs: LINEARIZABILITY_BUDGET_MS });
+  let r: ReturnType<typeof checkLinearizable>;
+  try {
+    r = checkLinearizable(modelFor(app), ops, { budgetMs: LINEARIZABILITY_BUDGET_MS });
+  } catch (e) {
+    // A history no client could have seen (an answer without an output) is the run's bug, reported as one.
+    if (e instanceof InvalidHistoryError) return [`the clients' history is not one clients can see: ${e.message}`];
+    throw e;
+  }
   return r.ok === false ? [`the clients' history is not linearizable: ${explain(r)}`] : [];
 }

@@ -30,4 +30,12 @@ describe('validate-sim-traces exit status', () => {
     expect(r.out).toMatch(/1 traces failed, 0 unsafe runs, 0 unfinished runs/);
     expect(r.status, r.out).toBe(1);
   }, 120_000);
+
+  it('is 1 when coverage is required and the runs never took a path it names', () => {
+    // Two runs answer no retried request from a table (the 200 of CI answer 17).
+    const r = validate(['--require-coverage']);
+    expect(r.out).toMatch(/COVERAGE: no retried request was answered from a replica's table/);
+    expect(r.out).toMatch(/0 traces failed, 0 unsafe runs, 0 unfinished runs/);
+    expect(r.status, r.out).toBe(1);
+  }, 120_000);
 });

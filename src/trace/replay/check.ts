@@ -17,6 +17,7 @@ import { batchBoundProblem } from './batchBound.js';
 import type { stepsFor } from '../spec/fastSpec.js';
 import { configFromConstants } from '../spec/specState.js';
 import { DEFAULT_SPEC_PATH, declaredConstants } from './tlaEngine.js';
+import { noCoverage, noteCoverage, type TraceCoverage } from './coverage.js';
 import { AppReplay, ClientCheckError, RealTimeOrderError, type AppReplayHeld } from '../client/appReplay.js';
 import { appStateMachine } from './apps.js';
 import { WelcomeHistories } from './welcomeHistories.js';
@@ -58,6 +59,8 @@ export interface TraceVerdict {
    * window's margin and how far the nodes sharing a history lag each other, not the run.
    */
   history?: { forgottenBelow: number; heldPeak: number };
+  /** What the trace exercised (coverage.ts), when asked for (CheckOptions.coverage) and the fast oracle ran. */
+  coverage?: TraceCoverage;
   failure?: Failure;
 }
 
@@ -100,6 +103,8 @@ export interface CheckOptions {
   embeddedWindows?: readonly EventWindow[];
   /** Record the events where leaders changed (TraceVerdict.leaderChanges). */
   leaderChanges?: boolean;
+  /** Count what the trace exercised (TraceVerdict.coverage). */
+  coverage?: boolean;
   /** The fast oracle's encoding of the spec's actions (default: fastSpec's; tests plant bugs in a copy). */
   fastSteps?: typeof stepsFor;
   /** Skip replay: schema and order only (used to measure schema validation alone). */
@@ -229,6 +234,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
     embeddedUntil = to;
   };
   if (opts.leaderChanges) verdict.leaderChanges = [];
+  if (opts.coverage) verdict.coverage = noCoverage();
   // Per node (index 1..N): the last seq and Lamport clock seen.
   let lastSeq: number[] = [];
   let lastClock: number[] = [];
@@ -380,6 +386,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
       // What msgs would hold had nothing been forgotten: an embedded window replays with all of it.
       if (kind !== null) verdict.leaderChanges!.push({ event: verdict.events, kind, messages: fast!.state.msgs.size + fast!.forgotten });
     }
+    if (verdict.coverage !== undefined && fast !== null) noteCoverage(verdict.coverage, ev, fast.state.nodes[node]!, constants.BatchMax ?? 1);
     if (client !== null) {
       try {
         client.step(ev);

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { type CheckOptions, type TraceInput, type TraceVerdict, checkTraceSync } from './check.js';
 
 /** The options a worker can receive (no functions, no compiled schemas). */
-export type PoolCheckOptions = Pick<CheckOptions, 'fast' | 'historyWindow' | 'embedded' | 'embeddedMaxEvents' | 'embeddedWindows' | 'leaderChanges' | 'noClient' | 'schemaOnly' | 'specPath'>;
+export type PoolCheckOptions = Pick<CheckOptions, 'fast' | 'historyWindow' | 'embedded' | 'embeddedMaxEvents' | 'embeddedWindows' | 'leaderChanges' | 'coverage' | 'noClient' | 'schemaOnly' | 'specPath'>;
 
 export interface PoolRequest { id: number; input: TraceInput; options: PoolCheckOptions }
 export type PoolReply = { progress: number } | { id: number; verdict: TraceVerdict } | { id: number; error: string };

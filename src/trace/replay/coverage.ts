@@ -1,0 +1,39 @@
+/**
+ * What a trace exercised that a check can only test where it happens. A check of a path no
+ * run takes passes whatever the code does there: an off-by-one in the batch bound passed 60
+ * seeded runs in which no replica ever had more requests waiting than a batch holds, and a
+ * wrong answer to a retried request passed runs in which no request was retried after it ran.
+ * scripts/validate-sim-traces.ts counts these over its runs and fails when one is missing.
+ */
+import type { TraceEvent } from '../format/types.js';
+import { reqsOf, type NodeSpec } from '../spec/specState.js';
+
+export interface TraceCoverage {
+  /**
+   * Retried requests answered from the replica's table of executed requests: a
+   * ReplicaReceiveInvoke that sends an Invoked (the client-level checks compare its index and
+   * output with the history's).
+   */
+  retryAnswers: number;
+  /**
+   * Batches of BatchMax requests (BatchMax > 1) proposed while more requests waited: where a
+   * bound that lets one more in would show (the checker refuses a batch over BatchMax).
+   */
+  fullBatchesWithMoreWaiting: number;
+}
+
+export const noCoverage = (): TraceCoverage => ({ retryAnswers: 0, fullBatchesWithMoreWaiting: 0 });
+
+/** Counts what event `ev`, which the replay accepted, exercised; `after` is the acting node's spec state after it. */
+export function noteCoverage(c: TraceCoverage, ev: TraceEvent, after: NodeSpec, batchMax: number): void {
+  if (ev.action === 'ReplicaReceiveInvoke') {
+    if (ev.sent.some((m) => m.type === 'Invoked')) c.retryAnswers++;
+  } else if (ev.action === 'ReplicaPropose' && batchMax > 1 && ev.params.proposal !== undefined) {
+    if (reqsOf(ev.params.proposal).length === batchMax && after.rRequests.size > 0) c.fullBatchesWithMoreWaiting++;
+  }
+}
+
+export function addCoverage(into: TraceCoverage, c: TraceCoverage): void {
+  into.retryAnswers += c.retryAnswers;
+  into.fullBatchesWithMoreWaiting += c.fullBatchesWithMoreWaiting;
+}

@@ -1,0 +1,58 @@
+/**
+ * The coverage counts of src/trace/replay/coverage.ts, which scripts/validate-sim-traces.ts
+ * requires: each counts its path where a run takes it, and only there.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkTrace, formatVerdict } from '../../src/trace/replay/check.js';
+import { noCoverage, noteCoverage } from '../../src/trace/replay/coverage.js';
+import type { TraceEvent } from '../../src/trace/format/types.js';
+import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
+import { traceScenario } from '../../src/trace/runs/simTrace.js';
+import { initialState, configFromConstants } from '../../src/trace/spec/specState.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'coverage-test-'));
+
+/** A batched run of 12 clients on 3 nodes (4 a node) with batches of up to `batchMax`: its coverage, and its largest batch. */
+async function batchedRun(batchMax: number): Promise<{ full: number; largest: number }> {
+  const f = faultScenario(2);
+  expect(f.nodes).toBe(3);
+  const s = { ...f, batchMax, workload: { ...f.workload, clients: 12 } };
+  const path = join(dir, `batch-${batchMax}.ndjson`);
+  traceScenario(s, path, { eventLog: false }, 'test/trace/coverage.test.ts', true);
+  const v = await checkTrace({ name: path, files: [path] }, { coverage: true });
+  expect(v.ok, formatVerdict(v)).toBe(true);
+  let largest = 0;
+  for (const line of readFileSync(path, 'utf8').split('\n').slice(1)) {
+    if (!line.includes('"action":"ReplicaPropose"')) continue;
+    const p = (JSON.parse(line) as TraceEvent).params.proposal as { batch?: unknown[] } | undefined;
+    largest = Math.max(largest, p?.batch?.length ?? 1);
+  }
+  return { full: v.coverage!.fullBatchesWithMoreWaiting, largest };
+}
+
+describe('trace coverage', () => {
+  it('counts a full batch only when more requests waited: bound 2 with 4 clients a node, not bound 4', async () => {
+    const two = await batchedRun(2);
+    expect(two.largest).toBe(2);
+    expect(two.full).toBeGreaterThan(0);
+    // Batches of 4 are proposed, but a node's 4 clients never leave a fifth request waiting.
+    const four = await batchedRun(4);
+    expect(four.largest).toBe(4);
+    expect(four.full).toBe(0);
+  }, 120_000);
+
+  it('counts a ReplicaReceiveInvoke that answers from the table, not one that queues the request', () => {
+    const node = initialState(configFromConstants({ N: 3, Window: 5 })).nodes[1]!;
+    const prop = { caller: 1, clientId: 7, input: 'x' };
+    const receive = (sent: TraceEvent['sent']): TraceEvent => ({ node: 1, seq: 2, clock: 2, role: 'Replica', action: 'ReplicaReceiveInvoke',
+      params: { message: { type: 'Invoke', replica: 1, prop } }, sent, delta: {} } as unknown as TraceEvent);
+    const c = noCoverage();
+    noteCoverage(c, receive([]), node, 1);
+    expect(c.retryAnswers).toBe(0);
+    noteCoverage(c, receive([{ type: 'Invoked', replica: 1, prop, index: 3 }] as TraceEvent['sent']), node, 1);
+    expect(c.retryAnswers).toBe(1);
+  });
+});
