@@ -59,8 +59,11 @@ export interface MemberOptions {
   readonly log?: (line: string) => void;
   /**
    * First client id; ids must be unique per node across restarts. Default: the start time
-   * in ms times 1000, so a restarted member does not reuse its predecessor's ids unless the
-   * predecessor issued more than 1000 requests per millisecond it lived.
+   * in ms times 1000. Either way the member starts at or above the bound its storage keeps
+   * (a `clientIds` record, appended before an id above the last one leaves the node), so a
+   * restart whose clock reads earlier than its predecessor's (a machine without a real-time
+   * clock, a clock stepped back) does not hand out an id again, which would get the old
+   * request's output back.
    */
   readonly clientIdBase?: number;
   readonly createNode?: NodeFactory;
@@ -90,6 +93,8 @@ function wallClockMs(): number {
   return performance.timeOrigin + performance.now();
 }
 const DEFAULT_RETRY_MS = 100;
+/** Client ids a clientIds record reserves: one small record per million invokes. */
+export const CLIENT_ID_BLOCK = 1_000_000;
 
 interface Pending<O> {
   readonly clientId: number;
@@ -138,6 +143,8 @@ export class Member<S, O> {
   private readonly deadlineMs: number;
   private readonly retryMs: number;
   private nextClientId: number;
+  /** Every client id the storage's clientIds records cover is below this. */
+  private clientIdsBelow: number;
   private state: 'new' | 'running' | 'stopped' = 'new';
   private readonly log: DurableLog;
   /** Messages waiting for the sync that makes their call's records durable, in call order. */
@@ -162,11 +169,14 @@ export class Member<S, O> {
     this.deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.retryMs = options.retryMs ?? DEFAULT_RETRY_MS;
     if (!(this.deadlineMs > 0)) throw new RangeError(`deadlineMs must be positive, got ${this.deadlineMs}`);
-    this.nextClientId = options.clientIdBase ?? Date.now() * 1000;
-    if (!Number.isSafeInteger(this.nextClientId) || this.nextClientId < 1) {
-      throw new RangeError(`clientIdBase must be a positive safe integer, got ${this.nextClientId}`);
+    const base = options.clientIdBase ?? Date.now() * 1000;
+    if (!Number.isSafeInteger(base) || base < 1) {
+      throw new RangeError(`clientIdBase must be a positive safe integer, got ${base}`);
     }
     this.log = options.storage ?? new MemoryDurableLog(options.id);
+    const durable = this.log.load();
+    this.clientIdsBelow = durable?.clientIdsBelow ?? 0;
+    this.nextClientId = Math.max(base, this.clientIdsBelow);
     const logLine = options.log;
     this.logLine = logLine;
     this.fragmenter = new Fragmenter(options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
@@ -187,7 +197,7 @@ export class Member<S, O> {
         checkpointEvery: options.checkpointEvery ?? (appSnapshotsOf(nodeMachine) !== undefined ? DEFAULT_CHECKPOINT_EVERY : 0),
       },
       {
-        durable: this.log.load(),
+        durable,
         ...(options.trace ? { trace: options.trace } : {}),
         // Traced: a snapshot's bytes are durable before its trace line can be (storage/fileLog.ts).
         ...(options.trace && this.log.stageSnapshot ? { stageSnapshot: (s: DurableSnapshot) => this.stageSnapshot(s) } : {}),
@@ -280,6 +290,13 @@ export class Member<S, O> {
       text = encodeInput(input);
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new TypeError(String(e)));
+    }
+    if (this.nextClientId >= this.clientIdsBelow) {
+      // Before the id can leave the node: its messages wait for the sync that covers this record.
+      const below = this.nextClientId + CLIENT_ID_BLOCK;
+      if (!Number.isSafeInteger(below)) return Promise.reject(new RangeError(`client ids are used up (the next is ${this.nextClientId})`));
+      this.log.append([{ kind: 'clientIds', below }]);
+      this.clientIdsBelow = below;
     }
     const clientId = this.nextClientId++;
     // The application's call, for the client-level checks of the trace (linearizability).

@@ -25,6 +25,7 @@ export class DurableFold implements DurableView {
   private leaderBallot: Ballot;
   private floor: number;
   private latestSnapshot: DurableSnapshot | undefined;
+  private clientIds: number | undefined;
   private readonly kept = new Map<number, PValue>();
   /** Records applied since construction (0: `state()` is still the starting state). */
   applied = 0;
@@ -34,6 +35,7 @@ export class DurableFold implements DurableView {
     this.leaderBallot = frozenBallot(start.lBallot);
     this.floor = start.compactedBelow;
     this.latestSnapshot = start.snapshot;
+    this.clientIds = start.clientIdsBelow;
     invariant(this.floor <= this.snapshotSlot, () => `a durable state compacted below ${this.floor} with its snapshot at ${this.snapshotSlot}`);
     for (const pv of start.aAccepted) {
       invariant(!this.kept.has(pv.slot), () => `two pvalues for slot ${pv.slot} in a durable state`);
@@ -63,6 +65,11 @@ export class DurableFold implements DurableView {
 
   get accepted(): ReadonlyMap<number, PValue> {
     return this.kept;
+  }
+
+  /** Every client id handed out is below this (0: no clientIds record). */
+  get clientIdsBelow(): number {
+    return this.clientIds ?? 0;
   }
 
   apply(record: DurableRecord): void {
@@ -105,6 +112,11 @@ export class DurableFold implements DurableView {
           () => `a snapshot at slot ${record.slot} is not above the latest snapshot's slot ${this.snapshotSlot}`);
         this.latestSnapshot = { slot: record.slot, state: record.state };
         break;
+      case 'clientIds':
+        invariant(record.below >= this.clientIdsBelow,
+          () => `client ids below ${record.below} would lower the bound ${this.clientIdsBelow}`);
+        this.clientIds = record.below;
+        break;
     }
     this.applied++;
   }
@@ -115,6 +127,7 @@ export class DurableFold implements DurableView {
     return {
       aBallot: this.promised, aAccepted, lBallot: this.leaderBallot, compactedBelow: this.floor,
       ...(this.latestSnapshot === undefined ? {} : { snapshot: this.latestSnapshot }),
+      ...(this.clientIds === undefined ? {} : { clientIdsBelow: this.clientIds }),
     };
   }
 }
@@ -141,6 +154,7 @@ export function recordsOf(state: DurableState): DurableRecord[] {
     ...state.aAccepted.map((pvalue): DurableRecord => ({ kind: 'accept', pvalue })),
     { kind: 'promise', ballot: state.aBallot },
     { kind: 'leaderBallot', ballot: state.lBallot },
+    ...(state.clientIdsBelow === undefined ? [] : [{ kind: 'clientIds', below: state.clientIdsBelow } as const]),
   ];
 }
 
@@ -158,6 +172,8 @@ export function freezeRecord(record: DurableRecord): FrozenRecord {
       return Object.freeze({ kind: 'accept', pvalue: frozenPValue(record.pvalue) }) as FrozenRecord;
     case 'compact':
       return Object.freeze({ kind: 'compact', belowSlot: record.belowSlot }) as FrozenRecord;
+    case 'clientIds':
+      return Object.freeze({ kind: 'clientIds', below: record.below }) as FrozenRecord;
     case 'snapshot':
       // A typed array cannot be frozen: the copy (a plain Uint8Array, never a view) is the log's own, which nobody else holds.
       return Object.freeze({ kind: 'snapshot', slot: record.slot, state: new Uint8Array(record.state) }) as FrozenRecord;

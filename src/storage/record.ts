@@ -77,6 +77,9 @@ export function checkRecord(raw: unknown): Checked<DurableRecord> {
     case 'compact':
       if (!isCount(raw['belowSlot'])) return failed(raw, 'belowSlot must be a non-negative integer');
       return { ok: true, value: raw as unknown as DurableRecord };
+    case 'clientIds':
+      if (!isCount(raw['below'])) return failed(raw, 'below must be a non-negative integer');
+      return { ok: true, value: raw as unknown as DurableRecord };
     case 'snapshot':
       // Slot 1 is "no snapshot" (nothing executed yet): a snapshot is always of some history.
       if (!isCount(raw['slot']) || raw['slot'] < 2) return failed(raw, 'slot must be an integer >= 2');
@@ -108,6 +111,8 @@ function canonical(record: DurableRecord): LoggedRecord {
     }
     case 'compact':
       return { kind: 'compact', belowSlot: record.belowSlot };
+    case 'clientIds':
+      return { kind: 'clientIds', below: record.below };
     case 'snapshot':
       return snapshotReference(record.slot, record.state);
   }

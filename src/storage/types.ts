@@ -29,7 +29,11 @@ export type DurableRecord =
   /** The replica's snapshot at `slot` (>= 2, above the previous one's): `state` is opaque bytes
    * the replica builds (application state and duplicate-suppression table after slot - 1).
    * Only the latest is kept. A file log stores the bytes beside the record stream (fileLog.ts). */
-  | { readonly kind: 'snapshot'; readonly slot: number; readonly state: Uint8Array };
+  | { readonly kind: 'snapshot'; readonly slot: number; readonly state: Uint8Array }
+  /** The Member's client ids (member.ts): every id it hands out is below `below`, written
+   * before the id leaves the node, so the next incarnation starts at or above it whatever the
+   * wall clock says after a restart. Never lowered. */
+  | { readonly kind: 'clientIds'; readonly below: number };
 
 export type DurableRecordKind = DurableRecord['kind'];
 
@@ -44,6 +48,8 @@ export interface DurableState {
   readonly compactedBelow: number;
   /** The latest snapshot record's slot and bytes; absent when none was ever written. */
   readonly snapshot?: DurableSnapshot;
+  /** Every client id handed out before is below this (the latest clientIds record); absent: none was written. */
+  readonly clientIdsBelow?: number;
 }
 
 /** A replica snapshot as the log keeps it. The bytes are the log's own copy: read, never change them. */

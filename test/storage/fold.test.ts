@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvariantViolation } from '../../src/protocol/assert.js';
 import { applyRecord, emptyDurableState, foldRecords, recordsOf } from '../../src/storage/fold.js';
+import { decodeRecord, encodeRecord } from '../../src/storage/record.js';
 import { NODE, accept, ballot, compact, leaderBallot, promise, pvalue, snapshot, validRecordsArb } from './helpers.js';
 
 const empty = emptyDurableState(NODE);
@@ -24,6 +25,17 @@ describe('applyRecord', () => {
     expect(s.aAccepted).toEqual([pvalue(1, 5), pvalue(2, 4, 'newer')]);
     expect(s.aBallot).toEqual(ballot(0, 0));
     expect(() => applyRecord(s, accept(2, 3))).toThrow(/would replace the pvalue of slot 2 accepted at <<4, 1>>/);
+  });
+
+  it('keeps the latest client-id bound, never lowered, and writes it again in a rewrite', () => {
+    expect(empty.clientIdsBelow).toBeUndefined();
+    const s = foldRecords(empty, [{ kind: 'clientIds', below: 1000 }, { kind: 'clientIds', below: 5000 }]);
+    expect(s.clientIdsBelow).toBe(5000);
+    expect(() => applyRecord(s, { kind: 'clientIds', below: 4999 })).toThrow(/client ids below 4999 would lower the bound 5000/);
+    expect(foldRecords(empty, recordsOf(s))).toEqual(s);
+    // On disk: read back as written, and a wrong one is a clear error.
+    expect(decodeRecord(encodeRecord({ kind: 'clientIds', below: 5000 }))).toEqual({ ok: true, value: { kind: 'clientIds', below: 5000 } });
+    expect(decodeRecord(Buffer.from('{"kind":"clientIds","below":-1}'))).toEqual({ ok: false, reason: 'clientIds record: below must be a non-negative integer' });
   });
 
   it('never lowers the leader ballot', () => {

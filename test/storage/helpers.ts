@@ -59,6 +59,7 @@ const recordArb: fc.Arbitrary<DurableRecord> = fc.oneof(
   },
   { weight: 1, arbitrary: ballotArb.map((b): DurableRecord => ({ kind: 'leaderBallot', ballot: b })) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 4 }).map((belowSlot): DurableRecord => ({ kind: 'compact', belowSlot })) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 3000 }).map((below): DurableRecord => ({ kind: 'clientIds', below })) },
   {
     weight: 1,
     arbitrary: fc.record({ slot: fc.integer({ min: 2, max: 6 }), state: fc.uint8Array({ maxLength: 24 }) })
@@ -93,6 +94,8 @@ function raised(record: DurableRecord, state: DurableState): DurableRecord {
       return { kind: 'compact', belowSlot: Math.max(state.compactedBelow, Math.min(record.belowSlot, state.snapshot?.slot ?? 1)) };
     case 'snapshot':
       return { kind: 'snapshot', slot: Math.max(record.slot, (state.snapshot?.slot ?? 1) + 1), state: record.state };
+    case 'clientIds':
+      return { kind: 'clientIds', below: Math.max(record.below, state.clientIdsBelow ?? 0) };
     case 'accept': {
       const slot = Math.max(record.pvalue.slot, state.compactedBelow);
       const kept = state.aAccepted.find((pv) => pv.slot === slot);
