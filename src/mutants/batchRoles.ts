@@ -55,6 +55,25 @@ export class BatchOneOverReplica extends Replica {
   }
 }
 
+/**
+ * Tests the input bound on the text taken so far, before adding the next request (not on the
+ * sum with it), so a batch goes one request over: seen only where the bound, not BatchMax, cuts
+ * a batch while more requests wait.
+ */
+export class BatchInputOverReplica extends Replica {
+  protected override nextBatch(): Proposal[] {
+    const { batchMaxRequests, batchMaxInput } = this.host.limits;
+    const q: Proposal[] = [];
+    let input = 0;
+    for (const prop of this.requests.values()) {
+      if (q.length >= batchMaxRequests || input > batchMaxInput) break;
+      q.push(prop);
+      input += prop.input.length;
+    }
+    return q;
+  }
+}
+
 /** Takes only the first request of a batch it is proposed: the others are never decided there. */
 export class SplitBatchLeader extends Leader {
   override receivePropose(m: Propose): void {

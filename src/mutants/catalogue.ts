@@ -19,7 +19,7 @@ import {
 import { welcomeCorruptingFactory } from './welcomeInFlight.js';
 import { LastPartHistoryReplica, smallWelcomesFactory } from './welcomePartRoles.js';
 import { PartialPromiseScout, smallPromisesFactory } from './promisePartRoles.js';
-import { BatchOneOverReplica, DedupeWholeBatchReplica, LastIndexAnswerReplica, ReversedBatchReplica, SplitBatchLeader } from './batchRoles.js';
+import { BatchInputOverReplica, BatchOneOverReplica, DedupeWholeBatchReplica, LastIndexAnswerReplica, ReversedBatchReplica, SplitBatchLeader } from './batchRoles.js';
 import { freshIdOnRetryFactory } from './clientLibrary.js';
 import type { FailureKind } from '../trace/replay/check.js';
 
@@ -109,6 +109,8 @@ const batches = (seed: number): Scenario => base(seed, {
 });
 /** Batches of up to two: three clients a node, so a full batch leaves a request waiting. */
 const smallBatches = (seed: number): Scenario => ({ ...batches(seed), batchMax: 2 });
+/** Batches of up to four and at most 100 units of input (the inputs are 30 to 80): the input bound cuts most. */
+const inputBatches = (seed: number): Scenario => ({ ...batches(seed), batchMaxInput: 100 });
 /** The same with the leader killed and isolated: a request's batch loses its slot and is proposed again. */
 const batchChurn = (seed: number): Scenario => ({ ...leaderChurn(seed), workload: { clients: 9, ops: 6 }, batchMax: 4 });
 
@@ -186,4 +188,6 @@ export const MUTANTS: readonly Mutant[] = [
     createNode: withRoles({ Replica: LastIndexAnswerReplica }), scenarios: [1, 2, 3].map(batches) },
   { name: 'BatchOneOver', breaks: 'a replica proposes at most BatchMax requests for one slot',
     createNode: withRoles({ Replica: BatchOneOverReplica }), scenarios: [1, 2, 3].map(smallBatches) },
+  { name: 'BatchInputOver', breaks: "a batch of two or more requests holds at most Limits.batchMaxInput units of input (the header's cluster.batchMaxInput)",
+    createNode: withRoles({ Replica: BatchInputOverReplica }), scenarios: [1, 2, 3].map(inputBatches) },
 ];

@@ -8,13 +8,14 @@ import { parseArgs } from 'node:util';
 import type { Scenario } from './scenario.js';
 import { ScheduleError, parseSchedule } from './schedule.js';
 import { MAX_CLIENTS, MAX_OPS } from './workload.js';
+import { MAX_BATCH_INPUT } from '../protocol/limits.js';
 
 export class ReplayUsageError extends Error {
   override readonly name = 'ReplayUsageError';
 }
 
 export const REPLAY_USAGE =
-  "usage: npx tsx scripts/replay.ts --seed <int> --nodes <1..64> --app bank|kv --workload '{\"clients\":C,\"ops\":K}' --schedule '<FaultSchedule JSON>' [--formation members|seed] [--checkpoint-every K] [--batch-max B [--defer-proposals turn|decision]] [--max-promise-bytes N] [--log]";
+  "usage: npx tsx scripts/replay.ts --seed <int> --nodes <1..64> --app bank|kv --workload '{\"clients\":C,\"ops\":K}' --schedule '<FaultSchedule JSON>' [--formation members|seed] [--checkpoint-every K] [--batch-max B [--defer-proposals turn|decision] [--batch-max-input L]] [--max-promise-bytes N] [--log]";
 
 export interface ReplayRequest {
   readonly scenario: Scenario;
@@ -46,7 +47,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
         seed: { type: 'string' }, nodes: { type: 'string' }, app: { type: 'string' },
         workload: { type: 'string' }, schedule: { type: 'string' }, log: { type: 'boolean' }, formation: { type: 'string' },
         'checkpoint-every': { type: 'string' },
-        'batch-max': { type: 'string' }, 'defer-proposals': { type: 'string' }, 'max-promise-bytes': { type: 'string' },
+        'batch-max': { type: 'string' }, 'defer-proposals': { type: 'string' }, 'batch-max-input': { type: 'string' }, 'max-promise-bytes': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -80,6 +81,8 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
   const batchMax = batch === undefined ? 1 : int('batch-max', batch, 1, 10_000);
   const defer = str('defer-proposals');
   if (defer !== undefined && defer !== 'turn' && defer !== 'decision') throw new ReplayUsageError(`--defer-proposals must be turn or decision, got ${JSON.stringify(defer)}`);
+  const input = str('batch-max-input');
+  const batchMaxInput = input === undefined ? undefined : int('batch-max-input', input, 0, MAX_BATCH_INPUT);
   const promiseBytes = str('max-promise-bytes');
   const maxPromiseBytes = promiseBytes === undefined ? undefined : int('max-promise-bytes', promiseBytes, 1, 1_000_000_000);
   return {
@@ -88,6 +91,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
       ...(checkpointEvery > 0 ? { checkpointEvery } : {}),
       ...(batchMax > 1 ? { batchMax } : {}),
       ...(batchMax > 1 && defer !== undefined ? { deferProposals: defer } : {}),
+      ...(batchMax > 1 && batchMaxInput !== undefined ? { batchMaxInput } : {}),
       ...(maxPromiseBytes !== undefined ? { maxPromiseBytes } : {}),
     },
     printLog: values.log === true,

@@ -30,6 +30,8 @@ export interface Scenario {
   readonly batchMax?: number;
   /** Limits.deferProposals (with batchMax > 1): 'turn' or 'decision'; absent: 'never'. */
   readonly deferProposals?: 'turn' | 'decision';
+  /** Limits.batchMaxInput (with batchMax > 1): most input text a batch holds; absent: the default, 32,768. */
+  readonly batchMaxInput?: number;
   /** Limits.maxPromiseBytes: a Promise whose JSON is longer goes in parts (absent: the default, 59,000). */
   readonly maxPromiseBytes?: number;
 }
@@ -97,7 +99,11 @@ function scenarioLimits(s: Scenario): Partial<Limits> | undefined {
   const batches = s.batchMax !== undefined && s.batchMax > 1;
   if (!batches && s.maxPromiseBytes === undefined) return undefined;
   return {
-    ...(batches ? { batchMaxRequests: s.batchMax, ...(s.deferProposals ? { deferProposals: s.deferProposals } : {}) } : {}),
+    ...(batches ? {
+      batchMaxRequests: s.batchMax,
+      ...(s.deferProposals ? { deferProposals: s.deferProposals } : {}),
+      ...(s.batchMaxInput !== undefined ? { batchMaxInput: s.batchMaxInput } : {}),
+    } : {}),
     ...(s.maxPromiseBytes !== undefined ? { maxPromiseBytes: s.maxPromiseBytes } : {}),
   };
 }
@@ -120,7 +126,9 @@ function quote(text: string): string {
 export function replayCommand(s: Scenario): string {
   const formation = s.formation === 'seed' ? ' --formation seed' : '';
   const checkpoints = s.checkpointEvery ? ` --checkpoint-every ${s.checkpointEvery}` : '';
-  const batches = s.batchMax !== undefined && s.batchMax > 1 ? ` --batch-max ${s.batchMax}${s.deferProposals ? ` --defer-proposals ${s.deferProposals}` : ''}` : '';
+  const batches = s.batchMax !== undefined && s.batchMax > 1
+    ? ` --batch-max ${s.batchMax}${s.deferProposals ? ` --defer-proposals ${s.deferProposals}` : ''}${s.batchMaxInput !== undefined ? ` --batch-max-input ${s.batchMaxInput}` : ''}`
+    : '';
   const promises = s.maxPromiseBytes !== undefined ? ` --max-promise-bytes ${s.maxPromiseBytes}` : '';
   return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app}${formation}${checkpoints}${batches}${promises} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
 }

@@ -11,16 +11,17 @@ import { noCoverage, noteCoverage } from '../../src/trace/replay/coverage.js';
 import type { TraceEvent } from '../../src/trace/format/types.js';
 import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
 import { traceScenario } from '../../src/trace/runs/simTrace.js';
+import type { Scenario } from '../../src/sim/scenario.js';
 import { initialState, configFromConstants } from '../../src/trace/spec/specState.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coverage-test-'));
 
 /** A batched run of 12 clients on 3 nodes (4 a node) with batches of up to `batchMax`: its coverage, and its largest batch. */
-async function batchedRun(batchMax: number): Promise<{ full: number; largest: number }> {
+async function batchedRun(batchMax: number, over: Partial<Scenario> = {}): Promise<{ full: number; cut: number; largest: number }> {
   const f = faultScenario(2);
   expect(f.nodes).toBe(3);
-  const s = { ...f, batchMax, workload: { ...f.workload, clients: 12 } };
-  const path = join(dir, `batch-${batchMax}.ndjson`);
+  const s = { ...f, batchMax, workload: { ...f.workload, clients: 12 }, ...over };
+  const path = join(dir, `batch-${batchMax}-${JSON.stringify(over).replace(/\W/g, '')}.ndjson`);
   traceScenario(s, path, { eventLog: false }, 'test/trace/coverage.test.ts', true);
   const v = await checkTrace({ name: path, files: [path] }, { coverage: true });
   expect(v.ok, formatVerdict(v)).toBe(true);
@@ -30,7 +31,7 @@ async function batchedRun(batchMax: number): Promise<{ full: number; largest: nu
     const p = (JSON.parse(line) as TraceEvent).params.proposal as { batch?: unknown[] } | undefined;
     largest = Math.max(largest, p?.batch?.length ?? 1);
   }
-  return { full: v.coverage!.fullBatchesWithMoreWaiting, largest };
+  return { full: v.coverage!.fullBatchesWithMoreWaiting, cut: v.coverage!.batchesCutByInput, largest };
 }
 
 describe('trace coverage', () => {
@@ -42,6 +43,16 @@ describe('trace coverage', () => {
     const four = await batchedRun(4);
     expect(four.largest).toBe(4);
     expect(four.full).toBe(0);
+    expect(four.cut).toBe(0);
+  }, 120_000);
+
+  it('counts a batch the input bound cut only under a bound a batch reaches: 120 units, not the default', async () => {
+    // Deferred to the next Decision, a replica's requests wait together; inputs are 30 to 80 units.
+    const small = await batchedRun(4, { deferProposals: 'decision', batchMaxInput: 120 });
+    expect(small.cut).toBeGreaterThan(0);
+    const wide = await batchedRun(4, { deferProposals: 'decision' });
+    expect(wide.largest).toBeGreaterThan(2);
+    expect(wide.cut).toBe(0);
   }, 120_000);
 
   it('counts a ReplicaReceiveInvoke that answers from the table, not one that queues the request', () => {

@@ -14,6 +14,7 @@
 import { mkdirSync } from 'node:fs';
 import type { TraceApp, TraceHeader } from '../../trace/format/types.js';
 import { TRACE_FORMAT } from '../../trace/format/types.js';
+import { DEFAULT_LIMITS } from '../../protocol/limits.js';
 import { NdjsonTraceFile } from '../../trace/format/ndjsonWriter.js';
 import { type TracedDurable, cutToWholeLines, partPath, recordCrash, scanPart } from '../../trace/format/partFile.js';
 
@@ -62,7 +63,11 @@ export function traceHeader(o: NodeTraceOptions): TraceHeader {
         ...((o.batchMax ?? 1) > 1 ? { BatchMax: o.batchMax } : {}),
       },
     },
-    cluster: { nodes: Array.from({ length: o.nodes }, (_, i) => i + 1) },
+    cluster: {
+      nodes: Array.from({ length: o.nodes }, (_, i) => i + 1),
+      // The input bound the node batches under (the default Limits: the CLI has no flag for it).
+      ...((o.batchMax ?? 1) > 1 ? { batchMaxInput: DEFAULT_LIMITS.batchMaxInput } : {}),
+    },
     runId: o.runId,
     part: { node: o.node, lifecycle: true },
     generator: 'paxos node (src/cli)',

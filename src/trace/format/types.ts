@@ -151,7 +151,12 @@ export interface TraceHeader {
   kind: 'header';
   format: string;
   spec: { module: string; constants: SpecConstants };
-  cluster: { nodes: number[] };
+  /**
+   * The node ids, and, in a run that batches, the most input text (UTF-16 units, summed over
+   * its requests) a batch of two or more may hold (Limits.batchMaxInput; the spec has no byte
+   * bound, so the checker enforces it beside the spec, like BatchMax). Absent: not checked.
+   */
+  cluster: { nodes: number[]; batchMaxInput?: number };
   seed?: number | string;
   runId?: string;
   /**

@@ -13,7 +13,7 @@ import { headerVersionProblem, needsUpgrade, upgradeEvent } from '../format/vers
 import { EmbeddedOracle, FastOracle, type Oracle, type StepVerdict } from './oracles.js';
 import { type EventWindow, windowsProblem } from './embeddedWindows.js';
 import { type LeaderChange, leaderChangeKind } from './leaderChanges.js';
-import { batchBoundProblem } from './batchBound.js';
+import { type BatchBounds, batchBoundProblem } from './batchBound.js';
 import type { stepsFor } from '../spec/fastSpec.js';
 import { configFromConstants } from '../spec/specState.js';
 import { DEFAULT_SPEC_PATH, declaredConstants } from './tlaEngine.js';
@@ -239,6 +239,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
   let lastSeq: number[] = [];
   let lastClock: number[] = [];
   let constants!: SpecConstants;
+  let bounds!: BatchBounds;
   let N = 0;
   // A trace in an older format version: each event is read as the current version writes it.
   let legacy = false;
@@ -269,6 +270,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
       if (header === null) {
         header = h;
         constants = h.spec.constants;
+        bounds = { batchMax: constants.BatchMax, batchMaxInput: h.cluster.batchMaxInput };
         N = constants.N;
         legacy = needsUpgrade(h.format);
         lastSeq = new Array<number>(N + 1).fill(0);
@@ -288,6 +290,9 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
         }
       } else if (JSON.stringify(h.spec) !== JSON.stringify(header.spec) || h.runId !== header.runId || h.format !== header.format) {
         fail(at, { kind: 'header', message: 'part files of one run must have the same format, spec, constants and runId' });
+      } else if (h.cluster.batchMaxInput !== header.cluster.batchMaxInput) {
+        // One bound for every batch: a batch travels from the replica that made it to every node.
+        fail(at, { kind: 'header', pointer: '/cluster/batchMaxInput', message: `part files of one run must state the same cluster.batchMaxInput (${String(header.cluster.batchMaxInput)} and ${String(h.cluster.batchMaxInput)})` });
       }
       if (h.part !== undefined) parts.set(at.file, { node: h.part.node, lifecycle: h.part.lifecycle === true, tail: 'header', line: 1 });
       continue;
@@ -328,7 +333,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
     let ev = value as TraceEvent;
     // Before anything reads the node's state (a Welcome named by length reads its sender's).
     if (ev.node > N) fail(at, { kind: 'order', pointer: '/node', message: `node ${ev.node} is not in 1..${N}`, action: ev.action });
-    const tooLong = batchBoundProblem(ev, constants.BatchMax);
+    const tooLong = batchBoundProblem(ev, bounds);
     if (tooLong) fail(at, { kind: 'schema', pointer: tooLong.pointer, message: tooLong.message, action: ev.action });
     if (oracles.length > 0 || client !== null) {
       // A Welcome's history named by length is taken from the fast replay of its sender.

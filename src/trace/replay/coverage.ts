@@ -20,20 +20,31 @@ export interface TraceCoverage {
    * bound that lets one more in would show (the checker refuses a batch over BatchMax).
    */
   fullBatchesWithMoreWaiting: number;
+  /**
+   * Batches of two or more but fewer than BatchMax requests proposed while more requests
+   * waited: the replica fills a batch oldest first until a bound stops it, so here the input
+   * bound did, where a wrong sum would show (the checker holds batches to cluster.batchMaxInput).
+   */
+  batchesCutByInput: number;
 }
 
-export const noCoverage = (): TraceCoverage => ({ retryAnswers: 0, fullBatchesWithMoreWaiting: 0 });
+export const noCoverage = (): TraceCoverage => ({ retryAnswers: 0, fullBatchesWithMoreWaiting: 0, batchesCutByInput: 0 });
 
 /** Counts what event `ev`, which the replay accepted, exercised; `after` is the acting node's spec state after it. */
 export function noteCoverage(c: TraceCoverage, ev: TraceEvent, after: NodeSpec, batchMax: number): void {
   if (ev.action === 'ReplicaReceiveInvoke') {
     if (ev.sent.some((m) => m.type === 'Invoked')) c.retryAnswers++;
   } else if (ev.action === 'ReplicaPropose' && batchMax > 1 && ev.params.proposal !== undefined) {
-    if (reqsOf(ev.params.proposal).length === batchMax && after.rRequests.size > 0) c.fullBatchesWithMoreWaiting++;
+    const k = reqsOf(ev.params.proposal).length;
+    if (after.rRequests.size > 0) {
+      if (k === batchMax) c.fullBatchesWithMoreWaiting++;
+      else if (k >= 2) c.batchesCutByInput++;
+    }
   }
 }
 
 export function addCoverage(into: TraceCoverage, c: TraceCoverage): void {
   into.retryAnswers += c.retryAnswers;
   into.fullBatchesWithMoreWaiting += c.fullBatchesWithMoreWaiting;
+  into.batchesCutByInput += c.batchesCutByInput;
 }

@@ -14,6 +14,7 @@ import { TRACE_FORMAT } from '../format/types.js';
 /** `checkpointEvery` > 0: every node's replica snapshots (SimConfig.checkpointEvery), so all are CheckpointNodes. */
 export function headerFor(s: Scenario, window: number, generator: string, tracked = true, checkpointEvery = 0): TraceHeader {
   const nodes = Array.from({ length: s.nodes }, (_, i) => i + 1);
+  const batches = s.batchMax !== undefined && s.batchMax > 1;
   return {
     app: { name: s.app, tracked },
     kind: 'header',
@@ -23,10 +24,11 @@ export function headerFor(s: Scenario, window: number, generator: string, tracke
       constants: {
         N: s.nodes, Window: window,
         ...(checkpointEvery > 0 ? { CheckpointNodes: nodes } : {}),
-        ...(s.batchMax !== undefined && s.batchMax > 1 ? { BatchMax: s.batchMax } : {}),
+        ...(batches ? { BatchMax: s.batchMax } : {}),
       },
     },
-    cluster: { nodes },
+    // The input bound the replicas batched under (the scenario's, or the default): checked beside the spec.
+    cluster: { nodes, ...(batches ? { batchMaxInput: s.batchMaxInput ?? DEFAULT_LIMITS.batchMaxInput } : {}) },
     seed: s.seed,
     runId: `sim-${s.seed}`,
     generator,
