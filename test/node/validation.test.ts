@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Node } from '../../src/node/node.js';
 import { DEFAULT_LIMITS, MAX_BALLOT_NUM, MAX_BATCH_INPUT, MAX_BATCH_REQUESTS, MAX_INPUT_LENGTH } from '../../src/protocol/limits.js';
+import { checkMessage } from '../../src/protocol/validate.js';
 import { encodeFrame } from '../../src/storage/frame.js';
 import { checkRecord, encodeRecord } from '../../src/storage/record.js';
 import type { DurableRecord } from '../../src/storage/types.js';
@@ -50,6 +51,8 @@ const malformed: [string, unknown, string][] = [
   ['a node-local Preempted from another node', env({ type: 'Preempted', leader: 1, ballot: B }), 'Preempted message: node-local'],
   ['a node-local Invoke from another node', env({ type: 'Invoke', replica: 1, prop: P }), 'Invoke message: node-local'],
   ['a Welcome with two decisions for one slot', env({ type: 'Welcome', node: 1, slot: 2, decisions: [{ slot: 1, prop: P }, { slot: 1, prop: { ...P, clientId: 2 } }], executed: [], state: { app: 0, outputs: [] } }), 'two decisions for slot 1'],
+  // Not neighbours: a check that assumes the sender sorted its decisions by slot lets this in (a reviewer's bug).
+  ['a Welcome whose two decisions for one slot are apart', env({ type: 'Welcome', node: 1, slot: 4, decisions: [{ slot: 1, prop: P }, { slot: 2, prop: P }, { slot: 1, prop: { ...P, clientId: 2 } }], executed: [], state: { app: 0, outputs: [] } }), 'two decisions for slot 1'],
   ['an Accept whose batch carries more input than an acceptor can log', env({ type: 'Accept', ballot: B, slot: 1, prop: batchOf(2, MAX_BATCH_INPUT + 1, 'x') }),
     `Accept message: prop/batch: its inputs total ${MAX_BATCH_INPUT + 1} UTF-16 units, over the ${MAX_BATCH_INPUT}`],
   ['a Welcome whose outputs do not match executed', env({ type: 'Welcome', node: 1, slot: 2, decisions: [], executed: [P], state: { app: 0, outputs: [] } }), 'state/outputs: 0 outputs for 1 executed'],
@@ -148,5 +151,16 @@ describe('a Node receiving invalid input', () => {
     const after = node.specState();
     expect(after.rSlotOut).toBe(before.rSlotOut);
     expect(node.stats.invalidMessages).toBeGreaterThan(150);
+  });
+
+  it('refuses a Welcome that repeats a slot wherever the repeat stands, and no Welcome whose slots are distinct, in any order', () => {
+    const welcome = (slots: number[]) => ({ type: 'Welcome', node: 1, slot: 100, decisions: slots.map((slot, i) => ({ slot, prop: { ...P, clientId: i + 1 } })), executed: [], state: { app: 0, outputs: [] } });
+    const distinct = fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 12 });
+    fc.assert(fc.property(distinct, fc.nat(), fc.nat(), (slots, which, at) => {
+      expect(checkMessage(welcome(slots), [1, 2, 3])).toMatchObject({ ok: true });
+      const repeated = slots[which % slots.length]!;
+      const withRepeat = [...slots.slice(0, at % (slots.length + 1)), repeated, ...slots.slice(at % (slots.length + 1))];
+      expect(checkMessage(welcome(withRepeat), [1, 2, 3])).toEqual({ ok: false, reason: `Welcome message: decisions: two decisions for slot ${repeated}` });
+    }), { numRuns: 300 });
   });
 });

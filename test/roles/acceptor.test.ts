@@ -22,6 +22,22 @@ describe('Acceptor', () => {
     expect(host.sends('Accepting')).toEqual([{ to: 2, message: { type: 'Accepting', leader: 1 } }]);
   });
 
+  it('orders ballots by number, then by leader: a Prepare of the same number from a higher leader is higher', () => {
+    // Comparing numbers alone (a reviewer's bug) never promises <<3, 2>> over <<3, 1>>: node 2's
+    // scout waits for ever, and two leaders that started at one number could never settle.
+    const host = new FakeHost({ self: 2, durable: { aBallot: ballot(3, 1) } });
+    const acceptor = new Acceptor(host);
+
+    acceptor.receive(2, { type: 'Prepare', ballot: ballot(3, 2) });
+    expect(host.records()).toEqual([{ kind: 'promise', ballot: ballot(3, 2) }]);
+    expect(host.sends('Promise')[0]?.message).toMatchObject({ ballot: ballot(3, 2), promised: ballot(3, 2) });
+
+    host.clear();
+    acceptor.receive(1, { type: 'Prepare', ballot: ballot(3, 1) });
+    expect(host.records()).toEqual([]);
+    expect(host.sends('Promise')[0]?.message).toMatchObject({ ballot: ballot(3, 1), promised: ballot(3, 2) });
+  });
+
   it('answers a lower Prepare with the higher ballot it promised, and writes nothing', () => {
     const host = new FakeHost({ self: 2, durable: { aBallot: ballot(5, 3) } });
     const acceptor = new Acceptor(host);

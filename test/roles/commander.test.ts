@@ -134,6 +134,19 @@ describe('Commander with its node\'s Leader (the first Accept goes to a recent q
     expect(host.sends('Accept').map((s) => s.to)).toEqual([2, 3, 4, 5]);
   });
 
+  it('decides on a majority of the cluster, not of the acceptors its first Accept went to', () => {
+    // First targets 1, 5 and 4: two of them are a majority of those three, not of five
+    // (a reviewer's bug that counted against the first targets decided here with two).
+    const { host } = leaderHeardFromAll();
+    const commander = new Commander(host, B, 4, P);
+    host.addRole(commander);
+    commander.receive(1, yes(1));
+    commander.receive(5, yes(5));
+    expect(host.sends('Decision')).toEqual([]);
+    commander.receive(4, yes(4));
+    expect(host.sends('Decision').map((s) => s.to)).toEqual(PEERS);
+  });
+
   it('tells its leader who said yes, so the next commander goes to them', () => {
     const { host } = leaderHeardFromAll();
     const first = new Commander(host, B, 4, P);

@@ -88,6 +88,23 @@ describe('Scout', () => {
     expect(host.actions()).toEqual([]);
   });
 
+  it('arms its retransmit timer again each time it fires, until a quorum promises', () => {
+    // A scout that retransmitted once and stopped would wait forever when both Prepares were
+    // lost: its leader stays passive for good (a reviewer's bug that no trace shows, since a
+    // retransmit is not a spec step, and no simulated run reached).
+    const { host, scout } = startedScout([1, 2, 3, 4, 5]);
+    for (let round = 1; round <= 3; round++) {
+      scout.onTimer(SCOUT_RETRANSMIT_TIMER, '2.1');
+      expect(host.sends('Prepare').map((s) => s.to), `round ${round}`).toEqual([1, 2, 3, 4, 5]);
+      expect(host.timers(), `round ${round}`).toEqual([{ name: SCOUT_RETRANSMIT_TIMER, key: '2.1' }]);
+      host.clear();
+    }
+    scout.receive(2, yes(2));
+    scout.onTimer(SCOUT_RETRANSMIT_TIMER, '2.1');
+    expect(host.sends('Prepare').map((s) => s.to)).toEqual([1, 3, 4, 5]);
+    expect(host.timers()).toEqual([{ name: SCOUT_RETRANSMIT_TIMER, key: '2.1' }]);
+  });
+
   it('ignores the retransmit timer of an older scout', () => {
     const { host, scout } = startedScout();
 

@@ -66,4 +66,17 @@ describe('trace coverage', () => {
     noteCoverage(c, receive([{ type: 'Invoked', replica: 1, prop, index: 3 }] as TraceEvent['sent']), node, 1);
     expect(c.retryAnswers).toBe(1);
   });
+
+  it('counts a Promise part a scout received, not a Promise sent whole', () => {
+    const node = initialState(configFromConstants({ N: 3, Window: 5 })).nodes[1]!;
+    const b = { num: 1, leader: 1 };
+    const promise = (parts: object): TraceEvent => ({ node: 1, seq: 2, clock: 2, role: 'Scout', action: 'ScoutReceivePromise',
+      params: { message: { type: 'Promise', acceptor: 2, ballot: b, promised: b, accepted: [], ...parts } }, sent: [], delta: {} } as unknown as TraceEvent);
+    const c = noCoverage();
+    noteCoverage(c, promise({}), node, 1);
+    expect(c.promisePartsReceived).toBe(0);
+    noteCoverage(c, promise({ part: 1, parts: 2 }), node, 1);
+    noteCoverage(c, promise({ part: 2, parts: 2 }), node, 1);
+    expect(c.promisePartsReceived).toBe(2);
+  });
 });

@@ -26,14 +26,22 @@ export interface TraceCoverage {
    * bound did, where a wrong sum would show (the checker holds batches to cluster.batchMaxInput).
    */
   batchesCutByInput: number;
+  /**
+   * Parts of a Promise sent in parts (maxPromiseBytes) that a scout received: where a scout
+   * that counts an acceptor before it holds every part, and so loses pvalues, would show.
+   */
+  promisePartsReceived: number;
 }
 
-export const noCoverage = (): TraceCoverage => ({ retryAnswers: 0, fullBatchesWithMoreWaiting: 0, batchesCutByInput: 0 });
+export const noCoverage = (): TraceCoverage => ({ retryAnswers: 0, fullBatchesWithMoreWaiting: 0, batchesCutByInput: 0, promisePartsReceived: 0 });
 
 /** Counts what event `ev`, which the replay accepted, exercised; `after` is the acting node's spec state after it. */
 export function noteCoverage(c: TraceCoverage, ev: TraceEvent, after: NodeSpec, batchMax: number): void {
   if (ev.action === 'ReplicaReceiveInvoke') {
     if (ev.sent.some((m) => m.type === 'Invoked')) c.retryAnswers++;
+  } else if (ev.action === 'ScoutReceivePromise') {
+    const m = ev.params.message;
+    if (m?.type === 'Promise' && (m.parts ?? 1) > 1) c.promisePartsReceived++;
   } else if (ev.action === 'ReplicaPropose' && batchMax > 1 && ev.params.proposal !== undefined) {
     const k = reqsOf(ev.params.proposal).length;
     if (after.rRequests.size > 0) {
@@ -47,4 +55,5 @@ export function addCoverage(into: TraceCoverage, c: TraceCoverage): void {
   into.retryAnswers += c.retryAnswers;
   into.fullBatchesWithMoreWaiting += c.fullBatchesWithMoreWaiting;
   into.batchesCutByInput += c.batchesCutByInput;
+  into.promisePartsReceived += c.promisePartsReceived;
 }
