@@ -306,6 +306,18 @@ describe('Replica', () => {
     busy.host.clear();
     busy.replica.receive(3, { ...welcome, slot: 5 });
     expect(busy.host.journal).toEqual([]);
+
+    // Executed past its snapshot (slot 1 here): ahead means ahead of what it executed, not of
+    // its snapshot. A Welcome at slot 2 or 3 would move it back (a reviewer's bug, which only
+    // the simulated runs saw).
+    const ran = replicaOn();
+    ran.replica.receive(1, { type: 'Decision', slot: 1, prop: prop(3, 1, '4') });
+    ran.replica.receive(1, { type: 'Decision', slot: 2, prop: prop(3, 2, '1') });
+    expect(specOf(ran.replica)).toMatchObject({ rSlotOut: 3, rSnap: { slot: 1 } });
+    ran.host.clear();
+    for (const slot of [2, 3]) ran.replica.receive(3, { ...welcome, slot, decisions: [{ slot: 1, prop: prop(3, 1, '4') }], executed: [prop(3, 1, '4')], state: { app: 4, outputs: [4] } });
+    expect(ran.host.journal).toEqual([]);
+    expect(specOf(ran.replica)).toMatchObject({ rSlotOut: 3 });
   });
 
   it('follows the leader an acceptor hints at, and resends its pending proposals there', () => {
