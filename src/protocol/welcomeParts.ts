@@ -62,6 +62,15 @@ export function splitWelcome(whole: Welcome, maxBytes: number): Welcome[] {
  */
 export function assembleWelcome(parts: readonly Welcome[]): Welcome {
   const first = parts[0]!;
+  // Each part was validated alone (validate.ts refuses a slot twice within one message); a
+  // slot in two parts would reach the replica as two decisions for it, and its Agreement check.
+  const slots = new Set<number>();
+  for (const p of parts) {
+    for (const d of p.decisions) {
+      if (slots.has(d.slot)) throw new Error(`decisions: two decisions for slot ${d.slot} (in different parts)`);
+      slots.add(d.slot);
+    }
+  }
   let text = '';
   for (const p of parts) {
     if (typeof p.state.app !== 'string') throw new Error(`part ${welcomePartOf(p)} of ${welcomePartsOf(p)} carries no state text`);

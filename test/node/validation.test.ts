@@ -153,6 +153,18 @@ describe('a Node receiving invalid input', () => {
     expect(node.stats.invalidMessages).toBeGreaterThan(150);
   });
 
+  it('drops, without crashing, a Welcome whose parts each pass but repeat a slot between them', () => {
+    // Each part is a valid message on its own; only the assembled Welcome decides slot 1 twice.
+    const { node, logs } = memberNode();
+    const text = JSON.stringify({ app: 0, outputs: [] });
+    const part = (i: number, clientId: number) => env({ type: 'Welcome', node: 1, slot: 3, part: i, parts: 2,
+      decisions: [{ slot: 1, prop: { ...P, clientId } }], executed: [], state: { app: i === 1 ? text.slice(0, 5) : text.slice(5), outputs: [] } });
+    node.receive(part(1, 1));
+    expect(() => node.receive(part(2, 2))).not.toThrow();
+    expect(node.specState().rSlotOut).toBe(1);
+    expect(logs.join('\n')).toContain('two decisions for slot 1');
+  });
+
   it('refuses a Welcome that repeats a slot wherever the repeat stands, and no Welcome whose slots are distinct, in any order', () => {
     const welcome = (slots: number[]) => ({ type: 'Welcome', node: 1, slot: 100, decisions: slots.map((slot, i) => ({ slot, prop: { ...P, clientId: i + 1 } })), executed: [], state: { app: 0, outputs: [] } });
     const distinct = fc.uniqueArray(fc.integer({ min: 1, max: 99 }), { minLength: 1, maxLength: 12 });

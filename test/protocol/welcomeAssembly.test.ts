@@ -46,6 +46,14 @@ describe('assembling a Welcome from parts', () => {
     expect(() => assembleWelcome(partsWithText(text))).toThrow(reason);
   });
 
+  it('refuses parts that each hold a slot another part holds', () => {
+    const parts = splitWelcome(WHOLE, Math.ceil(SIZE / 3));
+    expect(parts.length).toBeGreaterThan(1);
+    const last = parts.length - 1;
+    const repeated = parts.map((p, i) => (i === last ? { ...p, decisions: [...p.decisions, { ...parts[0]!.decisions[0]!, prop: req(999) }] } : p));
+    expect(() => assembleWelcome(repeated)).toThrow(`decisions: two decisions for slot ${parts[0]!.decisions[0]!.slot} (in different parts)`);
+  });
+
   it('takes the same parts with a Welcome state text (the refusals are the text, not the parts)', () => {
     const w = assembleWelcome(partsWithText(JSON.stringify({ app: { counter: 1 }, outputs: ['"a"'] })));
     expect(w.state).toEqual({ app: { counter: 1 }, outputs: ['"a"'] });
