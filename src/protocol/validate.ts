@@ -5,7 +5,7 @@
 import type { Envelope } from '../node/api.js';
 import { messageSchemas } from './schemas.js';
 import { MESSAGE_TYPES, NODE_LOCAL_MESSAGE_TYPES, type Message, type MessageType, type Promise, type Welcome } from './messages.js';
-import { isLongBatch, proposalKey, type Ballot, type Batch, type NodeId, type Proposal } from './values.js';
+import { conflictingPValueSlot, isLongBatch, proposalKey, type Ballot, type Batch, type NodeId, type Proposal, type PValue } from './values.js';
 import { copyJson } from '../util/jsonCopy.js';
 import { DEFAULT_LIMITS, MAX_BALLOT_NUM, MAX_BATCH_INPUT, MAX_SLOT } from './limits.js';
 
@@ -98,14 +98,16 @@ function checkIds(m: Message, peers: ReadonlySet<NodeId>): string | undefined {
     case 'Promise':
       return first(markProblem(m.mark), slotProblem(m.mark, 'mark'), promisePartProblem(m), node(m.acceptor, 'acceptor'), ballot(m.ballot, 'ballot', false), ballot(m.promised, 'promised', true),
         ...m.accepted.map((pv, i) => first(ballot(pv.ballot, `accepted/${i}/ballot`, false), batch(pv.prop, `accepted/${i}/prop`),
-          slotProblem(pv.slot, `accepted/${i}/slot`), belowMark(pv.slot, m.mark, `accepted/${i}/slot`))));
+          slotProblem(pv.slot, `accepted/${i}/slot`), belowMark(pv.slot, m.mark, `accepted/${i}/slot`))),
+        conflictProblem(m.accepted, 'accepted'));
     case 'Accept': return first(ballot(m.ballot, 'ballot', false), slotProblem(m.slot, 'slot'), batch(m.prop, 'prop'));
     case 'Accepted':
       return first(node(m.acceptor, 'acceptor'), ballot(m.ballot, 'ballot', false), ballot(m.promised, 'promised', true), slotProblem(m.slot, 'slot'));
     case 'Decision': case 'Propose': return first(slotProblem(m.slot, 'slot'), batch(m.prop, 'prop'));
     case 'Adopted':
       return first(markProblem(m.mark), slotProblem(m.mark, 'mark'), ballot(m.ballot, 'ballot', false),
-        ...m.pvalues.map((pv, i) => first(ballot(pv.ballot, `pvalues/${i}/ballot`, false), slotProblem(pv.slot, `pvalues/${i}/slot`), batch(pv.prop, `pvalues/${i}/prop`))));
+        ...m.pvalues.map((pv, i) => first(ballot(pv.ballot, `pvalues/${i}/ballot`, false), slotProblem(pv.slot, `pvalues/${i}/slot`), batch(pv.prop, `pvalues/${i}/prop`))),
+        conflictProblem(m.pvalues, 'pvalues'));
     case 'Preempted': return first(node(m.leader, 'leader'), ballot(m.ballot, 'ballot', false));
     case 'Invoke': return first(node(m.replica, 'replica'), prop(m.prop, 'prop'));
     case 'Invoked': return first(node(m.replica, 'replica'), prop(m.prop, 'prop'));
@@ -180,7 +182,13 @@ function first(...problems: (string | undefined)[]): string | undefined {
   return problems.find((p) => p !== undefined);
 }
 
-function duplicateSlot(slots: number[]): string | undefined {
+function conflictProblem(pvalues: readonly PValue[], what: string): string | undefined {
+  const slot = conflictingPValueSlot(pvalues);
+  return slot === undefined ? undefined : `${what}: two pvalues of one ballot for slot ${slot} with different batches (a ballot proposes one batch a slot)`;
+}
+
+/** The first slot named twice, as a problem; undefined if none is. */
+export function duplicateSlot(slots: Iterable<number>): string | undefined {
   const seen = new Set<number>();
   for (const s of slots) {
     if (seen.has(s)) return `decisions: two decisions for slot ${s}`;

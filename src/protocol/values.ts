@@ -123,6 +123,22 @@ export function batchKey(b: Batch): string {
   return isLongBatch(b) ? JSON.stringify(b.batch.map((p) => [p.caller, p.clientId, p.input])) : proposalKey(b);
 }
 
+/**
+ * The first slot with two pvalues of one ballot and different batches, or undefined. No correct
+ * run makes such a pair (a ballot's leader proposes one batch per slot), so it comes from a
+ * forged or corrupt Promise; a leader adopting both would have to choose between them.
+ */
+export function conflictingPValueSlot(pvalues: Iterable<PValue>): number | undefined {
+  const seen = new Map<string, Batch>();
+  for (const pv of pvalues) {
+    const key = `${ballotKey(pv.ballot)}@${pv.slot}`;
+    const other = seen.get(key);
+    if (other === undefined) seen.set(key, pv.prop);
+    else if (!batchEquals(other, pv.prop)) return pv.slot;
+  }
+  return undefined;
+}
+
 /** A fresh deep copy of a batch. */
 export function copyBatch(b: Batch): Batch {
   return isLongBatch(b) ? { batch: b.batch.map(copyProposal) } : copyProposal(b);

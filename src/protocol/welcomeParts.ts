@@ -11,6 +11,7 @@
  */
 import type { Welcome, WelcomeState } from './messages.js';
 import { fewestParts, utf8Length } from './fewestParts.js';
+import { duplicateSlot } from './validate.js';
 
 /** The first index and the end (exclusive, from 0) of the i-th of k segments of `length` items (the spec's Segment). */
 export function segmentRange(length: number, i: number, k: number): [number, number] {
@@ -64,13 +65,8 @@ export function assembleWelcome(parts: readonly Welcome[]): Welcome {
   const first = parts[0]!;
   // Each part was validated alone (validate.ts refuses a slot twice within one message); a
   // slot in two parts would reach the replica as two decisions for it, and its Agreement check.
-  const slots = new Set<number>();
-  for (const p of parts) {
-    for (const d of p.decisions) {
-      if (slots.has(d.slot)) throw new Error(`decisions: two decisions for slot ${d.slot} (in different parts)`);
-      slots.add(d.slot);
-    }
-  }
+  const repeated = duplicateSlot(parts.flatMap((p) => p.decisions.map((d) => d.slot)));
+  if (repeated !== undefined) throw new Error(`${repeated} (in different parts)`);
   let text = '';
   for (const p of parts) {
     if (typeof p.state.app !== 'string') throw new Error(`part ${welcomePartOf(p)} of ${welcomePartsOf(p)} carries no state text`);

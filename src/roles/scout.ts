@@ -5,7 +5,7 @@
  */
 import type { Message, Promise } from '../protocol/messages.js';
 import {
-  ballotEquals, ballotKey, copyBallot, copyPValue, isQuorum, type Ballot, type NodeId, type PValue,
+  ballotEquals, ballotKey, conflictingPValueSlot, copyBallot, copyPValue, isQuorum, type Ballot, type NodeId, type PValue,
 } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import type { StateChanges } from '../node/stateChanges.js';
@@ -64,6 +64,13 @@ export class Scout extends Role {
       if (this.acks.has(m.acceptor)) return; // a duplicate yes: no spec step
       const accepted = this.wholePromise(m);
       if (accepted === undefined) return; // parts still missing: no spec step
+      // Each message was validated alone; a pvalue contradicting another acceptor's (or another
+      // part's) would reach the leader's adoption as two batches for one ballot and slot.
+      const conflict = conflictingPValueSlot([...this.pvalues.values(), ...accepted]);
+      if (conflict !== undefined) {
+        this.host.log(`scout ${this.host.self}: dropped acceptor ${m.acceptor}'s Promise: a pvalue for slot ${conflict} contradicts one of the same ballot already held`);
+        return; // not counted: no spec step
+      }
       this.acks.add(m.acceptor);
       for (const pv of accepted) this.pvalues.set(JSON.stringify(pv), copyPValue(pv));
       this.mark = Math.max(this.mark, m.mark ?? 1);

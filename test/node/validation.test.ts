@@ -55,6 +55,9 @@ const malformed: [string, unknown, string][] = [
   ['a Welcome whose two decisions for one slot are apart', env({ type: 'Welcome', node: 1, slot: 4, decisions: [{ slot: 1, prop: P }, { slot: 2, prop: P }, { slot: 1, prop: { ...P, clientId: 2 } }], executed: [], state: { app: 0, outputs: [] } }), 'two decisions for slot 1'],
   ['an Accept whose batch carries more input than an acceptor can log', env({ type: 'Accept', ballot: B, slot: 1, prop: batchOf(2, MAX_BATCH_INPUT + 1, 'x') }),
     `Accept message: prop/batch: its inputs total ${MAX_BATCH_INPUT + 1} UTF-16 units, over the ${MAX_BATCH_INPUT}`],
+  // A leader adopting both would have to pick one of two batches its ballot never proposed together.
+  ['a Promise with two batches for one ballot and slot', env({ type: 'Promise', acceptor: 2, ballot: B, promised: B, accepted: [{ ballot: B, slot: 1, prop: P }, { ballot: B, slot: 2, prop: P }, { ballot: B, slot: 1, prop: { ...P, clientId: 2 } }] }),
+    'accepted: two pvalues of one ballot for slot 1 with different batches'],
   ['a Welcome whose outputs do not match executed', env({ type: 'Welcome', node: 1, slot: 2, decisions: [], executed: [P], state: { app: 0, outputs: [] } }), 'state/outputs: 0 outputs for 1 executed'],
 ];
 

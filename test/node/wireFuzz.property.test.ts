@@ -42,6 +42,7 @@ const NOOP = { caller: 0, clientId: 0, input: 'noop' };
 const batch = fc.uniqueArray(request, { minLength: 2, maxLength: 4, selector: (r) => `${r.caller}:${r.clientId}:${r.input}` }).map((b) => ({ batch: b }));
 const prop = fc.oneof({ weight: 4, arbitrary: request }, { weight: 1, arbitrary: fc.constant(NOOP) }, { weight: 2, arbitrary: batch });
 const pvalue = fc.record({ ballot, slot, prop });
+const FIRST_BALLOT = { num: 0, leader: 1 };
 const mark = fc.option(fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 2, max: 6 }) }, { weight: 1, arbitrary: fc.constantFrom(MAX_SLOT, MAX_SLOT + 1) }), { nil: undefined });
 const parts = fc.option(fc.integer({ min: 1, max: 3 }).chain((n) => fc.record({ part: fc.integer({ min: 1, max: n }), parts: fc.constant(n) })), { nil: undefined });
 const omitUndefined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
@@ -50,6 +51,10 @@ const message: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc.record({ type: fc.constant('Prepare'), ballot }),
   fc.record({ type: fc.constant('Promise'), acceptor: nodeId, ballot, promised, accepted: fc.array(pvalue, { maxLength: 4 }), mark, p: parts })
     .map(({ p, ...m }) => omitUndefined({ ...m, ...p })),
+  // A yes to node 1's first ballot (what its scout runs after an invoke), its pvalues from a small
+  // pool, so that two of one ballot and slot with different batches come up (a crash once).
+  fc.record({ type: fc.constant('Promise'), acceptor: fc.constantFrom(2, 3), ballot: fc.constant(FIRST_BALLOT), promised: fc.constant(FIRST_BALLOT),
+    accepted: fc.array(fc.record({ ballot: fc.constant({ num: 0, leader: 2 }), slot: fc.constantFrom(1, 2), prop: fc.constantFrom(NOOP, { caller: 2, clientId: 1, input: 'a' }) }), { maxLength: 3 }) }),
   fc.record({ type: fc.constant('Accept'), ballot, slot, prop }),
   fc.record({ type: fc.constant('Accepted'), acceptor: nodeId, ballot, slot, promised }),
   fc.record({ type: fc.constant('Propose'), slot, prop }),
@@ -197,6 +202,21 @@ describe('a node fed schema-valid messages with values no test chose', () => {
     node.receive(decision('a'));
     expect(() => node.receive(decision('a'))).not.toThrow();
     expect(() => node.receive(decision('b'))).toThrow(/\(Agreement\) slot 3 decided as/);
+  });
+
+  it('drops a Promise whose pvalue contradicts one of the same ballot another acceptor reported (its leader stopped on an assertion)', () => {
+    const logs: string[] = [];
+    const node = new Node(1, [1, 2, 3, 4, 5], { durable: undefined, log: (l) => logs.push(l) }, { stateMachine: KV });
+    node.start();
+    expect(node.invoke(1, 'x').messages.map((e) => e.message)).toContainEqual({ type: 'Prepare', ballot: FIRST_BALLOT });
+    const promise = (acceptor: number, input: string) => ({ from: acceptor, to: 1, clock: 1,
+      message: { type: 'Promise', acceptor, ballot: FIRST_BALLOT, promised: FIRST_BALLOT, accepted: [{ ballot: { num: 0, leader: 2 }, slot: 1, prop: { caller: 2, clientId: 1, input } }] } });
+    node.receive(promise(2, 'a'));
+    expect(() => node.receive(promise(3, 'b'))).not.toThrow();
+    expect(logs).toContainEqual(expect.stringContaining("dropped acceptor 3's Promise"));
+    // The next yes makes the quorum (with its own acceptor's), and the leader drives what 2 reported.
+    const accepts = node.receive(promise(4, 'a')).messages.filter((e) => e.message.type === 'Accept').map((e) => e.message);
+    expect(accepts).toContainEqual({ type: 'Accept', ballot: FIRST_BALLOT, slot: 1, prop: { caller: 2, clientId: 1, input: 'a' } });
   });
 
   it('refuses a Prepare over MAX_BALLOT_NUM (its leader moved to ballot 2^53, which its log refused)', () => {

@@ -104,6 +104,17 @@ describe('the scout counts an acceptor once it holds every part of its Promise',
     expect(adopted?.type === 'Adopted' && adopted.pvalues.map((pv) => pv.slot).sort()).toEqual([1, 2, 3]);
   });
 
+  it('drops a Promise whose parts, each valid alone, carry two batches for one ballot and slot', () => {
+    const { host, scout } = startedScout();
+    const [p1, p2] = partsOf(2, [pvalue(1), { ...pvalue(1), prop: prop(3, 9) }], 2);
+    for (const p of [p1!, p2!]) expect(checkMessage(JSON.parse(JSON.stringify(p)), [1, 2, 3]).ok).toBe(true);
+    scout.receive(2, p1!);
+    scout.receive(2, p2!);
+    expect(host.actions()).toEqual([]);
+    expect(specOf(scout).scout?.acks).toEqual([]);
+    expect(host.logs).toEqual([expect.stringContaining("dropped acceptor 2's Promise: a pvalue for slot 1 contradicts")]);
+  });
+
   it('is preempted by one part of a Promise that promised a higher ballot', () => {
     const { host, scout } = startedScout();
     const [first] = partsOf(2, pvalues(4), 2, ballot(3, 2));

@@ -48,6 +48,24 @@ describe('Scout', () => {
     expect(host.journal.filter((e) => e.kind === 'remove')).toHaveLength(1);
   });
 
+  it('drops a Promise whose pvalue contradicts one of the same ballot held from another acceptor', () => {
+    const { host, scout } = startedScout([1, 2, 3, 4, 5]);
+    const pv = { ballot: ballot(1, 3), slot: 4, prop: prop(3, 1) };
+    const forged = { ...pv, prop: prop(3, 2) };
+
+    scout.receive(2, yes(2, [pv]));
+    scout.receive(3, yes(3, [forged]));
+    scout.receive(4, yes(4, [pv]));
+
+    // Counting it would hand the leader two batches for ballot <<1, 3>> at slot 4 (it asserts that
+    // never happens); not counting an acceptor is always safe.
+    expect(host.actions()).toEqual(['ScoutReceivePromise', 'ScoutReceivePromise']);
+    expect(host.logs).toEqual([expect.stringContaining("dropped acceptor 3's Promise: a pvalue for slot 4 contradicts")]);
+    expect(specOf(scout).scout).toEqual({ ballot: B, acks: [2, 4], pvalues: [pv], mark: 1 });
+    scout.receive(5, yes(5));
+    expect(host.sends('Adopted')).toEqual([{ to: 1, message: { type: 'Adopted', ballot: B, pvalues: [pv] } }]);
+  });
+
   it('does not count the same acceptor twice', () => {
     const { host, scout } = startedScout();
 
