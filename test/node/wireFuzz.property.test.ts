@@ -30,8 +30,9 @@ const MAX = Number.MAX_SAFE_INTEGER;
 const nodeId = fc.constantFrom(1, 2, 3);
 /** Mostly small (the protocol's neighbourhood), sometimes at the ends of the schema's range. */
 const num = (min: number, ...ends: number[]) => fc.oneof({ weight: 8, arbitrary: fc.integer({ min, max: min + 6 }) }, { weight: 1, arbitrary: fc.constantFrom(MAX, MAX - 1, ...ends) });
-// Ballots also at the most a node takes from a peer, and one over (refused).
-const ballot = fc.record({ num: num(1, MAX_BALLOT_NUM, MAX_BALLOT_NUM - 1, MAX_BALLOT_NUM + 1), leader: nodeId });
+// Ballots from a first ballot (num 0, as each node starts with) to the most a node takes from a
+// peer, and one over (refused).
+const ballot = fc.record({ num: num(0, MAX_BALLOT_NUM, MAX_BALLOT_NUM - 1, MAX_BALLOT_NUM + 1), leader: nodeId });
 const promised = fc.oneof({ weight: 4, arbitrary: ballot }, { weight: 1, arbitrary: fc.constant({ num: 0, leader: 0 }) });
 // Slots also at the most a node takes from a peer, and one over (refused).
 const slot = num(1, MAX_SLOT, MAX_SLOT - 1, MAX_SLOT + 1);
