@@ -44,7 +44,8 @@
  * from a replica's table of executed requests, and (with --batch-max over 1) a batch at its
  * bound proposed while more requests waited, and a batch its input bound cut (the runs that
  * defer proposals to the next Decision batch under a small one), and a Promise received in
- * parts (every tenth run sends Promises of at most 400 bytes). Required with --runs 100 or more, or with
+ * parts (every tenth run sends Promises of at most 400 bytes), and a Welcome installed from parts
+ * (another tenth sends Welcomes of at most 1,000 bytes). Required with --runs 100 or more, or with
  * --require-coverage; the script exits 1 naming what no run exercised. The seeds are fixed, so
  * the counts are too: a change that loses one shows at once.
  *
@@ -141,7 +142,13 @@ const SMALL_BATCH_INPUT = 120;
  * acceptor at its first part (losing the others' pvalues) passed every run.
  */
 const SMALL_PROMISE_BYTES = 400;
-let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0; let batchedRuns = 0; let deferredRuns = 0; let inputBoundRuns = 0; let promisePartRuns = 0; let downRuns = 0;
+/**
+ * Every tenth run (another tenth) sends its Welcomes in parts of at most this many bytes
+ * (Limits.maxWelcomeBytes): with the default, 59,000, no simulated Welcome was split, and only
+ * test/trace/partsSimTraces.test.ts's two seeds took the path.
+ */
+const SMALL_WELCOME_BYTES = 1_000;
+let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0; let batchedRuns = 0; let deferredRuns = 0; let inputBoundRuns = 0; let promisePartRuns = 0; let welcomePartRuns = 0; let downRuns = 0;
 let operations = 0;
 const coverage = noCoverage();
 const removeUnlessKept = (run: Run): void => { if (!opt.keep && !opt.out) rmSync(run.input.name); };
@@ -183,7 +190,11 @@ for (let r = 0; r < opt.runs; r++) {
       ...(deferred ? { deferProposals: deferred } : {}), ...(deferred === 'decision' ? { batchMaxInput: SMALL_BATCH_INPUT } : {}),
     }
     : checkpointed;
-  const scenario: Scenario = promiseParts ? { ...shaped, maxPromiseBytes: SMALL_PROMISE_BYTES } : shaped;
+  const welcomeParts = r % 10 === 2;
+  if (welcomeParts) welcomePartRuns++;
+  const scenario: Scenario = {
+    ...shaped, ...(promiseParts ? { maxPromiseBytes: SMALL_PROMISE_BYTES } : {}), ...(welcomeParts ? { maxWelcomeBytes: SMALL_WELCOME_BYTES } : {}),
+  };
   const path = join(dir, `sim-${scenario.seed}.ndjson`);
   const t0 = performance.now();
   const compact = opt.format === 'compact' || (opt.format === 'mixed' && r % 2 === 1);
@@ -254,6 +265,7 @@ if (opt.requireCoverage || opt.runs >= COVERAGE_MIN_RUNS) {
   if (coverage.retryAnswers === 0) uncovered.push('no retried request was answered from a replica\'s table of executed requests (a wrong index or output there would pass)');
   if (batchedRuns > 0 && coverage.fullBatchesWithMoreWaiting === 0) uncovered.push('no batch at its bound was proposed while more requests waited (a bound that lets one more in would pass)');
   if (promisePartRuns > 0 && coverage.promisePartsReceived === 0) uncovered.push('no scout received a Promise sent in parts (a scout that counts an acceptor at its first part would pass)');
+  if (welcomePartRuns > 0 && coverage.welcomesFromParts === 0) uncovered.push('no replica installed a Welcome sent in parts (a replica that installs one from some of its parts would pass)');
   if (inputBoundRuns > 0 && coverage.batchesCutByInput === 0) uncovered.push('no batch was cut by its input bound while more requests waited (an input sum off by one request would pass)');
 }
 for (const u of uncovered) process.stdout.write(`COVERAGE: ${u}\n`);
@@ -262,7 +274,7 @@ process.stdout.write(
   `validate-sim-traces: ${opt.runs} traces (${batchedRuns} with batches of up to ${opt.batchMax} or ${Math.min(SMALL_BATCH_MAX, opt.batchMax)}, ${deferredRuns} of them (of up to ${opt.batchMax}) deferring proposals to the turn's end or the next Decision (${inputBoundRuns} runs, these with batches of at most ${SMALL_BATCH_INPUT} units of input), ${downRuns} with a node down for good), ${fastEvents} events validated (schema + fast replay); ` +
   `embedded sample: ${windowCount} windows, ${embeddedEvents} events, ${sampledChanges} leader changes (of ${foundChanges} in the runs: ${perKind}) in ${embeddedSecs.toFixed(1)} s; ` +
   `${operations} client operations checked for linearizability as the events came; ` +
-  `coverage: ${coverage.retryAnswers} retried requests answered from a replica's table, ${coverage.fullBatchesWithMoreWaiting} batches at the bound with more requests waiting, ${coverage.batchesCutByInput} batches cut by the input bound with more waiting, ${coverage.promisePartsReceived} Promise parts received by scouts (${promisePartRuns} runs with Promises of at most ${SMALL_PROMISE_BYTES} bytes); ` +
+  `coverage: ${coverage.retryAnswers} retried requests answered from a replica's table, ${coverage.fullBatchesWithMoreWaiting} batches at the bound with more requests waiting, ${coverage.batchesCutByInput} batches cut by the input bound with more waiting, ${coverage.promisePartsReceived} Promise parts received by scouts (${promisePartRuns} runs with Promises of at most ${SMALL_PROMISE_BYTES} bytes), ${coverage.welcomesFromParts} Welcomes installed from parts (${welcomePartRuns} runs with Welcomes of at most ${SMALL_WELCOME_BYTES} bytes); ` +
   `${failed} traces failed, ${unsafe} unsafe runs, ${unfinished} unfinished runs; ` +
   `${secs.toFixed(1)} s (simulation ${(simMs / 1000).toFixed(1)} s, fast checks done at ${fastSecs.toFixed(1)} s, checking in ${pool.workers > 1 ? `${pool.workers} worker threads beside it` : 'this thread'}; ` +
   `fast path ${Math.round(fastEvents / Math.max((pool.workers > 1 ? fastTo - fastFrom : inThreadMs) / 1000, 1e-3))} events/s)\n`,

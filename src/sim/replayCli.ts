@@ -15,7 +15,7 @@ export class ReplayUsageError extends Error {
 }
 
 export const REPLAY_USAGE =
-  "usage: npx tsx scripts/replay.ts --seed <int> --nodes <1..64> --app bank|kv --workload '{\"clients\":C,\"ops\":K}' --schedule '<FaultSchedule JSON>' [--formation members|seed] [--checkpoint-every K] [--batch-max B [--defer-proposals turn|decision] [--batch-max-input L]] [--max-promise-bytes N] [--log]";
+  "usage: npx tsx scripts/replay.ts --seed <int> --nodes <1..64> --app bank|kv --workload '{\"clients\":C,\"ops\":K}' --schedule '<FaultSchedule JSON>' [--formation members|seed] [--checkpoint-every K] [--batch-max B [--defer-proposals turn|decision] [--batch-max-input L]] [--max-promise-bytes N] [--max-welcome-bytes N] [--log]";
 
 export interface ReplayRequest {
   readonly scenario: Scenario;
@@ -48,6 +48,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
         workload: { type: 'string' }, schedule: { type: 'string' }, log: { type: 'boolean' }, formation: { type: 'string' },
         'checkpoint-every': { type: 'string' },
         'batch-max': { type: 'string' }, 'defer-proposals': { type: 'string' }, 'batch-max-input': { type: 'string' }, 'max-promise-bytes': { type: 'string' },
+        'max-welcome-bytes': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -85,6 +86,8 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
   const batchMaxInput = input === undefined ? undefined : int('batch-max-input', input, 0, MAX_BATCH_INPUT);
   const promiseBytes = str('max-promise-bytes');
   const maxPromiseBytes = promiseBytes === undefined ? undefined : int('max-promise-bytes', promiseBytes, 1, 1_000_000_000);
+  const welcomeBytes = str('max-welcome-bytes');
+  const maxWelcomeBytes = welcomeBytes === undefined ? undefined : int('max-welcome-bytes', welcomeBytes, 1, 1_000_000_000);
   return {
     scenario: {
       seed, nodes, app, workload: { clients, ops }, schedule, ...(formation === 'seed' ? { formation } : {}),
@@ -93,6 +96,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
       ...(batchMax > 1 && defer !== undefined ? { deferProposals: defer } : {}),
       ...(batchMax > 1 && batchMaxInput !== undefined ? { batchMaxInput } : {}),
       ...(maxPromiseBytes !== undefined ? { maxPromiseBytes } : {}),
+      ...(maxWelcomeBytes !== undefined ? { maxWelcomeBytes } : {}),
     },
     printLog: values.log === true,
   };

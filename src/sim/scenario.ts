@@ -34,6 +34,8 @@ export interface Scenario {
   readonly batchMaxInput?: number;
   /** Limits.maxPromiseBytes: a Promise whose JSON is longer goes in parts (absent: the default, 59,000). */
   readonly maxPromiseBytes?: number;
+  /** Limits.maxWelcomeBytes: a Welcome whose JSON is longer goes in parts (absent: the default, 59,000). */
+  readonly maxWelcomeBytes?: number;
 }
 
 export interface RunExtras {
@@ -94,10 +96,10 @@ export function simConfigOf(s: Scenario, extras: RunExtras = {}): SimConfig {
   };
 }
 
-/** The Limits a scenario sets (batches, Promise parts), or undefined when it keeps the defaults. */
+/** The Limits a scenario sets (batches, Promise and Welcome parts), or undefined when it keeps the defaults. */
 function scenarioLimits(s: Scenario): Partial<Limits> | undefined {
   const batches = s.batchMax !== undefined && s.batchMax > 1;
-  if (!batches && s.maxPromiseBytes === undefined) return undefined;
+  if (!batches && s.maxPromiseBytes === undefined && s.maxWelcomeBytes === undefined) return undefined;
   return {
     ...(batches ? {
       batchMaxRequests: s.batchMax,
@@ -105,6 +107,7 @@ function scenarioLimits(s: Scenario): Partial<Limits> | undefined {
       ...(s.batchMaxInput !== undefined ? { batchMaxInput: s.batchMaxInput } : {}),
     } : {}),
     ...(s.maxPromiseBytes !== undefined ? { maxPromiseBytes: s.maxPromiseBytes } : {}),
+    ...(s.maxWelcomeBytes !== undefined ? { maxWelcomeBytes: s.maxWelcomeBytes } : {}),
   };
 }
 
@@ -130,7 +133,8 @@ export function replayCommand(s: Scenario): string {
     ? ` --batch-max ${s.batchMax}${s.deferProposals ? ` --defer-proposals ${s.deferProposals}` : ''}${s.batchMaxInput !== undefined ? ` --batch-max-input ${s.batchMaxInput}` : ''}`
     : '';
   const promises = s.maxPromiseBytes !== undefined ? ` --max-promise-bytes ${s.maxPromiseBytes}` : '';
-  return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app}${formation}${checkpoints}${batches}${promises} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
+  const welcomes = s.maxWelcomeBytes !== undefined ? ` --max-welcome-bytes ${s.maxWelcomeBytes}` : '';
+  return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app}${formation}${checkpoints}${batches}${promises}${welcomes} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
 }
 
 /** One paragraph describing a run that went wrong, ending with the command that replays it. */

@@ -46,6 +46,21 @@ describe('replay command line', () => {
     expect(log({ ...s, maxPromiseBytes: undefined })).not.toEqual(log(s));
   });
 
+  it('round-trips a Welcome limit, and the replay runs what the printed run ran (the same event log)', () => {
+    const s: Scenario = {
+      seed: 5004, nodes: 3, app: 'kv', workload: { clients: 2, ops: 6 }, checkpointEvery: 2,
+      schedule: scheduleOf({ loss: 0.05 }, [{ kind: 'crash', at: 300, node: 3, restart: 1_500 }]), maxWelcomeBytes: 600,
+    };
+    const words = shellWords(replayCommand(s));
+    expect(words.slice(words.indexOf('--max-welcome-bytes'))[1]).toBe('600');
+    const parsed = parseReplayArgs(words.slice(3)).scenario;
+    expect(parsed).toEqual(s);
+    const log = (x: Scenario) => runScenario(x, { maxTimeMs: 30_000 }).result.log;
+    expect(log(parsed)).toEqual(log(s));
+    // The limit is not idle: without it the run differs (its Welcomes come whole).
+    expect(log({ ...s, maxWelcomeBytes: undefined })).not.toEqual(log(s));
+  });
+
   it.each([
     [[], /missing --seed/],
     [['--seed', '1.5'], /--seed must be an integer/],
@@ -55,6 +70,7 @@ describe('replay command line', () => {
     [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":1,"ops":1}', '--schedule', '{"network":5}'], /--schedule: schedule.network must be an object/],
     [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":1,"ops":1}', '--schedule', JSON.stringify(scheduleOf({}, [])), '--batch-max', '2', '--defer-proposals', 'later'], /--defer-proposals must be turn or decision/],
     [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":1,"ops":1}', '--schedule', JSON.stringify(scheduleOf({}, [])), '--max-promise-bytes', '0'], /--max-promise-bytes must be an integer in 1\.\./],
+    [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":1,"ops":1}', '--schedule', JSON.stringify(scheduleOf({}, [])), '--max-welcome-bytes', 'x'], /--max-welcome-bytes must be an integer in 1\.\./],
     [['--bogus'], /Unknown option/],
   ])('rejects %j with a clear message', (argv, message) => {
     expect(() => parseReplayArgs(argv)).toThrow(ReplayUsageError);

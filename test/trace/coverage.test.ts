@@ -55,6 +55,20 @@ describe('trace coverage', () => {
     expect(wide.cut).toBe(0);
   }, 120_000);
 
+  it('counts a Welcome installed from parts under a small maxWelcomeBytes, none with the default', async () => {
+    // Seed 5004 restarts a node and welcomes it (see checkpointSimTraces.test.ts).
+    const welcomes = async (over: Partial<Scenario>): Promise<number> => {
+      const s = { ...faultScenario(5004), checkpointEvery: 3, ...over };
+      const path = join(dir, `welcome-${JSON.stringify(over).replace(/\W/g, '')}.ndjson`);
+      traceScenario(s, path, { eventLog: false }, 'test/trace/coverage.test.ts', true);
+      const v = await checkTrace({ name: path, files: [path] }, { coverage: true });
+      expect(v.ok, formatVerdict(v)).toBe(true);
+      return v.coverage!.welcomesFromParts;
+    };
+    expect(await welcomes({ maxWelcomeBytes: 1_000 })).toBeGreaterThan(0);
+    expect(await welcomes({})).toBe(0);
+  }, 120_000);
+
   it('counts a ReplicaReceiveInvoke that answers from the table, not one that queues the request', () => {
     const node = initialState(configFromConstants({ N: 3, Window: 5 })).nodes[1]!;
     const prop = { caller: 1, clientId: 7, input: 'x' };

@@ -31,9 +31,14 @@ export interface TraceCoverage {
    * that counts an acceptor before it holds every part, and so loses pvalues, would show.
    */
   promisePartsReceived: number;
+  /**
+   * Welcomes sent in parts (maxWelcomeBytes) that a replica installed: where a replica that
+   * installs before it holds every part, or joins the parts' state text wrongly, would show.
+   */
+  welcomesFromParts: number;
 }
 
-export const noCoverage = (): TraceCoverage => ({ retryAnswers: 0, fullBatchesWithMoreWaiting: 0, batchesCutByInput: 0, promisePartsReceived: 0 });
+export const noCoverage = (): TraceCoverage => ({ retryAnswers: 0, fullBatchesWithMoreWaiting: 0, batchesCutByInput: 0, promisePartsReceived: 0, welcomesFromParts: 0 });
 
 /** Counts what event `ev`, which the replay accepted, exercised; `after` is the acting node's spec state after it. */
 export function noteCoverage(c: TraceCoverage, ev: TraceEvent, after: NodeSpec, batchMax: number): void {
@@ -42,6 +47,9 @@ export function noteCoverage(c: TraceCoverage, ev: TraceEvent, after: NodeSpec, 
   } else if (ev.action === 'ScoutReceivePromise') {
     const m = ev.params.message;
     if (m?.type === 'Promise' && (m.parts ?? 1) > 1) c.promisePartsReceived++;
+  } else if (ev.action === 'ReplicaReceiveWelcome') {
+    const m = ev.params.message;
+    if (m?.type === 'Welcome' && (m.parts ?? 1) > 1) c.welcomesFromParts++;
   } else if (ev.action === 'ReplicaPropose' && batchMax > 1 && ev.params.proposal !== undefined) {
     const k = reqsOf(ev.params.proposal).length;
     if (after.rRequests.size > 0) {
@@ -56,4 +64,5 @@ export function addCoverage(into: TraceCoverage, c: TraceCoverage): void {
   into.fullBatchesWithMoreWaiting += c.fullBatchesWithMoreWaiting;
   into.batchesCutByInput += c.batchesCutByInput;
   into.promisePartsReceived += c.promisePartsReceived;
+  into.welcomesFromParts += c.welcomesFromParts;
 }
