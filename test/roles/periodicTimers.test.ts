@@ -3,7 +3,8 @@
  * is not armed again is a liveness bug no trace shows (a retransmit or a timeout is not a spec
  * step) and that the simulated runs mostly survive, another node doing the work instead: a
  * scout that retransmitted Prepare only once, and a leader whose takeover timeout fired only
- * once, passed every check until this test (session 34's reviewers).
+ * once, passed every check until this test (session 34's reviewers). Each is armed again after
+ * the interval it started with, the role's Timing.
  */
 import { describe, expect, it } from 'vitest';
 import { Bootstrap, BOOTSTRAP_JOIN_TIMER } from '../../src/roles/bootstrap.js';
@@ -47,12 +48,17 @@ describe('periodic timers are armed again each time they fire', () => {
       if (!host.journal.some((e) => e.kind === 'add')) host.addRole(role);
       // The key each timer was first armed with (a scout's ballot, a commander's slot, a client id).
       const armed = new Map(host.timers().map((t) => [t.name, t.key]));
+      // And its interval: one re-armed at 0 ms spins, one at a larger interval each time drifts off.
+      const every = new Map(host.journal.flatMap((e) => (e.kind === 'timer' ? [[e.name, e.afterMs] as const] : [])));
       for (const name of c.timers) expect(armed.has(name), `${c.role} arms ${name} when it starts`).toBe(true);
       for (let round = 1; round <= 3; round++) {
         for (const name of c.timers) {
           host.clear();
           role.onTimer(name, armed.get(name));
           expect(host.timers(), `${c.role}'s ${name}, firing ${round}`).toContainEqual({ name, key: armed.get(name) });
+          const again = host.journal.flatMap((e) => (e.kind === 'timer' && e.name === name ? [e.afterMs] : []));
+          expect(again, `${c.role}'s ${name} re-armed after the interval it started with`).toEqual([every.get(name)]);
+          expect(every.get(name)).toBeGreaterThan(0);
         }
       }
     });
