@@ -31,19 +31,24 @@ describe('replay command line', () => {
     expect(parseReplayArgs(words.slice(3))).toEqual({ scenario: s, printLog: false });
   });
 
+  /** A message-size limit survives the printed command, and the replay runs what the run ran; without it the run differs. */
+  const roundTripsLimit = (s: Scenario, flag: string, value: string, without: Scenario): void => {
+    const words = shellWords(replayCommand(s));
+    expect(words.slice(words.indexOf(flag))[1]).toBe(value);
+    const parsed = parseReplayArgs(words.slice(3)).scenario;
+    expect(parsed).toEqual(s);
+    const log = (x: Scenario) => runScenario(x, { maxTimeMs: 30_000 }).result.log;
+    expect(log(parsed)).toEqual(log(s));
+    expect(log(without)).not.toEqual(log(s));
+  };
+
   it('round-trips a Promise limit, and the replay runs what the printed run ran (the same event log)', () => {
     const s: Scenario = {
       seed: 3, nodes: 3, app: 'kv', workload: { clients: 2, ops: 3 },
       schedule: scheduleOf({ loss: 0.1 }, [{ kind: 'killLeader', at: 800, restart: null }]), maxPromiseBytes: 400,
     };
-    const words = shellWords(replayCommand(s));
-    expect(words.slice(words.indexOf('--max-promise-bytes'))[1]).toBe('400');
-    const parsed = parseReplayArgs(words.slice(3)).scenario;
-    expect(parsed).toEqual(s);
-    const log = (x: Scenario) => runScenario(x, { maxTimeMs: 30_000 }).result.log;
-    expect(log(parsed)).toEqual(log(s));
-    // The limit is not idle: without it the run differs (its Promises come whole).
-    expect(log({ ...s, maxPromiseBytes: undefined })).not.toEqual(log(s));
+    // Without the limit its Promises come whole.
+    roundTripsLimit(s, '--max-promise-bytes', '400', { ...s, maxPromiseBytes: undefined });
   });
 
   it('round-trips a Welcome limit, and the replay runs what the printed run ran (the same event log)', () => {
@@ -51,14 +56,8 @@ describe('replay command line', () => {
       seed: 5004, nodes: 3, app: 'kv', workload: { clients: 2, ops: 6 }, checkpointEvery: 2,
       schedule: scheduleOf({ loss: 0.05 }, [{ kind: 'crash', at: 300, node: 3, restart: 1_500 }]), maxWelcomeBytes: 600,
     };
-    const words = shellWords(replayCommand(s));
-    expect(words.slice(words.indexOf('--max-welcome-bytes'))[1]).toBe('600');
-    const parsed = parseReplayArgs(words.slice(3)).scenario;
-    expect(parsed).toEqual(s);
-    const log = (x: Scenario) => runScenario(x, { maxTimeMs: 30_000 }).result.log;
-    expect(log(parsed)).toEqual(log(s));
-    // The limit is not idle: without it the run differs (its Welcomes come whole).
-    expect(log({ ...s, maxWelcomeBytes: undefined })).not.toEqual(log(s));
+    // Without the limit its Welcomes come whole.
+    roundTripsLimit(s, '--max-welcome-bytes', '600', { ...s, maxWelcomeBytes: undefined });
   });
 
   it.each([
