@@ -47,6 +47,8 @@ describe('ClientAnswers gives the .tla verdict clause by clause', () => {
       ['answered at two indexes', state([r1], [decision(1, r1), answer(r1, 1), answer(r1, 2)]), false],
       ['answered but not decided (AnsweredDecided)', state([], [answer(r1, 1)]), false],
       ['answered where another request was executed (AnsweredAsExecuted)', state([r1, r2], [decision(1, r1), decision(2, r2), answer(r2, 1)]), false],
+      // At the last index the replica ran: an off-by-one that stops short of it passed the other cases.
+      ['answered at the last index run, where another request was executed (AnsweredAsExecuted)', state([r1, r2], [decision(1, r1), decision(2, r2), answer(r1, 2)]), false],
     ];
     for (const [name, s, expected] of cases) {
       const out = JSON.parse(loadTlaChecker().explore_eval(spec, cfg, '{}', JSON.stringify(toTla(s, m.cfg.N)), 'ClientAnswers')) as { ok: boolean; json?: unknown; error?: string };

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli as runIn, REPO, scratchOutDir } from './cliHarness.js';
@@ -52,6 +52,21 @@ describe('check-spec with TLC', () => {
     // --progress: TLC's progress reports go to stderr, stdout stays pure JSON.
     expect(c.err).toMatch(/^\[ok tlc\] \d+ s: 202,524 distinct states, 4,549,281 generated, 126,702 on queue$/m);
     expect(c.err.match(/^\[ok tlc\]/gm)).toHaveLength(3);
+  });
+
+  it('an expected violation is met only by that invariant named: TLC exiting 12 without naming one is not "as expected"', async () => {
+    // A reviewer's bug let the kind decide when TLC named nothing, so a TypeOK failure (or a
+    // lost message) would have passed a model that expects OneValuePerSlot.
+    const transcript = join(outDir, 'unnamed-violation.out');
+    writeFileSync(transcript, `${readFileSync(join(FIXTURES, 'violation-tool.out'), 'utf8').split('@!@!@ENDMSG 2262 @!@!@')[0]}@!@!@ENDMSG 2262 @!@!@\nexit=12\n`);
+    process.env.FAKE_TLC_TRANSCRIPT = transcript;
+    try {
+      const r = await cli(['--model', 'violation'], { JAVA: FAKE_JAVA, TLA2TOOLS_JAR: FAKE_JAR, FAKE_TLC_TRANSCRIPT: transcript });
+      expect(r.code).toBe(1);
+      expect(r.out).not.toContain('as expected');
+    } finally {
+      delete process.env.FAKE_TLC_TRANSCRIPT;
+    }
   });
 
   it('saves a TLC counterexample as <model>-tlc.itf.json', async () => {

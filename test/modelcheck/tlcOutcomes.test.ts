@@ -105,6 +105,13 @@ describe('random simulation (-simulate)', () => {
     expect(outcome).toMatchObject({ verdict: 'pass', simulation: true, traces: 300, statesGenerated: 12_962 });
   });
 
+  it.each([12, 255, 1, 137])('a simulation that printed its counts but exited %i is no pass (a reviewer\'s bug passed it)', (code) => {
+    // 137: killed by SIGKILL, as the out-of-memory killer does; the counts printed before do not make it a pass.
+    const text = fixture('simulate-ok-tool.out').replace(/\nexit=0\s*$/, `\nexit=${code}\n`);
+    const { outcome } = parseTlcTranscript(text, code === 137 ? '' : 'java.lang.OutOfMemoryError: Java heap space\n');
+    expect(outcome.verdict).not.toBe('pass');
+  });
+
   it('simulate-violation-tool.out: the violated invariant and its counterexample, as in model checking', () => {
     const { outcome } = parseTlcTranscript(fixture('simulate-violation-tool.out'));
     expect(outcome).toMatchObject({ verdict: 'invariant', violated: 'TypeOK', simulation: true, traces: 3 });

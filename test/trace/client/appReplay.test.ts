@@ -101,6 +101,15 @@ describe('edits a client-level check rejects at their line', () => {
       expected: /has digest 0123456789abcdef; the history gives/,
     },
     {
+      // Not the first replica to run that request: a check made only where a request first runs
+      // (a reviewer's bug) would let a replica that fell behind drift unseen.
+      name: 'an execution by a replica behind the first to run that request reports another state digest',
+      pick: () => find('second execution', (e) => isExecution(e) && events.some((x, j) => j < events.indexOf(e) && isExecution(x) && x.node !== e.node
+        && JSON.stringify(x.params.proposal) === JSON.stringify(e.params.proposal))),
+      edit: (e) => { e.params.digest = '0123456789abcdef'; },
+      expected: /has digest 0123456789abcdef; the history gives/,
+    },
+    {
       // A replica that stops reporting its digest would hide any drift of its state.
       name: 'an execution reports no state digest',
       pick: () => find('execution', (e) => isExecution(e) && events.indexOf(e) > 10),

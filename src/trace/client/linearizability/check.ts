@@ -53,8 +53,9 @@ export interface CheckOptions {
   readonly memo?: boolean;
   /**
    * A proposed order (an operation's position in it; undefined: left out), tried first: when
-   * it is a linearization (witness.ts) no search runs; when not, the search decides. The trace
-   * checker proposes the order the replicas executed the requests in.
+   * it is a linearization (witness.ts) no search runs; when not, the search decides. A caller
+   * with the replicas' execution order in hand passes it (the trace checker needs none: it checks
+   * that order online, in src/trace/client/appReplay.ts).
    */
   readonly witness?: (op: Operation) => number | undefined;
 }

@@ -30,6 +30,17 @@ describe('a witness proves only what holds', () => {
     expect(r.ok).toBe(false);
   });
 
+  it('real time: an operation that never returned orders too, when placed ahead of one that returned before it was called', () => {
+    // r reads v at 1..5; w sets v, called at 10 and never answered: w cannot take effect before r.
+    // An order that counts only returned operations as callers takes [w, r] (a reviewer's bug).
+    const ops: Operation[] = [{ id: 'w', client: 'w', input: set('v'), call: 10 }, done('r', get, 1, 5, got('v'))];
+    const order = at(['w', 'r']);
+    const w = checkWitness(kvModel, ops, order);
+    expect(w.ok).toBe(false);
+    expect(!w.ok && w.reason).toMatch(/r returned \(at 5\) before w, placed ahead of it, was called \(at 10\)/);
+    expect(checkLinearizable(kvModel, ops, { witness: order }).ok).toBe(false);
+  });
+
   it('outputs: an order in which a client\'s output is not what the model gives is no proof', () => {
     const ops = [done('w', set('1'), 0, 1, setOk), done('r', get, 2, 3, got('2'))];
     const order = at(['w', 'r']);
