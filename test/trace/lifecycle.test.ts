@@ -119,6 +119,35 @@ describe('part files with lifecycle lines', () => {
     expect(v.failure).toMatchObject({ kind: 'schema' });
   });
 
+  it('a part cut to its header alone (no event, no end or crash line) lost its tail too: reported, naming its node', async () => {
+    // Node 3's part holds only its header. The spec replay would stop first, at a message node 3
+    // sent that no step sent now: the schema-only check reaches the end of the parts.
+    const dir = writeParts((node, lines) => (node === 3 ? lines.slice(0, 1) : lines));
+    const v = await checkTrace({ name: 'run', files: parts(dir) }, { schemaOnly: true });
+    expect(v.ok).toBe(false);
+    expect(v.failure).toMatchObject({ kind: 'lifecycle', line: 1, file: expect.stringMatching(/run\.node3\.ndjson$/) });
+    expect(v.failure!.message).toMatch(/^node 3's part ends after its event seq 0 with neither an end line nor a crash/);
+    // With a crash line at seq 0 after the header (a process that died before its first event),
+    // the same schema-only check passes.
+    const crashed = writeParts((node, lines) => (node === 3 ? [lines[0], ending('crash', undefined, 3)] : lines));
+    const w = await checkTrace({ name: 'run', files: parts(crashed) }, { schemaOnly: true });
+    expect(w.failure).toBeUndefined();
+    expect(w.ok).toBe(true);
+  });
+
+  it('a second part of a node that holds only its header is reported by the full check, after every event passed', async () => {
+    // A process of node 2 that wrote its header to a part of its own and stopped: the run's
+    // events all pass, but that part says nothing of how its node ended.
+    const dir = writeParts();
+    const extra = join(dir, 'run.node2.second.ndjson');
+    writeFileSync(extra, readFileSync(join(dir, 'run.node2.ndjson'), 'utf8').split('\n')[0] + '\n');
+    const v = await checkTrace({ name: 'run', files: [...parts(dir), extra] });
+    expect(v.ok).toBe(false);
+    expect(v.events).toBe(143);
+    expect(v.failure).toMatchObject({ kind: 'lifecycle', line: 1, file: extra });
+    expect(v.failure!.message).toMatch(/^node 2's part ends after its event seq \d+ with neither an end line nor a crash/);
+  });
+
   it('check-traces on a folder of parts passes, and names the part that lost its tail', async () => {
     const out: string[] = [];
     expect(await runCheckTracesCli([writeParts(), '--jobs', '1'], (s) => out.push(s), () => {})).toBe(0);
