@@ -67,6 +67,30 @@ describe('a spec walk with Welcome parts', () => {
     expect(v.failure?.line, formatVerdict(v)).toBeLessThanOrEqual(at + 2);
   });
 
+  it('rejects a Join step whose sent Welcome part differs from the spec\'s part of that index (a decision dropped, or another slot)', () => {
+    type Welcome = Extract<SpecMessage, { type: 'Welcome' }>;
+    const welcomesOf = (e: FullTraceEvent): Welcome[] => e.sent.filter((m): m is Welcome => m.type === 'Welcome');
+    // The first Join answered in parts with a part holding a decision, and the first answered in one part with one.
+    const joins = [(k: number) => k >= 2, (k: number) => k === 1].map((kOk) => walk.events.findIndex((e) => e.action === 'ReplicaReceiveJoin'
+      && welcomesOf(e).some((w) => kOk(partsOf(w)) && w.decisions.length > 0)));
+    expect(joins.every((at) => at >= 0)).toBe(true);
+    const edits: Array<[string, (w: Welcome) => Welcome]> = [
+      ['a decision dropped', (w) => ({ ...w, decisions: w.decisions.slice(1) })],
+      ['another slot', (w) => ({ ...w, slot: w.slot + 1 })],
+    ];
+    for (const at of joins) {
+      const e = walk.events[at]!;
+      const target = welcomesOf(e).find((w) => w.decisions.length > 0)!;
+      for (const [what, edit] of edits) {
+        const edited = walk.events.map((x, i) => (i === at ? { ...x, sent: x.sent.map((m) => (m === target ? edit(target) : m)) } : x));
+        const v = check(write(`join-${at}-${what.replace(/ /g, '-')}.ndjson`, textOf(walk.header, edited)));
+        expect(v.ok, `${what} in the Welcome part ${target.part ?? 1} of ${partsOf(target)} sent at event ${at}`).toBe(false);
+        expect(v.failure, formatVerdict(v)).toMatchObject({ kind: 'spec', action: 'ReplicaReceiveJoin', line: at + 2 });
+        expect(v.failure!.message).toMatch(/^the spec's ReplicaReceiveJoin leads elsewhere/);
+      }
+    }
+  });
+
   it('is consumed whole by the TLC trace module (run inlined by tla-checker), to an install from two parts', async () => {
     // Two nodes, every Welcome in two parts; seed 103 installs one after 23 events (the module's cost grows fast with length).
     const constants: SpecConstants = { N: 2, Window: 1, Callers: [1], RequestsPerCaller: 1, MaxBallot: 0, MaxSlot: 1, MaxRestarts: 1, WelcomeParts: [2] };
