@@ -9,7 +9,7 @@ import type { ClientEvent, Proposal, SpecConstants, SpecMessage, FullTraceEvent,
 import { TRACE_FORMAT } from '../../../src/trace/format/types.js';
 import { type ActionName, applyStep, stepsFor } from '../../../src/trace/spec/fastSpec.js';
 import { ROLE_OF } from '../../../src/trace/spec/specWalk.js';
-import { type SpecState, configFromConstants, initialState, nodeToJson } from '../../../src/trace/spec/specState.js';
+import { type SpecConfig, type SpecState, configFromConstants, initialState, nodeToJson } from '../../../src/trace/spec/specState.js';
 import { sortedSet } from '../../../src/trace/format/canonical.js';
 import { appStateMachine } from '../../../src/trace/replay/apps.js';
 import { stateDigest } from '../../../src/statemachines/digest.js';
@@ -21,7 +21,7 @@ export const batch = (...q: Proposal[]): Proposal => ({ batch: q } as unknown as
 export class ScriptedTrace {
   readonly events: FullTraceEvent[] = [];
   private s: SpecState;
-  private readonly cfg;
+  private readonly cfg: SpecConfig;
   private readonly seq: number[];
   private clock = 0;
   /** What each node's Requester invoked in its current incarnation (the trace's `invoked`). */
@@ -36,6 +36,10 @@ export class ScriptedTrace {
     this.s = initialState(this.cfg);
     this.seq = new Array<number>(constants.N + 1).fill(0);
   }
+
+  /** The spec state after the last step, and the config its steps are taken with (for stepsFor tests). */
+  get specState(): SpecState { return this.s; }
+  get specConfig(): SpecConfig { return this.cfg; }
 
   get header(): TraceHeader {
     return {
