@@ -101,6 +101,14 @@ export class ScriptedTrace {
     const step = steps[0]!;
     const params: FullTraceEvent['params'] = 'message' in param ? { message: param.message } : 'proposal' in param ? { proposal: param.proposal } : {};
     if (action === 'ReplicaExecute') Object.assign(params, this.execute(n, step.sent));
+    // A Welcome's sender names its application state; its installer takes the state of the history installed.
+    if (action === 'ReplicaReceiveJoin') params.digest = stateDigest(this.app.get(n) ?? this.sm.initial());
+    if (action === 'ReplicaReceiveWelcome') {
+      let state = this.sm.initial();
+      for (const r of step.node.rExecuted) state = this.sm.apply(state, r.input)[0];
+      this.app.set(n, state);
+      params.digest = stateDigest(state);
+    }
     if (action === 'NodeRestart') { this.invoked.set(n, []); this.app.delete(n); }
     if (step.invoke) this.invoked.set(n, [...(this.invoked.get(n) ?? []), step.invoke]);
     const slot = this.s.nodes[n]!.rSlotOut;
