@@ -8,13 +8,10 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/modelcheck/cfg/models.js';
 import { exploreModel } from '../../src/explore/model.js';
-import { exploreSuccessors } from '../../src/explore/successors.js';
-import { StateCodec } from '../../src/explore/stateCodec.js';
 import { AcceptorMonotonicity } from '../../src/explore/properties.js';
 import type { SuccessorFn } from '../../src/explore/mutantSteps.js';
+import { promiseTakenBack, undoneCompaction } from './plantedSteps.js';
 import { type LevelResult, Partition, type PartModel } from '../../src/explore/partition.js';
-import { type Step, applyStep } from '../../src/trace/spec/fastSpec.js';
-import { type NodeSpec, type SpecState, initialState } from '../../src/trace/spec/specState.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -32,14 +29,8 @@ function search(model: PartModel, successors: SuccessorFn, maxLevels = 200): { r
 describe('partition step properties', () => {
   it('reports a step that breaks one and leads back to Init (a two-state model)', () => {
     const m = exploreModel(loadModel(join(ROOT, 'spec', 'ci-normal.cfg')));
-    const init = initialState(m.cfg);
-    const promised: NodeSpec = { ...init.nodes[1]!, aBallot: { num: 1, leader: 1 } };
     // Acceptor 1 promises ballot 1, then takes the promise back: the second step goes to Init.
-    const successors: SuccessorFn = (_cfg, s) => [
-      s.nodes[1]!.aBallot.num === 0
-        ? { action: 'AcceptorReceivePrepare', n: 1, node: promised, sent: [] }
-        : { action: 'NodeRestart', n: 1, node: init.nodes[1]!, sent: [] },
-    ];
+    const successors = promiseTakenBack(m.cfg);
     const model: PartModel = { ...m, invariants: {}, stepProperties: { AcceptorMonotonicity }, constraints: {}, checkDeadlock: false };
     const { result, distinct } = search(model, successors);
     expect(distinct).toBe(2);
@@ -50,9 +41,7 @@ describe('partition step properties', () => {
 
   it('without the undoing step the two-state model passes (the property judges the step, not the states)', () => {
     const m = exploreModel(loadModel(join(ROOT, 'spec', 'ci-normal.cfg')));
-    const init = initialState(m.cfg);
-    const promised: NodeSpec = { ...init.nodes[1]!, aBallot: { num: 1, leader: 1 } };
-    const successors: SuccessorFn = (_cfg, s) => [{ action: 'AcceptorReceivePrepare', n: 1, node: s.nodes[1]!.aBallot.num === 0 ? promised : s.nodes[1]!, sent: [] }];
+    const successors = promiseTakenBack(m.cfg, false);
     const model: PartModel = { ...m, invariants: {}, stepProperties: { AcceptorMonotonicity }, constraints: {}, checkDeadlock: false };
     const { result, distinct } = search(model, successors);
     expect(distinct).toBe(2);
@@ -61,28 +50,10 @@ describe('partition step properties', () => {
 
   it('reports an undone AcceptorCompact on ci-checkpoint, a step back into its parent state', () => {
     const m = exploreModel(loadModel(join(ROOT, 'spec', 'ci-checkpoint.cfg')));
-    // The planted bug of stepProperties.test.ts: an acceptor may undo a compaction, which
-    // gives back exactly the state it left (AcceptorCompact sends nothing).
-    const codec = new StateCodec(m.cfg.N);
-    const key = (s: SpecState): string => codec.encode(s).join();
-    const compactedFrom = new Map<string, { n: number; before: NodeSpec }>();
-    let planted = 0;
-    const successors: SuccessorFn = (cfg, s) => {
-      const steps = exploreSuccessors(cfg, s);
-      for (const t of steps) {
-        if (t.action !== 'AcceptorCompact') continue;
-        const k = key(applyStep(s, t));
-        if (!compactedFrom.has(k)) compactedFrom.set(k, { n: t.n, before: s.nodes[t.n]! });
-      }
-      const undo = compactedFrom.get(key(s));
-      if (undo !== undefined) {
-        planted++;
-        steps.push({ action: 'AcceptorCompact', n: undo.n, node: undo.before, sent: [] } satisfies Step);
-      }
-      return steps;
-    };
+    // The planted bug of stepProperties.test.ts: an acceptor may undo a compaction.
+    const { successors, planted } = undoneCompaction(m.cfg.N);
     const { result } = search(m, successors);
-    expect(planted).toBeGreaterThan(0);
+    expect(planted()).toBeGreaterThan(0);
     expect(result?.violation).toMatchObject({ property: 'AcceptorMonotonicity', kind: 'step' });
     expect(result!.violation!.detail).toMatch(/^acceptor \d's mark goes down from 2 to 1$/);
   }, 120_000);

@@ -8,26 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/modelcheck/cfg/models.js';
 import { explore } from '../../src/explore/explorer.js';
 import { exploreModel } from '../../src/explore/model.js';
-import { exploreSuccessors } from '../../src/explore/successors.js';
-import { StateCodec } from '../../src/explore/stateCodec.js';
 import { AcceptorMonotonicity } from '../../src/explore/properties.js';
-import type { SuccessorFn } from '../../src/explore/mutantSteps.js';
-import { type Step, applyStep } from '../../src/trace/spec/fastSpec.js';
-import { type NodeSpec, type SpecState, initialState } from '../../src/trace/spec/specState.js';
+import { promiseTakenBack, undoneCompaction } from './plantedSteps.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
 describe('explorer step properties', () => {
   it('reports a step that breaks one and leads back to Init (a two-state model)', () => {
     const m = exploreModel(loadModel(join(ROOT, 'spec', 'ci-normal.cfg')));
-    const init = initialState(m.cfg);
-    const promised: NodeSpec = { ...init.nodes[1]!, aBallot: { num: 1, leader: 1 } };
     // Acceptor 1 promises ballot 1, then takes the promise back: the second step goes to Init.
-    const successors: SuccessorFn = (_cfg, s) => [
-      s.nodes[1]!.aBallot.num === 0
-        ? { action: 'AcceptorReceivePrepare', n: 1, node: promised, sent: [] }
-        : { action: 'NodeRestart', n: 1, node: init.nodes[1]!, sent: [] },
-    ];
+    const successors = promiseTakenBack(m.cfg);
     const r = explore({ cfg: m.cfg, successors, stepProperties: { AcceptorMonotonicity } });
     expect(r.distinct).toBe(2);
     expect(r.verdict).toBe('violation');
@@ -37,29 +27,10 @@ describe('explorer step properties', () => {
 
   it('reports an undone AcceptorCompact on ci-checkpoint, a step back into its parent state', () => {
     const m = exploreModel(loadModel(join(ROOT, 'spec', 'ci-checkpoint.cfg')));
-    // A planted bug: an acceptor may undo a compaction (as if it reloaded its mark from before).
-    // AcceptorCompact sends nothing, so undoing it gives back exactly the state it left.
-    const codec = new StateCodec(m.cfg.N);
-    const key = (s: SpecState): string => codec.encode(s).join();
-    const compactedFrom = new Map<string, { n: number; before: NodeSpec }>();
-    let planted = 0;
-    const successors: SuccessorFn = (cfg, s) => {
-      const steps = exploreSuccessors(cfg, s);
-      for (const t of steps) {
-        if (t.action !== 'AcceptorCompact') continue;
-        expect(t.sent).toEqual([]);
-        const k = key(applyStep(s, t));
-        if (!compactedFrom.has(k)) compactedFrom.set(k, { n: t.n, before: s.nodes[t.n]! });
-      }
-      const undo = compactedFrom.get(key(s));
-      if (undo !== undefined) {
-        planted++;
-        steps.push({ action: 'AcceptorCompact', n: undo.n, node: undo.before, sent: [] } satisfies Step);
-      }
-      return steps;
-    };
+    // A planted bug: an acceptor may undo a compaction, a step back into the state it left.
+    const { successors, planted, key } = undoneCompaction(m.cfg.N);
     const r = explore({ cfg: m.cfg, successors, invariants: m.invariants, stepProperties: m.stepProperties });
-    expect(planted).toBeGreaterThan(0);
+    expect(planted()).toBeGreaterThan(0);
     expect(r.verdict).toBe('violation');
     expect(r.violation).toMatchObject({ property: 'AcceptorMonotonicity', kind: 'step' });
     expect(r.violation!.detail).toMatch(/^acceptor 1's mark goes down from 2 to 1$/);

@@ -17,11 +17,14 @@ export interface TraceFiles {
   write(name: string, lines: readonly string[]): string;
   /** The checker's verdict on one file, as one trace. */
   check(path: string, opts?: CheckOptions): TraceVerdict;
+  /** Writes a header and its events to a new file of the folder and checks it. */
+  checkEvents(header: TraceHeader, events: readonly unknown[], opts?: CheckOptions): TraceVerdict;
 }
 
 export function traceFiles(prefix: string): TraceFiles {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  return {
+  let written = 0;
+  const files: TraceFiles = {
     dir,
     textOf: (header, events) => [JSON.stringify(header), ...events.map((e) => JSON.stringify(e))],
     write: (name, lines) => {
@@ -30,5 +33,7 @@ export function traceFiles(prefix: string): TraceFiles {
       return path;
     },
     check: (path, opts = {}) => checkTraceSync({ name: path, files: [path] }, opts),
+    checkEvents: (header, events, opts = {}) => files.check(files.write(`t${written++}.ndjson`, files.textOf(header, events)), opts),
   };
+  return files;
 }

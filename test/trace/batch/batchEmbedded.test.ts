@@ -5,13 +5,11 @@
  * record [batch |-> <<...>>] and reads it back; the header's BatchMax is the spec's. A random
  * walk of the spec with BatchMax = 3 replays in full and compact form.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tla from 'tla-checker';
-import { type CheckOptions, type TraceVerdict, checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.js';
+import { type CheckOptions, type TraceVerdict, formatVerdict } from '../../../src/trace/replay/check.js';
 import { FastOracle, InputInterner, replayConstants } from '../../../src/trace/replay/oracles.js';
 import { inlinedTraceSpec } from '../../../src/trace/replay/tlc.js';
 import { DEFAULT_SPEC_PATH } from '../../../src/trace/replay/tlaEngine.js';
@@ -20,18 +18,14 @@ import { configFromConstants } from '../../../src/trace/spec/specState.js';
 import { specWalk } from '../../../src/trace/spec/specWalk.js';
 import { DeltaEncoder } from '../../../src/trace/format/deltaEncoder.js';
 import type { SpecConstants, FullTraceEvent, TraceHeader } from '../../../src/trace/format/types.js';
+import { traceFiles } from '../traceFiles.js';
 import { batch } from './scriptedTrace.js';
 import { CONSTANTS, batchRun } from './runs.js';
 
 tla.initSync({ module: readFileSync(fileURLToPath(new URL('tla_checker_bg.wasm', import.meta.resolve('tla-checker')))) });
-const dir = mkdtempSync(join(tmpdir(), 'batch-embedded-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let written = 0;
-function check(h: TraceHeader, evs: readonly unknown[], opts: CheckOptions = {}): TraceVerdict {
-  const path = join(dir, `t${written++}.ndjson`);
-  writeFileSync(path, [h, ...evs].map((v) => JSON.stringify(v)).join('\n') + '\n');
-  return checkTraceSync({ name: path, files: [path] }, opts);
-}
+const files = traceFiles('batch-embedded-');
+afterAll(() => rmSync(files.dir, { recursive: true, force: true }));
+const check = (h: TraceHeader, evs: readonly unknown[], opts: CheckOptions = {}): TraceVerdict => files.checkEvents(h, evs, opts);
 
 const run = batchRun();
 const events = run.trace.events;

@@ -8,26 +8,20 @@
  *    the batches of rDecisions (`\E d \in rDecisions[n] : InBatch(p, d.prop)`), so an Invoke of
  *    a request decided in a batch of two, not yet executed, is not queued again.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CheckOptions, type TraceVerdict, checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.js';
+import { type CheckOptions, type TraceVerdict, formatVerdict } from '../../../src/trace/replay/check.js';
 import { stepsFor } from '../../../src/trace/spec/fastSpec.js';
 import { ROLE_OF } from '../../../src/trace/spec/specWalk.js';
 import { propKey } from '../../../src/trace/format/keys.js';
 import type { FullTraceEvent, Proposal, SpecMessage, TraceHeader } from '../../../src/trace/format/types.js';
+import { traceFiles } from '../traceFiles.js';
 import { ScriptedTrace, batch } from './scriptedTrace.js';
 import { CONSTANTS, get, set } from './runs.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'batch-steps-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let written = 0;
-function check(h: TraceHeader, evs: readonly unknown[], opts: CheckOptions = {}): TraceVerdict {
-  const path = join(dir, `t${written++}.ndjson`);
-  writeFileSync(path, [h, ...evs].map((v) => JSON.stringify(v)).join('\n') + '\n');
-  return checkTraceSync({ name: path, files: [path] }, opts);
-}
+const files = traceFiles('batch-steps-');
+afterAll(() => rmSync(files.dir, { recursive: true, force: true }));
+const check = (h: TraceHeader, evs: readonly unknown[], opts: CheckOptions = {}): TraceVerdict => files.checkEvents(h, evs, opts);
 const invokeOf = (t: ScriptedTrace, r: Proposal): Extract<SpecMessage, { type: 'Invoke' }> => {
   const found = [...t.specState.msgs.values()].filter((m): m is Extract<SpecMessage, { type: 'Invoke' }> => m.type === 'Invoke' && propKey(m.prop) === propKey(r));
   expect(found).toHaveLength(1);

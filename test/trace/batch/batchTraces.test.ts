@@ -5,32 +5,26 @@
  * and compact form; each edit below makes it wrong in one way an implementation could, and the
  * checker rejects it at that line, saying why.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type TraceVerdict, checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.js';
+import { type TraceVerdict, formatVerdict } from '../../../src/trace/replay/check.js';
 import { DeltaEncoder } from '../../../src/trace/format/deltaEncoder.js';
 import { TRACE_FORMAT_V2, type SpecMessage, type FullTraceEvent, type TraceHeader } from '../../../src/trace/format/types.js';
+import { traceFiles } from '../traceFiles.js';
 import { batch } from './scriptedTrace.js';
 import { AppReplay } from '../../../src/trace/client/appReplay.js';
 import { appStateMachine } from '../../../src/trace/replay/apps.js';
 import { CONSTANTS, batchRun, twoSlotRun } from './runs.js';
 import { appReplayRejects } from '../client/appReplayRejection.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'batch-traces-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const files = traceFiles('batch-traces-');
+afterAll(() => rmSync(files.dir, { recursive: true, force: true }));
 
 const run = batchRun();
 const header = run.trace.header;
 const events = run.trace.events;
 
-let written = 0;
-function check(h: TraceHeader, evs: readonly unknown[]): TraceVerdict {
-  const path = join(dir, `t${written++}.ndjson`);
-  writeFileSync(path, [h, ...evs].map((v) => JSON.stringify(v)).join('\n') + '\n');
-  return checkTraceSync({ name: path, files: [path] });
-}
+const check = (h: TraceHeader, evs: readonly unknown[]): TraceVerdict => files.checkEvents(h, evs);
 /** The index of the one event that matches. */
 function only(what: string, p: (e: FullTraceEvent) => boolean, evs: readonly FullTraceEvent[] = events): number {
   const found = evs.flatMap((e, i) => (p(e) ? [i] : []));
