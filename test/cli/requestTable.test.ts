@@ -118,4 +118,25 @@ describe('RequestTable', () => {
     // Answered, it is remembered like any other answer.
     expect(await t.submit(1e5, 1, 'slow', true)).toEqual({ ok: true, output: 'slow answer' });
   });
+
+  it('keys a request by client id AND request id: client 65536 request 12 is not client 655361 request 2', async () => {
+    const { t, calls } = table(async (command) => `ran ${String(command)}`);
+    // One command text for both, so that a table confusing the two would answer the second from the first's entry.
+    expect(await t.submit(65_536, 12, 'same', false)).toEqual({ ok: true, output: 'ran same' });
+    expect(await t.submit(655_361, 2, 'same', false)).toEqual({ ok: true, output: 'ran same' });
+    expect(calls, 'each client\'s request is invoked once, the two are distinct').toHaveLength(2);
+    // And a retry of the second client's request is answered from its own entry, not refused as another's.
+    expect(await t.submit(655_361, 2, 'same', true)).toEqual({ ok: true, output: 'ran same' });
+    expect(await t.submit(6_553, 612, 'x', true)).toMatchObject({ error: 'Unknown' });
+  });
+
+  it('frees the in-flight place of a request that failed: a node whose invokes time out is not Busy for ever', async () => {
+    const { t } = table(async (command) => { if (command === 'lost') throw new DeadlineExceededError(1, 10); return 'ok'; }, { remembered: 10, inFlight: 1 });
+    for (let request = 1; request <= 3; request++) {
+      expect(await t.submit(1e5, request, 'lost', false)).toMatchObject({ error: 'DeadlineExceeded' });
+      expect(t.inFlight, `after failed request ${request}`).toBe(0);
+    }
+    expect(await t.submit(1e5, 4, 'fine', false)).toEqual({ ok: true, output: 'ok' });
+    expect(t.inFlight).toBe(0);
+  });
 });
