@@ -164,3 +164,48 @@ describe('a live client port', () => {
     c.close();
   });
 });
+
+describe('a client connection matching replies to calls', () => {
+  let server: ClientServer;
+  beforeAll(async () => {
+    server = await ClientServer.listen({
+      node: 1, incarnation: 1, key: KEY, host: '127.0.0.1', port: 0,
+      logger: new Logger({ node: 1, write: () => undefined }),
+      handlers: {
+        // Each command says how long its answer takes: later requests can be answered first.
+        invoke: async (_client, request, command) => {
+          await new Promise((r) => setTimeout(r, (command as { waitMs: number }).waitMs));
+          return { ok: true, output: { request } };
+        },
+        status: () => ({ node: 1 }) as unknown as NodeStatus,
+        state: () => ({ node: 1, slotOut: 1, executed: 0, historyDigest: 'h', appDigest: 'a' }),
+        leader: () => 1,
+      },
+    });
+  });
+  afterAll(() => server?.close());
+
+  it('gives each call the reply naming its request id, when the answers come out of order', async () => {
+    const c = await ClientConnection.open({ address: { host: '127.0.0.1', port: server.port }, key: KEY, clientId: CLIENT_ID_MIN + 20 });
+    try {
+      const slow = c.invoke(1, { waitMs: 150 });
+      const fast = c.invoke(2, { waitMs: 0 });
+      const status = c.status();
+      expect(await fast).toEqual({ ok: true, output: { request: 2 } });
+      expect(await status).toEqual({ node: 1 });
+      expect(await slow).toEqual({ ok: true, output: { request: 1 } });
+      expect(c.inFlight).toBe(0);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('a call on a connection already lost never left: ConnectionLostError with sent false (a client may send it anywhere, unmarked)', async () => {
+    const c = await ClientConnection.open({ address: { host: '127.0.0.1', port: server.port }, key: KEY, clientId: CLIENT_ID_MIN + 21 });
+    c.close();
+    expect(c.closed).toBe(true);
+    const e = await c.invoke(1, { waitMs: 0 }).then(() => undefined, (error: unknown) => error);
+    expect(e).toBeInstanceOf(ConnectionLostError);
+    expect((e as ConnectionLostError).sent).toBe(false);
+  });
+});
