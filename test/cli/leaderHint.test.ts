@@ -6,15 +6,19 @@
  * where each request went.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientConnection } from '../../src/cli/client/connection.js';
 import { LeaderClient } from '../../src/cli/client/leaderClient.js';
 import { CLIENT_ID_MIN, leaderHint } from '../../src/cli/client/protocol.js';
 import { ClientServer } from '../../src/cli/client/server.js';
-import { invokeOnce } from '../../src/cli/commands/invoke.js';
+import { invokeCommand, invokeOnce } from '../../src/cli/commands/invoke.js';
 import { Logger } from '../../src/cli/log.js';
 import { LEADER_HINT_REFRESH_MS, LeaderHint } from '../../src/cli/node/leaderHint.js';
 import type { NodeApi } from '../../src/node/api.js';
+import { captureIo } from './helpers.js';
 
 const KEY = randomBytes(32);
 
@@ -120,6 +124,26 @@ describe('a leader that cannot be reached', () => {
   });
 });
 
+describe('a leader that cannot be reached, named again in every answer', () => {
+  it('LeaderClient dials it once, then holds for a while instead of dialling after every answer', async () => {
+    const closed = await stubNode(3);
+    const gone = { host: '127.0.0.1', port: closed.server.port };
+    closed.server.close();
+    leads.set(1, 3);
+    clear();
+    const notes: string[] = [];
+    const unreachable = () => notes.filter((m) => /node 3, named as leader by node 1, cannot be reached/.test(m)).length;
+    const client = await LeaderClient.open({ nodes: new Map([...addresses(), [3, gone]]), key: KEY, clientId: CLIENT_ID_MIN + 7, first: 1, timeoutMs: 2_000, note: (m) => notes.push(m) });
+    const heldFrom = Date.now();
+    expect(unreachable()).toBe(1);
+    for (let request = 1; request <= 5; request++) expect(await client.invoke(request, 'a')).toMatchObject({ ok: true, output: { node: 1 } });
+    await new Promise((r) => setTimeout(r, 100)); // a follow() started by an answer would have failed by now
+    if (Date.now() - heldFrom < 900) expect(unreachable(), notes.join('\n')).toBe(1);
+    expect(client.node).toBe(1);
+    client.close();
+  });
+});
+
 describe('paxos invoke (invokeOnce)', () => {
   const setup = () => ({ nodes: addresses(), key: KEY, clientId: CLIENT_ID_MIN + 4, timeoutMs: 5_000 });
 
@@ -140,6 +164,21 @@ describe('paxos invoke (invokeOnce)', () => {
     expect(await invokeOnce(setup(), [1, 2], 9, 'z', (m) => notes.push(m))).toEqual({ ok: true, output: { node: 1 } });
     expect(notes).toEqual(['node 1 names node 5 as its leader, which is not in the node list: asking node 1']);
     expect([nodes.get(1)!.invoked, nodes.get(2)!.invoked]).toEqual([[8, 9], []]);
+  });
+
+  it('paxos invoke --node K asks node K first (the others after it, in turn)', async () => {
+    leads.set(1, null).set(2, null);
+    clear();
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'invoke-node-')), 'cluster.key');
+    writeFileSync(keyFile, `${KEY.toString('hex')}\n`, { mode: 0o600 });
+    const clients = [1, 2].map((id) => `${id}=127.0.0.1:${address(id).port}`).join(',');
+    for (const node of [2, 1]) {
+      const io = captureIo();
+      const code = await invokeCommand(['--clients', clients, '--key-file', keyFile, '--node', String(node), '--request-id', String(20 + node), '--no-redirect', '"x"'], io);
+      expect(code, io.stderr.join('\n')).toBe(0);
+      expect(io.stdout).toEqual([JSON.stringify({ node })]);
+    }
+    expect([nodes.get(1)!.invoked, nodes.get(2)!.invoked]).toEqual([[21], [22]]);
   });
 });
 
