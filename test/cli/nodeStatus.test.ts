@@ -61,3 +61,21 @@ describe('paxos status: executed', () => {
     }
   });
 });
+
+describe('paxos status: ballots and leader', () => {
+  it('a follower names the leader it promised (not itself), with its own ballot apart; only the leader is active', () => {
+    const { nodes } = finishedRun(0);
+    const statuses = [...nodes.values()].map((node) => ({ node, status: statusOf(node) }));
+    const active = statuses.filter((s) => s.status.active);
+    expect(active).toHaveLength(1);
+    const leader = active[0]!.node.id;
+    expect(active[0]!.status.ballot).toEqual(active[0]!.node.specState().lBallot);
+    for (const { node, status } of statuses) {
+      const spec = node.specState();
+      expect(status.promised).toEqual(spec.aBallot);
+      expect(status.ballot).toEqual(spec.lBallot);
+      expect(status.leader, `node ${node.id} follows node ${leader}`).toBe(leader);
+      if (node.id !== leader) expect(spec.lBallot.leader, 'a follower\'s own ballot names itself: the status must not read the leader there').toBe(node.id);
+    }
+  });
+});
