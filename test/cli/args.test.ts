@@ -45,6 +45,9 @@ describe('paxos command line arguments', () => {
     [['node', '--id', '1', '--peers', PEERS, 'extra'], /node: Unexpected argument 'extra'|unexpected argument "extra"/],
     [['cluster', '--nodes', '0'], /--nodes must be a whole number in 1\.\.64, got "0"/],
     [['cluster', '--nodes', '3', '--base-port', '65000'], /--base-port must be a whole number in 1\.\./],
+    // The last node's client port is base + nodes - 1 + 1000: one past 65535 is refused (a bound one too high would start
+    // the node, which then refuses its client port: exit 1, not 2).
+    [['cluster', '--nodes', '1', '--base-port', '64536', '--data-dir', join(dir, 'never')], /--base-port must be a whole number in 1\.\.64535, got "64536"/],
     [['invoke', '--peers', PEERS, '--key-file', KEY], /missing command \(JSON\)/],
     [['invoke', '--peers', PEERS, '--key-file', KEY, '{op:open}'], /the command is not JSON/],
     [['invoke', '--peers', PEERS, '--key-file', KEY, '--client-id', '5', '{}'], /--client-id must be a whole number in 65536\.\./],
