@@ -48,6 +48,9 @@ describe('paxos command line arguments', () => {
     // The last node's client port is base + nodes - 1 + 1000: one past 65535 is refused (a bound one too high would start
     // the node, which then refuses its client port: exit 1, not 2).
     [['cluster', '--nodes', '1', '--base-port', '64536', '--data-dir', join(dir, 'never')], /--base-port must be a whole number in 1\.\.64535, got "64536"/],
+    // A node's client port is its peer port + 1000 unless --clients says otherwise: one above 65535 is a bad argument.
+    [['invoke', '--peers', '1=127.0.0.1:65000', '--key-file', KEY, '{}'], /invoke: --peers: node 1's client port would be 66000 \(its port \+ 1000\), above 65535: give the client ports with --clients/],
+    [['status', '--peers', '1=127.0.0.1:7001,2=127.0.0.1:64536', '--key-file', KEY], /status: --peers: node 2's client port would be 65536/],
     [['invoke', '--peers', PEERS, '--key-file', KEY], /missing command \(JSON\)/],
     [['invoke', '--peers', PEERS, '--key-file', KEY, '{op:open}'], /the command is not JSON/],
     [['invoke', '--peers', PEERS, '--key-file', KEY, '--client-id', '5', '{}'], /--client-id must be a whole number in 65536\.\./],

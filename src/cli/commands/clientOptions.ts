@@ -1,7 +1,7 @@
 /** The options `paxos invoke` and `paxos status` share: where the nodes' client ports are, and the key. */
 import { randomInt } from 'node:crypto';
 import { readClusterKey } from '../../transport/clusterKey.js';
-import { intOption, type Parsed, parsePeers, requiredString, stringOption } from '../args.js';
+import { intOption, type Parsed, parsePeers, requiredString, stringOption, UsageError } from '../args.js';
 import type { ClientAddress } from '../client/connection.js';
 import { CLIENT_ID_MAX, CLIENT_ID_MIN, CLIENT_PORT_OFFSET } from '../client/protocol.js';
 
@@ -29,7 +29,12 @@ export function clientSetup(command: string, p: Parsed): ClientSetup {
   const clients = stringOption(p, 'clients');
   const list = clients !== undefined
     ? parsePeers(command, clients).map((e) => [e.id, { host: e.host, port: e.port }] as const)
-    : parsePeers(command, requiredString(command, p, 'peers')).map((e) => [e.id, { host: e.host, port: e.port + CLIENT_PORT_OFFSET }] as const);
+    : parsePeers(command, requiredString(command, p, 'peers')).map((e) => {
+      const port = e.port + CLIENT_PORT_OFFSET;
+      // paxos node refuses such a default too (it needs --client-port): say so here, not at connect.
+      if (port > 65_535) throw new UsageError(`${command}: --peers: node ${e.id}'s client port would be ${port} (its port + ${CLIENT_PORT_OFFSET}), above 65535: give the client ports with --clients`);
+      return [e.id, { host: e.host, port }] as const;
+    });
   const keyFile = requiredString(command, p, 'key-file');
   const clientId = intOption(command, p, 'client-id', { min: CLIENT_ID_MIN, max: CLIENT_ID_MAX }, randomInt(CLIENT_ID_MIN, CLIENT_ID_MAX));
   const timeoutMs = intOption(command, p, 'timeout', { min: 1, max: 3600 }, 15) * 1000;
