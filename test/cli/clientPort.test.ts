@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientConnection, ConnectionLostError } from '../../src/cli/client/connection.js';
-import { CLIENT_ID_MIN, type ClientReply, MAX_REPLY_FRAME_BYTES, ReplyFramer, ReplyReader, checkRequest, type NodeStatus } from '../../src/cli/client/protocol.js';
+import { CLIENT_ID_MIN, type ClientReply, MAX_REPLY_FRAME_BYTES, MAX_REQUEST_FRAME_BYTES, ReplyFramer, ReplyReader, checkRequest, type NodeStatus } from '../../src/cli/client/protocol.js';
 import { DATA_HEADER_BYTES, KIND_BATCH, dataHeader } from '../../src/transport/frameAuth.js';
 import { lengthPrefix } from '../../src/transport/frameSplitter.js';
 import { ClientServer } from '../../src/cli/client/server.js';
@@ -207,5 +207,20 @@ describe('a client connection matching replies to calls', () => {
     const e = await c.invoke(1, { waitMs: 0 }).then(() => undefined, (error: unknown) => error);
     expect(e).toBeInstanceOf(ConnectionLostError);
     expect((e as ConnectionLostError).sent).toBe(false);
+  });
+
+  it('a command too large for a request frame is refused at the client, not sent: BadRequest (not executed), and the connection serves on', async () => {
+    const c = await ClientConnection.open({ address: { host: '127.0.0.1', port: server.port }, key: KEY, clientId: CLIENT_ID_MIN + 22 });
+    try {
+      const other = c.invoke(1, { waitMs: 50 });
+      // Sent, the node would cut the connection at its length prefix: every call on it lost, this one "indeterminate".
+      const big = await c.invoke(2, { waitMs: 0, pad: 'x'.repeat(MAX_REQUEST_FRAME_BYTES) });
+      expect(big).toMatchObject({ ok: false, error: 'BadRequest', indeterminate: false, message: expect.stringMatching(/request frame .*at most 1048576 bytes.*not sent/) });
+      expect(await other).toEqual({ ok: true, output: { request: 1 } });
+      expect(await c.invoke(3, { waitMs: 0 })).toEqual({ ok: true, output: { request: 3 } });
+      expect(c.closed).toBe(false);
+    } finally {
+      c.close();
+    }
   });
 });

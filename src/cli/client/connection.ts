@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type Socket, connect } from 'node:net';
-import { OutboundSession, batchPayloadBytes } from '../../transport/outboundSession.js';
+import { OutboundSession, batchPayloadBytes, dataPayloadBytes } from '../../transport/outboundSession.js';
 import {
   type ClientReply, type ClientRequest, leaderHint, MAX_REQUEST_FRAME_BYTES, type NodeStatus, type ReplicaState, ReplyReader,
 } from './protocol.js';
@@ -108,7 +108,14 @@ export class ClientConnection {
 
   /** Sends one command; `request` is the caller's idempotency id (see RequestTable). */
   async invoke(request: number, command: unknown, retry = false): Promise<InvokeOutcome> {
-    const reply = await this.send({ from: this.clientId, kind: 'invoke', request, command, ...(retry ? { retry: true } : {}) }, 'result');
+    const message: ClientRequest & { request: number } = { from: this.clientId, kind: 'invoke', request, command, ...(retry ? { retry: true } : {}) };
+    const body = Buffer.from(JSON.stringify(message));
+    // Sent, it would make the node cut the connection at its length prefix (every call on it
+    // lost, this one seemingly indeterminate): it is refused here, certainly not executed.
+    if (dataPayloadBytes(body.length) > MAX_REQUEST_FRAME_BYTES) {
+      return { ok: false, error: 'BadRequest', message: `the request is ${body.length} bytes; a request frame holds at most ${MAX_REQUEST_FRAME_BYTES} bytes (not sent)`, indeterminate: false };
+    }
+    const reply = await this.send(message, 'result', body);
     if (reply.kind === 'result') {
       const { kind: _kind, request: _request, leader, ...outcome } = reply;
       this.noteLeader(leader);
@@ -150,14 +157,14 @@ export class ClientConnection {
     return this.lost !== undefined;
   }
 
-  private send(request: ClientRequest & { request: number }, replyKind: 'result' | 'status' | 'state'): Promise<ClientReply> {
+  private send(request: ClientRequest & { request: number }, replyKind: 'result' | 'status' | 'state', body = Buffer.from(JSON.stringify(request))): Promise<ClientReply> {
     if (this.lost) return Promise.reject(new ConnectionLostError(this.lost.message, false));
     const key = `${replyKind}:${request.request}`;
     if (this.pending.has(key)) return Promise.reject(new Error(`request ${request.request} is already in flight on this connection`));
     return new Promise<ClientReply>((resolve, reject) => {
       this.pending.set(key, { resolve, reject });
       if (this.outgoing.length === 0) setImmediate(() => this.flush());
-      this.outgoing.push(Buffer.from(JSON.stringify(request)));
+      this.outgoing.push(body);
     });
   }
 
