@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../../src/storage/crc32.js';
-import { FRAME_HEADER_BYTES, encodeFrame, readFrame } from '../../src/storage/frame.js';
+import { FRAME_HEADER_BYTES, MAX_RECORD_BYTES, encodeFrame, findFrameAfter, readFrame } from '../../src/storage/frame.js';
 
 const TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
@@ -48,5 +48,17 @@ describe('a record frame', () => {
     damaged.writeUInt32LE(shorter.length, 0);
     const read = readFrame(damaged.subarray(0, FRAME_HEADER_BYTES + shorter.length), 0);
     expect(read).toEqual({ ok: false, reason: 'checksum mismatch' });
+  });
+
+  it('reads back a record of exactly MAX_RECORD_BYTES (what encodeFrame accepts), and neither writes nor believes a longer one', () => {
+    const payload = Buffer.alloc(MAX_RECORD_BYTES, 0x61);
+    const frame = encodeFrame(payload);
+    const r = readFrame(frame, 0);
+    expect(r.ok && r.end === frame.length && Buffer.from(r.payload).equals(payload)).toBe(true);
+    expect(findFrameAfter(frame, 0)).toBe(0);
+    expect(() => encodeFrame(Buffer.alloc(MAX_RECORD_BYTES + 1))).toThrow(RangeError);
+    const longer = Buffer.concat([frame, Buffer.alloc(1)]);
+    longer.writeUInt32LE(MAX_RECORD_BYTES + 1, 0);
+    expect(readFrame(longer, 0)).toEqual({ ok: false, reason: `impossible record length ${MAX_RECORD_BYTES + 1}` });
   });
 });
