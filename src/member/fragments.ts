@@ -110,11 +110,18 @@ export class Reassembler {
     const whole = Buffer.concat(Array.from({ length: entry.count }, (_, i) => entry!.pieces.get(i)!));
     if (whole.length !== entry.bytes) return { kind: 'dropped', reason: `fragment: envelope ${f.id} from ${from} has ${whole.length} bytes, it declares ${entry.bytes}` };
     if (checksum(whole) !== entry.sha256) return { kind: 'dropped', reason: `fragment: envelope ${f.id} from ${from} fails its checksum (corrupted)` };
+    let value: unknown;
     try {
-      return { kind: 'whole', value: JSON.parse(whole.toString('utf8')) as unknown };
+      value = JSON.parse(whole.toString('utf8')) as unknown;
     } catch {
       return { kind: 'dropped', reason: `fragment: envelope ${f.id} from ${from} is not JSON` };
     }
+    // The envelope is attributed as its fragments were (a transport checked their `from`).
+    const inner = typeof value === 'object' && value !== null ? (value as { from?: unknown; to?: unknown }) : {};
+    if (inner.from !== from || inner.to !== this.self) {
+      return { kind: 'dropped', reason: `fragment: envelope ${f.id} says from ${JSON.stringify(inner.from)?.slice(0, 40)} to ${JSON.stringify(inner.to)?.slice(0, 40)}, its fragments from ${from} to ${this.self}` };
+    }
+    return { kind: 'whole', value };
   }
 
   /** Envelopes being reassembled now (for tests: the buffering bound). */

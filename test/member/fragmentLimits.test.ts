@@ -59,3 +59,21 @@ describe('UdpTransport counts bytes', () => {
     }
   });
 });
+
+describe('Reassembler attribution', () => {
+  it('drops a whole whose envelope names another sender or addressee than its fragments (as wrongFrom does for a frame)', () => {
+    const f = new Fragmenter(2_000);
+    const claims = (from: number, to: number) => {
+      const inner = { ...envelope('é'.repeat(5_000)), from, to };
+      // Fragments sent by node 2 to node 1, carrying an envelope that says otherwise.
+      return (f.split(inner) as FragmentWire[]).map((p) => ({ ...p, from: 2, to: 1 }));
+    };
+    for (const [from, to, what] of [[3, 1, /from 3.*fragments from 2/], [2, 3, /to 3/]] as const) {
+      const r = new Reassembler(1, [1, 2, 3]);
+      const got = claims(from, to).map((p) => r.accept(p));
+      expect(got.at(-1)).toMatchObject({ kind: 'dropped', reason: expect.stringMatching(what) });
+    }
+    const r = new Reassembler(1, [1, 2, 3]);
+    expect(claims(2, 1).map((p) => r.accept(p)).at(-1)).toEqual({ kind: 'whole', value: envelope('é'.repeat(5_000)) });
+  });
+});
