@@ -31,10 +31,19 @@ export class FrameSplitter {
   /** Payload length of the frame being received, once its prefix is complete. */
   private expected: number | undefined;
   private failed = false;
+  /** Whether a frame was returned yet: the first one may have a lower limit. */
+  private first = true;
 
-  constructor(private readonly maxPayloadBytes: number) {
-    if (!Number.isSafeInteger(maxPayloadBytes) || maxPayloadBytes < 1 || maxPayloadBytes > 0xffff_ffff) {
-      throw new RangeError(`maxPayloadBytes must be an integer in 1..${0xffff_ffff}, got ${maxPayloadBytes}`);
+  /**
+   * @param firstMaxPayloadBytes the limit of the first frame only (default: maxPayloadBytes),
+   *   e.g. an acceptor's, whose first frame must be a small hello: a dialer that does not hold
+   *   the key cannot make it buffer a large frame.
+   */
+  constructor(private readonly maxPayloadBytes: number, private readonly firstMaxPayloadBytes = maxPayloadBytes) {
+    for (const limit of [maxPayloadBytes, firstMaxPayloadBytes]) {
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > 0xffff_ffff) {
+        throw new RangeError(`maxPayloadBytes must be an integer in 1..${0xffff_ffff}, got ${limit}`);
+      }
     }
   }
 
@@ -54,18 +63,20 @@ export class FrameSplitter {
       if (this.expected === undefined) {
         if (this.buffered < LENGTH_PREFIX_BYTES) break;
         const length = this.take(LENGTH_PREFIX_BYTES).readUInt32BE(0);
-        if (length > this.maxPayloadBytes) {
+        const limit = this.first ? this.firstMaxPayloadBytes : this.maxPayloadBytes;
+        if (length > limit) {
           // The stream cannot be resynchronised after a bad prefix: stop reading it for good.
           this.failed = true;
           this.chunks = [];
           this.buffered = 0;
-          return { ok: false, payloads, reason: 'oversize', detail: `length prefix ${length} exceeds the ${this.maxPayloadBytes}-byte frame limit` };
+          return { ok: false, payloads, reason: 'oversize', detail: `length prefix ${length} exceeds the ${limit}-byte frame limit${this.first && limit !== this.maxPayloadBytes ? ' of a first frame' : ''}` };
         }
         this.expected = length;
       }
       if (this.buffered < this.expected) break;
       payloads.push(this.take(this.expected));
       this.expected = undefined;
+      this.first = false;
     }
     return { ok: true, payloads };
   }

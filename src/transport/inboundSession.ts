@@ -28,6 +28,15 @@ export type InboundEvent =
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * The largest first frame an acceptor buffers: the first frame must be the hello
+ * (HELLO_BYTES), so anything much larger is refused at its length prefix. Without it a dialer
+ * that does not hold the key could make each of maxInboundConnections connections buffer a
+ * whole maxFrameBytes frame before any MAC is checked (256 x 16 MiB by default). Above
+ * HELLO_BYTES so a slightly wrong hello is still reported as what it is.
+ */
+export const MAX_FIRST_FRAME_BYTES = 1024;
+
 export class InboundSession {
   private readonly splitter: FrameSplitter;
   /** The authenticated peer, once its hello verified. */
@@ -36,7 +45,7 @@ export class InboundSession {
   private dead = false;
 
   constructor(private readonly config: InboundConfig, readonly nonce: Buffer) {
-    this.splitter = new FrameSplitter(config.maxFrameBytes);
+    this.splitter = new FrameSplitter(config.maxFrameBytes, Math.min(MAX_FIRST_FRAME_BYTES, config.maxFrameBytes));
   }
 
   get peer(): NodeId | undefined {
