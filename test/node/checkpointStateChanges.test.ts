@@ -32,6 +32,15 @@ describe('StateChanges: the checkpoint fields of a delta', () => {
     expect(changes({ aMark: 4 }).toDelta(last)).toEqual({ lMark: 1 });
   });
 
+  it('writes the snapshot when only the length of its history changed, at the same slot', () => {
+    const last = lastScalarsOf(initial);
+    expect(changes({ rSnapSlot: 6, rSnapLength: 5 }).toDelta(last)).toEqual({ rSnap: { slot: 6, executedLength: 5 } });
+    // Same slot, another history length (e.g. a restored image and a Welcome's that count differently):
+    // the delta must still say so, or a reader's rSnap.executed keeps the old prefix.
+    expect(changes({ rSnapSlot: 6, rSnapLength: 7 }).toDelta(last)).toEqual({ rSnap: { slot: 6, executedLength: 7 } });
+    expect(last.rSnapLength).toBe(7);
+  });
+
   it('writes the snapshot as its slot and the length of its history, when either changes', () => {
     const last = lastScalarsOf(initial);
     expect(changes({ rSnapSlot: 6, rSnapLength: 5 }).toDelta(last)).toEqual({ rSnap: { slot: 6, executedLength: 5 } });

@@ -134,4 +134,17 @@ describe('a three-node cluster of Nodes', () => {
       }
     }
   });
+
+  it('a Welcome taken by a Bootstrap is two events: its Stutter (the role change) and then the Replica\'s own action (RoleHost.redeliver closes the outer step)', () => {
+    const c = new Cluster([1, 2, 3]);
+    c.invoke(3, 1, '4');
+    c.run();
+    c.restart(3);
+    const from = c.events.length;
+    c.run();
+    const welcome = c.events.slice(from).filter((e) => e.node === 3 && e.params.message?.type === 'Welcome');
+    expect(welcome.map((e) => `${e.role} ${e.action}`)).toEqual(['Bootstrap Stutter', 'Replica ReplicaReceiveWelcome']);
+    expect(welcome[1]!.seq).toBe(welcome[0]!.seq + 1);
+    expect(welcome[1]!.clock).toBeGreaterThan(welcome[0]!.clock);
+  });
 });
