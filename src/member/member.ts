@@ -14,9 +14,11 @@
  *   once, and that call's messages leave only after a `sync()` that covers them. The first
  *   sync waits for the end of the event-loop turn, and while one sync is in flight, later
  *   calls' messages queue, in order, behind the next one, so one fsync serves every call made
- *   meanwhile. Timers and results do not wait.
+ *   meanwhile. Timers do not wait; results wait as messages do (in a one-node cluster a
+ *   request is decided and executed in the call that appends its accepted pvalue, and nothing
+ *   else would make that durable before the application is told).
  */
-import type { Envelope, Limits, NodeApi, NodeId, Output, Timing, TraceSink } from '../node/api.js';
+import type { ClientResult, Envelope, Limits, NodeApi, NodeId, Output, Timing, TraceSink } from '../node/api.js';
 import { DEFAULT_CHECKPOINT_EVERY } from '../node/node.js';
 import { appSnapshotsOf } from '../roles/replicaImage.js';
 import { MemoryDurableLog } from '../storage/memoryLog.js';
@@ -149,6 +151,8 @@ export class Member<S, O> {
   private readonly log: DurableLog;
   /** Messages waiting for the sync that makes their call's records durable, in call order. */
   private outbox: Envelope[] = [];
+  /** Results waiting, as the messages of their call do, for the sync that covers its records. */
+  private heldResults: ClientResult[] = [];
   /** A sync-then-send loop is running (flush()). */
   private flushing = false;
   private readonly onFatal: (error: Error) => void;
@@ -246,6 +250,7 @@ export class Member<S, O> {
     // Messages still waiting for their sync are never sent, as in a crash: nothing was
     // claimed about records that may not be durable.
     this.outbox = [];
+    this.heldResults = [];
     this.transport.close();
     for (const p of this.order) {
       clearTimeout(p.deadline);
@@ -355,10 +360,11 @@ export class Member<S, O> {
     }
   }
 
-  /** Does what the node asked: append its records, send once they are durable, arm timers, deliver results. */
+  /** Does what the node asked: append its records, send and deliver results once they are durable, arm timers. */
   private apply(out: Output): void {
     if (this.state !== 'running') return;
     if (out.durable.length > 0) this.log.append(out.durable);
+    let results: readonly ClientResult[] = out.results;
     if (!this.flushing && !this.log.pendingSync) {
       // Nothing waits to become durable: what this call sends depends on nothing unsynced.
       if (out.messages.length > 0) this.traceFlush();
@@ -367,6 +373,10 @@ export class Member<S, O> {
       // A loop, not push(...): one call can return tens of thousands of messages (a new leader
       // re-driving every adopted slot), more arguments than a call may take.
       for (const m of out.messages) this.outbox.push(m);
+      // A result is something the world sees too: in a one-node cluster its decision rests on
+      // this very call's records, which no sync has covered yet.
+      for (const r of results) this.heldResults.push(r);
+      results = [];
       if (!this.flushing) void this.flush();
     }
     for (const t of out.timers) {
@@ -376,7 +386,11 @@ export class Member<S, O> {
       }, t.afterMs);
       this.timers.add(timer);
     }
-    for (const r of out.results) {
+    this.deliver(results);
+  }
+
+  private deliver(results: readonly ClientResult[]): void {
+    for (const r of results) {
       const p = this.pending.get(r.clientId);
       if (p) this.settle(p, { ok: true, value: r.output as O });
     }
@@ -394,14 +408,17 @@ export class Member<S, O> {
       // in it: a batch frame of Accepts, or several peers' frames, then share one fsync (started
       // at once, the first envelope's record would have one to itself and the rest the next).
       await new Promise((resolve) => setImmediate(resolve));
-      while (this.state === 'running' && (this.outbox.length > 0 || this.log.pendingSync)) {
+      while (this.state === 'running' && (this.outbox.length > 0 || this.heldResults.length > 0 || this.log.pendingSync)) {
         const ready = this.outbox;
         this.outbox = [];
+        const results = this.heldResults;
+        this.heldResults = [];
         // The events of the steps that appended these records and queued these messages.
         this.traceFlush();
         await this.log.sync();
         if (this.state !== 'running') return;
         for (const env of ready) this.send(env);
+        this.deliver(results);
       }
     } catch (e) {
       const error = e instanceof Error ? e : new Error(String(e));

@@ -24,7 +24,8 @@
  *   sends `Output.messages` only once `sync()` has made those records, and every record
  *   appended before them, durable. A Promise, an Accepted or a Prepare is a claim about
  *   durable state; sent first, a power loss could take back a promise another node counted
- *   on. Timers and results need not wait: they claim nothing about storage.
+ *   on. Timers need not wait. Results wait as messages do: a result claims its request was
+ *   decided, and in a one-node cluster that decision rests on nothing but this call's records.
  * - Crash = the host drops the Node object and later builds a new one over what the SAME
  *   DurableLog recovers (`env.durable = log.load()`) with `startAs: 'join'` (a Bootstrap
  *   that sends Join: spec NodeRestart).

@@ -10,6 +10,7 @@ import { InMemoryNetwork } from '../../src/member/inMemoryTransport.js';
 import { CLIENT_ID_BLOCK, Member } from '../../src/member/member.js';
 import { defaultNodeFactory, type NodeFactory } from '../../src/member/nodeFactory.js';
 import type { NodeApi, TraceEvent } from '../../src/node/api.js';
+import type { Proposal } from '../../src/protocol/values.js';
 import { bank } from '../../src/statemachines/bank.js';
 import { MemoryDurableLog } from '../../src/storage/memoryLog.js';
 import { FAST_TIMING, inMemoryCluster } from './cluster.js';
@@ -102,4 +103,24 @@ describe('Member invoke edges', () => {
     expect(durable?.aBallot).toEqual({ num: 0, leader: 1 }); // its promise to its own first ballot
     expect(durable?.aAccepted.map((pv) => pv.slot)).toEqual([1]); // the request it accepted
   });
+
+  it('a one-node member resolves an invoke only once the records that decided it are synced: a crash right after loses no acknowledged request', async () => {
+    // One node is its own majority: the request is accepted, decided and executed in the one
+    // call that appends its pvalue, with no message whose sync would have covered it.
+    const log = new MemoryDurableLog(1);
+    const m = new Member(bank, new InMemoryNetwork().transport(1), [1], { id: 1, storage: log, timing: FAST_TIMING, clientIdBase: 1 });
+    m.start();
+    cleanups.push(() => m.stop());
+    expect(await m.invoke({ op: 'open', account: 'a' })).toMatchObject({ ok: true });
+    expect(await m.invoke({ op: 'deposit', account: 'a', amount: 5 })).toMatchObject({ ok: true, balance: 5 });
+    // Power loss the moment the application was told: what it was told must be durable.
+    m.stop();
+    log.crash();
+    const accepted = log.load()?.aAccepted ?? [];
+    expect(accepted.map((pv) => [pv.slot, JSON.parse((pv.prop as Proposal).input) as unknown])).toEqual([
+      [1, { op: 'open', account: 'a' }],
+      [2, { op: 'deposit', account: 'a', amount: 5 }],
+    ]);
+  });
 });
+
