@@ -37,10 +37,12 @@ export class InMemoryNetwork {
    * The transport of node `id`: what it sends goes to the addressee's handler on a later turn of the event loop.
    */
   transport(id: NodeId): Transport {
+    let own: ((envelope: unknown) => void) | undefined;
     return {
       send: (envelope) => this.send(id, envelope),
-      onReceive: (handler) => { this.handlers.set(id, handler); },
-      close: () => { this.handlers.delete(id); },
+      onReceive: (handler) => { own = handler; this.handlers.set(id, handler); },
+      // Only its own handler: a member stopped after its successor (same id) started must not deafen it.
+      close: () => { if (own !== undefined && this.handlers.get(id) === own) this.handlers.delete(id); },
     };
   }
 
