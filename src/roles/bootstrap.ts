@@ -100,9 +100,19 @@ export class Bootstrap extends Role {
     this.host.redeliver(from, m);
   }
 
-  /** Resend Join until welcomed (already sent: a Stutter). */
+  /**
+   * Resend Join until welcomed (already sent: a Stutter). A node with no peer (a cluster of
+   * one) has nobody to welcome it: it becomes a member by itself instead, a Stutter as a
+   * Welcome's hand-over is, and its Replica starts from the restored snapshot, as the spec's
+   * replica does after NodeRestart (a Welcome is an offer to catch up, never a condition).
+   */
   override onTimer(name: string, _key?: string): void {
     if (name !== BOOTSTRAP_JOIN_TIMER) return;
+    if (this.others().length === 0) {
+      this.host.removeRole(this);
+      becomeMember(this.host);
+      return;
+    }
     this.unanswered++;
     this.host.send(this.others(), { type: 'Join', node: this.host.self });
     this.host.setTimer(BOOTSTRAP_JOIN_TIMER, undefined, this.host.timing.joinRetransmitMs);

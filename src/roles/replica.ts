@@ -721,7 +721,9 @@ export class Replica extends Role {
    * checkpoints every decision stays at every peer that learnt it, so we keep asking.
    */
   protected behindCompactedRange(): boolean {
-    return this.checkpointEvery > 0 && this.catchUpsThisStall >= REJOIN_AFTER_ROUNDS * this.others().length;
+    // Without peers (a cluster of one) nobody compacted what this replica misses: its own
+    // acceptor kept every pvalue above its snapshot, and its leader re-drives them.
+    return this.checkpointEvery > 0 && this.others().length > 0 && this.catchUpsThisStall >= REJOIN_AFTER_ROUNDS * this.others().length;
   }
 
   /**
