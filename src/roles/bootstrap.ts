@@ -59,7 +59,11 @@ export class Bootstrap extends Role {
     this.host.appendDurable({ kind: 'leaderBallot', ballot: { num: used.num + 1, leader: this.host.self } });
     // A Seed handing over keeps the node's Requester: its invoked requests end with this step.
     this.host.findRole<Requester>('Requester')?.forgetIncarnation();
-    this.host.send(this.others(), { type: 'Join', node: this.host.self });
+    // The spec's NodeRestart sends Join whoever is there to receive it: with no peer (a
+    // cluster of one) the trace still shows it sent, to nobody.
+    const join: Join = { type: 'Join', node: this.host.self };
+    if (this.others().length > 0) this.host.send(this.others(), join);
+    else this.host.sendToNone(join);
     this.host.action('Node', 'NodeRestart');
     this.host.setTimer(BOOTSTRAP_JOIN_TIMER, undefined, this.host.timing.joinRetransmitMs);
   }
