@@ -151,7 +151,7 @@ export class Node implements NodeApi {
     if (!Number.isSafeInteger(every) || every < 0) throw new RangeError(`checkpointEvery must be a non-negative integer, got ${every}`);
     this.checkpointEvery = every;
     // A snapshot that cannot be decoded is refused here, with its reason, before any role runs.
-    if (recovered.snapshot !== undefined) this.decodeSnapshot();
+    if (recovered.snapshot !== undefined) this.refuseSnapshotWithoutHistory(this.decodeSnapshot());
     this.host = this.makeHost();
     const incremental = Object.values(this.factories).every((F) => typeof (F.prototype as Role).traceChanges === 'function');
     this.incremental = env.trace !== undefined && incremental ? new IncrementalTrace() : null;
@@ -579,6 +579,22 @@ export class Node implements NodeApi {
       return { slot, image: decodeReplicaImage(snapshots, state, this.limits.maxPendingRequests) };
     } catch (e) {
       throw new Error(`node ${this.id}: cannot restore the replica snapshot at slot ${slot} from storage: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * A replica keeps its whole history without checkpoints (a Welcome ships it) and for a trace
+   * that lists it in every state (replica.ts keepsHistory). A snapshot taken with checkpoints,
+   * untraced or for a sink that takes deltas, holds no history: such a replica could not
+   * rebuild it, and would fail at its first execution instead of here.
+   */
+  private refuseSnapshotWithoutHistory({ slot, image }: { slot: number; image: ReplicaImage }): void {
+    if (image.history !== undefined || image.table.count === 0) return;
+    if (this.checkpointEvery === 0) {
+      throw new Error(`node ${this.id}: storage holds a replica snapshot at slot ${slot} taken with checkpoints, without the ${image.table.count} requests' history a node without checkpoints keeps: run it with checkpoints (checkpointEvery > 0) again`);
+    }
+    if (this.env.trace !== undefined && this.env.trace.takesDeltas !== true) {
+      throw new Error(`node ${this.id}: storage holds a replica snapshot at slot ${slot} taken without its history, which this node's trace lists in every state: trace the node from its first start, or into a sink that takes deltas (TraceSink.takesDeltas)`);
     }
   }
 
