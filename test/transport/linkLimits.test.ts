@@ -6,30 +6,14 @@
  * connection is redialed with a growing backoff (failures counted).
  */
 import { type Socket, createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../src/node/api.js';
 import { DATA_HEADER_BYTES, challengePayload } from '../../src/transport/frameAuth.js';
 import { encodeFrame } from '../../src/transport/frameSplitter.js';
 import type { TcpTransport } from '../../src/transport/tcpTransport.js';
-import { HOST, stuckPeer, transports, waitFor } from './live.js';
+import { HOST, cleanupAfterEach, collect, stuckPeer, transports, waitFor } from './live.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function closing(...list: TcpTransport[]) {
-  cleanups.push(async () => {
-    for (const t of list) t.close();
-    await Promise.all(list.map((t) => t.closed));
-  });
-}
-
-function collect(t: TcpTransport): Envelope[] {
-  const got: Envelope[] = [];
-  t.onReceive((e) => got.push(e as Envelope));
-  return got;
-}
+const { cleanups, closing } = cleanupAfterEach();
 
 /** The JSON of an envelope from 1 to 2 numbered `clock`, padded to exactly `bytes` bytes (ASCII). */
 function envelopeOfBytes(clock: number, bytes: number): string {

@@ -3,6 +3,8 @@
  * TcpTransport, a raw client that speaks (or breaks) the wire protocol, and bounded waits.
  */
 import { type Server, type Socket, connect, createServer } from 'node:net';
+import { afterEach } from 'vitest';
+import type { Envelope } from '../../src/node/api.js';
 import type { NodeApi, NodeId } from '../../src/node/api.js';
 import { Member } from '../../src/member/member.js';
 import { defaultNodeFactory } from '../../src/member/nodeFactory.js';
@@ -16,6 +18,31 @@ import { FAST_TIMING } from '../member/cluster.js';
 import { KEY } from './helpers.js';
 
 export const HOST = '127.0.0.1';
+
+/**
+ * A test file's cleanups, run in reverse after each test; `closing` registers transports to
+ * close and waits for their sockets to end, so no test leaves a port bound for the next.
+ */
+export function cleanupAfterEach(): { cleanups: (() => Promise<void> | void)[]; closing(...list: TcpTransport[]): void } {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  const closing = (...list: TcpTransport[]): void => {
+    cleanups.push(async () => {
+      for (const t of list) t.close();
+      await Promise.all(list.map((t) => t.closed));
+    });
+  };
+  return { cleanups, closing };
+}
+
+/** Every envelope `t` receives, in order (a live array). */
+export function collect(t: TcpTransport): Envelope[] {
+  const got: Envelope[] = [];
+  t.onReceive((e) => got.push(e as Envelope));
+  return got;
+}
 
 /** Polls `condition` every 10 ms; fails the test with `what` after `timeoutMs`. */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {

@@ -3,34 +3,18 @@
  * peer that comes up late or restarts, a peer that stops reading, and what it refuses to send.
  */
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../src/node/api.js';
 import { encodeFrame } from '../../src/transport/frameSplitter.js';
 import { TcpTransport } from '../../src/transport/tcpTransport.js';
 import { KEY } from './helpers.js';
-import { HOST, RawClient, heldPort, stuckPeer, transports, waitFor } from './live.js';
+import { HOST, cleanupAfterEach, collect, RawClient, heldPort, stuckPeer, transports, waitFor } from './live.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function closing(...list: TcpTransport[]) {
-  cleanups.push(async () => {
-    for (const t of list) t.close();
-    await Promise.all(list.map((t) => t.closed));
-  });
-}
+const { cleanups, closing } = cleanupAfterEach();
 
 /** An envelope numbered by its clock, with `padding` characters of input. */
 function numbered(from: number, to: number, clock: number, padding = 0): Envelope {
   return { from, to, clock, message: { type: 'Decision', slot: clock + 1, prop: { caller: from, clientId: clock + 1, input: 'x'.repeat(padding) } } };
-}
-
-function collect(t: TcpTransport): Envelope[] {
-  const got: Envelope[] = [];
-  t.onReceive((e) => got.push(e as Envelope));
-  return got;
 }
 
 describe('TcpTransport', () => {
