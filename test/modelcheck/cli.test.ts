@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { largestFirst, runCli } from '../../src/modelcheck/cli/cli.js';
+import { type CliIo, largestFirst, runCli } from '../../src/modelcheck/cli/cli.js';
 import { loadModel } from '../../src/modelcheck/cfg/models.js';
 import { SPEC_DIR } from './helpers.js';
 import { parseCliArgs } from '../../src/modelcheck/cli/cliArgs.js';
@@ -151,3 +151,18 @@ describe('check-spec on the toy models (embedded engine)', () => {
   });
 });
 
+
+describe('check-spec with nothing its engine can check', () => {
+  it('refuses a selection whose every model is for another engine (it would check nothing and pass)', async () => {
+    // A spec directory whose CI selection is one TLC-only model.
+    const dir = mkdtempSync(join(tmpdir(), 'check-spec-tlc-only-'));
+    for (const f of ['SlotsInst.tla', 'Slots.tla', 'SlotsBase.tla']) copyFileSync(join(SPEC_DIR, f), join(dir, f));
+    writeFileSync(join(dir, 'inst.cfg'), readFileSync(join(SPEC_DIR, 'inst.cfg'), 'utf8').replace('\\* ci: false', '\\* ci: true'));
+    let out = ''; let err = '';
+    const io: CliIo = { out: (s) => { out += s; }, err: (s) => { err += s; }, env: NO_TLC, isTTY: false, cwd: REPO };
+    const code = await runCli(['--spec-dir', dir, '--out-dir', scratchOutDir(), '--engine', 'embedded'], io);
+    expect(code).toBe(2);
+    expect(err).toContain('none of the selected models (inst) can be checked by the embedded engine');
+    expect(out).not.toContain('skipped inst');
+  });
+});

@@ -151,6 +151,11 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
       }
     }
   }
+  // A run whose every model is skipped would check nothing and pass: refuse it, as an empty selection.
+  if (!selected.some((m) => engines.some((e) => m.engines.includes(e)))) {
+    io.err(`check-spec: none of the selected models (${selected.map((m) => m.name).join(', ')}) can be checked by the ${engines.join(' or ')} engine (their cfgs name the engines that can)\n`);
+    return 2;
+  }
   const showProgress = opts.progress || io.isTTY;
   const skipped: string[] = [];
   let failed = false;
