@@ -430,13 +430,23 @@ AcceptorReceiveAccept(n, m) ==
 (* parts from msgs.                                                        *)
 (***************************************************************************)
 
+\* The functions w on the indexes is with w[i] a message of cands whose part is i:
+\* {w \in [is -> cands] : \A i \in is : w[i].part = i}, built one index at a time, so
+\* that a model checker enumerates the product of each index's candidates (one each, as
+\* a rule) rather than all |cands|^k functions (35^9 for a Promise in nine parts).
+RECURSIVE PartChoices(_, _)
+PartChoices(cands, is) ==
+    IF is = {} THEN {[i \in is |-> cands]}
+    ELSE LET i == CHOOSE j \in is : TRUE
+         IN  {[j \in is |-> IF j = i THEN x ELSE w[j]] :
+                 x \in {c \in cands : c.part = i}, w \in PartChoices(cands, is \ {i})}
+
 \* The parts whose index is one of is, of the Promise that part m belongs to:
 \* the same acceptor, ballot, promised ballot, mark and count.
 PromisePartsOf(m, is) ==
-    {w \in [is -> {x \in msgs : x.type = "Promise"}] :
-        \A i \in is : /\ w[i].acceptor = m.acceptor /\ w[i].ballot = m.ballot
-                      /\ w[i].promised = m.promised /\ w[i].mark = m.mark
-                      /\ w[i].parts = m.parts /\ w[i].part = i}
+    PartChoices({x \in msgs : /\ x.type = "Promise" /\ x.acceptor = m.acceptor
+                              /\ x.ballot = m.ballot /\ x.promised = m.promised
+                              /\ x.mark = m.mark /\ x.parts = m.parts}, is)
 \* The indexes a scout counts an acceptor with: every part (Mutant
 \* ScoutCountsPartialPromise: the one part it received).
 Counts(m) == IF Mutant = "ScoutCountsPartialPromise" THEN {m.part} ELSE 1..m.parts
@@ -800,9 +810,8 @@ ReplicaReceiveJoin(n, m, k) ==
 \* The parts whose index is one of is, of the Welcome that part m belongs to:
 \* the same addressee, slot and count.  (Mutant WelcomeMixesParts: any slot.)
 PartsOf(m, is) ==
-    {w \in [is -> {x \in msgs : x.type = "Welcome"}] :
-        \A i \in is : /\ w[i].node = m.node /\ w[i].parts = m.parts /\ w[i].part = i
-                      /\ (Mutant = "WelcomeMixesParts" \/ w[i].slot = m.slot)}
+    PartChoices({x \in msgs : /\ x.type = "Welcome" /\ x.node = m.node /\ x.parts = m.parts
+                              /\ (Mutant = "WelcomeMixesParts" \/ x.slot = m.slot)}, is)
 \* The history the parts w[1..k] carry, in order.
 RECURSIVE Assembled(_, _)
 Assembled(w, k) == IF k = 0 THEN <<>> ELSE Assembled(w, k - 1) \o w[k].executed
