@@ -45,6 +45,8 @@ export async function runMutant(m: Mutant, keepDir?: string): Promise<MutantOutc
       const input = { name: path, files: [path] };
       const v = await checkTrace(input);
       outcome.tracesChecked++;
+      // No verdict is no kill (the embedded engine failed; the default check does not use it).
+      if (v.failure?.kind === 'engine') throw new Error(`${m.name}: ${v.failure.message}`);
       if (!v.ok) {
         outcome.killed = true;
         outcome.seed = s.seed;

@@ -16,7 +16,7 @@ import { type LeaderChange, leaderChangeKind } from './leaderChanges.js';
 import { type BatchBounds, batchBoundProblem } from './batchBound.js';
 import type { stepsFor } from '../spec/fastSpec.js';
 import { configFromConstants } from '../spec/specState.js';
-import { DEFAULT_SPEC_PATH, declaredConstants } from './tlaEngine.js';
+import { DEFAULT_SPEC_PATH, EngineFailure, declaredConstants, reloadEngine } from './tlaEngine.js';
 import { noCoverage, noteCoverage, type TraceCoverage } from './coverage.js';
 import { AppReplay, ClientCheckError, RealTimeOrderError, type AppReplayHeld } from '../client/appReplay.js';
 import { appStateMachine } from './apps.js';
@@ -24,7 +24,11 @@ import { WelcomeHistories } from './welcomeHistories.js';
 import { ForgottenHistoryError } from '../spec/execSeq.js';
 import type { historyBases } from './historyWindow.js';
 
-export type FailureKind = 'input' | 'header' | 'schema' | 'order' | 'spec' | 'oracles-disagree' | 'client' | 'linearizability' | 'lifecycle' | 'window';
+/**
+ * Why a trace failed. `engine`: the embedded engine could not evaluate an event (it trapped,
+ * tlaEngine.ts): no verdict on the trace, which fails all the same, and never `oracles-disagree`.
+ */
+export type FailureKind = 'input' | 'header' | 'schema' | 'order' | 'spec' | 'oracles-disagree' | 'client' | 'linearizability' | 'lifecycle' | 'window' | 'engine';
 
 export interface Failure {
   file: string;
@@ -169,6 +173,8 @@ class Stop extends Error {
 }
 
 export async function checkTrace(input: TraceInput, opts: CheckOptions = {}): Promise<TraceVerdict> {
+  // An engine an earlier trace made trap is replaced first: one trap fails one trace.
+  if (opts.embedded === true || (opts.embeddedWindows?.length ?? 0) > 0) await reloadEngine();
   return checkTraceSync(input, opts);
 }
 
@@ -228,6 +234,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
     try {
       embedded = new EmbeddedOracle(spec.text, constants, from === 0 ? undefined : fast!.here());
     } catch (e) {
+      if (e instanceof EngineFailure) fail(at, { kind: 'engine', message: `the embedded spec could not start here: ${e.message}` });
       fail(at, { kind: 'header', message: `the embedded spec cannot start with this header's constants: ${(e as Error).message}` });
     }
     oracles.push(embedded!);
@@ -371,11 +378,16 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
       // The usual case (one oracle): no result list.
       const r = oracles[0]!.step(ev);
       if (embedded) verdict.embeddedEvents++;
-      if (!r.ok) fail(at, { kind: 'spec', action: ev.action, oracle: oracles[0]!.name, message: r.problem, diff: r.diff });
+      if (!r.ok) fail(at, { kind: r.engine ? 'engine' : 'spec', action: ev.action, oracle: oracles[0]!.name, message: r.problem, diff: r.diff });
     } else if (oracles.length > 1) {
       const results: [Oracle, StepVerdict][] = oracles.map((o) => [o, o.step(ev)]);
       if (embedded) verdict.embeddedEvents++;
-      const bad = results.find(([, r]) => !r.ok);
+      // A rejection outranks an engine failure: it is a verdict on the trace, the other is none.
+      const bad = results.find(([, r]) => !r.ok && r.engine !== true) ?? results.find(([, r]) => !r.ok);
+      if (bad) {
+        const [o, r] = bad as [Oracle, Extract<StepVerdict, { ok: false }>];
+        if (r.engine) fail(at, { kind: 'engine', action: ev.action, oracle: o.name, message: r.problem });
+      }
       if (bad) {
         const [o, r] = bad as [Oracle, Extract<StepVerdict, { ok: false }>];
         const good = results.find(([, x]) => x.ok);

@@ -4,18 +4,22 @@
  * worker.
  */
 import { parentPort } from 'node:worker_threads';
-import { checkTraceSync } from './check.js';
+import { checkTrace } from './check.js';
 import type { PoolReply, PoolRequest } from './pool.js';
 
 const port = parentPort!;
+// One trace at a time: checkTrace may wait for a fresh embedded engine (tlaEngine.ts) first.
+let queue: Promise<void> = Promise.resolve();
 port.on('message', (req: PoolRequest) => {
-  let reply: PoolReply;
-  try {
-    const verdict = checkTraceSync(req.input, { ...req.options, onEvents: (n) => port.postMessage({ progress: n } satisfies PoolReply) });
-    reply = { id: req.id, verdict };
-  } catch (e) {
-    // Not a verdict: the checker itself could not run (the spec or schemas are unreadable).
-    reply = { id: req.id, error: (e as Error).message };
-  }
-  port.postMessage(reply);
+  queue = queue.then(async () => {
+    let reply: PoolReply;
+    try {
+      const verdict = await checkTrace(req.input, { ...req.options, onEvents: (n) => port.postMessage({ progress: n } satisfies PoolReply) });
+      reply = { id: req.id, verdict };
+    } catch (e) {
+      // Not a verdict: the checker itself could not run (the spec or schemas are unreadable).
+      reply = { id: req.id, error: (e as Error).message };
+    }
+    port.postMessage(reply);
+  });
 });

@@ -18,9 +18,13 @@ import { ExecutedIds, addInvoked, idsOf } from '../spec/requestIds.js';
 import { ForgottenHistoryError } from '../spec/execSeq.js';
 import { RETRY_MARGIN, forgetHistories, historyBases } from './historyWindow.js';
 import { fromTla, tlaLiteral, toTla, type TlaState, withSpecMark } from './tlaCodec.js';
-import { UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
+import { EngineFailure, UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
 
-export type StepVerdict = { ok: true } | { ok: false; problem: string; diff: string[] };
+/**
+ * An oracle's answer on one event. `engine`: no answer at all, the embedded engine failed to
+ * evaluate the step (tlaEngine.ts EngineFailure); the trace is not judged by it either way.
+ */
+export type StepVerdict = { ok: true } | { ok: false; problem: string; diff: string[]; engine?: true };
 
 export interface Oracle {
   readonly name: string;
@@ -601,6 +605,7 @@ export class EmbeddedOracle implements Oracle {
     try {
       transitions = exploreNext(stepSpec(this.spec, traceStepExpr(ev, this.header)), traceCfg(this.constants), this.tlaState);
     } catch (e) {
+      if (e instanceof EngineFailure) return { ok: false, engine: true, problem: e.message, diff: [] };
       return { ok: false, problem: `tla-checker could not evaluate the step: ${(e as Error).message}`, diff: [] };
     }
     const decoded = transitions.map((t) => ({ t, d: fromTla(t.state) }));

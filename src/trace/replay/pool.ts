@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type CheckOptions, type TraceInput, type TraceVerdict, checkTraceSync } from './check.js';
+import { type CheckOptions, type TraceInput, type TraceVerdict, checkTrace } from './check.js';
 
 /** The options a worker can receive (no functions, no compiled schemas). */
 export type PoolCheckOptions = Pick<CheckOptions, 'fast' | 'historyWindow' | 'embedded' | 'embeddedMaxEvents' | 'embeddedWindows' | 'leaderChanges' | 'coverage' | 'noClient' | 'schemaOnly' | 'specPath'>;
@@ -82,11 +82,8 @@ export class TracePool {
 
   check(input: TraceInput, options: PoolCheckOptions = {}): Promise<TraceVerdict> {
     if (this.threads.length === 0) {
-      try {
-        return Promise.resolve(checkTraceSync(input, { ...options, ...(this.onEvents ? { onEvents: this.onEvents } : {}) }));
-      } catch (e) {
-        return Promise.reject(new CheckerError(input, (e as Error).message));
-      }
+      return checkTrace(input, { ...options, ...(this.onEvents ? { onEvents: this.onEvents } : {}) })
+        .catch((e: unknown) => Promise.reject(new CheckerError(input, (e as Error).message)));
     }
     if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {

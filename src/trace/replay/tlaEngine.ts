@@ -8,13 +8,65 @@ import { fileURLToPath } from 'node:url';
 import * as tla from 'tla-checker';
 import type { TlaState } from './tlaCodec.js';
 
-let ready = false;
-function init(): void {
-  if (ready) return;
-  const wasm = fileURLToPath(new URL('tla_checker_bg.wasm', import.meta.resolve('tla-checker')));
-  tla.initSync({ module: readFileSync(wasm) });
-  ready = true;
+type Engine = typeof tla;
+// What a trap throws (the project's lib has no DOM or WebAssembly types).
+const WasmTrap = (globalThis as unknown as { WebAssembly: { RuntimeError: new () => Error } }).WebAssembly.RuntimeError;
+const WASM_PATH = fileURLToPath(new URL('tla_checker_bg.wasm', import.meta.resolve('tla-checker')));
+
+/**
+ * The instance the calls below use. A WebAssembly trap (tla-checker aborting: out of its 4 GiB
+ * of memory, or a panic) retires it: its memory never shrinks and its allocator may be left
+ * half-way, so later calls fail at once, naming the trap, until reloadEngine() loads a fresh one.
+ */
+let engine: Engine | null = null;
+let retiredBy: string | null = null;
+let instances = 0;
+
+/** The embedded engine could not evaluate a call (it trapped, or trapped before): no verdict on the input. */
+export class EngineFailure extends Error {}
+
+function current(): Engine {
+  if (retiredBy !== null) throw new EngineFailure(`the embedded engine was retired after it trapped (${retiredBy}); a fresh one is loaded before the next trace`);
+  if (engine === null) {
+    tla.initSync({ module: readFileSync(WASM_PATH) });
+    engine = tla;
+  }
+  return engine;
 }
+
+function call(f: (e: Engine) => string): string {
+  const e = current();
+  try {
+    return f(e);
+  } catch (err) {
+    if (err instanceof WasmTrap) {
+      retiredBy = err.message;
+      throw new EngineFailure(`the embedded engine trapped (${err.message}): tla-checker aborts so when it runs out of its 4 GiB of memory or panics`);
+    }
+    throw err;
+  }
+}
+
+/** Whether the engine was retired by a trap (and reloadEngine() has not run since). */
+export const engineRetired = (): boolean => retiredBy !== null;
+
+/**
+ * Replaces a retired engine by a fresh instance of the module (its own memory), so that one
+ * trap costs one trace, not every later one; does nothing when none was retired.
+ */
+export function reloadEngine(): Promise<void> {
+  if (retiredBy === null) return Promise.resolve();
+  reloading ??= (async () => {
+    // The same file under another URL is another module instance, with its own WebAssembly memory.
+    const fresh = (await import(`${import.meta.resolve('tla-checker')}?instance=${++instances}`)) as Engine;
+    fresh.initSync({ module: readFileSync(WASM_PATH) });
+    engine = fresh;
+    retiredBy = null;
+    reloading = null;
+  })();
+  return reloading;
+}
+let reloading: Promise<void> | null = null;
 
 export const DEFAULT_SPEC_PATH = fileURLToPath(new URL('../../../spec/MultiPaxos.tla', import.meta.url));
 
@@ -58,14 +110,12 @@ function parse<T>(text: string, what: string): T {
 }
 
 export function exploreInit(spec: string, cfg: string): TlaState[] {
-  init();
-  const r = parse<{ states: { json: TlaState }[] }>(tla.explore_init(spec, cfg, '{}'), 'explore_init');
+  const r = parse<{ states: { json: TlaState }[] }>(call((e) => e.explore_init(spec, cfg, '{}')), 'explore_init');
   return r.states.map((s) => s.json);
 }
 
 export function exploreNext(spec: string, cfg: string, state: TlaState): Transition[] {
-  init();
   const r = parse<{ transitions: { action: string; state: { json: TlaState } }[] }>(
-    tla.explore_next(spec, cfg, '{}', JSON.stringify(state)), 'explore_next');
+    call((e) => e.explore_next(spec, cfg, '{}', JSON.stringify(state))), 'explore_next');
   return r.transitions.map((t) => ({ action: t.action, state: t.state.json }));
 }
