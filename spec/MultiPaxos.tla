@@ -434,12 +434,15 @@ AcceptorReceiveAccept(n, m) ==
 \* {w \in [is -> cands] : \A i \in is : w[i].part = i}, built one index at a time, so
 \* that a model checker enumerates the product of each index's candidates (one each, as
 \* a rule) rather than all |cands|^k functions (35^9 for a Promise in nine parts).
+\* The recursive call's argument names no local of the body, so that an engine which
+\* substitutes arguments without renaming (tla-checker 0.9 does) reads it right.
 RECURSIVE PartChoices(_, _)
 PartChoices(cands, is) ==
     IF is = {} THEN {[i \in is |-> cands]}
     ELSE LET i == CHOOSE j \in is : TRUE
          IN  {[j \in is |-> IF j = i THEN x ELSE w[j]] :
-                 x \in {c \in cands : c.part = i}, w \in PartChoices(cands, is \ {i})}
+                 x \in {c \in cands : c.part = i},
+                 w \in PartChoices(cands, is \ {CHOOSE j \in is : TRUE})}
 
 \* The parts whose index is one of is, of the Promise that part m belongs to:
 \* the same acceptor, ballot, promised ballot, mark and count.
