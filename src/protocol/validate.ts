@@ -57,8 +57,27 @@ export function checkEnvelope(raw: unknown, self: NodeId, peers: readonly NodeId
   if (NODE_LOCAL_MESSAGE_TYPES.includes(checked.value.type)) {
     return { ok: false, reason: `${checked.value.type} message: node-local, it never comes from another node (from ${from})` };
   }
+  const identity = identityProblem(checked.value, from, self);
+  if (identity !== undefined) return { ok: false, reason: `${checked.value.type} message: ${identity}` };
   // The schema admits only JSON values, so copyJson's copy equals structuredClone's, faster.
   return { ok: true, value: { from, to, clock, message: copyJson(checked.value) } };
+}
+
+/**
+ * A message that names its sender or its addressee must name the envelope's: a node answers
+ * only for its own acceptor, replica and restart. Without this one peer could complete a
+ * scout's or commander's quorum alone, with Promises or Accepteds signed as other acceptors.
+ */
+function identityProblem(m: Message, from: NodeId, self: NodeId): string | undefined {
+  switch (m.type) {
+    case 'Promise': case 'Accepted':
+      return m.acceptor === from ? undefined : `acceptor ${m.acceptor} is not its sender, node ${from}: a node answers only for its own acceptor`;
+    case 'Join': return m.node === from ? undefined : `node ${m.node} is not its sender, node ${from}: a node joins only for itself`;
+    case 'Invoked': case 'CatchUp':
+      return m.replica === from ? undefined : `replica ${m.replica} is not its sender, node ${from}: a node speaks only for its own replica`;
+    case 'Welcome': return m.node === self ? undefined : `addressed to node ${m.node}'s replica, this is node ${self}`;
+    default: return undefined;
+  }
 }
 
 /**

@@ -7,6 +7,8 @@
  *   so a made-up id completes a majority and the leader sends Accepts on a quorum that never
  *   promised (two values could then be chosen for a slot).
  * - A Join for a node outside the cluster: answered with a Welcome sent to that id.
+ * - A Promise one peer signs as another acceptor of the cluster: one node completes a majority
+ *   alone; a Join one peer sends for another: that one is sent a Welcome it did not ask for.
  * Each case also checks the legitimate twin goes through, so dropping everything cannot pass.
  */
 import { describe, expect, it } from 'vitest';
@@ -53,6 +55,22 @@ describe('a Node fed schema-valid but impossible input from a peer', () => {
     const out = node.receive({ from: 2, to: 1, clock: 1, message: { type: 'Join', node: 9 } });
     expect(out.messages.filter((e) => e.to === 9)).toEqual([]);
     expect(node.stats.invalidMessages).toBe(1);
-    expect(node.receive({ from: 2, to: 1, clock: 1, message: { type: 'Join', node: 3 } }).messages.map((e) => e.message.type)).toContain('Welcome');
+    expect(node.receive({ from: 3, to: 1, clock: 1, message: { type: 'Join', node: 3 } }).messages.map((e) => e.message.type)).toContain('Welcome');
+  });
+
+  it('does not count a Promise one peer signs as another acceptor of the cluster', () => {
+    const { node } = nodeWithScout([1, 2, 3, 4, 5]);
+    expect(accepts(node.receive(promiseFrom(2, {})))).toHaveLength(0); // its own and 2: two of five
+    // Node 2 again, as acceptor 3: with it the scout would hold three of five.
+    expect(accepts(node.receive(promiseFrom(2, { acceptor: 3 })))).toHaveLength(0);
+    expect(node.stats.invalidMessages).toBe(1);
+    expect(accepts(node.receive(promiseFrom(3, {})))).not.toHaveLength(0); // 3 itself
+  });
+
+  it('does not welcome a node on behalf of another one', () => {
+    const { node } = nodeWithScout([1, 2, 3]);
+    const out = node.receive({ from: 2, to: 1, clock: 1, message: { type: 'Join', node: 3 } });
+    expect(out.messages.filter((e) => e.message.type === 'Welcome')).toEqual([]);
+    expect(node.stats.invalidMessages).toBe(1);
   });
 });

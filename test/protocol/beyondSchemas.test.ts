@@ -101,6 +101,26 @@ describe('the size bounds of a host that skips the schemas', () => {
   });
 });
 
+describe('an envelope whose message names a sender or addressee other than the envelope\'s', () => {
+  const B2 = { num: 2, leader: 2 };
+  /** [what, message from node 2 to node 1 naming another node, its twin naming the envelope's]. */
+  const FORGED: ReadonlyArray<readonly [string, Record<string, unknown>, Record<string, unknown>]> = [
+    ['a Promise signed as acceptor 3', { type: 'Promise', acceptor: 3, ballot: B2, promised: B2, accepted: [] }, { type: 'Promise', acceptor: 2, ballot: B2, promised: B2, accepted: [] }],
+    ['an Accepted signed as acceptor 3', { type: 'Accepted', acceptor: 3, ballot: B2, slot: 1, promised: B2 }, { type: 'Accepted', acceptor: 2, ballot: B2, slot: 1, promised: B2 }],
+    ['a Join for node 3', { type: 'Join', node: 3 }, { type: 'Join', node: 2 }],
+    ['an Invoked from replica 3', { type: 'Invoked', replica: 3, prop: req(1), index: 1 }, { type: 'Invoked', replica: 2, prop: req(1), index: 1 }],
+    ['a CatchUp for replica 3', { type: 'CatchUp', replica: 3, slot: 1 }, { type: 'CatchUp', replica: 2, slot: 1 }],
+    ['a Welcome for node 3', { ...welcome({}), node: 3 }, { ...welcome({}), node: 1 }],
+  ];
+  it.each(FORGED)('refuses %s, takes its twin', (_what, forged, twin) => {
+    expect(checkMessage(forged, PEERS)).toMatchObject({ ok: true });
+    const r = checkEnvelope({ from: 2, to: 1, clock: 1, message: forged }, 1, PEERS);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(/is not its sender, node 2|addressed to node 3's replica, this is node 1/);
+    expect(checkEnvelope({ from: 2, to: 1, clock: 1, message: twin }, 1, PEERS)).toMatchObject({ ok: true });
+  });
+});
+
 describe('an envelope as the node keeps it', () => {
   it('is a private copy: the transport changing what it handed over changes nothing the roles see', () => {
     const raw = { from: 2, to: 1, clock: 4, message: { type: 'Accept', ballot: { num: 2, leader: 2 }, slot: 1, prop: req(2) } };
