@@ -48,16 +48,18 @@ export class Requester extends Role {
   /**
    * RequesterInvoke: record the request as invoked and send it to the local replica.
    * With `retry` (an earlier incarnation of this node invoked it already) it is only a
-   * retransmission: a Stutter that does not touch `invoked`.
+   * retransmission: a Stutter that does not touch `invoked`. A retry may come again once
+   * answered (its answer lost on the way to the client), but the id is used from then on: a
+   * new request with it would be taken for the one executed (replicas know requests by id).
    */
   invoke(clientId: number, input: string, retry = false): InvokeOutcome {
-    if (this.used.has(clientId) || this.pending.has(clientId)) return 'duplicate-client-id';
+    if ((!retry && this.used.has(clientId)) || this.pending.has(clientId)) return 'duplicate-client-id';
     if (this.pending.size >= this.host.limits.maxPendingRequests) return 'too-many-pending';
     const prop: Proposal = { caller: this.host.self, clientId, input };
     this.pending.set(clientId, prop);
     this.host.send(this.host.self, { type: 'Invoke', replica: this.host.self, prop });
+    this.used.add(clientId);
     if (!retry) {
-      this.used.add(clientId);
       this.invoked?.set(clientId, prop);
       this.host.action('Requester', 'RequesterInvoke', this.host.tracing ? { proposal: prop } : undefined);
     }

@@ -36,6 +36,16 @@ describe('Requester', () => {
     expect(host.journal.at(-1)).toEqual({ kind: 'result', clientId: 7, output: 3 });
   });
 
+  it('takes a retry again once answered, but not a new request with the retried id', () => {
+    const { host, requester } = requesterOn();
+    expect(requester.invoke(7, 'x', true)).toBe('ok');
+    requester.receive(2, { type: 'Invoked', replica: 2, prop: prop(2, 7, 'x'), index: 1, output: 3 });
+    // A replica would answer it from its table with the output of 'x'.
+    expect(requester.invoke(7, 'y')).toBe('duplicate-client-id');
+    expect(requester.invoke(7, 'x', true)).toBe('ok');
+    expect(host.actions()).toEqual([]);
+  });
+
   it('refuses a clientId it already used, and more than maxPendingRequests at once', () => {
     const { requester } = requesterOn({ limits: { maxPendingRequests: 2 } });
     requester.invoke(1, 'a');
