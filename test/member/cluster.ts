@@ -1,5 +1,6 @@
 import type { Timing } from '../../src/node/api.js';
 import { InMemoryNetwork, type InMemoryNetworkOptions } from '../../src/member/inMemoryTransport.js';
+import { MemoryDurableLog } from '../../src/storage/memoryLog.js';
 import { Member, type MemberOptions } from '../../src/member/member.js';
 import { bank, type BankOutput, type BankState } from '../../src/statemachines/bank.js';
 
@@ -22,4 +23,27 @@ export function inMemoryCluster(n: number, opts: { net?: InMemoryNetworkOptions;
 export async function setupAccounts(m: BankMember): Promise<void> {
   await m.invoke({ op: 'open', account: 'a' });
   await m.invoke({ op: 'open', account: 'b' });
+}
+
+/**
+ * A one-node cluster's first incarnation: opens account a, deposits 1 to 4 (a balance of 10),
+ * stops and crashes. Returns its durable log and network, for a second incarnation to restart
+ * from. `stop` is called on the way (the caller's cleanups may call it again).
+ */
+export async function oneNodeFirstIncarnation(options: Partial<MemberOptions>): Promise<{ log: MemoryDurableLog; c: ReturnType<typeof inMemoryCluster> }> {
+  const log = new MemoryDurableLog(1);
+  const c = inMemoryCluster(1, { start: [] });
+  const first = new Member(bank, c.net.transport(1), [1], { id: 1, storage: log, timing: FAST_TIMING, clientIdBase: 1, ...options });
+  try {
+    first.start();
+    const inputs = [{ op: 'open', account: 'a' } as const, ...[1, 2, 3, 4].map((amount) => ({ op: 'deposit', account: 'a', amount }) as const)];
+    for (const input of inputs) {
+      const out = await first.invoke(input);
+      if (!out.ok) throw new Error(`first incarnation: ${JSON.stringify(input)} failed: ${JSON.stringify(out)}`);
+    }
+  } finally {
+    first.stop();
+  }
+  log.crash();
+  return { log, c };
 }

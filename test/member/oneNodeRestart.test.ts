@@ -7,10 +7,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Member } from '../../src/member/member.js';
-import { MemoryDurableLog } from '../../src/storage/memoryLog.js';
 import { bank } from '../../src/statemachines/bank.js';
 import type { TraceEvent } from '../../src/node/api.js';
-import { FAST_TIMING, inMemoryCluster } from './cluster.js';
+import { FAST_TIMING, oneNodeFirstIncarnation } from './cluster.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => { while (cleanups.length > 0) cleanups.pop()!(); });
@@ -18,16 +17,8 @@ afterEach(() => { while (cleanups.length > 0) cleanups.pop()!(); });
 describe('a one-node cluster', () => {
   for (const [checkpointEvery, traced] of [[0, true], [2, false], [2, true]] as const) {
     it(`restarts from its durable log and goes on (checkpointEvery ${checkpointEvery}${traced ? ', traced' : ''})`, async () => {
-      const log = new MemoryDurableLog(1);
-      const c = inMemoryCluster(1, { start: [] });
       // Traced, both incarnations are: a snapshot keeps its history for a trace that lists it.
-      const first = new Member(bank, c.net.transport(1), [1], { id: 1, storage: log, timing: FAST_TIMING, clientIdBase: 1, checkpointEvery, ...(traced ? { trace: () => {} } : {}) });
-      cleanups.push(() => first.stop());
-      first.start();
-      expect(await first.invoke({ op: 'open', account: 'a' })).toMatchObject({ ok: true });
-      for (let i = 1; i <= 4; i++) expect(await first.invoke({ op: 'deposit', account: 'a', amount: i })).toMatchObject({ ok: true });
-      first.stop();
-      log.crash();
+      const { log, c } = await oneNodeFirstIncarnation({ checkpointEvery, ...(traced ? { trace: () => {} } : {}) });
       const actions: string[] = [];
       const again = new Member(bank, c.net.transport(1), [1], {
         id: 1, storage: log, startAs: 'join', timing: FAST_TIMING, clientIdBase: 1000, checkpointEvery, deadlineMs: 5_000,

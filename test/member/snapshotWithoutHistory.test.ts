@@ -9,24 +9,13 @@ import { Member, type MemberOptions } from '../../src/member/member.js';
 import { MemoryDurableLog } from '../../src/storage/memoryLog.js';
 import { type BankOutput, type BankState, bank } from '../../src/statemachines/bank.js';
 import type { TraceEvent } from '../../src/node/api.js';
-import { FAST_TIMING, inMemoryCluster } from './cluster.js';
+import { FAST_TIMING, type inMemoryCluster, oneNodeFirstIncarnation } from './cluster.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => { while (cleanups.length > 0) cleanups.pop()!(); });
 
 /** A one-node cluster run untraced with checkpoints every 2 slots, then crashed: its log and network. */
-async function checkpointedRun(): Promise<{ log: MemoryDurableLog; c: ReturnType<typeof inMemoryCluster> }> {
-  const log = new MemoryDurableLog(1);
-  const c = inMemoryCluster(1, { start: [] });
-  const first = new Member(bank, c.net.transport(1), [1], { id: 1, storage: log, timing: FAST_TIMING, clientIdBase: 1, checkpointEvery: 2 });
-  cleanups.push(() => first.stop());
-  first.start();
-  expect(await first.invoke({ op: 'open', account: 'a' })).toMatchObject({ ok: true });
-  for (let i = 1; i <= 4; i++) expect(await first.invoke({ op: 'deposit', account: 'a', amount: i })).toMatchObject({ ok: true });
-  first.stop();
-  log.crash();
-  return { log, c };
-}
+const checkpointedRun = () => oneNodeFirstIncarnation({ checkpointEvery: 2 });
 
 const restart = (log: MemoryDurableLog, c: ReturnType<typeof inMemoryCluster>, options: Partial<MemberOptions>): Member<BankState, BankOutput> => {
   const m = new Member(bank, c.net.transport(1), [1], { id: 1, storage: log, startAs: 'join', timing: FAST_TIMING, clientIdBase: 1000, checkpointEvery: 2, deadlineMs: 5_000, ...options });
