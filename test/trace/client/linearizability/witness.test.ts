@@ -41,6 +41,18 @@ describe('a witness proves only what holds', () => {
     expect(checkLinearizable(kvModel, ops, { witness: order }).ok).toBe(false);
   });
 
+  it('real time: the latest call so far bounds, not the call of the operation placed last', () => {
+    // w sets 1 and returns at 1; r1 starts after it and reads the initial null: not linearizable.
+    // r2, a read of null overlapping both, is placed between r1 and w: its earlier call must not
+    // replace r1's as the bound w's return is held to (a reviewer's bug kept the last call).
+    const ops = [done('w', set('1'), 0, 1, setOk), done('r1', get, 2, 3, got(null)), done('r2', get, 0, 4, got(null))];
+    const order = at(['r1', 'r2', 'w']);
+    const w = checkWitness(kvModel, ops, order);
+    expect(w.ok).toBe(false);
+    expect(!w.ok && w.reason).toMatch(/w returned \(at 1\) before r1, placed ahead of it, was called \(at 2\)/);
+    expect(checkLinearizable(kvModel, ops, { witness: order }).ok).toBe(false);
+  });
+
   it('outputs: an order in which a client\'s output is not what the model gives is no proof', () => {
     const ops = [done('w', set('1'), 0, 1, setOk), done('r', get, 2, 3, got('2'))];
     const order = at(['w', 'r']);
