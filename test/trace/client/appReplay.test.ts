@@ -177,6 +177,28 @@ describe('edits a client-level check rejects at their line', () => {
     expect(appReplayRejects(drop).at).toBe(invoke - 1);
   });
 
+  it('a Requester invokes a request another node\'s application invoked (still in play): rejected, not taken as that request', async () => {
+    // A request of node 1 whose outcome is still untold when node 2's Requester next invokes:
+    // that invoke is edited to name node 1's request. Found by its id alone, it would pass (a
+    // reviewer's bug dropped the caller check): node 2's client never asked for it.
+    let at = -1;
+    let theirs: TraceEvent['params']['proposal'];
+    for (const [j, e] of events.entries()) {
+      if (e.action !== 'ClientInvoke' || e.node !== 1) continue;
+      const { clientId, input } = e.params.client as { clientId: number; input: string };
+      const told = events.findIndex((x, k) => k > j && x.action === 'ClientReturn' && x.node === 1 && x.params.client!.clientId === clientId);
+      const k = events.findIndex((x, k) => k > j && (told < 0 || k < told) && x.action === 'RequesterInvoke' && x.node === 2);
+      if (k >= 0) { at = k; theirs = { caller: 1, clientId, input }; break; }
+    }
+    expect(at, 'the run has no invoke of node 2 while a request of node 1 is in play').toBeGreaterThan(0);
+    const edit = (evs: TraceEvent[]): void => { evs[at]!.params.proposal = theirs; };
+    const v = await checkEdited('requester-invokes-another-nodes-request', edit);
+    expect(v.failure).toBeDefined();
+    const alone = appReplayRejects(edit);
+    expect(alone.at).toBe(at);
+    expect(alone.message).toMatch(/node 2's Requester invokes request 1:\d+, which the application did not invoke/);
+  });
+
   it('an answer names another index: the spec replay rejects it first, and AppReplay alone too', async () => {
     const i = find('execution', (e) => isExecution(e) && e.node === 1 && events.indexOf(e) > 10);
     const edit = (evs: TraceEvent[]): void => {
