@@ -132,6 +132,31 @@ describe('Member over a DurableLog', () => {
     expect(journal).toEqual(['append promise', 'sync 1', 'synced 1', 'send Promise']);
   });
 
+  it('a one-node member resolves an invoke only after the sync that covers the accepted record deciding it', async () => {
+    // One node decides and executes in the call that appends its accepted pvalue; the result
+    // must wait, as messages do, for the sync that makes that record durable. A member that
+    // handed results over before its sync (a reviewer's bug) passed every untraced test: a
+    // memory log's sync resolves within the same turn.
+    const journal: Happening[] = [];
+    const log = new GatedLog(1, journal);
+    const member = new Member(bank, new ScriptedTransport(journal), [1], { id: 1, storage: log, timing: FAST_TIMING, clientIdBase: 1 });
+    member.start();
+    cleanups.push(() => member.stop());
+    let resolved = false;
+    void member.invoke({ op: 'open', account: 'a' }).then(() => { resolved = true; journal.push('resolved'); });
+    for (let round = 0; round < 20 && !resolved; round++) {
+      await settle();
+      if (!resolved && log.syncsInFlight > 0) log.release();
+    }
+    await settle();
+    expect(resolved).toBe(true);
+    const acceptAt = journal.indexOf('append accept');
+    expect(acceptAt).toBeGreaterThanOrEqual(0);
+    const appendsUpToAccept = journal.slice(0, acceptAt + 1).filter((h) => h.startsWith('append ')).length;
+    const syncedBefore = journal.slice(0, journal.indexOf('resolved')).filter((h) => h.startsWith('synced ')).map((h) => Number(h.slice('synced '.length)));
+    expect(Math.max(0, ...syncedBefore), journal.join(', ')).toBeGreaterThanOrEqual(appendsUpToAccept);
+  });
+
   it('queues the Accepteds of calls made during a sync behind one next sync, in order (group commit)', async () => {
     const { journal, log, transport } = gatedMember();
     transport.deliver(2, accept(1, 1));
