@@ -55,6 +55,22 @@ describe('Requester', () => {
     expect(requester.invoke(3, 'c')).toBe('too-many-pending');
   });
 
+  it('a request refused as too many pending leaves its client id free: the host retries it with that id later', () => {
+    // The host (Member.offer, the simulator) re-offers a refused request under the same id. Had
+    // the refusal marked the id used (a reviewer's bug), the retry would be 'duplicate-client-id',
+    // which a host reads as "already sent": the request would never leave and never be answered.
+    const { host, requester } = requesterOn({ limits: { maxPendingRequests: 1 } });
+    expect(requester.invoke(1, 'a')).toBe('ok');
+    expect(requester.invoke(2, 'b')).toBe('too-many-pending');
+    requester.receive(2, { type: 'Invoked', replica: 2, prop: prop(2, 1, 'a'), index: 1, output: 'A' });
+    host.clear();
+
+    expect(requester.invoke(2, 'b')).toBe('ok');
+    expect(host.sends()).toEqual([{ to: 2, message: { type: 'Invoke', replica: 2, prop: prop(2, 2, 'b') } }]);
+    requester.receive(2, { type: 'Invoked', replica: 2, prop: prop(2, 2, 'b'), index: 2, output: 'B' });
+    expect(host.journal.at(-1)).toEqual({ kind: 'result', clientId: 2, output: 'B' });
+  });
+
   it('hands the output of its request to the client once, ignoring duplicates and strangers', () => {
     const { host, requester } = requesterOn();
     requester.invoke(7, 'x');
