@@ -157,6 +157,29 @@ describe('Member over a DurableLog', () => {
     expect(Math.max(0, ...syncedBefore), journal.join(', ')).toBeGreaterThanOrEqual(appendsUpToAccept);
   });
 
+  it('a result that arrives while a sync is in flight, in a call with no record and no message, is delivered once that sync is done', async () => {
+    // The flush loop must go round again for results alone: none of its other reasons (a queued
+    // message, an unsynced record) holds here, and a loop that stopped anyway (a reviewer's bug)
+    // left the result held until some later call appended a record: in an idle cluster, never,
+    // and the application was told DeadlineExceeded for a request that executed.
+    const { journal, log, transport, member } = gatedMember();
+    let outcome: unknown = 'pending';
+    const input = { op: 'open', account: 'a' };
+    member.invoke(input).then((o) => { outcome = o; }, (e: unknown) => { outcome = e; });
+    await settle();
+    expect(log.syncsInFlight).toBe(1); // the clientIds record of the invoke
+    const before = journal.length;
+    // The cluster decided the request: our replica executes it and answers our Requester.
+    transport.deliver(2, { type: 'Decision', slot: 1, prop: { caller: 1, clientId: 1, input: JSON.stringify(input) } });
+    expect(journal.slice(before).filter((h) => h.startsWith('append ') || h.startsWith('send '))).toEqual([]);
+    expect(outcome).toBe('pending'); // held behind the sync in flight
+    for (let round = 0; round < 5; round++) {
+      if (log.syncsInFlight > 0) log.release();
+      await settle();
+    }
+    expect(outcome, journal.join(', ')).toMatchObject({ ok: true });
+  });
+
   it('queues the Accepteds of calls made during a sync behind one next sync, in order (group commit)', async () => {
     const { journal, log, transport } = gatedMember();
     transport.deliver(2, accept(1, 1));
