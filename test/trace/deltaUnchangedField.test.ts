@@ -162,3 +162,56 @@ describe('a delta that rewrites the end of rExecuted on its own is rejected at i
     }
   });
 });
+
+/**
+ * The scout is compared through a cache too (traceView.ts: the spec scout its text was last found
+ * equal to), which a delta that sets the scout must clear: else a step whose spec scout is the
+ * same object as before passes whatever scout the trace now shows.
+ */
+describe('a delta that changes the scout on its own is rejected at its line', () => {
+  type Scout = { ballot: unknown; acks: number[]; pvalues: unknown[] } | null;
+  /** Events whose delta leaves a running scout alone: the first two and the last two. */
+  function untouchedScout(): Array<[number, NonNullable<Scout>]> {
+    const scouts = new Map<number, Scout>();
+    const at: Array<[number, NonNullable<Scout>]> = [];
+    lines.forEach((l, i) => {
+      if (i === 0) return;
+      const ev = JSON.parse(l) as Ev & { state?: { scout: Scout }; delta?: { scout?: Scout } };
+      if (ev.state !== undefined) { scouts.set(ev.node, ev.state.scout); return; }
+      if (ev.delta !== undefined && 'scout' in ev.delta) { scouts.set(ev.node, ev.delta.scout ?? null); return; }
+      const held = scouts.get(ev.node);
+      if (ev.delta !== undefined && held) at.push([i + 1, held]);
+    });
+    return at.length <= 4 ? at : [...at.slice(0, 2), ...at.slice(-2)];
+  }
+
+  function checkWithScout(line: number, scout: Scout, tag: string): ReturnType<typeof checkTraceSync> {
+    const ev = JSON.parse(lines[line - 1]!) as { delta: Record<string, unknown> };
+    ev.delta.scout = scout;
+    const copy = [...lines];
+    copy[line - 1] = JSON.stringify(ev);
+    const path = join(dir, `scout-${line}-${tag}.ndjson`);
+    writeFileSync(path, copy.join('\n') + '\n');
+    return checkTraceSync({ name: path, files: [path] });
+  }
+
+  it('the scout dropped, or given an ack it never received', () => {
+    const at = untouchedScout();
+    expect(at.length).toBeGreaterThan(0);
+    for (const [line, scout] of at) {
+      const other = [1, 2, 3].find((n) => !scout.acks.includes(n));
+      const changes: Array<[Scout, string]> = [[null, 'dropped']];
+      if (other !== undefined) changes.push([{ ...scout, acks: [...scout.acks, other].sort() }, 'acked']);
+      for (const [to, tag] of changes) {
+        const v = checkWithScout(line, to, tag);
+        expect(v.ok, `line ${line}, scout ${tag}`).toBe(false);
+        expect(v.failure?.line).toBe(line);
+        expect(v.failure?.kind).toBe('spec');
+      }
+    }
+  });
+
+  it('the same scout written again: accepted', () => {
+    for (const [line, scout] of untouchedScout()) expect(checkWithScout(line, scout, 'same').ok, `line ${line}`).toBe(true);
+  });
+});
