@@ -101,6 +101,24 @@ describe('what a replay that forgets still rejects', () => {
     rejectedEitherWay(path, line);
   });
 
+  it('a Stutter that re-sends an answer at an index its replica snapshotted, naming another request than the one executed there', () => {
+    // An Invoked is dead once the snapshot holds its request at its index; the same index with
+    // another request is an answer no step gave (a client told another request's result).
+    const { path, line } = edited(5002, (events) => {
+      const i = lastIndex(events, (e) => e.action === 'Stutter');
+      const answers = events.flatMap((e) => e.sent.filter((m): m is SpecMessage & { type: 'Invoked' } => m.type === 'Invoked'));
+      const real = answers[0];
+      const other = answers.find((m) => real !== undefined && JSON.stringify(m.prop) !== JSON.stringify(real.prop));
+      if (i < 0 || real === undefined || other === undefined) throw new Error('the run has no Stutter or too few answers: this test exercises nothing');
+      const fake: SpecMessage = { ...real, prop: other.prop };
+      expect(answers.some((m) => messageKey(m) === messageKey(fake)), 'the fake was sent').toBe(false);
+      const e = events[i]!;
+      events[i] = { ...e, sent: [...e.sent, fake] };
+      return i;
+    });
+    rejectedEitherWay(path, line);
+  });
+
   it('a Requester that invokes, late in the run, an id its caller used early (with another input)', () => {
     // By then a replay that forgets keeps the early request's id only (SpecState.invokedForgotten).
     let node = 0;
