@@ -89,6 +89,18 @@ describe('HistoryView', () => {
     expect(view.matches(ExecSeq.of([1, 2, 3, 4].map((id) => req(id))))).toBe(true);
   });
 
+  it('rejects a spec history of another backing that differs below the start a window forgot', () => {
+    const ids = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    const kept = ExecSeq.of(ids.map((id) => req(id)));
+    const view = HistoryView.ofSeq(kept);
+    kept.forgetBelow(6);
+    expect(kept.base).toBe(6);
+    // Request 3 differs: no request below 6 is left to compare, only the digests tell.
+    const other = ExecSeq.of(ids.map((id) => req(id, id === 3 ? 'other' : 'op')));
+    expect(view.matches(other)).toBe(false);
+    expect(view.matches(ExecSeq.of(ids.map((id) => req(id))))).toBe(true);
+  });
+
   it('refuses to truncate or snapshot past its length, naming both lengths', () => {
     const view = HistoryView.ofKeys([propKey(req(1))]);
     expect(() => view.truncate(2)).toThrow(/truncates rExecuted to 2 elements, but it holds 1/);
