@@ -190,6 +190,13 @@ describe('what a replay that forgets still rejects', () => {
     expect(v.failure).toMatchObject({ line, kind: 'spec' });
   }, 120_000);
 
+  it('a Stutter prompted by an answer nobody gave (a client told of an execution that has not happened)', () => {
+    // A Requester's receipt of an Invoked is a Stutter: the answer must have been sent, or be dead.
+    const { path, line } = stutterNaming(() => ({ type: 'Invoked', replica: 1, index: 100_000, prop: never }));
+    rejectedEitherWay(path, line);
+    expect(check(path, true).failure?.message).toMatch(/^Stutter receives .*"type":"Invoked".*, which no step sent/);
+  });
+
   it('a Stutter prompted by an Invoke to a node outside the cluster: a verdict (asking whether it was dead threw a TypeError)', () => {
     const { path, line } = stutterNaming(() => ({ type: 'Invoke', replica: 4, prop: never }));
     rejectedEitherWay(path, line);
