@@ -148,6 +148,29 @@ describe('part files with lifecycle lines', () => {
     expect(v.failure!.message).toMatch(/^node 2's part ends after its event seq \d+ with neither an end line nor a crash/);
   });
 
+  it('an event in the part of another node is reported: each part tracks how its own node ends', async () => {
+    // Node 3's second incarnation (from its NodeRestart on) written into node 1's part, with no
+    // end or crash line of its own: were it taken, that incarnation's lost tail would go unseen.
+    const dir = writeParts();
+    const linesOf = (n: number) => readFileSync(join(dir, `run.node${n}.ndjson`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { node?: number; seq?: number; clock?: number; kind?: string; action?: string });
+    const node3 = linesOf(3);
+    const restart = node3.findIndex((l) => l.action === 'NodeRestart');
+    expect(restart).toBeGreaterThan(0);
+    const moved = node3.slice(restart, -1);
+    const node1 = linesOf(1);
+    const events1 = node1.slice(1, -1);
+    // Node 1's part keeps clock order (ties by node), as the merge expects of every part.
+    const merged = [...events1, ...moved].sort((a, b) => a.clock! - b.clock! || a.node! - b.node!);
+    const last1 = events1[events1.length - 1]!;
+    const write = (n: number, ls: unknown[]) => writeFileSync(join(dir, `run.node${n}.ndjson`), ls.map((l) => JSON.stringify(l) + '\n').join(''));
+    write(1, [node1[0], ...merged, ending('end', last1 as TraceEvent, 1)]);
+    write(3, node3.slice(0, restart));
+    const v = await check(dir);
+    expect(v.ok).toBe(false);
+    expect(v.failure).toMatchObject({ file: join(dir, 'run.node1.ndjson') });
+    expect(v.failure!.message).toMatch(/node 3/);
+  });
+
   it('check-traces on a folder of parts passes, and names the part that lost its tail', async () => {
     const out: string[] = [];
     expect(await runCheckTracesCli([writeParts(), '--jobs', '1'], (s) => out.push(s), () => {})).toBe(0);

@@ -340,6 +340,8 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
     let ev = value as TraceEvent;
     // Before anything reads the node's state (a Welcome named by length reads its sender's).
     if (ev.node > N) fail(at, { kind: 'order', pointer: '/node', message: `node ${ev.node} is not in 1..${N}`, action: ev.action });
+    // A part holds its own node's events: its lifecycle lines account for that node's incarnations only.
+    if (part !== undefined && ev.node !== part.node) fail(at, { kind: 'order', pointer: '/node', message: `an event of node ${ev.node} in the part of node ${part.node}`, action: ev.action });
     const tooLong = batchBoundProblem(ev, bounds);
     if (tooLong) fail(at, { kind: 'schema', pointer: tooLong.pointer, message: tooLong.message, action: ev.action });
     if (oracles.length > 0 || client !== null) {
