@@ -55,6 +55,22 @@ describe('per-node order', () => {
   });
 });
 
+describe('full states', () => {
+  // A full state builds the node's view afresh, with no spec value found equal to it yet: each
+  // set field must be compared element by element, not by its size alone.
+  const FIELDS = ['aAccepted', 'lProposals', 'rProposals', 'rDecisions'] as const;
+  it.each(FIELDS)('a full state whose %s holds another element in place of one the spec has is rejected', (field) => {
+    const { header, events } = golden('normal.ndjson');
+    const i = find(events, `full state with a non-empty ${field}`, (e) => (e.state?.[field].length ?? 0) > 0);
+    const edited = structuredClone(events);
+    const set = edited[i]!.state![field] as Array<{ slot: number }>;
+    set[0] = { ...set[0]!, slot: set[0]!.slot + 1000 };
+    const v = checkLines(`full-state-${field}`, [header, ...edited]);
+    expect(v.ok, formatVerdict(v)).toBe(false);
+    expect(v.failure).toMatchObject({ kind: 'spec', line: lineOf(i) });
+  });
+});
+
 describe('part files', () => {
   /** The crash-restart run split by node, as its processes would have written it (no lifecycle lines). */
   function writeParts(name: string, editHeader: (node: number, h: Json) => Json = (_n, h) => h): string[] {
