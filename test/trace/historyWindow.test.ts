@@ -119,6 +119,27 @@ describe('the history window', () => {
     expect(check(wrong, { forgetAt: 0, historyMargin: 32 }).failure?.kind).toBe('spec');
   }, 600_000);
 
+  it('a Stutter that re-sends an Invoke under an id executed long before, with another input, fails with the window and without', () => {
+    // Whether that Invoke is dead needs the snapshot's request at that id, which the window may
+    // have forgotten: its id alone does not tell (another input is another request, live).
+    const lines = readFileSync(pathOf(5003), 'utf8').trimEnd().split('\n');
+    const first = lines.find((l) => l.includes('"action":"RequesterInvoke"'));
+    const at = lines.map((l) => l.includes('"action":"Stutter"')).lastIndexOf(true);
+    expect(first !== undefined && at > 0).toBe(true);
+    const r = (JSON.parse(first!) as { params: { proposal: { caller: number; clientId: number; input: string } } }).params.proposal;
+    const ev = JSON.parse(lines[at]!) as { sent: unknown[] };
+    ev.sent.push({ type: 'Invoke', replica: r.caller, prop: { ...r, input: `${r.input} (another)` } });
+    lines[at] = JSON.stringify(ev);
+    const forged = join(dir, 'old-id-another-input.ndjson');
+    writeFileSync(forged, lines.join('\n') + '\n');
+    for (const opts of [WHOLE, MOST, { forgetAt: 0, historyMargin: 32 }, {}]) {
+      const v = check(forged, opts);
+      expect(v.ok, JSON.stringify(opts)).toBe(false);
+      expect(v.failure?.line).toBe(at + 1);
+    }
+    expect(check(forged, WHOLE).failure?.kind).toBe('spec');
+  }, 600_000);
+
   it('check-traces --whole-history checks with the window off', async () => {
     let out = ''; let err = '';
     const code = await runCheckTracesCli(['--whole-history', '--jobs', '1', pathOf(5002)], (x) => { out += x + '\n'; }, (x) => { err += x; });
