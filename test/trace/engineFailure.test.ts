@@ -8,8 +8,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { checkTrace } from '../../src/trace/replay/check.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkTrace, checkTraceSync } from '../../src/trace/replay/check.js';
 import { DEFAULT_SPEC_PATH, EngineFailure, engineRetired, exploreInit, reloadEngine } from '../../src/trace/replay/tlaEngine.js';
 import { stepsFor } from '../../src/trace/spec/fastSpec.js';
 
@@ -33,6 +33,10 @@ function trappingSpec(): string {
 }
 
 describe('an embedded engine that traps', () => {
+  // Test files share a worker's modules (vitest.config.ts: isolate false), and a synchronous check
+  // (checkTraceSync) does not replace a retired engine: each trap here is cleaned up at once.
+  afterEach(async () => { await reloadEngine(); });
+
   it('is retired: the trap and every later call fail as EngineFailure, until a fresh instance is loaded', async () => {
     expect(exploreInit(tiny('x = 1'), CFG)).toEqual([{ x: 1 }]);
     expect(() => exploreInit(tiny(`x = 1 /\\ ${TRAP}`), CFG)).toThrow(EngineFailure);
@@ -64,4 +68,10 @@ describe('an embedded engine that traps', () => {
     const v = await checkTrace(input, { embedded: true, specPath: trappingSpec(), fastSteps: noScout });
     expect(v.failure).toMatchObject({ kind: 'spec', oracle: 'fast', line: firstPromiseLine });
   }, 120_000);
+
+  it('leaves a working engine to what runs after it: a synchronous embedded check passes', () => {
+    const v = checkTraceSync(input, { embedded: true, embeddedMaxEvents: 5 });
+    expect(v.failure).toBeUndefined();
+    expect(v.embeddedEvents).toBe(5);
+  });
 });
