@@ -71,6 +71,20 @@ describe('full states', () => {
   });
 });
 
+describe('ballots', () => {
+  // A ballot is its number and its leader: (n, 1) and (n, 2) are two ballots, ordered apart.
+  it.each(['aBallot', 'lBallot'] as const)('a state whose %s names another leader with the same number is rejected', (field) => {
+    const { header, events } = golden('normal.ndjson');
+    const i = find(events, `state with a ${field} past the bottom`, (e) => (e.state?.[field].leader ?? 0) > 0);
+    const edited = structuredClone(events);
+    const b = edited[i]!.state![field];
+    edited[i]!.state![field] = { num: b.num, leader: (b.leader % header.spec.constants.N) + 1 };
+    const v = checkLines(`other-leader-${field}`, [header, ...edited]);
+    expect(v.ok, formatVerdict(v)).toBe(false);
+    expect(v.failure).toMatchObject({ kind: 'spec', line: lineOf(i) });
+  });
+});
+
 describe('part files', () => {
   /** The crash-restart run split by node, as its processes would have written it (no lifecycle lines). */
   function writeParts(name: string, editHeader: (node: number, h: Json) => Json = (_n, h) => h): string[] {
