@@ -5,13 +5,12 @@
  * element the spec adds, or gains one the spec does not, and the checker must reject exactly
  * that line, late in the trace as early.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkTraceSync } from '../../src/trace/replay/check.js';
-import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
-import { traceScenario } from '../../src/trace/runs/simTrace.js';
+import { passingBaseTrace } from './baseTrace.js';
 import { SET_FIELDS } from '../../src/trace/format/types.js';
 
 // Every set field: a checker that skipped commanders or rProposals passed every trace test
@@ -23,12 +22,7 @@ const dir = mkdtempSync(join(tmpdir(), 'delta-omissions-'));
 let lines: string[] = [];
 
 beforeAll(() => {
-  const path = join(dir, 'base.ndjson');
-  const run = traceScenario({ ...faultScenario(4244), nodes: 3, workload: { clients: 2, ops: 12 } }, path, { eventLog: false }, 'test', true);
-  expect(run.run.violations).toEqual([]);
-  lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
-  const v = checkTraceSync({ name: path, files: [path] });
-  expect(v.ok).toBe(true);
+  lines = passingBaseTrace(dir, 4244);
 });
 
 /** Line numbers (1-based) of events whose delta adds to `field`: the first ones and the last ones. */

@@ -5,13 +5,12 @@
  * the delta alone change it, by a lone addition or a lone removal: each must be rejected at its
  * line, so the shortcut never hides a change the trace makes on its own.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkTraceSync } from '../../src/trace/replay/check.js';
-import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
-import { traceScenario } from '../../src/trace/runs/simTrace.js';
+import { passingBaseTrace } from './baseTrace.js';
 
 type Delta = Record<string, { add?: unknown[]; remove?: unknown[] } | undefined>;
 interface Ev { node: number; action: string; delta?: Delta }
@@ -21,11 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'delta-unchanged-'));
 let lines: string[] = [];
 
 beforeAll(() => {
-  const path = join(dir, 'base.ndjson');
-  const run = traceScenario({ ...faultScenario(4245), nodes: 3, workload: { clients: 2, ops: 12 } }, path, { eventLog: false }, 'test', true);
-  expect(run.run.violations).toEqual([]);
-  lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
-  expect(checkTraceSync({ name: path, files: [path] }).ok).toBe(true);
+  lines = passingBaseTrace(dir, 4245);
 });
 
 /**

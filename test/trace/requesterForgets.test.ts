@@ -4,13 +4,12 @@
  * the answer comes, which follows the execution. Dropping one its replica has not executed is a
  * client request lost without an answer, and the replay must reject it at that line.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkTraceSync, formatVerdict } from '../../src/trace/replay/check.js';
-import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
-import { traceScenario } from '../../src/trace/runs/simTrace.js';
+import { checkTraceSync } from '../../src/trace/replay/check.js';
+import { passingBaseTrace } from './baseTrace.js';
 
 interface Ev { node: number; action: string; params: { proposal?: unknown }; delta?: Record<string, unknown> }
 
@@ -19,12 +18,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let lines: string[] = [];
 
 beforeAll(() => {
-  const path = join(dir, 'base.ndjson');
-  const run = traceScenario({ ...faultScenario(4245), nodes: 3, workload: { clients: 2, ops: 12 } }, path, { eventLog: false }, 'test', true);
-  expect(run.run.violations).toEqual([]);
-  lines = readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
-  const v = checkTraceSync({ name: path, files: [path] });
-  expect(v.ok, formatVerdict(v)).toBe(true);
+  lines = passingBaseTrace(dir, 4245);
 });
 
 /**
