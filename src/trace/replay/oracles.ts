@@ -18,6 +18,7 @@ import { ExecutedIds, addInvoked, idsOf } from '../spec/requestIds.js';
 import { ForgottenHistoryError } from '../spec/execSeq.js';
 import { RETRY_MARGIN, forgetHistories, historyBases } from './historyWindow.js';
 import { fromTla, tlaLiteral, toTla, type TlaState, withSpecMark } from './tlaCodec.js';
+import { MAX_BALLOT_NUM, MAX_SLOT } from '../../protocol/limits.js';
 import { EngineFailure, UNBOUNDED, cfgText, exploreInit, exploreNext, specWith, type ConstantValue } from './tlaEngine.js';
 
 /**
@@ -444,9 +445,16 @@ const sameRequests = (a: Proposal, b: Proposal): boolean => {
   return qa.length === qb.length && qa.every((k, i) => k === qb[i]);
 };
 
-/** The constants tla-checker gets for a replay: the header's, with "unbounded" for absent bounds. */
-export function replayConstants(c: SpecConstants): Record<string, ConstantValue> {
+/**
+ * The constants an engine gets for a replay: the header's, with "unbounded" for absent bounds.
+ * For tla-checker (64-bit integers) that is what a node takes from a peer (MAX_SLOT,
+ * MAX_BALLOT_NUM: 2^52), so a long-lived cluster's trace never meets a model bound; for TLC,
+ * whose integers are 32-bit, 1e9 (a trace past it cannot be written to TLC anyway).
+ */
+export function replayConstants(c: SpecConstants, engine: 'embedded' | 'tlc' = 'embedded'): Record<string, ConstantValue> {
   const nodes = Array.from({ length: c.N }, (_, i) => i + 1);
+  const slots = engine === 'tlc' ? UNBOUNDED : MAX_SLOT;
+  const ballots = engine === 'tlc' ? UNBOUNDED : MAX_BALLOT_NUM;
   return {
     N: c.N,
     LeaderNodes: c.LeaderNodes ?? nodes,
@@ -454,8 +462,8 @@ export function replayConstants(c: SpecConstants): Record<string, ConstantValue>
     Callers: c.Callers ?? nodes,
     RequestsPerCaller: c.RequestsPerCaller ?? 1,
     Window: c.Window,
-    MaxBallot: c.MaxBallot ?? UNBOUNDED,
-    MaxSlot: c.MaxSlot ?? UNBOUNDED,
+    MaxBallot: c.MaxBallot ?? ballots,
+    MaxSlot: c.MaxSlot ?? slots,
     MaxRestarts: c.MaxRestarts ?? UNBOUNDED,
     // Absent (every paxos-trace/2 header): no replica snapshots, so nothing is ever compacted.
     CheckpointNodes: c.CheckpointNodes ?? [],

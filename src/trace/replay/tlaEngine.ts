@@ -72,7 +72,7 @@ export const DEFAULT_SPEC_PATH = fileURLToPath(new URL('../../../spec/MultiPaxos
 
 export type ConstantValue = number | string | readonly number[];
 
-/** Stands for "unbounded" where the spec needs a number (a trace never gets near it). */
+/** Stands for "unbounded" in TLC's trace validation, whose integers are 32-bit (the embedded replay takes 2^52: replayConstants). */
 export const UNBOUNDED = 1_000_000_000;
 
 export function cfgText(constants: Record<string, ConstantValue>, next: string): string {

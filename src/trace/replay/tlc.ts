@@ -117,7 +117,7 @@ export function traceModule(header: TraceHeader, events: readonly FullTraceEvent
 }
 
 function tlcCfg(c: SpecConstants): string {
-  return cfgText(replayConstants(c), 'TraceNext').replace('INIT Init', 'INIT TraceInit') + 'INVARIANT TraceNotDone\nCHECK_DEADLOCK FALSE\n';
+  return cfgText(replayConstants(c, 'tlc'), 'TraceNext').replace('INIT Init', 'INIT TraceInit') + 'INVARIANT TraceNotDone\nCHECK_DEADLOCK FALSE\n';
 }
 
 /**
