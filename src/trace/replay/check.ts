@@ -389,9 +389,6 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
       if (bad) {
         const [o, r] = bad as [Oracle, Extract<StepVerdict, { ok: false }>];
         if (r.engine) fail(at, { kind: 'engine', action: ev.action, oracle: o.name, message: r.problem });
-      }
-      if (bad) {
-        const [o, r] = bad as [Oracle, Extract<StepVerdict, { ok: false }>];
         const good = results.find(([, x]) => x.ok);
         if (good) {
           fail(at, { kind: 'oracles-disagree', action: ev.action, oracle: o.name,

@@ -21,6 +21,7 @@ const WASM_PATH = fileURLToPath(new URL('tla_checker_bg.wasm', import.meta.resol
 let engine: Engine | null = null;
 let retiredBy: string | null = null;
 let instances = 0;
+let reloading: Promise<void> | null = null;
 
 /** The embedded engine could not evaluate a call (it trapped, or trapped before): no verdict on the input. */
 export class EngineFailure extends Error {}
@@ -66,7 +67,6 @@ export function reloadEngine(): Promise<void> {
   })();
   return reloading;
 }
-let reloading: Promise<void> | null = null;
 
 export const DEFAULT_SPEC_PATH = fileURLToPath(new URL('../../../spec/MultiPaxos.tla', import.meta.url));
 
