@@ -20,6 +20,14 @@
  * last `keepOutputs` executed requests (a Requester has at most maxPendingRequests pending)
  * are enough; an older one is answered by no one, which the spec allows (a lost answer), and
  * logged by the replica.
+ *
+ * Except for requests a replica installs instead of executing them: a Welcome's image, or its
+ * own snapshot at a restart. It answered none of those, so its own node's requests among them
+ * may still be pending, and they are answered only when the Requester's next retransmission
+ * comes. Meanwhile one of them answered frees a place in the Requester, a new request takes it,
+ * executes and is answered, and the latest `keepOutputs` move past the others: their client
+ * then waits forever (test/member/tracedCluster.test.ts found it). So `oweAnswers` sets the
+ * owning node's installed outputs apart, kept until asked for once; at most `keepOutputs`.
  */
 import type { NodeId, Proposal } from '../protocol/values.js';
 import { IdRanges } from '../util/idRanges.js';
@@ -104,6 +112,9 @@ export interface ExecutedTableJson {
 export class ExecutedTable {
   private executedCount = 0;
   private readonly callers = new Map<NodeId, CallerRecord>();
+  /** The node whose installed outputs are owed (oweAnswers), and those outputs by client id. */
+  private owedCaller: NodeId | undefined = undefined;
+  private owed = new Map<number, Kept>();
 
   /** `keepOutputs`: outputs kept per caller (see the file comment). */
   constructor(private readonly keepOutputs: number) {
@@ -123,8 +134,24 @@ export class ExecutedTable {
   /** The execution of `p` with its output, if `p` was executed and its output is still kept. */
   get(p: Proposal): Execution | undefined {
     const record = this.callers.get(p.caller);
-    const kept = record?.ids.has(p.clientId) === true ? record.outputs.find(p.clientId) : undefined;
+    if (record?.ids.has(p.clientId) !== true) return undefined;
+    const kept = record.outputs.find(p.clientId) ?? (p.caller === this.owedCaller ? this.owed.get(p.clientId) : undefined);
     return kept === undefined ? undefined : { prop: p, output: kept.output, index: kept.index };
+  }
+
+  /**
+   * After an install (a Welcome's image, or a restart's snapshot): `caller`'s kept outputs, the
+   * answers the installing replica owes its own node, stay until `answered`, however many of
+   * its later requests execute first (see the file comment). Replaces what was owed before.
+   */
+  oweAnswers(caller: NodeId): void {
+    this.owedCaller = caller;
+    this.owed = new Map((this.callers.get(caller)?.outputs.list() ?? []).map((k) => [k.clientId, k]));
+  }
+
+  /** `p` was answered from this table: an owed output of it is no longer held apart. */
+  answered(p: Proposal): void {
+    if (p.caller === this.owedCaller) this.owed.delete(p.clientId);
   }
 
   /**
@@ -150,6 +177,7 @@ export class ExecutedTable {
   clear(): void {
     this.executedCount = 0;
     this.callers.clear();
+    this.owed.clear();
   }
 
   /** Ranges and outputs held: the table's size, for tests and the bench. */
@@ -160,7 +188,7 @@ export class ExecutedTable {
       ranges += r.ids.rangeCount;
       outputs += r.outputs.size;
     }
-    return { ranges, outputs };
+    return { ranges, outputs: outputs + this.owed.size };
   }
 
   /** The table as JSON, callers in ascending order: what a snapshot or a Welcome carries. */

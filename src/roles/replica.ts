@@ -144,6 +144,8 @@ export class Replica extends Role {
   protected restore(slot: number, image: ReplicaImage): void {
     this.app = image.app;
     this.executed = image.table;
+    // Answers of our node's requests in the snapshot may never have reached its Requester.
+    this.executed.oweAnswers(this.host.self);
     this.executedLog = this.keepsHistory ? (image.history ?? []).map((prop, i) => ({ prop, output: undefined, index: i + 1 })) : undefined;
     this.slotIn = slot;
     this.slotOut = slot;
@@ -221,6 +223,7 @@ export class Replica extends Role {
         return;
       }
       this.answer(done);
+      this.executed.answered(m.prop);
       this.host.action('Replica', 'ReplicaReceiveInvoke', this.host.tracing ? { output: done.output } : undefined);
       return;
     }
@@ -337,6 +340,8 @@ export class Replica extends Role {
     }
     this.app = installed.app;
     this.executed = installed.table;
+    // Our node's requests the Welcome executed were answered by no replica of ours.
+    this.executed.oweAnswers(this.host.self);
     this.executedLog = installed.log;
     if (this.host.tracing && installed.log === undefined) this.installedLength = installed.table.count;
     this.slotOut = m.slot;

@@ -44,6 +44,30 @@ describe('ExecutedTable outputs', () => {
     }), { seed: 12, numRuns: 300 });
   });
 
+  it('holds the owing node\'s installed outputs apart until each is asked for once (oweAnswers)', () => {
+    const table = new ExecutedTable(2);
+    table.record(prop(2, 10), 'ten');
+    table.record(prop(3, 1), 'other');
+    table.record(prop(2, 9), 'nine');
+    table.record(prop(3, 2), 'other 2');
+    table.oweAnswers(2);
+    table.record(prop(2, 11), 'eleven');
+    table.record(prop(2, 12), 'twelve');
+    table.record(prop(3, 3), 'other 3');
+    // Past the latest two of caller 2, its installed outputs still answer; caller 3's do not.
+    expect(table.get(prop(2, 10))).toEqual({ prop: prop(2, 10), output: 'ten', index: 1 });
+    expect(table.get(prop(2, 9))).toEqual({ prop: prop(2, 9), output: 'nine', index: 3 });
+    expect(table.get(prop(3, 1))).toBeUndefined();
+    expect(table.size.outputs).toBe(6);
+    table.answered(prop(2, 10));
+    expect(table.get(prop(2, 10))).toBeUndefined();
+    expect(table.get(prop(2, 9))?.output).toBe('nine');
+    // A new install replaces what was owed.
+    table.oweAnswers(3);
+    expect(table.get(prop(2, 9))).toBeUndefined();
+    expect(table.size.outputs).toBe(6);
+  });
+
   it('keeps only the newer output of a request recorded twice, as the newest', () => {
     const table = new ExecutedTable(3);
     table.record(prop(1, 1), 'first');

@@ -295,6 +295,35 @@ describe('Replica', () => {
     expect(apply).toHaveBeenCalledTimes(1);
   });
 
+  it('answers its own node\'s requests a Welcome executed, however many of its later requests execute and are answered first', () => {
+    // Two requests of node 2 pending at its Requester, executed elsewhere while this replica
+    // lagged, arrive in a Welcome: this replica answered neither. The Requester's retransmission
+    // of the first is answered; a new request takes its place, and it and one more execute
+    // here. With two outputs kept per caller, those two pushed the Welcome's other one out
+    // before its retransmission came: the client waited forever (tracedCluster.test.ts).
+    const { host, replica } = replicaOn({ limits: { maxPendingRequests: 2 } });
+    replica.receive(3, {
+      type: 'Welcome', node: 2, slot: 3,
+      decisions: [{ slot: 1, prop: prop(2, 10, '5') }, { slot: 2, prop: prop(2, 9, '7') }],
+      executed: [prop(2, 10, '5'), prop(2, 9, '7')],
+      state: { app: 12, outputs: [5, 12] },
+    });
+    replica.receive(2, invoke(prop(2, 9, '7')));
+    replica.receive(2, invoke(prop(2, 11, '1')));
+    replica.receive(1, decision(3, prop(2, 11, '1')));
+    replica.receive(2, invoke(prop(2, 12, '1')));
+    replica.receive(1, decision(4, prop(2, 12, '1')));
+    host.clear();
+
+    replica.receive(2, invoke(prop(2, 10, '5')));
+
+    expect(host.sends('Invoked')).toEqual([{ to: 2, message: { type: 'Invoked', replica: 2, prop: prop(2, 10, '5'), index: 1, output: 5 } }]);
+    // Owed until asked for once (its answer is delivered on this node); the latest two still answer.
+    replica.receive(2, invoke(prop(2, 10, '5')));
+    replica.receive(2, invoke(prop(2, 12, '1')));
+    expect(host.sends('Invoked').map((s) => (s.message as { index: number }).index)).toEqual([1, 4]);
+  });
+
   it('ignores a Welcome that is not ahead of it, or while it has proposals in flight', () => {
     const welcome = { type: 'Welcome' as const, node: 2, slot: 1, decisions: [], executed: [], state: { app: 0, outputs: [] } };
     const fresh = replicaOn();
