@@ -1,8 +1,8 @@
 /**
  * An in-process network for tests: each member gets a Transport from one InMemoryNetwork.
  * Delivery is asynchronous (setImmediate, like a real socket) and every envelope is copied
- * through JSON, so members never share objects. `drop` lets a test lose messages and
- * `disconnect` cuts a node off.
+ * through JSON, so members never share objects. `drop` lets a test lose messages, `delayMs`
+ * delay (and so reorder) them, and `disconnect` cuts a node off.
  */
 import type { Envelope, NodeId } from '../node/api.js';
 import type { Transport } from './transport.js';
@@ -11,6 +11,11 @@ import type { Transport } from './transport.js';
 export interface InMemoryNetworkOptions {
   /** Return true to lose this envelope (e.g. a seeded coin for 20% loss). */
   readonly drop?: (envelope: Envelope) => boolean;
+  /**
+   * Milliseconds this envelope spends in flight (e.g. a seeded draw in 0..5): envelopes sent
+   * later may arrive first. Default: none, each arrives on a later turn of the event loop.
+   */
+  readonly delayMs?: (envelope: Envelope) => number;
 }
 
 /**
@@ -55,11 +60,13 @@ export class InMemoryNetwork {
     this.sent++;
     if (this.down.has(from) || this.down.has(envelope.to) || this.options.drop?.(envelope)) return;
     const text = JSON.stringify(envelope);
-    setImmediate(() => {
+    const deliver = (): void => {
       const handler = this.handlers.get(envelope.to);
       if (!handler || this.down.has(envelope.to)) return;
       this.delivered++;
       handler(JSON.parse(text));
-    });
+    };
+    const delay = this.options.delayMs?.(envelope) ?? 0;
+    if (delay > 0) setTimeout(deliver, delay); else setImmediate(deliver);
   }
 }
