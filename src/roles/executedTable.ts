@@ -209,6 +209,7 @@ export class ExecutedTable {
     if (!isCount(count)) throw new RangeError(`executed table: count ${String(count)} is not a non-negative integer`);
     if (!Array.isArray(callers)) throw new RangeError('executed table: callers is not an array');
     let previous = 0;
+    let requests = 0;
     for (const [i, entry] of callers.entries()) {
       if (!Array.isArray(entry) || entry.length !== 3) throw new RangeError(`executed table: caller entry ${i} is not [caller, ranges, outputs]`);
       const [caller, ranges, outputs] = entry as [unknown, unknown, unknown];
@@ -226,7 +227,10 @@ export class ExecutedTable {
       }
       table.callers.set(caller, record);
       previous = caller;
+      for (const [lo, hi] of ranges as [number, number][]) requests += hi - lo + 1;
     }
+    // Each id in the ranges is a request executed once (a request recorded twice counts twice).
+    if (requests > count) throw new RangeError(`executed table: its ranges hold ${requests} executed requests, more than its count ${count}`);
     table.executedCount = count;
     return table;
   }

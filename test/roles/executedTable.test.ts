@@ -84,6 +84,9 @@ describe('ExecutedTable', () => {
     expect(bad({ count: 1, callers: [[1, [[1, 1]], [[1, 2, 'x']]]] })).toThrow(/index in 1..1/);
     expect(bad({ count: 1, callers: [[2, [[1, 1]], []], [1, [[1, 1]], []]] })).toThrow(/above the one before/);
     expect(bad({ count: -1, callers: [] })).toThrow(/count/);
+    // Ids executed beyond the count (a table cut or forged on the way): refused, not believed.
+    expect(bad({ count: 2, callers: [[1, [[1, 2]], []], [2, [[5, 5]], []]] })).toThrow(/hold 3 executed requests, more than its count 2/);
+    expect(ExecutedTable.fromJson({ count: 3, callers: [[1, [[1, 2]], []], [2, [[5, 5]], []]] }, 3).count).toBe(3);
     expect(bad({ count: 0, callers: [[1, [[1, 1]], [[1, 1, 0], [1, 1, 0], [1, 1, 0], [1, 1, 0]]]] })).toThrow(/at most 3/);
   });
 });
