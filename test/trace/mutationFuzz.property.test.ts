@@ -80,6 +80,38 @@ function sentBefore(line: number): Set<string> {
   return out;
 }
 
+/** The requests (their JSON texts) some replica executed in the events before line `line`. */
+function executedBefore(line: number): Set<string> {
+  const out = new Set<string>();
+  for (let i = 1; i < line; i++) {
+    const e = JSON.parse(lines[i]!) as { action?: string; params?: { proposal?: Json } };
+    const p = e.params?.proposal;
+    if (e.action !== 'ReplicaExecute' || p === undefined || p === null || typeof p !== 'object') continue;
+    const batch = (p as { batch?: Json[] }).batch;
+    for (const r of Array.isArray(batch) ? batch : [p]) out.add(JSON.stringify(r));
+  }
+  return out;
+}
+
+/**
+ * The change to `delta.invoked` adds what it added, and removes, or stops removing, only
+ * requests executed before: a Requester may forget an answered request, or keep it (the spec
+ * replay checks that its own replica executed it; here any replica). Anything else, a request
+ * invoked or forgotten that no replica executed, is no reason.
+ */
+function onlyExecutedKeptOrForgotten(line: number, before: Json, after: Json): boolean {
+  type Change = { add?: Json[]; remove?: Json[] } | undefined;
+  const change = (e: Json): Change => (e as { delta?: { invoked?: Change } }).delta?.invoked;
+  const texts = (xs: unknown): Set<string> => new Set(Array.isArray(xs) ? xs.map((x) => JSON.stringify(x)) : []);
+  const [x, y] = [change(before), change(after)];
+  if (y !== undefined && (y === null || typeof y !== 'object' || Array.isArray(y))) return false;
+  const [add0, add1] = [texts(x?.add), texts(y?.add)];
+  if (add0.size !== add1.size || [...add0].some((t) => !add1.has(t))) return false;
+  const [r0, r1] = [texts(x?.remove), texts(y?.remove)];
+  const executed = executedBefore(line);
+  return [...r0].filter((t) => !r1.has(t)).concat([...r1].filter((t) => !r0.has(t))).every((t) => executed.has(t));
+}
+
 /**
  * Why a change the checker accepted may be accepted, or null: then it is an escape. `before`
  * and `after` are the event as written and as changed.
@@ -94,7 +126,7 @@ function letThrough(line: number, before: Json, after: Json, p: Path, from: Json
   if (a === 'params' && b === 'message' && !MESSAGE_ACTION_SET.has(action) && !(action === 'Stutter' && specTyped)) return 'the message that prompted a step the spec takes without one';
   if (a === 'params' && b === 'client' && c === 'at') return 'a client time: only their order is checked';
   if (a === 'clock' && p.length === 1) return 'a Lamport clock: only its order per node is checked';
-  if (a === 'delta' && b === 'invoked') return 'a Requester may keep or forget a request its replica executed';
+  if (a === 'delta' && b === 'invoked' && onlyExecutedKeptOrForgotten(line, before, after)) return 'a Requester may keep or forget a request executed before';
   if (action === 'ReplicaExecute' && a === 'params' && b === 'proposal' && to === undefined) return 'the executed batch unnamed: its slot has one decision';
   if (Array.isArray(from) && Array.isArray(to) && sameSet(from, to)) return 'a set written as an array: order and repeats';
   if (p.includes('executed') && from !== null && typeof from === 'object' && 'historyLength' in from) return 'a Welcome history by length or in full';
