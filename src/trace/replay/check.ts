@@ -178,6 +178,11 @@ export async function checkTrace(input: TraceInput, opts: CheckOptions = {}): Pr
   return checkTraceSync(input, opts);
 }
 
+/**
+ * checkTrace without the wait: for callers of the fast oracle alone (the viewer, benchmarks).
+ * It does not replace an embedded engine a trap retired (reloading is asynchronous): an
+ * embedded replay then fails at once, kind `engine`, naming the trap. checkTrace replaces it.
+ */
 export function checkTraceSync(input: TraceInput, opts: CheckOptions = {}): TraceVerdict {
   const verdict: TraceVerdict = { name: input.name, ok: false, events: 0, embeddedEvents: 0 };
   try {
