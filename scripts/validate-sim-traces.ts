@@ -31,6 +31,11 @@
  * withNodeDownForGood); its traces are validated as the others are, and its liveness check
  * exempts only the clients hosted on that node: every other client must finish.
  *
+ * Every tenth run (not a long one) fills its nodes' Requesters: three clients on each node, at
+ * most two requests pending per node, replicas checkpointing (withFullRequesters), so requests
+ * are refused and offered again, and a node that lags installs a Welcome holding some of its own
+ * pending requests: every client must still be answered (a replica once lost such answers).
+ *
  * Every trace names its application, so the checker also replays the state machine along each
  * replica's history and checks the client-level history for linearizability (one invoke, one
  * operation). A run whose requests do not all complete once its faults have healed fails too
@@ -60,7 +65,7 @@ import { join } from 'node:path';
 import { type TraceInput, type TraceVerdict, formatVerdict } from '../src/trace/replay/check.js';
 import { addCoverage, noCoverage } from '../src/trace/replay/coverage.js';
 import { DEFAULT_SAMPLE, type RunEvents, chooseWindows, windowEvents } from '../src/trace/replay/embeddedWindows.js';
-import { faultScenario, isLongRun, withNodeDownForGood } from '../src/trace/runs/faultScenarios.js';
+import { faultScenario, isLongRun, withFullRequesters, withNodeDownForGood } from '../src/trace/runs/faultScenarios.js';
 import { checkLivenessWithNodesDown } from '../src/sim/liveness.js';
 import { TracePool, defaultWorkers } from '../src/trace/replay/pool.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
@@ -148,7 +153,7 @@ const SMALL_PROMISE_BYTES = 400;
  * test/trace/partsSimTraces.test.ts's two seeds took the path.
  */
 const SMALL_WELCOME_BYTES = 1_000;
-let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0; let batchedRuns = 0; let deferredRuns = 0; let inputBoundRuns = 0; let promisePartRuns = 0; let welcomePartRuns = 0; let downRuns = 0;
+let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0; let batchedRuns = 0; let deferredRuns = 0; let inputBoundRuns = 0; let promisePartRuns = 0; let welcomePartRuns = 0; let downRuns = 0; let fullRequesterRuns = 0;
 let operations = 0;
 const coverage = noCoverage();
 const removeUnlessKept = (run: Run): void => { if (!opt.keep && !opt.out) rmSync(run.input.name); };
@@ -192,8 +197,12 @@ for (let r = 0; r < opt.runs; r++) {
     : checkpointed;
   const welcomeParts = r % 10 === 2;
   if (welcomeParts) welcomePartRuns++;
+  // Every tenth run fills its nodes' Requesters (three clients a node, two requests pending).
+  const fullRequesters = r % 10 === 5 && !isLongRun(shaped);
+  if (fullRequesters) fullRequesterRuns++;
   const scenario: Scenario = {
-    ...shaped, ...(promiseParts ? { maxPromiseBytes: SMALL_PROMISE_BYTES } : {}), ...(welcomeParts ? { maxWelcomeBytes: SMALL_WELCOME_BYTES } : {}),
+    ...(fullRequesters ? withFullRequesters(shaped, opt.checkpointEvery > 0 ? opt.checkpointEvery : 4) : shaped),
+    ...(promiseParts ? { maxPromiseBytes: SMALL_PROMISE_BYTES } : {}), ...(welcomeParts ? { maxWelcomeBytes: SMALL_WELCOME_BYTES } : {}),
   };
   const path = join(dir, `sim-${scenario.seed}.ndjson`);
   const t0 = performance.now();
@@ -271,7 +280,7 @@ if (opt.requireCoverage || opt.runs >= COVERAGE_MIN_RUNS) {
 for (const u of uncovered) process.stdout.write(`COVERAGE: ${u}\n`);
 const secs = (performance.now() - started) / 1000;
 process.stdout.write(
-  `validate-sim-traces: ${opt.runs} traces (${batchedRuns} with batches of up to ${opt.batchMax} or ${Math.min(SMALL_BATCH_MAX, opt.batchMax)}, ${deferredRuns} of them (of up to ${opt.batchMax}) deferring proposals to the turn's end or the next Decision (${inputBoundRuns} runs, these with batches of at most ${SMALL_BATCH_INPUT} units of input), ${downRuns} with a node down for good), ${fastEvents} events validated (schema + fast replay); ` +
+  `validate-sim-traces: ${opt.runs} traces (${batchedRuns} with batches of up to ${opt.batchMax} or ${Math.min(SMALL_BATCH_MAX, opt.batchMax)}, ${deferredRuns} of them (of up to ${opt.batchMax}) deferring proposals to the turn's end or the next Decision (${inputBoundRuns} runs, these with batches of at most ${SMALL_BATCH_INPUT} units of input), ${downRuns} with a node down for good, ${fullRequesterRuns} with their Requesters filled), ${fastEvents} events validated (schema + fast replay); ` +
   `embedded sample: ${windowCount} windows, ${embeddedEvents} events, ${sampledChanges} leader changes (of ${foundChanges} in the runs: ${perKind}) in ${embeddedSecs.toFixed(1)} s; ` +
   `${operations} client operations checked for linearizability as the events came; ` +
   `coverage: ${coverage.retryAnswers} retried requests answered from a replica's table, ${coverage.fullBatchesWithMoreWaiting} batches at the bound with more requests waiting, ${coverage.batchesCutByInput} batches cut by the input bound with more waiting, ${coverage.promisePartsReceived} Promise parts received by scouts (${promisePartRuns} runs with Promises of at most ${SMALL_PROMISE_BYTES} bytes), ${coverage.welcomesFromParts} Welcomes installed from parts (${welcomePartRuns} runs with Welcomes of at most ${SMALL_WELCOME_BYTES} bytes); ` +

@@ -15,7 +15,7 @@ export class ReplayUsageError extends Error {
 }
 
 export const REPLAY_USAGE =
-  "usage: npx tsx scripts/replay.ts --seed <int> --nodes <1..64> --app bank|kv --workload '{\"clients\":C,\"ops\":K}' --schedule '<FaultSchedule JSON>' [--formation members|seed] [--checkpoint-every K] [--batch-max B [--defer-proposals turn|decision] [--batch-max-input L]] [--max-promise-bytes N] [--max-welcome-bytes N] [--log]";
+  "usage: npx tsx scripts/replay.ts --seed <int> --nodes <1..64> --app bank|kv --workload '{\"clients\":C,\"ops\":K}' --schedule '<FaultSchedule JSON>' [--formation members|seed] [--checkpoint-every K] [--batch-max B [--defer-proposals turn|decision] [--batch-max-input L]] [--max-promise-bytes N] [--max-welcome-bytes N] [--max-pending N] [--log]";
 
 export interface ReplayRequest {
   readonly scenario: Scenario;
@@ -49,6 +49,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
         'checkpoint-every': { type: 'string' },
         'batch-max': { type: 'string' }, 'defer-proposals': { type: 'string' }, 'batch-max-input': { type: 'string' }, 'max-promise-bytes': { type: 'string' },
         'max-welcome-bytes': { type: 'string' },
+        'max-pending': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -88,6 +89,8 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
   const maxPromiseBytes = promiseBytes === undefined ? undefined : int('max-promise-bytes', promiseBytes, 1, 1_000_000_000);
   const welcomeBytes = str('max-welcome-bytes');
   const maxWelcomeBytes = welcomeBytes === undefined ? undefined : int('max-welcome-bytes', welcomeBytes, 1, 1_000_000_000);
+  const pending = str('max-pending');
+  const maxPendingRequests = pending === undefined ? undefined : int('max-pending', pending, 1, 1_000_000);
   return {
     scenario: {
       seed, nodes, app, workload: { clients, ops }, schedule, ...(formation === 'seed' ? { formation } : {}),
@@ -97,6 +100,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
       ...(batchMax > 1 && batchMaxInput !== undefined ? { batchMaxInput } : {}),
       ...(maxPromiseBytes !== undefined ? { maxPromiseBytes } : {}),
       ...(maxWelcomeBytes !== undefined ? { maxWelcomeBytes } : {}),
+      ...(maxPendingRequests !== undefined ? { maxPendingRequests } : {}),
     },
     printLog: values.log === true,
   };

@@ -36,6 +36,8 @@ export interface Scenario {
   readonly maxPromiseBytes?: number;
   /** Limits.maxWelcomeBytes: a Welcome whose JSON is longer goes in parts (absent: the default, 59,000). */
   readonly maxWelcomeBytes?: number;
+  /** Limits.maxPendingRequests: what one node's Requester (and replica) holds at once (absent: the default, 1,000). */
+  readonly maxPendingRequests?: number;
 }
 
 export interface RunExtras {
@@ -99,7 +101,7 @@ export function simConfigOf(s: Scenario, extras: RunExtras = {}): SimConfig {
 /** The Limits a scenario sets (batches, Promise and Welcome parts), or undefined when it keeps the defaults. */
 function scenarioLimits(s: Scenario): Partial<Limits> | undefined {
   const batches = s.batchMax !== undefined && s.batchMax > 1;
-  if (!batches && s.maxPromiseBytes === undefined && s.maxWelcomeBytes === undefined) return undefined;
+  if (!batches && s.maxPromiseBytes === undefined && s.maxWelcomeBytes === undefined && s.maxPendingRequests === undefined) return undefined;
   return {
     ...(batches ? {
       batchMaxRequests: s.batchMax,
@@ -108,6 +110,7 @@ function scenarioLimits(s: Scenario): Partial<Limits> | undefined {
     } : {}),
     ...(s.maxPromiseBytes !== undefined ? { maxPromiseBytes: s.maxPromiseBytes } : {}),
     ...(s.maxWelcomeBytes !== undefined ? { maxWelcomeBytes: s.maxWelcomeBytes } : {}),
+    ...(s.maxPendingRequests !== undefined ? { maxPendingRequests: s.maxPendingRequests } : {}),
   };
 }
 
@@ -134,7 +137,8 @@ export function replayCommand(s: Scenario): string {
     : '';
   const promises = s.maxPromiseBytes !== undefined ? ` --max-promise-bytes ${s.maxPromiseBytes}` : '';
   const welcomes = s.maxWelcomeBytes !== undefined ? ` --max-welcome-bytes ${s.maxWelcomeBytes}` : '';
-  return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app}${formation}${checkpoints}${batches}${promises}${welcomes} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
+  const pending = s.maxPendingRequests !== undefined ? ` --max-pending ${s.maxPendingRequests}` : '';
+  return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app}${formation}${checkpoints}${batches}${promises}${welcomes}${pending} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
 }
 
 /** One paragraph describing a run that went wrong, ending with the command that replays it. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ReplayUsageError, parseReplayArgs } from '../../src/sim/replayCli.js';
 import { replayCommand, runScenario, type Scenario } from '../../src/sim/scenario.js';
 import { scheduleOf } from '../../src/sim/schedule.js';
+import { faultScenario, withFullRequesters } from '../../src/trace/runs/faultScenarios.js';
 
 /** Splits a printed replay command the way a POSIX shell would (single quotes only). */
 function shellWords(cmd: string): string[] {
@@ -60,8 +61,15 @@ describe('replay command line', () => {
     roundTripsLimit(s, '--max-welcome-bytes', '600', { ...s, maxWelcomeBytes: undefined });
   });
 
+  it('round-trips a Requester bound, and the replay runs what the printed run ran (the same event log)', () => {
+    const s: Scenario = withFullRequesters(faultScenario(7031));
+    // Without the bound no request is refused as too many pending.
+    roundTripsLimit(s, '--max-pending', '2', { ...s, maxPendingRequests: undefined });
+  });
+
   it.each([
     [[], /missing --seed/],
+    [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":1,"ops":1}', '--schedule', JSON.stringify(scheduleOf({}, [])), '--max-pending', '0'], /--max-pending must be an integer in 1\.\./],
     [['--seed', '1.5'], /--seed must be an integer/],
     [['--seed', '1', '--nodes', '3', '--app', 'chess'], /--app must be bank or kv/],
     [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{'], /--workload is not valid JSON/],

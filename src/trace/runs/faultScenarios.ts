@@ -96,3 +96,14 @@ export function withNodeDownForGood(s: Scenario): Scenario {
     : { kind: 'crash', at, node: rng.int(1, s.nodes), restart: null };
   return { ...s, schedule: scheduleOf(s.schedule.network, [...s.schedule.faults, fault]) };
 }
+
+/**
+ * The scenario with its nodes' Requesters filled: three clients on every node, at most two
+ * requests pending per node (refused beyond, and offered again), replicas checkpointing every
+ * `checkpointEvery` slots so that a node that lags is brought up by a Welcome. These shapes found
+ * a replica that lost its own node's answers to a Welcome (test/sim/fullRequesters.test.ts).
+ */
+export function withFullRequesters(s: Scenario, checkpointEvery = 4): Scenario {
+  if (isLongRun(s)) throw new RangeError(`scenario ${s.seed} is a long run: its workload is kept`);
+  return { ...s, workload: { clients: 3 * s.nodes, ops: 4 }, maxPendingRequests: 2, checkpointEvery: s.checkpointEvery ?? checkpointEvery };
+}
