@@ -3,6 +3,7 @@ import { InMemoryNetwork, type InMemoryNetworkOptions } from '../../src/member/i
 import { MemoryDurableLog } from '../../src/storage/memoryLog.js';
 import { Member, type MemberOptions } from '../../src/member/member.js';
 import { bank, type BankOutput, type BankState } from '../../src/statemachines/bank.js';
+import { SlowSyncLog } from './slowSyncLog.js';
 
 /** Short protocol timers so that recovery in real time takes milliseconds, not seconds. */
 export const FAST_TIMING: Partial<Timing> = {
@@ -12,10 +13,18 @@ export const FAST_TIMING: Partial<Timing> = {
 
 export type BankMember = Member<BankState, BankOutput>;
 
+/**
+ * `n` Members over one in-memory network. Each syncs its log in 0 to 2 ms (SlowSyncLog), as a
+ * disk does, unless `member.storage` says otherwise: a log that syncs before its promise is even
+ * returned hides every ordering bug between what a member appends, syncs, sends and answers.
+ */
 export function inMemoryCluster(n: number, opts: { net?: InMemoryNetworkOptions; member?: Partial<MemberOptions>; start?: number[] } = {}) {
   const net = new InMemoryNetwork(opts.net);
   const peers = Array.from({ length: n }, (_, i) => i + 1);
-  const members = peers.map((id) => new Member(bank, net.transport(id), peers, { id, timing: FAST_TIMING, clientIdBase: 1, ...opts.member }));
+  let draws = 0;
+  const members = peers.map((id) => new Member(bank, net.transport(id), peers, {
+    id, timing: FAST_TIMING, clientIdBase: 1, storage: new SlowSyncLog(id, () => draws++ % 3), ...opts.member,
+  }));
   for (const m of members) if (!opts.start || opts.start.includes(m.id)) m.start();
   return { net, peers, members, stop: () => members.forEach((m) => m.stop()) };
 }
