@@ -24,6 +24,7 @@ import { bank, type BankOutput } from '../../src/statemachines/bank.js';
 import { Prng } from '../../src/sim/prng.js';
 import { NdjsonTraceFile } from '../../src/trace/format/ndjsonWriter.js';
 import { TRACE_FORMAT, type FullTraceEvent, type TraceHeader } from '../../src/trace/format/types.js';
+import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
 import { checkTraceSync, formatVerdict } from '../../src/trace/replay/check.js';
 import { FAST_TIMING, type BankMember } from './cluster.js';
 import { SlowSyncLog } from './slowSyncLog.js';
@@ -38,12 +39,13 @@ const CONCURRENT = 6;
 const cleanups: (() => void)[] = [];
 afterEach(() => { cleanups.splice(0).forEach((f) => f()); });
 
-function header(seed: number): TraceHeader {
+function header(seed: number, batchMax: number): TraceHeader {
+  const batches = batchMax > 1;
   return {
     kind: 'header',
     format: TRACE_FORMAT,
-    spec: { module: 'MultiPaxos', constants: { N: PEERS.length, Window: WINDOW, CheckpointNodes: PEERS } },
-    cluster: { nodes: PEERS },
+    spec: { module: 'MultiPaxos', constants: { N: PEERS.length, Window: WINDOW, CheckpointNodes: PEERS, ...(batches ? { BatchMax: batchMax } : {}) } },
+    cluster: { nodes: PEERS, ...(batches ? { batchMaxInput: DEFAULT_LIMITS.batchMaxInput } : {}) },
     runId: `member-${seed}`,
     generator: 'test/member/tracedCluster.test.ts',
     app: { name: 'bank' },
@@ -60,23 +62,29 @@ interface Run {
   resolved: number[][];
   /** The most syncs any log had in flight at once. */
   peakSyncs: number;
+  /** Proposals of two or more requests. */
+  batches: number;
 }
 
-async function runCluster(seed: number): Promise<Run> {
+/** `batchMax` > 1: replicas batch up to that many requests a slot, deferring proposals to the turn's end (as node processes do). */
+async function runCluster(seed: number, batchMax = 1): Promise<Run> {
   const prng = Prng.fromSeed(seed);
   const net = new InMemoryNetwork({ drop: () => prng.next() < 0.05, delayMs: () => prng.int(0, 4) });
   const path = join(mkdtempSync(join(tmpdir(), 'traced-cluster-')), 'trace.ndjson');
-  const file = new NdjsonTraceFile(path, header(seed), { compact: true });
-  const sink: TraceSink = Object.assign((ev: NodeTraceEvent) => file.emit(ev as unknown as FullTraceEvent), { takesDeltas: true });
+  const run: Run = { path, refusals: 0, invokes: 0, resolved: PEERS.map(() => []), peakSyncs: 0, batches: 0 };
+  const file = new NdjsonTraceFile(path, header(seed, batchMax), { compact: true });
+  const sink: TraceSink = Object.assign((ev: NodeTraceEvent) => {
+    if (ev.action === 'ReplicaPropose' && (ev.params.proposal as { batch?: unknown } | undefined)?.batch !== undefined) run.batches++;
+    file.emit(ev as unknown as FullTraceEvent);
+  }, { takesDeltas: true });
   const logs = PEERS.map((id) => new SlowSyncLog(id, () => prng.int(0, 3)));
-  const run: Run = { path, refusals: 0, invokes: 0, resolved: PEERS.map(() => []), peakSyncs: 0 };
   const nodes = new Map<number, NodeApi>();
 
   const member = (id: number, restarted: boolean): BankMember => {
     const old = nodes.get(id);
     const m = new Member(bank, net.transport(id), PEERS, {
       id, storage: logs[id - 1]!, timing: FAST_TIMING, clientIdBase: 1, retryMs: 15, deadlineMs: 20_000,
-      limits: { window: WINDOW, maxPendingRequests: MAX_PENDING }, checkpointEvery: CHECKPOINT_EVERY, trace: sink,
+      limits: { window: WINDOW, maxPendingRequests: MAX_PENDING, ...(batchMax > 1 ? { batchMaxRequests: batchMax, deferProposals: 'turn' as const } : {}) }, checkpointEvery: CHECKPOINT_EVERY, trace: sink,
       ...(restarted ? { startAs: 'join' as const } : {}),
       createNode: (nid, peers, options, env) => {
         // A restarted node numbers its events and ticks its clock on from its predecessor's.
@@ -123,17 +131,21 @@ async function runCluster(seed: number): Promise<Run> {
 }
 
 describe('a cluster of Members, traced and checked', () => {
-  it('with loss, reordering, slow syncs, full Requesters and a restart: the trace replays against the spec, and every client was told its own output, in order', async () => {
+  it.each([1, 3])('with loss, reordering, slow syncs, full Requesters and a restart (batches of up to %i): the trace replays against the spec, and every client was told its own output, in order', async (batchMax) => {
+    let batches = 0;
     await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (seed) => {
-      const run = await runCluster(seed);
+      const run = await runCluster(seed, batchMax);
       const verdict = checkTraceSync({ name: run.path, files: [run.path] });
       expect(verdict.ok, formatVerdict(verdict)).toBe(true);
       // Every call the application made is in the trace and was checked (opens and deposits).
       expect(verdict.client?.operations).toBe(run.invokes);
       expect(run.refusals).toBeGreaterThan(0);
       expect(run.peakSyncs).toBeGreaterThan(0);
+      batches += run.batches;
       // Results resolve in invocation order, on each member (the restarted one numbered on).
       for (const order of run.resolved) expect(order).toEqual([...order].sort((a, b) => a - b));
     }), { numRuns: 4, seed: 20261204 });
+    // Batching was exercised (5 to 21 batches a run when measured), or off.
+    if (batchMax > 1) expect(batches).toBeGreaterThan(0); else expect(batches).toBe(0);
   }, 60_000);
 });
