@@ -2,10 +2,11 @@
  * Members, not bare Nodes, checked against the spec and the application: three Members over an
  * in-memory network that loses, delays and reorders messages, each over a log whose sync takes
  * milliseconds (so steps, appends and results go on while a sync is in flight), with a
- * Requester bound of two pending requests that every member's workload overflows, and one
- * member stopped and restarted over its log mid-run. Every node traces into one file, and the
- * trace checker replays it against the spec and the bank application: what each client was
- * told is its request's output, in an order that respects real time.
+ * Requester bound of two pending requests that every member's workload overflows, one member
+ * stopped and restarted over its log mid-run, and meanwhile the first leader cut off for a while.
+ * Every node traces into one file, and the trace checker replays it against the spec and the
+ * bank application: what each client was told is its request's output, in an order that
+ * respects real time.
  *
  * The simulator drives Nodes directly and its storage syncs at once; the Member's group
  * commit, held results and retries of refused requests are exercised only here and by the
@@ -37,6 +38,7 @@ const MAX_PENDING = 2;
 const CONCURRENT = 6;
 
 const cleanups: (() => void)[] = [];
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 afterEach(() => { cleanups.splice(0).forEach((f) => f()); });
 
 function header(seed: number, batchMax: number): TraceHeader {
@@ -64,6 +66,8 @@ interface Run {
   peakSyncs: number;
   /** Proposals of two or more requests. */
   batches: number;
+  /** Ballots adopted by a leader other than node 1, the first. */
+  takeovers: number;
 }
 
 /** `batchMax` > 1: replicas batch up to that many requests a slot, deferring proposals to the turn's end (as node processes do). */
@@ -71,10 +75,11 @@ async function runCluster(seed: number, batchMax = 1): Promise<Run> {
   const prng = Prng.fromSeed(seed);
   const net = new InMemoryNetwork({ drop: () => prng.next() < 0.05, delayMs: () => prng.int(0, 4) });
   const path = join(mkdtempSync(join(tmpdir(), 'traced-cluster-')), 'trace.ndjson');
-  const run: Run = { path, refusals: 0, invokes: 0, resolved: PEERS.map(() => []), peakSyncs: 0, batches: 0 };
+  const run: Run = { path, refusals: 0, invokes: 0, resolved: PEERS.map(() => []), peakSyncs: 0, batches: 0, takeovers: 0 };
   const file = new NdjsonTraceFile(path, header(seed, batchMax), { compact: true });
   const sink: TraceSink = Object.assign((ev: NodeTraceEvent) => {
     if (ev.action === 'ReplicaPropose' && (ev.params.proposal as { batch?: unknown } | undefined)?.batch !== undefined) run.batches++;
+    if (ev.action === 'LeaderReceiveAdopted' && ev.node !== 1) run.takeovers++;
     file.emit(ev as unknown as FullTraceEvent);
   }, { takesDeltas: true });
   const logs = PEERS.map((id) => new SlowSyncLog(id, () => prng.int(0, 3)));
@@ -120,7 +125,10 @@ async function runCluster(seed: number, batchMax = 1): Promise<Run> {
     // Node 3 stops (its log kept, as a process whose disk survives) and comes back as a new Member.
     members[2]!.stop();
     members[2] = member(3, true);
+    // Meanwhile the first leader, node 1, is cut off for a while: another takes over, then it rejoins.
+    const cut = delay(prng.int(0, 20)).then(() => net.disconnect(1)).then(() => delay(prng.int(150, 400))).then(() => net.disconnect(1, false));
     outputs.push(...await Promise.all(PEERS.map((_, i) => round(i, 1 + CONCURRENT))));
+    await cut;
     for (const out of outputs.flat()) expect(out.ok, JSON.stringify(out)).toBe(true);
   } finally {
     members.forEach((m) => m.stop());
@@ -131,8 +139,9 @@ async function runCluster(seed: number, batchMax = 1): Promise<Run> {
 }
 
 describe('a cluster of Members, traced and checked', () => {
-  it.each([1, 3])('with loss, reordering, slow syncs, full Requesters and a restart (batches of up to %i): the trace replays against the spec, and every client was told its own output, in order', async (batchMax) => {
+  it.each([1, 3])('with loss, reordering, slow syncs, full Requesters, a restart and the leader cut off (batches of up to %i): the trace replays against the spec, and every client was told its own output, in order', async (batchMax) => {
     let batches = 0;
+    let takeovers = 0;
     await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), async (seed) => {
       const run = await runCluster(seed, batchMax);
       const verdict = checkTraceSync({ name: run.path, files: [run.path] });
@@ -142,10 +151,13 @@ describe('a cluster of Members, traced and checked', () => {
       expect(run.refusals).toBeGreaterThan(0);
       expect(run.peakSyncs).toBeGreaterThan(0);
       batches += run.batches;
+      takeovers += run.takeovers;
       // Results resolve in invocation order, on each member (the restarted one numbered on).
       for (const order of run.resolved) expect(order).toEqual([...order].sort((a, b) => a - b));
     }), { numRuns: 4, seed: 20261204 });
     // Batching was exercised (5 to 21 batches a run when measured), or off.
     if (batchMax > 1) expect(batches).toBeGreaterThan(0); else expect(batches).toBe(0);
+    // Cut off, node 1 lost its leadership to another node (in about 18 runs of 19 when measured).
+    expect(takeovers).toBeGreaterThan(0);
   }, 60_000);
 });
