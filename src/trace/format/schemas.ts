@@ -58,15 +58,15 @@ let cached: { dir: string; schemas: TraceSchemas } | null = null;
 export function loadTraceSchemas(dir: string = DEFAULT_SCHEMA_DIR): TraceSchemas {
   if (cached && cached.dir === dir) return cached.schemas;
   const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true, discriminator: true });
-  for (const file of schemaFiles(dir)) {
-    let schema: unknown;
+  const schemas = schemaFiles(dir).map((file): object => {
     try {
-      schema = JSON.parse(readFileSync(file, 'utf8'));
+      return JSON.parse(readFileSync(file, 'utf8')) as object;
     } catch (e) {
       throw new Error(`schema ${file} is not valid JSON: ${(e as Error).message}`);
     }
-    ajv.addSchema(schema as object);
-  }
+  });
+  if (!schemas.some(usesUnevaluated)) withoutEvaluatedTracking(ajv);
+  for (const schema of schemas) ajv.addSchema(schema);
   const compile = (id: string): ValidateFunction => {
     const v = ajv.getSchema(id);
     if (!v) throw new Error(`schema ${id} not found under ${dir}`);
@@ -77,7 +77,30 @@ export function loadTraceSchemas(dir: string = DEFAULT_SCHEMA_DIR): TraceSchemas
   const ending = compile(ENDING_SCHEMA_ID);
   const run = (v: ValidateFunction) => (value: unknown): SchemaProblem | null =>
     v(value) ? null : pickProblem(v.errors ?? []);
-  const schemas = { header: run(header), event: run(event), ending: run(ending) };
-  cached = { dir, schemas };
-  return schemas;
+  const validators = { header: run(header), event: run(event), ending: run(ending) };
+  cached = { dir, schemas: validators };
+  return validators;
+}
+
+/**
+ * Ajv2020 always generates the bookkeeping of which properties and items each subschema
+ * evaluated, which only unevaluatedProperties and unevaluatedItems read. It makes every anyOf
+ * try all its branches even after one passed (a ReplicaExecute's informational message: all
+ * four message schemas, three failing with error objects built and dropped), a fifth of
+ * validating an event. Without those keywords in the schemas the bookkeeping decides nothing
+ * (an anyOf that passes drops its branches' errors either way), so it is turned off before
+ * anything compiles.
+ */
+function withoutEvaluatedTracking(ajv: Ajv2020): void {
+  (ajv.opts as { unevaluated?: boolean }).unevaluated = false;
+}
+
+/** Whether a schema uses unevaluatedProperties or unevaluatedItems anywhere (as a keyword: an object's key). */
+function usesUnevaluated(schema: unknown): boolean {
+  if (schema === null || typeof schema !== 'object') return false;
+  if (Array.isArray(schema)) return schema.some(usesUnevaluated);
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === 'unevaluatedProperties' || k === 'unevaluatedItems' || usesUnevaluated(v)) return true;
+  }
+  return false;
 }
