@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { SpecConstants, TraceEnding, TraceEvent, TraceHeader } from '../format/types.js';
-import { TRACE_FORMAT, isTraceEnding } from '../format/types.js';
+import { CLIENT_ACTIONS, TRACE_FORMAT, isTraceEnding } from '../format/types.js';
 import { type Located, TraceInputError, isCutLine, traceValues } from '../format/lines.js';
 import { type TraceSchemas, loadTraceSchemas } from '../format/schemas.js';
 import { headerVersionProblem, needsUpgrade, upgradeEvent } from '../format/versions.js';
@@ -14,7 +14,7 @@ import { EmbeddedOracle, FastOracle, type Oracle, type StepVerdict } from './ora
 import { type EventWindow, windowsProblem } from './embeddedWindows.js';
 import { type LeaderChange, leaderChangeKind } from './leaderChanges.js';
 import { type BatchBounds, batchBoundProblem } from './batchBound.js';
-import type { stepsFor } from '../spec/fastSpec.js';
+import { ACTIONS, type stepsFor } from '../spec/fastSpec.js';
 import { configFromConstants } from '../spec/specState.js';
 import { DEFAULT_SPEC_PATH, EngineFailure, declaredConstants, reloadEngine } from './tlaEngine.js';
 import { noCoverage, noteCoverage, type TraceCoverage } from './coverage.js';
@@ -166,6 +166,20 @@ export function headerProblem(h: TraceHeader, spec: { module: string; constants:
     return { pointer: '/spec/constants/Mutant', message: 'an implementation trace is checked against the correct spec: Mutant must be "none"' };
   }
   return null;
+}
+
+/**
+ * Every action name, as this program's own (interned) string. JSON.parse gives each event a
+ * fresh copy of a name this long (V8 interns only short values), so every later test of it (a
+ * Set, Map or property lookup, a comparison with a literal: a dozen per event) hashed or
+ * compared its characters; with the interned one they are pointer comparisons.
+ */
+const ACTION_NAMES: ReadonlyMap<string, string> = new Map([...ACTIONS, 'Stutter', ...CLIENT_ACTIONS].map((a) => [a, a]));
+
+/** Replaces the event's action name by the interned string of the same text (a name the schema allows always has one). */
+function internAction(ev: TraceEvent): void {
+  const name = ACTION_NAMES.get(ev.action);
+  if (name !== undefined) ev.action = name;
 }
 
 class Stop extends Error {
@@ -343,6 +357,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
       fail(at, { kind: 'schema', pointer: p.pointer, message: `${p.pointer || '(root)'} ${p.message}`, ...(typeof action === 'string' ? { action } : {}) });
     }
     let ev = value as TraceEvent;
+    internAction(ev);
     // Before anything reads the node's state (a Welcome named by length reads its sender's).
     if (ev.node > N) fail(at, { kind: 'order', pointer: '/node', message: `node ${ev.node} is not in 1..${N}`, action: ev.action });
     // A part holds its own node's events: its lifecycle lines account for that node's incarnations only.
