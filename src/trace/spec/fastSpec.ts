@@ -10,7 +10,7 @@ import type { Ballot, Proposal, PValue, SlotProp, SpecMessage, MessageOf } from 
 import {
   type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, type VSet,
   DECISION_BY_PROP, DECISION_BY_SLOT, ExecSeq,
-  NOOP, NOOP_KEY, acceptedOf, ballotEq, ballotLt, batchEq, batchOf, boundedRequests, commanderSpecKey, decisionsOf, emptyVolatile,
+  NOOP, NOOP_KEY, acceptedOf, ballotEq, ballotLt, batchEq, batchOf, boundedRequests, commanderSpecKey, copyNode, decisionsOf, emptyVolatile,
   inBatch, leaderProposalsOf, longBatch, reqsOf,
 } from './specState.js';
 import { messageKey, propKey, pvalueKey, slotPropKey } from '../format/keys.js';
@@ -71,6 +71,17 @@ const isQuorum = (cfg: SpecConfig, acks: ReadonlySet<number>): boolean => 2 * ac
 /** A Promise's or Adopted's mark field: left out when 1, as traces write it (format/keys.ts). */
 const withMark = (mark: number): { mark?: number } => (mark === 1 ? {} : { mark });
 const withAdd = <T>(s: VSet<T>, key: string, v: T): Map<string, T> => new Map(s).set(key, v);
+/** x with another scout, or commanders (copyNode: the steps build node states of one class). */
+function withScout(x: NodeSpec, scout: NodeSpec['scout']): NodeSpec {
+  const next = copyNode(x);
+  next.scout = scout;
+  return next;
+}
+function withCommanders(x: NodeSpec, commanders: NodeSpec['commanders']): NodeSpec {
+  const next = copyNode(x);
+  next.commanders = commanders;
+  return next;
+}
 const decided = (x: NodeSpec, slot: number): boolean => decisionsOf(x).bucketSize(DECISION_BY_SLOT, slot) > 0;
 
 // Actions whose step would change nothing are disabled in the spec (a repeated answer is a
@@ -103,8 +114,9 @@ function acceptorReceivePrepare(action: MessageAction, n: number, x: NodeSpec, m
   let allSent = true;
   for (const key of reply.keys) if (!sent.has(key)) { allSent = false; break; }
   if (allSent) return null;
-  const aBallot = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
-  return { action, n, node: { ...x, aBallot }, sent: reply.parts, sentKeys: reply.keys, param };
+  const node = copyNode(x);
+  node.aBallot = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
+  return { action, n, node, sent: reply.parts, sentKeys: reply.keys, param };
 }
 
 function acceptorReceiveAccept(n: number, x: NodeSpec, m: MessageOf<'Accept'>, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
@@ -120,7 +132,9 @@ function acceptorReceiveAccept(n: number, x: NodeSpec, m: MessageOf<'Accept'>, s
     for (const k of before.bucketKeys(0, m.slot)) if (k !== pk) acc = acc.without(k);
     acc = acc.with(pk, pv);
     changed = acc !== before;
-    next = { ...x, aBallot: m.ballot, aAccepted: acc };
+    next = copyNode(x);
+    next.aBallot = m.ballot;
+    next.aAccepted = acc;
   }
   const reply: SpecMessage = { type: 'Accepted', acceptor: n, ballot: m.ballot, slot: m.slot, promised: next.aBallot };
   // The reply's key only matters when nothing changed (then a repeated reply is a stutter).
@@ -137,7 +151,7 @@ function scoutReceivePromise(cfg: SpecConfig, n: number, x: NodeSpec, m: Message
   const sc = x.scout;
   if (sc === null || !ballotEq(m.ballot, sc.ballot)) return [];
   if (!ballotEq(m.promised, m.ballot)) {
-    return [[{ ...x, scout: null }, [{ type: 'Preempted', leader: n, ballot: m.promised }]]];
+    return [[withScout(x, null), [{ type: 'Preempted', leader: n, ballot: m.promised }]]];
   }
   if (sc.acks.has(m.acceptor)) return [];
   const acks = new Set(sc.acks).add(m.acceptor);
@@ -151,9 +165,9 @@ function scoutReceivePromise(cfg: SpecConfig, n: number, x: NodeSpec, m: Message
     if (seen.has(key)) continue;
     seen.add(key);
     if (isQuorum(cfg, acks)) {
-      out.push([{ ...x, scout: null }, [{ type: 'Adopted', ballot: sc.ballot, pvalues: [...pvalues.values()], ...withMark(mark) }]]);
+      out.push([withScout(x, null), [{ type: 'Adopted', ballot: sc.ballot, pvalues: [...pvalues.values()], ...withMark(mark) }]]);
     } else {
-      out.push([{ ...x, scout: { ballot: sc.ballot, acks, pvalues, mark } }, []]);
+      out.push([withScout(x, { ballot: sc.ballot, acks, pvalues, mark }), []]);
     }
   }
   return out;
@@ -166,16 +180,16 @@ function commanderReceiveAccepted(cfg: SpecConfig, n: number, x: NodeSpec, m: Me
     const rest = new Map(x.commanders);
     rest.delete(key);
     if (!ballotEq(m.promised, m.ballot)) {
-      out.push([{ ...x, commanders: rest }, [{ type: 'Preempted', leader: n, ballot: m.promised }]]);
+      out.push([withCommanders(x, rest), [{ type: 'Preempted', leader: n, ballot: m.promised }]]);
       continue;
     }
     if (c.acks.has(m.acceptor)) continue;
     const acks = new Set(c.acks).add(m.acceptor);
     if (isQuorum(cfg, acks)) {
-      out.push([{ ...x, commanders: rest }, [{ type: 'Decision', slot: c.slot, prop: c.prop }]]);
+      out.push([withCommanders(x, rest), [{ type: 'Decision', slot: c.slot, prop: c.prop }]]);
     } else {
       const nc: CommanderSpec = { ...c, acks };
-      out.push([{ ...x, commanders: rest.set(commanderSpecKey(nc), nc) }, []]);
+      out.push([withCommanders(x, rest.set(commanderSpecKey(nc), nc)), []]);
     }
   }
   return out;
@@ -185,7 +199,7 @@ function leaderSpawnScout(cfg: SpecConfig, n: number, x: NodeSpec): [NodeSpec, S
   if (cfg.bounds.leaderNodes !== undefined && !cfg.bounds.leaderNodes.has(n)) return null;
   if (x.lActive || x.scout !== null) return null;
   if (cfg.bounds.maxBallot !== undefined && x.lBallot.num > cfg.bounds.maxBallot) return null;
-  return [{ ...x, scout: { ballot: x.lBallot, acks: new Set(), pvalues: new Map(), mark: 1 } }, [{ type: 'Prepare', ballot: x.lBallot }]];
+  return [withScout(x, { ballot: x.lBallot, acks: new Set(), pvalues: new Map(), mark: 1 }), [{ type: 'Prepare', ballot: x.lBallot }]];
 }
 
 function newCommander(ballot: Ballot, slot: number, prop: Proposal): [string, CommanderSpec] {
@@ -201,10 +215,12 @@ function leaderReceivePropose(x: NodeSpec, m: MessageOf<'Propose'>): [NodeSpec, 
   if (before.bucketSize(0, m.slot) > 0) return null;
   const d: SlotProp = { slot: m.slot, prop: m.prop };
   const lProposals = before.with(slotPropKey(d), d);
-  if (!x.lActive) return [{ ...x, lProposals }, []];
+  const next = copyNode(x);
+  next.lProposals = lProposals;
+  if (!x.lActive) return [next, []];
   const [ck, c] = newCommander(x.lBallot, m.slot, m.prop);
-  return [{ ...x, lProposals, commanders: withAdd(x.commanders, ck, c) },
-    [{ type: 'Accept', ballot: x.lBallot, slot: m.slot, prop: m.prop }]];
+  next.commanders = withAdd(x.commanders, ck, c);
+  return [next, [{ type: 'Accept', ballot: x.lBallot, slot: m.slot, prop: m.prop }]];
 }
 
 function leaderReceiveAdopted(x: NodeSpec, m: MessageOf<'Adopted'>): [NodeSpec, SpecMessage[]] | null {
@@ -230,12 +246,20 @@ function leaderReceiveAdopted(x: NodeSpec, m: MessageOf<'Adopted'>): [NodeSpec, 
     commanders.set(ck, c);
     sent.push({ type: 'Accept', ballot: x.lBallot, slot: p.slot, prop: p.prop });
   }
-  return [{ ...x, lProposals, lMark, lActive: true, commanders }, sent];
+  const next = copyNode(x);
+  next.lProposals = lProposals;
+  next.lMark = lMark;
+  next.lActive = true;
+  next.commanders = commanders;
+  return [next, sent];
 }
 
 function leaderReceivePreempted(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Preempted'>): [NodeSpec, SpecMessage[]] | null {
   if (m.leader !== n || !ballotLt(x.lBallot, m.ballot)) return null;
-  return [{ ...x, lActive: false, lBallot: { num: m.ballot.num + 1, leader: n } }, []];
+  const next = copyNode(x);
+  next.lActive = false;
+  next.lBallot = { num: m.ballot.num + 1, leader: n };
+  return [next, []];
 }
 
 /** Executed(n, p): p's id (caller, clientId) is one n executed (ReqId in the spec). */
@@ -266,7 +290,9 @@ function replicaReceiveInvoke(cfg: SpecConfig, n: number, x: NodeSpec, m: Messag
   if (decisionsOf(x).bucketSize(DECISION_BY_PROP, k) > 0) return null;
   // A batch of two or more is indexed under its own key: with batches, look inside them.
   if ((cfg.bounds.batchMax ?? 1) > 1) for (const d of x.rDecisions.values()) if (longBatch(d.prop) !== undefined && inBatch(p, d.prop)) return null;
-  return [{ ...x, rRequests: withAdd(x.rRequests, k, p) }, []];
+  const next = copyNode(x);
+  next.rRequests = withAdd(x.rRequests, k, p);
+  return [next, []];
 }
 
 /**
@@ -308,13 +334,18 @@ function replicaPropose(cfg: SpecConfig, x: NodeSpec, b: Proposal): [NodeSpec, S
   const d: SlotProp = { slot: x.rSlotIn, prop: b };
   const rRequests = new Map(x.rRequests);
   for (const r of reqsOf(b)) rRequests.delete(propKey(r));
-  return [{ ...x, rProposals: withAdd(x.rProposals, slotPropKey(d), d), rRequests, rSlotIn: x.rSlotIn + 1 },
-    [{ type: 'Propose', slot: d.slot, prop: b }]];
+  const next = copyNode(x);
+  next.rProposals = withAdd(x.rProposals, slotPropKey(d), d);
+  next.rRequests = rRequests;
+  next.rSlotIn = x.rSlotIn + 1;
+  return [next, [{ type: 'Propose', slot: d.slot, prop: b }]];
 }
 
 function replicaSkipSlot(cfg: SpecConfig, x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
   if (x.rRequests.size === 0 || x.rSlotIn >= x.rSlotOut + cfg.Window || !slotBoundOk(cfg, x) || !decided(x, x.rSlotIn)) return null;
-  return [{ ...x, rSlotIn: x.rSlotIn + 1 }, []];
+  const next = copyNode(x);
+  next.rSlotIn = x.rSlotIn + 1;
+  return [next, []];
 }
 
 function replicaProposeNoop(x: NodeSpec, sent: VSet<SpecMessage>): [NodeSpec, SpecMessage[]] | null {
@@ -332,7 +363,10 @@ function replicaReceiveDecision(x: NodeSpec, m: MessageOf<'Decision'>): [NodeSpe
   const d: SlotProp = { slot: m.slot, prop: m.prop };
   const k = slotPropKey(d);
   const before = decisionsOf(x);
-  return before.has(k) ? null : [{ ...x, rDecisions: before.with(k, d) }, []];
+  if (before.has(k)) return null;
+  const next = copyNode(x);
+  next.rDecisions = before.with(k, d);
+  return [next, []];
 }
 
 /**
@@ -381,7 +415,10 @@ export function executeSlot(n: number, x: NodeSpec, b: Proposal, run: readonly P
     rProposals = kept;
     if (requests !== null) rRequests = requests;
   }
-  const next: NodeSpec = { ...x, rRequests, rProposals, rSlotOut: s + 1 };
+  const next = copyNode(x);
+  next.rRequests = rRequests;
+  next.rProposals = rProposals;
+  next.rSlotOut = s + 1;
   if (run.length === 0) return [next, []];
   const at = x.rExecuted.length;
   next.rExecuted = x.rExecuted.appended(run);
@@ -442,7 +479,13 @@ export function replicaReceiveWelcome(n: number, x: NodeSpec, m: MessageOf<'Welc
     const history = whole?.seq ?? ExecSeq.of(rExecuted);
     const rExecutedIds = whole === undefined ? ExecutedIds.of(history) : idsOf(history);
     if (whole === undefined) rememberIds(history, rExecutedIds);
-    out.push([{ ...x, rDecisions, rExecuted: history, rExecutedIds, rSlotOut: m.slot, rSlotIn: Math.max(x.rSlotIn, m.slot) }, []]);
+    const next = copyNode(x);
+    next.rDecisions = rDecisions;
+    next.rExecuted = history;
+    next.rExecutedIds = rExecutedIds;
+    next.rSlotOut = m.slot;
+    next.rSlotIn = Math.max(x.rSlotIn, m.slot);
+    out.push([next, []]);
   }
   return out;
 }
@@ -455,7 +498,10 @@ function replicaSnapshot(cfg: SpecConfig, n: number, x: NodeSpec): [NodeSpec, Sp
   const slot = x.rSlotOut;
   // It keeps its decisions (ReplicaForget drops them). A replica that proposed nothing lately
   // moves its next proposal slot up to the snapshot.
-  return [{ ...x, rSnap: { slot, executed: x.rExecuted }, rSlotIn: Math.max(x.rSlotIn, slot) }, []];
+  const next = copyNode(x);
+  next.rSnap = { slot, executed: x.rExecuted };
+  next.rSlotIn = Math.max(x.rSlotIn, slot);
+  return [next, []];
 }
 
 /**
@@ -470,7 +516,10 @@ function replicaForget(x: NodeSpec): Array<[NodeSpec, SpecMessage[]]> {
   below.forEach(([k, d], i) => {
     rDecisions = rDecisions.without(k);
     // Two decisions for one slot (only if Agreement broke) go together: s is a slot, not a decision.
-    if (below[i + 1]?.[1].slot !== d.slot) out.push([{ ...x, rDecisions }, []]);
+    if (below[i + 1]?.[1].slot === d.slot) return;
+    const next = copyNode(x);
+    next.rDecisions = rDecisions;
+    out.push([next, []]);
   });
   return out;
 }
@@ -480,7 +529,10 @@ function acceptorCompact(x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
   if (x.aMark >= mark) return null;
   let aAccepted = acceptedOf(x);
   for (const [k, pv] of x.aAccepted) if (pv.slot < mark) aAccepted = aAccepted.without(k);
-  return [{ ...x, aMark: mark, aAccepted, ...leaderCompactedTo(x, mark) }, []];
+  const next = withLeaderCompacted(x, mark);
+  next.aMark = mark;
+  next.aAccepted = aAccepted;
+  return [next, []];
 }
 
 /**
@@ -496,9 +548,19 @@ export function leaderCompactedTo(x: NodeSpec, mark: number): Pick<NodeSpec, 'lM
   return { lMark: Math.max(x.lMark, mark), lProposals, commanders };
 }
 
+/** x with its leader's fields as leaderCompactedTo(x, mark) leaves them. */
+function withLeaderCompacted(x: NodeSpec, mark: number): NodeSpec {
+  const next = copyNode(x);
+  const leader = leaderCompactedTo(x, mark);
+  next.lMark = leader.lMark;
+  next.lProposals = leader.lProposals;
+  next.commanders = leader.commanders;
+  return next;
+}
+
 function leaderCompact(x: NodeSpec): [NodeSpec, SpecMessage[]] | null {
   if (x.lMark >= x.aMark) return null;
-  return [{ ...x, ...leaderCompactedTo(x, x.aMark) }, []];
+  return [withLeaderCompacted(x, x.aMark), []];
 }
 
 /** The node set Next draws n from, per action ("Node" when n comes from the message). */
