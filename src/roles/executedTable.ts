@@ -188,7 +188,10 @@ export class ExecutedTable {
       ranges += r.ids.rangeCount;
       outputs += r.outputs.size;
     }
-    return { ranges, outputs: outputs + this.owed.size };
+    // An owed output still among its caller's latest is one output, not two.
+    const latest = this.owedCaller === undefined ? undefined : this.callers.get(this.owedCaller)?.outputs;
+    for (const k of this.owed.values()) if (latest?.find(k.clientId) !== k) outputs++;
+    return { ranges, outputs };
   }
 
   /** The table as JSON, callers in ascending order: what a snapshot or a Welcome carries. */
