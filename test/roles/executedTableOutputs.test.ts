@@ -83,4 +83,15 @@ describe('ExecutedTable outputs', () => {
   it('refuses a table that lists one request\'s output twice', () => {
     expect(() => ExecutedTable.fromJson({ count: 2, callers: [[1, [[1, 2]], [[1, 1, 'x'], [1, 2, 'y']]]] }, 3)).toThrow(/two outputs for request 1/);
   });
+
+  it('holds O(keepOutputs) entries per caller however many it executed, not one hole per dropped output', () => {
+    const table = new ExecutedTable(4);
+    const arrays = () => [...(table as unknown as { callers: Map<number, { outputs: { entries: unknown[] } }> }).callers.values()].map((r) => r.outputs.entries.length);
+    for (let id = 1; id <= 1_000; id++) table.record(prop(1 + (id % 2), id), id);
+    const early = arrays();
+    for (let id = 1_001; id <= 4_000; id++) table.record(prop(1 + (id % 2), id), id);
+    // `size` counts only what is live; the array behind it is what memory holds.
+    expect(table.size.outputs).toBe(8);
+    for (const length of [...early, ...arrays()]) expect(length).toBeLessThanOrEqual(2 * 4 + 1);
+  });
 });
