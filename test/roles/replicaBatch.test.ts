@@ -48,6 +48,17 @@ describe('Replica batches', () => {
     expect(proposed(host)).toEqual([{ type: 'Propose', slot: 4, prop: prop(2, 5, 'a much longer input') }]);
   });
 
+  it('fills a batch up to exactly batchMaxInput units of input: the bound is inclusive, a batch that fits is not cut', () => {
+    // A bound tested with >= cut this batch in two: one more slot (and its Accepts, fsyncs and Decisions) for nothing.
+    const { host, replica } = replicaOn({ limits: { batchMaxRequests: 10, batchMaxInput: 9 } });
+    replica.receive(2, invoke(prop(2, 1, 'x')));
+    for (const [id, input] of [[2, 'aaaa'], [3, 'bbbbb'], [4, 'c']] as const) replica.receive(2, invoke(prop(2, id, input)));
+    host.clear();
+
+    replica.receive(1, decision(1, prop(2, 1, 'x')));
+    expect(proposed(host)).toEqual([{ type: 'Propose', slot: 2, prop: { batch: [prop(2, 2, 'aaaa'), prop(2, 3, 'bbbbb')] } }]);
+  });
+
   it('runs a decided batch in its order and answers each request with its own index (not the batch\'s last)', () => {
     const apply = vi.fn((s: number, input: string): [number, unknown] => [s * 10 + Number(input), s * 10 + Number(input)]);
     const { host, replica } = replicaOn({ stateMachine: { initial: () => 0, apply } });
