@@ -134,6 +134,29 @@ describe('Commander with its node\'s Leader (the first Accept goes to a recent q
     expect(host.sends('Accept').map((s) => s.to)).toEqual([2, 3, 4, 5]);
   });
 
+  it('narrows its leader\'s first sends once its commanders keep deciding with them (each reports a quorum in time)', () => {
+    // The leader learns its first Accepts suffice only from its commanders' reports: one that
+    // reported every quorum as a timeout kept each Accept going to every acceptor for good.
+    const host = new FakeHost({ self: 1, peers: PEERS });
+    const leader = new Leader(host);
+    host.addRole(leader);
+    for (const a of [2, 3, 4, 5]) leader.acceptorSaidYes(a);
+    const firstTargets = () => host.sends('Accept').map((s) => s.to);
+    const decideFirstTime = (slot: number) => {
+      host.clear();
+      const commander = new Commander(host, B, slot, P);
+      host.addRole(commander);
+      const targets = firstTargets();
+      for (const a of [1, 5, 4]) commander.receive(a, yes(a, slot));
+      expect(host.sends('Decision')).toHaveLength(PEERS.length);
+      return targets;
+    };
+
+    expect(decideFirstTime(1)).toEqual([1, 5, 4, 3, 2]); // wide: a spare for each acceptor beyond a quorum
+    for (let slot = 2; slot <= 2 * FIRST_QUORUMS_TO_DROP_A_SPARE; slot++) decideFirstTime(slot);
+    expect(decideFirstTime(1_000)).toEqual([1, 4, 5]); // every spare dropped: a quorum, no more
+  });
+
   it('decides on a majority of the cluster, not of the acceptors its first Accept went to', () => {
     // First targets 1, 5 and 4: two of them are a majority of those three, not of five
     // (a reviewer's bug that counted against the first targets decided here with two).
