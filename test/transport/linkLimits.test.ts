@@ -3,13 +3,15 @@
  * limit is refused at send (its 39-byte header counts), a batch one byte over the limit is
  * never written (each body after the first adds a comma), a connection that ends while
  * envelopes wait keeps them queued for the next one, and a peer that accepts and drops every
- * connection is redialed with a growing backoff (failures counted).
+ * connection is redialed with a growing backoff (failures counted, and the delay armed after
+ * each doubles up to its cap).
  */
 import { type Socket, createServer } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Envelope } from '../../src/node/api.js';
 import { DATA_HEADER_BYTES, challengePayload } from '../../src/transport/frameAuth.js';
 import { encodeFrame } from '../../src/transport/frameSplitter.js';
+import { PeerLink } from '../../src/transport/peerLink.js';
 import type { TcpTransport } from '../../src/transport/tcpTransport.js';
 import { HOST, cleanupAfterEach, collect, stuckPeer, transports, waitFor } from './live.js';
 
@@ -114,5 +116,43 @@ describe('PeerLink across connections', () => {
     // Each connection opened (the challenge was good) but served far less than reconnectMaxMs.
     expect(a!.peerStatus(2)!.failures).toBeGreaterThanOrEqual(3);
     expect(a!.stats.connections.failed).toBeGreaterThanOrEqual(3);
+  });
+
+  it('waits twice as long after each refused dial, up to reconnectMaxMs (the delays it arms, not the time taken)', async () => {
+    // A port nobody listens on: every dial is refused at once.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, HOST, () => r()));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const backoffs: number[] = [];
+    let failures = 0;
+    let nextIsBackoff = false;
+    let sixth!: () => void;
+    const sixFailures = new Promise<void>((r) => { sixth = r; });
+    // The link arms its backoff right after it reports the failure: that setTimeout's delay is the backoff.
+    const realSetTimeout = globalThis.setTimeout;
+    const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: () => void, ms?: number) => {
+      if (nextIsBackoff) backoffs.push(ms ?? 0);
+      nextIsBackoff = false;
+      return realSetTimeout(fn, ms);
+    }) as typeof setTimeout);
+    const link = new PeerLink({
+      self: 1, peer: 2, address: { host: HOST, port }, key: Buffer.alloc(32, 7), queue: { maxMessages: 8, maxBytes: 1 << 16 },
+      maxFrameBytes: 1 << 16, reconnectMinMs: 2, reconnectMaxMs: 40, connectTimeoutMs: 60_000, now: Date.now,
+      random: () => 1, // no jitter: each backoff is its ceiling
+      events: {
+        dialed: () => {}, sent: () => {}, wrote: () => {}, queueFull: () => {}, rejected: () => {},
+        connectFailed: () => { nextIsBackoff = true; if (++failures === 6) sixth(); },
+      },
+    });
+    try {
+      link.enqueue(Buffer.from('{}')); // a non-empty queue: it dials, and redials after each backoff
+      await sixFailures;
+    } finally {
+      link.close();
+      spy.mockRestore();
+    }
+    // 2 ms doubled per failure in a row, capped at 40 (a backoff that never grew redialed every 4 ms).
+    expect(backoffs.slice(0, 6)).toEqual([4, 8, 16, 32, 40, 40]);
   });
 });
