@@ -180,6 +180,28 @@ describe('Member over a DurableLog', () => {
     expect(outcome, journal.join(', ')).toMatchObject({ ok: true });
   });
 
+  it('hands a result over at once when nothing waits to become durable: no sync is started for it', async () => {
+    // A call that appends no record, made when every record is synced, depends on nothing
+    // unsynced: holding its result for a sync (a reviewer's bug) cost each answer a turn of the
+    // loop and a sync call, and here, with a sync that completes only when released, forever.
+    const { journal, log, transport, member } = gatedMember();
+    let outcome: unknown = 'pending';
+    const input = { op: 'open', account: 'a' };
+    member.invoke(input).then((o) => { outcome = o; }, (e: unknown) => { outcome = e; });
+    await settle();
+    expect(log.syncsInFlight).toBe(1); // the invoke's records
+    log.release();
+    await settle();
+    expect(log.pendingSync).toBe(false);
+    const syncs = journal.filter((h) => h.startsWith('sync ')).length;
+
+    transport.deliver(2, { type: 'Decision', slot: 1, prop: { caller: 1, clientId: 1, input: JSON.stringify(input) } });
+    await settle();
+
+    expect(outcome).toMatchObject({ ok: true });
+    expect(journal.filter((h) => h.startsWith('sync ')).length).toBe(syncs);
+  });
+
   it('queues the Accepteds of calls made during a sync behind one next sync, in order (group commit)', async () => {
     const { journal, log, transport } = gatedMember();
     transport.deliver(2, accept(1, 1));
