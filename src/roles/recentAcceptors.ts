@@ -11,6 +11,11 @@
  * spare acceptor to the first send, and a run of slots decided without one takes a spare away.
  * A newly adopted leader starts with every spare (it sends to every acceptor it heard from) and
  * narrows only once its first sends keep making quorums: it narrows when it knows it is stable.
+ * It hears only Accepteds that find their commander still waiting (a later one is dropped), so
+ * on a reliable network the acceptors it heard from are the first quorum, and "every spare" is
+ * that quorum; an acceptor outside it is heard once a retransmission after a timeout reaches it.
+ * (Sending the first Accepts to acceptors never heard from too was measured in session 40: at 5%
+ * loss over 6 seeds, 148 commander timeouts against 150, so it was left out.)
  *
  * The spec allows it: an Accept is one message in a network that may lose any copy, and
  * sending it to fewer acceptors is losing the other copies.
