@@ -346,7 +346,10 @@ export class FastOracle implements Oracle {
     if (!isAction(ev.action)) return { ok: false, problem: `unknown action ${ev.action}`, diff: [] };
     let steps;
     try {
-      steps = this.steps(this.cfg, this.s, ev.action, ev.node, paramOf(ev));
+      const param = paramOf(ev);
+      // The decisions the event shows after a Welcome's install pick its parts (fastSpec.ts MessageParam).
+      if (ev.action === 'ReplicaReceiveWelcome' && 'message' in param) param.installs = this.side.views.decisionsAfter(ev);
+      steps = this.steps(this.cfg, this.s, ev.action, ev.node, param);
     } catch (e) {
       if (e instanceof ForgottenHistoryError) throw e;
       return { ok: false, problem: `parameters cannot be read as spec values: ${(e as Error).message}`, diff: [] };

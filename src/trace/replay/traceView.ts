@@ -275,6 +275,15 @@ export class TraceViews {
   commit(n: number, v: NodeView): void {
     this.views.set(n, v);
   }
+  /** The keys of rDecisions the event leaves its node's view with, the view left as it is. */
+  decisionsAfter(ev: { node: number; state?: NodeStateJson; delta?: StateDelta }): ReadonlySet<string> {
+    if (ev.state !== undefined) return new Set(ev.state.rDecisions.map(slotPropKey));
+    const keys = new Set(this.current(ev.node).sets[R_DECISIONS]);
+    const change = ev.delta?.rDecisions as { add?: SlotProp[]; remove?: SlotProp[] } | undefined;
+    for (const d of change?.remove ?? []) keys.delete(slotPropKey(d));
+    for (const d of change?.add ?? []) keys.add(slotPropKey(d));
+    return keys;
+  }
 }
 
 export type { SlotProp };

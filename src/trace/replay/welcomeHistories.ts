@@ -23,7 +23,7 @@ import { isHistoryLength, type HistoryLength, type HistoryRange, type Proposal, 
 import { createHash } from 'node:crypto';
 import { messageKey, propKey, welcomeHistoryKey, welcomeKey } from '../format/keys.js';
 import { segmentRange } from '../../protocol/welcomeParts.js';
-import { assemblies, type WelcomeMessage } from '../spec/welcomeParts.js';
+import { historyAssemblies, type WelcomeMessage } from '../spec/welcomeParts.js';
 import { ExecSeq } from '../spec/execSeq.js';
 import { HistorySegment, wholeHistory } from '../spec/historySegment.js';
 
@@ -150,7 +150,8 @@ export class WelcomeHistories {
    * The history a replica installs from the Welcome it receives (resolved in `ev`): the parts of
    * that Welcome in msgs, in order, as the spec's ReplicaReceiveWelcome assembles them (any
    * assembly of the right length: at one slot their histories are equal, or the oracles say
-   * otherwise). Scans every Welcome sent: an install is rare.
+   * otherwise; so one assembly per distinct history is asked). Scans every Welcome sent: an
+   * install is rare.
    */
   private installed(ev: TraceEvent, L: number): { history: Proposal[] | ExecSeq } | Problem {
     const m = ev.params.message;
@@ -158,7 +159,9 @@ export class WelcomeHistories {
       return { problem: `resets rExecuted to a history of ${L} requests by length outside the install of a Welcome whose history is known (${ev.action})` };
     }
     const all = this.msgs?.()?.values() ?? this.welcomesKept();
-    for (const w of assemblies(m, all)) {
+    // One assembly per history they may install: listing every assembly of a Welcome in tens
+    // of parts, several of them at one slot, ran a check out of memory (welcomeParts.ts).
+    for (const w of historyAssemblies(m, all)) {
       // Ranges of one history: that history itself (traceView.ts takes it as a reset).
       const whole = this.ranges ? wholeHistory(w) : undefined;
       if (whole !== undefined && whole.seq.length === L) return { history: whole.seq };

@@ -17,7 +17,7 @@ import { messageKey, propKey, pvalueKey, slotPropKey } from '../format/keys.js';
 import { ExecutedIds, idInvoked, idsOf, rememberIds, withInvoked } from './requestIds.js';
 import { wholeHistory } from './historySegment.js';
 import { ForgottenHistoryError } from './execSeq.js';
-import { type AssemblyRules, CORRECT_ASSEMBLY, assemblies, welcomeParts } from './welcomeParts.js';
+import { type AssemblyRules, CORRECT_ASSEMBLY, type WelcomeMessage, assemblies, assembliesInstalling, firstAssembly, welcomeParts } from './welcomeParts.js';
 import { promiseAssemblies, promiseParts } from './promiseParts.js';
 
 export const MESSAGE_ACTIONS = {
@@ -51,7 +51,13 @@ export const isAction = (a: string): a is ActionName => ACTION_SET.has(a);
 
 /** The parameter the action takes besides the node: a message in msgs, a proposal, or nothing. */
 export type Param = MessageParam | { proposal: Proposal } | Record<string, never>;
-export interface MessageParam { message: SpecMessage; parts?: number }
+/**
+ * `installs`: for ReplicaReceiveWelcome, the keys of the decisions the replica holds after the
+ * step, when the caller knows them (a trace checker: the event shows them). The step's
+ * successors are then only those with these decisions (welcomeParts.ts assembliesInstalling),
+ * found without listing every assembly of a Welcome's parts.
+ */
+export interface MessageParam { message: SpecMessage; parts?: number; installs?: ReadonlySet<string> }
 
 /** One successor: the acting node's new state, what it sends, and the global side effects. */
 export interface Step {
@@ -460,11 +466,13 @@ function replicaReceiveJoin(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageO
  * ReplicaReceiveWelcome(n, m): with every part of m's Welcome in msgs, install their decisions
  * and their history in part order (one successor per choice of parts; one with one part).
  */
-export function replicaReceiveWelcome(n: number, x: NodeSpec, m: MessageOf<'Welcome'>, msgs: VSet<SpecMessage>, rules: AssemblyRules = CORRECT_ASSEMBLY): Array<[NodeSpec, SpecMessage[]]> {
+export function replicaReceiveWelcome(
+  n: number, x: NodeSpec, m: MessageOf<'Welcome'>, msgs: VSet<SpecMessage>, rules: AssemblyRules = CORRECT_ASSEMBLY, installs?: ReadonlySet<string>,
+): Array<[NodeSpec, SpecMessage[]]> {
   if (m.node !== n || x.rSlotOut >= m.slot || x.rProposals.size !== 0) return [];
   const out: Array<[NodeSpec, SpecMessage[]]> = [];
   const seen = new Set<string>();
-  for (const w of assemblies(m, msgs.values(), rules)) {
+  for (const w of installing(x, m, msgs, rules, installs)) {
     let rDecisions = decisionsOf(x);
     for (const part of w) for (const d of part.decisions) rDecisions = rDecisions.with(slotPropKey(d), d);
     // Parts that are ranges of one history (a replay's history window) install that history
@@ -488,6 +496,20 @@ export function replicaReceiveWelcome(n: number, x: NodeSpec, m: MessageOf<'Welc
     out.push([next, []]);
   }
   return out;
+}
+
+/**
+ * The assemblies of m's parts to install: all of them, or, given the decisions the step must
+ * leave (`installs`), those that leave them. When none does, the first assembly, if any, so
+ * that a checker still has a successor to show the difference with.
+ */
+function installing(x: NodeSpec, m: MessageOf<'Welcome'>, msgs: VSet<SpecMessage>, rules: AssemblyRules, installs: ReadonlySet<string> | undefined): WelcomeMessage[][] {
+  if (installs === undefined) return assemblies(m, msgs.values(), rules);
+  const held = decisionsOf(x);
+  const found = assembliesInstalling(m, msgs.values(), (k) => held.has(k), held.keys(), installs, rules);
+  if (found.length > 0) return found;
+  const first = firstAssembly(m, msgs.values(), rules);
+  return first === null ? [] : [first];
 }
 
 // ---- Checkpoints and compaction (each local to its node; see the spec for why each discard is safe)
@@ -632,7 +654,7 @@ export function receiveSteps(cfg: SpecConfig, s: SpecState, action: MessageActio
     case 'Invoke': return oneStep(action, n, param, replicaReceiveInvoke(cfg, n, x, m, s.msgs));
     case 'Decision': return oneStep(action, n, param, replicaReceiveDecision(x, m));
     case 'Join': return welcomePartCounts(cfg, param).flatMap((k) => oneStep(action, n, param, replicaReceiveJoin(cfg, n, x, m, s.msgs, k)));
-    case 'Welcome': return manySteps(action, n, param, replicaReceiveWelcome(n, x, m, s.msgs));
+    case 'Welcome': return manySteps(action, n, param, replicaReceiveWelcome(n, x, m, s.msgs, CORRECT_ASSEMBLY, param.installs));
     default: return [];
   }
 }

@@ -11,6 +11,7 @@
 import type { HistoryRange, MessageOf, Proposal, SlotProp, SpecMessage } from '../format/types.js';
 import { ExecSeq } from './execSeq.js';
 import { HistorySegment } from './historySegment.js';
+import { slotPropKey, welcomeHistoryKey } from '../format/keys.js';
 // The code cuts its parts with the same function, so that they project onto these.
 import { segmentRange } from '../../protocol/welcomeParts.js';
 
@@ -99,11 +100,8 @@ export interface AssemblyRules {
 }
 export const CORRECT_ASSEMBLY: AssemblyRules = { mixSlots: false, missingPart: false };
 
-/**
- * Every choice w of PartsOf(m, Installs(m)) with w[m.part] = m: one Welcome per installed index,
- * each from msgs, of m's addressee and count (and slot), m itself at its own index.
- */
-export function assemblies(m: WelcomeMessage, msgs: Iterable<SpecMessage>, rules: AssemblyRules = CORRECT_ASSEMBLY): WelcomeMessage[][] {
+/** For each index of PartsOf(m, Installs(m)): the Welcomes of msgs that may stand there, m alone at its own. */
+function partCandidates(m: WelcomeMessage, msgs: Iterable<SpecMessage>, rules: AssemblyRules): WelcomeMessage[][] {
   const k = partsOf(m);
   const own = partOf(m);
   if (k === 1) return [[m]];
@@ -115,8 +113,144 @@ export function assemblies(m: WelcomeMessage, msgs: Iterable<SpecMessage>, rules
     const i = partOf(w);
     if (i <= count && i !== own) candidates[i - 1]!.push(w);
   }
-  candidates[own - 1] = [m];
+  if (own <= count) candidates[own - 1] = [m];
+  return candidates;
+}
+
+/**
+ * Every choice w of PartsOf(m, Installs(m)) with w[m.part] = m: one Welcome per installed index,
+ * each from msgs, of m's addressee and count (and slot), m itself at its own index. As many as
+ * the product of the candidates per index: the explorer's small models, not a long run's trace
+ * (see assembliesInstalling).
+ */
+export function assemblies(m: WelcomeMessage, msgs: Iterable<SpecMessage>, rules: AssemblyRules = CORRECT_ASSEMBLY): WelcomeMessage[][] {
   let out: WelcomeMessage[][] = [[]];
-  for (const c of candidates) out = out.flatMap((prefix) => c.map((w) => [...prefix, w]));
+  for (const c of partCandidates(m, msgs, rules)) out = out.flatMap((prefix) => c.map((w) => [...prefix, w]));
   return out;
+}
+
+/** The first choice assemblies() would list, or null if it lists none. */
+export function firstAssembly(m: WelcomeMessage, msgs: Iterable<SpecMessage>, rules: AssemblyRules = CORRECT_ASSEMBLY): WelcomeMessage[] | null {
+  const c = partCandidates(m, msgs, rules);
+  return c.every((x) => x.length > 0) ? c.map((x) => x[0]!) : null;
+}
+
+/** How many choices assemblies() would list (a product, not an enumeration). */
+export function assemblyCount(m: WelcomeMessage, msgs: Iterable<SpecMessage>, rules: AssemblyRules = CORRECT_ASSEMBLY): number {
+  return partCandidates(m, msgs, rules).reduce((n, c) => n * c.length, 1);
+}
+
+/** More histories than this among one Welcome's candidate parts: the search gives up (ReplicaConsistency broke first). */
+export const MAX_HISTORY_PATTERNS = 64;
+/** Steps of one search for parts that bring every needed decision, at most (only a contrived set of parts comes near). */
+const MAX_SEARCH = 1_000_000;
+
+/**
+ * The assemblies whose install leaves a replica that held the decisions `held` (by key) with
+ * exactly the decisions `after`: one per distinct history they install, so each successor of
+ * ReplicaReceiveWelcome with those decisions once. What a trace checker asks: it knows the
+ * decisions the event shows. assemblies() lists the product of the candidates per index, and
+ * a long run's Welcome comes in tens of parts: a replica that restarts is answered by several
+ * replicas, or by one several times, at the same slot, each Welcome with other decisions, so
+ * every index has several candidates, and a check of a 5-minute chaos run built 2^45 of them.
+ *
+ * Here each index keeps only the candidates whose decisions are all in `after` (a part with
+ * another one cannot be in such an assembly); the candidates of each index are grouped by the
+ * history they carry (at one slot, one group while the replicas agree); and for each choice of
+ * a group per index a depth-first search picks one candidate per index so that together they
+ * hold every decision of `after` not already held, or finds that none does. The search is
+ * exact: it returns nothing only when no assembly gives `after`
+ * (test/trace/welcome/welcomeInstalling.test.ts compares it with assemblies() on random sets).
+ */
+export function assembliesInstalling(
+  m: WelcomeMessage, msgs: Iterable<SpecMessage>, held: (key: string) => boolean, heldKeys: Iterable<string>,
+  after: ReadonlySet<string>, rules: AssemblyRules = CORRECT_ASSEMBLY,
+): WelcomeMessage[][] {
+  for (const k of heldKeys) if (!after.has(k)) return [];
+  const candidates = partCandidates(m, msgs, rules).map((c) => c.filter((w) => w.decisions.every((d) => after.has(slotPropKey(d)))));
+  if (candidates.some((c) => c.length === 0)) return [];
+  // The decisions the parts must bring, numbered.
+  const needed = new Map<string, number>();
+  for (const k of after) if (!held(k)) needed.set(k, needed.size);
+  const out: WelcomeMessage[][] = [];
+  for (const pattern of historyPatterns(m, candidates)) {
+    const choice = coverAll(pattern, needed);
+    if (choice !== null) out.push(choice);
+  }
+  return out;
+}
+
+/**
+ * One assembly per distinct history the assemblies install (each part the first candidate of
+ * its index carrying that part's history): what a checker reads when it needs the history
+ * alone (welcomeHistories.ts). One while the replicas at the Welcome's slot agree.
+ */
+export function historyAssemblies(m: WelcomeMessage, msgs: Iterable<SpecMessage>, rules: AssemblyRules = CORRECT_ASSEMBLY): WelcomeMessage[][] {
+  return historyPatterns(m, partCandidates(m, msgs, rules)).map((pattern) => pattern.map((c) => c[0]!));
+}
+
+/**
+ * The candidates of each index grouped by the history they carry, and every choice of one
+ * group per index: for each, the candidates of the chosen groups. An odometer over the groups.
+ */
+function historyPatterns(m: WelcomeMessage, candidates: readonly WelcomeMessage[][]): WelcomeMessage[][][] {
+  const groups = candidates.map((c) => {
+    const byHistory = new Map<string, WelcomeMessage[]>();
+    for (const w of c) {
+      const h = welcomeHistoryKey(w.executed);
+      const g = byHistory.get(h);
+      if (g === undefined) byHistory.set(h, [w]); else g.push(w);
+    }
+    return [...byHistory.values()];
+  });
+  const patterns = groups.reduce((n, g) => n * g.length, 1);
+  if (patterns > MAX_HISTORY_PATTERNS) {
+    throw new Error(`the parts of a Welcome to node ${m.node} at slot ${m.slot} carry ${patterns} combinations of histories (more than ${MAX_HISTORY_PATTERNS}): replicas at one slot hold different histories`);
+  }
+  const out: WelcomeMessage[][][] = [];
+  const pick = groups.map(() => 0);
+  for (let p = 0; p < patterns; p++) {
+    out.push(groups.map((g, i) => g[pick[i]!]!));
+    for (let i = 0; i < pick.length && ++pick[i]! === groups[i]!.length; i++) pick[i] = 0;
+  }
+  return out;
+}
+
+/**
+ * One candidate per index whose decisions together include every key of `needed`, or null if
+ * there is none. Depth-first; a branch stops as soon as a needed decision is left that no later
+ * index can bring.
+ */
+function coverAll(candidates: readonly WelcomeMessage[][], needed: ReadonlyMap<string, number>): WelcomeMessage[] | null {
+  const k = candidates.length;
+  // Per index and candidate: the needed decisions it brings.
+  const brings = candidates.map((c) => c.map((w) => {
+    const xs: number[] = [];
+    for (const d of w.decisions) { const j = needed.get(slotPropKey(d)); if (j !== undefined) xs.push(j); }
+    return xs;
+  }));
+  // Per needed decision, the last index any candidate brings it at; after that index it must be had.
+  const last = new Array<number>(needed.size).fill(-1);
+  brings.forEach((c, i) => { for (const xs of c) for (const j of xs) last[j] = i; });
+  if (last.some((i) => i < 0)) return null;
+  const dueAt: number[][] = Array.from({ length: k }, () => []);
+  last.forEach((i, j) => dueAt[i]!.push(j));
+  const have = new Uint32Array(needed.size);
+  const chosen: WelcomeMessage[] = [];
+  let visited = 0;
+  const search = (i: number): boolean => {
+    if (i === k) return true;
+    if (++visited > MAX_SEARCH) throw new Error(`no choice of parts found in ${MAX_SEARCH} tries for a Welcome in ${k} parts: the search gave up`);
+    // The candidates that bring the most first: usually the first choice completes the cover.
+    const order = brings[i]!.map((_, c) => c).sort((a, b) => brings[i]![b]!.length - brings[i]![a]!.length);
+    for (const c of order) {
+      for (const j of brings[i]![c]!) have[j]!++;
+      chosen.push(candidates[i]![c]!);
+      if (dueAt[i]!.every((j) => have[j]! > 0) && search(i + 1)) return true;
+      chosen.pop();
+      for (const j of brings[i]![c]!) have[j]!--;
+    }
+    return false;
+  };
+  return search(0) ? chosen : null;
 }
