@@ -9,7 +9,7 @@ export const CHAOS_HELP: CommandHelp = {
   options: [
     ['--nodes N', 'cluster size, 3..9 (default 5)'],
     ['--clients C', 'concurrent clients sending transfers (default 6)'],
-    ['--rate R', 'transfers per second, all clients together, at most (default 10; tracing costs grow with the run)'],
+    ['--rate R', 'transfers per second, all clients together, at most (default 10: a short run that stays light on a shared machine)'],
     ['--duration S', 'seconds of workload; the kills happen inside it (default 30)'],
     ['--rounds R', 'kill rounds, each the leader then a follower (default 1)'],
     ['--down S', 'seconds a killed node stays down at least (default 2; a killed leader stays down until another leads)'],
