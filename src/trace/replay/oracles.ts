@@ -12,7 +12,7 @@ import { sameMessage, sameMessages } from './sameMessage.js';
 import { type NodeView, TraceViews, viewMatches } from './traceView.js';
 import { type ActionName, type Param, type Step, MESSAGE_ACTIONS, NEXT_NODES, PROPOSAL_ACTIONS, isAction, stepsFor } from '../spec/fastSpec.js';
 import { DECISION_BY_SLOT, type NodeSpec, type SpecConfig, type SpecState, type VSet, batchEq, configFromConstants, decisionsOf, initialState, nodeToJson, reqsOf } from '../spec/specState.js';
-import { messageKey, propKey } from '../format/keys.js';
+import { messageKey, propKey, pvalueKey } from '../format/keys.js';
 import { DeadMessages } from '../spec/deadMessages.js';
 import { ExecutedIds, addInvoked, idsOf } from '../spec/requestIds.js';
 import { ForgottenHistoryError } from '../spec/execSeq.js';
@@ -51,6 +51,17 @@ export function paramOf(ev: TraceEvent): Param {
   if (MESSAGE_ACTION_SET.has(ev.action)) return ev.params.message ? { message: ev.params.message } : {};
   if (PROPOSAL_ACTION_SET.has(ev.action) || ev.action === 'ReplicaExecute') return ev.params.proposal ? { proposal: ev.params.proposal } : {};
   return {};
+}
+
+/**
+ * The keys of the pvalues a ScoutReceivePromise event leaves its scout with: the scout's, or,
+ * when the step ends the scout, those of the Adopted it sends (none when it sends none).
+ */
+function pvaluesAfter(ev: TraceEvent): ReadonlySet<string> {
+  const scout = ev.state !== undefined ? ev.state.scout : ev.delta?.scout;
+  if (scout !== undefined && scout !== null) return new Set(scout.pvalues.map(pvalueKey));
+  const adopted = ev.sent.find((m) => m.type === 'Adopted');
+  return new Set(adopted?.type === 'Adopted' ? adopted.pvalues.map(pvalueKey) : []);
 }
 
 /** The trace's node views and Requester memories, kept beside each oracle's spec state. */
@@ -349,6 +360,8 @@ export class FastOracle implements Oracle {
       const param = paramOf(ev);
       // The decisions the event shows after a Welcome's install pick its parts (fastSpec.ts MessageParam).
       if (ev.action === 'ReplicaReceiveWelcome' && 'message' in param) param.installs = this.side.views.decisionsAfter(ev);
+      // Likewise the pvalues it shows after a Promise is counted pick that Promise's parts.
+      if (ev.action === 'ScoutReceivePromise' && 'message' in param) param.gives = pvaluesAfter(ev);
       steps = this.steps(this.cfg, this.s, ev.action, ev.node, param);
     } catch (e) {
       if (e instanceof ForgottenHistoryError) throw e;

@@ -8,7 +8,7 @@
  */
 import type { Ballot, Proposal, PValue, SlotProp, SpecMessage, MessageOf } from '../format/types.js';
 import {
-  type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, type VSet,
+  type CommanderSpec, type NodeSpec, type ScoutSpec, type SpecConfig, type SpecState, type VSet,
   DECISION_BY_PROP, DECISION_BY_SLOT, ExecSeq,
   NOOP, NOOP_KEY, acceptedOf, ballotEq, ballotLt, batchEq, batchOf, boundedRequests, commanderSpecKey, copyNode, decisionsOf, emptyVolatile,
   inBatch, leaderProposalsOf, longBatch, reqsOf,
@@ -18,7 +18,7 @@ import { ExecutedIds, idInvoked, idsOf, rememberIds, withInvoked } from './reque
 import { wholeHistory } from './historySegment.js';
 import { ForgottenHistoryError } from './execSeq.js';
 import { type AssemblyRules, CORRECT_ASSEMBLY, type WelcomeMessage, assemblies, assembliesInstalling, firstAssembly, welcomeParts } from './welcomeParts.js';
-import { promiseAssemblies, promiseParts } from './promiseParts.js';
+import { firstPromiseAssembly, promiseAssemblies, promiseAssembliesGiving, promiseParts } from './promiseParts.js';
 
 export const MESSAGE_ACTIONS = {
   AcceptorReceivePrepare: 'Prepare',
@@ -55,9 +55,11 @@ export type Param = MessageParam | { proposal: Proposal } | Record<string, never
  * `installs`: for ReplicaReceiveWelcome, the keys of the decisions the replica holds after the
  * step, when the caller knows them (a trace checker: the event shows them). The step's
  * successors are then only those with these decisions (welcomeParts.ts assembliesInstalling),
- * found without listing every assembly of a Welcome's parts.
+ * found without listing every assembly of a Welcome's parts. `gives`: for ScoutReceivePromise,
+ * the keys of the pvalues the scout holds after the step (or its Adopted carries), likewise
+ * (promiseParts.ts promiseAssembliesGiving).
  */
-export interface MessageParam { message: SpecMessage; parts?: number; installs?: ReadonlySet<string> }
+export interface MessageParam { message: SpecMessage; parts?: number; installs?: ReadonlySet<string>; gives?: ReadonlySet<string> }
 
 /** One successor: the acting node's new state, what it sends, and the global side effects. */
 export interface Step {
@@ -153,7 +155,7 @@ function acceptorReceiveAccept(n: number, x: NodeSpec, m: MessageOf<'Accept'>, s
  * every part of its Promise is in msgs, with the pvalues of all of them (one successor per
  * choice of parts that keeps different pvalues; one with one part).
  */
-function scoutReceivePromise(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Promise'>, msgs: VSet<SpecMessage>): Array<[NodeSpec, SpecMessage[]]> {
+export function scoutReceivePromise(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Promise'>, msgs: VSet<SpecMessage>, gives?: ReadonlySet<string>): Array<[NodeSpec, SpecMessage[]]> {
   const sc = x.scout;
   if (sc === null || !ballotEq(m.ballot, sc.ballot)) return [];
   if (!ballotEq(m.promised, m.ballot)) {
@@ -164,7 +166,7 @@ function scoutReceivePromise(cfg: SpecConfig, n: number, x: NodeSpec, m: Message
   const mark = Math.max(sc.mark, m.mark ?? 1);
   const out: Array<[NodeSpec, SpecMessage[]]> = [];
   const seen = new Set<string>();
-  for (const w of promiseAssemblies(m, msgs.values())) {
+  for (const w of counting(sc, m, msgs, gives)) {
     const pvalues = new Map(sc.pvalues);
     for (const part of w) for (const pv of part.accepted) pvalues.set(pvalueKey(pv), pv);
     const key = [...pvalues.keys()].sort().join();
@@ -177,6 +179,17 @@ function scoutReceivePromise(cfg: SpecConfig, n: number, x: NodeSpec, m: Message
     }
   }
   return out;
+}
+
+/**
+ * The choices of m's Promise parts to count: all of them, or, given the pvalues the step must
+ * leave (`gives`), one that leaves them. When none does, the first choice, if any, so that a
+ * checker still has a successor to show the difference with.
+ */
+function counting(sc: ScoutSpec, m: MessageOf<'Promise'>, msgs: VSet<SpecMessage>, gives: ReadonlySet<string> | undefined): MessageOf<'Promise'>[][] {
+  if (gives === undefined) return promiseAssemblies(m, msgs.values());
+  const found = promiseAssembliesGiving(m, msgs.values(), (k) => sc.pvalues.has(k), sc.pvalues.keys(), gives);
+  return found.length > 0 ? found : firstPromiseAssembly(m, msgs.values());
 }
 
 function commanderReceiveAccepted(cfg: SpecConfig, n: number, x: NodeSpec, m: MessageOf<'Accepted'>): Array<[NodeSpec, SpecMessage[]]> {
@@ -646,7 +659,7 @@ export function receiveSteps(cfg: SpecConfig, s: SpecState, action: MessageActio
       return out;
     }
     case 'Accept': return oneStep(action, n, param, acceptorReceiveAccept(n, x, m, s.msgs));
-    case 'Promise': return manySteps(action, n, param, scoutReceivePromise(cfg, n, x, m, s.msgs));
+    case 'Promise': return manySteps(action, n, param, scoutReceivePromise(cfg, n, x, m, s.msgs, param.gives));
     case 'Accepted': return manySteps(action, n, param, commanderReceiveAccepted(cfg, n, x, m));
     case 'Propose': return oneStep(action, n, param, leaderReceivePropose(x, m));
     case 'Adopted': return oneStep(action, n, param, leaderReceiveAdopted(x, m));

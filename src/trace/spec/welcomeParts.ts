@@ -12,6 +12,7 @@ import type { HistoryRange, MessageOf, Proposal, SlotProp, SpecMessage } from '.
 import { ExecSeq } from './execSeq.js';
 import { HistorySegment } from './historySegment.js';
 import { slotPropKey, welcomeHistoryKey } from '../format/keys.js';
+import { coverAll, neededOf } from './partCover.js';
 // The code cuts its parts with the same function, so that they project onto these.
 import { segmentRange } from '../../protocol/welcomeParts.js';
 
@@ -142,8 +143,6 @@ export function assemblyCount(m: WelcomeMessage, msgs: Iterable<SpecMessage>, ru
 
 /** More histories than this among one Welcome's candidate parts: the search gives up (ReplicaConsistency broke first). */
 export const MAX_HISTORY_PATTERNS = 64;
-/** Steps of one search for parts that bring every needed decision, at most (only a contrived set of parts comes near). */
-const MAX_SEARCH = 1_000_000;
 
 /**
  * The assemblies whose install leaves a replica that held the decisions `held` (by key) with
@@ -169,15 +168,17 @@ export function assembliesInstalling(
   for (const k of heldKeys) if (!after.has(k)) return [];
   const candidates = partCandidates(m, msgs, rules).map((c) => c.filter((w) => w.decisions.every((d) => after.has(slotPropKey(d)))));
   if (candidates.some((c) => c.length === 0)) return [];
-  // The decisions the parts must bring, numbered.
-  const needed = new Map<string, number>();
-  for (const k of after) if (!held(k)) needed.set(k, needed.size);
+  const needed = neededOf(after, held);
   const out: WelcomeMessage[][] = [];
   for (const pattern of historyPatterns(m, candidates)) {
-    const choice = coverAll(pattern, needed);
+    const choice = coverAll(pattern, needed, decisionKeysOf);
     if (choice !== null) out.push(choice);
   }
   return out;
+}
+
+function* decisionKeysOf(w: WelcomeMessage): Iterable<string> {
+  for (const d of w.decisions) yield slotPropKey(d);
 }
 
 /**
@@ -214,43 +215,4 @@ function historyPatterns(m: WelcomeMessage, candidates: readonly WelcomeMessage[
     for (let i = 0; i < pick.length && ++pick[i]! === groups[i]!.length; i++) pick[i] = 0;
   }
   return out;
-}
-
-/**
- * One candidate per index whose decisions together include every key of `needed`, or null if
- * there is none. Depth-first; a branch stops as soon as a needed decision is left that no later
- * index can bring.
- */
-function coverAll(candidates: readonly WelcomeMessage[][], needed: ReadonlyMap<string, number>): WelcomeMessage[] | null {
-  const k = candidates.length;
-  // Per index and candidate: the needed decisions it brings.
-  const brings = candidates.map((c) => c.map((w) => {
-    const xs: number[] = [];
-    for (const d of w.decisions) { const j = needed.get(slotPropKey(d)); if (j !== undefined) xs.push(j); }
-    return xs;
-  }));
-  // Per needed decision, the last index any candidate brings it at; after that index it must be had.
-  const last = new Array<number>(needed.size).fill(-1);
-  brings.forEach((c, i) => { for (const xs of c) for (const j of xs) last[j] = i; });
-  if (last.some((i) => i < 0)) return null;
-  const dueAt: number[][] = Array.from({ length: k }, () => []);
-  last.forEach((i, j) => dueAt[i]!.push(j));
-  const have = new Uint32Array(needed.size);
-  const chosen: WelcomeMessage[] = [];
-  let visited = 0;
-  const search = (i: number): boolean => {
-    if (i === k) return true;
-    if (++visited > MAX_SEARCH) throw new Error(`no choice of parts found in ${MAX_SEARCH} tries for a Welcome in ${k} parts: the search gave up`);
-    // The candidates that bring the most first: usually the first choice completes the cover.
-    const order = brings[i]!.map((_, c) => c).sort((a, b) => brings[i]![b]!.length - brings[i]![a]!.length);
-    for (const c of order) {
-      for (const j of brings[i]![c]!) have[j]!++;
-      chosen.push(candidates[i]![c]!);
-      if (dueAt[i]!.every((j) => have[j]! > 0) && search(i + 1)) return true;
-      chosen.pop();
-      for (const j of brings[i]![c]!) have[j]!--;
-    }
-    return false;
-  };
-  return search(0) ? chosen : null;
 }
