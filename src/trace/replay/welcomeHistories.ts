@@ -23,7 +23,7 @@ import { isHistoryLength, type HistoryLength, type HistoryRange, type Proposal, 
 import { createHash } from 'node:crypto';
 import { messageKey, propKey, welcomeHistoryKey, welcomeKey } from '../format/keys.js';
 import { segmentRange } from '../../protocol/welcomeParts.js';
-import { historyAssemblies, type WelcomeMessage } from '../spec/welcomeParts.js';
+import { MAX_HISTORY_PATTERNS, historyAssemblies, type WelcomeMessage } from '../spec/welcomeParts.js';
 import { ExecSeq } from '../spec/execSeq.js';
 import { HistorySegment, wholeHistory } from '../spec/historySegment.js';
 
@@ -161,7 +161,9 @@ export class WelcomeHistories {
     const all = this.msgs?.()?.values() ?? this.welcomesKept();
     // One assembly per history they may install: listing every assembly of a Welcome in tens
     // of parts, several of them at one slot, ran a check out of memory (welcomeParts.ts).
+    let tried = 0;
     for (const w of historyAssemblies(m, all)) {
+      if (++tried > MAX_HISTORY_PATTERNS) return { problem: `installs a Welcome whose parts carry more than ${MAX_HISTORY_PATTERNS} combinations of histories, none of ${L} requests among the first` };
       // Ranges of one history: that history itself (traceView.ts takes it as a reset).
       const whole = this.ranges ? wholeHistory(w) : undefined;
       if (whole !== undefined && whole.seq.length === L) return { history: whole.seq };

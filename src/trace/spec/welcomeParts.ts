@@ -170,7 +170,11 @@ export function assembliesInstalling(
   if (candidates.some((c) => c.length === 0)) return [];
   const needed = neededOf(after, held);
   const out: WelcomeMessage[][] = [];
-  for (const pattern of historyPatterns(m, candidates)) {
+  let patterns = 0;
+  for (const pattern of historyPatterns(candidates)) {
+    if (++patterns > MAX_HISTORY_PATTERNS) {
+      throw new Error(`the parts of a Welcome to node ${m.node} at slot ${m.slot} carry more than ${MAX_HISTORY_PATTERNS} combinations of histories: replicas at one slot hold different histories`);
+    }
     const choice = coverAll(pattern, needed, decisionKeysOf);
     if (choice !== null) out.push(choice);
   }
@@ -183,18 +187,18 @@ function* decisionKeysOf(w: WelcomeMessage): Iterable<string> {
 
 /**
  * One assembly per distinct history the assemblies install (each part the first candidate of
- * its index carrying that part's history): what a checker reads when it needs the history
- * alone (welcomeHistories.ts). One while the replicas at the Welcome's slot agree.
+ * its index carrying that part's history), as they are asked for: what a checker reads when it
+ * needs the history alone (welcomeHistories.ts). One while the replicas at the Welcome's slot agree.
  */
-export function historyAssemblies(m: WelcomeMessage, msgs: Iterable<SpecMessage>, rules: AssemblyRules = CORRECT_ASSEMBLY): WelcomeMessage[][] {
-  return historyPatterns(m, partCandidates(m, msgs, rules)).map((pattern) => pattern.map((c) => c[0]!));
+export function* historyAssemblies(m: WelcomeMessage, msgs: Iterable<SpecMessage>, rules: AssemblyRules = CORRECT_ASSEMBLY): Generator<WelcomeMessage[]> {
+  for (const pattern of historyPatterns(partCandidates(m, msgs, rules))) yield pattern.map((c) => c[0]!);
 }
 
 /**
  * The candidates of each index grouped by the history they carry, and every choice of one
  * group per index: for each, the candidates of the chosen groups. An odometer over the groups.
  */
-function historyPatterns(m: WelcomeMessage, candidates: readonly WelcomeMessage[][]): WelcomeMessage[][][] {
+function* historyPatterns(candidates: readonly WelcomeMessage[][]): Generator<WelcomeMessage[][]> {
   const groups = candidates.map((c) => {
     const byHistory = new Map<string, WelcomeMessage[]>();
     for (const w of c) {
@@ -204,15 +208,12 @@ function historyPatterns(m: WelcomeMessage, candidates: readonly WelcomeMessage[
     }
     return [...byHistory.values()];
   });
-  const patterns = groups.reduce((n, g) => n * g.length, 1);
-  if (patterns > MAX_HISTORY_PATTERNS) {
-    throw new Error(`the parts of a Welcome to node ${m.node} at slot ${m.slot} carry ${patterns} combinations of histories (more than ${MAX_HISTORY_PATTERNS}): replicas at one slot hold different histories`);
-  }
-  const out: WelcomeMessage[][][] = [];
+  if (groups.some((g) => g.length === 0)) return;
   const pick = groups.map(() => 0);
-  for (let p = 0; p < patterns; p++) {
-    out.push(groups.map((g, i) => g[pick[i]!]!));
-    for (let i = 0; i < pick.length && ++pick[i]! === groups[i]!.length; i++) pick[i] = 0;
+  for (;;) {
+    yield groups.map((g, i) => g[pick[i]!]!);
+    let i = 0;
+    while (i < pick.length && ++pick[i]! === groups[i]!.length) pick[i++] = 0;
+    if (i === pick.length) return;
   }
-  return out;
 }
