@@ -65,7 +65,7 @@ function readSmallFile(path: string): { text: string; mode: number } {
     fd = openSync(path, 'r');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ClusterKeyError(`cluster key file ${path} does not exist; create it once with generateClusterKey() and copy it to every node`);
+    if (code === 'ENOENT') throw new ClusterKeyError(`cluster key file ${path} does not exist; create it once (paxos keygen FILE, or generateClusterKey() from the library) and copy it to every node`);
     if (code === 'EACCES') throw new ClusterKeyError(`cluster key file ${path} is not readable by this process`);
     throw new ClusterKeyError(`cannot open cluster key file ${path}: ${(e as Error).message}`);
   }

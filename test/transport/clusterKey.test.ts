@@ -31,7 +31,7 @@ describe('cluster key file', () => {
   it('names the problem: missing file, empty, not hex, odd digits, too short, a directory, too large', () => {
     const write = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text, { mode: 0o600 }); return p; };
     const cases: [string, RegExp][] = [
-      [join(dir, 'absent.key'), /does not exist; create it once with generateClusterKey/],
+      [join(dir, 'absent.key'), /does not exist; create it once \(paxos keygen FILE, or generateClusterKey\(\) from the library\)/],
       [write('empty.key', '  \n'), /is empty/],
       [write('text.key', 'correct horse battery staple'), /must hold the key as hex digits/],
       [write('odd.key', 'a'.repeat(65)), /must hold the key as hex digits/],
