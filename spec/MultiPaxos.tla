@@ -1140,6 +1140,23 @@ AcceptorMonotonicity == monotone
 AcceptorMonotonicityStep ==   \* TLC only
     [][\A n \in Node : AcceptorStepMonotone(n, aBallot'[n], aAccepted'[n], aMark'[n])]_vars
 
+\* An acceptor's promise covers what it accepted: no pvalue it holds has a
+\* ballot above its promised ballot.  Accepting at ballot b is a promise not
+\* to accept below b; an acceptor that accepts without raising its promise
+\* answers a later Prepare below b with a yes, and may then replace its
+\* pvalue at b by one at a lower ballot.  (The one CI model with three
+\* acceptors, ci-normal, has an acceptor accept before it saw a Prepare: the
+\* racing models' RaceShape keeps every acceptor that accepts at a ballot in
+\* that ballot's phase-1 quorum, so none of them reaches this.)
+PromiseCoversAccepted == \A n \in Node : \A pv \in aAccepted[n] : ~Less(aBallot[n], pv.ballot)
+
+\* A replica's proposals are for slots it has not executed: a proposal below
+\* rSlotOut is one ReplicaExecute will never settle, so its requests, which
+\* Known then keeps from being taken again, would wait forever (a Welcome
+\* installed over pending proposals would leave them so).  The liveness
+\* models have no restart, so EventuallyExecuted cannot see it.
+ProposalsAhead == \A n \in ReplicaNodes : \A d \in rProposals[n] : d.slot >= rSlotOut[n]
+
 \* Refinement (a step property, recorded by Observe): every step changes the
 \* decided log as a step of LogSpec does, or leaves it alone.  The same
 \* refinement is checked by TLC in MultiPaxosRefinesLog.tla.

@@ -325,6 +325,28 @@ export const ProposesAboveSnapshot: StateInvariant = (m, s) => {
   return undefined;
 };
 
+/** PromiseCoversAccepted: no pvalue an acceptor holds has a ballot above its promised ballot. */
+export const PromiseCoversAccepted: StateInvariant = (m, s) => {
+  for (let n = 1; n <= m.N; n++) {
+    const x = s.nodes[n]!;
+    for (const pv of x.aAccepted.values()) {
+      if (ballotLt(x.aBallot, pv.ballot)) return `acceptor ${n} promised ${show(x.aBallot)} but holds a pvalue at ballot ${show(pv.ballot)} for slot ${pv.slot}`;
+    }
+  }
+  return undefined;
+};
+
+/** ProposalsAhead: every proposal of a replica is for a slot at or above its next slot to execute. */
+export const ProposalsAhead: StateInvariant = (m, s) => {
+  for (const n of m.replicaNodes) {
+    const x = s.nodes[n]!;
+    for (const d of x.rProposals.values()) {
+      if (d.slot < x.rSlotOut) return `replica ${n} holds a proposal for slot ${d.slot}, below its next slot to execute ${x.rSlotOut}`;
+    }
+  }
+  return undefined;
+};
+
 /**
  * NothingNeededDiscarded: every slot below an acceptor's mark is decided and held in some
  * replica's snapshot or decisions; every slot below a leader's mark is decided.
@@ -449,7 +471,7 @@ export const RaceShape: StateConstraint = (m, s) => {
 
 export const STATE_INVARIANTS: Record<string, StateInvariant> = {
   TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers, NothingNeededDiscarded, SnapshotsSound, AcceptsSafe,
-  ProposesAboveSnapshot, HistoriesSound,
+  ProposesAboveSnapshot, HistoriesSound, PromiseCoversAccepted, ProposalsAhead,
 };
 export const STEP_PROPERTIES: Record<string, StepProperty> = { AcceptorMonotonicity, RefinesLog };
 export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst, RaceShape };
