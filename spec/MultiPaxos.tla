@@ -119,6 +119,14 @@ Requests == [caller : Callers, clientId : 1..RequestsPerCaller, input : {"op"}]
 (***************************************************************************)
 ReqId(r) == <<r.caller, r.clientId>>
 
+\* In the models every request has the one input "op", so an id names one
+\* request: two requests of the model never share an id.  (An id made of
+\* the client id alone let only one of two callers' requests with the same
+\* client id be invoked, since RequesterInvoke refuses an id used before:
+\* ci-race shrank from 15,698 states to 61 and ci-slots from 27,848 to 785,
+\* every property still true.)
+ASSUME \A r, q \in Requests : ReqId(r) = ReqId(q) => r = q
+
 Range(seq) == {seq[i] : i \in 1..Len(seq)}
 
 (***************************************************************************)
@@ -567,6 +575,27 @@ PMax(pvalues) ==
         pv \in {p \in pvalues : \A q \in pvalues :
                    q.slot = p.slot => IF Mutant = "AdoptLowestBallot" THEN ~Less(q.ballot, p.ballot)
                                                                     ELSE ~Less(p.ballot, q.ballot)}}
+
+(* What PMax must give, checked as an assumption on every set of pvalues  *)
+(* over two slots, two ballots and two proposals (one proposal per slot   *)
+(* and ballot, as leaders propose): one proposal for each slot the pvalues *)
+(* name, that of a pvalue with the highest ballot for that slot.  It is an *)
+(* assumption because no model small enough for CI reaches an Adopted     *)
+(* whose pvalues hold two slots at two ballots (that needs a third ballot, *)
+(* so a second restart or a second leader with two slots): a PMax that    *)
+(* compared ballots across slots, keeping only the pvalues with the       *)
+(* highest ballot of all, passed every model.  The ballots 0.2 and 1.1     *)
+(* also tell a comparison by leader first from one by number first.       *)
+PMaxPValues == [ballot : {[num |-> 0, leader |-> 2], [num |-> 1, leader |-> 1]},
+                slot : {1, 2}, prop : {"a", "b"}]
+OneProposalPerBallot(P) == \A p, q \in P : p.ballot = q.ballot /\ p.slot = q.slot => p.prop = q.prop
+PMaxSound(P) ==
+    /\ {d.slot : d \in PMax(P)} = {pv.slot : pv \in P}
+    /\ \A d \in PMax(P) :
+          \E pv \in P : /\ pv.slot = d.slot /\ pv.prop = d.prop
+                        /\ \A q \in P : q.slot = pv.slot => ~Less(pv.ballot, q.ballot)
+ASSUME Mutant = "AdoptLowestBallot" \/
+       \A P \in SUBSET PMaxPValues : OneProposalPerBallot(P) => PMaxSound(P)
 
 (* Leader n learns its scout adopted its ballot.  For every slot that some *)
 (* acceptor of the quorum accepted, the highest-ballot proposal replaces   *)
