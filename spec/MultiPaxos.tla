@@ -236,6 +236,12 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (* and one about Promise parts (ci-promise-parts):                        *)
 (*   ScoutCountsPartialPromise  a scout counts an acceptor's Promise, and  *)
 (*                          its pvalues, from the one part it received    *)
+(* and two that no property caught before PromiseCoversAccepted and       *)
+(* ProposalsAhead were stated:                                            *)
+(*   AcceptKeepsPromise     an acceptor accepts a higher ballot without   *)
+(*                          raising its promise to it                     *)
+(*   WelcomeOverProposals   a replica installs a Welcome while proposals  *)
+(*                          of its own are pending                        *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -246,7 +252,8 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "CommanderCountsRejections", "RestartStaysActive", "AdoptLowestBallot",
             "DedupeWholeBatch", "ExecuteBatchAnyOrder", "LeaderSplitsBatch",
             "AnswerBatchLastIndex", "SnapshotKeepsSlotIn", "ForgetAboveSnapshot",
-            "WelcomeMixesParts", "WelcomeMissingPart", "ScoutCountsPartialPromise"}
+            "WelcomeMixesParts", "WelcomeMissingPart", "ScoutCountsPartialPromise",
+            "AcceptKeepsPromise", "WelcomeOverProposals"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 ASSUME WelcomeParts # {} /\ \A k \in WelcomeParts : k \in Nat /\ k >= 1
@@ -398,7 +405,7 @@ AcceptorReceiveAccept(n, m) ==
            reply == [type |-> "Accepted", acceptor |-> n, ballot |-> m.ballot,
                      slot |-> m.slot, promised |-> promised]
        IN  /\ reply \notin msgs \/ accepted # aAccepted[n]
-           /\ SetAcceptor(n, promised, accepted)
+           /\ SetAcceptor(n, IF Mutant = "AcceptKeepsPromise" THEN aBallot[n] ELSE promised, accepted)
            /\ Send(reply)
     /\ UNCHANGED <<leaderVars, replicaVars, invoked, restarts>>
 
@@ -860,7 +867,7 @@ ReplicaReceiveWelcome(n, m) ==
     /\ m.type = "Welcome"
     /\ m.node = n
     /\ rSlotOut[n] < m.slot
-    /\ rProposals[n] = {}
+    /\ Mutant = "WelcomeOverProposals" \/ rProposals[n] = {}
     /\ \E w \in PartsOf(m, Installs(m)) :
           /\ w[m.part] = m
           /\ rDecisions' = [rDecisions EXCEPT ![n] = @ \cup UNION {w[i].decisions : i \in Installs(m)}]

@@ -48,6 +48,8 @@ interface Rules {
   welcomeMixesParts: boolean;
   welcomeMissingPart: boolean;
   scoutCountsPartialPromise: boolean;
+  acceptKeepsPromise: boolean;
+  welcomeOverProposals: boolean;
 }
 
 const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
@@ -58,6 +60,7 @@ const CORRECT: Rules = {
   commanderCountsRejections: false, restartStaysActive: false, adoptLowestBallot: false,
   dedupeWholeBatch: false, executeBatchAnyOrder: false, leaderSplitsBatch: false, answerBatchLastIndex: false,
   welcomeMixesParts: false, welcomeMissingPart: false, scoutCountsPartialPromise: false,
+  acceptKeepsPromise: false, welcomeOverProposals: false,
 };
 
 /** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
@@ -95,6 +98,9 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   WelcomeMissingPart: { bug: 'a replica installs a Welcome once it holds all parts but one', rules: { welcomeMissingPart: true }, actions: ['ReplicaReceiveWelcome'] },
   // Promise parts (PromiseParts > 1; with one part it is the correct spec).
   ScoutCountsPartialPromise: { bug: 'a scout counts an acceptor\'s Promise, and its pvalues, from the one part it received', rules: { scoutCountsPartialPromise: true }, actions: ['ScoutReceivePromise'] },
+  // Found by no property until PromiseCoversAccepted and ProposalsAhead were stated (session 41's review).
+  AcceptKeepsPromise: { bug: 'an acceptor accepts a higher ballot without raising its promise to it', rules: { acceptKeepsPromise: true }, actions: ['AcceptorReceiveAccept'] },
+  WelcomeOverProposals: { bug: 'a replica installs a Welcome while proposals of its own are pending', rules: { welcomeOverProposals: true }, actions: ['ReplicaReceiveWelcome'] },
 };
 
 export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
@@ -151,7 +157,7 @@ function mutantSteps(r: Rules, action: ActionName, cfg: SpecConfig, s: SpecState
     // \E m \in Msgs("Welcome") : ReplicaReceiveWelcome(m.node, m), with the mutant's PartsOf and Installs.
     case 'ReplicaReceiveWelcome':
       onMessages('Welcome', (m) => (m.node >= 1 && m.node <= cfg.N ? [m.node] : []),
-        (n, x, m) => replicaReceiveWelcome(n, x, m, s.msgs, { mixSlots: r.welcomeMixesParts, missingPart: r.welcomeMissingPart }));
+        (n, x, m) => welcomeSteps(r, n, x, m, s.msgs));
       break;
     case 'ReplicaForget':
       for (const n of cfg.bounds.replicaNodes ?? everyNode()) for (const res of replicaForget(r, s.nodes[n]!)) push(n, res, {});
@@ -181,7 +187,8 @@ function acceptorReceivePrepare(r: Rules, n: number, x: NodeSpec, m: MessageOf<'
 }
 
 /*
- * AcceptorReceiveAccept: m.slot >= aMark[n]; ok == Mutant = "AcceptLowerBallot" \/ ~Less(m.ballot, aBallot[n]).
+ * AcceptorReceiveAccept: m.slot >= aMark[n]; ok == Mutant = "AcceptLowerBallot" \/ ~Less(m.ballot, aBallot[n]);
+ * SetAcceptor(n, IF Mutant = "AcceptKeepsPromise" THEN aBallot[n] ELSE promised, accepted), the reply naming promised.
  */
 function acceptorReceiveAccept(r: Rules, n: number, x: NodeSpec, m: MessageOf<'Accept'>, msgs: ReadonlyMap<string, SpecMessage>): Result {
   if (m.slot < x.aMark) return null;
@@ -196,7 +203,17 @@ function acceptorReceiveAccept(r: Rules, n: number, x: NodeSpec, m: MessageOf<'A
   const changed = accepted.size !== x.aAccepted.size || [...accepted.keys()].some((k) => !x.aAccepted.has(k));
   const reply: SpecMessage = { type: 'Accepted', acceptor: n, ballot: m.ballot, slot: m.slot, promised: aBallot };
   if (msgs.has(messageKey(reply)) && !changed) return null;
-  return [{ ...x, aBallot, aAccepted: accepted }, [reply]];
+  return [{ ...x, aBallot: r.acceptKeepsPromise ? x.aBallot : aBallot, aAccepted: accepted }, [reply]];
+}
+
+/*
+ * ReplicaReceiveWelcome with the mutant's PartsOf and Installs, and (WelcomeOverProposals) without
+ * the guard rProposals[n] = {}: the step of a replica with no proposals, its proposals kept.
+ */
+function welcomeSteps(r: Rules, n: number, x: NodeSpec, m: MessageOf<'Welcome'>, msgs: Parameters<typeof replicaReceiveWelcome>[3]): Result[] {
+  const rules = { mixSlots: r.welcomeMixesParts, missingPart: r.welcomeMissingPart };
+  if (!r.welcomeOverProposals || x.rProposals.size === 0) return replicaReceiveWelcome(n, x, m, msgs, rules);
+  return replicaReceiveWelcome(n, { ...x, rProposals: new Map() }, m, msgs, rules).map(([y, sent]): Result => [{ ...y, rProposals: x.rProposals }, sent]);
 }
 
 /*
