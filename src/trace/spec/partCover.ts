@@ -12,7 +12,14 @@ const MAX_SEARCH = 1_000_000;
 /**
  * One candidate per index whose items (`itemsOf`, by key) together include every key of
  * `needed`, or null if there is none. Depth-first; a branch stops as soon as a needed item is
- * left that no later index can bring.
+ * left that no later index can bring. At each index the candidates that bring the most items
+ * not yet had go first, so a run of parts of one sender is followed: four replicas' Welcomes
+ * in 58 parts at one slot (a 200 s chaos run), each split at other places, took the search past
+ * a million steps when a part that brought two items already had went before one that brought
+ * the next (test/trace/partCover.test.ts). A branch that failed is not searched again: what the
+ * indices from i on can still do depends only on which of the items they can bring an earlier
+ * index already brought, so that set, with i, names it (a bound on repeated work; on that
+ * Welcome it does not save the old order, the order does).
  */
 export function coverAll<T>(candidates: readonly (readonly T[])[], needed: ReadonlyMap<string, number>, itemsOf: (part: T) => Iterable<string>): T[] | null {
   const k = candidates.length;
@@ -22,20 +29,28 @@ export function coverAll<T>(candidates: readonly (readonly T[])[], needed: Reado
     for (const key of itemsOf(w)) { const j = needed.get(key); if (j !== undefined) xs.push(j); }
     return xs;
   }));
-  // Per needed item, the last index any candidate brings it at; after that index it must be had.
+  // Per needed item, the first and last index any candidate brings it at; after the last it must be had.
+  const first = new Array<number>(needed.size).fill(k);
   const last = new Array<number>(needed.size).fill(-1);
-  brings.forEach((c, i) => { for (const xs of c) for (const j of xs) last[j] = i; });
+  brings.forEach((c, i) => { for (const xs of c) for (const j of xs) { first[j] = Math.min(first[j]!, i); last[j] = i; } });
   if (last.some((i) => i < 0)) return null;
   const dueAt: number[][] = Array.from({ length: k }, () => []);
   last.forEach((i, j) => dueAt[i]!.push(j));
+  // Per index i: the items an index before i and one at or after i can both bring (what names a branch at i).
+  const open: number[][] = Array.from({ length: k }, () => []);
+  first.forEach((f, j) => { for (let i = f + 1; i <= last[j]!; i++) open[i]!.push(j); });
   const have = new Uint32Array(needed.size);
+  const failed = new Set<string>();
   const chosen: T[] = [];
   let visited = 0;
+  const fresh = (xs: readonly number[]): number => { let n = 0; for (const j of xs) if (have[j] === 0) n++; return n; };
   const search = (i: number): boolean => {
     if (i === k) return true;
+    const branch = `${i}:${open[i]!.filter((j) => have[j]! > 0).join()}`;
+    if (failed.has(branch)) return false;
     if (++visited > MAX_SEARCH) throw new Error(`no choice of parts found in ${MAX_SEARCH} tries for a message in ${k} parts: the search gave up`);
-    // The candidates that bring the most first: usually the first choice completes the cover.
-    const order = brings[i]!.map((_, c) => c).sort((a, b) => brings[i]![b]!.length - brings[i]![a]!.length);
+    const gain = brings[i]!.map(fresh);
+    const order = gain.map((_, c) => c).sort((a, b) => gain[b]! - gain[a]!);
     for (const c of order) {
       for (const j of brings[i]![c]!) have[j]!++;
       chosen.push(candidates[i]![c]!);
@@ -43,6 +58,7 @@ export function coverAll<T>(candidates: readonly (readonly T[])[], needed: Reado
       chosen.pop();
       for (const j of brings[i]![c]!) have[j]!--;
     }
+    failed.add(branch);
     return false;
   };
   return search(0) ? chosen : null;
