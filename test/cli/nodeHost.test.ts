@@ -107,4 +107,27 @@ describe('NodeHost restart after a crash', () => {
     expect(v.failure, JSON.stringify(v.failure, null, 1)).toBeUndefined();
     expect(v.ok).toBe(true);
   }, 60_000);
+
+  it('runs its node without checkpoints when told 0, as its trace header says (a 150 s chaos run found a node that checkpointed anyway)', async () => {
+    // `paxos node --checkpoint-every 0` left the option out, so the Member checkpointed every
+    // 1,000 slots while the header declared no CheckpointNodes: the trace check refused the
+    // first snapshot. The host now hands its one value to both, and refuses to start a node
+    // with another (no run here reaches slot 1,000: the refusal is what this test can see).
+    const { dir, key, options } = await hostCluster('nodehost-nockpt-', { runId: 'nockpt', checkpointEvery: 0 });
+    const hosts = await Promise.all([1, 2, 3].map((id) => NodeHost.start(options(id, true))));
+    try {
+      const c = await ClientConnection.open({ address: { host: '127.0.0.1', port: hosts[0]!.clientPort }, key, clientId: CLIENT_ID_MIN });
+      expect(await c.invoke(1, { op: 'open', account: 'a' })).toMatchObject({ ok: true });
+      c.close();
+    } finally {
+      for (const h of hosts) await h.stop('test');
+    }
+    const parts = [1, 2, 3].map((n) => partPath(join(dir, 'traces'), 'nockpt', n));
+    for (const part of parts) {
+      const header = JSON.parse(readFileSync(part, 'utf8').split('\n', 1)[0]!) as { spec: { constants: Record<string, unknown> } };
+      expect(header.spec.constants.CheckpointNodes).toBeUndefined();
+    }
+    const v = await checkTrace({ name: 'nockpt', files: parts });
+    expect(v.ok, JSON.stringify(v.failure)).toBe(true);
+  }, 60_000);
 });

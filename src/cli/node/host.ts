@@ -97,13 +97,15 @@ export class NodeHost {
       // Traced: a snapshot staged before a crash took its record may be one the trace names.
       keepStagedSnapshots: o.traceDir !== undefined,
     });
+    // One value for the node and its trace header: "0 or absent: never".
+    const checkpointEvery = o.checkpointEvery ?? 0;
     let trace: NodeTrace | undefined;
     let transport: TcpTransport | undefined;
     try {
       if (o.traceDir !== undefined) {
         trace = openNodeTrace({
           dir: o.traceDir, runId: o.runId, node: o.id, nodes: o.peers.length, window: o.window ?? DEFAULT_LIMITS.window, app: o.app, fresh: o.isNew,
-          checkpointEvery: o.checkpointEvery ?? 0,
+          checkpointEvery,
           ...(o.batchMax !== undefined ? { batchMax: o.batchMax } : {}),
           durableEmpty: log.load() === undefined,
         });
@@ -139,10 +141,14 @@ export class NodeHost {
           // Requests that arrive in one turn share a slot (docs/cli.md, --batch-max).
           deferProposals: 'turn',
         },
-        ...(o.checkpointEvery ? { checkpointEvery: o.checkpointEvery } : {}),
+        // Always given: left out, a Member checkpoints by default, which the trace header would deny.
+        checkpointEvery,
         ...(file ? { trace: (ev: NodeTraceEvent) => file.emit(ev as unknown as FullTraceEvent), traceFlush: () => file.flush() } : {}),
         log: (line) => logger.throttled(`node-log:${line.replace(/\d+/g, '#').slice(0, 60)}`, 10_000, 'warn', 'node-log', { message: line }),
         createNode: (id, peers, options, env) => {
+          if ((options.checkpointEvery ?? 0) !== checkpointEvery) {
+            throw new Error(`node ${id}: the node would checkpoint every ${options.checkpointEvery ?? 0} slots, its host says ${checkpointEvery} (and its trace header with it)`);
+          }
           node = defaultNodeFactory(id, peers, options, resume ? { ...env, resume } : env);
           return node;
         },
