@@ -58,9 +58,14 @@ export function chaosReportLines(r: ChaosReport): string[] {
     '',
     `chaos run: ${r.ok ? 'PASSED' : 'FAILED'} in ${(r.wallMs / 1000).toFixed(1)} s`,
     `  kills (SIGKILL):        ${r.kills.length} (${r.kills.map((k) => `node ${k.node} as ${k.role}${k.newLeader != null ? `, node ${k.newLeader} took over` : ''}`).join('; ')})`,
-    `  transfers acknowledged: ${h?.acknowledged ?? 0} of ${h?.total ?? 0} sent (${h?.indeterminate ?? 0} indeterminate, of which ${h?.indeterminateExecuted ?? 0} ran once; ${h?.failed ?? 0} refused)`,
+    // A run that stopped before its final reads has no history to count: say so, not zeros.
+    h === undefined
+      ? `  transfers acknowledged: not counted (the run stopped before its final reads)`
+      : `  transfers acknowledged: ${h.acknowledged} of ${h.total} sent (${h.indeterminate} indeterminate, of which ${h.indeterminateExecuted} ran once; ${h.failed} refused)`,
     `  transfers lost:         ${h?.lost ?? '?'}   run twice: ${h?.duplicated ?? '?'}`,
-    `  replicas:               ${r.replicasEqual ? 'one history' : 'DIFFER'} (${r.executed} requests executed), money ${h !== undefined && !h.problems.some((p) => p.startsWith('money')) ? 'conserved' : 'NOT conserved'}`,
+    h === undefined && !r.replicasEqual
+      ? `  replicas:               not compared (the run stopped before its final reads)`
+      : `  replicas:               ${r.replicasEqual ? 'one history' : 'DIFFER'} (${r.executed} requests executed), money ${h === undefined ? 'not checked' : h.problems.some((p) => p.startsWith('money')) ? 'NOT conserved' : 'conserved'}`,
     `  traces:                 ${r.traces.ok ? 'valid' : 'INVALID'} (${r.traces.parts} parts, ${r.traces.events} events replayed against the spec, ${r.traces.clientOperations} client operations linearizable)`,
     `  node warnings logged:   ${r.nodeWarnings}`,
   ];
