@@ -53,6 +53,16 @@ export class ExecSeq implements Iterable<Proposal> {
     readonly length: number,
   ) {}
 
+  /**
+   * The ids of its requests (requestIds.ts idsOf), once known: a function of the value, so a
+   * cache on the version itself. A WeakMap from versions to ids cost a hash insert per execute
+   * and an ephemeron per version for the collector to trace. Private: not part of the value
+   * (deep equality and structured clones do not see it).
+   */
+  #ids: unknown = undefined;
+  get idsCache(): unknown { return this.#ids; }
+  set idsCache(ids: unknown) { this.#ids = ids; }
+
   static readonly EMPTY: ExecSeq = new ExecSeq(newBacking([]), 0);
 
   /** The sequence `xs` (copied: the caller keeps its array). */

@@ -64,19 +64,17 @@ export class ExecutedIds {
 const NO_IDS = new IdRanges();
 
 /**
- * The ids of each history version a step made (a weak cache): a restart restores a snapshot's
- * history, usually a version whose ids are known, without walking it again.
+ * Remembers the ids of a history version a step made: a restart restores a snapshot's history,
+ * usually a version whose ids are known, without walking it again.
  */
-const IDS_OF = new WeakMap<ExecSeq, ExecutedIds>();
-
 export function rememberIds(seq: ExecSeq, ids: ExecutedIds): void {
-  IDS_OF.set(seq, ids);
+  seq.idsCache = ids;
 }
 
 /** ExecutedIds of a history: cached when a step made it, else computed (O(its length)). */
 export function idsOf(seq: ExecSeq): ExecutedIds {
-  let ids = IDS_OF.get(seq);
-  if (ids === undefined) IDS_OF.set(seq, (ids = ExecutedIds.of(seq)));
+  let ids = seq.idsCache as ExecutedIds | undefined;
+  if (ids === undefined) seq.idsCache = ids = ExecutedIds.of(seq);
   return ids;
 }
 
