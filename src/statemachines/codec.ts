@@ -31,10 +31,11 @@ export function decodeInput(text: string): { ok: true; value: unknown } | { ok: 
  * Adapts an application state machine (JSON inputs) to the Node's {@link StateMachine} (string inputs);
  * an input that is not JSON becomes an error output, so a replica never throws on a command.
  * An app that can snapshot and restore its state (bank, kv) keeps those two functions, which a
- * replica that takes checkpoints needs.
+ * replica that takes checkpoints needs. `shareInputs: false`: parse every input afresh (a caller
+ * that applies each input once, as the trace checker does, gains nothing from the cache).
  */
-export function toNodeStateMachine<S, O>(app: AppStateMachine<S, O>): StateMachine<S> & Partial<AppSnapshots<S>> {
-  const decode = (app as Partial<ReadsInputOnly>).readsInputOnly === true ? sharedDecoder() : decodeInput;
+export function toNodeStateMachine<S, O>(app: AppStateMachine<S, O>, opts: { shareInputs?: boolean } = {}): StateMachine<S> & Partial<AppSnapshots<S>> {
+  const decode = (app as Partial<ReadsInputOnly>).readsInputOnly === true && opts.shareInputs !== false ? sharedDecoder() : decodeInput;
   const adapted: StateMachine<S> = {
     initial: () => app.initial(),
     apply(state: S, input: string): [S, unknown] {

@@ -10,6 +10,8 @@ import { trackedStateMachine } from '../../sim/tracking.js';
 import type { TraceApp } from '../format/types.js';
 
 export function appStateMachine(app: TraceApp): StateMachine<unknown> {
-  const inner = toNodeStateMachine<unknown, unknown>(app.name === 'bank' ? bank : kv);
+  // The checker applies each request's input once (one history for all replicas): sharing
+  // decoded inputs would only freeze and remember each one for nothing.
+  const inner = toNodeStateMachine<unknown, unknown>(app.name === 'bank' ? bank : kv, { shareInputs: false });
   return app.tracked ? (trackedStateMachine(inner, () => {}) as StateMachine<unknown>) : inner;
 }
