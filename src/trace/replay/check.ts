@@ -20,7 +20,7 @@ import { DEFAULT_SPEC_PATH, EngineFailure, declaredConstants, reloadEngine } fro
 import { noCoverage, noteCoverage, type TraceCoverage } from './coverage.js';
 import { AppReplay, ClientCheckError, RealTimeOrderError, type AppReplayHeld } from '../client/appReplay.js';
 import { appStateMachine } from './apps.js';
-import { WelcomeHistories } from './welcomeHistories.js';
+import { type History, WelcomeHistories } from './welcomeHistories.js';
 import { ForgottenHistoryError } from '../spec/execSeq.js';
 import type { historyBases } from './historyWindow.js';
 
@@ -279,6 +279,16 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
   const historyWindow = opts.fast !== false && opts.forget !== false && opts.historyWindow !== false && windows.length === 0;
   // A received named Welcome is found in the fast replay's msgs (no second copy of its history).
   const welcomes = new WelcomeHistories(opts.fast === false ? undefined : () => fast?.state.msgs, historyWindow);
+  // A Welcome's history named by length is taken from the fast replay of its sender. Made once,
+  // reading the event from `cursor`: a closure made in the loop over `at` and `ev` made V8 keep
+  // both in a context allocated per line, and read them from there all through the loop.
+  const historyOf = (n: number): History => {
+    if (fast === null) {
+      const at = cursor.at!;
+      fail(at, { kind: 'header', action: (at.value as TraceEvent).action, message: 'a Welcome whose history is named by length needs the fast oracle (its replay holds the sender\'s history)' });
+    }
+    return fast!.state.nodes[n]!.rExecuted;
+  };
 
   for (let at = source.next(); at !== null; at = source.next()) {
     cursor.at = at;
@@ -365,11 +375,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
     const tooLong = batchBoundProblem(ev, bounds);
     if (tooLong) fail(at, { kind: 'schema', pointer: tooLong.pointer, message: tooLong.message, action: ev.action });
     if (oracles.length > 0 || client !== null) {
-      // A Welcome's history named by length is taken from the fast replay of its sender.
-      const named = welcomes.resolve(ev, (n) => {
-        if (fast === null) fail(at, { kind: 'header', action: ev.action, message: 'a Welcome whose history is named by length needs the fast oracle (its replay holds the sender\'s history)' });
-        return fast!.state.nodes[n]!.rExecuted;
-      });
+      const named = welcomes.resolve(ev, historyOf);
       if ('problem' in named) fail(at, { kind: 'spec', action: ev.action, oracle: 'fast', message: named.problem });
       else ev = named;
     }
@@ -402,7 +408,7 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
       if (embedded) verdict.embeddedEvents++;
       if (!r.ok) fail(at, { kind: r.engine ? 'engine' : 'spec', action: ev.action, oracle: oracles[0]!.name, message: r.problem, diff: r.diff });
     } else if (oracles.length > 1) {
-      const results: [Oracle, StepVerdict][] = oracles.map((o) => [o, o.step(ev)]);
+      const results = stepEach(oracles, ev);
       if (embedded) verdict.embeddedEvents++;
       // A rejection outranks an engine failure: it is a verdict on the trace, the other is none.
       const bad = results.find(([, r]) => !r.ok && r.engine !== true) ?? results.find(([, r]) => !r.ok);
@@ -446,6 +452,13 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
   if (replay !== null && replay.historyWindow) verdict.history = { forgottenBelow: replay.historyForgotten, heldPeak: replay.historyHeldPeak };
   if (client !== null) verdict.client = { executed: client.executed, operations: client.operations, held: client.held };
   if (opts.onEvents) opts.onEvents(verdict.events & 1023);
+}
+
+/** Every oracle's verdict on the event (a loop, not a closure over `ev`: see historyOf in replay). */
+function stepEach(oracles: readonly Oracle[], ev: TraceEvent): [Oracle, StepVerdict][] {
+  const out: [Oracle, StepVerdict][] = [];
+  for (const o of oracles) out.push([o, o.step(ev)]);
+  return out;
 }
 
 export function formatVerdict(v: TraceVerdict): string {
