@@ -54,11 +54,11 @@ const PROPOSE_KEYS = new SlotKeys();
 
 export function pvalueKey(v: PValue): string {
   const p = propKey(v.prop); const b = v.ballot;
-  return PVALUE_KEYS.get(v.slot, p, b.num, b.leader, 0, 0, () => `{"ballot":${ballotKey(b)},"prop":${p},"slot":${v.slot}}`);
+  return PVALUE_KEYS.find(v.slot, p, b.num, b.leader, 0, 0) ?? PVALUE_KEYS.add(v.slot, p, b.num, b.leader, 0, 0, `{"ballot":${ballotKey(b)},"prop":${p},"slot":${v.slot}}`);
 }
 export function slotPropKey(d: SlotProp): string {
   const p = propKey(d.prop);
-  return SLOT_PROP_KEYS.get(d.slot, p, 0, 0, 0, 0, () => `{"prop":${p},"slot":${d.slot}}`);
+  return SLOT_PROP_KEYS.find(d.slot, p, 0, 0, 0, 0) ?? SLOT_PROP_KEYS.add(d.slot, p, 0, 0, 0, 0, `{"prop":${p},"slot":${d.slot}}`);
 }
 export const numSetKey = (xs: Iterable<number>): string => `[${[...new Set(xs)].map(String).sort().join(',')}]`;
 export const commanderKey = (c: CommanderState): string => commanderKeyOf(c.ballot, c.slot, c.prop, c.acks);
@@ -66,12 +66,26 @@ export const commanderKey = (c: CommanderState): string => commanderKeyOf(c.ball
 export function commanderKeyOf(ballot: Ballot, slot: number, prop: Proposal, acks: Iterable<number>): string {
   const p = propKey(prop);
   const mask = nodeMask(acks);
-  // The builders are module functions called from unnamed arrows: tsx (esbuild's keepNames)
-  // names every named closure as it is made, which cost 2% of checking a trace.
-  return mask < 0 ? commanderText(ballot, slot, p, acks) : COMMANDER_KEYS.get(slot, p, ballot.num, ballot.leader, mask, 0, () => commanderText(ballot, slot, p, acks));
+  if (mask < 0) return commanderText(ballot, slot, p, numSetKey(acks));
+  return COMMANDER_KEYS.find(slot, p, ballot.num, ballot.leader, mask, 0) ?? COMMANDER_KEYS.add(slot, p, ballot.num, ballot.leader, mask, 0, commanderText(ballot, slot, p, maskSetKey(mask)));
 }
-const commanderText = (ballot: Ballot, slot: number, p: string, acks: Iterable<number>): string =>
-  `{"acks":${numSetKey(acks)},"ballot":${ballotKey(ballot)},"prop":${p},"slot":${slot}}`;
+const commanderText = (ballot: Ballot, slot: number, p: string, acks: string): string =>
+  `{"acks":${acks},"ballot":${ballotKey(ballot)},"prop":${p},"slot":${slot}}`;
+
+/** The numbers 0..30 in numSetKey's order (as strings, sorted). */
+const MASK_ORDER: readonly number[] = Array.from({ length: 31 }, (_, i) => i).sort((a, b) => (String(a) < String(b) ? -1 : 1));
+/**
+ * numSetKey of the set whose nodeMask is `mask` (>= 0): its bits in numSetKey's order, with no
+ * Set, array and sort per key (a commander's key is written anew at every ack it counts).
+ */
+export function maskSetKey(mask: number): string {
+  let out = '';
+  for (let i = 0; i < MASK_ORDER.length; i++) {
+    const n = MASK_ORDER[i]!;
+    if ((mask & (1 << n)) !== 0) out += out === '' ? String(n) : ',' + n;
+  }
+  return '[' + out + ']';
+}
 
 /** A sequence's text; `ps` an array, or the spec's executed history (ExecSeq). */
 export const seqKey = (ps: { map<T>(f: (p: Proposal) => T): T[] }): string => '[' + ps.map(propKey).join(',') + ']';
@@ -142,21 +156,23 @@ export function messageKey(m: SpecMessage): string {
       return `{"accepted":${setKeyOf(m.accepted, pvalueKey)},"acceptor":${m.acceptor},"ballot":${ballotKey(m.ballot)},${markKey(m)}${partKey(m)}"promised":${ballotKey(m.promised)},"type":"Promise"}`;
     case 'Accept': {
       const p = propKey(m.prop); const b = m.ballot;
-      return ACCEPT_KEYS.get(m.slot, p, b.num, b.leader, 0, 0, () => `{"ballot":${ballotKey(b)},"prop":${p},"slot":${m.slot},"type":"Accept"}`);
+      return ACCEPT_KEYS.find(m.slot, p, b.num, b.leader, 0, 0) ?? ACCEPT_KEYS.add(m.slot, p, b.num, b.leader, 0, 0, `{"ballot":${ballotKey(b)},"prop":${p},"slot":${m.slot},"type":"Accept"}`);
     }
     case 'Accepted': {
       // One table entry per acceptor of a slot: the Accepteds of one slot come from several.
       const a = m.acceptor;
       if (!(a >= 0 && a < 64 && Number.isInteger(a) && Number.isInteger(m.slot) && m.slot >= 0 && m.slot < 2 ** 46)) return acceptedText(m);
-      return ACCEPTED_KEYS.get(m.slot * 64 + a, '', m.ballot.num, m.ballot.leader, m.promised.num, m.promised.leader, () => acceptedText(m));
+      const at = m.slot * 64 + a;
+      return ACCEPTED_KEYS.find(at, '', m.ballot.num, m.ballot.leader, m.promised.num, m.promised.leader)
+        ?? ACCEPTED_KEYS.add(at, '', m.ballot.num, m.ballot.leader, m.promised.num, m.promised.leader, acceptedText(m));
     }
     case 'Decision': {
       const p = propKey(m.prop);
-      return DECISION_KEYS.get(m.slot, p, 0, 0, 0, 0, () => `{"prop":${p},"slot":${m.slot},"type":"Decision"}`);
+      return DECISION_KEYS.find(m.slot, p, 0, 0, 0, 0) ?? DECISION_KEYS.add(m.slot, p, 0, 0, 0, 0, `{"prop":${p},"slot":${m.slot},"type":"Decision"}`);
     }
     case 'Propose': {
       const p = propKey(m.prop);
-      return PROPOSE_KEYS.get(m.slot, p, 0, 0, 0, 0, () => `{"prop":${p},"slot":${m.slot},"type":"Propose"}`);
+      return PROPOSE_KEYS.find(m.slot, p, 0, 0, 0, 0) ?? PROPOSE_KEYS.add(m.slot, p, 0, 0, 0, 0, `{"prop":${p},"slot":${m.slot},"type":"Propose"}`);
     }
     case 'Adopted': return `{"ballot":${ballotKey(m.ballot)},${markKey(m)}"pvalues":${setKeyOf(m.pvalues, pvalueKey)},"type":"Adopted"}`;
     case 'Preempted': return `{"ballot":${ballotKey(m.ballot)},"leader":${m.leader},"type":"Preempted"}`;

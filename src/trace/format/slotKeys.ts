@@ -19,18 +19,24 @@ export class SlotKeys {
 
   /**
    * The key of the value at `slot` whose other fields are `p` (a proposal's key, or '') and the
-   * numbers a to d; `build` writes it when no equal value was asked for lately.
+   * numbers a to d, if such a value was asked for lately; else undefined, and the caller
+   * writes the key and hands it to `add`. (No builder callback: a closure per call made each
+   * key function allocate a context for the values it captured, on every call, hit or not.)
    */
-  get(slot: number, p: string, a: number, b: number, c: number, d: number, build: () => string): string {
+  find(slot: number, p: string, a: number, b: number, c: number, d: number): string | undefined {
     const last = this.bySlot.get(slot);
-    if (last !== undefined) {
-      if (last.p === p && last.a === a && last.b === b && last.c === c && last.d === d) return last.key;
-      const prev = last.prev;
-      if (prev !== undefined && prev.p === p && prev.a === a && prev.b === b && prev.c === c && prev.d === d) return prev.key;
-      last.prev = undefined;
-    }
-    const key = build();
-    if (last === undefined && this.bySlot.size >= MAX_SLOTS) this.bySlot.clear();
+    if (last === undefined) return undefined;
+    if (last.p === p && last.a === a && last.b === b && last.c === c && last.d === d) return last.key;
+    const prev = last.prev;
+    if (prev !== undefined && prev.p === p && prev.a === a && prev.b === b && prev.c === c && prev.d === d) return prev.key;
+    return undefined;
+  }
+
+  /** Remembers `key` for the value find() did not know; returns it. */
+  add(slot: number, p: string, a: number, b: number, c: number, d: number, key: string): string {
+    const last = this.bySlot.get(slot);
+    if (last !== undefined) last.prev = undefined;
+    else if (this.bySlot.size >= MAX_SLOTS) this.bySlot.clear();
     this.bySlot.set(slot, { p, a, b, c, d, key, prev: last });
     return key;
   }
