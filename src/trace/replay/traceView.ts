@@ -120,7 +120,9 @@ export class NodeView {
             const reset = ex.reset as unknown;
             this.executed = reset instanceof ExecSeq ? HistoryView.ofSeq(reset) : HistoryView.ofKeys(ex.reset.map(propKey));
           }
-          if (ex.truncate !== undefined) shaped(() => this.executed.truncate(ex.truncate!));
+          if (ex.truncate !== undefined) {
+            try { this.executed.truncate(ex.truncate); } catch (e) { throw shapeError(e); }
+          }
           if (ex.append !== undefined) this.executed.append(ex.append.map(propKey));
           break;
         }
@@ -136,7 +138,7 @@ export class NodeView {
     // The snapshot's history is a prefix of rExecuted as this event leaves it.
     if (d.rSnap !== undefined) {
       const length = d.rSnap.executedLength;
-      this.snap = shaped(() => this.executed.prefix(length));
+      try { this.snap = this.executed.prefix(length); } catch (e) { throw shapeError(e); }
       this.snapSlot = d.rSnap.slot;
     }
   }
@@ -242,14 +244,13 @@ export function viewMatches(view: NodeView, x: NodeSpec, invoked: ReadonlySet<st
     && sameSet(view, INVOKED, invoked) && view.executed.matches(x.rExecuted) && view.snapSlot === x.rSnap.slot && view.snap.matches(x.rSnap.executed);
 }
 
-/** Runs a change of a history view; its RangeError is the trace's shape. */
-function shaped<T>(change: () => T): T {
-  try {
-    return change();
-  } catch (e) {
-    if (e instanceof RangeError) throw new TraceShapeError(e.message);
-    throw e;
-  }
+/**
+ * A history view's RangeError as the trace's shape (other errors as they are). Thrown from
+ * catch blocks in apply, not through a callback: an arrow capturing `this` made every apply
+ * allocate a context for it, event after event.
+ */
+function shapeError(e: unknown): unknown {
+  return e instanceof RangeError ? new TraceShapeError(e.message) : e;
 }
 
 /** Per node, the trace's current view; a node's first view starts from the spec's Init. */
