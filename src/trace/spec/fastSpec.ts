@@ -407,7 +407,11 @@ function replicaExecute(n: number, x: NodeSpec, claimed: Proposal | undefined): 
 export function unexecuted(x: NodeSpec, b: Proposal): readonly Proposal[] {
   const q = reqsOf(b);
   if (q.length === 1) return x.rExecutedIds.has(q[0]!) ? [] : q;
-  return q.filter((r) => !x.rExecutedIds.has(r));
+  // A loop, not filter's callback: an arrow capturing x made every call allocate a context.
+  const ids = x.rExecutedIds;
+  const out: Proposal[] = [];
+  for (const r of q) if (!ids.has(r)) out.push(r);
+  return out;
 }
 
 /**
@@ -418,7 +422,7 @@ export function unexecuted(x: NodeSpec, b: Proposal): readonly Proposal[] {
  * change it). A set this leaves as it was is shared, not copied (values are never mutated).
  */
 export function executeSlot(n: number, x: NodeSpec, b: Proposal, run: readonly Proposal[],
-  index: (j: number, at: number, len: number) => number = (j, at) => at + j): [NodeSpec, SpecMessage[]] {
+  index: (j: number, at: number, len: number) => number = nextIndex): [NodeSpec, SpecMessage[]] {
   const s = x.rSlotOut;
   let rRequests = x.rRequests;
   let rProposals = x.rProposals;
@@ -443,8 +447,13 @@ export function executeSlot(n: number, x: NodeSpec, b: Proposal, run: readonly P
   next.rExecuted = x.rExecuted.appended(run);
   next.rExecutedIds = x.rExecutedIds.withAll(run);
   rememberIds(next.rExecuted, next.rExecutedIds);
-  return [next, run.map((r, i): SpecMessage => ({ type: 'Invoked', replica: n, prop: r, index: index(i + 1, at, run.length) }))];
+  // A loop, not map's callback: a closure over n, at and index made every call allocate a context.
+  const answers: SpecMessage[] = [];
+  for (let i = 0; i < run.length; i++) answers.push({ type: 'Invoked', replica: n, prop: run[i]!, index: index(i + 1, at, run.length) });
+  return [next, answers];
 }
+/** The j-th of the requests run after `at` executed ones stands at index at + j (from 1). */
+const nextIndex = (j: number, at: number): number => at + j;
 
 /**
  * The part counts ReplicaReceiveJoin(n, m, k) is tried with: the param's (a trace's: any count
