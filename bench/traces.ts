@@ -28,6 +28,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { type CheckOptions, checkTrace, checkTraceSync } from '../src/trace/replay/check.js';
 import { checkTraces } from '../src/trace/replay/pool.js';
 import { DEFAULT_SPEC_PATH } from '../src/trace/replay/tlaEngine.js';
@@ -37,19 +38,50 @@ import { loadTraceSchemas } from '../src/trace/format/schemas.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
 import { runTlc, tlcJar } from '../src/trace/replay/tlc.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, def: string): string => {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : def;
-};
-const TARGET = Number(arg('--events', '1000000'));
-const CORPUS = arg('--corpus', join(tmpdir(), 'paxos-trace-corpus'));
-const EMBEDDED_EVENTS = Number(arg('--embedded-events', '600'));
+const USAGE = 'usage: npm run bench:traces -- [--events N] [--corpus DIR] [--embedded-events N] [--workers W] [--long-ops N] [--tlc-events N]';
+
+/** The options, refused with the usage line when unknown or not whole numbers (a typo ran the whole bench on defaults). */
+function options(): { events: number; corpus: string; embeddedEvents: number; workers: number; longOps: number; tlcEvents: number } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        events: { type: 'string' }, corpus: { type: 'string' }, 'embedded-events': { type: 'string' }, workers: { type: 'string' },
+        'long-ops': { type: 'string' }, 'tlc-events': { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    console.error(`bench:traces: ${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help === true) { console.log(USAGE); process.exit(0); }
+  const count = (name: string, def: number, min: number): number => {
+    const text = values[name];
+    if (text === undefined) return def;
+    const n = Number(text);
+    if (typeof text !== 'string' || !Number.isSafeInteger(n) || n < min) {
+      console.error(`bench:traces: --${name} must be a whole number of at least ${min}, got ${JSON.stringify(text)}\n${USAGE}`);
+      process.exit(2);
+    }
+    return n;
+  };
+  return {
+    events: count('events', 1_000_000, 1), corpus: typeof values.corpus === 'string' ? values.corpus : join(tmpdir(), 'paxos-trace-corpus'),
+    embeddedEvents: count('embedded-events', 600, 0), workers: count('workers', availableParallelism(), 1),
+    longOps: count('long-ops', 250, 1), tlcEvents: count('tlc-events', 150, 0),
+  };
+}
+// A corpus generator (a child process, below) is told its share and the corpus folder, and nothing else.
+const child = process.argv[2] === '--generate-part' ? process.argv.slice(3) : undefined;
+const OPTIONS = child === undefined ? options() : undefined;
+const TARGET = OPTIONS?.events ?? 0;
+const CORPUS = OPTIONS?.corpus ?? child![3]!;
+const EMBEDDED_EVENTS = OPTIONS?.embeddedEvents ?? 0;
 const WORKERS = 2;
-const CHECK_WORKERS = Number(arg('--workers', String(availableParallelism())));
-const LONG_OPS = Number(arg('--long-ops', '250'));
+const CHECK_WORKERS = OPTIONS?.workers ?? 1;
+const LONG_OPS = OPTIONS?.longOps ?? 0;
 const LONG_SEED = 7;
-const TLC_EVENTS = Number(arg('--tlc-events', '150'));
+const TLC_EVENTS = OPTIONS?.tlcEvents ?? 0;
 
 /** Child process: write compact traces for seeds worker, worker+WORKERS, ... until its share is reached. */
 function generatePart(worker: number, share: number): void {
@@ -303,5 +335,5 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-if (args[0] === '--generate-part') generatePart(Number(args[1]), Number(args[2]));
+if (child !== undefined) generatePart(Number(child[0]), Number(child[1]));
 else await main();
