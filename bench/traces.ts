@@ -327,7 +327,9 @@ async function main(): Promise<void> {
     budget,
     `schema validation alone, ${CHECK_WORKERS} worker threads:           ${both(schemaPar)}`,
     `schema + fast TypeScript replay, ${CHECK_WORKERS} worker threads:   ${both(fastPar)}`,
-    `embedded spec (tla-checker), ${embEvents} events: ${both({ events: embEvents, secs: embSecs, cpu: embCpu })}; 1M events would take ~${(1e6 / (embEvents / embCpu) / 3600).toFixed(1)} CPU-hours`,
+    embEvents === 0
+      ? 'embedded spec (tla-checker): not run (--embedded-events 0)'
+      : `embedded spec (tla-checker), ${embEvents} events: ${both({ events: embEvents, secs: embSecs, cpu: embCpu })}; 1M events would take ~${(1e6 / (embEvents / embCpu) / 3600).toFixed(1)} CPU-hours`,
     tlcLine,
     `one long run, ${ev.toLocaleString('en-US')} events, schema + fast replay, 1 thread: ${rate(ev, longSecs)}; first quarter ${quarterRate(0, ev / 4)}, last quarter ${quarterRate(ev * 3 / 4, ev)}`,
     `peak memory: RSS ${mib(rssSingle)} checking in one thread (heap ${mib(peakHeap)}; one trace's spec state at a time: streaming), ${mib(rssAll)} with ${CHECK_WORKERS} workers`,
