@@ -820,7 +820,7 @@ ReplicaExecute(n) ==
 (* but has not installed are not spec state: msgs keeps every part, so    *)
 (* receiving a part that completes nothing is a stuttering step, and the  *)
 (* install step reads the other parts from msgs (the implementation keeps *)
-(* them for one Welcome at a time, and drops the others: lost messages).  *)
+(* them for one Welcome per sender, and drops the others: lost messages). *)
 (***************************************************************************)
 
 \* Part i of the k-part Welcome that replica n sends to node j.

@@ -89,40 +89,58 @@ export function assembleWelcome(parts: readonly Welcome[]): Welcome {
 }
 
 /**
- * The parts a replica holds of one Welcome sent in parts: those of one (sender, slot, count)
- * at a time. A part of another Welcome replaces them (the ones dropped are lost messages: the
- * Join is answered again), so it holds at most one Welcome's worth of parts.
+ * The parts a node holds of Welcomes sent in parts: per sender, those of its latest Welcome
+ * (one slot and count). A part of another Welcome from the same sender replaces that sender's
+ * (the ones dropped are lost messages: the Join is answered again), so it holds at most one
+ * Welcome's worth of parts per peer. Per sender, not one Welcome for all: every peer answers a
+ * Join, each with its parts, and their parts arrive interleaved; a buffer of one Welcome
+ * dropped one sender's parts for another's at each switch and, with many parts a Welcome,
+ * rarely held every part of any.
  */
 export class WelcomePartBuffer {
-  private key = '';
-  private held = new Map<number, Welcome>();
+  private readonly bySender = new Map<number, { slot: number; parts: number; held: Map<number, Welcome> }>();
 
   constructor(private readonly log: (problem: string) => void) {}
 
-  /** Keep part `m` from `from`; the whole Welcome once every part is held (the buffer is then empty). */
-  add(from: number, m: Welcome): Welcome | undefined {
+  /** Keep part `m` from `from`; every part of its Welcome, in order, once all are held (that sender's are then dropped). */
+  addPart(from: number, m: Welcome): Welcome[] | undefined {
     const k = welcomePartsOf(m);
-    const key = `${from}/${m.slot}/${k}`;
-    if (key !== this.key) {
-      if (this.held.size > 0) this.log(`dropped ${this.held.size} of ${this.key.split('/')[2]} parts of a Welcome (${this.key}) for parts of another (${key})`);
-      this.key = key;
-      this.held = new Map();
+    let entry = this.bySender.get(from);
+    if (entry === undefined || entry.slot !== m.slot || entry.parts !== k) {
+      if (entry !== undefined && entry.held.size > 0) {
+        this.log(`dropped ${entry.held.size} of ${entry.parts} parts of a Welcome from node ${from} (slot ${entry.slot}) for parts of its Welcome for slot ${m.slot} in ${k}`);
+      }
+      entry = { slot: m.slot, parts: k, held: new Map() };
+      this.bySender.set(from, entry);
     }
-    this.held.set(welcomePartOf(m), m);
-    if (this.held.size < k) return undefined;
-    const parts = Array.from({ length: k }, (_, i) => this.held.get(i + 1)!);
-    this.key = '';
-    this.held = new Map();
+    entry.held.set(welcomePartOf(m), m);
+    if (entry.held.size < k) return undefined;
+    this.bySender.delete(from);
+    const held = entry.held;
+    return Array.from({ length: k }, (_, i) => held.get(i + 1)!);
+  }
+
+  /** Keep part `m` from `from`; the whole Welcome once every part of it is held (undefined, logged, when they do not assemble). */
+  add(from: number, m: Welcome): Welcome | undefined {
+    const parts = this.addPart(from, m);
+    if (parts === undefined) return undefined;
     try {
       return assembleWelcome(parts);
     } catch (e) {
-      this.log(`dropped a Welcome for slot ${m.slot} in ${k} parts: ${(e as Error).message}`);
+      this.log(`dropped a Welcome for slot ${m.slot} in ${parts.length} parts: ${(e as Error).message}`);
       return undefined;
     }
   }
 
-  /** How many parts are held (for tests). */
+  /** Drop every part held (a Welcome was installed: the others are of no more use). */
+  clear(): void {
+    this.bySender.clear();
+  }
+
+  /** How many parts are held, of every sender (for tests). */
   get size(): number {
-    return this.held.size;
+    let n = 0;
+    for (const e of this.bySender.values()) n += e.held.size;
+    return n;
   }
 }

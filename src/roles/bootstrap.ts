@@ -10,7 +10,7 @@
  * acceptors through the new leader's re-drive and CatchUp.
  */
 import type { Join, Message, Welcome, WelcomeState } from '../protocol/messages.js';
-import { splitWelcome } from '../protocol/welcomeParts.js';
+import { WelcomePartBuffer, assembleWelcome, splitWelcome, welcomePartsOf } from '../protocol/welcomeParts.js';
 import { copyProposal, type NodeId } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import { historyByLength, type StateChanges } from '../node/stateChanges.js';
@@ -38,6 +38,8 @@ export class Bootstrap extends Role {
 
   /** Join retransmissions so far without a Welcome. */
   protected unanswered = 0;
+  /** Parts of Welcomes for us, per sender, until one is whole (receiveWelcome). */
+  protected readonly heldParts = new WelcomePartBuffer((problem) => this.host.log(`bootstrap ${this.host.self}: ${problem}`));
   /**
    * The replica state NodeRestart gives the node: its durable snapshot (spec rSnap), shown by
    * this role until the Replica that starts from it is added; undefined: the initial state.
@@ -96,11 +98,32 @@ export class Bootstrap extends Role {
     this.host.action('Replica', 'ReplicaReceiveJoin', this.host.tracing ? { digest: stateDigest(app) } : undefined);
   }
 
-  /** Welcomed: become a member (a Stutter: no spec variable changes), then let the replica take it. */
+  /**
+   * Welcomed: become a member (a Stutter: no spec variable changes), then let the replica take
+   * the Welcome. A Welcome sent in parts welcomes us once we hold every part of it: the new
+   * replica takes the other parts first, then the one received now, and installs it in this
+   * step. Becoming a member at its first part let the replica propose a request of our own
+   * clients before the last part came, and a replica that has proposed installs no Welcome
+   * (spec ReplicaReceiveWelcome): behind a compacted range it rejoined, and again, for as long
+   * as requests kept coming between a Welcome's first part and its last.
+   */
   receiveWelcome(from: NodeId, m: Welcome): void {
     if (m.node !== this.host.self) return;
+    let others: readonly Welcome[] = [];
+    if (welcomePartsOf(m) > 1) {
+      const parts = this.heldParts.addPart(from, m);
+      if (parts === undefined) return; // a part that completes nothing: the spec's stuttering step
+      try {
+        assembleWelcome(parts);
+      } catch (e) {
+        this.host.log(`bootstrap ${this.host.self}: dropped a Welcome for slot ${m.slot} in ${parts.length} parts: ${(e as Error).message}`);
+        return;
+      }
+      others = parts.filter((p) => p !== m);
+    }
     this.host.removeRole(this);
     becomeMember(this.host);
+    for (const p of others) this.host.redeliver(from, p);
     this.host.redeliver(from, m);
   }
 

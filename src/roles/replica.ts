@@ -347,6 +347,8 @@ export class Replica extends Role {
     this.slotOut = m.slot;
     this.slotIn = Math.max(this.slotIn, m.slot);
     this.slotOutAtLastTick = this.slotOut;
+    // Parts of other peers' Welcomes, at our slot or below now, would install nothing.
+    this.heldParts.clear();
     // Execution moved on: a stall before the Welcome is over (its CatchUps count for no rejoin).
     this.catchUpsThisStall = 0;
     this.host.action('Replica', 'ReplicaReceiveWelcome', this.host.tracing ? { digest: stateDigest(this.app) } : undefined);

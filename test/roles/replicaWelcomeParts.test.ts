@@ -1,7 +1,8 @@
 /**
  * A Welcome larger than Limits.maxWelcomeBytes is sent in parts, each a spec message (spec
  * "Welcome parts"): every part fits; the joiner installs once it holds every part of one
- * Welcome, whatever their order, and not before; parts of another Welcome replace the ones held;
+ * Welcome, whatever their order, and not before; parts of another Welcome from the same sender
+ * replace the ones held, while each sender's parts are held apart;
  * and a Welcome that fits is sent whole, as before parts. Each part passes the wire checks.
  */
 import { describe, expect, it } from 'vitest';
@@ -83,5 +84,29 @@ describe.each([['with checkpoints', 4], ['without checkpoints', 0]])('Welcome pa
     expect(parts).toHaveLength(1);
     expect(parts[0]).not.toHaveProperty('part');
     expect(parts[0]).not.toHaveProperty('parts');
+  });
+});
+
+describe('Welcome parts from several senders', () => {
+  const limits = { maxWelcomeBytes: 3_000 };
+
+  it('holds each sender\'s parts apart: two Welcomes whose parts arrive interleaved both complete', () => {
+    // Every peer answers a Join; their parts reach the joiner interleaved. A buffer of one
+    // Welcome for all senders dropped one sender's parts at each switch and completed neither.
+    const a = welcomeFrom(10, { checkpointEvery: 4, limits });
+    const b = welcomeFrom(12, { checkpointEvery: 4, limits, self: 4, peers: [1, 2, 3, 4] });
+    expect(a.parts.length).toBeGreaterThan(1);
+    expect(b.parts.length).toBeGreaterThan(1);
+    const joiner = replicaOn({ self: 3, checkpointEvery: 4, limits, peers: [1, 2, 3, 4] });
+    for (let i = 0; i < Math.max(a.parts.length, b.parts.length) - 1; i++) {
+      if (i < a.parts.length - 1) joiner.replica.receive(2, a.parts[i]!);
+      if (i < b.parts.length - 1) joiner.replica.receive(4, b.parts[i]!);
+    }
+    expect(joiner.host.actions()).toEqual([]);
+    joiner.replica.receive(4, b.parts.at(-1)!);
+    expect(joiner.host.actions()[0]).toBe('ReplicaReceiveWelcome');
+    expect(specOf(joiner.replica).rSlotOut).toBe(13);
+    expect(joiner.replica.appState).toEqual(b.sender.replica.appState);
+    expect(joiner.host.logs.filter((l) => l.includes('dropped'))).toEqual([]);
   });
 });
