@@ -123,7 +123,8 @@ mkdirSync(dir, { recursive: true });
 const started = performance.now();
 const pool = new TracePool(opt.jobs);
 
-interface Run { scenario: Scenario; input: TraceInput }
+/** `trace`: the run's trace format, part of what it ran (replayCommand). */
+interface Run { scenario: Scenario; input: TraceInput; trace: 'full' | 'compact' }
 /** Clients of a batched run: more than a replica's window (5), so requests wait for a slot together. */
 const BATCH_CLIENTS = 12;
 /**
@@ -162,7 +163,7 @@ const report = (v: TraceVerdict, run: Run, needed: boolean): void => {
   operations += v.client?.operations ?? 0;
   if (!v.ok) {
     failed++;
-    process.stdout.write(`${formatVerdict(v)}\n  scenario: ${replayCommand(run.scenario)}\n`);
+    process.stdout.write(`${formatVerdict(v)}\n  scenario: ${replayCommand(run.scenario, run.trace)}\n`);
   } else if (!needed) removeUnlessKept(run);
 };
 
@@ -212,7 +213,7 @@ for (let r = 0; r < opt.runs; r++) {
   if (opt.corruptFirst && r === 0) corruptClock(path);
   if (traced.run.violations.length > 0) {
     unsafe++;
-    process.stdout.write(`UNSAFE run seed ${scenario.seed}: ${traced.run.violations.slice(0, 3).join('; ')}\n  replay: ${replayCommand(scenario)}\n`);
+    process.stdout.write(`UNSAFE run seed ${scenario.seed}: ${traced.run.violations.slice(0, 3).join('; ')}\n  replay: ${replayCommand(scenario, compact ? 'compact' : 'full')}\n`);
   }
   const result = traced.run.result;
   // With a node down for good, its own clients are exempt; every other one must finish.
@@ -221,9 +222,9 @@ for (let r = 0; r < opt.runs; r++) {
   if (!finished || !result.settled) {
     unfinished++;
     process.stdout.write(`UNFINISHED run seed ${scenario.seed}: after the faults healed, ${finished ? 'some live node did not catch up' : stranded[0] ?? 'some request never completed'} ` +
-      `(stop=${result.stopReason}, ${result.acks.length} requests answered, t=${result.timeMs.toFixed(0)} ms)\n  replay: ${replayCommand(scenario)}\n`);
+      `(stop=${result.stopReason}, ${result.acks.length} requests answered, t=${result.timeMs.toFixed(0)} ms)\n  replay: ${replayCommand(scenario, compact ? 'compact' : 'full')}\n`);
   }
-  const run: Run = { scenario, input: { name: path, files: [path] } };
+  const run: Run = { scenario, input: { name: path, files: [path] }, trace: compact ? 'compact' : 'full' };
   if (fastFrom === 0) fastFrom = performance.now();
   const t1 = performance.now();
   const prefixCandidate = opt.embeddedEvery > 0 && r % opt.embeddedEvery === 0;

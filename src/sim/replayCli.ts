@@ -5,7 +5,7 @@
  * without a stack trace).
  */
 import { parseArgs } from 'node:util';
-import type { Scenario } from './scenario.js';
+import type { ReplayTrace, Scenario } from './scenario.js';
 import { ScheduleError, parseSchedule } from './schedule.js';
 import { MAX_CLIENTS, MAX_OPS } from './workload.js';
 import { MAX_BATCH_INPUT } from '../protocol/limits.js';
@@ -15,11 +15,13 @@ export class ReplayUsageError extends Error {
 }
 
 export const REPLAY_USAGE =
-  "usage: npx tsx scripts/replay.ts --seed <int> --nodes <1..64> --app bank|kv --workload '{\"clients\":C,\"ops\":K}' --schedule '<FaultSchedule JSON>' [--formation members|seed] [--checkpoint-every K] [--batch-max B [--defer-proposals turn|decision] [--batch-max-input L]] [--max-promise-bytes N] [--max-welcome-bytes N] [--max-pending N] [--log]";
+  "usage: npx tsx scripts/replay.ts --seed <int> --nodes <1..64> --app bank|kv --workload '{\"clients\":C,\"ops\":K}' --schedule '<FaultSchedule JSON>' [--formation members|seed] [--checkpoint-every K] [--batch-max B [--defer-proposals turn|decision] [--batch-max-input L]] [--max-promise-bytes N] [--max-welcome-bytes N] [--max-pending N] [--trace full|compact] [--log]";
 
 export interface ReplayRequest {
   readonly scenario: Scenario;
   readonly printLog: boolean;
+  /** Run traced in this format, as the printed run was (replayCommand's `trace`); absent: untraced. */
+  readonly trace?: ReplayTrace;
 }
 
 function int(name: string, text: string | undefined, lo: number, hi: number): number {
@@ -50,6 +52,7 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
         'batch-max': { type: 'string' }, 'defer-proposals': { type: 'string' }, 'batch-max-input': { type: 'string' }, 'max-promise-bytes': { type: 'string' },
         'max-welcome-bytes': { type: 'string' },
         'max-pending': { type: 'string' },
+        trace: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -91,6 +94,8 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
   const maxWelcomeBytes = welcomeBytes === undefined ? undefined : int('max-welcome-bytes', welcomeBytes, 1, 1_000_000_000);
   const pending = str('max-pending');
   const maxPendingRequests = pending === undefined ? undefined : int('max-pending', pending, 1, 1_000_000);
+  const trace = str('trace');
+  if (trace !== undefined && trace !== 'full' && trace !== 'compact') throw new ReplayUsageError(`--trace must be full or compact, got ${JSON.stringify(trace)}`);
   return {
     scenario: {
       seed, nodes, app, workload: { clients, ops }, schedule, ...(formation === 'seed' ? { formation } : {}),
@@ -103,5 +108,6 @@ export function parseReplayArgs(argv: readonly string[]): ReplayRequest {
       ...(maxPendingRequests !== undefined ? { maxPendingRequests } : {}),
     },
     printLog: values.log === true,
+    ...(trace !== undefined ? { trace } : {}),
   };
 }

@@ -129,7 +129,13 @@ function quote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-export function replayCommand(s: Scenario): string {
+/**
+ * How a run was traced, when it was: a full-format trace makes a checkpointing replica keep its
+ * history (the trace lists it), so its Welcomes carry it and may go in more parts: another run.
+ */
+export type ReplayTrace = 'full' | 'compact';
+
+export function replayCommand(s: Scenario, trace?: ReplayTrace): string {
   const formation = s.formation === 'seed' ? ' --formation seed' : '';
   const checkpoints = s.checkpointEvery ? ` --checkpoint-every ${s.checkpointEvery}` : '';
   const batches = s.batchMax !== undefined && s.batchMax > 1
@@ -138,16 +144,16 @@ export function replayCommand(s: Scenario): string {
   const promises = s.maxPromiseBytes !== undefined ? ` --max-promise-bytes ${s.maxPromiseBytes}` : '';
   const welcomes = s.maxWelcomeBytes !== undefined ? ` --max-welcome-bytes ${s.maxWelcomeBytes}` : '';
   const pending = s.maxPendingRequests !== undefined ? ` --max-pending ${s.maxPendingRequests}` : '';
-  return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app}${formation}${checkpoints}${batches}${promises}${welcomes}${pending} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}`;
+  return `npx tsx scripts/replay.ts --seed ${s.seed} --nodes ${s.nodes} --app ${s.app}${formation}${checkpoints}${batches}${promises}${welcomes}${pending} --workload ${quote(JSON.stringify(s.workload))} --schedule ${quote(JSON.stringify(s.schedule))}${trace ? ` --trace ${trace}` : ''}`;
 }
 
 /** One paragraph describing a run that went wrong, ending with the command that replays it. */
-export function describeFailure(s: Scenario, run: ScenarioRun, extra: string[] = []): string {
+export function describeFailure(s: Scenario, run: ScenarioRun, extra: string[] = [], trace?: ReplayTrace): string {
   const r = run.result;
   return [
     `seed ${s.seed}, ${s.nodes} nodes, ${s.app}: stop=${r.stopReason} completed=${r.completed} settled=${r.settled} acks=${r.acks.length} t=${r.timeMs.toFixed(0)}ms`,
     ...run.violations.slice(0, 10).map((v) => `  violation: ${v}`),
     ...extra.map((v) => `  ${v}`),
-    `  replay: ${replayCommand(s)}`,
+    `  replay: ${replayCommand(s, trace)}`,
   ].join('\n');
 }

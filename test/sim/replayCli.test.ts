@@ -1,8 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReplayUsageError, parseReplayArgs } from '../../src/sim/replayCli.js';
 import { replayCommand, runScenario, type Scenario } from '../../src/sim/scenario.js';
 import { scheduleOf } from '../../src/sim/schedule.js';
 import { faultScenario, withFullRequesters } from '../../src/trace/runs/faultScenarios.js';
+import { traceScenario } from '../../src/trace/runs/simTrace.js';
 
 /** Splits a printed replay command the way a POSIX shell would (single quotes only). */
 function shellWords(cmd: string): string[] {
@@ -67,10 +71,29 @@ describe('replay command line', () => {
     roundTripsLimit(s, '--max-pending', '2', { ...s, maxPendingRequests: undefined });
   });
 
+  it('round-trips the trace format of a traced run, which is part of what the run ran (a full trace makes Welcomes go in more parts)', () => {
+    const s: Scenario = {
+      seed: 70693, nodes: 4, app: 'kv', workload: { clients: 2, ops: 5 }, checkpointEvery: 3, maxWelcomeBytes: 1_000,
+      schedule: scheduleOf({ loss: 0.11, duplicate: 0.25, reorder: 0.13, reorderMs: 15 }, [{ kind: 'crash', at: 137, node: 1, restart: 1_291 }]),
+    };
+    const words = shellWords(replayCommand(s, 'full'));
+    expect(words.slice(words.indexOf('--trace'))[1]).toBe('full');
+    expect(parseReplayArgs(words.slice(3))).toEqual({ scenario: s, printLog: false, trace: 'full' });
+    expect(replayCommand(s)).not.toContain('--trace');
+    // With a full trace a checkpointing replica keeps its history and its Welcomes carry it:
+    // the traced run sends other messages than the untraced one, so a replay must trace too.
+    const welcomeParts = (log: readonly string[]) => log.filter((l) => /Welcome/.test(l)).length;
+    const dir = mkdtempSync(join(tmpdir(), 'replay-cli-'));
+    const traced = traceScenario(s, join(dir, 'full.ndjson'), { eventLog: true }, 'test/sim/replayCli.test.ts', false).run.result.log;
+    const untraced = runScenario(s, { eventLog: true }).result.log;
+    expect(welcomeParts(traced)).toBeGreaterThan(welcomeParts(untraced));
+  });
+
   it.each([
     [[], /missing --seed/],
     [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":1,"ops":1}', '--schedule', JSON.stringify(scheduleOf({}, [])), '--max-pending', '0'], /--max-pending must be an integer in 1\.\./],
     [['--seed', '1.5'], /--seed must be an integer/],
+    [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":1,"ops":1}', '--schedule', JSON.stringify(scheduleOf({}, [])), '--trace', 'verbose'], /--trace must be full or compact, got "verbose"/],
     [['--seed', '1', '--nodes', '3', '--app', 'chess'], /--app must be bank or kv/],
     [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{'], /--workload is not valid JSON/],
     [['--seed', '1', '--nodes', '3', '--app', 'kv', '--workload', '{"clients":0,"ops":1}'], /--workload clients must be an integer in 1\.\./],
