@@ -1,8 +1,8 @@
 /**
  * Bootstrap: a node that is not (or no longer) a member. It announces itself with Join
  * (spec NodeRestart: its volatile state is initial) and repeats it until some replica
- * answers with a Welcome for it; then the node becomes Acceptor + Replica + Leader and the
- * new Replica takes the Welcome.
+ * answers with a Welcome for it (every part of one, when it comes in parts); then the node
+ * becomes Acceptor + Replica + Leader and the new Replica takes the Welcome.
  *
  * If nobody welcomes it for `joinsBeforeWelcomingPeers` retransmissions, the whole cluster
  * may have restarted: it then welcomes other joiners itself, as the fresh replica it is
