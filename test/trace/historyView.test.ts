@@ -19,13 +19,14 @@ type Step =
   | { readonly kind: 'truncate'; readonly to: number }
   | { readonly kind: 'snapshot'; readonly to: number }
   /** Compare with the spec: its sequence as `how` builds it from the model, `change` an element or not. */
-  | { readonly kind: 'compare'; readonly how: 'version' | 'copy'; readonly change: number | null; readonly snap: boolean };
+  | { readonly kind: 'compare'; readonly how: 'version' | 'copy' | 'forgotten'; readonly change: number | null; readonly snap: boolean; readonly forget: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('append' as const), ids: fc.array(fc.nat({ max: 30 }), { minLength: 1, maxLength: 4 }) }),
   fc.record({ kind: fc.constant('truncate' as const), to: fc.nat() }),
   fc.record({ kind: fc.constant('snapshot' as const), to: fc.nat() }),
-  fc.record({ kind: fc.constant('compare' as const), how: fc.constantFrom('version' as const, 'copy' as const), change: fc.option(fc.nat(), { nil: null }), snap: fc.boolean() }),
+  // 'forgotten': a copy whose first elements a history window forgot (another node's history).
+  fc.record({ kind: fc.constant('compare' as const), how: fc.constantFrom('version' as const, 'copy' as const, 'forgotten' as const), change: fc.option(fc.nat(), { nil: null }), snap: fc.boolean(), forget: fc.nat() }),
 );
 
 describe('HistoryView', () => {
@@ -69,7 +70,15 @@ describe('HistoryView', () => {
             equal = false;
           }
           const expected = equal && xs.length === target.length && xs.toArray().every((p, i) => propKey(p) === propKey(target[i]!));
-          expect((s.snap ? snap : view).matches(xs)).toBe(expected);
+          if (s.how === 'forgotten' && xs.length > 0) {
+            if (xs === base) xs = ExecSeq.of(base.toArray());
+            // Anywhere, or (every other draw) all but its last few: past what the view found equal before its tail.
+            xs.forgetBelow(s.forget % 2 === 0 ? s.forget % (xs.length + 1) : Math.max(0, xs.length - (s.forget % 3)));
+          }
+          const subject = s.snap ? snap : view;
+          // A forgotten copy is compared through a copy of the view (prefix of all of it): a view
+          // that matched keeps the sequence, and later steps here read what that one forgot.
+          expect((s.how === 'forgotten' ? subject.prefix(subject.length) : subject).matches(xs)).toBe(expected);
         }
         expect(view.length).toBe(model.length);
         expect(view.keys()).toEqual(model.map(propKey));
@@ -99,6 +108,41 @@ describe('HistoryView', () => {
     const other = ExecSeq.of(ids.map((id) => req(id, id === 3 ? 'other' : 'op')));
     expect(view.matches(other)).toBe(false);
     expect(view.matches(ExecSeq.of(ids.map((id) => req(id))))).toBe(true);
+  });
+
+  it('compares with a spec history of another backing that forgot past the prefix it holds, by digests (a long Welcome installed over a short history)', () => {
+    const ids = Array.from({ length: 12 }, (_, i) => i + 1);
+    // The installer's view: its own history of 3 requests, then the keys the install appended.
+    const viewOf = (): HistoryView => {
+      const view = HistoryView.ofSeq(ExecSeq.of(ids.slice(0, 3).map((id) => req(id))));
+      view.append(ids.slice(3).map((id) => propKey(req(id))));
+      return view;
+    };
+    // The Welcome's history: the sender's, whose first 8 requests the window forgot.
+    const sent = (changed?: number): ExecSeq => {
+      const xs = ExecSeq.of(ids.map((id) => req(id, id === changed ? 'other' : 'op')));
+      xs.forgetBelow(8);
+      expect(xs.base).toBe(8);
+      return xs;
+    };
+    expect(viewOf().matches(sent())).toBe(true);
+    // A difference anywhere is found: in the installer's own prefix, in the keys below the
+    // window's base (both only through the digest chain), and above it.
+    for (const changed of [2, 5, 10]) expect(viewOf().matches(sent(changed))).toBe(false);
+  });
+
+  it('answers as a plain array would against another backing forgotten anywhere, the view holding any prefix of its own (property)', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 30 }), fc.nat(), fc.nat(), fc.option(fc.nat(), { nil: null }), (n, k0, f0, change) => {
+      const ids = Array.from({ length: n }, (_, i) => i + 1);
+      const k = k0 % (n + 1);
+      // The view: a prefix of its own sequence (found equal before), then keys.
+      const view = HistoryView.ofSeq(ExecSeq.of(ids.slice(0, k).map((id) => req(id))));
+      view.append(ids.slice(k).map((id) => propKey(req(id))));
+      const at = change === null ? -1 : change % n;
+      const xs = ExecSeq.of(ids.map((id, i) => req(id, i === at ? 'other' : 'op')));
+      xs.forgetBelow(f0 % (n + 1));
+      expect(view.matches(xs)).toBe(at === -1);
+    }), { seed: 23, numRuns: 500 });
   });
 
   it('refuses to truncate or snapshot past its length, naming both lengths', () => {

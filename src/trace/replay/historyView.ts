@@ -69,6 +69,11 @@ export class HistoryView {
       if (from < Math.max(seq.base, xs.base) && this.base >= Math.max(seq.base, xs.base)) {
         if (seq.digestAt(this.base) !== xs.digestAt(this.base)) return false;
         from = this.base;
+      } else if (xs.base > this.base) {
+        // The spec's history forgot more than this prefix (an install of a long Welcome into a
+        // node whose own history the view holds a short prefix of): the digest chain below
+        // compares the whole prefix up to xs's base, this one included, with xs's digest there.
+        from = this.base;
       }
       for (let i = from; i < this.base; i++) {
         const x = xs.get(i);
