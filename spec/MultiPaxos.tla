@@ -67,7 +67,7 @@ VARIABLES
     lBallot,     \* lBallot[n]: leader n's current ballot (durable)
     lActive,     \* lActive[n]: leader n has been adopted with lBallot[n]
     lProposals,  \* lProposals[n]: the [slot, prop] leader n is driving
-    lMark,       \* lMark[n]: leader n never proposes below this slot (decided and compacted)
+    lMark,       \* lMark[n]: leader n never proposes below this slot (decided: compacted, or executed by its replica)
     scout,       \* scout[n]: leader n's phase-1 scout, or NoScout
     commanders,  \* commanders[n]: leader n's phase-2 commanders
     rSlotIn,     \* rSlotIn[n]: the next slot replica n will propose for
@@ -242,6 +242,10 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (*                          raising its promise to it                     *)
 (*   WelcomeOverProposals   a replica installs a Welcome while proposals  *)
 (*                          of its own are pending                        *)
+(* and one about the slots an adopted leader leaves to its replica:       *)
+(*   AdoptMarkFromSlotIn    an adopted leader leaves the slots below its  *)
+(*                          replica's next proposal slot, not below its   *)
+(*                          next slot to execute                          *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -253,7 +257,7 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "DedupeWholeBatch", "ExecuteBatchAnyOrder", "LeaderSplitsBatch",
             "AnswerBatchLastIndex", "SnapshotKeepsSlotIn", "ForgetAboveSnapshot",
             "WelcomeMixesParts", "WelcomeMissingPart", "ScoutCountsPartialPromise",
-            "AcceptKeepsPromise", "WelcomeOverProposals"}
+            "AcceptKeepsPromise", "WelcomeOverProposals", "AdoptMarkFromSlotIn"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 ASSUME WelcomeParts # {} /\ \A k \in WelcomeParts : k \in Nat /\ k >= 1
@@ -615,11 +619,20 @@ ASSUME Mutant = "AdoptLowestBallot" \/
 (* be stale and the chosen value may be missing from them.  The leader's  *)
 (* mark rises to that mark; its own replica, if it is behind, catches up  *)
 (* from a peer's snapshot (Welcome), never through this leader.            *)
+(* Slots its own replica executed are left alone too: they are decided,  *)
+(* so driving them again is useless, and without checkpoints (no marks)   *)
+(* the leader would otherwise send an Accept for every slot of the run at *)
+(* each adoption.  A replica that lacks the decision of such a slot gets  *)
+(* it as it would anyway: from the Decision sent when the slot was        *)
+(* decided (an implementation's replica asks its peers to send it again), *)
+(* or from a peer's snapshot.  Mutant AdoptMarkFromSlotIn also leaves the *)
+(* slots its replica proposed for, which need not be decided.             *)
+ExecutedBelow(n) == IF Mutant = "AdoptMarkFromSlotIn" THEN rSlotIn[n] ELSE rSlotOut[n]
 LeaderReceiveAdopted(n, m) ==
     /\ m.type = "Adopted"
     /\ m.ballot = lBallot[n]
     /\ ~lActive[n]
-    /\ LET mark == Max(lMark[n], m.mark)
+    /\ LET mark == Max(Max(lMark[n], m.mark), ExecutedBelow(n))
            Above(D) == IF Mutant = "ProposeBelowMark" THEN D ELSE {d \in D : d.slot >= mark}
            adopted == Above(PMax(m.pvalues))
            props == adopted \cup {d \in Above(lProposals[n]) : ~HasSlot(adopted, d.slot)}

@@ -50,6 +50,7 @@ interface Rules {
   scoutCountsPartialPromise: boolean;
   acceptKeepsPromise: boolean;
   welcomeOverProposals: boolean;
+  adoptMarkFromSlotIn: boolean;
 }
 
 const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
@@ -60,7 +61,7 @@ const CORRECT: Rules = {
   commanderCountsRejections: false, restartStaysActive: false, adoptLowestBallot: false,
   dedupeWholeBatch: false, executeBatchAnyOrder: false, leaderSplitsBatch: false, answerBatchLastIndex: false,
   welcomeMixesParts: false, welcomeMissingPart: false, scoutCountsPartialPromise: false,
-  acceptKeepsPromise: false, welcomeOverProposals: false,
+  acceptKeepsPromise: false, welcomeOverProposals: false, adoptMarkFromSlotIn: false,
 };
 
 /** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
@@ -101,6 +102,10 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   // Found by no property until PromiseCoversAccepted and ProposalsAhead were stated (session 41's review).
   AcceptKeepsPromise: { bug: 'an acceptor accepts a higher ballot without raising its promise to it', rules: { acceptKeepsPromise: true }, actions: ['AcceptorReceiveAccept'] },
   WelcomeOverProposals: { bug: 'a replica installs a Welcome while proposals of its own are pending', rules: { welcomeOverProposals: true }, actions: ['ReplicaReceiveWelcome'] },
+  AdoptMarkFromSlotIn: {
+    bug: 'an adopted leader leaves the slots below its replica\'s next proposal slot, not below its next slot to execute', rules: { adoptMarkFromSlotIn: true },
+    actions: ['LeaderReceiveAdopted'],
+  },
 };
 
 export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
@@ -262,14 +267,15 @@ const hasSlot = (d: Iterable<{ slot: number }>, slot: number): boolean => { for 
 
 /*
  * LeaderReceiveAdopted, as the .tla writes it: PMax(pvalues) is every [slot, prop] of a pvalue
- * whose ballot no pvalue of its slot exceeds; mark == Max(lMark[n], m.mark); Above(D) keeps the
+ * whose ballot no pvalue of its slot exceeds; mark == Max(Max(lMark[n], m.mark), ExecutedBelow(n)) (rSlotOut[n];
+ * AdoptMarkFromSlotIn: rSlotIn[n]); Above(D) keeps the
  * slots at or above the mark (all of D under ProposeBelowMark); adopted == Above(PMax(pvalues)) (AdoptLowestBallot: PMax takes the
  * pvalue that exceeds no pvalue of its slot);
  * props == adopted \cup {d \in Above(lProposals[n]) : ~HasSlot(adopted, d.slot)}; every prop is driven.
  */
 function leaderReceiveAdopted(r: Rules, x: NodeSpec, m: MessageOf<'Adopted'>): Result {
   if (!ballotEq(m.ballot, x.lBallot) || x.lActive) return null;
-  const lMark = Math.max(x.lMark, m.mark ?? 1);
+  const lMark = Math.max(x.lMark, m.mark ?? 1, r.adoptMarkFromSlotIn ? x.rSlotIn : x.rSlotOut);
   const above = (d: SlotProp): boolean => r.proposeBelowMark || d.slot >= lMark;
   const adopted: SlotProp[] = [];
   for (const p of m.pvalues) {

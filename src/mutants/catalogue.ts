@@ -9,7 +9,8 @@ import type { Scenario } from '../sim/scenario.js';
 import { scheduleOf } from '../sim/schedule.js';
 import {
   AcceptLowerBallotAcceptor, ExecuteTwiceReplica, HalfQuorumCommander, HalfQuorumScout, LowestPValueLeader, MinorityCommander, MinorityScout,
-  OutOfOrderReplica, OwnProposalLeader, PromiseOmitsAcceptedAcceptor, VolatileAcceptor, WrongSlotCommander,
+  OutOfOrderReplica, OwnProposalLeader, PromiseOmitsAcceptedAcceptor, RedriveExecutedLeader, SlotInMarkLeader, VolatileAcceptor,
+  WrongSlotCommander,
 } from './roles.js';
 import { corruptingFactory } from './inFlight.js';
 import {
@@ -134,11 +135,17 @@ export const MUTANTS: readonly Mutant[] = [
     // Seeds found by scanning heavyChurn: 39 the first of 1..39 to exercise it while every Accept went
     // to every acceptor; 45, 54, 70, 72 and 75 those of 1..100 that do since a stable leader sends it to
     // a quorum and replicas skip Proposes a leader would ignore (several: which seed does is chaotic);
-    // 90 the only one of 1..100 since leaders skip heartbeats to the peers their commanders reached.
+    // 90 the only one of 1..100 since leaders skip heartbeats to the peers their commanders reached;
+    // 118, 136, 143, 153, 235, 361, 384 and 398 those of 1..400 since an adopted leader leaves the
+    // slots its own replica executed (the bug shows only on a slot none of its replica's).
     createNode: withRoles({ Leader: LowestPValueLeader }),
-    scenarios: [90, 45, 54, 70, 72, 75, 39].map(heavyChurn).concat(churnSeeds(1, 4)) },
+    scenarios: [118, 136, 143, 153, 235, 361, 384, 398].map(heavyChurn).concat(churnSeeds(1, 4)) },
   { name: 'OwnProposalLeader', breaks: 'an adopting leader replaces its own proposal by the adopted one',
     createNode: withRoles({ Leader: OwnProposalLeader }), scenarios: churnSeeds(1, 12) },
+  { name: 'RedriveExecutedLeader', breaks: 'an adopting leader leaves the slots its own replica executed',
+    createNode: withRoles({ Leader: RedriveExecutedLeader }), scenarios: churnSeeds(1, 12) },
+  { name: 'SlotInMarkLeader', breaks: 'an adopting leader drives every slot its replica proposed for and has not executed',
+    createNode: withRoles({ Leader: SlotInMarkLeader }), scenarios: churnSeeds(1, 12) },
   { name: 'ExecuteOutOfOrder', breaks: 'a replica executes slots strictly in order',
     createNode: withRoles({ Replica: OutOfOrderReplica }),
     scenarios: [1, 2, 3].map((s) => base(s, { schedule: scheduleOf({ reorder: 0.5, reorderMs: 80, loss: 0.1 }) })) },

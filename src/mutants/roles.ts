@@ -115,6 +115,21 @@ export class OwnProposalLeader extends Leader {
   }
 }
 
+/** On adoption drives again the slots its node's replica executed (the design before the stall without checkpoints was fixed). */
+export class RedriveExecutedLeader extends Leader {
+  protected override executedBelow(): number {
+    return 1;
+  }
+}
+
+/** On adoption leaves the slots below its replica's next proposal slot (spec mutant AdoptMarkFromSlotIn): they need not be decided. */
+export class SlotInMarkLeader extends Leader {
+  protected override executedBelow(): number {
+    const replica = this.host.findRole<Replica>('Replica') as unknown as { slotIn: number } | undefined;
+    return replica?.slotIn ?? 1;
+  }
+}
+
 /** Executes a decision as soon as it arrives, skipping undecided slots before it. */
 export class OutOfOrderReplica extends Replica {
   override receiveDecision(m: Decision): void {

@@ -17,6 +17,7 @@ import { RecentAcceptors } from './recentAcceptors.js';
 import { HeartbeatPlan } from './heartbeatPlan.js';
 import { invariant } from '../protocol/assert.js';
 import { markOf } from './acceptor.js';
+import type { Replica } from './replica.js';
 
 export const LEADER_HEARTBEAT_TIMER = 'Leader.heartbeat';
 export const LEADER_TIMEOUT_TIMER = 'Leader.timeout';
@@ -66,7 +67,7 @@ export class Leader extends Role {
   protected otherLeader: NodeId | undefined = undefined;
   /** Which peers its next heartbeat must reach (those its commanders reached need none). */
   protected readonly heartbeats = new HeartbeatPlan();
-  /** The spec's `lMark` (volatile): it leaves slots below it alone, they are decided and compacted. */
+  /** The spec's `lMark` (volatile): it leaves slots below it alone, they are decided (compacted, or executed by its replica). */
   protected lMark = 1;
   /** The commanders it spawned that still run, with their slots (AcceptorCompact, or LeaderCompact after a restart, removes those below the mark). */
   protected readonly commanders = new Map<Role, number>();
@@ -168,11 +169,13 @@ export class Leader extends Role {
    * LeaderReceiveAdopted: adopt the highest-ballot pvalue per slot, then re-drive every slot.
    * Below max(its mark, the quorum's highest mark) it leaves every slot alone: some acceptor
    * of the quorum compacted there, so the pvalues the others reported may be stale and the
-   * chosen value missing; proposing there could choose a second value.
+   * chosen value missing; proposing there could choose a second value. It leaves the slots its
+   * own replica executed too (decided): without checkpoints the pvalues span the whole run, and
+   * an Accept for each of them at every adoption filled every send queue (a cluster stalled).
    */
   receiveAdopted(m: Adopted): void {
     if (!ballotEquals(m.ballot, this.ballot) || this.active) return;
-    const mark = Math.max(this.lMark, m.mark ?? 1);
+    const mark = Math.max(this.lMark, m.mark ?? 1, this.executedBelow());
     this.adoptPValues(m.pvalues);
     // Adopted pvalues and its own proposals alike: only slots at and above the mark are driven.
     this.dropProposalsBelow(mark);
@@ -185,6 +188,11 @@ export class Leader extends Role {
       this.spawnCommander(slot, this.proposals.get(slot)!);
     }
     this.host.action('Leader', 'LeaderReceiveAdopted');
+  }
+
+  /** The spec's ExecutedBelow(n): its node's replica executed every slot below this one (1 on a node without a replica). */
+  protected executedBelow(): number {
+    return this.host.findRole<Replica>('Replica')?.nextSlotToExecute ?? 1;
   }
 
   /** Per slot, the proposal of the highest-ballot pvalue replaces the leader's own (pmax). */

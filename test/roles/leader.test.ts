@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Leader, LEADER_HEARTBEAT_TIMER, LEADER_TIMEOUT_TIMER } from '../../src/roles/leader.js';
+import type { Replica } from '../../src/roles/replica.js';
 import { Scout } from '../../src/roles/scout.js';
 import { ballot, FakeHost, prop, specOf } from './fake-host.js';
 
@@ -100,6 +101,30 @@ describe('Leader', () => {
       { ballot: ballot(0, 1), slot: 2, prop: prop(2, 2), acks: [] },
       { ballot: ballot(0, 1), slot: 3, prop: prop(2, 3), acks: [] },
     ]);
+  });
+
+  it('on Adopted leaves the slots its own replica executed (decided) and drives from the replica\'s next slot to execute', () => {
+    const { host, leader } = leaderOn();
+    // The node's replica executed slots 1 and 2 (a stand-in: the leader reads only this).
+    host.roles.push({ name: 'Replica', nextSlotToExecute: 3 } as unknown as Replica);
+    leader.receive(2, { type: 'Propose', slot: 2, prop: prop(2, 2) }); // its own, below: left
+    leader.receive(2, { type: 'Propose', slot: 5, prop: prop(2, 5) }); // its own, kept
+    host.roles.splice(host.roles.findIndex((r) => r instanceof Scout), 1);
+    host.clear();
+
+    leader.receive(1, {
+      type: 'Adopted', ballot: ballot(0, 1), pvalues: [1, 2, 3, 4].map((slot) => ({ ballot: ballot(0, 2), slot, prop: prop(3, slot) })),
+    });
+
+    expect(specOf(leader)).toMatchObject({
+      lActive: true, lMark: 3,
+      lProposals: [{ slot: 3, prop: prop(3, 3) }, { slot: 4, prop: prop(3, 4) }, { slot: 5, prop: prop(2, 5) }],
+    });
+    expect(host.sends('Accept').map((s) => (s.message as { slot: number }).slot)).toEqual([3, 3, 3, 4, 4, 4, 5, 5, 5]);
+    // A Propose for an executed slot is refused as one below the mark is.
+    host.clear();
+    leader.receive(3, { type: 'Propose', slot: 1, prop: prop(3, 9) });
+    expect(host.actions()).toEqual([]);
   });
 
   it('ignores an Adopted for a ballot it no longer has', () => {

@@ -59,4 +59,6 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   // Bugs an outside review wrote (session 41) that broke no property then: each passed every CI model.
   { mutant: 'AcceptKeepsPromise', model: 'ci-normal', property: 'PromiseCoversAccepted', kind: 'invariant' },
   { mutant: 'WelcomeOverProposals', model: 'ci-restart', property: 'ProposalsAhead', kind: 'invariant' },
+  // An adopted leader leaves the slots its replica executed (the stall without checkpoints, session 44).
+  { mutant: 'AdoptMarkFromSlotIn', model: 'ci-checkpoint', property: 'NothingNeededDiscarded', kind: 'invariant' },
 ];

@@ -164,7 +164,7 @@ describe('part files', () => {
 
 describe('format version 2', () => {
   it('a version 2 state whose scout carries a mark (new in version 3) is rejected, not silently reset to 1', () => {
-    const { header, events } = golden('leader-change.ndjson');
+    const { header, events } = golden('normal.ndjson');
     expect(header.format).toBe('paxos-trace/2');
     const i = find(events, 'state with a scout', (e) => e.state !== undefined && e.state.scout !== null);
     const edited = structuredClone(events);

@@ -56,6 +56,8 @@ function nodeDelta(x: NodeSpec, y: NodeSpec, invokedAdd: Proposal | undefined, i
   if (ballotKey(x.aBallot) !== ballotKey(y.aBallot)) d.aBallot = y.aBallot;
   if (ballotKey(x.lBallot) !== ballotKey(y.lBallot)) d.lBallot = y.lBallot;
   if (x.lActive !== y.lActive) d.lActive = y.lActive;
+  // An adoption raises the mark to the slots its replica executed (no checkpoints here).
+  if (x.lMark !== y.lMark) d.lMark = y.lMark;
   if (x.rSlotIn !== y.rSlotIn) d.rSlotIn = y.rSlotIn;
   if (x.rSlotOut !== y.rSlotOut) d.rSlotOut = y.rSlotOut;
   if (x.scout !== y.scout && scoutKey(x.scout) !== scoutKey(y.scout)) d.scout = scoutJson(y);

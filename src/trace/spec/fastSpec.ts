@@ -244,8 +244,9 @@ function leaderReceivePropose(x: NodeSpec, m: MessageOf<'Propose'>): [NodeSpec, 
 
 function leaderReceiveAdopted(x: NodeSpec, m: MessageOf<'Adopted'>): [NodeSpec, SpecMessage[]] | null {
   if (!ballotEq(m.ballot, x.lBallot) || x.lActive) return null;
-  // Below the quorum's highest mark the slots are decided and maybe compacted: left alone.
-  const lMark = Math.max(x.lMark, m.mark ?? 1);
+  // Below the quorum's highest mark the slots are decided and maybe compacted, and below its own
+  // replica's next slot to execute they are decided: left alone (ExecutedBelow in the .tla).
+  const lMark = Math.max(x.lMark, m.mark ?? 1, x.rSlotOut);
   const best = new Map<number, PValue>();
   for (const pv of m.pvalues) {
     if (pv.slot < lMark) continue;
