@@ -12,7 +12,7 @@
  *
  *   npx tsx scripts/validate-sim-traces.ts [--runs 200] [--seed 1] [--embedded-every 50]
  *     [--embedded-max 80] [--embedded-budget 800] [--embedded-window 6]
- *     [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--out DIR] [--keep] [--jobs J]
+ *     [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--nodes N] [--out DIR] [--keep] [--jobs J]
  *
  * --format: traces with the full node state in every event, compact ones (state deltas), or
  * (default) both, alternating, so that both forms the checker reads are exercised.
@@ -25,6 +25,9 @@
  * requests as one slot's batch (every other one of those up to 2, so that full batches leave
  * requests waiting), with 12 clients (more than a replica's window of 5, or nothing would
  * wait), so batch traces are validated as the others are.
+ *
+ * --nodes N (at least 3; default: each seed draws 3, 4 or 5): every run's cluster has N nodes,
+ * its faults drawn over them (faultScenario's size), for sweeps of clusters CI does not draw.
  *
  * --down-for-good-every K (default 10; 0: never): every K-th run formed at start (not a long
  * one) also loses a node for good, crashed or killed as leader with no restart (see
@@ -65,7 +68,7 @@ import { join } from 'node:path';
 import { type TraceInput, type TraceVerdict, formatVerdict } from '../src/trace/replay/check.js';
 import { addCoverage, noCoverage } from '../src/trace/replay/coverage.js';
 import { DEFAULT_SAMPLE, type RunEvents, chooseWindows, windowEvents } from '../src/trace/replay/embeddedWindows.js';
-import { faultScenario, isLongRun, withFullRequesters, withNodeDownForGood } from '../src/trace/runs/faultScenarios.js';
+import { MIN_SCENARIO_NODES, faultScenario, isLongRun, withFullRequesters, withNodeDownForGood } from '../src/trace/runs/faultScenarios.js';
 import { checkLivenessWithNodesDown } from '../src/sim/liveness.js';
 import { TracePool, defaultWorkers } from '../src/trace/replay/pool.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
@@ -79,7 +82,7 @@ function corruptClock(path: string): void {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--embedded-budget B] [--embedded-window W] [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--down-for-good-every K] [--out DIR] [--keep] [--jobs J] [--corrupt-first] [--require-coverage]\n`);
+  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--embedded-budget B] [--embedded-window W] [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--down-for-good-every K] [--nodes N] [--out DIR] [--keep] [--jobs J] [--corrupt-first] [--require-coverage]\n`);
   process.exit(2);
 }
 
@@ -88,7 +91,7 @@ const opt = {
   runs: 200, seed: 1, embeddedEvery: DEFAULT_SAMPLE.prefixEvery, embeddedMax: DEFAULT_SAMPLE.prefixEvents,
   embeddedBudget: DEFAULT_SAMPLE.budgetEvents, embeddedWindow: DEFAULT_SAMPLE.before,
   out: '', keep: false, format: 'mixed', jobs: defaultWorkers(), checkpointEvery: 4, batchMax: 4, downForGoodEvery: 10,
-  corruptFirst: false, requireCoverage: false,
+  corruptFirst: false, requireCoverage: false, nodes: undefined as number | undefined,
 };
 for (let i = 0; i < args.length; i++) {
   const a = args[i]!;
@@ -110,6 +113,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--checkpoint-every') opt.checkpointEvery = num();
   else if (a === '--batch-max') { opt.batchMax = num(); if (opt.batchMax < 1) usage('--batch-max needs at least 1'); }
   else if (a === '--down-for-good-every') opt.downForGoodEvery = num();
+  else if (a === '--nodes') { opt.nodes = num(); if (opt.nodes < MIN_SCENARIO_NODES) usage(`--nodes needs at least ${MIN_SCENARIO_NODES}`); }
   else if (a === '--jobs') { opt.jobs = num(); if (opt.jobs < 1) usage('--jobs needs at least 1'); }
   else if (a === '--format') {
     opt.format = args[++i] ?? '';
@@ -175,7 +179,7 @@ const fastChecks: Promise<void>[] = [];
 const runEvents: RunEvents[] = [];
 const kept = new Map<string, Run>();
 for (let r = 0; r < opt.runs; r++) {
-  const drawn = faultScenario(opt.seed + r);
+  const drawn = faultScenario(opt.seed + r, opt.nodes);
   // Every K-th run (of those formed at start, not the long ones) loses a node for good.
   const downForGood = opt.downForGoodEvery > 0 && r % opt.downForGoodEvery === 3 % opt.downForGoodEvery && drawn.formation !== 'seed' && !isLongRun(drawn);
   const faults = downForGood ? withNodeDownForGood(drawn) : drawn;
@@ -281,7 +285,7 @@ if (opt.requireCoverage || opt.runs >= COVERAGE_MIN_RUNS) {
 for (const u of uncovered) process.stdout.write(`COVERAGE: ${u}\n`);
 const secs = (performance.now() - started) / 1000;
 process.stdout.write(
-  `validate-sim-traces: ${opt.runs} traces (${batchedRuns} with batches of up to ${opt.batchMax} or ${Math.min(SMALL_BATCH_MAX, opt.batchMax)}, ${deferredRuns} of them (of up to ${opt.batchMax}) deferring proposals to the turn's end or the next Decision (${inputBoundRuns} runs, these with batches of at most ${SMALL_BATCH_INPUT} units of input), ${downRuns} with a node down for good, ${fullRequesterRuns} with their Requesters filled), ${fastEvents} events validated (schema + fast replay); ` +
+  `validate-sim-traces: ${opt.runs} traces (${opt.nodes === undefined ? '' : `clusters of ${opt.nodes} nodes; `}${batchedRuns} with batches of up to ${opt.batchMax} or ${Math.min(SMALL_BATCH_MAX, opt.batchMax)}, ${deferredRuns} of them (of up to ${opt.batchMax}) deferring proposals to the turn's end or the next Decision (${inputBoundRuns} runs, these with batches of at most ${SMALL_BATCH_INPUT} units of input), ${downRuns} with a node down for good, ${fullRequesterRuns} with their Requesters filled), ${fastEvents} events validated (schema + fast replay); ` +
   `embedded sample: ${windowCount} windows, ${embeddedEvents} events, ${sampledChanges} leader changes (of ${foundChanges} in the runs: ${perKind}) in ${embeddedSecs.toFixed(1)} s; ` +
   `${operations} client operations checked for linearizability as the events came; ` +
   `coverage: ${coverage.retryAnswers} retried requests answered from a replica's table, ${coverage.fullBatchesWithMoreWaiting} batches at the bound with more requests waiting, ${coverage.batchesCutByInput} batches cut by the input bound with more waiting, ${coverage.promisePartsReceived} Promise parts received by scouts (${promisePartRuns} runs with Promises of at most ${SMALL_PROMISE_BYTES} bytes), ${coverage.welcomesFromParts} Welcomes installed from parts (${welcomePartRuns} runs with Welcomes of at most ${SMALL_WELCOME_BYTES} bytes); ` +

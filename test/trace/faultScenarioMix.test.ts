@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS, type FaultKind } from '../../src/sim/schedule.js';
-import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
+import { faultScenario, isLongRun } from '../../src/trace/runs/faultScenarios.js';
 
 function kindCounts(from: number, to: number): Record<FaultKind, number> {
   const counts = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
@@ -24,6 +24,25 @@ describe('faultScenario', () => {
     // The seeded-formation crash is extra; the rest are drawn uniformly over the five kinds.
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     for (const k of FAULT_KINDS) expect({ kind: k, share: counts[k] / total > 0.1 }).toEqual({ kind: k, share: true });
+  });
+
+  it('with a size, draws the same scenario for that many nodes, faults within them, and refuses fewer than 3', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const drawn = faultScenario(seed);
+      const nine = faultScenario(seed, 9);
+      expect(nine.nodes).toBe(9);
+      // Draws over the node count change (which node crashes, where a partition cuts); the rest stay.
+      expect({ ...nine, nodes: drawn.nodes, schedule: drawn.schedule, workload: drawn.workload }).toEqual(drawn);
+      expect(nine.schedule.network).toEqual(drawn.schedule.network);
+      expect(nine.schedule.faults.map((f) => [f.kind, f.at])).toEqual(drawn.schedule.faults.map((f) => [f.kind, f.at]));
+      for (const f of nine.schedule.faults) {
+        if (f.kind === 'crash') expect(f.node).toBeLessThanOrEqual(9);
+        if (f.kind === 'partition') expect(f.groups[0]!.length).toBeLessThan(9);
+      }
+      if (drawn.formation === 'seed' && !isLongRun(drawn)) expect(nine.workload.clients).toBe(9);
+      if (drawn.nodes === 5 || drawn.nodes === 3) expect(faultScenario(seed, drawn.nodes)).toEqual(drawn);
+    }
+    for (const bad of [0, 2, 3.5, Number.NaN]) expect(() => faultScenario(1, bad)).toThrow(/at least 3 nodes/);
   });
 
   it('restarts every crash and killed leader it schedules, heals every partition and ends every burst after it starts', () => {

@@ -9,6 +9,9 @@ import type { Scenario } from '../../sim/scenario.js';
 import type { Fault } from '../../sim/schedule.js';
 import { scheduleOf } from '../../sim/schedule.js';
 
+/** The fewest nodes faultScenario takes. */
+export const MIN_SCENARIO_NODES = 3;
+
 /** Faults one scenario may schedule: enough to mix several kinds, few enough for runs to finish. */
 export const MAX_SCENARIO_FAULTS = 4;
 /**
@@ -32,14 +35,21 @@ export const isLongRun = (s: Scenario): boolean => s.workload.clients * s.worklo
  * Join: their clients are spread over every node, so requests are invoked on nodes that have
  * not joined yet (the Seed itself is one until it hands over), and half of them crash a node
  * while the cluster forms. One in LONG_RUN_EVERY is a long run of 1,000 commands.
+ *
+ * `size`: the cluster's size instead of the seed's draw of 3, 4 or 5, for sweeps of larger
+ * clusters (at least 3: with 2, one node down stops the cluster, and a run that loses one for
+ * good could never finish). The rest is drawn from the same draws, faults over that many nodes.
  */
-export function faultScenario(seed: number): Scenario {
+export function faultScenario(seed: number, size?: number): Scenario {
+  if (size !== undefined && !(Number.isSafeInteger(size) && size >= MIN_SCENARIO_NODES)) {
+    throw new RangeError(`a fault scenario needs at least ${MIN_SCENARIO_NODES} nodes, got ${size}`);
+  }
   const rng = Prng.fromSeed(seed * 7919 + 17);
   // One seed in eight has 4 nodes: a majority of 4 is 3, more than half, where a quorum
   // miscounted as half (2 x acks >= n) still passes with 3 or 5. The draw stays, so every
   // other seed's scenario is what it was.
   const odd = rng.chance(0.7) ? 3 : 5;
-  const nodes = seed % 8 === 5 ? 4 : odd;
+  const nodes = size ?? (seed % 8 === 5 ? 4 : odd);
   const seeded = rng.chance(0.35);
   const long = seed % LONG_RUN_EVERY === 0;
   const faults: Fault[] = [];
