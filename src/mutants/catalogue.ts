@@ -137,7 +137,7 @@ export const MUTANTS: readonly Mutant[] = [
     // a quorum and replicas skip Proposes a leader would ignore (several: which seed does is chaotic);
     // 90 the only one of 1..100 since leaders skip heartbeats to the peers their commanders reached;
     // 118, 136, 143, 153, 235, 361, 384 and 398 those of 1..400 since an adopted leader leaves the
-    // slots its own replica executed (the bug shows only on a slot none of its replica's).
+    // slots its own replica executed (the bug shows only on a slot its replica has not executed).
     createNode: withRoles({ Leader: LowestPValueLeader }),
     scenarios: [118, 136, 143, 153, 235, 361, 384, 398].map(heavyChurn).concat(churnSeeds(1, 4)) },
   { name: 'OwnProposalLeader', breaks: 'an adopting leader replaces its own proposal by the adopted one',
