@@ -308,4 +308,9 @@ export interface NodeApi {
    * history (tracing on, or no checkpoints). O(1).
    */
   executedCount(): number;
+  /**
+   * Its replica's application state after every slot below rSlotOut, as the node's state
+   * machine holds it (undefined without a replica; not a copy: read it, do not change it). O(1).
+   */
+  replicaApp(): { readonly state: unknown } | undefined;
 }

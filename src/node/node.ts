@@ -358,6 +358,11 @@ export class Node implements NodeApi {
     return this.unroutedRole<Role & { executedCount: number }>('Replica')?.executedCount ?? 0;
   }
 
+  replicaApp(): { readonly state: unknown } | undefined {
+    const replica = this.unroutedRole<Role & { appState: unknown }>('Replica');
+    return replica === undefined ? undefined : { state: replica.appState };
+  }
+
   // ---- internals ----
 
   /** Whether specState() shows rExecuted whole: every hosted role lists what it shows of it. */

@@ -156,4 +156,26 @@ describe('ExecSeq', () => {
     expect(h.base).toBe(100);
     expect(longer.get(100)).toEqual(req(100));
   });
+
+  it('a prefix (a restarted replica\'s history) shares the backing, reads and digests as the array, and keeps what a window forgot forgotten', () => {
+    const xs = Array.from({ length: 100 }, (_, i) => req(i));
+    const h = ExecSeq.of(xs);
+    const p = h.prefix(60);
+    expect(p.length).toBe(60);
+    expect(p.toArray()).toEqual(xs.slice(0, 60));
+    expect(p.sharedPrefix(h)).toBe(60);
+    expect(p.digest()).toBe(digestsOf(xs)[60]);
+    expect(h.prefix(100)).toBe(h);
+    expect(h.prefix(0)).toBe(ExecSeq.EMPTY);
+    expect(() => h.prefix(101)).toThrow(RangeError);
+    expect(() => h.prefix(-1)).toThrow(RangeError);
+    // Appended to, a prefix is a new version: the longer one keeps its own elements.
+    expect(p.appended([req(999)]).get(60)).toEqual(req(999));
+    expect(h.get(60)).toEqual(req(60));
+    h.forgetBelow(50);
+    const q = h.prefix(55);
+    expect(q.get(54)).toEqual(req(54));
+    expect(() => q.get(10)).toThrow(ForgottenHistoryError);
+    expect(q.digest()).toBe(digestsOf(xs)[55]);
+  });
 });

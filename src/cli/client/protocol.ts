@@ -132,9 +132,12 @@ export interface ReplicaState {
   readonly node: number;
   readonly slotOut: number;
   readonly executed: number;
-  /** SHA-256 (hex, 16 digits) of the executed requests in order: equal histories, equal digests. */
+  /**
+   * SHA-256 (hex, 16 digits) of the executed requests the node keeps, in order: equal
+   * histories, equal digests. A checkpointing replica keeps none: the digest of no requests.
+   */
   readonly historyDigest: string;
-  /** stateDigest of the application state the history produces. */
+  /** stateDigest of the replica's application state. */
   readonly appDigest: string;
   /** The application state itself, when its JSON is at most 1 MiB. */
   readonly appState?: unknown;

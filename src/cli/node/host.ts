@@ -143,7 +143,9 @@ export class NodeHost {
         },
         // Always given: left out, a Member checkpoints by default, which the trace header would deny.
         checkpointEvery,
-        ...(file ? { trace: (ev: NodeTraceEvent) => file.emit(ev as unknown as FullTraceEvent), traceFlush: () => file.flush() } : {}),
+        // The part takes the node's deltas: a checkpointing replica then keeps no history, and a
+        // restart gives it by length (docs/trace-format.md, "Histories by length").
+        ...(file ? { trace: Object.assign((ev: NodeTraceEvent) => file.emit(ev as unknown as FullTraceEvent), { takesDeltas: true }), traceFlush: () => file.flush() } : {}),
         log: (line) => logger.throttled(`node-log:${line.replace(/\d+/g, '#').slice(0, 60)}`, 10_000, 'warn', 'node-log', { message: line }),
         createNode: (id, peers, options, env) => {
           if ((options.checkpointEvery ?? 0) !== checkpointEvery) {

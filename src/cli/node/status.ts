@@ -69,16 +69,20 @@ export function nodeStatus(s: StatusSources): NodeStatus {
 }
 
 /**
- * The replica's history and the state it produces (replayed here: O(history) per call). The
- * history and the digests cover what the node keeps (all of it with tracing on or checkpoints
- * off; else nothing); `executed` counts every executed request either way.
+ * The replica's application state and the history it keeps. The history and its digest cover
+ * what the node keeps (all of it without checkpoints; else nothing: a checkpointing replica
+ * keeps no history, traced or not); `executed` counts every executed request either way, and
+ * the state is the replica's own (a node without a replica: the state its history produces).
  */
 export function replicaState(node: NodeApi, app: AppStateMachine<unknown, unknown>, withHistory: boolean): ReplicaState {
   const spec = node.specState();
   const history: ExecutedRequest[] = spec.rExecuted.map((p) => ({ caller: p.caller, clientId: p.clientId, input: p.input }));
-  const sm = toNodeStateMachine(app);
-  let state = sm.initial();
-  for (const r of history) state = sm.apply(state, r.input)[0];
+  let state = node.replicaApp()?.state;
+  if (state === undefined) {
+    const sm = toNodeStateMachine(app);
+    state = sm.initial();
+    for (const r of history) state = sm.apply(state, r.input)[0];
+  }
   const stateText = JSON.stringify(state);
   return {
     node: node.id,

@@ -125,6 +125,8 @@ export class AppReplay {
   private invokes = 0;
   /** The states' canonical texts, each built from the last (the history's digests). */
   private readonly texts = new StateTexts();
+  /** Told each request the history grows by, in order and once (CheckOptions.onHistory). */
+  onAppend: ((request: Proposal) => void) | undefined = undefined;
 
   /**
    * `sm` is the state machine the replicas ran, as the header's `app` names it (replay/apps.ts);
@@ -223,6 +225,7 @@ export class AppReplay {
       const id = requestOf(answer.prop);
       if (index === this.executed + 1) {
         this.append(id, answer.prop.input);
+        this.onAppend?.(answer.prop);
       } else if (this.entry(index) === undefined) {
         throw new ClientCheckError(`replica ${n} executes the ${index}th request, below the checker's window (from ${this.base + 1}): its executed count was below every replica's, which cannot be`);
       } else if (this.entry(index)!.request !== id) {

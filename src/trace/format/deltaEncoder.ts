@@ -161,6 +161,16 @@ export class DeltaEncoder {
     return delta === null ? whole(ev) : compactEvent(ev, delta);
   }
 
+  /**
+   * The event went out whole (the first event a writer appending to a part sees: a process
+   * started again knows nothing of its node's previous event): the node's next delta is
+   * relative to it. Its state may name its history by length (restartHistories.ts).
+   */
+  wroteWhole(ev: FullTraceEvent): void {
+    const fromNode = this.fullDiff ? undefined : nodeDeltaOf(ev);
+    this.prev.set(ev.node, fromNode !== undefined ? { kind: 'source', source: fromNode.source } : { kind: 'state', state: snapshot(ev.state) });
+  }
+
   private before(node: number, last: Last | undefined): Previous {
     if (last === undefined) return snapshot(initialJson(this.N, node));
     return last.kind === 'state' ? last.state : snapshot(last.source.current());

@@ -19,7 +19,9 @@ export interface NdjsonTraceFileOptions {
   /**
    * Continue an existing part file instead of creating one: no header is written, and the
    * first event carries its full `state` (the delta encoder knows nothing of the events before
-   * it). The caller has cut the file to its last whole line (see partFile.ts).
+   * it); a NodeRestart's may name the restored history by length, `{"historyLength": L}` (the
+   * first L requests of what the node had: docs/trace-format.md, "Histories by length"). The
+   * caller has cut the file to its last whole line (see partFile.ts).
    */
   readonly append?: boolean;
   /** Compact: diff whole states instead of taking the nodes' deltas (the reference path, for tests). */
@@ -59,10 +61,20 @@ export class NdjsonTraceFile {
     if (this.closed) throw new Error(`trace ${this.path} is closed`);
     this.events++;
     this.last.set(event.node, { seq: event.seq, clock: event.clock });
-    const encoded = this.encoder ? this.encoder.encode(event) : event;
-    const line = this.fullNext ? event : encoded;
-    if ('state' in line && line.state !== undefined && namesHistory(line.state)) {
-      throw new Error(`trace ${this.path}: node ${event.node}'s ${event.action} names its history by length in a whole state (its sink must take deltas: TraceSink.takesDeltas)`);
+    let line: TraceEvent | FullTraceEvent;
+    if (this.fullNext) {
+      // A process started again: its first event goes out whole, and a NodeRestart's state may
+      // name the restored history by length (the first L requests of what the node had before).
+      this.encoder?.wroteWhole(event);
+      line = event;
+      if (event.action !== 'NodeRestart' && namesHistory(event.state)) {
+        throw new Error(`trace ${this.path}: node ${event.node}'s ${event.action} names its history by length in a whole state, which only a NodeRestart may`);
+      }
+    } else {
+      line = this.encoder ? this.encoder.encode(event) : event;
+      if ('state' in line && line.state !== undefined && namesHistory(line.state)) {
+        throw new Error(`trace ${this.path}: node ${event.node}'s ${event.action} names its history by length in a whole state (its sink must take deltas: TraceSink.takesDeltas)`);
+      }
     }
     this.push(JSON.stringify(line));
     this.fullNext = false;

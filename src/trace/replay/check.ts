@@ -5,7 +5,7 @@
  * length. Checking is synchronous (reading included): checkTrace is async only for callers.
  */
 import { readFileSync } from 'node:fs';
-import type { SpecConstants, TraceEnding, TraceEvent, TraceHeader } from '../format/types.js';
+import type { Proposal, SpecConstants, TraceEnding, TraceEvent, TraceHeader } from '../format/types.js';
 import { CLIENT_ACTIONS, TRACE_FORMAT, isTraceEnding } from '../format/types.js';
 import { type Located, TraceInputError, isCutLine, traceValues } from '../format/lines.js';
 import { type TraceSchemas, loadTraceSchemas } from '../format/schemas.js';
@@ -21,6 +21,7 @@ import { noCoverage, noteCoverage, type TraceCoverage } from './coverage.js';
 import { AppReplay, ClientCheckError, RealTimeOrderError, type AppReplayHeld } from '../client/appReplay.js';
 import { appStateMachine } from './apps.js';
 import { type History, WelcomeHistories } from './welcomeHistories.js';
+import { resolveRestart } from './restartHistories.js';
 import { ForgottenHistoryError } from '../spec/execSeq.js';
 import type { historyBases } from './historyWindow.js';
 
@@ -115,6 +116,12 @@ export interface CheckOptions {
   schemaOnly?: boolean;
   /** Skip the client-level checks even when the header names the application. */
   noClient?: boolean;
+  /**
+   * Told each request of the replicated history, in order and once, as the client-level checks
+   * establish it (a header that names the application, and not noClient): for a harness that
+   * judges the history itself (paxos chaos), whose nodes keep none.
+   */
+  onHistory?: (request: Proposal) => void;
   specPath?: string;
   schemas?: TraceSchemas;
   onEvents?: (count: number) => void;
@@ -279,13 +286,13 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
   const historyWindow = opts.fast !== false && opts.forget !== false && opts.historyWindow !== false && windows.length === 0;
   // A received named Welcome is found in the fast replay's msgs (no second copy of its history).
   const welcomes = new WelcomeHistories(opts.fast === false ? undefined : () => fast?.state.msgs, historyWindow);
-  // A Welcome's history named by length is taken from the fast replay of its sender. Made once,
+  // A history named by length (a Welcome's, a restart's) is taken from the fast replay of its node. Made once,
   // reading the event from `cursor`: a closure made in the loop over `at` and `ev` made V8 keep
   // both in a context allocated per line, and read them from there all through the loop.
   const historyOf = (n: number): History => {
     if (fast === null) {
       const at = cursor.at!;
-      fail(at, { kind: 'header', action: (at.value as TraceEvent).action, message: 'a Welcome whose history is named by length needs the fast oracle (its replay holds the sender\'s history)' });
+      fail(at, { kind: 'header', action: (at.value as TraceEvent).action, message: 'a history named by length (a Welcome\'s, or a restart\'s) needs the fast oracle (its replay holds the node\'s history)' });
     }
     return fast!.state.nodes[n]!.rExecuted;
   };
@@ -312,7 +319,10 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
         lastSeq = new Array<number>(N + 1).fill(0);
         lastClock = new Array<number>(N + 1).fill(0);
         if (!opts.schemaOnly) {
-          if (h.app !== undefined && opts.noClient !== true) client = new AppReplay(appStateMachine(h.app), constants.ReplicaNodes ?? Array.from({ length: N }, (_, i) => i + 1));
+          if (h.app !== undefined && opts.noClient !== true) {
+            client = new AppReplay(appStateMachine(h.app), constants.ReplicaNodes ?? Array.from({ length: N }, (_, i) => i + 1));
+            client.onAppend = opts.onHistory;
+          }
           if (opts.fast !== false) {
             fast = new FastOracle({ ...configFromConstants(constants), ...(historyWindow ? { historyWindow } : {}) }, opts.fastSteps);
             fast.forgetDead = opts.forget !== false && windows.length === 0;
@@ -375,6 +385,9 @@ function replay(input: TraceInput, opts: CheckOptions, verdict: TraceVerdict, sc
     const tooLong = batchBoundProblem(ev, bounds);
     if (tooLong) fail(at, { kind: 'schema', pointer: tooLong.pointer, message: tooLong.message, action: ev.action });
     if (oracles.length > 0 || client !== null) {
+      const restarted = resolveRestart(ev, historyOf, historyWindow);
+      if ('problem' in restarted) fail(at, { kind: 'spec', action: ev.action, oracle: 'fast', message: restarted.problem });
+      else ev = restarted;
       const named = welcomes.resolve(ev, historyOf);
       if ('problem' in named) fail(at, { kind: 'spec', action: ev.action, oracle: 'fast', message: named.problem });
       else ev = named;

@@ -18,6 +18,7 @@ import { fileValues, isCutLine, mergedValues } from '../format/lines.js';
 import { type ActionName, MESSAGE_ACTIONS, NEXT_NODES, NODE_ACTIONS } from '../spec/fastSpec.js';
 import { needsUpgrade, upgradeEvent } from '../format/versions.js';
 import { DeltaDecoder } from '../format/deltaEncoder.js';
+import { resolveRestart } from './restartHistories.js';
 import { WelcomeHistories } from './welcomeHistories.js';
 
 export const TRACE_MODULE = 'MultiPaxosTrace';
@@ -152,7 +153,7 @@ export async function readTrace(files: readonly string[]): Promise<{ header: Tra
   let header: TraceHeader | null = null;
   let decoder: DeltaDecoder | null = null;
   let legacy = false;
-  // A Welcome's history named by length: the TLC module gets the history itself.
+  // A history named by length (a Welcome's, a restart's): the TLC module gets the history itself.
   const welcomes = new WelcomeHistories();
   const events: FullTraceEvent[] = [];
   const origins: EventOrigin[] = [];
@@ -171,7 +172,9 @@ export async function readTrace(files: readonly string[]): Promise<{ header: Tra
       try {
         const current = legacy ? upgradeEvent(v) : { value: v };
         if ('problem' in current) throw new Error(`${current.problem.pointer}: ${current.problem.message}`);
-        const named = welcomes.resolve(current.value as TraceEvent, (n) => decoder!.historyOf(n));
+        const restarted = resolveRestart(current.value as TraceEvent, (n) => decoder!.historyOf(n), false);
+        if ('problem' in restarted) throw new Error(restarted.problem);
+        const named = welcomes.resolve(restarted, (n) => decoder!.historyOf(n));
         if ('problem' in named) throw new Error(named.problem);
         events.push(decoder.decode(named));
       } catch (e) {

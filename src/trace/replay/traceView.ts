@@ -91,9 +91,9 @@ export class NodeView {
     v.lMark = state.lMark;
     v.scout = scoutText(state.scout);
     for (let i = 0; i < FIELD_COUNT; i++) v.sets.push(new Set((state[SET_FIELDS[i]!] as never[]).map(KEY_BY_INDEX[i]!)));
-    v.executed = HistoryView.ofKeys(state.rExecuted.map(propKey));
+    v.executed = historyView(state.rExecuted);
     v.snapSlot = state.rSnap.slot;
-    v.snap = HistoryView.ofKeys(state.rSnap.executed.map(propKey));
+    v.snap = historyView(state.rSnap.executed);
     return v;
   }
 
@@ -194,6 +194,10 @@ export class NodeView {
     return out;
   }
 }
+
+/** A whole state's history: listed, or the replay's own sequence (a restart's by length in a windowed replay, restartHistories.ts). */
+const historyView = (xs: readonly Proposal[]): HistoryView =>
+  (xs as unknown) instanceof ExecSeq ? HistoryView.ofSeq(xs as unknown as ExecSeq) : HistoryView.ofKeys(xs.map(propKey));
 
 const sameBallot = (a: Ballot, b: Ballot): boolean => a.num === b.num && a.leader === b.leader;
 

@@ -139,6 +139,16 @@ export class ExecSeq implements Iterable<Proposal> {
     return this.digestAt(this.length);
   }
 
+  /**
+   * Its first k elements, sharing the backing (a restarted replica's history is a prefix of
+   * the one it had): O(1), and valid after a window forgot the start.
+   */
+  prefix(k: number): ExecSeq {
+    if ((k | 0) !== k || k < 0 || k > this.length) throw new RangeError(`the first ${k} requests of a history of ${this.length}`);
+    if (k === this.length) return this;
+    return k === 0 ? ExecSeq.EMPTY : new ExecSeq(this.backing, k);
+  }
+
   /** This sequence followed by `run`. */
   appended(run: readonly Proposal[]): ExecSeq {
     if (run.length === 0) return this;

@@ -1,8 +1,9 @@
 /**
  * A whole state that names its history by length (Node.traceState, for a replica that keeps
- * none): the trace writer turns it into a delta, and refuses to write it whole.
+ * none): the trace writer turns it into a delta, and writes it whole only as a NodeRestart
+ * that starts a part a process appends to (its writer knows no earlier state).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -39,6 +40,23 @@ describe('a history by length in a whole state', () => {
       { kind: 'header', format: 'paxos-trace/3', spec: { module: 'MultiPaxos', constants: { N: 1, Window: 1 } }, cluster: { nodes: [1] } } as TraceHeader);
     expect(() => file.emit(event(1, withHistory(historyByLength(0), historyByLength(0))))).toThrow(/its sink must take deltas/);
     file.close();
+  });
+
+  it('is written whole as the first event a process appends to a part, in a NodeRestart only', () => {
+    const header = { kind: 'header', format: 'paxos-trace/3', spec: { module: 'MultiPaxos', constants: { N: 1, Window: 1 } }, cluster: { nodes: [1] } } as TraceHeader;
+    const path = join(mkdtempSync(join(tmpdir(), 'by-length-')), 't.ndjson');
+    new NdjsonTraceFile(path, header, { compact: true }).close();
+    const restarted = new NdjsonTraceFile(path, header, { compact: true, append: true });
+    restarted.emit(event(1, withHistory(historyByLength(2), historyByLength(2), 3)));
+    // The next event is a delta from it.
+    restarted.emit(event(2, withHistory([req(1), req(2), req(3)], historyByLength(2), 3)));
+    restarted.close();
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as FullTraceEvent & { delta?: unknown });
+    expect(lines[1]!.state).toMatchObject({ rExecuted: { historyLength: 2 }, rSnap: { slot: 3, executed: { historyLength: 2 } } });
+    expect(lines[2]!.delta).toBeDefined();
+    const other = new NdjsonTraceFile(path, header, { compact: true, append: true });
+    expect(() => other.emit({ ...event(3, withHistory(historyByLength(2), historyByLength(2), 3)), action: 'ReplicaExecute' } as FullTraceEvent)).toThrow(/only a NodeRestart may/);
+    other.close();
   });
 });
 
