@@ -31,4 +31,13 @@ describe('chaos report', () => {
     const fine = chaosReportLines({ ...base, history: { ...history, problems: [] }, executed: 12, replicasEqual: true }).join('\n');
     expect(fine).toContain('money conserved');
   });
+
+  it('--two-down: a follower killed while the leader was down says so', () => {
+    const kills = [
+      { node: 1, role: 'leader' as const, atMs: 100, downMs: 2000, newLeader: 2 },
+      { node: 3, role: 'follower' as const, atMs: 900, downMs: 2000, alsoDown: 1 },
+    ];
+    const text = chaosReportLines({ ...base, kills }).join('\n');
+    expect(text).toContain('kills (SIGKILL):        2 (node 1 as leader, node 2 took over; node 3 as follower, while node 1 was down)');
+  });
 });

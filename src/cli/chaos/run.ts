@@ -35,6 +35,12 @@ export interface ChaosOptions {
   readonly durationMs: number;
   /** Kill rounds: each kills the leader, restarts it, then kills a follower and restarts it. */
   readonly rounds: number;
+  /**
+   * Each round kills the follower while the killed leader is still down, and restarts the two
+   * together: two nodes down at once (a majority of 5 or more stays up; of 3, none), then two
+   * rejoining at the same time, answering each other's Joins.
+   */
+  readonly twoDown?: boolean;
   /** A killed node stays down this long before it is restarted. */
   readonly downMs: number;
   /** Node k listens on basePort+k-1 and +1000; 0: any free ports. */
@@ -49,7 +55,8 @@ export interface ChaosOptions {
   readonly onNodeLine?: (node: number, line: string) => void;
 }
 
-export interface KillRecord { node: number; role: 'leader' | 'follower'; atMs: number; downMs: number; newLeader?: number | null }
+/** One SIGKILL. `alsoDown`: the node still down when it came (--two-down: the round's leader). */
+export interface KillRecord { node: number; role: 'leader' | 'follower'; atMs: number; downMs: number; newLeader?: number | null; alsoDown?: number }
 
 export interface ChaosReport {
   readonly ok: boolean;
@@ -200,28 +207,34 @@ async function faults(o: ChaosOptions, cluster: LocalCluster, addresses: Readonl
   kills: KillRecord[], say: (line: string) => void, sinceStart: () => number): Promise<void> {
   const slot = o.durationMs / (2 * o.rounds + 1);
   for (let round = 0; round < o.rounds; round++) {
+    // Killed and not yet restarted: with twoDown, the leader waits for the follower.
+    let down: Array<{ node: number; killedAt: number }> = [];
     for (const [i, role] of (['leader', 'follower'] as const).entries()) {
       const at = slot * (2 * round + i + 0.6);
       if (sinceStart() < at) await sleep(at - sinceStart());
       const statuses = await statusesOf(addresses, key, (n) => cluster.isRunning(n));
       const leader = leaderOf(statuses);
       const victim = role === 'leader' ? leader ?? 1 : pickFollower(statuses, leader, kills);
-      const record: KillRecord = { node: victim, role, atMs: Math.round(sinceStart()), downMs: o.downMs };
-      say(`SIGKILL node ${victim} (${role}${role === 'leader' ? '' : `; leader is node ${leader ?? '?'}`})`);
+      const record: KillRecord = { node: victim, role, atMs: Math.round(sinceStart()), downMs: o.downMs, ...(down.length > 0 ? { alsoDown: down[0]!.node } : {}) };
+      const alsoDown = record.alsoDown !== undefined ? `; node ${record.alsoDown} still down` : '';
+      say(`SIGKILL node ${victim} (${role}${role === 'leader' ? '' : `; leader is node ${leader ?? '?'}`}${alsoDown})`);
       await cluster.kill(victim);
-      const killedAt = performance.now();
+      down.push({ node: victim, killedAt: performance.now() });
       kills.push(record);
       if (role === 'leader') {
         record.newLeader = await newLeader(addresses, key, (n) => cluster.isRunning(n), victim, LEADER_ELECTION_WAIT_MS);
         say(record.newLeader === null
           ? `  no other leader within ${LEADER_ELECTION_WAIT_MS / 1000} s`
-          : `  node ${record.newLeader} took over as leader after ${((performance.now() - killedAt) / 1000).toFixed(1)} s`);
+          : `  node ${record.newLeader} took over as leader after ${((performance.now() - down[0]!.killedAt) / 1000).toFixed(1)} s`);
       }
-      const down = o.downMs - (performance.now() - killedAt);
-      if (down > 0) await sleep(down);
-      say(`restarting node ${victim} from its data directory`);
-      await cluster.start(victim);
-      say(`  node ${victim} is back`);
+      if (o.twoDown === true && role === 'leader') continue;
+      const wait = o.downMs - (performance.now() - down[down.length - 1]!.killedAt);
+      if (wait > 0) await sleep(wait);
+      const which = down.length > 1 ? `nodes ${down.map((d) => d.node).join(' and ')}` : `node ${down[0]!.node}`;
+      say(`restarting ${which} from ${down.length > 1 ? 'their data directories' : 'its data directory'}`);
+      await Promise.all(down.map((d) => cluster.start(d.node)));
+      say(`  ${which} ${down.length > 1 ? 'are' : 'is'} back`);
+      down = [];
     }
   }
 }

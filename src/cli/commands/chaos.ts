@@ -13,6 +13,7 @@ export const CHAOS_HELP: CommandHelp = {
     ['--duration S', 'seconds of workload; the kills happen inside it (default 30)'],
     ['--rounds R', 'kill rounds, each the leader then a follower (default 1)'],
     ['--down S', 'seconds a killed node stays down at least (default 2; a killed leader stays down until another leads)'],
+    ['--two-down', 'kill each round\'s follower while its leader is still down, and restart the two together (two nodes down at once: a majority stays up with 5 nodes or more)'],
     ['--base-port P', 'node k listens on P+k-1 and P+k-1+1000 (default: free ports found at start)'],
     ['--dir DIR', 'keep data and traces in DIR (default: a temporary directory, removed when the run passes)'],
     ['--seed N', 'seed of the workload\'s choices (default 1)'],
@@ -26,7 +27,7 @@ export const CHAOS_HELP: CommandHelp = {
 const OPTIONS = {
   nodes: { type: 'string' }, clients: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' }, rounds: { type: 'string' }, down: { type: 'string' },
   'base-port': { type: 'string' }, dir: { type: 'string' }, seed: { type: 'string' }, verbose: { type: 'boolean' },
-  'checkpoint-every': { type: 'string' },
+  'checkpoint-every': { type: 'string' }, 'two-down': { type: 'boolean' },
 } as const;
 
 export async function chaosCommand(argv: readonly string[], io: CommandIo): Promise<number> {
@@ -41,6 +42,7 @@ export async function chaosCommand(argv: readonly string[], io: CommandIo): Prom
     durationMs: intOption('chaos', p, 'duration', { min: 5, max: 3600 }, 30) * 1000,
     rounds: intOption('chaos', p, 'rounds', { min: 1, max: 20 }, 1),
     downMs: intOption('chaos', p, 'down', { min: 0, max: 600 }, 2) * 1000,
+    ...(p.values['two-down'] === true ? { twoDown: true } : {}),
     basePort: intOption('chaos', p, 'base-port', { min: 1024, max: 64_000 }, 0),
     seed: intOption('chaos', p, 'seed', { min: 0, max: 2 ** 31 }, 1),
     checkpointEvery: intOption('chaos', p, 'checkpoint-every', { min: 0, max: 1_000_000_000 }, 25),
@@ -57,7 +59,7 @@ export function chaosReportLines(r: ChaosReport): string[] {
   const lines = [
     '',
     `chaos run: ${r.ok ? 'PASSED' : 'FAILED'} in ${(r.wallMs / 1000).toFixed(1)} s`,
-    `  kills (SIGKILL):        ${r.kills.length} (${r.kills.map((k) => `node ${k.node} as ${k.role}${k.newLeader != null ? `, node ${k.newLeader} took over` : ''}`).join('; ')})`,
+    `  kills (SIGKILL):        ${r.kills.length} (${r.kills.map((k) => `node ${k.node} as ${k.role}${k.newLeader != null ? `, node ${k.newLeader} took over` : ''}${k.alsoDown !== undefined ? `, while node ${k.alsoDown} was down` : ''}`).join('; ')})`,
     // A run that stopped before its final reads has no history to count: say so, not zeros.
     h === undefined
       ? `  transfers acknowledged: not counted (the run stopped before its final reads)`
