@@ -13,6 +13,7 @@ import { INVOKE_HELP, invokeCommand } from './commands/invoke.js';
 import { type CommandIo, processIo } from './commands/io.js';
 import { addressInUse, EXIT_ADDRESS_IN_USE } from './exitCodes.js';
 import { NODE_HELP, nodeCommand } from './commands/node.js';
+import { SOAK_HELP, soakCommand } from './commands/soak.js';
 import { STATUS_HELP, statusCommand } from './commands/status.js';
 
 const KEYGEN_HELP: CommandHelp = {
@@ -38,6 +39,7 @@ const COMMANDS: Record<string, { run: Command; help: CommandHelp }> = {
   status: { run: statusCommand, help: STATUS_HELP },
   keygen: { run: keygenCommand, help: KEYGEN_HELP },
   chaos: { run: chaosCommand, help: CHAOS_HELP },
+  soak: { run: soakCommand, help: SOAK_HELP },
 };
 
 export const USAGE = [

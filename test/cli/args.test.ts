@@ -57,11 +57,13 @@ describe('paxos command line arguments', () => {
     [['status', '--key-file', KEY], /--peers is required/],
     [['keygen'], /missing key file/],
     [['chaos', '--nodes', '2'], /--nodes must be a whole number in 3\.\.9/],
+    [['soak', '--shape', 'x'], /soak: --shape must be one of two-down-5, two-down-3, no-checkpoints, loaded-3, got "x"/],
+    [['soak', '--minutes', '0'], /soak: --minutes must be a whole number in 1\.\.1440, got "0"/],
   ])('paxos %j: one line, exit 2', async (argv, message) => {
     expect(await usage(argv as string[])).toMatch(message as RegExp);
   });
 
-  it.each(['node', 'cluster', 'invoke', 'status', 'keygen', 'chaos'])('paxos %s --help prints its usage and exits 0', async (command) => {
+  it.each(['node', 'cluster', 'invoke', 'status', 'keygen', 'chaos', 'soak'])('paxos %s --help prints its usage and exits 0', async (command) => {
     const io = captureIo();
     expect(await main([command, '--help'], io)).toBe(0);
     expect(io.stdout.join('\n')).toMatch(new RegExp(`^usage: paxos ${command}`));
