@@ -85,7 +85,8 @@ export async function runSoak(o: SoakOptions, run: (options: ChaosOptions) => Pr
     if (k > 0 && spent + plannedMs(shape) > o.budgetMs) break;
     const dir = join(o.dir, `${k + 1}-${shape.name}-seed${seed}`);
     o.progress(`run ${k + 1}: ${shape.name} (seed ${seed}; ${shape.why})`);
-    const report = await run({ ...shape.options, seed, dir, basePort: 0, progress: () => {} });
+    // The run's own progress lines, indented: a nightly log is what is left of a run that hung.
+    const report = await run({ ...shape.options, seed, dir, basePort: 0, progress: (line) => o.progress(`    ${line}`) });
     if (report.ok) rmSync(dir, { recursive: true, force: true });
     results.push({ name: shape.name, seed, dir, report });
     o.progress(`  ${soakLine(results[results.length - 1]!)}`);
