@@ -53,7 +53,8 @@
  * bound proposed while more requests waited, and a batch its input bound cut (the runs that
  * defer proposals to the next Decision batch under a small one), and a Promise received in
  * parts (every tenth run sends Promises of at most 400 bytes), and a Welcome installed from parts
- * (another tenth sends Welcomes of at most 1,000 bytes). Required with --runs 100 or more, or with
+ * (another tenth sends Welcomes of at most 1,000 bytes), and a refusal (an answer reporting a higher
+ * promise) received by a commander and by a scout. Required with --runs 100 or more, or with
  * --require-coverage; the script exits 1 naming what no run exercised. The seeds are fixed, so
  * the counts are too: a change that loses one shows at once.
  *
@@ -281,6 +282,8 @@ if (opt.requireCoverage || opt.runs >= COVERAGE_MIN_RUNS) {
   if (promisePartRuns > 0 && coverage.promisePartsReceived === 0) uncovered.push('no scout received a Promise sent in parts (a scout that counts an acceptor at its first part would pass)');
   if (welcomePartRuns > 0 && coverage.welcomesFromParts === 0) uncovered.push('no replica installed a Welcome sent in parts (a replica that installs one from some of its parts would pass)');
   if (inputBoundRuns > 0 && coverage.batchesCutByInput === 0) uncovered.push('no batch was cut by its input bound while more requests waited (an input sum off by one request would pass)');
+  if (coverage.acceptRefusals === 0) uncovered.push('no commander received a refusal, an Accepted reporting a higher promise (a commander counting it as a vote would pass)');
+  if (coverage.promiseRefusals === 0) uncovered.push('no scout received a refusal, a Promise reporting a higher promise (a scout counting it as a promise would pass)');
 }
 for (const u of uncovered) process.stdout.write(`COVERAGE: ${u}\n`);
 const secs = (performance.now() - started) / 1000;
@@ -288,7 +291,7 @@ process.stdout.write(
   `validate-sim-traces: ${opt.runs} traces (${opt.nodes === undefined ? '' : `clusters of ${opt.nodes} nodes; `}${batchedRuns} with batches of up to ${opt.batchMax} or ${Math.min(SMALL_BATCH_MAX, opt.batchMax)}, ${deferredRuns} of them (of up to ${opt.batchMax}) deferring proposals to the turn's end or the next Decision (${inputBoundRuns} runs, these with batches of at most ${SMALL_BATCH_INPUT} units of input), ${downRuns} with a node down for good, ${fullRequesterRuns} with their Requesters filled), ${fastEvents} events validated (schema + fast replay); ` +
   `embedded sample: ${windowCount} windows, ${embeddedEvents} events, ${sampledChanges} leader changes (of ${foundChanges} in the runs: ${perKind}) in ${embeddedSecs.toFixed(1)} s; ` +
   `${operations} client operations checked for linearizability as the events came; ` +
-  `coverage: ${coverage.retryAnswers} retried requests answered from a replica's table, ${coverage.fullBatchesWithMoreWaiting} batches at the bound with more requests waiting, ${coverage.batchesCutByInput} batches cut by the input bound with more waiting, ${coverage.promisePartsReceived} Promise parts received by scouts (${promisePartRuns} runs with Promises of at most ${SMALL_PROMISE_BYTES} bytes), ${coverage.welcomesFromParts} Welcomes installed from parts (${welcomePartRuns} runs with Welcomes of at most ${SMALL_WELCOME_BYTES} bytes); ` +
+  `coverage: ${coverage.retryAnswers} retried requests answered from a replica's table, ${coverage.fullBatchesWithMoreWaiting} batches at the bound with more requests waiting, ${coverage.batchesCutByInput} batches cut by the input bound with more waiting, ${coverage.promisePartsReceived} Promise parts received by scouts (${promisePartRuns} runs with Promises of at most ${SMALL_PROMISE_BYTES} bytes), ${coverage.welcomesFromParts} Welcomes installed from parts (${welcomePartRuns} runs with Welcomes of at most ${SMALL_WELCOME_BYTES} bytes), ${coverage.acceptRefusals} refusals received by commanders and ${coverage.promiseRefusals} by scouts; ` +
   `${failed} traces failed, ${unsafe} unsafe runs, ${unfinished} unfinished runs; ` +
   `${secs.toFixed(1)} s (simulation ${(simMs / 1000).toFixed(1)} s, fast checks done at ${fastSecs.toFixed(1)} s, checking in ${pool.workers > 1 ? `${pool.workers} worker threads beside it` : 'this thread'}; ` +
   `fast path ${Math.round(fastEvents / Math.max((pool.workers > 1 ? fastTo - fastFrom : inThreadMs) / 1000, 1e-3))} events/s)\n`,

@@ -8,7 +8,8 @@ import { defaultNodeFactory, type NodeFactory } from '../sim/nodeFactory.js';
 import type { Scenario } from '../sim/scenario.js';
 import { scheduleOf } from '../sim/schedule.js';
 import {
-  AcceptLowerBallotAcceptor, ExecuteTwiceReplica, HalfQuorumCommander, HalfQuorumScout, LowestPValueLeader, MinorityCommander, MinorityScout,
+  AcceptLowerBallotAcceptor, ExecuteTwiceReplica, HalfQuorumCommander, HalfQuorumScout, IgnoreRejectionCommander, IgnoreRejectionScout,
+  LowestPValueLeader, MinorityCommander, MinorityScout,
   OutOfOrderReplica, OwnProposalLeader, PromiseOmitsAcceptedAcceptor, RedriveExecutedLeader, SlotInMarkLeader, VolatileAcceptor,
   WrongSlotCommander,
 } from './roles.js';
@@ -149,6 +150,12 @@ export const MUTANTS: readonly Mutant[] = [
     createNode: withRoles({ Scout: HalfQuorumScout }), scenarios: [base(1, { nodes: 4 })] },
   { name: 'HalfQuorumCommander', breaks: 'a commander decides only with a majority of accepts (more than half: in a cluster of 4, three)',
     createNode: withRoles({ Commander: HalfQuorumCommander }), scenarios: [base(1, { nodes: 4 })] },
+  // A refusal (an answer reporting a higher promise) counted as a vote. leaderChurn's runs send no refusal at all (one
+  // leader at a time, ballots only rising); these heavyChurn seeds each deliver some to a live commander or scout.
+  { name: 'IgnoreRejectionCommander', breaks: 'a commander counts an Accepted only when its acceptor promised no higher ballot (else it is preempted)',
+    createNode: withRoles({ Commander: IgnoreRejectionCommander }), scenarios: [118, 136, 153, 235].map(heavyChurn) },
+  { name: 'IgnoreRejectionScout', breaks: 'a scout counts a Promise only when its acceptor promised no higher ballot (else it is preempted)',
+    createNode: withRoles({ Scout: IgnoreRejectionScout }), scenarios: [118, 235, 384].map(heavyChurn) },
   { name: 'LowestPValueLeader', breaks: 'an adopting leader takes the highest-ballot pvalue of each slot',
     // Seeds found by scanning heavyChurn: 39 the first of 1..39 to exercise it while every Accept went
     // to every acceptor; 45, 54, 70, 72 and 75 those of 1..100 that do since a stable leader sends it to

@@ -4,7 +4,7 @@
  * else, so the only thing that can catch it is the trace checker. They bypass the roles'
  * own dense assertions on purpose: the point is to see the spec, not an assertion, reject them.
  */
-import type { Accept, Decision, Prepare } from '../protocol/messages.js';
+import type { Accept, Accepted, Decision, Prepare, Promise as PromiseMessage } from '../protocol/messages.js';
 import {
   BOTTOM_BALLOT, ballotLess, copyBallot, copyBatch, copyProposal, isNoop, requestsOf, proposalKey, type PValue,
 } from '../protocol/values.js';
@@ -157,5 +157,23 @@ export class ExecuteTwiceReplica extends Replica {
       return entry;
     });
     this.host.action('Replica', 'ReplicaExecute', this.host.tracing ? this.executeParams(m.prop, run) : undefined);
+  }
+}
+
+/**
+ * Counts every Accepted answering its (ballot, slot) as a vote, also one whose acceptor had
+ * promised a higher ballot and so accepted nothing: the classic phase-2 bug of checking the
+ * ballot an answer names instead of the promise it reports.
+ */
+export class IgnoreRejectionCommander extends Commander {
+  override receiveAccepted(m: Accepted): void {
+    super.receiveAccepted({ ...m, promised: copyBallot(m.ballot) });
+  }
+}
+
+/** Phase 1's version: counts a Promise that reports a higher promise (a refusal) as a promise. */
+export class IgnoreRejectionScout extends Scout {
+  override receivePromise(m: PromiseMessage): void {
+    super.receivePromise({ ...m, promised: copyBallot(m.ballot) });
   }
 }

@@ -93,4 +93,24 @@ describe('trace coverage', () => {
     noteCoverage(c, promise({ part: 2, parts: 2 }), node, 1);
     expect(c.promisePartsReceived).toBe(2);
   });
+
+  it('counts a refusal a commander or scout received (promised above the ballot), not a yes', () => {
+    const node = initialState(configFromConstants({ N: 3, Window: 5 })).nodes[1]!;
+    const b = { num: 1, leader: 1 };
+    const higher = { num: 2, leader: 2 };
+    const sameNumber = { num: 1, leader: 2 };
+    const accepted = (promised: object): TraceEvent => ({ node: 1, seq: 2, clock: 2, role: 'Commander', action: 'CommanderReceiveAccepted',
+      params: { message: { type: 'Accepted', acceptor: 2, ballot: b, slot: 1, promised } }, sent: [], delta: {} } as unknown as TraceEvent);
+    const promise = (promised: object): TraceEvent => ({ node: 1, seq: 2, clock: 2, role: 'Scout', action: 'ScoutReceivePromise',
+      params: { message: { type: 'Promise', acceptor: 2, ballot: b, promised, accepted: [] } }, sent: [], delta: {} } as unknown as TraceEvent);
+    const c = noCoverage();
+    noteCoverage(c, accepted(b), node, 1);
+    noteCoverage(c, promise(b), node, 1);
+    expect([c.acceptRefusals, c.promiseRefusals]).toEqual([0, 0]);
+    noteCoverage(c, accepted(higher), node, 1);
+    // A ballot with the same number from another leader is another ballot: a refusal too.
+    noteCoverage(c, accepted(sameNumber), node, 1);
+    noteCoverage(c, promise(higher), node, 1);
+    expect([c.acceptRefusals, c.promiseRefusals]).toEqual([2, 1]);
+  });
 });

@@ -51,6 +51,8 @@ describe('validate-sim-traces exit status', () => {
     // Two runs answer no retried request from a table (the 200 of CI answer 17).
     const r = validate(['--require-coverage']);
     expect(r.out).toMatch(/COVERAGE: no retried request was answered from a replica's table/);
+    // Nor does a commander of theirs receive a refusal (the 200 of CI deliver 69 to commanders, 40 to scouts).
+    expect(r.out).toMatch(/COVERAGE: no commander received a refusal/);
     expect(r.out).toMatch(/0 traces failed, 0 unsafe runs, 0 unfinished runs/);
     expect(r.status, r.out).toBe(1);
   }, 120_000);

@@ -5,7 +5,7 @@
  * wrong answer to a retried request passed runs in which no request was retried after it ran.
  * scripts/validate-sim-traces.ts counts these over its runs and fails when one is missing.
  */
-import type { TraceEvent } from '../format/types.js';
+import type { Ballot, TraceEvent } from '../format/types.js';
 import { reqsOf, type NodeSpec } from '../spec/specState.js';
 
 export interface TraceCoverage {
@@ -36,9 +36,21 @@ export interface TraceCoverage {
    * installs before it holds every part, or joins the parts' state text wrongly, would show.
    */
   welcomesFromParts: number;
+  /**
+   * Refusals that a live commander (Accepted) or scout (Promise) received: answers naming its
+   * ballot from an acceptor that had promised a higher one. Only there would a commander or
+   * scout that counts every answer to its ballot as a vote show; runs with one leader at a
+   * time and rising ballots send none (the churn scenarios of src/mutants/catalogue.ts did not).
+   */
+  acceptRefusals: number;
+  promiseRefusals: number;
 }
 
-export const noCoverage = (): TraceCoverage => ({ retryAnswers: 0, fullBatchesWithMoreWaiting: 0, batchesCutByInput: 0, promisePartsReceived: 0, welcomesFromParts: 0 });
+export const noCoverage = (): TraceCoverage => ({
+  retryAnswers: 0, fullBatchesWithMoreWaiting: 0, batchesCutByInput: 0, promisePartsReceived: 0, welcomesFromParts: 0, acceptRefusals: 0, promiseRefusals: 0,
+});
+
+const refusal = (m: { ballot: Ballot; promised: Ballot }): boolean => m.promised.num !== m.ballot.num || m.promised.leader !== m.ballot.leader;
 
 /** Counts what event `ev`, which the replay accepted, exercised; `after` is the acting node's spec state after it. */
 export function noteCoverage(c: TraceCoverage, ev: TraceEvent, after: NodeSpec, batchMax: number): void {
@@ -47,6 +59,10 @@ export function noteCoverage(c: TraceCoverage, ev: TraceEvent, after: NodeSpec, 
   } else if (ev.action === 'ScoutReceivePromise') {
     const m = ev.params.message;
     if (m?.type === 'Promise' && (m.parts ?? 1) > 1) c.promisePartsReceived++;
+    if (m?.type === 'Promise' && refusal(m)) c.promiseRefusals++;
+  } else if (ev.action === 'CommanderReceiveAccepted') {
+    const m = ev.params.message;
+    if (m?.type === 'Accepted' && refusal(m)) c.acceptRefusals++;
   } else if (ev.action === 'ReplicaReceiveWelcome') {
     const m = ev.params.message;
     if (m?.type === 'Welcome' && (m.parts ?? 1) > 1) c.welcomesFromParts++;
@@ -65,4 +81,6 @@ export function addCoverage(into: TraceCoverage, c: TraceCoverage): void {
   into.batchesCutByInput += c.batchesCutByInput;
   into.promisePartsReceived += c.promisePartsReceived;
   into.welcomesFromParts += c.welcomesFromParts;
+  into.acceptRefusals += c.acceptRefusals;
+  into.promiseRefusals += c.promiseRefusals;
 }
