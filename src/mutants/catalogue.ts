@@ -9,7 +9,7 @@ import type { Scenario } from '../sim/scenario.js';
 import { scheduleOf } from '../sim/schedule.js';
 import {
   AcceptLowerBallotAcceptor, ExecuteTwiceReplica, HalfQuorumCommander, HalfQuorumScout, IgnoreRejectionCommander, IgnoreRejectionScout,
-  LowestPValueLeader, MinorityCommander, MinorityScout,
+  LowestPValueLeader, MinorityCommander, MinorityScout, PromiseYesAnywayAcceptor,
   OutOfOrderReplica, OwnProposalLeader, PromiseOmitsAcceptedAcceptor, RedriveExecutedLeader, SlotInMarkLeader, VolatileAcceptor,
   WrongSlotCommander,
 } from './roles.js';
@@ -156,6 +156,8 @@ export const MUTANTS: readonly Mutant[] = [
     createNode: withRoles({ Commander: IgnoreRejectionCommander }), scenarios: [118, 136, 153, 235].map(heavyChurn) },
   { name: 'IgnoreRejectionScout', breaks: 'a scout counts a Promise only when its acceptor promised no higher ballot (else it is preempted)',
     createNode: withRoles({ Scout: IgnoreRejectionScout }), scenarios: [118, 235, 384].map(heavyChurn) },
+  { name: 'PromiseYesAnyway', breaks: 'an acceptor that promised a higher ballot says so in its Promise (a refusal), not yes',
+    createNode: withRoles({ Acceptor: PromiseYesAnywayAcceptor }), scenarios: [118, 235, 384].map(heavyChurn).concat(churnSeeds(1, 4)) },
   { name: 'LowestPValueLeader', breaks: 'an adopting leader takes the highest-ballot pvalue of each slot',
     // Seeds found by scanning heavyChurn: 39 the first of 1..39 to exercise it while every Accept went
     // to every acceptor; 45, 54, 70, 72 and 75 those of 1..100 that do since a stable leader sends it to

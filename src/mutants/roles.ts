@@ -45,6 +45,22 @@ export class PromiseOmitsAcceptedAcceptor extends Acceptor {
   }
 }
 
+/**
+ * Answers every Prepare with a yes: its Promise names the Prepare's ballot as promised even when
+ * it has promised a higher one, which it keeps (a refusal reported as a promise). Two leaders can
+ * then both hold a quorum of "promises", and the earlier one's Accepts are still refused.
+ */
+export class PromiseYesAnywayAcceptor extends Acceptor {
+  override receivePrepare(m: Prepare): void {
+    // The real step, run as if its promise were the Prepare's ballot; the higher one is kept.
+    const kept = this.ballot;
+    const refusing = ballotLess(m.ballot, kept);
+    if (refusing) this.ballot = copyBallot(m.ballot);
+    super.receivePrepare(m);
+    if (refusing) this.ballot = kept;
+  }
+}
+
 /** Forgets its promise and accepted pvalues on a restart: it never reads durable storage,
  * nor writes it (what it would write could go below what an earlier incarnation wrote,
  * which the durable log refuses with an assertion, not the trace checker). */
