@@ -9,7 +9,7 @@ import type { Scenario } from '../sim/scenario.js';
 import { scheduleOf } from '../sim/schedule.js';
 import {
   AcceptLowerBallotAcceptor, ExecuteTwiceReplica, HalfQuorumCommander, HalfQuorumScout, IgnoreRejectionCommander, IgnoreRejectionScout,
-  LowestPValueLeader, MinorityCommander, MinorityScout, PromiseYesAnywayAcceptor,
+  LowestPValueLeader, MinorityCommander, MinorityScout, PromiseYesAnywayAcceptor, SkipPhaseOneLeader,
   OutOfOrderReplica, OwnProposalLeader, PromiseOmitsAcceptedAcceptor, RedriveExecutedLeader, SlotInMarkLeader, VolatileAcceptor,
   WrongSlotCommander,
 } from './roles.js';
@@ -167,6 +167,8 @@ export const MUTANTS: readonly Mutant[] = [
     // slots its own replica executed (the bug shows only on a slot its replica has not executed).
     createNode: withRoles({ Leader: LowestPValueLeader }),
     scenarios: [118, 136, 143, 153, 235, 361, 384, 398].map(heavyChurn).concat(churnSeeds(1, 4)) },
+  { name: 'SkipPhaseOne', breaks: 'a leader drives a proposal only once a quorum adopted its ballot (phase 1 before phase 2)',
+    createNode: withRoles({ Leader: SkipPhaseOneLeader }), scenarios: churnSeeds(1, 8) },
   { name: 'OwnProposalLeader', breaks: 'an adopting leader replaces its own proposal by the adopted one',
     createNode: withRoles({ Leader: OwnProposalLeader }), scenarios: churnSeeds(1, 12) },
   { name: 'RedriveExecutedLeader', breaks: 'an adopting leader leaves the slots its own replica executed',

@@ -4,12 +4,12 @@
  * else, so the only thing that can catch it is the trace checker. They bypass the roles'
  * own dense assertions on purpose: the point is to see the spec, not an assertion, reject them.
  */
-import type { Accept, Accepted, Decision, Prepare, Promise as PromiseMessage } from '../protocol/messages.js';
+import type { Accept, Accepted, Decision, Prepare, Promise as PromiseMessage, Propose } from '../protocol/messages.js';
 import {
-  BOTTOM_BALLOT, ballotLess, copyBallot, copyBatch, copyProposal, isNoop, requestsOf, proposalKey, type PValue,
+  BOTTOM_BALLOT, ballotLess, copyBallot, copyBatch, copyProposal, isNoop, requestsOf, proposalKey, type Batch, type PValue,
 } from '../protocol/values.js';
 import type { RoleHost } from '../node/role.js';
-import { Acceptor } from '../roles/acceptor.js';
+import { Acceptor, markOf } from '../roles/acceptor.js';
 import { Scout } from '../roles/scout.js';
 import { Commander } from '../roles/commander.js';
 import { Leader } from '../roles/leader.js';
@@ -121,6 +121,31 @@ export class LowestPValueLeader extends Leader {
       if (seen === undefined || ballotLess(pv.ballot, seen.ballot)) pick.set(pv.slot, pv);
     }
     for (const [slot, pv] of pick) this.proposals.set(slot, copyBatch(pv.prop));
+  }
+}
+
+/**
+ * Skips phase 1 for a new proposal: an inactive leader (no quorum adopted its ballot yet)
+ * drives a Propose at once at its current ballot, as if it had. Its Accepts may carry a value
+ * other than one a quorum already accepted at a lower ballot.
+ */
+export class SkipPhaseOneLeader extends Leader {
+  override receivePropose(m: Propose): void {
+    if (this.active) { super.receivePropose(m); return; }
+    // Leader.receivePropose with the commander spawned whether or not the leader is active.
+    if (m.slot < Math.max(this.lMark, markOf(this.host.durable()))) return;
+    if (this.proposals.has(m.slot)) return;
+    this.proposals.set(m.slot, copyBatch(m.prop));
+    this.spawnPassiveCommander(m.slot, m.prop);
+    this.host.action('Leader', 'LeaderReceivePropose');
+    if (!this.heardOtherLeader && this.backoffTimeouts === 0) this.spawnScout();
+  }
+
+  /** spawnCommander without its assertion that the leader is active (the bug it guards against). */
+  private spawnPassiveCommander(slot: number, prop: Batch): void {
+    const commander = new this.host.factories.Commander(this.host, this.ballot, slot, prop);
+    this.commanders.set(commander, slot);
+    this.host.addRole(commander);
   }
 }
 
