@@ -20,7 +20,10 @@ export interface MutantOutcome {
    * also rejects that trace. False means only the client-level checks see the bug.
    */
   specAloneRejects?: boolean;
-  /** A broken run may also trip one of the implementation's own assertions. */
+  /**
+   * A broken run may also trip one of the implementation's own assertions (the last such, when
+   * several runs did): the run stops there, and its trace holds only the steps before.
+   */
   crashed?: string;
   tracesChecked: number;
 }
@@ -37,7 +40,11 @@ export async function runMutant(m: Mutant, keepDir?: string): Promise<MutantOutc
     for (const s of m.scenarios) {
       const path = join(dir, `${m.name}-${s.seed}.ndjson`);
       try {
-        traceScenario(s, path, { createNode: m.createNode, eventLog: false, track: false }, `src/mutants/run.ts (${m.name})`);
+        const traced = traceScenario(s, path, { createNode: m.createNode, eventLog: false, track: false }, `src/mutants/run.ts (${m.name})`);
+        // A node that failed its own assertion stops the run: its trace ends before the bug's
+        // step, and passes. Said in the outcome, so such a survival is not read as the checker's miss.
+        const stopped = traced.run.result.nodeError;
+        if (stopped !== undefined) outcome.crashed = stopped.split('\n')[0];
       } catch (e) {
         // The trace file is closed on the way out; what it holds up to the crash is checked.
         outcome.crashed = (e as Error).message.split('\n')[0];
@@ -65,7 +72,9 @@ export async function runMutant(m: Mutant, keepDir?: string): Promise<MutantOutc
 
 /** One line of the kill report: the mutant, and the check, event and seed that killed it. */
 export function describeOutcome(o: MutantOutcome): string {
-  if (!o.killed || o.failure === undefined) return `SURVIVED ${o.name} (${o.tracesChecked} traces checked)`;
+  if (!o.killed || o.failure === undefined) {
+    return `SURVIVED ${o.name} (${o.tracesChecked} traces checked${o.crashed === undefined ? '' : `; a run stopped on the node's own assertion, before its trace could show the bug: ${o.crashed}`})`;
+  }
   const f = o.failure;
   const alone = o.specAloneRejects === false ? '; the spec replay alone accepts this trace' : o.specAloneRejects ? '; the spec replay alone rejects it too' : '';
   return `killed   ${o.name} by ${CHECK_NAMES[f.kind] ?? f.kind} at line ${f.line}${f.action ? ` (${f.action})` : ''}, seed ${o.seed}${alone}`;
