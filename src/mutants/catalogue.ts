@@ -9,7 +9,7 @@ import type { Scenario } from '../sim/scenario.js';
 import { scheduleOf } from '../sim/schedule.js';
 import {
   AcceptLowerBallotAcceptor, ExecuteTwiceReplica, HalfQuorumCommander, HalfQuorumScout, IgnoreRejectionCommander, IgnoreRejectionScout,
-  LowestPValueLeader, MinorityCommander, MinorityScout, PromiseYesAnywayAcceptor, SkipPhaseOneLeader,
+  KeepFirstPValueAcceptor, LowestPValueLeader, MinorityCommander, MinorityScout, PromiseYesAnywayAcceptor, SkipPhaseOneLeader,
   OutOfOrderReplica, OwnProposalLeader, PromiseOmitsAcceptedAcceptor, RedriveExecutedLeader, SlotInMarkLeader, VolatileAcceptor,
   WrongSlotCommander,
 } from './roles.js';
@@ -139,6 +139,8 @@ export const MUTANTS: readonly Mutant[] = [
     // Seed 49: the first of 1..60 whose run has a stale Accept reach an acceptor that promised
     // higher, since leaders skip heartbeats to the peers their commanders reached (fewer changes).
     createNode: withRoles({ Acceptor: AcceptLowerBallotAcceptor }), scenarios: [leaderChurn(49)].concat(churnSeeds(1, 8)) },
+  { name: 'KeepFirstPValue', breaks: 'an acceptor replaces its pvalue for a slot when it accepts the slot at a higher ballot',
+    createNode: withRoles({ Acceptor: KeepFirstPValueAcceptor }), scenarios: churnSeeds(1, 8) },
   { name: 'PromiseOmitsAccepted', breaks: 'a Promise carries the accepted pvalues',
     createNode: withRoles({ Acceptor: PromiseOmitsAcceptedAcceptor }), scenarios: churnSeeds(1, 8) },
   { name: 'MinorityScout', breaks: 'a scout adopts only with a quorum of promises',

@@ -61,6 +61,17 @@ export class PromiseYesAnywayAcceptor extends Acceptor {
   }
 }
 
+/**
+ * Keeps the first pvalue it accepted for a slot (a set-if-absent where a replace was meant): an
+ * Accept of the slot at a higher ballot is acknowledged, and made durable, but its Promises go
+ * on reporting the older pvalue, so a later leader may adopt a value that lost.
+ */
+export class KeepFirstPValueAcceptor extends Acceptor {
+  protected override frozenCopy(pvalue: PValue): PValue {
+    return this.accepted.get(pvalue.slot) ?? super.frozenCopy(pvalue);
+  }
+}
+
 /** Forgets its promise and accepted pvalues on a restart: it never reads durable storage,
  * nor writes it (what it would write could go below what an earlier incarnation wrote,
  * which the durable log refuses with an assertion, not the trace checker). */
