@@ -9,7 +9,7 @@ import type { Scenario } from '../sim/scenario.js';
 import { scheduleOf } from '../sim/schedule.js';
 import {
   AcceptLowerBallotAcceptor, ExecuteTwiceReplica, HalfQuorumCommander, HalfQuorumScout, IgnoreRejectionCommander, IgnoreRejectionScout,
-  KeepFirstPValueAcceptor, LowestPValueLeader, MinorityCommander, MinorityScout, PromiseYesAnywayAcceptor, SkipPhaseOneLeader,
+  KeepFirstPValueAcceptor, LastPromiseOnlyScout, LowestPValueLeader, MinorityCommander, MinorityScout, PromiseYesAnywayAcceptor, SkipPhaseOneLeader,
   OutOfOrderReplica, OwnProposalLeader, PromiseOmitsAcceptedAcceptor, RedriveExecutedLeader, SlotInMarkLeader, VolatileAcceptor,
   WrongSlotCommander,
 } from './roles.js';
@@ -139,6 +139,8 @@ export const MUTANTS: readonly Mutant[] = [
     // Seed 49: the first of 1..60 whose run has a stale Accept reach an acceptor that promised
     // higher, since leaders skip heartbeats to the peers their commanders reached (fewer changes).
     createNode: withRoles({ Acceptor: AcceptLowerBallotAcceptor }), scenarios: [leaderChurn(49)].concat(churnSeeds(1, 8)) },
+  { name: 'LastPromiseOnly', breaks: 'a scout adopts the pvalues of every Promise of its quorum, not only the last',
+    createNode: withRoles({ Scout: LastPromiseOnlyScout }), scenarios: churnSeeds(1, 8) },
   { name: 'KeepFirstPValue', breaks: 'an acceptor replaces its pvalue for a slot when it accepts the slot at a higher ballot',
     createNode: withRoles({ Acceptor: KeepFirstPValueAcceptor }), scenarios: churnSeeds(1, 8) },
   { name: 'PromiseOmitsAccepted', breaks: 'a Promise carries the accepted pvalues',

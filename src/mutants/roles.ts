@@ -6,7 +6,7 @@
  */
 import type { Accept, Accepted, Decision, Prepare, Promise as PromiseMessage, Propose } from '../protocol/messages.js';
 import {
-  BOTTOM_BALLOT, ballotLess, copyBallot, copyBatch, copyProposal, isNoop, requestsOf, proposalKey, type Batch, type PValue,
+  BOTTOM_BALLOT, ballotEquals, ballotLess, copyBallot, copyBatch, copyProposal, isNoop, requestsOf, proposalKey, type Batch, type PValue,
 } from '../protocol/values.js';
 import type { RoleHost } from '../node/role.js';
 import { Acceptor, markOf } from '../roles/acceptor.js';
@@ -227,5 +227,17 @@ export class IgnoreRejectionCommander extends Commander {
 export class IgnoreRejectionScout extends Scout {
   override receivePromise(m: PromiseMessage): void {
     super.receivePromise({ ...m, promised: copyBallot(m.ballot) });
+  }
+}
+
+/**
+ * Keeps only the pvalues of the last Promise it counted, not those of every acceptor of the
+ * quorum: a value accepted by one acceptor of the quorum, and reported only by it, is lost.
+ */
+export class LastPromiseOnlyScout extends Scout {
+  override receivePromise(m: PromiseMessage): void {
+    const counts = ballotEquals(m.ballot, this.ballot) && ballotEquals(m.promised, m.ballot) && !this.acks.has(m.acceptor) && (m.parts ?? 1) === 1;
+    if (counts) this.pvalues.clear();
+    super.receivePromise(m);
   }
 }
