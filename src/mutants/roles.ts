@@ -158,6 +158,16 @@ export class SkipPhaseOneLeader extends Leader {
     this.commanders.set(commander, slot);
     this.host.addRole(commander);
   }
+
+  /**
+   * Its adoption later drives every proposal again, this slot's too: one commander per
+   * (ballot, slot), as the real leader has, so that the bug stays phase 2 without phase 1 and
+   * not two commanders of one key (which no trace can show: the spec's commanders are a set).
+   */
+  protected override spawnCommander(slot: number, prop: Batch): void {
+    for (const [c, s] of this.commanders) if (s === slot && ballotEquals((c as Commander).ballot, this.ballot)) return;
+    super.spawnCommander(slot, prop);
+  }
 }
 
 /** On adoption keeps its own proposals where it has one, ignoring what acceptors accepted. */
