@@ -1,4 +1,4 @@
-/** `paxos soak`: chaos runs of the shapes CI does not take, one after another until a time budget is spent (chaos/soak.ts). */
+/** `paxos soak`: chaos runs longer and harsher than CI's, one after another until a time budget is spent (chaos/soak.ts). */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

@@ -6,7 +6,7 @@
  * scripts/validate-sim-traces.ts counts these over its runs and fails when one is missing.
  */
 import type { Ballot, TraceEvent } from '../format/types.js';
-import { reqsOf, type NodeSpec } from '../spec/specState.js';
+import { ballotEq, reqsOf, type NodeSpec } from '../spec/specState.js';
 
 export interface TraceCoverage {
   /**
@@ -50,7 +50,7 @@ export const noCoverage = (): TraceCoverage => ({
   retryAnswers: 0, fullBatchesWithMoreWaiting: 0, batchesCutByInput: 0, promisePartsReceived: 0, welcomesFromParts: 0, acceptRefusals: 0, promiseRefusals: 0,
 });
 
-const refusal = (m: { ballot: Ballot; promised: Ballot }): boolean => m.promised.num !== m.ballot.num || m.promised.leader !== m.ballot.leader;
+const refusal = (m: { ballot: Ballot; promised: Ballot }): boolean => !ballotEq(m.promised, m.ballot);
 
 /** Counts what event `ev`, which the replay accepted, exercised; `after` is the acting node's spec state after it. */
 export function noteCoverage(c: TraceCoverage, ev: TraceEvent, after: NodeSpec, batchMax: number): void {
