@@ -93,6 +93,13 @@ export interface StateMachine<S = unknown> {
    * deterministic and must not throw.
    */
   apply(state: S, input: string): [S, unknown];
+  /**
+   * The state's digest in trace events (statemachines/digest.ts digestOf); stateDigest(state)
+   * when absent. For a state that grows with the history (the simulator's tracked states), a
+   * digest that costs what an execution changed: equal states must give equal digests, and
+   * different ones different digests but for a hash collision.
+   */
+  digest?(state: S): string;
 }
 
 /**

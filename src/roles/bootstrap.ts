@@ -16,7 +16,7 @@ import type { NodeSpecState } from '../node/api.js';
 import { historyByLength, type StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
 import type { Requester } from './requester.js';
-import { stateDigest } from '../statemachines/digest.js';
+import { digestOf } from '../statemachines/digest.js';
 import { appSnapshotsOf, checkpointTransfer, type ReplicaImage } from './replicaImage.js';
 
 export const BOOTSTRAP_JOIN_TIMER = 'Bootstrap.join';
@@ -95,7 +95,7 @@ export class Bootstrap extends Role {
     // One message when it fits, else parts that each fit (spec ReplicaReceiveJoin(n, m, k)), as the replica sends.
     for (const part of splitWelcome(whole, this.host.limits.maxWelcomeBytes)) this.host.send(m.node, part);
     // Role 'Replica': it is the spec Replica's action, done for the replica this node will host.
-    this.host.action('Replica', 'ReplicaReceiveJoin', this.host.tracing ? { digest: stateDigest(app) } : undefined);
+    this.host.action('Replica', 'ReplicaReceiveJoin', this.host.tracing ? { digest: digestOf(this.host.stateMachine, app) } : undefined);
   }
 
   /**

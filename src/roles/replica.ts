@@ -32,7 +32,7 @@ import { propKey } from '../trace/format/keys.js';
 import { Role, type ActionParams, type RoleHost } from '../node/role.js';
 import { sortedByJson } from './sorted.js';
 import { invariant } from '../protocol/assert.js';
-import { stateDigest } from '../statemachines/digest.js';
+import { digestOf } from '../statemachines/digest.js';
 import type { Acceptor } from './acceptor.js';
 import { ExecutedTable, type Execution } from './executedTable.js';
 import { DecidedRequests } from './decidedRequests.js';
@@ -297,7 +297,7 @@ export class Replica extends Role {
     };
     // One message when it fits, else parts that each fit (spec ReplicaReceiveJoin(n, m, k)).
     for (const part of splitWelcome(whole, this.host.limits.maxWelcomeBytes)) this.host.send(node, part);
-    const traced = this.host.tracing ? { digest: stateDigest(this.app), ...(join === undefined ? {} : { from: node, message: join }) } : undefined;
+    const traced = this.host.tracing ? { digest: digestOf(this.host.stateMachine, this.app), ...(join === undefined ? {} : { from: node, message: join }) } : undefined;
     this.host.action('Replica', 'ReplicaReceiveJoin', traced);
   }
 
@@ -351,7 +351,7 @@ export class Replica extends Role {
     this.heldParts.clear();
     // Execution moved on: a stall before the Welcome is over (its CatchUps count for no rejoin).
     this.catchUpsThisStall = 0;
-    this.host.action('Replica', 'ReplicaReceiveWelcome', this.host.tracing ? { digest: stateDigest(this.app) } : undefined);
+    this.host.action('Replica', 'ReplicaReceiveWelcome', this.host.tracing ? { digest: digestOf(this.host.stateMachine, this.app) } : undefined);
     this.executeAll();
     this.checkpointIfDue();
     this.proposeAll();
@@ -573,7 +573,7 @@ export class Replica extends Role {
   protected executeParams(decided: Batch, run: readonly Execution[]): ActionParams {
     const proposal = decided;
     if (run.length === 0) return { proposal };
-    const digest = stateDigest(this.app);
+    const digest = digestOf(this.host.stateMachine, this.app);
     return isLongBatch(decided) ? { proposal, outputs: run.map((e) => e.output), digest } : { proposal, output: run[0]!.output, digest };
   }
 

@@ -10,7 +10,7 @@ import { isQuorum, type NodeId } from '../protocol/values.js';
 import type { NodeSpecState } from '../node/api.js';
 import type { StateChanges } from '../node/stateChanges.js';
 import { Role, type RoleHost } from '../node/role.js';
-import { stateDigest } from '../statemachines/digest.js';
+import { digestOf } from '../statemachines/digest.js';
 
 export const SEED_LINGER_TIMER = 'Seed.linger';
 
@@ -73,6 +73,6 @@ export class Seed extends Role {
     // One message when it fits, else parts that each fit (an application whose initial state is large), as the replica sends.
     for (const part of splitWelcome({ type: 'Welcome', node, slot: 1, decisions: [], executed: [], executedLength: 0, state }, this.host.limits.maxWelcomeBytes)) this.host.send(node, part);
     this.host.action('Seed', 'ReplicaReceiveJoin',
-      this.host.tracing ? { from: node, message: { type: 'Join', node }, digest: stateDigest(state.app) } : undefined);
+      this.host.tracing ? { from: node, message: { type: 'Join', node }, digest: digestOf(this.host.stateMachine, state.app) } : undefined);
   }
 }

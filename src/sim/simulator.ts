@@ -18,7 +18,7 @@ import { Prng } from './prng.js';
 import type { Fault, PartitionFault } from './schedule.js';
 import { recordBytes } from './recordBytes.js';
 import { SimStorage } from './simStorage.js';
-import { type TrackedOutput, type TrackedState, tagInput, trackedStateMachine } from './tracking.js';
+import { type ChainedState, type TrackedOutput, type TrackedState, tagInput, trackedStateMachine, trackedStateOf } from './tracking.js';
 import {
   type Ack, type ClientSpec, DEFAULT_MAX_EVENTS, DEFAULT_MAX_TIME_MS, DEFAULT_SETTLE_MS, type SimConfig, type SimResult,
   type SimStats, type StopReason,
@@ -47,7 +47,7 @@ interface NodeSlot {
   traceSeq: number;
   clock: number;
   /** The last state an apply call produced (fallback when the node hides its Replica). */
-  latest: TrackedState<unknown> | undefined;
+  latest: ChainedState<unknown> | undefined;
   /** `node` is a Node itself, whose output envelopes nobody else holds (Node.ownsItsOutputs). */
   ownOutputs: boolean;
 }
@@ -347,12 +347,12 @@ export class Simulator {
    * (it also covers state received in a Welcome, which no apply call shows); nodes that do
    * not expose their roles fall back to the last state an apply call produced.
    */
-  private replicaState(slot: NodeSlot): TrackedState<unknown> | undefined {
+  private replicaState(slot: NodeSlot): ChainedState<unknown> | undefined {
     if (slot.node === null) return undefined;
     const roles = (slot.node as { hostedRoles?: () => readonly { name: string; appState?: unknown }[] }).hostedRoles?.();
     if (roles === undefined) return slot.latest;
     const app = roles.find((r) => r.name === 'Replica')?.appState;
-    return isTracked(app) ? app : undefined;
+    return trackedStateOf(app);
   }
 
   // ---- faults ------------------------------------------------------------------------
@@ -560,7 +560,7 @@ export class Simulator {
     let len = -1;
     for (const slot of this.slots.values()) {
       if (slot.node === null) continue;
-      const n = this.replicaState(slot)?.history.length ?? -1;
+      const n = this.replicaState(slot)?.historyLength ?? -1;
       if (len >= 0 && n !== len) return false;
       len = n;
     }
@@ -615,10 +615,6 @@ function describeEvent(e: SimEvent): string {
     case 'client': return `client ${e.client}`;
     case 'settleCheck': return 'settle check';
   }
-}
-
-function isTracked(x: unknown): x is TrackedState<unknown> {
-  return typeof x === 'object' && x !== null && Array.isArray((x as { history?: unknown }).history) && 'app' in x;
 }
 
 function isTrackedOutput(x: unknown): x is TrackedOutput {

@@ -43,7 +43,7 @@
  * drops it unread.
  */
 import type { StateMachine } from '../../node/api.js';
-import { canonicalJson, stateDigest } from '../../statemachines/digest.js';
+import { canonicalJson, digestOf } from '../../statemachines/digest.js';
 import type { Proposal, TraceEvent } from '../format/types.js';
 import { isHistoryLength } from '../format/types.js';
 import { sameJson } from './sameJson.js';
@@ -125,6 +125,8 @@ export class AppReplay {
   private invokes = 0;
   /** The states' canonical texts, each built from the last (the history's digests). */
   private readonly texts = new StateTexts();
+  /** The digest replicas report for a state (digestOf): the machine's own, else stateDigest through the kept texts. */
+  private readonly digest: (state: unknown) => string;
   /** Told each request the history grows by, in order and once (CheckOptions.onHistory). */
   onAppend: ((request: Proposal) => void) | undefined = undefined;
 
@@ -136,8 +138,9 @@ export class AppReplay {
    */
   constructor(sm: StateMachine<unknown>, private readonly replicaNodes: readonly number[], private readonly minDrop = 1024) {
     this.sm = sm;
+    this.digest = sm.digest !== undefined ? (state) => sm.digest!(state) : (state) => this.texts.digest(state);
     this.state = this.sm.initial();
-    this.initialDigest = stateDigest(this.state);
+    this.initialDigest = digestOf(this.sm, this.state);
   }
 
   /** Requests executed: the length of the replicas' longest history. */
@@ -251,7 +254,7 @@ export class AppReplay {
     const outputText = canonicalJson(output);
     // A private copy of the output (its text parsed back: same canonical text), so no
     // change the application makes to its own objects later can alter what is compared.
-    const entry: Executed = { request: id, output: JSON.parse(outputText) as unknown, outputText, digest: this.texts.digest(next) };
+    const entry: Executed = { request: id, output: JSON.parse(outputText) as unknown, outputText, digest: this.digest(next) };
     this.window.push(entry);
     // Every executed request is a client operation (RequesterInvoke needs its ClientInvoke),
     // still held: told nothing yet, or told an error (held until now for this call time).

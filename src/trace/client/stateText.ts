@@ -10,7 +10,7 @@
  * state machine copies the references), keeps its text; the rest is written. The copy is
  * private, so an application that changes its arrays in place cannot make it stale.
  */
-import * as crypto from 'node:crypto';
+import { sha256Hex } from '../../statemachines/digest.js';
 
 interface ArrayText {
   /** The elements last written under this key (a private copy). */
@@ -80,11 +80,6 @@ export class StateTexts {
     return open + ']';
   }
 }
-
-/** One-shot hashing (Node >= 20.12) costs half a Hash object; engines allows any Node 20. */
-const sha256Hex: (text: string) => string = typeof crypto.hash === 'function'
-  ? (text) => crypto.hash('sha256', text, 'hex')
-  : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** Every element a string (so no hole, nothing nested): the arrays whose text is kept. */
 function allStrings(xs: readonly unknown[]): boolean {

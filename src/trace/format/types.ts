@@ -129,6 +129,11 @@ export interface TraceApp {
   name: 'bank' | 'kv';
   /** Inputs wrapped by the simulator's tracking state machine (src/sim/tracking.ts). */
   tracked?: boolean;
+  /**
+   * How a tracked state's digest is taken (src/sim/tracking.ts TrackedDigest): "chain", the app
+   * and a hash chain of its history; absent, the whole state's canonical text (older traces).
+   */
+  trackedDigest?: 'chain';
 }
 
 export interface TraceEvent {

@@ -1,6 +1,7 @@
 /**
  * The state machine a trace's replicas ran, from the header's `app`: the bank or the key-value
- * store, wrapped in the simulator's tracking machine when the header says `tracked`.
+ * store, wrapped in the simulator's tracking machine when the header says `tracked` (its
+ * digest as `trackedDigest` says).
  */
 import type { StateMachine } from '../../node/api.js';
 import { bank } from '../../statemachines/bank.js';
@@ -8,10 +9,14 @@ import { kv } from '../../statemachines/kv.js';
 import { toNodeStateMachine } from '../../statemachines/codec.js';
 import { trackedStateMachine } from '../../sim/tracking.js';
 import type { TraceApp } from '../format/types.js';
+import { StateTexts } from '../client/stateText.js';
 
 export function appStateMachine(app: TraceApp): StateMachine<unknown> {
   // The checker applies each request's input once (one history for all replicas): sharing
   // decoded inputs would only freeze and remember each one for nothing.
   const inner = toNodeStateMachine<unknown, unknown>(app.name === 'bank' ? bank : kv, { shareInputs: false });
-  return app.tracked ? (trackedStateMachine(inner, () => {}) as StateMachine<unknown>) : inner;
+  if (!app.tracked) return inner;
+  // An older trace's whole-state digests: each state's text built from the last one's.
+  const texts = new StateTexts();
+  return trackedStateMachine(inner, () => {}, app.trackedDigest ?? 'whole', (whole) => texts.digest(whole)) as StateMachine<unknown>;
 }

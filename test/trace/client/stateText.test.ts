@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, stateDigest } from '../../../src/statemachines/digest.js';
 import { StateTexts } from '../../../src/trace/client/stateText.js';
 import { appStateMachine } from '../../../src/trace/replay/apps.js';
-import { tagInput } from '../../../src/sim/tracking.js';
+import { type TrackedState, tagInput } from '../../../src/sim/tracking.js';
+import type { StateMachine } from '../../../src/node/api.js';
 
 type Op = { kind: 'append'; id: string } | { kind: 'set'; at: number; id: string } | { kind: 'drop'; count: number }
   | { kind: 'inPlace'; at: number; id: string } | { kind: 'entry'; key: string; value: unknown };
@@ -39,13 +40,15 @@ describe('StateTexts', () => {
     }), { numRuns: 500 });
   });
 
-  it("gives stateDigest of the tracked key-value store's states, request after request", () => {
-    const sm = appStateMachine({ name: 'kv', tracked: true });
+  it("gives stateDigest of the tracked key-value store's states (as older traces digest them), request after request", () => {
+    const sm = appStateMachine({ name: 'kv', tracked: true }) as StateMachine<TrackedState<unknown>>;
     const texts = new StateTexts();
     let state = sm.initial();
     for (let i = 1; i <= 300; i++) {
       [state] = sm.apply(state, tagInput(`1:${i}`, JSON.stringify({ op: 'set', key: `k${i % 7}`, value: `v${i}` })));
-      expect(texts.digest(state)).toBe(stateDigest(state));
+      const whole = { app: state.app, history: state.history };
+      expect(texts.digest(whole)).toBe(stateDigest(whole));
+      expect(sm.digest!(state)).toBe(stateDigest(whole));
     }
   });
 });
