@@ -16,6 +16,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const SCRIPT = fileURLToPath(new URL('./nodeProcess.ts', import.meta.url));
 const COMMANDS = 5_000;
+/**
+ * How soon progress must resume after the kill. Alone, 1.5-2.3 s (a 600 ms leader timeout, an
+ * election, the client's retry); under npm test's other worker it once took 3.03 s (2026-12-05),
+ * over the 3 s bound this had. The bug this test is for never elected a leader at all.
+ */
+const RESUME_BOUND_MS = 5_000;
 /** Slots between two replica snapshots: small enough that a Promise stays far below 64 KB. */
 const CHECKPOINT_EVERY = 200;
 
@@ -68,7 +74,7 @@ interface Ran { ok: number; failed: number; firstOkAt: number; lastOkAt: number 
 type Status = { ballot?: { num: number; leader: number }; slotOut: number; dropped: { oversize: number } };
 
 describe('three processes over UDP: kill the leader after 5,000 commands', () => {
-  it('elects a new leader within 3 s, and the restarted node rejoins and catches up', async () => {
+  it('elects a new leader within 5 s, and the restarted node rejoins and catches up', async () => {
     root = await mkdtemp(join(tmpdir(), 'paxos-udp-'));
     for (const id of [1, 2, 3]) await startNode(id, 'new');
     tellPeers();
@@ -91,7 +97,7 @@ describe('three processes over UDP: kill the leader after 5,000 commands', () =>
     expect(after.ok).toBe(20);
     const resumedMs = after.firstOkAt - killedAt;
     console.log(`progress resumed ${resumedMs} ms after the leader (node ${leader}) was killed`);
-    expect(resumedMs).toBeLessThan(3_000);
+    expect(resumedMs).toBeLessThan(RESUME_BOUND_MS);
     acknowledged += after.ok;
 
     const restarted = await startNode(leader!, 'join');
