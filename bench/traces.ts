@@ -1,5 +1,5 @@
 /**
- * npm run bench:traces -- [--events 1000000] [--corpus DIR] [--embedded-events 600] [--workers W] [--long-ops 250] [--tlc-events 150]
+ * npm run bench:traces -- [--events 1000000] [--corpus DIR] [--embedded-events 600] [--workers W] [--long-ops 2000] [--tlc-events 150]
  *
  * Validates a corpus of simulator traces (seeded fault-injected runs, compact events) of at
  * least --events events and prints events/s for: schema validation alone; schema + replay
@@ -14,7 +14,8 @@
  * ajv has taken its share. A paired pass gives the ratio again, trace by trace: each trace read
  * and parsed, then checked (every other trace the other way round), so a slower machine for a
  * while slows both sides of the ratio alike. A last pass
- * checks one long run (--long-ops requests per client) and gives the rate over its first and
+ * checks one long run (--long-ops requests per client, default 2,000: long enough that a cost
+ * growing with the history shows, as the tracked digest's did before 2026-12-05) and gives the rate over its first and
  * last quarter: replay costs what an event changes, so the two should be about equal. With
  * TLA2TOOLS_JAR set, TLC's trace validation (src/trace/replay/tlc.ts) runs on the first corpus traces
  * until --tlc-events events. Rates are given per wall second and per CPU-second of
@@ -68,7 +69,7 @@ function options(): { events: number; corpus: string; embeddedEvents: number; wo
   return {
     events: count('events', 1_000_000, 1), corpus: typeof values.corpus === 'string' ? values.corpus : join(tmpdir(), 'paxos-trace-corpus'),
     embeddedEvents: count('embedded-events', 600, 0), workers: count('workers', availableParallelism(), 1),
-    longOps: count('long-ops', 250, 1), tlcEvents: count('tlc-events', 150, 0),
+    longOps: count('long-ops', 2000, 1), tlcEvents: count('tlc-events', 150, 0),
   };
 }
 // A corpus generator (a child process, below) is told its share and the corpus folder, and nothing else.
@@ -294,6 +295,8 @@ async function main(): Promise<void> {
     const r = quarter(from, to);
     return Number.isNaN(r) ? 'too short to measure (--long-ops more)' : `${Math.round(r).toLocaleString('en-US')} events/s`;
   };
+  // Last quarter over first: about 1 when an event costs what it changes, falling when a cost grows with the history.
+  const lastOverFirst = (first: number, last: number): string => (Number.isNaN(first) || Number.isNaN(last) ? '' : ` (last / first ${(last / first).toFixed(2)})`);
   // Wall time suffers when other processes share the cores; CPU time is this process's own.
   const both = (p: Pass): string => `${rate(p.events, p.secs)} wall, ${rate(p.events, p.cpu)} per CPU-second  (${p.secs.toFixed(1)} s wall, ${p.cpu.toFixed(1)} s CPU)`;
   const ratio = (p: Pass, floor: Pass): string =>
@@ -331,7 +334,7 @@ async function main(): Promise<void> {
       ? 'embedded spec (tla-checker): not run (--embedded-events 0)'
       : `embedded spec (tla-checker), ${embEvents} events: ${both({ events: embEvents, secs: embSecs, cpu: embCpu })}; 1M events would take ~${(1e6 / (embEvents / embCpu) / 3600).toFixed(1)} CPU-hours`,
     tlcLine,
-    `one long run, ${ev.toLocaleString('en-US')} events, schema + fast replay, 1 thread: ${rate(ev, longSecs)}; first quarter ${quarterRate(0, ev / 4)}, last quarter ${quarterRate(ev * 3 / 4, ev)}`,
+    `one long run, ${ev.toLocaleString('en-US')} events, schema + fast replay, 1 thread: ${rate(ev, longSecs)}; first quarter ${quarterRate(0, ev / 4)}, last quarter ${quarterRate(ev * 3 / 4, ev)}${lastOverFirst(quarter(0, ev / 4), quarter(ev * 3 / 4, ev))}`,
     `peak memory: RSS ${mib(rssSingle)} checking in one thread (heap ${mib(peakHeap)}; one trace's spec state at a time: streaming), ${mib(rssAll)} with ${CHECK_WORKERS} workers`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
