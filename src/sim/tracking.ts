@@ -172,7 +172,7 @@ export function trackedStateMachine<S>(
       const history = JSON.parse(new TextDecoder().decode(reader.blob('tracked history', 0x3fff_ffff))) as unknown;
       if (!Array.isArray(history) || !history.every((id) => typeof id === 'string')) reader.fail('tracked history is not a list of request ids');
       reader.end();
-      const ids = [...(history as string[])];
+      const ids = history as string[];
       const state = new TrackedValue(app, ids, ids.length, historyChainOf(ids));
       onApply(state);
       return state;

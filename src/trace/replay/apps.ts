@@ -16,7 +16,8 @@ export function appStateMachine(app: TraceApp): StateMachine<unknown> {
   // decoded inputs would only freeze and remember each one for nothing.
   const inner = toNodeStateMachine<unknown, unknown>(app.name === 'bank' ? bank : kv, { shareInputs: false });
   if (!app.tracked) return inner;
+  if (app.trackedDigest === 'chain') return trackedStateMachine(inner, () => {}, 'chain') as StateMachine<unknown>;
   // An older trace's whole-state digests: each state's text built from the last one's.
   const texts = new StateTexts();
-  return trackedStateMachine(inner, () => {}, app.trackedDigest ?? 'whole', (whole) => texts.digest(whole)) as StateMachine<unknown>;
+  return trackedStateMachine(inner, () => {}, 'whole', (whole) => texts.digest(whole)) as StateMachine<unknown>;
 }
