@@ -7,6 +7,8 @@
  *   seed-par  its second: 10 clients x 100 requests, same network
  *   long      100,000 commands, 5 nodes, 5% loss, checkpoints every 1,000 slots, the leader crashed (then restarted) once
  *             in the middle of every 10,000 commands: does the cost per command stay flat as history grows?
+ *             With `--app kv` its commands are kv writes, each to a new key: the application's state
+ *             grows with the history too (100,000 keys at the end), and its cost per command must not.
  * Each prints decided requests per CPU second and per wall second, messages per request (in
  * total and by type, on the network and between roles of one node: bench/messageCounts.ts), and
  * the CPU per 1,000 requests for each tenth of the run with the last/first ratio (both ends
@@ -40,7 +42,7 @@
  * the ratio of the two, run by run, is printed: the machine's speed drifts by up to 3x within an
  * hour here, and a ratio of runs a few ms apart does not.
  *
- *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K --batch-max K --defer-proposals turn|decision --clients-on spread|one --warmup N --repeat K --trace-dir DIR]
+ *   npm run bench:sim [-- --shape default|seed-seq|seed-par|long --app bank|kv --transfers N --clients N --seed N --only reliable|loss --checkpoint-every K --batch-max K --defer-proposals turn|decision --clients-on spread|one --warmup N --repeat K --trace-dir DIR]
  */
 import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -51,7 +53,7 @@ import { PROBE_INPUT, appStateMachine } from '../src/sim/scenario.js';
 import { defaultNodeFactory } from '../src/sim/nodeFactory.js';
 import { type Fault, type NetworkFaults, scheduleOf } from '../src/sim/schedule.js';
 import { Simulator } from '../src/sim/simulator.js';
-import { transferWorkload } from '../src/sim/workload.js';
+import { distinctKeyWorkload, transferWorkload } from '../src/sim/workload.js';
 import { type Tenth, TenthsMeter, cpuPer } from '../src/util/tenths.js';
 import { DEFAULT_LIMITS } from '../src/protocol/limits.js';
 import { DEFAULT_CHECKPOINT_EVERY } from '../src/node/node.js';
@@ -90,6 +92,8 @@ interface RunSpec {
   readonly deferProposals?: 'turn' | 'decision';
   /** Trace every node into a file in this folder (the long shape). */
   readonly traceDir?: string;
+  /** The long shape's application: bank transfers (default), or kv writes each to a new key (`--app kv`: a state of `total` keys at the end). */
+  readonly app?: 'bank' | 'kv';
 }
 
 interface Measured {
@@ -124,7 +128,7 @@ function cpuNowMs(): number {
 
 function measure(spec: RunSpec): Measured {
   global.gc?.();
-  const spread = transferWorkload(spec.total, spec.clients, 5, Prng.fromSeed(spec.seed));
+  const spread = spec.app === 'kv' ? distinctKeyWorkload(spec.total, spec.clients, 5) : transferWorkload(spec.total, spec.clients, 5, Prng.fromSeed(spec.seed));
   const clients = spec.clientsOnOneNode === true ? spread.map((c) => ({ ...c, node: 1 })) : spread;
   const expected = clients.reduce((n, c) => n + c.inputs.length, 0);
   // Peak RSS is printed for the long shape only; reading it every 5,000 events cost 1-4% of a
@@ -143,7 +147,7 @@ function measure(spec: RunSpec): Measured {
   // ratio then compares a recovery late in the history with one early in it.
   const killAt = new Set(spec.killLeader ? Array.from({ length: 10 }, (_, k) => Math.round((expected * (k + 0.5)) / 10)) : []);
   const sim: Simulator = new Simulator({
-    seed: spec.seed, nodes: 5, stateMachine: appStateMachine('bank'), schedule: scheduleOf(spec.network),
+    seed: spec.seed, nodes: 5, stateMachine: appStateMachine(spec.app ?? 'bank'), schedule: scheduleOf(spec.network),
     clients, createNode: counter.wrap(defaultNodeFactory),
     probeInput: PROBE_INPUT, track: false, eventLog: false, measureMessages: spec.killLeader === true, maxEvents: 100_000_000, maxTimeMs: 100_000_000,
     ...(spec.checkpointEvery !== undefined ? { checkpointEvery: spec.checkpointEvery, keepHistory: false } : {}),
@@ -211,7 +215,7 @@ function report(spec: RunSpec, m: Measured, python?: number): void {
   const per1000 = cpuPer(tenths, 1000);
   const lines = [
     `${spec.label}: ${r.completed ? 'completed' : `NOT completed (${r.stopReason}${r.nodeError !== undefined ? `: ${r.nodeError}` : ''})`}`,
-    `  requests decided        ${fmt(m.decided)} (${fmt(spec.total)} transfers + ${m.decided - spec.total} setup)`,
+    `  requests decided        ${fmt(m.decided)} (${fmt(spec.total)} ${spec.app === 'kv' ? 'writes, each to a new key' : 'transfers'} + ${m.decided - spec.total} setup)`,
     `  wall / CPU time         ${fmt(m.wallMs / 1000, 2)} s / ${fmt(m.cpuMs / 1000, 2)} s (virtual ${fmt(r.timeMs / 1000, 1)} s)`,
     `  requests / CPU s        ${fmt(perCpuS(m))}`,
     `  requests / wall s       ${fmt(perWallS(m))}`,
@@ -266,7 +270,7 @@ function main(): void {
     options: {
       shape: { type: 'string' }, transfers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' },
       'checkpoint-every': { type: 'string' }, 'batch-max': { type: 'string' }, warmup: { type: 'string' }, 'trace-dir': { type: 'string' },
-      'clients-on': { type: 'string' }, 'defer-proposals': { type: 'string' }, repeat: { type: 'string' },
+      'clients-on': { type: 'string' }, 'defer-proposals': { type: 'string' }, repeat: { type: 'string' }, app: { type: 'string' },
     },
   });
   const shape = (values.shape ?? 'default') as Shape;
@@ -301,8 +305,12 @@ function main(): void {
   if (traceDir !== undefined && (shape !== 'long' || traceDir === '')) throw new RangeError('--trace-dir takes a folder and applies to the long shape only');
   if (values.warmup !== undefined && shape === 'long') throw new RangeError('--warmup does not apply to the long shape');
   if (values.repeat !== undefined && shape === 'long') throw new RangeError('--repeat does not apply to the long shape');
+  const app = values.app ?? 'bank';
+  if (app !== 'bank' && app !== 'kv') throw new RangeError(`--app must be bank or kv, got ${values.app}`);
+  if (app === 'kv' && shape !== 'long') throw new RangeError('--app kv applies to the long shape only');
+  if (app === 'kv' && traceDir !== undefined) throw new RangeError('--app kv does not trace (--trace-dir): its trace header is that of a bank run');
   const [l1, l5, l15] = loadavg();
-  console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} transfers from ${clients} client(s), seed ${seed}${batchMax !== undefined ? `, up to ${batchMax} requests per slot` : ''}${defer !== undefined ? `, proposals deferred to the ${defer === 'turn' ? "turn's end" : 'next Decision'}` : ''}${clientsOn === 'one' ? ', every client on node 1' : ''}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
+  console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} ${app === 'kv' ? 'kv writes, each to a new key,' : 'transfers'} from ${clients} client(s), seed ${seed}${batchMax !== undefined ? `, up to ${batchMax} requests per slot` : ''}${defer !== undefined ? `, proposals deferred to the ${defer === 'turn' ? "turn's end" : 'next Decision'}` : ''}${clientsOn === 'one' ? ', every client on node 1' : ''}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
   // A case: a cold run, `warmup` unmeasured runs, then `repeat` warm runs of which the median (by
   // requests per wall second) is reported in full: a warm run lasts 20-300 ms, so one alone
   // moved by a factor of 1.5 between two runs on the same machine.
@@ -321,7 +329,10 @@ function main(): void {
     }
   } else if (shape === 'long') {
     const label = `5% loss, leader killed, ${checkpointEvery !== undefined ? `checkpoint every ${checkpointEvery} slots` : 'no checkpoints (--checkpoint-every 0): state grows with history'}`;
-    const spec: RunSpec = { label, network: { loss: 0.05 }, total, clients, seed, killLeader: true, ...checkpoints, ...batches, ...(traceDir !== undefined ? { traceDir } : {}) };
+    const spec: RunSpec = {
+      label: app === 'kv' ? `${label}, kv writes each to a new key` : label, network: { loss: 0.05 }, total, clients, seed, killLeader: true, app,
+      ...checkpoints, ...batches, ...(traceDir !== undefined ? { traceDir } : {}),
+    };
     report(spec, measure(spec));
     return;
   } else {

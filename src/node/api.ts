@@ -100,6 +100,13 @@ export interface StateMachine<S = unknown> {
    * different ones different digests but for a hash collision.
    */
   digest?(state: S): string;
+  /**
+   * The state whose JSON is `value` (a Welcome sent without checkpoints carries the state as
+   * JSON): for a machine whose states are not JSON values themselves. Throws an Error naming
+   * what is wrong on a value that is no state of this machine (the Welcome is then dropped).
+   * Absent: the JSON value is the state.
+   */
+  fromJson?(value: unknown): S;
 }
 
 /**

@@ -64,7 +64,7 @@ export function runBankDemo(options: BankDemoOptions = {}): BankDemoSummary {
   const r = sim.run();
   const violations = checkAll(r, appStateMachine('bank'));
   const balances: Record<number, Record<string, number>> = {};
-  for (const [node, state] of [...r.finalStates].sort((a, b) => a[0] - b[0])) balances[node] = { ...(state.app as BankState).accounts };
+  for (const [node, state] of [...r.finalStates].sort((a, b) => a[0] - b[0])) balances[node] = (state.app as BankState).accounts.toJSON();
   const texts = Object.values(balances).map((b) => JSON.stringify(b));
   const balancesEqual = texts.length === NODES && texts.every((t) => t === texts[0]);
   const deposited = BANK_ACCOUNTS.length * BANK_OPENING_DEPOSIT;

@@ -152,6 +152,13 @@ export function trackedStateMachine<S>(
     digest: digest === 'chain'
       ? (state) => trackedDigest(asTracked(state))
       : (state) => wholeDigest({ app: state.app, history: state.history }),
+    // A Welcome's JSON { app, history }: the app read back by its own machine when it has a reader.
+    fromJson(value) {
+      const plain = trackedStateOf(value);
+      if (plain === undefined) throw new Error('a tracked state is { app, history } with a history of request ids');
+      const app = inner.fromJson !== undefined ? inner.fromJson(plain.app) : plain.app as S;
+      return new TrackedValue(app, [...plain.history], plain.historyLength, plain.historyChain);
+    },
   };
   const snapshots = inner as Partial<AppSnapshots<S>>;
   if (typeof snapshots.snapshot !== 'function' || typeof snapshots.restore !== 'function') return tracked;

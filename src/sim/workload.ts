@@ -92,3 +92,18 @@ export function transferWorkload(total: number, clients: number, nodes: number, 
   }
   return specs;
 }
+
+/**
+ * `total` kv writes, each to a key no other write uses, spread over `clients` parallel clients
+ * on `nodes` nodes: the store ends with `total` keys, so its state grows with the history (the
+ * transfers above move money between four accounts, a state that stays small).
+ */
+export function distinctKeyWorkload(total: number, clients: number, nodes: number, thinkMs = 0): ClientSpec[] {
+  const specs: ClientSpec[] = [];
+  for (let c = 0; c < clients; c++) {
+    const n = Math.floor(total / clients) + (c < total % clients ? 1 : 0);
+    const inputs = Array.from({ length: n }, (_, i) => encodeInput({ op: 'set', key: `c${c}-${i}`, value: `v${i}` }));
+    specs.push({ node: (c % nodes) + 1, inputs, startAt: 0, thinkMs });
+  }
+  return specs;
+}

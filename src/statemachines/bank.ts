@@ -5,11 +5,15 @@
  */
 import { restoreBank, snapshotBank } from './bankSnapshot.js';
 import type { ReadsInputOnly } from './codec.js';
-import { copyWith, setOwn } from './copyWith.js';
+import { EntryMap } from './entryMap.js';
+import { StateJsonError, entriesFromJson } from './stateJson.js';
 import { type Failure, type SnapshottableApp, checkName, failure, isRecord } from './types.js';
 
-/** The bank's state: each open account's balance, in cents. */
-export type BankState = { readonly accounts: Readonly<Record<string, number>> };
+/**
+ * The bank's state: each open account's balance, in cents, in a persistent map (a command
+ * costs O(log accounts)). Its JSON is `{ "accounts": { name: balance, ... } }`.
+ */
+export type BankState = { readonly accounts: EntryMap<number> };
 
 /**
  * A bank command, as passed to `Member.invoke`, e.g. `{ op: 'deposit', account: 'alice', amount: 100 }`.
@@ -41,11 +45,28 @@ function checkAmount(x: unknown): number | Failure {
 }
 
 function balanceOf(state: BankState, account: string): number | undefined {
-  return Object.hasOwn(state.accounts, account) ? state.accounts[account] : undefined;
+  return state.accounts.get(account);
+}
+
+/**
+ * The total of each accounts map built here: a deposit checks it, and summing every balance
+ * per deposit cost O(accounts). A map from elsewhere (restored, read from JSON) is summed once.
+ */
+const totals = new WeakMap<EntryMap<number>, number>();
+
+function withBalances(state: BankState, changes: ReadonlyArray<readonly [string, number]>): BankState {
+  let total = sumBalances(state);
+  let accounts = state.accounts;
+  for (const [account, balance] of changes) {
+    total += balance - (accounts.get(account) ?? 0);
+    accounts = accounts.with(account, balance);
+  }
+  totals.set(accounts, total);
+  return { accounts };
 }
 
 function withBalance(state: BankState, account: string, balance: number): BankState {
-  return { accounts: copyWith(state.accounts, account, balance) };
+  return withBalances(state, [[account, balance]]);
 }
 
 function unknownAccount(name: string): Failure {
@@ -54,9 +75,22 @@ function unknownAccount(name: string): Failure {
 
 /** The total of all balances: equals the sum of successful deposits in every correct run. */
 export function sumBalances(state: BankState): number {
-  let total = 0;
-  for (const v of Object.values(state.accounts)) total += v;
+  let total = totals.get(state.accounts);
+  if (total === undefined) {
+    total = 0;
+    for (const v of state.accounts.values()) total += v;
+    totals.set(state.accounts, total);
+  }
   return total;
+}
+
+/** A balance `apply` could have left: a safe integer, never negative. */
+const isBalance = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
+function bankFromJson(value: unknown): BankState {
+  const state = { accounts: entriesFromJson(value, 'accounts', isBalance, 'a balance (an integer of cents, 0 or more)') };
+  if (sumBalances(state) > Number.MAX_SAFE_INTEGER) throw new StateJsonError('the total of balances is above the largest exact integer');
+  return state;
 }
 
 /**
@@ -72,9 +106,10 @@ export function sumBalances(state: BankState): number {
  */
 export const bank: SnapshottableApp<BankState, BankOutput> & ReadsInputOnly = {
   readsInputOnly: true, // apply reads fields of its input, never writes them (codec.ts shares decoded inputs)
-  initial: () => ({ accounts: {} }),
+  initial: () => ({ accounts: EntryMap.empty() }),
   snapshot: snapshotBank,
   restore: restoreBank,
+  fromJson: bankFromJson,
 
   apply(state, input) {
     if (!isRecord(input)) return [state, failure('BadInput', 'bank input must be an object with an "op" field')];
@@ -114,9 +149,7 @@ export const bank: SnapshottableApp<BankState, BankOutput> & ReadsInputOnly = {
         if (fromBalance < amount) {
           return [state, failure('InsufficientFunds', `${JSON.stringify(from)} has ${fromBalance}, needs ${amount}`)];
         }
-        const accounts = copyWith(state.accounts, from, fromBalance - amount);
-        setOwn(accounts, to, toBalance + amount);
-        return [{ accounts }, { ok: true, op: 'transfer', from, to, amount }];
+        return [withBalances(state, [[from, fromBalance - amount], [to, toBalance + amount]]), { ok: true, op: 'transfer', from, to, amount }];
       }
       case 'balance': {
         const account = checkName(input.account, 'account');

@@ -5,7 +5,8 @@
  * 1..MAX_NAME_LENGTH units, unique and ascending, and a total of balances that stays exact.
  */
 import type { BankState } from './bank.js';
-import { checkKeyOrder, readSnapshotFrame, snapshotKeyOrder, SnapshotWriter, writeSnapshotFrame } from './snapshotFormat.js';
+import { checkKeyOrder, readSnapshotFrame, SnapshotWriter, writeSnapshotFrame } from './snapshotFormat.js';
+import { EntryMap } from './entryMap.js';
 import { MAX_NAME_LENGTH } from './types.js';
 
 /** The name in the snapshot header: a bank snapshot is refused by any other app. */
@@ -15,13 +16,12 @@ const MIN_ACCOUNT_BYTES = 4 + 2 + 8;
 
 export function snapshotBank(state: BankState): Uint8Array {
   const writer = new SnapshotWriter();
-  const names = snapshotKeyOrder(state.accounts);
-  writer.u32(names.length);
+  const accounts = state.accounts.sortedEntries();
+  writer.u32(accounts.length);
   let total = 0;
-  for (const name of names) {
+  for (const [name, balance] of accounts) {
     // The same bounds restore checks, so every snapshot this writes can be restored.
     if (name.length === 0 || name.length > MAX_NAME_LENGTH) throw new RangeError(`cannot snapshot bank: account name of ${name.length} characters`);
-    const balance = state.accounts[name] as number;
     total += balance;
     writer.string(name);
     writer.u64(balance);
@@ -33,8 +33,8 @@ export function snapshotBank(state: BankState): Uint8Array {
 export function restoreBank(bytes: Uint8Array): BankState {
   const reader = readSnapshotFrame(BANK_SNAPSHOT_APP, bytes);
   const count = reader.count('account count', MIN_ACCOUNT_BYTES);
-  // Filled locally and returned only once every entry has passed its checks.
-  const accounts: Record<string, number> = {};
+  // Collected locally and returned only once every entry has passed its checks.
+  const accounts: Array<[string, number]> = [];
   let previous: string | undefined;
   let total = 0;
   for (let i = 0; i < count; i++) {
@@ -44,10 +44,9 @@ export function restoreBank(bytes: Uint8Array): BankState {
     const balance = reader.u64(`balance of ${JSON.stringify(name)}`);
     total += balance;
     if (total > Number.MAX_SAFE_INTEGER) reader.fail('the total of balances is above the largest exact integer');
-    // defineProperty so that an account named "__proto__" is plain data, as `apply` stores it.
-    Object.defineProperty(accounts, name, { value: balance, enumerable: true, writable: true, configurable: true });
+    accounts.push([name, balance]);
     previous = name;
   }
   reader.end();
-  return { accounts };
+  return { accounts: EntryMap.of(accounts) };
 }

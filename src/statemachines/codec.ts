@@ -43,6 +43,7 @@ export function toNodeStateMachine<S, O>(app: AppStateMachine<S, O>, opts: { sha
       if (!decoded.ok) return [state, failure('BadInput', 'input is not valid JSON')];
       return app.apply(state, decoded.value);
     },
+    ...(app.fromJson !== undefined ? { fromJson: app.fromJson.bind(app) } : {}),
   };
   const snapshots = app as Partial<AppSnapshots<S>>;
   if (typeof snapshots.snapshot !== 'function' || typeof snapshots.restore !== 'function') return adapted;

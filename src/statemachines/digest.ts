@@ -21,9 +21,14 @@ export function digestOf<S>(sm: { digest?(state: S): string }, state: S): string
   return sm.digest !== undefined ? sm.digest(state) : stateDigest(state);
 }
 
-/** JSON with object keys in code-point order, so equal states have equal texts. */
+/**
+ * JSON with object keys in code-point order, so equal states have equal texts. An object with
+ * a toJSON method (a persistent map, entryMap.ts) is written as what that returns, as
+ * JSON.stringify does.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (hasToJson(value)) return canonicalJson(value.toJSON());
   if (Array.isArray(value)) return '[' + value.map(canonicalJson).join(',') + ']';
   const keys = Object.keys(value).sort();
   const parts: string[] = [];
@@ -32,4 +37,9 @@ export function canonicalJson(value: unknown): string {
     if (v !== undefined) parts.push(JSON.stringify(k) + ':' + canonicalJson(v));
   }
   return '{' + parts.join(',') + '}';
+}
+
+/** Whether JSON.stringify would write `value` as its toJSON() (a Date, a persistent map). */
+export function hasToJson(value: object): value is { toJSON(): unknown } {
+  return typeof (value as { toJSON?: unknown }).toJSON === 'function';
 }

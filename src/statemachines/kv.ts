@@ -5,11 +5,15 @@
  */
 import { restoreKv, snapshotKv } from './kvSnapshot.js';
 import type { ReadsInputOnly } from './codec.js';
-import { copyWith } from './copyWith.js';
+import { EntryMap } from './entryMap.js';
 import { type Failure, type SnapshottableApp, checkName, failure, isRecord } from './types.js';
+import { entriesFromJson } from './stateJson.js';
 
-/** The key-value store's state: the value under each key. */
-export type KvState = { readonly entries: Readonly<Record<string, string>> };
+/**
+ * The key-value store's state: the value under each key, in a persistent map (a write costs
+ * O(log keys)). Its JSON is `{ "entries": { key: value, ... } }`.
+ */
+export type KvState = { readonly entries: EntryMap<string> };
 
 /** A kv command, as passed to `Member.invoke`, e.g. `{ op: 'set', key: 'a', value: '1' }`. */
 export type KvInput =
@@ -35,12 +39,15 @@ function checkValue(x: unknown, field: string): string | Failure {
 }
 
 function current(state: KvState, key: string): string | null {
-  return Object.hasOwn(state.entries, key) ? (state.entries[key] as string) : null;
+  return state.entries.get(key) ?? null;
 }
 
 function withEntry(state: KvState, key: string, value: string): KvState {
-  return { entries: copyWith(state.entries, key, value) };
+  return { entries: state.entries.with(key, value) };
 }
+
+/** A value `apply` could have stored: a string of at most MAX_VALUE_LENGTH characters. */
+const isValue = (x: unknown): x is string => typeof x === 'string' && x.length <= MAX_VALUE_LENGTH;
 
 /**
  * A key-value store: get, set, compare-and-set. Deterministic, never throws.
@@ -55,9 +62,10 @@ function withEntry(state: KvState, key: string, value: string): KvState {
  */
 export const kv: SnapshottableApp<KvState, KvOutput> & ReadsInputOnly = {
   readsInputOnly: true, // apply reads fields of its input, never writes them (codec.ts shares decoded inputs)
-  initial: () => ({ entries: {} }),
+  initial: () => ({ entries: EntryMap.empty() }),
   snapshot: (state) => snapshotKv(state, MAX_VALUE_LENGTH),
   restore: (bytes) => restoreKv(bytes, MAX_VALUE_LENGTH),
+  fromJson: (value) => ({ entries: entriesFromJson(value, 'entries', isValue, `a string of at most ${MAX_VALUE_LENGTH} characters`) }),
 
   apply(state, input) {
     if (!isRecord(input)) return [state, failure('BadInput', 'kv input must be an object with an "op" field')];

@@ -5,7 +5,8 @@
  * 1..MAX_NAME_LENGTH units, unique and ascending, values of at most MAX_VALUE_LENGTH units.
  */
 import type { KvState } from './kv.js';
-import { checkKeyOrder, readSnapshotFrame, snapshotKeyOrder, SnapshotWriter, writeSnapshotFrame } from './snapshotFormat.js';
+import { checkKeyOrder, readSnapshotFrame, SnapshotWriter, writeSnapshotFrame } from './snapshotFormat.js';
+import { EntryMap } from './entryMap.js';
 import { MAX_NAME_LENGTH } from './types.js';
 
 /** The name in the snapshot header: a kv snapshot is refused by any other app. */
@@ -15,10 +16,9 @@ const MIN_ENTRY_BYTES = 4 + 2 + 4;
 
 export function snapshotKv(state: KvState, maxValueLength: number): Uint8Array {
   const writer = new SnapshotWriter();
-  const keys = snapshotKeyOrder(state.entries);
-  writer.u32(keys.length);
-  for (const key of keys) {
-    const value = state.entries[key] as string;
+  const entries = state.entries.sortedEntries();
+  writer.u32(entries.length);
+  for (const [key, value] of entries) {
     // The same bounds restore checks, so every snapshot this writes can be restored.
     if (key.length === 0 || key.length > MAX_NAME_LENGTH) throw new RangeError(`cannot snapshot kv: key of ${key.length} characters`);
     if (typeof value !== 'string' || value.length > maxValueLength) throw new RangeError(`cannot snapshot kv: value of ${JSON.stringify(key)} is not a string of at most ${maxValueLength} characters`);
@@ -31,18 +31,17 @@ export function snapshotKv(state: KvState, maxValueLength: number): Uint8Array {
 export function restoreKv(bytes: Uint8Array, maxValueLength: number): KvState {
   const reader = readSnapshotFrame(KV_SNAPSHOT_APP, bytes);
   const count = reader.count('entry count', MIN_ENTRY_BYTES);
-  // Filled locally and returned only once every entry has passed its checks.
-  const entries: Record<string, string> = {};
+  // Collected locally and returned only once every entry has passed its checks.
+  const entries: Array<[string, string]> = [];
   let previous: string | undefined;
   for (let i = 0; i < count; i++) {
     const key = reader.string(`entry ${i} key`, MAX_NAME_LENGTH);
     if (key.length === 0) reader.fail(`entry ${i} has an empty key`);
     checkKeyOrder(reader, previous, key);
     const value = reader.string(`value of ${JSON.stringify(key)}`, maxValueLength);
-    // defineProperty so that a key "__proto__" is plain data, as `apply` stores it.
-    Object.defineProperty(entries, key, { value, enumerable: true, writable: true, configurable: true });
+    entries.push([key, value]);
     previous = key;
   }
   reader.end();
-  return { entries };
+  return { entries: EntryMap.of(entries) };
 }

@@ -167,14 +167,6 @@ export class SnapshotReader {
   }
 }
 
-/**
- * The keys of a record in the order snapshots list them: ascending UTF-16 code units (the
- * default sort), so equal states give equal bytes whatever order their keys were inserted in.
- */
-export function snapshotKeyOrder(record: Readonly<Record<string, unknown>>): string[] {
-  return Object.keys(record).sort();
-}
-
 /** Restore accepts keys only in snapshot order, one encoding per state: an equal or smaller key is rejected. */
 export function checkKeyOrder(reader: SnapshotReader, previous: string | undefined, key: string): void {
   if (previous !== undefined && !(previous < key)) {

@@ -12,6 +12,13 @@ export interface AppStateMachine<S, O> {
    * (bad input gives an error output and the state unchanged).
    */
   apply(state: S, input: unknown): [S, O];
+  /**
+   * The state whose JSON (`JSON.stringify(state)`) is `value`. A Welcome sent without
+   * checkpoints carries the state itself as JSON; a state that is not a JSON value (a
+   * persistent map) is read back here. Throws an Error naming what is wrong on a value that is
+   * not such a state (it comes from the network). Absent: the JSON value is the state.
+   */
+  fromJson?(value: unknown): S;
 }
 
 /**

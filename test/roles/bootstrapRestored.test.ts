@@ -15,6 +15,7 @@ import { bank, type BankState } from '../../src/statemachines/bank.js';
 import { toNodeStateMachine } from '../../src/statemachines/codec.js';
 import { stateDigest } from '../../src/statemachines/digest.js';
 import { FakeHost, prop, specOf, type FakeHostOptions } from './fake-host.js';
+import { bankState } from '../statemachines/states.js';
 
 const sm = toNodeStateMachine(bank);
 const snapshots = appSnapshotsOf(sm)!;
@@ -28,7 +29,7 @@ const commands = [
   cmd(3, { op: 'deposit', account: 'a', amount: 100 }),
   cmd(4, { op: 'transfer', from: 'a', to: 'b', amount: 30 }),
 ];
-const moved: BankState = { accounts: { a: 70, b: 30 } };
+const moved: BankState = bankState({ a: 70, b: 30 });
 
 /**
  * The snapshot a replica wrote after executing `commands` (slots 1..4; snapshot at slot 5),

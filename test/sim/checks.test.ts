@@ -8,6 +8,7 @@ import { appStateMachine, runScenario, type Scenario } from '../../src/sim/scena
 import { scheduleOf } from '../../src/sim/schedule.js';
 import type { Ack, SimResult } from '../../src/sim/simulator.js';
 import { sumBalances, type BankState } from '../../src/statemachines/bank.js';
+import { bankState } from '../statemachines/states.js';
 
 const sm = appStateMachine('bank');
 const inputs = new Map([
@@ -84,7 +85,7 @@ describe('safety checks', () => {
 
   it('replay: a state that is not what the history gives, or a lying ack, is reported', () => {
     const r = result({ 1: ['1:1', '1:2'] });
-    const bad = { app: { accounts: { a: 999 } }, history: ['1:1', '1:2'] };
+    const bad = { app: bankState({ a: 999 }), history: ['1:1', '1:2'] };
     const tampered = { ...r, finalStates: new Map([[1, bad]]) };
     expect(checkReplay(tampered, sm)).toEqual([expect.stringMatching(/is not what its history produces/)]);
     const lying = { ...r, acks: [{ ...ack('1:2', 1), output: { ok: true, op: 'deposit', account: 'a', balance: 6 } }] };
@@ -93,7 +94,7 @@ describe('safety checks', () => {
 
   it('bank: a total that differs from the executed deposits is reported', () => {
     const r = result({ 1: ['1:1', '1:2'] });
-    const minted = { app: { accounts: { a: 6 } }, history: ['1:1', '1:2'] };
+    const minted = { app: bankState({ a: 6 }), history: ['1:1', '1:2'] };
     const bad = { ...r, allStates: [{ node: 1, incarnation: 1, state: minted }] };
     expect(checkBankTotals(bad, sm, bankChecks.total, bankChecks.deposited)).toEqual([expect.stringMatching(/total balance 6 but executed deposits sum to 5/)]);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bank, sumBalances, MAX_AMOUNT, type BankState } from '../../src/statemachines/bank.js';
 import { deepFreeze } from './freeze.js';
+import { bankState } from './states.js';
 
 function run(inputs: unknown[]): { state: BankState; outputs: unknown[] } {
   let state = deepFreeze(bank.initial());
@@ -23,7 +24,7 @@ describe('bank state machine', () => {
       { op: 'transfer', from: 'a', to: 'b', amount: 30 },
       { op: 'balance', account: 'b' },
     ]);
-    expect(state.accounts).toEqual({ a: 70, b: 30 });
+    expect(state.accounts.toJSON()).toEqual({ a: 70, b: 30 });
     expect(outputs[2]).toEqual({ ok: true, op: 'deposit', account: 'a', balance: 100 });
     expect(outputs[3]).toEqual({ ok: true, op: 'transfer', from: 'a', to: 'b', amount: 30 });
     expect(outputs[4]).toEqual({ ok: true, op: 'balance', account: 'b', balance: 30 });
@@ -38,7 +39,7 @@ describe('bank state machine', () => {
 
   it('a deposit that would take the total of ALL accounts past 2^53 - 1 fails with Overflow, even into an empty account', () => {
     // Reachable: 9,007 deposits of MAX_AMOUNT reach it. Built directly so the test stays fast.
-    const near: BankState = deepFreeze({ accounts: { a: Number.MAX_SAFE_INTEGER - 10, b: 0 } });
+    const near: BankState = deepFreeze(bankState({ a: Number.MAX_SAFE_INTEGER - 10, b: 0 }));
     const [after, out] = bank.apply(near, { op: 'deposit', account: 'b', amount: 11 });
     expect(after).toBe(near);
     expect(out).toMatchObject({ ok: false, error: 'Overflow' });
@@ -85,7 +86,8 @@ describe('bank state machine', () => {
       { op: 'open', account: '__proto__' },
       { op: 'balance', account: 'toString' },
     ]);
-    expect(Object.hasOwn(state.accounts, '__proto__')).toBe(true);
+    expect(state.accounts.has('__proto__')).toBe(true);
+    expect(Object.hasOwn(state.accounts.toJSON(), '__proto__')).toBe(true);
     expect(sumBalances(state)).toBe(5);
     expect(outputs[2]).toMatchObject({ error: 'AccountExists' });
     expect(outputs[3]).toMatchObject({ error: 'UnknownAccount' });
@@ -110,9 +112,11 @@ describe('bank state machine', () => {
           expect(JSON.stringify(state)).toBe(snapshot);
           if (out.ok && out.op === 'deposit') deposited += (input as { amount: number }).amount;
           if (!out.ok) expect(next).toBe(state);
-          for (const v of Object.values(next.accounts)) expect(v).toBeGreaterThanOrEqual(0);
+          for (const v of next.accounts.values()) expect(v).toBeGreaterThanOrEqual(0);
           state = deepFreeze(next);
           expect(sumBalances(state)).toBe(deposited);
+          // The total a deposit checks is kept per state, not summed: it must be the sum.
+          expect(sumBalances(state)).toBe([...state.accounts.values()].reduce((a, b) => a + b, 0));
         }
       }),
       { numRuns: 200 },

@@ -9,7 +9,7 @@ describe('toNodeStateMachine', () => {
     const [s1] = sm.apply(sm.initial(), encodeInput({ op: 'open', account: 'a' }));
     const [s2, out] = sm.apply(s1, encodeInput({ op: 'deposit', account: 'a', amount: 3 }));
     expect(out).toEqual({ ok: true, op: 'deposit', account: 'a', balance: 3 });
-    expect(s2.accounts).toEqual({ a: 3 });
+    expect(s2.accounts.toJSON()).toEqual({ a: 3 });
   });
 
   it('turns a non-JSON input into an error output, state unchanged', () => {

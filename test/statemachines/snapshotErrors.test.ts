@@ -5,6 +5,7 @@ import { kv, MAX_VALUE_LENGTH } from '../../src/statemachines/kv.js';
 import { readSnapshotFrame, SnapshotFormatError, SnapshotWriter, writeSnapshotFrame } from '../../src/statemachines/snapshotFormat.js';
 import { bankInput, kvInput, run } from './snapshotArbitraries.js';
 import { MAX_NAME_LENGTH } from '../../src/statemachines/types.js';
+import { bankState, kvState } from './states.js';
 
 /** A snapshot of three accounts with money in them: the valid bytes the cases below spoil. */
 function sampleBank(): Uint8Array {
@@ -90,12 +91,12 @@ describe('restore of bad bytes names what is wrong', () => {
   });
 
   it('snapshot refuses a state that restore would refuse, so every snapshot written can be read', () => {
-    expect(() => kv.snapshot({ entries: { k: 'x'.repeat(MAX_VALUE_LENGTH + 1) } })).toThrow(/cannot snapshot kv/);
-    expect(() => kv.snapshot({ entries: { ['k'.repeat(MAX_NAME_LENGTH + 1)]: 'x' } })).toThrow(new RegExp(`cannot snapshot kv: key of ${MAX_NAME_LENGTH + 1} characters`));
-    expect(() => kv.snapshot({ entries: { '': 'x' } })).toThrow(/cannot snapshot kv: key of 0 characters/);
-    expect(kv.restore(kv.snapshot({ entries: { ['k'.repeat(MAX_NAME_LENGTH)]: 'x' } }))).toEqual({ entries: { ['k'.repeat(MAX_NAME_LENGTH)]: 'x' } });
-    expect(() => bank.snapshot({ accounts: { a: -1 } })).toThrow(/non-negative safe integer/);
-    expect(() => bank.snapshot({ accounts: { a: Number.MAX_SAFE_INTEGER, b: 1 } })).toThrow(/total of balances/);
+    expect(() => kv.snapshot(kvState({ k: 'x'.repeat(MAX_VALUE_LENGTH + 1) }))).toThrow(/cannot snapshot kv/);
+    expect(() => kv.snapshot(kvState({ ['k'.repeat(MAX_NAME_LENGTH + 1)]: 'x' }))).toThrow(new RegExp(`cannot snapshot kv: key of ${MAX_NAME_LENGTH + 1} characters`));
+    expect(() => kv.snapshot(kvState({ '': 'x' }))).toThrow(/cannot snapshot kv: key of 0 characters/);
+    expect(kv.restore(kv.snapshot(kvState({ ['k'.repeat(MAX_NAME_LENGTH)]: 'x' }))).entries.toJSON()).toEqual({ ['k'.repeat(MAX_NAME_LENGTH)]: 'x' });
+    expect(() => bank.snapshot(bankState({ a: -1 }))).toThrow(/non-negative safe integer/);
+    expect(() => bank.snapshot(bankState({ a: Number.MAX_SAFE_INTEGER, b: 1 }))).toThrow(/total of balances/);
   });
 });
 

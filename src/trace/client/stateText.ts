@@ -10,7 +10,7 @@
  * state machine copies the references), keeps its text; the rest is written. The copy is
  * private, so an application that changes its arrays in place cannot make it stale.
  */
-import { sha256Hex } from '../../statemachines/digest.js';
+import { hasToJson, sha256Hex } from '../../statemachines/digest.js';
 
 interface ArrayText {
   /** The elements last written under this key (a private copy). */
@@ -37,6 +37,7 @@ export class StateTexts {
 
   private write(value: unknown, key: string): string {
     if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+    if (hasToJson(value)) return this.write(value.toJSON(), key);
     if (Array.isArray(value)) {
       const xs = value as readonly unknown[];
       return allStrings(xs) ? this.strings(xs as readonly string[], key) : '[' + xs.map((x) => this.write(x, '')).join(',') + ']';

@@ -5,6 +5,7 @@
 import { bank, MAX_AMOUNT, type BankState } from '../../../statemachines/bank.js';
 import { kv, type KvState } from '../../../statemachines/kv.js';
 import { isRecord } from '../../../statemachines/types.js';
+import type { EntryMap } from '../../../statemachines/entryMap.js';
 import type { Operation } from './history.js';
 import { stateMachineModel, type Model } from './model.js';
 import type { FootprintOf } from './partition.js';
@@ -14,10 +15,10 @@ import type { FootprintOf } from './partition.js';
  * get one key. Strings are length-prefixed ("5:alice"), so the text is unambiguous whatever
  * characters they hold. Called once per new state, it is the hottest code of a check.
  */
-function sortedEntriesKey(record: Readonly<Record<string, unknown>>): string {
+function sortedEntriesKey(record: EntryMap<unknown>): string {
   let key = '';
-  for (const name of Object.keys(record).sort()) {
-    const value = record[name];
+  for (const name of record.sortedKeys()) {
+    const value = record.get(name);
     const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? `${value.length}:${value}` : JSON.stringify(value);
     key += `${name.length}:${name}=${text};`;
   }
@@ -25,8 +26,8 @@ function sortedEntriesKey(record: Readonly<Record<string, unknown>>): string {
 }
 
 /** The map as a JSON object, names sorted: for reports. */
-function sortedJson(record: Readonly<Record<string, unknown>>): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+function sortedJson(record: EntryMap<unknown>): string {
+  return JSON.stringify(record);
 }
 
 function stringFields(input: unknown, fields: readonly string[]): string[] {

@@ -101,7 +101,7 @@ function pick<T>(items: readonly T[], random: Random): T {
 export function bankWorkload(accounts: number): (state: BankState, random: Random) => BankInput {
   const names = Array.from({ length: accounts }, (_, i) => `acct${i}`);
   return (state, random) => {
-    const closed = names.find((n) => !Object.hasOwn(state.accounts, n));
+    const closed = names.find((n) => !state.accounts.has(n));
     if (closed !== undefined && random() < 0.7) return { op: 'open', account: closed };
     const r = random();
     if (r < 0.1) return { op: 'deposit', account: pick(names, random), amount: 1 + Math.floor(random() * 100) };
@@ -112,7 +112,7 @@ export function bankWorkload(accounts: number): (state: BankState, random: Rando
 
 /** Every account's balance, for `finalInputs`. */
 export function bankFinalReads(state: BankState): BankInput[] {
-  return Object.keys(state.accounts).map((account) => ({ op: 'balance', account }));
+  return state.accounts.sortedKeys().map((account) => ({ op: 'balance', account }));
 }
 
 /** Kv inputs over `keys` keys and a few values (so compare-and-set sometimes swaps). */
@@ -130,5 +130,5 @@ export function kvWorkload(keys: number, values = 3): (state: KvState, random: R
 
 /** Every key's value, for `finalInputs`. */
 export function kvFinalReads(state: KvState): KvInput[] {
-  return Object.keys(state.entries).map((key) => ({ op: 'get', key }));
+  return state.entries.sortedKeys().map((key) => ({ op: 'get', key }));
 }

@@ -1,0 +1,64 @@
+/**
+ * EntryMap, the persistent map under kv's and bank's states: it answers as a plain Map of the
+ * same writes, every version keeps its own entries whatever is written to it or to the
+ * versions built from it later, and its JSON is the plain record (sorted keys) the apps wrote
+ * before, so digests and Welcome texts did not change.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { EntryMap } from '../../src/statemachines/entryMap.js';
+import { canonicalJson } from '../../src/statemachines/digest.js';
+
+// Few keys, so writes overwrite; "__proto__" and "constructor" among them, as a client may send.
+const key = fc.constantFrom('a', 'b', 'c', 'd', 'e', '__proto__', 'constructor', '10', '2', 'é', 'z'.repeat(64));
+/** A write to the version at `from` (an index into the versions so far, modulo their count). */
+const write = fc.record({ from: fc.nat(), key, value: fc.integer({ min: 0, max: 5 }) });
+
+describe('EntryMap', () => {
+  it('property: every version of a random tree of writes holds exactly its own writes, in Map order and as JSON', () => {
+    fc.assert(fc.property(fc.array(write, { maxLength: 80 }), (writes) => {
+      const versions: Array<{ map: EntryMap<number>; model: Map<string, number> }> = [{ map: EntryMap.empty(), model: new Map() }];
+      for (const w of writes) {
+        const base = versions[w.from % versions.length]!;
+        versions.push({ map: base.map.with(w.key, w.value), model: new Map(base.model).set(w.key, w.value) });
+      }
+      // Checked after all writes: a write that changed the version it started from shows here.
+      for (const { map, model } of versions) {
+        expect(map.size).toBe(model.size);
+        for (const k of ['a', 'b', 'c', 'd', 'e', '__proto__', 'constructor', '10', '2', 'é', 'z'.repeat(64), 'missing']) {
+          expect(map.has(k)).toBe(model.has(k));
+          expect(map.get(k)).toBe(model.get(k));
+        }
+        const sorted = [...model.keys()].sort();
+        expect(map.sortedKeys()).toEqual(sorted);
+        expect(map.sortedEntries()).toEqual(sorted.map((k) => [k, model.get(k)]));
+        expect(new Map(map)).toEqual(model);
+        expect(new Map(map.entries())).toEqual(model);
+        expect([...map.keys()].sort()).toEqual(sorted);
+        expect([...map.values()].sort()).toEqual([...model.values()].sort());
+        const seen = new Map<string, number>();
+        map.forEach((v, k, self) => { expect(self).toBe(map); seen.set(k, v); });
+        expect(seen).toEqual(model);
+        // The JSON is the record of the same entries: own data properties, "__proto__" included.
+        const record = map.toJSON();
+        expect(Object.keys(record).sort()).toEqual(sorted);
+        for (const [k, v] of model) expect(Object.getOwnPropertyDescriptor(record, k)?.value).toBe(v);
+        expect(JSON.parse(JSON.stringify(map))).toEqual(JSON.parse(JSON.stringify(record)));
+      }
+    }), { numRuns: 300 });
+  });
+
+  it('its canonical JSON is that of the plain record: an app state digests as it did before the map', () => {
+    const map = EntryMap.of<string>([['b', '2'], ['a', '1'], ['__proto__', 'p']]);
+    const record: Record<string, string> = {};
+    for (const [k, v] of [['a', '1'], ['b', '2'], ['__proto__', 'p']] as const) Object.defineProperty(record, k, { value: v, enumerable: true, writable: true, configurable: true });
+    expect(canonicalJson({ entries: map })).toBe(canonicalJson({ entries: record }));
+    expect(canonicalJson({ entries: map })).toBe('{"entries":{"__proto__":"p","a":"1","b":"2"}}');
+  });
+
+  it('of: a later entry with the same key wins, as later writes do', () => {
+    const map = EntryMap.of([['k', 1], ['j', 2], ['k', 3]]);
+    expect(map.toJSON()).toEqual({ j: 2, k: 3 });
+    expect(map.size).toBe(2);
+  });
+});
