@@ -8,7 +8,7 @@
  *   long      100,000 commands, 5 nodes, 5% loss, checkpoints every 1,000 slots, the leader crashed (then restarted) once
  *             in the middle of every 10,000 commands: does the cost per command stay flat as history grows?
  *             With `--app kv` its commands are kv writes, each to a new key: the application's state
- *             grows with the history too (100,000 keys at the end), and its cost per command must not.
+ *             grows with the history too (100,000 keys at the end).
  * Each prints decided requests per CPU second and per wall second, messages per request (in
  * total and by type, on the network and between roles of one node: bench/messageCounts.ts), and
  * the CPU per 1,000 requests for each tenth of the run with the last/first ratio (both ends

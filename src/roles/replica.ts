@@ -41,12 +41,6 @@ import { WelcomePartBuffer, splitWelcome, welcomePartsOf } from '../protocol/wel
 
 export type { Execution } from './executedTable.js';
 
-/**
- * Up to this many bytes a snapshot is taken every `checkpointEvery` slots whatever it costs;
- * above, only once as much input was executed since the last one (Replica.checkpointIfDue).
- */
-export const SNAPSHOT_FLAT_BYTES = 64 * 1024;
-
 export const REPLICA_GAP_TIMER = 'Replica.gap';
 /** Limits.deferProposals: proposes the requests that arrived in this turn. */
 export const REPLICA_PROPOSE_TIMER = 'Replica.propose';
@@ -98,9 +92,6 @@ export class Replica extends Role {
   /** Spec rSnap: its slot, and the length of the history it holds (rSnap.executed). */
   protected snapSlot = 1;
   protected snapLength = 0;
-  /** The bytes of our last snapshot (0 before the first), and the input text executed since (checkpointIfDue). */
-  private snapBytes = 0;
-  private inputSinceSnap = 0;
   /** rExecuted at the previous trace event: this array (only appended to since, or replaced) up to this length. */
   private tracedLog: Execution[];
   private tracedLength = 0;
@@ -430,21 +421,9 @@ export class Replica extends Role {
     }
   }
 
-  /**
-   * ReplicaSnapshot once `checkpointEvery` slots were executed since the last one and, when
-   * that snapshot was larger than SNAPSHOT_FLAT_BYTES, once the input text executed since adds
-   * up to its size. A snapshot costs O(state), so one every K slots made each command cost
-   * O(state / K) for a state that grows with the history (a kv store of ever new keys): in a
-   * run of 100,000 such writes, the last tenth cost 10.8x the first per command. Waiting for
-   * as much input as the snapshot holds makes its cost O(1) per byte of input, amortized; the
-   * decisions and accepted pvalues kept meanwhile are then as large as the state, not larger
-   * (the rule of Ongaro's Raft dissertation, chapter 5: snapshot when the log outgrows the
-   * last snapshot). A small state keeps the plain K.
-   */
+  /** ReplicaSnapshot when `checkpointEvery` slots were executed since the last one. */
   protected checkpointIfDue(): void {
-    if (this.checkpointEvery === 0 || this.slotOut - this.snapSlot < this.checkpointEvery) return;
-    if (this.snapBytes > SNAPSHOT_FLAT_BYTES && this.inputSinceSnap < this.snapBytes) return;
-    this.takeSnapshot();
+    if (this.checkpointEvery > 0 && this.slotOut - this.snapSlot >= this.checkpointEvery) this.takeSnapshot();
   }
 
   /**
@@ -463,8 +442,6 @@ export class Replica extends Role {
     const history = this.host.tracing && this.executedLog !== undefined ? this.executedLog.map((e) => e.prop) : undefined;
     const bytes = encodeReplicaImage(this.snapshots!, { app: this.app, table: this.executed, history });
     this.host.appendDurable({ kind: 'snapshot', slot, state: bytes });
-    this.snapBytes = bytes.length;
-    this.inputSinceSnap = 0;
     this.snapSlot = slot;
     this.snapLength = this.executed.count;
     this.slotIn = Math.max(this.slotIn, slot);
@@ -575,7 +552,6 @@ export class Replica extends Role {
       if (this.executed.has(request)) continue;
       const [next, output] = this.host.stateMachine.apply(this.app, request.input);
       this.app = next;
-      this.inputSinceSnap += request.input.length;
       const entry = this.executed.record(request, output);
       this.executedLog?.push(entry);
       if (this.host.tracing && this.executedLog === undefined) this.tracedRun.push(request);

@@ -49,10 +49,15 @@ function balanceOf(state: BankState, account: string): number | undefined {
 }
 
 /**
- * The total of each accounts map built here: a deposit checks it, and summing every balance
- * per deposit cost O(accounts). A map from elsewhere (restored, read from JSON) is summed once.
+ * A state this module built: it carries its total, which a deposit checks (summing every
+ * balance per deposit cost O(accounts)). Its JSON is the plain state's: the total is derived.
  */
-const totals = new WeakMap<EntryMap<number>, number>();
+class Ledger implements BankState {
+  constructor(readonly accounts: EntryMap<number>, readonly total: number) {}
+  toJSON(): { accounts: EntryMap<number> } {
+    return { accounts: this.accounts };
+  }
+}
 
 function withBalances(state: BankState, changes: ReadonlyArray<readonly [string, number]>): BankState {
   let total = sumBalances(state);
@@ -61,8 +66,7 @@ function withBalances(state: BankState, changes: ReadonlyArray<readonly [string,
     total += balance - (accounts.get(account) ?? 0);
     accounts = accounts.with(account, balance);
   }
-  totals.set(accounts, total);
-  return { accounts };
+  return new Ledger(accounts, total);
 }
 
 function withBalance(state: BankState, account: string, balance: number): BankState {
@@ -75,12 +79,9 @@ function unknownAccount(name: string): Failure {
 
 /** The total of all balances: equals the sum of successful deposits in every correct run. */
 export function sumBalances(state: BankState): number {
-  let total = totals.get(state.accounts);
-  if (total === undefined) {
-    total = 0;
-    for (const v of state.accounts.values()) total += v;
-    totals.set(state.accounts, total);
-  }
+  if (state instanceof Ledger) return state.total;
+  let total = 0;
+  for (const v of state.accounts.values()) total += v;
   return total;
 }
 
@@ -88,9 +89,10 @@ export function sumBalances(state: BankState): number {
 const isBalance = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 
 function bankFromJson(value: unknown): BankState {
-  const state = { accounts: entriesFromJson(value, 'accounts', isBalance, 'a balance (an integer of cents, 0 or more)') };
-  if (sumBalances(state) > Number.MAX_SAFE_INTEGER) throw new StateJsonError('the total of balances is above the largest exact integer');
-  return state;
+  const accounts = entriesFromJson(value, 'accounts', isBalance, 'a balance (an integer of cents, 0 or more)');
+  const total = sumBalances({ accounts });
+  if (total > Number.MAX_SAFE_INTEGER) throw new StateJsonError('the total of balances is above the largest exact integer');
+  return new Ledger(accounts, total);
 }
 
 /**
@@ -106,9 +108,12 @@ function bankFromJson(value: unknown): BankState {
  */
 export const bank: SnapshottableApp<BankState, BankOutput> & ReadsInputOnly = {
   readsInputOnly: true, // apply reads fields of its input, never writes them (codec.ts shares decoded inputs)
-  initial: () => ({ accounts: EntryMap.empty() }),
+  initial: () => new Ledger(EntryMap.empty(), 0),
   snapshot: snapshotBank,
-  restore: restoreBank,
+  restore: (bytes) => {
+    const { accounts } = restoreBank(bytes);
+    return new Ledger(accounts, sumBalances({ accounts }));
+  },
   fromJson: bankFromJson,
 
   apply(state, input) {

@@ -11,6 +11,8 @@ import { DEFAULT_ROLES } from '../../src/node/default-roles.js';
 import type { ActionParams, Role, RoleHost } from '../../src/node/role.js';
 import type { RoleFactories } from '../../src/node/role-factories.js';
 import type { ReplicaImage } from '../../src/roles/replicaImage.js';
+// A message as the network carries it: its JSON (an app state that is a class is written by its toJSON).
+import { copyJson } from '../../src/util/jsonCopy.js';
 
 export type JournalEntry =
   /** `to` null: RoleHost.sendToNone (in the step's sends, delivered to no node). */
@@ -86,10 +88,10 @@ export class FakeHost implements RoleHost {
 
   // ---- RoleHost ----
   send(to: NodeId | readonly NodeId[], message: Message): void {
-    for (const t of typeof to === 'number' ? [to] : to) this.journal.push({ kind: 'send', to: t, message: structuredClone(message) });
+    for (const t of typeof to === 'number' ? [to] : to) this.journal.push({ kind: 'send', to: t, message: copyJson(message) });
   }
   sendToNone(message: Message): void {
-    this.journal.push({ kind: 'send', to: null, message: structuredClone(message) });
+    this.journal.push({ kind: 'send', to: null, message: copyJson(message) });
   }
   setTimer(name: string, key: string | undefined, afterMs: number): void {
     this.journal.push({ kind: 'timer', name, key, afterMs });
