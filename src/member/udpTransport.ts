@@ -19,6 +19,9 @@ export interface UdpStats {
   dropped: { oversize: number; unparsable: number; foreign: number; unknownPeer: number };
 }
 
+/** The socket's receive buffer asked of the OS: some 70 datagrams of the largest size a Member sends. */
+export const RECEIVE_BUFFER_BYTES = 4 * 2 ** 20;
+
 /**
  * A {@link Transport} over UDP datagrams on 127.0.0.1: one socket per member, one envelope per datagram
  * (at most {@link MAX_DATAGRAM_BYTES}). Build it with {@link UdpTransport.bind}, then tell it the peers' ports.
@@ -51,6 +54,15 @@ export class UdpTransport implements Transport {
         resolve();
       });
     });
+    // A Promise or a Welcome of several parts arrives as a burst of datagrams of up to 60 KB;
+    // the OS's default buffer (212,992 bytes on Linux) held three, and the kernel dropped the
+    // rest: a Promise over some 2,000 pvalues never arrived whole, and no leader was elected
+    // (test/integration/udp/leaderKill.test.ts). The OS caps the size (net.core.rmem_max).
+    try {
+      socket.setRecvBufferSize(RECEIVE_BUFFER_BYTES);
+    } catch {
+      // Refused: the OS keeps its own size, as before.
+    }
     return new UdpTransport(socket, socket.address().port);
   }
 
