@@ -154,10 +154,13 @@ export function trackedStateMachine<S>(
       : (state) => wholeDigest({ app: state.app, history: state.history }),
     // A Welcome's JSON { app, history }: the app read back by its own machine when it has a reader.
     fromJson(value) {
-      const plain = trackedStateOf(value);
-      if (plain === undefined) throw new Error('a tracked state is { app, history } with a history of request ids');
+      const plain = value as { app?: unknown; history?: unknown } | null;
+      if (typeof plain !== 'object' || plain === null || !('app' in plain) || !Array.isArray(plain.history) || !plain.history.every((id) => typeof id === 'string')) {
+        throw new Error('a tracked state is { app, history } with a history of request ids');
+      }
+      const history = [...plain.history as string[]];
       const app = inner.fromJson !== undefined ? inner.fromJson(plain.app) : plain.app as S;
-      return new TrackedValue(app, [...plain.history], plain.historyLength, plain.historyChain);
+      return new TrackedValue(app, history, history.length, historyChainOf(history));
     },
   };
   const snapshots = inner as Partial<AppSnapshots<S>>;

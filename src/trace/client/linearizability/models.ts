@@ -17,8 +17,7 @@ import type { FootprintOf } from './partition.js';
  */
 function sortedEntriesKey(record: EntryMap<unknown>): string {
   let key = '';
-  for (const name of record.sortedKeys()) {
-    const value = record.get(name);
+  for (const [name, value] of record.sortedEntries()) {
     const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? `${value.length}:${value}` : JSON.stringify(value);
     key += `${name.length}:${name}=${text};`;
   }
