@@ -1,7 +1,8 @@
 /**
  * One cluster member in its own process over UdpTransport with a file-backed storage, driven
  * by its parent test through IPC (process.send): the newcomer's setup from issue 11, made
- * repeatable. Run with `node --import tsx nodeProcess.ts <id> <dataDir> <new|join> [checkpointEvery]`.
+ * repeatable. Run with `node --import tsx nodeProcess.ts <id> <dataDir> <new|join> [checkpointEvery]
+ * [receiveBufferBytes] [paced|unpaced]` (the last two: UdpTransport.bind's options; default its own).
  *
  * Parent -> child: {peers}, {start}, {open}, {run: count, concurrency}, {status}, {balance}.
  * Child -> parent: {port}, {opened}, {ran: ok, failed, firstOkAt, lastOkAt}, {status: ballot, slotOut}, {balance}, {error}.
@@ -13,7 +14,7 @@ import type { NodeApi } from '../../../src/node/api.js';
 import { bank, type BankOutput, type BankState } from '../../../src/statemachines/bank.js';
 import { FileDurableLog } from '../../../src/storage/fileLog.js';
 
-const [idText, dataDir, mode, checkpointText] = process.argv.slice(2);
+const [idText, dataDir, mode, checkpointText, receiveBufferText, paceText] = process.argv.slice(2);
 const id = Number(idText);
 const PEERS = [1, 2, 3];
 const send = (m: object) => process.send!(m);
@@ -22,7 +23,10 @@ const send = (m: object) => process.send!(m);
 const TIMING = { heartbeatMs: 100, leaderTimeoutMs: 600, prepareRetransmitMs: 200, acceptRetransmitMs: 200, invokeRetransmitMs: 300, gapMs: 150, joinRetransmitMs: 200 };
 
 async function main(): Promise<void> {
-  const transport = await UdpTransport.bind(0);
+  const transport = await UdpTransport.bind(0, {
+    ...(receiveBufferText !== undefined ? { receiveBufferBytes: Number(receiveBufferText) } : {}),
+    ...(paceText === 'unpaced' ? { pace: false } : {}),
+  });
   const storage = await FileDurableLog.open(dataDir!, { nodeId: id, create: mode === 'new', log: () => {} });
   let node: NodeApi | undefined;
   const options: MemberOptions = {
@@ -37,7 +41,7 @@ async function main(): Promise<void> {
     const m = raw as Record<string, unknown>;
     if (m.peers !== undefined) transport.setPeers(new Map(Object.entries(m.peers as Record<string, number>).map(([k, v]) => [Number(k), v])));
     if (m.start !== undefined) member.start();
-    if (m.status !== undefined) send({ status: { ballot: node?.activeBallot(), slotOut: node?.slotOut(), dropped: transport.stats.dropped } });
+    if (m.status !== undefined) send({ status: { ballot: node?.activeBallot(), slotOut: node?.slotOut(), dropped: transport.stats.dropped, paced: transport.stats.paced } });
     if (m.open !== undefined) {
       member.invoke({ op: 'open', account: 'a' }).then((out) => send({ opened: out }), (e: Error) => send({ error: e.message }));
     }
