@@ -86,24 +86,24 @@ export class Pacer<T> {
     return this.queued;
   }
 
-  /** Sends `item` now or later; false when it was dropped (the queue is full, or the pacer closed). */
-  offer(item: T, bytes: number): boolean {
-    if (this.closed) return false;
+  /** Sends `item` now (`sent`) or later (`queued`), or drops it (the queue is full, or the pacer closed). */
+  offer(item: T, bytes: number): 'sent' | 'queued' | 'dropped' {
+    if (this.closed) return 'dropped';
     this.refill();
     if (bytes <= this.opts.smallBytes || (this.head === this.queue.length && this.tokens > 0)) {
       this.tokens -= bytes;
       this.emit(item);
-      return true;
+      return 'sent';
     }
     if (this.queued + bytes > this.opts.maxQueuedBytes) {
       this.dropped++;
-      return false;
+      return 'dropped';
     }
     this.queue.push({ item, bytes });
     this.queued += bytes;
     this.waited++;
     this.schedule();
-    return true;
+    return 'queued';
   }
 
   /** Drops what waits and stops the timer. */

@@ -118,9 +118,9 @@ export class UdpTransport implements Transport {
       this.emit(buf, port);
       return;
     }
-    const waited = this.pacer.waited;
-    if (!this.pacer.offer({ buf, port }, buf.length)) this.stats.dropped.paceQueueFull++;
-    else if (this.pacer.waited > waited) this.stats.paced++;
+    const fate = this.pacer.offer({ buf, port }, buf.length);
+    if (fate === 'dropped') this.stats.dropped.paceQueueFull++;
+    else if (fate === 'queued') this.stats.paced++;
   }
 
   private emit(buf: Buffer, port: number): void {

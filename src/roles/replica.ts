@@ -620,17 +620,13 @@ export class Replica extends Role {
         return;
       }
       if (gap || stuck) {
-        const peer = this.catchUpPeer(this.catchUpsThisStall++);
-        if (peer !== undefined) this.host.send(peer, { type: 'CatchUp', replica: this.host.self, slot: this.slotOut });
+        this.askCatchUp(this.catchUpsThisStall++);
         this.resendProposals();
       } else if (this.welcomeProbes >= 0) {
         // After a Welcome: ask on its first tick, then again while the answers move us on, at
         // most CATCHUPS_AFTER_WELCOME times (under load, Decisions move us on anyway).
         if ((this.welcomeProbes > 0 && !moved) || this.welcomeProbes >= CATCHUPS_AFTER_WELCOME) this.welcomeProbes = -1;
-        else {
-          const peer = this.catchUpPeer(this.welcomeProbes++);
-          if (peer !== undefined) this.host.send(peer, { type: 'CatchUp', replica: this.host.self, slot: this.slotOut });
-        }
+        else this.askCatchUp(this.welcomeProbes++);
       }
       this.slotOutAtLastTick = this.slotOut;
       this.host.setTimer(REPLICA_GAP_TIMER, undefined, this.host.timing.gapMs);
@@ -770,6 +766,12 @@ export class Replica extends Role {
    * decision first), then each other peer in turn. One peer per tick, not all of them: every
    * peer asked answers with up to maxCatchUpDecisions Decisions, mostly the same ones.
    */
+  /** A CatchUp from our slotOut to the k-th peer to ask (catchUpPeer). */
+  private askCatchUp(k: number): void {
+    const peer = this.catchUpPeer(k);
+    if (peer !== undefined) this.host.send(peer, { type: 'CatchUp', replica: this.host.self, slot: this.slotOut });
+  }
+
   protected catchUpPeer(k: number): NodeId | undefined {
     const others = this.others();
     if (others.length === 0) return undefined;

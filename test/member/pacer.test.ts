@@ -48,7 +48,7 @@ function harness(opts: PaceOptions = PACE) {
   const offer = (bytes: number): { id: number; ok: boolean } => {
     const id = next++;
     sizes.set(id, bytes);
-    return { id, ok: pacer.offer(id, bytes) };
+    return { id, ok: pacer.offer(id, bytes) !== 'dropped' };
   };
   return { clock, out, pacer, offer };
 }

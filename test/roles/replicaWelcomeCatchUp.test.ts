@@ -23,34 +23,40 @@ function replicaOn(options: FakeHostOptions = {}) {
   return { host, replica };
 }
 
-/** Node 2, which decided slots 1..n, and what it sends node 3 for a Join (its Welcome parts), with the actions it took. */
+/** Node 2, which decided slots 1..n, and what it sends node 3 for a Join (its Welcome parts). */
 function welcomer(options: FakeHostOptions = {}) {
   const made = replicaOn(options);
   let slot = 1;
   const decide = (count: number): void => {
     for (let i = 0; i < count; i++, slot++) made.replica.receive(1, { type: 'Decision', slot, prop: set(1, slot, `k${slot}`) });
   };
-  const join = (): { parts: Welcome[]; actions: string[] } => {
+  const join = (): { parts: Welcome[] } => {
     made.host.clear();
     made.replica.receive(3, { type: 'Join', node: 3 });
-    return { parts: made.host.sends('Welcome').map((s) => s.message as Welcome), actions: made.host.actions() };
+    return { parts: made.host.sends('Welcome').map((s) => s.message as Welcome) };
   };
   return { decide, join, made };
 }
 
+/** Node 3 welcomed by node 2 at slot 11, and a gap tick of node 3 with the CatchUps it sent. */
+function welcomed() {
+  const w = welcomer();
+  w.decide(10);
+  const joiner = replicaOn({ self: 3 });
+  for (const p of w.join().parts) joiner.replica.receive(2, p);
+  const tick = (): CatchUp[] => {
+    joiner.host.clear();
+    joiner.replica.onTimer(REPLICA_GAP_TIMER);
+    return joiner.host.sends('CatchUp').map((x) => x.message as CatchUp);
+  };
+  return { w, joiner, tick };
+}
+
 describe('after installing a Welcome', () => {
   it('asks a peer for what followed on each gap tick while the answers move it on: an idle cluster sends no Decision that shows a gap', () => {
-    const w = welcomer();
-    w.decide(10);
-    const joiner = replicaOn({ self: 3 });
-    for (const p of w.join().parts) joiner.replica.receive(2, p);
+    const { w, joiner, tick } = welcomed();
     expect(specOf(joiner.replica)).toMatchObject({ rSlotOut: 11 });
     w.decide(5); // decided while the Welcome travelled; the cluster is idle since
-    const tick = (): CatchUp[] => {
-      joiner.host.clear();
-      joiner.replica.onTimer(REPLICA_GAP_TIMER);
-      return joiner.host.sends('CatchUp').map((x) => x.message as CatchUp);
-    };
     const first = tick();
     expect(first).toEqual([{ type: 'CatchUp', replica: 3, slot: 11 }]);
     w.made.host.clear();
@@ -61,22 +67,13 @@ describe('after installing a Welcome', () => {
     expect(tick()).toEqual([]); // nothing came: caught up
     expect(tick()).toEqual([]);
   });
-});
 
-describe('after installing a Welcome, bounded', () => {
   it('stops asking after CATCHUPS_AFTER_WELCOME CatchUps even while each moves it on', () => {
-    const w = welcomer();
-    w.decide(10);
-    const joiner = replicaOn({ self: 3 });
-    for (const p of w.join().parts) joiner.replica.receive(2, p);
+    const { joiner, tick } = welcomed();
     let asked = 0;
-    for (let tick = 0; tick < CATCHUPS_AFTER_WELCOME + 5; tick++) {
-      joiner.host.clear();
-      joiner.replica.onTimer(REPLICA_GAP_TIMER);
-      const sent = joiner.host.sends('CatchUp');
-      asked += sent.length;
+    for (let i = 0; i < CATCHUPS_AFTER_WELCOME + 5; i++) {
+      asked += tick().length;
       // Each tick, one more decision arrives (a cluster under load): the replica moves on.
-      w.decide(1);
       const slot = (specOf(joiner.replica) as { rSlotOut: number }).rSlotOut;
       joiner.replica.receive(2, { type: 'Decision', slot, prop: prop(1, slot, JSON.stringify({ op: 'set', key: `t${slot}`, value: 'v' })) });
     }
