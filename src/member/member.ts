@@ -74,8 +74,9 @@ export interface MemberOptions {
   readonly onFatal?: (error: Error) => void;
   /**
    * Checkpoints (docs/design-checkpoints.md): the replica snapshots its state every this many
-   * executed slots and the node compacts below it, so memory, storage and messages stay
-   * bounded. Needs an app with snapshot() and restore() (bank, kv). Default: every 1,000 slots
+   * executed slots (once its application's snapshot is over 64 KiB, only when as much log came
+   * since: src/roles/snapshotRule.ts) and the node compacts below it, so memory, storage and
+   * messages stay bounded. Needs an app with snapshot() and restore() (bank, kv). Default: every 1,000 slots
    * ({@link DEFAULT_CHECKPOINT_EVERY}) for an app that has them, else off (0), when state grows
    * with history.
    */

@@ -27,8 +27,9 @@ import { appSnapshotsOf, decodeReplicaImage, type ReplicaImage } from '../roles/
 
 /**
  * Options of a Node beyond NodeOptions (api.ts): checkpoints (docs/design-checkpoints.md).
- * `checkpointEvery`: the replica snapshots its state every this many executed slots, and its
- * node's acceptor and leader then compact below the snapshot; 0 or absent: never (every
+ * `checkpointEvery`: the replica snapshots its state every this many executed slots (a state
+ * over 64 KiB: only when as much log came since, src/roles/snapshotRule.ts), and its node's
+ * acceptor and leader then compact below the snapshot; 0 or absent: never (every
  * existing trace stays what it was). Needs a state machine with snapshot() and restore().
  */
 export interface CheckpointOptions {

@@ -36,13 +36,16 @@ import { digestOf } from '../statemachines/digest.js';
 import type { Acceptor } from './acceptor.js';
 import { ExecutedTable, type Execution } from './executedTable.js';
 import { DecidedRequests } from './decidedRequests.js';
-import { appSnapshotsOf, checkpointTransfer, encodeReplicaImage, readCheckpointTransfer, type ReplicaImage } from './replicaImage.js';
+import { appSnapshotsOf, checkpointTransfer, encodeReplicaImageSized, readCheckpointTransfer, type ReplicaImage } from './replicaImage.js';
+import { SnapshotRule, maxSnapshotGap } from './snapshotRule.js';
 import { WelcomePartBuffer, splitWelcome, welcomePartsOf } from '../protocol/welcomeParts.js';
 
 export type { Execution } from './executedTable.js';
 
-/** The most CatchUps a replica sends after installing a Welcome while they move it on: 1,100 slots at the default maxCatchUpDecisions. */
-export const CATCHUPS_AFTER_WELCOME = 11;
+/** A Welcome's parts are sent again to a joiner while it would need at most this many CatchUp answers after installing them. */
+export const STALE_WELCOME_CATCHUPS = 10;
+/** The most CatchUps a replica sends after installing a Welcome while they move it on: one more than a Welcome sent again may be behind. */
+export const CATCHUPS_AFTER_WELCOME = STALE_WELCOME_CATCHUPS + 1;
 
 export const REPLICA_GAP_TIMER = 'Replica.gap';
 /** Limits.deferProposals: proposes the requests that arrived in this turn. */
@@ -86,8 +89,10 @@ export class Replica extends Role {
    */
   protected executedLog: Execution[] | undefined;
   protected app: unknown;
-  /** Take a ReplicaSnapshot once slotOut is this many slots past the last one (0: never). */
+  /** Take a ReplicaSnapshot once slotOut is this many slots past the last one (0: never); see snapshotRule. */
   protected readonly checkpointEvery: number;
+  /** When the next snapshot is due (snapshotRule.ts): the count, and for a large state the log since. */
+  protected readonly snapshotRule: SnapshotRule;
   /** A REPLICA_PROPOSE_TIMER is armed and has not fired yet. */
   private proposeTimerArmed = false;
   /** The application's snapshot functions (required when checkpointEvery > 0). */
@@ -113,7 +118,7 @@ export class Replica extends Role {
   protected slotOutAtLastTick = 1;
   /**
    * CatchUps sent since our last Welcome was installed, while each brought progress (-1: not
-   * asking). A Welcome can be older than the cluster (delayed, or one of several), and a cluster
+   * asking). A Welcome can be older than the cluster (one sent again, or delayed), and a cluster
    * with nothing to decide sends no Decision that would show us a gap: without asking we stayed
    * behind until the next command.
    */
@@ -122,12 +127,18 @@ export class Replica extends Role {
   protected catchUpsThisStall = 0;
   /** Nodes whose Join we received (at most one entry per node): a Join stays in the spec's network. */
   protected readonly joined = new Set<NodeId>();
+  /**
+   * Per joiner, the parts of the last Welcome we sent it in parts, sent again as they are when it
+   * asks again (see welcome). Emptied at each snapshot; at most one Welcome per node.
+   */
+  private readonly welcomesSent = new Map<NodeId, readonly Welcome[]>();
   /** The parts we hold of one Welcome sent in parts (not spec state: the spec's msgs keeps them all). */
   protected readonly heldParts = new WelcomePartBuffer((problem) => this.host.log(`replica ${this.host.self}: ${problem}`));
 
   constructor(host: RoleHost) {
     super(host);
     this.checkpointEvery = host.checkpointEvery;
+    this.snapshotRule = new SnapshotRule(this.checkpointEvery, maxSnapshotGap(this.checkpointEvery, host.limits));
     this.snapshots = appSnapshotsOf(host.stateMachine);
     if (this.checkpointEvery > 0 && this.snapshots === undefined) throw new Error(`replica ${host.self}: checkpointEvery ${this.checkpointEvery} needs a state machine with snapshot() and restore()`);
     this.app = host.stateMachine.initial();
@@ -291,6 +302,20 @@ export class Replica extends Role {
    * (a CatchUp answered with a Welcome, see receiveCatchUp).
    */
   protected welcome(node: NodeId, join: Join | undefined): void {
+    // The joiner keeps the parts it got of our last Welcome (WelcomePartBuffer: per sender, one
+    // Welcome, by slot and part count): the same parts again fill its holes, where a new Welcome
+    // (another slot) makes it start over. At 5% loss a Welcome of 100 parts arrives whole 0.6% of
+    // the time, so a state of a few MB was rarely transferred at all. They stay valid while we
+    // took no snapshot past their slot (we then hold every decision from it on, for the joiner's
+    // CatchUps) and are at most STALE_WELCOME_CATCHUPS CatchUp answers behind us (a joiner
+    // catches up one answer per gap tick: 1,000 slots at the defaults, 7 s). Sending them again
+    // is a Stutter (messages already sent).
+    const sent = this.welcomesSent.get(node);
+    if (sent !== undefined && sent[0]!.slot >= this.snapSlot
+      && this.slotOut - sent[0]!.slot <= STALE_WELCOME_CATCHUPS * this.host.limits.maxCatchUpDecisions) {
+      for (const part of sent) this.host.send(node, part);
+      return;
+    }
     if (this.decisions.size > this.host.limits.maxWelcomeDecisions) {
       this.host.log(`replica ${this.host.self}: ${this.decisions.size} decisions exceed maxWelcomeDecisions; cannot welcome ${node}`);
       return;
@@ -306,7 +331,10 @@ export class Replica extends Role {
       state,
     };
     // One message when it fits, else parts that each fit (spec ReplicaReceiveJoin(n, m, k)).
-    for (const part of splitWelcome(whole, this.host.limits.maxWelcomeBytes)) this.host.send(node, part);
+    const parts = splitWelcome(whole, this.host.limits.maxWelcomeBytes);
+    for (const part of parts) this.host.send(node, part);
+    if (parts.length > 1) this.welcomesSent.set(node, parts);
+    else this.welcomesSent.delete(node);
     const traced = this.host.tracing ? { digest: digestOf(this.host.stateMachine, this.app), ...(join === undefined ? {} : { from: node, message: join }) } : undefined;
     this.host.action('Replica', 'ReplicaReceiveJoin', traced);
   }
@@ -363,6 +391,8 @@ export class Replica extends Role {
     this.catchUpsThisStall = 0;
     this.welcomeProbes = 0;
     this.host.action('Replica', 'ReplicaReceiveWelcome', this.host.tracing ? { digest: digestOf(this.host.stateMachine, this.app) } : undefined);
+    // A state we did not build: the count decides the next snapshot, as after a restart.
+    this.snapshotRule.restored();
     this.executeAll();
     this.checkpointIfDue();
     this.proposeAll();
@@ -432,9 +462,9 @@ export class Replica extends Role {
     }
   }
 
-  /** ReplicaSnapshot when `checkpointEvery` slots were executed since the last one. */
+  /** ReplicaSnapshot when `checkpointEvery` slots were executed since the last one (and, for a large state, as much log: snapshotRule.ts). */
   protected checkpointIfDue(): void {
-    if (this.checkpointEvery > 0 && this.slotOut - this.snapSlot >= this.checkpointEvery) this.takeSnapshot();
+    if (this.snapshotRule.due(this.slotOut - this.snapSlot)) this.takeSnapshot();
   }
 
   /**
@@ -451,13 +481,16 @@ export class Replica extends Role {
     const previous = this.snapSlot;
     // The history goes to disk only for a trace that lists it (a restart's first event shows it).
     const history = this.host.tracing && this.executedLog !== undefined ? this.executedLog.map((e) => e.prop) : undefined;
-    const bytes = encodeReplicaImage(this.snapshots!, { app: this.app, table: this.executed, history });
+    const { bytes, appBytes } = encodeReplicaImageSized(this.snapshots!, { app: this.app, table: this.executed, history });
     this.host.appendDurable({ kind: 'snapshot', slot, state: bytes });
+    this.snapshotRule.taken(appBytes);
     this.snapSlot = slot;
     this.snapLength = this.executed.count;
     this.slotIn = Math.max(this.slotIn, slot);
     this.host.action('Replica', 'ReplicaSnapshot');
     this.forgetBelow(previous);
+    // Frees their memory (welcome() also checks their slot against the snapshot's).
+    this.welcomesSent.clear();
     // Our node's acceptor may now compact below it (AcceptorCompact, its own step).
     this.host.findRole<Role & { compactIfDue?: () => boolean }>('Acceptor')?.compactIfDue?.();
   }
@@ -570,6 +603,7 @@ export class Replica extends Role {
       this.answer(entry);
       run?.push(entry);
     }
+    if (this.checkpointEvery > 0) this.snapshotRule.executed(requestsOf(decided));
     this.slotOut++;
     this.host.action('Replica', 'ReplicaExecute', run !== undefined ? this.executeParams(decided, run) : undefined);
   }

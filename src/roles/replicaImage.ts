@@ -39,12 +39,18 @@ export function appSnapshotsOf(sm: StateMachine<unknown>): AppSnapshots<unknown>
 }
 
 export function encodeReplicaImage(snapshots: AppSnapshots<unknown>, image: ReplicaImage): Uint8Array {
+  return encodeReplicaImageSized(snapshots, image).bytes;
+}
+
+/** encodeReplicaImage, with the size of the application's snapshot in it (the replica's snapshot rule reads it). */
+export function encodeReplicaImageSized(snapshots: AppSnapshots<unknown>, image: ReplicaImage): { bytes: Uint8Array; appBytes: number } {
   const writer = new SnapshotWriter();
-  writer.blob(snapshots.snapshot(image.app));
+  const app = snapshots.snapshot(image.app);
+  writer.blob(app);
   writer.blob(utf8.encode(JSON.stringify(image.table.toJson())));
   writer.u32(image.history === undefined ? 0 : 1);
   if (image.history !== undefined) writer.blob(utf8.encode(JSON.stringify(image.history.map((p) => [p.caller, p.clientId, p.input]))));
-  return writeSnapshotFrame(REPLICA_IMAGE_APP, writer.finish());
+  return { bytes: writeSnapshotFrame(REPLICA_IMAGE_APP, writer.finish()), appBytes: app.length };
 }
 
 const utf8 = new TextEncoder();

@@ -15,7 +15,8 @@
  * installs (`params.digest`, by the client checks).
  *
  * A receive names the Welcome the same way; it gets the message the send resolved, found by
- * its text. Two sends of the same text with different histories (two replicas whose histories
+ * its text. So does a Stutter that sends again a Welcome sent before (its name: its text and
+ * the length it had then), whatever the sender's history has become since. Two sends of the same text with different histories (two replicas whose histories
  * at one slot differ: HistoriesSound) are an error, as is receiving a named Welcome that no
  * step sent, or installing one whose parts do not make a history of the length named.
  */
@@ -61,6 +62,12 @@ function sameHistory(a: readonly Proposal[] | HistoryRange, b: readonly Proposal
 
 type Problem = { problem: string };
 
+/** The history of a Welcome the replay forgot (it was dead): its key, and nothing to read. */
+function forgottenHistory(length: number, historyKey: string): HistoryRange {
+  const gone = (): never => { throw new Error(`the history of a forgotten (dead) Welcome was read: ${historyKey.slice(0, 80)}`); };
+  return { length, historyKey, map: gone, [Symbol.iterator]: gone };
+}
+
 export class WelcomeHistories {
   /**
    * Each named Welcome sent so far, by its name: the key of the history it resolved to (short:
@@ -92,7 +99,7 @@ export class WelcomeHistories {
       const sent: SpecMessage[] = [];
       for (const m of ev.sent) {
         if (!named(m)) { sent.push(m); continue; }
-        const r = this.resolveSent(m, history, ev.node);
+        const r = this.resolveSent(m, history, ev.node, ev.action === 'Stutter');
         if ('problem' in r) return r;
         sent.push(r.message);
       }
@@ -123,16 +130,22 @@ export class WelcomeHistories {
     return out;
   }
 
-  private resolveSent(m: NamedWelcome, history: History, sender: number): { message: SpecMessage } | Problem {
+  /**
+   * The message a sent named Welcome stands for. A step's Welcome carries the sender's history
+   * now. A Stutter may also send again one sent before (a replica answering a repeated Join with
+   * the parts it sent already): its history was resolved then, and its name finds it.
+   */
+  private resolveSent(m: NamedWelcome, history: History, sender: number, stutter: boolean): { message: SpecMessage } | Problem {
     const L = m.executed.historyLength;
+    const name = nameOf(m);
+    const before = this.sent.get(name);
     if (L !== history.length) {
-      return { problem: `node ${sender} sends a Welcome whose history has ${L} requests; its history (rExecuted) has ${history.length}` };
+      if (stutter && before !== undefined) return { message: this.sentBefore(m, before) };
+      return { problem: `node ${sender} sends a Welcome whose history has ${L} requests; its history (rExecuted) has ${history.length}${stutter ? ', and no step sent that Welcome before' : ''}` };
     }
     const [from, to] = segmentRange(L, m.part ?? 1, m.parts ?? 1);
     const executed = this.ranges && history instanceof ExecSeq ? new HistorySegment(history, from, to) : history.slice(from, to);
     const message = { ...m, executed } as SpecMessage;
-    const name = nameOf(m);
-    const before = this.sent.get(name);
     // Equal history keys are equal histories (their text, or its SHA-256 when long).
     const key = this.msgs === undefined ? undefined : welcomeHistoryKey(executed);
     if (before === undefined) {
@@ -144,6 +157,20 @@ export class WelcomeHistories {
       return { problem: `node ${sender} sends a Welcome at slot ${m.slot} (part ${m.part ?? 1} of ${m.parts ?? 1}, history of ${L}) equal to one sent before except for its history: two replicas' histories at one slot differ` };
     }
     return { message };
+  }
+
+  /**
+   * A named Welcome sent before, as it was resolved then: in msgs, or kept here without msgs.
+   * One msgs has forgotten was dead (deadMessages.ts decides a Welcome's death by its node and
+   * slot), so its history is read by nothing: it keeps only its key.
+   */
+  private sentBefore(m: NamedWelcome, before: string | SpecMessage): SpecMessage {
+    if (typeof before !== 'string') return before;
+    const key = welcomeKey(m, before);
+    const kept = this.msgs?.()?.get(key);
+    if (kept !== undefined) return kept;
+    const [from, to] = segmentRange(m.executed.historyLength, m.part ?? 1, m.parts ?? 1);
+    return { ...m, executed: forgottenHistory(to - from, before) } as SpecMessage;
   }
 
   /**

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Proposal, SpecMessage, TraceEvent } from '../../../src/trace/format/types.js';
 import { WelcomeHistories } from '../../../src/trace/replay/welcomeHistories.js';
+import { messageKey } from '../../../src/trace/format/keys.js';
 import { checkTraceSync, formatVerdict } from '../../../src/trace/replay/check.js';
 import { readTrace } from '../../../src/trace/replay/tlc.js';
 import { loadTraceSchemas } from '../../../src/trace/format/schemas.js';
@@ -56,6 +57,38 @@ describe('WelcomeHistories', () => {
     expect(r).toEqual({ problem: expect.stringMatching(/named by length \(8\), and no step sent that Welcome/) });
     const stutter = event(2, 'Stutter', [], named(1, 1, 8));
     expect(w.resolve(stutter, () => history(0))).toBe(stutter);
+  });
+
+  it('takes a Stutter that sends again a Welcome sent before as that message, whatever the sender executed since', () => {
+    const w = new WelcomeHistories();
+    const first = w.resolve(event(1, 'ReplicaReceiveJoin', [named(1, 2, 5), named(2, 2, 5)]), () => history(5));
+    if ('problem' in first) throw new Error(first.problem);
+    const again = w.resolve(event(1, 'Stutter', [named(2, 2, 5)]), () => history(9));
+    if ('problem' in again) throw new Error(again.problem);
+    expect(again.sent[0]).toEqual(first.sent[1]);
+    // Only a Stutter re-sends; a step's Welcome carries the history the sender has now.
+    expect(w.resolve(event(1, 'ReplicaReceiveJoin', [named(2, 2, 5)]), () => history(9)))
+      .toEqual({ problem: expect.stringMatching(/history has 5 requests; its history \(rExecuted\) has 9$/) });
+    // A Stutter cannot name a Welcome no step sent.
+    expect(w.resolve(event(1, 'Stutter', [named(1, 2, 4)]), () => history(9)))
+      .toEqual({ problem: expect.stringMatching(/history has 4 requests; its history \(rExecuted\) has 9, and no step sent that Welcome before/) });
+  });
+
+  it('finds a re-sent Welcome in msgs, or keeps only the key of one msgs forgot (dead)', () => {
+    const msgs = new Map<string, SpecMessage>();
+    const w = new WelcomeHistories(() => msgs);
+    const first = w.resolve(event(1, 'ReplicaReceiveJoin', [named(1, 1, 3)]), () => history(3));
+    if ('problem' in first) throw new Error(first.problem);
+    const m = first.sent[0]!;
+    msgs.set(messageKey(m), m);
+    const again = w.resolve(event(1, 'Stutter', [named(1, 1, 3)]), () => history(4));
+    if ('problem' in again) throw new Error(again.problem);
+    expect(again.sent[0]).toBe(m);
+    msgs.clear();
+    const forgotten = w.resolve(event(1, 'Stutter', [named(1, 1, 3)]), () => history(4));
+    if ('problem' in forgotten) throw new Error(forgotten.problem);
+    expect(messageKey(forgotten.sent[0]!)).toBe(messageKey(m));
+    expect(() => (executedOf(forgotten.sent[0]) as Proposal[]).map((p) => p)).toThrow(/forgotten \(dead\) Welcome/);
   });
 
   it('rejects two sends of one named Welcome with different histories, and accepts equal ones', () => {
