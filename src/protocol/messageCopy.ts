@@ -18,6 +18,7 @@ const ACCEPTED = ['type', 'acceptor', 'ballot', 'slot', 'promised'] as const;
 const INVOKE = ['type', 'replica', 'prop'] as const;
 const INVOKED = ['type', 'replica', 'prop', 'index', 'output'] as const;
 const ACTIVE = ['type', 'ballot'] as const;
+const ACTIVE_SLOT = ['type', 'ballot', 'slot'] as const;
 const BALLOT = ['num', 'leader'] as const;
 const PROPOSAL = ['caller', 'clientId', 'input'] as const;
 const LONG_BATCH = ['batch'] as const;
@@ -73,9 +74,14 @@ function fastCopy(m: Message): Message | undefined {
       return { type: 'Invoked', replica, prop, index, output: copyJson(out) };
     }
     case 'Active': {
-      if (!keysAre(m, ACTIVE)) return undefined;
+      if (keysAre(m, ACTIVE)) {
+        const ballot = copyBallot(m.ballot);
+        return ballot === undefined ? undefined : { type: 'Active', ballot };
+      }
+      if (!keysAre(m, ACTIVE_SLOT)) return undefined;
       const ballot = copyBallot(m.ballot);
-      return ballot === undefined ? undefined : { type: 'Active', ballot };
+      const slot = jsonNumber(m.slot);
+      return ballot === undefined || slot === undefined ? undefined : { type: 'Active', ballot, slot };
     }
     default:
       return undefined;

@@ -117,8 +117,12 @@ export interface WelcomeState {
   readonly outputs: readonly unknown[];
 }
 
-/** Leader heartbeat (not in the spec). */
-export interface Active { readonly type: 'Active'; readonly ballot: Ballot }
+/**
+ * Leader heartbeat (not in the spec). `slot`: the first slot the leader's node has not executed,
+ * when it hosts a replica. A replica that lost the last Decisions before the cluster went idle
+ * sees no gap; this shows it is behind, and it asks for the rest (a CatchUp).
+ */
+export interface Active { readonly type: 'Active'; readonly ballot: Ballot; readonly slot?: number }
 /** An acceptor's hint to its own replica that `leader` now leads (not in the spec). */
 export interface Accepting { readonly type: 'Accepting'; readonly leader: NodeId }
 /** A replica asking peers for the decisions from `slot` on (not in the spec). */

@@ -113,7 +113,8 @@ function checkIds(m: Message, peers: ReadonlySet<NodeId>): string | undefined {
   const prop = (p: Proposal, what: string) => proposalProblem(peers, p, what);
   const batch = (b: Batch, what: string) => batchProblem(peers, b, what);
   switch (m.type) {
-    case 'Prepare': case 'Active': return ballot(m.ballot, 'ballot', false);
+    case 'Prepare': return ballot(m.ballot, 'ballot', false);
+    case 'Active': return first(ballot(m.ballot, 'ballot', false), slotProblem(m.slot, 'slot'));
     case 'Promise':
       return first(markProblem(m.mark), slotProblem(m.mark, 'mark'), promisePartProblem(m), node(m.acceptor, 'acceptor'), ballot(m.ballot, 'ballot', false), ballot(m.promised, 'promised', true),
         ...m.accepted.map((pv, i) => first(ballot(pv.ballot, `accepted/${i}/ballot`, false), batch(pv.prop, `accepted/${i}/prop`),

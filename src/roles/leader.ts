@@ -272,7 +272,11 @@ export class Leader extends Role {
       // Only to the peers that its commanders' Accepts and Decisions did not reach (heartbeatPlan.ts).
       if (this.active) {
         const due = this.heartbeats.due(this.others());
-        if (due.length > 0) this.host.send(due, { type: 'Active', ballot: this.ballot });
+        if (due.length > 0) {
+          // Where our node's replica stands: a peer's replica behind it asks for the rest.
+          const slot = this.host.findRole<Replica>('Replica')?.nextSlotToExecute;
+          this.host.send(due, slot === undefined ? { type: 'Active', ballot: this.ballot } : { type: 'Active', ballot: this.ballot, slot });
+        }
       } else {
         this.heartbeats.reset();
       }

@@ -123,6 +123,12 @@ export class Replica extends Role {
    * behind until the next command.
    */
   private welcomeProbes = -1;
+  /**
+   * A leader whose heartbeat said its node executed past our slotOut (0: none since our last
+   * gap tick). Losing the last Decisions before a cluster goes idle leaves no gap to see: the
+   * next tick that finds us idle asks that leader for the rest, one CatchUp per such heartbeat.
+   */
+  private heardAhead: NodeId = 0;
   /** CatchUps sent since execution last moved on: which peer the next one asks (catchUpPeer). */
   protected catchUpsThisStall = 0;
   /** Nodes whose Join we received (at most one entry per node): a Join stays in the spec's network. */
@@ -217,7 +223,7 @@ export class Replica extends Role {
         break;
       case 'Join': this.receiveJoin(message); break;
       case 'Welcome': this.receiveWelcome(message, from); break;
-      case 'Active': this.receiveActive(from, message.ballot); break;
+      case 'Active': this.receiveActive(from, message.ballot, message.slot); break;
       // Only a sign of life: a new leader is learnt from an Active, or from our acceptor's
       // Accepting hint when it promises the new ballot (following every Accept's ballot
       // changed how often leaders change, and with it what the churn scenarios exercise).
@@ -661,7 +667,11 @@ export class Replica extends Role {
         // most CATCHUPS_AFTER_WELCOME times (under load, Decisions move us on anyway).
         if ((this.welcomeProbes > 0 && !moved) || this.welcomeProbes >= CATCHUPS_AFTER_WELCOME) this.welcomeProbes = -1;
         else this.askCatchUp(this.welcomeProbes++);
+      } else if (this.heardAhead !== 0 && !moved) {
+        // Idle, and a leader's node executed past us: it holds the Decisions we lost.
+        this.host.send(this.heardAhead, { type: 'CatchUp', replica: this.host.self, slot: this.slotOut });
       }
+      this.heardAhead = 0;
       this.slotOutAtLastTick = this.slotOut;
       this.host.setTimer(REPLICA_GAP_TIMER, undefined, this.host.timing.gapMs);
     } else if (name === REPLICA_PROPOSE_TIMER) {
@@ -760,10 +770,11 @@ export class Replica extends Role {
   }
 
   /** An Active from a leader with `ballot`. */
-  protected receiveActive(from: NodeId, ballot: Ballot): void {
+  protected receiveActive(from: NodeId, ballot: Ballot, slot: number | undefined): void {
     if (from === this.host.self) return;
     this.followLeader(ballot.leader, ballot);
     if (ballot.leader === this.leader) this.leaderHeard = true;
+    if (slot !== undefined && slot > this.slotOut) this.heardAhead = from;
   }
 
   /** Switch to `leader` unless we already follow a leader with a higher ballot. */

@@ -69,6 +69,7 @@ const message: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc.record({ type: fc.constant('Invoked'), replica: nodeId, prop: request, index: num(1) }),
   fc.record({ type: fc.constant('Join'), node: nodeId }),
   fc.record({ type: fc.constant('Active'), ballot }),
+  fc.record({ type: fc.constant('Active'), ballot, slot }),
   fc.record({ type: fc.constant('CatchUp'), replica: nodeId, slot }),
   fc.record({
     type: fc.constant('Welcome'), node: nodeId, slot,

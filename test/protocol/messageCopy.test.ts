@@ -22,6 +22,7 @@ const usual = fc.oneof(
   fc.record({ type: fc.constant('Invoke'), replica: num, prop: proposal }),
   fc.record({ type: fc.constant('Invoked'), replica: num, prop: proposal, index: num, output }),
   fc.record({ type: fc.constant('Active'), ballot }),
+  fc.record({ type: fc.constant('Active'), ballot, slot: num }),
   fc.record({ type: fc.constant('CatchUp'), replica: num, slot: num }),
 );
 
