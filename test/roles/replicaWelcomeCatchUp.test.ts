@@ -5,38 +5,11 @@
  * it on, at most CATCHUPS_AFTER_WELCOME times.
  */
 import { describe, expect, it } from 'vitest';
-import type { CatchUp, Welcome } from '../../src/protocol/messages.js';
-import { CATCHUPS_AFTER_WELCOME, REPLICA_GAP_TIMER, Replica } from '../../src/roles/replica.js';
-import { kv } from '../../src/statemachines/kv.js';
-import { toNodeStateMachine } from '../../src/statemachines/codec.js';
-import { FakeHost, prop, specOf, type FakeHostOptions } from './fake-host.js';
+import type { CatchUp } from '../../src/protocol/messages.js';
+import { CATCHUPS_AFTER_WELCOME, REPLICA_GAP_TIMER } from '../../src/roles/replica.js';
+import { prop, specOf } from './fake-host.js';
+import { replicaOn, welcomer } from './welcomer.js';
 
-const sm = toNodeStateMachine(kv);
-const set = (caller: number, clientId: number, key: string) => prop(caller, clientId, JSON.stringify({ op: 'set', key, value: `${caller}.${clientId}`.padEnd(200, '.') }));
-const limits = { maxWelcomeBytes: 3_000 };
-
-function replicaOn(options: FakeHostOptions = {}) {
-  const host = new FakeHost({ self: 2, stateMachine: sm, checkpointEvery: 100, limits, ...options });
-  const replica = new Replica(host);
-  host.addRole(replica);
-  host.clear();
-  return { host, replica };
-}
-
-/** Node 2, which decided slots 1..n, and what it sends node 3 for a Join (its Welcome parts). */
-function welcomer(options: FakeHostOptions = {}) {
-  const made = replicaOn(options);
-  let slot = 1;
-  const decide = (count: number): void => {
-    for (let i = 0; i < count; i++, slot++) made.replica.receive(1, { type: 'Decision', slot, prop: set(1, slot, `k${slot}`) });
-  };
-  const join = (): { parts: Welcome[] } => {
-    made.host.clear();
-    made.replica.receive(3, { type: 'Join', node: 3 });
-    return { parts: made.host.sends('Welcome').map((s) => s.message as Welcome) };
-  };
-  return { decide, join, made };
-}
 
 /** Node 3 welcomed by node 2 at slot 11, and a gap tick of node 3 with the CatchUps it sent. */
 function welcomed() {

@@ -7,38 +7,10 @@
  * after installing one: replicaWelcomeCatchUp.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import type { Welcome } from '../../src/protocol/messages.js';
-import { Replica, STALE_WELCOME_CATCHUPS } from '../../src/roles/replica.js';
-import { kv } from '../../src/statemachines/kv.js';
-import { toNodeStateMachine } from '../../src/statemachines/codec.js';
-import { FakeHost, prop, specOf, type FakeHostOptions } from './fake-host.js';
+import { STALE_WELCOME_CATCHUPS } from '../../src/roles/replica.js';
+import { specOf } from './fake-host.js';
+import { replicaOn, welcomer } from './welcomer.js';
 
-const sm = toNodeStateMachine(kv);
-const set = (caller: number, clientId: number, key: string) => prop(caller, clientId, JSON.stringify({ op: 'set', key, value: `${caller}.${clientId}`.padEnd(200, '.') }));
-const limits = { maxWelcomeBytes: 3_000 };
-
-function replicaOn(options: FakeHostOptions = {}) {
-  const host = new FakeHost({ self: 2, stateMachine: sm, checkpointEvery: 100, limits, ...options });
-  const replica = new Replica(host);
-  host.addRole(replica);
-  host.clear();
-  return { host, replica };
-}
-
-/** Node 2, which decided slots 1..n, and what it sends node 3 for a Join (its Welcome parts), with the actions it took. */
-function welcomer(options: FakeHostOptions = {}) {
-  const made = replicaOn(options);
-  let slot = 1;
-  const decide = (count: number): void => {
-    for (let i = 0; i < count; i++, slot++) made.replica.receive(1, { type: 'Decision', slot, prop: set(1, slot, `k${slot}`) });
-  };
-  const join = (): { parts: Welcome[]; actions: string[] } => {
-    made.host.clear();
-    made.replica.receive(3, { type: 'Join', node: 3 });
-    return { parts: made.host.sends('Welcome').map((s) => s.message as Welcome), actions: made.host.actions() };
-  };
-  return { decide, join, made };
-}
 
 describe('Welcome parts sent again', () => {
   it('answers a second Join with the parts of the first, unchanged, as a Stutter, though it executed more since', () => {
@@ -86,7 +58,7 @@ describe('Welcome parts sent again', () => {
 
 describe('Welcome parts sent again, bounded', () => {
   it('sends a new Welcome once the one it sent is more than STALE_WELCOME_CATCHUPS CatchUp answers behind', () => {
-    const w = welcomer({ limits: { ...limits, maxCatchUpDecisions: 2 } }); // 10 answers of 2: 20 slots
+    const w = welcomer({ limits: { maxCatchUpDecisions: 2 } }); // 10 answers of 2: 20 slots
     w.decide(10);
     const first = w.join();
     expect(first.parts[0]!.slot).toBe(11);
