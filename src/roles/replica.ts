@@ -124,11 +124,11 @@ export class Replica extends Role {
    */
   private welcomeProbes = -1;
   /**
-   * A leader whose heartbeat said its node executed past our slotOut (0: none since our last
-   * gap tick). Losing the last Decisions before a cluster goes idle leaves no gap to see: the
-   * next tick that finds us idle asks that leader for the rest, one CatchUp per such heartbeat.
+   * A leader's heartbeat since our last gap tick said its node executed past our slotOut.
+   * Losing the last Decisions before a cluster goes idle leaves no gap to see: a tick that finds
+   * us behind and not moving treats it as a stall (one CatchUp per tick, peers in turn).
    */
-  private heardAhead: NodeId = 0;
+  private heardAhead = false;
   /** CatchUps sent since execution last moved on: which peer the next one asks (catchUpPeer). */
   protected catchUpsThisStall = 0;
   /** Nodes whose Join we received (at most one entry per node): a Join stays in the spec's network. */
@@ -650,7 +650,12 @@ export class Replica extends Role {
         this.noopSlot = this.slotOut;
       }
       const moved = this.slotOut !== this.slotOutAtLastTick;
-      const stuck = !moved && (this.proposals.size > 0 || this.requests.size > 0);
+      // A leader's heartbeat since the last tick showed its node past us: we lost Decisions that
+      // no later one will show as a gap (the cluster may be idle). A stall like any other: ask
+      // the peers in turn, and rejoin if they all compacted what we miss.
+      const behind = this.heardAhead;
+      this.heardAhead = false;
+      const stuck = !moved && (this.proposals.size > 0 || this.requests.size > 0 || behind);
       if (moved) this.catchUpsThisStall = 0;
       // Stuck with nothing decided after slotOut is the same case when the peers compacted
       // everything we miss: they hold no Decision to send, so no later one arrives either.
@@ -667,11 +672,7 @@ export class Replica extends Role {
         // most CATCHUPS_AFTER_WELCOME times (under load, Decisions move us on anyway).
         if ((this.welcomeProbes > 0 && !moved) || this.welcomeProbes >= CATCHUPS_AFTER_WELCOME) this.welcomeProbes = -1;
         else this.askCatchUp(this.welcomeProbes++);
-      } else if (this.heardAhead !== 0 && !moved) {
-        // Idle, and a leader's node executed past us: it holds the Decisions we lost.
-        this.host.send(this.heardAhead, { type: 'CatchUp', replica: this.host.self, slot: this.slotOut });
       }
-      this.heardAhead = 0;
       this.slotOutAtLastTick = this.slotOut;
       this.host.setTimer(REPLICA_GAP_TIMER, undefined, this.host.timing.gapMs);
     } else if (name === REPLICA_PROPOSE_TIMER) {
@@ -774,7 +775,7 @@ export class Replica extends Role {
     if (from === this.host.self) return;
     this.followLeader(ballot.leader, ballot);
     if (ballot.leader === this.leader) this.leaderHeard = true;
-    if (slot !== undefined && slot > this.slotOut) this.heardAhead = from;
+    if (slot !== undefined && slot > this.slotOut) this.heardAhead = true;
   }
 
   /** Switch to `leader` unless we already follow a leader with a higher ballot. */

@@ -1,20 +1,24 @@
 /**
  * A replica that lost the last Decisions before the cluster went idle sees no gap, so it asked
  * for nothing and stayed behind until the next command. A leader's heartbeat (`Active`) now
- * carries the first slot its node has not executed; a replica behind it, and idle at its next gap
- * tick, asks that leader for the rest: one CatchUp per such heartbeat.
+ * carries the first slot its node has not executed; a replica behind it, and not moving at its
+ * next gap tick, takes it as a stall: one CatchUp per tick that follows such a heartbeat, the
+ * leader it follows first and then the other peers, and a rejoin once every peer was asked
+ * REJOIN_AFTER_ROUNDS times in vain (they compacted what it misses).
  */
 import { describe, expect, it } from 'vitest';
 import type { Active, CatchUp } from '../../src/protocol/messages.js';
 import { LEADER_HEARTBEAT_TIMER, Leader } from '../../src/roles/leader.js';
-import { REPLICA_GAP_TIMER, Replica } from '../../src/roles/replica.js';
+import { REJOIN_AFTER_ROUNDS, REPLICA_GAP_TIMER, Replica } from '../../src/roles/replica.js';
+import { kv } from '../../src/statemachines/kv.js';
+import { toNodeStateMachine } from '../../src/statemachines/codec.js';
 import { checkMessage } from '../../src/protocol/validate.js';
 import { MAX_SLOT } from '../../src/protocol/limits.js';
-import { FakeHost, ballot, prop, specOf } from './fake-host.js';
+import { FakeHost, ballot, prop, specOf, type FakeHostOptions } from './fake-host.js';
 
 /** Node 3's replica, which executed slots 1..n (slotOut n + 1). */
-function follower(n: number) {
-  const host = new FakeHost({ self: 3 });
+function follower(n: number, options: FakeHostOptions = {}) {
+  const host = new FakeHost({ self: 3, ...options });
   const replica = new Replica(host);
   host.addRole(replica);
   for (let slot = 1; slot <= n; slot++) replica.receive(1, { type: 'Decision', slot, prop: prop(1, slot) });
@@ -32,15 +36,30 @@ function follower(n: number) {
 }
 
 describe('a replica told by a heartbeat that it is behind', () => {
-  it('asks the leader that sent it for the rest at its next idle gap tick, once per such heartbeat', () => {
+  it('asks the leader it follows for the rest at its next idle gap tick, then the next peer, once per such heartbeat', () => {
     const f = follower(10);
     f.tick(); // the first tick only notes where we stand
     expect(f.tick()).toEqual([]); // idle and told nothing: nothing to ask
     f.active(16);
     expect(f.tick()).toEqual([{ to: 1, message: { type: 'CatchUp', replica: 3, slot: 11 } }]);
     expect(f.tick()).toEqual([]); // no heartbeat since: no second CatchUp
-    f.active(16, 2);
+    f.active(16);
     expect(f.tick()).toEqual([{ to: 2, message: { type: 'CatchUp', replica: 3, slot: 11 } }]);
+  });
+
+  it('rejoins once every peer was asked in vain REJOIN_AFTER_ROUNDS times (they compacted what it misses)', () => {
+    const f = follower(10, { stateMachine: toNodeStateMachine(kv), checkpointEvery: 100 });
+    f.tick();
+    const rejoined = (): boolean => f.host.journal.some((e) => e.kind === 'rejoin');
+    const asks = REJOIN_AFTER_ROUNDS * 2; // node 3's two peers
+    for (let i = 0; i < asks; i++) {
+      f.active(16);
+      expect(f.tick()).toHaveLength(1);
+      expect(rejoined()).toBe(false);
+    }
+    f.active(16);
+    f.tick();
+    expect(rejoined()).toBe(true);
   });
 
   it('asks nothing when the heartbeat is not past it, or carries no slot', () => {

@@ -2,7 +2,7 @@
  * A follower cut off while the last commands were decided, in a cluster that then goes idle: it
  * saw no Decision past its slot, so no gap, and before the leader's heartbeat carried its node's
  * slot it stayed behind until the next command (node 3 at slot 33 of 41 when the settle time of
- * 10 s ran out). Now the heartbeats after the heal show it behind, and it asks the leader.
+ * 10 s ran out). Now the heartbeats after the heal show it behind, a stall like any other.
  * No probe request is sent while settling: a probe's Decision would show the gap itself.
  */
 import { describe, expect, it } from 'vitest';
