@@ -4,15 +4,13 @@
  * engine) on hand-made states where each holds and where each fails. They were added for bugs
  * no CI model showed, now the spec mutants AcceptKeepsPromise (an acceptor accepts without
  * raising its promise) and WelcomeOverProposals (a replica installs a Welcome over pending
- * proposals): the explorer finds each on its model and the engine replays the counterexample on
- * the .tla (the engine's own search is test/spec/mutants.test.ts).
+ * proposals), found by search in test/explore/specMutantSearch.test.ts.
  */
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/modelcheck/cfg/models.js';
 import { loadTlaChecker } from '../../src/modelcheck/embedded/wasm.js';
-import { explore } from '../../src/explore/explorer.js';
-import { flatSpecText, replayOnEngine } from '../../src/explore/engineReplay.js';
+import { flatSpecText } from '../../src/explore/engineReplay.js';
 import { exploreModel } from '../../src/explore/model.js';
 import { STATE_INVARIANTS, boundsOf } from '../../src/explore/properties.js';
 import { toTla } from '../../src/trace/replay/tlaCodec.js';
@@ -61,19 +59,4 @@ describe('invariants added for bugs no CI model showed: the TypeScript gives the
       ['a proposal at the slot just executed', (x) => ({ ...x, rSlotOut: 2, rProposals: proposals({ slot: 1, prop: r1 }) }), false],
     ]);
   }, 60_000);
-});
-
-describe('the mutants these invariants were stated for', () => {
-  for (const [mutant, model, property] of [
-    ['AcceptKeepsPromise', 'ci-normal', 'PromiseCoversAccepted'],
-    ['WelcomeOverProposals', 'ci-restart', 'ProposalsAhead'],
-  ] as const) {
-    it(`${mutant} breaks ${property} on ${model}, and the engine replays the counterexample on the .tla`, () => {
-      const m = exploreModel(loadModel(join(SPEC, `${model}.cfg`)), { mutant, only: [property] });
-      const r = explore({ cfg: m.cfg, mutant, invariants: m.invariants, stepProperties: m.stepProperties, checkDeadlock: false });
-      expect(r.verdict).toBe('violation');
-      expect(r.violation!.property).toBe(property);
-      expect(replayOnEngine(r.violation!, m.constants)).toMatchObject({ ok: true });
-    }, 120_000);
-  }
 });

@@ -3,7 +3,7 @@
  * `CONSTANT Mutant`) is checked on the embedded engine against the property it must break,
  * and the check must report that property violated, with a counterexample (those marked
  * `search: 'explorer'` are found by the explorer and confirmed on the .tla in
- * test/explore/checkpoints.test.ts instead).
+ * test/explore/specMutantSearch.test.ts instead).
  * Every property of the spec is killed by at least one mutant (last test).
  */
 import { describe, expect, it } from 'vitest';
