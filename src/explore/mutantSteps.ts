@@ -41,6 +41,7 @@ interface Rules {
   commanderCountsRejections: boolean;
   restartStaysActive: boolean;
   adoptLowestBallot: boolean;
+  executeTwice: boolean;
   dedupeWholeBatch: boolean;
   executeBatchAnyOrder: boolean;
   leaderSplitsBatch: boolean;
@@ -59,7 +60,7 @@ const CORRECT: Rules = {
   executeOwnProposal: false, reuseBallotAfterRestart: false,
   compactUndecided: false, promiseOmitsAtMark: false, proposeBelowMark: false, snapshotWrongSlot: false, snapshotKeepsSlotIn: false, forgetAboveSnapshot: false, promiseNotRecorded: false,
   commanderCountsRejections: false, restartStaysActive: false, adoptLowestBallot: false,
-  dedupeWholeBatch: false, executeBatchAnyOrder: false, leaderSplitsBatch: false, answerBatchLastIndex: false,
+  executeTwice: false, dedupeWholeBatch: false, executeBatchAnyOrder: false, leaderSplitsBatch: false, answerBatchLastIndex: false,
   welcomeMixesParts: false, welcomeMissingPart: false, scoutCountsPartialPromise: false,
   acceptKeepsPromise: false, welcomeOverProposals: false, adoptMarkFromSlotIn: false,
 };
@@ -87,6 +88,7 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   CommanderCountsRejections: { bug: 'a commander counts an Accepted that names a higher promised ballot as a vote', rules: { commanderCountsRejections: true }, actions: ['CommanderReceiveAccepted'] },
   RestartStaysActive: { bug: 'a restarted leader believes it is still adopted, under its new ballot', rules: { restartStaysActive: true }, actions: ['NodeRestart'] },
   AdoptLowestBallot: { bug: 'an adopted leader takes, for each slot, the pvalue with the lowest ballot', rules: { adoptLowestBallot: true }, actions: ['LeaderReceiveAdopted'] },
+  ExecuteTwice: { bug: 'a replica executes a request decided in two slots twice', rules: { executeTwice: true }, actions: ['ReplicaExecute'] },
   // Batches (BatchMax > 1; with batches of one request each is the correct spec).
   DedupeWholeBatch: {
     bug: 'a replica skips a decided batch only if it executed all of its requests before, else it executes them all', rules: { dedupeWholeBatch: true }, actions: ['ReplicaExecute'],
@@ -316,7 +318,8 @@ function leaderReceivePropose(r: Rules, x: NodeSpec, m: MessageOf<'Propose'>): R
 /*
  * ReplicaExecute: b == IF Mutant = "ExecuteOwnProposal" /\ mine # {} THEN (CHOOSE d \in mine : TRUE).prop
  * ELSE SlotValue(rDecisions[n], s) (a replica proposes once per slot: mine has at most one element);
- * fresh == CASE Mutant = "DedupeWholeBatch" -> IF Range(ReqsOf(b)) \subseteq done THEN <<>> ELSE ReqsOf(b)
+ * fresh == CASE Mutant = "ExecuteTwice" -> ReqsOf(b)
+ * [] Mutant = "DedupeWholeBatch" -> IF Range(ReqsOf(b)) \subseteq done THEN <<>> ELSE ReqsOf(b)
  * [] OTHER -> Unexecuted(ReqsOf(b), done); run \in RunOrders(fresh) (ExecuteBatchAnyOrder: every order);
  * each answer's index is at + j (AnswerBatchLastIndex: at + Len(run)).
  */
@@ -329,7 +332,7 @@ function replicaExecute(r: Rules, n: number, x: NodeSpec): Result[] {
   const index = r.answerBatchLastIndex ? (_j: number, at: number, len: number): number => at + len : undefined;
   return choices.flatMap((b) => {
     const q = reqsOf(b);
-    const fresh = r.dedupeWholeBatch ? (q.every((p) => x.rExecutedIds.has(p)) ? [] : q) : unexecuted(x, b);
+    const fresh = r.executeTwice ? q : r.dedupeWholeBatch ? (q.every((p) => x.rExecutedIds.has(p)) ? [] : q) : unexecuted(x, b);
     const runs = r.executeBatchAnyOrder ? orders(fresh) : [fresh];
     return runs.map((run) => executeSlot(n, x, b, run, index));
   });
