@@ -16,9 +16,9 @@ export interface SpecMutant {
    * the default), or the explorer over the fast encoding with the counterexample then replayed on
    * the .tla by the engine (test/explore/specMutantSearch.test.ts): the same fact shown (the .tla
    * with this Mutant breaks the property), in about a second where the engine took up to 16 s
-   * (a batch or Welcome mutant) or 30 s (ProposeBelowMark, ExecuteTwice). The engine keeps the mutants the
-   * explorer has no version of, the liveness one, and CompactUndecided and AdoptMarkFromSlotIn,
-   * so that its own search still runs on a checkpoint model.
+   * (a batch or Welcome mutant) or 30 s (ProposeBelowMark, ExecuteTwice). The engine keeps the
+   * mutants the explorer has no version of, the liveness one, and CompactUndecided and
+   * AdoptMarkFromSlotIn, so that its own search still runs on a checkpoint model.
    */
   search?: 'engine' | 'explorer';
 }
