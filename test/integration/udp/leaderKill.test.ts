@@ -30,11 +30,14 @@ const RESUME_BOUND_MS = 5_000;
  * 3,286 datagrams and no progress came in 60 s. UdpTransport now asks for 4 MiB (the second
  * case), which the OS may cap at net.core.rmem_max; and it paces large datagrams (pacer.ts), so
  * the third case, with the default buffer, passes too (it made no progress without the pace).
+ * `paces`: the case's transfers are large enough that some datagram must wait for the pacer
+ * (21-37 did with 3,000 slots). With 200 slots, whether any does depends on timing: 0 to 3 in
+ * four runs, and a CI run failed on 0 (2026-12-06).
  */
-const CASES: ReadonlyArray<{ every: number; receiveBuffer?: number; label: string }> = [
-  { every: 200, label: 'a snapshot every 200 slots' },
-  { every: 3_000, label: 'a snapshot every 3,000 slots' },
-  { every: 3_000, receiveBuffer: 212_992, label: "a snapshot every 3,000 slots and the OS's default receive buffer" },
+const CASES: ReadonlyArray<{ every: number; receiveBuffer?: number; paces: boolean; label: string }> = [
+  { every: 200, paces: false, label: 'a snapshot every 200 slots' },
+  { every: 3_000, paces: true, label: 'a snapshot every 3,000 slots' },
+  { every: 3_000, receiveBuffer: 212_992, paces: true, label: "a snapshot every 3,000 slots and the OS's default receive buffer" },
 ];
 
 interface Child { readonly id: number; readonly proc: ChildProcess; readonly port: number; readonly inbox: Record<string, unknown>[] }
@@ -89,7 +92,7 @@ interface Ran { ok: number; failed: number; firstOkAt: number; lastOkAt: number 
 type Status = { ballot?: { num: number; leader: number }; slotOut: number; paced: number; dropped: { oversize: number; paceQueueFull: number } };
 
 describe('three processes over UDP: kill the leader after 5,000 commands', () => {
-  for (const { every, receiveBuffer, label } of CASES) it(`with ${label}: elects a new leader within 5 s, and the restarted node rejoins and catches up`, async () => {
+  for (const { every, receiveBuffer, paces, label } of CASES) it(`with ${label}: elects a new leader within 5 s, and the restarted node rejoins and catches up`, async () => {
     root = await mkdtemp(join(tmpdir(), 'paxos-udp-'));
     for (const id of [1, 2, 3]) await startNode(id, 'new', every, receiveBuffer);
     tellPeers();
@@ -140,7 +143,7 @@ describe('three processes over UDP: kill the leader after 5,000 commands', () =>
     for (const st of finals) expect(st.dropped).toMatchObject({ oversize: 0, paceQueueFull: 0 });
     // The survivors' large datagrams (Promise and Welcome parts) were paced.
     console.log(`datagrams paced: ${finals.map((st) => st.paced).join(', ')}`);
-    expect(finals.reduce((n, st) => n + st.paced, 0)).toBeGreaterThan(0);
+    if (paces) expect(finals.reduce((n, st) => n + st.paced, 0)).toBeGreaterThan(0);
 
     // Every acknowledged deposit is in the balance every node reports (deposits that timed out may also be).
     for (const c of children.values()) {
