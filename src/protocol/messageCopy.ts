@@ -74,14 +74,14 @@ function fastCopy(m: Message): Message | undefined {
       return { type: 'Invoked', replica, prop, index, output: copyJson(out) };
     }
     case 'Active': {
-      if (keysAre(m, ACTIVE)) {
-        const ballot = copyBallot(m.ballot);
-        return ballot === undefined ? undefined : { type: 'Active', ballot };
-      }
-      if (!keysAre(m, ACTIVE_SLOT)) return undefined;
+      // With or without the slot hint (a leader whose node hosts no replica sends none).
+      const hinted = keysAre(m, ACTIVE_SLOT);
+      if (!hinted && !keysAre(m, ACTIVE)) return undefined;
       const ballot = copyBallot(m.ballot);
+      if (ballot === undefined) return undefined;
+      if (!hinted) return { type: 'Active', ballot };
       const slot = jsonNumber(m.slot);
-      return ballot === undefined || slot === undefined ? undefined : { type: 'Active', ballot, slot };
+      return slot === undefined ? undefined : { type: 'Active', ballot, slot };
     }
     default:
       return undefined;

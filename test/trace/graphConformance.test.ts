@@ -53,17 +53,11 @@ function loadGraph(): void {
   spec = flatSpec();
   exploreCfg = cfgText(constants, 'Next');
   const saved = savedGraph();
-  if (saved !== undefined) {
-    dot = saved;
-    items = [...readStateGraph(linesOf(dot))];
-    // The graph holds every state the engine explored (check-spec wrote it whole).
-    engineStates = items.filter((i) => i.kind === 'state').length;
-    return;
-  }
-  const g = engineStateGraph(loadTlaChecker(), spec, model.cfgText);
-  dot = g.dot;
-  engineStates = g.statesExplored;
+  const g = saved === undefined ? engineStateGraph(loadTlaChecker(), spec, model.cfgText) : undefined;
+  dot = saved ?? g!.dot;
   items = [...readStateGraph(linesOf(dot))];
+  // A saved graph holds every state the engine explored (check-spec wrote it whole).
+  engineStates = g?.statesExplored ?? items.filter((i) => i.kind === 'state').length;
 }
 
 const N = () => cfg.N;
