@@ -97,6 +97,23 @@ describe('reply stream', () => {
     expect(new ReplyReader(KEY, nonce).receive(relabelled).error).toMatch(/MAC does not verify/);
     expect(new ReplyFramer(KEY, nonce).frameAll([reply])!.map(bytes)).toEqual([bytes(new ReplyFramer(KEY, nonce).frame(reply)!)]);
   });
+
+  it('never batches replies one byte over the frame limit: the client would refuse the frame and lose every call on the connection', () => {
+    // Two replies whose batch payload (header, bodies, two brackets and a comma) is `payload` bytes.
+    const pair = (payload: number): ClientReply[] => {
+      const second: ClientReply = { ...reply, request: 2, output: 'y' };
+      const fixed = DATA_HEADER_BYTES + 3 + Buffer.byteLength(JSON.stringify({ ...reply, output: '' })) + Buffer.byteLength(JSON.stringify(second));
+      return [{ ...reply, output: 'x'.repeat(payload - fixed) }, second];
+    };
+    const read = (replies: ClientReply[]) => {
+      const frames = new ReplyFramer(KEY, nonce).frameAll(replies)!;
+      const got = new ReplyReader(KEY, nonce).receive(Buffer.concat(frames.map(bytes)));
+      return { frames: frames.length, error: got.error, requests: got.replies.map((r) => (r as { request: number }).request) };
+    };
+    // At the limit: one batch frame; one byte over: two data frames, never one the reader refuses.
+    expect(read(pair(MAX_REPLY_FRAME_BYTES))).toEqual({ frames: 1, error: undefined, requests: [1, 2] });
+    expect(read(pair(MAX_REPLY_FRAME_BYTES + 1))).toEqual({ frames: 2, error: undefined, requests: [1, 2] });
+  });
 });
 
 describe('a live client port', () => {

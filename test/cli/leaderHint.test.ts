@@ -223,3 +223,43 @@ async function until(done: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
   expect(done()).toBe(true);
 }
+
+describe('LeaderClient moving while a request is still in flight', () => {
+  it('closes the old connection only once its last answer is in: a request sent before the move is answered, not lost', async () => {
+    // Closing it at the move would reject the pending call as lost after sending (indeterminate),
+    // though the node it went to executed it and was about to answer.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const slowNode = await ClientServer.listen({
+      node: 4, incarnation: 1, key: KEY, host: '127.0.0.1', port: 0,
+      logger: new Logger({ node: 4, write: () => undefined }),
+      handlers: {
+        invoke: async (_client, request) => { if (request === 2) await gate; return { ok: true, output: { node: 4, request } }; },
+        status: () => { throw new Error('not used'); },
+        state: () => { throw new Error('not used'); },
+        leader: () => leads.get(4) as number | null,
+      },
+    });
+    try {
+      leads.set(4, null).set(2, 2);
+      clear();
+      const client = await LeaderClient.open({
+        nodes: new Map([[4, { host: '127.0.0.1', port: slowNode.port }], [2, address(2)]]), key: KEY, clientId: CLIENT_ID_MIN + 8, first: 4,
+      });
+      expect(client.node).toBe(4);
+      // Caught at once: a rejection while the client moves must fail the assertion below, not escape.
+      const slow = client.invoke(2, 'b').catch((e: Error) => e);
+      // Node 4 now follows node 2: the answer to request 1 says so, and the client moves.
+      leads.set(4, 2);
+      expect(await client.invoke(1, 'a')).toEqual({ ok: true, output: { node: 4, request: 1 } });
+      await until(() => client.node === 2);
+      release();
+      expect(await slow).toEqual({ ok: true, output: { node: 4, request: 2 } });
+      expect(await client.invoke(3, 'c')).toEqual({ ok: true, output: { node: 2 } });
+      client.close();
+    } finally {
+      release();
+      slowNode.close();
+    }
+  });
+});

@@ -44,6 +44,23 @@ describe('Reassembler bound per sender', () => {
   });
 });
 
+describe('Reassembler bound per envelope', () => {
+  it('counts every fragment against the bytes its envelope declares: the one that overflows them drops the envelope at once', () => {
+    // Each piece alone fits what the (lying) fragments declare, two together do not. Without
+    // the running total a peer could make a node buffer count x 45 KB for an envelope that
+    // declares a few bytes: the bound MAX_REASSEMBLED_BYTES would mean nothing.
+    const pieces = new Fragmenter(2_000).split(envelope('é'.repeat(5_000))) as FragmentWire[];
+    const first = Buffer.from(pieces[0]!.fragment.data, 'base64').length;
+    const declared = first + 10;
+    expect(pieces.length).toBeLessThanOrEqual(declared); // a count the shape check admits
+    const lying = pieces.map((p) => ({ ...p, fragment: { ...p.fragment, bytes: declared } }));
+    const r = new Reassembler(1, [1, 2, 3]);
+    expect(r.accept(lying[0])).toEqual({ kind: 'pending' });
+    expect(r.accept(lying[1])).toMatchObject({ kind: 'dropped', reason: expect.stringMatching(new RegExp(`exceed the ${declared} bytes it declares`)) });
+    expect(r.pendingEnvelopes).toBe(0);
+  });
+});
+
 describe('UdpTransport counts bytes', () => {
   it('refuses an envelope over the datagram limit in UTF-8 bytes though under it in characters', async () => {
     const [a, b] = await Promise.all([UdpTransport.bind(0), UdpTransport.bind(0)]);

@@ -74,6 +74,20 @@ describe('Pacer', () => {
     expect(out.map((s) => s.id)).not.toContain(4);
   });
 
+  it('counts small datagrams against the rate: a large one after a bucket\'s worth of them waits for the refill', () => {
+    // Small ones never wait, but they take from the bucket: heartbeats and Accepts that already
+    // filled the receiver's socket buffer must delay the 60 KB parts behind them, or the burst
+    // the pacer exists to prevent comes back whenever small traffic is heavy.
+    const { clock, out, offer } = harness();
+    for (let i = 0; i < 8; i++) offer(500); // 4,000 bytes: the whole bucket
+    expect(out).toHaveLength(8);
+    const large = offer(2_000);
+    expect(large.ok).toBe(true);
+    expect(out.map((s) => s.id)).not.toContain(large.id);
+    clock.advance(1); // 1,000 bytes back in the bucket
+    expect(out.map((s) => s.id)).toContain(large.id);
+  });
+
   it('drops what would overfill the queue, and close sends nothing more', () => {
     const { clock, out, offer, pacer } = harness();
     const results = Array.from({ length: 40 }, () => offer(2_000).ok);

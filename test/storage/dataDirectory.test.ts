@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StorageCorruptError, StorageMissingError, StorageRefusedError } from '../../src/storage/errors.js';
 import { FileDurableLog, LOG_FILE } from '../../src/storage/fileLog.js';
 import { META_FILE } from '../../src/storage/meta.js';
-import { logBytesOf, promise, tempDirs } from './helpers.js';
+import { InstrumentedOps, logBytesOf, promise, tempDirs } from './helpers.js';
 
 const dirs = tempDirs();
 afterEach(() => dirs.cleanup());
@@ -42,6 +42,32 @@ describe('FileDurableLog data directory', () => {
     await log.close();
     expect(JSON.parse(await readFile(join(dir, META_FILE), 'utf8'))).toEqual({ format: 1, nodeId: 2, clusterId: 'bank-1' });
     expect((await readFile(join(dir, LOG_FILE))).length).toBe(0);
+  });
+
+  it('creates durably: the new directory\'s entry, the empty log, then meta.json fsynced before its rename and the directory after', async () => {
+    // A power loss right after creation must leave either no meta.json or a whole one: a
+    // rename that reaches the disk before the data leaves an empty meta.json, and the node
+    // could never restart on its own directory.
+    const ops = new InstrumentedOps();
+    const dir = join(await dirs.make(), 'node-2');
+    const log = await FileDurableLog.open(dir, { nodeId: 2, create: true, ops });
+    await log.close();
+    const created = ops.calls.slice(0, ops.calls.indexOf(`rename ${META_FILE}.tmp ${META_FILE}`) + 2);
+    expect(created).toEqual([
+      `readFile ${META_FILE}`,
+      'readDirectory',
+      'makeDirectory',
+      'syncDirectory', // the parent: the new directory's entry
+      `openAppend ${LOG_FILE}`,
+      `sync ${LOG_FILE}`,
+      `close ${LOG_FILE}`,
+      `createFile ${META_FILE}.tmp`,
+      `write ${META_FILE}.tmp`,
+      `sync ${META_FILE}.tmp`,
+      `close ${META_FILE}.tmp`,
+      `rename ${META_FILE}.tmp ${META_FILE}`,
+      'syncDirectory',
+    ]);
   });
 
   it('refuses the directory of another node id', async () => {

@@ -112,6 +112,40 @@ describe('FileDurableLog recovery', () => {
     }
   });
 
+  it('stops on an intact last frame whose payload is not a record: a checksum that passed is never a torn tail', async () => {
+    // The frame is whole and its CRC matches, so nothing was torn: cutting it would silently
+    // drop what some writer put there (a bug, or a newer format) and destroy the evidence.
+    for (const [payload, reason] of [['{"kind":"bogus"}', /kind/], ['not json', /payload is not JSON/],
+      ['{"kind":"promise","ballot":{"num":-1,"leader":1}}', /ballot must be/]] as const) {
+      const { dir, logPath } = await directoryWith([promise(5)]);
+      const at = logBytesOf([promise(5)]).bytes.length;
+      await appendFile(logPath, encodeFrame(Buffer.from(payload)));
+      const before = await readFile(logPath);
+      const error = await reopen(dir).then(({ log }) => log.close(), (e: unknown) => e);
+      expect(error, payload).toBeInstanceOf(StorageCorruptError);
+      expect(error).toMatchObject({ file: logPath, offset: at });
+      expect((error as Error).message).toMatch(reason);
+      expect(await readFile(logPath)).toEqual(before);
+    }
+  });
+
+  it('stops on an intact accept whose batch holds something that is not a request, rather than load it', async () => {
+    // A file is input: every request of a batch is checked, not only the batch's outline, or
+    // the node would start with pvalues of empty requests (and propose, answer or execute them).
+    const bad = (prop: unknown) => JSON.stringify({ kind: 'accept', pvalue: { ballot: { num: 5, leader: 1 }, slot: 2, prop } });
+    const request = { caller: 2, clientId: 7, input: 'x' };
+    for (const prop of [{ batch: [1, 2] }, { batch: [request, { caller: 2 }] }, { batch: [request, { ...request, input: 3 }] }]) {
+      const { dir, logPath } = await directoryWith([promise(5)]);
+      const at = logBytesOf([promise(5)]).bytes.length;
+      await appendFile(logPath, encodeFrame(Buffer.from(bad(prop))));
+      await appendFile(logPath, logBytesOf([accept(1, 5)]).bytes);
+      const error = await reopen(dir).then(({ log }) => log.close(), (e: unknown) => e);
+      expect(error, JSON.stringify(prop)).toBeInstanceOf(StorageCorruptError);
+      expect(error).toMatchObject({ file: logPath, offset: at });
+      expect((error as Error).message).toMatch(/accept record: pvalue must be/);
+    }
+  });
+
   it('stops on an intact record the fold rejects (a promise going down), naming its offset', async () => {
     const { dir, logPath } = await directoryWith([promise(5)]);
     await appendFile(logPath, logBytesOf([promise(4)]).bytes);

@@ -204,6 +204,25 @@ describe('FileDurableLog snapshots', () => {
     await last.close();
   });
 
+  it('rewrites a file kept at open when a later record at its slot holds other bytes of the same length', async () => {
+    // Only the bytes tell the kept file from the record's: a length alone would leave the old
+    // bytes under a record whose CRC names the new ones, and the next open would refuse the log.
+    const dir = await dirs.make();
+    const log = await FileDurableLog.open(dir, { nodeId: NODE, create: true });
+    log.append([promise(1)]);
+    await log.sync();
+    log.stageSnapshot({ slot: 4, state: new Uint8Array([1, 1, 1]) });
+    await log.close();
+    const reopened = await FileDurableLog.open(dir, { nodeId: NODE, create: false, keepStagedSnapshots: true });
+    reopened.append([{ kind: 'snapshot', slot: 4, state: new Uint8Array([2, 2, 2]) }]);
+    await reopened.sync();
+    await reopened.close();
+    expect(new Uint8Array(await readFile(join(dir, snapshotFileName(4))))).toEqual(new Uint8Array([2, 2, 2]));
+    const last = await FileDurableLog.open(dir, { nodeId: NODE, create: false });
+    expect(last.load()?.snapshot?.state).toEqual(new Uint8Array([2, 2, 2]));
+    await last.close();
+  });
+
   it('writes only the latest snapshot of a batch (the earlier one is superseded before it is durable)', async () => {
     const dir = await dirs.make();
     const log = await FileDurableLog.open(dir, { nodeId: NODE, create: true });
