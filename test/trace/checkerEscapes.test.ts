@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkTraceSync, formatVerdict, type TraceVerdict } from '../../src/trace/replay/check.js';
 import type { TraceEvent, TraceHeader } from '../../src/trace/format/types.js';
+import { scheduleOf } from '../../src/sim/schedule.js';
+import { traceScenario } from '../../src/trace/runs/simTrace.js';
 
 const EXAMPLES = new URL('../../traces/examples/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'checker-escapes-'));
@@ -235,5 +237,25 @@ describe('client-level checks', () => {
     expect(v.ok, formatVerdict(v)).toBe(false);
     expect(v.failure).toMatchObject({ kind: 'client', line: lineOf(events.length), action: 'ClientInvoke' });
     expect(v.failure!.message).toMatch(new RegExp(`the application invokes request ${node}:${String(events[i]!.params.client!.clientId)} twice`));
+  });
+});
+
+describe('what a step sends', () => {
+  it('a step that leaves out one of the messages the spec step sends is rejected (the sent sets compared by size too)', () => {
+    // A new leader adopting two proposals sends an Accept for each. The golden traces have no
+    // step sending two messages, so a simulated run (the leader crashed) gives one. A check that
+    // only asked whether each message the trace shows is one the spec step sends (a reviewer's
+    // bug) was caught only by the tests of Promise and Welcome parts.
+    const path = join(dir, 'adopted-two.ndjson');
+    traceScenario({ seed: 3, nodes: 3, app: 'kv', workload: { clients: 6, ops: 4 },
+      schedule: scheduleOf({}, [{ kind: 'crash', at: 30, node: 1, restart: 400 }]) }, path, { eventLog: false, track: false });
+    const [header, ...events] = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown) as [TraceHeader, ...TraceEvent[]];
+    expect(checkLines('adopted-two-unedited', [header, ...events]).failure).toBeUndefined();
+    const i = find(events, 'LeaderReceiveAdopted sending two Accepts', (e) => e.action === 'LeaderReceiveAdopted' && e.sent.filter((m) => m.type === 'Accept').length >= 2);
+    const edited = structuredClone(events);
+    edited[i]!.sent.pop();
+    const v = checkLines('adopted-one-accept-left-out', [header, ...edited]);
+    expect(v.ok, formatVerdict(v)).toBe(false);
+    expect(v.failure).toMatchObject({ kind: 'spec', line: lineOf(i), action: 'LeaderReceiveAdopted' });
   });
 });

@@ -135,6 +135,14 @@ describe('edits a client-level check rejects at their line', () => {
       expected: /answers request .* with output .*stale.*; its execution gave/,
     },
     {
+      // An answer that carries no output is no answer the client could use: a check that
+      // compared only the outputs an answer states (a reviewer's bug) let it through.
+      name: 'a retried request is answered with no output',
+      pick: () => find('re-answer', (e) => e.action === 'ReplicaReceiveInvoke' && e.params.output !== undefined),
+      edit: (e) => { delete e.params.output; },
+      expected: /answers request .* with output null; its execution gave/,
+    },
+    {
       name: 'the application is told another output',
       pick: () => find('client return', isClientReturn),
       edit: (e) => { e.params.client = { ...e.params.client!, output: { ok: true, op: 'get', key: 'k1', value: 'y~' } } as typeof e.params.client; },
@@ -212,6 +220,20 @@ describe('edits a client-level check rejects at their line', () => {
     const alone = appReplayRejects(edit);
     expect(alone.at).toBe(i);
     expect(alone.message).toMatch(/executed its request \d+ but answers with index \d+/);
+  });
+
+  it('the application is told an output before any replica executed its request: AppReplay alone rejects it there', () => {
+    // The client-boundary rule itself (a reviewer's bug that forgot such an outcome instead of
+    // failing was caught only by the slow mutant run): the return is moved to just after its
+    // call, before every execution. AppReplay alone, since the move breaks the node's seq order.
+    const ret = find('client return', isClientReturn);
+    const e = events[ret]!;
+    const call = events.findIndex((x) => x.action === 'ClientInvoke' && x.node === e.node && x.params.client!.clientId === e.params.client!.clientId);
+    expect(call).toBeGreaterThanOrEqual(0);
+    const edit = (evs: TraceEvent[]): void => { const [moved] = evs.splice(ret, 1); evs.splice(call + 1, 0, moved!); };
+    const alone = appReplayRejects(edit);
+    expect(alone.at).toBe(call + 1);
+    expect(alone.message).toMatch(/the application is told an output for request \d+:\d+, which no replica has executed/);
   });
 });
 
