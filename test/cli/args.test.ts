@@ -11,12 +11,16 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { intOption, parsePeers, UsageError } from '../../src/cli/args.js';
 import { parseTiming, PROCESS_TIMING } from '../../src/cli/node/timing.js';
+import { clientSetup } from '../../src/cli/commands/clientOptions.js';
+import { checkRunId, defaultRunId } from '../../src/cli/runId.js';
 import { captureIo, runPaxos } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-args-'));
 const KEY = join(dir, 'cluster.key');
 writeFileSync(KEY, `${'ab'.repeat(32)}\n`, { mode: 0o600 });
 const PEERS = '1=127.0.0.1:7001,2=127.0.0.1:7002,3=127.0.0.1:7003';
+/** A key file that does not exist: a node whose arguments all pass stops there (exit 1), before any port or directory. */
+const NO_KEY = join(dir, 'absent.key');
 
 async function usage(argv: string[]): Promise<string> {
   const io = captureIo();
@@ -43,6 +47,13 @@ describe('paxos command line arguments', () => {
     [['node', '--id', '1', '--peers', PEERS, '--data-dir', dir, '--key-file', KEY, '--run-id', '../x'], /--run-id: a run id is/],
     [['node', '--id', '1', '--peers', PEERS, '--data-dir', dir, '--key-file', KEY, '--colour'], /node: Unknown option '--colour'/],
     [['node', '--id', '1', '--peers', PEERS, 'extra'], /node: Unexpected argument 'extra'|unexpected argument "extra"/],
+    // Three refusals checked with no key file: were the argument let by, the node would fail on the key (exit 1) instead.
+    // A peer port whose client port would be above 65535 needs --client-port (else the node fails binding it, exit 1).
+    [['node', '--id', '1', '--peers', '1=127.0.0.1:64536', '--data-dir', dir, '--key-file', NO_KEY], /node: --client-port is required/],
+    // A run id names a trace part file: nothing after the allowed characters, no path.
+    [['node', '--id', '1', '--peers', PEERS, '--data-dir', dir, '--key-file', NO_KEY, '--run-id', 'run/../../escaped'], /--run-id: a run id is/],
+    // A leader timeout equal to the heartbeat: followers would suspect a leader between two of its heartbeats.
+    [['node', '--id', '1', '--peers', PEERS, '--data-dir', dir, '--key-file', NO_KEY, '--timing', 'heartbeatMs=3000'], /--timing leaderTimeoutMs must exceed heartbeatMs/],
     [['cluster', '--nodes', '0'], /--nodes must be a whole number in 1\.\.64, got "0"/],
     [['cluster', '--nodes', '3', '--base-port', '65000'], /--base-port must be a whole number in 1\.\./],
     // The last node's client port is base + nodes - 1 + 1000: one past 65535 is refused (a bound one too high would start
@@ -75,6 +86,15 @@ describe('paxos command line arguments', () => {
     expect(await main([], io)).toBe(2);
     expect(io.stdout.join('\n')).toMatch(/node .*\n.*cluster/s);
     expect(await main(['--help'], captureIo())).toBe(0);
+  });
+
+  it('arguments at their inclusive bounds pass: client port 65535, a 64-character run id, a leader timeout one above the heartbeat', async () => {
+    // Every argument good, the node reads its key next: the missing key file is the one problem named (exit 1, not 2).
+    const io = captureIo();
+    const argv = ['node', '--id', '1', '--peers', '1=127.0.0.1:64535,2=127.0.0.1:7002', '--data-dir', join(dir, 'never'), '--key-file', NO_KEY,
+      '--run-id', `r${'-'.repeat(62)}9`, '--timing', 'heartbeatMs=2999'];
+    expect(await main(argv, io), io.stderr.join(' | ')).toBe(1);
+    expect(io.stderr).toEqual([expect.stringMatching(/cluster key file .*absent\.key does not exist/)]);
   });
 
   it('a missing key file is a runtime error (exit 1), named in one line', async () => {
@@ -144,5 +164,21 @@ describe('argument conversions', () => {
     expect(parseTiming('t', undefined)).toEqual(PROCESS_TIMING);
     expect(parseTiming('t', 'heartbeatMs=100,gapMs=900')).toMatchObject({ heartbeatMs: 100, gapMs: 900, leaderTimeoutMs: PROCESS_TIMING.leaderTimeoutMs });
     expect(() => parseTiming('t', 'leaderTimeoutMs=100')).toThrow(/must exceed heartbeatMs/);
+    // Exceed, not reach: equal timers are refused, one millisecond more is taken.
+    expect(() => parseTiming('t', 'leaderTimeoutMs=500,heartbeatMs=500')).toThrow(/must exceed heartbeatMs/);
+    expect(parseTiming('t', 'leaderTimeoutMs=501,heartbeatMs=500')).toMatchObject({ leaderTimeoutMs: 501, heartbeatMs: 500 });
+  });
+
+  it('a client port is its peer port + 1000 up to 65535 inclusive (paxos node takes that port too)', () => {
+    const parsed = (peers: string) => ({ values: { peers, 'key-file': KEY }, positionals: [] });
+    expect(clientSetup('t', parsed('1=127.0.0.1:64535,2=127.0.0.1:7002')).nodes.get(1)).toEqual({ host: '127.0.0.1', port: 65_535 });
+    expect(() => clientSetup('t', parsed('1=127.0.0.1:64536'))).toThrow(/node 1's client port would be 65536/);
+  });
+
+  it('a run id is 1..64 of letters, digits, ".", "_", "-", starting with a letter or digit, and nothing else: it names a file', () => {
+    for (const good of ['a', 'cluster-0123456789ab', 'R.1_x-2', `a${'b'.repeat(63)}`]) expect(checkRunId(good), good).toBeUndefined();
+    for (const bad of ['', '-a', '.x', '../x', 'a/b', 'a/../../x', 'a b', 'a\nb', 'run:1', `a${'b'.repeat(64)}`]) expect(checkRunId(bad), JSON.stringify(bad)).toMatch(/a run id is/);
+    // The default every node derives is one too.
+    expect(checkRunId(defaultRunId(Buffer.alloc(32, 7), parsePeers('t', PEERS)))).toBeUndefined();
   });
 });

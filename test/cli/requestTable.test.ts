@@ -84,6 +84,17 @@ describe('RequestTable', () => {
     expect(await t.submit(1e5, 3, 'c', true)).toEqual({ ok: true, output: 'done' });
   });
 
+  it('remembers exactly `remembered` answers: the last that many retries get their answer, the one before is Unknown', async () => {
+    // One fewer would turn a client's retry within the documented memory into an indeterminate answer.
+    const { t, calls } = table(async (command) => `done ${String(command)}`, { remembered: 3, inFlight: 10 });
+    for (let request = 1; request <= 4; request++) await t.submit(1e5, request, `r${request}`, false);
+    expect(await t.submit(1e5, 1, 'r1', true)).toMatchObject({ error: 'Unknown' });
+    for (let request = 2; request <= 4; request++) {
+      expect(await t.submit(1e5, request, `r${request}`, true), `request ${request}`).toEqual({ ok: true, output: `done r${request}` });
+    }
+    expect(calls).toHaveLength(4);
+  });
+
   it('never forgets a request still in flight: answers pushed past its memory evict only answered ones', async () => {
     let release!: (v: unknown) => void;
     const hanging = new Promise((r) => { release = r; });

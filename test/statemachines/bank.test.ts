@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { bank, sumBalances, MAX_AMOUNT, type BankState } from '../../src/statemachines/bank.js';
 import { deepFreeze } from './freeze.js';
 import { bankState } from './states.js';
+import { MAX_NAME_LENGTH } from '../../src/statemachines/types.js';
 
 function run(inputs: unknown[]): { state: BankState; outputs: unknown[] } {
   let state = deepFreeze(bank.initial());
@@ -35,6 +36,26 @@ describe('bank state machine', () => {
     const [after, out] = bank.apply(before, { op: 'transfer', from: 'a', to: 'b', amount: 11 });
     expect(after).toBe(before);
     expect(out).toMatchObject({ ok: false, error: 'InsufficientFunds' });
+  });
+
+  it('a transfer of exactly the balance goes through and leaves 0; one cent more is InsufficientFunds', () => {
+    // The overdraft check's boundary: "has 10, needs 10" is enough money.
+    const { state: before } = run([{ op: 'open', account: 'a' }, { op: 'open', account: 'b' }, { op: 'deposit', account: 'a', amount: 10 }]);
+    const [after, out] = bank.apply(before, { op: 'transfer', from: 'a', to: 'b', amount: 10 });
+    expect(out).toEqual({ ok: true, op: 'transfer', from: 'a', to: 'b', amount: 10 });
+    expect(after.accounts.toJSON()).toEqual({ a: 0, b: 10 });
+    expect(bank.apply(deepFreeze(after), { op: 'transfer', from: 'a', to: 'b', amount: 1 })[1]).toMatchObject({ ok: false, error: 'InsufficientFunds' });
+  });
+
+  it('an account name of exactly MAX_NAME_LENGTH characters is good input for every command', () => {
+    const a = 'a'.repeat(MAX_NAME_LENGTH);
+    const b = 'b'.repeat(MAX_NAME_LENGTH);
+    const { state, outputs } = run([
+      { op: 'open', account: a }, { op: 'open', account: b },
+      { op: 'deposit', account: a, amount: 7 }, { op: 'transfer', from: a, to: b, amount: 3 }, { op: 'balance', account: b },
+    ]);
+    for (const out of outputs) expect(out).toMatchObject({ ok: true });
+    expect(state.accounts.toJSON()).toEqual({ [a]: 4, [b]: 3 });
   });
 
   it('a deposit that would take the total of ALL accounts past 2^53 - 1 fails with Overflow, even into an empty account', () => {

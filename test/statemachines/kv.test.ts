@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { kv, MAX_VALUE_LENGTH } from '../../src/statemachines/kv.js';
 import { deepFreeze } from './freeze.js';
+import { MAX_NAME_LENGTH } from '../../src/statemachines/types.js';
 
 describe('kv state machine', () => {
   it('get of a missing key is null; set then get returns the value', () => {
@@ -21,6 +22,19 @@ describe('kv state machine', () => {
     expect(s2).toBe(s1);
     const [s3] = kv.apply(s2, { op: 'cas', key: 'k', expected: 'a', value: 'b' });
     expect(s3.entries.toJSON()).toEqual({ k: 'b' });
+  });
+
+  it('a key of exactly MAX_NAME_LENGTH and a value of exactly MAX_VALUE_LENGTH characters are good input', () => {
+    // The limits are inclusive: restore and fromJson accept such entries, so apply must build them.
+    const key = 'k'.repeat(MAX_NAME_LENGTH);
+    const value = 'v'.repeat(MAX_VALUE_LENGTH);
+    const s0 = deepFreeze(kv.initial());
+    const [s1, set] = kv.apply(s0, { op: 'set', key, value });
+    expect(set).toEqual({ ok: true, op: 'set', key });
+    expect(kv.apply(deepFreeze(s1), { op: 'get', key })[1]).toEqual({ ok: true, op: 'get', key, value });
+    const [s2, cas] = kv.apply(deepFreeze(s1), { op: 'cas', key, expected: value, value: 'w'.repeat(MAX_VALUE_LENGTH) });
+    expect(cas).toEqual({ ok: true, op: 'cas', key, swapped: true, current: 'w'.repeat(MAX_VALUE_LENGTH) });
+    expect(s2.entries.get(key)).toBe('w'.repeat(MAX_VALUE_LENGTH));
   });
 
   it('answers bad input with an error output and never throws', () => {

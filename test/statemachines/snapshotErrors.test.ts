@@ -98,6 +98,14 @@ describe('restore of bad bytes names what is wrong', () => {
     expect(() => bank.snapshot(bankState({ a: -1 }))).toThrow(/non-negative safe integer/);
     expect(() => bank.snapshot(bankState({ a: Number.MAX_SAFE_INTEGER, b: 1 }))).toThrow(/total of balances/);
   });
+
+  it('a bank holding the largest exact total (deposits reach it) snapshots and restores: the bound is inclusive', () => {
+    // A replica with this state that could not read its own snapshot back could not restart or be Welcomed.
+    const full = bankState({ a: Number.MAX_SAFE_INTEGER - 10, b: 10 });
+    const restored = bank.restore(bank.snapshot(full));
+    expect(restored.accounts.toJSON()).toEqual({ a: Number.MAX_SAFE_INTEGER - 10, b: 10 });
+    expect(bank.apply(restored, { op: 'deposit', account: 'b', amount: 1 })[1]).toMatchObject({ ok: false, error: 'Overflow' });
+  });
 });
 
 describe('property: restore never crashes and never accepts damage', () => {
