@@ -83,6 +83,15 @@ describe('safety checks', () => {
     expect(checkAcknowledged(moved)).toEqual([expect.stringMatching(/acknowledged 1:2 was executed at position 1, but live node 2 executed 2:1 there/)]);
   });
 
+  it('acknowledged: a settled run with a live replica that executed nothing reports every ack as missing from it', () => {
+    // An empty history is the furthest a replica can lag, not a replica to skip.
+    const r = result({ 1: ['1:1', '1:2'], 2: [] });
+    expect(checkAcknowledged(r)).toEqual([
+      expect.stringMatching(/acknowledged 1:1 \(position 0\) is missing from live node 2, whose history has 0 entries/),
+      expect.stringMatching(/acknowledged 1:2 \(position 1\) is missing from live node 2, whose history has 0 entries/),
+    ]);
+  });
+
   it('replay: a state that is not what the history gives, or a lying ack, is reported', () => {
     const r = result({ 1: ['1:1', '1:2'] });
     const bad = { app: bankState({ a: 999 }), history: ['1:1', '1:2'] };
@@ -97,6 +106,37 @@ describe('safety checks', () => {
     const minted = { app: bankState({ a: 6 }), history: ['1:1', '1:2'] };
     const bad = { ...r, allStates: [{ node: 1, incarnation: 1, state: minted }] };
     expect(checkBankTotals(bad, sm, bankChecks.total, bankChecks.deposited)).toEqual([expect.stringMatching(/total balance 6 but executed deposits sum to 5/)]);
+  });
+});
+
+describe('crashed incarnations and answering nodes that are gone', () => {
+  // Live nodes 1 and 2 agree; node 3's first incarnation crashed holding another history. Its
+  // state is in allStates only (finalStates holds the live ones): a check reading finalStates
+  // would never see what a node did before it crashed.
+  const withCrashed = (crashed: string[]): SimResult => {
+    const r = result({ 1: ['1:1', '1:2'], 2: ['1:1', '1:2'] });
+    return { ...r, allStates: [...r.allStates, { node: 3, incarnation: 1, state: stateOf(crashed) }] };
+  };
+
+  it('prefix: a crashed incarnation that diverged is reported', () => {
+    expect(checkPrefixes(withCrashed(['1:1', '2:1']))).toEqual([
+      expect.stringMatching(/diverge at position 1: node 1 .* executed 1:2, node 3 \(incarnation 1\) executed 2:1/),
+      expect.stringMatching(/diverge at position 1: node 2 .* executed 1:2, node 3 \(incarnation 1\) executed 2:1/),
+    ]);
+  });
+
+  it('exactly once: a request a crashed incarnation executed twice is reported', () => {
+    expect(checkExactlyOnce(withCrashed(['1:1', '1:1']))).toEqual([expect.stringMatching(/node 3 \(incarnation 1\) executed request 1:1 twice/)]);
+  });
+
+  it('replay: an ack from a node that is no longer live is checked against the live histories', () => {
+    // Node 3 answered 1:2 and crashed; no live node answered it, yet the live ones executed it
+    // at the ack's position, so their histories say what it must have returned.
+    const r = result({ 1: ['1:1', '1:2'], 2: ['1:1', '1:2'] });
+    const lying = { ...r, acks: [ack('1:1', 0), { ...ack('1:2', 1), node: 3, output: { ok: true, op: 'deposit', account: 'a', balance: 6 } }] };
+    const v = checkReplay(lying, sm);
+    expect(v).toHaveLength(2);
+    for (const line of v) expect(line).toMatch(/acknowledged 1:2 returned .* but node [12]'s history gives/);
   });
 });
 

@@ -61,6 +61,49 @@ describe('SimNetwork', () => {
     expect(net.lossRate()).toBe(0);
   });
 
+  it('a partition cuts both ways: a node it does not name cannot reach a node it does, nor the reverse', () => {
+    // The property tests list one side only ({ groups: [side] }, and isolateLeader [[leader]]):
+    // the rest of the cluster is the implicit group, which must be cut off from the side too.
+    const net = new SimNetwork(RELIABLE_NETWORK, Prng.fromSeed(3));
+    net.startPartition({ kind: 'partition', at: 0, heal: 1, groups: [[1]] });
+    for (const other of [2, 3]) {
+      expect(net.connected(1, other)).toBe(false);
+      expect(net.connected(other, 1)).toBe(false);
+      expect(net.plan(other, 1)).toEqual({ dropped: 'partition' });
+      expect(net.plan(1, other)).toEqual({ dropped: 'partition' });
+    }
+    expect(net.connected(2, 3)).toBe(true);
+  });
+
+  it('healing one partition leaves an overlapping one in force', () => {
+    // A schedule's partitions and leader isolations overlap: each heals only itself.
+    const net = new SimNetwork(RELIABLE_NETWORK, Prng.fromSeed(3));
+    const a = { kind: 'partition' as const, at: 0, heal: 10, groups: [[1]] };
+    const b = { kind: 'partition' as const, at: 5, heal: 20, groups: [[1, 2]] };
+    net.startPartition(a);
+    net.startPartition(b);
+    net.healPartition(a);
+    expect(net.connected(1, 3)).toBe(false);
+    expect(net.connected(2, 3)).toBe(false);
+    expect(net.connected(1, 2)).toBe(true);
+    net.healPartition(b);
+    expect(net.connected(1, 3)).toBe(true);
+  });
+
+  it('a duplicate travels with a delay of its own, so it can arrive long after the original', () => {
+    // A copy on the original's delay lands right behind it: a stale duplicate overtaken by
+    // later messages (the case duplication exists to test) would never happen.
+    const net = new SimNetwork({ ...RELIABLE_NETWORK, duplicate: 0.5, delay: { minMs: 1, maxMs: 50 } }, Prng.fromSeed(6));
+    const pairs: (readonly number[])[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const p = net.plan(1, 2);
+      if ('delays' in p && p.delays.length === 2) pairs.push(p.delays);
+    }
+    expect(pairs.length).toBeGreaterThan(400);
+    const apart = pairs.filter(([a, b]) => Math.abs(a! - b!) > 10);
+    expect(apart.length).toBeGreaterThan(pairs.length / 3);
+  });
+
   it('the same seed gives the same plans', () => {
     const cfg = { ...RELIABLE_NETWORK, loss: 0.3, duplicate: 0.3, reorder: 0.3, reorderMs: 20 };
     const a = new SimNetwork(cfg, Prng.fromSeed(5));
