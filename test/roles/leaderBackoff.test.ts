@@ -89,4 +89,20 @@ describe('Leader backoff between attempts at phase 1', () => {
     preempt(host, leader, 8);
     expect(timeoutsUntilScout(host, leader, 1)).toBe(0);
   });
+  it('drops the wait it was backing off for once another leader is heard at a timeout: that leader gone, it scouts at once', () => {
+    const { host, leader } = passiveWithWork();
+    preempt(host, leader, 1);
+    preempt(host, leader, 3);
+    preempt(host, leader, 5);
+    expect(scoutBackoffTimeouts(3, 1, 6)).toBeGreaterThanOrEqual(2);
+    leader.receive(3, { type: 'Active', ballot: ballot(5, 3) });
+    leader.onTimer(LEADER_TIMEOUT_TIMER); // heard leader 3: the duel is over
+    host.clear();
+    // Leader 3 falls silent: a new Propose, or the next timeout, makes it scout (not 2..3 timeouts later).
+    leader.receive(2, { type: 'Propose', slot: 2, prop: prop(2, 2) });
+    expect(host.actions()).toEqual(['LeaderReceivePropose', 'LeaderSpawnScout']);
+    host.rolesNamed('Scout').forEach((s) => host.removeRole(s));
+    host.clear();
+    expect(timeoutsUntilScout(host, leader, 1)).toBe(0);
+  });
 });

@@ -54,3 +54,20 @@ for (const { message, limits, completes, what } of CASES) {
     });
   });
 }
+
+describe('a trace whose Promises go in parts of unequal sizes', () => {
+  it('passes the checker, which compares each part with the spec\'s segment of that index', () => {
+    // At 400 bytes every part holds one pvalue, so any rule that cuts contiguous segments
+    // gives the same parts; at 600 the parts hold one or two, and only the spec's rule passes
+    // (a reviewer's ceil(n/k) per part passed every other test: its trace fails here).
+    const s = faultScenario(5002);
+    const path = join(dir, 'sim-Promise-uneven.ndjson');
+    const uneven: NodeFactory = (id, peers, options, env) => defaultNodeFactory(id, peers, { ...options, limits: { ...options.limits, maxPromiseBytes: 600 } }, env);
+    traceScenario(s, path, { eventLog: false, checkpointEvery: 3, createNode: uneven }, 'test/trace/partsSimTraces.test.ts', false);
+    const events = readFileSync(path, 'utf8').trim().split('\n').slice(1).map((l) => JSON.parse(l) as Json);
+    const splits = events.map((e) => (e.sent as Json[]).filter((m) => m.type === 'Promise' && (m.parts as number | undefined ?? 1) > 1).map((m) => (m.accepted as unknown[]).length));
+    expect(splits.some((sizes) => new Set(sizes).size > 1), 'no Promise split into parts of unequal sizes').toBe(true);
+    const v = checkTraceSync({ name: path, files: [path] });
+    expect(v.ok, `${formatVerdict(v)}\n${replayCommand(s)}`).toBe(true);
+  }, 60_000);
+});
