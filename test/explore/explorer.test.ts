@@ -14,6 +14,7 @@ import { exploreModel } from '../../src/explore/model.js';
 import { sampledConformance } from '../../src/explore/sampledConformance.js';
 import { fastSuccessors } from '../../src/trace/conformance/graphConformance.js';
 import { applyStep, allSteps } from '../../src/trace/spec/fastSpec.js';
+import { initialState } from '../../src/trace/spec/specState.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const model = (path: string, mutant?: string) => exploreModel(loadModel(join(ROOT, path)), mutant === undefined ? {} : { mutant });
@@ -76,6 +77,20 @@ describe('sampled conformance', () => {
     expect(c.mismatchCount).toBeGreaterThan(0);
     expect(c.mismatches[0]).toMatch(/only in the spec \(AcceptorReceiveAccept/);
   }, 300_000);
+
+  it('catches a planted bug the other way round: a step only the TS encoding takes (node 1 restarts where MaxRestarts = 0)', () => {
+    // Every transition of the spec is still there: only the comparison of the encoding's
+    // transitions against the spec's can see the extra one.
+    expect(m.constants.MaxRestarts).toBe(0);
+    const restarted = initialState(m.cfg).nodes[1]!;
+    const extra = function* (cfg: typeof m.cfg, s: Parameters<typeof allSteps>[1]) {
+      for (const step of allSteps(cfg, s)) yield { action: step.action, state: applyStep(s, step) };
+      yield { action: 'NodeRestart', state: applyStep(s, { action: 'NodeRestart', n: 1, node: restarted, sent: [], restart: true }) };
+    };
+    const c = sampledConformance(m, sample.slice(0, 5), { successors: extra });
+    expect(c.mismatchCount).toBe(5);
+    expect(c.mismatches[0]).toMatch(/^sample 0: 0 transition\(s\) only in the spec \(\), 1 only in the TS encoding \(NodeRestart\)/);
+  }, 120_000);
 
   it('uses fastSpec by default', () => {
     expect(sampledConformance(m, sample.slice(0, 3), { successors: fastSuccessors }).mismatchCount).toBe(0);

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/modelcheck/cli/cli.js';
 import { cli as runIn, REPO, scratchOutDir } from './cliHarness.js';
-import { FAKE_JAR, FAKE_JAVA, FIXTURES } from './helpers.js';
+import { FAKE_JAR, FAKE_JAVA, FIXTURES, SPEC_DIR } from './helpers.js';
 
 let outDir = '';
 beforeAll(() => { outDir = scratchOutDir(); });
@@ -67,6 +69,26 @@ describe('check-spec with TLC', () => {
     } finally {
       delete process.env.FAKE_TLC_TRANSCRIPT;
     }
+  });
+
+  it('fails a TLC run that passes with another count than the cfg\'s "states:"; a simulation (no distinct states) is not compared', async () => {
+    // The CI runs check-spec with TLC: a changed state space must fail there too, not only on the embedded engine.
+    const dir = mkdtempSync(join(tmpdir(), 'check-spec-tlc-states-'));
+    for (const f of readdirSync(SPEC_DIR)) if (f.endsWith('.tla')) copyFileSync(join(SPEC_DIR, f), join(dir, f));
+    const ok = readFileSync(join(SPEC_DIR, 'ok.cfg'), 'utf8');
+    const run = (states: string, transcript: string, extra: string[] = []) => withFakeTlc(transcript, async (env) => {
+      writeFileSync(join(dir, 'ok.cfg'), ok.replace('\\* expect: pass\n', `\\* expect: pass\n\\* states: ${states}\n`));
+      let out = '';
+      const code = await runCli(['--spec-dir', dir, '--out-dir', outDir, '--model', 'ok', '--engine', 'tlc', '--no-coverage', ...extra],
+        { out: (x) => { out += x; }, err: () => {}, env, isTTY: false, cwd: REPO });
+      return { code, out };
+    });
+    // ok-tool.out passes with 9 distinct states.
+    const wrong = await run('10', 'ok-tool.out');
+    expect(wrong.code).toBe(1);
+    expect(wrong.out).toContain('ok (tlc): 9 distinct states where the cfg says "states: 10"');
+    expect(await run('9', 'ok-tool.out')).toMatchObject({ code: 0 });
+    expect(await run('10', 'simulate-ok-tool.out', ['--simulate', '--traces', '300', '--depth', '40'])).toMatchObject({ code: 0 });
   });
 
   it('saves a TLC counterexample as <model>-tlc.itf.json', async () => {

@@ -16,6 +16,21 @@ describe('a TLC run that was cut off', () => {
     expect(outcome.message).toBe('TLC was killed by SIGTERM');
   });
 
+  it('a run cut off inside its last counterexample state keeps that state (the frame has no ENDMSG line)', () => {
+    // Killed (exit 137) after the third state's variables but before its ENDMSG: the
+    // counterexample must not lose its last state, the one that violates the invariant.
+    const text = fixture('violation-tool.out');
+    const cut = text.indexOf('/\\ written = <<{v1, v2}, {}>>\n');
+    expect(cut).toBeGreaterThan(0);
+    const killed = `${text.slice(0, cut)}/\\ written = <<{v1, v2}, {}>>\nexit=137\n`;
+    expect(killed).not.toMatch(/3: <Write[^]*ENDMSG 2217/);
+    const { outcome } = parseTlcTranscript(killed);
+    expect(outcome).toMatchObject({ verdict: 'invariant', violated: 'OneValuePerSlot' });
+    const whole = parseTlcTranscript(text).outcome.counterexample!.states;
+    expect(outcome.counterexample!.states).toHaveLength(3);
+    expect(outcome.counterexample!.states.at(-1)!.vars).toEqual(whole[2]!.vars);
+  });
+
   it('final counts win over progress reports when TLC printed both', () => {
     const { outcome } = parseTlcTranscript(fixture('progress-tool.out'));
     expect(outcome.countsFromProgress).toBeUndefined();
