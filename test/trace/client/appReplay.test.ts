@@ -276,4 +276,40 @@ describe('an edit only the real-time check sees', () => {
     expect(v.failure?.kind, v.failure?.message).toBe('linearizability');
     expect(v.failure?.line).toBe(lineOf(read.ret));
   });
+
+  it('a return at the very time a request executed ahead of it was invoked is concurrent with it, and accepted', async () => {
+    // The replicas' order, from AppReplay itself, and each request's call and return.
+    const order: string[] = [];
+    const probe = new AppReplay(appStateMachine(header.app!), header.spec.constants.ReplicaNodes ?? [1, 2, 3]);
+    probe.onAppend = (p) => order.push(`${p.caller}:${p.clientId}`);
+    for (const e of events) probe.step(e);
+    const calls = new Map<string, number>();
+    const returns = new Map<string, number>();
+    for (const [i, e] of events.entries()) {
+      const c = e.params.client;
+      if (c?.kind === 'invoke') calls.set(`${e.node}:${c.clientId}`, c.at);
+      if (c?.kind === 'return') returns.set(`${e.node}:${c.clientId}`, i);
+    }
+    // A returned request called before the latest call ahead of it in the history and returned after it.
+    let pick: { ret: number; latestAhead: number } | undefined;
+    let latestAhead = -Infinity;
+    for (const id of order) {
+      const ret = returns.get(id);
+      if (pick === undefined && ret !== undefined && calls.get(id)! < latestAhead && events[ret]!.params.client!.at > latestAhead) pick = { ret, latestAhead };
+      latestAhead = Math.max(latestAhead, calls.get(id)!);
+    }
+    if (pick === undefined) throw new Error('the run has no request concurrent with the latest call ahead of it');
+    const returnAt = (at: number) => (evs: TraceEvent[]): void => {
+      evs[pick!.ret]!.params.client = { ...evs[pick!.ret]!.params.client!, at } as TraceEvent['params']['client'];
+    };
+    // Equal times count as concurrent (linearizability/history.ts): a check that took a return
+    // at that call's time for one before it (a reviewer's bug, <= for <) rejected this run.
+    expect(appReplayRejects(returnAt(pick.latestAhead))).toEqual({ at: -1, message: '' });
+    const v = await checkEdited('return-at-call-ahead', returnAt(pick.latestAhead));
+    expect(v.failure?.message).toBeUndefined();
+    // A moment earlier, it precedes that call: the real-time check is live here.
+    const earlier = appReplayRejects(returnAt(pick.latestAhead - 0.001));
+    expect(earlier.at).toBe(pick.ret);
+    expect(earlier.message).toMatch(/the replicas' order contradicts real time/);
+  });
 });

@@ -12,7 +12,7 @@ import {
   type Model,
   type Operation,
 } from '../../../../src/trace/client/linearizability/index.js';
-import { witnessProblem } from './oracle.js';
+import { bruteForceLinearizable, witnessProblem } from './oracle.js';
 
 function done(id: string, input: unknown, call: number, ret: number, output: unknown, client = id): Operation {
   return { id, client, input, call, ret, output };
@@ -94,6 +94,30 @@ describe('accepted: what concurrency allows', () => {
       done('d', set('2'), 3, 4, setOk),
       done('e', get, 5, 6, got('1')),
     ]);
+  });
+
+  it('equal times are concurrent: an operation that never returned, called as another returns, may take effect before it', () => {
+    // w is called at 5, the instant r returns having read w's value. A search that let only
+    // operations called strictly before the earliest return come next (a reviewer's bug) left
+    // w out and rejected this history; brute force from the definition accepts it.
+    const ops = [done('r', get, 0, 5, got('1')), lost('w', set('1'), 5)];
+    expect(bruteForceLinearizable(kvModel, ops)).toBe(true);
+    expectLinearizable(kvModel, ops);
+  });
+
+  it('equal times are concurrent: the memo tells apart two operations called as another returns', () => {
+    // f returns at 10; i and j are called at 10 and both take k from null to "1", so placing
+    // either first reaches one state. Only i, f, j fits (i swaps from null, so it goes first).
+    // The search tries j first (it returns sooner) and fails; a memo key that listed only the
+    // operations called strictly before f returned (a reviewer's bug) could not tell i placed
+    // from j placed, skipped i and rejected the history.
+    const ops = [
+      done('f', get, 0, 10, got('1')),
+      done('i', cas(null, '1'), 10, 100, swapped('1')),
+      done('j', set('1'), 10, 11, setOk),
+    ];
+    expect(bruteForceLinearizable(kvModel, ops)).toBe(true);
+    expectLinearizable(kvModel, ops);
   });
 
   it('an empty history, and one of operations that never returned', () => {
