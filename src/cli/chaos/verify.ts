@@ -6,7 +6,8 @@
  *   is the one the bank gives at that place in the history (nothing lost, nothing run twice,
  *   no answer made up);
  * - an indeterminate transfer is in the history at most once;
- * - nothing is in the history that no client sent;
+ * - nothing is in the history that no client sent, and what ran is the command its client sent
+ *   (a transfer changed on its way would otherwise pass when its outcome is indeterminate);
  * - the application state the node reports is the one its history produces, and the bank's
  *   money is what the deposits put in (transfers only move it).
  *
@@ -62,14 +63,19 @@ export function verifyHistory(input: HistoryInputs): HistoryVerdict {
   input.history.forEach((r, i) => {
     const [next, output] = sm.apply(state, r.input);
     state = next;
-    let ref: unknown;
+    let command: unknown;
     try {
-      ref = (JSON.parse(r.input) as { ref?: unknown }).ref;
+      command = JSON.parse(r.input) as unknown;
     } catch {
-      ref = undefined;
+      command = undefined;
     }
+    const ref = (command as { ref?: unknown } | undefined)?.ref;
     if (typeof ref !== 'string') return; // setup commands (open, deposit) and final reads carry no ref
-    if (!sent.has(ref)) note(counts, 'phantom', `history index ${i + 1}: transfer ${ref} was never sent by a client`);
+    const op = sent.get(ref);
+    if (op === undefined) note(counts, 'phantom', `history index ${i + 1}: transfer ${ref} was never sent by a client`);
+    else if (canonicalJson(command) !== canonicalJson(op.command)) {
+      note(counts, 'altered', `history index ${i + 1}: transfer ${ref} ran as ${r.input}; its client sent ${JSON.stringify(op.command)}`);
+    }
     runs.set(ref, [...(runs.get(ref) ?? []), { index: i + 1, output }]);
   });
   let acknowledged = 0; let indeterminate = 0; let indeterminateExecuted = 0; let failed = 0; let lost = 0; let duplicated = 0;
