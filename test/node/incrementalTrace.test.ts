@@ -12,6 +12,8 @@ import { Node } from '../../src/node/node.js';
 import { nodeDeltaOf } from '../../src/trace/format/nodeDelta.js';
 import { NdjsonTraceFile } from '../../src/trace/format/ndjsonWriter.js';
 import { TRACE_FORMAT, type FullTraceEvent as FileEvent } from '../../src/trace/format/types.js';
+import type { Promise as PromiseMessage } from '../../src/protocol/messages.js';
+import { Scout } from '../../src/roles/scout.js';
 import { counter } from '../roles/fake-host.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'incremental-trace-'));
@@ -104,5 +106,40 @@ describe('a node\'s events', () => {
     const twin = new Node(1, [1, 2, 3], { durable: undefined, trace: (e) => reference.push(JSON.stringify(e)) }, { stateMachine: counter });
     for (const n of [node, twin]) { n.start(); n.invoke(1, '5'); n.receive(decision(2, 9, '3')); }
     expect(kept.map((e) => JSON.stringify(e))).toEqual(reference);
+  });
+});
+
+/**
+ * A scout (a role the node routes messages to) that changes its state after the event its
+ * handler emitted: a mutant may, and its trace must still show what it did. The node looks at
+ * such a role again after its handler returns (Node.dispatch), so the change is in the delta
+ * of the node's next event, where a diff of whole states puts it too.
+ */
+class LateMarkScout extends Scout {
+  override receivePromise(m: PromiseMessage): void {
+    super.receivePromise(m);
+    if (this.acks.size === 2) this.mark = 4;
+  }
+}
+
+function fiveNodeTrace(fullDiff: boolean): string {
+  const path = join(dir, `late-scout-${fullDiff}.ndjson`);
+  const header = { kind: 'header' as const, format: TRACE_FORMAT, spec: { module: 'MultiPaxos', constants: { N: 5, Window: 3 } }, cluster: { nodes: [1, 2, 3, 4, 5] } };
+  const file = new NdjsonTraceFile(path, header, { compact: true, fullDiff });
+  const node = new Node(1, [1, 2, 3, 4, 5], { durable: undefined, trace: (e) => file.emit(e as unknown as FileEvent) }, { stateMachine: counter, roles: { Scout: LateMarkScout } });
+  node.start();
+  node.invoke(1, '5'); // spawns the scout; its own acceptor's promise is its first ack
+  const ballot = { num: 0, leader: 1 };
+  node.receive({ from: 2, to: 1, clock: 1, message: { type: 'Promise', acceptor: 2, ballot, promised: ballot, accepted: [] } }); // two of five: no quorum
+  node.receive({ from: 2, to: 1, clock: 1, message: { type: 'Decision', slot: 1, prop: { caller: 2, clientId: 1, input: '1' } } }); // the next event
+  file.close();
+  return readFileSync(path, 'utf8');
+}
+
+describe('a routed role that changes after its own event', () => {
+  it('shows the change at the node\'s next event, as a diff of whole states does', () => {
+    const text = fiveNodeTrace(false);
+    expect(text).toBe(fiveNodeTrace(true));
+    expect(text).toContain('"mark":4');
   });
 });

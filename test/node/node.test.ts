@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Envelope, NodeSpecState, Output, TraceEvent } from '../../src/node/api.js';
 import { Node } from '../../src/node/node.js';
+import { Role } from '../../src/node/role.js';
 import { InvariantViolation } from '../../src/protocol/assert.js';
 import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
 import type { Prepare } from '../../src/protocol/messages.js';
@@ -155,6 +156,26 @@ describe('Node', () => {
     expect(joiner.start().durable).toEqual([{ kind: 'leaderBallot', ballot: { num: 4, leader: 2 } }]);
   });
 
+  it('hands out each durable record as a frozen copy: a role may reuse the object it appended, a host may keep the record as is', () => {
+    // The simulator's log keeps a Node's records without copying them (Node.ownsItsOutputs).
+    class ReusingBootstrap extends Role {
+      readonly name = 'Bootstrap' as const;
+      readonly handles = [] as const;
+      override start(): void {
+        const ballot = { num: 5, leader: 1 };
+        this.host.appendDurable({ kind: 'leaderBallot', ballot });
+        ballot.num = 99; // the role moves on with its object
+      }
+      receive(): void {}
+      snapshot(): void {}
+    }
+    const node = new Node(1, [1, 2, 3], { durable: undefined }, { stateMachine: counter, startAs: 'join', roles: { Bootstrap: ReusingBootstrap } });
+    const [record] = node.start().durable;
+    expect(record).toEqual({ kind: 'leaderBallot', ballot: { num: 5, leader: 1 } });
+    expect(Object.isFrozen(record)).toBe(true);
+    expect(Object.isFrozen((record as { ballot: object }).ballot)).toBe(true);
+  });
+
   it('refuses recovered durable state with two pvalues for one slot: a bug in the log, not a state to run on', () => {
     const pv = { ballot: B, slot: 1, prop: { caller: 1, clientId: 1, input: '1' } };
     const durable = { ...emptyDurableState(1), aBallot: B, aAccepted: [pv, { ...pv, prop: { ...pv.prop, input: '2' } }] };
@@ -246,6 +267,19 @@ describe('Node', () => {
     expect(() => new Node(1, [1, 2, 3], env, { stateMachine: counter, checkpointEvery: 0 })).not.toThrow();
     const durable = { aBallot: B, aAccepted: [], lBallot: { num: 0, leader: 2 }, compactedBelow: 0 };
     expect(() => new Node(1, [1, 2, 3], { durable }, { stateMachine: counter })).toThrow(/does not belong to node 1/);
+  });
+
+  it('takes a peer named twice as one node: one copy of each broadcast, and a majority of the distinct nodes', () => {
+    // A host may build peers as [self, ...others] with self among the others (a Member passes
+    // them on as given): counted twice, node 1 would need every other node for a quorum.
+    const node = new Node(1, [1, 2, 3, 1, 3], { durable: undefined }, { stateMachine: counter });
+    expect(node.peers).toEqual([1, 2, 3]);
+    node.start();
+    const out = node.invoke(1, '5');
+    expect(out.messages.map((e) => [e.to, e.message.type])).toEqual([[2, 'Prepare'], [3, 'Prepare']]);
+    // Its own promise and node 2's are a majority of three: the ballot is adopted.
+    node.receive({ from: 2, to: 1, clock: 9, message: { type: 'Promise', acceptor: 2, ballot: { num: 0, leader: 1 }, promised: { num: 0, leader: 1 }, accepted: [] } });
+    expect(node.activeBallot()).toEqual({ num: 0, leader: 1 });
   });
 
   it('refuses an invoke with a client id below 1 (a programming error: thrown), and an input over the limit (refused: the caller is told)', () => {

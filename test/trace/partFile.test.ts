@@ -83,6 +83,32 @@ describe('scanPart', () => {
     expect(compactions).toBeGreaterThan(0);
   });
 
+  it('reads the durable variables of a part written with whole states: each state replaces the pvalues before it', () => {
+    // A part may hold whole states (a writer that is not compact, or the first event appended
+    // after a restart): pvalues a later state no longer holds (compacted, or replaced at a
+    // higher ballot) must not linger, or the catch-up at restart sees two pvalues for a slot.
+    const dir = tmp();
+    const run = join(dir, 'run.ndjson');
+    traceScenario(faultScenario(5002), run, { eventLog: false, checkpointEvery: 3 }, 'test/trace/partFile.test.ts', false);
+    const [header, ...events] = readFileSync(run, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown) as [TraceHeader, ...FullTraceEvent[]];
+    let dropped = 0;
+    for (let node = 1; node <= header.spec.constants.N; node++) {
+      const mine = events.filter((e) => e.node === node);
+      const path = join(dir, `whole-n${node}.ndjson`);
+      const file = new NdjsonTraceFile(path, { ...header, part: { node, lifecycle: true } }, { writeThrough: true });
+      for (const e of mine) file.emit(e);
+      file.close();
+      const last = mine.at(-1)!.state;
+      expect(scanPart(path).durable, `node ${node}`).toEqual({
+        aBallot: last.aBallot, aAccepted: [...last.aAccepted].sort((a, b) => a.slot - b.slot), lBallot: last.lBallot, aMark: last.aMark, snapSlot: last.rSnap.slot,
+      });
+      const ever = new Set(mine.flatMap((e) => e.state.aAccepted.map((pv) => JSON.stringify(pv))));
+      dropped += ever.size - last.aAccepted.length;
+    }
+    // Some pvalue was held at one event and gone at the last: what a stale reading would keep.
+    expect(dropped).toBeGreaterThan(0);
+  });
+
   it('refuses a part whose first line is not a header, or whose events skip a seq', () => {
     const dir = tmp();
     const { path } = writePart(dir, 1);
@@ -140,6 +166,24 @@ describe('recordCrash', () => {
     const size = statSync(path).size;
     recordCrash(path, 'again');
     expect(statSync(path).size).toBe(size);
+  });
+});
+
+describe('recordCrash of a node that died before its first event', () => {
+  it('appends a crash line at seq 0 after the header (a header alone reads as a part that lost its tail)', () => {
+    const dir = tmp();
+    const { header } = example();
+    const partHeader: TraceHeader = { ...header, part: { node: 1, lifecycle: true } };
+    const path = partPath(dir, 'run', 1);
+    new NdjsonTraceFile(path, partHeader, { compact: true, writeThrough: true }).close();
+    // A process killed mid-write of its first event leaves the header and a cut line.
+    writeFileSync(path, readFileSync(path, 'utf8') + '{"node":1,"se');
+    const after = recordCrash(path, 'killed', () => 7);
+    expect(after.tail).toBe('crash');
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toEqual({ kind: 'crash', node: 1, seq: 0, clock: 0, at: 7, note: 'killed' });
+    expect(scanPart(path).tail).toBe('crash');
   });
 });
 
