@@ -4,12 +4,13 @@
  * and replayed replies, and still serving good clients afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
+import { type Socket, connect, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientConnection, ConnectionLostError } from '../../src/cli/client/connection.js';
 import { CLIENT_ID_MIN, type ClientReply, MAX_REPLY_FRAME_BYTES, MAX_REQUEST_FRAME_BYTES, ReplyFramer, ReplyReader, checkRequest, type NodeStatus } from '../../src/cli/client/protocol.js';
 import { DATA_HEADER_BYTES, KIND_BATCH, dataHeader } from '../../src/transport/frameAuth.js';
 import { lengthPrefix } from '../../src/transport/frameSplitter.js';
+import { InboundSession } from '../../src/transport/inboundSession.js';
 import { ClientServer } from '../../src/cli/client/server.js';
 import { Logger } from '../../src/cli/log.js';
 
@@ -67,6 +68,16 @@ describe('reply stream', () => {
     const reader = new ReplyReader(KEY, nonce);
     expect(reader.receive(frame).replies).toHaveLength(1);
     expect(reader.receive(frame).error).toMatch(/reply 1 where 2 was expected/);
+  });
+
+  it('refuses a reply stream with a frame missing: a gap in the sequence is a lost reply, not a later one', () => {
+    const framer = new ReplyFramer(KEY, nonce);
+    const [one, two, three] = [1, 2, 3].map((request) => bytes(framer.frame({ ...reply, request })!));
+    const reader = new ReplyReader(KEY, nonce);
+    expect(reader.receive(one!).replies).toEqual([reply]);
+    // Frame 2 deleted on the way: frame 3 verifies under the nonce, but its number gives it away.
+    expect(reader.receive(three!)).toEqual({ replies: [], error: 'reply 3 where 2 was expected (replayed or lost)' });
+    expect(reader.receive(two!).replies).toEqual([]);
   });
 
   it('refuses an empty batch and an oversize frame, and trusts nothing on the stream after a refusal', () => {
@@ -173,12 +184,68 @@ describe('a live client port', () => {
     c.close();
   });
 
+  it('never batches requests one byte over the request frame limit: the node would cut the connection and both calls be lost', async () => {
+    const clientId = CLIENT_ID_MIN + 10;
+    const body = (request: number, pad: number) => Buffer.byteLength(JSON.stringify({ from: clientId, kind: 'invoke', request, command: 'x'.repeat(pad) }));
+    // Two requests of one turn whose batch payload (header, bodies, two brackets and a comma) is the limit + 1.
+    const second = body(301, 10);
+    const first = MAX_REQUEST_FRAME_BYTES + 1 - DATA_HEADER_BYTES - 3 - second - body(300, 0);
+    expect(DATA_HEADER_BYTES + 3 + body(300, first) + second).toBe(MAX_REQUEST_FRAME_BYTES + 1);
+    const c = await ClientConnection.open({ address: address(), key: KEY, clientId });
+    try {
+      const outcomes = await Promise.all([c.invoke(300, 'x'.repeat(first)), c.invoke(301, 'x'.repeat(10))]);
+      expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
+      expect(c.closed).toBe(false);
+    } finally {
+      c.close();
+    }
+  });
+
   it('answers a bad request with an error reply and keeps the connection', async () => {
     const c = await ClientConnection.open({ address: address(), key: KEY, clientId: CLIENT_ID_MIN + 8 });
     // An invoke whose command is missing, sent as the connection would (JSON undefined drops the field).
     expect(await c.invoke(2, undefined)).toMatchObject({ ok: false, error: 'BadRequest', message: expect.stringMatching(/needs a command/) });
     expect(await c.invoke(3, 'fine')).toMatchObject({ ok: true });
     c.close();
+  });
+});
+
+describe('replies recorded on an earlier connection', () => {
+  it('do not verify on a later one: each connection opens its reply stream under a fresh nonce', async () => {
+    // A node that answers its first connection properly and every later one with the bytes it
+    // wrote on the first: what an attacker replaying a recorded reply stream would send.
+    let recorded: Buffer | undefined;
+    const replyNonces: string[] = [];
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      const session = new InboundSession({ key: KEY, isPeer: (id) => id >= CLIENT_ID_MIN, maxFrameBytes: MAX_REQUEST_FRAME_BYTES }, randomBytes(32));
+      socket.on('data', (chunk: Buffer) => {
+        for (const event of session.receive(chunk)) {
+          if (event.type !== 'envelope') continue;
+          const open = event.value as { kind: string; replyNonce: string };
+          if (open.kind !== 'open') continue;
+          replyNonces.push(open.replyNonce);
+          recorded ??= Buffer.concat(new ReplyFramer(KEY, Buffer.from(open.replyNonce, 'hex')).frame({ kind: 'opened', node: 1, incarnation: 1, leader: 1 })!);
+          socket.write(recorded);
+        }
+      });
+      socket.write(session.challenge());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const address = { host: '127.0.0.1', port: (server.address() as { port: number }).port };
+    try {
+      const first = await ClientConnection.open({ address, key: KEY, clientId: CLIENT_ID_MIN + 30 });
+      first.close();
+      await expect(ClientConnection.open({ address, key: KEY, clientId: CLIENT_ID_MIN + 30, timeoutMs: 3_000 }))
+        .rejects.toThrow(/MAC does not verify/);
+      expect(replyNonces).toHaveLength(2);
+      expect(replyNonces[0]).not.toBe(replyNonces[1]);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CHALLENGE_BYTES, DATA_HEADER_BYTES, KIND_DATA, KIND_HELLO, MAC_BYTES, SEQ_BYTES, challengePayload, helloPayload, parseChallenge,
 } from '../../src/transport/frameAuth.js';
-import { FrameSplitter, LENGTH_PREFIX_BYTES, encodeFrame } from '../../src/transport/frameSplitter.js';
+import { FrameSplitter, LENGTH_PREFIX_BYTES, encodeFrame, lengthPrefix } from '../../src/transport/frameSplitter.js';
 import type { InboundEvent } from '../../src/transport/inboundSession.js';
 import { OutboundSession } from '../../src/transport/outboundSession.js';
 import { KEY, MAX_FRAME, OTHER_KEY, acceptor, dataFrame, dialer, join, stream } from './helpers.js';
@@ -68,6 +68,16 @@ describe('handshake', () => {
     const ready = new OutboundSession(KEY, 2);
     expect(ready.receive(encodeFrame(challengePayload(nonce)))?.type).toBe('ready');
     expect(ready.receive(Buffer.from([1]))).toMatchObject({ reason: 'badChallenge' });
+  });
+
+  it('the dialer refuses a length prefix above a challenge\'s at once, before buffering its body', () => {
+    // Whoever answers on a peer's address needs no key to send a prefix: a dialer that waited
+    // for the body would buffer up to 4 GiB before the challenge is even parsed.
+    for (const length of [CHALLENGE_BYTES + 1, 0xffff_ffff]) {
+      expect(new OutboundSession(KEY, 2).receive(lengthPrefix(length)), `prefix ${length}`).toMatchObject({ type: 'rejected', reason: 'badChallenge' });
+    }
+    // A challenge's own prefix waits for its body.
+    expect(new OutboundSession(KEY, 2).receive(lengthPrefix(CHALLENGE_BYTES))).toBeUndefined();
   });
 
   it('the dialer cannot frame data before the challenge', () => {

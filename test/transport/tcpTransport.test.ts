@@ -1,6 +1,7 @@
 /**
  * TcpTransport between transports (no Members) on 127.0.0.1: binding, reconnecting to a
- * peer that comes up late or restarts, a peer that stops reading, and what it refuses to send.
+ * peer that comes up late or restarts, a peer that stops reading, and what it refuses to send;
+ * its own entry in the peer table is ignored, and a peer removed from it loses its connection.
  */
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -84,6 +85,40 @@ describe('TcpTransport', () => {
     await waitFor(() => got.length === 1, 'the envelope over the new connection');
     await old.closed;
     expect(b!.stats.connections.authenticated).toBe(2);
+  });
+
+  it('ignores its own entry in the peer table: no link to itself, and a hello claiming its id is refused', async () => {
+    // transports() gives every node the whole table, its own address included.
+    const { list: [a], addresses } = await transports(1);
+    closing(a!);
+    expect(addresses.has(1)).toBe(true);
+    expect(a!.peerStatus(1)).toBeUndefined();
+    const raw = await RawClient.connect(a!.address().port);
+    cleanups.push(() => raw.destroy());
+    await raw.hello(1); // an insider (or a second process configured with the same id) posing as node 1
+    await raw.closed;
+    expect(a!.stats.rejected.unknownSender).toBe(1);
+    expect(a!.stats.connections.authenticated).toBe(0);
+  });
+
+  it('a peer removed from the table loses its inbound connection too, also after that connection replaced an older one', async () => {
+    const { list: [a, b], addresses } = await transports(2);
+    closing(a!, b!);
+    // An older connection of node 2, replaced by b's own: its close must not make a forget b's.
+    const old = await RawClient.connect(addresses.get(1)!.port);
+    cleanups.push(() => old.destroy());
+    await old.hello(2);
+    await waitFor(() => a!.stats.connections.authenticated === 1, 'the raw connection to authenticate');
+    const got = collect(a!);
+    b!.send(numbered(2, 1, 0));
+    await waitFor(() => got.length === 1, 'the envelope over b\'s connection');
+    await old.closed;
+    a!.setPeers(new Map([[1, addresses.get(1)!]]));
+    // Authentication was checked at the hello only: the connection itself must end.
+    await waitFor(() => b!.peerStatus(1)!.state !== 'open', 'a to close node 2\'s connection');
+    b!.send(numbered(2, 1, 1));
+    await waitFor(() => a!.stats.rejected.unknownSender === 1, 'b\'s redial to be refused');
+    expect(got.map((e) => e.clock)).toEqual([0]);
   });
 
   it('a peer that stops reading does not hold up the others: its queue is bounded and its drops counted', async () => {
