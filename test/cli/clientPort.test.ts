@@ -249,6 +249,46 @@ describe('replies recorded on an earlier connection', () => {
   });
 });
 
+describe('an authentic reply that is not a reply object', () => {
+  it('is dropped by the client, which goes on matching the replies after it (a null threw in the socket handler and crashed the process)', async () => {
+    // A node with the key that answers an invoke with `null`, then a bare number, then the result.
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      const session = new InboundSession({ key: KEY, isPeer: (id) => id >= CLIENT_ID_MIN, maxFrameBytes: MAX_REQUEST_FRAME_BYTES }, randomBytes(32));
+      let framer: ReplyFramer | undefined;
+      const send = (value: unknown) => socket.write(Buffer.concat(framer!.frame(value as ClientReply)!));
+      socket.on('data', (chunk: Buffer) => {
+        for (const event of session.receive(chunk)) {
+          if (event.type !== 'envelope') continue;
+          const m = event.value as { kind: string; replyNonce?: string; request?: number };
+          if (m.kind === 'open') {
+            framer = new ReplyFramer(KEY, Buffer.from(m.replyNonce!, 'hex'));
+            send({ kind: 'opened', node: 1, incarnation: 1, leader: 1 });
+          } else if (m.kind === 'invoke') {
+            send(null);
+            send(7);
+            send({ kind: 'result', request: m.request, ok: true, output: 'done', leader: 1 });
+          }
+        }
+      });
+      socket.write(session.challenge());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const address = { host: '127.0.0.1', port: (server.address() as { port: number }).port };
+    try {
+      const c = await ClientConnection.open({ address, key: KEY, clientId: CLIENT_ID_MIN + 31 });
+      expect(await c.invoke(1, 'x')).toEqual({ ok: true, output: 'done' });
+      expect(c.closed).toBe(false);
+      c.close();
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
 describe('a client connection matching replies to calls', () => {
   let server: ClientServer;
   beforeAll(async () => {

@@ -189,6 +189,9 @@ export class ClientConnection {
   }
 
   private onReply(reply: ClientReply): void {
+    // Authentic but not a reply (a node's bug): dropped, as one naming no call is; a throw here
+    // would escape the socket's handler and end the process.
+    if (typeof reply !== 'object' || reply === null) return;
     const request = (reply as { request?: unknown }).request;
     if (typeof request !== 'number') return;
     const kinds = reply.kind === 'error' ? ['result', 'status', 'state'] : [reply.kind];
