@@ -21,4 +21,21 @@ describe('InMemoryNetwork', () => {
     await new Promise<void>((resolve) => setImmediate(resolve));
     expect(got).toHaveLength(1);
   });
+
+  it('delivers a copy made at send time: the receiver never shares the sender\'s objects, nor sees a later change to them', async () => {
+    // Members in one process must not share state through the network, or an aliasing bug (a
+    // role keeping a received object and changing it, a sender reusing one) passes here and
+    // breaks over a real socket, where every message is bytes.
+    const net = new InMemoryNetwork();
+    const got: Envelope[] = [];
+    net.transport(2).onReceive((e) => got.push(e as Envelope));
+    const pvalues = [{ slot: 1, ballot: { num: 1, leader: 1 } }];
+    const envelope = { from: 1, to: 2, clock: 1, message: { type: 'P2b', pvalues } } as unknown as Envelope;
+    net.transport(1).send(envelope);
+    pvalues.push({ slot: 2, ballot: { num: 1, leader: 1 } }); // the sender changes its own state after sending
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(got).toHaveLength(1);
+    expect(got[0]).not.toBe(envelope);
+    expect((got[0]!.message as unknown as { pvalues: unknown[] }).pvalues).toEqual([{ slot: 1, ballot: { num: 1, leader: 1 } }]);
+  });
 });

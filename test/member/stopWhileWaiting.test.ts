@@ -4,7 +4,7 @@
  * A stop() that rejected only the requests without an answer left that promise unsettled for
  * ever (a reviewer's bug): the application would wait on it and never learn the member stopped.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemberStoppedError } from '../../src/member/errors.js';
 import { InMemoryNetwork } from '../../src/member/inMemoryTransport.js';
 import { Member } from '../../src/member/member.js';
@@ -14,7 +14,10 @@ import { bank } from '../../src/statemachines/bank.js';
 import { FAST_TIMING } from './cluster.js';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((f) => f()));
+afterEach(() => {
+  cleanups.splice(0).forEach((f) => f());
+  vi.useRealTimers();
+});
 
 /** Lets pending callbacks run (a flush's setImmediate, a sync's promise, the deliveries behind it). */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -55,5 +58,19 @@ describe('Member stop()', () => {
     for (let i = 0; i < 5; i++) await turn();
     expect(outcomes.first).toBeInstanceOf(MemberStoppedError);
     expect(outcomes.second).toBeInstanceOf(MemberStoppedError);
+  });
+
+  it('leaves no timer armed: the deadline of a request already answered is cleared, not left to fire', async () => {
+    // stop() "stops timers": a settled request's deadline left armed keeps the process up for
+    // deadlineMs after stop, holding the request and its output, for every request answered
+    // in that time.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const m = new Member(bank, new InMemoryNetwork().transport(1), [1], { id: 1, timing: FAST_TIMING, clientIdBase: 1, deadlineMs: 60_000 });
+    m.start();
+    cleanups.push(() => m.stop());
+    expect(await m.invoke({ op: 'open', account: 'a' })).toMatchObject({ ok: true });
+    expect(await m.invoke({ op: 'deposit', account: 'a', amount: 3 })).toMatchObject({ ok: true, balance: 3 });
+    m.stop();
+    expect(vi.getTimerCount(), 'timers still armed after stop()').toBe(0);
   });
 });
