@@ -45,6 +45,18 @@ describe('arrows from send to receive', () => {
     expect(pairs(events)).toEqual([[0, 2, 'Prepare'], [1, 3, 'Prepare']]);
   });
 
+  it('never takes a send at the receive\'s own clock: it cannot have carried it', () => {
+    // Node 1 retransmits at clock 5; node 2 receives at 5 (from clock 4), so it got the send at clock 2
+    // (the retransmission would have lifted it to 6). The merge by clock replays the retransmission first.
+    const events = [
+      ev(1, 2, 'LeaderSpawnScout', {}, [prepare]),
+      ev(2, 4, 'Stutter', {}),
+      ev(1, 5, 'Stutter', { timer: 'retransmit' }, [prepare]),
+      ev(2, 5, 'AcceptorReceivePrepare', { from: 1, message: prepare }),
+    ];
+    expect(pairs(events)).toEqual([[0, 3, 'Prepare']]);
+  });
+
   it('takes the latest earlier send when the receiver\'s own clock was ahead', () => {
     const events = [
       ev(1, 1, 'LeaderSpawnScout', {}, [prepare]),

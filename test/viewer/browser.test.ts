@@ -14,6 +14,7 @@ import { DeltaDecoder } from '../../src/trace/format/deltaEncoder.js';
 import type { TraceEvent } from '../../src/trace/format/types.js';
 import { runViewTraceCli } from '../../src/viewer/cli.js';
 import { type Browser, ensureChromium, launch } from './chromium.js';
+import { HOSTILE_NAME, MARKUP, SHORT_MARKUP, writeHostileTrace } from './hostileTrace.js';
 import { REJECTED, rejection } from './rejectedFixture.js';
 import { writeSteadyRun } from './steadyRun.js';
 
@@ -225,6 +226,39 @@ describe.skipIf('skip' in chromium)('the viewer page in chromium', () => {
       ` ${paintedWall.toFixed(0)} ms from goto), details ready at ${timings.ready.toFixed(0)} ms (${readyWall.toFixed(0)} ms from goto);` +
       ` click on event #${deepIndex + 1} to its expanded state ${expandMs.toFixed(0)} ms; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   }, 300_000);
+
+  it('opens on the rejected event also when it is the first one', async () => {
+    // Event index 0: a rejection there (a wrong first step) is as much the thing to look at.
+    const page = await open(await writePage('first-rejected', ['traces/examples/normal.ndjson', '--reject-line', '2']));
+    expect(await page.locator('#details').getAttribute('data-event')).toBe('0');
+    expect(await page.locator('#view g.ev.selected').getAttribute('data-i')).toBe('0');
+    expect(await page.locator('#details .det-highlight h3').textContent()).toBe('rejected at traces/examples/normal.ndjson:2');
+    await page.close();
+  });
+
+  it('shows what a trace says as text, never as markup, in the diagram and the details', async () => {
+    const trace = writeHostileTrace(mkdtempSync(join(tmpdir(), 'viewer-hostile-')));
+    const page = await open(await writePage('hostile', [trace, '--no-check']));
+    const injected = (): Promise<number> => page.evaluate("document.querySelectorAll('img, b, i').length") as Promise<number>;
+    const labels = await texts(page, '#view g.ev text.act');
+    expect(labels[0]).toBe(SHORT_MARKUP);
+    // A long label is cut to the lane's width, as text.
+    expect(labels[1]!.length).toBeGreaterThan(10);
+    expect(MARKUP.startsWith(labels[1]!.replace(/…$/, ''))).toBe(true);
+    expect(await page.$$eval('#view .arrow', (els) => els.map((e) => e.getAttribute('data-type')))).toEqual([SHORT_MARKUP]);
+    expect(await page.locator('h1').textContent()).toBe(`trace ${HOSTILE_NAME}`);
+    expect(await page.locator('#top .sub').textContent()).toContain(MARKUP);
+    expect(await injected()).toBe(0);
+    for (const [k, action] of [SHORT_MARKUP, MARKUP].entries()) {
+      await page.locator(`#view g.ev[data-i="${k}"]`).click();
+      await expect.poll(() => page.locator('#details').getAttribute('data-event')).toBe(String(k));
+      expect(await page.locator('#details .det-action').textContent()).toBe(action);
+      expect(await page.locator('#details').textContent()).toContain(MARKUP);
+      expect(await injected()).toBe(0);
+    }
+    expect(await page.evaluate('window.pwned')).toBeUndefined();
+    await page.close();
+  });
 
   it('raised no error in any page', () => {
     expect(errors).toEqual([]);

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCheckTracesCli } from '../../src/trace/replay/cli.js';
 import { runViewTraceCli } from '../../src/viewer/cli.js';
 import type { PageData } from '../../src/viewer/pageData.js';
+import { HOSTILE_NAME, MARKUP, writeHostileTrace } from './hostileTrace.js';
 import { REJECTED, rejection } from './rejectedFixture.js';
 import { writeSteadyRun } from './steadyRun.js';
 
@@ -15,7 +16,7 @@ let out: string;
 /** The line an event came from (the page's lines are delta-encoded). */
 const lineOf = (p: PageData, i: number): number => p.ev.lineStep.slice(0, i + 1).reduce((a, b) => a + b, 0);
 
-async function view(args: string[]): Promise<{ code: number; out: string; err: string; page?: PageData; details?: string[] }> {
+async function view(args: string[]): Promise<{ code: number; out: string; err: string; page?: PageData; details?: string[]; html?: string }> {
   let stdout = ''; let stderr = '';
   const file = join(out, `page-${Math.random().toString(36).slice(2)}.html`);
   const code = await runViewTraceCli([...args, '--out', file], { out: (s) => { stdout += s + '\n'; }, err: (s) => { stderr += s + '\n'; }, cwd: process.cwd() });
@@ -24,7 +25,7 @@ async function view(args: string[]): Promise<{ code: number; out: string; err: s
   const data = JSON.parse(/<script type="application\/json" id="viewer-data">(.*?)<\/script>/s.exec(html)![1]!) as PageData;
   const b64 = /<script type="application\/octet-stream" id="viewer-details">(.*?)<\/script>/s.exec(html)![1]!;
   const details = gunzipSync(Buffer.from(b64, 'base64')).toString('utf8').split('\n');
-  return { code, out: stdout, err: stderr, page: data, details };
+  return { code, out: stdout, err: stderr, page: data, details, html };
 }
 
 beforeAll(() => { out = mkdtempSync(join(tmpdir(), 'view-trace-cli-')); });
@@ -93,6 +94,31 @@ describe('view-trace', () => {
     // The checker accepts the merged run (the steady run is valid by construction): nothing to point at.
     expect(byFolder.page!.highlight).toBeNull();
     expect(byFolder.out).not.toMatch(/highlighted/);
+  });
+
+  it('draws at most --max-events events, and says the rest are not shown', async () => {
+    const r = await view(['traces/examples/normal.ndjson', '--no-check', '--max-events', '5']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\(5 events, /);
+    expect(r.page!.ev.lane).toHaveLength(5);
+    expect(r.details).toHaveLength(5);
+    expect(r.page!.notes).toEqual(['traces/examples/normal.ndjson:7: more than 5 events; the rest are not shown']);
+  });
+
+  it('writes what a trace says as text, never as markup (a trace is untrusted input)', async () => {
+    // The checker runs too: what it says about the trace goes on the page as well.
+    const r = await view([writeHostileTrace(mkdtempSync(join(out, 'hostile-')))]);
+    expect(r.code).toBe(0);
+    const html = r.html!;
+    // Only the page's own three scripts, and none of the trace's elements.
+    expect(html.match(/<script/g)).toHaveLength(3);
+    expect(html.match(/<\/script/gi)).toHaveLength(3);
+    for (const tag of ['<img', '<b>', '<i>']) expect(html).not.toContain(tag);
+    // Still all there, as text.
+    expect(r.page!.title).toBe(HOSTILE_NAME);
+    expect(r.page!.subtitle).toContain(MARKUP);
+    expect(html).toContain('&lt;i&gt;hostile.ndjson');
+    expect(r.page!.actions).toContain(MARKUP);
   });
 
   it('refuses what it cannot draw with a message and exit status 2', async () => {

@@ -70,6 +70,20 @@ describe('a counterexample of a Mutant model', () => {
     expect(run.events.filter((e) => e.raw.note !== undefined)).toHaveLength(1);
     expect(run.highlight?.title).toBe('ClientAnswers is violated in state 19 (the last one)');
   });
+
+  it('names no message when the step could have taken either of two (no guessed arrow)', () => {
+    // State 5 is node 1's scout taking the second Promise; with node 1's rSlotIn changed as no
+    // correct step changes it, the step is inferred, and both acceptors' Promises could be it.
+    const doc = load('volatile-acceptor.itf.json') as { states: Array<{ rSlotIn: { '#tup': unknown[] } }> };
+    doc.states[5]!.rSlotIn['#tup'][0] = { '#bigint': '7' };
+    const tampered = readItf(doc, 'tampered.itf.json');
+    const i = tampered.events.findIndex((e) => e.row === 5);
+    const step = tampered.events[i]!;
+    expect([step.node, step.action]).toEqual([1, 'ScoutReceivePromise']);
+    expect(step.raw.note).toMatch(/inferred from what changed/);
+    expect(step.raw.params).toEqual({});
+    expect(matchArrows(tampered.events).arrows.filter((a) => a.to === i)).toEqual([]);
+  });
 });
 
 describe('other ITF documents', () => {

@@ -63,6 +63,17 @@ describe('reading a trace', () => {
     expect(run.events.map((e) => `${run.files[e.file!]}:${e.line}`)).toEqual(checkerOrder(files));
   });
 
+  it('follows the checker\'s merge for a line without a clock: merged as the largest clock (which holds its part back)', () => {
+    const files = splitParts('clockless', false);
+    // A line of a kind the viewer does not know, with no clock, early in node 1's part.
+    const lines = readFileSync(files[0]!, 'utf8').trimEnd().split('\n');
+    lines.splice(3, 0, JSON.stringify({ kind: 'ClientOutcome', node: 1, client: 'c1', outcome: 'ok' }));
+    writeFileSync(files[0]!, lines.join('\n') + '\n');
+    const run = readTrace(join(dir, 'clockless'), files);
+    expect(run.events.map((e) => `${run.files[e.file!]}:${e.line}`)).toEqual(checkerOrder(files));
+    expect(run.events.findIndex((e) => e.clock === null)).toBeGreaterThan(100);
+  });
+
   it('keeps one file in file order, with the cluster\'s nodes as lanes and the header in the subtitle', () => {
     const run = readTrace(whole, [whole]);
     expect(run.nodes).toEqual([1, 2, 3]);
