@@ -3,7 +3,7 @@
  * compact deltas with checkpoints, against the trace decoder, for every event and whichever
  * event is opened first.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ import type { TraceEvent } from '../../src/trace/format/types.js';
 import { readTrace } from '../../src/viewer/readTrace.js';
 import { type PageModel, openModel } from './pageModel.js';
 import { writeSteadyRun } from './steadyRun.js';
+import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
+import { traceScenario } from '../../src/trace/runs/simTrace.js';
 
 type Obj = Record<string, unknown>;
 
@@ -68,4 +70,59 @@ describe('the page\'s model', () => {
       }
     }
   });
+});
+
+describe('the page\'s model on a compact trace of a run with checkpoints, restarts and Welcomes', () => {
+  // As node processes write theirs: histories by length (a snapshot's `executedLength`, a
+  // restart's `truncate`, a Welcome installed by `historyLength`, a restart written whole with
+  // its histories by length). The same run traced with whole states is the truth each expanded
+  // state is compared with (the simulator is deterministic, so the two runs take the same
+  // steps). The page once ignored all four forms and showed a replica's history as it was
+  // before them.
+  const lines = (path: string) => readFileSync(path, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Obj);
+  const id = (e: Obj) => `${String(e.node)}:${String(e.seq)}:${String(e.action)}`;
+
+  /** The run traced twice: compact (header first) and with whole states (events only). */
+  function traced(seed: number): { compact: Obj[]; truth: Obj[] } {
+    const dir = mkdtempSync(join(tmpdir(), 'viewer-model-compact-'));
+    const [compact, whole] = [join(dir, 'compact.ndjson'), join(dir, 'whole.ndjson')];
+    traceScenario(faultScenario(seed), compact, { eventLog: false, checkpointEvery: 3 }, 'test/viewer/pageModel.test.ts', true);
+    traceScenario(faultScenario(seed), whole, { eventLog: false, checkpointEvery: 3 }, 'test/viewer/pageModel.test.ts', false);
+    const c = lines(compact); const truth = lines(whole).slice(1);
+    expect(truth.map(id)).toEqual(c.slice(1).map(id));
+    return { compact: c, truth };
+  }
+
+  async function expectTruth(compact: Obj[], truth: Obj[]): Promise<void> {
+    const path = join(mkdtempSync(join(tmpdir(), 'viewer-model-compact-')), 'shown.ndjson');
+    writeFileSync(path, compact.map((v) => JSON.stringify(v)).join('\n') + '\n');
+    const { model: m } = await openModel(readTrace(path, [path]));
+    expect(m.count).toBe(truth.length);
+    for (let i = 0; i < truth.length; i++) {
+      const shown = m.stateAfter(i);
+      expect(shown.problems, `event #${i + 1}`).toEqual([]);
+      expect(changedFields(shown.state!, truth[i]!.state as Obj), `event #${i + 1} (${String(truth[i]!.action)}): fields shown otherwise`).toEqual([]);
+    }
+  }
+
+  it.each([5002, 5004])('seed %i: every event\'s state is the one the whole-state trace shows', async (seed) => {
+    const { compact, truth } = traced(seed);
+    const deltas = compact.slice(1).map((e) => (e.delta ?? {}) as Record<string, Obj>);
+    // The forms this test is about, each present.
+    expect(deltas.some((d) => d.rSnap?.executedLength !== undefined)).toBe(true);
+    expect(deltas.some((d) => d.rExecuted !== undefined && !Array.isArray(d.rExecuted.reset) && d.rExecuted.reset !== undefined)).toBe(true);
+    if (seed === 5004) expect(deltas.some((d) => d.rExecuted?.truncate !== undefined)).toBe(true);
+    await expectTruth(compact, truth);
+  }, 60_000);
+
+  it('a restart written whole, its histories by length (as a new process writes its first event)', async () => {
+    const { compact, truth } = traced(5004);
+    const at = compact.findIndex((e, i) => i > 0 && e.action === 'NodeRestart' && (e.delta as Obj | undefined)?.rExecuted !== undefined);
+    expect(at).toBeGreaterThan(0);
+    const state = structuredClone(truth[at - 1]!.state) as { rExecuted: unknown[]; rSnap: { executed: unknown[] } };
+    expect(state.rSnap.executed.length).toBeGreaterThan(0);
+    const { delta: _delta, ...event } = compact[at]!;
+    compact[at] = { ...event, state: { ...state, rExecuted: { historyLength: state.rExecuted.length }, rSnap: { ...state.rSnap, executed: { historyLength: state.rSnap.executed.length } } } };
+    await expectTruth(compact, truth);
+  }, 60_000);
 });

@@ -39,14 +39,32 @@ function plainState(w) {
 
 /**
  * Applies a compact event's delta (docs/trace-format.md); problems are returned, not thrown.
- * @param {WorkState} w @param {Obj} delta @returns {string[]}
+ * `welcomeHistory(L)` gives the first L requests of the history a Welcome carried, for a reset
+ * by length (`{"reset": {"historyLength": L}}` where a Welcome is installed), or null when the
+ * page cannot find it: those requests are then shown as unknown, L of them, so that later
+ * lengths (a truncate, a snapshot's) still count right.
+ * @param {WorkState} w @param {Obj} delta @param {(length: number) => unknown[] | null} welcomeHistory
+ * @returns {string[]}
  */
-function applyDelta(w, delta) {
+function applyDelta(w, delta, welcomeHistory) {
   const problems = [];
   for (const [f, change] of Object.entries(delta)) {
     if (f === 'rExecuted' && isObj(change)) {
-      if (Array.isArray(change.reset)) w.fields.rExecuted = [...change.reset];
-      if (Array.isArray(change.append)) w.fields.rExecuted = [...(Array.isArray(w.fields.rExecuted) ? w.fields.rExecuted : []), ...change.append];
+      let seq = Array.isArray(w.fields.rExecuted) ? w.fields.rExecuted : [];
+      // reset or truncate first, then append (never both of the first two).
+      if (Array.isArray(change.reset)) seq = [...change.reset];
+      else if (isObj(change.reset) && typeof change.reset.historyLength === 'number') {
+        const length = change.reset.historyLength;
+        const found = welcomeHistory(length);
+        if (found === null) problems.push(`resets rExecuted to the ${length} requests of the Welcome it installs, which the page cannot find: shown as unknown`);
+        seq = found ?? Array.from({ length }, () => '(a request of the Welcome installed here: not found)');
+      }
+      if (typeof change.truncate === 'number') {
+        if (change.truncate > seq.length) problems.push(`truncates rExecuted to ${change.truncate} requests, but it holds ${seq.length}`);
+        seq = seq.slice(0, change.truncate);
+      }
+      if (Array.isArray(change.append)) seq = [...seq, ...change.append];
+      w.fields.rExecuted = seq;
     } else if (SET_FIELDS.includes(f) && isObj(change)) {
       let m = w.sets.get(f);
       if (m === undefined) { m = new Map(); w.sets.set(f, m); }
@@ -58,11 +76,43 @@ function applyDelta(w, delta) {
         if (m.has(k)) problems.push(`adds to ${f} an element it already holds: ${shortJson(x, 200)}`);
         m.set(k, x);
       }
-    } else {
+    } else if (f !== 'rSnap' || !isObj(change) || typeof change.executedLength !== 'number') {
       w.fields[f] = change;
     }
   }
+  // A snapshot by length: the first k requests of rExecuted as this event leaves it.
+  const snap = delta.rSnap;
+  if (isObj(snap) && typeof snap.executedLength === 'number') {
+    const executed = Array.isArray(w.fields.rExecuted) ? w.fields.rExecuted : [];
+    if (snap.executedLength > executed.length) problems.push(`gives rSnap the first ${snap.executedLength} requests of rExecuted, which holds ${executed.length}`);
+    w.fields.rSnap = { slot: snap.slot, executed: executed.slice(0, snap.executedLength) };
+  }
   return problems;
+}
+
+/**
+ * A whole state that names a history by length (a restart written whole: docs/trace-format.md,
+ * "Histories by length"), with each such history put back: the first L requests of the node's
+ * history at its previous event, `previous`. Unknown requests stand in for any the page lacks.
+ * @param {Obj} state @param {unknown} previous @returns {{ state: Obj, problems: string[] }}
+ */
+function historiesByLength(state, previous) {
+  /** @type {string[]} */
+  const problems = [];
+  const had = Array.isArray(previous) ? previous : [];
+  /** @param {unknown} v @param {string} what */
+  const resolve = (v, what) => {
+    if (!isObj(v) || typeof v.historyLength !== 'number') return v;
+    const length = v.historyLength;
+    if (length <= had.length) return had.slice(0, length);
+    problems.push(`names ${what} by length, ${length} requests, where the node's previous event held ${had.length}: shown as unknown past those`);
+    return [...had, ...Array.from({ length: length - had.length }, () => '(a request of the history before the restart: not in the trace)')];
+  };
+  /** @type {Obj} */
+  const out = { ...state };
+  if ('rExecuted' in state) out.rExecuted = resolve(state.rExecuted, 'rExecuted');
+  if (isObj(state.rSnap)) out.rSnap = { ...state.rSnap, executed: resolve(state.rSnap.executed, "its snapshot's history") };
+  return { state: out, problems };
 }
 
 /**
@@ -195,6 +245,32 @@ class Model {
   }
 
   /**
+   * The first `length` requests of the history a Welcome installed at event i carried, or null.
+   * @param {number} i @param {number} length @returns {unknown[] | null}
+   */
+  welcomeHistory(i, length) {
+    // The Welcome's history is the first L requests its sender held where it sent it (the
+    // arrow into the step that received it starts at that send): every replica's history is a
+    // prefix of one. The receive may be an earlier step of the node on the same input (a
+    // Stutter before the install), which holds the arrow.
+    const input = this.raw(i)?.params;
+    const key = isObj(input) ? canonical([input.from, input.message]) : null;
+    const lane = /** @type {Int32Array} */ (this.laneEvents[/** @type {number} */ (this.data.ev.lane[i])]);
+    let a = -1;
+    for (let p = /** @type {number} */ (this.posInLane[i]); p >= 0 && key !== null; p--) {
+      const j = /** @type {number} */ (lane[p]);
+      const params = this.raw(j)?.params;
+      if (!isObj(params) || canonical([params.from, params.message]) !== key) break;
+      a = /** @type {number} */ (this.inArrow[j]);
+      if (a >= 0) break;
+    }
+    if (a < 0) return null;
+    const sender = this.stateAfter(/** @type {number} */ (this.data.ar.from[a])).state;
+    const history = sender?.rExecuted;
+    return Array.isArray(history) && history.length >= length ? history.slice(0, length) : null;
+  }
+
+  /**
    * The node's state after event i and before it, the fields the event changed, and problems
    * applying deltas.
    * @param {number} i
@@ -224,14 +300,18 @@ class Model {
       if (p === target) before = known ? plainState(w) : null;
       if (isObj(raw.state)) {
         const was = p === target ? before : null;
-        for (const [k, v] of Object.entries(raw.state)) {
+        const at = /** @type {number} */ (list[p]);
+        const { state, problems: unresolved } = historiesByLength(raw.state, w.fields.rExecuted);
+        problems = unresolved.map((s) => `event #${at + 1}: its state ${s}`);
+        for (const [k, v] of Object.entries(state)) {
           if (!known || (was !== null && canonical(was[k], SEQUENCE_KEYS.has(k)) !== canonical(v, SEQUENCE_KEYS.has(k)))) changed.add(k);
         }
-        w = workState(raw.state);
+        w = workState(state);
         known = true;
       } else if (isObj(raw.delta)) {
         for (const k of Object.keys(raw.delta)) changed.add(k);
-        problems = applyDelta(w, raw.delta).map((s) => `event #${/** @type {number} */ (list[p]) + 1}: the delta ${s}`);
+        const at = /** @type {number} */ (list[p]);
+        problems = applyDelta(w, raw.delta, (length) => this.welcomeHistory(at, length)).map((s) => `event #${at + 1}: the delta ${s}`);
         if (!known) problems.push('no state is known before this delta (no initial state for this node)');
       }
       if ((p + 1) % CHECKPOINT_EVERY === 0 && !marks.has(p)) marks.set(p, copyWork(w));
