@@ -76,6 +76,34 @@ describe('ExecSeq', () => {
     expect(first.toArray()).toEqual([req(1), req(2), req(3)]);
   });
 
+  it('a version appended with a request of another input but the same id keeps its own request, never a longer version\'s', () => {
+    // Sharing a longer version's backing must ask for the same request, not the same id: a
+    // replica that corrupts a request's input executes another request under the same id.
+    fc.assert(fc.property(
+      fc.array(fc.record({ from: fc.nat(), run: fc.array(fc.record({ id: fc.nat({ max: 3 }), input: fc.constantFrom('op', 'other') }), { maxLength: 3 }) }), { maxLength: 30 }),
+      (appends) => {
+        const versions: ExecSeq[] = [ExecSeq.EMPTY];
+        const models: Proposal[][] = [[]];
+        for (const { from, run } of appends) {
+          const i = from % versions.length;
+          const ps = run.map(({ id, input }) => ({ caller: 1, clientId: id, input }));
+          versions.push(versions[i]!.appended(ps));
+          models.push([...models[i]!, ...ps]);
+        }
+        versions.forEach((v, i) => {
+          expect(v.toArray()).toEqual(models[i]);
+          expect(v.digest()).toBe(digestsOf(models[i]!)[models[i]!.length]);
+        });
+      },
+    ), { seed: 11, numRuns: 300 });
+    const start = ExecSeq.of([req(1)]);
+    const first = start.appended([req(2)]);
+    const corrupted = start.appended([{ ...req(2), input: 'corrupted' }]);
+    expect(corrupted.get(1).input).toBe('corrupted');
+    expect(corrupted.sharedPrefix(first)).toBe(0);
+    expect(first.get(1).input).toBe('op');
+  });
+
   it('get outside the sequence throws rather than reading a longer version\'s element', () => {
     const short = ExecSeq.of([req(1)]);
     short.appended([req(2)]);

@@ -77,6 +77,38 @@ describe('PMap (persistent map, re-rooted on read)', () => {
     }), { numRuns: 300 });
   });
 
+  it('iterating a version gives its entries even when other versions are read during the iteration', () => {
+    // Iteration is a snapshot: reading another version re-roots the family's one shared Map,
+    // and a live iterator over that Map would then walk the other version's entries.
+    fc.assert(fc.property(fc.array(op, { maxLength: 40 }), fc.nat(), fc.array(fc.nat(), { minLength: 1, maxLength: 20 }), (ops, at, reads) => {
+      const versions: PMap<V>[] = [PMap.empty(INDEXERS)];
+      const models: Map<string, V>[] = [new Map()];
+      for (const o of ops) {
+        if (o.kind === 'read') continue;
+        const i = o.from % versions.length;
+        const k = `k${o.key}`;
+        const m = new Map(models[i]!);
+        if (o.kind === 'with') m.set(k, value(o.key)); else m.delete(k);
+        versions.push(o.kind === 'with' ? versions[i]!.with(k, value(o.key)) : versions[i]!.without(k));
+        models.push(m);
+      }
+      const i = at % versions.length;
+      const p = versions[i]!;
+      const touch = (j: number): void => { const q = versions[reads[j % reads.length]! % versions.length]!; void q.has('k0'); };
+      const expected = [...models[i]!.keys()].sort();
+      const seen = { entries: [] as string[], keys: [] as string[], values: [] as string[] };
+      // Stop past the version's size: a live iterator may meet re-added keys without end.
+      const bound = expected.length + 1;
+      let j = 0;
+      for (const [k] of p.entries()) { seen.entries.push(k); touch(j++); if (seen.entries.length > bound) break; }
+      for (const k of p.keys()) { seen.keys.push(k); touch(j++); if (seen.keys.length > bound) break; }
+      for (const v of p.values()) { seen.values.push(v.tag); touch(j++); if (seen.values.length > bound) break; }
+      expect(seen.entries.sort()).toEqual(expected);
+      expect(seen.keys.sort()).toEqual(expected);
+      expect(seen.values.sort()).toEqual([...models[i]!.values()].map((v) => v.tag).sort());
+    }), { seed: 5, numRuns: 300 });
+  });
+
   it('changedKeys gives up beyond its limit (the caller then compares in full)', () => {
     let p = PMap.empty<V>(INDEXERS);
     const first = p;
