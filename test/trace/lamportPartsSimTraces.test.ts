@@ -6,14 +6,14 @@
  * test the clocks; a node that stops following its peers' clocks (on the in-process path the
  * simulator uses, say) would go unnoticed there and break every multi-process trace.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkTraceSync, formatVerdict } from '../../src/trace/replay/check.js';
 import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
 import { traceScenario } from '../../src/trace/runs/simTrace.js';
-import type { TraceHeader } from '../../src/trace/format/types.js';
+import { perNodeParts } from './perNodeParts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lamport-parts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,16 +22,9 @@ describe('a simulated trace split into per-node parts and merged by Lamport cloc
   it.each([2, 9])('seed %i: passes the checker, every receive after its send', (seed) => {
     const path = join(dir, `sim-${seed}.ndjson`);
     traceScenario(faultScenario(seed), path, { eventLog: false }, 'test/trace/lamportPartsSimTraces.test.ts', true);
-    const [head, ...lines] = readFileSync(path, 'utf8').trimEnd().split('\n');
-    const header = JSON.parse(head!) as TraceHeader;
-    const files = header.cluster.nodes.map((node) => {
-      const part = join(dir, `sim-${seed}.node${node}.ndjson`);
-      const mine = lines.filter((l) => (JSON.parse(l) as { node: number }).node === node);
-      writeFileSync(part, [JSON.stringify({ ...header, part: { node } }), ...mine].join('\n') + '\n');
-      return part;
-    });
+    const { files, events } = perNodeParts(path, dir, `sim-${seed}`);
     const verdict = checkTraceSync({ name: `sim-${seed} parts`, files });
     expect(verdict.failure, formatVerdict(verdict)).toBeUndefined();
-    expect(verdict.events).toBe(lines.length);
+    expect(verdict.events).toBe(events);
   });
 });

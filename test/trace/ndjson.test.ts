@@ -10,6 +10,7 @@ import { NdjsonTraceFile, WRITE_BUFFER_BYTES, writeTraceStream } from '../../src
 import { mergedValues } from '../../src/trace/format/lines.js';
 import { checkTrace } from '../../src/trace/replay/check.js';
 import type { TraceEvent, TraceHeader } from '../../src/trace/format/types.js';
+import { perNodeParts } from './perNodeParts.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'ndjson-'));
 const EXAMPLES = new URL('../../traces/examples/', import.meta.url).pathname;
@@ -116,26 +117,17 @@ describe('writers', () => {
 
 describe('merging per-node traces', () => {
   it('splits a golden trace into one file per node and merges it back into a trace the checker accepts', async () => {
-    const dir = tmp();
-    const [head, ...events] = readFileSync(`${EXAMPLES}leader-change.ndjson`, 'utf8').trimEnd().split('\n');
-    const h = JSON.parse(head!) as TraceHeader;
-    const files: string[] = [];
-    for (const node of h.cluster.nodes) {
-      const mine = events.filter((l) => (JSON.parse(l) as TraceEvent).node === node);
-      const f = join(dir, `run.node${node}.ndjson`);
-      writeFileSync(f, [JSON.stringify({ ...h, part: { node } }), ...mine].join('\n') + '\n');
-      files.push(f);
-    }
+    const { files, events } = perNodeParts(`${EXAMPLES}leader-change.ndjson`, tmp(), 'run');
     const clocks: number[] = [];
     for await (const v of mergedValues(files)) {
       const e = v.value as { kind?: string; clock?: number };
       if (e.kind !== 'header') clocks.push(e.clock!);
     }
-    expect(clocks).toHaveLength(events.length);
+    expect(clocks).toHaveLength(events);
     expect(clocks).toEqual([...clocks].sort((a, b) => a - b));
     const verdict = await checkTrace({ name: 'merged', files });
     expect(verdict.failure).toBeUndefined();
-    expect(verdict.events).toBe(events.length);
+    expect(verdict.events).toBe(events);
   });
 });
 
