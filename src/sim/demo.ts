@@ -58,7 +58,7 @@ export function runBankDemo(options: BankDemoOptions = {}): BankDemoSummary {
   const sim = new Simulator({
     seed, nodes: NODES, stateMachine: appStateMachine('bank'), schedule,
     // Spread the transfers over the faults' time span, so every fault hits mid-stream.
-    clients: transferWorkload(transfers, CLIENTS, NODES, Prng.fromSeed(seed).fork(), 200, Math.floor(WORKLOAD_SPAN_MS / Math.max(1, transfers / CLIENTS))),
+    clients: transferWorkload(transfers, CLIENTS, NODES, Prng.stream(seed, 'workload'), 200, Math.floor(WORKLOAD_SPAN_MS / Math.max(1, transfers / CLIENTS))),
     createNode: defaultNodeFactory, probeInput: PROBE_INPUT, eventLog: false,
   });
   const r = sim.run();

@@ -1,7 +1,8 @@
 /**
  * Seeded pseudo-random generator for the simulator: xoshiro128** (Blackman & Vigna),
  * seeded through splitmix32 so that any 32-bit seed (including 0) gives a good state.
- * Every random choice of a simulated run comes from one Prng, so a seed fixes the run.
+ * Every random choice of a simulated run comes from its seed, so a seed fixes the run; each part
+ * of the run that draws numbers (the network, the workload) draws them from a stream of its own.
  */
 
 /** splitmix32 step: spreads a seed into well-mixed 32-bit words for the state. */
@@ -17,6 +18,11 @@ function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
+/** The parts of a simulated run that draw random numbers: each has its own stream of the run's seed. */
+export type StreamName = 'network' | 'workload';
+/** Which fork of the seed's generator each stream is (the network's was the first before workloads had their own). */
+const STREAM_FORK: Readonly<Record<StreamName, number>> = { network: 1, workload: 2 };
+
 export class Prng {
   private s0: number;
   private s1: number;
@@ -28,6 +34,18 @@ export class Prng {
     if (!Number.isSafeInteger(seed)) throw new RangeError(`Prng seed must be a safe integer, got ${seed}`);
     const st = { x: seed >>> 0 };
     return new Prng([splitmix32(st), splitmix32(st), splitmix32(st), splitmix32(st)]);
+  }
+
+  /**
+   * The stream `name` of a run seeded with `seed`: one fork of the seed's generator per name. Two
+   * parts drawing from the same stream would tie one's choices to the other's (which messages are
+   * lost to which requests the clients send).
+   */
+  static stream(seed: number, name: StreamName): Prng {
+    const parent = Prng.fromSeed(seed);
+    let fork = parent.fork();
+    for (let i = 1; i < STREAM_FORK[name]; i++) fork = parent.fork();
+    return fork;
   }
 
   /** Raw state constructor (used by the reference-vector test). The state must not be all zero. */

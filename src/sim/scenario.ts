@@ -75,8 +75,7 @@ function depositedBy(input: string, output: unknown): number {
 }
 
 export function simConfigOf(s: Scenario, extras: RunExtras = {}): SimConfig {
-  const rng = Prng.fromSeed(s.seed);
-  const clients = generateWorkload(s.app, s.workload, s.nodes, rng.fork());
+  const clients = generateWorkload(s.app, s.workload, s.nodes, Prng.stream(s.seed, 'workload'));
   return {
     seed: s.seed,
     nodes: s.nodes,

@@ -1,6 +1,7 @@
 /**
  * Deterministic discrete-event simulator of a cluster of Nodes. One virtual clock, one
- * event queue, one seeded Prng: the same configuration gives the same run, event for event.
+ * event queue, the seed's network stream (the workload draws from its own): the same
+ * configuration gives the same run, event for event.
  * The simulator owns everything a Node does not: the network (with its faults), timers,
  * durable storage across crashes, and the clients that invoke requests.
  *
@@ -75,7 +76,6 @@ interface ClientRun {
 export class Simulator {
   private readonly cfg: SimConfig;
   private readonly queue = new EventQueue<SimEvent>();
-  private readonly rng: Prng;
   private readonly net: SimNetwork;
   private readonly slots = new Map<NodeId, NodeSlot>();
   private readonly peers: NodeId[];
@@ -113,8 +113,7 @@ export class Simulator {
     }
     this.cfg = cfg;
     this.faults = [...cfg.schedule.faults];
-    this.rng = Prng.fromSeed(cfg.seed);
-    this.net = new SimNetwork(cfg.schedule.network, this.rng.fork());
+    this.net = new SimNetwork(cfg.schedule.network, Prng.stream(cfg.seed, 'network'));
     this.peers = Array.from({ length: cfg.nodes }, (_, i) => i + 1);
     this.log = new EventLog(cfg.eventLog ?? true);
     this.measureMessages = cfg.measureMessages ?? false;

@@ -1,10 +1,14 @@
 /**
- * Prng.fork gives an independent stream: not the parent's (the simulator forks the network's
- * stream and scenario.ts the workload's from generators seeded alike, so a fork equal to its
- * parent would make every message's fate a copy of the workload's choices).
+ * Prng.fork gives an independent stream: not the parent's; and a run's network and workload draw
+ * from streams of their own (Prng.stream), not from the same one. Until 2026-12-06 both were the
+ * first fork of generators seeded alike, so which messages were lost or delayed was tied to the
+ * requests the clients chose.
  */
 import { describe, expect, it } from 'vitest';
 import { Prng } from '../../src/sim/prng.js';
+import { simConfigOf } from '../../src/sim/scenario.js';
+import { generateWorkload } from '../../src/sim/workload.js';
+import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
 
 const take = (p: Prng, n: number): number[] => Array.from({ length: n }, () => p.nextU32());
 
@@ -26,5 +30,25 @@ describe('Prng.fork', () => {
 
   it('is deterministic: the same seed forks the same stream', () => {
     expect(take(Prng.fromSeed(7).fork(), 8)).toEqual(take(Prng.fromSeed(7).fork(), 8));
+  });
+});
+
+describe('Prng.stream', () => {
+  it('gives the network and the workload of one seed streams of their own, each the same for the same seed', () => {
+    for (const seed of [0, 1, 42, 2026, 1_000_001]) {
+      const network = take(Prng.stream(seed, 'network'), 16);
+      const workload = take(Prng.stream(seed, 'workload'), 16);
+      expect(network.filter((x, i) => x === workload[i])).toEqual([]);
+      expect(take(Prng.stream(seed, 'network'), 16)).toEqual(network);
+      expect(take(Prng.stream(seed, 'workload'), 16)).toEqual(workload);
+    }
+  });
+
+  it("is what a scenario's workload is made from, not the network's stream", () => {
+    const s = faultScenario(7);
+    const inputs = (rng: Prng) => generateWorkload(s.app, s.workload, s.nodes, rng).map((c) => [c.node, ...c.inputs].join(' '));
+    const made = simConfigOf(s).clients.map((c) => [c.node, ...c.inputs].join(' '));
+    expect(made).toEqual(inputs(Prng.stream(s.seed, 'workload')));
+    expect(made).not.toEqual(inputs(Prng.stream(s.seed, 'network')));
   });
 });
