@@ -11,7 +11,7 @@ import type { HistoryVerdict } from '../../src/cli/chaos/verify.js';
 
 const base: ChaosReport = {
   ok: false, problems: ['the run stopped early: final read through node 1 failed'], dir: '/tmp/x', kills: [],
-  history: undefined, executed: 0, replicasEqual: false,
+  history: undefined, executed: 0, finalReads: false, replicasEqual: false,
   traces: { ok: true, parts: 3, events: 10, clientOperations: 5, verdict: '' }, nodeWarnings: 0, wallMs: 1000,
 };
 
@@ -25,11 +25,21 @@ describe('chaos report', () => {
 
   it('a finished run: its figures, and a money problem named', () => {
     const history: HistoryVerdict = { acknowledged: 9, total: 10, indeterminate: 1, indeterminateExecuted: 1, failed: 0, lost: 0, duplicated: 0, problems: ['money: 10 missing'], appDigest: 'd' };
-    const text = chaosReportLines({ ...base, history, executed: 12, replicasEqual: true }).join('\n');
+    const text = chaosReportLines({ ...base, history, executed: 12, finalReads: true, replicasEqual: true }).join('\n');
     expect(text).toContain('transfers acknowledged: 9 of 10 sent (1 indeterminate, of which 1 ran once; 0 refused)');
     expect(text).toContain('replicas:               one history (12 requests executed), money NOT conserved');
-    const fine = chaosReportLines({ ...base, history: { ...history, problems: [] }, executed: 12, replicasEqual: true }).join('\n');
+    const fine = chaosReportLines({ ...base, history: { ...history, problems: [] }, executed: 12, finalReads: true, replicasEqual: true }).join('\n');
     expect(fine).toContain('money conserved');
+  });
+
+  it('a finished run whose traces did not pass: the history is not counted, and says why; the replicas were compared', () => {
+    const problems = ['trace chaos has no part from node 2 (its parts name node 1, 3)'];
+    const text = chaosReportLines({ ...base, problems, executed: 12, finalReads: true, replicasEqual: false,
+      traces: { ...base.traces, ok: false } }).join('\n');
+    expect(text).toContain('transfers acknowledged: not counted (the traces did not pass, and the history is read from them)');
+    expect(text).toContain('replicas:               DIFFER (12 requests executed), money not checked');
+    expect(text).toContain('traces:                 INVALID');
+    expect(text).not.toContain('stopped before its final reads');
   });
 
   it('--two-down: a follower killed while the leader was down says so', () => {

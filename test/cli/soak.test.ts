@@ -15,7 +15,7 @@ const root = mkdtempSync(join(tmpdir(), 'paxos-soak-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const report = (ok: boolean, wallMs: number): ChaosReport => ({
-  ok, problems: ok ? [] : ['transfers lost: 1'], dir: '', kills: [], executed: 10, replicasEqual: ok,
+  ok, problems: ok ? [] : ['transfers lost: 1'], dir: '', kills: [], executed: 10, finalReads: true, replicasEqual: ok,
   history: { acknowledged: 9, total: 10, indeterminate: 1, indeterminateExecuted: 0, failed: 0, lost: ok ? 0 : 1, duplicated: 0, problems: [], appDigest: 'd' },
   traces: { ok: true, parts: 3, events: 1234, clientOperations: 10, verdict: '' }, nodeWarnings: 0, wallMs,
 });

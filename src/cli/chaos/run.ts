@@ -2,10 +2,10 @@
  * A chaos run: a bank cluster of real node processes on loopback (LocalCluster), clients
  * sending transfers concurrently (workload.ts), the leader and then a follower killed with
  * SIGKILL mid-workload and restarted from their data directories, then the checks:
- * the replicas converge to one state, every node's trace part replays against the spec with
- * the client-level checks (check-traces), and the history those checks establish keeps every
- * acknowledged transfer once, conserves money and produces the state node 1 reports
- * (verify.ts). Used by `npm start`, `paxos chaos` and CI.
+ * the replicas converge to one state, every node's trace part is there and replays against the
+ * spec with the client-level checks (check-traces), the history those checks establish is as
+ * long as node 1's (finalChecks.ts), keeps every acknowledged transfer once, conserves money
+ * and produces the state node 1 reports (verify.ts). Used by `npm start`, `paxos chaos` and CI.
  */
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,13 +13,15 @@ import { join, resolve } from 'node:path';
 import { generateClusterKey } from '../../transport/clusterKey.js';
 import { collectInputs } from '../../trace/replay/cli.js';
 import { checkTrace, formatVerdict, type TraceVerdict } from '../../trace/replay/check.js';
-import type { Proposal } from '../../trace/format/types.js';
+import { LineReader } from '../../trace/format/ndjsonReader.js';
+import type { Proposal, TraceHeader } from '../../trace/format/types.js';
 import { mulberry32 } from '../../util/mulberry32.js';
 import { type ClientAddress, ClientConnection } from '../client/connection.js';
 import { CLIENT_ID_MIN, type ExecutedRequest, type NodeStatus, type ReplicaState } from '../client/protocol.js';
 import { LocalCluster } from '../cluster/localCluster.js';
 import { findFreeBasePort } from '../cluster/ports.js';
 import type { InvokeOutcome } from '../node/requestTable.js';
+import { agreement, compareReplicas, historyLengthProblems, judgeRunTraces } from './finalChecks.js';
 import { verifyHistory, type HistoryVerdict } from './verify.js';
 import { type TransferOp, withTimeout, WorkloadClient } from './workload.js';
 
@@ -65,6 +67,8 @@ export interface ChaosReport {
   readonly kills: KillRecord[];
   readonly history: HistoryVerdict | undefined;
   readonly executed: number;
+  /** Every replica answered the final reads: the replicas were compared (replicasEqual says how). */
+  readonly finalReads: boolean;
   readonly replicasEqual: boolean;
   readonly traces: { ok: boolean; parts: number; events: number; clientOperations: number; verdict: string };
   readonly nodeWarnings: number;
@@ -113,6 +117,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   let ops: TransferOp[] | undefined;
   let final: ReplicaState | undefined;
   let executed = 0;
+  let finalReads = false;
   let replicasEqual = false;
   let traces: ChaosReport['traces'] = { ok: false, parts: 0, events: 0, clientOperations: 0, verdict: 'not checked' };
   try {
@@ -125,8 +130,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
 
     // Every replica executes through a read of its own, then all must agree.
     const finalStates = await converge(addresses, key, say);
-    replicasEqual = new Set(finalStates.map(agreement)).size === 1;
-    if (!replicasEqual) problems.push(`replicas differ: ${finalStates.map((s) => `node ${s.node}: ${s.executed} executed, history ${s.historyDigest}, state ${s.appDigest}`).join('; ')}`);
+    finalReads = true;
+    const replicas = compareReplicas(finalStates);
+    replicasEqual = replicas.equal;
+    problems.push(...replicas.problems);
     final = finalStates.find((s) => s.node === 1) ?? finalStates[0];
     executed = final?.executed ?? 0;
   } catch (e) {
@@ -138,21 +145,23 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   try {
     say('stopping the cluster (SIGTERM: each node ends its trace part)');
     await cluster.stopAll();
-    traces = await checkRunTraces(traceDir, say, (p) => executions.push({ caller: p.caller, clientId: p.clientId, input: p.input }));
-    if (!traces.ok) problems.push(`trace validation failed:\n${traces.verdict}`);
+    const checked = await checkRunTraces(traceDir, cluster.peers.map((p) => p.id), say,
+      (p) => executions.push({ caller: p.caller, clientId: p.clientId, input: p.input }));
+    traces = checked.traces;
+    problems.push(...checked.problems);
   } catch (e) {
     problems.push(`trace validation could not run: ${(e as Error).message}`);
   } finally {
     await cluster.stopAll();
   }
   if (ops !== undefined && final !== undefined && traces.ok) {
-    if (executions.length !== final.executed) problems.push(`the traces' history has ${executions.length} requests; node ${final.node} executed ${final.executed}`);
+    problems.push(...historyLengthProblems(executions.length, final));
     // Judged against node 1's own application state: the history must produce it.
     history = verifyHistory({ history: executions, ops, deposited: ACCOUNTS.length * INITIAL_BALANCE, reportedAppDigest: final.appDigest });
     problems.push(...history.problems);
     say(`history: ${executions.length} requests executed, ${history.acknowledged} acknowledged transfers, ${history.lost} lost, ${history.duplicated} run twice`);
   }
-  const report: ChaosReport = { ok: problems.length === 0, problems, dir, kills, history, executed, replicasEqual, traces, nodeWarnings, wallMs: elapsed() };
+  const report: ChaosReport = { ok: problems.length === 0, problems, dir, kills, history, executed, finalReads, replicasEqual, traces, nodeWarnings, wallMs: elapsed() };
   if (report.ok && o.dir === undefined) rmSync(dir, { recursive: true, force: true });
   return report;
 }
@@ -319,26 +328,45 @@ async function converge(addresses: ReadonlyMap<number, ClientAddress>, key: Buff
   }
 }
 
-/** What replicas that agree share: as many requests executed, the same history kept (none, with checkpoints), the same state. */
-const agreement = (s: ReplicaState): string => `${s.executed} ${s.historyDigest} ${s.appDigest}`;
-
 /**
  * check-traces on the run's parts: schema, replay against the spec, client-level checks; in
- * this thread, telling `onHistory` each request of the history the checks establish.
+ * this thread, telling `onHistory` each request of the history the checks establish. Also
+ * judges that each trace has a part from every one of `clusterNodes`.
  */
-async function checkRunTraces(traceDir: string, say: (line: string) => void, onHistory: (request: Proposal) => void): Promise<ChaosReport['traces']> {
+async function checkRunTraces(traceDir: string, clusterNodes: readonly number[], say: (line: string) => void,
+  onHistory: (request: Proposal) => void): Promise<{ traces: ChaosReport['traces']; problems: string[] }> {
   const inputs = collectInputs([traceDir]);
   const parts = inputs.reduce((n, i) => n + i.files.length, 0);
   say(`checking ${parts} trace parts against the spec (check-traces ${traceDir})`);
   let events = 0;
   const verdicts: TraceVerdict[] = [];
   for (const input of inputs) verdicts.push(await checkTrace(input, { onHistory, onEvents: (n) => { events += n; } }));
-  const ok = verdicts.length > 0 && verdicts.every((v) => v.ok);
   const verdict = verdicts.map(formatVerdict).join('\n');
   say(verdict.split('\n')[0]!);
-  return {
+  const checked = inputs.map((input, i) => ({ name: input.name, ok: verdicts[i]!.ok, partNodes: input.files.map(partNodeOf) }));
+  const { ok, problems } = judgeRunTraces(checked, clusterNodes, verdict);
+  const traces = {
     ok, parts, verdict,
     events: verdicts.reduce((n, v) => n + v.events, 0) || events,
     clientOperations: verdicts.reduce((n, v) => n + (v.client?.operations ?? 0), 0),
   };
+  return { traces, problems };
+}
+
+/**
+ * The node a part file says it holds: its header's `part.node` (the checker rejects a part
+ * holding another node's events). Undefined when line 1 is not such a header. Reads line 1 only.
+ */
+function partNodeOf(file: string): number | undefined {
+  const lines = new LineReader(file);
+  try {
+    const first = lines.next();
+    if (first === null) return undefined;
+    const header = JSON.parse(first.text) as Partial<TraceHeader> | null;
+    return header?.kind === 'header' && typeof header.part?.node === 'number' ? header.part.node : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    lines.close();
+  }
 }

@@ -60,12 +60,13 @@ export function chaosReportLines(r: ChaosReport): string[] {
     '',
     `chaos run: ${r.ok ? 'PASSED' : 'FAILED'} in ${(r.wallMs / 1000).toFixed(1)} s`,
     `  kills (SIGKILL):        ${r.kills.length} (${r.kills.map((k) => `node ${k.node} as ${k.role}${k.newLeader != null ? `, node ${k.newLeader} took over` : ''}${k.alsoDown !== undefined ? `, while node ${k.alsoDown} was down` : ''}`).join('; ')})`,
-    // A run that stopped before its final reads has no history to count: say so, not zeros.
+    // A run with no history to count (stopped before its final reads, or traces that did not
+    // pass: the history is read from them) says why, not zeros.
     h === undefined
-      ? `  transfers acknowledged: not counted (the run stopped before its final reads)`
+      ? `  transfers acknowledged: not counted (${r.finalReads ? 'the traces did not pass, and the history is read from them' : 'the run stopped before its final reads'})`
       : `  transfers acknowledged: ${h.acknowledged} of ${h.total} sent (${h.indeterminate} indeterminate, of which ${h.indeterminateExecuted} ran once; ${h.failed} refused)`,
     `  transfers lost:         ${h?.lost ?? '?'}   run twice: ${h?.duplicated ?? '?'}`,
-    h === undefined && !r.replicasEqual
+    !r.finalReads
       ? `  replicas:               not compared (the run stopped before its final reads)`
       : `  replicas:               ${r.replicasEqual ? 'one history' : 'DIFFER'} (${r.executed} requests executed), money ${h === undefined ? 'not checked' : h.problems.some((p) => p.startsWith('money')) ? 'NOT conserved' : 'conserved'}`,
     `  traces:                 ${r.traces.ok ? 'valid' : 'INVALID'} (${r.traces.parts} parts, ${r.traces.events} events replayed against the spec, ${r.traces.clientOperations} client operations linearizable)`,
