@@ -28,12 +28,15 @@ const projectDead: Dead = (cfg, s) => {
   return (m) => d.isDead(m);
 };
 
-/** Everything but the acting node's msgs-free state, as text (to see a step change nothing). */
-const nodesKey = (s: SpecState): string => JSON.stringify(s.nodes.slice(1), (_k, v: unknown) => {
+/** One node's state as text (to see a step change nothing). */
+const nodeKey = (x: SpecState['nodes'][number]): string => JSON.stringify(x, (_k, v: unknown) => {
   if (v instanceof Map) return [...v.keys()].sort();
   if (v instanceof Set) return [...v].map(String).sort();
   return v;
 });
+/** Whether every node's state is the same in both (steps replace what they change, so an unchanged node is the same object). */
+const sameNodes = (s: SpecState, t: SpecState): boolean =>
+  s.nodes.every((x, i) => i === 0 || x === t.nodes[i] || nodeKey(x) === nodeKey(t.nodes[i]!));
 
 /**
  * `dead` asked once per state, and each step applied once: the explorer hands every property the
@@ -64,7 +67,7 @@ function deadProperties(cfg: SpecConfig, raw: Dead) {
       if (m === undefined || !dead(cfg, s)(m)) return undefined;
       if (step.invoke || step.restart) return `${step.action} of dead ${messageKey(m)} invokes or restarts`;
       const t = applied(s, step);
-      if (nodesKey(s) !== nodesKey(t)) return `${step.action} at node ${step.n} of dead ${messageKey(m)} changes a node`;
+      if (!sameNodes(s, t)) return `${step.action} at node ${step.n} of dead ${messageKey(m)} changes a node`;
       const after = dead(cfg, t);
       for (const x of step.sent) if (!after(x)) return `${step.action} of dead ${messageKey(m)} sends live ${messageKey(x)}`;
       return undefined;
