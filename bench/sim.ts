@@ -128,7 +128,7 @@ function cpuNowMs(): number {
 
 function measure(spec: RunSpec): Measured {
   global.gc?.();
-  const spread = spec.app === 'kv' ? distinctKeyWorkload(spec.total, spec.clients, 5) : transferWorkload(spec.total, spec.clients, 5, Prng.fromSeed(spec.seed));
+  const spread = spec.app === 'kv' ? distinctKeyWorkload(spec.total, spec.clients, 5) : transferWorkload(spec.total, spec.clients, 5, Prng.stream(spec.seed, 'workload'));
   const clients = spec.clientsOnOneNode === true ? spread.map((c) => ({ ...c, node: 1 })) : spread;
   const expected = clients.reduce((n, c) => n + c.inputs.length, 0);
   // Peak RSS is printed for the long shape only; reading it every 5,000 events cost 1-4% of a
