@@ -14,11 +14,11 @@
  *   npm run bench:apps [-- --sizes 100,1000,10000,100000 --commands N]
  */
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { bank } from '../src/statemachines/bank.js';
 import { kv } from '../src/statemachines/kv.js';
 import { toNodeStateMachine } from '../src/statemachines/codec.js';
 import type { StateMachine } from '../src/node/api.js';
+import { benchOptions, OptionError, runBench } from './options.js';
 
 interface Case {
   readonly label: string;
@@ -95,15 +95,18 @@ function copyPerWrite(size: number, writes: number): number {
   return median(rounds);
 }
 
+const NAME = 'bench:apps';
+const USAGE = 'usage: npm run bench:apps -- [--sizes 100,1000,10000,100000] [--commands N]';
+
 function main(): void {
-  const { values } = parseArgs({ options: { sizes: { type: 'string' }, commands: { type: 'string' } } });
+  const values = benchOptions(NAME, USAGE, { sizes: { type: 'string' }, commands: { type: 'string' } });
   const sizes = (values.sizes ?? '100,1000,10000,100000').split(',').map((x) => {
     const n = Number(x);
-    if (!Number.isSafeInteger(n) || n < 2) throw new RangeError(`--sizes takes integers of 2 or more, comma-separated; got ${x}`);
+    if (!Number.isSafeInteger(n) || n < 2) throw new OptionError(`--sizes takes integers of 2 or more, comma-separated; got ${x}`);
     return n;
   });
   const commands = Number(values.commands ?? 2_000);
-  if (!Number.isSafeInteger(commands) || commands < 1) throw new RangeError(`--commands must be a positive integer, got ${values.commands}`);
+  if (!Number.isSafeInteger(commands) || commands < 1) throw new OptionError(`--commands must be a positive integer, got ${values.commands}`);
   const [l1, l5, l15] = loadavg().map((x) => x.toFixed(2));
   console.log(`bench:apps: ${commands} commands per size (after as many unmeasured), sizes ${sizes.join(', ')} entries; load average ${l1} ${l5} ${l15}`);
   // One unmeasured pass over every case and size first: the first size measured is not the JIT's warm-up.
@@ -123,4 +126,4 @@ function main(): void {
   }
 }
 
-main();
+await runBench(NAME, USAGE, main);

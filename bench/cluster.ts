@@ -38,7 +38,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ClientConnection } from '../src/cli/client/connection.js';
 import { LeaderClient } from '../src/cli/client/leaderClient.js';
 import { CLIENT_ID_MIN, type NodeIoCounters } from '../src/cli/client/protocol.js';
@@ -46,20 +45,33 @@ import { LocalCluster } from '../src/cli/cluster/localCluster.js';
 import { findFreeBasePort } from '../src/cli/cluster/ports.js';
 import { PROCESS_WINDOW } from '../src/cli/node/timing.js';
 import { generateClusterKey } from '../src/transport/clusterKey.js';
+import { benchOptions, OptionError, runBench } from './options.js';
 
-const { values } = parseArgs({ options: {
+const NAME = 'bench:cluster';
+const USAGE = 'usage: npm run bench:cluster -- [--seconds S] [--levels 1,8,64,256] [--trace off|on|both] [--window W] [--batch-max B] '
+  + '[--clients all|leader] [--profile DIR] [--node-logs]';
+const values = benchOptions(NAME, USAGE, {
   seconds: { type: 'string' }, levels: { type: 'string' }, trace: { type: 'string' }, window: { type: 'string' }, profile: { type: 'string' }, clients: { type: 'string' }, 'node-logs': { type: 'boolean' },
   'batch-max': { type: 'string' },
-} });
-const batchMax = Number(values['batch-max'] ?? 64);
-if (!Number.isSafeInteger(batchMax) || batchMax < 1) throw new Error(`--batch-max must be a positive integer, got ${values['batch-max']}`);
+});
+const { batchMax, seconds, levels, traceModes, clientsAt } = await runBench(NAME, USAGE, () => {
+  const batchMax = Number(values['batch-max'] ?? 64);
+  if (!Number.isSafeInteger(batchMax) || batchMax < 1) throw new OptionError(`--batch-max must be a positive integer, got ${values['batch-max']}`);
+  const seconds = Number(values.seconds ?? 5);
+  if (!(seconds > 0 && seconds <= 3600)) throw new OptionError(`--seconds must be in (0, 3600], got ${values.seconds}`);
+  const levels = (values.levels ?? '1,8,64,256').split(',').map(Number);
+  if (!levels.every((n) => Number.isSafeInteger(n) && n >= 1)) throw new OptionError(`--levels takes positive integers, comma-separated; got ${values.levels}`);
+  const trace = values.trace ?? 'both';
+  if (trace !== 'off' && trace !== 'on' && trace !== 'both') throw new OptionError(`--trace must be off, on or both, got ${values.trace}`);
+  const clientsAt = values.clients ?? 'leader';
+  if (clientsAt !== 'all' && clientsAt !== 'leader') throw new OptionError(`--clients must be all or leader, got ${clientsAt}`);
+  if (values.window !== undefined && !(Number.isSafeInteger(Number(values.window)) && Number(values.window) >= 1)) {
+    throw new OptionError(`--window must be a positive integer, got ${values.window}`);
+  }
+  return { batchMax, seconds, levels, traceModes: trace === 'on' ? [true] : trace === 'off' ? [false] : [false, true], clientsAt };
+});
 const batchModes = batchMax === 1 ? [1] : [1, batchMax];
-const seconds = Number(values.seconds ?? 5);
-const levels = (values.levels ?? '1,8,64,256').split(',').map(Number);
-const traceModes = values.trace === 'on' ? [true] : values.trace === 'off' ? [false] : [false, true];
 const ACCOUNTS = 16;
-const clientsAt = values.clients ?? 'leader';
-if (clientsAt !== 'all' && clientsAt !== 'leader') throw new Error(`--clients must be all or leader, got ${clientsAt}`);
 const nodeArgs = values.window !== undefined ? ['--window', values.window] : [];
 const execArgv = values.profile !== undefined ? ['--cpu-prof', '--cpu-prof-dir', resolve(values.profile)] : [];
 

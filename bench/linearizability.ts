@@ -8,12 +8,12 @@
  *   npm run bench:linearizability [-- --ops 10000 --clients 10 --accounts 50 --keys 100 --seed 1 --runs 5]
  */
 import { loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { Prng } from '../src/sim/prng.js';
 import { bank } from '../src/statemachines/bank.js';
 import { kv } from '../src/statemachines/kv.js';
 import { bankModel, checkLinearizable, kvModel, type CheckOptions, type Model, type Operation } from '../src/trace/client/linearizability/index.js';
 import { bankWorkload, kvWorkload, synthesizeHistory } from '../src/trace/client/linearizability/synthetic.js';
+import { benchOptions, OptionError, runBench } from './options.js';
 
 /** A baseline that would take minutes is cut off here and printed as "> limit". */
 const BASELINE_BUDGET_MS = 20_000;
@@ -107,25 +107,26 @@ function withFault(app: 'bank' | 'kv', ops: Operation[]): Operation[] {
   return ops.map((op) => (op === victim ? { ...op, output: forged } : op));
 }
 
+const NAME = 'bench:linearizability';
+const USAGE = 'usage: npm run bench:linearizability -- [--ops N] [--clients N] [--accounts N] [--keys N] [--seed N] [--runs N] [--only bank|kv]';
+
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      ops: { type: 'string' }, clients: { type: 'string' }, accounts: { type: 'string' }, keys: { type: 'string' },
-      seed: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' },
-    },
+  const values = benchOptions(NAME, USAGE, {
+    ops: { type: 'string' }, clients: { type: 'string' }, accounts: { type: 'string' }, keys: { type: 'string' },
+    seed: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' },
   });
   const int = (name: string, text: string | undefined, fallback: number, min: number): number => {
     const n = text === undefined ? fallback : Number(text);
-    if (!Number.isSafeInteger(n) || n < min) throw new RangeError(`--${name} must be an integer >= ${min}, got ${text}`);
+    if (!Number.isSafeInteger(n) || n < min) throw new OptionError(`--${name} must be an integer >= ${min}, got ${text}`);
     return n;
   };
   const s: Setup = {
     ops: int('ops', values.ops, 10_000, 1), clients: int('clients', values.clients, 10, 1), accounts: int('accounts', values.accounts, 50, 1),
     keys: int('keys', values.keys, 100, 1), seed: int('seed', values.seed, 1, 0), runs: int('runs', values.runs, 5, 1),
   };
-  if (values.only !== undefined && values.only !== 'bank' && values.only !== 'kv') throw new RangeError(`--only must be bank or kv, got ${values.only}`);
+  if (values.only !== undefined && values.only !== 'bank' && values.only !== 'kv') throw new OptionError(`--only must be bank or kv, got ${values.only}`);
   console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (1, 5, 15 min); median of ${s.runs} runs for the default check, one run for the others`);
   for (const app of ['bank', 'kv'] as const) if (values.only === undefined || values.only === app) benchApp(app, s);
 }
 
-main();
+await runBench(NAME, USAGE, main);

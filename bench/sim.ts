@@ -47,8 +47,8 @@
 import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Prng } from '../src/sim/prng.js';
+import { benchOptions, OptionError, runBench } from './options.js';
 import { PROBE_INPUT, appStateMachine } from '../src/sim/scenario.js';
 import { defaultNodeFactory } from '../src/sim/nodeFactory.js';
 import { type Fault, type NetworkFaults, scheduleOf } from '../src/sim/schedule.js';
@@ -258,31 +258,32 @@ function report(spec: RunSpec, m: Measured, python?: number): void {
 
 function positiveInt(name: string, raw: string | undefined, fallback: number, min = 1): number {
   const v = raw === undefined ? fallback : Number(raw);
-  if (!Number.isSafeInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${raw}`);
+  if (!Number.isSafeInteger(v) || v < min) throw new OptionError(`${name} must be an integer >= ${min}, got ${raw}`);
   return v;
 }
 
+const NAME = 'bench:sim';
+const USAGE = 'usage: npm run bench:sim -- [--shape default|seed-seq|seed-par|long] [--app bank|kv] [--transfers N] [--clients N] [--seed N] [--only reliable|loss] '
+  + '[--checkpoint-every K] [--batch-max K] [--defer-proposals turn|decision] [--clients-on spread|one] [--warmup N] [--repeat K] [--trace-dir DIR]';
 const SHAPES = ['default', 'seed-seq', 'seed-par', 'long'] as const;
 type Shape = (typeof SHAPES)[number];
 
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      shape: { type: 'string' }, transfers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' },
-      'checkpoint-every': { type: 'string' }, 'batch-max': { type: 'string' }, warmup: { type: 'string' }, 'trace-dir': { type: 'string' },
-      'clients-on': { type: 'string' }, 'defer-proposals': { type: 'string' }, repeat: { type: 'string' }, app: { type: 'string' },
-    },
+  const values = benchOptions(NAME, USAGE, {
+    shape: { type: 'string' }, transfers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' },
+    'checkpoint-every': { type: 'string' }, 'batch-max': { type: 'string' }, warmup: { type: 'string' }, 'trace-dir': { type: 'string' },
+    'clients-on': { type: 'string' }, 'defer-proposals': { type: 'string' }, repeat: { type: 'string' }, app: { type: 'string' },
   });
   const shape = (values.shape ?? 'default') as Shape;
-  if (!SHAPES.includes(shape)) throw new RangeError(`--shape must be one of ${SHAPES.join(', ')}, got ${values.shape}`);
+  if (!SHAPES.includes(shape)) throw new OptionError(`--shape must be one of ${SHAPES.join(', ')}, got ${values.shape}`);
   const only = values.only;
-  if (only !== undefined && only !== 'reliable' && only !== 'loss') throw new RangeError(`--only must be reliable or loss, got ${only}`);
-  if (only !== undefined && shape !== 'default') throw new RangeError('--only applies to the default shape only');
+  if (only !== undefined && only !== 'reliable' && only !== 'loss') throw new OptionError(`--only must be reliable or loss, got ${only}`);
+  if (only !== undefined && shape !== 'default') throw new OptionError('--only applies to the default shape only');
   const seed = positiveInt('--seed', values.seed, 1, 0);
   const defaults = { default: [10_000, 10], 'seed-seq': [1_000, 1], 'seed-par': [1_000, 10], long: [100_000, 10] }[shape];
   const total = positiveInt('--transfers', values.transfers, defaults[0]!);
   const clients = positiveInt('--clients', values.clients, defaults[1]!);
-  if (values['checkpoint-every'] !== undefined && shape !== 'long') throw new RangeError('--checkpoint-every applies to the long shape only');
+  if (values['checkpoint-every'] !== undefined && shape !== 'long') throw new OptionError('--checkpoint-every applies to the long shape only');
   // The long shape checkpoints as a Member and `paxos node` do unless told otherwise; 0: never,
   // the unbounded baseline (state, Promises and re-proposals after each election grow with history).
   const every = values['checkpoint-every'] === undefined ? DEFAULT_CHECKPOINT_EVERY : positiveInt('--checkpoint-every', values['checkpoint-every'], 0, 0);
@@ -292,23 +293,23 @@ function main(): void {
   const warmup = positiveInt('--warmup', values.warmup, 3, 0);
   const repeat = positiveInt('--repeat', values.repeat, 5);
   const clientsOn = values['clients-on'] ?? 'spread';
-  if (clientsOn !== 'spread' && clientsOn !== 'one') throw new RangeError(`--clients-on must be spread or one, got ${clientsOn}`);
-  if (clientsOn === 'one' && shape === 'long') throw new RangeError('--clients-on one does not apply to the long shape (it kills the leader)');
+  if (clientsOn !== 'spread' && clientsOn !== 'one') throw new OptionError(`--clients-on must be spread or one, got ${clientsOn}`);
+  if (clientsOn === 'one' && shape === 'long') throw new OptionError('--clients-on one does not apply to the long shape (it kills the leader)');
   const defer = values['defer-proposals'];
-  if (defer !== undefined && defer !== 'turn' && defer !== 'decision') throw new RangeError(`--defer-proposals must be turn or decision, got ${defer}`);
-  if (defer !== undefined && (batchMax ?? 1) < 2) throw new RangeError('--defer-proposals needs --batch-max 2 or more (it only forms batches)');
+  if (defer !== undefined && defer !== 'turn' && defer !== 'decision') throw new OptionError(`--defer-proposals must be turn or decision, got ${defer}`);
+  if (defer !== undefined && (batchMax ?? 1) < 2) throw new OptionError('--defer-proposals needs --batch-max 2 or more (it only forms batches)');
   // `batches` goes into every run's spec: the batch bound, when proposals wait, and where the clients are.
   const batches = {
     ...(batchMax !== undefined ? { batchMax } : {}), ...(defer !== undefined ? { deferProposals: defer as 'turn' | 'decision' } : {}), ...(clientsOn === 'one' ? { clientsOnOneNode: true } : {}),
   };
   const traceDir = values['trace-dir'];
-  if (traceDir !== undefined && (shape !== 'long' || traceDir === '')) throw new RangeError('--trace-dir takes a folder and applies to the long shape only');
-  if (values.warmup !== undefined && shape === 'long') throw new RangeError('--warmup does not apply to the long shape');
-  if (values.repeat !== undefined && shape === 'long') throw new RangeError('--repeat does not apply to the long shape');
+  if (traceDir !== undefined && (shape !== 'long' || traceDir === '')) throw new OptionError('--trace-dir takes a folder and applies to the long shape only');
+  if (values.warmup !== undefined && shape === 'long') throw new OptionError('--warmup does not apply to the long shape');
+  if (values.repeat !== undefined && shape === 'long') throw new OptionError('--repeat does not apply to the long shape');
   const app = values.app ?? 'bank';
-  if (app !== 'bank' && app !== 'kv') throw new RangeError(`--app must be bank or kv, got ${values.app}`);
-  if (app === 'kv' && shape !== 'long') throw new RangeError('--app kv applies to the long shape only');
-  if (app === 'kv' && traceDir !== undefined) throw new RangeError('--app kv does not trace (--trace-dir): its trace header is that of a bank run');
+  if (app !== 'bank' && app !== 'kv') throw new OptionError(`--app must be bank or kv, got ${values.app}`);
+  if (app === 'kv' && shape !== 'long') throw new OptionError('--app kv applies to the long shape only');
+  if (app === 'kv' && traceDir !== undefined) throw new OptionError('--app kv does not trace (--trace-dir): its trace header is that of a bank run');
   const [l1, l5, l15] = loadavg();
   console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} ${app === 'kv' ? 'kv writes, each to a new key,' : 'transfers'} from ${clients} client(s), seed ${seed}${batchMax !== undefined ? `, up to ${batchMax} requests per slot` : ''}${defer !== undefined ? `, proposals deferred to the ${defer === 'turn' ? "turn's end" : 'next Decision'}` : ''}${clientsOn === 'one' ? ', every client on node 1' : ''}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
   // A case: a cold run, `warmup` unmeasured runs, then `repeat` warm runs of which the median (by
@@ -372,10 +373,4 @@ function main(): void {
   warmCold.forEach((r, i) => console.log(`warm / cold CPU per request${warmCold.length > 1 ? ` (${i === 0 ? 'first' : 'second'} network)` : ''}: ${fmt(r, 2)} (the warm runs' median)`));
 }
 
-try {
-  main();
-} catch (e) {
-  if (!(e instanceof RangeError)) throw e;
-  console.error(`bench:sim: ${e.message}`);
-  process.exitCode = 2;
-}
+await runBench(NAME, USAGE, main);

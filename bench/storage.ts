@@ -11,9 +11,9 @@ import { statfsSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { FileDurableLog, LOG_FILE } from '../src/storage/fileLog.js';
 import type { DurableRecord } from '../src/storage/types.js';
+import { benchOptions, OptionError, runBench } from './options.js';
 
 /** statfs magic numbers of the file systems we expect to meet. */
 const FILE_SYSTEMS: Record<number, string> = {
@@ -69,15 +69,18 @@ function median(results: Result[]): Result {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
+const NAME = 'bench:storage';
+const USAGE = 'usage: npm run bench:storage -- [--dir DIR] [--seconds S] [--rounds N] [--input-bytes N]';
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { dir: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, 'input-bytes': { type: 'string' } } });
+  const values = benchOptions(NAME, USAGE, { dir: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, 'input-bytes': { type: 'string' } });
   const parent = values.dir ?? tmpdir();
   const seconds = Number(values.seconds ?? 1);
   const rounds = Number(values.rounds ?? 5);
   const inputBytes = Number(values['input-bytes'] ?? 64);
-  if (!(seconds > 0 && seconds <= 600)) throw new RangeError(`--seconds must be in (0, 600], got ${values.seconds}`);
-  if (!Number.isSafeInteger(rounds) || rounds < 1 || rounds > 100) throw new RangeError(`--rounds must be 1..100, got ${values.rounds}`);
-  if (!Number.isSafeInteger(inputBytes) || inputBytes < 0 || inputBytes > 65_536) throw new RangeError(`--input-bytes must be 0..65536, got ${values['input-bytes']}`);
+  if (!(seconds > 0 && seconds <= 600)) throw new OptionError(`--seconds must be in (0, 600], got ${values.seconds}`);
+  if (!Number.isSafeInteger(rounds) || rounds < 1 || rounds > 100) throw new OptionError(`--rounds must be 1..100, got ${values.rounds}`);
+  if (!Number.isSafeInteger(inputBytes) || inputBytes < 0 || inputBytes > 65_536) throw new OptionError(`--input-bytes must be 0..65536, got ${values['input-bytes']}`);
   const fsType = statfsSync(parent).type;
   console.log(`FileDurableLog in ${parent} (${FILE_SYSTEMS[fsType] ?? `file system 0x${fsType.toString(16)}`}), accept records with a ${inputBytes}-byte input, fsync on`);
   console.log(`${rounds} alternating rounds of ${seconds} s per batch size; the median round of each is shown`);
@@ -98,8 +101,4 @@ async function main(): Promise<void> {
   console.log(`load average after:  ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
 }
 
-main().catch((e: unknown) => {
-  if (!(e instanceof RangeError)) throw e;
-  console.error(`bench:storage: ${e.message}`);
-  process.exitCode = 2;
-});
+await runBench(NAME, USAGE, main);

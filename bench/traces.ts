@@ -29,7 +29,6 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { type CheckOptions, checkTrace, checkTraceSync } from '../src/trace/replay/check.js';
 import { checkTraces } from '../src/trace/replay/pool.js';
 import { DEFAULT_SPEC_PATH } from '../src/trace/replay/tlaEngine.js';
@@ -38,31 +37,24 @@ import { LineReader } from '../src/trace/format/ndjsonReader.js';
 import { loadTraceSchemas } from '../src/trace/format/schemas.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
 import { runTlc, tlcJar } from '../src/trace/replay/tlc.js';
+import { benchOptions, OptionError, runBench } from './options.js';
 
 const USAGE = 'usage: npm run bench:traces -- [--events N] [--corpus DIR] [--embedded-events N] [--workers W] [--long-ops N] [--tlc-events N]';
 
+const NAME = 'bench:traces';
+
 /** The options, refused with the usage line when unknown or not whole numbers (a typo ran the whole bench on defaults). */
 function options(): { events: number; corpus: string; embeddedEvents: number; workers: number; longOps: number; tlcEvents: number } {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        events: { type: 'string' }, corpus: { type: 'string' }, 'embedded-events': { type: 'string' }, workers: { type: 'string' },
-        'long-ops': { type: 'string' }, 'tlc-events': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    console.error(`bench:traces: ${(e as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-  if (values.help === true) { console.log(USAGE); process.exit(0); }
+  const values: Record<string, string | boolean | undefined> = benchOptions(NAME, USAGE, {
+    events: { type: 'string' }, corpus: { type: 'string' }, 'embedded-events': { type: 'string' }, workers: { type: 'string' },
+    'long-ops': { type: 'string' }, 'tlc-events': { type: 'string' },
+  });
   const count = (name: string, def: number, min: number): number => {
     const text = values[name];
     if (text === undefined) return def;
     const n = Number(text);
     if (typeof text !== 'string' || !Number.isSafeInteger(n) || n < min) {
-      console.error(`bench:traces: --${name} must be a whole number of at least ${min}, got ${JSON.stringify(text)}\n${USAGE}`);
-      process.exit(2);
+      throw new OptionError(`--${name} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
     }
     return n;
   };
@@ -74,7 +66,7 @@ function options(): { events: number; corpus: string; embeddedEvents: number; wo
 }
 // A corpus generator (a child process, below) is told its share and the corpus folder, and nothing else.
 const child = process.argv[2] === '--generate-part' ? process.argv.slice(3) : undefined;
-const OPTIONS = child === undefined ? options() : undefined;
+const OPTIONS = child === undefined ? await runBench(NAME, USAGE, options) : undefined;
 const TARGET = OPTIONS?.events ?? 0;
 const CORPUS = OPTIONS?.corpus ?? child![3]!;
 const EMBEDDED_EVENTS = OPTIONS?.embeddedEvents ?? 0;

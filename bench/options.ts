@@ -1,0 +1,47 @@
+/**
+ * What every bench does with its command line: parsed as the paxos commands' are
+ * (src/cli/args.ts: strict, no stray arguments), where --help (-h) prints the usage line, and an unknown option, a stray argument or a value the bench refuses (an
+ * OptionError) is one line naming it, then the usage, exit 2, instead of a stack trace.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseCommand, UsageError } from '../src/cli/args.js';
+
+/** A value a bench refuses: thrown while reading its options, reported by runBench. */
+export class OptionError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values<O extends Options> = ReturnType<typeof parseArgs<{ options: O }>>['values'];
+
+function refuse(usage: string, line: string): never {
+  console.error(`${line}\n${usage}`);
+  process.exit(2);
+}
+
+/** The bench's option values (parsed as the paxos commands' are: strict, no stray arguments); --help prints `usage` and exits 0. */
+export function benchOptions<O extends Options>(name: string, usage: string, options: O): Values<O> {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseCommand(name, process.argv.slice(2), options, { min: 0, max: 0 }));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    refuse(usage, e.message);
+  }
+  if (values.help === true) {
+    console.log(usage);
+    process.exit(0);
+  }
+  return values as Values<O>;
+}
+
+/**
+ * Runs a bench's main (or its reading of the options), giving back what it returns: an
+ * OptionError it throws is reported with the usage, exit 2; anything else is a bug and propagates.
+ */
+export async function runBench<T>(name: string, usage: string, main: () => T | Promise<T>): Promise<T> {
+  try {
+    return await main();
+  } catch (e) {
+    if (!(e instanceof OptionError)) throw e;
+    refuse(usage, `${name}: ${e.message}`);
+  }
+}
