@@ -9,6 +9,9 @@ import { scheduleOf } from '../src/sim/schedule.js';
 import type { Scenario } from '../src/sim/scenario.js';
 import { checkTrace, formatVerdict } from '../src/trace/replay/check.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
+import { noArguments } from './noArguments.js';
+
+noArguments('make-golden-traces', 'usage: npx tsx scripts/make-golden-traces.ts (no options: rewrites traces/examples/)');
 
 const OUT = fileURLToPath(new URL('../traces/examples/', import.meta.url));
 

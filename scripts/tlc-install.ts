@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { repoRoot } from '../src/modelcheck/check.js';
 import { DEFAULT_JAR, findJava } from '../src/modelcheck/tlc/runner.js';
 import { installTlc, InstallError } from '../src/modelcheck/tlc/install.js';
+import { noArguments } from './noArguments.js';
+
+noArguments('tlc:install', 'usage: npm run tlc:install (no options; TLC_JAR_URL=<url> downloads from there instead of the release)');
 
 const dest = join(repoRoot(), DEFAULT_JAR);
 // TLC_JAR_URL overrides the release URL (a mirror, or a test of the offline path).
