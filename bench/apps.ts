@@ -18,7 +18,7 @@ import { bank } from '../src/statemachines/bank.js';
 import { kv } from '../src/statemachines/kv.js';
 import { toNodeStateMachine } from '../src/statemachines/codec.js';
 import type { StateMachine } from '../src/node/api.js';
-import { benchOptions, OptionError, runBench } from './options.js';
+import { scriptOptions, OptionError, runScript } from '../scripts/commandLine.js';
 
 interface Case {
   readonly label: string;
@@ -99,7 +99,7 @@ const NAME = 'bench:apps';
 const USAGE = 'usage: npm run bench:apps -- [--sizes 100,1000,10000,100000] [--commands N]';
 
 function main(): void {
-  const values = benchOptions(NAME, USAGE, { sizes: { type: 'string' }, commands: { type: 'string' } });
+  const values = scriptOptions(NAME, USAGE, { sizes: { type: 'string' }, commands: { type: 'string' } });
   const sizes = (values.sizes ?? '100,1000,10000,100000').split(',').map((x) => {
     const n = Number(x);
     if (!Number.isSafeInteger(n) || n < 2) throw new OptionError(`--sizes takes integers of 2 or more, comma-separated; got ${x}`);
@@ -126,4 +126,4 @@ function main(): void {
   }
 }
 
-await runBench(NAME, USAGE, main);
+await runScript(NAME, USAGE, main);

@@ -45,16 +45,16 @@ import { LocalCluster } from '../src/cli/cluster/localCluster.js';
 import { findFreeBasePort } from '../src/cli/cluster/ports.js';
 import { PROCESS_WINDOW } from '../src/cli/node/timing.js';
 import { generateClusterKey } from '../src/transport/clusterKey.js';
-import { benchOptions, OptionError, runBench } from './options.js';
+import { scriptOptions, OptionError, runScript } from '../scripts/commandLine.js';
 
 const NAME = 'bench:cluster';
 const USAGE = 'usage: npm run bench:cluster -- [--seconds S] [--levels 1,8,64,256] [--trace off|on|both] [--window W] [--batch-max B] '
   + '[--clients all|leader] [--profile DIR] [--node-logs]';
-const values = benchOptions(NAME, USAGE, {
+const values = scriptOptions(NAME, USAGE, {
   seconds: { type: 'string' }, levels: { type: 'string' }, trace: { type: 'string' }, window: { type: 'string' }, profile: { type: 'string' }, clients: { type: 'string' }, 'node-logs': { type: 'boolean' },
   'batch-max': { type: 'string' },
 });
-const { batchMax, seconds, levels, traceModes, clientsAt } = await runBench(NAME, USAGE, () => {
+const { batchMax, seconds, levels, traceModes, clientsAt } = await runScript(NAME, USAGE, () => {
   const batchMax = Number(values['batch-max'] ?? 64);
   if (!Number.isSafeInteger(batchMax) || batchMax < 1) throw new OptionError(`--batch-max must be a positive integer, got ${values['batch-max']}`);
   const seconds = Number(values.seconds ?? 5);

@@ -13,7 +13,7 @@ import { bank } from '../src/statemachines/bank.js';
 import { kv } from '../src/statemachines/kv.js';
 import { bankModel, checkLinearizable, kvModel, type CheckOptions, type Model, type Operation } from '../src/trace/client/linearizability/index.js';
 import { bankWorkload, kvWorkload, synthesizeHistory } from '../src/trace/client/linearizability/synthetic.js';
-import { benchOptions, OptionError, runBench } from './options.js';
+import { scriptOptions, OptionError, runScript } from '../scripts/commandLine.js';
 
 /** A baseline that would take minutes is cut off here and printed as "> limit". */
 const BASELINE_BUDGET_MS = 20_000;
@@ -111,7 +111,7 @@ const NAME = 'bench:linearizability';
 const USAGE = 'usage: npm run bench:linearizability -- [--ops N] [--clients N] [--accounts N] [--keys N] [--seed N] [--runs N] [--only bank|kv]';
 
 function main(): void {
-  const values = benchOptions(NAME, USAGE, {
+  const values = scriptOptions(NAME, USAGE, {
     ops: { type: 'string' }, clients: { type: 'string' }, accounts: { type: 'string' }, keys: { type: 'string' },
     seed: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' },
   });
@@ -129,4 +129,4 @@ function main(): void {
   for (const app of ['bank', 'kv'] as const) if (values.only === undefined || values.only === app) benchApp(app, s);
 }
 
-await runBench(NAME, USAGE, main);
+await runScript(NAME, USAGE, main);

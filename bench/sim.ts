@@ -48,7 +48,7 @@ import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Prng } from '../src/sim/prng.js';
-import { benchOptions, OptionError, runBench } from './options.js';
+import { scriptOptions, OptionError, runScript } from '../scripts/commandLine.js';
 import { PROBE_INPUT, appStateMachine } from '../src/sim/scenario.js';
 import { defaultNodeFactory } from '../src/sim/nodeFactory.js';
 import { type Fault, type NetworkFaults, scheduleOf } from '../src/sim/schedule.js';
@@ -269,7 +269,7 @@ const SHAPES = ['default', 'seed-seq', 'seed-par', 'long'] as const;
 type Shape = (typeof SHAPES)[number];
 
 function main(): void {
-  const values = benchOptions(NAME, USAGE, {
+  const values = scriptOptions(NAME, USAGE, {
     shape: { type: 'string' }, transfers: { type: 'string' }, clients: { type: 'string' }, seed: { type: 'string' }, only: { type: 'string' },
     'checkpoint-every': { type: 'string' }, 'batch-max': { type: 'string' }, warmup: { type: 'string' }, 'trace-dir': { type: 'string' },
     'clients-on': { type: 'string' }, 'defer-proposals': { type: 'string' }, repeat: { type: 'string' }, app: { type: 'string' },
@@ -373,4 +373,4 @@ function main(): void {
   warmCold.forEach((r, i) => console.log(`warm / cold CPU per request${warmCold.length > 1 ? ` (${i === 0 ? 'first' : 'second'} network)` : ''}: ${fmt(r, 2)} (the warm runs' median)`));
 }
 
-await runBench(NAME, USAGE, main);
+await runScript(NAME, USAGE, main);

@@ -13,7 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileDurableLog, LOG_FILE } from '../src/storage/fileLog.js';
 import type { DurableRecord } from '../src/storage/types.js';
-import { benchOptions, OptionError, runBench } from './options.js';
+import { scriptOptions, OptionError, runScript } from '../scripts/commandLine.js';
 
 /** statfs magic numbers of the file systems we expect to meet. */
 const FILE_SYSTEMS: Record<number, string> = {
@@ -73,7 +73,7 @@ const NAME = 'bench:storage';
 const USAGE = 'usage: npm run bench:storage -- [--dir DIR] [--seconds S] [--rounds N] [--input-bytes N]';
 
 async function main(): Promise<void> {
-  const values = benchOptions(NAME, USAGE, { dir: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, 'input-bytes': { type: 'string' } });
+  const values = scriptOptions(NAME, USAGE, { dir: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, 'input-bytes': { type: 'string' } });
   const parent = values.dir ?? tmpdir();
   const seconds = Number(values.seconds ?? 1);
   const rounds = Number(values.rounds ?? 5);
@@ -101,4 +101,4 @@ async function main(): Promise<void> {
   console.log(`load average after:  ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
 }
 
-await runBench(NAME, USAGE, main);
+await runScript(NAME, USAGE, main);

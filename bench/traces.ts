@@ -37,7 +37,7 @@ import { LineReader } from '../src/trace/format/ndjsonReader.js';
 import { loadTraceSchemas } from '../src/trace/format/schemas.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
 import { runTlc, tlcJar } from '../src/trace/replay/tlc.js';
-import { benchOptions, OptionError, runBench } from './options.js';
+import { scriptOptions, OptionError, runScript } from '../scripts/commandLine.js';
 
 const USAGE = 'usage: npm run bench:traces -- [--events N] [--corpus DIR] [--embedded-events N] [--workers W] [--long-ops N] [--tlc-events N]';
 
@@ -45,7 +45,7 @@ const NAME = 'bench:traces';
 
 /** The options, refused with the usage line when unknown or not whole numbers (a typo ran the whole bench on defaults). */
 function options(): { events: number; corpus: string; embeddedEvents: number; workers: number; longOps: number; tlcEvents: number } {
-  const values: Record<string, string | boolean | undefined> = benchOptions(NAME, USAGE, {
+  const values: Record<string, string | boolean | undefined> = scriptOptions(NAME, USAGE, {
     events: { type: 'string' }, corpus: { type: 'string' }, 'embedded-events': { type: 'string' }, workers: { type: 'string' },
     'long-ops': { type: 'string' }, 'tlc-events': { type: 'string' },
   });
@@ -66,7 +66,7 @@ function options(): { events: number; corpus: string; embeddedEvents: number; wo
 }
 // A corpus generator (a child process, below) is told its share and the corpus folder, and nothing else.
 const child = process.argv[2] === '--generate-part' ? process.argv.slice(3) : undefined;
-const OPTIONS = child === undefined ? await runBench(NAME, USAGE, options) : undefined;
+const OPTIONS = child === undefined ? await runScript(NAME, USAGE, options) : undefined;
 const TARGET = OPTIONS?.events ?? 0;
 const CORPUS = OPTIONS?.corpus ?? child![3]!;
 const EMBEDDED_EVENTS = OPTIONS?.embeddedEvents ?? 0;

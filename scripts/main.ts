@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { chaosReportLines } from '../src/cli/commands/chaos.js';
 import { runChaos } from '../src/cli/chaos/run.js';
-import { noArguments } from './noArguments.js';
+import { noArguments } from './commandLine.js';
 
 noArguments('npm start', 'usage: npm start (no options: the main job on its embedded defaults; npx paxos chaos --help for a chaos run of your own)');
 

@@ -9,7 +9,7 @@ import { scheduleOf } from '../src/sim/schedule.js';
 import type { Scenario } from '../src/sim/scenario.js';
 import { checkTrace, formatVerdict } from '../src/trace/replay/check.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
-import { noArguments } from './noArguments.js';
+import { noArguments } from './commandLine.js';
 
 noArguments('make-golden-traces', 'usage: npx tsx scripts/make-golden-traces.ts (no options: rewrites traces/examples/)');
 

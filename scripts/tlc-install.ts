@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../src/modelcheck/check.js';
 import { DEFAULT_JAR, findJava } from '../src/modelcheck/tlc/runner.js';
 import { installTlc, InstallError } from '../src/modelcheck/tlc/install.js';
-import { noArguments } from './noArguments.js';
+import { noArguments } from './commandLine.js';
 
 noArguments('tlc:install', 'usage: npm run tlc:install (no options; TLC_JAR_URL=<url> downloads from there instead of the release)');
 

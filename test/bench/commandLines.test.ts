@@ -1,5 +1,5 @@
 /**
- * Every bench reads its command line through bench/options.ts: an unknown option or a value it
+ * Every bench reads its command line through scripts/commandLine.ts: an unknown option or a value it
  * refuses is one line naming it and the usage, exit 2 (five of them threw a stack trace for an
  * unknown option until 2026-12-06, and bench:cluster ran on NaN for `--levels 1,x`); --help
  * prints the usage, exit 0.
