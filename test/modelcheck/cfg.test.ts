@@ -82,4 +82,32 @@ describe('cfg parser', () => {
     expect(printCfg(o)).toContain('Mutant = "X"');
     expect(c.constants.find((k) => k.name === 'Buggy')!.value).toBe('TRUE'); // the original is untouched
   });
+
+  it('reads integer ranges as constant values, alone and joined, as TLC does', () => {
+    // `..` joins two tokens like `:>` and `@@`; a reader that stops at `1` leaves `..` to be read as a keyword.
+    const c = parseCfg('SPECIFICATION S\nCONSTANTS\n  Slots = 1..3\n  Ballots = 0..MaxB\n  N = 2\n');
+    expect(c.constants).toEqual([{ name: 'Slots', value: '1..3' }, { name: 'Ballots', value: '0..MaxB' }, { name: 'N', value: '2' }]);
+  });
+
+  it('reads a string value holding an escaped quote or backslash, and the constants after it', () => {
+    // An escaped quote does not end the string: otherwise its tail opens a string that never closes.
+    const c = parseCfg('SPECIFICATION S\nCONSTANTS\n  Q = "say \\"hi\\""\n  B = "C:\\\\"\n  M = 2\n');
+    expect(c.constants).toEqual([{ name: 'Q', value: '"say \\"hi\\""' }, { name: 'B', value: '"C:\\\\"' }, { name: 'M', value: '2' }]);
+  });
+
+  it('counts the lines inside comments, so errors after them name the right line', () => {
+    // Lines 1-3: a block comment over three lines; line 4: a line comment; line 6: the typo.
+    const text = '(* Model of\n   the slots\n*)\n\\* one more comment\nSPECIFICATION Spec\nINVARIANTZ TypeOK\n';
+    expect(() => parseCfg(text, 'm.cfg')).toThrow(/^m\.cfg:6: unknown keyword "INVARIANTZ"/);
+    // Comments at the end of value lines are no part of the values.
+    expect(parseCfg('SPECIFICATION S\nCONSTANTS\n  N = 3 \\* three\n  P = {p1, p2} (* two\n  proposers *)\n  M = 1\n').constants)
+      .toEqual([{ name: 'N', value: '3' }, { name: 'P', value: '{p1, p2}' }, { name: 'M', value: '1' }]);
+  });
+
+  it('reads a constant named in capitals at the start of its line, as TLC does, and still reports a misspelt keyword', () => {
+    // Told apart by what follows: `=` or `<-` makes a constant; a name after it, a keyword meant.
+    expect(parseCfg('SPECIFICATION S\nCONSTANTS\nMAX = 3\nOP <- Impl\nINVARIANT TypeOK\n').constants)
+      .toEqual([{ name: 'MAX', value: '3' }, { name: 'OP', substitution: 'Impl' }]);
+    expect(() => parseCfg('SPECIFICATION S\nCONSTANTS\n  N = 3\nINVARIANTZ TypeOK\n', 'm.cfg')).toThrow(/^m\.cfg:4: unknown keyword "INVARIANTZ"/);
+  });
 });

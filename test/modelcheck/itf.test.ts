@@ -36,6 +36,29 @@ describe('printed TLA+ values to ITF', () => {
   });
 });
 
+describe('printed TLA+ values: strings and names that edge cases break', () => {
+  it('ends a string at its closing quote even after an escaped backslash', () => {
+    // `"C:\\"` ends with an escaped backslash: the quote after it closes the string.
+    expect(parseTlaValue('<<"C:\\\\", "b">>')).toEqual({ '#tup': ['C:\\', 'b'] });
+    expect(parseTlaValue('[p |-> "\\\\", q |-> "say \\"hi\\""]')).toEqual({ p: '\\', q: 'say "hi"' });
+    expect(formatItf(parseTlaValue('<<"C:\\\\", "b">>'))).toBe('<<"C:\\\\", "b">>');
+  });
+
+  it("reads an integer range as a function's value or key (`..` binds tighter than `:>`)", () => {
+    const range = (lo: number, hi: number) => ({ '#set': Array.from({ length: hi - lo + 1 }, (_, k) => ({ '#bigint': String(lo + k) })) });
+    expect(parseTlaValue('(p1 :> 1..2 @@ p2 :> 0..1)')).toEqual({ '#map': [[{ '#unserializable': 'p1' }, range(1, 2)], [{ '#unserializable': 'p2' }, range(0, 1)]] });
+    expect(parseTlaValue('(1..2 :> TRUE)')).toEqual({ '#map': [[range(1, 2), true]] });
+  });
+
+  it('reads variables whose names hold digits, each as its own variable', () => {
+    // `/\ x2 = ...` starts a variable: read as a continuation of x1 it would make x1 unreadable.
+    expect(parseStateText('/\\ x1 = 1\n/\\ msgs_2 = {<<1, 2>>}')).toEqual({
+      x1: { '#bigint': '1' },
+      msgs_2: { '#set': [{ '#tup': [{ '#bigint': '1' }, { '#bigint': '2' }] }] },
+    });
+  });
+});
+
 describe('JSON encodings to ITF', () => {
   it('tla-checker JSON: __fn, __model, __tuple, arrays as sets, objects as records', () => {
     expect(embeddedJsonToItf({ f: { __fn: [[1, { __model: 'a' }]] }, t: { __tuple: [[], 2] }, r: { x: true } })).toEqual({
@@ -63,5 +86,13 @@ describe('JSON encodings to ITF', () => {
     expect(doc.states).toEqual([{ '#meta': { index: 0 }, x: { '#bigint': '0' } }, { '#meta': { index: 1, action: 'Inc' }, x: { '#bigint': '1' } }]);
     expect(doc.loop).toBe(1);
     expect(doc['#meta']).toMatchObject({ format: 'ITF', violated: 'Live', source: 'm.cfg' });
+  });
+
+  it('keeps a lasso that loops back to the initial state (loop 0)', () => {
+    // 0 is a state index like any other: without it the lasso would read as a finite trace.
+    const cex = { states: [{ vars: { x: { '#bigint': '0' } } }, { action: 'Inc', vars: { x: { '#bigint': '1' } } }], loopTo: 0 };
+    const doc = counterexampleToItf(cex, ['x'], { model: 'm', engine: 'tlc', verdict: 'property', violated: 'Live' });
+    expect(doc.loop).toBe(0);
+    expect(counterexampleToItf({ states: cex.states }, ['x'], { model: 'm', engine: 'tlc', verdict: 'invariant' })).not.toHaveProperty('loop');
   });
 });

@@ -81,6 +81,16 @@ describe('TLC output reader on every recorded transcript', () => {
     expect(parseTlcTranscript(text).outcome.counterexample!.loopTo).toBe(1);
   });
 
+  it('a step TLC labels "Action" (an action without a name) has no action name, only its span', () => {
+    // "Action" is TLC's word for an unnamed action, not a name: the step stays unnamed (the dump file may name it).
+    const text = fixture('violation-tool.out').replace('2: <Write(p1,1,v1) line 16', '2: <Action line 16');
+    expect(text).toContain('2: <Action line 16, col 3 to line 18, col 27 of module Slots>');
+    const states = parseTlcTranscript(text).outcome.counterexample!.states;
+    expect(states.map((s) => s.action)).toEqual([undefined, undefined, 'Write']);
+    expect(states[1]!.actionSpan).toEqual({ module: 'Slots', line: 16, column: 3, endLine: 18, endColumn: 27 });
+    expect(states[1]!.vars).toEqual(violationStates[1]!.vars);
+  });
+
   it('liveness-ok-tool.out: temporal property holds', () => {
     expect(parseTlcTranscript(fixture('liveness-ok-tool.out')).outcome).toMatchObject({ verdict: 'pass', distinctStates: 9, depth: 3 });
   });

@@ -229,8 +229,12 @@ export function parseCfg(text: string, file = '<cfg>'): TlcConfig {
       return text.slice(start, end);
     }
   };
+  // A constant may be named in capitals at the start of its line (`MAX = 3`), as TLC allows: what
+  // follows it (`=` or `<-`) tells it from a misspelt keyword.
+  const constantAt = (j: number) => listItem(toks[j])
+    || (toks[j]?.kind === 'word' && !isKeyword(toks[j]) && ['=', '<-'].includes(toks[j + 1]?.text ?? ''));
   const constants = () => {
-    while (listItem(toks[i])) {
+    while (constantAt(i)) {
       const nameTok = toks[i++]!;
       const op = toks[i];
       if (op?.text === '=') {

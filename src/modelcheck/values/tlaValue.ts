@@ -94,28 +94,32 @@ export function parseTlaValue(text: string): ItfValue {
     if (/^[A-Za-z_]/.test(t)) return { '#unserializable': t };
     throw new ValueSyntaxError(`unexpected ${t} in ${JSON.stringify(text)}`);
   };
-  // `k :> v @@ k2 :> v2` (a function literal); `a..b` (an integer range, expanded to a set).
-  const value = (): ItfValue => {
+  // `a..b` (an integer range, expanded to a set): `..` binds tighter than `:>`, so a range may
+  // stand wherever an atom does in a function literal.
+  const rangeOrAtom = (): ItfValue => {
     const first = atom();
-    if (peek() === '..') {
-      i++;
-      const hi = atom();
-      const lo = first as { '#bigint'?: string };
-      const h = hi as { '#bigint'?: string };
-      if (lo['#bigint'] === undefined || h['#bigint'] === undefined) throw new ValueSyntaxError(`bad range in ${JSON.stringify(text)}`);
-      const items: ItfValue[] = [];
-      for (let n = BigInt(lo['#bigint']); n <= BigInt(h['#bigint']); n++) items.push({ '#bigint': String(n) });
-      return { '#set': items };
-    }
+    if (peek() !== '..') return first;
+    i++;
+    const hi = atom();
+    const lo = first as { '#bigint'?: string };
+    const h = hi as { '#bigint'?: string };
+    if (lo['#bigint'] === undefined || h['#bigint'] === undefined) throw new ValueSyntaxError(`bad range in ${JSON.stringify(text)}`);
+    const items: ItfValue[] = [];
+    for (let n = BigInt(lo['#bigint']); n <= BigInt(h['#bigint']); n++) items.push({ '#bigint': String(n) });
+    return { '#set': items };
+  };
+  // `k :> v @@ k2 :> v2` (a function literal).
+  const value = (): ItfValue => {
+    const first = rangeOrAtom();
     if (peek() !== ':>') return first;
     const pairs: Array<[ItfValue, ItfValue]> = [];
     let key = first;
     for (;;) {
       take(':>');
-      pairs.push([key, atom()]);
+      pairs.push([key, rangeOrAtom()]);
       if (peek() !== '@@') return { '#map': pairs };
       i++;
-      key = atom();
+      key = rangeOrAtom();
     }
   };
   const v = value();
