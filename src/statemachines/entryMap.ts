@@ -5,9 +5,11 @@
  * record each write used to make cost O(entries) per command: a store of 10,000 keys applied
  * fewer than 200 writes a second.
  *
- * Its JSON is the record it stands for, keys in code-point order: a state's JSON text (what a
- * Welcome without checkpoints carries) and its digest (digest.ts canonicalJson) are those of
- * the plain record the apps kept before.
+ * Its JSON is the record it stands for, its keys set in code-point order whatever order they were
+ * written in: a state's JSON text (what a Welcome without checkpoints carries) and its digest
+ * (digest.ts canonicalJson) are those of the plain record the apps kept before. (JavaScript lists
+ * a record's integer-like keys first, ascending, so JSON.stringify writes "2" before "10" and
+ * before "a"; canonicalJson sorts every key. Both are deterministic.)
  */
 import { Map as ImmutableMap } from 'immutable';
 
@@ -88,7 +90,7 @@ export class EntryMap<V> implements ReadonlyMap<string, V> {
     for (const [k, v] of this.map.entries()) callback.call(thisArg, v, k, this);
   }
 
-  /** The record this map stands for, keys in code-point order ("__proto__" as plain data). */
+  /** The record this map stands for, keys set in code-point order ("__proto__" as plain data). */
   toJSON(): Record<string, V> {
     const record: Record<string, V> = {};
     for (const k of this.sortedKeys()) Object.defineProperty(record, k, { value: this.map.get(k), enumerable: true, writable: true, configurable: true });

@@ -50,6 +50,10 @@ const malformed: [string, unknown, string][] = [
   ['an Invoked for the no-op', env({ type: 'Invoked', replica: 1, prop: { caller: 0, clientId: 0, input: 'noop' }, index: 1 }), 'Invoked message/prop/caller: must be >= 1'],
   ['a node-local Preempted from another node', env({ type: 'Preempted', leader: 1, ballot: B }), 'Preempted message: node-local'],
   ['a node-local Invoke from another node', env({ type: 'Invoke', replica: 1, prop: P }), 'Invoke message: node-local'],
+  // An acceptor's hint to its own replica: taken from a peer, it would turn the replica to any
+  // leader the peer names, with no ballot to check it against.
+  ['a node-local Accepting from another node', env({ type: 'Accepting', leader: 3 }), 'Accepting message: node-local'],
+  ['a node-local Adopted from another node', env({ type: 'Adopted', ballot: { num: 1, leader: 1 }, pvalues: [] }), 'Adopted message: node-local'],
   ['a Welcome with two decisions for one slot', env({ type: 'Welcome', node: 1, slot: 2, decisions: [{ slot: 1, prop: P }, { slot: 1, prop: { ...P, clientId: 2 } }], executed: [], state: { app: 0, outputs: [] } }), 'two decisions for slot 1'],
   // Not neighbours: a check that assumes the sender sorted its decisions by slot lets this in (a reviewer's bug).
   ['a Welcome whose two decisions for one slot are apart', env({ type: 'Welcome', node: 1, slot: 4, decisions: [{ slot: 1, prop: P }, { slot: 2, prop: P }, { slot: 1, prop: { ...P, clientId: 2 } }], executed: [], state: { app: 0, outputs: [] } }), 'two decisions for slot 1'],

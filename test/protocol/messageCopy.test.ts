@@ -66,3 +66,18 @@ describe('copyMessage', () => {
     expect(original.prop.batch[0].input).toBe('a');
   });
 });
+
+describe('copyMessage of an Invoked', () => {
+  it("copies the output deeply: the receiver changing it leaves the replica's kept output alone", () => {
+    // The replica keeps each output to answer a repeated Invoke; in one process the requester
+    // hands the copy to its client, who may change it.
+    const output = { ok: true, op: 'get', key: 'k', value: 'v', nested: { list: [1, 2] } };
+    const original = { type: 'Invoked', replica: 2, prop: { caller: 1, clientId: 1, input: 'x' }, index: 1, output } as const;
+    const copy = copyMessage(original as unknown as Message) as unknown as { output: typeof output };
+    expect(copy.output).toEqual(output);
+    expect(copy.output).not.toBe(output);
+    copy.output.value = 'changed';
+    copy.output.nested.list.push(3);
+    expect(output).toEqual({ ok: true, op: 'get', key: 'k', value: 'v', nested: { list: [1, 2] } });
+  });
+});

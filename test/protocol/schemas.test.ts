@@ -52,6 +52,30 @@ describe('message JSON Schemas', () => {
     expect(checkMessage({ ...example, [field!]: 'wrong' }, PEERS)).toMatchObject({ ok: false, reason: expect.stringContaining(`${type} message/${field}`) });
   });
 
+  it('refuse an extra property at every depth, not only at the top: a ballot, request, batch, pvalue or decision a correct peer never sends', () => {
+    // The roles keep and echo these objects (an acceptor answers a Prepare with its ballot), so
+    // a nested field no sender writes would travel on into replies, records and traces.
+    const withBatch = { type: 'Accept', ballot: B, slot: 1, prop: { batch: [P, { ...P, clientId: 2 }] } };
+    const free = (path: string[]) => path[0] === 'output' || (path[0] === 'state' && path[1] === 'app');
+    for (const example of [...Object.values(examples), withBatch] as Record<string, unknown>[]) {
+      const paths: string[][] = [];
+      const walk = (v: unknown, path: string[]) => {
+        if (typeof v !== 'object' || v === null || free(path)) return;
+        if (!Array.isArray(v) && path.length > 0) paths.push(path);
+        for (const [k, child] of Object.entries(v)) walk(child, [...path, k]);
+      };
+      walk(example, []);
+      for (const path of paths) {
+        const spoiled = structuredClone(example);
+        const target = path.reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, spoiled);
+        target['extra'] = 1;
+        // (A batch is one of two shapes, so ajv may name the failed alternative instead.)
+        expect(checkMessage(spoiled, PEERS).ok, `${example['type']} at ${path.join('/')}`).toBe(false);
+      }
+      expect(checkMessage(example, PEERS).ok).toBe(true);
+    }
+  });
+
   it('repeat the named limits of src/protocol/limits.ts', () => {
     const defs = loadMessageSchema('defs') as { $defs: Record<string, { properties: Record<string, { maxLength?: number; maximum?: number }> } & { maximum?: number }> };
     expect(defs.$defs['proposal']!.properties['input']!.maxLength).toBe(DEFAULT_LIMITS.maxInputLength);

@@ -53,6 +53,17 @@ describe('IdRanges', () => {
     expect(() => IdRanges.fromPairs([[0, 2]])).toThrow(/positive integers/);
     expect(() => IdRanges.fromPairs([[5, 4]])).toThrow(/positive integers/);
   });
+
+  it('refuses a range whose upper end is not a safe integer, whatever its lower end', () => {
+    // The pairs come from a peer's or the disk's executed table. A fractional or unsafe end
+    // makes a set no add() can build: adding the next id leaves ranges that touch, which the
+    // node's own next snapshot then cannot read back.
+    for (const hi of [2.5, 2 ** 53, Number.MAX_VALUE, '5' as unknown as number]) {
+      expect(() => IdRanges.fromPairs([[1, hi]]), String(hi)).toThrow(/is not a range of positive integers/);
+      expect(() => IdRanges.fromPairs([[1, 1], [3, hi]]), String(hi)).toThrow(/range 1 .* is not a range of positive integers/);
+    }
+    expect(() => ExecutedTable.fromJson({ count: 3, callers: [[1, [[1, 2.5]], []]] }, 3)).toThrow(/is not a range of positive integers/);
+  });
 });
 
 describe('ExecutedTable', () => {

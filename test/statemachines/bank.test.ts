@@ -114,6 +114,24 @@ describe('bank state machine', () => {
     expect(outputs[3]).toMatchObject({ error: 'UnknownAccount' });
   });
 
+  it('refuses to open an account twice while its balance is 0, and leaves the state as it was', () => {
+    // A balance of 0 is falsy: an existence check by truthiness would answer a second open of
+    // an empty account "ok", though the account already exists.
+    const { state, outputs } = run([
+      { op: 'open', account: 'a' },
+      { op: 'open', account: 'a' },
+      { op: 'open', account: 'b' },
+      { op: 'deposit', account: 'b', amount: 3 },
+      { op: 'transfer', from: 'b', to: 'a', amount: 3 },
+      { op: 'open', account: 'b' },
+    ]);
+    expect(outputs[1]).toMatchObject({ ok: false, error: 'AccountExists' });
+    expect(outputs[5]).toMatchObject({ ok: false, error: 'AccountExists' });
+    expect(state.accounts.toJSON()).toEqual({ a: 3, b: 0 });
+    const [next] = bank.apply(state, { op: 'open', account: 'b' });
+    expect(next).toBe(state);
+  });
+
   it('property: total of balances == sum of successful deposits, and no step mutates its input state', () => {
     const names = ['a', 'b', 'c', 'd'];
     const account = fc.constantFrom(...names, 'ghost');

@@ -37,6 +37,18 @@ describe('kv state machine', () => {
     expect(s2.entries.get(key)).toBe('w'.repeat(MAX_VALUE_LENGTH));
   });
 
+  it('an empty string is a value, not an absent key: get returns it and cas tells it from null', () => {
+    // "" is falsy: a lookup that treated it as missing would answer get with null and let a
+    // cas expecting null overwrite a key that holds "".
+    const [s1] = kv.apply(deepFreeze(kv.initial()), { op: 'set', key: 'k', value: '' });
+    const s = deepFreeze(s1);
+    expect(kv.apply(s, { op: 'get', key: 'k' })[1]).toEqual({ ok: true, op: 'get', key: 'k', value: '' });
+    const [same, refused] = kv.apply(s, { op: 'cas', key: 'k', expected: null, value: 'v' });
+    expect(refused).toEqual({ ok: true, op: 'cas', key: 'k', swapped: false, current: '' });
+    expect(same).toBe(s);
+    expect(kv.apply(s, { op: 'cas', key: 'k', expected: '', value: 'v' })[1]).toEqual({ ok: true, op: 'cas', key: 'k', swapped: true, current: 'v' });
+  });
+
   it('answers bad input with an error output and never throws', () => {
     const s = kv.initial();
     for (const input of [
