@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkTrace, formatVerdict } from '../../src/trace/replay/check.js';
-import { noCoverage, noteCoverage } from '../../src/trace/replay/coverage.js';
+import { type TraceCoverage, addCoverage, noCoverage, noteCoverage } from '../../src/trace/replay/coverage.js';
 import type { TraceEvent } from '../../src/trace/format/types.js';
 import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
 import { traceScenario } from '../../src/trace/runs/simTrace.js';
@@ -68,6 +68,27 @@ describe('trace coverage', () => {
     expect(await welcomes({ maxWelcomeBytes: 1_000 })).toBeGreaterThan(0);
     expect(await welcomes({})).toBe(0);
   }, 120_000);
+
+  it('adds each count of a run to the same count of the total, and to no other', () => {
+    // validate-sim-traces sums the runs' counts with addCoverage and fails on a zero: a count
+    // summed into another field would claim a path that no run took.
+    const total = noCoverage();
+    const keys = Object.keys(total) as (keyof TraceCoverage)[];
+    const run = (scale: number): TraceCoverage => {
+      const c = noCoverage();
+      keys.forEach((k, i) => { c[k] = scale * (i + 1); });
+      return c;
+    };
+    addCoverage(total, run(1));
+    addCoverage(total, run(10));
+    expect(total).toEqual(run(11));
+    // A run with only one path taken leaves every other total at zero.
+    for (const k of keys) {
+      const sum = noCoverage();
+      addCoverage(sum, { ...noCoverage(), [k]: 3 });
+      expect(sum).toEqual({ ...noCoverage(), [k]: 3 });
+    }
+  });
 
   it('counts a ReplicaReceiveInvoke that answers from the table, not one that queues the request', () => {
     const node = initialState(configFromConstants({ N: 3, Window: 5 })).nodes[1]!;

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { Proposal } from '../../src/trace/format/types.js';
 import { ExecSeq, ForgottenHistoryError, chainDigest } from '../../src/trace/spec/execSeq.js';
 import { propKey } from '../../src/trace/format/keys.js';
+import { HistorySegment } from '../../src/trace/spec/historySegment.js';
 
 /** HistoryDigest of each prefix of xs, from the definition (index L: the first L requests). */
 const digestsOf = (xs: readonly Proposal[]): string[] => {
@@ -183,6 +184,34 @@ describe('ExecSeq', () => {
     h.forgetBelow(1000);
     expect(h.base).toBe(100);
     expect(longer.get(100)).toEqual(req(100));
+  });
+
+  it('a version appended to a shorter one after the longer one\'s digests were taken digests its own requests', () => {
+    // The copy must not take the longer version's digests past its own length: they chain over
+    // the other requests, and two histories would get one digest (so one Welcome part key).
+    const h = ExecSeq.of([req(1), req(2), req(3)]);
+    const taken = h.digest();
+    const other = h.prefix(2).appended([req(4)]);
+    expect(other.toArray()).toEqual([req(1), req(2), req(4)]);
+    expect(other.digest()).toBe(digestsOf([req(1), req(2), req(4)])[3]);
+    expect(other.digest()).not.toBe(taken);
+    expect(new HistorySegment(other, 0, 3).historyKey).not.toBe(new HistorySegment(h, 0, 3).historyKey);
+    // Any appends, each version digested as soon as it is made: the digest of its own model.
+    fc.assert(fc.property(
+      fc.array(fc.record({ from: fc.nat(), run: fc.array(fc.nat({ max: 3 }), { maxLength: 3 }) }), { maxLength: 30 }),
+      (appends) => {
+        const versions: ExecSeq[] = [ExecSeq.EMPTY];
+        const models: Proposal[][] = [[]];
+        for (const { from, run } of appends) {
+          const i = from % versions.length;
+          const v = versions[i]!.appended(run.map(req));
+          const model = [...models[i]!, ...run.map(req)];
+          expect(v.digest()).toBe(digestsOf(model)[model.length]);
+          versions.push(v);
+          models.push(model);
+        }
+      },
+    ), { seed: 5, numRuns: 300 });
   });
 
   it('a prefix (a restarted replica\'s history) shares the backing, reads and digests as the array, and keeps what a window forgot forgotten', () => {
