@@ -46,6 +46,18 @@ describe('readLines', () => {
         expect(got.every((l) => l.terminated)).toBe(true);
       }), { numRuns: 200 });
   });
+
+  it('keeps a multi-byte character whole when a chunk ends inside its bytes', async () => {
+    // The chunks above are cut between characters; a stream cuts bytes anywhere. (readLines is
+    // what LineReader is checked against, on files read in one chunk.)
+    const text = '{"in":"é€😀"}\n{"b":"ü"}';
+    const bytes = Buffer.from(text, 'utf8');
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const got = [];
+      for await (const l of readLines(Readable.from([bytes.subarray(0, cut), bytes.subarray(cut)]))) got.push(l.text);
+      expect(got, `cut at byte ${cut}`).toEqual(['{"in":"é€😀"}', '{"b":"ü"}']);
+    }
+  });
 });
 
 describe('LineReader (synchronous, used by the checker)', () => {
