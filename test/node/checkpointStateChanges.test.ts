@@ -58,6 +58,28 @@ describe('StateChanges: the checkpoint fields of a delta', () => {
     expect(() => appended.truncateExecuted(0)).toThrow(/after another change/);
   });
 
+  it('keeps a reset of rExecuted, by length or whole, when the same step also appends to it', () => {
+    // A replica keeping no history names a Welcome's history by length, then what it ran after:
+    // dropping the reset would read as the old history with these appended.
+    const x = { caller: 1, clientId: 1, input: 'x' };
+    const y = { caller: 1, clientId: 2, input: 'y' };
+    const byLength = changes();
+    byLength.executed = { reset: { historyLength: 4 } };
+    byLength.appendExecuted([x]);
+    byLength.appendExecuted([y]);
+    expect(byLength.toDelta(lastScalarsOf(initial))).toEqual({ rExecuted: { reset: { historyLength: 4 }, append: [x, y] } });
+    const whole = changes();
+    whole.executed = { reset: [x] };
+    whole.appendExecuted([y]);
+    expect(whole.toDelta(lastScalarsOf(initial))).toEqual({ rExecuted: { reset: [x, y] } });
+    const appended = changes();
+    appended.appendExecuted([]);
+    expect(appended.executed).toBeUndefined(); // nothing appended: no change
+    appended.appendExecuted([x]);
+    appended.appendExecuted([y]);
+    expect(appended.toDelta(lastScalarsOf(initial))).toEqual({ rExecuted: { append: [x, y] } });
+  });
+
   it('reads a state without the checkpoint fields as one without checkpoints', () => {
     const { aMark: _a, lMark: _l, rSnap: _r, ...old } = initial;
     const last: LastScalars = lastScalarsOf(old as NodeSpecState);

@@ -13,7 +13,7 @@ import { nodeDeltaOf } from '../../src/trace/format/nodeDelta.js';
 import { NdjsonTraceFile } from '../../src/trace/format/ndjsonWriter.js';
 import { TRACE_FORMAT, type FullTraceEvent as FileEvent } from '../../src/trace/format/types.js';
 import type { Promise as PromiseMessage } from '../../src/protocol/messages.js';
-import { Scout } from '../../src/roles/scout.js';
+import { Scout, SCOUT_RETRANSMIT_TIMER } from '../../src/roles/scout.js';
 import { counter } from '../roles/fake-host.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'incremental-trace-'));
@@ -141,5 +141,43 @@ describe('a routed role that changes after its own event', () => {
     const text = fiveNodeTrace(false);
     expect(text).toBe(fiveNodeTrace(true));
     expect(text).toContain('"mark":4');
+  });
+});
+
+/**
+ * A scout whose retransmit timer changes its state and records an action in that handler (a
+ * mutant may). The node must look at a routed role before handing it a timer, as it does
+ * before a message: the action's own event must show the change, as a diff of whole states
+ * does, not the event after it.
+ */
+class TimerMarkScout extends Scout {
+  override onTimer(name: string, key: string | undefined): void {
+    super.onTimer(name, key);
+    this.mark = 3;
+    this.host.action('Scout', 'ScoutReceivePromise');
+  }
+}
+
+function timerScoutTrace(fullDiff: boolean): string {
+  const path = join(dir, `timer-scout-${fullDiff}.ndjson`);
+  const header = { kind: 'header' as const, format: TRACE_FORMAT, spec: { module: 'MultiPaxos', constants: { N: 5, Window: 3 } }, cluster: { nodes: [1, 2, 3, 4, 5] } };
+  const file = new NdjsonTraceFile(path, header, { compact: true, fullDiff });
+  const node = new Node(1, [1, 2, 3, 4, 5], { durable: undefined, trace: (e) => file.emit(e as unknown as FileEvent) }, { stateMachine: counter, roles: { Scout: TimerMarkScout } });
+  node.start();
+  node.invoke(1, '5'); // spawns the scout at <<0, 1>>: one ack of five, no quorum
+  // Another role's event: the scout's changes so far are written, and it is untouched since.
+  node.receive({ from: 2, to: 1, clock: 1, message: { type: 'Decision', slot: 1, prop: { caller: 2, clientId: 1, input: '1' } } });
+  node.fireTimer(SCOUT_RETRANSMIT_TIMER, '0.1');
+  file.close();
+  return readFileSync(path, 'utf8');
+}
+
+describe('a routed role that changes in its own timer handler', () => {
+  it('shows the change at that handler\'s event, as a diff of whole states does', () => {
+    const text = timerScoutTrace(false);
+    expect(text).toBe(timerScoutTrace(true));
+    const last = JSON.parse(text.trim().split('\n').at(-1)!) as { params: { timer?: string }; delta: { scout?: { mark: number } } };
+    expect(last.params.timer).toBe(SCOUT_RETRANSMIT_TIMER);
+    expect(last.delta.scout?.mark).toBe(3);
   });
 });

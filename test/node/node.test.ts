@@ -4,9 +4,11 @@ import { Node } from '../../src/node/node.js';
 import { Role } from '../../src/node/role.js';
 import { InvariantViolation } from '../../src/protocol/assert.js';
 import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
-import type { Prepare } from '../../src/protocol/messages.js';
+import type { Message, Prepare } from '../../src/protocol/messages.js';
 import { ballotLess, copyBallot } from '../../src/protocol/values.js';
 import { Acceptor } from '../../src/roles/acceptor.js';
+import { Leader } from '../../src/roles/leader.js';
+import { Replica } from '../../src/roles/replica.js';
 import { emptyDurableState } from '../../src/storage/fold.js';
 import { counter } from '../roles/fake-host.js';
 import { Cluster } from './harness.js';
@@ -39,6 +41,32 @@ describe('Node', () => {
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(events.map((e) => e.clock)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(out.messages.every((e) => e.clock === 5)).toBe(true); // stamped with the sending step's clock
+  });
+
+  it('delivers the self-addressed messages of one call first in, first out, across steps', () => {
+    // api.ts promises a FIFO queue: a role that tells itself two things hears them in that
+    // order, as a node's replica answers its requester in execution order.
+    const heard: number[] = [];
+    class TwoSteps extends Role {
+      readonly name = 'Bootstrap' as const;
+      readonly handles = ['Prepare'] as const;
+      override start(): void {
+        this.host.send(this.host.self, { type: 'Prepare', ballot: { num: 1, leader: 1 } });
+        this.host.send(this.host.self, { type: 'Prepare', ballot: { num: 2, leader: 1 } });
+        this.host.action('Bootstrap', 'First');
+        this.host.send(this.host.self, { type: 'Prepare', ballot: { num: 3, leader: 1 } });
+        this.host.action('Bootstrap', 'Second');
+      }
+      receive(_from: number, m: Message): void {
+        heard.push((m as Prepare).ballot.num);
+        // A message sent while the queue is drained goes behind what was already in it.
+        if ((m as Prepare).ballot.num === 1) this.host.send(this.host.self, { type: 'Prepare', ballot: { num: 4, leader: 1 } });
+      }
+      snapshot(): void {}
+    }
+    const node = new Node(1, [1, 2, 3], { durable: undefined }, { stateMachine: counter, startAs: 'join', roles: { Bootstrap: TwoSteps } });
+    node.start();
+    expect(heard).toEqual([1, 2, 3, 4]);
   });
 
   it('records the spec projection of what a step sent, once per spec message', () => {
@@ -232,6 +260,77 @@ describe('Node', () => {
 
     expect(out.messages).toEqual([]);
     expect(node.stats.unhandledMessages).toBe(1);
+  });
+
+  it('hands a message type it already dispatched to a role added since, though no role was removed', () => {
+    // The node caches which unrouted roles take each message type: adding one must drop that
+    // cache, or the new role never hears a type seen before it came (here: Prepare).
+    class Adder extends Role {
+      readonly name = 'Bootstrap' as const;
+      readonly handles = ['Prepare'] as const;
+      receive(): void {
+        if (this.host.findRole('Acceptor') === undefined) this.host.addRole(new Acceptor(this.host));
+      }
+      snapshot(): void {}
+    }
+    const node = new Node(1, [1, 2, 3], { durable: undefined }, { stateMachine: counter, startAs: 'join', roles: { Bootstrap: Adder } });
+    node.start();
+    const first = node.receive({ from: 2, to: 1, clock: 0, message: { type: 'Prepare', ballot: B } });
+    expect(first.messages).toEqual([]); // the acceptor came after this one was dispatched
+
+    const second = node.receive({ from: 2, to: 1, clock: 0, message: { type: 'Prepare', ballot: B } });
+
+    expect(second.messages.map((e) => [e.to, e.message.type])).toEqual([[2, 'Promise']]);
+    expect(node.specState().aBallot).toEqual(B);
+  });
+
+  it('hands a message to none of its handlers that an earlier handler of it removed', () => {
+    // Accept is the acceptor's, the replica's and the leader's. An acceptor that rejoins on it
+    // (NodeRestart inside a handler) removes the other two: a removed role must not act on it.
+    class RejoiningAcceptor extends Acceptor {
+      override receive(from: number, m: Message): void {
+        super.receive(from, m);
+        if (m.type === 'Accept') this.host.rejoin();
+      }
+    }
+    const heard: string[] = [];
+    class HearingReplica extends Replica {
+      override receive(from: number, m: Message): void { heard.push(`Replica ${m.type}`); super.receive(from, m); }
+    }
+    class HearingLeader extends Leader {
+      override receive(from: number, m: Message): void { heard.push(`Leader ${m.type}`); super.receive(from, m); }
+    }
+    const node = new Node(1, [1, 2, 3], { durable: undefined }, { stateMachine: counter, roles: { Acceptor: RejoiningAcceptor, Replica: HearingReplica, Leader: HearingLeader } });
+    node.start();
+    node.receive({ from: 2, to: 1, clock: 0, message: { type: 'Accept', ballot: B, slot: 1, prop: { caller: 2, clientId: 1, input: 'x' } } });
+
+    expect(node.roleNames().sort()).toEqual(['Bootstrap', 'Requester']);
+    expect(heard).toEqual([]);
+  });
+
+  it('names the outer step\'s own timer in an action its role takes after a redelivery', () => {
+    // RoleHost.redeliver dispatches a message inside a handler: once it returns, what the outer
+    // handler does next is still the timer's step, not the redelivered message's.
+    class Redeliverer extends Role {
+      readonly name = 'Bootstrap' as const;
+      readonly handles = ['Join'] as const;
+      override onTimer(): void {
+        this.host.redeliver(2, { type: 'Join', node: 2 });
+        this.host.action('Bootstrap', 'After');
+      }
+      receive(): void {
+        this.host.action('Bootstrap', 'Inner');
+      }
+      snapshot(): void {}
+    }
+    const events: TraceEvent[] = [];
+    const node = new Node(1, [1, 2, 3], { durable: undefined, trace: (e) => events.push(e) }, { stateMachine: counter, startAs: 'join', roles: { Bootstrap: Redeliverer } });
+    node.start();
+    node.fireTimer('Bootstrap.tick');
+    expect(events.map((e) => [e.action, e.params])).toEqual([
+      ['Inner', { from: 2, message: { type: 'Join', node: 2 } }],
+      ['After', { timer: 'Bootstrap.tick' }],
+    ]);
   });
 
   it('ignores timers of roles it no longer hosts', () => {

@@ -3,9 +3,10 @@
  * may hold the envelope until an fsync completes, across later calls) changes nothing sent.
  */
 import { describe, expect, it } from 'vitest';
-import type { Message, NodeEnvironment } from '../../src/node/api.js';
+import type { Message, NodeEnvironment, NodeSpecState } from '../../src/node/api.js';
 import { IN_PROCESS_HOST } from '../../src/node/inProcessHost.js';
 import { Node } from '../../src/node/node.js';
+import { Role } from '../../src/node/role.js';
 import type { Prepare } from '../../src/protocol/messages.js';
 import { Acceptor } from '../../src/roles/acceptor.js';
 import { counter } from '../roles/fake-host.js';
@@ -39,5 +40,32 @@ describe.each([
 
     expect(JSON.stringify(first.messages)).toBe(sentFirst);
     expect(first.messages[0]!.message).toEqual({ type: 'Promise', acceptor: 1, ballot: { num: 5, leader: 2 }, promised: { num: 5, leader: 2 }, accepted: [] });
+  });
+});
+
+describe('a message a node sends itself', () => {
+  it('is copied at its step too: the receiving role gets what was sent, not what the sender made of it later', () => {
+    // The local queue delivers after the sending step, in the same call: a role that goes on
+    // changing the object it sent (or a receiver that keeps and changes what it got) must not
+    // reach across, as it cannot through the network.
+    const received: Message[] = [];
+    let sentObject: Message | undefined;
+    class SelfSender extends Role {
+      readonly name = 'Bootstrap' as const;
+      readonly handles = ['Prepare'] as const;
+      override start(): void {
+        const m = { type: 'Prepare' as const, ballot: { num: 1, leader: 1 } };
+        sentObject = m;
+        this.host.send(this.host.self, m);
+        this.host.action('Bootstrap', 'Send');
+        m.ballot.num = 99; // a later change of the sender's own object, before the queue drains
+      }
+      receive(_from: number, m: Message): void { received.push(m); }
+      snapshot(_s: NodeSpecState): void {}
+    }
+    const node = new Node(1, [1, 2, 3], { durable: undefined }, { stateMachine: counter, startAs: 'join', roles: { Bootstrap: SelfSender } });
+    node.start();
+    expect(received).toEqual([{ type: 'Prepare', ballot: { num: 1, leader: 1 } }]);
+    expect(received[0]).not.toBe(sentObject);
   });
 });
