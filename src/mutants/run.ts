@@ -21,8 +21,9 @@ export interface MutantOutcome {
    */
   specAloneRejects?: boolean;
   /**
-   * A broken run may also trip one of the implementation's own assertions (the last such, when
-   * several runs did): the run stops there, and its trace holds only the steps before.
+   * A run that stopped early (the last such, when several did), and why: one of the
+   * implementation's own assertions (a broken run may trip one), or the harness itself failing.
+   * Its trace holds only the steps before, and is checked as it is.
    */
   crashed?: string;
   tracesChecked: number;
@@ -44,10 +45,10 @@ export async function runMutant(m: Mutant, keepDir?: string): Promise<MutantOutc
         // A node that failed its own assertion stops the run: its trace ends before the bug's
         // step, and passes. Said in the outcome, so such a survival is not read as the checker's miss.
         const stopped = traced.run.result.nodeError;
-        if (stopped !== undefined) outcome.crashed = stopped.split('\n')[0];
+        if (stopped !== undefined) outcome.crashed = `a node failed its own assertion, ${stopped.split('\n')[0]}`;
       } catch (e) {
         // The trace file is closed on the way out; what it holds up to the crash is checked.
-        outcome.crashed = (e as Error).message.split('\n')[0];
+        outcome.crashed = `the harness failed: ${(e as Error).message.split('\n')[0]}`;
       }
       const input = { name: path, files: [path] };
       const v = await checkTrace(input);
@@ -73,7 +74,7 @@ export async function runMutant(m: Mutant, keepDir?: string): Promise<MutantOutc
 /** One line of the kill report: the mutant, and the check, event and seed that killed it. */
 export function describeOutcome(o: MutantOutcome): string {
   if (!o.killed || o.failure === undefined) {
-    return `SURVIVED ${o.name} (${o.tracesChecked} traces checked${o.crashed === undefined ? '' : `; a run stopped on the node's own assertion, before its trace could show the bug: ${o.crashed}`})`;
+    return `SURVIVED ${o.name} (${o.tracesChecked} traces checked${o.crashed === undefined ? '' : `; a run stopped before its trace could show the bug: ${o.crashed}`})`;
   }
   const f = o.failure;
   const alone = o.specAloneRejects === false ? '; the spec replay alone accepts this trace' : o.specAloneRejects ? '; the spec replay alone rejects it too' : '';
