@@ -76,7 +76,9 @@ export class TracePool {
       this.idle.push(w);
       w.on('message', (m: PoolReply) => this.reply(w, m));
       w.on('error', (e) => this.fail(e));
-      w.on('exit', (code) => { if (code !== 0 && !this.closing) this.fail(new Error(`a trace-checking worker exited with code ${code}`)); });
+      // A worker stays up until close(): any end before it is a failure, whatever its code (one
+      // ended before it came online exits with 0, holding the trace it was sent).
+      w.on('exit', (code) => { if (!this.closing) this.fail(new Error(`a trace-checking worker exited with code ${code}`)); });
     }
   }
 
@@ -103,7 +105,9 @@ export class TracePool {
 
   private reply(w: Worker, m: PoolReply): void {
     if ('progress' in m) { this.onEvents?.(m.progress); return; }
-    const job = this.running.get(w)!;
+    // A verdict that comes after the pool failed: its trace was rejected with the failure.
+    const job = this.running.get(w);
+    if (job === undefined) return;
     this.running.delete(w);
     this.idle.push(w);
     if ('error' in m) job.reject(new CheckerError(job.input, m.error));
@@ -112,6 +116,7 @@ export class TracePool {
   }
 
   private fail(e: Error): void {
+    if (this.broken) return;
     this.broken = e;
     for (const job of [...this.running.values(), ...this.queue]) job.reject(e);
     this.running.clear();
