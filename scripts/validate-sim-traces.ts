@@ -73,6 +73,7 @@ import { MIN_SCENARIO_NODES, faultScenario, isLongRun, withFullRequesters, withN
 import { checkLivenessWithNodesDown } from '../src/sim/liveness.js';
 import { TracePool, defaultWorkers } from '../src/trace/replay/pool.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
+import { uncoveredPaths, validationExitCode } from '../src/trace/runs/validationVerdict.js';
 import { type Scenario, replayCommand } from '../src/sim/scenario.js';
 
 /** --corrupt-first: the second event's Lamport clock set to 0 (clocks start at 1). */
@@ -277,16 +278,8 @@ const noLeaderChange = opt.embeddedBudget > 0 && foundChanges > 0 && sampledChan
 if (noLeaderChange) process.stdout.write(`EMBEDDED SAMPLE: the runs have ${foundChanges} leader changes and the sample holds none (raise --embedded-budget)\n`);
 // What no run exercised (module comment): required from COVERAGE_MIN_RUNS runs on.
 const COVERAGE_MIN_RUNS = 100;
-const uncovered: string[] = [];
-if (opt.requireCoverage || opt.runs >= COVERAGE_MIN_RUNS) {
-  if (coverage.retryAnswers === 0) uncovered.push('no retried request was answered from a replica\'s table of executed requests (a wrong index or output there would pass)');
-  if (batchedRuns > 0 && coverage.fullBatchesWithMoreWaiting === 0) uncovered.push('no batch at its bound was proposed while more requests waited (a bound that lets one more in would pass)');
-  if (promisePartRuns > 0 && coverage.promisePartsReceived === 0) uncovered.push('no scout received a Promise sent in parts (a scout that counts an acceptor at its first part would pass)');
-  if (welcomePartRuns > 0 && coverage.welcomesFromParts === 0) uncovered.push('no replica installed a Welcome sent in parts (a replica that installs one from some of its parts would pass)');
-  if (inputBoundRuns > 0 && coverage.batchesCutByInput === 0) uncovered.push('no batch was cut by its input bound while more requests waited (an input sum off by one request would pass)');
-  if (coverage.acceptRefusals === 0) uncovered.push('no commander received a refusal, an Accepted reporting a higher promise (a commander counting it as a vote would pass)');
-  if (coverage.promiseRefusals === 0) uncovered.push('no scout received a refusal, a Promise reporting a higher promise (a scout counting it as a promise would pass)');
-}
+const uncovered = opt.requireCoverage || opt.runs >= COVERAGE_MIN_RUNS
+  ? uncoveredPaths(coverage, { batchedRuns, inputBoundRuns, promisePartRuns, welcomePartRuns }) : [];
 for (const u of uncovered) process.stdout.write(`COVERAGE: ${u}\n`);
 const secs = (performance.now() - started) / 1000;
 process.stdout.write(
@@ -300,4 +293,4 @@ process.stdout.write(
 );
 if (!opt.out && failed === 0 && !opt.keep) rmSync(dir, { recursive: true, force: true });
 else process.stdout.write(`traces in ${dir}\n`);
-process.exitCode = failed > 0 || unsafe > 0 || unfinished > 0 || noLeaderChange || uncovered.length > 0 ? 1 : 0;
+process.exitCode = validationExitCode({ failed, unsafe, unfinished, noLeaderChange, uncovered });

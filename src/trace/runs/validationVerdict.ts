@@ -1,0 +1,40 @@
+/**
+ * What `npm run validate-traces` (scripts/validate-sim-traces.ts) concludes from its runs: the
+ * paths of the checker no run exercised, where a bug of that path would pass unseen, and its
+ * exit status. Pure, so that tests can show each term deciding.
+ */
+import type { TraceCoverage } from '../replay/coverage.js';
+
+/** How many runs were drawn with each shape a path needs (a path is owed only where its shape was run). */
+export interface RunShapes {
+  readonly batchedRuns: number;
+  readonly inputBoundRuns: number;
+  readonly promisePartRuns: number;
+  readonly welcomePartRuns: number;
+}
+
+/** The paths no run took, each said with the bug that would pass there. */
+export function uncoveredPaths(c: TraceCoverage, shapes: RunShapes): string[] {
+  const out: string[] = [];
+  if (c.retryAnswers === 0) out.push('no retried request was answered from a replica\'s table of executed requests (a wrong index or output there would pass)');
+  if (shapes.batchedRuns > 0 && c.fullBatchesWithMoreWaiting === 0) out.push('no batch at its bound was proposed while more requests waited (a bound that lets one more in would pass)');
+  if (shapes.promisePartRuns > 0 && c.promisePartsReceived === 0) out.push('no scout received a Promise sent in parts (a scout that counts an acceptor at its first part would pass)');
+  if (shapes.welcomePartRuns > 0 && c.welcomesFromParts === 0) out.push('no replica installed a Welcome sent in parts (a replica that installs one from some of its parts would pass)');
+  if (shapes.inputBoundRuns > 0 && c.batchesCutByInput === 0) out.push('no batch was cut by its input bound while more requests waited (an input sum off by one request would pass)');
+  if (c.acceptRefusals === 0) out.push('no commander received a refusal, an Accepted reporting a higher promise (a commander counting it as a vote would pass)');
+  if (c.promiseRefusals === 0) out.push('no scout received a refusal, a Promise reporting a higher promise (a scout counting it as a promise would pass)');
+  return out;
+}
+
+export interface ValidationTally {
+  readonly failed: number;
+  readonly unsafe: number;
+  readonly unfinished: number;
+  /** The runs had leader changes and the embedded sample held none. */
+  readonly noLeaderChange: boolean;
+  readonly uncovered: readonly string[];
+}
+
+/** 1 if any trace failed, any run was unsafe or unfinished, the sample missed every leader change, or a path went uncovered. */
+export const validationExitCode = (t: ValidationTally): 0 | 1 =>
+  (t.failed > 0 || t.unsafe > 0 || t.unfinished > 0 || t.noLeaderChange || t.uncovered.length > 0 ? 1 : 0);

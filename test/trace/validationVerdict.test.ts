@@ -1,0 +1,56 @@
+/**
+ * validate-traces' conclusions (src/trace/runs/validationVerdict.ts): each path is owed only
+ * where its shape of run was drawn, and each is reported alone when it alone was not taken; the
+ * exit status is 1 on any one of its five grounds. (A run that never finished left the exit
+ * status at 0 with that term dropped, and no test could see it while the logic sat in the
+ * script's top level.)
+ */
+import { describe, expect, it } from 'vitest';
+import { noCoverage, type TraceCoverage } from '../../src/trace/replay/coverage.js';
+import { type RunShapes, uncoveredPaths, validationExitCode } from '../../src/trace/runs/validationVerdict.js';
+
+const every: RunShapes = { batchedRuns: 1, inputBoundRuns: 1, promisePartRuns: 1, welcomePartRuns: 1 };
+const covered = (): TraceCoverage => {
+  const c = noCoverage();
+  for (const k of Object.keys(c) as (keyof TraceCoverage)[]) c[k] = 1;
+  return c;
+};
+
+describe('uncoveredPaths', () => {
+  it('owes nothing when every path was taken', () => {
+    expect(uncoveredPaths(covered(), every)).toEqual([]);
+  });
+
+  it('names each path alone when it alone was not taken', () => {
+    const paths: [keyof TraceCoverage, RegExp][] = [
+      ['retryAnswers', /^no retried request was answered/], ['fullBatchesWithMoreWaiting', /^no batch at its bound/],
+      ['promisePartsReceived', /^no scout received a Promise sent in parts/], ['welcomesFromParts', /^no replica installed a Welcome sent in parts/],
+      ['batchesCutByInput', /^no batch was cut by its input bound/], ['acceptRefusals', /^no commander received a refusal/],
+      ['promiseRefusals', /^no scout received a refusal/],
+    ];
+    for (const [count, says] of paths) {
+      const missed = uncoveredPaths({ ...covered(), [count]: 0 }, every);
+      expect(missed, count).toHaveLength(1);
+      expect(missed[0], count).toMatch(says);
+    }
+  });
+
+  it('owes the batch and part paths only where such runs were drawn; retries and refusals always', () => {
+    const none: RunShapes = { batchedRuns: 0, inputBoundRuns: 0, promisePartRuns: 0, welcomePartRuns: 0 };
+    expect(uncoveredPaths({ ...noCoverage(), retryAnswers: 1, acceptRefusals: 1, promiseRefusals: 1 }, none)).toEqual([]);
+    expect(uncoveredPaths(noCoverage(), none)).toHaveLength(3);
+    for (const shape of Object.keys(every) as (keyof RunShapes)[]) {
+      expect(uncoveredPaths({ ...noCoverage(), retryAnswers: 1, acceptRefusals: 1, promiseRefusals: 1 }, { ...none, [shape]: 1 }), shape).toHaveLength(1);
+    }
+  });
+});
+
+describe('validationExitCode', () => {
+  it('is 0 for a clean tally and 1 on each ground alone', () => {
+    const clean = { failed: 0, unsafe: 0, unfinished: 0, noLeaderChange: false, uncovered: [] };
+    expect(validationExitCode(clean)).toBe(0);
+    for (const bad of [{ failed: 1 }, { unsafe: 1 }, { unfinished: 1 }, { noLeaderChange: true }, { uncovered: ['no retried request'] }]) {
+      expect(validationExitCode({ ...clean, ...bad }), JSON.stringify(bad)).toBe(1);
+    }
+  });
+});
