@@ -33,6 +33,14 @@ describe('check-traces inputs', () => {
       { name: deep, files: [deep] },
     ]);
   });
+
+  it('takes trace files whatever the case of their extension, and groups parts so named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'collect-case-'));
+    const touch = (name: string): string => { const f = join(dir, name); writeFileSync(f, ''); return f; };
+    const upper = touch('RUN.NDJSON');
+    const parts = ['b.node1.JSONL', 'b.node2.Jsonl'].map(touch);
+    expect(collectInputs([dir])).toEqual([{ name: upper, files: [upper] }, { name: join(dir, 'b'), files: parts }]);
+  });
 });
 
 describe('check-traces output', () => {

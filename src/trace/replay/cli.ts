@@ -17,7 +17,8 @@ export function collectInputs(paths: readonly string[]): TraceInput[] {
   const walk = (p: string): void => {
     const st = statSync(p);
     if (st.isDirectory()) for (const name of readdirSync(p).sort()) walk(join(p, name));
-    else if (TRACE_EXTENSIONS.some((e) => p.endsWith(e))) files.push(p);
+    // Whatever the case of the extension: a folder's `RUN.NDJSON` was skipped without a word.
+    else if (TRACE_EXTENSIONS.some((e) => p.toLowerCase().endsWith(e))) files.push(p);
   };
   for (const p of paths) {
     try {
@@ -29,7 +30,7 @@ export function collectInputs(paths: readonly string[]): TraceInput[] {
   const groups = new Map<string, string[]>();
   const inputs: TraceInput[] = [];
   for (const f of files) {
-    const m = /^(.*)\.node\d+\.(ndjson|jsonl)$/.exec(f);
+    const m = /^(.*)\.node\d+\.(ndjson|jsonl)$/i.exec(f);
     if (m) {
       const g = groups.get(m[1]!) ?? [];
       if (g.length === 0) { groups.set(m[1]!, g); inputs.push({ name: m[1]!, files: g }); }
