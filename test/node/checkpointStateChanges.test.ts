@@ -88,3 +88,23 @@ describe('StateChanges: the checkpoint fields of a delta', () => {
       .toMatchObject({ aMark: 3, rSnapSlot: 3, rSnapLength: 1 });
   });
 });
+
+describe('StateChanges: set fields', () => {
+  it('an element removed and added back in one event is no change, whichever came first; one added stays added', () => {
+    // One role removes what another adds in the same step (a replica's request proposed, then
+    // queued again): a diff of whole sets sees nothing, and so must the delta.
+    const last = lastScalarsOf(initial);
+    const req = { caller: 1, clientId: 1, input: 'x' };
+    const removedFirst = changes();
+    removedFirst.change('rRequests', req, undefined);
+    removedFirst.change('rRequests', undefined, req);
+    expect(removedFirst.toDelta(last)).toEqual({});
+    const addedFirst = changes();
+    addedFirst.change('rRequests', undefined, req);
+    addedFirst.change('rRequests', req, undefined);
+    expect(addedFirst.toDelta(last)).toEqual({});
+    const added = changes();
+    added.change('rRequests', undefined, req);
+    expect(added.toDelta(last)).toEqual({ rRequests: { add: [req] } });
+  });
+});

@@ -55,4 +55,35 @@ describe('timers across rejoins', () => {
     node.fireTimer(TICK, '@2');
     expect(ticks).toEqual(['ticker 1', 'ticker 2', 'ticker 3']);
   });
+
+  it('leaves a keyed timer armed after a rejoin under its own key, so it reaches the instance it names', () => {
+    // Scouts and Commanders arm timers keyed by their instance: tagged with the epoch instead,
+    // they would find no instance of that key, and a retransmission would never run.
+    const fired: string[] = [];
+    let incarnations = 0;
+    class KeyedRetry extends Role {
+      readonly name = 'Scout' as const;
+      readonly handles = [] as const;
+      constructor(host: ConstructorParameters<typeof Role>[0], private readonly incarnation: number) { super(host); }
+      override start(): void { this.host.setTimer('Scout.retry', '1.1', 10); }
+      override onTimer(name: string): void { fired.push(`${name} of scout ${this.incarnation}`); }
+      override routeKey(): string { return '1.1'; }
+      receive(_from: number, _m: Message): void {}
+      snapshot(_s: NodeSpecState): void {}
+    }
+    class Spawner extends Role {
+      readonly name = 'Bootstrap' as const;
+      readonly handles = [] as const;
+      override start(): void { this.host.addRole(new KeyedRetry(this.host, ++incarnations)); }
+      override onTimer(name: string): void { if (name === REJOIN) this.host.rejoin(); }
+      receive(_from: number, _m: Message): void {}
+      snapshot(_s: NodeSpecState): void {}
+    }
+    const node = new Node(1, [1, 2, 3], { durable: undefined }, { stateMachine: counter, startAs: 'join', roles: { Bootstrap: Spawner } });
+    expect(node.start().timers).toEqual([{ name: 'Scout.retry', key: '1.1', afterMs: 10 }]);
+    const rejoined = node.fireTimer(REJOIN).timers;
+    expect(rejoined).toEqual([{ name: 'Scout.retry', key: '1.1', afterMs: 10 }]);
+    node.fireTimer('Scout.retry', '1.1');
+    expect(fired).toEqual(['Scout.retry of scout 2']);
+  });
 });
