@@ -13,10 +13,13 @@
  * also pays for compiling ajv's generated code), with what the goal leaves for the replay once
  * ajv has taken its share. A paired pass gives the ratio again, trace by trace: each trace read
  * and parsed, then checked (every other trace the other way round), so a slower machine for a
- * while slows both sides of the ratio alike. A last pass
- * checks one long run (--long-ops requests per client, default 2,000: long enough that a cost
- * growing with the history shows, as the tracked digest's did before 2026-12-05) and gives the rate over its first and
- * last quarter: replay costs what an event changes, so the two should be about equal. With
+ * while slows both sides of the ratio alike. The last passes
+ * check one long run (--long-ops requests per client, default 2,000: long enough that a cost
+ * growing with the history shows, as the tracked digest's did before 2026-12-05), twice: its
+ * nodes without checkpoints, then with a Member's default (every 1,000 slots), and give the rate
+ * over the first and last quarter, in events and in bytes. Replay costs what an event changes:
+ * with checkpoints the two quarters should be about equal; without them the events grow with
+ * the history (a Promise carries the whole accepted log), and so does their cost. With
  * TLA2TOOLS_JAR set, TLC's trace validation (src/trace/replay/tlc.ts) runs on the first corpus traces
  * until --tlc-events events. Rates are given per wall second and per CPU-second of
  * this process (all its threads): other jobs on the machine lower the first, not the second.
@@ -36,6 +39,7 @@ import { faultScenario } from '../src/trace/runs/faultScenarios.js';
 import { LineReader } from '../src/trace/format/ndjsonReader.js';
 import { loadTraceSchemas } from '../src/trace/format/schemas.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
+import { DEFAULT_CHECKPOINT_EVERY } from '../src/node/node.js';
 import { runTlc, tlcJar } from '../src/trace/replay/tlc.js';
 import { scriptOptions, OptionError, runScript } from '../scripts/commandLine.js';
 
@@ -114,19 +118,35 @@ async function ensureCorpus(): Promise<void> {
 
 interface Pass { events: number; secs: number; cpu: number }
 
-/** One long run (3 nodes, 3 clients, LONG_OPS requests each, faults of seed 7), written once. */
-function ensureLongTrace(): string {
+/**
+ * One long run (3 nodes, 3 clients, LONG_OPS requests each, faults of seed 7), written once:
+ * with replica checkpoints every `every` slots, or none (0). Without checkpoints the trace grows
+ * with the run by design: every Promise carries the acceptor's whole accepted log, so a leader
+ * change late in the run is a megabyte event.
+ */
+function ensureLongTrace(every: number): string {
   const dir = join(CORPUS, 'long');
-  const path = join(dir, `long-${LONG_OPS}.ndjson`);
-  const meta = join(dir, `long-${LONG_OPS}.json`);
+  const name = every === 0 ? `long-${LONG_OPS}` : `long-${LONG_OPS}-checkpoints-${every}`;
+  const path = join(dir, `${name}.ndjson`);
+  const meta = join(dir, `${name}.json`);
   if (existsSync(meta) && (JSON.parse(readFileSync(meta, 'utf8')) as { spec?: string }).spec === specHash()) return path;
   mkdirSync(dir, { recursive: true });
   const t0 = performance.now();
-  process.stderr.write(`bench: generating one long run (${LONG_OPS} requests per client) in ${path}...\n`);
-  const { events } = traceScenario({ ...faultScenario(LONG_SEED), nodes: 3, workload: { clients: 3, ops: LONG_OPS } }, path, { eventLog: false }, 'bench/traces.ts', true);
+  process.stderr.write(`bench: generating one long run (${LONG_OPS} requests per client, ${every === 0 ? 'no checkpoints' : `checkpoints every ${every} slots`}) in ${path}...\n`);
+  const scenario = { ...faultScenario(LONG_SEED), nodes: 3, workload: { clients: 3, ops: LONG_OPS }, ...(every > 0 ? { checkpointEvery: every } : {}) };
+  const { events } = traceScenario(scenario, path, { eventLog: false }, 'bench/traces.ts', true);
   writeFileSync(meta, JSON.stringify({ events, spec: specHash() }));
   process.stderr.write(`bench: ${events} events generated in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
   return path;
+}
+
+/** Bytes of a trace file up to the end of each of its lines (index 0: the header). */
+function lineEnds(path: string): number[] {
+  const text = readFileSync(path);
+  const ends: number[] = [];
+  for (let at = text.indexOf(10); at >= 0; at = text.indexOf(10, at + 1)) ends.push(at + 1);
+  if (ends.length === 0 || ends[ends.length - 1] !== text.length) ends.push(text.length);
+  return ends;
 }
 
 const cpuSeconds = (c: NodeJS.CpuUsage): number => (c.user + c.system) / 1e6;
@@ -248,23 +268,39 @@ async function main(): Promise<void> {
   const embSecs = (performance.now() - tEmb) / 1000;
   const embCpu = cpuSeconds(process.cpuUsage(cEmb));
 
-  // One long trace: the rate over its first and last quarter (sampled every 1024 events).
-  const longPath = ensureLongTrace();
-  const tLong = performance.now();
-  // The start is a mark too, so a short run's first quarter has two marks to measure between.
-  const marks: Array<[number, number]> = [[0, tLong]];
-  let longSeen = 0;
-  const longVerdict = checkTraceSync({ name: longPath, files: [longPath] }, { schemas, onEvents: (k) => { longSeen += k; marks.push([longSeen, performance.now()]); } });
-  const longSecs = (performance.now() - tLong) / 1000;
-  if (!longVerdict.ok) fail('long', longPath, longVerdict.failure?.line, longVerdict.failure?.message);
-  const quarter = (from: number, to: number): number => {
-    const inside = marks.filter(([n]) => n >= from && n <= to);
-    if (inside.length < 2) return NaN;
-    const [n0, t0] = inside[0]!; const [n1, t1] = inside[inside.length - 1]!;
-    return (n1 - n0) / ((t1 - t0) / 1000);
+  // One long trace, with and without checkpoints: the rate over its first and last quarter
+  // (sampled every 1024 events), in events and in bytes.
+  const longRun = (every: number): string => {
+    const longPath = ensureLongTrace(every);
+    const ends = lineEnds(longPath);
+    const tLong = performance.now();
+    // The start is a mark too, so a short run's first quarter has two marks to measure between.
+    const marks: Array<[number, number]> = [[0, tLong]];
+    let longSeen = 0;
+    const verdict = checkTraceSync({ name: longPath, files: [longPath] }, { schemas, onEvents: (k) => { longSeen += k; marks.push([longSeen, performance.now()]); } });
+    const secs = (performance.now() - tLong) / 1000;
+    if (!verdict.ok) fail('long', longPath, verdict.failure?.line, verdict.failure?.message);
+    const ev = verdict.events;
+    // Events and bytes per second between the first and last marks inside [from, to]; event k ends at ends[k].
+    const quarter = (from: number, to: number): { events: number; bytes: number } => {
+      const inside = marks.filter(([n]) => n >= from && n <= to);
+      if (inside.length < 2) return { events: NaN, bytes: NaN };
+      const [n0, t0] = inside[0]!; const [n1, t1] = inside[inside.length - 1]!;
+      const s = (t1 - t0) / 1000;
+      return { events: (n1 - n0) / s, bytes: (ends[Math.min(n1, ends.length - 1)]! - ends[Math.min(n0, ends.length - 1)]!) / s };
+    };
+    const first = quarter(0, ev / 4); const last = quarter(ev * 3 / 4, ev);
+    // Progress comes every 1,024 events: a quarter with fewer than two marks has no rate.
+    const quarterRate = (q: { events: number; bytes: number }): string => (Number.isNaN(q.events)
+      ? 'too short to measure (--long-ops more)'
+      : `${Math.round(q.events).toLocaleString('en-US')} events/s (${(q.bytes / 1e6).toFixed(1)} MB/s)`);
+    // Last quarter over first: about 1 when an event costs what it changes, falling when a cost grows with the history.
+    const over = (f: number, l: number): string => (Number.isNaN(f) || Number.isNaN(l) ? '?' : (l / f).toFixed(2));
+    const mean = (from: number, to: number): string => `${Math.round((ends[Math.min(to, ends.length - 1)]! - ends[Math.min(from, ends.length - 1)]!) / Math.max(1, to - from)).toLocaleString('en-US')}`;
+    return `one long run ${every === 0 ? 'without checkpoints' : `with checkpoints every ${every.toLocaleString('en-US')} slots`}, ${ev.toLocaleString('en-US')} events, schema + fast replay, 1 thread: `
+      + `${rate(ev, secs)}; first quarter ${quarterRate(first)}, last quarter ${quarterRate(last)} (last / first ${over(first.events, last.events)} in events, ${over(first.bytes, last.bytes)} in bytes; `
+      + `bytes per event ${mean(0, Math.floor(ev / 4))} and ${mean(Math.floor(ev * 3 / 4), ev)})`;
   };
-  const ev = longVerdict.events;
-
   // TLC: a JVM and a model check per trace; whole traces until TLC_EVENTS events.
   let tlcLine = 'TLC trace validation: not run (TLA2TOOLS_JAR is not set; npm run tlc:install downloads tla2tools.jar)';
   if (tlcJar() !== null && TLC_EVENTS > 0) {
@@ -282,13 +318,6 @@ async function main(): Promise<void> {
   }
 
   const rate = (n: number, s: number): string => `${Math.round(n / s).toLocaleString('en-US')} events/s`;
-  // Progress comes every 1,024 events: a quarter with fewer than two marks has no rate.
-  const quarterRate = (from: number, to: number): string => {
-    const r = quarter(from, to);
-    return Number.isNaN(r) ? 'too short to measure (--long-ops more)' : `${Math.round(r).toLocaleString('en-US')} events/s`;
-  };
-  // Last quarter over first: about 1 when an event costs what it changes, falling when a cost grows with the history.
-  const lastOverFirst = (first: number, last: number): string => (Number.isNaN(first) || Number.isNaN(last) ? '' : ` (last / first ${(last / first).toFixed(2)})`);
   // Wall time suffers when other processes share the cores; CPU time is this process's own.
   const both = (p: Pass): string => `${rate(p.events, p.secs)} wall, ${rate(p.events, p.cpu)} per CPU-second  (${p.secs.toFixed(1)} s wall, ${p.cpu.toFixed(1)} s CPU)`;
   const ratio = (p: Pass, floor: Pass): string =>
@@ -326,7 +355,8 @@ async function main(): Promise<void> {
       ? 'embedded spec (tla-checker): not run (--embedded-events 0)'
       : `embedded spec (tla-checker), ${embEvents} events: ${both({ events: embEvents, secs: embSecs, cpu: embCpu })}; 1M events would take ~${(1e6 / (embEvents / embCpu) / 3600).toFixed(1)} CPU-hours`,
     tlcLine,
-    `one long run, ${ev.toLocaleString('en-US')} events, schema + fast replay, 1 thread: ${rate(ev, longSecs)}; first quarter ${quarterRate(0, ev / 4)}, last quarter ${quarterRate(ev * 3 / 4, ev)}${lastOverFirst(quarter(0, ev / 4), quarter(ev * 3 / 4, ev))}`,
+    longRun(0),
+    longRun(DEFAULT_CHECKPOINT_EVERY),
     `peak memory: RSS ${mib(rssSingle)} checking in one thread (heap ${mib(peakHeap)}; one trace's spec state at a time: streaming), ${mib(rssAll)} with ${CHECK_WORKERS} workers`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
