@@ -17,8 +17,8 @@ import { MemoryDurableLog } from '../../src/storage/memoryLog.js';
 import { bank } from '../../src/statemachines/bank.js';
 import { FAST_TIMING } from './cluster.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => { cleanups.splice(0).forEach((f) => f()); });
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => { for (const f of cleanups.splice(0)) await f(); });
 
 describe('Member traceFlush', () => {
   it('writes the buffered events before every send and every sync, and not once per event', async () => {
@@ -81,7 +81,8 @@ describe('Member traceFlush', () => {
       } : {}),
     }));
     members.forEach((m) => m.start());
-    cleanups.push(() => members.forEach((m) => m.stop()));
+    // The log is the caller's: stopping its member leaves it open (its files closed only by the GC, with a warning).
+    cleanups.push(async () => { members.forEach((m) => m.stop()); await log.close(); });
     await members[0]!.invoke({ op: 'open', account: 'a' });
     for (let i = 1; i <= 6; i++) await members[0]!.invoke({ op: 'deposit', account: 'a', amount: i });
     expect(seen.length).toBeGreaterThan(1);
