@@ -18,7 +18,7 @@ import { bank } from '../src/statemachines/bank.js';
 import { kv } from '../src/statemachines/kv.js';
 import { toNodeStateMachine } from '../src/statemachines/codec.js';
 import type { StateMachine } from '../src/node/api.js';
-import { scriptOptions, OptionError, runScript } from '../scripts/commandLine.js';
+import { scriptOptions, OptionError, runScript, wholeNumber } from '../scripts/commandLine.js';
 
 interface Case {
   readonly label: string;
@@ -100,13 +100,8 @@ const USAGE = 'usage: npm run bench:apps -- [--sizes 100,1000,10000,100000] [--c
 
 function main(): void {
   const values = scriptOptions(NAME, USAGE, { sizes: { type: 'string' }, commands: { type: 'string' } });
-  const sizes = (values.sizes ?? '100,1000,10000,100000').split(',').map((x) => {
-    const n = Number(x);
-    if (!Number.isSafeInteger(n) || n < 2) throw new OptionError(`--sizes takes integers of 2 or more, comma-separated; got ${x}`);
-    return n;
-  });
-  const commands = Number(values.commands ?? 2_000);
-  if (!Number.isSafeInteger(commands) || commands < 1) throw new OptionError(`--commands must be a positive integer, got ${values.commands}`);
+  const sizes = (values.sizes ?? '100,1000,10000,100000').split(',').map((x) => wholeNumber('sizes', x, 0, 2));
+  const commands = wholeNumber('commands', values.commands, 2_000, 1);
   const [l1, l5, l15] = loadavg().map((x) => x.toFixed(2));
   console.log(`bench:apps: ${commands} commands per size (after as many unmeasured), sizes ${sizes.join(', ')} entries; load average ${l1} ${l5} ${l15}`);
   // One unmeasured pass over every case and size first: the first size measured is not the JIT's warm-up.

@@ -45,7 +45,7 @@ import { LocalCluster } from '../src/cli/cluster/localCluster.js';
 import { findFreeBasePort } from '../src/cli/cluster/ports.js';
 import { PROCESS_WINDOW } from '../src/cli/node/timing.js';
 import { generateClusterKey } from '../src/transport/clusterKey.js';
-import { scriptOptions, OptionError, runScript } from '../scripts/commandLine.js';
+import { scriptOptions, OptionError, runScript, wholeNumber } from '../scripts/commandLine.js';
 
 const NAME = 'bench:cluster';
 const USAGE = 'usage: npm run bench:cluster -- [--seconds S] [--levels 1,8,64,256] [--trace off|on|both] [--window W] [--batch-max B] '
@@ -55,12 +55,10 @@ const values = scriptOptions(NAME, USAGE, {
   'batch-max': { type: 'string' },
 });
 const { batchMax, seconds, levels, traceModes, clientsAt } = await runScript(NAME, USAGE, () => {
-  const batchMax = Number(values['batch-max'] ?? 64);
-  if (!Number.isSafeInteger(batchMax) || batchMax < 1) throw new OptionError(`--batch-max must be a positive integer, got ${values['batch-max']}`);
+  const batchMax = wholeNumber('batch-max', values['batch-max'], 64, 1);
   const seconds = Number(values.seconds ?? 5);
   if (!(seconds > 0 && seconds <= 3600)) throw new OptionError(`--seconds must be in (0, 3600], got ${values.seconds}`);
-  const levels = (values.levels ?? '1,8,64,256').split(',').map(Number);
-  if (!levels.every((n) => Number.isSafeInteger(n) && n >= 1)) throw new OptionError(`--levels takes positive integers, comma-separated; got ${values.levels}`);
+  const levels = (values.levels ?? '1,8,64,256').split(',').map((x) => wholeNumber('levels', x, 0, 1));
   const trace = values.trace ?? 'both';
   if (trace !== 'off' && trace !== 'on' && trace !== 'both') throw new OptionError(`--trace must be off, on or both, got ${values.trace}`);
   const clientsAt = values.clients ?? 'leader';

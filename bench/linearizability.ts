@@ -13,7 +13,7 @@ import { bank } from '../src/statemachines/bank.js';
 import { kv } from '../src/statemachines/kv.js';
 import { bankModel, checkLinearizable, kvModel, type CheckOptions, type Model, type Operation } from '../src/trace/client/linearizability/index.js';
 import { bankWorkload, kvWorkload, synthesizeHistory } from '../src/trace/client/linearizability/synthetic.js';
-import { scriptOptions, OptionError, runScript } from '../scripts/commandLine.js';
+import { scriptOptions, OptionError, runScript, wholeNumber } from '../scripts/commandLine.js';
 
 /** A baseline that would take minutes is cut off here and printed as "> limit". */
 const BASELINE_BUDGET_MS = 20_000;
@@ -115,11 +115,7 @@ function main(): void {
     ops: { type: 'string' }, clients: { type: 'string' }, accounts: { type: 'string' }, keys: { type: 'string' },
     seed: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' },
   });
-  const int = (name: string, text: string | undefined, fallback: number, min: number): number => {
-    const n = text === undefined ? fallback : Number(text);
-    if (!Number.isSafeInteger(n) || n < min) throw new OptionError(`--${name} must be an integer >= ${min}, got ${text}`);
-    return n;
-  };
+  const int = wholeNumber;
   const s: Setup = {
     ops: int('ops', values.ops, 10_000, 1), clients: int('clients', values.clients, 10, 1), accounts: int('accounts', values.accounts, 50, 1),
     keys: int('keys', values.keys, 100, 1), seed: int('seed', values.seed, 1, 0), runs: int('runs', values.runs, 5, 1),

@@ -48,7 +48,7 @@ import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Prng } from '../src/sim/prng.js';
-import { scriptOptions, OptionError, runScript } from '../scripts/commandLine.js';
+import { scriptOptions, OptionError, runScript, wholeNumber } from '../scripts/commandLine.js';
 import { PROBE_INPUT, appStateMachine } from '../src/sim/scenario.js';
 import { defaultNodeFactory } from '../src/sim/nodeFactory.js';
 import { type Fault, type NetworkFaults, scheduleOf } from '../src/sim/schedule.js';
@@ -256,11 +256,6 @@ function report(spec: RunSpec, m: Measured, python?: number): void {
   console.log(lines.join('\n'));
 }
 
-function positiveInt(name: string, raw: string | undefined, fallback: number, min = 1): number {
-  const v = raw === undefined ? fallback : Number(raw);
-  if (!Number.isSafeInteger(v) || v < min) throw new OptionError(`${name} must be an integer >= ${min}, got ${raw}`);
-  return v;
-}
 
 const NAME = 'bench:sim';
 const USAGE = 'usage: npm run bench:sim -- [--shape default|seed-seq|seed-par|long] [--app bank|kv] [--transfers N] [--clients N] [--seed N] [--only reliable|loss] '
@@ -279,19 +274,19 @@ function main(): void {
   const only = values.only;
   if (only !== undefined && only !== 'reliable' && only !== 'loss') throw new OptionError(`--only must be reliable or loss, got ${only}`);
   if (only !== undefined && shape !== 'default') throw new OptionError('--only applies to the default shape only');
-  const seed = positiveInt('--seed', values.seed, 1, 0);
+  const seed = wholeNumber('seed', values.seed, 1, 0);
   const defaults = { default: [10_000, 10], 'seed-seq': [1_000, 1], 'seed-par': [1_000, 10], long: [100_000, 10] }[shape];
-  const total = positiveInt('--transfers', values.transfers, defaults[0]!);
-  const clients = positiveInt('--clients', values.clients, defaults[1]!);
+  const total = wholeNumber('transfers', values.transfers, defaults[0]!, 1);
+  const clients = wholeNumber('clients', values.clients, defaults[1]!, 1);
   if (values['checkpoint-every'] !== undefined && shape !== 'long') throw new OptionError('--checkpoint-every applies to the long shape only');
   // The long shape checkpoints as a Member and `paxos node` do unless told otherwise; 0: never,
   // the unbounded baseline (state, Promises and re-proposals after each election grow with history).
-  const every = values['checkpoint-every'] === undefined ? DEFAULT_CHECKPOINT_EVERY : positiveInt('--checkpoint-every', values['checkpoint-every'], 0, 0);
+  const every = values['checkpoint-every'] === undefined ? DEFAULT_CHECKPOINT_EVERY : wholeNumber('checkpoint-every', values['checkpoint-every'], 0, 0);
   const checkpointEvery = shape === 'long' && every > 0 ? every : undefined;
   const checkpoints = checkpointEvery !== undefined ? { checkpointEvery } : {};
-  const batchMax = values['batch-max'] === undefined ? undefined : positiveInt('--batch-max', values['batch-max'], 1);
-  const warmup = positiveInt('--warmup', values.warmup, 3, 0);
-  const repeat = positiveInt('--repeat', values.repeat, 5);
+  const batchMax = values['batch-max'] === undefined ? undefined : wholeNumber('batch-max', values['batch-max'], 1, 1);
+  const warmup = wholeNumber('warmup', values.warmup, 3, 0);
+  const repeat = wholeNumber('repeat', values.repeat, 5, 1);
   const clientsOn = values['clients-on'] ?? 'spread';
   if (clientsOn !== 'spread' && clientsOn !== 'one') throw new OptionError(`--clients-on must be spread or one, got ${clientsOn}`);
   if (clientsOn === 'one' && shape === 'long') throw new OptionError('--clients-on one does not apply to the long shape (it kills the leader)');

@@ -13,7 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileDurableLog, LOG_FILE } from '../src/storage/fileLog.js';
 import type { DurableRecord } from '../src/storage/types.js';
-import { scriptOptions, OptionError, runScript } from '../scripts/commandLine.js';
+import { scriptOptions, OptionError, runScript, wholeNumber } from '../scripts/commandLine.js';
 
 /** statfs magic numbers of the file systems we expect to meet. */
 const FILE_SYSTEMS: Record<number, string> = {
@@ -76,11 +76,9 @@ async function main(): Promise<void> {
   const values = scriptOptions(NAME, USAGE, { dir: { type: 'string' }, seconds: { type: 'string' }, rounds: { type: 'string' }, 'input-bytes': { type: 'string' } });
   const parent = values.dir ?? tmpdir();
   const seconds = Number(values.seconds ?? 1);
-  const rounds = Number(values.rounds ?? 5);
-  const inputBytes = Number(values['input-bytes'] ?? 64);
   if (!(seconds > 0 && seconds <= 600)) throw new OptionError(`--seconds must be in (0, 600], got ${values.seconds}`);
-  if (!Number.isSafeInteger(rounds) || rounds < 1 || rounds > 100) throw new OptionError(`--rounds must be 1..100, got ${values.rounds}`);
-  if (!Number.isSafeInteger(inputBytes) || inputBytes < 0 || inputBytes > 65_536) throw new OptionError(`--input-bytes must be 0..65536, got ${values['input-bytes']}`);
+  const rounds = wholeNumber('rounds', values.rounds, 5, 1, 100);
+  const inputBytes = wholeNumber('input-bytes', values['input-bytes'], 64, 0, 65_536);
   const fsType = statfsSync(parent).type;
   console.log(`FileDurableLog in ${parent} (${FILE_SYSTEMS[fsType] ?? `file system 0x${fsType.toString(16)}`}), accept records with a ${inputBytes}-byte input, fsync on`);
   console.log(`${rounds} alternating rounds of ${seconds} s per batch size; the median round of each is shown`);

@@ -41,7 +41,7 @@ import { loadTraceSchemas } from '../src/trace/format/schemas.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
 import { DEFAULT_CHECKPOINT_EVERY } from '../src/node/node.js';
 import { runTlc, tlcJar } from '../src/trace/replay/tlc.js';
-import { scriptOptions, OptionError, runScript } from '../scripts/commandLine.js';
+import { scriptOptions, OptionError, runScript, wholeNumber } from '../scripts/commandLine.js';
 
 const USAGE = 'usage: npm run bench:traces -- [--events N] [--corpus DIR] [--embedded-events N] [--workers W] [--long-ops N] [--tlc-events N]';
 
@@ -55,12 +55,7 @@ function options(): { events: number; corpus: string; embeddedEvents: number; wo
   });
   const count = (name: string, def: number, min: number): number => {
     const text = values[name];
-    if (text === undefined) return def;
-    const n = Number(text);
-    if (typeof text !== 'string' || !Number.isSafeInteger(n) || n < min) {
-      throw new OptionError(`--${name} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
-    }
-    return n;
+    return wholeNumber(name, typeof text === 'string' ? text : undefined, def, min);
   };
   return {
     events: count('events', 1_000_000, 1), corpus: typeof values.corpus === 'string' ? values.corpus : join(tmpdir(), 'paxos-trace-corpus'),

@@ -48,6 +48,19 @@ export async function runScript<T>(name: string, usage: string, main: () => T | 
   }
 }
 
+/**
+ * A whole number written in digits, as the paxos commands read one (args.ts intOption): not
+ * `Number(text)`, which takes "" for 0 and "1e3" or "0x10" for numbers. `fallback` when absent.
+ */
+export function wholeNumber(name: string, text: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (text === undefined) return fallback;
+  const n = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new OptionError(`--${name} must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `in ${min}..${max}`}, got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
 /** For a script that takes no arguments: only --help. */
 export function noArguments(command: string, usage: string): void {
   scriptOptions(command, usage, {});

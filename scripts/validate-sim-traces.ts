@@ -70,10 +70,9 @@ import { type TraceInput, type TraceVerdict, formatVerdict } from '../src/trace/
 import { addCoverage, noCoverage } from '../src/trace/replay/coverage.js';
 import { DEFAULT_SAMPLE, type RunEvents, chooseWindows, windowEvents } from '../src/trace/replay/embeddedWindows.js';
 import { MIN_SCENARIO_NODES, faultScenario, isLongRun, withFullRequesters, withNodeDownForGood } from '../src/trace/runs/faultScenarios.js';
-import { checkLivenessWithNodesDown } from '../src/sim/liveness.js';
 import { TracePool, defaultWorkers } from '../src/trace/replay/pool.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
-import { uncoveredPaths, validationExitCode } from '../src/trace/runs/validationVerdict.js';
+import { uncoveredPaths, unfinishedReason, validationExitCode } from '../src/trace/runs/validationVerdict.js';
 import { type Scenario, replayCommand } from '../src/sim/scenario.js';
 
 /** --corrupt-first: the second event's Lamport clock set to 0 (clocks start at 1). */
@@ -225,11 +224,10 @@ for (let r = 0; r < opt.runs; r++) {
   }
   const result = traced.run.result;
   // With a node down for good, its own clients are exempt; every other one must finish.
-  const stranded = result.downForGood.length > 0 ? checkLivenessWithNodesDown(result, scenario.nodes) : [];
-  const finished = result.downForGood.length > 0 ? stranded.length === 0 : result.completed;
-  if (!finished || !result.settled) {
+  const unfinishedWhy = unfinishedReason(result, scenario.nodes);
+  if (unfinishedWhy !== null) {
     unfinished++;
-    process.stdout.write(`UNFINISHED run seed ${scenario.seed}: after the faults healed, ${finished ? 'some live node did not catch up' : stranded[0] ?? 'some request never completed'} ` +
+    process.stdout.write(`UNFINISHED run seed ${scenario.seed}: after the faults healed, ${unfinishedWhy} ` +
       `(stop=${result.stopReason}, ${result.acks.length} requests answered, t=${result.timeMs.toFixed(0)} ms)\n  replay: ${replayCommand(scenario, compact ? 'compact' : 'full')}\n`);
   }
   const run: Run = { scenario, input: { name: path, files: [path] }, trace: compact ? 'compact' : 'full' };

@@ -148,6 +148,12 @@ describe('argument conversions', () => {
     }
   });
 
+  it('an empty value is no number where 0 is allowed either (--checkpoint-every "" read as 0 turned checkpoints off)', () => {
+    const parsed = (text: string) => ({ values: { n: text }, positionals: [] });
+    expect(intOption('t', parsed('0'), 'n', { min: 0, max: 9 })).toBe(0);
+    expect(() => intOption('t', parsed(''), 'n', { min: 0, max: 9 })).toThrow('t: --n must be a whole number in 0..9, got ""');
+  });
+
   it('parsePeers refuses port 0 and a port above 65535', () => {
     expect(() => parsePeers('t', '1=a:0')).toThrow(/port 0 of node 1 is not in 1\.\.65535/);
     expect(() => parsePeers('t', '1=a:65536')).toThrow(/port 65536 of node 1 is not in 1\.\.65535/);

@@ -32,6 +32,12 @@ describe('chaos report', () => {
     expect(fine).toContain('money conserved');
   });
 
+  it('a finished run: the transfers lost and run twice are the history\'s own counts, not others', () => {
+    const history: HistoryVerdict = { acknowledged: 9, total: 14, indeterminate: 3, indeterminateExecuted: 1, failed: 5, lost: 2, duplicated: 4, problems: ['2 lost'], appDigest: 'd' };
+    const text = chaosReportLines({ ...base, history, executed: 12, finalReads: true, replicasEqual: true }).join('\n');
+    expect(text).toContain('  transfers lost:         2   run twice: 4\n');
+  });
+
   it('a finished run whose traces did not pass: the history is not counted, and says why; the replicas were compared', () => {
     const problems = ['trace chaos has no part from node 2 (its parts name node 1, 3)'];
     const text = chaosReportLines({ ...base, problems, executed: 12, finalReads: true, replicasEqual: false,

@@ -41,13 +41,17 @@ describe('bench command lines', () => {
   }, 60_000);
 
   it('refuse a value they cannot use, naming it, exit 2', async () => {
-    const [levels, trace, commands] = await Promise.all([
+    const [levels, trace, commands, only] = await Promise.all([
       bench('cluster', ['--levels', '1,x']), bench('cluster', ['--trace', 'maybe']), bench('apps', ['--commands', '0']),
+      bench('linearizability', ['--only', 'bnak']),
     ]);
-    expect(levels.stderr).toMatch(/^bench:cluster: --levels takes positive integers, comma-separated; got 1,x\nusage: /);
+    expect(levels.stderr).toMatch(/^bench:cluster: --levels must be a whole number of at least 1, got "x"\nusage: /);
     expect(trace.stderr).toMatch(/^bench:cluster: --trace must be off, on or both, got maybe\nusage: /);
-    expect(commands.stderr).toMatch(/^bench:apps: --commands must be a positive integer, got 0\nusage: /);
-    for (const run of [levels, trace, commands]) expect(run.status).toBe(2);
+    expect(commands.stderr).toMatch(/^bench:apps: --commands must be a whole number of at least 1, got "0"\nusage: /);
+    // An --only that names no app ran neither and exited 0.
+    expect(only.stderr).toMatch(/^bench:linearizability: --only must be bank or kv, got bnak\nusage: /);
+    expect(only.stdout).toBe('');
+    for (const run of [levels, trace, commands, only]) expect(run.status).toBe(2);
   }, 60_000);
 
   it('print the usage for --help, exit 0', async () => {

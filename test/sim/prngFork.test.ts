@@ -4,7 +4,8 @@
  * first fork of generators seeded alike, so which messages were lost or delayed was tied to the
  * requests the clients chose.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runBankDemo } from '../../src/sim/demo.js';
 import { Prng } from '../../src/sim/prng.js';
 import { simConfigOf } from '../../src/sim/scenario.js';
 import { generateWorkload } from '../../src/sim/workload.js';
@@ -50,5 +51,15 @@ describe('Prng.stream', () => {
     const made = simConfigOf(s).clients.map((c) => [c.node, ...c.inputs].join(' '));
     expect(made).toEqual(inputs(Prng.stream(s.seed, 'workload')));
     expect(made).not.toEqual(inputs(Prng.stream(s.seed, 'network')));
+  });
+});
+
+describe('the bank demo', () => {
+  afterEach(() => { vi.restoreAllMocks(); });
+
+  it('draws its transfers from the workload stream and its network from the network stream, each once', () => {
+    const stream = vi.spyOn(Prng, 'stream');
+    runBankDemo({ seed: 11, transfers: 10, print: () => {} });
+    expect(stream.mock.calls.map(([seed, name]) => `${seed} ${name}`).sort()).toEqual(['11 network', '11 workload']);
   });
 });

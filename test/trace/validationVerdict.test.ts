@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { noCoverage, type TraceCoverage } from '../../src/trace/replay/coverage.js';
-import { type RunShapes, uncoveredPaths, validationExitCode } from '../../src/trace/runs/validationVerdict.js';
+import { type RunShapes, uncoveredPaths, unfinishedReason, validationExitCode } from '../../src/trace/runs/validationVerdict.js';
 
 const every: RunShapes = { batchedRuns: 1, inputBoundRuns: 1, promisePartRuns: 1, welcomePartRuns: 1 };
 const covered = (): TraceCoverage => {
@@ -52,5 +52,30 @@ describe('validationExitCode', () => {
     for (const bad of [{ failed: 1 }, { unsafe: 1 }, { unfinished: 1 }, { noLeaderChange: true }, { uncovered: ['no retried request'] }]) {
       expect(validationExitCode({ ...clean, ...bad }), JSON.stringify(bad)).toBe(1);
     }
+  });
+});
+
+describe('unfinishedReason', () => {
+  type Result = Parameters<typeof unfinishedReason>[0];
+  const run = (over: Partial<Result>): Result => ({
+    downForGood: [], stopReason: 'settled', timeMs: 1000, completed: true, settled: true,
+    clients: [{ client: 0, node: 1, answered: 3, inputs: 3 }, { client: 1, node: 2, answered: 3, inputs: 3 }], ...over,
+  });
+
+  it('passes a run whose requests completed and whose nodes settled', () => {
+    expect(unfinishedReason(run({}), 3)).toBeNull();
+  });
+
+  it('fails a run that completed but did not settle, and one that settled without completing', () => {
+    expect(unfinishedReason(run({ settled: false }), 3)).toBe('some live node did not catch up');
+    expect(unfinishedReason(run({ completed: false }), 3)).toBe('some request never completed');
+  });
+
+  it('with a node down for good, exempts only its clients, and still asks the others to settle', () => {
+    const down = run({ downForGood: [2], completed: false, clients: [{ client: 0, node: 1, answered: 3, inputs: 3 }, { client: 1, node: 2, answered: 1, inputs: 3 }] });
+    expect(unfinishedReason(down, 3)).toBeNull();
+    expect(unfinishedReason({ ...down, settled: false }, 3)).toBe('some live node did not catch up');
+    const stranded = { ...down, clients: [{ client: 0, node: 1, answered: 2, inputs: 3 }, { client: 1, node: 2, answered: 1, inputs: 3 }] };
+    expect(unfinishedReason(stranded, 3)).toMatch(/^liveness: 2 of 3 nodes stayed up .*client 0 on node 1 \(2 of 3 answered\)/);
   });
 });

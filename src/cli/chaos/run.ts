@@ -21,8 +21,8 @@ import { CLIENT_ID_MIN, type ExecutedRequest, type NodeStatus, type ReplicaState
 import { LocalCluster } from '../cluster/localCluster.js';
 import { findFreeBasePort } from '../cluster/ports.js';
 import type { InvokeOutcome } from '../node/requestTable.js';
-import { agreement, compareReplicas, historyLengthProblems, judgeRunTraces } from './finalChecks.js';
-import { verifyHistory, type HistoryVerdict } from './verify.js';
+import { agreement, judgeRun, judgeRunTraces } from './finalChecks.js';
+import type { HistoryVerdict } from './verify.js';
 import { type TransferOp, withTimeout, WorkloadClient } from './workload.js';
 
 export interface ChaosOptions {
@@ -113,12 +113,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const addresses = new Map<number, ClientAddress>(cluster.peers.map((p) => [p.id, cluster.clientAddress(p.id)]));
   const kills: KillRecord[] = [];
   const say = (line: string) => o.progress(`[${(elapsed() / 1000).toFixed(1).padStart(5)} s] ${line}`);
-  let history: HistoryVerdict | undefined;
   let ops: TransferOp[] | undefined;
-  let final: ReplicaState | undefined;
-  let executed = 0;
-  let finalReads = false;
-  let replicasEqual = false;
+  let finalStates: ReplicaState[] | undefined;
+  let traceCheck: { ok: boolean; problems: string[] } | undefined;
   let traces: ChaosReport['traces'] = { ok: false, parts: 0, events: 0, clientOperations: 0, verdict: 'not checked' };
   try {
     say(`starting ${o.nodes} node processes (bank, traces in ${traceDir})`);
@@ -127,15 +124,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await setupAccounts(addresses, key);
     ops = await workload(o, cluster, addresses, key, kills, say);
     say(`workload done: ${ops.length} transfers sent`);
-
-    // Every replica executes through a read of its own, then all must agree.
-    const finalStates = await converge(addresses, key, say);
-    finalReads = true;
-    const replicas = compareReplicas(finalStates);
-    replicasEqual = replicas.equal;
-    problems.push(...replicas.problems);
-    final = finalStates.find((s) => s.node === 1) ?? finalStates[0];
-    executed = final?.executed ?? 0;
+    // Every replica executes through a read of its own, then all must agree (judgeRun).
+    finalStates = await converge(addresses, key, say);
   } catch (e) {
     problems.push(`the run stopped early: ${(e as Error).message}`);
   }
@@ -148,20 +138,24 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const checked = await checkRunTraces(traceDir, cluster.peers.map((p) => p.id), say,
       (p) => executions.push({ caller: p.caller, clientId: p.clientId, input: p.input }));
     traces = checked.traces;
-    problems.push(...checked.problems);
+    traceCheck = { ok: checked.traces.ok, problems: checked.problems };
   } catch (e) {
     problems.push(`trace validation could not run: ${(e as Error).message}`);
   } finally {
     await cluster.stopAll();
   }
-  if (ops !== undefined && final !== undefined && traces.ok) {
-    problems.push(...historyLengthProblems(executions.length, final));
-    // Judged against node 1's own application state: the history must produce it.
-    history = verifyHistory({ history: executions, ops, deposited: ACCOUNTS.length * INITIAL_BALANCE, reportedAppDigest: final.appDigest });
-    problems.push(...history.problems);
+  const judged = judgeRun({
+    incidents: problems, executions, deposited: ACCOUNTS.length * INITIAL_BALANCE,
+    ...(finalStates !== undefined ? { finalStates } : {}), ...(traceCheck !== undefined ? { traces: traceCheck } : {}), ...(ops !== undefined ? { ops } : {}),
+  });
+  const history = judged.history;
+  if (history !== undefined) {
     say(`history: ${executions.length} requests executed, ${history.acknowledged} acknowledged transfers, ${history.lost} lost, ${history.duplicated} run twice`);
   }
-  const report: ChaosReport = { ok: problems.length === 0, problems, dir, kills, history, executed, finalReads, replicasEqual, traces, nodeWarnings, wallMs: elapsed() };
+  const report: ChaosReport = {
+    ok: judged.ok, problems: judged.problems, dir, kills, history, executed: judged.reporter?.executed ?? 0,
+    finalReads: finalStates !== undefined, replicasEqual: judged.replicasEqual, traces, nodeWarnings, wallMs: elapsed(),
+  };
   if (report.ok && o.dir === undefined) rmSync(dir, { recursive: true, force: true });
   return report;
 }

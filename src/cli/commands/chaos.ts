@@ -1,6 +1,6 @@
 /** `paxos chaos`: a kill -9 chaos run on a local bank cluster, checked end to end (chaos/run.ts). */
 import { type CommandHelp, helpText, intOption, parseCommand, stringOption } from '../args.js';
-import { type ChaosReport, runChaos } from '../chaos/run.js';
+import { type ChaosOptions, type ChaosReport, runChaos } from '../chaos/run.js';
 import type { CommandIo } from './io.js';
 
 export const CHAOS_HELP: CommandHelp = {
@@ -30,12 +30,13 @@ const OPTIONS = {
   'checkpoint-every': { type: 'string' }, 'two-down': { type: 'boolean' },
 } as const;
 
-export async function chaosCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+/** `run`: the chaos run itself (a test passes its own, to see the options and the exit status without processes). */
+export async function chaosCommand(argv: readonly string[], io: CommandIo, run: (o: ChaosOptions) => Promise<ChaosReport> = runChaos): Promise<number> {
   const p = parseCommand('chaos', argv, OPTIONS, { min: 0, max: 0 });
   if (p.values.help) { io.out(helpText(CHAOS_HELP)); return 0; }
   const nodes = intOption('chaos', p, 'nodes', { min: 3, max: 9 }, 5);
   const dir = stringOption(p, 'dir');
-  const report = await runChaos({
+  const report = await run({
     nodes,
     clients: intOption('chaos', p, 'clients', { min: 1, max: 64 }, 6),
     rate: intOption('chaos', p, 'rate', { min: 1, max: 100_000 }, 10),

@@ -4,6 +4,8 @@
  * exit status. Pure, so that tests can show each term deciding.
  */
 import type { TraceCoverage } from '../replay/coverage.js';
+import type { SimResult } from '../../sim/types.js';
+import { checkLivenessWithNodesDown } from '../../sim/liveness.js';
 
 /** How many runs were drawn with each shape a path needs (a path is owed only where its shape was run). */
 export interface RunShapes {
@@ -38,3 +40,15 @@ export interface ValidationTally {
 /** 1 if any trace failed, any run was unsafe or unfinished, the sample missed every leader change, or a path went uncovered. */
 export const validationExitCode = (t: ValidationTally): 0 | 1 =>
   (t.failed > 0 || t.unsafe > 0 || t.unfinished > 0 || t.noLeaderChange || t.uncovered.length > 0 ? 1 : 0);
+
+/**
+ * Why a run did not finish, or null when it did: every client's requests completed (with a
+ * node down for good, every client but that node's own) and, after the faults healed, every
+ * live node caught up (settled). Either alone fails the run.
+ */
+export function unfinishedReason(result: Pick<SimResult, 'downForGood' | 'clients' | 'stopReason' | 'timeMs' | 'completed' | 'settled'>, nodes: number): string | null {
+  const stranded = result.downForGood.length > 0 ? checkLivenessWithNodesDown(result, nodes) : [];
+  const finished = result.downForGood.length > 0 ? stranded.length === 0 : result.completed;
+  if (finished && result.settled) return null;
+  return finished ? 'some live node did not catch up' : stranded[0] ?? 'some request never completed';
+}
