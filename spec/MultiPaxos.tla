@@ -246,6 +246,10 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (*   AdoptMarkFromSlotIn    an adopted leader leaves the slots below its  *)
 (*                          replica's next proposal slot, not below its   *)
 (*                          next slot to execute                          *)
+(* and one an outside review wrote that passed every CI model until       *)
+(* ci-checkpoint checked HistoriesSound:                                  *)
+(*   RestartLosesHistory    a restarted replica resumes at its snapshot's *)
+(*                          slot with an empty history                    *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -257,7 +261,8 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "DedupeWholeBatch", "ExecuteBatchAnyOrder", "LeaderSplitsBatch",
             "AnswerBatchLastIndex", "SnapshotKeepsSlotIn", "ForgetAboveSnapshot",
             "WelcomeMixesParts", "WelcomeMissingPart", "ScoutCountsPartialPromise",
-            "AcceptKeepsPromise", "WelcomeOverProposals", "AdoptMarkFromSlotIn"}
+            "AcceptKeepsPromise", "WelcomeOverProposals", "AdoptMarkFromSlotIn",
+            "RestartLosesHistory"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 ASSUME WelcomeParts # {} /\ \A k \in WelcomeParts : k \in Nat /\ k >= 1
@@ -1037,7 +1042,8 @@ NodeRestart(n) ==
     /\ rRequests' = [rRequests EXCEPT ![n] = {}]
     /\ rProposals' = [rProposals EXCEPT ![n] = {}]
     /\ rDecisions' = [rDecisions EXCEPT ![n] = {}]
-    /\ rExecuted' = [rExecuted EXCEPT ![n] = rSnap[n].executed]
+    /\ rExecuted' = [rExecuted EXCEPT ![n] = IF Mutant = "RestartLosesHistory" THEN <<>>
+                                             ELSE rSnap[n].executed]
     /\ Send([type |-> "Join", node |-> n])
     /\ UNCHANGED <<invoked, rSnap>>
 

@@ -15,12 +15,13 @@
 import type { Ballot, MessageOf, Proposal, PValue, SlotProp, SpecMessage } from '../trace/format/types.js';
 import { messageKey, propKey, pvalueKey, slotPropKey } from '../trace/format/keys.js';
 import {
-  type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, DECISION_BY_SLOT,
+  type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, DECISION_BY_SLOT, ExecSeq,
   acceptedOf, ballotEq, ballotLt, commanderSpecKey, decisionsOf, emptyVolatile, leaderProposalsOf, longBatch, reqsOf,
 } from '../trace/spec/specState.js';
 import { type ActionName, type Step, allSteps, executeSlot, leaderCompactedTo, replicaReceiveWelcome, unexecuted } from '../trace/spec/fastSpec.js';
 import { exploreSuccessors } from './successors.js';
 import { promiseAssemblies, promiseParts } from '../trace/spec/promiseParts.js';
+import { idsOf } from '../trace/spec/requestIds.js';
 
 export type SuccessorFn = (cfg: SpecConfig, s: SpecState) => Step[];
 
@@ -52,6 +53,7 @@ interface Rules {
   acceptKeepsPromise: boolean;
   welcomeOverProposals: boolean;
   adoptMarkFromSlotIn: boolean;
+  restartLosesHistory: boolean;
 }
 
 const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
@@ -62,7 +64,7 @@ const CORRECT: Rules = {
   commanderCountsRejections: false, restartStaysActive: false, adoptLowestBallot: false,
   executeTwice: false, dedupeWholeBatch: false, executeBatchAnyOrder: false, leaderSplitsBatch: false, answerBatchLastIndex: false,
   welcomeMixesParts: false, welcomeMissingPart: false, scoutCountsPartialPromise: false,
-  acceptKeepsPromise: false, welcomeOverProposals: false, adoptMarkFromSlotIn: false,
+  acceptKeepsPromise: false, welcomeOverProposals: false, adoptMarkFromSlotIn: false, restartLosesHistory: false,
 };
 
 /** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
@@ -108,6 +110,8 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
     bug: 'an adopted leader leaves the slots below its replica\'s next proposal slot, not below its next slot to execute', rules: { adoptMarkFromSlotIn: true },
     actions: ['LeaderReceiveAdopted'],
   },
+  // An outside review's (session 55): it passed every CI model until ci-checkpoint checked HistoriesSound.
+  RestartLosesHistory: { bug: 'a restarted replica resumes at its snapshot slot with an empty history', rules: { restartLosesHistory: true }, actions: ['NodeRestart'] },
 };
 
 export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
@@ -352,7 +356,9 @@ function orders(q: readonly Proposal[]): Proposal[][] {
  */
 function nodeRestart(r: Rules, n: number, x: NodeSpec): Result {
   const lBallot = r.reuseBallotAfterRestart ? x.lBallot : { num: x.lBallot.num + 1, leader: n };
-  const restarted = emptyVolatile(n, { aBallot: x.aBallot, aAccepted: acceptedOf(x), aMark: x.aMark, lBallot, rSnap: x.rSnap });
+  let restarted = emptyVolatile(n, { aBallot: x.aBallot, aAccepted: acceptedOf(x), aMark: x.aMark, lBallot, rSnap: x.rSnap });
+  // RestartLosesHistory: rExecuted' = <<>> (rSlotOut' is still the snapshot's slot).
+  if (r.restartLosesHistory) restarted = { ...restarted, rExecuted: ExecSeq.of([]), rExecutedIds: idsOf(ExecSeq.of([])) };
   return [r.restartStaysActive ? { ...restarted, lActive: x.lActive } : restarted, [{ type: 'Join', node: n }]];
 }
 

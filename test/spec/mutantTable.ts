@@ -62,4 +62,6 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   { mutant: 'WelcomeOverProposals', model: 'ci-restart', property: 'ProposalsAhead', kind: 'invariant', search: 'explorer' },
   // An adopted leader leaves the slots its replica executed (the stall without checkpoints, session 44).
   { mutant: 'AdoptMarkFromSlotIn', model: 'ci-checkpoint', property: 'NothingNeededDiscarded', kind: 'invariant' },
+  // An outside review's (session 55): it passed every CI model, ci-checkpoint not checking HistoriesSound then.
+  { mutant: 'RestartLosesHistory', model: 'ci-checkpoint', property: 'HistoriesSound', kind: 'invariant', search: 'explorer' },
 ];
