@@ -59,10 +59,10 @@ describe('npm run bench:sim', () => {
     expect(run.stderr).toMatch(/--shape must be one of default, seed-seq, seed-par, long/);
     const batch = bench(['--shape', 'seed-seq', '--batch-max', '0']);
     expect(batch.status).toBe(2);
-    expect(batch.stderr).toMatch(/--batch-max must be an integer >= 1, got 0/);
+    expect(batch.stderr).toMatch(/--batch-max must be a whole number of at least 1, got "0"/);
     const repeat = bench(['--shape', 'seed-seq', '--repeat', '0']);
     expect(repeat.status).toBe(2);
-    expect(repeat.stderr).toMatch(/--repeat must be an integer >= 1, got 0/);
+    expect(repeat.stderr).toMatch(/--repeat must be a whole number of at least 1, got "0"/);
     const warmup = bench(['--shape', 'long', '--warmup', '2']);
     expect(warmup.status).toBe(2);
     expect(warmup.stderr).toMatch(/--warmup does not apply to the long shape/);
