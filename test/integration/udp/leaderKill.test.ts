@@ -30,13 +30,15 @@ const RESUME_BOUND_MS = 5_000;
  * 3,286 datagrams and no progress came in 60 s. UdpTransport now asks for 4 MiB (the second
  * case), which the OS may cap at net.core.rmem_max; and it paces large datagrams (pacer.ts), so
  * the third case, with the default buffer, passes too (it made no progress without the pace).
- * `paces`: the case's transfers are large enough that some datagram must wait for the pacer
- * (21-37 did with 3,000 slots). With 200 slots, whether any does depends on timing: 0 to 3 in
- * four runs, and a CI run failed on 0 (2026-12-06).
+ * `paces`: some datagram must wait for the pacer. With 200 slots, whether any does depends on
+ * timing: 0 to 3 in four runs, and a CI run failed on 0 (2026-12-06). With 3,000 slots and a
+ * 4 MiB buffer, 16-46 did in most runs and none in one CI run (2026-12-06: how many pvalues
+ * lie above the mark at the kill depends on how requests were batched into slots), so only the
+ * default buffer's case asserts it, where the pace is what lets the burst through (33-139).
  */
 const CASES: ReadonlyArray<{ every: number; receiveBuffer?: number; paces: boolean; label: string }> = [
   { every: 200, paces: false, label: 'a snapshot every 200 slots' },
-  { every: 3_000, paces: true, label: 'a snapshot every 3,000 slots' },
+  { every: 3_000, paces: false, label: 'a snapshot every 3,000 slots' },
   { every: 3_000, receiveBuffer: 212_992, paces: true, label: "a snapshot every 3,000 slots and the OS's default receive buffer" },
 ];
 
