@@ -250,6 +250,16 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (* ci-checkpoint checked HistoriesSound:                                  *)
 (*   RestartLosesHistory    a restarted replica resumes at its snapshot's *)
 (*                          slot with an empty history                    *)
+(* and four an outside review wrote that passed every CI model until      *)
+(* DecisionsChosen, PromisesReport and PhaseOneFirst were stated:         *)
+(*   CommanderIgnoresSlot   a commander counts an Accepted of its ballot  *)
+(*                          for any slot                                  *)
+(*   PromiseHighestBallotOnly a Promise carries only the pvalues of the   *)
+(*                          highest ballot its acceptor accepted          *)
+(*   PreemptedStaysActive   a preempted leader moves to a higher ballot   *)
+(*                          but stays active (skips phase 1)              *)
+(*   AdoptIgnoresMark       an adopted leader ignores the quorum's mark   *)
+(*                          the Adopted reports                           *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -262,7 +272,8 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "AnswerBatchLastIndex", "SnapshotKeepsSlotIn", "ForgetAboveSnapshot",
             "WelcomeMixesParts", "WelcomeMissingPart", "ScoutCountsPartialPromise",
             "AcceptKeepsPromise", "WelcomeOverProposals", "AdoptMarkFromSlotIn",
-            "RestartLosesHistory"}
+            "RestartLosesHistory", "CommanderIgnoresSlot", "PromiseHighestBallotOnly",
+            "PreemptedStaysActive", "AdoptIgnoresMark"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 ASSUME WelcomeParts # {} /\ \A k \in WelcomeParts : k \in Nat /\ k >= 1
@@ -386,6 +397,9 @@ AcceptorReceivePrepare(n, m, k) ==
            accepted == CASE Mutant = "PromiseOmitsAccepted" -> {}
                          [] Mutant = "PromiseOmitsAtMark" ->
                                {pv \in aAccepted[n] : pv.slot > aMark[n]}
+                         [] Mutant = "PromiseHighestBallotOnly" ->
+                               {pv \in aAccepted[n] :
+                                   \A q \in aAccepted[n] : ~Less(pv.ballot, q.ballot)}
                          [] OTHER -> aAccepted[n]
            reply == {[type |-> "Promise", acceptor |-> n, ballot |-> m.ballot,
                       promised |-> promised, mark |-> aMark[n], part |-> i, parts |-> k,
@@ -522,7 +536,7 @@ CommanderReceiveAccepted(n, m) ==
     /\ m.type = "Accepted"
     /\ \E c \in commanders[n] :
           /\ c.ballot = m.ballot
-          /\ c.slot = m.slot
+          /\ Mutant = "CommanderIgnoresSlot" \/ c.slot = m.slot
           /\ IF m.promised = m.ballot \/ Mutant = "CommanderCountsRejections"
                THEN LET acks == c.acks \cup {m.acceptor}
                     IN  /\ m.acceptor \notin c.acks
@@ -637,7 +651,8 @@ LeaderReceiveAdopted(n, m) ==
     /\ m.type = "Adopted"
     /\ m.ballot = lBallot[n]
     /\ ~lActive[n]
-    /\ LET mark == Max(Max(lMark[n], m.mark), ExecutedBelow(n))
+    /\ LET mark == Max(Max(lMark[n], IF Mutant = "AdoptIgnoresMark" THEN 1 ELSE m.mark),
+                       ExecutedBelow(n))
            Above(D) == IF Mutant = "ProposeBelowMark" THEN D ELSE {d \in D : d.slot >= mark}
            adopted == Above(PMax(m.pvalues))
            props == adopted \cup {d \in Above(lProposals[n]) : ~HasSlot(adopted, d.slot)}
@@ -657,7 +672,8 @@ LeaderReceivePreempted(n, m) ==
     /\ m.leader = n
     /\ Less(lBallot[n], m.ballot)
     /\ lBallot' = [lBallot EXCEPT ![n] = [num |-> m.ballot.num + 1, leader |-> n]]
-    /\ lActive' = [lActive EXCEPT ![n] = FALSE]
+    /\ lActive' = IF Mutant = "PreemptedStaysActive" THEN lActive
+                  ELSE [lActive EXCEPT ![n] = FALSE]
     /\ SendNothing
     /\ UNCHANGED <<acceptorVars, lProposals, lMark, scout, commanders, replicaVars, invoked, restarts>>
 
@@ -1286,6 +1302,49 @@ AcceptsSafe == \A c \in ChosenAccepts : \A m \in msgs :
                    (m.type = "Accept" /\ m.slot = c.slot /\ ~Less(m.ballot, c.ballot))
                        => m.prop = c.prop
 
+\* Three invariants of the protocol's steps, each stated for bugs that broke
+\* no property above in any CI model (an outside review's mutants): what it
+\* takes for them to break Agreement is two leaders, two slots and three
+\* ballots, beyond what CI can search.
+\*
+\* A Decision names a proposal a quorum accepted: an Accept for its slot and
+\* proposal at a ballot a quorum voted yes for, at that slot.  A commander
+\* that counts votes for another slot (mutant CommanderIgnoresSlot), or
+\* rejections (CommanderCountsRejections), breaks it when it decides.
+DecisionsChosen ==
+    \A d \in Msgs("Decision") :
+        \E a \in Msgs("Accept") : /\ a.slot = d.slot /\ a.prop = d.prop
+                                  /\ IsQuorum(AcceptedBy(a.ballot, a.slot))
+
+\* A Promise reports every vote that can still matter: for each slot at or
+\* above its mark where its acceptor voted yes at a ballot below the one it
+\* now promises, the Promise (one of its parts) carries a pvalue of that
+\* slot at that ballot or higher.  Such a vote came before the Promise (an
+\* acceptor accepts no ballot below its promise), a later Accept replaces a
+\* pvalue only by one at a higher ballot, and only compaction discards,
+\* below the mark.  A Promise that keeps the pvalues of its highest ballot
+\* alone (PromiseHighestBallotOnly) breaks it.
+PromisesReport ==
+    \A p \in Msgs("Promise") : \A y \in Msgs("Accepted") :
+        (/\ IsYes(y, y.ballot, y.slot) /\ y.acceptor = p.acceptor
+         /\ Less(y.ballot, p.promised) /\ y.slot >= p.mark)
+            => \E q \in Msgs("Promise") :
+                  /\ q.acceptor = p.acceptor /\ q.ballot = p.ballot
+                  /\ q.promised = p.promised /\ q.mark = p.mark /\ q.parts = p.parts
+                  /\ \E pv \in q.accepted : pv.slot = y.slot /\ ~Less(pv.ballot, y.ballot)
+
+\* Phase 2 only after phase 1: a leader is active only at a ballot its scout
+\* adopted, and every Accept is at an adopted ballot, for a slot at or above
+\* the mark that adoption reported.  Below that mark the slots are decided
+\* and an acceptor of the quorum discarded their pvalues, so what the leader
+\* adopted there may lack the chosen value.  A preempted leader that stays
+\* active under its new ballot (PreemptedStaysActive), or one that adopts
+\* without the quorum's mark (AdoptIgnoresMark), breaks it.
+PhaseOneFirst ==
+    /\ \A n \in LeaderNodes : lActive[n] => \E m \in Msgs("Adopted") : m.ballot = lBallot[n]
+    /\ \A a \in Msgs("Accept") :
+          \E m \in Msgs("Adopted") : m.ballot = a.ballot /\ a.slot >= m.mark
+
 -----------------------------------------------------------------------------
 (***************************************************************************)
 (* Liveness.  Under these fairness assumptions, every invoked request is   *)
@@ -1443,5 +1502,15 @@ RaceRetry ==
     /\ \A m \in Msgs("Join") :
           /\ m.node \in LeaderNodes
           /\ rRequests[m.node] = {} /\ rProposals[m.node] = {} /\ rSlotIn[m.node] = 1
+
+(* AdoptAfterCompact aims a search at a leader adopting a mark above 1   *)
+(* (model ci-adopt-mark: leader 2, replica 1, node 1 checkpointing, one  *)
+(* restart, MaxBallot 1).  The one restart is node 2's, after node 1's   *)
+(* acceptor compacted: leader 2 then runs phase 1 again, at ballot 1.2,   *)
+(* where acceptor 1 reports mark 2 and acceptor 2 still holds slot 1's    *)
+(* pvalue, and its own node has executed nothing (it runs no replica).    *)
+(* Unconstrained, the model has 1,117,894 states (the explorer's count).  *)
+(* Needs nodes 1 and 2.                                                   *)
+AdoptAfterCompact == restarts = 0 \/ (aMark[1] > 1 /\ lBallot[2].num > 0)
 
 =============================================================================

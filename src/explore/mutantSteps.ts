@@ -54,6 +54,10 @@ interface Rules {
   welcomeOverProposals: boolean;
   adoptMarkFromSlotIn: boolean;
   restartLosesHistory: boolean;
+  commanderIgnoresSlot: boolean;
+  promiseHighestBallotOnly: boolean;
+  preemptedStaysActive: boolean;
+  adoptIgnoresMark: boolean;
 }
 
 const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
@@ -65,6 +69,7 @@ const CORRECT: Rules = {
   executeTwice: false, dedupeWholeBatch: false, executeBatchAnyOrder: false, leaderSplitsBatch: false, answerBatchLastIndex: false,
   welcomeMixesParts: false, welcomeMissingPart: false, scoutCountsPartialPromise: false,
   acceptKeepsPromise: false, welcomeOverProposals: false, adoptMarkFromSlotIn: false, restartLosesHistory: false,
+  commanderIgnoresSlot: false, promiseHighestBallotOnly: false, preemptedStaysActive: false, adoptIgnoresMark: false,
 };
 
 /** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
@@ -112,6 +117,13 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   },
   // An outside review's (session 55): it passed every CI model until ci-checkpoint checked HistoriesSound.
   RestartLosesHistory: { bug: 'a restarted replica resumes at its snapshot slot with an empty history', rules: { restartLosesHistory: true }, actions: ['NodeRestart'] },
+  // An outside review's four (session 55) that passed every CI model: DecisionsChosen, PromisesReport and PhaseOneFirst catch them.
+  CommanderIgnoresSlot: { bug: 'a commander counts an Accepted of its ballot for any slot', rules: { commanderIgnoresSlot: true }, actions: ['CommanderReceiveAccepted'] },
+  PromiseHighestBallotOnly: {
+    bug: 'a Promise carries only the pvalues of the highest ballot its acceptor accepted', rules: { promiseHighestBallotOnly: true }, actions: ['AcceptorReceivePrepare'],
+  },
+  PreemptedStaysActive: { bug: 'a preempted leader moves to a higher ballot but stays active (skips phase 1)', rules: { preemptedStaysActive: true }, actions: ['LeaderReceivePreempted'] },
+  AdoptIgnoresMark: { bug: 'an adopted leader ignores the quorum\'s mark the Adopted reports', rules: { adoptIgnoresMark: true }, actions: ['LeaderReceiveAdopted'] },
 };
 
 export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
@@ -153,6 +165,8 @@ function mutantSteps(r: Rules, action: ActionName, cfg: SpecConfig, s: SpecState
     case 'ScoutReceivePromise': onMessages('Promise', leaderOf, (n, x, m) => scoutReceivePromise(r, cfg.N, n, x, m, s.msgs)); break;
     case 'CommanderReceiveAccepted': onMessages('Accepted', leaderOf, (n, x, m) => commanderReceiveAccepted(r, cfg.N, n, x, m)); break;
     case 'LeaderReceiveAdopted': onMessages('Adopted', leaderOf, (_n, x, m) => [leaderReceiveAdopted(r, x, m)]); break;
+    // \E m \in Msgs("Preempted") : LeaderReceivePreempted(m.leader, m)
+    case 'LeaderReceivePreempted': onMessages('Preempted', (m) => (m.leader >= 1 && m.leader <= cfg.N ? [m.leader] : []), (n, x, m) => [leaderReceivePreempted(r, n, x, m)]); break;
     // \E m \in Msgs("Propose") : \E n \in LeaderNodes
     case 'LeaderReceivePropose': onMessages('Propose', () => [...(cfg.bounds.leaderNodes ?? everyNode())], (_n, x, m) => [leaderReceivePropose(r, x, m)]); break;
     case 'ReplicaExecute':
@@ -191,7 +205,9 @@ const withMark = (mark: number): { mark?: number } => (mark === 1 ? {} : { mark 
  */
 function acceptorReceivePrepare(r: Rules, n: number, x: NodeSpec, m: MessageOf<'Prepare'>, msgs: ReadonlyMap<string, SpecMessage>, k: number): Result {
   const aBallot = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
-  const accepted = r.promiseOmitsAccepted ? [] : [...x.aAccepted.values()].filter((pv) => !r.promiseOmitsAtMark || pv.slot > x.aMark);
+  const held = [...x.aAccepted.values()];
+  const highest = (pv: PValue): boolean => held.every((q) => !ballotLt(pv.ballot, q.ballot));
+  const accepted = r.promiseOmitsAccepted ? [] : held.filter((pv) => (!r.promiseOmitsAtMark || pv.slot > x.aMark) && (!r.promiseHighestBallotOnly || highest(pv)));
   const reply = promiseParts(n, m.ballot, aBallot, accepted, x.aMark, k);
   if (reply.every((p) => msgs.has(messageKey(p)))) return null;
   return [{ ...x, aBallot: r.promiseNotRecorded ? x.aBallot : aBallot }, reply];
@@ -250,7 +266,7 @@ function scoutReceivePromise(r: Rules, N: number, n: number, x: NodeSpec, m: Mes
 function commanderReceiveAccepted(r: Rules, N: number, n: number, x: NodeSpec, m: MessageOf<'Accepted'>): Result[] {
   const out: Result[] = [];
   for (const [key, c] of x.commanders) {
-    if (!ballotEq(c.ballot, m.ballot) || c.slot !== m.slot) continue;
+    if (!ballotEq(c.ballot, m.ballot) || (c.slot !== m.slot && !r.commanderIgnoresSlot)) continue;
     const rest = new Map(x.commanders);
     rest.delete(key);
     if (!ballotEq(m.promised, m.ballot) && !r.commanderCountsRejections) {
@@ -281,7 +297,7 @@ const hasSlot = (d: Iterable<{ slot: number }>, slot: number): boolean => { for 
  */
 function leaderReceiveAdopted(r: Rules, x: NodeSpec, m: MessageOf<'Adopted'>): Result {
   if (!ballotEq(m.ballot, x.lBallot) || x.lActive) return null;
-  const lMark = Math.max(x.lMark, m.mark ?? 1, r.adoptMarkFromSlotIn ? x.rSlotIn : x.rSlotOut);
+  const lMark = Math.max(x.lMark, r.adoptIgnoresMark ? 1 : m.mark ?? 1, r.adoptMarkFromSlotIn ? x.rSlotIn : x.rSlotOut);
   const above = (d: SlotProp): boolean => r.proposeBelowMark || d.slot >= lMark;
   const adopted: SlotProp[] = [];
   for (const p of m.pvalues) {
@@ -300,6 +316,15 @@ function leaderReceiveAdopted(r: Rules, x: NodeSpec, m: MessageOf<'Adopted'>): R
     sent.push({ type: 'Accept', ballot: m.ballot, slot: d.slot, prop: d.prop });
   }
   return [{ ...x, lProposals, lMark, lActive: true, commanders }, sent];
+}
+
+/*
+ * LeaderReceivePreempted: m.leader = n /\ Less(lBallot[n], m.ballot); lBallot moves above m.ballot;
+ * lActive' = IF Mutant = "PreemptedStaysActive" THEN lActive ELSE FALSE.
+ */
+function leaderReceivePreempted(r: Rules, n: number, x: NodeSpec, m: MessageOf<'Preempted'>): Result {
+  if (m.leader !== n || !ballotLt(x.lBallot, m.ballot)) return null;
+  return [{ ...x, lActive: r.preemptedStaysActive ? x.lActive : false, lBallot: { num: m.ballot.num + 1, leader: n } }, []];
 }
 
 /*

@@ -2,19 +2,19 @@
  * The properties of spec/MultiPaxos.tla, evaluated on states of the fast encoding: each
  * function mirrors the definition of the same name in the .tla (read them side by side).
  *
- * - State invariants (TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers, and the
- *   checkpoint properties NothingNeededDiscarded, SnapshotsSound, AcceptsSafe) are predicates
- *   of one state.
+ * - State invariants (TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers, the
+ *   checkpoint properties NothingNeededDiscarded, SnapshotsSound, AcceptsSafe, and the step-level
+ *   DecisionsChosen, PromisesReport, PhaseOneFirst) are predicates of one state.
  * - AcceptorMonotonicity and RefinesLog are, in the .tla, ghost variables that a step turns
  *   FALSE when it breaks the property (SetAcceptor, SendAll); here they are checks of a step
  *   (the state before and the step), which is the same thing: the ghost is FALSE in a state iff
  *   some step on the way broke the property, and the search stops at the first such step.
- * - State constraints (GapFirst, RaceShape) limit the search as TLC's CONSTRAINT does.
+ * - State constraints (GapFirst, RaceShape, AdoptAfterCompact) limit the search as TLC's CONSTRAINT does.
  *
  * A violated property returns a sentence saying where; a property that holds returns undefined.
  */
 import type { Ballot, Proposal, PValue, SlotProp, SpecMessage } from '../trace/format/types.js';
-import { propKey, pvalueKey } from '../trace/format/keys.js';
+import { ballotKey, propKey, pvalueKey } from '../trace/format/keys.js';
 import { type ExecSeq, type NodeSpec, type SpecConfig, type SpecState, NOOP_KEY, ballotEq, ballotLt, longBatch, reqsOf } from '../trace/spec/specState.js';
 import type { Step } from '../trace/spec/fastSpec.js';
 import { RaceRetry } from './raceShapes.js';
@@ -452,6 +452,86 @@ export const AcceptsSafe: StateInvariant = (m, s) => {
   return undefined;
 };
 
+const yesKey = (b: Ballot, slot: number): string => `${b.num}.${b.leader}@${slot}`;
+const isYes = (y: SpecMessage): y is Extract<SpecMessage, { type: 'Accepted' }> => y.type === 'Accepted' && ballotEq(y.promised, y.ballot);
+
+/**
+ * DecisionsChosen: every Decision names a proposal a quorum accepted, an Accept for its slot and
+ * proposal at a ballot a quorum voted yes for at that slot.
+ */
+export const DecisionsChosen: StateInvariant = (m, s) => {
+  const yes = new Map<string, Set<number>>();
+  const accepts: Array<Extract<SpecMessage, { type: 'Accept' }>> = [];
+  const decisions: Array<Extract<SpecMessage, { type: 'Decision' }>> = [];
+  for (const msg of s.msgs.values()) {
+    if (msg.type === 'Accept') accepts.push(msg);
+    else if (msg.type === 'Decision') decisions.push(msg);
+    else if (isYes(msg)) {
+      const k = yesKey(msg.ballot, msg.slot);
+      let acks = yes.get(k);
+      if (acks === undefined) yes.set(k, (acks = new Set()));
+      acks.add(msg.acceptor);
+    }
+  }
+  for (const d of decisions) {
+    const chosen = accepts.some((a) => a.slot === d.slot && propKey(a.prop) === propKey(d.prop) && m.isQuorum(yes.get(yesKey(a.ballot, a.slot))?.size ?? 0));
+    if (!chosen) return `the Decision for slot ${d.slot} names ${propKey(d.prop)}, which no quorum accepted at any ballot`;
+  }
+  return undefined;
+};
+
+/**
+ * PromisesReport: for every yes vote of a Promise's acceptor at a ballot below the one it
+ * promises, in a slot at or above the Promise's mark, the Promise (one of its parts: a Promise
+ * of the same acceptor, ballot, promised ballot, mark and part count) carries a pvalue of that
+ * slot at that ballot or higher.
+ */
+export const PromisesReport: StateInvariant = (_m, s) => {
+  const promises: Array<Extract<SpecMessage, { type: 'Promise' }>> = [];
+  const votes: Array<Extract<SpecMessage, { type: 'Accepted' }>> = [];
+  for (const msg of s.msgs.values()) {
+    if (msg.type === 'Promise') promises.push(msg);
+    else if (isYes(msg)) votes.push(msg);
+  }
+  const sameReply = (p: (typeof promises)[number], q: (typeof promises)[number]): boolean =>
+    q.acceptor === p.acceptor && ballotEq(q.ballot, p.ballot) && ballotEq(q.promised, p.promised) && (q.mark ?? 1) === (p.mark ?? 1) && (q.parts ?? 1) === (p.parts ?? 1);
+  for (const p of promises) {
+    for (const y of votes) {
+      if (y.acceptor !== p.acceptor || !ballotLt(y.ballot, p.promised) || y.slot < (p.mark ?? 1)) continue;
+      const reported = promises.some((q) => sameReply(p, q) && q.accepted.some((pv) => pv.slot === y.slot && !ballotLt(pv.ballot, y.ballot)));
+      if (!reported) {
+        return `acceptor ${p.acceptor} voted for slot ${y.slot} at ballot ${show(y.ballot)}, and its Promise for ${show(p.ballot)} (promising ${show(p.promised)}) carries no pvalue of that slot at that ballot or higher`;
+      }
+    }
+  }
+  return undefined;
+};
+
+/**
+ * PhaseOneFirst: a leader is active only at a ballot some scout adopted, and every Accept is at
+ * an adopted ballot, for a slot at or above the mark of that adoption (of some Adopted of its
+ * ballot).
+ */
+export const PhaseOneFirst: StateInvariant = (m, s) => {
+  const marks = new Map<string, number>();
+  for (const msg of s.msgs.values()) {
+    if (msg.type !== 'Adopted') continue;
+    const k = ballotKey(msg.ballot);
+    marks.set(k, Math.min(marks.get(k) ?? Infinity, msg.mark ?? 1));
+  }
+  for (const n of m.leaderNodes) {
+    const x = s.nodes[n]!;
+    if (x.lActive && !marks.has(ballotKey(x.lBallot))) return `leader ${n} is active at ballot ${show(x.lBallot)}, which no scout adopted`;
+  }
+  for (const msg of s.msgs.values()) {
+    if (msg.type !== 'Accept') continue;
+    const mark = marks.get(ballotKey(msg.ballot));
+    if (mark === undefined) return `an Accept for slot ${msg.slot} at ballot ${show(msg.ballot)}, which no scout adopted`;
+    if (msg.slot < mark) return `an Accept for slot ${msg.slot} at ballot ${show(msg.ballot)}, below the mark ${mark} its adoption reported`;
+  }
+  return undefined;
+};
+
 // ---- Constraints --------------------------------------------------------------------------
 
 export const GapFirst: StateConstraint = (m, s) => {
@@ -460,6 +540,15 @@ export const GapFirst: StateConstraint = (m, s) => {
   if (s.nodes[1]!.rDecisions.size !== 0) return false;
   for (const d of s.nodes[2]!.rDecisions.values()) if (d.slot !== 2) return false;
   return true;
+};
+
+/**
+ * AdoptAfterCompact == restarts = 0 \/ (aMark[1] > 1 /\ lBallot[2].num > 0): the one restart is
+ * node 2's, after node 1's acceptor compacted (ci-adopt-mark: a leader adopting a mark above 1).
+ */
+export const AdoptAfterCompact: StateConstraint = (m, s) => {
+  if (m.N < 2) throw new Error('AdoptAfterCompact needs nodes 1 and 2');
+  return s.restarts === 0 || (s.nodes[1]!.aMark > 1 && s.nodes[2]!.lBallot.num > 0);
 };
 
 /** RaceShape == RaceRetry /\ \A m \in Msgs("Prepare") : m.ballot.leader = 2 => m.ballot.num = 0 */
@@ -471,7 +560,7 @@ export const RaceShape: StateConstraint = (m, s) => {
 
 export const STATE_INVARIANTS: Record<string, StateInvariant> = {
   TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers, NothingNeededDiscarded, SnapshotsSound, AcceptsSafe,
-  ProposesAboveSnapshot, HistoriesSound, PromiseCoversAccepted, ProposalsAhead,
+  ProposesAboveSnapshot, HistoriesSound, PromiseCoversAccepted, ProposalsAhead, DecisionsChosen, PromisesReport, PhaseOneFirst,
 };
 export const STEP_PROPERTIES: Record<string, StepProperty> = { AcceptorMonotonicity, RefinesLog };
-export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst, RaceShape };
+export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst, RaceShape, AdoptAfterCompact };

@@ -27,7 +27,7 @@ export interface SpecMutant {
 export const SPEC_PROPERTIES = [
   'TypeOK', 'Agreement', 'Validity', 'ReplicaConsistency', 'ClientAnswers', 'AcceptorMonotonicity', 'RefinesLog',
   'EventuallyExecuted', 'NothingNeededDiscarded', 'SnapshotsSound', 'AcceptsSafe', 'ProposesAboveSnapshot', 'HistoriesSound',
-  'PromiseCoversAccepted', 'ProposalsAhead',
+  'PromiseCoversAccepted', 'ProposalsAhead', 'DecisionsChosen', 'PromisesReport', 'PhaseOneFirst',
 ];
 
 export const SPEC_MUTANTS: SpecMutant[] = [
@@ -64,4 +64,10 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   { mutant: 'AdoptMarkFromSlotIn', model: 'ci-checkpoint', property: 'NothingNeededDiscarded', kind: 'invariant' },
   // An outside review's (session 55): it passed every CI model, ci-checkpoint not checking HistoriesSound then.
   { mutant: 'RestartLosesHistory', model: 'ci-checkpoint', property: 'HistoriesSound', kind: 'invariant', search: 'explorer' },
+  // An outside review's four (session 55) that passed every CI model, each breaking Agreement only
+  // with two leaders, two slots and three ballots: the invariants stated for them break at once.
+  { mutant: 'CommanderIgnoresSlot', model: 'ci-slots', property: 'DecisionsChosen', kind: 'invariant', search: 'explorer' },
+  { mutant: 'PromiseHighestBallotOnly', model: 'ci-reproposes', property: 'PromisesReport', kind: 'invariant', search: 'explorer' },
+  { mutant: 'PreemptedStaysActive', model: 'ci-preempt', property: 'PhaseOneFirst', kind: 'invariant', search: 'explorer' },
+  { mutant: 'AdoptIgnoresMark', model: 'ci-adopt-mark', property: 'PhaseOneFirst', kind: 'invariant', search: 'explorer' },
 ];

@@ -1,0 +1,112 @@
+/**
+ * DecisionsChosen, PromisesReport and PhaseOneFirst, and the constraint AdoptAfterCompact, in
+ * properties.ts give the .tla's verdict (explore_eval on the embedded engine) on hand-made
+ * states where each holds and where each fails, each failing state one message or field away
+ * from a holding one. The invariants were stated for an outside review's bugs that passed every
+ * CI model (CommanderIgnoresSlot, PromiseHighestBallotOnly, PreemptedStaysActive,
+ * AdoptIgnoresMark: the spec mutants of test/spec/mutantTable.ts, found by search in
+ * test/explore/specMutantSearch.test.ts).
+ */
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadModel } from '../../src/modelcheck/cfg/models.js';
+import { loadTlaChecker } from '../../src/modelcheck/embedded/wasm.js';
+import { flatSpecText } from '../../src/explore/engineReplay.js';
+import { exploreModel } from '../../src/explore/model.js';
+import { STATE_CONSTRAINTS, STATE_INVARIANTS, boundsOf } from '../../src/explore/properties.js';
+import { toTla } from '../../src/trace/replay/tlaCodec.js';
+import { cfgText } from '../../src/trace/replay/tlaEngine.js';
+import { messageKey } from '../../src/trace/format/keys.js';
+import { type NodeSpec, type SpecState, initialState } from '../../src/trace/spec/specState.js';
+import type { Ballot, Proposal, SpecMessage } from '../../src/trace/format/types.js';
+
+const SPEC = resolve(import.meta.dirname, '..', '..', 'spec');
+const r1: Proposal = { caller: 1, clientId: 1, input: 'op' };
+const r2: Proposal = { caller: 2, clientId: 1, input: 'op' };
+const b = (num: number, leader: number): Ballot => ({ num, leader });
+const b01 = b(0, 1);
+const b11 = b(1, 1);
+
+interface Case {
+  name: string;
+  msgs: SpecMessage[];
+  /** Node 1's state, from the initial one. */
+  node1?: (x: NodeSpec) => NodeSpec;
+  node2?: (x: NodeSpec) => NodeSpec;
+  restarts?: number;
+  holds: boolean;
+}
+
+/** Each case's verdict by the .tla (the engine) and by properties.ts, on `model`'s constants. */
+function verdicts(model: string, name: string, kind: 'invariant' | 'constraint', cases: Case[]): void {
+  const m = exploreModel(loadModel(join(SPEC, `${model}.cfg`)));
+  const spec = flatSpecText();
+  const cfg = cfgText(m.constants, 'Next');
+  const bounds = boundsOf(m.cfg);
+  const base = initialState(m.cfg);
+  const ts = kind === 'invariant' ? (s: SpecState) => STATE_INVARIANTS[name]!(bounds, s) === undefined : (s: SpecState) => STATE_CONSTRAINTS[name]!(bounds, s);
+  for (const c of cases) {
+    const s: SpecState = {
+      ...base,
+      msgs: new Map(c.msgs.map((x) => [messageKey(x), x])),
+      restarts: c.restarts ?? 0,
+      nodes: base.nodes.map((x, i) => (i === 1 && c.node1 !== undefined ? c.node1(x) : i === 2 && c.node2 !== undefined ? c.node2(x) : x)),
+    };
+    const out = JSON.parse(loadTlaChecker().explore_eval(spec, cfg, '{}', JSON.stringify(toTla(s, m.cfg.N)), name)) as { ok: boolean; json?: unknown; error?: string };
+    expect(out.ok, out.error).toBe(true);
+    expect(out.json, `${c.name} (.tla)`).toBe(c.holds);
+    expect(ts(s), `${c.name} (TS)`).toBe(c.holds);
+  }
+}
+
+const accept = (ballot: Ballot, slot: number, prop: Proposal): SpecMessage => ({ type: 'Accept', ballot, slot, prop });
+const yes = (acceptor: number, ballot: Ballot, slot: number): SpecMessage => ({ type: 'Accepted', acceptor, ballot, slot, promised: ballot });
+const no = (acceptor: number, ballot: Ballot, slot: number, promised: Ballot): SpecMessage => ({ type: 'Accepted', acceptor, ballot, slot, promised });
+const decision = (slot: number, prop: Proposal): SpecMessage => ({ type: 'Decision', slot, prop });
+const adopted = (ballot: Ballot, mark = 1): SpecMessage => ({ type: 'Adopted', ballot, pvalues: [], ...(mark === 1 ? {} : { mark }) });
+
+describe('invariants stated for bugs no CI model showed: the TypeScript gives the .tla verdict', () => {
+  it('DecisionsChosen (ci-slots: two acceptors, a quorum is both)', () => {
+    verdicts('ci-slots', 'DecisionsChosen', 'invariant', [
+      { name: 'no Decision', msgs: [accept(b01, 1, r1), yes(1, b01, 1)], holds: true },
+      { name: 'a Decision both acceptors voted for', msgs: [accept(b01, 1, r1), yes(1, b01, 1), yes(2, b01, 1), decision(1, r1)], holds: true },
+      { name: 'a Decision with one vote at its slot, one at another', msgs: [accept(b01, 1, r1), accept(b01, 2, r2), yes(1, b01, 1), yes(2, b01, 2), decision(1, r1)], holds: false },
+      { name: 'a Decision one acceptor refused', msgs: [accept(b01, 1, r1), yes(1, b01, 1), no(2, b01, 1, b(0, 2)), decision(1, r1)], holds: false },
+      { name: 'a Decision for another proposal than the one voted for', msgs: [accept(b01, 1, r1), yes(1, b01, 1), yes(2, b01, 1), decision(1, r2)], holds: false },
+    ]);
+  }, 60_000);
+
+  it('PromisesReport (ci-reproposes: one acceptor, ballots 0.1 and 1.1, two slots)', () => {
+    const promise = (accepted: Array<[Ballot, number]>, promised = b11, mark = 1): SpecMessage =>
+      ({ type: 'Promise', acceptor: 1, ballot: b11, promised, accepted: accepted.map(([ballot, slot]) => ({ ballot, slot, prop: r1 })), ...(mark === 1 ? {} : { mark }) });
+    verdicts('ci-reproposes', 'PromisesReport', 'invariant', [
+      { name: 'a Promise reporting the vote below it', msgs: [yes(1, b01, 1), promise([[b01, 1]])], holds: true },
+      { name: 'a Promise reporting a higher pvalue of the slot voted in', msgs: [yes(1, b01, 1), promise([[b11, 1]])], holds: true },
+      { name: 'a vote at the ballot promised, not reported', msgs: [yes(1, b11, 1), promise([])], holds: true },
+      { name: 'a vote below the mark, not reported', msgs: [yes(1, b01, 1), promise([], b11, 2)], holds: true },
+      { name: 'a vote below the ballot promised, not reported', msgs: [yes(1, b01, 1), promise([])], holds: false },
+      { name: 'two votes, the lower ballot\'s not reported', msgs: [yes(1, b01, 1), yes(1, b11, 2), promise([[b11, 2]], b(1, 2))], holds: false },
+    ]);
+  }, 60_000);
+
+  it('PhaseOneFirst (ci-preempt: leaders 1 and 2)', () => {
+    verdicts('ci-preempt', 'PhaseOneFirst', 'invariant', [
+      { name: 'a leader active at its adopted ballot, an Accept there', msgs: [adopted(b01), accept(b01, 1, r1)], node1: (x) => ({ ...x, lActive: true, lBallot: b01 }), holds: true },
+      { name: 'a leader active at a ballot no scout adopted', msgs: [adopted(b01)], node1: (x) => ({ ...x, lActive: true, lBallot: b11 }), holds: false },
+      { name: 'an Accept at a ballot no scout adopted', msgs: [adopted(b01), accept(b11, 1, r1)], holds: false },
+      { name: 'an Accept below its adoption\'s mark', msgs: [adopted(b01, 2), accept(b01, 1, r1)], holds: false },
+      { name: 'an Accept at its adoption\'s mark', msgs: [adopted(b01, 2), accept(b01, 2, r1)], holds: true },
+      { name: 'an Accept below one adoption\'s mark of its ballot, at another\'s', msgs: [adopted(b01, 2), adopted(b01), accept(b01, 1, r1)], holds: true },
+    ]);
+  }, 60_000);
+
+  it('AdoptAfterCompact (ci-adopt-mark)', () => {
+    verdicts('ci-adopt-mark', 'AdoptAfterCompact', 'constraint', [
+      { name: 'no restart', msgs: [], holds: true },
+      { name: 'a restart before node 1 compacted', msgs: [], restarts: 1, holds: false },
+      { name: 'node 1 compacted, node 2 not restarted', msgs: [], restarts: 1, node1: (x) => ({ ...x, aMark: 2 }), holds: false },
+      { name: 'node 2 restarted before node 1 compacted', msgs: [], restarts: 1, node2: (x) => ({ ...x, lBallot: b(1, 2) }), holds: false },
+      { name: 'node 2 restarted after node 1 compacted', msgs: [], restarts: 1, node1: (x) => ({ ...x, aMark: 2 }), node2: (x) => ({ ...x, lBallot: b(1, 2) }), holds: true },
+    ]);
+  }, 60_000);
+});
