@@ -260,6 +260,10 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (*                          but stays active (skips phase 1)              *)
 (*   AdoptIgnoresMark       an adopted leader ignores the quorum's mark   *)
 (*                          the Adopted reports                           *)
+(* and one written for PromisesReport, a bug its first half let through  *)
+(* (of the CI models, only ci-race-retry saw it, 31 steps in):            *)
+(*   PromiseRelabelsBallot  a Promise labels the pvalues it reports with  *)
+(*                          the ballot it promises                        *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -273,7 +277,7 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "WelcomeMixesParts", "WelcomeMissingPart", "ScoutCountsPartialPromise",
             "AcceptKeepsPromise", "WelcomeOverProposals", "AdoptMarkFromSlotIn",
             "RestartLosesHistory", "CommanderIgnoresSlot", "PromiseHighestBallotOnly",
-            "PreemptedStaysActive", "AdoptIgnoresMark"}
+            "PreemptedStaysActive", "AdoptIgnoresMark", "PromiseRelabelsBallot"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 ASSUME WelcomeParts # {} /\ \A k \in WelcomeParts : k \in Nat /\ k >= 1
@@ -400,6 +404,8 @@ AcceptorReceivePrepare(n, m, k) ==
                          [] Mutant = "PromiseHighestBallotOnly" ->
                                {pv \in aAccepted[n] :
                                    \A q \in aAccepted[n] : ~Less(pv.ballot, q.ballot)}
+                         [] Mutant = "PromiseRelabelsBallot" ->
+                               {[pv EXCEPT !.ballot = promised] : pv \in aAccepted[n]}
                          [] OTHER -> aAccepted[n]
            reply == {[type |-> "Promise", acceptor |-> n, ballot |-> m.ballot,
                       promised |-> promised, mark |-> aMark[n], part |-> i, parts |-> k,
@@ -1316,22 +1322,28 @@ DecisionsChosen ==
         \E a \in Msgs("Accept") : /\ a.slot = d.slot /\ a.prop = d.prop
                                   /\ IsQuorum(AcceptedBy(a.ballot, a.slot))
 
-\* A Promise reports every vote that can still matter: for each slot at or
-\* above its mark where its acceptor voted yes at a ballot below the one it
-\* now promises, the Promise (one of its parts) carries a pvalue of that
-\* slot at that ballot or higher.  Such a vote came before the Promise (an
-\* acceptor accepts no ballot below its promise), a later Accept replaces a
-\* pvalue only by one at a higher ballot, and only compaction discards,
-\* below the mark.  A Promise that keeps the pvalues of its highest ballot
-\* alone (PromiseHighestBallotOnly) breaks it.
+\* A Promise reports every vote that can still matter, and nothing else:
+\* for each slot at or above its mark where its acceptor voted yes at a
+\* ballot below the one it now promises, the Promise (one of its parts)
+\* carries a pvalue of that slot at that ballot or higher; and each pvalue
+\* it carries is a vote of its acceptor, for an Accept some leader sent.
+\* Such a vote came before the Promise (an acceptor accepts no ballot below
+\* its promise), a later Accept replaces a pvalue only by one at a higher
+\* ballot, and only compaction discards, below the mark.  A Promise that
+\* keeps the pvalues of its highest ballot alone (PromiseHighestBallotOnly)
+\* breaks the first half; one that labels its pvalues with the ballot it
+\* promises (PromiseRelabelsBallot) the second.
 PromisesReport ==
-    \A p \in Msgs("Promise") : \A y \in Msgs("Accepted") :
-        (/\ IsYes(y, y.ballot, y.slot) /\ y.acceptor = p.acceptor
-         /\ Less(y.ballot, p.promised) /\ y.slot >= p.mark)
-            => \E q \in Msgs("Promise") :
-                  /\ q.acceptor = p.acceptor /\ q.ballot = p.ballot
-                  /\ q.promised = p.promised /\ q.mark = p.mark /\ q.parts = p.parts
-                  /\ \E pv \in q.accepted : pv.slot = y.slot /\ ~Less(pv.ballot, y.ballot)
+    /\ \A p \in Msgs("Promise") : \A y \in Msgs("Accepted") :
+          (/\ IsYes(y, y.ballot, y.slot) /\ y.acceptor = p.acceptor
+           /\ Less(y.ballot, p.promised) /\ y.slot >= p.mark)
+              => \E q \in Msgs("Promise") :
+                    /\ q.acceptor = p.acceptor /\ q.ballot = p.ballot
+                    /\ q.promised = p.promised /\ q.mark = p.mark /\ q.parts = p.parts
+                    /\ \E pv \in q.accepted : pv.slot = y.slot /\ ~Less(pv.ballot, y.ballot)
+    /\ \A p \in Msgs("Promise") : \A pv \in p.accepted :
+          /\ \E y \in Msgs("Accepted") : IsYes(y, pv.ballot, pv.slot) /\ y.acceptor = p.acceptor
+          /\ AcceptFor(pv.ballot, pv) \in msgs
 
 \* Phase 2 only after phase 1: a leader is active only at a ballot its scout
 \* adopted, and every Accept is at an adopted ballot, for a slot at or above

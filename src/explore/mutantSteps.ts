@@ -58,6 +58,7 @@ interface Rules {
   promiseHighestBallotOnly: boolean;
   preemptedStaysActive: boolean;
   adoptIgnoresMark: boolean;
+  promiseRelabelsBallot: boolean;
 }
 
 const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
@@ -69,7 +70,7 @@ const CORRECT: Rules = {
   executeTwice: false, dedupeWholeBatch: false, executeBatchAnyOrder: false, leaderSplitsBatch: false, answerBatchLastIndex: false,
   welcomeMixesParts: false, welcomeMissingPart: false, scoutCountsPartialPromise: false,
   acceptKeepsPromise: false, welcomeOverProposals: false, adoptMarkFromSlotIn: false, restartLosesHistory: false,
-  commanderIgnoresSlot: false, promiseHighestBallotOnly: false, preemptedStaysActive: false, adoptIgnoresMark: false,
+  commanderIgnoresSlot: false, promiseHighestBallotOnly: false, preemptedStaysActive: false, adoptIgnoresMark: false, promiseRelabelsBallot: false,
 };
 
 /** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
@@ -124,6 +125,8 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   },
   PreemptedStaysActive: { bug: 'a preempted leader moves to a higher ballot but stays active (skips phase 1)', rules: { preemptedStaysActive: true }, actions: ['LeaderReceivePreempted'] },
   AdoptIgnoresMark: { bug: 'an adopted leader ignores the quorum\'s mark the Adopted reports', rules: { adoptIgnoresMark: true }, actions: ['LeaderReceiveAdopted'] },
+  // Written for PromisesReport: a bug its first half (every vote reported) let through.
+  PromiseRelabelsBallot: { bug: 'a Promise labels the pvalues it reports with the ballot it promises', rules: { promiseRelabelsBallot: true }, actions: ['AcceptorReceivePrepare'] },
 };
 
 export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
@@ -207,7 +210,9 @@ function acceptorReceivePrepare(r: Rules, n: number, x: NodeSpec, m: MessageOf<'
   const aBallot = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
   const held = [...x.aAccepted.values()];
   const highest = (pv: PValue): boolean => held.every((q) => !ballotLt(pv.ballot, q.ballot));
-  const accepted = r.promiseOmitsAccepted ? [] : held.filter((pv) => (!r.promiseOmitsAtMark || pv.slot > x.aMark) && (!r.promiseHighestBallotOnly || highest(pv)));
+  const kept = r.promiseOmitsAccepted ? [] : held.filter((pv) => (!r.promiseOmitsAtMark || pv.slot > x.aMark) && (!r.promiseHighestBallotOnly || highest(pv)));
+  // PromiseRelabelsBallot: {[pv EXCEPT !.ballot = promised] : pv \in aAccepted[n]} (a set: relabelled pvalues of one slot and prop merge).
+  const accepted = r.promiseRelabelsBallot ? [...new Map(kept.map((pv) => [pvalueKey({ ...pv, ballot: aBallot }), { ...pv, ballot: aBallot }])).values()] : kept;
   const reply = promiseParts(n, m.ballot, aBallot, accepted, x.aMark, k);
   if (reply.every((p) => msgs.has(messageKey(p)))) return null;
   return [{ ...x, aBallot: r.promiseNotRecorded ? x.aBallot : aBallot }, reply];

@@ -14,7 +14,7 @@
  * A violated property returns a sentence saying where; a property that holds returns undefined.
  */
 import type { Ballot, Proposal, PValue, SlotProp, SpecMessage } from '../trace/format/types.js';
-import { ballotKey, propKey, pvalueKey } from '../trace/format/keys.js';
+import { ballotKey, messageKey, propKey, pvalueKey } from '../trace/format/keys.js';
 import { type ExecSeq, type NodeSpec, type SpecConfig, type SpecState, NOOP_KEY, ballotEq, ballotLt, longBatch, reqsOf } from '../trace/spec/specState.js';
 import type { Step } from '../trace/spec/fastSpec.js';
 import { RaceRetry } from './raceShapes.js';
@@ -484,7 +484,8 @@ export const DecisionsChosen: StateInvariant = (m, s) => {
  * PromisesReport: for every yes vote of a Promise's acceptor at a ballot below the one it
  * promises, in a slot at or above the Promise's mark, the Promise (one of its parts: a Promise
  * of the same acceptor, ballot, promised ballot, mark and part count) carries a pvalue of that
- * slot at that ballot or higher.
+ * slot at that ballot or higher; and every pvalue a Promise carries is a yes vote of its
+ * acceptor (its ballot and slot), for an Accept in msgs (its ballot, slot and proposal).
  */
 export const PromisesReport: StateInvariant = (_m, s) => {
   const promises: Array<Extract<SpecMessage, { type: 'Promise' }>> = [];
@@ -492,6 +493,15 @@ export const PromisesReport: StateInvariant = (_m, s) => {
   for (const msg of s.msgs.values()) {
     if (msg.type === 'Promise') promises.push(msg);
     else if (isYes(msg)) votes.push(msg);
+  }
+  for (const p of promises) {
+    for (const pv of p.accepted) {
+      if (!votes.some((y) => y.acceptor === p.acceptor && y.slot === pv.slot && ballotEq(y.ballot, pv.ballot))) {
+        return `acceptor ${p.acceptor}'s Promise for ${show(p.ballot)} carries a pvalue for slot ${pv.slot} at ballot ${show(pv.ballot)}, which it never voted for`;
+      }
+      const accept: SpecMessage = { type: 'Accept', ballot: pv.ballot, slot: pv.slot, prop: pv.prop };
+      if (!s.msgs.has(messageKey(accept))) return `acceptor ${p.acceptor}'s Promise for ${show(p.ballot)} carries ${pvalueKey(pv)}, which no leader sent as an Accept`;
+    }
   }
   const sameReply = (p: (typeof promises)[number], q: (typeof promises)[number]): boolean =>
     q.acceptor === p.acceptor && ballotEq(q.ballot, p.ballot) && ballotEq(q.promised, p.promised) && (q.mark ?? 1) === (p.mark ?? 1) && (q.parts ?? 1) === (p.parts ?? 1);

@@ -80,12 +80,16 @@ describe('invariants stated for bugs no CI model showed: the TypeScript gives th
     const promise = (accepted: Array<[Ballot, number]>, promised = b11, mark = 1): SpecMessage =>
       ({ type: 'Promise', acceptor: 1, ballot: b11, promised, accepted: accepted.map(([ballot, slot]) => ({ ballot, slot, prop: r1 })), ...(mark === 1 ? {} : { mark }) });
     verdicts('ci-reproposes', 'PromisesReport', 'invariant', [
-      { name: 'a Promise reporting the vote below it', msgs: [yes(1, b01, 1), promise([[b01, 1]])], holds: true },
-      { name: 'a Promise reporting a higher pvalue of the slot voted in', msgs: [yes(1, b01, 1), promise([[b11, 1]])], holds: true },
+      { name: 'a Promise reporting the vote below it', msgs: [accept(b01, 1, r1), yes(1, b01, 1), promise([[b01, 1]])], holds: true },
+      { name: 'a Promise reporting a higher pvalue of the slot voted in', msgs: [accept(b01, 1, r1), accept(b11, 1, r1), yes(1, b01, 1), yes(1, b11, 1), promise([[b11, 1]], b(1, 2))], holds: true },
       { name: 'a vote at the ballot promised, not reported', msgs: [yes(1, b11, 1), promise([])], holds: true },
       { name: 'a vote below the mark, not reported', msgs: [yes(1, b01, 1), promise([], b11, 2)], holds: true },
       { name: 'a vote below the ballot promised, not reported', msgs: [yes(1, b01, 1), promise([])], holds: false },
-      { name: 'two votes, the lower ballot\'s not reported', msgs: [yes(1, b01, 1), yes(1, b11, 2), promise([[b11, 2]], b(1, 2))], holds: false },
+      { name: 'two votes, the lower ballot\'s not reported', msgs: [accept(b11, 2, r1), yes(1, b01, 1), yes(1, b11, 2), promise([[b11, 2]], b(1, 2))], holds: false },
+      // The second half: what a Promise carries is a vote of its acceptor, for an Accept sent.
+      { name: 'a reported pvalue its acceptor voted for, whose Accept was sent', msgs: [accept(b01, 1, r1), yes(1, b01, 1), promise([[b01, 1]])], holds: true },
+      { name: 'a reported pvalue relabelled with the ballot promised', msgs: [accept(b01, 1, r1), yes(1, b01, 1), promise([[b11, 1]])], holds: false },
+      { name: 'a reported pvalue whose Accept carried another proposal', msgs: [accept(b01, 1, r2), yes(1, b01, 1), promise([[b01, 1]])], holds: false },
     ]);
   }, 60_000);
 

@@ -6,6 +6,7 @@ import { EmbeddedTimeout, runEmbeddedJob, type EmbeddedRawResult } from './worke
 import { flattenModule, FlattenError, type Flattened } from '../tla/flatten.js';
 import { checkModuleStructure, withoutTrailer } from '../tla/moduleStructure.js';
 import { argumentCaptures } from '../tla/argumentCapture.js';
+import { impliesMisreadings } from '../tla/impliesPrecedence.js';
 import type { Counterexample, ModelResult, Progress, SourceLocation } from '../shared/types.js';
 import { loadTlaChecker } from './wasm.js';
 
@@ -48,7 +49,7 @@ export function prepareEmbeddedModule(
 ): Prepared {
   const fileOf = names.file ?? ((m: string) => `${m}.tla`);
   const structural = (text: string, module: string | undefined): Prepared | undefined => {
-    const [e] = [...checkModuleStructure(text, module), ...argumentCaptures(text)];
+    const [e] = [...checkModuleStructure(text, module), ...argumentCaptures(text), ...impliesMisreadings(text)];
     if (e === undefined) return undefined;
     const name = module ?? /MODULE\s+(\w+)/.exec(text)?.[1];
     const location: SourceLocation = { line: e.line, column: e.column };
