@@ -204,7 +204,9 @@ const withMark = (mark: number): { mark?: number } => (mark === 1 ? {} : { mark 
 /*
  * SetAcceptor(n, IF Mutant = "PromiseNotRecorded" THEN aBallot[n] ELSE promised, aAccepted[n]);
  * AcceptorReceivePrepare: mark |-> aMark[n], accepted |-> CASE Mutant = "PromiseOmitsAccepted" -> {}
- *   [] Mutant = "PromiseOmitsAtMark" -> {pv \in aAccepted[n] : pv.slot > aMark[n]} [] OTHER -> aAccepted[n]
+ *   [] Mutant = "PromiseOmitsAtMark" -> {pv \in aAccepted[n] : pv.slot > aMark[n]}
+ *   [] Mutant = "PromiseHighestBallotOnly" -> {pv \in aAccepted[n] : \A q \in aAccepted[n] : ~Less(pv.ballot, q.ballot)}
+ *   [] Mutant = "PromiseRelabelsBallot" -> {[pv EXCEPT !.ballot = promised] : pv \in aAccepted[n]} [] OTHER -> aAccepted[n]
  */
 function acceptorReceivePrepare(r: Rules, n: number, x: NodeSpec, m: MessageOf<'Prepare'>, msgs: ReadonlyMap<string, SpecMessage>, k: number): Result {
   const aBallot = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
@@ -267,7 +269,10 @@ function scoutReceivePromise(r: Rules, N: number, n: number, x: NodeSpec, m: Mes
   });
 }
 
-/* CommanderReceiveAccepted: IF m.promised = m.ballot \/ Mutant = "CommanderCountsRejections" THEN (a vote) ELSE (preempted). */
+/*
+ * CommanderReceiveAccepted: c.ballot = m.ballot /\ (Mutant = "CommanderIgnoresSlot" \/ c.slot = m.slot);
+ * IF m.promised = m.ballot \/ Mutant = "CommanderCountsRejections" THEN (a vote) ELSE (preempted).
+ */
 function commanderReceiveAccepted(r: Rules, N: number, n: number, x: NodeSpec, m: MessageOf<'Accepted'>): Result[] {
   const out: Result[] = [];
   for (const [key, c] of x.commanders) {
@@ -294,7 +299,7 @@ const hasSlot = (d: Iterable<{ slot: number }>, slot: number): boolean => { for 
 
 /*
  * LeaderReceiveAdopted, as the .tla writes it: PMax(pvalues) is every [slot, prop] of a pvalue
- * whose ballot no pvalue of its slot exceeds; mark == Max(Max(lMark[n], m.mark), ExecutedBelow(n)) (rSlotOut[n];
+ * whose ballot no pvalue of its slot exceeds; mark == Max(Max(lMark[n], m.mark), ExecutedBelow(n)) (AdoptIgnoresMark: 1 for m.mark; rSlotOut[n];
  * AdoptMarkFromSlotIn: rSlotIn[n]); Above(D) keeps the
  * slots at or above the mark (all of D under ProposeBelowMark); adopted == Above(PMax(pvalues)) (AdoptLowestBallot: PMax takes the
  * pvalue that exceeds no pvalue of its slot);
