@@ -425,24 +425,34 @@ export const HistoriesSound: StateInvariant = (m, s) => {
 };
 
 /**
- * AcceptsSafe: once a quorum accepted (Accepted with promised = ballot) an Accept's ballot and
- * slot, every Accept for that slot at that ballot or a higher one carries the same proposal.
+ * The Accepts in msgs, and whether a quorum voted yes (an Accepted with promised = ballot) for
+ * an Accept's ballot and slot: ChosenAccepts, which AcceptsSafe and DecisionsChosen read.
  */
-export const AcceptsSafe: StateInvariant = (m, s) => {
+function acceptsAndVotes(m: ModelBounds, s: SpecState): { accepts: Array<Extract<SpecMessage, { type: 'Accept' }>>; chosen: (a: { ballot: Ballot; slot: number }) => boolean } {
   const yes = new Map<string, Set<number>>();
-  const accepts: Array<{ ballot: Ballot; slot: number; prop: Proposal }> = [];
+  const accepts: Array<Extract<SpecMessage, { type: 'Accept' }>> = [];
+  const key = (b: Ballot, slot: number): string => `${b.num}.${b.leader}@${slot}`;
   for (const msg of s.msgs.values()) {
     if (msg.type === 'Accept') accepts.push(msg);
-    else if (msg.type === 'Accepted' && msg.promised.num === msg.ballot.num && msg.promised.leader === msg.ballot.leader) {
-      const k = `${msg.ballot.num}.${msg.ballot.leader}@${msg.slot}`;
+    else if (msg.type === 'Accepted' && ballotEq(msg.promised, msg.ballot)) {
+      const k = key(msg.ballot, msg.slot);
       let acks = yes.get(k);
       if (acks === undefined) yes.set(k, (acks = new Set()));
       acks.add(msg.acceptor);
     }
   }
+  // IsQuorum of the empty set is FALSE for every N but under SmallQuorum with N <= 1.
+  return { accepts, chosen: (a) => m.isQuorum(yes.get(key(a.ballot, a.slot))?.size ?? 0) };
+}
+
+/**
+ * AcceptsSafe: once a quorum accepted (Accepted with promised = ballot) an Accept's ballot and
+ * slot, every Accept for that slot at that ballot or a higher one carries the same proposal.
+ */
+export const AcceptsSafe: StateInvariant = (m, s) => {
+  const { accepts, chosen } = acceptsAndVotes(m, s);
   for (const c of accepts) {
-    // IsQuorum of the empty set is FALSE for every N but under SmallQuorum with N <= 1.
-    if (!m.isQuorum(yes.get(`${c.ballot.num}.${c.ballot.leader}@${c.slot}`)?.size ?? 0)) continue;
+    if (!chosen(c)) continue;
     for (const a of accepts) {
       if (a.slot === c.slot && !ballotLt(a.ballot, c.ballot) && propKey(a.prop) !== propKey(c.prop)) {
         return `slot ${c.slot}: ${propKey(c.prop)} was accepted by a quorum at ballot ${show(c.ballot)}, and an Accept at ballot ${show(a.ballot)} carries ${propKey(a.prop)}`;
@@ -452,7 +462,6 @@ export const AcceptsSafe: StateInvariant = (m, s) => {
   return undefined;
 };
 
-const yesKey = (b: Ballot, slot: number): string => `${b.num}.${b.leader}@${slot}`;
 const isYes = (y: SpecMessage): y is Extract<SpecMessage, { type: 'Accepted' }> => y.type === 'Accepted' && ballotEq(y.promised, y.ballot);
 
 /**
@@ -460,22 +469,10 @@ const isYes = (y: SpecMessage): y is Extract<SpecMessage, { type: 'Accepted' }> 
  * proposal at a ballot a quorum voted yes for at that slot.
  */
 export const DecisionsChosen: StateInvariant = (m, s) => {
-  const yes = new Map<string, Set<number>>();
-  const accepts: Array<Extract<SpecMessage, { type: 'Accept' }>> = [];
-  const decisions: Array<Extract<SpecMessage, { type: 'Decision' }>> = [];
-  for (const msg of s.msgs.values()) {
-    if (msg.type === 'Accept') accepts.push(msg);
-    else if (msg.type === 'Decision') decisions.push(msg);
-    else if (isYes(msg)) {
-      const k = yesKey(msg.ballot, msg.slot);
-      let acks = yes.get(k);
-      if (acks === undefined) yes.set(k, (acks = new Set()));
-      acks.add(msg.acceptor);
-    }
-  }
-  for (const d of decisions) {
-    const chosen = accepts.some((a) => a.slot === d.slot && propKey(a.prop) === propKey(d.prop) && m.isQuorum(yes.get(yesKey(a.ballot, a.slot))?.size ?? 0));
-    if (!chosen) return `the Decision for slot ${d.slot} names ${propKey(d.prop)}, which no quorum accepted at any ballot`;
+  const { accepts, chosen } = acceptsAndVotes(m, s);
+  for (const d of s.msgs.values()) {
+    if (d.type !== 'Decision') continue;
+    if (!accepts.some((a) => a.slot === d.slot && propKey(a.prop) === propKey(d.prop) && chosen(a))) return `the Decision for slot ${d.slot} names ${propKey(d.prop)}, which no quorum accepted at any ballot`;
   }
   return undefined;
 };
