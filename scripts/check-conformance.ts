@@ -12,7 +12,7 @@
 import { accessSync, constants as fsConstants, existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CfgError } from '../src/modelcheck/cfg/cfg.js';
+import { CfgError, printCfg } from '../src/modelcheck/cfg/cfg.js';
 import { flattenModule } from '../src/modelcheck/tla/flatten.js';
 import { listModels, loadModel, type ModelInfo } from '../src/modelcheck/cfg/models.js';
 import { type GraphItem, StateGraphError, engineStateGraph, linesOf, readStateGraph, stateToEmbeddedJson } from '../src/modelcheck/embedded/stateGraph.js';
@@ -115,7 +115,9 @@ function graphItems(m: ModelInfo, spec: string, graphsDir?: string): { items: ()
     try { accessSync(file, fsConstants.R_OK); } catch (e) { throw new UsageError(`cannot read ${file}: ${(e as Error).message}`); }
     return { items: () => readStateGraph(fileLines(file)), source: 'file', seconds: 0 };
   }
-  const g = engineStateGraph(loadTlaChecker(), spec, m.cfgText);
+  // The graph is the reachable states and nothing else: the model's invariants and properties
+  // are left out, so a model that expects a violation (liveness-vacuity) still yields its graph.
+  const g = engineStateGraph(loadTlaChecker(), spec, printCfg({ ...m.cfg, invariants: [], properties: [] }));
   return { items: () => readStateGraph(linesOf(g.dot)), source: 'engine', seconds: g.seconds, engineStates: g.statesExplored };
 }
 
