@@ -264,6 +264,9 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (* (of the CI models, only ci-race-retry saw it, 31 steps in):            *)
 (*   PromiseRelabelsBallot  a Promise labels the pvalues it reports with  *)
 (*                          the ballot it promises                        *)
+(* and one written for OneValuePerBallot, which Agreement catches later:  *)
+(*   LeaderDrivesSlotTwice  a leader takes a Propose for a slot it already *)
+(*                          drives, and drives that slot twice            *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -277,7 +280,8 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "WelcomeMixesParts", "WelcomeMissingPart", "ScoutCountsPartialPromise",
             "AcceptKeepsPromise", "WelcomeOverProposals", "AdoptMarkFromSlotIn",
             "RestartLosesHistory", "CommanderIgnoresSlot", "PromiseHighestBallotOnly",
-            "PreemptedStaysActive", "AdoptIgnoresMark", "PromiseRelabelsBallot"}
+            "PreemptedStaysActive", "AdoptIgnoresMark", "PromiseRelabelsBallot",
+            "LeaderDrivesSlotTwice"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 ASSUME WelcomeParts # {} /\ \A k \in WelcomeParts : k \in Nat /\ k >= 1
@@ -591,7 +595,7 @@ LeaderSpawnScout(n) ==
 LeaderReceivePropose(n, m) ==
     /\ m.type = "Propose"
     /\ Mutant = "ProposeBelowMark" \/ m.slot >= Max(lMark[n], aMark[n])
-    /\ ~HasSlot(lProposals[n], m.slot)
+    /\ Mutant = "LeaderDrivesSlotTwice" \/ ~HasSlot(lProposals[n], m.slot)
     /\ LET d == [slot |-> m.slot,
                  prop |-> IF Mutant = "LeaderSplitsBatch" /\ IsLong(m.prop)
                             THEN m.prop.batch[1] ELSE m.prop] IN
@@ -1356,6 +1360,17 @@ PhaseOneFirst ==
     /\ \A n \in LeaderNodes : lActive[n] => \E m \in Msgs("Adopted") : m.ballot = lBallot[n]
     /\ \A a \in Msgs("Accept") :
           \E m \in Msgs("Adopted") : m.ballot = a.ballot /\ a.slot >= m.mark
+
+\* One proposal per ballot and slot: a ballot is its leader's alone, and the
+\* leader drives each slot once under it.  Accepteds carry no proposal, so
+\* with two Accepts of one ballot and slot a quorum's votes do not say which
+\* proposal they chose, and DecisionsChosen cannot tell.  A leader that
+\* drives a slot it already drives (LeaderDrivesSlotTwice) breaks it at its
+\* second Accept; so would a commander that, turned down, retried under its
+\* leader's newer ballot with its own proposal (a second outside review's
+\* bug, which needs two leaders and two slots to show).
+OneValuePerBallot ==
+    \A a1, a2 \in Msgs("Accept") : a1.ballot = a2.ballot /\ a1.slot = a2.slot => a1.prop = a2.prop
 
 -----------------------------------------------------------------------------
 (***************************************************************************)

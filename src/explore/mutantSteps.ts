@@ -59,6 +59,7 @@ interface Rules {
   preemptedStaysActive: boolean;
   adoptIgnoresMark: boolean;
   promiseRelabelsBallot: boolean;
+  leaderDrivesSlotTwice: boolean;
 }
 
 const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
@@ -71,6 +72,7 @@ const CORRECT: Rules = {
   welcomeMixesParts: false, welcomeMissingPart: false, scoutCountsPartialPromise: false,
   acceptKeepsPromise: false, welcomeOverProposals: false, adoptMarkFromSlotIn: false, restartLosesHistory: false,
   commanderIgnoresSlot: false, promiseHighestBallotOnly: false, preemptedStaysActive: false, adoptIgnoresMark: false, promiseRelabelsBallot: false,
+  leaderDrivesSlotTwice: false,
 };
 
 /** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
@@ -127,6 +129,8 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   AdoptIgnoresMark: { bug: 'an adopted leader ignores the quorum\'s mark the Adopted reports', rules: { adoptIgnoresMark: true }, actions: ['LeaderReceiveAdopted'] },
   // Written for PromisesReport: a bug its first half (every vote reported) let through.
   PromiseRelabelsBallot: { bug: 'a Promise labels the pvalues it reports with the ballot it promises', rules: { promiseRelabelsBallot: true }, actions: ['AcceptorReceivePrepare'] },
+  // Written for OneValuePerBallot (session 57), which catches it at the second Accept; Agreement later.
+  LeaderDrivesSlotTwice: { bug: 'a leader takes a Propose for a slot it already drives, and drives that slot twice', rules: { leaderDrivesSlotTwice: true }, actions: ['LeaderReceivePropose'] },
 };
 
 export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
@@ -338,12 +342,13 @@ function leaderReceivePreempted(r: Rules, n: number, x: NodeSpec, m: MessageOf<'
 }
 
 /*
- * LeaderReceivePropose: (Mutant = "ProposeBelowMark" \/ m.slot >= Max(lMark[n], aMark[n])) /\ ~HasSlot(lProposals[n], m.slot);
+ * LeaderReceivePropose: (Mutant = "ProposeBelowMark" \/ m.slot >= Max(lMark[n], aMark[n]))
+ * /\ (Mutant = "LeaderDrivesSlotTwice" \/ ~HasSlot(lProposals[n], m.slot));
  * the leader keeps d, and if active starts a commander and sends its Accept.
  */
 function leaderReceivePropose(r: Rules, x: NodeSpec, m: MessageOf<'Propose'>): Result {
   if (!r.proposeBelowMark && m.slot < Math.max(x.lMark, x.aMark)) return null;
-  if (hasSlot(x.lProposals.values(), m.slot)) return null;
+  if (!r.leaderDrivesSlotTwice && hasSlot(x.lProposals.values(), m.slot)) return null;
   // prop |-> IF Mutant = "LeaderSplitsBatch" /\ IsLong(m.prop) THEN m.prop.batch[1] ELSE m.prop
   const batch = longBatch(m.prop);
   const d: SlotProp = { slot: m.slot, prop: r.leaderSplitsBatch && batch !== undefined ? batch[0]! : m.prop };

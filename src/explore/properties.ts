@@ -4,7 +4,7 @@
  *
  * - State invariants (TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers, the
  *   checkpoint properties NothingNeededDiscarded, SnapshotsSound, AcceptsSafe, and the step-level
- *   DecisionsChosen, PromisesReport, PhaseOneFirst) are predicates of one state.
+ *   DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot) are predicates of one state.
  * - AcceptorMonotonicity and RefinesLog are, in the .tla, ghost variables that a step turns
  *   FALSE when it breaks the property (SetAcceptor, SendAll); here they are checks of a step
  *   (the state before and the step), which is the same thing: the ghost is FALSE in a state iff
@@ -539,6 +539,19 @@ export const PhaseOneFirst: StateInvariant = (m, s) => {
   return undefined;
 };
 
+/** OneValuePerBallot: no two Accepts of one ballot and slot carry different proposals. */
+export const OneValuePerBallot: StateInvariant = (_m, s) => {
+  const seen = new Map<string, Extract<SpecMessage, { type: 'Accept' }>>();
+  for (const msg of s.msgs.values()) {
+    if (msg.type !== 'Accept') continue;
+    const k = `${ballotKey(msg.ballot)}@${msg.slot}`;
+    const other = seen.get(k);
+    if (other === undefined) seen.set(k, msg);
+    else if (propKey(other.prop) !== propKey(msg.prop)) return `two Accepts for slot ${msg.slot} at ballot ${show(msg.ballot)}: ${propKey(other.prop)} and ${propKey(msg.prop)}`;
+  }
+  return undefined;
+};
+
 // ---- Constraints --------------------------------------------------------------------------
 
 export const GapFirst: StateConstraint = (m, s) => {
@@ -567,7 +580,7 @@ export const RaceShape: StateConstraint = (m, s) => {
 
 export const STATE_INVARIANTS: Record<string, StateInvariant> = {
   TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers, NothingNeededDiscarded, SnapshotsSound, AcceptsSafe,
-  ProposesAboveSnapshot, HistoriesSound, PromiseCoversAccepted, ProposalsAhead, DecisionsChosen, PromisesReport, PhaseOneFirst,
+  ProposesAboveSnapshot, HistoriesSound, PromiseCoversAccepted, ProposalsAhead, DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot,
 };
 export const STEP_PROPERTIES: Record<string, StepProperty> = { AcceptorMonotonicity, RefinesLog };
 export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst, RaceShape, AdoptAfterCompact };

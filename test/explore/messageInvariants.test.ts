@@ -1,5 +1,5 @@
 /**
- * DecisionsChosen, PromisesReport and PhaseOneFirst, and the constraint AdoptAfterCompact, in
+ * DecisionsChosen, PromisesReport, PhaseOneFirst and OneValuePerBallot, and the constraint AdoptAfterCompact, in
  * properties.ts give the .tla's verdict (explore_eval on the embedded engine) on hand-made
  * states where each holds and where each fails, each failing state one message or field away
  * from a holding one. The invariants were stated for an outside review's bugs that passed every
@@ -101,6 +101,18 @@ describe('invariants stated for bugs no CI model showed: the TypeScript gives th
       { name: 'an Accept below its adoption\'s mark', msgs: [adopted(b01, 2), accept(b01, 1, r1)], holds: false },
       { name: 'an Accept at its adoption\'s mark', msgs: [adopted(b01, 2), accept(b01, 2, r1)], holds: true },
       { name: 'an Accept below one adoption\'s mark of its ballot, at another\'s', msgs: [adopted(b01, 2), adopted(b01), accept(b01, 1, r1)], holds: true },
+    ]);
+  }, 60_000);
+
+  it('OneValuePerBallot (ci-slots: two slots, ballot 0.1; ci-reproposes for 1.1)', () => {
+    verdicts('ci-slots', 'OneValuePerBallot', 'invariant', [
+      { name: 'one Accept', msgs: [accept(b01, 1, r1)], holds: true },
+      { name: 'two Accepts of one ballot, two slots', msgs: [accept(b01, 1, r1), accept(b01, 2, r2)], holds: true },
+      { name: 'two Accepts of one ballot and slot, two proposals', msgs: [accept(b01, 1, r1), accept(b01, 1, r2)], holds: false },
+    ]);
+    verdicts('ci-reproposes', 'OneValuePerBallot', 'invariant', [
+      { name: 'two Accepts of one slot, two ballots, two proposals', msgs: [accept(b01, 1, r1), accept(b11, 1, r2)], holds: true },
+      { name: 'two ballots, then a second proposal at one of them', msgs: [accept(b01, 1, r1), accept(b11, 1, r2), accept(b11, 1, r1)], holds: false },
     ]);
   }, 60_000);
 

@@ -27,7 +27,7 @@ export interface SpecMutant {
 export const SPEC_PROPERTIES = [
   'TypeOK', 'Agreement', 'Validity', 'ReplicaConsistency', 'ClientAnswers', 'AcceptorMonotonicity', 'RefinesLog',
   'EventuallyExecuted', 'NothingNeededDiscarded', 'SnapshotsSound', 'AcceptsSafe', 'ProposesAboveSnapshot', 'HistoriesSound',
-  'PromiseCoversAccepted', 'ProposalsAhead', 'DecisionsChosen', 'PromisesReport', 'PhaseOneFirst',
+  'PromiseCoversAccepted', 'ProposalsAhead', 'DecisionsChosen', 'PromisesReport', 'PhaseOneFirst', 'OneValuePerBallot',
 ];
 
 export const SPEC_MUTANTS: SpecMutant[] = [
@@ -73,4 +73,8 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   // Written for PromisesReport's first half, which it passed: only ci-race-retry caught it, at 31
   // steps (AcceptorMonotonicity); the second half (a Promise carries only votes) at 12.
   { mutant: 'PromiseRelabelsBallot', model: 'ci-reproposes', property: 'PromisesReport', kind: 'invariant', search: 'explorer' },
+  // Written for OneValuePerBallot (session 57): caught at its second Accept (15 states deep), where
+  // AcceptorMonotonicity took 16. A second review's bug it is stated for, a commander retrying under
+  // its leader's newer ballot, needs two leaders and two slots: no CI model has that shape.
+  { mutant: 'LeaderDrivesSlotTwice', model: 'ci-slots', property: 'OneValuePerBallot', kind: 'invariant', search: 'explorer' },
 ];
