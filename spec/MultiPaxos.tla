@@ -264,9 +264,10 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (* (of the CI models, only ci-race-retry saw it, 31 steps in):            *)
 (*   PromiseRelabelsBallot  a Promise labels the pvalues it reports with  *)
 (*                          the ballot it promises                        *)
-(* and one written for OneValuePerBallot, which Agreement catches later:  *)
-(*   LeaderDrivesSlotTwice  a leader takes a Propose for a slot it already *)
-(*                          drives, and drives that slot twice            *)
+(* and one written for OneValuePerBallot (AcceptorMonotonicity: a step    *)
+(* later):                                                                *)
+(*   LeaderDrivesSlotTwice  a leader takes a Propose for a slot it        *)
+(*                          already drives, and drives that slot twice    *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",

@@ -129,7 +129,7 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   AdoptIgnoresMark: { bug: 'an adopted leader ignores the quorum\'s mark the Adopted reports', rules: { adoptIgnoresMark: true }, actions: ['LeaderReceiveAdopted'] },
   // Written for PromisesReport: a bug its first half (every vote reported) let through.
   PromiseRelabelsBallot: { bug: 'a Promise labels the pvalues it reports with the ballot it promises', rules: { promiseRelabelsBallot: true }, actions: ['AcceptorReceivePrepare'] },
-  // Written for OneValuePerBallot (session 57), which catches it at the second Accept; Agreement later.
+  // Written for OneValuePerBallot (session 57), which catches it at the second Accept; AcceptorMonotonicity a step later.
   LeaderDrivesSlotTwice: { bug: 'a leader takes a Propose for a slot it already drives, and drives that slot twice', rules: { leaderDrivesSlotTwice: true }, actions: ['LeaderReceivePropose'] },
 };
 
