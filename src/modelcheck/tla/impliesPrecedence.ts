@@ -131,15 +131,17 @@ function scan(code: string): Misreading[] {
   return found;
 }
 
+/** The text with each string's contents blanked (an escaped quote included), so no operator inside one is read. */
+const blankStrings = (code: string): string => code.replace(/"(?:[^"\\\n]|\\.)*"/g, (x) => '"' + ' '.repeat(x.length - 2) + '"');
+
 /** The first misread shape in one line of TLA+ (comments already blanked), as a sentence, and its column; or null. */
 export function misreadOnLine(line: string): { column: number; shape: string } | null {
-  const [first] = scan(line.replace(/"(?:[^"\\]|\\.)*"/g, (s) => '"' + ' '.repeat(s.length - 2) + '"'));
+  const [first] = scan(blankStrings(line));
   return first === undefined ? null : { column: first.column, shape: first.shape };
 }
 
 export function impliesMisreadings(moduleText: string): StructureError[] {
-  const code = moduleBody(moduleText).replace(/"(?:[^"\\\n]|\\.)*"/g, (s) => '"' + ' '.repeat(s.length - 2) + '"');
-  return scan(code).map((f) => ({
+  return scan(blankStrings(moduleBody(moduleText))).map((f) => ({
     line: f.line, column: f.column,
     message: `${f.shape}: parenthesize the operands of =>, <=> and ~> (TLA+ binds /\\ and \\/ tighter; TLC is not affected)`,
   }));
