@@ -268,6 +268,10 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (* later):                                                                *)
 (*   LeaderDrivesSlotTwice  a leader takes a Propose for a slot it        *)
 (*                          already drives, and drives that slot twice    *)
+(* and one a second outside review wrote, which no CI model caught until  *)
+(* AdoptionsReport was stated:                                            *)
+(*   ScoutKeepsLastMark     a scout keeps the mark of the last Promise it  *)
+(*                          counted, not the highest                      *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -282,7 +286,7 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "AcceptKeepsPromise", "WelcomeOverProposals", "AdoptMarkFromSlotIn",
             "RestartLosesHistory", "CommanderIgnoresSlot", "PromiseHighestBallotOnly",
             "PreemptedStaysActive", "AdoptIgnoresMark", "PromiseRelabelsBallot",
-            "LeaderDrivesSlotTwice"}
+            "LeaderDrivesSlotTwice", "ScoutKeepsLastMark"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 ASSUME WelcomeParts # {} /\ \A k \in WelcomeParts : k \in Nat /\ k >= 1
@@ -520,7 +524,8 @@ ScoutReceivePromise(n, m) ==
                      pvalues == IF Mutant = "ScoutIgnoresAccepted"
                                   THEN scout[n].pvalues
                                   ELSE scout[n].pvalues \cup UNION {w[i].accepted : i \in Counts(m)}
-                     mark == IF scout[n].mark < m.mark THEN m.mark ELSE scout[n].mark
+                     mark == IF scout[n].mark < m.mark \/ Mutant = "ScoutKeepsLastMark"
+                               THEN m.mark ELSE scout[n].mark
                  IN  /\ w[m.part] = m
                      /\ IF IsQuorum(acks)
                           THEN /\ scout' = [scout EXCEPT ![n] = NoScout]
@@ -1372,6 +1377,33 @@ PhaseOneFirst ==
 \* bug, which needs two leaders and two slots to show).
 OneValuePerBallot ==
     \A a1, a2 \in Msgs("Accept") : a1.ballot = a2.ballot /\ a1.slot = a2.slot => a1.prop = a2.prop
+
+\* An Adopted reports what a quorum's whole Promises reported: for each
+\* acceptor of some quorum, a yes Promise for its ballot, all of its parts,
+\* whose pvalues the Adopted carries and whose mark is at most the
+\* Adopted's; each pvalue the Adopted carries is in such a Promise of that
+\* quorum, and its mark is 1 or the mark of one.  (The scout's quorum, the
+\* Promises it counted.)  A scout that keeps the mark of the last Promise
+\* it counts, not the highest (ScoutKeepsLastMark), breaks it with an
+\* Adopted whose mark is below one of its quorum's; the leader then drives
+\* slots that quorum's acceptor has compacted.  Adopted does not name its
+\* quorum, hence "some quorum"; Promises of an acceptor for one ballot with
+\* one mark differ only by pvalues at that ballot, which no Adopted of it
+\* carries, so the choice of Promise loses nothing.
+WholePromises(a, b) ==
+    UNION {PromisePartsOf(p, 1..p.parts) :
+              p \in {x \in Msgs("Promise") : x.acceptor = a /\ x.ballot = b /\ x.promised = b}}
+Reported(w) == UNION {w[i].accepted : i \in DOMAIN w}
+AdoptionsReport ==
+    \A m \in Msgs("Adopted") :
+        \E Q \in SUBSET Node :
+            /\ IsQuorum(Q)
+            /\ \A a \in Q : \E w \in WholePromises(a, m.ballot) :
+                   Reported(w) \subseteq m.pvalues /\ w[1].mark <= m.mark
+            /\ \A pv \in m.pvalues :
+                   \E a \in Q : \E w \in WholePromises(a, m.ballot) : pv \in Reported(w)
+            /\ \/ m.mark = 1
+               \/ \E a \in Q : \E w \in WholePromises(a, m.ballot) : w[1].mark = m.mark
 
 -----------------------------------------------------------------------------
 (***************************************************************************)

@@ -60,6 +60,7 @@ interface Rules {
   adoptIgnoresMark: boolean;
   promiseRelabelsBallot: boolean;
   leaderDrivesSlotTwice: boolean;
+  scoutKeepsLastMark: boolean;
 }
 
 const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
@@ -72,7 +73,7 @@ const CORRECT: Rules = {
   welcomeMixesParts: false, welcomeMissingPart: false, scoutCountsPartialPromise: false,
   acceptKeepsPromise: false, welcomeOverProposals: false, adoptMarkFromSlotIn: false, restartLosesHistory: false,
   commanderIgnoresSlot: false, promiseHighestBallotOnly: false, preemptedStaysActive: false, adoptIgnoresMark: false, promiseRelabelsBallot: false,
-  leaderDrivesSlotTwice: false,
+  leaderDrivesSlotTwice: false, scoutKeepsLastMark: false,
 };
 
 /** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
@@ -131,6 +132,8 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   PromiseRelabelsBallot: { bug: 'a Promise labels the pvalues it reports with the ballot it promises', rules: { promiseRelabelsBallot: true }, actions: ['AcceptorReceivePrepare'] },
   // Written for OneValuePerBallot (session 57), which catches it at the second Accept; AcceptorMonotonicity a step later.
   LeaderDrivesSlotTwice: { bug: 'a leader takes a Propose for a slot it already drives, and drives that slot twice', rules: { leaderDrivesSlotTwice: true }, actions: ['LeaderReceivePropose'] },
+  // A second outside review's (session 57), which passed every CI model: AdoptionsReport catches it (session 58).
+  ScoutKeepsLastMark: { bug: 'a scout keeps the mark of the last Promise it counted, not the highest', rules: { scoutKeepsLastMark: true }, actions: ['ScoutReceivePromise'] },
 };
 
 export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
@@ -264,7 +267,8 @@ function scoutReceivePromise(r: Rules, N: number, n: number, x: NodeSpec, m: Mes
   if (!ballotEq(m.promised, m.ballot)) return [[{ ...x, scout: null }, [{ type: 'Preempted', leader: n, ballot: m.promised }]]];
   if (sc.acks.has(m.acceptor)) return [];
   const acks = new Set(sc.acks).add(m.acceptor);
-  const mark = Math.max(sc.mark, m.mark ?? 1);
+  // mark == IF scout[n].mark < m.mark \/ Mutant = "ScoutKeepsLastMark" THEN m.mark ELSE scout[n].mark
+  const mark = r.scoutKeepsLastMark ? m.mark ?? 1 : Math.max(sc.mark, m.mark ?? 1);
   return promiseAssemblies(m, msgs.values(), r.scoutCountsPartialPromise).map((w): Result => {
     const pvalues = new Map(sc.pvalues);
     if (!r.scoutIgnoresAccepted) for (const part of w) for (const pv of part.accepted) pvalues.set(pvalueKey(pv), pv);

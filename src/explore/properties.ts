@@ -4,7 +4,7 @@
  *
  * - State invariants (TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers, the
  *   checkpoint properties NothingNeededDiscarded, SnapshotsSound, AcceptsSafe, and the step-level
- *   DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot) are predicates of one state.
+ *   DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot, AdoptionsReport) are predicates of one state.
  * - AcceptorMonotonicity and RefinesLog are, in the .tla, ghost variables that a step turns
  *   FALSE when it breaks the property (SetAcceptor, SendAll); here they are checks of a step
  *   (the state before and the step), which is the same thing: the ghost is FALSE in a state iff
@@ -552,6 +552,83 @@ export const OneValuePerBallot: StateInvariant = (_m, s) => {
   return undefined;
 };
 
+/**
+ * AdoptionsReport: every Adopted reports what some quorum's whole Promises reported (the .tla's
+ * \E Q). Each acceptor of Q has a yes Promise for the Adopted's ballot, all of its parts, whose
+ * pvalues the Adopted carries and whose mark is at most the Adopted's; every pvalue of the
+ * Adopted is in a whole Promise of Q; the Adopted's mark is 1 or a mark of one.
+ *
+ * Not a search over quorums: the second and third conditions only get easier as Q grows, and so
+ * does IsQuorum, so some Q passes iff the set of every acceptor that meets the first does. And not
+ * a search over the parts' choices either: a choice of one part per index meets the first
+ * condition iff each index has a part whose pvalues the Adopted carries.
+ *
+ * A search meets one Adopted in every state after the one that sent it, so a verdict that it holds
+ * is kept with its witness, the Promises it read: a state that holds all of them gives the same
+ * verdict (more Promises only add to each condition's choices). Kept per model bounds (IsQuorum).
+ */
+export const AdoptionsReport: StateInvariant = (m, s) => {
+  let promises: Array<Extract<SpecMessage, { type: 'Promise' }>> | undefined;
+  let witnesses = ADOPTION_WITNESSES.get(m);
+  if (witnesses === undefined) ADOPTION_WITNESSES.set(m, witnesses = new WeakMap());
+  for (const adopted of s.msgs.values()) {
+    if (adopted.type !== 'Adopted') continue;
+    const known = witnesses.get(adopted);
+    if (known !== undefined && known.every((k) => s.msgs.has(k))) continue;
+    if (promises === undefined) {
+      promises = [];
+      for (const msg of s.msgs.values()) if (msg.type === 'Promise' && ballotEq(msg.promised, msg.ballot)) promises.push(msg);
+    }
+    const mark = adopted.mark ?? 1;
+    const carried = new Set(adopted.pvalues.map(pvalueKey));
+    // Per acceptor: whether it meets the first condition, the pvalues and marks of its whole Promises.
+    const meets = new Set<number>();
+    const reported = new Map<number, Set<string>>();
+    const marks = new Map<number, Set<number>>();
+    const groups = wholePromises(promises, adopted.ballot);
+    for (const group of groups) {
+      const a = group.acceptor;
+      const keys = reported.get(a) ?? new Set<string>();
+      for (const parts of group.byPart) for (const p of parts) for (const pv of p.accepted) keys.add(pvalueKey(pv));
+      reported.set(a, keys);
+      marks.set(a, (marks.get(a) ?? new Set<number>()).add(group.mark));
+      if (group.mark <= mark && group.byPart.every((parts) => parts.some((p) => p.accepted.every((pv) => carried.has(pvalueKey(pv)))))) meets.add(a);
+    }
+    const where = `the Adopted for ${show(adopted.ballot)} (mark ${mark})`;
+    if (!m.isQuorum(meets.size)) {
+      return `${where}: no quorum's whole Promises for that ballot have every pvalue they report in it and a mark at most its own (only acceptors ${show([...meets])})`;
+    }
+    for (const pv of adopted.pvalues) {
+      const k = pvalueKey(pv);
+      if (![...meets].some((a) => reported.get(a)!.has(k))) return `${where} carries ${k}, which no whole Promise of its quorum reports`;
+    }
+    if (mark !== 1 && ![...meets].some((a) => marks.get(a)!.has(mark))) return `${where}: no whole Promise of its quorum reports the mark ${mark}`;
+    const witness: string[] = [];
+    for (const g of groups) if (meets.has(g.acceptor)) for (const parts of g.byPart) for (const p of parts) witness.push(messageKey(p));
+    witnesses.set(adopted, witness);
+  }
+  return undefined;
+};
+const ADOPTION_WITNESSES = new WeakMap<ModelBounds, WeakMap<SpecMessage, string[]>>();
+
+/**
+ * The yes Promises for ballot b that assemble whole, grouped as the scout groups parts (acceptor,
+ * mark and part count; promised is b): each group's parts by index, every index present.
+ */
+function wholePromises(promises: ReadonlyArray<Extract<SpecMessage, { type: 'Promise' }>>, b: Ballot): Array<{ acceptor: number; mark: number; byPart: Array<Array<Extract<SpecMessage, { type: 'Promise' }>>> }> {
+  const groups = new Map<string, { acceptor: number; mark: number; byPart: Array<Array<Extract<SpecMessage, { type: 'Promise' }>>> }>();
+  for (const p of promises) {
+    if (!ballotEq(p.ballot, b)) continue;
+    const parts = p.parts ?? 1;
+    const part = p.part ?? 1;
+    const key = `${p.acceptor}/${p.mark ?? 1}/${parts}`;
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, g = { acceptor: p.acceptor, mark: p.mark ?? 1, byPart: Array.from({ length: parts }, () => []) });
+    if (part >= 1 && part <= parts) g.byPart[part - 1]!.push(p);
+  }
+  return [...groups.values()].filter((g) => g.byPart.every((parts) => parts.length > 0));
+}
+
 // ---- Constraints --------------------------------------------------------------------------
 
 export const GapFirst: StateConstraint = (m, s) => {
@@ -581,6 +658,7 @@ export const RaceShape: StateConstraint = (m, s) => {
 export const STATE_INVARIANTS: Record<string, StateInvariant> = {
   TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers, NothingNeededDiscarded, SnapshotsSound, AcceptsSafe,
   ProposesAboveSnapshot, HistoriesSound, PromiseCoversAccepted, ProposalsAhead, DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot,
+  AdoptionsReport,
 };
 export const STEP_PROPERTIES: Record<string, StepProperty> = { AcceptorMonotonicity, RefinesLog };
 export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst, RaceShape, AdoptAfterCompact };

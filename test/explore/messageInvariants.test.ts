@@ -1,5 +1,5 @@
 /**
- * DecisionsChosen, PromisesReport, PhaseOneFirst and OneValuePerBallot, and the constraint AdoptAfterCompact, in
+ * DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot and AdoptionsReport, and the constraint AdoptAfterCompact, in
  * properties.ts give the .tla's verdict (explore_eval on the embedded engine) on hand-made
  * states where each holds and where each fails, each failing state one message or field away
  * from a holding one. The invariants were stated for an outside review's bugs that passed every
@@ -113,6 +113,37 @@ describe('invariants stated for bugs no CI model showed: the TypeScript gives th
     verdicts('ci-reproposes', 'OneValuePerBallot', 'invariant', [
       { name: 'two Accepts of one slot, two ballots, two proposals', msgs: [accept(b01, 1, r1), accept(b11, 1, r2)], holds: true },
       { name: 'two ballots, then a second proposal at one of them', msgs: [accept(b01, 1, r1), accept(b11, 1, r2), accept(b11, 1, r1)], holds: false },
+    ]);
+  }, 60_000);
+
+  it('AdoptionsReport (ci-race: three acceptors, a quorum is two; ci-adopt-mark for marks; ci-promise-parts for parts)', () => {
+    const B = b(1, 2);
+    const pv = (ballot: Ballot, slot: number, prop: Proposal = r1) => ({ ballot, slot, prop });
+    const p1 = pv(b01, 1);
+    const promise = (acceptor: number, accepted: ReturnType<typeof pv>[], o: { promised?: Ballot; mark?: number; part?: number; parts?: number } = {}): SpecMessage =>
+      ({ type: 'Promise', acceptor, ballot: B, promised: o.promised ?? B, accepted, ...(o.mark === undefined ? {} : { mark: o.mark }), ...(o.parts === undefined ? {} : { part: o.part!, parts: o.parts }) });
+    const adoptedOf = (pvalues: ReturnType<typeof pv>[], mark = 1): SpecMessage => ({ type: 'Adopted', ballot: B, pvalues, ...(mark === 1 ? {} : { mark }) });
+    verdicts('ci-race', 'AdoptionsReport', 'invariant', [
+      { name: 'two empty Promises, an empty Adopted', msgs: [promise(1, []), promise(2, []), adoptedOf([])], holds: true },
+      { name: 'one acceptor\'s Promise only', msgs: [promise(1, []), adoptedOf([])], holds: false },
+      { name: 'a Promise that preempts does not count', msgs: [promise(1, []), promise(2, [], { promised: b(2, 1) }), adoptedOf([])], holds: false },
+      { name: 'a pvalue one acceptor reported, left out, with another quorum reporting none', msgs: [promise(1, [p1]), promise(2, []), promise(3, []), adoptedOf([])], holds: true },
+      { name: 'a pvalue the only quorum reported, left out', msgs: [promise(1, [p1]), promise(2, []), adoptedOf([])], holds: false },
+      { name: 'a pvalue the quorum reported, carried', msgs: [promise(1, [p1]), promise(2, []), adoptedOf([p1])], holds: true },
+      { name: 'a pvalue no Promise reported, carried', msgs: [promise(1, []), promise(2, []), adoptedOf([p1])], holds: false },
+      { name: 'a pvalue only an acceptor outside every fitting quorum reported, carried', msgs: [promise(1, [p1, pv(b01, 2)]), promise(2, []), promise(3, []), adoptedOf([p1])], holds: false },
+    ]);
+    verdicts('ci-adopt-mark', 'AdoptionsReport', 'invariant', [
+      { name: 'marks 2 and 1, the Adopted\'s 2', msgs: [promise(1, [], { mark: 2 }), promise(2, [p1]), adoptedOf([p1], 2)], holds: true },
+      { name: 'marks 2 and 1, the Adopted\'s 1 (the last counted)', msgs: [promise(1, [], { mark: 2 }), promise(2, [p1]), adoptedOf([p1], 1)], holds: false },
+      { name: 'marks 2 and 1, the Adopted\'s 3', msgs: [promise(1, [], { mark: 2 }), promise(2, [p1]), adoptedOf([p1], 3)], holds: false },
+    ]);
+    const p2 = pv(b01, 2);
+    verdicts('ci-promise-parts', 'AdoptionsReport', 'invariant', [
+      { name: 'both parts, both pvalues carried', msgs: [promise(1, [p1], { part: 1, parts: 2 }), promise(1, [p2], { part: 2, parts: 2 }), adoptedOf([p1, p2])], holds: true },
+      { name: 'part 2 alone', msgs: [promise(1, [p2], { part: 2, parts: 2 }), adoptedOf([p2])], holds: false },
+      { name: 'both parts, part 1\'s pvalue left out', msgs: [promise(1, [p1], { part: 1, parts: 2 }), promise(1, [p2], { part: 2, parts: 2 }), adoptedOf([p2])], holds: false },
+      { name: 'two Promises\' part 1, one with a pvalue, the other empty, part 1\'s left out', msgs: [promise(1, [p1], { part: 1, parts: 2 }), promise(1, [], { part: 1, parts: 2 }), promise(1, [p2], { part: 2, parts: 2 }), adoptedOf([p2])], holds: true },
     ]);
   }, 60_000);
 
