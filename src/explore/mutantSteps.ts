@@ -15,7 +15,7 @@
 import type { Ballot, MessageOf, Proposal, PValue, SlotProp, SpecMessage } from '../trace/format/types.js';
 import { messageKey, propKey, pvalueKey, slotPropKey } from '../trace/format/keys.js';
 import {
-  type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, DECISION_BY_SLOT, ExecSeq,
+  type CommanderSpec, type NodeSpec, type SpecConfig, type SpecState, DECISION_BY_SLOT, ExecSeq, NOOP_KEY,
   acceptedOf, ballotEq, ballotLt, commanderSpecKey, decisionsOf, emptyVolatile, leaderProposalsOf, longBatch, reqsOf,
 } from '../trace/spec/specState.js';
 import { type ActionName, type Step, allSteps, executeSlot, leaderCompactedTo, replicaReceiveWelcome, unexecuted } from '../trace/spec/fastSpec.js';
@@ -61,6 +61,7 @@ interface Rules {
   promiseRelabelsBallot: boolean;
   leaderDrivesSlotTwice: boolean;
   scoutKeepsLastMark: boolean;
+  adoptPrefersOwnOverNoOp: boolean;
 }
 
 const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
@@ -73,7 +74,7 @@ const CORRECT: Rules = {
   welcomeMixesParts: false, welcomeMissingPart: false, scoutCountsPartialPromise: false,
   acceptKeepsPromise: false, welcomeOverProposals: false, adoptMarkFromSlotIn: false, restartLosesHistory: false,
   commanderIgnoresSlot: false, promiseHighestBallotOnly: false, preemptedStaysActive: false, adoptIgnoresMark: false, promiseRelabelsBallot: false,
-  leaderDrivesSlotTwice: false, scoutKeepsLastMark: false,
+  leaderDrivesSlotTwice: false, scoutKeepsLastMark: false, adoptPrefersOwnOverNoOp: false,
 };
 
 /** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
@@ -134,6 +135,10 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   LeaderDrivesSlotTwice: { bug: 'a leader takes a Propose for a slot it already drives, and drives that slot twice', rules: { leaderDrivesSlotTwice: true }, actions: ['LeaderReceivePropose'] },
   // A second outside review's (session 57), which passed every CI model: AdoptionsReport catches it (session 58).
   ScoutKeepsLastMark: { bug: 'a scout keeps the mark of the last Promise it counted, not the highest', rules: { scoutKeepsLastMark: true }, actions: ['ScoutReceivePromise'] },
+  // Another of that review's: AcceptsAsAdopted catches it (session 58).
+  AdoptPrefersOwnOverNoOp: {
+    bug: 'an adopted leader keeps its own proposal for a slot where it adopted the no-op', rules: { adoptPrefersOwnOverNoOp: true }, actions: ['LeaderReceiveAdopted'],
+  },
 };
 
 export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
@@ -311,6 +316,7 @@ const hasSlot = (d: Iterable<{ slot: number }>, slot: number): boolean => { for 
  * AdoptMarkFromSlotIn: rSlotIn[n]); Above(D) keeps the
  * slots at or above the mark (all of D under ProposeBelowMark); adopted == Above(PMax(pvalues)) (AdoptLowestBallot: PMax takes the
  * pvalue that exceeds no pvalue of its slot);
+ * AdoptPrefersOwnOverNoOp: adopted leaves out a no-op where lProposals[n] has the slot);
  * props == adopted \cup {d \in Above(lProposals[n]) : ~HasSlot(adopted, d.slot)}; every prop is driven.
  */
 function leaderReceiveAdopted(r: Rules, x: NodeSpec, m: MessageOf<'Adopted'>): Result {
@@ -320,7 +326,9 @@ function leaderReceiveAdopted(r: Rules, x: NodeSpec, m: MessageOf<'Adopted'>): R
   const adopted: SlotProp[] = [];
   for (const p of m.pvalues) {
     const best = (q: PValue): boolean => (r.adoptLowestBallot ? !ballotLt(q.ballot, p.ballot) : !ballotLt(p.ballot, q.ballot));
-    if (m.pvalues.every((q) => q.slot !== p.slot || best(q)) && above(p)) adopted.push({ slot: p.slot, prop: p.prop });
+    // AdoptPrefersOwnOverNoOp: ~(d.prop = NoOp /\ HasSlot(lProposals[n], d.slot))
+    const ownOverNoOp = r.adoptPrefersOwnOverNoOp && propKey(p.prop) === NOOP_KEY && hasSlot(x.lProposals.values(), p.slot);
+    if (m.pvalues.every((q) => q.slot !== p.slot || best(q)) && above(p) && !ownOverNoOp) adopted.push({ slot: p.slot, prop: p.prop });
   }
   const own = [...x.lProposals.values()].filter(above);
   const props = [...adopted, ...own.filter((d) => !hasSlot(adopted, d.slot))];

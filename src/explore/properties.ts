@@ -4,7 +4,8 @@
  *
  * - State invariants (TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers, the
  *   checkpoint properties NothingNeededDiscarded, SnapshotsSound, AcceptsSafe, and the step-level
- *   DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot, AdoptionsReport) are predicates of one state.
+ *   DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot, AdoptionsReport, AcceptsAsAdopted) are predicates of one
+ *   state.
  * - AcceptorMonotonicity and RefinesLog are, in the .tla, ghost variables that a step turns
  *   FALSE when it breaks the property (SetAcceptor, SendAll); here they are checks of a step
  *   (the state before and the step), which is the same thing: the ghost is FALSE in a state iff
@@ -612,6 +613,39 @@ export const AdoptionsReport: StateInvariant = (m, s) => {
 const ADOPTION_WITNESSES = new WeakMap<ModelBounds, WeakMap<SpecMessage, string[]>>();
 
 /**
+ * AcceptsAsAdopted: for each ballot of an Accept, some Adopted of that ballot that every Accept of
+ * the ballot follows: its slot at or above the Adopted's mark, and, where the Adopted reported
+ * pvalues for the slot, the proposal of one whose ballot none of them exceeds.
+ */
+export const AcceptsAsAdopted: StateInvariant = (_m, s) => {
+  const accepts = new Map<string, Array<Extract<SpecMessage, { type: 'Accept' }>>>();
+  const adopteds = new Map<string, Array<Extract<SpecMessage, { type: 'Adopted' }>>>();
+  for (const msg of s.msgs.values()) {
+    if (msg.type === 'Accept') push(accepts, ballotKey(msg.ballot), msg);
+    else if (msg.type === 'Adopted') push(adopteds, ballotKey(msg.ballot), msg);
+  }
+  for (const [k, as] of accepts) {
+    let why = `no scout adopted ballot ${k}`;
+    const follows = (adopted: Extract<SpecMessage, { type: 'Adopted' }>): boolean => {
+      for (const a of as) {
+        if (a.slot < (adopted.mark ?? 1)) { why = `an Accept for slot ${a.slot} at ballot ${k} is below the mark ${adopted.mark ?? 1} its adoption reported`; return false; }
+        for (const pv of adopted.pvalues) {
+          if (pv.slot !== a.slot || adopted.pvalues.some((q) => q.slot === pv.slot && ballotLt(pv.ballot, q.ballot))) continue;
+          if (propKey(pv.prop) !== propKey(a.prop)) {
+            why = `an Accept for slot ${a.slot} at ballot ${k} carries ${propKey(a.prop)}, where its adoption reported ${pvalueKey(pv)}, of the highest ballot for that slot`;
+            return false;
+          }
+        }
+      }
+      return true;
+    };
+    if (!(adopteds.get(k) ?? []).some(follows)) return why;
+  }
+  return undefined;
+};
+const push = <T>(m: Map<string, T[]>, k: string, x: T): void => { const xs = m.get(k); if (xs === undefined) m.set(k, [x]); else xs.push(x); };
+
+/**
  * The yes Promises for ballot b that assemble whole, grouped as the scout groups parts (acceptor,
  * mark and part count; promised is b): each group's parts by index, every index present.
  */
@@ -655,10 +689,38 @@ export const RaceShape: StateConstraint = (m, s) => {
   return true;
 };
 
+/**
+ * NoOpReadopted: leader 1 drives the no-op replica 2 proposes for slot 1 (the gap below slot 2,
+ * which leader 1 decided first), and leader 2, holding replica 1's request for slot 1, runs phase
+ * 1 after a vote for it (the .tla says why each conjunct keeps the shape).
+ */
+export const NoOpReadopted: StateConstraint = (m, s) => {
+  if (m.N !== 2) throw new Error('NoOpReadopted needs N = 2');
+  const [, x1, x2] = s.nodes as [unknown, NodeSpec, NodeSpec];
+  if (x1.rDecisions.size !== 0) return false;
+  for (const d of x2.rDecisions.values()) if (d.slot !== 2) return false;
+  for (const d of x1.lProposals.values()) if (d.slot === 1 && propKey(d.prop) !== NOOP_KEY) return false;
+  for (const d of x2.lProposals.values()) if (propKey(d.prop) === NOOP_KEY || (!x2.lActive && d.slot !== 1)) return false;
+  // d.prop \in Requests /\ d.prop.clientId = 1 (a batch has no clientId; the no-op's is 0)
+  for (const d of x1.rProposals.values()) if (d.slot === 1 && !(longBatch(d.prop) === undefined && (d.prop as { clientId: number }).clientId === 1)) return false;
+  // One answer per acceptor and Prepare, per acceptor and Accept; leader 2's Prepare after a vote in slot 1.
+  const answers = new Set<string>();
+  let prepared2 = false; let voted1 = false;
+  for (const y of s.msgs.values()) {
+    if (y.type === 'Prepare' && y.ballot.leader === 2) prepared2 = true;
+    if (y.type !== 'Promise' && y.type !== 'Accepted') continue;
+    if (isYes(y) && y.slot === 1 && y.ballot.leader === 1) voted1 = true;
+    const k = `${y.type}/${y.acceptor}/${ballotKey(y.ballot)}/${y.type === 'Accepted' ? y.slot : 0}`;
+    if (answers.has(k)) return false;
+    answers.add(k);
+  }
+  return !prepared2 || voted1;
+};
+
 export const STATE_INVARIANTS: Record<string, StateInvariant> = {
   TypeOK, Agreement, Validity, ReplicaConsistency, ClientAnswers, NothingNeededDiscarded, SnapshotsSound, AcceptsSafe,
   ProposesAboveSnapshot, HistoriesSound, PromiseCoversAccepted, ProposalsAhead, DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot,
-  AdoptionsReport,
+  AdoptionsReport, AcceptsAsAdopted,
 };
 export const STEP_PROPERTIES: Record<string, StepProperty> = { AcceptorMonotonicity, RefinesLog };
-export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst, RaceShape, AdoptAfterCompact };
+export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst, RaceShape, AdoptAfterCompact, NoOpReadopted };

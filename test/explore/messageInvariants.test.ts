@@ -1,5 +1,6 @@
 /**
- * DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot and AdoptionsReport, and the constraint AdoptAfterCompact, in
+ * DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot, AdoptionsReport and AcceptsAsAdopted, and the
+ * constraints AdoptAfterCompact and NoOpReadopted, in
  * properties.ts give the .tla's verdict (explore_eval on the embedded engine) on hand-made
  * states where each holds and where each fails, each failing state one message or field away
  * from a holding one. The invariants were stated for an outside review's bugs that passed every
@@ -144,6 +145,49 @@ describe('invariants stated for bugs no CI model showed: the TypeScript gives th
       { name: 'part 2 alone', msgs: [promise(1, [p2], { part: 2, parts: 2 }), adoptedOf([p2])], holds: false },
       { name: 'both parts, part 1\'s pvalue left out', msgs: [promise(1, [p1], { part: 1, parts: 2 }), promise(1, [p2], { part: 2, parts: 2 }), adoptedOf([p2])], holds: false },
       { name: 'two Promises\' part 1, one with a pvalue, the other empty, part 1\'s left out', msgs: [promise(1, [p1], { part: 1, parts: 2 }), promise(1, [], { part: 1, parts: 2 }), promise(1, [p2], { part: 2, parts: 2 }), adoptedOf([p2])], holds: true },
+    ]);
+  }, 60_000);
+
+  it('AcceptsAsAdopted (ci-race: three acceptors, two leaders)', () => {
+    const B = b(1, 2);
+    const noop: Proposal = { caller: 0, clientId: 0, input: 'noop' };
+    const adoptedOf = (pvalues: Array<{ ballot: Ballot; slot: number; prop: Proposal }>, mark = 1): SpecMessage => ({ type: 'Adopted', ballot: B, pvalues, ...(mark === 1 ? {} : { mark }) });
+    verdicts('ci-race', 'AcceptsAsAdopted', 'invariant', [
+      { name: 'no Accept', msgs: [adoptedOf([{ ballot: b01, slot: 1, prop: noop }])], holds: true },
+      { name: 'an Accept at a ballot no scout adopted', msgs: [accept(B, 1, r1)], holds: false },
+      { name: 'an Accept for a slot its adoption reported nothing for', msgs: [adoptedOf([]), accept(B, 1, r1)], holds: true },
+      { name: 'an Accept carrying the adopted value', msgs: [adoptedOf([{ ballot: b01, slot: 1, prop: noop }]), accept(B, 1, noop)], holds: true },
+      { name: 'an Accept carrying its own request over an adopted no-op', msgs: [adoptedOf([{ ballot: b01, slot: 1, prop: noop }]), accept(B, 1, r1)], holds: false },
+      { name: 'an Accept carrying the higher ballot\'s value of two', msgs: [adoptedOf([{ ballot: b01, slot: 1, prop: r1 }, { ballot: b11, slot: 1, prop: r2 }]), accept(B, 1, r2)], holds: true },
+      { name: 'an Accept carrying the lower ballot\'s value of two', msgs: [adoptedOf([{ ballot: b01, slot: 1, prop: r1 }, { ballot: b11, slot: 1, prop: r2 }]), accept(B, 1, r1)], holds: false },
+      { name: 'an Accept carrying the value another slot adopted', msgs: [adoptedOf([{ ballot: b01, slot: 2, prop: r2 }, { ballot: b11, slot: 1, prop: r1 }]), accept(B, 1, r2)], holds: false },
+      { name: 'an Accept below its adoption\'s mark', msgs: [adoptedOf([], 2), accept(B, 1, r1)], holds: false },
+      { name: 'two adoptions of one ballot, the Accepts following the second', msgs: [adoptedOf([{ ballot: b01, slot: 1, prop: noop }]), adoptedOf([{ ballot: b01, slot: 1, prop: r1 }]), accept(B, 1, r1)], holds: true },
+      { name: 'two adoptions of one ballot, two Accepts following one each', msgs: [adoptedOf([{ ballot: b01, slot: 1, prop: r1 }]), adoptedOf([{ ballot: b01, slot: 2, prop: r2 }]), accept(B, 1, r2), accept(B, 2, r1)], holds: false },
+    ]);
+  }, 60_000);
+
+  it('NoOpReadopted (ci-noop-readopt)', () => {
+    const noop: Proposal = { caller: 0, clientId: 0, input: 'noop' };
+    const r12: Proposal = { caller: 1, clientId: 2, input: 'op' };
+    const b02 = b(0, 2);
+    const promise = (acceptor: number, ballot: Ballot, accepted: Array<{ ballot: Ballot; slot: number; prop: Proposal }> = []): SpecMessage => ({ type: 'Promise', acceptor, ballot, promised: ballot, accepted });
+    const prepare = (ballot: Ballot): SpecMessage => ({ type: 'Prepare', ballot });
+    verdicts('ci-noop-readopt', 'NoOpReadopted', 'constraint', [
+      { name: 'the initial state', msgs: [], holds: true },
+      { name: 'replica 1 learns a decision', msgs: [], node1: (x) => ({ ...x, rDecisions: new Map([['d', { slot: 2, prop: r12 }]]) }), holds: false },
+      { name: 'replica 2 learns slot 2\'s decision', msgs: [], node2: (x) => ({ ...x, rDecisions: new Map([['d', { slot: 2, prop: r12 }]]) }), holds: true },
+      { name: 'replica 2 learns slot 1\'s decision', msgs: [], node2: (x) => ({ ...x, rDecisions: new Map([['d', { slot: 1, prop: noop }]]) }), holds: false },
+      { name: 'leader 1 holds the no-op for slot 1', msgs: [], node1: (x) => ({ ...x, lProposals: new Map([['p', { slot: 1, prop: noop }]]) }), holds: true },
+      { name: 'leader 1 holds a request for slot 1', msgs: [], node1: (x) => ({ ...x, lProposals: new Map([['p', { slot: 1, prop: r1 }]]) }), holds: false },
+      { name: 'leader 2, not adopted, holds slot 2', msgs: [], node2: (x) => ({ ...x, lProposals: new Map([['p', { slot: 2, prop: r12 }]]) }), holds: false },
+      { name: 'leader 2, adopted, holds slot 2', msgs: [], node2: (x) => ({ ...x, lActive: true, lProposals: new Map([['p', { slot: 2, prop: r12 }]]) }), holds: true },
+      { name: 'leader 2 holds the no-op', msgs: [], node2: (x) => ({ ...x, lActive: true, lProposals: new Map([['p', { slot: 1, prop: noop }]]) }), holds: false },
+      { name: 'replica 1 proposes request 2 for slot 1', msgs: [], node1: (x) => ({ ...x, rProposals: new Map([['p', { slot: 1, prop: r12 }]]) }), holds: false },
+      { name: 'leader 2\'s Prepare before any vote in slot 1', msgs: [prepare(b02)], holds: false },
+      { name: 'leader 2\'s Prepare after a vote for leader 1 in slot 1', msgs: [yes(1, b01, 1), prepare(b02)], holds: true },
+      { name: 'an acceptor answering one Prepare twice', msgs: [promise(1, b01), promise(1, b01, [{ ballot: b01, slot: 2, prop: r12 }])], holds: false },
+      { name: 'an acceptor answering one Accept twice', msgs: [yes(1, b01, 1), no(1, b01, 1, b02)], holds: false },
     ]);
   }, 60_000);
 

@@ -27,7 +27,7 @@ export interface SpecMutant {
 export const SPEC_PROPERTIES = [
   'TypeOK', 'Agreement', 'Validity', 'ReplicaConsistency', 'ClientAnswers', 'AcceptorMonotonicity', 'RefinesLog',
   'EventuallyExecuted', 'NothingNeededDiscarded', 'SnapshotsSound', 'AcceptsSafe', 'ProposesAboveSnapshot', 'HistoriesSound',
-  'PromiseCoversAccepted', 'ProposalsAhead', 'DecisionsChosen', 'PromisesReport', 'PhaseOneFirst', 'OneValuePerBallot', 'AdoptionsReport',
+  'PromiseCoversAccepted', 'ProposalsAhead', 'DecisionsChosen', 'PromisesReport', 'PhaseOneFirst', 'OneValuePerBallot', 'AdoptionsReport', 'AcceptsAsAdopted',
 ];
 
 export const SPEC_MUTANTS: SpecMutant[] = [
@@ -81,4 +81,8 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   // the state count, 7,301 to 44,421, and broke no property); Agreement on a model with three
   // nodes, checkpoints and two leaders, 32 steps. AdoptionsReport (session 58) catches it at 24.
   { mutant: 'ScoutKeepsLastMark', model: 'ci-adopt-mark', property: 'AdoptionsReport', kind: 'invariant', search: 'explorer' },
+  // Another of that review's: no CI model had a no-op adopted where the leader held a request of
+  // its own. ci-noop-readopt is that shape (1,819 states); AcceptsAsAdopted catches it at 28 steps,
+  // RefinesLog (slot 1 chosen twice) at 35.
+  { mutant: 'AdoptPrefersOwnOverNoOp', model: 'ci-noop-readopt', property: 'AcceptsAsAdopted', kind: 'invariant', search: 'explorer' },
 ];
