@@ -3,6 +3,9 @@
  * parts) sent in one loop to a receiver with the OS's default receive buffer (212,992 bytes on
  * Linux) that spends 1 ms on each one all arrive; sent unpaced, the kernel drops most of them.
  * The second half shows what the first checks: without the pace, the same burst is lost.
+ * Both ends share one thread on a machine that runs other tests at once: a receiver descheduled
+ * for a few ms can still lose a part or two (148 of 150 in a CI run, 2026-12-06), where
+ * unpaced it keeps about 7. So: paced, at least 95% arrive; unpaced, fewer than half.
  */
 import { describe, expect, it } from 'vitest';
 import type { Envelope } from '../../src/node/api.js';
@@ -46,16 +49,16 @@ async function burst(pace: boolean): Promise<{ received: number; paced: number }
 }
 
 describe('UdpTransport pace', () => {
-  it('a burst of 150 parts of 58 KB reaches a slow receiver with a 212,992-byte buffer whole', async () => {
+  it('a burst of 150 parts of 58 KB reaches a slow receiver with a 212,992-byte buffer (at least 95% of it)', async () => {
     const { received, paced } = await burst(true);
     expect(paced).toBeGreaterThan(COUNT / 2);
-    expect(received).toBe(COUNT);
+    expect(received).toBeGreaterThanOrEqual(Math.ceil(COUNT * 0.95));
   }, 20_000);
 
   it('the same burst unpaced loses parts (what the pace is for)', async () => {
     const { received, paced } = await burst(false);
     expect(paced).toBe(0);
-    expect(received).toBeLessThan(COUNT);
+    expect(received).toBeLessThan(COUNT / 2);
   }, 20_000);
 
   it('refuses a bad option before opening a socket', async () => {
