@@ -18,7 +18,7 @@ import type { Ballot, Proposal, PValue, SlotProp, SpecMessage } from '../trace/f
 import { ballotKey, messageKey, propKey, pvalueKey } from '../trace/format/keys.js';
 import { type ExecSeq, type NodeSpec, type SpecConfig, type SpecState, NOOP_KEY, ballotEq, ballotLt, longBatch, reqsOf } from '../trace/spec/specState.js';
 import type { Step } from '../trace/spec/fastSpec.js';
-import { RaceRetry } from './raceShapes.js';
+import { RaceRetry, oneAnswerEach } from './raceShapes.js';
 
 /** A model's constants with every bound given (the explorer needs finite models). */
 export interface ModelBounds {
@@ -703,16 +703,12 @@ export const NoOpReadopted: StateConstraint = (m, s) => {
   for (const d of x2.lProposals.values()) if (propKey(d.prop) === NOOP_KEY || (!x2.lActive && d.slot !== 1)) return false;
   // d.prop \in Requests /\ d.prop.clientId = 1 (a batch has no clientId; the no-op's is 0)
   for (const d of x1.rProposals.values()) if (d.slot === 1 && !(longBatch(d.prop) === undefined && (d.prop as { clientId: number }).clientId === 1)) return false;
-  // One answer per acceptor and Prepare, per acceptor and Accept; leader 2's Prepare after a vote in slot 1.
-  const answers = new Set<string>();
+  if (!oneAnswerEach(s)) return false;
+  // Leader 2's Prepare only after a vote for slot 1.
   let prepared2 = false; let voted1 = false;
   for (const y of s.msgs.values()) {
     if (y.type === 'Prepare' && y.ballot.leader === 2) prepared2 = true;
-    if (y.type !== 'Promise' && y.type !== 'Accepted') continue;
     if (isYes(y) && y.slot === 1 && y.ballot.leader === 1) voted1 = true;
-    const k = `${y.type}/${y.acceptor}/${ballotKey(y.ballot)}/${y.type === 'Accepted' ? y.slot : 0}`;
-    if (answers.has(k)) return false;
-    answers.add(k);
   }
   return !prepared2 || voted1;
 };

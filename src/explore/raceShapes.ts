@@ -53,16 +53,27 @@ export const RaceRetry: StateConstraint = (m: ModelBounds, s: SpecState): boolea
 };
 
 /**
- * \A m1, m2 \in Msgs("Promise") : m1.acceptor = m2.acceptor /\ m1.ballot = m2.ballot => m1 = m2, the same
- * for Msgs("Accepted") with the slot too, and \A m \in Msgs("Promise") \cup Msgs("Accepted") :
- * (m.acceptor = 1 => m.ballot.leader # 2) /\ (m.acceptor = 3 => m.ballot.leader # 1).
- * Pair by pair: a race holds a few answers, and two messages of msgs are two different messages.
+ * \A m \in Msgs("Promise") \cup Msgs("Accepted") : (m.acceptor = 1 => m.ballot.leader # 2) /\ (m.acceptor = 3 => m.ballot.leader # 1),
+ * and OneAnswerEach.
  */
 function answersShaped(s: SpecState): boolean {
-  const answers: Array<SpecMessage & { type: 'Promise' | 'Accepted' }> = [];
   for (const y of s.msgs.values()) {
     if (y.type !== 'Promise' && y.type !== 'Accepted') continue;
     if ((y.acceptor === 1 && y.ballot.leader === 2) || (y.acceptor === 3 && y.ballot.leader === 1)) return false;
+  }
+  return oneAnswerEach(s);
+}
+
+/**
+ * \A m1, m2 \in Msgs("Promise") : m1.acceptor = m2.acceptor /\ m1.ballot = m2.ballot => m1 = m2, and the same
+ * for Msgs("Accepted") with the slot too: one answer per acceptor and Prepare, per acceptor and Accept
+ * (RaceShape, RaceRetry and NoOpReadopted). Pair by pair: a constrained state holds a few answers,
+ * and two messages of msgs are two different messages.
+ */
+export function oneAnswerEach(s: SpecState): boolean {
+  const answers: Array<SpecMessage & { type: 'Promise' | 'Accepted' }> = [];
+  for (const y of s.msgs.values()) {
+    if (y.type !== 'Promise' && y.type !== 'Accepted') continue;
     for (const z of answers) if (sameAnswer(y, z)) return false;
     answers.push(y);
   }
