@@ -276,6 +276,11 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (* AcceptsAsAdopted was stated:                                           *)
 (*   AdoptPrefersOwnOverNoOp an adopted leader keeps its own proposal for *)
 (*                          a slot where it adopted the no-op             *)
+(* and one more of that review's, which only the test model batch-restart *)
+(* showed until the CI model ci-batch-redecided:                          *)
+(*   AnswerIndexInBatch     a replica answers each request of a batch     *)
+(*                          with its place in the batch, counting its     *)
+(*                          requests executed before                      *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -290,7 +295,8 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "AcceptKeepsPromise", "WelcomeOverProposals", "AdoptMarkFromSlotIn",
             "RestartLosesHistory", "CommanderIgnoresSlot", "PromiseHighestBallotOnly",
             "PreemptedStaysActive", "AdoptIgnoresMark", "PromiseRelabelsBallot",
-            "LeaderDrivesSlotTwice", "ScoutKeepsLastMark", "AdoptPrefersOwnOverNoOp"}
+            "LeaderDrivesSlotTwice", "ScoutKeepsLastMark", "AdoptPrefersOwnOverNoOp",
+            "AnswerIndexInBatch"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 ASSUME WelcomeParts # {} /\ \A k \in WelcomeParts : k \in Nat /\ k >= 1
@@ -847,8 +853,10 @@ ReplicaExecute(n) ==
               /\ rRequests' = [rRequests EXCEPT ![n] = @ \cup lost]
               /\ rProposals' = [rProposals EXCEPT ![n] = @ \ mine]
               /\ rExecuted' = [rExecuted EXCEPT ![n] = @ \o run]
-              /\ SendAll({Answer(n, run[j], IF Mutant = "AnswerBatchLastIndex" THEN at + Len(run)
-                                                                              ELSE at + j)
+              /\ SendAll({Answer(n, run[j], CASE Mutant = "AnswerBatchLastIndex" -> at + Len(run)
+                                               [] Mutant = "AnswerIndexInBatch" ->
+                                                    at + CHOOSE i \in 1..Len(ReqsOf(b)) : ReqsOf(b)[i] = run[j]
+                                               [] OTHER -> at + j)
                           : j \in 1..Len(run)})
               /\ rSlotOut' = [rSlotOut EXCEPT ![n] = s + 1]
     /\ UNCHANGED <<acceptorVars, leaderVars, rSlotIn, rDecisions, rSnap, invoked, restarts>>
@@ -1631,5 +1639,27 @@ NoOpReadopted ==
           m1.acceptor = m2.acceptor /\ m1.ballot = m2.ballot => m1 = m2
     /\ \A m1, m2 \in Msgs("Accepted") :
           m1.acceptor = m2.acceptor /\ m1.ballot = m2.ballot /\ m1.slot = m2.slot => m1 = m2
+
+(* RedecidedInBatch aims a search at a request decided in two slots, alone *)
+(* and then in a batch (model ci-batch-redecided: one node, caller 1       *)
+(* invokes two requests, ballots 0 and 1, one restart).  The replica       *)
+(* proposes request 1 alone for slot 1 and restarts; it hears request 1    *)
+(* again and request 2, learns slot 1 decided, executes it and proposes   *)
+(* the two as one batch for slot 2, which it must execute skipping        *)
+(* request 1, and answer request 2 with index 2.                          *)
+(*  - Request 2 is invoked only after the restart.                         *)
+(*  - The leader runs phase 1 only after the restart (at ballot 1).        *)
+(*  - Slot 1 is proposed only request 1 alone; slot 2 only a batch that    *)
+(*    starts with request 1 (with request 2 first, its place in the batch *)
+(*    is its index, whoever counts the places).                            *)
+(* Unconstrained, the model (test/spec/models/batch-restart) is larger     *)
+(* than CI time allows.                                                    *)
+RedecidedInBatch ==
+    /\ restarts = 0 => /\ \A r \in invoked : r.clientId = 1
+                       /\ Msgs("Prepare") = {}
+    /\ \A m \in Msgs("Propose") :
+          /\ m.slot = 1 => (m.prop \in Requests /\ m.prop.clientId = 1)
+          /\ m.slot = 2 => (IsLong(m.prop) /\ m.prop.batch[1].clientId = 1)
+
 
 =============================================================================

@@ -47,6 +47,7 @@ interface Rules {
   executeBatchAnyOrder: boolean;
   leaderSplitsBatch: boolean;
   answerBatchLastIndex: boolean;
+  answerIndexInBatch: boolean;
   welcomeMixesParts: boolean;
   welcomeMissingPart: boolean;
   scoutCountsPartialPromise: boolean;
@@ -70,7 +71,7 @@ const CORRECT: Rules = {
   executeOwnProposal: false, reuseBallotAfterRestart: false,
   compactUndecided: false, promiseOmitsAtMark: false, proposeBelowMark: false, snapshotWrongSlot: false, snapshotKeepsSlotIn: false, forgetAboveSnapshot: false, promiseNotRecorded: false,
   commanderCountsRejections: false, restartStaysActive: false, adoptLowestBallot: false,
-  executeTwice: false, dedupeWholeBatch: false, executeBatchAnyOrder: false, leaderSplitsBatch: false, answerBatchLastIndex: false,
+  executeTwice: false, dedupeWholeBatch: false, executeBatchAnyOrder: false, leaderSplitsBatch: false, answerBatchLastIndex: false, answerIndexInBatch: false,
   welcomeMixesParts: false, welcomeMissingPart: false, scoutCountsPartialPromise: false,
   acceptKeepsPromise: false, welcomeOverProposals: false, adoptMarkFromSlotIn: false, restartLosesHistory: false,
   commanderIgnoresSlot: false, promiseHighestBallotOnly: false, preemptedStaysActive: false, adoptIgnoresMark: false, promiseRelabelsBallot: false,
@@ -108,6 +109,9 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   ExecuteBatchAnyOrder: { bug: 'a replica executes a batch\'s requests in any order, as if the batch were a set', rules: { executeBatchAnyOrder: true }, actions: ['ReplicaExecute'] },
   LeaderSplitsBatch: { bug: 'a leader proposes only the first request of a batch it receives', rules: { leaderSplitsBatch: true }, actions: ['LeaderReceivePropose'] },
   AnswerBatchLastIndex: { bug: 'a replica answers each request of a batch with the index of the batch\'s last request', rules: { answerBatchLastIndex: true }, actions: ['ReplicaExecute'] },
+  AnswerIndexInBatch: {
+    bug: 'a replica answers each request of a batch with its place in the batch, counting requests of the batch executed before', rules: { answerIndexInBatch: true }, actions: ['ReplicaExecute'],
+  },
   // Welcome parts (WelcomeParts > 1; with one part each is the correct spec).
   WelcomeMixesParts: { bug: 'a replica assembles a Welcome from parts of Welcomes at different slots', rules: { welcomeMixesParts: true }, actions: ['ReplicaReceiveWelcome'] },
   WelcomeMissingPart: { bug: 'a replica installs a Welcome once it holds all parts but one', rules: { welcomeMissingPart: true }, actions: ['ReplicaReceiveWelcome'] },
@@ -377,7 +381,8 @@ function leaderReceivePropose(r: Rules, x: NodeSpec, m: MessageOf<'Propose'>): R
  * fresh == CASE Mutant = "ExecuteTwice" -> ReqsOf(b)
  * [] Mutant = "DedupeWholeBatch" -> IF Range(ReqsOf(b)) \subseteq done THEN <<>> ELSE ReqsOf(b)
  * [] OTHER -> Unexecuted(ReqsOf(b), done); run \in RunOrders(fresh) (ExecuteBatchAnyOrder: every order);
- * each answer's index is at + j (AnswerBatchLastIndex: at + Len(run)).
+ * each answer's index is at + j (AnswerBatchLastIndex: at + Len(run); AnswerIndexInBatch: at + i where
+ * ReqsOf(b)[i] = run[j], its place in the batch, which counts the batch's requests executed before).
  */
 function replicaExecute(r: Rules, n: number, x: NodeSpec): Result[] {
   const s = x.rSlotOut;
@@ -385,12 +390,14 @@ function replicaExecute(r: Rules, n: number, x: NodeSpec): Result[] {
   if (decisions.length === 0) return [];
   const mine = [...x.rProposals.values()].filter((d) => d.slot === s);
   const choices: Proposal[] = r.executeOwnProposal && mine.length > 0 ? [mine[0]!.prop] : decisions.map((d) => d.prop);
-  const index = r.answerBatchLastIndex ? (_j: number, at: number, len: number): number => at + len : undefined;
+  const lastIndex = r.answerBatchLastIndex ? (_j: number, at: number, len: number): number => at + len : undefined;
   return choices.flatMap((b) => {
     const q = reqsOf(b);
     const fresh = r.executeTwice ? q : r.dedupeWholeBatch ? (q.every((p) => x.rExecutedIds.has(p)) ? [] : q) : unexecuted(x, b);
     const runs = r.executeBatchAnyOrder ? orders(fresh) : [fresh];
-    return runs.map((run) => executeSlot(n, x, b, run, index));
+    // AnswerIndexInBatch: the place in b of the j-th request run.
+    const inBatch = (run: readonly Proposal[]) => (j: number, at: number): number => at + 1 + q.findIndex((p) => propKey(p) === propKey(run[j - 1]!));
+    return runs.map((run) => executeSlot(n, x, b, run, r.answerIndexInBatch ? inBatch(run) : lastIndex));
   });
 }
 

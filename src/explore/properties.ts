@@ -719,4 +719,23 @@ export const STATE_INVARIANTS: Record<string, StateInvariant> = {
   AdoptionsReport, AcceptsAsAdopted,
 };
 export const STEP_PROPERTIES: Record<string, StepProperty> = { AcceptorMonotonicity, RefinesLog };
-export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst, RaceShape, AdoptAfterCompact, NoOpReadopted };
+/**
+ * RedecidedInBatch: request 1 decided alone in slot 1, then again in slot 2 at the head of a
+ * batch with request 2, which the replica, restarted in between, executes once (the .tla says
+ * why each conjunct keeps the shape).
+ */
+export const RedecidedInBatch: StateConstraint = (_m, s) => {
+  if (s.restarts === 0) {
+    for (const r of s.invoked.values()) if (r.clientId !== 1) return false;
+  }
+  for (const y of s.msgs.values()) {
+    if (y.type === 'Prepare' && s.restarts === 0) return false;
+    if (y.type !== 'Propose') continue;
+    const batch = longBatch(y.prop);
+    if (y.slot === 1 && !(batch === undefined && propKey(y.prop) !== NOOP_KEY && (y.prop as { clientId: number }).clientId === 1)) return false;
+    if (y.slot === 2 && !(batch !== undefined && batch[0]!.clientId === 1)) return false;
+  }
+  return true;
+};
+
+export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst, RaceShape, AdoptAfterCompact, NoOpReadopted, RedecidedInBatch };

@@ -28,8 +28,8 @@ const modelPath = (name: string): string => {
   return existsSync(local) ? local : join(ROOT, 'spec', `${name}.cfg`);
 };
 
-/** The batch mutants (found by search in test/explore/specMutantSearch.test.ts). */
-const BATCH_MUTANTS = ['DedupeWholeBatch', 'ExecuteBatchAnyOrder', 'LeaderSplitsBatch', 'AnswerBatchLastIndex'];
+/** The batch mutants (found by search in test/spec/mutants.test.ts and test/explore/specMutantSearch.test.ts). */
+const BATCH_MUTANTS = ['DedupeWholeBatch', 'ExecuteBatchAnyOrder', 'LeaderSplitsBatch', 'AnswerBatchLastIndex', 'AnswerIndexInBatch'];
 
 describe('explorer on batches', () => {
   it('finds the 2,953 states of ci-batch that both engines count; every property holds; a batch of two is decided and executed', () => {

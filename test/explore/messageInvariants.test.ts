@@ -1,6 +1,6 @@
 /**
  * DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot, AdoptionsReport and AcceptsAsAdopted, and the
- * constraints AdoptAfterCompact and NoOpReadopted, in
+ * constraints AdoptAfterCompact, NoOpReadopted and RedecidedInBatch, in
  * properties.ts give the .tla's verdict (explore_eval on the embedded engine) on hand-made
  * states where each holds and where each fails, each failing state one message or field away
  * from a holding one. The invariants were stated for an outside review's bugs that passed every
@@ -17,7 +17,7 @@ import { exploreModel } from '../../src/explore/model.js';
 import { STATE_CONSTRAINTS, STATE_INVARIANTS, boundsOf } from '../../src/explore/properties.js';
 import { toTla } from '../../src/trace/replay/tlaCodec.js';
 import { cfgText } from '../../src/trace/replay/tlaEngine.js';
-import { messageKey } from '../../src/trace/format/keys.js';
+import { messageKey, propKey } from '../../src/trace/format/keys.js';
 import { type NodeSpec, type SpecState, initialState } from '../../src/trace/spec/specState.js';
 import type { Ballot, Proposal, SpecMessage } from '../../src/trace/format/types.js';
 
@@ -35,6 +35,8 @@ interface Case {
   node1?: (x: NodeSpec) => NodeSpec;
   node2?: (x: NodeSpec) => NodeSpec;
   restarts?: number;
+  /** The spec's invoked (none if not given). */
+  invoked?: Proposal[];
   holds: boolean;
 }
 
@@ -51,6 +53,7 @@ function verdicts(model: string, name: string, kind: 'invariant' | 'constraint',
       ...base,
       msgs: new Map(c.msgs.map((x) => [messageKey(x), x])),
       restarts: c.restarts ?? 0,
+      invoked: new Map((c.invoked ?? []).map((p) => [propKey(p), p])),
       nodes: base.nodes.map((x, i) => (i === 1 && c.node1 !== undefined ? c.node1(x) : i === 2 && c.node2 !== undefined ? c.node2(x) : x)),
     };
     const out = JSON.parse(loadTlaChecker().explore_eval(spec, cfg, '{}', JSON.stringify(toTla(s, m.cfg.N)), name)) as { ok: boolean; json?: unknown; error?: string };
@@ -188,6 +191,29 @@ describe('invariants stated for bugs no CI model showed: the TypeScript gives th
       { name: 'leader 2\'s Prepare after a vote for leader 1 in slot 1', msgs: [yes(1, b01, 1), prepare(b02)], holds: true },
       { name: 'an acceptor answering one Prepare twice', msgs: [promise(1, b01), promise(1, b01, [{ ballot: b01, slot: 2, prop: r12 }])], holds: false },
       { name: 'an acceptor answering one Accept twice', msgs: [yes(1, b01, 1), no(1, b01, 1, b02)], holds: false },
+    ]);
+  }, 60_000);
+
+  it('RedecidedInBatch (ci-batch-redecided)', () => {
+    const r12: Proposal = { caller: 1, clientId: 2, input: 'op' };
+    const noop: Proposal = { caller: 0, clientId: 0, input: 'noop' };
+    const batch = (...q: Proposal[]): Proposal => ({ batch: q } as unknown as Proposal);
+    const propose = (slot: number, prop: Proposal): SpecMessage => ({ type: 'Propose', slot, prop });
+    const prepare = (ballot: Ballot): SpecMessage => ({ type: 'Prepare', ballot });
+    verdicts('ci-batch-redecided', 'RedecidedInBatch', 'constraint', [
+      { name: 'the initial state', msgs: [], holds: true },
+      { name: 'request 1 invoked before the restart', msgs: [], invoked: [r1], holds: true },
+      { name: 'request 2 invoked before the restart', msgs: [], invoked: [r12], holds: false },
+      { name: 'request 2 invoked after the restart', msgs: [], invoked: [r1, r12], restarts: 1, holds: true },
+      { name: 'a Prepare before the restart', msgs: [prepare(b01)], holds: false },
+      { name: 'a Prepare after the restart', msgs: [prepare(b11)], restarts: 1, holds: true },
+      { name: 'request 1 alone proposed for slot 1', msgs: [propose(1, r1)], holds: true },
+      { name: 'request 2 alone proposed for slot 1', msgs: [propose(1, r12)], restarts: 1, holds: false },
+      { name: 'the no-op proposed for slot 1', msgs: [propose(1, noop)], holds: false },
+      { name: 'a batch proposed for slot 1', msgs: [propose(1, batch(r1, r12))], restarts: 1, holds: false },
+      { name: 'the batch of requests 1 and 2 proposed for slot 2', msgs: [propose(2, batch(r1, r12))], restarts: 1, holds: true },
+      { name: 'the batch of requests 2 and 1 proposed for slot 2', msgs: [propose(2, batch(r12, r1))], restarts: 1, holds: false },
+      { name: 'request 1 alone proposed for slot 2', msgs: [propose(2, r1)], holds: false },
     ]);
   }, 60_000);
 

@@ -45,8 +45,9 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   { mutant: 'PromiseOmitsAtMark', model: 'checkpoint-restart', property: 'AcceptsSafe', kind: 'invariant', search: 'explorer' },
   { mutant: 'ProposeBelowMark', model: 'checkpoint-two-proposers', property: 'AcceptsSafe', kind: 'invariant', search: 'explorer' },
   // Batches (BatchMax = 2, spec/ci-batch.cfg). DedupeWholeBatch needs a restart (a request decided
-  // in two slots): test/spec/models/batch-restart.
-  { mutant: 'DedupeWholeBatch', model: 'batch-restart', property: 'ReplicaConsistency', kind: 'invariant', search: 'explorer' },
+  // in two slots): spec/ci-batch-redecided, the shape of test/spec/models/batch-restart that
+  // constraint RedecidedInBatch keeps (467 states; the explorer found it after 114,244 states of batch-restart).
+  { mutant: 'DedupeWholeBatch', model: 'ci-batch-redecided', property: 'ReplicaConsistency', kind: 'invariant' },
   { mutant: 'ExecuteBatchAnyOrder', model: 'ci-batch', property: 'ReplicaConsistency', kind: 'invariant', search: 'explorer' },
   { mutant: 'LeaderSplitsBatch', model: 'ci-batch', property: 'Validity', kind: 'invariant', search: 'explorer' },
   { mutant: 'AnswerBatchLastIndex', model: 'ci-batch', property: 'ClientAnswers', kind: 'invariant', search: 'explorer' },
@@ -85,4 +86,8 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   // its own. ci-noop-readopt is that shape (1,819 states); AcceptsAsAdopted catches it at 28 steps,
   // RefinesLog (slot 1 chosen twice) at 35.
   { mutant: 'AdoptPrefersOwnOverNoOp', model: 'ci-noop-readopt', property: 'AcceptsAsAdopted', kind: 'invariant', search: 'explorer' },
+  // Another of that review's: answers indexed by place in the batch show only where a batch
+  // holds a request executed before, which no CI model had (only batch-restart, 168,684 states
+  // to the violation). ci-batch-redecided is that shape: ClientAnswers at 24 steps.
+  { mutant: 'AnswerIndexInBatch', model: 'ci-batch-redecided', property: 'ClientAnswers', kind: 'invariant' },
 ];
