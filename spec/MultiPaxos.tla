@@ -281,6 +281,13 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (*   AnswerIndexInBatch     a replica answers each request of a batch     *)
 (*                          with its place in the batch, counting its     *)
 (*                          requests executed before                      *)
+(* and two more of that review's, which no CI model caught until          *)
+(* ci-compact-slots and ci-snapshot-promise:                              *)
+(*   CompactThroughMark     an acceptor compacting discards the pvalue at *)
+(*                          its new mark too                              *)
+(*   PromiseFromSnapshot    a Promise carries the pvalues from its node's *)
+(*                          snapshot slot up, with the acceptor's older   *)
+(*                          mark                                          *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -296,7 +303,7 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "RestartLosesHistory", "CommanderIgnoresSlot", "PromiseHighestBallotOnly",
             "PreemptedStaysActive", "AdoptIgnoresMark", "PromiseRelabelsBallot",
             "LeaderDrivesSlotTwice", "ScoutKeepsLastMark", "AdoptPrefersOwnOverNoOp",
-            "AnswerIndexInBatch"}
+            "AnswerIndexInBatch", "PromiseFromSnapshot", "CompactThroughMark"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 ASSUME WelcomeParts # {} /\ \A k \in WelcomeParts : k \in Nat /\ k >= 1
@@ -420,6 +427,8 @@ AcceptorReceivePrepare(n, m, k) ==
            accepted == CASE Mutant = "PromiseOmitsAccepted" -> {}
                          [] Mutant = "PromiseOmitsAtMark" ->
                                {pv \in aAccepted[n] : pv.slot > aMark[n]}
+                         [] Mutant = "PromiseFromSnapshot" ->
+                               {pv \in aAccepted[n] : pv.slot >= rSnap[n].slot}
                          [] Mutant = "PromiseHighestBallotOnly" ->
                                {pv \in aAccepted[n] :
                                    \A q \in aAccepted[n] : ~Less(pv.ballot, q.ballot)}
@@ -1025,7 +1034,10 @@ AcceptorCompact(n) ==
     /\ LET mark == IF Mutant = "CompactUndecided" THEN HighestAccepted(n) + 1
                                                  ELSE rSnap[n].slot
        IN  /\ aMark[n] < mark
-           /\ SetAcceptorState(n, aBallot[n], {pv \in aAccepted[n] : pv.slot >= mark}, mark)
+           /\ SetAcceptorState(n, aBallot[n],
+                               {pv \in aAccepted[n] : IF Mutant = "CompactThroughMark" THEN pv.slot > mark
+                                                                                   ELSE pv.slot >= mark},
+                               mark)
            /\ lMark' = [lMark EXCEPT ![n] = Max(@, mark)]
            /\ lProposals' = [lProposals EXCEPT ![n] = {d \in @ : d.slot >= mark}]
            /\ commanders' = [commanders EXCEPT ![n] = {c \in @ : c.slot >= mark}]
@@ -1661,5 +1673,19 @@ RedecidedInBatch ==
           /\ m.slot = 1 => (m.prop \in Requests /\ m.prop.clientId = 1)
           /\ m.slot = 2 => (IsLong(m.prop) /\ m.prop.batch[1].clientId = 1)
 
+
+(* PromiseBeforeCompact aims a search at a Prepare answered between a      *)
+(* snapshot and the compaction to it (model ci-snapshot-promise: one node, *)
+(* one request, a restart and ballot 1.1).  The node decides, executes and *)
+(* snapshots slot 1, and restarts before its acceptor compacts; its        *)
+(* leader runs phase 1 at 1.1, and the acceptor, still at mark 1, must     *)
+(* report its vote in slot 1, which the snapshot holds.                    *)
+(*  - The node restarts only after its snapshot.                           *)
+(*  - After the restart, the acceptor compacts only once it answered a     *)
+(*    Prepare of ballot 1.1.                                               *)
+(* Unconstrained, the model has 17,886 states (the explorer).  Needs N = 1. *)
+PromiseBeforeCompact ==
+    restarts > 0 => /\ rSnap[1].slot > 1
+                    /\ aMark[1] = 1 \/ \E m \in Msgs("Promise") : m.ballot.num = 1
 
 =============================================================================

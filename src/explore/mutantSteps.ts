@@ -34,6 +34,8 @@ interface Rules {
   reuseBallotAfterRestart: boolean;
   compactUndecided: boolean;
   promiseOmitsAtMark: boolean;
+  promiseFromSnapshot: boolean;
+  compactThroughMark: boolean;
   proposeBelowMark: boolean;
   snapshotWrongSlot: boolean;
   snapshotKeepsSlotIn: boolean;
@@ -69,7 +71,7 @@ const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
 const CORRECT: Rules = {
   quorum: MAJORITY, acceptLowerBallot: false, promiseOmitsAccepted: false, scoutIgnoresAccepted: false,
   executeOwnProposal: false, reuseBallotAfterRestart: false,
-  compactUndecided: false, promiseOmitsAtMark: false, proposeBelowMark: false, snapshotWrongSlot: false, snapshotKeepsSlotIn: false, forgetAboveSnapshot: false, promiseNotRecorded: false,
+  compactUndecided: false, promiseOmitsAtMark: false, promiseFromSnapshot: false, compactThroughMark: false, proposeBelowMark: false, snapshotWrongSlot: false, snapshotKeepsSlotIn: false, forgetAboveSnapshot: false, promiseNotRecorded: false,
   commanderCountsRejections: false, restartStaysActive: false, adoptLowestBallot: false,
   executeTwice: false, dedupeWholeBatch: false, executeBatchAnyOrder: false, leaderSplitsBatch: false, answerBatchLastIndex: false, answerIndexInBatch: false,
   welcomeMixesParts: false, welcomeMissingPart: false, scoutCountsPartialPromise: false,
@@ -90,6 +92,10 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
     bug: 'an acceptor compacts up to the highest slot it accepted instead of its node\'s snapshot', rules: { compactUndecided: true }, actions: ['AcceptorCompact'],
   },
   PromiseOmitsAtMark: { bug: 'a Promise carries the pvalues strictly above the mark', rules: { promiseOmitsAtMark: true }, actions: ['AcceptorReceivePrepare'] },
+  PromiseFromSnapshot: {
+    bug: 'a Promise carries the pvalues from its node\'s snapshot slot up, with the acceptor\'s older mark', rules: { promiseFromSnapshot: true }, actions: ['AcceptorReceivePrepare'],
+  },
+  CompactThroughMark: { bug: 'an acceptor compacting discards the pvalue at its new mark too', rules: { compactThroughMark: true }, actions: ['AcceptorCompact'] },
   ProposeBelowMark: {
     bug: 'a leader proposes below its mark (keeps its proposals there and takes a Propose there)', rules: { proposeBelowMark: true },
     actions: ['LeaderReceivePropose'], // and LeaderReceiveAdopted, replaced under every mutant
@@ -221,6 +227,7 @@ const withMark = (mark: number): { mark?: number } => (mark === 1 ? {} : { mark 
  * SetAcceptor(n, IF Mutant = "PromiseNotRecorded" THEN aBallot[n] ELSE promised, aAccepted[n]);
  * AcceptorReceivePrepare: mark |-> aMark[n], accepted |-> CASE Mutant = "PromiseOmitsAccepted" -> {}
  *   [] Mutant = "PromiseOmitsAtMark" -> {pv \in aAccepted[n] : pv.slot > aMark[n]}
+ *   [] Mutant = "PromiseFromSnapshot" -> {pv \in aAccepted[n] : pv.slot >= rSnap[n].slot}
  *   [] Mutant = "PromiseHighestBallotOnly" -> {pv \in aAccepted[n] : \A q \in aAccepted[n] : ~Less(pv.ballot, q.ballot)}
  *   [] Mutant = "PromiseRelabelsBallot" -> {[pv EXCEPT !.ballot = promised] : pv \in aAccepted[n]} [] OTHER -> aAccepted[n]
  */
@@ -228,7 +235,8 @@ function acceptorReceivePrepare(r: Rules, n: number, x: NodeSpec, m: MessageOf<'
   const aBallot = ballotLt(x.aBallot, m.ballot) ? m.ballot : x.aBallot;
   const held = [...x.aAccepted.values()];
   const highest = (pv: PValue): boolean => held.every((q) => !ballotLt(pv.ballot, q.ballot));
-  const kept = r.promiseOmitsAccepted ? [] : held.filter((pv) => (!r.promiseOmitsAtMark || pv.slot > x.aMark) && (!r.promiseHighestBallotOnly || highest(pv)));
+  const kept = r.promiseOmitsAccepted ? [] : held.filter((pv) => (!r.promiseOmitsAtMark || pv.slot > x.aMark) && (!r.promiseFromSnapshot || pv.slot >= x.rSnap.slot)
+    && (!r.promiseHighestBallotOnly || highest(pv)));
   // PromiseRelabelsBallot: {[pv EXCEPT !.ballot = promised] : pv \in aAccepted[n]} (a set: relabelled pvalues of one slot and prop merge).
   const accepted = r.promiseRelabelsBallot ? [...new Map(kept.map((pv) => [pvalueKey({ ...pv, ballot: aBallot }), { ...pv, ballot: aBallot }])).values()] : kept;
   const reply = promiseParts(n, m.ballot, aBallot, accepted, x.aMark, k);
@@ -452,7 +460,7 @@ function replicaForget(r: Rules, x: NodeSpec): Result[] {
 
 /*
  * AcceptorCompact: mark == IF Mutant = "CompactUndecided" THEN HighestAccepted(n) + 1 ELSE rSnap[n].slot;
- * aMark[n] < mark; the pvalues below the mark go, and so do the leader's proposals and commanders (lMark' = Max(lMark, mark)). HighestAccepted(n) is aMark[n] - 1 when
+ * aMark[n] < mark; the pvalues below the mark go (CompactThroughMark: at the mark too), and so do the leader's proposals and commanders (lMark' = Max(lMark, mark)). HighestAccepted(n) is aMark[n] - 1 when
  * nothing is accepted, else the highest accepted slot.
  */
 function acceptorCompact(r: Rules, x: NodeSpec): Result {
@@ -464,6 +472,6 @@ function acceptorCompact(r: Rules, x: NodeSpec): Result {
   }
   if (x.aMark >= mark) return null;
   let aAccepted = acceptedOf(x);
-  for (const [k, pv] of x.aAccepted) if (pv.slot < mark) aAccepted = aAccepted.without(k);
+  for (const [k, pv] of x.aAccepted) if (pv.slot < mark || (r.compactThroughMark && pv.slot === mark)) aAccepted = aAccepted.without(k);
   return [{ ...x, aMark: mark, aAccepted, ...leaderCompactedTo(x, mark) }, []];
 }

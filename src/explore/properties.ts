@@ -738,4 +738,19 @@ export const RedecidedInBatch: StateConstraint = (_m, s) => {
   return true;
 };
 
-export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst, RaceShape, AdoptAfterCompact, NoOpReadopted, RedecidedInBatch };
+/**
+ * PromiseBeforeCompact: node 1 restarts only after its replica took a snapshot, and after the
+ * restart its acceptor compacts only once it answered a Prepare of the new ballot (the .tla says
+ * why): a Prepare answered between a snapshot and the compaction to it.
+ */
+export const PromiseBeforeCompact: StateConstraint = (m, s) => {
+  if (m.N !== 1) throw new Error('PromiseBeforeCompact needs N = 1');
+  if (s.restarts === 0) return true;
+  const x = s.nodes[1]!;
+  if (x.rSnap.slot === 1) return false;
+  if (x.aMark === 1) return true;
+  for (const y of s.msgs.values()) if (y.type === 'Promise' && y.ballot.num === 1) return true;
+  return false;
+};
+
+export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst, RaceShape, AdoptAfterCompact, NoOpReadopted, RedecidedInBatch, PromiseBeforeCompact };

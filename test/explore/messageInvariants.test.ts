@@ -1,6 +1,6 @@
 /**
  * DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot, AdoptionsReport and AcceptsAsAdopted, and the
- * constraints AdoptAfterCompact, NoOpReadopted and RedecidedInBatch, in
+ * constraints AdoptAfterCompact, NoOpReadopted, RedecidedInBatch and PromiseBeforeCompact, in
  * properties.ts give the .tla's verdict (explore_eval on the embedded engine) on hand-made
  * states where each holds and where each fails, each failing state one message or field away
  * from a holding one. The invariants were stated for an outside review's bugs that passed every
@@ -214,6 +214,19 @@ describe('invariants stated for bugs no CI model showed: the TypeScript gives th
       { name: 'the batch of requests 1 and 2 proposed for slot 2', msgs: [propose(2, batch(r1, r12))], restarts: 1, holds: true },
       { name: 'the batch of requests 2 and 1 proposed for slot 2', msgs: [propose(2, batch(r12, r1))], restarts: 1, holds: false },
       { name: 'request 1 alone proposed for slot 2', msgs: [propose(2, r1)], holds: false },
+    ]);
+  }, 60_000);
+
+  it('PromiseBeforeCompact (ci-snapshot-promise)', () => {
+    const promise = (ballot: Ballot): SpecMessage => ({ type: 'Promise', acceptor: 1, ballot, promised: ballot, accepted: [] });
+    const snapshot = (x: NodeSpec): NodeSpec => ({ ...x, rSnap: { ...x.rSnap, slot: 2 } });
+    verdicts('ci-snapshot-promise', 'PromiseBeforeCompact', 'constraint', [
+      { name: 'the initial state', msgs: [], holds: true },
+      { name: 'compacted, not restarted', msgs: [], node1: (x) => ({ ...snapshot(x), aMark: 2 }), holds: true },
+      { name: 'restarted with no snapshot', msgs: [], restarts: 1, holds: false },
+      { name: 'restarted after a snapshot, not compacted', msgs: [], restarts: 1, node1: snapshot, holds: true },
+      { name: 'restarted and compacted before a Promise of 1.1', msgs: [promise(b01)], restarts: 1, node1: (x) => ({ ...snapshot(x), aMark: 2 }), holds: false },
+      { name: 'restarted and compacted after a Promise of 1.1', msgs: [promise(b11)], restarts: 1, node1: (x) => ({ ...snapshot(x), aMark: 2 }), holds: true },
     ]);
   }, 60_000);
 

@@ -90,4 +90,10 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   // holds a request executed before, which no CI model had (only batch-restart, 168,684 states
   // to the violation). ci-batch-redecided is that shape: ClientAnswers at 24 steps.
   { mutant: 'AnswerIndexInBatch', model: 'ci-batch-redecided', property: 'ClientAnswers', kind: 'invariant' },
+  // Two more of that review's, which need checkpoints beside a second slot or a second ballot: every
+  // CI model with checkpoints had one slot, and none answered a Prepare between a snapshot and the
+  // compaction to it. ci-compact-slots (2,555 states, unconstrained) and ci-snapshot-promise
+  // (constraint PromiseBeforeCompact, 629 states; 17,886 without) are those shapes.
+  { mutant: 'CompactThroughMark', model: 'ci-compact-slots', property: 'AcceptorMonotonicity', kind: 'invariant' },
+  { mutant: 'PromiseFromSnapshot', model: 'ci-snapshot-promise', property: 'PromisesReport', kind: 'invariant' },
 ];
