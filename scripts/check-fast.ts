@@ -1,5 +1,5 @@
 /**
- * npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress] [--workers W]
+ * npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress] [--workers W] [--workers-from N]
  *
  * Explicit-state model checking over the fast TypeScript encoding of the spec (src/explore/):
  * breadth-first from Init, every distinct state once by its 64-bit fingerprint, the model's
@@ -18,7 +18,10 @@
  * engine against the .tla itself before it is reported (src/explore/engineReplay.ts).
  * --workers W splits the search over W worker threads (src/explore/parallelExplorer.ts): the
  * same counts; the uniform sample is then drawn by fingerprint (it does not depend on W); a shortest
- * counterexample, not necessarily the one the single-thread search reports.
+ * counterexample, not necessarily the one the single-thread search reports. Only for a model of
+ * at least --workers-from states (its cfg's "states:"; one without counts as large): below, the
+ * threads' start and their trades after each level cost more than they save (2026-12-06, every
+ * CI model but ci-race-retry, two threads against this one: 51 s against 18 s of search).
  * Exit 0 every model passes as its cfg expects, 1 a violation or a mismatch, 2 bad usage or input.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -35,7 +38,7 @@ import { sampledConformance } from '../src/explore/sampledConformance.js';
 
 const SPEC_DIR = resolve(import.meta.dirname, '..', 'spec');
 
-const USAGE = `usage: npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress] [--workers W]
+const USAGE = `usage: npm run check-fast -- [model ...] [--sample K] [--graphs DIR] [--max-states N] [--progress] [--workers W] [--workers-from N]
 
   model           spec/<model>.cfg or a path to a .cfg (default: every "ci: true" model and ${CI_FAST_ONLY_MODELS.join(', ')})
   --sample K      compare K states of each model (a uniform sample of those found), and one
@@ -49,6 +52,9 @@ const USAGE = `usage: npm run check-fast -- [model ...] [--sample K] [--graphs D
   --progress      print the search's progress every 10 s
   --workers W     split the search over W worker threads (default 1: this thread); the
                   counts are the same, the counterexample may be another shortest one
+  --workers-from N  use the worker threads only for a model whose cfg says it has at least N
+                  states (a model that says none counts as large); smaller ones are searched
+                  in this thread, which is faster there (default 100000; 0: every model)
   --mutant NAME   check the spec with Mutant = NAME (src/explore/mutantSteps.ts): passes when the
                   search finds a violation and the embedded engine confirms it on the .tla
 
@@ -59,10 +65,10 @@ exit status: 0 as expected, 1 a violation or a mismatch, 2 bad usage or input`;
 
 class UsageError extends Error {}
 
-interface Args { models: string[]; sample: number; graphs?: string; maxStates?: number; progress: boolean; mutant?: string; workers: number }
+interface Args { models: string[]; sample: number; graphs?: string; maxStates?: number; progress: boolean; mutant?: string; workers: number; workersFrom: number }
 
 function parseArgs(argv: string[]): Args {
-  const out: Args = { models: [], sample: 200, progress: false, workers: 1 };
+  const out: Args = { models: [], sample: 200, progress: false, workers: 1, workersFrom: 100_000 };
   const num = (flag: string, v: string | undefined): number => {
     if (v === undefined || !/^\d+$/.test(v)) throw new UsageError(`${flag} needs a whole number, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`);
     return Number(v);
@@ -78,6 +84,7 @@ function parseArgs(argv: string[]): Args {
       // Each part is a thread with its own copy of the interned values: more than the cores is waste.
       if (out.workers < 1 || out.workers > 64) throw new UsageError(`--workers needs 1 to 64, got ${out.workers}`);
     }
+    else if (a === '--workers-from') out.workersFrom = num(a, argv[++i]);
     else if (a === '--mutant') {
       out.mutant = argv[++i];
       if (out.mutant === undefined) throw new UsageError('--mutant needs a name (the spec\'s Mutant constant)');
@@ -128,8 +135,9 @@ async function main(): Promise<number> {
       ...(sampled ? { sample: { size: args.sample, seed: 1 }, samplePerMessage: true } : {}),
       ...(args.progress ? { onProgress: (p: Progress) => console.log(`[${m.name} fast] ${Math.round(p.seconds)} s: ${fmt(p.distinct)} distinct states, ${fmt(p.generated)} generated, ${fmt(p.queued)} on queue, depth ${p.depth}`) } : {}),
     };
-    const r: ExploreResult = args.workers > 1
-      ? await exploreParallel({ cfgPath: resolve(info.cfgPath), parts: args.workers, ...(args.mutant !== undefined ? { mutant: args.mutant } : {}), ...common })
+    const workers = (info.cfg.meta.states ?? Infinity) >= args.workersFrom ? args.workers : 1;
+    const r: ExploreResult = workers > 1
+      ? await exploreParallel({ cfgPath: resolve(info.cfgPath), parts: workers, ...(args.mutant !== undefined ? { mutant: args.mutant } : {}), ...common })
       : explore({ cfg: m.cfg, mutant: m.mutant, invariants: m.invariants, stepProperties: m.stepProperties, constraints: m.constraints, checkDeadlock: m.checkDeadlock, ...common });
     // A mutant must break some property; the model's own expectation is for the correct spec.
     // A model that expects a temporal property violated (liveness-vacuity) expects it of check-spec:
@@ -138,7 +146,7 @@ async function main(): Promise<number> {
     const temporalOnly = stated?.kind === 'violation' && m.unchecked.includes(stated.property);
     const expect = args.mutant !== undefined && args.mutant !== 'none' ? { kind: 'violation' as const, property: undefined }
       : temporalOnly ? { kind: 'pass' as const } : stated ?? { kind: 'pass' as const };
-    const notes: string[] = args.workers > 1 ? [`${args.workers} worker threads`] : [];
+    const notes: string[] = workers > 1 ? [`${workers} worker threads`] : args.workers > 1 ? [`this thread (fewer states than --workers-from ${fmt(args.workersFrom)})`] : [];
     let ok = expect.kind === 'pass' ? r.verdict === 'pass' : r.verdict === 'violation' && (expect.property === undefined || r.violation?.property === expect.property);
     if (r.verdict === 'limit') { ok = false; notes.push(`stopped at --max-states ${fmt(args.maxStates!)}`); }
     if (r.violation) {

@@ -288,6 +288,10 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (*   PromiseFromSnapshot    a Promise carries the pvalues from its node's *)
 (*                          snapshot slot up, with the acceptor's older   *)
 (*                          mark                                          *)
+(* and one more of that review's, which no CI model caught until          *)
+(* ci-promise-parts-slots (AdoptionsReport):                              *)
+(*   ScoutSkipsFirstPart    a scout drops the pvalues of part 1 of a      *)
+(*                          Promise in parts                              *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -303,7 +307,8 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "RestartLosesHistory", "CommanderIgnoresSlot", "PromiseHighestBallotOnly",
             "PreemptedStaysActive", "AdoptIgnoresMark", "PromiseRelabelsBallot",
             "LeaderDrivesSlotTwice", "ScoutKeepsLastMark", "AdoptPrefersOwnOverNoOp",
-            "AnswerIndexInBatch", "PromiseFromSnapshot", "CompactThroughMark"}
+            "AnswerIndexInBatch", "PromiseFromSnapshot", "CompactThroughMark",
+            "ScoutSkipsFirstPart"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 ASSUME WelcomeParts # {} /\ \A k \in WelcomeParts : k \in Nat /\ k >= 1
@@ -525,6 +530,9 @@ PromisePartsOf(m, is) ==
 \* The indexes a scout counts an acceptor with: every part (Mutant
 \* ScoutCountsPartialPromise: the one part it received).
 Counts(m) == IF Mutant = "ScoutCountsPartialPromise" THEN {m.part} ELSE 1..m.parts
+\* The indexes whose pvalues a scout leaves out: none (Mutant
+\* ScoutSkipsFirstPart: part 1 of a Promise in parts).
+Skipped(m) == IF Mutant = "ScoutSkipsFirstPart" /\ m.parts > 1 THEN {1} ELSE {}
 
 (* The scout of node n receives a Promise for its ballot (part m of it).   *)
 (* A yes from an acceptor not heard before is counted, once the scout      *)
@@ -542,7 +550,7 @@ ScoutReceivePromise(n, m) ==
                  LET acks == scout[n].acks \cup {m.acceptor}
                      pvalues == IF Mutant = "ScoutIgnoresAccepted"
                                   THEN scout[n].pvalues
-                                  ELSE scout[n].pvalues \cup UNION {w[i].accepted : i \in Counts(m)}
+                                  ELSE scout[n].pvalues \cup UNION {w[i].accepted : i \in Counts(m) \ Skipped(m)}
                      mark == IF scout[n].mark < m.mark \/ Mutant = "ScoutKeepsLastMark"
                                THEN m.mark ELSE scout[n].mark
                  IN  /\ w[m.part] = m
@@ -1687,5 +1695,26 @@ RedecidedInBatch ==
 PromiseBeforeCompact ==
     restarts > 0 => /\ rSnap[1].slot > 1
                     /\ aMark[1] = 1 \/ \E m \in Msgs("Promise") : m.ballot.num = 1
+
+(* PartsOverTwoSlots aims a search at a Promise in parts that carries a    *)
+(* pvalue in each part (model ci-promise-parts-slots: one node, two        *)
+(* requests, two slots, a restart and ballot 1.1, every Promise in two     *)
+(* parts).  The node decides request i in slot i and restarts once its    *)
+(* acceptor holds pvalues for both slots; its leader runs phase 1 at 1.1,  *)
+(* and the Promise carries slot 1's pvalue in part 1 and slot 2's in part  *)
+(* 2: the Adopted must carry both.                                        *)
+(*  - Slot i is proposed only request i.                                   *)
+(*  - Every Promise and Accepted says yes (with one leader, a no answers   *)
+(*    a message of ballot 0 received after the restart).                  *)
+(*  - The node restarts only once its acceptor holds pvalues for slots 1   *)
+(*    and 2, and its replica then stays as the restart left it (no        *)
+(*    request, proposal or decision).                                      *)
+(* Unconstrained, more than 4.1 million states (the explorer stopped      *)
+(* there).  Needs N = 1.                                                   *)
+PartsOverTwoSlots ==
+    /\ \A m \in Msgs("Propose") : m.prop \in Requests /\ m.prop.clientId = m.slot
+    /\ \A m \in Msgs("Promise") \cup Msgs("Accepted") : m.promised = m.ballot
+    /\ restarts > 0 => /\ {pv.slot : pv \in aAccepted[1]} = {1, 2}
+                       /\ rRequests[1] = {} /\ rProposals[1] = {} /\ rDecisions[1] = {}
 
 =============================================================================

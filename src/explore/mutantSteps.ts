@@ -64,6 +64,7 @@ interface Rules {
   promiseRelabelsBallot: boolean;
   leaderDrivesSlotTwice: boolean;
   scoutKeepsLastMark: boolean;
+  scoutSkipsFirstPart: boolean;
   adoptPrefersOwnOverNoOp: boolean;
 }
 
@@ -77,7 +78,7 @@ const CORRECT: Rules = {
   welcomeMixesParts: false, welcomeMissingPart: false, scoutCountsPartialPromise: false,
   acceptKeepsPromise: false, welcomeOverProposals: false, adoptMarkFromSlotIn: false, restartLosesHistory: false,
   commanderIgnoresSlot: false, promiseHighestBallotOnly: false, preemptedStaysActive: false, adoptIgnoresMark: false, promiseRelabelsBallot: false,
-  leaderDrivesSlotTwice: false, scoutKeepsLastMark: false, adoptPrefersOwnOverNoOp: false,
+  leaderDrivesSlotTwice: false, scoutKeepsLastMark: false, scoutSkipsFirstPart: false, adoptPrefersOwnOverNoOp: false,
 };
 
 /** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
@@ -145,6 +146,7 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   LeaderDrivesSlotTwice: { bug: 'a leader takes a Propose for a slot it already drives, and drives that slot twice', rules: { leaderDrivesSlotTwice: true }, actions: ['LeaderReceivePropose'] },
   // A second outside review's (session 57), which passed every CI model: AdoptionsReport catches it (session 58).
   ScoutKeepsLastMark: { bug: 'a scout keeps the mark of the last Promise it counted, not the highest', rules: { scoutKeepsLastMark: true }, actions: ['ScoutReceivePromise'] },
+  ScoutSkipsFirstPart: { bug: 'a scout drops the pvalues of part 1 of a Promise in parts', rules: { scoutSkipsFirstPart: true }, actions: ['ScoutReceivePromise'] },
   // Another of that review's: AcceptsAsAdopted catches it (session 58).
   AdoptPrefersOwnOverNoOp: {
     bug: 'an adopted leader keeps its own proposal for a slot where it adopted the no-op', rules: { adoptPrefersOwnOverNoOp: true }, actions: ['LeaderReceiveAdopted'],
@@ -288,7 +290,9 @@ function scoutReceivePromise(r: Rules, N: number, n: number, x: NodeSpec, m: Mes
   const mark = r.scoutKeepsLastMark ? m.mark ?? 1 : Math.max(sc.mark, m.mark ?? 1);
   return promiseAssemblies(m, msgs.values(), r.scoutCountsPartialPromise).map((w): Result => {
     const pvalues = new Map(sc.pvalues);
-    if (!r.scoutIgnoresAccepted) for (const part of w) for (const pv of part.accepted) pvalues.set(pvalueKey(pv), pv);
+    // ScoutSkipsFirstPart: UNION {w[i].accepted : i \in Counts(m) \ {1}} when the Promise is in parts.
+    const from = r.scoutSkipsFirstPart && w.length > 1 ? 1 : 0;
+    if (!r.scoutIgnoresAccepted) for (let i = from; i < w.length; i++) for (const pv of w[i]!.accepted) pvalues.set(pvalueKey(pv), pv);
     if (r.quorum(N, acks.size)) return [{ ...x, scout: null }, [{ type: 'Adopted', ballot: sc.ballot, pvalues: [...pvalues.values()], ...withMark(mark) }]];
     return [{ ...x, scout: { ballot: sc.ballot, acks, pvalues, mark } }, []];
   });

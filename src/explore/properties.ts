@@ -753,4 +753,25 @@ export const PromiseBeforeCompact: StateConstraint = (m, s) => {
   return false;
 };
 
-export const STATE_CONSTRAINTS: Record<string, StateConstraint> = { GapFirst, RaceShape, AdoptAfterCompact, NoOpReadopted, RedecidedInBatch, PromiseBeforeCompact };
+/**
+ * PartsOverTwoSlots: slot i is proposed only request i, every Promise and Accepted says yes, and
+ * node 1 restarts only once its acceptor holds pvalues for slots 1 and 2, its replica then quiet;
+ * so the Promise it sends at 1.1, in two parts, carries one slot's pvalue in each (the .tla says why).
+ */
+export const PartsOverTwoSlots: StateConstraint = (m, s) => {
+  if (m.N !== 1) throw new Error('PartsOverTwoSlots needs N = 1');
+  for (const y of s.msgs.values()) {
+    if (y.type === 'Propose' && !(longBatch(y.prop) === undefined && (y.prop as { clientId: number }).clientId === y.slot)) return false;
+    if ((y.type === 'Promise' || y.type === 'Accepted') && !ballotEq(y.promised, y.ballot)) return false;
+  }
+  if (s.restarts === 0) return true;
+  const x = s.nodes[1]!;
+  if (x.rRequests.size !== 0 || x.rDecisions.size !== 0 || x.rProposals.size !== 0) return false;
+  const slots = new Set<number>();
+  for (const pv of x.aAccepted.values()) slots.add(pv.slot);
+  return slots.size === 2 && slots.has(1) && slots.has(2);
+};
+
+export const STATE_CONSTRAINTS: Record<string, StateConstraint> = {
+  GapFirst, RaceShape, AdoptAfterCompact, NoOpReadopted, RedecidedInBatch, PromiseBeforeCompact, PartsOverTwoSlots,
+};

@@ -1,6 +1,6 @@
 /**
  * DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot, AdoptionsReport and AcceptsAsAdopted, and the
- * constraints AdoptAfterCompact, NoOpReadopted, RedecidedInBatch and PromiseBeforeCompact, in
+ * constraints AdoptAfterCompact, NoOpReadopted, RedecidedInBatch, PromiseBeforeCompact and PartsOverTwoSlots, in
  * properties.ts give the .tla's verdict (explore_eval on the embedded engine) on hand-made
  * states where each holds and where each fails, each failing state one message or field away
  * from a holding one. The invariants were stated for an outside review's bugs that passed every
@@ -17,7 +17,7 @@ import { exploreModel } from '../../src/explore/model.js';
 import { STATE_CONSTRAINTS, STATE_INVARIANTS, boundsOf } from '../../src/explore/properties.js';
 import { toTla } from '../../src/trace/replay/tlaCodec.js';
 import { cfgText } from '../../src/trace/replay/tlaEngine.js';
-import { messageKey, propKey } from '../../src/trace/format/keys.js';
+import { messageKey, propKey, pvalueKey } from '../../src/trace/format/keys.js';
 import { type NodeSpec, type SpecState, initialState } from '../../src/trace/spec/specState.js';
 import type { Ballot, Proposal, SpecMessage } from '../../src/trace/format/types.js';
 
@@ -227,6 +227,26 @@ describe('invariants stated for bugs no CI model showed: the TypeScript gives th
       { name: 'restarted after a snapshot, not compacted', msgs: [], restarts: 1, node1: snapshot, holds: true },
       { name: 'restarted and compacted before a Promise of 1.1', msgs: [promise(b01)], restarts: 1, node1: (x) => ({ ...snapshot(x), aMark: 2 }), holds: false },
       { name: 'restarted and compacted after a Promise of 1.1', msgs: [promise(b11)], restarts: 1, node1: (x) => ({ ...snapshot(x), aMark: 2 }), holds: true },
+    ]);
+  }, 60_000);
+
+  it('PartsOverTwoSlots (ci-promise-parts-slots)', () => {
+    const r12: Proposal = { caller: 1, clientId: 2, input: 'op' };
+    const propose = (slot: number, prop: Proposal): SpecMessage => ({ type: 'Propose', slot, prop });
+    const holding = (...slots: number[]) => (x: NodeSpec): NodeSpec => ({
+      ...x, aBallot: b01, aAccepted: new Map(slots.map((slot) => [pvalueKey({ ballot: b01, slot, prop: slot === 1 ? r1 : r12 }), { ballot: b01, slot, prop: slot === 1 ? r1 : r12 }])),
+    });
+    verdicts('ci-promise-parts-slots', 'PartsOverTwoSlots', 'constraint', [
+      { name: 'the initial state', msgs: [], holds: true },
+      { name: 'request 1 proposed for slot 1, request 2 for slot 2', msgs: [propose(1, r1), propose(2, r12)], holds: true },
+      { name: 'request 2 proposed for slot 1', msgs: [propose(1, r12)], holds: false },
+      { name: 'a yes Accepted', msgs: [yes(1, b01, 1)], holds: true },
+      { name: 'a no Accepted', msgs: [no(1, b01, 1, b11)], holds: false },
+      { name: 'a no Promise', msgs: [{ type: 'Promise', acceptor: 1, ballot: b01, promised: b11, accepted: [] }], holds: false },
+      { name: 'restarted, the acceptor holding slots 1 and 2', msgs: [], restarts: 1, node1: holding(1, 2), holds: true },
+      { name: 'restarted, the acceptor holding slot 1 only', msgs: [], restarts: 1, node1: holding(1), holds: false },
+      { name: 'restarted, the replica holding a request', msgs: [], restarts: 1, node1: (x) => ({ ...holding(1, 2)(x), rRequests: new Map([[propKey(r1), r1]]) }), holds: false },
+      { name: 'not restarted, the replica holding a request', msgs: [], node1: (x) => ({ ...x, rRequests: new Map([[propKey(r1), r1]]) }), holds: true },
     ]);
   }, 60_000);
 
