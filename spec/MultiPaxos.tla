@@ -292,6 +292,12 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (* ci-promise-parts-slots (AdoptionsReport):                              *)
 (*   ScoutSkipsFirstPart    a scout drops the pvalues of part 1 of a      *)
 (*                          Promise in parts                              *)
+(* and the last of that review's, which no CI model caught until           *)
+(* ci-race-rescout (OneValuePerBallot):                                    *)
+(*   CommanderRetriesAtLeaderBallot  a commander that meets a higher       *)
+(*                          ballot, while its leader is active at a newer *)
+(*                          one, sends its own proposal again under that  *)
+(*                          newer ballot                                  *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -308,7 +314,7 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "PreemptedStaysActive", "AdoptIgnoresMark", "PromiseRelabelsBallot",
             "LeaderDrivesSlotTwice", "ScoutKeepsLastMark", "AdoptPrefersOwnOverNoOp",
             "AnswerIndexInBatch", "PromiseFromSnapshot", "CompactThroughMark",
-            "ScoutSkipsFirstPart"}
+            "ScoutSkipsFirstPart", "CommanderRetriesAtLeaderBallot"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 ASSUME WelcomeParts # {} /\ \A k \in WelcomeParts : k \in Nat /\ k >= 1
@@ -571,10 +577,17 @@ ScoutReceivePromise(n, m) ==
 (* Commander: phase 2 for one slot under leader n's ballot.                *)
 (***************************************************************************)
 
+\* A fresh commander for decision-shaped d under ballot b, and its Accept.
+Commander(b, d) == [ballot |-> b, slot |-> d.slot, prop |-> d.prop, acks |-> {}]
+AcceptFor(b, d) == [type |-> "Accept", ballot |-> b, slot |-> d.slot, prop |-> d.prop]
+
 (* A commander of node n receives an Accepted for its ballot and slot.  A  *)
 (* yes from an acceptor not heard before is counted; once a quorum         *)
 (* accepted, the proposal is chosen and the commander tells every replica  *)
-(* and ends.  A higher promised ballot preempts it.                        *)
+(* and ends.  A higher promised ballot preempts it.  (Mutant             *)
+(* CommanderRetriesAtLeaderBallot: if its leader is active at a newer      *)
+(* ballot by then, the commander instead sends its proposal again under   *)
+(* that ballot, for which the leader may have adopted another value.)     *)
 CommanderReceiveAccepted(n, m) ==
     /\ m.type = "Accepted"
     /\ \E c \in commanders[n] :
@@ -589,8 +602,11 @@ CommanderReceiveAccepted(n, m) ==
                              ELSE /\ commanders' = [commanders EXCEPT ![n] =
                                                       (@ \ {c}) \cup {[c EXCEPT !.acks = acks]}]
                                   /\ SendNothing
-               ELSE /\ commanders' = [commanders EXCEPT ![n] = @ \ {c}]
-                    /\ Send([type |-> "Preempted", leader |-> n, ballot |-> m.promised])
+               ELSE IF Mutant = "CommanderRetriesAtLeaderBallot" /\ lActive[n] /\ Less(c.ballot, lBallot[n])
+                      THEN /\ commanders' = [commanders EXCEPT ![n] = (@ \ {c}) \cup {Commander(lBallot[n], c)}]
+                           /\ Send(AcceptFor(lBallot[n], c))
+                      ELSE /\ commanders' = [commanders EXCEPT ![n] = @ \ {c}]
+                           /\ Send([type |-> "Preempted", leader |-> n, ballot |-> m.promised])
     /\ UNCHANGED <<acceptorVars, lBallot, lActive, lProposals, lMark, scout,
                    replicaVars, invoked, restarts>>
 
@@ -598,10 +614,6 @@ CommanderReceiveAccepted(n, m) ==
 (***************************************************************************)
 (* Leader.                                                                 *)
 (***************************************************************************)
-
-\* A fresh commander for decision-shaped d under ballot b, and its Accept.
-Commander(b, d) == [ballot |-> b, slot |-> d.slot, prop |-> d.prop, acks |-> {}]
-AcceptFor(b, d) == [type |-> "Accept", ballot |-> b, slot |-> d.slot, prop |-> d.prop]
 
 (* Leader n's timer fires while it is not active and runs no scout: it     *)
 (* starts a scout for its ballot, which sends Prepare to every acceptor.   *)
@@ -1406,9 +1418,10 @@ PhaseOneFirst ==
 \* with two Accepts of one ballot and slot a quorum's votes do not say which
 \* proposal they chose, and DecisionsChosen cannot tell.  A leader that
 \* drives a slot it already drives (LeaderDrivesSlotTwice) breaks it at its
-\* second Accept; so would a commander that, turned down, retried under its
-\* leader's newer ballot with its own proposal (a second outside review's
-\* bug, which needs two leaders and two slots to show).
+\* second Accept; a commander that, turned down, retries under its leader's
+\* newer ballot with its own proposal (CommanderRetriesAtLeaderBallot, a
+\* second outside review's bug) breaks it on ci-race-rescout, where the
+\* leader adopted another value at that ballot.
 OneValuePerBallot ==
     \A a1, a2 \in Msgs("Accept") : a1.ballot = a2.ballot /\ a1.slot = a2.slot => a1.prop = a2.prop
 
@@ -1716,5 +1729,81 @@ PartsOverTwoSlots ==
     /\ \A m \in Msgs("Promise") \cup Msgs("Accepted") : m.promised = m.ballot
     /\ restarts > 0 => /\ {pv.slot : pv \in aAccepted[1]} = {1, 2}
                        /\ rRequests[1] = {} /\ rProposals[1] = {} /\ rDecisions[1] = {}
+
+(* AdoptedOverTwoBallots aims a search at an Adopted whose pvalues hold    *)
+(* two slots at two ballots (model ci-adopt-two-ballots: one node, two     *)
+(* requests, two slots, window 2, two restarts and ballots up to 2.1).     *)
+(* The node accepts request 1 for slot 1 at 0.1 and restarts; at 1.1 it    *)
+(* accepts request 2 for slot 2 and restarts again; at 2.1 the Promise,    *)
+(* and the Adopted, carry slot 1's pvalue at 0.1 and slot 2's at 1.1.      *)
+(* That is the Adopted where a PMax that compared ballots across slots     *)
+(* would drop slot 1's: the .tla's PMax is checked by the ASSUME on PMax,  *)
+(* the fast encoding's by conformance with the .tla on this model.         *)
+(*  - The replica learns no decision (executing is other models' work;    *)
+(*    with window 2 it proposes slot 2 without executing slot 1).          *)
+(*  - Slot i is proposed only request i, and slot 2 only after the first   *)
+(*    restart.                                                             *)
+(*  - Every Promise and Accepted says yes.                                 *)
+(*  - After the first restart the acceptor keeps slot 1's pvalue of ballot *)
+(*    0 (it never accepts slot 1 again); after the second it holds slot    *)
+(*    2's of ballot 1, and the replica stays as the restart left it.       *)
+(* With window 1, decisions learnt and slot 2 proposed at any time,       *)
+(* 57,997 states (the explorer).  Needs N = 1.                             *)
+HoldsAt(n, s, num) == \E pv \in aAccepted[n] : pv.slot = s /\ pv.ballot.num = num
+AdoptedOverTwoBallots ==
+    /\ rDecisions[1] = {}
+    /\ \A m \in Msgs("Propose") : m.prop \in Requests /\ m.prop.clientId = m.slot
+    /\ \A m \in Msgs("Propose") : m.slot = 2 => restarts > 0
+    /\ \A m \in Msgs("Promise") \cup Msgs("Accepted") : m.promised = m.ballot
+    /\ restarts > 0 => HoldsAt(1, 1, 0)
+    /\ restarts > 1 => /\ HoldsAt(1, 2, 1)
+                       /\ rRequests[1] = {} /\ rProposals[1] = {}
+
+(* RaceRescout aims a search at a commander of a leader's older ballot     *)
+(* still waiting once the leader is active at a newer one (model           *)
+(* ci-race-rescout: ci-race with ballot 1 and no restart).  Leader 1 is    *)
+(* adopted at 0.1 and drives replica 1's request; before it hears so, its  *)
+(* timer starts a second scout at 0.1, which acceptor 2, having promised   *)
+(* leader 2 meanwhile, answers with a no; so leader 1 is preempted while   *)
+(* its commander of 0.1 waits, runs phase 1 at 1.1, adopts leader 2's     *)
+(* value, and is active at 1.1 when that commander hears a no.  (One slot *)
+(* suffices: the second scout, not a second commander, preempts it.)       *)
+(* The conjuncts are RaceShape's, but for three:                           *)
+(*  - Leader 1 may start a second scout at 0.1 while its Adopted is        *)
+(*    unread, and acceptor 2 may answer 0.1's Prepare twice: yes, then no  *)
+(*    naming 0.2 (RaceShape allows neither).                               *)
+(*  - Leader 2 runs phase 1 only once leader 1's Adopted of 0.1 is sent,   *)
+(*    and while at ballot number 0 each leader takes only its own          *)
+(*    replica's request (ci-race has the races in every other order).      *)
+(*  - No node restarts (MaxRestarts = 0), so nothing about Joins.          *)
+(* Without the last two conjuncts, 61,634 states (the explorer's count).   *)
+(* Needs N = 3, leaders 1 and 2, replicas 1 and 2.                         *)
+Ballot01 == [num |-> 0, leader |-> 1]
+Ballot02 == [num |-> 0, leader |-> 2]
+RaceRescout ==
+    /\ \A n \in ReplicaNodes : rDecisions[n] = {}
+    /\ Msgs("Prepare") # {} => \A r \in Requests : \E m \in Msgs("Propose") : InBatch(r, m.prop)
+    /\ \A l \in LeaderNodes :
+          scout[l] # NoScout /\ lBallot[l].num = 0 => lProposals[l] # {}
+    /\ \A l \in LeaderNodes :
+          scout[l] # NoScout /\ scout[l].acks = {} =>
+              /\ ~lActive[l] => (\/ l = 1 /\ lBallot[l].num = 0
+                                \/ \A m \in Msgs("Adopted") : m.ballot # scout[l].ballot)
+              /\ \A m \in Msgs("Preempted") : m.leader = l => ~Less(lBallot[l], m.ballot)
+    /\ \A m1, m2 \in Msgs("Promise") :
+          m1.acceptor = m2.acceptor /\ m1.ballot = m2.ballot /\ m1 # m2 =>
+              /\ m1.ballot = Ballot01
+              /\ m1.promised # m2.promised
+              /\ Ballot02 \in {m1.promised, m2.promised}
+    /\ \A m1, m2 \in Msgs("Accepted") :
+          m1.acceptor = m2.acceptor /\ m1.ballot = m2.ballot /\ m1.slot = m2.slot => m1 = m2
+    /\ \A m \in Msgs("Promise") \cup Msgs("Accepted") :
+          /\ m.acceptor = 1 => m.ballot.leader # 2
+          /\ m.acceptor = 3 => m.ballot.leader # 1
+    /\ \A m \in Msgs("Prepare") :
+          m.ballot.leader = 2 => /\ m.ballot.num = 0
+                                 /\ \E a \in Msgs("Adopted") : a.ballot = Ballot01
+    /\ \A l \in LeaderNodes :
+          lBallot[l].num = 0 => \A d \in lProposals[l] : d.prop \in Requests /\ d.prop.caller = l
 
 =============================================================================

@@ -35,6 +35,8 @@ export const CI_FAST_ONLY_MODELS: readonly string[] = [
   'ci-reproposes', 'ci-promise-parts-two', 'ci-welcome-batch',
   // A Promise in two parts carrying a pvalue in each (ci-promise-parts-slots: 2,996 states, 28 s on the embedded engine).
   'ci-promise-parts-slots',
+  // A commander of an older ballot waiting while its leader is active at a newer one (ci-race-rescout: 13,524 states).
+  'ci-race-rescout',
 ];
 
 /** The constraints the explorer knows: properties.ts's and the racing variants of raceShapes.ts. */

@@ -66,6 +66,7 @@ interface Rules {
   scoutKeepsLastMark: boolean;
   scoutSkipsFirstPart: boolean;
   adoptPrefersOwnOverNoOp: boolean;
+  commanderRetriesAtLeaderBallot: boolean;
 }
 
 const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
@@ -79,6 +80,7 @@ const CORRECT: Rules = {
   acceptKeepsPromise: false, welcomeOverProposals: false, adoptMarkFromSlotIn: false, restartLosesHistory: false,
   commanderIgnoresSlot: false, promiseHighestBallotOnly: false, preemptedStaysActive: false, adoptIgnoresMark: false, promiseRelabelsBallot: false,
   leaderDrivesSlotTwice: false, scoutKeepsLastMark: false, scoutSkipsFirstPart: false, adoptPrefersOwnOverNoOp: false,
+  commanderRetriesAtLeaderBallot: false,
 };
 
 /** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
@@ -150,6 +152,10 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   // Another of that review's: AcceptsAsAdopted catches it (session 58).
   AdoptPrefersOwnOverNoOp: {
     bug: 'an adopted leader keeps its own proposal for a slot where it adopted the no-op', rules: { adoptPrefersOwnOverNoOp: true }, actions: ['LeaderReceiveAdopted'],
+  },
+  // The last of that review's bugs that passed every CI model (session 60): OneValuePerBallot catches it on ci-race-rescout.
+  CommanderRetriesAtLeaderBallot: {
+    bug: 'a rejected commander retries its proposal under its leader\'s newer ballot, at which the leader is active', rules: { commanderRetriesAtLeaderBallot: true }, actions: ['CommanderReceiveAccepted'],
   },
 };
 
@@ -300,7 +306,8 @@ function scoutReceivePromise(r: Rules, N: number, n: number, x: NodeSpec, m: Mes
 
 /*
  * CommanderReceiveAccepted: c.ballot = m.ballot /\ (Mutant = "CommanderIgnoresSlot" \/ c.slot = m.slot);
- * IF m.promised = m.ballot \/ Mutant = "CommanderCountsRejections" THEN (a vote) ELSE (preempted).
+ * IF m.promised = m.ballot \/ Mutant = "CommanderCountsRejections" THEN (a vote) ELSE (preempted; under
+ * CommanderRetriesAtLeaderBallot, when its leader is active at a newer ballot, a commander of it with the Accept).
  */
 function commanderReceiveAccepted(r: Rules, N: number, n: number, x: NodeSpec, m: MessageOf<'Accepted'>): Result[] {
   const out: Result[] = [];
@@ -309,6 +316,11 @@ function commanderReceiveAccepted(r: Rules, N: number, n: number, x: NodeSpec, m
     const rest = new Map(x.commanders);
     rest.delete(key);
     if (!ballotEq(m.promised, m.ballot) && !r.commanderCountsRejections) {
+      if (r.commanderRetriesAtLeaderBallot && x.lActive && ballotLt(c.ballot, x.lBallot)) {
+        const retry: CommanderSpec = { ballot: x.lBallot, slot: c.slot, prop: c.prop, acks: new Set() };
+        out.push([{ ...x, commanders: rest.set(commanderSpecKey(retry), retry) }, [{ type: 'Accept', ballot: x.lBallot, slot: c.slot, prop: c.prop }]]);
+        continue;
+      }
       out.push([{ ...x, commanders: rest }, [{ type: 'Preempted', leader: n, ballot: m.promised }]]);
       continue;
     }

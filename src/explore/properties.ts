@@ -772,6 +772,28 @@ export const PartsOverTwoSlots: StateConstraint = (m, s) => {
   return slots.size === 2 && slots.has(1) && slots.has(2);
 };
 
+/**
+ * AdoptedOverTwoBallots: the replica learns no decision; slot i is proposed only request i, slot 2
+ * only after the first restart; every Promise and Accepted says yes; after the first restart the
+ * acceptor keeps slot 1's pvalue of ballot 0, after the second it holds slot 2's of ballot 1 and the
+ * replica is quiet. So phase 1 at 2.1 adopts pvalues of two slots at two ballots (the .tla says why).
+ */
+export const AdoptedOverTwoBallots: StateConstraint = (m, s) => {
+  if (m.N !== 1) throw new Error('AdoptedOverTwoBallots needs N = 1');
+  for (const y of s.msgs.values()) {
+    if (y.type === 'Propose' && !(longBatch(y.prop) === undefined && (y.prop as { clientId: number }).clientId === y.slot)) return false;
+    if (y.type === 'Propose' && y.slot === 2 && s.restarts === 0) return false;
+    if ((y.type === 'Promise' || y.type === 'Accepted') && !ballotEq(y.promised, y.ballot)) return false;
+  }
+  const x = s.nodes[1]!;
+  if (x.rDecisions.size !== 0) return false;
+  if (s.restarts === 0) return true;
+  const holds = (slot: number, num: number): boolean => { for (const pv of x.aAccepted.values()) if (pv.slot === slot && pv.ballot.num === num) return true; return false; };
+  if (!holds(1, 0)) return false;
+  if (s.restarts === 1) return true;
+  return holds(2, 1) && x.rRequests.size === 0 && x.rProposals.size === 0;
+};
+
 export const STATE_CONSTRAINTS: Record<string, StateConstraint> = {
-  GapFirst, RaceShape, AdoptAfterCompact, NoOpReadopted, RedecidedInBatch, PromiseBeforeCompact, PartsOverTwoSlots,
+  GapFirst, RaceShape, AdoptAfterCompact, NoOpReadopted, RedecidedInBatch, PromiseBeforeCompact, PartsOverTwoSlots, AdoptedOverTwoBallots,
 };

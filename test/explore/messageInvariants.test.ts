@@ -1,7 +1,7 @@
 /**
  * DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot, AdoptionsReport and AcceptsAsAdopted, and the
- * constraints AdoptAfterCompact, NoOpReadopted, RedecidedInBatch, PromiseBeforeCompact and PartsOverTwoSlots, in
- * properties.ts give the .tla's verdict (explore_eval on the embedded engine) on hand-made
+ * constraints AdoptAfterCompact, NoOpReadopted, RedecidedInBatch, PromiseBeforeCompact, PartsOverTwoSlots and
+ * AdoptedOverTwoBallots in properties.ts, and RaceRescout in raceShapes.ts, give the .tla's verdict (explore_eval on the embedded engine) on hand-made
  * states where each holds and where each fails, each failing state one message or field away
  * from a holding one. The invariants were stated for an outside review's bugs that passed every
  * CI model (CommanderIgnoresSlot, PromiseHighestBallotOnly, PreemptedStaysActive,
@@ -15,6 +15,7 @@ import { loadTlaChecker } from '../../src/modelcheck/embedded/wasm.js';
 import { flatSpecText } from '../../src/explore/engineReplay.js';
 import { exploreModel } from '../../src/explore/model.js';
 import { STATE_CONSTRAINTS, STATE_INVARIANTS, boundsOf } from '../../src/explore/properties.js';
+import { RACE_CONSTRAINTS } from '../../src/explore/raceShapes.js';
 import { toTla } from '../../src/trace/replay/tlaCodec.js';
 import { cfgText } from '../../src/trace/replay/tlaEngine.js';
 import { messageKey, propKey, pvalueKey } from '../../src/trace/format/keys.js';
@@ -47,7 +48,8 @@ function verdicts(model: string, name: string, kind: 'invariant' | 'constraint',
   const cfg = cfgText(m.constants, 'Next');
   const bounds = boundsOf(m.cfg);
   const base = initialState(m.cfg);
-  const ts = kind === 'invariant' ? (s: SpecState) => STATE_INVARIANTS[name]!(bounds, s) === undefined : (s: SpecState) => STATE_CONSTRAINTS[name]!(bounds, s);
+  const constraint = STATE_CONSTRAINTS[name] ?? RACE_CONSTRAINTS[name];
+  const ts = kind === 'invariant' ? (s: SpecState) => STATE_INVARIANTS[name]!(bounds, s) === undefined : (s: SpecState) => constraint!(bounds, s);
   for (const c of cases) {
     const s: SpecState = {
       ...base,
@@ -247,6 +249,61 @@ describe('invariants stated for bugs no CI model showed: the TypeScript gives th
       { name: 'restarted, the acceptor holding slot 1 only', msgs: [], restarts: 1, node1: holding(1), holds: false },
       { name: 'restarted, the replica holding a request', msgs: [], restarts: 1, node1: (x) => ({ ...holding(1, 2)(x), rRequests: new Map([[propKey(r1), r1]]) }), holds: false },
       { name: 'not restarted, the replica holding a request', msgs: [], node1: (x) => ({ ...x, rRequests: new Map([[propKey(r1), r1]]) }), holds: true },
+    ]);
+  }, 60_000);
+
+  it('AdoptedOverTwoBallots (ci-adopt-two-ballots)', () => {
+    const r12: Proposal = { caller: 1, clientId: 2, input: 'op' };
+    const propose = (slot: number, prop: Proposal): SpecMessage => ({ type: 'Propose', slot, prop });
+    const pv = (ballot: Ballot, slot: number) => ({ ballot, slot, prop: slot === 1 ? r1 : r12 });
+    const holding = (...pvs: Array<ReturnType<typeof pv>>) => (x: NodeSpec): NodeSpec => ({ ...x, aBallot: b11, aAccepted: new Map(pvs.map((v) => [pvalueKey(v), v])) });
+    verdicts('ci-adopt-two-ballots', 'AdoptedOverTwoBallots', 'constraint', [
+      { name: 'the initial state', msgs: [], holds: true },
+      { name: 'the replica learns a decision', msgs: [], node1: (x) => ({ ...x, rDecisions: new Map([['d', { slot: 1, prop: r1 }]]) }), holds: false },
+      { name: 'request 1 proposed for slot 1', msgs: [propose(1, r1)], holds: true },
+      { name: 'request 2 proposed for slot 1', msgs: [propose(1, r12)], holds: false },
+      { name: 'request 2 proposed for slot 2 before a restart', msgs: [propose(2, r12)], holds: false },
+      { name: 'request 2 proposed for slot 2 after one', msgs: [propose(2, r12)], restarts: 1, node1: holding(pv(b01, 1)), holds: true },
+      { name: 'a yes Accepted', msgs: [yes(1, b01, 1)], holds: true },
+      { name: 'a no Accepted', msgs: [no(1, b01, 1, b11)], holds: false },
+      { name: 'restarted once, slot 1 held at 0.1', msgs: [], restarts: 1, node1: holding(pv(b01, 1)), holds: true },
+      { name: 'restarted once, slot 1 held at 1.1', msgs: [], restarts: 1, node1: holding(pv(b11, 1)), holds: false },
+      { name: 'restarted twice, slot 1 held at 0.1 and slot 2 at 1.1', msgs: [], restarts: 2, node1: holding(pv(b01, 1), pv(b11, 2)), holds: true },
+      { name: 'restarted twice, slot 2 not held', msgs: [], restarts: 2, node1: holding(pv(b01, 1)), holds: false },
+      { name: 'restarted twice, the replica holding a request', msgs: [], restarts: 2, node1: (x) => ({ ...holding(pv(b01, 1), pv(b11, 2))(x), rRequests: new Map([[propKey(r1), r1]]) }), holds: false },
+    ]);
+  }, 60_000);
+
+  it('RaceRescout (ci-race-rescout)', () => {
+    const b02 = b(0, 2);
+    const promise = (acceptor: number, ballot: Ballot, promised = ballot): SpecMessage => ({ type: 'Promise', acceptor, ballot, promised, accepted: [] });
+    const prepare = (ballot: Ballot): SpecMessage => ({ type: 'Prepare', ballot });
+    const propose = (prop: Proposal): SpecMessage => ({ type: 'Propose', slot: 1, prop });
+    const proposed = [propose(r1), propose(r2)];
+    const holding = (prop: Proposal, ballot = b01) => (x: NodeSpec): NodeSpec => ({ ...x, lBallot: ballot, lProposals: new Map([['p', { slot: 1, prop }]]) });
+    const scouting = (ballot: Ballot, prop: Proposal) => (x: NodeSpec): NodeSpec => ({ ...holding(prop, ballot)(x), scout: { ballot, acks: new Set(), pvalues: new Map(), mark: 1 } });
+    verdicts('ci-race-rescout', 'RaceRescout', 'constraint', [
+      { name: 'the initial state', msgs: [], holds: true },
+      { name: 'replica 1 learns a decision', msgs: [], node1: (x) => ({ ...x, rDecisions: new Map([['d', { slot: 1, prop: r1 }]]) }), holds: false },
+      { name: 'leader 1 at ballot 0.1 holds its replica\'s request', msgs: [], node1: holding(r1), holds: true },
+      { name: 'leader 1 at ballot 0.1 holds replica 2\'s request', msgs: [], node1: holding(r2), holds: false },
+      { name: 'leader 1 at ballot 1.1 holds replica 2\'s request', msgs: [], node1: holding(r2, b11), holds: true },
+      { name: 'a Prepare before both requests are proposed', msgs: [propose(r1), prepare(b01)], holds: false },
+      { name: 'a Prepare after both are proposed', msgs: [...proposed, prepare(b01)], holds: true },
+      { name: 'leader 2\'s Prepare before leader 1\'s Adopted of 0.1', msgs: [...proposed, prepare(b01), prepare(b02)], holds: false },
+      { name: 'leader 2\'s Prepare after it', msgs: [...proposed, prepare(b01), adopted(b01), prepare(b02)], holds: true },
+      { name: 'leader 2\'s Prepare at ballot 1.2', msgs: [...proposed, adopted(b01), prepare(b(1, 2))], holds: false },
+      { name: 'acceptor 2 answers 0.1 yes, then no naming 0.2', msgs: [promise(2, b01), promise(2, b01, b02)], holds: true },
+      { name: 'acceptor 2 answers 0.1 yes, then no naming 1.1', msgs: [promise(2, b01), promise(2, b01, b11)], holds: false },
+      { name: 'acceptor 2 answers 0.2 twice', msgs: [promise(2, b02), promise(2, b02, b11)], holds: false },
+      { name: 'acceptor 1 answers leader 2', msgs: [promise(1, b02)], holds: false },
+      { name: 'acceptor 3 answers leader 1', msgs: [promise(3, b01)], holds: false },
+      { name: 'acceptor 2 answers one Accept twice', msgs: [yes(2, b01, 1), no(2, b01, 1, b02)], holds: false },
+      { name: 'leader 1\'s second scout at 0.1, its Adopted unread', msgs: [adopted(b01)], node1: scouting(b01, r1), holds: true },
+      { name: 'leader 2\'s second scout at 0.2, its Adopted unread', msgs: [adopted(b01), adopted(b02)], node2: scouting(b02, r2), holds: false },
+      { name: 'leader 1\'s scout at 1.1, its Adopted unread', msgs: [adopted(b11)], node1: scouting(b11, r1), holds: false },
+      { name: 'leader 1\'s scout at 0.1 with a Preempted above it unread', msgs: [{ type: 'Preempted', leader: 1, ballot: b02 }], node1: scouting(b01, r1), holds: false },
+      { name: 'leader 1\'s scout at 0.1 with no proposal', msgs: [], node1: (x) => ({ ...x, scout: { ballot: b01, acks: new Set(), pvalues: new Map(), mark: 1 } }), holds: false },
     ]);
   }, 60_000);
 

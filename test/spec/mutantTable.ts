@@ -75,8 +75,8 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   // steps (AcceptorMonotonicity); the second half (a Promise carries only votes) at 12.
   { mutant: 'PromiseRelabelsBallot', model: 'ci-reproposes', property: 'PromisesReport', kind: 'invariant', search: 'explorer' },
   // Written for OneValuePerBallot (session 57): caught at its second Accept (15 states deep), where
-  // AcceptorMonotonicity took 16. A second review's bug it is stated for, a commander retrying under
-  // its leader's newer ballot, needs two leaders and two slots: no CI model has that shape.
+  // AcceptorMonotonicity took 16. A second review's bug it was stated for, a commander retrying under
+  // its leader's newer ballot, needed a shape no CI model had until ci-race-rescout (below).
   { mutant: 'LeaderDrivesSlotTwice', model: 'ci-slots', property: 'OneValuePerBallot', kind: 'invariant', search: 'explorer' },
   // A second outside review's (session 57): it passed every CI model (on ci-adopt-mark it changed
   // the state count, 7,301 to 44,421, and broke no property); Agreement on a model with three
@@ -100,4 +100,9 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   // parts is always empty. ci-promise-parts-slots (constraint PartsOverTwoSlots, 2,996 states;
   // more than 4.1 million without) has a pvalue in each part.
   { mutant: 'ScoutSkipsFirstPart', model: 'ci-promise-parts-slots', property: 'AdoptionsReport', kind: 'invariant' },
+  // The last of that review's that passed every CI model: it needs a commander of a leader's older
+  // ballot still waiting once the leader is active at a newer one, which RaceShape's one scout per
+  // result rules out. ci-race-rescout (constraint RaceRescout, 13,524 states) lets leader 1's
+  // second scout at 0.1 be preempted while its commander waits: OneValuePerBallot, 33 steps.
+  { mutant: 'CommanderRetriesAtLeaderBallot', model: 'ci-race-rescout', property: 'OneValuePerBallot', kind: 'invariant', search: 'explorer' },
 ];
