@@ -9,9 +9,9 @@ import type { ModelInfo } from '../modelcheck/cfg/models.js';
 import { parseTlaValue } from '../modelcheck/values/tlaValue.js';
 import type { SpecConstants } from '../trace/format/types.js';
 import { type SpecConfig, configFromConstants } from '../trace/spec/specState.js';
-import { STATE_CONSTRAINTS, STATE_INVARIANTS, STEP_PROPERTIES, type StateConstraint, type StateInvariant, type StepProperty, boundsOf } from './properties.js';
+import { STATE_INVARIANTS, STEP_PROPERTIES, type StateConstraint, type StateInvariant, type StepProperty, boundsOf } from './properties.js';
+import { STATE_CONSTRAINTS } from './constraints.js';
 import { isFastMutant } from './mutantSteps.js';
-import { RACE_CONSTRAINTS } from './raceShapes.js';
 
 export type ConstantValue = number | string | readonly number[];
 
@@ -39,8 +39,8 @@ export const CI_FAST_ONLY_MODELS: readonly string[] = [
   'ci-race-rescout',
 ];
 
-/** The constraints the explorer knows: properties.ts's and the racing variants of raceShapes.ts. */
-const CONSTRAINTS: Record<string, StateConstraint> = { ...STATE_CONSTRAINTS, ...RACE_CONSTRAINTS };
+/** The constraints the explorer knows (constraints.ts, the racing ones of raceShapes.ts among them). */
+const CONSTRAINTS: Record<string, StateConstraint> = STATE_CONSTRAINTS;
 
 export class ModelError extends Error {
   constructor(message: string) {

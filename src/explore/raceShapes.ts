@@ -1,9 +1,8 @@
 /**
- * The racing models' state constraints that properties.ts does not hold: RaceRetry and
- * RaceRescout, conjunct by conjunct as spec/MultiPaxos.tla writes them (its comments say why each
- * is there). The sampled conformance check compares their verdicts with the .tla's on the engine
- * (sampledConformance.ts), as it does RaceShape's; test/explore/messageInvariants.test.ts compares
- * RaceRescout's on hand-made states too.
+ * The racing models' state constraints: RaceShape, RaceRetry and RaceRescout, conjunct by
+ * conjunct as spec/MultiPaxos.tla writes them (its comments say why each is there). The sampled
+ * conformance check compares their verdicts with the .tla's on the engine (sampledConformance.ts);
+ * test/explore/messageInvariants.test.ts compares RaceRescout's on hand-made states too.
  */
 import type { SpecMessage } from '../trace/format/types.js';
 import { propKey } from '../trace/format/keys.js';
@@ -42,7 +41,7 @@ function requestKeys(m: ModelBounds): readonly string[] {
 }
 
 /**
- * RaceShape without its last conjunct (leader 2 too may run phase 1 at a ballot number above 0); RaceShape is this and that conjunct (properties.ts).
+ * RaceShape without its last conjunct (leader 2 too may run phase 1 at a ballot number above 0); RaceShape is this and that conjunct (below).
  * Most successors the search judges are outside, and most of those fail the conjuncts on
  * answers and on Joins: they are checked first (a conjunction's value does not depend on the order).
  */
@@ -164,4 +163,11 @@ export const RaceRescout: StateConstraint = (m: ModelBounds, s: SpecState): bool
 const secondNoTo01 = (y: Answer, z: Answer): boolean => y.type === 'Promise' && z.type === 'Promise' && ballotEq(y.ballot, BALLOT_01)
   && !ballotEq(y.promised, z.promised) && (ballotEq(y.promised, BALLOT_02) || ballotEq(z.promised, BALLOT_02));
 
-export const RACE_CONSTRAINTS: Record<string, StateConstraint> = { RaceRetry, RaceRescout };
+/** RaceShape == RaceRetry /\ \A m \in Msgs("Prepare") : m.ballot.leader = 2 => m.ballot.num = 0 */
+export const RaceShape: StateConstraint = (m, s) => {
+  if (!RaceRetry(m, s)) return false;
+  for (const y of s.msgs.values()) if (y.type === 'Prepare' && y.ballot.leader === 2 && y.ballot.num !== 0) return false;
+  return true;
+};
+
+export const RACE_CONSTRAINTS: Record<string, StateConstraint> = { RaceShape, RaceRetry, RaceRescout };

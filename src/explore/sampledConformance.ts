@@ -7,7 +7,7 @@
  *     sets by canonical key (tlaCodec.stateKey), and (for the correct spec) every engine
  *     successor must keep the ghosts monotone and refines TRUE;
  *   - each of the model's state constraints must give, on every successor, the same verdict in
- *     TypeScript (properties.ts) as the .tla's definition evaluated by the engine, so that the
+ *     TypeScript (constraints.ts) as the .tla's definition evaluated by the engine, so that the
  *     explorer keeps exactly the states TLC keeps.
  * The sample comes from the explorer's own search (reservoir sampling over the distinct states),
  * so it is spread over the whole reachable graph, not its first levels.

@@ -1,7 +1,8 @@
 /**
- * DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot, AdoptionsReport and AcceptsAsAdopted, and the
- * constraints AdoptAfterCompact, NoOpReadopted, RedecidedInBatch, PromiseBeforeCompact, PartsOverTwoSlots and
- * AdoptedOverTwoBallots in properties.ts, and RaceRescout in raceShapes.ts, give the .tla's verdict (explore_eval on the embedded engine) on hand-made
+ * DecisionsChosen, PromisesReport, PhaseOneFirst, OneValuePerBallot, AdoptionsReport and AcceptsAsAdopted
+ * (properties.ts), and the constraints AdoptAfterCompact, NoOpReadopted, RedecidedInBatch,
+ * PromiseBeforeCompact, PartsOverTwoSlots, AdoptedOverTwoBallots (constraints.ts) and RaceRescout
+ * (raceShapes.ts) give the .tla's verdict (explore_eval on the embedded engine) on hand-made
  * states where each holds and where each fails, each failing state one message or field away
  * from a holding one. The invariants were stated for an outside review's bugs that passed every
  * CI model (CommanderIgnoresSlot, PromiseHighestBallotOnly, PreemptedStaysActive,
@@ -14,8 +15,8 @@ import { loadModel } from '../../src/modelcheck/cfg/models.js';
 import { loadTlaChecker } from '../../src/modelcheck/embedded/wasm.js';
 import { flatSpecText } from '../../src/explore/engineReplay.js';
 import { exploreModel } from '../../src/explore/model.js';
-import { STATE_CONSTRAINTS, STATE_INVARIANTS, boundsOf } from '../../src/explore/properties.js';
-import { RACE_CONSTRAINTS } from '../../src/explore/raceShapes.js';
+import { STATE_INVARIANTS, boundsOf } from '../../src/explore/properties.js';
+import { STATE_CONSTRAINTS } from '../../src/explore/constraints.js';
 import { toTla } from '../../src/trace/replay/tlaCodec.js';
 import { cfgText } from '../../src/trace/replay/tlaEngine.js';
 import { messageKey, propKey, pvalueKey } from '../../src/trace/format/keys.js';
@@ -48,8 +49,7 @@ function verdicts(model: string, name: string, kind: 'invariant' | 'constraint',
   const cfg = cfgText(m.constants, 'Next');
   const bounds = boundsOf(m.cfg);
   const base = initialState(m.cfg);
-  const constraint = STATE_CONSTRAINTS[name] ?? RACE_CONSTRAINTS[name];
-  const ts = kind === 'invariant' ? (s: SpecState) => STATE_INVARIANTS[name]!(bounds, s) === undefined : (s: SpecState) => constraint!(bounds, s);
+  const ts = kind === 'invariant' ? (s: SpecState) => STATE_INVARIANTS[name]!(bounds, s) === undefined : (s: SpecState) => STATE_CONSTRAINTS[name]!(bounds, s);
   for (const c of cases) {
     const s: SpecState = {
       ...base,

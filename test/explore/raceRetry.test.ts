@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/modelcheck/cfg/models.js';
 import { explore } from '../../src/explore/explorer.js';
 import { exploreModel } from '../../src/explore/model.js';
-import { RaceShape, boundsOf } from '../../src/explore/properties.js';
-import { RaceRetry } from '../../src/explore/raceShapes.js';
+import { boundsOf } from '../../src/explore/properties.js';
+import { RaceRetry, RaceShape } from '../../src/explore/raceShapes.js';
 import { sampledConformance } from '../../src/explore/sampledConformance.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
