@@ -298,6 +298,11 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (*                          ballot, while its leader is active at a newer *)
 (*                          one, sends its own proposal again under that  *)
 (*                          newer ballot                                  *)
+(* and one written for that model, where a commander of an older ballot    *)
+(* meets the Accepteds of its leader's newer one (ci-race-retry, where a   *)
+(* restarted leader's commander meets its older ballot's, catches it too): *)
+(*   CommanderIgnoresBallot a commander counts an Accepted for its slot at *)
+(*                          any ballot of its leader                      *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -314,7 +319,8 @@ Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "PreemptedStaysActive", "AdoptIgnoresMark", "PromiseRelabelsBallot",
             "LeaderDrivesSlotTwice", "ScoutKeepsLastMark", "AdoptPrefersOwnOverNoOp",
             "AnswerIndexInBatch", "PromiseFromSnapshot", "CompactThroughMark",
-            "ScoutSkipsFirstPart", "CommanderRetriesAtLeaderBallot"}
+            "ScoutSkipsFirstPart", "CommanderRetriesAtLeaderBallot",
+            "CommanderIgnoresBallot"}
 ASSUME Mutant \in Mutants
 ASSUME BatchMax \in Nat /\ BatchMax >= 1
 ASSUME WelcomeParts # {} /\ \A k \in WelcomeParts : k \in Nat /\ k >= 1
@@ -591,7 +597,7 @@ AcceptFor(b, d) == [type |-> "Accept", ballot |-> b, slot |-> d.slot, prop |-> d
 CommanderReceiveAccepted(n, m) ==
     /\ m.type = "Accepted"
     /\ \E c \in commanders[n] :
-          /\ c.ballot = m.ballot
+          /\ Mutant = "CommanderIgnoresBallot" \/ c.ballot = m.ballot
           /\ Mutant = "CommanderIgnoresSlot" \/ c.slot = m.slot
           /\ IF m.promised = m.ballot \/ Mutant = "CommanderCountsRejections"
                THEN LET acks == c.acks \cup {m.acceptor}

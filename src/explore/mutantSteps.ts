@@ -67,6 +67,7 @@ interface Rules {
   scoutSkipsFirstPart: boolean;
   adoptPrefersOwnOverNoOp: boolean;
   commanderRetriesAtLeaderBallot: boolean;
+  commanderIgnoresBallot: boolean;
 }
 
 const MAJORITY = (N: number, acks: number): boolean => 2 * acks > N;
@@ -80,7 +81,7 @@ const CORRECT: Rules = {
   acceptKeepsPromise: false, welcomeOverProposals: false, adoptMarkFromSlotIn: false, restartLosesHistory: false,
   commanderIgnoresSlot: false, promiseHighestBallotOnly: false, preemptedStaysActive: false, adoptIgnoresMark: false, promiseRelabelsBallot: false,
   leaderDrivesSlotTwice: false, scoutKeepsLastMark: false, scoutSkipsFirstPart: false, adoptPrefersOwnOverNoOp: false,
-  commanderRetriesAtLeaderBallot: false,
+  commanderRetriesAtLeaderBallot: false, commanderIgnoresBallot: false,
 };
 
 /** Each mutant: what it changes (the .tla's comment), the rule it sets, and the actions it replaces. */
@@ -157,6 +158,8 @@ export const FAST_MUTANTS: Record<string, { bug: string; rules: Partial<Rules>; 
   CommanderRetriesAtLeaderBallot: {
     bug: 'a rejected commander retries its proposal under its leader\'s newer ballot, at which the leader is active', rules: { commanderRetriesAtLeaderBallot: true }, actions: ['CommanderReceiveAccepted'],
   },
+  // Written for ci-race-rescout (session 60), where a commander of an older ballot meets its leader's newer one's Accepteds (ci-race-retry catches it too).
+  CommanderIgnoresBallot: { bug: 'a commander counts an Accepted for its slot at any ballot', rules: { commanderIgnoresBallot: true }, actions: ['CommanderReceiveAccepted'] },
 };
 
 export const isFastMutant = (name: string): boolean => name === 'none' || Object.prototype.hasOwnProperty.call(FAST_MUTANTS, name);
@@ -305,14 +308,14 @@ function scoutReceivePromise(r: Rules, N: number, n: number, x: NodeSpec, m: Mes
 }
 
 /*
- * CommanderReceiveAccepted: c.ballot = m.ballot /\ (Mutant = "CommanderIgnoresSlot" \/ c.slot = m.slot);
+ * CommanderReceiveAccepted: (Mutant = "CommanderIgnoresBallot" \/ c.ballot = m.ballot) /\ (Mutant = "CommanderIgnoresSlot" \/ c.slot = m.slot);
  * IF m.promised = m.ballot \/ Mutant = "CommanderCountsRejections" THEN (a vote) ELSE (preempted; under
  * CommanderRetriesAtLeaderBallot, when its leader is active at a newer ballot, a commander of it with the Accept).
  */
 function commanderReceiveAccepted(r: Rules, N: number, n: number, x: NodeSpec, m: MessageOf<'Accepted'>): Result[] {
   const out: Result[] = [];
   for (const [key, c] of x.commanders) {
-    if (!ballotEq(c.ballot, m.ballot) || (c.slot !== m.slot && !r.commanderIgnoresSlot)) continue;
+    if ((!ballotEq(c.ballot, m.ballot) && !r.commanderIgnoresBallot) || (c.slot !== m.slot && !r.commanderIgnoresSlot)) continue;
     const rest = new Map(x.commanders);
     rest.delete(key);
     if (!ballotEq(m.promised, m.ballot) && !r.commanderCountsRejections) {

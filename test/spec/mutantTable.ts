@@ -105,4 +105,9 @@ export const SPEC_MUTANTS: SpecMutant[] = [
   // result rules out. ci-race-rescout (constraint RaceRescout, 13,524 states) lets leader 1's
   // second scout at 0.1 be preempted while its commander waits: OneValuePerBallot, 33 steps.
   { mutant: 'CommanderRetriesAtLeaderBallot', model: 'ci-race-rescout', property: 'OneValuePerBallot', kind: 'invariant', search: 'explorer' },
+  // Written for that model: a commander counting Accepteds of its leader's newer ballot decides
+  // its own value without a quorum at any ballot (DecisionsChosen, 29 steps). Of the other CI
+  // models only ci-race-retry catches it (24 steps: a restarted leader's commander counting an
+  // Accepted of its older ballot, 194,543 states in).
+  { mutant: 'CommanderIgnoresBallot', model: 'ci-race-rescout', property: 'DecisionsChosen', kind: 'invariant', search: 'explorer' },
 ];
