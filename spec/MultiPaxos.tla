@@ -295,14 +295,14 @@ SlotValue(D, s) == (CHOOSE d \in D : d.slot = s).prop
 (* and the last of that review's, which no CI model caught until           *)
 (* ci-race-rescout (OneValuePerBallot):                                    *)
 (*   CommanderRetriesAtLeaderBallot  a commander that meets a higher       *)
-(*                          ballot, while its leader is active at a newer *)
-(*                          one, sends its own proposal again under that  *)
-(*                          newer ballot                                  *)
+(*                          ballot, while its leader is active at a newer  *)
+(*                          one, sends its own proposal again under that   *)
+(*                          newer ballot                                   *)
 (* and one written for that model, where a commander of an older ballot    *)
 (* meets the Accepteds of its leader's newer one (ci-race-retry, where a   *)
 (* restarted leader's commander meets its older ballot's, catches it too): *)
 (*   CommanderIgnoresBallot a commander counts an Accepted for its slot at *)
-(*                          any ballot of its leader                      *)
+(*                          any ballot of its leader                       *)
 (***************************************************************************)
 Mutants == {"none", "SmallQuorum", "AcceptLowerBallot", "PromiseOmitsAccepted",
             "ScoutIgnoresAccepted", "NoRedrive", "VolatileAcceptor",
@@ -590,10 +590,10 @@ AcceptFor(b, d) == [type |-> "Accept", ballot |-> b, slot |-> d.slot, prop |-> d
 (* A commander of node n receives an Accepted for its ballot and slot.  A  *)
 (* yes from an acceptor not heard before is counted; once a quorum         *)
 (* accepted, the proposal is chosen and the commander tells every replica  *)
-(* and ends.  A higher promised ballot preempts it.  (Mutant             *)
+(* and ends.  A higher promised ballot preempts it.  (Mutant               *)
 (* CommanderRetriesAtLeaderBallot: if its leader is active at a newer      *)
-(* ballot by then, the commander instead sends its proposal again under   *)
-(* that ballot, for which the leader may have adopted another value.)     *)
+(* ballot by then, the commander instead sends its proposal again under    *)
+(* that ballot, for which the leader may have adopted another value.)      *)
 CommanderReceiveAccepted(n, m) ==
     /\ m.type = "Accepted"
     /\ \E c \in commanders[n] :
@@ -1745,7 +1745,7 @@ PartsOverTwoSlots ==
 (* That is the Adopted where a PMax that compared ballots across slots     *)
 (* would drop slot 1's: the .tla's PMax is checked by the ASSUME on PMax,  *)
 (* the fast encoding's by conformance with the .tla on this model.         *)
-(*  - The replica learns no decision (executing is other models' work;    *)
+(*  - The replica learns no decision (executing is other models' work;     *)
 (*    with window 2 it proposes slot 2 without executing slot 1).          *)
 (*  - Slot i is proposed only request i, and slot 2 only after the first   *)
 (*    restart.                                                             *)
@@ -1753,7 +1753,7 @@ PartsOverTwoSlots ==
 (*  - After the first restart the acceptor keeps slot 1's pvalue of ballot *)
 (*    0 (it never accepts slot 1 again); after the second it holds slot    *)
 (*    2's of ballot 1, and the replica stays as the restart left it.       *)
-(* With window 1, decisions learnt and slot 2 proposed at any time,       *)
+(* With window 1, decisions learnt and slot 2 proposed at any time,        *)
 (* 57,997 states (the explorer).  Needs N = 1.                             *)
 HoldsAt(n, s, num) == \E pv \in aAccepted[n] : pv.slot = s /\ pv.ballot.num = num
 AdoptedOverTwoBallots ==
@@ -1771,8 +1771,8 @@ AdoptedOverTwoBallots ==
 (* adopted at 0.1 and drives replica 1's request; before it hears so, its  *)
 (* timer starts a second scout at 0.1, which acceptor 2, having promised   *)
 (* leader 2 meanwhile, answers with a no; so leader 1 is preempted while   *)
-(* its commander of 0.1 waits, runs phase 1 at 1.1, adopts leader 2's     *)
-(* value, and is active at 1.1 when that commander hears a no.  (One slot *)
+(* its commander of 0.1 waits, runs phase 1 at 1.1, adopts leader 2's      *)
+(* value, and is active at 1.1 when that commander hears a no.  (One slot  *)
 (* suffices: the second scout, not a second commander, preempts it.)       *)
 (* The conjuncts are RaceShape's, but for three:                           *)
 (*  - Leader 1 may start a second scout at 0.1 while its Adopted is        *)
@@ -1782,7 +1782,8 @@ AdoptedOverTwoBallots ==
 (*    and while at ballot number 0 each leader takes only its own          *)
 (*    replica's request (ci-race has the races in every other order).      *)
 (*  - No node restarts (MaxRestarts = 0), so nothing about Joins.          *)
-(* Without the last two conjuncts, 61,634 states (the explorer's count).   *)
+(* Without the last conjunct, 61,634 states; without it, the one before    *)
+(* and the no naming 0.2, 319,774 (the explorer's counts).                 *)
 (* Needs N = 3, leaders 1 and 2, replicas 1 and 2.                         *)
 Ballot01 == [num |-> 0, leader |-> 1]
 Ballot02 == [num |-> 0, leader |-> 2]
