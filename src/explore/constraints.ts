@@ -7,7 +7,7 @@
  * hand-made ones (test/explore/messageInvariants.test.ts).
  */
 import { propKey } from '../trace/format/keys.js';
-import { type NodeSpec, NOOP_KEY, ballotEq, longBatch } from '../trace/spec/specState.js';
+import { type NodeSpec, type SpecState, NOOP_KEY, ballotEq, longBatch } from '../trace/spec/specState.js';
 import { type StateConstraint, isYes } from './properties.js';
 import { RACE_CONSTRAINTS, oneAnswerEach } from './raceShapes.js';
 
@@ -27,7 +27,6 @@ export const AdoptAfterCompact: StateConstraint = (m, s) => {
   if (m.N < 2) throw new Error('AdoptAfterCompact needs nodes 1 and 2');
   return s.restarts === 0 || (s.nodes[1]!.aMark > 1 && s.nodes[2]!.lBallot.num > 0);
 };
-
 
 /**
  * NoOpReadopted: leader 1 drives the no-op replica 2 proposes for slot 1 (the gap below slot 2,
@@ -52,7 +51,6 @@ export const NoOpReadopted: StateConstraint = (m, s) => {
   }
   return !prepared2 || voted1;
 };
-
 
 /**
  * RedecidedInBatch: request 1 decided alone in slot 1, then again in slot 2 at the head of a
@@ -95,10 +93,7 @@ export const PromiseBeforeCompact: StateConstraint = (m, s) => {
  */
 export const PartsOverTwoSlots: StateConstraint = (m, s) => {
   if (m.N !== 1) throw new Error('PartsOverTwoSlots needs N = 1');
-  for (const y of s.msgs.values()) {
-    if (y.type === 'Propose' && !(longBatch(y.prop) === undefined && (y.prop as { clientId: number }).clientId === y.slot)) return false;
-    if ((y.type === 'Promise' || y.type === 'Accepted') && !ballotEq(y.promised, y.ballot)) return false;
-  }
+  if (!requestIPerSlotIAllYes(s)) return false;
   if (s.restarts === 0) return true;
   const x = s.nodes[1]!;
   if (x.rRequests.size !== 0 || x.rDecisions.size !== 0 || x.rProposals.size !== 0) return false;
@@ -115,11 +110,9 @@ export const PartsOverTwoSlots: StateConstraint = (m, s) => {
  */
 export const AdoptedOverTwoBallots: StateConstraint = (m, s) => {
   if (m.N !== 1) throw new Error('AdoptedOverTwoBallots needs N = 1');
-  for (const y of s.msgs.values()) {
-    if (y.type === 'Propose' && !(longBatch(y.prop) === undefined && (y.prop as { clientId: number }).clientId === y.slot)) return false;
-    if (y.type === 'Propose' && y.slot === 2 && s.restarts === 0) return false;
-    if ((y.type === 'Promise' || y.type === 'Accepted') && !ballotEq(y.promised, y.ballot)) return false;
-  }
+  if (!requestIPerSlotIAllYes(s)) return false;
+  // \A m \in Msgs("Propose") : m.slot = 2 => restarts > 0
+  if (s.restarts === 0) for (const y of s.msgs.values()) if (y.type === 'Propose' && y.slot === 2) return false;
   const x = s.nodes[1]!;
   if (x.rDecisions.size !== 0) return false;
   if (s.restarts === 0) return true;
@@ -128,6 +121,19 @@ export const AdoptedOverTwoBallots: StateConstraint = (m, s) => {
   if (s.restarts === 1) return true;
   return holds(2, 1) && x.rRequests.size === 0 && x.rProposals.size === 0;
 };
+
+/**
+ * PartsOverTwoSlots' and AdoptedOverTwoBallots' first conjuncts: \A m \in Msgs("Propose") :
+ * m.prop \in Requests /\ m.prop.clientId = m.slot, and \A m \in Msgs("Promise") \cup
+ * Msgs("Accepted") : m.promised = m.ballot (a batch has no clientId; the no-op's is 0).
+ */
+function requestIPerSlotIAllYes(s: SpecState): boolean {
+  for (const y of s.msgs.values()) {
+    if (y.type === 'Propose' && !(longBatch(y.prop) === undefined && (y.prop as { clientId: number }).clientId === y.slot)) return false;
+    if ((y.type === 'Promise' || y.type === 'Accepted') && !ballotEq(y.promised, y.ballot)) return false;
+  }
+  return true;
+}
 
 /** Every constraint a CI model names, by its name in the .tla. */
 export const STATE_CONSTRAINTS: Record<string, StateConstraint> = {
