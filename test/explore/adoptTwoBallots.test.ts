@@ -5,9 +5,9 @@
  * a PMax that compared ballots across slots (a second outside review's bug, session 57). Here
  * graph conformance, as CI runs it, fails with that PMax and passes with the fast encoding's.
  */
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/modelcheck/cfg/models.js';
 import { printCfg } from '../../src/modelcheck/cfg/cfg.js';
@@ -21,6 +21,7 @@ import { applyStep } from '../../src/trace/spec/fastSpec.js';
 import { ballotLt, type SpecState } from '../../src/trace/spec/specState.js';
 import type { SpecMessage } from '../../src/trace/format/types.js';
 import { SPEC_DIR, conformModel, flatSpec } from '../../scripts/check-conformance.js';
+import { savedGraphFile } from '../trace/savedGraphs.js';
 
 const MODEL = loadModel(join(SPEC_DIR, 'ci-adopt-two-ballots.cfg'));
 
@@ -44,16 +45,12 @@ const acrossSlots: Successors = function* (cfg, s) {
 
 /**
  * A folder with the engine's graph of the model, read by both comparisons as CI's conformance
- * step reads check-spec's saved graphs: CI's own (PAXOS_STATE_GRAPHS, as graphConformance.test.ts
- * takes it) when no spec file or the cfg is newer, else one built here (about 12 s).
+ * step reads check-spec's saved graphs: CI's own when it is current (savedGraphs.ts), else one
+ * built here (about 12 s).
  */
 function graphsDir(): string {
-  const saved = process.env.PAXOS_STATE_GRAPHS;
-  const file = saved === undefined || saved === '' ? undefined : join(saved, `${MODEL.name}.dot`);
-  if (file !== undefined && existsSync(file)) {
-    const sources = [...readdirSync(SPEC_DIR).filter((f) => f.endsWith('.tla')), `${MODEL.name}.cfg`].map((f) => join(SPEC_DIR, f));
-    if (sources.every((f) => statSync(f).mtimeMs <= statSync(file).mtimeMs)) return saved!;
-  }
+  const saved = savedGraphFile(MODEL.name);
+  if (saved !== undefined) return dirname(saved);
   const dir = mkdtempSync(join(tmpdir(), 'adopt-two-ballots-'));
   const g = engineStateGraph(loadTlaChecker(), flatSpec(), printCfg({ ...MODEL.cfg, invariants: [], properties: [] }));
   writeFileSync(join(dir, `${MODEL.name}.dot`), g.dot);

@@ -7,7 +7,7 @@
  * a graph with a missing edge are both reported, and explore_next says which side is wrong.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ import { fromTla, stateKey } from '../../src/trace/replay/tlaCodec.js';
 import { cfgText, exploreInit, exploreNext } from '../../src/trace/replay/tlaEngine.js';
 import type { SpecConstants } from '../../src/trace/format/types.js';
 import { SPEC_DIR, conformModel, flatSpec, modelConstants } from '../../scripts/check-conformance.js';
+import { savedGraphFile } from './savedGraphs.js';
 
 let model: ModelInfo;
 let spec: string;
@@ -33,16 +34,11 @@ let items: GraphItem[] = [];
  * CI model-checks before npm test, keeping every CI model's graph (check-spec --state-graph),
  * and names that folder in PAXOS_STATE_GRAPHS: the same engine's graph of the same spec, read
  * instead of built again (about 50 s). Elsewhere the engine builds it here, and so it does when
- * the spec or the model changed after the graph was written: a graph of an older spec could
- * pass an encoding that the .tla of today refutes.
+ * the spec or the model changed after the graph was written (savedGraphs.ts).
  */
 function savedGraph(): string | undefined {
-  const dir = process.env.PAXOS_STATE_GRAPHS;
-  const file = dir === undefined || dir === '' ? undefined : join(dir, 'ci-restart.dot');
-  if (file === undefined || !existsSync(file)) return undefined;
-  const sources = [...readdirSync(SPEC_DIR).filter((f) => f.endsWith('.tla')), 'ci-restart.cfg'].map((f) => join(SPEC_DIR, f));
-  const written = statSync(file).mtimeMs;
-  return sources.every((f) => statSync(f).mtimeMs <= written) ? readFileSync(file, 'utf8') : undefined;
+  const file = savedGraphFile('ci-restart');
+  return file === undefined ? undefined : readFileSync(file, 'utf8');
 }
 
 function loadGraph(): void {
