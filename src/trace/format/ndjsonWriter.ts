@@ -3,8 +3,13 @@ import { once } from 'node:events';
 import type { FullTraceEvent, TraceEnding, TraceEvent, TraceHeader } from './types.js';
 import { DeltaEncoder, namesHistory } from './deltaEncoder.js';
 
-/** Bytes buffered before a synchronous flush: bounds the writer's memory whatever the trace length. */
-export const WRITE_BUFFER_BYTES = 256 * 1024;
+/**
+ * Bytes buffered before a synchronous flush: bounds the writer's memory whatever the trace
+ * length. Each flush joins the buffer into one string; at 256 KiB that string went to V8's
+ * large-object space (fresh pages each time), and emitting an event cost about a fifth more
+ * CPU than at 64 KiB (2026-12-07, this machine; ndjsonReader.ts's chunks, likewise).
+ */
+export const WRITE_BUFFER_BYTES = 64 * 1024;
 
 export interface NdjsonTraceFileOptions {
   /** Write each event's state as a delta against the node's previous event. */
