@@ -188,11 +188,11 @@ function measure(spec: RunSpec): Measured {
   return { decided, wallMs, cpuMs, tenths: meter.tenths, sim: summary(r), kills, messages: counter.counts(), rejoins: counter.rejoins(), heapBytes, ...(trace !== undefined ? { trace } : {}) };
 }
 
-/** The trace file of a long run, with the header the simulator's traced runs write (tracked: no, as the bench runs). */
+/** The trace file of a long run, with the header the simulator's traced runs write (tracked: no, as the bench runs), for its app. */
 function tracedRunFile(spec: RunSpec, clients: number, requests: number): TimedTraceFile {
   mkdirSync(spec.traceDir!, { recursive: true });
   const scenario = {
-    seed: spec.seed, nodes: 5, app: 'bank' as const, workload: { clients, ops: Math.ceil(requests / clients) }, schedule: scheduleOf(spec.network),
+    seed: spec.seed, nodes: 5, app: spec.app ?? 'bank', workload: { clients, ops: Math.ceil(requests / clients) }, schedule: scheduleOf(spec.network),
     ...(spec.checkpointEvery !== undefined ? { checkpointEvery: spec.checkpointEvery } : {}), ...(spec.batchMax !== undefined ? { batchMax: spec.batchMax } : {}),
     ...(spec.deferProposals ? { deferProposals: spec.deferProposals } : {}),
   };
@@ -304,7 +304,6 @@ function main(): void {
   const app = values.app ?? 'bank';
   if (app !== 'bank' && app !== 'kv') throw new OptionError(`--app must be bank or kv, got ${values.app}`);
   if (app === 'kv' && shape !== 'long') throw new OptionError('--app kv applies to the long shape only');
-  if (app === 'kv' && traceDir !== undefined) throw new OptionError('--app kv does not trace (--trace-dir): its trace header is that of a bank run');
   const [l1, l5, l15] = loadavg();
   console.log(`bench:sim --shape ${shape}: 5 nodes, ${fmt(total)} ${app === 'kv' ? 'kv writes, each to a new key,' : 'transfers'} from ${clients} client(s), seed ${seed}${batchMax !== undefined ? `, up to ${batchMax} requests per slot` : ''}${defer !== undefined ? `, proposals deferred to the ${defer === 'turn' ? "turn's end" : 'next Decision'}` : ''}${clientsOn === 'one' ? ', every client on node 1' : ''}; load average ${fmt(l1!, 2)} ${fmt(l5!, 2)} ${fmt(l15!, 2)}`);
   // A case: a cold run, `warmup` unmeasured runs, then `repeat` warm runs of which the median (by

@@ -14,6 +14,7 @@
  * The set is open addressing with linear probing over one Uint32Array (two words per slot), so
  * a fingerprint costs 8 bytes at the load it keeps (at most one half), with no object per state.
  */
+import { fmix32 } from '../util/fmix32.js';
 
 /** A 64-bit hash of `words[0..length)` (murmur3 x86-style rounds on two lanes, mixed across lanes). */
 export function hash64(words: Int32Array, length: number = words.length): [hi: number, lo: number] {
@@ -79,15 +80,6 @@ export function hashText64(text: string): [hi: number, lo: number] {
   h1 = (h1 + h2) | 0;
   h2 = (h2 + h1) | 0;
   return [h1 >>> 0, h2 >>> 0];
-}
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h;
 }
 
 /** Upper bound on the probability that some two of `states` distinct states share a 64-bit fingerprint. */

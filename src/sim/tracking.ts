@@ -134,6 +134,7 @@ export function trackedStateMachine<S>(
   digest: TrackedDigest = 'chain',
   wholeDigest: (whole: { app: S; history: readonly string[] }) => string = stateDigest,
 ): StateMachine<TrackedState<S>> & Partial<AppSnapshots<TrackedState<S>>> {
+  const appDigest = inner.digest === undefined ? undefined : (app: S): string => inner.digest!(app);
   const tracked: StateMachine<TrackedState<S>> = {
     initial: () => new TrackedValue(inner.initial(), [], 0, HISTORY_CHAIN_START),
     apply(state, input) {
@@ -150,7 +151,7 @@ export function trackedStateMachine<S>(
     // The app's state and the history's chain: O(app state), where hashing the history's
     // text made every execution of a long run cost O(requests executed so far).
     digest: digest === 'chain'
-      ? (state) => trackedDigest(asTracked(state))
+      ? (state) => trackedDigest(asTracked(state), appDigest)
       : (state) => wholeDigest({ app: state.app, history: state.history }),
     // A Welcome's JSON { app, history }: the app read back by its own machine when it has a reader.
     fromJson(value) {
@@ -192,7 +193,12 @@ export function trackedStateMachine<S>(
 
 const TRACKED_APP = 'sim-tracked';
 
-/** A tracked state's digest: stateDigest of its app and its history's chain. */
-function trackedDigest<S>(state: TrackedValue<S>): string {
-  return stateDigest({ app: state.app, historyChain: state.historyChain });
+/**
+ * A tracked state's digest: stateDigest of its app and its history's chain, or of the app's
+ * own digest and the chain when the app keeps one (`appDigest`, O(1) for kv and bank).
+ */
+function trackedDigest<S>(state: TrackedValue<S>, appDigest?: (app: S) => string): string {
+  return appDigest !== undefined
+    ? stateDigest({ appDigest: appDigest(state.app), historyChain: state.historyChain })
+    : stateDigest({ app: state.app, historyChain: state.historyChain });
 }

@@ -7,6 +7,7 @@ import { restoreBank, snapshotBank } from './bankSnapshot.js';
 import type { ReadsInputOnly } from './codec.js';
 import { EntryMap } from './entryMap.js';
 import { StateJsonError, entriesFromJson } from './stateJson.js';
+import { entriesStateDigest } from './digest.js';
 import { type Failure, type SnapshottableApp, checkName, failure, isRecord } from './types.js';
 
 /**
@@ -115,6 +116,7 @@ export const bank: SnapshottableApp<BankState, BankOutput> & ReadsInputOnly = {
     return new Ledger(accounts, sumBalances({ accounts }));
   },
   fromJson: bankFromJson,
+  digest: (state) => entriesStateDigest('bank', state.accounts),
 
   apply(state, input) {
     if (!isRecord(input)) return [state, failure('BadInput', 'bank input must be an object with an "op" field')];

@@ -44,6 +44,7 @@ export function toNodeStateMachine<S, O>(app: AppStateMachine<S, O>, opts: { sha
       return app.apply(state, decoded.value);
     },
     ...(app.fromJson !== undefined ? { fromJson: app.fromJson.bind(app) } : {}),
+    ...(app.digest !== undefined ? { digest: app.digest.bind(app) } : {}),
   };
   const snapshots = app as Partial<AppSnapshots<S>>;
   if (typeof snapshots.snapshot !== 'function' || typeof snapshots.restore !== 'function') return adapted;

@@ -16,6 +16,15 @@ export const sha256Hex: (text: string) => string = typeof crypto.hash === 'funct
   ? (text) => crypto.hash('sha256', text, 'hex')
   : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
+/**
+ * The digest of an app state that is one map of entries (kv's, bank's): the map's O(1)
+ * entriesDigest, hashed with the app's name and cut to 16 hex digits like stateDigest. A trace
+ * says it carries these (its header's `app.digest`, "entries"); older traces carry stateDigest.
+ */
+export function entriesStateDigest(app: string, entries: { entriesDigest(): string }): string {
+  return sha256Hex(`${app}:${entries.entriesDigest()}`).slice(0, 16);
+}
+
 /** The digest trace events carry for a state of `sm`: its own digest when it defines one, else stateDigest. */
 export function digestOf<S>(sm: { digest?(state: S): string }, state: S): string {
   return sm.digest !== undefined ? sm.digest(state) : stateDigest(state);

@@ -12,24 +12,47 @@
  * before "a"; canonicalJson sorts every key. Both are deterministic.)
  */
 import { Map as ImmutableMap } from 'immutable';
+import { fmix32 } from '../util/fmix32.js';
 
 /**
  * A persistent map from names to values: a ReadonlyMap whose `with` gives a new version in
  * O(log n). What `kv` keeps its values in and `bank` its balances.
  */
 export class EntryMap<V> implements ReadonlyMap<string, V> {
-  private constructor(private readonly map: ImmutableMap<string, V>) {}
+  /** `sumA`, `sumB`: the two lanes of the sum of entryHash over the entries (entriesDigest). */
+  private constructor(private readonly map: ImmutableMap<string, V>, private readonly sumA: number, private readonly sumB: number) {}
 
   /** The empty map. */
   static empty<V>(): EntryMap<V> {
-    return new EntryMap(ImmutableMap<string, V>());
+    return new EntryMap(ImmutableMap<string, V>(), 0, 0);
   }
 
   /** The map of these entries (a later one with the same key wins), built in one pass. */
   static of<V>(entries: Iterable<readonly [string, V]>): EntryMap<V> {
-    return new EntryMap(ImmutableMap<string, V>().withMutations((m) => {
+    const map = ImmutableMap<string, V>().withMutations((m) => {
       for (const [k, v] of entries) m.set(k, v);
-    }));
+    });
+    let a = 0;
+    let b = 0;
+    for (const [k, v] of map) {
+      entryHash(k, v);
+      a = (a + hashA) >>> 0;
+      b = (b + hashB) >>> 0;
+    }
+    return new EntryMap(map, a, b);
+  }
+
+  /**
+   * A digest of the entries that costs O(1): their count and the sum, lane by lane modulo
+   * 2^32, of a 64-bit hash of each (key, value), kept up to date by `with`. Equal maps give
+   * equal digests whatever order their keys were set in; maps that differ give different
+   * ones but for a collision of 64 bits. It is a check device (a replica whose state went
+   * wrong), not a commitment against someone forging states: the hash is not cryptographic.
+   * The apps' digests (kv, bank) are this, hashed with the app's name; the canonical JSON's
+   * digest (digest.ts stateDigest) costs O(entries) per execution, 330 ms at 100,000 keys.
+   */
+  entriesDigest(): string {
+    return `${this.map.size}:${hex8(this.sumA)}${hex8(this.sumB)}`;
   }
 
   /** The [key, value] pairs in the order of sortedKeys (one pass over the map, then a sort). */
@@ -54,7 +77,16 @@ export class EntryMap<V> implements ReadonlyMap<string, V> {
 
   /** This map with `key` set to `value`; this one is unchanged. */
   with(key: string, value: V): EntryMap<V> {
-    return new EntryMap(this.map.set(key, value));
+    let a = this.sumA;
+    let b = this.sumB;
+    const old = this.map.get(key, ABSENT);
+    if (old !== ABSENT) {
+      entryHash(key, old);
+      a = (a - hashA) >>> 0;
+      b = (b - hashB) >>> 0;
+    }
+    entryHash(key, value);
+    return new EntryMap(this.map.set(key, value), (a + hashA) >>> 0, (b + hashB) >>> 0);
   }
 
   /**
@@ -100,3 +132,42 @@ export class EntryMap<V> implements ReadonlyMap<string, V> {
 
 /** Ascending UTF-16 code units, as the default sort orders strings. */
 const byKey = (a: readonly [string, unknown], b: readonly [string, unknown]): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+/** What `get` answers for a key with no value (no value of any map is this object). */
+const ABSENT: never = Object.freeze({}) as never;
+
+/** The two lanes of the last entryHash (module variables: no pair allocated per write). */
+let hashA = 0;
+let hashB = 0;
+
+/**
+ * Hashes one entry into hashA and hashB: two 32-bit lanes (FNV-1a's step and a multiply with
+ * MurmurHash2's constant, each finished with MurmurHash3's fmix32) over the key's length, its
+ * UTF-16 code units, the value's kind and its text: a string's code units, a number's String,
+ * anything else's JSON.stringify (kv keeps strings, bank numbers). The length prefix and the
+ * kind (a code above any code unit) make (key, value) to input one-to-one.
+ */
+function entryHash(key: string, value: unknown): void {
+  let a = Math.imul(0x811c9dc5 ^ key.length, 0x01000193);
+  let b = Math.imul(0x9747b28c ^ key.length, 0x5bd1e995);
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 13;
+  }
+  const kind = typeof value === 'string' ? 0x10001 : typeof value === 'number' ? 0x10002 : 0x10003;
+  const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : String(JSON.stringify(value));
+  a = Math.imul(a ^ kind, 0x01000193);
+  b = Math.imul(b ^ kind, 0x5bd1e995);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 13;
+  }
+  hashA = fmix32(a);
+  hashB = fmix32(b ^ 0x5f3759df);
+}
+
+const hex8 = (n: number): string => n.toString(16).padStart(8, '0');

@@ -8,6 +8,7 @@ import type { ReadsInputOnly } from './codec.js';
 import { EntryMap } from './entryMap.js';
 import { type Failure, type SnapshottableApp, checkName, failure, isRecord } from './types.js';
 import { entriesFromJson } from './stateJson.js';
+import { entriesStateDigest } from './digest.js';
 
 /**
  * The key-value store's state: the value under each key, in a persistent map (a write costs
@@ -66,6 +67,7 @@ export const kv: SnapshottableApp<KvState, KvOutput> & ReadsInputOnly = {
   snapshot: (state) => snapshotKv(state, MAX_VALUE_LENGTH),
   restore: (bytes) => restoreKv(bytes, MAX_VALUE_LENGTH),
   fromJson: (value) => ({ entries: entriesFromJson(value, 'entries', isValue, `a string of at most ${MAX_VALUE_LENGTH} characters`) }),
+  digest: (state) => entriesStateDigest('kv', state.entries),
 
   apply(state, input) {
     if (!isRecord(input)) return [state, failure('BadInput', 'kv input must be an object with an "op" field')];

@@ -19,6 +19,11 @@ export interface AppStateMachine<S, O> {
    * not such a state (it comes from the network). Absent: the JSON value is the state.
    */
   fromJson?(value: unknown): S;
+  /**
+   * The state's digest in trace events, when the app keeps one that costs what a command
+   * changed (kv, bank: digest.ts entriesStateDigest); absent, stateDigest, O(the state).
+   */
+  digest?(state: S): string;
 }
 
 /**

@@ -50,7 +50,7 @@ function header(seed: number, batchMax: number): TraceHeader {
     cluster: { nodes: PEERS, ...(batches ? { batchMaxInput: DEFAULT_LIMITS.batchMaxInput } : {}) },
     runId: `member-${seed}`,
     generator: 'test/member/tracedCluster.test.ts',
-    app: { name: 'bank' },
+    app: { name: 'bank', digest: 'entries' },
   };
 }
 

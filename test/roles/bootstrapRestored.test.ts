@@ -13,7 +13,7 @@ import { Replica } from '../../src/roles/replica.js';
 import { appSnapshotsOf, decodeReplicaImage, readCheckpointTransfer, type ReplicaImage } from '../../src/roles/replicaImage.js';
 import { bank, type BankState } from '../../src/statemachines/bank.js';
 import { toNodeStateMachine } from '../../src/statemachines/codec.js';
-import { stateDigest } from '../../src/statemachines/digest.js';
+import { digestOf } from '../../src/statemachines/digest.js';
 import { FakeHost, prop, specOf, type FakeHostOptions } from './fake-host.js';
 import { bankState } from '../statemachines/states.js';
 
@@ -77,7 +77,7 @@ describe('a Bootstrap restored from a snapshot welcomes with the restored state'
     expect(transferred.app).not.toEqual(sm.initial());
     expect(transferred.table.count).toBe(commands.length);
     // The spec step's digest is the restored state's too.
-    expect(host.journal.find((e) => e.kind === 'action')).toMatchObject({ action: 'ReplicaReceiveJoin', params: { digest: stateDigest(moved) } });
+    expect(host.journal.find((e) => e.kind === 'action')).toMatchObject({ action: 'ReplicaReceiveJoin', params: { digest: digestOf(sm, moved) } });
   });
 
   it('checkpoints on: the joiner that takes the Welcome ends with the restored state at the restored slot', () => {

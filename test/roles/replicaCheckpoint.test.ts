@@ -10,7 +10,7 @@ import { Replica } from '../../src/roles/replica.js';
 import { appSnapshotsOf, decodeReplicaImage, readCheckpointTransfer } from '../../src/roles/replicaImage.js';
 import { kv } from '../../src/statemachines/kv.js';
 import { toNodeStateMachine } from '../../src/statemachines/codec.js';
-import { stateDigest } from '../../src/statemachines/digest.js';
+import { digestOf } from '../../src/statemachines/digest.js';
 import { FakeHost, prop, specOf, type FakeHostOptions } from './fake-host.js';
 import { StateChanges } from '../../src/node/stateChanges.js';
 
@@ -164,7 +164,7 @@ describe('Replica checkpoints', () => {
     expect(welcome).toMatchObject({ node: 3, slot: 4, executed: [set(2, 1, 'a'), set(3, 1, 'b'), set(2, 2, 'a')] });
     expect(welcome.decisions).toEqual([decision(1, set(2, 1, 'a')), decision(2, set(3, 1, 'b')), decision(3, set(2, 2, 'a')), decision(5, set(3, 2, 'c'))].map(({ slot, prop }) => ({ slot, prop })));
     expect(readCheckpointTransfer(snapshots, welcome.state.app, 1000).app).toEqual(sender.replica.appState);
-    expect(sender.host.journal.find((e) => e.kind === 'action')).toMatchObject({ action: 'ReplicaReceiveJoin', params: { digest: stateDigest(sender.replica.appState) } });
+    expect(sender.host.journal.find((e) => e.kind === 'action')).toMatchObject({ action: 'ReplicaReceiveJoin', params: { digest: digestOf(sm, sender.replica.appState) } });
 
     const joiner = replicaOn({ self: 3 });
     joiner.replica.receive(2, welcome);

@@ -118,7 +118,7 @@ describe('a traced run of the tracked machine, checked', () => {
   const executes = events.flatMap((e, i) => (e.action === 'ReplicaExecute' && (e.params as { digest?: string }).digest !== undefined ? [i] : []));
 
   it('says its digests are chained, and passes', () => {
-    expect(header!.app).toEqual({ name: 'kv', tracked: true, trackedDigest: 'chain' });
+    expect(header!.app).toEqual({ name: 'kv', tracked: true, trackedDigest: 'chain', digest: 'entries' });
     expect(executes.length).toBeGreaterThan(10);
     const v = check('as-written', [header, ...events]);
     expect(v.ok, formatVerdict(v)).toBe(true);
@@ -126,6 +126,13 @@ describe('a traced run of the tracked machine, checked', () => {
 
   it('fails at the first execution when read as an older trace (whole-state digests)', () => {
     const v = check('whole', [{ ...header, app: { name: 'kv', tracked: true } }, ...events]);
+    expect(v.ok).toBe(false);
+    expect(v.failure).toMatchObject({ kind: 'client', action: 'ReplicaExecute', line: executes[0]! + 2 });
+  });
+
+  it('fails at the first execution when read as a trace of app states digested whole (no app.digest): the header decides which digest is checked', () => {
+    const { digest: _entries, ...app } = header!.app as Record<string, unknown>;
+    const v = check('canonical', [{ ...header, app }, ...events]);
     expect(v.ok).toBe(false);
     expect(v.failure).toMatchObject({ kind: 'client', action: 'ReplicaExecute', line: executes[0]! + 2 });
   });

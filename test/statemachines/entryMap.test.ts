@@ -14,14 +14,20 @@ const key = fc.constantFrom('a', 'b', 'c', 'd', 'e', '__proto__', 'constructor',
 /** A write to the version at `from` (an index into the versions so far, modulo their count). */
 const write = fc.record({ from: fc.nat(), key, value: fc.integer({ min: 0, max: 5 }) });
 
+/** Every version a tree of writes builds, each beside a plain Map of the same writes. */
+function versionTree(writes: ReadonlyArray<{ from: number; key: string; value: number }>): Array<{ map: EntryMap<number>; model: Map<string, number> }> {
+  const versions: Array<{ map: EntryMap<number>; model: Map<string, number> }> = [{ map: EntryMap.empty(), model: new Map() }];
+  for (const w of writes) {
+    const base = versions[w.from % versions.length]!;
+    versions.push({ map: base.map.with(w.key, w.value), model: new Map(base.model).set(w.key, w.value) });
+  }
+  return versions;
+}
+
 describe('EntryMap', () => {
   it('property: every version of a random tree of writes holds exactly its own writes, in Map order and as JSON', () => {
     fc.assert(fc.property(fc.array(write, { maxLength: 80 }), (writes) => {
-      const versions: Array<{ map: EntryMap<number>; model: Map<string, number> }> = [{ map: EntryMap.empty(), model: new Map() }];
-      for (const w of writes) {
-        const base = versions[w.from % versions.length]!;
-        versions.push({ map: base.map.with(w.key, w.value), model: new Map(base.model).set(w.key, w.value) });
-      }
+      const versions = versionTree(writes);
       // Checked after all writes: a write that changed the version it started from shows here.
       for (const { map, model } of versions) {
         expect(map.size).toBe(model.size);
@@ -74,4 +80,32 @@ describe('EntryMap', () => {
     expect(map.toJSON()).toEqual({ j: 2, k: 3 });
     expect(map.size).toBe(2);
   });
+
+  it('property: entriesDigest, kept up to date by each write, is the digest of the final entries built at once, whatever the order and the overwrites', () => {
+    fc.assert(fc.property(fc.array(write, { maxLength: 60 }), (writes) => {
+      const versions = versionTree(writes);
+      for (const { map, model } of versions) {
+        const entries = [...model];
+        expect(map.entriesDigest()).toBe(EntryMap.of(entries).entriesDigest());
+        expect(map.entriesDigest()).toBe(EntryMap.of(entries.reverse()).entriesDigest());
+      }
+    }), { numRuns: 300 });
+  });
+
+  it('property: maps whose entries differ have different entriesDigests (a value, a key, an entry more or less, two values swapped, a string for a number)', () => {
+    const record = fc.dictionary(fc.string({ maxLength: 6 }), fc.integer({ min: -3, max: 1000 }), { maxKeys: 8 });
+    fc.assert(fc.property(record, record, (a, b) => {
+      const same = JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+      const digest = (r: Record<string, number>): string => EntryMap.of(Object.entries(r)).entriesDigest();
+      expect(digest(a) === digest(b)).toBe(same);
+    }), { numRuns: 500 });
+    const base = EntryMap.of<unknown>([['a', 1], ['b', 2], ['c', 'x']]);
+    const variants = [
+      base.with('a', 3), base.with('d', 1), EntryMap.of<unknown>([['a', 1], ['b', 2]]), base.with('a', 2).with('b', 1),
+      base.with('a', '1'), base.with('c', 'y'), EntryMap.of<unknown>([['ab', 1], ['b', 2], ['c', 'x']]), EntryMap.of<unknown>([['a', 11], ['b', 2], ['c', 'x']]),
+    ];
+    const digests = new Set([base, ...variants].map((m) => m.entriesDigest()));
+    expect(digests.size).toBe(variants.length + 1);
+  });
 });
+

@@ -71,7 +71,7 @@ export function traceHeader(o: NodeTraceOptions): TraceHeader {
     runId: o.runId,
     part: { node: o.node, lifecycle: true },
     generator: 'paxos node (src/cli)',
-    app: { name: o.app },
+    app: { name: o.app, digest: 'entries' },
   };
 }
 

@@ -134,6 +134,12 @@ export interface TraceApp {
    * and a hash chain of its history; absent, the whole state's canonical text (older traces).
    */
   trackedDigest?: 'chain';
+  /**
+   * How the app's state is digested: "entries", the app's own digest of its entries, O(1) per
+   * command (statemachines/digest.ts entriesStateDigest; in a tracked state, hashed with the
+   * history's chain); absent, stateDigest of its canonical JSON, O(the state) (older traces).
+   */
+  digest?: 'entries';
 }
 
 export interface TraceEvent {

@@ -16,7 +16,7 @@ export function headerFor(s: Scenario, window: number, generator: string, tracke
   const nodes = Array.from({ length: s.nodes }, (_, i) => i + 1);
   const batches = s.batchMax !== undefined && s.batchMax > 1;
   return {
-    app: { name: s.app, tracked, ...(tracked ? { trackedDigest: 'chain' as const } : {}) },
+    app: { name: s.app, tracked, ...(tracked ? { trackedDigest: 'chain' as const } : {}), digest: 'entries' },
     kind: 'header',
     format: TRACE_FORMAT,
     spec: {
