@@ -221,13 +221,16 @@ export class Leader extends Role {
     return true;
   }
 
-  /** Its proposals and commanders below `mark` go and its mark rises to it (no action of its own:
-   * LeaderCompact's, or its node's acceptor's AcceptorCompact's). */
+  /**
+   * Its proposals and commanders below `mark` go and its mark rises to it (no action of its own:
+   * LeaderCompact's, or its node's acceptor's AcceptorCompact's). Also when its mark is already
+   * at or above `mark`: an Adopted raises the mark and leaves an older ballot's commanders below
+   * it waiting, and the spec's AcceptorCompact drops those whatever lMark is.
+   */
   leaveSlotsBelow(mark: number): void {
-    if (this.lMark >= mark) return;
     this.dropProposalsBelow(mark);
     for (const [commander, slot] of [...this.commanders]) if (slot < mark) this.host.removeRole(commander);
-    this.lMark = mark;
+    if (this.lMark < mark) this.lMark = mark;
   }
 
   /** A commander it spawned ended (decided, preempted or compacted away): forget it. */

@@ -237,6 +237,29 @@ describe('Leader: AcceptorCompact and LeaderCompact', () => {
     expect(host.journal).toEqual([]);
   });
 
+  it('AcceptorCompact drops a commander below the new mark even when its leader\'s mark is already above it (an Adopted raised the mark while a commander of the older ballot still waited)', () => {
+    // A Member cluster's trace failed here (2026-12-07): the leader skipped the drop when its
+    // own mark was not below the new one, and the spec's AcceptorCompact drops such commanders
+    // whatever lMark is.
+    const { host, leader } = leaderOn({ ...snapshotAt(5) });
+    leader.receive(1, adopted([]));
+    leader.receive(2, { type: 'Propose', slot: 3, prop: prop(2, 3) });
+    leader.receive(2, { type: 'Preempted', leader: 1, ballot: ballot(0, 2) });
+    leader.receive(1, { type: 'Adopted', ballot: ballot(1, 1), pvalues: [], mark: 6 });
+    expect(specOf(leader).lMark).toBe(6);
+    expect(commanderSlots(host)).toEqual([3]); // the older ballot's commander waits on, as the spec allows
+    const acceptor = new Acceptor(host);
+    host.addRole(acceptor);
+    host.clear();
+
+    acceptor.compactIfDue();
+
+    expect(host.actions()).toEqual(['AcceptorCompact']);
+    expect(host.kinds()).toEqual(['append', 'remove', 'action']);
+    expect(commanderSlots(host)).toEqual([]);
+    expect(specOf(leader).lMark).toBe(6);
+  });
+
   it('forgets a commander that ended (its node calls stop()), so it neither removes it twice nor keeps it forever', () => {
     const { host, leader } = leaderOn({ ...snapshotAt(5) });
     leader.receive(1, adopted([]));
