@@ -149,6 +149,13 @@ function leaderOn(durable: Partial<DurableState> = {}) {
 }
 
 const adopted = (pvalues: PValue[], mark?: number) => ({ type: 'Adopted', ballot: ballot(0, 1), pvalues, ...(mark === undefined ? {} : { mark }) }) as const;
+/** Its node's acceptor, added beside the leader, takes its AcceptorCompact step (the journal cleared before it). */
+function compactBesideLeader(host: FakeHost): void {
+  const acceptor = new Acceptor(host);
+  host.addRole(acceptor);
+  host.clear();
+  acceptor.compactIfDue();
+}
 const commanderSlots = (host: FakeHost) => host.rolesNamed('Commander').map((c) => (c as unknown as { slot: number }).slot).sort((a, b) => a - b);
 
 describe('Leader: LeaderReceiveAdopted below the mark', () => {
@@ -218,11 +225,7 @@ describe('Leader: AcceptorCompact and LeaderCompact', () => {
     for (const slot of [3, 5, 7]) leader.receive(2, { type: 'Propose', slot, prop: prop(2, slot) });
     leader.receive(1, adopted([]));
     expect(commanderSlots(host)).toEqual([3, 5, 7]);
-    const acceptor = new Acceptor(host);
-    host.addRole(acceptor);
-    host.clear();
-
-    acceptor.compactIfDue();
+    compactBesideLeader(host);
 
     // One step: the commander below the mark is gone before the acceptor's event is taken.
     expect(host.actions()).toEqual(['AcceptorCompact']);
@@ -248,11 +251,7 @@ describe('Leader: AcceptorCompact and LeaderCompact', () => {
     leader.receive(1, { type: 'Adopted', ballot: ballot(1, 1), pvalues: [], mark: 6 });
     expect(specOf(leader).lMark).toBe(6);
     expect(commanderSlots(host)).toEqual([3]); // the older ballot's commander waits on, as the spec allows
-    const acceptor = new Acceptor(host);
-    host.addRole(acceptor);
-    host.clear();
-
-    acceptor.compactIfDue();
+    compactBesideLeader(host);
 
     expect(host.actions()).toEqual(['AcceptorCompact']);
     expect(host.kinds()).toEqual(['append', 'remove', 'action']);
@@ -268,11 +267,7 @@ describe('Leader: AcceptorCompact and LeaderCompact', () => {
     // It decides: its node removes it and calls its stop().
     host.removeRole(commander!);
     commander!.stop();
-    const acceptor = new Acceptor(host);
-    host.addRole(acceptor);
-    host.clear();
-
-    acceptor.compactIfDue();
+    compactBesideLeader(host);
 
     expect(host.actions()).toEqual(['AcceptorCompact']);
     expect(specOf(leader).lMark).toBe(5);
