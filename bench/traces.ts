@@ -24,11 +24,11 @@
  * until --tlc-events events. Rates are given per wall second and per CPU-second of
  * this process (all its threads): other jobs on the machine lower the first, not the second.
  * The corpus is generated once (two processes) and kept in --corpus for the next run; it is
- * generated again when the spec it was made for changed.
+ * generated again when the spec or any file under src/ changed since.
  */
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,19 +85,34 @@ function generatePart(worker: number, share: number): void {
   process.send?.({ events });
 }
 
-/** The corpus is made by this implementation for this spec: a trace of an older spec may fail replay. */
-const specHash = (): string => createHash('sha256').update(readFileSync(DEFAULT_SPEC_PATH)).digest('hex').slice(0, 16);
+/**
+ * The corpus is made by this implementation for this spec. Keyed by the spec and every source
+ * file: a trace of an older spec may fail replay, and one of an older implementation passes but
+ * measures a format the checker no longer sees (the corpus of 2026-12-07 carried whole-state
+ * application digests a day after traces had switched to the O(1) one).
+ */
+const SRC = fileURLToPath(new URL('../src', import.meta.url));
+let sourceHash: string | undefined;
+const sourceKey = (): string => {
+  if (sourceHash !== undefined) return sourceHash;
+  const h = createHash('sha256').update(readFileSync(DEFAULT_SPEC_PATH));
+  const files = readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') || f.endsWith('.json')).sort();
+  for (const f of files) h.update(`\0${f}\0`).update(readFileSync(join(SRC, f)));
+  return (sourceHash = h.digest('hex').slice(0, 16));
+};
 
 function corpusEvents(): number {
   const f = join(CORPUS, 'events.json');
   if (!existsSync(f)) return 0;
-  const meta = JSON.parse(readFileSync(f, 'utf8')) as { events: number; spec?: string };
-  return meta.spec === specHash() ? meta.events : 0;
+  const meta = JSON.parse(readFileSync(f, 'utf8')) as { events: number; source?: string };
+  return meta.source === sourceKey() ? meta.events : 0;
 }
 
 async function ensureCorpus(): Promise<void> {
   if (corpusEvents() >= TARGET) return;
   mkdirSync(CORPUS, { recursive: true });
+  // An older corpus may hold more traces than this one will: none of them may be read with it.
+  for (const f of readdirSync(CORPUS)) if (/^bench-\d+\.ndjson$/.test(f)) rmSync(join(CORPUS, f));
   const t0 = performance.now();
   process.stderr.write(`bench: generating a corpus of ${TARGET} events in ${CORPUS} (${WORKERS} processes)...\n`);
   const self = fileURLToPath(import.meta.url);
@@ -107,7 +122,7 @@ async function ensureCorpus(): Promise<void> {
     child.on('exit', (code) => { if (code !== 0) reject(new Error(`corpus worker ${w} exited with ${code}`)); });
   })));
   const events = parts.reduce((a, b) => a + b, 0);
-  writeFileSync(join(CORPUS, 'events.json'), JSON.stringify({ events, spec: specHash() }));
+  writeFileSync(join(CORPUS, 'events.json'), JSON.stringify({ events, source: sourceKey() }));
   process.stderr.write(`bench: corpus of ${events} events generated in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 }
 
@@ -124,13 +139,13 @@ function ensureLongTrace(every: number): string {
   const name = every === 0 ? `long-${LONG_OPS}` : `long-${LONG_OPS}-checkpoints-${every}`;
   const path = join(dir, `${name}.ndjson`);
   const meta = join(dir, `${name}.json`);
-  if (existsSync(meta) && (JSON.parse(readFileSync(meta, 'utf8')) as { spec?: string }).spec === specHash()) return path;
+  if (existsSync(meta) && (JSON.parse(readFileSync(meta, 'utf8')) as { source?: string }).source === sourceKey()) return path;
   mkdirSync(dir, { recursive: true });
   const t0 = performance.now();
   process.stderr.write(`bench: generating one long run (${LONG_OPS} requests per client, ${every === 0 ? 'no checkpoints' : `checkpoints every ${every} slots`}) in ${path}...\n`);
   const scenario = { ...faultScenario(LONG_SEED), nodes: 3, workload: { clients: 3, ops: LONG_OPS }, ...(every > 0 ? { checkpointEvery: every } : {}) };
   const { events } = traceScenario(scenario, path, { eventLog: false }, 'bench/traces.ts', true);
-  writeFileSync(meta, JSON.stringify({ events, spec: specHash() }));
+  writeFileSync(meta, JSON.stringify({ events, source: sourceKey() }));
   process.stderr.write(`bench: ${events} events generated in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
   return path;
 }
