@@ -9,9 +9,9 @@ import type { Scenario } from '../sim/scenario.js';
 import { scheduleOf } from '../sim/schedule.js';
 import {
   AcceptLowerBallotAcceptor, ExecuteTwiceReplica, HalfQuorumCommander, HalfQuorumScout, IgnoreRejectionCommander, IgnoreRejectionScout,
-  KeepFirstPValueAcceptor, LastPromiseOnlyScout, LowestPValueLeader, MinorityCommander, MinorityScout, PromiseYesAnywayAcceptor, SkipPhaseOneLeader,
-  OutOfOrderReplica, OwnProposalLeader, PromiseOmitsAcceptedAcceptor, RedriveExecutedLeader, SlotInMarkLeader, VolatileAcceptor,
-  WrongSlotCommander,
+  KeepFirstPValueAcceptor, LastPromiseOnlyScout, LowestPValueLeader, MarkGuardedCompactLeader, MinorityCommander, MinorityScout,
+  PromiseYesAnywayAcceptor, SkipPhaseOneLeader, OutOfOrderReplica, OwnProposalLeader, PromiseOmitsAcceptedAcceptor, RedriveExecutedLeader,
+  SlotInMarkLeader, VolatileAcceptor, WrongSlotCommander,
 } from './roles.js';
 import { corruptingFactory } from './inFlight.js';
 import {
@@ -134,6 +134,21 @@ const inputBatches = (seed: number): Scenario => ({ ...batches(seed), batchMaxIn
 /** The same with the leader killed and isolated: a request's batch loses its slot and is proposed again. */
 const batchChurn = (seed: number): Scenario => ({ ...leaderChurn(seed), workload: { clients: 9, ops: 6 }, batchMax: 4 });
 
+/**
+ * Node 1, the first leader, is cut off while its commanders wait (only its own acceptor
+ * answers them). Node 2 takes over, and the others decide and compact past those slots, so no
+ * acceptor answers those commanders again. At the heal node 2 crashes: node 1, preempted by its
+ * ballot, adopts a higher one whose quorum reports a mark above them, and only then catches up
+ * from node 3 and snapshots at or below that mark. Its acceptor's AcceptorCompact must drop
+ * the waiting commanders though the leader's mark is not below the new one. Which runs get
+ * there depends on how the catch-up races the adoption: these are the 4 of 672 scanned
+ * (snapshots every 20 or 30 slots, 5 to 7 requests a client, heals from 2.0 to 2.6 s, seeds 1 to 6).
+ */
+const staleCommanders = ([checkpointEvery, ops, heal]: readonly [number, number, number]): Scenario => base(2, {
+  checkpointEvery, workload: { clients: 6, ops },
+  schedule: scheduleOf({}, [{ kind: 'partition', at: 40, heal, groups: [[1]] }, { kind: 'crash', at: heal, node: 2, restart: null }]),
+});
+
 export const MUTANTS: readonly Mutant[] = [
   { name: 'AcceptLowerBallot', breaks: 'an acceptor accepts an Accept below its promise',
     // Seed 49: the first of 1..60 whose run has a stale Accept reach an acceptor that promised
@@ -179,6 +194,10 @@ export const MUTANTS: readonly Mutant[] = [
     createNode: withRoles({ Leader: RedriveExecutedLeader }), scenarios: churnSeeds(1, 12) },
   { name: 'SlotInMarkLeader', breaks: 'an adopting leader drives every slot its replica proposed for and has not executed',
     createNode: withRoles({ Leader: SlotInMarkLeader }), scenarios: churnSeeds(1, 12) },
+  // Found in a Member cluster's traced run (tracedCluster.test.ts, CI of 2026-12-07), the Leader's code until 4ad1e9f.
+  { name: 'MarkGuardedCompact', breaks: "an AcceptorCompact drops its node's leader's commanders below the new mark whatever the leader's own mark",
+    createNode: withRoles({ Leader: MarkGuardedCompactLeader }),
+    scenarios: ([[20, 6, 2200], [20, 6, 2300], [20, 6, 2400], [30, 5, 2200]] as const).map(staleCommanders) },
   { name: 'ExecuteOutOfOrder', breaks: 'a replica executes slots strictly in order',
     createNode: withRoles({ Replica: OutOfOrderReplica }),
     scenarios: [1, 2, 3].map((s) => base(s, { schedule: scheduleOf({ reorder: 0.5, reorderMs: 80, loss: 0.1 }) })) },

@@ -192,6 +192,18 @@ export class SlotInMarkLeader extends Leader {
   }
 }
 
+/**
+ * Leaves the slots below an AcceptorCompact's mark only when its own mark is below it (the
+ * Leader before 4ad1e9f): an Adopted that raised its mark leaves an older ballot's commanders
+ * below the compacted mark running, where the spec drops every commander below it.
+ */
+export class MarkGuardedCompactLeader extends Leader {
+  override leaveSlotsBelow(mark: number): void {
+    if (this.lMark >= mark) return;
+    super.leaveSlotsBelow(mark);
+  }
+}
+
 /** Executes a decision as soon as it arrives, skipping undecided slots before it. */
 export class OutOfOrderReplica extends Replica {
   override receiveDecision(m: Decision): void {
