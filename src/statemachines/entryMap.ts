@@ -19,12 +19,18 @@ import { fmix32 } from '../util/fmix32.js';
  * O(log n). What `kv` keeps its values in and `bank` its balances.
  */
 export class EntryMap<V> implements ReadonlyMap<string, V> {
-  /** `sumA`, `sumB`: the two lanes of the sum of entryHash over the entries (entriesDigest). */
-  private constructor(private readonly map: ImmutableMap<string, V>, private readonly sumA: number, private readonly sumB: number) {}
+  /**
+   * `sumA`, `sumB`: the two lanes of the sum of entryHash over the entries (entriesDigest),
+   * when `summed`. They are worked out at the first entriesDigest, in one pass, and from then on
+   * kept up to date by `with`: a replica that never reports a digest (an untraced node) never
+   * hashes an entry. They are a function of the entries alone, so setting them later changes
+   * nothing any holder of this map can see.
+   */
+  private constructor(private readonly map: ImmutableMap<string, V>, private sumA: number, private sumB: number, private summed: boolean) {}
 
   /** The empty map. */
   static empty<V>(): EntryMap<V> {
-    return new EntryMap(ImmutableMap<string, V>(), 0, 0);
+    return new EntryMap(ImmutableMap<string, V>(), 0, 0, false);
   }
 
   /** The map of these entries (a later one with the same key wins), built in one pass. */
@@ -32,19 +38,13 @@ export class EntryMap<V> implements ReadonlyMap<string, V> {
     const map = ImmutableMap<string, V>().withMutations((m) => {
       for (const [k, v] of entries) m.set(k, v);
     });
-    let a = 0;
-    let b = 0;
-    for (const [k, v] of map) {
-      entryHash(k, v);
-      a = (a + hashA) >>> 0;
-      b = (b + hashB) >>> 0;
-    }
-    return new EntryMap(map, a, b);
+    return new EntryMap(map, 0, 0, false);
   }
 
   /**
    * A digest of the entries that costs O(1): their count and the sum, lane by lane modulo
-   * 2^32, of a 64-bit hash of each (key, value), kept up to date by `with`. Equal maps give
+   * 2^32, of a 64-bit hash of each (key, value), kept up to date by `with` once this or an
+   * earlier version of the map was asked for it (O(n) the first time). Equal maps give
    * equal digests whatever order their keys were set in; maps that differ give different
    * ones but for a collision of 64 bits. It is a check device (a replica whose state went
    * wrong), not a commitment against someone forging states: the hash is not cryptographic.
@@ -52,7 +52,22 @@ export class EntryMap<V> implements ReadonlyMap<string, V> {
    * digest (digest.ts stateDigest) costs O(entries) per execution, 330 ms at 100,000 keys.
    */
   entriesDigest(): string {
+    if (!this.summed) this.sum();
     return `${this.map.size}:${hex8(this.sumA)}${hex8(this.sumB)}`;
+  }
+
+  /** Works out the lanes from the entries: O(n), once per map that was not given them. */
+  private sum(): void {
+    let a = 0;
+    let b = 0;
+    for (const [k, v] of this.map) {
+      entryHash(k, v);
+      a = (a + hashA) >>> 0;
+      b = (b + hashB) >>> 0;
+    }
+    this.sumA = a;
+    this.sumB = b;
+    this.summed = true;
   }
 
   /** The [key, value] pairs in the order of sortedKeys (one pass over the map, then a sort). */
@@ -77,6 +92,7 @@ export class EntryMap<V> implements ReadonlyMap<string, V> {
 
   /** This map with `key` set to `value`; this one is unchanged. */
   with(key: string, value: V): EntryMap<V> {
+    if (!this.summed) return new EntryMap(this.map.set(key, value), 0, 0, false);
     let a = this.sumA;
     let b = this.sumB;
     const old = this.map.get(key, ABSENT);
@@ -86,7 +102,7 @@ export class EntryMap<V> implements ReadonlyMap<string, V> {
       b = (b - hashB) >>> 0;
     }
     entryHash(key, value);
-    return new EntryMap(this.map.set(key, value), (a + hashA) >>> 0, (b + hashB) >>> 0);
+    return new EntryMap(this.map.set(key, value), (a + hashA) >>> 0, (b + hashB) >>> 0, true);
   }
 
   /**
