@@ -20,13 +20,22 @@ import { fmix32 } from '../util/fmix32.js';
  */
 export class EntryMap<V> implements ReadonlyMap<string, V> {
   /**
-   * `sumA`, `sumB`: the two lanes of the sum of entryHash over the entries (entriesDigest),
-   * when `summed`. They are worked out at the first entriesDigest, in one pass, and from then on
-   * kept up to date by `with`: a replica that never reports a digest (an untraced node) never
-   * hashes an entry. They are a function of the entries alone, so setting them later changes
-   * nothing any holder of this map can see.
+   * The two lanes of the sum of entryHash over the entries (entriesDigest), when `#summed`.
+   * They are worked out at the first entriesDigest, in one pass, and from then on kept up to
+   * date by `with`: a replica that never reports a digest (an untraced node) never hashes an
+   * entry. They are a function of the entries alone, so setting them later changes nothing any
+   * holder of this map can see; as # fields they are no properties either, so two maps of the
+   * same entries are deeply equal whether or not one was asked for its digest.
    */
-  private constructor(private readonly map: ImmutableMap<string, V>, private sumA: number, private sumB: number, private summed: boolean) {}
+  #sumA: number;
+  #sumB: number;
+  #summed: boolean;
+
+  private constructor(private readonly map: ImmutableMap<string, V>, sumA: number, sumB: number, summed: boolean) {
+    this.#sumA = sumA;
+    this.#sumB = sumB;
+    this.#summed = summed;
+  }
 
   /** The empty map. */
   static empty<V>(): EntryMap<V> {
@@ -52,8 +61,8 @@ export class EntryMap<V> implements ReadonlyMap<string, V> {
    * digest (digest.ts stateDigest) costs O(entries) per execution, 330 ms at 100,000 keys.
    */
   entriesDigest(): string {
-    if (!this.summed) this.sum();
-    return `${this.map.size}:${hex8(this.sumA)}${hex8(this.sumB)}`;
+    if (!this.#summed) this.sum();
+    return `${this.map.size}:${hex8(this.#sumA)}${hex8(this.#sumB)}`;
   }
 
   /** Works out the lanes from the entries: O(n), once per map that was not given them. */
@@ -65,9 +74,9 @@ export class EntryMap<V> implements ReadonlyMap<string, V> {
       a = (a + hashA) >>> 0;
       b = (b + hashB) >>> 0;
     }
-    this.sumA = a;
-    this.sumB = b;
-    this.summed = true;
+    this.#sumA = a;
+    this.#sumB = b;
+    this.#summed = true;
   }
 
   /** The [key, value] pairs in the order of sortedKeys (one pass over the map, then a sort). */
@@ -92,9 +101,9 @@ export class EntryMap<V> implements ReadonlyMap<string, V> {
 
   /** This map with `key` set to `value`; this one is unchanged. */
   with(key: string, value: V): EntryMap<V> {
-    if (!this.summed) return new EntryMap(this.map.set(key, value), 0, 0, false);
-    let a = this.sumA;
-    let b = this.sumB;
+    if (!this.#summed) return new EntryMap(this.map.set(key, value), 0, 0, false);
+    let a = this.#sumA;
+    let b = this.#sumB;
     const old = this.map.get(key, ABSENT);
     if (old !== ABSENT) {
       entryHash(key, old);
