@@ -51,6 +51,11 @@ export class MessageCounter {
     };
   }
 
+  /** The latest incarnation of each node id, by id (for reads of their state at a run's end). */
+  latest(): NodeApi[] {
+    return [...this.live].sort(([a], [b]) => a - b).map(([, node]) => node);
+  }
+
   /** How many Nodes the counter references: one per node id, whatever the restarts. */
   get nodesHeld(): number {
     return this.live.size;

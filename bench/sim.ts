@@ -1,7 +1,7 @@
 /**
  * Simulator benchmark. Shapes:
  *   default   a 5-node bank cluster decides 10,000 transfers from 10 clients, on a reliable
- *             network and with 5% loss (one-way delays 1-5 ms)
+ *             network and with 5% loss (one-way delays 1-5 ms), checkpoints every 1,000 slots
  *   seed-seq  the seed design's first workload: one client, 1,000 sequential requests,
  *             5 nodes, one-way delays uniform in 10-50 ms, no loss
  *   seed-par  its second: 10 clients x 100 requests, same network
@@ -14,10 +14,14 @@
  * the CPU per 1,000 requests for each tenth of the run with the last/first ratio (both ends
  * measured in the same run, so the machine's load affects them alike).
  *
- * The long shape checkpoints: every replica snapshots every K slots and its node compacts
- * (docs/design-checkpoints.md; `--checkpoint-every K`, default 1,000 as for a Member and
+ * The default and long shapes checkpoint: every replica snapshots every K slots and its node
+ * compacts (docs/design-checkpoints.md; `--checkpoint-every K`, default 1,000 as for a Member and
  * `paxos node`, 0: never, the unbounded baseline), and the run keeps no per-request record, so
- * the heap printed after each tenth (after a full GC when node runs with --expose-gc) is the nodes' own.
+ * the heap printed after each tenth (after a full GC when node runs with --expose-gc) is the
+ * nodes' own. Without checkpoints every node keeps every decision, accepted value and executed
+ * request (a Welcome carries the whole history), which a short run pays for in collections: on
+ * the batched default, 0.65-1.0x the requests per wall second (three pairs, 2026-12-07). The seed shapes run as
+ * the seed design's code does, which never checkpoints.
  *
  * With `--batch-max K` every replica proposes up to K requests per slot (Scenario.batchMax,
  * Limits.batchMaxRequests). With `--clients-on one` every client invokes on node 1, as clients
@@ -108,6 +112,8 @@ interface Measured {
   readonly messages: MessageCounts;
   /** Rejoins of live nodes (a replica behind its peers' compacted slots): NodeRestart + Join. */
   readonly rejoins: number;
+  /** Each node's acceptor's first kept slot at the end (above 1: it compacted after a checkpoint), by node id. */
+  readonly marks: readonly number[];
   /** Heap used after each tenth of the commands (after a full GC when one is exposed). */
   readonly heapBytes: number[];
   /** The run's trace, closed (with `traceDir`). */
@@ -185,7 +191,7 @@ function measure(spec: RunSpec): Measured {
   // ones (mark-compacts of 100-470 ms inside runs of 200 ms).
   const cpuMs = cpuNowMs() - cpu0;
   const decided = spec.checkpointEvery !== undefined ? decidedCount : r.acks.filter((a) => !a.rid.startsWith('probe:')).length;
-  return { decided, wallMs, cpuMs, tenths: meter.tenths, sim: summary(r), kills, messages: counter.counts(), rejoins: counter.rejoins(), heapBytes, ...(trace !== undefined ? { trace } : {}) };
+  return { decided, wallMs, cpuMs, tenths: meter.tenths, sim: summary(r), kills, messages: counter.counts(), rejoins: counter.rejoins(), marks: counter.latest().map((n) => n.specState().aMark), heapBytes, ...(trace !== undefined ? { trace } : {}) };
 }
 
 /** The trace file of a long run, with the header the simulator's traced runs write (tracked: no, as the bench runs), for its app. */
@@ -223,6 +229,7 @@ function report(spec: RunSpec, m: Measured, python?: number): void {
       + ` ${fmt(m.messages.localTotal / m.decided, 1)} more between roles of one node`,
     ...breakdownLines(m.messages, m.decided, fmt),
     `  sim events              ${fmt(r.stats.events)} (${fmt(r.stats.events / (m.cpuMs / 1000))} / CPU s)`,
+    ...(spec.checkpointEvery !== undefined ? [`  checkpoints             every ${fmt(spec.checkpointEvery)} slots; each acceptor's first kept slot at the end: ${m.marks.map((x) => fmt(x)).join(' ')}`] : []),
     `  CPU ms / 1,000 requests by tenth   ${per1000.map((x) => fmt(x)).join(' ')}`,
   ];
   if (tenths.length === 10) lines.push(`  last tenth / first tenth (CPU per request)   ${fmt(per1000[9]! / per1000[0]!, 2)}`);
@@ -278,12 +285,15 @@ function main(): void {
   const defaults = { default: [10_000, 10], 'seed-seq': [1_000, 1], 'seed-par': [1_000, 10], long: [100_000, 10] }[shape];
   const total = wholeNumber('transfers', values.transfers, defaults[0]!, 1);
   const clients = wholeNumber('clients', values.clients, defaults[1]!, 1);
-  if (values['checkpoint-every'] !== undefined && shape !== 'long') throw new OptionError('--checkpoint-every applies to the long shape only');
-  // The long shape checkpoints as a Member and `paxos node` do unless told otherwise; 0: never,
-  // the unbounded baseline (state, Promises and re-proposals after each election grow with history).
+  // The default and long shapes checkpoint as a Member and `paxos node` do unless told otherwise;
+  // 0: never, the unbounded baseline (state, Promises and re-proposals after each election grow
+  // with history). The seed shapes run as the seed design's code does, which has no checkpoints.
+  const checkpointing = shape === 'default' || shape === 'long';
+  if (values['checkpoint-every'] !== undefined && !checkpointing) throw new OptionError('--checkpoint-every applies to the default and long shapes only');
   const every = values['checkpoint-every'] === undefined ? DEFAULT_CHECKPOINT_EVERY : wholeNumber('checkpoint-every', values['checkpoint-every'], 0, 0);
-  const checkpointEvery = shape === 'long' && every > 0 ? every : undefined;
+  const checkpointEvery = checkpointing && every > 0 ? every : undefined;
   const checkpoints = checkpointEvery !== undefined ? { checkpointEvery } : {};
+  const checkpointLabel = checkpointEvery !== undefined ? `checkpoint every ${checkpointEvery} slots` : 'no checkpoints (--checkpoint-every 0): state grows with history';
   const batchMax = values['batch-max'] === undefined ? undefined : wholeNumber('batch-max', values['batch-max'], 1, 1);
   const warmup = wholeNumber('warmup', values.warmup, 3, 0);
   const repeat = wholeNumber('repeat', values.repeat, 5, 1);
@@ -314,16 +324,18 @@ function main(): void {
   // batch of one, clients spread): the ratio of the two, run by run, is the figure the machine's
   // drifting speed (a factor of up to 3 over an hour here) leaves alone.
   const batched = Object.keys(batches).length > 0;
-  const unbatched = (r: RunSpec): RunSpec => ({ label: r.label, network: r.network, total: r.total, clients: r.clients, seed: r.seed });
+  const unbatched = (r: RunSpec): RunSpec => ({
+    label: r.label, network: r.network, total: r.total, clients: r.clients, seed: r.seed, ...(r.checkpointEvery !== undefined ? { checkpointEvery: r.checkpointEvery } : {}),
+  });
   const warmLabel = `warm: the same run again after ${warmup} unmeasured run(s), the median of ${repeat}`;
   if (shape === 'default') {
     // Cold and warm, as the seed shapes below: a cluster node runs warm most of its life.
     const networks = [['reliable network', 0], ['5% message loss', 0.05]] as const;
     for (const [label, loss] of networks.filter(([, l]) => only === undefined || (only === 'loss') === (l > 0))) {
-      cases.push({ spec: (when) => ({ label: `${label}, ${when}`, network: { loss }, total, clients, seed, ...batches }), cold: 'cold: first run of this network in this process' });
+      cases.push({ spec: (when) => ({ label: `${label}, ${checkpointLabel}, ${when}`, network: { loss }, total, clients, seed, ...checkpoints, ...batches }), cold: 'cold: first run of this network in this process' });
     }
   } else if (shape === 'long') {
-    const label = `5% loss, leader killed, ${checkpointEvery !== undefined ? `checkpoint every ${checkpointEvery} slots` : 'no checkpoints (--checkpoint-every 0): state grows with history'}`;
+    const label = `5% loss, leader killed, ${checkpointLabel}`;
     const spec: RunSpec = {
       label: app === 'kv' ? `${label}, kv writes each to a new key` : label, network: { loss: 0.05 }, total, clients, seed, killLeader: true, app,
       ...checkpoints, ...batches, ...(traceDir !== undefined ? { traceDir } : {}),

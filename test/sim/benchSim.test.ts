@@ -53,6 +53,20 @@ describe('npm run bench:sim', () => {
     expect(never.stdout).toMatch(/5% loss, leader killed, no checkpoints \(--checkpoint-every 0\): state grows with history: completed/);
   });
 
+  it('the default shape checkpoints as a Member does, and --checkpoint-every reaches the nodes', () => {
+    const every = bench(['--transfers', '200', '--only', 'reliable', '--warmup', '0', '--repeat', '1', '--checkpoint-every', '10']);
+    expect(every.status).toBe(0);
+    expect(every.stdout).toMatch(/reliable network, checkpoint every 10 slots, warm: .*: completed/);
+    // Every acceptor compacted (its first kept slot moved up): a flag that stopped at the label would leave them at 1.
+    const marks = /each acceptor's first kept slot at the end: ([\d, ]+)\n/.exec(every.stdout)![1]!.trim().split(' ').map((x) => Number(x.replace(/,/g, '')));
+    expect(marks).toHaveLength(5);
+    for (const mark of marks) expect(mark).toBeGreaterThan(100);
+    const never = bench(['--transfers', '200', '--only', 'reliable', '--warmup', '0', '--repeat', '1', '--checkpoint-every', '0']);
+    expect(never.status).toBe(0);
+    expect(never.stdout).toMatch(/reliable network, no checkpoints \(--checkpoint-every 0\): state grows with history, warm: .*: completed/);
+    expect(never.stdout).not.toMatch(/first kept slot/);
+  });
+
   it('refuses a bad argument with a clear message and exit code 2', () => {
     const run = bench(['--shape', 'nope']);
     expect(run.status).toBe(2);
@@ -75,6 +89,9 @@ describe('npm run bench:sim', () => {
     const deferAlone = bench(['--defer-proposals', 'decision']);
     expect(deferAlone.status).toBe(2);
     expect(deferAlone.stderr).toMatch(/--defer-proposals needs --batch-max 2 or more/);
+    const seedCheckpoints = bench(['--shape', 'seed-seq', '--checkpoint-every', '10']);
+    expect(seedCheckpoints.status).toBe(2);
+    expect(seedCheckpoints.stderr).toMatch(/--checkpoint-every applies to the default and long shapes only/);
     const deferBad = bench(['--batch-max', '4', '--defer-proposals', 'later']);
     expect(deferBad.status).toBe(2);
     expect(deferBad.stderr).toMatch(/--defer-proposals must be turn or decision, got later/);
@@ -105,6 +122,7 @@ describe('npm run bench:sim', () => {
     const spread = count([]);
     const one = count(['--clients-on', 'one']);
     expect(one.out).toMatch(/every client on node 1; load average/);
+    expect(one.out).toMatch(/reliable network, checkpoint every 1000 slots, cold/); // a Member's default
     expect(spread.out).not.toMatch(/every client on node 1/);
     // Spread, replicas re-propose the requests whose slot another replica took.
     expect(one.perRequest).toBeLessThan(spread.perRequest);
