@@ -112,7 +112,7 @@ interface Measured {
   readonly messages: MessageCounts;
   /** Rejoins of live nodes (a replica behind its peers' compacted slots): NodeRestart + Join. */
   readonly rejoins: number;
-  /** Each node's acceptor's first kept slot at the end (above 1: it compacted after a checkpoint), by node id. */
+  /** With checkpoints, each node's acceptor's first kept slot at the end (above 1: it compacted), by node id; else empty. */
   readonly marks: readonly number[];
   /** Heap used after each tenth of the commands (after a full GC when one is exposed). */
   readonly heapBytes: number[];
@@ -191,7 +191,7 @@ function measure(spec: RunSpec): Measured {
   // ones (mark-compacts of 100-470 ms inside runs of 200 ms).
   const cpuMs = cpuNowMs() - cpu0;
   const decided = spec.checkpointEvery !== undefined ? decidedCount : r.acks.filter((a) => !a.rid.startsWith('probe:')).length;
-  return { decided, wallMs, cpuMs, tenths: meter.tenths, sim: summary(r), kills, messages: counter.counts(), rejoins: counter.rejoins(), marks: counter.latest().map((n) => n.specState().aMark), heapBytes, ...(trace !== undefined ? { trace } : {}) };
+  return { decided, wallMs, cpuMs, tenths: meter.tenths, sim: summary(r), kills, messages: counter.counts(), rejoins: counter.rejoins(), marks: spec.checkpointEvery !== undefined ? counter.latest().map((n) => n.specState().aMark) : [], heapBytes, ...(trace !== undefined ? { trace } : {}) };
 }
 
 /** The trace file of a long run, with the header the simulator's traced runs write (tracked: no, as the bench runs), for its app. */
