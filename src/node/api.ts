@@ -20,6 +20,8 @@
  *   event. Only envelopes for OTHER nodes appear in `Output.messages`.
  * - Timers are requests: the host fires `fireTimer(name, key)` once per request after
  *   `afterMs`. There is no cancel; a timer that is no longer relevant is a harmless no-op.
+ *   `afterMs` 0 means as soon as the host has handled what arrived with this call (a
+ *   replica's proposals deferred to the end of the turn): a Member fires it with setImmediate.
  * - Write-ahead: the host appends `Output.durable` to its DurableLog (src/storage) and
  *   sends `Output.messages` only once `sync()` has made those records, and every record
  *   appended before them, durable. A Promise, an Accepted or a Prepare is a claim about
@@ -57,7 +59,7 @@ export interface Envelope {
   readonly message: Message;
 }
 
-/** "Call `fireTimer(name, key)` after `afterMs` ms." */
+/** "Call `fireTimer(name, key)` after `afterMs` ms" (0: at the end of the host's turn). */
 export interface TimerRequest {
   readonly name: string;
   readonly key?: string;
