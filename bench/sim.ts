@@ -372,7 +372,9 @@ function main(): void {
       const ratios = warm.map((w, i) => perCpuS(w) / perCpuS(baseline[i]!)).sort((a, b) => a - b);
       const base = baseline.map(perCpuS).sort((a, b) => a - b);
       console.log(`  baseline: the same shape unbatched, clients spread, run after each warm run: ${fmt(base[Math.floor((repeat - 1) / 2)]!)} requests / CPU s (median);`
-        + ` these options / baseline, run by run, min / median / max: ${range(ratios, 2)} per CPU s`);
+        + ` these options / baseline, run by run, min / median / max: ${range(ratios, 2)} per CPU s`
+        // Shown, not assumed: a baseline that stopped checkpointing would pair unlike runs.
+        + (baseline[0]!.marks.length > 0 ? `; the last baseline's acceptors' first kept slots at the end: ${baseline.at(-1)!.marks.map((x) => fmt(x)).join(' ')}` : ''));
     }
     warmCold.push(perCpuS(cold) / perCpu[Math.floor((repeat - 1) / 2)]!);
   }

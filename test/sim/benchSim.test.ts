@@ -61,10 +61,20 @@ describe('npm run bench:sim', () => {
     const marks = /each acceptor's first kept slot at the end: ([\d, ]+)\n/.exec(every.stdout)![1]!.trim().split(' ').map((x) => Number(x.replace(/,/g, '')));
     expect(marks).toHaveLength(5);
     for (const mark of marks) expect(mark).toBeGreaterThan(100);
+    // The unbatched baseline a batched run pairs with checkpoints too.
+    const batched = bench(['--transfers', '200', '--only', 'reliable', '--warmup', '0', '--repeat', '1', '--checkpoint-every', '10', '--batch-max', '4', '--clients-on', 'one']);
+    expect(batched.status).toBe(0);
+    const baseline = /the last baseline's acceptors' first kept slots at the end: ([\d, ]+)\n/.exec(batched.stdout)![1]!.trim().split(' ').map((x) => Number(x.replace(/,/g, '')));
+    expect(baseline).toHaveLength(5);
+    for (const mark of baseline) expect(mark).toBeGreaterThan(100);
     const never = bench(['--transfers', '200', '--only', 'reliable', '--warmup', '0', '--repeat', '1', '--checkpoint-every', '0']);
     expect(never.status).toBe(0);
     expect(never.stdout).toMatch(/reliable network, no checkpoints \(--checkpoint-every 0\): state grows with history, warm: .*: completed/);
     expect(never.stdout).not.toMatch(/first kept slot/);
+    const neverBatched = bench(['--transfers', '200', '--only', 'reliable', '--warmup', '0', '--repeat', '1', '--checkpoint-every', '0', '--batch-max', '4', '--clients-on', 'one']);
+    expect(neverBatched.status).toBe(0);
+    expect(neverBatched.stdout).toMatch(/per CPU s\n/); // the baseline line, with no marks
+    expect(neverBatched.stdout).not.toMatch(/first kept slot/);
   });
 
   it('refuses a bad argument with a clear message and exit code 2', () => {
