@@ -12,7 +12,8 @@
  *
  *   npx tsx scripts/validate-sim-traces.ts [--runs 200] [--seed 1] [--embedded-every 50]
  *     [--embedded-max 80] [--embedded-budget 800] [--embedded-window 6]
- *     [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--nodes N] [--out DIR] [--keep] [--jobs J]
+ *     [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--down-for-good-every K]
+ *     [--racing-every K] [--nodes N] [--out DIR] [--keep] [--jobs J]
  *
  * --format: traces with the full node state in every event, compact ones (state deltas), or
  * (default) both, alternating, so that both forms the checker reads are exercised.
@@ -34,6 +35,12 @@
  * withNodeDownForGood); its traces are validated as the others are, and its liveness check
  * exempts only the clients hosted on that node: every other client must finish.
  *
+ * --racing-every K (default 4; 0: never): every K-th run (not a long one, nor one with a node
+ * down for good) races leaders on values (withRacingLeaders: formed at start, five nodes or
+ * --nodes, a client on each, 40% loss, the leader isolated for 120 ms every 160 ms), so that
+ * leaders adopt two values for one slot, some at one ballot number: where a wrong pmax shows.
+ * The drawn runs almost never do (one adoption in 200 runs, none at one number, 2026-12-07).
+ *
  * Every tenth run (not a long one) fills its nodes' Requesters: three clients on each node, at
  * most two requests pending per node, replicas checkpointing (withFullRequesters), so requests
  * are refused and offered again, and a node that lags installs a Welcome holding some of its own
@@ -54,7 +61,8 @@
  * defer proposals to the next Decision batch under a small one), and a Promise received in
  * parts (every tenth run sends Promises of at most 400 bytes), and a Welcome installed from parts
  * (another tenth sends Welcomes of at most 1,000 bytes), and a refusal (an answer reporting a higher
- * promise) received by a commander and by a scout. Required with --runs 100 or more, or with
+ * promise) received by a commander and by a scout, and (with racing runs) an adoption of two
+ * values for one slot, and one of two values at one ballot number. Required with --runs 100 or more, or with
  * --require-coverage; the script exits 1 naming what no run exercised. The seeds are fixed, so
  * the counts are too: a change that loses one shows at once.
  *
@@ -69,7 +77,7 @@ import { join } from 'node:path';
 import { type TraceInput, type TraceVerdict, formatVerdict } from '../src/trace/replay/check.js';
 import { addCoverage, noCoverage } from '../src/trace/replay/coverage.js';
 import { DEFAULT_SAMPLE, type RunEvents, chooseWindows, windowEvents } from '../src/trace/replay/embeddedWindows.js';
-import { MIN_SCENARIO_NODES, faultScenario, isLongRun, withFullRequesters, withNodeDownForGood } from '../src/trace/runs/faultScenarios.js';
+import { MIN_SCENARIO_NODES, faultScenario, isLongRun, withFullRequesters, withNodeDownForGood, withRacingLeaders } from '../src/trace/runs/faultScenarios.js';
 import { TracePool, defaultWorkers } from '../src/trace/replay/pool.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
 import { uncoveredPaths, unfinishedReason, validationExitCode } from '../src/trace/runs/validationVerdict.js';
@@ -83,7 +91,7 @@ function corruptClock(path: string): void {
 }
 
 function usage(message: string): never {
-  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--embedded-budget B] [--embedded-window W] [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--down-for-good-every K] [--nodes N] [--out DIR] [--keep] [--jobs J] [--corrupt-first] [--require-coverage]\n`);
+  process.stderr.write(`validate-sim-traces: ${message}\nusage: validate-sim-traces [--runs N] [--seed S] [--embedded-every K] [--embedded-max E] [--embedded-budget B] [--embedded-window W] [--format mixed|full|compact] [--checkpoint-every K] [--batch-max B] [--down-for-good-every K] [--racing-every K] [--nodes N] [--out DIR] [--keep] [--jobs J] [--corrupt-first] [--require-coverage]\n`);
   process.exit(2);
 }
 
@@ -91,7 +99,7 @@ const args = process.argv.slice(2);
 const opt = {
   runs: 200, seed: 1, embeddedEvery: DEFAULT_SAMPLE.prefixEvery, embeddedMax: DEFAULT_SAMPLE.prefixEvents,
   embeddedBudget: DEFAULT_SAMPLE.budgetEvents, embeddedWindow: DEFAULT_SAMPLE.before,
-  out: '', keep: false, format: 'mixed', jobs: defaultWorkers(), checkpointEvery: 4, batchMax: 4, downForGoodEvery: 10,
+  out: '', keep: false, format: 'mixed', jobs: defaultWorkers(), checkpointEvery: 4, batchMax: 4, downForGoodEvery: 10, racingEvery: 4,
   corruptFirst: false, requireCoverage: false, nodes: undefined as number | undefined,
 };
 for (let i = 0; i < args.length; i++) {
@@ -114,6 +122,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--checkpoint-every') opt.checkpointEvery = num();
   else if (a === '--batch-max') { opt.batchMax = num(); if (opt.batchMax < 1) usage('--batch-max needs at least 1'); }
   else if (a === '--down-for-good-every') opt.downForGoodEvery = num();
+  else if (a === '--racing-every') opt.racingEvery = num();
   else if (a === '--nodes') { opt.nodes = num(); if (opt.nodes < MIN_SCENARIO_NODES) usage(`--nodes needs at least ${MIN_SCENARIO_NODES}`); }
   else if (a === '--jobs') { opt.jobs = num(); if (opt.jobs < 1) usage('--jobs needs at least 1'); }
   else if (a === '--format') {
@@ -159,7 +168,7 @@ const SMALL_PROMISE_BYTES = 400;
  * test/trace/partsSimTraces.test.ts's two seeds took the path.
  */
 const SMALL_WELCOME_BYTES = 1_000;
-let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0; let batchedRuns = 0; let deferredRuns = 0; let inputBoundRuns = 0; let promisePartRuns = 0; let welcomePartRuns = 0; let downRuns = 0; let fullRequesterRuns = 0;
+let failed = 0; let unsafe = 0; let unfinished = 0; let simMs = 0; let batchedRuns = 0; let deferredRuns = 0; let inputBoundRuns = 0; let promisePartRuns = 0; let welcomePartRuns = 0; let downRuns = 0; let fullRequesterRuns = 0; let racingRuns = 0;
 let operations = 0;
 const coverage = noCoverage();
 const removeUnlessKept = (run: Run): void => { if (!opt.keep && !opt.out) rmSync(run.input.name); };
@@ -183,8 +192,11 @@ for (let r = 0; r < opt.runs; r++) {
   const drawn = faultScenario(opt.seed + r, opt.nodes);
   // Every K-th run (of those formed at start, not the long ones) loses a node for good.
   const downForGood = opt.downForGoodEvery > 0 && r % opt.downForGoodEvery === 3 % opt.downForGoodEvery && drawn.formation !== 'seed' && !isLongRun(drawn);
-  const faults = downForGood ? withNodeDownForGood(drawn) : drawn;
+  // Every fourth run (not a long one, nor one with a node down) races leaders on values, formed at start (withRacingLeaders).
+  const racing = opt.racingEvery > 0 && r % opt.racingEvery === opt.racingEvery - 1 && !downForGood && !isLongRun(drawn);
+  const faults = downForGood ? withNodeDownForGood(drawn) : racing ? withRacingLeaders(drawn, opt.nodes) : drawn;
   if (downForGood) downRuns++;
+  if (racing) racingRuns++;
   const checkpointed = opt.checkpointEvery > 0 && r % 3 === 2 ? { ...faults, checkpointEvery: opt.checkpointEvery } : faults;
   const batched = opt.batchMax > 1 && r % 4 === 1 && !isLongRun(faults);
   // Half of the batched runs defer proposals: to the end of the turn, as node processes do, or
@@ -277,14 +289,14 @@ if (noLeaderChange) process.stdout.write(`EMBEDDED SAMPLE: the runs have ${found
 // What no run exercised (module comment): required from COVERAGE_MIN_RUNS runs on.
 const COVERAGE_MIN_RUNS = 100;
 const uncovered = opt.requireCoverage || opt.runs >= COVERAGE_MIN_RUNS
-  ? uncoveredPaths(coverage, { batchedRuns, inputBoundRuns, promisePartRuns, welcomePartRuns }) : [];
+  ? uncoveredPaths(coverage, { batchedRuns, inputBoundRuns, promisePartRuns, welcomePartRuns, racingRuns }) : [];
 for (const u of uncovered) process.stdout.write(`COVERAGE: ${u}\n`);
 const secs = (performance.now() - started) / 1000;
 process.stdout.write(
-  `validate-sim-traces: ${opt.runs} traces (${opt.nodes === undefined ? '' : `clusters of ${opt.nodes} nodes; `}${batchedRuns} with batches of up to ${opt.batchMax} or ${Math.min(SMALL_BATCH_MAX, opt.batchMax)}, ${deferredRuns} of them (of up to ${opt.batchMax}) deferring proposals to the turn's end or the next Decision (${inputBoundRuns} runs, these with batches of at most ${SMALL_BATCH_INPUT} units of input), ${downRuns} with a node down for good, ${fullRequesterRuns} with their Requesters filled), ${fastEvents} events validated (schema + fast replay); ` +
+  `validate-sim-traces: ${opt.runs} traces (${opt.nodes === undefined ? '' : `clusters of ${opt.nodes} nodes; `}${batchedRuns} with batches of up to ${opt.batchMax} or ${Math.min(SMALL_BATCH_MAX, opt.batchMax)}, ${deferredRuns} of them (of up to ${opt.batchMax}) deferring proposals to the turn's end or the next Decision (${inputBoundRuns} runs, these with batches of at most ${SMALL_BATCH_INPUT} units of input), ${downRuns} with a node down for good, ${fullRequesterRuns} with their Requesters filled, ${racingRuns} with leaders racing), ${fastEvents} events validated (schema + fast replay); ` +
   `embedded sample: ${windowCount} windows, ${embeddedEvents} events, ${sampledChanges} leader changes (of ${foundChanges} in the runs: ${perKind}) in ${embeddedSecs.toFixed(1)} s; ` +
   `${operations} client operations checked for linearizability as the events came; ` +
-  `coverage: ${coverage.retryAnswers} retried requests answered from a replica's table, ${coverage.fullBatchesWithMoreWaiting} batches at the bound with more requests waiting, ${coverage.batchesCutByInput} batches cut by the input bound with more waiting, ${coverage.promisePartsReceived} Promise parts received by scouts (${promisePartRuns} runs with Promises of at most ${SMALL_PROMISE_BYTES} bytes), ${coverage.welcomesFromParts} Welcomes installed from parts (${welcomePartRuns} runs with Welcomes of at most ${SMALL_WELCOME_BYTES} bytes), ${coverage.acceptRefusals} refusals received by commanders and ${coverage.promiseRefusals} by scouts; ` +
+  `coverage: ${coverage.retryAnswers} retried requests answered from a replica's table, ${coverage.fullBatchesWithMoreWaiting} batches at the bound with more requests waiting, ${coverage.batchesCutByInput} batches cut by the input bound with more waiting, ${coverage.promisePartsReceived} Promise parts received by scouts (${promisePartRuns} runs with Promises of at most ${SMALL_PROMISE_BYTES} bytes), ${coverage.welcomesFromParts} Welcomes installed from parts (${welcomePartRuns} runs with Welcomes of at most ${SMALL_WELCOME_BYTES} bytes), ${coverage.acceptRefusals} refusals received by commanders and ${coverage.promiseRefusals} by scouts, ${coverage.rivalAdoptions} adoptions of two values for one slot (${coverage.rivalTies} at one ballot number; ${racingRuns} runs with leaders racing); ` +
   `${failed} traces failed, ${unsafe} unsafe runs, ${unfinished} unfinished runs; ` +
   `${secs.toFixed(1)} s (simulation ${(simMs / 1000).toFixed(1)} s, fast checks done at ${fastSecs.toFixed(1)} s, checking in ${pool.workers > 1 ? `${pool.workers} worker threads beside it` : 'this thread'}; ` +
   `fast path ${Math.round(fastEvents / Math.max((pool.workers > 1 ? fastTo - fastFrom : inThreadMs) / 1000, 1e-3))} events/s)\n`,

@@ -9,11 +9,12 @@ import type { Scenario } from '../sim/scenario.js';
 import { scheduleOf } from '../sim/schedule.js';
 import {
   AcceptLowerBallotAcceptor, ExecuteTwiceReplica, HalfQuorumCommander, HalfQuorumScout, IgnoreRejectionCommander, IgnoreRejectionScout,
-  KeepFirstPValueAcceptor, LastPromiseOnlyScout, LowestPValueLeader, MarkGuardedCompactLeader, MinorityCommander, MinorityScout,
+  KeepFirstPValueAcceptor, LastPromiseOnlyScout, LowestPValueLeader, MarkGuardedCompactLeader, TieBreakPValueLeader, MinorityCommander, MinorityScout,
   PromiseYesAnywayAcceptor, SkipPhaseOneLeader, OutOfOrderReplica, OwnProposalLeader, PromiseOmitsAcceptedAcceptor, RedriveExecutedLeader,
   SlotInMarkLeader, VolatileAcceptor, WrongSlotCommander,
 } from './roles.js';
 import { corruptingFactory } from './inFlight.js';
+import { withRacingLeaders } from '../trace/runs/faultScenarios.js';
 import {
   AckOnCommitReplica, AnswerOnDecisionReplica, CheckpointWelcomeReplica, FreshIdRetryRequester, EarlyForgetRequester, ProposedInputReplica,
   SessionOutputReplica,
@@ -55,6 +56,8 @@ const leaderChurn = (seed: number): Scenario => base(seed, {
     { kind: 'killLeader', at: 2600, restart: 3400 },
   ]),
 });
+/** Leaders racing on values (withRacingLeaders: five nodes, the leader isolated every 160 ms, 40% loss). */
+const racing = (seed: number): Scenario => withRacingLeaders(base(seed));
 const churnSeeds = (from: number, count: number): Scenario[] => Array.from({ length: count }, (_, i) => leaderChurn(from + i));
 
 /**
@@ -186,6 +189,11 @@ export const MUTANTS: readonly Mutant[] = [
     // slots its own replica executed (the bug shows only on a slot its replica has not executed).
     createNode: withRoles({ Leader: LowestPValueLeader }),
     scenarios: [118, 136, 143, 153, 235, 361, 384, 398].map(heavyChurn).concat(churnSeeds(1, 4)) },
+  { name: 'TieBreakPValueLeader', breaks: 'an adopting leader takes the pvalue of the highest ballot, ordered by number and then leader id',
+    // Two values for one slot at one ballot number come only from leaders racing (withRacingLeaders):
+    // these are the seeds of 1..200 whose racing run kills it (2026-12-07); no drawn or churn scenario did.
+    createNode: withRoles({ Leader: TieBreakPValueLeader }),
+    scenarios: [25, 47, 55, 111, 114, 133, 158, 163, 180, 186].map(racing) },
   { name: 'SkipPhaseOne', breaks: 'a leader drives a proposal only once a quorum adopted its ballot (phase 1 before phase 2)',
     createNode: withRoles({ Leader: SkipPhaseOneLeader }), scenarios: churnSeeds(1, 8) },
   { name: 'OwnProposalLeader', breaks: 'an adopting leader replaces its own proposal by the adopted one',

@@ -136,6 +136,23 @@ export class LowestPValueLeader extends Leader {
 }
 
 /**
+ * On adoption orders ballots by their number alone: of two pvalues for one slot at one ballot
+ * number (two leaders' ballots, (3, 1) and (3, 2)), it keeps whichever came first, where the
+ * higher leader id makes the second the higher ballot. Paxos' order is (num, leader); a port
+ * that compares `num` fields, as the two-field ballot invites, does this.
+ */
+export class TieBreakPValueLeader extends Leader {
+  protected override adoptPValues(pvalues: readonly PValue[]): void {
+    const pick = new Map<number, PValue>();
+    for (const pv of pvalues) {
+      const seen = pick.get(pv.slot);
+      if (seen === undefined || seen.ballot.num < pv.ballot.num) pick.set(pv.slot, pv);
+    }
+    for (const [slot, pv] of pick) this.proposals.set(slot, copyBatch(pv.prop));
+  }
+}
+
+/**
  * Skips phase 1 for a new proposal: an inactive leader (no quorum adopted its ballot yet)
  * drives a Propose at once at its current ballot, as if it had. Its Accepts may carry a value
  * other than one a quorum already accepted at a lower ballot.

@@ -134,4 +134,24 @@ describe('trace coverage', () => {
     noteCoverage(c, promise(higher), node, 1);
     expect([c.acceptRefusals, c.promiseRefusals]).toEqual([2, 1]);
   });
+
+  it('counts an adoption with two values for one slot, and apart those at one ballot number', () => {
+    const node = initialState(configFromConstants({ N: 3, Window: 5 })).nodes[1]!;
+    const pv = (num: number, leader: number, slot: number, input: string) => ({ ballot: { num, leader }, slot, prop: { caller: 1, clientId: slot, input } });
+    const adopted = (pvalues: unknown[]): TraceEvent => ({ node: 1, seq: 2, clock: 2, role: 'Leader', action: 'LeaderReceiveAdopted',
+      params: { message: { type: 'Adopted', ballot: { num: 5, leader: 1 }, pvalues } }, sent: [], delta: {} } as unknown as TraceEvent);
+    const c = noCoverage();
+    // One value per slot; two ballots of one value: nothing to choose between.
+    noteCoverage(c, adopted([pv(1, 2, 1, 'a'), pv(2, 3, 2, 'b')]), node, 1);
+    noteCoverage(c, adopted([pv(1, 2, 1, 'a'), pv(1, 3, 1, 'a')]), node, 1);
+    expect([c.rivalAdoptions, c.rivalTies]).toEqual([0, 0]);
+    // Two values at ballot numbers 1 and 2: a rival, decided by the number.
+    noteCoverage(c, adopted([pv(1, 2, 1, 'a'), pv(2, 3, 1, 'b')]), node, 1);
+    expect([c.rivalAdoptions, c.rivalTies]).toEqual([1, 0]);
+    // Two values at number 2 (leaders 2 and 3) above a third at 1: a tie that the leader id breaks.
+    noteCoverage(c, adopted([pv(1, 4, 1, 'c'), pv(2, 3, 1, 'a'), pv(2, 2, 1, 'b')]), node, 1);
+    // Two values at number 1 under a single value at 2: the number decides, no tie.
+    noteCoverage(c, adopted([pv(1, 2, 1, 'a'), pv(1, 3, 1, 'b'), pv(2, 2, 1, 'a')]), node, 1);
+    expect([c.rivalAdoptions, c.rivalTies]).toEqual([3, 1]);
+  });
 });

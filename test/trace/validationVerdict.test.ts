@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { noCoverage, type TraceCoverage } from '../../src/trace/replay/coverage.js';
 import { type RunShapes, uncoveredPaths, unfinishedReason, validationExitCode } from '../../src/trace/runs/validationVerdict.js';
 
-const every: RunShapes = { batchedRuns: 1, inputBoundRuns: 1, promisePartRuns: 1, welcomePartRuns: 1 };
+const every: RunShapes = { batchedRuns: 1, inputBoundRuns: 1, promisePartRuns: 1, welcomePartRuns: 1, racingRuns: 1 };
 const covered = (): TraceCoverage => {
   const c = noCoverage();
   for (const k of Object.keys(c) as (keyof TraceCoverage)[]) c[k] = 1;
@@ -26,7 +26,8 @@ describe('uncoveredPaths', () => {
       ['retryAnswers', /^no retried request was answered/], ['fullBatchesWithMoreWaiting', /^no batch at its bound/],
       ['promisePartsReceived', /^no scout received a Promise sent in parts/], ['welcomesFromParts', /^no replica installed a Welcome sent in parts/],
       ['batchesCutByInput', /^no batch was cut by its input bound/], ['acceptRefusals', /^no commander received a refusal/],
-      ['promiseRefusals', /^no scout received a refusal/],
+      ['promiseRefusals', /^no scout received a refusal/], ['rivalAdoptions', /^no leader adopted two values for one slot \(/],
+      ['rivalTies', /^no leader adopted two values for one slot at one ballot number/],
     ];
     for (const [count, says] of paths) {
       const missed = uncoveredPaths({ ...covered(), [count]: 0 }, every);
@@ -35,12 +36,13 @@ describe('uncoveredPaths', () => {
     }
   });
 
-  it('owes the batch and part paths only where such runs were drawn; retries and refusals always', () => {
-    const none: RunShapes = { batchedRuns: 0, inputBoundRuns: 0, promisePartRuns: 0, welcomePartRuns: 0 };
+  it('owes the batch, part and racing paths only where such runs were drawn; retries and refusals always', () => {
+    const none: RunShapes = { batchedRuns: 0, inputBoundRuns: 0, promisePartRuns: 0, welcomePartRuns: 0, racingRuns: 0 };
     expect(uncoveredPaths({ ...noCoverage(), retryAnswers: 1, acceptRefusals: 1, promiseRefusals: 1 }, none)).toEqual([]);
     expect(uncoveredPaths(noCoverage(), none)).toHaveLength(3);
     for (const shape of Object.keys(every) as (keyof RunShapes)[]) {
-      expect(uncoveredPaths({ ...noCoverage(), retryAnswers: 1, acceptRefusals: 1, promiseRefusals: 1 }, { ...none, [shape]: 1 }), shape).toHaveLength(1);
+      // A racing run owes two paths: two values for one slot, and two at one ballot number.
+      expect(uncoveredPaths({ ...noCoverage(), retryAnswers: 1, acceptRefusals: 1, promiseRefusals: 1 }, { ...none, [shape]: 1 }), shape).toHaveLength(shape === 'racingRuns' ? 2 : 1);
     }
   });
 });

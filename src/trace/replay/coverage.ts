@@ -7,6 +7,7 @@
  */
 import type { Ballot, TraceEvent } from '../format/types.js';
 import { ballotEq, reqsOf, type NodeSpec } from '../spec/specState.js';
+import { hasRivalTie, hasRivalValues } from './leaderChanges.js';
 
 export interface TraceCoverage {
   /**
@@ -44,10 +45,21 @@ export interface TraceCoverage {
    */
   acceptRefusals: number;
   promiseRefusals: number;
+  /**
+   * Adoptions (LeaderReceiveAdopted) whose pvalues hold two values for one slot: the only
+   * adoptions where a leader that takes any but the highest ballot's value (pmax) shows.
+   */
+  rivalAdoptions: number;
+  /**
+   * Of those, adoptions with the two values at one ballot number (hasRivalTie): where a leader
+   * that orders ballots by their number alone, not by the leader id after it, shows.
+   */
+  rivalTies: number;
 }
 
 export const noCoverage = (): TraceCoverage => ({
   retryAnswers: 0, fullBatchesWithMoreWaiting: 0, batchesCutByInput: 0, promisePartsReceived: 0, welcomesFromParts: 0, acceptRefusals: 0, promiseRefusals: 0,
+  rivalAdoptions: 0, rivalTies: 0,
 });
 
 const refusal = (m: { ballot: Ballot; promised: Ballot }): boolean => !ballotEq(m.promised, m.ballot);
@@ -63,6 +75,12 @@ export function noteCoverage(c: TraceCoverage, ev: TraceEvent, after: NodeSpec, 
   } else if (ev.action === 'CommanderReceiveAccepted') {
     const m = ev.params.message;
     if (m?.type === 'Accepted' && refusal(m)) c.acceptRefusals++;
+  } else if (ev.action === 'LeaderReceiveAdopted') {
+    const m = ev.params.message;
+    if (m?.type === 'Adopted' && hasRivalValues(m.pvalues)) {
+      c.rivalAdoptions++;
+      if (hasRivalTie(m.pvalues)) c.rivalTies++;
+    }
   } else if (ev.action === 'ReplicaReceiveWelcome') {
     const m = ev.params.message;
     if (m?.type === 'Welcome' && (m.parts ?? 1) > 1) c.welcomesFromParts++;
@@ -83,4 +101,6 @@ export function addCoverage(into: TraceCoverage, c: TraceCoverage): void {
   into.welcomesFromParts += c.welcomesFromParts;
   into.acceptRefusals += c.acceptRefusals;
   into.promiseRefusals += c.promiseRefusals;
+  into.rivalAdoptions += c.rivalAdoptions;
+  into.rivalTies += c.rivalTies;
 }

@@ -57,3 +57,19 @@ export function hasRivalValues(pvalues: readonly PValue[]): boolean {
   }
   return false;
 }
+
+/**
+ * Some slot has two different values among its pvalues of the highest ballot number there: two
+ * leaders' ballots of one number, so only the leader id says which is higher. A leader that
+ * compares ballots by number alone picks between them by the order they came in.
+ */
+export function hasRivalTie(pvalues: readonly PValue[]): boolean {
+  const top = new Map<number, { num: number; values: Set<string> }>();
+  for (const pv of pvalues) {
+    const seen = top.get(pv.slot);
+    if (seen === undefined || pv.ballot.num > seen.num) top.set(pv.slot, { num: pv.ballot.num, values: new Set([propKey(pv.prop)]) });
+    else if (pv.ballot.num === seen.num) seen.values.add(propKey(pv.prop));
+  }
+  for (const { values } of top.values()) if (values.size > 1) return true;
+  return false;
+}

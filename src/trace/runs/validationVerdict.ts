@@ -13,6 +13,7 @@ export interface RunShapes {
   readonly inputBoundRuns: number;
   readonly promisePartRuns: number;
   readonly welcomePartRuns: number;
+  readonly racingRuns: number;
 }
 
 /** The paths no run took, each said with the bug that would pass there. */
@@ -25,6 +26,8 @@ export function uncoveredPaths(c: TraceCoverage, shapes: RunShapes): string[] {
   if (shapes.inputBoundRuns > 0 && c.batchesCutByInput === 0) out.push('no batch was cut by its input bound while more requests waited (an input sum off by one request would pass)');
   if (c.acceptRefusals === 0) out.push('no commander received a refusal, an Accepted reporting a higher promise (a commander counting it as a vote would pass)');
   if (c.promiseRefusals === 0) out.push('no scout received a refusal, a Promise reporting a higher promise (a scout counting it as a promise would pass)');
+  if (shapes.racingRuns > 0 && c.rivalAdoptions === 0) out.push('no leader adopted two values for one slot (a leader that takes any value but the highest ballot\'s would pass)');
+  if (shapes.racingRuns > 0 && c.rivalTies === 0) out.push('no leader adopted two values for one slot at one ballot number (a leader that orders ballots by their number alone would pass)');
   return out;
 }
 
