@@ -187,8 +187,10 @@ export const MUTANTS: readonly Mutant[] = [
     // 90 the only one of 1..100 since leaders skip heartbeats to the peers their commanders reached;
     // 118, 136, 143, 153, 235, 361, 384 and 398 those of 1..400 since an adopted leader leaves the
     // slots its own replica executed (the bug shows only on a slot its replica has not executed).
+    // Last, racing runs (withRacingLeaders), where one in nine kills it (11, 25 and 34: three of 1..34,
+    // 2026-12-07), so that a change which moves the churn seeds' leaders leaves it killed.
     createNode: withRoles({ Leader: LowestPValueLeader }),
-    scenarios: [118, 136, 143, 153, 235, 361, 384, 398].map(heavyChurn).concat(churnSeeds(1, 4)) },
+    scenarios: [118, 136, 143, 153, 235, 361, 384, 398].map(heavyChurn).concat(churnSeeds(1, 4), [11, 25, 34].map(racing)) },
   { name: 'TieBreakPValueLeader', breaks: 'an adopting leader takes the pvalue of the highest ballot, ordered by number and then leader id',
     // Two values for one slot at one ballot number come only from leaders racing (withRacingLeaders):
     // these are the seeds of 1..200 whose racing run kills it (2026-12-07); no drawn or churn scenario did.
