@@ -14,7 +14,8 @@ import {
   SlotInMarkLeader, VolatileAcceptor, WrongSlotCommander,
 } from './roles.js';
 import { corruptingFactory } from './inFlight.js';
-import { withRacingLeaders } from '../trace/runs/faultScenarios.js';
+import { faultScenario, withRacingLeaders } from '../trace/runs/faultScenarios.js';
+import { CompactAtMarkAcceptor, LastMarkScout, OnePValuePerSlotScout, WindowOneOverReplica } from './selfReviewRoles.js';
 import {
   AckOnCommitReplica, AnswerOnDecisionReplica, CheckpointWelcomeReplica, FreshIdRetryRequester, EarlyForgetRequester, ProposedInputReplica,
   SessionOutputReplica,
@@ -56,6 +57,13 @@ const leaderChurn = (seed: number): Scenario => base(seed, {
     { kind: 'killLeader', at: 2600, restart: 3400 },
   ]),
 });
+/** The drawn fault scenario of validate-traces (faultScenarios.ts) with its replicas checkpointing every 4 slots. */
+const drawnCheckpointed = (seed: number): Scenario => ({ ...faultScenario(seed), checkpointEvery: 4 });
+/** The drawn fault scenario with 12 clients and batches of up to 2: requests wait for a slot of the window. */
+const drawnCrowded = (seed: number): Scenario => {
+  const s = faultScenario(seed);
+  return { ...s, workload: { ...s.workload, clients: 12 }, batchMax: 2 };
+};
 /** Leaders racing on values (withRacingLeaders: five nodes, the leader isolated every 160 ms, 40% loss). */
 const racing = (seed: number): Scenario => withRacingLeaders(base(seed));
 const churnSeeds = (from: number, count: number): Scenario[] => Array.from({ length: count }, (_, i) => leaderChurn(from + i));
@@ -268,4 +276,14 @@ export const MUTANTS: readonly Mutant[] = [
     createNode: withRoles({ Replica: BatchOneOverReplica }), scenarios: [1, 2, 3].map(smallBatches) },
   { name: 'BatchInputOver', breaks: "a batch of two or more requests holds at most Limits.batchMaxInput units of input (the header's cluster.batchMaxInput)",
     createNode: withRoles({ Replica: BatchInputOverReplica }), scenarios: [1, 2, 3].map(inputBatches) },
+  // From a review of our own (2026-12-07, selfReviewRoles.ts): bugs validate-traces caught, kept
+  // so that the checker goes on catching them. Seeds: the first of 1..40 whose run kills each.
+  { name: 'WindowOneOver', breaks: 'a replica proposes only while rSlotIn < rSlotOut + Window',
+    createNode: withRoles({ Replica: WindowOneOverReplica }), scenarios: [2, 4, 10, 11].map(drawnCrowded) },
+  { name: 'CompactAtMark', breaks: "an AcceptorCompact drops only the pvalues below its replica's snapshot slot",
+    createNode: withRoles({ Acceptor: CompactAtMarkAcceptor }), scenarios: [1, 2, 5, 7].map(drawnCheckpointed) },
+  { name: 'OnePValuePerSlot', breaks: "a scout keeps every pvalue of its quorum's Promises, not one per slot",
+    createNode: withRoles({ Scout: OnePValuePerSlotScout }), scenarios: [2, 3, 4, 5].map(racing) },
+  { name: 'LastMarkScout', breaks: "a scout's mark is the highest of its quorum's Promises, not the last one's",
+    createNode: withRoles({ Scout: LastMarkScout }), scenarios: [25, 26, 29, 32, 35, 40].map(drawnCheckpointed) },
 ];
