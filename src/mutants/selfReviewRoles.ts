@@ -4,7 +4,7 @@
  * rejecting them. Like roles.ts, each breaks one rule and bypasses the role's own assertions.
  */
 import type { Promise as PromiseMessage } from '../protocol/messages.js';
-import { ballotEquals, conflictingPValueSlot, copyPValue, type PValue } from '../protocol/values.js';
+import type { PValue } from '../protocol/values.js';
 import { Acceptor, type LeaderCompaction } from '../roles/acceptor.js';
 import { Replica } from '../roles/replica.js';
 import { Scout } from '../roles/scout.js';
@@ -68,24 +68,10 @@ export class OnePValuePerSlotScout extends Scout {
  */
 export class LastMarkScout extends Scout {
   override receivePromise(m: PromiseMessage): void {
-    if (!ballotEquals(m.ballot, this.ballot)) return;
-    if (ballotEquals(m.promised, m.ballot)) {
-      if (this.acks.has(m.acceptor)) return;
-      const accepted = this.wholePromise(m);
-      if (accepted === undefined) return;
-      if (conflictingPValueSlot([...this.pvalues.values(), ...accepted]) !== undefined) return;
-      this.acks.add(m.acceptor);
-      for (const pv of accepted) this.pvalues.set(JSON.stringify(pv), copyPValue(pv));
-      this.mark = m.mark ?? 1;
-      if (this.hasQuorum()) {
-        const mark = this.mark;
-        this.host.send(this.host.self, { type: 'Adopted', ballot: this.ballot, pvalues: [...this.pvalues.values()], ...(mark === 1 ? {} : { mark }) });
-        this.host.removeRole(this);
-      }
-    } else {
-      this.host.send(this.host.self, { type: 'Preempted', leader: this.host.self, ballot: m.promised });
-      this.host.removeRole(this);
-    }
-    this.host.action('Scout', 'ScoutReceivePromise');
+    const mark = this.mark; const acks = this.acks.size;
+    // The real step's max(mark, m.mark) is then the counted Promise's own mark.
+    this.mark = 1;
+    super.receivePromise(m);
+    if (this.acks.size === acks) this.mark = mark; // not counted: the mark is as it was
   }
 }
