@@ -281,7 +281,10 @@ export const MUTANTS: readonly Mutant[] = [
   { name: 'WindowOneOver', breaks: 'a replica proposes only while rSlotIn < rSlotOut + Window',
     createNode: withRoles({ Replica: WindowOneOverReplica }), scenarios: [2, 4, 10, 11].map(drawnCrowded) },
   { name: 'CompactAtMark', breaks: "an AcceptorCompact drops only the pvalues below its replica's snapshot slot",
-    createNode: withRoles({ Acceptor: CompactAtMarkAcceptor }), scenarios: [1, 2, 5, 7].map(drawnCheckpointed) },
+    // Its memory then holds less than its log, which a restart restores: the nodes' journals assume
+    // the two agree, so these seeds (of 1..15, 2026-12-07) are those whose trace the journals write
+    // as a diff of whole states does (test/trace/format/incrementalDelta.test.ts), and that kill it.
+    createNode: withRoles({ Acceptor: CompactAtMarkAcceptor }), scenarios: [5, 8, 9, 13].map(drawnCheckpointed) },
   { name: 'OnePValuePerSlot', breaks: "a scout keeps every pvalue of its quorum's Promises, not one per slot",
     createNode: withRoles({ Scout: OnePValuePerSlotScout }), scenarios: [2, 3, 4, 5].map(racing) },
   { name: 'LastMarkScout', breaks: "a scout's mark is the highest of its quorum's Promises, not the last one's",
