@@ -52,7 +52,8 @@
  * (a liveness check: the simulator heals everything, then waits for every live node).
  *
  * Exits 1 if any trace fails or any run is unsafe or unfinished (its replay command printed),
- * or if the runs had leader changes and the embedded sample holds none (unless --embedded-budget 0).
+ * or if the runs had leader changes and the embedded sample holds none, or adoptions of two values
+ * for one slot and it holds none of those (unless --embedded-budget 0).
  *
  * Coverage (src/trace/replay/coverage.ts): a check passes on a path no run takes, so the runs
  * must take the paths where bugs written by others went unseen: a retried request answered
@@ -80,7 +81,7 @@ import { DEFAULT_SAMPLE, type RunEvents, chooseWindows, windowEvents } from '../
 import { MIN_SCENARIO_NODES, faultScenario, isLongRun, withFullRequesters, withNodeDownForGood, withRacingLeaders } from '../src/trace/runs/faultScenarios.js';
 import { TracePool, defaultWorkers } from '../src/trace/replay/pool.js';
 import { traceScenario } from '../src/trace/runs/simTrace.js';
-import { uncoveredPaths, unfinishedReason, validationExitCode } from '../src/trace/runs/validationVerdict.js';
+import { sampleMisses, uncoveredPaths, unfinishedReason, validationExitCode } from '../src/trace/runs/validationVerdict.js';
 import { type Scenario, replayCommand } from '../src/sim/scenario.js';
 
 /** --corrupt-first: the second event's Lamport clock set to 0 (clocks start at 1). */
@@ -288,8 +289,9 @@ const embeddedSecs = (performance.now() - embeddedStarted) / 1000;
 const foundChanges = Object.values(sample.found).reduce((a, b) => a + b, 0);
 const sampledChanges = Object.values(sample.sampled).reduce((a, b) => a + b, 0);
 const perKind = Object.entries(sample.sampled).map(([k, n]) => `${k} ${n}/${sample.found[k as keyof typeof sample.found]}`).join(', ');
-const noLeaderChange = opt.embeddedBudget > 0 && foundChanges > 0 && sampledChanges === 0;
-if (noLeaderChange) process.stdout.write(`EMBEDDED SAMPLE: the runs have ${foundChanges} leader changes and the sample holds none (raise --embedded-budget)\n`);
+const misses = opt.embeddedBudget > 0 ? sampleMisses(sample.found, sample.sampled, coverage.rivalAdoptions) : [];
+for (const m of misses) process.stdout.write(`EMBEDDED SAMPLE: ${m} (raise --embedded-budget)\n`);
+const noLeaderChange = misses.length > 0;
 // What no run exercised (module comment): required from COVERAGE_MIN_RUNS runs on.
 const COVERAGE_MIN_RUNS = 100;
 const uncovered = opt.requireCoverage || opt.runs >= COVERAGE_MIN_RUNS

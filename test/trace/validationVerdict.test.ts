@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { noCoverage, type TraceCoverage } from '../../src/trace/replay/coverage.js';
-import { type RunShapes, uncoveredPaths, unfinishedReason, validationExitCode } from '../../src/trace/runs/validationVerdict.js';
+import { type RunShapes, sampleMisses, uncoveredPaths, unfinishedReason, validationExitCode } from '../../src/trace/runs/validationVerdict.js';
+import { LEADER_CHANGE_KINDS, type LeaderChangeKind } from '../../src/trace/replay/leaderChanges.js';
 
 const every: RunShapes = { batchedRuns: 1, inputBoundRuns: 1, promisePartRuns: 1, welcomePartRuns: 1, racingRuns: 1 };
 const covered = (): TraceCoverage => {
@@ -44,6 +45,28 @@ describe('uncoveredPaths', () => {
       // A racing run owes two paths: two values for one slot, and two at one ballot number.
       expect(uncoveredPaths({ ...noCoverage(), retryAnswers: 1, acceptRefusals: 1, promiseRefusals: 1 }, { ...none, [shape]: 1 }), shape).toHaveLength(shape === 'racingRuns' ? 2 : 1);
     }
+  });
+});
+
+describe('sampleMisses', () => {
+  const counts = (over: Partial<Record<LeaderChangeKind, number>> = {}): Record<LeaderChangeKind, number> =>
+    ({ ...Object.fromEntries(LEADER_CHANGE_KINDS.map((k) => [k, 0])), ...over }) as Record<LeaderChangeKind, number>;
+
+  it('misses nothing when the runs had no leader change, or the sample holds one of each kind it owes', () => {
+    expect(sampleMisses(counts(), counts(), 0)).toEqual([]);
+    expect(sampleMisses(counts({ adopted: 5, 'adopted-rival': 2 }), counts({ adopted: 1, 'adopted-rival': 1 }), 2)).toEqual([]);
+  });
+
+  it('names a sample with no leader change at all, and one with no adoption of two values when the runs had some', () => {
+    expect(sampleMisses(counts({ preempted: 4 }), counts(), 0)).toEqual(['the runs have 4 leader changes and the sample holds none']);
+    // Other kinds sampled, the adoptions of two values not: a wrong pmax in the fast encoding would pass the sample.
+    expect(sampleMisses(counts({ adopted: 3, 'adopted-rival': 2 }), counts({ adopted: 3 }), 2))
+      .toEqual(['the runs have 2 adoptions of two values for one slot and the sample holds none']);
+    expect(sampleMisses(counts({ 'adopted-rival': 2 }), counts(), 2)).toHaveLength(2);
+    // Judged by the runs' own count, not by what they offered the sample: a racing run that
+    // offered none of its adoptions of two values (a wrong filter) still owes one.
+    expect(sampleMisses(counts({ adopted: 3 }), counts({ adopted: 3 }), 12))
+      .toEqual(['the runs have 12 adoptions of two values for one slot and the sample holds none']);
   });
 });
 

@@ -4,6 +4,7 @@
  * exit status. Pure, so that tests can show each term deciding.
  */
 import type { TraceCoverage } from '../replay/coverage.js';
+import type { LeaderChangeKind } from '../replay/leaderChanges.js';
 import type { SimResult } from '../../sim/types.js';
 import { checkLivenessWithNodesDown } from '../../sim/liveness.js';
 
@@ -31,16 +32,30 @@ export function uncoveredPaths(c: TraceCoverage, shapes: RunShapes): string[] {
   return out;
 }
 
+/**
+ * What the embedded sample should hold and does not: some leader change when the runs offered it
+ * any (`offered`, per kind), and some adoption of two values for one slot when the runs had any
+ * (`rivalAdoptions`, the coverage count over every run, whatever the runs offered the sample):
+ * the one choice, pmax, where a fast encoding that differs from the .tla would matter most.
+ */
+export function sampleMisses(offered: Readonly<Record<LeaderChangeKind, number>>, sampled: Readonly<Record<LeaderChangeKind, number>>, rivalAdoptions: number): string[] {
+  const sum = (r: Readonly<Record<LeaderChangeKind, number>>): number => Object.values(r).reduce((a, b) => a + b, 0);
+  const out: string[] = [];
+  if (sum(offered) > 0 && sum(sampled) === 0) out.push(`the runs have ${sum(offered)} leader changes and the sample holds none`);
+  if (rivalAdoptions > 0 && sampled['adopted-rival'] === 0) out.push(`the runs have ${rivalAdoptions} adoptions of two values for one slot and the sample holds none`);
+  return out;
+}
+
 export interface ValidationTally {
   readonly failed: number;
   readonly unsafe: number;
   readonly unfinished: number;
-  /** The runs had leader changes and the embedded sample held none. */
+  /** The embedded sample missed what it should hold (sampleMisses). */
   readonly noLeaderChange: boolean;
   readonly uncovered: readonly string[];
 }
 
-/** 1 if any trace failed, any run was unsafe or unfinished, the sample missed every leader change, or a path went uncovered. */
+/** 1 if any trace failed, any run was unsafe or unfinished, the sample missed what it should hold, or a path went uncovered. */
 export const validationExitCode = (t: ValidationTally): 0 | 1 =>
   (t.failed > 0 || t.unsafe > 0 || t.unfinished > 0 || t.noLeaderChange || t.uncovered.length > 0 ? 1 : 0);
 
