@@ -6,7 +6,7 @@
  * counting an acceptor), and pass the spec replay (fast oracle, and the embedded spec on one)
  * and the client-level checks.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,27 @@ for (const { message, limits, completes, what } of CASES) {
     });
   });
 }
+
+describe('a Welcome installed from its parts', () => {
+  it('with another state is rejected at its line by the client-level checks', () => {
+    // A check of the installed state made only for a Welcome in one piece (a reviewer's bug)
+    // passed every other test: the replica's later executions run on its real state.
+    const small: NodeFactory = (id, peers, options, env) => defaultNodeFactory(id, peers, { ...options, limits: { ...options.limits, maxWelcomeBytes: 1_500 } }, env);
+    const path = join(dir, 'sim-Welcome-parts-digest.ndjson');
+    traceScenario(faultScenario(5002), path, { eventLog: false, checkpointEvery: 3, createNode: small }, 'test/trace/partsSimTraces.test.ts', false);
+    const [header, ...events] = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Json);
+    const at = events.findIndex((e) => e.action === 'ReplicaReceiveWelcome' && (((e.params as Json).message as Json).parts as number | undefined ?? 1) > 1
+      && ((e.state as Json).rSlotOut as number) === ((e.params as Json).message as Json).slot);
+    expect(at, 'the run installs no Welcome from its parts').toBeGreaterThanOrEqual(0);
+    expect(checkTraceSync({ name: path, files: [path] }).ok).toBe(true);
+    (events[at]!.params as Json).digest = '0123456789abcdef';
+    writeFileSync(path, [header, ...events].map((v) => JSON.stringify(v)).join('\n') + '\n');
+    const v = checkTraceSync({ name: path, files: [path] });
+    expect(v.failure?.kind, formatVerdict(v)).toBe('client');
+    expect(v.failure?.line).toBe(at + 2);
+    expect(v.failure?.message).toMatch(/installs a Welcome state of digest 0123456789abcdef/);
+  }, 60_000);
+});
 
 describe('a trace whose Promises go in parts of unequal sizes', () => {
   it('passes the checker, which compares each part with the spec\'s segment of that index', () => {

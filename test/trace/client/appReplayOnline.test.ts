@@ -127,6 +127,27 @@ describe('the history window', () => {
     expect(result.error?.message).toMatch(/below the checker's window/);
     expect(result.at).toBe(at + 1);
   });
+
+  it('rejects an answer given again below the window, for a request whose client still waits, that names another index', () => {
+    // Below the window only the waiting operation knows where its request stands: a check that
+    // took its entry without comparing the index (a reviewer's bug) let this edit through.
+    // The spec replay rejects the edit too; this is AppReplay's own check.
+    const probe = new AppReplay(machine(), REPLICAS, MIN_DROP);
+    const inner = probe as unknown as { base: number; ops: Map<string, { executed?: unknown }> };
+    let at = -1;
+    for (const [i, e] of events.entries()) {
+      const answer = e.sent.find((m) => m.type === 'Invoked' && m.index <= inner.base && inner.ops.get(`${m.prop.caller}:${m.prop.clientId}`)?.executed !== undefined);
+      if (answer !== undefined) { at = i; break; }
+      probe.step(e);
+    }
+    expect(at, 'the run answers no request again below the window while its client waits').toBeGreaterThan(0);
+    const edited = structuredClone(events);
+    const answer = edited[at]!.sent.find((m) => m.type === 'Invoked')!;
+    (answer as { index: number }).index += 1;
+    const result = run(new AppReplay(machine(), REPLICAS, MIN_DROP), edited);
+    expect(result.at).toBe(at);
+    expect(result.error?.message).toMatch(/answers request \d+:\d+ with index \d+, where the history has it at \d+/);
+  });
 });
 
 describe('the window keeps the state at its lowest count', () => {
@@ -263,6 +284,21 @@ describe('an operation told an error', () => {
     expect(result.error?.message).toBeUndefined();
     expect(heldAfterError).toBeGreaterThan(0);
     expect(replay.held.operations).toBe(0);
+  });
+
+  it('told a second outcome is rejected, even a second error', () => {
+    // An errored operation is held until it executes (its call bounds others): one that took a
+    // second outcome while held (a reviewer's bug: only a missing operation was "a second
+    // outcome") let one invoke end twice.
+    const { a } = errorBeforeExecution();
+    const edited = structuredClone(events);
+    const ret = edited[a.ret]!;
+    ret.params.client = { kind: 'error', clientId: a.clientId, error: 'DeadlineExceededError', at: a.call + 0.001 };
+    edited.splice(a.ret, 1);
+    edited.splice(a.requester + 1, 0, ret, structuredClone(ret));
+    const result = run(new AppReplay(machine(), REPLICAS, MIN_DROP), edited);
+    expect(result.at).toBe(a.requester + 2);
+    expect(result.error?.message).toMatch(new RegExp(`a second outcome for request ${a.node}:${a.clientId}`));
   });
 
   it('a Requester invoking a request whose outcome was told is rejected', () => {
