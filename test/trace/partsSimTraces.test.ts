@@ -56,15 +56,19 @@ for (const { message, limits, completes, what } of CASES) {
 }
 
 describe('a Welcome installed from its parts', () => {
-  it('with another state is rejected at its line by the client-level checks', () => {
+  // Both writings: a whole state at each event, and deltas, where the count installed is the
+  // replica's history after the step's delta (executedLengthAfter).
+  it.each([false, true])('with another state is rejected at its line by the client-level checks (compact: %s)', (compact) => {
     // A check of the installed state made only for a Welcome in one piece (a reviewer's bug)
     // passed every other test: the replica's later executions run on its real state.
     const small: NodeFactory = (id, peers, options, env) => defaultNodeFactory(id, peers, { ...options, limits: { ...options.limits, maxWelcomeBytes: 1_500 } }, env);
-    const path = join(dir, 'sim-Welcome-parts-digest.ndjson');
-    traceScenario(faultScenario(5002), path, { eventLog: false, checkpointEvery: 3, createNode: small }, 'test/trace/partsSimTraces.test.ts', false);
+    const path = join(dir, `sim-Welcome-parts-digest-${compact}.ndjson`);
+    traceScenario(faultScenario(5002), path, { eventLog: false, checkpointEvery: 3, createNode: small }, 'test/trace/partsSimTraces.test.ts', compact);
     const [header, ...events] = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Json);
+    // The step that installs: the replica's next slot becomes the Welcome's.
+    const slotOutAfter = (e: Json): unknown => ((e.state ?? e.delta) as Json | undefined)?.rSlotOut;
     const at = events.findIndex((e) => e.action === 'ReplicaReceiveWelcome' && (((e.params as Json).message as Json).parts as number | undefined ?? 1) > 1
-      && ((e.state as Json).rSlotOut as number) === ((e.params as Json).message as Json).slot);
+      && slotOutAfter(e) === ((e.params as Json).message as Json).slot);
     expect(at, 'the run installs no Welcome from its parts').toBeGreaterThanOrEqual(0);
     expect(checkTraceSync({ name: path, files: [path] }).ok).toBe(true);
     (events[at]!.params as Json).digest = '0123456789abcdef';
