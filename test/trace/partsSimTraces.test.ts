@@ -56,8 +56,8 @@ for (const { message, limits, completes, what } of CASES) {
 }
 
 describe('a Welcome installed from its parts', () => {
-  // Both writings: a whole state at each event, and deltas, where the count installed is the
-  // replica's history after the step's delta (executedLengthAfter).
+  // Both writings: a whole state at each event (the count installed read from it), and deltas,
+  // where the Welcome names its history by length.
   it.each([false, true])('with another state is rejected at its line by the client-level checks (compact: %s)', (compact) => {
     // A check of the installed state made only for a Welcome in one piece (a reviewer's bug)
     // passed every other test: the replica's later executions run on its real state.
