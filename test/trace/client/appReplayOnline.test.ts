@@ -271,13 +271,19 @@ describe('an operation told an error', () => {
     expect(run(new ForgetsErrored(machine(), REPLICAS, MIN_DROP), edited).at).toBe(-1);
   });
 
-  it('is held until it executes, then let go', () => {
-    const { a } = errorBeforeExecution();
+  /** The run with a's outcome made an error, told `times` times just after its Requester's invoke (before it executed). */
+  function erroredEarly(a: Executed, times = 1): TraceEvent[] {
     const edited = structuredClone(events);
     const ret = edited[a.ret]!;
     ret.params.client = { kind: 'error', clientId: a.clientId, error: 'DeadlineExceededError', at: a.call + 0.001 };
     edited.splice(a.ret, 1);
-    edited.splice(a.requester + 1, 0, ret);
+    edited.splice(a.requester + 1, 0, ...Array.from({ length: times }, (_, i) => (i === 0 ? ret : structuredClone(ret))));
+    return edited;
+  }
+
+  it('is held until it executes, then let go', () => {
+    const { a } = errorBeforeExecution();
+    const edited = erroredEarly(a);
     const replay = new AppReplay(machine(), REPLICAS, MIN_DROP);
     let heldAfterError = 0;
     const result = run(replay, edited, () => { heldAfterError = Math.max(heldAfterError, replay.held.operations); });
@@ -291,11 +297,7 @@ describe('an operation told an error', () => {
     // second outcome while held (a reviewer's bug: only a missing operation was "a second
     // outcome") let one invoke end twice.
     const { a } = errorBeforeExecution();
-    const edited = structuredClone(events);
-    const ret = edited[a.ret]!;
-    ret.params.client = { kind: 'error', clientId: a.clientId, error: 'DeadlineExceededError', at: a.call + 0.001 };
-    edited.splice(a.ret, 1);
-    edited.splice(a.requester + 1, 0, ret, structuredClone(ret));
+    const edited = erroredEarly(a, 2);
     const result = run(new AppReplay(machine(), REPLICAS, MIN_DROP), edited);
     expect(result.at).toBe(a.requester + 2);
     expect(result.error?.message).toMatch(new RegExp(`a second outcome for request ${a.node}:${a.clientId}`));
