@@ -139,11 +139,11 @@ describe('the history window', () => {
     if (answer.type !== 'Invoked') throw new Error('an execution without its answer');
     const told = events.findIndex((e) => e.action === 'ClientReturn' && e.node === answer.prop.caller && e.params.client?.clientId === answer.prop.clientId);
     expect(told).toBeGreaterThan(i);
-    const again = (index: number): TraceEvent => ({ ...execution, action: 'ReplicaReceiveInvoke', params: { output: execution.params.output },
+    const again = (index: number, output: unknown): TraceEvent => ({ ...execution, action: 'ReplicaReceiveInvoke', params: { output },
       sent: [{ ...answer, index }] });
-    const built = (index: number): TraceEvent[] => {
+    const built = (index: number, output: unknown = execution.params.output): TraceEvent[] => {
       const edited = events.filter((_, j) => j !== told);
-      edited.push(again(index), events[told]!);
+      edited.push(again(index, output), events[told]!);
       return edited;
     };
     // By the end the window has slid past the request's index, and the answer with its own index passes.
@@ -153,6 +153,10 @@ describe('the history window', () => {
     const result = run(new AppReplay(machine(), REPLICAS, MIN_DROP), built(answer.index + 1));
     expect(result.at).toBe(events.length - 1);
     expect(result.error?.message).toMatch(/answers request \d+:\d+ with index \d+, where the history has it at \d+/);
+    // And its output is compared there too.
+    const other = run(new AppReplay(machine(), REPLICAS, MIN_DROP), built(answer.index, { ok: true, op: 'get', key: 'k1', value: 'stale' }));
+    expect(other.at).toBe(events.length - 1);
+    expect(other.error?.message).toMatch(/answers request \d+:\d+ with output .*stale.*; its execution gave/);
   });
 });
 
