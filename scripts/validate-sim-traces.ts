@@ -291,7 +291,7 @@ const sampledChanges = Object.values(sample.sampled).reduce((a, b) => a + b, 0);
 const perKind = Object.entries(sample.sampled).map(([k, n]) => `${k} ${n}/${sample.found[k as keyof typeof sample.found]}`).join(', ');
 const misses = opt.embeddedBudget > 0 ? sampleMisses(sample.found, sample.sampled, coverage.rivalAdoptions) : [];
 for (const m of misses) process.stdout.write(`EMBEDDED SAMPLE: ${m} (raise --embedded-budget)\n`);
-const noLeaderChange = misses.length > 0;
+const sampleMissed = misses.length > 0;
 // What no run exercised (module comment): required from COVERAGE_MIN_RUNS runs on.
 const COVERAGE_MIN_RUNS = 100;
 const uncovered = opt.requireCoverage || opt.runs >= COVERAGE_MIN_RUNS
@@ -309,4 +309,4 @@ process.stdout.write(
 );
 if (!opt.out && failed === 0 && !opt.keep) rmSync(dir, { recursive: true, force: true });
 else process.stdout.write(`traces in ${dir}\n`);
-process.exitCode = validationExitCode({ failed, unsafe, unfinished, noLeaderChange, uncovered });
+process.exitCode = validationExitCode({ failed, unsafe, unfinished, sampleMissed, uncovered });

@@ -72,9 +72,9 @@ describe('sampleMisses', () => {
 
 describe('validationExitCode', () => {
   it('is 0 for a clean tally and 1 on each ground alone', () => {
-    const clean = { failed: 0, unsafe: 0, unfinished: 0, noLeaderChange: false, uncovered: [] };
+    const clean = { failed: 0, unsafe: 0, unfinished: 0, sampleMissed: false, uncovered: [] };
     expect(validationExitCode(clean)).toBe(0);
-    for (const bad of [{ failed: 1 }, { unsafe: 1 }, { unfinished: 1 }, { noLeaderChange: true }, { uncovered: ['no retried request'] }]) {
+    for (const bad of [{ failed: 1 }, { unsafe: 1 }, { unfinished: 1 }, { sampleMissed: true }, { uncovered: ['no retried request'] }]) {
       expect(validationExitCode({ ...clean, ...bad }), JSON.stringify(bad)).toBe(1);
     }
   });

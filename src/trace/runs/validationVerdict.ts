@@ -51,13 +51,13 @@ export interface ValidationTally {
   readonly unsafe: number;
   readonly unfinished: number;
   /** The embedded sample missed what it should hold (sampleMisses). */
-  readonly noLeaderChange: boolean;
+  readonly sampleMissed: boolean;
   readonly uncovered: readonly string[];
 }
 
 /** 1 if any trace failed, any run was unsafe or unfinished, the sample missed what it should hold, or a path went uncovered. */
 export const validationExitCode = (t: ValidationTally): 0 | 1 =>
-  (t.failed > 0 || t.unsafe > 0 || t.unfinished > 0 || t.noLeaderChange || t.uncovered.length > 0 ? 1 : 0);
+  (t.failed > 0 || t.unsafe > 0 || t.unfinished > 0 || t.sampleMissed || t.uncovered.length > 0 ? 1 : 0);
 
 /**
  * Why a run did not finish, or null when it did: every client's requests completed (with a
