@@ -28,6 +28,11 @@ export class SendQueue {
     return this.bytes;
   }
 
+  /** Array slots held, live or already shifted: what the queue's memory follows (for tests of its bound). */
+  get slotsHeld(): number {
+    return this.items.length;
+  }
+
   /** Appends `body`; returns how many older bodies were dropped to make room. */
   push(body: Buffer): number {
     this.items.push(body);

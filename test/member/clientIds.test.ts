@@ -47,6 +47,22 @@ describe('client ids across restarts', () => {
     expect(await members[1]!.invoke({ op: 'balance', account: 'a' })).toMatchObject({ balance: 12 });
   });
 
+  it('one clientIds record covers a block of ids: 300 invokes append one, not one each (a record per invoke costs a write per command)', async () => {
+    const log = new MemoryDurableLog(1);
+    const appended: string[] = [];
+    const append = log.append.bind(log);
+    vi.spyOn(log, 'append').mockImplementation((records) => { for (const r of records) appended.push(r.kind); append(records); });
+    const c = inMemoryCluster(1, { start: [] });
+    const m = new Member(bank, c.net.transport(1), [1], { id: 1, storage: log, timing: FAST_TIMING, clientIdBase: 1 });
+    cleanups.push(() => m.stop());
+    m.start();
+    expect(await m.invoke({ op: 'open', account: 'a' })).toMatchObject({ ok: true });
+    const outs = await Promise.all(Array.from({ length: 299 }, () => m.invoke({ op: 'deposit', account: 'a', amount: 1 })));
+    expect(outs.at(-1)).toMatchObject({ ok: true });
+    expect(appended.filter((k) => k === 'clientIds')).toHaveLength(1);
+    expect(log.load()?.clientIdsBelow).toBe(1 + CLIENT_ID_BLOCK);
+  });
+
   it('a member with an explicit base below its storage\'s bound starts at the bound', async () => {
     const log = new MemoryDurableLog(1);
     log.append([{ kind: 'clientIds', below: 5000 }]);

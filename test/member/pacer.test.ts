@@ -14,7 +14,10 @@ class FakeClock implements PacerClock {
   private timers: Array<{ at: number; fn: () => void; id: number }> = [];
   private ids = 0;
   now(): number { return this.t; }
+  /** Timers armed so far. */
+  armed = 0;
   setTimer(fn: () => void, ms: number): unknown {
+    this.armed++;
     const id = ++this.ids;
     this.timers.push({ at: this.t + ms, fn, id });
     return id;
@@ -54,6 +57,17 @@ function harness(opts: PaceOptions = PACE) {
 }
 
 describe('Pacer', () => {
+  it('arms one timer per datagram it holds back, for when the bucket holds enough: it does not poll', () => {
+    // A slow rate: each 2,000-byte datagram after the first burst waits 20 ms for its tokens.
+    const { clock, out, offer } = harness({ ...PACE, bytesPerMs: 100 });
+    for (let i = 0; i < 10; i++) expect(offer(2_000).ok).toBe(true);
+    clock.advance(1_000);
+    expect(out).toHaveLength(10);
+    const heldBack = out.filter((s) => s.at > 0).length;
+    expect(heldBack).toBe(8);
+    expect(clock.armed).toBeLessThanOrEqual(heldBack);
+  });
+
   it('lets a full bucket out at once, then one large datagram per refill, in order', () => {
     const { clock, out, offer } = harness();
     for (let i = 0; i < 10; i++) expect(offer(2_000).ok).toBe(true);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Envelope, NodeSpecState, Output, TraceEvent } from '../../src/node/api.js';
 import { Node } from '../../src/node/node.js';
 import { Role } from '../../src/node/role.js';
@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS } from '../../src/protocol/limits.js';
 import type { Message, Prepare } from '../../src/protocol/messages.js';
 import { ballotLess, copyBallot } from '../../src/protocol/values.js';
 import { Acceptor } from '../../src/roles/acceptor.js';
+import { Commander } from '../../src/roles/commander.js';
 import { Leader } from '../../src/roles/leader.js';
 import { Replica } from '../../src/roles/replica.js';
 import { emptyDurableState } from '../../src/storage/fold.js';
@@ -379,6 +380,36 @@ describe('Node', () => {
     // Its own promise and node 2's are a majority of three: the ballot is adopted.
     node.receive({ from: 2, to: 1, clock: 9, message: { type: 'Promise', acceptor: 2, ballot: { num: 0, leader: 1 }, promised: { num: 0, leader: 1 }, accepted: [] } });
     expect(node.activeBallot()).toEqual({ num: 0, leader: 1 });
+  });
+
+  it('answers activeBallot from its leader, without building its spec state (a node process asks at every client reply)', () => {
+    const node = new Node(1, [1, 2, 3], { durable: undefined }, { stateMachine: counter });
+    node.start();
+    node.invoke(1, '5');
+    node.receive({ from: 2, to: 1, clock: 9, message: { type: 'Promise', acceptor: 2, ballot: { num: 0, leader: 1 }, promised: { num: 0, leader: 1 }, accepted: [] } });
+    const built = vi.spyOn(node, 'specState');
+    expect(node.activeBallot()).toEqual({ num: 0, leader: 1 });
+    expect(built).not.toHaveBeenCalled();
+  });
+
+  it('traces a step from the roles it touched: commanders waiting for acceptors are not asked for their changes at every event', () => {
+    const { node, events } = tracedNode(1);
+    for (let c = 1; c <= 5; c++) node.invoke(c, String(c));
+    node.receive({ from: 2, to: 1, clock: 9, message: { type: 'Promise', acceptor: 2, ballot: { num: 0, leader: 1 }, promised: { num: 0, leader: 1 }, accepted: [] } });
+    const commanders = events.at(-1)!.state.commanders.length;
+    expect(commanders).toBeGreaterThanOrEqual(3);
+    // Decisions for later slots: the replica alone acts on them. (The first event may still
+    // ask a commander its leader touched after the previous event.)
+    node.receive({ from: 2, to: 1, clock: 10, message: { type: 'Decision', slot: 9, prop: { caller: 2, clientId: 1, input: '7' } } });
+    const asked = vi.spyOn(Commander.prototype, 'traceChanges');
+    try {
+      const from = events.length;
+      node.receive({ from: 2, to: 1, clock: 11, message: { type: 'Decision', slot: 10, prop: { caller: 2, clientId: 2, input: '8' } } });
+      expect(events.slice(from).map((e) => e.action)).toEqual(['ReplicaReceiveDecision']);
+      expect(asked).not.toHaveBeenCalled();
+    } finally {
+      asked.mockRestore();
+    }
   });
 
   it('refuses an invoke with a client id below 1 (a programming error: thrown), and an input over the limit (refused: the caller is told)', () => {

@@ -4,7 +4,8 @@
  * sequence number, UTF-8 JSON), then each element as an envelope; live, a burst of sends goes
  * out in few writes, in order, and never in a frame above the limit.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { Socket } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Envelope } from '../../src/node/api.js';
 import { DATA_HEADER_BYTES, KIND_BATCH, KIND_DATA, dataHeader } from '../../src/transport/frameAuth.js';
 import { lengthPrefix } from '../../src/transport/frameSplitter.js';
@@ -107,6 +108,45 @@ describe('batch frames (TcpTransport)', () => {
     expect(a!.stats.writes - writesBefore).toBe(1);
     expect(a!.stats).toMatchObject({ sent: 201, received: 0 });
     expect(b!.stats.received).toBe(201);
+  });
+
+  it('a flush is one system call: the frame\'s header and body go out together (the socket corked)', async () => {
+    const { list: [a, b] } = await transports(2);
+    open.push(a!, b!);
+    const got: Envelope[] = [];
+    b!.onReceive((e) => got.push(e as Envelope));
+    a!.send(numbered(0));
+    await waitFor(() => got.length === 1, 'the first envelope (the link is open)');
+    // Every socket write of this process, either side's: the receiver writes nothing back for data.
+    let calls = 0;
+    const proto = Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
+    for (const m of ['_write', '_writev'] as const) {
+      const real = proto[m]!;
+      vi.spyOn(proto, m).mockImplementation(function (this: unknown, ...args: unknown[]) { calls++; return real.apply(this, args); });
+    }
+    try {
+      for (let i = 1; i <= 3; i++) a!.send(numbered(i));
+      await waitFor(() => got.length === 4, 'the burst');
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(calls).toBe(1);
+  });
+
+  it('sends from many callbacks of one turn of the event loop go out in one flush', async () => {
+    // The link flushes once the turn's I/O callbacks have all run (setImmediate): a flush per
+    // callback (a microtask) made a node answering many sockets write once for each.
+    const { list: [a, b] } = await transports(2);
+    open.push(a!, b!);
+    const got: Envelope[] = [];
+    b!.onReceive((e) => got.push(e as Envelope));
+    a!.send(numbered(0));
+    await waitFor(() => got.length === 1, 'the first envelope (the link is open)');
+    const writesBefore = a!.stats.writes;
+    for (let i = 1; i <= 20; i++) setImmediate(() => a!.send(numbered(i)));
+    await waitFor(() => got.length === 21, 'the sends');
+    expect(got.map((e) => e.clock)).toEqual([...Array(21).keys()]);
+    expect(a!.stats.writes - writesBefore).toBe(1);
   });
 
   it('a batch never exceeds the frame limit: a burst larger than one frame is cut into several', async () => {

@@ -3,7 +3,7 @@
  * the accepting side rejects bytes for. Property tests feed random and cut streams.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   CHALLENGE_BYTES, DATA_HEADER_BYTES, KIND_DATA, KIND_HELLO, MAC_BYTES, SEQ_BYTES, challengePayload, helloPayload, parseChallenge,
 } from '../../src/transport/frameAuth.js';
@@ -13,6 +13,7 @@ import { OutboundSession } from '../../src/transport/outboundSession.js';
 import { KEY, MAX_FRAME, OTHER_KEY, acceptor, dataFrame, dialer, join, stream } from './helpers.js';
 
 const rejected = (events: InboundEvent[]) => events.filter((e) => e.type === 'rejected').map((e) => e.type === 'rejected' && [e.reason, e.fatal]);
+afterEach(() => { vi.restoreAllMocks(); });
 const envelopes = (events: InboundEvent[]) => events.flatMap((e) => (e.type === 'envelope' ? [e.value] : []));
 
 describe('FrameSplitter', () => {
@@ -40,6 +41,22 @@ describe('FrameSplitter', () => {
     const r = splitter.push(Buffer.concat([encodeFrame(Buffer.from('ok')), encodeFrame(Buffer.alloc(11)), encodeFrame(Buffer.from('x'))]));
     expect(r).toMatchObject({ ok: false, reason: 'oversize', payloads: [Buffer.from('ok')] });
     expect(splitter.push(encodeFrame(Buffer.from('y')))).toEqual({ ok: true, payloads: [] });
+  });
+
+  it('copies a frame that arrives in many chunks once, not once per chunk', () => {
+    // A 1 MiB Welcome part arrives in about 64 socket reads: joining the chunks at every read
+    // copied 32 MiB for it (quadratic in the frame), where joining them once copies 1 MiB.
+    const payload = Buffer.alloc(1 << 20, 7);
+    const bytes = encodeFrame(payload);
+    const splitter = new FrameSplitter(2 << 20);
+    let copied = 0;
+    const concat = Buffer.concat.bind(Buffer);
+    vi.spyOn(Buffer, 'concat').mockImplementation((list, total) => { const out = concat(list, total); copied += out.length; return out; });
+    const got: Buffer[] = [];
+    const step = Math.ceil(bytes.length / 64);
+    for (let i = 0; i < bytes.length; i += step) got.push(...splitter.push(bytes.subarray(i, i + step)).payloads);
+    expect(got).toEqual([payload]);
+    expect(copied).toBeLessThanOrEqual(bytes.length);
   });
 
   it('accepts a frame of exactly the limit', () => {

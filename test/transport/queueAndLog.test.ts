@@ -41,6 +41,19 @@ describe('SendQueue', () => {
     expect(q.clear()).toBe(model.length);
     expect(q.shift()).toBeUndefined();
   });
+
+  it('holds slots in proportion to its length, not to every body that passed, when it never empties', () => {
+    // A peer link that always has a frame waiting (a busy connection) shifts one body per write
+    // and pushes the next: the spent prefix must be given back, or memory grows with traffic.
+    const q = new SendQueue({ maxMessages: 10_000, maxBytes: 1e9 });
+    for (let i = 0; i < 10; i++) q.push(body(i));
+    for (let i = 0; i < 100_000; i++) {
+      q.push(body(i % 256));
+      q.shift();
+      expect(q.slotsHeld).toBeLessThanOrEqual(2 * q.length + 1024);
+    }
+    expect(q.length).toBe(10);
+  });
 });
 
 describe('DropLog', () => {
