@@ -48,4 +48,11 @@ export class DecidedRequests {
   get size(): number {
     return this.distinct;
   }
+
+  /** Entries its maps hold, counted or not: what its memory follows (for tests of its bound; O(callers)). */
+  get entriesHeld(): number {
+    let n = 0;
+    for (const ids of this.byCaller.values()) n += ids.size;
+    return n;
+  }
 }

@@ -17,6 +17,16 @@ describe('DecidedRequests', () => {
     expect(d.size).toBe(0);
   });
 
+  it('holds nothing for the requests of slots removed: its memory follows the slots decided and not executed, not the history', () => {
+    const d = new DecidedRequests();
+    for (let i = 1; i <= 10_000; i++) {
+      d.add([req(1 + (i % 3), i)]);
+      if (i > 5) d.remove([req(1 + ((i - 5) % 3), i - 5)]);
+    }
+    expect(d.size).toBe(5);
+    expect(d.entriesHeld).toBe(5);
+  });
+
   it('tells requests apart by caller and clientId, as the executed table does', () => {
     const d = new DecidedRequests();
     d.add([req(1, 7)]);

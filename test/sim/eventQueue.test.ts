@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { EventQueue } from '../../src/sim/eventQueue.js';
 
@@ -28,6 +28,23 @@ describe('EventQueue', () => {
         expect(popped).toEqual(expected);
       }),
     );
+  });
+
+  it('pushes and pops without sorting or splicing its array (a heap: O(log n) each)', () => {
+    // A sorted array is a heap too, so a queue that sorted itself at every push popped the
+    // same events in the same order, at O(n log n) a push: no order test could tell.
+    const q = new EventQueue<number>();
+    const proto = Array.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const spies = ['sort', 'splice', 'unshift'].map((m) => vi.spyOn(proto, m as 'sort'));
+    try {
+      for (let i = 0; i < 2_000; i++) q.push((i * 7919) % 1000, i);
+      for (let i = 0; i < 1_000; i++) q.pop();
+      for (let i = 0; i < 1_000; i++) q.push(1000 + ((i * 31) % 50), i);
+      for (let e = q.pop(); e; e = q.pop()) { /* drain */ }
+      for (const s of spies) expect(s, s.getMockName()).not.toHaveBeenCalled();
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it('rejects a non-finite time', () => {

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { checkTraceSync, formatVerdict, type TraceVerdict } from '../../src/trace/replay/check.js';
 import { faultScenario } from '../../src/trace/runs/faultScenarios.js';
 import { traceScenario } from '../../src/trace/runs/simTrace.js';
@@ -25,6 +25,23 @@ const machine = (digest: 'chain' | 'whole' = 'chain'): Tracked => trackedStateMa
 const set = (rid: string, key: string, value: string): string => tagInput(rid, JSON.stringify({ op: 'set', key, value }));
 
 describe('tracked states sharing one history array', () => {
+  it('a chain of executions appends to one array: no execution copies the history before it', () => {
+    const sm = machine();
+    let state = sm.initial();
+    for (let i = 1; i <= 100; i++) [state] = sm.apply(state, set(`1:${i}`, `k${i % 7}`, `v${i}`));
+    // From here each execution extends the newest state, as a replica's do.
+    const copies = vi.spyOn(Array.prototype, 'slice');
+    try {
+      for (let i = 101; i <= 1_100; i++) [state] = sm.apply(state, set(`1:${i}`, `k${i % 7}`, `v${i}`));
+      const longCopies = copies.mock.contexts.filter((a) => Array.isArray(a) && (a as unknown[]).length >= 100);
+      expect(longCopies).toHaveLength(0);
+    } finally {
+      copies.mockRestore();
+    }
+    expect(state.history).toHaveLength(1_100);
+    expect(state.history.at(-1)).toBe('1:1100');
+  });
+
   it('each state reads its own history, along any tree of executions', () => {
     // A step extends one of the states made so far (often an older one: a fork).
     const steps = fc.array(fc.record({ from: fc.nat(), id: fc.integer({ min: 1, max: 9 }) }), { maxLength: 60 });
