@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { LineReader, readLines } from '../../src/trace/format/ndjsonReader.js';
 import { NdjsonTraceFile, WRITE_BUFFER_BYTES, writeTraceStream } from '../../src/trace/format/ndjsonWriter.js';
@@ -82,6 +82,27 @@ describe('LineReader (synchronous, used by the checker)', () => {
         for await (const l of readLines(path)) expected.push(l);
         expect(readAll(path, chunk)).toEqual(expected);
       }), { numRuns: 300 });
+  });
+
+  it('looks for the end of a long line in the bytes of each read only: a line read in K chunks is searched once, not K times', () => {
+    // A 4 MiB Welcome event read 4 KiB at a time: searching the whole buffer back from its end at
+    // every read scanned the carried line again each time (2 GB of searching for 4 MiB).
+    const path = join(tmp(), 'long-line.ndjson');
+    const long = 'x'.repeat(4 << 20);
+    writeFileSync(path, `{"a":1}\n${long}\n{"b":2}\n`);
+    let searched = 0;
+    const real = Buffer.prototype.lastIndexOf;
+    const spy = vi.spyOn(Buffer.prototype, 'lastIndexOf').mockImplementation(function (this: Buffer, ...args: Parameters<Buffer['lastIndexOf']>) {
+      searched += this.length;
+      return real.apply(this, args);
+    });
+    try {
+      const lines = readAll(path, 4096, 8 << 20);
+      expect(lines.map((l) => l.text.length)).toEqual([7, long.length, 7]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(searched).toBeLessThanOrEqual(2 * (long.length + 4096));
   });
 
   it('rejects a line longer than the limit, naming its number', () => {

@@ -119,7 +119,10 @@ export class LineReader {
       if (n === 0) { this.eof = true; this.text = ''; this.pos = 0; return; }
       const from = this.filled;
       this.filled += n;
-      const last = this.buf.lastIndexOf(NEWLINE, this.filled - 1);
+      // The last newline among the bytes just read: what was carried over holds none, and a
+      // search from the end would scan the whole carried line again at every read (quadratic).
+      const inChunk = this.buf.subarray(from, this.filled).lastIndexOf(NEWLINE);
+      const last = inChunk < 0 ? -1 : from + inChunk;
       // Only the line carried over from earlier reads can exceed the limit (a chunk is smaller).
       const carried = last < from ? this.filled : this.buf.indexOf(NEWLINE, from);
       if (carried > this.maxLineBytes) { this.close(); throw new LineTooLongError(this.line + 1, this.maxLineBytes); }
