@@ -36,6 +36,13 @@ export function propKey(p: Proposal): string {
   byId.set(p.clientId, { input: p.input, key });
   return key;
 }
+
+/** How many proposal keys propKey's cache holds now (for tests of its bound). */
+export function propKeysHeld(): number {
+  let n = 0;
+  for (const byId of PROP_KEYS.values()) n += byId.size;
+  return n;
+}
 /**
  * Whether a and b are the same request: equal in every field propKey writes, so equal keys,
  * without building them. (Requests only: a long batch has no caller, see sameProp/batchEq.)

@@ -159,8 +159,10 @@ export class ExecSeq implements Iterable<Proposal> {
       return new ExecSeq(k, this.length + run.length);
     }
     // A longer version goes on with `run` already (another replica executed the same requests
-    // first): share it. So replicas that execute one history hold one array between them,
-    // not one each.
+    // first, on a history both hold a version of, as after one installed the other's Welcome):
+    // share it. Replicas that each start from EMPTY hold an array each: sharing one from the
+    // start would let a replica that lags, or is down for good, pin the whole run in the
+    // history window (historyWindow.ts), where an array of its own bounds only itself.
     if (this.continuesWith(run)) return new ExecSeq(k, this.length + run.length);
     // A copy from the backing's base: what is below it is no one's to read again.
     const items = k.items.slice(0, this.length - k.base);
