@@ -94,29 +94,30 @@ describe('batch frames (TcpTransport)', () => {
   const numbered = (clock: number, padding = 0): Envelope =>
     ({ from: 1, to: 2, clock, message: { type: 'Decision', slot: clock + 1, prop: { caller: 1, clientId: clock + 1, input: 'x'.repeat(padding) } } });
 
-  it('envelopes sent in one turn go out in one write, in order', async () => {
-    const { list: [a, b] } = await transports(2);
-    open.push(a!, b!);
+  /** Two transports whose link from a to b is open (one envelope, clock 0, went through); what b received. */
+  async function openLink(): Promise<{ a: TcpTransport; b: TcpTransport; got: Envelope[] }> {
+    const [a, b] = (await transports(2)).list as [TcpTransport, TcpTransport];
+    open.push(a, b);
     const got: Envelope[] = [];
-    b!.onReceive((e) => got.push(e as Envelope));
-    a!.send(numbered(0));
+    b.onReceive((e) => got.push(e as Envelope));
+    a.send(numbered(0));
     await waitFor(() => got.length === 1, 'the first envelope (the link is open)');
-    const writesBefore = a!.stats.writes;
-    for (let i = 1; i <= 200; i++) a!.send(numbered(i));
+    return { a, b, got };
+  }
+
+  it('envelopes sent in one turn go out in one write, in order', async () => {
+    const { a, b, got } = await openLink();
+    const writesBefore = a.stats.writes;
+    for (let i = 1; i <= 200; i++) a.send(numbered(i));
     await waitFor(() => got.length === 201, 'the burst');
     expect(got.map((e) => e.clock)).toEqual([...Array(201).keys()]);
-    expect(a!.stats.writes - writesBefore).toBe(1);
-    expect(a!.stats).toMatchObject({ sent: 201, received: 0 });
-    expect(b!.stats.received).toBe(201);
+    expect(a.stats.writes - writesBefore).toBe(1);
+    expect(a.stats).toMatchObject({ sent: 201, received: 0 });
+    expect(b.stats.received).toBe(201);
   });
 
   it('a flush is one system call: the frame\'s header and body go out together (the socket corked)', async () => {
-    const { list: [a, b] } = await transports(2);
-    open.push(a!, b!);
-    const got: Envelope[] = [];
-    b!.onReceive((e) => got.push(e as Envelope));
-    a!.send(numbered(0));
-    await waitFor(() => got.length === 1, 'the first envelope (the link is open)');
+    const { a, got } = await openLink();
     // Every socket write of this process, either side's: the receiver writes nothing back for data.
     let calls = 0;
     const proto = Socket.prototype as unknown as Record<'_write' | '_writev', (...args: unknown[]) => unknown>;
@@ -125,7 +126,7 @@ describe('batch frames (TcpTransport)', () => {
       vi.spyOn(proto, m).mockImplementation(function (this: unknown, ...args: unknown[]) { calls++; return real.apply(this, args); });
     }
     try {
-      for (let i = 1; i <= 3; i++) a!.send(numbered(i));
+      for (let i = 1; i <= 3; i++) a.send(numbered(i));
       await waitFor(() => got.length === 4, 'the burst');
     } finally {
       vi.restoreAllMocks();
@@ -136,17 +137,12 @@ describe('batch frames (TcpTransport)', () => {
   it('sends from many callbacks of one turn of the event loop go out in one flush', async () => {
     // The link flushes once the turn's I/O callbacks have all run (setImmediate): a flush per
     // callback (a microtask) made a node answering many sockets write once for each.
-    const { list: [a, b] } = await transports(2);
-    open.push(a!, b!);
-    const got: Envelope[] = [];
-    b!.onReceive((e) => got.push(e as Envelope));
-    a!.send(numbered(0));
-    await waitFor(() => got.length === 1, 'the first envelope (the link is open)');
-    const writesBefore = a!.stats.writes;
-    for (let i = 1; i <= 20; i++) setImmediate(() => a!.send(numbered(i)));
+    const { a, got } = await openLink();
+    const writesBefore = a.stats.writes;
+    for (let i = 1; i <= 20; i++) setImmediate(() => a.send(numbered(i)));
     await waitFor(() => got.length === 21, 'the sends');
     expect(got.map((e) => e.clock)).toEqual([...Array(21).keys()]);
-    expect(a!.stats.writes - writesBefore).toBe(1);
+    expect(a.stats.writes - writesBefore).toBe(1);
   });
 
   it('a batch never exceeds the frame limit: a burst larger than one frame is cut into several', async () => {
