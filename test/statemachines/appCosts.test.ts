@@ -3,7 +3,7 @@
  * (never timed), against bounds that do not grow with the number of entries:
  *
  * - EntryMap.with: Immutable `set` calls per write (O(1): the new version shares the old one's
- *   structure; a copy of every entry made a store of 10,000 keys apply under 200 writes a second);
+ *   structure; a copy of every entry per write makes a run of writes quadratic in the store's size);
  * - EntryMap.entriesDigest: entries hashed by a digest after the first (0: the sums are kept);
  * - bank: accounts read by iterating the map per open, deposit or transfer (0: the total is kept);
  * - kv: Immutable `set` calls and entries iterated per `set` command (O(1), not O(keys));

@@ -43,6 +43,7 @@ export function propKeysHeld(): number {
   for (const byId of PROP_KEYS.values()) n += byId.size;
   return n;
 }
+
 /**
  * Whether a and b are the same request: equal in every field propKey writes, so equal keys,
  * without building them. (Requests only: a long batch has no caller, see sameProp/batchEq.)
